@@ -1,0 +1,256 @@
+"""Read the knowledge base from YAML and report every problem with file, path and line.
+
+A policy officer edits these files by hand; an error must say where to look and what to fix,
+so we keep YAML node positions and map pydantic's error locations back onto them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from knowledge.models import Benefit, Condition, Fact, KnowledgeBase, Policy
+
+DATA_DIR = Path(__file__).parent / "data"
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path or '(top)'}: {self.message}"
+
+
+class KnowledgeBaseError(Exception):
+    """The knowledge base cannot be used; ``problems`` lists every fault found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class _SafeLineLoader(yaml.SafeLoader):
+    """Safe loader without aliases: an officer's file has no need for them and they allow bombs."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.constructor.ConstructorError(
+                None, None, "YAML aliases (*name) are not allowed in the knowledge base", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+    """Follow a pydantic error location through the YAML node tree to a 1-based line."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            nxt = None
+            for k, v in node.value:
+                if str(k.value) == str(key) or (key == "in_" and k.value == "in"):
+                    nxt = v
+                    line = k.start_mark.line + 1
+                    break
+            if nxt is None:
+                break
+            node = nxt
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def _fmt_loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out.replace("in_", "in")
+
+
+class _FileReader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def name(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root.parent))
+        except ValueError:
+            return str(path)
+
+    def read(self, path: Path) -> tuple[Any, yaml.Node | None]:
+        name = self.name(path)
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                self.problems.append(Problem(name, "", None, f"file is larger than {MAX_FILE_BYTES} bytes"))
+                return None, None
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problems.append(Problem(name, "", None, f"cannot read: {exc}"))
+            return None, None
+        try:
+            node = yaml.compose(text, Loader=_SafeLineLoader)  # noqa: S506 - safe loader subclass
+            data = yaml.load(text, Loader=_SafeLineLoader)  # noqa: S506
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else None
+            self.problems.append(Problem(name, "", line, f"not valid YAML: {getattr(exc, 'problem', exc)}"))
+            return None, None
+        return data, node
+
+    def validation(self, path: Path, node: yaml.Node | None, prefix: tuple[int | str, ...],
+                   err: ValidationError) -> None:
+        for e in err.errors():
+            loc = prefix + tuple(e["loc"])
+            # discriminated unions insert the tag into the location; it is not a YAML key
+            clean = tuple(p for p in loc if p not in {"fixed", "range", "up_to", "tiered", "percentage", "none"})
+            self.problems.append(Problem(self.name(path), _fmt_loc(clean), _line_of(node, clean), e["msg"]))
+
+    def at(self, path: Path, node: yaml.Node | None, loc: tuple[int | str, ...], message: str) -> None:
+        self.problems.append(Problem(self.name(path), _fmt_loc(loc), _line_of(node, loc), message))
+
+
+def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
+    """Load and cross-check ``policy.yaml``, ``facts.yaml`` and ``benefits/*.yaml``.
+
+    Raises KnowledgeBaseError listing every problem found, not just the first.
+    """
+    root = root or DATA_DIR
+    r = _FileReader(root)
+    policy_path, facts_path = root / "policy.yaml", root / "facts.yaml"
+
+    raw_policy, policy_node = r.read(policy_path)
+    policy: Policy | None = None
+    if raw_policy is not None:
+        try:
+            policy = Policy.model_validate(raw_policy)
+        except ValidationError as exc:
+            r.validation(policy_path, policy_node, (), exc)
+
+    raw_facts, facts_node = r.read(facts_path)
+    facts: dict[str, Fact] = {}
+    if raw_facts is not None:
+        if not isinstance(raw_facts, list):
+            r.at(facts_path, facts_node, (), "expected a list of facts")
+        else:
+            for i, item in enumerate(raw_facts):
+                try:
+                    fact = Fact.model_validate(item)
+                except ValidationError as exc:
+                    r.validation(facts_path, facts_node, (i,), exc)
+                    continue
+                if fact.id in facts:
+                    r.at(facts_path, facts_node, (i, "id"), f"duplicate fact id {fact.id!r}")
+                facts[fact.id] = fact
+
+    benefit_files = sorted((root / "benefits").glob("*.yaml"))
+    if not benefit_files:
+        r.problems.append(Problem(r.name(root / "benefits"), "", None, "no benefit files (*.yaml) found"))
+    benefits: list[Benefit] = []
+    seen: dict[str, str] = {}
+    for path in benefit_files:
+        raw, node = r.read(path)
+        if raw is None:
+            continue
+        if not isinstance(raw, list):
+            r.at(path, node, (), "expected a list of benefits")
+            continue
+        for i, item in enumerate(raw):
+            try:
+                benefit = Benefit.model_validate(item)
+            except ValidationError as exc:
+                r.validation(path, node, (i,), exc)
+                continue
+            if benefit.id in seen:
+                r.at(path, node, (i, "id"), f"duplicate benefit id {benefit.id!r} (also in {seen[benefit.id]})")
+            seen[benefit.id] = r.name(path)
+            benefits.append(benefit)
+            if policy is not None and facts:
+                _cross_check(r, path, node, i, benefit, policy, facts)
+
+    if policy is not None and facts:
+        for j, cond in enumerate(policy.common_conditions):
+            for msg in _condition_problems(cond, facts):
+                r.at(policy_path, policy_node, ("common_conditions", j), msg)
+        if "entity_type" not in facts:
+            r.at(facts_path, facts_node, (), "the fact catalogue must define entity_type")
+
+    if r.problems or policy is None:
+        raise KnowledgeBaseError(r.problems)
+    return KnowledgeBase(policy=policy, facts=facts, benefits=benefits)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _cross_check(r: _FileReader, path: Path, node: yaml.Node | None, i: int, b: Benefit,
+                 policy: Policy, facts: dict[str, Fact]) -> None:
+    if b.ref not in policy.clauses:
+        r.at(path, node, (i, "ref"), f"ref {b.ref!r} is not a clause in policy.yaml "
+             f"(known: {', '.join(policy.clauses)})")
+    elif _squash(b.source) not in _squash(policy.clauses[b.ref].text):
+        r.at(path, node, (i, "source"), f"source is not a verbatim quote of clause {b.ref}")
+    if b.topic not in policy.topics:
+        r.at(path, node, (i, "topic"), f"unknown topic {b.topic!r} (known: {', '.join(policy.topics)})")
+    if b.applicants != "any":
+        known = facts["entity_type"].option_ids() if "entity_type" in facts else []
+        for k, a in enumerate(b.applicants):
+            if a not in known:
+                r.at(path, node, (i, "applicants", k), f"unknown applicant type {a!r} (known: {', '.join(known)})")
+    for k, cond in enumerate(b.conditions):
+        for msg in _condition_problems(cond, facts):
+            r.at(path, node, (i, "conditions", k), msg)
+    amt = b.amount
+    if amt.kind == "tiered":
+        fact = facts.get(amt.by)
+        if fact is None or fact.type != "choice":
+            r.at(path, node, (i, "amount", "by"), f"tiered amount needs a choice fact, got {amt.by!r}")
+        else:
+            for tier in amt.tiers:
+                if tier not in fact.option_ids():
+                    r.at(path, node, (i, "amount", "tiers", tier), f"{tier!r} is not an option of {amt.by}")
+    if amt.kind == "percentage":
+        fact = facts.get(amt.of)
+        if fact is None or fact.type not in ("money", "money_list"):
+            r.at(path, node, (i, "amount", "of"), f"percentage needs a money fact, got {amt.of!r}")
+        elif (amt.cap_scope == "per_issue") != (fact.type == "money_list"):
+            r.at(path, node, (i, "amount", "cap_scope"), "per_issue caps go with money_list facts, other scopes with money facts")
+    if b.is_info and (b.conditions or amt.kind != "none"):
+        r.at(path, node, (i, "award", "mode"), "an info entry has no conditions and no amount")
+    if b.award.mode == "competitive" and b.award.quota is None:
+        r.at(path, node, (i, "award"), "a competitive benefit needs its yearly quota")
+
+
+def _condition_problems(cond: Condition, facts: dict[str, Fact]) -> list[str]:
+    fact = facts.get(cond.fact)
+    if fact is None:
+        return [f"condition names unknown fact {cond.fact!r}; add it to facts.yaml or fix the name"]
+    problems: list[str] = []
+    if cond.equals is not None and fact.type == "bool" and not isinstance(cond.equals, bool):
+        problems.append(f"{cond.fact} is yes/no: use equals: true or false")
+    for values in (cond.in_, cond.not_in):
+        if values is not None:
+            if fact.type != "choice":
+                problems.append(f"in/not_in need a choice fact; {cond.fact} is {fact.type}")
+            else:
+                problems += [f"{v!r} is not an option of {cond.fact}" for v in values if v not in fact.option_ids()]
+    if cond.gt is not None and fact.type != "money":
+        problems.append(f"gt needs a money fact; {cond.fact} is {fact.type}")
+    if cond.any_gt is not None and fact.type != "money_list":
+        problems.append(f"any_gt needs a money_list fact; {cond.fact} is {fact.type}")
+    return problems

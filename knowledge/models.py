@@ -1,0 +1,209 @@
+"""Typed shape of the knowledge base: the policy, its fact catalogue and its benefits.
+
+The YAML files under ``knowledge/data`` are parsed into these models once, at the door; code
+after that trusts the types. Every amount and condition of the policy lives in the data, never here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+Lang = Literal["zh", "en"]
+FactType = Literal["bool", "choice", "money", "money_list"]
+Scalar = bool | int | str
+
+
+class Model(BaseModel):
+    """Strict base: unknown keys are typos a policy officer wants to hear about."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Text(Model):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Option(Model):
+    id: str
+    label: Text
+    aliases: list[str] = []
+
+
+class Fact(Model):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    type: FactType
+    label: Text
+    question: Text
+    options: list[Option] = []
+
+    @model_validator(mode="after")
+    def _options_match_type(self) -> Fact:
+        if self.type == "choice" and not self.options:
+            raise ValueError("a choice fact needs options")
+        if self.type != "choice" and self.options:
+            raise ValueError(f"a {self.type} fact takes no options")
+        return self
+
+    def option_ids(self) -> list[str]:
+        return [o.id for o in self.options]
+
+
+class Condition(Model):
+    """One test on one fact; exactly one operator is set."""
+
+    fact: str
+    equals: Scalar | None = None
+    in_: list[str] | None = Field(default=None, alias="in")
+    not_in: list[str] | None = None
+    gt: float | None = None
+    any_gt: float | None = None
+    label: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Condition:
+        ops = [n for n in ("equals", "in_", "not_in", "gt", "any_gt") if getattr(self, n) is not None]
+        if len(ops) != 1:
+            raise ValueError("a condition needs exactly one of: equals, in, not_in, gt, any_gt")
+        return self
+
+
+class Quota(Model):
+    min: int = Field(ge=1)
+    max: int = Field(ge=1)
+    unit: Text
+
+
+class Award(Model):
+    """How the money is given: on conditions, competitively within a yearly quota, or not at all."""
+
+    mode: Literal["conditional", "competitive", "info"]
+    expert_review: bool = False
+    frequency: Literal["once", "yearly", "per_event"] | None = None
+    quota: Quota | None = None
+
+
+class FixedAmount(Model):
+    kind: Literal["fixed"]
+    value: int = Field(ge=0)
+
+
+class RangeAmount(Model):
+    kind: Literal["range"]
+    min: int = Field(ge=0)
+    max: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RangeAmount:
+        if self.min > self.max:
+            raise ValueError("min is above max")
+        return self
+
+
+class UpToAmount(Model):
+    kind: Literal["up_to"]
+    max: int = Field(ge=0)
+
+
+class TieredAmount(Model):
+    kind: Literal["tiered"]
+    by: str
+    tiers: dict[str, int]
+
+
+class PercentageAmount(Model):
+    kind: Literal["percentage"]
+    rate: float = Field(gt=0, le=1)
+    of: str
+    cap: int | None = Field(default=None, ge=0)
+    cap_scope: Literal["per_issue", "per_enterprise", "per_enterprise_per_year"] | None = None
+
+
+class NoAmount(Model):
+    kind: Literal["none"]
+
+
+AmountRule = Annotated[
+    FixedAmount | RangeAmount | UpToAmount | TieredAmount | PercentageAmount | NoAmount,
+    Field(discriminator="kind"),
+]
+
+
+class Benefit(Model):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    ref: str
+    topic: str
+    title: Text
+    summary: Text
+    source: str = Field(min_length=1)
+    applicants: list[str] | Literal["any"]
+    conditions: list[Condition] = []
+    amount: AmountRule
+    award: Award
+    assumptions: list[Text] = []
+    aliases: list[str] = []
+
+    @property
+    def is_info(self) -> bool:
+        return self.award.mode == "info"
+
+
+class Clause(Model):
+    heading: str
+    text: str
+
+
+class Validity(Model):
+    years: int = Field(ge=1)
+    assumed_valid_until: date
+    assumption: Text
+
+
+class Policy(Model):
+    id: str
+    title: Text
+    document_number: str
+    issuer: Text
+    implementing_agencies: Text
+    validity: Validity
+    common_conditions: list[Condition] = []
+    common_assumptions: list[Text] = []
+    disclaimer: Text
+    topics: dict[str, Text]
+    clauses: dict[str, Clause]
+
+
+class KnowledgeBase(Model):
+    """The whole policy as data, cross-checked by the loader."""
+
+    policy: Policy
+    facts: dict[str, Fact]
+    benefits: list[Benefit]
+    _conditions: dict[str, list[Condition]] = PrivateAttr(default_factory=dict)
+    _by_id: dict[str, Benefit] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: object, /) -> None:
+        self._by_id = {b.id: b for b in self.benefits}
+        self._conditions = {b.id: self._build_conditions(b) for b in self.benefits}
+
+    def benefit(self, benefit_id: str) -> Benefit:
+        return self._by_id[benefit_id]
+
+    def conditions_of(self, benefit: Benefit) -> list[Condition]:
+        """All conditions of a money benefit: the policy's common ones, the applicant type, its own."""
+        return self._conditions[benefit.id]
+
+    def _build_conditions(self, benefit: Benefit) -> list[Condition]:
+        if benefit.is_info:
+            return []
+        conds = list(self.policy.common_conditions)
+        if benefit.applicants != "any":
+            conds.append(Condition(fact="entity_type", **{"in": list(benefit.applicants)}))
+        conds.extend(benefit.conditions)
+        return conds

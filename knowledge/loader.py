@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from knowledge.models import Benefit, Condition, Fact, KnowledgeBase, Policy
+from knowledge.models import Benefit, Condition, Fact, KnowledgeBase, OutOfScope, Policy, QuestionGroup
 
 DATA_DIR = Path(__file__).parent / "data"
 MAX_FILE_BYTES = 2_000_000
@@ -50,6 +50,11 @@ class _SafeLineLoader(yaml.SafeLoader):
                 None, None, "YAML aliases (*name) are not allowed in the knowledge base", event.start_mark
             )
         return super().compose_node(parent, index)
+
+
+def safe_load(text: str) -> Any:
+    """Parse untrusted YAML (or JSON): safe types only, no aliases, so no billion-laughs bombs."""
+    return yaml.load(text, Loader=_SafeLineLoader)  # noqa: S506 - safe loader subclass
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
@@ -125,7 +130,7 @@ class _FileReader:
 
 
 def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
-    """Load and cross-check ``policy.yaml``, ``facts.yaml`` and ``benefits/*.yaml``.
+    """Load and cross-check ``policy.yaml``, ``facts.yaml``, ``benefits/*.yaml`` and ``out_of_scope.yaml``.
 
     Raises KnowledgeBaseError listing every problem found, not just the first.
     """
@@ -189,9 +194,42 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
         if "entity_type" not in facts:
             r.at(facts_path, facts_node, (), "the fact catalogue must define entity_type")
 
+    out_of_scope: list[OutOfScope] = []
+    oos_path = root / "out_of_scope.yaml"
+    if oos_path.exists():
+        raw_oos, oos_node = r.read(oos_path)
+        if raw_oos is not None and not isinstance(raw_oos, list):
+            r.at(oos_path, oos_node, (), "expected a list of out-of-scope subjects")
+        elif raw_oos is not None:
+            for i, item in enumerate(raw_oos):
+                try:
+                    out_of_scope.append(OutOfScope.model_validate(item))
+                except ValidationError as exc:
+                    r.validation(oos_path, oos_node, (i,), exc)
+
+    groups: list[QuestionGroup] = []
+    groups_path = root / "question_groups.yaml"
+    if groups_path.exists():
+        raw_groups, groups_node = r.read(groups_path)
+        for i, item in enumerate(raw_groups if isinstance(raw_groups, list) else []):
+            try:
+                group = QuestionGroup.model_validate(item)
+            except ValidationError as exc:
+                r.validation(groups_path, groups_node, (i,), exc)
+                continue
+            for k, fact_id in enumerate(group.facts):
+                fact = facts.get(fact_id)
+                if fact is None:
+                    r.at(groups_path, groups_node, (i, "facts", k), f"unknown fact {fact_id!r}")
+                elif fact.type not in ("bool", "money", "money_list"):
+                    r.at(groups_path, groups_node, (i, "facts", k),
+                         f"{fact_id} is a {fact.type} fact; groups take yes/no and money facts")
+            groups.append(group)
+
     if r.problems or policy is None:
         raise KnowledgeBaseError(r.problems)
-    return KnowledgeBase(policy=policy, facts=facts, benefits=benefits)
+    return KnowledgeBase(policy=policy, facts=facts, benefits=benefits, out_of_scope=out_of_scope,
+                         question_groups=groups)
 
 
 def _squash(text: str) -> str:

@@ -42,6 +42,11 @@ class Fact(Model):
     label: Text
     question: Text
     options: list[Option] = []
+    # Lower asks earlier; facts without it are ordered by what they can still settle.
+    ask_first: int | None = None
+    # Phrases in free text that state this fact (true, or the figure for a money fact):
+    # "拿了马德里注册" -> new_madrid_registration; "质押贷款付息80万" -> pledge_loan_interest_paid_yuan.
+    mentions: list[str] = []
 
     @model_validator(mode="after")
     def _options_match_type(self) -> Fact:
@@ -154,6 +159,28 @@ class Benefit(Model):
         return self.award.mode == "info"
 
 
+class OutOfScope(Model):
+    """A subject people ask about that this policy does not cover, and how to say so."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    near_miss: bool = False  # about IP, but not in this policy
+    terms: list[str] = Field(min_length=1)
+    reply: Text
+
+
+class QuestionGroup(Model):
+    """One screening question covering several yes/no or money facts: tick what applies.
+
+    Ticked bool facts become true and unticked false; an unticked money fact becomes 0 (none),
+    a ticked one stays unknown so its figure is asked next.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    question: Text
+    facts: list[str] = Field(min_length=2)
+    option_labels: dict[str, Text] = {}
+
+
 class Clause(Model):
     heading: str
     text: str
@@ -185,6 +212,8 @@ class KnowledgeBase(Model):
     policy: Policy
     facts: dict[str, Fact]
     benefits: list[Benefit]
+    out_of_scope: list[OutOfScope] = []
+    question_groups: list[QuestionGroup] = []
     _conditions: dict[str, list[Condition]] = PrivateAttr(default_factory=dict)
     _by_id: dict[str, Benefit] = PrivateAttr(default_factory=dict)
 

@@ -1,0 +1,1 @@
+"""The transport-agnostic dialog: (session state, user input) -> (replies, new state)."""

@@ -1,0 +1,471 @@
+"""The dialog core: one function from (session state, input) to (replies, new state).
+
+Every channel (console, Telegram, help-desk tools) calls ``Dialog.handle`` and renders the replies
+its own way. No decision about the policy is taken outside this module and the engine below it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from bot.dialog.model import (
+    Button,
+    ButtonInput,
+    CommandInput,
+    InlineCard,
+    Input,
+    Reply,
+    SessionState,
+    Step,
+    TextInput,
+)
+from bot.dialog.views import Views, split_message
+from bot.i18n import text, to_lang
+from bot.report import Renderer
+from eligibility.answers import Answer, read_answer
+from eligibility.evaluate import assess
+from eligibility.extract import extract_facts
+from eligibility.parsing import normalize
+from eligibility.questionnaire import NONE_OPTION, Question, group_answer, plan, question_by_id
+from eligibility.results import Assessment, Validity
+from knowledge.models import KnowledgeBase, Lang
+
+MAX_INPUT = 2000  # longer texts are cut before any parsing: nobody answers a question in a novel
+
+
+@dataclass(frozen=True)
+class SideAnswer:
+    """What the free-text answerer says to a question: the text shown and what it matched."""
+
+    text: str  # HTML, escaped
+    in_scope: bool
+    refs: tuple[str, ...] = ()
+    benefits: tuple[str, ...] = ()
+    confidence: float = 0.0
+    depends_on: tuple[str, ...] = ()  # facts the answer depends on that the question did not give
+    title: str = ""  # a short plain-text headline (inline cards)
+    summary: str = ""  # one plain-text line (inline cards)
+
+
+Answerer = Callable[[str, Lang], SideAnswer]
+
+# Control words typed instead of tapped; matched on the whole normalised message.
+_CONTROL = {
+    "back": {"上一题", "返回", "上一步", "撤销", "back", "undo", "previous"},
+    "restart": {"重新开始", "重来", "重新测评", "restart", "start over"},
+    "cancel": {"取消", "退出", "结束", "cancel", "quit", "stop"},
+    "help": {"帮助", "help", "怎么用", "?", "？"},
+    "result": {"结果", "看结果", "查看结果", "result", "results", "summary"},
+    "why": {"原因", "为什么", "why", "why not"},
+    "answers": {"修改", "修改答案", "改答案", "change", "change answer"},
+    "lang_en": {"english", "英文", "英语"},
+    "lang_zh": {"中文", "chinese", "汉语"},
+}
+
+
+class Dialog:
+    def __init__(self, kb: KnowledgeBase, renderer: Renderer, validity: Validity,
+                 answerer: Answerer | None = None) -> None:
+        self.kb = kb
+        self.r = renderer
+        self.views = Views(renderer)
+        self.validity = validity
+        self.answerer = answerer
+
+    def t(self, lang: Lang, key: str, **params: object) -> str:
+        return self.r.cat.t(lang, key, **params)
+
+    # -- entry point -------------------------------------------------------------------------------
+    def handle(self, state: SessionState, inp: Input, today: date) -> tuple[list[Reply], SessionState]:
+        """Never raises for user input: anything unreadable gets a friendly re-ask."""
+        s = SessionState.from_json(state.to_json(), self.kb)  # work on a copy
+        if isinstance(inp, CommandInput):
+            return self._command(s, inp.name.lower(), inp.arg, today), s
+        if isinstance(inp, ButtonInput):
+            return self._button(s, inp.data[:64], today), s
+        return self._text(s, inp.text[:MAX_INPUT], today), s
+
+    # -- commands ----------------------------------------------------------------------------------
+    def _menu(self, lang: Lang) -> tuple[tuple[Button, ...], ...]:
+        return ((Button(self.t(lang, "dlg.menu.assess"), "m|assess"), Button(self.t(lang, "dlg.menu.ask"), "m|ask")),
+                (Button(self.t(lang, "dlg.menu.clauses"), "m|clauses"), Button(self.t(lang, "dlg.menu.lang"), "m|lang")))
+
+    def _command(self, s: SessionState, name: str, arg: str, today: date) -> list[Reply]:
+        lang = s.lang
+        if name == "start":
+            if arg == "assess":
+                return self._start(s, today, topic=None)
+            if arg.startswith("topic_") and arg.removeprefix("topic_") in self.kb.policy.topics:
+                return self._start(s, today, topic=arg.removeprefix("topic_"))
+            if arg.startswith("clause_"):
+                return self._clause_by_ref(s, arg.removeprefix("clause_").replace("_", "."))
+            return [Reply(escape(self.t(lang, "dlg.greeting")), self._menu(lang))]
+        if name == "assess":
+            if s.mode == "assess" and s.current:
+                return [Reply(self.t(lang, "dlg.resume")), *self._ask_next(s, today)]
+            return self._start(s, today, topic=arg if arg in self.kb.policy.topics else None)
+        if name == "ask":
+            return [Reply(escape(self.t(lang, "dlg.ask_prompt")))]
+        if name == "clauses":
+            return [self.views.clause_menu(lang)]
+        if name == "lang":
+            return self._switch_lang(s, "en" if (arg or ("zh" if lang == "en" else "en")).startswith("en") else "zh",
+                                     today)
+        if name == "help":
+            return [Reply(escape(self.t(lang, "dlg.help")), self._menu(lang))]
+        if name == "cancel":
+            s.mode, s.current, s.ticked = "idle", None, []
+            return [Reply(self.t(lang, "dlg.cancelled"), self._menu(lang))]
+        if name == "forget":
+            keep = s.lang
+            s.__init__()  # type: ignore[misc]
+            s.lang = keep
+            return [Reply(self.t(keep, "dlg.forgotten"))]
+        if name in ("back", "restart", "result", "why", "answers"):
+            return self._control(s, name, today)
+        return [Reply(self.t(lang, "dlg.unknown_command"))]
+
+    def _switch_lang(self, s: SessionState, lang: Lang, today: date) -> list[Reply]:
+        s.lang = lang
+        replies = [Reply(self.t(lang, "dlg.lang_set"), () if s.mode == "assess" else self._menu(lang))]
+        if s.mode == "assess":
+            replies += self._ask_next(s, today)
+        return replies
+
+    def _start(self, s: SessionState, today: date, topic: str | None) -> list[Reply]:
+        s.mode, s.topic, s.current, s.ticked = "assess", topic, None, []
+        s.last_total = None
+        intro = self.t(s.lang, "dlg.start_assess")
+        if topic:
+            intro += "\n" + self.t(s.lang, "dlg.start_topic", topic=escape(text(self.kb.policy.topics[topic], s.lang)))
+        return [Reply(intro), *self._ask_next(s, today)]
+
+    def _clause_by_ref(self, s: SessionState, ref: str) -> list[Reply]:
+        matches = [b for b in self.kb.benefits if b.ref == ref]
+        if not matches:
+            return [self.views.clause_menu(s.lang)]
+        return [self.views.clause(b, s.lang) for b in matches]
+
+    # -- buttons -----------------------------------------------------------------------------------
+    def _button(self, s: SessionState, data: str, today: date) -> list[Reply]:
+        kind, _, rest = data.partition("|")
+        if kind == "m":
+            return self._menu_button(s, rest, today)
+        if kind == "c":
+            if rest in {b.id for b in self.kb.benefits}:
+                return [self.views.clause(self.kb.benefit(rest), s.lang)]
+            return [self.views.clause_menu(s.lang)]
+        if kind == "n":
+            action, _, qid = rest.partition("|")
+            if action == "skip":
+                if s.mode != "assess" or qid != s.current:
+                    return self._stale(s, today)
+                return self._skip(s, today, edit=True)
+            return self._control(s, action, today)
+        if kind == "x":
+            return self._change(s, rest, today)
+        qid, _, arg = rest.partition("|")
+        if s.mode != "assess" or qid != s.current:
+            return self._stale(s, today)
+        q = self._current_question(s, today)
+        if q is None:
+            return self._stale(s, today)
+        if kind == "a":
+            return self._answer_button(s, q, arg, today)
+        if kind == "t" and q.kind == "multi" and arg.isdigit() and int(arg) < len(q.options):
+            value = q.options[int(arg)].value
+            s.ticked = [v for v in s.ticked if v != value] if value in s.ticked else [*s.ticked, value]
+            return [self.views.question(q, s.lang, number=s.asked, left=self._left(s, today), ticked=s.ticked,
+                                        edit=True)]
+        if kind == "d" and q.kind == "multi":
+            facts = group_answer(q, [v for v in s.ticked if v in q.facts], self.kb)
+            return self._apply(s, q, Answer(facts), today, edit=True)
+        return self._stale(s, today)
+
+    def _menu_button(self, s: SessionState, rest: str, today: date) -> list[Reply]:
+        action, _, arg = rest.partition("|")
+        if action == "assess":
+            return self._command(s, "assess", "", today)
+        if action == "topic":
+            return self._start(s, today, topic=arg if arg in self.kb.policy.topics else None)
+        if action == "ask":
+            return [Reply(escape(self.t(s.lang, "dlg.ask_prompt")))]
+        if action == "clauses":
+            return [self.views.clause_menu(s.lang)]
+        if action == "lang":
+            return self._switch_lang(s, "en" if s.lang == "zh" else "zh", today)
+        if action in ("answers", "why", "result"):
+            return self._control(s, action, today)
+        return self._stale(s, today)
+
+    def _answer_button(self, s: SessionState, q: Question, arg: str, today: date) -> list[Reply]:
+        fact_id = q.facts[0]
+        answer: Answer | None = None
+        if q.kind == "bool" and arg in ("y", "n"):
+            answer = Answer({fact_id: arg == "y"})
+        elif q.kind == "choice" and arg.isdigit() and int(arg) < len(q.options):
+            answer = Answer({fact_id: q.options[int(arg)].value})
+        elif q.kind == "money" and arg == "0":
+            answer = Answer({fact_id: 0})
+        elif q.kind == "money_list" and arg == "0":
+            answer = Answer({fact_id: []})
+        elif q.kind == "multi" and arg.isdigit() and int(arg) < len(q.options) \
+                and q.options[int(arg)].value == NONE_OPTION:
+            answer = Answer(group_answer(q, (), self.kb))
+        if answer is None:
+            return self._stale(s, today)
+        return self._apply(s, q, answer, today, edit=True)
+
+    def _stale(self, s: SessionState, today: date) -> list[Reply]:
+        if s.mode == "assess":
+            return [Reply(self.t(s.lang, "dlg.stale")), *self._ask_next(s, today)]
+        return [Reply(escape(self.t(s.lang, "dlg.idle_hint")), self._menu(s.lang))]
+
+    # -- typed text --------------------------------------------------------------------------------
+    def _control_word(self, message: str) -> str | None:
+        norm = normalize(message).strip(" 。.!！")
+        for action, words in _CONTROL.items():
+            if norm in words:
+                return action
+        return None
+
+    def _text(self, s: SessionState, message: str, today: date) -> list[Reply]:
+        if not message.strip():
+            return self._stale(s, today)
+        action = self._control_word(message)
+        if action in ("lang_en", "lang_zh"):
+            return self._switch_lang(s, "en" if action == "lang_en" else "zh", today)
+        if action is not None and (s.mode != "idle" or action == "help"):
+            return self._command(s, action, "", today) if action in ("cancel", "help") else \
+                self._control(s, action, today)
+        q = self._current_question(s, today) if s.mode == "assess" else None
+        if q is None:
+            return self._free_question(s, message, today)
+        answer = read_answer(self.kb, q, message)
+        volunteered = {k: v for k, v in extract_facts(self.kb, message).items()
+                       if k not in s.facts and k not in q.facts}
+        if volunteered:
+            return self._volunteer(s, q, answer, volunteered, today)
+        if answer.unknown:
+            return self._skip(s, today, edit=False)
+        if answer.understood:
+            return self._apply(s, q, answer, today, edit=False)
+        if self.answerer is not None and len(message) > 3:
+            side = self.answerer(message, s.lang)
+            if side.in_scope:
+                return [Reply(side.text), Reply(self.t(s.lang, "dlg.side_resume")), *self._ask_next(s, today)]
+        return [Reply(self.t(s.lang, "dlg.not_understood", examples=self.views.examples(q, s.lang))),
+                *self._ask_next(s, today)]
+
+    def _free_question(self, s: SessionState, message: str, today: date) -> list[Reply]:
+        lang = s.lang
+        if re.search(r"[\u4e00-\u9fff]", message) is None and re.search(r"[A-Za-z]", message):
+            lang = "en"
+        if self.answerer is None:
+            return [Reply(escape(self.t(lang, "dlg.idle_hint")), self._menu(lang))]
+        side = self.answerer(message, lang)
+        buttons = self._menu(lang) if not side.in_scope else (
+            (Button(self.t(lang, "dlg.menu.assess"), "m|assess"),),)
+        if s.mode == "done":
+            buttons = ((Button(self.t(lang, "dlg.btn.result"), "m|result"),),)
+        return [Reply(p) for p in split_message(side.text)[:-1]] + [Reply(split_message(side.text)[-1], buttons)]
+
+    def _volunteer(self, s: SessionState, q: Question, answer: Answer, volunteered: dict[str, object],
+                   today: date) -> list[Reply]:
+        step = Step(question="volunteered", set=dict(volunteered))
+        s.facts.update(volunteered)
+        if answer.understood and not answer.unknown:
+            step.set.update(answer.facts)
+            s.facts.update(answer.facts)
+        s.history.append(step)
+        ack = self.t(s.lang, "dlg.volunteered", items=self.views.fact_values(dict(volunteered), s.lang))
+        return [Reply(ack), *self._after_answer(s, today, edit=False)]
+
+    # -- answers -----------------------------------------------------------------------------------
+    def _current_question(self, s: SessionState, today: date) -> Question | None:
+        if s.current is None:
+            return None
+        return question_by_id(self.kb, s.current, s.typed_facts(), today, self.validity, topic=s.topic,
+                              skipped=s.skipped)
+
+    def _apply(self, s: SessionState, q: Question, answer: Answer, today: date, *, edit: bool) -> list[Reply]:
+        s.history.append(Step(question=q.id, set=dict(answer.facts)))
+        s.facts.update(answer.facts)
+        s.ticked = []
+        return self._after_answer(s, today, edit=edit)
+
+    def _skip(self, s: SessionState, today: date, *, edit: bool) -> list[Reply]:
+        q = self._current_question(s, today)
+        if q is None:
+            return self._ask_next(s, today)
+        unknown = [f for f in q.facts if f not in s.facts]
+        s.skipped = list(dict.fromkeys([*s.skipped, *unknown]))
+        s.history.append(Step(question=q.id, set={}, skipped=unknown))
+        s.ticked = []
+        return self._ask_next(s, today, edit=edit)
+
+    def _after_answer(self, s: SessionState, today: date, *, edit: bool) -> list[Reply]:
+        if s.mode == "done":
+            return self._result(s, today, show_diff=True)
+        return self._ask_next(s, today, edit=edit)
+
+    def _left(self, s: SessionState, today: date) -> int:
+        return plan(self.kb, s.typed_facts(), today, self.validity, topic=s.topic, skipped=s.skipped)[1]
+
+    def _ask_next(self, s: SessionState, today: date, *, edit: bool = False) -> list[Reply]:
+        q, left = plan(self.kb, s.typed_facts(), today, self.validity, topic=s.topic, skipped=s.skipped)
+        if q is None:
+            return self._result(s, today, show_diff=False)
+        if q.id != s.current:
+            s.asked += 1
+            s.ticked = []
+        s.current, s.mode = q.id, "assess"
+        return [self.views.question(q, s.lang, number=max(s.asked, 1), left=left, ticked=s.ticked, edit=edit)]
+
+    def _assessment(self, s: SessionState, today: date) -> Assessment:
+        return assess(self.kb, s.typed_facts(), today, self.validity)
+
+    def _result(self, s: SessionState, today: date, *, show_diff: bool) -> list[Reply]:
+        a = self._assessment(s, today)
+        diff = ""
+        new_total = [a.eligible_total.min, a.eligible_total.max]
+        if show_diff and s.last_total is not None:
+            from eligibility.results import Amount
+
+            old = self.r.amount(Amount(*s.last_total), s.lang)
+            new = self.r.amount(a.eligible_total, s.lang)
+            diff = self.t(s.lang, "dlg.result.changed", old=escape(old), new=escape(new)) if old != new else \
+                self.t(s.lang, "dlg.result.unchanged", amount=escape(new))
+        s.mode, s.current, s.ticked, s.last_total = "done", None, [], new_total
+        return self.views.result(a, s.lang, topic=s.topic, diff=diff)
+
+    # -- back, restart, change -----------------------------------------------------------------------
+    def _control(self, s: SessionState, action: str, today: date) -> list[Reply]:
+        lang = s.lang
+        if action == "restart":
+            keep_lang, topic = s.lang, s.topic
+            s.__init__()  # type: ignore[misc]
+            s.lang = keep_lang
+            return [Reply(self.t(lang, "dlg.restarted")), *self._start(s, today, topic)]
+        if action == "back":
+            while s.history:
+                step = s.history.pop()
+                for fact in step.set:
+                    s.facts.pop(fact, None)
+                s.skipped = [f for f in s.skipped if f not in step.skipped]
+                s.asked = max(s.asked - 2, 0)
+                s.mode, s.current = "assess", None
+                return [Reply(self.t(lang, "dlg.back_done")), *self._ask_next(s, today)]
+            if s.mode == "assess":
+                return [Reply(self.t(lang, "dlg.back_none")), *self._ask_next(s, today)]
+            return self._stale(s, today)
+        if action == "result":
+            if s.mode == "idle" and not s.facts:
+                return self._stale(s, today)
+            return self._result(s, today, show_diff=False)
+        if action == "why":
+            return self.views.why_not(self._assessment(s, today), lang)
+        if action == "answers":
+            return [self._answers(s)]
+        return self._stale(s, today)
+
+    def _answers(self, s: SessionState) -> Reply:
+        lang = s.lang
+        if not s.facts:
+            return Reply(self.t(lang, "dlg.answers.none"))
+        rows = []
+        for fact_id, value in s.facts.items():
+            label = f"{self.r.fact_label(fact_id, lang)}: {self.r.value(fact_id, value, lang)}"
+            rows.append((Button(label[:60], f"x|{fact_id}"),))
+        rows.append((Button(self.t(lang, "dlg.btn.result"), "m|result"),))
+        return Reply(self.t(lang, "dlg.answers.title"), tuple(rows))
+
+    def _change(self, s: SessionState, fact_id: str, today: date) -> list[Reply]:
+        if fact_id not in self.kb.facts:
+            return self._stale(s, today)
+        if s.mode == "idle":
+            s.mode = "done"
+        previous = s.facts.pop(fact_id, None)
+        q = question_by_id(self.kb, fact_id, s.typed_facts(), today, self.validity, topic=s.topic)
+        if previous is not None:
+            s.facts[fact_id] = previous  # kept until the new answer arrives
+        if q is None:
+            return self._stale(s, today)
+        if s.last_total is None:
+            a = self._assessment(s, today)
+            s.last_total = [a.eligible_total.min, a.eligible_total.max]
+        s.facts.pop(fact_id, None)
+        s.skipped = [f for f in s.skipped if f != fact_id]
+        s.current = q.id
+        s.asked += 1
+        reply = self.views.question(q, s.lang, number=s.asked, left=1)
+        if previous is not None:
+            s.history.append(Step(question="change", set={}))
+            s.facts[fact_id] = previous
+            s.current = fact_id
+        return [reply]
+
+
+    # -- help desk and inline mode -----------------------------------------------------------------
+    def helpdesk(self, message: str, lang: Lang, today: date) -> list[Reply]:
+        """A customer's message forwarded by staff: a reply to paste, refs, and what to ask next."""
+        message = message[:MAX_INPUT]
+        if re.search(r"[\u4e00-\u9fff]", message) is None and re.search(r"[A-Za-z]", message):
+            lang = "en"
+        t = self.t
+        lines = [t(lang, "dlg.hd.title")]
+        side = self.answerer(message, lang) if self.answerer is not None else None
+        facts = extract_facts(self.kb, message)
+        if side is not None:
+            lines += ["", t(lang, "dlg.hd.paste"), side.text]
+            if side.in_scope:
+                refs = self.views.sep(lang).join(escape(self.r.ref(x, lang)) for x in side.refs)
+                lines.append(t(lang, "dlg.hd.refs", refs=refs, confidence=f"{side.confidence:.0%}"))
+        to_ask = list(side.depends_on if side is not None else ())
+        if facts:
+            a = assess(self.kb, facts, today, self.validity)
+            lines += ["", t(lang, "dlg.hd.facts", items=self.views.fact_values(dict(facts), lang))]
+            found = [r for r in a.results if r.status in ("eligible", "competitive")]
+            for r in found:
+                amount = f" {escape(self.r.amount(r.amount, lang))}" if r.amount is not None else ""
+                status = t(lang, f"status.{r.status}")
+                lines.append(f"• {escape(text(r.benefit.title, lang))}{amount}（{status}）" if lang == "zh"
+                             else f"• {escape(text(r.benefit.title, lang))}{amount} ({status})")
+            if found:
+                lines.append(t(lang, "dlg.result.total", amount=escape(self.r.amount(a.eligible_total, lang))))
+            q, _left = plan(self.kb, facts, today, self.validity)
+            if q is not None:
+                to_ask = [*q.facts[:1], *to_ask]
+        if to_ask:
+            questions = [escape(text(self.kb.facts[f].question, lang)) for f in dict.fromkeys(to_ask)
+                         if f in self.kb.facts][:2]
+            lines += ["", t(lang, "dlg.hd.ask")] + [f"{i}. {q}" for i, q in enumerate(questions, start=1)]
+        parts = split_message("\n".join(lines))
+        return [Reply(p) for p in parts]
+
+    def inline(self, query: str, lang: Lang) -> list[InlineCard]:
+        """Answer cards for inline mode: the best matches of the query, at most ten."""
+        query = query.strip()[:256]
+        if not query:
+            return [InlineCard(f"b{i}", text(b.title, lang), text(b.summary, lang),
+                               self._card_text(b.id, lang)) for i, b in enumerate(self.kb.benefits[:10])]
+        if self.answerer is None:
+            return []
+        side = self.answerer(query, lang)
+        if not side.in_scope:
+            return []
+        cards = [InlineCard("a0", side.title or query, side.summary, side.text)]
+        for i, benefit_id in enumerate(side.benefits[1:10], start=1):
+            b = self.kb.benefit(benefit_id)
+            cards.append(InlineCard(f"b{i}", text(b.title, lang), text(b.summary, lang), self._card_text(b.id, lang)))
+        return cards
+
+    def _card_text(self, benefit_id: str, lang: Lang) -> str:
+        b = self.kb.benefit(benefit_id)
+        ref = escape(self.r.ref(b.ref, lang))
+        return f"<b>{escape(text(b.title, lang))}</b>（{ref}）\n{escape(text(b.summary, lang))}" if lang == "zh" \
+            else f"<b>{escape(text(b.title, lang))}</b> ({ref})\n{escape(text(b.summary, lang))}"

@@ -1,0 +1,136 @@
+"""Inputs, replies and the session state: plain data that every channel shares.
+
+The state serialises to JSON and carries a version, so a stored session survives an upgrade of
+the bot or the knowledge base: answers to facts that no longer exist are dropped, not a crash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from eligibility.errors import ProfileError
+from eligibility.profile import coerce_value
+from eligibility.results import Facts
+from knowledge.models import KnowledgeBase, Lang
+
+STATE_VERSION = 1
+Mode = Literal["idle", "assess", "done"]
+
+
+@dataclass(frozen=True)
+class TextInput:
+    text: str
+
+
+@dataclass(frozen=True)
+class ButtonInput:
+    data: str
+
+
+@dataclass(frozen=True)
+class CommandInput:
+    name: str
+    arg: str = ""
+
+
+Input = TextInput | ButtonInput | CommandInput
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str  # at most 64 bytes: Telegram's limit on callback data
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message. ``edit`` asks the channel to replace the message holding the question buttons."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    edit: bool = False
+
+
+@dataclass(frozen=True)
+class InlineCard:
+    """One inline-mode result: a title and a line to pick from, and the HTML text it inserts."""
+
+    id: str
+    title: str
+    description: str
+    text: str
+
+
+@dataclass
+class Step:
+    """One answered question, so "back" can undo it exactly."""
+
+    question: str
+    set: dict[str, Any]
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SessionState:
+    lang: Lang = "zh"
+    mode: Mode = "idle"
+    topic: str | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    history: list[Step] = field(default_factory=list)
+    current: str | None = None
+    ticked: list[str] = field(default_factory=list)
+    last_total: list[int] | None = None
+    asked: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "v": STATE_VERSION, "lang": self.lang, "mode": self.mode, "topic": self.topic,
+            "facts": self.facts, "skipped": self.skipped,
+            "history": [{"q": s.question, "set": s.set, "skipped": s.skipped} for s in self.history],
+            "current": self.current, "ticked": self.ticked, "last_total": self.last_total,
+            "asked": self.asked,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None, kb: KnowledgeBase) -> SessionState:
+        """Rebuild a stored state, dropping whatever the current knowledge base no longer knows."""
+        if not isinstance(data, dict) or data.get("v") != STATE_VERSION:
+            return cls()
+        facts = _valid_facts(data.get("facts"), kb)
+        history = []
+        for raw in data.get("history") or []:
+            if isinstance(raw, dict) and isinstance(raw.get("q"), str):
+                history.append(Step(raw["q"], _valid_facts(raw.get("set"), kb),
+                                    [f for f in raw.get("skipped") or [] if f in kb.facts]))
+        lang: Lang = "en" if data.get("lang") == "en" else "zh"
+        mode: Mode = data.get("mode") if data.get("mode") in ("idle", "assess", "done") else "idle"
+        topic = data.get("topic") if data.get("topic") in kb.policy.topics else None
+        total = data.get("last_total")
+        return cls(
+            lang=lang, mode=mode, topic=topic, facts=facts,
+            skipped=[f for f in data.get("skipped") or [] if f in kb.facts], history=history,
+            current=data.get("current") if isinstance(data.get("current"), str) else None,
+            ticked=[t for t in data.get("ticked") or [] if t in kb.facts],
+            last_total=total if isinstance(total, list) and len(total) == 2 else None,
+            asked=int(data.get("asked") or 0),
+        )
+
+    def typed_facts(self) -> Facts:
+        return dict(self.facts)
+
+
+def _valid_facts(raw: object, kb: KnowledgeBase) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if not isinstance(raw, dict):
+        return out
+    for key, value in raw.items():
+        fact = kb.facts.get(key)
+        if fact is None or value is None:
+            continue
+        try:
+            out[key] = coerce_value(fact, value)
+        except ProfileError:
+            continue
+    return out

@@ -1,0 +1,175 @@
+"""Render assessments for people (a readable report) and for machines (the JSON contract)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.i18n import Catalog, format_ref, format_yuan, text
+from eligibility.results import Amount, Assessment, BenefitResult, FactValue, Reason, Status
+from knowledge.models import Benefit, Condition, KnowledgeBase, Lang
+
+SECTION_ORDER: tuple[Status, ...] = ("eligible", "competitive", "undetermined", "ineligible", "info")
+
+
+class Renderer:
+    """Everything a channel needs to turn engine results into words, in one language per call."""
+
+    def __init__(self, kb: KnowledgeBase, catalog: Catalog) -> None:
+        self.kb = kb
+        self.cat = catalog
+
+    # -- small pieces -------------------------------------------------------------------------
+    def yuan(self, amount: int, lang: Lang) -> str:
+        return format_yuan(amount, lang, self.cat)
+
+    def amount(self, amount: Amount | None, lang: Lang) -> str:
+        if amount is None:
+            return "—"
+        if amount.min == amount.max:
+            return self.yuan(amount.max, lang)
+        if amount.min == 0:
+            return self.cat.t(lang, "up_to", max=self.yuan(amount.max, lang))
+        return self.cat.t(lang, "range", min=self.yuan(amount.min, lang), max=self.yuan(amount.max, lang))
+
+    def ref(self, ref: str, lang: Lang) -> str:
+        return format_ref(ref, lang, self.cat)
+
+    def value(self, fact_id: str, value: FactValue | None, lang: Lang) -> str:
+        fact = self.kb.facts.get(fact_id)
+        if value is None:
+            return self.cat.t(lang, "value.unknown")
+        if isinstance(value, bool):
+            return self.cat.t(lang, "value.yes" if value else "value.no")
+        if fact is not None and fact.type == "choice":
+            for o in fact.options:
+                if o.id == value:
+                    return text(o.label, lang)
+        if isinstance(value, list):
+            return self.cat.t(lang, "list_sep").join(self.yuan(v, lang) for v in value) or "—"
+        if isinstance(value, int):
+            return self.yuan(value, lang)
+        return str(value)
+
+    def fact_label(self, fact_id: str, lang: Lang) -> str:
+        fact = self.kb.facts.get(fact_id)
+        return text(fact.label, lang) if fact else fact_id
+
+    def condition(self, cond: Condition, lang: Lang) -> str:
+        if cond.label is not None:
+            return text(cond.label, lang)
+        fact = self.fact_label(cond.fact, lang)
+        sep = self.cat.t(lang, "list_sep")
+        if cond.fact == "entity_type" and cond.in_ is not None:
+            types = sep.join(self.value("entity_type", v, lang) for v in cond.in_)
+            return self.cat.t(lang, "cond.applicant", types=types)
+        if cond.equals is not None:
+            return self.cat.t(lang, "cond.is" if cond.equals is True else "cond.is_not", fact=fact)
+        if cond.in_ is not None:
+            values = sep.join(self.value(cond.fact, v, lang) for v in cond.in_)
+            return self.cat.t(lang, "cond.in", fact=fact, values=values)
+        if cond.gt is not None:
+            return self.cat.t(lang, "cond.gt", fact=fact, value=self.yuan(int(cond.gt), lang))
+        return self.cat.t(lang, "cond.not_in" if cond.not_in is not None else "cond.any_gt", fact=fact)
+
+    def _condition_for(self, benefit: Benefit, reason: Reason, lang: Lang) -> str:
+        for cond in self.kb.conditions_of(benefit):
+            if cond.fact == reason.fact and cond.label == reason.label:
+                return self.condition(cond, lang)
+        return self.fact_label(reason.fact or "", lang)
+
+    def reason(self, benefit: Benefit, r: Reason, lang: Lang) -> str:
+        p = dict(r.params)
+        if r.code == "condition_failed":
+            cond = self._condition_for(benefit, r, lang)
+            if r.fact in ("in_city", "entity_type") or r.value is None:
+                return self.cat.t(lang, "reason.condition_failed", condition=cond)
+            return self.cat.t(lang, "reason.condition_failed_value", condition=cond,
+                              value=self.value(r.fact or "", r.value, lang))
+        if r.code == "condition_unknown":
+            return self.cat.t(lang, "reason.condition_unknown", condition=self._condition_for(benefit, r, lang))
+        if r.code == "competitive":
+            qmin, qmax = p.get("quota_min", 0), p.get("quota_max", 0)
+            quota = self.cat.t(lang, "quota_one" if qmin == qmax else "quota", min=qmin, max=qmax)
+            unit = benefit.award.quota.unit if benefit.award.quota else None
+            if unit is not None:
+                quota += text(unit, lang) if lang == "zh" else f" {unit.en}"
+            return self.cat.t(lang, "reason.competitive", quota=quota)
+        if r.code == "amount_tier":
+            return self.cat.t(lang, "reason.amount_tier", tier=self.value(r.fact or "", r.value, lang),
+                              amount=self.yuan(int(p["amount"]), lang))
+        if r.code in ("amount_percentage", "amount_capped"):
+            many = int(p.get("count", 1)) > 1
+            key = f"reason.{r.code}" + ("_issue" if many else "")
+            scope = str(p.get("scope") or "")
+            return self.cat.t(lang, key, base=self.yuan(int(p["base"]), lang), rate=p["rate"],
+                              amount=self.yuan(int(p["amount"]), lang), issue=p.get("issue", 1),
+                              cap=self.yuan(int(p.get("cap", 0)), lang),
+                              scope=self.cat.t(lang, f"scope.{scope}") if scope else "")
+        if r.code in ("policy_expired", "policy_not_started"):
+            return self.cat.t(lang, f"reason.{r.code}", date=p.get("date", ""))
+        return self.cat.t(lang, f"reason.{r.code}")
+
+    # -- the JSON contract ----------------------------------------------------------------------
+    def to_json(self, a: Assessment, lang: Lang) -> dict[str, Any]:
+        return {
+            "policy": {"id": self.kb.policy.id, "title": text(self.kb.policy.title, lang),
+                       "valid": a.policy_in_force, "valid_until": a.validity.valid_until.isoformat(),
+                       "valid_until_assumed": a.validity.assumed},
+            "as_of": a.as_of.isoformat(),
+            "benefits": [self.result_json(r, lang) for r in a.results],
+            "totals": {"eligible": a.eligible_total.to_json(), "competitive": a.competitive_total.to_json()},
+            "assumptions": [text(t, lang) for t in a.assumptions],
+        }
+
+    def result_json(self, r: BenefitResult, lang: Lang) -> dict[str, Any]:
+        b = r.benefit
+        return {
+            "id": b.id, "ref": b.ref, "title": text(b.title, lang), "status": r.status,
+            "award_mode": b.award.mode,
+            "amount": r.amount.to_json() if r.amount is not None and r.status != "ineligible" else None,
+            "reasons": [self.reason(b, x, lang) for x in r.reasons],
+            "missing": list(r.missing),
+            "assumptions": [text(t, lang) for t in r.assumptions],
+            "source": b.source,
+        }
+
+    # -- the readable report --------------------------------------------------------------------
+    def report(self, a: Assessment, lang: Lang, *, quote: bool = True) -> str:
+        t = self.cat.t
+        lines = [t(lang, "report.title", title=text(self.kb.policy.title, lang)),
+                 t(lang, "report.as_of", date=a.as_of.isoformat(), until=a.validity.valid_until.isoformat())]
+        if not a.policy_in_force:
+            lines.append(t(lang, "report.expired", date=a.validity.valid_until.isoformat()))
+        for status in SECTION_ORDER:
+            group = a.by_status(status)
+            if not group:
+                continue
+            lines += ["", f"■ {t(lang, f'report.section.{status}')}"]
+            for r in group:
+                lines += self._result_lines(r, lang, quote=quote and status in ("eligible", "competitive"))
+        lines += ["", t(lang, "report.total_eligible", amount=self.amount(a.eligible_total, lang))]
+        if a.competitive_total.max:
+            lines.append(t(lang, "report.total_competitive", amount=self.yuan(a.competitive_total.max, lang)))
+        lines += ["", t(lang, "report.assumptions") + ":"]
+        lines += [f"- {text(x, lang)}" for x in a.assumptions]
+        lines += ["", t(lang, "report.agency", agency=text(self.kb.policy.implementing_agencies, lang)),
+                  text(self.kb.policy.disclaimer, lang)]
+        return "\n".join(lines)
+
+    def _result_lines(self, r: BenefitResult, lang: Lang, *, quote: bool) -> list[str]:
+        b = r.benefit
+        ref = self.ref(b.ref, lang)
+        head = f"• {text(b.title, lang)}{ref}" if lang == "zh" else f"• {text(b.title, lang)} ({ref})"
+        if r.amount is not None and r.status in ("eligible", "competitive", "undetermined"):
+            head += f"：{self.amount(r.amount, lang)}" if lang == "zh" else f": {self.amount(r.amount, lang)}"
+        out = [head]
+        if r.status == "info":
+            out.append(f"  {text(b.summary, lang)}")
+            return out
+        shown = [self.reason(b, x, lang) for x in r.reasons if x.code not in ("conditions_met",)]
+        out += [f"  - {s}" for s in shown]
+        if r.status in ("eligible", "competitive"):
+            out += [f"  - {self.cat.t(lang, 'report.assumption', text=text(x, lang))}" for x in r.assumptions]
+        if quote:
+            out.append(f"  {self.cat.t(lang, 'report.clause', ref=self.ref(b.ref, lang), text=b.source)}")
+        return out

@@ -1,0 +1,32 @@
+"""Settings from the environment or a `.env` file; every variable is listed in the README."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_base_url: str | None = Field(default=None, alias="TELEGRAM_API_BASE_URL")
+    webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
+    webhook_listen: str = Field(default="0.0.0.0", alias="WEBHOOK_LISTEN")  # noqa: S104 - a server's job
+    webhook_port: int = Field(default=8443, alias="WEBHOOK_PORT")
+    data_dir: Path = Field(default=Path("data"), alias="IPBOT_DATA_DIR")
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    kb_dir: Path | None = Field(default=None, alias="IPBOT_KB_DIR")
+    policy_published_on: date | None = Field(default=None, alias="IPBOT_POLICY_PUBLISHED_ON")
+    staff_user_ids: list[int] = Field(default_factory=list, alias="IPBOT_STAFF_USER_IDS")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+
+    def store_url(self) -> str:
+        """The session store: DATABASE_URL if set, else SQLite under the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'ipbot.db').resolve()}"

@@ -1,0 +1,461 @@
+"""Durable per-chat dialog state.
+
+The dialog core saves a chat's questionnaire state after every answer and before
+replying, so a crash or restart never loses an answer.  Several bot replicas may
+share one store, so every write is a compare-and-set on a version number
+(optimistic concurrency) and :func:`update` re-applies a change that lost a race
+instead of overwriting the winner.
+
+Backends: :class:`SqlSessionStore` (a SQLite file by default, PostgreSQL when
+replicas share it; see :func:`open_store`) and :class:`MemorySessionStore` for
+fast tests of the dialog core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+__all__ = [
+    "MemorySessionStore",
+    "SessionStore",
+    "SqlSessionStore",
+    "StaleSessionError",
+    "State",
+    "StoreError",
+    "StoredSession",
+    "open_store",
+    "sessions_table",
+    "update",
+]
+
+log = logging.getLogger(__name__)
+
+State = dict[str, Any]
+"""A chat's questionnaire state: plain JSON data (str keys, lists, numbers, text, bools, None)."""
+
+
+class StoreError(Exception):
+    """Base of the errors the dialog core is expected to handle."""
+
+
+class StaleSessionError(StoreError):
+    """The session is not at the version the caller read: another writer got there first.
+
+    Raised instead of overwriting, so the other writer's answer is kept; reload and
+    re-apply the change (that is what :func:`update` does).
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSession:
+    """A snapshot of one session; quote ``version`` to the next ``save``.
+
+    ``state`` is a private copy: mutating it does not touch the store.
+    """
+
+    key: str
+    state: State
+    version: int
+    updated_at: datetime
+
+
+class SessionStore(Protocol):
+    """What the dialog core needs from a store; all backends share these semantics."""
+
+    async def load(self, key: str) -> StoredSession | None:
+        """Return the session, or None if it was never saved or was deleted."""
+        ...
+
+    async def save(self, key: str, state: State, expected_version: int | None, *, user_key: str = "") -> int:
+        """Atomically write ``state`` and return the new version (1 on creation).
+
+        ``expected_version=None`` creates the session and fails if it exists; otherwise the
+        stored version must equal ``expected_version``.  Either failure raises
+        :class:`StaleSessionError` and writes nothing.  ``user_key`` records the owner for
+        :meth:`delete_user`; an empty ``user_key`` on an existing session keeps its owner.
+        """
+        ...
+
+    async def delete(self, key: str) -> bool:
+        """Delete one session; True if it existed."""
+        ...
+
+    async def delete_user(self, user_key: str) -> int:
+        """Delete every session owned by ``user_key`` (for /forget); return how many."""
+        ...
+
+    async def close(self) -> None:
+        """Release connections; the store is unusable afterwards.  Idempotent."""
+        ...
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+_BACKOFF_BASE_S = 0.004
+_BACKOFF_CAP_S = 0.25
+
+
+async def update(
+    store: SessionStore,
+    key: str,
+    fn: Callable[[State], State],
+    *,
+    user_key: str = "",
+    retries: int = 5,
+) -> tuple[State, int]:
+    """Read-modify-write one session without losing a concurrent write.
+
+    ``fn`` maps the current state (``{}`` for a new session) to the new one.  If another
+    writer saved in between, the state is reloaded and ``fn`` applied again, up to
+    ``retries`` more times with jittered exponential backoff (so contenders spread out
+    instead of colliding again); then :class:`StaleSessionError` propagates.  ``fn`` may
+    therefore run several times and must be pure.  Returns ``fn``'s result and its version.
+    """
+    if retries < 0:
+        raise ValueError("retries must be >= 0")
+    attempt = 0
+    while True:
+        current = await store.load(key)
+        if current is None:
+            new_state, expected = fn({}), None
+        else:
+            new_state, expected = fn(current.state), current.version
+        try:
+            version = await store.save(key, new_state, expected, user_key=user_key)
+        except StaleSessionError:
+            if attempt >= retries:
+                raise
+            attempt += 1
+            log.debug("session %r changed concurrently; retry %d/%d", key, attempt, retries)
+            await asyncio.sleep(random.uniform(0, min(_BACKOFF_CAP_S, _BACKOFF_BASE_S * 2**attempt)))
+            continue
+        return new_state, version
+
+
+def _encode(state: State) -> str:
+    """Serialise up front, so every backend rejects the same states the same way.
+
+    Text is kept readable (``ensure_ascii=False``); NaN/Infinity are refused because they
+    are not JSON.  A lone surrogate (from malformed client input) cannot be stored as
+    UTF-8, so such a state falls back to ``\\u`` escapes, which ``json.loads`` reverses.
+    """
+    if not isinstance(state, dict):
+        raise TypeError(f"session state must be a dict, not {type(state).__name__}")
+    text = json.dumps(state, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(state, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    return text
+
+
+def _decode(key: str, text: str) -> State:
+    state = json.loads(text)
+    if not isinstance(state, dict):
+        raise StoreError(f"session {key!r} holds {type(state).__name__}, not a JSON object")
+    return state
+
+
+def _exists_error(key: str) -> StaleSessionError:
+    return StaleSessionError(f"session {key!r} already exists")
+
+
+def _version_error(key: str, expected: int) -> StaleSessionError:
+    return StaleSessionError(f"session {key!r} is no longer at version {expected}")
+
+
+def _check_user_key(user_key: str) -> None:
+    # "" means "owner unknown"; deleting all such sessions on a bad /forget would be a disaster.
+    if not user_key:
+        raise ValueError("user_key must not be empty")
+
+
+class _Closable:
+    _closed = False
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError("session store is closed")
+
+
+@dataclass(slots=True)
+class _MemoryRow:
+    user_key: str
+    text: str
+    version: int
+    updated_at: datetime
+
+
+class MemorySessionStore(_Closable):
+    """The store semantics in a dict, for fast dialog-core tests; not shared across processes.
+
+    State is kept as JSON text, so tests meet the same copying and serialisation rules as
+    production.  Every operation first yields to the event loop, so concurrent tasks
+    interleave as they would against a database; the check-and-write after that contains
+    no ``await`` and is therefore atomic within the event loop.
+    """
+
+    def __init__(self) -> None:
+        self._rows: dict[str, _MemoryRow] = {}
+
+    async def load(self, key: str) -> StoredSession | None:
+        await self._yield()
+        row = self._rows.get(key)
+        if row is None:
+            return None
+        return StoredSession(key, _decode(key, row.text), row.version, row.updated_at)
+
+    async def save(self, key: str, state: State, expected_version: int | None, *, user_key: str = "") -> int:
+        text = _encode(state)
+        await self._yield()
+        row = self._rows.get(key)
+        if expected_version is None:
+            if row is not None:
+                raise _exists_error(key)
+            new = _MemoryRow(user_key, text, 1, _now())
+        else:
+            if row is None or row.version != expected_version:
+                raise _version_error(key, expected_version)
+            new = _MemoryRow(user_key or row.user_key, text, row.version + 1, _now())
+        self._rows[key] = new
+        return new.version
+
+    async def delete(self, key: str) -> bool:
+        await self._yield()
+        return self._rows.pop(key, None) is not None
+
+    async def delete_user(self, user_key: str) -> int:
+        _check_user_key(user_key)
+        await self._yield()
+        doomed = [key for key, row in self._rows.items() if row.user_key == user_key]
+        for key in doomed:
+            del self._rows[key]
+        return len(doomed)
+
+    async def close(self) -> None:
+        self._closed = True
+
+    async def __aenter__(self) -> Self:
+        self._check_open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def _yield(self) -> None:
+        self._check_open()
+        await asyncio.sleep(0)
+        self._check_open()
+
+
+_metadata = sa.MetaData()
+
+sessions_table = sa.Table(
+    "sessions",
+    _metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("user_key", sa.Text, nullable=False, index=True),
+    # JSON as text rather than a JSON column: one encoder (_encode) for every backend, the
+    # text is stored verbatim, and PostgreSQL jsonb's refusal of "\u0000" cannot bite.
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""The one table; public for operational queries and tests."""
+
+_t = sessions_table
+
+
+class SqlSessionStore(_Closable):
+    """Sessions in SQL via SQLAlchemy Core; the same statements serve SQLite and PostgreSQL.
+
+    Each write is one statement in its own transaction: creation is an INSERT that the
+    primary key refuses if the session exists, and a change is
+    ``UPDATE ... WHERE key = :key AND version = :expected``.  The database executes each
+    statement atomically (PostgreSQL: row lock, and the WHERE is re-checked after waiting
+    for a concurrent writer; SQLite: one writer at a time per file), so no other writer,
+    in this process or another, can slip between the version check and the write.
+
+    The table is created on first use, or by :meth:`init` / ``async with``.
+    """
+
+    def __init__(self, engine: AsyncEngine, *, schema: str | None = None) -> None:
+        """Use ``engine``; ``schema`` places the table in a PostgreSQL schema (e.g. per tenant or test)."""
+        self._root_engine = engine
+        self._engine = (
+            engine if schema is None else engine.execution_options(schema_translate_map={None: schema})
+        )
+        self._init_lock = asyncio.Lock()
+        self._ready = False
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The engine in use, for operational queries and tests."""
+        return self._engine
+
+    async def init(self) -> None:
+        """Create the table if it is missing; idempotent and safe when replicas start together."""
+        self._check_open()
+        if self._ready:
+            return
+        async with self._init_lock:
+            if self._ready:
+                return
+            attempts = 3
+            for attempt in range(1, attempts + 1):
+                try:
+                    async with self._engine.begin() as conn:
+                        await conn.run_sync(_metadata.create_all)
+                    break
+                except sa.exc.DBAPIError:
+                    # Another process created the table between our existence check and our
+                    # CREATE TABLE; the next attempt sees it and skips it.
+                    if attempt == attempts:
+                        raise
+                    await asyncio.sleep(0.05 * attempt)
+            self._ready = True
+
+    async def load(self, key: str) -> StoredSession | None:
+        await self._ensure_ready()
+        query = sa.select(_t.c.state, _t.c.version, _t.c.updated_at).where(_t.c.key == key)
+        async with self._engine.connect() as conn:
+            row = (await conn.execute(query)).one_or_none()
+        if row is None:
+            return None
+        return StoredSession(key, _decode(key, row.state), row.version, _as_utc(row.updated_at))
+
+    async def save(self, key: str, state: State, expected_version: int | None, *, user_key: str = "") -> int:
+        text = _encode(state)
+        await self._ensure_ready()
+        now = _now()
+        async with self._engine.begin() as conn:
+            if expected_version is None:
+                insert = sa.insert(_t).values(
+                    key=key, user_key=user_key, state=text, version=1, updated_at=now
+                )
+                try:
+                    await conn.execute(insert)
+                except sa.exc.IntegrityError as exc:
+                    raise _exists_error(key) from exc
+                return 1
+            values: dict[str, Any] = {"state": text, "version": _t.c.version + 1, "updated_at": now}
+            if user_key:
+                values["user_key"] = user_key
+            change = sa.update(_t).where(_t.c.key == key, _t.c.version == expected_version).values(values)
+            if (await conn.execute(change)).rowcount != 1:
+                raise _version_error(key, expected_version)
+            return expected_version + 1
+
+    async def delete(self, key: str) -> bool:
+        await self._ensure_ready()
+        async with self._engine.begin() as conn:
+            result = await conn.execute(sa.delete(_t).where(_t.c.key == key))
+        return result.rowcount > 0
+
+    async def delete_user(self, user_key: str) -> int:
+        _check_user_key(user_key)
+        await self._ensure_ready()
+        async with self._engine.begin() as conn:
+            result = await conn.execute(sa.delete(_t).where(_t.c.user_key == user_key))
+        return result.rowcount
+
+    async def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            await self._root_engine.dispose()
+
+    async def __aenter__(self) -> Self:
+        await self.init()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def _ensure_ready(self) -> None:
+        self._check_open()
+        if not self._ready:
+            await self.init()
+
+
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+}
+_SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def open_store(url: str, *, schema: str | None = None) -> SqlSessionStore:
+    """Build a store from a SQLAlchemy URL; no connection is made until first use.
+
+    ``sqlite:///x.db`` and ``postgresql://...`` are mapped to their asyncio drivers.
+    For a SQLite file the parent directory is created, and every connection uses WAL
+    (readers never block the writer) and a busy timeout (a writer waits for another
+    process's write instead of failing with "database is locked").
+    """
+    sa_url = make_url(url)
+    sa_url = sa_url.set(drivername=_ASYNC_DRIVERS.get(sa_url.drivername, sa_url.drivername))
+    if sa_url.get_backend_name() == "sqlite":
+        _create_sqlite_parent(sa_url)
+        engine = create_async_engine(sa_url)
+        sa.event.listen(engine.sync_engine, "connect", _configure_sqlite)
+    else:
+        # Replicas live long; pre-ping replaces connections a database restart has killed.
+        engine = create_async_engine(sa_url, pool_pre_ping=True)
+    return SqlSessionStore(engine, schema=schema)
+
+
+def _create_sqlite_parent(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:" or url.query.get("uri") in ("true", "1"):
+        return
+    Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        # busy_timeout first: switching to WAL needs a lock another process may hold.
+        cursor.execute(f"PRAGMA busy_timeout = {_SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+    finally:
+        cursor.close()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _as_utc(value: datetime) -> datetime:
+    # SQLite stores the UTC wall time without an offset; PostgreSQL returns an aware value.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -1,0 +1,498 @@
+"""Telegram's updates in, the dialog core's replies out; every decision is the core's.
+
+Each handler turns an update into one of the core's inputs (:class:`TextInput`,
+:class:`ButtonInput`, :class:`CommandInput`), runs it through :class:`Conversations` under the
+chat's key (``tg:<chat id>``, owner ``tg-user:<user id>``) and sends what comes back: HTML, inline
+keyboards from ``Reply.buttons``, the pressed message edited in place when a reply asks for it.
+The exceptions to "everything goes through the conversation" are the stateless help-desk reply
+to a forwarded message (:meth:`Dialog.helpdesk`), inline mode (:meth:`Dialog.inline`) and the
+staff commands.
+
+Handlers are methods of :class:`Handlers`, bound to one :class:`Services`: no ``bot_data``,
+nothing global. The composition root (``bot.telegram.app``) registers them in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import re
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta, timezone
+from html import escape
+
+from telegram import (
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, ContextTypes, filters
+
+from bot.dialog.model import ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
+from bot.i18n import text as kb_text
+from bot.i18n import to_lang
+from bot.services import Conversations, Engine
+from bot.stats import AnswerTap, Event, StatsStore, answer_events, assessment_events, open_stats, period
+from bot.store import SessionStore
+from bot.telegram.render import MAX_TEXT, fit, messages, plain, tg_text
+from knowledge.loader import KnowledgeBaseError
+from knowledge.models import Lang
+
+__all__ = [
+    "AddressedToBot",
+    "Handlers",
+    "Redactor",
+    "Services",
+    "china_today",
+    "describe",
+    "parse_command",
+]
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+_CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving: a fixed offset is exact
+STATS_DEFAULT_DAYS = 30
+STATS_MAX_DAYS = 3660
+INLINE_RESULTS = 10
+_COMMAND_NAME = re.compile(r"[A-Za-z0-9_]{1,32}")
+
+
+def china_today() -> date:
+    """The date in Shijiazhuang: the policy's deadlines are Chinese dates."""
+    return datetime.now(_CHINA).date()
+
+
+# -- run-time services --------------------------------------------------------------------------
+
+class Services:
+    """What the handlers use at run time, attached by the composition root's ``post_init``.
+
+    The engine (knowledge base and dialog) can be swapped whole by ``/reload``; the store and the
+    statistics stay for the life of the process.
+    """
+
+    def __init__(self, *, today: Callable[[], date] = china_today) -> None:
+        self.today = today
+        self._conversations: Conversations | None = None
+        self._stats: StatsStore | None = None
+
+    def attach(self, engine: Engine, store: SessionStore) -> None:
+        self._tap(engine)
+        self._conversations = Conversations(engine, store)
+        self._stats = open_stats(store)
+
+    def detach(self) -> None:
+        self._conversations = None
+        self._stats = None
+
+    @property
+    def conversations(self) -> Conversations:
+        if self._conversations is None:
+            raise RuntimeError("the Telegram services are not started (post_init has not run)")
+        return self._conversations
+
+    @property
+    def engine(self) -> Engine:
+        return self.conversations.engine
+
+    @property
+    def store(self) -> SessionStore:
+        return self.conversations.store
+
+    @property
+    def stats(self) -> StatsStore:
+        if self._stats is None:
+            raise RuntimeError("the Telegram services are not started (post_init has not run)")
+        return self._stats
+
+    def swap_engine(self, engine: Engine) -> None:
+        """Use ``engine`` from the next update on; updates already running finish on the old one."""
+        self._tap(engine)
+        self.conversations.engine = engine
+
+    @staticmethod
+    def _tap(engine: Engine) -> None:
+        if engine.dialog.answerer is not None:
+            engine.dialog.answerer = AnswerTap.wrap(engine.dialog.answerer)
+
+
+# -- logging helpers ----------------------------------------------------------------------------
+
+class Redactor:
+    """Removes the bot token from text bound for logs, and hashes chat ids for them.
+
+    The hash is an HMAC keyed by the token: stable across restarts (log lines of one chat can be
+    followed), but not reversible by trying every chat id without the token.
+    """
+
+    def __init__(self, token: str) -> None:
+        self._secrets = [s for s in {token, token.partition(":")[2], token.replace(":", "%3A")} if len(s) >= 8]
+        self._key = hashlib.sha256(b"ipbot-log-chat:" + token.encode()).digest()
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "<token>")
+        return text
+
+    def chat(self, chat_id: int | None) -> str:
+        if chat_id is None:
+            return "-"
+        return hmac.new(self._key, str(chat_id).encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def describe(update: object) -> str:
+    """The kind of an update for the log line: command:<name>, text, forward, button, inline, ..."""
+    if not isinstance(update, Update):
+        return "other"
+    if update.callback_query is not None:
+        return "button"
+    if update.inline_query is not None:
+        return "inline"
+    message = update.message
+    if message is None:
+        return "other"
+    if message.forward_origin is not None:
+        return "forward"
+    if message.text and message.text.startswith("/"):
+        name = message.text[1:].split(maxsplit=1)[0].partition("@")[0] if len(message.text) > 1 else ""
+        return f"command:{name.lower()}" if _COMMAND_NAME.fullmatch(name) else "command:?"
+    if message.text:
+        return "text"
+    return "message:other"
+
+
+# -- who the bot answers ------------------------------------------------------------------------
+
+class AddressedToBot(filters.MessageFilter):
+    """Private messages, and in groups only mentions of the bot and replies to its messages.
+
+    Commands are routed before this filter is consulted; they are answered everywhere.
+    """
+
+    def __init__(self, bot_identity: Callable[[], tuple[int, str]]) -> None:
+        super().__init__(name="AddressedToBot")
+        self._identity = bot_identity
+
+    def filter(self, message: Message) -> bool:
+        if message.chat.type == ChatType.PRIVATE:
+            return True
+        bot_id, username = self._identity()
+        replied = message.reply_to_message
+        if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+            return True
+        return mentions(message, bot_id, username)
+
+
+def mentions(message: Message, bot_id: int, username: str) -> bool:
+    wanted = f"@{username}".lower()
+    for entity, value in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items():
+        if entity.type == MessageEntity.MENTION and value.lower() == wanted:
+            return True
+        if entity.type == MessageEntity.TEXT_MENTION and entity.user is not None and entity.user.id == bot_id:
+            return True
+    return False
+
+
+def without_mention(text: str, username: str) -> str:
+    return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
+
+
+def parse_command(text: str, username: str) -> tuple[str, str] | None:
+    """``/name[@bot] arg`` as (name, arg); None when it is addressed to another bot."""
+    head, _, arg = text.strip().partition(" ")
+    name, _, target = head[1:].partition("@")
+    if target and target.lower() != username.lower():
+        return None
+    if not _COMMAND_NAME.fullmatch(name):
+        return None
+    return name.lower(), arg.strip()
+
+
+# -- the handlers -------------------------------------------------------------------------------
+
+class Handlers:
+    """One method per kind of update; see the module docstring."""
+
+    def __init__(self, services: Services, *, engine_factory: Callable[[], Engine], redactor: Redactor) -> None:
+        self.s = services
+        self._engine_factory = engine_factory
+        self.redact = redactor
+        self._reload_lock = asyncio.Lock()
+
+    # ---- conversation ----
+    async def command(self, update: Update, context: Context) -> None:
+        """Every command but the staff ones and /forget: the dialog core knows them (and unknown ones)."""
+        message = update.message
+        if message is None or message.text is None:
+            return
+        parsed = parse_command(message.text, context.bot.username)
+        if parsed is None:
+            return
+        name, arg = parsed
+        await self._converse(update, context, CommandInput(name, arg))
+
+    async def text(self, update: Update, context: Context) -> None:
+        """Typed text: an answer to the current question, or a question; the core tells which."""
+        message = update.message
+        if message is None or message.text is None:
+            return
+        typed = message.text
+        if message.chat.type != ChatType.PRIVATE:
+            typed = without_mention(typed, context.bot.username)
+        await self._converse(update, context, TextInput(typed))
+
+    async def button(self, update: Update, context: Context) -> None:
+        """A pressed inline button: its data is the input; the message holding it may be edited."""
+        query = update.callback_query
+        if query is None:
+            return
+        try:
+            await query.answer()  # stop the button's spinner first; the work may take a moment
+        except BadRequest as exc:  # too old (pressed before a restart): still handle the press
+            log.info("callback query not answered: %s", exc.message)
+        if query.data is None or query.message is None:
+            return
+        pressed = query.message if isinstance(query.message, Message) else None
+        await self._converse(update, context, ButtonInput(query.data), pressed=pressed)
+
+    async def forget(self, update: Update, context: Context) -> None:
+        """/forget: delete the chat's session and every session the user owns."""
+        await self._converse(update, context, CommandInput("forget"))
+
+    async def _converse(self, update: Update, context: Context, inp: Input, *,
+                        pressed: Message | None = None) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None:
+            return
+        key = f"tg:{chat.id}"
+        store, conversations = self.s.store, self.s.conversations
+        counting = not (isinstance(inp, CommandInput) and inp.name == "forget")
+        before = await store.load(key) if counting else None
+        with AnswerTap.listening() as seen:
+            replies = await conversations.handle(
+                key, inp, self.s.today(),
+                user_key=f"tg-user:{user.id}" if user is not None else "",
+                lang_hint=user.language_code if user is not None else None,
+            )
+        reply_to = None
+        if chat.type != ChatType.PRIVATE and update.message is not None:
+            reply_to = update.message.message_id
+        await self._send(context, chat.id, replies, pressed=pressed, reply_to=reply_to)
+        if counting:
+            after = await store.load(key)
+            events = assessment_events(before.state if before else None, after.state if after else None)
+            await self._record([*events, *answer_events(seen[-1:])])
+
+    # ---- stateless replies ----
+    async def forwarded(self, update: Update, context: Context) -> None:
+        """A customer's message forwarded by staff: a reply to paste, the references, what to ask."""
+        message = update.message
+        if message is None:
+            return
+        body = message.text or message.caption or ""
+        lang = await self._lang(update)
+        with AnswerTap.listening() as seen:
+            replies = self.s.engine.dialog.helpdesk(body, lang, self.s.today())
+        await self._send(context, message.chat_id, replies, reply_to=message.message_id)
+        await self._record([("helpdesk", ""), *answer_events(seen[-1:])])
+
+    async def inline(self, update: Update, context: Context) -> None:
+        """``@bot 贴息`` in any chat: up to ten answer cards that insert a short answer."""
+        query = update.inline_query
+        if query is None:
+            return
+        lang = await self._lang(update)
+        cards = self.s.engine.dialog.inline(query.query, lang)[:INLINE_RESULTS]
+        results = [
+            InlineQueryResultArticle(
+                id=card.id[:64],
+                title=card.title or query.query or "…",
+                description=card.description or None,
+                input_message_content=InputTextMessageContent(fit(card.text)[0], parse_mode=ParseMode.HTML),
+            )
+            for card in cards
+        ]
+        # The cards depend on the user's language, hence personal; the knowledge base changes
+        # rarely, but /reload should show within a minute.
+        await query.answer(results, cache_time=60, is_personal=True)
+
+    async def not_text(self, update: Update, context: Context) -> None:
+        """A sticker, photo or voice note in a private chat: say what the bot can read."""
+        message = update.message
+        if message is None:
+            return
+        lang = await self._lang(update)
+        await self._send(context, message.chat_id, [Reply(tg_text(self.s.engine.catalog, lang, "tg.text_only"))])
+
+    # ---- staff ----
+    async def stats(self, update: Update, context: Context) -> None:
+        """/stats [days | from to]: the usage counters over a period (default the last 30 days)."""
+        message = update.message
+        if message is None:
+            return
+        lang = await self._lang(update)
+        catalog = self.s.engine.catalog
+        span = stats_period(context.args or [], self.s.today())
+        if span is None:
+            await self._send(context, message.chat_id, [Reply(escape(tg_text(catalog, lang, "tg.stats.usage")))])
+            return
+        start, end = span
+        summary = await self.s.stats.summary(start, end)
+        t = lambda key, **kw: tg_text(catalog, lang, key, **kw)  # noqa: E731
+        lines = [
+            t("tg.stats.title", start=start.isoformat(), end=end.isoformat(), days=(end - start).days + 1),
+            t("tg.stats.questions", n=summary.total("question"), unanswered=summary.total("unanswered")),
+            t("tg.stats.helpdesk", n=summary.total("helpdesk")),
+            t("tg.stats.assessments", started=summary.total("assessment_started"),
+              finished=summary.total("assessment_finished")),
+            "",
+            t("tg.stats.benefits"),
+        ]
+        benefits = {b.id: b for b in self.s.engine.kb.benefits}
+        for i, (benefit_id, n) in enumerate(summary.benefits, start=1):
+            b = benefits.get(benefit_id)
+            name = f"{kb_text(b.title, lang)} ({self.s.engine.renderer.ref(b.ref, lang)})" if b else benefit_id
+            lines.append(f"{i}. {escape(name)}: {n}")
+        if not summary.benefits:
+            lines.append(t("tg.stats.none"))
+        await self._send(context, message.chat_id, [Reply("\n".join(lines))])
+
+    async def reload(self, update: Update, context: Context) -> None:
+        """/reload: build a new engine from the knowledge base; keep the old one if it is invalid."""
+        message = update.message
+        if message is None:
+            return
+        lang = await self._lang(update)
+        async with self._reload_lock:
+            try:
+                engine = await asyncio.to_thread(self._engine_factory)
+            except Exception as exc:  # any failure keeps the running engine: that is the point
+                problems = [str(p) for p in exc.problems] if isinstance(exc, KnowledgeBaseError) else \
+                    [f"{type(exc).__name__}: {exc}"]
+                log.warning("reload refused: %d problem(s): %s", len(problems), self.redact(problems[0]))
+                body = tg_text(self.s.engine.catalog, lang, "tg.reload.refused") + "\n" + \
+                    "\n".join(f"• {escape(p)}" for p in problems[:40])
+                await self._send(context, message.chat_id, [Reply(body)])
+                return
+            self.s.swap_engine(engine)
+        log.info("knowledge base reloaded: %d benefits", len(engine.kb.benefits))
+        done = tg_text(engine.catalog, lang, "tg.reload.ok", benefits=len(engine.kb.benefits),
+                       facts=len(engine.kb.facts), clauses=len(engine.kb.policy.clauses))
+        await self._send(context, message.chat_id, [Reply(done)])
+
+    # ---- errors ----
+    async def error(self, update: object, context: Context) -> None:
+        """Log first (update id, hashed chat, redacted traceback), then tell the user.
+
+        The session was saved before any reply was sent, so the user's answers are never lost;
+        the message says so.
+        """
+        err = context.error
+        update_id = update.update_id if isinstance(update, Update) else None
+        chat = update.effective_chat if isinstance(update, Update) else None
+        trace = "".join(traceback.format_exception(err)) if err is not None else ""
+        log.error("update failed update_id=%s chat=%s kind=%s error=%s\n%s", update_id,
+                  self.redact.chat(chat.id if chat else None), describe(update),
+                  self.redact(f"{type(err).__name__}: {err}"), self.redact(trace).rstrip())
+        if chat is None or not isinstance(update, Update):
+            return
+        try:
+            lang = await self._lang(update)
+            catalog = self.s.engine.catalog
+            await context.bot.send_message(chat.id, escape(tg_text(catalog, lang, "tg.error")),
+                                           parse_mode=ParseMode.HTML)
+        except Exception as exc:  # the chat may be gone or Telegram down: the log line is enough
+            log.warning("could not tell chat %s about the error: %s", self.redact.chat(chat.id),
+                        self.redact(f"{type(exc).__name__}: {exc}"))
+
+    # ---- helpers ----
+    async def _lang(self, update: Update) -> Lang:
+        """The chat's language: the session's if there is one, else the user's Telegram language."""
+        chat, user = update.effective_chat, update.effective_user
+        key = f"tg:{chat.id}" if chat is not None else f"tg:{user.id}" if user is not None else None
+        if key is not None:
+            stored = await self.s.store.load(key)
+            if stored is not None:
+                return SessionState.from_json(stored.state, self.s.engine.kb).lang
+        return to_lang(user.language_code if user is not None else None)
+
+    async def _record(self, events: Sequence[Event]) -> None:
+        if not events:
+            return
+        try:
+            await self.s.stats.record(self.s.today(), events)
+        except Exception as exc:  # statistics must never cost the user a reply
+            log.warning("could not record usage statistics: %s", self.redact(f"{type(exc).__name__}: {exc}"))
+
+    async def _send(self, context: Context, chat_id: int, replies: Sequence[Reply], *,
+                    pressed: Message | None = None, reply_to: int | None = None) -> None:
+        """Send the replies in order; the first one marked ``edit`` replaces the pressed message."""
+        edited = False
+        for reply in replies:
+            if reply.edit and pressed is not None and not edited:
+                edited = await self._edit(context, pressed, reply)
+                if edited:
+                    continue
+            for body, markup in messages(reply):
+                await self._send_one(context, chat_id, body, markup, reply_to)
+                reply_to = None  # only the first message answers the user's one
+
+    async def _send_one(self, context: Context, chat_id: int, body: str, markup: InlineKeyboardMarkup | None,
+                        reply_to: int | None) -> None:
+        params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to is not None else None
+        try:
+            await context.bot.send_message(chat_id, body, parse_mode=ParseMode.HTML, reply_markup=markup,
+                                           reply_parameters=params)
+        except BadRequest as exc:
+            if "parse entities" not in exc.message.lower():
+                raise
+            log.warning("Telegram refused our HTML (%s); sending plain text", exc.message)
+            await context.bot.send_message(chat_id, plain(body)[:MAX_TEXT], reply_markup=markup,
+                                           reply_parameters=params)
+
+    async def _edit(self, context: Context, message: Message, reply: Reply) -> bool:
+        """Edit ``message`` to show ``reply``; False when it cannot be edited (then we send instead)."""
+        parts = messages(reply)
+        if len(parts) != 1:
+            return False
+        body, markup = parts[0]
+        try:
+            await context.bot.edit_message_text(body, chat_id=message.chat_id, message_id=message.message_id,
+                                                parse_mode=ParseMode.HTML, reply_markup=markup)
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return True  # pressed twice: it already shows this
+            log.info("could not edit message, sending a new one: %s", exc.message)
+            return False
+        return True
+
+
+def stats_period(args: Sequence[str], today: date) -> tuple[date, date] | None:
+    """``[]`` the last 30 days, ``["7"]`` the last 7, ``["2025-01-01", "2025-01-31"]`` that span."""
+    if not args:
+        return period(today, STATS_DEFAULT_DAYS)
+    if len(args) == 1 and args[0].isdigit():
+        return period(today, min(max(int(args[0]), 1), STATS_MAX_DAYS))
+    if len(args) == 2:
+        try:
+            start, end = date.fromisoformat(args[0]), date.fromisoformat(args[1])
+        except ValueError:
+            return None
+        if start <= end and (end - start).days < STATS_MAX_DAYS:
+            return start, end
+    return None
+
+
+def bot_identity(application: Application) -> Callable[[], tuple[int, str]]:  # type: ignore[type-arg]
+    """The bot's id and username, known once the application is initialised (getMe)."""
+    return lambda: (application.bot.id, application.bot.username)

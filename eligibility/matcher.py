@@ -1,0 +1,398 @@
+"""Match a free-text question to the policy's benefits, or to a subject the policy does not cover.
+
+Why this shape: questions are one line typed on a phone, in shorthand, with typos and near-homophones
+(质压, 驰明), sometimes traditional characters or English. Aliases in the knowledge base are what
+people actually say, so matching them well beats general text retrieval. The index is built once
+from a KnowledgeBase; a query then costs well under a millisecond:
+
+1. Chinese terms (titles, aliases) are found in the normalised question exactly, by toneless pinyin
+   (homophone typos), and with one syllable substituted for terms of four or more (visual typos).
+   English terms are matched as word sequences after stemming, with light fuzzy matching of words.
+2. Overlapping matches are resolved longest first, so "河北省专利奖" (not covered) wins over
+   "专利奖" (covered) and "国家级规范化市场" over "规范化市场".
+3. A term weighs its length, divided among the benefits that share it: 示范区 counts half for each
+   demonstration zone, 省级 tips the balance. Out-of-scope subjects are terms too.
+4. Refusal: nothing scores above a threshold; or a near miss (an IP matter outside the policy,
+   another city) matched and the best benefit's own words do not explain it; or a non-IP subject
+   matched and the policy's terms are not clearly stronger. Thresholds are tuned on the tune split.
+
+Pure: no I/O, no clock; everything comes from the KnowledgeBase passed in.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from pypinyin import lazy_pinyin
+from rapidfuzz import fuzz, process
+
+from eligibility.parsing import normalize
+from knowledge.models import Benefit, KnowledgeBase, Lang, OutOfScope
+
+MatchKind = Literal["exact", "pinyin", "fuzzy"]
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+_SPACES = re.compile(r"\s+")
+_QUALITY: dict[MatchKind, float] = {"exact": 1.0, "pinyin": 0.85, "fuzzy": 0.7}
+
+# Function words dropped before English terms are matched, so "loans secured by patents" meets
+# the term "secured patent". Domain words (city, level, award ...) are kept.
+_STOPWORDS = frozenset(
+    "a an the of for to in on at by with and or our we us my me you your i it its this that these those "
+    "is are was were be been being do does did can could get got any some there here what whats what's how "
+    "much many who whom which when where from have has had will would should shall may might just also "
+    "please hi hey thing things about as if so than then u".split()
+)
+# Words present in most English aliases: they count, but less than the words that tell benefits apart.
+_GENERIC_WORDS = frozenset("ip patent trademark intellectual property subsidy reward fund grant support".split())
+_BRITISH = (("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("ise", "ize"), ("ises", "izes"),
+            ("centre", "center"), ("licence", "license"), ("programme", "program"))
+
+
+@dataclass(frozen=True)
+class MatchParams:
+    """Weights and thresholds; the defaults were tuned on the tune split of bench/ask_questions.yaml."""
+
+    min_score: float = 1.6          # below this best score, nothing matched: refuse
+    non_ip_ratio: float = 1.0       # refuse a non-IP subject unless in-scope score > ratio * its weight
+    share_power: float = 1.0        # a term shared by n benefits gives each weight / n ** power
+    english_word_weight: float = 2.0
+    generic_word_weight: float = 1.0
+    min_fuzzy_syllables: int = 5    # one-syllable substitution only for terms at least this long
+    runner_up_ratio: float = 0.5    # a second benefit is offered when it scores this share of the best
+    confidence_scale: float = 4.0   # score at which confidence reaches about 63 %
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One term found in the question: where, how, and whom it points to."""
+
+    term: str
+    start: int
+    end: int
+    kind: MatchKind
+    weight: float
+    benefits: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    english: bool = False
+
+
+@dataclass(frozen=True)
+class Scored:
+    benefit: Benefit
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """What the question is about. ``refused`` means: not this policy (``subject`` says which, if known)."""
+
+    lang: Lang
+    ranked: tuple[Scored, ...]
+    refused: bool
+    subject: OutOfScope | None
+    confidence: float
+    hits: tuple[Hit, ...] = field(default=())
+
+    @property
+    def best(self) -> Scored | None:
+        return self.ranked[0] if self.ranked else None
+
+    def top(self, n: int) -> list[str]:
+        return [s.benefit.id for s in self.ranked[:n]]
+
+
+@dataclass
+class _Entry:
+    """A term of the index and everything it points to."""
+
+    text: str
+    benefits: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+
+
+def detect_lang(text: str) -> Lang:
+    """Chinese when CJK characters carry at least a third as much as the Latin letters do.
+
+    A Chinese question with "ABS" or "TISC" in it stays Chinese; an English one quoting 贯标 stays English.
+    """
+    cjk = len(_CJK.findall(text))
+    latin = sum(1 for c in text if c.isascii() and c.isalpha())
+    if cjk == 0:
+        return "en" if latin else "zh"
+    return "zh" if cjk * 3 >= latin else "en"
+
+
+def stem(word: str) -> str:
+    """A deliberately small stemmer: enough for plurals, -ed/-ing and British spellings."""
+    w = word
+    for brit, us in _BRITISH:
+        if w.endswith(brit):
+            w = w[: -len(brit)] + us
+            break
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if suffix == "s" and w.endswith(("ss", "us", "is")):
+                return w
+            return w[: -len(suffix)]
+    return w
+
+
+def english_words(text: str) -> list[str]:
+    """Stemmed content words of (normalised) text."""
+    return [stem(w) for w in _LATIN_WORD.findall(text) if w not in _STOPWORDS]
+
+
+@lru_cache(maxsize=8192)
+def _syllable(ch: str) -> str:
+    """Toneless pinyin of one character, with the initials and finals people confuse folded together."""
+    if not _CJK.match(ch):
+        return ch
+    s = lazy_pinyin(ch)[0]
+    for a, b in (("zh", "z"), ("ch", "c"), ("sh", "s")):
+        if s.startswith(a):
+            s = b + s[len(a):]
+            break
+    if s.endswith("ng") and s[-3:-2] in ("i", "e"):
+        s = s[:-1]
+    return s
+
+
+def _syllables(text: str) -> tuple[str, ...]:
+    return tuple(_syllable(c) for c in text)
+
+
+def _compact(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+def _is_cjk_term(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+class Matcher:
+    """The index over one knowledge base. Build once (about 50 ms), then ``match`` many times."""
+
+    def __init__(self, kb: KnowledgeBase, params: MatchParams | None = None) -> None:
+        self.kb = kb
+        self.params = params or MatchParams()
+        self._order = {b.id: i for i, b in enumerate(kb.benefits)}
+        self._subjects = {s.id: s for s in kb.out_of_scope}
+        zh: dict[str, _Entry] = {}
+        en: dict[tuple[str, ...], _Entry] = {}
+        for b in kb.benefits:
+            for term in self._benefit_terms(b):
+                self._add(zh, en, term, benefit=b.id)
+        for s in kb.out_of_scope:
+            for term in s.terms:
+                self._add(zh, en, term, subject=s.id)
+        self._zh = zh
+        self._en = en
+        # pinyin and one-substitution indexes over the Chinese terms
+        self._by_pinyin: dict[tuple[str, ...], list[_Entry]] = {}
+        self._by_mask: dict[tuple[int, tuple[str, ...]], list[_Entry]] = {}
+        for entry in zh.values():
+            syl = _syllables(entry.text)
+            self._by_pinyin.setdefault(syl, []).append(entry)
+            if (entry.benefits and len(syl) >= self.params.min_fuzzy_syllables
+                    and all(_CJK.match(c) for c in entry.text)):
+                for i in range(len(syl)):
+                    self._by_mask.setdefault((i, syl[:i] + ("?",) + syl[i + 1:]), []).append(entry)
+        self._zh_lengths = sorted({len(t) for t in zh}, reverse=True)
+        self._mask_lengths = sorted({len(k[1]) for k in self._by_mask}, reverse=True)
+        self._en_lengths = sorted({len(k) for k in en}, reverse=True)
+        self._en_vocab = sorted({w for k in en for w in k})
+        self._en_vocab_set = frozenset(self._en_vocab)
+        # each benefit's own words: a near miss they contain is explained, not a reason to refuse
+        self._own_chars: dict[str, frozenset[str]] = {}
+        self._own_words: dict[str, frozenset[str]] = {}
+        for b in kb.benefits:
+            zh_text = normalize(" ".join([b.title.zh, b.summary.zh, b.source, *b.aliases]))
+            en_text = normalize(" ".join([b.title.en, b.summary.en, *[a for a in b.aliases if not _is_cjk_term(a)]]))
+            self._own_chars[b.id] = frozenset(c for c in zh_text if _CJK.match(c))
+            self._own_words[b.id] = frozenset(english_words(en_text))
+
+    # -- building --------------------------------------------------------------------------------
+    def _benefit_terms(self, b: Benefit) -> Iterable[str]:
+        yield b.title.zh
+        yield from b.aliases
+
+    def _add(self, zh: dict[str, _Entry], en: dict[tuple[str, ...], _Entry], term: str, *,
+             benefit: str | None = None, subject: str | None = None) -> None:
+        norm = normalize(term)
+        if _is_cjk_term(norm):
+            key = _compact(norm)
+            entry = zh.setdefault(key, _Entry(key))
+        else:
+            words = tuple(english_words(norm))
+            if not words:
+                return
+            entry = en.setdefault(words, _Entry(" ".join(words)))
+        if benefit is not None and benefit not in entry.benefits:
+            entry.benefits.append(benefit)
+        if subject is not None and subject not in entry.subjects:
+            entry.subjects.append(subject)
+
+    # -- weights ---------------------------------------------------------------------------------
+    def _zh_weight(self, text: str) -> float:
+        return float(len(text))
+
+    def _en_weight(self, words: tuple[str, ...]) -> float:
+        p = self.params
+        return sum(p.generic_word_weight if w in _GENERIC_WORDS else p.english_word_weight for w in words)
+
+    # -- matching --------------------------------------------------------------------------------
+    def _zh_hits(self, text: str) -> list[Hit]:
+        hits: list[Hit] = []
+        seen: set[tuple[int, int, str]] = set()
+
+        def add(entry: _Entry, start: int, kind: MatchKind) -> None:
+            key = (start, start + len(entry.text), entry.text)
+            if key in seen:
+                return
+            seen.add(key)
+            hits.append(Hit(entry.text, start, start + len(entry.text), kind,
+                            self._zh_weight(entry.text) * _QUALITY[kind],
+                            tuple(entry.benefits), tuple(entry.subjects)))
+
+        n = len(text)
+        for term, entry in self._zh.items():
+            pos = text.find(term)
+            while pos >= 0:
+                add(entry, pos, "exact")
+                pos = text.find(term, pos + 1)
+        if not _CJK.search(text):
+            return hits
+        syl = _syllables(text)
+        for length in self._zh_lengths:
+            for start in range(0, n - length + 1):
+                window = syl[start:start + length]
+                entries = self._by_pinyin.get(window)
+                if not entries:
+                    continue
+                chunk = text[start:start + length]
+                for entry in entries:
+                    if entry.text == chunk:
+                        continue
+                    same = sum(1 for a, b in zip(chunk, entry.text, strict=True) if a == b)
+                    if length <= 3 and same * 2 < length:
+                        continue
+                    add(entry, start, "pinyin")
+        for length in self._mask_lengths:
+            for start in range(0, n - length + 1):
+                chunk = text[start:start + length]
+                if not all(_CJK.match(c) for c in chunk):
+                    continue
+                window = syl[start:start + length]
+                for i in range(length):
+                    for entry in self._by_mask.get((i, window[:i] + ("?",) + window[i + 1:]), ()):
+                        add(entry, start, "fuzzy")
+        return hits
+
+    def _en_hits(self, text: str) -> list[Hit]:
+        words = english_words(text)
+        if not words:
+            return []
+        fuzzy_at: set[int] = set()
+        for i, w in enumerate(words):
+            if w in self._en_vocab_set or len(w) < 5 or w.isdigit():
+                continue
+            best = process.extractOne(w, self._en_vocab, scorer=fuzz.ratio, score_cutoff=85)
+            if best is not None:
+                words[i] = best[0]
+                fuzzy_at.add(i)
+        hits: list[Hit] = []
+        for length in self._en_lengths:
+            for start in range(0, len(words) - length + 1):
+                key = tuple(words[start:start + length])
+                entry = self._en.get(key)
+                if entry is None:
+                    continue
+                kind: MatchKind = "fuzzy" if fuzzy_at & set(range(start, start + length)) else "exact"
+                hits.append(Hit(entry.text, start, start + length, kind, self._en_weight(key) * _QUALITY[kind],
+                                tuple(entry.benefits), tuple(entry.subjects), english=True))
+        return hits
+
+    @staticmethod
+    def _resolve(hits: list[Hit]) -> list[Hit]:
+        """Keep non-overlapping hits, longest first; on a tie the better match, then the policy's term."""
+        chosen: list[Hit] = []
+        taken: list[tuple[int, int]] = []
+        for h in sorted(hits, key=lambda h: (-(h.end - h.start), -h.weight, not h.benefits, h.start)):
+            if any(h.start < e and s < h.end for s, e in taken):
+                continue
+            chosen.append(h)
+            taken.append((h.start, h.end))
+        return sorted(chosen, key=lambda h: h.start)
+
+    def match(self, question: str) -> MatchResult:
+        """Rank the benefits for one question and decide whether it is in scope."""
+        p = self.params
+        norm = normalize(question)
+        lang = detect_lang(norm)
+        hits = self._resolve(self._zh_hits(_compact(norm))) + self._resolve(self._en_hits(norm))
+
+        scores: dict[str, float] = {}
+        subject_weight: dict[str, float] = {}
+        for h in hits:
+            if h.benefits:
+                share = h.weight / len(h.benefits) ** p.share_power
+                for bid in h.benefits:
+                    scores[bid] = scores.get(bid, 0.0) + share
+            for sid in h.subjects:
+                subject_weight[sid] = subject_weight.get(sid, 0.0) + h.weight
+        ranked = tuple(Scored(self.kb.benefit(bid), s)
+                       for bid, s in sorted(scores.items(), key=lambda kv: (-kv[1], self._order[kv[0]])))
+        best = ranked[0].score if ranked else 0.0
+
+        subject = self._refusing_subject(hits, ranked, subject_weight, best)
+        refused = subject is not None or best < p.min_score
+        if refused and subject is None and subject_weight:
+            subject = self._subjects[max(subject_weight, key=lambda s: subject_weight[s])]
+        return MatchResult(lang, ranked, refused, subject, self._confidence(ranked, refused, subject), tuple(hits))
+
+    def _refusing_subject(self, hits: list[Hit], ranked: tuple[Scored, ...], subject_weight: dict[str, float],
+                          best: float) -> OutOfScope | None:
+        if not subject_weight:
+            return None
+        top = ranked[0].benefit.id if ranked else None
+        for h in hits:
+            for sid in h.subjects:
+                s = self._subjects[sid]
+                if s.near_miss and not self._explained(h, top):
+                    return s
+        non_ip = {sid: w for sid, w in subject_weight.items() if not self._subjects[sid].near_miss}
+        if non_ip:
+            sid = max(non_ip, key=lambda k: non_ip[k])
+            if best <= self.params.non_ip_ratio * non_ip[sid]:
+                return self._subjects[sid]
+        return None
+
+    def _explained(self, hit: Hit, top: str | None) -> bool:
+        """A near miss is explained when the best benefit's own text uses all its words (马德里…注册商标)."""
+        if top is None:
+            return False
+        if hit.english:
+            return all(w in self._own_words[top] for w in hit.term.split())
+        return all(c in self._own_chars[top] for c in hit.term if _CJK.match(c))
+
+    def _confidence(self, ranked: tuple[Scored, ...], refused: bool, subject: OutOfScope | None) -> float:
+        best = ranked[0].score if ranked else 0.0
+        if refused:
+            if subject is not None:
+                return 0.9
+            return round(max(0.5, 1.0 - best / (2 * self.params.min_score)), 3)
+        second = ranked[1].score if len(ranked) > 1 else 0.0
+        strength = 1.0 - math.exp(-best / self.params.confidence_scale)
+        margin = (best - second) / best if best else 0.0
+        return round(strength * (0.6 + 0.4 * margin), 3)

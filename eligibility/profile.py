@@ -1,0 +1,82 @@
+"""Check a profile's facts against the catalogue before anything is assessed.
+
+Profiles arrive from help-desk files and other systems; a wrong value must be named, not guessed.
+Missing facts stay missing: the engine treats them as unknown, never as false or zero.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from eligibility.errors import ProfileError
+from eligibility.parsing import parse_amount
+from eligibility.results import FactValue, Facts
+from knowledge.models import Fact, KnowledgeBase
+
+MAX_YUAN = 10**13  # ten trillion yuan: larger figures are typing accidents
+
+
+def parse_as_of(value: object, default: date) -> date:
+    """Accept a date, an ISO string or nothing (today, given by the caller)."""
+    if value is None:
+        return default
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ProfileError(f"{value!r} is not a valid date (use YYYY-MM-DD)", "as_of") from None
+    raise ProfileError(f"expected a date YYYY-MM-DD, got {type(value).__name__}", "as_of")
+
+
+def validate_facts(kb: KnowledgeBase, raw: Mapping[str, object]) -> Facts:
+    """Return the typed facts; raise ProfileError naming the first bad one."""
+    facts: Facts = {}
+    for key, value in raw.items():
+        fact = kb.facts.get(str(key))
+        if fact is None:
+            raise ProfileError("unknown fact id (see the fact catalogue in knowledge/data/facts.yaml)", str(key))
+        if value is None:
+            continue
+        facts[fact.id] = coerce_value(fact, value)
+    return facts
+
+
+def coerce_value(fact: Fact, value: object) -> FactValue:
+    if fact.type == "bool":
+        if isinstance(value, bool):
+            return value
+        raise ProfileError(f"expected true or false, got {value!r}", fact.id)
+    if fact.type == "choice":
+        if isinstance(value, str) and value in fact.option_ids():
+            return value
+        raise ProfileError(f"expected one of {', '.join(fact.option_ids())}, got {value!r}", fact.id)
+    if fact.type == "money":
+        return _money(fact.id, value)
+    if isinstance(value, list | tuple):
+        return [_money(fact.id, v) for v in value]
+    return [_money(fact.id, value)]
+
+
+def _money(fact_id: str, value: object) -> int:
+    if isinstance(value, bool):
+        raise ProfileError(f"expected an amount in yuan, got {value!r}", fact_id)
+    if isinstance(value, str):
+        parsed = parse_amount(value)
+        if parsed is None:
+            raise ProfileError(f"cannot read {value!r} as an amount in yuan", fact_id)
+        value = parsed
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ProfileError(f"expected a finite amount, got {value!r}", fact_id)
+        if value < 0:
+            raise ProfileError(f"an amount cannot be negative, got {value!r}", fact_id)
+        if value > MAX_YUAN:
+            raise ProfileError(f"{value!r} yuan is implausibly large", fact_id)
+        return int(value)
+    raise ProfileError(f"expected an amount in yuan, got {type(value).__name__}", fact_id)

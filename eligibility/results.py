@@ -1,0 +1,104 @@
+"""What an assessment returns: verdicts, amounts, reasons as codes with parameters.
+
+Reasons are data, not sentences: channels render them in the user's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Literal
+
+from knowledge.models import Benefit, Text
+
+FactValue = bool | int | str | list[int]
+Facts = dict[str, FactValue]
+Status = Literal["eligible", "competitive", "undetermined", "ineligible", "info"]
+STATUSES: tuple[Status, ...] = ("eligible", "competitive", "undetermined", "ineligible", "info")
+
+
+class Tri(Enum):
+    """Three-valued truth: a missing fact is unknown, never false."""
+
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Amount:
+    """Yuan; min == max for a fixed sum, min 0 where the policy only sets a ceiling."""
+
+    min: int
+    max: int
+
+    def __add__(self, other: Amount) -> Amount:
+        return Amount(self.min + other.min, self.max + other.max)
+
+    def to_json(self) -> dict[str, int]:
+        return {"min": self.min, "max": self.max}
+
+
+ZERO = Amount(0, 0)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a verdict was reached. ``code`` picks the message; ``params`` fill it."""
+
+    code: str
+    fact: str | None = None
+    label: Text | None = None
+    value: FactValue | None = None
+    params: tuple[tuple[str, int | str], ...] = ()
+
+    def param(self, name: str) -> int | str | None:
+        return dict(self.params).get(name)
+
+
+@dataclass(frozen=True)
+class Validity:
+    valid_from: date | None
+    valid_until: date
+    assumed: bool
+
+    def in_force(self, on: date) -> bool:
+        return (self.valid_from is None or on >= self.valid_from) and on <= self.valid_until
+
+
+@dataclass(frozen=True)
+class BenefitResult:
+    benefit: Benefit
+    status: Status
+    amount: Amount | None
+    reasons: tuple[Reason, ...]
+    missing: tuple[str, ...] = ()
+    assumptions: tuple[Text, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.benefit.id
+
+
+@dataclass(frozen=True)
+class Assessment:
+    as_of: date
+    validity: Validity
+    results: tuple[BenefitResult, ...]
+    eligible_total: Amount = ZERO
+    competitive_total: Amount = ZERO
+    assumptions: tuple[Text, ...] = field(default=())
+
+    @property
+    def policy_in_force(self) -> bool:
+        return self.validity.in_force(self.as_of)
+
+    def result(self, benefit_id: str) -> BenefitResult:
+        for r in self.results:
+            if r.benefit.id == benefit_id:
+                return r
+        raise KeyError(benefit_id)
+
+    def by_status(self, status: Status) -> list[BenefitResult]:
+        return [r for r in self.results if r.status == status]

@@ -1,0 +1,32 @@
+"""Shared fixtures: the knowledge base, catalogue and renderer are loaded once per test session."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.i18n import Catalog
+from bot.report import Renderer
+from eligibility.evaluate import policy_validity
+from eligibility.results import Validity
+from knowledge.loader import load_knowledge_base
+from knowledge.models import KnowledgeBase
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return load_knowledge_base()
+
+
+@pytest.fixture(scope="session")
+def validity(kb: KnowledgeBase) -> Validity:
+    return policy_validity(kb)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return Catalog.load()
+
+
+@pytest.fixture(scope="session")
+def renderer(kb: KnowledgeBase, catalog: Catalog) -> Renderer:
+    return Renderer(kb, catalog)

@@ -1,0 +1,368 @@
+"""Session store contract, run against every backend (memory, SQLite file, PostgreSQL).
+
+PostgreSQL tests use a fresh schema per test (dropped afterwards) so runs never collide.
+They are skipped when the server is unreachable, unless IPBOT_REQUIRE_POSTGRES=1 (CI),
+where an unreachable server fails the run instead of silently testing less.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.store import (
+    MemorySessionStore,
+    SessionStore,
+    SqlSessionStore,
+    StaleSessionError,
+    State,
+    StoredSession,
+    StoreError,
+    open_store,
+    sessions_table,
+    update,
+)
+
+PG_URL = os.environ.get("IPBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+_pg_unreachable: str | None = None  # remembered so a dead server costs one timeout, not one per test
+
+
+@dataclass
+class Backend:
+    """Opens store objects over one storage; a second ``open()`` is like another process."""
+
+    name: str
+    opener: Callable[[], SessionStore]
+    opened: list[SessionStore] = field(default_factory=list)
+
+    def open(self) -> SessionStore:
+        store = self.opener()
+        self.opened.append(store)
+        return store
+
+    @property
+    def persistent(self) -> bool:
+        return self.name != "memory"
+
+
+async def _create_pg_schema() -> str:
+    global _pg_unreachable
+    if _pg_unreachable is None:
+        name = f"ipbot_test_{uuid.uuid4().hex[:12]}"
+        engine = create_async_engine(PG_URL, connect_args={"timeout": 3})
+        try:
+            async with asyncio.timeout(5), engine.begin() as conn:
+                await conn.execute(sa.schema.CreateSchema(name))
+            return name
+        except (OSError, TimeoutError, sa.exc.DBAPIError) as exc:
+            _pg_unreachable = f"{type(exc).__name__}: {exc}"
+        finally:
+            await engine.dispose()
+    if os.environ.get("IPBOT_REQUIRE_POSTGRES") == "1":
+        pytest.fail(
+            f"IPBOT_REQUIRE_POSTGRES=1 but PostgreSQL at {PG_URL} is unreachable: {_pg_unreachable}",
+            pytrace=False,
+        )
+    pytest.skip(f"PostgreSQL at {PG_URL} unreachable: {_pg_unreachable}")
+
+
+async def _drop_pg_schema(name: str) -> None:
+    engine = create_async_engine(PG_URL)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(sa.schema.DropSchema(name, cascade=True))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
+    schema: str | None = None
+    if request.param == "memory":
+        b = Backend("memory", MemorySessionStore)
+    elif request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'sessions.db'}"
+        b = Backend("sqlite", lambda: open_store(url))
+    else:
+        pg_schema = schema = await _create_pg_schema()
+        b = Backend("postgres", lambda: open_store(PG_URL, schema=pg_schema))
+    try:
+        yield b
+    finally:
+        for store in b.opened:
+            await store.close()
+        if schema is not None:
+            await _drop_pg_schema(schema)
+
+
+@pytest.fixture
+async def store(backend: Backend) -> SessionStore:
+    return backend.open()
+
+
+def _increment(state: State) -> State:
+    return {**state, "count": state.get("count", 0) + 1}
+
+
+CHINESE_STATE: State = {
+    "问卷": "石家庄市知识产权资助",
+    "answers": {"企业类型": "高新技术企业", "专利数量": 3, "已获奖励": False, "备注": None},
+    "history": ["你好", "是的", "🎉"],
+    "score": 0.75,
+}
+
+
+async def test_load_missing_is_none(store: SessionStore) -> None:
+    assert await store.load("chat:missing") is None
+
+
+async def test_chinese_round_trip(store: SessionStore) -> None:
+    before = datetime.now(UTC)
+    assert await store.save("chat:1", CHINESE_STATE, None, user_key="user:1") == 1
+    loaded = await store.load("chat:1")
+    assert loaded is not None
+    assert loaded.key == "chat:1"
+    assert loaded.state == CHINESE_STATE
+    assert loaded.version == 1
+    assert loaded.updated_at.tzinfo is not None
+    assert before <= loaded.updated_at <= datetime.now(UTC)
+    if isinstance(store, SqlSessionStore):  # stored readable, not as \\u escapes
+        async with store.engine.connect() as conn:
+            raw = await conn.scalar(sa.select(sessions_table.c.state))
+        assert isinstance(raw, str)
+        assert "石家庄" in raw
+        assert "\\u" not in raw
+
+
+async def test_loaded_state_is_a_private_copy(store: SessionStore) -> None:
+    await store.save("chat:1", {"items": [1]}, None)
+    first = await store.load("chat:1")
+    assert first is not None
+    first.state["items"].append(2)
+    again = await store.load("chat:1")
+    assert again is not None
+    assert again.state == {"items": [1]}
+
+
+async def test_awkward_text_round_trips(store: SessionStore) -> None:
+    # NUL is refused by PostgreSQL text/jsonb, a lone surrogate cannot be encoded as UTF-8:
+    # both come from real (malformed) client input and must survive unchanged.
+    state: State = {"nul": "a\x00b", "surrogate": "x\ud83dy", "newline": "第一行\n第二行", "q": '"\\'}
+    await store.save("chat:odd", state, None)
+    loaded = await store.load("chat:odd")
+    assert loaded is not None
+    assert loaded.state == state
+
+
+@pytest.mark.parametrize(
+    ("state", "error"),
+    [({"x": object()}, TypeError), ({"x": float("nan")}, ValueError), (["not", "a", "dict"], TypeError)],
+)
+async def test_unserialisable_state_is_refused_and_nothing_written(
+    store: SessionStore, state: Any, error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        await store.save("chat:bad", state, None)
+    assert await store.load("chat:bad") is None
+
+
+async def test_create_conflict(store: SessionStore) -> None:
+    await store.save("chat:1", {"step": 1}, None)
+    with pytest.raises(StaleSessionError):
+        await store.save("chat:1", {"step": "other"}, None)
+    loaded = await store.load("chat:1")
+    assert loaded is not None
+    assert (loaded.state, loaded.version) == ({"step": 1}, 1)
+
+
+async def test_version_conflict(store: SessionStore) -> None:
+    assert await store.save("chat:1", {"step": 1}, None) == 1
+    assert await store.save("chat:1", {"step": 2}, 1) == 2
+    for stale in (1, 3, 0):
+        with pytest.raises(StaleSessionError):
+            await store.save("chat:1", {"step": "lost"}, stale)
+    with pytest.raises(StaleSessionError):  # a version for a session that does not exist
+        await store.save("chat:none", {"step": 1}, 1)
+    loaded = await store.load("chat:1")
+    assert loaded is not None
+    assert (loaded.state, loaded.version) == ({"step": 2}, 2)
+    assert await store.load("chat:none") is None
+    assert issubclass(StaleSessionError, StoreError)
+
+
+async def test_concurrent_updates_lose_nothing(store: SessionStore) -> None:
+    """20 tasks increment one counter and record themselves: every write must survive."""
+
+    calls = 0
+
+    def add(i: int) -> Callable[[State], State]:
+        def fn(s: State) -> State:
+            nonlocal calls
+            calls += 1
+            return {"count": s.get("count", 0) + 1, "seen": [*s.get("seen", []), i]}
+
+        return fn
+
+    # The retry budget is raised: 20 writers on one key is far beyond the 2-3 replicas
+    # the default is sized for; what is tested here is that no write is lost.
+    results = await asyncio.gather(*(update(store, "chat:hot", add(i), retries=100) for i in range(20)))
+    loaded = await store.load("chat:hot")
+    assert loaded is not None
+    assert loaded.state["count"] == 20
+    assert sorted(loaded.state["seen"]) == list(range(20))
+    assert loaded.version == 20
+    assert sorted(version for _, version in results) == list(range(1, 21))
+    assert calls > 20, "no write ever conflicted, so the test proved nothing"
+
+
+async def test_update_creates_then_changes(store: SessionStore) -> None:
+    assert await update(store, "chat:1", _increment, user_key="user:1") == ({"count": 1}, 1)
+    assert await update(store, "chat:1", _increment) == ({"count": 2}, 2)
+    assert await store.delete_user("user:1") == 1  # an update without user_key kept the owner
+
+
+async def test_update_gives_up_after_retries() -> None:
+    class AlwaysStale(MemorySessionStore):
+        saves = 0
+
+        async def save(
+            self, key: str, state: State, expected_version: int | None, *, user_key: str = ""
+        ) -> int:
+            self.saves += 1
+            raise StaleSessionError(key)
+
+    store = AlwaysStale()
+    with pytest.raises(StaleSessionError):
+        await update(store, "chat:1", _increment, retries=2)
+    assert store.saves == 3
+    with pytest.raises(ValueError, match="retries"):
+        await update(store, "chat:1", _increment, retries=-1)
+
+
+async def test_delete(store: SessionStore) -> None:
+    await store.save("chat:1", {"a": 1}, None)
+    await store.save("chat:2", {"b": 2}, None)
+    assert await store.delete("chat:1") is True
+    assert await store.delete("chat:1") is False
+    assert await store.load("chat:1") is None
+    assert await store.load("chat:2") is not None
+    assert await store.save("chat:1", {"a": "again"}, None) == 1  # a deleted key starts afresh
+
+
+async def test_delete_user(store: SessionStore) -> None:
+    for key in ("chat:1", "chat:2", "group:9:user:1"):
+        await store.save(key, {"k": key}, None, user_key="user:1")
+    await store.save("chat:3", {"k": 3}, None, user_key="user:2")
+    await store.save("chat:4", {"k": 4}, None)
+    await store.save("chat:4", {"k": 4.1}, 1, user_key="user:1")  # owner learnt later
+    assert await store.delete_user("user:1") == 4
+    assert await store.delete_user("user:1") == 0
+    assert await store.delete_user("nobody") == 0
+    for key in ("chat:1", "chat:2", "group:9:user:1", "chat:4"):
+        assert await store.load(key) is None
+    assert await store.load("chat:3") is not None
+    with pytest.raises(ValueError):
+        await store.delete_user("")
+
+
+async def test_state_survives_close_and_reopen(backend: Backend) -> None:
+    if not backend.persistent:
+        pytest.skip("the memory store lives and dies with its object")
+    async with backend.open() as first:
+        await first.save("chat:1", CHINESE_STATE, None, user_key="user:1")
+        await first.save("chat:1", {**CHINESE_STATE, "step": 2}, 1)
+    async with backend.open() as second:
+        loaded = await second.load("chat:1")
+        assert loaded is not None
+        assert loaded.state == {**CHINESE_STATE, "step": 2}
+        assert loaded.version == 2
+        assert await update(second, "chat:1", _increment) == ({**loaded.state, "count": 1}, 3)
+        assert await second.delete_user("user:1") == 1
+
+
+async def test_closed_store_refuses_work(store: SessionStore) -> None:
+    await store.close()
+    await store.close()  # idempotent
+    with pytest.raises(StoreError, match="closed"):
+        await store.load("chat:1")
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(state=st.dictionaries(st.text(), JSON_VALUES, max_size=5))
+async def test_any_json_state_round_trips(store: SessionStore, state: State) -> None:
+    key = f"chat:{uuid.uuid4().hex}"  # the store fixture is shared by all examples
+    await store.save(key, state, None)
+    loaded = await store.load(key)
+    assert loaded is not None
+    assert loaded.state == state
+
+
+# --- SQLite specifics: the embedded default must be safe with two processes on one file ---
+
+
+async def test_two_sqlite_stores_on_one_file_lose_nothing(tmp_path: Path) -> None:
+    """Two store objects (separate engines and pools, as two processes) race on a fresh file."""
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    async with open_store(url) as a, open_store(url) as b:
+        jobs = [update(s, "chat:hot", _increment, retries=100) for _ in range(10) for s in (a, b)]
+        await asyncio.gather(*jobs)
+        for s in (a, b):
+            loaded = await s.load("chat:hot")
+            assert loaded is not None
+            assert (loaded.state, loaded.version) == ({"count": 20}, 20)
+
+
+async def test_sqlite_stores_initialise_concurrently(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    stores = [open_store(url) for _ in range(4)]
+    try:
+        await asyncio.gather(*(s.init() for s in stores))
+        await asyncio.gather(*(s.save(f"chat:{i}", {"i": i}, None) for i, s in enumerate(stores)))
+        assert [await stores[0].load(f"chat:{i}") is not None for i in range(4)] == [True] * 4
+    finally:
+        for s in stores:
+            await s.close()
+
+
+async def test_open_store_sqlite_url(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "dir" / "bot.db"
+    async with open_store(f"sqlite:///{path}") as store:
+        assert store.engine.url.drivername == "sqlite+aiosqlite"
+        assert path.parent.is_dir()
+        async with store.engine.connect() as conn:
+            assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
+            assert int((await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar_one()) >= 1000
+        result: StoredSession | None = await store.load("x")
+        assert result is None
+
+
+@pytest.mark.parametrize("url", ["postgresql://u@127.0.0.1:5432/db", "postgres://u@127.0.0.1:5432/db"])
+async def test_open_store_maps_postgres_url_to_asyncpg(url: str) -> None:
+    store = open_store(url)  # no connection is made here
+    try:
+        assert store.engine.url.drivername == "postgresql+asyncpg"
+    finally:
+        await store.close()

@@ -47,7 +47,7 @@ def simulate(kb: KnowledgeBase, truth: Facts) -> tuple[int, list[str], Facts]:
     skipped: list[str] = []
     asked: list[str] = []
     for _ in range(100):
-        q, _left = plan(kb, known, AS_OF, validity, skipped=skipped)
+        q, _left = plan(kb, known, AS_OF, validity, skipped=skipped, groups_done=asked)
         if q is None:
             break
         asked.append(q.id)

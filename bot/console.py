@@ -7,6 +7,7 @@ embedded store, so quitting and starting again resumes where the user was.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
 import html
 import re
@@ -84,8 +85,6 @@ def run_console(settings_store_url: str, conversations_factory: Callable[[Sessio
         async with open_store(settings_store_url) as store:
             await chat(conversations_factory(store), store, stdin=sys.stdin, stdout=sys.stdout)
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())
-    except KeyboardInterrupt:
-        pass
     return 0

@@ -222,7 +222,8 @@ def assessment_events(before: dict[str, Any] | None, after: dict[str, Any] | Non
     events: list[Event] = []
     if new_mode == "assess":
         stepped_back = old_mode == "done" and len(new_history) == len(old_history) - 1
-        restarted = old_mode == "assess" and not new_history and len(old_history) > 1 and not after.get("facts")
+        restarted = (old_mode == "assess" and not new_history and len(old_history) > 1
+                     and not after.get("facts"))
         if (old_mode != "assess" and not stepped_back) or restarted:
             events.append(("assessment_started", ""))
     if new_mode == "done" and old_mode == "assess":

@@ -31,10 +31,12 @@ class Answer:
 
     facts: Facts = field(default_factory=dict)
     unknown: bool = False
+    # A screening answer can be read and still set nothing yet (only money options ticked).
+    read: bool = False
 
     @property
     def understood(self) -> bool:
-        return self.unknown or bool(self.facts)
+        return self.unknown or self.read or bool(self.facts)
 
 
 def _choice_options(question: Question) -> dict[str, list[str]]:
@@ -66,7 +68,7 @@ def read_answer(kb: KnowledgeBase, question: Question, text: str) -> Answer:
             values = []
         return Answer({fact_id: values}) if values is not None else Answer()
     ticked = read_ticks(question, text)
-    return Answer(group_answer(question, ticked, kb)) if ticked is not None else Answer()
+    return Answer(group_answer(question, ticked, kb), read=True) if ticked is not None else Answer()
 
 
 def read_ticks(question: Question, text: str) -> set[str] | None:

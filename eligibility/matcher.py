@@ -44,13 +44,10 @@ _QUALITY: dict[MatchKind, float] = {"exact": 1.0, "pinyin": 0.85, "fuzzy": 0.7}
 # Function words dropped before English terms are matched, so "loans secured by patents" meets
 # the term "secured patent". Domain words (city, level, award ...) are kept.
 _STOPWORDS = frozenset(
-    "a an the of for to in on at by with and or our we us my me you your i it its this that these those "
-    "is are was were be been being do does did can could get got any some there here what whats what's how "
-    "much many who whom which when where from have has had will would should shall may might just also "
-    "please hi hey thing things about as if so than then u".split()
+    ["a", "an", "the", "of", "for", "to", "in", "on", "at", "by", "with", "and", "or", "our", "we", "us", "my", "me", "you", "your", "i", "it", "its", "this", "that", "these", "those", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "can", "could", "get", "got", "any", "some", "there", "here", "what", "whats", "what's", "how", "much", "many", "who", "whom", "which", "when", "where", "from", "have", "has", "had", "will", "would", "should", "shall", "may", "might", "just", "also", "please", "hi", "hey", "thing", "things", "about", "as", "if", "so", "than", "then", "u"]
 )
 # Words present in most English aliases: they count, but less than the words that tell benefits apart.
-_GENERIC_WORDS = frozenset("ip patent trademark intellectual property subsidy reward fund grant support".split())
+_GENERIC_WORDS = frozenset(["ip", "patent", "trademark", "intellectual", "property", "subsidy", "reward", "fund", "grant", "support"])
 _BRITISH = (("isation", "ization"), ("ising", "izing"), ("ised", "ized"), ("ise", "ize"), ("ises", "izes"),
             ("centre", "center"), ("licence", "license"), ("programme", "program"))
 
@@ -353,16 +350,18 @@ class Matcher:
                 subject_weight[sid] = subject_weight.get(sid, 0.0) + h.weight
         ranked = tuple(Scored(self.kb.benefit(bid), s)
                        for bid, s in sorted(scores.items(), key=lambda kv: (-kv[1], self._order[kv[0]])))
-        best = ranked[0].score if ranked else 0.0
+        # evidence for the best benefit: its terms at full weight, even those it shares with siblings
+        support = sum(h.weight for h in hits if ranked and ranked[0].benefit.id in h.benefits)
 
-        subject = self._refusing_subject(hits, ranked, subject_weight, best)
-        refused = subject is not None or best < p.min_score
+        subject = self._refusing_subject(hits, ranked, subject_weight, support)
+        refused = subject is not None or support < p.min_score
         if refused and subject is None and subject_weight:
             subject = self._subjects[max(subject_weight, key=lambda s: subject_weight[s])]
-        return MatchResult(lang, ranked, refused, subject, self._confidence(ranked, refused, subject), tuple(hits))
+        return MatchResult(lang, ranked, refused, subject, self._confidence(ranked, support, refused, subject),
+                           tuple(hits))
 
     def _refusing_subject(self, hits: list[Hit], ranked: tuple[Scored, ...], subject_weight: dict[str, float],
-                          best: float) -> OutOfScope | None:
+                          support: float) -> OutOfScope | None:
         if not subject_weight:
             return None
         top = ranked[0].benefit.id if ranked else None
@@ -374,7 +373,7 @@ class Matcher:
         non_ip = {sid: w for sid, w in subject_weight.items() if not self._subjects[sid].near_miss}
         if non_ip:
             sid = max(non_ip, key=lambda k: non_ip[k])
-            if best <= self.params.non_ip_ratio * non_ip[sid]:
+            if support <= self.params.non_ip_ratio * non_ip[sid]:
                 return self._subjects[sid]
         return None
 
@@ -386,13 +385,15 @@ class Matcher:
             return all(w in self._own_words[top] for w in hit.term.split())
         return all(c in self._own_chars[top] for c in hit.term if _CJK.match(c))
 
-    def _confidence(self, ranked: tuple[Scored, ...], refused: bool, subject: OutOfScope | None) -> float:
-        best = ranked[0].score if ranked else 0.0
+    def _confidence(self, ranked: tuple[Scored, ...], support: float, refused: bool,
+                    subject: OutOfScope | None) -> float:
+        """How sure the verdict is: strong, unshared evidence for an answer; a named subject for a refusal."""
         if refused:
             if subject is not None:
                 return 0.9
-            return round(max(0.5, 1.0 - best / (2 * self.params.min_score)), 3)
+            return round(max(0.5, 1.0 - support / (2 * self.params.min_score)), 3)
+        best = ranked[0].score
         second = ranked[1].score if len(ranked) > 1 else 0.0
-        strength = 1.0 - math.exp(-best / self.params.confidence_scale)
+        strength = 1.0 - math.exp(-support / self.params.confidence_scale)
         margin = (best - second) / best if best else 0.0
         return round(strength * (0.6 + 0.4 * margin), 3)

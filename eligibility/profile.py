@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from eligibility.errors import ProfileError
 from eligibility.parsing import parse_amount
-from eligibility.results import FactValue, Facts
+from eligibility.results import Facts, FactValue
 from knowledge.models import Fact, KnowledgeBase
 
 MAX_YUAN = 10**13  # ten trillion yuan: larger figures are typing accidents

@@ -107,8 +107,12 @@ def _group_question(kb: KnowledgeBase, group_id: str, members: list[str],
 
 
 def plan(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity, *, topic: str | None = None,
-         skipped: Collection[str] = ()) -> tuple[Question | None, int]:
-    """The next question and about how many are left (including it); (None, 0) when done."""
+         skipped: Collection[str] = (), groups_done: Collection[str] = ()) -> tuple[Question | None, int]:
+    """The next question and about how many are left (including it); (None, 0) when done.
+
+    ``groups_done`` are screening questions already answered: what they left open (a ticked
+    money fact whose figure is still unknown) is asked on its own.
+    """
     assessment = assess(kb, facts, as_of, validity)
     if not assessment.policy_in_force:
         return None, 0
@@ -120,6 +124,8 @@ def plan(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity, *, to
     grouped: set[str] = set()
     candidates: list[tuple[float, int, Question]] = []
     for order, group in enumerate(kb.question_groups):
+        if GROUP_PREFIX + group.id in groups_done:
+            continue
         members = [f for f in group.facts if f in needed]
         if len(members) >= 2:
             grouped.update(members)

@@ -45,7 +45,7 @@ class _SafeLineLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.constructor.ConstructorError(
                 None, None, "YAML aliases (*name) are not allowed in the knowledge base", event.start_mark
             )
@@ -54,7 +54,7 @@ class _SafeLineLoader(yaml.SafeLoader):
 
 def safe_load(text: str) -> Any:
     """Parse untrusted YAML (or JSON): safe types only, no aliases, so no billion-laughs bombs."""
-    return yaml.load(text, Loader=_SafeLineLoader)  # noqa: S506 - safe loader subclass
+    return yaml.load(text, Loader=_SafeLineLoader)
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
@@ -108,8 +108,8 @@ class _FileReader:
             self.problems.append(Problem(name, "", None, f"cannot read: {exc}"))
             return None, None
         try:
-            node = yaml.compose(text, Loader=_SafeLineLoader)  # noqa: S506 - safe loader subclass
-            data = yaml.load(text, Loader=_SafeLineLoader)  # noqa: S506
+            node = yaml.compose(text, Loader=_SafeLineLoader)
+            data = yaml.load(text, Loader=_SafeLineLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None
@@ -218,12 +218,12 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
                 r.validation(groups_path, groups_node, (i,), exc)
                 continue
             for k, fact_id in enumerate(group.facts):
-                fact = facts.get(fact_id)
-                if fact is None:
+                member = facts.get(fact_id)
+                if member is None:
                     r.at(groups_path, groups_node, (i, "facts", k), f"unknown fact {fact_id!r}")
-                elif fact.type not in ("bool", "money", "money_list"):
+                elif member.type not in ("bool", "money", "money_list"):
                     r.at(groups_path, groups_node, (i, "facts", k),
-                         f"{fact_id} is a {fact.type} fact; groups take yes/no and money facts")
+                         f"{fact_id} is a {member.type} fact; groups take yes/no and money facts")
             groups.append(group)
 
     if r.problems or policy is None:
@@ -267,7 +267,8 @@ def _cross_check(r: _FileReader, path: Path, node: yaml.Node | None, i: int, b: 
         if fact is None or fact.type not in ("money", "money_list"):
             r.at(path, node, (i, "amount", "of"), f"percentage needs a money fact, got {amt.of!r}")
         elif (amt.cap_scope == "per_issue") != (fact.type == "money_list"):
-            r.at(path, node, (i, "amount", "cap_scope"), "per_issue caps go with money_list facts, other scopes with money facts")
+            r.at(path, node, (i, "amount", "cap_scope"),
+                 "per_issue caps go with money_list facts, other scopes with money facts")
     if b.is_info and (b.conditions or amt.kind != "none"):
         r.at(path, node, (i, "award", "mode"), "an info entry has no conditions and no amount")
     if b.award.mode == "competitive" and b.award.quota is None:

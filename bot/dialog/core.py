@@ -21,17 +21,16 @@ from bot.dialog.model import (
     Reply,
     SessionState,
     Step,
-    TextInput,
 )
 from bot.dialog.views import Views, split_message
-from bot.i18n import text, to_lang
+from bot.i18n import text
 from bot.report import Renderer
 from eligibility.answers import Answer, read_answer
 from eligibility.evaluate import assess
 from eligibility.extract import extract_facts
 from eligibility.parsing import normalize
 from eligibility.questionnaire import NONE_OPTION, Question, group_answer, plan, question_by_id
-from eligibility.results import Assessment, Validity
+from eligibility.results import Amount, Assessment, Facts, Validity
 from knowledge.models import KnowledgeBase, Lang
 
 MAX_INPUT = 2000  # longer texts are cut before any parsing: nobody answers a question in a novel
@@ -91,8 +90,9 @@ class Dialog:
 
     # -- commands ----------------------------------------------------------------------------------
     def _menu(self, lang: Lang) -> tuple[tuple[Button, ...], ...]:
-        return ((Button(self.t(lang, "dlg.menu.assess"), "m|assess"), Button(self.t(lang, "dlg.menu.ask"), "m|ask")),
-                (Button(self.t(lang, "dlg.menu.clauses"), "m|clauses"), Button(self.t(lang, "dlg.menu.lang"), "m|lang")))
+        t = self.t
+        return ((Button(t(lang, "dlg.menu.assess"), "m|assess"), Button(t(lang, "dlg.menu.ask"), "m|ask")),
+                (Button(t(lang, "dlg.menu.clauses"), "m|clauses"), Button(t(lang, "dlg.menu.lang"), "m|lang")))
 
     def _command(self, s: SessionState, name: str, arg: str, today: date) -> list[Reply]:
         lang = s.lang
@@ -242,7 +242,7 @@ class Dialog:
         if action is not None and (s.mode != "idle" or action == "help"):
             return self._command(s, action, "", today) if action in ("cancel", "help") else \
                 self._control(s, action, today)
-        q = self._current_question(s, today) if s.mode == "assess" else None
+        q = self._current_question(s, today) if s.mode != "idle" and s.current else None
         if q is None:
             return self._free_question(s, message, today)
         answer = read_answer(self.kb, q, message)
@@ -274,7 +274,7 @@ class Dialog:
             buttons = ((Button(self.t(lang, "dlg.btn.result"), "m|result"),),)
         return [Reply(p) for p in split_message(side.text)[:-1]] + [Reply(split_message(side.text)[-1], buttons)]
 
-    def _volunteer(self, s: SessionState, q: Question, answer: Answer, volunteered: dict[str, object],
+    def _volunteer(self, s: SessionState, q: Question, answer: Answer, volunteered: Facts,
                    today: date) -> list[Reply]:
         step = Step(question="volunteered", set=dict(volunteered))
         s.facts.update(volunteered)
@@ -293,7 +293,8 @@ class Dialog:
                               skipped=s.skipped)
 
     def _apply(self, s: SessionState, q: Question, answer: Answer, today: date, *, edit: bool) -> list[Reply]:
-        s.history.append(Step(question=q.id, set=dict(answer.facts)))
+        previous = {f: s.facts[f] for f in answer.facts if f in s.facts}
+        s.history.append(Step(question=q.id, set=dict(answer.facts), previous=previous))
         s.facts.update(answer.facts)
         s.ticked = []
         return self._after_answer(s, today, edit=edit)
@@ -314,10 +315,12 @@ class Dialog:
         return self._ask_next(s, today, edit=edit)
 
     def _left(self, s: SessionState, today: date) -> int:
-        return plan(self.kb, s.typed_facts(), today, self.validity, topic=s.topic, skipped=s.skipped)[1]
+        return plan(self.kb, s.typed_facts(), today, self.validity, topic=s.topic, skipped=s.skipped,
+                    groups_done=s.groups_done())[1]
 
     def _ask_next(self, s: SessionState, today: date, *, edit: bool = False) -> list[Reply]:
-        q, left = plan(self.kb, s.typed_facts(), today, self.validity, topic=s.topic, skipped=s.skipped)
+        q, left = plan(self.kb, s.typed_facts(), today, self.validity, topic=s.topic, skipped=s.skipped,
+                    groups_done=s.groups_done())
         if q is None:
             return self._result(s, today, show_diff=False)
         if q.id != s.current:
@@ -334,8 +337,6 @@ class Dialog:
         diff = ""
         new_total = [a.eligible_total.min, a.eligible_total.max]
         if show_diff and s.last_total is not None:
-            from eligibility.results import Amount
-
             old = self.r.amount(Amount(*s.last_total), s.lang)
             new = self.r.amount(a.eligible_total, s.lang)
             diff = self.t(s.lang, "dlg.result.changed", old=escape(old), new=escape(new)) if old != new else \
@@ -356,6 +357,7 @@ class Dialog:
                 step = s.history.pop()
                 for fact in step.set:
                     s.facts.pop(fact, None)
+                s.facts.update(step.previous)
                 s.skipped = [f for f in s.skipped if f not in step.skipped]
                 s.asked = max(s.asked - 2, 0)
                 s.mode, s.current = "assess", None
@@ -385,30 +387,22 @@ class Dialog:
         return Reply(self.t(lang, "dlg.answers.title"), tuple(rows))
 
     def _change(self, s: SessionState, fact_id: str, today: date) -> list[Reply]:
+        """Re-ask one answered fact; the old answer stays until the new one arrives."""
         if fact_id not in self.kb.facts:
+            return self._stale(s, today)
+        others = {k: v for k, v in s.typed_facts().items() if k != fact_id}
+        q = question_by_id(self.kb, fact_id, others, today, self.validity, topic=s.topic)
+        if q is None:
             return self._stale(s, today)
         if s.mode == "idle":
             s.mode = "done"
-        previous = s.facts.pop(fact_id, None)
-        q = question_by_id(self.kb, fact_id, s.typed_facts(), today, self.validity, topic=s.topic)
-        if previous is not None:
-            s.facts[fact_id] = previous  # kept until the new answer arrives
-        if q is None:
-            return self._stale(s, today)
         if s.last_total is None:
             a = self._assessment(s, today)
             s.last_total = [a.eligible_total.min, a.eligible_total.max]
-        s.facts.pop(fact_id, None)
         s.skipped = [f for f in s.skipped if f != fact_id]
         s.current = q.id
         s.asked += 1
-        reply = self.views.question(q, s.lang, number=s.asked, left=1)
-        if previous is not None:
-            s.history.append(Step(question="change", set={}))
-            s.facts[fact_id] = previous
-            s.current = fact_id
-        return [reply]
-
+        return [self.views.question(q, s.lang, number=s.asked, left=1)]
 
     # -- help desk and inline mode -----------------------------------------------------------------
     def helpdesk(self, message: str, lang: Lang, today: date) -> list[Reply]:

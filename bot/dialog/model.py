@@ -69,6 +69,7 @@ class Step:
     question: str
     set: dict[str, Any]
     skipped: list[str] = field(default_factory=list)
+    previous: dict[str, Any] = field(default_factory=dict)  # answers this step replaced
 
 
 @dataclass
@@ -88,7 +89,8 @@ class SessionState:
         return {
             "v": STATE_VERSION, "lang": self.lang, "mode": self.mode, "topic": self.topic,
             "facts": self.facts, "skipped": self.skipped,
-            "history": [{"q": s.question, "set": s.set, "skipped": s.skipped} for s in self.history],
+            "history": [{"q": s.question, "set": s.set, "skipped": s.skipped, "previous": s.previous}
+                        for s in self.history],
             "current": self.current, "ticked": self.ticked, "last_total": self.last_total,
             "asked": self.asked,
         }
@@ -103,9 +105,11 @@ class SessionState:
         for raw in data.get("history") or []:
             if isinstance(raw, dict) and isinstance(raw.get("q"), str):
                 history.append(Step(raw["q"], _valid_facts(raw.get("set"), kb),
-                                    [f for f in raw.get("skipped") or [] if f in kb.facts]))
+                                    [f for f in raw.get("skipped") or [] if f in kb.facts],
+                                    _valid_facts(raw.get("previous"), kb)))
         lang: Lang = "en" if data.get("lang") == "en" else "zh"
-        mode: Mode = data.get("mode") if data.get("mode") in ("idle", "assess", "done") else "idle"
+        raw_mode = data.get("mode")
+        mode: Mode = raw_mode if raw_mode in ("idle", "assess", "done") else "idle"
         topic = data.get("topic") if data.get("topic") in kb.policy.topics else None
         total = data.get("last_total")
         return cls(
@@ -116,6 +120,10 @@ class SessionState:
             last_total=total if isinstance(total, list) and len(total) == 2 else None,
             asked=int(data.get("asked") or 0),
         )
+
+    def groups_done(self) -> list[str]:
+        """Screening questions already answered, derived from the history so "back" undoes them."""
+        return [step.question for step in self.history if step.question.startswith("group:")]
 
     def typed_facts(self) -> Facts:
         return dict(self.facts)

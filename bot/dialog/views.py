@@ -127,7 +127,8 @@ class Views:
         ref = escape(self.r.ref(b.ref, lang))
         head = f"• {escape(text(b.title, lang))}"
         if r.amount is not None:
-            head += f"：{escape(self.r.amount(r.amount, lang))}" if lang == "zh" else f": {escape(self.r.amount(r.amount, lang))}"
+            amount = escape(self.r.amount(r.amount, lang))
+            head += f"：{amount}" if lang == "zh" else f": {amount}"
         head += f"（{ref}）" if lang == "zh" else f" ({ref})"
         if r.status == "competitive":
             head += f"\n  {escape(self._quota(b, lang))}"
@@ -166,7 +167,8 @@ class Views:
         if notes:
             lines += ["", self.t(lang, "dlg.result.assumptions")]
             lines += [f"- {escape(text(n, lang))}" for n in notes]
-        lines += ["", self.t(lang, "dlg.result.agency", agency=escape(text(self.kb.policy.implementing_agencies, lang))),
+        agency = escape(text(self.kb.policy.implementing_agencies, lang))
+        lines += ["", self.t(lang, "dlg.result.agency", agency=agency),
                   f"<i>{escape(text(self.kb.policy.disclaimer, lang))}</i>"]
         buttons = ((Button(self.t(lang, "dlg.btn.change"), "m|answers"),
                     Button(self.t(lang, "dlg.btn.why_not"), "m|why")),

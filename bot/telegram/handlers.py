@@ -136,7 +136,8 @@ class Redactor:
     """
 
     def __init__(self, token: str) -> None:
-        self._secrets = [s for s in {token, token.partition(":")[2], token.replace(":", "%3A")} if len(s) >= 8]
+        forms = {token, token.partition(":")[2], token.replace(":", "%3A")}
+        self._secrets = sorted((s for s in forms if len(s) >= 8), key=len, reverse=True)
         self._key = hashlib.sha256(b"ipbot-log-chat:" + token.encode()).digest()
 
     def __call__(self, text: str) -> str:
@@ -223,7 +224,8 @@ def parse_command(text: str, username: str) -> tuple[str, str] | None:
 class Handlers:
     """One method per kind of update; see the module docstring."""
 
-    def __init__(self, services: Services, *, engine_factory: Callable[[], Engine], redactor: Redactor) -> None:
+    def __init__(self, services: Services, *, engine_factory: Callable[[], Engine],
+                 redactor: Redactor) -> None:
         self.s = services
         self._engine_factory = engine_factory
         self.redact = redactor
@@ -332,7 +334,8 @@ class Handlers:
         if message is None:
             return
         lang = await self._lang(update)
-        await self._send(context, message.chat_id, [Reply(tg_text(self.s.engine.catalog, lang, "tg.text_only"))])
+        notice = tg_text(self.s.engine.catalog, lang, "tg.text_only")
+        await self._send(context, message.chat_id, [Reply(escape(notice))])
 
     # ---- staff ----
     async def stats(self, update: Update, context: Context) -> None:
@@ -344,11 +347,15 @@ class Handlers:
         catalog = self.s.engine.catalog
         span = stats_period(context.args or [], self.s.today())
         if span is None:
-            await self._send(context, message.chat_id, [Reply(escape(tg_text(catalog, lang, "tg.stats.usage")))])
+            usage = tg_text(catalog, lang, "tg.stats.usage")
+            await self._send(context, message.chat_id, [Reply(escape(usage))])
             return
         start, end = span
         summary = await self.s.stats.summary(start, end)
-        t = lambda key, **kw: tg_text(catalog, lang, key, **kw)  # noqa: E731
+
+        def t(key: str, **params: object) -> str:
+            return tg_text(catalog, lang, key, **params)
+
         lines = [
             t("tg.stats.title", start=start.isoformat(), end=end.isoformat(), days=(end - start).days + 1),
             t("tg.stats.questions", n=summary.total("question"), unanswered=summary.total("unanswered")),
@@ -361,7 +368,8 @@ class Handlers:
         benefits = {b.id: b for b in self.s.engine.kb.benefits}
         for i, (benefit_id, n) in enumerate(summary.benefits, start=1):
             b = benefits.get(benefit_id)
-            name = f"{kb_text(b.title, lang)} ({self.s.engine.renderer.ref(b.ref, lang)})" if b else benefit_id
+            ref = self.s.engine.renderer.ref(b.ref, lang) if b else ""
+            name = f"{kb_text(b.title, lang)} ({ref})" if b else benefit_id
             lines.append(f"{i}. {escape(name)}: {n}")
         if not summary.benefits:
             lines.append(t("tg.stats.none"))

@@ -115,7 +115,8 @@ _TEXTS: dict[Lang, dict[str, str]] = {
         "tg.cmd.help": "使用帮助",
         "tg.cmd.cancel": "结束当前测评（回答会保留）",
         "tg.cmd.forget": "删除我的全部记录",
-        "tg.error": "抱歉，处理您的消息时出了点问题。您的回答都已保存，请稍后再发一次，或发送 /assess 继续测评。",
+        "tg.error": "抱歉，处理您的消息时出了点问题。您的回答都已保存，"
+                    "请稍后再发一次，或发送 /assess 继续测评。",
         "tg.text_only": "抱歉，我只能读文字消息。请用文字回答或提问，或发送 /help 查看用法。",
         "tg.reload.ok": "知识库已重新加载：{benefits} 项奖补、{facts} 个事实、{clauses} 个条款。",
         "tg.reload.refused": "新的知识库有错误，未加载，仍在使用原来的版本：",

@@ -1,0 +1,254 @@
+"""Benchmark `ipbot ask` on the development questions, against two baselines, per split.
+
+    python -m bench.ask_bench [--questions bench/ask_questions.yaml] [--json]
+
+Why two baselines: they show what the alias matcher buys over general text retrieval. Both get
+the same refusal treatment as ours (a score threshold, tuned on the tune split only) and the same
+amount computation applied to their top benefit, so only the matching differs:
+
+- rapidfuzz: fuzz.partial_ratio of the question against each benefit's title and clause text;
+- BM25: rank_bm25.BM25Okapi over jieba-segmented title, summary and clause text (zh and en).
+
+Times are per question in one process, after every index is built and warmed up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jieba
+from rank_bm25 import BM25Okapi
+from rapidfuzz import fuzz
+
+from eligibility.ask import amount_for, ask
+from eligibility.matcher import Matcher
+from eligibility.parsing import normalize
+from knowledge.loader import load_knowledge_base, safe_load
+from knowledge.models import KnowledgeBase
+
+DEFAULT_QUESTIONS = Path(__file__).parent / "ask_questions.yaml"
+SPLITS = ("tune", "holdout")
+
+
+@dataclass(frozen=True)
+class Question:
+    q: str
+    lang: str
+    expect: tuple[str, ...]
+    amount: int | None
+    split: str
+    kind: str
+
+    @property
+    def in_scope(self) -> bool:
+        return bool(self.expect)
+
+
+@dataclass(frozen=True)
+class Prediction:
+    ranked: tuple[str, ...]
+    refused: bool
+    amount_min: int | None
+    amount_max: int | None
+    ms: float
+
+
+@dataclass(frozen=True)
+class Scores:
+    n_in: int
+    n_out: int
+    n_amount: int
+    top1: float
+    top3: float
+    refused_out: float
+    refused_in: float
+    amount_right: float
+    median_ms: float
+    p99_ms: float
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def load_questions(path: Path) -> list[Question]:
+    raw = safe_load(path.read_text(encoding="utf-8"))
+    return [Question(r["q"], r["lang"], tuple(r.get("expect") or ()), r.get("amount"), r["split"], r["kind"])
+            for r in raw]
+
+
+# -- systems -----------------------------------------------------------------------------------------
+class Ours:
+    name = "ipbot matcher"
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.matcher = Matcher(kb)
+
+    def predict(self, q: str) -> Prediction:
+        t0 = time.perf_counter()
+        r = ask(self.matcher, q)
+        ms = (time.perf_counter() - t0) * 1000
+        a = r.amount
+        return Prediction(tuple(s.benefit.id for s in r.ranked), r.refused,
+                          a.min if a else None, a.max if a else None, ms)
+
+
+class _ThresholdBaseline:
+    """A scorer over benefits plus a refusal threshold tuned on the tune split."""
+
+    name = ""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.ids = [b.id for b in kb.benefits]
+        self.threshold = 0.0
+
+    def scores(self, q: str) -> list[float]:
+        raise NotImplementedError
+
+    def raw(self, q: str) -> tuple[list[tuple[str, float]], float]:
+        t0 = time.perf_counter()
+        s = self.scores(q)
+        ranked = sorted(zip(self.ids, s, strict=True), key=lambda kv: -kv[1])
+        return ranked, (time.perf_counter() - t0) * 1000
+
+    def tune(self, questions: Sequence[Question]) -> None:
+        """Pick the threshold that gets most tune questions right (answered right, or refused)."""
+        rows = [(q, self.raw(q.q)[0]) for q in questions if q.split == "tune"]
+        candidates = sorted({round(r[0][1], 6) for _, r in rows} | {0.0})
+        best = (-1, 0.0)
+        for th in candidates:
+            right = 0
+            for q, ranked in rows:
+                refused = ranked[0][1] < th
+                right += (refused if not q.in_scope else (not refused and ranked[0][0] in q.expect))
+            if right > best[0]:
+                best = (right, th)
+        self.threshold = best[1]
+
+    def predict(self, q: str) -> Prediction:
+        ranked, ms = self.raw(q)
+        refused = ranked[0][1] < self.threshold
+        answer = amount_for(self.kb, self.kb.benefit(ranked[0][0]), q) if not refused else None
+        a = answer.amount if answer else None
+        return Prediction(tuple(i for i, s in ranked if s > 0), refused,
+                          a.min if a else None, a.max if a else None, ms)
+
+
+class RapidfuzzBaseline(_ThresholdBaseline):
+    name = "rapidfuzz partial_ratio"
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        super().__init__(kb)
+        self.docs = [normalize(f"{b.title.zh} {b.source} {b.title.en}") for b in kb.benefits]
+
+    def scores(self, q: str) -> list[float]:
+        nq = normalize(q)
+        return [fuzz.partial_ratio(nq, d) for d in self.docs]
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in jieba.lcut(normalize(text)) if t.strip() and not _is_punct(t)]
+
+
+def _is_punct(t: str) -> bool:
+    return all(not c.isalnum() for c in t)
+
+
+class Bm25Baseline(_ThresholdBaseline):
+    name = "BM25 (jieba)"
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        super().__init__(kb)
+        jieba.setLogLevel(60)
+        jieba.initialize()
+        corpus = [_tokens(f"{b.title.zh} {b.summary.zh} {b.source} {b.title.en} {b.summary.en}")
+                  for b in kb.benefits]
+        self.bm25 = BM25Okapi(corpus)
+
+    def scores(self, q: str) -> list[float]:
+        return [float(x) for x in self.bm25.get_scores(_tokens(q))]
+
+
+# -- scoring -----------------------------------------------------------------------------------------
+def _p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
+
+
+def score(questions: Sequence[Question], preds: Sequence[Prediction]) -> Scores:
+    ins = [(q, p) for q, p in zip(questions, preds, strict=True) if q.in_scope]
+    outs = [(q, p) for q, p in zip(questions, preds, strict=True) if not q.in_scope]
+    amounts = [(q, p) for q, p in ins if q.amount is not None]
+
+    def share(rows: Sequence[tuple[Question, Prediction]], ok: Callable[[Question, Prediction], bool]) -> float:
+        return sum(1 for q, p in rows if ok(q, p)) / len(rows) if rows else 0.0
+
+    ms = [p.ms for p in preds]
+    return Scores(
+        n_in=len(ins), n_out=len(outs), n_amount=len(amounts),
+        top1=share(ins, lambda q, p: not p.refused and bool(p.ranked) and p.ranked[0] in q.expect),
+        top3=share(ins, lambda q, p: not p.refused and any(i in q.expect for i in p.ranked[:3])),
+        refused_out=share(outs, lambda q, p: p.refused),
+        refused_in=share(ins, lambda q, p: p.refused),
+        amount_right=share(amounts, lambda q, p: not p.refused and p.amount_min == q.amount == p.amount_max),
+        median_ms=statistics.median(ms) if ms else 0.0,
+        p99_ms=_p99(ms) if ms else 0.0,
+    )
+
+
+def run(questions: Sequence[Question], kb: KnowledgeBase) -> dict[str, dict[str, Scores]]:
+    systems: list[Ours | _ThresholdBaseline] = [Ours(kb), RapidfuzzBaseline(kb), Bm25Baseline(kb)]
+    for s in systems:
+        if isinstance(s, _ThresholdBaseline):
+            s.tune(questions)
+        for q in questions[:20]:  # warm caches (pinyin, jieba) before timing
+            s.predict(q.q)
+    out: dict[str, dict[str, Scores]] = {}
+    for split in SPLITS:
+        qs = [q for q in questions if q.split == split]
+        out[split] = {s.name: score(qs, [s.predict(q.q) for q in qs]) for s in systems}
+    return out
+
+
+def markdown(results: dict[str, dict[str, Scores]]) -> str:
+    lines = []
+    for split, by_system in results.items():
+        first = next(iter(by_system.values()))
+        lines += [f"**{split}** ({first.n_in} in scope, {first.n_out} out of scope, "
+                  f"{first.n_amount} with figures)", "",
+                  "| system | top-1 | top-3 | out-of-scope refused | in-scope wrongly refused "
+                  "| amount right | median ms | p99 ms |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for name, s in by_system.items():
+            lines.append(f"| {name} | {s.top1:.1%} | {s.top3:.1%} | {s.refused_out:.1%} | {s.refused_in:.1%} "
+                         f"| {s.amount_right:.1%} | {s.median_ms:.2f} | {s.p99_ms:.2f} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.ask_bench", description=__doc__.splitlines()[0])
+    p.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    p.add_argument("--json", action="store_true", help="print the numbers as JSON instead of a table")
+    args = p.parse_args(argv)
+    kb = load_knowledge_base()
+    results = run(load_questions(args.questions), kb)
+    if args.json:
+        print(json.dumps({split: {name: s.to_json() for name, s in by.items()} for split, by in results.items()},
+                         indent=2))
+    else:
+        sys.stdout.write(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,329 @@
+"""The composition root of the Telegram channel: settings in, a running python-telegram-bot app out.
+
+:func:`build_application` builds the :class:`~telegram.ext.Application` and registers every handler
+(in the order that matters, see :func:`register`); :func:`run_telegram` runs it by long polling or,
+when ``WEBHOOK_URL`` is set, by webhook. Nothing happens at import time: the knowledge base is
+loaded and the session store opened in ``post_init``, and the store is closed in ``post_shutdown``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import re
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ExtBot,
+    InlineQueryHandler,
+    JobQueue,
+    MessageHandler,
+    filters,
+)
+
+from bot.services import Engine, build_engine
+from bot.settings import Settings
+from bot.store import SessionStore, open_store
+from bot.telegram.handlers import (
+    AddressedToBot,
+    Handlers,
+    Redactor,
+    Services,
+    bot_identity,
+    china_today,
+    describe,
+)
+from bot.telegram.processor import PerChatUpdateProcessor, UpdateDone
+from bot.telegram.render import tg_text
+from knowledge.loader import KnowledgeBaseError
+from knowledge.models import Lang
+
+__all__ = [
+    "ALLOWED_UPDATES",
+    "MENU_COMMANDS",
+    "App",
+    "ConfigError",
+    "build_application",
+    "configure_logging",
+    "polling_kwargs",
+    "run_telegram",
+    "running",
+    "webhook_kwargs",
+    "webhook_secret",
+]
+
+log = logging.getLogger(__name__)
+update_log = logging.getLogger("bot.telegram.updates")
+
+App = Application[
+    ExtBot[int], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE],
+]
+
+# Edited messages, channel posts, chat-member changes...: nothing the bot acts on, so Telegram
+# need not send them.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+MENU_COMMANDS = ("start", "assess", "ask", "clauses", "lang", "help", "cancel", "forget")
+MAX_CONCURRENT_UPDATES = 32
+RATE_LIMIT_RETRIES = 3  # flood control (429): wait retry_after and try again, this many times
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+class ConfigError(Exception):
+    """The settings cannot run the Telegram bot; the message says which one and why."""
+
+
+def _token(settings: Settings) -> str:
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    if not token:
+        raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
+    return token
+
+
+def build_application(
+    settings: Settings,
+    *,
+    engine_factory: Callable[[Settings], Engine] = build_engine,
+    store_factory: Callable[[str], SessionStore] = open_store,
+    today: Callable[[], date] = china_today,
+    max_concurrent: int = MAX_CONCURRENT_UPDATES,
+) -> App:
+    """The whole Telegram channel, wired but not started. Raises ConfigError for unusable settings."""
+    token = _token(settings)
+    redactor = Redactor(token)
+    services = Services(today=today)
+    handlers = Handlers(services, engine_factory=lambda: engine_factory(settings), redactor=redactor)
+
+    def log_update(done: UpdateDone) -> None:
+        update = done.update
+        chat = update.effective_chat if isinstance(update, Update) else None
+        update_log.info(
+            "update id=%s chat=%s chat_type=%s kind=%s ms=%.1f wait_ms=%.1f%s",
+            update.update_id if isinstance(update, Update) else "-",
+            redactor.chat(chat.id if chat else None), chat.type if chat else "-", describe(update),
+            done.took_s * 1000, done.waited_s * 1000, " cancelled=1" if done.error is not None else "",
+        )
+
+    async def post_init(app: App) -> None:
+        # Load the knowledge base off the event loop, then open the store: an invalid knowledge
+        # base stops the start before any connection is made.
+        engine = await asyncio.to_thread(engine_factory, settings)
+        store = store_factory(settings.store_url())
+        await store.__aenter__()
+        services.attach(engine, store)
+        await _set_commands(app, engine)
+        log.info("ipbot started as @%s: %d benefits, store %s", app.bot.username, len(engine.kb.benefits),
+                 type(store).__name__)
+
+    async def post_shutdown(app: App) -> None:
+        try:
+            store = services.store
+        except RuntimeError:  # post_init never finished
+            return
+        services.detach()
+        await store.close()
+
+    builder = ApplicationBuilder().token(token)
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url)
+        file_url = _file_url(settings.telegram_api_base_url)
+        if file_url:
+            builder = builder.base_file_url(file_url)
+    app: App = (
+        builder
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(PerChatUpdateProcessor(max_concurrent, on_done=log_update))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    register(app, handlers, staff=settings.staff_user_ids)
+    return app
+
+
+def register(app: App, h: Handlers, *, staff: list[int]) -> None:
+    """Every handler, in order. PTB gives an update to the first matching handler of the group."""
+    addressed = AddressedToBot(bot_identity(app))
+    message = filters.UpdateType.MESSAGE
+    # 1. Staff commands first, filtered by user id: a non-staff /stats falls through to the dialog
+    #    core below, which calls it an unknown command (the commands' existence is not revealed).
+    staff_only = filters.User(user_id=staff)
+    app.add_handler(CommandHandler("stats", h.stats, filters=message & staff_only))
+    app.add_handler(CommandHandler("reload", h.reload, filters=message & staff_only))
+    # 2. /forget before the generic command route: it deletes the user's data across sessions,
+    #    which only Conversations (not the dialog core) can do.
+    app.add_handler(CommandHandler("forget", h.forget, filters=message))
+    # 3. Every other command goes to the dialog core, which owns the command set (deep links
+    #    included) and answers unknown commands. Before the text handler: a command is text too.
+    app.add_handler(MessageHandler(message & filters.COMMAND, h.command))
+    # 4. Forwarded messages are customers' queries for the help desk, not answers to the current
+    #    question, so they must be caught before the text handler.
+    app.add_handler(MessageHandler(
+        message & filters.ChatType.PRIVATE & filters.FORWARDED & (filters.TEXT | filters.CAPTION),
+        h.forwarded))
+    # 5. Typed text: everything in private chats; in groups only mentions and replies to the bot.
+    app.add_handler(MessageHandler(message & filters.TEXT & ~filters.COMMAND & addressed, h.text))
+    # 6. Anything else in a private chat (stickers, photos, voice): say what the bot can read.
+    #    Last of the message handlers, so it only sees what nothing above took.
+    app.add_handler(MessageHandler(
+        message & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, h.not_text))
+    # 7. Buttons and inline mode are other update types: no overlap with the message handlers.
+    app.add_handler(CallbackQueryHandler(h.button))
+    app.add_handler(InlineQueryHandler(h.inline))
+    app.add_error_handler(h.error)
+
+
+async def _set_commands(app: App, engine: Engine) -> None:
+    """The command menu in both languages; Chinese is also the default for other languages."""
+    for code, lang in (("zh", "zh"), ("en", "en"), (None, "zh")):
+        language: Lang = "en" if lang == "en" else "zh"
+        commands = [BotCommand(name, tg_text(engine.catalog, language, f"tg.cmd.{name}"))
+                    for name in MENU_COMMANDS]
+        await app.bot.set_my_commands(commands, language_code=code)
+
+
+def _file_url(base_url: str) -> str | None:
+    """``http://host:8081/bot`` -> ``http://host:8081/file/bot``, the self-hosted server's file URL."""
+    if base_url.rstrip("/").endswith("/bot"):
+        return base_url.rstrip("/")[: -len("/bot")] + "/file/bot"
+    return None
+
+
+# -- transports ---------------------------------------------------------------------------------
+
+def webhook_secret(settings: Settings) -> str:
+    """WEBHOOK_SECRET, or one derived from the token (the same in every replica) when it is unset."""
+    if settings.webhook_secret is not None and settings.webhook_secret.get_secret_value():
+        secret = settings.webhook_secret.get_secret_value()
+        if not _SECRET.fullmatch(secret):
+            raise ConfigError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return secret
+    return hmac.new(_token(settings).encode(), b"ipbot-webhook-secret", hashlib.sha256).hexdigest()
+
+
+def webhook_kwargs(settings: Settings) -> dict[str, Any]:
+    """Arguments of ``run_webhook`` / ``Updater.start_webhook``: listen locally on the URL's path.
+
+    Telegram sends the secret in ``X-Telegram-Bot-Api-Secret-Token``; PTB answers 403 to any
+    request without it.
+    """
+    if not settings.webhook_url:
+        raise ConfigError("WEBHOOK_URL is not set")
+    parts = urlsplit(settings.webhook_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"WEBHOOK_URL is not an http(s) URL: {settings.webhook_url!r}")
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": parts.path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": webhook_secret(settings),
+        "allowed_updates": ALLOWED_UPDATES,
+        "drop_pending_updates": False,
+    }
+
+
+def polling_kwargs(timeout: int = 30) -> dict[str, Any]:
+    """Arguments of ``run_polling`` / ``Updater.start_polling``: long polls of ``timeout`` seconds."""
+    return {"poll_interval": 0.0, "timeout": timeout, "allowed_updates": ALLOWED_UPDATES,
+            "drop_pending_updates": False}
+
+
+@asynccontextmanager
+async def running(app: App, settings: Settings, *, poll_timeout: int = 30) -> AsyncIterator[App]:
+    """Run ``app`` inside an event loop that someone else owns (tests, embedding), like run_* do.
+
+    The same steps, in the same order, as ``Application.run_polling``/``run_webhook``: initialise,
+    ``post_init``, start the updater (webhook when WEBHOOK_URL is set, else polling), start;
+    and on the way out stop both, shut down, ``post_shutdown``.
+    """
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)
+        assert app.updater is not None
+        if settings.webhook_url:
+            await app.updater.start_webhook(**webhook_kwargs(settings))
+        else:
+            await app.updater.start_polling(**polling_kwargs(poll_timeout))
+        await app.start()
+        yield app
+    finally:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+
+
+# -- the entry point ----------------------------------------------------------------------------
+
+class _RedactingFilter(logging.Filter):
+    """Removes the token from every record a handler writes, tracebacks included."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self._redact = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self._redact(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._redact(record.exc_text)
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    """One line per record with time, level and logger; the token never reaches a handler."""
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # httpx logs every request URL at INFO, and the Bot API puts the token in the URL.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    if settings.telegram_bot_token is not None:
+        redacting = _RedactingFilter(Redactor(settings.telegram_bot_token.get_secret_value()))
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(redacting)
+
+
+def run_telegram(settings: Settings) -> int:
+    """Run the bot until SIGINT/SIGTERM: long polling, or webhook when WEBHOOK_URL is set.
+
+    Returns 0 after a clean stop, 2 when the settings or the knowledge base cannot be used.
+    """
+    configure_logging(settings)
+    try:
+        app = build_application(settings)
+        if settings.webhook_url:
+            kwargs = webhook_kwargs(settings)
+            log.info("starting by webhook on %s:%s/%s", kwargs["listen"], kwargs["port"], kwargs["url_path"])
+            app.run_webhook(**kwargs)
+        else:
+            log.info("starting by long polling")
+            app.run_polling(**polling_kwargs())
+    except ConfigError as exc:
+        sys.stderr.write(f"ipbot: {exc}\n")
+        return 2
+    except KnowledgeBaseError as exc:
+        sys.stderr.write(f"the knowledge base is invalid:\n{exc}\n")
+        return 2
+    return 0

@@ -64,6 +64,8 @@ class MatchParams:
     min_fuzzy_syllables: int = 5    # one-syllable substitution only for terms at least this long
     runner_up_ratio: float = 0.5    # a second benefit is offered when it scores this share of the best
     confidence_scale: float = 4.0   # score at which confidence reaches about 63 %
+    backoff_weight: float = 0.5     # weight of the benefit's own text (rare character pairs, words)
+    backoff_max_share: float = 0.15  # pairs or words in more than this share of benefits are ignored
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,10 @@ def _compact(text: str) -> str:
     return _SPACES.sub("", text)
 
 
+def _cjk_pairs(text: str) -> list[str]:
+    return [text[i:i + 2] for i in range(len(text) - 1) if _CJK.match(text[i]) and _CJK.match(text[i + 1])]
+
+
 def _is_cjk_term(text: str) -> bool:
     return bool(_CJK.search(text))
 
@@ -210,6 +216,7 @@ class Matcher:
         self._en_lengths = sorted({len(k) for k in en}, reverse=True)
         self._en_vocab = sorted({w for k in en for w in k})
         self._en_vocab_set = frozenset(self._en_vocab)
+        self._build_backoff(kb)
         # each benefit's own words: a near miss they contain is explained, not a reason to refuse
         self._own_chars: dict[str, frozenset[str]] = {}
         self._own_words: dict[str, frozenset[str]] = {}
@@ -239,6 +246,44 @@ class Matcher:
             entry.benefits.append(benefit)
         if subject is not None and subject not in entry.subjects:
             entry.subjects.append(subject)
+
+    def _build_backoff(self, kb: KnowledgeBase) -> None:
+        """Rare character pairs and English words of each benefit's own text, with their IDF.
+
+        They catch the policy's wording that no alias lists (规模化, 弱势群体, "large-scale"), at a
+        fraction of an alias's weight, so they rank candidates but rarely decide scope alone.
+        """
+        n = len(kb.benefits)
+        pair_docs: dict[str, set[str]] = {}
+        word_docs: dict[str, set[str]] = {}
+        for b in kb.benefits:
+            zh_text = _compact(normalize(f"{b.title.zh}{b.summary.zh}{b.source}"))
+            for pair in _cjk_pairs(zh_text):
+                pair_docs.setdefault(pair, set()).add(b.id)
+            for w in english_words(normalize(f"{b.title.en} {b.summary.en}")):
+                word_docs.setdefault(w, set()).add(b.id)
+        limit = self.params.backoff_max_share * n
+        self._pairs = {k: (math.log(n / len(v)), tuple(v)) for k, v in pair_docs.items() if len(v) <= limit}
+        self._words = {k: (math.log(n / len(v)), tuple(v)) for k, v in word_docs.items()
+                       if len(v) <= limit and not k.isdigit()}
+
+    def _backoff(self, compact: str, zh_hits: list[Hit], norm: str, en_hits: list[Hit]) -> dict[str, float]:
+        covered = {i for h in zh_hits for i in range(h.start, h.end)}
+        free = "".join(c if i not in covered else " " for i, c in enumerate(compact))
+        out: dict[str, float] = {}
+        for pair in set(_cjk_pairs(free)):
+            found = self._pairs.get(pair)
+            if found:
+                for bid in found[1]:
+                    out[bid] = out.get(bid, 0.0) + found[0]
+        words = english_words(norm)
+        en_covered = {i for h in en_hits for i in range(h.start, h.end)}
+        for w in {w for i, w in enumerate(words) if i not in en_covered}:
+            found = self._words.get(w)
+            if found:
+                for bid in found[1]:
+                    out[bid] = out.get(bid, 0.0) + found[0]
+        return {k: v * self.params.backoff_weight for k, v in out.items()}
 
     # -- weights ---------------------------------------------------------------------------------
     def _zh_weight(self, text: str) -> float:
@@ -337,7 +382,11 @@ class Matcher:
         p = self.params
         norm = normalize(question)
         lang = detect_lang(norm)
-        hits = self._resolve(self._zh_hits(_compact(norm))) + self._resolve(self._en_hits(norm))
+        compact = _compact(norm)
+        zh_hits = self._resolve(self._zh_hits(compact))
+        en_hits = self._resolve(self._en_hits(norm))
+        hits = zh_hits + en_hits
+        backoff = self._backoff(compact, zh_hits, norm, en_hits) if p.backoff_weight else {}
 
         scores: dict[str, float] = {}
         subject_weight: dict[str, float] = {}
@@ -348,10 +397,14 @@ class Matcher:
                     scores[bid] = scores.get(bid, 0.0) + share
             for sid in h.subjects:
                 subject_weight[sid] = subject_weight.get(sid, 0.0) + h.weight
+        for bid, extra in backoff.items():
+            scores[bid] = scores.get(bid, 0.0) + extra
         ranked = tuple(Scored(self.kb.benefit(bid), s)
                        for bid, s in sorted(scores.items(), key=lambda kv: (-kv[1], self._order[kv[0]])))
         # evidence for the best benefit: its terms at full weight, even those it shares with siblings
         support = sum(h.weight for h in hits if ranked and ranked[0].benefit.id in h.benefits)
+        if ranked:
+            support += backoff.get(ranked[0].benefit.id, 0.0)
 
         subject = self._refusing_subject(hits, ranked, subject_weight, support)
         refused = subject is not None or support < p.min_score

@@ -461,5 +461,5 @@ class Dialog:
     def _card_text(self, benefit_id: str, lang: Lang) -> str:
         b = self.kb.benefit(benefit_id)
         ref = escape(self.r.ref(b.ref, lang))
-        return f"<b>{escape(text(b.title, lang))}</b>（{ref}）\n{escape(text(b.summary, lang))}" if lang == "zh" \
+        return f"<b>{escape(text(b.title, lang))}</b>　{ref}\n{escape(text(b.summary, lang))}" if lang == "zh" \
             else f"<b>{escape(text(b.title, lang))}</b> ({ref})\n{escape(text(b.summary, lang))}"

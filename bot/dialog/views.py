@@ -129,7 +129,7 @@ class Views:
         if r.amount is not None:
             amount = escape(self.r.amount(r.amount, lang))
             head += f"：{amount}" if lang == "zh" else f": {amount}"
-        head += f"（{ref}）" if lang == "zh" else f" ({ref})"
+        head += f"　{ref}" if lang == "zh" else f" ({ref})"
         if r.status == "competitive":
             head += f"\n  {escape(self._quota(b, lang))}"
         if r.status == "undetermined":
@@ -196,7 +196,7 @@ class Views:
         return Reply(self.t(lang, "dlg.clauses.title"), tuple(rows))
 
     def clause(self, b: Benefit, lang: Lang) -> Reply:
-        lines = [f"<b>{escape(text(b.title, lang))}</b>（{escape(self.r.ref(b.ref, lang))}）" if lang == "zh"
+        lines = [f"<b>{escape(text(b.title, lang))}</b>　{escape(self.r.ref(b.ref, lang))}" if lang == "zh"
                  else f"<b>{escape(text(b.title, lang))}</b> ({escape(self.r.ref(b.ref, lang))})",
                  escape(text(b.summary, lang))]
         from eligibility.amounts import nominal_amount

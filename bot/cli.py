@@ -24,8 +24,8 @@ from eligibility.results import Validity
 from knowledge.loader import KnowledgeBaseError, load_knowledge_base, safe_load
 from knowledge.models import KnowledgeBase, Lang
 
-MAX_PROFILE_BYTES = 1_000_000
-MAX_BATCH_LINE_BYTES = 100_000
+MAX_PROFILE_BYTES = 1 << 20  # 1 MiB
+MAX_BATCH_LINE_BYTES = 100 << 10  # 100 KiB
 
 
 class UsageError(Exception):

@@ -397,14 +397,16 @@ class Matcher:
                     scores[bid] = scores.get(bid, 0.0) + share
             for sid in h.subjects:
                 subject_weight[sid] = subject_weight.get(sid, 0.0) + h.weight
+        # the benefit's own text re-ranks the candidates the terms found; alone, it proposes its own
         for bid, extra in backoff.items():
-            scores[bid] = scores.get(bid, 0.0) + extra
+            if bid in scores or not scores:
+                scores[bid] = scores.get(bid, 0.0) + extra
         ranked = tuple(Scored(self.kb.benefit(bid), s)
                        for bid, s in sorted(scores.items(), key=lambda kv: (-kv[1], self._order[kv[0]])))
         # evidence for the best benefit: its terms at full weight, even those it shares with siblings
         support = sum(h.weight for h in hits if ranked and ranked[0].benefit.id in h.benefits)
-        if ranked:
-            support += backoff.get(ranked[0].benefit.id, 0.0)
+        if ranked and ranked[0].benefit.id in backoff:
+            support += backoff[ranked[0].benefit.id]
 
         subject = self._refusing_subject(hits, ranked, subject_weight, support)
         refused = subject is not None or support < p.min_score

@@ -170,9 +170,14 @@ class _Item:
 
     @property
     def id_like(self) -> bool:
-        """A bare digit string that looks like a phone number, zip code or id."""
+        """A bare digit string that looks like a phone number, zip code or id.
+
+        Eleven or more bare digits (10 billion yuan and up) is read as a phone number
+        or id unless a currency word or thousands separators say it is money.
+        """
         n = self.num
-        return n.arabic and n.bare and not n.grouped and (n.leading_zero or n.int_digits > 10)
+        plain = n.arabic and n.bare and not n.grouped and not self.currency
+        return plain and (n.leading_zero or n.int_digits > 10)
 
     @property
     def usable(self) -> bool:
@@ -283,8 +288,8 @@ def _read_number(s: str, pos: int) -> tuple[int, _Num | None]:
                 seen_wan = True
             else:
                 chunk += mid
-                if chunk == 0 or (seen_wan and cur is not None):
-                    break  # "5000万1.2亿" is two amounts, not one
+                if chunk == 0 or (seen_wan and cur is not None and section == 0 and not zero_gap):
+                    break  # "5000万1.2亿" is two amounts; "一万零七百八十一亿" is one
                 high = (high + chunk) * _YI
                 mid, seen_wan = Decimal(0), False
             section, cur, last_small, last_unit = Decimal(0), None, 10**5, big

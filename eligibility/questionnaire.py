@@ -19,8 +19,10 @@ from knowledge.models import Benefit, KnowledgeBase, Text
 QuestionKind = Literal["bool", "choice", "money", "money_list", "multi"]
 GROUP_PREFIX = "group:"
 NONE_OPTION = "none"
-# A benefit without a figure in the text still counts as money at stake.
-_DEFAULT_STAKE = 100_000
+# Question-ranking weights, not policy amounts: a benefit weighs 1 plus its money in millions,
+# and one without a figure in the text counts as a tenth of a million.
+_STAKE_UNIT = 10**6
+_DEFAULT_STAKE = 10**5
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class Question:
 def _stake(benefit: Benefit) -> float:
     nominal = nominal_amount(benefit.amount)
     money = nominal.max if nominal is not None else _DEFAULT_STAKE
-    return 1.0 + money / 1_000_000
+    return 1.0 + money / _STAKE_UNIT
 
 
 def in_topic(benefit: Benefit, topic: str | None) -> bool:

@@ -52,6 +52,13 @@ class _SafeLineLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# Dates stay strings here and are validated by the models, so "2025-02-30" gets a clear message.
+_SafeLineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def safe_load(text: str) -> Any:
     """Parse untrusted YAML (or JSON): safe types only, no aliases, so no billion-laughs bombs."""
     return yaml.load(text, Loader=_SafeLineLoader)

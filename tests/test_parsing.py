@@ -473,7 +473,8 @@ def test_chinese_numerals_agree_with_cn2an(n: int) -> None:
 @PROPERTY
 @given(st.integers(min_value=0, max_value=10**14))
 def test_arabic_round_trips(n: int) -> None:
-    assert parse_amount(str(n)) == n
+    # 11+ bare digits read as a phone number or id; grouped or with 元 they are money.
+    assert parse_amount(str(n)) == (n if n < 10**10 else None)
     assert parse_amount(f"{n:,}") == n
     assert parse_amount(f"{n}元") == n
     assert parse_amount(f"¥{n}") == n

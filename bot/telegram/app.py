@@ -34,6 +34,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot.services import Engine, build_engine
 from bot.settings import Settings
@@ -101,8 +102,12 @@ def build_application(
     store_factory: Callable[[str], SessionStore] = open_store,
     today: Callable[[], date] = china_today,
     max_concurrent: int = MAX_CONCURRENT_UPDATES,
+    request: BaseRequest | None = None,
 ) -> App:
-    """The whole Telegram channel, wired but not started. Raises ConfigError for unusable settings."""
+    """The whole Telegram channel, wired but not started. Raises ConfigError for unusable settings.
+
+    ``request`` replaces the HTTP transport to the Bot API (tests pass an in-process fake).
+    """
     token = _token(settings)
     redactor = Redactor(token)
     services = Services(today=today)
@@ -138,6 +143,8 @@ def build_application(
         await store.close()
 
     builder = ApplicationBuilder().token(token)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
         file_url = _file_url(settings.telegram_api_base_url)

@@ -136,14 +136,15 @@ class Redactor:
     """
 
     def __init__(self, token: str) -> None:
-        forms = {token, token.partition(":")[2], token.replace(":", "%3A")}
-        self._secrets = sorted((s for s in forms if len(s) >= 8), key=len, reverse=True)
+        # The token as it is, URL-encoded, and its secret half alone; case-insensitively, because
+        # PTB capitalises error descriptions (str.capitalize lowers everything after the first letter).
+        forms = sorted({token, token.partition(":")[2], token.replace(":", "%3A")}, key=len, reverse=True)
+        secrets = [re.escape(f) for f in forms if len(f) >= 8]
+        self._pattern = re.compile("|".join(secrets), re.IGNORECASE) if secrets else None
         self._key = hashlib.sha256(b"ipbot-log-chat:" + token.encode()).digest()
 
     def __call__(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "<token>")
-        return text
+        return self._pattern.sub("<token>", text) if self._pattern is not None else text
 
     def chat(self, chat_id: int | None) -> str:
         if chat_id is None:
@@ -261,7 +262,7 @@ class Handlers:
         try:
             await query.answer()  # stop the button's spinner first; the work may take a moment
         except BadRequest as exc:  # too old (pressed before a restart): still handle the press
-            log.info("callback query not answered: %s", exc.message)
+            log.info("callback query not answered: %s", self.redact(exc.message))
         if query.data is None or query.message is None:
             return
         pressed = query.message if isinstance(query.message, Message) else None
@@ -464,7 +465,7 @@ class Handlers:
         except BadRequest as exc:
             if "parse entities" not in exc.message.lower():
                 raise
-            log.warning("Telegram refused our HTML (%s); sending plain text", exc.message)
+            log.warning("Telegram refused our HTML (%s); sending plain text", self.redact(exc.message))
             await context.bot.send_message(chat_id, plain(body)[:MAX_TEXT], reply_markup=markup,
                                            reply_parameters=params)
 
@@ -480,7 +481,7 @@ class Handlers:
         except BadRequest as exc:
             if "not modified" in exc.message.lower():
                 return True  # pressed twice: it already shows this
-            log.info("could not edit message, sending a new one: %s", exc.message)
+            log.info("could not edit message, sending a new one: %s", self.redact(exc.message))
             return False
         return True
 

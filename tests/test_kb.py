@@ -1,0 +1,131 @@
+"""The knowledge base loads, quotes the policy verbatim, and a broken one is reported precisely."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base
+from knowledge.models import KnowledgeBase
+
+POLICY_TEXT = Path(__file__).parents[2] / "shared" / "policy" / "sjz-ip-policy-2022.txt"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_every_clause_and_benefit_is_there(kb: KnowledgeBase) -> None:
+    assert len(kb.benefits) == 33
+    refs = {b.ref for b in kb.benefits}
+    assert refs == {"1", "2", "3", "4.1", "4.2", "4.3", "5.1", "5.2", "5.3", "5.4", "6", "7", "8", "9", "10",
+                    "11", "12", "13", "general"}
+    assert [b.id for b in kb.benefits if b.ref == "3"] == ["madrid_trademark", "well_known_trademark",
+                                                           "geographical_indication"]
+    assert sum(1 for b in kb.benefits if b.is_info) == 4
+    assert kb.policy.document_number.endswith("〔2022〕93号")
+
+
+@pytest.mark.skipif(not POLICY_TEXT.exists(), reason="the shared policy text is not beside this checkout")
+def test_clause_texts_are_verbatim_quotes_of_the_policy(kb: KnowledgeBase) -> None:
+    policy = squash(POLICY_TEXT.read_text(encoding="utf-8"))
+    for ref, clause in kb.policy.clauses.items():
+        assert squash(clause.text) in policy, ref
+
+
+def test_no_amount_of_the_policy_is_written_in_python() -> None:
+    """Amounts live in YAML: none of the policy's figures appears as a literal in the engine or bot."""
+    figures = {"500000", "300000", "100000", "1000000", "2000000", "3000000", "50000", "150000", "200000",
+               "20000"}
+    root = Path(__file__).parents[1]
+    for package in ("eligibility", "bot"):
+        for path in (root / package).rglob("*.py"):
+            if path.name == "parsing.py":  # number units (万 = 10000, million), not policy amounts
+                continue
+            code = re.sub(r"#.*", "", path.read_text(encoding="utf-8"))
+            for figure in figures:
+                assert not re.search(rf"(?<![\w.]){re.escape(figure)}(?![\w.])", code.replace("_", "")), \
+                    f"{path.name} contains the figure {figure}"
+
+
+def copy_kb(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def problems_for(root: Path) -> list[str]:
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(root)
+    return [str(p) for p in info.value.problems]
+
+
+def test_an_unknown_fact_in_a_condition_names_file_path_and_line(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    path = root / "benefits" / "2_finance.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("fact: pledge_loan_interest_paid_yuan\n      gt: 0",
+                                 "fact: pledge_interest\n      gt: 0"), encoding="utf-8")
+    line = next(i for i, x in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "pledge_interest\n" in
+                x + "\n")
+    problems = problems_for(root)
+    assert any("benefits/2_finance.yaml" in p and "[2].conditions[0]" in p and "unknown fact 'pledge_interest'" in p
+               and f":{line - 1}:" in p or f":{line}:" in p for p in problems), problems
+
+
+def test_a_typo_in_a_key_a_bad_amount_and_a_bad_ref_are_all_reported(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    path = root / "benefits" / "1_creation.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("amount: {kind: fixed, value: 500000}", "amount: {kind: fixed, value: -5}", 1)
+    text = text.replace('ref: "2"', 'ref: "2.9"', 1)
+    text = text.replace("  summary:", "  sumary:", 1)
+    path.write_text(text, encoding="utf-8")
+    problems = "\n".join(problems_for(root))
+    assert "amount.value" in problems and "greater than or equal to 0" in problems
+    assert "sumary" in problems
+    assert "ref '2.9' is not a clause" in problems
+
+
+def test_a_source_that_is_not_verbatim_is_refused(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    path = root / "benefits" / "1_creation.yaml"
+    text = path.read_text(encoding="utf-8").replace("市政府一次性给予 10 万元奖励", "市政府一次性给予 20 万元奖励", 1)
+    path.write_text(text, encoding="utf-8")
+    assert any("not a verbatim quote of clause 3" in p for p in problems_for(root))
+
+
+def test_malformed_yaml_and_a_yaml_bomb_are_refused_quickly(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    (root / "facts.yaml").write_text("- id: entity_type\n  type: [unclosed\n", encoding="utf-8")
+    assert any("facts.yaml" in p and "not valid YAML" in p for p in problems_for(root))
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b]\n'
+    (root / "facts.yaml").write_text(bomb, encoding="utf-8")
+    assert any("aliases" in p for p in problems_for(root))
+
+
+def test_kb_check_command_exits_2_with_the_problems(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    path = root / "benefits" / "4_services_protection.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("applicants: [market_operator]",
+                                                             "applicants: [market]", 1), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "kb", "check", str(root)], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert "4_services_protection.yaml:" in done.stderr and "unknown applicant type 'market'" in done.stderr
+    ok = subprocess.run([sys.executable, "-m", "bot.cli", "kb", "check"], capture_output=True, text=True,
+                        timeout=60, check=False)
+    assert ok.returncode == 0 and "33 entries" in ok.stdout
+
+
+def test_the_engine_does_not_import_telegram_or_io_libraries() -> None:
+    code = ("import sys; import eligibility.evaluate, eligibility.questionnaire, eligibility.answers, "
+            "eligibility.extract; bad = [m for m in sys.modules if m.split('.')[0] in "
+            "('telegram', 'sqlalchemy', 'bot', 'httpx')]; print(bad); sys.exit(1 if bad else 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -48,9 +48,12 @@ class AnswerRenderer:
     def _lines(self, result: AskResult, b: Benefit, lang: Lang) -> list[str]:
         t = self.cat.t
         lines = [t(lang, "ask.head", title=text(b.title, lang), ref=self.r.ref(b.ref, lang))]
-        lines += self._amount_lines(result, b, lang)
-        lines += self._who_lines(b, lang)
-        lines.append(self._mode(b, lang))
+        if b.is_info:
+            lines += [text(b.summary, lang), t(lang, "reason.info_only")]
+        else:
+            lines += self._amount_lines(result, b, lang)
+            lines += self._who_lines(b, lang)
+            lines.append(self._mode(b, lang))
         lines.append(t(lang, "report.clause", ref=self.r.ref(b.ref, lang), text=b.source))
         if result.depends_on:
             facts = self.cat.t(lang, "list_sep").join(self.r.fact_label(f, lang) for f in result.depends_on)
@@ -67,8 +70,6 @@ class AnswerRenderer:
         t = self.cat.t
         summary = t(lang, "ask.rule", summary=text(b.summary, lang))
         answer = result.answer
-        if b.is_info:
-            return [summary, t(lang, "reason.info_only")]
         if answer is None or answer.amount is None:
             if b.amount.kind == "none":
                 return [summary, t(lang, "reason.no_amount_in_text")]
@@ -83,8 +84,6 @@ class AnswerRenderer:
 
     def _who_lines(self, b: Benefit, lang: Lang) -> list[str]:
         t = self.cat.t
-        if b.is_info:
-            return []
         sep = t(lang, "list_sep")
         if b.applicants == "any":
             types = t(lang, "dlg.clause.any_applicant")
@@ -99,8 +98,6 @@ class AnswerRenderer:
     def _mode(self, b: Benefit, lang: Lang) -> str:
         t = self.cat.t
         award = b.award
-        if award.mode == "info":
-            return t(lang, "dlg.clause.mode.info")
         if award.mode == "competitive" and award.quota is not None:
             q = award.quota
             quota = t(lang, "quota_one" if q.min == q.max else "quota", min=q.min, max=q.max)

@@ -8,7 +8,6 @@ where an unreachable server fails the run instead of silently testing less.
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy.ext.asyncio import create_async_engine
+from pg import PG_URL, create_pg_schema, drop_pg_schema
 
 from bot.store import (
     MemorySessionStore,
@@ -34,9 +33,6 @@ from bot.store import (
     sessions_table,
     update,
 )
-
-PG_URL = os.environ.get("IPBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-_pg_unreachable: str | None = None  # remembered so a dead server costs one timeout, not one per test
 
 
 @dataclass
@@ -57,36 +53,6 @@ class Backend:
         return self.name != "memory"
 
 
-async def _create_pg_schema() -> str:
-    global _pg_unreachable
-    if _pg_unreachable is None:
-        name = f"ipbot_test_{uuid.uuid4().hex[:12]}"
-        engine = create_async_engine(PG_URL, connect_args={"timeout": 3})
-        try:
-            async with asyncio.timeout(5), engine.begin() as conn:
-                await conn.execute(sa.schema.CreateSchema(name))
-            return name
-        except (OSError, TimeoutError, sa.exc.DBAPIError) as exc:
-            _pg_unreachable = f"{type(exc).__name__}: {exc}"
-        finally:
-            await engine.dispose()
-    if os.environ.get("IPBOT_REQUIRE_POSTGRES") == "1":
-        pytest.fail(
-            f"IPBOT_REQUIRE_POSTGRES=1 but PostgreSQL at {PG_URL} is unreachable: {_pg_unreachable}",
-            pytrace=False,
-        )
-    pytest.skip(f"PostgreSQL at {PG_URL} unreachable: {_pg_unreachable}")
-
-
-async def _drop_pg_schema(name: str) -> None:
-    engine = create_async_engine(PG_URL)
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(sa.schema.DropSchema(name, cascade=True))
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
     schema: str | None = None
@@ -96,7 +62,7 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         url = f"sqlite+aiosqlite:///{tmp_path / 'sessions.db'}"
         b = Backend("sqlite", lambda: open_store(url))
     else:
-        pg_schema = schema = await _create_pg_schema()
+        pg_schema = schema = await create_pg_schema()
         b = Backend("postgres", lambda: open_store(PG_URL, schema=pg_schema))
     try:
         yield b
@@ -104,7 +70,7 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
         for store in b.opened:
             await store.close()
         if schema is not None:
-            await _drop_pg_schema(schema)
+            await drop_pg_schema(schema)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import cn2an  # type: ignore[import-untyped]
+import cn2an
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -144,6 +144,11 @@ AMOUNTS: list[tuple[str, int]] = [
     ("三千五", 3_500),
     ("1万5000", 15_000),
     ("一点五亿", 150_000_000),
+    ("一万零七百八十一亿", 1_078_100_000_000),  # 万 inside the 亿 multiplier
+    ("合同金额1,234,567.89元", 1_234_568),
+    ("20万/年", 200_000),
+    ("100万以上", 1_000_000),
+    ("大概100来万", 1_000_000),
     ("十二点五万", 125_000),
     ("壹佰万元", 1_000_000),  # financial numerals on invoices
     ("贰拾万", 200_000),
@@ -254,6 +259,9 @@ def test_parse_amount_none(text: str) -> None:
         ("五千万元", [50_000_000]),
         ("500万，利息30万", [5_000_000, 300_000]),
         ("5000,8000", [5_000, 8_000]),  # a first group of 4 digits is not thousands grouping
+        ("5000万1.2亿", [50_000_000, 120_000_000]),  # no separator, still two amounts
+        ("一年利息80万，担保费5万", [800_000, 50_000]),
+        ("2件专利各奖5000元", [5_000]),
         ("千万不要", []),
         ("你好", []),
         ("", []),
@@ -468,6 +476,12 @@ def test_chinese_numerals_agree_with_cn2an(n: int) -> None:
     numeral = cn2an.an2cn(n)
     assert parse_amount(numeral) == n
     assert parse_amount(numeral + "元") == n
+
+
+@PROPERTY
+@given(st.integers(min_value=0, max_value=10**12 - 1))
+def test_financial_numerals_agree_with_cn2an(n: int) -> None:
+    assert parse_amount(cn2an.an2cn(n, "up")) == n  # 壹佰贰拾万 as on invoices
 
 
 @PROPERTY

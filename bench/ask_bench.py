@@ -9,7 +9,9 @@ amount computation applied to their top benefit, so only the matching differs:
 - rapidfuzz: fuzz.partial_ratio of the question against each benefit's title and clause text;
 - BM25: rank_bm25.BM25Okapi over jieba-segmented title, summary and clause text (zh and en).
 
-Times are per question in one process, after every index is built and warmed up.
+Times are per question in one process, after every index is built and warmed up; each question
+is timed ``--repeats`` times (default 3) and the best kept, so a busy machine does not pass for a
+slow matcher. Ours is timed for the whole of ``ask`` (matching, figures, amount), not rendering.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -205,7 +207,13 @@ def score(questions: Sequence[Question], preds: Sequence[Prediction]) -> Scores:
     )
 
 
-def run(questions: Sequence[Question], kb: KnowledgeBase) -> dict[str, dict[str, Scores]]:
+def _timed(system: Ours | _ThresholdBaseline, q: str, repeats: int) -> Prediction:
+    """Best of ``repeats`` runs: other processes on a shared core only ever add time."""
+    runs = [system.predict(q) for _ in range(max(1, repeats))]
+    return replace(runs[0], ms=min(r.ms for r in runs))
+
+
+def run(questions: Sequence[Question], kb: KnowledgeBase, repeats: int = 3) -> dict[str, dict[str, Scores]]:
     systems: list[Ours | _ThresholdBaseline] = [Ours(kb), RapidfuzzBaseline(kb), Bm25Baseline(kb)]
     for s in systems:
         if isinstance(s, _ThresholdBaseline):
@@ -215,7 +223,7 @@ def run(questions: Sequence[Question], kb: KnowledgeBase) -> dict[str, dict[str,
     out: dict[str, dict[str, Scores]] = {}
     for split in SPLITS:
         qs = [q for q in questions if q.split == split]
-        out[split] = {s.name: score(qs, [s.predict(q.q) for q in qs]) for s in systems}
+        out[split] = {s.name: score(qs, [_timed(s, q.q, repeats) for q in qs]) for s in systems}
     return out
 
 
@@ -239,9 +247,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.ask_bench", description=__doc__.splitlines()[0])
     p.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     p.add_argument("--json", action="store_true", help="print the numbers as JSON instead of a table")
+    p.add_argument("--repeats", type=int, default=3, help="time each question this many times, keep the best")
     args = p.parse_args(argv)
     kb = load_knowledge_base()
-    results = run(load_questions(args.questions), kb)
+    results = run(load_questions(args.questions), kb, args.repeats)
     if args.json:
         print(json.dumps({split: {name: s.to_json() for name, s in by.items()} for split, by in results.items()},
                          indent=2))

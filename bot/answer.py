@@ -8,11 +8,14 @@ A refusal is the subject's own short reply plus what this assistant can do.
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
+from bot.dialog.core import Answerer, SideAnswer
 from bot.i18n import Catalog, text
 from bot.report import Renderer
-from eligibility.ask import AskResult
+from eligibility.ask import AskResult, ask
+from eligibility.matcher import Matcher
 from knowledge.models import Benefit, KnowledgeBase, Lang
 
 
@@ -117,3 +120,25 @@ class AnswerRenderer:
         lines.append(t(lang, "ask.out_of_scope", title=title))
         lines.append(t(lang, "ask.can_do"))
         return "\n".join(lines)
+
+
+def side_answerer(kb: KnowledgeBase, renderer: Renderer) -> Answerer:
+    """The dialog's free-text answerer: the index is built here, once, and reused for every message."""
+    matcher = Matcher(kb)
+    answers = AnswerRenderer(kb, renderer.cat, renderer)
+
+    def answer(message: str, lang: Lang) -> SideAnswer:
+        result = ask(matcher, message)
+        best = result.best
+        return SideAnswer(
+            text=escape(answers.render(result, lang), quote=False),
+            in_scope=not result.refused,
+            refs=tuple(result.refs),
+            benefits=tuple(s.benefit.id for s in result.benefits),
+            confidence=result.confidence,
+            depends_on=result.depends_on,
+            title=text(best.title, lang) if best else "",
+            summary=text(best.summary, lang) if best else "",
+        )
+
+    return answer

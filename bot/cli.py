@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot import ask_cli
 from bot.i18n import Catalog
 from bot.report import Renderer
 from bot.settings import Settings
@@ -151,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     chk = kb_sub.add_parser("check", help="validate the knowledge base")
     chk.add_argument("dir", nargs="?", help="knowledge base directory (default: the packaged one)")
+    ask_cli.add_parser(sub)
     sub.add_parser("chat", help="the self-assessment chat in this terminal")
     sub.add_parser("run", help="run the bot: Telegram if TELEGRAM_BOT_TOKEN is set, else the console chat")
     return p
@@ -187,6 +189,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         ctx = Context(settings)
         if args.command == "assess":
             return cmd_assess(ctx, args, out)
+        if args.command == "ask":
+            return ask_cli.run(ctx, args, out)
     except KnowledgeBaseError as exc:
         sys.stderr.write(f"the knowledge base is invalid:\n{exc}\n")
         return 2

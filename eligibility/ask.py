@@ -24,7 +24,7 @@ _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 # Words that make a percentage the user's own loan rate ("年利率4%"), not the policy's rate.
 _RATE_WORDS = ("利率", "年化", "利息率", "rate")
 # Words right before a figure that make it the ceiling the user asks about ("最高补100万吗").
-_CEILING_CUE = re.compile(r"(最高|最多|上限|封顶|不超过|补到|拿到|at most|cap of|up to)\s*$")
+_CEILING_CUE = re.compile(r"(最高|最多|上限|封顶|不超过|至多|补到|拿到|at most|cap of|up to|maximum)\S{0,2}\s*$")
 MAX_OFFERED = 3
 
 
@@ -107,7 +107,7 @@ def amount_for(kb: KnowledgeBase, benefit: Benefit, question: str,
     if rule.kind == "tiered":
         tier = _tier(kb.facts[rule.by], text)
         if tier is None:
-            return AmountAnswer(nominal_amount(rule), depends_on=(rule.by,))
+            return AmountAnswer(None, depends_on=(rule.by,))
         facts: Facts = {rule.by: tier}
         amount, reasons = compute_amount(rule, facts)
         return AmountAnswer(amount, tuple(reasons), facts)

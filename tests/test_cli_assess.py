@@ -68,12 +68,13 @@ def test_readable_report_in_both_languages(tmp_path: Path, capsys: pytest.Captur
 def test_an_expired_policy_pays_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, "p.yaml", SME.replace("as_of: 2025-04-01", "as_of: 2028-01-01"))
     code, out, _ = run(["assess", path, "--json"], capsys)
+    assert code == 0
     data = json.loads(out)
     assert data["policy"]["valid"] is False
     assert data["totals"]["eligible"] == {"min": 0, "max": 0}
     assert all(b["status"] in ("ineligible", "info") for b in data["benefits"])
     code, report, _ = run(["assess", path], capsys)
-    assert "已于2027-12-31到期" in report
+    assert code == 0 and "已于2027-12-31到期" in report
 
 
 @pytest.mark.parametrize(("text", "message"), [

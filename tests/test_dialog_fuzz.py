@@ -6,6 +6,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
+from dialog_helpers import TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,6 @@ from bot.dialog.model import ButtonInput, CommandInput, Input, SessionState, Tex
 from bot.report import Renderer
 from eligibility.results import Validity
 from knowledge.models import KnowledgeBase
-from dialog_helpers import TODAY
 
 ANSWERS = ["企业", "是", "否", "没有", "都没有", "80万", "1.2亿", "银奖", "1,3", "不确定", "上一题", "重新开始",
            "english", "中文", "修改", "结果", "原因", "贴息上限多少？", "我们还拿了马德里注册", "/assess", "取消"]

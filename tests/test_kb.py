@@ -74,8 +74,8 @@ def test_an_unknown_fact_in_a_condition_names_file_path_and_line(tmp_path: Path)
     line = next(i for i, x in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "pledge_interest\n" in
                 x + "\n")
     problems = problems_for(root)
-    assert any("benefits/2_finance.yaml" in p and "[2].conditions[0]" in p and "unknown fact 'pledge_interest'" in p
-               and f":{line - 1}:" in p or f":{line}:" in p for p in problems), problems
+    assert any(("benefits/2_finance.yaml" in p and "[2].conditions[0]" in p and "unknown fact 'pledge_interest'" in p
+               and f":{line - 1}:" in p) or f":{line}:" in p for p in problems), problems
 
 
 def test_a_typo_in_a_key_a_bad_amount_and_a_bad_ref_are_all_reported(tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ import contextlib
 import logging
 import re
 import shutil
+import signal
+import sys
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from pathlib import Path
@@ -86,11 +88,11 @@ def watching_updates() -> Iterator[UpdateLog]:
         logger.setLevel(old_level)
 
 
-def make_settings(fake: FakeBotApi, data_dir: Path, **overrides: Any) -> Settings:
+def make_settings(token: str, base_url: str, data_dir: Path, **overrides: Any) -> Settings:
     """Settings as the environment would give them, but never from this machine's environment."""
     values: dict[str, Any] = {
-        "TELEGRAM_BOT_TOKEN": fake.token,
-        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "TELEGRAM_BOT_TOKEN": token,
+        "TELEGRAM_API_BASE_URL": base_url,
         "WEBHOOK_URL": None,
         "WEBHOOK_SECRET": None,
         "IPBOT_DATA_DIR": data_dir,
@@ -235,7 +237,7 @@ class Harness:
 async def bot_harness(tmp_path: Path, **overrides: Any) -> AsyncIterator[Harness]:
     async with FakeBotApi() as fake:
         with watching_updates() as updates:
-            harness = Harness(fake, make_settings(fake, tmp_path, **overrides), updates)
+            harness = Harness(fake, make_settings(fake.token, fake.base_url, tmp_path, **overrides), updates)
             try:
                 yield harness
             finally:
@@ -384,9 +386,11 @@ async def test_side_question_mid_flow_then_the_assessment_goes_on(bot: Harness) 
     assert chat.question_id() == "in_city"
 
     shown = await chat.send("质押贷款贴息最多能拿多少？")
-    assert shown, chat.dump()
-    # Whatever the answer, the current question is asked again, with its buttons...
-    assert "<b>问题" in shown[-1]["text"]
+    answer, resume, question = (e["text"] for e in shown)
+    assert "知识产权质押贷款贴息" in answer and "（四）1" in answer and "100万元" in answer
+    assert "继续测评" in resume
+    # The current question is asked again, with its buttons...
+    assert "<b>问题 2</b>" in question
     assert chat.question_id() == "in_city"
     # ...and the assessment continues from there.
     await chat.press("是")
@@ -424,6 +428,8 @@ async def test_forwarded_customer_message_gets_a_helpdesk_reply(bot: Harness) ->
     shown = await staff.send(situation, forward_origin=origin)
     reply = "\n".join(e["text"] for e in shown)
     assert "客户咨询" in reply
+    assert "可直接转发给客户" in reply and "40万元" in reply  # a ready-to-paste answer: 80万 × 50%
+    assert "依据：（四）1" in reply and "匹配把握" in reply  # the references and a confidence
     assert "生物医药健康" in reply and "银奖" in reply and "80万元" in reply  # the facts it stated
     assert "建议向客户确认" in reply  # what is still unknown
     assert "注册在石家庄市" in reply
@@ -436,7 +442,9 @@ async def test_forwarded_customer_message_gets_a_helpdesk_reply(bot: Harness) ->
     origin_user = {"type": "user", "sender_user": {"id": 77, "is_bot": False, "first_name": "Li"},
                    "date": 1_700_000_000}
     shown = await staff.send("What is the cap on the pledge-loan interest subsidy?", forward_origin=origin_user)
-    assert "Customer query" in shown[0]["text"]  # an English message gets an English reply
+    english = shown[0]["text"]
+    assert "Customer query" in english  # an English message gets an English reply
+    assert "Based on: clause 4.1" in english and "Confidence" in english
 
 
 async def test_inline_query_offers_answer_cards(bot: Harness) -> None:
@@ -454,7 +462,10 @@ async def test_inline_query_offers_answer_cards(bot: Harness) -> None:
     update = bot.fake.inline_query(701, "贴息")
     await bot.processed(update)
     answer = bot.fake.calls_of("answerInlineQuery")[-1]
-    assert len(answer["results"]) <= 10
+    assert 1 <= len(answer["results"]) <= 10
+    first = answer["results"][0]
+    assert first["title"] == "知识产权质押贷款贴息"
+    assert "（四）1" in first["input_message_content"]["message_text"]  # the clause reference
     for card in answer["results"]:
         assert card["input_message_content"]["parse_mode"] == "HTML"
     assert not [line for line in bot.updates.lines if "update failed" in line]
@@ -609,6 +620,7 @@ async def test_stats_count_questions_and_assessments_without_user_ids(bot: Harne
     await user.send("/assess")
     await answer_by_buttons(user, BY_BUTTONS)
     await user.send("质押贷款贴息最多多少？")
+    await user.send("明天会下雨吗")  # not about the policy: an unanswered question
     origin = {"type": "hidden_user", "sender_user_name": "客户", "date": 1_700_000_000}
     await user.send("专利银奖奖励多少钱", forward_origin=origin)
 
@@ -616,8 +628,11 @@ async def test_stats_count_questions_and_assessments_without_user_ids(bot: Harne
     [stats] = await staff.send("/stats")
     text = stats["text"]
     assert "2025-05-03 至 2025-06-01（30 天）" in text
+    assert "提问：3（其中未能回答：1）" in text
     assert "自助测评：开始 1，完成 1" in text
     assert "转发的客户咨询：1" in text
+    assert "知识产权质押贷款贴息 （四）1：1 次" in text
+    assert "中国专利奖获奖奖励 （二）：1 次" in text
     async with open_store(bot.settings.store_url()) as store, store.engine.connect() as conn:
         columns = [c["name"] for c in await conn.run_sync(
             lambda sync: sa.inspect(sync).get_columns("usage_stats"))]
@@ -629,3 +644,58 @@ async def test_stats_count_questions_and_assessments_without_user_ids(bot: Harne
     assert "2025-05-26 至 2025-06-01（7 天）" in week["text"]
     [usage] = await staff.send("/stats soon")
     assert usage["text"].startswith("用法")
+
+
+# -- the real entry point, as `make run` starts it ---------------------------------------------------
+
+async def _run_bot_process(tmp_path: Path, fake: FakeBotApi, **env: str) -> asyncio.subprocess.Process:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "IPBOT_"))}
+    environment.pop("DATABASE_URL", None)
+    environment.update({
+        "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
+        "IPBOT_DATA_DIR": str(tmp_path / "data"), "PTB_TIMEDELTA": "true", "LOG_LEVEL": "INFO",
+        "PYTHONPATH": str(Path(__file__).parents[1]), **env,
+    })
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=environment,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+
+
+async def test_the_bot_process_polls_answers_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    async with FakeBotApi() as fake:
+        process = await _run_bot_process(tmp_path, fake)
+        try:
+            await fake.wait_for_calls("getUpdates", timeout=30)
+            fake.user_message(4242, "/start")
+            [sent] = await fake.wait_for_calls("sendMessage", chat_id=4242, timeout=WAIT)
+            assert "石家庄市知识产权政策助手" in sent["text"]
+            process.send_signal(signal.SIGTERM)
+            async with asyncio.timeout(WAIT):
+                out, err = await process.communicate()
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    log = err.decode()
+    print(log)
+    assert process.returncode == 0, log
+    assert fake.token.partition(":")[2] not in log.lower() and fake.token not in out.decode()
+    [line] = [ln for ln in log.splitlines() if "update id=" in ln]
+    assert "kind=command:start" in line and "chat=4242" not in line and re.search(r"ms=\d", line)
+    assert (tmp_path / "data" / "ipbot.db").exists()  # the sessions' SQLite file
+
+
+async def test_the_bot_process_refuses_an_invalid_knowledge_base(tmp_path: Path) -> None:
+    (tmp_path / "kb").mkdir()
+    async with FakeBotApi() as fake:
+        process = await _run_bot_process(tmp_path, fake, IPBOT_KB_DIR=str(tmp_path / "kb"))
+        try:
+            async with asyncio.timeout(30):
+                _, err = await process.communicate()
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    assert process.returncode == 2
+    assert "knowledge base is invalid" in err.decode()
+    assert "Traceback" not in err.decode()

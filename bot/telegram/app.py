@@ -58,6 +58,7 @@ __all__ = [
     "MENU_COMMANDS",
     "App",
     "ConfigError",
+    "RedactingFilter",
     "build_application",
     "configure_logging",
     "polling_kwargs",
@@ -166,26 +167,28 @@ def register(app: App, h: Handlers, *, staff: list[int]) -> None:
     """Every handler, in order. PTB gives an update to the first matching handler of the group."""
     addressed = AddressedToBot(bot_identity(app))
     message = filters.UpdateType.MESSAGE
-    # 1. Staff commands first, filtered by user id: a non-staff /stats falls through to the dialog
-    #    core below, which calls it an unknown command (the commands' existence is not revealed).
-    staff_only = filters.User(user_id=staff)
-    app.add_handler(CommandHandler("stats", h.stats, filters=message & staff_only))
-    app.add_handler(CommandHandler("reload", h.reload, filters=message & staff_only))
-    # 2. /forget before the generic command route: it deletes the user's data across sessions,
-    #    which only Conversations (not the dialog core) can do.
-    app.add_handler(CommandHandler("forget", h.forget, filters=message))
-    # 3. Every other command goes to the dialog core, which owns the command set (deep links
-    #    included) and answers unknown commands. Before the text handler: a command is text too.
-    app.add_handler(MessageHandler(message & filters.COMMAND, h.command))
-    # 4. Forwarded messages are customers' queries for the help desk, not answers to the current
-    #    question, so they must be caught before the text handler.
+    # 1. Forwarded messages first: they are customers' words for the help desk, never the staff
+    #    member's own command or answer, even when they start with "/" or look like an answer.
+    #    In groups they are nobody's business of ours (the `~FORWARDED` below keeps them out).
     app.add_handler(MessageHandler(
         message & filters.ChatType.PRIVATE & filters.FORWARDED & (filters.TEXT | filters.CAPTION),
         h.forwarded))
+    own = message & ~filters.FORWARDED
+    # 2. Staff commands, filtered by user id: a non-staff /stats falls through to the dialog core
+    #    below, which calls it an unknown command (the commands' existence is not revealed).
+    staff_only = filters.User(user_id=staff)
+    app.add_handler(CommandHandler("stats", h.stats, filters=own & staff_only))
+    app.add_handler(CommandHandler("reload", h.reload, filters=own & staff_only))
+    # 3. /forget before the generic command route: it deletes the user's data across sessions,
+    #    which only Conversations (not the dialog core) can do.
+    app.add_handler(CommandHandler("forget", h.forget, filters=own))
+    # 4. Every other command goes to the dialog core, which owns the command set (deep links
+    #    included) and answers unknown commands. Before the text handler: a command is text too.
+    app.add_handler(MessageHandler(own & filters.COMMAND, h.command))
     # 5. Typed text: everything in private chats; in groups only mentions and replies to the bot.
-    app.add_handler(MessageHandler(message & filters.TEXT & ~filters.COMMAND & addressed, h.text))
-    # 6. Anything else in a private chat (stickers, photos, voice): say what the bot can read.
-    #    Last of the message handlers, so it only sees what nothing above took.
+    app.add_handler(MessageHandler(own & filters.TEXT & ~filters.COMMAND & addressed, h.text))
+    # 6. Anything else in a private chat (stickers, photos, voice, captionless forwards): say what
+    #    the bot can read. Last of the message handlers, so it only sees what nothing above took.
     app.add_handler(MessageHandler(
         message & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL, h.not_text))
     # 7. Buttons and inline mode are other update types: no overlap with the message handlers.
@@ -283,7 +286,7 @@ async def running(app: App, settings: Settings, *, poll_timeout: int = 30) -> As
 
 # -- the entry point ----------------------------------------------------------------------------
 
-class _RedactingFilter(logging.Filter):
+class RedactingFilter(logging.Filter):
     """Removes the token from every record a handler writes, tracebacks included."""
 
     def __init__(self, redactor: Redactor) -> None:
@@ -307,7 +310,7 @@ def configure_logging(settings: Settings) -> None:
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if settings.telegram_bot_token is not None:
-        redacting = _RedactingFilter(Redactor(settings.telegram_bot_token.get_secret_value()))
+        redacting = RedactingFilter(Redactor(settings.telegram_bot_token.get_secret_value()))
         for handler in logging.getLogger().handlers:
             handler.addFilter(redacting)
 

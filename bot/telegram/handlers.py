@@ -287,10 +287,13 @@ class Handlers:
                 user_key=f"tg-user:{user.id}" if user is not None else "",
                 lang_hint=user.language_code if user is not None else None,
             )
-        reply_to = None
+        reply_to = thread = None
         if chat.type != ChatType.PRIVATE and update.message is not None:
-            reply_to = update.message.message_id
-        await self._send(context, chat.id, replies, pressed=pressed, reply_to=reply_to)
+            reply_to = update.message.message_id  # in a group, say whom we answer
+        shown = update.effective_message
+        if isinstance(shown, Message) and shown.is_topic_message:
+            thread = shown.message_thread_id  # forum topics: stay in the user's topic
+        await self._send(context, chat.id, replies, pressed=pressed, reply_to=reply_to, thread=thread)
         if counting:
             after = await store.load(key)
             events = assessment_events(before.state if before else None, after.state if after else None)
@@ -368,10 +371,10 @@ class Handlers:
         ]
         benefits = {b.id: b for b in self.s.engine.kb.benefits}
         for i, (benefit_id, n) in enumerate(summary.benefits, start=1):
-            b = benefits.get(benefit_id)
-            ref = self.s.engine.renderer.ref(b.ref, lang) if b else ""
-            name = f"{kb_text(b.title, lang)} ({ref})" if b else benefit_id
-            lines.append(f"{i}. {escape(name)}: {n}")
+            b = benefits.get(benefit_id)  # None: removed from the knowledge base since
+            name = kb_text(b.title, lang) if b else benefit_id
+            ref = self.s.engine.renderer.ref(b.ref, lang) if b else "?"
+            lines.append(t("tg.stats.benefit", i=i, name=escape(name), ref=escape(ref), n=n))
         if not summary.benefits:
             lines.append(t("tg.stats.none"))
         await self._send(context, message.chat_id, [Reply("\n".join(lines))])
@@ -444,7 +447,8 @@ class Handlers:
             log.warning("could not record usage statistics: %s", self.redact(f"{type(exc).__name__}: {exc}"))
 
     async def _send(self, context: Context, chat_id: int, replies: Sequence[Reply], *,
-                    pressed: Message | None = None, reply_to: int | None = None) -> None:
+                    pressed: Message | None = None, reply_to: int | None = None,
+                    thread: int | None = None) -> None:
         """Send the replies in order; the first one marked ``edit`` replaces the pressed message."""
         edited = False
         for reply in replies:
@@ -453,21 +457,21 @@ class Handlers:
                 if edited:
                     continue
             for body, markup in messages(reply):
-                await self._send_one(context, chat_id, body, markup, reply_to)
+                await self._send_one(context, chat_id, body, markup, reply_to, thread)
                 reply_to = None  # only the first message answers the user's one
 
     async def _send_one(self, context: Context, chat_id: int, body: str, markup: InlineKeyboardMarkup | None,
-                        reply_to: int | None) -> None:
+                        reply_to: int | None, thread: int | None = None) -> None:
         params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to is not None else None
         try:
             await context.bot.send_message(chat_id, body, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                           reply_parameters=params)
+                                           reply_parameters=params, message_thread_id=thread)
         except BadRequest as exc:
             if "parse entities" not in exc.message.lower():
                 raise
             log.warning("Telegram refused our HTML (%s); sending plain text", self.redact(exc.message))
             await context.bot.send_message(chat_id, plain(body)[:MAX_TEXT], reply_markup=markup,
-                                           reply_parameters=params)
+                                           reply_parameters=params, message_thread_id=thread)
 
     async def _edit(self, context: Context, message: Message, reply: Reply) -> bool:
         """Edit ``message`` to show ``reply``; False when it cannot be edited (then we send instead)."""

@@ -1,0 +1,192 @@
+"""The free-text answerer: typos, variants, English, figures with caps, refusals, and the targets.
+
+The last test holds the matcher to the issue's targets on the holdout half of the development set,
+the half it was not tuned on. Timing is the benchmark's business (python -m bench.ask_bench), not a test's.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+
+from bot.answer import AnswerRenderer
+from bot.i18n import Catalog
+from eligibility.ask import AskResult, amount_for, ask
+from eligibility.matcher import Matcher, detect_lang, stem
+from knowledge.loader import safe_load
+from knowledge.models import KnowledgeBase
+
+QUESTIONS = Path(__file__).parent.parent / "bench" / "ask_questions.yaml"
+
+
+@pytest.fixture(scope="module")
+def matcher(kb: KnowledgeBase) -> Matcher:
+    return Matcher(kb)
+
+
+def top(matcher: Matcher, question: str) -> str | None:
+    result = ask(matcher, question)
+    return None if result.refused else result.benefits[0].benefit.id
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("质压贷款贴息怎么申请", "pledge_loan_interest"),           # 质押 typed as a homophone
+    ("驰明商标有奖金吗", "well_known_trademark"),               # 驰名 typed as a homophone
+    ("知识产权运菅基金", "ip_operation_fund"),                   # one wrong character in a long term
+    ("貫標獎補", "ip_certification"),                            # traditional characters
+    ("質押貸款貼息每年最多多少", "pledge_loan_interest"),
+    ("贯标", "ip_certification"),                                # shorthand
+    ("专利贷有贴息吗", "pledge_loan_interest"),
+    ("马德里商标注册下来了，有奖励吗", "madrid_trademark"),        # 商标注册 alone would be out of scope
+    ("省级地理标志示范区有奖励吗", "gi_demo_zone_provincial"),    # the modifier picks the sibling
+    ("国家级地理标志产品保护示范区", "gi_demo_zone_national"),
+    ("市级知识产权规范化市场补多少", "standardized_market_municipal"),
+    ("证券化融资补助", "securitization_financing"),
+    ("发起单位发行知识产权证券化产品的奖励", "securitization_originator"),
+    ("Interest subsidy for a patent pledge loan?", "pledge_loan_interest"),
+    ("How much for a China Patent Award silver?", "china_patent_award"),
+    ("Is there funding for a patent navigation project?", "patent_navigation"),
+])
+def test_matches_the_benefit_people_mean(matcher: Matcher, question: str, expected: str) -> None:
+    assert top(matcher, question) == expected
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("怎么注册公司", "company_registration"),
+    ("软件著作权登记有补贴吗", "software_copyright"),
+    ("专利申请费能报销吗", "patent_application_fees"),
+    ("今天天气怎么样", "chit_chat"),
+    ("保定市知识产权质押贷款贴息是多少", "other_places"),        # the policy's words, another city
+    ("河北省专利奖奖励多少钱", "other_awards"),                  # longer than the covered 专利奖
+    ("中小企业流动资金贷款有贴息吗", "other_loans"),
+    ("How do I register a company in China?", "company_registration"),
+])
+def test_refuses_what_the_policy_does_not_cover(matcher: Matcher, question: str, subject: str) -> None:
+    result = ask(matcher, question)
+    assert result.refused
+    assert result.benefits == () and result.refs == []
+    assert result.subject is not None and result.subject.id == subject
+
+
+@pytest.mark.parametrize("question", ["你好", "tell me a joke", "", "？？？"])
+def test_refuses_when_nothing_matches(matcher: Matcher, question: str) -> None:
+    assert ask(matcher, question).refused
+
+
+@pytest.mark.parametrize(("question", "benefit", "amount"), [
+    ("去年质押贷款付了80万利息，能补多少？", "pledge_loan_interest", 400_000),
+    ("中国专利奖银奖奖多少？", "china_patent_award", 300_000),
+    ("质押利息300万", "pledge_loan_interest", 1_000_000),                    # capped per year
+    ("质押贷款利息１２０万，贴息多少钱", "pledge_loan_interest", 600_000),     # full-width digits
+    ("质押贷款利息80,0000，可以补贴多少", "pledge_loan_interest", 400_000),    # Chinese digit grouping
+    ("质押贷款一年利息三百万，能贴多少", "pledge_loan_interest", 1_000_000),    # Chinese numerals
+    ("用专利质押贷了1000万，利率3.65%，一年的利息能补多少", "pledge_loan_interest", 182_500),
+    ("质押贷款利息１８０万元，贴息是不是９０万？", "pledge_loan_interest", 900_000),  # the guess is ignored
+    ("通过ABS融了1.2亿，补3%的话是360万吗", "securitization_financing", 3_000_000),
+    ("去年发了两期知识产权ABS，第一期5000万，第二期1.5亿，发起人奖励一共多少", "securitization_originator",
+     3_000_000),                                                              # capped per issue, summed
+    ("We paid 1.5 million RMB interest on an IP pledge loan", "pledge_loan_interest", 750_000),
+    ("We won a China Patent Award gold medal last year", "china_patent_award", 500_000),
+])
+def test_computes_the_amount_with_caps(matcher: Matcher, question: str, benefit: str, amount: int) -> None:
+    result = ask(matcher, question)
+    assert result.best is not None and result.best.id == benefit
+    assert result.amount is not None and result.amount.min == result.amount.max == amount
+
+
+def test_without_figures_the_amount_depends_on_the_missing_fact(matcher: Matcher) -> None:
+    result = ask(matcher, "质押贷款贴息怎么算")
+    assert result.amount is None
+    assert result.depends_on == ("pledge_loan_interest_paid_yuan",)
+
+
+def test_a_ceiling_asked_about_is_not_taken_as_the_users_figure(kb: KnowledgeBase) -> None:
+    answer = amount_for(kb, kb.benefit("pledge_loan_interest"), "质押贷款贴息最高补100万吗")
+    assert answer.amount is None
+
+
+def test_several_tiers_named_give_no_single_amount(kb: KnowledgeBase) -> None:
+    answer = amount_for(kb, kb.benefit("china_patent_award"), "金奖 银奖 优秀奖 各奖多少")
+    assert answer.depends_on == ("china_patent_award_last_year",)
+
+
+def test_offers_the_runner_up_when_two_fit(matcher: Matcher) -> None:
+    result = ask(matcher, "证券化有什么奖励")
+    assert [b.id for b in (result.best, *result.also) if b] == ["securitization_originator",
+                                                                "securitization_financing"]
+
+
+def test_language_follows_the_question() -> None:
+    assert detect_lang("TISC有奖励吗") == "zh"
+    assert detect_lang("Is there a subsidy for 贯标 certification?") == "en"
+    assert stem("securitisation") == stem("securitizations")
+
+
+def render(kb: KnowledgeBase, result: AskResult) -> str:
+    return AnswerRenderer(kb, Catalog.load()).render(result)
+
+
+def test_answer_text_has_amount_quota_clause_and_next_step(kb: KnowledgeBase, matcher: Matcher) -> None:
+    text = render(kb, ask(matcher, "去年质押贷款付了80万利息，能补多少？"))
+    assert "40万元" in text and "（四）1" in text and "市市场监督管理局" in text
+    assert "对企业知识产权质押贷款按照实际支付的利息" in text
+    competitive = render(kb, ask(matcher, "高价值专利组合培育项目怎么申报"))
+    assert "每年择优5—8个项目，经专家评审" in competitive
+    assert "/assess" in render(kb, ask(matcher, "质押贷款贴息怎么算"))
+    assert "您是否也想了解" in render(kb, ask(matcher, "证券化有什么奖励"))
+
+
+def test_english_question_gets_english_answer(kb: KnowledgeBase, matcher: Matcher) -> None:
+    text = render(kb, ask(matcher, "We paid 300,000 yuan interest on a patent pledge loan"))
+    assert "150,000 yuan" in text and "clause 4.1" in text
+
+
+def test_refusal_is_polite_and_says_what_it_can_do(kb: KnowledgeBase, matcher: Matcher) -> None:
+    text = render(kb, ask(matcher, "软件著作权登记有补贴吗"))
+    assert "软件著作权" in text and "本助手只解答" in text and "/assess" in text
+
+
+def test_cli_json_contract_and_stdin_batch(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    from bot import ask_cli
+
+    class Ctx:
+        def __init__(self) -> None:
+            self.kb = kb
+            self.catalog = Catalog.load()
+
+    out = StringIO()
+    args = argparse.Namespace(text=["质押利息300万"], lang=None, json=True)
+    assert ask_cli.run(Ctx(), args, out) == 0
+    data = json.loads(out.getvalue())
+    assert set(data) == {"question", "lang", "refs", "benefits", "confidence", "amount", "answer"}
+    assert data["refs"] == ["4.1"] and data["amount"] == {"min": 1_000_000, "max": 1_000_000}
+    assert 0 <= data["confidence"] <= 1
+
+    monkeypatch.setattr(sys, "stdin", StringIO("驰名商标奖多少\n\n怎么注册公司\n"))
+    out = StringIO()
+    assert ask_cli.run(Ctx(), argparse.Namespace(text=[], lang="en", json=True), out) == 0
+    lines = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert [x["benefits"] for x in lines] == [["well_known_trademark"], []]
+    assert lines[1]["refs"] == [] and lines[1]["lang"] == "en"
+
+
+def test_holdout_meets_the_targets(matcher: Matcher) -> None:
+    """The issue's targets, on the half of the questions the matcher was not tuned on."""
+    rows = [r for r in safe_load(QUESTIONS.read_text(encoding="utf-8")) if r["split"] == "holdout"]
+    in_scope = [(r, ask(matcher, r["q"])) for r in rows if r["expect"]]
+    out_scope = [ask(matcher, r["q"]) for r in rows if not r["expect"]]
+    top1 = [r["q"] for r, a in in_scope if a.refused or a.benefits[0].benefit.id not in r["expect"]]
+    wrongly_refused = [r["q"] for r, a in in_scope if a.refused]
+    answered = [a.question for a in out_scope if not a.refused]
+    amounts = [r["q"] for r, a in in_scope if "amount" in r
+               and (a.amount is None or not a.amount.min == a.amount.max == r["amount"])]
+    assert len(top1) <= 0.05 * len(in_scope), top1
+    assert len(answered) <= 0.10 * len(out_scope), answered
+    assert len(wrongly_refused) <= 0.03 * len(in_scope), wrongly_refused
+    assert amounts == []

@@ -415,14 +415,21 @@ class Dialog:
         side = self.answerer(message, lang) if self.answerer is not None else None
         facts = extract_facts(self.kb, message)
         if side is not None:
-            lines += ["", t(lang, "dlg.hd.paste"), side.text]
+            lines += ["", t(lang, "dlg.hd.paste"), t(lang, "dlg.hd.polite_open"), side.text,
+                      t(lang, "dlg.hd.polite_close")]
             if side.in_scope:
                 refs = self.views.sep(lang).join(escape(self.r.ref(x, lang)) for x in side.refs)
                 lines.append(t(lang, "dlg.hd.refs", refs=refs, confidence=f"{side.confidence:.0%}"))
         to_ask = list(side.depends_on if side is not None else ())
         if facts:
-            a = assess(self.kb, facts, today, self.validity)
+            # Preliminary: where the customer did not say, assume the common conditions hold (in the
+            # city), say so, and put the question to confirm it first.
+            assumed = {c.fact: c.equals for c in self.kb.policy.common_conditions
+                       if c.fact not in facts and isinstance(c.equals, bool)}
+            a = assess(self.kb, {**facts, **assumed}, today, self.validity)
             lines += ["", t(lang, "dlg.hd.facts", items=self.views.fact_values(dict(facts), lang))]
+            if assumed:
+                lines.append(t(lang, "dlg.hd.assuming", items=self.views.fact_values(dict(assumed), lang)))
             found = [r for r in a.results if r.status in ("eligible", "competitive")]
             for r in found:
                 amount = f" {escape(self.r.amount(r.amount, lang))}" if r.amount is not None else ""

@@ -1,0 +1,53 @@
+"""The dialog core with the real free-text answerer: side questions, free questions, help desk, inline."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialog.core import Dialog
+from bot.services import build_engine
+from bot.settings import Settings
+from dialog_helpers import TODAY, Chat
+
+
+@pytest.fixture(scope="module")
+def dialog() -> Dialog:
+    return build_engine(Settings()).dialog
+
+
+def test_side_question_with_figures_mid_flow(dialog: Dialog) -> None:
+    chat = Chat(dialog)
+    chat.command("assess")
+    chat.say("企业")
+    chat.say("贴息上限多少？")
+    assert "100万元" in chat.text() and "（四）1" in chat.text()
+    assert chat.state.current == "in_city" and chat.state.facts == {"entity_type": "enterprise"}
+
+
+def test_a_question_outside_an_assessment_is_answered_and_the_assessment_offered(dialog: Dialog) -> None:
+    chat = Chat(dialog)
+    chat.say("去年质押贷款付了80万利息，能补多少？")
+    assert "40万元" in chat.text()
+    assert any("自助测评" in b.label for b in chat.buttons())
+    chat.say("今天天气怎么样")
+    assert "本助手只解答" in chat.text()
+    chat.say("How much is the silver China Patent Award?")
+    assert "300,000 yuan" in chat.text()
+
+
+def test_helpdesk_forward_with_a_situation(dialog: Dialog) -> None:
+    replies = dialog.helpdesk("我们是生物医药企业，去年拿了专利银奖，今年质押贷款付息80万，能拿多少补贴？", "zh", TODAY)
+    text = "\n".join(r.text for r in replies)
+    assert "可直接转发给客户" in text
+    assert "主营产业：生物医药健康" in text and "中国专利奖（或外观设计奖）：银奖" in text
+    assert "中国专利奖获奖奖励 30万元" in text and "知识产权质押贷款贴息 40万元" in text
+    assert "建议向客户确认" in text and "石家庄" in text
+    assert all(len(r.text) <= 4096 for r in replies)
+
+
+def test_inline_cards(dialog: Dialog) -> None:
+    cards = dialog.inline("贴息", "zh")
+    assert 1 <= len(cards) <= 10
+    assert "质押" in cards[0].title + cards[0].text
+    assert dialog.inline("今天天气怎么样", "zh") == []
+    assert len(dialog.inline("", "zh")) == 10

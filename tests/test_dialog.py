@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 import yaml
-from dialog_helpers import TODAY, Chat
 
 from bot.dialog.core import Dialog, SideAnswer
 from bot.dialog.model import ButtonInput, SessionState
 from bot.report import Renderer
+from dialog_helpers import TODAY, Chat
 from eligibility.evaluate import assess
 from eligibility.profile import validate_facts
 from eligibility.questionnaire import question_by_id

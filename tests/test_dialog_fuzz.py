@@ -6,13 +6,13 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
-from dialog_helpers import TODAY
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.dialog.core import Dialog
 from bot.dialog.model import ButtonInput, CommandInput, Input, SessionState, TextInput
 from bot.report import Renderer
+from dialog_helpers import TODAY
 from eligibility.results import Validity
 from knowledge.models import KnowledgeBase
 

@@ -9,10 +9,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fakes.bot_api import FakeBotApi, free_port
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from fakes.bot_api import FakeBotApi, free_port
 
 CHAT = 4242
 KEYBOARD = {

@@ -8,13 +8,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from dialog_helpers import TODAY
-from pg import PG_URL, create_pg_schema, drop_pg_schema
 
 from bot.dialog.model import CommandInput, TextInput
 from bot.services import Conversations, Engine, build_engine
 from bot.settings import Settings
 from bot.store import SessionStore, open_store
+from dialog_helpers import TODAY
+from pg import PG_URL, create_pg_schema, drop_pg_schema
 
 
 @pytest.fixture(scope="module")

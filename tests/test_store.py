@@ -19,7 +19,6 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pg import PG_URL, create_pg_schema, drop_pg_schema
 
 from bot.store import (
     MemorySessionStore,
@@ -33,6 +32,7 @@ from bot.store import (
     sessions_table,
     update,
 )
+from pg import PG_URL, create_pg_schema, drop_pg_schema
 
 
 @dataclass

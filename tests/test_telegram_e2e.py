@@ -28,11 +28,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from fakes.bot_api import FakeBotApi, free_port
 
 from bot.settings import Settings
 from bot.store import open_store
 from bot.telegram.app import App, build_application, running
+from fakes.bot_api import FakeBotApi, free_port
 
 JSON = dict[str, Any]
 TODAY = date(2025, 6, 1)

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.bot_api import FakeApiError, FakeBotApi
 from telegram import Update
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
@@ -41,6 +40,7 @@ from bot.telegram.handlers import Redactor, describe, parse_command, stats_perio
 from bot.telegram.processor import PerChatUpdateProcessor, UpdateDone
 from bot.telegram.render import MAX_TEXT, fit, keyboard, tg_text, utf16_len
 from eligibility.questionnaire import question_by_id
+from fakes.bot_api import FakeApiError, FakeBotApi
 
 JSON = dict[str, Any]
 BASE_URL = "http://in-process.invalid/bot"

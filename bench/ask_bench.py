@@ -38,7 +38,9 @@ from knowledge.loader import load_knowledge_base, safe_load
 from knowledge.models import KnowledgeBase
 
 DEFAULT_QUESTIONS = Path(__file__).parent / "ask_questions.yaml"
-SPLITS = ("tune", "holdout")
+# Written afterwards by someone who saw neither the development set nor the matcher: truly unseen.
+FRESH_QUESTIONS = Path(__file__).parent / "ask_questions_fresh.yaml"
+SPLITS = ("tune", "holdout", "fresh")
 
 
 @dataclass(frozen=True)
@@ -223,6 +225,8 @@ def run(questions: Sequence[Question], kb: KnowledgeBase, repeats: int = 3) -> d
     out: dict[str, dict[str, Scores]] = {}
     for split in SPLITS:
         qs = [q for q in questions if q.split == split]
+        if not qs:
+            continue
         out[split] = {s.name: score(qs, [_timed(s, q.q, repeats) for q in qs]) for s in systems}
     return out
 
@@ -246,11 +250,15 @@ def markdown(results: dict[str, dict[str, Scores]]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.ask_bench", description=__doc__.splitlines()[0])
     p.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    p.add_argument("--fresh", type=Path, default=FRESH_QUESTIONS, help="an unseen set (split: fresh)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON instead of a table")
     p.add_argument("--repeats", type=int, default=3, help="time each question this many times, keep the best")
     args = p.parse_args(argv)
     kb = load_knowledge_base()
-    results = run(load_questions(args.questions), kb, args.repeats)
+    questions = load_questions(args.questions)
+    if args.fresh.exists():
+        questions += load_questions(args.fresh)
+    results = run(questions, kb, args.repeats)
     if args.json:
         print(json.dumps({split: {name: s.to_json() for name, s in by.items()} for split, by in results.items()},
                          indent=2))

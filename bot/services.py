@@ -5,8 +5,12 @@ Nothing here runs at import time; channels call ``build_services`` in their star
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import date
+
+from sqlalchemy import exc as sa_exc
 
 from bot.dialog.core import Answerer, Dialog
 from bot.dialog.model import CommandInput, Input, Reply, SessionState
@@ -18,6 +22,8 @@ from eligibility.evaluate import policy_validity
 from eligibility.results import Validity
 from knowledge.loader import load_knowledge_base
 from knowledge.models import KnowledgeBase
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -48,16 +54,40 @@ def make_answerer(kb: KnowledgeBase, renderer: Renderer) -> Answerer | None:
     return side_answerer(kb, renderer)
 
 
-class Conversations:
-    """Load a chat's session, run the dialog, save before replying; retry when another writer won."""
+# A dropped database connection or a restarting server: worth another try with a fresh connection.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (sa_exc.OperationalError, sa_exc.InterfaceError,
+                                                     sa_exc.DBAPIError, ConnectionError, OSError, TimeoutError)
 
-    def __init__(self, engine: Engine, store: SessionStore, retries: int = 8) -> None:
+
+class Conversations:
+    """Load a chat's session, run the dialog, save before replying; retry when another writer won,
+    and ride out a dropped database connection (bounded: ``outage_s`` seconds in all)."""
+
+    def __init__(self, engine: Engine, store: SessionStore, retries: int = 8, outage_s: float = 20.0) -> None:
         self.engine = engine
         self.store = store
         self.retries = retries
+        self.outage_s = outage_s
 
     async def handle(self, key: str, inp: Input, today: date, *, user_key: str = "",
                      lang_hint: str | None = None) -> list[Reply]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.outage_s
+        delay = 0.05
+        while True:
+            try:
+                return await self._handle_once(key, inp, today, user_key=user_key, lang_hint=lang_hint)
+            except StaleSessionError:
+                raise
+            except TRANSIENT_ERRORS as exc:
+                if loop.time() + delay > deadline:
+                    raise
+                log.warning("session store unavailable (%s); retrying in %.2fs", type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+
+    async def _handle_once(self, key: str, inp: Input, today: date, *, user_key: str,
+                           lang_hint: str | None) -> list[Reply]:
         if isinstance(inp, CommandInput) and inp.name == "forget":
             stored = await self.store.load(key)
             lang = SessionState.from_json(stored.state, self.engine.kb).lang if stored else "zh"

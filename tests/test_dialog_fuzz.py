@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from bot.dialog.core import Dialog
 from bot.dialog.model import ButtonInput, CommandInput, Input, SessionState, TextInput
 from bot.report import Renderer
+from bot.services import build_engine
+from bot.settings import Settings
 from dialog_helpers import TODAY
 from eligibility.results import Validity
 from knowledge.models import KnowledgeBase
@@ -56,11 +58,21 @@ action = st.one_of(
 )
 
 
+_REAL: list[Dialog] = []
+
+
+def real_dialog() -> Dialog:
+    """The production wiring (with the free-text answerer), built once for all examples."""
+    if not _REAL:
+        _REAL.append(build_engine(Settings()).dialog)
+    return _REAL[0]
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(steps=st.lists(action, min_size=1, max_size=25))
-def test_no_input_breaks_the_dialog_or_loses_an_answer(steps: list[Any], kb: KnowledgeBase, renderer: Renderer,
-                                                        validity: Validity) -> None:
-    dialog = Dialog(kb, renderer, validity)
+@given(steps=st.lists(action, min_size=1, max_size=25), with_answerer=st.booleans())
+def test_no_input_breaks_the_dialog_or_loses_an_answer(steps: list[Any], with_answerer: bool, kb: KnowledgeBase,
+                                                        renderer: Renderer, validity: Validity) -> None:
+    dialog = real_dialog() if with_answerer else Dialog(kb, renderer, validity)
     state = SessionState()
     buttons: list[str] = []
     for step in steps:

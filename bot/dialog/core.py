@@ -322,7 +322,10 @@ class Dialog:
         q, left = plan(self.kb, s.typed_facts(), today, self.validity, topic=s.topic, skipped=s.skipped,
                     groups_done=s.groups_done())
         if q is None:
-            return self._result(s, today, show_diff=False)
+            result = self._result(s, today, show_diff=False)
+            if edit:  # the question message stops offering buttons that no longer apply
+                return [Reply(self.t(s.lang, "dlg.all_answered"), edit=True), *result]
+            return result
         if q.id != s.current:
             s.asked += 1
             s.ticked = []

@@ -21,7 +21,7 @@ import yaml
 
 from eligibility.evaluate import assess, policy_validity
 from eligibility.profile import validate_facts
-from eligibility.questionnaire import group_answer, plan
+from eligibility.questionnaire import group_answer, plan, ticks
 from eligibility.results import Facts
 from knowledge.loader import load_knowledge_base
 from knowledge.models import KnowledgeBase
@@ -52,13 +52,7 @@ def simulate(kb: KnowledgeBase, truth: Facts) -> tuple[int, list[str], Facts]:
             break
         asked.append(q.id)
         if q.kind == "multi":
-            ticked = []
-            for f in q.facts:
-                v = truth.get(f)
-                if v is True or (isinstance(v, int) and not isinstance(v, bool) and v > 0) or (
-                        isinstance(v, list) and any(x > 0 for x in v)):
-                    ticked.append(f)
-            known.update(group_answer(q, ticked, kb))
+            known.update(group_answer(q, ticks(q, truth), kb))
         else:
             fact = q.facts[0]
             if fact in truth:

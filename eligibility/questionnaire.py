@@ -167,3 +167,14 @@ def group_answer(question: Question, ticked: Collection[str], kb: KnowledgeBase)
         else:
             out[fact_id] = []
     return out
+
+
+def ticks(question: Question, facts: Facts) -> list[str]:
+    """The options of a screening question that these facts tick (the inverse of ``group_answer``)."""
+    out = []
+    for fact_id in question.facts:
+        value = facts.get(fact_id)
+        if value is True or (isinstance(value, int) and not isinstance(value, bool) and value > 0) or (
+                isinstance(value, list) and any(v > 0 for v in value)):
+            out.append(fact_id)
+    return out

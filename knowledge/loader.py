@@ -7,16 +7,18 @@ so we keep YAML node positions and map pydantic's error locations back onto them
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from knowledge.models import Benefit, Condition, Fact, KnowledgeBase, OutOfScope, Policy, QuestionGroup
 
 DATA_DIR = Path(__file__).parent / "data"
+M = TypeVar("M", bound=BaseModel)
 MAX_FILE_BYTES = 2_000_000
 
 
@@ -132,6 +134,20 @@ class _FileReader:
             clean = tuple(p for p in loc if p not in {"fixed", "range", "up_to", "tiered", "percentage", "none"})
             self.problems.append(Problem(self.name(path), _fmt_loc(clean), _line_of(node, clean), e["msg"]))
 
+    def items(self, path: Path, model: type[M], what: str) -> Iterator[tuple[int, M, yaml.Node | None]]:
+        """Each valid entry of a file holding a YAML list; invalid ones become problems."""
+        raw, node = self.read(path)
+        if raw is None:
+            return
+        if not isinstance(raw, list):
+            self.at(path, node, (), f"expected a list of {what}")
+            return
+        for i, item in enumerate(raw):
+            try:
+                yield i, model.model_validate(item), node
+            except ValidationError as exc:
+                self.validation(path, node, (i,), exc)
+
     def at(self, path: Path, node: yaml.Node | None, loc: tuple[int | str, ...], message: str) -> None:
         self.problems.append(Problem(self.name(path), _fmt_loc(loc), _line_of(node, loc), message))
 
@@ -153,21 +169,12 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
         except ValidationError as exc:
             r.validation(policy_path, policy_node, (), exc)
 
-    raw_facts, facts_node = r.read(facts_path)
     facts: dict[str, Fact] = {}
-    if raw_facts is not None:
-        if not isinstance(raw_facts, list):
-            r.at(facts_path, facts_node, (), "expected a list of facts")
-        else:
-            for i, item in enumerate(raw_facts):
-                try:
-                    fact = Fact.model_validate(item)
-                except ValidationError as exc:
-                    r.validation(facts_path, facts_node, (i,), exc)
-                    continue
-                if fact.id in facts:
-                    r.at(facts_path, facts_node, (i, "id"), f"duplicate fact id {fact.id!r}")
-                facts[fact.id] = fact
+    facts_node: yaml.Node | None = None
+    for i, fact, facts_node in r.items(facts_path, Fact, "facts"):
+        if fact.id in facts:
+            r.at(facts_path, facts_node, (i, "id"), f"duplicate fact id {fact.id!r}")
+        facts[fact.id] = fact
 
     benefit_files = sorted((root / "benefits").glob("*.yaml"))
     if not benefit_files:
@@ -175,18 +182,7 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
     benefits: list[Benefit] = []
     seen: dict[str, str] = {}
     for path in benefit_files:
-        raw, node = r.read(path)
-        if raw is None:
-            continue
-        if not isinstance(raw, list):
-            r.at(path, node, (), "expected a list of benefits")
-            continue
-        for i, item in enumerate(raw):
-            try:
-                benefit = Benefit.model_validate(item)
-            except ValidationError as exc:
-                r.validation(path, node, (i,), exc)
-                continue
+        for i, benefit, node in r.items(path, Benefit, "benefits"):
             if benefit.id in seen:
                 r.at(path, node, (i, "id"), f"duplicate benefit id {benefit.id!r} (also in {seen[benefit.id]})")
             seen[benefit.id] = r.name(path)
@@ -201,37 +197,21 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
         if "entity_type" not in facts:
             r.at(facts_path, facts_node, (), "the fact catalogue must define entity_type")
 
-    out_of_scope: list[OutOfScope] = []
     oos_path = root / "out_of_scope.yaml"
-    if oos_path.exists():
-        raw_oos, oos_node = r.read(oos_path)
-        if raw_oos is not None and not isinstance(raw_oos, list):
-            r.at(oos_path, oos_node, (), "expected a list of out-of-scope subjects")
-        elif raw_oos is not None:
-            for i, item in enumerate(raw_oos):
-                try:
-                    out_of_scope.append(OutOfScope.model_validate(item))
-                except ValidationError as exc:
-                    r.validation(oos_path, oos_node, (i,), exc)
+    out_of_scope = [x for _, x, _ in r.items(oos_path, OutOfScope, "out-of-scope subjects")] \
+        if oos_path.exists() else []
 
     groups: list[QuestionGroup] = []
     groups_path = root / "question_groups.yaml"
-    if groups_path.exists():
-        raw_groups, groups_node = r.read(groups_path)
-        for i, item in enumerate(raw_groups if isinstance(raw_groups, list) else []):
-            try:
-                group = QuestionGroup.model_validate(item)
-            except ValidationError as exc:
-                r.validation(groups_path, groups_node, (i,), exc)
-                continue
-            for k, fact_id in enumerate(group.facts):
-                member = facts.get(fact_id)
-                if member is None:
-                    r.at(groups_path, groups_node, (i, "facts", k), f"unknown fact {fact_id!r}")
-                elif member.type not in ("bool", "money", "money_list"):
-                    r.at(groups_path, groups_node, (i, "facts", k),
-                         f"{fact_id} is a {member.type} fact; groups take yes/no and money facts")
-            groups.append(group)
+    for i, group, node in (r.items(groups_path, QuestionGroup, "question groups") if groups_path.exists() else []):
+        for k, fact_id in enumerate(group.facts):
+            member = facts.get(fact_id)
+            if member is None:
+                r.at(groups_path, node, (i, "facts", k), f"unknown fact {fact_id!r}")
+            elif member.type not in ("bool", "money", "money_list"):
+                r.at(groups_path, node, (i, "facts", k),
+                     f"{fact_id} is a {member.type} fact; groups take yes/no and money facts")
+        groups.append(group)
 
     if r.problems or policy is None:
         raise KnowledgeBaseError(r.problems)

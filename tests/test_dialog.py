@@ -17,7 +17,7 @@ from bot.report import Renderer
 from dialog_helpers import TODAY, Chat
 from eligibility.evaluate import assess
 from eligibility.profile import validate_facts
-from eligibility.questionnaire import question_by_id
+from eligibility.questionnaire import question_by_id, ticks
 from eligibility.results import Facts, Validity
 from knowledge.models import KnowledgeBase, Lang
 
@@ -43,13 +43,8 @@ def typed_answer(kb: KnowledgeBase, chat: Chat, truth: Facts) -> str:
                        skipped=chat.state.skipped)
     assert q is not None, chat.log()
     if q.kind == "multi":
-        ticked = []
-        for f in q.facts:
-            v = truth.get(f)
-            if v is True or (isinstance(v, int) and not isinstance(v, bool) and v > 0) or (
-                    isinstance(v, list) and any(x > 0 for x in v)):
-                ticked.append(next(o.label.zh for o in q.options if o.value == f))
-        return "、".join(ticked) or "都没有"
+        labels = [next(o.label.zh for o in q.options if o.value == f) for f in ticks(q, truth)]
+        return "、".join(labels) or "都没有"
     fact = q.facts[0]
     if fact not in truth:
         return "不确定"

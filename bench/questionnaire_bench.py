@@ -86,6 +86,9 @@ def run() -> dict[str, Any]:
         by_type[et].append(n)
         rows.append({"name": p["name"], "type": et, "questions": n, "irrelevant": irrelevant, "same_result": same})
     elapsed = time.perf_counter() - t0
+    # Same-run baseline: the same adaptive engine without the screening ("tick all that apply") questions.
+    singles_kb = kb.model_copy(update={"question_groups": []})
+    singles = [simulate(singles_kb, validate_facts(kb, p["facts"]))[0] for p in profiles]
     catalogue = len(kb.facts)
     counts = [r["questions"] for r in rows]
     return {
@@ -93,6 +96,7 @@ def run() -> dict[str, Any]:
         "mean_questions": statistics.mean(counts), "max_questions": max(counts),
         "ratio_to_catalogue": statistics.mean(counts) / catalogue,
         "by_type": {k: statistics.mean(v) for k, v in sorted(by_type.items())},
+        "mean_questions_without_groups": statistics.mean(singles),
         "irrelevant_questions": irrelevant_total, "results_differing_from_full_profile": mismatches,
         "ms_per_profile": elapsed / len(rows) * 1000, "rows": rows,
     }
@@ -113,6 +117,8 @@ def main() -> int:
         print(f"| {k} | {v:.1f} |")
     print(f"| **all** | **{r['mean_questions']:.1f}** (max {r['max_questions']}); "
           f"{r['ratio_to_catalogue']:.0%} of the catalogue |")
+    print(f"same engine without screening questions: {r['mean_questions_without_groups']:.1f} questions "
+          f"({r['mean_questions'] / r['mean_questions_without_groups']:.2f}× as many with them)")
     print(f"irrelevant questions asked: {r['irrelevant_questions']}; final results differing from the "
           f"full profile: {r['results_differing_from_full_profile']}; {r['ms_per_profile']:.1f} ms per profile")
     ok = r["ratio_to_catalogue"] <= 1 / 3 and r["irrelevant_questions"] == 0

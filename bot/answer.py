@@ -102,10 +102,7 @@ class AnswerRenderer:
         t = self.cat.t
         award = b.award
         if award.mode == "competitive" and award.quota is not None:
-            q = award.quota
-            quota = t(lang, "quota_one" if q.min == q.max else "quota", min=q.min, max=q.max)
-            unit = text(q.unit, lang)
-            quota = quota + unit if lang == "zh" else f"{quota} {unit}"
+            quota = self.r.quota_count(b, lang)
             review = t(lang, "ask.expert_review") if award.expert_review else ""
             return t(lang, "ask.mode.competitive", quota=quota, review=review)
         freq = t(lang, f"ask.freq.{award.frequency}") if award.frequency else ""

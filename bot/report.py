@@ -31,6 +31,14 @@ class Renderer:
             return self.cat.t(lang, "up_to", max=self.yuan(amount.max, lang))
         return self.cat.t(lang, "range", min=self.yuan(amount.min, lang), max=self.yuan(amount.max, lang))
 
+    def quota_count(self, benefit: Benefit, lang: Lang) -> str:
+        """How many awards a year, with the unit: "5—8个项目", "40 organisations"; "" without a quota."""
+        q = benefit.award.quota
+        if q is None:
+            return ""
+        n = self.cat.t(lang, "quota_one" if q.min == q.max else "quota", min=q.min, max=q.max)
+        return self.cat.t(lang, "quota_unit", n=n, unit=text(q.unit, lang))
+
     def ref(self, ref: str, lang: Lang) -> str:
         return format_ref(ref, lang, self.cat)
 
@@ -45,7 +53,7 @@ class Renderer:
                 if o.id == value:
                     return text(o.label, lang)
         if isinstance(value, list):
-            return self.cat.t(lang, "list_sep").join(self.yuan(v, lang) for v in value) or "—"
+            return self.cat.t(lang, "list_sep").join(self.yuan(v, lang) for v in value) or self.cat.t(lang, "value.none")
         if isinstance(value, int):
             return self.yuan(value, lang)
         return str(value)
@@ -88,12 +96,7 @@ class Renderer:
         if r.code == "condition_unknown":
             return self.cat.t(lang, "reason.condition_unknown", condition=self._condition_for(benefit, r, lang))
         if r.code == "competitive":
-            qmin, qmax = p.get("quota_min", 0), p.get("quota_max", 0)
-            quota = self.cat.t(lang, "quota_one" if qmin == qmax else "quota", min=qmin, max=qmax)
-            unit = benefit.award.quota.unit if benefit.award.quota else None
-            if unit is not None:
-                quota += text(unit, lang) if lang == "zh" else f" {unit.en}"
-            return self.cat.t(lang, "reason.competitive", quota=quota)
+            return self.cat.t(lang, "reason.competitive", quota=self.quota_count(benefit, lang))
         if r.code == "amount_tier":
             return self.cat.t(lang, "reason.amount_tier", tier=self.value(r.fact or "", r.value, lang),
                               amount=self.yuan(int(p["amount"]), lang))
@@ -105,6 +108,10 @@ class Renderer:
                               amount=self.yuan(int(p["amount"]), lang), issue=p.get("issue", 1),
                               cap=self.yuan(int(p.get("cap", 0)), lang),
                               scope=self.cat.t(lang, f"scope.{scope}") if scope else "")
+        if r.code == "no_double_subsidy":
+            other = str(p.get("other", ""))
+            title = text(self.kb.benefit(other).title, lang) if other in {b.id for b in self.kb.benefits} else other
+            return self.cat.t(lang, "reason.no_double_subsidy", other=title)
         if r.code in ("policy_expired", "policy_not_started"):
             return self.cat.t(lang, f"reason.{r.code}", date=p.get("date", ""))
         return self.cat.t(lang, f"reason.{r.code}")
@@ -150,7 +157,7 @@ class Renderer:
         lines += ["", t(lang, "report.total_eligible", amount=self.amount(a.eligible_total, lang))]
         if a.competitive_total.max:
             lines.append(t(lang, "report.total_competitive", amount=self.yuan(a.competitive_total.max, lang)))
-        lines += ["", t(lang, "report.assumptions") + ":"]
+        lines += ["", t(lang, "report.assumptions")]
         lines += [f"- {text(x, lang)}" for x in a.assumptions]
         lines += ["", t(lang, "report.agency", agency=text(self.kb.policy.implementing_agencies, lang)),
                   text(self.kb.policy.disclaimer, lang)]

@@ -6,6 +6,7 @@ files or the network, so the same facts always give the same answer.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from eligibility.amounts import compute_amount, nominal_amount
@@ -106,9 +107,21 @@ def assess_benefit(kb: KnowledgeBase, benefit: Benefit, facts: Facts, as_of: dat
     return BenefitResult(benefit, status, amount, tuple(reasons_list), (), assumptions)
 
 
-def assess(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity) -> Assessment:
-    """Every benefit of the policy, in the policy's order, with the totals."""
-    results = tuple(assess_benefit(kb, b, facts, as_of, validity) for b in kb.benefits)
+def _no_double_subsidy(results: tuple[BenefitResult, ...]) -> tuple[BenefitResult, ...]:
+    """A benefit whose ``not_with`` partner is also due is not paid: the same matter once, the higher."""
+    due = {r.id for r in results if r.status in ("eligible", "competitive")}
+    out = []
+    for r in results:
+        clash = [other for other in r.benefit.not_with if other in due]
+        if r.status in ("eligible", "competitive") and clash:
+            r = BenefitResult(r.benefit, "ineligible", None,
+                              (Reason("no_double_subsidy", params=(("other", clash[0]),)),), (), r.assumptions)
+        out.append(r)
+    return tuple(out)
+
+
+def totals(results: Iterable[BenefitResult]) -> tuple[Amount, Amount]:
+    """(sum of eligible amounts, [0, sum of competitive upper bounds]) over these results."""
     eligible = ZERO
     competitive_max = 0
     for r in results:
@@ -118,8 +131,15 @@ def assess(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity) -> 
             eligible = eligible + r.amount
         elif r.status == "competitive":
             competitive_max += r.amount.max
+    return eligible, Amount(0, competitive_max)
+
+
+def assess(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity) -> Assessment:
+    """Every benefit of the policy, in the policy's order, with the totals."""
+    results = _no_double_subsidy(tuple(assess_benefit(kb, b, facts, as_of, validity) for b in kb.benefits))
+    eligible, competitive = totals(results)
     assumptions = list(kb.policy.common_assumptions)
     if validity.assumed:
         assumptions.append(kb.policy.validity.assumption)
     return Assessment(as_of=as_of, validity=validity, results=results, eligible_total=eligible,
-                      competitive_total=Amount(0, competitive_max), assumptions=tuple(assumptions))
+                      competitive_total=competitive, assumptions=tuple(assumptions))

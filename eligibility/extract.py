@@ -13,8 +13,10 @@ from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Facts
 from knowledge.models import Fact, KnowledgeBase
 
-_CLAUSE_SPLIT = re.compile(r"[，,。.;；!！?？\n]+|但是|不过|另外|而且|并且|同时")
-_NEGATION = re.compile(r"(没有|没|未|无|不是|不在|尚未|还没|并非|非|暂无|not|no|never|haven't|didn't|isn't)\s*\S{0,6}$")
+# Clause breaks, but not the "." and "," inside figures ("1.5万", "800,000").
+_CLAUSE_SPLIT = re.compile(r"[，。;；!！?？\n]+|(?<!\d)[.,](?!\d)|[.,](?=\s)|但是|不过|另外|而且|并且|同时")
+_NEGATION = re.compile(
+    r"(没有|没|未|无|不是|不在|不|尚未|还没|并非|非|暂无|not|no|never|haven't|didn't|isn't)\s*\S{0,6}$")
 # Choice values that are too vague to take from free text.
 _VAGUE_OPTIONS = {"other", "none"}
 
@@ -25,12 +27,11 @@ def _negated(clause: str, index: int) -> bool:
 
 def _find(clause: str, terms: list[str]) -> int:
     """Position of the first (longest) term found in the clause, or -1."""
-    best = -1
     for term in sorted(terms, key=len, reverse=True):
         pos = clause.find(normalize(term))
         if pos >= 0:
             return pos
-    return best
+    return -1
 
 
 def _choice(fact: Fact, clause: str) -> str | None:

@@ -426,6 +426,11 @@ def _sole_amount(s: str, items: Sequence[_Item]) -> _Item | None:
 # ---------------------------------------------------------------------------
 
 
+# The policy pays in yuan; a figure in another currency is not silently taken as yuan.
+_FOREIGN_CURRENCY: Final = re.compile(
+    r"美元|美金|欧元|港币|港元|日元|英镑|韩元|\$|\b(?:usd|eur|hkd|jpy|gbp|dollars?|euros?)\b")
+
+
 def find_amounts(text: str) -> list[int]:
     """Every money amount in ``text``, in yuan, in order of appearance.
 
@@ -433,7 +438,10 @@ def find_amounts(text: str) -> list[int]:
     are skipped; a number without 万/亿/元-style context counts only from 1000 upwards,
     so "第2期" or "3 次" never become money while "800000" does.
     """
-    return [it.yuan for it in _scan(_prep(text)) if it.is_money]
+    s = _prep(text)
+    if _FOREIGN_CURRENCY.search(s):
+        return []
+    return [it.yuan for it in _scan(s) if it.is_money]
 
 
 def parse_amount(text: str) -> int | None:
@@ -444,7 +452,7 @@ def parse_amount(text: str) -> int | None:
     small number is accepted when it is the whole answer ("0", "500", "零").
     """
     s = _prep(text)
-    if not s:
+    if not s or _FOREIGN_CURRENCY.search(s):
         return None
     items = _scan(s)
     money = [it for it in items if it.is_money]
@@ -495,6 +503,8 @@ _UNKNOWN_ZH: Final = (
     "不确定", "不知", "不清楚", "跳过", "不晓得", "说不好", "不好说", "说不准", "不一定",
     "不记得", "记不清", "忘了", "忘记了", "不了解", "没想好", "不太清楚",
 )  # fmt: skip
+# "不是很确定", "不太清楚", "不大记得": hedged forms of "I don't know", not a "no".
+_UNKNOWN_HEDGED_ZH: Final = re.compile(r"不(?:是|太|很|大|是很|是太)?(?:确定|清楚|知道|记得|了解|肯定)")
 _UNKNOWN_EN_RE: Final = re.compile(
     r"\b(?:skip(?:ped)?|not sure|unsure|don'?t know|do not know|dunno|idk|no idea|unknown|no clue)\b",
     re.ASCII,
@@ -532,7 +542,8 @@ def is_unknown_answer(text: str) -> bool:
         return False
     if not s.replace("?", "").strip():
         return True
-    return any(p in s for p in _UNKNOWN_ZH) or _UNKNOWN_EN_RE.search(s) is not None
+    return (any(p in s for p in _UNKNOWN_ZH) or _UNKNOWN_HEDGED_ZH.search(s) is not None
+            or _UNKNOWN_EN_RE.search(s) is not None)
 
 
 def _lookup_yes_no(word: str) -> bool | None:
@@ -680,3 +691,18 @@ def parse_choice(text: str, options: Mapping[str, Sequence[str]]) -> str | None:
     if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < _FUZZY_MARGIN:
         return None
     return ranked[0][0]
+
+
+_QUESTION_END: Final = re.compile(r"[?？]\s*$|(?:吗|呢|么|嘛)[\s。.!！]*$")
+_QUESTION_WORDS: Final = re.compile(
+    r"多少|几[个家期年万]|怎么|怎样|如何|什么|哪些|哪个|哪里|是否|能否|可否|能不能|可不可以|有没有|是不是|上限|最多|最高"
+    r"|\b(?:how|what|which|when|where|why|who|can|could|is there|are there|does|do i|do we)\b")
+
+
+def looks_like_question(text: str) -> bool:
+    """A question rather than an answer or a statement ("贴息上限多少？", "是什么意思？", "how much ...").
+
+    A question typed in the middle of the questionnaire is answered, never read as facts.
+    """
+    s = normalize(text)
+    return bool(_QUESTION_END.search(s) or _QUESTION_WORDS.search(s))

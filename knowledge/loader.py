@@ -181,14 +181,21 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
         r.problems.append(Problem(r.name(root / "benefits"), "", None, "no benefit files (*.yaml) found"))
     benefits: list[Benefit] = []
     seen: dict[str, str] = {}
+    placed: list[tuple[Path, yaml.Node | None, int, Benefit]] = []
     for path in benefit_files:
         for i, benefit, node in r.items(path, Benefit, "benefits"):
             if benefit.id in seen:
                 r.at(path, node, (i, "id"), f"duplicate benefit id {benefit.id!r} (also in {seen[benefit.id]})")
             seen[benefit.id] = r.name(path)
             benefits.append(benefit)
+            placed.append((path, node, i, benefit))
             if policy is not None and facts:
                 _cross_check(r, path, node, i, benefit, policy, facts)
+
+    for path, node, i, benefit in placed:
+        for k, other in enumerate(benefit.not_with):
+            if other not in seen or other == benefit.id:
+                r.at(path, node, (i, "not_with", k), f"not_with names {other!r}, which is not another benefit")
 
     if policy is not None and facts:
         for j, cond in enumerate(policy.common_conditions):
@@ -249,6 +256,9 @@ def _cross_check(r: _FileReader, path: Path, node: yaml.Node | None, i: int, b: 
             for tier in amt.tiers:
                 if tier not in fact.option_ids():
                     r.at(path, node, (i, "amount", "tiers", tier), f"{tier!r} is not an option of {amt.by}")
+            missing = [o for o in fact.option_ids() if o not in amt.tiers and o != "none"]
+            if missing:
+                r.at(path, node, (i, "amount", "tiers"), f"no amount for {', '.join(missing)} of {amt.by}")
     if amt.kind == "percentage":
         fact = facts.get(amt.of)
         if fact is None or fact.type not in ("money", "money_list"):
@@ -269,6 +279,10 @@ def _condition_problems(cond: Condition, facts: dict[str, Fact]) -> list[str]:
     problems: list[str] = []
     if cond.equals is not None and fact.type == "bool" and not isinstance(cond.equals, bool):
         problems.append(f"{cond.fact} is yes/no: use equals: true or false")
+    if cond.equals is not None and fact.type == "choice" and cond.equals not in fact.option_ids():
+        problems.append(f"{cond.equals!r} is not an option of {cond.fact} ({', '.join(fact.option_ids())})")
+    if cond.equals is not None and fact.type in ("money", "money_list"):
+        problems.append(f"{cond.fact} is an amount: use gt (money) or any_gt (money_list), not equals")
     for values in (cond.in_, cond.not_in):
         if values is not None:
             if fact.type != "choice":

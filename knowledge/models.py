@@ -153,6 +153,9 @@ class Benefit(Model):
     award: Award
     assumptions: list[Text] = []
     aliases: list[str] = []
+    # "同一企业同一事项不享受重复奖补": not paid when one of these (the same matter, a higher award)
+    # is also due.
+    not_with: list[str] = []
 
     @property
     def is_info(self) -> bool:

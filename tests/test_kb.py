@@ -124,8 +124,31 @@ def test_kb_check_command_exits_2_with_the_problems(tmp_path: Path) -> None:
 
 
 def test_the_engine_does_not_import_telegram_or_io_libraries() -> None:
-    code = ("import sys; import eligibility.evaluate, eligibility.questionnaire, eligibility.answers, "
-            "eligibility.extract; bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('telegram', 'sqlalchemy', 'bot', 'httpx')]; print(bad); sys.exit(1 if bad else 0)")
+    code = ("import sys, pkgutil, importlib, eligibility; "
+            "[importlib.import_module(m.name) for m in pkgutil.walk_packages(eligibility.__path__, 'eligibility.')]; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in "
+            "('telegram', 'sqlalchemy', 'bot', 'httpx', 'aiosqlite', 'asyncpg')]; "
+            "print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_missing_tier_and_an_impossible_choice_value_are_caught(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    path = root / "benefits" / "1_creation.yaml"
+    text = path.read_text(encoding="utf-8").replace(", excellent: 100000}", "}", 1)
+    path.write_text(text, encoding="utf-8")
+    groups = root / "benefits" / "4_services_protection.yaml"
+    groups.write_text(groups.read_text(encoding="utf-8").replace("in: [national]", "equals: platinum", 1),
+                      encoding="utf-8")
+    problems = "\n".join(problems_for(root))
+    assert "no amount for excellent of china_patent_award_last_year" in problems
+    assert "'platinum' is not an option of standardized_market" in problems
+
+
+def test_not_with_must_name_another_benefit(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    path = root / "benefits" / "3_industry.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("not_with: [national_ip_demo_enterprise]",
+                                                             "not_with: [demo_enterprise]"), encoding="utf-8")
+    assert any("not_with names 'demo_enterprise'" in p for p in problems_for(root))

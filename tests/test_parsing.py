@@ -170,7 +170,6 @@ AMOUNTS: list[tuple[str, int]] = [
     ("80万，即800000元", 800_000),  # the same amount twice
     ("5000万一年", 50_000_000),  # 一年 is "one year", not part of the number
     ("80万分两期支付", 800_000),  # 分 is the verb "split" here
-    ("80万美元", 800_000),  # the currency is not converted (documented limitation)
 ]
 
 
@@ -604,3 +603,14 @@ def test_pathological_input_is_fast(text: str) -> None:
 def test_long_random_text_is_fast(seed: str) -> None:
     text = (seed * (LONG // len(seed) + 1))[:LONG]
     assert _run_all_timed(text) < TIME_LIMIT_S
+
+
+@pytest.mark.parametrize("text", ["不是很确定", "不太清楚", "不大记得了", "我不是太确定"])
+def test_hedged_dont_know_is_unknown_not_no(text: str) -> None:
+    assert is_unknown_answer(text)
+
+
+@pytest.mark.parametrize("text", ["50万美元", "$800,000", "80万港币", "2 million USD"])
+def test_foreign_currency_is_not_taken_as_yuan(text: str) -> None:
+    assert parse_amount(text) is None
+    assert find_amounts(text) == []

@@ -28,7 +28,7 @@ from bot.report import Renderer
 from eligibility.answers import Answer, read_answer
 from eligibility.evaluate import assess
 from eligibility.extract import extract_facts
-from eligibility.parsing import normalize
+from eligibility.parsing import looks_like_question, normalize
 from eligibility.questionnaire import NONE_OPTION, Question, group_answer, plan, question_by_id
 from eligibility.results import Amount, Assessment, Facts, Validity
 from knowledge.models import KnowledgeBase, Lang
@@ -176,8 +176,8 @@ class Dialog:
             return self._stale(s, today)
         if kind == "a":
             return self._answer_button(s, q, arg, today)
-        if kind == "t" and q.kind == "multi" and arg.isdigit() and int(arg) < len(q.options):
-            value = q.options[int(arg)].value
+        if kind == "t" and q.kind == "multi" and arg in q.facts:
+            value = arg
             s.ticked = [v for v in s.ticked if v != value] if value in s.ticked else [*s.ticked, value]
             return [self.views.question(q, s.lang, number=s.asked, left=self._left(s, today), ticked=s.ticked,
                                         edit=True)]
@@ -207,14 +207,13 @@ class Dialog:
         answer: Answer | None = None
         if q.kind == "bool" and arg in ("y", "n"):
             answer = Answer({fact_id: arg == "y"})
-        elif q.kind == "choice" and arg.isdigit() and int(arg) < len(q.options):
-            answer = Answer({fact_id: q.options[int(arg)].value})
+        elif q.kind == "choice" and arg in {o.value for o in q.options}:
+            answer = Answer({fact_id: arg})
         elif q.kind == "money" and arg == "0":
             answer = Answer({fact_id: 0})
         elif q.kind == "money_list" and arg == "0":
             answer = Answer({fact_id: []})
-        elif q.kind == "multi" and arg.isdigit() and int(arg) < len(q.options) \
-                and q.options[int(arg)].value == NONE_OPTION:
+        elif q.kind == "multi" and arg == NONE_OPTION:
             answer = Answer(group_answer(q, (), self.kb))
         if answer is None:
             return self._stale(s, today)
@@ -246,10 +245,17 @@ class Dialog:
         if q is None:
             return self._free_question(s, message, today)
         answer = read_answer(self.kb, q, message)
-        volunteered = {k: v for k, v in extract_facts(self.kb, message).items()
-                       if k not in s.facts and k not in q.facts}
-        if volunteered:
-            return self._volunteer(s, q, answer, volunteered, today)
+        if looks_like_question(message) and not answer.unknown:
+            # A question in passing is answered, never read as an answer or as facts.
+            if self.answerer is not None:
+                side = self.answerer(message, s.lang)
+                if side.in_scope:
+                    return [Reply(side.text), Reply(self.t(s.lang, "dlg.side_resume")), *self._ask_next(s, today)]
+            return [Reply(self.t(s.lang, "dlg.not_understood", examples=self.views.examples(q, s.lang))),
+                    *self._ask_next(s, today)]
+        stated = {k: v for k, v in extract_facts(self.kb, message).items() if k not in s.facts}
+        if stated and not (answer.understood and set(stated) <= set(q.facts)):
+            return self._volunteer(s, q, answer, stated, today)
         if answer.unknown:
             return self._skip(s, today, edit=False)
         if answer.understood:
@@ -278,9 +284,10 @@ class Dialog:
                    today: date) -> list[Reply]:
         step = Step(question="volunteered", set=dict(volunteered))
         s.facts.update(volunteered)
-        if answer.understood and not answer.unknown:
-            step.set.update(answer.facts)
-            s.facts.update(answer.facts)
+        if answer.understood and not answer.unknown and q.kind != "multi":
+            extra = {k: v for k, v in answer.facts.items() if k not in volunteered}
+            step.set.update(extra)
+            s.facts.update(extra)
         s.history.append(step)
         ack = self.t(s.lang, "dlg.volunteered", items=self.views.fact_values(dict(volunteered), s.lang))
         return [Reply(ack), *self._after_answer(s, today, edit=False)]
@@ -356,15 +363,22 @@ class Dialog:
             s.lang = keep_lang
             return [Reply(self.t(lang, "dlg.restarted")), *self._start(s, today, topic)]
         if action == "back":
-            while s.history:
+            if s.mode == "done" and s.current is not None:  # changing an answer: back cancels the change
+                return self._result(s, today, show_diff=False)
+            if s.history:
                 step = s.history.pop()
+                removed = {f: v for f, v in s.facts.items() if f in step.set}
                 for fact in step.set:
                     s.facts.pop(fact, None)
                 s.facts.update(step.previous)
                 s.skipped = [f for f in s.skipped if f not in step.skipped]
-                s.asked = max(s.asked - 2, 0)
+                # A question step moves the numbering back one; a volunteered statement re-asks the same one.
+                s.asked = max(s.asked - (1 if step.question == "volunteered" else 2), 0)
                 s.mode, s.current = "assess", None
-                return [Reply(self.t(lang, "dlg.back_done")), *self._ask_next(s, today)]
+                undone = self.t(lang, "dlg.back_done")
+                if step.question == "volunteered" and removed:
+                    undone = self.t(lang, "dlg.back_statement", items=self.views.fact_values(removed, lang))
+                return [Reply(undone), *self._ask_next(s, today)]
             if s.mode == "assess":
                 return [Reply(self.t(lang, "dlg.back_none")), *self._ask_next(s, today)]
             return self._stale(s, today)

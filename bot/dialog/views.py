@@ -12,6 +12,7 @@ from bot.dialog.model import Button, Reply
 from bot.i18n import text
 from bot.report import Renderer
 from eligibility.questionnaire import NONE_OPTION, Question
+from eligibility.evaluate import totals
 from eligibility.results import Assessment, BenefitResult
 from knowledge.models import Benefit, Lang
 
@@ -79,18 +80,17 @@ class Views:
             rows.append((Button(self.t(lang, "dlg.btn.yes"), f"a|{q.id}|y"),
                          Button(self.t(lang, "dlg.btn.no"), f"a|{q.id}|n")))
         elif q.kind == "choice":
-            opts = [Button(text(o.label, lang), f"a|{q.id}|{i}") for i, o in enumerate(q.options)]
+            opts = [Button(text(o.label, lang), f"a|{q.id}|{o.value}") for o in q.options]
             rows += [tuple(opts[i:i + 2]) for i in range(0, len(opts), 2)]
         elif q.kind in ("money", "money_list"):
             rows.append((Button(self.t(lang, "dlg.btn.none_money"), f"a|{q.id}|0"),))
         else:
-            for i, o in enumerate(q.options):
+            for o in q.options:
                 if o.value == NONE_OPTION:
                     continue
                 mark = "✅ " if o.value in ticked else "▫️ "
-                rows.append((Button(mark + text(o.label, lang), f"t|{q.id}|{i}"),))
-            none_index = len(q.options) - 1
-            rows.append((Button(text(q.options[-1].label, lang), f"a|{q.id}|{none_index}"),
+                rows.append((Button(mark + text(o.label, lang), f"t|{q.id}|{o.value}"),))
+            rows.append((Button(text(q.options[-1].label, lang), f"a|{q.id}|{NONE_OPTION}"),
                          Button(self.t(lang, "dlg.btn.done"), f"d|{q.id}")))
         rows.append((Button(self.t(lang, "dlg.btn.back"), "n|back"),
                      Button(self.t(lang, "dlg.btn.unsure"), f"n|skip|{q.id}"),
@@ -114,11 +114,9 @@ class Views:
 
     # -- results ---------------------------------------------------------------------------------
     def _quota(self, b: Benefit, lang: Lang) -> str:
-        q = b.award.quota
-        if q is None:
+        if b.award.quota is None:
             return ""
-        n = self.t(lang, "quota_one" if q.min == q.max else "quota", min=q.min, max=q.max)
-        n += text(q.unit, lang) if lang == "zh" else f" {q.unit.en}"
+        n = self.r.quota_count(b, lang)
         review = self.t(lang, "dlg.result.review_expert" if b.award.expert_review else "dlg.result.review_select")
         return self.t(lang, "dlg.result.quota", quota=n, review=review)
 
@@ -158,10 +156,13 @@ class Views:
             lines += ["", self.t(lang, "dlg.result.none")]
         if ineligible:
             lines += ["", self.t(lang, "dlg.result.ineligible", n=len(ineligible))]
-        lines += ["", self.t(lang, "dlg.result.total", amount=escape(self.r.amount(a.eligible_total, lang)))]
-        if a.competitive_total.max:
+            lines += [self.t(lang, "dlg.result.common_failed", condition=escape(c))
+                      for c in self._failed_common(ineligible, lang)]
+        eligible_total, competitive_total = totals(eligible + competitive)
+        lines += ["", self.t(lang, "dlg.result.total", amount=escape(self.r.amount(eligible_total, lang)))]
+        if competitive_total.max:
             lines.append(self.t(lang, "dlg.result.total_competitive",
-                                amount=escape(self.r.yuan(a.competitive_total.max, lang))))
+                                amount=escape(self.r.yuan(competitive_total.max, lang))))
         used = [x for r in eligible + competitive for x in r.assumptions]
         notes = list(dict.fromkeys([*a.assumptions, *used]))
         if notes:
@@ -177,6 +178,12 @@ class Views:
         replies = [Reply(p) for p in parts[:-1]]
         replies.append(Reply(parts[-1], buttons))
         return replies
+
+    def _failed_common(self, ineligible: list[BenefitResult], lang: Lang) -> list[str]:
+        """The policy-wide conditions (in the city) that rule everything out, said in the result itself."""
+        common = {c.fact: c for c in self.kb.policy.common_conditions}
+        failed = {x.fact for r in ineligible for x in r.reasons if x.code == "condition_failed" and x.fact in common}
+        return [self.r.condition(common[f], lang) for f in common if f in failed]
 
     def why_not(self, a: Assessment, lang: Lang) -> list[Reply]:
         lines = [self.t(lang, "dlg.result.ineligible_all")]
@@ -218,4 +225,6 @@ class Views:
         lines.append(self.t(lang, "dlg.clause.text", text=escape(b.source)))
         for a in b.assumptions:
             lines.append(f"<i>{escape(self.t(lang, 'report.assumption', text=text(a, lang)))}</i>")
+        if b.is_info:
+            return Reply("\n".join(lines))
         return Reply("\n".join(lines), ((Button(self.t(lang, "dlg.menu.assess"), f"m|topic|{b.topic}"),),))

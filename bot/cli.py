@@ -21,7 +21,7 @@ from bot.settings import Settings
 from eligibility.errors import ProfileError
 from eligibility.evaluate import assess, policy_validity
 from eligibility.profile import parse_as_of, validate_facts
-from eligibility.results import Validity
+from eligibility.results import Assessment, Validity
 from knowledge.loader import KnowledgeBaseError, load_knowledge_base, safe_load
 from knowledge.models import KnowledgeBase, Lang
 
@@ -59,8 +59,8 @@ def _read_profile_file(path: Path) -> Any:
         raise UsageError(f"{path}: not valid YAML or JSON: {exc}".splitlines()[0]) from None
 
 
-def assess_profile(ctx: Context, data: Any, today: date, lang: Lang) -> dict[str, Any]:
-    """One profile (already parsed) to the JSON contract; ProfileError on bad content."""
+def assess_data(ctx: Context, data: Any, today: date) -> Assessment:
+    """One profile (already parsed) assessed; ProfileError on bad content."""
     if not isinstance(data, dict):
         raise ProfileError("a profile is a mapping with 'as_of' and 'facts'")
     unknown = set(data) - {"as_of", "facts", "name", "id"}
@@ -70,9 +70,13 @@ def assess_profile(ctx: Context, data: Any, today: date, lang: Lang) -> dict[str
     raw_facts = data.get("facts") or {}
     if not isinstance(raw_facts, dict):
         raise ProfileError("'facts' must be a mapping of fact id to value")
-    facts = validate_facts(ctx.kb, raw_facts)
-    result = ctx.renderer.to_json(assess(ctx.kb, facts, as_of, ctx.validity), lang)
-    if "id" in data:
+    return assess(ctx.kb, validate_facts(ctx.kb, raw_facts), as_of, ctx.validity)
+
+
+def assess_profile(ctx: Context, data: Any, today: date, lang: Lang) -> dict[str, Any]:
+    """One profile (already parsed) to the JSON contract; ProfileError on bad content."""
+    result = ctx.renderer.to_json(assess_data(ctx, data, today), lang)
+    if isinstance(data, dict) and "id" in data:
         result = {"id": data["id"], **result}
     return result
 
@@ -86,14 +90,12 @@ def cmd_assess(ctx: Context, args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError("give a profile file, or --batch FILE.jsonl")
     data = _read_profile_file(Path(args.profile))
     try:
-        result = assess_profile(ctx, data, today, lang)
+        a = assess_data(ctx, data, today)
     except ProfileError as exc:
         raise UsageError(f"{args.profile}: {exc}") from None
     if args.json:
-        out.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        out.write(json.dumps(ctx.renderer.to_json(a, lang), ensure_ascii=False, indent=2) + "\n")
     else:
-        facts = validate_facts(ctx.kb, data.get("facts") or {})
-        a = assess(ctx.kb, facts, parse_as_of(data.get("as_of"), today), ctx.validity)
         out.write(ctx.renderer.report(a, lang) + "\n")
     return 0
 
@@ -169,6 +171,9 @@ def cmd_chat(settings: Settings) -> int:
 
 def cmd_run(settings: Settings) -> int:
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+        if not sys.stdin.isatty():
+            # In a container or a pipe, say why this is not the Telegram bot.
+            sys.stderr.write("ipbot: TELEGRAM_BOT_TOKEN is not set: running the console chat on standard input\n")
         return cmd_chat(settings)
     from bot.telegram.app import run_telegram
 

@@ -53,7 +53,8 @@ class Renderer:
                 if o.id == value:
                     return text(o.label, lang)
         if isinstance(value, list):
-            return self.cat.t(lang, "list_sep").join(self.yuan(v, lang) for v in value) or self.cat.t(lang, "value.none")
+            joined = self.cat.t(lang, "list_sep").join(self.yuan(v, lang) for v in value)
+            return joined or self.cat.t(lang, "value.none")
         if isinstance(value, int):
             return self.yuan(value, lang)
         return str(value)

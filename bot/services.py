@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import exc as sa_exc
 
+from bot.answer import side_answerer
 from bot.dialog.core import Answerer, Dialog
 from bot.dialog.model import CommandInput, Input, Reply, SessionState
 from bot.i18n import Catalog
@@ -45,18 +46,21 @@ def build_engine(settings: Settings, catalog: Catalog | None = None) -> Engine:
     return Engine(kb, catalog, renderer, validity, Dialog(kb, renderer, validity, make_answerer(kb, renderer)))
 
 
-def make_answerer(kb: KnowledgeBase, renderer: Renderer) -> Answerer | None:
-    """The free-text answerer, when its module is present."""
-    try:
-        from bot.answer import side_answerer
-    except ImportError:  # pragma: no cover - the answerer ships with the package
-        return None
+def make_answerer(kb: KnowledgeBase, renderer: Renderer) -> Answerer:
+    """The free-text answerer the dialog uses for questions asked in passing."""
     return side_answerer(kb, renderer)
 
 
 # A dropped database connection or a restarting server: worth another try with a fresh connection.
+# Integrity, programming and data errors are bugs, not outages: they are raised at once.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (sa_exc.OperationalError, sa_exc.InterfaceError,
-                                                     sa_exc.DBAPIError, ConnectionError, OSError, TimeoutError)
+                                                     ConnectionError, TimeoutError)
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, TRANSIENT_ERRORS):
+        return True
+    return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
 
 
 class Conversations:
@@ -79,8 +83,8 @@ class Conversations:
                 return await self._handle_once(key, inp, today, user_key=user_key, lang_hint=lang_hint)
             except StaleSessionError:
                 raise
-            except TRANSIENT_ERRORS as exc:
-                if loop.time() + delay > deadline:
+            except (sa_exc.DBAPIError, ConnectionError, TimeoutError) as exc:
+                if not is_transient(exc) or loop.time() + delay > deadline:
                     raise
                 log.warning("session store unavailable (%s); retrying in %.2fs", type(exc).__name__, delay)
                 await asyncio.sleep(delay)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from eligibility.errors import ProfileError
-from eligibility.parsing import parse_amount
+from eligibility.parsing import parse_amount, parse_number_list
 from eligibility.results import Facts, FactValue
 from knowledge.models import Fact, KnowledgeBase
 
@@ -60,6 +60,11 @@ def coerce_value(fact: Fact, value: object) -> FactValue:
         return _money(fact.id, value)
     if isinstance(value, list | tuple):
         return [_money(fact.id, v) for v in value]
+    if isinstance(value, str):
+        values = parse_number_list(value)
+        if values is None:
+            raise ProfileError(f"cannot read {value!r} as amounts in yuan", fact.id)
+        return values
     return [_money(fact.id, value)]
 
 

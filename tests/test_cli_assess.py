@@ -127,3 +127,22 @@ def test_batch_keeps_order_and_reports_bad_lines(tmp_path: Path, capsys: pytest.
     last = {b["id"]: b for b in results[3]["benefits"]}
     assert last["standardized_market_municipal"]["status"] == "competitive"
     assert "b.jsonl:2:" in err and "b.jsonl:3:" in err
+
+
+def test_amount_lists_may_be_written_as_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = 'facts: {entity_type: enterprise, in_city: true, securitization_originator_issues_yuan: "5000万，1.5亿"}\n'
+    code, out, _ = run(["assess", write(tmp_path, "p.yaml", text), "--json"], capsys)
+    assert code == 0
+    by_id = {b["id"]: b for b in json.loads(out)["benefits"]}
+    assert by_id["securitization_originator"]["amount"] == {"min": 3000000, "max": 3000000}
+
+
+def test_an_env_file_copied_from_the_example_works(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    example = Path(__file__).parents[1] / ".env.example"
+    (tmp_path / ".env").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for var in ("IPBOT_POLICY_PUBLISHED_ON", "IPBOT_KB_DIR", "TELEGRAM_BOT_TOKEN", "DATABASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    code, out, _ = run(["kb", "check"], capsys)
+    assert code == 0 and "33 entries" in out

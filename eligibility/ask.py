@@ -165,7 +165,27 @@ def _base(fact: Fact, rule: PercentageAmount, text: str, figures: tuple[int, ...
         return figs
     if len(figs) == 1:
         return figs[0]
-    return None
+    if _SEVERAL.search(text):  # "两期，5000万和8000万": one fact, several parts
+        return sum(figs)
+    cued = _cued(fact, text, figs)
+    return cued[0] if len(cued) == 1 else None
+
+
+_SEVERAL = re.compile(r"[两二三四五六七八九几多\d]\s*[期笔次]|分别|合计|共计|一共|总共|in total|two issues|issues")
+
+
+def _cued(fact: Fact, text: str, figures: list[int]) -> list[int]:
+    """The figures that stand next to one of the fact's cue words (within a few characters)."""
+    if not fact.figure_cues:
+        return []
+    cues = [normalize(c) for c in fact.figure_cues]
+    out = []
+    for m in re.finditer(r"[0-9一二三四五六七八九十两百千万亿.,]+(?:万|亿|元|w|k)?", text):
+        window = text[max(0, m.start() - 6):m.end() + 5]
+        values = find_amounts(m.group(0))
+        if values and values[0] in figures and any(c in window for c in cues):
+            out.append(values[0])
+    return out
 
 
 def _loan_rate(rule: PercentageAmount, text: str) -> Fraction | None:

@@ -47,6 +47,9 @@ class Fact(Model):
     # Phrases in free text that state this fact (true, or the figure for a money fact):
     # "拿了马德里注册" -> new_madrid_registration; "质押贷款付息80万" -> pledge_loan_interest_paid_yuan.
     mentions: list[str] = []
+    # Words next to the figure that is this fact's value when a question carries several figures
+    # ("贷款1000万，付了40万利息": 利息 marks the interest, not the principal).
+    figure_cues: list[str] = []
 
     @model_validator(mode="after")
     def _options_match_type(self) -> Fact:

@@ -190,3 +190,14 @@ def test_holdout_meets_the_targets(matcher: Matcher) -> None:
     assert len(answered) <= 0.10 * len(out_scope), answered
     assert len(wrongly_refused) <= 0.03 * len(in_scope), wrongly_refused
     assert amounts == []
+
+
+@pytest.mark.parametrize(("question", "benefit", "amount"), [
+    ("去年质押贷款1000万，付了40万利息，能补多少", "pledge_loan_interest", 200000),
+    ("两期，5000万和8000万，作为融资企业能补多少", "securitization_financing", 3000000),
+])
+def test_the_figure_that_matters_is_picked_among_several(question: str, benefit: str, amount: int,
+                                                        kb: KnowledgeBase) -> None:
+    result = ask(Matcher(kb), question)
+    assert result.best is not None and result.best.id == benefit
+    assert result.amount is not None and result.amount.max == amount

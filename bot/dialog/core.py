@@ -28,6 +28,7 @@ from bot.report import Renderer
 from eligibility.answers import Answer, read_answer
 from eligibility.evaluate import assess
 from eligibility.extract import extract_facts
+from eligibility.matcher import detect_lang
 from eligibility.parsing import looks_like_question, normalize
 from eligibility.questionnaire import NONE_OPTION, Question, group_answer, plan, question_by_id
 from eligibility.results import Amount, Assessment, Facts, Validity
@@ -64,6 +65,13 @@ _CONTROL = {
     "lang_en": {"english", "英文", "英语"},
     "lang_zh": {"中文", "chinese", "汉语"},
 }
+
+
+def _lang_of(message: str, default: Lang) -> Lang:
+    """The language a free question is written in (answered in kind); the session's when it has no words."""
+    if not re.search(r"[\u4e00-\u9fffA-Za-z]", message):
+        return default
+    return detect_lang(message)
 
 
 class Dialog:
@@ -268,9 +276,7 @@ class Dialog:
                 *self._ask_next(s, today)]
 
     def _free_question(self, s: SessionState, message: str, today: date) -> list[Reply]:
-        lang = s.lang
-        if re.search(r"[\u4e00-\u9fff]", message) is None and re.search(r"[A-Za-z]", message):
-            lang = "en"
+        lang = _lang_of(message, s.lang)
         if self.answerer is None:
             return [Reply(escape(self.t(lang, "dlg.idle_hint")), self._menu(lang))]
         side = self.answerer(message, lang)
@@ -425,8 +431,7 @@ class Dialog:
     def helpdesk(self, message: str, lang: Lang, today: date) -> list[Reply]:
         """A customer's message forwarded by staff: a reply to paste, refs, and what to ask next."""
         message = message[:MAX_INPUT]
-        if re.search(r"[\u4e00-\u9fff]", message) is None and re.search(r"[A-Za-z]", message):
-            lang = "en"
+        lang = _lang_of(message, lang)
         t = self.t
         lines = [t(lang, "dlg.hd.title")]
         side = self.answerer(message, lang) if self.answerer is not None else None

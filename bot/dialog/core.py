@@ -23,7 +23,7 @@ from bot.dialog.model import (
     Step,
 )
 from bot.dialog.views import Views, split_message
-from bot.i18n import text
+from bot.i18n import LANGS, text
 from bot.report import Renderer
 from eligibility.answers import Answer, read_answer
 from eligibility.evaluate import assess
@@ -53,18 +53,9 @@ class SideAnswer:
 
 Answerer = Callable[[str, Lang], SideAnswer]
 
-# Control words typed instead of tapped; matched on the whole normalised message.
-_CONTROL = {
-    "back": {"上一题", "返回", "上一步", "撤销", "back", "undo", "previous"},
-    "restart": {"重新开始", "重来", "重新测评", "restart", "start over"},
-    "cancel": {"取消", "退出", "结束", "cancel", "quit", "stop"},
-    "help": {"帮助", "help", "怎么用", "?", "？"},
-    "result": {"结果", "看结果", "查看结果", "result", "results", "summary"},
-    "why": {"原因", "为什么", "why", "why not"},
-    "answers": {"修改", "修改答案", "改答案", "change", "change answer"},
-    "lang_en": {"english", "英文", "英语"},
-    "lang_zh": {"中文", "chinese", "汉语"},
-}
+# Control words typed instead of tapped (catalogue keys dlg.words.*, "|"-separated, either language
+# works); matched on the whole normalised message.
+_CONTROL_ACTIONS = ("back", "restart", "cancel", "help", "result", "why", "answers", "lang_en", "lang_zh")
 
 
 def _lang_of(message: str, default: Lang) -> Lang:
@@ -82,6 +73,9 @@ class Dialog:
         self.views = Views(renderer)
         self.validity = validity
         self.answerer = answerer
+        self.control_words = {
+            action: {normalize(w) for lang in LANGS for w in renderer.cat.t(lang, f"dlg.words.{action}").split("|")}
+            for action in _CONTROL_ACTIONS}
 
     def t(self, lang: Lang, key: str, **params: object) -> str:
         return self.r.cat.t(lang, key, **params)
@@ -235,7 +229,7 @@ class Dialog:
     # -- typed text --------------------------------------------------------------------------------
     def _control_word(self, message: str) -> str | None:
         norm = normalize(message).strip(" 。.!！")
-        for action, words in _CONTROL.items():
+        for action, words in self.control_words.items():
             if norm in words:
                 return action
         return None

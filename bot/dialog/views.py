@@ -11,8 +11,8 @@ from html import escape
 from bot.dialog.model import Button, Reply
 from bot.i18n import text
 from bot.report import Renderer
-from eligibility.questionnaire import NONE_OPTION, Question
 from eligibility.evaluate import totals
+from eligibility.questionnaire import NONE_OPTION, Question
 from eligibility.results import Assessment, BenefitResult
 from knowledge.models import Benefit, Lang
 

@@ -102,7 +102,7 @@ def _group_question(kb: KnowledgeBase, group_id: str, members: list[str],
                     needed: dict[str, list[Benefit]]) -> Question:
     group = next(g for g in kb.question_groups if g.id == group_id)
     options = [QuestionOption(f, group.option_labels.get(f) or kb.facts[f].label) for f in members]
-    options.append(QuestionOption(NONE_OPTION, Text(zh="都没有", en="None of these")))
+    options.append(QuestionOption(NONE_OPTION, group.none_label))
     decides = [b for f in members for b in needed.get(f, [])]
     return Question(GROUP_PREFIX + group_id, "multi", group.question, tuple(members), tuple(options),
                     tuple(dict.fromkeys(b.id for b in decides)))

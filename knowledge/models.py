@@ -185,6 +185,7 @@ class QuestionGroup(Model):
     question: Text
     facts: list[str] = Field(min_length=2)
     option_labels: dict[str, Text] = {}
+    none_label: Text  # the "none of these" option
 
 
 class Clause(Model):

@@ -21,8 +21,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -49,6 +49,7 @@ from bot.telegram.handlers import (
     describe,
 )
 from bot.telegram.processor import PerChatUpdateProcessor, UpdateDone
+from bot.telegram.ratelimit import RetryingRateLimiter
 from bot.telegram.render import tg_text
 from knowledge.loader import KnowledgeBaseError
 from knowledge.models import Lang
@@ -82,6 +83,8 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 MENU_COMMANDS = ("start", "assess", "ask", "clauses", "lang", "help", "cancel", "forget")
 MAX_CONCURRENT_UPDATES = 32
 RATE_LIMIT_RETRIES = 3  # flood control (429): wait retry_after and try again, this many times
+SEND_RETRIES = 3  # 5xx, timeouts, dropped connections: try again this many times...
+RETRY_BACKOFF_S = 0.5  # ...after 0.5 s, 1 s, 2 s (see RetryingRateLimiter)
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -104,10 +107,14 @@ def build_application(
     today: Callable[[], date] = china_today,
     max_concurrent: int = MAX_CONCURRENT_UPDATES,
     request: BaseRequest | None = None,
+    send_retries: int = SEND_RETRIES,
+    retry_backoff_s: float = RETRY_BACKOFF_S,
 ) -> App:
     """The whole Telegram channel, wired but not started. Raises ConfigError for unusable settings.
 
-    ``request`` replaces the HTTP transport to the Bot API (tests pass an in-process fake).
+    ``request`` replaces the HTTP transport to the Bot API (tests pass an in-process fake, or one
+    with short timeouts); ``send_retries`` and ``retry_backoff_s`` bound the retries of a Bot API
+    call that failed with a 5xx, a timeout or a dropped connection.
     """
     token = _token(settings)
     redactor = Redactor(token)
@@ -153,7 +160,8 @@ def build_application(
             builder = builder.base_file_url(file_url)
     app: App = (
         builder
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(RetryingRateLimiter(max_retries=RATE_LIMIT_RETRIES, network_retries=send_retries,
+                                          backoff_s=retry_backoff_s, redact=redactor))
         .concurrent_updates(PerChatUpdateProcessor(max_concurrent, on_done=log_update))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -318,7 +326,10 @@ def configure_logging(settings: Settings) -> None:
 def run_telegram(settings: Settings) -> int:
     """Run the bot until SIGINT/SIGTERM: long polling, or webhook when WEBHOOK_URL is set.
 
-    Returns 0 after a clean stop, 2 when the settings or the knowledge base cannot be used.
+    Returns 0 after a clean stop, 2 when the settings, the token or the knowledge base cannot be
+    used, 1 when the bot stopped on any other error. Nothing escapes as a bare traceback: PTB puts
+    the token in the message of :class:`~telegram.error.InvalidToken`, and Python would print it
+    to stderr past every logging filter.
     """
     configure_logging(settings)
     try:
@@ -336,4 +347,11 @@ def run_telegram(settings: Settings) -> int:
     except KnowledgeBaseError as exc:
         sys.stderr.write(f"the knowledge base is invalid:\n{exc}\n")
         return 2
+    except InvalidToken:
+        sys.stderr.write("ipbot: Telegram rejected TELEGRAM_BOT_TOKEN (revoked, mistyped, or for another "
+                         "Bot API server than TELEGRAM_API_BASE_URL)\n")
+        return 2
+    except Exception:
+        log.exception("the bot stopped on an error")  # through the redacting filter
+        return 1
     return 0

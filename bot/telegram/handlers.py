@@ -20,9 +20,10 @@ import hmac
 import logging
 import re
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from html import escape
+from typing import TypeVar
 
 from telegram import (
     InlineKeyboardMarkup,
@@ -34,15 +35,15 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, filters
 
 from bot.dialog.model import ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
 from bot.i18n import text as kb_text
 from bot.i18n import to_lang
-from bot.services import Conversations, Engine
+from bot.services import Conversations, Engine, is_transient
 from bot.stats import AnswerTap, Event, StatsStore, answer_events, assessment_events, open_stats, period
-from bot.store import SessionStore
+from bot.store import SessionStore, StoredSession
 from bot.telegram.render import MAX_TEXT, fit, messages, plain, tg_text
 from knowledge.loader import KnowledgeBaseError
 from knowledge.models import Lang
@@ -60,6 +61,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
+T = TypeVar("T")
 _CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no daylight saving: a fixed offset is exact
 STATS_DEFAULT_DAYS = 30
 STATS_MAX_DAYS = 3660
@@ -261,8 +263,10 @@ class Handlers:
             return
         try:
             await query.answer()  # stop the button's spinner first; the work may take a moment
-        except BadRequest as exc:  # too old (pressed before a restart): still handle the press
-            log.info("callback query not answered: %s", self.redact(exc.message))
+        except TelegramError as exc:
+            # Too old (pressed before a restart), or Telegram failing even after the retries: the
+            # spinner is cosmetic, the press is the user's answer. Handle it all the same.
+            log.info("callback query not answered: %s", self.redact(f"{type(exc).__name__}: {exc.message}"))
         if query.data is None or query.message is None:
             return
         pressed = query.message if isinstance(query.message, Message) else None
@@ -280,7 +284,15 @@ class Handlers:
         key = f"tg:{chat.id}"
         store, conversations = self.s.store, self.s.conversations
         counting = not (isinstance(inp, CommandInput) and inp.name == "forget")
-        before = await store.load(key) if counting else None
+        before: StoredSession | None = None
+        if counting:  # the state before, for the statistics only: a store that stays down costs them
+            try:
+                before = await self._store_call(lambda: store.load(key))
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                log.warning("not counting this update: %s", self.redact(f"{type(exc).__name__}: {exc}"))
+                counting = False
         with AnswerTap.listening() as seen:
             replies = await conversations.handle(
                 key, inp, self.s.today(),
@@ -295,7 +307,14 @@ class Handlers:
             thread = shown.message_thread_id  # forum topics: stay in the user's topic
         await self._send(context, chat.id, replies, pressed=pressed, reply_to=reply_to, thread=thread)
         if counting:
-            after = await store.load(key)
+            try:
+                after = await self._store_call(lambda: store.load(key))
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                # The reply is out: only the counters miss this one.
+                log.warning("not counting this update: %s", self.redact(f"{type(exc).__name__}: {exc}"))
+                return
             events = assessment_events(before.state if before else None, after.state if after else None)
             await self._record([*events, *answer_events(seen[-1:])])
 
@@ -433,7 +452,7 @@ class Handlers:
         chat, user = update.effective_chat, update.effective_user
         key = f"tg:{chat.id}" if chat is not None else f"tg:{user.id}" if user is not None else None
         if key is not None:
-            stored = await self.s.store.load(key)
+            stored = await self._store_call(lambda: self.s.store.load(key))
             if stored is not None:
                 return SessionState.from_json(stored.state, self.s.engine.kb).lang
         return to_lang(user.language_code if user is not None else None)
@@ -442,9 +461,30 @@ class Handlers:
         if not events:
             return
         try:
-            await self.s.stats.record(self.s.today(), events)
+            await self._store_call(lambda: self.s.stats.record(self.s.today(), events))
         except Exception as exc:  # statistics must never cost the user a reply
             log.warning("could not record usage statistics: %s", self.redact(f"{type(exc).__name__}: {exc}"))
+
+    async def _store_call(self, call: Callable[[], Awaitable[T]]) -> T:
+        """A store call of the channel's own (the conversation retries its own): a dropped database
+        connection (:func:`~bot.services.is_transient`) is retried with backoff, within the
+        conversation's ``outage_s``, then raised; any other error at once.
+
+        Only reads and the statistics' counters come here; an increment whose connection dropped
+        after its commit may count twice, which a usage counter can afford.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.s.conversations.outage_s
+        delay = 0.05
+        while True:
+            try:
+                return await call()
+            except Exception as exc:
+                if not is_transient(exc) or loop.time() + delay > deadline:
+                    raise
+                log.warning("session store unavailable (%s); retrying in %.2fs", type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
 
     async def _send(self, context: Context, chat_id: int, replies: Sequence[Reply], *,
                     pressed: Message | None = None, reply_to: int | None = None,

@@ -1,0 +1,548 @@
+"""Faults: the bot process killed, the database connections dropped, the Bot API failing, a broken reload.
+
+Every test drives the real bot (the composition root's Application in process, or ``python -m bot``
+as a child process) through the fake Bot API on loopback, and checks what a user would: every update
+gets its reply, the assessment ends with the right result, and no answer is lost. Each wait has a
+timeout; PostgreSQL tests get a fresh schema, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")  # before PTB is imported: see tests/test_fake_bot_api.py
+
+import asyncio
+import contextlib
+import logging
+import shutil
+import signal
+import sys
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from telegram.request import HTTPXRequest
+from test_telegram_e2e import (
+    BY_BUTTONS,
+    BY_TYPING,
+    STAFF,
+    TODAY,
+    WAIT,
+    Chat,
+    Harness,
+    UpdateLog,
+    answer_by_buttons,
+    answer_by_typing,
+    assert_silver_award_result,
+    make_settings,
+    watching_updates,
+)
+
+from bot.services import Engine, build_engine
+from bot.settings import Settings
+from bot.store import open_store
+from bot.telegram.app import App, build_application, running
+from fakes.bot_api import FakeBotApi
+from pg import PG_URL, create_pg_schema, drop_pg_schema
+
+pytestmark = pytest.mark.slow
+
+KB_DATA = Path(__file__).parents[1] / "knowledge" / "data"
+ERROR_NOTICE = "抱歉，处理您的消息时出了点问题"  # tg.error: what the error handler tells the user
+
+
+# -- harnesses --------------------------------------------------------------------------------------
+
+class TunedHarness(Harness):
+    """The e2e harness with the composition root's knobs: transport, retries, engine factory."""
+
+    def __init__(self, fake: FakeBotApi, settings: Settings, updates: UpdateLog, **build: Any) -> None:
+        super().__init__(fake, settings, updates)
+        self.build = build
+
+    async def start(self) -> App:
+        assert self._stack is None, "already running"
+        app = build_application(self.settings, today=lambda: TODAY, **self.build)
+        stack = contextlib.AsyncExitStack()
+        await stack.enter_async_context(running(app, self.settings, poll_timeout=1))
+        self.app, self._stack = app, stack
+        return app
+
+
+@contextlib.asynccontextmanager
+async def tuned_harness(data_dir: Path, build: dict[str, Any] | None = None, **overrides: Any
+                        ) -> AsyncIterator[TunedHarness]:
+    async with FakeBotApi() as fake:
+        with watching_updates() as updates:
+            harness = TunedHarness(fake, make_settings(fake.token, fake.base_url, data_dir, **overrides), updates,
+                                   **(build or {}))
+            try:
+                await harness.start()
+                yield harness
+            finally:
+                await harness.stop()
+                print(harness.dump())  # shown by pytest when the test failed
+
+
+class ProcessHarness(Harness):
+    """``python -m bot`` as ``make run`` starts it; its stderr lines feed the harness's update log.
+
+    ``launch`` starts a process, ``kill`` SIGKILLs it (nothing runs on the way out), ``stop`` ends it
+    with SIGTERM. The settings are those of the child's environment (``env``).
+    """
+
+    def __init__(self, fake: FakeBotApi, workdir: Path, updates: UpdateLog, env: dict[str, str]) -> None:
+        super().__init__(fake, make_settings(fake.token, fake.base_url, workdir / "data"), updates)
+        self.workdir = workdir
+        self.env = env
+        self.stderr: list[str] = []
+        self.process: asyncio.subprocess.Process | None = None
+        self._reader: asyncio.Task[None] | None = None
+
+    async def launch(self) -> None:
+        assert self.process is None, "already running"
+        environment = {k: v for k, v in os.environ.items()
+                       if not k.startswith(("TELEGRAM_", "WEBHOOK_", "IPBOT_", "DATABASE_"))}
+        environment.update({
+            "TELEGRAM_BOT_TOKEN": self.fake.token, "TELEGRAM_API_BASE_URL": self.fake.base_url,
+            "IPBOT_DATA_DIR": str(self.workdir / "data"), "IPBOT_STAFF_USER_IDS": f"[{STAFF}]",
+            "PTB_TIMEDELTA": "true", "LOG_LEVEL": "INFO", "PYTHONPATH": str(Path(__file__).parents[1]),
+            **self.env,
+        })
+        polls = len(self.fake.calls_of("getUpdates"))
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=self.workdir, env=environment,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+        self._reader = asyncio.create_task(self._read(self.process))
+        async with asyncio.timeout(30):  # until it is up and polling, or gone
+            while len(self.fake.calls_of("getUpdates")) <= polls:
+                if self.process.returncode is not None:
+                    await self._reader
+                    raise AssertionError(f"the bot exited with {self.process.returncode}:\n"
+                                         + "\n".join(self.stderr[-30:]))
+                await asyncio.sleep(0.02)
+
+    async def _read(self, process: asyncio.subprocess.Process) -> None:
+        assert process.stderr is not None
+        async for raw in process.stderr:
+            line = raw.decode(errors="replace").rstrip("\n")
+            self.stderr.append(line)
+            self.updates.handle(logging.makeLogRecord({"msg": line}))
+
+    async def kill(self) -> None:
+        """SIGKILL: no shutdown, no flush, whatever was in flight is gone."""
+        await self._end(signal.SIGKILL)
+
+    async def stop(self) -> None:
+        await self._end(signal.SIGTERM)
+
+    async def _end(self, sig: signal.Signals) -> None:
+        process, reader, self.process, self._reader = self.process, self._reader, None, None
+        if process is None:
+            return
+        if process.returncode is None:
+            process.send_signal(sig)
+        try:
+            async with asyncio.timeout(WAIT):
+                await process.wait()
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+        if reader is not None:
+            async with asyncio.timeout(WAIT):
+                await reader
+
+
+@contextlib.asynccontextmanager
+async def process_harness(workdir: Path, **env: str) -> AsyncIterator[ProcessHarness]:
+    async with FakeBotApi() as fake:
+        harness = ProcessHarness(fake, workdir, UpdateLog(), env)
+        try:
+            yield harness
+        finally:
+            await harness.stop()
+            print(harness.dump())
+            print("\n".join(harness.stderr))
+
+
+@contextlib.asynccontextmanager
+async def pg_schema() -> AsyncIterator[str]:
+    schema = await create_pg_schema()
+    try:
+        yield schema
+    finally:
+        await drop_pg_schema(schema)
+
+
+def pg_url(schema: str, application_name: str) -> str:
+    """DATABASE_URL for PostgreSQL in ``schema``, its connections named ``application_name``.
+
+    The store takes a schema only as an argument of ``open_store``, not from the URL; asyncpg,
+    though, turns the query of a ``dsn`` argument into server settings, and SQLAlchemy passes
+    the URL's query to asyncpg. So ``search_path`` puts the tables in the schema, and the
+    ``application_name`` lets the tests find the bot's own connections in ``pg_stat_activity``.
+    """
+    inner = f"postgresql://?search_path={schema}&application_name={application_name}"
+    url = make_url(PG_URL).update_query_dict({"dsn": inner})
+    return url.render_as_string(hide_password=False)
+
+
+def stored_url(backend: str, data_dir: Path, schema: str | None) -> str:
+    return pg_url(schema, "ipbot-test") if backend == "postgres" and schema else \
+        f"sqlite+aiosqlite:///{data_dir / 'ipbot.db'}"
+
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+# -- 1. SIGKILL mid-assessment ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_a_killed_process_restarts_where_the_chat_was_and_loses_no_answer(
+        backend: str, tmp_path: Path) -> None:
+    async with contextlib.AsyncExitStack() as stack:
+        env: dict[str, str] = {}
+        schema = None
+        if backend == "postgres":
+            schema = await stack.enter_async_context(pg_schema())
+            env["DATABASE_URL"] = pg_url(schema, f"ipbot-kill-{schema}")
+        bot = await stack.enter_async_context(process_harness(tmp_path, **env))
+        await bot.launch()
+        chat = bot.chat(2001)
+        await chat.send("/assess")
+        await chat.press("企业")
+        await chat.press("是")
+        assert chat.question_id() == "group:achievements"
+        await chat.press("国家知识产权示范企业")  # one tick of a multiple choice: saved, replied to
+        mid, _ = chat.keyboard()
+
+        await bot.kill()
+        # While nothing runs the user finishes the group; Telegram keeps the update for the next process.
+        done = next(b["callback_data"] for b in chat.buttons(mid) if b["text"] == "完成 ✓")
+        update = bot.fake.press_button(chat.chat_id, mid, done)
+        chat.transcript.append(f"user presses [完成 ✓] on #{mid} while the bot is dead")
+        await bot.launch()
+        await bot.processed(update)
+        chat.new()
+        # The chat goes on from the question it was at, with the tick given before the kill.
+        assert chat.question_id() == "group:finance"
+        await chat.send("都没有")
+
+        # Killed again, this time inside an update: the answer is saved, the reply never sent.
+        assert chat.question_id() == "group:projects"
+        sent = len(bot.fake.calls_of("sendMessage", chat_id=chat.chat_id))
+        bot.fake.delay_next("sendMessage", 60)  # the reply hangs in the fake...
+        bot.fake.user_message(chat.chat_id, "都没有", language_code=chat.language_code)
+        chat.transcript.append("user: 都没有   (the bot is killed before it replies)")
+        await bot.fake.wait_for_calls("sendMessage", sent + 1, chat_id=chat.chat_id, timeout=WAIT)
+        await bot.kill()  # ...and the process dies waiting for it
+        await bot.launch()
+        shown = await chat.send("/assess")
+        assert shown[0]["text"].startswith("继续您上次的测评")
+        assert chat.question_id() == "group:services"  # the unanswered-to answer was kept
+
+        result = await answer_by_buttons(chat, BY_BUTTONS)
+        assert_silver_award_result(result)
+
+        stored = await _load_state(stored_url(backend, tmp_path / "data", schema), "tg:2001")
+        assert stored["facts"]["entity_type"] == "enterprise" and stored["facts"]["in_city"] is True
+        assert stored["facts"]["new_national_ip_demo_enterprise"] is True
+        assert not [line for line in bot.stderr if "update failed" in line or "Traceback" in line]
+
+
+async def _load_state(url: str, key: str) -> dict[str, Any]:
+    async with open_store(url) as store:
+        stored = await store.load(key)
+    assert stored is not None
+    return stored.state
+
+
+# -- 2. PostgreSQL connections dropped under load ---------------------------------------------------
+
+class ConnectionDropper:
+    """Kills the bot's PostgreSQL connections while its queries are running.
+
+    Holding an exclusive lock on the sessions table makes the bot's next session queries wait on
+    the server, inside their connections; then every connection named ``application_name`` is
+    terminated, waiting or idle, and the lock released. That is a connection dropped mid-query, on
+    purpose rather than by luck.
+    """
+
+    def __init__(self, admin: AsyncEngine, schema: str, application_name: str) -> None:
+        self.admin = admin
+        self.schema = schema
+        self.name = application_name
+        self.killed: list[int] = []  # connections terminated, per drop
+        self.hit: list[int] = []  # of them, how many were waiting inside a query
+
+    async def drop(self, wait_for_queries: float = 2.0) -> None:
+        async with self.admin.connect() as conn:
+            await conn.execute(sa.text(f'LOCK TABLE "{self.schema}".sessions IN ACCESS EXCLUSIVE MODE'))
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + wait_for_queries
+            waiting = 0
+            while loop.time() < deadline:
+                await conn.execute(sa.text("SELECT pg_stat_clear_snapshot()"))
+                waiting = (await conn.execute(sa.text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = :name "
+                    "AND wait_event_type = 'Lock'"), {"name": self.name})).scalar_one()
+                if waiting:
+                    break
+                await asyncio.sleep(0.01)
+            killed = (await conn.execute(sa.text(
+                "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = :name"),
+                {"name": self.name})).scalar_one()
+            await conn.rollback()  # releases the lock
+        self.killed.append(killed)
+        self.hit.append(waiting)
+
+
+@pytest.mark.postgres
+async def test_dropped_database_connections_under_load_lose_nothing(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    chats_n, drops = 8, 5
+    async with contextlib.AsyncExitStack() as stack:
+        schema = await stack.enter_async_context(pg_schema())
+        name = f"ipbot-drop-{schema}"
+        admin = create_async_engine(PG_URL)
+        stack.push_async_callback(admin.dispose)
+        bot = await stack.enter_async_context(tuned_harness(tmp_path, DATABASE_URL=pg_url(schema, name)))
+        caplog.set_level(logging.WARNING)
+        dropper = ConnectionDropper(admin, schema, name)
+        load_done = asyncio.Event()
+        dropping_done = asyncio.Event()
+
+        async def a_user(chat: Chat) -> list[dict[str, Any]]:
+            await chat.send("/assess")
+            result = await answer_by_typing(chat, BY_TYPING)
+            # Keep talking until the drops are over, so that every drop meets live traffic.
+            for _ in range(40):
+                if dropping_done.is_set():
+                    break
+                shown = await chat.send("质押贷款贴息最多能拿多少？")
+                assert any("100万元" in (e["text"] or "") for e in shown), chat.dump()
+            return result
+
+        async def drop_repeatedly() -> None:
+            try:
+                for _ in range(drops):
+                    if load_done.is_set():
+                        break
+                    await dropper.drop()
+                    await asyncio.sleep(0.05)
+            finally:
+                dropping_done.set()
+
+        chats = [bot.chat(3000 + i) for i in range(chats_n)]
+        dropping = asyncio.create_task(drop_repeatedly())
+        try:
+            async with asyncio.timeout(40):
+                results = await asyncio.gather(*(a_user(chat) for chat in chats))
+        finally:
+            load_done.set()
+            await dropping
+
+        assert len(dropper.killed) == drops and all(dropper.killed), dropper.killed
+        assert sum(dropper.hit) >= 1, "no drop caught a query in flight"
+        for chat, result in zip(chats, results, strict=True):
+            assert_silver_award_result(result)
+            assert not [t for t in chat.texts() if ERROR_NOTICE in (t or "")], chat.dump()
+        failed = [line for line in bot.updates.lines if "update failed" in line]
+        assert not failed
+        assert any("session store unavailable" in r.getMessage() for r in caplog.records)
+
+        # Nothing lost in the store, and the same process serves a new chat without a restart.
+        async with open_store(PG_URL, schema=schema) as store:
+            for chat in chats:
+                stored = await store.load(f"tg:{chat.chat_id}")
+                assert stored is not None and stored.state["facts"]["china_patent_award_last_year"] == "silver"
+        late = bot.chat(3999)
+        await late.send("/assess")
+        assert_silver_award_result(await answer_by_buttons(late, BY_BUTTONS))
+        # The usage counters, kept in the same database, missed nothing either.
+        async with admin.connect() as conn:
+            rows = (await conn.execute(sa.text(
+                f'SELECT kind, sum(count) FROM "{schema}".usage_stats GROUP BY kind'))).all()
+        counted = {kind: total for kind, total in rows}
+        assert counted["assessment_started"] == counted["assessment_finished"] == chats_n + 1, counted
+
+
+# -- 3. the Bot API failing -------------------------------------------------------------------------
+
+REQUEST_TIMEOUT = 0.5  # seconds: the test transport's read timeout, so a timeout costs little
+SEND_RETRIES = 3
+
+
+def quick_transport() -> dict[str, Any]:
+    """Build arguments: a short read timeout and short backoffs, the production retry count."""
+    request = HTTPXRequest(connection_pool_size=16, read_timeout=REQUEST_TIMEOUT, connect_timeout=2.0,
+                           pool_timeout=2.0)
+    return {"request": request, "send_retries": SEND_RETRIES, "retry_backoff_s": 0.05}
+
+
+async def test_flood_control_is_waited_out_and_the_reply_sent(tmp_path: Path) -> None:
+    async with tuned_harness(tmp_path, quick_transport()) as bot:
+        chat = bot.chat(4001)
+        bot.fake.fail_next("sendMessage", status=429, retry_after=1, times=2)
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        [greeting] = await chat.send("/start")
+        assert "石家庄市知识产权政策助手" in greeting["text"]
+        assert loop.time() - began >= 2.0  # it waited retry_after each time
+        assert len(bot.fake.calls_of("sendMessage", chat_id=chat.chat_id)) == 3
+
+
+async def test_server_errors_and_timeouts_are_retried_until_the_reply_is_sent(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
+    async with tuned_harness(tmp_path, quick_transport()) as bot:
+        chat = bot.chat(4101)
+        await chat.send("/assess")
+
+        # A button: the spinner, then the edit in place, each failing before it works.
+        bot.fake.fail_next("answerCallbackQuery", status=502)
+        bot.fake.fail_next("editMessageText", status=500, times=2)
+        shown = await chat.press("企业")
+        assert shown and shown[0]["method"] == "editMessageText"
+        assert chat.question_id() == "in_city"
+
+        # Typed answers: 503 then 500, then a send that hangs past the read timeout.
+        bot.fake.fail_next("sendMessage", status=503)
+        bot.fake.fail_next("sendMessage", status=500)
+        await chat.send("是")
+        assert chat.question_id() == "group:achievements"
+        calls = len(bot.fake.calls_of("sendMessage", chat_id=chat.chat_id))
+        bot.fake.delay_next("sendMessage", REQUEST_TIMEOUT * 4)
+        shown = await chat.send("国家知识产权示范企业")
+        assert shown, chat.dump()
+        assert len(bot.fake.calls_of("sendMessage", chat_id=chat.chat_id)) > calls + 1  # timed out, sent again
+        # The timed-out message was on its way all along: it arrives late, a duplicate. At least once,
+        # never lost, is what a timeout allows; wait for it, so it cannot pass for a later reply.
+        late = await _next_message(bot, chat)
+        assert late["text"] == shown[0]["text"]
+
+        result = await answer_by_typing(chat, BY_TYPING)
+        assert_silver_award_result(result)
+        assert not [t for t in chat.texts() if ERROR_NOTICE in (t or "")]
+        assert not [line for line in bot.updates.lines if "update failed" in line]
+        retried = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
+        assert any("TimedOut" in m for m in retried) and any("Internal Server Error" in m for m in retried)
+
+
+async def _next_message(bot: Harness, chat: Chat) -> dict[str, Any]:
+    seen = len(bot.fake.messages_to(chat.chat_id))
+    async with asyncio.timeout(WAIT):
+        while len(bot.fake.messages_to(chat.chat_id)) == seen:
+            await asyncio.sleep(0.02)
+    [entry] = chat.new()
+    return entry
+
+
+async def test_a_reply_that_keeps_failing_is_dropped_with_an_error_and_the_answer_is_kept(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    async with tuned_harness(tmp_path, quick_transport()) as bot:
+        chat = bot.chat(4201)
+        await chat.send("/assess")
+        await chat.send("企业")
+        assert chat.question_id() == "in_city"
+
+        # Every attempt at the reply fails: it is given up after the retries, not tried forever.
+        attempts = SEND_RETRIES + 1
+        bot.fake.fail_next("sendMessage", status=500, times=attempts)
+        before = len(bot.fake.calls_of("sendMessage", chat_id=chat.chat_id))
+        shown = await chat.send("是")
+        sent = bot.fake.calls_of("sendMessage", chat_id=chat.chat_id)[before:]
+        assert len(sent) == attempts + 1  # the reply N times, then the error notice
+        assert [e["text"] for e in shown] == [sent[-1]["text"]] and ERROR_NOTICE in sent[-1]["text"]
+        [failure] = [r for r in caplog.records if r.getMessage().startswith("update failed")]
+        assert failure.levelno == logging.ERROR and "NetworkError" in failure.getMessage()
+
+        # The answer was saved before the reply was lost: /assess goes on after it.
+        shown = await chat.send("/assess")
+        assert shown[0]["text"].startswith("继续您上次的测评")
+        assert chat.question_id() == "group:achievements"
+
+        # A button whose spinner cannot be stopped at all is still a pressed button.
+        bot.fake.fail_next("answerCallbackQuery", status=500, times=attempts)
+        await chat.press("国家知识产权示范企业")
+        assert any(b["text"] == "✅ 国家知识产权示范企业" for b in chat.keyboard()[1]), chat.dump()
+        assert len([r for r in caplog.records if r.getMessage().startswith("update failed")]) == 1
+
+        # And the bot lives on: another chat is served as usual.
+        other = bot.chat(4202)
+        [greeting] = await other.send("/start")
+        assert "石家庄市知识产权政策助手" in greeting["text"]
+
+
+# -- 4. a broken knowledge base reloaded mid-assessment ---------------------------------------------
+
+class GatedEngines:
+    """The engine factory, with a gate: a reload waits in its thread until the test opens it."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.entered = threading.Event()
+        self.gate = threading.Event()
+
+    def __call__(self, settings: Settings) -> Engine:
+        self.calls += 1
+        if self.calls > 1:  # the start-up load is not held
+            self.entered.set()
+            if not self.gate.wait(WAIT):
+                raise TimeoutError("the test never opened the gate")
+        return build_engine(settings)
+
+
+async def test_a_broken_reload_is_refused_while_a_chat_goes_on_answering(tmp_path: Path) -> None:
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(KB_DATA, kb_dir)
+    engines = GatedEngines()
+    async with tuned_harness(tmp_path / "data", {"engine_factory": engines}, IPBOT_KB_DIR=kb_dir) as bot:
+        staff, user = bot.chat(STAFF), bot.chat(5001)
+        await user.send("/assess")
+        await user.press("企业")
+        await user.press("是")
+
+        for broken in ("facts: [this is: not, a: fact catalogue\n",  # not YAML
+                       "facts: 42\n"):  # YAML, but not a fact catalogue
+            (kb_dir / "facts.yaml").write_text(broken, encoding="utf-8")
+            engines.entered.clear()
+            engines.gate.clear()
+            reload = bot.fake.user_message(staff.chat_id, "/reload")
+            staff.transcript.append("user: /reload (held while loading)")
+            await asyncio.to_thread(engines.entered.wait, WAIT)
+            # The reload is loading the broken files; the user's chat is answered all the while.
+            if broken.startswith("facts: ["):
+                await user.press("国家知识产权示范企业")
+                assert any(b["text"] == "✅ 国家知识产权示范企业" for b in user.keyboard()[1])
+            else:
+                answer, *_ = await user.send("质押贷款贴息最多能拿多少？")
+                assert "100万元" in answer["text"]
+            assert user.question_id() == "group:achievements"
+            engines.gate.set()
+            await bot.processed(reload)
+            [refused] = staff.new()
+            assert refused["text"].startswith("新的知识库有错误，未加载，仍在使用原来的版本")
+            assert "facts.yaml" in refused["text"]
+
+        (kb_dir / "facts.yaml").unlink()  # a file missing altogether
+        engines.gate.set()
+        [refused] = await staff.send("/reload")
+        assert refused["text"].startswith("新的知识库有错误")
+
+        # The old knowledge base serves the rest of the assessment, ticks and all.
+        await user.press("完成 ✓")
+        assert_silver_award_result(await answer_by_buttons(user, BY_BUTTONS))
+        assert not [line for line in bot.updates.lines if "update failed" in line]
+
+        shutil.copy(KB_DATA / "facts.yaml", kb_dir / "facts.yaml")
+        [reloaded] = await staff.send("/reload")
+        assert reloaded["text"].startswith("知识库已重新加载")

@@ -1,0 +1,345 @@
+"""Security: forged webhook requests, staff commands from anyone else, the token in logs, user text as
+HTML, and what ``/forget`` leaves behind.
+
+Each test drives the real bot (in process, or ``python -m bot``) through the fake Bot API on
+loopback; the PostgreSQL ones get a fresh schema, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")  # before PTB is imported: see tests/test_fake_bot_api.py
+
+import asyncio
+import contextlib
+import json
+import shutil
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from test_faults import BACKENDS, ERROR_NOTICE, ProcessHarness, pg_schema, pg_url
+from test_telegram_e2e import (
+    BY_BUTTONS,
+    STAFF,
+    WAIT,
+    Harness,
+    UpdateLog,
+    answer_by_buttons,
+    bot_harness,
+    buttons_of,
+)
+from test_telegram_handlers import assert_telegram_html
+
+from bot.store import open_store
+from fakes.bot_api import FakeBotApi, free_port
+from pg import PG_URL
+
+pytestmark = pytest.mark.slow
+
+JSON = dict[str, Any]
+PAYLOAD = "<b>x</b> & <script>"
+ESCAPED = "&lt;b&gt;x&lt;/b&gt; &amp; &lt;script&gt;"
+KB_DATA = Path(__file__).parents[1] / "knowledge" / "data"
+
+
+# -- the webhook ------------------------------------------------------------------------------------
+
+async def test_the_webhook_refuses_every_request_without_the_right_secret(tmp_path: Path) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    secret = "s3cret-Token_1"
+    async with bot_harness(tmp_path, WEBHOOK_URL=f"{base}/telegram/hook", WEBHOOK_SECRET=secret,
+                           WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=port) as bot:
+        await bot.start()
+        chat = bot.chat(1301)
+        wrong_secrets: list[str | None] = [None, "", "wrong", secret.upper(), secret + "x", secret[:-1],
+                                           "s3cret-token_1", bot.fake.token]
+        forged: list[int] = []
+
+        async def post(client: httpx.AsyncClient, path: str, header: str | None, method: str = "POST") -> int:
+            update = bot.fake.user_message(chat.chat_id, "/forget", enqueue=False)
+            forged.append(update["update_id"])
+            headers = {"X-Telegram-Bot-Api-Secret-Token": header} if header is not None else {}
+            response = await client.request(method, f"{base}{path}", json=update, headers=headers)
+            return response.status_code
+
+        async with httpx.AsyncClient(trust_env=False, timeout=WAIT) as client:
+            # The webhook's path, however it is spelt: 403 unless the secret is exactly right.
+            for path in ("/telegram/hook", "/telegram/hook/", "/telegram/hook?x=1"):
+                for header in wrong_secrets:
+                    assert await post(client, path, header) == 403, (path, header)
+            # Any other path has no webhook behind it, with or without the secret; a GET is no update.
+            for path in ("/", "/telegram", "/telegram/hook/x", "/TELEGRAM/HOOK", "/telegram/hook.php",
+                         f"/bot{bot.fake.token}/telegram/hook", "/%2e%2e/telegram/hook"):
+                for header in (None, "wrong", secret):
+                    status = await post(client, path, header)
+                    assert status in (403, 404), (path, header, status)
+            for header in (None, secret):
+                assert await post(client, "/telegram/hook", header, method="GET") in (403, 405)
+
+        # The real Telegram, after all that: processed, and the only thing the chat ever saw.
+        update = bot.fake.user_message(chat.chat_id, "/start", enqueue=False)
+        assert await bot.fake.post_webhook(f"{base}/telegram/hook", update, secret_token=secret) == 200
+        await bot.processed(update)
+        [greeting] = chat.new()
+        assert "石家庄市知识产权政策助手" in greeting["text"]
+        assert not bot.updates.done & set(forged)
+        assert len(bot.fake.calls_of("sendMessage")) == 1
+
+
+# -- staff commands ---------------------------------------------------------------------------------
+
+async def test_staff_commands_do_not_exist_for_anyone_else(tmp_path: Path) -> None:
+    async with bot_harness(tmp_path) as bot:
+        await bot.start()
+        user, group = bot.chat(1501), bot.chat(-100_1501, user_id=1502, chat_type="supergroup")
+        name = bot.fake.bot_user["username"]
+
+        # What an unknown command gets, in a private chat and in a group: the reference.
+        [unknown] = await user.send("/nosuchcommand")
+        [unknown_args] = await user.send("/nosuchcommand 7")
+        [unknown_group] = await group.send(f"/nosuchcommand@{name}")
+        assert unknown["text"] == unknown_args["text"]
+
+        for command in ("/stats", "/stats 7", "/stats 2025-01-01 2025-01-31", "/reload", "/STATS", "/Reload",
+                        f"/stats@{name}", f"/reload@{name} now"):
+            [reply] = await user.send(command)
+            assert (reply["text"], reply["reply_markup"]) == (unknown["text"], unknown["reply_markup"]), command
+            [reply] = await group.send(command if "@" in command else f"{command.split()[0]}@{name}")
+            assert reply["text"] == unknown_group["text"], command
+        await user.send("/help")
+        # Not even a button can reach them.
+        await user.send("/start")
+        mid, _ = user.keyboard()
+        for data in ("stats", "/stats", "reload", "m|stats", "a|stats|7"):
+            await user.press_data(mid, data)
+
+        everything = "\n".join(t or "" for t in user.texts() + group.texts())
+        for staff_only in ("使用统计", "知识库已重新加载", "新的知识库有错误"):
+            assert staff_only not in everything
+        assert "/stats" not in everything and "/reload" not in everything  # not in /help or anywhere
+        for commands in bot.fake.commands.values():  # nor in the command menu
+            assert not {"stats", "reload"} & {c["command"] for c in commands}
+        assert not [line for line in bot.updates.lines if "update failed" in line]
+
+        # The staff member gets them (and they do work: the refusals above are about who asks).
+        staff = bot.chat(STAFF)
+        [stats] = await staff.send("/STATS")
+        assert stats["text"].startswith("<b>使用统计</b>")
+
+
+# -- the token in logs and error messages -----------------------------------------------------------
+
+def assert_no_token(token: str, text: str, where: str) -> None:
+    secret = token.partition(":")[2]
+    for form in (token, secret, token.replace(":", "%3A")):
+        assert form.lower() not in text.lower(), f"the token is in {where}:\n{text}"
+
+
+async def test_the_token_never_reaches_the_logs_of_a_full_run(tmp_path: Path) -> None:
+    async with FakeBotApi() as fake:
+        token = fake.token
+        leaky = f"at /bot{token}/sendMessage"  # errors that quote the token, as a proxy might
+        bot = ProcessHarness(fake, tmp_path, UpdateLog(), {"LOG_LEVEL": "DEBUG"})
+        try:
+            await bot.launch()
+            chat = bot.chat(1601)
+            await chat.send("/start")
+
+            fake.fail_next("sendMessage", status=429, retry_after=1, description=f"Too Many Requests: {leaky}")
+            fake.fail_next("sendMessage", status=500, description=f"Internal Server Error {leaky}")
+            assert (await chat.send("/assess"))[-1]["text"].startswith("<b>问题 1</b>")
+
+            fake.fail_next("editMessageText", status=400, description=f"Bad Request: cannot edit {leaky}")
+            fake.fail_next("sendMessage", status=400, description=f"Bad Request: boom {leaky}")
+            shown = await chat.press("企业")  # BadRequest in the handler: the error handler's turn
+            assert ERROR_NOTICE in shown[-1]["text"]
+
+            junk = _answer_once_with(fake, "sendMessage", {"message_id": "junk", "token": token})
+            shown = await chat.send("是")  # a Bot API answer the handler cannot read: an exception in it
+            assert junk.done() and ERROR_NOTICE in shown[-1]["text"]
+
+            fake.fail_next("answerCallbackQuery", status=500, times=4, description=f"Internal {leaky}")
+            await chat.send("/assess")
+            result = await answer_by_buttons(chat, BY_BUTTONS)
+            assert "<b>测评结果</b>" in result[-1]["text"]
+        finally:
+            await bot.stop()
+            print(bot.dump())
+            print("\n".join(bot.stderr))
+        failures = [line for line in bot.stderr if "update failed" in line]
+        assert len(failures) == 2 and "<token>" in failures[0]  # the BadRequest quoted it: redacted
+        assert any("Traceback" in line for line in bot.stderr)  # the tracebacks are logged, redacted
+        assert_no_token(token, "\n".join(bot.stderr), "the process's stderr")
+        sent = "\n".join(json.dumps(params, ensure_ascii=False) for _, params in fake.calls)
+        assert_no_token(token, sent, "what the bot sent to Telegram")
+
+
+def _answer_once_with(fake: FakeBotApi, method: str, result: JSON) -> asyncio.Future[None]:
+    """The next ``method`` call gets ``result`` as its (malformed) result; later ones are normal.
+
+    (The fake has no public hook for a malformed success, so this wraps its own handler.)
+    """
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    normal = fake._handlers[method.lower()][1]
+
+    def once(params: JSON) -> Any:
+        if done.done():
+            return normal(params)
+        done.set_result(None)
+        return result
+
+    fake.register(method, once)
+    return done
+
+
+async def test_a_rejected_token_is_reported_without_the_token(tmp_path: Path) -> None:
+    async with FakeBotApi() as fake:
+        rejected = "987654321:AAWrongTokenWrongTokenWrongToken_12345"
+        environment = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "IPBOT_", "DATABASE_"))}
+        environment.update({"TELEGRAM_BOT_TOKEN": rejected, "TELEGRAM_API_BASE_URL": fake.base_url,
+                            "IPBOT_DATA_DIR": str(tmp_path / "data"), "PTB_TIMEDELTA": "true",
+                            "LOG_LEVEL": "DEBUG", "PYTHONPATH": str(Path(__file__).parents[1])})
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=tmp_path, env=environment,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        try:
+            async with asyncio.timeout(30):
+                out, err = await process.communicate()
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    log = err.decode()
+    print(log)
+    assert process.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN" in log and "rejected" in log
+    assert_no_token(rejected, log + out.decode(), "the output of a refused start")
+
+
+# -- user text is HTML-escaped ----------------------------------------------------------------------
+
+async def test_user_text_is_always_escaped(tmp_path: Path) -> None:
+    kb_dir = tmp_path / "kb"
+    shutil.copytree(KB_DATA, kb_dir)
+    async with bot_harness(tmp_path / "data", IPBOT_KB_DIR=kb_dir) as bot:
+        await bot.start()
+        chat = bot.chat(1701)
+        await chat.send(f"/start {PAYLOAD}")  # a deep link nobody made
+        await chat.send("/assess")
+        await chat.send(PAYLOAD)  # as the answer to a question
+        await chat.send(f"{PAYLOAD} 质押贷款贴息最多能拿多少？")  # as a side question in the assessment
+        await chat.send(f"我们拿了专利银奖 {PAYLOAD}")
+        await chat.send("/cancel")
+        await chat.send(PAYLOAD)  # as a question outside the assessment
+        await chat.send(f"/nosuchcommand {PAYLOAD}")
+        origin = {"type": "hidden_user", "sender_user_name": PAYLOAD, "date": 1_700_000_000}
+        await chat.send(f"客户说：{PAYLOAD} 我们去年拿了专利银奖，质押贷款付息80万", forward_origin=origin)
+        await chat.send(f"{PAYLOAD} pledge loan interest subsidy cap?", forward_origin=origin)
+        mid, _ = chat.keyboard()
+        await chat.press_data(mid, PAYLOAD[:60])  # a forged button
+        english = bot.chat(1702, language_code="en")
+        await english.send(f"What is {PAYLOAD} the patent award?")
+        group = bot.chat(-100_1701, user_id=1703, chat_type="supergroup")
+        name = bot.fake.bot_user["username"]
+        await group.send(f"/ask@{name} {PAYLOAD}")
+        inline = bot.fake.inline_query(1704, PAYLOAD)
+        await bot.processed(inline)
+        # The bot quotes none of the above. It does quote the knowledge base's errors to staff, and a
+        # file is text from outside too: a key named like the payload, in a new facts.yaml.
+        facts = (kb_dir / "facts.yaml").read_text(encoding="utf-8")
+        forged = facts.replace("- id: entity_type\n", f'- id: entity_type\n  "{PAYLOAD}": 1\n', 1)
+        (kb_dir / "facts.yaml").write_text(forged, encoding="utf-8")
+        refused = await bot.chat(STAFF).send("/reload")
+        assert ESCAPED in refused[0]["text"]
+
+        html: list[str] = []
+        for method, params in bot.fake.calls:
+            if method in ("sendMessage", "editMessageText") and params.get("parse_mode") == "HTML":
+                html.append(params["text"])
+            if method == "answerInlineQuery":
+                html += [r["input_message_content"]["message_text"] for r in params["results"]]
+        assert len(html) >= 15
+        for text in html:
+            assert_telegram_html(text)
+            assert "<script>" not in text and "<b>x</b>" not in text and " & " not in text
+        assert not [line for line in bot.updates.lines if "update failed" in line]
+        for params in bot.fake.calls_of("sendMessage"):
+            for b in buttons_of(params.get("reply_markup")):
+                assert "<script>" not in b["text"]
+
+
+# -- /forget ----------------------------------------------------------------------------------------
+
+USER, OTHER, GROUP = 7_654_321, 7_654_399, -100_765_432
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_forget_leaves_nothing_behind_in_the_store(backend: str, tmp_path: Path) -> None:
+    async with contextlib.AsyncExitStack() as stack:
+        overrides: dict[str, Any] = {}
+        schema = None
+        if backend == "postgres":
+            schema = await stack.enter_async_context(pg_schema())
+            overrides["DATABASE_URL"] = pg_url(schema, "ipbot-forget")
+        bot = await stack.enter_async_context(bot_harness(tmp_path, **overrides))
+        await bot.start()
+        await _use_then_forget(bot, before=lambda: _dump_store(bot, schema))
+
+        dump = await _dump_store(bot, schema)
+        for trace in (str(USER), f"tg:{USER}", f"tg-user:{USER}", f"tg:{GROUP}"):
+            assert trace not in dump, f"{trace} left in the store:\n{dump}"
+        assert f"tg-user:{OTHER}" in dump  # someone else's data is still there: the dump is real
+        assert "assessment_finished" in dump  # and the counters, without anyone's id
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "bot/store.py: a deleted row stays in the SQLite WAL (and, where SQLite is not built with "
+    "SECURE_DELETE, in the database file's free space) until a checkpoint; needs PRAGMA secure_delete = ON "
+    "in _configure_sqlite and PRAGMA wal_checkpoint(TRUNCATE) after delete_user"))
+async def test_forget_leaves_no_bytes_in_the_sqlite_files(tmp_path: Path) -> None:
+    async with bot_harness(tmp_path) as bot:
+        await bot.start()
+        await _use_then_forget(bot)
+        files = sorted(tmp_path.glob("ipbot.db*"))
+        assert files
+        for path in files:  # while the bot runs, as an attacker with a copy of the disk would see it
+            assert f"tg-user:{USER}".encode() not in path.read_bytes(), path.name
+
+
+async def _use_then_forget(bot: Harness, before: Callable[[], Awaitable[str]] | None = None) -> None:
+    """USER assesses in private and in a group, asks a question, then forgets; OTHER does the same
+    but does not forget. ``before`` dumps the store before the /forget, to show USER was in it."""
+    me, other = bot.chat(USER), bot.chat(OTHER)
+    group = bot.chat(GROUP, user_id=USER, chat_type="supergroup")
+    name = bot.fake.bot_user["username"]
+    for chat in (me, other):
+        await chat.send("/assess")
+        await answer_by_buttons(chat, BY_BUTTONS)
+        await chat.send("质押贷款贴息最多能拿多少？")
+    await group.send(f"/assess@{name}")
+    await group.send(f"/lang@{name}")
+    if before is not None:
+        assert str(USER) in await before()
+    [done] = await me.send("/forget")
+    assert done["text"] == "已删除您在本助手的全部记录。"
+
+
+async def _dump_store(bot: Harness, schema: str | None) -> str:
+    """Every row of every table of the bot's database (its schema on PostgreSQL), as text."""
+    url = PG_URL if schema else bot.settings.store_url()
+    async with open_store(url, schema=schema) as store, store.engine.connect() as conn:
+        tables = await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names(schema=schema))
+        assert {"sessions", "usage_stats"} <= set(tables), tables
+        lines: list[str] = []
+        for table in tables:
+            quoted = f'"{schema}"."{table}"' if schema else f'"{table}"'
+            for row in (await conn.execute(sa.text(f"SELECT * FROM {quoted}"))).all():
+                lines.append(f"{table}: " + " | ".join(str(v) for v in row))
+    return "\n".join(lines)

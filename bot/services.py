@@ -74,13 +74,16 @@ class Conversations:
         self.outage_s = outage_s
 
     async def handle(self, key: str, inp: Input, today: date, *, user_key: str = "",
-                     lang_hint: str | None = None) -> list[Reply]:
+                     lang_hint: str | None = None, input_id: str | None = None) -> list[Reply]:
+        """``input_id`` (Telegram's update id) makes a redelivered input harmless: it is not applied
+        twice, the current question or result is shown again instead."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.outage_s
         delay = 0.05
         while True:
             try:
-                return await self._handle_once(key, inp, today, user_key=user_key, lang_hint=lang_hint)
+                return await self._handle_once(key, inp, today, user_key=user_key, lang_hint=lang_hint,
+                                               input_id=input_id)
             except StaleSessionError:
                 raise
             except (sa_exc.DBAPIError, ConnectionError, TimeoutError) as exc:
@@ -91,7 +94,7 @@ class Conversations:
                 delay = min(delay * 2, 2.0)
 
     async def _handle_once(self, key: str, inp: Input, today: date, *, user_key: str,
-                           lang_hint: str | None) -> list[Reply]:
+                           lang_hint: str | None, input_id: str | None) -> list[Reply]:
         if isinstance(inp, CommandInput) and inp.name == "forget":
             stored = await self.store.load(key)
             lang = SessionState.from_json(stored.state, self.engine.kb).lang if stored else "zh"
@@ -107,7 +110,11 @@ class Conversations:
                     state.lang = "en" if lang_hint.lower().startswith("en") else "zh"
             else:
                 state = SessionState.from_json(stored.state, self.engine.kb)
+            if input_id is not None and state.last_input == input_id:
+                # Applied already (the reply was lost to a crash or a dropped connection): show where we are.
+                return self.engine.dialog.current_view(state, today)
             replies, new_state = self.engine.dialog.handle(state, inp, today)
+            new_state.last_input = input_id
             try:
                 await self.store.save(key, new_state.to_json(), stored.version if stored else None,
                                       user_key=user_key)

@@ -375,6 +375,7 @@ class SqlSessionStore(_Closable):
         await self._ensure_ready()
         async with self._engine.begin() as conn:
             result = await conn.execute(sa.delete(_t).where(_t.c.key == key))
+        await self._scrub()
         return result.rowcount > 0
 
     async def delete_user(self, user_key: str) -> int:
@@ -382,7 +383,14 @@ class SqlSessionStore(_Closable):
         await self._ensure_ready()
         async with self._engine.begin() as conn:
             result = await conn.execute(sa.delete(_t).where(_t.c.user_key == user_key))
+        await self._scrub()
         return result.rowcount
+
+    async def _scrub(self) -> None:
+        """SQLite keeps deleted rows in its write-ahead log until a checkpoint: fold it in now."""
+        if self._engine.dialect.name == "sqlite":
+            async with self._engine.connect() as conn:
+                await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def close(self) -> None:
         if not self._closed:
@@ -448,6 +456,8 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
         # busy_timeout first: switching to WAL needs a lock another process may hold.
         cursor.execute(f"PRAGMA busy_timeout = {_SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
+        # /forget must leave nothing readable on disk: deleted rows are overwritten with zeros.
+        cursor.execute("PRAGMA secure_delete = ON")
     finally:
         cursor.close()
 

@@ -69,3 +69,16 @@ async def test_forget_on_one_replica_removes_the_session_for_both(
     replies = await two.handle("tg:7", CommandInput("forget"), TODAY, user_key="tg-user:7")
     assert "删除" in replies[0].text
     assert await stores[0].load("tg:7") is None
+
+
+async def test_a_redelivered_input_is_not_applied_twice(engine: Engine,
+                                                        stores: tuple[SessionStore, SessionStore]) -> None:
+    """Telegram redelivers an update whose handling was cut short; the answer must not land on the next question."""
+    one = Conversations(engine, stores[0])
+    await one.handle("tg:9", CommandInput("assess"), TODAY, input_id="100")
+    await one.handle("tg:9", TextInput("企业"), TODAY, input_id="101")
+    again = await one.handle("tg:9", TextInput("企业"), TODAY, input_id="101")
+    assert "石家庄" in again[-1].text
+    stored = await stores[0].load("tg:9")
+    assert stored is not None and stored.version == 2
+    assert stored.state["facts"] == {"entity_type": "enterprise"}

@@ -299,10 +299,6 @@ async def test_forget_leaves_nothing_behind_in_the_store(backend: str, tmp_path:
         assert "assessment_finished" in dump  # and the counters, without anyone's id
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bot/store.py: a deleted row stays in the SQLite WAL (and, where SQLite is not built with "
-    "SECURE_DELETE, in the database file's free space) until a checkpoint; needs PRAGMA secure_delete = ON "
-    "in _configure_sqlite and PRAGMA wal_checkpoint(TRUNCATE) after delete_user"))
 async def test_forget_leaves_no_bytes_in_the_sqlite_files(tmp_path: Path) -> None:
     async with bot_harness(tmp_path) as bot:
         await bot.start()

@@ -90,6 +90,15 @@ class Dialog:
             return self._button(s, inp.data[:64], today), s
         return self._text(s, inp.text[:MAX_INPUT], today), s
 
+    def current_view(self, state: SessionState, today: date) -> list[Reply]:
+        """Where the user is, shown again without changing anything: the question, the result or the menu."""
+        s = SessionState.from_json(state.to_json(), self.kb)
+        if s.mode == "assess":
+            return self._ask_next(s, today)
+        if s.mode == "done":
+            return self._result(s, today, show_diff=False)
+        return [Reply(escape(self.t(s.lang, "dlg.idle_hint")), self._menu(s.lang))]
+
     # -- commands ----------------------------------------------------------------------------------
     def _menu(self, lang: Lang) -> tuple[tuple[Button, ...], ...]:
         t = self.t

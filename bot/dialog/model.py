@@ -84,6 +84,7 @@ class SessionState:
     ticked: list[str] = field(default_factory=list)
     last_total: list[int] | None = None
     asked: int = 0
+    last_input: str | None = None  # id of the last input applied (a redelivery is not applied twice)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,7 +93,7 @@ class SessionState:
             "history": [{"q": s.question, "set": s.set, "skipped": s.skipped, "previous": s.previous}
                         for s in self.history],
             "current": self.current, "ticked": self.ticked, "last_total": self.last_total,
-            "asked": self.asked,
+            "asked": self.asked, "last_input": self.last_input,
         }
 
     @classmethod
@@ -119,6 +120,7 @@ class SessionState:
             ticked=[t for t in data.get("ticked") or [] if t in kb.facts],
             last_total=total if isinstance(total, list) and len(total) == 2 else None,
             asked=int(data.get("asked") or 0),
+            last_input=data.get("last_input") if isinstance(data.get("last_input"), str) else None,
         )
 
     def groups_done(self) -> list[str]:

@@ -298,6 +298,7 @@ class Handlers:
                 key, inp, self.s.today(),
                 user_key=f"tg-user:{user.id}" if user is not None else "",
                 lang_hint=user.language_code if user is not None else None,
+                input_id=str(update.update_id),
             )
         reply_to = thread = None
         if chat.type != ChatType.PRIVATE and update.message is not None:

@@ -549,3 +549,14 @@ def test_channel_texts_exist_in_both_languages(engine: Engine) -> None:
             value = tg_text(engine.catalog, lang, key)
             assert value and (lang == "zh" or not re.search(r"[\u4e00-\u9fff]{3}", value)), (lang, key)
             assert len(value) <= (256 if key.startswith("tg.cmd.") else MAX_TEXT)
+
+
+def test_group_members_have_sessions_of_their_own() -> None:
+    from telegram import Chat, User
+
+    from bot.telegram.handlers import session_key
+
+    group = Chat(-100, "supergroup")
+    alice, bob = User(1, "A", False), User(2, "B", False)
+    assert session_key(group, alice) != session_key(group, bob)
+    assert session_key(Chat(1, "private"), alice) == "tg:1"

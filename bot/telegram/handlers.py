@@ -26,6 +26,7 @@ from html import escape
 from typing import TypeVar
 
 from telegram import (
+    Chat,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
@@ -33,6 +34,7 @@ from telegram import (
     MessageEntity,
     ReplyParameters,
     Update,
+    User,
 )
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
@@ -224,6 +226,13 @@ def parse_command(text: str, username: str) -> tuple[str, str] | None:
 
 # -- the handlers -------------------------------------------------------------------------------
 
+
+def session_key(chat: Chat, user: User | None) -> str:
+    """One session per person: a private chat's, or a member's own within a group (answers never interleave)."""
+    if chat.type == ChatType.PRIVATE or user is None:
+        return f"tg:{chat.id}"
+    return f"tg:{chat.id}:{user.id}"
+
 class Handlers:
     """One method per kind of update; see the module docstring."""
 
@@ -281,7 +290,7 @@ class Handlers:
         chat, user = update.effective_chat, update.effective_user
         if chat is None:
             return
-        key = f"tg:{chat.id}"
+        key = session_key(chat, user)
         store, conversations = self.s.store, self.s.conversations
         counting = not (isinstance(inp, CommandInput) and inp.name == "forget")
         before: StoredSession | None = None
@@ -451,7 +460,7 @@ class Handlers:
     async def _lang(self, update: Update) -> Lang:
         """The chat's language: the session's if there is one, else the user's Telegram language."""
         chat, user = update.effective_chat, update.effective_user
-        key = f"tg:{chat.id}" if chat is not None else f"tg:{user.id}" if user is not None else None
+        key = session_key(chat, user) if chat is not None else f"tg:{user.id}" if user is not None else None
         if key is not None:
             stored = await self._store_call(lambda: self.s.store.load(key))
             if stored is not None:

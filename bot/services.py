@@ -9,6 +9,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import exc as sa_exc
 
@@ -63,6 +64,13 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
 
 
+@dataclass(frozen=True)
+class Turn:
+    replies: list[Reply]
+    before: dict[str, Any] | None  # the stored session before the input (None: there was none)
+    after: dict[str, Any] | None  # and after it (None: deleted)
+
+
 class Conversations:
     """Load a chat's session, run the dialog, save before replying; retry when another writer won,
     and ride out a dropped database connection (bounded: ``outage_s`` seconds in all)."""
@@ -75,7 +83,15 @@ class Conversations:
 
     async def handle(self, key: str, inp: Input, today: date, *, user_key: str = "",
                      lang_hint: str | None = None, input_id: str | None = None) -> list[Reply]:
-        """``input_id`` (Telegram's update id) makes a redelivered input harmless: it is not applied
+        """The replies to one input; the session is saved before they are returned."""
+        turn = await self.turn(key, inp, today, user_key=user_key, lang_hint=lang_hint, input_id=input_id)
+        return turn.replies
+
+    async def turn(self, key: str, inp: Input, today: date, *, user_key: str = "",
+                   lang_hint: str | None = None, input_id: str | None = None) -> Turn:
+        """One input, with the session as it was before and after (usage statistics derive from them).
+
+        ``input_id`` (Telegram's update id) makes a redelivered input harmless: it is not applied
         twice, the current question or result is shown again instead."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.outage_s
@@ -94,14 +110,14 @@ class Conversations:
                 delay = min(delay * 2, 2.0)
 
     async def _handle_once(self, key: str, inp: Input, today: date, *, user_key: str,
-                           lang_hint: str | None, input_id: str | None) -> list[Reply]:
+                           lang_hint: str | None, input_id: str | None) -> Turn:
         if isinstance(inp, CommandInput) and inp.name == "forget":
             stored = await self.store.load(key)
             lang = SessionState.from_json(stored.state, self.engine.kb).lang if stored else "zh"
             await self.store.delete(key)
             if user_key:
                 await self.store.delete_user(user_key)
-            return [Reply(self.engine.catalog.t(lang, "dlg.forgotten"))]
+            return Turn([Reply(self.engine.catalog.t(lang, "dlg.forgotten"))], None, None)
         for _ in range(self.retries):
             stored = await self.store.load(key)
             if stored is None:
@@ -110,17 +126,18 @@ class Conversations:
                     state.lang = "en" if lang_hint.lower().startswith("en") else "zh"
             else:
                 state = SessionState.from_json(stored.state, self.engine.kb)
+            before = stored.state if stored else None
             if input_id is not None and state.last_input == input_id:
                 # Applied already (the reply was lost to a crash or a dropped connection): show where we are.
-                return self.engine.dialog.current_view(state, today)
+                return Turn(self.engine.dialog.current_view(state, today), before, before)
             replies, new_state = self.engine.dialog.handle(state, inp, today)
             new_state.last_input = input_id
+            after = new_state.to_json()
             try:
-                await self.store.save(key, new_state.to_json(), stored.version if stored else None,
-                                      user_key=user_key)
+                await self.store.save(key, after, stored.version if stored else None, user_key=user_key)
             except StaleSessionError:
                 continue
-            return replies
+            return Turn(replies, before, after)
         raise StaleSessionError(f"session {key} kept changing under us")
 
     async def forget(self, user_key: str) -> int:

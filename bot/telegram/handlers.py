@@ -45,7 +45,7 @@ from bot.i18n import text as kb_text
 from bot.i18n import to_lang
 from bot.services import Conversations, Engine, is_transient
 from bot.stats import AnswerTap, Event, StatsStore, answer_events, assessment_events, open_stats, period
-from bot.store import SessionStore, StoredSession
+from bot.store import SessionStore
 from bot.telegram.render import MAX_TEXT, fit, messages, plain, tg_text
 from knowledge.loader import KnowledgeBaseError
 from knowledge.models import Lang
@@ -291,24 +291,16 @@ class Handlers:
         if chat is None:
             return
         key = session_key(chat, user)
-        store, conversations = self.s.store, self.s.conversations
+        conversations = self.s.conversations
         counting = not (isinstance(inp, CommandInput) and inp.name == "forget")
-        before: StoredSession | None = None
-        if counting:  # the state before, for the statistics only: a store that stays down costs them
-            try:
-                before = await self._store_call(lambda: store.load(key))
-            except Exception as exc:
-                if not is_transient(exc):
-                    raise
-                log.warning("not counting this update: %s", self.redact(f"{type(exc).__name__}: {exc}"))
-                counting = False
         with AnswerTap.listening() as seen:
-            replies = await conversations.handle(
+            turn = await conversations.turn(
                 key, inp, self.s.today(),
                 user_key=f"tg-user:{user.id}" if user is not None else "",
                 lang_hint=user.language_code if user is not None else None,
                 input_id=str(update.update_id),
             )
+        replies = turn.replies
         reply_to = thread = None
         if chat.type != ChatType.PRIVATE and update.message is not None:
             reply_to = update.message.message_id  # in a group, say whom we answer
@@ -317,15 +309,7 @@ class Handlers:
             thread = shown.message_thread_id  # forum topics: stay in the user's topic
         await self._send(context, chat.id, replies, pressed=pressed, reply_to=reply_to, thread=thread)
         if counting:
-            try:
-                after = await self._store_call(lambda: store.load(key))
-            except Exception as exc:
-                if not is_transient(exc):
-                    raise
-                # The reply is out: only the counters miss this one.
-                log.warning("not counting this update: %s", self.redact(f"{type(exc).__name__}: {exc}"))
-                return
-            events = assessment_events(before.state if before else None, after.state if after else None)
+            events = assessment_events(turn.before, turn.after)
             await self._record([*events, *answer_events(seen[-1:])])
 
     # ---- stateless replies ----

@@ -490,22 +490,16 @@ def serve_replica(schema: str | None, max_concurrent: int | None, *, telegram_ra
     """
     import logging
 
-    from telegram.ext import AIORateLimiter
-
-    from bot.telegram.app import MAX_CONCURRENT_UPDATES, build_application, configure_logging, webhook_kwargs
+    from bot.telegram.app import build_application, configure_logging, use_fast_event_loop, webhook_kwargs
 
     settings = Settings()
-    configure_logging(settings)
-    app = build_application(settings, store_factory=functools.partial(open_store, schema=schema),
-                            max_concurrent=max_concurrent or MAX_CONCURRENT_UPDATES)
-    limiter = app.bot.rate_limiter
     if not telegram_rate_limit:
-        if not isinstance(limiter, AIORateLimiter):
-            sys.stderr.write(f"load_bench: cannot lift the overall limit of {limiter!r}; "
-                             "run with --telegram-rate-limit to measure with it\n")
-            return 2
-        limiter._base_limiter = None  # what AIORateLimiter(overall_max_rate=0) does
+        settings.overall_rate_limit = 0
         logging.getLogger("bench.load_bench").info("PTB's overall limit of 30 messages/s lifted for the benchmark")
+    configure_logging(settings)
+    use_fast_event_loop()
+    app = build_application(settings, store_factory=functools.partial(open_store, schema=schema),
+                            max_concurrent=max_concurrent)
     app.run_webhook(**webhook_kwargs(settings))
     return 0
 

@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     policy_published_on: date | None = Field(default=None, alias="IPBOT_POLICY_PUBLISHED_ON")
     staff_user_ids: list[int] = Field(default_factory=list, alias="IPBOT_STAFF_USER_IDS")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # Updates handled at once per process (different chats; one chat's are always in order). A few
+    # overlap the waits on the Bot API and the database; many only interleave CPU work and stretch
+    # each update's time (measured by `make bench-load`).
+    max_concurrent_updates: int = Field(default=4, ge=1, le=256, alias="IPBOT_MAX_CONCURRENT")
+    # Telegram's overall sending limit (messages/s) the bot keeps to; 0 lifts it (a test server).
+    overall_rate_limit: float = Field(default=30, ge=0, alias="IPBOT_OVERALL_RATE_LIMIT")
 
     def store_url(self) -> str:
         """The session store: DATABASE_URL if set, else SQLite under the data directory."""

@@ -81,11 +81,14 @@ def _fact_question(kb: KnowledgeBase, fact_id: str, decides: Iterable[Benefit]) 
 
 
 def question_by_id(kb: KnowledgeBase, question_id: str, facts: Facts, as_of: date, validity: Validity,
-                   *, topic: str | None = None, skipped: Collection[str] = ()) -> Question | None:
-    """Rebuild a question (a stored session names it by id); None if it no longer exists."""
+                   *, topic: str | None = None, skipped: Collection[str] = (),
+                   assessment: Assessment | None = None) -> Question | None:
+    """Rebuild a question (a stored session names it by id); None if it no longer exists.
+
+    ``assessment`` of these facts, when the caller has it already, saves assessing them again."""
     if question_id.startswith(GROUP_PREFIX):
         group_id = question_id.removeprefix(GROUP_PREFIX)
-        assessment = assess(kb, facts, as_of, validity)
+        assessment = assessment or assess(kb, facts, as_of, validity)
         needed = open_facts(kb, assessment, topic=topic, skipped=skipped)
         for group in kb.question_groups:
             if group.id == group_id:
@@ -93,7 +96,7 @@ def question_by_id(kb: KnowledgeBase, question_id: str, facts: Facts, as_of: dat
         return None
     if question_id not in kb.facts:
         return None
-    assessment = assess(kb, facts, as_of, validity)
+    assessment = assessment or assess(kb, facts, as_of, validity)
     needed = open_facts(kb, assessment, topic=topic, skipped=skipped)
     return _fact_question(kb, question_id, needed.get(question_id, []))
 
@@ -109,13 +112,14 @@ def _group_question(kb: KnowledgeBase, group_id: str, members: list[str],
 
 
 def plan(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity, *, topic: str | None = None,
-         skipped: Collection[str] = (), groups_done: Collection[str] = ()) -> tuple[Question | None, int]:
+         skipped: Collection[str] = (), groups_done: Collection[str] = (),
+         assessment: Assessment | None = None) -> tuple[Question | None, int]:
     """The next question and about how many are left (including it); (None, 0) when done.
 
     ``groups_done`` are screening questions already answered: what they left open (a ticked
     money fact whose figure is still unknown) is asked on its own.
     """
-    assessment = assess(kb, facts, as_of, validity)
+    assessment = assessment or assess(kb, facts, as_of, validity)
     if not assessment.policy_in_force:
         return None, 0
     needed = open_facts(kb, assessment, topic=topic, skipped=skipped)

@@ -6,6 +6,7 @@ its own way. No decision about the policy is taken outside this module and the e
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,6 +74,7 @@ class Dialog:
         self.views = Views(renderer)
         self.validity = validity
         self.answerer = answerer
+        self._assessments: dict[tuple[str, date], Assessment] = {}
         self.control_words = {
             action: {normalize(w) for lang in LANGS for w in renderer.cat.t(lang, f"dlg.words.{action}").split("|")}
             for action in _CONTROL_ACTIONS}
@@ -306,7 +308,7 @@ class Dialog:
         if s.current is None:
             return None
         return question_by_id(self.kb, s.current, s.typed_facts(), today, self.validity, topic=s.topic,
-                              skipped=s.skipped)
+                              skipped=s.skipped, assessment=self._assessment(s, today))
 
     def _apply(self, s: SessionState, q: Question, answer: Answer, today: date, *, edit: bool) -> list[Reply]:
         previous = {f: s.facts[f] for f in answer.facts if f in s.facts}
@@ -332,11 +334,11 @@ class Dialog:
 
     def _left(self, s: SessionState, today: date) -> int:
         return plan(self.kb, s.typed_facts(), today, self.validity, topic=s.topic, skipped=s.skipped,
-                    groups_done=s.groups_done())[1]
+                    groups_done=s.groups_done(), assessment=self._assessment(s, today))[1]
 
     def _ask_next(self, s: SessionState, today: date, *, edit: bool = False) -> list[Reply]:
         q, left = plan(self.kb, s.typed_facts(), today, self.validity, topic=s.topic, skipped=s.skipped,
-                    groups_done=s.groups_done())
+                       groups_done=s.groups_done(), assessment=self._assessment(s, today))
         if q is None:
             result = self._result(s, today, show_diff=False)
             if edit:  # the question message stops offering buttons that no longer apply
@@ -349,7 +351,14 @@ class Dialog:
         return [self.views.question(q, s.lang, number=max(s.asked, 1), left=left, ticked=s.ticked, edit=edit)]
 
     def _assessment(self, s: SessionState, today: date) -> Assessment:
-        return assess(self.kb, s.typed_facts(), today, self.validity)
+        """The assessment of the session's facts, remembered for the few calls one input makes."""
+        key = (json.dumps(s.facts, sort_keys=True), today)
+        cached = self._assessments.get(key)
+        if cached is None:
+            if len(self._assessments) > 64:
+                self._assessments.clear()
+            cached = self._assessments[key] = assess(self.kb, s.typed_facts(), today, self.validity)
+        return cached
 
     def _result(self, s: SessionState, today: date, *, show_diff: bool) -> list[Reply]:
         a = self._assessment(s, today)

@@ -81,7 +81,6 @@ App = Application[
 # need not send them.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 MENU_COMMANDS = ("start", "assess", "ask", "clauses", "lang", "help", "cancel", "forget")
-MAX_CONCURRENT_UPDATES = 32
 RATE_LIMIT_RETRIES = 3  # flood control (429): wait retry_after and try again, this many times
 SEND_RETRIES = 3  # 5xx, timeouts, dropped connections: try again this many times...
 RETRY_BACKOFF_S = 0.5  # ...after 0.5 s, 1 s, 2 s (see RetryingRateLimiter)
@@ -105,7 +104,7 @@ def build_application(
     engine_factory: Callable[[Settings], Engine] = build_engine,
     store_factory: Callable[[str], SessionStore] = open_store,
     today: Callable[[], date] = china_today,
-    max_concurrent: int = MAX_CONCURRENT_UPDATES,
+    max_concurrent: int | None = None,
     request: BaseRequest | None = None,
     send_retries: int = SEND_RETRIES,
     retry_backoff_s: float = RETRY_BACKOFF_S,
@@ -150,9 +149,12 @@ def build_application(
         services.detach()
         await store.close()
 
+    max_concurrent = max_concurrent or settings.max_concurrent_updates
     builder = ApplicationBuilder().token(token)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:  # one connection per update in flight, so replies do not queue for PTB's single default one
+        builder = builder.connection_pool_size(max(8, 2 * max_concurrent))
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
         file_url = _file_url(settings.telegram_api_base_url)
@@ -161,7 +163,8 @@ def build_application(
     app: App = (
         builder
         .rate_limiter(RetryingRateLimiter(max_retries=RATE_LIMIT_RETRIES, network_retries=send_retries,
-                                          backoff_s=retry_backoff_s, redact=redactor))
+                                          backoff_s=retry_backoff_s, redact=redactor,
+                                          overall_max_rate=settings.overall_rate_limit))
         .concurrent_updates(PerChatUpdateProcessor(max_concurrent, on_done=log_update))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -323,6 +326,15 @@ def configure_logging(settings: Settings) -> None:
             handler.addFilter(redacting)
 
 
+def use_fast_event_loop() -> None:
+    """uvloop where it is installed (Linux, macOS): the same asyncio, less CPU per update."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - Windows
+        return
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+
+
 def run_telegram(settings: Settings) -> int:
     """Run the bot until SIGINT/SIGTERM: long polling, or webhook when WEBHOOK_URL is set.
 
@@ -332,6 +344,7 @@ def run_telegram(settings: Settings) -> int:
     to stderr past every logging filter.
     """
     configure_logging(settings)
+    use_fast_event_loop()
     try:
         app = build_application(settings)
         if settings.webhook_url:

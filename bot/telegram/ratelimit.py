@@ -42,10 +42,11 @@ class RetryingRateLimiter(AIORateLimiter):
     """
 
     def __init__(self, *, max_retries: int = 3, network_retries: int = 3, backoff_s: float = 0.5,
-                 max_backoff_s: float = 4.0, redact: Callable[[str], str] = str) -> None:
+                 max_backoff_s: float = 4.0, redact: Callable[[str], str] = str,
+                 overall_max_rate: float = 30) -> None:
         if network_retries < 0 or backoff_s < 0:
             raise ValueError("network_retries and backoff_s must not be negative")
-        super().__init__(max_retries=max_retries)
+        super().__init__(max_retries=max_retries, overall_max_rate=overall_max_rate)
         self._network_retries = network_retries
         self._backoff_s = backoff_s
         self._max_backoff_s = max_backoff_s

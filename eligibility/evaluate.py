@@ -55,12 +55,12 @@ def check(cond: Condition, facts: Facts) -> Tri:
     return Tri.YES if ok else Tri.NO
 
 
-def conditions_verdict(kb: KnowledgeBase, benefit: Benefit, facts: Facts) -> tuple[Tri, list[Condition],
-                                                                                    list[Condition]]:
+def conditions_verdict(kb: KnowledgeBase, benefit: Benefit, facts: Facts,
+                       conditions: list[Condition] | None = None) -> tuple[Tri, list[Condition], list[Condition]]:
     """(verdict, failed conditions, unknown conditions): NO beats UNKNOWN beats YES."""
     failed: list[Condition] = []
     unknown: list[Condition] = []
-    for cond in kb.conditions_of(benefit):
+    for cond in conditions if conditions is not None else kb.conditions_of(benefit):
         t = check(cond, facts)
         if t is Tri.NO:
             failed.append(cond)
@@ -75,7 +75,7 @@ def _unique_facts(conds: list[Condition]) -> tuple[str, ...]:
 
 
 def assess_benefit(kb: KnowledgeBase, benefit: Benefit, facts: Facts, as_of: date,
-                   validity: Validity) -> BenefitResult:
+                   validity: Validity, conditions: list[Condition] | None = None) -> BenefitResult:
     assumptions = tuple(benefit.assumptions)
     if benefit.is_info:
         return BenefitResult(benefit, "info", None, (Reason("info_only"),), (), assumptions)
@@ -84,7 +84,7 @@ def assess_benefit(kb: KnowledgeBase, benefit: Benefit, facts: Facts, as_of: dat
         day = validity.valid_until if code == "policy_expired" else validity.valid_from
         return BenefitResult(benefit, "ineligible", None,
                              (Reason(code, params=(("date", str(day)),)),), (), assumptions)
-    verdict, failed, unknown = conditions_verdict(kb, benefit, facts)
+    verdict, failed, unknown = conditions_verdict(kb, benefit, facts, conditions)
     if verdict is Tri.NO:
         reasons = tuple(Reason("condition_failed", fact=c.fact, label=c.label, value=facts.get(c.fact))
                         for c in failed)
@@ -136,7 +136,9 @@ def totals(results: Iterable[BenefitResult]) -> tuple[Amount, Amount]:
 
 def assess(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity) -> Assessment:
     """Every benefit of the policy, in the policy's order, with the totals."""
-    results = _no_double_subsidy(tuple(assess_benefit(kb, b, facts, as_of, validity) for b in kb.benefits))
+    conditions = kb.all_conditions()
+    results = _no_double_subsidy(tuple(assess_benefit(kb, b, facts, as_of, validity, conditions[b.id])
+                                       for b in kb.benefits))
     eligible, competitive = totals(results)
     assumptions = list(kb.policy.common_assumptions)
     if validity.assumed:

@@ -8,6 +8,7 @@ clause negates it, and a money fact takes the figures of its own clause.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Facts
@@ -25,10 +26,16 @@ def _negated(clause: str, index: int) -> bool:
     return bool(_NEGATION.search(clause[max(0, index - 12):index]))
 
 
+@lru_cache(maxsize=1024)
+def _normalized(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """Terms normalised once, longest first (the knowledge base does not change under a running bot)."""
+    return tuple(sorted((normalize(t) for t in terms), key=len, reverse=True))
+
+
 def _find(clause: str, terms: list[str]) -> int:
     """Position of the first (longest) term found in the clause, or -1."""
-    for term in sorted(terms, key=len, reverse=True):
-        pos = clause.find(normalize(term))
+    for term in _normalized(tuple(terms)):
+        pos = clause.find(term)
         if pos >= 0:
             return pos
     return -1
@@ -39,8 +46,7 @@ def _choice(fact: Fact, clause: str) -> str | None:
     for option in fact.options:
         if option.id in _VAGUE_OPTIONS:
             continue
-        for term in [option.label.zh, option.label.en, *option.aliases]:
-            t = normalize(term)
+        for t in _normalized((option.label.zh, option.label.en, *option.aliases)):
             if len(t) >= 2 and t in clause:
                 hits.append((len(t), option.id))
     return max(hits)[1] if hits else None

@@ -235,6 +235,10 @@ class KnowledgeBase(Model):
         """All conditions of a money benefit: the policy's common ones, the applicant type, its own."""
         return self._conditions[benefit.id]
 
+    def all_conditions(self) -> dict[str, list[Condition]]:
+        """Benefit id -> its conditions, for loops over every benefit (one lookup of the table)."""
+        return self._conditions
+
     def _build_conditions(self, benefit: Benefit) -> list[Condition]:
         if benefit.is_info:
             return []

@@ -124,10 +124,11 @@ def build_application(
         update = done.update
         chat = update.effective_chat if isinstance(update, Update) else None
         update_log.info(
-            "update id=%s chat=%s chat_type=%s kind=%s ms=%.1f wait_ms=%.1f%s",
+            "update id=%s chat=%s chat_type=%s kind=%s ms=%.1f wait_ms=%.1f net_ms=%.1f%s",
             update.update_id if isinstance(update, Update) else "-",
             redactor.chat(chat.id if chat else None), chat.type if chat else "-", describe(update),
-            done.took_s * 1000, done.waited_s * 1000, " cancelled=1" if done.error is not None else "",
+            done.took_s * 1000, done.waited_s * 1000, done.bot_api_s * 1000,
+            " cancelled=1" if done.error is not None else "",
         )
 
     async def post_init(app: App) -> None:

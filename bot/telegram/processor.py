@@ -24,6 +24,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,18 @@ ChatKey = tuple[str, int]
 """("chat", chat id), or ("user", user id) for updates without a chat (inline queries)."""
 
 
+# Seconds the current update spent waiting on the Bot API (requests, retries, rate limits): the
+# rate limiter, through which every request passes, adds to it; the processor reads it per update,
+# so "processing time excluding the network" can be measured.
+BOT_API_TIME: ContextVar[list[float] | None] = ContextVar("bot_api_time", default=None)
+
+
+def add_bot_api_time(seconds: float) -> None:
+    acc = BOT_API_TIME.get()
+    if acc is not None:
+        acc[0] += seconds
+
+
 @dataclass(frozen=True, slots=True)
 class UpdateDone:
     """What the processor knows about one update once it is processed; see ``on_done``."""
@@ -46,6 +59,7 @@ class UpdateDone:
     waited_s: float  # time spent waiting for the chat's earlier updates and for a free slot
     took_s: float  # time spent processing it
     error: BaseException | None = None  # only cancellation: PTB routes handler errors elsewhere
+    bot_api_s: float = 0.0  # of took_s, the time spent waiting on the Bot API (the network)
 
 
 def chat_key_of(update: object) -> ChatKey | None:
@@ -123,14 +137,17 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     async def _run(self, update: object, coroutine: Awaitable[Any], arrived: float) -> None:
         started = time.perf_counter()
         error: BaseException | None = None
+        bot_api = [0.0]
+        token = BOT_API_TIME.set(bot_api)
         try:
             await coroutine
         except BaseException as exc:  # cancellation on shutdown: report, then let it go on
             error = exc
             raise
         finally:
+            BOT_API_TIME.reset(token)
             if self._on_done is not None:
-                done = UpdateDone(update, started - arrived, time.perf_counter() - started, error)
+                done = UpdateDone(update, started - arrived, time.perf_counter() - started, error, bot_api[0])
                 try:
                     result = self._on_done(done)
                     if result is not None:

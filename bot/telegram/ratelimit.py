@@ -20,11 +20,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
+
+from bot.telegram.processor import add_bot_api_time
 
 __all__ = ["RetryingRateLimiter"]
 
@@ -53,6 +56,21 @@ class RetryingRateLimiter(AIORateLimiter):
         self._redact = redact
 
     async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Result]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Result:
+        started = time.perf_counter()
+        try:
+            return await self._with_retries(callback, args, kwargs, endpoint, data, rate_limit_args)
+        finally:
+            add_bot_api_time(time.perf_counter() - started)
+
+    async def _with_retries(
         self,
         callback: Callable[..., Coroutine[Any, Any, Result]],
         args: Any,

@@ -154,7 +154,7 @@ async def test_the_token_never_reaches_the_logs_of_a_full_run(tmp_path: Path) ->
 
             fake.fail_next("sendMessage", status=429, retry_after=1, description=f"Too Many Requests: {leaky}")
             fake.fail_next("sendMessage", status=500, description=f"Internal Server Error {leaky}")
-            assert (await chat.send("/assess"))[-1]["text"].startswith("<b>问题 1</b>")
+            assert "<b>问题 1</b>" in (await chat.send("/assess"))[-1]["text"]
 
             fake.fail_next("editMessageText", status=400, description=f"Bad Request: cannot edit {leaky}")
             fake.fail_next("sendMessage", status=400, description=f"Bad Request: boom {leaky}")

@@ -23,7 +23,7 @@ from bot.dialog.model import (
     SessionState,
     Step,
 )
-from bot.dialog.views import Views, split_message
+from bot.dialog.views import MAX_MESSAGE, Views, split_message
 from bot.i18n import LANGS, text
 from bot.report import Renderer
 from eligibility.answers import Answer, read_answer
@@ -59,6 +59,20 @@ Answerer = Callable[[str, Lang], SideAnswer]
 _CONTROL_ACTIONS = ("back", "restart", "cancel", "help", "result", "why", "answers", "lang_en", "lang_zh")
 
 
+def coalesce(replies: list[Reply]) -> list[Reply]:
+    """Fewer, fuller messages: a short note without buttons ("已记下…", "继续测评") joins the next new
+    message, as long as the two fit in one. Edits stay on their own (they replace the pressed message)."""
+    out: list[Reply] = []
+    for reply in replies:
+        last = out[-1] if out else None
+        if (last is not None and not last.buttons and not last.edit and not reply.edit
+                and len(last.text) + 2 + len(reply.text) <= MAX_MESSAGE):
+            out[-1] = Reply(f"{last.text}\n\n{reply.text}", reply.buttons)
+        else:
+            out.append(reply)
+    return out
+
+
 def _lang_of(message: str, default: Lang) -> Lang:
     """The language a free question is written in (answered in kind); the session's when it has no words."""
     if not re.search(r"[\u4e00-\u9fffA-Za-z]", message):
@@ -87,10 +101,12 @@ class Dialog:
         """Never raises for user input: anything unreadable gets a friendly re-ask."""
         s = SessionState.from_json(state.to_json(), self.kb)  # work on a copy
         if isinstance(inp, CommandInput):
-            return self._command(s, inp.name.lower(), inp.arg, today), s
-        if isinstance(inp, ButtonInput):
-            return self._button(s, inp.data[:64], today), s
-        return self._text(s, inp.text[:MAX_INPUT], today), s
+            replies = self._command(s, inp.name.lower(), inp.arg, today)
+        elif isinstance(inp, ButtonInput):
+            replies = self._button(s, inp.data[:64], today)
+        else:
+            replies = self._text(s, inp.text[:MAX_INPUT], today)
+        return coalesce(replies), s
 
     def current_view(self, state: SessionState, today: date) -> list[Reply]:
         """Where the user is, shown again without changing anything: the question, the result or the menu."""

@@ -64,26 +64,20 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> Result:
-        started = time.perf_counter()
+        started = time.perf_counter()  # the update's time on the Bot API, retries and waits included
         try:
             return await self._with_retries(callback, args, kwargs, endpoint, data, rate_limit_args)
         finally:
             add_bot_api_time(time.perf_counter() - started)
 
-    async def _with_retries(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, Result]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> Result:
+    async def _with_retries(self, *request: Any) -> Result:
+        """``process_request`` of the base limiter, again after a network error (bounded, backing off)."""
+        endpoint = request[3]
         delay = self._backoff_s
         attempt = 0
         while True:
             try:
-                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+                return await super().process_request(*request)
             except BadRequest:
                 raise
             except NetworkError as exc:

@@ -191,11 +191,24 @@ def _check_user_key(user_key: str) -> None:
 
 
 class _Closable:
+    """What every store shares: refusing work once closed, and closing at the end of ``async with``."""
+
     _closed = False
 
     def _check_open(self) -> None:
         if self._closed:
             raise StoreError("session store is closed")
+
+    async def close(self) -> None:
+        self._closed = True
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
 
 
 @dataclass(slots=True)
@@ -258,14 +271,6 @@ class MemorySessionStore(_Closable):
     async def __aenter__(self) -> Self:
         self._check_open()
         return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     async def _yield(self) -> None:
         self._check_open()
@@ -400,14 +405,6 @@ class SqlSessionStore(_Closable):
     async def __aenter__(self) -> Self:
         await self.init()
         return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     async def _ensure_ready(self) -> None:
         self._check_open()

@@ -19,7 +19,7 @@ from bot.dialog.model import CommandInput, Input, Reply, SessionState
 from bot.i18n import Catalog
 from bot.report import Renderer
 from bot.settings import Settings
-from bot.store import SessionStore, StaleSessionError
+from bot.store import SessionStore, StaleSessionError, StoreUnavailableError
 from eligibility.evaluate import policy_validity
 from eligibility.results import Validity
 from knowledge.loader import load_knowledge_base
@@ -55,7 +55,7 @@ def make_answerer(kb: KnowledgeBase, renderer: Renderer) -> Answerer:
 # A dropped database connection or a restarting server: worth another try with a fresh connection.
 # Integrity, programming and data errors are bugs, not outages: they are raised at once.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (sa_exc.OperationalError, sa_exc.InterfaceError,
-                                                     ConnectionError, TimeoutError)
+                                                     StoreUnavailableError, ConnectionError, TimeoutError)
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -102,7 +102,7 @@ class Conversations:
                                                input_id=input_id)
             except StaleSessionError:
                 raise
-            except (sa_exc.DBAPIError, ConnectionError, TimeoutError) as exc:
+            except (sa_exc.DBAPIError, StoreUnavailableError, ConnectionError, TimeoutError) as exc:
                 if not is_transient(exc) or loop.time() + delay > deadline:
                     raise
                 log.warning("session store unavailable (%s); retrying in %.2fs", type(exc).__name__, delay)

@@ -10,8 +10,9 @@ What is counted (:data:`KINDS`):
 
 Rows are ``(day, kind, item, count)``: no user id, chat id or message text is ever stored, so
 ``/forget`` has nothing to delete here. The counters live in the same database as the sessions
-(:class:`SqlStats` on :attr:`bot.store.SqlSessionStore.engine`, its own table), or in memory next to
-a :class:`~bot.store.MemorySessionStore`.
+(:class:`SqliteStats` on the embedded store's connection, :class:`SqlStats` on
+:attr:`bot.store.SqlSessionStore.engine`; their own table), or in memory next to a
+:class:`~bot.store.MemorySessionStore`.
 
 Nothing here knows Telegram: the channel derives the events (:func:`assessment_events`,
 :class:`AnswerTap`) and records them.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -33,7 +35,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.dialog.core import Answerer, SideAnswer
-from bot.store import MemorySessionStore, SessionStore, SqlSessionStore
+from bot.sqlite_store import SqliteSessionStore, create_tables, store_error
+from bot.store import SessionStore, SqlSessionStore
 from knowledge.models import Lang
 
 __all__ = [
@@ -43,6 +46,7 @@ __all__ = [
     "Kind",
     "MemoryStats",
     "SqlStats",
+    "SqliteStats",
     "StatsStore",
     "StatsSummary",
     "answer_events",
@@ -189,12 +193,57 @@ class SqlStats:
         return _summarise(start, end, rows, top)
 
 
+class SqliteStats:
+    """The counters in the embedded store's SQLite file, on its connection (see :mod:`bot.sqlite_store`)."""
+
+    def __init__(self, store: SqliteSessionStore) -> None:
+        self._store = store
+        self._ready = False
+
+    def _connection(self) -> sqlite3.Connection:
+        conn = self._store.connection()
+        if not self._ready:
+            create_tables(conn, [_t])
+            self._ready = True
+        return conn
+
+    async def record(self, day: date, events: Iterable[Event]) -> None:
+        counted = _counted(events)
+        if not counted:
+            return
+        rows = [(day.isoformat(), kind, item, n) for (kind, item), n in sorted(counted.items())]
+        try:
+            conn = self._connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(_SQLITE_UPSERT, rows)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise store_error(self._store.database, exc) from exc
+
+    async def summary(self, start: date, end: date, *, top: int = 10) -> StatsSummary:
+        try:
+            rows = self._connection().execute(_SQLITE_TOTALS, (start.isoformat(), end.isoformat())).fetchall()
+        except sqlite3.Error as exc:
+            raise store_error(self._store.database, exc) from exc
+        return _summarise(start, end, [(kind, item, int(n)) for kind, item, n in rows], top)
+
+
+_SQLITE_UPSERT = ("INSERT INTO usage_stats (day, kind, item, count) VALUES (?, ?, ?, ?) "
+                  "ON CONFLICT (day, kind, item) DO UPDATE SET count = count + excluded.count")
+_SQLITE_TOTALS = ("SELECT kind, item, SUM(count) FROM usage_stats WHERE day >= ? AND day <= ? "
+                  "GROUP BY kind, item")
+
+
 def open_stats(store: SessionStore) -> StatsStore:
-    """The statistics next to ``store``: same database for SQL stores, memory otherwise."""
+    """The statistics next to ``store``: in its database for SQL stores, in memory otherwise."""
+    if isinstance(store, SqliteSessionStore):
+        return SqliteStats(store)
     if isinstance(store, SqlSessionStore):
         return SqlStats(store.engine)
-    if isinstance(store, MemorySessionStore):
-        return MemoryStats()
     return MemoryStats()
 
 

@@ -6,9 +6,9 @@ share one store, so every write is a compare-and-set on a version number
 (optimistic concurrency) and :func:`update` re-applies a change that lost a race
 instead of overwriting the winner.
 
-Backends: :class:`SqlSessionStore` (a SQLite file by default, PostgreSQL when
-replicas share it; see :func:`open_store`) and :class:`MemorySessionStore` for
-fast tests of the dialog core.
+Backends (see :func:`open_store`): :class:`~bot.sqlite_store.SqliteSessionStore`, a SQLite
+file, by default; :class:`SqlSessionStore`, PostgreSQL, when replicas share it; and
+:class:`MemorySessionStore` for fast tests of the dialog core.
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
 
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 __all__ = [
@@ -35,6 +34,7 @@ __all__ = [
     "StaleSessionError",
     "State",
     "StoreError",
+    "StoreUnavailableError",
     "StoredSession",
     "open_store",
     "sessions_table",
@@ -49,6 +49,10 @@ State = dict[str, Any]
 
 class StoreError(Exception):
     """Base of the errors the dialog core is expected to handle."""
+
+
+class StoreUnavailableError(StoreError):
+    """The database is briefly out of reach (a file locked by another process); a retry may succeed."""
 
 
 class StaleSessionError(StoreError):
@@ -417,52 +421,27 @@ _ASYNC_DRIVERS = {
     "postgresql": "postgresql+asyncpg",
     "postgres": "postgresql+asyncpg",
 }
-_SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def open_store(url: str, *, schema: str | None = None) -> SqlSessionStore:
+def open_store(url: str, *, schema: str | None = None) -> SessionStore:
     """Build a store from a SQLAlchemy URL; no connection is made until first use.
 
-    ``sqlite:///x.db`` and ``postgresql://...`` are mapped to their asyncio drivers.
-    For a SQLite file the parent directory is created, and every connection uses WAL
-    (readers never block the writer) and a busy timeout (a writer waits for another
-    process's write instead of failing with "database is locked").
+    A SQLite URL (``sqlite:///x.db``, ``sqlite://`` for memory) gives the embedded
+    :class:`~bot.sqlite_store.SqliteSessionStore`; anything else (``postgresql://...``) a
+    :class:`SqlSessionStore` on its asyncio driver. ``schema`` places the tables in a
+    PostgreSQL schema.
     """
     sa_url = make_url(url)
-    sa_url = sa_url.set(drivername=_ASYNC_DRIVERS.get(sa_url.drivername, sa_url.drivername))
     if sa_url.get_backend_name() == "sqlite":
-        _create_sqlite_parent(sa_url)
-        # SQLite has one writer at a time: one connection per process lets concurrent updates queue
-        # in asyncio instead of sleeping in SQLite's busy handler (which stretched p99 to ~90 ms).
-        # Other processes on the same file still wait through busy_timeout.
-        engine = create_async_engine(sa_url, pool_size=1, max_overflow=0)
-        sa.event.listen(engine.sync_engine, "connect", _configure_sqlite)
-    else:
-        # Replicas live long; pre-ping replaces connections a database restart has killed.
-        engine = create_async_engine(sa_url, pool_pre_ping=True)
-    return SqlSessionStore(engine, schema=schema)
+        from bot.sqlite_store import SqliteSessionStore  # it builds on this module
 
-
-def _create_sqlite_parent(url: URL) -> None:
-    database = url.database
-    if not database or database == ":memory:" or url.query.get("uri") in ("true", "1"):
-        return
-    Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-
-
-def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    try:
-        # busy_timeout first: switching to WAL needs a lock another process may hold.
-        cursor.execute(f"PRAGMA busy_timeout = {_SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        # WAL with synchronous=NORMAL: a process crash loses nothing committed; only a power cut may
-        # lose the last commits, never corrupt the file. One fsync per checkpoint instead of per answer.
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        # /forget must leave nothing readable on disk: deleted rows are overwritten with zeros.
-        cursor.execute("PRAGMA secure_delete = ON")
-    finally:
-        cursor.close()
+        if schema is not None:
+            raise ValueError("a schema is for PostgreSQL; SQLite keeps one database per file")
+        uri = sa_url.query.get("uri") in ("true", "1")
+        return SqliteSessionStore(sa_url.database or ":memory:", uri=uri)
+    sa_url = sa_url.set(drivername=_ASYNC_DRIVERS.get(sa_url.drivername, sa_url.drivername))
+    # Replicas live long; pre-ping replaces connections a database restart has killed.
+    return SqlSessionStore(create_async_engine(sa_url, pool_pre_ping=True), schema=schema)
 
 
 def _now() -> datetime:

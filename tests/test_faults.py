@@ -244,7 +244,9 @@ async def test_a_killed_process_restarts_where_the_chat_was_and_loses_no_answer(
         await bot.kill()  # ...and the process dies waiting for it
         await bot.launch()
         shown = await chat.send("/assess")
-        assert shown[0]["text"].startswith("继续您上次的测评")
+        # Telegram may deliver the unanswered update again (if the dead process had not confirmed it):
+        # then the current question comes first, shown again rather than answered twice.
+        assert [m for m in shown if m["text"].startswith("继续您上次的测评")], shown
         assert chat.question_id() == "group:services"  # the unanswered-to answer was kept
 
         result = await answer_by_buttons(chat, BY_BUTTONS)
@@ -467,7 +469,9 @@ async def test_a_reply_that_keeps_failing_is_dropped_with_an_error_and_the_answe
 
         # The answer was saved before the reply was lost: /assess goes on after it.
         shown = await chat.send("/assess")
-        assert shown[0]["text"].startswith("继续您上次的测评")
+        # Telegram may deliver the unanswered update again (if the dead process had not confirmed it):
+        # then the current question comes first, shown again rather than answered twice.
+        assert [m for m in shown if m["text"].startswith("继续您上次的测评")], shown
         assert chat.question_id() == "group:achievements"
 
         # A button whose spinner cannot be stopped at all is still a pressed button.

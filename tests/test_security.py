@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import shutil
+import sqlite3
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 from test_faults import BACKENDS, ERROR_NOTICE, ProcessHarness, pg_schema, pg_url
 from test_telegram_e2e import (
     BY_BUTTONS,
@@ -36,7 +38,7 @@ from test_telegram_e2e import (
 )
 from test_telegram_handlers import assert_telegram_html
 
-from bot.store import open_store
+from bot.store import SqlSessionStore, open_store
 from fakes.bot_api import FakeBotApi, free_port
 from pg import PG_URL
 
@@ -329,13 +331,23 @@ async def _use_then_forget(bot: Harness, before: Callable[[], Awaitable[str]] | 
 
 async def _dump_store(bot: Harness, schema: str | None) -> str:
     """Every row of every table of the bot's database (its schema on PostgreSQL), as text."""
-    url = PG_URL if schema else bot.settings.store_url()
-    async with open_store(url, schema=schema) as store, store.engine.connect() as conn:
-        tables = await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names(schema=schema))
-        assert {"sessions", "usage_stats"} <= set(tables), tables
-        lines: list[str] = []
-        for table in tables:
-            quoted = f'"{schema}"."{table}"' if schema else f'"{table}"'
-            for row in (await conn.execute(sa.text(f"SELECT * FROM {quoted}"))).all():
-                lines.append(f"{table}: " + " | ".join(str(v) for v in row))
+    lines: list[str] = []
+    if schema is None:  # the embedded SQLite file, read with the standard library
+        path = make_url(bot.settings.store_url()).database
+        assert path
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            assert {"sessions", "usage_stats"} <= set(tables), tables
+            for table in tables:
+                for row in db.execute(f'SELECT * FROM "{table}"'):
+                    lines.append(f"{table}: " + " | ".join(str(v) for v in row))
+        return "\n".join(lines)
+    async with open_store(PG_URL, schema=schema) as store:
+        assert isinstance(store, SqlSessionStore)
+        async with store.engine.connect() as conn:
+            tables = await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names(schema=schema))
+            assert {"sessions", "usage_stats"} <= set(tables), tables
+            for table in tables:
+                for row in (await conn.execute(sa.text(f'SELECT * FROM "{schema}"."{table}"'))).all():
+                    lines.append(f"{table}: " + " | ".join(str(v) for v in row))
     return "\n".join(lines)

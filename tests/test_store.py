@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.sqlite_store import SqliteSessionStore
 from bot.store import (
     MemorySessionStore,
     SessionStore,
@@ -78,6 +79,29 @@ async def store(backend: Backend) -> SessionStore:
     return backend.open()
 
 
+class Yielding:
+    """A store whose calls let other tasks run once they return, as a networked database does.
+
+    The SQLite store answers without yielding to the event loop, so tasks in one process never
+    interleave between a load and a save; this lets them, to put the version check to work.
+    """
+
+    def __init__(self, store: SessionStore) -> None:
+        self.store = store
+        self.saves = 0
+
+    async def load(self, key: str) -> StoredSession | None:
+        loaded = await self.store.load(key)
+        await asyncio.sleep(0)
+        return loaded
+
+    async def save(self, key: str, state: State, expected_version: int | None, *, user_key: str = "") -> int:
+        self.saves += 1
+        version = await self.store.save(key, state, expected_version, user_key=user_key)
+        await asyncio.sleep(0)
+        return version
+
+
 def _increment(state: State) -> State:
     return {**state, "count": state.get("count", 0) + 1}
 
@@ -108,6 +132,10 @@ async def test_chinese_round_trip(store: SessionStore) -> None:
         async with store.engine.connect() as conn:
             raw = await conn.scalar(sa.select(sessions_table.c.state))
         assert isinstance(raw, str)
+        assert "石家庄" in raw
+        assert "\\u" not in raw
+    if isinstance(store, SqliteSessionStore):
+        [raw] = store.connection().execute("SELECT state FROM sessions").fetchone()
         assert "石家庄" in raw
         assert "\\u" not in raw
 
@@ -183,7 +211,8 @@ async def test_concurrent_updates_lose_nothing(store: SessionStore) -> None:
 
     # The retry budget is raised: 20 writers on one key is far beyond the 2-3 replicas
     # the default is sized for; what is tested here is that no write is lost.
-    results = await asyncio.gather(*(update(store, "chat:hot", add(i), retries=100) for i in range(20)))
+    racing = Yielding(store)
+    results = await asyncio.gather(*(update(racing, "chat:hot", add(i), retries=100) for i in range(20)))
     loaded = await store.load("chat:hot")
     assert loaded is not None
     assert loaded.state["count"] == 20
@@ -293,8 +322,10 @@ async def test_two_sqlite_stores_on_one_file_lose_nothing(tmp_path: Path) -> Non
     """Two store objects (separate engines and pools, as two processes) race on a fresh file."""
     url = f"sqlite:///{tmp_path / 'shared.db'}"
     async with open_store(url) as a, open_store(url) as b:
-        jobs = [update(s, "chat:hot", _increment, retries=100) for _ in range(10) for s in (a, b)]
+        racing = [Yielding(a), Yielding(b)]
+        jobs = [update(s, "chat:hot", _increment, retries=100) for _ in range(10) for s in racing]
         await asyncio.gather(*jobs)
+        assert sum(s.saves for s in racing) > 20, "no write ever conflicted, so the test proved nothing"
         for s in (a, b):
             loaded = await s.load("chat:hot")
             assert loaded is not None
@@ -316,11 +347,11 @@ async def test_sqlite_stores_initialise_concurrently(tmp_path: Path) -> None:
 async def test_open_store_sqlite_url(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "dir" / "bot.db"
     async with open_store(f"sqlite:///{path}") as store:
-        assert store.engine.url.drivername == "sqlite+aiosqlite"
+        assert isinstance(store, SqliteSessionStore)
         assert path.parent.is_dir()
-        async with store.engine.connect() as conn:
-            assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
-            assert int((await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar_one()) >= 1000
+        conn = store.connection()
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
         result: StoredSession | None = await store.load("x")
         assert result is None
 
@@ -329,6 +360,7 @@ async def test_open_store_sqlite_url(tmp_path: Path) -> None:
 async def test_open_store_maps_postgres_url_to_asyncpg(url: str) -> None:
     store = open_store(url)  # no connection is made here
     try:
+        assert isinstance(store, SqlSessionStore)
         assert store.engine.url.drivername == "postgresql+asyncpg"
     finally:
         await store.close()

@@ -20,6 +20,7 @@ import logging
 import re
 import shutil
 import signal
+import sqlite3
 import sys
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
 from bot.store import open_store
@@ -486,6 +487,12 @@ async def test_deep_links_open_a_topic_or_a_clause(bot: Harness) -> None:
     assert all("原文：" in t for t in texts)  # the verbatim text of the clause
 
 
+def sqlite_rows(url: str, query: str) -> list[tuple[Any, ...]]:
+    """Rows of the bot's SQLite file, read with the standard library as an operator would."""
+    with contextlib.closing(sqlite3.connect(make_url(url).database or ":memory:")) as conn:
+        return conn.execute(query).fetchall()
+
+
 async def test_forget_deletes_the_session(bot: Harness) -> None:
     chat = bot.chat(901)
     await chat.send("/assess")
@@ -494,9 +501,8 @@ async def test_forget_deletes_the_session(bot: Harness) -> None:
     assert shown[0]["text"] == "已删除您在本助手的全部记录。"
     async with open_store(bot.settings.store_url()) as store:
         assert await store.load("tg:901") is None
-        async with store.engine.connect() as conn:
-            owners = (await conn.execute(sa.text("select user_key from sessions"))).scalars().all()
-        assert "tg-user:901" not in owners
+    owners = [owner for (owner,) in sqlite_rows(bot.settings.store_url(), "select user_key from sessions")]
+    assert "tg-user:901" not in owners
     shown = await chat.send("/assess")
     assert "<b>问题 1</b>" in shown[-1]["text"]  # a fresh start
 
@@ -634,10 +640,8 @@ async def test_stats_count_questions_and_assessments_without_user_ids(bot: Harne
     assert "转发的客户咨询：1" in text
     assert "知识产权质押贷款贴息 （四）1：1 次" in text
     assert "中国专利奖获奖奖励 （二）：1 次" in text
-    async with open_store(bot.settings.store_url()) as store, store.engine.connect() as conn:
-        columns = [c["name"] for c in await conn.run_sync(
-            lambda sync: sa.inspect(sync).get_columns("usage_stats"))]
-        rows = (await conn.execute(sa.text("select * from usage_stats"))).all()
+    columns = [c[1] for c in sqlite_rows(bot.settings.store_url(), "pragma table_info(usage_stats)")]
+    rows = sqlite_rows(bot.settings.store_url(), "select * from usage_stats")
     assert columns == ["day", "kind", "item", "count"]
     assert rows and not any(str(user.chat_id) in " ".join(map(str, row)) for row in rows)
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
 from telegram import Update
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
@@ -33,7 +34,7 @@ from test_telegram_e2e import STAFF, TODAY, buttons_of, make_settings
 from bot.dialog.model import ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
 from bot.services import Engine, build_engine
 from bot.settings import Settings
-from bot.stats import MemoryStats, SqlStats, assessment_events
+from bot.stats import MemoryStats, SqlStats, assessment_events, open_stats
 from bot.store import open_store
 from bot.telegram.app import App, ConfigError, RedactingFilter, build_application, webhook_kwargs, webhook_secret
 from bot.telegram.handlers import Redactor, describe, parse_command, stats_period
@@ -341,10 +342,13 @@ def test_assessment_events_from_state_changes() -> None:
     assert assessment_events(_state("assess", 2), None) == []  # forgotten
 
 
-@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+@pytest.mark.parametrize("backend", ["memory", "sqlite", "sqlalchemy"])
 async def test_stats_count_per_day_and_kind(backend: str, tmp_path: Path) -> None:
-    store = open_store(f"sqlite+aiosqlite:///{tmp_path / 's.db'}")
-    stats = MemoryStats() if backend == "memory" else SqlStats(store.engine)
+    """The same counts in memory, in the embedded store's file, and through SQLAlchemy (PostgreSQL's path)."""
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'sa.db'}")
+    stats = {"memory": MemoryStats, "sqlite": lambda: open_stats(store),
+             "sqlalchemy": lambda: SqlStats(engine)}[backend]()
     try:
         await stats.record(date(2025, 5, 1), [("question", ""), ("benefit", "pledge_loan_interest"),
                                               ("question", ""), ("unanswered", "")])
@@ -355,6 +359,7 @@ async def test_stats_count_per_day_and_kind(backend: str, tmp_path: Path) -> Non
         summary = await stats.summary(date(2025, 5, 1), date(2025, 5, 31))
     finally:
         await store.close()
+        await engine.dispose()
     assert summary.totals == {"question": 2, "unanswered": 1, "benefit": 3, "assessment_started": 1}
     assert summary.benefits == [("pledge_loan_interest", 2), ("china_patent_award", 1)]
 

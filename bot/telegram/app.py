@@ -51,6 +51,7 @@ from bot.telegram.handlers import (
 from bot.telegram.processor import PerChatUpdateProcessor, UpdateDone
 from bot.telegram.ratelimit import RetryingRateLimiter
 from bot.telegram.render import tg_text
+from bot.telegram.request import AiohttpRequest
 from knowledge.loader import KnowledgeBaseError
 from knowledge.models import Lang
 
@@ -152,10 +153,12 @@ def build_application(
 
     max_concurrent = max_concurrent or settings.max_concurrent_updates
     builder = ApplicationBuilder().token(token)
-    if request is not None:
+    if request is None:  # one connection per update in flight, so replies do not queue for one
+        request = AiohttpRequest(connection_pool_size=max(8, 2 * max_concurrent))
+        # Long polls hold their connection for up to the poll timeout: a pool of their own.
+        builder = builder.request(request).get_updates_request(AiohttpRequest(connection_pool_size=1))
+    else:
         builder = builder.request(request).get_updates_request(request)
-    else:  # one connection per update in flight, so replies do not queue for PTB's single default one
-        builder = builder.connection_pool_size(max(8, 2 * max_concurrent))
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
         file_url = _file_url(settings.telegram_api_base_url)

@@ -1,0 +1,108 @@
+"""The HTTP transport to the Bot API, on aiohttp instead of PTB's default httpx.
+
+Why: under load the bot spends most of its CPU outside the dialog, and httpx's pure-Python
+client was the largest share of it (about 30% of the process in a profile of `make bench-load`);
+aiohttp parses HTTP in C. The contract is PTB's :class:`~telegram.request.BaseRequest`: return
+the status and the body, raise :class:`~telegram.error.TimedOut` for timeouts and
+:class:`~telegram.error.NetworkError` for anything else the network does, and never put the
+URL (which holds the token) into a message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+__all__ = ["AiohttpRequest"]
+
+
+class AiohttpRequest(BaseRequest):
+    """A pool of keep-alive connections to the Bot API; the same timeouts as PTB's HTTPXRequest.
+
+    ``pool_timeout`` bounds the wait for a free connection, ``connect_timeout`` a new
+    connection, ``read_timeout`` the reply; aiohttp has no separate write timeout, so the write
+    of a request counts against ``read_timeout`` (our requests are small forms, never uploads).
+    """
+
+    __slots__ = ("_connect", "_pool", "_pool_size", "_read", "_session")
+
+    def __init__(self, *, connection_pool_size: int = 8, read_timeout: float | None = 5.0,
+                 connect_timeout: float | None = 5.0, pool_timeout: float | None = 1.0) -> None:
+        self._pool_size = connection_pool_size
+        self._read = read_timeout
+        self._connect = connect_timeout
+        self._pool = pool_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._read
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            # Created here, not in __init__: a session belongs to the running event loop.
+            connector = aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300)
+            self._session = aiohttp.ClientSession(
+                connector=connector, headers={"User-Agent": self.USER_AGENT}, auto_decompress=True,
+                skip_auto_headers=("Accept-Encoding",),
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        session = self._session
+        if session is None or session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        read = self._read if isinstance(read_timeout, DefaultValue) else read_timeout
+        connect = self._connect if isinstance(connect_timeout, DefaultValue) else connect_timeout
+        pool = self._pool if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            connect=None if pool is None or connect is None else pool + connect,  # a free slot, then a socket
+            sock_connect=connect,
+            sock_read=read,
+        )
+        data: Any = None
+        if request_data is not None:
+            data = _form(request_data)
+        try:
+            async with session.request(method, url, data=data, timeout=timeout) as response:
+                return response.status, await response.read()
+        except TimeoutError as exc:
+            raise TimedOut(f"aiohttp: {type(exc).__name__}") from None
+        except aiohttp.ClientError as exc:
+            # str(exc) of some aiohttp errors quotes the URL, and the URL holds the token.
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {_without(str(exc), url)}") from None
+
+
+def _form(request_data: RequestData) -> Any:
+    """The form PTB would send: url-encoded fields, or multipart when there are files."""
+    files = request_data.multipart_data
+    if not files:
+        return request_data.json_parameters
+    form = aiohttp.FormData()
+    for name, value in request_data.json_parameters.items():
+        form.add_field(name, value)
+    for name, (filename, content, mimetype) in files.items():
+        form.add_field(name, content, filename=filename, content_type=mimetype)
+    return form
+
+
+def _without(message: str, url: str) -> str:
+    return message.replace(url, "<url>").replace(url.split("?", 1)[0], "<url>")

@@ -11,7 +11,7 @@ Two configurations:
   hops between them on every turn.
 
 A bot process is the composition root as ``python -m bot`` runs it in webhook mode (settings from
-the environment, ``build_application``, ``run_webhook``), started as ``--serve-replica`` for two
+the environment, ``build_application``, ``serve_webhook``), started as ``--serve-replica`` for two
 reasons: ``DATABASE_URL`` cannot name a PostgreSQL schema, and PTB's overall limit of 30 messages/s
 must be lifted (the fake imposes no limit, and the benchmark measures the bot, not the limiter;
 ``--telegram-rate-limit`` keeps it).
@@ -451,7 +451,7 @@ async def start_replica(name: str, fake: FakeBotApi, workdir: Path, database_url
     try:
         async with asyncio.timeout(timeout):
             await log.started.wait()
-            while process.returncode is None:  # run_webhook starts its server, then sets the webhook
+            while process.returncode is None:  # serve_webhook starts its server, then sets the webhook
                 with contextlib.suppress(OSError):
                     _, writer = await asyncio.open_connection("127.0.0.1", port)
                     writer.close()
@@ -491,7 +491,7 @@ def serve_replica(schema: str | None, max_concurrent: int | None, *, telegram_ra
     """
     import logging
 
-    from bot.telegram.app import build_application, configure_logging, use_fast_event_loop, webhook_kwargs
+    from bot.telegram.app import build_application, configure_logging, serve_webhook, use_fast_event_loop
 
     settings = Settings()
     if not telegram_rate_limit:
@@ -501,7 +501,7 @@ def serve_replica(schema: str | None, max_concurrent: int | None, *, telegram_ra
     use_fast_event_loop()
     app = build_application(settings, store_factory=functools.partial(open_store, schema=schema),
                             max_concurrent=max_concurrent)
-    app.run_webhook(**webhook_kwargs(settings))
+    serve_webhook(app, settings)
     return 0
 
 

@@ -164,8 +164,8 @@ async def test_the_token_never_reaches_the_logs_of_a_full_run(tmp_path: Path) ->
             assert ERROR_NOTICE in shown[-1]["text"]
 
             junk = _answer_once_with(fake, "sendMessage", {"message_id": "junk", "token": token})
-            shown = await chat.send("是")  # a Bot API answer the handler cannot read: an exception in it
-            assert junk.done() and ERROR_NOTICE in shown[-1]["text"]
+            await chat.send("是")  # Telegram's echo of a reply is never read: a malformed one breaks nothing
+            assert junk.done()
 
             fake.fail_next("answerCallbackQuery", status=500, times=4, description=f"Internal {leaky}")
             await chat.send("/assess")
@@ -176,7 +176,7 @@ async def test_the_token_never_reaches_the_logs_of_a_full_run(tmp_path: Path) ->
             print(bot.dump())
             print("\n".join(bot.stderr))
         failures = [line for line in bot.stderr if "update failed" in line]
-        assert len(failures) == 2 and "<token>" in failures[0]  # the BadRequest quoted it: redacted
+        assert len(failures) == 1 and "<token>" in failures[0]  # the BadRequest quoted it: redacted
         assert any("Traceback" in line for line in bot.stderr)  # the tracebacks are logged, redacted
         assert_no_token(token, "\n".join(bot.stderr), "the process's stderr")
         sent = "\n".join(json.dumps(params, ensure_ascii=False) for _, params in fake.calls)

@@ -144,8 +144,9 @@ def plan(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity, *, to
         return _fact_question(kb, fact_id, needed[fact_id]), left
     # Follow-ups of a screening answer (the figure of a ticked loan) come right after it.
     done = {f for g in kb.question_groups if GROUP_PREFIX + g.id in groups_done for f in g.facts}
+    conditions = kb.all_conditions()
     followups = [f for f in singles if f in done or any(
-        c.fact in done and c.fact in facts for b in needed[f] for c in kb.conditions_of(b))]
+        c.fact in done and c.fact in facts for b in needed[f] for c in conditions[b.id])]
     if followups:
         fact_id = max(followups, key=lambda f: scores[f])
         return _fact_question(kb, fact_id, needed[fact_id]), left

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import create_async_engine
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
@@ -476,7 +476,9 @@ def check_reply(reply: Reply) -> None:
         for b in row:
             assert 1 <= len(b.data.encode()) <= 64, f"callback data {b.data!r} is {len(b.data.encode())} bytes"
             assert b.label.strip()
-    keyboard(reply.buttons)  # PTB accepts it
+    markup = keyboard(reply.buttons)
+    if markup is not None:  # the Bot API's InlineKeyboardMarkup, as PTB reads it
+        assert InlineKeyboardMarkup.de_json(markup, None).to_dict() == markup
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,6 @@ from typing import Any, Literal, TypeVar
 
 from telegram import (
     Chat,
-    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
     Message,
@@ -48,7 +47,7 @@ from bot.i18n import to_lang
 from bot.services import Conversations, Engine, is_transient
 from bot.stats import AnswerTap, Event, StatsStore, answer_events, assessment_events, open_stats, period
 from bot.store import SessionStore
-from bot.telegram.render import MAX_TEXT, fit, messages, plain, tg_text
+from bot.telegram.render import MAX_TEXT, Keyboard, fit, messages, plain, tg_text
 from knowledge.loader import KnowledgeBaseError
 from knowledge.models import Lang
 
@@ -496,7 +495,7 @@ class Handlers:
                 await self._send_one(context, chat_id, body, markup, reply_to, thread)
                 reply_to = None  # only the first message answers the user's one
 
-    async def _send_one(self, context: Context, chat_id: int, body: str, markup: InlineKeyboardMarkup | None,
+    async def _send_one(self, context: Context, chat_id: int, body: str, markup: Keyboard | None,
                         reply_to: int | None, thread: int | None = None) -> None:
         params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to is not None else None
         try:

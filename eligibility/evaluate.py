@@ -7,6 +7,7 @@ files or the network, so the same facts always give the same answer.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from eligibility.amounts import compute_amount, nominal_amount
@@ -16,12 +17,12 @@ from eligibility.results import (
     Assessment,
     BenefitResult,
     Facts,
+    FactValue,
     Reason,
     Status,
-    Tri,
     Validity,
 )
-from knowledge.models import Benefit, Condition, KnowledgeBase
+from knowledge.models import Benefit, Condition, KnowledgeBase, Text
 
 
 def policy_validity(kb: KnowledgeBase, published_on: date | None = None) -> Validity:
@@ -36,75 +37,102 @@ def policy_validity(kb: KnowledgeBase, published_on: date | None = None) -> Vali
     return Validity(valid_from=published_on, valid_until=end - timedelta(days=1), assumed=False)
 
 
-def check(cond: Condition, facts: Facts) -> Tri:
-    """One condition on the facts; a missing fact is UNKNOWN."""
-    value = facts.get(cond.fact)
-    if value is None:
-        return Tri.UNKNOWN
+def _holds(cond: Condition, value: FactValue) -> bool:
+    """Whether a known fact value meets the condition (a missing fact is unknown, never false)."""
     if cond.equals is not None:
-        ok = value == cond.equals
-    elif cond.in_ is not None:
-        ok = value in cond.in_
-    elif cond.not_in is not None:
-        ok = value not in cond.not_in
-    elif cond.gt is not None:
-        ok = isinstance(value, int) and not isinstance(value, bool) and value > cond.gt
-    else:
-        threshold = cond.any_gt if cond.any_gt is not None else 0
-        ok = isinstance(value, list) and any(v > threshold for v in value)
-    return Tri.YES if ok else Tri.NO
+        return value == cond.equals
+    if cond.in_ is not None:
+        return value in cond.in_
+    if cond.not_in is not None:
+        return value not in cond.not_in
+    if cond.gt is not None:
+        return isinstance(value, int) and not isinstance(value, bool) and value > cond.gt
+    threshold = cond.any_gt if cond.any_gt is not None else 0
+    return isinstance(value, list) and any(v > threshold for v in value)
 
 
-def conditions_verdict(kb: KnowledgeBase, benefit: Benefit, facts: Facts,
-                       conditions: list[Condition] | None = None) -> tuple[Tri, list[Condition], list[Condition]]:
-    """(verdict, failed conditions, unknown conditions): NO beats UNKNOWN beats YES."""
-    failed: list[Condition] = []
-    unknown: list[Condition] = []
-    for cond in conditions if conditions is not None else kb.conditions_of(benefit):
-        t = check(cond, facts)
-        if t is Tri.NO:
-            failed.append(cond)
-        elif t is Tri.UNKNOWN:
-            unknown.append(cond)
-    verdict = Tri.NO if failed else Tri.UNKNOWN if unknown else Tri.YES
-    return verdict, failed, unknown
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """One benefit as :func:`assess` walks it: what does not depend on the facts, worked out once
+    per knowledge base (an assessment runs on every answer, for every benefit)."""
+
+    benefit: Benefit
+    conditions: tuple[Condition, ...]
+    unknown: tuple[Reason, ...]  # what each condition says while its fact is missing
+    nominal: Amount | None
+    assumptions: tuple[Text, ...]
+    met: tuple[Reason, ...]  # the reasons of a met benefit before its amount's own
+    status: Status  # when the conditions are met
 
 
-def _unique_facts(conds: list[Condition]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(c.fact for c in conds))
-
-
-def assess_benefit(kb: KnowledgeBase, benefit: Benefit, facts: Facts, as_of: date,
-                   validity: Validity, conditions: list[Condition] | None = None) -> BenefitResult:
-    assumptions = tuple(benefit.assumptions)
-    if benefit.is_info:
-        return BenefitResult(benefit, "info", None, (Reason("info_only"),), (), assumptions)
-    if not validity.in_force(as_of):
-        code = "policy_expired" if as_of > validity.valid_until else "policy_not_started"
-        day = validity.valid_until if code == "policy_expired" else validity.valid_from
-        return BenefitResult(benefit, "ineligible", None,
-                             (Reason(code, params=(("date", str(day)),)),), (), assumptions)
-    verdict, failed, unknown = conditions_verdict(kb, benefit, facts, conditions)
-    if verdict is Tri.NO:
-        reasons = tuple(Reason("condition_failed", fact=c.fact, label=c.label, value=facts.get(c.fact))
-                        for c in failed)
-        return BenefitResult(benefit, "ineligible", None, reasons, (), assumptions)
-    if verdict is Tri.UNKNOWN:
-        reasons = tuple(Reason("condition_unknown", fact=c.fact, label=c.label) for c in unknown)
-        amount, _ = compute_amount(benefit.amount, facts)
-        return BenefitResult(benefit, "undetermined", amount or nominal_amount(benefit.amount), reasons,
-                             _unique_facts(unknown), assumptions)
-    amount, amount_reasons = compute_amount(benefit.amount, facts)
+def _rule(kb: KnowledgeBase, benefit: Benefit) -> _Rule:
+    conditions = tuple(kb.conditions_of(benefit))
     status: Status = "competitive" if benefit.award.mode == "competitive" else "eligible"
-    reasons_list = [Reason("conditions_met")]
+    met = [Reason("conditions_met")]
     if status == "competitive":
         q = benefit.award.quota
-        reasons_list.append(Reason("competitive", params=(("quota_min", q.min if q else 0),
-                                                          ("quota_max", q.max if q else 0))))
+        met.append(Reason("competitive", params=(("quota_min", q.min if q else 0), ("quota_max", q.max if q else 0))))
     if benefit.amount.kind == "none":
-        reasons_list.append(Reason("no_amount_in_text"))
-    reasons_list += amount_reasons
-    return BenefitResult(benefit, status, amount, tuple(reasons_list), (), assumptions)
+        met.append(Reason("no_amount_in_text"))
+    unknown = tuple(Reason("condition_unknown", fact=c.fact, label=c.label) for c in conditions)
+    return _Rule(benefit, conditions, unknown, nominal_amount(benefit.amount), tuple(benefit.assumptions),
+                 tuple(met), status)
+
+
+_RULES: dict[int, tuple[KnowledgeBase, tuple[_Rule, ...]]] = {}
+_RULES_KEPT = 4  # knowledge bases: the one serving, and a few replaced by reloads or tests
+
+
+def _rules(kb: KnowledgeBase) -> tuple[_Rule, ...]:
+    """The rules of ``kb``, made on first use. The entry holds ``kb`` itself, so its id cannot be
+    reused by another object while the entry exists."""
+    entry = _RULES.get(id(kb))
+    if entry is not None and entry[0] is kb:
+        return entry[1]
+    rules = tuple(_rule(kb, b) for b in kb.benefits)
+    if len(_RULES) >= _RULES_KEPT:
+        _RULES.pop(next(iter(_RULES)))
+    _RULES[id(kb)] = (kb, rules)
+    return rules
+
+
+def _assess_rule(rule: _Rule, facts: Facts) -> BenefitResult:
+    """One benefit while the policy is in force."""
+    benefit = rule.benefit
+    failed: list[Condition] = []
+    unknown: list[int] = []
+    for i, cond in enumerate(rule.conditions):
+        value = facts.get(cond.fact)
+        if value is None:
+            unknown.append(i)
+        elif not _holds(cond, value):
+            failed.append(cond)
+    if failed:
+        reasons = tuple(Reason("condition_failed", fact=c.fact, label=c.label, value=facts.get(c.fact))
+                        for c in failed)
+        return BenefitResult(benefit, "ineligible", None, reasons, (), rule.assumptions)
+    if unknown:
+        amount, _ = compute_amount(benefit.amount, facts)
+        missing = tuple(dict.fromkeys(rule.conditions[i].fact for i in unknown))
+        return BenefitResult(benefit, "undetermined", amount or rule.nominal,
+                             tuple(rule.unknown[i] for i in unknown), missing, rule.assumptions)
+    amount, amount_reasons = compute_amount(benefit.amount, facts)
+    return BenefitResult(benefit, rule.status, amount, rule.met + tuple(amount_reasons), (), rule.assumptions)
+
+
+def _out_of_force(rule: _Rule, as_of: date, validity: Validity) -> BenefitResult:
+    code = "policy_expired" if as_of > validity.valid_until else "policy_not_started"
+    day = validity.valid_until if code == "policy_expired" else validity.valid_from
+    return BenefitResult(rule.benefit, "ineligible", None, (Reason(code, params=(("date", str(day)),)),), (),
+                         rule.assumptions)
+
+
+def _one(rule: _Rule, facts: Facts, as_of: date, validity: Validity, in_force: bool) -> BenefitResult:
+    if rule.benefit.is_info:
+        return BenefitResult(rule.benefit, "info", None, (Reason("info_only"),), (), rule.assumptions)
+    if not in_force:
+        return _out_of_force(rule, as_of, validity)
+    return _assess_rule(rule, facts)
 
 
 def _no_double_subsidy(results: tuple[BenefitResult, ...]) -> tuple[BenefitResult, ...]:
@@ -136,9 +164,8 @@ def totals(results: Iterable[BenefitResult]) -> tuple[Amount, Amount]:
 
 def assess(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity) -> Assessment:
     """Every benefit of the policy, in the policy's order, with the totals."""
-    conditions = kb.all_conditions()
-    results = _no_double_subsidy(tuple(assess_benefit(kb, b, facts, as_of, validity, conditions[b.id])
-                                       for b in kb.benefits))
+    in_force = validity.in_force(as_of)
+    results = _no_double_subsidy(tuple(_one(rule, facts, as_of, validity, in_force) for rule in _rules(kb)))
     eligible, competitive = totals(results)
     assumptions = list(kb.policy.common_assumptions)
     if validity.assumed:

@@ -26,7 +26,7 @@ class Tri(Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Amount:
     """Yuan; min == max for a fixed sum, min 0 where the policy only sets a ceiling."""
 
@@ -43,7 +43,7 @@ class Amount:
 ZERO = Amount(0, 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     """Why a verdict was reached. ``code`` picks the message; ``params`` fill it."""
 
@@ -57,7 +57,7 @@ class Reason:
         return dict(self.params).get(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Validity:
     valid_from: date | None
     valid_until: date
@@ -67,7 +67,7 @@ class Validity:
         return (self.valid_from is None or on >= self.valid_from) and on <= self.valid_until
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BenefitResult:
     benefit: Benefit
     status: Status
@@ -81,7 +81,7 @@ class BenefitResult:
         return self.benefit.id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     as_of: date
     validity: Validity

@@ -128,15 +128,16 @@ def plan(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity, *, to
     scores = _scores(kb, assessment, needed, skipped)
     first = sorted((kb.facts[f].ask_first, f) for f in needed if kb.facts[f].ask_first is not None)
     grouped: set[str] = set()
-    candidates: list[tuple[float, int, Question]] = []
+    # (score, tie-break, group members or None for a single fact, fact or group id); the question
+    # itself is built for the winner only.
+    candidates: list[tuple[float, int, list[str] | None, str]] = []
     for order, group in enumerate(kb.question_groups):
         if GROUP_PREFIX + group.id in groups_done:
             continue
         members = [f for f in group.facts if f in needed]
         if len(members) >= 2:
             grouped.update(members)
-            q = _group_question(kb, group.id, members, needed)
-            candidates.append((sum(scores[f] for f in members), -order, q))
+            candidates.append((sum(scores[f] for f in members), -order, members, group.id))
     singles = [f for f in needed if f not in grouped]
     left = len(candidates) + len(singles)
     if first:
@@ -150,11 +151,13 @@ def plan(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity, *, to
     if followups:
         fact_id = max(followups, key=lambda f: scores[f])
         return _fact_question(kb, fact_id, needed[fact_id]), left
-    for f in singles:
-        candidates.append((scores[f], -len(kb.question_groups) - list(kb.facts).index(f), _fact_question(
-            kb, f, needed[f])))
-    best = max(candidates, key=lambda c: (c[0], c[1]))
-    return best[2], left
+    if singles:
+        catalogue_order = {f: i for i, f in enumerate(kb.facts)}
+        candidates += [(scores[f], -len(kb.question_groups) - catalogue_order[f], None, f) for f in singles]
+    _, _, chosen_members, chosen = max(candidates, key=lambda c: (c[0], c[1]))
+    if chosen_members is None:
+        return _fact_question(kb, chosen, needed[chosen]), left
+    return _group_question(kb, chosen, chosen_members, needed), left
 
 
 def group_answer(question: Question, ticked: Collection[str], kb: KnowledgeBase) -> Facts:

@@ -500,7 +500,7 @@ def serve_replica(schema: str | None, max_concurrent: int | None, *, telegram_ra
     configure_logging(settings)
     use_fast_event_loop()
     app = build_application(settings, store_factory=functools.partial(open_store, schema=schema),
-                            max_concurrent=max_concurrent)
+                            max_concurrent=max_concurrent, tune_gc=True)
     serve_webhook(app, settings)
     return 0
 

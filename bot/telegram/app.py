@@ -9,6 +9,7 @@ loaded and the session store opened in ``post_init``, and the store is closed in
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import hmac
 import logging
@@ -59,6 +60,7 @@ from knowledge.models import Lang
 
 __all__ = [
     "ALLOWED_UPDATES",
+    "GC_THRESHOLDS",
     "MENU_COMMANDS",
     "App",
     "ConfigError",
@@ -69,6 +71,7 @@ __all__ = [
     "run_telegram",
     "running",
     "serve_webhook",
+    "tune_garbage_collector",
     "webhook_kwargs",
     "webhook_secret",
 ]
@@ -112,12 +115,14 @@ def build_application(
     request: BaseRequest | None = None,
     send_retries: int = SEND_RETRIES,
     retry_backoff_s: float = RETRY_BACKOFF_S,
+    tune_gc: bool = False,
 ) -> App:
     """The whole Telegram channel, wired but not started. Raises ConfigError for unusable settings.
 
     ``request`` replaces the HTTP transport to the Bot API (tests pass an in-process fake, or one
     with short timeouts); ``send_retries`` and ``retry_backoff_s`` bound the retries of a Bot API
-    call that failed with a 5xx, a timeout or a dropped connection.
+    call that failed with a 5xx, a timeout or a dropped connection. ``tune_gc``: the process is
+    the bot's own (see :func:`tune_garbage_collector`); not for tests that share their process.
     """
     token = _token(settings)
     redactor = Redactor(token)
@@ -143,6 +148,8 @@ def build_application(
         await store.__aenter__()
         services.attach(engine, store)
         await _set_commands(app, engine)
+        if tune_gc:
+            tune_garbage_collector()
         log.info("ipbot started as @%s: %d benefits, store %s", app.bot.username, len(engine.kb.benefits),
                  type(store).__name__)
 
@@ -343,6 +350,22 @@ def configure_logging(settings: Settings) -> None:
             handler.addFilter(redacting)
 
 
+GC_THRESHOLDS = (50_000, 50, 100)
+
+
+def tune_garbage_collector() -> None:
+    """Fewer and cheaper cyclic collections in the long-running bot process.
+
+    What start-up loaded (the knowledge base, the matcher's tables, PTB) lives as long as the
+    process: ``gc.freeze`` takes it out of every later collection. The objects of one update are
+    short-lived and freed by reference counting, so the first generation may grow larger before
+    a collection. In ``make bench-load`` the collector took about 5% of the CPU per update before.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 def use_fast_event_loop() -> None:
     """uvloop where it is installed (Linux, macOS): the same asyncio, less CPU per update."""
     try:
@@ -384,7 +407,7 @@ def run_telegram(settings: Settings) -> int:
     configure_logging(settings)
     use_fast_event_loop()
     try:
-        app = build_application(settings)
+        app = build_application(settings, tune_gc=True)
         if settings.webhook_url:
             serve_webhook(app, settings)
         else:

@@ -11,11 +11,11 @@ goes on the application's queue and Telegram gets 200 at once. Other paths are 4
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from aiohttp import web
 from telegram import Update
 
@@ -67,7 +67,7 @@ class WebhookServer:
         if not hmac.compare_digest(given, self._secret) or request.content_type != "application/json":
             return web.Response(status=HTTPStatus.FORBIDDEN)
         try:
-            data = json.loads(await request.read())
+            data = orjson.loads(await request.read())
             if not isinstance(data, dict):
                 raise ValueError("not a JSON object")
             update = Update.de_json(data, self._app.bot)

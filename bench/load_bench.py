@@ -831,7 +831,7 @@ async def run_config(config: Config, *, chats: int, concurrency: int, rate: floa
             schema = await stack.enter_async_context(pg_schema(pg_url, pg_schema_name))
             database_url = pg_url
         else:
-            database_url = f"sqlite+aiosqlite:///{workdir / 'sessions.db'}"
+            database_url = f"sqlite:///{workdir / 'sessions.db'}"
         fake = await stack.enter_async_context(ObservedBotApi())
         hook_url = f"http://127.0.0.1:{free_port()}/{HOOK_PATH}"  # the balancer's URL (played by the driver)
         replicas = list(await asyncio.gather(*[

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exc as sa_exc
-
 from bot.answer import side_answerer
 from bot.dialog.core import Answerer, Dialog
 from bot.dialog.model import CommandInput, Input, Reply, SessionState
@@ -52,16 +50,13 @@ def make_answerer(kb: KnowledgeBase, renderer: Renderer) -> Answerer:
     return side_answerer(kb, renderer)
 
 
-# A dropped database connection or a restarting server: worth another try with a fresh connection.
-# Integrity, programming and data errors are bugs, not outages: they are raised at once.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (sa_exc.OperationalError, sa_exc.InterfaceError,
-                                                     StoreUnavailableError, ConnectionError, TimeoutError)
+# A dropped database connection, a restarting server, a file locked for a moment: worth another try
+# (the stores raise StoreUnavailableError for these). Other errors are bugs, not outages: raised at once.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (StoreUnavailableError, ConnectionError, TimeoutError)
 
 
 def is_transient(exc: BaseException) -> bool:
-    if isinstance(exc, TRANSIENT_ERRORS):
-        return True
-    return isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated
+    return isinstance(exc, TRANSIENT_ERRORS)
 
 
 @dataclass(frozen=True)
@@ -100,10 +95,8 @@ class Conversations:
             try:
                 return await self._handle_once(key, inp, today, user_key=user_key, lang_hint=lang_hint,
                                                input_id=input_id)
-            except StaleSessionError:
-                raise
-            except (sa_exc.DBAPIError, StoreUnavailableError, ConnectionError, TimeoutError) as exc:
-                if not is_transient(exc) or loop.time() + delay > deadline:
+            except TRANSIENT_ERRORS as exc:
+                if loop.time() + delay > deadline:
                     raise
                 log.warning("session store unavailable (%s); retrying in %.2fs", type(exc).__name__, delay)
                 await asyncio.sleep(delay)

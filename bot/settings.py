@@ -37,4 +37,4 @@ class Settings(BaseSettings):
         """The session store: DATABASE_URL if set, else SQLite under the data directory."""
         if self.database_url:
             return self.database_url
-        return f"sqlite+aiosqlite:///{(self.data_dir / 'ipbot.db').resolve()}"
+        return f"sqlite:///{(self.data_dir / 'ipbot.db').resolve()}"

@@ -9,10 +9,10 @@ ever open across an ``await``, coroutines cannot interleave inside one.
 
 The price: while another *process* writes the same file, a statement here waits in SQLite's busy
 handler and holds up the loop (``busy_timeout``, short). One bot process per SQLite file is the
-supported set-up; replicas share PostgreSQL (:class:`bot.store.SqlSessionStore`).
+supported set-up; replicas share PostgreSQL (:class:`bot.pg_store.PgSessionStore`).
 
-The file is the same as the one :class:`~bot.store.SqlSessionStore` writes (same tables, same
-column formats), so an existing database keeps working. The usage counters live in the same file
+The file is the one the earlier SQLAlchemy store wrote (same tables, same column formats), so an
+existing database keeps working. The usage counters live in the same file
 and go through the same connection (:class:`SqliteStats`): a second connection in this process
 could hold the write lock across an ``await`` and stall the loop.
 """
@@ -40,6 +40,7 @@ from bot.store import (
     _exists_error,
     _metadata,
     _version_error,
+    ddl,
 )
 
 __all__ = ["BUSY_TIMEOUT_MS", "SqliteSessionStore", "create_tables", "store_error"]
@@ -59,12 +60,9 @@ _TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def create_tables(conn: sqlite3.Connection, tables: Iterable[sa.Table]) -> None:
-    """CREATE ... IF NOT EXISTS from the SQLAlchemy tables: one definition of the schema for every store."""
-    dialect = sqlite_dialect.dialect()
-    for table in tables:
-        conn.execute(str(sa.schema.CreateTable(table, if_not_exists=True).compile(dialect=dialect)))
-        for index in table.indexes:
-            conn.execute(str(sa.schema.CreateIndex(index, if_not_exists=True).compile(dialect=dialect)))
+    """CREATE ... IF NOT EXISTS for ``tables`` (:func:`bot.store.ddl`)."""
+    for statement in ddl(tables, sqlite_dialect.dialect()):
+        conn.execute(statement)
 
 
 class SqliteSessionStore(_Closable):

@@ -10,9 +10,8 @@ What is counted (:data:`KINDS`):
 
 Rows are ``(day, kind, item, count)``: no user id, chat id or message text is ever stored, so
 ``/forget`` has nothing to delete here. The counters live in the same database as the sessions
-(:class:`SqliteStats` on the embedded store's connection, :class:`SqlStats` on
-:attr:`bot.store.SqlSessionStore.engine`; their own table), or in memory next to a
-:class:`~bot.store.MemorySessionStore`.
+(:class:`SqliteStats` on the embedded store's connection, :class:`PgStats` on the PostgreSQL
+store's pool; their own table), or in memory next to a :class:`~bot.store.MemorySessionStore`.
 
 Nothing here knows Telegram: the channel derives the events (:func:`assessment_events`,
 :class:`AnswerTap`) and records them.
@@ -20,7 +19,6 @@ Nothing here knows Telegram: the channel derives the events (:func:`assessment_e
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import sqlite3
 from collections import Counter
@@ -31,12 +29,11 @@ from datetime import date, timedelta
 from typing import Any, Literal, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.dialog.core import Answerer, SideAnswer
+from bot.pg_store import PgSessionStore
 from bot.sqlite_store import SqliteSessionStore, create_tables, store_error
-from bot.store import SessionStore, SqlSessionStore
+from bot.store import SessionStore
 from knowledge.models import Lang
 
 __all__ = [
@@ -45,7 +42,7 @@ __all__ = [
     "Event",
     "Kind",
     "MemoryStats",
-    "SqlStats",
+    "PgStats",
     "SqliteStats",
     "StatsStore",
     "StatsSummary",
@@ -131,66 +128,37 @@ stats_table = sa.Table(
 _t = stats_table
 
 
-class SqlStats:
-    """The counters in the sessions' database (SQLite or PostgreSQL), with SQLAlchemy Core.
+class PgStats:
+    """The counters in the replicas' PostgreSQL, on the store's pool (see :mod:`bot.pg_store`).
 
-    Each event is an upsert (``INSERT ... ON CONFLICT DO UPDATE count = count + n``), atomic in
-    both databases, so replicas sharing the database never lose a count. The engine belongs to the
-    session store, which closes it; this class never disposes it.
+    Each event is an upsert (``INSERT ... ON CONFLICT DO UPDATE count = count + n``), atomic, so
+    replicas counting at once never lose a count; one transaction per update, in one order
+    everywhere, so two of them cannot deadlock.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._ready = False
-        self._init_lock = asyncio.Lock()
-
-    async def _ensure_ready(self) -> None:
-        if self._ready:
-            return
-        async with self._init_lock:
-            if self._ready:
-                return
-            for attempt in range(3):
-                try:
-                    async with self._engine.begin() as conn:
-                        await conn.run_sync(_metadata.create_all)
-                    break
-                except sa.exc.DBAPIError:  # another replica created it between check and CREATE
-                    if attempt == 2:
-                        raise
-                    await asyncio.sleep(0.05 * (attempt + 1))
-            self._ready = True
-
-    def _upsert(self, day: date, kind: str, item: str, n: int) -> sa.Executable:
-        values: dict[str, Any] = {"day": day, "kind": kind, "item": item, "count": n}
-        dialect = self._engine.dialect.name
-        if dialect == "postgresql":
-            pg = postgresql.insert(_t).values(values)
-            return pg.on_conflict_do_update(index_elements=[_t.c.day, _t.c.kind, _t.c.item],
-                                            set_={"count": _t.c.count + pg.excluded.count})
-        if dialect == "sqlite":
-            lite = sqlite.insert(_t).values(values)
-            return lite.on_conflict_do_update(index_elements=[_t.c.day, _t.c.kind, _t.c.item],
-                                              set_={"count": _t.c.count + lite.excluded.count})
-        raise NotImplementedError(f"usage statistics do not support the {dialect} database")
+    def __init__(self, store: PgSessionStore) -> None:
+        self._store = store
 
     async def record(self, day: date, events: Iterable[Event]) -> None:
         counted = _counted(events)
         if not counted:
             return
-        await self._ensure_ready()
-        async with self._engine.begin() as conn:
-            for (kind, item), n in sorted(counted.items()):  # one order everywhere: no deadlocks
-                await conn.execute(self._upsert(day, kind, item, n))
+        await self._store.create_tables([_t])
+        rows = [(day, kind, item, n) for (kind, item), n in sorted(counted.items())]
+        async with self._store.connection() as conn, conn.transaction():
+            await conn.executemany(_PG_UPSERT, rows)
 
     async def summary(self, start: date, end: date, *, top: int = 10) -> StatsSummary:
-        await self._ensure_ready()
-        query = (sa.select(_t.c.kind, _t.c.item, sa.func.sum(_t.c.count))
-                 .where(_t.c.day >= start, _t.c.day <= end)
-                 .group_by(_t.c.kind, _t.c.item))
-        async with self._engine.connect() as conn:
-            rows = [(kind, item, int(n)) for kind, item, n in await conn.execute(query)]
-        return _summarise(start, end, rows, top)
+        await self._store.create_tables([_t])
+        async with self._store.connection() as conn:
+            rows = await conn.fetch(_PG_TOTALS, start, end)
+        return _summarise(start, end, [(r[0], r[1], int(r[2])) for r in rows], top)
+
+
+_PG_UPSERT = ("INSERT INTO usage_stats (day, kind, item, count) VALUES ($1, $2, $3, $4) "
+              "ON CONFLICT (day, kind, item) DO UPDATE SET count = usage_stats.count + excluded.count")
+_PG_TOTALS = ("SELECT kind, item, SUM(count) FROM usage_stats WHERE day >= $1 AND day <= $2 "
+              "GROUP BY kind, item")
 
 
 class SqliteStats:
@@ -242,8 +210,8 @@ def open_stats(store: SessionStore) -> StatsStore:
     """The statistics next to ``store``: in its database for SQL stores, in memory otherwise."""
     if isinstance(store, SqliteSessionStore):
         return SqliteStats(store)
-    if isinstance(store, SqlSessionStore):
-        return SqlStats(store.engine)
+    if isinstance(store, PgSessionStore):
+        return PgStats(store)
     return MemoryStats()
 
 

@@ -7,8 +7,9 @@ share one store, so every write is a compare-and-set on a version number
 instead of overwriting the winner.
 
 Backends (see :func:`open_store`): :class:`~bot.sqlite_store.SqliteSessionStore`, a SQLite
-file, by default; :class:`SqlSessionStore`, PostgreSQL, when replicas share it; and
-:class:`MemorySessionStore` for fast tests of the dialog core.
+file, by default; :class:`~bot.pg_store.PgSessionStore`, PostgreSQL, when replicas share it;
+and :class:`MemorySessionStore` for fast tests of the dialog core. The tables are defined once,
+here, with SQLAlchemy (:data:`sessions_table`), and each backend creates them from :func:`ddl`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import asyncio
 import json
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
@@ -25,17 +26,16 @@ from typing import Any, Protocol, Self
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 __all__ = [
     "MemorySessionStore",
     "SessionStore",
-    "SqlSessionStore",
     "StaleSessionError",
     "State",
     "StoreError",
     "StoreUnavailableError",
     "StoredSession",
+    "ddl",
     "open_store",
     "sessions_table",
     "update",
@@ -297,157 +297,42 @@ sessions_table = sa.Table(
 )
 """The one table; public for operational queries and tests."""
 
-_t = sessions_table
-
-
-class SqlSessionStore(_Closable):
-    """Sessions in SQL via SQLAlchemy Core; the same statements serve SQLite and PostgreSQL.
-
-    Each write is one statement in its own transaction: creation is an INSERT that the
-    primary key refuses if the session exists, and a change is
-    ``UPDATE ... WHERE key = :key AND version = :expected``.  The database executes each
-    statement atomically (PostgreSQL: row lock, and the WHERE is re-checked after waiting
-    for a concurrent writer; SQLite: one writer at a time per file), so no other writer,
-    in this process or another, can slip between the version check and the write.
-
-    The table is created on first use, or by :meth:`init` / ``async with``.
-    """
-
-    def __init__(self, engine: AsyncEngine, *, schema: str | None = None) -> None:
-        """Use ``engine``; ``schema`` places the table in a PostgreSQL schema (e.g. per tenant or test)."""
-        self._root_engine = engine
-        self._engine = (
-            engine if schema is None else engine.execution_options(schema_translate_map={None: schema})
-        )
-        self._init_lock = asyncio.Lock()
-        self._ready = False
-
-    @property
-    def engine(self) -> AsyncEngine:
-        """The engine in use, for operational queries and tests."""
-        return self._engine
-
-    async def init(self) -> None:
-        """Create the table if it is missing; idempotent and safe when replicas start together."""
-        self._check_open()
-        if self._ready:
-            return
-        async with self._init_lock:
-            if self._ready:
-                return
-            attempts = 3
-            for attempt in range(1, attempts + 1):
-                try:
-                    async with self._engine.begin() as conn:
-                        await conn.run_sync(_metadata.create_all)
-                    break
-                except sa.exc.DBAPIError:
-                    # Another process created the table between our existence check and our
-                    # CREATE TABLE; the next attempt sees it and skips it.
-                    if attempt == attempts:
-                        raise
-                    await asyncio.sleep(0.05 * attempt)
-            self._ready = True
-
-    async def load(self, key: str) -> StoredSession | None:
-        await self._ensure_ready()
-        query = sa.select(_t.c.state, _t.c.version, _t.c.updated_at).where(_t.c.key == key)
-        async with self._engine.connect() as conn:
-            row = (await conn.execute(query)).one_or_none()
-        if row is None:
-            return None
-        return StoredSession(key, _decode(key, row.state), row.version, _as_utc(row.updated_at))
-
-    async def save(self, key: str, state: State, expected_version: int | None, *, user_key: str = "") -> int:
-        text = _encode(state)
-        await self._ensure_ready()
-        now = _now()
-        async with self._engine.begin() as conn:
-            if expected_version is None:
-                insert = sa.insert(_t).values(
-                    key=key, user_key=user_key, state=text, version=1, updated_at=now
-                )
-                try:
-                    await conn.execute(insert)
-                except sa.exc.IntegrityError as exc:
-                    raise _exists_error(key) from exc
-                return 1
-            values: dict[str, Any] = {"state": text, "version": _t.c.version + 1, "updated_at": now}
-            if user_key:
-                values["user_key"] = user_key
-            change = sa.update(_t).where(_t.c.key == key, _t.c.version == expected_version).values(values)
-            if (await conn.execute(change)).rowcount != 1:
-                raise _version_error(key, expected_version)
-            return expected_version + 1
-
-    async def delete(self, key: str) -> bool:
-        await self._ensure_ready()
-        async with self._engine.begin() as conn:
-            result = await conn.execute(sa.delete(_t).where(_t.c.key == key))
-        await self._scrub()
-        return result.rowcount > 0
-
-    async def delete_user(self, user_key: str) -> int:
-        _check_user_key(user_key)
-        await self._ensure_ready()
-        async with self._engine.begin() as conn:
-            result = await conn.execute(sa.delete(_t).where(_t.c.user_key == user_key))
-        await self._scrub()
-        return result.rowcount
-
-    async def _scrub(self) -> None:
-        """SQLite keeps deleted rows in its write-ahead log until a checkpoint: fold it in now."""
-        if self._engine.dialect.name == "sqlite":
-            async with self._engine.connect() as conn:
-                await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-
-    async def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            await self._root_engine.dispose()
-
-    async def __aenter__(self) -> Self:
-        await self.init()
-        return self
-
-    async def _ensure_ready(self) -> None:
-        self._check_open()
-        if not self._ready:
-            await self.init()
-
-
-_ASYNC_DRIVERS = {
-    "sqlite": "sqlite+aiosqlite",
-    "postgresql": "postgresql+asyncpg",
-    "postgres": "postgresql+asyncpg",
-}
 
 
 def open_store(url: str, *, schema: str | None = None) -> SessionStore:
-    """Build a store from a SQLAlchemy URL; no connection is made until first use.
+    """Build a store from a URL; no connection is made until first use.
 
     A SQLite URL (``sqlite:///x.db``, ``sqlite://`` for memory) gives the embedded
-    :class:`~bot.sqlite_store.SqliteSessionStore`; anything else (``postgresql://...``) a
-    :class:`SqlSessionStore` on its asyncio driver. ``schema`` places the tables in a
-    PostgreSQL schema.
+    :class:`~bot.sqlite_store.SqliteSessionStore`; a PostgreSQL one (``postgresql://`` or
+    ``postgres://``, with or without ``+asyncpg``) the :class:`~bot.pg_store.PgSessionStore`
+    replicas share. ``schema`` places the tables in a PostgreSQL schema.
     """
     sa_url = make_url(url)
-    if sa_url.get_backend_name() == "sqlite":
-        from bot.sqlite_store import SqliteSessionStore  # it builds on this module
+    backend = sa_url.get_backend_name()
+    if backend == "sqlite":
+        from bot.sqlite_store import SqliteSessionStore  # both build on this module
 
         if schema is not None:
             raise ValueError("a schema is for PostgreSQL; SQLite keeps one database per file")
         uri = sa_url.query.get("uri") in ("true", "1")
         return SqliteSessionStore(sa_url.database or ":memory:", uri=uri)
-    sa_url = sa_url.set(drivername=_ASYNC_DRIVERS.get(sa_url.drivername, sa_url.drivername))
-    # Replicas live long; pre-ping replaces connections a database restart has killed.
-    return SqlSessionStore(create_async_engine(sa_url, pool_pre_ping=True), schema=schema)
+    if backend in ("postgresql", "postgres"):
+        from bot.pg_store import PgSessionStore
+
+        return PgSessionStore(sa_url.set(drivername="postgresql").render_as_string(hide_password=False),
+                              schema=schema)
+    raise ValueError(f"DATABASE_URL: no session store for {sa_url.drivername!r}; use sqlite:// or postgresql://")
+
+
+def ddl(tables: Iterable[sa.Table], dialect: sa.Dialect) -> list[str]:
+    """CREATE TABLE / INDEX ... IF NOT EXISTS for ``tables``: the one definition of the schema."""
+    statements: list[str] = []
+    for table in tables:
+        statements.append(str(sa.schema.CreateTable(table, if_not_exists=True).compile(dialect=dialect)))
+        statements += [str(sa.schema.CreateIndex(index, if_not_exists=True).compile(dialect=dialect))
+                       for index in table.indexes]
+    return statements
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _as_utc(value: datetime) -> datetime:
-    # SQLite stores the UTC wall time without an offset; PostgreSQL returns an aware value.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -184,18 +184,17 @@ def pg_url(schema: str, application_name: str) -> str:
     """DATABASE_URL for PostgreSQL in ``schema``, its connections named ``application_name``.
 
     The store takes a schema only as an argument of ``open_store``, not from the URL; asyncpg,
-    though, turns the query of a ``dsn`` argument into server settings, and SQLAlchemy passes
-    the URL's query to asyncpg. So ``search_path`` puts the tables in the schema, and the
-    ``application_name`` lets the tests find the bot's own connections in ``pg_stat_activity``.
+    though, sends the URL's query parameters as server settings. So ``search_path`` puts the
+    tables in the schema, and the ``application_name`` lets the tests find the bot's own
+    connections in ``pg_stat_activity``.
     """
-    inner = f"postgresql://?search_path={schema}&application_name={application_name}"
-    url = make_url(PG_URL).update_query_dict({"dsn": inner})
+    url = make_url(PG_URL).update_query_dict({"search_path": schema, "application_name": application_name})
     return url.render_as_string(hide_password=False)
 
 
 def stored_url(backend: str, data_dir: Path, schema: str | None) -> str:
     return pg_url(schema, "ipbot-test") if backend == "postgres" and schema else \
-        f"sqlite+aiosqlite:///{data_dir / 'ipbot.db'}"
+        f"sqlite:///{data_dir / 'ipbot.db'}"
 
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

@@ -127,7 +127,7 @@ def test_the_engine_does_not_import_telegram_or_io_libraries() -> None:
     code = ("import sys, pkgutil, importlib, eligibility; "
             "[importlib.import_module(m.name) for m in pkgutil.walk_packages(eligibility.__path__, 'eligibility.')]; "
             "bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('telegram', 'sqlalchemy', 'bot', 'httpx', 'aiosqlite', 'asyncpg')]; "
+            "('telegram', 'sqlalchemy', 'bot', 'httpx', 'aiohttp', 'sqlite3', 'aiosqlite', 'asyncpg')]; "
             "print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -30,7 +30,7 @@ async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         schema = await create_pg_schema()
         a, b = open_store(PG_URL, schema=schema), open_store(PG_URL, schema=schema)
     else:
-        url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+        url = f"sqlite:///{tmp_path / 'shared.db'}"
         a, b = open_store(url), open_store(url)
     try:
         yield a, b

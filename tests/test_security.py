@@ -23,7 +23,6 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from test_faults import BACKENDS, ERROR_NOTICE, ProcessHarness, pg_schema, pg_url
 from test_telegram_e2e import (
@@ -38,7 +37,8 @@ from test_telegram_e2e import (
 )
 from test_telegram_handlers import assert_telegram_html
 
-from bot.store import SqlSessionStore, open_store
+from bot.pg_store import PgSessionStore
+from bot.store import open_store
 from fakes.bot_api import FakeBotApi, free_port
 from pg import PG_URL
 
@@ -343,11 +343,12 @@ async def _dump_store(bot: Harness, schema: str | None) -> str:
                     lines.append(f"{table}: " + " | ".join(str(v) for v in row))
         return "\n".join(lines)
     async with open_store(PG_URL, schema=schema) as store:
-        assert isinstance(store, SqlSessionStore)
-        async with store.engine.connect() as conn:
-            tables = await conn.run_sync(lambda sync: sa.inspect(sync).get_table_names(schema=schema))
+        assert isinstance(store, PgSessionStore)
+        async with store.connection() as conn:
+            tables = [r[0] for r in await conn.fetch(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = $1", schema)]
             assert {"sessions", "usage_stats"} <= set(tables), tables
             for table in tables:
-                for row in (await conn.execute(sa.text(f'SELECT * FROM "{schema}"."{table}"'))).all():
+                for row in await conn.fetch(f'SELECT * FROM "{schema}"."{table}"'):
                     lines.append(f"{table}: " + " | ".join(str(v) for v in row))
     return "\n".join(lines)

@@ -16,21 +16,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.pg_store import PgSessionStore
 from bot.sqlite_store import SqliteSessionStore
 from bot.store import (
     MemorySessionStore,
     SessionStore,
-    SqlSessionStore,
     StaleSessionError,
     State,
     StoredSession,
     StoreError,
     open_store,
-    sessions_table,
     update,
 )
 from pg import PG_URL, create_pg_schema, drop_pg_schema
@@ -60,7 +58,7 @@ async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
     if request.param == "memory":
         b = Backend("memory", MemorySessionStore)
     elif request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'sessions.db'}"
+        url = f"sqlite:///{tmp_path / 'sessions.db'}"
         b = Backend("sqlite", lambda: open_store(url))
     else:
         pg_schema = schema = await create_pg_schema()
@@ -128,9 +126,9 @@ async def test_chinese_round_trip(store: SessionStore) -> None:
     assert loaded.version == 1
     assert loaded.updated_at.tzinfo is not None
     assert before <= loaded.updated_at <= datetime.now(UTC)
-    if isinstance(store, SqlSessionStore):  # stored readable, not as \\u escapes
-        async with store.engine.connect() as conn:
-            raw = await conn.scalar(sa.select(sessions_table.c.state))
+    if isinstance(store, PgSessionStore):  # stored readable, not as \\u escapes
+        async with store.connection() as conn:
+            raw = await conn.fetchval("SELECT state FROM sessions")
         assert isinstance(raw, str)
         assert "石家庄" in raw
         assert "\\u" not in raw
@@ -356,11 +354,18 @@ async def test_open_store_sqlite_url(tmp_path: Path) -> None:
         assert result is None
 
 
-@pytest.mark.parametrize("url", ["postgresql://u@127.0.0.1:5432/db", "postgres://u@127.0.0.1:5432/db"])
-async def test_open_store_maps_postgres_url_to_asyncpg(url: str) -> None:
+@pytest.mark.parametrize("url", ["postgresql://u@127.0.0.1:5432/db", "postgres://u@127.0.0.1:5432/db",
+                                 "postgresql+asyncpg://u@127.0.0.1:5432/db"])
+async def test_open_store_takes_every_spelling_of_a_postgres_url(url: str) -> None:
     store = open_store(url)  # no connection is made here
     try:
-        assert isinstance(store, SqlSessionStore)
-        assert store.engine.url.drivername == "postgresql+asyncpg"
+        assert isinstance(store, PgSessionStore)
     finally:
         await store.close()
+
+
+def test_open_store_refuses_other_databases() -> None:
+    with pytest.raises(ValueError, match="DATABASE_URL"):
+        open_store("mysql://u@127.0.0.1/db")
+    with pytest.raises(ValueError, match="schema"):
+        open_store("sqlite:///x.db", schema="s")

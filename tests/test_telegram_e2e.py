@@ -97,7 +97,7 @@ def make_settings(token: str, base_url: str, data_dir: Path, **overrides: Any) -
         "WEBHOOK_URL": None,
         "WEBHOOK_SECRET": None,
         "IPBOT_DATA_DIR": data_dir,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / 'ipbot.db'}",
+        "DATABASE_URL": f"sqlite:///{data_dir / 'ipbot.db'}",
         "IPBOT_KB_DIR": None,
         "IPBOT_POLICY_PUBLISHED_ON": None,
         "IPBOT_STAFF_USER_IDS": [STAFF],

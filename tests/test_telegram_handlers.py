@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import create_async_engine
 from telegram import InlineKeyboardMarkup, Update
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
@@ -34,7 +33,7 @@ from test_telegram_e2e import STAFF, TODAY, buttons_of, make_settings
 from bot.dialog.model import ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
 from bot.services import Engine, build_engine
 from bot.settings import Settings
-from bot.stats import MemoryStats, SqlStats, assessment_events, open_stats
+from bot.stats import MemoryStats, assessment_events, open_stats
 from bot.store import open_store
 from bot.telegram.app import App, ConfigError, RedactingFilter, build_application, webhook_kwargs, webhook_secret
 from bot.telegram.handlers import Redactor, describe, parse_command, stats_period
@@ -42,6 +41,7 @@ from bot.telegram.processor import PerChatUpdateProcessor, UpdateDone
 from bot.telegram.render import MAX_TEXT, fit, keyboard, tg_text, utf16_len
 from eligibility.questionnaire import question_by_id
 from fakes.bot_api import FakeApiError, FakeBotApi
+from pg import PG_URL, create_pg_schema, drop_pg_schema
 
 JSON = dict[str, Any]
 BASE_URL = "http://in-process.invalid/bot"
@@ -342,13 +342,12 @@ def test_assessment_events_from_state_changes() -> None:
     assert assessment_events(_state("assess", 2), None) == []  # forgotten
 
 
-@pytest.mark.parametrize("backend", ["memory", "sqlite", "sqlalchemy"])
+@pytest.mark.parametrize("backend", ["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def test_stats_count_per_day_and_kind(backend: str, tmp_path: Path) -> None:
-    """The same counts in memory, in the embedded store's file, and through SQLAlchemy (PostgreSQL's path)."""
-    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
-    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'sa.db'}")
-    stats = {"memory": MemoryStats, "sqlite": lambda: open_stats(store),
-             "sqlalchemy": lambda: SqlStats(engine)}[backend]()
+    """The same counts in memory, in the embedded store's SQLite file and in PostgreSQL."""
+    schema = await create_pg_schema() if backend == "postgres" else None
+    store = open_store(PG_URL, schema=schema) if schema else open_store(f"sqlite:///{tmp_path / 's.db'}")
+    stats = MemoryStats() if backend == "memory" else open_stats(store)
     try:
         await stats.record(date(2025, 5, 1), [("question", ""), ("benefit", "pledge_loan_interest"),
                                               ("question", ""), ("unanswered", "")])
@@ -359,7 +358,8 @@ async def test_stats_count_per_day_and_kind(backend: str, tmp_path: Path) -> Non
         summary = await stats.summary(date(2025, 5, 1), date(2025, 5, 31))
     finally:
         await store.close()
-        await engine.dispose()
+        if schema:
+            await drop_pg_schema(schema)
     assert summary.totals == {"question": 2, "unanswered": 1, "benefit": 3, "assessment_started": 1}
     assert summary.benefits == [("pledge_loan_interest", 2), ("china_patent_award", 1)]
 

@@ -350,7 +350,7 @@ def configure_logging(settings: Settings) -> None:
             handler.addFilter(redacting)
 
 
-GC_THRESHOLDS = (50_000, 50, 100)
+GC_THRESHOLDS = (60_000, 50, 100)
 
 
 def tune_garbage_collector() -> None:

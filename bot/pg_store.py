@@ -60,6 +60,7 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.OperatorInterventionError,  # class 57: admin shutdown, crash, cannot connect now
     asyncpg.exceptions.InsufficientResourcesError,  # class 53: too many connections
     asyncpg.InterfaceError,  # the connection was closed under us
+    asyncpg.exceptions.InternalClientError,  # the protocol was left mid-operation by a failure
     OSError,  # refused or reset: the server is down or restarting
     TimeoutError,
 )
@@ -112,7 +113,14 @@ class PgSessionStore(_Closable):
                                                        timeout=self._timeout, server_settings=settings,
                                                        reset=_keep_session)
             async with self._pool.acquire(timeout=self._timeout) as conn:
-                yield conn
+                try:
+                    yield conn
+                except _UNAVAILABLE:
+                    # Not back into the pool: a backend that was shut down may not look closed yet
+                    # (and no reset round trip on release would notice), so the next user would
+                    # find it mid-failure. The pool opens a fresh one instead.
+                    conn.terminate()
+                    raise
         except _UNAVAILABLE as exc:
             raise StoreUnavailableError(f"PostgreSQL is unavailable: {type(exc).__name__}: {exc}") from exc
         except asyncpg.PostgresError as exc:
@@ -174,7 +182,8 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
 
     asyncpg's default reset (``RESET ALL; UNLISTEN *; CLOSE ALL; pg_advisory_unlock_all()``) is
     one more round trip per statement here; this store never changes session state (its only lock
-    is transaction-scoped), so there is nothing to undo.
+    is transaction-scoped), so there is nothing to undo. (An open transaction is still rolled
+    back by asyncpg, and a connection that failed is terminated by :meth:`PgSessionStore.connection`.)
     """
 
 

@@ -10,6 +10,7 @@ anything else the network does, and never put the URL (which holds the token) in
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import aiohttp
@@ -61,8 +62,9 @@ class AiohttpRequest(BaseRequest):
             # Created here, not in __init__: a session belongs to the running event loop.
             connector = aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300)
             self._session = aiohttp.ClientSession(
-                connector=connector, headers={"User-Agent": self.USER_AGENT}, auto_decompress=True,
+                connector=connector, headers={"User-Agent": self.USER_AGENT},
                 skip_auto_headers=("Accept-Encoding",),
+                cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets none; no jar to consult per request
             )
 
     async def shutdown(self) -> None:
@@ -86,12 +88,7 @@ class AiohttpRequest(BaseRequest):
         read = self._read if isinstance(read_timeout, DefaultValue) else read_timeout
         connect = self._connect if isinstance(connect_timeout, DefaultValue) else connect_timeout
         pool = self._pool if isinstance(pool_timeout, DefaultValue) else pool_timeout
-        timeout = aiohttp.ClientTimeout(
-            total=None,
-            connect=None if pool is None or connect is None else pool + connect,  # a free slot, then a socket
-            sock_connect=connect,
-            sock_read=read,
-        )
+        timeout = _timeout(read, connect, pool)
         data: Any = None
         headers: dict[str, str] | None = None
         if request_data is not None and request_data.multipart_data:
@@ -109,6 +106,17 @@ class AiohttpRequest(BaseRequest):
         except aiohttp.ClientError as exc:
             # str(exc) of some aiohttp errors quotes the URL, and the URL holds the token.
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {_without(str(exc), url)}") from None
+
+
+@functools.lru_cache(maxsize=32)
+def _timeout(read: float | None, connect: float | None, pool: float | None) -> aiohttp.ClientTimeout:
+    """aiohttp's timeouts for PTB's: a few distinct combinations, built once each."""
+    return aiohttp.ClientTimeout(
+        total=None,
+        connect=None if pool is None or connect is None else pool + connect,  # a free slot, then a socket
+        sock_connect=connect,
+        sock_read=read,
+    )
 
 
 def _multipart(request_data: RequestData) -> aiohttp.FormData:

@@ -131,9 +131,10 @@ _t = stats_table
 class PgStats:
     """The counters in the replicas' PostgreSQL, on the store's pool (see :mod:`bot.pg_store`).
 
-    Each event is an upsert (``INSERT ... ON CONFLICT DO UPDATE count = count + n``), atomic, so
-    replicas counting at once never lose a count; one transaction per update, in one order
-    everywhere, so two of them cannot deadlock.
+    The events of one update are one statement: an upsert of all their rows
+    (``INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE count = count + n``), atomic, so
+    replicas counting at once never lose a count, with the rows in one order everywhere, so two
+    of them cannot deadlock.
     """
 
     def __init__(self, store: PgSessionStore) -> None:
@@ -144,9 +145,10 @@ class PgStats:
         if not counted:
             return
         await self._store.create_tables([_t])
-        rows = [(day, kind, item, n) for (kind, item), n in sorted(counted.items())]
-        async with self._store.connection() as conn, conn.transaction():
-            await conn.executemany(_PG_UPSERT, rows)
+        ordered = sorted(counted.items())
+        async with self._store.connection() as conn:
+            await conn.execute(_PG_UPSERT, [day] * len(ordered), [kind for (kind, _), _ in ordered],
+                               [item for (_, item), _ in ordered], [n for _, n in ordered])
 
     async def summary(self, start: date, end: date, *, top: int = 10) -> StatsSummary:
         await self._store.create_tables([_t])
@@ -155,7 +157,8 @@ class PgStats:
         return _summarise(start, end, [(r[0], r[1], int(r[2])) for r in rows], top)
 
 
-_PG_UPSERT = ("INSERT INTO usage_stats (day, kind, item, count) VALUES ($1, $2, $3, $4) "
+_PG_UPSERT = ("INSERT INTO usage_stats (day, kind, item, count) "
+              "SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::int[]) "
               "ON CONFLICT (day, kind, item) DO UPDATE SET count = usage_stats.count + excluded.count")
 _PG_TOTALS = ("SELECT kind, item, SUM(count) FROM usage_stats WHERE day >= $1 AND day <= $2 "
               "GROUP BY kind, item")

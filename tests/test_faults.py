@@ -27,7 +27,6 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from telegram.request import HTTPXRequest
 from test_telegram_e2e import (
     BY_BUTTONS,
     BY_TYPING,
@@ -48,6 +47,7 @@ from bot.services import Engine, build_engine
 from bot.settings import Settings
 from bot.store import open_store
 from bot.telegram.app import App, build_application, running
+from bot.telegram.request import AiohttpRequest
 from fakes.bot_api import FakeBotApi
 from pg import PG_URL, create_pg_schema, drop_pg_schema
 
@@ -383,8 +383,8 @@ SEND_RETRIES = 3
 
 def quick_transport() -> dict[str, Any]:
     """Build arguments: a short read timeout and short backoffs, the production retry count."""
-    request = HTTPXRequest(connection_pool_size=16, read_timeout=REQUEST_TIMEOUT, connect_timeout=2.0,
-                           pool_timeout=2.0)
+    request = AiohttpRequest(connection_pool_size=16, read_timeout=REQUEST_TIMEOUT, connect_timeout=2.0,
+                             pool_timeout=2.0)  # the bot's own transport, with a short read timeout
     return {"request": request, "send_retries": SEND_RETRIES, "retry_backoff_s": 0.05}
 
 

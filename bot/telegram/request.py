@@ -29,7 +29,7 @@ class AiohttpRequest(BaseRequest):
 
     ``pool_timeout`` bounds the wait for a free connection, ``connect_timeout`` a new
     connection, ``read_timeout`` the reply; aiohttp has no separate write timeout, so the write
-    of a request counts against ``read_timeout`` (our requests are small forms, never uploads).
+    of a request counts against ``read_timeout`` (our requests are small JSON bodies, never uploads).
     """
 
     __slots__ = ("_connect", "_pool", "_pool_size", "_read", "_session")

@@ -1,6 +1,6 @@
 """The embedded session store: one SQLite file, through the standard library's ``sqlite3``.
 
-Why not SQLAlchemy's async SQLite like the PostgreSQL store: every statement there crosses a
+Why not SQLAlchemy's async SQLite, as before: every statement there crosses a
 greenlet and aiosqlite's worker thread several times (checkout, execute, fetch, commit), which
 cost 2.2 ms of CPU per load-and-save on the benchmark machine against 0.09 ms here: a quarter of
 the bot's CPU per update under load. SQLite itself answers these one-row statements in
@@ -12,9 +12,9 @@ handler and holds up the loop (``busy_timeout``, short). One bot process per SQL
 supported set-up; replicas share PostgreSQL (:class:`bot.pg_store.PgSessionStore`).
 
 The file is the one the earlier SQLAlchemy store wrote (same tables, same column formats), so an
-existing database keeps working. The usage counters live in the same file
-and go through the same connection (:class:`SqliteStats`): a second connection in this process
-could hold the write lock across an ``await`` and stall the loop.
+existing database keeps working. The usage counters live in the same file and go through the same
+connection (:class:`bot.stats.SqliteStats`): a second connection in this process could hold the
+write lock across an ``await`` and stall the loop.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ _UPDATE_OWNER = ("UPDATE sessions SET state = ?, version = version + 1, updated_
                  "WHERE key = ? AND version = ?")
 _DELETE = "DELETE FROM sessions WHERE key = ?"
 _DELETE_USER = "DELETE FROM sessions WHERE user_key = ?"
-# SQLAlchemy's text format for DateTime on SQLite, so both stores read each other's rows.
+# SQLAlchemy's text format for DateTime on SQLite: files the earlier store wrote read the same.
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 

@@ -57,12 +57,12 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.channels.telegram.handlers import china_today
+from bot.channels.telegram.render import messages
 from bot.dialog.model import ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
-from bot.services import Engine, build_engine
+from bot.services import PolicyRuntime, build_runtime
 from bot.settings import Settings
-from bot.store import open_store
-from bot.telegram.handlers import china_today
-from bot.telegram.render import messages
+from bot.storage.factory import open_store
 from eligibility.evaluate import assess
 from eligibility.profile import validate_facts
 from eligibility.questionnaire import NONE_OPTION, Question, question_by_id
@@ -90,7 +90,7 @@ THROUGHPUT_TARGET = 300.0  # updates/s: 10x Telegram's ~30 messages/s sending li
 
 _TOTAL = re.compile(r"预计可获得：<b>(.*?)</b>")
 _UPDATE_LINE = re.compile(
-    r"bot\.telegram\.updates update id=(\d+) .*? ms=([\d.]+) wait_ms=([\d.]+) net_ms=([\d.]+)(.*)$")
+    r"bot\.channels\.telegram\.updates update id=(\d+) .*? ms=([\d.]+) wait_ms=([\d.]+) net_ms=([\d.]+)(.*)$")
 _LEVEL = re.compile(r"^\S+ \S+ (DEBUG|INFO|WARNING|ERROR|CRITICAL) ")
 
 
@@ -120,7 +120,7 @@ class Script:
     facts: dict[str, Any]  # the session's facts once the chat is over
 
 
-def load_profiles(engine: Engine) -> list[tuple[str, Facts]]:
+def load_profiles(engine: PolicyRuntime) -> list[tuple[str, Facts]]:
     raw = yaml.safe_load(PROFILES.read_text(encoding="utf-8"))
     return [(str(p["name"]), validate_facts(engine.kb, p["facts"])) for p in raw]
 
@@ -157,7 +157,7 @@ def _money_text(value: int) -> str:
 Action = tuple[Literal["text", "button"], str]  # text typed, or the label of a button pressed
 
 
-def answer(engine: Engine, q: Question, truth: Facts, *, by_button: bool) -> list[Action]:
+def answer(engine: PolicyRuntime, q: Question, truth: Facts, *, by_button: bool) -> list[Action]:
     """What a person who knows ``truth`` does with question ``q``: type an answer, or press buttons."""
     def btn(key: str) -> str:
         return engine.catalog.t("zh", key)
@@ -196,7 +196,7 @@ def _input(kind: str, payload: str) -> Input:
     return TextInput(payload)
 
 
-def build_script(engine: Engine, name: str, truth: Facts, style: str, question: str, today: date) -> Script:
+def build_script(engine: PolicyRuntime, name: str, truth: Facts, style: str, question: str, today: date) -> Script:
     """Run one chat through the dialog core alone; raises if the script does not reach the right result."""
     dialog, kb = engine.dialog, engine.kb
     state = SessionState()  # a new chat of a zh-hans user: Chinese, as Conversations would start it
@@ -248,7 +248,7 @@ def script_for(scripts: dict[tuple[int, str], Script], n_profiles: int, index: i
     return scripts[(index % n_profiles, STYLES[(index // n_profiles) % len(STYLES)])]
 
 
-def engine_baseline(engine: Engine, scripts: Sequence[Script], today: date) -> list[float]:
+def engine_baseline(engine: PolicyRuntime, scripts: Sequence[Script], today: date) -> list[float]:
     """``Dialog.handle`` seconds per update for these chats, with no transport and no store."""
     times: list[float] = []
     for script in scripts:
@@ -491,7 +491,7 @@ def serve_replica(schema: str | None, max_concurrent: int | None, *, telegram_ra
     """
     import logging
 
-    from bot.telegram.app import build_application, configure_logging, serve_webhook, use_fast_event_loop
+    from bot.channels.telegram.app import build_application, configure_logging, serve_webhook, use_fast_event_loop
 
     settings = Settings()
     if not telegram_rate_limit:
@@ -802,7 +802,7 @@ class ConfigResult:
 def _prepare(chats: int) -> tuple[list[tuple[int, Script]], list[float]]:
     """The chats' scripts from the dialog core alone, and its handle() times over the same chats."""
     settings = Settings(_env_file=None, IPBOT_KB_DIR=None, IPBOT_POLICY_PUBLISHED_ON=None)
-    engine = build_engine(settings)
+    engine = build_runtime(settings)
     today = china_today()  # the bot's date too (build_application's default)
     profiles = load_profiles(engine)
     scripts = {(i, style): build_script(engine, name, truth, style, FREE_QUESTIONS[i % len(FREE_QUESTIONS)], today)

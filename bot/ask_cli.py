@@ -11,8 +11,8 @@ import json
 import sys
 from typing import Any, Protocol, TextIO
 
-from bot.answer import AnswerRenderer
-from bot.i18n import Catalog
+from bot.present.answer import AnswerRenderer
+from bot.present.i18n import Catalog
 from eligibility.ask import ask
 from eligibility.matcher import Matcher
 from knowledge.models import KnowledgeBase, Lang

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot import ask_cli
-from bot.i18n import Catalog
-from bot.report import Renderer
+from bot.present.i18n import Catalog
+from bot.present.report import Renderer
 from bot.settings import Settings
 from eligibility.errors import ProfileError
 from eligibility.evaluate import assess, policy_validity
@@ -161,10 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_chat(settings: Settings) -> int:
-    from bot.console import run_console
-    from bot.services import Conversations, build_engine
+    from bot.channels.console import run_console
+    from bot.services import Conversations, build_runtime
 
-    engine = build_engine(settings)
+    engine = build_runtime(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return run_console(settings.store_url(), lambda store: Conversations(engine, store))
 
@@ -175,7 +175,7 @@ def cmd_run(settings: Settings) -> int:
             # In a container or a pipe, say why this is not the Telegram bot.
             sys.stderr.write("ipbot: TELEGRAM_BOT_TOKEN is not set: running the console chat on standard input\n")
         return cmd_chat(settings)
-    from bot.telegram.app import run_telegram
+    from bot.channels.telegram.app import run_telegram
 
     return run_telegram(settings)
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.answer import side_answerer
 from bot.dialog.core import Answerer, Dialog
 from bot.dialog.model import CommandInput, Input, Reply, SessionState
-from bot.i18n import Catalog
-from bot.report import Renderer
+from bot.present.answer import side_answerer
+from bot.present.i18n import Catalog
+from bot.present.report import Renderer
 from bot.settings import Settings
-from bot.store import SessionStore, StaleSessionError, StoreUnavailableError
+from bot.storage.base import SessionStore, StaleSessionError, StoreUnavailableError
 from eligibility.evaluate import policy_validity
 from eligibility.results import Validity
 from knowledge.loader import load_knowledge_base
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class Engine:
+class PolicyRuntime:
     """The knowledge base and everything derived from it; swapped whole on /reload."""
 
     kb: KnowledgeBase
@@ -37,12 +37,12 @@ class Engine:
     dialog: Dialog
 
 
-def build_engine(settings: Settings, catalog: Catalog | None = None) -> Engine:
+def build_runtime(settings: Settings, catalog: Catalog | None = None) -> PolicyRuntime:
     kb = load_knowledge_base(settings.kb_dir)
     catalog = catalog or Catalog.load()
     renderer = Renderer(kb, catalog)
     validity = policy_validity(kb, settings.policy_published_on)
-    return Engine(kb, catalog, renderer, validity, Dialog(kb, renderer, validity, make_answerer(kb, renderer)))
+    return PolicyRuntime(kb, catalog, renderer, validity, Dialog(kb, renderer, validity, make_answerer(kb, renderer)))
 
 
 def make_answerer(kb: KnowledgeBase, renderer: Renderer) -> Answerer:
@@ -70,7 +70,7 @@ class Conversations:
     """Load a chat's session, run the dialog, save before replying; retry when another writer won,
     and ride out a dropped database connection (bounded: ``outage_s`` seconds in all)."""
 
-    def __init__(self, engine: Engine, store: SessionStore, retries: int = 8, outage_s: float = 20.0) -> None:
+    def __init__(self, engine: PolicyRuntime, store: SessionStore, retries: int = 8, outage_s: float = 20.0) -> None:
         self.engine = engine
         self.store = store
         self.retries = retries

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import Catalog
-from bot.report import Renderer
+from bot.present.i18n import Catalog
+from bot.present.report import Renderer
 from eligibility.evaluate import policy_validity
 from eligibility.results import Validity
 from knowledge.loader import load_knowledge_base

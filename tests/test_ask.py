@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import AnswerRenderer
-from bot.i18n import Catalog
+from bot.present.answer import AnswerRenderer
+from bot.present.i18n import Catalog
 from eligibility.ask import AskResult, amount_for, ask
 from eligibility.matcher import Matcher, detect_lang, stem
 from knowledge.loader import safe_load

@@ -13,7 +13,7 @@ import yaml
 
 from bot.dialog.core import Dialog, SideAnswer
 from bot.dialog.model import ButtonInput, SessionState
-from bot.report import Renderer
+from bot.present.report import Renderer
 from dialog_helpers import TODAY, Chat
 from eligibility.evaluate import assess
 from eligibility.profile import validate_facts

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.dialog.core import Dialog
-from bot.services import build_engine
+from bot.services import build_runtime
 from bot.settings import Settings
 from dialog_helpers import TODAY, Chat
 
 
 @pytest.fixture(scope="module")
 def dialog() -> Dialog:
-    return build_engine(Settings()).dialog
+    return build_runtime(Settings()).dialog
 
 
 def test_side_question_with_figures_mid_flow(dialog: Dialog) -> None:

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from bot.dialog.core import Dialog
 from bot.dialog.model import ButtonInput, CommandInput, Input, SessionState, TextInput
-from bot.report import Renderer
-from bot.services import build_engine
+from bot.present.report import Renderer
+from bot.services import build_runtime
 from bot.settings import Settings
 from dialog_helpers import TODAY
 from eligibility.results import Validity
@@ -64,7 +64,7 @@ _REAL: list[Dialog] = []
 def real_dialog() -> Dialog:
     """The production wiring (with the free-text answerer), built once for all examples."""
     if not _REAL:
-        _REAL.append(build_engine(Settings()).dialog)
+        _REAL.append(build_runtime(Settings()).dialog)
     return _REAL[0]
 
 

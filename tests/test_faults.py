@@ -43,11 +43,11 @@ from test_telegram_e2e import (
     watching_updates,
 )
 
-from bot.services import Engine, build_engine
+from bot.channels.telegram.app import App, build_application, running
+from bot.channels.telegram.request import AiohttpRequest
+from bot.services import PolicyRuntime, build_runtime
 from bot.settings import Settings
-from bot.store import open_store
-from bot.telegram.app import App, build_application, running
-from bot.telegram.request import AiohttpRequest
+from bot.storage.factory import open_store
 from fakes.bot_api import FakeBotApi
 from pg import PG_URL, create_pg_schema, drop_pg_schema
 
@@ -495,13 +495,13 @@ class GatedEngines:
         self.entered = threading.Event()
         self.gate = threading.Event()
 
-    def __call__(self, settings: Settings) -> Engine:
+    def __call__(self, settings: Settings) -> PolicyRuntime:
         self.calls += 1
         if self.calls > 1:  # the start-up load is not held
             self.entered.set()
             if not self.gate.wait(WAIT):
                 raise TimeoutError("the test never opened the gate")
-        return build_engine(settings)
+        return build_runtime(settings)
 
 
 async def test_a_broken_reload_is_refused_while_a_chat_goes_on_answering(tmp_path: Path) -> None:

@@ -10,16 +10,17 @@ from pathlib import Path
 import pytest
 
 from bot.dialog.model import CommandInput, TextInput
-from bot.services import Conversations, Engine, build_engine
+from bot.services import Conversations, PolicyRuntime, build_runtime
 from bot.settings import Settings
-from bot.store import SessionStore, open_store
+from bot.storage.base import SessionStore
+from bot.storage.factory import open_store
 from dialog_helpers import TODAY
 from pg import PG_URL, create_pg_schema, drop_pg_schema
 
 
 @pytest.fixture(scope="module")
-def engine() -> Engine:
-    return build_engine(Settings())
+def engine() -> PolicyRuntime:
+    return build_runtime(Settings())
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -42,7 +43,7 @@ async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 
 
 async def test_two_replicas_answering_the_same_chat_at_once_lose_nothing(
-        engine: Engine, stores: tuple[SessionStore, SessionStore]) -> None:
+        engine: PolicyRuntime, stores: tuple[SessionStore, SessionStore]) -> None:
     one, two = Conversations(engine, stores[0]), Conversations(engine, stores[1])
     key = "tg:42"
     await one.handle(key, CommandInput("assess"), TODAY, user_key="tg-user:42")
@@ -62,7 +63,7 @@ async def test_two_replicas_answering_the_same_chat_at_once_lose_nothing(
 
 
 async def test_forget_on_one_replica_removes_the_session_for_both(
-        engine: Engine, stores: tuple[SessionStore, SessionStore]) -> None:
+        engine: PolicyRuntime, stores: tuple[SessionStore, SessionStore]) -> None:
     one, two = Conversations(engine, stores[0]), Conversations(engine, stores[1])
     await one.handle("tg:7", CommandInput("assess"), TODAY, user_key="tg-user:7")
     await one.handle("tg:7", TextInput("高校"), TODAY, user_key="tg-user:7")
@@ -71,7 +72,7 @@ async def test_forget_on_one_replica_removes_the_session_for_both(
     assert await stores[0].load("tg:7") is None
 
 
-async def test_a_redelivered_input_is_not_applied_twice(engine: Engine,
+async def test_a_redelivered_input_is_not_applied_twice(engine: PolicyRuntime,
                                                         stores: tuple[SessionStore, SessionStore]) -> None:
     """Telegram redelivers an update whose handling was cut short; the answer must not land on the next question."""
     one = Conversations(engine, stores[0])

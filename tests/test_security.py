@@ -37,8 +37,8 @@ from test_telegram_e2e import (
 )
 from test_telegram_handlers import assert_telegram_html
 
-from bot.pg_store import PgSessionStore
-from bot.store import open_store
+from bot.storage.factory import open_store
+from bot.storage.postgres import PgSessionStore
 from fakes.bot_api import FakeBotApi, free_port
 from pg import PG_URL
 

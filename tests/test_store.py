@@ -19,18 +19,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.pg_store import PgSessionStore
-from bot.sqlite_store import SqliteSessionStore
-from bot.store import (
+from bot.storage.base import (
     MemorySessionStore,
     SessionStore,
     StaleSessionError,
     State,
     StoredSession,
     StoreError,
-    open_store,
     update,
 )
+from bot.storage.factory import open_store
+from bot.storage.postgres import PgSessionStore
+from bot.storage.sqlite import SqliteSessionStore
 from pg import PG_URL, create_pg_schema, drop_pg_schema
 
 

@@ -30,9 +30,9 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.channels.telegram.app import App, build_application, running
 from bot.settings import Settings
-from bot.store import open_store
-from bot.telegram.app import App, build_application, running
+from bot.storage.factory import open_store
 from fakes.bot_api import FakeBotApi, free_port
 
 JSON = dict[str, Any]
@@ -77,7 +77,7 @@ class UpdateLog(logging.Handler):
 
 @contextlib.contextmanager
 def watching_updates() -> Iterator[UpdateLog]:
-    logger = logging.getLogger("bot.telegram.updates")
+    logger = logging.getLogger("bot.channels.telegram.updates")
     handler = UpdateLog()
     old_level = logger.level
     logger.setLevel(logging.INFO)

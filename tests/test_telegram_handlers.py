@@ -30,15 +30,22 @@ from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
 from test_telegram_e2e import STAFF, TODAY, buttons_of, make_settings
 
+from bot.channels.telegram.app import (
+    App,
+    ConfigError,
+    RedactingFilter,
+    build_application,
+    webhook_kwargs,
+    webhook_secret,
+)
+from bot.channels.telegram.handlers import Redactor, describe, parse_command, stats_period
+from bot.channels.telegram.processor import PerChatUpdateProcessor, UpdateDone
+from bot.channels.telegram.render import MAX_TEXT, fit, keyboard, tg_text, utf16_len
 from bot.dialog.model import ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
-from bot.services import Engine, build_engine
+from bot.services import PolicyRuntime, build_runtime
 from bot.settings import Settings
-from bot.stats import MemoryStats, assessment_events, open_stats
-from bot.store import open_store
-from bot.telegram.app import App, ConfigError, RedactingFilter, build_application, webhook_kwargs, webhook_secret
-from bot.telegram.handlers import Redactor, describe, parse_command, stats_period
-from bot.telegram.processor import PerChatUpdateProcessor, UpdateDone
-from bot.telegram.render import MAX_TEXT, fit, keyboard, tg_text, utf16_len
+from bot.storage.factory import open_store
+from bot.storage.stats import MemoryStats, assessment_events, open_stats
 from eligibility.questionnaire import question_by_id
 from fakes.bot_api import FakeApiError, FakeBotApi
 from pg import PG_URL, create_pg_schema, drop_pg_schema
@@ -482,16 +489,16 @@ def check_reply(reply: Reply) -> None:
 
 
 @pytest.fixture(scope="module")
-def engine() -> Engine:
+def engine() -> PolicyRuntime:
     settings = Settings(_env_file=None, IPBOT_KB_DIR=None, IPBOT_POLICY_PUBLISHED_ON=None)  # type: ignore[call-arg]
-    return build_engine(settings)
+    return build_runtime(settings)
 
 
 def _sample_value(fact_type: str, options: list[str]) -> object:
     return {"bool": True, "money": 800_000, "money_list": [50_000_000]}.get(fact_type, options[0] if options else 1)
 
 
-def test_every_question_clause_and_menu_fits_telegram(engine: Engine) -> None:
+def test_every_question_clause_and_menu_fits_telegram(engine: PolicyRuntime) -> None:
     kb, dialog = engine.kb, engine.dialog
     for lang in ("zh", "en"):
         ids = [*kb.facts, *(f"group:{g.id}" for g in kb.question_groups)]
@@ -526,7 +533,7 @@ _TYPED: list[Input] = [
 ]
 
 
-def walk(engine: Engine, seed: int, steps: int) -> Iterator[Reply]:
+def walk(engine: PolicyRuntime, seed: int, steps: int) -> Iterator[Reply]:
     """A user pressing random buttons and typing random things: every reply on the way."""
     rng = random.Random(seed)
     state = SessionState(lang=rng.choice(["zh", "en"]))
@@ -540,7 +547,7 @@ def walk(engine: Engine, seed: int, steps: int) -> Iterator[Reply]:
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_random_conversations_only_produce_what_telegram_accepts(engine: Engine, seed: int) -> None:
+def test_random_conversations_only_produce_what_telegram_accepts(engine: PolicyRuntime, seed: int) -> None:
     seen = 0
     for reply in walk(engine, seed, 120):
         check_reply(reply)
@@ -548,7 +555,7 @@ def test_random_conversations_only_produce_what_telegram_accepts(engine: Engine,
     assert seen > 120
 
 
-def test_channel_texts_exist_in_both_languages(engine: Engine) -> None:
+def test_channel_texts_exist_in_both_languages(engine: PolicyRuntime) -> None:
     keys = ["tg.error", "tg.text_only", "tg.reload.refused", "tg.stats.usage", "tg.stats.none",
             *(f"tg.cmd.{c}" for c in ("start", "assess", "ask", "clauses", "lang", "help", "cancel", "forget"))]
     for lang in ("zh", "en"):
@@ -561,7 +568,7 @@ def test_channel_texts_exist_in_both_languages(engine: Engine) -> None:
 def test_group_members_have_sessions_of_their_own() -> None:
     from telegram import Chat, User
 
-    from bot.telegram.handlers import session_key
+    from bot.channels.telegram.handlers import session_key
 
     group = Chat(-100, "supergroup")
     alice, bob = User(1, "A", False), User(2, "B", False)

@@ -24,8 +24,8 @@ from bot.dialog.model import (
     Step,
 )
 from bot.dialog.views import MAX_MESSAGE, Views, split_message
-from bot.i18n import LANGS, text
-from bot.report import Renderer
+from bot.present.i18n import LANGS, text
+from bot.present.report import Renderer
 from eligibility.answers import Answer, read_answer
 from eligibility.evaluate import assess
 from eligibility.extract import extract_facts

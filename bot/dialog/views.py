@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from html import escape
 
 from bot.dialog.model import Button, Reply
-from bot.i18n import text
-from bot.report import Renderer
+from bot.present.i18n import text
+from bot.present.report import Renderer
 from eligibility.evaluate import totals
 from eligibility.questionnaire import NONE_OPTION, Question
 from eligibility.results import Assessment, BenefitResult

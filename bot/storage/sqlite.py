@@ -9,11 +9,11 @@ ever open across an ``await``, coroutines cannot interleave inside one.
 
 The price: while another *process* writes the same file, a statement here waits in SQLite's busy
 handler and holds up the loop (``busy_timeout``, short). One bot process per SQLite file is the
-supported set-up; replicas share PostgreSQL (:class:`bot.pg_store.PgSessionStore`).
+supported set-up; replicas share PostgreSQL (:class:`bot.storage.postgres.PgSessionStore`).
 
 The file is the one the earlier SQLAlchemy store wrote (same tables, same column formats), so an
 existing database keeps working. The usage counters live in the same file and go through the same
-connection (:class:`bot.stats.SqliteStats`): a second connection in this process could hold the
+connection (:class:`bot.storage.stats.SqliteStats`): a second connection in this process could hold the
 write lock across an ``await`` and stall the loop.
 """
 
@@ -28,7 +28,7 @@ from typing import Self
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
-from bot.store import (
+from bot.storage.base import (
     State,
     StoredSession,
     StoreError,
@@ -60,13 +60,13 @@ _TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def create_tables(conn: sqlite3.Connection, tables: Iterable[sa.Table]) -> None:
-    """CREATE ... IF NOT EXISTS for ``tables`` (:func:`bot.store.ddl`)."""
+    """CREATE ... IF NOT EXISTS for ``tables`` (:func:`bot.storage.base.ddl`)."""
     for statement in ddl(tables, sqlite_dialect.dialect()):
         conn.execute(statement)
 
 
 class SqliteSessionStore(_Closable):
-    """Sessions in a SQLite file (or ``:memory:``); the semantics of :class:`~bot.store.SessionStore`.
+    """Sessions in a SQLite file (or ``:memory:``); the semantics of :class:`~bot.storage.base.SessionStore`.
 
     Every write is one statement in its own transaction (autocommit), as in the SQL store:
     creation is an INSERT the primary key refuses when the session exists, a change an

@@ -38,10 +38,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.services import Engine, build_engine
-from bot.settings import Settings
-from bot.store import SessionStore, open_store
-from bot.telegram.handlers import (
+from bot.channels.telegram.handlers import (
     AddressedToBot,
     Handlers,
     Redactor,
@@ -50,11 +47,15 @@ from bot.telegram.handlers import (
     china_today,
     describe,
 )
-from bot.telegram.processor import PerChatUpdateProcessor, UpdateDone
-from bot.telegram.ratelimit import RetryingRateLimiter
-from bot.telegram.render import tg_text
-from bot.telegram.request import AiohttpRequest
-from bot.telegram.webhook import WebhookServer
+from bot.channels.telegram.processor import PerChatUpdateProcessor, UpdateDone
+from bot.channels.telegram.ratelimit import RetryingRateLimiter
+from bot.channels.telegram.render import tg_text
+from bot.channels.telegram.request import AiohttpRequest
+from bot.channels.telegram.webhook import WebhookServer
+from bot.services import PolicyRuntime, build_runtime
+from bot.settings import Settings
+from bot.storage.base import SessionStore
+from bot.storage.factory import open_store
 from knowledge.loader import KnowledgeBaseError
 from knowledge.models import Lang
 
@@ -77,7 +78,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-update_log = logging.getLogger("bot.telegram.updates")
+update_log = logging.getLogger("bot.channels.telegram.updates")
 
 App = Application[
     ExtBot[int], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any],
@@ -108,7 +109,7 @@ def _token(settings: Settings) -> str:
 def build_application(
     settings: Settings,
     *,
-    engine_factory: Callable[[Settings], Engine] = build_engine,
+    engine_factory: Callable[[Settings], PolicyRuntime] = build_runtime,
     store_factory: Callable[[str], SessionStore] = open_store,
     today: Callable[[], date] = china_today,
     max_concurrent: int | None = None,
@@ -222,7 +223,7 @@ def register(app: App, h: Handlers, *, staff: list[int]) -> None:
     app.add_error_handler(h.error)
 
 
-async def _set_commands(app: App, engine: Engine) -> None:
+async def _set_commands(app: App, engine: PolicyRuntime) -> None:
     """The command menu in both languages; Chinese is also the default for other languages."""
     for code, lang in (("zh", "zh"), ("en", "en"), (None, "zh")):
         language: Lang = "en" if lang == "en" else "zh"

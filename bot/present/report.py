@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.i18n import Catalog, format_ref, format_yuan, text
+from bot.present.i18n import Catalog, format_ref, format_yuan, text
 from eligibility.results import Amount, Assessment, BenefitResult, FactValue, Reason, Status
 from knowledge.models import Benefit, Condition, KnowledgeBase, Lang
 

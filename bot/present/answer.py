@@ -12,8 +12,8 @@ from html import escape
 from typing import Any
 
 from bot.dialog.core import Answerer, SideAnswer
-from bot.i18n import Catalog, text
-from bot.report import Renderer
+from bot.present.i18n import Catalog, text
+from bot.present.report import Renderer
 from eligibility.ask import AskResult, ask
 from eligibility.matcher import Matcher
 from knowledge.models import Benefit, KnowledgeBase, Lang

@@ -9,7 +9,7 @@ to a forwarded message (:meth:`Dialog.helpdesk`), inline mode (:meth:`Dialog.inl
 staff commands.
 
 Handlers are methods of :class:`Handlers`, bound to one :class:`Services`: no ``bot_data``,
-nothing global. The composition root (``bot.telegram.app``) registers them in order.
+nothing global. The composition root (``bot.channels.telegram.app``) registers them in order.
 """
 
 from __future__ import annotations
@@ -41,13 +41,13 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, ContextTypes, filters
 from telegram.warnings import PTBUserWarning
 
+from bot.channels.telegram.render import MAX_TEXT, Keyboard, fit, messages, plain, tg_text
 from bot.dialog.model import ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
-from bot.i18n import text as kb_text
-from bot.i18n import to_lang
-from bot.services import Conversations, Engine, is_transient
-from bot.stats import AnswerTap, Event, StatsStore, answer_events, assessment_events, open_stats, period
-from bot.store import SessionStore
-from bot.telegram.render import MAX_TEXT, Keyboard, fit, messages, plain, tg_text
+from bot.present.i18n import text as kb_text
+from bot.present.i18n import to_lang
+from bot.services import Conversations, PolicyRuntime, is_transient
+from bot.storage.base import SessionStore
+from bot.storage.stats import AnswerTap, Event, StatsStore, answer_events, assessment_events, open_stats, period
 from knowledge.loader import KnowledgeBaseError
 from knowledge.models import Lang
 
@@ -91,7 +91,7 @@ class Services:
         self._conversations: Conversations | None = None
         self._stats: StatsStore | None = None
 
-    def attach(self, engine: Engine, store: SessionStore) -> None:
+    def attach(self, engine: PolicyRuntime, store: SessionStore) -> None:
         self._tap(engine)
         self._conversations = Conversations(engine, store)
         self._stats = open_stats(store)
@@ -107,7 +107,7 @@ class Services:
         return self._conversations
 
     @property
-    def engine(self) -> Engine:
+    def engine(self) -> PolicyRuntime:
         return self.conversations.engine
 
     @property
@@ -120,13 +120,13 @@ class Services:
             raise RuntimeError("the Telegram services are not started (post_init has not run)")
         return self._stats
 
-    def swap_engine(self, engine: Engine) -> None:
+    def swap_engine(self, engine: PolicyRuntime) -> None:
         """Use ``engine`` from the next update on; updates already running finish on the old one."""
         self._tap(engine)
         self.conversations.engine = engine
 
     @staticmethod
-    def _tap(engine: Engine) -> None:
+    def _tap(engine: PolicyRuntime) -> None:
         if engine.dialog.answerer is not None:
             engine.dialog.answerer = AnswerTap.wrap(engine.dialog.answerer)
 
@@ -237,7 +237,7 @@ def session_key(chat: Chat, user: User | None) -> str:
 class Handlers:
     """One method per kind of update; see the module docstring."""
 
-    def __init__(self, services: Services, *, engine_factory: Callable[[], Engine],
+    def __init__(self, services: Services, *, engine_factory: Callable[[], PolicyRuntime],
                  redactor: Redactor) -> None:
         self.s = services
         self._engine_factory = engine_factory

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from bot.dialog.model import Button, Reply
-from bot.i18n import Catalog
+from bot.present.i18n import Catalog
 from knowledge.models import Lang
 
 __all__ = [
@@ -104,5 +104,5 @@ def plain(text: str) -> str:
 
 
 def tg_text(catalog: Catalog, lang: Lang, key: str, **params: object) -> str:
-    """A text of the Telegram channel (keys tg.* in bot/locales/*.yaml)."""
+    """A text of the Telegram channel (keys tg.* in bot/present/locales/*.yaml)."""
     return catalog.t(lang, key, **params)

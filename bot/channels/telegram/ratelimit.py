@@ -27,7 +27,7 @@ from typing import Any
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
 
-from bot.telegram.processor import add_bot_api_time
+from bot.channels.telegram.processor import add_bot_api_time
 
 __all__ = ["RetryingRateLimiter"]
 

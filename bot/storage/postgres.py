@@ -11,7 +11,7 @@ after waiting for a concurrent writer's row lock re-checks the version, so of tw
 answering the same chat at once exactly one wins and the other re-applies its input.
 
 A dropped connection (server restart, terminated backend, network) is raised as
-:class:`~bot.store.StoreUnavailableError`: the pool opens a new connection on the next acquire,
+:class:`~bot.storage.base.StoreUnavailableError`: the pool opens a new connection on the next acquire,
 and the caller retries (:class:`bot.services.Conversations`). The schema is created on first use,
 under an advisory lock, so replicas starting together do not race.
 """
@@ -27,7 +27,7 @@ import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql.base import PGDialect
 
-from bot.store import (
+from bot.storage.base import (
     State,
     StoredSession,
     StoreError,
@@ -67,7 +67,7 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
 
 
 class PgSessionStore(_Closable):
-    """Sessions in PostgreSQL; the semantics of :class:`~bot.store.SessionStore`.
+    """Sessions in PostgreSQL; the semantics of :class:`~bot.storage.base.SessionStore`.
 
     ``dsn`` is a ``postgresql://`` URL; its query parameters other than libpq's become server
     settings (``?application_name=ipbot``). ``schema`` puts the tables in that schema.

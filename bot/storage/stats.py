@@ -11,7 +11,7 @@ What is counted (:data:`KINDS`):
 Rows are ``(day, kind, item, count)``: no user id, chat id or message text is ever stored, so
 ``/forget`` has nothing to delete here. The counters live in the same database as the sessions
 (:class:`SqliteStats` on the embedded store's connection, :class:`PgStats` on the PostgreSQL
-store's pool; their own table), or in memory next to a :class:`~bot.store.MemorySessionStore`.
+store's pool; their own table), or in memory next to a :class:`~bot.storage.base.MemorySessionStore`.
 
 Nothing here knows Telegram: the channel derives the events (:func:`assessment_events`,
 :class:`AnswerTap`) and records them.
@@ -31,9 +31,9 @@ from typing import Any, Literal, Protocol
 import sqlalchemy as sa
 
 from bot.dialog.core import Answerer, SideAnswer
-from bot.pg_store import PgSessionStore
-from bot.sqlite_store import SqliteSessionStore, create_tables, store_error
-from bot.store import SessionStore
+from bot.storage.base import SessionStore
+from bot.storage.postgres import PgSessionStore
+from bot.storage.sqlite import SqliteSessionStore, create_tables, store_error
 from knowledge.models import Lang
 
 __all__ = [
@@ -101,7 +101,7 @@ def _counted(events: Iterable[Event]) -> Counter[Event]:
 
 
 class MemoryStats:
-    """The counters in a dict, for a bot running on :class:`~bot.store.MemorySessionStore`."""
+    """The counters in a dict, for a bot running on :class:`~bot.storage.base.MemorySessionStore`."""
 
     def __init__(self) -> None:
         self._counts: Counter[tuple[date, str, str]] = Counter()
@@ -129,7 +129,7 @@ _t = stats_table
 
 
 class PgStats:
-    """The counters in the replicas' PostgreSQL, on the store's pool (see :mod:`bot.pg_store`).
+    """The counters in the replicas' PostgreSQL, on the store's pool (see :mod:`bot.storage.postgres`).
 
     The events of one update are one statement: an upsert of all their rows
     (``INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE count = count + n``), atomic, so
@@ -165,7 +165,7 @@ _PG_TOTALS = ("SELECT kind, item, SUM(count) FROM usage_stats WHERE day >= $1 AN
 
 
 class SqliteStats:
-    """The counters in the embedded store's SQLite file, on its connection (see :mod:`bot.sqlite_store`)."""
+    """The counters in the embedded store's SQLite file, on its connection (see :mod:`bot.storage.sqlite`)."""
 
     def __init__(self, store: SqliteSessionStore) -> None:
         self._store = store

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from bot.dialog.model import Button, ButtonInput, CommandInput, Input, Reply, TextInput
 from bot.services import Conversations
-from bot.store import SessionStore
+from bot.storage.base import SessionStore
 
 _TAGS = re.compile(r"</?(b|i|u|s|code|pre|a)(\s[^>]*)?>")
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\S+)?(?:\s+(.*))?$")
@@ -79,7 +79,7 @@ async def chat(conversations: Conversations, store: SessionStore, *, stdin: Text
 
 
 def run_console(settings_store_url: str, conversations_factory: Callable[[SessionStore], Conversations]) -> int:
-    from bot.store import open_store
+    from bot.storage.factory import open_store
 
     async def main() -> None:
         async with open_store(settings_store_url) as store:

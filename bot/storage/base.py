@@ -6,8 +6,8 @@ share one store, so every write is a compare-and-set on a version number
 (optimistic concurrency) and :func:`update` re-applies a change that lost a race
 instead of overwriting the winner.
 
-Backends (see :func:`open_store`): :class:`~bot.sqlite_store.SqliteSessionStore`, a SQLite
-file, by default; :class:`~bot.pg_store.PgSessionStore`, PostgreSQL, when replicas share it;
+Backends (see :func:`open_store`): :class:`~bot.storage.sqlite.SqliteSessionStore`, a SQLite
+file, by default; :class:`~bot.storage.postgres.PgSessionStore`, PostgreSQL, when replicas share it;
 and :class:`MemorySessionStore` for fast tests of the dialog core. The tables are defined once,
 here, with SQLAlchemy (:data:`sessions_table`), and each backend creates them from :func:`ddl`.
 """
@@ -25,7 +25,6 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 __all__ = [
     "MemorySessionStore",
@@ -36,7 +35,6 @@ __all__ = [
     "StoreUnavailableError",
     "StoredSession",
     "ddl",
-    "open_store",
     "sessions_table",
     "update",
 ]
@@ -297,31 +295,6 @@ sessions_table = sa.Table(
 )
 """The one table; public for operational queries and tests."""
 
-
-
-def open_store(url: str, *, schema: str | None = None) -> SessionStore:
-    """Build a store from a URL; no connection is made until first use.
-
-    A SQLite URL (``sqlite:///x.db``, ``sqlite://`` for memory) gives the embedded
-    :class:`~bot.sqlite_store.SqliteSessionStore`; a PostgreSQL one (``postgresql://`` or
-    ``postgres://``, with or without ``+asyncpg``) the :class:`~bot.pg_store.PgSessionStore`
-    replicas share. ``schema`` places the tables in a PostgreSQL schema.
-    """
-    sa_url = make_url(url)
-    backend = sa_url.get_backend_name()
-    if backend == "sqlite":
-        from bot.sqlite_store import SqliteSessionStore  # both build on this module
-
-        if schema is not None:
-            raise ValueError("a schema is for PostgreSQL; SQLite keeps one database per file")
-        uri = sa_url.query.get("uri") in ("true", "1")
-        return SqliteSessionStore(sa_url.database or ":memory:", uri=uri)
-    if backend in ("postgresql", "postgres"):
-        from bot.pg_store import PgSessionStore
-
-        return PgSessionStore(sa_url.set(drivername="postgresql").render_as_string(hide_password=False),
-                              schema=schema)
-    raise ValueError(f"DATABASE_URL: no session store for {sa_url.drivername!r}; use sqlite:// or postgresql://")
 
 
 def ddl(tables: Iterable[sa.Table], dialect: sa.Dialect) -> list[str]:

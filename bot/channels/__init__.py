@@ -1,0 +1,1 @@
+"""Channels: thin transports over the dialog core (console, Telegram)."""

@@ -1,0 +1,1 @@
+"""Presentation: reports, answers and the message catalogues, in Chinese and English."""

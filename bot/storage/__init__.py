@@ -1,0 +1,1 @@
+"""Session storage: the contract (base), SQLite, PostgreSQL and usage statistics."""

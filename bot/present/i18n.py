@@ -26,10 +26,20 @@ class Catalog:
 
     @classmethod
     def load(cls, directory: Path = LOCALES_DIR) -> Catalog:
+        """``zh.yaml`` and ``en.yaml``, plus one file per area (``zh.web.yaml``, ``en.web.yaml`` ...).
+
+        Areas keep each part of the bot's wording in a file of its own; a key defined twice is an error.
+        """
         messages: dict[Lang, dict[str, str]] = {}
         for lang in LANGS:
-            data: Any = yaml.safe_load((directory / f"{lang}.yaml").read_text(encoding="utf-8"))
-            messages[lang] = {str(k): str(v) for k, v in data.items()}
+            merged: dict[str, str] = {}
+            for path in [directory / f"{lang}.yaml", *sorted(directory.glob(f"{lang}.*.yaml"))]:
+                data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                for k, v in data.items():
+                    if str(k) in merged:
+                        raise ValueError(f"{path.name}: message key {k!r} is defined twice")
+                    merged[str(k)] = str(v)
+            messages[lang] = merged
         missing = set(messages["zh"]) ^ set(messages["en"])
         if missing:
             raise ValueError(f"message keys present in one language only: {sorted(missing)}")

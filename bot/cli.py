@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
+
+import yaml
 
 from bot import ask_cli
 from bot.present.i18n import Catalog
@@ -24,6 +26,7 @@ from eligibility.profile import parse_as_of, validate_facts
 from eligibility.results import Assessment, Validity
 from knowledge.loader import KnowledgeBaseError, load_knowledge_base, safe_load
 from knowledge.models import KnowledgeBase, Lang
+from knowledge.yaml_io import FileRefused, describe, read_regular_file
 
 MAX_PROFILE_BYTES = 1 << 20  # 1 MiB
 MAX_BATCH_LINE_BYTES = 100 << 10  # 100 KiB
@@ -46,17 +49,17 @@ class Context:
 
 def _read_profile_file(path: Path) -> Any:
     try:
-        if path.stat().st_size > MAX_PROFILE_BYTES:
-            raise UsageError(f"{path}: larger than {MAX_PROFILE_BYTES} bytes; is this really a profile?")
-        raw = path.read_text(encoding="utf-8")
+        raw = read_regular_file(path, MAX_PROFILE_BYTES).decode("utf-8")
+    except FileRefused as exc:
+        raise UsageError(f"{exc}; is this really a profile?") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
         raise UsageError(f"{path}: not UTF-8 text") from None
     try:
         return safe_load(raw)
-    except Exception as exc:  # yaml errors carry positions in their text
-        raise UsageError(f"{path}: not valid YAML or JSON: {exc}".splitlines()[0]) from None
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{path}: not valid YAML or JSON: {describe(exc)}") from None
 
 
 def assess_data(ctx: Context, data: Any, today: date) -> Assessment:
@@ -101,30 +104,61 @@ def cmd_assess(ctx: Context, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _assess_batch(ctx: Context, path: Path, today: date, lang: Lang, out: TextIO) -> int:
-    """One JSON result per input line, in order; a bad line gets an error object and we go on."""
+    """One JSON result per input line, in order; a bad line gets an error object and we go on.
+
+    Lines are read as bytes and decoded one by one, so invalid UTF-8, a 5,000-digit number or
+    30,000-deep nesting on one line costs that line only.
+    """
     failures = 0
     try:
-        handle = path.open(encoding="utf-8") if str(path) != "-" else sys.stdin
+        handle = path.open("rb") if str(path) != "-" else sys.stdin.buffer
     except OSError as exc:
         raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
     with handle:
-        for lineno, line in enumerate(handle, start=1):
-            if not line.strip():
+        for lineno, raw in enumerate(_bounded_lines(handle, MAX_BATCH_LINE_BYTES), start=1):
+            if raw is not None and not raw.strip():
                 continue
             try:
-                if len(line) > MAX_BATCH_LINE_BYTES:
-                    raise ProfileError(f"line longer than {MAX_BATCH_LINE_BYTES} bytes")
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ProfileError(f"not valid JSON: {exc.msg} at column {exc.colno}") from None
-                result = assess_profile(ctx, data, today, lang)
-            except (ProfileError, UnicodeDecodeError) as exc:
+                result = assess_profile(ctx, _json_line(raw), today, lang)
+            except ProfileError as exc:
                 failures += 1
                 sys.stderr.write(f"{path}:{lineno}: {exc}\n")
                 result = {"line": lineno, "error": str(exc)}
             out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            out.flush()
     return 2 if failures else 0
+
+
+def _bounded_lines(handle: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The lines of a binary stream; ``None`` for a line longer than ``limit`` (skipped, never held whole)."""
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := handle.readline(limit + 1)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+            continue
+        yield line
+
+
+def _json_line(raw: bytes | None) -> Any:
+    """One batch line parsed, or ProfileError saying what is wrong with it."""
+    if raw is None:
+        raise ProfileError(f"line longer than {MAX_BATCH_LINE_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"not UTF-8 text (byte {exc.start + 1} of the line)") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ProfileError(f"not valid JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise ProfileError("nested too deeply") from None
+    except ValueError:  # Python converts integers of at most 4,300 digits
+        raise ProfileError("not usable JSON: a number with thousands of digits") from None
 
 
 def cmd_kb_check(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:

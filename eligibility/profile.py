@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from eligibility.errors import ProfileError
-from eligibility.parsing import parse_amount, parse_number_list
+from eligibility.parsing import parse_amount, parse_number_list, parse_yes_no
 from eligibility.results import Facts, FactValue
 from knowledge.models import Fact, KnowledgeBase
 
@@ -51,7 +51,11 @@ def coerce_value(fact: Fact, value: object) -> FactValue:
     if fact.type == "bool":
         if isinstance(value, bool):
             return value
-        raise ProfileError(f"expected true or false, got {value!r}", fact.id)
+        # Profiles are read as YAML 1.2, where yes/no are text: read them (and 是/否) as the chat does.
+        answer = parse_yes_no(value) if isinstance(value, str) else None
+        if answer is not None:
+            return answer
+        raise ProfileError(f"expected true or false, got {_shown(value)}", fact.id)
     if fact.type == "choice":
         if isinstance(value, str) and value in fact.option_ids():
             return value
@@ -80,8 +84,23 @@ def _money(fact_id: str, value: object) -> int:
         if isinstance(value, float) and not math.isfinite(value):
             raise ProfileError(f"expected a finite amount, got {value!r}", fact_id)
         if value < 0:
-            raise ProfileError(f"an amount cannot be negative, got {value!r}", fact_id)
+            raise ProfileError(f"an amount cannot be negative, got {_shown(value)}", fact_id)
         if value > MAX_YUAN:
-            raise ProfileError(f"{value!r} yuan is implausibly large", fact_id)
+            shown = f"{_shown(value)} yuan" if isinstance(value, float) or value.bit_length() <= 64 else _shown(value)
+            raise ProfileError(f"{shown} is implausibly large for an amount", fact_id)
         return int(value)
     raise ProfileError(f"expected an amount in yuan, got {type(value).__name__}", fact_id)
+
+
+def _shown(value: object) -> str:
+    """The value as the message quotes it: huge numbers by their size (their repr may not even exist)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"a number of {_digits(abs(value))} digits"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _digits(n: int) -> int:
+    """Decimal digits of a positive int too long for ``str`` (Python refuses over 4,300 digits)."""
+    d = math.floor(math.log10(n)) + 1
+    return d - 1 if 10 ** (d - 1) > n else d

@@ -16,6 +16,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from knowledge.models import Benefit, Condition, Fact, KnowledgeBase, OutOfScope, Policy, QuestionGroup
+from knowledge.yaml_io import FileRefused, StrictLoader, read_regular_file
+from knowledge.yaml_io import safe_load as safe_load  # re-exported: profiles and data sets read the same way
 
 DATA_DIR = Path(__file__).parent / "data"
 M = TypeVar("M", bound=BaseModel)
@@ -40,30 +42,6 @@ class KnowledgeBaseError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
-
-
-class _SafeLineLoader(yaml.SafeLoader):
-    """Safe loader without aliases: an officer's file has no need for them and they allow bombs."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.constructor.ConstructorError(
-                None, None, "YAML aliases (*name) are not allowed in the knowledge base", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
-# Dates stay strings here and are validated by the models, so "2025-02-30" gets a clear message.
-_SafeLineLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def safe_load(text: str) -> Any:
-    """Parse untrusted YAML (or JSON): safe types only, no aliases, so no billion-laughs bombs."""
-    return yaml.load(text, Loader=_SafeLineLoader)
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
@@ -109,16 +87,16 @@ class _FileReader:
     def read(self, path: Path) -> tuple[Any, yaml.Node | None]:
         name = self.name(path)
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                self.problems.append(Problem(name, "", None, f"file is larger than {MAX_FILE_BYTES} bytes"))
-                return None, None
-            text = path.read_text(encoding="utf-8")
+            text = read_regular_file(path, MAX_FILE_BYTES).decode("utf-8")
+        except FileRefused as exc:
+            self.problems.append(Problem(name, "", None, str(exc).removeprefix(f"{path}: ")))
+            return None, None
         except (OSError, UnicodeDecodeError) as exc:
             self.problems.append(Problem(name, "", None, f"cannot read: {exc}"))
             return None, None
         try:
-            node = yaml.compose(text, Loader=_SafeLineLoader)
-            data = yaml.load(text, Loader=_SafeLineLoader)
+            node = yaml.compose(text, Loader=StrictLoader)
+            data = yaml.load(text, Loader=StrictLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None

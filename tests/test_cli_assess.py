@@ -111,7 +111,7 @@ def test_batch_keeps_order_and_reports_bad_lines(tmp_path: Path, capsys: pytest.
         {"id": "a", "as_of": "2025-01-01", "facts": {"entity_type": "enterprise", "in_city": True,
                                                      "pledge_loan_interest_paid_yuan": 3000000}},
         "this is not json",
-        {"id": "c", "facts": {"in_city": "yes"}},
+        {"id": "c", "facts": {"in_city": 42}},
         {"id": "d", "as_of": "2025-01-01", "facts": {"entity_type": "market_operator", "in_city": True,
                                                      "standardized_market": "municipal"}},
     ]

@@ -3,14 +3,19 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: run test lint bench bench-ask bench-questions bench-load kb-check chat clean
+.PHONY: run test test-fast lint bench bench-ask bench-questions bench-load kb-check chat clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	touch $(BENCH_STAMP)
 
 ## run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, otherwise the console chat
 run: $(STAMP)
@@ -20,12 +25,21 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/ipbot kb check
 	$(VENV)/bin/pytest -q
+
+## the edit-test loop: the same checks, without the end-to-end and process tests (marked slow)
+test-fast: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/ipbot kb check
+	$(VENV)/bin/pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 kb-check: $(STAMP)
 	$(VENV)/bin/ipbot kb check
@@ -33,13 +47,13 @@ kb-check: $(STAMP)
 ## benchmarks: numbers about accuracy and speed (never asserted as timings in tests)
 bench: bench-ask bench-questions bench-load
 
-bench-ask: $(STAMP)
+bench-ask: $(BENCH_STAMP)
 	$(PY) -m bench.ask_bench
 
-bench-questions: $(STAMP)
+bench-questions: $(BENCH_STAMP)
 	$(PY) -m bench.questionnaire_bench
 
-bench-load: $(STAMP)
+bench-load: $(BENCH_STAMP)
 	$(PY) -m bench.load_bench
 
 clean:

@@ -1,6 +1,15 @@
-"""Shared fixtures: the knowledge base, catalogue and renderer are loaded once per test session."""
+"""Shared fixtures: the knowledge base, catalogue and renderer are loaded once per test session.
+
+Process-wide settings live here, once, before any test module imports python-telegram-bot:
+``PTB_TIMEDELTA`` makes PTB 22 give ``retry_after`` as a timedelta instead of warning while it builds
+``RetryAfter`` (the suite turns warnings into errors).
+"""
 
 from __future__ import annotations
+
+import os
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 import pytest
 

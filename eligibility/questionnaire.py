@@ -60,6 +60,8 @@ def open_facts(kb: KnowledgeBase, assessment: Assessment, *, topic: str | None =
     for r in assessment.results:
         if r.status != "undetermined" or not in_topic(r.benefit, topic):
             continue
+        if any(x.code == "reading_outside" for x in r.reasons):
+            continue  # outside our reading of a silent text: a long shot, not worth a question
         for fact in r.missing:
             if fact not in skipped:
                 needed.setdefault(fact, []).append(r.benefit)
@@ -183,6 +185,6 @@ def ticks(question: Question, facts: Facts) -> list[str]:
     for fact_id in question.facts:
         value = facts.get(fact_id)
         if value is True or (isinstance(value, int) and not isinstance(value, bool) and value > 0) or (
-                isinstance(value, list) and any(v > 0 for v in value)):
+                isinstance(value, list) and any(isinstance(v, int) and v > 0 for v in value)):
             out.append(fact_id)
     return out

@@ -23,6 +23,8 @@ NONE_OPTION = "none"
 # and one without a figure in the text counts as a tenth of a million.
 _STAKE_UNIT = 10**6
 _DEFAULT_STAKE = 10**5
+# A supported direction has no money at stake (the implementing rules set it): half a benefit.
+_SUPPORTED_STAKE = 0.5
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Question:
 
 
 def _stake(benefit: Benefit) -> float:
+    if benefit.award.mode == "supported":
+        return _SUPPORTED_STAKE
     nominal = nominal_amount(benefit.amount)
     money = nominal.max if nominal is not None else _DEFAULT_STAKE
     return 1.0 + money / _STAKE_UNIT

@@ -153,13 +153,20 @@ class Views:
         eligible = [r for r in a.by_status("eligible") if shown(r)]
         competitive = [r for r in a.by_status("competitive") if shown(r)]
         supported = [r for r in a.by_status("supported") if shown(r)]
-        undetermined = [r for r in a.by_status("undetermined") if shown(r)]
+        # Outside our reading of an applicant the text does not name, and the work itself not said:
+        # long shots, folded into one line so the open questions stay readable on a phone.
+        long_shots = [r for r in a.by_status("undetermined") if shown(r) and r.missing
+                      and any(x.code == "reading_outside" for x in r.reasons)]
+        undetermined = [r for r in a.by_status("undetermined") if shown(r) and r not in long_shots]
         ineligible = [r for r in a.by_status("ineligible") if shown(r)]
         for key, group in (("eligible", eligible), ("competitive", competitive), ("supported", supported),
                            ("undetermined", undetermined)):
             if group:
                 lines += ["", self.t(lang, f"dlg.result.{key}")]
                 lines += [self._line(r, lang) for r in group]
+        if long_shots:
+            items = self.sep(lang).join(escape(text(r.benefit.title, lang)) for r in long_shots)
+            lines += ["", self.t(lang, "dlg.result.readings_folded", n=len(long_shots), items=items)]
         if not eligible and not competitive:
             lines += ["", self.t(lang, "dlg.result.none")]
         if ineligible:

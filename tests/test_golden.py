@@ -36,6 +36,7 @@ class Expect(_Strict):
     missing: list[str] = []  # facts that must be among the missing ones
     reasons: list[str] = []  # reason codes that must be among the reasons
     assumption: str | None = None  # text one of the benefit's assumptions must contain (Chinese)
+    quota: tuple[int, int] | None = None  # the yearly quota (min, max) of a competitive result
 
 
 class Totals(_Strict):
@@ -49,6 +50,7 @@ class Case(_Strict):
     published_on: date | None = None  # as IPBOT_POLICY_PUBLISHED_ON would set it
     # A revision of the policy for this case: benefit id -> keys of its entry replaced (dated values).
     revise: dict[str, dict[str, Any]] = {}
+    revise_policy: dict[str, Any] = {}  # ... and keys of policy.yaml replaced (an exclusion group)
     facts: dict[str, Any] = {}
     expect: dict[str, Expect] = Field(min_length=1)
     totals: Totals | None = None
@@ -81,9 +83,14 @@ def _amount(expected: AmountSpec) -> Amount | None:
 def _revised_kb(revise_yaml: str, tmp_root: str) -> KnowledgeBase:
     """The knowledge base with some entries' keys replaced, loaded (and validated) like the real one."""
     revise: dict[str, dict[str, Any]] = yaml.safe_load(revise_yaml)
+    policy_keys = revise.pop("__policy__", {})
     target = Path(tmp_root) / f"kb{abs(hash(revise_yaml))}"
     if not target.exists():
         shutil.copytree(DATA_DIR, target)
+        policy = yaml.safe_load((target / "policy.yaml").read_text(encoding="utf-8"))
+        policy.update(policy_keys)
+        (target / "policy.yaml").write_text(yaml.safe_dump(policy, allow_unicode=True, sort_keys=False),
+                                            encoding="utf-8")
         for path in (target / "benefits").glob("*.yaml"):
             entries = yaml.safe_load(path.read_text(encoding="utf-8"))
             for entry in entries:
@@ -108,6 +115,10 @@ def _problems(case: Case, result: Assessment) -> list[str]:
                      if f not in got.missing]
         codes = [r.code for r in got.reasons]
         problems += [f"{benefit_id}: reason {c} not among {codes}" for c in exp.reasons if c not in codes]
+        quota = next(((r.param("quota_min"), r.param("quota_max")) for r in got.reasons if r.code == "competitive"),
+                     None)
+        if exp.quota is not None and quota != exp.quota:
+            problems.append(f"{benefit_id}: quota {quota}, expected {exp.quota}")
         if exp.assumption and not any(exp.assumption in a.zh for a in got.assumptions):
             problems.append(f"{benefit_id}: no assumption containing {exp.assumption!r}")
     if case.totals is not None:
@@ -125,8 +136,9 @@ def _problems(case: Case, result: Assessment) -> list[str]:
 def test_golden_case(raw: dict[str, Any], kb: KnowledgeBase, validity: Validity,
                      tmp_path_factory: pytest.TempPathFactory) -> None:
     case = Case.model_validate(raw)
-    if case.revise:
-        kb = _revised_kb(yaml.safe_dump(case.revise, sort_keys=True), str(tmp_path_factory.getbasetemp()))
+    if case.revise or case.revise_policy:
+        revise = {**case.revise, "__policy__": case.revise_policy}
+        kb = _revised_kb(yaml.safe_dump(revise, sort_keys=True), str(tmp_path_factory.getbasetemp()))
     if case.published_on is not None:
         validity = policy_validity(kb, case.published_on)
     unknown = [b for b in case.expect if b not in {x.id for x in kb.benefits}]

@@ -25,7 +25,16 @@ from eligibility.results import (
     Status,
     Validity,
 )
-from knowledge.models import AmountRule, Benefit, Condition, Exclusion, KnowledgeBase, Text, last_day_in_force
+from knowledge.models import (
+    AmountRule,
+    Benefit,
+    Condition,
+    Exclusion,
+    KnowledgeBase,
+    RoundingMode,
+    Text,
+    last_day_in_force,
+)
 
 _DUE: tuple[Status, ...] = ("eligible", "competitive")
 
@@ -57,7 +66,7 @@ def _holds(cond: Condition, value: FactValue) -> bool:
     """Whether a known fact value meets the condition (a missing fact is unknown, never false).
 
     A multiple choice fact (a list of levels, one per award) meets it when one of its values does."""
-    if isinstance(value, list) and cond.any_gt is None:
+    if type(value) is list and cond.any_gt is None:
         return any(isinstance(v, str) and _holds_one(cond, v) for v in value)
     return _holds_one(cond, value)
 
@@ -75,6 +84,8 @@ class _Rule:
     assumptions: tuple[Text, ...]
     met: tuple[Reason, ...]  # the reasons of a met benefit before its amount's own
     status: Status  # when the conditions are met
+    by_facts: bool  # the amount depends on facts (tiered, percentage)
+    info: bool
 
 
 _MET_STATUS: dict[str, Status] = {"competitive": "competitive", "supported": "supported"}
@@ -97,7 +108,8 @@ def _rule(kb: KnowledgeBase, benefit: Benefit, on: date) -> _Rule:
     readings = [c.reading for c in benefit.conditions if c.reading is not None]
     amount = benefit.amount_at(on)
     return _Rule(benefit, amount, conditions, unknown, nominal_amount(amount),
-                 tuple(dict.fromkeys([*benefit.assumptions, *readings, *windows])), tuple(met), status)
+                 tuple(dict.fromkeys([*benefit.assumptions, *readings, *windows])), tuple(met), status,
+                 amount.kind in ("tiered", "percentage"), benefit.is_info)
 
 
 _RULES: dict[tuple[int, int], tuple[KnowledgeBase, tuple[_Rule, ...]]] = {}
@@ -121,28 +133,33 @@ def _rules(kb: KnowledgeBase, on: date) -> tuple[_Rule, ...]:
     return rules
 
 
-def _assess_rule(rule: _Rule, facts: Facts, kb: KnowledgeBase) -> BenefitResult:
+def _assess_rule(rule: _Rule, facts: Facts, payments: RoundingMode) -> BenefitResult:
     """One benefit while the policy is in force."""
     benefit = rule.benefit
-    failed: list[Condition] = []
-    read: list[Condition] = []  # outside our reading of a silent text: undetermined, not ineligible
-    unknown: list[int] = []
+    failed: list[Condition] | None = None
+    read: list[Condition] | None = None  # outside our reading of a silent text: undetermined, not ineligible
+    unknown: list[int] | None = None
     for i, cond in enumerate(rule.conditions):
         value = facts.get(cond.fact)
         if value is None:
-            unknown.append(i)
+            unknown = [i] if unknown is None else [*unknown, i]
         elif not _holds(cond, value):
-            (read if cond.reading is not None else failed).append(cond)
+            if cond.reading is not None:
+                read = [cond] if read is None else [*read, cond]
+            else:
+                failed = [cond] if failed is None else [*failed, cond]
     if failed:
         reasons = tuple(Reason("condition_failed", fact=c.fact, label=c.label, value=facts.get(c.fact))
                         for c in failed)
         return BenefitResult(benefit, "ineligible", None, reasons, (), rule.assumptions)
-    payments = kb.policy.rounding.payments
     if unknown or read:
-        amount, _ = compute_amount(rule.amount, facts, payments)
-        missing = tuple(dict.fromkeys(rule.conditions[i].fact for i in unknown))
-        reasons = (*(Reason("reading_outside", fact=c.fact, label=c.reading, value=facts.get(c.fact)) for c in read),
-                   *(rule.unknown[i] for i in unknown))
+        amount = compute_amount(rule.amount, facts, payments)[0] if rule.nominal is None or rule.by_facts \
+            else rule.nominal
+        missing = tuple(dict.fromkeys(rule.conditions[i].fact for i in unknown)) if unknown else ()
+        reasons = tuple(rule.unknown[i] for i in unknown) if unknown else ()
+        if read:
+            reasons = (*(Reason("reading_outside", fact=c.fact, label=c.reading, value=facts.get(c.fact))
+                         for c in read), *reasons)
         return BenefitResult(benefit, "undetermined", amount or rule.nominal, reasons, missing, rule.assumptions)
     amount, amount_reasons = compute_amount(rule.amount, facts, payments)
     return BenefitResult(benefit, rule.status, amount, rule.met + tuple(amount_reasons), (), rule.assumptions)
@@ -157,12 +174,12 @@ def _out_of_force(rule: _Rule, as_of: date, validity: Validity) -> BenefitResult
 
 
 def _one(rule: _Rule, facts: Facts, as_of: date, validity: Validity, in_force: bool,
-         kb: KnowledgeBase) -> BenefitResult:
-    if rule.benefit.is_info:
+         payments: RoundingMode) -> BenefitResult:
+    if rule.info:
         return BenefitResult(rule.benefit, "info", None, (Reason("info_only"),), (), rule.assumptions)
     if not in_force:
         return _out_of_force(rule, as_of, validity)
-    return _assess_rule(rule, facts, kb)
+    return _assess_rule(rule, facts, payments)
 
 
 def _pays(r: BenefitResult) -> tuple[int, int]:
@@ -227,7 +244,8 @@ def totals(results: Iterable[BenefitResult]) -> tuple[Amount, Amount]:
 def assess(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity) -> Assessment:
     """Every benefit of the policy, in the policy's order, with the totals."""
     in_force = validity.in_force(as_of)
-    results = tuple(_one(rule, facts, as_of, validity, in_force, kb) for rule in _rules(kb, as_of))
+    payments = kb.policy.rounding.payments
+    results = tuple(_one(rule, facts, as_of, validity, in_force, payments) for rule in _rules(kb, as_of))
     results = _no_double_subsidy(kb, results)
     eligible, competitive = totals(results)
     assumptions = list(kb.policy.common_assumptions)

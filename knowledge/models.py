@@ -445,10 +445,12 @@ class KnowledgeBase(Model):
     question_groups: list[QuestionGroup] = []
     _conditions: dict[str, list[Condition]] = PrivateAttr(default_factory=dict)
     _by_id: dict[str, Benefit] = PrivateAttr(default_factory=dict)
+    _change_dates: tuple[date, ...] = PrivateAttr(default=())
 
     def model_post_init(self, context: object, /) -> None:
         self._by_id = {b.id: b for b in self.benefits}
         self._conditions = {b.id: self._build_conditions(b) for b in self.benefits}
+        self._change_dates = tuple(sorted({d for b in self.benefits for d in b.change_dates()}))
 
     def benefit(self, benefit_id: str) -> Benefit:
         return self._by_id[benefit_id]
@@ -462,8 +464,8 @@ class KnowledgeBase(Model):
         return self.policy.no_double_subsidy.exclusions
 
     def change_dates(self) -> tuple[date, ...]:
-        """Every day on which a dated number of the policy changes, in order."""
-        return tuple(sorted({d for b in self.benefits for d in b.change_dates()}))
+        """Every day on which a dated number of the policy changes, in order (worked out once)."""
+        return self._change_dates
 
     def all_conditions(self) -> dict[str, list[Condition]]:
         """Benefit id -> its conditions, for loops over every benefit (one lookup of the table)."""

@@ -31,12 +31,15 @@ class Renderer:
             return self.cat.t(lang, "up_to", max=self.yuan(amount.max, lang))
         return self.cat.t(lang, "range", min=self.yuan(amount.min, lang), max=self.yuan(amount.max, lang))
 
-    def quota_count(self, benefit: Benefit, lang: Lang) -> str:
-        """How many awards a year, with the unit: "5—8个项目", "40 organisations"; "" without a quota."""
+    def quota_count(self, benefit: Benefit, lang: Lang, in_force: tuple[int, int] | None = None) -> str:
+        """How many awards a year, with the unit: "5—8个项目", "40 organisations"; "" without a quota.
+
+        ``in_force`` is the (min, max) on the date assessed, when the quota has dated values."""
         q = benefit.award.quota
         if q is None:
             return ""
-        n = self.cat.t(lang, "quota_one" if q.min == q.max else "quota", min=q.min, max=q.max)
+        lo, hi = in_force or (q.min, q.max)
+        n = self.cat.t(lang, "quota_one" if lo == hi else "quota", min=lo, max=hi)
         return self.cat.t(lang, "quota_unit", n=n, unit=text(q.unit, lang))
 
     def ref(self, ref: str, lang: Lang) -> str:
@@ -110,7 +113,9 @@ class Renderer:
         if r.code == "condition_unknown":
             return self.cat.t(lang, "reason.condition_unknown", condition=self._condition_for(benefit, r, lang))
         if r.code == "competitive":
-            return self.cat.t(lang, "reason.competitive", quota=self.quota_count(benefit, lang))
+            lo, hi = p.get("quota_min"), p.get("quota_max")
+            on_date = (int(lo), int(hi)) if lo and hi else None
+            return self.cat.t(lang, "reason.competitive", quota=self.quota_count(benefit, lang, on_date))
         if r.code == "amount_tier":
             return self.cat.t(lang, "reason.amount_tier", tier=self.value(r.fact or "", r.value, lang),
                               amount=self.yuan(int(p["amount"]), lang))

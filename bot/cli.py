@@ -170,8 +170,10 @@ def cmd_kb_check(settings: Settings, args: argparse.Namespace, out: TextIO) -> i
             sys.stderr.write(f"{p}\n")
         sys.stderr.write(f"{len(exc.problems)} problem(s) in the knowledge base\n")
         return 2
-    n_money = sum(1 for b in kb.benefits if not b.is_info)
-    out.write(f"knowledge base OK: {len(kb.benefits)} entries ({n_money} with money), "
+    n_money = sum(1 for b in kb.benefits if b.award.mode in ("conditional", "competitive"))
+    n_supported = sum(1 for b in kb.benefits if b.award.mode == "supported")
+    out.write(f"knowledge base OK: {len(kb.benefits)} entries ({n_money} with money, {n_supported} supported "
+              "without a set amount), "
               f"{len(kb.facts)} facts, {len(kb.policy.clauses)} clauses\n")
     return 0
 

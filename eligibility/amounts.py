@@ -1,7 +1,8 @@
 """Turn an amount rule of the knowledge base into yuan for given facts.
 
-Percentages use exact fractions and round down to whole yuan, so 50% of 1,999,999 is 999,999
-and never 1,000,000 by float error.
+Percentages use exact fractions; whole yuan are made by the one rounding rule of the knowledge base
+(``policy.rounding``: payments rounded down, so 50% of 1,999,999 is 999,999 and never 1,000,000 by
+float error). A rule with dated values is resolved first (``Benefit.amount_at``).
 """
 
 from __future__ import annotations
@@ -9,7 +10,16 @@ from __future__ import annotations
 from fractions import Fraction
 
 from eligibility.results import Amount, Facts, Reason
-from knowledge.models import AmountRule, PercentageAmount
+from knowledge.models import AmountRule, PercentageAmount, RoundingMode, TieredAmount
+
+_HALF = Fraction(1, 2)
+
+
+def round_yuan(value: Fraction, mode: RoundingMode) -> int:
+    """Whole yuan from an exact value, by the knowledge base's rounding mode."""
+    if mode == "down":
+        return int(value // 1)
+    return int((value + _HALF) // 1)
 
 
 def nominal_amount(rule: AmountRule) -> Amount | None:
@@ -27,39 +37,55 @@ def nominal_amount(rule: AmountRule) -> Amount | None:
     return None
 
 
-def compute_amount(rule: AmountRule, facts: Facts) -> tuple[Amount | None, list[Reason]]:
-    """The amount for these facts, with a reason for every cap applied; None if not computable."""
+def compute_amount(rule: AmountRule, facts: Facts,
+                   payments: RoundingMode = "down") -> tuple[Amount | None, list[Reason]]:
+    """The amount for these facts, with a reason for every cap applied; None if not computable.
+
+    ``payments`` is the knowledge base's ``policy.rounding.payments`` (the engine passes it)."""
     if rule.kind == "tiered":
-        tier = facts.get(rule.by)
-        if isinstance(tier, str) and tier in rule.tiers:
-            value = rule.tiers[tier]
-            return Amount(value, value), [Reason("amount_tier", fact=rule.by, value=tier,
-                                                 params=(("amount", value),))]
-        return nominal_amount(rule), []
+        return _tiered(rule, facts)
     if rule.kind == "percentage":
-        return _percentage(rule, facts)
+        return _percentage(rule, facts, payments)
     return nominal_amount(rule), []
 
 
-def percentage_of(rule: PercentageAmount, base: int) -> tuple[int, bool]:
+def _tiered(rule: TieredAmount, facts: Facts) -> tuple[Amount | None, list[Reason]]:
+    """One tier, or several events of a multiple fact paid as the knowledge base's range reading."""
+    value = facts.get(rule.by)
+    levels = value if isinstance(value, list) else [value]
+    paid = [rule.tiers[x] for x in levels if isinstance(x, str) and x in rule.tiers]
+    if not paid:
+        return nominal_amount(rule), []
+    if len(paid) == 1 or rule.several is None:
+        top = max(paid)
+        tier = next(x for x in levels if isinstance(x, str) and rule.tiers.get(x) == top)
+        return Amount(top, top), [Reason("amount_tier", fact=rule.by, value=tier, params=(("amount", top),))]
+    ways = {"highest": max(paid), "each": sum(paid)}
+    amount = Amount(ways[rule.several.min], ways[rule.several.max])
+    shown = [x for x in levels if isinstance(x, str) and x in rule.tiers]
+    return amount, [Reason("amount_several", fact=rule.by, value=shown,
+                           params=(("count", len(paid)), ("highest", ways["highest"]), ("each", ways["each"])))]
+
+
+def percentage_of(rule: PercentageAmount, base: int, payments: RoundingMode = "down") -> tuple[int, bool]:
     """Rate of one base, capped; returns (yuan, whether the cap bit)."""
-    raw = int(Fraction(str(rule.rate)) * base)
+    raw = round_yuan(Fraction(str(rule.rate)) * base, payments)
     if rule.cap is not None and raw > rule.cap:
         return rule.cap, True
     return raw, False
 
 
-def _percentage(rule: PercentageAmount, facts: Facts) -> tuple[Amount | None, list[Reason]]:
+def _percentage(rule: PercentageAmount, facts: Facts, payments: RoundingMode) -> tuple[Amount | None, list[Reason]]:
     base = facts.get(rule.of)
     if base is None:
         return None, []
-    bases = base if isinstance(base, list) else [int(base)]
+    bases = [b for b in base if isinstance(b, int)] if isinstance(base, list) else [int(base)]
     total, reasons = 0, []
     rate_pct = str(Fraction(str(rule.rate)) * 100)
     for i, b in enumerate(bases):
         if b <= 0:
             continue
-        value, capped = percentage_of(rule, b)
+        value, capped = percentage_of(rule, b, payments)
         total += value
         params: tuple[tuple[str, int | str], ...] = (
             ("base", b), ("rate", rate_pct), ("amount", value), ("issue", i + 1), ("count", len(bases)))

@@ -1,14 +1,17 @@
 """Assess a profile against every benefit: three-valued verdicts, amounts and reasons.
 
 Pure: the date and the policy's validity come in as arguments, nothing is read from the clock,
-files or the network, so the same facts always give the same answer.
+files or the network, so the same facts always give the same answer. Every rule applied here is
+data of the knowledge base: the conditions and their readings, the amounts in force on the date,
+the rounding, and which entries are the same matter (no double subsidy).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date
 
 from eligibility.amounts import compute_amount, nominal_amount
 from eligibility.results import (
@@ -22,23 +25,31 @@ from eligibility.results import (
     Status,
     Validity,
 )
-from knowledge.models import Benefit, Condition, KnowledgeBase, Text
+from knowledge.models import (
+    AmountRule,
+    Benefit,
+    Condition,
+    Exclusion,
+    KnowledgeBase,
+    RoundingMode,
+    Text,
+    last_day_in_force,
+)
+
+_DUE: tuple[Status, ...] = ("eligible", "competitive")
 
 
 def policy_validity(kb: KnowledgeBase, published_on: date | None = None) -> Validity:
-    """Validity from the configured publication date, or the knowledge base's assumed end date."""
+    """The days in force: from the publication date (the setting, else policy.yaml) for the policy's
+    years; without one, the knowledge base's assumed window (earliest start to assumed end)."""
     v = kb.policy.validity
-    if published_on is None:
-        return Validity(valid_from=None, valid_until=v.assumed_valid_until, assumed=True)
-    try:
-        end = published_on.replace(year=published_on.year + v.years)
-    except ValueError:  # 29 February
-        end = published_on.replace(year=published_on.year + v.years, day=28)
-    return Validity(valid_from=published_on, valid_until=end - timedelta(days=1), assumed=False)
+    published = published_on or v.published_on
+    if published is None:
+        return Validity(valid_from=v.earliest_start, valid_until=v.assumed_valid_until, assumed=True)
+    return Validity(valid_from=published, valid_until=last_day_in_force(published, v.years), assumed=False)
 
 
-def _holds(cond: Condition, value: FactValue) -> bool:
-    """Whether a known fact value meets the condition (a missing fact is unknown, never false)."""
+def _holds_one(cond: Condition, value: FactValue) -> bool:
     if cond.equals is not None:
         return value == cond.equals
     if cond.in_ is not None:
@@ -48,108 +59,176 @@ def _holds(cond: Condition, value: FactValue) -> bool:
     if cond.gt is not None:
         return isinstance(value, int) and not isinstance(value, bool) and value > cond.gt
     threshold = cond.any_gt if cond.any_gt is not None else 0
-    return isinstance(value, list) and any(v > threshold for v in value)
+    return isinstance(value, list) and any(isinstance(v, int) and v > threshold for v in value)
+
+
+def _holds(cond: Condition, value: FactValue) -> bool:
+    """Whether a known fact value meets the condition (a missing fact is unknown, never false).
+
+    A multiple choice fact (a list of levels, one per award) meets it when one of its values does."""
+    if type(value) is list and cond.any_gt is None:
+        return any(isinstance(v, str) and _holds_one(cond, v) for v in value)
+    return _holds_one(cond, value)
 
 
 @dataclass(frozen=True, slots=True)
 class _Rule:
     """One benefit as :func:`assess` walks it: what does not depend on the facts, worked out once
-    per knowledge base (an assessment runs on every answer, for every benefit)."""
+    per knowledge base and period of its dated values (an assessment runs on every answer)."""
 
     benefit: Benefit
+    amount: AmountRule  # in force in this period
     conditions: tuple[Condition, ...]
     unknown: tuple[Reason, ...]  # what each condition says while its fact is missing
     nominal: Amount | None
     assumptions: tuple[Text, ...]
     met: tuple[Reason, ...]  # the reasons of a met benefit before its amount's own
     status: Status  # when the conditions are met
+    by_facts: bool  # the amount depends on facts (tiered, percentage)
+    info: bool
 
 
-def _rule(kb: KnowledgeBase, benefit: Benefit) -> _Rule:
+_MET_STATUS: dict[str, Status] = {"competitive": "competitive", "supported": "supported"}
+
+
+def _rule(kb: KnowledgeBase, benefit: Benefit, on: date) -> _Rule:
     conditions = tuple(kb.conditions_of(benefit))
-    status: Status = "competitive" if benefit.award.mode == "competitive" else "eligible"
+    status: Status = _MET_STATUS.get(benefit.award.mode, "eligible")
     met = [Reason("conditions_met")]
     if status == "competitive":
-        q = benefit.award.quota
+        q = benefit.award.quota.at(on) if benefit.award.quota else None
         met.append(Reason("competitive", params=(("quota_min", q.min if q else 0), ("quota_max", q.max if q else 0))))
-    if benefit.amount.kind == "none":
-        met.append(Reason("no_amount_in_text"))
+    elif status == "supported":
+        met.append(Reason("supported"))
     unknown = tuple(Reason("condition_unknown", fact=c.fact, label=c.label) for c in conditions)
-    return _Rule(benefit, conditions, unknown, nominal_amount(benefit.amount), tuple(benefit.assumptions),
-                 tuple(met), status)
+    # The time window each fact is read with ("新取得" = in the year before the application) is an
+    # assumption of every benefit that tests the fact.
+    windows = [w for c in dict.fromkeys(c.fact for c in conditions)
+               if (w := kb.facts[c].window if c in kb.facts else None) is not None]
+    readings = [c.reading for c in benefit.conditions if c.reading is not None]
+    amount = benefit.amount_at(on)
+    return _Rule(benefit, amount, conditions, unknown, nominal_amount(amount),
+                 tuple(dict.fromkeys([*benefit.assumptions, *readings, *windows])), tuple(met), status,
+                 amount.kind in ("tiered", "percentage"), benefit.is_info)
 
 
-_RULES: dict[int, tuple[KnowledgeBase, tuple[_Rule, ...]]] = {}
-_RULES_KEPT = 4  # knowledge bases: the one serving, and a few replaced by reloads or tests
+_RULES: dict[tuple[int, int], tuple[KnowledgeBase, tuple[_Rule, ...]]] = {}
+_RULES_KEPT = 8  # (knowledge base, period): the one serving, and a few replaced by reloads or tests
 
 
-def _rules(kb: KnowledgeBase) -> tuple[_Rule, ...]:
-    """The rules of ``kb``, made on first use. The entry holds ``kb`` itself, so its id cannot be
-    reused by another object while the entry exists."""
-    entry = _RULES.get(id(kb))
+def _rules(kb: KnowledgeBase, on: date) -> tuple[_Rule, ...]:
+    """The rules of ``kb`` in force on ``on``, made on first use per period between two change dates
+    of its dated values. The entry holds ``kb`` itself, so its id cannot be reused meanwhile."""
+    changes = kb.change_dates()
+    period = bisect_right(changes, on)
+    key = (id(kb), period)
+    entry = _RULES.get(key)
     if entry is not None and entry[0] is kb:
         return entry[1]
-    rules = tuple(_rule(kb, b) for b in kb.benefits)
+    day = changes[period - 1] if period else on
+    rules = tuple(_rule(kb, b, day) for b in kb.benefits)
     if len(_RULES) >= _RULES_KEPT:
         _RULES.pop(next(iter(_RULES)))
-    _RULES[id(kb)] = (kb, rules)
+    _RULES[key] = (kb, rules)
     return rules
 
 
-def _assess_rule(rule: _Rule, facts: Facts) -> BenefitResult:
+def _assess_rule(rule: _Rule, facts: Facts, payments: RoundingMode) -> BenefitResult:
     """One benefit while the policy is in force."""
     benefit = rule.benefit
-    failed: list[Condition] = []
-    unknown: list[int] = []
+    failed: list[Condition] | None = None
+    read: list[Condition] | None = None  # outside our reading of a silent text: undetermined, not ineligible
+    unknown: list[int] | None = None
     for i, cond in enumerate(rule.conditions):
         value = facts.get(cond.fact)
         if value is None:
-            unknown.append(i)
+            unknown = [i] if unknown is None else [*unknown, i]
         elif not _holds(cond, value):
-            failed.append(cond)
+            if cond.reading is not None:
+                read = [cond] if read is None else [*read, cond]
+            else:
+                failed = [cond] if failed is None else [*failed, cond]
     if failed:
         reasons = tuple(Reason("condition_failed", fact=c.fact, label=c.label, value=facts.get(c.fact))
                         for c in failed)
         return BenefitResult(benefit, "ineligible", None, reasons, (), rule.assumptions)
-    if unknown:
-        amount, _ = compute_amount(benefit.amount, facts)
-        missing = tuple(dict.fromkeys(rule.conditions[i].fact for i in unknown))
-        return BenefitResult(benefit, "undetermined", amount or rule.nominal,
-                             tuple(rule.unknown[i] for i in unknown), missing, rule.assumptions)
-    amount, amount_reasons = compute_amount(benefit.amount, facts)
+    if unknown or read:
+        amount = compute_amount(rule.amount, facts, payments)[0] if rule.nominal is None or rule.by_facts \
+            else rule.nominal
+        missing = tuple(dict.fromkeys(rule.conditions[i].fact for i in unknown)) if unknown else ()
+        reasons = tuple(rule.unknown[i] for i in unknown) if unknown else ()
+        if read:
+            reasons = (*(Reason("reading_outside", fact=c.fact, label=c.reading, value=facts.get(c.fact))
+                         for c in read), *reasons)
+        return BenefitResult(benefit, "undetermined", amount or rule.nominal, reasons, missing, rule.assumptions)
+    amount, amount_reasons = compute_amount(rule.amount, facts, payments)
     return BenefitResult(benefit, rule.status, amount, rule.met + tuple(amount_reasons), (), rule.assumptions)
 
 
 def _out_of_force(rule: _Rule, as_of: date, validity: Validity) -> BenefitResult:
-    code = "policy_expired" if as_of > validity.valid_until else "policy_not_started"
-    day = validity.valid_until if code == "policy_expired" else validity.valid_from
+    expired = validity.state(as_of) == "expired"
+    code = "policy_expired" if expired else "policy_not_started"
+    day = validity.valid_until if expired else validity.valid_from
     return BenefitResult(rule.benefit, "ineligible", None, (Reason(code, params=(("date", str(day)),)),), (),
                          rule.assumptions)
 
 
-def _one(rule: _Rule, facts: Facts, as_of: date, validity: Validity, in_force: bool) -> BenefitResult:
-    if rule.benefit.is_info:
+def _one(rule: _Rule, facts: Facts, as_of: date, validity: Validity, in_force: bool,
+         payments: RoundingMode) -> BenefitResult:
+    if rule.info:
         return BenefitResult(rule.benefit, "info", None, (Reason("info_only"),), (), rule.assumptions)
     if not in_force:
         return _out_of_force(rule, as_of, validity)
-    return _assess_rule(rule, facts)
+    return _assess_rule(rule, facts, payments)
 
 
-def _no_double_subsidy(results: tuple[BenefitResult, ...]) -> tuple[BenefitResult, ...]:
-    """A benefit whose ``not_with`` partner is also due is not paid: the same matter once, the higher."""
-    due = {r.id for r in results if r.status in ("eligible", "competitive")}
-    out = []
-    for r in results:
-        clash = [other for other in r.benefit.not_with if other in due]
-        if r.status in ("eligible", "competitive") and clash:
-            r = BenefitResult(r.benefit, "ineligible", None,
-                              (Reason("no_double_subsidy", params=(("other", clash[0]),)),), (), r.assumptions)
-        out.append(r)
-    return tuple(out)
+def _pays(r: BenefitResult) -> tuple[int, int]:
+    return (r.amount.min, r.amount.max) if r.amount is not None else (0, 0)
+
+
+def _resolve(group: Exclusion, results: dict[str, BenefitResult], competitive_displaces: bool) -> None:
+    """Apply one no-double-subsidy group to the results of its entries (in place, by id)."""
+    due = [results[b] for b in group.benefits if b in results and results[b].status in _DUE]
+    if len(due) < 2:
+        return
+    # Who may displace: sure payments, and competitive chances only where the data allows it.
+    strong = [r for r in due if r.status == "eligible" or competitive_displaces] or due
+    kept = max(strong, key=_pays)  # the higher payment; on a tie the first in the group
+    note = group.assumption
+    for r in due:
+        if r is kept:
+            results[r.id] = replace(r, assumptions=(*r.assumptions, note))
+            continue
+        param = (("other", kept.id),)
+        if group.resolve == "flag":
+            # Both shown; the lower one may not be paid, so it counts from 0.
+            low = Amount(0, r.amount.max) if r.amount is not None else None
+            results[r.id] = replace(r, amount=low, reasons=(*r.reasons, Reason("same_matter_flag", params=param)),
+                                    assumptions=(*r.assumptions, note))
+        elif r in strong:
+            results[r.id] = BenefitResult(r.benefit, "ineligible", None, (Reason("no_double_subsidy", params=param),),
+                                          (), (*r.assumptions, note))
+        else:  # a competitive chance beside a sure payment: kept, paid only if higher when chosen
+            results[r.id] = replace(r, reasons=(*r.reasons, Reason("no_double_subsidy_if_chosen", params=param)),
+                                    assumptions=(*r.assumptions, note))
+
+
+def _no_double_subsidy(kb: KnowledgeBase, results: tuple[BenefitResult, ...]) -> tuple[BenefitResult, ...]:
+    """"同一企业同一事项不享受重复奖补", as the knowledge base's exclusion groups say."""
+    groups = kb.exclusions()
+    if not groups:
+        return results
+    by_id = {r.id: r for r in results}
+    rule = kb.policy.no_double_subsidy
+    for group in groups:
+        _resolve(group, by_id, rule.competitive_displaces_conditional)
+    return tuple(by_id[r.id] for r in results)
 
 
 def totals(results: Iterable[BenefitResult]) -> tuple[Amount, Amount]:
-    """(sum of eligible amounts, [0, sum of competitive upper bounds]) over these results."""
+    """(sum of eligible amounts, [0, sum of competitive upper bounds]) over these results.
+
+    ``supported`` directions have no amount in the text and count in neither."""
     eligible = ZERO
     competitive_max = 0
     for r in results:
@@ -165,7 +244,9 @@ def totals(results: Iterable[BenefitResult]) -> tuple[Amount, Amount]:
 def assess(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity) -> Assessment:
     """Every benefit of the policy, in the policy's order, with the totals."""
     in_force = validity.in_force(as_of)
-    results = _no_double_subsidy(tuple(_one(rule, facts, as_of, validity, in_force) for rule in _rules(kb)))
+    payments = kb.policy.rounding.payments
+    results = tuple(_one(rule, facts, as_of, validity, in_force, payments) for rule in _rules(kb, as_of))
+    results = _no_double_subsidy(kb, results)
     eligible, competitive = totals(results)
     assumptions = list(kb.policy.common_assumptions)
     if validity.assumed:

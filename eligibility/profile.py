@@ -9,11 +9,13 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import date, datetime
+from fractions import Fraction
 
+from eligibility.amounts import round_yuan
 from eligibility.errors import ProfileError
-from eligibility.parsing import parse_amount, parse_number_list, parse_yes_no
+from eligibility.parsing import parse_amount, parse_number_list
 from eligibility.results import Facts, FactValue
-from knowledge.models import Fact, KnowledgeBase
+from knowledge.models import Fact, KnowledgeBase, RoundingMode
 
 MAX_YUAN = 10**13  # ten trillion yuan: larger figures are typing accidents
 
@@ -35,44 +37,57 @@ def parse_as_of(value: object, default: date) -> date:
 
 
 def validate_facts(kb: KnowledgeBase, raw: Mapping[str, object]) -> Facts:
-    """Return the typed facts; raise ProfileError naming the first bad one."""
+    """Return the typed facts; raise ProfileError naming the first bad one.
+
+    A fact that sums up others (``summary_of`` in facts.yaml: "no transfer work at all") answered
+    false makes each of those false unless the profile gives them."""
     facts: Facts = {}
+    figures = kb.policy.rounding.figures
     for key, value in raw.items():
         fact = kb.facts.get(str(key))
         if fact is None:
             raise ProfileError("unknown fact id (see the fact catalogue in knowledge/data/facts.yaml)", str(key))
         if value is None:
             continue
-        facts[fact.id] = coerce_value(fact, value)
+        facts[fact.id] = coerce_value(fact, value, figures)
+    for fact in kb.facts.values():
+        if fact.summary_of and facts.get(fact.id) is False:
+            for member in fact.summary_of:
+                facts.setdefault(member, False)
     return facts
 
 
-def coerce_value(fact: Fact, value: object) -> FactValue:
+def coerce_value(fact: Fact, value: object, figures: RoundingMode | None = None) -> FactValue:
+    """One fact's value in its catalogue type. ``figures`` is the knowledge base's rounding of a
+    figure to whole yuan (``policy.rounding.figures``); without it a figure must be whole yuan."""
     if fact.type == "bool":
         if isinstance(value, bool):
             return value
-        # Profiles are read as YAML 1.2, where yes/no are text: read them (and 是/否) as the chat does.
-        answer = parse_yes_no(value) if isinstance(value, str) else None
-        if answer is not None:
-            return answer
+        # Profiles are read as YAML 1.2: yes/no/on/off are text, and text is not guessed into a bool.
         raise ProfileError(f"expected true or false, got {_shown(value)}", fact.id)
     if fact.type == "choice":
         if isinstance(value, str) and value in fact.option_ids():
             return value
-        raise ProfileError(f"expected one of {', '.join(fact.option_ids())}, got {value!r}", fact.id)
+        if fact.multiple and isinstance(value, list | tuple):
+            bad = [v for v in value if not (isinstance(v, str) and v in fact.option_ids())]
+            if not bad:
+                return [str(v) for v in value]
+            raise ProfileError(f"expected a list of {', '.join(fact.option_ids())}, got {bad[0]!r}", fact.id)
+        several = " (or a list of them, one per award)" if fact.multiple else ""
+        raise ProfileError(f"expected one of {', '.join(fact.option_ids())}{several}, got {value!r}", fact.id)
     if fact.type == "money":
-        return _money(fact.id, value)
+        return _money(fact.id, value, figures)
     if isinstance(value, list | tuple):
-        return [_money(fact.id, v) for v in value]
+        return [_money(fact.id, v, figures) for v in value]
     if isinstance(value, str):
         values = parse_number_list(value)
         if values is None:
             raise ProfileError(f"cannot read {value!r} as amounts in yuan", fact.id)
         return values
-    return [_money(fact.id, value)]
+    return [_money(fact.id, value, figures)]
 
 
-def _money(fact_id: str, value: object) -> int:
+def _money(fact_id: str, value: object, figures: RoundingMode | None) -> int:
     if isinstance(value, bool):
         raise ProfileError(f"expected an amount in yuan, got {value!r}", fact_id)
     if isinstance(value, str):
@@ -88,7 +103,14 @@ def _money(fact_id: str, value: object) -> int:
         if value > MAX_YUAN:
             shown = f"{_shown(value)} yuan" if isinstance(value, float) or value.bit_length() <= 64 else _shown(value)
             raise ProfileError(f"{shown} is implausibly large for an amount", fact_id)
-        return int(value)
+        if isinstance(value, int):
+            return value
+        exact = Fraction(str(value))  # the decimal as written: 0.5, not the float nearest to it
+        if figures is None:
+            if exact.denominator != 1:
+                raise ProfileError(f"expected whole yuan, got {value!r}", fact_id)
+            return int(exact)
+        return round_yuan(exact, figures)
     raise ProfileError(f"expected an amount in yuan, got {type(value).__name__}", fact_id)
 
 

@@ -23,6 +23,8 @@ NONE_OPTION = "none"
 # and one without a figure in the text counts as a tenth of a million.
 _STAKE_UNIT = 10**6
 _DEFAULT_STAKE = 10**5
+# A supported direction has no money at stake (the implementing rules set it): half a benefit.
+_SUPPORTED_STAKE = 0.5
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Question:
 
 
 def _stake(benefit: Benefit) -> float:
+    if benefit.award.mode == "supported":
+        return _SUPPORTED_STAKE
     nominal = nominal_amount(benefit.amount)
     money = nominal.max if nominal is not None else _DEFAULT_STAKE
     return 1.0 + money / _STAKE_UNIT
@@ -60,6 +64,8 @@ def open_facts(kb: KnowledgeBase, assessment: Assessment, *, topic: str | None =
     for r in assessment.results:
         if r.status != "undetermined" or not in_topic(r.benefit, topic):
             continue
+        if any(x.code == "reading_outside" for x in r.reasons):
+            continue  # outside our reading of a silent text: a long shot, not worth a question
         for fact in r.missing:
             if fact not in skipped:
                 needed.setdefault(fact, []).append(r.benefit)
@@ -183,6 +189,6 @@ def ticks(question: Question, facts: Facts) -> list[str]:
     for fact_id in question.facts:
         value = facts.get(fact_id)
         if value is True or (isinstance(value, int) and not isinstance(value, bool) and value > 0) or (
-                isinstance(value, list) and any(v > 0 for v in value)):
+                isinstance(value, list) and any(isinstance(v, int) and v > 0 for v in value)):
             out.append(fact_id)
     return out

@@ -12,10 +12,14 @@ from typing import Literal
 
 from knowledge.models import Benefit, Text
 
-FactValue = bool | int | str | list[int]
+# list[str]: a multiple choice fact, one value per event (two awards in a year: ["gold", "silver"]).
+FactValue = bool | int | str | list[int] | list[str]
 Facts = dict[str, FactValue]
-Status = Literal["eligible", "competitive", "undetermined", "ineligible", "info"]
-STATUSES: tuple[Status, ...] = ("eligible", "competitive", "undetermined", "ineligible", "info")
+# supported: a direction the policy supports; amount and procedure are left to the implementing
+# rules, so it is counted in no total.
+Status = Literal["eligible", "competitive", "supported", "undetermined", "ineligible", "info"]
+STATUSES: tuple[Status, ...] = ("eligible", "competitive", "supported", "undetermined", "ineligible", "info")
+ValidityState = Literal["not_started", "in_force", "expired"]
 
 
 class Tri(Enum):
@@ -59,12 +63,20 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Validity:
+    """The days the policy is in force, both included; ``assumed`` when the publication date is not
+    known and the window is the knowledge base's reading."""
+
     valid_from: date | None
     valid_until: date
     assumed: bool
 
     def in_force(self, on: date) -> bool:
-        return (self.valid_from is None or on >= self.valid_from) and on <= self.valid_until
+        return self.state(on) == "in_force"
+
+    def state(self, on: date) -> ValidityState:
+        if self.valid_from is not None and on < self.valid_from:
+            return "not_started"
+        return "expired" if on > self.valid_until else "in_force"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +105,10 @@ class Assessment:
     @property
     def policy_in_force(self) -> bool:
         return self.validity.in_force(self.as_of)
+
+    @property
+    def policy_state(self) -> ValidityState:
+        return self.validity.state(self.as_of)
 
     def result(self, benefit_id: str) -> BenefitResult:
         for r in self.results:

@@ -15,11 +15,22 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from knowledge.models import Benefit, Condition, Fact, KnowledgeBase, OutOfScope, Policy, QuestionGroup
+from knowledge.models import (
+    Benefit,
+    Condition,
+    Fact,
+    KnowledgeBase,
+    OutOfScope,
+    Policy,
+    QuestionGroup,
+    last_day_in_force,
+)
 from knowledge.yaml_io import FileRefused, StrictLoader, read_regular_file
 from knowledge.yaml_io import safe_load as safe_load  # re-exported: profiles and data sets read the same way
 
 DATA_DIR = Path(__file__).parent / "data"
+_DATED_LIST = "list[DatedValue]"  # the dated-values member of a number's union (knowledge.models.Dated)
+_UNION_TAGS = {"fixed", "range", "up_to", "tiered", "percentage", "none", "constrained-float", "float", _DATED_LIST}
 M = TypeVar("M", bound=BaseModel)
 MAX_FILE_BYTES = 2_000_000
 
@@ -106,10 +117,13 @@ class _FileReader:
 
     def validation(self, path: Path, node: yaml.Node | None, prefix: tuple[int | str, ...],
                    err: ValidationError) -> None:
-        for e in err.errors():
+        errors = err.errors()
+        for e in errors:
             loc = prefix + tuple(e["loc"])
-            # discriminated unions insert the tag into the location; it is not a YAML key
-            clean = tuple(p for p in loc if p not in {"fixed", "range", "up_to", "tiered", "percentage", "none"})
+            # unions insert the member's tag into the location; it is not a YAML key
+            clean = tuple(p for p in loc if p not in _UNION_TAGS)
+            if loc and loc[-1] == _DATED_LIST and not isinstance(e.get("input"), list) and len(errors) > 1:
+                continue  # a plain number that is wrong: its own message says why, not "a valid list"
             self.problems.append(Problem(self.name(path), _fmt_loc(clean), _line_of(node, clean), e["msg"]))
 
     def items(self, path: Path, model: type[M], what: str) -> Iterator[tuple[int, M, yaml.Node | None]]:
@@ -171,10 +185,18 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
                 _cross_check(r, path, node, i, benefit, policy, facts)
 
     for path, node, i, benefit in placed:
-        for k, other in enumerate(benefit.not_with):
-            if other not in seen or other == benefit.id:
-                r.at(path, node, (i, "not_with", k), f"not_with names {other!r}, which is not another benefit")
+        if benefit.not_with:
+            r.at(path, node, (i, "not_with"), "not_with is replaced by no_double_subsidy.exclusions in policy.yaml "
+                 "(the entries that are the same matter, and how the payment is resolved)")
+    if policy is not None:
+        _check_policy(r, policy_path, policy_node, policy, seen, {b.id: b for b in benefits})
 
+    for i, fact in enumerate(facts.values()):
+        for k, member_id in enumerate(fact.summary_of):
+            linked = facts.get(member_id)
+            if fact.type != "bool" or linked is None or linked.type != "bool":
+                r.at(facts_path, facts_node, (i, "summary_of", k),
+                     f"summary_of links yes/no facts; {member_id!r} is not a yes/no fact of the catalogue")
     if policy is not None and facts:
         for j, cond in enumerate(policy.common_conditions):
             for msg in _condition_problems(cond, facts):
@@ -204,6 +226,31 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
                          question_groups=groups)
 
 
+def _check_policy(r: _FileReader, path: Path, node: yaml.Node | None, policy: Policy, seen: dict[str, str],
+                  benefits: dict[str, Benefit]) -> None:
+    """Validity arithmetic and the no-double-subsidy groups."""
+    v = policy.validity
+    end = last_day_in_force(v.latest_published_on, v.years)
+    if v.assumed_valid_until != end:
+        r.at(path, node, ("validity", "assumed_valid_until"),
+             f"published on {v.latest_published_on} at the latest, valid {v.years} years: the last day in force is "
+             f"{end}, not {v.assumed_valid_until}")
+    if v.published_on is not None and not v.earliest_start <= v.published_on <= v.latest_published_on:
+        r.at(path, node, ("validity", "published_on"),
+             f"the publication date must lie between {v.earliest_start} and {v.latest_published_on}")
+    in_group: dict[str, int] = {}
+    for j, group in enumerate(policy.no_double_subsidy.exclusions):
+        for k, benefit_id in enumerate(group.benefits):
+            loc = ("no_double_subsidy", "exclusions", j, "benefits", k)
+            if benefit_id not in seen:
+                r.at(path, node, loc, f"unknown benefit {benefit_id!r}")
+            elif benefits[benefit_id].is_info or benefits[benefit_id].award.mode == "supported":
+                r.at(path, node, loc, f"{benefit_id} pays no set amount; only paying entries can exclude each other")
+            elif benefit_id in in_group:
+                r.at(path, node, loc, f"{benefit_id} is already in exclusion group {in_group[benefit_id]}")
+            in_group.setdefault(benefit_id, j)
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -217,6 +264,8 @@ def _cross_check(r: _FileReader, path: Path, node: yaml.Node | None, i: int, b: 
         r.at(path, node, (i, "source"), f"source is not a verbatim quote of clause {b.ref}")
     if b.topic not in policy.topics:
         r.at(path, node, (i, "topic"), f"unknown topic {b.topic!r} (known: {', '.join(policy.topics)})")
+    if b.applicant_reading is not None and b.applicants == "any":
+        r.at(path, node, (i, "applicant_reading"), "an applicant reading needs the list of applicants it reads in")
     if b.applicants != "any":
         known = facts["entity_type"].option_ids() if "entity_type" in facts else []
         for k, a in enumerate(b.applicants):
@@ -237,6 +286,11 @@ def _cross_check(r: _FileReader, path: Path, node: yaml.Node | None, i: int, b: 
             missing = [o for o in fact.option_ids() if o not in amt.tiers and o != "none"]
             if missing:
                 r.at(path, node, (i, "amount", "tiers"), f"no amount for {', '.join(missing)} of {amt.by}")
+            if fact.multiple and amt.several is None:
+                r.at(path, node, (i, "amount"), f"{amt.by} may hold several values: say how several are paid "
+                     "(several: {min: highest|each, max: highest|each})")
+            if amt.several is not None and not fact.multiple:
+                r.at(path, node, (i, "amount", "several"), f"{amt.by} holds one value (it is not multiple: true)")
     if amt.kind == "percentage":
         fact = facts.get(amt.of)
         if fact is None or fact.type not in ("money", "money_list"):
@@ -246,6 +300,12 @@ def _cross_check(r: _FileReader, path: Path, node: yaml.Node | None, i: int, b: 
                  "per_issue caps go with money_list facts, other scopes with money facts")
     if b.is_info and (b.conditions or amt.kind != "none"):
         r.at(path, node, (i, "award", "mode"), "an info entry has no conditions and no amount")
+    if b.award.mode in ("conditional", "competitive") and amt.kind == "none":
+        r.at(path, node, (i, "award", "mode"), "an entry without an amount is award mode supported "
+             "(the implementing rules set amount and procedure) or info")
+    if b.award.mode == "supported" and (amt.kind != "none" or b.award.quota is not None):
+        r.at(path, node, (i, "award", "mode"), "a supported direction has no amount and no quota: the "
+             "implementing rules set them")
     if b.award.mode == "competitive" and b.award.quota is None:
         r.at(path, node, (i, "award"), "a competitive benefit needs its yearly quota")
 

@@ -6,8 +6,8 @@ after that trusts the types. Every amount and condition of the policy lives in t
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Literal
+from datetime import date, timedelta
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -42,6 +42,15 @@ class Fact(Model):
     label: Text
     question: Text
     options: list[Option] = []
+    # A choice fact that may hold several values, one per event of the year ([gold, silver] for two
+    # awards); one value stays valid input.
+    multiple: bool = False
+    # The time window the bot assumes where the text says "新取得", "上一年度新增", "获批" without one;
+    # stated in the question and shown as an assumption of every benefit that tests this fact.
+    window: Text | None = None
+    # A yes/no fact that sums up these (no transfer work at all): answered false, each of them is
+    # false too; answered true, they are asked.
+    summary_of: list[str] = []
     # Lower asks earlier; facts without it are ordered by what they can still settle.
     ask_first: int | None = None
     # Phrases in free text that state this fact (true, or the figure for a money fact):
@@ -57,6 +66,8 @@ class Fact(Model):
             raise ValueError("a choice fact needs options")
         if self.type != "choice" and self.options:
             raise ValueError(f"a {self.type} fact takes no options")
+        if self.multiple and self.type != "choice":
+            raise ValueError("only a choice fact may hold several values (multiple: true)")
         return self
 
     def option_ids(self) -> list[str]:
@@ -73,6 +84,10 @@ class Condition(Model):
     gt: float | None = None
     any_gt: float | None = None
     label: Text | None = None
+    # Set when the test is our reading, not the text's (an applicant list the text does not name,
+    # the applicant's industry standing for the patent's field): a value outside it leaves the
+    # benefit undetermined with this reading said, never ineligible.
+    reading: Text | None = None
 
     @model_validator(mode="after")
     def _one_operator(self) -> Condition:
@@ -82,58 +97,200 @@ class Condition(Model):
         return self
 
 
+class DatedValue(Model):
+    """One value of an amount, rate, cap or quota and the day from which it holds (a revision adds
+    one, history is kept); ``reference`` names the document that set it."""
+
+    since: date
+    value: float = Field(ge=0)
+    reference: str | None = None
+
+
+# A number of the policy: a plain value, or its values by the date from which each holds.
+Dated = Annotated[float, Field(ge=0)] | list[DatedValue]
+
+
+def value_at(dated: Dated, on: date | None) -> float:
+    """The value in force on ``on`` (the latest one when ``on`` is None; the first before it holds)."""
+    if not isinstance(dated, list):
+        return dated
+    current = dated[0].value
+    for entry in dated:
+        if on is None or entry.since <= on:
+            current = entry.value
+    return current
+
+
+def change_dates(dated: Dated) -> list[date]:
+    return [d.since for d in dated] if isinstance(dated, list) else []
+
+
+def _check_dated(name: str, dated: Dated) -> None:
+    if isinstance(dated, list):
+        if not dated:
+            raise ValueError(f"{name}: a dated value needs at least one {{since, value}}")
+        days = [d.since for d in dated]
+        if days != sorted(set(days)):
+            raise ValueError(f"{name}: dated values must be in order of their since dates, each date once")
+
+
 class Quota(Model):
-    min: int = Field(ge=1)
-    max: int = Field(ge=1)
+    min_dated: Dated = Field(alias="min")
+    max_dated: Dated = Field(alias="max")
     unit: Text
+
+    @model_validator(mode="after")
+    def _valid(self) -> Quota:
+        for name in ("min_dated", "max_dated"):
+            _check_dated(name.removesuffix("_dated"), getattr(self, name))
+        if any(value_at(self.min_dated, d) < 1 for d in [None, *change_dates(self.min_dated)]):
+            raise ValueError("a quota is at least 1")
+        return self
+
+    @property
+    def min(self) -> int:
+        return int(value_at(self.min_dated, None))
+
+    @property
+    def max(self) -> int:
+        return int(value_at(self.max_dated, None))
+
+    def at(self, on: date) -> Quota:
+        return self.model_copy(update={"min_dated": value_at(self.min_dated, on),
+                                       "max_dated": value_at(self.max_dated, on)})
 
 
 class Award(Model):
-    """How the money is given: on conditions, competitively within a yearly quota, or not at all."""
+    """How the money is given: on conditions, competitively within a yearly quota, not at all, or
+    ``supported``: a direction the policy supports whose amount and procedure the implementing rules
+    will set (counted in no total)."""
 
-    mode: Literal["conditional", "competitive", "info"]
+    mode: Literal["conditional", "competitive", "supported", "info"]
     expert_review: bool = False
     frequency: Literal["once", "yearly", "per_event"] | None = None
     quota: Quota | None = None
 
 
-class FixedAmount(Model):
+class _DatedAmount(Model):
+    """An amount rule whose numbers may be dated: ``at(day)`` gives the rule in force that day, with
+    plain numbers; the properties read the latest values (for cards and answers without a date)."""
+
+    _dated_fields: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _valid_dates(self) -> _DatedAmount:
+        for name in self._dated_fields:
+            value = getattr(self, name)
+            if value is not None:
+                _check_dated(name.removesuffix("_dated"), value)
+        return self
+
+    def change_dates(self) -> list[date]:
+        return sorted({d for n in self._dated_fields if getattr(self, n) is not None
+                       for d in change_dates(getattr(self, n))})
+
+    def at(self, on: date) -> _DatedAmount:
+        update = {n: value_at(getattr(self, n), on) for n in self._dated_fields if getattr(self, n) is not None}
+        return self.model_copy(update=update) if update else self
+
+
+class FixedAmount(_DatedAmount):
     kind: Literal["fixed"]
-    value: int = Field(ge=0)
+    value_dated: Dated = Field(alias="value")
+    _dated_fields: ClassVar[tuple[str, ...]] = ("value_dated",)
+
+    @property
+    def value(self) -> int:
+        return int(value_at(self.value_dated, None))
 
 
-class RangeAmount(Model):
+class RangeAmount(_DatedAmount):
     kind: Literal["range"]
-    min: int = Field(ge=0)
-    max: int = Field(ge=0)
+    min_dated: Dated = Field(alias="min")
+    max_dated: Dated = Field(alias="max")
+    _dated_fields: ClassVar[tuple[str, ...]] = ("min_dated", "max_dated")
 
     @model_validator(mode="after")
     def _ordered(self) -> RangeAmount:
-        if self.min > self.max:
-            raise ValueError("min is above max")
+        for day in [None, *self.change_dates()]:
+            if value_at(self.min_dated, day) > value_at(self.max_dated, day):
+                raise ValueError("min is above max")
         return self
 
+    @property
+    def min(self) -> int:
+        return int(value_at(self.min_dated, None))
 
-class UpToAmount(Model):
+    @property
+    def max(self) -> int:
+        return int(value_at(self.max_dated, None))
+
+
+class UpToAmount(_DatedAmount):
     kind: Literal["up_to"]
-    max: int = Field(ge=0)
+    max_dated: Dated = Field(alias="max")
+    _dated_fields: ClassVar[tuple[str, ...]] = ("max_dated",)
+
+    @property
+    def max(self) -> int:
+        return int(value_at(self.max_dated, None))
 
 
-class TieredAmount(Model):
+class SeveralEvents(Model):
+    """How several events of a multiple fact in one year are paid: the reading as a range."""
+
+    min: Literal["highest", "each"]
+    max: Literal["highest", "each"]
+
+
+class TieredAmount(_DatedAmount):
     kind: Literal["tiered"]
     by: str
-    tiers: dict[str, int]
+    tiers_dated: dict[str, Dated] = Field(alias="tiers")
+    several: SeveralEvents | None = None
+
+    @model_validator(mode="after")
+    def _valid_tiers(self) -> TieredAmount:
+        for name, value in self.tiers_dated.items():
+            _check_dated(f"tiers.{name}", value)
+        return self
+
+    @property
+    def tiers(self) -> dict[str, int]:
+        return {k: int(value_at(v, None)) for k, v in self.tiers_dated.items()}
+
+    def change_dates(self) -> list[date]:
+        return sorted({d for v in self.tiers_dated.values() for d in change_dates(v)})
+
+    def at(self, on: date) -> TieredAmount:
+        return self.model_copy(update={"tiers_dated": {k: value_at(v, on) for k, v in self.tiers_dated.items()}})
 
 
-class PercentageAmount(Model):
+class PercentageAmount(_DatedAmount):
     kind: Literal["percentage"]
-    rate: float = Field(gt=0, le=1)
+    rate_dated: Dated = Field(alias="rate")
     of: str
-    cap: int | None = Field(default=None, ge=0)
+    cap_dated: Dated | None = Field(default=None, alias="cap")
     cap_scope: Literal["per_issue", "per_enterprise", "per_enterprise_per_year"] | None = None
+    _dated_fields: ClassVar[tuple[str, ...]] = ("rate_dated", "cap_dated")
+
+    @model_validator(mode="after")
+    def _rate_is_a_fraction(self) -> PercentageAmount:
+        for day in [None, *self.change_dates()]:
+            if not 0 < value_at(self.rate_dated, day) <= 1:
+                raise ValueError("rate is a fraction above 0 and at most 1 (0.02 for 2%)")
+        return self
+
+    @property
+    def rate(self) -> float:
+        return value_at(self.rate_dated, None)
+
+    @property
+    def cap(self) -> int | None:
+        return None if self.cap_dated is None else int(value_at(self.cap_dated, None))
 
 
-class NoAmount(Model):
+class NoAmount(_DatedAmount):
     kind: Literal["none"]
 
 
@@ -151,6 +308,9 @@ class Benefit(Model):
     summary: Text
     source: str = Field(min_length=1)
     applicants: list[str] | Literal["any"]
+    # Set when the text names no applicant and ``applicants`` is our reading of who applies (the
+    # phrase fills "政策未写明申请主体，按…理解"): another type is undetermined, not ineligible.
+    applicant_reading: Text | None = None
     conditions: list[Condition] = []
     amount: AmountRule
     award: Award
@@ -163,6 +323,18 @@ class Benefit(Model):
     @property
     def is_info(self) -> bool:
         return self.award.mode == "info"
+
+    def amount_at(self, on: date) -> AmountRule:
+        """The amount rule in force on ``on`` (dated values resolved to plain ones)."""
+        return self.amount.at(on)  # type: ignore[return-value]
+
+    def change_dates(self) -> list[date]:
+        """Days on which one of this benefit's numbers changes (revisions of the policy)."""
+        quota = self.award.quota
+        dates = set(self.amount.change_dates())
+        if quota is not None:
+            dates |= {*change_dates(quota.min_dated), *change_dates(quota.max_dated)}
+        return sorted(dates)
 
 
 class OutOfScope(Model):
@@ -194,9 +366,57 @@ class Clause(Model):
 
 
 class Validity(Model):
+    """"自发布之日起实施，有效期5年" without the publication date: the date when known, else the widest
+    window the document number allows, each with the assumption shown to the user."""
+
     years: int = Field(ge=1)
-    assumed_valid_until: date
+    published_on: date | None = None  # IPBOT_POLICY_PUBLISHED_ON overrides it
+    earliest_start: date  # a 〔2022〕 document cannot be in force before 1 January 2022
+    latest_published_on: date  # ... nor published after 31 December 2022
+    assumed_valid_until: date  # the last day in force if published on latest_published_on
     assumption: Text
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Validity:
+        if not self.earliest_start <= self.latest_published_on < self.assumed_valid_until:
+            raise ValueError("expected earliest_start <= latest_published_on < assumed_valid_until")
+        return self
+
+
+def last_day_in_force(published_on: date, years: int) -> date:
+    """"自发布之日起实施，有效期N年": from the day of publication to the day before its N-th anniversary
+    (published 2022-12-31, five years: the last day is 2027-12-30)."""
+    try:
+        anniversary = published_on.replace(year=published_on.year + years)
+    except ValueError:  # 29 February: the anniversary falls on 1 March
+        anniversary = published_on.replace(year=published_on.year + years, month=3, day=1)
+    return anniversary - timedelta(days=1)
+
+
+RoundingMode = Literal["half_up", "down"]
+
+
+class Rounding(Model):
+    """Whole yuan, rounded the same way wherever a figure arrives or an amount is paid."""
+
+    figures: RoundingMode  # a figure a user gives (0.5 and "0.5元" alike)
+    payments: RoundingMode  # a percentage of a figure
+
+
+class Exclusion(Model):
+    """Benefits that are "同一事项" for one applicant: "不享受重复奖补"."""
+
+    benefits: list[str] = Field(min_length=2)
+    # higher: only the higher payment is kept; flag: both are shown, the lower one counted from 0
+    # and an assumption tells the user that one of them may not be paid.
+    resolve: Literal["higher", "flag"]
+    assumption: Text
+
+
+class NoDoubleSubsidy(Model):
+    # A competitive entry is only a chance: it never displaces a conditional (sure) payment.
+    competitive_displaces_conditional: bool = False
+    exclusions: list[Exclusion] = []
 
 
 class Policy(Model):
@@ -206,6 +426,8 @@ class Policy(Model):
     issuer: Text
     implementing_agencies: Text
     validity: Validity
+    rounding: Rounding
+    no_double_subsidy: NoDoubleSubsidy = NoDoubleSubsidy()
     common_conditions: list[Condition] = []
     common_assumptions: list[Text] = []
     disclaimer: Text
@@ -223,10 +445,12 @@ class KnowledgeBase(Model):
     question_groups: list[QuestionGroup] = []
     _conditions: dict[str, list[Condition]] = PrivateAttr(default_factory=dict)
     _by_id: dict[str, Benefit] = PrivateAttr(default_factory=dict)
+    _change_dates: tuple[date, ...] = PrivateAttr(default=())
 
     def model_post_init(self, context: object, /) -> None:
         self._by_id = {b.id: b for b in self.benefits}
         self._conditions = {b.id: self._build_conditions(b) for b in self.benefits}
+        self._change_dates = tuple(sorted({d for b in self.benefits for d in b.change_dates()}))
 
     def benefit(self, benefit_id: str) -> Benefit:
         return self._by_id[benefit_id]
@@ -234,6 +458,14 @@ class KnowledgeBase(Model):
     def conditions_of(self, benefit: Benefit) -> list[Condition]:
         """All conditions of a money benefit: the policy's common ones, the applicant type, its own."""
         return self._conditions[benefit.id]
+
+    def exclusions(self) -> list[Exclusion]:
+        """The no-double-subsidy groups of policy.yaml (which entries are the same matter)."""
+        return self.policy.no_double_subsidy.exclusions
+
+    def change_dates(self) -> tuple[date, ...]:
+        """Every day on which a dated number of the policy changes, in order (worked out once)."""
+        return self._change_dates
 
     def all_conditions(self) -> dict[str, list[Condition]]:
         """Benefit id -> its conditions, for loops over every benefit (one lookup of the table)."""
@@ -244,6 +476,7 @@ class KnowledgeBase(Model):
             return []
         conds = list(self.policy.common_conditions)
         if benefit.applicants != "any":
-            conds.append(Condition(fact="entity_type", **{"in": list(benefit.applicants)}))
+            conds.append(Condition(fact="entity_type", reading=benefit.applicant_reading,
+                                   **{"in": list(benefit.applicants)}))
         conds.extend(benefit.conditions)
         return conds

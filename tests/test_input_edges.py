@@ -89,15 +89,12 @@ def test_bad_profiles_get_one_line_and_exit_code_2(
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
-def test_yes_and_no_in_a_profile_are_read_as_the_chat_reads_them(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_yes_in_a_profile_is_text_not_a_boolean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "p.yaml"
-    path.write_text("as_of: 2025-04-01\nfacts:\n  entity_type: enterprise\n  in_city: yes\n  is_exporter: 是\n"
-                    "  new_madrid_registration: 'yes'\n", encoding="utf-8")
-    code, out, _ = run(["assess", str(path), "--json"], capsys)
-    assert code == 0
-    madrid = next(b for b in json.loads(out)["benefits"] if b["id"] == "madrid_trademark")
-    assert madrid["status"] == "eligible"
+    path.write_text("facts:\n  entity_type: enterprise\n  in_city: yes\n", encoding="utf-8")
+    code, out, err = run(["assess", str(path)], capsys)
+    assert code == 2 and out == ""
+    assert "in_city: expected true or false, got 'yes'" in err
 
 
 def test_every_bad_line_of_a_batch_is_reported_and_the_rest_go_on(

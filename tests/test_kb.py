@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ import pytest
 from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base
 from knowledge.models import KnowledgeBase
 
-POLICY_TEXT = Path(__file__).parents[2] / "shared" / "policy" / "sjz-ip-policy-2022.txt"
+POLICY_TEXT = next((p / "shared" / "policy" / "sjz-ip-policy-2022.txt" for p in Path(__file__).parents
+                    if (p / "shared" / "policy" / "sjz-ip-policy-2022.txt").exists()),
+                   Path(__file__).parents[2] / "shared" / "policy" / "sjz-ip-policy-2022.txt")
 
 
 def squash(text: str) -> str:
@@ -21,7 +24,7 @@ def squash(text: str) -> str:
 
 
 def test_every_clause_and_benefit_is_there(kb: KnowledgeBase) -> None:
-    assert len(kb.benefits) == 33
+    assert len(kb.benefits) == 37
     refs = {b.ref for b in kb.benefits}
     assert refs == {"1", "2", "3", "4.1", "4.2", "4.3", "5.1", "5.2", "5.3", "5.4", "6", "7", "8", "9", "10",
                     "11", "12", "13", "general"}
@@ -120,7 +123,7 @@ def test_kb_check_command_exits_2_with_the_problems(tmp_path: Path) -> None:
     assert "4_services_protection.yaml:" in done.stderr and "unknown applicant type 'market'" in done.stderr
     ok = subprocess.run([sys.executable, "-m", "bot.cli", "kb", "check"], capture_output=True, text=True,
                         timeout=60, check=False)
-    assert ok.returncode == 0 and "33 entries" in ok.stdout
+    assert ok.returncode == 0 and "37 entries" in ok.stdout
 
 
 def test_the_engine_does_not_import_telegram_or_io_libraries() -> None:
@@ -146,9 +149,100 @@ def test_a_missing_tier_and_an_impossible_choice_value_are_caught(tmp_path: Path
     assert "'platinum' is not an option of standardized_market" in problems
 
 
-def test_not_with_must_name_another_benefit(tmp_path: Path) -> None:
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, x in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in x)
+
+
+def test_an_exclusion_group_naming_an_unknown_benefit_is_reported_with_its_line(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    path = root / "policy.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "benefits: [national_ip_demo_enterprise, national_ip_advantage_enterprise]",
+        "benefits: [national_ip_demo_enterprise, demo_enterprise]"), encoding="utf-8")
+    line = line_of(path, "demo_enterprise]")
+    problems = problems_for(root)
+    assert any(f"policy.yaml:{line}:" in p and "no_double_subsidy.exclusions[0].benefits[1]" in p
+               and "unknown benefit 'demo_enterprise'" in p for p in problems), problems
+
+
+def test_not_with_is_refused_in_favour_of_the_exclusion_groups(tmp_path: Path) -> None:
     root = copy_kb(tmp_path)
     path = root / "benefits" / "3_industry.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("not_with: [national_ip_demo_enterprise]",
-                                                             "not_with: [demo_enterprise]"), encoding="utf-8")
-    assert any("not_with names 'demo_enterprise'" in p for p in problems_for(root))
+    text = path.read_text(encoding="utf-8").replace(
+        "  award: {mode: conditional, frequency: once}\n  aliases: [优势企业",
+        "  award: {mode: conditional, frequency: once}\n  not_with: [national_ip_demo_enterprise]\n"
+        "  aliases: [优势企业")
+    path.write_text(text, encoding="utf-8")
+    assert any("not_with is replaced by no_double_subsidy.exclusions" in p for p in problems_for(root))
+
+
+def test_the_assumed_end_must_follow_from_the_latest_publication_date(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    path = root / "policy.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("assumed_valid_until: 2027-12-30",
+                                                             "assumed_valid_until: 2027-12-31"), encoding="utf-8")
+    problems = problems_for(root)
+    assert any("validity.assumed_valid_until" in p and "the last day in force is 2027-12-30" in p
+               for p in problems), problems
+
+
+def test_dated_values_are_validated_with_file_line_and_path(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    path = root / "benefits" / "2_finance.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "cap: 1000000, cap_scope: per_enterprise_per_year}",
+        "cap: [{since: 2025-07-01, value: 1500000}, {since: 2022-01-01, value: 1000000}], "
+        "cap_scope: per_enterprise_per_year}")
+    text = text.replace("cap: 3000000, cap_scope: per_enterprise}",
+                        "cap: [{since: 2025-02-30, value: 3000000}], cap_scope: per_enterprise}")
+    path.write_text(text, encoding="utf-8")
+    problems = "\n".join(problems_for(root))
+    assert "[2].amount" in problems and "in order of their since dates" in problems, problems
+    assert "[1].amount.cap[0].since" in problems, problems
+
+
+def test_a_plain_number_that_is_negative_is_reported_once_without_the_dated_alternative(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    path = root / "benefits" / "3_industry.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("amount: {kind: fixed, value: 150000}",
+                                                             "amount: {kind: fixed, value: -1}", 1), encoding="utf-8")
+    problems = [p for p in problems_for(root) if "amount.value" in p]
+    assert len(problems) == 1 and "greater than or equal to 0" in problems[0], problems
+
+
+def test_an_entry_without_an_amount_must_be_supported_or_info(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    path = root / "benefits" / "3_industry.yaml"
+    text = path.read_text(encoding="utf-8").replace("award: {mode: supported}", "award: {mode: conditional}", 1)
+    path.write_text(text, encoding="utf-8")
+    assert any("is award mode supported" in p for p in problems_for(root))
+
+
+def test_several_awards_need_their_reading_and_an_applicant_reading_needs_a_list(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    path = root / "benefits" / "1_creation.yaml"
+    text = path.read_text(encoding="utf-8").replace("    several: {min: highest, max: each}\n", "")
+    text = text.replace("  applicants: any\n", "  applicants: any\n  applicant_reading: {zh: 任何, en: any}\n", 1)
+    path.write_text(text, encoding="utf-8")
+    problems = "\n".join(problems_for(root))
+    assert "china_patent_award_last_year may hold several values" in problems
+    assert "an applicant reading needs the list of applicants" in problems
+
+
+def test_the_knowledge_base_states_its_readings_as_data(kb: KnowledgeBase) -> None:
+    """Issue 11: start and end of validity, rounding, exclusions, readings of applicants the text does not name."""
+    v = kb.policy.validity
+    assert (v.published_on, v.earliest_start, v.assumed_valid_until) == (None, date(2022, 1, 1), date(2027, 12, 30))
+    assert kb.policy.rounding.figures == "half_up" and kb.policy.rounding.payments == "down"
+    assert kb.policy.no_double_subsidy.competitive_displaces_conditional is False
+    named = {"madrid_trademark", "securitization_financing", "pledge_loan_interest", "patent_industrialization",
+             "gi_mark_use", "ip_certification", "national_ip_demo_enterprise", "national_ip_advantage_enterprise",
+             "ip_legal_aid", "overseas_risk_warning", "ip_transfer", "ip_transfer_outbound",
+             "ip_transfer_data_matchmaking", "ip_transfer_pledge_services", "ip_transfer_product_filing"}
+    for b in kb.benefits:
+        if b.applicants == "any" or b.is_info:
+            continue
+        assert (b.applicant_reading is None) == (b.id in named), b.id
+    assert [b.id for b in kb.benefits if b.award.mode == "supported"] == [
+        "ip_transfer", "ip_transfer_outbound", "ip_transfer_data_matchmaking", "ip_transfer_pledge_services",
+        "ip_transfer_product_filing"]

@@ -132,7 +132,11 @@ class Views:
             head += f"\n  {escape(self._quota(b, lang))}"
         if r.status == "undetermined":
             facts = self.sep(lang).join(escape(self.r.fact_label(f, lang)) for f in r.missing)
-            head += "\n  " + self.t(lang, "dlg.result.missing", facts=facts)
+            if facts:
+                head += "\n  " + self.t(lang, "dlg.result.missing", facts=facts)
+            # a reading of a silent text (an applicant the text does not name) leaves it open: say which
+            head += "".join(f"\n  {escape(self.r.reason(b, x, lang))}" for x in r.reasons
+                            if x.code == "reading_outside")
         return head
 
     def result(self, a: Assessment, lang: Lang, *, topic: str | None = None, diff: str = "") -> list[Reply]:
@@ -142,16 +146,27 @@ class Views:
         lines = [self.t(lang, "dlg.result.title")]
         if diff:
             lines.append(diff)
-        if not a.policy_in_force:
+        if a.policy_state == "expired":
             lines.append(self.t(lang, "dlg.result.expired", date=a.validity.valid_until.isoformat()))
+        elif a.policy_state == "not_started":
+            lines.append(self.t(lang, "dlg.result.not_started", date=str(a.validity.valid_from)))
         eligible = [r for r in a.by_status("eligible") if shown(r)]
         competitive = [r for r in a.by_status("competitive") if shown(r)]
-        undetermined = [r for r in a.by_status("undetermined") if shown(r)]
+        supported = [r for r in a.by_status("supported") if shown(r)]
+        # Outside our reading of an applicant the text does not name, and the work itself not said:
+        # long shots, folded into one line so the open questions stay readable on a phone.
+        long_shots = [r for r in a.by_status("undetermined") if shown(r) and r.missing
+                      and any(x.code == "reading_outside" for x in r.reasons)]
+        undetermined = [r for r in a.by_status("undetermined") if shown(r) and r not in long_shots]
         ineligible = [r for r in a.by_status("ineligible") if shown(r)]
-        for key, group in (("eligible", eligible), ("competitive", competitive), ("undetermined", undetermined)):
+        for key, group in (("eligible", eligible), ("competitive", competitive), ("supported", supported),
+                           ("undetermined", undetermined)):
             if group:
                 lines += ["", self.t(lang, f"dlg.result.{key}")]
                 lines += [self._line(r, lang) for r in group]
+        if long_shots:
+            items = self.sep(lang).join(escape(text(r.benefit.title, lang)) for r in long_shots)
+            lines += ["", self.t(lang, "dlg.result.readings_folded", n=len(long_shots), items=items)]
         if not eligible and not competitive:
             lines += ["", self.t(lang, "dlg.result.none")]
         if ineligible:

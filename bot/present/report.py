@@ -8,7 +8,7 @@ from bot.present.i18n import Catalog, format_ref, format_yuan, text
 from eligibility.results import Amount, Assessment, BenefitResult, FactValue, Reason, Status
 from knowledge.models import Benefit, Condition, KnowledgeBase, Lang
 
-SECTION_ORDER: tuple[Status, ...] = ("eligible", "competitive", "undetermined", "ineligible", "info")
+SECTION_ORDER: tuple[Status, ...] = ("eligible", "competitive", "supported", "undetermined", "ineligible", "info")
 
 
 class Renderer:
@@ -31,12 +31,15 @@ class Renderer:
             return self.cat.t(lang, "up_to", max=self.yuan(amount.max, lang))
         return self.cat.t(lang, "range", min=self.yuan(amount.min, lang), max=self.yuan(amount.max, lang))
 
-    def quota_count(self, benefit: Benefit, lang: Lang) -> str:
-        """How many awards a year, with the unit: "5—8个项目", "40 organisations"; "" without a quota."""
+    def quota_count(self, benefit: Benefit, lang: Lang, in_force: tuple[int, int] | None = None) -> str:
+        """How many awards a year, with the unit: "5—8个项目", "40 organisations"; "" without a quota.
+
+        ``in_force`` is the (min, max) on the date assessed, when the quota has dated values."""
         q = benefit.award.quota
         if q is None:
             return ""
-        n = self.cat.t(lang, "quota_one" if q.min == q.max else "quota", min=q.min, max=q.max)
+        lo, hi = in_force or (q.min, q.max)
+        n = self.cat.t(lang, "quota_one" if lo == hi else "quota", min=lo, max=hi)
         return self.cat.t(lang, "quota_unit", n=n, unit=text(q.unit, lang))
 
     def ref(self, ref: str, lang: Lang) -> str:
@@ -53,7 +56,9 @@ class Renderer:
                 if o.id == value:
                     return text(o.label, lang)
         if isinstance(value, list):
-            joined = self.cat.t(lang, "list_sep").join(self.yuan(v, lang) for v in value)
+            sep = self.cat.t(lang, "list_sep")
+            joined = sep.join(self.value(fact_id, v, lang) if isinstance(v, str) else self.yuan(v, lang)
+                              for v in value)
             return joined or self.cat.t(lang, "value.none")
         if isinstance(value, int):
             return self.yuan(value, lang)
@@ -94,10 +99,23 @@ class Renderer:
                 return self.cat.t(lang, "reason.condition_failed", condition=cond)
             return self.cat.t(lang, "reason.condition_failed_value", condition=cond,
                               value=self.value(r.fact or "", r.value, lang))
+        if r.code == "reading_outside":
+            reading = text(r.label, lang) if r.label is not None else ""
+            if r.fact == "entity_type":
+                return self.cat.t(lang, "reason.applicant_reading", reading=reading,
+                                  value=self.value("entity_type", r.value, lang))
+            return self.cat.t(lang, "reason.reading_outside", reading=reading,
+                              value=self.value(r.fact or "", r.value, lang))
+        if r.code == "amount_several":
+            return self.cat.t(lang, "reason.amount_several", awards=self.value(r.fact or "", r.value, lang),
+                              n=p.get("count", 0), highest=self.yuan(int(p["highest"]), lang),
+                              each=self.yuan(int(p["each"]), lang))
         if r.code == "condition_unknown":
             return self.cat.t(lang, "reason.condition_unknown", condition=self._condition_for(benefit, r, lang))
         if r.code == "competitive":
-            return self.cat.t(lang, "reason.competitive", quota=self.quota_count(benefit, lang))
+            lo, hi = p.get("quota_min"), p.get("quota_max")
+            on_date = (int(lo), int(hi)) if lo and hi else None
+            return self.cat.t(lang, "reason.competitive", quota=self.quota_count(benefit, lang, on_date))
         if r.code == "amount_tier":
             return self.cat.t(lang, "reason.amount_tier", tier=self.value(r.fact or "", r.value, lang),
                               amount=self.yuan(int(p["amount"]), lang))
@@ -109,10 +127,10 @@ class Renderer:
                               amount=self.yuan(int(p["amount"]), lang), issue=p.get("issue", 1),
                               cap=self.yuan(int(p.get("cap", 0)), lang),
                               scope=self.cat.t(lang, f"scope.{scope}") if scope else "")
-        if r.code == "no_double_subsidy":
+        if r.code in ("no_double_subsidy", "no_double_subsidy_if_chosen", "same_matter_flag"):
             other = str(p.get("other", ""))
             title = text(self.kb.benefit(other).title, lang) if other in {b.id for b in self.kb.benefits} else other
-            return self.cat.t(lang, "reason.no_double_subsidy", other=title)
+            return self.cat.t(lang, f"reason.{r.code}", other=title)
         if r.code in ("policy_expired", "policy_not_started"):
             return self.cat.t(lang, f"reason.{r.code}", date=p.get("date", ""))
         return self.cat.t(lang, f"reason.{r.code}")
@@ -121,8 +139,10 @@ class Renderer:
     def to_json(self, a: Assessment, lang: Lang) -> dict[str, Any]:
         return {
             "policy": {"id": self.kb.policy.id, "title": text(self.kb.policy.title, lang),
-                       "valid": a.policy_in_force, "valid_until": a.validity.valid_until.isoformat(),
-                       "valid_until_assumed": a.validity.assumed},
+                       "valid": a.policy_in_force, "state": a.policy_state,
+                       "valid_from": a.validity.valid_from.isoformat() if a.validity.valid_from else None,
+                       "valid_until": a.validity.valid_until.isoformat(),
+                       "valid_from_assumed": a.validity.assumed, "valid_until_assumed": a.validity.assumed},
             "as_of": a.as_of.isoformat(),
             "benefits": [self.result_json(r, lang) for r in a.results],
             "totals": {"eligible": a.eligible_total.to_json(), "competitive": a.competitive_total.to_json()},
@@ -134,7 +154,8 @@ class Renderer:
         return {
             "id": b.id, "ref": b.ref, "title": text(b.title, lang), "status": r.status,
             "award_mode": b.award.mode,
-            "amount": r.amount.to_json() if r.amount is not None and r.status != "ineligible" else None,
+            "amount": r.amount.to_json() if r.amount is not None and r.status not in ("ineligible", "supported")
+            else None,
             "reasons": [self.reason(b, x, lang) for x in r.reasons],
             "missing": list(r.missing),
             "assumptions": [text(t, lang) for t in r.assumptions],
@@ -144,17 +165,22 @@ class Renderer:
     # -- the readable report --------------------------------------------------------------------
     def report(self, a: Assessment, lang: Lang, *, quote: bool = True) -> str:
         t = self.cat.t
+        start = a.validity.valid_from.isoformat() if a.validity.valid_from else "—"
         lines = [t(lang, "report.title", title=text(self.kb.policy.title, lang)),
-                 t(lang, "report.as_of", date=a.as_of.isoformat(), until=a.validity.valid_until.isoformat())]
-        if not a.policy_in_force:
+                 t(lang, "report.as_of", date=a.as_of.isoformat(), until=a.validity.valid_until.isoformat()),
+                 t(lang, "report.validity_assumed" if a.validity.assumed else "report.validity", start=start,
+                   until=a.validity.valid_until.isoformat())]
+        if a.policy_state == "expired":
             lines.append(t(lang, "report.expired", date=a.validity.valid_until.isoformat()))
+        elif a.policy_state == "not_started":
+            lines.append(t(lang, "report.not_started", date=start))
         for status in SECTION_ORDER:
             group = a.by_status(status)
             if not group:
                 continue
             lines += ["", f"■ {t(lang, f'report.section.{status}')}"]
             for r in group:
-                lines += self._result_lines(r, lang, quote=quote and status in ("eligible", "competitive"))
+                lines += self._result_lines(r, lang, quote=quote and status in ("eligible", "competitive", "supported"))
         lines += ["", t(lang, "report.total_eligible", amount=self.amount(a.eligible_total, lang))]
         if a.competitive_total.max:
             lines.append(t(lang, "report.total_competitive", amount=self.yuan(a.competitive_total.max, lang)))
@@ -176,7 +202,7 @@ class Renderer:
             return out
         shown = [self.reason(b, x, lang) for x in r.reasons if x.code not in ("conditions_met",)]
         out += [f"  - {s}" for s in shown]
-        if r.status in ("eligible", "competitive"):
+        if r.status in ("eligible", "competitive", "supported"):
             out += [f"  - {self.cat.t(lang, 'report.assumption', text=text(x, lang))}" for x in r.assumptions]
         if quote:
             out.append(f"  {self.cat.t(lang, 'report.clause', ref=self.ref(b.ref, lang), text=b.source)}")

@@ -236,7 +236,7 @@ def render_page(page: Page, *, answering: bool) -> str:
         f'<!doctype html><html lang="{html_lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width,initial-scale=1">'
         f'<title>{escape(page.title)}</title><meta name="description" content="{escape(page.t("web.description"))}">'
-        f'<meta name="theme-color" content="#0b5cad">'
+        f'<meta name="theme-color" content="#0b5cad"><link rel="icon" href="data:,">'
         f'<link rel="stylesheet" href="/static/app.css?v={v}"><script src="/static/app.js?v={v}" defer></script>'
         f'</head><body data-tg="{escape(page.telegram)}">'
         f'<header><h1>{escape(page.t("web.heading"))}</h1>{_lang_switch(page)}</header>'

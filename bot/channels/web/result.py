@@ -81,7 +81,8 @@ def render_result(data: ResultData, r: Renderer, lang: Lang, t: Callable[..., st
     if not data.in_force:
         out.append(f'<p class="warn">{sanitize(cat("dlg.result.expired", date=data.valid_until.isoformat()))}</p>')
     total = cat("dlg.result.total", amount=escape(r.amount(eligible_total, lang)))
-    out.append(f'<p class="total">{sanitize(total)}</p>')
+    bounds = f'data-min="{eligible_total.min}" data-max="{eligible_total.max}"'
+    out.append(f'<p class="total" {bounds}>{sanitize(total)}</p>')
     if competitive_total.max:
         more = cat("dlg.result.total_competitive", amount=escape(r.yuan(competitive_total.max, lang)))
         out.append(f"<p>{sanitize(more)}</p>")
@@ -106,7 +107,9 @@ def render_result(data: ResultData, r: Renderer, lang: Lang, t: Callable[..., st
             if status == "undetermined" and x.missing:
                 facts = cat("list_sep").join(escape(r.fact_label(f, lang)) for f in x.missing)
                 extra = f'<br><small>{sanitize(cat("dlg.result.missing", facts=facts))}</small>'
-            out.append(f'<li><span class="bt">{escape(text(x.benefit.title, lang))}</span>{amount} '
+            bounds = f' data-min="{x.amount.min}" data-max="{x.amount.max}"' if x.amount is not None else ""
+            out.append(f'<li data-benefit="{escape(x.benefit.id)}" data-status="{status}"{bounds}>'
+                       f'<span class="bt">{escape(text(x.benefit.title, lang))}</span>{amount} '
                        f'<span class="ref">{ref}</span>{extra}{_clause(x, lang, t)}</li>')
         out.append("</ul>")
     if not by["eligible"] and not by["competitive"]:

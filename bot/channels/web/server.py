@@ -14,7 +14,6 @@ session; bodies are capped; each client has a rate limit; logs carry no id, name
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import re
@@ -22,7 +21,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -168,12 +167,13 @@ class WebChannel:
             today = self.today()
             a = assess(kb, state.typed_facts(), today, self.engine.validity)
             data = from_assessment(a, state.topic)
-            expires = int((datetime.combine(today, datetime.min.time()) + timedelta(days=self.config.share_days + 1))
-                          .timestamp())
+            # Expiry on a day boundary: the same result gives the same link all day.
+            expires = (int(self.clock()) // 86400 + 1 + self.config.share_days) * 86400
             token = self.signer.share_token(share_payload(data, lang), expires)
             base = (self.config.public_url or "").rstrip("/")
+            until = datetime.fromtimestamp(expires, _CHINA).date().isoformat()
             result = render_result(data, self.engine.renderer, lang, t, t, share_url=f"{base}/r/{token}",
-                                   share_until=(today + timedelta(days=self.config.share_days)).isoformat())
+                                   share_until=until)
             if result_buttons:
                 result += render_reply(Reply("", result_buttons), form).html
         progress = None
@@ -237,7 +237,8 @@ class WebChannel:
     def _refused(self, request: web.Request, status: int, key: str) -> web.Response:
         lang = self._lang_hint(request)
         body = (f'<!doctype html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">'
-                f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>ipbot</title>'
+                f'<meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">'
+                f'<title>ipbot</title>'
                 f'<link rel="stylesheet" href="/static/app.css?v={self.asset_version}"></head><body><main>'
                 f'<p class="notice">{escape(self.engine.catalog.t(lang, key))}</p>'
                 f'<p><a href="/">{escape(self.engine.catalog.t(lang, "web.back_home"))}</a></p></main></body></html>')
@@ -309,7 +310,8 @@ class WebChannel:
         section = render_result(data, self.engine.renderer, lang, t, t)
         html_lang = "zh-CN" if lang == "zh" else "en"
         body = (f'<!doctype html><html lang="{html_lang}"><head><meta charset="utf-8">'
-                f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{escape(t("web.title"))}'
+                f'<meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">'
+                f'<title>{escape(t("web.title"))}'
                 f'</title><meta name="robots" content="noindex"><link rel="stylesheet" href="/static/app.css?v='
                 f'{self.asset_version}"><script src="/static/app.js?v={self.asset_version}" defer></script></head>'
                 f'<body data-tg="off"><header><h1>{escape(t("web.heading"))}</h1></header><main>'
@@ -345,14 +347,18 @@ class WebChannel:
         else:
             try:
                 response = await handler(request)
-            except web.HTTPException as exc:
-                response = exc
-            except asyncio.CancelledError:
+            except web.HTTPException as exc:  # redirects, 404, 413: raised, with our headers on
+                _headers(exc, static=False)
+                self._log(request, route, exc.status, started)
                 raise
         _headers(response, static=route.startswith("/static"))
-        log.info("web %s %s status=%d ms=%.1f", request.method, route, response.status,
-                 (time.perf_counter() - started) * 1000)
+        self._log(request, route, response.status, started)
         return response
+
+    @staticmethod
+    def _log(request: web.Request, route: str, status: int, started: float) -> None:
+        """Method, route pattern and status only: never the path (a share token), a form field or an id."""
+        log.info("web %s %s status=%d ms=%.1f", request.method, route, status, (time.perf_counter() - started) * 1000)
 
 
 def _headers(response: web.StreamResponse, *, static: bool) -> None:

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench bench-ask bench-questions bench-load kb-check chat clean
+.PHONY: run test lint bench bench-ask bench-questions bench-load bench-web kb-check chat clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m bot
 
-## the whole test suite: lint, types, knowledge base, unit, golden and end-to-end tests
-test: $(STAMP)
+## the system packages and npm tools the browser tests need (Chromium, CJK fonts, axe-core, Lighthouse)
+system-deps:
+	bash scripts/install-system-deps.sh
+
+## the whole test suite: lint, types, knowledge base, unit, golden and end-to-end tests (browser ones too)
+test: $(STAMP) system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/ipbot kb check
@@ -31,7 +35,7 @@ kb-check: $(STAMP)
 	$(VENV)/bin/ipbot kb check
 
 ## benchmarks: numbers about accuracy and speed (never asserted as timings in tests)
-bench: bench-ask bench-questions bench-load
+bench: bench-ask bench-questions bench-load bench-web
 
 bench-ask: $(STAMP)
 	$(PY) -m bench.ask_bench
@@ -41,6 +45,9 @@ bench-questions: $(STAMP)
 
 bench-load: $(STAMP)
 	$(PY) -m bench.load_bench
+
+bench-web: $(STAMP) system-deps
+	$(PY) -m bench.web_bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

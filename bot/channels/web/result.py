@@ -88,7 +88,7 @@ def render_result(data: ResultData, r: Renderer, lang: Lang, t: Callable[..., st
         out.append(f"<p>{sanitize(more)}</p>")
     bars = [Bar(text(x.benefit.title, lang), x.amount.max, x.amount.min, r.amount(x.amount, lang), x.status)
             for x in by["eligible"] + by["competitive"] if x.amount is not None and x.amount.max > 0]
-    legend = {"eligible": t("web.result.legend_eligible"), "competitive": t("web.result.legend_competitive")}
+    legend = {k: t(f"web.result.legend_{k}") for k in ("eligible", "competitive") if any(x.kind == k for x in bars)}
     out.append(bar_chart(bars, t("web.result.chart"), legend))
     for status in _SHOWN:
         group: Sequence[BenefitResult] = by[status]
@@ -119,7 +119,8 @@ def render_result(data: ResultData, r: Renderer, lang: Lang, t: Callable[..., st
             f'<li>{escape(text(x.benefit.title, lang))}: '
             f'{escape(cat("list_sep").join(r.reason(x.benefit, y, lang) for y in x.reasons))}</li>'
             for x in by["ineligible"])
-        out.append(f'<details><summary>{escape(t("web.result.ineligible", n=len(by["ineligible"])))}</summary>'
+        out.append(f'<details class="inel"><summary>{escape(t("web.result.ineligible", n=len(by["ineligible"])))}'
+                   f'</summary>'
                    f'<ul class="small">{items}</ul></details>')
     if data.notes:
         items = "".join(f"<li>{escape(text(n, lang))}</li>" for n in data.notes)

@@ -35,6 +35,6 @@
     el.addEventListener("click", function () { window.print(); });
   });
   window.addEventListener("beforeprint", function () {
-    d.querySelectorAll("details").forEach(function (x) { x.open = true; });
+    d.querySelectorAll("details:not(.inel)").forEach(function (x) { x.open = true; });
   });
 })();

@@ -127,7 +127,7 @@ def test_result_section_folds_the_assumptions_the_ineligible_and_every_clause(
     listed = html.count("<li data-benefit=")
     assert html.count('<details><summary>政策原文</summary><blockquote lang="zh-CN">') == listed
     assert "测算依据的理解</summary>" in html
-    assert re.search(r"<details><summary>不符合的 \d+ 项及原因</summary>", html)
+    assert re.search(r"<details class=\"inel\"><summary>不符合的 \d+ 项及原因</summary>", html)
     assert f'data-min="{a.eligible_total.min}" data-max="{a.eligible_total.max}"' in html
     assert "<svg" in html and 'href="/r/x"' in html
 

@@ -312,6 +312,7 @@ def test_a_full_self_assessment_by_typed_answers_matches_ipbot_assess(
     phone.command("assess")
     finish(phone, engine, truth, typed=True)
     phone.shot("result")
+    phone.page.locator("section.result").screenshot(path=str(phone.dir / "result-section.png"))  # docs/
     cli = assess_like_the_cli(truth, tmp_path)
     assert phone.result() == expected(cli)
     assert phone.total() == (cli["totals"]["eligible"]["min"], cli["totals"]["eligible"]["max"])

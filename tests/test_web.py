@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import AsyncIterator
 from datetime import date
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -338,3 +339,80 @@ async def test_logs_carry_no_answer_and_no_id(web: tuple[TestClient, WebChannel]
     assert "web POST /turn status=200" in logged
     for secret in ("秘密科技", "80万", "987654321", "Wang", quote("987654321")):
         assert secret not in logged
+
+
+async def test_another_button_on_an_older_page_is_a_new_input(web: tuple[TestClient, WebChannel]) -> None:  # type: ignore[type-arg]
+    client, channel = web
+    page = await (await client.get("/")).text()
+    page = await (await client.post("/turn", data={"cmd": "assess", "csrf": _csrf(page), "i": "p1"})).text()
+    await client.post("/turn", data={"b": "a|entity_type|enterprise", "csrf": _csrf(page), "i": "p2"})
+    # The browser's back button: the first question's page again, and the user taps "back" on it.
+    again = await (await client.post("/turn", data={"b": "n|back", "csrf": _csrf(page), "i": "p2"})).text()
+    assert "<b>问题 1</b>" in again
+    stored = await channel.store.load(next(iter(channel.store._rows)))  # type: ignore[attr-defined]
+    assert stored is not None and stored.state["facts"] == {}
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def test_the_page_keeps_its_session_in_the_bots_store(engine: PolicyRuntime, tmp_path: Path,
+                                                            backend: str) -> None:
+    from bot.storage.factory import open_store
+    from pg import PG_URL, create_pg_schema, drop_pg_schema
+
+    schema = await create_pg_schema() if backend == "postgres" else None
+    store = open_store(PG_URL, schema=schema) if schema else open_store(f"sqlite:///{tmp_path / 'web.db'}")
+    try:
+        async with store:
+            channel = WebChannel(engine, store, WebConfig(secret=SECRET, rate=0), today=lambda: TODAY)
+            async with TestClient(TestServer(build_web_app(channel))) as client:
+                page = await (await client.get("/")).text()
+                page = await (await client.post("/turn", data={"cmd": "assess", "csrf": _csrf(page), "i": "1"})).text()
+                await client.post("/turn", data={"b": "a|entity_type|university", "csrf": _csrf(page), "i": "2"})
+                sid = next(c.value for c in client.session.cookie_jar if c.key == "ipbot_sid")
+                stored = await store.load(f"web:{sid}")
+                assert stored is not None and stored.state["facts"] == {"entity_type": "university"}
+                await client.post("/forget", data={"csrf": _csrf(page)})
+                assert await store.load(f"web:{sid}") is None
+    finally:
+        if schema is not None:
+            await drop_pg_schema(schema)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["web", "run"])
+async def test_ipbot_web_serves_the_page_and_stops_on_sigterm(tmp_path: Path, command: str) -> None:
+    """`ipbot web --port N`, and `ipbot run` with WEB_PORT and no token: the page alone."""
+    import asyncio
+    import os
+    import signal
+    import socket
+    import sys
+
+    import aiohttp
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "IPBOT_DATA_DIR": str(tmp_path), "TELEGRAM_BOT_TOKEN": "", "DATABASE_URL": "",
+           "LOG_LEVEL": "INFO", "WEB_LISTEN": "127.0.0.1", "WEB_PORT": str(port)}
+    args = ["web", "--port", str(port)] if command == "web" else ["run"]
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", *args, env=env, cwd=tmp_path,
+                                                stdin=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(200):
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/") as resp:
+                        assert resp.status == 200 and "自助测评" in await resp.text()
+                        break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("ipbot web did not start")
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(proc.wait(), 20) == 0
+        assert (tmp_path / "web-secret").exists() and (tmp_path / "web-secret").stat().st_mode & 0o077 == 0
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()

@@ -254,7 +254,7 @@ class WebChannel:
             return self._refused(request, 400, "web.bad_request")
         if isinstance(inp, TextInput) and not inp.text.strip():
             raise web.HTTPSeeOther("/")
-        input_id = f"w:{form['i'][:24]}" if form.get("i") else None
+        input_id = _input_id(form, inp)
         result = await self.conversations.turn(who.key, inp, self.today(), user_key=who.user_key,
                                                lang_hint=self._lang_hint(request), input_id=input_id)
         state = SessionState.from_json(result.after, self.engine.kb)
@@ -359,6 +359,18 @@ class WebChannel:
     def _log(request: web.Request, route: str, status: int, started: float) -> None:
         """Method, route pattern and status only: never the path (a share token), a form field or an id."""
         log.info("web %s %s status=%d ms=%.1f", request.method, route, status, (time.perf_counter() - started) * 1000)
+
+
+def _input_id(form: dict[str, str], inp: Input) -> str | None:
+    """The page's id with the input itself: the browser re-sending the same form (a reload after a POST)
+    is recognised and not applied twice, while another button pressed on the same (older) page is a new
+    input, which the dialog core judges itself (a stale question's button is answered as stale)."""
+    page = form.get("i", "")[:24]
+    if not page:
+        return None
+    what = inp.data if isinstance(inp, ButtonInput) else (
+        f"/{inp.name} {inp.arg}" if isinstance(inp, CommandInput) else inp.text)
+    return f"w:{page}:{hashlib.sha256(what.encode()).hexdigest()[:12]}"
 
 
 def _headers(response: web.StreamResponse, *, static: bool) -> None:

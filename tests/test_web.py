@@ -203,7 +203,7 @@ def test_rate_limiter_table_is_bounded() -> None:
 
 
 @pytest.fixture
-async def web(engine: PolicyRuntime) -> AsyncIterator[tuple[TestClient, WebChannel]]:  # type: ignore[type-arg]
+async def web(engine: PolicyRuntime) -> AsyncIterator[tuple[TestClient, WebChannel]]:
     store = MemorySessionStore()
     channel = WebChannel(engine, store, WebConfig(secret=SECRET, bot_token=TOKEN, rate=0), today=lambda: TODAY)
     async with TestClient(TestServer(build_web_app(channel))) as client:
@@ -217,7 +217,7 @@ def _csrf(page: str) -> str:
 
 
 async def test_first_visit_sets_an_httponly_samesite_session_cookie_and_a_strict_csp(
-        web: tuple[TestClient, WebChannel]) -> None:  # type: ignore[type-arg]
+        web: tuple[TestClient, WebChannel]) -> None:
     client, _ = web
     resp = await client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert resp.status == 200
@@ -230,7 +230,7 @@ async def test_first_visit_sets_an_httponly_samesite_session_cookie_and_a_strict
     assert "<script>" not in page and " style=" not in page  # nothing inline
 
 
-async def test_a_post_without_the_sessions_csrf_token_is_refused(web: tuple[TestClient, WebChannel]) -> None:  # type: ignore[type-arg]
+async def test_a_post_without_the_sessions_csrf_token_is_refused(web: tuple[TestClient, WebChannel]) -> None:
     client, channel = web
     page = await (await client.get("/")).text()
     assert (await client.post("/turn", data={"cmd": "assess"})).status == 403
@@ -241,7 +241,7 @@ async def test_a_post_without_the_sessions_csrf_token_is_refused(web: tuple[Test
     assert ok.status == 200 and 'class="card q"' in await ok.text()
 
 
-async def test_a_session_resumes_after_reload_and_forget_deletes_it(web: tuple[TestClient, WebChannel]) -> None:  # type: ignore[type-arg]
+async def test_a_session_resumes_after_reload_and_forget_deletes_it(web: tuple[TestClient, WebChannel]) -> None:
     client, channel = web
     page = await (await client.get("/")).text()
     page = await (await client.post("/turn", data={"cmd": "assess", "csrf": _csrf(page), "i": "t1"})).text()
@@ -258,7 +258,7 @@ async def test_a_session_resumes_after_reload_and_forget_deletes_it(web: tuple[T
     assert not channel.store._rows  # type: ignore[attr-defined]
 
 
-async def test_a_repeated_post_is_not_applied_twice(web: tuple[TestClient, WebChannel]) -> None:  # type: ignore[type-arg]
+async def test_a_repeated_post_is_not_applied_twice(web: tuple[TestClient, WebChannel]) -> None:
     client, channel = web
     page = await (await client.get("/")).text()
     page = await (await client.post("/turn", data={"cmd": "assess", "csrf": _csrf(page), "i": "t1"})).text()
@@ -270,7 +270,7 @@ async def test_a_repeated_post_is_not_applied_twice(web: tuple[TestClient, WebCh
     assert stored is not None and len(stored.state["history"]) == 1
 
 
-async def test_oversized_bodies_and_unknown_commands_are_refused(web: tuple[TestClient, WebChannel]) -> None:  # type: ignore[type-arg]
+async def test_oversized_bodies_and_unknown_commands_are_refused(web: tuple[TestClient, WebChannel]) -> None:
     client, _ = web
     page = await (await client.get("/")).text()
     big = await client.post("/turn", data={"text": "专" * 20000, "csrf": _csrf(page)})
@@ -289,7 +289,7 @@ async def test_the_rate_limit_answers_429_per_client(engine: PolicyRuntime) -> N
 
 
 async def test_mini_app_launch_uses_the_telegram_session_and_forged_data_is_refused(
-        web: tuple[TestClient, WebChannel]) -> None:  # type: ignore[type-arg]
+        web: tuple[TestClient, WebChannel]) -> None:
     client, channel = web
     # The user started in the chat: the private chat's session is tg:<user id>.
     conv = Conversations(channel.engine, channel.store)
@@ -309,7 +309,7 @@ async def test_mini_app_launch_uses_the_telegram_session_and_forged_data_is_refu
     assert stored is not None and stored.state["facts"] == {"entity_type": "enterprise"}
 
 
-async def test_share_link_shows_the_result_without_the_answers(web: tuple[TestClient, WebChannel]) -> None:  # type: ignore[type-arg]
+async def test_share_link_shows_the_result_without_the_answers(web: tuple[TestClient, WebChannel]) -> None:
     client, channel = web
     page = await (await client.get("/")).text()
     page = await (await client.post("/turn", data={"cmd": "assess", "csrf": _csrf(page), "i": "t1"})).text()
@@ -327,7 +327,7 @@ async def test_share_link_shows_the_result_without_the_answers(web: tuple[TestCl
     assert (await client.get(link.group(1))).status == 410
 
 
-async def test_logs_carry_no_answer_and_no_id(web: tuple[TestClient, WebChannel],  # type: ignore[type-arg]
+async def test_logs_carry_no_answer_and_no_id(web: tuple[TestClient, WebChannel],
                                              caplog: pytest.LogCaptureFixture) -> None:
     client, _ = web
     caplog.set_level(logging.DEBUG)
@@ -341,7 +341,7 @@ async def test_logs_carry_no_answer_and_no_id(web: tuple[TestClient, WebChannel]
         assert secret not in logged
 
 
-async def test_another_button_on_an_older_page_is_a_new_input(web: tuple[TestClient, WebChannel]) -> None:  # type: ignore[type-arg]
+async def test_another_button_on_an_older_page_is_a_new_input(web: tuple[TestClient, WebChannel]) -> None:
     client, channel = web
     page = await (await client.get("/")).text()
     page = await (await client.post("/turn", data={"cmd": "assess", "csrf": _csrf(page), "i": "p1"})).text()

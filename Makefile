@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: run test test-fast lint bench bench-ask bench-questions bench-load kb-check chat clean
+.PHONY: run test test-fast lint bench bench-ask bench-questions bench-load bench-web kb-check chat clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,12 @@ $(BENCH_STAMP): $(STAMP)
 run: $(STAMP)
 	$(PY) -m bot
 
-## the whole test suite: lint, types, knowledge base, unit, golden and end-to-end tests
-test: $(STAMP)
+## the system packages and npm tools the browser tests need (Chromium, CJK fonts, axe-core, Lighthouse)
+system-deps:
+	bash scripts/install-system-deps.sh
+
+## the whole test suite: lint, types, knowledge base, unit, golden and end-to-end tests (browser ones too)
+test: $(STAMP) system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
@@ -45,7 +49,7 @@ kb-check: $(STAMP)
 	$(VENV)/bin/ipbot kb check
 
 ## benchmarks: numbers about accuracy and speed (never asserted as timings in tests)
-bench: bench-ask bench-questions bench-load
+bench: bench-ask bench-questions bench-load bench-web
 
 bench-ask: $(BENCH_STAMP)
 	$(PY) -m bench.ask_bench
@@ -55,6 +59,9 @@ bench-questions: $(BENCH_STAMP)
 
 bench-load: $(BENCH_STAMP)
 	$(PY) -m bench.load_bench
+
+bench-web: $(STAMP) system-deps
+	$(PY) -m bench.web_bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -192,7 +192,11 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("dir", nargs="?", help="knowledge base directory (default: the packaged one)")
     ask_cli.add_parser(sub)
     sub.add_parser("chat", help="the self-assessment chat in this terminal")
-    sub.add_parser("run", help="run the bot: Telegram if TELEGRAM_BOT_TOKEN is set, else the console chat")
+    sub.add_parser("run", help="run the bot: Telegram if TELEGRAM_BOT_TOKEN is set, else the console chat; "
+                              "with WEB_PORT also the web page")
+    w = sub.add_parser("web", help="serve the mobile web page (and Telegram Mini App) over the same dialog")
+    w.add_argument("--port", type=int, help="port (default WEB_PORT, else 8080)")
+    w.add_argument("--host", help="address to listen on (default WEB_LISTEN)")
     return p
 
 
@@ -205,8 +209,21 @@ def cmd_chat(settings: Settings) -> int:
     return run_console(settings.store_url(), lambda store: Conversations(engine, store))
 
 
+def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.channels.web.run import run_web
+
+    return run_web(settings, port=args.port, host=args.host)
+
+
 def cmd_run(settings: Settings) -> int:
-    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+    has_token = settings.telegram_bot_token is not None and bool(settings.telegram_bot_token.get_secret_value())
+    if settings.web_port is not None:
+        from bot.channels.web.run import run_web, start_web_thread
+
+        if not has_token:  # the web page alone
+            return run_web(settings)
+        start_web_thread(settings)  # beside Telegram
+    if not has_token:
         if not sys.stdin.isatty():
             # In a container or a pipe, say why this is not the Telegram bot.
             sys.stderr.write("ipbot: TELEGRAM_BOT_TOKEN is not set: running the console chat on standard input\n")
@@ -227,6 +244,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return cmd_chat(settings)
         if args.command == "run":
             return cmd_run(settings)
+        if args.command == "web":
+            return cmd_web(settings, args)
         ctx = Context(settings)
         if args.command == "assess":
             return cmd_assess(ctx, args, out)

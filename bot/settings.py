@@ -32,6 +32,17 @@ class Settings(BaseSettings):
     max_concurrent_updates: int = Field(default=4, ge=1, le=256, alias="IPBOT_MAX_CONCURRENT")
     # Telegram's overall sending limit (messages/s) the bot keeps to; 0 lifts it (a test server).
     overall_rate_limit: float = Field(default=30, ge=0, alias="IPBOT_OVERALL_RATE_LIMIT")
+    # The web page and Telegram Mini App (bot/channels/web): served when WEB_PORT is set (or by `ipbot web`).
+    web_port: int | None = Field(default=None, ge=1, le=65535, alias="WEB_PORT")
+    web_listen: str = Field(default="0.0.0.0", alias="WEB_LISTEN")
+    # The page's public https address: Mini App buttons and the bot's menu button open it; share links use it.
+    web_public_url: str | None = Field(default=None, alias="WEB_PUBLIC_URL")
+    # Signs CSRF tokens, share links and the Mini App's binding; derived from the bot token when unset.
+    web_secret: SecretStr | None = Field(default=None, alias="WEB_SECRET")
+    web_rate_limit: float = Field(default=5, ge=0, alias="WEB_RATE_LIMIT")  # requests/s per client; 0 lifts it
+    web_rate_burst: int = Field(default=40, ge=1, alias="WEB_RATE_BURST")
+    web_share_days: int = Field(default=30, ge=1, le=365, alias="WEB_SHARE_DAYS")
+    web_trust_proxy: bool = Field(default=False, alias="WEB_TRUST_PROXY")  # client = X-Forwarded-For's first hop
 
     def store_url(self) -> str:
         """The session store: DATABASE_URL if set, else SQLite under the data directory."""

@@ -366,6 +366,10 @@ class Dialog:
         s.current, s.mode = q.id, "assess"
         return [self.views.question(q, s.lang, number=max(s.asked, 1), left=left, ticked=s.ticked, edit=edit)]
 
+    def assessment(self, s: SessionState, today: date) -> Assessment:
+        """The assessment a channel shows beside the replies (the web page's result and share link)."""
+        return self._assessment(s, today)
+
     def _assessment(self, s: SessionState, today: date) -> Assessment:
         """The assessment of the session's facts, remembered for the few calls one input makes."""
         key = (json.dumps(s.facts, sort_keys=True), today)

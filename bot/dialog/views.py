@@ -12,6 +12,8 @@ from bot.dialog.model import Button, Reply
 from bot.present.i18n import text
 from bot.present.report import Renderer
 from eligibility.evaluate import totals
+
+__all__ = ["MAX_MESSAGE", "Views", "split_message", "totals"]  # totals: for channels that draw their own result
 from eligibility.questionnaire import NONE_OPTION, Question
 from eligibility.results import Assessment, BenefitResult
 from knowledge.models import Benefit, Lang

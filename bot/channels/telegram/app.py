@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, MenuButtonWebApp, Update, WebAppInfo
 from telegram.error import InvalidToken
 from telegram.ext import (
     Application,
@@ -40,6 +40,7 @@ from telegram.request import BaseRequest
 
 from bot.channels.telegram.handlers import (
     AddressedToBot,
+    Context,
     Handlers,
     Redactor,
     Services,
@@ -149,6 +150,8 @@ def build_application(
         await store.__aenter__()
         services.attach(engine, store)
         await _set_commands(app, engine)
+        if settings.web_public_url:
+            await set_mini_app_menu_button(app, engine, settings.web_public_url)
         if tune_gc:
             tune_garbage_collector()
         log.info("ipbot started as @%s: %d benefits, store %s", app.bot.username, len(engine.kb.benefits),
@@ -186,6 +189,8 @@ def build_application(
         .build()
     )
     register(app, handlers, staff=settings.staff_user_ids)
+    if settings.web_public_url:
+        register_mini_app(app, services, settings.web_public_url)
     return app
 
 
@@ -230,6 +235,41 @@ async def _set_commands(app: App, engine: PolicyRuntime) -> None:
         commands = [BotCommand(name, tg_text(engine.catalog, language, f"tg.cmd.{name}"))
                     for name in MENU_COMMANDS]
         await app.bot.set_my_commands(commands, language_code=code)
+
+
+# -- the Telegram Mini App: the web page (bot/channels/web) opened from the chat -----------------------
+
+
+def mini_app_keyboard(url: str, label: str) -> dict[str, list[list[dict[str, Any]]]]:
+    """An inline keyboard with one ``web_app`` button that opens the page inside Telegram."""
+    return {"inline_keyboard": [[{"text": label, "web_app": {"url": url}}]]}
+
+
+async def set_mini_app_menu_button(app: App, engine: PolicyRuntime, url: str) -> None:
+    """The chat's menu button opens the page (``setChatMenuButton``, for every private chat)."""
+    label = tg_text(engine.catalog, "zh", "web.tg.menu")
+    await app.bot.set_chat_menu_button(menu_button=MenuButtonWebApp(text=label, web_app=WebAppInfo(url=url)))
+
+
+def register_mini_app(app: App, services: Services, url: str) -> None:
+    """After the /assess message (and the ``?start=assess`` deep link) in a private chat, offer the
+    same questionnaire as a Mini App. Group 1 runs after the dialog's own handler (group 0) has
+    answered, so the chat's first question comes first; web_app buttons exist in private chats only."""
+    async def offer(update: Update, context: Context) -> None:
+        message = update.effective_message
+        if message is None or update.effective_chat is None:
+            return
+        if message.text and message.text.split()[0].split("@")[0] == "/start" and "assess" not in message.text:
+            return
+        user = update.effective_user
+        lang: Lang = "en" if user is not None and (user.language_code or "").startswith("en") else "zh"
+        catalog = services.engine.catalog
+        await context.bot.do_api_request("sendMessage", api_kwargs={
+            "chat_id": update.effective_chat.id, "text": tg_text(catalog, lang, "web.tg.offer"),
+            "reply_markup": mini_app_keyboard(url, tg_text(catalog, lang, "web.tg.open"))})
+
+    private = filters.ChatType.PRIVATE & ~filters.FORWARDED
+    app.add_handler(CommandHandler(["assess", "start"], offer, filters=private), group=1)
 
 
 def _file_url(base_url: str) -> str | None:

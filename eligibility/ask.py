@@ -5,19 +5,30 @@ the user's figures (find_amounts) turned into the amount with the policy's caps 
 the award tier named in words (金奖, silver), and the fact the amount still depends on when the
 user gave none ("how much interest did you pay?"). Rendering into sentences is the channel's job.
 
-Pure: no I/O; the KnowledgeBase comes in through the Matcher.
+Whole answers (issue 13): every benefit or tier a question names is a ``Part`` answered on its own
+line, and a "一共/total" question gets the sum with the no-double-subsidy rule (``not_with``)
+applied; a question about how, when or where to apply is flagged ``procedure`` (the policy sets
+none of it, and the answer must say so instead of inventing a step); a yes/no question gets a
+``verdict`` decided from what the policy says (a figure compared with the rule, the applicant or a
+condition checked, once-only, the same matter twice), or none when the text does not settle it.
+
+Pure: no I/O, no clock; the KnowledgeBase comes in through the Matcher, a date only as an argument.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
+from typing import Literal
 
 from eligibility.amounts import compute_amount, nominal_amount, percentage_of
-from eligibility.matcher import Matcher, Scored, english_words
+from eligibility.evaluate import assess, policy_validity
+from eligibility.extract import extract_facts
+from eligibility.matcher import Matcher, MatchResult, Scored, english_words
 from eligibility.parsing import find_amounts, normalize
-from eligibility.results import Amount, Facts, FactValue, Reason
+from eligibility.results import Amount, Facts, FactValue, Reason, Validity
 from knowledge.models import Benefit, Fact, KnowledgeBase, Lang, OutOfScope, PercentageAmount
 
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
@@ -25,7 +36,28 @@ _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _RATE_WORDS = ("利率", "年化", "利息率", "rate")
 # Words right before a figure that make it the ceiling the user asks about ("最高补100万吗").
 _CEILING_CUE = re.compile(r"(最高|最多|上限|封顶|不超过|至多|补到|拿到|at most|cap of|up to|maximum)\S{0,2}\s*$")
+_CEILING_ANY = re.compile(r"最高|最多|上限|封顶|不超过|至多|cap|at most|up to|maximum|limit")
 MAX_OFFERED = 3
+
+# General provisions the answer treats specially (their ids are part of the knowledge-base contract).
+PROCEDURE_ENTRY = "application_procedure"
+VALIDITY_ENTRY = "validity_and_implementation"
+DOUBLE_ENTRY = "no_double_subsidy"
+
+# Question forms (how a question is asked, not what it is about, so they stay here beside the other
+# question cues): several things at once, a sum, a yes/no question, once-only, other levels of government.
+_SEVERAL_CUE = re.compile(r"和|与|及|跟|、|各|分别|都|一共|合计|加起来|总共|共计|加一起|两个|两项|三个|还|又|既"
+                          r"|差多少|区别|一样|\b(and|both|each|total|plus|together|combined|or|versus|vs)\b")
+_TOTAL_CUE = re.compile(r"一共|合计|加起来|总共|共计|加一起|加在一起|总额|总计"
+                        r"|\b(total|altogether|combined|in all|sum)\b")
+_YES_NO_ZH = re.compile(r"(吗|吧|么|嘛)\s*[？?。!！~～]*\s*$|吗[？?，,]"
+                        r"|是不是|对吗|对吧|对不对|是吧|能不能|可不可以|可以不|有没有|是否|行不行|算不算|会不会")
+_YES_NO_EN = re.compile(r"^\s*(is|are|does|do|can|could|will|would|has|have|was|were|should|may|am)\b")
+_ONCE_CUE = re.compile(r"一次性|只奖一次|只给一次|one-off|one off|once|one-time|one time")
+_OTHER_LEVELS = re.compile(r"省|国家|中央|区里|县里|别的地方|其他地方"
+                           r"|provinc|national|central|other (cities|places|levels)")
+
+Verdict = Literal["yes", "no"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +69,42 @@ class AmountAnswer:
     facts: Facts = field(default_factory=dict)
     from_figures: bool = False         # computed from the user's own figures
     depends_on: tuple[str, ...] = ()   # fact ids the amount needs and the question did not give
+
+
+@dataclass(frozen=True)
+class Part:
+    """One of several things a question asks about: a benefit, or one tier of a tiered benefit."""
+
+    benefit: Benefit
+    tier: str | None
+    answer: AmountAnswer
+
+    @property
+    def key(self) -> str:
+        return f"{self.benefit.id}:{self.tier}" if self.tier else self.benefit.id
+
+
+@dataclass(frozen=True)
+class Total:
+    """The sum a "一共/total" question asks for; ``amount`` is None while a part still needs a figure."""
+
+    amount: Amount | None
+    counted: tuple[str, ...]                     # part keys summed
+    excluded: tuple[tuple[str, str], ...] = ()   # (part key, the part that excludes it): no double subsidy
+    pending: tuple[str, ...] = ()                # part keys whose amount needs the user's figure
+
+
+@dataclass(frozen=True)
+class YesNo:
+    """The verdict of a yes/no question and why, as a reason key with parameters for the renderer."""
+
+    verdict: Verdict
+    reason: str        # amount_same | amount_differs | applicant_ok | applicant_not | condition_fails | once |
+    #                    not_once | no_clause | same_matter | in_force | out_of_force | exists
+    params: tuple[tuple[str, object], ...] = ()
+
+    def param(self, name: str) -> object:
+        return dict(self.params).get(name)
 
 
 @dataclass(frozen=True)
@@ -52,6 +120,12 @@ class AskResult:
     subject: OutOfScope | None
     figures: tuple[int, ...]
     answer: AmountAnswer | None
+    parts: tuple[Part, ...] = ()      # two or more when the question asks about several things
+    total: Total | None = None        # a sum was asked for
+    procedure: bool = False           # how/when/where to apply, materials, deadlines, contacts
+    yes_no: bool = False              # the question is a yes/no question
+    verdict: YesNo | None = None      # its answer, when the policy settles it
+    facts: Facts = field(default_factory=dict)   # facts the question states about the asker
 
     @property
     def best(self) -> Benefit | None:
@@ -59,7 +133,9 @@ class AskResult:
 
     @property
     def also(self) -> tuple[Benefit, ...]:
-        """Other benefits that fit, offered after the best one."""
+        """Other benefits that fit, offered after the best one (none when they are answered as parts)."""
+        if self.parts:
+            return ()
         return tuple(s.benefit for s in self.benefits[1:])
 
     @property
@@ -68,33 +144,195 @@ class AskResult:
 
     @property
     def depends_on(self) -> tuple[str, ...]:
+        if self.parts:
+            return tuple(dict.fromkeys(f for p in self.parts for f in p.answer.depends_on))
         return self.answer.depends_on if self.answer else ()
 
     @property
     def refs(self) -> list[str]:
-        """Clause refs of the offered benefits, best first, without repeats."""
+        """Clause refs of the offered benefits (or parts), best first, without repeats."""
         out: list[str] = []
-        for s in self.benefits:
-            if s.benefit.ref not in out:
-                out.append(s.benefit.ref)
+        for b in ([p.benefit for p in self.parts] or [s.benefit for s in self.benefits]):
+            if b.ref not in out:
+                out.append(b.ref)
         return out
 
 
-def ask(matcher: Matcher, question: str) -> AskResult:
-    """Answer one question: the benefits that fit, best first, and the amount for the best one."""
+def stated_facts(kb: KnowledgeBase, text: str) -> Facts:
+    """Facts the question states about the asker ("我们是律所"): the one place ask reads facts from text."""
+    return extract_facts(kb, text)
+
+
+def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: date | None = None,
+        validity: Validity | None = None) -> AskResult:
+    """Answer one question: the benefits that fit, best first, each part asked about, and a verdict.
+
+    ``use_figures=False`` ignores the digits of the message (a complaint's hotline or dates are not
+    the user's amounts); ``today`` and ``validity`` let "还有效吗" be answered (without them it is not).
+    """
+    kb = matcher.kb
     result = matcher.match(question)
-    figures = tuple(find_amounts(question))
+    figures = tuple(find_amounts(question)) if use_figures else ()
+    text = normalize(question)
+    yes_no = is_yes_no(text)
     if result.refused or not result.ranked:
+        verdict = None
+        if yes_no and result.subject is not None and result.subject.near_miss:
+            verdict = YesNo("no", "no_clause")
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
-                         figures, None)
-    best = result.ranked[0]
+                         figures, None, yes_no=yes_no, verdict=verdict)
+    procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits)
+    ranked = _promote_named(result, matcher) if procedure else result.ranked
+    best = ranked[0]
     offered = [best]
-    for s in result.ranked[1:MAX_OFFERED]:
+    for s in ranked[1:MAX_OFFERED]:
         if s.score >= matcher.params.runner_up_ratio * best.score:
             offered.append(s)
-    answer = amount_for(matcher.kb, best.benefit, question, figures)
-    return AskResult(question, result.lang, tuple(offered), result.ranked, result.confidence, False, None,
-                     figures, answer)
+    facts = stated_facts(kb, question)
+    answer = amount_for(kb, best.benefit, question, figures)
+    parts = _parts(kb, result, ranked, question, figures)
+    total = _total(parts) if parts and _TOTAL_CUE.search(text) else None
+    verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity) if yes_no else None
+    return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
+                     figures, answer, parts, total, procedure, yes_no, verdict, facts)
+
+
+def is_yes_no(text: str) -> bool:
+    """Whether a (normalised) question asks for a yes or a no ("银奖是30万吗", "is it capped at …")."""
+    if re.search(r"多少|几|哪|什么|怎么|如何|谁|how much|how many|what|which|when|where|who", text) \
+            and not re.search(r"是不是|对吗|对吧|对不对|是吧|是.{0,12}吗", text):
+        return False
+    return bool(_YES_NO_ZH.search(text) or _YES_NO_EN.search(text))
+
+
+def _promote_named(result: MatchResult, matcher: Matcher) -> tuple[Scored, ...]:
+    """"驰名商标去哪申请": the benefit named is the answer, with the procedure said; the procedure
+    entry itself only answers a procedure question that names nothing else."""
+    others = [s for s in result.ranked if s.benefit.id != PROCEDURE_ENTRY]
+    if not others:
+        return result.ranked
+    support = sum(h.weight for h in result.hits if others[0].benefit.id in h.benefits)
+    if support < matcher.params.min_score:
+        return result.ranked
+    proc = [s for s in result.ranked if s.benefit.id == PROCEDURE_ENTRY]
+    return (*others, *proc)
+
+
+def _parts(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ...], question: str,
+           figures: tuple[int, ...]) -> tuple[Part, ...]:
+    """The benefits (or tiers) a question names together ("示范企业和优势企业各奖多少"); () for one."""
+    text = normalize(question)
+    if not _SEVERAL_CUE.search(text):
+        return ()
+    order = {s.benefit.id: i for i, s in enumerate(ranked)}
+    min_weight = 1.6
+    named: list[str] = []
+    for h in sorted(result.hits, key=lambda h: h.start):
+        if len(h.benefits) == 1 and h.weight >= min_weight and h.benefits[0] not in named:
+            named.append(h.benefits[0])
+    for h in sorted(result.hits, key=lambda h: h.start):
+        if len(h.benefits) > 1 and h.weight >= min_weight and not any(b in named for b in h.benefits):
+            named.append(min(h.benefits, key=lambda b: order.get(b, 99)))
+    money = [b for b in named if not kb.benefit(b).is_info]
+    chosen = money or named
+    parts: list[Part] = []
+    for bid in chosen:
+        b = kb.benefit(bid)
+        if b.amount.kind == "tiered":
+            tiers = tiers_named(kb.facts[b.amount.by], text)
+            if len(tiers) > 1:
+                for tier in tiers:
+                    facts: Facts = {b.amount.by: tier}
+                    amount, reasons = compute_amount(b.amount, facts)
+                    parts.append(Part(b, tier, AmountAnswer(amount, tuple(reasons), facts)))
+                continue
+        parts.append(Part(b, None, amount_for(kb, b, question, figures if len(chosen) == 1 else ())))
+    return tuple(parts) if len(parts) > 1 else ()
+
+
+def _total(parts: tuple[Part, ...]) -> Total:
+    """Each part's amount summed; a part another part excludes (``not_with``: the same matter) is left out."""
+    keys = {p.benefit.id for p in parts}
+    counted: list[str] = []
+    excluded: list[tuple[str, str]] = []
+    pending: list[str] = []
+    amount = Amount(0, 0)
+    for p in parts:
+        clash = [o for o in p.benefit.not_with if o in keys]
+        if clash:
+            excluded.append((p.key, clash[0]))
+            continue
+        if p.answer.amount is None:
+            pending.append(p.key)
+            continue
+        counted.append(p.key)
+        amount = amount + p.answer.amount
+    return Total(None if pending else amount, tuple(counted), tuple(excluded), tuple(pending))
+
+
+def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
+             facts: Facts, today: date | None, validity: Validity | None) -> YesNo | None:
+    """Yes or no from what the policy says, or None when the text does not settle the question."""
+    if b.id == DOUBLE_ENTRY:
+        return None if _OTHER_LEVELS.search(text) else YesNo("no", "same_matter")
+    if b.id == VALIDITY_ENTRY:
+        if today is None or validity is None or not re.search(r"有效|到期|过期|失效|valid|force|expir", text):
+            return None
+        return YesNo("yes", "in_force") if validity.in_force(today) else YesNo("no", "out_of_force")
+    if b.is_info:
+        return None
+    failed = _failed_condition(kb, b, facts)
+    if failed is not None:
+        return YesNo("no", failed[0], failed[1])
+    if "entity_type" in facts and b.applicants != "any":
+        return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))
+    if figures and not answer.from_figures:
+        return _amount_verdict(b, answer, text, figures)
+    if figures and answer.from_figures and b.amount.kind == "percentage" and _CEILING_ANY.search(text):
+        return _amount_verdict(b, answer, text, figures)
+    if _ONCE_CUE.search(text):
+        once = b.award.frequency == "once"
+        return YesNo("yes" if once else "no", "once" if once else "not_once")
+    if re.search(r"有没有|有.{0,8}吗|is there|are there|any ", text):
+        return YesNo("yes", "exists")
+    return None
+
+
+def _amount_verdict(b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...]) -> YesNo | None:
+    """"银奖是30万吗": the figure asked about against what the rule pays (or its ceiling)."""
+    rule = b.amount
+    claimed = figures[0]
+    if rule.kind == "percentage":
+        if rule.cap is None:
+            return None
+        same = claimed == rule.cap
+        return YesNo("yes" if same else "no", "amount_same" if same else "amount_differs",
+                     (("claimed", claimed), ("actual_max", rule.cap)))
+    actual = answer.amount or nominal_amount(rule)
+    if rule.kind == "tiered" and answer.amount is None:
+        same = claimed in rule.tiers.values()
+        return YesNo("yes" if same else "no", "amount_same" if same else "amount_differs", (("claimed", claimed),))
+    if actual is None:
+        return None
+    same = actual.min <= claimed <= actual.max if actual.min != 0 else claimed == actual.max
+    return YesNo("yes" if same else "no", "amount_same" if same else "amount_differs",
+                 (("claimed", claimed), ("actual_min", actual.min), ("actual_max", actual.max)))
+
+
+def _failed_condition(kb: KnowledgeBase, b: Benefit, facts: Facts) -> tuple[str, tuple[tuple[str, object], ...]] | None:
+    """The first condition of ``b`` the stated facts break (the applicant type, exporter …), if any."""
+    if not facts:
+        return None
+    validity = policy_validity(kb)
+    result = assess(kb, facts, validity.valid_until, validity).result(b.id)
+    if result.status != "ineligible":
+        return None
+    if "entity_type" in facts and b.applicants != "any" and facts["entity_type"] not in b.applicants:
+        return "applicant_not", (("type", str(facts["entity_type"])),)
+    for r in result.reasons:
+        if r.code == "condition_failed" and r.label is not None:
+            return "condition_fails", (("label_zh", r.label.zh), ("label_en", r.label.en))
+    return "condition_fails", ()
 
 
 def amount_for(kb: KnowledgeBase, benefit: Benefit, question: str,
@@ -123,23 +361,32 @@ def amount_for(kb: KnowledgeBase, benefit: Benefit, question: str,
 
 def _tier(fact: Fact, text: str) -> str | None:
     """The one tier the question names (银奖, "silver"); None when it names none or several."""
+    found = tiers_named(fact, text)
+    return found[0] if len(found) == 1 else None
+
+
+def tiers_named(fact: Fact, text: str) -> list[str]:
+    """Every tier the (normalised) question names, in the order they appear ("金奖和优秀奖")."""
     compact = text.replace(" ", "")
-    words = set(english_words(text))
-    found: set[str] = set()
+    words = english_words(text)
+    word_set = set(words)
+    found: dict[str, int] = {}
     for option in fact.options:
         if option.id == "none":
             continue
         for label in (option.label.zh, option.label.en, *option.aliases):
             norm = normalize(label)
             if re.search(r"[\u4e00-\u9fff]", norm):
-                hit = norm.replace(" ", "") in compact
+                at = compact.find(norm.replace(" ", ""))
+                hit = at >= 0
             else:
                 needed = english_words(norm)
-                hit = bool(needed) and all(w in words for w in needed)
+                hit = bool(needed) and all(w in word_set for w in needed)
+                at = 1000 + words.index(needed[0]) if hit else -1
             if hit:
-                found.add(option.id)
+                found[option.id] = at
                 break
-    return found.pop() if len(found) == 1 else None
+    return sorted(found, key=lambda k: found[k])
 
 
 def _base(fact: Fact, rule: PercentageAmount, text: str, figures: tuple[int, ...]) -> FactValue | None:

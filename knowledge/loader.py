@@ -15,7 +15,16 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from knowledge.models import Benefit, Condition, Fact, KnowledgeBase, OutOfScope, Policy, QuestionGroup
+from knowledge.models import (
+    Benefit,
+    Condition,
+    Fact,
+    KnowledgeBase,
+    OutOfScope,
+    Policy,
+    QuestionGroup,
+    Translations,
+)
 
 DATA_DIR = Path(__file__).parent / "data"
 M = TypeVar("M", bound=BaseModel)
@@ -220,10 +229,36 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
                      f"{fact_id} is a {member.type} fact; groups take yes/no and money facts")
         groups.append(group)
 
+    translations = _translations(r, root / "translations", seen)
+
     if r.problems or policy is None:
         raise KnowledgeBaseError(r.problems)
     return KnowledgeBase(policy=policy, facts=facts, benefits=benefits, out_of_scope=out_of_scope,
-                         question_groups=groups)
+                         question_groups=groups, translations=translations)
+
+
+def _translations(r: _FileReader, directory: Path, benefit_ids: dict[str, str]) -> dict[str, Translations]:
+    """Each ``translations/*.yaml``: valid, one file per language, and a rendering for every quoted clause."""
+    out: dict[str, Translations] = {}
+    for path in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+        raw, node = r.read(path)
+        if raw is None:
+            continue
+        try:
+            t = Translations.model_validate(raw)
+        except ValidationError as exc:
+            r.validation(path, node, (), exc)
+            continue
+        if t.lang in out:
+            r.at(path, node, ("lang",), f"a second translation file for {t.lang!r}")
+        for bid in t.clauses:
+            if bid not in benefit_ids:
+                r.at(path, node, ("clauses", bid), f"{bid!r} is not a benefit id")
+        missing = [bid for bid in benefit_ids if bid not in t.clauses]
+        if missing:
+            r.at(path, node, ("clauses",), f"no {t.lang} rendering of the clause of: {', '.join(missing)}")
+        out[t.lang] = t
+    return out
 
 
 def _squash(text: str) -> str:

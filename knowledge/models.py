@@ -213,6 +213,19 @@ class Policy(Model):
     clauses: dict[str, Clause]
 
 
+class Translations(Model):
+    """Unofficial renderings of every quoted clause into one language, shown below the verbatim Chinese.
+
+    Only the Chinese text has legal force; ``unofficial: true`` is required so no file can claim otherwise,
+    and ``notice`` is shown with every rendering. ``clauses`` maps a benefit id to its ``source`` rendered.
+    """
+
+    lang: Literal["en"]
+    unofficial: Literal[True]
+    notice: Text
+    clauses: dict[str, str]
+
+
 class KnowledgeBase(Model):
     """The whole policy as data, cross-checked by the loader."""
 
@@ -221,6 +234,7 @@ class KnowledgeBase(Model):
     benefits: list[Benefit]
     out_of_scope: list[OutOfScope] = []
     question_groups: list[QuestionGroup] = []
+    translations: dict[str, Translations] = {}  # by language; knowledge/data/translations/*.yaml
     _conditions: dict[str, list[Condition]] = PrivateAttr(default_factory=dict)
     _by_id: dict[str, Benefit] = PrivateAttr(default_factory=dict)
 
@@ -230,6 +244,11 @@ class KnowledgeBase(Model):
 
     def benefit(self, benefit_id: str) -> Benefit:
         return self._by_id[benefit_id]
+
+    def translation(self, benefit_id: str, lang: Lang) -> str | None:
+        """The unofficial rendering of a benefit's quoted clause in ``lang`` (None for Chinese or none kept)."""
+        t = self.translations.get(lang)
+        return t.clauses.get(benefit_id) if t is not None else None
 
     def conditions_of(self, benefit: Benefit) -> list[Condition]:
         """All conditions of a money benefit: the policy's common ones, the applicant type, its own."""

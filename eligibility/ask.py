@@ -189,7 +189,9 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         if s.score >= matcher.params.runner_up_ratio * best.score:
             offered.append(s)
     facts = stated_facts(kb, question)
-    answer = amount_for(kb, best.benefit, question, figures)
+    # "最高100万对吧": a figure asked about as the ceiling is the user's guess, not their own base
+    own = () if yes_no and _CEILING_ANY.search(text) else figures
+    answer = amount_for(kb, best.benefit, question, own)
     parts = _parts(kb, result, ranked, question, figures)
     total = _total(parts) if parts and _TOTAL_CUE.search(text) else None
     verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity) if yes_no else None
@@ -233,8 +235,7 @@ def _parts(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ...], q
     for h in sorted(result.hits, key=lambda h: h.start):
         if len(h.benefits) > 1 and h.weight >= min_weight and not any(b in named for b in h.benefits):
             named.append(min(h.benefits, key=lambda b: order.get(b, 99)))
-    money = [b for b in named if not kb.benefit(b).is_info]
-    chosen = money or named
+    chosen = [b for b in named if not kb.benefit(b).is_info]  # general provisions are answered whole
     parts: list[Part] = []
     for bid in chosen:
         b = kb.benefit(bid)
@@ -284,12 +285,12 @@ def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, fig
     failed = _failed_condition(kb, b, facts)
     if failed is not None:
         return YesNo("no", failed[0], failed[1])
-    if "entity_type" in facts and b.applicants != "any":
-        return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))
     if figures and not answer.from_figures:
         return _amount_verdict(b, answer, text, figures)
-    if figures and answer.from_figures and b.amount.kind == "percentage" and _CEILING_ANY.search(text):
+    if figures and b.amount.kind == "percentage" and _CEILING_ANY.search(text):
         return _amount_verdict(b, answer, text, figures)
+    if "entity_type" in facts and b.applicants != "any":
+        return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))
     if _ONCE_CUE.search(text):
         once = b.award.frequency == "once"
         return YesNo("yes" if once else "no", "once" if once else "not_once")

@@ -46,8 +46,8 @@ DOUBLE_ENTRY = "no_double_subsidy"
 
 # Question forms (how a question is asked, not what it is about, so they stay here beside the other
 # question cues): several things at once, a sum, a yes/no question, once-only, other levels of government.
-_SEVERAL_CUE = re.compile(r"和|与|及|跟|、|各|分别|都|一共|合计|加起来|总共|共计|加一起|两个|两项|三个|还|又|既"
-                          r"|差多少|区别|一样|\b(and|both|each|total|plus|together|combined|or|versus|vs)\b")
+_SEVERAL_CUE = re.compile(r"和|与|及|跟|、|，|,|；|;|各|分别|都|一共|合计|加起来|总共|共计|加一起|两个|两项|三个"
+                          r"|还|又|既|差多少|区别|一样|\b(and|both|each|total|plus|together|combined|or|versus|vs)\b")
 _TOTAL_CUE = re.compile(r"一共|合计|加起来|总共|共计|加一起|加在一起|总额|总计"
                         r"|\b(total|altogether|combined|in all|sum)\b")
 _YES_NO_ZH = re.compile(r"(吗|吧|么|嘛)\s*[？?。!！~～]*\s*$|吗[？?，,]"
@@ -125,7 +125,7 @@ class AskResult:
     procedure: bool = False           # how/when/where to apply, materials, deadlines, contacts
     yes_no: bool = False              # the question is a yes/no question
     verdict: YesNo | None = None      # its answer, when the policy settles it
-    facts: Facts = field(default_factory=dict)   # facts the question states about the asker
+    facts: Facts = field(default_factory=dict)   # facts a yes/no question states about the asker
 
     @property
     def best(self) -> Benefit | None:
@@ -188,7 +188,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     for s in ranked[1:MAX_OFFERED]:
         if s.score >= matcher.params.runner_up_ratio * best.score:
             offered.append(s)
-    facts = stated_facts(kb, question)
+    facts = stated_facts(kb, question) if yes_no else {}  # only a verdict needs them (costs ~0.5 ms)
     # "最高100万对吧": a figure asked about as the ceiling is the user's guess, not their own base
     own = () if yes_no and _CEILING_ANY.search(text) else figures
     answer = amount_for(kb, best.benefit, question, own)
@@ -241,14 +241,27 @@ def _parts(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ...], q
         b = kb.benefit(bid)
         if b.amount.kind == "tiered":
             tiers = tiers_named(kb.facts[b.amount.by], text)
+            if len(tiers) == 1:
+                facts1: Facts = {b.amount.by: tiers[0]}
+                amount1, reasons1 = compute_amount(b.amount, facts1)
+                parts.append(Part(b, tiers[0], AmountAnswer(amount1, tuple(reasons1), facts1)))
+                continue
             if len(tiers) > 1:
                 for tier in tiers:
                     facts: Facts = {b.amount.by: tier}
                     amount, reasons = compute_amount(b.amount, facts)
                     parts.append(Part(b, tier, AmountAnswer(amount, tuple(reasons), facts)))
                 continue
-        parts.append(Part(b, None, amount_for(kb, b, question, figures if len(chosen) == 1 else ())))
+        parts.append(Part(b, None, amount_for(kb, b, question, _figures_for(kb, b, text, figures, len(chosen)))))
     return tuple(parts) if len(parts) > 1 else ()
+
+
+def _figures_for(kb: KnowledgeBase, b: Benefit, text: str, figures: tuple[int, ...], n_parts: int) -> tuple[int, ...]:
+    """With several parts, a figure goes to a percentage benefit only through a cue word of its fact."""
+    if n_parts == 1 or b.amount.kind != "percentage" or not figures:
+        return figures if n_parts == 1 else ()
+    cued = _cued(kb.facts[b.amount.of], text, list(figures))
+    return (cued[0],) if len(cued) == 1 else ()
 
 
 def _total(parts: tuple[Part, ...]) -> Total:

@@ -361,7 +361,7 @@ class AnswerRenderer:
         policy = t(lang, "dlg.hd.policy", title=title)
         if result.parts:
             items = [self.part_line(p, lang, with_ref=False) for p in result.parts]
-            out.append(policy + t(lang, "list_sep").join(items) + ("。" if lang == "zh" else "."))
+            out.append(policy + ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else "."))
             total = result.total
             if total is not None:
                 if total.amount is not None:

@@ -126,6 +126,7 @@ class AskResult:
     yes_no: bool = False              # the question is a yes/no question
     verdict: YesNo | None = None      # its answer, when the policy settles it
     facts: Facts = field(default_factory=dict)   # facts a yes/no question states about the asker
+    asks_ceiling: bool = False        # "上限多少": the cap is the answer, no figure of the user's is needed
 
     @property
     def best(self) -> Benefit | None:
@@ -196,7 +197,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     total = _total(parts) if parts and _TOTAL_CUE.search(text) else None
     verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity) if yes_no else None
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
-                     figures, answer, parts, total, procedure, yes_no, verdict, facts)
+                     figures, answer, parts, total, procedure, yes_no, verdict, facts,
+                     asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures)
 
 
 def is_yes_no(text: str) -> bool:

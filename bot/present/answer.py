@@ -358,7 +358,7 @@ class AnswerRenderer:
             else:
                 out.append(t(lang, "dlg.hd.refused", title=title))
             return _tidy(sep.join(out))
-        policy = t(lang, "dlg.hd.policy", title=title)
+        policy = t(lang, "dlg.hd.policy", title=title, number=self.kb.policy.document_number)
         if result.parts:
             items = [self.part_line(p, lang, with_ref=False) for p in result.parts]
             out.append(policy + ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else "."))
@@ -387,14 +387,15 @@ class AnswerRenderer:
                 out.append(t(lang, "dlg.hd.mode.competitive", quota=self.r.quota_count(b, lang)))
             if b.id == VALIDITY_ENTRY:
                 out.append(_sentence(self.validity_line(lang), lang))
-        if result.depends_on:
+        if result.depends_on and not result.asks_ceiling:
             facts = t(lang, "list_sep").join(self.r.fact_label(f, lang) for f in result.depends_on)
             out.append(t(lang, "dlg.hd.depends", facts=facts))
         if result.procedure or complaint or self._procedure_said(result):
             if result.procedure and not self._procedure_said(result):
                 out.append(self._procedure(lang))
             out.append(self._contact(lang, paste=True))
-        elif not result.parts and not result.depends_on and result.best is not None and not result.best.is_info:
+        elif (not result.parts and not result.depends_on and not result.asks_ceiling
+              and result.best is not None and not result.best.is_info):
             out.append(t(lang, "dlg.hd.close"))
         return _tidy(sep.join(out))
 

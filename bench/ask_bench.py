@@ -39,7 +39,7 @@ from rapidfuzz import fuzz
 
 from bot.present.answer import AnswerRenderer
 from bot.present.i18n import Catalog
-from eligibility.ask import amount_for, ask
+from eligibility.ask import amount_for, ask, final_provisions
 from eligibility.matcher import Matcher
 from eligibility.parsing import normalize
 from knowledge.loader import load_knowledge_base, safe_load
@@ -85,6 +85,7 @@ class Prediction:
     verdict: str | None = None
     procedure: bool = False
     text: str = ""                     # the rendered answer (ours only)
+    clarified: bool = False            # a figure was unsure, so the answer asks instead of computing
 
 
 @dataclass(frozen=True)
@@ -113,19 +114,6 @@ def load_questions(path: Path) -> list[Question]:
             for r in raw]
 
 
-def final_provisions(kb: KnowledgeBase) -> frozenset[str]:
-    """Entries that each quote a sentence of the policy's last paragraph ("以上政策自发布之日起实施…").
-
-    They split one clause (validity, no double subsidy, implementing rules), so a question expecting one
-    of them is answered right by another: the same clause is quoted and the reader gets the whole.
-    """
-    general = kb.policy.clauses.get("general")
-    if general is None:
-        return frozenset()
-    tail = general.text[general.text.find("以上政策"):].replace(" ", "")
-    return frozenset(b.id for b in kb.benefits if b.ref == "general" and b.source.replace(" ", "") in tail)
-
-
 def right_benefit(got: str, expect: Sequence[str], same_clause: frozenset[str]) -> bool:
     return got in expect or (got in same_clause and any(e in same_clause for e in expect))
 
@@ -150,7 +138,7 @@ class Ours:
                           total=(total.min, total.max) if total else None,
                           verdict=r.verdict.verdict if r.verdict else None,
                           procedure=r.procedure or (r.best is not None and r.best.id == "application_procedure"),
-                          text=self.answers.render(r))
+                          text=self.answers.render(r), clarified=bool(r.clarify))
 
 
 class _ThresholdBaseline:
@@ -263,15 +251,25 @@ def whole_answers(questions: Sequence[Question], preds: Sequence[Prediction]) ->
         return sum(1 for q, p in sel if ok(q, p)), len(sel)
 
     figures = [(q, p) for q, p in rows if q.in_scope and (q.amount is not None or q.total is not None)]
-    figure_ok = sum(1 for q, p in figures if not p.refused and (
-        (q.amount is None or p.amount_min == q.amount == p.amount_max)
-        and (q.total is None or p.total == (q.total, q.total))))
+
+    def figure_right(q: Question, p: Prediction) -> bool:
+        return not p.refused and (q.amount is None or p.amount_min == q.amount == p.amount_max) \
+            and (q.total is None or p.total == (q.total, q.total))
+
+    def figure_asked(q: Question, p: Prediction) -> bool:
+        """No figure stated: the answer asks what the unsure figure is (first rule: never a guess)."""
+        return not figure_right(q, p) and p.clarified and (q.amount is None or p.amount_min is None)
+
+    figure_ok = sum(1 for q, p in figures if figure_right(q, p))
+    asked = sum(1 for q, p in figures if figure_asked(q, p))
     return {
         "multi_part": count("multi_part", parts_answered),
         "procedure": count("procedure", lambda q, p: honest_procedure(p)),
         "yes_no": count("yes_no", verdict_first),
         "near_miss": count("near_miss", lambda q, p: p.refused),
         "figures": (figure_ok, len(figures)),
+        "figures_asked": (asked, len(figures)),
+        "figures_wrong": (len(figures) - figure_ok - asked, len(figures)),
     }
 
 
@@ -354,7 +352,9 @@ _WHOLE_ROWS = (
     ("procedure", "procedure: the policy's silence said, no invented step", "100%"),
     ("yes_no", "yes/no: starts with the right verdict", "100%"),
     ("near_miss", "near misses refused", "≥ 95%"),
-    ("figures", "every figure right (amounts and sums)", "100%"),
+    ("figures", "figure right (amounts and sums)", ""),
+    ("figures_asked", "figure unsure: asked back instead of computed", ""),
+    ("figures_wrong", "wrong figure stated", "0"),
 )
 
 

@@ -1,8 +1,8 @@
 """One free-text question in, one structured answer out: which benefit, how much, and what is missing.
 
 The matcher says what the question is about; this module adds what the question itself settles:
-the user's figures (find_amounts) turned into the amount with the policy's caps (compute_amount),
-the award tier named in words (金奖, silver), and the fact the amount still depends on when the
+the user's figures (read by eligibility.language, with their roles: a hotline or a year is never money)
+turned into the amount with the policy's caps (compute_amount), the award tier named in words (金奖, silver),
 user gave none ("how much interest did you pay?"). Rendering into sentences is the channel's job.
 
 Whole answers (issue 13): every benefit or tier a question names is a ``Part`` answered on its own
@@ -25,7 +25,7 @@ from typing import Literal
 
 from eligibility.amounts import compute_amount, nominal_amount, percentage_of
 from eligibility.evaluate import assess, policy_validity
-from eligibility.extract import extract_facts
+from eligibility.language import Clarify, Figure, Note, understand
 from eligibility.matcher import Matcher, MatchResult, Scored, english_words
 from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Amount, Facts, FactValue, Reason, Validity
@@ -127,6 +127,8 @@ class AskResult:
     verdict: YesNo | None = None      # its answer, when the policy settles it
     facts: Facts = field(default_factory=dict)   # facts a yes/no question states about the asker
     asks_ceiling: bool = False        # "上限多少": the cap is the answer, no figure of the user's is needed
+    clarify: tuple[Clarify, ...] = ()  # what the language layer is unsure of: asked, never computed from
+    notes: tuple[Note, ...] = ()       # what it states back ("按每月3万、一年约36万计算")
 
     @property
     def best(self) -> Benefit | None:
@@ -159,9 +161,46 @@ class AskResult:
         return out
 
 
-def stated_facts(kb: KnowledgeBase, text: str) -> Facts:
-    """Facts the question states about the asker ("我们是律所"): the one place ask reads facts from text."""
-    return extract_facts(kb, text)
+@dataclass(frozen=True)
+class QuestionReading:
+    """What the language layer reads in a question: facts about the asker, figures with their roles,
+    what it is unsure of (then no money is computed from it) and what to state back."""
+
+    facts: Facts
+    figures: tuple[Figure, ...]
+    clarify: tuple[Clarify, ...]
+    notes: tuple[Note, ...]
+
+    def money(self, *roles: str) -> tuple[int, ...]:
+        return tuple(f.value for f in self.figures if f.value is not None and f.role in roles)
+
+    def own(self, fact: str | None = None) -> tuple[int, ...]:
+        """The user's own amounts: for ``fact`` those the layer tied to it, else every amount-like figure."""
+        if fact is not None:
+            tied = tuple(f.value for f in self.figures if f.value is not None and f.role == "amount"
+                         and f.fact == fact)
+            if tied:
+                return tied
+        return self.money(*OWN_ROLES)
+
+
+# The roles (eligibility.language) of figures that may be the user's own amount, and of those a yes/no
+# question may claim ("银奖是30万吗"); phones, years, dates, counts and percentages are never money.
+OWN_ROLES = ("amount", "principal", "other")
+CLAIM_ROLES = ("amount", "principal", "other", "policy")
+
+
+def read_question(kb: KnowledgeBase, question: str) -> QuestionReading:
+    """The one place ask reads facts and figures from text: the language layer."""
+    r = understand(kb, question)
+    facts: Facts = {}
+    for k, v in r.facts.items():
+        if isinstance(v, list) and v and all(isinstance(x, str) for x in v):
+            if len(v) == 1:
+                facts[k] = v[0]
+            continue  # several award levels: not one value a verdict can use
+        facts[k] = v  # type: ignore[assignment]
+    return QuestionReading(facts, r.figures, r.clarify, r.notes)
 
 
 def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: date | None = None,
@@ -173,7 +212,11 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     """
     kb = matcher.kb
     result = matcher.match(question)
-    figures = tuple(find_amounts(question)) if use_figures else ()
+    reading = read_question(kb, question)
+    money_facts = {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
+    unsure = any(c.fact in money_facts for c in reading.clarify)
+    use = use_figures and not unsure
+    figures = reading.money(*CLAIM_ROLES) if use else ()
     text = normalize(question)
     yes_no = is_yes_no(text)
     if result.refused or not result.ranked:
@@ -181,7 +224,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         if yes_no and result.subject is not None and result.subject.near_miss:
             verdict = YesNo("no", "no_clause")
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
-                         figures, None, yes_no=yes_no, verdict=verdict)
+                         figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify)
     procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits)
     ranked = _promote_named(result, matcher) if procedure else result.ranked
     best = ranked[0]
@@ -189,16 +232,62 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     for s in ranked[1:MAX_OFFERED]:
         if s.score >= matcher.params.runner_up_ratio * best.score:
             offered.append(s)
-    facts = stated_facts(kb, question) if yes_no else {}  # only a verdict needs them (costs ~0.5 ms)
+    facts = dict(reading.facts)
     # "最高100万对吧": a figure asked about as the ceiling is the user's guess, not their own base
-    own = () if yes_no and _CEILING_ANY.search(text) else figures
-    answer = amount_for(kb, best.benefit, question, own)
-    parts = _parts(kb, result, ranked, question, figures)
+    ceiling_guess = yes_no and bool(_CEILING_ANY.search(text))
+    answer = amount_for(kb, best.benefit, question, _own_for(best.benefit, reading) if use and not ceiling_guess
+                        else ())
+    parts = _parts(kb, result, ranked, question, reading if use else None)
     total = _total(parts) if parts and _TOTAL_CUE.search(text) else None
+    asked_about = _asked_applicant(kb, text) if yes_no else None
+    if asked_about is not None:
+        facts.setdefault("entity_type", asked_about)
     verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity) if yes_no else None
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
-                     asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures)
+                     asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures,
+                     clarify=reading.clarify, notes=reading.notes)
+
+
+def _own_for(b: Benefit, reading: QuestionReading) -> tuple[int, ...]:
+    """The user's own figures for ``b``'s amount: those tied to its fact first."""
+    rule = b.amount
+    return reading.own(rule.of if rule.kind == "percentage" else None)
+
+
+_CAN_CUE = re.compile(r"能|可以|可不可以|能不能|有资格|符合|算不算|\b(can|could|eligible|qualify|apply|get)\b")
+
+
+def _asked_applicant(kb: KnowledgeBase, text: str) -> str | None:
+    """The applicant a yes/no question asks about ("律所能申请吗", "can a university …"), from the
+    applicant vocabulary; unlike a statement about the asker it needs no "我们是"."""
+    if not _CAN_CUE.search(text):
+        return None
+    found: list[str] = []
+    for t in kb.vocabulary.applicants.types:
+        for w in t.words:
+            word = normalize(w)
+            hit = re.search(rf"\b{re.escape(word)}\b", text) if word.isascii() else word in text
+            if hit:
+                found.append(t.entity_type)
+                break
+    distinct = list(dict.fromkeys(found))
+    if len(distinct) > 1 and "enterprise" in distinct:
+        distinct.remove("enterprise")
+    return distinct[0] if len(distinct) == 1 else None
+
+
+def final_provisions(kb: KnowledgeBase) -> frozenset[str]:
+    """Entries that each quote a sentence of the policy's last paragraph ("以上政策自发布之日起实施…").
+
+    They split one clause (validity, no double subsidy, implementing rules), so a question expecting one
+    of them is answered right by another: the same clause is quoted and the reader gets the whole.
+    """
+    general = kb.policy.clauses.get("general")
+    if general is None:
+        return frozenset()
+    tail = general.text[general.text.find("以上政策"):].replace(" ", "")
+    return frozenset(b.id for b in kb.benefits if b.ref == "general" and b.source.replace(" ", "") in tail)
 
 
 def is_yes_no(text: str) -> bool:
@@ -223,7 +312,7 @@ def _promote_named(result: MatchResult, matcher: Matcher) -> tuple[Scored, ...]:
 
 
 def _parts(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ...], question: str,
-           figures: tuple[int, ...]) -> tuple[Part, ...]:
+           reading: QuestionReading | None) -> tuple[Part, ...]:
     """The benefits (or tiers) a question names together ("示范企业和优势企业各奖多少"); () for one."""
     text = normalize(question)
     if not _SEVERAL_CUE.search(text):
@@ -254,15 +343,23 @@ def _parts(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ...], q
                     amount, reasons = compute_amount(b.amount, facts)
                     parts.append(Part(b, tier, AmountAnswer(amount, tuple(reasons), facts)))
                 continue
-        parts.append(Part(b, None, amount_for(kb, b, question, _figures_for(kb, b, text, figures, len(chosen)))))
+        parts.append(Part(b, None, amount_for(kb, b, question, _figures_for(kb, b, text, reading, len(chosen)))))
     return tuple(parts) if len(parts) > 1 else ()
 
 
-def _figures_for(kb: KnowledgeBase, b: Benefit, text: str, figures: tuple[int, ...], n_parts: int) -> tuple[int, ...]:
-    """With several parts, a figure goes to a percentage benefit only through a cue word of its fact."""
-    if n_parts == 1 or b.amount.kind != "percentage" or not figures:
-        return figures if n_parts == 1 else ()
-    cued = _cued(kb.facts[b.amount.of], text, list(figures))
+def _figures_for(kb: KnowledgeBase, b: Benefit, text: str, reading: QuestionReading | None,
+                 n_parts: int) -> tuple[int, ...]:
+    """With several parts, a figure goes to a percentage benefit only when tied to its fact (the layer's
+    cue, or a cue word next to it); never the first figure of the message by default."""
+    if reading is None or b.amount.kind != "percentage":
+        return ()
+    if n_parts == 1:
+        return _own_for(b, reading)
+    tied = tuple(f.value for f in reading.figures if f.value is not None and f.role == "amount"
+                 and f.fact == b.amount.of)
+    if tied:
+        return tied
+    cued = _cued(kb.facts[b.amount.of], text, list(reading.money(*OWN_ROLES)))
     return (cued[0],) if len(cued) == 1 else ()
 
 
@@ -357,7 +454,7 @@ def amount_for(kb: KnowledgeBase, benefit: Benefit, question: str,
     rule = benefit.amount
     text = normalize(question)
     if figures is None:
-        figures = tuple(find_amounts(question))
+        figures = _own_for(benefit, read_question(kb, question))
     if rule.kind == "tiered":
         tier = _tier(kb.facts[rule.by], text)
         if tier is None:

@@ -15,7 +15,7 @@ import pytest
 
 from bot.present.answer import AnswerRenderer
 from bot.present.i18n import Catalog
-from eligibility.ask import AskResult, amount_for, ask
+from eligibility.ask import AskResult, amount_for, ask, final_provisions
 from eligibility.matcher import Matcher, detect_lang, stem
 from knowledge.loader import safe_load
 from knowledge.models import KnowledgeBase
@@ -84,11 +84,7 @@ def test_refuses_when_nothing_matches(matcher: Matcher, question: str) -> None:
     ("质押贷款利息１２０万，贴息多少钱", "pledge_loan_interest", 600_000),     # full-width digits
     ("质押贷款利息80,0000，可以补贴多少", "pledge_loan_interest", 400_000),    # Chinese digit grouping
     ("质押贷款一年利息三百万，能贴多少", "pledge_loan_interest", 1_000_000),    # Chinese numerals
-    ("用专利质押贷了1000万，利率3.65%，一年的利息能补多少", "pledge_loan_interest", 182_500),
-    ("质押贷款利息１８０万元，贴息是不是９０万？", "pledge_loan_interest", 900_000),  # the guess is ignored
     ("通过ABS融了1.2亿，补3%的话是360万吗", "securitization_financing", 3_000_000),
-    ("去年发了两期知识产权ABS，第一期5000万，第二期1.5亿，发起人奖励一共多少", "securitization_originator",
-     3_000_000),                                                              # capped per issue, summed
     ("We paid 1.5 million RMB interest on an IP pledge loan", "pledge_loan_interest", 750_000),
     ("We won a China Patent Award gold medal last year", "china_patent_award", 500_000),
 ])
@@ -96,6 +92,21 @@ def test_computes_the_amount_with_caps(matcher: Matcher, question: str, benefit:
     result = ask(matcher, question)
     assert result.best is not None and result.best.id == benefit
     assert result.amount is not None and result.amount.min == result.amount.max == amount
+
+
+@pytest.mark.parametrize("question", [
+    "用专利质押贷了1000万，利率3.65%，一年的利息能补多少",     # a principal and a rate: the interest paid is asked
+    "质押贷款利息１８０万元，贴息是不是９０万？",               # which figure is the interest?
+    "去年发了两期知识产权ABS，第一期5000万，第二期1.5亿，发起人奖励一共多少",
+])
+def test_an_unsure_figure_is_asked_about_never_computed(kb: KnowledgeBase, matcher: Matcher,
+                                                        question: str) -> None:
+    """First rule: when the language layer is unsure which fact a figure belongs to, ask; compute nothing."""
+    result = ask(matcher, question)
+    assert result.clarify and result.amount is None
+    text = render(kb, result)
+    assert not any(f"{n}万元" in text for n in (18.25, 90, 300, 182.5, 45))
+    assert "？" in text.split("\n")[0]  # the answer opens with the question to the user
 
 
 def test_without_figures_the_amount_depends_on_the_missing_fact(matcher: Matcher) -> None:
@@ -130,13 +141,15 @@ def render(kb: KnowledgeBase, result: AskResult) -> str:
     return AnswerRenderer(kb, Catalog.load()).render(result)
 
 
-def test_answer_text_has_amount_quota_clause_and_next_step(kb: KnowledgeBase, matcher: Matcher) -> None:
+def test_answer_text_has_amount_quota_clause_and_no_invented_step(kb: KnowledgeBase, matcher: Matcher) -> None:
     text = render(kb, ask(matcher, "去年质押贷款付了80万利息，能补多少？"))
-    assert "40万元" in text and "（四）1" in text and "市市场监督管理局" in text
+    assert "40万元" in text and "（四）1" in text
     assert "对企业知识产权质押贷款按照实际支付的利息" in text
+    assert "下一步" not in text and "申报" not in text  # the policy says nothing of where to apply
     competitive = render(kb, ask(matcher, "高价值专利组合培育项目怎么申报"))
-    assert "每年择优5—8个项目，经专家评审" in competitive
-    assert "/assess" in render(kb, ask(matcher, "质押贷款贴息怎么算"))
+    assert "每年择优5—8个项目，经专家评审" in competitive and "每年每年" not in competitive
+    assert "政策原文没有规定申报时间" in competitive  # asked how to apply: the silence is said
+    assert "/assess" not in render(kb, ask(matcher, "质押贷款贴息怎么算"))  # cards never say send /assess
     assert "您是否也想了解" in render(kb, ask(matcher, "证券化有什么奖励"))
 
 
@@ -147,7 +160,8 @@ def test_english_question_gets_english_answer(kb: KnowledgeBase, matcher: Matche
 
 def test_refusal_is_polite_and_says_what_it_can_do(kb: KnowledgeBase, matcher: Matcher) -> None:
     text = render(kb, ask(matcher, "软件著作权登记有补贴吗"))
-    assert "软件著作权" in text and "本助手只解答" in text and "/assess" in text
+    assert text.startswith("没有。")  # a yes/no question: the verdict first
+    assert "软件著作权" in text and "本助手只解答" in text and "自助测评" in text
 
 
 def test_cli_json_contract_and_stdin_batch(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -164,7 +178,8 @@ def test_cli_json_contract_and_stdin_batch(kb: KnowledgeBase, monkeypatch: pytes
     args = argparse.Namespace(text=["质押利息300万"], lang=None, json=True)
     assert ask_cli.run(Ctx(), args, out) == 0
     data = json.loads(out.getvalue())
-    assert set(data) == {"question", "lang", "refs", "benefits", "confidence", "amount", "answer"}
+    assert set(data) == {"question", "lang", "refs", "benefits", "confidence", "amount", "answer", "parts",
+                         "total", "verdict", "procedure"}
     assert data["refs"] == ["4.1"] and data["amount"] == {"min": 1_000_000, "max": 1_000_000}
     assert 0 <= data["confidence"] <= 1
 
@@ -179,12 +194,17 @@ def test_cli_json_contract_and_stdin_batch(kb: KnowledgeBase, monkeypatch: pytes
 def test_holdout_meets_the_targets(matcher: Matcher) -> None:
     """The issue's targets, on the half of the questions the matcher was not tuned on."""
     rows = [r for r in safe_load(QUESTIONS.read_text(encoding="utf-8")) if r["split"] == "holdout"]
+    same_clause = final_provisions(matcher.kb)
     in_scope = [(r, ask(matcher, r["q"])) for r in rows if r["expect"]]
     out_scope = [ask(matcher, r["q"]) for r in rows if not r["expect"]]
-    top1 = [r["q"] for r, a in in_scope if a.refused or a.benefits[0].benefit.id not in r["expect"]]
+    def right(got: str, expect: list[str]) -> bool:  # entries split out of one clause answer for each other
+        return got in expect or (got in same_clause and any(e in same_clause for e in expect))
+
+    top1 = [r["q"] for r, a in in_scope if a.refused or not right(a.benefits[0].benefit.id, r["expect"])]
     wrongly_refused = [r["q"] for r, a in in_scope if a.refused]
     answered = [a.question for a in out_scope if not a.refused]
-    amounts = [r["q"] for r, a in in_scope if "amount" in r
+    # a wrong amount is the worst failure; an unsure figure asked back (a.clarify) states none
+    amounts = [r["q"] for r, a in in_scope if "amount" in r and not (a.clarify and a.amount is None)
                and (a.amount is None or not a.amount.min == a.amount.max == r["amount"])]
     assert len(top1) <= 0.05 * len(in_scope), top1
     assert len(answered) <= 0.10 * len(out_scope), answered

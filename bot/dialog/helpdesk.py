@@ -24,9 +24,9 @@ from bot.dialog.model import Button, Reply
 from bot.dialog.views import Views, split_message
 from bot.present.answer import AnswerRenderer
 from bot.present.report import Renderer
-from eligibility.ask import AskResult, ask
+from eligibility.ask import AskResult, ask, read_question
 from eligibility.evaluate import assess
-from eligibility.extract import extract_facts
+from eligibility.language import Clarify
 from eligibility.matcher import Matcher, detect_lang
 from eligibility.questionnaire import plan
 from eligibility.results import Assessment, Facts, Validity
@@ -64,9 +64,11 @@ class Forward:
     confidence: float = 0.0
 
 
-def read_facts(kb: KnowledgeBase, message: str) -> tuple[Facts, tuple[Clarification, ...]]:
-    """The facts the customer states, and what to ask where unsure: the one place the help desk reads facts."""
-    return extract_facts(kb, message), ()
+def read_facts(kb: KnowledgeBase, message: str) -> tuple[Facts, tuple[Clarify, ...]]:
+    """The facts the customer states and what the language layer is unsure of: the one place the help
+    desk reads facts (several award levels in one message stay out of the preliminary assessment)."""
+    reading = read_question(kb, message)
+    return reading.facts, reading.clarify
 
 
 def customer_lang(message: str, staff: Lang) -> Lang:
@@ -97,7 +99,9 @@ class HelpDesk:
         lang = customer_lang(message, staff_lang)
         question = _COMMANDS.sub(" ", message).strip()
         complaint = self.answers.is_complaint(question)
-        facts, clarify = read_facts(self.kb, question) if question else ({}, ())
+        facts, unsure = read_facts(self.kb, question) if question else ({}, ())
+        clarify = tuple(Clarification(c.fact, self.answers.clarify_question(c.fact, c.key, dict(c.params), lang))
+                        for c in unsure)
         result = None
         if re.search(r"[\u4e00-\u9fffA-Za-z]", question):
             # unsure figures and a complaint's digits never become money
@@ -137,10 +141,7 @@ class HelpDesk:
                lang: Lang) -> str:
         if result is None:
             return self.t(lang, "dlg.hd.hello") + ("" if lang == "zh" else " ") + self.t(lang, "dlg.hd.empty")
-        text = self.answers.paste(result, lang, complaint=complaint)
-        if clarify:
-            text += ("" if lang == "zh" else " ") + " ".join(c.question for c in clarify)
-        return text
+        return self.answers.paste(result, lang, complaint=complaint)
 
     # -- the two messages -----------------------------------------------------------------------------
     def replies(self, message: str, staff_lang: Lang, today: date) -> list[Reply]:

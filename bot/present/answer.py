@@ -69,7 +69,9 @@ class AnswerRenderer:
             lines.append(self.verdict_line(result, result.verdict, lang))
         if result.refused or result.best is None:
             lines += self._refusal(result, lang)
-        elif result.parts:
+            return "\n".join(lines)
+        lines += self.clarify_lines(result, lang)
+        if result.parts:
             lines += self._part_lines(result, lang)
         else:
             lines += self._lines(result, result.best, lang)
@@ -78,6 +80,20 @@ class AnswerRenderer:
                 lines.append(self._procedure(lang))
             lines.append(self._contact(lang, paste=False))
         return "\n".join(lines)
+
+    def clarify_lines(self, result: AskResult, lang: Lang) -> list[str]:
+        """One short question about what the language layer was unsure of (first rule: ask, never guess)."""
+        return [self.clarify_question(c.fact, c.key, dict(c.params), lang) for c in result.clarify[:1]]
+
+    def clarify_question(self, fact: str, key: str, params: dict[str, object], lang: Lang) -> str:
+        """The layer's question in words; the fact's own question when its wording is not in the catalogue."""
+        if key in self.cat.messages[lang]:
+            try:
+                return self.cat.t(lang, key, **{k: _shown(v) for k, v in params.items()})
+            except (KeyError, IndexError, ValueError):
+                pass
+        known = self.kb.facts.get(fact)
+        return text(known.question, lang) if known is not None else ""
 
     def to_json(self, result: AskResult, lang: Lang | None = None, *, complaint: bool = False) -> dict[str, Any]:
         """The `ipbot ask --json` contract."""
@@ -359,6 +375,7 @@ class AnswerRenderer:
                 out.append(t(lang, "dlg.hd.refused", title=title))
             return _tidy(sep.join(out))
         policy = t(lang, "dlg.hd.policy", title=title, number=self.kb.policy.document_number)
+        out += self.clarify_lines(result, lang)
         if result.parts:
             items = [self.part_line(p, lang, with_ref=False) for p in result.parts]
             out.append(policy + ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else "."))
@@ -398,6 +415,12 @@ class AnswerRenderer:
               and result.best is not None and not result.best.is_info):
             out.append(t(lang, "dlg.hd.close"))
         return _tidy(sep.join(out))
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return str(value)
 
 
 def _sentence(s: str, lang: Lang) -> str:

@@ -491,7 +491,14 @@ class Dialog:
         return cards
 
     def _card_text(self, benefit_id: str, lang: Lang) -> str:
+        """An inline card: title, ref, summary and, for money, the amount line; no command to send."""
+        from bot.present.answer import AnswerRenderer
+
         b = self.kb.benefit(benefit_id)
         ref = escape(self.r.ref(b.ref, lang))
-        return f"<b>{escape(text(b.title, lang))}</b>　{ref}\n{escape(text(b.summary, lang))}" if lang == "zh" \
-            else f"<b>{escape(text(b.title, lang))}</b> ({ref})\n{escape(text(b.summary, lang))}"
+        head = f"<b>{escape(text(b.title, lang))}</b>　{ref}" if lang == "zh" else \
+            f"<b>{escape(text(b.title, lang))}</b> ({ref})"
+        lines = [head, escape(text(b.summary, lang))]
+        if not b.is_info:
+            lines.append(escape(AnswerRenderer(self.kb, self.r.cat, self.r, self.validity).amount_rule_line(b, lang)))
+        return "\n".join(lines)

@@ -282,8 +282,10 @@ class AnswerRenderer:
         rate = f"{rule.rate * 100:g}"
         cap = self.r.yuan(rule.cap, lang) if rule.cap is not None else ""
         scope = self.cat.t(lang, f"scope.{rule.cap_scope}") if rule.cap_scope else ""
-        return self.cat.t(lang, "card.amount.percentage", base=self.r.fact_label(rule.of, lang), rate=rate,
-                          cap=cap, scope=scope)
+        base = self.r.fact_label(rule.of, lang)
+        if lang == "en":
+            base = base[:1].lower() + base[1:]
+        return self.cat.t(lang, "card.amount.percentage", base=base, rate=rate, cap=cap, scope=scope)
 
     def _amount_lines(self, result: AskResult, b: Benefit, lang: Lang) -> list[str]:
         t = self.cat.t
@@ -331,16 +333,17 @@ class AnswerRenderer:
         return self.cat.t(lang, "ask.procedure", agency=text(self.kb.policy.implementing_agencies, lang))
 
     def contact(self, lang: Lang) -> str | None:
-        """The agency contact, only when the knowledge base holds one (``contact.yaml``); never invented."""
-        c = getattr(self.kb, "contact", None)
-        if c is None:
-            return None
-        for attr in ("text", "details", "reply"):
-            value = getattr(c, attr, None)
-            if value is not None and hasattr(value, "zh"):
-                got = text(value, lang)
-                return got or None
-        return None
+        """The agency contacts the knowledge base holds (``contact.yaml``, empty by default); never invented."""
+        entries = getattr(self.kb, "contacts", None) or []
+        out = []
+        for c in entries:
+            bits = [text(c.name, lang)]
+            for value in (getattr(c, "phone", None), getattr(c, "address", None), getattr(c, "hours", None),
+                          getattr(c, "url", None)):
+                if value:
+                    bits.append(value if isinstance(value, str) else text(value, lang))
+            out.append(("，" if lang == "zh" else ", ").join(bits))
+        return ("；" if lang == "zh" else "; ").join(out) or None
 
     def _contact(self, lang: Lang, *, paste: bool) -> str:
         c = self.contact(lang)

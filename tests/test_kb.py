@@ -21,13 +21,13 @@ def squash(text: str) -> str:
 
 
 def test_every_clause_and_benefit_is_there(kb: KnowledgeBase) -> None:
-    assert len(kb.benefits) == 33
+    assert len(kb.benefits) == 35
     refs = {b.ref for b in kb.benefits}
     assert refs == {"1", "2", "3", "4.1", "4.2", "4.3", "5.1", "5.2", "5.3", "5.4", "6", "7", "8", "9", "10",
                     "11", "12", "13", "general"}
     assert [b.id for b in kb.benefits if b.ref == "3"] == ["madrid_trademark", "well_known_trademark",
                                                            "geographical_indication"]
-    assert sum(1 for b in kb.benefits if b.is_info) == 4
+    assert sum(1 for b in kb.benefits if b.is_info) == 6
     assert kb.policy.document_number.endswith("〔2022〕93号")
 
 
@@ -120,7 +120,7 @@ def test_kb_check_command_exits_2_with_the_problems(tmp_path: Path) -> None:
     assert "4_services_protection.yaml:" in done.stderr and "unknown applicant type 'market'" in done.stderr
     ok = subprocess.run([sys.executable, "-m", "bot.cli", "kb", "check"], capture_output=True, text=True,
                         timeout=60, check=False)
-    assert ok.returncode == 0 and "33 entries" in ok.stdout
+    assert ok.returncode == 0 and "35 entries" in ok.stdout
 
 
 def test_the_engine_does_not_import_telegram_or_io_libraries() -> None:

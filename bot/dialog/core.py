@@ -470,7 +470,7 @@ class Dialog:
         from bot.dialog.helpdesk import HelpDesk
 
         if self._help_desk is None:
-            self._help_desk = HelpDesk(self.kb, self.r, self.validity)
+            self._help_desk = HelpDesk(self.kb, self.r, self.validity, counted=self.answerer)
         return self._help_desk
 
     def inline(self, query: str, lang: Lang) -> list[InlineCard]:

@@ -15,6 +15,7 @@ become money; the paste then asks the customer instead of computing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
@@ -82,7 +83,11 @@ def customer_lang(message: str, staff: Lang) -> Lang:
 class HelpDesk:
     """Builds the two help-desk messages; one per runtime (the matcher's index is built once)."""
 
-    def __init__(self, kb: KnowledgeBase, renderer: Renderer, validity: Validity) -> None:
+    def __init__(self, kb: KnowledgeBase, renderer: Renderer, validity: Validity,
+                 counted: Callable[[str, Lang], object] | None = None) -> None:
+        """``counted``: the dialog's answerer, called once per forwarded question so that usage statistics
+        (which wrap it) count the forward's question like any other; its answer is not used."""
+        self.counted = counted
         self.kb = kb
         self.r = renderer
         self.views = Views(renderer)
@@ -104,6 +109,8 @@ class HelpDesk:
                         for c in unsure)
         result = None
         if re.search(r"[\u4e00-\u9fffA-Za-z]", question):
+            if self.counted is not None:
+                self.counted(question, lang)
             # unsure figures and a complaint's digits never become money
             result = ask(self.matcher, question, use_figures=not (complaint or clarify), today=today,
                          validity=self.validity)

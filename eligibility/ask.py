@@ -53,6 +53,7 @@ _TOTAL_CUE = re.compile(r"一共|合计|加起来|总共|共计|加一起|加在
 _YES_NO_ZH = re.compile(r"(吗|吧|么|嘛)\s*[？?。!！~～]*\s*$|吗[？?，,]"
                         r"|是不是|对吗|对吧|对不对|是吧|能不能|可不可以|可以不|有没有|是否|行不行|算不算|会不会")
 _YES_NO_EN = re.compile(r"^\s*(is|are|does|do|can|could|will|would|has|have|was|were|should|may|am)\b")
+_TWICE_CUE = re.compile(r"重复|两次|再拿|同时|叠加|兼得|twice|double|both|again|stack")
 _ONCE_CUE = re.compile(r"一次性|只奖一次|只给一次|one-off|one off|once|one-time|one time")
 _OTHER_LEVELS = re.compile(r"省|国家|中央|区里|县里|别的地方|其他地方"
                            r"|provinc|national|central|other (cities|places|levels)")
@@ -291,7 +292,12 @@ def final_provisions(kb: KnowledgeBase) -> frozenset[str]:
 
 
 def is_yes_no(text: str) -> bool:
-    """Whether a (normalised) question asks for a yes or a no ("银奖是30万吗", "is it capped at …")."""
+    """Whether a (normalised) question asks for a yes or a no ("银奖是30万吗", "is it capped at …"):
+    some clause of it does ("还有效吗？到什么时候" asks both: yes or no, then the date)."""
+    return any(_yes_no_clause(c) for c in re.split(r"[?？,，。;；!！]+(?=.)", text) if c.strip())
+
+
+def _yes_no_clause(text: str) -> bool:
     if re.search(r"多少|几|哪|什么|怎么|如何|谁|how much|how many|what|which|when|where|who", text) \
             and not re.search(r"是不是|对吗|对吧|对不对|是吧|是.{0,12}吗", text):
         return False
@@ -386,7 +392,7 @@ def _total(parts: tuple[Part, ...]) -> Total:
 def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
              facts: Facts, today: date | None, validity: Validity | None) -> YesNo | None:
     """Yes or no from what the policy says, or None when the text does not settle the question."""
-    if b.id == DOUBLE_ENTRY:
+    if b.id == DOUBLE_ENTRY or (b.id == VALIDITY_ENTRY and _TWICE_CUE.search(text)):
         return None if _OTHER_LEVELS.search(text) else YesNo("no", "same_matter")
     if b.id == VALIDITY_ENTRY:
         if today is None or validity is None or not re.search(r"有效|到期|过期|失效|valid|force|expir", text):

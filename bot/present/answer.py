@@ -39,7 +39,8 @@ from knowledge.models import Benefit, KnowledgeBase, Lang
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 # The verdict word: "可以/不可以" for who may apply, "有/没有" for whether a clause exists, else "是的/不是".
-_VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails": "can", "exists": "have",
+_VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails": "can", "same_matter": "can",
+                 "exists": "have",
                  "no_clause": "have"}
 
 

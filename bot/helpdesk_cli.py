@@ -9,7 +9,9 @@ gets ``{"line", "error"}`` and the rest go on; the exit code is then 2.
 from __future__ import annotations
 
 import argparse
+import html
 import json
+import re
 import sys
 from datetime import date
 from typing import Any, Protocol, TextIO
@@ -48,7 +50,8 @@ def run(ctx: HelpDeskContext, args: argparse.Namespace, out: TextIO, today: date
         if args.json:
             out.write(json.dumps(desk.to_json(f, staff), ensure_ascii=False, indent=2) + "\n")
         else:
-            out.write(f.paste + "\n\n" + "\n".join(desk.notes(f, staff, copyable=True)) + "\n")
+            notes = "\n".join(desk.notes(f, staff, copyable=True))
+            out.write(f.paste + "\n\n" + html.unescape(re.sub(r"<[^>]+>", "", notes)) + "\n")
         return 0
     bad = False
     for number, line in enumerate(sys.stdin, start=1):

@@ -148,6 +148,9 @@ class AskResult:
 
     @property
     def depends_on(self) -> tuple[str, ...]:
+        """Facts the amount still needs; none when the verdict already says the asker cannot apply."""
+        if self.verdict is not None and self.verdict.reason in ("applicant_not", "condition_fails"):
+            return ()
         if self.parts:
             return tuple(dict.fromkeys(f for p in self.parts for f in p.answer.depends_on))
         return self.answer.depends_on if self.answer else ()

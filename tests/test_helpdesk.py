@@ -72,6 +72,9 @@ def assert_no_empty_heading(notes: str) -> None:
     "What is the cap on the pledge-loan interest subsidy?",
     "/start",
     "今天天气怎么样",
+    "怎么注册公司",
+    "保定市知识产权质押贷款贴息是多少",
+    "What about tax refunds?",
 ])
 def test_the_paste_is_customer_prose_and_the_button_copies_exactly_it(desk: HelpDesk, message: str) -> None:
     first, notes = two_messages(desk, message)

@@ -102,7 +102,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
 
     breaks = sorted(_norm(p.clause_breaks), key=len, reverse=True)
     words = "|".join(rf"\b{re.escape(b)}\b" if b.isascii() else re.escape(b) for b in breaks)
-    clause_split = re.compile(r"[;。!?\n]+|(?<!\d):|:(?!\d)|(?<!\d)[.,](?!\d)|[.,](?=\s)" + (f"|{words}" if words else ""))
+    punctuation = r"[;。!?\n]+|(?<!\d):|:(?!\d)|(?<!\d)[.,](?!\d)|[.,](?=\s)"
+    clause_split = re.compile(punctuation + (f"|{words}" if words else ""))
 
     exact: dict[str, str] = {}
     contains: list[tuple[str, str]] = []

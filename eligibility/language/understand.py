@@ -115,8 +115,11 @@ def _is_correction(lex: Lexicon, clauses: list[Clause]) -> bool:
     return any(c.s.startswith(lex.corrections) or "其实" in c.s for c in clauses[:2])
 
 
+_Answered = tuple[dict[str, FactValue] | None, list[Note], list[Clarify]]
+
+
 def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, clauses: list[Clause],
-            read: dict[str, FactValue], *, polar: bool = True) -> tuple[dict[str, FactValue] | None, list[Note], list[Clarify]]:
+            read: dict[str, FactValue], *, polar: bool = True) -> _Answered:
     """What the message answers to ``q``: its facts, and a note of the user's own hedge.
 
     ``polar`` False: a correction of another answer ("不对，产业是…"): its "不对" is not a no to ``q``."""

@@ -35,8 +35,7 @@ def read_applicant(clauses: list[Clause], *, asked: bool, midway: bool = False) 
             types = _types(h)
             if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h):
                 continue
-            if not asked and not any(s.has("self") and s.end <= h.start and h.start - s.end <= _SELF_REACH
-                                     for s in c.hits):
+            if not asked and not any(s.has("self") for s in c.before(h, _SELF_REACH)):
                 continue
             found += [t for t in types if t not in ("other",)]
     distinct = list(dict.fromkeys(found))

@@ -22,7 +22,7 @@ from knowledge.models import (
     Fact,
     FactWords,
     FigureWords,
-    IntentWords,
+    Intents,
     KnowledgeBase,
     OutOfScope,
     Places,
@@ -274,7 +274,7 @@ def _translations(r: _FileReader, directory: Path, benefit_ids: dict[str, str]) 
 
 _VOCABULARY_FILES: dict[str, TypeAdapter[Any]] = {
     "polarity": TypeAdapter(Polarity),
-    "intents": TypeAdapter(list[IntentWords]),
+    "intents": TypeAdapter(Intents),
     "applicants": TypeAdapter(Applicants),
     "figures": TypeAdapter(FigureWords),
     "facts": TypeAdapter(dict[str, FactWords]),

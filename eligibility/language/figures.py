@@ -9,6 +9,7 @@ and approximations accepted ("三十来万"), both stated back as notes. When un
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -19,7 +20,9 @@ from eligibility.language.terms import Hit
 from eligibility.parsing import Number, scan_numbers
 from knowledge.models import KnowledgeBase
 
+_RANGE = re.compile("一二|二三|两三|三四|四五|五六|六七|七八|八九")
 _ROLE_OF_KIND = {"year": "year", "percent": "percent", "count": "count", "id": "phone", "other": "other"}
+_SMALL_BARE = 1000  # a bare figure below this answering a money question is asked about (元 or 万元?)
 _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
 _APPROX_REACH = 3
 
@@ -89,12 +92,20 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     shared = {t.key for c in clauses for h in c.kinds("cue") if len(h.of("cue")) > 1 for t in h.of("cue")}
     cue_ok = {f for f in cue_facts if f not in shared or f in mentioned or f == expecting}
     sole = _sole_figure(clauses)
+    carried: set[str] = set()
+    period_words: dict[str, str] = {}
     for c in clauses:
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
         numbers = [n for n in scan_numbers(c.s) if not any(h.start < n.end and n.start < h.end for h in c.hits)]
-        periods = {t.key for h in c.kinds("period") for t in h.of("period")}
+        here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")}
+        period_words.update(here)
+        periods = set(here) or carried
+        # "半年付一次，一次15万": a period stated without a figure reaches the next clause.
+        carried = periods if not any(n.kind in ("money", "number") for n in numbers) else set()
         for n in numbers:
             text = c.s[n.start : n.end]
+            if len(text) == 1 and not text.isdigit():
+                continue  # "一直", "一下": a word, not a figure
             role = _ROLE_OF_KIND.get(n.kind)
             if role is None and any(
                     h.has("phone") and h.end <= n.start and n.start - h.end <= _PHONE_REACH for h in c.hits):
@@ -102,7 +113,12 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             if role is not None:
                 out.figures.append(Figure(text, n.value, role))
                 continue
-            if n.kind == "number" and not (expecting and sole):
+            if _RANGE.search(c.s[max(0, n.start - 1) : n.end]):  # "七八万", "三四十万": a range, not one figure
+                out.figures.append(Figure(text, n.value, "other", expecting, True))
+                if expecting is not None:
+                    out.clarify.append(Clarify(expecting, "lang.ask.amount_range", {"figure": text}))
+                continue
+            if n.kind == "number" and not (expecting and sole and (n.bare or text[0].isdigit())):
                 out.figures.append(Figure(text, n.value, "other"))
                 continue
             kind, owners = _owner(c, n, cue_ok)
@@ -135,7 +151,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 if len(named) == 1:
                     out.clarify.append(Clarify(named[0], "lang.ask.confirm_amount", {"figure": text}, n.value))
                 continue
-            _amount(lex, out, fact, text, n, approx, periods)
+            _amount(lex, out, fact, text, n, approx, periods, period_words)
     _settle(kb, lex, out, expecting, mentioned)
     return out
 
@@ -157,8 +173,9 @@ def _loan_fact(kb: KnowledgeBase, lex: Lexicon, mentioned: Collection[str]) -> s
 
 
 def _amount(lex: Lexicon, out: FigureReading, fact: str, text: str, n: Number, approx: bool,
-            periods: set[str]) -> None:
+            periods: set[str], periods_text: dict[str, str]) -> None:
     period = next(iter(periods)) if len(periods) == 1 else None
+    stated = f"{periods_text.get(period, '')}{text}" if period else text
     if len(periods) > 1:
         out.figures.append(Figure(text, n.value, "other", fact, approx))
         out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
@@ -169,10 +186,16 @@ def _amount(lex: Lexicon, out: FigureReading, fact: str, text: str, n: Number, a
         out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
         return
     value = n.value * factor
+    if n.bare and 0 < n.value < _SMALL_BARE:
+        # "15" for the interest paid: 15 yuan or 15万? Ask, never compute from a guess.
+        out.figures.append(Figure(text, value, "other", fact, approx, period))
+        out.clarify.append(Clarify(fact, "lang.ask.unit", {"figure": text}, value))
+        return
     out.figures.append(Figure(text, value, "amount", fact, approx, period))
     out.amounts.setdefault(fact, []).append(value)
     if factor > 1:
-        out.notes.append(Note("lang.note.period", {"figure": text, "period": period, "yearly": value}, fact))
+        out.notes.append(Note("lang.note.period", {"figure": text, "stated": stated, "period": period,
+                                                   "factor": factor, "yearly": value}, fact))
     if approx:
         out.notes.append(Note("lang.note.approximate", {"figure": text, "value": value}, fact))
 
@@ -185,6 +208,9 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             del out.amounts[fact]
             out.clarify.append(Clarify(fact, "lang.ask.which_figure",
                                        {"figures": [f.text for f in out.figures if f.fact == fact]}, None))
+    if expecting is not None and expecting not in out.amounts and not out.clarify and any(
+            f.role == "percent" for f in out.figures):
+        out.clarify.append(Clarify(expecting, "lang.ask.rate_not_amount", {}))
     for f in out.figures:
         if f.role == "principal" and f.fact is not None and f.fact not in out.amounts and not any(
                 c.fact == f.fact for c in out.clarify):

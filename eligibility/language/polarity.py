@@ -5,13 +5,14 @@ from __future__ import annotations
 from eligibility.language.clauses import prepared, split
 from eligibility.language.lexicon import Lexicon
 
-_PARTICLES = "啊呀吧哈啦呢了嘛哦噢喔哟滴的哒 !.~,;"
+_PARTICLES = "啊呀吧哈啦呢了嘛哦噢喔哟滴的哒 !.~,;。、…"
 _NEGATION_CHARS = frozenset("没不未无非否")
+_DONE_MAX = 6
 
 
 def core(s: str) -> str:
     """The message without trailing particles and punctuation ("是的呀~" -> "是")."""
-    return s.strip(" ,;.!?~").rstrip(_PARTICLES).strip()
+    return s.strip(" ,;.!?~。、…").rstrip(_PARTICLES).strip()
 
 
 def is_unknown(lex: Lexicon, s: str) -> bool:
@@ -47,7 +48,8 @@ def yes_no(lex: Lexicon, s: str, head: str) -> bool | None:
     """
     if not s or is_unknown(lex, s):
         return None
-    for candidate in (s, head, _without_hedges(lex, head)):
+    leading = [head[len(h):] for h in lex.hedges if head.startswith(h) and len(head) > len(h)]
+    for candidate in (s, head, *leading, _without_hedges(lex, head)):
         found = _lookup(lex, candidate)
         if found is not None:
             return found
@@ -58,7 +60,14 @@ def yes_no(lex: Lexicon, s: str, head: str) -> bool | None:
         return False
     if bare.startswith(lex.yes_prefixes) and not _NEGATION_CHARS.intersection(bare):
         return True
+    if _done(bare) and not _NEGATION_CHARS.intersection(bare):
+        return True  # "设了", "备案了", "批下来了": a short "done" is a yes
     return None
+
+
+def _done(s: str) -> bool:
+    c = s.rstrip(" .!~。啊呀哈")
+    return c.endswith("了") and 2 <= len(c) <= _DONE_MAX
 
 
 def is_none(lex: Lexicon, s: str) -> bool:

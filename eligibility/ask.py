@@ -18,7 +18,7 @@ Pure: no I/O, no clock; the KnowledgeBase comes in through the Matcher, a date o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from typing import Literal
@@ -215,7 +215,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     the user's amounts); ``today`` and ``validity`` let "还有效吗" be answered (without them it is not).
     """
     kb = matcher.kb
-    result = matcher.match(question)
+    result = _subject_first(matcher, matcher.match(question), question)
     reading = read_question(kb, question)
     money_facts = {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
     unsure = any(c.fact in money_facts for c in reading.clarify)
@@ -305,6 +305,20 @@ def _yes_no_clause(text: str) -> bool:
             and not re.search(r"是不是|对吗|对吧|对不对|是吧|是.{0,12}吗", text):
         return False
     return bool(_YES_NO_ZH.search(text) or _YES_NO_EN.search(text))
+
+
+def _subject_first(matcher: Matcher, result: MatchResult, question: str) -> MatchResult:
+    """Procedure words say how to ask, not what about: they never outvote a subject the policy does not
+    cover ("怎么申请专利" is about patent application fees, not about how to apply for a subsidy)."""
+    if result.refused or not result.ranked or result.ranked[0].benefit.id != PROCEDURE_ENTRY:
+        return result
+    named = [s for s in result.ranked if s.benefit.id != PROCEDURE_ENTRY]
+    if named and sum(h.weight for h in result.hits if named[0].benefit.id in h.benefits) >= matcher.params.min_score:
+        return result  # a benefit is named: it is answered, with the procedure said
+    missed = matcher.near_misses_in(question)
+    if not missed:
+        return result
+    return replace(result, refused=True, subject=missed[0], confidence=0.9)
 
 
 def _promote_named(result: MatchResult, matcher: Matcher) -> tuple[Scored, ...]:

@@ -242,13 +242,18 @@ def verdict_first(q: Question, p: Prediction) -> bool:
     return p.verdict == q.verdict and first.startswith(words.get(q.verdict or "", ()))
 
 
-def whole_answers(questions: Sequence[Question], preds: Sequence[Prediction]) -> dict[str, tuple[int, int]]:
+def whole_answers(questions: Sequence[Question], preds: Sequence[Prediction],
+                  same_clause: frozenset[str] = frozenset()) -> dict[str, tuple[int, int]]:
     """Issue 13's measures: (right, of) per measure, only over the questions of that kind."""
     rows = list(zip(questions, preds, strict=True))
 
     def count(kind: str, ok: Callable[[Question, Prediction], bool]) -> tuple[int, int]:
         sel = [(q, p) for q, p in rows if q.kind == kind]
         return sum(1 for q, p in sel if ok(q, p)), len(sel)
+
+    def by_lang(lang: str) -> tuple[int, int]:
+        sel = [(q, p) for q, p in rows if q.kind == "near_miss" and q.lang == lang]
+        return sum(1 for _, p in sel if p.refused), len(sel)
 
     figures = [(q, p) for q, p in rows if q.in_scope and (q.amount is not None or q.total is not None)]
 
@@ -263,10 +268,14 @@ def whole_answers(questions: Sequence[Question], preds: Sequence[Prediction]) ->
     figure_ok = sum(1 for q, p in figures if figure_right(q, p))
     asked = sum(1 for q, p in figures if figure_asked(q, p))
     return {
+        "whole_policy": count("whole_policy", lambda q, p: not p.refused and bool(p.ranked)
+                              and right_benefit(p.ranked[0], q.expect, same_clause)),
         "multi_part": count("multi_part", parts_answered),
         "procedure": count("procedure", lambda q, p: honest_procedure(p)),
         "yes_no": count("yes_no", verdict_first),
         "near_miss": count("near_miss", lambda q, p: p.refused),
+        "near_miss_zh": by_lang("zh"),
+        "near_miss_en": by_lang("en"),
         "figures": (figure_ok, len(figures)),
         "figures_asked": (asked, len(figures)),
         "figures_wrong": (len(figures) - figure_ok - asked, len(figures)),
@@ -294,7 +303,7 @@ def score(questions: Sequence[Question], preds: Sequence[Prediction],
         amount_right=share(amounts, lambda q, p: not p.refused and p.amount_min == q.amount == p.amount_max),
         median_ms=statistics.median(ms) if ms else 0.0,
         p99_ms=_p99(ms) if ms else 0.0,
-        whole=whole_answers(questions, preds) if whole else {},
+        whole=whole_answers(questions, preds, same_clause) if whole else {},
     )
 
 
@@ -348,10 +357,13 @@ def markdown(results: dict[str, dict[str, Scores]]) -> str:
 
 
 _WHOLE_ROWS = (
+    ("whole_policy", "the policy as a whole: the right provision answered", ""),
     ("multi_part", "multi-part: every part answered (and the sum)", "≥ 95%"),
     ("procedure", "procedure: the policy's silence said, no invented step", "100%"),
     ("yes_no", "yes/no: starts with the right verdict", "100%"),
     ("near_miss", "near misses refused", "≥ 95%"),
+    ("near_miss_zh", "… of them in Chinese", ""),
+    ("near_miss_en", "… of them in English", "as often as Chinese"),
     ("figures", "figure right (amounts and sums)", ""),
     ("figures_asked", "figure unsure: asked back instead of computed", ""),
     ("figures_wrong", "wrong figure stated", "0"),

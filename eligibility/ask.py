@@ -31,9 +31,6 @@ from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Amount, Facts, FactValue, Reason, Validity
 from knowledge.models import Benefit, Fact, KnowledgeBase, Lang, OutOfScope, PercentageAmount
 
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
-# Words that make a percentage the user's own loan rate ("年利率4%"), not the policy's rate.
-_RATE_WORDS = ("利率", "年化", "利息率", "rate")
 # Words right before a figure that make it the ceiling the user asks about ("最高补100万吗").
 _CEILING_CUE = re.compile(r"(最高|最多|上限|封顶|不超过|至多|补到|拿到|at most|cap of|up to|maximum)\S{0,2}\s*$")
 _CEILING_ANY = re.compile(r"最高|最多|上限|封顶|不超过|至多|cap|at most|up to|maximum|limit")
@@ -190,7 +187,7 @@ class QuestionReading:
 
 # The roles (eligibility.language) of figures that may be the user's own amount, and of those a yes/no
 # question may claim ("银奖是30万吗"); phones, years, dates, counts and percentages are never money.
-OWN_ROLES = ("amount", "principal", "other")
+OWN_ROLES = ("amount", "other")  # a principal is never the base: the interest actually paid is asked
 CLAIM_ROLES = ("amount", "principal", "other", "policy")
 
 
@@ -529,7 +526,8 @@ def _base(fact: Fact, rule: PercentageAmount, text: str, figures: tuple[int, ...
     """The figure(s) the percentage applies to, or None when the question gives none (or too many).
 
     Figures that are the user's guess of the result ("1.2亿…是360万吗") or of the ceiling are
-    dropped; with a loan rate ("贷了1000万，利率3.65%") the interest is principal × rate.
+    dropped. A principal never comes here (the language layer tells it apart): the interest actually
+    paid is what the policy subsidises, and a principal × a nominal rate would be a guess of it.
     """
     if not figures:
         return None
@@ -540,10 +538,6 @@ def _base(fact: Fact, rule: PercentageAmount, text: str, figures: tuple[int, ...
         figs = kept or figs[:1]
     if len(figs) == 1 and rule.cap is not None and figs[0] == rule.cap and _asks_ceiling(text):
         return None
-    loan_rate = _loan_rate(rule, text)
-    if loan_rate is not None:
-        interest = [f for f in figs if any(f == int(loan_rate * g) for g in figs if g != f)]
-        figs = interest or [int(loan_rate * f) for f in figs]
     if fact.type == "money_list":
         return figs
     if len(figs) == 1:
@@ -569,17 +563,6 @@ def _cued(fact: Fact, text: str, figures: list[int]) -> list[int]:
         if values and values[0] in figures and any(c in window for c in cues):
             out.append(values[0])
     return out
-
-
-def _loan_rate(rule: PercentageAmount, text: str) -> Fraction | None:
-    """A percentage in the question that is not the policy's rate and follows a rate word."""
-    policy_pct = Fraction(str(rule.rate)) * 100
-    for m in _PERCENT.finditer(text):
-        pct = Fraction(m.group(1))
-        before = text[max(0, m.start() - 8):m.start()]
-        if pct != policy_pct and any(w in before for w in _RATE_WORDS):
-            return pct / 100
-    return None
 
 
 def _asks_ceiling(text: str) -> bool:

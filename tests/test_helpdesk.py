@@ -220,3 +220,18 @@ def test_cli_stdin_batch_reports_a_bad_line_and_goes_on(kb: KnowledgeBase, monke
     assert rows[1] == {"line": 3, "error": rows[1]["error"]} and "message" in rows[1]["error"]
     assert rows[2]["paste"].startswith("Hello") and rows[2]["refs"] == ["4.1"]
     assert rows[3]["refs"] == [] and rows[3]["assessment"] is None
+
+
+def test_an_unsure_figure_is_asked_of_the_customer_not_computed(desk: HelpDesk) -> None:
+    f = desk.forward("用专利质押贷了1000万，利率3.65%，一年的利息能补多少", "zh", TODAY)
+    assert f.clarify and f.result is not None and f.result.amount is None
+    assert "×" not in f.paste and "万元（" not in f.paste  # no computation in the paste
+    assert "？" in f.paste  # the paste asks the customer instead
+    notes = "\n".join(desk.notes(f, "zh", copyable=True))
+    assert "未计算金额" in notes
+
+
+def test_a_principal_is_never_the_interest(desk: HelpDesk) -> None:
+    f = desk.forward("客户说贷了1000万，利率3.65%，一年的利息能补多少", "zh", TODAY)
+    assert f.result is not None and f.result.amount is None and "×" not in f.paste
+    assert any("利息" in q for q in f.ask_customer)  # the interest actually paid is asked

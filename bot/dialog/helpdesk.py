@@ -121,7 +121,7 @@ class HelpDesk:
                        if c.fact not in facts and isinstance(c.equals, bool)}
             assessment = assess(self.kb, {**facts, **assumed}, today, self.validity)
         to_ask = self._questions(result, facts, clarify, today, lang)
-        paste = self._paste(result, complaint, clarify, lang)
+        paste = self._paste(result, complaint, lang)
         refs = tuple(result.refs) if result is not None and not result.refused else ()
         confidence = result.confidence if result is not None else 0.0
         return Forward(message, lang, result, complaint, facts, assumed, assessment, paste, to_ask, clarify,
@@ -144,8 +144,8 @@ class HelpDesk:
                 out.append(fact.question.get(lang))
         return tuple(out[:MAX_QUESTIONS])
 
-    def _paste(self, result: AskResult | None, complaint: bool, clarify: tuple[Clarification, ...],
-               lang: Lang) -> str:
+    def _paste(self, result: AskResult | None, complaint: bool, lang: Lang) -> str:
+        """The customer's reply; an unsure figure is asked about inside it (AnswerRenderer.paste)."""
         if result is None:
             return self.t(lang, "dlg.hd.hello") + ("" if lang == "zh" else " ") + self.t(lang, "dlg.hd.empty")
         return self.answers.paste(result, lang, complaint=complaint)

@@ -264,6 +264,7 @@ class IntentFillers(Model):
 
 class Intents(Model):
     fillers: IntentFillers = IntentFillers()
+    except_: list[str] = Field(default=[], alias="except")
     intents: list[IntentWords] = []
 
 

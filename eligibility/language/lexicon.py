@@ -51,6 +51,7 @@ class Lexicon:
     intents_contains: tuple[tuple[str, str], ...]
     filler_start: tuple[str, ...]
     filler_end: tuple[str, ...]
+    intent_except: tuple[str, ...]
     period_factor: dict[str, int]
     yearly_facts: frozenset[str]
     approximate: tuple[str, ...]
@@ -118,7 +119,6 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         for w in _norm(iw.exact):
             exact.setdefault(w, iw.intent)
         contains += [(w, iw.intent) for w in _norm(iw.contains)]
-    contains.sort(key=lambda x: len(x[0]), reverse=True)
 
     return Lexicon(
         index=TermIndex(entries),
@@ -138,6 +138,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         intents_contains=tuple(contains),
         filler_start=_longest_first(_norm(v.intents.fillers.start)),
         filler_end=_longest_first(_norm(v.intents.fillers.end)),
+        intent_except=_longest_first(_norm(v.intents.except_)),
         period_factor={pw.period: pw.factor for pw in f.periods},
         yearly_facts=frozenset(f.yearly_facts),
         approximate=_longest_first(_norm(f.approximate)),

@@ -243,6 +243,8 @@ class Polarity(Model):
     # (``yes_when`` of the fact in vocabulary/facts.yaml).
     ongoing: list[str] = []
     planned: list[str] = []
+    # Not (yet) the fact: applied for, wanted, or in another year ("申请了马德里但还没批", "前年拿了金奖").
+    pending: list[str] = []
     neutral: list[str] = []
 
 

@@ -23,8 +23,9 @@ class ApplicantReading:
     clarify: list[Clarify] = field(default_factory=list)
 
 
-def _types(h: Hit) -> list[str]:
-    return [t.key for t in h.of("applicant")] + [t.value for t in h.of("option") if t.key == "entity_type"]
+def _types(h: Hit, asked: bool) -> list[str]:
+    """Applicant words; the answer options' own aliases ("园区") only when the question is asked."""
+    return [t.key for t in h.of("applicant")] + [t.value for t in h.of("option") if asked and t.key == "entity_type"]
 
 
 def read_applicant(clauses: list[Clause], *, asked: bool, midway: bool = False) -> ApplicantReading:
@@ -32,7 +33,7 @@ def read_applicant(clauses: list[Clause], *, asked: bool, midway: bool = False) 
     found: list[str] = []
     for c in clauses:
         for h in c.hits:
-            types = _types(h)
+            types = _types(h, asked)
             if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h):
                 continue
             if not asked and not any(s.has("self") for s in c.before(h, _SELF_REACH)):

@@ -57,6 +57,7 @@ class Lexicon:
     approximate: tuple[str, ...]
     context: dict[str, tuple[str, ...]]
     progress: dict[str, tuple[str, ...]]  # fact -> the ongoing/planned words that answer it yes
+    planned_ok: frozenset[str]  # facts a plan states ("打算申报高价值专利组合培育项目")
 
 
 def lexicon(kb: KnowledgeBase) -> Lexicon:
@@ -106,6 +107,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("hedge")) for w in p.hedges]
     entries += [(w, Tag("topic")) for w in p.inquiries]
     entries += [(w, Tag("achieved")) for w in p.achieved]
+    entries += [(w, Tag("pending")) for w in p.pending]
     entries += [(w, Tag("neutral")) for w in p.neutral]
 
     breaks = sorted(_norm(p.clause_breaks), key=len, reverse=True)
@@ -146,4 +148,5 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         progress={k: _longest_first(_norm([*(p.ongoing if "ongoing" in w.yes_when else []),
                                             *(p.planned if "planned" in w.yes_when else [])]))
                   for k, w in v.facts.items() if w.yes_when},
+        planned_ok=frozenset(k for k, w in v.facts.items() if "planned" in w.yes_when),
     )

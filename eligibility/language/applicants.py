@@ -15,6 +15,8 @@ from eligibility.language.terms import Hit
 
 _SELF_REACH = 12
 _GENERIC = "enterprise"
+# A clause that is nothing but the description ("不是企业，是研究所"): the applicant speaks of itself.
+_LEADS = frozenset({"", "是", "就是", "其实是", "而是", "应该是", "我是", "咱是"})
 
 
 @dataclass
@@ -36,7 +38,9 @@ def read_applicant(clauses: list[Clause], *, asked: bool, midway: bool = False) 
             types = _types(h, asked)
             if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h):
                 continue
-            if not asked and not any(s.has("self") for s in c.before(h, _SELF_REACH)):
+            lead = c.s[: h.start].strip()
+            spoken = lead in _LEADS and (lead or _GENERIC not in types)  # "公司有50个人" describes no one
+            if not asked and not spoken and not any(s.has("self") for s in c.before(h, _SELF_REACH)):
                 continue
             found += [t for t in types if t not in ("other",)]
     distinct = list(dict.fromkeys(found))

@@ -288,6 +288,8 @@ class FigureWords(Model):
     periods: list[PeriodWords] = []
     yearly_facts: list[str] = []
     approximate: list[str] = []
+    # "不到10万", "10万以上": a bound, not the figure; asked about.
+    bounds: list[str] = []
     policy: list[str] = []
     phone: list[str] = []
 

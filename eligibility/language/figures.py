@@ -48,9 +48,9 @@ def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
     text = c.s[n.start : n.end]
     if any(ch in text for ch in "来多余几"):
         return True
-    before, after = c.s[max(0, n.start - _APPROX_REACH) : n.start], c.s[n.end : n.end + _APPROX_REACH + 1]
+    before, after = c.s[max(0, n.start - 2 * _APPROX_REACH) : n.start], c.s[n.end : n.end + _APPROX_REACH + 1]
     return any(w in before or after.startswith(w) or after.lstrip(" 元块").startswith(w)
-               for w in lex.approximate if len(w) > 1) or before.endswith(("约", "近"))
+               for w in lex.approximate if len(w) > 1) or before[-_APPROX_REACH:].endswith(("约", "近"))
 
 
 def _owner(c: Clause, n: Number, cue_ok: Collection[str]) -> tuple[str, list[str]]:
@@ -123,6 +123,13 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 continue
             kind, owners = _owner(c, n, cue_ok)
             approx = _approximate(lex, c, n)
+            bound = any(h.has("bound") for h in c.hits if -2 <= h.start - n.end <= 1 or 0 <= n.start - h.end <= 2)
+            if bound and kind not in ("policy", "principal"):
+                fact = owners[0] if kind == "fact" and len(owners) == 1 else expecting
+                out.figures.append(Figure(text, n.value, "other", fact, True))
+                if fact is not None:
+                    out.clarify.append(Clarify(fact, "lang.ask.amount_range", {"figure": text}))
+                continue
             if kind == "policy":
                 out.figures.append(Figure(text, n.value, "policy", approximate=approx))
                 continue

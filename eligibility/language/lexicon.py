@@ -92,6 +92,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("period", pw.period)) for pw in f.periods for w in pw.words]
     entries += [(w, Tag("approx")) for w in f.approximate if len(normalize(w)) > 1]
     entries += [(w, Tag("policy")) for w in f.policy]
+    entries += [(w, Tag("bound")) for w in f.bounds]
     entries += [(w, Tag("phone")) for w in f.phone]
     pl = kb.places
     if pl.city is not None:

@@ -121,6 +121,9 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             if n.kind == "number" and not (expecting and sole and (n.bare or text[0].isdigit())):
                 out.figures.append(Figure(text, n.value, "other"))
                 continue
+            if any(h.has("neg") and 0 <= n.start - h.end <= 1 for h in c.hits):
+                out.figures.append(Figure(text, n.value, "other"))  # "是18万不是80万": 80万 is what it is not
+                continue
             kind, owners = _owner(c, n, cue_ok)
             approx = _approximate(lex, c, n)
             bound = any(h.has("bound") for h in c.hits if -2 <= h.start - n.end <= 1 or 0 <= n.start - h.end <= 2)

@@ -72,8 +72,11 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     for fact_id, fact_words in v.facts.items():
         entries += [(w, Tag("mention_false", fact_id)) for w in fact_words.mentions_false]
     for fact in kb.facts.values():
+        cues = [normalize(c) for c in fact.figure_cues]
         for m in fact.mentions:
             entries.append((m, Tag("city" if fact.id == "in_city" else "mention", fact.id)))
+            if any(c and c in normalize(m) for c in cues):  # "证券化融资" is also the cue 融资
+                entries.append((m, Tag("cue", fact.id)))
         for c in fact.figure_cues:
             entries.append((c, Tag("cue", fact.id)))
         mentions = [normalize(m) for m in fact.mentions]

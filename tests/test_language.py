@@ -259,3 +259,9 @@ def test_partners_and_plans_are_not_the_applicants_facts(kb: KnowledgeBase) -> N
 def test_bounds_and_ranges_are_asked_about(kb: KnowledgeBase, ask: Asker, text: str) -> None:
     r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
     assert not r.facts and [c.key for c in r.clarify] == ["lang.ask.amount_range"]
+
+
+def test_a_total_of_several_issues_is_asked_per_issue(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们去年发行了知识产权证券化产品，作为发起人，两期共融资3亿")
+    assert "securitization_originator_issues_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.per_issue"]

@@ -163,7 +163,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.clarify.append(Clarify(named[0], "lang.ask.confirm_amount",
                                                {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
                 continue
-            _amount(lex, out, fact, text, n, approx, periods, period_words)
+            _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words)
     _settle(kb, lex, out, expecting, mentioned)
     return out
 
@@ -184,8 +184,8 @@ def _loan_fact(kb: KnowledgeBase, lex: Lexicon, mentioned: Collection[str]) -> s
     return loans[0] if len(loans) == 1 else None
 
 
-def _amount(lex: Lexicon, out: FigureReading, fact: str, text: str, n: Number, approx: bool,
-            periods: set[str], periods_text: dict[str, str]) -> None:
+def _amount(kb: KnowledgeBase, lex: Lexicon, c: Clause, out: FigureReading, fact: str, text: str, n: Number,
+            approx: bool, periods: set[str], periods_text: dict[str, str]) -> None:
     period = next(iter(periods)) if len(periods) == 1 else None
     stated = f"{periods_text.get(period, '')}{text}" if period else text
     if len(periods) > 1:
@@ -198,6 +198,10 @@ def _amount(lex: Lexicon, out: FigureReading, fact: str, text: str, n: Number, a
         out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
         return
     value = n.value * factor
+    if kb.facts[fact].type == "money_list" and any(h.has("total") and h.end <= n.start for h in c.hits):
+        out.figures.append(Figure(text, value, "other", fact, approx, period))
+        out.clarify.append(Clarify(fact, "lang.ask.per_issue", {"figure": text}))
+        return
     if n.bare and 0 < n.value < _SMALL_BARE:
         # "15" for the interest paid: 15 yuan or 15万? Ask, never compute from a guess.
         out.figures.append(Figure(text, value, "other", fact, approx, period))

@@ -256,6 +256,8 @@ class Polarity(Model):
     # (``yes_when`` of the fact in vocabulary/facts.yaml).
     ongoing: list[str] = []
     planned: list[str] = []
+    # Not (yet) the fact: applied for, wanted, or in another year ("申请了马德里但还没批", "前年拿了金奖").
+    pending: list[str] = []
     neutral: list[str] = []
 
 
@@ -277,6 +279,7 @@ class IntentFillers(Model):
 
 class Intents(Model):
     fillers: IntentFillers = IntentFillers()
+    except_: list[str] = Field(default=[], alias="except")
     intents: list[IntentWords] = []
 
 
@@ -298,6 +301,10 @@ class FigureWords(Model):
     periods: list[PeriodWords] = []
     yearly_facts: list[str] = []
     approximate: list[str] = []
+    # "不到10万", "10万以上": a bound, not the figure; asked about.
+    bounds: list[str] = []
+    # "两期共融资3亿": a total, not each issue's figure; asked about for a list of issues.
+    totals: list[str] = []
     policy: list[str] = []
     phone: list[str] = []
 

@@ -73,6 +73,14 @@ class Clause:
             return True
         return any(h.has("neg") and h.start >= self._last_concept for h in self.after(hit, _NEG_AFTER))
 
+    @cached_property
+    def _pending_end(self) -> int:
+        return self._first_end("pending")
+
+    def pending(self, hit: Hit) -> bool:
+        """Applied for, planned or in another year before the hit ("准备申请驰名商标"): not the fact (yet)."""
+        return self._pending_end <= hit.start
+
     def asked_about(self, hit: Hit) -> bool:
         """After "想了解", "问", "有没有", "是否": what follows is asked about, whatever the clause."""
         return self._topic_end <= hit.start

@@ -110,8 +110,17 @@ def load_questions(path: Path) -> list[Question]:
     raw = safe_load(path.read_text(encoding="utf-8"))
     return [Question(r["q"], r["lang"], tuple(r.get("expect") or ()), r.get("amount"), r["split"], r["kind"],
                      tuple(str(x) for x in r.get("parts") or ()), r.get("total"), r.get("topic"),
-                     None if r.get("verdict") is None else str(r["verdict"]).lower())
+                     _verdict_of(r.get("verdict")))
             for r in raw]
+
+
+def _verdict_of(raw: object) -> str | None:
+    """yes/no as written; YAML reads an unquoted yes/no as a boolean."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return "yes" if raw else "no"
+    return str(raw).lower()
 
 
 def right_benefit(got: str, expect: Sequence[str], same_clause: frozenset[str]) -> bool:

@@ -2,6 +2,12 @@
 
     python -m bench.ask_bench [--questions bench/ask_questions.yaml] [--json]
 
+Besides top-1/top-3 and refusals, ours is scored on whole answers (issue 13), per split: multi-part
+questions with every part answered (and the sum right when one is asked), procedure questions
+answered honestly (the policy's silence said, no invented step), yes/no questions whose answer starts
+with the right verdict, near misses refused, and every figure right (amounts and sums). The blind
+fresh sets (bench/ask_questions_fresh.yaml, bench/ask_fresh_policy.yaml) are read when present.
+
 Why two baselines: they show what the alias matcher buys over general text retrieval. Both get
 the same refusal treatment as ours (a score threshold, tuned on the tune split only) and the same
 amount computation applied to their top benefit, so only the matching differs:
@@ -23,7 +29,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +37,9 @@ import jieba
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz
 
-from eligibility.ask import amount_for, ask
+from bot.present.answer import AnswerRenderer
+from bot.present.i18n import Catalog
+from eligibility.ask import amount_for, ask, final_provisions
 from eligibility.matcher import Matcher
 from eligibility.parsing import normalize
 from knowledge.loader import load_knowledge_base, safe_load
@@ -40,7 +48,11 @@ from knowledge.models import KnowledgeBase
 DEFAULT_QUESTIONS = Path(__file__).parent / "ask_questions.yaml"
 # Written afterwards by someone who saw neither the development set nor the matcher: truly unseen.
 FRESH_QUESTIONS = Path(__file__).parent / "ask_questions_fresh.yaml"
+# The blind set of whole-policy, multi-part, procedure, yes/no and near-miss questions (issue 13).
+FRESH_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh_policy.yaml"
 SPLITS = ("tune", "holdout", "fresh")
+# An answer invents a procedure when it tells the user where or how to apply; the policy says neither.
+_INVENTED_STEP = ("下一步", "Next step", "next step", "请向", "apply to the")
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,10 @@ class Question:
     amount: int | None
     split: str
     kind: str
+    parts: tuple[str, ...] = ()
+    total: int | None = None
+    topic: str | None = None
+    verdict: str | None = None
 
     @property
     def in_scope(self) -> bool:
@@ -64,6 +80,12 @@ class Prediction:
     amount_min: int | None
     amount_max: int | None
     ms: float
+    parts: tuple[str, ...] = ()       # part keys: "benefit" or "benefit:tier"
+    total: tuple[int, int] | None = None
+    verdict: str | None = None
+    procedure: bool = False
+    text: str = ""                     # the rendered answer (ours only)
+    clarified: bool = False            # a figure was unsure, so the answer asks instead of computing
 
 
 @dataclass(frozen=True)
@@ -78,6 +100,7 @@ class Scores:
     amount_right: float
     median_ms: float
     p99_ms: float
+    whole: dict[str, tuple[int, int]] = field(default_factory=dict)   # measure -> (right, of)
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -85,8 +108,23 @@ class Scores:
 
 def load_questions(path: Path) -> list[Question]:
     raw = safe_load(path.read_text(encoding="utf-8"))
-    return [Question(r["q"], r["lang"], tuple(r.get("expect") or ()), r.get("amount"), r["split"], r["kind"])
+    return [Question(r["q"], r["lang"], tuple(r.get("expect") or ()), r.get("amount"), r["split"], r["kind"],
+                     tuple(str(x) for x in r.get("parts") or ()), r.get("total"), r.get("topic"),
+                     _verdict_of(r.get("verdict")))
             for r in raw]
+
+
+def _verdict_of(raw: object) -> str | None:
+    """yes/no as written; YAML reads an unquoted yes/no as a boolean."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return "yes" if raw else "no"
+    return str(raw).lower()
+
+
+def right_benefit(got: str, expect: Sequence[str], same_clause: frozenset[str]) -> bool:
+    return got in expect or (got in same_clause and any(e in same_clause for e in expect))
 
 
 # -- systems -----------------------------------------------------------------------------------------
@@ -95,14 +133,21 @@ class Ours:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.matcher = Matcher(kb)
+        self.answers = AnswerRenderer(kb, Catalog.load())
 
     def predict(self, q: str) -> Prediction:
         t0 = time.perf_counter()
         r = ask(self.matcher, q)
         ms = (time.perf_counter() - t0) * 1000
         a = r.amount
+        total = r.total.amount if r.total else None
         return Prediction(tuple(s.benefit.id for s in r.ranked), r.refused,
-                          a.min if a else None, a.max if a else None, ms)
+                          a.min if a else None, a.max if a else None, ms,
+                          parts=tuple(p.key for p in r.parts),
+                          total=(total.min, total.max) if total else None,
+                          verdict=r.verdict.verdict if r.verdict else None,
+                          procedure=r.procedure or (r.best is not None and r.best.id == "application_procedure"),
+                          text=self.answers.render(r), clarified=bool(r.clarify))
 
 
 class _ThresholdBaseline:
@@ -188,7 +233,66 @@ def _p99(values: list[float]) -> float:
     return ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
 
 
-def score(questions: Sequence[Question], preds: Sequence[Prediction]) -> Scores:
+def parts_answered(q: Question, p: Prediction) -> bool:
+    """Every part asked about has its own line (a plain benefit id is met by any tier of it), and the sum."""
+    got = set(p.parts) | {k.split(":")[0] for k in p.parts}
+    if not p.parts or not all(x in got for x in q.parts):
+        return False
+    return q.total is None or p.total == (q.total, q.total)
+
+
+def honest_procedure(p: Prediction) -> bool:
+    return not p.refused and p.procedure and not any(w in p.text for w in _INVENTED_STEP)
+
+
+def verdict_first(q: Question, p: Prediction) -> bool:
+    words = {"yes": ("是的", "可以", "有。", "Yes"), "no": ("不是", "不可以", "没有", "No")}
+    first = p.text.split("\n", 1)[0]
+    return p.verdict == q.verdict and first.startswith(words.get(q.verdict or "", ()))
+
+
+def whole_answers(questions: Sequence[Question], preds: Sequence[Prediction],
+                  same_clause: frozenset[str] = frozenset()) -> dict[str, tuple[int, int]]:
+    """Issue 13's measures: (right, of) per measure, only over the questions of that kind."""
+    rows = list(zip(questions, preds, strict=True))
+
+    def count(kind: str, ok: Callable[[Question, Prediction], bool]) -> tuple[int, int]:
+        sel = [(q, p) for q, p in rows if q.kind == kind]
+        return sum(1 for q, p in sel if ok(q, p)), len(sel)
+
+    def by_lang(lang: str) -> tuple[int, int]:
+        sel = [(q, p) for q, p in rows if q.kind == "near_miss" and q.lang == lang]
+        return sum(1 for _, p in sel if p.refused), len(sel)
+
+    figures = [(q, p) for q, p in rows if q.in_scope and (q.amount is not None or q.total is not None)]
+
+    def figure_right(q: Question, p: Prediction) -> bool:
+        return not p.refused and (q.amount is None or p.amount_min == q.amount == p.amount_max) \
+            and (q.total is None or p.total == (q.total, q.total))
+
+    def figure_asked(q: Question, p: Prediction) -> bool:
+        """No figure stated: the answer asks what the unsure figure is (first rule: never a guess)."""
+        return not figure_right(q, p) and p.clarified and (q.amount is None or p.amount_min is None)
+
+    figure_ok = sum(1 for q, p in figures if figure_right(q, p))
+    asked = sum(1 for q, p in figures if figure_asked(q, p))
+    return {
+        "whole_policy": count("whole_policy", lambda q, p: not p.refused and bool(p.ranked)
+                              and right_benefit(p.ranked[0], q.expect, same_clause)),
+        "multi_part": count("multi_part", parts_answered),
+        "procedure": count("procedure", lambda q, p: honest_procedure(p)),
+        "yes_no": count("yes_no", verdict_first),
+        "near_miss": count("near_miss", lambda q, p: p.refused),
+        "near_miss_zh": by_lang("zh"),
+        "near_miss_en": by_lang("en"),
+        "figures": (figure_ok, len(figures)),
+        "figures_asked": (asked, len(figures)),
+        "figures_wrong": (len(figures) - figure_ok - asked, len(figures)),
+    }
+
+
+def score(questions: Sequence[Question], preds: Sequence[Prediction],
+          same_clause: frozenset[str] = frozenset(), whole: bool = False) -> Scores:
     ins = [(q, p) for q, p in zip(questions, preds, strict=True) if q.in_scope]
     outs = [(q, p) for q, p in zip(questions, preds, strict=True) if not q.in_scope]
     amounts = [(q, p) for q, p in ins if q.amount is not None]
@@ -199,13 +303,16 @@ def score(questions: Sequence[Question], preds: Sequence[Prediction]) -> Scores:
     ms = [p.ms for p in preds]
     return Scores(
         n_in=len(ins), n_out=len(outs), n_amount=len(amounts),
-        top1=share(ins, lambda q, p: not p.refused and bool(p.ranked) and p.ranked[0] in q.expect),
-        top3=share(ins, lambda q, p: not p.refused and any(i in q.expect for i in p.ranked[:3])),
+        top1=share(ins, lambda q, p: not p.refused and bool(p.ranked)
+                   and right_benefit(p.ranked[0], q.expect, same_clause)),
+        top3=share(ins, lambda q, p: not p.refused and any(right_benefit(i, q.expect, same_clause)
+                                                            for i in p.ranked[:3])),
         refused_out=share(outs, lambda q, p: p.refused),
         refused_in=share(ins, lambda q, p: p.refused),
         amount_right=share(amounts, lambda q, p: not p.refused and p.amount_min == q.amount == p.amount_max),
         median_ms=statistics.median(ms) if ms else 0.0,
         p99_ms=_p99(ms) if ms else 0.0,
+        whole=whole_answers(questions, preds, same_clause) if whole else {},
     )
 
 
@@ -222,12 +329,14 @@ def run(questions: Sequence[Question], kb: KnowledgeBase, repeats: int = 3) -> d
             s.tune(questions)
         for q in questions[:20]:  # warm caches (pinyin, jieba) before timing
             s.predict(q.q)
+    same_clause = final_provisions(kb)
     out: dict[str, dict[str, Scores]] = {}
     for split in SPLITS:
         qs = [q for q in questions if q.split == split]
         if not qs:
             continue
-        out[split] = {s.name: score(qs, [_timed(s, q.q, repeats) for q in qs]) for s in systems}
+        out[split] = {s.name: score(qs, [_timed(s, q.q, repeats) for q in qs], same_clause, isinstance(s, Ours))
+                      for s in systems}
     return out
 
 
@@ -244,20 +353,46 @@ def markdown(results: dict[str, dict[str, Scores]]) -> str:
             lines.append(f"| {name} | {s.top1:.1%} | {s.top3:.1%} | {s.refused_out:.1%} | {s.refused_in:.1%} "
                          f"| {s.amount_right:.1%} | {s.median_ms:.2f} | {s.p99_ms:.2f} |")
         lines.append("")
+        whole = first.whole
+        if whole and any(n for _, n in whole.values()):
+            lines += [f"whole answers on **{split}** (ipbot):", "",
+                      "| measure | right | target |", "|---|---:|---|"]
+            for key, label, target in _WHOLE_ROWS:
+                right, n = whole.get(key, (0, 0))
+                if n:
+                    lines.append(f"| {label} | {right}/{n} = {right / n:.1%} | {target} |")
+            lines.append("")
     return "\n".join(lines)
+
+
+_WHOLE_ROWS = (
+    ("whole_policy", "the policy as a whole: the right provision answered", ""),
+    ("multi_part", "multi-part: every part answered (and the sum)", "≥ 95%"),
+    ("procedure", "procedure: the policy's silence said, no invented step", "100%"),
+    ("yes_no", "yes/no: starts with the right verdict", "100%"),
+    ("near_miss", "near misses refused", "≥ 95%"),
+    ("near_miss_zh", "… of them in Chinese", ""),
+    ("near_miss_en", "… of them in English", "as often as Chinese"),
+    ("figures", "figure right (amounts and sums)", ""),
+    ("figures_asked", "figure unsure: asked back instead of computed", ""),
+    ("figures_wrong", "wrong figure stated", "0"),
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.ask_bench", description=__doc__.splitlines()[0])
     p.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     p.add_argument("--fresh", type=Path, default=FRESH_QUESTIONS, help="an unseen set (split: fresh)")
+    p.add_argument("--fresh-policy", type=Path, default=FRESH_POLICY_QUESTIONS,
+                   help="the unseen whole-answer set (split: fresh)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON instead of a table")
     p.add_argument("--repeats", type=int, default=3, help="time each question this many times, keep the best")
     args = p.parse_args(argv)
     kb = load_knowledge_base()
     questions = load_questions(args.questions)
-    if args.fresh.exists():
-        questions += load_questions(args.fresh)
+    for extra in (args.fresh, args.fresh_policy):
+        if extra.exists():
+            questions += load_questions(extra)
     results = run(questions, kb, args.repeats)
     if args.json:
         print(json.dumps({split: {name: s.to_json() for name, s in by.items()} for split, by in results.items()},

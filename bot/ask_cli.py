@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from typing import Any, Protocol, TextIO
 
 from bot.present.answer import AnswerRenderer
 from bot.present.i18n import Catalog
-from eligibility.ask import ask
+from eligibility.ask import AskResult, ask
 from eligibility.matcher import Matcher
+from eligibility.results import Validity
 from knowledge.models import KnowledgeBase, Lang
 
 MAX_QUESTION_CHARS = 2000  # a question longer than this is cut: nobody asks in a novel
@@ -38,23 +40,30 @@ def add_parser(sub: Any) -> None:
 
 def run(ctx: AskContext, args: argparse.Namespace, out: TextIO) -> int:
     matcher = Matcher(ctx.kb)
-    answers = AnswerRenderer(ctx.kb, ctx.catalog)
+    validity: Validity | None = getattr(ctx, "validity", None)
+    answers = AnswerRenderer(ctx.kb, ctx.catalog, validity=validity)
     lang: Lang | None = args.lang
+    today = date.today()
+
+    def one(question: str) -> tuple[AskResult, bool]:
+        complaint = answers.is_complaint(question)  # a complaint's digits are not the user's amounts
+        return ask(matcher, question, use_figures=not complaint, today=today, validity=answers.validity), complaint
+
     if args.text:
-        question = " ".join(args.text)[:MAX_QUESTION_CHARS]
-        result = ask(matcher, question)
+        result, complaint = one(" ".join(args.text)[:MAX_QUESTION_CHARS])
         if args.json:
-            out.write(json.dumps(answers.to_json(result, lang), ensure_ascii=False, indent=2) + "\n")
+            out.write(json.dumps(answers.to_json(result, lang, complaint=complaint), ensure_ascii=False, indent=2)
+                      + "\n")
         else:
-            out.write(answers.render(result, lang) + "\n")
+            out.write(answers.render(result, lang, complaint=complaint) + "\n")
         return 0
     for line in sys.stdin:
         question = line.strip()[:MAX_QUESTION_CHARS]
         if not question:
             continue
-        result = ask(matcher, question)
+        result, complaint = one(question)
         if args.json:
-            out.write(json.dumps(answers.to_json(result, lang), ensure_ascii=False) + "\n")
+            out.write(json.dumps(answers.to_json(result, lang, complaint=complaint), ensure_ascii=False) + "\n")
         else:
-            out.write(answers.render(result, lang).replace("\n", " | ") + "\n")
+            out.write(answers.render(result, lang, complaint=complaint).replace("\n", " | ") + "\n")
     return 0

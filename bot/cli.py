@@ -16,7 +16,7 @@ from typing import Any, BinaryIO, TextIO
 
 import yaml
 
-from bot import ask_cli
+from bot import ask_cli, helpdesk_cli
 from bot.present.i18n import Catalog
 from bot.present.report import Renderer
 from bot.settings import Settings
@@ -191,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     chk = kb_sub.add_parser("check", help="validate the knowledge base")
     chk.add_argument("dir", nargs="?", help="knowledge base directory (default: the packaged one)")
     ask_cli.add_parser(sub)
+    helpdesk_cli.add_parser(sub)
     sub.add_parser("chat", help="the self-assessment chat in this terminal")
     sub.add_parser("run", help="run the bot: Telegram if TELEGRAM_BOT_TOKEN is set, else the console chat; "
                               "with WEB_PORT also the web page")
@@ -251,6 +252,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return cmd_assess(ctx, args, out)
         if args.command == "ask":
             return ask_cli.run(ctx, args, out)
+        if args.command == "helpdesk":
+            return helpdesk_cli.run(ctx, args, out)
     except KnowledgeBaseError as exc:
         sys.stderr.write(f"the knowledge base is invalid:\n{exc}\n")
         return 2

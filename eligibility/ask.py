@@ -1,31 +1,61 @@
 """One free-text question in, one structured answer out: which benefit, how much, and what is missing.
 
 The matcher says what the question is about; this module adds what the question itself settles:
-the user's figures (find_amounts) turned into the amount with the policy's caps (compute_amount),
-the award tier named in words (金奖, silver), and the fact the amount still depends on when the
+the user's figures (read by eligibility.language, with their roles: a hotline or a year is never money)
+turned into the amount with the policy's caps (compute_amount), the award tier named in words (金奖, silver),
 user gave none ("how much interest did you pay?"). Rendering into sentences is the channel's job.
 
-Pure: no I/O; the KnowledgeBase comes in through the Matcher.
+Whole answers (issue 13): every benefit or tier a question names is a ``Part`` answered on its own
+line, and a "一共/total" question gets the sum with the no-double-subsidy rule (``not_with``)
+applied; a question about how, when or where to apply is flagged ``procedure`` (the policy sets
+none of it, and the answer must say so instead of inventing a step); a yes/no question gets a
+``verdict`` decided from what the policy says (a figure compared with the rule, the applicant or a
+condition checked, once-only, the same matter twice), or none when the text does not settle it.
+
+Pure: no I/O, no clock; the KnowledgeBase comes in through the Matcher, a date only as an argument.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from fractions import Fraction
+from typing import Literal
 
 from eligibility.amounts import compute_amount, nominal_amount, percentage_of
-from eligibility.matcher import Matcher, Scored, english_words
+from eligibility.evaluate import assess, policy_validity
+from eligibility.language import Clarify, Figure, Note, understand
+from eligibility.matcher import Matcher, MatchResult, Scored, english_words
 from eligibility.parsing import find_amounts, normalize
-from eligibility.results import Amount, Facts, FactValue, Reason
+from eligibility.results import Amount, Facts, FactValue, Reason, Validity
 from knowledge.models import Benefit, Fact, KnowledgeBase, Lang, OutOfScope, PercentageAmount
 
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
-# Words that make a percentage the user's own loan rate ("年利率4%"), not the policy's rate.
-_RATE_WORDS = ("利率", "年化", "利息率", "rate")
 # Words right before a figure that make it the ceiling the user asks about ("最高补100万吗").
 _CEILING_CUE = re.compile(r"(最高|最多|上限|封顶|不超过|至多|补到|拿到|at most|cap of|up to|maximum)\S{0,2}\s*$")
+_CEILING_ANY = re.compile(r"最高|最多|上限|封顶|不超过|至多|cap|at most|up to|maximum|limit")
 MAX_OFFERED = 3
+
+# General provisions the answer treats specially (their ids are part of the knowledge-base contract).
+PROCEDURE_ENTRY = "application_procedure"
+VALIDITY_ENTRY = "validity_and_implementation"
+DOUBLE_ENTRY = "no_double_subsidy"
+
+# Question forms (how a question is asked, not what it is about, so they stay here beside the other
+# question cues): several things at once, a sum, a yes/no question, once-only, other levels of government.
+_SEVERAL_CUE = re.compile(r"和|与|及|跟|、|，|,|；|;|各|分别|都|一共|合计|加起来|总共|共计|加一起|两个|两项|三个"
+                          r"|还|又|既|差多少|区别|一样|\b(and|both|each|total|plus|together|combined|or|versus|vs)\b")
+_TOTAL_CUE = re.compile(r"一共|合计|加起来|总共|共计|加一起|加在一起|总额|总计"
+                        r"|\b(total|altogether|combined|in all|sum)\b")
+_YES_NO_ZH = re.compile(r"(吗|吧|么|嘛)\s*[？?。!！~～]*\s*$|吗[？?，,]"
+                        r"|是不是|对吗|对吧|对不对|是吧|能不能|可不可以|可以不|有没有|是否|行不行|算不算|会不会")
+_YES_NO_EN = re.compile(r"^\s*(is|are|does|do|can|could|will|would|has|have|was|were|should|may|am)\b")
+_TWICE_CUE = re.compile(r"重复|两次|再拿|同时|叠加|兼得|twice|double|both|again|stack")
+_ONCE_CUE = re.compile(r"一次性|只奖一次|只给一次|one-off|one off|once|one-time|one time")
+_OTHER_LEVELS = re.compile(r"省|国家|中央|区里|县里|别的地方|其他地方"
+                           r"|provinc|national|central|other (cities|places|levels)")
+
+Verdict = Literal["yes", "no"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +67,42 @@ class AmountAnswer:
     facts: Facts = field(default_factory=dict)
     from_figures: bool = False         # computed from the user's own figures
     depends_on: tuple[str, ...] = ()   # fact ids the amount needs and the question did not give
+
+
+@dataclass(frozen=True)
+class Part:
+    """One of several things a question asks about: a benefit, or one tier of a tiered benefit."""
+
+    benefit: Benefit
+    tier: str | None
+    answer: AmountAnswer
+
+    @property
+    def key(self) -> str:
+        return f"{self.benefit.id}:{self.tier}" if self.tier else self.benefit.id
+
+
+@dataclass(frozen=True)
+class Total:
+    """The sum a "一共/total" question asks for; ``amount`` is None while a part still needs a figure."""
+
+    amount: Amount | None
+    counted: tuple[str, ...]                     # part keys summed
+    excluded: tuple[tuple[str, str], ...] = ()   # (part key, the part that excludes it): no double subsidy
+    pending: tuple[str, ...] = ()                # part keys whose amount needs the user's figure
+
+
+@dataclass(frozen=True)
+class YesNo:
+    """The verdict of a yes/no question and why, as a reason key with parameters for the renderer."""
+
+    verdict: Verdict
+    reason: str        # amount_same | amount_differs | applicant_ok | applicant_not | condition_fails | once |
+    #                    not_once | no_clause | same_matter | in_force | out_of_force | exists
+    params: tuple[tuple[str, object], ...] = ()
+
+    def param(self, name: str) -> object:
+        return dict(self.params).get(name)
 
 
 @dataclass(frozen=True)
@@ -52,6 +118,15 @@ class AskResult:
     subject: OutOfScope | None
     figures: tuple[int, ...]
     answer: AmountAnswer | None
+    parts: tuple[Part, ...] = ()      # two or more when the question asks about several things
+    total: Total | None = None        # a sum was asked for
+    procedure: bool = False           # how/when/where to apply, materials, deadlines, contacts
+    yes_no: bool = False              # the question is a yes/no question
+    verdict: YesNo | None = None      # its answer, when the policy settles it
+    facts: Facts = field(default_factory=dict)   # facts a yes/no question states about the asker
+    asks_ceiling: bool = False        # "上限多少": the cap is the answer, no figure of the user's is needed
+    clarify: tuple[Clarify, ...] = ()  # what the language layer is unsure of: asked, never computed from
+    notes: tuple[Note, ...] = ()       # what it states back ("按每月3万、一年约36万计算")
 
     @property
     def best(self) -> Benefit | None:
@@ -59,7 +134,9 @@ class AskResult:
 
     @property
     def also(self) -> tuple[Benefit, ...]:
-        """Other benefits that fit, offered after the best one."""
+        """Other benefits that fit, offered after the best one (none when they are answered as parts)."""
+        if self.parts:
+            return ()
         return tuple(s.benefit for s in self.benefits[1:])
 
     @property
@@ -68,33 +145,341 @@ class AskResult:
 
     @property
     def depends_on(self) -> tuple[str, ...]:
+        """Facts the amount still needs; none when the verdict already says the asker cannot apply."""
+        if self.verdict is not None and self.verdict.reason in ("applicant_not", "condition_fails"):
+            return ()
+        if self.parts:
+            return tuple(dict.fromkeys(f for p in self.parts for f in p.answer.depends_on))
         return self.answer.depends_on if self.answer else ()
 
     @property
     def refs(self) -> list[str]:
-        """Clause refs of the offered benefits, best first, without repeats."""
+        """Clause refs of the offered benefits (or parts), best first, without repeats."""
         out: list[str] = []
-        for s in self.benefits:
-            if s.benefit.ref not in out:
-                out.append(s.benefit.ref)
+        for b in ([p.benefit for p in self.parts] or [s.benefit for s in self.benefits]):
+            if b.ref not in out:
+                out.append(b.ref)
         return out
 
 
-def ask(matcher: Matcher, question: str) -> AskResult:
-    """Answer one question: the benefits that fit, best first, and the amount for the best one."""
-    result = matcher.match(question)
-    figures = tuple(find_amounts(question))
+@dataclass(frozen=True)
+class QuestionReading:
+    """What the language layer reads in a question: facts about the asker, figures with their roles,
+    what it is unsure of (then no money is computed from it) and what to state back."""
+
+    facts: Facts
+    figures: tuple[Figure, ...]
+    clarify: tuple[Clarify, ...]
+    notes: tuple[Note, ...]
+
+    def money(self, *roles: str) -> tuple[int, ...]:
+        return tuple(f.value for f in self.figures if f.value is not None and f.role in roles)
+
+    def own(self, fact: str | None = None) -> tuple[int, ...]:
+        """The user's own amounts: for ``fact`` those the layer tied to it, else every amount-like figure."""
+        if fact is not None:
+            tied = tuple(f.value for f in self.figures if f.value is not None and f.role == "amount"
+                         and f.fact == fact)
+            if tied:
+                return tied
+        return self.money(*OWN_ROLES)
+
+
+# The roles (eligibility.language) of figures that may be the user's own amount, and of those a yes/no
+# question may claim ("银奖是30万吗"); phones, years, dates, counts and percentages are never money.
+OWN_ROLES = ("amount", "other")  # a principal is never the base: the interest actually paid is asked
+CLAIM_ROLES = ("amount", "principal", "other", "policy")
+
+
+def read_question(kb: KnowledgeBase, question: str) -> QuestionReading:
+    """The one place ask reads facts and figures from text: the language layer."""
+    r = understand(kb, question)
+    facts: Facts = dict(r.facts)  # several award levels stay a list: the engine pays them as a range
+    return QuestionReading(facts, r.figures, r.clarify, r.notes)
+
+
+def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: date | None = None,
+        validity: Validity | None = None) -> AskResult:
+    """Answer one question: the benefits that fit, best first, each part asked about, and a verdict.
+
+    ``use_figures=False`` ignores the digits of the message (a complaint's hotline or dates are not
+    the user's amounts); ``today`` and ``validity`` let "还有效吗" be answered (without them it is not).
+    """
+    kb = matcher.kb
+    result = _subject_first(matcher, matcher.match(question), question)
+    reading = read_question(kb, question)
+    money_facts = {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
+    unsure = any(c.fact in money_facts for c in reading.clarify)
+    use = use_figures and not unsure
+    figures = reading.money(*CLAIM_ROLES) if use else ()
+    text = normalize(question)
+    yes_no = is_yes_no(text)
     if result.refused or not result.ranked:
+        verdict = None
+        if yes_no and result.subject is not None and result.subject.near_miss:
+            verdict = YesNo("no", "no_clause")
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
-                         figures, None)
-    best = result.ranked[0]
+                         figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify)
+    procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits)
+    ranked = _promote_named(result, matcher) if procedure else result.ranked
+    best = ranked[0]
     offered = [best]
-    for s in result.ranked[1:MAX_OFFERED]:
+    for s in ranked[1:MAX_OFFERED]:
         if s.score >= matcher.params.runner_up_ratio * best.score:
             offered.append(s)
-    answer = amount_for(matcher.kb, best.benefit, question, figures)
-    return AskResult(question, result.lang, tuple(offered), result.ranked, result.confidence, False, None,
-                     figures, answer)
+    facts = dict(reading.facts)
+    # "最高100万对吧": a figure asked about as the ceiling is the user's guess, not their own base
+    ceiling_guess = yes_no and bool(_CEILING_ANY.search(text))
+    answer = amount_for(kb, best.benefit, question, _own_for(best.benefit, reading) if use and not ceiling_guess
+                        else ())
+    parts = _parts(kb, result, ranked, question, reading if use else None)
+    total = _total(kb, parts) if parts and _TOTAL_CUE.search(text) else None
+    asked_about = _asked_applicant(kb, text) if yes_no else None
+    if asked_about is not None:
+        facts.setdefault("entity_type", asked_about)
+    verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity) if yes_no else None
+    return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
+                     figures, answer, parts, total, procedure, yes_no, verdict, facts,
+                     asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures,
+                     clarify=reading.clarify, notes=reading.notes)
+
+
+def _own_for(b: Benefit, reading: QuestionReading) -> tuple[int, ...]:
+    """The user's own figures for ``b``'s amount: those tied to its fact first."""
+    rule = b.amount
+    return reading.own(rule.of if rule.kind == "percentage" else None)
+
+
+_CAN_CUE = re.compile(r"能|可以|可不可以|能不能|有资格|符合|算不算|\b(can|could|eligible|qualify|apply|get)\b")
+
+
+def _asked_applicant(kb: KnowledgeBase, text: str) -> str | None:
+    """The applicant a yes/no question asks about ("律所能申请吗", "can a university …"), from the
+    applicant vocabulary; unlike a statement about the asker it needs no "我们是"."""
+    if not _CAN_CUE.search(text):
+        return None
+    found: list[str] = []
+    for t in kb.vocabulary.applicants.types:
+        for w in t.words:
+            word = normalize(w)
+            hit = re.search(rf"\b{re.escape(word)}\b", text) if word.isascii() else word in text
+            if hit:
+                found.append(t.entity_type)
+                break
+    distinct = list(dict.fromkeys(found))
+    if len(distinct) > 1 and "enterprise" in distinct:
+        distinct.remove("enterprise")
+    return distinct[0] if len(distinct) == 1 else None
+
+
+def final_provisions(kb: KnowledgeBase) -> frozenset[str]:
+    """Entries that each quote a sentence of the policy's last paragraph ("以上政策自发布之日起实施…").
+
+    They split one clause (validity, no double subsidy, implementing rules), so a question expecting one
+    of them is answered right by another: the same clause is quoted and the reader gets the whole.
+    """
+    general = kb.policy.clauses.get("general")
+    if general is None:
+        return frozenset()
+    tail = general.text[general.text.find("以上政策"):].replace(" ", "")
+    return frozenset(b.id for b in kb.benefits if b.ref == "general" and b.source.replace(" ", "") in tail)
+
+
+def is_yes_no(text: str) -> bool:
+    """Whether a (normalised) question asks for a yes or a no ("银奖是30万吗", "is it capped at …"):
+    some clause of it does ("还有效吗？到什么时候" asks both: yes or no, then the date)."""
+    return any(_yes_no_clause(c) for c in re.split(r"[?？,，。;；!！]+(?=.)", text) if c.strip())
+
+
+def _yes_no_clause(text: str) -> bool:
+    if re.search(r"多少|几|哪|什么|怎么|如何|谁|how much|how many|what|which|when|where|who", text) \
+            and not re.search(r"是不是|对吗|对吧|对不对|是吧|是.{0,12}吗", text):
+        return False
+    return bool(_YES_NO_ZH.search(text) or _YES_NO_EN.search(text))
+
+
+def _subject_first(matcher: Matcher, result: MatchResult, question: str) -> MatchResult:
+    """Procedure words say how to ask, not what about: they never outvote a subject the policy does not
+    cover ("怎么申请专利" is about patent application fees, not about how to apply for a subsidy)."""
+    if result.refused or not result.ranked or result.ranked[0].benefit.id != PROCEDURE_ENTRY:
+        return result
+    named = [s for s in result.ranked if s.benefit.id != PROCEDURE_ENTRY]
+    if named and sum(h.weight for h in result.hits if named[0].benefit.id in h.benefits) >= matcher.params.min_score:
+        return result  # a benefit is named: it is answered, with the procedure said
+    missed = matcher.near_misses_in(question)
+    if not missed:
+        return result
+    return replace(result, refused=True, subject=missed[0], confidence=0.9)
+
+
+def _promote_named(result: MatchResult, matcher: Matcher) -> tuple[Scored, ...]:
+    """"驰名商标去哪申请": the benefit named is the answer, with the procedure said; the procedure
+    entry itself only answers a procedure question that names nothing else."""
+    others = [s for s in result.ranked if s.benefit.id != PROCEDURE_ENTRY]
+    if not others:
+        return result.ranked
+    support = sum(h.weight for h in result.hits if others[0].benefit.id in h.benefits)
+    if support < matcher.params.min_score:
+        return result.ranked
+    proc = [s for s in result.ranked if s.benefit.id == PROCEDURE_ENTRY]
+    return (*others, *proc)
+
+
+def _parts(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ...], question: str,
+           reading: QuestionReading | None) -> tuple[Part, ...]:
+    """The benefits (or tiers) a question names together ("示范企业和优势企业各奖多少"); () for one."""
+    text = normalize(question)
+    if not _SEVERAL_CUE.search(text):
+        return ()
+    order = {s.benefit.id: i for i, s in enumerate(ranked)}
+    min_weight = 1.6
+    named: list[str] = []
+    for h in sorted(result.hits, key=lambda h: h.start):
+        if len(h.benefits) == 1 and h.weight >= min_weight and h.benefits[0] not in named:
+            named.append(h.benefits[0])
+    for h in sorted(result.hits, key=lambda h: h.start):
+        if len(h.benefits) > 1 and h.weight >= min_weight and not any(b in named for b in h.benefits):
+            named.append(min(h.benefits, key=lambda b: order.get(b, 99)))
+    chosen = [b for b in named if not kb.benefit(b).is_info]  # general provisions are answered whole
+    parts: list[Part] = []
+    for bid in chosen:
+        b = kb.benefit(bid)
+        if b.amount.kind == "tiered":
+            tiers = tiers_named(kb.facts[b.amount.by], text)
+            if len(tiers) == 1:
+                facts1: Facts = {b.amount.by: tiers[0]}
+                amount1, reasons1 = compute_amount(b.amount, facts1)
+                parts.append(Part(b, tiers[0], AmountAnswer(amount1, tuple(reasons1), facts1)))
+                continue
+            if len(tiers) > 1:
+                for tier in tiers:
+                    facts: Facts = {b.amount.by: tier}
+                    amount, reasons = compute_amount(b.amount, facts)
+                    parts.append(Part(b, tier, AmountAnswer(amount, tuple(reasons), facts)))
+                continue
+        parts.append(Part(b, None, amount_for(kb, b, question, _figures_for(kb, b, text, reading, len(chosen)))))
+    return tuple(parts) if len(parts) > 1 else ()
+
+
+def _figures_for(kb: KnowledgeBase, b: Benefit, text: str, reading: QuestionReading | None,
+                 n_parts: int) -> tuple[int, ...]:
+    """With several parts, a figure goes to a percentage benefit only when tied to its fact (the layer's
+    cue, or a cue word next to it); never the first figure of the message by default."""
+    if reading is None or b.amount.kind != "percentage":
+        return ()
+    if n_parts == 1:
+        return _own_for(b, reading)
+    tied = tuple(f.value for f in reading.figures if f.value is not None and f.role == "amount"
+                 and f.fact == b.amount.of)
+    if tied:
+        return tied
+    cued = _cued(kb.facts[b.amount.of], text, list(reading.money(*OWN_ROLES)))
+    return (cued[0],) if len(cued) == 1 else ()
+
+
+def _total(kb: KnowledgeBase, parts: tuple[Part, ...]) -> Total:
+    """Each part's amount summed, with the no-double-subsidy groups of the knowledge base applied.
+
+    A group (``policy.no_double_subsidy.exclusions``) whose members are asked together keeps one
+    payment: a conditional (sure) member before a competitive one, then the higher amount. With
+    ``resolve: higher`` the others are left out; with ``resolve: flag`` they count from 0 to their full
+    amount (the text does not settle it). A part still waiting for the user's figure leaves the total open.
+    """
+    by_benefit = {p.benefit.id: p for p in parts}
+    left_out: dict[str, str] = {}
+    flagged: set[str] = set()
+    for group in kb.exclusions():
+        members = [by_benefit[b] for b in group.benefits if b in by_benefit]
+        if len(members) < 2:
+            continue
+        if any(m.answer.amount is None for m in members):
+            continue  # the sum stays open anyway: pending below
+        kept = max(members, key=lambda m: (m.benefit.award.mode == "conditional", _high(m)))
+        for m in members:
+            if m is not kept:
+                (left_out.__setitem__(m.key, kept.key) if group.resolve == "higher" else flagged.add(m.key))
+    counted: list[str] = []
+    pending: list[str] = []
+    amount = Amount(0, 0)
+    for p in parts:
+        if p.key in left_out:
+            continue
+        if p.answer.amount is None:
+            pending.append(p.key)
+            continue
+        counted.append(p.key)
+        amount = amount + (Amount(0, p.answer.amount.max) if p.key in flagged else p.answer.amount)
+    excluded = tuple(left_out.items())
+    return Total(None if pending else amount, tuple(counted), excluded, tuple(pending))
+
+
+def _high(part: Part) -> int:
+    return part.answer.amount.max if part.answer.amount is not None else 0
+
+
+def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
+             facts: Facts, today: date | None, validity: Validity | None) -> YesNo | None:
+    """Yes or no from what the policy says, or None when the text does not settle the question."""
+    if b.id == DOUBLE_ENTRY or (b.id == VALIDITY_ENTRY and _TWICE_CUE.search(text)):
+        return None if _OTHER_LEVELS.search(text) else YesNo("no", "same_matter")
+    if b.id == VALIDITY_ENTRY:
+        if today is None or validity is None or not re.search(r"有效|到期|过期|失效|valid|force|expir", text):
+            return None
+        return YesNo("yes", "in_force") if validity.in_force(today) else YesNo("no", "out_of_force")
+    if b.is_info:
+        return None
+    failed = _failed_condition(kb, b, facts)
+    if failed is not None:
+        return YesNo("no", failed[0], failed[1])
+    if figures and not answer.from_figures:
+        return _amount_verdict(b, answer, text, figures)
+    if figures and b.amount.kind == "percentage" and _CEILING_ANY.search(text):
+        return _amount_verdict(b, answer, text, figures)
+    if "entity_type" in facts and b.applicants != "any":
+        return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))
+    if _ONCE_CUE.search(text):
+        once = b.award.frequency == "once"
+        return YesNo("yes" if once else "no", "once" if once else "not_once")
+    if re.search(r"有没有|有.{0,8}吗|is there|are there|any ", text):
+        return YesNo("yes", "exists")
+    return None
+
+
+def _amount_verdict(b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...]) -> YesNo | None:
+    """"银奖是30万吗": the figure asked about against what the rule pays (or its ceiling)."""
+    rule = b.amount
+    claimed = figures[0]
+    if rule.kind == "percentage":
+        if rule.cap is None:
+            return None
+        same = claimed == rule.cap
+        return YesNo("yes" if same else "no", "amount_same" if same else "amount_differs",
+                     (("claimed", claimed), ("actual_max", rule.cap)))
+    actual = answer.amount or nominal_amount(rule)
+    if rule.kind == "tiered" and answer.amount is None:
+        same = claimed in rule.tiers.values()
+        return YesNo("yes" if same else "no", "amount_same" if same else "amount_differs", (("claimed", claimed),))
+    if actual is None:
+        return None
+    same = actual.min <= claimed <= actual.max if actual.min != 0 else claimed == actual.max
+    return YesNo("yes" if same else "no", "amount_same" if same else "amount_differs",
+                 (("claimed", claimed), ("actual_min", actual.min), ("actual_max", actual.max)))
+
+
+def _failed_condition(kb: KnowledgeBase, b: Benefit, facts: Facts) -> tuple[str, tuple[tuple[str, object], ...]] | None:
+    """The first condition of ``b`` the stated facts break (the applicant type, exporter …), if any."""
+    if not facts:
+        return None
+    validity = policy_validity(kb)
+    result = assess(kb, facts, validity.valid_until, validity).result(b.id)
+    if result.status != "ineligible":
+        return None
+    if "entity_type" in facts and b.applicants != "any" and facts["entity_type"] not in b.applicants:
+        return "applicant_not", (("type", str(facts["entity_type"])),)
+    for r in result.reasons:
+        if r.code == "condition_failed" and r.label is not None:
+            return "condition_fails", (("label_zh", r.label.zh), ("label_en", r.label.en))
+    return "condition_fails", ()
 
 
 def amount_for(kb: KnowledgeBase, benefit: Benefit, question: str,
@@ -103,7 +488,7 @@ def amount_for(kb: KnowledgeBase, benefit: Benefit, question: str,
     rule = benefit.amount
     text = normalize(question)
     if figures is None:
-        figures = tuple(find_amounts(question))
+        figures = _own_for(benefit, read_question(kb, question))
     if rule.kind == "tiered":
         tier = _tier(kb.facts[rule.by], text)
         if tier is None:
@@ -123,30 +508,40 @@ def amount_for(kb: KnowledgeBase, benefit: Benefit, question: str,
 
 def _tier(fact: Fact, text: str) -> str | None:
     """The one tier the question names (银奖, "silver"); None when it names none or several."""
+    found = tiers_named(fact, text)
+    return found[0] if len(found) == 1 else None
+
+
+def tiers_named(fact: Fact, text: str) -> list[str]:
+    """Every tier the (normalised) question names, in the order they appear ("金奖和优秀奖")."""
     compact = text.replace(" ", "")
-    words = set(english_words(text))
-    found: set[str] = set()
+    words = english_words(text)
+    word_set = set(words)
+    found: dict[str, int] = {}
     for option in fact.options:
         if option.id == "none":
             continue
         for label in (option.label.zh, option.label.en, *option.aliases):
             norm = normalize(label)
             if re.search(r"[\u4e00-\u9fff]", norm):
-                hit = norm.replace(" ", "") in compact
+                at = compact.find(norm.replace(" ", ""))
+                hit = at >= 0
             else:
                 needed = english_words(norm)
-                hit = bool(needed) and all(w in words for w in needed)
+                hit = bool(needed) and all(w in word_set for w in needed)
+                at = 1000 + words.index(needed[0]) if hit else -1
             if hit:
-                found.add(option.id)
+                found[option.id] = at
                 break
-    return found.pop() if len(found) == 1 else None
+    return sorted(found, key=lambda k: found[k])
 
 
 def _base(fact: Fact, rule: PercentageAmount, text: str, figures: tuple[int, ...]) -> FactValue | None:
     """The figure(s) the percentage applies to, or None when the question gives none (or too many).
 
     Figures that are the user's guess of the result ("1.2亿…是360万吗") or of the ceiling are
-    dropped; with a loan rate ("贷了1000万，利率3.65%") the interest is principal × rate.
+    dropped. A principal never comes here (the language layer tells it apart): the interest actually
+    paid is what the policy subsidises, and a principal × a nominal rate would be a guess of it.
     """
     if not figures:
         return None
@@ -157,10 +552,6 @@ def _base(fact: Fact, rule: PercentageAmount, text: str, figures: tuple[int, ...
         figs = kept or figs[:1]
     if len(figs) == 1 and rule.cap is not None and figs[0] == rule.cap and _asks_ceiling(text):
         return None
-    loan_rate = _loan_rate(rule, text)
-    if loan_rate is not None:
-        interest = [f for f in figs if any(f == int(loan_rate * g) for g in figs if g != f)]
-        figs = interest or [int(loan_rate * f) for f in figs]
     if fact.type == "money_list":
         return figs
     if len(figs) == 1:
@@ -186,17 +577,6 @@ def _cued(fact: Fact, text: str, figures: list[int]) -> list[int]:
         if values and values[0] in figures and any(c in window for c in cues):
             out.append(values[0])
     return out
-
-
-def _loan_rate(rule: PercentageAmount, text: str) -> Fraction | None:
-    """A percentage in the question that is not the policy's rate and follows a rate word."""
-    policy_pct = Fraction(str(rule.rate)) * 100
-    for m in _PERCENT.finditer(text):
-        pct = Fraction(m.group(1))
-        before = text[max(0, m.start() - 8):m.start()]
-        if pct != policy_pct and any(w in before for w in _RATE_WORDS):
-            return pct / 100
-    return None
 
 
 def _asks_ceiling(text: str) -> bool:

@@ -436,6 +436,18 @@ class Matcher:
         return MatchResult(lang, ranked, refused, subject, self._confidence(ranked, support, refused, subject),
                            tuple(hits))
 
+    def near_misses_in(self, question: str) -> list[OutOfScope]:
+        """Near-miss subjects whose Chinese terms occur in the question verbatim, even where a longer
+        term of the policy overlaps them (the ask layer uses this to keep procedure words from hiding one)."""
+        text = _compact(normalize(question))
+        out: list[OutOfScope] = []
+        for term, entry in self._zh.items():
+            for sid in entry.subjects:
+                s = self._subjects[sid]
+                if s.near_miss and s not in out and term in text:
+                    out.append(s)
+        return out
+
     def _refusing_subject(self, hits: list[Hit], ranked: tuple[Scored, ...], subject_weight: dict[str, float],
                           support: float) -> OutOfScope | None:
         if not subject_weight:

@@ -6,14 +6,16 @@ after that trusts the types. Every amount and condition of the policy lives in t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Lang = Literal["zh", "en"]
 FactType = Literal["bool", "choice", "money", "money_list"]
 Scalar = bool | int | str
+_T = TypeVar("_T")
 
 
 class Model(BaseModel):
@@ -435,6 +437,139 @@ class Policy(Model):
     clauses: dict[str, Clause]
 
 
+class Translations(Model):
+    """Unofficial renderings of every quoted clause into one language, shown below the verbatim Chinese.
+
+    Only the Chinese text has legal force; ``unofficial: true`` is required so no file can claim otherwise,
+    and ``notice`` is shown with every rendering. ``clauses`` maps a benefit id to its ``source`` rendered.
+    """
+
+    lang: Literal["en"]
+    unofficial: Literal[True]
+    notice: Text
+    clauses: dict[str, str]
+
+
+# -- Vocabulary: the words people use (knowledge/data/vocabulary/*.yaml, places.yaml) -------------------
+# Apart from the legal content: a policy officer adds a word without touching a clause.
+
+IntentId = Literal["assess", "ask", "menu", "help", "greeting", "thanks", "human", "back", "restart", "cancel",
+                   "lang_zh", "lang_en"]
+
+
+class Polarity(Model):
+    """Yes, no, none, not sure, hedges, negations and corrections: one list of each."""
+
+    yes: list[str]
+    no: list[str]
+    yes_prefixes: list[str] = []
+    negations: list[str]
+    not_negations: list[str] = []
+    question_prefixes: list[str] = []
+    none: list[str]
+    unknown: list[str]
+    hedges: list[str] = []
+    corrections: list[str] = []
+    clause_breaks: list[str] = []
+    # What the user asks about, not a fact ("想了解贯标补贴"); words that look like cues but are not.
+    inquiries: list[str] = []
+    achieved: list[str] = []
+    # "正在搞", "打算报": a yes only to the questions that ask about work going on or planned
+    # (``yes_when`` of the fact in vocabulary/facts.yaml).
+    ongoing: list[str] = []
+    planned: list[str] = []
+    # Not (yet) the fact: applied for, wanted, or in another year ("申请了马德里但还没批", "前年拿了金奖").
+    pending: list[str] = []
+    neutral: list[str] = []
+
+
+class IntentWords(Model):
+    intent: IntentId
+    exact: list[str] = []
+    contains: list[str] = []
+
+
+class ApplicantType(Model):
+    entity_type: str
+    words: list[str] = Field(min_length=1)
+
+
+class IntentFillers(Model):
+    start: list[str] = []
+    end: list[str] = []
+
+
+class Intents(Model):
+    fillers: IntentFillers = IntentFillers()
+    except_: list[str] = Field(default=[], alias="except")
+    intents: list[IntentWords] = []
+
+
+class Applicants(Model):
+    # "我们是", "是一家": the description that follows is the applicant's (free text needs one).
+    self_cues: list[str] = []
+    client_cues: list[str] = []
+    types: list[ApplicantType] = []
+
+
+class PeriodWords(Model):
+    period: Literal["month", "quarter", "half_year", "year"]
+    factor: int = Field(ge=1)
+    words: list[str] = Field(min_length=1)
+
+
+class FigureWords(Model):
+    principal: list[str] = []
+    periods: list[PeriodWords] = []
+    yearly_facts: list[str] = []
+    approximate: list[str] = []
+    # "不到10万", "10万以上": a bound, not the figure; asked about.
+    bounds: list[str] = []
+    # "两期共融资3亿": a total, not each issue's figure; asked about for a list of issues.
+    totals: list[str] = []
+    policy: list[str] = []
+    phone: list[str] = []
+
+
+class FactWords(Model):
+    """The words of one fact: its mentions in free text, its figure cues, its options' aliases."""
+
+    mentions: list[str] = []
+    yes_when: list[Literal["ongoing", "planned"]] = []
+    # Words that state a yes/no fact false ("大型企业" for is_sme).
+    mentions_false: list[str] = []
+    figure_cues: list[str] = []
+    options: dict[str, list[str]] = {}
+    # In free text an option counts only with one of these in its clause ("做软件的", not "制药厂").
+    context: list[str] = []
+
+
+class Vocabulary(Model):
+    polarity: Polarity | None = None
+    intents: Intents = Intents()
+    applicants: Applicants = Applicants()
+    figures: FigureWords = FigureWords()
+    facts: dict[str, FactWords] = {}
+    benefits: dict[str, list[str]] = {}
+
+
+class Place(Model):
+    name: str
+    aliases: list[str] = Field(min_length=1)
+
+
+class Places(Model):
+    """Where applicants say they are registered; the registration place decides in_city."""
+
+    city: Place | None = None
+    inside: list[Place] = []
+    outside: list[Place] = []
+    # Too wide to decide ("河北" holds Shijiazhuang and other cities): asked about.
+    ambiguous: list[Place] = []
+    registration_cues: list[str] = []
+    branch_cues: list[str] = []
+
+
 class KnowledgeBase(Model):
     """The whole policy as data, cross-checked by the loader."""
 
@@ -443,6 +578,10 @@ class KnowledgeBase(Model):
     benefits: list[Benefit]
     out_of_scope: list[OutOfScope] = []
     question_groups: list[QuestionGroup] = []
+    translations: dict[str, Translations] = {}  # by language; knowledge/data/translations/*.yaml
+    vocabulary: Vocabulary = Vocabulary()
+    places: Places = Places()
+    _memo: dict[str, object] = PrivateAttr(default_factory=dict)
     _conditions: dict[str, list[Condition]] = PrivateAttr(default_factory=dict)
     _by_id: dict[str, Benefit] = PrivateAttr(default_factory=dict)
     _change_dates: tuple[date, ...] = PrivateAttr(default=())
@@ -452,8 +591,21 @@ class KnowledgeBase(Model):
         self._conditions = {b.id: self._build_conditions(b) for b in self.benefits}
         self._change_dates = tuple(sorted({d for b in self.benefits for d in b.change_dates()}))
 
+    def memo(self, key: str, build: Callable[[KnowledgeBase], _T]) -> _T:
+        """What ``build`` derives from this knowledge base, built once (a loaded base never changes).
+
+        The language layer compiles its vocabulary here, so a message never pays for it."""
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        return self._memo[key]  # type: ignore[return-value]
+
     def benefit(self, benefit_id: str) -> Benefit:
         return self._by_id[benefit_id]
+
+    def translation(self, benefit_id: str, lang: Lang) -> str | None:
+        """The unofficial rendering of a benefit's quoted clause in ``lang`` (None for Chinese or none kept)."""
+        t = self.translations.get(lang)
+        return t.clauses.get(benefit_id) if t is not None else None
 
     def conditions_of(self, benefit: Benefit) -> list[Condition]:
         """All conditions of a money benefit: the policy's common ones, the applicant type, its own."""

@@ -7,7 +7,9 @@ the half it was not tuned on. Timing is the benchmark's business (python -m benc
 from __future__ import annotations
 
 import json
+import re
 import sys
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
@@ -15,7 +17,8 @@ import pytest
 
 from bot.present.answer import AnswerRenderer
 from bot.present.i18n import Catalog
-from eligibility.ask import AskResult, amount_for, ask
+from eligibility.ask import AskResult, amount_for, ask, final_provisions
+from eligibility.evaluate import policy_validity
 from eligibility.matcher import Matcher, detect_lang, stem
 from knowledge.loader import safe_load
 from knowledge.models import KnowledgeBase
@@ -84,11 +87,7 @@ def test_refuses_when_nothing_matches(matcher: Matcher, question: str) -> None:
     ("质押贷款利息１２０万，贴息多少钱", "pledge_loan_interest", 600_000),     # full-width digits
     ("质押贷款利息80,0000，可以补贴多少", "pledge_loan_interest", 400_000),    # Chinese digit grouping
     ("质押贷款一年利息三百万，能贴多少", "pledge_loan_interest", 1_000_000),    # Chinese numerals
-    ("用专利质押贷了1000万，利率3.65%，一年的利息能补多少", "pledge_loan_interest", 182_500),
-    ("质押贷款利息１８０万元，贴息是不是９０万？", "pledge_loan_interest", 900_000),  # the guess is ignored
     ("通过ABS融了1.2亿，补3%的话是360万吗", "securitization_financing", 3_000_000),
-    ("去年发了两期知识产权ABS，第一期5000万，第二期1.5亿，发起人奖励一共多少", "securitization_originator",
-     3_000_000),                                                              # capped per issue, summed
     ("We paid 1.5 million RMB interest on an IP pledge loan", "pledge_loan_interest", 750_000),
     ("We won a China Patent Award gold medal last year", "china_patent_award", 500_000),
 ])
@@ -96,6 +95,21 @@ def test_computes_the_amount_with_caps(matcher: Matcher, question: str, benefit:
     result = ask(matcher, question)
     assert result.best is not None and result.best.id == benefit
     assert result.amount is not None and result.amount.min == result.amount.max == amount
+
+
+@pytest.mark.parametrize("question", [
+    "用专利质押贷了1000万，利率3.65%，一年的利息能补多少",     # a principal and a rate: the interest paid is asked
+    "质押贷款利息１８０万元，贴息是不是９０万？",               # which figure is the interest?
+    "去年发了两期知识产权ABS，第一期5000万，第二期1.5亿，发起人奖励一共多少",
+])
+def test_an_unsure_figure_is_asked_about_never_computed(kb: KnowledgeBase, matcher: Matcher,
+                                                        question: str) -> None:
+    """First rule: when the language layer is unsure which fact a figure belongs to, ask; compute nothing."""
+    result = ask(matcher, question)
+    assert result.clarify and result.amount is None
+    text = render(kb, result)
+    assert not any(f"{n}万元" in text for n in (18.25, 90, 300, 182.5, 45))
+    assert "？" in text.split("\n")[0]  # the answer opens with the question to the user
 
 
 def test_without_figures_the_amount_depends_on_the_missing_fact(matcher: Matcher) -> None:
@@ -130,13 +144,15 @@ def render(kb: KnowledgeBase, result: AskResult) -> str:
     return AnswerRenderer(kb, Catalog.load()).render(result)
 
 
-def test_answer_text_has_amount_quota_clause_and_next_step(kb: KnowledgeBase, matcher: Matcher) -> None:
+def test_answer_text_has_amount_quota_clause_and_no_invented_step(kb: KnowledgeBase, matcher: Matcher) -> None:
     text = render(kb, ask(matcher, "去年质押贷款付了80万利息，能补多少？"))
-    assert "40万元" in text and "（四）1" in text and "市市场监督管理局" in text
+    assert "40万元" in text and "（四）1" in text
     assert "对企业知识产权质押贷款按照实际支付的利息" in text
+    assert "下一步" not in text and "申报" not in text  # the policy says nothing of where to apply
     competitive = render(kb, ask(matcher, "高价值专利组合培育项目怎么申报"))
-    assert "每年择优5—8个项目，经专家评审" in competitive
-    assert "/assess" in render(kb, ask(matcher, "质押贷款贴息怎么算"))
+    assert "每年择优5—8个项目，经专家评审" in competitive and "每年每年" not in competitive
+    assert "政策原文没有规定申报时间" in competitive  # asked how to apply: the silence is said
+    assert "/assess" not in render(kb, ask(matcher, "质押贷款贴息怎么算"))  # cards never say send /assess
     assert "您是否也想了解" in render(kb, ask(matcher, "证券化有什么奖励"))
 
 
@@ -147,7 +163,8 @@ def test_english_question_gets_english_answer(kb: KnowledgeBase, matcher: Matche
 
 def test_refusal_is_polite_and_says_what_it_can_do(kb: KnowledgeBase, matcher: Matcher) -> None:
     text = render(kb, ask(matcher, "软件著作权登记有补贴吗"))
-    assert "软件著作权" in text and "本助手只解答" in text and "/assess" in text
+    assert text.startswith("没有。")  # a yes/no question: the verdict first
+    assert "软件著作权" in text and "本助手只解答" in text and "自助测评" in text
 
 
 def test_cli_json_contract_and_stdin_batch(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -164,7 +181,8 @@ def test_cli_json_contract_and_stdin_batch(kb: KnowledgeBase, monkeypatch: pytes
     args = argparse.Namespace(text=["质押利息300万"], lang=None, json=True)
     assert ask_cli.run(Ctx(), args, out) == 0
     data = json.loads(out.getvalue())
-    assert set(data) == {"question", "lang", "refs", "benefits", "confidence", "amount", "answer"}
+    assert set(data) == {"question", "lang", "refs", "benefits", "confidence", "amount", "answer", "parts",
+                         "total", "verdict", "procedure"}
     assert data["refs"] == ["4.1"] and data["amount"] == {"min": 1_000_000, "max": 1_000_000}
     assert 0 <= data["confidence"] <= 1
 
@@ -179,12 +197,17 @@ def test_cli_json_contract_and_stdin_batch(kb: KnowledgeBase, monkeypatch: pytes
 def test_holdout_meets_the_targets(matcher: Matcher) -> None:
     """The issue's targets, on the half of the questions the matcher was not tuned on."""
     rows = [r for r in safe_load(QUESTIONS.read_text(encoding="utf-8")) if r["split"] == "holdout"]
+    same_clause = final_provisions(matcher.kb)
     in_scope = [(r, ask(matcher, r["q"])) for r in rows if r["expect"]]
     out_scope = [ask(matcher, r["q"]) for r in rows if not r["expect"]]
-    top1 = [r["q"] for r, a in in_scope if a.refused or a.benefits[0].benefit.id not in r["expect"]]
+    def right(got: str, expect: list[str]) -> bool:  # entries split out of one clause answer for each other
+        return got in expect or (got in same_clause and any(e in same_clause for e in expect))
+
+    top1 = [r["q"] for r, a in in_scope if a.refused or not right(a.benefits[0].benefit.id, r["expect"])]
     wrongly_refused = [r["q"] for r, a in in_scope if a.refused]
     answered = [a.question for a in out_scope if not a.refused]
-    amounts = [r["q"] for r, a in in_scope if "amount" in r
+    # a wrong amount is the worst failure; an unsure figure asked back (a.clarify) states none
+    amounts = [r["q"] for r, a in in_scope if "amount" in r and not (a.clarify and a.amount is None)
                and (a.amount is None or not a.amount.min == a.amount.max == r["amount"])]
     assert len(top1) <= 0.05 * len(in_scope), top1
     assert len(answered) <= 0.10 * len(out_scope), answered
@@ -201,3 +224,145 @@ def test_the_figure_that_matters_is_picked_among_several(question: str, benefit:
     result = ask(Matcher(kb), question)
     assert result.best is not None and result.best.id == benefit
     assert result.amount is not None and result.amount.max == amount
+
+
+# -- whole answers (issue 13) ---------------------------------------------------------------------
+TODAY = date(2026, 3, 1)
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    ("国家知识产权示范企业和优势企业各奖多少", ["national_ip_demo_enterprise", "national_ip_advantage_enterprise"]),
+    ("证券化产品的发起单位和融资企业分别怎么奖？", ["securitization_originator", "securitization_financing"]),
+    ("中国专利奖金奖、银奖、优秀奖分别奖多少",
+     ["china_patent_award:gold", "china_patent_award:silver", "china_patent_award:excellent"]),
+])
+def test_every_part_of_a_question_is_answered(kb: KnowledgeBase, matcher: Matcher, question: str,
+                                              parts: list[str]) -> None:
+    result = ask(matcher, question)
+    assert [p.key for p in result.parts] == parts
+    text = render(kb, result)
+    assert len([line for line in text.split("\n") if line.startswith("• ")]) == len(parts)
+
+
+def test_the_originator_card_shows_its_amount_rule(kb: KnowledgeBase, matcher: Matcher) -> None:
+    text = render(kb, ask(matcher, "证券化产品的发起单位和融资企业分别怎么奖？"))
+    assert "实际融资额的2%计，每期最高200万元" in text and "3%计，单个企业累计最高300万元" in text
+
+
+def test_a_total_sums_the_parts_and_says_the_no_double_subsidy_rule(kb: KnowledgeBase, matcher: Matcher) -> None:
+    result = ask(matcher, "去年银奖，今年又拿了驰名商标，一共多少")
+    assert result.total is not None and result.total.amount is not None
+    assert result.total.amount.min == result.total.amount.max == 800_000
+    text = render(kb, result)
+    assert "合计：80万元" in text and "同一企业同一事项不享受重复奖补" in text
+
+
+def test_a_total_leaves_out_what_the_same_matter_excludes(kb: KnowledgeBase, matcher: Matcher) -> None:
+    result = ask(matcher, "去年新增国家知识产权示范企业和优势企业，一共奖多少")
+    assert result.total is not None and result.total.amount is not None
+    assert result.total.amount.max == 100_000  # not_with: the advantage award is the same matter
+    assert result.total.excluded == (("national_ip_advantage_enterprise", "national_ip_demo_enterprise"),)
+    assert "属同一事项，只计" in render(kb, result)
+
+
+@pytest.mark.parametrize(("question", "verdict", "opening"), [
+    ("银奖是30万吗", "yes", "是的。"),
+    ("专利银奖是奖50万吧？", "no", "不是。"),
+    ("律师事务所能申请质押贷款贴息吗", "no", "不可以。"),
+    ("高校可以申请高价值专利组合培育吗", "yes", "可以。"),
+    ("质押贷款贴息每年最高100万对吧", "yes", "是的。"),
+    ("Is the pledge loan interest subsidy capped at 2 million a year?", "no", "No."),
+    ("驰名商标奖励是一次性的吗", "yes", "是的。"),
+    ("同一事项能重复奖补吗", "no", "不可以。"),
+    ("专利保险的保费有补贴吗", "no", "没有。"),
+])
+def test_a_yes_no_question_starts_with_the_verdict(kb: KnowledgeBase, matcher: Matcher, question: str,
+                                                   verdict: str, opening: str) -> None:
+    result = ask(matcher, question)
+    assert result.verdict is not None and result.verdict.verdict == verdict
+    assert render(kb, result).startswith(opening)
+
+
+def test_a_ceiling_asked_about_in_a_yes_no_question_is_not_the_users_figure(matcher: Matcher) -> None:
+    result = ask(matcher, "Is the pledge loan interest subsidy capped at 2 million a year?")
+    assert result.amount is None  # 2 million is the user's guess of the cap, not interest paid
+
+
+@pytest.mark.parametrize("question", [
+    "什么时候申报、要什么材料、找谁", "申报截止时间是哪天", "你们电话多少", "质押贷款贴息怎么申请，流程是啥",
+    "How do I apply and what documents do I need?", "When is the deadline to apply for the Madrid trademark reward?",
+])
+def test_procedure_is_answered_honestly(kb: KnowledgeBase, matcher: Matcher, question: str) -> None:
+    result = ask(matcher, question)
+    text = render(kb, result)
+    assert not result.refused
+    assert "下一步" not in text and "Next step" not in text
+    assert ("政策原文没有规定申报" in text) or ("does not set when, where or how to apply" in text) \
+        or ("sets no application dates" in text)
+    assert ("没有收录联系方式" in text) or ("holds no contact details" in text)  # no contact in the knowledge base
+    assert not re.search(r"\d{7,}", text)  # no phone number of our own
+
+
+def test_the_named_benefit_is_answered_with_the_procedure(kb: KnowledgeBase, matcher: Matcher) -> None:
+    result = ask(matcher, "驰名商标的奖励去哪里申请，要交哪些材料？")
+    assert result.best is not None and result.best.id == "well_known_trademark" and result.procedure
+
+
+def test_the_policy_as_a_whole_is_in_scope(kb: KnowledgeBase, matcher: Matcher) -> None:
+    window = policy_validity(kb)
+    validity = render(kb, ask(matcher, "这个政策现在还有效吗？到什么时候截止", today=TODAY, validity=window))
+    last_day = f"{window.valid_until.year}年{window.valid_until.month}月{window.valid_until.day}日"
+    assert validity.startswith("是的。") and last_day in validity and "假设" in validity
+    levels = render(kb, ask(matcher, "市里的奖励和省里的奖励可以同时拿吗"))
+    assert "本政策没有规定与省级、国家级或其他地方政策能否同时享受" in levels
+    assert not levels.startswith(("是的", "不是", "可以", "不可以"))  # the text does not settle it
+    fraud = ask(matcher, "要是有企业骗补会怎么处理")
+    assert fraud.best is not None and fraud.best.id == "performance_supervision"
+    agencies = render(kb, ask(matcher, "这个政策归哪个部门管"))
+    assert "市市场监督管理局会同市财政局" in agencies
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("专利保险的保费有补贴吗", "patent_insurance"),
+    ("发明专利授权一件奖多少", "patent_grant_reward"),
+    ("Are there rewards for provincial patent awards?", "other_awards"),
+    ("知识产权融资租赁有补贴吗", "other_financial_products"),
+    ("Is there a subsidy for registering software copyright?", "software_copyright"),
+])
+def test_near_misses_are_refused_with_the_reason(kb: KnowledgeBase, matcher: Matcher, question: str,
+                                                 subject: str) -> None:
+    result = ask(matcher, question)
+    assert result.refused and result.subject is not None and result.subject.id == subject
+    assert result.subject.reply.get(result.lang) in render(kb, result)
+
+
+def test_a_complaint_is_acknowledged_and_its_digits_are_not_money(kb: KnowledgeBase) -> None:
+    answers = AnswerRenderer(kb, Catalog.load())
+    message = "等了两个月了还没人管，我要打12345投诉！去年质押利息40万的贴息到底什么时候发"
+    assert answers.is_complaint(message)
+    result = ask(Matcher(kb), message, use_figures=False)
+    text = answers.render(result, complaint=True)
+    assert text.startswith("抱歉让您久等了") and result.amount is None and "20万元" not in text
+
+
+def test_english_answers_add_the_unofficial_rendering_below_the_chinese(kb: KnowledgeBase,
+                                                                       matcher: Matcher) -> None:
+    text = render(kb, ask(matcher, "How much is the Madrid trademark reward?"))
+    chinese = text.index("对新取得马德里国际商标注册的出口企业")
+    english = text.index("Exporting enterprises that newly obtain a Madrid international trademark registration")
+    assert chinese < english and "Unofficial translation" in text
+
+
+def test_kb_check_wants_a_rendering_of_every_clause(tmp_path: Path) -> None:
+    import shutil
+
+    from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base
+
+    root = tmp_path / "data"
+    shutil.copytree(DATA_DIR, root)
+    path = root / "translations" / "en.yaml"
+    path.write_text("\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
+                              if not line.startswith("  gi_mark_use:")) + "\n", encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as err:
+        load_knowledge_base(root)
+    assert "translations/en.yaml" in str(err.value) and "gi_mark_use" in str(err.value)

@@ -41,7 +41,7 @@ def test_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert data["as_of"] == "2025-04-01"
     assert data["policy"]["valid"] is True and data["policy"]["valid_until"] == "2027-12-30"
     by_id = {b["id"]: b for b in data["benefits"]}
-    assert len(by_id) == 37
+    assert len(by_id) == 39
     assert by_id["china_patent_award"]["status"] == "eligible"
     assert by_id["china_patent_award"]["amount"] == {"min": 300000, "max": 300000}
     assert by_id["pledge_loan_interest"]["amount"] == {"min": 400000, "max": 400000}
@@ -218,4 +218,4 @@ def test_an_env_file_copied_from_the_example_works(tmp_path: Path, capsys: pytes
     for var in ("IPBOT_POLICY_PUBLISHED_ON", "IPBOT_KB_DIR", "TELEGRAM_BOT_TOKEN", "DATABASE_URL"):
         monkeypatch.delenv(var, raising=False)
     code, out, _ = run(["kb", "check"], capsys)
-    assert code == 0 and "37 entries" in out
+    assert code == 0 and "39 entries" in out

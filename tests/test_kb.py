@@ -24,13 +24,13 @@ def squash(text: str) -> str:
 
 
 def test_every_clause_and_benefit_is_there(kb: KnowledgeBase) -> None:
-    assert len(kb.benefits) == 37
+    assert len(kb.benefits) == 39
     refs = {b.ref for b in kb.benefits}
     assert refs == {"1", "2", "3", "4.1", "4.2", "4.3", "5.1", "5.2", "5.3", "5.4", "6", "7", "8", "9", "10",
                     "11", "12", "13", "general"}
     assert [b.id for b in kb.benefits if b.ref == "3"] == ["madrid_trademark", "well_known_trademark",
                                                            "geographical_indication"]
-    assert sum(1 for b in kb.benefits if b.is_info) == 4
+    assert sum(1 for b in kb.benefits if b.is_info) == 6
     assert kb.policy.document_number.endswith("〔2022〕93号")
 
 
@@ -123,7 +123,7 @@ def test_kb_check_command_exits_2_with_the_problems(tmp_path: Path) -> None:
     assert "4_services_protection.yaml:" in done.stderr and "unknown applicant type 'market'" in done.stderr
     ok = subprocess.run([sys.executable, "-m", "bot.cli", "kb", "check"], capture_output=True, text=True,
                         timeout=60, check=False)
-    assert ok.returncode == 0 and "37 entries" in ok.stdout
+    assert ok.returncode == 0 and "39 entries" in ok.stdout
 
 
 def test_the_engine_does_not_import_telegram_or_io_libraries() -> None:
@@ -169,9 +169,8 @@ def test_not_with_is_refused_in_favour_of_the_exclusion_groups(tmp_path: Path) -
     root = copy_kb(tmp_path)
     path = root / "benefits" / "3_industry.yaml"
     text = path.read_text(encoding="utf-8").replace(
-        "  award: {mode: conditional, frequency: once}\n  aliases: [优势企业",
-        "  award: {mode: conditional, frequency: once}\n  not_with: [national_ip_demo_enterprise]\n"
-        "  aliases: [优势企业")
+        "- id: national_ip_advantage_enterprise\n",
+        "- id: national_ip_advantage_enterprise\n  not_with: [national_ip_demo_enterprise]\n")
     path.write_text(text, encoding="utf-8")
     assert any("not_with is replaced by no_double_subsidy.exclusions" in p for p in problems_for(root))
 
@@ -246,3 +245,45 @@ def test_the_knowledge_base_states_its_readings_as_data(kb: KnowledgeBase) -> No
     assert [b.id for b in kb.benefits if b.award.mode == "supported"] == [
         "ip_transfer", "ip_transfer_outbound", "ip_transfer_data_matchmaking", "ip_transfer_pledge_services",
         "ip_transfer_product_filing"]
+
+
+# -- vocabulary (knowledge/data/vocabulary/*.yaml): words are validated like the law ----------------
+
+
+def _line(path: Path, needle: str) -> int:
+    return next(i for i, x in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in x)
+
+
+def test_a_vocabulary_entry_naming_an_unknown_fact_option_or_intent_names_file_line_and_path(
+        tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    facts = root / "vocabulary" / "facts.yaml"
+    text = facts.read_text(encoding="utf-8").replace("is_exporter:\n", "is_exportr:\n", 1)
+    text = text.replace("    gold: [", "    golden: [", 1)
+    facts.write_text(text, encoding="utf-8")
+    intents = root / "vocabulary" / "intents.yaml"
+    intents.write_text(intents.read_text(encoding="utf-8").replace("- intent: thanks", "- intent: thank", 1),
+                       encoding="utf-8")
+    problems = problems_for(root)
+    assert f"data/vocabulary/facts.yaml:{_line(facts, 'is_exportr:')}: is_exportr: unknown fact 'is_exportr'" \
+        in "\n".join(problems), problems
+    assert any(f"vocabulary/facts.yaml:{_line(facts, 'golden:')}: china_patent_award_last_year.options.golden: "
+               "'golden' is not an option" in p for p in problems), problems
+    where = f"vocabulary/intents.yaml:{_line(intents, '- intent: thank')}:"
+    assert any(where in p and "intents[" in p and "].intent" in p for p in problems), problems
+
+
+def test_an_applicant_word_for_an_unknown_type_is_reported(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    path = root / "vocabulary" / "applicants.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("entity_type: university", "entity_type: school", 1),
+                    encoding="utf-8")
+    assert any("applicants.yaml" in p and "unknown applicant type 'school'" in p for p in problems_for(root))
+
+
+def test_the_vocabulary_fills_the_words_code_reads(kb: KnowledgeBase) -> None:
+    """Mentions, option aliases and benefit aliases come from the vocabulary files, not the legal entries."""
+    assert "马德里" in kb.facts["new_madrid_registration"].mentions
+    assert "律所" in next(o for o in kb.facts["entity_type"].options if o.id == "service_agency").aliases
+    assert "贴息" in kb.benefit("pledge_loan_interest").aliases
+    assert {p.name for p in kb.places.inside} >= {"长安区", "正定县", "辛集市", "石家庄高新技术产业开发区"}

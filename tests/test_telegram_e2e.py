@@ -172,9 +172,10 @@ class Chat:
         return buttons_of(message.get("reply_markup") if message else None)
 
     def keyboard(self) -> tuple[int, list[JSON]]:
-        """The latest bot message that has buttons, as it is now (edits included)."""
+        """The latest bot message that has buttons to press (not only copy buttons), as it is now."""
         for entry in reversed(self.bot.fake.messages_to(self.chat_id)):
-            if entry.get("reply_markup"):
+            markup = entry.get("reply_markup") or {}
+            if any("callback_data" in b for row in markup.get("inline_keyboard", []) for b in row):
                 return entry["message_id"], self.buttons(entry["message_id"])
         raise AssertionError(f"no message with buttons\n{self.dump()}")
 
@@ -429,9 +430,10 @@ async def test_forwarded_customer_message_gets_a_helpdesk_reply(bot: Harness) ->
     situation = "我们是生物医药企业，去年拿了专利银奖，今年质押贷款付息80万"
     shown = await staff.send(situation, forward_origin=origin)
     reply = "\n".join(e["text"] for e in shown)
-    assert "客户咨询" in reply
-    assert "可直接转发给客户" in reply and "40万元" in reply  # a ready-to-paste answer: 80万 × 50%
-    assert "依据：（四）1" in reply and "匹配把握" in reply  # the references and a confidence
+    assert "客户咨询" in shown[1]["text"]  # the staff notes come second
+    assert "40万元" in shown[0]["text"]  # first the ready-to-paste answer (80万 × 50%), with its copy button
+    assert shown[0]["reply_markup"]["inline_keyboard"][0][0]["copy_text"]["text"]
+    assert "依据：" in reply and "（四）1" in reply and "匹配把握" in reply  # the references and a confidence
     assert "生物医药健康" in reply and "银奖" in reply and "80万元" in reply  # the facts it stated
     assert "建议向客户确认" in reply  # what is still unknown
     assert "注册在石家庄市" in reply
@@ -444,9 +446,9 @@ async def test_forwarded_customer_message_gets_a_helpdesk_reply(bot: Harness) ->
     origin_user = {"type": "user", "sender_user": {"id": 77, "is_bot": False, "first_name": "Li"},
                    "date": 1_700_000_000}
     shown = await staff.send("What is the cap on the pledge-loan interest subsidy?", forward_origin=origin_user)
-    english = shown[0]["text"]
-    assert "Customer query" in english  # an English message gets an English reply
-    assert "Based on: clause 4.1" in english and "Confidence" in english
+    assert shown[0]["text"].startswith("Hello")  # an English message gets an English paste
+    notes = shown[1]["text"]  # and the notes in the staff member's language
+    assert "客户咨询" in notes and "（四）1" in notes and "匹配把握" in notes
 
 
 async def test_inline_query_offers_answer_cards(bot: Harness) -> None:

@@ -191,8 +191,8 @@ async def test_private_chats_answer_everything_and_explain_non_text(bot: InProce
 async def test_a_forwarded_command_is_a_customer_message_not_a_command(bot: InProcessBot) -> None:
     await bot.say(43, "/assess")
     origin = {"type": "user", "sender_user": {"id": 5, "is_bot": False, "first_name": "客户"}, "date": 1}
-    [reply] = await bot.say(43, "/forget 我们拿了专利银奖", forward_origin=origin)
-    assert reply["text"].startswith("<b>客户咨询")
+    paste, notes = await bot.say(43, "/forget 我们拿了专利银奖", forward_origin=origin)
+    assert paste["text"].startswith("您好") and notes["text"].startswith("<b>客户咨询")
     [resumed] = (await bot.say(43, "/assess"))[:1]
     assert resumed["text"].startswith("继续您上次的测评")  # nothing was forgotten
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from html import escape
+from typing import TYPE_CHECKING
 
 from bot.dialog.model import (
     Button,
@@ -34,6 +35,9 @@ from eligibility.parsing import looks_like_question, normalize
 from eligibility.questionnaire import NONE_OPTION, Question, group_answer, plan, question_by_id
 from eligibility.results import Amount, Assessment, Facts, Validity
 from knowledge.models import KnowledgeBase, Lang
+
+if TYPE_CHECKING:
+    from bot.dialog.helpdesk import HelpDesk
 
 MAX_INPUT = 2000  # longer texts are cut before any parsing: nobody answers a question in a novel
 
@@ -89,6 +93,7 @@ class Dialog:
         self.validity = validity
         self.answerer = answerer
         self._assessments: dict[tuple[str, date], Assessment] = {}
+        self._help_desk: HelpDesk | None = None
         self.control_words = {
             action: {normalize(w) for lang in LANGS for w in renderer.cat.t(lang, f"dlg.words.{action}").split("|")}
             for action in _CONTROL_ACTIONS}
@@ -461,46 +466,16 @@ class Dialog:
 
     # -- help desk and inline mode -----------------------------------------------------------------
     def helpdesk(self, message: str, lang: Lang, today: date) -> list[Reply]:
-        """A customer's message forwarded by staff: a reply to paste, refs, and what to ask next."""
-        message = message[:MAX_INPUT]
-        lang = _lang_of(message, lang)
-        t = self.t
-        lines = [t(lang, "dlg.hd.title")]
-        side = self.answerer(message, lang) if self.answerer is not None else None
-        facts = extract_facts(self.kb, message)
-        if side is not None:
-            lines += ["", t(lang, "dlg.hd.paste"), t(lang, "dlg.hd.polite_open"), side.text,
-                      t(lang, "dlg.hd.polite_close")]
-            if side.in_scope:
-                refs = self.views.sep(lang).join(escape(self.r.ref(x, lang)) for x in side.refs)
-                lines.append(t(lang, "dlg.hd.refs", refs=refs, confidence=f"{side.confidence:.0%}"))
-        to_ask = list(side.depends_on if side is not None else ())
-        if facts:
-            # Preliminary: where the customer did not say, assume the common conditions hold (in the
-            # city), say so, and put the question to confirm it first.
-            assumed = {c.fact: c.equals for c in self.kb.policy.common_conditions
-                       if c.fact not in facts and isinstance(c.equals, bool)}
-            a = assess(self.kb, {**facts, **assumed}, today, self.validity)
-            lines += ["", t(lang, "dlg.hd.facts", items=self.views.fact_values(dict(facts), lang))]
-            if assumed:
-                lines.append(t(lang, "dlg.hd.assuming", items=self.views.fact_values(dict(assumed), lang)))
-            found = [r for r in a.results if r.status in ("eligible", "competitive")]
-            for r in found:
-                amount = f" {escape(self.r.amount(r.amount, lang))}" if r.amount is not None else ""
-                status = t(lang, f"status.{r.status}")
-                lines.append(f"• {escape(text(r.benefit.title, lang))}{amount}（{status}）" if lang == "zh"
-                             else f"• {escape(text(r.benefit.title, lang))}{amount} ({status})")
-            if found:
-                lines.append(t(lang, "dlg.result.total", amount=escape(self.r.amount(a.eligible_total, lang))))
-            q, _left = plan(self.kb, facts, today, self.validity)
-            if q is not None:
-                to_ask = [*q.facts[:1], *to_ask]
-        if to_ask:
-            questions = [escape(text(self.kb.facts[f].question, lang)) for f in dict.fromkeys(to_ask)
-                         if f in self.kb.facts][:2]
-            lines += ["", t(lang, "dlg.hd.ask")] + [f"{i}. {q}" for i, q in enumerate(questions, start=1)]
-        parts = split_message("\n".join(lines))
-        return [Reply(p) for p in parts]
+        """A customer's message forwarded by staff: the paste, then the staff notes (bot/dialog/helpdesk.py)."""
+        return self.help_desk().replies(message, lang, today)
+
+    def help_desk(self) -> HelpDesk:
+        """The help desk of this runtime, built on first use (its matcher index costs a few milliseconds)."""
+        from bot.dialog.helpdesk import HelpDesk
+
+        if self._help_desk is None:
+            self._help_desk = HelpDesk(self.kb, self.r, self.validity, counted=self.answerer)
+        return self._help_desk
 
     def inline(self, query: str, lang: Lang) -> list[InlineCard]:
         """Answer cards for inline mode: the best matches of the query, at most ten."""
@@ -520,7 +495,14 @@ class Dialog:
         return cards
 
     def _card_text(self, benefit_id: str, lang: Lang) -> str:
+        """An inline card: title, ref, summary and, for money, the amount line; no command to send."""
+        from bot.present.answer import AnswerRenderer
+
         b = self.kb.benefit(benefit_id)
         ref = escape(self.r.ref(b.ref, lang))
-        return f"<b>{escape(text(b.title, lang))}</b>　{ref}\n{escape(text(b.summary, lang))}" if lang == "zh" \
-            else f"<b>{escape(text(b.title, lang))}</b> ({ref})\n{escape(text(b.summary, lang))}"
+        head = f"<b>{escape(text(b.title, lang))}</b>　{ref}" if lang == "zh" else \
+            f"<b>{escape(text(b.title, lang))}</b> ({ref})"
+        lines = [head, escape(text(b.summary, lang))]
+        if not b.is_info:
+            lines.append(escape(AnswerRenderer(self.kb, self.r.cat, self.r, self.validity).amount_rule_line(b, lang)))
+        return "\n".join(lines)

@@ -41,6 +41,9 @@ Input = TextInput | ButtonInput | CommandInput
 class Button:
     label: str
     data: str  # at most 64 bytes: Telegram's limit on callback data
+    # A tap copies this text to the clipboard instead of sending ``data`` (Telegram's CopyTextButton,
+    # at most 256 characters); used for the help desk's ready-to-paste reply.
+    copy_text: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,39 +1,102 @@
-"""Render an ask result as the few lines a person reads on a phone, and as the JSON contract.
+"""Render an ask result as the few lines a person reads on a phone, as customer-ready prose, and as JSON.
 
-Order of the lines, most useful first: the benefit and its clause; the amount for the user's
-figures (or the rule); who may apply and on what conditions; paid on conditions or chosen within a
-yearly quota; the verbatim clause; what the amount still depends on; where to apply; the runner-up.
-A refusal is the subject's own short reply plus what this assistant can do.
+Chat order, most useful first: an apology when the message complains; the verdict of a yes/no
+question; then either one line per part asked about (with the sum and the no-double-subsidy rule
+when a total was asked), or the benefit, its amount (the user's figures, or the rule), who may
+apply, how it is awarded, the verbatim clause (and below it, in English, the unofficial rendering
+kept in the knowledge base); what the amount still depends on; what the policy does not set
+(procedure, contacts) said as such — never a step of our own; the runner-up.
+
+``paste`` is the same answer as polite prose for help-desk staff to send to a customer: no bot
+commands, no self-reference, no card labels.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from html import escape
 from typing import Any
 
 from bot.dialog.core import Answerer, SideAnswer
 from bot.present.i18n import Catalog, text
 from bot.present.report import Renderer
-from eligibility.ask import AskResult, ask
+from eligibility.amounts import nominal_amount
+from eligibility.ask import (
+    PROCEDURE_ENTRY,
+    VALIDITY_ENTRY,
+    AskResult,
+    Part,
+    YesNo,
+    ask,
+)
+from eligibility.evaluate import policy_validity
 from eligibility.matcher import Matcher
+from eligibility.parsing import normalize
+from eligibility.results import Amount, Validity
 from knowledge.models import Benefit, KnowledgeBase, Lang
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+# The verdict word: "可以/不可以" for who may apply, "有/没有" for whether a clause exists, else "是的/不是".
+_VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails": "can", "same_matter": "can",
+                 "exists": "have",
+                 "no_clause": "have"}
 
 
 class AnswerRenderer:
     """Words for ask results, in one language per call; holds no state beyond the catalogue."""
 
-    def __init__(self, kb: KnowledgeBase, catalog: Catalog, renderer: Renderer | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, catalog: Catalog, renderer: Renderer | None = None,
+                 validity: Validity | None = None) -> None:
         self.kb = kb
         self.cat = catalog
         self.r = renderer or Renderer(kb, catalog)
+        self.validity = validity or policy_validity(kb)
+        self._complaint: dict[Lang, list[str]] = {
+            lang: [normalize(w) for w in catalog.t(lang, "ask.words.complaint").split("|") if w]
+            for lang in ("zh", "en")}
 
-    def render(self, result: AskResult, lang: Lang | None = None) -> str:
+    # -- entry points -------------------------------------------------------------------------------
+    def is_complaint(self, message: str) -> bool:
+        """A complaint or an urgent message (catalogue words of either language): apologise, compute nothing."""
+        norm = normalize(message)
+        return any(w in norm for words in self._complaint.values() for w in words)
+
+    def render(self, result: AskResult, lang: Lang | None = None, *, complaint: bool = False) -> str:
         lang = lang or result.lang
+        lines: list[str] = [self.cat.t(lang, "ask.tone.sorry")] if complaint else []
+        if result.verdict is not None:
+            lines.append(self.verdict_line(result, result.verdict, lang))
         if result.refused or result.best is None:
-            return self._refusal(result, lang)
-        return "\n".join(self._lines(result, result.best, lang))
+            lines += self._refusal(result, lang)
+            return "\n".join(lines)
+        lines += self.clarify_lines(result, lang)
+        if result.parts:
+            lines += self._part_lines(result, lang)
+        else:
+            lines += self._lines(result, result.best, lang)
+        if not result.refused and (complaint or result.procedure) and not self._procedure_said(result):
+            if result.procedure:
+                lines.append(self._procedure(lang))
+            lines.append(self._contact(lang, paste=False))
+        return "\n".join(lines)
 
-    def to_json(self, result: AskResult, lang: Lang | None = None) -> dict[str, Any]:
+    def clarify_lines(self, result: AskResult, lang: Lang) -> list[str]:
+        """One short question about what the language layer was unsure of (first rule: ask, never guess)."""
+        return [self.clarify_question(c.fact, c.key, dict(c.params), lang) for c in result.clarify[:1]]
+
+    def clarify_question(self, fact: str, key: str, params: dict[str, object], lang: Lang) -> str:
+        """The layer's question in words; the fact's own question when its wording is not in the catalogue."""
+        if key in self.cat.messages[lang]:
+            try:
+                return self.cat.t(lang, key, **{k: _shown(v) for k, v in params.items()})
+            except (KeyError, IndexError, ValueError):
+                pass
+        known = self.kb.facts.get(fact)
+        return text(known.question, lang) if known is not None else ""
+
+    def to_json(self, result: AskResult, lang: Lang | None = None, *, complaint: bool = False) -> dict[str, Any]:
         """The `ipbot ask --json` contract."""
         lang = lang or result.lang
         amount = result.amount
@@ -44,30 +107,186 @@ class AnswerRenderer:
             "benefits": [s.benefit.id for s in result.benefits],
             "confidence": result.confidence,
             "amount": amount.to_json() if amount is not None else None,
-            "answer": self.render(result, lang),
+            "parts": [{"benefit": p.benefit.id, "tier": p.tier,
+                       "amount": p.answer.amount.to_json() if p.answer.amount else None} for p in result.parts],
+            "total": (result.total.amount.to_json() if result.total and result.total.amount else None),
+            "verdict": result.verdict.verdict if result.verdict else None,
+            "procedure": result.procedure,
+            "answer": self.render(result, lang, complaint=complaint),
         }
 
-    # -- pieces -----------------------------------------------------------------------------------
+    # -- the verdict --------------------------------------------------------------------------------
+    def verdict_line(self, result: AskResult, v: YesNo, lang: Lang) -> str:
+        t = self.cat.t
+        word = _VERDICT_WORD.get(v.reason)
+        head = t(lang, f"ask.{v.verdict}" + (f".{word}" if word else ""))
+        why = self._why(result, v, lang)
+        if not why:
+            return head
+        return f"{head}{why}" if lang == "zh" else f"{head} {why}"
+
+    def _why(self, result: AskResult, v: YesNo, lang: Lang) -> str:
+        t = self.cat.t
+        b = result.best
+        if v.reason == "no_clause" or v.reason == "exists" or b is None:
+            return ""
+        title = text(b.title, lang)
+        tier = ""
+        if result.answer is not None and result.answer.facts and b.amount.kind == "tiered":
+            value = result.answer.facts.get(b.amount.by)
+            tier = t(lang, "ask.part.tier", tier=self.r.value(b.amount.by, value, lang)) if value else ""
+        p = dict(v.params)
+        if v.reason in ("amount_same", "amount_differs"):
+            if "actual_max" in p:
+                low = int(str(p.get("actual_min", 0)))
+                high = int(str(p["actual_max"]))
+                actual = self.r.amount(Amount(low, high), lang)
+                if b.amount.kind == "percentage":
+                    actual = self.cat.t(lang, "up_to", max=self.r.yuan(high, lang))
+            else:
+                actual = self._rule_amount(b, lang)
+            return t(lang, f"ask.why.{v.reason}", title=title, tier=tier, actual=actual,
+                     claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
+        if v.reason in ("applicant_ok", "applicant_not"):
+            types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
+                t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
+            return t(lang, f"ask.why.{v.reason}", title=title, types=types,
+                     type=self.r.value("entity_type", str(p.get("type", "")), lang))
+        if v.reason == "condition_fails":
+            condition = str(p.get(f"label_{lang}", "")) or t(lang, "reason.condition_failed", condition="")
+            return t(lang, "ask.why.condition_fails", title=title, condition=condition)
+        if v.reason in ("once", "not_once"):
+            freq = t(lang, f"ask.freq.{b.award.frequency}") if b.award.frequency else ""
+            return t(lang, f"ask.why.{v.reason}", title=title, frequency=freq)
+        if v.reason in ("in_force", "out_of_force"):
+            assumed = t(lang, "ask.why.assumed") if self.validity.assumed else ""
+            return t(lang, f"ask.why.{v.reason}", until=self.date(self.validity.valid_until, lang), assumed=assumed)
+        if v.reason == "same_matter":
+            return t(lang, "ask.why.same_matter")
+        return ""
+
+    # -- pieces -------------------------------------------------------------------------------------
+    def date(self, d: date, lang: Lang) -> str:
+        return self.cat.t(lang, "ask.date", y=d.year, m=d.month, d=d.day, month=_MONTHS[d.month - 1])
+
     def _lines(self, result: AskResult, b: Benefit, lang: Lang) -> list[str]:
         t = self.cat.t
         lines = [t(lang, "ask.head", title=text(b.title, lang), ref=self.r.ref(b.ref, lang))]
         if b.is_info:
-            lines += [text(b.summary, lang), t(lang, "reason.info_only")]
+            lines.append(text(b.summary, lang))
+            if b.ref != "general":
+                lines.append(t(lang, "reason.info_only"))
         else:
             lines += self._amount_lines(result, b, lang)
             lines += self._who_lines(b, lang)
             lines.append(self._mode(b, lang))
-        lines.append(t(lang, "report.clause", ref=self.r.ref(b.ref, lang), text=b.source))
+        if b.id == VALIDITY_ENTRY:
+            lines.append(self.validity_line(lang))
+        lines += self.clause_lines(b, lang)
         if result.depends_on:
             facts = self.cat.t(lang, "list_sep").join(self.r.fact_label(f, lang) for f in result.depends_on)
             lines.append(t(lang, "ask.depends", facts=facts))
-        if not b.is_info:
-            lines.append(t(lang, "ask.next", agency=text(self.kb.policy.implementing_agencies, lang)))
+        if b.id == PROCEDURE_ENTRY:
+            lines.append(self._contact(lang, paste=False))
         if result.also:
             titles = self.cat.t(lang, "list_sep").join(
                 t(lang, "ask.also_item", title=text(o.title, lang), ref=self.r.ref(o.ref, lang)) for o in result.also)
             lines.append(t(lang, "ask.also", titles=titles))
         return lines
+
+    def clause_lines(self, b: Benefit, lang: Lang) -> list[str]:
+        """The verbatim clause; for English readers also the unofficial rendering kept in the knowledge base."""
+        lines = [self.cat.t(lang, "report.clause", ref=self.r.ref(b.ref, lang), text=b.source)]
+        rendering = self.kb.translation(b.id, lang)
+        notice = self.kb.translations.get(lang)
+        if rendering and notice is not None:
+            lines.append(self.cat.t(lang, "card.translation", notice=text(notice.notice, lang), text=rendering))
+        return lines
+
+    def validity_line(self, lang: Lang) -> str:
+        v = self.validity
+        years = self.kb.policy.validity.years
+        if v.assumed or v.valid_from is None:
+            return self.cat.t(lang, "ask.validity.assumed", years=years, until=self.date(v.valid_until, lang))
+        return self.cat.t(lang, "ask.validity.known", years=years, start=self.date(v.valid_from, lang),
+                          until=self.date(v.valid_until, lang))
+
+    def _part_lines(self, result: AskResult, lang: Lang) -> list[str]:
+        t = self.cat.t
+        lines = [t(lang, "ask.parts.head")]
+        for p in result.parts:
+            lines.append(self.part_line(p, lang))
+        total = result.total
+        if total is not None:
+            if total.amount is not None:
+                lines.append(t(lang, "ask.total", amount=self.r.amount(total.amount, lang)))
+                if any(p.benefit.award.mode == "competitive" for p in result.parts):
+                    lines.append(t(lang, "ask.total.competitive"))
+            if total.pending:
+                items = t(lang, "list_sep").join(self._part_title(k, result, lang) for k in total.pending)
+                lines.append(t(lang, "ask.total.pending", items=items))
+            if total.excluded:
+                for excluded, kept in total.excluded:
+                    lines.append(t(lang, "ask.total.excluded", excluded=self._part_title(excluded, result, lang),
+                                   kept=text(self.kb.benefit(kept).title, lang)))
+            else:
+                lines.append(t(lang, "ask.total.rule"))
+        if result.depends_on:
+            facts = t(lang, "list_sep").join(self.r.fact_label(f, lang) for f in result.depends_on)
+            lines.append(t(lang, "ask.depends", facts=facts))
+        return lines
+
+    def _part_title(self, key: str, result: AskResult, lang: Lang) -> str:
+        for p in result.parts:
+            if p.key == key:
+                return self._title_tier(p, lang)
+        return key
+
+    def _title_tier(self, p: Part, lang: Lang) -> str:
+        b = p.benefit
+        tier = ""
+        if p.tier and b.amount.kind == "tiered":
+            tier = self.cat.t(lang, "ask.part.tier", tier=self.r.value(b.amount.by, p.tier, lang))
+        return f"{text(b.title, lang)}{tier}"
+
+    def part_line(self, p: Part, lang: Lang, *, with_ref: bool = True) -> str:
+        """One part of a several-part answer: title (tier), amount (or the rule), competitive or not, ref."""
+        t = self.cat.t
+        b = p.benefit
+        tier = t(lang, "ask.part.tier", tier=self.r.value(b.amount.by, p.tier, lang)) \
+            if p.tier and b.amount.kind == "tiered" else ""
+        amount = self.r.amount(p.answer.amount, lang) if p.answer.amount is not None else self._rule_amount(b, lang)
+        mode = t(lang, "ask.part.competitive", quota=self.r.quota_count(b, lang)) \
+            if b.award.mode == "competitive" and b.award.quota is not None else ""
+        line = t(lang, "ask.part", title=text(b.title, lang), tier=tier, amount=amount, mode=mode,
+                 ref=self.r.ref(b.ref, lang) if with_ref else "")
+        return line if with_ref else line.rstrip(" ()　").removeprefix("• ")
+
+    def _rule_amount(self, b: Benefit, lang: Lang) -> str:
+        """The amount as the rule states it, for a card or a part without the user's figures."""
+        rule = b.amount
+        if rule.kind == "percentage":
+            return self.amount_rule_line(b, lang).split("：", 1)[-1].split(": ", 1)[-1]
+        if rule.kind == "tiered":
+            sep = self.cat.t(lang, "list_sep")
+            return sep.join(f"{self.r.value(rule.by, k, lang)} {self.r.yuan(v, lang)}" for k, v in rule.tiers.items())
+        nominal = nominal_amount(rule)
+        if nominal is None:
+            return self.cat.t(lang, "reason.no_amount_in_text")
+        return self.r.amount(nominal, lang)
+
+    def amount_rule_line(self, b: Benefit, lang: Lang) -> str:
+        """"金额：按实际融资额的2%计，每期最高200万元": every card with money shows its amount line."""
+        rule = b.amount
+        if rule.kind != "percentage":
+            return self.cat.t(lang, "ask.amount", amount=self._rule_amount(b, lang))
+        rate = f"{rule.rate * 100:g}"
+        cap = self.r.yuan(rule.cap, lang) if rule.cap is not None else ""
+        scope = self.cat.t(lang, f"scope.{rule.cap_scope}") if rule.cap_scope else ""
+        base = self.r.fact_label(rule.of, lang)
+        if lang == "en":
+            base = base[:1].lower() + base[1:]
+        return self.cat.t(lang, "card.amount.percentage", base=base, rate=rate, cap=cap, scope=scope)
 
     def _amount_lines(self, result: AskResult, b: Benefit, lang: Lang) -> list[str]:
         t = self.cat.t
@@ -76,7 +295,7 @@ class AnswerRenderer:
         if answer is None or answer.amount is None:
             if b.amount.kind == "none":
                 return [summary, t(lang, "reason.no_amount_in_text")]
-            return [summary]
+            return [self.amount_rule_line(b, lang), summary]
         amount = self.r.amount(answer.amount, lang)
         if answer.from_figures:
             calc = t(lang, "ask.calc_sep").join(self.r.reason(b, x, lang) for x in answer.reasons)
@@ -108,7 +327,32 @@ class AnswerRenderer:
         freq = t(lang, f"ask.freq.{award.frequency}") if award.frequency else ""
         return t(lang, "ask.mode.conditional", frequency=freq)
 
-    def _refusal(self, result: AskResult, lang: Lang) -> str:
+    def _procedure_said(self, result: AskResult) -> bool:
+        return result.best is not None and result.best.id == PROCEDURE_ENTRY and not result.parts
+
+    def _procedure(self, lang: Lang) -> str:
+        return self.cat.t(lang, "ask.procedure", agency=text(self.kb.policy.implementing_agencies, lang))
+
+    def contact(self, lang: Lang) -> str | None:
+        """The agency contacts the knowledge base holds (``contact.yaml``, empty by default); never invented."""
+        entries = getattr(self.kb, "contacts", None) or []
+        out = []
+        for c in entries:
+            bits = [text(c.name, lang)]
+            for value in (getattr(c, "phone", None), getattr(c, "address", None), getattr(c, "hours", None),
+                          getattr(c, "url", None)):
+                if value:
+                    bits.append(value if isinstance(value, str) else text(value, lang))
+            out.append(("，" if lang == "zh" else ", ").join(bits))
+        return ("；" if lang == "zh" else "; ").join(out) or None
+
+    def _contact(self, lang: Lang, *, paste: bool) -> str:
+        c = self.contact(lang)
+        if c:
+            return self.cat.t(lang, "ask.contact", contact=c)
+        return self.cat.t(lang, "dlg.hd.no_contact" if paste else "ask.no_contact")
+
+    def _refusal(self, result: AskResult, lang: Lang) -> list[str]:
         t = self.cat.t
         title = text(self.kb.policy.title, lang)
         lines = []
@@ -116,19 +360,96 @@ class AnswerRenderer:
             lines.append(text(result.subject.reply, lang))
         lines.append(t(lang, "ask.out_of_scope", title=title))
         lines.append(t(lang, "ask.can_do"))
-        return "\n".join(lines)
+        return lines
+
+    # -- customer-ready prose -----------------------------------------------------------------------
+    def paste(self, result: AskResult, lang: Lang | None = None, *, complaint: bool = False) -> str:
+        """The answer as polite prose for a customer: no commands, no "本助手", no card labels."""
+        lang = lang or result.lang
+        t = self.cat.t
+        sep = "" if lang == "zh" else " "
+        out: list[str] = [t(lang, "dlg.hd.hello_sorry" if complaint else "dlg.hd.hello")]
+        title = text(self.kb.policy.title, lang)
+        if result.verdict is not None:
+            out.append(self.verdict_line(result, result.verdict, lang))
+        if result.refused or result.best is None:
+            if result.subject is not None:
+                out.append(text(result.subject.reply, lang))
+            else:
+                out.append(t(lang, "dlg.hd.refused", title=title))
+            return _tidy(sep.join(out))
+        policy = t(lang, "dlg.hd.policy", title=title, number=self.kb.policy.document_number)
+        out += self.clarify_lines(result, lang)
+        if result.parts:
+            items = [self.part_line(p, lang, with_ref=False) for p in result.parts]
+            out.append(policy + ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else "."))
+            total = result.total
+            if total is not None:
+                if total.amount is not None:
+                    out.append(t(lang, "ask.total", amount=self.r.amount(total.amount, lang)))
+                for excluded, kept in total.excluded:
+                    out.append(t(lang, "ask.total.excluded", excluded=self._part_title(excluded, result, lang),
+                                 kept=text(self.kb.benefit(kept).title, lang)))
+                if not total.excluded:
+                    out.append(t(lang, "ask.total.rule"))
+        else:
+            b = result.best
+            out.append(policy + _sentence(f"{text(b.title, lang)}{'：' if lang == 'zh' else ': '}"
+                                          f"{text(b.summary, lang)}", lang))
+            answer = result.answer
+            if not b.is_info and answer is not None and answer.amount is not None:
+                amount = self.r.amount(answer.amount, lang)
+                if answer.from_figures:
+                    calc = t(lang, "ask.calc_sep").join(self.r.reason(b, x, lang) for x in answer.reasons)
+                    out.append(t(lang, "dlg.hd.amount_figures", amount=amount, calc=calc))
+                elif answer.reasons:
+                    out.append(t(lang, "dlg.hd.amount", amount=self.r.reason(b, answer.reasons[0], lang)))
+            if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None:
+                out.append(t(lang, "dlg.hd.mode.competitive", quota=self.r.quota_count(b, lang)))
+            if b.id == VALIDITY_ENTRY:
+                out.append(_sentence(self.validity_line(lang), lang))
+        if result.depends_on and not result.asks_ceiling:
+            facts = t(lang, "list_sep").join(self.r.fact_label(f, lang) for f in result.depends_on)
+            out.append(t(lang, "dlg.hd.depends", facts=facts))
+        if result.procedure or complaint or self._procedure_said(result):
+            if result.procedure and not self._procedure_said(result):
+                out.append(self._procedure(lang))
+            out.append(self._contact(lang, paste=True))
+        elif (not result.parts and not result.depends_on and not result.asks_ceiling
+              and result.best is not None and not result.best.is_info):
+            out.append(t(lang, "dlg.hd.close"))
+        return _tidy(sep.join(out))
 
 
-def side_answerer(kb: KnowledgeBase, renderer: Renderer) -> Answerer:
+def _shown(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def _sentence(s: str, lang: Lang) -> str:
+    s = s.rstrip()
+    if lang == "zh":
+        return s if s.endswith(("。", "！", "？")) else s.rstrip("，；") + "。"
+    return s if s.endswith((".", "!", "?")) else s + "."
+
+
+def _tidy(s: str) -> str:
+    """One sentence end, not two ("。。"), and no space before Chinese punctuation."""
+    return re.sub(r"([。.])\1+", r"\1", s).replace(" 。", "。")
+
+
+def side_answerer(kb: KnowledgeBase, renderer: Renderer, validity: Validity | None = None) -> Answerer:
     """The dialog's free-text answerer: the index is built here, once, and reused for every message."""
     matcher = Matcher(kb)
-    answers = AnswerRenderer(kb, renderer.cat, renderer)
+    answers = AnswerRenderer(kb, renderer.cat, renderer, validity)
 
     def answer(message: str, lang: Lang) -> SideAnswer:
-        result = ask(matcher, message)
+        complaint = answers.is_complaint(message)
+        result = ask(matcher, message, use_figures=not complaint, today=date.today(), validity=answers.validity)
         best = result.best
         return SideAnswer(
-            text=escape(answers.render(result, lang), quote=False),
+            text=escape(answers.render(result, lang, complaint=complaint), quote=False),
             in_scope=not result.refused,
             refs=tuple(result.refs),
             benefits=tuple(s.benefit.id for s in result.benefits),

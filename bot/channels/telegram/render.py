@@ -10,6 +10,9 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from typing import Any
+
+from telegram import CopyTextButton
 
 from bot.dialog.model import Button, Reply
 from bot.present.i18n import Catalog
@@ -81,14 +84,21 @@ def _prefix_within(line: str, limit: int) -> int:
     return max(cut, 1)
 
 
-Keyboard = dict[str, list[list[dict[str, str]]]]
+Keyboard = dict[str, list[list[dict[str, Any]]]]
 """An ``InlineKeyboardMarkup`` as the Bot API's JSON: built directly, as PTB objects cost CPU per reply."""
 
 
 def keyboard(buttons: Sequence[Sequence[Button]]) -> Keyboard | None:
     if not buttons:
         return None
-    return {"inline_keyboard": [[{"text": b.label, "callback_data": b.data} for b in row] for row in buttons if row]}
+    return {"inline_keyboard": [[_button(b) for b in row] for row in buttons if row]}
+
+
+def _button(b: Button) -> dict[str, Any]:
+    """A callback button, or a copy-to-clipboard one (PTB 22's ``CopyTextButton``, as its JSON)."""
+    if b.copy_text is not None:
+        return {"text": b.label, "copy_text": CopyTextButton(b.copy_text).to_dict()}
+    return {"text": b.label, "callback_data": b.data}
 
 
 def messages(reply: Reply) -> list[tuple[str, Keyboard | None]]:

@@ -1,0 +1,229 @@
+"""A customer's message forwarded by help-desk staff: a reply to paste as it is, and notes for the staff.
+
+Two messages, because they go to two people. The first is the paste alone: polite prose in the
+customer's language, with no bot command, no self-reference and no card label, and a tap-to-copy
+button that carries exactly that text (Telegram's CopyTextButton holds at most 256 characters; a
+longer paste keeps the message itself as the thing to copy, and the notes say so). The second is for
+the staff, in the staff's language: the clause refs and confidence, the facts the customer stated,
+the preliminary assessment with what it assumes, and the questions to ask the customer, in the
+customer's wording. A section with nothing in it is left out.
+
+First rule: a figure whose meaning is unsure, or the digits of a complaint (a hotline, a date), never
+become money; the paste then asks the customer instead of computing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+from typing import Any
+
+from bot.dialog.model import Button, Reply
+from bot.dialog.views import Views, split_message
+from bot.present.answer import AnswerRenderer
+from bot.present.report import Renderer
+from eligibility.ask import AskResult, ask, read_question
+from eligibility.evaluate import assess
+from eligibility.language import Clarify
+from eligibility.matcher import Matcher, detect_lang
+from eligibility.questionnaire import plan
+from eligibility.results import Assessment, Facts, Validity
+from knowledge.models import KnowledgeBase, Lang
+
+MAX_INPUT = 2000
+COPY_TEXT_LIMIT = 256  # the Bot API's limit on CopyTextButton.text
+MAX_QUESTIONS = 3
+_COMMANDS = re.compile(r"(?<!\S)/[A-Za-z_]+(@\w+)?")
+
+
+@dataclass(frozen=True)
+class Clarification:
+    """A question to put to the customer because a word or figure could mean more than one thing."""
+
+    fact: str
+    question: str
+
+
+@dataclass(frozen=True)
+class Forward:
+    """Everything the help desk works out for one forwarded message."""
+
+    message: str
+    customer_lang: Lang
+    result: AskResult | None          # None: the message asks nothing (a bare "/start", a sticker's caption)
+    complaint: bool
+    facts: Facts
+    assumed: Facts                    # common conditions assumed for the preliminary assessment
+    assessment: Assessment | None     # only when the customer stated facts
+    paste: str                        # plain text for the customer
+    ask_customer: tuple[str, ...]     # questions, in the customer's wording and language
+    clarify: tuple[Clarification, ...] = ()
+    refs: tuple[str, ...] = field(default=())
+    confidence: float = 0.0
+
+
+def read_facts(kb: KnowledgeBase, message: str) -> tuple[Facts, tuple[Clarify, ...]]:
+    """The facts the customer states and what the language layer is unsure of: the one place the help
+    desk reads facts (several award levels in one message stay out of the preliminary assessment)."""
+    reading = read_question(kb, message)
+    return reading.facts, reading.clarify
+
+
+def customer_lang(message: str, staff: Lang) -> Lang:
+    """The customer's language, from their words (commands aside); the staff's when there are none."""
+    words = _COMMANDS.sub(" ", message)
+    if not re.search(r"[\u4e00-\u9fff]|[A-Za-z]{2,}", words):
+        return staff
+    return detect_lang(words)
+
+
+class HelpDesk:
+    """Builds the two help-desk messages; one per runtime (the matcher's index is built once)."""
+
+    def __init__(self, kb: KnowledgeBase, renderer: Renderer, validity: Validity,
+                 counted: Callable[[str, Lang], object] | None = None) -> None:
+        """``counted``: the dialog's answerer, called once per forwarded question so that usage statistics
+        (which wrap it) count the forward's question like any other; its answer is not used."""
+        self.counted = counted
+        self.kb = kb
+        self.r = renderer
+        self.views = Views(renderer)
+        self.validity = validity
+        self.matcher = Matcher(kb)
+        self.answers = AnswerRenderer(kb, renderer.cat, renderer, validity)
+
+    def t(self, lang: Lang, key: str, **params: object) -> str:
+        return self.r.cat.t(lang, key, **params)
+
+    # -- working it out -------------------------------------------------------------------------------
+    def forward(self, message: str, staff_lang: Lang, today: date) -> Forward:
+        message = message[:MAX_INPUT]
+        lang = customer_lang(message, staff_lang)
+        question = _COMMANDS.sub(" ", message).strip()
+        complaint = self.answers.is_complaint(question)
+        facts, unsure = read_facts(self.kb, question) if question else ({}, ())
+        clarify = tuple(Clarification(c.fact, self.answers.clarify_question(c.fact, c.key, dict(c.params), lang))
+                        for c in unsure)
+        result = None
+        if re.search(r"[\u4e00-\u9fffA-Za-z]", question):
+            if self.counted is not None:
+                self.counted(question, lang)
+            # unsure figures and a complaint's digits never become money
+            result = ask(self.matcher, question, use_figures=not (complaint or clarify), today=today,
+                         validity=self.validity)
+        assumed: Facts = {}
+        assessment = None
+        if facts:
+            assumed = {c.fact: c.equals for c in self.kb.policy.common_conditions
+                       if c.fact not in facts and isinstance(c.equals, bool)}
+            assessment = assess(self.kb, {**facts, **assumed}, today, self.validity)
+        to_ask = self._questions(result, facts, clarify, today, lang)
+        paste = self._paste(result, complaint, lang)
+        refs = tuple(result.refs) if result is not None and not result.refused else ()
+        confidence = result.confidence if result is not None else 0.0
+        return Forward(message, lang, result, complaint, facts, assumed, assessment, paste, to_ask, clarify,
+                       refs, confidence)
+
+    def _questions(self, result: AskResult | None, facts: Facts, clarify: tuple[Clarification, ...],
+                   today: date, lang: Lang) -> tuple[str, ...]:
+        """What to ask the customer next: the unsure figures first, then what the amount or verdict needs."""
+        wanted: list[str] = []
+        if facts and result is not None and not result.refused:
+            q, _left = plan(self.kb, facts, today, self.validity)
+            if q is not None:
+                wanted += q.facts[:1]
+        if result is not None:
+            wanted += [f for f in result.depends_on if f not in facts]
+        out = [c.question for c in clarify]
+        for f in dict.fromkeys(wanted):
+            fact = self.kb.facts.get(f)
+            if fact is not None and not any(c.fact == f for c in clarify):
+                out.append(fact.question.get(lang))
+        return tuple(out[:MAX_QUESTIONS])
+
+    def _paste(self, result: AskResult | None, complaint: bool, lang: Lang) -> str:
+        """The customer's reply; an unsure figure is asked about inside it (AnswerRenderer.paste)."""
+        if result is None:
+            return self.t(lang, "dlg.hd.hello") + ("" if lang == "zh" else " ") + self.t(lang, "dlg.hd.empty")
+        return self.answers.paste(result, lang, complaint=complaint)
+
+    # -- the two messages -----------------------------------------------------------------------------
+    def replies(self, message: str, staff_lang: Lang, today: date) -> list[Reply]:
+        f = self.forward(message, staff_lang, today)
+        copy = len(f.paste) <= COPY_TEXT_LIMIT
+        button = ((Button(self.t(staff_lang, "dlg.hd.copy"), "", copy_text=f.paste),),) if copy else ()
+        paste_parts = split_message(escape(f.paste, quote=False))
+        first = [Reply(p) for p in paste_parts[:-1]] + [Reply(paste_parts[-1], button)]
+        notes = self.notes(f, staff_lang, copyable=copy)
+        return first + [Reply(p) for p in split_message("\n".join(notes))]
+
+    def notes(self, f: Forward, lang: Lang, *, copyable: bool) -> list[str]:
+        """The staff notes as HTML lines, in the staff's language; empty sections left out."""
+        t = self.t
+        lines = [t(lang, "dlg.hd.notes")]
+        if not copyable:
+            lines.append(escape(t(lang, "dlg.hd.too_long", limit=COPY_TEXT_LIMIT)))
+        result = f.result
+        if result is not None and not result.refused:
+            refs = self.views.sep(lang).join(escape(self.r.ref(x, lang)) for x in f.refs)
+            lines.append(t(lang, "dlg.hd.refs", refs=refs, confidence=f"{f.confidence:.0%}"))
+        elif result is not None:
+            subject = ""
+            if result.subject is not None:
+                subject = ("（" + result.subject.reply.get(lang) + "）") if lang == "zh" \
+                    else (": " + result.subject.reply.get(lang))
+            lines.append(escape(t(lang, "dlg.hd.out_of_scope", subject=subject)))
+        if f.complaint:
+            lines.append(escape(t(lang, "dlg.hd.complaint")))
+        if result is not None and result.procedure:
+            lines.append(escape(t(lang, "dlg.hd.procedure")))
+        if f.clarify:
+            lines.append(escape(t(lang, "dlg.hd.clarify", items=self.views.sep(lang).join(c.question
+                                                                                       for c in f.clarify))))
+        if f.facts:
+            lines += ["", t(lang, "dlg.hd.facts", items=self.views.fact_values(dict(f.facts), lang))]
+        lines += self._assessment_lines(f, lang)
+        if result is None:
+            lines.append(escape(t(lang, "dlg.hd.nothing")))
+        if f.ask_customer:
+            lines += ["", t(lang, "dlg.hd.ask")]
+            lines += [f"{i}. {escape(q)}" for i, q in enumerate(f.ask_customer, start=1)]
+        return lines
+
+    def _assessment_lines(self, f: Forward, lang: Lang) -> list[str]:
+        a = f.assessment
+        if a is None:
+            return []
+        found = [r for r in a.results if r.status in ("eligible", "competitive")]
+        if not found:
+            return []
+        t = self.t
+        head = t(lang, "dlg.hd.assuming", items=self.views.fact_values(dict(f.assumed), lang)) if f.assumed \
+            else t(lang, "dlg.hd.assessment")
+        lines = ["", head]
+        for r in found:
+            amount = f" {escape(self.r.amount(r.amount, lang))}" if r.amount is not None else ""
+            status = t(lang, f"status.{r.status}")
+            title = escape(r.benefit.title.get(lang))
+            lines.append(f"• {title}{amount}（{status}）" if lang == "zh" else f"• {title}{amount} ({status})")
+        lines.append(t(lang, "dlg.result.total", amount=escape(self.r.amount(a.eligible_total, lang))))
+        if a.assumptions:
+            items = ("" if lang == "zh" else " ").join(x.get(lang) for x in a.assumptions)
+            lines.append(escape(t(lang, "dlg.hd.assumptions", items=items)))
+        return lines
+
+    # -- the `ipbot helpdesk --json` contract ---------------------------------------------------------
+    def to_json(self, f: Forward, lang: Lang) -> dict[str, Any]:
+        facts: dict[str, Any] = dict(f.facts)
+        return {
+            "message": f.message,
+            "facts": facts,
+            "refs": list(f.refs),
+            "assessment": self.r.to_json(f.assessment, lang) if f.assessment is not None else None,
+            "paste": f.paste,
+            "ask_customer": list(f.ask_customer),
+            "confidence": f.confidence,
+        }

@@ -1,0 +1,54 @@
+"""Who applies: a description of the applicant ("我们是家律所") -> ``entity_type``.
+
+A description of the applicant's clients ("主要给小微企业做维权") is not the applicant's; in free text
+a description counts only after a self-reference ("我们是", "是一家"); "公司" is the generic word, so
+an IP agency "registered as a company" is a service agency, as the question itself says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from eligibility.language.clauses import Clause
+from eligibility.language.model import Clarify
+from eligibility.language.terms import Hit
+
+_SELF_REACH = 12
+_GENERIC = "enterprise"
+# A clause that is nothing but the description ("不是企业，是研究所"): the applicant speaks of itself.
+_LEADS = frozenset({"", "是", "就是", "其实是", "而是", "应该是", "我是", "咱是"})
+
+
+@dataclass
+class ApplicantReading:
+    value: str | None = None
+    clarify: list[Clarify] = field(default_factory=list)
+
+
+def _types(h: Hit, asked: bool) -> list[str]:
+    """Applicant words; the answer options' own aliases ("园区") only when the question is asked."""
+    return [t.key for t in h.of("applicant")] + [t.value for t in h.of("option") if asked and t.key == "entity_type"]
+
+
+def read_applicant(clauses: list[Clause], *, asked: bool, midway: bool = False) -> ApplicantReading:
+    """``midway``: another question is being answered; the generic "公司/企业" is then not volunteered."""
+    found: list[str] = []
+    for c in clauses:
+        for h in c.hits:
+            types = _types(h, asked)
+            if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h):
+                continue
+            lead = c.s[: h.start].strip()
+            spoken = lead in _LEADS and (lead or _GENERIC not in types)  # "公司有50个人" describes no one
+            if not asked and not spoken and not any(s.has("self") for s in c.before(h, _SELF_REACH)):
+                continue
+            found += [t for t in types if t not in ("other",)]
+    distinct = list(dict.fromkeys(found))
+    if (len(distinct) > 1 or midway) and _GENERIC in distinct:
+        distinct.remove(_GENERIC)
+    out = ApplicantReading()
+    if len(distinct) == 1:
+        out.value = distinct[0]
+    elif len(distinct) > 1:
+        out.clarify.append(Clarify("entity_type", "lang.ask.entity_type", {"options": distinct}))
+    return out

@@ -1,0 +1,86 @@
+"""Where the applicant is registered, which decides ``in_city``.
+
+The registration place decides ("注册在衡水，石家庄这边只有个分公司" -> not in the city, with a note
+saying why); a branch or office somewhere says nothing; a district or county of Shijiazhuang is in the
+city, another city or province is not; a place the knowledge base does not know -> ask.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from eligibility.language.clauses import Clause
+from eligibility.language.model import Clarify, Note
+
+_PLACE_LIKE = re.compile(r"(?:注册在|注册地在?|注册于|位于|在)([\u4e00-\u9fff]{2,5}?[省市县区州旗])")
+_SOMEWHERE = ("在", "那边", "这边", "附近", "一带", "located", "based")
+_NOT_PLACES = ("园区", "小区", "社区", "城区", "景区", "市区", "地区", "辖区", "本市", "本区", "本县", "全市",
+               "全省", "全区", "城市", "市场")
+
+
+@dataclass
+class PlaceReading:
+    value: bool | None = None
+    notes: list[Note] = field(default_factory=list)
+    clarify: list[Clarify] = field(default_factory=list)
+    named: bool = False  # some place was named at all
+
+
+def read_place(clauses: list[Clause], *, asked: bool) -> PlaceReading:
+    out = PlaceReading()
+    strong: list[tuple[bool, str]] = []
+    weak: list[tuple[bool, str]] = []
+    branches: list[str] = []
+    registered = False
+    inside_names: set[str] = set()  # "我们不在石家庄": not in the city, but not registered "in 石家庄" either
+    for c in clauses:
+        reg, branch = bool(c.kinds("reg")), bool(c.kinds("branch"))
+        registered = registered or reg
+        for h in c.hits:
+            inside = h.has("city") or h.has("inside")
+            if not inside and not h.has("outside"):
+                continue
+            out.named = True
+            tags = h.of("inside") or h.of("city")
+            name = (tags[0].value if tags else "") or h.term  # elsewhere: the place as written ("衡水")
+            if branch:
+                # "外地企业（天津的）在石家庄设了个办事处": the branch is here, the applicant is from elsewhere.
+                branches.append(name)
+                if not inside:
+                    weak.append((False, name))
+                continue
+            if c.topic(h):
+                continue
+            if inside:
+                inside_names.add(name)
+            if c.negated(h):
+                if inside:
+                    (strong if reg else weak).append((False, name))
+                continue
+            (strong if reg else weak).append((inside, name))
+    deciding = strong or weak
+    vague = [h.term for c in clauses for h in c.kinds("somewhere") if not c.kinds("branch")]
+    if vague and not deciding:
+        out.named = True
+        out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": vague[0]}))
+        return out
+    values = {v for v, _ in deciding}
+    if len(values) == 1:
+        out.value = values.pop()
+        elsewhere = [name for v, name in deciding if not v and name not in inside_names]
+        if out.value is False and elsewhere:
+            out.notes.append(Note("lang.note.elsewhere", {"place": elsewhere[0], "branch": ", ".join(branches)},
+                                  "in_city"))
+    elif len(values) > 1:
+        out.clarify.append(Clarify("in_city", "lang.ask.place", {"places": [n for _, n in deciding]}))
+    elif (asked or registered) and not out.named:
+        for c in clauses:
+            m = _PLACE_LIKE.search(c.s)
+            if m is not None and not m.group(1).endswith(_NOT_PLACES):
+                out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": m.group(1)}))
+                break
+            if asked and len(c.s) > 3 and any(w in c.s for w in _SOMEWHERE):  # "我们在城南那边": somewhere, but where?
+                out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": c.s}))
+                break
+    return out

@@ -1,0 +1,227 @@
+"""One message -> a Reading: intent, the answer to the question asked, volunteered facts, figures,
+corrections, notes to state back and questions to ask when unsure.
+
+Precision before recall: a fact is recorded only when the text says it outright; a figure only through
+a cue of its fact or as the answer to its question; anything unsure becomes a Clarify, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+from eligibility.language.applicants import read_applicant
+from eligibility.language.clauses import Clause, prepared, split
+from eligibility.language.figures import read_figures
+from eligibility.language.intents import exact_intent, intent_of
+from eligibility.language.lexicon import VAGUE_OPTIONS, Lexicon, lexicon
+from eligibility.language.mentions import LIST_CHOICES, read_mentions
+from eligibility.language.model import Clarify, FactValue, Note, Reading
+from eligibility.language.places import read_place
+from eligibility.language.polarity import core, hedged, is_none, is_unknown, yes_no
+from eligibility.parsing import looks_like_question, parse_choice
+from eligibility.questionnaire import NONE_OPTION, Question, group_answer
+from knowledge.models import KnowledgeBase
+
+_NEGATIONS = frozenset("没不未无非否")
+MAX_CHARS = 4000  # a message longer than this is read from its start (a forward, not a novel)
+_TICK_NUMBERS = re.compile(r"^\s*\d{1,2}(\s*[,;、/ ]\s*\d{1,2})*\s*$")
+_TICK_SPLIT = re.compile(r"[,;、/\s]+|和|及|以及|还有|and")
+
+
+def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = None) -> Reading:
+    """Read one message; ``expecting`` is the question the bot just asked (None for free text)."""
+    lex = lexicon(kb)
+    s, cased = prepared(text[:MAX_CHARS])
+    clauses = split(lex, s, cased)
+    notes: list[Note] = []
+    clarify: list[Clarify] = []
+    asked_fact = expecting.facts[0] if expecting is not None and expecting.kind != "multi" else None
+    asked_money = asked_fact if expecting is not None and expecting.kind in ("money", "money_list") else None
+
+    mentions = read_mentions(kb, lex, clauses)
+    facts: dict[str, FactValue] = dict(mentions.facts)
+    clarify += mentions.clarify
+
+    place = read_place(clauses, asked=asked_fact == "in_city")
+    if place.value is not None:
+        facts["in_city"] = place.value
+    notes += place.notes
+    clarify += place.clarify
+
+    applicant = read_applicant(clauses, asked=asked_fact == "entity_type",
+                               midway=expecting is not None and asked_fact != "entity_type")
+    if applicant.value is not None:
+        facts["entity_type"] = applicant.value
+    clarify += applicant.clarify
+
+    mentioned = set(mentions.mentioned) | ({asked_fact} if asked_fact else set())
+    figures = read_figures(kb, lex, clauses, expecting=asked_money, mentioned=mentioned)
+    for fact_id, values in figures.amounts.items():
+        if kb.facts[fact_id].type == "money_list":
+            facts[fact_id] = values
+        elif fact_id not in {c.fact for c in figures.clarify}:
+            facts[fact_id] = values[0]
+    notes += figures.notes
+    clarify += figures.clarify
+    # A money fact named and negated ("没有质押贷款") is none; named without a figure says nothing.
+    for fact_id in list(facts):
+        if kb.facts[fact_id].type in ("money", "money_list") and facts[fact_id] is False:
+            facts[fact_id] = 0 if kb.facts[fact_id].type == "money" else []
+
+    intent = intent_of(lex, s)
+    if intent is not None and exact_intent(lex, s):
+        # A command typed ("上一题", "菜单") states nothing, whatever digits its words hold.
+        return Reading(intent=intent, is_question=False)
+    unknown = is_unknown(lex, s)
+    correction = _is_correction(lex, clauses)
+    answered = False
+    if expecting is not None and not unknown:
+        others = {k for k in facts if k not in expecting.facts}
+        answer, extra_notes, extra_clarify = _answer(kb, lex, expecting, s, cased, clauses, facts,
+                                                     polar=not (correction and others))
+        clarify += extra_clarify
+        if answer is not None:
+            answered = True
+            facts.update(answer)
+            notes += extra_notes
+    clarified = {c.fact for c in clarify}
+    facts = {k: v for k, v in facts.items() if k not in clarified}
+    notes = [n for n in notes if n.fact is None or n.fact in facts]  # nothing stated back for a fact asked about
+    if answered and expecting is not None and all(f in clarified for f in expecting.facts):
+        answered = False
+
+    return Reading(
+        intent=intent,
+        answered=answered,
+        unknown=unknown and not answered,
+        facts=facts,
+        correction=correction and bool(facts),
+        is_question=looks_like_question(text[:MAX_CHARS]),
+        notes=tuple(notes),
+        clarify=tuple(_dedupe(clarify)),
+        figures=tuple(figures.figures),
+    )
+
+
+def _dedupe(items: list[Clarify]) -> list[Clarify]:
+    seen: set[str] = set()
+    out = []
+    for c in items:
+        if c.fact not in seen:
+            seen.add(c.fact)
+            out.append(c)
+    return out
+
+
+def _is_correction(lex: Lexicon, clauses: list[Clause]) -> bool:
+    return any(c.s.startswith(lex.corrections) or "其实" in c.s for c in clauses[:2])
+
+
+_Answered = tuple[dict[str, FactValue] | None, list[Note], list[Clarify]]
+
+
+def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, clauses: list[Clause],
+            read: dict[str, FactValue], *, polar: bool = True) -> _Answered:
+    """What the message answers to ``q``: its facts, and a note of the user's own hedge.
+
+    ``polar`` False: a correction of another answer ("不对，产业是…"): its "不对" is not a no to ``q``."""
+    fact_id = q.facts[0]
+    head = clauses[0].s if clauses else s
+    if q.kind == "multi":
+        ticked = _ticks(kb, lex, q, s, clauses)
+        return (dict(group_answer(q, ticked, kb)), [], []) if ticked is not None else (None, [], [])
+    if fact_id in read and q.kind != "bool":
+        return {fact_id: read[fact_id]}, [], []
+    yes = yes_no(lex, s, head) if polar else None
+    hedge = [Note("lang.note.hedged", {"text": s}, fact_id)] if hedged(lex, head) else []
+    if q.kind == "bool":
+        if fact_id == "in_city" and "in_city" in read:
+            if yes is not None and yes != read["in_city"]:
+                return None, [], []
+            return {fact_id: read["in_city"]}, [], []
+        if fact_id in read and yes is not None and yes != read[fact_id]:
+            return None, [], [Clarify(fact_id, "lang.ask.yes_no", {})]
+        if fact_id in read:
+            return {fact_id: read[fact_id]}, hedge, []
+        if yes is not None:
+            return {fact_id: yes}, hedge, []
+        progress = lex.progress.get(fact_id, ())
+        if progress and head.startswith(progress) and not _NEGATIONS.intersection(head):
+            return {fact_id: True}, hedge, []
+        return None, [], []
+    if q.kind == "choice":
+        fact = kb.facts[fact_id]
+        options = {o.id: [o.label.zh, o.label.en, *_usable(o.aliases, cased)] for o in fact.options}
+        if fact_id in LIST_CHOICES:
+            levels = _levels(fact_id, clauses)
+            if len(levels) > 1:
+                return {fact_id: levels}, [], []
+        plain = core(s) in lex.yes or s in lex.yes  # a bare yes names no option, whatever fuzzy matching says
+        if yes is True and (plain or parse_choice(s, options) is None):
+            # "批了", "拿了", "yes it is": yes, but which option? Ask, record nothing.
+            return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
+        value = None if yes is False and (core(s) in lex.no or s in lex.no) else parse_choice(s, options)
+        if value is None and NONE_OPTION in options and (yes is False or is_none(lex, head)):
+            value = NONE_OPTION
+        return ({fact_id: value}, hedge, []) if value is not None else (None, [], [])
+    if yes is False or is_none(lex, head):
+        return {fact_id: 0 if q.kind == "money" else []}, hedge, []
+    return None, [], []
+
+
+def _levels(fact_id: str, clauses: list[Clause]) -> list[str]:
+    """Every option named and not negated, in order ("gold and silver" -> [gold, silver])."""
+    found: list[str] = []
+    for c in clauses:
+        for h in c.hits:
+            for t in h.of("option"):
+                if t.key == fact_id and t.value not in VAGUE_OPTIONS and not c.negated(h):
+                    found.append(t.value)
+    return list(dict.fromkeys(found))
+
+
+def _usable(aliases: list[str], cased: str) -> list[str]:
+    """Aliases written in capitals ("IT") count only when the message writes them so ("yes it is" is not IT)."""
+    return [a for a in aliases if not (a.isascii() and a.isupper() and len(a) >= 2)
+            or re.search(rf"(?<![A-Za-z]){re.escape(a)}(?![A-Za-z])", cased)]
+
+
+def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[Clause]) -> set[str] | None:
+    """Options of a tick-all question named in the message: by number ("1,3"), by name, or none at all.
+
+    Read clause by clause: "都没有，但我们有商标品牌指导站" ticks the station and nothing else.
+    """
+    options = [o for o in q.options if o.value != NONE_OPTION]
+    if _TICK_NUMBERS.match(s):
+        picked: set[str] = set()
+        for part in re.findall(r"\d+", s):
+            index = int(part) - 1
+            if index == len(options):
+                return set()
+            if not 0 <= index < len(options):
+                return None
+            picked.add(options[index].value)
+        return picked
+    members = set(q.facts)
+    picked, read = set(), False
+    for c in clauses:
+        named = False
+        for h in c.hits:
+            for t in h.of("mention"):
+                if t.key in members and not c.about_clients(h):
+                    named = True
+                    if not c.negated(h):
+                        picked.add(t.key)
+        if not named:
+            mapping = {o.value: [o.label.zh, o.label.en] for o in options}
+            for part in _TICK_SPLIT.split(c.s):
+                value = parse_choice(part, mapping) if part else None
+                if value is not None:
+                    picked.add(value)
+                    named = True
+        if named or is_none(lex, c.s) or yes_no(lex, c.s, c.s) is False:
+            read = True
+    return picked if read else None
+
+
+__all__ = ["LIST_CHOICES", "understand"]

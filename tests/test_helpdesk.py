@@ -1,0 +1,237 @@
+"""Help-desk forwards: a reply staff can paste as it is, and notes for the staff.
+
+The paste holds no bot command, no bot self-reference, no card label and no empty heading; the copy
+button carries exactly the paste; the notes are in the staff's language, without empty sections; a
+complaint is acknowledged first and its digits never become money. `ipbot helpdesk` gives the same,
+one JSON object per stdin line.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+from collections.abc import AsyncIterator
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_telegram_handlers import BOT_USERNAME, InProcessBot, settings_for
+
+from bot.channels.telegram.render import keyboard
+from bot.dialog.helpdesk import COPY_TEXT_LIMIT, HelpDesk
+from bot.dialog.model import Reply
+from bot.present.i18n import Catalog
+from bot.present.report import Renderer
+from dialog_helpers import TODAY
+from eligibility.evaluate import policy_validity
+from fakes.bot_api import FakeBotApi
+from knowledge.models import KnowledgeBase, Lang
+
+SITUATION = "我们是生物医药企业，去年拿了专利银奖，今年质押贷款付息80万，能拿多少补贴？"
+# What the customer must never see in a paste: commands, the bot speaking of itself, data-card labels.
+CARD_LABELS = ("规则：", "申请主体：", "条件：", "方式：", "原文（", "原文：",
+               "Rule:", "Who may apply:", "How:", "Text (")
+SELF = ("本助手", "this assistant", "I can")
+
+
+@pytest.fixture(scope="module")
+def desk(kb: KnowledgeBase) -> HelpDesk:
+    return HelpDesk(kb, Renderer(kb, Catalog.load()), policy_validity(kb))
+
+
+def two_messages(desk: HelpDesk, message: str, staff: Lang = "zh") -> tuple[Reply, str]:
+    replies = desk.replies(message, staff, TODAY)
+    assert len(replies) >= 2
+    return replies[0], "\n".join(r.text for r in replies[1:])
+
+
+def assert_pasteable(paste: str) -> None:
+    assert not re.search(r"(?<!\S)/[a-z]+", paste), paste
+    assert not any(w in paste for w in SELF), paste
+    assert not any(w in paste for w in CARD_LABELS), paste
+    assert not re.search(r"[：:]\s*$", paste), paste  # no heading left hanging
+    assert "<" not in html.unescape(paste).replace("《", "")  # prose, no markup
+
+
+def assert_no_empty_heading(notes: str) -> None:
+    lines = notes.split("\n")
+    for i, line in enumerate(lines):
+        if re.search(r"[：:]$", line):
+            assert i + 1 < len(lines) and lines[i + 1].strip(), f"empty section after {line!r}"
+
+
+@pytest.mark.parametrize("message", [
+    SITUATION,
+    "驰名商标奖励去哪里申请，要交哪些材料？",
+    "软件著作权登记有补贴吗",
+    "国家知识产权示范企业和优势企业各奖多少",
+    "银奖是30万吗",
+    "What is the cap on the pledge-loan interest subsidy?",
+    "/start",
+    "今天天气怎么样",
+    "怎么注册公司",
+    "保定市知识产权质押贷款贴息是多少",
+    "What about tax refunds?",
+])
+def test_the_paste_is_customer_prose_and_the_button_copies_exactly_it(desk: HelpDesk, message: str) -> None:
+    first, notes = two_messages(desk, message)
+    paste = html.unescape(first.text)
+    assert_pasteable(paste)
+    [[button]] = first.buttons
+    assert button.copy_text == paste
+    assert len(paste) <= COPY_TEXT_LIMIT
+    assert_no_empty_heading(notes)
+    assert notes.startswith("<b>客户咨询")  # the staff's language, whatever the customer wrote
+
+
+def test_the_notes_hold_refs_facts_assessment_and_questions(desk: HelpDesk) -> None:
+    first, notes = two_messages(desk, SITUATION)
+    assert "40万元" in first.text and "30万元" in first.text  # both parts answered in the paste
+    assert "依据：" in notes and "（四）1" in notes and "（二）" in notes and "匹配把握" in notes
+    assert "主营产业：生物医药健康" in notes and "80万元" in notes
+    assert "初步测算（假设注册在石家庄市" in notes  # the assumption made, to be confirmed
+    assert "知识产权质押贷款贴息 40万元" in notes
+    assert "测算依据的假设" in notes
+    assert "建议向客户确认" in notes and "贵单位是否注册在石家庄市" in notes  # in the customer's wording
+
+
+def test_an_out_of_scope_forward_has_no_empty_assessment(desk: HelpDesk) -> None:
+    first, notes = two_messages(desk, "我们是企业，想问问高新技术企业认定有奖励吗")
+    assert "不在本政策范围内" in notes
+    assert "初步测算" not in notes and "建议向客户确认" not in notes
+    assert "高新技术企业" in html.unescape(first.text)
+
+
+def test_a_complaint_is_acknowledged_and_its_digits_are_not_money(desk: HelpDesk) -> None:
+    f = desk.forward("等了两个月还没人回复，我要打12345投诉！去年质押贷款利息40万的贴息什么时候发？", "zh", TODAY)
+    assert f.paste.startswith("您好，抱歉让您久等了")
+    assert "20万元" not in f.paste and "12345" not in f.paste  # no figure computed from the message
+    assert f.result is not None and f.result.amount is None
+    assert "政策原文没有公布联系电话" in f.paste  # the contact only if the knowledge base holds one
+
+
+def test_procedure_is_said_honestly(desk: HelpDesk) -> None:
+    f = desk.forward("什么时候申报、要什么材料、找谁", "zh", TODAY)
+    assert "政策原文没有规定申报时间" in f.paste and "市市场监督管理局会同市财政局" in f.paste
+    assert "下一步" not in f.paste
+
+
+def test_languages_customer_for_the_paste_staff_for_the_notes(desk: HelpDesk) -> None:
+    first, notes = two_messages(desk, "Can a university get the China Patent Award reward?", staff="zh")
+    assert first.text.startswith("Hello") and notes.startswith("<b>客户咨询")
+    first, notes = two_messages(desk, "/start", staff="zh")
+    assert first.text.startswith("您好") and "没有可回答的问题" in notes
+    first, notes = two_messages(desk, "银奖是30万吗", staff="en")
+    assert first.text.startswith("您好") and notes.startswith("<b>Customer query")
+
+
+def test_a_paste_too_long_for_the_copy_button_says_so(desk: HelpDesk) -> None:
+    message = "我们是出口企业，去年拿了中国专利金奖、银奖和优秀奖，又新增为国家知识产权示范企业和优势企业，" \
+              "还取得了马德里国际注册、驰名商标和地理标志，商标品牌指导站、产业知识产权联盟、知识产权培训基地也都有，" \
+              "请问每一项分别奖多少、一共能拿多少？"
+    replies = desk.replies(message, "zh", TODAY)
+    paste = html.unescape(replies[0].text)
+    assert len(paste) > COPY_TEXT_LIMIT
+    assert replies[0].buttons == ()
+    assert "无法一键复制" in "\n".join(r.text for r in replies[1:])
+
+
+def test_the_copy_button_is_rendered_as_a_copy_text_button(desk: HelpDesk) -> None:
+    first, _ = two_messages(desk, "银奖是30万吗")
+    markup = keyboard(first.buttons)
+    assert markup is not None
+    [[button]] = markup["inline_keyboard"]
+    assert button == {"text": "复制回复", "copy_text": {"text": html.unescape(first.text)}}
+
+
+# -- Telegram: the forward sends two messages; a caption is read like text -----------------------------
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[InProcessBot]:
+    fake = FakeBotApi(bot_username=BOT_USERNAME)
+    async with InProcessBot(fake, settings_for(fake, tmp_path)) as in_process:
+        yield in_process
+
+
+ORIGIN = {"type": "hidden_user", "sender_user_name": "王经理", "date": 1_700_000_000}
+
+
+async def test_a_forward_gets_the_paste_then_the_notes(bot: InProcessBot) -> None:
+    sent = await bot.say(91, "银奖是30万吗", forward_origin=ORIGIN)
+    assert len(sent) == 2
+    paste, notes = sent
+    [[button]] = paste["reply_markup"]["inline_keyboard"]
+    assert button["copy_text"]["text"] == html.unescape(paste["text"])
+    assert paste["text"].startswith("您好！是的") and notes["text"].startswith("<b>客户咨询")
+
+
+async def test_a_forwarded_photo_caption_is_read_like_text(bot: InProcessBot) -> None:
+    raw: dict[str, Any] = bot.fake.user_message(92, "x", forward_origin=ORIGIN, enqueue=False)
+    message = raw["message"]
+    del message["text"]
+    message["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
+    message["caption"] = "这张证书是中国驰名商标，能奖多少？"
+    calls = await bot.feed(raw)
+    texts = [p["text"] for m, p in calls if m == "sendMessage"]
+    assert "50万元" in texts[0] and "客户咨询" in texts[1]
+
+
+# -- ipbot helpdesk ---------------------------------------------------------------------------------
+class Ctx:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.catalog = Catalog.load()
+        self.renderer = Renderer(kb, self.catalog)
+        self.validity = policy_validity(kb)
+
+
+def test_cli_one_message(kb: KnowledgeBase) -> None:
+    import argparse
+
+    from bot import helpdesk_cli
+
+    out = StringIO()
+    args = argparse.Namespace(text=[SITUATION], lang="zh", json=True)
+    assert helpdesk_cli.run(Ctx(kb), args, out, today=TODAY) == 0
+    data = json.loads(out.getvalue())
+    assert set(data) == {"message", "facts", "refs", "assessment", "paste", "ask_customer", "confidence"}
+    assert data["facts"]["pledge_loan_interest_paid_yuan"] == 800_000
+    assert "4.1" in data["refs"] and 0 <= data["confidence"] <= 1
+    pledge = [b for b in data["assessment"]["benefits"] if b["id"] == "pledge_loan_interest"]
+    assert pledge[0]["status"] == "eligible" and pledge[0]["amount"] == {"min": 400_000, "max": 400_000}
+    assert_pasteable(data["paste"])
+
+
+def test_cli_stdin_batch_reports_a_bad_line_and_goes_on(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    from bot import helpdesk_cli
+
+    lines = ["驰名商标奖多少", "", '{"message": 5}', '{"message": "What is the pledge loan cap?", "lang": "en"}',
+             "今天天气怎么样"]
+    monkeypatch.setattr(sys, "stdin", StringIO("\n".join(lines) + "\n"))
+    out = StringIO()
+    assert helpdesk_cli.run(Ctx(kb), argparse.Namespace(text=[], lang=None, json=True), out, today=TODAY) == 2
+    rows = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert len(rows) == 4
+    assert rows[0]["refs"] == ["3"] and "50万元" in rows[0]["paste"]
+    assert rows[1] == {"line": 3, "error": rows[1]["error"]} and "message" in rows[1]["error"]
+    assert rows[2]["paste"].startswith("Hello") and rows[2]["refs"] == ["4.1"]
+    assert rows[3]["refs"] == [] and rows[3]["assessment"] is None
+
+
+def test_an_unsure_figure_is_asked_of_the_customer_not_computed(desk: HelpDesk) -> None:
+    f = desk.forward("用专利质押贷了1000万，利率3.65%，一年的利息能补多少", "zh", TODAY)
+    assert f.clarify and f.result is not None and f.result.amount is None
+    assert "×" not in f.paste and "万元（" not in f.paste  # no computation in the paste
+    assert "？" in f.paste  # the paste asks the customer instead
+    notes = "\n".join(desk.notes(f, "zh", copyable=True))
+    assert "未计算金额" in notes
+
+
+def test_a_principal_is_never_the_interest(desk: HelpDesk) -> None:
+    f = desk.forward("客户说贷了1000万，利率3.65%，一年的利息能补多少", "zh", TODAY)
+    assert f.result is not None and f.result.amount is None and "×" not in f.paste
+    assert any("利息" in q for q in f.ask_customer)  # the interest actually paid is asked

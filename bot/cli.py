@@ -87,6 +87,10 @@ def assess_profile(ctx: Context, data: Any, today: date, lang: Lang) -> dict[str
 def cmd_assess(ctx: Context, args: argparse.Namespace, out: TextIO) -> int:
     lang: Lang = args.lang
     today = date.today()
+    if args.batch and Path(args.batch).suffix.lower() in SHEET_SUFFIXES:
+        return _assess_sheet(ctx, args, today, lang, out)
+    if args.output:
+        raise UsageError("-o/--output is for a batch sheet (--batch FILE.xlsx or FILE.csv)")
     if args.batch:
         return _assess_batch(ctx, Path(args.batch), today, lang, out)
     if not args.profile:
@@ -100,6 +104,41 @@ def cmd_assess(ctx: Context, args: argparse.Namespace, out: TextIO) -> int:
         out.write(json.dumps(ctx.renderer.to_json(a, lang), ensure_ascii=False, indent=2) + "\n")
     else:
         out.write(ctx.renderer.report(a, lang) + "\n")
+    return 0
+
+
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+
+
+def _assess_sheet(ctx: Context, args: argparse.Namespace, today: date, lang: Lang, out: TextIO) -> int:
+    """An agency register (xlsx/csv) assessed into a results workbook (bot.agency.batch)."""
+    from bot.agency.batch import run_batch
+    from bot.agency.sheets import SheetError
+
+    if not args.output:
+        raise UsageError("give the results workbook: --batch FILE.xlsx -o RESULT.xlsx")
+    src, dst = Path(args.batch), Path(args.output)
+    if dst.suffix.lower() != ".xlsx":
+        raise UsageError(f"{dst}: the results are written as an .xlsx workbook")
+    if not src.is_file():
+        raise UsageError(f"{src}: no such file")
+    try:
+        stats = run_batch(ctx.kb, ctx.catalog, ctx.validity, src, dst, today, lang)
+    except SheetError as exc:
+        raise UsageError(str(exc)) from None
+    out.write(f"{stats.assessed} of {stats.rows} rows assessed, {stats.errors} problem(s) listed on the errors "
+              f"sheet: {dst}\n")
+    return 2 if stats.errors or stats.not_assessed else 0
+
+
+def cmd_template(ctx: Context, args: argparse.Namespace, out: TextIO) -> int:
+    from bot.agency.template import write_template
+
+    dst = Path(args.output)
+    if dst.suffix.lower() != ".xlsx":
+        raise UsageError(f"{dst}: the template is written as an .xlsx workbook")
+    write_template(ctx.kb, ctx.catalog, dst, args.lang)
+    out.write(f"template written: {dst}\n")
     return 0
 
 
@@ -182,12 +221,17 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("assess", help="assess a profile (YAML or JSON) against every benefit")
     a.add_argument("profile", nargs="?", help="profile file")
     a.add_argument("--json", action="store_true", help="print the JSON result contract")
-    a.add_argument("--batch", metavar="FILE", help="JSON Lines file of profiles ('-' for stdin)")
+    a.add_argument("--batch", metavar="FILE",
+                   help="JSON Lines file of profiles ('-' for stdin), or an agency sheet (.xlsx, .csv) with -o")
+    a.add_argument("-o", "--output", metavar="RESULT.xlsx", help="the results workbook of a batch sheet")
     a.add_argument("--lang", choices=["zh", "en"], default="zh")
     kb = sub.add_parser("kb", help="knowledge-base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     chk = kb_sub.add_parser("check", help="validate the knowledge base")
     chk.add_argument("dir", nargs="?", help="knowledge base directory (default: the packaged one)")
+    tpl = sub.add_parser("template", help="write the Excel template for batch assessment")
+    tpl.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="where to write the template")
+    tpl.add_argument("--lang", choices=["zh", "en"], default="zh")
     ask_cli.add_parser(sub)
     sub.add_parser("chat", help="the self-assessment chat in this terminal")
     sub.add_parser("run", help="run the bot: Telegram if TELEGRAM_BOT_TOKEN is set, else the console chat")
@@ -228,6 +272,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         ctx = Context(settings)
         if args.command == "assess":
             return cmd_assess(ctx, args, out)
+        if args.command == "template":
+            return cmd_template(ctx, args, out)
         if args.command == "ask":
             return ask_cli.run(ctx, args, out)
     except KnowledgeBaseError as exc:

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench bench-ask bench-questions bench-load kb-check chat clean
+.PHONY: run test lint bench bench-ask bench-questions bench-load bench-batch kb-check chat clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ kb-check: $(STAMP)
 	$(VENV)/bin/ipbot kb check
 
 ## benchmarks: numbers about accuracy and speed (never asserted as timings in tests)
-bench: bench-ask bench-questions bench-load
+bench: bench-ask bench-questions bench-load bench-batch
 
 bench-ask: $(STAMP)
 	$(PY) -m bench.ask_bench
@@ -41,6 +41,9 @@ bench-questions: $(STAMP)
 
 bench-load: $(STAMP)
 	$(PY) -m bench.load_bench
+
+bench-batch: $(STAMP)
+	$(PY) -m bench.batch_bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -142,6 +142,43 @@ def cmd_template(ctx: Context, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_notify(ctx: Context, args: argparse.Namespace, out: TextIO) -> int:
+    """Policy-change notices for the knowledge base loaded now (bot.agency.notifier)."""
+    import asyncio
+
+    return asyncio.run(_notify(ctx, args.dry_run, out))
+
+
+async def _notify(ctx: Context, dry_run: bool, out: TextIO) -> int:
+    import aiohttp
+
+    from bot.agency.kb_version import kb_version
+    from bot.agency.notifier import dry_run_lines, notify, plan
+    from bot.agency.subscriptions import Subscriptions
+    from bot.agency.telegram_notify import BotApiSender
+
+    s = ctx.settings
+    version = kb_version(s.kb_dir)
+    subs = Subscriptions(s.store_url())
+    try:
+        if dry_run:
+            p = await plan(subs, ctx.kb, ctx.validity, ctx.catalog, version, date.today())
+            out.write("\n".join(dry_run_lines(p, ctx.catalog)) + "\n")
+            return 0
+        if s.telegram_bot_token is None or not s.telegram_bot_token.get_secret_value():
+            raise UsageError("TELEGRAM_BOT_TOKEN is not set (use --dry-run to list who would be told)")
+        async with aiohttp.ClientSession() as session:
+            send = BotApiSender(session, s.telegram_bot_token.get_secret_value(),
+                                s.telegram_api_base_url or "https://api.telegram.org/bot")
+            r = await notify(subs, ctx.kb, ctx.validity, ctx.catalog, version, date.today(), send,
+                             rate=min(s.overall_rate_limit or 25.0, 25.0))
+        out.write(f"knowledge base {version}: {r.sent} told, {r.unchanged} unchanged, {r.refused} refused, "
+                  f"{r.postponed} postponed, {r.uncertain} uncertain, {r.unreadable} not comparable\n")
+        return 0
+    finally:
+        await subs.close()
+
+
 def _assess_batch(ctx: Context, path: Path, today: date, lang: Lang, out: TextIO) -> int:
     """One JSON result per input line, in order; a bad line gets an error object and we go on.
 
@@ -232,6 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     tpl = sub.add_parser("template", help="write the Excel template for batch assessment")
     tpl.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="where to write the template")
     tpl.add_argument("--lang", choices=["zh", "en"], default="zh")
+    nt = sub.add_parser("notify", help="tell subscribers whose results the current knowledge base changes")
+    nt.add_argument("--dry-run", action="store_true", help="list who would be told what (users by a hash)")
     ask_cli.add_parser(sub)
     sub.add_parser("chat", help="the self-assessment chat in this terminal")
     sub.add_parser("run", help="run the bot: Telegram if TELEGRAM_BOT_TOKEN is set, else the console chat")
@@ -272,6 +311,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         ctx = Context(settings)
         if args.command == "assess":
             return cmd_assess(ctx, args, out)
+        if args.command == "notify":
+            return cmd_notify(ctx, args, out)
         if args.command == "template":
             return cmd_template(ctx, args, out)
         if args.command == "ask":

@@ -1,0 +1,216 @@
+"""Who asked to be told of policy changes, and which notices went out: the agency's own two tables.
+
+Kept out of bot/storage (another engineer's) on purpose: this module creates its tables itself
+(CREATE TABLE IF NOT EXISTS, SQLite and PostgreSQL alike) on the same DATABASE_URL, to be folded into the
+store's migrations later. One row per subscriber holds the facts of their last self-assessment and the
+snapshot of its result (bot.agency.policy_diff.snapshot) under the knowledge-base version it was computed
+with; one row per (subscriber, version) records a notice's state:
+
+    pending  -> sending -> sent        (claimed before the send: at most once per version)
+                        -> failed      (Telegram refused it: the user blocked the bot, the chat is gone)
+
+A run stopped half-way resumes: pending notices are sent, subscribers not yet compared are compared; a
+notice left ``sending`` by a crash is not sent again. ``forget`` deletes a user's rows in both tables.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy.engine import make_url
+
+NoticeStatus = Literal["pending", "sending", "sent", "failed"]
+
+_DDL = (
+    """CREATE TABLE IF NOT EXISTS agency_subscriptions (
+        user_key TEXT PRIMARY KEY,
+        chat_id BIGINT NOT NULL,
+        lang TEXT NOT NULL,
+        facts TEXT NOT NULL,
+        snapshot TEXT NOT NULL,
+        kb_version TEXT NOT NULL,
+        updated_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS agency_notices (
+        user_key TEXT NOT NULL,
+        kb_version TEXT NOT NULL,
+        status TEXT NOT NULL,
+        message TEXT NOT NULL,
+        snapshot TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (user_key, kb_version))""",
+)
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    user_key: str
+    chat_id: int
+    lang: str
+    facts: dict[str, Any]
+    snapshot: dict[str, Any]
+    kb_version: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    user_key: str
+    chat_id: int
+    lang: str
+    kb_version: str
+    status: NoticeStatus
+    message: str
+    snapshot: dict[str, Any]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Subscriptions:
+    """The two tables on SQLite (sqlite3) or PostgreSQL (asyncpg), by the same DATABASE_URL as the store."""
+
+    def __init__(self, url: str, *, schema: str | None = None) -> None:
+        sa_url = make_url(url)
+        self._backend = sa_url.get_backend_name()
+        self._schema = schema
+        self._sqlite: sqlite3.Connection | None = None
+        self._pg: Any = None
+        if self._backend == "sqlite":
+            self._path = sa_url.database or ":memory:"
+        elif self._backend in ("postgresql", "postgres"):
+            self._dsn = sa_url.set(drivername="postgresql").render_as_string(hide_password=False)
+        else:
+            raise ValueError(f"DATABASE_URL: no subscriptions for {sa_url.drivername!r}")
+
+    # -- connections -------------------------------------------------------------------------------------
+    async def _run(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        """One statement with ``?`` placeholders (numbered for PostgreSQL); the rows it returns."""
+        if self._backend == "sqlite":
+            conn = self._sqlite_conn()
+            return [tuple(r) for r in conn.execute(sql, args).fetchall()]
+        pool = await self._pg_pool()
+        n = 0
+
+        def number(_: Any) -> str:
+            nonlocal n
+            n += 1
+            return f"${n}"
+
+        pg_sql = re.sub(r"\?", number, sql)
+        async with pool.acquire() as conn:
+            return [tuple(r) for r in await conn.fetch(pg_sql, *args)]
+
+    def _sqlite_conn(self) -> sqlite3.Connection:
+        if self._sqlite is None:
+            conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute("PRAGMA secure_delete = ON")  # /forget leaves no trace in free pages
+            for ddl in _DDL:
+                conn.execute(ddl)
+            self._sqlite = conn
+        return self._sqlite
+
+    async def _pg_pool(self) -> Any:
+        if self._pg is None:
+            import asyncpg
+
+            settings = {"search_path": self._schema} if self._schema else None
+            pool = await asyncpg.create_pool(self._dsn, min_size=0, max_size=2, timeout=5, server_settings=settings)
+            async with pool.acquire() as conn:
+                for ddl in _DDL:
+                    await conn.execute(ddl)
+            self._pg = pool
+        return self._pg
+
+    async def close(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.close()
+            self._sqlite = None
+        if self._pg is not None:
+            await self._pg.close()
+            self._pg = None
+
+    # -- subscribers -------------------------------------------------------------------------------------
+    async def subscribe(self, user_key: str, chat_id: int, lang: str, facts: dict[str, Any],
+                        snapshot: dict[str, Any], kb_version: str) -> None:
+        """Opt in (or refresh the facts after a new self-assessment): the last result is what changes compare to."""
+        await self._run(
+            "INSERT INTO agency_subscriptions (user_key, chat_id, lang, facts, snapshot, kb_version, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_key) DO UPDATE SET chat_id = excluded.chat_id, "
+            "lang = excluded.lang, facts = excluded.facts, snapshot = excluded.snapshot, "
+            "kb_version = excluded.kb_version, updated_at = excluded.updated_at",
+            user_key, chat_id, lang, json.dumps(facts, ensure_ascii=False, default=str),
+            json.dumps(snapshot, ensure_ascii=False), kb_version, _now())
+
+    async def is_subscribed(self, user_key: str) -> bool:
+        return bool(await self._run("SELECT 1 FROM agency_subscriptions WHERE user_key = ?", user_key))
+
+    async def subscribers(self, *, not_at: str | None = None) -> list[Subscriber]:
+        """Everyone subscribed, by key; ``not_at``: only those whose last result predates that version."""
+        rows = await self._run(
+            "SELECT user_key, chat_id, lang, facts, snapshot, kb_version FROM agency_subscriptions "
+            "WHERE kb_version <> ? ORDER BY user_key", not_at or "")
+        return [Subscriber(r[0], int(r[1]), r[2], json.loads(r[3]), json.loads(r[4]), r[5]) for r in rows]
+
+    async def move_to(self, user_key: str, kb_version: str, snapshot: dict[str, Any]) -> None:
+        """The subscriber's result under ``kb_version`` becomes the one later changes compare to."""
+        await self._run("UPDATE agency_subscriptions SET snapshot = ?, kb_version = ?, updated_at = ? "
+                        "WHERE user_key = ?", json.dumps(snapshot, ensure_ascii=False), kb_version, _now(), user_key)
+
+    async def forget(self, user_key: str) -> int:
+        """/forget: the subscription and every notice of this user; the number of rows deleted."""
+        a = await self._run("DELETE FROM agency_subscriptions WHERE user_key = ? RETURNING 1", user_key)
+        b = await self._run("DELETE FROM agency_notices WHERE user_key = ? RETURNING 1", user_key)
+        return len(a) + len(b)
+
+    # -- notices -----------------------------------------------------------------------------------------
+    async def add_notice(self, user_key: str, kb_version: str, message: str, snapshot: dict[str, Any]) -> bool:
+        """Record a notice to send; False if this user already has one for this version (sent or not)."""
+        rows = await self._run(
+            "INSERT INTO agency_notices (user_key, kb_version, status, message, snapshot, updated_at) "
+            "VALUES (?, ?, 'pending', ?, ?, ?) ON CONFLICT (user_key, kb_version) DO NOTHING RETURNING 1",
+            user_key, kb_version, message, json.dumps(snapshot, ensure_ascii=False), _now())
+        return bool(rows)
+
+    async def notice_status(self, user_key: str, kb_version: str) -> NoticeStatus | None:
+        rows = await self._run("SELECT status FROM agency_notices WHERE user_key = ? AND kb_version = ?",
+                               user_key, kb_version)
+        status: NoticeStatus | None = rows[0][0] if rows else None
+        return status
+
+    async def pending(self, kb_version: str) -> list[Notice]:
+        rows = await self._run(
+            "SELECT n.user_key, s.chat_id, s.lang, n.kb_version, n.status, n.message, n.snapshot "
+            "FROM agency_notices n JOIN agency_subscriptions s ON s.user_key = n.user_key "
+            "WHERE n.kb_version = ? AND n.status = 'pending' ORDER BY n.user_key", kb_version)
+        return [Notice(r[0], int(r[1]), r[2], r[3], r[4], r[5], json.loads(r[6])) for r in rows]
+
+    async def claim(self, user_key: str, kb_version: str) -> bool:
+        """pending -> sending, atomically: only one process (or replica) sends a given notice."""
+        rows = await self._run(
+            "UPDATE agency_notices SET status = 'sending', updated_at = ? "
+            "WHERE user_key = ? AND kb_version = ? AND status = 'pending' RETURNING 1", _now(), user_key, kb_version)
+        return bool(rows)
+
+    async def finish(self, notice: Notice, status: Literal["sent", "failed"]) -> None:
+        await self._run("UPDATE agency_notices SET status = ?, updated_at = ? WHERE user_key = ? AND kb_version = ?",
+                        status, _now(), notice.user_key, notice.kb_version)
+        if status == "sent":
+            await self.move_to(notice.user_key, notice.kb_version, notice.snapshot)
+
+    async def release(self, notice: Notice) -> None:
+        """sending -> pending: the send is known not to have reached Telegram (it answered 429 or 5xx)."""
+        await self._run("UPDATE agency_notices SET status = 'pending', updated_at = ? "
+                        "WHERE user_key = ? AND kb_version = ? AND status = 'sending'",
+                        _now(), notice.user_key, notice.kb_version)
+
+    async def counts(self, kb_version: str) -> dict[str, int]:
+        """Notices per state for one version (for the dashboard): no user data."""
+        rows = await self._run("SELECT status, COUNT(*) FROM agency_notices WHERE kb_version = ? GROUP BY status",
+                               kb_version)
+        return {str(r[0]): int(r[1]) for r in rows}

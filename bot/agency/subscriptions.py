@@ -16,13 +16,11 @@ notice left ``sending`` by a crash is not sent again. ``forget`` deletes a user'
 from __future__ import annotations
 
 import json
-import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy.engine import make_url
+from bot.agency.sqldb import AgencyDb
 
 NoticeStatus = Literal["pending", "sending", "sent", "failed"]
 
@@ -71,69 +69,10 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class Subscriptions:
-    """The two tables on SQLite (sqlite3) or PostgreSQL (asyncpg), by the same DATABASE_URL as the store."""
+class Subscriptions(AgencyDb):
+    """The two tables on SQLite or PostgreSQL, by the same DATABASE_URL as the session store."""
 
-    def __init__(self, url: str, *, schema: str | None = None) -> None:
-        sa_url = make_url(url)
-        self._backend = sa_url.get_backend_name()
-        self._schema = schema
-        self._sqlite: sqlite3.Connection | None = None
-        self._pg: Any = None
-        if self._backend == "sqlite":
-            self._path = sa_url.database or ":memory:"
-        elif self._backend in ("postgresql", "postgres"):
-            self._dsn = sa_url.set(drivername="postgresql").render_as_string(hide_password=False)
-        else:
-            raise ValueError(f"DATABASE_URL: no subscriptions for {sa_url.drivername!r}")
-
-    # -- connections -------------------------------------------------------------------------------------
-    async def _run(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
-        """One statement with ``?`` placeholders (numbered for PostgreSQL); the rows it returns."""
-        if self._backend == "sqlite":
-            conn = self._sqlite_conn()
-            return [tuple(r) for r in conn.execute(sql, args).fetchall()]
-        pool = await self._pg_pool()
-        n = 0
-
-        def number(_: Any) -> str:
-            nonlocal n
-            n += 1
-            return f"${n}"
-
-        pg_sql = re.sub(r"\?", number, sql)
-        async with pool.acquire() as conn:
-            return [tuple(r) for r in await conn.fetch(pg_sql, *args)]
-
-    def _sqlite_conn(self) -> sqlite3.Connection:
-        if self._sqlite is None:
-            conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout = 5000")
-            conn.execute("PRAGMA secure_delete = ON")  # /forget leaves no trace in free pages
-            for ddl in _DDL:
-                conn.execute(ddl)
-            self._sqlite = conn
-        return self._sqlite
-
-    async def _pg_pool(self) -> Any:
-        if self._pg is None:
-            import asyncpg
-
-            settings = {"search_path": self._schema} if self._schema else None
-            pool = await asyncpg.create_pool(self._dsn, min_size=0, max_size=2, timeout=5, server_settings=settings)
-            async with pool.acquire() as conn:
-                for ddl in _DDL:
-                    await conn.execute(ddl)
-            self._pg = pool
-        return self._pg
-
-    async def close(self) -> None:
-        if self._sqlite is not None:
-            self._sqlite.close()
-            self._sqlite = None
-        if self._pg is not None:
-            await self._pg.close()
-            self._pg = None
+    DDL = _DDL
 
     # -- subscribers -------------------------------------------------------------------------------------
     async def subscribe(self, user_key: str, chat_id: int, lang: str, facts: dict[str, Any],

@@ -1,10 +1,11 @@
 """Rows of a batch file (xlsx or csv), streamed, with their row numbers as the spreadsheet shows them.
 
 Two xlsx readers are kept, because the benchmark (bench/batch_bench.py) compares them on the same generated
-file: python-calamine (Rust) and openpyxl's read-only mode. On 100,000 rows × 39 columns on this machine
-calamine read the sheet in 9.1 s against openpyxl's 37.9 s (see the README), so calamine is the default.
-calamine holds the sheet's cells in memory while it is read (about 150 MB for those 100,000 rows), openpyxl
-read-only holds one row; both stay under the 500 MB budget.
+file: python-calamine (Rust) and openpyxl's read-only mode. On 100,000 rows × 39 columns (15.8 MB) calamine
+read the sheet in 6.6 s against openpyxl's 75.1 s (11×; see the README), so calamine is the default. But
+calamine holds the whole sheet in memory (346 MB peak for that file) where openpyxl read-only holds one row
+(74 MB), so a file over CALAMINE_MAX_BYTES is read with openpyxl, keeping memory under the 500 MB budget
+for any size.
 
 CSV is read as UTF-8 (with or without the BOM Excel writes); a file that is not UTF-8 is read as GB18030,
 the encoding Chinese Excel uses for "CSV" by default, and the first row says which was used.
@@ -18,8 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-Engine = Literal["calamine", "openpyxl"]
-DEFAULT_ENGINE: Engine = "calamine"
+Engine = Literal["auto", "calamine", "openpyxl"]
+DEFAULT_ENGINE: Engine = "auto"
+CALAMINE_MAX_BYTES = 20_000_000  # measured: ~18 MB of memory per MB of xlsx over a ~70 MB base: ~420 MB
 DATA_SHEET = "企业清单"
 Row = tuple[object, ...]
 
@@ -34,6 +36,11 @@ def read_rows(path: Path, engine: Engine = DEFAULT_ENGINE) -> Iterator[tuple[int
     if suffix == ".csv":
         return _csv_rows(path)
     if suffix in (".xlsx", ".xlsm"):
+        if engine == "auto":
+            try:
+                engine = "calamine" if path.stat().st_size <= CALAMINE_MAX_BYTES else "openpyxl"
+            except OSError as exc:
+                raise SheetError(f"{path}: cannot read ({exc.strerror or exc})") from None
         return _calamine_rows(path) if engine == "calamine" else _openpyxl_rows(path)
     raise SheetError(f"{path}: expected an .xlsx or .csv file (or .jsonl for JSON lines)")
 

@@ -33,6 +33,14 @@ class Settings(BaseSettings):
     # Telegram's overall sending limit (messages/s) the bot keeps to; 0 lifts it (a test server).
     overall_rate_limit: float = Field(default=30, ge=0, alias="IPBOT_OVERALL_RATE_LIMIT")
 
+    # The staff dashboard (bot/channels/dashboard): its own small web app, for staff only.
+    dashboard_token: SecretStr | None = Field(default=None, alias="IPBOT_DASHBOARD_TOKEN")
+    dashboard_listen: str = Field(default="127.0.0.1", alias="IPBOT_DASHBOARD_LISTEN")
+    dashboard_port: int = Field(default=8090, alias="IPBOT_DASHBOARD_PORT")
+    dashboard_bot_username: str | None = Field(default=None, alias="IPBOT_DASHBOARD_BOT_USERNAME")
+    # Unanswered questions (masked) are kept this many days for the dashboard, then deleted.
+    unanswered_retention_days: int = Field(default=90, ge=1, le=3650, alias="IPBOT_UNANSWERED_RETENTION_DAYS")
+
     def store_url(self) -> str:
         """The session store: DATABASE_URL if set, else SQLite under the data directory."""
         if self.database_url:

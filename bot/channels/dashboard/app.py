@@ -100,7 +100,7 @@ class Dashboard:
         return to_lang(request.query.get("lang") or request.headers.get("Accept-Language", "zh")[:2])
 
     def _signed_in(self, who: str) -> web.Response:
-        resp = web.HTTPSeeOther("/")
+        resp = web.Response(status=303, headers={"Location": "/"})
         resp.set_cookie(COOKIE, self.sessions.issue(who), max_age=SESSION_MAX_AGE_S, httponly=True,
                         samesite="Strict", secure=self.config.secure_cookie, path="/")
         return resp
@@ -147,7 +147,7 @@ class Dashboard:
         form = await request.post()
         if self._who(request) is None or form.get("csrf") != self.sessions.csrf(cookie):
             raise web.HTTPForbidden()
-        resp = web.HTTPSeeOther("/login")
+        resp = web.Response(status=303, headers={"Location": "/login"})
         resp.del_cookie(COOKIE, path="/")
         return resp
 

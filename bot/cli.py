@@ -162,7 +162,7 @@ async def _notify(ctx: Context, dry_run: bool, out: TextIO) -> int:
     subs = Subscriptions(s.store_url())
     try:
         if dry_run:
-            p = await plan(subs, ctx.kb, ctx.validity, ctx.catalog, version, date.today())
+            p = await plan(subs, ctx.kb, ctx.validity, ctx.catalog, version)
             out.write("\n".join(dry_run_lines(p, ctx.catalog)) + "\n")
             return 0
         if s.telegram_bot_token is None or not s.telegram_bot_token.get_secret_value():
@@ -170,7 +170,7 @@ async def _notify(ctx: Context, dry_run: bool, out: TextIO) -> int:
         async with aiohttp.ClientSession() as session:
             send = BotApiSender(session, s.telegram_bot_token.get_secret_value(),
                                 s.telegram_api_base_url or "https://api.telegram.org/bot")
-            r = await notify(subs, ctx.kb, ctx.validity, ctx.catalog, version, date.today(), send,
+            r = await notify(subs, ctx.kb, ctx.validity, ctx.catalog, version, send,
                              rate=min(s.overall_rate_limit or 25.0, 25.0))
         out.write(f"knowledge base {version}: {r.sent} told, {r.unchanged} unchanged, {r.refused} refused, "
                   f"{r.postponed} postponed, {r.uncertain} uncertain, {r.unreadable} not comparable\n")

@@ -73,7 +73,7 @@ async def test_exactly_the_users_whose_results_changed_are_told_once(
     assert version != OLD
     async with FakeBotApi() as fake, aiohttp.ClientSession() as http:
         send = BotApiSender(http, fake.token, fake.base_url)
-        report = await notify(subs, new_kb, policy_validity(new_kb), catalog, version, TODAY, send, rate=0)
+        report = await notify(subs, new_kb, policy_validity(new_kb), catalog, version, send, rate=0)
         assert (report.sent, report.unchanged) == (2, 1)
         [zh] = fake.texts_to(101)
         assert "（四）1 知识产权质押贷款贴息：上限由100万元调整为120万元，您的预计金额从100万元变为120万元" in zh
@@ -82,7 +82,7 @@ async def test_exactly_the_users_whose_results_changed_are_told_once(
         assert fake.texts_to(103) == []
 
         # /reload again, or a restart on the same knowledge base: nobody is told twice.
-        again = await notify(subs, new_kb, policy_validity(new_kb), catalog, version, TODAY, send, rate=0)
+        again = await notify(subs, new_kb, policy_validity(new_kb), catalog, version, send, rate=0)
         assert (again.sent, again.compared) == (0, 0)
         assert len(fake.calls_of("sendMessage")) == 2
     assert await subs.counts(version) == {"sent": 2}
@@ -101,14 +101,14 @@ async def test_a_run_stopped_half_way_resumes_without_repeating(
         return "sent"
 
     with pytest.raises(KeyboardInterrupt):
-        await notify(subs, new_kb, policy_validity(new_kb), catalog, version, TODAY, crashing_send, rate=0)
+        await notify(subs, new_kb, policy_validity(new_kb), catalog, version, crashing_send, rate=0)
     assert delivered == [101]
 
     async def send(chat_id: int, text: str) -> SendOutcome:
         delivered.append(chat_id)
         return "sent"
 
-    report = await notify(subs, new_kb, policy_validity(new_kb), catalog, version, TODAY, send, rate=0)
+    report = await notify(subs, new_kb, policy_validity(new_kb), catalog, version, send, rate=0)
     # 102's notice was claimed when the process stopped: it may have gone out, so it is not sent again.
     assert delivered == [101] and report.sent == 0
     assert await subs.counts(version) == {"sent": 1, "sending": 1}
@@ -121,9 +121,9 @@ async def test_a_bot_api_outage_postpones_and_the_next_run_sends(
     async with FakeBotApi() as fake, aiohttp.ClientSession() as http:
         send = BotApiSender(http, fake.token, fake.base_url)
         fake.fail_next("sendMessage", status=502)
-        first = await notify(subs, new_kb, policy_validity(new_kb), catalog, version, TODAY, send, rate=0)
+        first = await notify(subs, new_kb, policy_validity(new_kb), catalog, version, send, rate=0)
         assert (first.sent, first.postponed) == (0, 1)
-        second = await notify(subs, new_kb, policy_validity(new_kb), catalog, version, TODAY, send, rate=0)
+        second = await notify(subs, new_kb, policy_validity(new_kb), catalog, version, send, rate=0)
         assert second.sent == 2
         assert len(fake.texts_to(101)) == len(fake.texts_to(102)) == 1
 
@@ -136,7 +136,7 @@ async def test_forget_deletes_the_subscription_and_its_notices(
     async def send(chat_id: int, text: str) -> SendOutcome:
         return "sent"
 
-    await notify(subs, new_kb, policy_validity(new_kb), catalog, version, TODAY, send, rate=0)
+    await notify(subs, new_kb, policy_validity(new_kb), catalog, version, send, rate=0)
     assert await subs.forget("tg:101") == 2
     assert not await subs.is_subscribed("tg:101")
     assert await subs.counts(version) == {"sent": 1}
@@ -172,3 +172,19 @@ def test_dry_run_lists_who_would_be_told_by_a_hash_only(tmp_path: Path, new_kb_d
             await s.close()
 
     assert asyncio.run(still_pending()) == {}  # a dry run records nothing
+
+
+async def test_a_new_version_that_changes_no_result_tells_nobody(
+        subs: Subscriptions, kb: KnowledgeBase, catalog: Catalog, tmp_path: Path) -> None:
+    """A clarified summary is a new version, but nobody's verdict or amount moves: no message."""
+    await opt_in_everyone(subs, kb, catalog)
+    root = edited_kb(tmp_path, "单个企业每年不超过100万元。", "单个企业每年贴息不超过100万元。")
+    new_kb, version = load_knowledge_base(root), kb_version(root)
+    assert version != OLD
+
+    async def send(chat_id: int, text: str) -> SendOutcome:
+        raise AssertionError("nobody is to be told")
+
+    report = await notify(subs, new_kb, policy_validity(new_kb), catalog, version, send, rate=0)
+    assert (report.compared, report.unchanged, report.sent) == (3, 3, 0)
+    assert await subs.subscribers(not_at=version) == []

@@ -14,7 +14,6 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Literal
 
 from bot.agency.policy_diff import PolicyDiff, diff, render, snapshot
@@ -67,9 +66,12 @@ class Report:
     unreadable: int = 0
 
 
-async def plan(subs: Subscriptions, kb: KnowledgeBase, validity: Validity, cat: Catalog, version: str,
-               today: date) -> Plan:
-    """Who would be told what under ``version``; changes nothing."""
+async def plan(subs: Subscriptions, kb: KnowledgeBase, validity: Validity, cat: Catalog, version: str) -> Plan:
+    """Who would be told what under ``version``; changes nothing.
+
+    Each subscriber is assessed at the date of their stored result, so only the knowledge base differs
+    between the two: the passing of time (the policy's end date) never passes for a policy change.
+    """
     p = Plan(version)
     for sub in await subs.subscribers(not_at=version):
         if await subs.notice_status(sub.user_key, version) is not None:
@@ -80,7 +82,7 @@ async def plan(subs: Subscriptions, kb: KnowledgeBase, validity: Validity, cat: 
         except ProfileError as exc:
             p.unreadable.append((sub, str(exc)))
             continue
-        new = snapshot(assess(kb, facts, today, validity))
+        new = snapshot(assess(kb, facts, sub.as_of, validity))
         d = diff(sub.snapshot, new)
         if d.changed:
             p.notify.append(Planned(sub, d, render(cat, to_lang(sub.lang), d), new))
@@ -90,10 +92,10 @@ async def plan(subs: Subscriptions, kb: KnowledgeBase, validity: Validity, cat: 
 
 
 async def notify(subs: Subscriptions, kb: KnowledgeBase, validity: Validity, cat: Catalog, version: str,
-                 today: date, send: Send, *, rate: float = DEFAULT_RATE,
+                 send: Send, *, rate: float = DEFAULT_RATE,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> Report:
     """Record and send this version's notices; safe to run again after a stop (or on two replicas)."""
-    p = await plan(subs, kb, validity, cat, version, today)
+    p = await plan(subs, kb, validity, cat, version)
     report = Report(compared=len(p.notify) + len(p.unchanged), unreadable=len(p.unreadable))
     for sub, new in p.unchanged:
         await subs.move_to(sub.user_key, version, new)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from bot.agency.sqldb import AgencyDb
@@ -30,6 +30,7 @@ _DDL = (
         chat_id BIGINT NOT NULL,
         lang TEXT NOT NULL,
         facts TEXT NOT NULL,
+        as_of TEXT NOT NULL,
         snapshot TEXT NOT NULL,
         kb_version TEXT NOT NULL,
         updated_at TEXT NOT NULL)""",
@@ -50,6 +51,7 @@ class Subscriber:
     chat_id: int
     lang: str
     facts: dict[str, Any]
+    as_of: date  # the date the result was computed at: a new knowledge base is compared at the same date
     snapshot: dict[str, Any]
     kb_version: str
 
@@ -75,15 +77,16 @@ class Subscriptions(AgencyDb):
     DDL = _DDL
 
     # -- subscribers -------------------------------------------------------------------------------------
-    async def subscribe(self, user_key: str, chat_id: int, lang: str, facts: dict[str, Any],
+    async def subscribe(self, user_key: str, chat_id: int, lang: str, facts: dict[str, Any], as_of: date,
                         snapshot: dict[str, Any], kb_version: str) -> None:
         """Opt in (or refresh the facts after a new self-assessment): the last result is what changes compare to."""
         await self._run(
-            "INSERT INTO agency_subscriptions (user_key, chat_id, lang, facts, snapshot, kb_version, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_key) DO UPDATE SET chat_id = excluded.chat_id, "
-            "lang = excluded.lang, facts = excluded.facts, snapshot = excluded.snapshot, "
+            "INSERT INTO agency_subscriptions (user_key, chat_id, lang, facts, as_of, snapshot, kb_version, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_key) DO UPDATE SET "
+            "chat_id = excluded.chat_id, lang = excluded.lang, facts = excluded.facts, as_of = excluded.as_of, "
+            "snapshot = excluded.snapshot, "
             "kb_version = excluded.kb_version, updated_at = excluded.updated_at",
-            user_key, chat_id, lang, json.dumps(facts, ensure_ascii=False, default=str),
+            user_key, chat_id, lang, json.dumps(facts, ensure_ascii=False, default=str), as_of.isoformat(),
             json.dumps(snapshot, ensure_ascii=False), kb_version, _now())
 
     async def is_subscribed(self, user_key: str) -> bool:
@@ -92,9 +95,10 @@ class Subscriptions(AgencyDb):
     async def subscribers(self, *, not_at: str | None = None) -> list[Subscriber]:
         """Everyone subscribed, by key; ``not_at``: only those whose last result predates that version."""
         rows = await self._run(
-            "SELECT user_key, chat_id, lang, facts, snapshot, kb_version FROM agency_subscriptions "
+            "SELECT user_key, chat_id, lang, facts, as_of, snapshot, kb_version FROM agency_subscriptions "
             "WHERE kb_version <> ? ORDER BY user_key", not_at or "")
-        return [Subscriber(r[0], int(r[1]), r[2], json.loads(r[3]), json.loads(r[4]), r[5]) for r in rows]
+        return [Subscriber(r[0], int(r[1]), r[2], json.loads(r[3]), date.fromisoformat(r[4]), json.loads(r[5]), r[6])
+                for r in rows]
 
     async def move_to(self, user_key: str, kb_version: str, snapshot: dict[str, Any]) -> None:
         """The subscriber's result under ``kb_version`` becomes the one later changes compare to."""

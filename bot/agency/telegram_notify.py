@@ -36,7 +36,7 @@ async def on_optin(subs: Subscriptions, kb: KnowledgeBase, validity: Validity, c
                    user_key: str, chat_id: int, lang: Lang, facts: Facts, as_of: date) -> str:
     """Store the user's facts and current result; the reply to show them."""
     result = snapshot(assess(kb, validate_facts(kb, dict(facts)), as_of, validity))
-    await subs.subscribe(user_key, chat_id, lang, dict(facts), result, version)
+    await subs.subscribe(user_key, chat_id, lang, dict(facts), as_of, result, version)
     return cat.t(lang, "notify.optin_done")
 
 

@@ -263,3 +263,24 @@ def test_usage_errors_name_the_file(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "坏.xlsx" in capsys.readouterr().err
     assert cli(["assess", "--batch", str(bad)])[0] == 2
     assert "-o RESULT.xlsx" in capsys.readouterr().err
+
+
+def test_text_that_looks_like_a_formula_stays_text(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """A register is data: "=HYPERLINK(...)" typed in a free column must not become a formula in the results."""
+    src, result = tmp_path / "清单.csv", tmp_path / "结果.xlsx"
+    src.write_text("企业名称,=1+1,entity_type,in_city\n=HYPERLINK(\"http://x\"),x,企业,=2\n", encoding="utf-8")
+    code, _ = cli(["assess", "--batch", str(src), "-o", str(result)])
+    assert code == 2  # "=2" is no yes/no
+    book = load_workbook(result)
+    row = [c.value for c in book["测评结果"][2]]
+    assert row[0] == '=HYPERLINK("http://x")' and book["测评结果"]["A2"].data_type == "s"
+    assert book["测评结果"]["B1"].data_type == "s"
+    assert [c.data_type for c in book["错误"][3]][:3] == ["n", "s", "s"]
+
+
+def test_a_sheet_without_a_fact_column_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "名单.csv"
+    src.write_text("序号,单位\n1,甲公司\n", encoding="utf-8")
+    assert cli(["assess", "--batch", str(src), "-o", str(tmp_path / "r.xlsx")])[0] == 2
+    assert "名单.csv: no column of the first row names a fact" in capsys.readouterr().err
+    assert not (tmp_path / "r.xlsx").exists()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.agency.cells import CellReader
 from bot.agency.columns import Layout, read_header
-from bot.agency.sheets import DEFAULT_ENGINE, Engine, Row, read_rows
+from bot.agency.sheets import DEFAULT_ENGINE, Engine, Row, SheetError, read_rows
 from bot.agency.workbook import ResultsWriter
 from bot.present.i18n import Catalog
 from eligibility.evaluate import assess
@@ -67,8 +67,9 @@ def run_batch(kb: KnowledgeBase, cat: Catalog, validity: Validity, src: Path, ds
         if any(c is not None for c in cells):
             layout, header_row = read_header(kb, cells), number
             break
-    if layout is None:
-        layout = read_header(kb, ())
+    if layout is None or not layout.facts:
+        raise SheetError(f"{src}: no column of the first row names a fact; is the first row the header "
+                         "(see the template's instructions sheet)?")
     writer = ResultsWriter(kb, cat, lang, [c.header for c in layout.free])
     for header, problem in layout.problems:
         writer.add_error(header_row, header, None, problem)

@@ -93,6 +93,4 @@ def read_header(kb: KnowledgeBase, cells: tuple[object, ...], names: dict[str, F
             if key not in free_keys:
                 problems.append((header, "not a fact of the catalogue: kept as a free column"))
             columns.append(Column(index, header, "free"))
-    if not seen:
-        problems.append(("", "no column names a fact: is the first row the header (see the instructions sheet)?"))
     return Layout(tuple(columns), tuple(problems))

@@ -90,18 +90,27 @@ class ResultsWriter:
     @staticmethod
     def _bold(value: object, sheet: Any) -> WriteOnlyCell:
         cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # a free column's header from the input: text, never a formula
         cell.font = _BOLD
         return cell
 
+    def _plain(self, sheet: Any, value: object) -> object:
+        """A cell copied from the input as data: text starting with "=" stays text, never a formula."""
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            return cell
+        return value if isinstance(value, int | float | str | date) or value is None else str(value)
+
     def add_error(self, row: int, column: str, value: object, problem: str) -> None:
         self.tally.errors += 1
-        shown = value if isinstance(value, int | float | str | date) or value is None else str(value)
-        self.errors.append([row, column, shown, problem])
+        self.errors.append([row, self._plain(self.errors, column), self._plain(self.errors, value), problem])
 
     def add_result(self, row: int, free: Sequence[object], a: Assessment, errors: int) -> None:
         self.tally.add(a)
         by_id = {r.benefit.id: r for r in a.results}
-        cells: list[object] = [*free, row, a.as_of.isoformat()]
+        cells: list[object] = [*(self._plain(self.results, v) for v in free), row, a.as_of.isoformat()]
         missing: dict[str, None] = {}
         for b in self.benefits:
             r = by_id[b.id]
@@ -117,7 +126,8 @@ class ResultsWriter:
     def add_unassessed(self, row: int, free: Sequence[object], why: str, errors: int) -> None:
         self.tally.not_assessed += 1
         note = self.cat.t(self.lang, "agency.res.not_assessed", why=why)
-        self.results.append([*free, row, note, *([None] * (2 * len(self.benefits) + 5)), errors or None])
+        self.results.append([*(self._plain(self.results, v) for v in free), row, note,
+                             *([None] * (2 * len(self.benefits) + 5)), errors or None])
 
     def close(self, path: Path) -> None:
         self._write_summary()

@@ -2,13 +2,13 @@
 
 Two xlsx readers are kept, because the benchmark (bench/batch_bench.py) compares them on the same generated
 file: python-calamine (Rust) and openpyxl's read-only mode. On 100,000 rows × 39 columns (15.8 MB) calamine
-read the sheet in 6.6 s against openpyxl's 75.1 s (11×; see the README), so calamine is the default. But
-calamine holds the whole sheet in memory (346 MB peak for that file) where openpyxl read-only holds one row
-(74 MB), so a file over CALAMINE_MAX_BYTES is read with openpyxl, keeping memory under the 500 MB budget
-for any size.
+read the sheet in 3.0–6.6 s against openpyxl's 69–129 s (11–26× over three runs; see the README), so calamine
+is the default. But calamine holds the whole sheet in memory (346 MB peak for that file) where openpyxl
+read-only holds one row (74 MB), so a file over CALAMINE_MAX_BYTES is read with openpyxl: memory then no
+longer grows with the file.
 
 CSV is read as UTF-8 (with or without the BOM Excel writes); a file that is not UTF-8 is read as GB18030,
-the encoding Chinese Excel uses for "CSV" by default, and the first row says which was used.
+the encoding Chinese Excel uses for "CSV" by default.
 """
 
 from __future__ import annotations

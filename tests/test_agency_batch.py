@@ -219,7 +219,10 @@ def test_bad_cells_land_in_the_errors_sheet_and_the_rest_goes_on(kb: KnowledgeBa
     for row, exp in zip(rows[:2], expected_results(tmp_path, [{"facts": f} for f in known]), strict=True):
         check_row_equals(row, exp, catalog)
         assert row["无法识别的单元格"] in (1, 2)
-    assert str(rows[2]["测评日期"]).startswith("未测评")
+    assert str(rows[2]["测评日期"]).endswith("该行未测评")
+    assert errors[0]["问题"] == "无法识别“铜奖”，应填：金奖、银奖、优秀奖、没有获奖；该项按未知处理"
+    assert errors[1]["问题"] == "无法识别“有”，应填：金额（如 80万、800000）；该项按未知处理"
+    assert errors[3]["问题"] == "“2025-02-30”不是真实存在的日期，该行未测评"
     still_missing = rows[0]["尚需确认的信息"]
     assert still_missing and kb.facts["pledge_loan_interest_paid_yuan"].label.zh in still_missing
 
@@ -284,3 +287,18 @@ def test_a_sheet_without_a_fact_column_is_refused(tmp_path: Path, capsys: pytest
     assert cli(["assess", "--batch", str(src), "-o", str(tmp_path / "r.xlsx")])[0] == 2
     assert "名单.csv: no column of the first row names a fact" in capsys.readouterr().err
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_the_results_workbook_in_english(kb: KnowledgeBase, tmp_path: Path) -> None:
+    src, result = tmp_path / "register.csv", tmp_path / "results.xlsx"
+    src.write_text("企业名称,entity_type,in_city,pledge_loan_interest_paid_yuan\n"
+                   "Acme,company,yes,300万\nBeta,企业,是,lots\n", encoding="utf-8")
+    code, _ = cli(["assess", "--batch", str(src), "-o", str(result), "--lang", "en"])
+    assert code == 2
+    book = load_workbook(result)
+    assert book.sheetnames == ["Results", "Summary", "Errors"]
+    [error] = sheet_rows(result, "Errors")
+    assert error["Problem"] == 'cannot read "lots": expected an amount (e.g. 80万, 800000); left unknown'
+    acme = sheet_rows(result, "Results")[0]
+    assert acme["clause 4.1 Interest subsidy on IP pledge loans: status"] == "Eligible"
+    assert acme["clause 4.1 Interest subsidy on IP pledge loans: amount (yuan)"] == 1_000_000

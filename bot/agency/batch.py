@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.agency.cells import CellReader
 from bot.agency.columns import Layout, read_header
+from bot.agency.problems import Problem
 from bot.agency.sheets import DEFAULT_ENGINE, Engine, Row, SheetError, read_rows
 from bot.agency.workbook import ResultsWriter
 from bot.present.i18n import Catalog
@@ -33,7 +34,7 @@ class BatchStats:
     errors: int
 
 
-def read_as_of(value: object, today: date) -> date | str:
+def read_as_of(value: object, today: date) -> date | Problem:
     """The row's assessment date, or what is wrong with the cell. Empty means today."""
     if value is None:
         return today
@@ -47,9 +48,8 @@ def read_as_of(value: object, today: date) -> date | str:
             try:
                 return date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
-                return f"{value!r} is not a real date"
-        return f"cannot read {value!r} as a date (use YYYY-MM-DD)"
-    return f"cannot read {value!r} as a date (use YYYY-MM-DD)"
+                return Problem("not_a_date", value)
+    return Problem("bad_date", str(value))
 
 
 def _free(value: object) -> object:
@@ -106,7 +106,7 @@ def _one_row(kb: KnowledgeBase, validity: Validity, layout: Layout, reader: Cell
     if layout.as_of is not None:
         raw = cells[layout.as_of.index] if layout.as_of.index < width else None
         read = read_as_of(raw, today)
-        if isinstance(read, str):
+        if isinstance(read, Problem):
             errors += 1
             writer.add_error(number, layout.as_of.header, raw, read)
             writer.add_unassessed(number, free, read, errors)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.agency.problems import Problem
 from eligibility.answers import read_answer
 from eligibility.errors import ProfileError
 from eligibility.profile import coerce_value
@@ -27,7 +28,7 @@ class Cell:
 
     value: FactValue | None = None
     unknown: bool = False
-    error: str | None = None
+    error: Problem | None = None
 
 
 UNKNOWN = Cell(unknown=True)
@@ -80,14 +81,14 @@ class CellReader:
         try:
             return Cell(value=coerce_value(fact, raw))
         except ProfileError as exc:
-            return Cell(error=_without_fact(exc, fact))
+            return Cell(error=Problem("invalid", str(raw), fact.id, _without_fact(exc, fact)))
 
     def _text(self, fact: Fact, raw: str) -> Cell:
         text = raw.strip()
         if not text:
             return UNKNOWN
         if len(text) > MAX_CELL_CHARS:
-            return Cell(error=f"longer than {MAX_CELL_CHARS} characters")
+            return Cell(error=Problem("too_long", text[:40], fact.id))
         if fact.type == "choice" and text in fact.option_ids():
             return Cell(value=text)
         answer = read_answer(self.kb, self._questions[fact.id], text)
@@ -98,18 +99,8 @@ class CellReader:
             try:  # the same bounds as a profile (no negative or implausibly large amount)
                 return Cell(value=coerce_value(fact, value))
             except ProfileError as exc:
-                return Cell(error=_without_fact(exc, fact))
-        return Cell(error=f"cannot read {text[:80]!r} as {_expected(fact)}")
-
-
-def _expected(fact: Fact) -> str:
-    if fact.type == "bool":
-        return "yes or no (是/否)"
-    if fact.type == "choice":
-        return "one of " + "、".join(o.label.zh for o in fact.options)
-    if fact.type == "money":
-        return "an amount (e.g. 80万, 800000)"
-    return "amounts (e.g. 5000万，1.2亿)"
+                return Cell(error=Problem("invalid", text, fact.id, _without_fact(exc, fact)))
+        return Cell(error=Problem("unreadable", text, fact.id))
 
 
 def _without_fact(exc: ProfileError, fact: Fact) -> str:

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.agency.problems import Problem
 from knowledge.models import Fact, KnowledgeBase
 
 # The free columns the template offers; any other unmatched header is kept too, and noted.
@@ -40,7 +41,7 @@ class Layout:
     """What each column of a sheet holds, and what is wrong with the header row (``problems``)."""
 
     columns: tuple[Column, ...]
-    problems: tuple[tuple[str, str], ...] = field(default=())  # (column header, what is wrong)
+    problems: tuple[tuple[str, Problem], ...] = field(default=())  # (column header, what is wrong)
 
     @property
     def free(self) -> tuple[Column, ...]:
@@ -68,7 +69,7 @@ def read_header(kb: KnowledgeBase, cells: tuple[object, ...], names: dict[str, F
     names = names if names is not None else fact_headers(kb)
     free_keys = {header_key(h) for h in FREE_COLUMNS}
     columns: list[Column] = []
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, Problem]] = []
     seen: dict[str, str] = {}
     as_of_seen = False
     for index, raw in enumerate(cells):
@@ -79,18 +80,18 @@ def read_header(kb: KnowledgeBase, cells: tuple[object, ...], names: dict[str, F
         fact = names.get(key)
         if fact is not None:
             if fact.id in seen:
-                problems.append((header, f"a second column for {fact.id} (first: {seen[fact.id]!r}); ignored"))
+                problems.append((header, Problem("dup_column", header, fact.id, seen[fact.id])))
                 continue
             seen[fact.id] = header
             columns.append(Column(index, header, "fact", fact))
         elif key in _AS_OF_KEYS or key.startswith(("测评日期", "as_of")):
             if as_of_seen:
-                problems.append((header, "a second as_of column; ignored"))
+                problems.append((header, Problem("dup_as_of", header)))
                 continue
             as_of_seen = True
             columns.append(Column(index, header, "as_of"))
         else:
             if key not in free_keys:
-                problems.append((header, "not a fact of the catalogue: kept as a free column"))
+                problems.append((header, Problem("free_column", header)))
             columns.append(Column(index, header, "free"))
     return Layout(tuple(columns), tuple(problems))

@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 
+from bot.agency.problems import Problem
 from bot.present.i18n import Catalog, format_ref
 from eligibility.results import Amount, Assessment
 from knowledge.models import Benefit, KnowledgeBase, Lang
@@ -103,9 +104,10 @@ class ResultsWriter:
             return cell
         return value if isinstance(value, int | float | str | date) or value is None else str(value)
 
-    def add_error(self, row: int, column: str, value: object, problem: str) -> None:
+    def add_error(self, row: int, column: str, value: object, problem: Problem) -> None:
         self.tally.errors += 1
-        self.errors.append([row, self._plain(self.errors, column), self._plain(self.errors, value), problem])
+        self.errors.append([row, self._plain(self.errors, column), self._plain(self.errors, value),
+                            problem.render(self.cat, self.lang, self.kb)])
 
     def add_result(self, row: int, free: Sequence[object], a: Assessment, errors: int) -> None:
         self.tally.add(a)
@@ -123,9 +125,9 @@ class ResultsWriter:
                   "\n".join(x.get(self.lang) for x in a.assumptions) or None, errors or None]
         self.results.append(cells)
 
-    def add_unassessed(self, row: int, free: Sequence[object], why: str, errors: int) -> None:
+    def add_unassessed(self, row: int, free: Sequence[object], why: Problem, errors: int) -> None:
         self.tally.not_assessed += 1
-        note = self.cat.t(self.lang, "agency.res.not_assessed", why=why)
+        note = why.render(self.cat, self.lang, self.kb)  # says the row was not assessed
         self.results.append([*(self._plain(self.results, v) for v in free), row, note,
                              *([None] * (2 * len(self.benefits) + 5)), errors or None])
 

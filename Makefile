@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: run test test-fast lint bench bench-ask bench-questions bench-load bench-web kb-check chat clean system-deps
+.PHONY: run test test-fast lint bench bench-ask bench-questions bench-load bench-web bench-batch kb-check chat clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,7 @@ kb-check: $(STAMP)
 	$(VENV)/bin/ipbot kb check
 
 ## benchmarks: numbers about accuracy and speed (never asserted as timings in tests)
-bench: bench-ask bench-questions bench-load bench-web
+bench: bench-ask bench-questions bench-load bench-web bench-batch
 
 bench-ask: $(BENCH_STAMP)
 	$(PY) -m bench.ask_bench
@@ -62,6 +62,9 @@ bench-load: $(BENCH_STAMP)
 
 bench-web: $(STAMP) system-deps
 	$(PY) -m bench.web_bench
+
+bench-batch: $(STAMP)
+	$(PY) -m bench.batch_bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

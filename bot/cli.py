@@ -87,6 +87,10 @@ def assess_profile(ctx: Context, data: Any, today: date, lang: Lang) -> dict[str
 def cmd_assess(ctx: Context, args: argparse.Namespace, out: TextIO) -> int:
     lang: Lang = args.lang
     today = date.today()
+    if args.batch and Path(args.batch).suffix.lower() in SHEET_SUFFIXES:
+        return _assess_sheet(ctx, args, today, lang, out)
+    if args.output:
+        raise UsageError("-o/--output is for a batch sheet (--batch FILE.xlsx or FILE.csv)")
     if args.batch:
         return _assess_batch(ctx, Path(args.batch), today, lang, out)
     if not args.profile:
@@ -101,6 +105,78 @@ def cmd_assess(ctx: Context, args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(ctx.renderer.report(a, lang) + "\n")
     return 0
+
+
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+
+
+def _assess_sheet(ctx: Context, args: argparse.Namespace, today: date, lang: Lang, out: TextIO) -> int:
+    """An agency register (xlsx/csv) assessed into a results workbook (bot.agency.batch)."""
+    from bot.agency.batch import run_batch
+    from bot.agency.sheets import SheetError
+
+    if not args.output:
+        raise UsageError("give the results workbook: --batch FILE.xlsx -o RESULT.xlsx")
+    src, dst = Path(args.batch), Path(args.output)
+    if dst.suffix.lower() != ".xlsx":
+        raise UsageError(f"{dst}: the results are written as an .xlsx workbook")
+    if not src.is_file():
+        raise UsageError(f"{src}: no such file")
+    try:
+        stats = run_batch(ctx.kb, ctx.catalog, ctx.validity, src, dst, today, lang)
+    except SheetError as exc:
+        raise UsageError(str(exc)) from None
+    out.write(f"{stats.assessed} of {stats.rows} rows assessed, {stats.errors} problem(s) listed on the errors "
+              f"sheet: {dst}\n")
+    return 2 if stats.errors or stats.not_assessed else 0
+
+
+def cmd_template(ctx: Context, args: argparse.Namespace, out: TextIO) -> int:
+    from bot.agency.template import write_template
+
+    dst = Path(args.output)
+    if dst.suffix.lower() != ".xlsx":
+        raise UsageError(f"{dst}: the template is written as an .xlsx workbook")
+    write_template(ctx.kb, ctx.catalog, dst, args.lang)
+    out.write(f"template written: {dst}\n")
+    return 0
+
+
+def cmd_notify(ctx: Context, args: argparse.Namespace, out: TextIO) -> int:
+    """Policy-change notices for the knowledge base loaded now (bot.agency.notifier)."""
+    import asyncio
+
+    return asyncio.run(_notify(ctx, args.dry_run, out))
+
+
+async def _notify(ctx: Context, dry_run: bool, out: TextIO) -> int:
+    import aiohttp
+
+    from bot.agency.kb_version import kb_version
+    from bot.agency.notifier import dry_run_lines, notify, plan
+    from bot.agency.subscriptions import Subscriptions
+    from bot.agency.telegram_notify import BotApiSender
+
+    s = ctx.settings
+    version = kb_version(s.kb_dir)
+    subs = Subscriptions(s.store_url())
+    try:
+        if dry_run:
+            p = await plan(subs, ctx.kb, ctx.validity, ctx.catalog, version)
+            out.write("\n".join(dry_run_lines(p, ctx.catalog)) + "\n")
+            return 0
+        if s.telegram_bot_token is None or not s.telegram_bot_token.get_secret_value():
+            raise UsageError("TELEGRAM_BOT_TOKEN is not set (use --dry-run to list who would be told)")
+        async with aiohttp.ClientSession() as session:
+            send = BotApiSender(session, s.telegram_bot_token.get_secret_value(),
+                                s.telegram_api_base_url or "https://api.telegram.org/bot")
+            r = await notify(subs, ctx.kb, ctx.validity, ctx.catalog, version, send,
+                             rate=min(s.overall_rate_limit or 25.0, 25.0))
+        out.write(f"knowledge base {version}: {r.sent} told, {r.unchanged} unchanged, {r.refused} refused, "
+                  f"{r.postponed} postponed, {r.uncertain} uncertain, {r.unreadable} not comparable\n")
+        return 0
+    finally:
+        await subs.close()
 
 
 def _assess_batch(ctx: Context, path: Path, today: date, lang: Lang, out: TextIO) -> int:
@@ -184,12 +260,19 @@ def build_parser() -> argparse.ArgumentParser:
     a = sub.add_parser("assess", help="assess a profile (YAML or JSON) against every benefit")
     a.add_argument("profile", nargs="?", help="profile file")
     a.add_argument("--json", action="store_true", help="print the JSON result contract")
-    a.add_argument("--batch", metavar="FILE", help="JSON Lines file of profiles ('-' for stdin)")
+    a.add_argument("--batch", metavar="FILE",
+                   help="JSON Lines file of profiles ('-' for stdin), or an agency sheet (.xlsx, .csv) with -o")
+    a.add_argument("-o", "--output", metavar="RESULT.xlsx", help="the results workbook of a batch sheet")
     a.add_argument("--lang", choices=["zh", "en"], default="zh")
     kb = sub.add_parser("kb", help="knowledge-base tools")
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     chk = kb_sub.add_parser("check", help="validate the knowledge base")
     chk.add_argument("dir", nargs="?", help="knowledge base directory (default: the packaged one)")
+    tpl = sub.add_parser("template", help="write the Excel template for batch assessment")
+    tpl.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="where to write the template")
+    tpl.add_argument("--lang", choices=["zh", "en"], default="zh")
+    nt = sub.add_parser("notify", help="tell subscribers whose results the current knowledge base changes")
+    nt.add_argument("--dry-run", action="store_true", help="list who would be told what (users by a hash)")
     ask_cli.add_parser(sub)
     helpdesk_cli.add_parser(sub)
     sub.add_parser("chat", help="the self-assessment chat in this terminal")
@@ -250,6 +333,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         ctx = Context(settings)
         if args.command == "assess":
             return cmd_assess(ctx, args, out)
+        if args.command == "notify":
+            return cmd_notify(ctx, args, out)
+        if args.command == "template":
+            return cmd_template(ctx, args, out)
         if args.command == "ask":
             return ask_cli.run(ctx, args, out)
         if args.command == "helpdesk":

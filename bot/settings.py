@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     web_share_days: int = Field(default=30, ge=1, le=365, alias="WEB_SHARE_DAYS")
     web_trust_proxy: bool = Field(default=False, alias="WEB_TRUST_PROXY")  # client = X-Forwarded-For's first hop
 
+    # The staff dashboard (bot/channels/dashboard): its own small web app, for staff only.
+    dashboard_token: SecretStr | None = Field(default=None, alias="IPBOT_DASHBOARD_TOKEN")
+    dashboard_listen: str = Field(default="127.0.0.1", alias="IPBOT_DASHBOARD_LISTEN")
+    dashboard_port: int = Field(default=8090, alias="IPBOT_DASHBOARD_PORT")
+    dashboard_bot_username: str | None = Field(default=None, alias="IPBOT_DASHBOARD_BOT_USERNAME")
+    # Unanswered questions (masked) are kept this many days for the dashboard, then deleted.
+    unanswered_retention_days: int = Field(default=90, ge=1, le=3650, alias="IPBOT_UNANSWERED_RETENTION_DAYS")
+
     def store_url(self) -> str:
         """The session store: DATABASE_URL if set, else SQLite under the data directory."""
         if self.database_url:

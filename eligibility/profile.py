@@ -50,6 +50,12 @@ def validate_facts(kb: KnowledgeBase, raw: Mapping[str, object]) -> Facts:
         if value is None:
             continue
         facts[fact.id] = coerce_value(fact, value, figures)
+    return with_summaries(kb, facts)
+
+
+def with_summaries(kb: KnowledgeBase, facts: Facts) -> Facts:
+    """Facts that sum up others (``summary_of``: "no transfer work at all") answered false make each
+    of those false unless given: the one rule for every door (profiles, spreadsheets)."""
     for fact in kb.facts.values():
         if fact.summary_of and facts.get(fact.id) is False:
             for member in fact.summary_of:

@@ -103,7 +103,8 @@ def sheet_rows(path: Path, name: str) -> list[dict[str, Any]]:
 
 
 def check_row_equals(row: dict[str, Any], expected: dict[str, Any], catalog: Catalog) -> None:
-    label = {catalog.t("zh", f"status.{s}"): s for s in ("eligible", "competitive", "undetermined", "ineligible")}
+    label = {catalog.t("zh", f"status.{s}"): s for s in ("eligible", "competitive", "supported", "undetermined",
+                                                         "ineligible")}
     for b in expected["benefits"]:
         if b["status"] == "info":
             continue
@@ -193,7 +194,7 @@ def test_bad_cells_land_in_the_errors_sheet_and_the_rest_goes_on(kb: KnowledgeBa
     col = {fid: headers.index(f.question.zh) + 1 for fid, f in kb.facts.items()}
     sheet.cell(2, col["pledge_loan_interest_paid_yuan"], "有")          # yes, but how much?
     sheet.cell(2, col["china_patent_award_last_year"], "铜奖")          # no such level
-    sheet.cell(3, col["in_city"], "我们在保定")                          # not a yes/no
+    sheet.cell(3, col["in_city"], "見下頁")                              # not a yes/no (see next page)
     sheet.cell(3, col["is_sme"], "不确定")                               # not sure: unknown, not an error
     sheet.cell(4, headers.index(AS_OF_HEADER) + 1, "2025-02-30")       # no such day
     book.save(filled)
@@ -205,7 +206,7 @@ def test_bad_cells_land_in_the_errors_sheet_and_the_rest_goes_on(kb: KnowledgeBa
     assert [(e["行号"], e["列"], e["填写的内容"]) for e in errors] == [
         (2, kb.facts["china_patent_award_last_year"].question.zh, "铜奖"),
         (2, kb.facts["pledge_loan_interest_paid_yuan"].question.zh, "有"),
-        (3, kb.facts["in_city"].question.zh, "我们在保定"),
+        (3, kb.facts["in_city"].question.zh, "見下頁"),
         (4, AS_OF_HEADER, "2025-02-30"),
     ]
     assert all(e["问题"] for e in errors)

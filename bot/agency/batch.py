@@ -20,6 +20,7 @@ from bot.agency.sheets import DEFAULT_ENGINE, Engine, Row, SheetError, read_rows
 from bot.agency.workbook import ResultsWriter
 from bot.present.i18n import Catalog
 from eligibility.evaluate import assess
+from eligibility.profile import with_summaries
 from eligibility.results import Facts, Validity
 from knowledge.models import KnowledgeBase, Lang
 
@@ -112,4 +113,4 @@ def _one_row(kb: KnowledgeBase, validity: Validity, layout: Layout, reader: Cell
             writer.add_unassessed(number, free, read, errors)
             return
         as_of = read
-    writer.add_result(number, free, assess(kb, facts, as_of, validity), errors)
+    writer.add_result(number, free, assess(kb, with_summaries(kb, facts), as_of, validity), errors)

@@ -79,7 +79,7 @@ class CellReader:
         if fact.type == "choice" and isinstance(raw, int) and not isinstance(raw, bool):
             return self._text(fact, str(raw))  # an option number, as the chat accepts "2"
         try:
-            return Cell(value=coerce_value(fact, raw))
+            return Cell(value=coerce_value(fact, raw, self.kb.policy.rounding.figures))
         except ProfileError as exc:
             return Cell(error=Problem("invalid", str(raw), fact.id, _without_fact(exc, fact)))
 
@@ -97,7 +97,7 @@ class CellReader:
         if fact.id in answer.facts:
             value = answer.facts[fact.id]
             try:  # the same bounds as a profile (no negative or implausibly large amount)
-                return Cell(value=coerce_value(fact, value))
+                return Cell(value=coerce_value(fact, value, self.kb.policy.rounding.figures))
             except ProfileError as exc:
                 return Cell(error=Problem("invalid", text, fact.id, _without_fact(exc, fact)))
         return Cell(error=Problem("unreadable", text, fact.id))

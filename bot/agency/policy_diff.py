@@ -9,13 +9,25 @@ difference in the user's language, within Telegram's 4,096 characters.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from bot.present.i18n import Catalog, format_ref, format_yuan
 from eligibility.results import Assessment
-from knowledge.models import Lang
+from knowledge.models import Benefit, Lang
 
 TELEGRAM_MAX_CHARS = 4096
+
+
+def _rule(b: Benefit, on: date) -> dict[str, Any]:
+    """The amount rule in force on the assessment's day, its dated values resolved to plain numbers."""
+    rule = b.amount_at(on)
+    out: dict[str, Any] = {}
+    for key in ("kind", "cap", "rate", "value", "min", "max", "tiers"):
+        value = getattr(rule, key, None)
+        if value is not None:
+            out[key] = dict(value) if key == "tiers" else value
+    return out
 
 
 def snapshot(a: Assessment) -> dict[str, Any]:
@@ -28,7 +40,7 @@ def snapshot(a: Assessment) -> dict[str, Any]:
         amount = r.amount if r.status != "ineligible" else None
         benefits[b.id] = {"ref": b.ref, "title": {"zh": b.title.zh, "en": b.title.en}, "status": r.status,
                           "amount": [amount.min, amount.max] if amount is not None else None,
-                          "rule": b.amount.model_dump(mode="json")}
+                          "rule": _rule(b, a.as_of)}
     return {"benefits": benefits,
             "eligible": [a.eligible_total.min, a.eligible_total.max],
             "competitive": [a.competitive_total.min, a.competitive_total.max]}

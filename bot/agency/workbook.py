@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 
 from bot.agency.problems import Problem
 from bot.present.i18n import Catalog, format_ref
-from eligibility.results import Amount, Assessment
+from eligibility.results import Amount, Assessment, Status
 from knowledge.models import Benefit, KnowledgeBase, Lang
 
 _BOLD = Font(bold=True)
@@ -70,8 +70,7 @@ class ResultsWriter:
         self.results = self.book.create_sheet(t(lang, "agency.sheet.results"))
         self.summary = self.book.create_sheet(t(lang, "agency.sheet.summary"))
         self.errors = self.book.create_sheet(t(lang, "agency.sheet.errors"))
-        self.status_label = {s: t(lang, f"status.{s}") for s in ("eligible", "competitive", "undetermined",
-                                                                  "ineligible", "info")}
+        self.status_label = {s: t(lang, f"status.{s}") for s in get_args(Status)}
         self.fact_label = {fid: f.label.get(lang) for fid, f in kb.facts.items()}
         per_benefit: list[str] = []
         for b in self.benefits:

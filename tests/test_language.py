@@ -265,3 +265,8 @@ def test_a_total_of_several_issues_is_asked_per_issue(kb: KnowledgeBase) -> None
     r = read(kb, "我们去年发行了知识产权证券化产品，作为发起人，两期共融资3亿")
     assert "securitization_originator_issues_yuan" not in r.facts
     assert [c.key for c in r.clarify] == ["lang.ask.per_issue"]
+
+
+@pytest.mark.parametrize("text", ["没有马德里注册和驰名商标", "马德里和驰名商标都没有"])
+def test_a_negation_reaches_along_a_list(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).facts == {"new_madrid_registration": False, "new_well_known_trademark": False}

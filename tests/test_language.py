@@ -270,3 +270,9 @@ def test_a_total_of_several_issues_is_asked_per_issue(kb: KnowledgeBase) -> None
 @pytest.mark.parametrize("text", ["没有马德里注册和驰名商标", "马德里和驰名商标都没有"])
 def test_a_negation_reaches_along_a_list(kb: KnowledgeBase, text: str) -> None:
     assert read(kb, text).facts == {"new_madrid_registration": False, "new_well_known_trademark": False}
+
+
+def test_a_screening_answer_ticks_nothing_still_applied_for(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "马德里注册了，驰名商标还在申请", ask("group:achievements"))
+    assert r.facts["new_madrid_registration"] is True
+    assert r.facts["new_well_known_trademark"] is False

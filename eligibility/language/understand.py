@@ -210,7 +210,7 @@ def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[C
             for t in h.of("mention"):
                 if t.key in members and not c.about_clients(h):
                     named = True
-                    if not c.negated(h):
+                    if not c.negated(h) and not (c.pending(h) and t.key not in lex.planned_ok):
                         picked.add(t.key)
         if not named:
             mapping = {o.value: [o.label.zh, o.label.en] for o in options}

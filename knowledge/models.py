@@ -286,6 +286,8 @@ class PeriodWords(Model):
 class FigureWords(Model):
     principal: list[str] = []
     periods: list[PeriodWords] = []
+    # Part of a year ("上半年", "三个月"): a yearly figure cannot be derived from it; asked about.
+    partial_periods: list[str] = []
     yearly_facts: list[str] = []
     approximate: list[str] = []
     # "不到10万", "10万以上": a bound, not the figure; asked about.

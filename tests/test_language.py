@@ -276,3 +276,15 @@ def test_a_screening_answer_ticks_nothing_still_applied_for(kb: KnowledgeBase, a
     r = read(kb, "马德里注册了，驰名商标还在申请", ask("group:achievements"))
     assert r.facts["new_madrid_registration"] is True
     assert r.facts["new_well_known_trademark"] is False
+
+
+@pytest.mark.parametrize("text", ["上半年付息10万", "三个月付了9万利息", "第一季度付息5万"])
+def test_a_figure_for_part_of_a_year_is_asked_about(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.period"]
+
+
+def test_a_subsidy_received_is_not_interest_paid(kb: KnowledgeBase) -> None:
+    r = read(kb, "去年拿到利息补贴15万")
+    assert not r.facts and [f.role for f in r.figures] == ["policy"]

@@ -15,6 +15,7 @@ from knowledge.models import KnowledgeBase, Polarity
 
 # Options too vague to take from free text (they are fine as a typed answer to their own question).
 VAGUE_OPTIONS = frozenset({"none", "other"})
+PARTIAL = "partial"  # the period of a figure for part of a year
 
 
 def _norm(words: list[str]) -> frozenset[str]:
@@ -93,6 +94,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     f = v.figures
     entries += [(w, Tag("principal")) for w in f.principal]
     entries += [(w, Tag("period", pw.period)) for pw in f.periods for w in pw.words]
+    entries += [(w, Tag("period", PARTIAL)) for w in f.partial_periods]
     entries += [(w, Tag("approx")) for w in f.approximate if len(normalize(w)) > 1]
     entries += [(w, Tag("policy")) for w in f.policy]
     entries += [(w, Tag("bound")) for w in f.bounds]

@@ -252,6 +252,8 @@ class IntentWords(Model):
     intent: IntentId
     exact: list[str] = []
     contains: list[str] = []
+    # Broad words, only in a short message that is not a question and states no fact ("重测", "辛苦啦").
+    keywords: list[str] = []
 
 
 class ApplicantType(Model):

@@ -288,3 +288,14 @@ def test_a_figure_for_part_of_a_year_is_asked_about(kb: KnowledgeBase, text: str
 def test_a_subsidy_received_is_not_interest_paid(kb: KnowledgeBase) -> None:
     r = read(kb, "去年拿到利息补贴15万")
     assert not r.facts and [f.role for f in r.figures] == ["policy"]
+
+
+@pytest.mark.parametrize(("text", "intent"), [("重测", "restart"), ("辛苦啦", "thanks"), ("找人", "human"),
+                                              ("测算一下", "assess"), ("条款", "menu"), ("拜拜", "cancel")])
+def test_broad_command_words_count_in_a_short_plain_message(kb: KnowledgeBase, text: str, intent: str) -> None:
+    assert read(kb, text).intent == intent
+
+
+@pytest.mark.parametrize("text", ["我们重新申请了", "项目结束了", "没问题", "我们刚开始做专利", "什么时候开始实施？"])
+def test_statements_and_questions_with_those_words_are_not_commands(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).intent is None

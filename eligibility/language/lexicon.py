@@ -50,6 +50,7 @@ class Lexicon:
     clause_split: re.Pattern[str]
     intents_exact: dict[str, str]
     intents_contains: tuple[tuple[str, str], ...]
+    intents_keywords: tuple[tuple[str, str], ...]
     filler_start: tuple[str, ...]
     filler_end: tuple[str, ...]
     intent_except: tuple[str, ...]
@@ -124,7 +125,9 @@ def _build(kb: KnowledgeBase) -> Lexicon:
 
     exact: dict[str, str] = {}
     contains: list[tuple[str, str]] = []
+    keywords: list[tuple[str, str]] = []
     for iw in v.intents.intents:
+        keywords += [(w, iw.intent) for w in (normalize(x) for x in iw.keywords) if w]
         for w in _norm(iw.exact):
             exact.setdefault(w, iw.intent)
         contains += [(w, iw.intent) for w in _norm(iw.contains)]
@@ -145,6 +148,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         clause_split=clause_split,
         intents_exact=exact,
         intents_contains=tuple(contains),
+        intents_keywords=tuple(keywords),
         filler_start=_longest_first(_norm(v.intents.fillers.start)),
         filler_end=_longest_first(_norm(v.intents.fillers.end)),
         intent_except=_longest_first(_norm(v.intents.except_)),

@@ -68,7 +68,9 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
         if kb.facts[fact_id].type in ("money", "money_list") and facts[fact_id] is False:
             facts[fact_id] = 0 if kb.facts[fact_id].type == "money" else []
 
-    intent = intent_of(lex, s)
+    is_question = looks_like_question(text[:MAX_CHARS])
+    plain = not facts and not clarify and not figures.figures and not is_question
+    intent = intent_of(lex, s, plain=plain)
     if intent is not None and exact_intent(lex, s):
         # A command typed ("上一题", "菜单") states nothing, whatever digits its words hold.
         return Reading(intent=intent, is_question=False)
@@ -96,7 +98,7 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
         unknown=unknown and not answered,
         facts=facts,
         correction=correction and bool(facts),
-        is_question=looks_like_question(text[:MAX_CHARS]),
+        is_question=is_question,
         notes=tuple(notes),
         clarify=tuple(_dedupe(clarify)),
         figures=tuple(figures.figures),

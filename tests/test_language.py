@@ -299,3 +299,9 @@ def test_broad_command_words_count_in_a_short_plain_message(kb: KnowledgeBase, t
 @pytest.mark.parametrize("text", ["我们重新申请了", "项目结束了", "没问题", "我们刚开始做专利", "什么时候开始实施？"])
 def test_statements_and_questions_with_those_words_are_not_commands(kb: KnowledgeBase, text: str) -> None:
     assert read(kb, text).intent is None
+
+
+def test_a_yes_about_another_fact_does_not_answer_the_question(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "我们有出口", ask("is_sme"))
+    assert not r.answered and r.facts == {"is_exporter": True}
+    assert read(kb, "是的，也有出口", ask("is_sme")).facts == {"is_sme": True, "is_exporter": True}

@@ -135,6 +135,8 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     if fact_id in read and q.kind != "bool":
         return {fact_id: read[fact_id]}, [], []
     yes = yes_no(lex, s, head) if polar else None
+    if yes is not None and clauses and core(head) not in lex.yes | lex.no and _names_another(clauses[0], q):
+        yes = None  # "我们有出口" to "are you an SME?": the yes is about exporting, not the question
     hedge = [Note("lang.note.hedged", {"text": s}, fact_id)] if hedged(lex, head) else []
     if q.kind == "bool":
         if fact_id == "in_city" and "in_city" in read:
@@ -169,6 +171,10 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     if yes is False or is_none(lex, head):
         return {fact_id: 0 if q.kind == "money" else []}, hedge, []
     return None, [], []
+
+
+def _names_another(c: Clause, q: Question) -> bool:
+    return any(t.key not in q.facts for h in c.hits for t in (*h.of("mention"), *h.of("mention_false")))
 
 
 def _levels(fact_id: str, clauses: list[Clause]) -> list[str]:

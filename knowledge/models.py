@@ -276,6 +276,8 @@ class Applicants(Model):
     # "我们是", "是一家": the description that follows is the applicant's (free text needs one).
     self_cues: list[str] = []
     client_cues: list[str] = []
+    # Someone else: what follows in the clause is not the applicant's ("朋友公司拿了银奖").
+    others: list[str] = []
     types: list[ApplicantType] = []
 
 

@@ -307,8 +307,8 @@ def test_a_yes_about_another_fact_does_not_answer_the_question(kb: KnowledgeBase
     assert read(kb, "是的，也有出口", ask("is_sme")).facts == {"is_sme": True, "is_exporter": True}
 
 
-@pytest.mark.parametrize("text", ["朋友公司拿了银奖", "隔壁企业有驰名商标", "听说马德里注册有奖励", "我们以前是律所，现在是公司",
-                                  "我们有一个专利导航项目在申报"])
+@pytest.mark.parametrize("text", ["朋友公司拿了银奖", "隔壁企业有驰名商标", "听说马德里注册有奖励",
+                                  "我们以前是律所，现在是公司", "我们有一个专利导航项目在申报"])
 def test_other_peoples_facts_hearsay_and_the_past_are_not_the_applicants(kb: KnowledgeBase, text: str) -> None:
     assert read(kb, text).facts == {}
 

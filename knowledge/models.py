@@ -16,6 +16,7 @@ Lang = Literal["zh", "en"]
 FactType = Literal["bool", "choice", "money", "money_list"]
 Scalar = bool | int | str
 _T = TypeVar("_T")
+_MEMO_MAX = 64
 
 
 class Model(BaseModel):
@@ -362,10 +363,14 @@ class KnowledgeBase(Model):
     def memo(self, key: str, build: Callable[[KnowledgeBase], _T]) -> _T:
         """What ``build`` derives from this knowledge base, built once (a loaded base never changes).
 
-        The language layer compiles its vocabulary here, so a message never pays for it."""
-        if key not in self._memo:
-            self._memo[key] = build(self)
-        return self._memo[key]  # type: ignore[return-value]
+        The language layer compiles its vocabulary here, so a message never pays for it. A copy
+        (``model_copy(update=...)``) shares the private dict, so entries are kept per object id."""
+        slot = f"{id(self)}:{key}"
+        if slot not in self._memo:
+            if len(self._memo) > _MEMO_MAX:  # copies come and go (tests); a running bot has one or two
+                self._memo.clear()
+            self._memo[slot] = build(self)
+        return self._memo[slot]  # type: ignore[return-value]
 
     def benefit(self, benefit_id: str) -> Benefit:
         return self._by_id[benefit_id]

@@ -364,13 +364,15 @@ class KnowledgeBase(Model):
         """What ``build`` derives from this knowledge base, built once (a loaded base never changes).
 
         The language layer compiles its vocabulary here, so a message never pays for it. A copy
-        (``model_copy(update=...)``) shares the private dict, so entries are kept per object id."""
+        (``model_copy(update=...)``) shares the private dict, so each entry remembers its owner."""
         slot = f"{id(self)}:{key}"
-        if slot not in self._memo:
+        entry = self._memo.get(slot)
+        if not (isinstance(entry, tuple) and entry[0] is self):
             if len(self._memo) > _MEMO_MAX:  # copies come and go (tests); a running bot has one or two
                 self._memo.clear()
-            self._memo[slot] = build(self)
-        return self._memo[slot]  # type: ignore[return-value]
+            entry = (self, build(self))
+            self._memo[slot] = entry
+        return entry[1]  # type: ignore[no-any-return]
 
     def benefit(self, benefit_id: str) -> Benefit:
         return self._by_id[benefit_id]

@@ -278,7 +278,7 @@ def test_a_screening_answer_ticks_nothing_still_applied_for(kb: KnowledgeBase, a
     assert r.facts["new_well_known_trademark"] is False
 
 
-@pytest.mark.parametrize("text", ["上半年付息10万", "三个月付了9万利息", "第一季度付息5万"])
+@pytest.mark.parametrize("text", ["上半年付息10万", "三个月付了9万利息", "第一季度付息5万", "两年利息一共60万"])
 def test_a_figure_for_part_of_a_year_is_asked_about(kb: KnowledgeBase, text: str) -> None:
     r = read(kb, text)
     assert "pledge_loan_interest_paid_yuan" not in r.facts

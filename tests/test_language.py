@@ -316,3 +316,8 @@ def test_other_peoples_facts_hearsay_and_the_past_are_not_the_applicants(kb: Kno
 def test_no_pledge_loan_means_no_interest_but_a_complaint_states_nothing(kb: KnowledgeBase) -> None:
     assert read(kb, "我们没有专利质押贷款").facts == {"pledge_loan_interest_paid_yuan": 0}
     assert read(kb, "贴息的事一直没人管，我要打12345").facts == {}
+
+
+def test_a_plain_yes_to_the_city_question_is_not_an_unknown_place(kb: KnowledgeBase, ask: Asker) -> None:
+    assert read(kb, "是的，我们在这边", ask("in_city")).facts == {"in_city": True}
+    assert [c.key for c in read(kb, "我们在城南那边", ask("in_city")).clarify] == ["lang.ask.place"]

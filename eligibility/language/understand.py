@@ -46,7 +46,9 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
     if place.value is not None:
         facts["in_city"] = place.value
     notes += place.notes
-    clarify += place.clarify
+    if not (asked_fact == "in_city" and not place.named and clauses
+            and yes_no(lex, s, clauses[0].s) is not None):
+        clarify += place.clarify  # "是的，我们在这边" answers the question; "我们在城南那边" does not
 
     applicant = read_applicant(clauses, asked=asked_fact == "entity_type",
                                midway=expecting is not None and asked_fact != "entity_type")

@@ -431,6 +431,13 @@ def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, fig
     failed = _failed_condition(kb, b, facts)
     if failed is not None:
         return YesNo("no", failed[0], failed[1])
+    if figures and answer.from_figures and answer.amount is not None:
+        claimed = _claims(figures, {**facts, **answer.facts})
+        if claimed:  # "利息180万，贴息是不是90万": the figure asked about against what the user's figures give
+            a, c = answer.amount, claimed[0]
+            same = a.min <= c <= a.max
+            return YesNo("yes" if same else "no", "amount_same" if same else "amount_differs",
+                         (("claimed", c), ("actual_min", a.min), ("actual_max", a.max)))
     if figures and not answer.from_figures:
         return _amount_verdict(b, answer, text, figures)
     if figures and b.amount.kind == "percentage" and _CEILING_ANY.search(text):
@@ -443,6 +450,13 @@ def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, fig
     if re.search(r"有没有|有.{0,8}吗|is there|are there|any ", text):
         return YesNo("yes", "exists")
     return None
+
+
+def _claims(figures: tuple[int, ...], facts: Facts) -> list[int]:
+    """The figures of a question that are not the user's own amounts: what the user asks to have confirmed."""
+    own = {v for v in facts.values() if isinstance(v, int) and not isinstance(v, bool)}
+    own |= {x for v in facts.values() if isinstance(v, list) for x in v if isinstance(x, int)}
+    return [f for f in figures if f not in own]
 
 
 def _amount_verdict(b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...]) -> YesNo | None:

@@ -535,6 +535,9 @@ class FigureWords(Model):
     # "两期共融资3亿": a total, not each issue's figure; asked about for a list of issues.
     totals: list[str] = []
     policy: list[str] = []
+    # Money received or a subsidy's name next to a figure ("到账5000万", "贴息80w"): the figure may be the
+    # user's own amount or a payment; with the user's cue or one money fact named, it is asked about.
+    received: list[str] = []
     phone: list[str] = []
 
 

@@ -97,9 +97,20 @@ def test_computes_the_amount_with_caps(matcher: Matcher, question: str, benefit:
     assert result.amount is not None and result.amount.min == result.amount.max == amount
 
 
+@pytest.mark.parametrize(("question", "verdict"), [
+    ("质押贷款利息１８０万元，贴息是不是９０万？", "是的。"),    # the interest is named: 50% of it is checked
+    ("质押贷款利息180万元，贴息是不是100万？", "不是。"),
+])
+def test_a_figure_asked_about_is_checked_against_the_users_own_figures(kb: KnowledgeBase, matcher: Matcher,
+                                                                      question: str, verdict: str) -> None:
+    result = ask(matcher, question)
+    assert result.amount is not None and result.amount.max == 900_000
+    text = render(kb, result)
+    assert text.startswith(verdict) and "90万元" in text and "不超过" not in text.splitlines()[0]
+
+
 @pytest.mark.parametrize("question", [
     "用专利质押贷了1000万，利率3.65%，一年的利息能补多少",     # a principal and a rate: the interest paid is asked
-    "质押贷款利息１８０万元，贴息是不是９０万？",               # which figure is the interest?
     "去年发了两期知识产权ABS，第一期5000万，第二期1.5亿，发起人奖励一共多少",
 ])
 def test_an_unsure_figure_is_asked_about_never_computed(kb: KnowledgeBase, matcher: Matcher,

@@ -321,3 +321,17 @@ def test_no_pledge_loan_means_no_interest_but_a_complaint_states_nothing(kb: Kno
 def test_a_plain_yes_to_the_city_question_is_not_an_unknown_place(kb: KnowledgeBase, ask: Asker) -> None:
     assert read(kb, "是的，我们在这边", ask("in_city")).facts == {"in_city": True}
     assert [c.key for c in read(kb, "我们在城南那边", ask("in_city")).clarify] == ["lang.ask.place"]
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    ("我们ABS融资到账五千万元", "securitization_financing_yuan"),   # the financing arrived, or a payment?
+    ("贴息80w能拿多少", "pledge_loan_interest_paid_yuan"),          # the interest, or the subsidy hoped for?
+])
+def test_a_figure_next_to_money_received_is_asked_about_not_computed(kb: KnowledgeBase, text: str, fact: str) -> None:
+    r = read(kb, text)
+    assert fact not in r.facts and [c.fact for c in r.clarify] == [fact]
+
+
+def test_a_payment_asked_about_after_the_users_own_amount_is_not_the_amount(kb: KnowledgeBase) -> None:
+    r = read(kb, "质押贷款利息180万元，贴息是不是90万？")
+    assert r.facts == {"pledge_loan_interest_paid_yuan": 1_800_000} and not r.clarify

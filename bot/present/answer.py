@@ -141,8 +141,8 @@ class AnswerRenderer:
                 low = int(str(p.get("actual_min", 0)))
                 high = int(str(p["actual_max"]))
                 actual = self.r.amount(Amount(low, high), lang)
-                if b.amount.kind == "percentage":
-                    actual = self.cat.t(lang, "up_to", max=self.r.yuan(high, lang))
+                if b.amount.kind == "percentage" and not (result.answer is not None and result.answer.from_figures):
+                    actual = self.cat.t(lang, "up_to", max=self.r.yuan(high, lang))  # the cap, not a computed sum
             else:
                 actual = self._rule_amount(b, lang)
             return t(lang, f"ask.why.{v.reason}", title=title, tier=tier, actual=actual,

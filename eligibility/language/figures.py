@@ -61,6 +61,8 @@ def _owner(c: Clause, n: Number, cue_ok: Collection[str]) -> tuple[str, list[str
         kinds: list[tuple[str, list[str]]] = []
         if h.has("policy"):
             kinds.append(("policy", []))
+        if h.has("received"):
+            kinds.append(("received", []))
         if h.has("principal"):
             kinds.append(("principal", []))
         facts = [t.key for t in h.of("cue") if t.key in cue_ok]
@@ -133,6 +135,19 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 if fact is not None:
                     out.clarify.append(Clarify(fact, "lang.ask.amount_range", {"figure": text}))
                 continue
+            if kind == "received":
+                # The user's amount or a payment? Ask when one money fact is in sight; else the policy's figure.
+                cued = sorted({t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok})
+                named = sorted(set(mentioned) & money_facts(kb))
+                fact = expecting or (cued[0] if len(cued) == 1 else None) or (named[0] if len(named) == 1 else None)
+                if fact is None or fact in out.amounts:
+                    kind = "policy"  # "利息180万，贴息是不是90万": the user's amount is already told; this is the payment
+                else:
+                    label = kb.facts[fact].label
+                    out.figures.append(Figure(text, n.value, "other", fact, approx))
+                    out.clarify.append(Clarify(fact, "lang.ask.confirm_amount",
+                                               {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
+                    continue
             if kind == "policy":
                 out.figures.append(Figure(text, n.value, "policy", approximate=approx))
                 continue

@@ -99,6 +99,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("period", PARTIAL)) for w in f.partial_periods]
     entries += [(w, Tag("approx")) for w in f.approximate if len(normalize(w)) > 1]
     entries += [(w, Tag("policy")) for w in f.policy]
+    entries += [(w, Tag("received")) for w in f.received]
     entries += [(w, Tag("bound")) for w in f.bounds]
     entries += [(w, Tag("total")) for w in f.totals]
     entries += [(w, Tag("phone")) for w in f.phone]

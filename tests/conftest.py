@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# The fake Bot API imposes no sending limits: without this each test chat would be held to
+# Telegram's one message a second. Tests of the per-chat limit set it explicitly.
+os.environ.setdefault("IPBOT_CHAT_RATE_LIMIT", "0")
 
 from bot.present.i18n import Catalog
 from bot.present.report import Renderer

@@ -35,6 +35,7 @@ __all__ = [
     "StoreUnavailableError",
     "StoredSession",
     "ddl",
+    "marks_table",
     "sessions_table",
     "update",
 ]
@@ -97,6 +98,15 @@ class SessionStore(Protocol):
 
     async def delete_user(self, user_key: str) -> int:
         """Delete every session owned by ``user_key`` (for /forget); return how many."""
+        ...
+
+    async def input_mark(self, key: str) -> str | None:
+        """The id of the last input applied to ``key`` before its session was deleted (see ``set_input_mark``)."""
+        ...
+
+    async def set_input_mark(self, key: str, input_id: str) -> None:
+        """Remember ``input_id`` as applied to ``key``, so that older inputs replayed after the session
+        is deleted (``/forget``) change nothing. Only the key and the id are kept."""
         ...
 
     async def close(self) -> None:
@@ -232,6 +242,15 @@ class MemorySessionStore(_Closable):
 
     def __init__(self) -> None:
         self._rows: dict[str, _MemoryRow] = {}
+        self._marks: dict[str, str] = {}
+
+    async def input_mark(self, key: str) -> str | None:
+        await self._yield()
+        return self._marks.get(key)
+
+    async def set_input_mark(self, key: str, input_id: str) -> None:
+        await self._yield()
+        self._marks[key] = input_id
 
     async def load(self, key: str) -> StoredSession | None:
         await self._yield()
@@ -293,7 +312,15 @@ sessions_table = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
-"""The one table; public for operational queries and tests."""
+"""The sessions; public for operational queries and tests."""
+
+marks_table = sa.Table(
+    "input_marks",
+    _metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("last_input", sa.Text, nullable=False),
+)
+"""Per deleted session, the last input applied to it (replay protection after /forget)."""
 
 
 

@@ -51,6 +51,9 @@ _UPDATE_OWNER = ("UPDATE sessions SET state = $1, version = version + 1, updated
                  "WHERE key = $4 AND version = $5")
 _DELETE = "DELETE FROM sessions WHERE key = $1"
 _DELETE_USER = "DELETE FROM sessions WHERE user_key = $1"
+_MARK = "SELECT last_input FROM input_marks WHERE key = $1"
+_SET_MARK = ("INSERT INTO input_marks (key, last_input) VALUES ($1, $2) "
+             "ON CONFLICT (key) DO UPDATE SET last_input = excluded.last_input")
 _DIALECT: sa.Dialect = PGDialect()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves its __init__ untyped
 _SCHEMA_LOCK = 0x1B0C_5E55  # pg_advisory_xact_lock key: one replica creates the tables at a time
 
@@ -164,6 +167,17 @@ class PgSessionStore(_Closable):
         await self._ready()
         async with self.connection() as conn:
             return _count(await conn.execute(_DELETE_USER, user_key))
+
+    async def input_mark(self, key: str) -> str | None:
+        await self._ready()
+        async with self.connection() as conn:
+            value = await conn.fetchval(_MARK, key)
+        return None if value is None else str(value)
+
+    async def set_input_mark(self, key: str, input_id: str) -> None:
+        await self._ready()
+        async with self.connection() as conn:
+            await conn.execute(_SET_MARK, key, input_id)
 
     async def close(self) -> None:
         if not self._closed:

@@ -55,6 +55,9 @@ _UPDATE_OWNER = ("UPDATE sessions SET state = ?, version = version + 1, updated_
                  "WHERE key = ? AND version = ?")
 _DELETE = "DELETE FROM sessions WHERE key = ?"
 _DELETE_USER = "DELETE FROM sessions WHERE user_key = ?"
+_MARK = "SELECT last_input FROM input_marks WHERE key = ?"
+_SET_MARK = ("INSERT INTO input_marks (key, last_input) VALUES (?, ?) "
+             "ON CONFLICT (key) DO UPDATE SET last_input = excluded.last_input")
 # SQLAlchemy's text format for DateTime on SQLite: files the earlier store wrote read the same.
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -169,6 +172,19 @@ class SqliteSessionStore(_Closable):
         except sqlite3.Error as exc:
             raise store_error(self._database, exc) from exc
         return deleted
+
+    async def input_mark(self, key: str) -> str | None:
+        try:
+            row = self.connection().execute(_MARK, (key,)).fetchone()
+        except sqlite3.Error as exc:
+            raise store_error(self._database, exc) from exc
+        return None if row is None else str(row[0])
+
+    async def set_input_mark(self, key: str, input_id: str) -> None:
+        try:
+            self.connection().execute(_SET_MARK, (key, input_id))
+        except sqlite3.Error as exc:
+            raise store_error(self._database, exc) from exc
 
     async def close(self) -> None:
         if not self._closed:

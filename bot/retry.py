@@ -30,6 +30,7 @@ class Backoff:
     factor: float = 2.0
     max_s: float = 2.0
     jitter: float = 0.2  # a fraction of each wait, either way
+    full_jitter: bool = False  # instead: anywhere between 0 and the wait (contenders for one row)
 
     def __post_init__(self) -> None:
         if self.first_s < 0 or self.factor < 1 or self.max_s < 0 or not 0 <= self.jitter < 1:
@@ -38,6 +39,8 @@ class Backoff:
     def wait(self, retry: int) -> float:
         """The wait before retry number ``retry`` (1 for the first), jitter included."""
         base = min(self.first_s * self.factor ** (retry - 1), self.max_s)
+        if self.full_jitter:
+            return random.uniform(0, base)
         return base * random.uniform(1 - self.jitter, 1 + self.jitter) if self.jitter else base
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +24,8 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 import sqlalchemy as sa
+
+from bot.retry import Backoff, retry
 
 __all__ = [
     "MemorySessionStore",
@@ -123,8 +124,8 @@ class SessionStore(Protocol):
     ) -> None: ...
 
 
-_BACKOFF_BASE_S = 0.004
-_BACKOFF_CAP_S = 0.25
+# Full jitter between 0 and the step (0.008 s, 0.016 s, ... up to 0.25 s): contenders spread out.
+_RACE_BACKOFF = Backoff(first_s=0.008, factor=2.0, max_s=0.25, jitter=0.0, full_jitter=True)
 
 
 async def update(
@@ -145,23 +146,20 @@ async def update(
     """
     if retries < 0:
         raise ValueError("retries must be >= 0")
-    attempt = 0
-    while True:
+
+    async def once() -> tuple[State, int]:
         current = await store.load(key)
         if current is None:
             new_state, expected = fn({}), None
         else:
             new_state, expected = fn(current.state), current.version
-        try:
-            version = await store.save(key, new_state, expected, user_key=user_key)
-        except StaleSessionError:
-            if attempt >= retries:
-                raise
-            attempt += 1
-            log.debug("session %r changed concurrently; retry %d/%d", key, attempt, retries)
-            await asyncio.sleep(random.uniform(0, min(_BACKOFF_CAP_S, _BACKOFF_BASE_S * 2**attempt)))
-            continue
-        return new_state, version
+        return new_state, await store.save(key, new_state, expected, user_key=user_key)
+
+    def lost_race(exc: BaseException, retry_no: int, wait_s: float) -> None:
+        log.debug("session %r changed concurrently; retry %d/%d", key, retry_no, retries)
+
+    return await retry(once, retry_on=lambda exc: isinstance(exc, StaleSessionError), attempts=retries,
+                       backoff=_RACE_BACKOFF, on_retry=lost_race)
 
 
 def _encode(state: State) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import date
 from pathlib import Path
 
@@ -40,6 +42,21 @@ class Settings(BaseSettings):
     # On SIGTERM, how long updates in flight may take to finish; the rest stay unconfirmed and
     # Telegram delivers them again. Keep it under the container's stop grace (see the Dockerfile).
     shutdown_budget_s: float = Field(default=8.0, ge=0, le=600, alias="IPBOT_SHUTDOWN_BUDGET_S")
+
+    # The key of the hashes stored instead of chat and user ids; unset: derived from the token (the
+    # same in every replica). Set it to keep the sessions across a change of the token.
+    id_secret_value: SecretStr | None = Field(default=None, alias="IPBOT_ID_SECRET")
+    # Sessions untouched this long are deleted by the bot itself (0: never).
+    session_ttl_days: int = Field(default=180, ge=0, le=36_500, alias="IPBOT_SESSION_TTL_DAYS")
+
+    def id_secret(self) -> bytes | None:
+        """IPBOT_ID_SECRET, else one derived from the token; None (the store's default) without either."""
+        if self.id_secret_value is not None and self.id_secret_value.get_secret_value():
+            return self.id_secret_value.get_secret_value().encode()
+        if self.telegram_bot_token is not None and self.telegram_bot_token.get_secret_value():
+            token = self.telegram_bot_token.get_secret_value().encode()
+            return hmac.new(token, b"ipbot-id-secret", hashlib.sha256).digest()
+        return None
 
     def store_url(self) -> str:
         """The session store: DATABASE_URL if set, else SQLite under the data directory."""

@@ -37,7 +37,8 @@ from test_telegram_e2e import (
 )
 from test_telegram_handlers import assert_telegram_html
 
-from bot.storage.factory import open_store
+from bot.storage.crypto import Sealer
+from bot.storage.factory import open_settings_store, open_store
 from bot.storage.postgres import PgSessionStore
 from fakes.bot_api import FakeBotApi, free_port
 from pg import PG_URL
@@ -294,21 +295,51 @@ async def test_forget_leaves_nothing_behind_in_the_store(backend: str, tmp_path:
         await bot.start()
         await _use_then_forget(bot, before=lambda: _dump_store(bot, schema))
 
-        dump = await _dump_store(bot, schema)
-        for trace in (str(USER), f"tg:{USER}", f"tg-user:{USER}", f"tg:{GROUP}"):
+        full = await _dump_store(bot, schema)
+        hashed = Sealer(bot.settings.id_secret()).hash
+        # What /forget keeps on purpose: the chat's hashed key and the id of the /forget, so that an
+        # older update replayed later cannot bring anything back (README: what /forget guarantees).
+        marks = [line for line in full.splitlines() if line.startswith("input_marks:")]
+        assert marks == [f"input_marks: {hashed(f'tg:{USER}')} | {marks[0].rsplit(' | ', 1)[-1]}"], marks
+        assert marks[0].rsplit(" | ", 1)[-1].isdigit()
+        dump = "\n".join(line for line in full.splitlines() if not line.startswith("input_marks:"))
+        for trace in (str(USER), f"tg:{USER}", f"tg-user:{USER}", f"tg:{GROUP}", hashed(f"tg:{USER}"),
+                      hashed(f"tg-user:{USER}"), hashed(f"tg:{GROUP}:{USER}")):
             assert trace not in dump, f"{trace} left in the store:\n{dump}"
-        assert f"tg-user:{OTHER}" in dump  # someone else's data is still there: the dump is real
+        assert hashed(f"tg-user:{OTHER}") in dump  # someone else's data is still there: the dump is real
+        assert str(OTHER) not in dump  # though only hashed
         assert "assessment_finished" in dump  # and the counters, without anyone's id
 
 
 async def test_forget_leaves_no_bytes_in_the_sqlite_files(tmp_path: Path) -> None:
     async with bot_harness(tmp_path) as bot:
         await bot.start()
-        await _use_then_forget(bot)
+        path = make_url(bot.settings.store_url()).database
+        assert path
+        hashed = Sealer(bot.settings.id_secret()).hash
+        # Another reader holds a snapshot across the /forget, keeping the old pages in the log.
+        data_keys: list[bytes] = []
+        with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as reader:
+
+            async def before() -> str:
+                data_keys.extend(k for (k,) in reader.execute(
+                    "SELECT data_key FROM session_keys WHERE key = ?", (hashed(f"tg:{USER}"),)))
+                reader.execute("BEGIN")  # a snapshot from before the /forget, held across it
+                reader.execute("SELECT count(*) FROM sessions").fetchone()
+                return await _dump_store(bot, None)
+
+            await _use_then_forget(bot, before=before)
+            reader.execute("COMMIT")
+        assert data_keys, "USER's session had a key"
+        await bot.chat(OTHER).send("/start")  # the next save retries the checkpoint the reader blocked
         files = sorted(tmp_path.glob("ipbot.db*"))
         assert files
-        for path in files:  # while the bot runs, as an attacker with a copy of the disk would see it
-            assert f"tg-user:{USER}".encode() not in path.read_bytes(), path.name
+        for file in files:  # while the bot runs, as an attacker with a copy of the disk would see it
+            raw = file.read_bytes()
+            for trace in (f"tg-user:{USER}", str(USER), "enterprise", "entity_type", "石家庄"):
+                assert trace.encode() not in raw, (file.name, trace)
+            assert data_keys[0] not in raw, f"{file.name}: the deleted session's key is still on disk"
+            # (The chat's hashed key stays, in its input mark: no id, and nothing it could decrypt.)
 
 
 async def _use_then_forget(bot: Harness, before: Callable[[], Awaitable[str]] | None = None) -> None:
@@ -324,7 +355,9 @@ async def _use_then_forget(bot: Harness, before: Callable[[], Awaitable[str]] | 
     await group.send(f"/assess@{name}")
     await group.send(f"/lang@{name}")
     if before is not None:
-        assert str(USER) in await before()
+        dump = await before()
+        assert Sealer(bot.settings.id_secret()).hash(f"tg-user:{USER}") in dump  # USER's sessions, hashed
+        assert str(USER) not in dump and "enterprise" not in dump  # no id, no answer readable
     [done] = await me.send("/forget")
     assert done["text"] == "已删除您在本助手的全部记录。"
 
@@ -352,3 +385,107 @@ async def _dump_store(bot: Harness, schema: str | None) -> str:
                 for row in await conn.fetch(f'SELECT * FROM "{schema}"."{table}"'):
                     lines.append(f"{table}: " + " | ".join(str(v) for v in row))
     return "\n".join(lines)
+
+
+# -- replays, shared sender ids, ownership ----------------------------------------------------------
+
+async def _replayed(bot: Harness, updates: list[JSON]) -> None:
+    """Queue ``updates`` again, ids and all, and wait until the bot has handled each once more."""
+    seen = len(bot.updates.lines)
+    for update in updates:
+        bot.fake.replay(update)
+    async with asyncio.timeout(WAIT):
+        while len([line for line in bot.updates.lines[seen:] if "update id=" in line]) < len(updates):
+            await asyncio.sleep(0.01)
+
+
+async def test_replayed_old_updates_of_every_kind_change_nothing(tmp_path: Path) -> None:
+    async with bot_harness(tmp_path) as bot:
+        await bot.start()
+        chat = bot.chat(8101)
+        await chat.send("/forget")
+        old_forget = chat.last_update
+        sent: list[JSON] = [old_forget]
+        for text in ("/assess", "企业", "是"):
+            await chat.send(text)
+            sent.append(chat.last_update)
+        mid, buttons = chat.keyboard()
+        tick = next(b for b in buttons if b["text"].endswith("国家知识产权示范企业"))
+        press = bot.fake.press_button(chat.chat_id, mid, tick["callback_data"])
+        await bot.processed(press)
+        chat.new()
+        sent.append(press)  # a tick: applied twice it would be undone
+        await chat.send("上一题")
+        sent.append(chat.last_update)
+        await chat.send("上一题")
+        sent.append(chat.last_update)
+        async with open_settings_store(bot.settings) as store:
+            before = await store.load(f"tg:{chat.chat_id}")
+        assert before is not None and before.state["facts"].get("entity_type") == "enterprise"
+        messages = len(bot.fake.messages_to(chat.chat_id))
+
+        # Every old update again, the last one included, and out of order: the /forget first.
+        await _replayed(bot, [old_forget, *reversed(sent[1:])])
+        async with open_settings_store(bot.settings) as store:
+            after = await store.load(f"tg:{chat.chat_id}")
+        assert after is not None and after.state == before.state and after.version == before.version
+        # Only the last one (a redelivery: its reply may have been lost) shows the question again.
+        assert len(bot.fake.messages_to(chat.chat_id)) <= messages + 1
+
+        # After a real /forget, old updates replayed cannot bring anything back either.
+        await chat.send("/forget")
+        await _replayed(bot, sent[1:])
+        async with open_settings_store(bot.settings) as store:
+            assert await store.load(f"tg:{chat.chat_id}") is None
+
+
+ANONYMOUS_ADMIN = 1087968824  # GroupAnonymousBot: every anonymous admin of every group
+CHANNEL_BOT = 136817688
+
+
+async def test_shared_sender_ids_are_no_user_and_forget_acts_in_that_chat_only(tmp_path: Path) -> None:
+    async with bot_harness(tmp_path) as bot:
+        await bot.start()
+        group_a, group_b, channel = -100_801, -100_802, -100_803
+        sent: list[JSON] = []
+        for group in (group_a, group_b):
+            sender = {"id": group, "type": "supergroup", "title": f"group {group}"}
+            sent.append(bot.fake.user_message(group, "/assess", user_id=ANONYMOUS_ADMIN, chat_type="supergroup",
+                                              sender_chat=sender))
+        post = {"id": channel, "type": "channel", "title": "linked channel"}
+        sent.append(bot.fake.user_message(group_a, "/assess", user_id=CHANNEL_BOT, chat_type="supergroup",
+                                          sender_chat=post))
+        for update in sent:
+            await bot.processed(update)
+        async with open_settings_store(bot.settings) as store:
+            for key in (f"tg:{group_a}:c{group_a}", f"tg:{group_b}:c{group_b}", f"tg:{group_a}:c{channel}"):
+                assert await store.load(key) is not None, key
+            assert await store.load(f"tg:{group_a}:{ANONYMOUS_ADMIN}") is None
+
+        forget = bot.fake.user_message(group_b, "/forget", user_id=ANONYMOUS_ADMIN, chat_type="supergroup",
+                                       sender_chat={"id": group_b, "type": "supergroup", "title": "b"})
+        await bot.processed(forget)
+        async with open_settings_store(bot.settings) as store:
+            assert await store.load(f"tg:{group_b}:c{group_b}") is None
+            # The other group's anonymous admins, and the channel's posts, keep their sessions.
+            assert await store.load(f"tg:{group_a}:c{group_a}") is not None
+            assert await store.load(f"tg:{group_a}:c{channel}") is not None
+
+
+async def test_a_private_chat_update_from_someone_else_is_refused(tmp_path: Path) -> None:
+    async with bot_harness(tmp_path) as bot:
+        await bot.start()
+        owner = bot.chat(8301)
+        await owner.send("/assess")
+        await owner.press("企业")
+        async with open_settings_store(bot.settings) as store:
+            before = await store.load("tg:8301")
+        messages = len(bot.fake.messages_to(8301))
+        for text in ("/forget", "/assess", "重新开始"):
+            forged = bot.fake.user_message(8301, text, user_id=8302)  # chat 8301, from someone else
+            await bot.processed(forged)
+        async with open_settings_store(bot.settings) as store:
+            after = await store.load("tg:8301")
+        assert after is not None and before is not None and after.state == before.state
+        assert len(bot.fake.messages_to(8301)) == messages  # not answered either
+        assert owner.question_id() == "in_city"

@@ -126,16 +126,16 @@ async def test_chinese_round_trip(store: SessionStore) -> None:
     assert loaded.version == 1
     assert loaded.updated_at.tzinfo is not None
     assert before <= loaded.updated_at <= datetime.now(UTC)
-    if isinstance(store, PgSessionStore):  # stored readable, not as \\u escapes
+    # Stored sealed (AES-GCM with the session's own key) under a hashed key: neither is readable.
+    if isinstance(store, PgSessionStore):
         async with store.connection() as conn:
-            raw = await conn.fetchval("SELECT state FROM sessions")
-        assert isinstance(raw, str)
-        assert "石家庄" in raw
-        assert "\\u" not in raw
-    if isinstance(store, SqliteSessionStore):
-        [raw] = store.connection().execute("SELECT state FROM sessions").fetchone()
-        assert "石家庄" in raw
-        assert "\\u" not in raw
+            key, raw = await conn.fetchrow("SELECT key, state FROM sessions")
+    elif isinstance(store, SqliteSessionStore):
+        key, raw = store.connection().execute("SELECT key, state FROM sessions").fetchone()
+    else:
+        return
+    assert isinstance(raw, str) and raw.startswith("e1:") and "石家庄" not in raw
+    assert key.startswith("h1:") and "chat:1" not in key
 
 
 async def test_loaded_state_is_a_private_copy(store: SessionStore) -> None:

@@ -101,6 +101,10 @@ class SessionStore(Protocol):
         """Delete every session owned by ``user_key`` (for /forget); return how many."""
         ...
 
+    async def delete_idle(self, before: datetime) -> int:
+        """Delete every session untouched since ``before`` (and its key); return how many."""
+        ...
+
     async def input_mark(self, key: str) -> str | None:
         """The id of the last input applied to ``key`` before its session was deleted (see ``set_input_mark``)."""
         ...
@@ -241,6 +245,13 @@ class MemorySessionStore(_Closable):
     def __init__(self) -> None:
         self._rows: dict[str, _MemoryRow] = {}
         self._marks: dict[str, str] = {}
+
+    async def delete_idle(self, before: datetime) -> int:
+        await self._yield()
+        doomed = [key for key, row in self._rows.items() if row.updated_at < before]
+        for key in doomed:
+            del self._rows[key]
+        return len(doomed)
 
     async def input_mark(self, key: str) -> str | None:
         await self._yield()

@@ -485,6 +485,14 @@ class FakeBotApi:
             self._wakeup.set()
         return update
 
+    def replay(self, update: JSON) -> JSON:
+        """Queue ``update`` again, id and all: a replayed or reordered old update (an attacker's, or a
+        network's), which the bot must not apply again."""
+        again = copy.deepcopy(update)
+        self._updates.append(again)
+        self._wakeup.set()
+        return again
+
     @property
     def pending_updates(self) -> list[JSON]:
         return [*self._push.values(), *self._updates]
@@ -646,9 +654,14 @@ class FakeBotApi:
         forward_origin: JSON | None = None,
         chat_type: str = "private",
         reply_to_message: JSON | int | None = None,
+        sender_chat: JSON | None = None,
         enqueue: bool = True,
     ) -> JSON:
-        """A user sends ``text``; texts starting with ``/`` carry a ``bot_command`` entity."""
+        """A user sends ``text``; texts starting with ``/`` carry a ``bot_command`` entity.
+
+        ``sender_chat``: sent on behalf of a chat, as Telegram marks anonymous group admins (``from``
+        is then GroupAnonymousBot, 1087968824) and posts of a linked channel (Channel_Bot, 136817688).
+        """
         if user_id is None:
             user_id = chat_id if chat_type == "private" else 424_242
         user = self._user(user_id, language_code)
@@ -664,6 +677,8 @@ class FakeBotApi:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": _utf16_len(command)}]
         if forward_origin is not None:
             message["forward_origin"] = forward_origin
+        if sender_chat is not None:
+            message["sender_chat"] = copy.deepcopy(sender_chat)
         if reply_to_message is not None:
             if isinstance(reply_to_message, int):
                 replied = self._find(chat_id, reply_to_message)

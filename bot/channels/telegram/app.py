@@ -19,7 +19,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -114,7 +114,7 @@ def build_application(
     settings: Settings,
     *,
     engine_factory: Callable[[Settings], PolicyRuntime] = build_runtime,
-    store_factory: Callable[[str], SessionStore] = open_store,
+    store_factory: Callable[..., SessionStore] = open_store,
     today: Callable[[], date] = china_today,
     max_concurrent: int | None = None,
     request: BaseRequest | None = None,
@@ -145,11 +145,13 @@ def build_application(
             " cancelled=1" if done.error is not None else "",
         )
 
+    background: set[asyncio.Task[None]] = set()
+
     async def post_init(app: App) -> None:
         # Load the knowledge base off the event loop, then open the store: an invalid knowledge
         # base stops the start before any connection is made.
         engine = await asyncio.to_thread(engine_factory, settings)
-        store = store_factory(settings.store_url())
+        store = store_factory(settings.store_url(), id_secret=settings.id_secret())
         try:
             await store.__aenter__()
             await check_writable(store)
@@ -157,6 +159,9 @@ def build_application(
             await store.close()
             raise
         services.attach(engine, store)
+        if settings.session_ttl_days:
+            sweeper = asyncio.create_task(sweep_idle_sessions(store, timedelta(days=settings.session_ttl_days)))
+            background.add(sweeper)
         await _set_commands(app, engine)
         if tune_gc:
             tune_garbage_collector()
@@ -164,6 +169,10 @@ def build_application(
                  type(store).__name__)
 
     async def post_shutdown(app: App) -> None:
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
+        background.clear()
         try:
             store = services.store
         except RuntimeError:  # post_init never finished
@@ -198,6 +207,21 @@ def build_application(
     )
     register(app, handlers, staff=settings.staff_user_ids)
     return app
+
+
+SWEEP_EVERY_S = 3600.0
+
+
+async def sweep_idle_sessions(store: SessionStore, ttl: timedelta, every_s: float = SWEEP_EVERY_S) -> None:
+    """Delete sessions untouched for ``ttl`` (IPBOT_SESSION_TTL_DAYS): at start, then every hour."""
+    while True:
+        try:
+            deleted = await store.delete_idle(datetime.now(UTC) - ttl)
+            if deleted:
+                log.info("deleted %d session(s) untouched for %d days", deleted, ttl.days)
+        except Exception as exc:  # an outage: the next round will do
+            log.warning("could not delete idle sessions: %s", type(exc).__name__)
+        await asyncio.sleep(every_s)
 
 
 async def check_writable(store: SessionStore) -> None:

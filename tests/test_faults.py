@@ -48,7 +48,7 @@ from bot.channels.telegram.request import AiohttpRequest
 from bot.services import PolicyRuntime, build_runtime
 from bot.settings import Settings
 from bot.storage.factory import open_store
-from fakes.bot_api import FakeBotApi, free_port
+from fakes.bot_api import FakeApiError, FakeBotApi, free_port
 from pg import PG_URL, create_pg_schema, drop_pg_schema
 
 pytestmark = pytest.mark.slow
@@ -651,6 +651,58 @@ async def test_a_reply_that_keeps_failing_is_dropped_with_an_error_and_the_answe
         other = bot.chat(4202)
         [greeting] = await other.send("/start")
         assert "石家庄市知识产权政策助手" in greeting["text"]
+
+
+# -- 3b. one chat's flood does not stall the others -------------------------------------------------
+
+def _p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+
+
+async def test_a_flood_in_one_chat_leaves_the_others_served_as_when_idle(tmp_path: Path) -> None:
+    flood_n, others_n, turns = 12, 5, 6
+    async with tuned_harness(tmp_path, quick_transport(), IPBOT_CHAT_RATE_LIMIT=1) as bot:
+        fake = bot.fake
+        fake.delay_all("sendMessage", 0.1)  # a Bot API some way off: reply times well above the noise
+        flooder = bot.chat(4900)
+        throttled = {"left": 2}
+        send_message = fake._send_message
+
+        def flood_control(params: dict[str, Any]) -> Any:
+            # Telegram's flood control for the flooding chat only, twice: retry after 2 s.
+            if str(params.get("chat_id")) == str(flooder.chat_id) and throttled["left"] > 0:
+                throttled["left"] -= 1
+                raise FakeApiError(429, "Too Many Requests: retry after 2", {"retry_after": 2})
+            return send_message(params)
+
+        fake.register("sendMessage", flood_control)
+
+        async def others(base: int) -> list[float]:
+            async def one(chat: Chat) -> list[float]:
+                took = []
+                for _ in range(turns):
+                    began = asyncio.get_running_loop().time()
+                    shown = await chat.send("质押贷款贴息最多能拿多少？")
+                    took.append(asyncio.get_running_loop().time() - began)
+                    assert any("100万元" in (m["text"] or "") for m in shown), chat.dump()
+                    await asyncio.sleep(1.1)  # a person typing: under the chat's own limit
+                return took
+            runs = await asyncio.gather(*(one(bot.chat(base + i)) for i in range(others_n)))
+            return [t for run in runs for t in run]
+
+        idle = await others(4910)
+        flood = [fake.user_message(flooder.chat_id, f"第{i}条：贴息多少？") for i in range(flood_n)]
+        busy = await others(4920)
+        async with asyncio.timeout(60):  # the flood is answered too, at its own pace
+            for update in flood:
+                await bot.updates.wait(update["update_id"], timeout=60)
+        assert throttled["left"] == 0, "the flooding chat met no flood control"
+        ratio = _p99(busy) / _p99(idle)
+        print(f"FIGURES flood: others' p99 reply time {ratio:.2f}x the idle run's ({len(busy)} replies; "
+              f"{flood_n} messages and two 429s in the flooding chat)")
+        assert ratio <= 2.0, (sorted(idle)[-3:], sorted(busy)[-3:])
+        assert not [line for line in bot.updates.lines if "update failed" in line]
 
 
 # -- 4. a broken knowledge base reloaded mid-assessment ---------------------------------------------

@@ -14,6 +14,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")  # before PTB is imported: see te
 import asyncio
 import contextlib
 import json
+import logging
 import shutil
 import sqlite3
 import sys
@@ -501,3 +502,120 @@ async def test_a_private_chat_update_from_someone_else_is_refused(tmp_path: Path
         assert after is not None and before is not None and after.state == before.state
         assert len(bot.fake.messages_to(8301)) == messages  # not answered either
         assert owner.question_id() == "in_city"
+
+
+# -- the edges: bad settings, malformed requests, slow connections, a store that cannot write ---------
+
+async def _run_bot(tmp_path: Path, env: dict[str, str], timeout: float = 30) -> tuple[int | None, str]:
+    environment = {k: v for k, v in os.environ.items()
+                   if not k.startswith(("TELEGRAM_", "IPBOT_", "DATABASE_", "WEBHOOK_"))}
+    environment.update({"PTB_TIMEDELTA": "true", "PYTHONPATH": str(Path(__file__).parents[1]),
+                        "IPBOT_DATA_DIR": str(tmp_path / "data"), **env})
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=environment,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        async with asyncio.timeout(timeout):
+            out, err = await process.communicate()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    return process.returncode, err.decode() + out.decode()
+
+
+async def test_a_bad_webhook_url_is_reported_without_the_token(tmp_path: Path) -> None:
+    async with FakeBotApi() as fake:
+        for url in (f"ftp://example.org/{fake.token}", f"https:/{fake.token}", f"{fake.token}"):
+            code, output = await _run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": fake.token,
+                                                     "TELEGRAM_API_BASE_URL": fake.base_url, "WEBHOOK_URL": url})
+            assert code == 2, output
+            assert "WEBHOOK_URL" in output and "<token>" in output, output
+            assert_no_token(fake.token, output, f"the output for WEBHOOK_URL={url!r}")
+
+
+async def test_a_store_that_cannot_write_stops_the_start_loudly(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes into a read-only directory")  # pragma: no cover - CI runs as a user
+    data = tmp_path / "data"
+    data.mkdir()
+    data.chmod(0o500)
+    try:
+        async with FakeBotApi() as fake:
+            code, output = await _run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": fake.token,
+                                                     "TELEGRAM_API_BASE_URL": fake.base_url})
+    finally:
+        data.chmod(0o700)
+    assert code == 2, output
+    assert "cannot write" in output or "session store" in output, output
+
+
+async def test_a_read_only_database_stops_the_start_loudly(tmp_path: Path) -> None:
+    """The same without a file system to refuse: the database itself opened read-only."""
+    from bot.channels.telegram.app import ConfigError, open_checked
+    from bot.storage.sqlite import SqliteSessionStore
+
+    db = tmp_path / "ro.db"
+    async with open_store(f"sqlite:///{db}") as store:
+        await store.save("x", {"a": 1}, None)
+    with pytest.raises(ConfigError, match="cannot write"):
+        await open_checked(SqliteSessionStore(f"file:{db}?mode=ro", uri=True))
+
+
+async def test_malformed_requests_cost_one_warning_line_each_at_most_and_no_traceback(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    port = free_port()
+    async with bot_harness(tmp_path, WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", WEBHOOK_LISTEN="127.0.0.1",
+                           WEBHOOK_PORT=port) as bot:
+        await bot.start()
+        caplog.set_level(logging.DEBUG)
+        garbage = [b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", b"GET / HTTP/1.1\r\nHost: \x00\x01\r\n\r\n",
+                   b"POST /hook HTTP/1.1\r\nContent-Length: -5\r\n\r\n", b"BREW /hook HTCPCP/1.0\r\n\r\n",
+                   b"POST /hook HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nzz\r\n"]
+        for n in range(50):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(garbage[n % len(garbage)])
+            await writer.drain()
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+        async with httpx.AsyncClient(trust_env=False, timeout=WAIT) as client:
+            for _ in range(50):  # unauthenticated, well-formed
+                response = await client.post(f"http://127.0.0.1:{port}/hook", json={"update_id": 1})
+                assert response.status_code == 403
+        await asyncio.sleep(0.3)
+    ours = [r for r in caplog.records if r.name.startswith(("bot.", "aiohttp"))]
+    assert not [r for r in ours if r.exc_info or r.exc_text or "Traceback" in r.getMessage()]
+    assert not [r for r in ours if r.levelno >= logging.ERROR]
+    warned = [r for r in ours if r.levelno == logging.WARNING and "webhook:" in r.getMessage()]
+    assert 1 <= len(warned) <= 3, [r.getMessage() for r in warned]  # rate-limited: 100 bad requests
+
+
+async def test_the_webhook_closes_connections_that_never_deliver_a_request(tmp_path: Path) -> None:
+    from bot.channels.telegram import webhook
+
+    port = free_port()
+    old = webhook.REQUEST_TIMEOUT_S
+    webhook.REQUEST_TIMEOUT_S = 1.0
+    try:
+        async with bot_harness(tmp_path, WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", WEBHOOK_LISTEN="127.0.0.1",
+                               WEBHOOK_PORT=port) as bot:
+            await bot.start()
+            slow = []
+            for n in range(20):  # a header that trickles in, or a body that never comes
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                secret = webhook_secret(bot.settings).encode()
+                writer.write(b"POST /hook HTTP/1.1\r\nHost: x\r\n" if n % 2 else
+                             b"POST /hook HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n"
+                             b"X-Telegram-Bot-Api-Secret-Token: " + secret + b"\r\n\r\n{")
+                await writer.drain()
+                slow.append((reader, writer))
+            closed = 0
+            async with asyncio.timeout(20):  # closed by the server, each within a few timeouts
+                for reader, writer in slow:
+                    await reader.read()  # EOF once the server closes it (after a 408 for the body)
+                    closed += 1
+                    writer.close()
+            assert closed == len(slow)
+    finally:
+        webhook.REQUEST_TIMEOUT_S = old

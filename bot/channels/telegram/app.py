@@ -151,13 +151,7 @@ def build_application(
         # Load the knowledge base off the event loop, then open the store: an invalid knowledge
         # base stops the start before any connection is made.
         engine = await asyncio.to_thread(engine_factory, settings)
-        store = store_factory(settings.store_url(), id_secret=settings.id_secret())
-        try:
-            await store.__aenter__()
-            await check_writable(store)
-        except Exception:
-            await store.close()
-            raise
+        store = await open_checked(store_factory(settings.store_url(), id_secret=settings.id_secret()))
         services.attach(engine, store)
         if settings.session_ttl_days:
             sweeper = asyncio.create_task(sweep_idle_sessions(store, timedelta(days=settings.session_ttl_days)))
@@ -222,6 +216,20 @@ async def sweep_idle_sessions(store: SessionStore, ttl: timedelta, every_s: floa
         except Exception as exc:  # an outage: the next round will do
             log.warning("could not delete idle sessions: %s", type(exc).__name__)
         await asyncio.sleep(every_s)
+
+
+async def open_checked(store: SessionStore) -> SessionStore:
+    """Open (and migrate) the store and check that it can write; any failure stops the start (ConfigError)."""
+    try:
+        await store.__aenter__()
+        await check_writable(store)
+    except Exception as exc:
+        await store.close()
+        if isinstance(exc, ConfigError):
+            raise
+        raise ConfigError(f"the session store cannot be opened or cannot write ({type(exc).__name__}: {exc}); "
+                          "check the data directory (IPBOT_DATA_DIR) or DATABASE_URL") from exc
+    return store
 
 
 async def check_writable(store: SessionStore) -> None:

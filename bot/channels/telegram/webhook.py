@@ -79,15 +79,19 @@ class EdgeLogger(logging.Logger):
     def error(self, msg: object, *args: object, **kwargs: Any) -> None:
         self.exception(msg)
 
+    def debug(self, msg: object, *args: object, **kwargs: Any) -> None:
+        kwargs.pop("exc_info", None)  # aiohttp adds the traceback of a non-HTTP request even here
+        super().debug(msg, *args, **kwargs)
+
 
 class WebhookServer:
     """Listens on ``listen:port`` for Telegram's POSTs to ``/url_path``; ``start``, then ``stop``."""
 
     def __init__(self, app: Application[Any, Any, Any, Any, Any, Any], intake: Intake, *, listen: str, port: int,
-                 url_path: str, secret_token: str, request_timeout_s: float = REQUEST_TIMEOUT_S) -> None:
+                 url_path: str, secret_token: str, request_timeout_s: float | None = None) -> None:
         self._app = app
         self._intake = intake
-        self._request_timeout_s = request_timeout_s
+        self._request_timeout_s = REQUEST_TIMEOUT_S if request_timeout_s is None else request_timeout_s
         self.edge_log = EdgeLogger(f"{__name__}.edge", log)
         self._listen = listen
         self._port = port

@@ -299,9 +299,19 @@ async def _expected_state(workdir: Path, chat_id: int) -> dict[str, Any]:
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_sigkill_with_updates_in_flight_loses_none_and_applies_none_twice(
         backend: str, mode: str, tmp_path: Path) -> None:
+    await _interrupt_and_recover(tmp_path, backend, mode, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_shutdown_whose_drain_runs_out_of_time_loses_nothing(mode: str, tmp_path: Path) -> None:
+    """SIGTERM with a budget too short for the updates in flight: the rest stay unconfirmed."""
+    await _interrupt_and_recover(tmp_path, "sqlite", mode, signal.SIGTERM, IPBOT_SHUTDOWN_BUDGET_S="0.5")
+
+
+async def _interrupt_and_recover(tmp_path: Path, backend: str, mode: str, how: signal.Signals, **extra: str) -> None:
     chats_n = 10
     async with contextlib.AsyncExitStack() as stack:
-        env = {"IPBOT_MAX_CONCURRENT": "2"}
+        env = {"IPBOT_MAX_CONCURRENT": "2", **extra}
         schema = None
         if backend == "postgres":
             schema = await stack.enter_async_context(pg_schema())
@@ -326,8 +336,12 @@ async def test_sigkill_with_updates_in_flight_loses_none_and_applies_none_twice(
                 await asyncio.sleep(0.005)
         pending = {u["update_id"] for u in fake.pending_updates}
         in_flight = len([uid for uid in pending if fake.deliveries[uid]])  # handed to the process, unconfirmed
-        await bot.kill()
-        assert in_flight >= 5, f"only {in_flight} update(s) in flight at the kill"
+        process = bot.process
+        await bot._end(how)
+        assert in_flight >= 5, f"only {in_flight} update(s) in flight at the {how.name}"
+        if how == signal.SIGTERM:  # a clean stop, within its budget, naming what it left unconfirmed
+            assert process is not None and process.returncode == 0, "\n".join(bot.stderr[-20:])
+            assert any("unconfirmed" in line for line in bot.stderr), "\n".join(bot.stderr[-20:])
 
         fake.delay_all("sendMessage", 0)
         fake.delay_all("editMessageText", 0)
@@ -349,8 +363,8 @@ async def test_sigkill_with_updates_in_flight_loses_none_and_applies_none_twice(
                 assert {k: v for k, v in state.items() if k != "last_input"} == \
                     {k: v for k, v in expected.items() if k != "last_input"}, chat_id
         duplicates = sum(len(texts) - len(set(texts)) for texts in (fake.texts_to(c) for c in ids))
-        print(f"FIGURES sigkill mode={mode} backend={backend}: {total} updates, {in_flight} in flight at the "
-              f"kill, lost={lost}, applied_twice={twice}, duplicate_replies={duplicates}")
+        print(f"FIGURES {how.name} mode={mode} backend={backend}: {total} updates, {in_flight} in flight, "
+              f"lost={lost}, applied_twice={twice}, duplicate_replies={duplicates}")
         assert (lost, twice) == (0, 0)
         assert duplicates <= in_flight  # a reply may be re-sent for an update answered but not confirmed
         assert not [line for line in bot.stderr if "update failed" in line or "Traceback" in line]
@@ -651,6 +665,22 @@ async def test_a_reply_that_keeps_failing_is_dropped_with_an_error_and_the_answe
         other = bot.chat(4202)
         [greeting] = await other.send("/start")
         assert "石家庄市知识产权政策助手" in greeting["text"]
+
+
+async def test_a_send_that_timed_out_is_sent_again_at_most_once(tmp_path: Path) -> None:
+    async with tuned_harness(tmp_path, quick_transport()) as bot:
+        chat = bot.chat(4301)
+        await chat.send("/assess")
+        before = len(bot.fake.calls_of("sendMessage", chat_id=chat.chat_id))
+        bot.fake.delay_next("sendMessage", REQUEST_TIMEOUT * 4, times=10)  # every send hangs past the timeout
+        update = bot.fake.user_message(chat.chat_id, "企业")
+        await bot.processed(update)
+        await asyncio.sleep(REQUEST_TIMEOUT * 5)  # the hung requests arrive at the fake all the same
+        sent = [c["text"] for c in bot.fake.calls_of("sendMessage", chat_id=chat.chat_id)[before:]]
+        reply = [t for t in sent if ERROR_NOTICE not in t]
+        print(f"FIGURES timeout: the reply was sent {len(reply)} time(s) (the first try and one retry)")
+        assert len(reply) == 2, sent  # was 4: a timed-out request may have arrived, so one retry only
+        assert len(set(reply)) == 1
 
 
 # -- 3b. one chat's flood does not stall the others -------------------------------------------------

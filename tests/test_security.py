@@ -619,3 +619,59 @@ async def test_the_webhook_closes_connections_that_never_deliver_a_request(tmp_p
             assert closed == len(slow)
     finally:
         webhook.REQUEST_TIMEOUT_S = old
+
+
+@pytest.mark.postgres
+async def test_forget_leaves_nothing_readable_in_postgresql_pages(tmp_path: Path) -> None:
+    """On a cluster of the test's own (pageinspect needs a superuser, and the files are read directly)."""
+    import asyncpg
+
+    from pg import OwnedCluster
+
+    cluster = OwnedCluster().init()
+    try:
+        cluster.start()
+        async with bot_harness(tmp_path, DATABASE_URL=cluster.url) as bot:
+            await bot.start()
+            hashed = Sealer(bot.settings.id_secret()).hash(f"tg:{USER}")
+            admin = await asyncpg.connect(cluster.url)
+            try:
+                data_keys: list[bytes] = []
+
+                async def before() -> str:
+                    wrapped = await admin.fetchval("SELECT data_key FROM session_keys WHERE key = $1", hashed)
+                    data_keys.append(Sealer(bot.settings.id_secret()).unwrap(hashed, bytes(wrapped)))
+                    return await _dump_pg(admin)
+
+                await _use_then_forget(bot, before=before)
+                await admin.execute("CHECKPOINT")
+                await admin.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+                pages: dict[str, list[bytes]] = {}
+                for table in ("sessions", "session_keys", "input_marks"):
+                    n = int(await admin.fetchval(f"SELECT pg_relation_size('{table}') / 8192"))
+                    pages[table] = [bytes(await admin.fetchval("SELECT get_raw_page($1, $2)", table, i))
+                                    for i in range(n)]
+                # The user's old row versions are still there, dead but not vacuumed: the test is real.
+                old = [tuple_ for tuple_ in await admin.fetch(
+                    "SELECT t_data FROM heap_page_items(get_raw_page('sessions', 0))") if tuple_["t_data"]
+                    and hashed.encode() in bytes(tuple_["t_data"])]
+                assert old, "no old version of the user's session left on the page"
+                data_dir = cluster.data
+            finally:
+                await admin.close()
+        raw = b"".join(b for table in pages.values() for b in table)
+        wal = b"".join(p.read_bytes() for p in Path(data_dir, "pg_wal").glob("0*"))
+        for where, blob in (("pages", raw), ("WAL", wal)):
+            for trace in (f"tg-user:{USER}", f"tg:{USER}", "entity_type", "enterprise", "石家庄"):
+                assert trace.encode() not in blob, (where, trace)
+            assert data_keys[0] not in blob, f"the deleted session's key is readable in the {where}"
+    finally:
+        await asyncio.to_thread(cluster.remove)
+
+
+async def _dump_pg(conn: Any) -> str:
+    lines = []
+    for table in ("sessions", "session_keys", "input_marks", "usage_stats"):
+        for row in await conn.fetch(f"SELECT * FROM {table}"):
+            lines.append(f"{table}: " + " | ".join(str(v) for v in row))
+    return "\n".join(lines)

@@ -9,6 +9,9 @@
   key no longer exists (crypto-shredding). The session's hashed key is the associated data, so a
   sealed state cannot be moved to another row.
 
+The data keys are themselves stored wrapped (AES-GCM under a key derived from ``id_secret``), so
+a copy of the database files alone never holds a usable key, deleted or not.
+
 Why a key per session rather than per user: the owner of a row may be unknown (a group's
 anonymous admins) or change, and a per-session key needs no lookup of the owner on every save;
 ``/forget`` deletes the keys of every session the user owns, which is the same erasure.
@@ -41,6 +44,18 @@ class Sealer:
 
     def __init__(self, id_secret: bytes | None = None) -> None:
         self._secret = id_secret or DEFAULT_ID_SECRET
+        self._wrap = AESGCM(hmac.new(self._secret, b"ipbot-key-wrap", hashlib.sha256).digest())
+
+    def wrap(self, hashed_key: str, data_key: bytes) -> bytes:
+        """A data key as it is stored: encrypted under the secret's wrapping key, bound to its session."""
+        nonce = os.urandom(12)
+        return nonce + self._wrap.encrypt(nonce, data_key, hashed_key.encode())
+
+    def unwrap(self, hashed_key: str, stored: bytes) -> bytes:
+        try:
+            return self._wrap.decrypt(stored[:12], stored[12:], hashed_key.encode())
+        except InvalidTag as exc:
+            raise SealedStateError(f"the key of {hashed_key} does not open with this id secret") from exc
 
     def hash(self, key: str) -> str:
         """The stored form of a session or owner key ("" stays "": no owner); idempotent."""

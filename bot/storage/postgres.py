@@ -136,7 +136,7 @@ class PgSessionStore(_Closable):
             hashed = self._sealer.hash(row["key"])
             data_key = self._sealer.new_key()
             await conn.execute("INSERT INTO session_keys (key, data_key) VALUES ($1, $2) "
-                               "ON CONFLICT (key) DO NOTHING", hashed, data_key)
+                               "ON CONFLICT (key) DO NOTHING", hashed, self._sealer.wrap(hashed, data_key))
             await conn.execute("UPDATE sessions SET key = $1, user_key = $2, state = $3 WHERE key = $4",
                                hashed, self._sealer.hash(row["user_key"]),
                                self._sealer.seal(data_key, hashed, row["state"]), row["key"])
@@ -194,7 +194,7 @@ class PgSessionStore(_Closable):
             row = await conn.fetchrow(_LOAD, hashed)
         if row is None or row["data_key"] is None:
             return None  # never saved, or its key deleted (/forget): what is left is unreadable
-        data_key = bytes(row["data_key"])
+        data_key = self._sealer.unwrap(hashed, bytes(row["data_key"]))
         self._remember(hashed, data_key)
         text = self._sealer.open(data_key, hashed, row["state"])
         return StoredSession(key, _decode(key, text), row["version"], row["updated_at"].astimezone(UTC))
@@ -206,7 +206,8 @@ class PgSessionStore(_Closable):
         now = datetime.now(UTC)
         if expected_version is None:
             async with self.connection() as conn:
-                data_key = bytes(await conn.fetchval(_NEW_KEY, hashed, self._sealer.new_key()))
+                wrapped = await conn.fetchval(_NEW_KEY, hashed, self._sealer.wrap(hashed, self._sealer.new_key()))
+                data_key = self._sealer.unwrap(hashed, bytes(wrapped))
                 self._remember(hashed, data_key)
                 try:
                     await conn.execute(_INSERT, hashed, owner, self._sealer.seal(data_key, hashed, text), now)
@@ -219,7 +220,7 @@ class PgSessionStore(_Closable):
                 found = await conn.fetchval(_GET_KEY, hashed)
                 if found is None:  # deleted since the load (/forget elsewhere): the update loses its race
                     raise _version_error(key, expected_version)
-                cached = bytes(found)
+                cached = self._sealer.unwrap(hashed, bytes(found))
                 self._remember(hashed, cached)
             sealed = self._sealer.seal(cached, hashed, text)
             if owner:

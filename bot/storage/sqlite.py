@@ -118,7 +118,7 @@ def _upgrade_rows(conn: sqlite3.Connection, sealer: Sealer) -> None:
     for key, user_key, state in legacy:
         hashed = sealer.hash(key)
         data_key = sealer.new_key()
-        conn.execute(_NEW_KEY, (hashed, data_key))
+        conn.execute(_NEW_KEY, (hashed, sealer.wrap(hashed, data_key)))
         conn.execute("UPDATE sessions SET key = ?, user_key = ?, state = ? WHERE key = ?",
                      (hashed, sealer.hash(user_key), sealer.seal(data_key, hashed, state), key))
     marks = conn.execute("SELECT key FROM input_marks WHERE key NOT LIKE ?", (HASH_PREFIX + "%",)).fetchall()
@@ -201,6 +201,7 @@ class SqliteSessionStore(_Closable):
         stored, version, updated_at, data_key = row
         if data_key is None:
             return None  # its key was deleted (/forget): what is left is unreadable, and gone
+        data_key = self._sealer.unwrap(hashed, data_key)
         self._remember(hashed, data_key)
         text = self._sealer.open(data_key, hashed, stored)
         return StoredSession(key, _decode(key, text), version, _parse_time(updated_at))
@@ -237,13 +238,14 @@ class SqliteSessionStore(_Closable):
         if cached is not None:
             return cached
         if fresh:
-            conn.execute(_NEW_KEY, (hashed, self._sealer.new_key()))
+            conn.execute(_NEW_KEY, (hashed, self._sealer.wrap(hashed, self._sealer.new_key())))
         row = conn.execute(_GET_KEY, (hashed,)).fetchone()
         if row is None:  # deleted between the load and this save: a new one, the old state is gone
-            conn.execute(_NEW_KEY, (hashed, self._sealer.new_key()))
+            conn.execute(_NEW_KEY, (hashed, self._sealer.wrap(hashed, self._sealer.new_key())))
             row = conn.execute(_GET_KEY, (hashed,)).fetchone()
-        self._remember(hashed, row[0])
-        return bytes(row[0])
+        data_key = self._sealer.unwrap(hashed, bytes(row[0]))
+        self._remember(hashed, data_key)
+        return data_key
 
     def _remember(self, hashed: str, data_key: bytes) -> None:
         self._keys[hashed] = bytes(data_key)

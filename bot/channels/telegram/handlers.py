@@ -251,7 +251,8 @@ class Handlers:
         self._engine_factory = engine_factory
         self.redact = redactor
         self._reload_lock = asyncio.Lock()
-        self._saved: set[int] = set()  # updates whose turn is committed but not yet fully answered
+        self._turning: set[int] = set()  # updates whose turn has begun and is not yet fully answered...
+        self._saved: set[int] = set()  # ...of them, those whose turn is committed
 
     # ---- conversation ----
     async def command(self, update: Update, context: Context) -> None:
@@ -306,6 +307,7 @@ class Handlers:
             return
         key = session_key(chat, user, _sender_chat(update))
         conversations = self.s.conversations
+        self._turning.add(update.update_id)
         counting = not (isinstance(inp, CommandInput) and inp.name == "forget")
         with AnswerTap.listening() as seen:
             turn = await conversations.turn(
@@ -324,6 +326,7 @@ class Handlers:
             thread = shown.message_thread_id  # forum topics: stay in the user's topic
         await self._send(context, chat.id, replies, pressed=pressed, reply_to=reply_to, thread=thread)
         self._saved.discard(update.update_id)
+        self._turning.discard(update.update_id)
         if counting and turn.applied:
             events = assessment_events(turn.before, turn.after)
             await self._record([*events, *answer_events(seen[-1:])])
@@ -448,8 +451,10 @@ class Handlers:
                   self.redact(f"{type(err).__name__}: {err}"), self.redact(trace).rstrip())
         if chat is None or not isinstance(update, Update):
             return
-        saved = update.update_id in self._saved
+        # Not saved: a turn that failed before its commit. Saved: after it, or no turn at all (nothing to lose).
+        saved = update.update_id in self._saved or update.update_id not in self._turning
         self._saved.discard(update.update_id)
+        self._turning.discard(update.update_id)
         try:
             try:
                 lang = await self._lang(update)

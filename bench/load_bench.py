@@ -362,9 +362,24 @@ class WebhookPoster:
         self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
     async def post(self, update: JSON) -> int:
-        """Send ``update``; return the HTTP status. Raises OSError or asyncio.IncompleteReadError."""
+        """Send ``update``; return the HTTP status. Raises OSError or asyncio.IncompleteReadError.
+
+        A kept-alive connection the server closed while it was idle (the webhook closes idle ones
+        after ``REQUEST_TIMEOUT_S``) fails before any answer: then the update goes again on a new
+        connection, once, as HTTP clients (and Telegram) do; the bot applies an update once anyway.
+        """
         body = json.dumps(update, ensure_ascii=False).encode()
-        reader, writer = self._idle.pop() if self._idle else await asyncio.open_connection("127.0.0.1", self.port)
+        if self._idle:
+            reader, writer = self._idle.pop()
+            try:
+                return await self._exchange(reader, writer, body)
+            except (OSError, asyncio.IncompleteReadError) as exc:
+                if isinstance(exc, asyncio.IncompleteReadError) and exc.partial:
+                    raise
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        return await self._exchange(reader, writer, body)
+
+    async def _exchange(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, body: bytes) -> int:
         try:
             writer.write(self._head + str(len(body)).encode() + b"\r\n\r\n" + body)
             await writer.drain()

@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     chat_rate_limit: float = Field(default=1, ge=0, alias="IPBOT_CHAT_RATE_LIMIT")
     # Updates one process holds at once (received, not yet processed and confirmed); past it the
     # webhook answers 503 and polling stops fetching, so Telegram keeps the rest.
-    max_pending_updates: int = Field(default=1000, ge=1, le=100_000, alias="IPBOT_MAX_PENDING")
+    max_pending_updates: int = Field(default=1000, ge=1, le=2**16, alias="IPBOT_MAX_PENDING")
     # On SIGTERM, how long updates in flight may take to finish; the rest stay unconfirmed and
     # Telegram delivers them again. Keep it under the container's stop grace (see the Dockerfile).
     shutdown_budget_s: float = Field(default=8.0, ge=0, le=600, alias="IPBOT_SHUTDOWN_BUDGET_S")

@@ -207,6 +207,12 @@ class PgSessionStore(_Closable):
         if expected_version is None:
             async with self.connection() as conn:
                 wrapped = await conn.fetchval(_NEW_KEY, hashed, self._sealer.wrap(hashed, self._sealer.new_key()))
+                if wrapped is None:
+                    # A concurrent creator's key, committed while this INSERT waited for it, is newer than
+                    # the statement's snapshot: a new statement sees it.
+                    wrapped = await conn.fetchval(_GET_KEY, hashed)
+                if wrapped is None:  # created and deleted again meanwhile: the race is lost, try again
+                    raise _exists_error(key)
                 data_key = self._sealer.unwrap(hashed, bytes(wrapped))
                 self._remember(hashed, data_key)
                 try:

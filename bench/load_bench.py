@@ -362,9 +362,24 @@ class WebhookPoster:
         self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
     async def post(self, update: JSON) -> int:
-        """Send ``update``; return the HTTP status. Raises OSError or asyncio.IncompleteReadError."""
+        """Send ``update``; return the HTTP status. Raises OSError or asyncio.IncompleteReadError.
+
+        A kept-alive connection the server closed while it was idle (the webhook closes idle ones
+        after ``REQUEST_TIMEOUT_S``) fails before any answer: then the update goes again on a new
+        connection, once, as HTTP clients (and Telegram) do; the bot applies an update once anyway.
+        """
         body = json.dumps(update, ensure_ascii=False).encode()
-        reader, writer = self._idle.pop() if self._idle else await asyncio.open_connection("127.0.0.1", self.port)
+        if self._idle:
+            reader, writer = self._idle.pop()
+            try:
+                return await self._exchange(reader, writer, body)
+            except (OSError, asyncio.IncompleteReadError) as exc:
+                if isinstance(exc, asyncio.IncompleteReadError) and exc.partial:
+                    raise
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        return await self._exchange(reader, writer, body)
+
+    async def _exchange(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, body: bytes) -> int:
         try:
             writer.write(self._head + str(len(body)).encode() + b"\r\n\r\n" + body)
             await writer.drain()
@@ -496,6 +511,7 @@ def serve_replica(schema: str | None, max_concurrent: int | None, *, telegram_ra
     settings = Settings()
     if not telegram_rate_limit:
         settings.overall_rate_limit = 0
+        settings.chat_rate_limit = 0  # each simulated chat answers faster than a person types
         logging.getLogger("bench.load_bench").info("PTB's overall limit of 30 messages/s lifted for the benchmark")
     configure_logging(settings)
     use_fast_event_loop()
@@ -735,9 +751,11 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[max(0, min(len(ordered), math.ceil(p / 100 * len(ordered))) - 1)]
 
 
-async def stored_facts(url: str, schema: str | None, keys: Sequence[str]) -> dict[str, Any]:
-    """The facts each session holds in the store (None for a missing session)."""
-    store = open_store(url, schema=schema)
+async def stored_facts(url: str, schema: str | None, keys: Sequence[str], token: str) -> dict[str, Any]:
+    """The facts each session holds in the store (None for a missing session), read as the bot does
+    (its keys hashed with the id secret it derives from the token)."""
+    secret = Settings(_env_file=None, TELEGRAM_BOT_TOKEN=token, IPBOT_ID_SECRET=None).id_secret()  # type: ignore[call-arg]
+    store = open_store(url, schema=schema, id_secret=secret)
     try:
         out: dict[str, Any] = {}
         for key in keys:
@@ -861,7 +879,7 @@ async def run_config(config: Config, *, chats: int, concurrency: int, rate: floa
                 errors.append(f"{replica.name}: exit code {code}")
             errors += [f"{replica.name}: {line}" for line in replica.log.errors]
         errors += [f"fake Bot API: {line}" for line in fake.refused]
-        facts = await stored_facts(database_url, schema, [f"tg:{o.chat_id}" for o in outcomes])
+        facts = await stored_facts(database_url, schema, [f"tg:{o.chat_id}" for o in outcomes], fake.token)
 
     processed: dict[int, tuple[float, float, float]] = {}
     for replica in replicas:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import date
 from pathlib import Path
 
@@ -51,6 +53,30 @@ class Settings(BaseSettings):
     dashboard_bot_username: str | None = Field(default=None, alias="IPBOT_DASHBOARD_BOT_USERNAME")
     # Unanswered questions (masked) are kept this many days for the dashboard, then deleted.
     unanswered_retention_days: int = Field(default=90, ge=1, le=3650, alias="IPBOT_UNANSWERED_RETENTION_DAYS")
+
+    # Messages/s the bot sends into one chat (Telegram asks for about 1; bursts of 3 pass); 0 lifts it.
+    chat_rate_limit: float = Field(default=1, ge=0, alias="IPBOT_CHAT_RATE_LIMIT")
+    # Updates one process holds at once (received, not yet processed and confirmed); past it the
+    # webhook answers 503 and polling stops fetching, so Telegram keeps the rest.
+    max_pending_updates: int = Field(default=1000, ge=1, le=2**16, alias="IPBOT_MAX_PENDING")
+    # On SIGTERM, how long updates in flight may take to finish; the rest stay unconfirmed and
+    # Telegram delivers them again. Keep it under the container's stop grace (see the Dockerfile).
+    shutdown_budget_s: float = Field(default=8.0, ge=0, le=600, alias="IPBOT_SHUTDOWN_BUDGET_S")
+
+    # The key of the hashes stored instead of chat and user ids; unset: derived from the token (the
+    # same in every replica). Set it to keep the sessions across a change of the token.
+    id_secret_value: SecretStr | None = Field(default=None, alias="IPBOT_ID_SECRET")
+    # Sessions untouched this long are deleted by the bot itself (0: never).
+    session_ttl_days: int = Field(default=180, ge=0, le=36_500, alias="IPBOT_SESSION_TTL_DAYS")
+
+    def id_secret(self) -> bytes | None:
+        """IPBOT_ID_SECRET, else one derived from the token; None (the store's default) without either."""
+        if self.id_secret_value is not None and self.id_secret_value.get_secret_value():
+            return self.id_secret_value.get_secret_value().encode()
+        if self.telegram_bot_token is not None and self.telegram_bot_token.get_secret_value():
+            token = self.telegram_bot_token.get_secret_value().encode()
+            return hmac.new(token, b"ipbot-id-secret", hashlib.sha256).digest()
+        return None
 
     def store_url(self) -> str:
         """The session store: DATABASE_URL if set, else SQLite under the data directory."""

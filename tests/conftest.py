@@ -10,6 +10,9 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
+# The fake Bot API imposes no sending limits: without this each test chat would be held to
+# Telegram's one message a second. Tests of the per-chat limit set it explicitly.
+os.environ.setdefault("IPBOT_CHAT_RATE_LIMIT", "0")
 
 import pytest
 

@@ -14,10 +14,11 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")  # before PTB is imported: see te
 import asyncio
 import contextlib
 import json
+import logging
 import shutil
 import sqlite3
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,14 @@ from test_telegram_e2e import (
     answer_by_buttons,
     bot_harness,
     buttons_of,
+    make_settings,
+    watching_updates,
 )
 from test_telegram_handlers import assert_telegram_html
 
-from bot.storage.factory import open_store
+from bot.channels.telegram.app import webhook_secret
+from bot.storage.crypto import Sealer
+from bot.storage.factory import open_settings_store, open_store
 from bot.storage.postgres import PgSessionStore
 from fakes.bot_api import FakeBotApi, free_port
 from pg import PG_URL
@@ -294,21 +299,51 @@ async def test_forget_leaves_nothing_behind_in_the_store(backend: str, tmp_path:
         await bot.start()
         await _use_then_forget(bot, before=lambda: _dump_store(bot, schema))
 
-        dump = await _dump_store(bot, schema)
-        for trace in (str(USER), f"tg:{USER}", f"tg-user:{USER}", f"tg:{GROUP}"):
+        full = await _dump_store(bot, schema)
+        hashed = Sealer(bot.settings.id_secret()).hash
+        # What /forget keeps on purpose: the chat's hashed key and the id of the /forget, so that an
+        # older update replayed later cannot bring anything back (README: what /forget guarantees).
+        marks = [line for line in full.splitlines() if line.startswith("input_marks:")]
+        assert marks == [f"input_marks: {hashed(f'tg:{USER}')} | {marks[0].rsplit(' | ', 1)[-1]}"], marks
+        assert marks[0].rsplit(" | ", 1)[-1].isdigit()
+        dump = "\n".join(line for line in full.splitlines() if not line.startswith("input_marks:"))
+        for trace in (str(USER), f"tg:{USER}", f"tg-user:{USER}", f"tg:{GROUP}", hashed(f"tg:{USER}"),
+                      hashed(f"tg-user:{USER}"), hashed(f"tg:{GROUP}:{USER}")):
             assert trace not in dump, f"{trace} left in the store:\n{dump}"
-        assert f"tg-user:{OTHER}" in dump  # someone else's data is still there: the dump is real
+        assert hashed(f"tg-user:{OTHER}") in dump  # someone else's data is still there: the dump is real
+        assert str(OTHER) not in dump  # though only hashed
         assert "assessment_finished" in dump  # and the counters, without anyone's id
 
 
 async def test_forget_leaves_no_bytes_in_the_sqlite_files(tmp_path: Path) -> None:
     async with bot_harness(tmp_path) as bot:
         await bot.start()
-        await _use_then_forget(bot)
+        path = make_url(bot.settings.store_url()).database
+        assert path
+        hashed = Sealer(bot.settings.id_secret()).hash
+        # Another reader holds a snapshot across the /forget, keeping the old pages in the log.
+        data_keys: list[bytes] = []
+        with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as reader:
+
+            async def before() -> str:
+                data_keys.extend(k for (k,) in reader.execute(
+                    "SELECT data_key FROM session_keys WHERE key = ?", (hashed(f"tg:{USER}"),)))
+                reader.execute("BEGIN")  # a snapshot from before the /forget, held across it
+                reader.execute("SELECT count(*) FROM sessions").fetchone()
+                return await _dump_store(bot, None)
+
+            await _use_then_forget(bot, before=before)
+            reader.execute("COMMIT")
+        assert data_keys, "USER's session had a key"
+        await bot.chat(OTHER).send("/start")  # the next save retries the checkpoint the reader blocked
         files = sorted(tmp_path.glob("ipbot.db*"))
         assert files
-        for path in files:  # while the bot runs, as an attacker with a copy of the disk would see it
-            assert f"tg-user:{USER}".encode() not in path.read_bytes(), path.name
+        for file in files:  # while the bot runs, as an attacker with a copy of the disk would see it
+            raw = file.read_bytes()
+            for trace in (f"tg-user:{USER}", str(USER), "enterprise", "entity_type", "石家庄"):
+                assert trace.encode() not in raw, (file.name, trace)
+            assert data_keys[0] not in raw, f"{file.name}: the deleted session's key is still on disk"
+            # (The chat's hashed key stays, in its input mark: no id, and nothing it could decrypt.)
 
 
 async def _use_then_forget(bot: Harness, before: Callable[[], Awaitable[str]] | None = None) -> None:
@@ -324,7 +359,9 @@ async def _use_then_forget(bot: Harness, before: Callable[[], Awaitable[str]] | 
     await group.send(f"/assess@{name}")
     await group.send(f"/lang@{name}")
     if before is not None:
-        assert str(USER) in await before()
+        dump = await before()
+        assert Sealer(bot.settings.id_secret()).hash(f"tg-user:{USER}") in dump  # USER's sessions, hashed
+        assert str(USER) not in dump and "enterprise" not in dump  # no id, no answer readable
     [done] = await me.send("/forget")
     assert done["text"] == "已删除您在本助手的全部记录。"
 
@@ -351,4 +388,290 @@ async def _dump_store(bot: Harness, schema: str | None) -> str:
             for table in tables:
                 for row in await conn.fetch(f'SELECT * FROM "{schema}"."{table}"'):
                     lines.append(f"{table}: " + " | ".join(str(v) for v in row))
+    return "\n".join(lines)
+
+
+# -- replays, shared sender ids, ownership ----------------------------------------------------------
+
+@contextlib.asynccontextmanager
+async def webhook_bot(tmp_path: Path) -> AsyncIterator[tuple[Harness, Callable[[JSON], Awaitable[int]]]]:
+    """The bot by webhook, Telegram's deliveries played by the fake; and a way to POST any update
+    to the webhook with the right secret (a replay, as a network or an attacker with the secret could)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    async with FakeBotApi(deliver_webhooks=True) as fake:
+        with watching_updates() as updates:
+            settings = make_settings(fake.token, fake.base_url, tmp_path, WEBHOOK_URL=url,
+                                     WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=port)
+            harness = Harness(fake, settings, updates)
+            secret = webhook_secret(settings)
+            try:
+                await harness.start()
+                yield harness, lambda update: fake.post_webhook(url, update, secret)
+            finally:
+                await harness.stop()
+                print(harness.dump())
+
+
+async def test_replayed_old_updates_of_every_kind_change_nothing(tmp_path: Path) -> None:
+    async with webhook_bot(tmp_path) as (bot, post):
+        chat = bot.chat(8101)
+        await chat.send("/forget")
+        old_forget = chat.last_update
+        sent: list[JSON] = [old_forget]
+        for text in ("/assess", "企业", "是"):
+            await chat.send(text)
+            sent.append(chat.last_update)
+        mid, buttons = chat.keyboard()
+        tick = next(b for b in buttons if b["text"].endswith("国家知识产权示范企业"))
+        press = bot.fake.press_button(chat.chat_id, mid, tick["callback_data"])
+        await bot.processed(press)
+        chat.new()
+        sent.append(press)  # a tick: applied twice it would be undone
+        await chat.send("上一题")  # back to in_city: replayed, it would go back once more
+        sent.append(chat.last_update)
+        async with open_settings_store(bot.settings) as store:
+            before = await store.load(f"tg:{chat.chat_id}")
+        assert before is not None and before.state["facts"].get("entity_type") == "enterprise"
+        messages = len(bot.fake.messages_to(chat.chat_id))
+
+        # Every old update again, the last one included, and out of order: the /forget first.
+        for update in [old_forget, *reversed(sent[1:])]:
+            assert await post(update) == 200  # answered only once handled
+        async with open_settings_store(bot.settings) as store:
+            after = await store.load(f"tg:{chat.chat_id}")
+        assert after is not None and after.state == before.state and after.version == before.version
+        # Only the last one (a redelivery: its reply may have been lost) shows the question again.
+        assert len(bot.fake.messages_to(chat.chat_id)) <= messages + 1
+
+        # After a real /forget, old updates replayed cannot bring anything back either.
+        await chat.send("/forget")
+        for update in sent[1:]:
+            assert await post(update) == 200
+        async with open_settings_store(bot.settings) as store:
+            assert await store.load(f"tg:{chat.chat_id}") is None
+
+
+ANONYMOUS_ADMIN = 1087968824  # GroupAnonymousBot: every anonymous admin of every group
+CHANNEL_BOT = 136817688
+
+
+async def test_shared_sender_ids_are_no_user_and_forget_acts_in_that_chat_only(tmp_path: Path) -> None:
+    async with bot_harness(tmp_path) as bot:
+        await bot.start()
+        group_a, group_b, channel = -100_801, -100_802, -100_803
+        sent: list[JSON] = []
+        for group in (group_a, group_b):
+            sender = {"id": group, "type": "supergroup", "title": f"group {group}"}
+            sent.append(bot.fake.user_message(group, "/assess", user_id=ANONYMOUS_ADMIN, chat_type="supergroup",
+                                              sender_chat=sender))
+        post = {"id": channel, "type": "channel", "title": "linked channel"}
+        sent.append(bot.fake.user_message(group_a, "/assess", user_id=CHANNEL_BOT, chat_type="supergroup",
+                                          sender_chat=post))
+        for update in sent:
+            await bot.processed(update)
+        async with open_settings_store(bot.settings) as store:
+            for key in (f"tg:{group_a}:c{group_a}", f"tg:{group_b}:c{group_b}", f"tg:{group_a}:c{channel}"):
+                assert await store.load(key) is not None, key
+            assert await store.load(f"tg:{group_a}:{ANONYMOUS_ADMIN}") is None
+
+        forget = bot.fake.user_message(group_b, "/forget", user_id=ANONYMOUS_ADMIN, chat_type="supergroup",
+                                       sender_chat={"id": group_b, "type": "supergroup", "title": "b"})
+        await bot.processed(forget)
+        async with open_settings_store(bot.settings) as store:
+            assert await store.load(f"tg:{group_b}:c{group_b}") is None
+            # The other group's anonymous admins, and the channel's posts, keep their sessions.
+            assert await store.load(f"tg:{group_a}:c{group_a}") is not None
+            assert await store.load(f"tg:{group_a}:c{channel}") is not None
+
+
+async def test_a_private_chat_update_from_someone_else_is_refused(tmp_path: Path) -> None:
+    async with bot_harness(tmp_path) as bot:
+        await bot.start()
+        owner = bot.chat(8301)
+        await owner.send("/assess")
+        await owner.press("企业")
+        async with open_settings_store(bot.settings) as store:
+            before = await store.load("tg:8301")
+        messages = len(bot.fake.messages_to(8301))
+        for text in ("/forget", "/assess", "重新开始"):
+            forged = bot.fake.user_message(8301, text, user_id=8302)  # chat 8301, from someone else
+            await bot.processed(forged)
+        async with open_settings_store(bot.settings) as store:
+            after = await store.load("tg:8301")
+        assert after is not None and before is not None and after.state == before.state
+        assert len(bot.fake.messages_to(8301)) == messages  # not answered either
+        assert owner.question_id() == "in_city"
+
+
+# -- the edges: bad settings, malformed requests, slow connections, a store that cannot write ---------
+
+async def _run_bot(tmp_path: Path, env: dict[str, str], timeout: float = 30) -> tuple[int | None, str]:
+    environment = {k: v for k, v in os.environ.items()
+                   if not k.startswith(("TELEGRAM_", "IPBOT_", "DATABASE_", "WEBHOOK_"))}
+    environment.update({"PTB_TIMEDELTA": "true", "PYTHONPATH": str(Path(__file__).parents[1]),
+                        "IPBOT_DATA_DIR": str(tmp_path / "data"), **env})
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env=environment,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        async with asyncio.timeout(timeout):
+            out, err = await process.communicate()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    return process.returncode, err.decode() + out.decode()
+
+
+async def test_a_bad_webhook_url_is_reported_without_the_token(tmp_path: Path) -> None:
+    async with FakeBotApi() as fake:
+        for url in (f"ftp://example.org/{fake.token}", f"https:/{fake.token}", f"{fake.token}"):
+            code, output = await _run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": fake.token,
+                                                     "TELEGRAM_API_BASE_URL": fake.base_url, "WEBHOOK_URL": url})
+            assert code == 2, output
+            assert "WEBHOOK_URL" in output and "<token>" in output, output
+            assert_no_token(fake.token, output, f"the output for WEBHOOK_URL={url!r}")
+
+
+async def test_a_store_that_cannot_write_stops_the_start_loudly(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes into a read-only directory")  # pragma: no cover - CI runs as a user
+    data = tmp_path / "data"
+    data.mkdir()
+    data.chmod(0o500)
+    try:
+        async with FakeBotApi() as fake:
+            code, output = await _run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": fake.token,
+                                                     "TELEGRAM_API_BASE_URL": fake.base_url})
+    finally:
+        data.chmod(0o700)
+    assert code == 2, output
+    assert "cannot write" in output or "session store" in output, output
+
+
+async def test_a_read_only_database_stops_the_start_loudly(tmp_path: Path) -> None:
+    """The same without a file system to refuse: the database itself opened read-only."""
+    from bot.channels.telegram.app import ConfigError, open_checked
+    from bot.storage.sqlite import SqliteSessionStore
+
+    db = tmp_path / "ro.db"
+    async with open_store(f"sqlite:///{db}") as store:
+        await store.save("x", {"a": 1}, None)
+    with pytest.raises(ConfigError, match="cannot write"):
+        await open_checked(SqliteSessionStore(f"file:{db}?mode=ro", uri=True))
+
+
+async def test_malformed_requests_cost_one_warning_line_each_at_most_and_no_traceback(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    port = free_port()
+    async with bot_harness(tmp_path, WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", WEBHOOK_LISTEN="127.0.0.1",
+                           WEBHOOK_PORT=port) as bot:
+        await bot.start()
+        caplog.set_level(logging.DEBUG)
+        garbage = [b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", b"GET / HTTP/1.1\r\nHost: \x00\x01\r\n\r\n",
+                   b"POST /hook HTTP/1.1\r\nContent-Length: -5\r\n\r\n", b"BREW /hook HTCPCP/1.0\r\n\r\n",
+                   b"POST /hook HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\nzz\r\n"]
+        for n in range(50):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(garbage[n % len(garbage)])
+            await writer.drain()
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+        async with httpx.AsyncClient(trust_env=False, timeout=WAIT) as client:
+            for _ in range(50):  # unauthenticated, well-formed
+                response = await client.post(f"http://127.0.0.1:{port}/hook", json={"update_id": 1})
+                assert response.status_code == 403
+        await asyncio.sleep(0.3)
+    ours = [r for r in caplog.records if r.name.startswith(("bot.", "aiohttp"))]
+    assert not [r for r in ours if r.exc_info or r.exc_text or "Traceback" in r.getMessage()]
+    assert not [r for r in ours if r.levelno >= logging.ERROR]
+    warned = [r for r in ours if r.levelno == logging.WARNING and "webhook:" in r.getMessage()]
+    assert 1 <= len(warned) <= 3, [r.getMessage() for r in warned]  # rate-limited: 100 bad requests
+
+
+async def test_the_webhook_closes_connections_that_never_deliver_a_request(tmp_path: Path) -> None:
+    from bot.channels.telegram import webhook
+
+    port = free_port()
+    old = webhook.REQUEST_TIMEOUT_S
+    webhook.REQUEST_TIMEOUT_S = 1.0
+    try:
+        async with bot_harness(tmp_path, WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", WEBHOOK_LISTEN="127.0.0.1",
+                               WEBHOOK_PORT=port) as bot:
+            await bot.start()
+            slow = []
+            for n in range(20):  # a header that trickles in, or a body that never comes
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                secret = webhook_secret(bot.settings).encode()
+                writer.write(b"POST /hook HTTP/1.1\r\nHost: x\r\n" if n % 2 else
+                             b"POST /hook HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n"
+                             b"X-Telegram-Bot-Api-Secret-Token: " + secret + b"\r\n\r\n{")
+                await writer.drain()
+                slow.append((reader, writer))
+            closed = 0
+            async with asyncio.timeout(20):  # closed by the server, each within a few timeouts
+                for reader, writer in slow:
+                    await reader.read()  # EOF once the server closes it (after a 408 for the body)
+                    closed += 1
+                    writer.close()
+            assert closed == len(slow)
+    finally:
+        webhook.REQUEST_TIMEOUT_S = old
+
+
+@pytest.mark.postgres
+async def test_forget_leaves_nothing_readable_in_postgresql_pages(tmp_path: Path) -> None:
+    """On a cluster of the test's own (pageinspect needs a superuser, and the files are read directly)."""
+    import asyncpg
+
+    from pg import OwnedCluster
+
+    cluster = OwnedCluster().init()
+    try:
+        cluster.start()
+        async with bot_harness(tmp_path, DATABASE_URL=cluster.url) as bot:
+            await bot.start()
+            hashed = Sealer(bot.settings.id_secret()).hash(f"tg:{USER}")
+            admin = await asyncpg.connect(cluster.url)
+            try:
+                data_keys: list[bytes] = []
+
+                async def before() -> str:
+                    wrapped = await admin.fetchval("SELECT data_key FROM session_keys WHERE key = $1", hashed)
+                    data_keys.append(Sealer(bot.settings.id_secret()).unwrap(hashed, bytes(wrapped)))
+                    return await _dump_pg(admin)
+
+                await _use_then_forget(bot, before=before)
+                await admin.execute("CHECKPOINT")
+                await admin.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+                pages: dict[str, list[bytes]] = {}
+                for table in ("sessions", "session_keys", "input_marks"):
+                    n = int(await admin.fetchval(f"SELECT pg_relation_size('{table}') / 8192"))
+                    pages[table] = [bytes(await admin.fetchval("SELECT get_raw_page($1, $2)", table, i))
+                                    for i in range(n)]
+                # The user's old row versions are still there, dead but not vacuumed: the test is real.
+                old = [tuple_ for tuple_ in await admin.fetch(
+                    "SELECT t_data FROM heap_page_items(get_raw_page('sessions', 0))") if tuple_["t_data"]
+                    and hashed.encode() in bytes(tuple_["t_data"])]
+                assert old, "no old version of the user's session left on the page"
+                data_dir = cluster.data
+            finally:
+                await admin.close()
+        raw = b"".join(b for table in pages.values() for b in table)
+        wal = b"".join(p.read_bytes() for p in Path(data_dir, "pg_wal").glob("0*"))
+        for where, blob in (("pages", raw), ("WAL", wal)):
+            for trace in (f"tg-user:{USER}", f"tg:{USER}", "entity_type", "enterprise", "石家庄"):
+                assert trace.encode() not in blob, (where, trace)
+            assert data_keys[0] not in blob, f"the deleted session's key is readable in the {where}"
+    finally:
+        await asyncio.to_thread(cluster.remove)
+
+
+async def _dump_pg(conn: Any) -> str:
+    lines = []
+    for table in ("sessions", "session_keys", "input_marks", "usage_stats"):
+        for row in await conn.fetch(f"SELECT * FROM {table}"):
+            lines.append(f"{table}: " + " | ".join(str(v) for v in row))
     return "\n".join(lines)

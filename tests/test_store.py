@@ -126,16 +126,16 @@ async def test_chinese_round_trip(store: SessionStore) -> None:
     assert loaded.version == 1
     assert loaded.updated_at.tzinfo is not None
     assert before <= loaded.updated_at <= datetime.now(UTC)
-    if isinstance(store, PgSessionStore):  # stored readable, not as \\u escapes
+    # Stored sealed (AES-GCM with the session's own key) under a hashed key: neither is readable.
+    if isinstance(store, PgSessionStore):
         async with store.connection() as conn:
-            raw = await conn.fetchval("SELECT state FROM sessions")
-        assert isinstance(raw, str)
-        assert "石家庄" in raw
-        assert "\\u" not in raw
-    if isinstance(store, SqliteSessionStore):
-        [raw] = store.connection().execute("SELECT state FROM sessions").fetchone()
-        assert "石家庄" in raw
-        assert "\\u" not in raw
+            key, raw = await conn.fetchrow("SELECT key, state FROM sessions")
+    elif isinstance(store, SqliteSessionStore):
+        key, raw = store.connection().execute("SELECT key, state FROM sessions").fetchone()
+    else:
+        return
+    assert isinstance(raw, str) and raw.startswith("e1:") and "石家庄" not in raw
+    assert key.startswith("h1:") and "chat:1" not in key
 
 
 async def test_loaded_state_is_a_private_copy(store: SessionStore) -> None:
@@ -369,3 +369,102 @@ def test_open_store_refuses_other_databases() -> None:
         open_store("mysql://u@127.0.0.1/db")
     with pytest.raises(ValueError, match="schema"):
         open_store("sqlite:///x.db", schema="s")
+
+
+# -- migrations: an existing database from before versioning ------------------------------------------
+
+# The schema as the bot created it before migrations existed (CREATE ... IF NOT EXISTS, from the
+# SQLAlchemy tables), with rows as it wrote them: plain keys, plain JSON, the usage counters.
+PREVIOUS_SCHEMA = {
+    "sqlite": [
+        'CREATE TABLE sessions ("key" TEXT NOT NULL, user_key TEXT NOT NULL, state TEXT NOT NULL, '
+        'version INTEGER NOT NULL, updated_at DATETIME NOT NULL, PRIMARY KEY ("key"))',
+        "CREATE INDEX ix_sessions_user_key ON sessions (user_key)",
+        "CREATE TABLE usage_stats (day DATE NOT NULL, kind VARCHAR(32) NOT NULL, item VARCHAR(64) NOT NULL, "
+        "count INTEGER NOT NULL, PRIMARY KEY (day, kind, item))",
+    ],
+    "postgres": [
+        "CREATE TABLE sessions (key TEXT NOT NULL, user_key TEXT NOT NULL, state TEXT NOT NULL, "
+        "version INTEGER NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL, PRIMARY KEY (key))",
+        "CREATE INDEX ix_sessions_user_key ON sessions (user_key)",
+        "CREATE TABLE usage_stats (day DATE NOT NULL, kind VARCHAR(32) NOT NULL, item VARCHAR(64) NOT NULL, "
+        "count INTEGER NOT NULL, PRIMARY KEY (day, kind, item))",
+    ],
+}
+OLD_ROWS = [
+    ("tg:501", "tg-user:501", {"v": 1, "mode": "assess", "facts": {"entity_type": "enterprise"}, "asked": 2}, 3),
+    ("tg:-100502:501", "tg-user:501", {"v": 1, "mode": "idle", "facts": {}}, 1),
+    ("tg:503", "tg-user:503", {"v": 1, "mode": "done", "facts": {"in_city": True}, "last_total": [0, 1]}, 7),
+]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def test_a_database_of_the_previous_schema_is_upgraded_with_its_data_intact(kind: str, tmp_path: Path) -> None:
+    import json
+    import sqlite3
+
+    when = "2026-11-01 10:00:00.000000"
+    schema: str | None = None
+    if kind == "sqlite":
+        path = tmp_path / "old.db"
+        with sqlite3.connect(path) as db:
+            for statement in PREVIOUS_SCHEMA["sqlite"]:
+                db.execute(statement)
+            db.executemany("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
+                           [(k, u, json.dumps(s, ensure_ascii=False), v, when) for k, u, s, v in OLD_ROWS])
+            db.execute("INSERT INTO usage_stats VALUES ('2026-11-01', 'question', '', 5)")
+        url = f"sqlite:///{path}"
+    else:
+        schema = await create_pg_schema()
+        url = PG_URL
+        raw_store = PgSessionStore(PG_URL.replace("+asyncpg", ""), schema=schema)
+        raw_store._migrated = True  # only for the set-up: the old schema written by hand, not migrated
+        try:
+            async with raw_store.connection() as conn:
+                for statement in PREVIOUS_SCHEMA["postgres"]:
+                    await conn.execute(statement)
+                for k, u, s, v in OLD_ROWS:
+                    await conn.execute("INSERT INTO sessions VALUES ($1, $2, $3, $4, $5)", k, u,
+                                       json.dumps(s, ensure_ascii=False), v, datetime(2026, 11, 1, 10, tzinfo=UTC))
+                await conn.execute("INSERT INTO usage_stats VALUES ('2026-11-01', 'question', '', 5)")
+        finally:
+            await raw_store.close()
+    secret = b"the-operator's-secret"
+    try:
+        for opening in range(2):  # upgraded on the first open; the second finds nothing left to do
+            async with open_store(url, schema=schema, id_secret=secret) as store:
+                for key, _, state, version in OLD_ROWS:
+                    loaded = await store.load(key)
+                    assert loaded is not None, (opening, key)
+                    # the one saved below has moved on by one version per opening
+                    assert loaded.state == state and loaded.version == version + (opening if key == "tg:503" else 0)
+                saved = await store.load("tg:503")
+                assert saved is not None
+                await store.save("tg:503", saved.state, saved.version)  # an upgraded row takes writes
+                rows, version_row, counters = await _raw(store)
+                assert version_row == 2
+                assert counters == [("question", 5)]
+                assert all(k.startswith("h1:") and s.startswith("e1:") for k, s in rows), rows
+                assert not [k for k, _ in rows if "501" in k or "503" in k]
+        async with open_store(url, schema=schema, id_secret=secret) as store:
+            # /forget on upgraded rows: their owner keys were hashed the same way as new ones
+            assert await store.delete_user("tg-user:501") == 2
+            assert await store.load("tg:501") is None and await store.load("tg:503") is not None
+    finally:
+        if schema is not None:
+            await drop_pg_schema(schema)
+
+
+async def _raw(store: SessionStore) -> tuple[list[tuple[str, str]], int, list[tuple[str, int]]]:
+    if isinstance(store, SqliteSessionStore):
+        conn = store.connection()
+        rows = [(k, s) for k, s in conn.execute("SELECT key, state FROM sessions")]
+        [(version,)] = conn.execute("SELECT version FROM schema_version").fetchall()
+        counters = [(k, n) for k, n in conn.execute("SELECT kind, count FROM usage_stats")]
+        return rows, version, counters
+    assert isinstance(store, PgSessionStore)
+    async with store.connection() as pg:
+        rows = [(r["key"], r["state"]) for r in await pg.fetch("SELECT key, state FROM sessions")]
+        version = int(await pg.fetchval("SELECT version FROM schema_version"))
+        counters = [(r["kind"], int(r["count"])) for r in await pg.fetch("SELECT kind, count FROM usage_stats")]
+    return rows, version, counters

@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +24,8 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 import sqlalchemy as sa
+
+from bot.retry import Backoff, retry
 
 __all__ = [
     "MemorySessionStore",
@@ -35,6 +36,7 @@ __all__ = [
     "StoreUnavailableError",
     "StoredSession",
     "ddl",
+    "marks_table",
     "sessions_table",
     "update",
 ]
@@ -99,6 +101,19 @@ class SessionStore(Protocol):
         """Delete every session owned by ``user_key`` (for /forget); return how many."""
         ...
 
+    async def delete_idle(self, before: datetime) -> int:
+        """Delete every session untouched since ``before`` (and its key); return how many."""
+        ...
+
+    async def input_mark(self, key: str) -> str | None:
+        """The id of the last input applied to ``key`` before its session was deleted (see ``set_input_mark``)."""
+        ...
+
+    async def set_input_mark(self, key: str, input_id: str) -> None:
+        """Remember ``input_id`` as applied to ``key``, so that older inputs replayed after the session
+        is deleted (``/forget``) change nothing. Only the key and the id are kept."""
+        ...
+
     async def close(self) -> None:
         """Release connections; the store is unusable afterwards.  Idempotent."""
         ...
@@ -113,8 +128,8 @@ class SessionStore(Protocol):
     ) -> None: ...
 
 
-_BACKOFF_BASE_S = 0.004
-_BACKOFF_CAP_S = 0.25
+# Full jitter between 0 and the step (0.008 s, 0.016 s, ... up to 0.25 s): contenders spread out.
+_RACE_BACKOFF = Backoff(first_s=0.008, factor=2.0, max_s=0.25, jitter=0.0, full_jitter=True)
 
 
 async def update(
@@ -135,23 +150,20 @@ async def update(
     """
     if retries < 0:
         raise ValueError("retries must be >= 0")
-    attempt = 0
-    while True:
+
+    async def once() -> tuple[State, int]:
         current = await store.load(key)
         if current is None:
             new_state, expected = fn({}), None
         else:
             new_state, expected = fn(current.state), current.version
-        try:
-            version = await store.save(key, new_state, expected, user_key=user_key)
-        except StaleSessionError:
-            if attempt >= retries:
-                raise
-            attempt += 1
-            log.debug("session %r changed concurrently; retry %d/%d", key, attempt, retries)
-            await asyncio.sleep(random.uniform(0, min(_BACKOFF_CAP_S, _BACKOFF_BASE_S * 2**attempt)))
-            continue
-        return new_state, version
+        return new_state, await store.save(key, new_state, expected, user_key=user_key)
+
+    def lost_race(exc: BaseException, retry_no: int, wait_s: float) -> None:
+        log.debug("session %r changed concurrently; retry %d/%d", key, retry_no, retries)
+
+    return await retry(once, retry_on=lambda exc: isinstance(exc, StaleSessionError), attempts=retries,
+                       backoff=_RACE_BACKOFF, on_retry=lost_race)
 
 
 def _encode(state: State) -> str:
@@ -232,6 +244,22 @@ class MemorySessionStore(_Closable):
 
     def __init__(self) -> None:
         self._rows: dict[str, _MemoryRow] = {}
+        self._marks: dict[str, str] = {}
+
+    async def delete_idle(self, before: datetime) -> int:
+        await self._yield()
+        doomed = [key for key, row in self._rows.items() if row.updated_at < before]
+        for key in doomed:
+            del self._rows[key]
+        return len(doomed)
+
+    async def input_mark(self, key: str) -> str | None:
+        await self._yield()
+        return self._marks.get(key)
+
+    async def set_input_mark(self, key: str, input_id: str) -> None:
+        await self._yield()
+        self._marks[key] = input_id
 
     async def load(self, key: str) -> StoredSession | None:
         await self._yield()
@@ -293,7 +321,15 @@ sessions_table = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
-"""The one table; public for operational queries and tests."""
+"""The sessions; public for operational queries and tests."""
+
+marks_table = sa.Table(
+    "input_marks",
+    _metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("last_input", sa.Text, nullable=False),
+)
+"""Per deleted session, the last input applied to it (replay protection after /forget)."""
 
 
 

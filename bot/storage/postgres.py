@@ -12,12 +12,17 @@ answering the same chat at once exactly one wins and the other re-applies its in
 
 A dropped connection (server restart, terminated backend, network) is raised as
 :class:`~bot.storage.base.StoreUnavailableError`: the pool opens a new connection on the next acquire,
-and the caller retries (:class:`bot.services.Conversations`). The schema is created on first use,
-under an advisory lock, so replicas starting together do not race.
+and the caller retries (:class:`bot.services.Conversations`). The schema is migrated on first use
+(:mod:`bot.storage.migrations`), under an advisory lock, so replicas starting together do not race;
+keys are stored hashed and states sealed per session (:mod:`bot.storage.crypto`), so a deleted
+session's old row versions, left in the heap and the WAL until vacuumed and recycled, are unreadable
+once ``/forget`` has deleted its key.
 """
 
 from __future__ import annotations
 
+import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -37,22 +42,39 @@ from bot.storage.base import (
     _decode,
     _encode,
     _exists_error,
-    _metadata,
     _version_error,
     ddl,
 )
+from bot.storage.crypto import HASH_PREFIX, Sealer
+from bot.storage.migrations import migrations
 
 __all__ = ["PgSessionStore"]
 
-_LOAD = "SELECT state, version, updated_at FROM sessions WHERE key = $1"
+log = logging.getLogger(__name__)
+
+_LOAD = ("SELECT s.state, s.version, s.updated_at, k.data_key FROM sessions s "
+         "LEFT JOIN session_keys k ON k.key = s.key WHERE s.key = $1")
 _INSERT = "INSERT INTO sessions (key, user_key, state, version, updated_at) VALUES ($1, $2, $3, 1, $4)"
 _UPDATE = "UPDATE sessions SET state = $1, version = version + 1, updated_at = $2 WHERE key = $3 AND version = $4"
 _UPDATE_OWNER = ("UPDATE sessions SET state = $1, version = version + 1, updated_at = $2, user_key = $3 "
                  "WHERE key = $4 AND version = $5")
-_DELETE = "DELETE FROM sessions WHERE key = $1"
-_DELETE_USER = "DELETE FROM sessions WHERE user_key = $1"
+# A new session's key: inserted unless a concurrent writer's is there, and whichever won read back.
+_NEW_KEY = ("WITH new AS (INSERT INTO session_keys (key, data_key) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING "
+            "RETURNING data_key) SELECT data_key FROM new UNION ALL "
+            "SELECT data_key FROM session_keys WHERE key = $1 LIMIT 1")
+_GET_KEY = "SELECT data_key FROM session_keys WHERE key = $1"
+_DELETE = ("WITH k AS (DELETE FROM session_keys WHERE key = $1) "
+           "DELETE FROM sessions WHERE key = $1")
+_DELETE_USER = ("WITH k AS (DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE user_key = $1)) "
+                "DELETE FROM sessions WHERE user_key = $1")
+_IDLE = ("WITH k AS (DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE updated_at < $1)) "
+         "DELETE FROM sessions WHERE updated_at < $1")
+_MARK = "SELECT last_input FROM input_marks WHERE key = $1"
+_SET_MARK = ("INSERT INTO input_marks (key, last_input) VALUES ($1, $2) "
+             "ON CONFLICT (key) DO UPDATE SET last_input = excluded.last_input")
 _DIALECT: sa.Dialect = PGDialect()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves its __init__ untyped
-_SCHEMA_LOCK = 0x1B0C_5E55  # pg_advisory_xact_lock key: one replica creates the tables at a time
+_SCHEMA_LOCK = 0x1B0C_5E55  # pg_advisory_xact_lock key: one replica migrates at a time
+_KEY_CACHE = 4096
 
 # Errors after which the same statement may well succeed on a fresh connection.
 _UNAVAILABLE: tuple[type[BaseException], ...] = (
@@ -71,27 +93,66 @@ class PgSessionStore(_Closable):
 
     ``dsn`` is a ``postgresql://`` URL; its query parameters other than libpq's become server
     settings (``?application_name=ipbot``). ``schema`` puts the tables in that schema.
+    ``id_secret`` keys the hashes of the stored keys: every replica must have the same.
     """
 
     def __init__(self, dsn: str, *, schema: str | None = None, max_connections: int = 10,
-                 connect_timeout_s: float = 5.0) -> None:
+                 connect_timeout_s: float = 5.0, id_secret: bytes | None = None) -> None:
         self._dsn = dsn
         self._schema = schema
         self._max = max_connections
         self._timeout = connect_timeout_s
         self._pool: asyncpg.Pool | None = None
         self._tables_ready: set[str] = set()
+        self._migrated = False
+        self._sealer = Sealer(id_secret)
+        self._keys: OrderedDict[str, bytes] = OrderedDict()
 
     async def init(self) -> None:
-        """Connect and create the tables if they are missing; idempotent, safe for replicas starting together."""
-        await self.create_tables(_metadata.sorted_tables)
+        """Connect and migrate the schema; idempotent, safe for replicas starting together."""
+        if self._migrated:
+            return
+        async with self.connection() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", _SCHEMA_LOCK)
+            await conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            current = int(await conn.fetchval("SELECT coalesce(max(version), 0) FROM schema_version"))
+            for version, name, statements in migrations("postgres"):
+                if version <= current:
+                    continue
+                for statement in statements:
+                    await conn.execute(statement)
+                await conn.execute("DELETE FROM schema_version")
+                await conn.execute("INSERT INTO schema_version (version) VALUES ($1)", version)
+                log.info("PostgreSQL schema migrated to version %d (%s)", version, name)
+            await self._upgrade_rows(conn)
+        self._migrated = True
+        self._tables_ready.update({"sessions", "usage_stats", "session_keys", "input_marks"})
+
+    async def _upgrade_rows(self, conn: asyncpg.Connection) -> None:
+        """Rows from before version 2 (plain keys, plain JSON): hashed keys, states sealed with new keys."""
+        legacy = await conn.fetch("SELECT key, user_key, state FROM sessions WHERE key NOT LIKE $1",
+                                  HASH_PREFIX + "%")
+        for row in legacy:
+            hashed = self._sealer.hash(row["key"])
+            data_key = self._sealer.new_key()
+            await conn.execute("INSERT INTO session_keys (key, data_key) VALUES ($1, $2) "
+                               "ON CONFLICT (key) DO NOTHING", hashed, self._sealer.wrap(hashed, data_key))
+            await conn.execute("UPDATE sessions SET key = $1, user_key = $2, state = $3 WHERE key = $4",
+                               hashed, self._sealer.hash(row["user_key"]),
+                               self._sealer.seal(data_key, hashed, row["state"]), row["key"])
+        for row in await conn.fetch("SELECT key FROM input_marks WHERE key NOT LIKE $1", HASH_PREFIX + "%"):
+            await conn.execute("UPDATE input_marks SET key = $1 WHERE key = $2", self._sealer.hash(row["key"]),
+                               row["key"])
+        if legacy:
+            log.info("rewrote %d session(s) from before version 2: keys hashed, states sealed", len(legacy))
 
     async def __aenter__(self) -> Self:
         await self.init()
         return self
 
     async def create_tables(self, tables: Iterable[sa.Table]) -> None:
-        """CREATE ... IF NOT EXISTS, from the SQLAlchemy tables, once per store object."""
+        """CREATE ... IF NOT EXISTS for tables outside the migrations, once per store object."""
+        await self._ready()
         missing = [t for t in tables if t.name not in self._tables_ready]
         if not missing:
             return
@@ -128,42 +189,91 @@ class PgSessionStore(_Closable):
 
     async def load(self, key: str) -> StoredSession | None:
         await self._ready()
+        hashed = self._sealer.hash(key)
         async with self.connection() as conn:
-            row = await conn.fetchrow(_LOAD, key)
-        if row is None:
-            return None
-        return StoredSession(key, _decode(key, row["state"]), row["version"], row["updated_at"].astimezone(UTC))
+            row = await conn.fetchrow(_LOAD, hashed)
+        if row is None or row["data_key"] is None:
+            return None  # never saved, or its key deleted (/forget): what is left is unreadable
+        data_key = self._sealer.unwrap(hashed, bytes(row["data_key"]))
+        self._remember(hashed, data_key)
+        text = self._sealer.open(data_key, hashed, row["state"])
+        return StoredSession(key, _decode(key, text), row["version"], row["updated_at"].astimezone(UTC))
 
     async def save(self, key: str, state: State, expected_version: int | None, *, user_key: str = "") -> int:
         text = _encode(state)
         await self._ready()
+        hashed, owner = self._sealer.hash(key), self._sealer.hash(user_key)
         now = datetime.now(UTC)
         if expected_version is None:
             async with self.connection() as conn:
+                wrapped = await conn.fetchval(_NEW_KEY, hashed, self._sealer.wrap(hashed, self._sealer.new_key()))
+                if wrapped is None:
+                    # A concurrent creator's key, committed while this INSERT waited for it, is newer than
+                    # the statement's snapshot: a new statement sees it.
+                    wrapped = await conn.fetchval(_GET_KEY, hashed)
+                if wrapped is None:  # created and deleted again meanwhile: the race is lost, try again
+                    raise _exists_error(key)
+                data_key = self._sealer.unwrap(hashed, bytes(wrapped))
+                self._remember(hashed, data_key)
                 try:
-                    await conn.execute(_INSERT, key, user_key, text, now)
+                    await conn.execute(_INSERT, hashed, owner, self._sealer.seal(data_key, hashed, text), now)
                 except asyncpg.UniqueViolationError as exc:
                     raise _exists_error(key) from exc
             return 1
         async with self.connection() as conn:
-            if user_key:
-                status = await conn.execute(_UPDATE_OWNER, text, now, user_key, key, expected_version)
+            cached = self._keys.get(hashed)
+            if cached is None:
+                found = await conn.fetchval(_GET_KEY, hashed)
+                if found is None:  # deleted since the load (/forget elsewhere): the update loses its race
+                    raise _version_error(key, expected_version)
+                cached = self._sealer.unwrap(hashed, bytes(found))
+                self._remember(hashed, cached)
+            sealed = self._sealer.seal(cached, hashed, text)
+            if owner:
+                status = await conn.execute(_UPDATE_OWNER, sealed, now, owner, hashed, expected_version)
             else:
-                status = await conn.execute(_UPDATE, text, now, key, expected_version)
+                status = await conn.execute(_UPDATE, sealed, now, hashed, expected_version)
         if _count(status) != 1:
             raise _version_error(key, expected_version)
         return expected_version + 1
 
+    def _remember(self, hashed: str, data_key: bytes) -> None:
+        self._keys[hashed] = data_key
+        self._keys.move_to_end(hashed)
+        if len(self._keys) > _KEY_CACHE:
+            self._keys.popitem(last=False)
+
     async def delete(self, key: str) -> bool:
         await self._ready()
+        hashed = self._sealer.hash(key)
+        self._keys.pop(hashed, None)
         async with self.connection() as conn:
-            return _count(await conn.execute(_DELETE, key)) > 0
+            return _count(await conn.execute(_DELETE, hashed)) > 0
 
     async def delete_user(self, user_key: str) -> int:
         _check_user_key(user_key)
         await self._ready()
+        self._keys.clear()
         async with self.connection() as conn:
-            return _count(await conn.execute(_DELETE_USER, user_key))
+            return _count(await conn.execute(_DELETE_USER, self._sealer.hash(user_key)))
+
+    async def delete_idle(self, before: datetime) -> int:
+        """Delete the sessions (and their keys) untouched since ``before``; return how many."""
+        await self._ready()
+        self._keys.clear()
+        async with self.connection() as conn:
+            return _count(await conn.execute(_IDLE, before))
+
+    async def input_mark(self, key: str) -> str | None:
+        await self._ready()
+        async with self.connection() as conn:
+            value = await conn.fetchval(_MARK, self._sealer.hash(key))
+        return None if value is None else str(value)
+
+    async def set_input_mark(self, key: str, input_id: str) -> None:
+        await self._ready()
+        async with self.connection() as conn:
+            await conn.execute(_SET_MARK, self._sealer.hash(key), input_id)
 
     async def close(self) -> None:
         if not self._closed:
@@ -173,7 +283,7 @@ class PgSessionStore(_Closable):
                 await pool.close()
 
     async def _ready(self) -> None:
-        if "sessions" not in self._tables_ready:
+        if not self._migrated:
             await self.init()
 
 

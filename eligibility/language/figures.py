@@ -141,7 +141,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 named = sorted(set(mentioned) & money_facts(kb))
                 fact = expecting or (cued[0] if len(cued) == 1 else None) or (named[0] if len(named) == 1 else None)
                 if fact is None or fact in out.amounts:
-                    kind = "policy"  # "利息180万，贴息是不是90万": the user's amount is already told; this is the payment
+                    kind = "policy"  # "利息180万，贴息是不是90万": the amount is told; this is the payment
                 else:
                     label = kb.facts[fact].label
                     out.figures.append(Figure(text, n.value, "other", fact, approx))

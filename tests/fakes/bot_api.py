@@ -25,17 +25,19 @@ Only loopback is used; nothing here talks to the network.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import itertools
 import json
 import socket
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 
+import aiohttp
 import httpx
 from aiohttp import web
 
@@ -142,6 +144,19 @@ def _chat_key(chat_id: object) -> str:
     return str(chat_id)
 
 
+def _update_chat(update: JSON) -> str:
+    """The chat an update belongs to (its sender for inline queries): the webhook's unit of order."""
+    for kind, payload in update.items():
+        if kind == "update_id" or not isinstance(payload, dict):
+            continue
+        message = payload.get("message") if kind == "callback_query" else payload
+        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
+            return _chat_key(message["chat"].get("id"))
+        if isinstance(payload.get("from"), dict):
+            return "user:" + _chat_key(payload["from"].get("id"))
+    return f"update:{update.get('update_id')}"
+
+
 def _decode_form_value(name: str, raw: str) -> Any:
     if name in _STRING_PARAMS:
         return raw
@@ -221,7 +236,15 @@ class FakeBotApi:
       injected failure (see :meth:`fail_next`) or an error.
     * :attr:`webhook_url` / :attr:`webhook_secret_token` - as last set by ``setWebhook``.
     * :attr:`commands` - ``setMyCommands`` results keyed by ``language_code`` (``""`` = default).
-    * :attr:`pending_updates` - queued updates not yet confirmed via ``getUpdates`` offset.
+    * :attr:`pending_updates` - queued updates not yet confirmed (by a ``getUpdates`` offset past
+      them, or a 2xx answer of the webhook).
+    * :attr:`deliveries` - how many times each update id was handed out (polls and webhook posts).
+
+    Delivery is at least once, as Telegram's: an update stays pending until it is confirmed and is
+    handed out again until then. With ``deliver_webhooks=True`` the fake POSTs pending updates to
+    the URL of ``setWebhook`` itself (with its secret; up to ``max_connections`` at once, one at a
+    time per chat, in order), and sends an update again ``redelivery_delay_s`` after any answer
+    but 2xx, a refused connection or a timeout (``webhook_timeout_s``).
     """
 
     def __init__(
@@ -231,8 +254,21 @@ class FakeBotApi:
         bot_username: str = "ipbot_test_bot",
         bot_first_name: str = "IP Bot",
         host: str = "127.0.0.1",
+        deliver_webhooks: bool = False,
+        max_connections: int = 40,
+        redelivery_delay_s: float = 0.2,
+        webhook_timeout_s: float = 30.0,
     ) -> None:
         self.token = token
+        self.deliver_webhooks = deliver_webhooks
+        self.max_connections = max_connections
+        self.redelivery_delay_s = redelivery_delay_s
+        self.webhook_timeout_s = webhook_timeout_s
+        self.deliveries: Counter[int] = Counter()
+        self.webhook_answers: Counter[int] = Counter()  # HTTP status (0: no answer) -> count
+        self._push: dict[int, JSON] = {}  # pending updates, in order, while the fake POSTs them
+        self._delivery: asyncio.Task[None] | None = None
+        self._slow: dict[str, float] = {}
         self.host = host
         bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 1
         self.bot_user: JSON = {
@@ -331,6 +367,11 @@ class FakeBotApi:
         self._closing = True
         self._closing_event.set()
         self._wakeup.set()
+        delivery, self._delivery = self._delivery, None
+        if delivery is not None:
+            delivery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await delivery
         try:
             async with asyncio.timeout(5):
                 await self._idle.wait()
@@ -388,6 +429,10 @@ class FakeBotApi:
         for _ in range(times):
             self._faults[method.lower()].append(_Fault(status, text, parameters))
 
+    def delay_all(self, method: str, seconds: float) -> None:
+        """Hold every call of ``method`` for ``seconds`` from now on (0: no longer); a slow Bot API."""
+        self._slow[method.lower()] = seconds
+
     def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Hold the next ``times`` calls of ``method`` for ``seconds`` before answering."""
         for _ in range(times):
@@ -403,8 +448,8 @@ class FakeBotApi:
         self._record(canonical, params)
 
         delays = self._delays.get(key)
-        if delays:
-            seconds = delays.popleft()
+        if delays or self._slow.get(key):
+            seconds = delays.popleft() if delays else self._slow[key]
             try:
                 async with asyncio.timeout(seconds):
                     await self._closing_event.wait()
@@ -440,9 +485,78 @@ class FakeBotApi:
             self._wakeup.set()
         return update
 
+    def replay(self, update: JSON) -> JSON:
+        """Queue ``update`` again, id and all: a replayed or reordered old update (an attacker's, or a
+        network's), which the bot must not apply again."""
+        again = copy.deepcopy(update)
+        self._updates.append(again)
+        self._wakeup.set()
+        return again
+
     @property
     def pending_updates(self) -> list[JSON]:
-        return list(self._updates)
+        return [*self._push.values(), *self._updates]
+
+    # ------------------------------------------------------------------ webhook delivery
+
+    def _start_delivery(self) -> None:
+        if self.deliver_webhooks and self.webhook_url and (self._delivery is None or self._delivery.done()):
+            self._delivery = asyncio.create_task(self._deliver(), name="FakeBotApi.webhook-delivery")
+
+    async def _deliver(self) -> None:
+        """POST pending updates to the webhook until each is answered 2xx; see the class docstring."""
+        busy_chats: set[str] = set()
+        in_flight: set[int] = set()
+        tasks: set[asyncio.Task[None]] = set()
+        timeout = aiohttp.ClientTimeout(total=self.webhook_timeout_s)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            try:
+                while not self._closing and self.webhook_url:
+                    while self._updates:
+                        update = self._updates.popleft()
+                        self._push[update["update_id"]] = update
+                    for uid, update in list(self._push.items()):
+                        if len(in_flight) >= self.max_connections:
+                            break
+                        chat = _update_chat(update)
+                        if uid in in_flight or chat in busy_chats:
+                            continue
+                        in_flight.add(uid)
+                        busy_chats.add(chat)
+                        task = asyncio.create_task(self._post_one(session, update, chat, in_flight, busy_chats))
+                        tasks.add(task)
+                        task.add_done_callback(tasks.discard)
+                    self._wakeup.clear()
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(0.5):
+                            await self._wakeup.wait()
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _post_one(self, session: aiohttp.ClientSession, update: JSON, chat: str, in_flight: set[int],
+                        busy_chats: set[str]) -> None:
+        uid = update["update_id"]
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook_secret_token} if self.webhook_secret_token else {}
+        status = 0
+        try:
+            self.deliveries[uid] += 1
+            try:
+                async with session.post(self.webhook_url, json=update, headers=headers) as response:
+                    status = response.status
+                    await response.read()
+            except (aiohttp.ClientError, OSError, TimeoutError):
+                status = 0
+            self.webhook_answers[status] += 1
+            if 200 <= status < 300:
+                self._push.pop(uid, None)
+            else:
+                await asyncio.sleep(self.redelivery_delay_s)  # Telegram waits before it tries again
+        finally:
+            in_flight.discard(uid)
+            busy_chats.discard(chat)
+            self._wakeup.set()
 
     def _confirm(self, offset: int) -> None:
         if offset < 0:
@@ -466,7 +580,11 @@ class FakeBotApi:
             if offset is not None:
                 self._confirm(int(offset))
             if self._updates or self._closing or gone.is_set():
-                return list(itertools.islice(self._updates, limit))
+                handed = list(itertools.islice(self._updates, limit))
+                if not gone.is_set():
+                    for update in handed:
+                        self.deliveries[update["update_id"]] += 1
+                return handed
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return []
@@ -536,9 +654,14 @@ class FakeBotApi:
         forward_origin: JSON | None = None,
         chat_type: str = "private",
         reply_to_message: JSON | int | None = None,
+        sender_chat: JSON | None = None,
         enqueue: bool = True,
     ) -> JSON:
-        """A user sends ``text``; texts starting with ``/`` carry a ``bot_command`` entity."""
+        """A user sends ``text``; texts starting with ``/`` carry a ``bot_command`` entity.
+
+        ``sender_chat``: sent on behalf of a chat, as Telegram marks anonymous group admins (``from``
+        is then GroupAnonymousBot, 1087968824) and posts of a linked channel (Channel_Bot, 136817688).
+        """
         if user_id is None:
             user_id = chat_id if chat_type == "private" else 424_242
         user = self._user(user_id, language_code)
@@ -554,6 +677,8 @@ class FakeBotApi:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": _utf16_len(command)}]
         if forward_origin is not None:
             message["forward_origin"] = forward_origin
+        if sender_chat is not None:
+            message["sender_chat"] = copy.deepcopy(sender_chat)
         if reply_to_message is not None:
             if isinstance(reply_to_message, int):
                 replied = self._find(chat_id, reply_to_message)
@@ -681,6 +806,9 @@ class FakeBotApi:
     def _delete_webhook(self, params: JSON) -> bool:
         self.webhook_url = ""
         self.webhook_secret_token = None
+        if self._push:  # not yet confirmed by the webhook: getUpdates hands them out now
+            self._updates.extendleft(reversed(list(self._push.values())))
+            self._push.clear()
         if params.get("drop_pending_updates"):
             self._updates.clear()
         return True
@@ -690,13 +818,15 @@ class FakeBotApi:
         self.webhook_secret_token = params.get("secret_token")
         if params.get("drop_pending_updates"):
             self._updates.clear()
+            self._push.clear()
+        self._start_delivery()
         return True
 
     def _get_webhook_info(self, params: JSON) -> JSON:
         return {
             "url": self.webhook_url,
             "has_custom_certificate": False,
-            "pending_update_count": len(self._updates),
+            "pending_update_count": len(self._updates) + len(self._push),
         }
 
     @staticmethod

@@ -12,7 +12,7 @@ from bot.channels.dashboard.app import Dashboard, DashboardConfig
 from bot.channels.dashboard.unanswered import UnansweredLog
 from bot.present.i18n import Catalog
 from bot.settings import Settings
-from bot.storage.factory import open_store
+from bot.storage.factory import open_settings_store
 from bot.storage.stats import open_stats
 from knowledge.loader import load_knowledge_base
 
@@ -25,7 +25,7 @@ def main() -> int:
         sys.stderr.write("ipbot dashboard: set IPBOT_DASHBOARD_TOKEN, or TELEGRAM_BOT_TOKEN and IPBOT_STAFF_USER_IDS\n")
         return 2
     url = s.store_url()
-    store = open_store(url)
+    store = open_settings_store(s)
     subs = Subscriptions(url)
     version = kb_version(s.kb_dir)
 

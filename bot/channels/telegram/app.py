@@ -16,9 +16,10 @@ import logging
 import re
 import signal
 import sys
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,17 +43,19 @@ from bot.channels.telegram.handlers import (
     AddressedToBot,
     Context,
     Handlers,
-    Redactor,
     Services,
     bot_identity,
     china_today,
     describe,
 )
+from bot.channels.telegram.intake import Intake
+from bot.channels.telegram.polling import ConfirmingPoller
 from bot.channels.telegram.processor import PerChatUpdateProcessor, UpdateDone
 from bot.channels.telegram.ratelimit import RetryingRateLimiter
 from bot.channels.telegram.render import tg_text
 from bot.channels.telegram.request import AiohttpRequest
 from bot.channels.telegram.webhook import WebhookServer
+from bot.redact import RedactingFilter, Redactor, protect_outputs
 from bot.services import PolicyRuntime, build_runtime
 from bot.settings import Settings
 from bot.storage.base import SessionStore
@@ -72,6 +75,7 @@ __all__ = [
     "polling_kwargs",
     "run_telegram",
     "running",
+    "serve",
     "serve_webhook",
     "tune_garbage_collector",
     "webhook_kwargs",
@@ -111,7 +115,7 @@ def build_application(
     settings: Settings,
     *,
     engine_factory: Callable[[Settings], PolicyRuntime] = build_runtime,
-    store_factory: Callable[[str], SessionStore] = open_store,
+    store_factory: Callable[..., SessionStore] = open_store,
     today: Callable[[], date] = china_today,
     max_concurrent: int | None = None,
     request: BaseRequest | None = None,
@@ -142,13 +146,17 @@ def build_application(
             " cancelled=1" if done.error is not None else "",
         )
 
+    background: set[asyncio.Task[None]] = set()
+
     async def post_init(app: App) -> None:
         # Load the knowledge base off the event loop, then open the store: an invalid knowledge
         # base stops the start before any connection is made.
         engine = await asyncio.to_thread(engine_factory, settings)
-        store = store_factory(settings.store_url())
-        await store.__aenter__()
+        store = await open_checked(store_factory(settings.store_url(), id_secret=settings.id_secret()))
         services.attach(engine, store)
+        if settings.session_ttl_days:
+            sweeper = asyncio.create_task(sweep_idle_sessions(store, timedelta(days=settings.session_ttl_days)))
+            background.add(sweeper)
         await _set_commands(app, engine)
         if settings.web_public_url:
             await set_mini_app_menu_button(app, engine, settings.web_public_url)
@@ -158,6 +166,10 @@ def build_application(
                  type(store).__name__)
 
     async def post_shutdown(app: App) -> None:
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
+        background.clear()
         try:
             store = services.store
         except RuntimeError:  # post_init never finished
@@ -182,8 +194,10 @@ def build_application(
         builder
         .rate_limiter(RetryingRateLimiter(max_retries=RATE_LIMIT_RETRIES, network_retries=send_retries,
                                           backoff_s=retry_backoff_s, redact=redactor,
-                                          overall_max_rate=settings.overall_rate_limit))
-        .concurrent_updates(PerChatUpdateProcessor(max_concurrent, on_done=log_update))
+                                          overall_max_rate=settings.overall_rate_limit,
+                                          chat_max_rate=settings.chat_rate_limit))
+        .concurrent_updates(PerChatUpdateProcessor(max_concurrent, on_done=log_update,
+                                                   max_pending=max(max_concurrent, settings.max_pending_updates)))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -192,6 +206,50 @@ def build_application(
     if settings.web_public_url:
         register_mini_app(app, services, settings.web_public_url)
     return app
+
+
+SWEEP_EVERY_S = 3600.0
+
+
+async def sweep_idle_sessions(store: SessionStore, ttl: timedelta, every_s: float = SWEEP_EVERY_S) -> None:
+    """Delete sessions untouched for ``ttl`` (IPBOT_SESSION_TTL_DAYS): at start, then every hour."""
+    while True:
+        try:
+            deleted = await store.delete_idle(datetime.now(UTC) - ttl)
+            if deleted:
+                log.info("deleted %d session(s) untouched for %d days", deleted, ttl.days)
+        except Exception as exc:  # an outage: the next round will do
+            log.warning("could not delete idle sessions: %s", type(exc).__name__)
+        await asyncio.sleep(every_s)
+
+
+async def open_checked(store: SessionStore) -> SessionStore:
+    """Open (and migrate) the store and check that it can write; any failure stops the start (ConfigError)."""
+    try:
+        await store.__aenter__()
+        await check_writable(store)
+    except Exception as exc:
+        await store.close()
+        if isinstance(exc, ConfigError):
+            raise
+        raise ConfigError(f"the session store cannot be opened or cannot write ({type(exc).__name__}: {exc}); "
+                          "check the data directory (IPBOT_DATA_DIR) or DATABASE_URL") from exc
+    return store
+
+
+async def check_writable(store: SessionStore) -> None:
+    """Write and delete a probe session: a store that cannot write stops the start (ConfigError).
+
+    Otherwise a read-only data directory (or database user) would let the bot start and then fail
+    every update, each user told their answer was lost.
+    """
+    key = f"ipbot-probe:{uuid.uuid4().hex}"
+    try:
+        await store.save(key, {"probe": True}, None)
+        await store.delete(key)
+    except Exception as exc:
+        raise ConfigError(f"the session store cannot write ({type(exc).__name__}: {exc}); check the data "
+                          "directory (IPBOT_DATA_DIR) or DATABASE_URL and its permissions") from exc
 
 
 def register(app: App, h: Handlers, *, staff: list[int]) -> None:
@@ -321,36 +379,45 @@ def polling_kwargs(timeout: int = 30) -> dict[str, Any]:
 
 @asynccontextmanager
 async def running(app: App, settings: Settings, *, poll_timeout: int = 30) -> AsyncIterator[App]:
-    """Run ``app`` inside an event loop that someone else owns (tests, embedding, :func:`serve_webhook`).
+    """Run ``app`` inside an event loop that someone else owns (tests, embedding, :func:`serve`).
 
-    The same steps, in the same order, as ``Application.run_polling``/``run_webhook``: initialise,
-    ``post_init``, start receiving (our :class:`WebhookServer` and ``setWebhook`` when WEBHOOK_URL
-    is set, else PTB's long polling), start; and on the way out stop both, shut down,
-    ``post_shutdown``.
+    Initialise, ``post_init``, start receiving - our :class:`WebhookServer` and ``setWebhook`` when
+    WEBHOOK_URL is set, else our :class:`ConfirmingPoller` - and start. Both receivers confirm an
+    update only once it is processed (:class:`Intake`). On the way out: refuse new updates, drain
+    those in flight within ``IPBOT_SHUTDOWN_BUDGET_S`` (the rest stay unconfirmed for Telegram to
+    redeliver), confirm what is done, stop, shut down, ``post_shutdown``.
     """
     server: WebhookServer | None = None
+    poller: ConfirmingPoller | None = None
+    intake = Intake(app, limit=settings.max_pending_updates)
     await app.initialize()
     try:
         if app.post_init is not None:
             await app.post_init(app)
-        assert app.updater is not None
         if settings.webhook_url:
             kwargs = webhook_kwargs(settings)
-            server = WebhookServer(app, listen=kwargs["listen"], port=kwargs["port"], url_path=kwargs["url_path"],
-                                   secret_token=kwargs["secret_token"])
+            server = WebhookServer(app, intake, listen=kwargs["listen"], port=kwargs["port"],
+                                   url_path=kwargs["url_path"], secret_token=kwargs["secret_token"])
             await server.start()  # listening before Telegram is told where to send
             await app.bot.set_webhook(kwargs["webhook_url"], allowed_updates=kwargs["allowed_updates"],
                                       secret_token=kwargs["secret_token"],
                                       drop_pending_updates=kwargs["drop_pending_updates"])
         else:
-            await app.updater.start_polling(**polling_kwargs(poll_timeout))
+            await app.bot.delete_webhook(drop_pending_updates=False)
+            poller = ConfirmingPoller(app.bot, intake, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+            await poller.start()
         await app.start()
         yield app
     finally:
+        if poller is not None:
+            await poller.stop()
+        cancelled = await intake.drain(settings.shutdown_budget_s)
         if server is not None:
             await server.stop()
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
+        if poller is not None:
+            await poller.confirm()
+        if cancelled:
+            log.warning("stopped with %d update(s) unconfirmed: Telegram will deliver them again", cancelled)
         if app.running:
             await app.stop()
             if app.post_stop is not None:
@@ -362,33 +429,15 @@ async def running(app: App, settings: Settings, *, poll_timeout: int = 30) -> As
 
 # -- the entry point ----------------------------------------------------------------------------
 
-class RedactingFilter(logging.Filter):
-    """Removes the token from every record a handler writes, tracebacks included."""
-
-    def __init__(self, redactor: Redactor) -> None:
-        super().__init__()
-        self._redact = redactor
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = self._redact(record.getMessage()), None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = self._redact(record.exc_text)
-        return True
-
-
 def configure_logging(settings: Settings) -> None:
-    """One line per record with time, level and logger; the token never reaches a handler."""
+    """One line per record with time, level and logger; the token never reaches stderr (see bot.redact)."""
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # httpx logs every request URL at INFO, and the Bot API puts the token in the URL.
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if settings.telegram_bot_token is not None:
-        redacting = RedactingFilter(Redactor(settings.telegram_bot_token.get_secret_value()))
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(redacting)
+        protect_outputs(Redactor(settings.telegram_bot_token.get_secret_value()))
 
 
 GC_THRESHOLDS = (60_000, 50, 100)
@@ -416,25 +465,31 @@ def use_fast_event_loop() -> None:
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
 
-def serve_webhook(app: App, settings: Settings) -> None:
-    """Receive updates by webhook until SIGINT or SIGTERM, then stop cleanly (blocks).
+def serve(app: App, settings: Settings) -> None:
+    """Receive updates (webhook with WEBHOOK_URL, else long polling) until SIGINT or SIGTERM (blocks).
 
-    PTB's ``run_webhook`` would serve with tornado; :class:`WebhookServer` is the same contract
-    at less CPU per update.
+    PTB's ``run_webhook``/``run_polling`` would confirm updates before they are processed (and
+    serve with tornado); :func:`running` confirms them after.
     """
-    kwargs = webhook_kwargs(settings)
-
-    async def serve() -> None:
+    async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         async with running(app, settings):
-            log.info("receiving by webhook on %s:%s/%s", kwargs["listen"], kwargs["port"], kwargs["url_path"])
+            if settings.webhook_url:
+                kwargs = webhook_kwargs(settings)
+                log.info("receiving by webhook on %s:%s/%s", kwargs["listen"], kwargs["port"], kwargs["url_path"])
+            else:
+                log.info("receiving by long polling")
             await stop.wait()
+            log.info("stopping: draining updates in flight (budget %.1fs)", settings.shutdown_budget_s)
         log.info("stopped")
 
-    asyncio.run(serve())
+    asyncio.run(main())
+
+
+serve_webhook = serve  # the name the load benchmark's replicas use
 
 
 def run_telegram(settings: Settings) -> int:
@@ -450,10 +505,8 @@ def run_telegram(settings: Settings) -> int:
     try:
         app = build_application(settings, tune_gc=True)
         if settings.webhook_url:
-            serve_webhook(app, settings)
-        else:
-            log.info("starting by long polling")
-            app.run_polling(**polling_kwargs())
+            webhook_kwargs(settings)  # a bad WEBHOOK_URL stops the start here, before any connection
+        serve(app, settings)
     except ConfigError as exc:
         sys.stderr.write(f"ipbot: {exc}\n")
         return 2

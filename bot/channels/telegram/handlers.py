@@ -15,8 +15,6 @@ nothing global. The composition root (``bot.channels.telegram.app``) registers t
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
 import re
 import traceback
@@ -45,7 +43,8 @@ from bot.channels.telegram.render import MAX_TEXT, Keyboard, fit, messages, plai
 from bot.dialog.model import ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
 from bot.present.i18n import text as kb_text
 from bot.present.i18n import to_lang
-from bot.services import Conversations, PolicyRuntime, is_transient
+from bot.redact import Redactor
+from bot.services import Conversations, PolicyRuntime, ride_out_outage
 from bot.storage.base import SessionStore
 from bot.storage.stats import AnswerTap, Event, StatsStore, answer_events, assessment_events, open_stats, period
 from knowledge.loader import KnowledgeBaseError
@@ -133,30 +132,6 @@ class Services:
 
 # -- logging helpers ----------------------------------------------------------------------------
 
-class Redactor:
-    """Removes the bot token from text bound for logs, and hashes chat ids for them.
-
-    The hash is an HMAC keyed by the token: stable across restarts (log lines of one chat can be
-    followed), but not reversible by trying every chat id without the token.
-    """
-
-    def __init__(self, token: str) -> None:
-        # The token as it is, URL-encoded, and its secret half alone; case-insensitively, because
-        # PTB capitalises error descriptions (str.capitalize lowers everything after the first letter).
-        forms = sorted({token, token.partition(":")[2], token.replace(":", "%3A")}, key=len, reverse=True)
-        secrets = [re.escape(f) for f in forms if len(f) >= 8]
-        self._pattern = re.compile("|".join(secrets), re.IGNORECASE) if secrets else None
-        self._key = hashlib.sha256(b"ipbot-log-chat:" + token.encode()).digest()
-
-    def __call__(self, text: str) -> str:
-        return self._pattern.sub("<token>", text) if self._pattern is not None else text
-
-    def chat(self, chat_id: int | None) -> str:
-        if chat_id is None:
-            return "-"
-        return hmac.new(self._key, str(chat_id).encode(), hashlib.sha256).hexdigest()[:12]
-
-
 def describe(update: object) -> str:
     """The kind of an update for the log line: command:<name>, text, forward, button, inline, ..."""
     if not isinstance(update, Update):
@@ -228,11 +203,44 @@ def parse_command(text: str, username: str) -> tuple[str, str] | None:
 # -- the handlers -------------------------------------------------------------------------------
 
 
-def session_key(chat: Chat, user: User | None) -> str:
-    """One session per person: a private chat's, or a member's own within a group (answers never interleave)."""
-    if chat.type == ChatType.PRIVATE or user is None:
+# Ids that are no person: anonymous group admins (GroupAnonymousBot), posts of a linked channel
+# (Channel_Bot), and Telegram's own service messages. Sessions are keyed by the chat (and the
+# sender chat) instead, and they own nothing that /forget could reach across chats.
+SHARED_SENDER_IDS = frozenset({1087968824, 136817688, 777000})
+
+
+def is_person(user: User | None) -> bool:
+    return user is not None and user.id not in SHARED_SENDER_IDS
+
+
+def session_key(chat: Chat, user: User | None, sender_chat: Chat | None = None) -> str:
+    """One session per person: a private chat's, or a member's own within a group (answers never interleave).
+
+    A message sent on behalf of a chat (an anonymous admin, a channel) belongs to that sender
+    chat within this chat; with no person and no sender chat, to the chat itself.
+    """
+    if chat.type == ChatType.PRIVATE:
         return f"tg:{chat.id}"
+    if not is_person(user):
+        return f"tg:{chat.id}:c{sender_chat.id}" if sender_chat is not None else f"tg:{chat.id}"
+    assert user is not None
     return f"tg:{chat.id}:{user.id}"
+
+
+def owner_key(user: User | None) -> str:
+    """The owner recorded for /forget: a person's id, never a shared one ("": owned by no one)."""
+    return f"tg-user:{user.id}" if user is not None and is_person(user) else ""
+
+
+def foreign_in_private(chat: Chat, user: User | None) -> bool:
+    """A private chat's update whose sender is not the chat's user: refused (it would re-own the session)."""
+    return chat.type == ChatType.PRIVATE and user is not None and user.id != chat.id
+
+
+def _sender_chat(update: Update) -> Chat | None:
+    message = update.effective_message
+    return message.sender_chat if isinstance(message, Message) else None
+
 
 class Handlers:
     """One method per kind of update; see the module docstring."""
@@ -243,6 +251,8 @@ class Handlers:
         self._engine_factory = engine_factory
         self.redact = redactor
         self._reload_lock = asyncio.Lock()
+        self._turning: set[int] = set()  # updates whose turn has begun and is not yet fully answered...
+        self._saved: set[int] = set()  # ...of them, those whose turn is committed
 
     # ---- conversation ----
     async def command(self, update: Update, context: Context) -> None:
@@ -291,16 +301,22 @@ class Handlers:
         chat, user = update.effective_chat, update.effective_user
         if chat is None:
             return
-        key = session_key(chat, user)
+        if foreign_in_private(chat, user):
+            log.warning("refused update %s: sender is not the user of the private chat %s", update.update_id,
+                        self.redact.chat(chat.id))
+            return
+        key = session_key(chat, user, _sender_chat(update))
         conversations = self.s.conversations
+        self._turning.add(update.update_id)
         counting = not (isinstance(inp, CommandInput) and inp.name == "forget")
         with AnswerTap.listening() as seen:
             turn = await conversations.turn(
                 key, inp, self.s.today(),
-                user_key=f"tg-user:{user.id}" if user is not None else "",
+                user_key=owner_key(user),
                 lang_hint=user.language_code if user is not None else None,
                 input_id=str(update.update_id),
             )
+        self._saved.add(update.update_id)  # committed: an error from here on leaves the answer saved
         replies = turn.replies
         reply_to = thread = None
         if chat.type != ChatType.PRIVATE and update.message is not None:
@@ -309,7 +325,9 @@ class Handlers:
         if isinstance(shown, Message) and shown.is_topic_message:
             thread = shown.message_thread_id  # forum topics: stay in the user's topic
         await self._send(context, chat.id, replies, pressed=pressed, reply_to=reply_to, thread=thread)
-        if counting:
+        self._saved.discard(update.update_id)
+        self._turning.discard(update.update_id)
+        if counting and turn.applied:
             events = assessment_events(turn.before, turn.after)
             await self._record([*events, *answer_events(seen[-1:])])
 
@@ -418,10 +436,11 @@ class Handlers:
 
     # ---- errors ----
     async def error(self, update: object, context: Context) -> None:
-        """Log first (update id, hashed chat, redacted traceback), then tell the user.
+        """Log first (update id, hashed chat, redacted traceback), then tell the user the truth.
 
-        The session was saved before any reply was sent, so the user's answers are never lost;
-        the message says so.
+        If the update's turn was committed before the failure (a reply that could not be sent),
+        the message says the answer is saved; otherwise (the store unreachable, or a failure
+        before the commit) that it was NOT saved and to send it again.
         """
         err = context.error
         update_id = update.update_id if isinstance(update, Update) else None
@@ -432,11 +451,18 @@ class Handlers:
                   self.redact(f"{type(err).__name__}: {err}"), self.redact(trace).rstrip())
         if chat is None or not isinstance(update, Update):
             return
+        # Not saved: a turn that failed before its commit. Saved: after it, or no turn at all (nothing to lose).
+        saved = update.update_id in self._saved or update.update_id not in self._turning
+        self._saved.discard(update.update_id)
+        self._turning.discard(update.update_id)
         try:
-            lang = await self._lang(update)
+            try:
+                lang = await self._lang(update)
+            except Exception:  # the store is what failed: the user's Telegram language will do
+                lang = to_lang(update.effective_user.language_code if update.effective_user else None)
             catalog = self.s.engine.catalog
-            await context.bot.send_message(chat.id, escape(tg_text(catalog, lang, "tg.error")),
-                                           parse_mode=ParseMode.HTML)
+            notice = tg_text(catalog, lang, "tg.error" if saved else "delivery.error.not_saved")
+            await context.bot.send_message(chat.id, escape(notice), parse_mode=ParseMode.HTML)
         except Exception as exc:  # the chat may be gone or Telegram down: the log line is enough
             log.warning("could not tell chat %s about the error: %s", self.redact.chat(chat.id),
                         self.redact(f"{type(exc).__name__}: {exc}"))
@@ -445,7 +471,8 @@ class Handlers:
     async def _lang(self, update: Update) -> Lang:
         """The chat's language: the session's if there is one, else the user's Telegram language."""
         chat, user = update.effective_chat, update.effective_user
-        key = session_key(chat, user) if chat is not None else f"tg:{user.id}" if user is not None else None
+        key = session_key(chat, user, _sender_chat(update)) if chat is not None else \
+            f"tg:{user.id}" if user is not None else None
         if key is not None:
             stored = await self._store_call(lambda: self.s.store.load(key))
             if stored is not None:
@@ -462,24 +489,12 @@ class Handlers:
 
     async def _store_call(self, call: Callable[[], Awaitable[T]]) -> T:
         """A store call of the channel's own (the conversation retries its own): a dropped database
-        connection (:func:`~bot.services.is_transient`) is retried with backoff, within the
-        conversation's ``outage_s``, then raised; any other error at once.
+        connection is retried with backoff, within the conversation's ``outage_s``, then raised.
 
         Only reads and the statistics' counters come here; an increment whose connection dropped
         after its commit may count twice, which a usage counter can afford.
         """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.s.conversations.outage_s
-        delay = 0.05
-        while True:
-            try:
-                return await call()
-            except Exception as exc:
-                if not is_transient(exc) or loop.time() + delay > deadline:
-                    raise
-                log.warning("session store unavailable (%s); retrying in %.2fs", type(exc).__name__, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 2.0)
+        return await ride_out_outage(call, self.s.conversations.outage_s)
 
     async def _send(self, context: Context, chat_id: int, replies: Sequence[Reply], *,
                     pressed: Message | None = None, reply_to: int | None = None,

@@ -15,11 +15,14 @@ from typing import Any
 
 import aiohttp
 import orjson
-from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 __all__ = ["AiohttpRequest"]
+
+# PTB passes BaseRequest.DEFAULT_NONE (a DefaultValue) for "no timeout given": its type, from the
+# public attribute, rather than an import of PTB's private telegram._utils.defaultvalue.
+_DefaultValue = type(BaseRequest.DEFAULT_NONE)
 
 _JSON = {"Content-Type": "application/json"}
 
@@ -85,9 +88,9 @@ class AiohttpRequest(BaseRequest):
         session = self._session
         if session is None or session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
-        read = self._read if isinstance(read_timeout, DefaultValue) else read_timeout
-        connect = self._connect if isinstance(connect_timeout, DefaultValue) else connect_timeout
-        pool = self._pool if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        read = self._read if isinstance(read_timeout, _DefaultValue) else read_timeout
+        connect = self._connect if isinstance(connect_timeout, _DefaultValue) else connect_timeout
+        pool = self._pool if isinstance(pool_timeout, _DefaultValue) else pool_timeout
         timeout = _timeout(read, connect, pool)
         data: Any = None
         headers: dict[str, str] | None = None

@@ -22,7 +22,7 @@ from aiohttp import web
 from bot.channels.web.server import WebChannel, WebConfig, build_web_app
 from bot.services import build_runtime
 from bot.settings import Settings
-from bot.storage.factory import open_store
+from bot.storage.factory import open_settings_store
 
 __all__ = ["config_from_settings", "run_web", "serving", "start_web_thread"]
 
@@ -56,7 +56,7 @@ def config_from_settings(settings: Settings) -> WebConfig:
 async def serving(settings: Settings, host: str, port: int) -> AsyncIterator[WebChannel]:
     """The web channel listening on host:port until the block ends."""
     engine = await asyncio.to_thread(build_runtime, settings)
-    async with open_store(settings.store_url()) as store:
+    async with open_settings_store(settings) as store:
         channel = WebChannel(engine, store, config_from_settings(settings))
         runner = web.AppRunner(build_web_app(channel), access_log=None)  # our own log line has no path, no id
         await runner.setup()

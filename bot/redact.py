@@ -1,0 +1,104 @@
+"""The one redactor: the bot token never reaches an output, and chat ids reach logs only hashed.
+
+:class:`Redactor` cleans text; :class:`RedactingFilter` applies it to every log record a handler
+writes (tracebacks included); :func:`protect_outputs` puts it in front of everything the process
+writes to stderr - log handlers, ``sys.stderr.write`` of an error message, and the traceback of
+an exception nobody caught - so a token quoted in a bad ``WEBHOOK_URL``, an error text of PTB or a
+URL in aiohttp's exception cannot slip past.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import logging
+import re
+import sys
+import traceback
+from types import TracebackType
+from typing import TextIO
+
+__all__ = ["RedactingFilter", "RedactingStream", "Redactor", "protect_outputs"]
+
+
+class Redactor:
+    """Removes the bot token from text bound for an output, and hashes chat ids for logs.
+
+    The hash is an HMAC keyed by the token: stable across restarts (log lines of one chat can be
+    followed), but not reversible by trying every chat id without the token.
+    """
+
+    def __init__(self, token: str) -> None:
+        # The token as it is, URL-encoded, and its secret half alone; case-insensitively, because
+        # PTB capitalises error descriptions (str.capitalize lowers everything after the first letter).
+        forms = sorted({token, token.partition(":")[2], token.replace(":", "%3A")}, key=len, reverse=True)
+        secrets = [re.escape(f) for f in forms if len(f) >= 8]
+        self._pattern = re.compile("|".join(secrets), re.IGNORECASE) if secrets else None
+        self._key = hashlib.sha256(b"ipbot-log-chat:" + token.encode()).digest()
+
+    def __call__(self, text: str) -> str:
+        return self._pattern.sub("<token>", text) if self._pattern is not None else text
+
+    def chat(self, chat_id: int | None) -> str:
+        if chat_id is None:
+            return "-"
+        return hmac.new(self._key, str(chat_id).encode(), hashlib.sha256).hexdigest()[:12]
+
+
+class RedactingFilter(logging.Filter):
+    """Removes the token from every record a handler writes, tracebacks included."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self._redact = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self._redact(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._redact(record.exc_text)
+        return True
+
+
+class RedactingStream(io.TextIOBase):
+    """A text stream that redacts each write before passing it on (for ``sys.stderr``)."""
+
+    def __init__(self, inner: TextIO, redactor: Redactor) -> None:
+        super().__init__()
+        self._inner = inner
+        self._redact = redactor
+
+    def write(self, text: str) -> int:
+        self._inner.write(self._redact(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._inner.flush()
+
+    def fileno(self) -> int:
+        return self._inner.fileno()
+
+    def isatty(self) -> bool:
+        return self._inner.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._inner, "encoding", "utf-8")
+
+
+def protect_outputs(redactor: Redactor) -> None:
+    """The redactor in front of stderr, every log handler of the root logger, and uncaught exceptions."""
+    if not isinstance(sys.stderr, RedactingStream):
+        sys.stderr = RedactingStream(sys.stderr, redactor)
+    redacting = RedactingFilter(redactor)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(redacting)
+
+    def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        sys.stderr.write(redactor("".join(traceback.format_exception(kind, exc, tb))))
+
+    sys.excepthook = excepthook
+

@@ -24,6 +24,7 @@ from eligibility.errors import ProfileError
 from eligibility.evaluate import assess, policy_validity
 from eligibility.profile import parse_as_of, validate_facts
 from eligibility.results import Assessment, Validity
+from knowledge.errors import IpbotError
 from knowledge.loader import KnowledgeBaseError, load_knowledge_base, safe_load
 from knowledge.models import KnowledgeBase, Lang
 from knowledge.yaml_io import FileRefused, describe, read_regular_file
@@ -32,7 +33,7 @@ MAX_PROFILE_BYTES = 1 << 20  # 1 MiB
 MAX_BATCH_LINE_BYTES = 100 << 10  # 100 KiB
 
 
-class UsageError(Exception):
+class UsageError(IpbotError):
     """Bad input on the command line: printed as one line, exit code 2."""
 
 

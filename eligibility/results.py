@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
 from typing import Literal
 
 from knowledge.models import Benefit, Text
@@ -18,16 +17,7 @@ Facts = dict[str, FactValue]
 # supported: a direction the policy supports; amount and procedure are left to the implementing
 # rules, so it is counted in no total.
 Status = Literal["eligible", "competitive", "supported", "undetermined", "ineligible", "info"]
-STATUSES: tuple[Status, ...] = ("eligible", "competitive", "supported", "undetermined", "ineligible", "info")
 ValidityState = Literal["not_started", "in_force", "expired"]
-
-
-class Tri(Enum):
-    """Three-valued truth: a missing fact is unknown, never false."""
-
-    YES = "yes"
-    NO = "no"
-    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from knowledge.errors import IpbotError
 from knowledge.models import (
     Applicants,
     Benefit,
@@ -55,7 +56,7 @@ class Problem:
         return f"{where}: {self.path or '(top)'}: {self.message}"
 
 
-class KnowledgeBaseError(Exception):
+class KnowledgeBaseError(IpbotError):
     """The knowledge base cannot be used; ``problems`` lists every fault found."""
 
     def __init__(self, problems: list[Problem]) -> None:

@@ -10,7 +10,7 @@ import shutil
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import pytest
 import yaml
@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from eligibility.evaluate import assess, policy_validity
 from eligibility.profile import validate_facts
-from eligibility.results import STATUSES, Amount, Assessment, Validity
+from eligibility.results import Amount, Assessment, Status, Validity
 from knowledge.loader import DATA_DIR, load_knowledge_base
 from knowledge.models import KnowledgeBase
 
@@ -166,5 +166,5 @@ def test_golden_cases_cover_every_benefit_and_status(kb: KnowledgeBase) -> None:
             seen_ids.add(benefit_id)
             seen_status.add(exp.status)
     assert {b.id for b in kb.benefits} <= seen_ids
-    assert seen_status == set(STATUSES)
+    assert seen_status == set(get_args(Status))
     assert len(_raw_cases()) >= 40

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
+from knowledge.errors import IpbotError
+
 Engine = Literal["auto", "calamine", "openpyxl"]
 DEFAULT_ENGINE: Engine = "auto"
 CALAMINE_MAX_BYTES = 20_000_000  # measured: ~18 MB of memory per MB of xlsx over a ~70 MB base: ~420 MB
@@ -26,7 +28,7 @@ DATA_SHEET = "企业清单"
 Row = tuple[object, ...]
 
 
-class SheetError(Exception):
+class SheetError(IpbotError):
     """The file cannot be read at all (not a workbook, no sheet): one line naming the file."""
 
 

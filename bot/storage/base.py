@@ -26,6 +26,7 @@ from typing import Any, Protocol, Self
 import sqlalchemy as sa
 
 from bot.retry import Backoff, retry
+from knowledge.errors import IpbotError
 
 __all__ = [
     "MemorySessionStore",
@@ -47,7 +48,7 @@ State = dict[str, Any]
 """A chat's questionnaire state: plain JSON data (str keys, lists, numbers, text, bools, None)."""
 
 
-class StoreError(Exception):
+class StoreError(IpbotError):
     """Base of the errors the dialog core is expected to handle."""
 
 

@@ -27,6 +27,8 @@ import os
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from bot.storage.base import StoreError
+
 __all__ = ["DEFAULT_ID_SECRET", "HASH_PREFIX", "SEAL_PREFIX", "SealedStateError", "Sealer"]
 
 HASH_PREFIX = "h1:"
@@ -35,7 +37,7 @@ DEFAULT_ID_SECRET = b"ipbot-default-id-secret"
 """Only for a store opened without a secret (the console, tools): replicas derive theirs (bot.settings)."""
 
 
-class SealedStateError(Exception):
+class SealedStateError(StoreError):
     """A sealed state that its key does not open (tampered with, or moved from another row)."""
 
 

@@ -60,6 +60,7 @@ from bot.services import PolicyRuntime, build_runtime
 from bot.settings import Settings
 from bot.storage.base import SessionStore
 from bot.storage.factory import open_store
+from knowledge.errors import IpbotError
 from knowledge.loader import KnowledgeBaseError
 from knowledge.models import Lang
 
@@ -100,7 +101,7 @@ RETRY_BACKOFF_S = 0.5  # ...after 0.5 s, 1 s, 2 s (see RetryingRateLimiter)
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
-class ConfigError(Exception):
+class ConfigError(IpbotError):
     """The settings cannot run the Telegram bot; the message says which one and why."""
 
 

@@ -7,17 +7,23 @@ Missing facts stay missing: the engine treats them as unknown, never as false or
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from fractions import Fraction
 
 from eligibility.amounts import round_yuan
 from eligibility.errors import ProfileError
+from eligibility.normalize import normalize
 from eligibility.parsing import parse_amount, parse_number_list
 from eligibility.results import Facts, FactValue
 from knowledge.models import Fact, KnowledgeBase, RoundingMode
 
 MAX_YUAN = 10**13  # ten trillion yuan: larger figures are typing accidents
+# Figures with their units and list separators, nothing else: what a profile's amount text may hold.
+_FIGURES_ONLY = re.compile(
+    r"(?:[\s¥,.、;/和]|[0-9]|[零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟元块]"
+    r"|rmb|cny|yuan|million|billion|thousand|mn|bn|w|k|m|人民币)*")
 
 
 def parse_as_of(value: object, default: date) -> date:
@@ -86,7 +92,7 @@ def coerce_value(fact: Fact, value: object, figures: RoundingMode | None = None)
     if isinstance(value, list | tuple):
         return [_money(fact.id, v, figures) for v in value]
     if isinstance(value, str):
-        values = parse_number_list(value)
+        values = parse_number_list(value) if _FIGURES_ONLY.fullmatch(normalize(value)) else None
         if values is None:
             raise ProfileError(f"cannot read {value!r} as amounts in yuan", fact.id)
         return values
@@ -97,9 +103,12 @@ def _money(fact_id: str, value: object, figures: RoundingMode | None) -> int:
     if isinstance(value, bool):
         raise ProfileError(f"expected an amount in yuan, got {value!r}", fact_id)
     if isinstance(value, str):
-        parsed = parse_amount(value)
+        # A profile is data: a figure and its unit only. "本金1000万" or "每月10万" is not the yearly
+        # amount the fact asks for, and a file has nobody to ask, so words beside a figure are refused.
+        parsed = parse_amount(value) if _FIGURES_ONLY.fullmatch(normalize(value)) else None
         if parsed is None:
-            raise ProfileError(f"cannot read {value!r} as an amount in yuan", fact_id)
+            raise ProfileError(f"cannot read {_shown(value)} as an amount in yuan (write the figure only, "
+                               "e.g. 800000, 80万 or 1.2亿)", fact_id)
         value = parsed
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from eligibility.profile import validate_facts
 from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base
+from knowledge.models import KnowledgeBase
 from knowledge.yaml_io import MAX_DEPTH, FileRefused, read_regular_file, safe_load
 
 
@@ -150,3 +152,21 @@ def test_kb_check_reports_a_broken_policy_file_with_its_name(
     with pytest.raises(KnowledgeBaseError) as caught:
         load_knowledge_base(kb_copy)
     assert any(p.file.endswith("policy.yaml") and message in p.message for p in caught.value.problems)
+
+
+@pytest.mark.parametrize("text", ["本金1000万", "每月10万", "10万/月", "每季度25万", "利息大概30来万"])
+def test_an_amount_in_a_profile_is_a_figure_only_never_a_sentence_read_as_one(
+        text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file has nobody to ask: words beside a figure (a principal, a period) are refused, not guessed."""
+    path = tmp_path / "p.yaml"
+    path.write_text(f"facts:\n  entity_type: enterprise\n  in_city: true\n  pledge_loan_interest_paid_yuan: {text}\n",
+                    encoding="utf-8")
+    code, out, err = run(["assess", str(path)], capsys)
+    assert code == 2 and out == "" and "write the figure only" in err
+
+
+@pytest.mark.parametrize(("text", "yuan"), [("80万", 800_000), ("1.2亿", 120_000_000), ("800,000元", 800_000),
+                                           ("八十万", 800_000), ("¥ 300000", 300_000)])
+def test_a_figure_with_its_unit_is_read(text: str, yuan: int, kb: KnowledgeBase) -> None:
+    facts = validate_facts(kb, {"pledge_loan_interest_paid_yuan": text})
+    assert facts == {"pledge_loan_interest_paid_yuan": yuan}

@@ -22,6 +22,18 @@ from typing import TextIO
 __all__ = ["RedactingFilter", "RedactingStream", "Redactor", "protect_outputs"]
 
 
+# What a whole update holds about a person, as PTB's DEBUG logs print it (JSON or Python reprs):
+# names, usernames, phone numbers and every text the user typed. Masked at every log level.
+_PERSONAL_KEYS = re.compile(r"first_name|last_name|username|phone_number|text|caption|query|bio|title|vcard")
+_PERSONAL = re.compile(
+    r"""(?P<key>["']?(?:first_name|last_name|username|phone_number|text|caption|query|bio|title|vcard)["']?"""
+    r"""\s*[:=]\s*)(?P<q>["'])(?P<value>(?:\\.|(?!(?P=q)).)*)(?P=q)""")
+
+
+def _masked(m: re.Match[str]) -> str:
+    return f"{m['key']}{m['q']}<redacted>{m['q']}"
+
+
 class Redactor:
     """Removes the bot token from text bound for an output, and hashes chat ids for logs.
 
@@ -38,7 +50,8 @@ class Redactor:
         self._key = hashlib.sha256(b"ipbot-log-chat:" + token.encode()).digest()
 
     def __call__(self, text: str) -> str:
-        return self._pattern.sub("<token>", text) if self._pattern is not None else text
+        text = self._pattern.sub("<token>", text) if self._pattern is not None else text
+        return _PERSONAL.sub(_masked, text) if _PERSONAL_KEYS.search(text) else text
 
     def chat(self, chat_id: int | None) -> str:
         if chat_id is None:

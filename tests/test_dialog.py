@@ -176,13 +176,13 @@ def test_changing_an_answer_from_the_summary_shows_the_difference(kb: KnowledgeB
     assert chat.state.facts["pledge_loan_interest_paid_yuan"] == 800000
 
 
-def test_a_stale_button_gets_the_current_question(dialog: Dialog) -> None:
+def test_a_stale_button_gets_a_popup_and_changes_nothing(dialog: Dialog) -> None:
     chat = Chat(dialog)
     chat.command("assess")
     old = chat.buttons()[0].data
     chat.say("企业")
     chat.send(ButtonInput(old))
-    assert "已经过去" in chat.text()
+    assert "已经答过了" in chat.text()
     assert chat.state.facts == {"entity_type": "enterprise"}
     chat.send(ButtonInput("a|forged|999"))
     chat.send(ButtonInput("t|group:nope|x"))

@@ -399,21 +399,29 @@ async def test_side_question_mid_flow_then_the_assessment_goes_on(bot: Harness) 
     assert chat.question_id() not in (None, "in_city", "entity_type")
 
 
-async def test_stale_button_gets_the_current_question(bot: Harness) -> None:
+def popups(bot: Harness) -> list[str]:
+    """The notes shown on pressed buttons (answerCallbackQuery texts), in order."""
+    return [p.get("text") or "" for p in bot.fake.calls_of("answerCallbackQuery")]
+
+
+async def test_stale_and_double_taps_get_a_popup_not_a_message(bot: Harness) -> None:
     chat = bot.chat(501)
     await chat.send("/assess")
     first_mid, first_buttons = chat.keyboard()
+    # « 上一题 on question 1: a pop-up on the button, nothing in the chat.
+    assert await chat.press("« 上一题") == []
+    assert popups(bot)[-1] == "已经是第一题了"
     yes_or_enterprise = next(b for b in first_buttons if b["text"] == "企业")
     await chat.press("企业")
     assert chat.question_id() == "in_city"
 
-    # An old button (the first question's, forged from its data after the message moved on)...
-    shown = await chat.press_data(first_mid, yes_or_enterprise["callback_data"], "企业 (stale)")
-    assert "这个问题已经过去了" in shown[0]["text"]
-    assert "<b>问题" in shown[-1]["text"] and chat.question_id() == "in_city"
+    # A double tap (the first question's button again, after the message moved on)...
+    shown = await chat.press_data(first_mid, yes_or_enterprise["callback_data"], "企业 (double tap)")
+    assert shown == [] and "已经答过了" in popups(bot)[-1]
+    assert chat.question_id() == "in_city"
     # ...a forged one, and one on a message Telegram no longer shows to the bot: the same, never an error.
     shown = await chat.press_data(first_mid, "a|no_such_question|9", "forged")
-    assert "这个问题已经过去了" in shown[0]["text"]
+    assert shown == [] and "已经答过了" in popups(bot)[-1]
     shown = await chat.press_data(99_999, "a|in_city|y", "on a vanished message")
     assert shown and chat.question_id() != "in_city"  # that press was for the current question
     assert not [line for line in bot.updates.lines if "update failed" in line]
@@ -487,6 +495,94 @@ async def test_deep_links_open_a_topic_or_a_clause(bot: Harness) -> None:
     assert all("原文：" in t for t in texts)  # the verbatim text of the clause
 
 
+async def test_a_clause_deep_link_sends_one_message(bot: Harness) -> None:
+    chat = bot.chat(803)
+    [one] = await chat.send("/start clause_4_1")  # clause 4.1 holds three benefits
+    assert "（四）1" in one["text"] and "原文：" in one["text"]
+    for title in ("知识产权证券化产品发起单位奖励", "通过知识产权证券化融资的企业补助", "知识产权质押贷款贴息"):
+        assert title in one["text"]
+    assert one["text"].count("原文：") == 1  # the verbatim text once
+    labels = [b["text"] for b in buttons_of(one["reply_markup"])]
+    assert "质押贷款贴息" in labels  # the short labels, one per benefit
+    [single] = await chat.send("/start clause_2")  # a clause of one benefit: its card
+    assert "中国专利奖获奖奖励" in single["text"]
+
+
+async def test_changing_an_answer_by_tapping(bot: Harness) -> None:
+    chat = bot.chat(804)
+    await chat.send("/assess")
+    assert_silver_award_result(await answer_by_buttons(chat, BY_BUTTONS))
+    await chat.press("修改答案")
+    await chat.press("银奖")  # the answer "上一年度中国专利奖…: 银奖"
+    assert chat.question_id() == "china_patent_award_last_year"
+    shown = await chat.press("金奖")
+    result = "\n".join(e["text"] for e in shown)
+    assert "预计金额从" in result and "中国专利奖获奖奖励：50万元" in result
+    assert "主菜单" not in result and "自助测评" not in result
+
+    # 不确定 in the same flow: the answer is unknown again, and the result says so.
+    await chat.press("修改答案")
+    await chat.press("金奖")
+    shown = await chat.press("不确定")
+    result = "\n".join(e["text"] for e in shown)
+    assert RESULT_TITLE in result and "预计金额从" in result
+    assert "中国专利奖获奖奖励" in result.split("还不能确定")[1]
+
+
+async def test_an_answered_question_loses_its_buttons(bot: Harness) -> None:
+    chat = bot.chat(805)
+    await chat.send("/assess")
+    first, _ = chat.keyboard()
+    await chat.send("企业")  # typed: a new message asks the next question
+    second, _ = chat.keyboard()
+    assert second != first and chat.buttons(first) == []  # the answered question's keyboard is gone
+    assert chat.buttons(second)
+    await chat.press("是")  # tapped: the same message, edited
+    assert chat.keyboard()[0] == second
+    result = await answer_by_typing(chat, BY_TYPING)
+    assert has_result(result)
+    # After the result, no question message offers buttons; only the result does.
+    keyboards = [e["message_id"] for e in bot.fake.messages_to(chat.chat_id) if chat.buttons(e["message_id"])]
+    assert set(keyboards) == {result[-1]["message_id"]}
+
+
+async def test_a_finished_assessment_is_not_shown_to_the_next_person_unasked(bot: Harness) -> None:
+    chat = bot.chat(806)
+    await chat.send("/assess")
+    await answer_by_buttons(chat, BY_BUTTONS)
+    [offer] = await chat.send("/assess")
+    assert not has_result([offer]) and "上次的测评已经完成" in offer["text"]
+    assert [b["text"] for b in buttons_of(offer["reply_markup"])] == ["查看上次结果", "重新开始"]
+    assert has_result(await chat.press("查看上次结果"))
+    [offer] = await chat.send("/start topic_finance")  # a topic deep link: the same offer
+    assert not has_result([offer]) and "上次的测评已经完成" in offer["text"]
+    shown = await chat.press("重新开始")
+    assert "<b>问题 1</b>" in shown[-1]["text"] and "知识产权金融" in shown[0]["text"]
+    async with open_store(bot.settings.store_url()) as store:
+        stored = await store.load("tg:806")
+    assert stored is not None and stored.state["facts"] == {}  # the earlier answers are gone
+
+
+async def test_after_a_failed_send_the_next_message_gets_the_open_question(bot: Harness) -> None:
+    chat = bot.chat(807)
+    await chat.send("/assess")
+    assert chat.question_id() == "entity_type"
+    # Telegram fails the reply (past any retry): the answer was applied and saved all the same.
+    bot.fake.fail_next("sendMessage", status=400, description="Bad Request: chat is busy")
+    [notice] = await chat.send("企业")
+    assert "您的回答已保存" in notice["text"] and "请稍后再发一次" not in notice["text"]
+    # The user sends the answer again: it is not read as the answer to the question they never saw.
+    shown = await chat.send("企业")
+    text = "\n".join(e["text"] for e in shown)
+    assert "下一题没能发给您" in text and "贵单位是否注册在石家庄市" in text
+    assert "没看懂" not in text
+    async with open_store(bot.settings.store_url()) as store:
+        stored = await store.load("tg:807")
+    assert stored is not None and stored.state["facts"] == {"entity_type": "enterprise"}
+    await chat.press("是")  # and the assessment goes on from there
+    assert chat.question_id() == "group:achievements"
+
+
 def sqlite_rows(url: str, query: str) -> list[tuple[Any, ...]]:
     """Rows of the bot's SQLite file, read with the standard library as an operator would."""
     with contextlib.closing(sqlite3.connect(make_url(url).database or ":memory:")) as conn:
@@ -497,8 +593,18 @@ async def test_forget_deletes_the_session(bot: Harness) -> None:
     chat = bot.chat(901)
     await chat.send("/assess")
     await chat.press("企业")
-    shown = await chat.send("/forget")
-    assert shown[0]["text"] == "已删除您在本助手的全部记录。"
+    # /forget asks first, with a button; "keep" keeps everything.
+    [ask] = await chat.send("/forget")
+    assert "确定要删除" in ask["text"]
+    assert [b["text"] for b in buttons_of(ask["reply_markup"])] == ["确认删除", "保留"]
+    [kept] = await chat.press("保留")
+    assert kept["method"] == "editMessageText" and kept["text"] == "好的，您的记录都保留着。"
+    async with open_store(bot.settings.store_url()) as store:
+        assert await store.load("tg:901") is not None
+    await chat.send("/forget")
+    [done] = await chat.press("确认删除")
+    assert done["method"] == "editMessageText" and done["text"] == "已删除您在本助手的全部记录。"
+    assert not buttons_of(done["reply_markup"])
     async with open_store(bot.settings.store_url()) as store:
         assert await store.load("tg:901") is None
     owners = [owner for (owner,) in sqlite_rows(bot.settings.store_url(), "select user_key from sessions")]
@@ -552,7 +658,7 @@ async def test_error_is_logged_without_the_token_and_the_answers_are_kept(
     secret = bot.fake.token.partition(":")[2].lower()
     assert secret not in ours.lower()
     assert "<token>" in logged
-    assert shown[-1]["text"].startswith("抱歉，处理您的消息时出了点问题。您的回答都已保存")
+    assert shown[-1]["text"].startswith("抱歉，回复没能发出。您的回答已保存")
 
     # The answer was saved before the failed reply: /assess resumes at the next question.
     shown = await chat.send("/assess")

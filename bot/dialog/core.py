@@ -22,6 +22,7 @@ from bot.dialog.model import (
     Reply,
     SessionState,
     Step,
+    TextInput,
 )
 from bot.dialog.views import MAX_MESSAGE, Views, split_message
 from bot.present.i18n import LANGS, text
@@ -36,6 +37,9 @@ from eligibility.results import Amount, Assessment, Facts, Validity
 from knowledge.models import KnowledgeBase, Lang
 
 MAX_INPUT = 2000  # longer texts are cut before any parsing: nobody answers a question in a novel
+# The button under the /forget confirmation. The channels turn its press into CommandInput("forget"),
+# which the conversation (not the core) carries out: it deletes sessions across chats.
+FORGET_CONFIRM = "f|yes"
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ def coalesce(replies: list[Reply]) -> list[Reply]:
     for reply in replies:
         last = out[-1] if out else None
         if (last is not None and not last.buttons and not last.edit and not reply.edit
+                and not last.popup and not reply.popup
                 and len(last.text) + 2 + len(reply.text) <= MAX_MESSAGE):
             out[-1] = Reply(f"{last.text}\n\n{reply.text}", reply.buttons)
         else:
@@ -100,6 +105,15 @@ class Dialog:
     def handle(self, state: SessionState, inp: Input, today: date) -> tuple[list[Reply], SessionState]:
         """Never raises for user input: anything unreadable gets a friendly re-ask."""
         s = SessionState.from_json(state.to_json(), self.kb)  # work on a copy
+        unseen, s.unseen = s.unseen, False
+        if unseen and isinstance(inp, TextInput) and s.current is not None and s.mode in ("assess", "done"):
+            # The last replies never arrived: this message was meant for a question the user has
+            # not seen. Nothing is applied; the user gets the question that is actually open.
+            q = self._current_question(s, today)
+            if q is not None:
+                return coalesce([Reply(self.t(s.lang, "dlg.unseen")),
+                                 self.views.question(q, s.lang, number=max(s.asked, 1),
+                                                     left=self._left(s, today), ticked=s.ticked)]), s
         if isinstance(inp, CommandInput):
             replies = self._command(s, inp.name.lower(), inp.arg, today)
         elif isinstance(inp, ButtonInput):
@@ -127,16 +141,14 @@ class Dialog:
         lang = s.lang
         if name == "start":
             if arg == "assess":
-                return self._start(s, today, topic=None)
+                return self._assess(s, today, topic=None)
             if arg.startswith("topic_") and arg.removeprefix("topic_") in self.kb.policy.topics:
-                return self._start(s, today, topic=arg.removeprefix("topic_"))
+                return self._assess(s, today, topic=arg.removeprefix("topic_"))
             if arg.startswith("clause_"):
                 return self._clause_by_ref(s, arg.removeprefix("clause_").replace("_", "."))
             return [Reply(escape(self.t(lang, "dlg.greeting")), self._menu(lang))]
         if name == "assess":
-            if s.mode == "assess" and s.current:
-                return [Reply(self.t(lang, "dlg.resume")), *self._ask_next(s, today)]
-            return self._start(s, today, topic=arg if arg in self.kb.policy.topics else None)
+            return self._assess(s, today, topic=arg if arg in self.kb.policy.topics else None)
         if name == "ask":
             return [Reply(escape(self.t(lang, "dlg.ask_prompt")))]
         if name == "clauses":
@@ -149,6 +161,8 @@ class Dialog:
         if name == "cancel":
             s.mode, s.current, s.ticked = "idle", None, []
             return [Reply(self.t(lang, "dlg.cancelled"), self._menu(lang))]
+        if name == "forget_ask":
+            return [self.views.forget_confirm(lang, FORGET_CONFIRM)]
         if name == "forget":
             keep = s.lang
             s.__init__()  # type: ignore[misc]
@@ -165,6 +179,25 @@ class Dialog:
             replies += self._ask_next(s, today)
         return replies
 
+    def _assess(self, s: SessionState, today: date, topic: str | None) -> list[Reply]:
+        """/assess and the deep links: go on with an open assessment; after a finished (or cancelled)
+        one, ask whether to see its result or start again, never show someone's old figures unasked."""
+        if s.mode == "assess" and s.current:
+            return [Reply(self.t(s.lang, "dlg.resume")), *self._ask_next(s, today)]
+        if s.facts:
+            fresh = f"m|fresh|{topic}" if topic else "m|fresh"
+            return [Reply(self.t(s.lang, "dlg.earlier"),
+                          ((Button(self.t(s.lang, "dlg.btn.last_result"), "m|result"),
+                            Button(self.t(s.lang, "dlg.btn.start_again"), fresh)),))]
+        return self._start(s, today, topic=topic)
+
+    def _fresh(self, s: SessionState, today: date, topic: str | None) -> list[Reply]:
+        """Everything answered so far is dropped (the language and the live keyboard stay)."""
+        keep_lang, ui_msg = s.lang, s.ui_msg
+        s.__init__()  # type: ignore[misc]
+        s.lang, s.ui_msg = keep_lang, ui_msg
+        return self._start(s, today, topic)
+
     def _start(self, s: SessionState, today: date, topic: str | None) -> list[Reply]:
         s.mode, s.topic, s.current, s.ticked = "assess", topic, None, []
         s.last_total = None
@@ -174,10 +207,13 @@ class Dialog:
         return [Reply(intro), *self._ask_next(s, today)]
 
     def _clause_by_ref(self, s: SessionState, ref: str) -> list[Reply]:
+        """A clause deep link: one message, however many benefits the clause holds."""
         matches = [b for b in self.kb.benefits if b.ref == ref]
         if not matches:
             return [self.views.clause_menu(s.lang)]
-        return [self.views.clause(b, s.lang) for b in matches]
+        if len(matches) == 1:
+            return [self.views.clause(matches[0], s.lang)]
+        return [self.views.clause_group(matches, s.lang)]
 
     # -- buttons -----------------------------------------------------------------------------------
     def _button(self, s: SessionState, data: str, today: date) -> list[Reply]:
@@ -188,17 +224,25 @@ class Dialog:
             if rest in {b.id for b in self.kb.benefits}:
                 return [self.views.clause(self.kb.benefit(rest), s.lang)]
             return [self.views.clause_menu(s.lang)]
+        if kind == "f":  # "keep my data" under the /forget confirmation
+            return [Reply(self.t(s.lang, "dlg.forget.kept"), edit=True)]
         if kind == "n":
             action, _, qid = rest.partition("|")
             if action == "skip":
-                if s.mode != "assess" or qid != s.current:
+                if s.mode not in ("assess", "done") or s.current is None or qid != s.current:
                     return self._stale(s, today)
+                if s.mode == "done":  # changing an answer to "not sure": the fact becomes unknown
+                    return self._unsure_change(s, today)
                 return self._skip(s, today, edit=True)
+            if action == "back" and s.mode == "assess" and not s.history:
+                return [Reply(self.t(s.lang, "dlg.tap.first"), popup=True)]
             return self._control(s, action, today)
         if kind == "x":
             return self._change(s, rest, today)
         qid, _, arg = rest.partition("|")
-        if s.mode != "assess" or qid != s.current:
+        # An answer is taken for the question on screen: the assessment's, or the one being changed
+        # after the result ("done" with a current question).
+        if s.mode not in ("assess", "done") or s.current is None or qid != s.current:
             return self._stale(s, today)
         q = self._current_question(s, today)
         if q is None:
@@ -220,7 +264,9 @@ class Dialog:
         if action == "assess":
             return self._command(s, "assess", "", today)
         if action == "topic":
-            return self._start(s, today, topic=arg if arg in self.kb.policy.topics else None)
+            return self._assess(s, today, topic=arg if arg in self.kb.policy.topics else None)
+        if action == "fresh":
+            return self._fresh(s, today, topic=arg if arg in self.kb.policy.topics else None)
         if action == "ask":
             return [Reply(escape(self.t(s.lang, "dlg.ask_prompt")))]
         if action == "clauses":
@@ -249,6 +295,13 @@ class Dialog:
         return self._apply(s, q, answer, today, edit=True)
 
     def _stale(self, s: SessionState, today: date) -> list[Reply]:
+        """A button of a question already answered (a double tap, an old message): a pop-up note on
+        the button, nothing new in the chat."""
+        key = "dlg.tap.answered" if s.mode == "assess" else "dlg.tap.answered_done"
+        return [Reply(self.t(s.lang, key), popup=True)]
+
+    def _reask(self, s: SessionState, today: date) -> list[Reply]:
+        """Typed text that fits nothing: the current question again, or the menu."""
         if s.mode == "assess":
             return [Reply(self.t(s.lang, "dlg.stale")), *self._ask_next(s, today)]
         return [Reply(escape(self.t(s.lang, "dlg.idle_hint")), self._menu(s.lang))]
@@ -263,7 +316,7 @@ class Dialog:
 
     def _text(self, s: SessionState, message: str, today: date) -> list[Reply]:
         if not message.strip():
-            return self._stale(s, today)
+            return self._reask(s, today)
         action = self._control_word(message)
         if action in ("lang_en", "lang_zh"):
             return self._switch_lang(s, "en" if action == "lang_en" else "zh", today)
@@ -343,9 +396,22 @@ class Dialog:
         s.ticked = []
         return self._ask_next(s, today, edit=edit)
 
+    def _unsure_change(self, s: SessionState, today: date) -> list[Reply]:
+        """"Not sure" on an answer being changed: the fact is unknown again, the result says what that changes."""
+        q = self._current_question(s, today)
+        if q is None:
+            return self._result(s, today, show_diff=True)
+        previous = {f: s.facts[f] for f in q.facts if f in s.facts}
+        s.history.append(Step(question=q.id, set={}, skipped=list(q.facts), previous=previous))
+        for fact in q.facts:
+            s.facts.pop(fact, None)
+        s.skipped = list(dict.fromkeys([*s.skipped, *q.facts]))
+        return [Reply(self.t(s.lang, "dlg.all_answered"), edit=True), *self._result(s, today, show_diff=True)]
+
     def _after_answer(self, s: SessionState, today: date, *, edit: bool) -> list[Reply]:
         if s.mode == "done":
-            return self._result(s, today, show_diff=True)
+            result = self._result(s, today, show_diff=True)
+            return [Reply(self.t(s.lang, "dlg.all_answered"), edit=True), *result] if edit else result
         return self._ask_next(s, today, edit=edit)
 
     def _left(self, s: SessionState, today: date) -> int:
@@ -392,10 +458,7 @@ class Dialog:
     def _control(self, s: SessionState, action: str, today: date) -> list[Reply]:
         lang = s.lang
         if action == "restart":
-            keep_lang, topic = s.lang, s.topic
-            s.__init__()  # type: ignore[misc]
-            s.lang = keep_lang
-            return [Reply(self.t(lang, "dlg.restarted")), *self._start(s, today, topic)]
+            return [Reply(self.t(lang, "dlg.restarted")), *self._fresh(s, today, s.topic)]
         if action == "back":
             if s.mode == "done" and s.current is not None:  # changing an answer: back cancels the change
                 return self._result(s, today, show_diff=False)
@@ -415,16 +478,16 @@ class Dialog:
                 return [Reply(undone), *self._ask_next(s, today)]
             if s.mode == "assess":
                 return [Reply(self.t(lang, "dlg.back_none")), *self._ask_next(s, today)]
-            return self._stale(s, today)
+            return self._reask(s, today)
         if action == "result":
             if s.mode == "idle" and not s.facts:
-                return self._stale(s, today)
+                return self._reask(s, today)
             return self._result(s, today, show_diff=False)
         if action == "why":
             return self.views.why_not(self._assessment(s, today), lang)
         if action == "answers":
             return [self._answers(s)]
-        return self._stale(s, today)
+        return self._reask(s, today)
 
     def _answers(self, s: SessionState) -> Reply:
         lang = s.lang

@@ -45,11 +45,16 @@ class Button:
 
 @dataclass(frozen=True)
 class Reply:
-    """One message. ``edit`` asks the channel to replace the message holding the question buttons."""
+    """One message. ``edit`` asks the channel to replace the message holding the question buttons.
+
+    ``popup``: a short note about a pressed button (a stale or double tap); Telegram shows it as
+    the button's pop-up instead of a new message, the console prints it.
+    """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     edit: bool = False
+    popup: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,11 @@ class SessionState:
     last_total: list[int] | None = None
     asked: int = 0
     last_input: str | None = None  # id of the last input applied (a redelivery is not applied twice)
+    # What the channel shows, kept so the next turn can act on it: the message holding the live
+    # question keyboard (retired when the question is answered), and whether the last replies
+    # were lost in sending (the next typed message then gets the current question, not applied).
+    ui_msg: int | None = None
+    unseen: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -93,7 +103,7 @@ class SessionState:
             "history": [{"q": s.question, "set": s.set, "skipped": s.skipped, "previous": s.previous}
                         for s in self.history],
             "current": self.current, "ticked": self.ticked, "last_total": self.last_total,
-            "asked": self.asked, "last_input": self.last_input,
+            "asked": self.asked, "last_input": self.last_input, "ui_msg": self.ui_msg, "unseen": self.unseen,
         }
 
     @classmethod
@@ -121,6 +131,8 @@ class SessionState:
             last_total=total if isinstance(total, list) and len(total) == 2 else None,
             asked=int(data.get("asked") or 0),
             last_input=data.get("last_input") if isinstance(data.get("last_input"), str) else None,
+            ui_msg=data["ui_msg"] if type(data.get("ui_msg")) is int else None,
+            unseen=data.get("unseen") is True,
         )
 
     def groups_done(self) -> list[str]:

@@ -14,7 +14,7 @@ from bot.present.report import Renderer
 from eligibility.evaluate import totals
 from eligibility.questionnaire import NONE_OPTION, Question
 from eligibility.results import Assessment, BenefitResult
-from knowledge.models import Benefit, Lang
+from knowledge.models import Benefit, Lang, Text
 
 MAX_MESSAGE = 4096
 
@@ -80,7 +80,7 @@ class Views:
             rows.append((Button(self.t(lang, "dlg.btn.yes"), f"a|{q.id}|y"),
                          Button(self.t(lang, "dlg.btn.no"), f"a|{q.id}|n")))
         elif q.kind == "choice":
-            opts = [Button(text(o.label, lang), f"a|{q.id}|{o.value}") for o in q.options]
+            opts = [Button(self.option_short(q, o.value, o.label, lang), f"a|{q.id}|{o.value}") for o in q.options]
             rows += [tuple(opts[i:i + 2]) for i in range(0, len(opts), 2)]
         elif q.kind in ("money", "money_list"):
             rows.append((Button(self.t(lang, "dlg.btn.none_money"), f"a|{q.id}|0"),))
@@ -89,13 +89,23 @@ class Views:
                 if o.value == NONE_OPTION:
                     continue
                 mark = "✅ " if o.value in ticked else "▫️ "
-                rows.append((Button(mark + text(o.label, lang), f"t|{q.id}|{o.value}"),))
+                rows.append((Button(mark + self.option_short(q, o.value, o.label, lang), f"t|{q.id}|{o.value}"),))
             rows.append((Button(text(q.options[-1].label, lang), f"a|{q.id}|{NONE_OPTION}"),
                          Button(self.t(lang, "dlg.btn.done"), f"d|{q.id}")))
         rows.append((Button(self.t(lang, "dlg.btn.back"), "n|back"),
                      Button(self.t(lang, "dlg.btn.unsure"), f"n|skip|{q.id}"),
                      Button(self.t(lang, "dlg.btn.restart"), "n|restart")))
         return tuple(rows)
+
+    def option_short(self, q: Question, value: str, label: Text, lang: Lang) -> str:
+        """An option's button label: its short form from the knowledge base where the full one is long."""
+        if q.kind == "multi":
+            fact = self.kb.facts.get(value)
+            short = fact.short if fact is not None else None
+        else:
+            fact = self.kb.facts.get(q.facts[0])
+            short = next((o.short for o in fact.options if o.id == value), None) if fact is not None else None
+        return text(short if short is not None else label, lang)
 
     def examples(self, q: Question, lang: Lang) -> str:
         if q.kind == "choice":
@@ -201,6 +211,31 @@ class Views:
             label = f"{self.r.ref(b.ref, lang)} {text(b.title, lang)}"
             rows.append((Button(label[:60], f"c|{b.id}"),))
         return Reply(self.t(lang, "dlg.clauses.title"), tuple(rows))
+
+    def clause_group(self, benefits: list[Benefit], lang: Lang) -> Reply:
+        """Several benefits of one clause (a deep link to it) in one message: each in two lines, the
+        verbatim text once, a button per benefit for its details."""
+        ref = benefits[0].ref
+        lines = [self.t(lang, "dlg.clause.group", ref=escape(self.r.ref(ref, lang)), n=len(benefits))]
+        for b in benefits:
+            lines.append(f"• <b>{escape(text(b.title, lang))}</b>")
+            lines.append(f"  {escape(text(b.summary, lang))}")
+        clause = self.kb.policy.clauses.get(ref)
+        source = clause.text if clause is not None else "".join(b.source for b in benefits)
+        lines.append(self.t(lang, "dlg.clause.text", text=escape(source)))
+        rows = [(Button(self.short_title(b, lang), f"c|{b.id}"),) for b in benefits]
+        topic = benefits[0].topic
+        rows.append((Button(self.t(lang, "dlg.menu.assess"), f"m|topic|{topic}"),))
+        return Reply("\n".join(lines), tuple(rows))
+
+    def short_title(self, b: Benefit, lang: Lang) -> str:
+        """A benefit's name that fits a phone's button row."""
+        return text(b.short_title, lang) if b.short_title is not None else text(b.title, lang)
+
+    def forget_confirm(self, lang: Lang, confirm_data: str) -> Reply:
+        return Reply(self.t(lang, "dlg.forget.ask"),
+                     ((Button(self.t(lang, "dlg.btn.forget_yes"), confirm_data),
+                       Button(self.t(lang, "dlg.btn.forget_no"), "f|no")),))
 
     def clause(self, b: Benefit, lang: Lang) -> Reply:
         lines = [f"<b>{escape(text(b.title, lang))}</b>　{escape(self.r.ref(b.ref, lang))}" if lang == "zh"

@@ -128,7 +128,8 @@ def build_application(
     token = _token(settings)
     redactor = Redactor(token)
     services = Services(today=today)
-    handlers = Handlers(services, engine_factory=lambda: engine_factory(settings), redactor=redactor)
+    handlers = Handlers(services, engine_factory=lambda: engine_factory(settings), redactor=redactor,
+                        admin_chat_id=settings.admin_chat_id)
 
     def log_update(done: UpdateDone) -> None:
         update = done.update

@@ -42,11 +42,13 @@ from telegram.ext import Application, ContextTypes, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.channels.telegram.render import MAX_TEXT, Keyboard, fit, messages, plain, tg_text
+from bot.dialog.core import FORGET_CONFIRM
 from bot.dialog.model import ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
 from bot.present.i18n import text as kb_text
 from bot.present.i18n import to_lang
 from bot.services import Conversations, PolicyRuntime, is_transient
 from bot.storage.base import SessionStore
+from bot.storage.base import update as update_session
 from bot.storage.stats import AnswerTap, Event, StatsStore, answer_events, assessment_events, open_stats, period
 from knowledge.loader import KnowledgeBaseError
 from knowledge.models import Lang
@@ -238,10 +240,11 @@ class Handlers:
     """One method per kind of update; see the module docstring."""
 
     def __init__(self, services: Services, *, engine_factory: Callable[[], PolicyRuntime],
-                 redactor: Redactor) -> None:
+                 redactor: Redactor, admin_chat_id: int | None = None) -> None:
         self.s = services
         self._engine_factory = engine_factory
         self.redact = redactor
+        self.admin_chat_id = admin_chat_id
         self._reload_lock = asyncio.Lock()
 
     # ---- conversation ----
@@ -267,24 +270,36 @@ class Handlers:
         await self._converse(update, context, TextInput(typed))
 
     async def button(self, update: Update, context: Context) -> None:
-        """A pressed inline button: its data is the input; the message holding it may be edited."""
+        """A pressed inline button: its data is the input; the message holding it may be edited.
+
+        The press is answered after the turn, so that a stale or double tap gets its note as the
+        button's pop-up rather than a message in the chat.
+        """
+        query = update.callback_query
+        if query is None:
+            return
+        if query.data is None or query.message is None:
+            await self._answer_query(update, None)
+            return
+        pressed = query.message if isinstance(query.message, Message) else None
+        inp: Input = CommandInput("forget") if query.data == FORGET_CONFIRM else ButtonInput(query.data)
+        await self._converse(update, context, inp, pressed=pressed)
+
+    async def forget(self, update: Update, context: Context) -> None:
+        """/forget: ask first (a button confirms); the press deletes the chat's session and every
+        session the user owns."""
+        await self._converse(update, context, CommandInput("forget_ask"))
+
+    async def _answer_query(self, update: Update, note: str | None) -> None:
         query = update.callback_query
         if query is None:
             return
         try:
-            await query.answer()  # stop the button's spinner first; the work may take a moment
+            await query.answer(text=note[:200] if note else None)
         except TelegramError as exc:
             # Too old (pressed before a restart), or Telegram failing even after the retries: the
-            # spinner is cosmetic, the press is the user's answer. Handle it all the same.
+            # spinner and the note are cosmetic; the press itself was handled.
             log.info("callback query not answered: %s", self.redact(f"{type(exc).__name__}: {exc.message}"))
-        if query.data is None or query.message is None:
-            return
-        pressed = query.message if isinstance(query.message, Message) else None
-        await self._converse(update, context, ButtonInput(query.data), pressed=pressed)
-
-    async def forget(self, update: Update, context: Context) -> None:
-        """/forget: delete the chat's session and every session the user owns."""
-        await self._converse(update, context, CommandInput("forget"))
 
     async def _converse(self, update: Update, context: Context, inp: Input, *,
                         pressed: Message | None = None) -> None:
@@ -292,26 +307,69 @@ class Handlers:
         if chat is None:
             return
         key = session_key(chat, user)
+        user_key = f"tg-user:{user.id}" if user is not None else ""
         conversations = self.s.conversations
         counting = not (isinstance(inp, CommandInput) and inp.name == "forget")
         with AnswerTap.listening() as seen:
             turn = await conversations.turn(
                 key, inp, self.s.today(),
-                user_key=f"tg-user:{user.id}" if user is not None else "",
+                user_key=user_key,
                 lang_hint=user.language_code if user is not None else None,
                 input_id=str(update.update_id),
             )
         replies = turn.replies
+        if isinstance(inp, CommandInput) and inp.name == "forget" and pressed is not None:
+            replies = [Reply(r.text, r.buttons, edit=True) for r in replies]  # the confirmation becomes the note
+        note = None
+        if update.callback_query is not None:
+            note = "\n".join(r.text for r in replies if r.popup) or None
+            replies = [r for r in replies if not r.popup]
+            await self._answer_query(update, note)
         reply_to = thread = None
         if chat.type != ChatType.PRIVATE and update.message is not None:
             reply_to = update.message.message_id  # in a group, say whom we answer
         shown = update.effective_message
         if isinstance(shown, Message) and shown.is_topic_message:
             thread = shown.message_thread_id  # forum topics: stay in the user's topic
-        await self._send(context, chat.id, replies, pressed=pressed, reply_to=reply_to, thread=thread)
+        try:
+            live = await self._send(context, chat.id, replies, pressed=pressed, reply_to=reply_to, thread=thread)
+        except Exception as exc:
+            if turn.after is not None:  # applied and saved, but the user never saw what follows
+                await self._remember_ui(key, user_key, unseen=True)
+                raise RepliesLost() from exc
+            raise
+        if turn.after is not None:
+            await self._retire_keyboard(context, key, user_key, chat.id, turn.after, live)
         if counting:
             events = assessment_events(turn.before, turn.after)
             await self._record([*events, *answer_events(seen[-1:])])
+
+    # ---- live keyboards ----
+    async def _retire_keyboard(self, context: Context, key: str, user_key: str, chat_id: int,
+                               after: dict[str, Any], live: int | None) -> None:
+        """One question keyboard is live at a time: when another question message arrives, or the
+        assessment is over, the old one loses its buttons (however its question was answered)."""
+        before = after.get("ui_msg") if type(after.get("ui_msg")) is int else None
+        if live is None and after.get("mode") == "assess":
+            return  # nothing new asked (a side answer, /help): the question on screen stays live
+        if before is not None and before != live:
+            try:
+                await context.bot.edit_message_reply_markup(chat_id, before, reply_markup=None)
+            except TelegramError as exc:  # gone, or already without buttons: nothing to retire
+                log.info("old keyboard not removed: %s", self.redact(f"{type(exc).__name__}: {exc.message}"))
+        if before != live:
+            await self._remember_ui(key, user_key, ui_msg=live)
+
+    async def _remember_ui(self, key: str, user_key: str, **ui: object) -> None:
+        """Note in the session what the chat shows (best effort: a failure costs a cosmetic step)."""
+        def note(state: dict[str, Any]) -> dict[str, Any]:
+            return {**state, **ui} if state else state
+
+        try:
+            await update_session(self.s.store, key, note, user_key=user_key)
+        except Exception as exc:
+            log.warning("could not note the chat's screen in the session: %s",
+                        self.redact(f"{type(exc).__name__}: {exc}"))
 
     # ---- stateless replies ----
     async def forwarded(self, update: Update, context: Context) -> None:
@@ -427,19 +485,37 @@ class Handlers:
         update_id = update.update_id if isinstance(update, Update) else None
         chat = update.effective_chat if isinstance(update, Update) else None
         trace = "".join(traceback.format_exception(err)) if err is not None else ""
-        log.error("update failed update_id=%s chat=%s kind=%s error=%s\n%s", update_id,
+        cause = err.__cause__ if isinstance(err, RepliesLost) and err.__cause__ is not None else err
+        log.error("update failed update_id=%s chat=%s kind=%s error=%s%s\n%s", update_id,
                   self.redact.chat(chat.id if chat else None), describe(update),
-                  self.redact(f"{type(err).__name__}: {err}"), self.redact(trace).rstrip())
+                  self.redact(f"{type(cause).__name__}: {cause}"),
+                  " (replies not sent; the turn is saved)" if cause is not err else "", self.redact(trace).rstrip())
         if chat is None or not isinstance(update, Update):
             return
+        await self._notify_admin(context, update_id, describe(update), cause)
         try:
             lang = await self._lang(update)
             catalog = self.s.engine.catalog
-            await context.bot.send_message(chat.id, escape(tg_text(catalog, lang, "tg.error")),
+            key = "tg.error.unsent" if isinstance(err, RepliesLost) else "tg.error"
+            await context.bot.send_message(chat.id, escape(tg_text(catalog, lang, key)),
                                            parse_mode=ParseMode.HTML)
         except Exception as exc:  # the chat may be gone or Telegram down: the log line is enough
             log.warning("could not tell chat %s about the error: %s", self.redact.chat(chat.id),
                         self.redact(f"{type(exc).__name__}: {exc}"))
+
+    async def _notify_admin(self, context: Context, update_id: int | None, kind: str,
+                            err: BaseException | None) -> None:
+        """Tell the admin chat (IPBOT_ADMIN_CHAT_ID) that an update failed: the update id, its kind and
+        the error's type, for a look at the log. Never the message (an error's text may quote the
+        user's), the chat id or the token."""
+        if self.admin_chat_id is None:
+            return
+        body = (f"⚠️ update {update_id} ({escape(kind)}) failed: "
+                f"<code>{escape(type(err).__name__ if err is not None else '?')}</code>")
+        try:
+            await _call(context, "sendMessage", chat_id=self.admin_chat_id, text=body, parse_mode=ParseMode.HTML)
+        except Exception as exc:
+            log.warning("could not tell the admin chat: %s", self.redact(f"{type(exc).__name__}: {exc}"))
 
     # ---- helpers ----
     async def _lang(self, update: Update) -> Lang:
@@ -483,30 +559,40 @@ class Handlers:
 
     async def _send(self, context: Context, chat_id: int, replies: Sequence[Reply], *,
                     pressed: Message | None = None, reply_to: int | None = None,
-                    thread: int | None = None) -> None:
-        """Send the replies in order; the first one marked ``edit`` replaces the pressed message."""
+                    thread: int | None = None) -> int | None:
+        """Send the replies in order; the first one marked ``edit`` replaces the pressed message.
+
+        Returns the id of the message that now holds a question's keyboard, if one was shown.
+        """
         edited = False
+        live: int | None = None
         for reply in replies:
+            asks = is_question(reply)
             if reply.edit and pressed is not None and not edited:
                 edited = await self._edit(context, pressed, reply)
                 if edited:
+                    live = pressed.message_id if asks else live
                     continue
             for body, markup in messages(reply):
-                await self._send_one(context, chat_id, body, markup, reply_to, thread)
+                sent = await self._send_one(context, chat_id, body, markup, reply_to, thread)
                 reply_to = None  # only the first message answers the user's one
+                if asks and markup is not None and sent is not None:
+                    live = sent
+        return live
 
     async def _send_one(self, context: Context, chat_id: int, body: str, markup: Keyboard | None,
-                        reply_to: int | None, thread: int | None = None) -> None:
+                        reply_to: int | None, thread: int | None = None) -> int | None:
+        """Send one message; its id (None if Telegram did not say)."""
         params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to is not None else None
         try:
-            await _call(context, "sendMessage", chat_id=chat_id, text=body, parse_mode=ParseMode.HTML,
-                        reply_markup=markup, reply_parameters=params, message_thread_id=thread)
+            return await _call(context, "sendMessage", chat_id=chat_id, text=body, parse_mode=ParseMode.HTML,
+                               reply_markup=markup, reply_parameters=params, message_thread_id=thread)
         except BadRequest as exc:
             if "parse entities" not in exc.message.lower():
                 raise
             log.warning("Telegram refused our HTML (%s); sending plain text", self.redact(exc.message))
-            await _call(context, "sendMessage", chat_id=chat_id, text=plain(body)[:MAX_TEXT], reply_markup=markup,
-                        reply_parameters=params, message_thread_id=thread)
+            return await _call(context, "sendMessage", chat_id=chat_id, text=plain(body)[:MAX_TEXT],
+                               reply_markup=markup, reply_parameters=params, message_thread_id=thread)
 
     async def _edit(self, context: Context, message: Message, reply: Reply) -> bool:
         """Edit ``message`` to show ``reply``; False when it cannot be edited (then we send instead)."""
@@ -530,14 +616,26 @@ warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(sendMessage|editMe
                         category=PTBUserWarning)
 
 
-async def _call(context: Context, method: Literal["sendMessage", "editMessageText"], **fields: Any) -> None:
-    """Send a reply whose echo from Telegram the bot never reads.
+async def _call(context: Context, method: Literal["sendMessage", "editMessageText"], **fields: Any) -> int | None:
+    """Send a reply; of Telegram's echo only the message id is read.
 
     ``send_message`` would turn Telegram's copy of the sent message into PTB objects: about 14%
     of an update's CPU under load (``make bench-load``). ``do_api_request`` without a return type
-    skips that; the rate limiter, retries and errors are the same.
+    skips that and gives the JSON; the rate limiter, retries and errors are the same.
     """
-    await context.bot.do_api_request(method, api_kwargs={k: v for k, v in fields.items() if v is not None})
+    result = await context.bot.do_api_request(method, api_kwargs={k: v for k, v in fields.items() if v is not None})
+    message_id = result.get("message_id") if isinstance(result, dict) else None
+    return message_id if type(message_id) is int else None
+
+
+class RepliesLost(Exception):
+    """The turn was applied and saved, but its replies could not be sent (the Bot API failing
+    past its retries): the user is told the answer is saved, and sees the open question next."""
+
+
+def is_question(reply: Reply) -> bool:
+    """A reply carrying a question's keyboard (its "not sure" button names the question)."""
+    return any(b.data.startswith("n|skip|") for row in reply.buttons for b in row)
 
 
 def stats_period(args: Sequence[str], today: date) -> tuple[date, date] | None:

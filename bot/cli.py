@@ -155,18 +155,19 @@ def build_parser() -> argparse.ArgumentParser:
     chk = kb_sub.add_parser("check", help="validate the knowledge base")
     chk.add_argument("dir", nargs="?", help="knowledge base directory (default: the packaged one)")
     ask_cli.add_parser(sub)
-    sub.add_parser("chat", help="the self-assessment chat in this terminal")
+    chat = sub.add_parser("chat", help="the self-assessment chat in this terminal (a fresh session)")
+    chat.add_argument("--resume", action="store_true", help="continue the last session on this account")
     sub.add_parser("run", help="run the bot: Telegram if TELEGRAM_BOT_TOKEN is set, else the console chat")
     return p
 
 
-def cmd_chat(settings: Settings) -> int:
+def cmd_chat(settings: Settings, *, resume: bool = False) -> int:
     from bot.channels.console import run_console
     from bot.services import Conversations, build_runtime
 
     engine = build_runtime(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return run_console(settings.store_url(), lambda store: Conversations(engine, store))
+    return run_console(settings.store_url(), lambda store: Conversations(engine, store), resume=resume)
 
 
 def cmd_run(settings: Settings) -> int:
@@ -188,7 +189,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         if args.command == "kb":
             return cmd_kb_check(settings, args, out)
         if args.command == "chat":
-            return cmd_chat(settings)
+            return cmd_chat(settings, resume=args.resume)
         if args.command == "run":
             return cmd_run(settings)
         ctx = Context(settings)

@@ -262,18 +262,24 @@ def _short_problems(label: Text, short: Text | None, short_key: str, label_key: 
 
 def _check_short_labels(r: _FileReader, path: Path, node: yaml.Node | None, facts: dict[str, Fact],
                         groups: list[QuestionGroup]) -> None:
-    """Every option shown as a button fits a phone's row: choice options, and facts ticked in groups."""
+    """Every option shown as a button fits a phone's row: choice options, facts (their answers are
+    buttons to change them) and facts ticked in groups."""
     index = {fact_id: i for i, fact_id in enumerate(facts)}
     for fact_id, fact in facts.items():
         for k, option in enumerate(fact.options):
             for msg in _short_problems(option.label, option.short, "short", "label"):
                 r.at(path, node, (index[fact_id], "options", k), msg)
+    for fact_id, fact in facts.items():  # every answer is a button under "change an answer"
+        for msg in _short_problems(fact.label, fact.short, "short", "label"):
+            r.at(path, node, (index[fact_id],), msg)
     in_groups = {f: g for g in groups for f in g.facts}
     for fact_id, group in in_groups.items():
         member = facts.get(fact_id)
         if member is None:
             continue
         shown = group.option_labels.get(fact_id) or member.label
+        if member.short is not None:
+            continue  # checked above
         for msg in _short_problems(shown, member.short, "short", "label (as a group option)"):
             r.at(path, node, (index[fact_id],), msg)
 

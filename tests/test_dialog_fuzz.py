@@ -29,7 +29,7 @@ class _Tags(HTMLParser):
         self.stack: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: Any) -> None:
-        assert tag in {"b", "i", "u", "s", "code", "pre", "a"}, tag
+        assert tag in {"b", "i", "u", "s", "code", "pre", "a", "blockquote"}, tag
         self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:

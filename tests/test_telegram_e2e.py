@@ -153,6 +153,14 @@ class Chat:
                 return await self.press_data(mid, b["callback_data"], b["text"])
         raise AssertionError(f"no button {label!r} on #{mid}: {[b['text'] for b in buttons]}\n{self.dump()}")
 
+    async def press_starting(self, prefix: str) -> list[JSON]:
+        """Press the button whose label starts with ``prefix`` (a group's label ends with its count)."""
+        mid, buttons = self.keyboard()
+        for b in buttons:
+            if b["text"].startswith(prefix):
+                return await self.press_data(mid, b["callback_data"], b["text"])
+        raise AssertionError(f"no button {prefix!r}… on #{mid}: {[b['text'] for b in buttons]}\n{self.dump()}")
+
     async def press_data(self, message_id: int, data: str, label: str = "") -> list[JSON]:
         self.transcript.append(f"user presses [{label or data}] on #{message_id}")
         update = self.bot.fake.press_button(self.chat_id, message_id, data, language_code=self.language_code,
@@ -512,8 +520,12 @@ async def test_changing_an_answer_by_tapping(bot: Harness) -> None:
     chat = bot.chat(804)
     await chat.send("/assess")
     assert_silver_award_result(await answer_by_buttons(chat, BY_BUTTONS))
-    await chat.press("修改答案")
-    await chat.press("银奖")  # the answer "上一年度中国专利奖…: 银奖"
+    [answers] = await chat.press("修改答案")
+    # Nine answers: grouped by topic first, each group a tap away (edited in place).
+    assert [b["text"] for b in buttons_of(answers["reply_markup"])][-1] == "查看结果"
+    [group] = await chat.press_starting("奖项与示范称号")
+    assert group["method"] == "editMessageText" and "中国专利奖（或外观设计奖）：银奖" in group["text"]
+    await chat.press("银奖")  # the answer "中国专利奖…: 银奖"
     assert chat.question_id() == "china_patent_award_last_year"
     shown = await chat.press("金奖")
     result = "\n".join(e["text"] for e in shown)
@@ -522,11 +534,12 @@ async def test_changing_an_answer_by_tapping(bot: Harness) -> None:
 
     # 不确定 in the same flow: the answer is unknown again, and the result says so.
     await chat.press("修改答案")
+    await chat.press_starting("奖项与示范称号")
     await chat.press("金奖")
     shown = await chat.press("不确定")
     result = "\n".join(e["text"] for e in shown)
     assert RESULT_TITLE in result and "预计金额从" in result
-    assert "中国专利奖获奖奖励" in result.split("还不能确定")[1]
+    assert "中国专利奖获奖奖励" in result.split("❔ 还不能确定：")[1]
 
 
 async def test_an_answered_question_loses_its_buttons(bot: Harness) -> None:

@@ -113,7 +113,7 @@ class Dialog:
             if q is not None:
                 return coalesce([Reply(self.t(s.lang, "dlg.unseen")),
                                  self.views.question(q, s.lang, number=max(s.asked, 1),
-                                                     left=self._left(s, today), ticked=s.ticked)]), s
+                                                     left=s.left_shown or self._left(s, today), ticked=s.ticked)]), s
         if isinstance(inp, CommandInput):
             replies = self._command(s, inp.name.lower(), inp.arg, today)
         elif isinstance(inp, ButtonInput):
@@ -199,7 +199,7 @@ class Dialog:
         return self._start(s, today, topic)
 
     def _start(self, s: SessionState, today: date, topic: str | None) -> list[Reply]:
-        s.mode, s.topic, s.current, s.ticked = "assess", topic, None, []
+        s.mode, s.topic, s.current, s.ticked, s.left_shown = "assess", topic, None, [], None
         s.last_total = None
         intro = self.t(s.lang, "dlg.start_assess")
         if topic:
@@ -224,6 +224,12 @@ class Dialog:
             if rest in {b.id for b in self.kb.benefits}:
                 return [self.views.clause(self.kb.benefit(rest), s.lang)]
             return [self.views.clause_menu(s.lang)]
+        if kind in ("k", "v"):  # a level or a page of the clause list, or of the answers: in place
+            group, _, page = rest.partition("|")
+            number = int(page) if page.isdigit() else 0
+            if kind == "k":
+                return [self.views.clause_menu(s.lang, group or None, number, edit=True)]
+            return [self.views.answers_menu(s.facts, s.lang, group or None, number, edit=True)]
         if kind == "f":  # "keep my data" under the /forget confirmation
             return [Reply(self.t(s.lang, "dlg.forget.kept"), edit=True)]
         if kind == "n":
@@ -252,8 +258,8 @@ class Dialog:
         if kind == "t" and q.kind == "multi" and arg in q.facts:
             value = arg
             s.ticked = [v for v in s.ticked if v != value] if value in s.ticked else [*s.ticked, value]
-            return [self.views.question(q, s.lang, number=s.asked, left=self._left(s, today), ticked=s.ticked,
-                                        edit=True)]
+            return [self.views.question(q, s.lang, number=s.asked, left=s.left_shown or self._left(s, today),
+                                        ticked=s.ticked, edit=True)]
         if kind == "d" and q.kind == "multi":
             facts = group_answer(q, [v for v in s.ticked if v in q.facts], self.kb)
             return self._apply(s, q, Answer(facts), today, edit=True)
@@ -429,7 +435,13 @@ class Dialog:
         if q.id != s.current:
             s.asked += 1
             s.ticked = []
-        s.current, s.mode = q.id, "assess"
+            # A new question: the estimate falls by at least one (a follow-up that the last answer
+            # opened does not make it rise), and never below one while questions remain.
+            if s.left_shown is not None:
+                left = max(1, min(left, s.left_shown - 1))
+        elif s.left_shown is not None:
+            left = max(1, min(left, s.left_shown))
+        s.current, s.mode, s.left_shown = q.id, "assess", left
         return [self.views.question(q, s.lang, number=max(s.asked, 1), left=left, ticked=s.ticked, edit=edit)]
 
     def _assessment(self, s: SessionState, today: date) -> Assessment:
@@ -471,7 +483,7 @@ class Dialog:
                 s.skipped = [f for f in s.skipped if f not in step.skipped]
                 # A question step moves the numbering back one; a volunteered statement re-asks the same one.
                 s.asked = max(s.asked - (1 if step.question == "volunteered" else 2), 0)
-                s.mode, s.current = "assess", None
+                s.mode, s.current, s.left_shown = "assess", None, None  # going back may add a question
                 undone = self.t(lang, "dlg.back_done")
                 if step.question == "volunteered" and removed:
                     undone = self.t(lang, "dlg.back_statement", items=self.views.fact_values(removed, lang))
@@ -486,19 +498,8 @@ class Dialog:
         if action == "why":
             return self.views.why_not(self._assessment(s, today), lang)
         if action == "answers":
-            return [self._answers(s)]
+            return [self.views.answers_menu(s.facts, lang)]
         return self._reask(s, today)
-
-    def _answers(self, s: SessionState) -> Reply:
-        lang = s.lang
-        if not s.facts:
-            return Reply(self.t(lang, "dlg.answers.none"))
-        rows = []
-        for fact_id, value in s.facts.items():
-            label = f"{self.r.fact_label(fact_id, lang)}: {self.r.value(fact_id, value, lang)}"
-            rows.append((Button(label[:60], f"x|{fact_id}"),))
-        rows.append((Button(self.t(lang, "dlg.btn.result"), "m|result"),))
-        return Reply(self.t(lang, "dlg.answers.title"), tuple(rows))
 
     def _change(self, s: SessionState, fact_id: str, today: date) -> list[Reply]:
         """Re-ask one answered fact; the old answer stays until the new one arrives."""

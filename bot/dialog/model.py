@@ -95,6 +95,7 @@ class SessionState:
     # were lost in sending (the next typed message then gets the current question, not applied).
     ui_msg: int | None = None
     unseen: bool = False
+    left_shown: int | None = None  # the "about N left" last shown: the estimate only ever falls
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -104,6 +105,7 @@ class SessionState:
                         for s in self.history],
             "current": self.current, "ticked": self.ticked, "last_total": self.last_total,
             "asked": self.asked, "last_input": self.last_input, "ui_msg": self.ui_msg, "unseen": self.unseen,
+            "left_shown": self.left_shown,
         }
 
     @classmethod
@@ -133,6 +135,7 @@ class SessionState:
             last_input=data.get("last_input") if isinstance(data.get("last_input"), str) else None,
             ui_msg=data["ui_msg"] if type(data.get("ui_msg")) is int else None,
             unseen=data.get("unseen") is True,
+            left_shown=data["left_shown"] if type(data.get("left_shown")) is int else None,
         )
 
     def groups_done(self) -> list[str]:

@@ -596,6 +596,65 @@ async def test_after_a_failed_send_the_next_message_gets_the_open_question(bot: 
     assert chat.question_id() == "group:achievements"
 
 
+async def test_in_a_group_the_assessment_moves_to_a_private_chat(bot: Harness) -> None:
+    alice = bot.chat(-100_555, chat_type="supergroup", user_id=71)
+    bob = bot.chat(-100_555, chat_type="supergroup", user_id=72)
+    [moved] = await alice.send("/assess@ipbot_test_bot")
+    assert "私聊" in moved["text"] and "<b>问题" not in moved["text"]
+    [button] = buttons_of(moved["reply_markup"])
+    assert button == {"text": "私聊继续", "url": "https://t.me/ipbot_test_bot?start=assess"}
+    [sent] = [p for p in bot.fake.calls_of("sendMessage", chat_id=-100_555)]
+    assert sent["reply_parameters"]["message_id"] == alice.last_update["message"]["message_id"]
+
+    # The menu in the group: Alice's buttons are hers; Bob's tap gets a pop-up, not a message.
+    [menu] = await alice.send("/start")
+    bob.new()  # Bob sees the group as it is
+    assert await bob.press_data(menu["message_id"], "m|clauses", "浏览政策条款 (Bob)") == []
+    assert popups(bot)[-1].startswith("这是其他成员的对话")
+    # Alice's own tap on 自助测评 also moves to the private chat, topic deep links too.
+    alice.new()
+    [moved] = await alice.press("自助测评")
+    assert buttons_of(moved["reply_markup"])[0]["url"].endswith("?start=assess")
+    [moved] = await alice.send("/start topic_finance")
+    assert buttons_of(moved["reply_markup"])[0]["url"].endswith("?start=topic_finance")
+
+    # The deep link opens the private chat at question 1.
+    private = bot.chat(71)
+    shown = await private.send("/start assess")
+    assert "<b>问题 1</b>" in shown[-1]["text"]
+
+
+async def test_inline_mode_pages_and_opens_the_bot(bot: Harness) -> None:
+    first = bot.fake.inline_query(702, "")
+    await bot.processed(first)
+    answer = bot.fake.calls_of("answerInlineQuery")[-1]
+    assert len(answer["results"]) == 10 and answer["next_offset"] == "10"
+    assert answer["button"] == {"text": "打开助手做自助测评", "start_parameter": "assess"}
+    for card in answer["results"]:
+        assert "/assess" not in card["input_message_content"]["message_text"]
+        [opener] = buttons_of(card["reply_markup"])
+        assert opener["url"] == "https://t.me/ipbot_test_bot?start=assess"
+    seen = {card["id"] for card in answer["results"]}
+    pages = 1
+    while answer["next_offset"]:  # Telegram asks for the next page with the offset it was given
+        payload = {"id": f"q{pages}", "from": {"id": 702, "is_bot": False, "first_name": "U", "language_code": "zh"},
+                   "query": "", "offset": answer["next_offset"], "chat_type": "sender"}
+        bot.fake._open_queries.add(f"q{pages}")
+        update = bot.fake.make_update("inline_query", payload)
+        await bot.processed(update)
+        answer = bot.fake.calls_of("answerInlineQuery")[-1]
+        assert answer["results"] and not seen & {card["id"] for card in answer["results"]}
+        seen |= {card["id"] for card in answer["results"]}
+        pages += 1
+    assert pages == 4 and len(seen) == 33  # every clause card, ten at a time
+
+    # A clause card in the chat offers to share it through inline mode.
+    chat = bot.chat(703)
+    [card] = await chat.send("/start clause_2")
+    share = [b for b in buttons_of(card["reply_markup"]) if "switch_inline_query" in b]
+    assert share == [{"text": "分享", "switch_inline_query": "中国专利奖"}]
+
+
 def sqlite_rows(url: str, query: str) -> list[tuple[Any, ...]]:
     """Rows of the bot's SQLite file, read with the standard library as an operator would."""
     with contextlib.closing(sqlite3.connect(make_url(url).database or ":memory:")) as conn:

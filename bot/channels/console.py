@@ -62,7 +62,9 @@ def render(replies: list[Reply]) -> tuple[str, Screen]:
         out.append(plain(reply.text))
         if not reply.buttons:
             continue
-        flat = [b for row in reply.buttons for b in row]
+        flat = [b for row in reply.buttons for b in row if b.url is None and b.share is None]  # Telegram-only
+        if not flat:
+            continue
         ticks = [b for b in flat if b.data.startswith("t|")]
         if ticks:
             none = [b for b in flat if b.data.startswith("a|")]

@@ -562,19 +562,19 @@ class Dialog:
         parts = split_message("\n".join(lines))
         return [Reply(p) for p in parts]
 
-    def inline(self, query: str, lang: Lang) -> list[InlineCard]:
-        """Answer cards for inline mode: the best matches of the query, at most ten."""
+    def inline(self, query: str, lang: Lang, limit: int = 50) -> list[InlineCard]:
+        """Answer cards for inline mode: the best matches of the query, best first (the channel pages them)."""
         query = query.strip()[:256]
         if not query:
             return [InlineCard(f"b{i}", text(b.title, lang), text(b.summary, lang),
-                               self._card_text(b.id, lang)) for i, b in enumerate(self.kb.benefits[:10])]
+                               self._card_text(b.id, lang)) for i, b in enumerate(self.kb.benefits[:limit])]
         if self.answerer is None:
             return []
         side = self.answerer(query, lang)
         if not side.in_scope:
             return []
         cards = [InlineCard("a0", side.title or query, side.summary, side.text)]
-        for i, benefit_id in enumerate(side.benefits[1:10], start=1):
+        for i, benefit_id in enumerate(side.benefits[1:limit], start=1):
             b = self.kb.benefit(benefit_id)
             cards.append(InlineCard(f"b{i}", text(b.title, lang), text(b.summary, lang), self._card_text(b.id, lang)))
         return cards

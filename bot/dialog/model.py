@@ -39,8 +39,13 @@ Input = TextInput | ButtonInput | CommandInput
 
 @dataclass(frozen=True)
 class Button:
+    """A button under a message: it sends ``data`` back, or opens ``url``, or (``share``) lets the
+    user pick a chat and post this bot's inline answer to the given query there."""
+
     label: str
     data: str  # at most 64 bytes: Telegram's limit on callback data
+    url: str | None = None
+    share: str | None = None
 
 
 @dataclass(frozen=True)

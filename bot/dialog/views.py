@@ -380,6 +380,7 @@ class Views:
         lines.append(self.t(lang, "dlg.clause.text", text=escape(b.source)))
         for a in b.assumptions:
             lines.append(f"<i>{escape(self.t(lang, 'report.assumption', text=text(a, lang)))}</i>")
+        share = Button(self.t(lang, "dlg.btn.share"), "", share=self.short_title(b, lang))
         if b.is_info:
-            return Reply("\n".join(lines))
-        return Reply("\n".join(lines), ((Button(self.t(lang, "dlg.menu.assess"), f"m|topic|{b.topic}"),),))
+            return Reply("\n".join(lines), ((share,),))
+        return Reply("\n".join(lines), ((Button(self.t(lang, "dlg.menu.assess"), f"m|topic|{b.topic}"), share),))

@@ -28,7 +28,10 @@ from typing import Any, Literal, TypeVar
 
 from telegram import (
     Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputTextMessageContent,
     Message,
     MessageEntity,
@@ -43,7 +46,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.channels.telegram.render import MAX_TEXT, Keyboard, fit, messages, plain, tg_text
 from bot.dialog.core import FORGET_CONFIRM
-from bot.dialog.model import ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
+from bot.dialog.model import Button, ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
 from bot.present.i18n import text as kb_text
 from bot.present.i18n import to_lang
 from bot.services import Conversations, PolicyRuntime, is_transient
@@ -257,7 +260,10 @@ class Handlers:
         if parsed is None:
             return
         name, arg = parsed
-        await self._converse(update, context, CommandInput(name, arg))
+        inp = CommandInput(name, arg)
+        if await self._to_private(update, context, inp):
+            return
+        await self._converse(update, context, inp)
 
     async def text(self, update: Update, context: Context) -> None:
         """Typed text: an answer to the current question, or a question; the core tells which."""
@@ -282,8 +288,38 @@ class Handlers:
             await self._answer_query(update, None)
             return
         pressed = query.message if isinstance(query.message, Message) else None
+        if pressed is not None and pressed.chat.type != ChatType.PRIVATE:
+            replied = pressed.reply_to_message
+            owner = replied.from_user.id if replied is not None and replied.from_user is not None else None
+            if owner is not None and owner != query.from_user.id:  # someone else's buttons in a group
+                lang = await self._lang(update)
+                await self._answer_query(update, tg_text(self.s.engine.catalog, lang, "tg.group.not_yours"))
+                return
         inp: Input = CommandInput("forget") if query.data == FORGET_CONFIRM else ButtonInput(query.data)
+        if await self._to_private(update, context, inp):
+            await self._answer_query(update, None)
+            return
         await self._converse(update, context, inp, pressed=pressed)
+
+    async def _to_private(self, update: Update, context: Context, inp: Input) -> bool:
+        """An assessment asked for in a group moves to a private chat: a short answer in the group
+        with a button that opens the bot there (a deep link, so it starts at once). True if so."""
+        chat = update.effective_chat
+        if chat is None or chat.type == ChatType.PRIVATE:
+            return False
+        start = private_start(inp, set(self.s.engine.kb.policy.topics))
+        if start is None:
+            return False
+        lang = await self._lang(update)
+        catalog = self.s.engine.catalog
+        link = f"https://t.me/{context.bot.username}?start={start}"
+        reply = Reply(escape(tg_text(catalog, lang, "tg.group.private")),
+                      ((Button(tg_text(catalog, lang, "tg.group.private_button"), "", url=link),),))
+        message = update.message
+        await self._send(context, chat.id, [reply], reply_to=message.message_id if message is not None else None,
+                         thread=message.message_thread_id if message is not None and message.is_topic_message
+                         else None)
+        return True
 
     async def forget(self, update: Update, context: Context) -> None:
         """/forget: ask first (a button confirms); the press deletes the chat's session and every
@@ -390,19 +426,29 @@ class Handlers:
         if query is None:
             return
         lang = await self._lang(update)
-        cards = self.s.engine.dialog.inline(query.query, lang)[:INLINE_RESULTS]
+        catalog = self.s.engine.catalog
+        offset = int(query.offset) if query.offset.isdigit() else 0
+        cards = self.s.engine.dialog.inline(query.query, lang)
+        page = cards[offset:offset + INLINE_RESULTS]
+        more = str(offset + INLINE_RESULTS) if len(cards) > offset + INLINE_RESULTS else ""
+        # Under every card, a way into the bot for whoever reads it in that chat (a deep link, as
+        # "send /assess" means nothing in someone else's chat).
+        opener = InlineKeyboardMarkup([[InlineKeyboardButton(
+            tg_text(catalog, lang, "tg.inline.open"), url=f"https://t.me/{context.bot.username}?start=assess")]])
         results = [
             InlineQueryResultArticle(
                 id=card.id[:64],
                 title=card.title or query.query or "…",
                 description=card.description or None,
                 input_message_content=InputTextMessageContent(fit(card.text)[0], parse_mode=ParseMode.HTML),
+                reply_markup=opener,
             )
-            for card in cards
+            for card in page
         ]
+        button = InlineQueryResultsButton(text=tg_text(catalog, lang, "tg.inline.button"), start_parameter="assess")
         # The cards depend on the user's language, hence personal; the knowledge base changes
         # rarely, but /reload should show within a minute.
-        await query.answer(results, cache_time=60, is_personal=True)
+        await query.answer(results, cache_time=60, is_personal=True, next_offset=more, button=button)
 
     async def not_text(self, update: Update, context: Context) -> None:
         """A sticker, photo or voice note in a private chat: say what the bot can read."""
@@ -631,6 +677,23 @@ async def _call(context: Context, method: Literal["sendMessage", "editMessageTex
 class RepliesLost(Exception):
     """The turn was applied and saved, but its replies could not be sent (the Bot API failing
     past its retries): the user is told the answer is saved, and sees the open question next."""
+
+
+def private_start(inp: Input, topics: set[str]) -> str | None:
+    """The deep-link start parameter of an input that begins an assessment, else None."""
+    if isinstance(inp, CommandInput):
+        if inp.name == "assess":
+            return f"topic_{inp.arg}" if inp.arg in topics else "assess"
+        if inp.name == "start" and (inp.arg == "assess" or inp.arg.removeprefix("topic_") in topics):
+            return inp.arg
+        return None
+    if isinstance(inp, ButtonInput):
+        action, _, arg = inp.data.removeprefix("m|").partition("|") if inp.data.startswith("m|") else ("", "", "")
+        if action == "assess" or (action == "fresh" and not arg):
+            return "assess"
+        if action in ("topic", "fresh") and arg in topics:
+            return f"topic_{arg}"
+    return None
 
 
 def is_question(reply: Reply) -> bool:

@@ -88,7 +88,15 @@ Keyboard = dict[str, list[list[dict[str, str]]]]
 def keyboard(buttons: Sequence[Sequence[Button]]) -> Keyboard | None:
     if not buttons:
         return None
-    return {"inline_keyboard": [[{"text": b.label, "callback_data": b.data} for b in row] for row in buttons if row]}
+    return {"inline_keyboard": [[_button(b) for b in row] for row in buttons if row]}
+
+
+def _button(b: Button) -> dict[str, str]:
+    if b.url is not None:
+        return {"text": b.label, "url": b.url}
+    if b.share is not None:
+        return {"text": b.label, "switch_inline_query": b.share}
+    return {"text": b.label, "callback_data": b.data}
 
 
 def messages(reply: Reply) -> list[tuple[str, Keyboard | None]]:

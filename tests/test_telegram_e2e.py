@@ -242,9 +242,35 @@ class Harness:
         return "\n".join(c.dump() for c in self.chats)
 
 
+def serve_profile_methods(fake: FakeBotApi) -> dict[str, Any]:
+    """The Bot API's profile methods (descriptions, commands per scope) on the fake, kept in a dict:
+    ``profile[("description", "en")]``, ``profile[("commands", chat id, "en")]``."""
+    profile: dict[Any, Any] = {}
+    default_commands = fake._handlers["setmycommands"][1]
+
+    def commands(params: JSON) -> Any:
+        scope = params.get("scope") or {"type": "default"}
+        if scope.get("type") == "default":
+            return default_commands(params)
+        profile[("commands", scope.get("chat_id"), params.get("language_code") or "")] = params["commands"]
+        return True
+
+    def described(kind: str) -> Any:
+        def record(params: JSON) -> bool:
+            profile[(kind, params.get("language_code") or "")] = params.get(kind)
+            return True
+        return record
+
+    fake.register("setMyCommands", commands)
+    fake.register("setMyDescription", described("description"))
+    fake.register("setMyShortDescription", described("short_description"))
+    return profile
+
+
 @contextlib.asynccontextmanager
 async def bot_harness(tmp_path: Path, **overrides: Any) -> AsyncIterator[Harness]:
     async with FakeBotApi() as fake:
+        fake.profile = serve_profile_methods(fake)  # type: ignore[attr-defined]
         with watching_updates() as updates:
             harness = Harness(fake, make_settings(fake.token, fake.base_url, tmp_path, **overrides), updates)
             try:
@@ -345,6 +371,15 @@ async def test_start_greets_and_registers_commands_in_both_languages(bot: Harnes
         assert [c["command"] for c in bot.fake.commands[code]] == expected
     assert bot.fake.commands["en"][1]["description"].startswith("Self-assessment")
     assert "自助测评" in bot.fake.commands["zh"][1]["description"]
+    # The profile before the first message, in both languages...
+    profile = bot.fake.profile  # type: ignore[attr-defined]
+    assert "石家庄" in profile[("description", "zh")] and "Shijiazhuang" in profile[("description", "en")]
+    assert len(profile[("short_description", "")]) <= 120 and profile[("short_description", "")] == \
+        profile[("short_description", "zh")]
+    # ...and the staff commands only in staff chats (the default menu has none of them).
+    assert [c["command"] for c in profile[("commands", STAFF, "")]][-2:] == ["stats", "reload"]
+    assert "Usage statistics" in profile[("commands", STAFF, "en")][-2]["description"]
+    assert not {"stats", "reload"} & {c["command"] for code in ("zh", "en", "") for c in bot.fake.commands[code]}
 
 
 async def test_full_self_assessment_by_buttons(bot: Harness) -> None:
@@ -655,6 +690,37 @@ async def test_inline_mode_pages_and_opens_the_bot(bot: Harness) -> None:
     assert share == [{"text": "分享", "switch_inline_query": "中国专利奖"}]
 
 
+async def edit(chat: Chat, message_id: int, text: str) -> list[JSON]:
+    """The user edits one of their messages, as Telegram reports it (an ``edited_message`` update)."""
+    message = chat.bot.fake.message(chat.chat_id, message_id)
+    assert message is not None
+    message.update(text=text, edit_date=message["date"] + 5)
+    chat.transcript.append(f"user edits #{message_id} to: {text}")
+    update = chat.bot.fake.make_update("edited_message", message)
+    await chat.bot.processed(update)
+    return chat.new()
+
+
+async def test_editing_the_latest_answer_corrects_it(bot: Harness) -> None:
+    chat = bot.chat(808)
+    await chat.send("/assess")
+    await chat.send("企业")
+    answered = chat.last_update["message"]["message_id"]
+    assert chat.question_id() == "in_city"
+    shown = await edit(chat, answered, "高校")
+    text = "\n".join(e["text"] for e in shown)
+    assert "按您修改后的消息" in text and "<b>问题 2</b>" in text
+    async with open_store(bot.settings.store_url()) as store:
+        stored = await store.load("tg:808")
+    assert stored is not None and stored.state["facts"] == {"entity_type": "university"}
+
+    await chat.send("是")  # a later answer: the first message is no longer the latest
+    assert await edit(chat, answered, "企业") == []
+    async with open_store(bot.settings.store_url()) as store:
+        stored = await store.load("tg:808")
+    assert stored is not None and stored.state["facts"]["entity_type"] == "university"
+
+
 def sqlite_rows(url: str, query: str) -> list[tuple[Any, ...]]:
     """Rows of the bot's SQLite file, read with the standard library as an operator would."""
     with contextlib.closing(sqlite3.connect(make_url(url).database or ":memory:")) as conn:
@@ -736,6 +802,18 @@ async def test_error_is_logged_without_the_token_and_the_answers_are_kept(
     shown = await chat.send("/assess")
     assert "继续您上次的测评" in shown[0]["text"]
     assert chat.question_id() == "in_city"
+
+
+async def test_the_admin_chat_hears_of_a_failed_update_without_user_text_or_token(tmp_path: Path) -> None:
+    async with bot_harness(tmp_path, IPBOT_ADMIN_CHAT_ID=-100_777) as bot:
+        await bot.start()
+        chat = bot.chat(1102)
+        bot.fake.fail_next("sendMessage", status=400, description=f"Bad Request: boom at /bot{bot.fake.token}/x")
+        await chat.send("我们公司的秘密数字是123456")
+        [alert] = bot.fake.texts_to(-100_777)
+        assert "failed" in alert and "BadRequest" in alert and "text" in alert
+        assert "123456" not in alert and "秘密" not in alert and "1102" not in alert
+        assert bot.fake.token.partition(":")[2] not in alert
 
 
 async def test_flood_control_is_retried(bot: Harness) -> None:

@@ -161,6 +161,8 @@ class Dialog:
         if name == "cancel":
             s.mode, s.current, s.ticked = "idle", None, []
             return [Reply(self.t(lang, "dlg.cancelled"), self._menu(lang))]
+        if name == "correct":
+            return self._correct(s, arg[:MAX_INPUT], today)
         if name == "forget_ask":
             return [self.views.forget_confirm(lang, FORGET_CONFIRM)]
         if name == "forget":
@@ -401,6 +403,24 @@ class Dialog:
         s.history.append(Step(question=q.id, set={}, skipped=unknown))
         s.ticked = []
         return self._ask_next(s, today, edit=edit)
+
+    def _correct(self, s: SessionState, message: str, today: date) -> list[Reply]:
+        """The message that gave the latest answer was edited: that answer is undone and the edited
+        text read as the answer to the same question. Only a question's answer can be corrected."""
+        if not s.history or s.history[-1].question == "volunteered" or s.mode not in ("assess", "done"):
+            return []
+        step = s.history.pop()
+        for fact in step.set:
+            s.facts.pop(fact, None)
+        s.facts.update(step.previous)
+        s.skipped = [f for f in s.skipped if f not in step.skipped]
+        if s.mode == "assess":  # the question after it was on screen: the corrected one had the number before
+            s.asked = max(s.asked - 1, 1)
+        s.mode, s.current, s.ticked, s.left_shown = "assess", step.question, [], None
+        if self._current_question(s, today) is None:
+            s.current = None
+            return [Reply(self.t(s.lang, "dlg.corrected")), *self._ask_next(s, today)]
+        return [Reply(self.t(s.lang, "dlg.corrected")), *self._text(s, message, today)]
 
     def _unsure_change(self, s: SessionState, today: date) -> list[Reply]:
         """"Not sure" on an answer being changed: the fact is unknown again, the result says what that changes."""

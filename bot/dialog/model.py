@@ -101,6 +101,7 @@ class SessionState:
     ui_msg: int | None = None
     unseen: bool = False
     left_shown: int | None = None  # the "about N left" last shown: the estimate only ever falls
+    answer_msg: int | None = None  # the channel's id of the message that gave the latest answer (edits correct it)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -110,7 +111,7 @@ class SessionState:
                         for s in self.history],
             "current": self.current, "ticked": self.ticked, "last_total": self.last_total,
             "asked": self.asked, "last_input": self.last_input, "ui_msg": self.ui_msg, "unseen": self.unseen,
-            "left_shown": self.left_shown,
+            "left_shown": self.left_shown, "answer_msg": self.answer_msg,
         }
 
     @classmethod
@@ -141,6 +142,7 @@ class SessionState:
             ui_msg=data["ui_msg"] if type(data.get("ui_msg")) is int else None,
             unseen=data.get("unseen") is True,
             left_shown=data["left_shown"] if type(data.get("left_shown")) is int else None,
+            answer_msg=data["answer_msg"] if type(data.get("answer_msg")) is int else None,
         )
 
     def groups_done(self) -> list[str]:

@@ -22,8 +22,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
-from telegram.error import InvalidToken
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -85,9 +85,9 @@ App = Application[
     JobQueue[ContextTypes.DEFAULT_TYPE],
 ]
 
-# Edited messages, channel posts, chat-member changes...: nothing the bot acts on, so Telegram
-# need not send them.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+# Channel posts, chat-member changes...: nothing the bot acts on, so Telegram need not send them.
+# Edited messages: an edit of the latest answer corrects it.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 MENU_COMMANDS = ("start", "assess", "ask", "clauses", "lang", "help", "cancel", "forget")
 RATE_LIMIT_RETRIES = 3  # flood control (429): wait retry_after and try again, this many times
 SEND_RETRIES = 3  # 5xx, timeouts, dropped connections: try again this many times...
@@ -150,6 +150,7 @@ def build_application(
         await store.__aenter__()
         services.attach(engine, store)
         await _set_commands(app, engine)
+        await _set_profile(app, engine, staff=settings.staff_user_ids)
         if tune_gc:
             tune_garbage_collector()
         log.info("ipbot started as @%s: %d benefits, store %s", app.bot.username, len(engine.kb.benefits),
@@ -221,6 +222,9 @@ def register(app: App, h: Handlers, *, staff: list[int]) -> None:
     # 7. Buttons and inline mode are other update types: no overlap with the message handlers.
     app.add_handler(CallbackQueryHandler(h.button))
     app.add_handler(InlineQueryHandler(h.inline))
+    # 8. An edited text in a private chat: a correction when it gave the latest answer.
+    app.add_handler(MessageHandler(
+        filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, h.edited))
     app.add_error_handler(h.error)
 
 
@@ -231,6 +235,34 @@ async def _set_commands(app: App, engine: PolicyRuntime) -> None:
         commands = [BotCommand(name, tg_text(engine.catalog, language, f"tg.cmd.{name}"))
                     for name in MENU_COMMANDS]
         await app.bot.set_my_commands(commands, language_code=code)
+
+
+STAFF_COMMANDS = ("stats", "reload")
+
+
+async def _set_profile(app: App, engine: PolicyRuntime, *, staff: list[int]) -> None:
+    """What Telegram shows before the first message (the description and the short description on
+    the bot's profile, in both languages), and the staff commands in the menu of staff chats only.
+
+    All of it is cosmetic: a Bot API that refuses it (an old self-hosted server, a staff member who
+    never opened the bot) costs a warning, never the start."""
+    for code, lang in (("zh", "zh"), ("en", "en"), (None, "zh")):
+        language: Lang = "en" if lang == "en" else "zh"
+        try:
+            await app.bot.set_my_description(tg_text(engine.catalog, language, "tg.description"), language_code=code)
+            await app.bot.set_my_short_description(tg_text(engine.catalog, language, "tg.short_description"),
+                                                   language_code=code)
+        except TelegramError as exc:
+            log.warning("bot description not set (%s): %s", code or "default", type(exc).__name__)
+    for user_id in staff:
+        for code, lang in (("en", "en"), (None, "zh")):
+            language = "en" if lang == "en" else "zh"
+            commands = [BotCommand(name, tg_text(engine.catalog, language, f"tg.cmd.{name}"))
+                        for name in (*MENU_COMMANDS, *STAFF_COMMANDS)]
+            try:
+                await app.bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id), language_code=code)
+            except TelegramError as exc:
+                log.warning("staff commands not set for one staff chat: %s", type(exc).__name__)
 
 
 def _file_url(base_url: str) -> str | None:

@@ -375,26 +375,43 @@ class Handlers:
                 raise RepliesLost() from exc
             raise
         if turn.after is not None:
-            await self._retire_keyboard(context, key, user_key, chat.id, turn.after, live)
+            changes = await self._retire_keyboard(context, chat.id, turn.after, live)
+            answered = answer_message(inp, update, turn.before, turn.after)
+            if answered != turn.after.get("answer_msg"):
+                changes["answer_msg"] = answered
+            if changes:
+                await self._remember_ui(key, user_key, **changes)
         if counting:
             events = assessment_events(turn.before, turn.after)
             await self._record([*events, *answer_events(seen[-1:])])
 
     # ---- live keyboards ----
-    async def _retire_keyboard(self, context: Context, key: str, user_key: str, chat_id: int,
-                               after: dict[str, Any], live: int | None) -> None:
+    async def _retire_keyboard(self, context: Context, chat_id: int, after: dict[str, Any],
+                               live: int | None) -> dict[str, object]:
         """One question keyboard is live at a time: when another question message arrives, or the
-        assessment is over, the old one loses its buttons (however its question was answered)."""
+        assessment is over, the old one loses its buttons (however its question was answered).
+        Returns what to note in the session."""
         before = after.get("ui_msg") if type(after.get("ui_msg")) is int else None
         if live is None and after.get("mode") == "assess":
-            return  # nothing new asked (a side answer, /help): the question on screen stays live
+            return {}  # nothing new asked (a side answer, /help): the question on screen stays live
         if before is not None and before != live:
             try:
                 await context.bot.edit_message_reply_markup(chat_id, before, reply_markup=None)
             except TelegramError as exc:  # gone, or already without buttons: nothing to retire
                 log.info("old keyboard not removed: %s", self.redact(f"{type(exc).__name__}: {exc.message}"))
-        if before != live:
-            await self._remember_ui(key, user_key, ui_msg=live)
+        return {"ui_msg": live} if before != live else {}
+
+    async def edited(self, update: Update, context: Context) -> None:
+        """An edited message: if it was the latest answer, the edit corrects it; other edits are
+        ignored (the bot answered them already, and re-answering old text would confuse)."""
+        message = update.edited_message
+        chat = update.effective_chat
+        if message is None or message.text is None or chat is None:
+            return
+        stored = await self._store_call(lambda: self.s.store.load(session_key(chat, update.effective_user)))
+        if stored is None or stored.state.get("answer_msg") != message.message_id:
+            return
+        await self._converse(update, context, CommandInput("correct", message.text))
 
     async def _remember_ui(self, key: str, user_key: str, **ui: object) -> None:
         """Note in the session what the chat shows (best effort: a failure costs a cosmetic step)."""
@@ -677,6 +694,16 @@ async def _call(context: Context, method: Literal["sendMessage", "editMessageTex
 class RepliesLost(Exception):
     """The turn was applied and saved, but its replies could not be sent (the Bot API failing
     past its retries): the user is told the answer is saved, and sees the open question next."""
+
+
+def answer_message(inp: Input, update: Update, before: dict[str, Any] | None, after: dict[str, Any]) -> int | None:
+    """The id of the user's message that gave the latest answer, when this turn took a typed one."""
+    grew = len(after.get("history") or []) > len((before or {}).get("history") or [])
+    message = update.message if update.message is not None else update.edited_message
+    if grew and isinstance(inp, TextInput | CommandInput) and message is not None and \
+            (isinstance(inp, TextInput) or inp.name == "correct"):
+        return message.message_id
+    return None
 
 
 def private_start(inp: Input, topics: set[str]) -> str | None:

@@ -721,6 +721,91 @@ async def test_editing_the_latest_answer_corrects_it(bot: Harness) -> None:
     assert stored is not None and stored.state["facts"]["entity_type"] == "university"
 
 
+class BusinessChat:
+    """A staff member's Telegram Business account connected to the bot, and one customer's chat in it."""
+
+    def __init__(self, bot: Harness, staff: int, customer: int, connection: str = "bc-1") -> None:
+        self.bot, self.staff, self.customer, self.connection = bot, staff, customer, connection
+        self.notes = bot.chat(staff)  # the staff member's private chat with the bot
+        self.chat = bot.chat(customer)  # the customer's chat with the staff member
+        self._ids = iter(range(1, 10_000))
+
+    def _user(self, user_id: int, name: str) -> JSON:
+        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "zh-hans"}
+
+    async def connect(self, *, enabled: bool = True, can_reply: bool = True) -> None:
+        self.notes.transcript.append(f"staff {'connects' if enabled else 'disconnects'} the bot"
+                                     f"{' (may reply)' if enabled and can_reply else ''}")
+        update = self.bot.fake.make_update("business_connection", {
+            "id": self.connection, "user": self._user(self.staff, "王"), "user_chat_id": self.staff,
+            "date": 1_700_000_000, "is_enabled": enabled, "rights": {"can_reply": can_reply}})
+        await self.bot.processed(update)
+        self.notes.new()
+
+    async def say(self, text: str, *, by_staff: bool = False, kind: str = "business_message") -> list[JSON]:
+        """A message in the customer's chat (by the customer, or the staff member); what the bot sent there."""
+        who = (self.staff, "王") if by_staff else (self.customer, "李经理")
+        self.chat.transcript.append(f"{'staff' if by_staff else 'customer'}: {text}")
+        update = self.bot.fake.make_update(kind, {
+            "message_id": next(self._ids), "date": 1_700_000_000,
+            "chat": {"id": self.customer, "type": "private", "first_name": "李经理"},
+            "from": self._user(*who), "text": text, "business_connection_id": self.connection})
+        await self.bot.processed(update)
+        self.notes.new()
+        return self.chat.new()
+
+
+async def test_telegram_business_answers_confident_customer_questions_and_leaves_the_rest(bot: Harness) -> None:
+    desk = BusinessChat(bot, staff=950_001, customer=950_777)
+    await desk.connect()
+    assert "已连接您的商业账号" in desk.notes.texts()[-1] and "/bot_off" in desk.notes.texts()[-1]
+
+    # A confident answer goes to the customer, on the staff member's behalf; the notes to the staff.
+    [answer] = await desk.say("马德里商标注册有奖励吗？")
+    assert "马德里国际商标注册奖励" in answer["text"] and "10万元" in answer["text"]
+    [sent] = [p for p in bot.fake.calls_of("sendMessage", chat_id=950_777)]
+    assert sent["business_connection_id"] == "bc-1" and "/" not in sent["text"]
+    assert "已替您回复客户" in desk.notes.texts()[-2] or "已替您回复客户" in "\n".join(desk.notes.texts()[-3:])
+
+    # Not sure (the amount depends on the customer's figures): nothing to the customer, a note to the staff.
+    assert await desk.say("质押贷款贴息最多能拿多少？") == []
+    assert any("没有把握" in t for t in desk.notes.texts()[-3:])
+    # A greeting, and the staff member's own words: the human's.
+    notes_before = len(desk.notes.texts())
+    assert await desk.say("你好") == []
+    assert await desk.say("马德里商标注册有奖励吗？", by_staff=True) == []
+    assert len(desk.notes.texts()) == notes_before
+    # Edits and deletions need nothing undone.
+    assert await desk.say("马德里商标注册有奖励吗？？", kind="edited_business_message") == []
+    deleted = bot.fake.make_update("deleted_business_messages", {
+        "business_connection_id": "bc-1", "chat": {"id": 950_777, "type": "private", "first_name": "李经理"},
+        "message_ids": [1, 2]})
+    await bot.processed(deleted)
+
+    # /bot_off in this chat keeps the bot out of it; /bot_on lets it back.
+    assert await desk.say("/bot_off", by_staff=True) == []
+    assert "不再介入" in desk.notes.texts()[-1]
+    assert await desk.say("马德里商标注册有奖励吗？") == []
+    await desk.say("/bot_on", by_staff=True)
+    assert len(await desk.say("马德里商标注册有奖励吗？")) == 1
+
+    # Revoked: everything stops, the settings are gone.
+    await desk.connect(enabled=False)
+    assert "已断开" in desk.notes.texts()[-1]
+    assert await desk.say("马德里商标注册有奖励吗？") == []
+    async with open_store(bot.settings.store_url()) as store:
+        assert await store.load("tg-biz:bc-1") is None
+    assert not [line for line in bot.updates.lines if "update failed" in line]
+
+
+async def test_telegram_business_without_the_right_to_reply_only_takes_notes(bot: Harness) -> None:
+    desk = BusinessChat(bot, staff=950_002, customer=950_778, connection="bc-2")
+    await desk.connect(can_reply=False)
+    assert "没有回复消息的权限" in desk.notes.texts()[-1]
+    assert await desk.say("马德里商标注册有奖励吗？") == []
+    assert any("您没有允许我回复" in t for t in desk.notes.texts()[-3:])
+
+
 def sqlite_rows(url: str, query: str) -> list[tuple[Any, ...]]:
     """Rows of the bot's SQLite file, read with the standard library as an operator would."""
     with contextlib.closing(sqlite3.connect(make_url(url).database or ":memory:")) as conn:

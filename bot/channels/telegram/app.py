@@ -27,6 +27,8 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    BusinessConnectionHandler,
+    BusinessMessagesDeletedHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -38,6 +40,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.channels.telegram.business import BusinessDesk
 from bot.channels.telegram.handlers import (
     AddressedToBot,
     Handlers,
@@ -87,7 +90,9 @@ App = Application[
 
 # Channel posts, chat-member changes...: nothing the bot acts on, so Telegram need not send them.
 # Edited messages: an edit of the latest answer corrects it.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY,
+                   Update.BUSINESS_CONNECTION, Update.BUSINESS_MESSAGE, Update.EDITED_BUSINESS_MESSAGE,
+                   Update.DELETED_BUSINESS_MESSAGES]
 MENU_COMMANDS = ("start", "assess", "ask", "clauses", "lang", "help", "cancel", "forget")
 RATE_LIMIT_RETRIES = 3  # flood control (429): wait retry_after and try again, this many times
 SEND_RETRIES = 3  # 5xx, timeouts, dropped connections: try again this many times...
@@ -225,7 +230,16 @@ def register(app: App, h: Handlers, *, staff: list[int]) -> None:
     # 8. An edited text in a private chat: a correction when it gave the latest answer.
     app.add_handler(MessageHandler(
         filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, h.edited))
+    register_business(app, BusinessDesk(h))
     app.add_error_handler(h.error)
+
+
+def register_business(app: App, desk: BusinessDesk) -> None:
+    """Telegram Business (bot.channels.telegram.business): other update types, no overlap with the above."""
+    app.add_handler(BusinessConnectionHandler(desk.connection))
+    app.add_handler(MessageHandler(filters.UpdateType.BUSINESS_MESSAGE & filters.TEXT, desk.message))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_BUSINESS_MESSAGE, desk.edited))
+    app.add_handler(BusinessMessagesDeletedHandler(desk.deleted))
 
 
 async def _set_commands(app: App, engine: PolicyRuntime) -> None:

@@ -434,6 +434,7 @@ async def test_side_question_mid_flow_then_the_assessment_goes_on(bot: Harness) 
     [reply] = (e["text"] for e in shown)  # the answer, "continue", and the question: one message
     answer, _, question = reply.partition("继续测评")
     assert "知识产权质押贷款贴息" in answer and "（四）1" in answer and "100万元" in answer
+    assert "/assess" not in reply  # the user is in the assessment: no "send /assess" in its middle
     # The current question is asked again, with its buttons...
     assert "<b>问题 2</b>" in question
     assert chat.question_id() == "in_city"
@@ -729,6 +730,7 @@ class BusinessChat:
         self.notes = bot.chat(staff)  # the staff member's private chat with the bot
         self.chat = bot.chat(customer)  # the customer's chat with the staff member
         self._ids = iter(range(1, 10_000))
+        self.staff_seen: list[JSON] = []  # what the bot sent the staff member, for a transcript
 
     def _user(self, user_id: int, name: str) -> JSON:
         return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "zh-hans"}
@@ -740,7 +742,7 @@ class BusinessChat:
             "id": self.connection, "user": self._user(self.staff, "王"), "user_chat_id": self.staff,
             "date": 1_700_000_000, "is_enabled": enabled, "rights": {"can_reply": can_reply}})
         await self.bot.processed(update)
-        self.notes.new()
+        self.staff_seen += self.notes.new()
 
     async def say(self, text: str, *, by_staff: bool = False, kind: str = "business_message") -> list[JSON]:
         """A message in the customer's chat (by the customer, or the staff member); what the bot sent there."""
@@ -751,7 +753,7 @@ class BusinessChat:
             "chat": {"id": self.customer, "type": "private", "first_name": "李经理"},
             "from": self._user(*who), "text": text, "business_connection_id": self.connection})
         await self.bot.processed(update)
-        self.notes.new()
+        self.staff_seen += self.notes.new()
         return self.chat.new()
 
 

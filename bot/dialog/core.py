@@ -94,6 +94,14 @@ class Dialog:
         self.validity = validity
         self.answerer = answerer
         self._assessments: dict[tuple[str, date], Assessment] = {}
+        # "Send /assess ..." in the free-text answers (catalogue keys ask.*): said once the user is
+        # in an assessment, it would send them back to its start; those sentences are left out there.
+        sentence = re.compile(r"[^。.!?！？]*/assess[^。.!?！？]*[。.!?！？]?")
+        self._assess_hints = sorted({escape(hint) for lang in LANGS
+                                     for key, template in renderer.cat.messages[lang].items()
+                                     if key.startswith("ask.") and "/assess" in template
+                                     for hint in sentence.findall(template)
+                                     if not re.search(r"[{“\"]", hint)}, key=len, reverse=True)
         self.control_words = {
             action: {normalize(w) for lang in LANGS for w in renderer.cat.t(lang, f"dlg.words.{action}").split("|")}
             for action in _CONTROL_ACTIONS}
@@ -113,14 +121,26 @@ class Dialog:
             if q is not None:
                 return coalesce([Reply(self.t(s.lang, "dlg.unseen")),
                                  self.views.question(q, s.lang, number=max(s.asked, 1),
-                                                     left=s.left_shown or self._left(s, today), ticked=s.ticked)]), s
+                                                     left=s.left_shown or self._left(s, today), ticked=s.ticked,
+                                                     change=s.mode == "done")]), s
+        assessing = s.mode == "assess"
         if isinstance(inp, CommandInput):
             replies = self._command(s, inp.name.lower(), inp.arg, today)
         elif isinstance(inp, ButtonInput):
             replies = self._button(s, inp.data[:64], today)
         else:
             replies = self._text(s, inp.text[:MAX_INPUT], today)
+        if assessing and s.mode == "assess":
+            replies = [self._in_assessment(r) for r in replies]
         return coalesce(replies), s
+
+    def _in_assessment(self, reply: Reply) -> Reply:
+        """A side answer given in the middle of an assessment, without "send /assess" (the user is in it)."""
+        body = reply.text
+        for hint in self._assess_hints:
+            body = body.replace(hint, "")
+        return reply if body == reply.text else Reply(body.strip() or reply.text, reply.buttons, reply.edit,
+                                                      reply.popup)
 
     def current_view(self, state: SessionState, today: date) -> list[Reply]:
         """Where the user is, shown again without changing anything: the question, the result or the menu."""
@@ -432,12 +452,12 @@ class Dialog:
         for fact in q.facts:
             s.facts.pop(fact, None)
         s.skipped = list(dict.fromkeys([*s.skipped, *q.facts]))
-        return [Reply(self.t(s.lang, "dlg.all_answered"), edit=True), *self._result(s, today, show_diff=True)]
+        return [Reply(self.t(s.lang, "dlg.change_done"), edit=True), *self._result(s, today, show_diff=True)]
 
     def _after_answer(self, s: SessionState, today: date, *, edit: bool) -> list[Reply]:
         if s.mode == "done":
             result = self._result(s, today, show_diff=True)
-            return [Reply(self.t(s.lang, "dlg.all_answered"), edit=True), *result] if edit else result
+            return [Reply(self.t(s.lang, "dlg.change_done"), edit=True), *result] if edit else result
         return self._ask_next(s, today, edit=edit)
 
     def _left(self, s: SessionState, today: date) -> int:
@@ -536,8 +556,7 @@ class Dialog:
             s.last_total = [a.eligible_total.min, a.eligible_total.max]
         s.skipped = [f for f in s.skipped if f != fact_id]
         s.current = q.id
-        s.asked += 1
-        return [self.views.question(q, s.lang, number=s.asked, left=1)]
+        return [self.views.question(q, s.lang, number=s.asked, left=1, change=True)]
 
     # -- help desk and inline mode -----------------------------------------------------------------
     def helpdesk(self, message: str, lang: Lang, today: date) -> list[Reply]:

@@ -93,10 +93,12 @@ class Views:
 
     # -- questions -------------------------------------------------------------------------------
     def question(self, q: Question, lang: Lang, *, number: int, left: int, ticked: Iterable[str] = (),
-                 edit: bool = False, prefix: str = "") -> Reply:
+                 edit: bool = False, prefix: str = "", change: bool = False) -> Reply:
+        """A question; ``change``: one answer asked again after the result (no number, nothing left)."""
         ticked = set(ticked)
         lines = [prefix] if prefix else []
-        lines.append(self.t(lang, "dlg.question", n=number, text=escape(text(q.text, lang))))
+        key = "dlg.question_change" if change else "dlg.question"
+        lines.append(self.t(lang, key, n=number, text=escape(text(q.text, lang))))
         # A multiple choice says "tick all that apply" in its own text; its options are the buttons
         # (a console numbers them), never listed twice.
         if q.kind == "money":
@@ -109,7 +111,8 @@ class Views:
             lines.append(self.t(lang, "dlg.why_one", item=escape(item)))
         elif q.decides:
             lines.append(self.t(lang, "dlg.why", n=len(q.decides)))
-        lines.append(self.t(lang, "dlg.left", n=max(left, 1)))
+        if not change:
+            lines.append(self.t(lang, "dlg.left", n=max(left, 1)))
         return Reply("\n".join(lines), self.question_buttons(q, lang, ticked), edit=edit)
 
     def question_buttons(self, q: Question, lang: Lang, ticked: set[str]) -> tuple[tuple[Button, ...], ...]:

@@ -3,6 +3,7 @@ side questions, volunteered facts and bad input. No transport is involved."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from html.parser import HTMLParser
@@ -322,3 +323,12 @@ def test_every_button_fits_a_phone_row(kb: KnowledgeBase, dialog: Dialog) -> Non
     for label in labels:
         bare = label.removeprefix("✅ ").removeprefix("▫️ ")
         assert label_width(bare) <= SHORT_LABEL_LIMITS["en"], label
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=[p["name"][:60] for p in PROFILES])
+def test_the_remaining_questions_estimate_only_falls(profile: dict[str, Any], kb: KnowledgeBase,
+                                                     dialog: Dialog) -> None:
+    chat = Chat(dialog)
+    run_to_result(kb, chat, validate_facts(kb, profile["facts"]))
+    shown = [int(n) for n in re.findall(r"还剩约 (\d+) 题", "\n".join(chat.transcript))]
+    assert shown and all(later <= earlier for earlier, later in itertools.pairwise(shown)), shown

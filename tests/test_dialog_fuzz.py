@@ -87,7 +87,7 @@ def test_no_input_breaks_the_dialog_or_loses_an_answer(steps: list[Any], with_an
         replies, state = dialog.handle(state, inp, TODAY)
         check_replies(replies)
         pressed_or_typed = inp.data if isinstance(inp, ButtonInput) else getattr(inp, "text", getattr(inp, "name", ""))
-        undoing = any(w in str(pressed_or_typed) for w in ("back", "restart", "上一题", "重新开始", "n|"))
+        undoing = any(w in str(pressed_or_typed) for w in ("back", "restart", "上一题", "重新开始", "n|", "m|fresh"))
         if not undoing:
             lost = {k for k in before if k not in state.facts}
             assert not lost, f"{inp} lost {lost}"

@@ -20,6 +20,7 @@ edited or deleted business message needs nothing undone, and is only logged.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot.channels.telegram.handlers import NoSession
 from bot.channels.telegram.render import messages, tg_text
 from bot.dialog.model import Reply
 from bot.present.i18n import to_lang
@@ -146,11 +148,12 @@ class BusinessDesk:
     async def _switch(self, key: str, chat_id: int, *, off: bool) -> None:
         def switch(state: dict[str, Any]) -> dict[str, Any]:
             if not state:
-                return state
+                raise NoSession(key)  # revoked meanwhile: nothing to switch
             chats = [c for c in state.get("off") or [] if c != chat_id]
             return {**state, "off": [*chats, chat_id] if off else chats}
 
-        await update_session(self.store, key, switch)
+        with contextlib.suppress(NoSession):
+            await update_session(self.store, key, switch)
 
     async def _tell_staff(self, context: Context, chat_id: object, replies: list[Reply]) -> None:
         """The staff member's private chat with the bot (they may not have opened it: then nothing)."""

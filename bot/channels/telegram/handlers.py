@@ -416,10 +416,14 @@ class Handlers:
     async def _remember_ui(self, key: str, user_key: str, **ui: object) -> None:
         """Note in the session what the chat shows (best effort: a failure costs a cosmetic step)."""
         def note(state: dict[str, Any]) -> dict[str, Any]:
-            return {**state, **ui} if state else state
+            if not state:
+                raise NoSession(key)  # deleted meanwhile (/forget): nothing to note, nothing to create
+            return {**state, **ui}
 
         try:
             await update_session(self.s.store, key, note, user_key=user_key)
+        except NoSession:
+            return
         except Exception as exc:
             log.warning("could not note the chat's screen in the session: %s",
                         self.redact(f"{type(exc).__name__}: {exc}"))
@@ -689,6 +693,10 @@ async def _call(context: Context, method: Literal["sendMessage", "editMessageTex
     result = await context.bot.do_api_request(method, api_kwargs={k: v for k, v in fields.items() if v is not None})
     message_id = result.get("message_id") if isinstance(result, dict) else None
     return message_id if type(message_id) is int else None
+
+
+class NoSession(Exception):
+    """A read-modify-write found no session: it is not created for a note about the screen."""
 
 
 class RepliesLost(Exception):

@@ -883,7 +883,7 @@ async def test_error_is_logged_without_the_token_and_the_answers_are_kept(
     secret = bot.fake.token.partition(":")[2].lower()
     assert secret not in ours.lower()
     assert "<token>" in logged
-    assert shown[-1]["text"].startswith("抱歉，回复没能发出。您的回答已保存")
+    assert shown[-1]["text"].startswith("抱歉，处理您的消息时出了点问题：回复没能发出。您的回答已保存")
 
     # The answer was saved before the failed reply: /assess resumes at the next question.
     shown = await chat.send("/assess")

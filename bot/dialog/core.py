@@ -215,9 +215,9 @@ class Dialog:
 
     def _fresh(self, s: SessionState, today: date, topic: str | None) -> list[Reply]:
         """Everything answered so far is dropped (the language and the live keyboard stay)."""
-        keep_lang, ui_msg = s.lang, s.ui_msg
+        keep_lang, ui_msg, ui_turn = s.lang, s.ui_msg, s.ui_turn
         s.__init__()  # type: ignore[misc]
-        s.lang, s.ui_msg = keep_lang, ui_msg
+        s.lang, s.ui_msg, s.ui_turn = keep_lang, ui_msg, ui_turn
         return self._start(s, today, topic)
 
     def _start(self, s: SessionState, today: date, topic: str | None) -> list[Reply]:

@@ -99,6 +99,8 @@ class SessionState:
     # question keyboard (retired when the question is answered), and whether the last replies
     # were lost in sending (the next typed message then gets the current question, not applied).
     ui_msg: int | None = None
+    ui_turn: int | None = None  # the channel's id of the input whose replies set ``ui_msg`` (newest wins)
+    ui_edited: int | None = None  # the message that input's replies edited in place
     unseen: bool = False
     left_shown: int | None = None  # the "about N left" last shown: the estimate only ever falls
     answer_msg: int | None = None  # the channel's id of the message that gave the latest answer (edits correct it)
@@ -110,8 +112,9 @@ class SessionState:
             "history": [{"q": s.question, "set": s.set, "skipped": s.skipped, "previous": s.previous}
                         for s in self.history],
             "current": self.current, "ticked": self.ticked, "last_total": self.last_total,
-            "asked": self.asked, "last_input": self.last_input, "ui_msg": self.ui_msg, "unseen": self.unseen,
-            "left_shown": self.left_shown, "answer_msg": self.answer_msg,
+            "asked": self.asked, "last_input": self.last_input, "ui_msg": self.ui_msg, "ui_turn": self.ui_turn,
+            "ui_edited": self.ui_edited, "unseen": self.unseen, "left_shown": self.left_shown,
+            "answer_msg": self.answer_msg,
         }
 
     @classmethod
@@ -140,6 +143,8 @@ class SessionState:
             asked=int(data.get("asked") or 0),
             last_input=data.get("last_input") if isinstance(data.get("last_input"), str) else None,
             ui_msg=data["ui_msg"] if type(data.get("ui_msg")) is int else None,
+            ui_turn=data["ui_turn"] if type(data.get("ui_turn")) is int else None,
+            ui_edited=data["ui_edited"] if type(data.get("ui_edited")) is int else None,
             unseen=data.get("unseen") is True,
             left_shown=data["left_shown"] if type(data.get("left_shown")) is int else None,
             answer_msg=data["answer_msg"] if type(data.get("answer_msg")) is int else None,

@@ -24,7 +24,7 @@ import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from html import escape
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from telegram import (
     Chat,
@@ -368,38 +368,70 @@ class Handlers:
         if isinstance(shown, Message) and shown.is_topic_message:
             thread = shown.message_thread_id  # forum topics: stay in the user's topic
         try:
-            live = await self._send(context, chat.id, replies, pressed=pressed, reply_to=reply_to, thread=thread)
+            shown_now = await self._send(context, chat.id, replies, pressed=pressed, reply_to=reply_to,
+                                         thread=thread)
         except Exception as exc:
             if turn.after is not None:  # applied and saved, but the user never saw what follows
                 await self._remember_ui(key, user_key, unseen=True)
                 raise RepliesLost() from exc
             raise
         if turn.after is not None:
-            changes = await self._retire_keyboard(context, chat.id, turn.after, live)
             answered = answer_message(inp, update, turn.before, turn.after)
-            if answered != turn.after.get("answer_msg"):
-                changes["answer_msg"] = answered
-            if changes:
-                await self._remember_ui(key, user_key, **changes)
+            await self._retire_keyboard(context, key, user_key, chat.id, turn.after, shown_now, answered,
+                                        update.update_id)
         if counting:
             events = assessment_events(turn.before, turn.after)
             await self._record([*events, *answer_events(seen[-1:])])
 
     # ---- live keyboards ----
-    async def _retire_keyboard(self, context: Context, chat_id: int, after: dict[str, Any],
-                               live: int | None) -> dict[str, object]:
+    async def _retire_keyboard(self, context: Context, key: str, user_key: str, chat_id: int,
+                               after: dict[str, Any], shown: Shown, answered: int | None, turn_id: int) -> None:
         """One question keyboard is live at a time: when another question message arrives, or the
         assessment is over, the old one loses its buttons (however its question was answered).
-        Returns what to note in the session."""
-        before = after.get("ui_msg") if type(after.get("ui_msg")) is int else None
-        if live is None and after.get("mode") == "assess":
-            return {}  # nothing new asked (a side answer, /help): the question on screen stays live
-        if before is not None and before != live:
-            try:
-                await context.bot.edit_message_reply_markup(chat_id, before, reply_markup=None)
-            except TelegramError as exc:  # gone, or already without buttons: nothing to retire
-                log.info("old keyboard not removed: %s", self.redact(f"{type(exc).__name__}: {exc.message}"))
-        return {"ui_msg": live} if before != live else {}
+
+        The session notes which message is live (and which message gave the latest answer), with
+        the update that showed it. Two replicas may serve one chat's updates at once: the newer
+        update's note wins, and only the writer that replaced a noted message removes its keyboard
+        (never twice).
+        """
+        keep = shown.live is None and after.get("mode") == "assess"  # a side answer, /help: it stays live
+        if keep and answered == after.get("answer_msg"):
+            return
+        retire: list[object] = []  # the message whose keyboard this update removes, if any
+
+        def note(state: dict[str, Any]) -> dict[str, Any]:
+            if not state:
+                raise NoSession(key)  # deleted meanwhile (/forget): nothing to note, nothing to create
+            current, seen = state.get("ui_msg"), state.get("ui_turn")
+            if type(seen) is int and seen > turn_id:
+                # A newer update of this chat (another replica) already noted its screen. Whether it
+                # also edited or retired our message is unknown here: ours is left as it is (a tap on
+                # a keyboard left over gets the stale-tap pop-up, as every old button does).
+                retire[:] = []
+                return state
+            retire[:] = [current] if not keep and current not in (shown.live, shown.edited) else []
+            changes: dict[str, Any] = {"answer_msg": answered}
+            if not keep:
+                changes.update(ui_msg=shown.live, ui_turn=turn_id, ui_edited=shown.edited)
+            return {**state, **changes}
+
+        if not keep and shown.live == after.get("ui_msg") and answered == after.get("answer_msg"):
+            return  # nothing changed on screen (a tick, an edit in place)
+        try:
+            await update_session(self.s.store, key, note, user_key=user_key)
+        except NoSession:
+            return
+        except Exception as exc:  # cosmetic: the old keyboard stays, stale taps still get a pop-up
+            log.warning("could not note the chat's screen in the session: %s",
+                        self.redact(f"{type(exc).__name__}: {exc}"))
+            return
+        old = retire[0] if retire else None
+        if type(old) is not int:
+            return
+        try:
+            await context.bot.edit_message_reply_markup(chat_id, old, reply_markup=None)
+        except TelegramError as exc:  # gone, or already without buttons: nothing to retire
+            log.info("old keyboard not removed: %s", self.redact(f"{type(exc).__name__}: {exc.message}"))
 
     async def edited(self, update: Update, context: Context) -> None:
         """An edited message: if it was the latest answer, the edit corrects it; other edits are
@@ -626,10 +658,11 @@ class Handlers:
 
     async def _send(self, context: Context, chat_id: int, replies: Sequence[Reply], *,
                     pressed: Message | None = None, reply_to: int | None = None,
-                    thread: int | None = None) -> int | None:
+                    thread: int | None = None) -> Shown:
         """Send the replies in order; the first one marked ``edit`` replaces the pressed message.
 
-        Returns the id of the message that now holds a question's keyboard, if one was shown.
+        Returns the id of the message that now holds a question's keyboard (if one was shown) and
+        whether the pressed message was edited.
         """
         edited = False
         live: int | None = None
@@ -645,7 +678,7 @@ class Handlers:
                 reply_to = None  # only the first message answers the user's one
                 if asks and markup is not None and sent is not None:
                     live = sent
-        return live
+        return Shown(live, pressed.message_id if edited and pressed is not None else None)
 
     async def _send_one(self, context: Context, chat_id: int, body: str, markup: Keyboard | None,
                         reply_to: int | None, thread: int | None = None) -> int | None:
@@ -693,6 +726,13 @@ async def _call(context: Context, method: Literal["sendMessage", "editMessageTex
     result = await context.bot.do_api_request(method, api_kwargs={k: v for k, v in fields.items() if v is not None})
     message_id = result.get("message_id") if isinstance(result, dict) else None
     return message_id if type(message_id) is int else None
+
+
+class Shown(NamedTuple):
+    """What a turn's replies left on screen: the live question keyboard's message, the edited message."""
+
+    live: int | None
+    edited: int | None
 
 
 class NoSession(Exception):

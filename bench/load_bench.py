@@ -65,7 +65,7 @@ from bot.settings import Settings
 from bot.storage.factory import open_store
 from eligibility.evaluate import assess
 from eligibility.profile import validate_facts
-from eligibility.questionnaire import NONE_OPTION, Question, question_by_id
+from eligibility.questionnaire import NONE_OPTION, Question, QuestionOption, question_by_id
 from eligibility.results import Facts
 from tests.fakes.bot_api import FakeApiError, FakeBotApi, free_port
 
@@ -162,13 +162,16 @@ def answer(engine: PolicyRuntime, q: Question, truth: Facts, *, by_button: bool)
     def btn(key: str) -> str:
         return engine.catalog.t("zh", key)
 
+    def on_button(o: QuestionOption) -> str:  # a button shows the option's short label
+        return engine.dialog.views.option_short(q, o.value, o.label, "zh")
+
     if q.kind == "multi":
-        ticked = [o.label.zh for o in q.options if o.value != NONE_OPTION and _truthy(truth.get(o.value))]
+        chosen = [o for o in q.options if o.value != NONE_OPTION and _truthy(truth.get(o.value))]
         if not by_button:
-            return [("text", "、".join(ticked) or "都没有")]
-        if not ticked:
+            return [("text", "、".join(o.label.zh for o in chosen) or "都没有")]
+        if not chosen:
             return [("button", q.options[-1].label.zh)]  # the "none of these" option
-        return [*(("button", label) for label in ticked), ("button", btn("dlg.btn.done"))]
+        return [*(("button", on_button(o)) for o in chosen), ("button", btn("dlg.btn.done"))]
     fact = q.facts[0]
     if fact not in truth:
         return [("button", btn("dlg.btn.unsure"))] if by_button else [("text", "不确定")]
@@ -177,7 +180,8 @@ def answer(engine: PolicyRuntime, q: Question, truth: Facts, *, by_button: bool)
         return [("button", btn("dlg.btn.yes" if value else "dlg.btn.no"))] if by_button else \
             [("text", "是的" if value else "没有")]
     if q.kind == "choice":
-        return [("button" if by_button else "text", next(o.label.zh for o in q.options if o.value == value))]
+        option = next(o for o in q.options if o.value == value)
+        return [("button", on_button(option))] if by_button else [("text", option.label.zh)]
     if q.kind == "money":
         assert isinstance(value, int)
         return [("button", btn("dlg.btn.none_money"))] if by_button and value == 0 else [("text", _money_text(value))]
@@ -280,6 +284,8 @@ class ObservedBotApi(FakeBotApi):
         self.arrived: defaultdict[int, asyncio.Event] = defaultdict(asyncio.Event)
         self.refused: list[str] = []  # 4xx/5xx answers
         self.answered: Counter[str] = Counter()  # answerCallbackQuery per callback query id
+        for method in ("setMyDescription", "setMyShortDescription"):  # the bot's profile, set at start
+            self.register(method, self._true)
 
     def _log_sent(self, method: str, message: JSON) -> None:
         super()._log_sent(method, message)
@@ -292,7 +298,10 @@ class ObservedBotApi(FakeBotApi):
         try:
             status, body = await super()._handle(token, method, params, gone)
         except FakeApiError as exc:
-            self.refused.append(f"{method}: {exc.status} {exc.description}")
+            # Removing a keyboard that a concurrent update of the same chat (another replica) already
+            # removed is a no-op Telegram answers "not modified": not an error of the bot.
+            if not (method.lower() == "editmessagereplymarkup" and "not modified" in exc.description):
+                self.refused.append(f"{method}: {exc.status} {exc.description}")
             raise
         if status >= 400:
             self.refused.append(f"{method}: {status} {body.get('description')}")

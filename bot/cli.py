@@ -276,7 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     nt.add_argument("--dry-run", action="store_true", help="list who would be told what (users by a hash)")
     ask_cli.add_parser(sub)
     helpdesk_cli.add_parser(sub)
-    sub.add_parser("chat", help="the self-assessment chat in this terminal")
+    chat = sub.add_parser("chat", help="the self-assessment chat in this terminal (a fresh session)")
+    chat.add_argument("--resume", action="store_true", help="continue the last session on this account")
     sub.add_parser("run", help="run the bot: Telegram if TELEGRAM_BOT_TOKEN is set, else the console chat; "
                               "with WEB_PORT also the web page")
     w = sub.add_parser("web", help="serve the mobile web page (and Telegram Mini App) over the same dialog")
@@ -285,13 +286,13 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def cmd_chat(settings: Settings) -> int:
+def cmd_chat(settings: Settings, *, resume: bool = False) -> int:
     from bot.channels.console import run_console
     from bot.services import Conversations, build_runtime
 
     engine = build_runtime(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return run_console(settings.store_url(), lambda store: Conversations(engine, store))
+    return run_console(settings.store_url(), lambda store: Conversations(engine, store), resume=resume)
 
 
 def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
@@ -326,7 +327,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         if args.command == "kb":
             return cmd_kb_check(settings, args, out)
         if args.command == "chat":
-            return cmd_chat(settings)
+            return cmd_chat(settings, resume=args.resume)
         if args.command == "run":
             return cmd_run(settings)
         if args.command == "web":

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     kb_dir: Path | None = Field(default=None, alias="IPBOT_KB_DIR")
     policy_published_on: date | None = Field(default=None, alias="IPBOT_POLICY_PUBLISHED_ON")
     staff_user_ids: list[int] = Field(default_factory=list, alias="IPBOT_STAFF_USER_IDS")
+    # A chat (a staff group, or a staff member's id) told of every failed update: its kind and
+    # error type only, never the user's text or the token.
+    admin_chat_id: int | None = Field(default=None, alias="IPBOT_ADMIN_CHAT_ID")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     # Updates handled at once per process (different chats; one chat's are always in order). A few
     # overlap the waits on the Bot API and the database; many only interleave CPU work and stretch

@@ -30,6 +30,7 @@ from knowledge.models import (
     Polarity,
     Policy,
     QuestionGroup,
+    Text,
     Translations,
     Vocabulary,
     last_day_in_force,
@@ -233,6 +234,10 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
     vocabulary = _read_vocabulary(r, root / "vocabulary", facts, benefits)
     facts, benefits = _with_vocabulary(vocabulary, facts, benefits)
     places = _read_section(r, root / "places.yaml", TypeAdapter(Places)) or Places()
+    _check_short_labels(r, facts_path, facts_node, facts, groups)
+    for path, node, i, benefit in placed:
+        for msg in _short_problems(benefit.title, benefit.short_title, "short_title", "title"):
+            r.at(path, node, (i, "short_title" if benefit.short_title else "title"), msg)
 
     if r.problems or policy is None:
         raise KnowledgeBaseError(r.problems)
@@ -391,6 +396,59 @@ def _check_policy(r: _FileReader, path: Path, node: yaml.Node | None, policy: Po
             elif benefit_id in in_group:
                 r.at(path, node, loc, f"{benefit_id} is already in exclusion group {in_group[benefit_id]}")
             in_group.setdefault(benefit_id, j)
+
+
+# A button row on a phone holds about 16 Chinese characters or 28 Latin ones; mixed text counts
+# a CJK character as 28/16 of a Latin one.
+SHORT_LABEL_LIMITS = {"zh": 16, "en": 28}
+
+
+def label_width(text: str) -> float:
+    """The width of a label in Latin characters (a CJK or full-width character counts 1.75)."""
+    wide = sum(1 for ch in text if ord(ch) >= 0x2E80)
+    return wide * SHORT_LABEL_LIMITS["en"] / SHORT_LABEL_LIMITS["zh"] + (len(text) - wide)
+
+
+def _short_problems(label: Text, short: Text | None, short_key: str, label_key: str) -> list[str]:
+    """A label too wide for a phone's button row needs a short one; a short one must fit."""
+    limit = SHORT_LABEL_LIMITS["en"]
+    problems = []
+    for lang in ("zh", "en"):
+        if short is not None:
+            shown = short.zh if lang == "zh" else short.en
+            if label_width(shown) > limit:
+                problems.append(f"{short_key}.{lang} {shown!r} is too long for a phone button "
+                                f"(at most 16 Chinese or 28 Latin characters)")
+        else:
+            full = label.zh if lang == "zh" else label.en
+            if label_width(full) > limit:
+                problems.append(f"{label_key}.{lang} {full!r} does not fit a phone button: add "
+                                f"{short_key} (at most 16 Chinese or 28 Latin characters)")
+    return problems
+
+
+def _check_short_labels(r: _FileReader, path: Path, node: yaml.Node | None, facts: dict[str, Fact],
+                        groups: list[QuestionGroup]) -> None:
+    """Every option shown as a button fits a phone's row: choice options, facts (their answers are
+    buttons to change them) and facts ticked in groups."""
+    index = {fact_id: i for i, fact_id in enumerate(facts)}
+    for fact_id, fact in facts.items():
+        for k, option in enumerate(fact.options):
+            for msg in _short_problems(option.label, option.short, "short", "label"):
+                r.at(path, node, (index[fact_id], "options", k), msg)
+    for fact_id, fact in facts.items():  # every answer is a button under "change an answer"
+        for msg in _short_problems(fact.label, fact.short, "short", "label"):
+            r.at(path, node, (index[fact_id],), msg)
+    in_groups = {f: g for g in groups for f in g.facts}
+    for fact_id, group in in_groups.items():
+        member = facts.get(fact_id)
+        if member is None:
+            continue
+        shown = group.option_labels.get(fact_id) or member.label
+        if member.short is not None:
+            continue  # checked above
+        for msg in _short_problems(shown, member.short, "short", "label (as a group option)"):
+            r.at(path, node, (index[fact_id],), msg)
 
 
 def _squash(text: str) -> str:

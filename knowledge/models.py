@@ -36,6 +36,7 @@ class Text(Model):
 class Option(Model):
     id: str
     label: Text
+    short: Text | None = None  # the button label on a phone (kb check: SHORT_LABEL_LIMITS); else ``label``
     aliases: list[str] = []
 
 
@@ -43,6 +44,7 @@ class Fact(Model):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     type: FactType
     label: Text
+    short: Text | None = None  # its button in a "tick all that apply" question, on a phone
     question: Text
     options: list[Option] = []
     # A choice fact that may hold several values, one per event of the year ([gold, silver] for two
@@ -308,6 +310,7 @@ class Benefit(Model):
     ref: str
     topic: str
     title: Text
+    short_title: Text | None = None  # the button label on a phone (kb check: SHORT_LABEL_LIMITS)
     summary: Text
     source: str = Field(min_length=1)
     applicants: list[str] | Literal["any"]

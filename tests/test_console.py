@@ -13,10 +13,11 @@ ROOT = Path(__file__).parents[1]
 pytestmark = pytest.mark.slow
 
 
-def run_console(data_dir: Path, lines: list[str]) -> str:
+def run_console(data_dir: Path, lines: list[str], *args: str) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL")}
     env.update({"IPBOT_DATA_DIR": str(data_dir), "PYTHONIOENCODING": "utf-8", "USER": "tester"})
-    done = subprocess.run([sys.executable, "-m", "bot"], input="\n".join(lines) + "\n", capture_output=True,
+    command = [sys.executable, "-m", "bot.cli", "chat", *args] if args else [sys.executable, "-m", "bot"]
+    done = subprocess.run(command, input="\n".join(lines) + "\n", capture_output=True,
                           text=True, encoding="utf-8", env=env, cwd=data_dir, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -46,13 +47,37 @@ def test_a_newcomer_finishes_a_self_assessment_in_the_console(tmp_path: Path) ->
     assert (tmp_path / "ipbot.db").exists()
 
 
-def test_console_session_resumes_after_quitting(tmp_path: Path) -> None:
+def test_console_session_resumes_after_quitting_only_when_asked(tmp_path: Path) -> None:
     first = run_console(tmp_path, ["1", "企业"])
     assert "贵单位是否注册在石家庄市" in first
-    second = run_console(tmp_path, ["是"])
+    second = run_console(tmp_path, ["是"], "--resume")
     assert "继续您上次的测评" in second
     assert "贵单位是否注册在石家庄市" in second.split("继续您上次的测评")[1]
     assert "问题" in second.split("> ")[-2]
+
+
+def test_a_new_console_run_never_shows_the_last_applicants_answers(tmp_path: Path) -> None:
+    """A shared help-desk PC: the next person starts fresh, and /assess asks question 1."""
+    answers = ["/assess", "企业", "是", "都没有", "都没有", "都没有", "都没有", "银奖"] + ["没有"] * 8
+    assert "测评结果" in run_console(tmp_path, answers)
+    out = run_console(tmp_path, ["/assess"])
+    assert "测评结果" not in out and "30万元" not in out
+    assert "<b>" not in out and "问题 1" in out
+    again = run_console(tmp_path, ["/result"], "--resume")  # nothing to resume: the last run was fresh
+    assert "中国专利奖获奖奖励：30万元" not in again and "银奖" not in again
+
+
+def test_multiple_choice_takes_one_or_several_numbers_alike(tmp_path: Path) -> None:
+    out = run_console(tmp_path, ["/assess", "企业", "是"])
+    screen = out.split("问题 3")[1]
+    assert screen.count("马德里国际商标注册") == 1  # the options are listed once
+    assert "▫️" not in screen and "完成" not in screen
+    assert "一个或几个都行" in screen  # the rule, said on screen
+    one = run_console(tmp_path, ["/assess", "企业", "是", "1", "/answers"])
+    several = run_console(tmp_path, ["/assess", "企业", "是", "1,2", "/answers"])
+    assert "马德里" in one.split("问题 4")[1] or "马德里" in one.split("您的回答")[1]
+    for out in (one, several):
+        assert "问题 4" in out  # both answered the question: the next one is asked
 
 
 def test_full_console_assessment_matches_assess(tmp_path: Path) -> None:

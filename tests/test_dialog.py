@@ -3,7 +3,9 @@ side questions, volunteered facts and bad input. No transport is involved."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -170,19 +172,20 @@ def test_changing_an_answer_from_the_summary_shows_the_difference(kb: KnowledgeB
     run_to_result(kb, chat, truth)
     assert "30万元" in chat.text()
     chat.press("修改答案")
+    chat.press("知识产权金融")  # many answers: by topic first
     chat.press("知识产权质押贷款")
     chat.say("80万")
     assert "从 30万元 变为 40万元" in chat.text(), chat.log()
     assert chat.state.facts["pledge_loan_interest_paid_yuan"] == 800000
 
 
-def test_a_stale_button_gets_the_current_question(dialog: Dialog) -> None:
+def test_a_stale_button_gets_a_popup_and_changes_nothing(dialog: Dialog) -> None:
     chat = Chat(dialog)
     chat.command("assess")
     old = chat.buttons()[0].data
     chat.say("企业")
     chat.send(ButtonInput(old))
-    assert "已经过去" in chat.text()
+    assert "已经答过了" in chat.text()
     assert chat.state.facts == {"entity_type": "enterprise"}
     chat.send(ButtonInput("a|forged|999"))
     chat.send(ButtonInput("t|group:nope|x"))
@@ -229,7 +232,7 @@ def test_state_survives_json_and_a_changed_knowledge_base(kb: KnowledgeBase, dia
 
 
 class _HTMLCheck(HTMLParser):
-    allowed = frozenset({"b", "i", "u", "s", "code", "pre", "a"})
+    allowed = frozenset({"b", "i", "u", "s", "code", "pre", "a", "blockquote"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -273,7 +276,59 @@ def test_back_after_a_change_restores_the_previous_answer(kb: KnowledgeBase, dia
     chat = Chat(dialog)
     run_to_result(kb, chat, truth)
     chat.press("修改答案")
+    chat.press("知识产权金融")  # many answers: by topic first
     chat.press("知识产权质押贷款")
     chat.say("80万")
     chat.say("上一题")
     assert chat.state.facts["pledge_loan_interest_paid_yuan"] == 600000, chat.log()
+
+
+# -- a phone screen --------------------------------------------------------------------------------
+
+PHONE_LINES = 20  # a result's visible part, on one phone screen
+_FOLDED = re.compile(r"<blockquote expandable>.*?</blockquote>", re.S)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_result_fits_one_phone_screen_without_its_folded_parts(kb: KnowledgeBase, dialog: Dialog,
+                                                                     lang: Lang) -> None:
+    """Every applicant of the benchmark profiles, in both languages: the visible result is at most
+    about 20 lines; the assumptions, what is still open and who decides are in the expandable quote."""
+    for profile in PROFILES:
+        chat = Chat(dialog)
+        if lang == "en":
+            chat.command("lang", "en")
+        run_to_result(kb, chat, validate_facts(kb, profile["facts"]))
+        result = [r for r in chat.last if r.buttons]
+        assert result, chat.log()
+        visible = _FOLDED.sub("", result[-1].text)
+        assert len(visible.splitlines()) <= PHONE_LINES, f"{profile['name']}\n{visible}"
+        assert "<blockquote expandable>" in result[-1].text
+
+
+def test_every_button_fits_a_phone_row(kb: KnowledgeBase, dialog: Dialog) -> None:
+    """Options, clauses and answers as buttons: none wider than a phone's row (the short labels)."""
+    from knowledge.loader import SHORT_LABEL_LIMITS, label_width
+
+    chat = Chat(dialog)
+    rich = next(p for p in PROFILES if "almost every programme" in p["name"])
+    run_to_result(kb, chat, validate_facts(kb, rich["facts"]))
+    chat.press("修改答案")
+    labels = [b.label for line in [chat.buttons()] for b in line]
+    chat.command("clauses")
+    labels += [b.label for b in chat.buttons()]
+    for step in chat.transcript:
+        if step.startswith("BOT: ") and "\n     [" in step:
+            labels += step.split("\n     [", 1)[1].rstrip("]").split(" | ")
+    for label in labels:
+        bare = label.removeprefix("✅ ").removeprefix("▫️ ")
+        assert label_width(bare) <= SHORT_LABEL_LIMITS["en"], label
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=[p["name"][:60] for p in PROFILES])
+def test_the_remaining_questions_estimate_only_falls(profile: dict[str, Any], kb: KnowledgeBase,
+                                                     dialog: Dialog) -> None:
+    chat = Chat(dialog)
+    run_to_result(kb, chat, validate_facts(kb, profile["facts"]))
+    shown = [int(n) for n in re.findall(r"还剩约 (\d+) 题", "\n".join(chat.transcript))]
+    assert shown and all(later <= earlier for earlier, later in itertools.pairwise(shown)), shown

@@ -29,7 +29,7 @@ class _Tags(HTMLParser):
         self.stack: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: Any) -> None:
-        assert tag in {"b", "i", "u", "s", "code", "pre", "a"}, tag
+        assert tag in {"b", "i", "u", "s", "code", "pre", "a", "blockquote"}, tag
         self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
@@ -87,7 +87,7 @@ def test_no_input_breaks_the_dialog_or_loses_an_answer(steps: list[Any], with_an
         replies, state = dialog.handle(state, inp, TODAY)
         check_replies(replies)
         pressed_or_typed = inp.data if isinstance(inp, ButtonInput) else getattr(inp, "text", getattr(inp, "name", ""))
-        undoing = any(w in str(pressed_or_typed) for w in ("back", "restart", "上一题", "重新开始", "n|"))
+        undoing = any(w in str(pressed_or_typed) for w in ("back", "restart", "上一题", "重新开始", "n|", "m|fresh"))
         if not undoing:
             lost = {k for k in before if k not in state.facts}
             assert not lost, f"{inp} lost {lost}"

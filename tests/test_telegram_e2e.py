@@ -153,6 +153,14 @@ class Chat:
                 return await self.press_data(mid, b["callback_data"], b["text"])
         raise AssertionError(f"no button {label!r} on #{mid}: {[b['text'] for b in buttons]}\n{self.dump()}")
 
+    async def press_starting(self, prefix: str) -> list[JSON]:
+        """Press the button whose label starts with ``prefix`` (a group's label ends with its count)."""
+        mid, buttons = self.keyboard()
+        for b in buttons:
+            if b["text"].startswith(prefix):
+                return await self.press_data(mid, b["callback_data"], b["text"])
+        raise AssertionError(f"no button {prefix!r}… on #{mid}: {[b['text'] for b in buttons]}\n{self.dump()}")
+
     async def press_data(self, message_id: int, data: str, label: str = "") -> list[JSON]:
         self.transcript.append(f"user presses [{label or data}] on #{message_id}")
         update = self.bot.fake.press_button(self.chat_id, message_id, data, language_code=self.language_code,
@@ -235,9 +243,35 @@ class Harness:
         return "\n".join(c.dump() for c in self.chats)
 
 
+def serve_profile_methods(fake: FakeBotApi) -> dict[str, Any]:
+    """The Bot API's profile methods (descriptions, commands per scope) on the fake, kept in a dict:
+    ``profile[("description", "en")]``, ``profile[("commands", chat id, "en")]``."""
+    profile: dict[Any, Any] = {}
+    default_commands = fake._handlers["setmycommands"][1]
+
+    def commands(params: JSON) -> Any:
+        scope = params.get("scope") or {"type": "default"}
+        if scope.get("type") == "default":
+            return default_commands(params)
+        profile[("commands", scope.get("chat_id"), params.get("language_code") or "")] = params["commands"]
+        return True
+
+    def described(kind: str) -> Any:
+        def record(params: JSON) -> bool:
+            profile[(kind, params.get("language_code") or "")] = params.get(kind)
+            return True
+        return record
+
+    fake.register("setMyCommands", commands)
+    fake.register("setMyDescription", described("description"))
+    fake.register("setMyShortDescription", described("short_description"))
+    return profile
+
+
 @contextlib.asynccontextmanager
 async def bot_harness(tmp_path: Path, **overrides: Any) -> AsyncIterator[Harness]:
     async with FakeBotApi() as fake:
+        fake.profile = serve_profile_methods(fake)  # type: ignore[attr-defined]
         with watching_updates() as updates:
             harness = Harness(fake, make_settings(fake.token, fake.base_url, tmp_path, **overrides), updates)
             try:
@@ -338,6 +372,15 @@ async def test_start_greets_and_registers_commands_in_both_languages(bot: Harnes
         assert [c["command"] for c in bot.fake.commands[code]] == expected
     assert bot.fake.commands["en"][1]["description"].startswith("Self-assessment")
     assert "自助测评" in bot.fake.commands["zh"][1]["description"]
+    # The profile before the first message, in both languages...
+    profile = bot.fake.profile  # type: ignore[attr-defined]
+    assert "石家庄" in profile[("description", "zh")] and "Shijiazhuang" in profile[("description", "en")]
+    assert len(profile[("short_description", "")]) <= 120 and profile[("short_description", "")] == \
+        profile[("short_description", "zh")]
+    # ...and the staff commands only in staff chats (the default menu has none of them).
+    assert [c["command"] for c in profile[("commands", STAFF, "")]][-2:] == ["stats", "reload"]
+    assert "Usage statistics" in profile[("commands", STAFF, "en")][-2]["description"]
+    assert not {"stats", "reload"} & {c["command"] for code in ("zh", "en", "") for c in bot.fake.commands[code]}
 
 
 async def test_full_self_assessment_by_buttons(bot: Harness) -> None:
@@ -392,6 +435,7 @@ async def test_side_question_mid_flow_then_the_assessment_goes_on(bot: Harness) 
     [reply] = (e["text"] for e in shown)  # the answer, "continue", and the question: one message
     answer, _, question = reply.partition("继续测评")
     assert "知识产权质押贷款贴息" in answer and "（四）1" in answer and "100万元" in answer
+    assert "/assess" not in reply  # the user is in the assessment: no "send /assess" in its middle
     # The current question is asked again, with its buttons...
     assert "<b>问题 2</b>" in question
     assert chat.question_id() == "in_city"
@@ -400,21 +444,29 @@ async def test_side_question_mid_flow_then_the_assessment_goes_on(bot: Harness) 
     assert chat.question_id() not in (None, "in_city", "entity_type")
 
 
-async def test_stale_button_gets_the_current_question(bot: Harness) -> None:
+def popups(bot: Harness) -> list[str]:
+    """The notes shown on pressed buttons (answerCallbackQuery texts), in order."""
+    return [p.get("text") or "" for p in bot.fake.calls_of("answerCallbackQuery")]
+
+
+async def test_stale_and_double_taps_get_a_popup_not_a_message(bot: Harness) -> None:
     chat = bot.chat(501)
     await chat.send("/assess")
     first_mid, first_buttons = chat.keyboard()
+    # « 上一题 on question 1: a pop-up on the button, nothing in the chat.
+    assert await chat.press("« 上一题") == []
+    assert popups(bot)[-1] == "已经是第一题了"
     yes_or_enterprise = next(b for b in first_buttons if b["text"] == "企业")
     await chat.press("企业")
     assert chat.question_id() == "in_city"
 
-    # An old button (the first question's, forged from its data after the message moved on)...
-    shown = await chat.press_data(first_mid, yes_or_enterprise["callback_data"], "企业 (stale)")
-    assert "这个问题已经过去了" in shown[0]["text"]
-    assert "<b>问题" in shown[-1]["text"] and chat.question_id() == "in_city"
+    # A double tap (the first question's button again, after the message moved on)...
+    shown = await chat.press_data(first_mid, yes_or_enterprise["callback_data"], "企业 (double tap)")
+    assert shown == [] and "已经答过了" in popups(bot)[-1]
+    assert chat.question_id() == "in_city"
     # ...a forged one, and one on a message Telegram no longer shows to the bot: the same, never an error.
     shown = await chat.press_data(first_mid, "a|no_such_question|9", "forged")
-    assert "这个问题已经过去了" in shown[0]["text"]
+    assert shown == [] and "已经答过了" in popups(bot)[-1]
     shown = await chat.press_data(99_999, "a|in_city|y", "on a vanished message")
     assert shown and chat.question_id() != "in_city"  # that press was for the current question
     assert not [line for line in bot.updates.lines if "update failed" in line]
@@ -489,6 +541,275 @@ async def test_deep_links_open_a_topic_or_a_clause(bot: Harness) -> None:
     assert all("原文：" in t for t in texts)  # the verbatim text of the clause
 
 
+async def test_a_clause_deep_link_sends_one_message(bot: Harness) -> None:
+    chat = bot.chat(803)
+    [one] = await chat.send("/start clause_4_1")  # clause 4.1 holds three benefits
+    assert "（四）1" in one["text"] and "原文：" in one["text"]
+    for title in ("知识产权证券化产品发起单位奖励", "通过知识产权证券化融资的企业补助", "知识产权质押贷款贴息"):
+        assert title in one["text"]
+    assert one["text"].count("原文：") == 1  # the verbatim text once
+    labels = [b["text"] for b in buttons_of(one["reply_markup"])]
+    assert "质押贷款贴息" in labels  # the short labels, one per benefit
+    [single] = await chat.send("/start clause_2")  # a clause of one benefit: its card
+    assert "中国专利奖获奖奖励" in single["text"]
+
+
+async def test_changing_an_answer_by_tapping(bot: Harness) -> None:
+    chat = bot.chat(804)
+    await chat.send("/assess")
+    assert_silver_award_result(await answer_by_buttons(chat, BY_BUTTONS))
+    [answers] = await chat.press("修改答案")
+    # Nine answers: grouped by topic first, each group a tap away (edited in place).
+    assert [b["text"] for b in buttons_of(answers["reply_markup"])][-1] == "查看结果"
+    [group] = await chat.press_starting("奖项与示范称号")
+    assert group["method"] == "editMessageText" and "中国专利奖（或外观设计奖）：银奖" in group["text"]
+    await chat.press("银奖")  # the answer "中国专利奖…: 银奖"
+    assert chat.question_id() == "china_patent_award_last_year"
+    shown = await chat.press("金奖")
+    result = "\n".join(e["text"] for e in shown)
+    assert "预计金额从" in result and "中国专利奖获奖奖励：50万元" in result
+    assert "主菜单" not in result and "自助测评" not in result
+
+    # 不确定 in the same flow: the answer is unknown again, and the result says so.
+    await chat.press("修改答案")
+    await chat.press_starting("奖项与示范称号")
+    await chat.press("金奖")
+    shown = await chat.press("不确定")
+    result = "\n".join(e["text"] for e in shown)
+    assert RESULT_TITLE in result and "预计金额从" in result
+    assert "中国专利奖获奖奖励" in result.split("❔ 还不能确定：")[1]
+
+
+async def test_an_answered_question_loses_its_buttons(bot: Harness) -> None:
+    chat = bot.chat(805)
+    await chat.send("/assess")
+    first, _ = chat.keyboard()
+    await chat.send("企业")  # typed: a new message asks the next question
+    second, _ = chat.keyboard()
+    assert second != first and chat.buttons(first) == []  # the answered question's keyboard is gone
+    assert chat.buttons(second)
+    await chat.press("是")  # tapped: the same message, edited
+    assert chat.keyboard()[0] == second
+    result = await answer_by_typing(chat, BY_TYPING)
+    assert has_result(result)
+    # After the result, no question message offers buttons; only the result does.
+    keyboards = [e["message_id"] for e in bot.fake.messages_to(chat.chat_id) if chat.buttons(e["message_id"])]
+    assert set(keyboards) == {result[-1]["message_id"]}
+
+
+async def test_a_finished_assessment_is_not_shown_to_the_next_person_unasked(bot: Harness) -> None:
+    chat = bot.chat(806)
+    await chat.send("/assess")
+    await answer_by_buttons(chat, BY_BUTTONS)
+    [offer] = await chat.send("/assess")
+    assert not has_result([offer]) and "上次的测评已经完成" in offer["text"]
+    assert [b["text"] for b in buttons_of(offer["reply_markup"])] == ["查看上次结果", "重新开始"]
+    assert has_result(await chat.press("查看上次结果"))
+    [offer] = await chat.send("/start topic_finance")  # a topic deep link: the same offer
+    assert not has_result([offer]) and "上次的测评已经完成" in offer["text"]
+    shown = await chat.press("重新开始")
+    assert "<b>问题 1</b>" in shown[-1]["text"] and "知识产权金融" in shown[0]["text"]
+    async with open_store(bot.settings.store_url()) as store:
+        stored = await store.load("tg:806")
+    assert stored is not None and stored.state["facts"] == {}  # the earlier answers are gone
+
+
+async def test_after_a_failed_send_the_next_message_gets_the_open_question(bot: Harness) -> None:
+    chat = bot.chat(807)
+    await chat.send("/assess")
+    assert chat.question_id() == "entity_type"
+    # Telegram fails the reply (past any retry): the answer was applied and saved all the same.
+    bot.fake.fail_next("sendMessage", status=400, description="Bad Request: chat is busy")
+    [notice] = await chat.send("企业")
+    assert "您的回答已保存" in notice["text"] and "请稍后再发一次" not in notice["text"]
+    # The user sends the answer again: it is not read as the answer to the question they never saw.
+    shown = await chat.send("企业")
+    text = "\n".join(e["text"] for e in shown)
+    assert "下一题没能发给您" in text and "贵单位是否注册在石家庄市" in text
+    assert "没看懂" not in text
+    async with open_store(bot.settings.store_url()) as store:
+        stored = await store.load("tg:807")
+    assert stored is not None and stored.state["facts"] == {"entity_type": "enterprise"}
+    await chat.press("是")  # and the assessment goes on from there
+    assert chat.question_id() == "group:achievements"
+
+
+async def test_in_a_group_the_assessment_moves_to_a_private_chat(bot: Harness) -> None:
+    alice = bot.chat(-100_555, chat_type="supergroup", user_id=71)
+    bob = bot.chat(-100_555, chat_type="supergroup", user_id=72)
+    [moved] = await alice.send("/assess@ipbot_test_bot")
+    assert "私聊" in moved["text"] and "<b>问题" not in moved["text"]
+    [button] = buttons_of(moved["reply_markup"])
+    assert button == {"text": "私聊继续", "url": "https://t.me/ipbot_test_bot?start=assess"}
+    [sent] = [p for p in bot.fake.calls_of("sendMessage", chat_id=-100_555)]
+    assert sent["reply_parameters"]["message_id"] == alice.last_update["message"]["message_id"]
+
+    # The menu in the group: Alice's buttons are hers; Bob's tap gets a pop-up, not a message.
+    [menu] = await alice.send("/start")
+    bob.new()  # Bob sees the group as it is
+    assert await bob.press_data(menu["message_id"], "m|clauses", "浏览政策条款 (Bob)") == []
+    assert popups(bot)[-1].startswith("这是其他成员的对话")
+    # Alice's own tap on 自助测评 also moves to the private chat, topic deep links too.
+    alice.new()
+    [moved] = await alice.press("自助测评")
+    assert buttons_of(moved["reply_markup"])[0]["url"].endswith("?start=assess")
+    [moved] = await alice.send("/start topic_finance")
+    assert buttons_of(moved["reply_markup"])[0]["url"].endswith("?start=topic_finance")
+
+    # The deep link opens the private chat at question 1.
+    private = bot.chat(71)
+    shown = await private.send("/start assess")
+    assert "<b>问题 1</b>" in shown[-1]["text"]
+
+
+async def test_inline_mode_pages_and_opens_the_bot(bot: Harness) -> None:
+    first = bot.fake.inline_query(702, "")
+    await bot.processed(first)
+    answer = bot.fake.calls_of("answerInlineQuery")[-1]
+    assert len(answer["results"]) == 10 and answer["next_offset"] == "10"
+    assert answer["button"] == {"text": "打开助手做自助测评", "start_parameter": "assess"}
+    for card in answer["results"]:
+        assert "/assess" not in card["input_message_content"]["message_text"]
+        [opener] = buttons_of(card["reply_markup"])
+        assert opener["url"] == "https://t.me/ipbot_test_bot?start=assess"
+    seen = {card["id"] for card in answer["results"]}
+    pages = 1
+    while answer["next_offset"]:  # Telegram asks for the next page with the offset it was given
+        payload = {"id": f"q{pages}", "from": {"id": 702, "is_bot": False, "first_name": "U", "language_code": "zh"},
+                   "query": "", "offset": answer["next_offset"], "chat_type": "sender"}
+        bot.fake._open_queries.add(f"q{pages}")
+        update = bot.fake.make_update("inline_query", payload)
+        await bot.processed(update)
+        answer = bot.fake.calls_of("answerInlineQuery")[-1]
+        assert answer["results"] and not seen & {card["id"] for card in answer["results"]}
+        seen |= {card["id"] for card in answer["results"]}
+        pages += 1
+    assert pages == 4 and len(seen) == 33  # every clause card, ten at a time
+
+    # A clause card in the chat offers to share it through inline mode.
+    chat = bot.chat(703)
+    [card] = await chat.send("/start clause_2")
+    share = [b for b in buttons_of(card["reply_markup"]) if "switch_inline_query" in b]
+    assert share == [{"text": "分享", "switch_inline_query": "中国专利奖"}]
+
+
+async def edit(chat: Chat, message_id: int, text: str) -> list[JSON]:
+    """The user edits one of their messages, as Telegram reports it (an ``edited_message`` update)."""
+    message = chat.bot.fake.message(chat.chat_id, message_id)
+    assert message is not None
+    message.update(text=text, edit_date=message["date"] + 5)
+    chat.transcript.append(f"user edits #{message_id} to: {text}")
+    update = chat.bot.fake.make_update("edited_message", message)
+    await chat.bot.processed(update)
+    return chat.new()
+
+
+async def test_editing_the_latest_answer_corrects_it(bot: Harness) -> None:
+    chat = bot.chat(808)
+    await chat.send("/assess")
+    await chat.send("企业")
+    answered = chat.last_update["message"]["message_id"]
+    assert chat.question_id() == "in_city"
+    shown = await edit(chat, answered, "高校")
+    text = "\n".join(e["text"] for e in shown)
+    assert "按您修改后的消息" in text and "<b>问题 2</b>" in text
+    async with open_store(bot.settings.store_url()) as store:
+        stored = await store.load("tg:808")
+    assert stored is not None and stored.state["facts"] == {"entity_type": "university"}
+
+    await chat.send("是")  # a later answer: the first message is no longer the latest
+    assert await edit(chat, answered, "企业") == []
+    async with open_store(bot.settings.store_url()) as store:
+        stored = await store.load("tg:808")
+    assert stored is not None and stored.state["facts"]["entity_type"] == "university"
+
+
+class BusinessChat:
+    """A staff member's Telegram Business account connected to the bot, and one customer's chat in it."""
+
+    def __init__(self, bot: Harness, staff: int, customer: int, connection: str = "bc-1") -> None:
+        self.bot, self.staff, self.customer, self.connection = bot, staff, customer, connection
+        self.notes = bot.chat(staff)  # the staff member's private chat with the bot
+        self.chat = bot.chat(customer)  # the customer's chat with the staff member
+        self._ids = iter(range(1, 10_000))
+        self.staff_seen: list[JSON] = []  # what the bot sent the staff member, for a transcript
+
+    def _user(self, user_id: int, name: str) -> JSON:
+        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "zh-hans"}
+
+    async def connect(self, *, enabled: bool = True, can_reply: bool = True) -> None:
+        self.notes.transcript.append(f"staff {'connects' if enabled else 'disconnects'} the bot"
+                                     f"{' (may reply)' if enabled and can_reply else ''}")
+        update = self.bot.fake.make_update("business_connection", {
+            "id": self.connection, "user": self._user(self.staff, "王"), "user_chat_id": self.staff,
+            "date": 1_700_000_000, "is_enabled": enabled, "rights": {"can_reply": can_reply}})
+        await self.bot.processed(update)
+        self.staff_seen += self.notes.new()
+
+    async def say(self, text: str, *, by_staff: bool = False, kind: str = "business_message") -> list[JSON]:
+        """A message in the customer's chat (by the customer, or the staff member); what the bot sent there."""
+        who = (self.staff, "王") if by_staff else (self.customer, "李经理")
+        self.chat.transcript.append(f"{'staff' if by_staff else 'customer'}: {text}")
+        update = self.bot.fake.make_update(kind, {
+            "message_id": next(self._ids), "date": 1_700_000_000,
+            "chat": {"id": self.customer, "type": "private", "first_name": "李经理"},
+            "from": self._user(*who), "text": text, "business_connection_id": self.connection})
+        await self.bot.processed(update)
+        self.staff_seen += self.notes.new()
+        return self.chat.new()
+
+
+async def test_telegram_business_answers_confident_customer_questions_and_leaves_the_rest(bot: Harness) -> None:
+    desk = BusinessChat(bot, staff=950_001, customer=950_777)
+    await desk.connect()
+    assert "已连接您的商业账号" in desk.notes.texts()[-1] and "/bot_off" in desk.notes.texts()[-1]
+
+    # A confident answer goes to the customer, on the staff member's behalf; the notes to the staff.
+    [answer] = await desk.say("马德里商标注册有奖励吗？")
+    assert "马德里国际商标注册奖励" in answer["text"] and "10万元" in answer["text"]
+    [sent] = [p for p in bot.fake.calls_of("sendMessage", chat_id=950_777)]
+    assert sent["business_connection_id"] == "bc-1" and "/" not in sent["text"]
+    assert "已替您回复客户" in desk.notes.texts()[-2] or "已替您回复客户" in "\n".join(desk.notes.texts()[-3:])
+
+    # Not sure (the amount depends on the customer's figures): nothing to the customer, a note to the staff.
+    assert await desk.say("质押贷款贴息最多能拿多少？") == []
+    assert any("没有把握" in t for t in desk.notes.texts()[-3:])
+    # A greeting, and the staff member's own words: the human's.
+    notes_before = len(desk.notes.texts())
+    assert await desk.say("你好") == []
+    assert await desk.say("马德里商标注册有奖励吗？", by_staff=True) == []
+    assert len(desk.notes.texts()) == notes_before
+    # Edits and deletions need nothing undone.
+    assert await desk.say("马德里商标注册有奖励吗？？", kind="edited_business_message") == []
+    deleted = bot.fake.make_update("deleted_business_messages", {
+        "business_connection_id": "bc-1", "chat": {"id": 950_777, "type": "private", "first_name": "李经理"},
+        "message_ids": [1, 2]})
+    await bot.processed(deleted)
+
+    # /bot_off in this chat keeps the bot out of it; /bot_on lets it back.
+    assert await desk.say("/bot_off", by_staff=True) == []
+    assert "不再介入" in desk.notes.texts()[-1]
+    assert await desk.say("马德里商标注册有奖励吗？") == []
+    await desk.say("/bot_on", by_staff=True)
+    assert len(await desk.say("马德里商标注册有奖励吗？")) == 1
+
+    # Revoked: everything stops, the settings are gone.
+    await desk.connect(enabled=False)
+    assert "已断开" in desk.notes.texts()[-1]
+    assert await desk.say("马德里商标注册有奖励吗？") == []
+    async with open_store(bot.settings.store_url()) as store:
+        assert await store.load("tg-biz:bc-1") is None
+    assert not [line for line in bot.updates.lines if "update failed" in line]
+
+
+async def test_telegram_business_without_the_right_to_reply_only_takes_notes(bot: Harness) -> None:
+    desk = BusinessChat(bot, staff=950_002, customer=950_778, connection="bc-2")
+    await desk.connect(can_reply=False)
+    assert "没有回复消息的权限" in desk.notes.texts()[-1]
+    assert await desk.say("马德里商标注册有奖励吗？") == []
+    assert any("您没有允许我回复" in t for t in desk.notes.texts()[-3:])
+
+
 def sqlite_rows(url: str, query: str) -> list[tuple[Any, ...]]:
     """Rows of the bot's SQLite file, read with the standard library as an operator would."""
     with contextlib.closing(sqlite3.connect(make_url(url).database or ":memory:")) as conn:
@@ -499,8 +820,18 @@ async def test_forget_deletes_the_session(bot: Harness) -> None:
     chat = bot.chat(901)
     await chat.send("/assess")
     await chat.press("企业")
-    shown = await chat.send("/forget")
-    assert shown[0]["text"] == "已删除您在本助手的全部记录。"
+    # /forget asks first, with a button; "keep" keeps everything.
+    [ask] = await chat.send("/forget")
+    assert "确定要删除" in ask["text"]
+    assert [b["text"] for b in buttons_of(ask["reply_markup"])] == ["确认删除", "保留"]
+    [kept] = await chat.press("保留")
+    assert kept["method"] == "editMessageText" and kept["text"] == "好的，您的记录都保留着。"
+    async with open_store(bot.settings.store_url()) as store:
+        assert await store.load("tg:901") is not None
+    await chat.send("/forget")
+    [done] = await chat.press("确认删除")
+    assert done["method"] == "editMessageText" and done["text"] == "已删除您在本助手的全部记录。"
+    assert not buttons_of(done["reply_markup"])
     async with open_store(bot.settings.store_url()) as store:
         assert await store.load("tg:901") is None
     owners = [owner for (owner,) in sqlite_rows(bot.settings.store_url(), "select user_key from sessions")]
@@ -554,12 +885,24 @@ async def test_error_is_logged_without_the_token_and_the_answers_are_kept(
     secret = bot.fake.token.partition(":")[2].lower()
     assert secret not in ours.lower()
     assert "<token>" in logged
-    assert shown[-1]["text"].startswith("抱歉，处理您的消息时出了点问题。您的回答都已保存")
+    assert shown[-1]["text"].startswith("抱歉，处理您的消息时出了点问题：回复没能发出。您的回答已保存")
 
     # The answer was saved before the failed reply: /assess resumes at the next question.
     shown = await chat.send("/assess")
     assert "继续您上次的测评" in shown[0]["text"]
     assert chat.question_id() == "in_city"
+
+
+async def test_the_admin_chat_hears_of_a_failed_update_without_user_text_or_token(tmp_path: Path) -> None:
+    async with bot_harness(tmp_path, IPBOT_ADMIN_CHAT_ID=-100_777) as bot:
+        await bot.start()
+        chat = bot.chat(1102)
+        bot.fake.fail_next("sendMessage", status=400, description=f"Bad Request: boom at /bot{bot.fake.token}/x")
+        await chat.send("我们公司的秘密数字是123456")
+        [alert] = bot.fake.texts_to(-100_777)
+        assert "failed" in alert and "BadRequest" in alert and "text" in alert
+        assert "123456" not in alert and "秘密" not in alert and "1102" not in alert
+        assert bot.fake.token.partition(":")[2] not in alert
 
 
 async def test_flood_control_is_retried(bot: Harness) -> None:

@@ -23,6 +23,7 @@ from bot.dialog.model import (
     Reply,
     SessionState,
     Step,
+    TextInput,
 )
 from bot.dialog.views import MAX_MESSAGE, Views, split_message
 from bot.present.i18n import LANGS, text
@@ -40,6 +41,9 @@ if TYPE_CHECKING:
     from bot.dialog.helpdesk import HelpDesk
 
 MAX_INPUT = 2000  # longer texts are cut before any parsing: nobody answers a question in a novel
+# The button under the /forget confirmation. The channels turn its press into CommandInput("forget"),
+# which the conversation (not the core) carries out: it deletes sessions across chats.
+FORGET_CONFIRM = "f|yes"
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ def coalesce(replies: list[Reply]) -> list[Reply]:
     for reply in replies:
         last = out[-1] if out else None
         if (last is not None and not last.buttons and not last.edit and not reply.edit
+                and not last.popup and not reply.popup
                 and len(last.text) + 2 + len(reply.text) <= MAX_MESSAGE):
             out[-1] = Reply(f"{last.text}\n\n{reply.text}", reply.buttons)
         else:
@@ -94,6 +99,15 @@ class Dialog:
         self.answerer = answerer
         self._assessments: dict[tuple[str, date], Assessment] = {}
         self._help_desk: HelpDesk | None = None
+
+        # "Send /assess ..." in the free-text answers (catalogue keys ask.*): said once the user is
+        # in an assessment, it would send them back to its start; those sentences are left out there.
+        sentence = re.compile(r"[^。.!?！？]*/assess[^。.!?！？]*[。.!?！？]?")
+        self._assess_hints = sorted({escape(hint) for lang in LANGS
+                                     for key, template in renderer.cat.messages[lang].items()
+                                     if key.startswith("ask.") and "/assess" in template
+                                     for hint in sentence.findall(template)
+                                     if not re.search(r"[{“\"]", hint)}, key=len, reverse=True)
         self.control_words = {
             action: {normalize(w) for lang in LANGS for w in renderer.cat.t(lang, f"dlg.words.{action}").split("|")}
             for action in _CONTROL_ACTIONS}
@@ -105,13 +119,34 @@ class Dialog:
     def handle(self, state: SessionState, inp: Input, today: date) -> tuple[list[Reply], SessionState]:
         """Never raises for user input: anything unreadable gets a friendly re-ask."""
         s = SessionState.from_json(state.to_json(), self.kb)  # work on a copy
+        unseen, s.unseen = s.unseen, False
+        if unseen and isinstance(inp, TextInput) and s.current is not None and s.mode in ("assess", "done"):
+            # The last replies never arrived: this message was meant for a question the user has
+            # not seen. Nothing is applied; the user gets the question that is actually open.
+            q = self._current_question(s, today)
+            if q is not None:
+                return coalesce([Reply(self.t(s.lang, "dlg.unseen")),
+                                 self.views.question(q, s.lang, number=max(s.asked, 1),
+                                                     left=s.left_shown or self._left(s, today), ticked=s.ticked,
+                                                     change=s.mode == "done")]), s
+        assessing = s.mode == "assess"
         if isinstance(inp, CommandInput):
             replies = self._command(s, inp.name.lower(), inp.arg, today)
         elif isinstance(inp, ButtonInput):
             replies = self._button(s, inp.data[:64], today)
         else:
             replies = self._text(s, inp.text[:MAX_INPUT], today)
+        if assessing and s.mode == "assess":
+            replies = [self._in_assessment(r) for r in replies]
         return coalesce(replies), s
+
+    def _in_assessment(self, reply: Reply) -> Reply:
+        """A side answer given in the middle of an assessment, without "send /assess" (the user is in it)."""
+        body = reply.text
+        for hint in self._assess_hints:
+            body = body.replace(hint, "")
+        return reply if body == reply.text else Reply(body.strip() or reply.text, reply.buttons, reply.edit,
+                                                      reply.popup)
 
     def current_view(self, state: SessionState, today: date) -> list[Reply]:
         """Where the user is, shown again without changing anything: the question, the result or the menu."""
@@ -132,16 +167,14 @@ class Dialog:
         lang = s.lang
         if name == "start":
             if arg == "assess":
-                return self._start(s, today, topic=None)
+                return self._assess(s, today, topic=None)
             if arg.startswith("topic_") and arg.removeprefix("topic_") in self.kb.policy.topics:
-                return self._start(s, today, topic=arg.removeprefix("topic_"))
+                return self._assess(s, today, topic=arg.removeprefix("topic_"))
             if arg.startswith("clause_"):
                 return self._clause_by_ref(s, arg.removeprefix("clause_").replace("_", "."))
             return [Reply(escape(self.t(lang, "dlg.greeting")), self._menu(lang))]
         if name == "assess":
-            if s.mode == "assess" and s.current:
-                return [Reply(self.t(lang, "dlg.resume")), *self._ask_next(s, today)]
-            return self._start(s, today, topic=arg if arg in self.kb.policy.topics else None)
+            return self._assess(s, today, topic=arg if arg in self.kb.policy.topics else None)
         if name == "ask":
             return [Reply(escape(self.t(lang, "dlg.ask_prompt")))]
         if name == "clauses":
@@ -154,6 +187,10 @@ class Dialog:
         if name == "cancel":
             s.mode, s.current, s.ticked = "idle", None, []
             return [Reply(self.t(lang, "dlg.cancelled"), self._menu(lang))]
+        if name == "correct":
+            return self._correct(s, arg[:MAX_INPUT], today)
+        if name == "forget_ask":
+            return [self.views.forget_confirm(lang, FORGET_CONFIRM)]
         if name == "forget":
             keep = s.lang
             s.__init__()  # type: ignore[misc]
@@ -170,8 +207,27 @@ class Dialog:
             replies += self._ask_next(s, today)
         return replies
 
+    def _assess(self, s: SessionState, today: date, topic: str | None) -> list[Reply]:
+        """/assess and the deep links: go on with an open assessment; after a finished (or cancelled)
+        one, ask whether to see its result or start again, never show someone's old figures unasked."""
+        if s.mode == "assess" and s.current:
+            return [Reply(self.t(s.lang, "dlg.resume")), *self._ask_next(s, today)]
+        if s.facts:
+            fresh = f"m|fresh|{topic}" if topic else "m|fresh"
+            return [Reply(self.t(s.lang, "dlg.earlier"),
+                          ((Button(self.t(s.lang, "dlg.btn.last_result"), "m|result"),
+                            Button(self.t(s.lang, "dlg.btn.start_again"), fresh)),))]
+        return self._start(s, today, topic=topic)
+
+    def _fresh(self, s: SessionState, today: date, topic: str | None) -> list[Reply]:
+        """Everything answered so far is dropped (the language and the live keyboard stay)."""
+        keep_lang, ui_msg, ui_turn = s.lang, s.ui_msg, s.ui_turn
+        s.__init__()  # type: ignore[misc]
+        s.lang, s.ui_msg, s.ui_turn = keep_lang, ui_msg, ui_turn
+        return self._start(s, today, topic)
+
     def _start(self, s: SessionState, today: date, topic: str | None) -> list[Reply]:
-        s.mode, s.topic, s.current, s.ticked = "assess", topic, None, []
+        s.mode, s.topic, s.current, s.ticked, s.left_shown = "assess", topic, None, [], None
         s.last_total = None
         intro = self.t(s.lang, "dlg.start_assess")
         if topic:
@@ -179,10 +235,13 @@ class Dialog:
         return [Reply(intro), *self._ask_next(s, today)]
 
     def _clause_by_ref(self, s: SessionState, ref: str) -> list[Reply]:
+        """A clause deep link: one message, however many benefits the clause holds."""
         matches = [b for b in self.kb.benefits if b.ref == ref]
         if not matches:
             return [self.views.clause_menu(s.lang)]
-        return [self.views.clause(b, s.lang) for b in matches]
+        if len(matches) == 1:
+            return [self.views.clause(matches[0], s.lang)]
+        return [self.views.clause_group(matches, s.lang)]
 
     # -- buttons -----------------------------------------------------------------------------------
     def _button(self, s: SessionState, data: str, today: date) -> list[Reply]:
@@ -193,17 +252,31 @@ class Dialog:
             if rest in {b.id for b in self.kb.benefits}:
                 return [self.views.clause(self.kb.benefit(rest), s.lang)]
             return [self.views.clause_menu(s.lang)]
+        if kind in ("k", "v"):  # a level or a page of the clause list, or of the answers: in place
+            group, _, page = rest.partition("|")
+            number = int(page) if page.isdigit() else 0
+            if kind == "k":
+                return [self.views.clause_menu(s.lang, group or None, number, edit=True)]
+            return [self.views.answers_menu(s.facts, s.lang, group or None, number, edit=True)]
+        if kind == "f":  # "keep my data" under the /forget confirmation
+            return [Reply(self.t(s.lang, "dlg.forget.kept"), edit=True)]
         if kind == "n":
             action, _, qid = rest.partition("|")
             if action == "skip":
-                if s.mode != "assess" or qid != s.current:
+                if s.mode not in ("assess", "done") or s.current is None or qid != s.current:
                     return self._stale(s, today)
+                if s.mode == "done":  # changing an answer to "not sure": the fact becomes unknown
+                    return self._unsure_change(s, today)
                 return self._skip(s, today, edit=True)
+            if action == "back" and s.mode == "assess" and not s.history:
+                return [Reply(self.t(s.lang, "dlg.tap.first"), popup=True)]
             return self._control(s, action, today)
         if kind == "x":
             return self._change(s, rest, today)
         qid, _, arg = rest.partition("|")
-        if s.mode != "assess" or qid != s.current:
+        # An answer is taken for the question on screen: the assessment's, or the one being changed
+        # after the result ("done" with a current question).
+        if s.mode not in ("assess", "done") or s.current is None or qid != s.current:
             return self._stale(s, today)
         q = self._current_question(s, today)
         if q is None:
@@ -213,8 +286,8 @@ class Dialog:
         if kind == "t" and q.kind == "multi" and arg in q.facts:
             value = arg
             s.ticked = [v for v in s.ticked if v != value] if value in s.ticked else [*s.ticked, value]
-            return [self.views.question(q, s.lang, number=s.asked, left=self._left(s, today), ticked=s.ticked,
-                                        edit=True)]
+            return [self.views.question(q, s.lang, number=s.asked, left=s.left_shown or self._left(s, today),
+                                        ticked=s.ticked, edit=True)]
         if kind == "d" and q.kind == "multi":
             facts = group_answer(q, [v for v in s.ticked if v in q.facts], self.kb)
             return self._apply(s, q, Answer(facts), today, edit=True)
@@ -225,7 +298,9 @@ class Dialog:
         if action == "assess":
             return self._command(s, "assess", "", today)
         if action == "topic":
-            return self._start(s, today, topic=arg if arg in self.kb.policy.topics else None)
+            return self._assess(s, today, topic=arg if arg in self.kb.policy.topics else None)
+        if action == "fresh":
+            return self._fresh(s, today, topic=arg if arg in self.kb.policy.topics else None)
         if action == "ask":
             return [Reply(escape(self.t(s.lang, "dlg.ask_prompt")))]
         if action == "clauses":
@@ -254,6 +329,13 @@ class Dialog:
         return self._apply(s, q, answer, today, edit=True)
 
     def _stale(self, s: SessionState, today: date) -> list[Reply]:
+        """A button of a question already answered (a double tap, an old message): a pop-up note on
+        the button, nothing new in the chat."""
+        key = "dlg.tap.answered" if s.mode == "assess" else "dlg.tap.answered_done"
+        return [Reply(self.t(s.lang, key), popup=True)]
+
+    def _reask(self, s: SessionState, today: date) -> list[Reply]:
+        """Typed text that fits nothing: the current question again, or the menu."""
         if s.mode == "assess":
             return [Reply(self.t(s.lang, "dlg.stale")), *self._ask_next(s, today)]
         return [Reply(escape(self.t(s.lang, "dlg.idle_hint")), self._menu(s.lang))]
@@ -268,7 +350,7 @@ class Dialog:
 
     def _text(self, s: SessionState, message: str, today: date) -> list[Reply]:
         if not message.strip():
-            return self._stale(s, today)
+            return self._reask(s, today)
         action = self._control_word(message)
         if action in ("lang_en", "lang_zh"):
             return self._switch_lang(s, "en" if action == "lang_en" else "zh", today)
@@ -348,9 +430,40 @@ class Dialog:
         s.ticked = []
         return self._ask_next(s, today, edit=edit)
 
+    def _correct(self, s: SessionState, message: str, today: date) -> list[Reply]:
+        """The message that gave the latest answer was edited: that answer is undone and the edited
+        text read as the answer to the same question. Only a question's answer can be corrected."""
+        if not s.history or s.history[-1].question == "volunteered" or s.mode not in ("assess", "done"):
+            return []
+        step = s.history.pop()
+        for fact in step.set:
+            s.facts.pop(fact, None)
+        s.facts.update(step.previous)
+        s.skipped = [f for f in s.skipped if f not in step.skipped]
+        if s.mode == "assess":  # the question after it was on screen: the corrected one had the number before
+            s.asked = max(s.asked - 1, 1)
+        s.mode, s.current, s.ticked, s.left_shown = "assess", step.question, [], None
+        if self._current_question(s, today) is None:
+            s.current = None
+            return [Reply(self.t(s.lang, "dlg.corrected")), *self._ask_next(s, today)]
+        return [Reply(self.t(s.lang, "dlg.corrected")), *self._text(s, message, today)]
+
+    def _unsure_change(self, s: SessionState, today: date) -> list[Reply]:
+        """"Not sure" on an answer being changed: the fact is unknown again, the result says what that changes."""
+        q = self._current_question(s, today)
+        if q is None:
+            return self._result(s, today, show_diff=True)
+        previous = {f: s.facts[f] for f in q.facts if f in s.facts}
+        s.history.append(Step(question=q.id, set={}, skipped=list(q.facts), previous=previous))
+        for fact in q.facts:
+            s.facts.pop(fact, None)
+        s.skipped = list(dict.fromkeys([*s.skipped, *q.facts]))
+        return [Reply(self.t(s.lang, "dlg.change_done"), edit=True), *self._result(s, today, show_diff=True)]
+
     def _after_answer(self, s: SessionState, today: date, *, edit: bool) -> list[Reply]:
         if s.mode == "done":
-            return self._result(s, today, show_diff=True)
+            result = self._result(s, today, show_diff=True)
+            return [Reply(self.t(s.lang, "dlg.change_done"), edit=True), *result] if edit else result
         return self._ask_next(s, today, edit=edit)
 
     def _left(self, s: SessionState, today: date) -> int:
@@ -368,7 +481,13 @@ class Dialog:
         if q.id != s.current:
             s.asked += 1
             s.ticked = []
-        s.current, s.mode = q.id, "assess"
+            # A new question: the estimate falls by at least one (a follow-up that the last answer
+            # opened does not make it rise), and never below one while questions remain.
+            if s.left_shown is not None:
+                left = max(1, min(left, s.left_shown - 1))
+        elif s.left_shown is not None:
+            left = max(1, min(left, s.left_shown))
+        s.current, s.mode, s.left_shown = q.id, "assess", left
         return [self.views.question(q, s.lang, number=max(s.asked, 1), left=left, ticked=s.ticked, edit=edit)]
 
     def assessment(self, s: SessionState, today: date) -> Assessment:
@@ -401,10 +520,7 @@ class Dialog:
     def _control(self, s: SessionState, action: str, today: date) -> list[Reply]:
         lang = s.lang
         if action == "restart":
-            keep_lang, topic = s.lang, s.topic
-            s.__init__()  # type: ignore[misc]
-            s.lang = keep_lang
-            return [Reply(self.t(lang, "dlg.restarted")), *self._start(s, today, topic)]
+            return [Reply(self.t(lang, "dlg.restarted")), *self._fresh(s, today, s.topic)]
         if action == "back":
             if s.mode == "done" and s.current is not None:  # changing an answer: back cancels the change
                 return self._result(s, today, show_diff=False)
@@ -417,34 +533,23 @@ class Dialog:
                 s.skipped = [f for f in s.skipped if f not in step.skipped]
                 # A question step moves the numbering back one; a volunteered statement re-asks the same one.
                 s.asked = max(s.asked - (1 if step.question == "volunteered" else 2), 0)
-                s.mode, s.current = "assess", None
+                s.mode, s.current, s.left_shown = "assess", None, None  # going back may add a question
                 undone = self.t(lang, "dlg.back_done")
                 if step.question == "volunteered" and removed:
                     undone = self.t(lang, "dlg.back_statement", items=self.views.fact_values(removed, lang))
                 return [Reply(undone), *self._ask_next(s, today)]
             if s.mode == "assess":
                 return [Reply(self.t(lang, "dlg.back_none")), *self._ask_next(s, today)]
-            return self._stale(s, today)
+            return self._reask(s, today)
         if action == "result":
             if s.mode == "idle" and not s.facts:
-                return self._stale(s, today)
+                return self._reask(s, today)
             return self._result(s, today, show_diff=False)
         if action == "why":
             return self.views.why_not(self._assessment(s, today), lang)
         if action == "answers":
-            return [self._answers(s)]
-        return self._stale(s, today)
-
-    def _answers(self, s: SessionState) -> Reply:
-        lang = s.lang
-        if not s.facts:
-            return Reply(self.t(lang, "dlg.answers.none"))
-        rows = []
-        for fact_id, value in s.facts.items():
-            label = f"{self.r.fact_label(fact_id, lang)}: {self.r.value(fact_id, value, lang)}"
-            rows.append((Button(label[:60], f"x|{fact_id}"),))
-        rows.append((Button(self.t(lang, "dlg.btn.result"), "m|result"),))
-        return Reply(self.t(lang, "dlg.answers.title"), tuple(rows))
+            return [self.views.answers_menu(s.facts, lang)]
+        return self._reask(s, today)
 
     def _change(self, s: SessionState, fact_id: str, today: date) -> list[Reply]:
         """Re-ask one answered fact; the old answer stays until the new one arrives."""
@@ -461,8 +566,7 @@ class Dialog:
             s.last_total = [a.eligible_total.min, a.eligible_total.max]
         s.skipped = [f for f in s.skipped if f != fact_id]
         s.current = q.id
-        s.asked += 1
-        return [self.views.question(q, s.lang, number=s.asked, left=1)]
+        return [self.views.question(q, s.lang, number=s.asked, left=1, change=True)]
 
     # -- help desk and inline mode -----------------------------------------------------------------
     def helpdesk(self, message: str, lang: Lang, today: date) -> list[Reply]:
@@ -477,19 +581,19 @@ class Dialog:
             self._help_desk = HelpDesk(self.kb, self.r, self.validity, counted=self.answerer)
         return self._help_desk
 
-    def inline(self, query: str, lang: Lang) -> list[InlineCard]:
-        """Answer cards for inline mode: the best matches of the query, at most ten."""
+    def inline(self, query: str, lang: Lang, limit: int = 50) -> list[InlineCard]:
+        """Answer cards for inline mode: the best matches of the query, best first (the channel pages them)."""
         query = query.strip()[:256]
         if not query:
             return [InlineCard(f"b{i}", text(b.title, lang), text(b.summary, lang),
-                               self._card_text(b.id, lang)) for i, b in enumerate(self.kb.benefits[:10])]
+                               self._card_text(b.id, lang)) for i, b in enumerate(self.kb.benefits[:limit])]
         if self.answerer is None:
             return []
         side = self.answerer(query, lang)
         if not side.in_scope:
             return []
         cards = [InlineCard("a0", side.title or query, side.summary, side.text)]
-        for i, benefit_id in enumerate(side.benefits[1:10], start=1):
+        for i, benefit_id in enumerate(side.benefits[1:limit], start=1):
             b = self.kb.benefit(benefit_id)
             cards.append(InlineCard(f"b{i}", text(b.title, lang), text(b.summary, lang), self._card_text(b.id, lang)))
         return cards

@@ -39,20 +39,30 @@ Input = TextInput | ButtonInput | CommandInput
 
 @dataclass(frozen=True)
 class Button:
+    """A button under a message: it sends ``data`` back, or opens ``url``, or (``share``) lets the
+    user pick a chat and post this bot's inline answer to the given query there."""
+
     label: str
     data: str  # at most 64 bytes: Telegram's limit on callback data
     # A tap copies this text to the clipboard instead of sending ``data`` (Telegram's CopyTextButton,
     # at most 256 characters); used for the help desk's ready-to-paste reply.
     copy_text: str | None = None
+    url: str | None = None
+    share: str | None = None
 
 
 @dataclass(frozen=True)
 class Reply:
-    """One message. ``edit`` asks the channel to replace the message holding the question buttons."""
+    """One message. ``edit`` asks the channel to replace the message holding the question buttons.
+
+    ``popup``: a short note about a pressed button (a stale or double tap); Telegram shows it as
+    the button's pop-up instead of a new message, the console prints it.
+    """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     edit: bool = False
+    popup: bool = False
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,15 @@ class SessionState:
     last_total: list[int] | None = None
     asked: int = 0
     last_input: str | None = None  # id of the last input applied (a redelivery is not applied twice)
+    # What the channel shows, kept so the next turn can act on it: the message holding the live
+    # question keyboard (retired when the question is answered), and whether the last replies
+    # were lost in sending (the next typed message then gets the current question, not applied).
+    ui_msg: int | None = None
+    ui_turn: int | None = None  # the channel's id of the input whose replies set ``ui_msg`` (newest wins)
+    ui_edited: int | None = None  # the message that input's replies edited in place
+    unseen: bool = False
+    left_shown: int | None = None  # the "about N left" last shown: the estimate only ever falls
+    answer_msg: int | None = None  # the channel's id of the message that gave the latest answer (edits correct it)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -96,7 +115,9 @@ class SessionState:
             "history": [{"q": s.question, "set": s.set, "skipped": s.skipped, "previous": s.previous}
                         for s in self.history],
             "current": self.current, "ticked": self.ticked, "last_total": self.last_total,
-            "asked": self.asked, "last_input": self.last_input,
+            "asked": self.asked, "last_input": self.last_input, "ui_msg": self.ui_msg, "ui_turn": self.ui_turn,
+            "ui_edited": self.ui_edited, "unseen": self.unseen, "left_shown": self.left_shown,
+            "answer_msg": self.answer_msg,
         }
 
     @classmethod
@@ -124,6 +145,12 @@ class SessionState:
             last_total=total if isinstance(total, list) and len(total) == 2 else None,
             asked=int(data.get("asked") or 0),
             last_input=data.get("last_input") if isinstance(data.get("last_input"), str) else None,
+            ui_msg=data["ui_msg"] if type(data.get("ui_msg")) is int else None,
+            ui_turn=data["ui_turn"] if type(data.get("ui_turn")) is int else None,
+            ui_edited=data["ui_edited"] if type(data.get("ui_edited")) is int else None,
+            unseen=data.get("unseen") is True,
+            left_shown=data["left_shown"] if type(data.get("left_shown")) is int else None,
+            answer_msg=data["answer_msg"] if type(data.get("answer_msg")) is int else None,
         )
 
     def groups_done(self) -> list[str]:

@@ -23,11 +23,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, MenuButtonWebApp, Update, WebAppInfo
-from telegram.error import InvalidToken
+from telegram import BotCommand, BotCommandScopeChat, MenuButtonWebApp, Update, WebAppInfo
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    BusinessConnectionHandler,
+    BusinessMessagesDeletedHandler,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -39,6 +41,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.channels.telegram.business import BusinessDesk
 from bot.channels.telegram.handlers import (
     AddressedToBot,
     Context,
@@ -91,9 +94,11 @@ App = Application[
     JobQueue[ContextTypes.DEFAULT_TYPE],
 ]
 
-# Edited messages, channel posts, chat-member changes...: nothing the bot acts on, so Telegram
-# need not send them.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+# Channel posts, chat-member changes...: nothing the bot acts on, so Telegram need not send them.
+# Edited messages: an edit of the latest answer corrects it.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY,
+                   Update.BUSINESS_CONNECTION, Update.BUSINESS_MESSAGE, Update.EDITED_BUSINESS_MESSAGE,
+                   Update.DELETED_BUSINESS_MESSAGES]
 MENU_COMMANDS = ("start", "assess", "ask", "clauses", "lang", "help", "cancel", "forget")
 RATE_LIMIT_RETRIES = 3  # flood control (429): wait retry_after and try again, this many times
 SEND_RETRIES = 3  # 5xx, timeouts, dropped connections: try again this many times...
@@ -134,7 +139,8 @@ def build_application(
     token = _token(settings)
     redactor = Redactor(token)
     services = Services(today=today)
-    handlers = Handlers(services, engine_factory=lambda: engine_factory(settings), redactor=redactor)
+    handlers = Handlers(services, engine_factory=lambda: engine_factory(settings), redactor=redactor,
+                        admin_chat_id=settings.admin_chat_id)
 
     def log_update(done: UpdateDone) -> None:
         update = done.update
@@ -161,6 +167,7 @@ def build_application(
         await _set_commands(app, engine)
         if settings.web_public_url:
             await set_mini_app_menu_button(app, engine, settings.web_public_url)
+        await _set_profile(app, engine, staff=settings.staff_user_ids)
         if tune_gc:
             tune_garbage_collector()
         log.info("ipbot started as @%s: %d benefits, store %s", app.bot.username, len(engine.kb.benefits),
@@ -284,7 +291,19 @@ def register(app: App, h: Handlers, *, staff: list[int]) -> None:
     # 7. Buttons and inline mode are other update types: no overlap with the message handlers.
     app.add_handler(CallbackQueryHandler(h.button))
     app.add_handler(InlineQueryHandler(h.inline))
+    # 8. An edited text in a private chat: a correction when it gave the latest answer.
+    app.add_handler(MessageHandler(
+        filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, h.edited))
+    register_business(app, BusinessDesk(h))
     app.add_error_handler(h.error)
+
+
+def register_business(app: App, desk: BusinessDesk) -> None:
+    """Telegram Business (bot.channels.telegram.business): other update types, no overlap with the above."""
+    app.add_handler(BusinessConnectionHandler(desk.connection))
+    app.add_handler(MessageHandler(filters.UpdateType.BUSINESS_MESSAGE & filters.TEXT, desk.message))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_BUSINESS_MESSAGE, desk.edited))
+    app.add_handler(BusinessMessagesDeletedHandler(desk.deleted))
 
 
 async def _set_commands(app: App, engine: PolicyRuntime) -> None:
@@ -329,6 +348,34 @@ def register_mini_app(app: App, services: Services, url: str) -> None:
 
     private = filters.ChatType.PRIVATE & ~filters.FORWARDED
     app.add_handler(CommandHandler(["assess", "start"], offer, filters=private), group=1)
+
+
+STAFF_COMMANDS = ("stats", "reload")
+
+
+async def _set_profile(app: App, engine: PolicyRuntime, *, staff: list[int]) -> None:
+    """What Telegram shows before the first message (the description and the short description on
+    the bot's profile, in both languages), and the staff commands in the menu of staff chats only.
+
+    All of it is cosmetic: a Bot API that refuses it (an old self-hosted server, a staff member who
+    never opened the bot) costs a warning, never the start."""
+    for code, lang in (("zh", "zh"), ("en", "en"), (None, "zh")):
+        language: Lang = "en" if lang == "en" else "zh"
+        try:
+            await app.bot.set_my_description(tg_text(engine.catalog, language, "tg.description"), language_code=code)
+            await app.bot.set_my_short_description(tg_text(engine.catalog, language, "tg.short_description"),
+                                                   language_code=code)
+        except TelegramError as exc:
+            log.warning("bot description not set (%s): %s", code or "default", type(exc).__name__)
+    for user_id in staff:
+        for code, lang in (("en", "en"), (None, "zh")):
+            language = "en" if lang == "en" else "zh"
+            commands = [BotCommand(name, tg_text(engine.catalog, language, f"tg.cmd.{name}"))
+                        for name in (*MENU_COMMANDS, *STAFF_COMMANDS)]
+            try:
+                await app.bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id), language_code=code)
+            except TelegramError as exc:
+                log.warning("staff commands not set for one staff chat: %s", type(exc).__name__)
 
 
 def _file_url(base_url: str) -> str | None:

@@ -22,11 +22,14 @@ import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from html import escape
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from telegram import (
     Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputTextMessageContent,
     Message,
     MessageEntity,
@@ -40,12 +43,14 @@ from telegram.ext import Application, ContextTypes, filters
 from telegram.warnings import PTBUserWarning
 
 from bot.channels.telegram.render import MAX_TEXT, Keyboard, fit, messages, plain, tg_text
-from bot.dialog.model import ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
+from bot.dialog.core import FORGET_CONFIRM
+from bot.dialog.model import Button, ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
 from bot.present.i18n import text as kb_text
 from bot.present.i18n import to_lang
 from bot.redact import Redactor
 from bot.services import Conversations, PolicyRuntime, ride_out_outage
 from bot.storage.base import SessionStore
+from bot.storage.base import update as update_session
 from bot.storage.stats import AnswerTap, Event, StatsStore, answer_events, assessment_events, open_stats, period
 from knowledge.loader import KnowledgeBaseError
 from knowledge.models import Lang
@@ -246,10 +251,11 @@ class Handlers:
     """One method per kind of update; see the module docstring."""
 
     def __init__(self, services: Services, *, engine_factory: Callable[[], PolicyRuntime],
-                 redactor: Redactor) -> None:
+                 redactor: Redactor, admin_chat_id: int | None = None) -> None:
         self.s = services
         self._engine_factory = engine_factory
         self.redact = redactor
+        self.admin_chat_id = admin_chat_id
         self._reload_lock = asyncio.Lock()
         self._turning: set[int] = set()  # updates whose turn has begun and is not yet fully answered...
         self._saved: set[int] = set()  # ...of them, those whose turn is committed
@@ -264,7 +270,10 @@ class Handlers:
         if parsed is None:
             return
         name, arg = parsed
-        await self._converse(update, context, CommandInput(name, arg))
+        inp = CommandInput(name, arg)
+        if await self._to_private(update, context, inp):
+            return
+        await self._converse(update, context, inp)
 
     async def text(self, update: Update, context: Context) -> None:
         """Typed text: an answer to the current question, or a question; the core tells which."""
@@ -277,24 +286,66 @@ class Handlers:
         await self._converse(update, context, TextInput(typed))
 
     async def button(self, update: Update, context: Context) -> None:
-        """A pressed inline button: its data is the input; the message holding it may be edited."""
+        """A pressed inline button: its data is the input; the message holding it may be edited.
+
+        The press is answered after the turn, so that a stale or double tap gets its note as the
+        button's pop-up rather than a message in the chat.
+        """
+        query = update.callback_query
+        if query is None:
+            return
+        if query.data is None or query.message is None:
+            await self._answer_query(update, None)
+            return
+        pressed = query.message if isinstance(query.message, Message) else None
+        if pressed is not None and pressed.chat.type != ChatType.PRIVATE:
+            replied = pressed.reply_to_message
+            owner = replied.from_user.id if replied is not None and replied.from_user is not None else None
+            if owner is not None and owner != query.from_user.id:  # someone else's buttons in a group
+                lang = await self._lang(update)
+                await self._answer_query(update, tg_text(self.s.engine.catalog, lang, "tg.group.not_yours"))
+                return
+        inp: Input = CommandInput("forget") if query.data == FORGET_CONFIRM else ButtonInput(query.data)
+        if await self._to_private(update, context, inp):
+            await self._answer_query(update, None)
+            return
+        await self._converse(update, context, inp, pressed=pressed)
+
+    async def _to_private(self, update: Update, context: Context, inp: Input) -> bool:
+        """An assessment asked for in a group moves to a private chat: a short answer in the group
+        with a button that opens the bot there (a deep link, so it starts at once). True if so."""
+        chat = update.effective_chat
+        if chat is None or chat.type == ChatType.PRIVATE:
+            return False
+        start = private_start(inp, set(self.s.engine.kb.policy.topics))
+        if start is None:
+            return False
+        lang = await self._lang(update)
+        catalog = self.s.engine.catalog
+        link = f"https://t.me/{context.bot.username}?start={start}"
+        reply = Reply(escape(tg_text(catalog, lang, "tg.group.private")),
+                      ((Button(tg_text(catalog, lang, "tg.group.private_button"), "", url=link),),))
+        message = update.message
+        await self._send(context, chat.id, [reply], reply_to=message.message_id if message is not None else None,
+                         thread=message.message_thread_id if message is not None and message.is_topic_message
+                         else None)
+        return True
+
+    async def forget(self, update: Update, context: Context) -> None:
+        """/forget: ask first (a button confirms); the press deletes the chat's session and every
+        session the user owns."""
+        await self._converse(update, context, CommandInput("forget_ask"))
+
+    async def _answer_query(self, update: Update, note: str | None) -> None:
         query = update.callback_query
         if query is None:
             return
         try:
-            await query.answer()  # stop the button's spinner first; the work may take a moment
+            await query.answer(text=note[:200] if note else None)
         except TelegramError as exc:
             # Too old (pressed before a restart), or Telegram failing even after the retries: the
-            # spinner is cosmetic, the press is the user's answer. Handle it all the same.
+            # spinner and the note are cosmetic; the press itself was handled.
             log.info("callback query not answered: %s", self.redact(f"{type(exc).__name__}: {exc.message}"))
-        if query.data is None or query.message is None:
-            return
-        pressed = query.message if isinstance(query.message, Message) else None
-        await self._converse(update, context, ButtonInput(query.data), pressed=pressed)
-
-    async def forget(self, update: Update, context: Context) -> None:
-        """/forget: delete the chat's session and every session the user owns."""
-        await self._converse(update, context, CommandInput("forget"))
 
     async def _converse(self, update: Update, context: Context, inp: Input, *,
                         pressed: Message | None = None) -> None:
@@ -306,30 +357,126 @@ class Handlers:
                         self.redact.chat(chat.id))
             return
         key = session_key(chat, user, _sender_chat(update))
+        user_key = owner_key(user)
         conversations = self.s.conversations
         self._turning.add(update.update_id)
         counting = not (isinstance(inp, CommandInput) and inp.name == "forget")
         with AnswerTap.listening() as seen:
             turn = await conversations.turn(
                 key, inp, self.s.today(),
-                user_key=owner_key(user),
+                user_key=user_key,
                 lang_hint=user.language_code if user is not None else None,
                 input_id=str(update.update_id),
             )
         self._saved.add(update.update_id)  # committed: an error from here on leaves the answer saved
         replies = turn.replies
+        if isinstance(inp, CommandInput) and inp.name == "forget" and pressed is not None:
+            replies = [Reply(r.text, r.buttons, edit=True) for r in replies]  # the confirmation becomes the note
+        note = None
+        if update.callback_query is not None:
+            note = "\n".join(r.text for r in replies if r.popup) or None
+            replies = [r for r in replies if not r.popup]
+            await self._answer_query(update, note)
         reply_to = thread = None
         if chat.type != ChatType.PRIVATE and update.message is not None:
             reply_to = update.message.message_id  # in a group, say whom we answer
         shown = update.effective_message
         if isinstance(shown, Message) and shown.is_topic_message:
             thread = shown.message_thread_id  # forum topics: stay in the user's topic
-        await self._send(context, chat.id, replies, pressed=pressed, reply_to=reply_to, thread=thread)
+        try:
+            shown_now = await self._send(context, chat.id, replies, pressed=pressed, reply_to=reply_to,
+                                         thread=thread)
+        except Exception as exc:
+            if turn.after is not None:  # applied and saved, but the user never saw what follows
+                await self._remember_ui(key, user_key, unseen=True)
+                raise RepliesLost() from exc
+            raise
         self._saved.discard(update.update_id)
         self._turning.discard(update.update_id)
+        if turn.after is not None:
+            answered = answer_message(inp, update, turn.before, turn.after)
+            await self._retire_keyboard(context, key, user_key, chat.id, turn.after, shown_now, answered,
+                                        update.update_id)
         if counting and turn.applied:
             events = assessment_events(turn.before, turn.after)
             await self._record([*events, *answer_events(seen[-1:])])
+
+    # ---- live keyboards ----
+    async def _retire_keyboard(self, context: Context, key: str, user_key: str, chat_id: int,
+                               after: dict[str, Any], shown: Shown, answered: int | None, turn_id: int) -> None:
+        """One question keyboard is live at a time: when another question message arrives, or the
+        assessment is over, the old one loses its buttons (however its question was answered).
+
+        The session notes which message is live (and which message gave the latest answer), with
+        the update that showed it. Two replicas may serve one chat's updates at once: the newer
+        update's note wins, and only the writer that replaced a noted message removes its keyboard
+        (never twice).
+        """
+        keep = shown.live is None and after.get("mode") == "assess"  # a side answer, /help: it stays live
+        if keep and answered == after.get("answer_msg"):
+            return
+        retire: list[object] = []  # the message whose keyboard this update removes, if any
+
+        def note(state: dict[str, Any]) -> dict[str, Any]:
+            if not state:
+                raise NoSession(key)  # deleted meanwhile (/forget): nothing to note, nothing to create
+            current, seen = state.get("ui_msg"), state.get("ui_turn")
+            if type(seen) is int and seen > turn_id:
+                # A newer update of this chat (another replica) already noted its screen. Whether it
+                # also edited or retired our message is unknown here: ours is left as it is (a tap on
+                # a keyboard left over gets the stale-tap pop-up, as every old button does).
+                retire[:] = []
+                return state
+            retire[:] = [current] if not keep and current not in (shown.live, shown.edited) else []
+            changes: dict[str, Any] = {"answer_msg": answered}
+            if not keep:
+                changes.update(ui_msg=shown.live, ui_turn=turn_id, ui_edited=shown.edited)
+            return {**state, **changes}
+
+        if not keep and shown.live == after.get("ui_msg") and answered == after.get("answer_msg"):
+            return  # nothing changed on screen (a tick, an edit in place)
+        try:
+            await update_session(self.s.store, key, note, user_key=user_key)
+        except NoSession:
+            return
+        except Exception as exc:  # cosmetic: the old keyboard stays, stale taps still get a pop-up
+            log.warning("could not note the chat's screen in the session: %s",
+                        self.redact(f"{type(exc).__name__}: {exc}"))
+            return
+        old = retire[0] if retire else None
+        if type(old) is not int:
+            return
+        try:
+            await context.bot.edit_message_reply_markup(chat_id, old, reply_markup=None)
+        except TelegramError as exc:  # gone, or already without buttons: nothing to retire
+            log.info("old keyboard not removed: %s", self.redact(f"{type(exc).__name__}: {exc.message}"))
+
+    async def edited(self, update: Update, context: Context) -> None:
+        """An edited message: if it was the latest answer, the edit corrects it; other edits are
+        ignored (the bot answered them already, and re-answering old text would confuse)."""
+        message = update.edited_message
+        chat = update.effective_chat
+        if message is None or message.text is None or chat is None:
+            return
+        stored = await self._store_call(lambda: self.s.store.load(session_key(chat, update.effective_user)))
+        if stored is None or stored.state.get("answer_msg") != message.message_id:
+            return
+        await self._converse(update, context, CommandInput("correct", message.text))
+
+    async def _remember_ui(self, key: str, user_key: str, **ui: object) -> None:
+        """Note in the session what the chat shows (best effort: a failure costs a cosmetic step)."""
+        def note(state: dict[str, Any]) -> dict[str, Any]:
+            if not state:
+                raise NoSession(key)  # deleted meanwhile (/forget): nothing to note, nothing to create
+            return {**state, **ui}
+
+        try:
+            await update_session(self.s.store, key, note, user_key=user_key)
+        except NoSession:
+            return
+        except Exception as exc:
+            log.warning("could not note the chat's screen in the session: %s",
+                        self.redact(f"{type(exc).__name__}: {exc}"))
 
     # ---- stateless replies ----
     async def forwarded(self, update: Update, context: Context) -> None:
@@ -350,19 +497,29 @@ class Handlers:
         if query is None:
             return
         lang = await self._lang(update)
-        cards = self.s.engine.dialog.inline(query.query, lang)[:INLINE_RESULTS]
+        catalog = self.s.engine.catalog
+        offset = int(query.offset) if query.offset.isdigit() else 0
+        cards = self.s.engine.dialog.inline(query.query, lang)
+        page = cards[offset:offset + INLINE_RESULTS]
+        more = str(offset + INLINE_RESULTS) if len(cards) > offset + INLINE_RESULTS else ""
+        # Under every card, a way into the bot for whoever reads it in that chat (a deep link, as
+        # "send /assess" means nothing in someone else's chat).
+        opener = InlineKeyboardMarkup([[InlineKeyboardButton(
+            tg_text(catalog, lang, "tg.inline.open"), url=f"https://t.me/{context.bot.username}?start=assess")]])
         results = [
             InlineQueryResultArticle(
                 id=card.id[:64],
                 title=card.title or query.query or "…",
                 description=card.description or None,
                 input_message_content=InputTextMessageContent(fit(card.text)[0], parse_mode=ParseMode.HTML),
+                reply_markup=opener,
             )
-            for card in cards
+            for card in page
         ]
+        button = InlineQueryResultsButton(text=tg_text(catalog, lang, "tg.inline.button"), start_parameter="assess")
         # The cards depend on the user's language, hence personal; the knowledge base changes
         # rarely, but /reload should show within a minute.
-        await query.answer(results, cache_time=60, is_personal=True)
+        await query.answer(results, cache_time=60, is_personal=True, next_offset=more, button=button)
 
     async def not_text(self, update: Update, context: Context) -> None:
         """A sticker, photo or voice note in a private chat: say what the bot can read."""
@@ -446,26 +603,45 @@ class Handlers:
         update_id = update.update_id if isinstance(update, Update) else None
         chat = update.effective_chat if isinstance(update, Update) else None
         trace = "".join(traceback.format_exception(err)) if err is not None else ""
-        log.error("update failed update_id=%s chat=%s kind=%s error=%s\n%s", update_id,
+        cause = err.__cause__ if isinstance(err, RepliesLost) and err.__cause__ is not None else err
+        log.error("update failed update_id=%s chat=%s kind=%s error=%s%s\n%s", update_id,
                   self.redact.chat(chat.id if chat else None), describe(update),
-                  self.redact(f"{type(err).__name__}: {err}"), self.redact(trace).rstrip())
+                  self.redact(f"{type(cause).__name__}: {cause}"),
+                  " (replies not sent; the turn is saved)" if cause is not err else "", self.redact(trace).rstrip())
         if chat is None or not isinstance(update, Update):
             return
         # Not saved: a turn that failed before its commit. Saved: after it, or no turn at all (nothing to lose).
         saved = update.update_id in self._saved or update.update_id not in self._turning
         self._saved.discard(update.update_id)
         self._turning.discard(update.update_id)
+        await self._notify_admin(context, update_id, describe(update), cause)
         try:
             try:
                 lang = await self._lang(update)
             except Exception:  # the store is what failed: the user's Telegram language will do
                 lang = to_lang(update.effective_user.language_code if update.effective_user else None)
             catalog = self.s.engine.catalog
-            notice = tg_text(catalog, lang, "tg.error" if saved else "delivery.error.not_saved")
-            await context.bot.send_message(chat.id, escape(notice), parse_mode=ParseMode.HTML)
+            key = ("tg.error.unsent" if isinstance(err, RepliesLost)  # saved; what follows was not shown
+                   else "tg.error" if saved else "delivery.error.not_saved")
+            await context.bot.send_message(chat.id, escape(tg_text(catalog, lang, key)),
+                                           parse_mode=ParseMode.HTML)
         except Exception as exc:  # the chat may be gone or Telegram down: the log line is enough
             log.warning("could not tell chat %s about the error: %s", self.redact.chat(chat.id),
                         self.redact(f"{type(exc).__name__}: {exc}"))
+
+    async def _notify_admin(self, context: Context, update_id: int | None, kind: str,
+                            err: BaseException | None) -> None:
+        """Tell the admin chat (IPBOT_ADMIN_CHAT_ID) that an update failed: the update id, its kind and
+        the error's type, for a look at the log. Never the message (an error's text may quote the
+        user's), the chat id or the token."""
+        if self.admin_chat_id is None:
+            return
+        body = (f"⚠️ update {update_id} ({escape(kind)}) failed: "
+                f"<code>{escape(type(err).__name__ if err is not None else '?')}</code>")
+        try:
+            await _call(context, "sendMessage", chat_id=self.admin_chat_id, text=body, parse_mode=ParseMode.HTML)
+        except Exception as exc:
+            log.warning("could not tell the admin chat: %s", self.redact(f"{type(exc).__name__}: {exc}"))
 
     # ---- helpers ----
     async def _lang(self, update: Update) -> Lang:
@@ -498,30 +674,41 @@ class Handlers:
 
     async def _send(self, context: Context, chat_id: int, replies: Sequence[Reply], *,
                     pressed: Message | None = None, reply_to: int | None = None,
-                    thread: int | None = None) -> None:
-        """Send the replies in order; the first one marked ``edit`` replaces the pressed message."""
+                    thread: int | None = None) -> Shown:
+        """Send the replies in order; the first one marked ``edit`` replaces the pressed message.
+
+        Returns the id of the message that now holds a question's keyboard (if one was shown) and
+        whether the pressed message was edited.
+        """
         edited = False
+        live: int | None = None
         for reply in replies:
+            asks = is_question(reply)
             if reply.edit and pressed is not None and not edited:
                 edited = await self._edit(context, pressed, reply)
                 if edited:
+                    live = pressed.message_id if asks else live
                     continue
             for body, markup in messages(reply):
-                await self._send_one(context, chat_id, body, markup, reply_to, thread)
+                sent = await self._send_one(context, chat_id, body, markup, reply_to, thread)
                 reply_to = None  # only the first message answers the user's one
+                if asks and markup is not None and sent is not None:
+                    live = sent
+        return Shown(live, pressed.message_id if edited and pressed is not None else None)
 
     async def _send_one(self, context: Context, chat_id: int, body: str, markup: Keyboard | None,
-                        reply_to: int | None, thread: int | None = None) -> None:
+                        reply_to: int | None, thread: int | None = None) -> int | None:
+        """Send one message; its id (None if Telegram did not say)."""
         params = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to is not None else None
         try:
-            await _call(context, "sendMessage", chat_id=chat_id, text=body, parse_mode=ParseMode.HTML,
-                        reply_markup=markup, reply_parameters=params, message_thread_id=thread)
+            return await _call(context, "sendMessage", chat_id=chat_id, text=body, parse_mode=ParseMode.HTML,
+                               reply_markup=markup, reply_parameters=params, message_thread_id=thread)
         except BadRequest as exc:
             if "parse entities" not in exc.message.lower():
                 raise
             log.warning("Telegram refused our HTML (%s); sending plain text", self.redact(exc.message))
-            await _call(context, "sendMessage", chat_id=chat_id, text=plain(body)[:MAX_TEXT], reply_markup=markup,
-                        reply_parameters=params, message_thread_id=thread)
+            return await _call(context, "sendMessage", chat_id=chat_id, text=plain(body)[:MAX_TEXT],
+                               reply_markup=markup, reply_parameters=params, message_thread_id=thread)
 
     async def _edit(self, context: Context, message: Message, reply: Reply) -> bool:
         """Edit ``message`` to show ``reply``; False when it cannot be edited (then we send instead)."""
@@ -545,14 +732,64 @@ warnings.filterwarnings("ignore", message=r"Please use 'Bot\.(sendMessage|editMe
                         category=PTBUserWarning)
 
 
-async def _call(context: Context, method: Literal["sendMessage", "editMessageText"], **fields: Any) -> None:
-    """Send a reply whose echo from Telegram the bot never reads.
+async def _call(context: Context, method: Literal["sendMessage", "editMessageText"], **fields: Any) -> int | None:
+    """Send a reply; of Telegram's echo only the message id is read.
 
     ``send_message`` would turn Telegram's copy of the sent message into PTB objects: about 14%
     of an update's CPU under load (``make bench-load``). ``do_api_request`` without a return type
-    skips that; the rate limiter, retries and errors are the same.
+    skips that and gives the JSON; the rate limiter, retries and errors are the same.
     """
-    await context.bot.do_api_request(method, api_kwargs={k: v for k, v in fields.items() if v is not None})
+    result = await context.bot.do_api_request(method, api_kwargs={k: v for k, v in fields.items() if v is not None})
+    message_id = result.get("message_id") if isinstance(result, dict) else None
+    return message_id if type(message_id) is int else None
+
+
+class Shown(NamedTuple):
+    """What a turn's replies left on screen: the live question keyboard's message, the edited message."""
+
+    live: int | None
+    edited: int | None
+
+
+class NoSession(Exception):
+    """A read-modify-write found no session: it is not created for a note about the screen."""
+
+
+class RepliesLost(Exception):
+    """The turn was applied and saved, but its replies could not be sent (the Bot API failing
+    past its retries): the user is told the answer is saved, and sees the open question next."""
+
+
+def answer_message(inp: Input, update: Update, before: dict[str, Any] | None, after: dict[str, Any]) -> int | None:
+    """The id of the user's message that gave the latest answer, when this turn took a typed one."""
+    grew = len(after.get("history") or []) > len((before or {}).get("history") or [])
+    message = update.message if update.message is not None else update.edited_message
+    if grew and isinstance(inp, TextInput | CommandInput) and message is not None and \
+            (isinstance(inp, TextInput) or inp.name == "correct"):
+        return message.message_id
+    return None
+
+
+def private_start(inp: Input, topics: set[str]) -> str | None:
+    """The deep-link start parameter of an input that begins an assessment, else None."""
+    if isinstance(inp, CommandInput):
+        if inp.name == "assess":
+            return f"topic_{inp.arg}" if inp.arg in topics else "assess"
+        if inp.name == "start" and (inp.arg == "assess" or inp.arg.removeprefix("topic_") in topics):
+            return inp.arg
+        return None
+    if isinstance(inp, ButtonInput):
+        action, _, arg = inp.data.removeprefix("m|").partition("|") if inp.data.startswith("m|") else ("", "", "")
+        if action == "assess" or (action == "fresh" and not arg):
+            return "assess"
+        if action in ("topic", "fresh") and arg in topics:
+            return f"topic_{arg}"
+    return None
+
+
+def is_question(reply: Reply) -> bool:
+    """A reply carrying a question's keyboard (its "not sure" button names the question)."""
+    return any(b.data.startswith("n|skip|") for row in reply.buttons for b in row)
 
 
 def stats_period(args: Sequence[str], today: date) -> tuple[date, date] | None:

@@ -95,9 +95,14 @@ def keyboard(buttons: Sequence[Sequence[Button]]) -> Keyboard | None:
 
 
 def _button(b: Button) -> dict[str, Any]:
-    """A callback button, or a copy-to-clipboard one (PTB 22's ``CopyTextButton``, as its JSON)."""
+    """A callback button, a link, a share (switch_inline_query) or a copy-to-clipboard one (PTB 22's
+    ``CopyTextButton``, as its JSON)."""
     if b.copy_text is not None:
         return {"text": b.label, "copy_text": CopyTextButton(b.copy_text).to_dict()}
+    if b.url is not None:
+        return {"text": b.label, "url": b.url}
+    if b.share is not None:
+        return {"text": b.label, "switch_inline_query": b.share}
     return {"text": b.label, "callback_data": b.data}
 
 

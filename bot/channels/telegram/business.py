@@ -1,0 +1,165 @@
+"""Telegram Business: the help desk inside the staff's own chats.
+
+A staff member of an agency connects the bot to their Telegram Business account (Settings →
+Business → Chatbots). Then, in the chats the connection covers:
+
+* a customer's message that is a question about this policy, answered with confidence, gets the
+  answer in that chat, on the staff member's behalf (only if the connection allows replies);
+* everything else is left to the human: greetings, questions the bot is not sure of, answers that
+  depend on the customer's figures, and every message of the staff member's own;
+* the help-desk notes (references, the facts found, the questions to ask the customer) go to the
+  staff member's private chat with the bot, for every customer question, answered or not;
+* the staff member types ``/bot_off`` in a chat to keep the bot out of it, ``/bot_on`` to let it
+  back (the command itself is not answered in that chat);
+* a connection that is revoked (or disabled) stops everything at once: its settings are deleted.
+
+Settings are kept per connection in the session store (key ``tg-biz:<connection id>``, owned by
+the staff member, so their /forget deletes them). Nothing of a customer's message is stored: an
+edited or deleted business message needs nothing undone, and is only logged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.channels.telegram.handlers import NoSession
+from bot.channels.telegram.render import messages, tg_text
+from bot.dialog.model import Reply
+from bot.present.i18n import to_lang
+from bot.storage.base import update as update_session
+from eligibility.parsing import looks_like_question
+from knowledge.models import Lang
+
+if TYPE_CHECKING:
+    from bot.channels.telegram.handlers import Context, Handlers
+
+log = logging.getLogger(__name__)
+
+CONFIDENT = 0.75  # the answerer's confidence from which a customer is answered without the human
+OFF, ON = "/bot_off", "/bot_on"
+SETTINGS_VERSION = 1
+
+
+def settings_key(connection_id: str) -> str:
+    return f"tg-biz:{connection_id}"
+
+
+class BusinessDesk:
+    """The handlers of the four business update kinds, bound to the channel's :class:`Handlers`."""
+
+    def __init__(self, handlers: Handlers) -> None:
+        self.h = handlers
+
+    @property
+    def store(self) -> Any:
+        return self.h.s.store
+
+    # ---- the connection ----
+    async def connection(self, update: Update, context: Context) -> None:
+        """Connected, changed or revoked: keep the settings, or delete them (revoked stops everything)."""
+        conn = update.business_connection
+        if conn is None:
+            return
+        key, owner = settings_key(conn.id), f"tg-user:{conn.user.id}"
+        lang = to_lang(conn.user.language_code)
+        catalog = self.h.s.engine.catalog
+        if not conn.is_enabled:
+            await self.h._store_call(lambda: self.store.delete(key))
+            revoked = escape(tg_text(catalog, lang, "tg.biz.revoked"))
+            await self._tell_staff(context, conn.user_chat_id, [Reply(revoked)])
+            return
+        can_reply = bool(conn.rights is not None and conn.rights.can_reply)
+
+        def connect(state: dict[str, Any]) -> dict[str, Any]:
+            return {"v": SETTINGS_VERSION, "user_id": conn.user.id, "user_chat_id": conn.user_chat_id,
+                    "can_reply": can_reply, "lang": lang, "off": list(state.get("off") or [])}
+
+        await update_session(self.store, key, connect, user_key=owner)
+        note = "tg.biz.connected" if can_reply else "tg.biz.connected_read_only"
+        await self._tell_staff(context, conn.user_chat_id,
+                               [Reply(escape(tg_text(catalog, lang, note, off=OFF, on=ON)))])
+
+    # ---- messages in the staff member's chats ----
+    async def message(self, update: Update, context: Context) -> None:
+        message = update.business_message
+        if message is None or message.business_connection_id is None or not message.text:
+            return
+        key = settings_key(message.business_connection_id)
+        stored = await self.h._store_call(lambda: self.store.load(key))
+        if stored is None or stored.state.get("v") != SETTINGS_VERSION:
+            return  # not connected (or revoked): nothing at all
+        conf = stored.state
+        staff_id, chat_id = conf.get("user_id"), message.chat.id
+        lang: Lang = "en" if conf.get("lang") == "en" else "zh"
+        catalog = self.h.s.engine.catalog
+        sender = message.from_user.id if message.from_user is not None else None
+        if sender == staff_id:  # the staff member's own words: never answered; /bot_off and /bot_on
+            command = message.text.strip().split("@")[0].lower()
+            if command in (OFF, ON):
+                await self._switch(key, chat_id, off=command == OFF)
+                name = escape(message.chat.full_name or str(chat_id))
+                notice = tg_text(catalog, lang, "tg.biz.off" if command == OFF else "tg.biz.on", chat=name)
+                await self._tell_staff(context, conf.get("user_chat_id"), [Reply(notice)])
+            return
+        if chat_id in (conf.get("off") or []) or not looks_like_question(message.text):
+            return  # turned off here, or not a question (a greeting, thanks, a file): the human's
+        dialog = self.h.s.engine.dialog
+        if dialog.answerer is None:
+            return
+        text = message.text[:2000]
+        side = dialog.answerer(text, lang)
+        confident = side.in_scope and side.confidence >= CONFIDENT and "/" not in side.text
+        replied = False
+        if confident and conf.get("can_reply"):
+            body = "\n".join([tg_text(catalog, lang, "dlg.hd.polite_open"), side.text,
+                              tg_text(catalog, lang, "dlg.hd.polite_close")])
+            try:
+                for part, _markup in messages(Reply(body)):
+                    await context.bot.do_api_request("sendMessage", api_kwargs={
+                        "chat_id": chat_id, "text": part, "parse_mode": ParseMode.HTML,
+                        "business_connection_id": message.business_connection_id})
+                replied = True
+            except TelegramError as exc:
+                log.warning("business reply not sent: %s", self.h.redact(f"{type(exc).__name__}: {exc}"))
+        if not side.in_scope:
+            return  # not about this policy: not the help desk's business
+        who = escape(message.chat.full_name or "")
+        note = "tg.biz.note_replied" if replied else "tg.biz.note_read_only" if confident else "tg.biz.note_left"
+        head = tg_text(catalog, lang, note, customer=who)
+        notes = dialog.helpdesk(text, lang, self.h.s.today())
+        await self._tell_staff(context, conf.get("user_chat_id"), [Reply(head), *notes])
+
+    async def edited(self, update: Update, context: Context) -> None:
+        """An edited business message: the bot answered the original (or left it); nothing to redo."""
+        log.info("edited business message ignored")
+
+    async def deleted(self, update: Update, context: Context) -> None:
+        """Deleted business messages: nothing of them is stored, so nothing to delete."""
+        log.info("deleted business messages: nothing stored to delete")
+
+    # ---- helpers ----
+    async def _switch(self, key: str, chat_id: int, *, off: bool) -> None:
+        def switch(state: dict[str, Any]) -> dict[str, Any]:
+            if not state:
+                raise NoSession(key)  # revoked meanwhile: nothing to switch
+            chats = [c for c in state.get("off") or [] if c != chat_id]
+            return {**state, "off": [*chats, chat_id] if off else chats}
+
+        with contextlib.suppress(NoSession):
+            await update_session(self.store, key, switch)
+
+    async def _tell_staff(self, context: Context, chat_id: object, replies: list[Reply]) -> None:
+        """The staff member's private chat with the bot (they may not have opened it: then nothing)."""
+        if not isinstance(chat_id, int):
+            return
+        try:
+            await self.h._send(context, chat_id, replies)
+        except TelegramError as exc:
+            log.info("staff note not delivered: %s", self.h.redact(f"{type(exc).__name__}: {exc}"))

@@ -173,7 +173,10 @@ class QuestionReading:
     notes: tuple[Note, ...]
 
     def money(self, *roles: str) -> tuple[int, ...]:
-        return tuple(f.value for f in self.figures if f.value is not None and f.role in roles)
+        """Figures of these roles. A figure the layer could not tie to a fact and marked approximate
+        (a range such as "四五十万", a bound such as "不到10万") is never a base to compute from."""
+        return tuple(f.value for f in self.figures if f.value is not None and f.role in roles
+                     and not (f.role == "other" and f.approximate))
 
     def own(self, fact: str | None = None) -> tuple[int, ...]:
         """The user's own amounts: for ``fact`` those the layer tied to it, else every amount-like figure."""

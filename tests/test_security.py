@@ -442,12 +442,17 @@ async def test_replayed_old_updates_of_every_kind_change_nothing(tmp_path: Path)
             assert await post(update) == 200  # answered only once handled
         async with open_settings_store(bot.settings) as store:
             after = await store.load(f"tg:{chat.chat_id}")
-        assert after is not None and after.state == before.state and after.version == before.version
+        # The dialog's state is untouched; only the channel's note of which message shows the live keyboard
+        # may move to the question shown again for the last update.
+        notes = {"ui_msg", "ui_turn", "ui_edited", "answer_msg"}
+        assert after is not None and {k: v for k, v in after.state.items() if k not in notes} == \
+            {k: v for k, v in before.state.items() if k not in notes}
         # Only the last one (a redelivery: its reply may have been lost) shows the question again.
         assert len(bot.fake.messages_to(chat.chat_id)) <= messages + 1
 
-        # After a real /forget, old updates replayed cannot bring anything back either.
+        # After a real /forget (asked, then confirmed), old updates replayed cannot bring anything back either.
         await chat.send("/forget")
+        await chat.press("确认删除")
         for update in sent[1:]:
             assert await post(update) == 200
         async with open_settings_store(bot.settings) as store:
@@ -465,10 +470,10 @@ async def test_shared_sender_ids_are_no_user_and_forget_acts_in_that_chat_only(t
         sent: list[JSON] = []
         for group in (group_a, group_b):
             sender = {"id": group, "type": "supergroup", "title": f"group {group}"}
-            sent.append(bot.fake.user_message(group, "/assess", user_id=ANONYMOUS_ADMIN, chat_type="supergroup",
+            sent.append(bot.fake.user_message(group, "/start", user_id=ANONYMOUS_ADMIN, chat_type="supergroup",
                                               sender_chat=sender))
         post = {"id": channel, "type": "channel", "title": "linked channel"}
-        sent.append(bot.fake.user_message(group_a, "/assess", user_id=CHANNEL_BOT, chat_type="supergroup",
+        sent.append(bot.fake.user_message(group_a, "/start", user_id=CHANNEL_BOT, chat_type="supergroup",
                                           sender_chat=post))
         for update in sent:
             await bot.processed(update)

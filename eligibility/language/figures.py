@@ -116,9 +116,11 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 out.figures.append(Figure(text, n.value, role))
                 continue
             if _RANGE.search(c.s[max(0, n.start - 1) : n.end]):  # "七八万", "三四十万": a range, not one figure
-                out.figures.append(Figure(text, n.value, "other", expecting, True))
-                if expecting is not None:
-                    out.clarify.append(Clarify(expecting, "lang.ask.amount_range", {"figure": text}))
+                cued = sorted({t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok})
+                fact = expecting or (cued[0] if len(cued) == 1 else None)
+                out.figures.append(Figure(text, n.value, "other", fact, True))
+                if fact is not None:
+                    out.clarify.append(Clarify(fact, "lang.ask.amount_range", {"figure": text}))
                 continue
             if n.kind == "number" and not (expecting and sole and (n.bare or text[0].isdigit())):
                 out.figures.append(Figure(text, n.value, "other"))

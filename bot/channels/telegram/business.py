@@ -111,29 +111,31 @@ class BusinessDesk:
         if chat_id in (conf.get("off") or []) or not looks_like_question(message.text):
             return  # turned off here, or not a question (a greeting, thanks, a file): the human's
         dialog = self.h.s.engine.dialog
-        if dialog.answerer is None:
-            return
+        desk = dialog.help_desk()
         text = message.text[:2000]
-        side = dialog.answerer(text, lang)
-        confident = side.in_scope and side.confidence >= CONFIDENT and "/" not in side.text
+        today = self.h.s.today()
+        forward = desk.forward(text, lang, today)
+        result = forward.result
+        in_scope = result is not None and not result.refused
+        # Confident: in scope, sure of its figures (nothing to ask back), and no complaint (a person answers).
+        confident = (in_scope and forward.confidence >= CONFIDENT and not forward.clarify
+                     and not forward.complaint)
         replied = False
         if confident and conf.get("can_reply"):
-            body = "\n".join([tg_text(catalog, lang, "dlg.hd.polite_open"), side.text,
-                              tg_text(catalog, lang, "dlg.hd.polite_close")])
             try:
-                for part, _markup in messages(Reply(body)):
+                for part, _markup in messages(Reply(escape(forward.paste, quote=False))):
                     await context.bot.do_api_request("sendMessage", api_kwargs={
                         "chat_id": chat_id, "text": part, "parse_mode": ParseMode.HTML,
                         "business_connection_id": message.business_connection_id})
                 replied = True
             except TelegramError as exc:
                 log.warning("business reply not sent: %s", self.h.redact(f"{type(exc).__name__}: {exc}"))
-        if not side.in_scope:
+        if not in_scope:
             return  # not about this policy: not the help desk's business
         who = escape(message.chat.full_name or "")
         note = "tg.biz.note_replied" if replied else "tg.biz.note_read_only" if confident else "tg.biz.note_left"
         head = tg_text(catalog, lang, note, customer=who)
-        notes = dialog.helpdesk(text, lang, self.h.s.today())
+        notes = desk.replies(text, lang, today)
         await self._tell_staff(context, conf.get("user_chat_id"), [Reply(head), *notes])
 
     async def edited(self, update: Update, context: Context) -> None:

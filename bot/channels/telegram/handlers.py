@@ -334,6 +334,12 @@ class Handlers:
     async def forget(self, update: Update, context: Context) -> None:
         """/forget: ask first (a button confirms); the press deletes the chat's session and every
         session the user owns."""
+        chat = update.effective_chat
+        if chat is not None and chat.type != ChatType.PRIVATE and not is_person(update.effective_user):
+            # An anonymous admin's or a channel's /forget: a confirming press would come from a person,
+            # not from the sender chat whose session this is, so it acts at once, in this chat only.
+            await self._converse(update, context, CommandInput("forget"))
+            return
         await self._converse(update, context, CommandInput("forget_ask"))
 
     async def _answer_query(self, update: Update, note: str | None) -> None:

@@ -55,7 +55,7 @@ _ONCE_CUE = re.compile(r"一次性|只奖一次|只给一次|one-off|one off|onc
 _OTHER_LEVELS = re.compile(r"省|国家|中央|区里|县里|别的地方|其他地方"
                            r"|provinc|national|central|other (cities|places|levels)")
 
-Verdict = Literal["yes", "no"]
+Verdict = Literal["yes", "no", "maybe"]  # maybe: competitive, a range, or conditions unknown
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,7 @@ class QuestionReading:
     figures: tuple[Figure, ...]
     clarify: tuple[Clarify, ...]
     notes: tuple[Note, ...]
+    several_unsure: tuple[str, ...] = ()  # a level fact whose count ("两个银奖") the layer did not settle
 
     def money(self, *roles: str) -> tuple[int, ...]:
         return tuple(f.value for f in self.figures if f.value is not None and f.role in roles)
@@ -195,7 +196,56 @@ def read_question(kb: KnowledgeBase, question: str) -> QuestionReading:
     """The one place ask reads facts and figures from text: the language layer."""
     r = understand(kb, question)
     facts: Facts = dict(r.facts)  # several award levels stay a list: the engine pays them as a range
-    return QuestionReading(facts, r.figures, r.clarify, r.notes)
+    unsure: list[str] = []
+    text = normalize(question)
+    for fact in kb.facts.values():
+        if fact.type != "choice" or not fact.multiple:
+            continue
+        counted = level_counts(fact, text)
+        value = facts.get(fact.id)
+        layer_counts = [f.value for f in r.figures if f.role == "count" and f.value is not None]
+        if isinstance(value, list) and set(value) == {lv for lv, _ in counted}:
+            facts[fact.id] = [lv for lv, n in counted for _ in range(n)]  # the layer's levels, each counted
+        elif any(n > 1 for _, n in counted):
+            if isinstance(value, str) and len(counted) == 1 and counted[0][0] == value \
+                    and counted[0][1] in layer_counts:
+                facts[fact.id] = [value] * counted[0][1]  # the layer's level and its count figure
+            else:
+                facts.pop(fact.id, None)  # a count the layer did not read: asked, never paid as one award
+                unsure.append(fact.id)
+    return QuestionReading(facts, r.figures, r.clarify, r.notes, tuple(unsure))
+
+
+_COUNT_WORDS = {"一": 1, "两": 2, "二": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+                "十": 10, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_COUNT_BEFORE = re.compile(r"(\d+|[一两二俩三四五六七八九十]|\b(?:a|an|one|two|three|four|five)\b)\s*(?:个|项|枚|次)?"
+                           r"\s*(?:外观设计|中国专利|专利)?\s*$")
+
+
+def level_counts(fact: Fact, text: str) -> list[tuple[str, int]]:
+    """Each level of a multiple-choice fact the (normalised) text names, with the number word before it
+    ("两个银奖一个优秀奖" -> [(silver, 2), (excellent, 1)]); 1 where no number word stands before it."""
+    out: dict[str, int] = {}
+    at: dict[str, int] = {}
+    for option in fact.options:
+        if option.id == "none":
+            continue
+        for label in (option.label.zh, option.label.en, *option.aliases):
+            norm = normalize(label).strip()
+            if not norm:
+                continue
+            pattern = re.escape(norm) if re.search(r"[\u4e00-\u9fff]", norm) else rf"\b{re.escape(norm)}s?\b"
+            for m in re.finditer(pattern, text):
+                before = _COUNT_BEFORE.search(text[max(0, m.start() - 12):m.start()])
+                n = 1
+                if before:
+                    word = before.group(1)
+                    n = int(word) if word.isdigit() else _COUNT_WORDS.get(word, 1)
+                out[option.id] = out.get(option.id, 0) + max(n, 1)
+                at.setdefault(option.id, m.start())
+            if option.id in out:
+                break
+    return sorted(out.items(), key=lambda kv: at[kv[0]])
 
 
 def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: date | None = None,
@@ -230,9 +280,9 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     facts = dict(reading.facts)
     # "最高100万对吧": a figure asked about as the ceiling is the user's guess, not their own base
     ceiling_guess = yes_no and bool(_CEILING_ANY.search(text))
-    answer = amount_for(kb, best.benefit, question, _own_for(best.benefit, reading) if use and not ceiling_guess
-                        else ())
-    parts = _parts(kb, result, ranked, question, reading if use else None)
+    answer = _several(best.benefit, reading) or amount_for(
+        kb, best.benefit, question, _own_for(best.benefit, reading) if use and not ceiling_guess else ())
+    parts = _parts(kb, result, ranked, question, reading if use else None, reading)
     total = _total(kb, parts) if parts and _TOTAL_CUE.search(text) else None
     asked_about = _asked_applicant(kb, text) if yes_no else None
     if asked_about is not None:
@@ -325,8 +375,24 @@ def _promote_named(result: MatchResult, matcher: Matcher) -> tuple[Scored, ...]:
     return (*others, *proc)
 
 
+def _several(b: Benefit, reading: QuestionReading) -> AmountAnswer | None:
+    """Several awards of a tiered benefit ("两个银奖一个优秀奖"): the engine's range (the knowledge base's
+    reading of how several are paid); a count the layer did not settle is asked, never paid as one."""
+    rule = b.amount
+    if rule.kind != "tiered":
+        return None
+    if rule.by in reading.several_unsure:
+        return AmountAnswer(None, depends_on=(rule.by,))
+    levels = reading.facts.get(rule.by)
+    if not isinstance(levels, list) or len(levels) < 2:
+        return None
+    facts: Facts = {rule.by: list(levels)}
+    amount, reasons = compute_amount(rule, facts)
+    return AmountAnswer(amount, tuple(reasons), facts)
+
+
 def _parts(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ...], question: str,
-           reading: QuestionReading | None) -> tuple[Part, ...]:
+           reading: QuestionReading | None, levels: QuestionReading | None = None) -> tuple[Part, ...]:
     """The benefits (or tiers) a question names together ("示范企业和优势企业各奖多少"); () for one."""
     text = normalize(question)
     if not _SEVERAL_CUE.search(text):
@@ -344,6 +410,10 @@ def _parts(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ...], q
     parts: list[Part] = []
     for bid in chosen:
         b = kb.benefit(bid)
+        several = _several(b, levels) if levels is not None else None
+        if several is not None:
+            parts.append(Part(b, None, several))
+            continue
         if b.amount.kind == "tiered":
             tiers = tiers_named(kb.facts[b.amount.by], text)
             if len(tiers) == 1:

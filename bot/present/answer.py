@@ -33,7 +33,7 @@ from eligibility.ask import (
 from eligibility.evaluate import policy_validity
 from eligibility.matcher import Matcher
 from eligibility.parsing import normalize
-from eligibility.results import Amount, Validity
+from eligibility.results import Amount, Reason, Validity
 from knowledge.models import Benefit, KnowledgeBase, Lang
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -256,6 +256,8 @@ class AnswerRenderer:
         tier = t(lang, "ask.part.tier", tier=self.r.value(b.amount.by, p.tier, lang)) \
             if p.tier and b.amount.kind == "tiered" else ""
         amount = self.r.amount(p.answer.amount, lang) if p.answer.amount is not None else self._rule_amount(b, lang)
+        if p.answer.reasons and p.answer.reasons[0].code == "amount_several":
+            amount = self.several_line(b, p.answer.amount or Amount(0, 0), p.answer.reasons[0], lang)
         mode = t(lang, "ask.part.competitive", quota=self.r.quota_count(b, lang)) \
             if b.award.mode == "competitive" and b.award.quota is not None else ""
         line = t(lang, "ask.part", title=text(b.title, lang), tier=tier, amount=amount, mode=mode,
@@ -300,9 +302,16 @@ class AnswerRenderer:
         if answer.from_figures:
             calc = t(lang, "ask.calc_sep").join(self.r.reason(b, x, lang) for x in answer.reasons)
             return [t(lang, "ask.amount_figures", amount=amount, calc=calc), summary]
+        if answer.reasons and answer.reasons[0].code == "amount_several":
+            return [self.several_line(b, answer.amount, answer.reasons[0], lang), summary]
         if answer.reasons:  # a tier named in the question
             return [t(lang, "ask.amount", amount=self.r.reason(b, answer.reasons[0], lang)), summary]
         return [t(lang, "ask.amount", amount=amount), summary]
+
+    def several_line(self, b: Benefit, amount: Amount, reason: Reason, lang: Lang) -> str:
+        """Several awards at once: a range, said to be one, and why (the knowledge base's reading)."""
+        return self.cat.t(lang, "ask.amount.several", amount=self.r.amount(amount, lang),
+                          why=self.r.reason(b, reason, lang))
 
     def _who_lines(self, b: Benefit, lang: Lang) -> list[str]:
         t = self.cat.t
@@ -382,7 +391,7 @@ class AnswerRenderer:
         out += self.clarify_lines(result, lang)
         if result.parts:
             items = [self.part_line(p, lang, with_ref=False) for p in result.parts]
-            out.append(policy + ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else "."))
+            out.append(policy + _after_comma(("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else ".")))
             total = result.total
             if total is not None:
                 if total.amount is not None:
@@ -394,14 +403,16 @@ class AnswerRenderer:
                     out.append(t(lang, "ask.total.rule"))
         else:
             b = result.best
-            out.append(policy + _sentence(f"{text(b.title, lang)}{'：' if lang == 'zh' else ': '}"
-                                          f"{text(b.summary, lang)}", lang))
+            out.append(policy + _after_comma(_sentence(f"{text(b.title, lang)}{'：' if lang == 'zh' else ': '}"
+                                          f"{text(b.summary, lang)}", lang)))
             answer = result.answer
             if not b.is_info and answer is not None and answer.amount is not None:
                 amount = self.r.amount(answer.amount, lang)
                 if answer.from_figures:
                     calc = t(lang, "ask.calc_sep").join(self.r.reason(b, x, lang) for x in answer.reasons)
                     out.append(t(lang, "dlg.hd.amount_figures", amount=amount, calc=calc))
+                elif answer.reasons and answer.reasons[0].code == "amount_several":
+                    out.append(_sentence(self.several_line(b, answer.amount, answer.reasons[0], lang), lang))
                 elif answer.reasons:
                     out.append(t(lang, "dlg.hd.amount", amount=self.r.reason(b, answer.reasons[0], lang)))
             if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None:
@@ -409,7 +420,7 @@ class AnswerRenderer:
             if b.id == VALIDITY_ENTRY:
                 out.append(_sentence(self.validity_line(lang), lang))
         if result.depends_on and not result.asks_ceiling:
-            facts = t(lang, "list_sep").join(self.r.fact_label(f, lang) for f in result.depends_on)
+            facts = t(lang, "list_sep").join(_after_comma(self.r.fact_label(f, lang)) for f in result.depends_on)
             out.append(t(lang, "dlg.hd.depends", facts=facts))
         if result.procedure or complaint or self._procedure_said(result):
             if result.procedure and not self._procedure_said(result):
@@ -432,6 +443,14 @@ def _sentence(s: str, lang: Lang) -> str:
     if lang == "zh":
         return s if s.endswith(("。", "！", "？")) else s.rstrip("，；") + "。"
     return s if s.endswith((".", "!", "?")) else s + "."
+
+
+def _after_comma(s: str) -> str:
+    """"Under the city's IP policy, how and when …": an English word after the comma is not capitalised
+    (an acronym such as "IP" is kept)."""
+    if len(s) > 1 and s[0].isupper() and s[1].islower():
+        return s[0].lower() + s[1:]
+    return s
 
 
 def _tidy(s: str) -> str:

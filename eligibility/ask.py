@@ -287,7 +287,10 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     asked_about = _asked_applicant(kb, text) if yes_no else None
     if asked_about is not None:
         facts.setdefault("entity_type", asked_about)
-    verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity) if yes_no else None
+    counts = tuple(f.value for f in reading.figures if f.role == "count" and f.value is not None)
+    unsettled = best.benefit.amount.kind == "tiered" and best.benefit.amount.by in reading.several_unsure
+    verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity, counts) \
+        if yes_no and not unsettled else None  # "两个银奖…吗" with the count unread: asked first
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures,
@@ -488,8 +491,34 @@ def _high(part: Part) -> int:
 
 
 def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
-             facts: Facts, today: date | None, validity: Validity | None) -> YesNo | None:
-    """Yes or no from what the policy says, or None when the text does not settle the question."""
+             facts: Facts, today: date | None, validity: Validity | None,
+             counts: tuple[int, ...] = ()) -> YesNo | None:
+    """Yes or no from what the policy says, or None when the text does not settle the question.
+
+    A plain yes needs every condition known to hold: a competitive item (chosen on merit within a
+    quota) or several awards (a range) is a "maybe" with the reason; so is an amount whose conditions
+    the question leaves open ("前提是须为出口企业")."""
+    v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity)
+    if v is None or v.reason not in ("amount_same", "amount_differs", "applicant_ok"):
+        return v
+    if v.reason != "applicant_ok" and b.award.mode == "competitive" and b.award.quota is not None:
+        count = counts[0] if len(counts) == 1 and counts[0] > 1 else None
+        return YesNo("maybe", "competitive", (*v.params, ("count", count)))
+    if v.reason != "applicant_ok" and answer.amount is not None and answer.amount.min != answer.amount.max \
+            and b.amount.kind == "tiered":
+        return YesNo("maybe", "several", v.params)
+    if v.verdict == "yes":
+        open_ = [c.label for c in b.conditions if c.label is not None and c.fact not in facts
+                 and c.fact != "entity_type" and c.fact not in answer.facts]
+        stated = any(k != "entity_type" for k in facts)  # the asker describes their own case
+        if open_ and v.reason == "amount_same" and stated and not _CEILING_ANY.search(text):
+            return YesNo("maybe", "if_conditions", (*v.params, ("labels_zh", "、".join(x.zh for x in open_)),
+                                                    ("labels_en", "; ".join(x.en for x in open_))))
+    return v
+
+
+def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
+                   facts: Facts, today: date | None, validity: Validity | None) -> YesNo | None:
     if b.id == DOUBLE_ENTRY or (b.id == VALIDITY_ENTRY and _TWICE_CUE.search(text)):
         return None if _OTHER_LEVELS.search(text) else YesNo("no", "same_matter")
     if b.id == VALIDITY_ENTRY:
@@ -498,9 +527,17 @@ def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, fig
         return YesNo("yes", "in_force") if validity.in_force(today) else YesNo("no", "out_of_force")
     if b.is_info:
         return None
+    if "entity_type" in facts and b.applicants != "any" and facts["entity_type"] not in b.applicants:
+        return YesNo("no", "applicant_not", (("type", str(facts["entity_type"])),))
     failed = _failed_condition(kb, b, facts)
     if failed is not None:
         return YesNo("no", failed[0], failed[1])
+    rule = b.amount
+    if rule.kind == "percentage" and rule.cap is not None and rule.cap_scope and _CEILING_ANY.search(text):
+        asked = [scope for scope, cue in _SCOPE_CUES.items() if cue.search(text)]
+        if asked and not _CAP_FIGURE.search(text):  # "Is the cap per year?": the cap's scope, not the user's own figure, is asked about
+            same = rule.cap_scope in asked
+            return YesNo("yes" if same else "no", "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
     if figures and answer.from_figures and answer.amount is not None:
         claimed = _claims(figures, {**facts, **answer.facts})
         if claimed:  # "利息180万，贴息是不是90万": the figure asked about against what the user's figures give
@@ -510,8 +547,9 @@ def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, fig
                          (("claimed", c), ("actual_min", a.min), ("actual_max", a.max)))
     if figures and not answer.from_figures:
         return _amount_verdict(b, answer, text, figures)
-    if figures and b.amount.kind == "percentage" and _CEILING_ANY.search(text):
-        return _amount_verdict(b, answer, text, figures)
+    claimed = _claims(figures, {**facts, **answer.facts})
+    if claimed and b.amount.kind == "percentage" and _CEILING_ANY.search(text):
+        return _amount_verdict(b, answer, text, tuple(claimed))
     if "entity_type" in facts and b.applicants != "any":
         return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))
     if _ONCE_CUE.search(text):
@@ -520,6 +558,17 @@ def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, fig
     if re.search(r"有没有|有.{0,8}吗|is there|are there|any ", text):
         return YesNo("yes", "exists")
     return None
+
+
+# A figure given as the cap itself ("capped at 2 million a year?"): then the figure is what is asked about.
+_CAP_FIGURE = re.compile(r"(capped at|cap of|cap is|up to|at most|maximum of|最高|最多|上限是?|封顶|不超过|至多)\s*"
+                         r"[\d一二三四五六七八九十两百千]")
+# How a cap question names the cap's scope (the values of ``cap_scope`` in the knowledge base).
+_SCOPE_CUES = {
+    "per_enterprise_per_year": re.compile(r"每年|一年|年度|per year|a year|each year|annual|yearly"),
+    "per_issue": re.compile(r"每期|一期|per issue|each issue|an issue"),
+    "per_enterprise": re.compile(r"累计|总共|一共|in total|overall|lifetime|altogether"),
+}
 
 
 def _claims(figures: tuple[int, ...], facts: Facts) -> list[int]:

@@ -147,11 +147,20 @@ class AnswerRenderer:
                 actual = self._rule_amount(b, lang)
             return t(lang, f"ask.why.{v.reason}", title=title, tier=tier, actual=actual,
                      claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
+        if v.reason in ("competitive", "several", "if_conditions"):
+            return self._maybe_why(result, b, v, title, tier, lang)
+        if v.reason == "cap_scope":
+            return t(lang, "ask.why.cap_scope", title=title, scope=t(lang, f"scope.{p.get('scope')}"),
+                     cap=self.r.yuan(int(str(p.get("actual_max", 0))), lang))
         if v.reason in ("applicant_ok", "applicant_not"):
             types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
                 t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
-            return t(lang, f"ask.why.{v.reason}", title=title, types=types,
+            line = t(lang, f"ask.why.{v.reason}", title=title, types=types,
                      type=self.r.value("entity_type", str(p.get("type", "")), lang))
+            if b.applicant_reading is not None:
+                line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
+                                                           reading=text(b.applicant_reading, lang))
+            return line
         if v.reason == "condition_fails":
             condition = str(p.get(f"label_{lang}", "")) or t(lang, "reason.condition_failed", condition="")
             return t(lang, "ask.why.condition_fails", title=title, condition=condition)
@@ -164,6 +173,29 @@ class AnswerRenderer:
         if v.reason == "same_matter":
             return t(lang, "ask.why.same_matter")
         return ""
+
+    def _maybe_why(self, result: AskResult, b: Benefit, v: YesNo, title: str, tier: str, lang: Lang) -> str:
+        """Why not a plain yes: chosen on merit within a quota, several awards paid as a range, or
+        conditions the question leaves open. Amounts are the rule's, per item; never the user's total."""
+        t = self.cat.t
+        p = dict(v.params)
+        answer = result.answer
+        amount = answer.amount if answer is not None and answer.amount is not None else nominal_amount(b.amount)
+        actual = self.r.amount(amount, lang) if amount is not None else self._rule_amount(b, lang)
+        if v.reason == "several":
+            return t(lang, "ask.why.several", title=title, actual=actual)
+        if v.reason == "if_conditions":
+            return t(lang, "ask.why.if_conditions", title=title, tier=tier, actual=actual,
+                     conditions=str(p.get(f"label_{lang}s", p.get(f"labels_{lang}", ""))))
+        unit = text(b.award.quota.unit, lang) if b.award.quota is not None else ""
+        line = t(lang, "ask.why.competitive", title=title, tier=tier, actual=actual,
+                 quota=self.r.quota_count(b, lang))
+        count = p.get("count")
+        if isinstance(count, int) and amount is not None and amount.min == amount.max and amount.max > 0:
+            line += ("" if lang == "zh" else " ") + t(lang, "ask.why.competitive_count", n=count, unit=unit,
+                                                       total=self.r.yuan(count * amount.max, lang),
+                                                       quota=self.r.quota_count(b, lang))
+        return line
 
     # -- pieces -------------------------------------------------------------------------------------
     def date(self, d: date, lang: Lang) -> str:

@@ -288,8 +288,9 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     if asked_about is not None:
         facts.setdefault("entity_type", asked_about)
     counts = tuple(f.value for f in reading.figures if f.role == "count" and f.value is not None)
+    years = tuple(f.value for f in reading.figures if f.role == "year" and f.value is not None)
     unsettled = best.benefit.amount.kind == "tiered" and best.benefit.amount.by in reading.several_unsure
-    verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity, counts) \
+    verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years) \
         if yes_no and not unsettled else None  # "两个银奖…吗" with the count unread: asked first
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
@@ -492,13 +493,13 @@ def _high(part: Part) -> int:
 
 def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
              facts: Facts, today: date | None, validity: Validity | None,
-             counts: tuple[int, ...] = ()) -> YesNo | None:
+             counts: tuple[int, ...] = (), years: tuple[int, ...] = ()) -> YesNo | None:
     """Yes or no from what the policy says, or None when the text does not settle the question.
 
     A plain yes needs every condition known to hold: a competitive item (chosen on merit within a
     quota) or several awards (a range) is a "maybe" with the reason; so is an amount whose conditions
     the question leaves open ("前提是须为出口企业")."""
-    v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity)
+    v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity, years)
     if v is None or v.reason not in ("amount_same", "amount_differs", "applicant_ok"):
         return v
     if v.reason != "applicant_ok" and b.award.mode == "competitive" and b.award.quota is not None:
@@ -518,9 +519,15 @@ def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, fig
 
 
 def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
-                   facts: Facts, today: date | None, validity: Validity | None) -> YesNo | None:
+                   facts: Facts, today: date | None, validity: Validity | None,
+                   years: tuple[int, ...] = ()) -> YesNo | None:
     if b.id == DOUBLE_ENTRY or (b.id == VALIDITY_ENTRY and _TWICE_CUE.search(text)):
         return None if _OTHER_LEVELS.search(text) else YesNo("no", "same_matter")
+    if b.id == VALIDITY_ENTRY and len(years) == 1 and validity is not None \
+            and re.search(r"还能|还可以|能不能|可以|有效|still|can|valid", text):
+        # "2028年还能申请吗": the year against the end day (assumed when the text gives no date)
+        inside = years[0] <= validity.valid_until.year
+        return YesNo("yes" if inside else "no", "year_in" if inside else "year_out", (("year", years[0]),))
     if b.id == VALIDITY_ENTRY:
         if today is None or validity is None or not re.search(r"有效|到期|过期|失效|valid|force|expir", text):
             return None

@@ -167,6 +167,10 @@ class AnswerRenderer:
         if v.reason in ("once", "not_once"):
             freq = t(lang, f"ask.freq.{b.award.frequency}") if b.award.frequency else ""
             return t(lang, f"ask.why.{v.reason}", title=title, frequency=freq)
+        if v.reason in ("year_in", "year_out"):
+            assumed = t(lang, "ask.why.assumed") if self.validity.assumed else ""
+            return t(lang, f"ask.why.{v.reason}", year=p.get("year"), until=self.date(self.validity.valid_until, lang),
+                     assumed=assumed)
         if v.reason in ("in_force", "out_of_force"):
             assumed = t(lang, "ask.why.assumed") if self.validity.assumed else ""
             return t(lang, f"ask.why.{v.reason}", until=self.date(self.validity.valid_until, lang), assumed=assumed)

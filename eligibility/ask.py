@@ -55,7 +55,11 @@ _ONCE_CUE = re.compile(r"一次性|只奖一次|只给一次|one-off|one off|onc
 _OTHER_LEVELS = re.compile(r"省|国家|中央|区里|县里|别的地方|其他地方"
                            r"|provinc|national|central|other (cities|places|levels)")
 
-Verdict = Literal["yes", "no", "maybe"]  # maybe: competitive, a range, or conditions unknown
+Verdict = Literal["yes", "no", "maybe"]
+# Where the asker is, as the language layer reads it: inside the city, outside it (a branch in the city
+# read as outside), or unclear (asked). A question only about that is answered about it, not refused.
+PlaceReading = Literal["in_city", "elsewhere", "elsewhere_branch", "unclear"]
+PLACES_SUBJECT = "other_places"  # maybe: competitive, a range, or conditions unknown
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,9 @@ class AskResult:
     asks_ceiling: bool = False        # "上限多少": the cap is the answer, no figure of the user's is needed
     clarify: tuple[Clarify, ...] = ()  # what the language layer is unsure of: asked, never computed from
     notes: tuple[Note, ...] = ()       # what it states back ("按每月3万、一年约36万计算")
+    place: PlaceReading | None = None  # a refused question about where the asker is: answered as such
+    open_to: tuple[Benefit, ...] = ()  # "县政府能申请什么": the entries whose applicant list names the type
+    entity_type: str | None = None
 
     @property
     def best(self) -> Benefit | None:
@@ -264,12 +271,21 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     figures = reading.money(*CLAIM_ROLES) if use else ()
     text = normalize(question)
     yes_no = is_yes_no(text)
+    place = _place(result, reading)
+    if place in ("in_city", "unclear") and result.refused and result.subject is not None \
+            and result.subject.id == PLACES_SUBJECT and result.ranked \
+            and sum(h.weight for h in result.hits if result.ranked[0].benefit.id in h.benefits) >= matcher.params.min_score:
+        result = replace(result, refused=False, subject=None)  # "在石家庄注册，母公司在北京": in the city
     if result.refused or not result.ranked:
         verdict = None
-        if yes_no and result.subject is not None and result.subject.near_miss:
-            verdict = YesNo("no", "no_clause")
+        if yes_no and result.subject is not None and result.subject.near_miss and place is None:
+            verdict = YesNo("no", "elsewhere" if result.subject.id == PLACES_SUBJECT else "no_clause")
+        entity = reading.facts.get("entity_type") if result.subject is None or place is not None else None
+        open_to = tuple(b for b in kb.benefits if not b.is_info and isinstance(entity, str)
+                        and b.applicants != "any" and entity in b.applicants) if entity != "enterprise" else ()
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
-                         figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify)
+                         figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify, notes=reading.notes,
+                         place=place, open_to=open_to, entity_type=entity if open_to else None)
     procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits)
     ranked = _promote_named(result, matcher) if procedure else result.ranked
     best = ranked[0]
@@ -296,6 +312,19 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures,
                      clarify=reading.clarify, notes=reading.notes)
+
+
+def _place(result: MatchResult, reading: QuestionReading) -> PlaceReading | None:
+    """Where the asker is, when the question says it (or is refused for naming another place)."""
+    if any(c.fact == "in_city" for c in reading.clarify):
+        return "unclear"
+    in_city = reading.facts.get("in_city")
+    if in_city is True:
+        return "in_city"
+    if in_city is False:
+        branch = any(n.fact == "in_city" and n.params.get("branch") for n in reading.notes)
+        return "elsewhere_branch" if branch else "elsewhere"
+    return None
 
 
 def _own_for(b: Benefit, reading: QuestionReading) -> tuple[int, ...]:

@@ -41,7 +41,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 # The verdict word: "可以/不可以" for who may apply, "有/没有" for whether a clause exists, else "是的/不是".
 _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails": "can", "same_matter": "can",
                  "exists": "have",
-                 "no_clause": "have"}
+                 "no_clause": "have", "elsewhere": "can"}
 
 
 class AnswerRenderer:
@@ -128,7 +128,7 @@ class AnswerRenderer:
     def _why(self, result: AskResult, v: YesNo, lang: Lang) -> str:
         t = self.cat.t
         b = result.best
-        if v.reason == "no_clause" or v.reason == "exists" or b is None:
+        if v.reason in ("no_clause", "exists", "elsewhere") or b is None:
             return ""
         title = text(b.title, lang)
         tier = ""
@@ -397,9 +397,34 @@ class AnswerRenderer:
             return self.cat.t(lang, "ask.contact", contact=c)
         return self.cat.t(lang, "dlg.hd.no_contact" if paste else "ask.no_contact")
 
+    def place_lines(self, result: AskResult, lang: Lang) -> list[str]:
+        """A question about where the asker is or who may apply, answered as such (not refused)."""
+        t = self.cat.t
+        lines: list[str] = []
+        if result.place == "unclear":
+            lines += self.clarify_lines(result, lang)
+        if result.place is not None:
+            place = next((str(n.params.get("place")) for n in result.notes if n.fact == "in_city"
+                          and n.params.get("place")), "")
+            lines.append(t(lang, f"ask.place.{result.place}", place=place))
+        if result.open_to:
+            sep = t(lang, "list_sep")
+            titles = sep.join(t(lang, "ask.also_item", title=text(b.title, lang), ref=self.r.ref(b.ref, lang))
+                              for b in result.open_to)
+            lines.append(t(lang, "ask.open_to", type=self.r.value("entity_type", result.entity_type, lang),
+                           titles=titles))
+            anyone = [b for b in self.kb.benefits if not b.is_info and b.applicants == "any"]
+            if anyone:
+                lines.append(t(lang, "ask.open_to_any", titles=sep.join(
+                    t(lang, "ask.also_item", title=text(b.title, lang), ref=self.r.ref(b.ref, lang)) for b in anyone)))
+        return lines
+
     def _refusal(self, result: AskResult, lang: Lang) -> list[str]:
         t = self.cat.t
         title = text(self.kb.policy.title, lang)
+        said = self.place_lines(result, lang)
+        if said:
+            return [*said, t(lang, "ask.can_do")]
         lines = []
         if result.subject is not None:
             lines.append(text(result.subject.reply, lang))
@@ -418,7 +443,10 @@ class AnswerRenderer:
         if result.verdict is not None:
             out.append(self.verdict_line(result, result.verdict, lang))
         if result.refused or result.best is None:
-            if result.subject is not None:
+            said = self.place_lines(result, lang)
+            if said:
+                out += [_sentence(x, lang) for x in said]
+            elif result.subject is not None:
                 out.append(text(result.subject.reply, lang))
             else:
                 out.append(t(lang, "dlg.hd.refused", title=title))

@@ -308,6 +308,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     unsettled = best.benefit.amount.kind == "tiered" and best.benefit.amount.by in reading.several_unsure
     verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years) \
         if yes_no and not unsettled else None  # "两个银奖…吗" with the count unread: asked first
+    if verdict is not None and verdict.reason == "same_matter":
+        verdict = _same_matter(kb, parts) or verdict
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures,
@@ -325,6 +327,19 @@ def _place(result: MatchResult, reading: QuestionReading) -> PlaceReading | None
         branch = any(n.fact == "in_city" and n.params.get("branch") for n in reading.notes)
         return "elsewhere_branch" if branch else "elsewhere"
     return None
+
+
+def _same_matter(kb: KnowledgeBase, parts: tuple[Part, ...]) -> YesNo | None:
+    """"同一个专利拿了专利奖又做产业化，能重复拿吗": the text forbids a double subsidy for the same matter
+    but does not say whether two different clauses are one matter; only a knowledge-base group read as
+    one matter (``resolve: higher``) settles it."""
+    ids = list(dict.fromkeys(p.benefit.id for p in parts))
+    if len(ids) < 2:
+        return None
+    for group in kb.exclusions():
+        if group.resolve == "higher" and sum(1 for b in ids if b in group.benefits) >= 2:
+            return None
+    return YesNo("maybe", "matter_unsettled", (("a", ids[0]), ("b", ids[1])))
 
 
 def _own_for(b: Benefit, reading: QuestionReading) -> tuple[int, ...]:
@@ -591,8 +606,8 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if _ONCE_CUE.search(text):
         once = b.award.frequency == "once"
         return YesNo("yes" if once else "no", "once" if once else "not_once")
-    if re.search(r"有没有|有.{0,8}吗|is there|are there|any ", text):
-        return YesNo("yes", "exists")
+    if re.search(r"有没有|有.{0,8}吗|is there|are there|any ", text) and _SUPPORT_WORD.search(text):
+        return YesNo("yes", "exists")  # "贯标有补贴吗": the clause exists; never "有" for what we do not hold
     return None
 
 
@@ -605,6 +620,9 @@ _SCOPE_CUES = {
     "per_issue": re.compile(r"每期|一期|per issue|each issue|an issue"),
     "per_enterprise": re.compile(r"累计|总共|一共|in total|overall|lifetime|altogether"),
 }
+
+
+_SUPPORT_WORD = re.compile(r"补|奖|支持|资助|扶持|贴息|资金|政策|钱|funding|fund|subsid|reward|grant|support|money|award")
 
 
 def _claims(figures: tuple[int, ...], facts: Facts) -> list[int]:

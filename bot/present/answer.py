@@ -41,7 +41,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 # The verdict word: "可以/不可以" for who may apply, "有/没有" for whether a clause exists, else "是的/不是".
 _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails": "can", "same_matter": "can",
                  "exists": "have",
-                 "no_clause": "have", "elsewhere": "can"}
+                 "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open"}
 
 
 class AnswerRenderer:
@@ -176,6 +176,9 @@ class AnswerRenderer:
             return t(lang, f"ask.why.{v.reason}", until=self.date(self.validity.valid_until, lang), assumed=assumed)
         if v.reason == "same_matter":
             return t(lang, "ask.why.same_matter")
+        if v.reason == "matter_unsettled":
+            return t(lang, "ask.why.matter_unsettled", a=text(self.kb.benefit(str(p["a"])).title, lang),
+                     b=text(self.kb.benefit(str(p["b"])).title, lang))
         return ""
 
     def _maybe_why(self, result: AskResult, b: Benefit, v: YesNo, title: str, tier: str, lang: Lang) -> str:

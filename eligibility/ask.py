@@ -274,14 +274,15 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     place = _place(result, reading)
     if place in ("in_city", "unclear") and result.refused and result.subject is not None \
             and result.subject.id == PLACES_SUBJECT and result.ranked \
-            and sum(h.weight for h in result.hits if result.ranked[0].benefit.id in h.benefits) >= matcher.params.min_score:
+            and _support(result) >= matcher.params.min_score:
         result = replace(result, refused=False, subject=None)  # "在石家庄注册，母公司在北京": in the city
     if result.refused or not result.ranked:
         verdict = None
         if yes_no and result.subject is not None and result.subject.near_miss and place is None:
             verdict = YesNo("no", "elsewhere" if result.subject.id == PLACES_SUBJECT else "no_clause")
-        entity = reading.facts.get("entity_type") if result.subject is None or place is not None else None
-        open_to = tuple(b for b in kb.benefits if not b.is_info and isinstance(entity, str)
+        stated = reading.facts.get("entity_type") if result.subject is None or place is not None else None
+        entity = stated if isinstance(stated, str) else None
+        open_to = tuple(b for b in kb.benefits if not b.is_info and entity is not None
                         and b.applicants != "any" and entity in b.applicants) if entity != "enterprise" else ()
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
                          figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify, notes=reading.notes,
@@ -314,6 +315,11 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures,
                      clarify=reading.clarify, notes=reading.notes)
+
+
+def _support(result: MatchResult) -> float:
+    """The evidence for the best benefit: its terms at full weight."""
+    return sum(h.weight for h in result.hits if result.ranked and result.ranked[0].benefit.id in h.benefits)
 
 
 def _place(result: MatchResult, reading: QuestionReading) -> PlaceReading | None:
@@ -434,7 +440,7 @@ def _several(b: Benefit, reading: QuestionReading) -> AmountAnswer | None:
     levels = reading.facts.get(rule.by)
     if not isinstance(levels, list) or len(levels) < 2:
         return None
-    facts: Facts = {rule.by: list(levels)}
+    facts: Facts = {rule.by: [str(x) for x in levels]}
     amount, reasons = compute_amount(rule, facts)
     return AmountAnswer(amount, tuple(reasons), facts)
 
@@ -586,7 +592,7 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     rule = b.amount
     if rule.kind == "percentage" and rule.cap is not None and rule.cap_scope and _CEILING_ANY.search(text):
         asked = [scope for scope, cue in _SCOPE_CUES.items() if cue.search(text)]
-        if asked and not _CAP_FIGURE.search(text):  # "Is the cap per year?": the cap's scope, not the user's own figure, is asked about
+        if asked and not _CAP_FIGURE.search(text):  # "Is the cap per year?": the scope, not the user's figure
             same = rule.cap_scope in asked
             return YesNo("yes" if same else "no", "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
     if figures and answer.from_figures and answer.amount is not None:
@@ -622,7 +628,8 @@ _SCOPE_CUES = {
 }
 
 
-_SUPPORT_WORD = re.compile(r"补|奖|支持|资助|扶持|贴息|资金|政策|钱|funding|fund|subsid|reward|grant|support|money|award")
+_SUPPORT_WORD = re.compile(r"补|奖|支持|资助|扶持|贴息|资金|政策|钱"
+                           r"|funding|fund|subsid|reward|grant|support|money|award")
 
 
 def _claims(figures: tuple[int, ...], facts: Facts) -> list[int]:

@@ -458,7 +458,8 @@ class AnswerRenderer:
         out += self.clarify_lines(result, lang)
         if result.parts:
             items = [self.part_line(p, lang, with_ref=False) for p in result.parts]
-            out.append(policy + _after_comma(("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else ".")))
+            joined = ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else ".")
+            out.append(policy + _after_comma(joined))
             total = result.total
             if total is not None:
                 if total.amount is not None:

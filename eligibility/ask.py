@@ -673,6 +673,8 @@ def _failed_condition(kb: KnowledgeBase, b: Benefit, facts: Facts) -> tuple[str,
     for r in result.reasons:
         if r.code == "condition_failed" and r.label is not None:
             return "condition_fails", (("label_zh", r.label.zh), ("label_en", r.label.en))
+        if r.code == "condition_failed" and r.fact:
+            return "condition_fails", (("fact", r.fact),)  # no label: the fact's own label names it
     return "condition_fails", ()
 
 

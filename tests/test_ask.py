@@ -488,3 +488,14 @@ def test_no_invented_buyers_and_no_flat_rule_on_one_matter(kb: KnowledgeBase) ->
 def test_near_misses_give_no_outside_steps(kb: KnowledgeBase, question: str) -> None:
     _result, text = answer_text(kb, question)
     assert not re.search(r"律师|保护中心|保护机构|业务办理系统|网上服务系统|代办处|12366|政务服务网|请咨询", text), text
+
+
+@pytest.mark.parametrize(("question", "condition"), [
+    ("产业知识产权联盟没有备案，能拿10万吗", "已备案"),
+    ("没有拿到贯标证书，能拿5万吗", "认证证书"),
+    ("我们不是出口企业，新注册了马德里商标，能拿10万吗", "出口企业"),
+])
+def test_a_failed_condition_is_a_no_that_names_it(kb: KnowledgeBase, question: str, condition: str) -> None:
+    _result, text = answer_text(kb, question)
+    first = text.splitlines()[0]
+    assert first.startswith("不可以。") and condition in first and "不符合：。" not in first, first

@@ -162,7 +162,8 @@ class AnswerRenderer:
                                                            reading=text(b.applicant_reading, lang))
             return line
         if v.reason == "condition_fails":
-            condition = str(p.get(f"label_{lang}", "")) or t(lang, "reason.condition_failed", condition="")
+            condition = str(p.get(f"label_{lang}", "")) or (self.r.fact_label(str(p["fact"]), lang) if p.get("fact")
+                                                            else t(lang, "reason.condition_failed", condition=""))
             return t(lang, "ask.why.condition_fails", title=title, condition=condition)
         if v.reason in ("once", "not_once"):
             freq = t(lang, f"ask.freq.{b.award.frequency}") if b.award.frequency else ""

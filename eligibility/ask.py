@@ -272,6 +272,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     text = normalize(question)
     yes_no = is_yes_no(text)
     place = _place(result, reading)
+    if result.subject is not None and result.subject.id != PLACES_SUBJECT:
+        place = None  # another subject refused (taxes, a lawsuit): its own reply, not the place
     if place in ("in_city", "unclear") and result.refused and result.subject is not None \
             and result.subject.id == PLACES_SUBJECT and result.ranked \
             and _support(result) >= matcher.params.min_score:
@@ -331,7 +333,7 @@ def _place(result: MatchResult, reading: QuestionReading) -> PlaceReading | None
         return "in_city"
     if in_city is False:
         branch = any(n.fact == "in_city" and n.params.get("branch") for n in reading.notes)
-        return "elsewhere_branch" if branch else "elsewhere"
+        return "elsewhere_branch" if branch else None  # another place alone: the near miss's own reply
     return None
 
 
@@ -554,7 +556,9 @@ def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, fig
         return v
     if v.reason != "applicant_ok" and b.award.mode == "competitive" and b.award.quota is not None:
         count = counts[0] if len(counts) == 1 and counts[0] > 1 else None
-        return YesNo("maybe", "competitive", (*v.params, ("count", count)))
+        getting = bool(_GETTING.search(text)) or any(k != "entity_type" for k in facts) or count is not None
+        # "能拿20万吧": whether the asker gets it is decided on merit; "每个是50万吗" asks the rule itself
+        return YesNo("maybe" if getting else v.verdict, "competitive", (*v.params, ("count", count)))
     if v.reason != "applicant_ok" and answer.amount is not None and answer.amount.min != answer.amount.max \
             and b.amount.kind == "tiered":
         return YesNo("maybe", "several", v.params)
@@ -628,6 +632,9 @@ _SCOPE_CUES = {
 }
 
 
+# The asker asks whether they will get the money, not what the rule says ("能拿20万吧", "can we get").
+_GETTING = re.compile(r"能拿|能得|能领|能获|能补|可以拿|可以得|可以领|拿到|给我们|我们能|咱们|"
+                      r"\b(can we|could we|will we|would we|do we get|shall we|we get)\b")
 _SUPPORT_WORD = re.compile(r"补|奖|支持|资助|扶持|贴息|资金|政策|钱"
                            r"|funding|fund|subsid|reward|grant|support|money|award")
 

@@ -277,3 +277,8 @@ def test_several_awards_are_a_range_in_the_paste_and_the_notes(desk: HelpDesk) -
     paste = html.unescape(first.text)
     assert "30万元—70万元" in paste and "范围" in paste
     assert "银奖、银奖、优秀奖" in notes
+
+
+def test_a_name_after_the_comma_keeps_its_capital(desk: HelpDesk) -> None:
+    f = desk.forward("How much is the China Patent Award silver?", "en", TODAY)
+    assert "china Patent" not in f.paste and "China Patent" in f.paste, f.paste

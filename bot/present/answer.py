@@ -53,6 +53,10 @@ class AnswerRenderer:
         self.cat = catalog
         self.r = renderer or Renderer(kb, catalog)
         self.validity = validity or policy_validity(kb)
+        # Names capitalised mid-sentence in the knowledge base's English ("China", "Madrid"): kept as they are.
+        english = " ".join(x for b in kb.benefits for x in (b.title.en, b.summary.en))
+        lower = set(re.findall(r"\b[a-z]+\b", english))
+        self.proper = frozenset(w for w in re.findall(r"(?<=[a-z] )([A-Z][a-z]+)", english) if w.lower() not in lower)
         self._complaint: dict[Lang, list[str]] = {
             lang: [normalize(w) for w in catalog.t(lang, "ask.words.complaint").split("|") if w]
             for lang in ("zh", "en")}
@@ -460,7 +464,7 @@ class AnswerRenderer:
         if result.parts:
             items = [self.part_line(p, lang, with_ref=False) for p in result.parts]
             joined = ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else ".")
-            out.append(policy + _after_comma(joined))
+            out.append(policy + _after_comma(joined, self.proper))
             total = result.total
             if total is not None:
                 if total.amount is not None:
@@ -473,7 +477,7 @@ class AnswerRenderer:
         else:
             b = result.best
             out.append(policy + _after_comma(_sentence(f"{text(b.title, lang)}{'：' if lang == 'zh' else ': '}"
-                                          f"{text(b.summary, lang)}", lang)))
+                                          f"{text(b.summary, lang)}", lang), self.proper))
             answer = result.answer
             if not b.is_info and answer is not None and answer.amount is not None:
                 amount = self.r.amount(answer.amount, lang)
@@ -484,12 +488,14 @@ class AnswerRenderer:
                     out.append(_sentence(self.several_line(b, answer.amount, answer.reasons[0], lang), lang))
                 elif answer.reasons:
                     out.append(t(lang, "dlg.hd.amount", amount=self.r.reason(b, answer.reasons[0], lang)))
-            if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None:
+            quota_said = result.verdict is not None and result.verdict.reason == "competitive"
+            if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None and not quota_said:
                 out.append(t(lang, "dlg.hd.mode.competitive", quota=self.r.quota_count(b, lang)))
             if b.id == VALIDITY_ENTRY:
                 out.append(_sentence(self.validity_line(lang), lang))
         if result.depends_on and not result.asks_ceiling:
-            facts = t(lang, "list_sep").join(_after_comma(self.r.fact_label(f, lang)) for f in result.depends_on)
+            facts = t(lang, "list_sep").join(_after_comma(self.r.fact_label(f, lang), self.proper)
+                                             for f in result.depends_on)
             out.append(t(lang, "dlg.hd.depends", facts=facts))
         if result.procedure or complaint or self._procedure_said(result):
             if result.procedure and not self._procedure_said(result):
@@ -514,10 +520,11 @@ def _sentence(s: str, lang: Lang) -> str:
     return s if s.endswith((".", "!", "?")) else s + "."
 
 
-def _after_comma(s: str) -> str:
+def _after_comma(s: str, proper: frozenset[str] = frozenset()) -> str:
     """"Under the city's IP policy, how and when …": an English word after the comma is not capitalised
-    (an acronym such as "IP" is kept)."""
-    if len(s) > 1 and s[0].isupper() and s[1].islower():
+    (an acronym such as "IP", or a name such as "China" in ``proper``, is kept)."""
+    first = re.match(r"[A-Za-z]+", s)
+    if first and len(s) > 1 and s[0].isupper() and s[1].islower() and first.group(0) not in proper:
         return s[0].lower() + s[1:]
     return s
 

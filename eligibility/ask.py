@@ -55,7 +55,11 @@ _ONCE_CUE = re.compile(r"一次性|只奖一次|只给一次|one-off|one off|onc
 _OTHER_LEVELS = re.compile(r"省|国家|中央|区里|县里|别的地方|其他地方"
                            r"|provinc|national|central|other (cities|places|levels)")
 
-Verdict = Literal["yes", "no"]
+Verdict = Literal["yes", "no", "maybe"]
+# Where the asker is, as the language layer reads it: inside the city, outside it (a branch in the city
+# read as outside), or unclear (asked). A question only about that is answered about it, not refused.
+PlaceReading = Literal["in_city", "elsewhere", "elsewhere_branch", "unclear"]
+PLACES_SUBJECT = "other_places"  # maybe: competitive, a range, or conditions unknown
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,9 @@ class AskResult:
     asks_ceiling: bool = False        # "上限多少": the cap is the answer, no figure of the user's is needed
     clarify: tuple[Clarify, ...] = ()  # what the language layer is unsure of: asked, never computed from
     notes: tuple[Note, ...] = ()       # what it states back ("按每月3万、一年约36万计算")
+    place: PlaceReading | None = None  # a refused question about where the asker is: answered as such
+    open_to: tuple[Benefit, ...] = ()  # "县政府能申请什么": the entries whose applicant list names the type
+    entity_type: str | None = None
 
     @property
     def best(self) -> Benefit | None:
@@ -171,6 +178,7 @@ class QuestionReading:
     figures: tuple[Figure, ...]
     clarify: tuple[Clarify, ...]
     notes: tuple[Note, ...]
+    several_unsure: tuple[str, ...] = ()  # a level fact whose count ("两个银奖") the layer did not settle
 
     def money(self, *roles: str) -> tuple[int, ...]:
         """Figures of these roles. A figure the layer could not tie to a fact and marked approximate
@@ -198,7 +206,56 @@ def read_question(kb: KnowledgeBase, question: str) -> QuestionReading:
     """The one place ask reads facts and figures from text: the language layer."""
     r = understand(kb, question)
     facts: Facts = dict(r.facts)  # several award levels stay a list: the engine pays them as a range
-    return QuestionReading(facts, r.figures, r.clarify, r.notes)
+    unsure: list[str] = []
+    text = normalize(question)
+    for fact in kb.facts.values():
+        if fact.type != "choice" or not fact.multiple:
+            continue
+        counted = level_counts(fact, text)
+        value = facts.get(fact.id)
+        layer_counts = [f.value for f in r.figures if f.role == "count" and f.value is not None]
+        if isinstance(value, list) and set(value) == {lv for lv, _ in counted}:
+            facts[fact.id] = [lv for lv, n in counted for _ in range(n)]  # the layer's levels, each counted
+        elif any(n > 1 for _, n in counted):
+            if isinstance(value, str) and len(counted) == 1 and counted[0][0] == value \
+                    and counted[0][1] in layer_counts:
+                facts[fact.id] = [value] * counted[0][1]  # the layer's level and its count figure
+            else:
+                facts.pop(fact.id, None)  # a count the layer did not read: asked, never paid as one award
+                unsure.append(fact.id)
+    return QuestionReading(facts, r.figures, r.clarify, r.notes, tuple(unsure))
+
+
+_COUNT_WORDS = {"一": 1, "两": 2, "二": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+                "十": 10, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_COUNT_BEFORE = re.compile(r"(\d+|[一两二俩三四五六七八九十]|\b(?:a|an|one|two|three|four|five)\b)\s*(?:个|项|枚|次)?"
+                           r"\s*(?:外观设计|中国专利|专利)?\s*$")
+
+
+def level_counts(fact: Fact, text: str) -> list[tuple[str, int]]:
+    """Each level of a multiple-choice fact the (normalised) text names, with the number word before it
+    ("两个银奖一个优秀奖" -> [(silver, 2), (excellent, 1)]); 1 where no number word stands before it."""
+    out: dict[str, int] = {}
+    at: dict[str, int] = {}
+    for option in fact.options:
+        if option.id == "none":
+            continue
+        for label in (option.label.zh, option.label.en, *option.aliases):
+            norm = normalize(label).strip()
+            if not norm:
+                continue
+            pattern = re.escape(norm) if re.search(r"[\u4e00-\u9fff]", norm) else rf"\b{re.escape(norm)}s?\b"
+            for m in re.finditer(pattern, text):
+                before = _COUNT_BEFORE.search(text[max(0, m.start() - 12):m.start()])
+                n = 1
+                if before:
+                    word = before.group(1)
+                    n = int(word) if word.isdigit() else _COUNT_WORDS.get(word, 1)
+                out[option.id] = out.get(option.id, 0) + max(n, 1)
+                at.setdefault(option.id, m.start())
+            if option.id in out:
+                break
+    return sorted(out.items(), key=lambda kv: at[kv[0]])
 
 
 def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: date | None = None,
@@ -217,12 +274,24 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     figures = reading.money(*CLAIM_ROLES) if use else ()
     text = normalize(question)
     yes_no = is_yes_no(text)
+    place = _place(result, reading)
+    if result.subject is not None and result.subject.id != PLACES_SUBJECT:
+        place = None  # another subject refused (taxes, a lawsuit): its own reply, not the place
+    if place in ("in_city", "unclear") and result.refused and result.subject is not None \
+            and result.subject.id == PLACES_SUBJECT and result.ranked \
+            and _support(result) >= matcher.params.min_score:
+        result = replace(result, refused=False, subject=None)  # "在石家庄注册，母公司在北京": in the city
     if result.refused or not result.ranked:
         verdict = None
-        if yes_no and result.subject is not None and result.subject.near_miss:
-            verdict = YesNo("no", "no_clause")
+        if yes_no and result.subject is not None and result.subject.near_miss and place is None:
+            verdict = YesNo("no", "elsewhere" if result.subject.id == PLACES_SUBJECT else "no_clause")
+        stated = reading.facts.get("entity_type") if result.subject is None or place is not None else None
+        entity = stated if isinstance(stated, str) else None
+        open_to = tuple(b for b in kb.benefits if not b.is_info and entity is not None
+                        and b.applicants != "any" and entity in b.applicants) if entity != "enterprise" else ()
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
-                         figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify)
+                         figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify, notes=reading.notes,
+                         place=place, open_to=open_to, entity_type=entity if open_to else None)
     procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits)
     ranked = _promote_named(result, matcher) if procedure else result.ranked
     best = ranked[0]
@@ -233,18 +302,55 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     facts = dict(reading.facts)
     # "最高100万对吧": a figure asked about as the ceiling is the user's guess, not their own base
     ceiling_guess = yes_no and bool(_CEILING_ANY.search(text))
-    answer = amount_for(kb, best.benefit, question, _own_for(best.benefit, reading) if use and not ceiling_guess
-                        else ())
-    parts = _parts(kb, result, ranked, question, reading if use else None)
+    answer = _several(best.benefit, reading) or amount_for(
+        kb, best.benefit, question, _own_for(best.benefit, reading) if use and not ceiling_guess else ())
+    parts = _parts(kb, result, ranked, question, reading if use else None, reading)
     total = _total(kb, parts) if parts and _TOTAL_CUE.search(text) else None
     asked_about = _asked_applicant(kb, text) if yes_no else None
     if asked_about is not None:
         facts.setdefault("entity_type", asked_about)
-    verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity) if yes_no else None
+    counts = tuple(f.value for f in reading.figures if f.role == "count" and f.value is not None)
+    years = tuple(f.value for f in reading.figures if f.role == "year" and f.value is not None)
+    unsettled = best.benefit.amount.kind == "tiered" and best.benefit.amount.by in reading.several_unsure
+    verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years) \
+        if yes_no and not unsettled else None  # "两个银奖…吗" with the count unread: asked first
+    if verdict is not None and verdict.reason == "same_matter":
+        verdict = _same_matter(kb, parts) or verdict
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures,
                      clarify=reading.clarify, notes=reading.notes)
+
+
+def _support(result: MatchResult) -> float:
+    """The evidence for the best benefit: its terms at full weight."""
+    return sum(h.weight for h in result.hits if result.ranked and result.ranked[0].benefit.id in h.benefits)
+
+
+def _place(result: MatchResult, reading: QuestionReading) -> PlaceReading | None:
+    """Where the asker is, when the question says it (or is refused for naming another place)."""
+    if any(c.fact == "in_city" for c in reading.clarify):
+        return "unclear"
+    in_city = reading.facts.get("in_city")
+    if in_city is True:
+        return "in_city"
+    if in_city is False:
+        branch = any(n.fact == "in_city" and n.params.get("branch") for n in reading.notes)
+        return "elsewhere_branch" if branch else None  # another place alone: the near miss's own reply
+    return None
+
+
+def _same_matter(kb: KnowledgeBase, parts: tuple[Part, ...]) -> YesNo | None:
+    """"同一个专利拿了专利奖又做产业化，能重复拿吗": the text forbids a double subsidy for the same matter
+    but does not say whether two different clauses are one matter; only a knowledge-base group read as
+    one matter (``resolve: higher``) settles it."""
+    ids = list(dict.fromkeys(p.benefit.id for p in parts))
+    if len(ids) < 2:
+        return None
+    for group in kb.exclusions():
+        if group.resolve == "higher" and sum(1 for b in ids if b in group.benefits) >= 2:
+            return None
+    return YesNo("maybe", "matter_unsettled", (("a", ids[0]), ("b", ids[1])))
 
 
 def _own_for(b: Benefit, reading: QuestionReading) -> tuple[int, ...]:
@@ -328,8 +434,24 @@ def _promote_named(result: MatchResult, matcher: Matcher) -> tuple[Scored, ...]:
     return (*others, *proc)
 
 
+def _several(b: Benefit, reading: QuestionReading) -> AmountAnswer | None:
+    """Several awards of a tiered benefit ("两个银奖一个优秀奖"): the engine's range (the knowledge base's
+    reading of how several are paid); a count the layer did not settle is asked, never paid as one."""
+    rule = b.amount
+    if rule.kind != "tiered":
+        return None
+    if rule.by in reading.several_unsure:
+        return AmountAnswer(None, depends_on=(rule.by,))
+    levels = reading.facts.get(rule.by)
+    if not isinstance(levels, list) or len(levels) < 2:
+        return None
+    facts: Facts = {rule.by: [str(x) for x in levels]}
+    amount, reasons = compute_amount(rule, facts)
+    return AmountAnswer(amount, tuple(reasons), facts)
+
+
 def _parts(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ...], question: str,
-           reading: QuestionReading | None) -> tuple[Part, ...]:
+           reading: QuestionReading | None, levels: QuestionReading | None = None) -> tuple[Part, ...]:
     """The benefits (or tiers) a question names together ("示范企业和优势企业各奖多少"); () for one."""
     text = normalize(question)
     if not _SEVERAL_CUE.search(text):
@@ -347,6 +469,10 @@ def _parts(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ...], q
     parts: list[Part] = []
     for bid in chosen:
         b = kb.benefit(bid)
+        several = _several(b, levels) if levels is not None else None
+        if several is not None:
+            parts.append(Part(b, None, several))
+            continue
         if b.amount.kind == "tiered":
             tiers = tiers_named(kb.facts[b.amount.by], text)
             if len(tiers) == 1:
@@ -421,19 +547,61 @@ def _high(part: Part) -> int:
 
 
 def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
-             facts: Facts, today: date | None, validity: Validity | None) -> YesNo | None:
-    """Yes or no from what the policy says, or None when the text does not settle the question."""
+             facts: Facts, today: date | None, validity: Validity | None,
+             counts: tuple[int, ...] = (), years: tuple[int, ...] = ()) -> YesNo | None:
+    """Yes or no from what the policy says, or None when the text does not settle the question.
+
+    A plain yes needs every condition known to hold: a competitive item (chosen on merit within a
+    quota) or several awards (a range) is a "maybe" with the reason; so is an amount whose conditions
+    the question leaves open ("前提是须为出口企业")."""
+    v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity, years)
+    if v is None or v.reason not in ("amount_same", "amount_differs", "applicant_ok"):
+        return v
+    if v.reason != "applicant_ok" and b.award.mode == "competitive" and b.award.quota is not None:
+        count = counts[0] if len(counts) == 1 and counts[0] > 1 else None
+        getting = bool(_GETTING.search(text)) or any(k != "entity_type" for k in facts) or count is not None
+        # "能拿20万吧": whether the asker gets it is decided on merit; "每个是50万吗" asks the rule itself
+        return YesNo("maybe" if getting else v.verdict, "competitive", (*v.params, ("count", count)))
+    if v.reason != "applicant_ok" and answer.amount is not None and answer.amount.min != answer.amount.max \
+            and b.amount.kind == "tiered":
+        return YesNo("maybe", "several", v.params)
+    if v.verdict == "yes":
+        open_ = [c.label for c in b.conditions if c.label is not None and c.fact not in facts
+                 and c.fact != "entity_type" and c.fact not in answer.facts]
+        stated = any(k != "entity_type" for k in facts)  # the asker describes their own case
+        if open_ and v.reason == "amount_same" and stated and not _CEILING_ANY.search(text):
+            return YesNo("maybe", "if_conditions", (*v.params, ("labels_zh", "、".join(x.zh for x in open_)),
+                                                    ("labels_en", "; ".join(x.en for x in open_))))
+    return v
+
+
+def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
+                   facts: Facts, today: date | None, validity: Validity | None,
+                   years: tuple[int, ...] = ()) -> YesNo | None:
     if b.id == DOUBLE_ENTRY or (b.id == VALIDITY_ENTRY and _TWICE_CUE.search(text)):
         return None if _OTHER_LEVELS.search(text) else YesNo("no", "same_matter")
+    if b.id == VALIDITY_ENTRY and len(years) == 1 and validity is not None \
+            and re.search(r"还能|还可以|能不能|可以|有效|still|can|valid", text):
+        # "2028年还能申请吗": the year against the end day (assumed when the text gives no date)
+        inside = years[0] <= validity.valid_until.year
+        return YesNo("yes" if inside else "no", "year_in" if inside else "year_out", (("year", years[0]),))
     if b.id == VALIDITY_ENTRY:
         if today is None or validity is None or not re.search(r"有效|到期|过期|失效|valid|force|expir", text):
             return None
         return YesNo("yes", "in_force") if validity.in_force(today) else YesNo("no", "out_of_force")
     if b.is_info:
         return None
+    if "entity_type" in facts and b.applicants != "any" and facts["entity_type"] not in b.applicants:
+        return YesNo("no", "applicant_not", (("type", str(facts["entity_type"])),))
     failed = _failed_condition(kb, b, facts)
     if failed is not None:
         return YesNo("no", failed[0], failed[1])
+    rule = b.amount
+    if rule.kind == "percentage" and rule.cap is not None and rule.cap_scope and _CEILING_ANY.search(text):
+        asked = [scope for scope, cue in _SCOPE_CUES.items() if cue.search(text)]
+        if asked and not _CAP_FIGURE.search(text):  # "Is the cap per year?": the scope, not the user's figure
+            same = rule.cap_scope in asked
+            return YesNo("yes" if same else "no", "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
     if figures and answer.from_figures and answer.amount is not None:
         claimed = _claims(figures, {**facts, **answer.facts})
         if claimed:  # "利息180万，贴息是不是90万": the figure asked about against what the user's figures give
@@ -443,16 +611,35 @@ def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, fig
                          (("claimed", c), ("actual_min", a.min), ("actual_max", a.max)))
     if figures and not answer.from_figures:
         return _amount_verdict(b, answer, text, figures)
-    if figures and b.amount.kind == "percentage" and _CEILING_ANY.search(text):
-        return _amount_verdict(b, answer, text, figures)
+    claimed = _claims(figures, {**facts, **answer.facts})
+    if claimed and b.amount.kind == "percentage" and _CEILING_ANY.search(text):
+        return _amount_verdict(b, answer, text, tuple(claimed))
     if "entity_type" in facts and b.applicants != "any":
         return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))
     if _ONCE_CUE.search(text):
         once = b.award.frequency == "once"
         return YesNo("yes" if once else "no", "once" if once else "not_once")
-    if re.search(r"有没有|有.{0,8}吗|is there|are there|any ", text):
-        return YesNo("yes", "exists")
+    if re.search(r"有没有|有.{0,8}吗|is there|are there|any ", text) and _SUPPORT_WORD.search(text):
+        return YesNo("yes", "exists")  # "贯标有补贴吗": the clause exists; never "有" for what we do not hold
     return None
+
+
+# A figure given as the cap itself ("capped at 2 million a year?"): then the figure is what is asked about.
+_CAP_FIGURE = re.compile(r"(capped at|cap of|cap is|up to|at most|maximum of|最高|最多|上限是?|封顶|不超过|至多)\s*"
+                         r"[\d一二三四五六七八九十两百千]")
+# How a cap question names the cap's scope (the values of ``cap_scope`` in the knowledge base).
+_SCOPE_CUES = {
+    "per_enterprise_per_year": re.compile(r"每年|一年|年度|per year|a year|each year|annual|yearly"),
+    "per_issue": re.compile(r"每期|一期|per issue|each issue|an issue"),
+    "per_enterprise": re.compile(r"累计|总共|一共|in total|overall|lifetime|altogether"),
+}
+
+
+# The asker asks whether they will get the money, not what the rule says ("能拿20万吧", "can we get").
+_GETTING = re.compile(r"能拿|能得|能领|能获|能补|可以拿|可以得|可以领|拿到|给我们|我们能|咱们|"
+                      r"\b(can we|could we|will we|would we|do we get|shall we|we get)\b")
+_SUPPORT_WORD = re.compile(r"补|奖|支持|资助|扶持|贴息|资金|政策|钱"
+                           r"|funding|fund|subsid|reward|grant|support|money|award")
 
 
 def _claims(figures: tuple[int, ...], facts: Facts) -> list[int]:
@@ -496,6 +683,8 @@ def _failed_condition(kb: KnowledgeBase, b: Benefit, facts: Facts) -> tuple[str,
     for r in result.reasons:
         if r.code == "condition_failed" and r.label is not None:
             return "condition_fails", (("label_zh", r.label.zh), ("label_en", r.label.en))
+        if r.code == "condition_failed" and r.fact:
+            return "condition_fails", (("fact", r.fact),)  # no label: the fact's own label names it
     return "condition_fails", ()
 
 

@@ -377,3 +377,125 @@ def test_kb_check_wants_a_rendering_of_every_clause(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeBaseError) as err:
         load_knowledge_base(root)
     assert "translations/en.yaml" in str(err.value) and "gi_mark_use" in str(err.value)
+
+
+# -- the review's findings (acting as users): never a wrong amount, never an invented step --------------
+
+def answer_text(kb: KnowledgeBase, question: str) -> tuple[AskResult, str]:
+    result = ask(Matcher(kb), question, today=TODAY, validity=policy_validity(kb))
+    return result, AnswerRenderer(kb, Catalog.load()).render(result)
+
+
+@pytest.mark.parametrize(("question", "low", "high"), [
+    ("我们拿了两个银奖一个优秀奖，总共多少", 300_000, 700_000),   # lower bound: the highest level once
+    ("一个金奖一个银奖", 500_000, 800_000),                        # upper bound: each award paid
+    ("去年拿了2个银奖", 300_000, 600_000),                          # the layer's level and its count figure
+])
+def test_several_china_patent_awards_are_a_range_said_to_be_one(kb: KnowledgeBase, question: str,
+                                                                low: int, high: int) -> None:
+    result, text = answer_text(kb, question)
+    assert result.amount is not None and (result.amount.min, result.amount.max) == (low, high)
+    assert "范围" in text and "原文未写明多项如何奖励" in text
+    assert "合计：" not in text  # never one firm sum of the awards
+
+
+@pytest.mark.parametrize("question", ["We won two silver awards", "两个银奖能拿60万吗"])
+def test_a_count_of_awards_never_becomes_one_firm_figure(kb: KnowledgeBase, question: str) -> None:
+    """The count is the layer's to read: a range when it does, a question when it does not; never 30万 alone."""
+    result, text = answer_text(kb, question)
+    if result.amount is not None:
+        assert result.amount.min == 300_000 and result.amount.max == 600_000
+    else:
+        assert "china_patent_award_last_year" in result.depends_on
+        assert result.verdict is None or result.verdict.verdict != "no"
+    first = text.splitlines()[0]
+    assert "300,000 yuan" not in first and not first.startswith(("不是", "是的"))
+
+
+@pytest.mark.parametrize(("question", "head", "said"), [
+    ("专利导航能拿20万吧", "不一定。", ("择优", "不保证入选", "10万元—20万元")),
+    ("贯标证书拿了，给5万是吧", "不一定。", ("择优", "40家", "不超过5万元")),
+    ("高价值专利组合两个项目能拿100万吗", "不一定。", ("每个50万元", "择优")),
+    ("深泽县政府，设立商标品牌指导站6个，能拿12万吗", "不一定。", ("每个2万元", "6—10个指导站", "12万元")),
+    ("我们是内销企业，新注册了马德里商标，能拿10万吗", "不一定。", ("须为出口企业",)),
+])
+def test_a_competitive_item_or_an_open_condition_is_not_a_plain_yes(kb: KnowledgeBase, question: str,
+                                                                   head: str, said: tuple[str, ...]) -> None:
+    _result, text = answer_text(kb, question)
+    first = text.splitlines()[0]
+    assert first.startswith(head), first
+    assert all(s in first for s in said), first
+    assert "不是2万元" not in first  # the per-station amount is never said as if it were the total
+
+
+@pytest.mark.parametrize(("question", "opening", "said"), [
+    ("利息60万，补贴50%是30万对吧？", "是的。", "30万元"),
+    ("What if we paid 2.4 million interest? Is the cap per year?", "Yes.", "1,000,000 yuan per enterprise per year"),
+])
+def test_a_verdict_on_the_users_own_figure(kb: KnowledgeBase, question: str, opening: str, said: str) -> None:
+    _result, text = answer_text(kb, question)
+    first = text.splitlines()[0]
+    assert first.startswith(opening) and said in first, first
+
+
+@pytest.mark.parametrize(("question", "verdict"), [
+    ("这个政策到哪年结束", None), ("政策是2022年哪天发布的", None), ("2028年还能申请吗", "no"),
+])
+def test_validity_questions_are_answered_with_the_assumed_end_day(kb: KnowledgeBase, question: str,
+                                                                  verdict: str | None) -> None:
+    result, text = answer_text(kb, question)
+    assert not result.refused and result.best is not None and result.best.id == "validity_and_implementation"
+    assert "2027年12月30日" in text and "假设" in text
+    assert (result.verdict.verdict if result.verdict else None) == verdict
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("循环化工园区的企业", "在石家庄市行政区域内"),
+    ("外资企业在长安区", "在石家庄市行政区域内"),
+    ("县政府能申请什么", "商标品牌指导站奖补"),
+    ("开发区管委会", "商标品牌指导站奖补"),
+    ("注册在保定，在石家庄有分公司", "按注册地理解"),
+])
+def test_places_in_the_city_and_applicants_are_answered_not_refused(kb: KnowledgeBase, question: str,
+                                                                    said: str) -> None:
+    _result, text = answer_text(kb, question)
+    assert said in text and "本助手只解答" not in text, text
+    assert not text.startswith("没有")
+
+
+def test_a_company_registered_in_the_city_with_a_parent_elsewhere_is_answered(kb: KnowledgeBase) -> None:
+    result, text = answer_text(kb, "我们在石家庄注册的，母公司在北京，质押贷款利息60万")
+    assert not result.refused and result.amount is not None and result.amount.max == 300_000
+    assert "只适用于石家庄" not in text
+
+
+def test_the_county_government_is_not_told_it_may_apply_where_the_list_does_not_name_it(kb: KnowledgeBase) -> None:
+    _result, text = answer_text(kb, "县政府能拿高价值专利组合培育吗")
+    first = text.splitlines()[0]
+    assert first.startswith("不可以。") and "企业、高校、科研院所" in first and "创新主体" in first
+
+
+def test_no_invented_buyers_and_no_flat_rule_on_one_matter(kb: KnowledgeBase) -> None:
+    _result, text = answer_text(kb, "我们想转让专利，你们有买家吗")
+    assert not text.startswith("有。") and "（五）2" in text
+    _result, text = answer_text(kb, "同一个专利拿了专利奖又做产业化，能重复拿吗")
+    first = text.splitlines()[0]
+    assert not first.startswith("不可以") and "同一事项" in first and "没有写明" in first
+
+
+@pytest.mark.parametrize("question", ["商标被抢注了怎么办", "专利申请怎么交费", "专利年费怎么交", "软件著作权怎么登记",
+                                      "税收优惠找谁"])
+def test_near_misses_give_no_outside_steps(kb: KnowledgeBase, question: str) -> None:
+    _result, text = answer_text(kb, question)
+    assert not re.search(r"律师|保护中心|保护机构|业务办理系统|网上服务系统|代办处|12366|政务服务网|请咨询", text), text
+
+
+@pytest.mark.parametrize(("question", "condition"), [
+    ("产业知识产权联盟没有备案，能拿10万吗", "已备案"),
+    ("没有拿到贯标证书，能拿5万吗", "认证证书"),
+    ("我们不是出口企业，新注册了马德里商标，能拿10万吗", "出口企业"),
+])
+def test_a_failed_condition_is_a_no_that_names_it(kb: KnowledgeBase, question: str, condition: str) -> None:
+    _result, text = answer_text(kb, question)
+    first = text.splitlines()[0]
+    assert first.startswith("不可以。") and condition in first and "不符合：。" not in first, first

@@ -235,3 +235,50 @@ def test_a_principal_is_never_the_interest(desk: HelpDesk) -> None:
     f = desk.forward("客户说贷了1000万，利率3.65%，一年的利息能补多少", "zh", TODAY)
     assert f.result is not None and f.result.amount is None and "×" not in f.paste
     assert any("利息" in q for q in f.ask_customer)  # the interest actually paid is asked
+
+
+# -- the review's findings: the complaint cue, the notes never contradicting the paste ------------------
+
+@pytest.mark.parametrize("message", ["我的电话13831112345，质押贷款利息60万能补多少", "利息123450元，质押贷款贴息多少"])
+def test_the_digits_12345_are_not_a_complaint(desk: HelpDesk, message: str) -> None:
+    f = desk.forward(message, "zh", TODAY)
+    assert not f.complaint and "抱歉" not in f.paste
+
+
+def test_a_hotline_mention_is_a_complaint(desk: HelpDesk) -> None:
+    assert desk.forward("再不处理我就打12345了", "zh", TODAY).complaint
+
+
+@pytest.mark.parametrize("message", ["我们在石家庄注册的，母公司在北京，质押贷款利息60万",
+                                     "注册在石家庄，但工厂在廊坊"])
+def test_the_paste_never_refuses_a_company_the_notes_place_in_the_city(desk: HelpDesk, message: str) -> None:
+    first, notes = two_messages(desk, message)
+    paste = html.unescape(first.text)
+    assert "只适用于石家庄" not in paste and "不在本政策范围内" not in notes
+    assert_pasteable(paste)
+
+
+def test_paste_and_notes_state_the_same_amount(desk: HelpDesk) -> None:
+    first, notes = two_messages(desk, "利息：1,200,000元")
+    paste = html.unescape(first.text)
+    if "60万元" in paste:
+        assert "120万元" in notes  # the figure the paste computed from is a fact in the notes
+    else:
+        assert "？" in paste and "建议向客户确认" in notes
+
+
+def test_an_english_paste_is_not_capitalised_after_a_comma(desk: HelpDesk) -> None:
+    f = desk.forward("How and when to apply for the pledge loan interest subsidy?", "en", TODAY)
+    assert "policy, " in f.paste and not re.search(r"policy, [A-Z][a-z]", f.paste), f.paste
+
+
+def test_several_awards_are_a_range_in_the_paste_and_the_notes(desk: HelpDesk) -> None:
+    first, notes = two_messages(desk, "我们拿了两个银奖一个优秀奖，总共多少")
+    paste = html.unescape(first.text)
+    assert "30万元—70万元" in paste and "范围" in paste
+    assert "银奖、银奖、优秀奖" in notes
+
+
+def test_a_name_after_the_comma_keeps_its_capital(desk: HelpDesk) -> None:
+    f = desk.forward("How much is the China Patent Award silver?", "en", TODAY)
+    assert "china Patent" not in f.paste and "China Patent" in f.paste, f.paste

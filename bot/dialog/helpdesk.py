@@ -72,6 +72,17 @@ def read_facts(kb: KnowledgeBase, message: str) -> tuple[Facts, tuple[Clarify, .
     return reading.facts, reading.clarify
 
 
+def _computed_from(result: AskResult) -> Facts:
+    """The facts the paste's amounts were computed from (the user's own figures), so that the notes and
+    the preliminary assessment state the same amount as the paste, never a different one."""
+    out: Facts = {}
+    answers = [p.answer for p in result.parts] or ([result.answer] if result.answer is not None else [])
+    for a in answers:
+        if a.from_figures:
+            out.update(a.facts)
+    return out
+
+
 def customer_lang(message: str, staff: Lang) -> Lang:
     """The customer's language, from their words (commands aside); the staff's when there are none."""
     words = _COMMANDS.sub(" ", message)
@@ -114,6 +125,8 @@ class HelpDesk:
             # unsure figures and a complaint's digits never become money
             result = ask(self.matcher, question, use_figures=not (complaint or clarify), today=today,
                          validity=self.validity)
+        if result is not None and not result.refused:
+            facts = {**_computed_from(result), **facts}  # the figure the paste computed from is in the notes too
         assumed: Facts = {}
         assessment = None
         if facts:
@@ -170,6 +183,9 @@ class HelpDesk:
         if result is not None and not result.refused:
             refs = self.views.sep(lang).join(escape(self.r.ref(x, lang)) for x in f.refs)
             lines.append(t(lang, "dlg.hd.refs", refs=refs, confidence=f"{f.confidence:.0%}"))
+        elif result is not None and (result.place is not None or result.open_to):
+            asked = {c.question for c in f.clarify}  # the place as read, not the out-of-scope refusal
+            lines += [escape(x) for x in self.answers.place_lines(result, lang) if x not in asked]
         elif result is not None:
             subject = ""
             if result.subject is not None:

@@ -33,7 +33,7 @@ from eligibility.ask import (
 from eligibility.evaluate import policy_validity
 from eligibility.matcher import Matcher
 from eligibility.parsing import normalize
-from eligibility.results import Amount, Validity
+from eligibility.results import Amount, Reason, Validity
 from knowledge.models import Benefit, KnowledgeBase, Lang
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -41,7 +41,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 # The verdict word: "可以/不可以" for who may apply, "有/没有" for whether a clause exists, else "是的/不是".
 _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails": "can", "same_matter": "can",
                  "exists": "have",
-                 "no_clause": "have"}
+                 "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open"}
 
 
 class AnswerRenderer:
@@ -53,6 +53,10 @@ class AnswerRenderer:
         self.cat = catalog
         self.r = renderer or Renderer(kb, catalog)
         self.validity = validity or policy_validity(kb)
+        # Names capitalised mid-sentence in the knowledge base's English ("China", "Madrid"): kept as they are.
+        english = " ".join(x for b in kb.benefits for x in (b.title.en, b.summary.en))
+        lower = set(re.findall(r"\b[a-z]+\b", english))
+        self.proper = frozenset(w for w in re.findall(r"(?<=[a-z] )([A-Z][a-z]+)", english) if w.lower() not in lower)
         self._complaint: dict[Lang, list[str]] = {
             lang: [normalize(w) for w in catalog.t(lang, "ask.words.complaint").split("|") if w]
             for lang in ("zh", "en")}
@@ -128,7 +132,7 @@ class AnswerRenderer:
     def _why(self, result: AskResult, v: YesNo, lang: Lang) -> str:
         t = self.cat.t
         b = result.best
-        if v.reason == "no_clause" or v.reason == "exists" or b is None:
+        if v.reason in ("no_clause", "exists", "elsewhere") or b is None:
             return ""
         title = text(b.title, lang)
         tier = ""
@@ -147,23 +151,63 @@ class AnswerRenderer:
                 actual = self._rule_amount(b, lang)
             return t(lang, f"ask.why.{v.reason}", title=title, tier=tier, actual=actual,
                      claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
+        if v.reason in ("competitive", "several", "if_conditions"):
+            return self._maybe_why(result, b, v, title, tier, lang)
+        if v.reason == "cap_scope":
+            return t(lang, "ask.why.cap_scope", title=title, scope=t(lang, f"scope.{p.get('scope')}"),
+                     cap=self.r.yuan(int(str(p.get("actual_max", 0))), lang))
         if v.reason in ("applicant_ok", "applicant_not"):
             types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
                 t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
-            return t(lang, f"ask.why.{v.reason}", title=title, types=types,
+            line = t(lang, f"ask.why.{v.reason}", title=title, types=types,
                      type=self.r.value("entity_type", str(p.get("type", "")), lang))
+            if b.applicant_reading is not None:
+                line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
+                                                           reading=text(b.applicant_reading, lang))
+            return line
         if v.reason == "condition_fails":
-            condition = str(p.get(f"label_{lang}", "")) or t(lang, "reason.condition_failed", condition="")
+            condition = str(p.get(f"label_{lang}", "")) or (self.r.fact_label(str(p["fact"]), lang) if p.get("fact")
+                                                            else t(lang, "reason.condition_failed", condition=""))
             return t(lang, "ask.why.condition_fails", title=title, condition=condition)
         if v.reason in ("once", "not_once"):
             freq = t(lang, f"ask.freq.{b.award.frequency}") if b.award.frequency else ""
             return t(lang, f"ask.why.{v.reason}", title=title, frequency=freq)
+        if v.reason in ("year_in", "year_out"):
+            assumed = t(lang, "ask.why.assumed") if self.validity.assumed else ""
+            return t(lang, f"ask.why.{v.reason}", year=p.get("year"), until=self.date(self.validity.valid_until, lang),
+                     assumed=assumed)
         if v.reason in ("in_force", "out_of_force"):
             assumed = t(lang, "ask.why.assumed") if self.validity.assumed else ""
             return t(lang, f"ask.why.{v.reason}", until=self.date(self.validity.valid_until, lang), assumed=assumed)
         if v.reason == "same_matter":
             return t(lang, "ask.why.same_matter")
+        if v.reason == "matter_unsettled":
+            return t(lang, "ask.why.matter_unsettled", a=text(self.kb.benefit(str(p["a"])).title, lang),
+                     b=text(self.kb.benefit(str(p["b"])).title, lang))
         return ""
+
+    def _maybe_why(self, result: AskResult, b: Benefit, v: YesNo, title: str, tier: str, lang: Lang) -> str:
+        """Why not a plain yes: chosen on merit within a quota, several awards paid as a range, or
+        conditions the question leaves open. Amounts are the rule's, per item; never the user's total."""
+        t = self.cat.t
+        p = dict(v.params)
+        answer = result.answer
+        amount = answer.amount if answer is not None and answer.amount is not None else nominal_amount(b.amount)
+        actual = self.r.amount(amount, lang) if amount is not None else self._rule_amount(b, lang)
+        if v.reason == "several":
+            return t(lang, "ask.why.several", title=title, actual=actual)
+        if v.reason == "if_conditions":
+            return t(lang, "ask.why.if_conditions", title=title, tier=tier, actual=actual,
+                     conditions=str(p.get(f"label_{lang}s", p.get(f"labels_{lang}", ""))))
+        unit = text(b.award.quota.unit, lang) if b.award.quota is not None else ""
+        line = t(lang, "ask.why.competitive", title=title, tier=tier, actual=actual,
+                 quota=self.r.quota_count(b, lang))
+        count = p.get("count")
+        if isinstance(count, int) and amount is not None and amount.min == amount.max and amount.max > 0:
+            line += ("" if lang == "zh" else " ") + t(lang, "ask.why.competitive_count", n=count, unit=unit,
+                                                       total=self.r.yuan(count * amount.max, lang),
+                                                       quota=self.r.quota_count(b, lang))
+        return line
 
     # -- pieces -------------------------------------------------------------------------------------
     def date(self, d: date, lang: Lang) -> str:
@@ -256,6 +300,8 @@ class AnswerRenderer:
         tier = t(lang, "ask.part.tier", tier=self.r.value(b.amount.by, p.tier, lang)) \
             if p.tier and b.amount.kind == "tiered" else ""
         amount = self.r.amount(p.answer.amount, lang) if p.answer.amount is not None else self._rule_amount(b, lang)
+        if p.answer.reasons and p.answer.reasons[0].code == "amount_several":
+            amount = self.several_line(b, p.answer.amount or Amount(0, 0), p.answer.reasons[0], lang)
         mode = t(lang, "ask.part.competitive", quota=self.r.quota_count(b, lang)) \
             if b.award.mode == "competitive" and b.award.quota is not None else ""
         line = t(lang, "ask.part", title=text(b.title, lang), tier=tier, amount=amount, mode=mode,
@@ -300,9 +346,16 @@ class AnswerRenderer:
         if answer.from_figures:
             calc = t(lang, "ask.calc_sep").join(self.r.reason(b, x, lang) for x in answer.reasons)
             return [t(lang, "ask.amount_figures", amount=amount, calc=calc), summary]
+        if answer.reasons and answer.reasons[0].code == "amount_several":
+            return [self.several_line(b, answer.amount, answer.reasons[0], lang), summary]
         if answer.reasons:  # a tier named in the question
             return [t(lang, "ask.amount", amount=self.r.reason(b, answer.reasons[0], lang)), summary]
         return [t(lang, "ask.amount", amount=amount), summary]
+
+    def several_line(self, b: Benefit, amount: Amount, reason: Reason, lang: Lang) -> str:
+        """Several awards at once: a range, said to be one, and why (the knowledge base's reading)."""
+        return self.cat.t(lang, "ask.amount.several", amount=self.r.amount(amount, lang),
+                          why=self.r.reason(b, reason, lang))
 
     def _who_lines(self, b: Benefit, lang: Lang) -> list[str]:
         t = self.cat.t
@@ -352,9 +405,34 @@ class AnswerRenderer:
             return self.cat.t(lang, "ask.contact", contact=c)
         return self.cat.t(lang, "dlg.hd.no_contact" if paste else "ask.no_contact")
 
+    def place_lines(self, result: AskResult, lang: Lang) -> list[str]:
+        """A question about where the asker is or who may apply, answered as such (not refused)."""
+        t = self.cat.t
+        lines: list[str] = []
+        if result.place == "unclear":
+            lines += self.clarify_lines(result, lang)
+        if result.place is not None:
+            place = next((str(n.params.get("place")) for n in result.notes if n.fact == "in_city"
+                          and n.params.get("place")), "")
+            lines.append(t(lang, f"ask.place.{result.place}", place=place))
+        if result.open_to:
+            sep = t(lang, "list_sep")
+            titles = sep.join(t(lang, "ask.also_item", title=text(b.title, lang), ref=self.r.ref(b.ref, lang))
+                              for b in result.open_to)
+            lines.append(t(lang, "ask.open_to", type=self.r.value("entity_type", result.entity_type, lang),
+                           titles=titles))
+            anyone = [b for b in self.kb.benefits if not b.is_info and b.applicants == "any"]
+            if anyone:
+                lines.append(t(lang, "ask.open_to_any", titles=sep.join(
+                    t(lang, "ask.also_item", title=text(b.title, lang), ref=self.r.ref(b.ref, lang)) for b in anyone)))
+        return lines
+
     def _refusal(self, result: AskResult, lang: Lang) -> list[str]:
         t = self.cat.t
         title = text(self.kb.policy.title, lang)
+        said = self.place_lines(result, lang)
+        if said:
+            return [*said, t(lang, "ask.can_do")]
         lines = []
         if result.subject is not None:
             lines.append(text(result.subject.reply, lang))
@@ -373,7 +451,10 @@ class AnswerRenderer:
         if result.verdict is not None:
             out.append(self.verdict_line(result, result.verdict, lang))
         if result.refused or result.best is None:
-            if result.subject is not None:
+            said = self.place_lines(result, lang)
+            if said:
+                out += [_sentence(x, lang) for x in said]
+            elif result.subject is not None:
                 out.append(text(result.subject.reply, lang))
             else:
                 out.append(t(lang, "dlg.hd.refused", title=title))
@@ -382,7 +463,8 @@ class AnswerRenderer:
         out += self.clarify_lines(result, lang)
         if result.parts:
             items = [self.part_line(p, lang, with_ref=False) for p in result.parts]
-            out.append(policy + ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else "."))
+            joined = ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else ".")
+            out.append(policy + _after_comma(joined, self.proper))
             total = result.total
             if total is not None:
                 if total.amount is not None:
@@ -394,22 +476,26 @@ class AnswerRenderer:
                     out.append(t(lang, "ask.total.rule"))
         else:
             b = result.best
-            out.append(policy + _sentence(f"{text(b.title, lang)}{'：' if lang == 'zh' else ': '}"
-                                          f"{text(b.summary, lang)}", lang))
+            out.append(policy + _after_comma(_sentence(f"{text(b.title, lang)}{'：' if lang == 'zh' else ': '}"
+                                          f"{text(b.summary, lang)}", lang), self.proper))
             answer = result.answer
             if not b.is_info and answer is not None and answer.amount is not None:
                 amount = self.r.amount(answer.amount, lang)
                 if answer.from_figures:
                     calc = t(lang, "ask.calc_sep").join(self.r.reason(b, x, lang) for x in answer.reasons)
                     out.append(t(lang, "dlg.hd.amount_figures", amount=amount, calc=calc))
+                elif answer.reasons and answer.reasons[0].code == "amount_several":
+                    out.append(_sentence(self.several_line(b, answer.amount, answer.reasons[0], lang), lang))
                 elif answer.reasons:
                     out.append(t(lang, "dlg.hd.amount", amount=self.r.reason(b, answer.reasons[0], lang)))
-            if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None:
+            quota_said = result.verdict is not None and result.verdict.reason == "competitive"
+            if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None and not quota_said:
                 out.append(t(lang, "dlg.hd.mode.competitive", quota=self.r.quota_count(b, lang)))
             if b.id == VALIDITY_ENTRY:
                 out.append(_sentence(self.validity_line(lang), lang))
         if result.depends_on and not result.asks_ceiling:
-            facts = t(lang, "list_sep").join(self.r.fact_label(f, lang) for f in result.depends_on)
+            facts = t(lang, "list_sep").join(_after_comma(self.r.fact_label(f, lang), self.proper)
+                                             for f in result.depends_on)
             out.append(t(lang, "dlg.hd.depends", facts=facts))
         if result.procedure or complaint or self._procedure_said(result):
             if result.procedure and not self._procedure_said(result):
@@ -432,6 +518,15 @@ def _sentence(s: str, lang: Lang) -> str:
     if lang == "zh":
         return s if s.endswith(("。", "！", "？")) else s.rstrip("，；") + "。"
     return s if s.endswith((".", "!", "?")) else s + "."
+
+
+def _after_comma(s: str, proper: frozenset[str] = frozenset()) -> str:
+    """"Under the city's IP policy, how and when …": an English word after the comma is not capitalised
+    (an acronym such as "IP", or a name such as "China" in ``proper``, is kept)."""
+    first = re.match(r"[A-Za-z]+", s)
+    if first and len(s) > 1 and s[0].isupper() and s[1].islower() and first.group(0) not in proper:
+        return s[0].lower() + s[1:]
+    return s
 
 
 def _tidy(s: str) -> str:

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench bench-ask bench-questions bench-load kb-check chat clean
+.PHONY: run test lint bench bench-ask bench-questions bench-understand bench-load kb-check chat clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,13 +31,16 @@ kb-check: $(STAMP)
 	$(VENV)/bin/ipbot kb check
 
 ## benchmarks: numbers about accuracy and speed (never asserted as timings in tests)
-bench: bench-ask bench-questions bench-load
+bench: bench-ask bench-questions bench-understand bench-load
 
 bench-ask: $(STAMP)
 	$(PY) -m bench.ask_bench
 
 bench-questions: $(STAMP)
 	$(PY) -m bench.questionnaire_bench
+
+bench-understand: $(STAMP)
+	$(PY) -m bench.understand_bench
 
 bench-load: $(STAMP)
 	$(PY) -m bench.load_bench

@@ -15,7 +15,16 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from knowledge.models import Benefit, Condition, Fact, KnowledgeBase, OutOfScope, Policy, QuestionGroup
+from knowledge.models import (
+    Benefit,
+    Condition,
+    Contact,
+    Fact,
+    KnowledgeBase,
+    OutOfScope,
+    Policy,
+    QuestionGroup,
+)
 
 DATA_DIR = Path(__file__).parent / "data"
 M = TypeVar("M", bound=BaseModel)
@@ -220,10 +229,23 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
                      f"{fact_id} is a {member.type} fact; groups take yes/no and money facts")
         groups.append(group)
 
+    contacts = _load_contacts(r, root)
+
     if r.problems or policy is None:
         raise KnowledgeBaseError(r.problems)
     return KnowledgeBase(policy=policy, facts=facts, benefits=benefits, out_of_scope=out_of_scope,
-                         question_groups=groups)
+                         question_groups=groups, contacts=contacts)
+
+
+def _load_contacts(r: _FileReader, root: Path) -> list[Contact]:
+    """``contact.yaml``: optional, and an empty list is valid (the bot then holds no contact details)."""
+    path = root / "contact.yaml"
+    if not path.exists():
+        return []
+    raw, _node = r.read(path)
+    if raw is None:  # comments only (no contacts), or unreadable (the reader recorded the problem)
+        return []
+    return [c for _, c, _ in r.items(path, Contact, "contacts")]
 
 
 def _squash(text: str) -> str:

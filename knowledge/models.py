@@ -213,6 +213,17 @@ class Policy(Model):
     clauses: dict[str, Clause]
 
 
+class Contact(Model):
+    """A contact the bot may give someone asking for a person: only details the agency itself publishes."""
+
+    name: Text
+    source: str = Field(min_length=1)  # where the agency publishes the detail (a URL or a document)
+    phone: str | None = None
+    address: Text | None = None
+    hours: Text | None = None
+    url: str | None = None
+
+
 class KnowledgeBase(Model):
     """The whole policy as data, cross-checked by the loader."""
 
@@ -221,6 +232,7 @@ class KnowledgeBase(Model):
     benefits: list[Benefit]
     out_of_scope: list[OutOfScope] = []
     question_groups: list[QuestionGroup] = []
+    contacts: list[Contact] = []  # knowledge/data/contact.yaml; empty: the bot holds no contact details
     _conditions: dict[str, list[Condition]] = PrivateAttr(default_factory=dict)
     _by_id: dict[str, Benefit] = PrivateAttr(default_factory=dict)
 

@@ -30,20 +30,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
-from typing import Final
+from typing import Final, Literal
 
 from rapidfuzz import fuzz
 
 from eligibility.normalize import normalize
 
 __all__ = [
+    "Number",
     "find_amounts",
-    "is_unknown_answer",
+    "looks_like_question",
     "normalize",
     "parse_amount",
     "parse_choice",
     "parse_number_list",
-    "parse_yes_no",
+    "prepare",
+    "scan_numbers",
 ]
 
 # ---------------------------------------------------------------------------
@@ -103,7 +105,7 @@ _MAX_YUAN: Final = Decimal(10) ** 15
 # ---------------------------------------------------------------------------
 
 _CURRENCY_PREFIXES: Final = ("¥", "rmb", "cny", "人民币")
-_CURRENCY_SUFFIX_RE: Final = re.compile(r" ?(?:元|块钱?|人民币|(?:yuan|rmb|cny)(?![a-z]))")
+_CURRENCY_SUFFIX_RE: Final = re.compile(r" ?(?:元|圆|块钱?|人民币|(?:yuan|rmb|cny)(?![a-z]))")
 #: Words right before a number that make it an ordinal, id, standard or fraction.
 _EXCLUDED_PREFIXES: Final = (
     "第", "分之", "#", "no.", "编号", "电话", "手机", "邮编", "代码", "号码", "尾号",
@@ -425,6 +427,54 @@ def _sole_amount(s: str, items: Sequence[_Item]) -> _Item | None:
 # Public amount parsers
 # ---------------------------------------------------------------------------
 
+NumberKind = Literal["money", "number", "year", "percent", "count", "id", "other"]
+_YEAR_RANGE: Final = (1949, 2100)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A number in prepared text: its span, value (yuan when money) and what it is."""
+
+    start: int
+    end: int
+    value: int
+    kind: NumberKind
+    bare: bool  # written as a plain number: no unit, no currency word
+
+    def text(self, s: str) -> str:
+        return s[self.start : self.end]
+
+
+def prepare(text: str) -> str:
+    """The text the number scanner reads: normalised, the full-width comma kept as a list separator."""
+    return _prep(text)
+
+
+def _kind(s: str, it: _Item) -> NumberKind:
+    if it.is_money:
+        return "money"
+    if it.id_like:
+        return "id"
+    if it.usable:
+        return "number"
+    after = s[it.end : it.end + 3].lstrip(" ")
+    if after.startswith("年") and _YEAR_RANGE[0] <= it.value <= _YEAR_RANGE[1] and it.num.arabic:
+        return "year"
+    if after.startswith(("%", "‰", "百分", "percent", "pct")):
+        return "percent"
+    if _COUNT_SUFFIX_RE.match(s, it.end) is not None or _WEAK_SUFFIX_RE.match(s, it.end) is not None:
+        return "count"
+    return "id" if s.endswith(_EXCLUDED_PREFIXES, 0, it.start) else "other"
+
+
+def scan_numbers(s: str) -> list[Number]:
+    """Every number in prepared text ``s`` (see ``prepare``), classified, in order of appearance."""
+    out: list[Number] = []
+    for it in _scan(s):
+        value = it.yuan if it.value <= _MAX_YUAN else 0
+        out.append(Number(it.start, it.end, value, _kind(s, it), it.num.bare and not it.currency))
+    return out
+
 
 # The policy pays in yuan; a figure in another currency is not silently taken as yuan.
 _FOREIGN_CURRENCY: Final = re.compile(
@@ -493,91 +543,6 @@ def parse_number_list(text: str) -> list[int] | None:
         if not values:
             return None
     return [] if all(v == 0 for v in values) else values
-
-
-# ---------------------------------------------------------------------------
-# Yes / no / unknown
-# ---------------------------------------------------------------------------
-
-_UNKNOWN_ZH: Final = (
-    "不确定", "不知", "不清楚", "跳过", "不晓得", "说不好", "不好说", "说不准", "不一定",
-    "不记得", "记不清", "忘了", "忘记了", "不了解", "没想好", "不太清楚",
-)  # fmt: skip
-# "不是很确定", "不太清楚", "不大记得": hedged forms of "I don't know", not a "no".
-_UNKNOWN_HEDGED_ZH: Final = re.compile(r"不(?:是|太|很|大|是很|是太)?(?:确定|清楚|知道|记得|了解|肯定)")
-_UNKNOWN_EN_RE: Final = re.compile(
-    r"\b(?:skip(?:ped)?|not sure|unsure|don'?t know|do not know|dunno|idk|no idea|unknown|no clue)\b",
-    re.ASCII,
-)
-_YES: Final = frozenset(
-    {
-        "是", "是的", "是滴", "有", "有的", "对", "对的", "嗯", "嗯嗯", "恩", "好", "好的",
-        "行", "可以", "当然", "当然是", "当然有", "肯定", "肯定是", "肯定有", "没错", "不错",
-        "没问题", "确实", "已经", "已有", "已取得", "已获得", "已经取得", "已经有了", "有了",
-        "yes", "y", "yep", "yeah", "yup", "ya", "sure", "true", "ok", "okay", "1", "√", "✓",
-    }
-)  # fmt: skip
-_NO: Final = frozenset(
-    {
-        "否", "不是", "没有", "没", "无", "不", "没呢", "还没", "还没有", "暂无", "暂时没有",
-        "暂未", "未", "尚未", "并没有", "从没有", "从来没有", "没有的", "不对", "不存在",
-        "no", "n", "nope", "nah", "not", "false", "0", "none", "×", "✗",
-    }
-)  # fmt: skip
-_PARTICLES: Final = "啊呀吧哈啦呢了嘛哦噢喔哟滴的 !。.~"
-_CLAUSE_RE: Final = re.compile(r"[ ,、;。.!?~]")
-_NEGATION_CHARS: Final = frozenset("没不未无非否")
-_NOT_NEGATION: Final = ("无论", "不过", "不仅", "不但", "不管", "没准", "无所谓", "非常")
-_NEG_PREFIXES: Final = (
-    "不", "没", "无", "未", "尚未", "还没", "暂无", "暂未", "暂时没", "并没", "从没", "从未", "否",
-)  # fmt: skip
-_QUESTION_PREFIXES: Final = ("有没", "有无", "是不", "是否", "有点", "对不")
-_POS_PREFIXES: Final = ("是", "有", "已", "当然", "肯定", "获得", "取得", "拿到", "拿了")
-
-
-def is_unknown_answer(text: str) -> bool:
-    """True when the user says they don't know or want to skip the question."""
-    s = normalize(text)
-    if not s:
-        return False
-    if not s.replace("?", "").strip():
-        return True
-    return (any(p in s for p in _UNKNOWN_ZH) or _UNKNOWN_HEDGED_ZH.search(s) is not None
-            or _UNKNOWN_EN_RE.search(s) is not None)
-
-
-def _lookup_yes_no(word: str) -> bool | None:
-    for w in (word, word.rstrip(_PARTICLES)):
-        if w in _YES:
-            return True
-        if w in _NO:
-            return False
-    return None
-
-
-def parse_yes_no(text: str) -> bool | None:
-    """Read a yes/no answer; ``None`` when it is neither or the user is unsure.
-
-    Whole-answer forms are looked up first ("没错" is yes even though it starts with 没),
-    then the first clause ("是的，我们有"), then a leading negation ("没有专利",
-    "不是高新企业") or affirmation ("已取得证书"). Affirmations that also contain a
-    negation ("已经没有了") give ``None`` rather than a guess.
-    """
-    s = normalize(text)
-    if not s or is_unknown_answer(s):
-        return None
-    head = _CLAUSE_RE.split(s, maxsplit=1)[0] or s
-    for candidate in (s, head):
-        found = _lookup_yes_no(candidate)
-        if found is not None:
-            return found
-    if head.startswith(_NOT_NEGATION) or head.startswith(_QUESTION_PREFIXES):
-        return None
-    if head.startswith(_NEG_PREFIXES):
-        return False
-    if head.startswith(_POS_PREFIXES) and not _NEGATION_CHARS.intersection(head):
-        return True
-    return None
 
 
 # ---------------------------------------------------------------------------

@@ -13,17 +13,24 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from knowledge.models import (
+    Applicants,
     Benefit,
     Condition,
     Contact,
     Fact,
+    FactWords,
+    FigureWords,
+    IntentWords,
     KnowledgeBase,
     OutOfScope,
+    Places,
+    Polarity,
     Policy,
     QuestionGroup,
+    Vocabulary,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -230,11 +237,118 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
         groups.append(group)
 
     contacts = _load_contacts(r, root)
+    vocabulary = _read_vocabulary(r, root / "vocabulary", facts, benefits)
+    facts, benefits = _with_vocabulary(vocabulary, facts, benefits)
+    places = _read_section(r, root / "places.yaml", TypeAdapter(Places)) or Places()
 
     if r.problems or policy is None:
         raise KnowledgeBaseError(r.problems)
     return KnowledgeBase(policy=policy, facts=facts, benefits=benefits, out_of_scope=out_of_scope,
-                         question_groups=groups, contacts=contacts)
+                         question_groups=groups, vocabulary=vocabulary, places=places,
+                         contacts=contacts)
+
+
+_VOCABULARY_FILES: dict[str, TypeAdapter[Any]] = {
+    "polarity": TypeAdapter(Polarity),
+    "intents": TypeAdapter(list[IntentWords]),
+    "applicants": TypeAdapter(Applicants),
+    "figures": TypeAdapter(FigureWords),
+    "facts": TypeAdapter(dict[str, FactWords]),
+    "benefits": TypeAdapter(dict[str, list[str]]),
+}
+
+
+def _read_section(r: _FileReader, path: Path, adapter: TypeAdapter[M]) -> M | None:
+    """One optional vocabulary file, validated; None when absent or invalid (then a problem says why)."""
+    if not path.exists():
+        return None
+    raw, node = r.read(path)
+    if raw is None:
+        return None
+    try:
+        return adapter.validate_python(raw)
+    except ValidationError as exc:
+        r.validation(path, node, (), exc)
+        return None
+
+
+def _read_vocabulary(r: _FileReader, folder: Path, facts: dict[str, Fact],
+                     benefits: list[Benefit]) -> Vocabulary:
+    """``vocabulary/*.yaml``: every entry must name a fact, option, benefit or type that exists."""
+    sections: dict[str, Any] = {}
+    for name, adapter in _VOCABULARY_FILES.items():
+        value = _read_section(r, folder / f"{name}.yaml", adapter)
+        if value is not None:
+            sections[name] = value
+    if folder.exists():
+        for path in sorted(folder.glob("*.yaml")):
+            if path.stem not in _VOCABULARY_FILES:
+                r.problems.append(Problem(r.name(path), "", None, "unknown vocabulary file (known: "
+                                          + ", ".join(f"{n}.yaml" for n in _VOCABULARY_FILES) + ")"))
+    vocabulary = Vocabulary(**sections)
+    if not facts:
+        return vocabulary
+    facts_path = folder / "facts.yaml"
+    node = _node_of(facts_path) if vocabulary.facts else None
+    for fact_id, words in vocabulary.facts.items():
+        fact = facts.get(fact_id)
+        if fact is None:
+            r.at(facts_path, node, (fact_id,), f"unknown fact {fact_id!r}; it must be a fact of facts.yaml")
+            continue
+        for option_id in words.options:
+            if option_id not in fact.option_ids():
+                r.at(facts_path, node, (fact_id, "options", option_id),
+                     f"{option_id!r} is not an option of {fact_id} ({', '.join(fact.option_ids()) or 'none'})")
+    benefits_path = folder / "benefits.yaml"
+    known = {b.id for b in benefits}
+    node = _node_of(benefits_path) if vocabulary.benefits else None
+    for benefit_id in vocabulary.benefits:
+        if benefit_id not in known:
+            r.at(benefits_path, node, (benefit_id,), f"unknown benefit {benefit_id!r}")
+    types = facts["entity_type"].option_ids() if "entity_type" in facts else []
+    node = _node_of(folder / "applicants.yaml") if vocabulary.applicants.types else None
+    for i, t in enumerate(vocabulary.applicants.types):
+        if t.entity_type not in types:
+            r.at(folder / "applicants.yaml", node, ("types", i, "entity_type"),
+                 f"unknown applicant type {t.entity_type!r} (known: {', '.join(types)})")
+    node = _node_of(folder / "figures.yaml") if vocabulary.figures.yearly_facts else None
+    for i, fact_id in enumerate(vocabulary.figures.yearly_facts):
+        if fact_id not in facts:
+            r.at(folder / "figures.yaml", node, ("yearly_facts", i), f"unknown fact {fact_id!r}")
+    return vocabulary
+
+
+def _node_of(path: Path) -> yaml.Node | None:
+    try:
+        return yaml.compose(path.read_text(encoding="utf-8"), Loader=_SafeLineLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+def _merged(old: list[str], new: list[str]) -> list[str]:
+    return list(dict.fromkeys([*old, *new]))
+
+
+def _with_vocabulary(vocabulary: Vocabulary, facts: dict[str, Fact],
+                     benefits: list[Benefit]) -> tuple[dict[str, Fact], list[Benefit]]:
+    """Fill ``Fact.mentions``/``figure_cues``/option aliases and ``Benefit.aliases`` from the vocabulary.
+
+    Code reads the words where it always has (the matcher needs no change); the files keep them apart.
+    """
+    out: dict[str, Fact] = {}
+    for fact_id, fact in facts.items():
+        words = vocabulary.facts.get(fact_id)
+        if words is None:
+            out[fact_id] = fact
+            continue
+        options = [o.model_copy(update={"aliases": _merged(o.aliases, words.options.get(o.id, []))})
+                   for o in fact.options]
+        out[fact_id] = fact.model_copy(update={"mentions": _merged(fact.mentions, words.mentions),
+                                               "figure_cues": _merged(fact.figure_cues, words.figure_cues),
+                                               "options": options})
+    merged = [b.model_copy(update={"aliases": _merged(b.aliases, vocabulary.benefits[b.id])})
+              if b.id in vocabulary.benefits else b for b in benefits]
+    return out, merged
 
 
 def _load_contacts(r: _FileReader, root: Path) -> list[Contact]:

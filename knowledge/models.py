@@ -6,14 +6,16 @@ after that trusts the types. Every amount and condition of the policy lives in t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Lang = Literal["zh", "en"]
 FactType = Literal["bool", "choice", "money", "money_list"]
 Scalar = bool | int | str
+_T = TypeVar("_T")
 
 
 class Model(BaseModel):
@@ -224,6 +226,94 @@ class Contact(Model):
     url: str | None = None
 
 
+# -- Vocabulary: the words people use (knowledge/data/vocabulary/*.yaml, places.yaml) -------------------
+# Apart from the legal content: a policy officer adds a word without touching a clause.
+
+IntentId = Literal["assess", "ask", "menu", "help", "greeting", "thanks", "human", "back", "restart", "cancel",
+                   "lang_zh", "lang_en"]
+
+
+class Polarity(Model):
+    """Yes, no, none, not sure, hedges, negations and corrections: one list of each."""
+
+    yes: list[str]
+    no: list[str]
+    yes_prefixes: list[str] = []
+    negations: list[str]
+    not_negations: list[str] = []
+    question_prefixes: list[str] = []
+    none: list[str]
+    unknown: list[str]
+    hedges: list[str] = []
+    corrections: list[str] = []
+    clause_breaks: list[str] = []
+
+
+class IntentWords(Model):
+    intent: IntentId
+    exact: list[str] = []
+    contains: list[str] = []
+
+
+class ApplicantType(Model):
+    entity_type: str
+    words: list[str] = Field(min_length=1)
+
+
+class Applicants(Model):
+    # "我们是", "是一家": the description that follows is the applicant's (free text needs one).
+    self_cues: list[str] = []
+    client_cues: list[str] = []
+    types: list[ApplicantType] = []
+
+
+class PeriodWords(Model):
+    period: Literal["month", "quarter", "half_year", "year"]
+    factor: int = Field(ge=1)
+    words: list[str] = Field(min_length=1)
+
+
+class FigureWords(Model):
+    principal: list[str] = []
+    periods: list[PeriodWords] = []
+    yearly_facts: list[str] = []
+    approximate: list[str] = []
+    policy: list[str] = []
+    phone: list[str] = []
+
+
+class FactWords(Model):
+    """The words of one fact: its mentions in free text, its figure cues, its options' aliases."""
+
+    mentions: list[str] = []
+    figure_cues: list[str] = []
+    options: dict[str, list[str]] = {}
+
+
+class Vocabulary(Model):
+    polarity: Polarity | None = None
+    intents: list[IntentWords] = []
+    applicants: Applicants = Applicants()
+    figures: FigureWords = FigureWords()
+    facts: dict[str, FactWords] = {}
+    benefits: dict[str, list[str]] = {}
+
+
+class Place(Model):
+    name: str
+    aliases: list[str] = Field(min_length=1)
+
+
+class Places(Model):
+    """Where applicants say they are registered; the registration place decides in_city."""
+
+    city: Place | None = None
+    inside: list[Place] = []
+    outside: list[Place] = []
+    registration_cues: list[str] = []
+    branch_cues: list[str] = []
+
+
 class KnowledgeBase(Model):
     """The whole policy as data, cross-checked by the loader."""
 
@@ -233,12 +323,23 @@ class KnowledgeBase(Model):
     out_of_scope: list[OutOfScope] = []
     question_groups: list[QuestionGroup] = []
     contacts: list[Contact] = []  # knowledge/data/contact.yaml; empty: the bot holds no contact details
+    vocabulary: Vocabulary = Vocabulary()
+    places: Places = Places()
+    _memo: dict[str, object] = PrivateAttr(default_factory=dict)
     _conditions: dict[str, list[Condition]] = PrivateAttr(default_factory=dict)
     _by_id: dict[str, Benefit] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, context: object, /) -> None:
         self._by_id = {b.id: b for b in self.benefits}
         self._conditions = {b.id: self._build_conditions(b) for b in self.benefits}
+
+    def memo(self, key: str, build: Callable[[KnowledgeBase], _T]) -> _T:
+        """What ``build`` derives from this knowledge base, built once (a loaded base never changes).
+
+        The language layer compiles its vocabulary here, so a message never pays for it."""
+        if key not in self._memo:
+            self._memo[key] = build(self)
+        return self._memo[key]  # type: ignore[return-value]
 
     def benefit(self, benefit_id: str) -> Benefit:
         return self._by_id[benefit_id]

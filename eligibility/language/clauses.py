@@ -1,0 +1,62 @@
+"""A message cut into clauses, each with its vocabulary hits: facts are read clause by clause.
+
+"都没有，但我们有商标品牌指导站" is two clauses; a negation or a cue only reaches within its clause.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eligibility.language.lexicon import Lexicon
+from eligibility.language.terms import Hit
+from eligibility.normalize import normalize
+
+# Concept kinds a negation or client cue applies to (the rest are cue words).
+CONCEPTS = frozenset({"mention", "option", "applicant", "city", "inside", "outside"})
+
+
+@dataclass(frozen=True)
+class Clause:
+    s: str  # normalised
+    cased: str  # the same, ASCII case kept
+    hits: tuple[Hit, ...]
+
+    def negated(self, hit: Hit) -> bool:
+        """A negation just before the hit ("没有马德里"), or after it at the clause's end ("马德里还没有")."""
+        for h in self.hits:
+            if not h.has("neg"):
+                continue
+            if h.end <= hit.start and hit.start - h.end <= 6:
+                return True
+            if h.start >= hit.end and h.start - hit.end <= 4 and not any(
+                    k.start >= h.end and any(t.kind in CONCEPTS for t in k.tags) for k in self.hits):
+                return True
+        return False
+
+    def about_clients(self, hit: Hit) -> bool:
+        """The hit describes the applicant's clients ("主要给小微企业做维权"), not the applicant."""
+        return any(h.has("client") and h.end <= hit.start and hit.start - h.end <= 6 for h in self.hits)
+
+    def kinds(self, kind: str) -> list[Hit]:
+        return [h for h in self.hits if h.has(kind)]
+
+
+def prepared(text: str) -> tuple[str, str]:
+    """The message normalised (and with ASCII case kept); the full-width comma becomes a clause break."""
+    raw = text.replace("，", ";").replace("﹐", ";")
+    return normalize(raw), normalize(raw, lower=False)
+
+
+def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
+    out: list[Clause] = []
+    pos = 0
+    bounds = [(m.start(), m.end()) for m in lex.clause_split.finditer(s)] + [(len(s), len(s))]
+    for start, end in bounds:
+        a, b = pos, start
+        pos = end
+        piece, piece_cased = s[a:b], cased[a:b]
+        lead = len(piece) - len(piece.lstrip())
+        piece, piece_cased = piece.strip(), piece_cased[lead:lead + len(piece.strip())]
+        if piece:
+            out.append(Clause(piece, piece_cased, tuple(lex.index.scan(piece, piece_cased))))
+    return out

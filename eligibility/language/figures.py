@@ -1,0 +1,191 @@
+"""Figures: which number is whose amount, and which numbers are not amounts at all.
+
+A number becomes a fact's amount only through a cue of that fact in the same clause ("利息一年40来万")
+or as the answer to that fact's question; a principal ("贷了800万") never becomes the interest; a
+policy's own figure ("那个1000万风补", "贴息上限100万"), a phone or hotline ("打12345"), a year, a count
+or a percentage is never an amount. Periods are annualised for yearly facts ("每月付息3万" -> 36万)
+and approximations accepted ("三十来万"), both stated back as notes. When unsure: a Clarify.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from eligibility.language.clauses import Clause
+from eligibility.language.lexicon import Lexicon
+from eligibility.language.model import Clarify, Figure, Note
+from eligibility.language.terms import Hit
+from eligibility.parsing import Number, scan_numbers
+from knowledge.models import KnowledgeBase
+
+_ROLE_OF_KIND = {"year": "year", "percent": "percent", "count": "count", "id": "phone", "other": "other"}
+_PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
+_APPROX_REACH = 3
+
+
+@dataclass
+class FigureReading:
+    figures: list[Figure] = field(default_factory=list)
+    amounts: dict[str, list[int]] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    clarify: list[Clarify] = field(default_factory=list)
+
+
+def _distance(h: Hit, n: Number) -> tuple[int, int]:
+    """Characters between a cue and a number; a cue before the number wins a tie ("贷了800万利息40万")."""
+    if h.end <= n.start:
+        return n.start - h.end, 0
+    if h.start >= n.end:
+        return h.start - n.end, 1
+    return 0, 0
+
+
+def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
+    text = c.s[n.start : n.end]
+    if any(ch in text for ch in "来多余几"):
+        return True
+    before, after = c.s[max(0, n.start - _APPROX_REACH) : n.start], c.s[n.end : n.end + _APPROX_REACH + 1]
+    return any(w in before or after.startswith(w) or after.lstrip(" 元块").startswith(w)
+               for w in lex.approximate if len(w) > 1) or before.endswith(("约", "近"))
+
+
+def _owner(c: Clause, n: Number, cue_ok: Collection[str]) -> tuple[str, list[str]]:
+    """("policy" | "principal" | "fact" | "", facts) of the cue nearest to the number."""
+    best: tuple[tuple[int, int], str, list[str]] | None = None
+    tied = False
+    for h in c.hits:
+        kinds: list[tuple[str, list[str]]] = []
+        if h.has("policy"):
+            kinds.append(("policy", []))
+        if h.has("principal"):
+            kinds.append(("principal", []))
+        facts = [t.key for t in h.of("cue") if t.key in cue_ok]
+        if facts:
+            kinds.append(("fact", facts))
+        for kind, owners in kinds[:1]:
+            d = _distance(h, n)
+            if best is None or d < best[0]:
+                best, tied = (d, kind, owners), False
+            elif d == best[0] and (kind, owners) != (best[1], best[2]):
+                tied = True
+    if best is None:
+        return "", []
+    if tied:
+        return "tied", []
+    return best[1], best[2]
+
+
+def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expecting: str | None,
+                 mentioned: Collection[str]) -> FigureReading:
+    """Figures of every clause; ``expecting`` is the money fact just asked, ``mentioned`` the facts named."""
+    out = FigureReading()
+    cue_facts: dict[str, int] = {}
+    for c in clauses:
+        for h in c.kinds("cue"):
+            for t in h.of("cue"):
+                cue_facts[t.key] = cue_facts.get(t.key, 0) + 1
+    # A cue shared by several facts (融资) counts only for a fact the message names or the question asks.
+    shared = {t.key for c in clauses for h in c.kinds("cue") if len(h.of("cue")) > 1 for t in h.of("cue")}
+    cue_ok = {f for f in cue_facts if f not in shared or f in mentioned or f == expecting}
+    sole = _sole_figure(clauses)
+    for c in clauses:
+        # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
+        numbers = [n for n in scan_numbers(c.s) if not any(h.start < n.end and n.start < h.end for h in c.hits)]
+        periods = {t.key for h in c.kinds("period") for t in h.of("period")}
+        for n in numbers:
+            text = c.s[n.start : n.end]
+            role = _ROLE_OF_KIND.get(n.kind)
+            if role is None and any(
+                    h.has("phone") and h.end <= n.start and n.start - h.end <= _PHONE_REACH for h in c.hits):
+                role = "phone"
+            if role is not None:
+                out.figures.append(Figure(text, n.value, role))
+                continue
+            if n.kind == "number" and not (expecting and sole):
+                out.figures.append(Figure(text, n.value, "other"))
+                continue
+            kind, owners = _owner(c, n, cue_ok)
+            approx = _approximate(lex, c, n)
+            if kind == "policy":
+                out.figures.append(Figure(text, n.value, "policy", approximate=approx))
+                continue
+            if kind == "tied":
+                named = sorted(set(mentioned) & money_facts(kb))
+                fact = expecting or (named[0] if len(named) == 1 else None)
+                out.figures.append(Figure(text, n.value, "other", fact, approx))
+                if fact is not None:
+                    out.clarify.append(Clarify(fact, "lang.ask.which_figure", {"figure": text}, n.value))
+                continue
+            if kind == "principal":
+                fact = expecting or _loan_fact(kb, lex, mentioned)
+                out.figures.append(Figure(text, n.value, "principal", fact, approx))
+                continue
+            if kind == "fact":
+                if len(owners) > 1:
+                    out.figures.append(Figure(text, n.value, "other", None, approx))
+                    out.clarify += [Clarify(f, "lang.ask.which_fact", {"figure": text}, n.value) for f in owners[:1]]
+                    continue
+                fact = owners[0]
+            elif expecting is not None:
+                fact = expecting
+            else:
+                named = sorted(set(mentioned) & money_facts(kb))
+                out.figures.append(Figure(text, n.value, "other", named[0] if len(named) == 1 else None, approx))
+                if len(named) == 1:
+                    out.clarify.append(Clarify(named[0], "lang.ask.confirm_amount", {"figure": text}, n.value))
+                continue
+            _amount(lex, out, fact, text, n, approx, periods)
+    _settle(kb, lex, out, expecting, mentioned)
+    return out
+
+
+def money_facts(kb: KnowledgeBase) -> set[str]:
+    return {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
+
+
+def _sole_figure(clauses: list[Clause]) -> bool:
+    """The message is one figure and filler ("500", "大概30万吧"): a bare answer to a money question."""
+    numbers = [n for c in clauses for n in scan_numbers(c.s) if n.kind in ("money", "number")
+               and not any(h.start < n.end and n.start < h.end for h in c.hits)]
+    return len(numbers) == 1
+
+
+def _loan_fact(kb: KnowledgeBase, lex: Lexicon, mentioned: Collection[str]) -> str | None:
+    loans = [f for f in mentioned if f in lex.yearly_facts]
+    return loans[0] if len(loans) == 1 else None
+
+
+def _amount(lex: Lexicon, out: FigureReading, fact: str, text: str, n: Number, approx: bool,
+            periods: set[str]) -> None:
+    period = next(iter(periods)) if len(periods) == 1 else None
+    if len(periods) > 1:
+        out.figures.append(Figure(text, n.value, "other", fact, approx))
+        out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
+        return
+    factor = lex.period_factor.get(period, 1) if period else 1
+    if factor > 1 and fact not in lex.yearly_facts:
+        out.figures.append(Figure(text, n.value, "other", fact, approx, period))
+        out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
+        return
+    value = n.value * factor
+    out.figures.append(Figure(text, value, "amount", fact, approx, period))
+    out.amounts.setdefault(fact, []).append(value)
+    if factor > 1:
+        out.notes.append(Note("lang.note.period", {"figure": text, "period": period, "yearly": value}, fact))
+    if approx:
+        out.notes.append(Note("lang.note.approximate", {"figure": text, "value": value}, fact))
+
+
+def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str | None,
+            mentioned: Collection[str]) -> None:
+    """Several different amounts for one money fact: ask which; a loan without its interest: ask it."""
+    for fact, values in list(out.amounts.items()):
+        if kb.facts[fact].type == "money" and len(set(values)) > 1:
+            del out.amounts[fact]
+            out.clarify.append(Clarify(fact, "lang.ask.which_figure",
+                                       {"figures": [f.text for f in out.figures if f.fact == fact]}, None))
+    for f in out.figures:
+        if f.role == "principal" and f.fact is not None and f.fact not in out.amounts and not any(
+                c.fact == f.fact for c in out.clarify):
+            out.clarify.append(Clarify(f.fact, "lang.ask.interest_or_principal", {"figure": f.text}, None))

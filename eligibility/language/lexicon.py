@@ -1,0 +1,128 @@
+"""The knowledge base's vocabulary compiled for reading: built once per knowledge base, never per message.
+
+Every word list comes from ``knowledge/data/vocabulary/*.yaml`` and ``places.yaml`` (through the
+loaded ``KnowledgeBase``); this module only normalises them and indexes them for one-pass scanning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from eligibility.language.terms import Tag, TermIndex
+from eligibility.normalize import normalize
+from knowledge.models import KnowledgeBase, Polarity
+
+# Options too vague to take from free text (they are fine as a typed answer to their own question).
+VAGUE_OPTIONS = frozenset({"none", "other"})
+
+
+def _norm(words: list[str]) -> frozenset[str]:
+    return frozenset(w for w in (normalize(x) for x in words) if w)
+
+
+def _phrases(words: frozenset[str]) -> re.Pattern[str]:
+    """Any of the words; ASCII words only as whole words ("skip" is not in "skipper")."""
+    parts = [rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" if w.isascii() else re.escape(w)
+             for w in sorted(words, key=len, reverse=True)]
+    return re.compile("|".join(parts) or r"(?!)")
+
+
+def _longest_first(words: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    index: TermIndex
+    yes: frozenset[str]
+    no: frozenset[str]
+    yes_prefixes: tuple[str, ...]
+    neg_prefixes: tuple[str, ...]
+    not_negations: tuple[str, ...]
+    question_prefixes: tuple[str, ...]
+    none: frozenset[str]
+    unknown: re.Pattern[str]
+    hedges: tuple[str, ...]
+    hedge_re: re.Pattern[str]
+    corrections: tuple[str, ...]
+    clause_split: re.Pattern[str]
+    intents_exact: dict[str, str]
+    intents_contains: tuple[tuple[str, str], ...]
+    period_factor: dict[str, int]
+    yearly_facts: frozenset[str]
+    approximate: tuple[str, ...]
+
+
+def lexicon(kb: KnowledgeBase) -> Lexicon:
+    """The compiled vocabulary of ``kb`` (cached on the knowledge base object)."""
+    return kb.memo("language.lexicon", _build)
+
+
+def _build(kb: KnowledgeBase) -> Lexicon:
+    v = kb.vocabulary
+    p = v.polarity or Polarity(yes=[], no=[], negations=[], none=[], unknown=[])
+    entries: list[tuple[str, Tag]] = []
+    for fact in kb.facts.values():
+        for m in fact.mentions:
+            entries.append((m, Tag("city" if fact.id == "in_city" else "mention", fact.id)))
+        for c in fact.figure_cues:
+            entries.append((c, Tag("cue", fact.id)))
+        for o in fact.options:
+            for w in (o.label.zh, o.label.en, *o.aliases):
+                entries.append((w, Tag("option", fact.id, o.id)))
+    for t in v.applicants.types:
+        for w in t.words:
+            entries.append((w, Tag("applicant", t.entity_type)))
+    entries += [(w, Tag("client")) for w in v.applicants.client_cues]
+    entries += [(w, Tag("self")) for w in v.applicants.self_cues]
+    f = v.figures
+    entries += [(w, Tag("principal")) for w in f.principal]
+    entries += [(w, Tag("period", pw.period)) for pw in f.periods for w in pw.words]
+    entries += [(w, Tag("approx")) for w in f.approximate if len(normalize(w)) > 1]
+    entries += [(w, Tag("policy")) for w in f.policy]
+    entries += [(w, Tag("phone")) for w in f.phone]
+    pl = kb.places
+    if pl.city is not None:
+        entries += [(w, Tag("city", "", pl.city.name)) for w in (pl.city.name, *pl.city.aliases)]
+    entries += [(w, Tag("inside", "", x.name)) for x in pl.inside for w in (x.name, *x.aliases)]
+    entries += [(w, Tag("outside", "", x.name)) for x in pl.outside for w in x.aliases]
+    entries += [(w, Tag("reg")) for w in pl.registration_cues]
+    entries += [(w, Tag("branch")) for w in pl.branch_cues]
+    entries += [(w, Tag("neg")) for w in p.negations]
+    entries += [(w, Tag("notneg")) for w in p.not_negations]
+    entries += [(w, Tag("question")) for w in p.question_prefixes]
+    entries += [(w, Tag("hedge")) for w in p.hedges]
+
+    breaks = sorted(_norm(p.clause_breaks), key=len, reverse=True)
+    words = "|".join(rf"\b{re.escape(b)}\b" if b.isascii() else re.escape(b) for b in breaks)
+    clause_split = re.compile(r"[;。!?\n]+|(?<!\d)[.,](?!\d)|[.,](?=\s)" + (f"|{words}" if words else ""))
+
+    exact: dict[str, str] = {}
+    contains: list[tuple[str, str]] = []
+    for iw in v.intents:
+        for w in _norm(iw.exact):
+            exact.setdefault(w, iw.intent)
+        contains += [(w, iw.intent) for w in _norm(iw.contains)]
+    contains.sort(key=lambda x: len(x[0]), reverse=True)
+
+    return Lexicon(
+        index=TermIndex(entries),
+        yes=_norm(p.yes),
+        no=_norm(p.no),
+        yes_prefixes=_longest_first(_norm(p.yes_prefixes)),
+        neg_prefixes=_longest_first(_norm(p.negations)),
+        not_negations=_longest_first(_norm(p.not_negations)),
+        question_prefixes=_longest_first(_norm(p.question_prefixes)),
+        none=_norm(p.none),
+        unknown=_phrases(_norm(p.unknown)),
+        hedges=_longest_first(_norm(p.hedges)),
+        hedge_re=_phrases(_norm(p.hedges)),
+        corrections=_longest_first(_norm(p.corrections)),
+        clause_split=clause_split,
+        intents_exact=exact,
+        intents_contains=tuple(contains),
+        period_factor={pw.period: pw.factor for pw in f.periods},
+        yearly_facts=frozenset(f.yearly_facts),
+        approximate=_longest_first(_norm(f.approximate)),
+    )

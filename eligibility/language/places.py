@@ -1,0 +1,68 @@
+"""Where the applicant is registered, which decides ``in_city``.
+
+The registration place decides ("注册在衡水，石家庄这边只有个分公司" -> not in the city, with a note
+saying why); a branch or office somewhere says nothing; a district or county of Shijiazhuang is in the
+city, another city or province is not; a place the knowledge base does not know -> ask.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from eligibility.language.clauses import Clause
+from eligibility.language.model import Clarify, Note
+
+_PLACE_LIKE = re.compile(r"(?:注册在|注册地在?|注册于|位于|在)([\u4e00-\u9fff]{2,5}?[省市县区州旗])")
+_NOT_PLACES = ("园区", "小区", "社区", "城区", "景区", "市区", "地区", "开发区", "辖区", "本市", "本区", "本县", "全市",
+               "全省", "全区", "城市", "市场")
+
+
+@dataclass
+class PlaceReading:
+    value: bool | None = None
+    notes: list[Note] = field(default_factory=list)
+    clarify: list[Clarify] = field(default_factory=list)
+    named: bool = False  # some place was named at all
+
+
+def read_place(clauses: list[Clause], *, asked: bool) -> PlaceReading:
+    out = PlaceReading()
+    strong: list[tuple[bool, str]] = []
+    weak: list[tuple[bool, str]] = []
+    branches: list[str] = []
+    registered = False
+    for c in clauses:
+        reg, branch = bool(c.kinds("reg")), bool(c.kinds("branch"))
+        registered = registered or reg
+        for h in c.hits:
+            inside = h.has("city") or h.has("inside")
+            if not inside and not h.has("outside"):
+                continue
+            out.named = True
+            tags = h.of("inside") or h.of("outside") or h.of("city")
+            name = tags[0].value or h.term
+            if branch:
+                branches.append(name)
+                continue
+            if c.negated(h):
+                if inside:
+                    (strong if reg else weak).append((False, name))
+                continue
+            (strong if reg else weak).append((inside, name))
+    deciding = strong or weak
+    values = {v for v, _ in deciding}
+    if len(values) == 1:
+        out.value = values.pop()
+        if out.value is False:
+            place = next(name for v, name in deciding if not v)
+            out.notes.append(Note("lang.note.elsewhere", {"place": place, "branch": ", ".join(branches)}, "in_city"))
+    elif len(values) > 1:
+        out.clarify.append(Clarify("in_city", "lang.ask.place", {"places": [n for _, n in deciding]}))
+    elif (asked or registered) and not out.named:
+        for c in clauses:
+            m = _PLACE_LIKE.search(c.s)
+            if m is not None and not m.group(1).endswith(_NOT_PLACES):
+                out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": m.group(1)}))
+                break
+    return out

@@ -1,0 +1,77 @@
+"""Yes, no, "not sure", "none" and the user's own hedges, from the one lexicon of each."""
+
+from __future__ import annotations
+
+from eligibility.language.clauses import prepared, split
+from eligibility.language.lexicon import Lexicon
+
+_PARTICLES = "啊呀吧哈啦呢了嘛哦噢喔哟滴的哒 !.~,;"
+_NEGATION_CHARS = frozenset("没不未无非否")
+
+
+def core(s: str) -> str:
+    """The message without trailing particles and punctuation ("是的呀~" -> "是")."""
+    return s.strip(" ,;.!?~").rstrip(_PARTICLES).strip()
+
+
+def is_unknown(lex: Lexicon, s: str) -> bool:
+    """The user does not know or skips ("不确定", "不太清楚", "跳过", "?")."""
+    if s and not s.replace("?", "").strip():
+        return True
+    return lex.unknown.search(s) is not None
+
+
+def hedged(lex: Lexicon, s: str) -> bool:
+    return lex.hedge_re.search(s) is not None
+
+
+def _without_hedges(lex: Lexicon, s: str) -> str:
+    return lex.hedge_re.sub("", s).strip()
+
+
+def _lookup(lex: Lexicon, word: str) -> bool | None:
+    for w in (word, core(word)):
+        if w in lex.yes:
+            return True
+        if w in lex.no:
+            return False
+    return None
+
+
+def yes_no(lex: Lexicon, s: str, head: str) -> bool | None:
+    """Yes/no of a message ``s`` whose first clause is ``head``; None when neither or unsure.
+
+    Whole-answer words first ("没错" is yes though it starts with 没), then the first clause, then the
+    same without the user's hedges ("应该注册了吧" -> "注册了"), then a leading negation ("没有专利")
+    or affirmation ("已取得证书"); an affirmation that also negates ("已经没有了") is None.
+    """
+    if not s or is_unknown(lex, s):
+        return None
+    for candidate in (s, head, _without_hedges(lex, head)):
+        found = _lookup(lex, candidate)
+        if found is not None:
+            return found
+    bare = _without_hedges(lex, head) or head
+    if bare.startswith(lex.not_negations) or bare.startswith(lex.question_prefixes):
+        return None
+    if bare.startswith(lex.neg_prefixes):
+        return False
+    if bare.startswith(lex.yes_prefixes) and not _NEGATION_CHARS.intersection(bare):
+        return True
+    return None
+
+
+def is_none(lex: Lexicon, s: str) -> bool:
+    """"None of these" ("都没有", "none") as a whole clause."""
+    return core(s) in lex.none or s in lex.none
+
+
+def read_yes_no(lex: Lexicon, text: str) -> bool | None:
+    """Yes/no of a raw message (normalised and cut into clauses here)."""
+    s, cased = prepared(text)
+    clauses = split(lex, s, cased)
+    return yes_no(lex, s, clauses[0].s if clauses else s)
+
+
+def read_unknown(lex: Lexicon, text: str) -> bool:
+    return is_unknown(lex, prepared(text)[0])

@@ -1,0 +1,188 @@
+"""One message -> a Reading: intent, the answer to the question asked, volunteered facts, figures,
+corrections, notes to state back and questions to ask when unsure.
+
+Precision before recall: a fact is recorded only when the text says it outright; a figure only through
+a cue of its fact or as the answer to its question; anything unsure becomes a Clarify, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+from eligibility.language.applicants import read_applicant
+from eligibility.language.clauses import Clause, prepared, split
+from eligibility.language.figures import read_figures
+from eligibility.language.intents import intent_of
+from eligibility.language.lexicon import Lexicon, lexicon
+from eligibility.language.mentions import LIST_CHOICES, read_mentions
+from eligibility.language.model import Clarify, FactValue, Note, Reading
+from eligibility.language.places import read_place
+from eligibility.language.polarity import hedged, is_none, is_unknown, yes_no
+from eligibility.parsing import looks_like_question, parse_choice
+from eligibility.questionnaire import NONE_OPTION, Question, group_answer
+from knowledge.models import KnowledgeBase
+
+MAX_CHARS = 4000  # a message longer than this is read from its start (a forward, not a novel)
+_TICK_NUMBERS = re.compile(r"^\s*\d{1,2}(\s*[,;、/ ]\s*\d{1,2})*\s*$")
+_TICK_SPLIT = re.compile(r"[,;、/\s]+|和|及|以及|还有|and")
+
+
+def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = None) -> Reading:
+    """Read one message; ``expecting`` is the question the bot just asked (None for free text)."""
+    lex = lexicon(kb)
+    s, cased = prepared(text[:MAX_CHARS])
+    clauses = split(lex, s, cased)
+    notes: list[Note] = []
+    clarify: list[Clarify] = []
+    asked_fact = expecting.facts[0] if expecting is not None and expecting.kind != "multi" else None
+    asked_money = asked_fact if expecting is not None and expecting.kind in ("money", "money_list") else None
+
+    mentions = read_mentions(kb, clauses)
+    facts: dict[str, FactValue] = dict(mentions.facts)
+    clarify += mentions.clarify
+
+    place = read_place(clauses, asked=asked_fact == "in_city")
+    if place.value is not None:
+        facts["in_city"] = place.value
+    notes += place.notes
+    clarify += place.clarify
+
+    applicant = read_applicant(clauses, asked=asked_fact == "entity_type")
+    if applicant.value is not None:
+        facts["entity_type"] = applicant.value
+    clarify += applicant.clarify
+
+    mentioned = set(mentions.mentioned) | ({asked_fact} if asked_fact else set())
+    figures = read_figures(kb, lex, clauses, expecting=asked_money, mentioned=mentioned)
+    for fact_id, values in figures.amounts.items():
+        if kb.facts[fact_id].type == "money_list":
+            facts[fact_id] = values
+        elif fact_id not in {c.fact for c in figures.clarify}:
+            facts[fact_id] = values[0]
+    notes += figures.notes
+    clarify += figures.clarify
+    # A money fact named and negated ("没有质押贷款") is none; named without a figure says nothing.
+    for fact_id in list(facts):
+        if kb.facts[fact_id].type in ("money", "money_list") and facts[fact_id] is False:
+            facts[fact_id] = 0 if kb.facts[fact_id].type == "money" else []
+
+    unknown = is_unknown(lex, s)
+    answered = False
+    if expecting is not None and not unknown:
+        answer, extra_notes = _answer(kb, lex, expecting, s, cased, clauses, facts)
+        if answer is not None:
+            answered = True
+            facts.update(answer)
+            notes += extra_notes
+    clarified = {c.fact for c in clarify}
+    facts = {k: v for k, v in facts.items() if k not in clarified}
+    if answered and expecting is not None and all(f in clarified for f in expecting.facts):
+        answered = False
+
+    correction = bool(facts) and _is_correction(lex, clauses)
+    return Reading(
+        intent=intent_of(lex, s),
+        answered=answered,
+        unknown=unknown and not answered,
+        facts=facts,
+        correction=correction,
+        is_question=looks_like_question(text[:MAX_CHARS]),
+        notes=tuple(notes),
+        clarify=tuple(_dedupe(clarify)),
+        figures=tuple(figures.figures),
+    )
+
+
+def _dedupe(items: list[Clarify]) -> list[Clarify]:
+    seen: set[str] = set()
+    out = []
+    for c in items:
+        if c.fact not in seen:
+            seen.add(c.fact)
+            out.append(c)
+    return out
+
+
+def _is_correction(lex: Lexicon, clauses: list[Clause]) -> bool:
+    return any(c.s.startswith(lex.corrections) or "其实" in c.s for c in clauses[:2])
+
+
+def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, clauses: list[Clause],
+            read: dict[str, FactValue]) -> tuple[dict[str, FactValue] | None, list[Note]]:
+    """What the message answers to ``q``: its facts, and a note of the user's own hedge."""
+    fact_id = q.facts[0]
+    head = clauses[0].s if clauses else s
+    if q.kind == "multi":
+        ticked = _ticks(kb, lex, q, s, clauses)
+        return (dict(group_answer(q, ticked, kb)), []) if ticked is not None else (None, [])
+    if fact_id in read and q.kind != "bool":
+        return {fact_id: read[fact_id]}, []
+    yes = yes_no(lex, s, head)
+    hedge = [Note("lang.note.hedged", {"text": s}, fact_id)] if yes is not None and hedged(lex, head) else []
+    if q.kind == "bool":
+        if fact_id == "in_city" and "in_city" in read:
+            if yes is not None and yes != read["in_city"]:
+                return None, []
+            return {fact_id: read["in_city"]}, []
+        if yes is not None:
+            return {fact_id: yes}, hedge
+        if fact_id in read:
+            return {fact_id: read[fact_id]}, []
+        return None, []
+    if q.kind == "choice":
+        fact = kb.facts[fact_id]
+        options = {o.id: [o.label.zh, o.label.en, *_usable(o.aliases, cased)] for o in fact.options}
+        value = parse_choice(s, options)
+        if value is None and NONE_OPTION in options and (yes is False or is_none(lex, head)):
+            value = NONE_OPTION
+        return ({fact_id: value}, hedge) if value is not None else (None, [])
+    if yes is False or is_none(lex, head):
+        return {fact_id: 0 if q.kind == "money" else []}, hedge
+    return None, []
+
+
+def _usable(aliases: list[str], cased: str) -> list[str]:
+    """Aliases written in capitals ("IT") count only when the message writes them so ("yes it is" is not IT)."""
+    return [a for a in aliases if not (a.isascii() and a.isupper() and len(a) >= 2)
+            or re.search(rf"(?<![A-Za-z]){re.escape(a)}(?![A-Za-z])", cased)]
+
+
+def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[Clause]) -> set[str] | None:
+    """Options of a tick-all question named in the message: by number ("1,3"), by name, or none at all.
+
+    Read clause by clause: "都没有，但我们有商标品牌指导站" ticks the station and nothing else.
+    """
+    options = [o for o in q.options if o.value != NONE_OPTION]
+    if _TICK_NUMBERS.match(s):
+        picked: set[str] = set()
+        for part in re.findall(r"\d+", s):
+            index = int(part) - 1
+            if index == len(options):
+                return set()
+            if not 0 <= index < len(options):
+                return None
+            picked.add(options[index].value)
+        return picked
+    members = set(q.facts)
+    picked, read = set(), False
+    for c in clauses:
+        named = False
+        for h in c.hits:
+            for t in h.of("mention"):
+                if t.key in members and not c.about_clients(h):
+                    named = True
+                    if not c.negated(h):
+                        picked.add(t.key)
+        if not named:
+            mapping = {o.value: [o.label.zh, o.label.en] for o in options}
+            for part in _TICK_SPLIT.split(c.s):
+                value = parse_choice(part, mapping) if part else None
+                if value is not None:
+                    picked.add(value)
+                    named = True
+        if named or is_none(lex, c.s) or yes_no(lex, c.s, c.s) is False:
+            read = True
+    return picked if read else None
+
+
+__all__ = ["LIST_CHOICES", "understand"]

@@ -277,3 +277,44 @@ def test_back_after_a_change_restores_the_previous_answer(kb: KnowledgeBase, dia
     chat.say("80万")
     chat.say("上一题")
     assert chat.state.facts["pledge_loan_interest_paid_yuan"] == 600000, chat.log()
+
+
+# -- the typed-text path: contacts, typed labels, clarifications (lang-dialog) ----------------------------
+def test_a_contact_in_the_knowledge_base_is_given_word_for_word(kb: KnowledgeBase, renderer: Renderer,
+                                                               validity: Validity) -> None:
+    from knowledge.models import Contact, Text
+
+    contact = Contact(name=Text(zh="某某窗口", en="Some desk"), source="测试用的公开来源", phone="0311-0000000")
+    with_contact = kb.model_copy(update={"contacts": [contact]})
+    chat = Chat(Dialog(with_contact, Renderer(with_contact, renderer.cat), validity, fake_answerer))
+    chat.say("人工客服")
+    assert "某某窗口" in chat.text() and "0311-0000000" in chat.text() and "测试用的公开来源" in chat.text(), chat.log()
+
+
+def test_without_contacts_no_number_is_given(dialog: Dialog) -> None:
+    chat = Chat(dialog)
+    chat.say("客服")
+    assert "市市场监督管理局" in chat.text() and not any(ch.isdigit() for ch in chat.text()), chat.log()
+
+
+def test_every_answer_button_label_typed_does_what_the_tap_does(kb: KnowledgeBase, dialog: Dialog) -> None:
+    for lang, start, label in (("zh", "自助测评", "否"), ("en", "Self-assessment", "No")):
+        tapped, typed = Chat(dialog, SessionState(lang=lang)), Chat(dialog, SessionState(lang=lang))
+        for chat in (tapped, typed):
+            chat.say(start)
+            chat.press(kb.facts["entity_type"].options[0].label.get(lang))
+        tapped.press(label)
+        typed.say(label)
+        assert typed.state.facts == tapped.state.facts == {"entity_type": "enterprise", "in_city": False}, typed.log()
+        assert typed.state.mode == tapped.state.mode
+
+
+def test_a_pending_clarification_survives_the_store(kb: KnowledgeBase, dialog: Dialog) -> None:
+    """The clarifying question lives in the session state, so a restart between the two turns loses nothing."""
+    chat = Chat(dialog)
+    for text in ("自助测评", "企业", "是", "都没有", "质押贷款", "贷了800万"):
+        chat.say(text)
+    assert (chat.state.current or "").startswith("clarify:"), chat.log()
+    chat.state = SessionState.from_json(json.loads(json.dumps(chat.state.to_json())), kb)
+    chat.say("利息是40万")
+    assert chat.state.facts["pledge_loan_interest_paid_yuan"] == 400000, chat.log()

@@ -65,6 +65,7 @@ _CONTROL_ACTIONS = ("back", "restart", "cancel", "help", "result", "why", "answe
 
 # Views the dialog names itself, typed by name: the layer has no intent for them.
 _VIEW_WORDS = ("result", "why", "answers")
+_SOCIAL = ("greeting", "thanks")
 # A pending clarifying question lives in ``SessionState.current`` as this prefix and a JSON object (the
 # fact, the message key and params, the candidate value, the question that was on screen), so it survives
 # a restart like any question; no question id starts with it.
@@ -313,7 +314,9 @@ class Dialog:
             return self._clarified(s, pending, message, today)
         q = self._current_question(s, today) if s.mode != "idle" and s.current else None
         reading = understand(self.kb, message, expecting=q)
-        if reading.intent is not None and not reading.facts and not reading.clarify:
+        # A command ("不测了", "上一题") is obeyed over anything else read in it; a greeting or thanks gives
+        # way to facts told with it ("你好，我们是正定的企业").
+        if reading.intent is not None and (reading.intent not in _SOCIAL or not (reading.facts or reading.clarify)):
             return self._intent(s, reading.intent, today)
         action = self._control_word(message)
         if action is not None and s.mode != "idle":
@@ -449,10 +452,23 @@ class Dialog:
                 continue  # a note without wording yet is left out rather than breaking the reply
         return out
 
+    def _valid(self, reading: Reading) -> dict[str, Any]:
+        """The facts read that the engine takes as they are; any other value is left to be asked plainly."""
+        out: dict[str, Any] = {}
+        for fact_id, value in reading.facts.items():
+            fact = self.kb.facts.get(fact_id)
+            if fact is None:
+                continue
+            try:
+                out[fact_id] = coerce_value(fact, value)
+            except ProfileError:
+                continue
+        return out
+
     def _take(self, s: SessionState, q: Question | None, reading: Reading) -> str:
         """Record what the message states; the acknowledgement to show (corrections with the old value)."""
         # An earlier answer changes only when the message says it corrects it, or answers its question again.
-        new = {k: v for k, v in reading.facts.items() if k in self.kb.facts and s.facts.get(k) != v and (
+        new = {k: v for k, v in self._valid(reading).items() if s.facts.get(k) != v and (
             k not in s.facts or reading.correction or (q is not None and k in q.facts))}
         answers_q = q is not None and (any(k in q.facts for k in new) or (reading.answered and q.kind == "multi"))
         if not new and not answers_q:
@@ -471,6 +487,11 @@ class Dialog:
         told = {k: v for k, v in new.items() if k not in previous and not (q is not None and k in q.facts)}
         if told:
             lines.append(self.t(lang, "dlg.volunteered", items=self.views.fact_values(told, lang)))
+        # An answer the layer had to read into (a period converted, an approximation, a hedge) is said back.
+        noted = {k: v for k, v in new.items() if k not in previous and k not in told
+                 and any(n.fact == k for n in reading.notes)}
+        if noted:
+            lines.append(self.t(lang, "dlg.ld.noted", items=self.views.fact_values(noted, lang)))
         return "\n".join([*lines, *self._notes(reading, lang)])
 
     def _record(self, s: SessionState, q: Question, reading: Reading, today: date) -> list[Reply]:

@@ -373,7 +373,9 @@ class Dialog:
         for button in self._on_screen(s, today):
             parts = {_label_key(button.label), *(_label_key(p) for p in button.label.split("/"))}
             if typed in parts - {""}:
-                return self._button(s, button.data, today)
+                # Typed, nothing was pressed: no message to edit, so none is edited or marked "answered".
+                done = self.t(s.lang, "dlg.all_answered")
+                return [replace(r, edit=False) for r in self._button(s, button.data, today) if r.text != done]
         return None
 
     def _on_screen(self, s: SessionState, today: date) -> list[Button]:

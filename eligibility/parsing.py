@@ -310,7 +310,7 @@ def _read_number(s: str, pos: int) -> tuple[int, _Num | None]:
         if c in _APPROX and (tokens or last_unit) and before_unit:
             i += 1
             continue
-        if c == " " and cur is not None and (nxt in _SMALL_UNITS or nxt in _BIG_UNITS):
+        if c in " 个" and cur is not None and (nxt in _SMALL_UNITS or nxt in _BIG_UNITS):  # "2个亿"
             i += 1
             continue
         break

@@ -247,6 +247,9 @@ class Polarity(Model):
     hedges: list[str] = []
     corrections: list[str] = []
     clause_breaks: list[str] = []
+    # What the user asks about, not a fact ("想了解贯标补贴"); words that look like cues but are not.
+    inquiries: list[str] = []
+    neutral: list[str] = []
 
 
 class IntentWords(Model):
@@ -288,6 +291,8 @@ class FactWords(Model):
     mentions: list[str] = []
     figure_cues: list[str] = []
     options: dict[str, list[str]] = {}
+    # In free text an option counts only with one of these in its clause ("做软件的", not "制药厂").
+    context: list[str] = []
 
 
 class Vocabulary(Model):

@@ -13,7 +13,7 @@ from eligibility.language.clauses import Clause
 from eligibility.language.model import Clarify
 from eligibility.language.terms import Hit
 
-_SELF_REACH = 8
+_SELF_REACH = 12
 _GENERIC = "enterprise"
 
 
@@ -27,19 +27,20 @@ def _types(h: Hit) -> list[str]:
     return [t.key for t in h.of("applicant")] + [t.value for t in h.of("option") if t.key == "entity_type"]
 
 
-def read_applicant(clauses: list[Clause], *, asked: bool) -> ApplicantReading:
+def read_applicant(clauses: list[Clause], *, asked: bool, midway: bool = False) -> ApplicantReading:
+    """``midway``: another question is being answered; the generic "公司/企业" is then not volunteered."""
     found: list[str] = []
     for c in clauses:
         for h in c.hits:
             types = _types(h)
-            if not types or c.about_clients(h) or c.negated(h):
+            if not types or c.about_clients(h) or c.negated(h) or c.topic(h):
                 continue
             if not asked and not any(s.has("self") and s.end <= h.start and h.start - s.end <= _SELF_REACH
                                      for s in c.hits):
                 continue
             found += [t for t in types if t not in ("other",)]
     distinct = list(dict.fromkeys(found))
-    if len(distinct) > 1 and _GENERIC in distinct:
+    if (len(distinct) > 1 or midway) and _GENERIC in distinct:
         distinct.remove(_GENERIC)
     out = ApplicantReading()
     if len(distinct) == 1:

@@ -33,9 +33,18 @@ class Clause:
                 return True
         return False
 
+    def topic(self, hit: Hit) -> bool:
+        """The hit is what the user asks about ("想了解贯标补贴", "问地理标志示范区…"), not a fact."""
+        return any(h.has("topic") and h.end <= hit.start for h in self.hits)
+
     def about_clients(self, hit: Hit) -> bool:
         """The hit describes the applicant's clients ("主要给小微企业做维权"), not the applicant."""
-        return any(h.has("client") and h.end <= hit.start and hit.start - h.end <= 6 for h in self.hits)
+        for h in self.hits:
+            if h.has("client") and h.end <= hit.start and hit.start - h.end <= 4:
+                between = [k for k in self.hits if h.end <= k.start and k.end <= hit.start]
+                if not any(k.has("self") or any(t.kind in CONCEPTS for t in k.tags) for k in between):
+                    return True
+        return False
 
     def kinds(self, kind: str) -> list[Hit]:
         return [h for h in self.hits if h.has(kind)]

@@ -9,6 +9,7 @@ and approximations accepted ("三十来万"), both stated back as notes. When un
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from eligibility.language.terms import Hit
 from eligibility.parsing import Number, scan_numbers
 from knowledge.models import KnowledgeBase
 
+_RANGE = re.compile("一二|二三|两三|三四|四五|五六|六七|七八|八九")
 _ROLE_OF_KIND = {"year": "year", "percent": "percent", "count": "count", "id": "phone", "other": "other"}
 _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
 _APPROX_REACH = 3
@@ -89,10 +91,13 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     shared = {t.key for c in clauses for h in c.kinds("cue") if len(h.of("cue")) > 1 for t in h.of("cue")}
     cue_ok = {f for f in cue_facts if f not in shared or f in mentioned or f == expecting}
     sole = _sole_figure(clauses)
+    carried: set[str] = set()
     for c in clauses:
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
         numbers = [n for n in scan_numbers(c.s) if not any(h.start < n.end and n.start < h.end for h in c.hits)]
-        periods = {t.key for h in c.kinds("period") for t in h.of("period")}
+        periods = {t.key for h in c.kinds("period") for t in h.of("period")} or carried
+        # "半年付一次，一次15万": a period stated without a figure reaches the next clause.
+        carried = periods if not any(n.kind in ("money", "number") for n in numbers) else set()
         for n in numbers:
             text = c.s[n.start : n.end]
             role = _ROLE_OF_KIND.get(n.kind)
@@ -102,7 +107,12 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             if role is not None:
                 out.figures.append(Figure(text, n.value, role))
                 continue
-            if n.kind == "number" and not (expecting and sole):
+            if _RANGE.search(c.s[max(0, n.start - 1) : n.end]):  # "七八万", "三四十万": a range, not one figure
+                out.figures.append(Figure(text, n.value, "other", expecting, True))
+                if expecting is not None:
+                    out.clarify.append(Clarify(expecting, "lang.ask.amount_range", {"figure": text}))
+                continue
+            if n.kind == "number" and not (expecting and sole and (n.bare or text[0].isdigit())):
                 out.figures.append(Figure(text, n.value, "other"))
                 continue
             kind, owners = _owner(c, n, cue_ok)
@@ -185,6 +195,9 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             del out.amounts[fact]
             out.clarify.append(Clarify(fact, "lang.ask.which_figure",
                                        {"figures": [f.text for f in out.figures if f.fact == fact]}, None))
+    if expecting is not None and expecting not in out.amounts and not out.clarify and any(
+            f.role == "percent" for f in out.figures):
+        out.clarify.append(Clarify(expecting, "lang.ask.rate_not_amount", {}))
     for f in out.figures:
         if f.role == "principal" and f.fact is not None and f.fact not in out.amounts and not any(
                 c.fact == f.fact for c in out.clarify):

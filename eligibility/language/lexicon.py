@@ -52,6 +52,7 @@ class Lexicon:
     period_factor: dict[str, int]
     yearly_facts: frozenset[str]
     approximate: tuple[str, ...]
+    context: dict[str, tuple[str, ...]]
 
 
 def lexicon(kb: KnowledgeBase) -> Lexicon:
@@ -68,9 +69,12 @@ def _build(kb: KnowledgeBase) -> Lexicon:
             entries.append((m, Tag("city" if fact.id == "in_city" else "mention", fact.id)))
         for c in fact.figure_cues:
             entries.append((c, Tag("cue", fact.id)))
+        mentions = [normalize(m) for m in fact.mentions]
         for o in fact.options:
             for w in (o.label.zh, o.label.en, *o.aliases):
                 entries.append((w, Tag("option", fact.id, o.id)))
+                if any(m and m in normalize(w) for m in mentions):  # "专利银奖" names the award too
+                    entries.append((w, Tag("mention", fact.id)))
     for t in v.applicants.types:
         for w in t.words:
             entries.append((w, Tag("applicant", t.entity_type)))
@@ -93,10 +97,13 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("notneg")) for w in p.not_negations]
     entries += [(w, Tag("question")) for w in p.question_prefixes]
     entries += [(w, Tag("hedge")) for w in p.hedges]
+    entries += [(w, Tag("topic")) for w in p.inquiries]
+    entries += [(w, Tag("neutral")) for w in p.neutral]
 
     breaks = sorted(_norm(p.clause_breaks), key=len, reverse=True)
     words = "|".join(rf"\b{re.escape(b)}\b" if b.isascii() else re.escape(b) for b in breaks)
-    clause_split = re.compile(r"[;。!?\n]+|(?<!\d)[.,](?!\d)|[.,](?=\s)" + (f"|{words}" if words else ""))
+    punctuation = r"[;。!?\n]+|(?<!\d):|:(?!\d)|(?<!\d)[.,](?!\d)|[.,](?=\s)"
+    clause_split = re.compile(punctuation + (f"|{words}" if words else ""))
 
     exact: dict[str, str] = {}
     contains: list[tuple[str, str]] = []
@@ -125,4 +132,5 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         period_factor={pw.period: pw.factor for pw in f.periods},
         yearly_facts=frozenset(f.yearly_facts),
         approximate=_longest_first(_norm(f.approximate)),
+        context={k: _longest_first(_norm(w.context)) for k, w in v.facts.items() if w.context},
     )

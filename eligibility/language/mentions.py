@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from eligibility.language.clauses import Clause
-from eligibility.language.lexicon import VAGUE_OPTIONS
+from eligibility.language.lexicon import VAGUE_OPTIONS, Lexicon
 from eligibility.language.model import Clarify, FactValue
 from knowledge.models import KnowledgeBase
 
@@ -26,7 +26,7 @@ class MentionReading:
     clarify: list[Clarify] = field(default_factory=list)
 
 
-def read_mentions(kb: KnowledgeBase, clauses: list[Clause]) -> MentionReading:
+def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> MentionReading:
     out = MentionReading()
     bools: dict[str, set[bool]] = {}
     options: dict[str, list[str]] = {}
@@ -34,7 +34,7 @@ def read_mentions(kb: KnowledgeBase, clauses: list[Clause]) -> MentionReading:
     for c in clauses:
         named_here = {t.key for h in c.hits for t in h.of("mention")}
         for h in c.hits:
-            if c.about_clients(h):
+            if c.about_clients(h) or c.topic(h):
                 continue
             for t in h.of("mention"):
                 fact = kb.facts.get(t.key)
@@ -51,7 +51,8 @@ def read_mentions(kb: KnowledgeBase, clauses: list[Clause]) -> MentionReading:
                     continue
                 if fact.mentions and fact.id not in named_here and not h.has("mention"):
                     continue  # "国家级" names a level only next to its subject ("国家级示范区")
-                if c.negated(h):
+                context = lex.context.get(fact.id)
+                if c.negated(h) or (context and not any(w in c.s for w in context)):
                     continue
                 out.mentioned.add(fact.id)
                 options.setdefault(fact.id, []).append(t.value)

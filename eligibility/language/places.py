@@ -14,7 +14,8 @@ from eligibility.language.clauses import Clause
 from eligibility.language.model import Clarify, Note
 
 _PLACE_LIKE = re.compile(r"(?:注册在|注册地在?|注册于|位于|在)([\u4e00-\u9fff]{2,5}?[省市县区州旗])")
-_NOT_PLACES = ("园区", "小区", "社区", "城区", "景区", "市区", "地区", "开发区", "辖区", "本市", "本区", "本县", "全市",
+_SOMEWHERE = ("在", "那边", "这边", "附近", "一带", "located", "based")
+_NOT_PLACES = ("园区", "小区", "社区", "城区", "景区", "市区", "地区", "辖区", "本市", "本区", "本县", "全市",
                "全省", "全区", "城市", "市场")
 
 
@@ -43,7 +44,12 @@ def read_place(clauses: list[Clause], *, asked: bool) -> PlaceReading:
             tags = h.of("inside") or h.of("outside") or h.of("city")
             name = tags[0].value or h.term
             if branch:
+                # "外地企业（天津的）在石家庄设了个办事处": the branch is here, the applicant is from elsewhere.
                 branches.append(name)
+                if not inside:
+                    weak.append((False, name))
+                continue
+            if c.topic(h):
                 continue
             if c.negated(h):
                 if inside:
@@ -64,5 +70,8 @@ def read_place(clauses: list[Clause], *, asked: bool) -> PlaceReading:
             m = _PLACE_LIKE.search(c.s)
             if m is not None and not m.group(1).endswith(_NOT_PLACES):
                 out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": m.group(1)}))
+                break
+            if asked and any(w in c.s for w in _SOMEWHERE):  # "我们在城南那边": somewhere, but where?
+                out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": c.s}))
                 break
     return out

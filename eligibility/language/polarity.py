@@ -5,13 +5,13 @@ from __future__ import annotations
 from eligibility.language.clauses import prepared, split
 from eligibility.language.lexicon import Lexicon
 
-_PARTICLES = "啊呀吧哈啦呢了嘛哦噢喔哟滴的哒 !.~,;"
+_PARTICLES = "啊呀吧哈啦呢了嘛哦噢喔哟滴的哒 !.~,;。、…"
 _NEGATION_CHARS = frozenset("没不未无非否")
 
 
 def core(s: str) -> str:
     """The message without trailing particles and punctuation ("是的呀~" -> "是")."""
-    return s.strip(" ,;.!?~").rstrip(_PARTICLES).strip()
+    return s.strip(" ,;.!?~。、…").rstrip(_PARTICLES).strip()
 
 
 def is_unknown(lex: Lexicon, s: str) -> bool:
@@ -47,7 +47,8 @@ def yes_no(lex: Lexicon, s: str, head: str) -> bool | None:
     """
     if not s or is_unknown(lex, s):
         return None
-    for candidate in (s, head, _without_hedges(lex, head)):
+    leading = [head[len(h):] for h in lex.hedges if head.startswith(h) and len(head) > len(h)]
+    for candidate in (s, head, *leading, _without_hedges(lex, head)):
         found = _lookup(lex, candidate)
         if found is not None:
             return found

@@ -13,11 +13,11 @@ from eligibility.language.applicants import read_applicant
 from eligibility.language.clauses import Clause, prepared, split
 from eligibility.language.figures import read_figures
 from eligibility.language.intents import intent_of
-from eligibility.language.lexicon import Lexicon, lexicon
+from eligibility.language.lexicon import VAGUE_OPTIONS, Lexicon, lexicon
 from eligibility.language.mentions import LIST_CHOICES, read_mentions
 from eligibility.language.model import Clarify, FactValue, Note, Reading
 from eligibility.language.places import read_place
-from eligibility.language.polarity import hedged, is_none, is_unknown, yes_no
+from eligibility.language.polarity import core, hedged, is_none, is_unknown, yes_no
 from eligibility.parsing import looks_like_question, parse_choice
 from eligibility.questionnaire import NONE_OPTION, Question, group_answer
 from knowledge.models import KnowledgeBase
@@ -37,7 +37,7 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
     asked_fact = expecting.facts[0] if expecting is not None and expecting.kind != "multi" else None
     asked_money = asked_fact if expecting is not None and expecting.kind in ("money", "money_list") else None
 
-    mentions = read_mentions(kb, clauses)
+    mentions = read_mentions(kb, lex, clauses)
     facts: dict[str, FactValue] = dict(mentions.facts)
     clarify += mentions.clarify
 
@@ -47,7 +47,8 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
     notes += place.notes
     clarify += place.clarify
 
-    applicant = read_applicant(clauses, asked=asked_fact == "entity_type")
+    applicant = read_applicant(clauses, asked=asked_fact == "entity_type",
+                               midway=expecting is not None and asked_fact != "entity_type")
     if applicant.value is not None:
         facts["entity_type"] = applicant.value
     clarify += applicant.clarify
@@ -66,10 +67,18 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
         if kb.facts[fact_id].type in ("money", "money_list") and facts[fact_id] is False:
             facts[fact_id] = 0 if kb.facts[fact_id].type == "money" else []
 
+    intent = intent_of(lex, s)
+    if intent is not None and lex.intents_exact.get(core(s)) == intent:
+        # A command typed ("上一题", "菜单") states nothing, whatever digits its words hold.
+        return Reading(intent=intent, is_question=False)
     unknown = is_unknown(lex, s)
+    correction = _is_correction(lex, clauses)
     answered = False
     if expecting is not None and not unknown:
-        answer, extra_notes = _answer(kb, lex, expecting, s, cased, clauses, facts)
+        others = {k for k in facts if k not in expecting.facts}
+        answer, extra_notes, extra_clarify = _answer(kb, lex, expecting, s, cased, clauses, facts,
+                                                     polar=not (correction and others))
+        clarify += extra_clarify
         if answer is not None:
             answered = True
             facts.update(answer)
@@ -79,13 +88,12 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
     if answered and expecting is not None and all(f in clarified for f in expecting.facts):
         answered = False
 
-    correction = bool(facts) and _is_correction(lex, clauses)
     return Reading(
-        intent=intent_of(lex, s),
+        intent=intent,
         answered=answered,
         unknown=unknown and not answered,
         facts=facts,
-        correction=correction,
+        correction=correction and bool(facts),
         is_question=looks_like_question(text[:MAX_CHARS]),
         notes=tuple(notes),
         clarify=tuple(_dedupe(clarify)),
@@ -107,38 +115,62 @@ def _is_correction(lex: Lexicon, clauses: list[Clause]) -> bool:
     return any(c.s.startswith(lex.corrections) or "其实" in c.s for c in clauses[:2])
 
 
+_Answered = tuple[dict[str, FactValue] | None, list[Note], list[Clarify]]
+
+
 def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, clauses: list[Clause],
-            read: dict[str, FactValue]) -> tuple[dict[str, FactValue] | None, list[Note]]:
-    """What the message answers to ``q``: its facts, and a note of the user's own hedge."""
+            read: dict[str, FactValue], *, polar: bool = True) -> _Answered:
+    """What the message answers to ``q``: its facts, and a note of the user's own hedge.
+
+    ``polar`` False: a correction of another answer ("不对，产业是…"): its "不对" is not a no to ``q``."""
     fact_id = q.facts[0]
     head = clauses[0].s if clauses else s
     if q.kind == "multi":
         ticked = _ticks(kb, lex, q, s, clauses)
-        return (dict(group_answer(q, ticked, kb)), []) if ticked is not None else (None, [])
+        return (dict(group_answer(q, ticked, kb)), [], []) if ticked is not None else (None, [], [])
     if fact_id in read and q.kind != "bool":
-        return {fact_id: read[fact_id]}, []
-    yes = yes_no(lex, s, head)
+        return {fact_id: read[fact_id]}, [], []
+    yes = yes_no(lex, s, head) if polar else None
     hedge = [Note("lang.note.hedged", {"text": s}, fact_id)] if yes is not None and hedged(lex, head) else []
     if q.kind == "bool":
         if fact_id == "in_city" and "in_city" in read:
             if yes is not None and yes != read["in_city"]:
-                return None, []
-            return {fact_id: read["in_city"]}, []
+                return None, [], []
+            return {fact_id: read["in_city"]}, [], []
         if yes is not None:
-            return {fact_id: yes}, hedge
+            return {fact_id: yes}, hedge, []
         if fact_id in read:
-            return {fact_id: read[fact_id]}, []
-        return None, []
+            return {fact_id: read[fact_id]}, [], []
+        return None, [], []
     if q.kind == "choice":
         fact = kb.facts[fact_id]
         options = {o.id: [o.label.zh, o.label.en, *_usable(o.aliases, cased)] for o in fact.options}
-        value = parse_choice(s, options)
+        if fact_id in LIST_CHOICES:
+            levels = _levels(fact_id, clauses)
+            if len(levels) > 1:
+                return {fact_id: levels}, [], []
+        plain = core(s) in lex.yes or s in lex.yes  # a bare yes names no option, whatever fuzzy matching says
+        if yes is True and (plain or parse_choice(s, options) is None):
+            # "批了", "拿了", "yes it is": yes, but which option? Ask, record nothing.
+            return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
+        value = None if yes is False and (core(s) in lex.no or s in lex.no) else parse_choice(s, options)
         if value is None and NONE_OPTION in options and (yes is False or is_none(lex, head)):
             value = NONE_OPTION
-        return ({fact_id: value}, hedge) if value is not None else (None, [])
+        return ({fact_id: value}, hedge, []) if value is not None else (None, [], [])
     if yes is False or is_none(lex, head):
-        return {fact_id: 0 if q.kind == "money" else []}, hedge
-    return None, []
+        return {fact_id: 0 if q.kind == "money" else []}, hedge, []
+    return None, [], []
+
+
+def _levels(fact_id: str, clauses: list[Clause]) -> list[str]:
+    """Every option named and not negated, in order ("gold and silver" -> [gold, silver])."""
+    found: list[str] = []
+    for c in clauses:
+        for h in c.hits:
+            for t in h.of("option"):
+                if t.key == fact_id and t.value not in VAGUE_OPTIONS and not c.negated(h):
+                    found.append(t.value)
+    return list(dict.fromkeys(found))
 
 
 def _usable(aliases: list[str], cased: str) -> list[str]:

@@ -255,14 +255,15 @@ def table(split: str, results: Mapping[str, Mapping[str, Tally]]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.understand_bench", description=(__doc__ or "").splitlines()[0])
     p.add_argument("--corpus", type=Path, default=DEV)
+    p.add_argument("--fresh", type=Path, default=FRESH, help="the blind fresh set (read when present)")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--failures", choices=["tune"], help="list the layer's failures on the tune split")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     kb = load_knowledge_base()
     items = load_items(args.corpus)
-    if FRESH.exists() and args.corpus == DEV:
-        items += load_items(FRESH, split="fresh")
+    if args.fresh.exists():
+        items += load_items(args.fresh, split="fresh")
     splits = [s for s in SPLITS if any(i.split == s for i in items)]
     systems: dict[str, Reader] = {}
     try:

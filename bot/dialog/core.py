@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from html import escape
@@ -87,9 +87,19 @@ def _label_key(label: str) -> str:
     return re.sub(r"[\W_]+", "", normalize(label))
 
 
-def _shown(value: object) -> object:
-    """A note's parameter as the message template takes it."""
-    return value
+def _params(params: Mapping[str, object], lang: Lang) -> dict[str, object]:
+    """A note's or question's parameters as its template takes them: words from the message escaped
+    (they go into HTML), several figures listed, numbers left for the template to format."""
+    sep = "、" if lang == "zh" else ", "
+    out: dict[str, object] = {}
+    for key, value in params.items():
+        if isinstance(value, (list, tuple)):
+            out[key] = sep.join(escape(str(v)) for v in value)
+        elif isinstance(value, str):
+            out[key] = escape(value)
+        else:
+            out[key] = value
+    return out
 
 
 def _yes_no(fact: Fact) -> Question:
@@ -449,7 +459,7 @@ class Dialog:
         out = []
         for note in reading.notes:
             try:
-                out.append(self.t(lang, note.key, **{k: _shown(v) for k, v in note.params.items()}))
+                out.append(self.t(lang, note.key, **_params(note.params, lang)))
             except (KeyError, IndexError, ValueError):
                 continue  # a note without wording yet is left out rather than breaking the reply
         return out
@@ -512,7 +522,7 @@ class Dialog:
         s.current = _CLARIFY + json.dumps({"fact": fact, "key": key, "params": params, "value": value, "q": asked},
                                           ensure_ascii=False, default=str)
         try:
-            question = self.t(s.lang, key, **{k: _shown(v) for k, v in params.items()})
+            question = self.t(s.lang, key, **_params(params, s.lang))
         except (KeyError, IndexError, ValueError):
             question = escape(text(self.kb.facts[fact].question, s.lang)) if fact in self.kb.facts else ""
         hint = self.t(s.lang, "dlg.ld.clarify_confirm" if value is not None else "dlg.ld.clarify_open")

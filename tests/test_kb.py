@@ -152,3 +152,45 @@ def test_not_with_must_name_another_benefit(tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("not_with: [national_ip_demo_enterprise]",
                                                              "not_with: [demo_enterprise]"), encoding="utf-8")
     assert any("not_with names 'demo_enterprise'" in p for p in problems_for(root))
+
+
+# -- vocabulary (knowledge/data/vocabulary/*.yaml): words are validated like the law ----------------
+
+
+def _line(path: Path, needle: str) -> int:
+    return next(i for i, x in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in x)
+
+
+def test_a_vocabulary_entry_naming_an_unknown_fact_option_or_intent_names_file_line_and_path(
+        tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    facts = root / "vocabulary" / "facts.yaml"
+    text = facts.read_text(encoding="utf-8").replace("is_exporter:\n", "is_exportr:\n", 1)
+    text = text.replace("    gold: [", "    golden: [", 1)
+    facts.write_text(text, encoding="utf-8")
+    intents = root / "vocabulary" / "intents.yaml"
+    intents.write_text(intents.read_text(encoding="utf-8").replace("- intent: thanks", "- intent: thank", 1),
+                       encoding="utf-8")
+    problems = problems_for(root)
+    assert f"data/vocabulary/facts.yaml:{_line(facts, 'is_exportr:')}: is_exportr: unknown fact 'is_exportr'" \
+        in "\n".join(problems), problems
+    assert any(f"vocabulary/facts.yaml:{_line(facts, 'golden:')}: china_patent_award_last_year.options.golden: "
+               "'golden' is not an option" in p for p in problems), problems
+    assert any(f"vocabulary/intents.yaml:{_line(intents, '- intent: thank')}:" in p and "[5].intent" in p
+               for p in problems), problems
+
+
+def test_an_applicant_word_for_an_unknown_type_is_reported(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    path = root / "vocabulary" / "applicants.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("entity_type: university", "entity_type: school", 1),
+                    encoding="utf-8")
+    assert any("applicants.yaml" in p and "unknown applicant type 'school'" in p for p in problems_for(root))
+
+
+def test_the_vocabulary_fills_the_words_code_reads(kb: KnowledgeBase) -> None:
+    """Mentions, option aliases and benefit aliases come from the vocabulary files, not the legal entries."""
+    assert "马德里" in kb.facts["new_madrid_registration"].mentions
+    assert "律所" in next(o for o in kb.facts["entity_type"].options if o.id == "service_agency").aliases
+    assert "贴息" in kb.benefit("pledge_loan_interest").aliases
+    assert {p.name for p in kb.places.inside} >= {"长安区", "正定县", "辛集市", "石家庄高新技术产业开发区"}

@@ -92,14 +92,19 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     cue_ok = {f for f in cue_facts if f not in shared or f in mentioned or f == expecting}
     sole = _sole_figure(clauses)
     carried: set[str] = set()
+    period_words: dict[str, str] = {}
     for c in clauses:
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
         numbers = [n for n in scan_numbers(c.s) if not any(h.start < n.end and n.start < h.end for h in c.hits)]
-        periods = {t.key for h in c.kinds("period") for t in h.of("period")} or carried
+        here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")}
+        period_words.update(here)
+        periods = set(here) or carried
         # "半年付一次，一次15万": a period stated without a figure reaches the next clause.
         carried = periods if not any(n.kind in ("money", "number") for n in numbers) else set()
         for n in numbers:
             text = c.s[n.start : n.end]
+            if len(text) == 1 and not text.isdigit():
+                continue  # "一直", "一下": a word, not a figure
             role = _ROLE_OF_KIND.get(n.kind)
             if role is None and any(
                     h.has("phone") and h.end <= n.start and n.start - h.end <= _PHONE_REACH for h in c.hits):
@@ -145,7 +150,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 if len(named) == 1:
                     out.clarify.append(Clarify(named[0], "lang.ask.confirm_amount", {"figure": text}, n.value))
                 continue
-            _amount(lex, out, fact, text, n, approx, periods)
+            _amount(lex, out, fact, text, n, approx, periods, period_words)
     _settle(kb, lex, out, expecting, mentioned)
     return out
 
@@ -167,8 +172,9 @@ def _loan_fact(kb: KnowledgeBase, lex: Lexicon, mentioned: Collection[str]) -> s
 
 
 def _amount(lex: Lexicon, out: FigureReading, fact: str, text: str, n: Number, approx: bool,
-            periods: set[str]) -> None:
+            periods: set[str], periods_text: dict[str, str]) -> None:
     period = next(iter(periods)) if len(periods) == 1 else None
+    stated = f"{periods_text.get(period, '')}{text}" if period else text
     if len(periods) > 1:
         out.figures.append(Figure(text, n.value, "other", fact, approx))
         out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
@@ -182,7 +188,8 @@ def _amount(lex: Lexicon, out: FigureReading, fact: str, text: str, n: Number, a
     out.figures.append(Figure(text, value, "amount", fact, approx, period))
     out.amounts.setdefault(fact, []).append(value)
     if factor > 1:
-        out.notes.append(Note("lang.note.period", {"figure": text, "period": period, "yearly": value}, fact))
+        out.notes.append(Note("lang.note.period", {"figure": text, "stated": stated, "period": period,
+                                                   "factor": factor, "yearly": value}, fact))
     if approx:
         out.notes.append(Note("lang.note.approximate", {"figure": text, "value": value}, fact))
 

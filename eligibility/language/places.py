@@ -41,8 +41,8 @@ def read_place(clauses: list[Clause], *, asked: bool) -> PlaceReading:
             if not inside and not h.has("outside"):
                 continue
             out.named = True
-            tags = h.of("inside") or h.of("outside") or h.of("city")
-            name = tags[0].value or h.term
+            tags = h.of("inside") or h.of("city")
+            name = (tags[0].value if tags else "") or h.term  # elsewhere: the place as written ("衡水")
             if branch:
                 # "外地企业（天津的）在石家庄设了个办事处": the branch is here, the applicant is from elsewhere.
                 branches.append(name)

@@ -1,0 +1,234 @@
+"""The language layer at the level of ``understand()``: every defect of issue 10, one test each.
+
+Each test is a message as people type it and what the bot must (and must not) take from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from eligibility.language import Reading, understand
+from eligibility.questionnaire import Question, question_by_id
+from eligibility.results import Validity
+from knowledge.models import KnowledgeBase
+
+AS_OF = date(2025, 6, 1)
+Asker = Callable[[str], Question]
+
+
+@pytest.fixture(scope="module")
+def ask(kb: KnowledgeBase, validity: Validity) -> Asker:
+    def question(question_id: str) -> Question:
+        q = question_by_id(kb, question_id, {}, AS_OF, validity)
+        assert q is not None, question_id
+        return q
+    return question
+
+
+def read(kb: KnowledgeBase, text: str, expecting: Question | None = None) -> Reading:
+    return understand(kb, text, expecting=expecting)
+
+
+def notes(r: Reading) -> list[str]:
+    return [n.key for n in r.notes]
+
+
+# -- places: the registration place decides in_city ----------------------------------------------
+
+
+def test_registered_elsewhere_with_a_branch_in_the_city_is_not_in_the_city(kb: KnowledgeBase) -> None:
+    r = read(kb, "公司注册在衡水，石家庄这边只有个分公司")
+    assert r.facts["in_city"] is False
+    note = next(n for n in r.notes if n.key == "lang.note.elsewhere")
+    assert note.params["place"] == "衡水"
+
+
+@pytest.mark.parametrize("text", ["在长安区", "正定县的", "鹿泉那边", "我们在高新区", "注册在循环化工园区",
+                                  "辛集市的企业", "无极", "藁城"])
+def test_districts_and_counties_of_shijiazhuang_are_in_the_city(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    assert read(kb, text, ask("in_city")).facts["in_city"] is True
+
+
+@pytest.mark.parametrize("text", ["我们是保定的企业", "注册在北京", "天津的公司", "注册地在山东济南"])
+def test_other_cities_and_provinces_are_not_in_the_city(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    assert read(kb, text, ask("in_city")).facts["in_city"] is False
+
+
+def test_an_unknown_place_is_asked_not_guessed(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "注册在开发区", ask("in_city"))
+    assert "in_city" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.place"]
+
+
+# -- applicants ------------------------------------------------------------------------------------
+
+
+def test_a_law_firm_serving_small_businesses_is_a_service_agency_and_not_an_sme(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们是家律所，主要给小微企业做维权")
+    assert r.facts.get("entity_type") == "service_agency"
+    assert "is_sme" not in r.facts
+
+
+@pytest.mark.parametrize(("text", "entity"), [
+    ("我们是一家专利代理公司", "service_agency"), ("我们是大学", "university"),
+    ("我们是省农科院", "research_institute"),
+    ("我们是行业协会", "association"), ("我们是区政府", "government"), ("我们是批发市场的开办方", "market_operator"),
+])
+def test_applicant_descriptions_give_the_entity_type(kb: KnowledgeBase, text: str, entity: str) -> None:
+    assert read(kb, text).facts.get("entity_type") == entity
+
+
+def test_a_correction_in_words_replaces_the_applicant_type(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "不对，我们其实是服务机构", ask("is_exporter"))
+    assert r.correction
+    assert r.facts == {"entity_type": "service_agency"}
+
+
+# -- figures ----------------------------------------------------------------------------------------
+
+
+def test_a_hotline_number_in_a_complaint_is_never_an_amount(kb: KnowledgeBase) -> None:
+    r = read(kb, "你们这补贴一直不到账，再不给我要打12345")
+    assert not any(isinstance(v, int) and not isinstance(v, bool) for v in r.facts.values())
+    assert [f.role for f in r.figures] == ["phone"]
+
+
+def test_the_policys_own_figures_are_not_the_users_interest(kb: KnowledgeBase) -> None:
+    for text in ("质押融资那个1000万风补是干嘛用的", "贴息上限100万吗"):
+        r = read(kb, text)
+        assert "pledge_loan_interest_paid_yuan" not in r.facts, text
+        assert [f.role for f in r.figures] == ["policy"], text
+
+
+def test_principal_and_interest_are_told_apart(kb: KnowledgeBase) -> None:
+    r = read(kb, "贷了800万，利息一年40来万")
+    assert r.facts == {"pledge_loan_interest_paid_yuan": 400_000}
+    assert {f.text: f.role for f in r.figures} == {"800万": "principal", "40来万": "amount"}
+    assert "lang.note.approximate" in notes(r)
+
+
+def test_a_loan_without_its_interest_is_asked_about(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "贷了500万", ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.interest_or_principal"]
+
+
+@pytest.mark.parametrize(("text", "yearly"), [("每月付息3万，一年能补多少", 360_000), ("利息每季度5万", 200_000),
+                                               ("半年付一次，一次15万利息", 300_000)])
+def test_periods_are_annualised_and_stated(kb: KnowledgeBase, text: str, yearly: int) -> None:
+    r = read(kb, text)
+    assert r.facts["pledge_loan_interest_paid_yuan"] == yearly
+    assert "lang.note.period" in notes(r)
+
+
+@pytest.mark.parametrize(("text", "value"), [("三十来万", 300_000), ("30万左右", 300_000), ("大概20万吧", 200_000)])
+def test_approximate_figures_are_accepted_and_said_to_be_approximate(kb: KnowledgeBase, ask: Asker, text: str,
+                                                                      value: int) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert r.answered and r.facts["pledge_loan_interest_paid_yuan"] == value
+    assert "lang.note.approximate" in notes(r)
+
+
+@pytest.mark.parametrize("text", ["2023年", "利率3.5%", "3个项目", "13912345678"])
+def test_years_rates_counts_and_phones_are_not_amounts(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+
+
+def test_a_bare_figure_answers_a_money_question(kb: KnowledgeBase, ask: Asker) -> None:
+    assert read(kb, "80万", ask("pledge_loan_interest_paid_yuan")).facts == {"pledge_loan_interest_paid_yuan": 800_000}
+    assert read(kb, "500", ask("pledge_loan_interest_paid_yuan")).facts == {"pledge_loan_interest_paid_yuan": 500}
+
+
+def test_a_figure_without_a_cue_in_free_text_is_not_an_amount(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们公司有80万")
+    assert not r.facts.get("pledge_loan_interest_paid_yuan")
+
+
+# -- several things in one message ----------------------------------------------------------------
+
+
+def test_an_answer_and_a_volunteered_fact_are_both_kept(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "是的，另外我们还拿了马德里注册", ask("is_exporter"))
+    assert r.answered
+    assert r.facts == {"is_exporter": True, "new_madrid_registration": True}
+
+
+def test_none_but_one_ticks_only_that_one(kb: KnowledgeBase, ask: Asker) -> None:
+    q = next(ask(qid) for qid in ("group:services", "group:platforms") if _exists(kb, qid))
+    r = read(kb, "都没有，但我们有商标品牌指导站", q)
+    assert r.answered
+    assert r.facts["runs_trademark_guidance_station"] is True
+    assert all(v is False for k, v in r.facts.items() if k != "runs_trademark_guidance_station"
+               and kb.facts[k].type == "bool")
+
+
+def _exists(kb: KnowledgeBase, qid: str) -> bool:
+    group = qid.removeprefix("group:")
+    return any(g.id == group and "runs_trademark_guidance_station" in g.facts for g in kb.question_groups)
+
+
+def test_several_award_levels_are_all_kept(kb: KnowledgeBase) -> None:
+    r = read(kb, "拿了金奖，外观设计也拿了银奖")
+    assert r.facts["china_patent_award_last_year"] == ["gold", "silver"]
+
+
+def test_a_volunteered_amount_mid_assessment_is_recorded(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "对了质押贷款利息付了20万", ask("is_exporter"))
+    assert r.facts == {"pledge_loan_interest_paid_yuan": 200_000}
+
+
+# -- yes, no, hedges, English, traditional ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["注册了", "应该注册了吧", "算是吧", "是滴"])
+def test_hedged_and_colloquial_yes_is_yes(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("new_madrid_registration"))
+    assert r.answered and r.facts == {"new_madrid_registration": True}
+
+
+def test_a_hedged_yes_is_stated_back_as_the_users_own(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "应该注册了吧", ask("new_madrid_registration"))
+    assert notes(r) == ["lang.note.hedged"]
+
+
+def test_yes_it_is_is_not_the_it_industry(kb: KnowledgeBase, ask: Asker) -> None:
+    assert "industry" not in read(kb, "yes it is", ask("industry")).facts
+    assert read(kb, "yes it is", ask("is_exporter")).facts == {"is_exporter": True}
+    assert read(kb, "we do IT services", ask("industry")).facts == {"industry": "next_gen_it"}
+
+
+def test_traditional_characters_are_read(kb: KnowledgeBase) -> None:
+    assert read(kb, "我們今年拿了馬德里註冊").facts == {"new_madrid_registration": True}
+
+
+@pytest.mark.parametrize("text", ["不确定", "不太清楚", "跳过", "不是很确定"])
+def test_not_sure_is_unknown_not_no(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("is_exporter"))
+    assert r.unknown and not r.facts
+
+
+# -- intents ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("自助测评", "assess"), ("测评", "assess"), ("开始", "assess"), ("我想看看能拿什么补贴", "assess"),
+    ("问个问题", "ask"), ("菜单", "menu"), ("帮助", "help"), ("你好", "greeting"), ("谢谢", "thanks"),
+    ("人工客服", "human"), ("电话", "human"), ("上一题", "back"), ("重新开始", "restart"), ("取消", "cancel"),
+    ("english", "lang_en"), ("中文", "lang_zh"), ("Start", "assess"), ("hello", "greeting"), ("thank you", "thanks"),
+])
+def test_typed_menu_labels_and_requests_are_intents(kb: KnowledgeBase, text: str, intent: str) -> None:
+    assert read(kb, text).intent == intent
+
+
+def test_a_command_typed_mid_question_states_no_fact(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "上一题", ask("pledge_loan_interest_paid_yuan"))
+    assert r.intent == "back" and not r.facts
+
+
+def test_a_question_is_flagged(kb: KnowledgeBase) -> None:
+    assert read(kb, "贴息上限多少？").is_question
+    assert not read(kb, "我们有马德里注册").is_question

@@ -332,6 +332,12 @@ class Dialog:
         if action is not None and s.mode != "idle":
             return self._control(s, action, today)
         if q is None:
+            if reading.clarify and not reading.is_question and s.mode == "done":
+                # After the result: a figure the layer is unsure of is asked about before it changes anything.
+                ack = self._take(s, None, reading)
+                c = reading.clarify[0]
+                head = [Reply(ack)] if ack else []
+                return [*head, self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, "")]
             if reading.facts and not reading.is_question and s.mode == "idle":
                 # Facts told before any assessment ("我们是正定的制药企业"): kept, and the assessment starts.
                 ack = self._take(s, None, reading)
@@ -517,6 +523,16 @@ class Dialog:
             return [*head, *self._skip(s, today, edit=False)]
         return [*head, *self._after_answer(s, today, edit=False)]
 
+    def _ask_plainly(self, s: SessionState, fact_id: str, today: date) -> list[Reply]:
+        """The fact's own question, now: after the result it is a change of answer, as from the summary."""
+        if s.mode == "done":
+            return self._change(s, fact_id, today)
+        q = question_by_id(self.kb, fact_id, s.typed_facts(), today, self.validity, topic=s.topic)
+        if q is None:
+            return self._ask_next(s, today)
+        s.current = q.id
+        return [self.views.question(q, s.lang, number=max(s.asked, 1), left=self._left(s, today))]
+
     def _clarify_reply(self, s: SessionState, fact: str, key: str, params: dict[str, object], value: object,
                        asked: str) -> Reply:
         s.current = _CLARIFY + json.dumps({"fact": fact, "key": key, "params": params, "value": value, "q": asked},
@@ -553,8 +569,10 @@ class Dialog:
             if typed is not None:
                 confirmed = replace(confirm, facts={fact_id: typed}, clarify=(), answered=True)
                 return self._record(s, asked or _yes_no(fact), confirmed, today)
-        if confirm.facts.get(fact_id) is False:
-            return [Reply(self.t(s.lang, "dlg.ld.clarify_no")), *self._ask_next(s, today)]
+        if confirm.facts.get(fact_id) is not None:
+            # "不是" to a figure offered, or a plain yes/no to a question that offered none: ask for the fact itself.
+            head = [Reply(self.t(s.lang, "dlg.ld.clarify_no"))] if value is not None else []
+            return [*head, *self._ask_plainly(s, fact_id, today)]
         if reading.unknown or confirm.unknown:
             s.skipped = list(dict.fromkeys([*s.skipped, fact_id]))
             return self._ask_next(s, today)

@@ -23,7 +23,7 @@ from knowledge.models import (
     Fact,
     FactWords,
     FigureWords,
-    IntentWords,
+    Intents,
     KnowledgeBase,
     OutOfScope,
     Places,
@@ -250,7 +250,7 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
 
 _VOCABULARY_FILES: dict[str, TypeAdapter[Any]] = {
     "polarity": TypeAdapter(Polarity),
-    "intents": TypeAdapter(list[IntentWords]),
+    "intents": TypeAdapter(Intents),
     "applicants": TypeAdapter(Applicants),
     "figures": TypeAdapter(FigureWords),
     "facts": TypeAdapter(dict[str, FactWords]),

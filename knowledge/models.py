@@ -249,6 +249,11 @@ class Polarity(Model):
     clause_breaks: list[str] = []
     # What the user asks about, not a fact ("想了解贯标补贴"); words that look like cues but are not.
     inquiries: list[str] = []
+    achieved: list[str] = []
+    # "正在搞", "打算报": a yes only to the questions that ask about work going on or planned
+    # (``yes_when`` of the fact in vocabulary/facts.yaml).
+    ongoing: list[str] = []
+    planned: list[str] = []
     neutral: list[str] = []
 
 
@@ -261,6 +266,16 @@ class IntentWords(Model):
 class ApplicantType(Model):
     entity_type: str
     words: list[str] = Field(min_length=1)
+
+
+class IntentFillers(Model):
+    start: list[str] = []
+    end: list[str] = []
+
+
+class Intents(Model):
+    fillers: IntentFillers = IntentFillers()
+    intents: list[IntentWords] = []
 
 
 class Applicants(Model):
@@ -289,6 +304,9 @@ class FactWords(Model):
     """The words of one fact: its mentions in free text, its figure cues, its options' aliases."""
 
     mentions: list[str] = []
+    yes_when: list[Literal["ongoing", "planned"]] = []
+    # Words that state a yes/no fact false ("大型企业" for is_sme).
+    mentions_false: list[str] = []
     figure_cues: list[str] = []
     options: dict[str, list[str]] = {}
     # In free text an option counts only with one of these in its clause ("做软件的", not "制药厂").
@@ -297,7 +315,7 @@ class FactWords(Model):
 
 class Vocabulary(Model):
     polarity: Polarity | None = None
-    intents: list[IntentWords] = []
+    intents: Intents = Intents()
     applicants: Applicants = Applicants()
     figures: FigureWords = FigureWords()
     facts: dict[str, FactWords] = {}
@@ -315,6 +333,8 @@ class Places(Model):
     city: Place | None = None
     inside: list[Place] = []
     outside: list[Place] = []
+    # Too wide to decide ("河北" holds Shijiazhuang and other cities): asked about.
+    ambiguous: list[Place] = []
     registration_cues: list[str] = []
     branch_cues: list[str] = []
 

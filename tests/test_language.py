@@ -140,7 +140,12 @@ def test_years_rates_counts_and_phones_are_not_amounts(kb: KnowledgeBase, ask: A
 
 def test_a_bare_figure_answers_a_money_question(kb: KnowledgeBase, ask: Asker) -> None:
     assert read(kb, "80万", ask("pledge_loan_interest_paid_yuan")).facts == {"pledge_loan_interest_paid_yuan": 800_000}
-    assert read(kb, "500", ask("pledge_loan_interest_paid_yuan")).facts == {"pledge_loan_interest_paid_yuan": 500}
+    assert read(kb, "5000", ask("pledge_loan_interest_paid_yuan")).facts == {"pledge_loan_interest_paid_yuan": 5000}
+
+
+def test_a_small_bare_figure_is_asked_about_not_taken_as_yuan(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "15", ask("pledge_loan_interest_paid_yuan"))
+    assert not r.facts and [c.key for c in r.clarify] == ["lang.ask.unit"]
 
 
 def test_a_figure_without_a_cue_in_free_text_is_not_an_amount(kb: KnowledgeBase) -> None:

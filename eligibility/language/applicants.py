@@ -33,7 +33,7 @@ def read_applicant(clauses: list[Clause], *, asked: bool, midway: bool = False) 
     for c in clauses:
         for h in c.hits:
             types = _types(h)
-            if not types or c.about_clients(h) or c.negated(h) or c.topic(h):
+            if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h):
                 continue
             if not asked and not any(s.has("self") and s.end <= h.start and h.start - s.end <= _SELF_REACH
                                      for s in c.hits):

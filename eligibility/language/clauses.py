@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from eligibility.language.lexicon import Lexicon
 from eligibility.language.terms import Hit
 from eligibility.normalize import normalize
+from eligibility.parsing import looks_like_question
 
 # Concept kinds a negation or client cue applies to (the rest are cue words).
 CONCEPTS = frozenset({"mention", "option", "applicant", "city", "inside", "outside"})
@@ -20,6 +21,7 @@ class Clause:
     s: str  # normalised
     cased: str  # the same, ASCII case kept
     hits: tuple[Hit, ...]
+    question: bool = False  # the clause asks something
 
     def negated(self, hit: Hit) -> bool:
         """A negation just before the hit ("没有马德里"), or after it at the clause's end ("马德里还没有")."""
@@ -33,9 +35,18 @@ class Clause:
                 return True
         return False
 
+    def asked_about(self, hit: Hit) -> bool:
+        """After "想了解", "问", "有没有", "是否": what follows is asked about, whatever the clause."""
+        return any((h.has("topic") or h.has("question")) and h.end <= hit.start for h in self.hits)
+
     def topic(self, hit: Hit) -> bool:
-        """The hit is what the user asks about ("想了解贯标补贴", "问地理标志示范区…"), not a fact."""
-        return any(h.has("topic") and h.end <= hit.start for h in self.hits)
+        """The hit is what the user asks about ("想了解贯标补贴", "有没有马德里的补贴", "马德里注册能补多少？").
+
+        In a question a mention is a topic unless the clause states it before ("我们拿了银奖能补多少")."""
+        before = [h for h in self.hits if h.end <= hit.start]
+        if any(h.has("topic") or h.has("question") for h in before):
+            return True
+        return self.question and not any(h.has("achieved") for h in before)
 
     def about_clients(self, hit: Hit) -> bool:
         """The hit describes the applicant's clients ("主要给小微企业做维权"), not the applicant."""
@@ -67,5 +78,6 @@ def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
         lead = len(piece) - len(piece.lstrip())
         piece, piece_cased = piece.strip(), piece_cased[lead:lead + len(piece.strip())]
         if piece:
-            out.append(Clause(piece, piece_cased, tuple(lex.index.scan(piece, piece_cased))))
+            asks = looks_like_question(piece) or (end > start and "?" in s[start:end])
+            out.append(Clause(piece, piece_cased, tuple(lex.index.scan(piece, piece_cased)), asks))
     return out

@@ -22,6 +22,7 @@ from knowledge.models import KnowledgeBase
 
 _RANGE = re.compile("一二|二三|两三|三四|四五|五六|六七|七八|八九")
 _ROLE_OF_KIND = {"year": "year", "percent": "percent", "count": "count", "id": "phone", "other": "other"}
+_SMALL_BARE = 1000  # a bare figure below this answering a money question is asked about (元 or 万元?)
 _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
 _APPROX_REACH = 3
 
@@ -185,6 +186,11 @@ def _amount(lex: Lexicon, out: FigureReading, fact: str, text: str, n: Number, a
         out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
         return
     value = n.value * factor
+    if n.bare and 0 < n.value < _SMALL_BARE:
+        # "15" for the interest paid: 15 yuan or 15万? Ask, never compute from a guess.
+        out.figures.append(Figure(text, value, "other", fact, approx, period))
+        out.clarify.append(Clarify(fact, "lang.ask.unit", {"figure": text}, value))
+        return
     out.figures.append(Figure(text, value, "amount", fact, approx, period))
     out.amounts.setdefault(fact, []).append(value)
     if factor > 1:

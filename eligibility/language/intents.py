@@ -8,13 +8,40 @@ from eligibility.language.polarity import core
 _MAX_CONTAINS = 30  # a longer message is about something else, even if it says "测评"
 
 
+def _trimmed(lex: Lexicon, c: str) -> list[str]:
+    """The message without polite fillers at either end ("我想测评一下吧" -> "测评")."""
+    out = [c]
+    for _ in range(3):
+        nxt = c
+        for w in lex.filler_start:
+            if nxt.startswith(w) and len(nxt) > len(w):
+                nxt = nxt[len(w):].strip()
+                break
+        for w in lex.filler_end:
+            if nxt.endswith(w) and len(nxt) > len(w):
+                nxt = core(nxt[: -len(w)])
+                break
+        if nxt == c:
+            break
+        c = nxt
+        out.append(c)
+    return out
+
+
 def intent_of(lex: Lexicon, s: str) -> str | None:
+    """The intent of the whole message; None when it asks or states something else."""
     c = core(s)
-    found = lex.intents_exact.get(c) or lex.intents_exact.get(s.strip())
-    if found is not None:
-        return found
+    for candidate in (s.strip(), *_trimmed(lex, c)):
+        found = lex.intents_exact.get(candidate)
+        if found is not None:
+            return found
     if len(c) <= _MAX_CONTAINS:
         for word, intent in lex.intents_contains:
             if word in c:
                 return intent
     return None
+
+
+def exact_intent(lex: Lexicon, s: str) -> bool:
+    """The message is nothing but a command ("上一题", "菜单吧"): it states no fact."""
+    return any(x in lex.intents_exact for x in (s.strip(), *_trimmed(lex, core(s))))

@@ -49,10 +49,13 @@ class Lexicon:
     clause_split: re.Pattern[str]
     intents_exact: dict[str, str]
     intents_contains: tuple[tuple[str, str], ...]
+    filler_start: tuple[str, ...]
+    filler_end: tuple[str, ...]
     period_factor: dict[str, int]
     yearly_facts: frozenset[str]
     approximate: tuple[str, ...]
     context: dict[str, tuple[str, ...]]
+    progress: dict[str, tuple[str, ...]]  # fact -> the ongoing/planned words that answer it yes
 
 
 def lexicon(kb: KnowledgeBase) -> Lexicon:
@@ -64,6 +67,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     v = kb.vocabulary
     p = v.polarity or Polarity(yes=[], no=[], negations=[], none=[], unknown=[])
     entries: list[tuple[str, Tag]] = []
+    for fact_id, fact_words in v.facts.items():
+        entries += [(w, Tag("mention_false", fact_id)) for w in fact_words.mentions_false]
     for fact in kb.facts.values():
         for m in fact.mentions:
             entries.append((m, Tag("city" if fact.id == "in_city" else "mention", fact.id)))
@@ -91,6 +96,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         entries += [(w, Tag("city", "", pl.city.name)) for w in (pl.city.name, *pl.city.aliases)]
     entries += [(w, Tag("inside", "", x.name)) for x in pl.inside for w in (x.name, *x.aliases)]
     entries += [(w, Tag("outside", "", x.name)) for x in pl.outside for w in x.aliases]
+    entries += [(w, Tag("somewhere", "", x.name)) for x in pl.ambiguous for w in x.aliases]
     entries += [(w, Tag("reg")) for w in pl.registration_cues]
     entries += [(w, Tag("branch")) for w in pl.branch_cues]
     entries += [(w, Tag("neg")) for w in p.negations]
@@ -98,6 +104,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("question")) for w in p.question_prefixes]
     entries += [(w, Tag("hedge")) for w in p.hedges]
     entries += [(w, Tag("topic")) for w in p.inquiries]
+    entries += [(w, Tag("achieved")) for w in p.achieved]
     entries += [(w, Tag("neutral")) for w in p.neutral]
 
     breaks = sorted(_norm(p.clause_breaks), key=len, reverse=True)
@@ -107,7 +114,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
 
     exact: dict[str, str] = {}
     contains: list[tuple[str, str]] = []
-    for iw in v.intents:
+    for iw in v.intents.intents:
         for w in _norm(iw.exact):
             exact.setdefault(w, iw.intent)
         contains += [(w, iw.intent) for w in _norm(iw.contains)]
@@ -129,8 +136,13 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         clause_split=clause_split,
         intents_exact=exact,
         intents_contains=tuple(contains),
+        filler_start=_longest_first(_norm(v.intents.fillers.start)),
+        filler_end=_longest_first(_norm(v.intents.fillers.end)),
         period_factor={pw.period: pw.factor for pw in f.periods},
         yearly_facts=frozenset(f.yearly_facts),
         approximate=_longest_first(_norm(f.approximate)),
         context={k: _longest_first(_norm(w.context)) for k, w in v.facts.items() if w.context},
+        progress={k: _longest_first(_norm([*(p.ongoing if "ongoing" in w.yes_when else []),
+                                            *(p.planned if "planned" in w.yes_when else [])]))
+                  for k, w in v.facts.items() if w.yes_when},
     )

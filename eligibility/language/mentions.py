@@ -34,8 +34,16 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     for c in clauses:
         named_here = {t.key for h in c.hits for t in h.of("mention")}
         for h in c.hits:
-            if c.about_clients(h) or c.topic(h):
+            if c.about_clients(h):
                 continue
+            if c.topic(h):
+                # Asked about, not stated; still context for the figures of the message.
+                out.mentioned.update(t.key for t in h.of("mention"))
+                continue
+            for t in h.of("mention_false"):
+                if t.key in kb.facts and kb.facts[t.key].type == "bool":
+                    out.mentioned.add(t.key)
+                    bools.setdefault(t.key, set()).add(c.negated(h))
             for t in h.of("mention"):
                 fact = kb.facts.get(t.key)
                 if fact is None or fact.id in _ELSEWHERE:

@@ -57,6 +57,11 @@ def read_place(clauses: list[Clause], *, asked: bool) -> PlaceReading:
                 continue
             (strong if reg else weak).append((inside, name))
     deciding = strong or weak
+    vague = [h.term for c in clauses for h in c.kinds("somewhere") if not c.kinds("branch")]
+    if vague and not deciding:
+        out.named = True
+        out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": vague[0]}))
+        return out
     values = {v for v, _ in deciding}
     if len(values) == 1:
         out.value = values.pop()
@@ -71,7 +76,7 @@ def read_place(clauses: list[Clause], *, asked: bool) -> PlaceReading:
             if m is not None and not m.group(1).endswith(_NOT_PLACES):
                 out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": m.group(1)}))
                 break
-            if asked and any(w in c.s for w in _SOMEWHERE):  # "我们在城南那边": somewhere, but where?
+            if asked and len(c.s) > 3 and any(w in c.s for w in _SOMEWHERE):  # "我们在城南那边": somewhere, but where?
                 out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": c.s}))
                 break
     return out

@@ -7,6 +7,7 @@ from eligibility.language.lexicon import Lexicon
 
 _PARTICLES = "啊呀吧哈啦呢了嘛哦噢喔哟滴的哒 !.~,;。、…"
 _NEGATION_CHARS = frozenset("没不未无非否")
+_DONE_MAX = 6
 
 
 def core(s: str) -> str:
@@ -59,7 +60,14 @@ def yes_no(lex: Lexicon, s: str, head: str) -> bool | None:
         return False
     if bare.startswith(lex.yes_prefixes) and not _NEGATION_CHARS.intersection(bare):
         return True
+    if _done(bare) and not _NEGATION_CHARS.intersection(bare):
+        return True  # "设了", "备案了", "批下来了": a short "done" is a yes
     return None
+
+
+def _done(s: str) -> bool:
+    c = s.rstrip(" .!~。啊呀哈")
+    return c.endswith("了") and 2 <= len(c) <= _DONE_MAX
 
 
 def is_none(lex: Lexicon, s: str) -> bool:

@@ -12,7 +12,7 @@ import re
 from eligibility.language.applicants import read_applicant
 from eligibility.language.clauses import Clause, prepared, split
 from eligibility.language.figures import read_figures
-from eligibility.language.intents import intent_of
+from eligibility.language.intents import exact_intent, intent_of
 from eligibility.language.lexicon import VAGUE_OPTIONS, Lexicon, lexicon
 from eligibility.language.mentions import LIST_CHOICES, read_mentions
 from eligibility.language.model import Clarify, FactValue, Note, Reading
@@ -22,6 +22,7 @@ from eligibility.parsing import looks_like_question, parse_choice
 from eligibility.questionnaire import NONE_OPTION, Question, group_answer
 from knowledge.models import KnowledgeBase
 
+_NEGATIONS = frozenset("没不未无非否")
 MAX_CHARS = 4000  # a message longer than this is read from its start (a forward, not a novel)
 _TICK_NUMBERS = re.compile(r"^\s*\d{1,2}(\s*[,;、/ ]\s*\d{1,2})*\s*$")
 _TICK_SPLIT = re.compile(r"[,;、/\s]+|和|及|以及|还有|and")
@@ -68,7 +69,7 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             facts[fact_id] = 0 if kb.facts[fact_id].type == "money" else []
 
     intent = intent_of(lex, s)
-    if intent is not None and lex.intents_exact.get(core(s)) == intent:
+    if intent is not None and exact_intent(lex, s):
         # A command typed ("上一题", "菜单") states nothing, whatever digits its words hold.
         return Reading(intent=intent, is_question=False)
     unknown = is_unknown(lex, s)
@@ -131,16 +132,21 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     if fact_id in read and q.kind != "bool":
         return {fact_id: read[fact_id]}, [], []
     yes = yes_no(lex, s, head) if polar else None
-    hedge = [Note("lang.note.hedged", {"text": s}, fact_id)] if yes is not None and hedged(lex, head) else []
+    hedge = [Note("lang.note.hedged", {"text": s}, fact_id)] if hedged(lex, head) else []
     if q.kind == "bool":
         if fact_id == "in_city" and "in_city" in read:
             if yes is not None and yes != read["in_city"]:
                 return None, [], []
             return {fact_id: read["in_city"]}, [], []
+        if fact_id in read and yes is not None and yes != read[fact_id]:
+            return None, [], [Clarify(fact_id, "lang.ask.yes_no", {})]
+        if fact_id in read:
+            return {fact_id: read[fact_id]}, hedge, []
         if yes is not None:
             return {fact_id: yes}, hedge, []
-        if fact_id in read:
-            return {fact_id: read[fact_id]}, [], []
+        progress = lex.progress.get(fact_id, ())
+        if progress and head.startswith(progress) and not _NEGATIONS.intersection(head):
+            return {fact_id: True}, hedge, []
         return None, [], []
     if q.kind == "choice":
         fact = kb.facts[fact_id]

@@ -65,7 +65,8 @@ _CONTROL_ACTIONS = ("back", "restart", "cancel", "help", "result", "why", "answe
 
 # Views the dialog names itself, typed by name: the layer has no intent for them.
 _VIEW_WORDS = ("result", "why", "answers")
-_SOCIAL = ("greeting", "thanks")
+# Intents that give way to facts told with them ("你好，我们是正定的企业", "我想测一下，我们是律所").
+_GIVES_WAY = ("greeting", "thanks", "assess", "ask")
 # A pending clarifying question lives in ``SessionState.current`` as this prefix and a JSON object (the
 # fact, the message key and params, the candidate value, the question that was on screen), so it survives
 # a restart like any question; no question id starts with it.
@@ -324,9 +325,8 @@ class Dialog:
             return self._clarified(s, pending, message, today)
         q = self._current_question(s, today) if s.mode != "idle" and s.current else None
         reading = understand(self.kb, message, expecting=q)
-        # A command ("不测了", "上一题") is obeyed over anything else read in it; a greeting or thanks gives
-        # way to facts told with it ("你好，我们是正定的企业").
-        if reading.intent is not None and (reading.intent not in _SOCIAL or not (reading.facts or reading.clarify)):
+        # A command ("不测了", "上一题", "人工") is obeyed over anything else read in it.
+        if reading.intent is not None and (reading.intent not in _GIVES_WAY or not (reading.facts or reading.clarify)):
             return self._intent(s, reading.intent, today)
         action = self._control_word(message)
         if action is not None and s.mode != "idle":

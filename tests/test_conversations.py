@@ -66,6 +66,8 @@ class Conversation(Strict):
     name: str  # a sentence: what the conversation shows
     covers: list[str] = Field(min_length=1)  # the defects or behaviours of the issue it covers
     lang: Literal["zh", "en"] = "zh"
+    # Known to fail for a reason outside the dialog (the layer or the engine): run, and must still fail.
+    xfail: str | None = None
     today: date = date(2025, 3, 1)
     turns: list[Turn] = Field(min_length=1)
 
@@ -123,7 +125,16 @@ def test_a_misspelt_expectation_is_an_error() -> None:
         Conversation.model_validate({"name": "no sentence", "covers": ["x"], "turns": [{"say": "是"}]})
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def _cases() -> list[Any]:
+    cases = []
+    for path in FILES:
+        reason = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("xfail")
+        marks = [pytest.mark.xfail(strict=True, reason=str(reason))] if reason else []
+        cases.append(pytest.param(path, id=path.stem, marks=marks))
+    return cases
+
+
+@pytest.mark.parametrize("path", _cases())
 def test_conversation(path: Path, kb: KnowledgeBase, dialog: Dialog, validity: Validity) -> None:
     conv = load(path, kb)
     state = SessionState(lang=conv.lang)

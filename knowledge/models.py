@@ -254,6 +254,8 @@ class Polarity(Model):
     # (``yes_when`` of the fact in vocabulary/facts.yaml).
     ongoing: list[str] = []
     planned: list[str] = []
+    # Not (yet) the fact: applied for, wanted, or in another year ("申请了马德里但还没批", "前年拿了金奖").
+    pending: list[str] = []
     neutral: list[str] = []
 
 
@@ -275,6 +277,7 @@ class IntentFillers(Model):
 
 class Intents(Model):
     fillers: IntentFillers = IntentFillers()
+    except_: list[str] = Field(default=[], alias="except")
     intents: list[IntentWords] = []
 
 

@@ -15,6 +15,8 @@ from eligibility.language.terms import Hit
 
 _SELF_REACH = 12
 _GENERIC = "enterprise"
+# A clause that is nothing but the description ("不是企业，是研究所"): the applicant speaks of itself.
+_LEADS = frozenset({"", "是", "就是", "其实是", "而是", "应该是", "我是", "咱是"})
 
 
 @dataclass
@@ -23,8 +25,9 @@ class ApplicantReading:
     clarify: list[Clarify] = field(default_factory=list)
 
 
-def _types(h: Hit) -> list[str]:
-    return [t.key for t in h.of("applicant")] + [t.value for t in h.of("option") if t.key == "entity_type"]
+def _types(h: Hit, asked: bool) -> list[str]:
+    """Applicant words; the answer options' own aliases ("园区") only when the question is asked."""
+    return [t.key for t in h.of("applicant")] + [t.value for t in h.of("option") if asked and t.key == "entity_type"]
 
 
 def read_applicant(clauses: list[Clause], *, asked: bool, midway: bool = False) -> ApplicantReading:
@@ -32,11 +35,12 @@ def read_applicant(clauses: list[Clause], *, asked: bool, midway: bool = False) 
     found: list[str] = []
     for c in clauses:
         for h in c.hits:
-            types = _types(h)
+            types = _types(h, asked)
             if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h):
                 continue
-            if not asked and not any(s.has("self") and s.end <= h.start and h.start - s.end <= _SELF_REACH
-                                     for s in c.hits):
+            lead = c.s[: h.start].strip()
+            spoken = lead in _LEADS and (lead or _GENERIC not in types)  # "公司有50个人" describes no one
+            if not asked and not spoken and not any(s.has("self") for s in c.before(h, _SELF_REACH)):
                 continue
             found += [t for t in types if t not in ("other",)]
     distinct = list(dict.fromkeys(found))

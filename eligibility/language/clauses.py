@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from eligibility.language.lexicon import Lexicon
 from eligibility.language.terms import Hit
@@ -14,47 +15,90 @@ from eligibility.parsing import looks_like_question
 
 # Concept kinds a negation or client cue applies to (the rest are cue words).
 CONCEPTS = frozenset({"mention", "option", "applicant", "city", "inside", "outside"})
+_NEG_BEFORE, _NEG_AFTER, _CLIENT_REACH = 6, 4, 4
+# A clause longer than this is read in pieces (no one writes such a clause; it keeps reading linear).
+MAX_CLAUSE = 160
 
 
 @dataclass(frozen=True)
 class Clause:
+    """One clause and its hits (non-overlapping, in order); every check looks only a few characters around."""
+
     s: str  # normalised
     cased: str  # the same, ASCII case kept
     hits: tuple[Hit, ...]
     question: bool = False  # the clause asks something
 
+    @cached_property
+    def _index(self) -> dict[int, int]:
+        return {h.start: i for i, h in enumerate(self.hits)}
+
+    @cached_property
+    def _last_concept(self) -> int:
+        return max((h.start for h in self.hits if any(t.kind in CONCEPTS for t in h.tags)), default=-1)
+
+    def _first_end(self, *kinds: str) -> int:
+        return min((h.end for h in self.hits if any(h.has(k) for k in kinds)), default=len(self.s) + 1)
+
+    @cached_property
+    def _topic_end(self) -> int:
+        return self._first_end("topic", "question")
+
+    @cached_property
+    def _achieved_end(self) -> int:
+        return self._first_end("achieved")
+
+    def before(self, hit: Hit, reach: int) -> list[Hit]:
+        """Hits ending at most ``reach`` characters before ``hit``, nearest first."""
+        out = []
+        for j in range(self._index[hit.start] - 1, -1, -1):
+            h = self.hits[j]
+            if hit.start - h.end > reach:
+                break
+            out.append(h)
+        return out
+
+    def after(self, hit: Hit, reach: int) -> list[Hit]:
+        out = []
+        for j in range(self._index[hit.start] + 1, len(self.hits)):
+            h = self.hits[j]
+            if h.start - hit.end > reach:
+                break
+            out.append(h)
+        return out
+
     def negated(self, hit: Hit) -> bool:
         """A negation just before the hit ("没有马德里"), or after it at the clause's end ("马德里还没有")."""
-        for h in self.hits:
-            if not h.has("neg"):
-                continue
-            if h.end <= hit.start and hit.start - h.end <= 6:
-                return True
-            if h.start >= hit.end and h.start - hit.end <= 4 and not any(
-                    k.start >= h.end and any(t.kind in CONCEPTS for t in k.tags) for k in self.hits):
-                return True
-        return False
+        if any(h.has("neg") for h in self.before(hit, _NEG_BEFORE)):
+            return True
+        return any(h.has("neg") and h.start >= self._last_concept for h in self.after(hit, _NEG_AFTER))
+
+    @cached_property
+    def _pending_end(self) -> int:
+        return self._first_end("pending")
+
+    def pending(self, hit: Hit) -> bool:
+        """Applied for, planned or in another year before the hit ("准备申请驰名商标"): not the fact (yet)."""
+        return self._pending_end <= hit.start
 
     def asked_about(self, hit: Hit) -> bool:
         """After "想了解", "问", "有没有", "是否": what follows is asked about, whatever the clause."""
-        return any((h.has("topic") or h.has("question")) and h.end <= hit.start for h in self.hits)
+        return self._topic_end <= hit.start
 
     def topic(self, hit: Hit) -> bool:
         """The hit is what the user asks about ("想了解贯标补贴", "有没有马德里的补贴", "马德里注册能补多少？").
 
         In a question a mention is a topic unless the clause states it before ("我们拿了银奖能补多少")."""
-        before = [h for h in self.hits if h.end <= hit.start]
-        if any(h.has("topic") or h.has("question") for h in before):
-            return True
-        return self.question and not any(h.has("achieved") for h in before)
+        return self.asked_about(hit) or (self.question and self._achieved_end > hit.start)
 
     def about_clients(self, hit: Hit) -> bool:
-        """The hit describes the applicant's clients ("主要给小微企业做维权"), not the applicant."""
-        for h in self.hits:
-            if h.has("client") and h.end <= hit.start and hit.start - h.end <= 4:
-                between = [k for k in self.hits if h.end <= k.start and k.end <= hit.start]
-                if not any(k.has("self") or any(t.kind in CONCEPTS for t in k.tags) for k in between):
-                    return True
+        """The hit describes the applicant's clients ("主要给小微企业做维权"), not the applicant.
+
+        Only the words right after "给/为/面向…" are the clients: "给小微企业做维权援助" still states the aid."""
+        for k, h in enumerate(self.before(hit, _CLIENT_REACH)):
+            if h.has("client"):
+                between = self.before(hit, _CLIENT_REACH)[:k]
+                return not any(x.has("self") or any(t.kind in CONCEPTS for t in x.tags) for x in between)
         return False
 
     def kinds(self, kind: str) -> list[Hit]:
@@ -77,6 +121,10 @@ def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
         piece, piece_cased = s[a:b], cased[a:b]
         lead = len(piece) - len(piece.lstrip())
         piece, piece_cased = piece.strip(), piece_cased[lead:lead + len(piece.strip())]
+        while len(piece) > MAX_CLAUSE:
+            out.append(Clause(piece[:MAX_CLAUSE], piece_cased[:MAX_CLAUSE],
+                              tuple(lex.index.scan(piece[:MAX_CLAUSE], piece_cased[:MAX_CLAUSE]))))
+            piece, piece_cased = piece[MAX_CLAUSE:], piece_cased[MAX_CLAUSE:]
         if piece:
             asks = looks_like_question(piece) or (end > start and "?" in s[start:end])
             out.append(Clause(piece, piece_cased, tuple(lex.index.scan(piece, piece_cased)), asks))

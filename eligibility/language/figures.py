@@ -149,7 +149,9 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 named = sorted(set(mentioned) & money_facts(kb))
                 out.figures.append(Figure(text, n.value, "other", named[0] if len(named) == 1 else None, approx))
                 if len(named) == 1:
-                    out.clarify.append(Clarify(named[0], "lang.ask.confirm_amount", {"figure": text}, n.value))
+                    label = kb.facts[named[0]].label
+                    out.clarify.append(Clarify(named[0], "lang.ask.confirm_amount",
+                                               {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
                 continue
             _amount(lex, out, fact, text, n, approx, periods, period_words)
     _settle(kb, lex, out, expecting, mentioned)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from eligibility.language.lexicon import Lexicon
 from eligibility.language.polarity import core
 
 _MAX_CONTAINS = 30  # a longer message is about something else, even if it says "测评"
+_PUNCT = re.compile(r"[;,.!?~。、…]+ ?")  # "好，开始" and "你好，在吗" are one command
 
 
 def _trimmed(lex: Lexicon, c: str) -> list[str]:
@@ -30,12 +33,14 @@ def _trimmed(lex: Lexicon, c: str) -> list[str]:
 
 def intent_of(lex: Lexicon, s: str) -> str | None:
     """The intent of the whole message; None when it asks or states something else."""
-    c = core(s)
+    c = core(_PUNCT.sub(lambda m: " " if m.group().strip(" ") == "" else "", s)).strip()
     for candidate in (s.strip(), *_trimmed(lex, c)):
         found = lex.intents_exact.get(candidate)
         if found is not None:
             return found
     if len(c) <= _MAX_CONTAINS:
+        for word in lex.intent_except:
+            c = c.replace(word, " ")
         for word, intent in lex.intents_contains:
             if word in c:
                 return intent
@@ -44,4 +49,5 @@ def intent_of(lex: Lexicon, s: str) -> str | None:
 
 def exact_intent(lex: Lexicon, s: str) -> bool:
     """The message is nothing but a command ("上一题", "菜单吧"): it states no fact."""
-    return any(x in lex.intents_exact for x in (s.strip(), *_trimmed(lex, core(s))))
+    c = core(_PUNCT.sub(lambda m: " " if m.group().strip(" ") == "" else "", s)).strip()
+    return any(x in lex.intents_exact for x in (s.strip(), *_trimmed(lex, c)))

@@ -51,11 +51,13 @@ class Lexicon:
     intents_contains: tuple[tuple[str, str], ...]
     filler_start: tuple[str, ...]
     filler_end: tuple[str, ...]
+    intent_except: tuple[str, ...]
     period_factor: dict[str, int]
     yearly_facts: frozenset[str]
     approximate: tuple[str, ...]
     context: dict[str, tuple[str, ...]]
     progress: dict[str, tuple[str, ...]]  # fact -> the ongoing/planned words that answer it yes
+    planned_ok: frozenset[str]  # facts a plan states ("打算申报高价值专利组合培育项目")
 
 
 def lexicon(kb: KnowledgeBase) -> Lexicon:
@@ -105,6 +107,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("hedge")) for w in p.hedges]
     entries += [(w, Tag("topic")) for w in p.inquiries]
     entries += [(w, Tag("achieved")) for w in p.achieved]
+    entries += [(w, Tag("pending")) for w in p.pending]
     entries += [(w, Tag("neutral")) for w in p.neutral]
 
     breaks = sorted(_norm(p.clause_breaks), key=len, reverse=True)
@@ -118,7 +121,6 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         for w in _norm(iw.exact):
             exact.setdefault(w, iw.intent)
         contains += [(w, iw.intent) for w in _norm(iw.contains)]
-    contains.sort(key=lambda x: len(x[0]), reverse=True)
 
     return Lexicon(
         index=TermIndex(entries),
@@ -138,6 +140,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         intents_contains=tuple(contains),
         filler_start=_longest_first(_norm(v.intents.fillers.start)),
         filler_end=_longest_first(_norm(v.intents.fillers.end)),
+        intent_except=_longest_first(_norm(v.intents.except_)),
         period_factor={pw.period: pw.factor for pw in f.periods},
         yearly_facts=frozenset(f.yearly_facts),
         approximate=_longest_first(_norm(f.approximate)),
@@ -145,4 +148,5 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         progress={k: _longest_first(_norm([*(p.ongoing if "ongoing" in w.yes_when else []),
                                             *(p.planned if "planned" in w.yes_when else [])]))
                   for k, w in v.facts.items() if w.yes_when},
+        planned_ok=frozenset(k for k, w in v.facts.items() if "planned" in w.yes_when),
     )

@@ -36,6 +36,9 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
         for h in c.hits:
             if c.about_clients(h):
                 continue
+            if c.pending(h) and not any(t.key in lex.planned_ok for t in h.of("mention")):
+                out.mentioned.update(t.key for t in h.of("mention"))
+                continue
             if c.topic(h):
                 # Asked about, not stated; still context for the figures of the message.
                 out.mentioned.update(t.key for t in h.of("mention"))

@@ -33,6 +33,7 @@ def read_place(clauses: list[Clause], *, asked: bool) -> PlaceReading:
     weak: list[tuple[bool, str]] = []
     branches: list[str] = []
     registered = False
+    inside_names: set[str] = set()  # "我们不在石家庄": not in the city, but not registered "in 石家庄" either
     for c in clauses:
         reg, branch = bool(c.kinds("reg")), bool(c.kinds("branch"))
         registered = registered or reg
@@ -51,6 +52,8 @@ def read_place(clauses: list[Clause], *, asked: bool) -> PlaceReading:
                 continue
             if c.topic(h):
                 continue
+            if inside:
+                inside_names.add(name)
             if c.negated(h):
                 if inside:
                     (strong if reg else weak).append((False, name))
@@ -65,9 +68,10 @@ def read_place(clauses: list[Clause], *, asked: bool) -> PlaceReading:
     values = {v for v, _ in deciding}
     if len(values) == 1:
         out.value = values.pop()
-        if out.value is False:
-            place = next(name for v, name in deciding if not v)
-            out.notes.append(Note("lang.note.elsewhere", {"place": place, "branch": ", ".join(branches)}, "in_city"))
+        elsewhere = [name for v, name in deciding if not v and name not in inside_names]
+        if out.value is False and elsewhere:
+            out.notes.append(Note("lang.note.elsewhere", {"place": elsewhere[0], "branch": ", ".join(branches)},
+                                  "in_city"))
     elif len(values) > 1:
         out.clarify.append(Clarify("in_city", "lang.ask.place", {"places": [n for _, n in deciding]}))
     elif (asked or registered) and not out.named:

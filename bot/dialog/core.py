@@ -535,6 +535,8 @@ class Dialog:
 
     def _clarify_reply(self, s: SessionState, fact: str, key: str, params: dict[str, object], value: object,
                        asked: str) -> Reply:
+        """ONE short question; it waits in the session (``current``) until answered. ``asked`` is the
+        question that was on screen, to go back to."""
         s.current = _CLARIFY + json.dumps({"fact": fact, "key": key, "params": params, "value": value, "q": asked},
                                           ensure_ascii=False, default=str)
         try:
@@ -578,6 +580,9 @@ class Dialog:
             return self._ask_next(s, today)
         if reading.intent is not None or reading.facts or reading.is_question:
             return self._text(s, message, today)
+        if reading.clarify:  # still unsure ("四五十万"): the layer's new question about it
+            c = reading.clarify[0]
+            return [self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, str(pending.get("q")))]
         retry = self._clarify_reply(s, fact_id, str(pending.get("key")), dict(pending.get("params") or {}), value,
                                     str(pending.get("q")))
         return [Reply(self.t(s.lang, "dlg.ld.clarify_retry")), retry]

@@ -27,6 +27,8 @@ _INVISIBLE: Final[str] = "\u200b\u200c\u200d\u2060\ufeff"
 
 _TABLE: Final[dict[int, str | None]] = {
     **{ord(c): None for c in _INVISIBLE},
+    # Lone surrogates (broken emoji from some clients) are not text; OpenCC cannot encode them.
+    **{code: None for code in range(0xD800, 0xE000)},
     # typographic quotes NFKC leaves alone
     0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"',
 }
@@ -56,7 +58,7 @@ def normalize(text: str, *, lower: bool = True) -> str:
     no character changes length) and runs of whitespace become one space. ``normalize(t)`` and
     ``normalize(t, lower=False)`` have the same length, character for character.
     """
-    folded = to_simplified(unicodedata.normalize("NFKC", text)).translate(_TABLE)
+    folded = to_simplified(unicodedata.normalize("NFKC", text).translate(_TABLE))
     if lower:
         folded = folded.translate(_LOWER)
     return " ".join(folded.split())

@@ -299,6 +299,10 @@ class FigureWords(Model):
     periods: list[PeriodWords] = []
     yearly_facts: list[str] = []
     approximate: list[str] = []
+    # "不到10万", "10万以上": a bound, not the figure; asked about.
+    bounds: list[str] = []
+    # "两期共融资3亿": a total, not each issue's figure; asked about for a list of issues.
+    totals: list[str] = []
     policy: list[str] = []
     phone: list[str] = []
 

@@ -237,3 +237,36 @@ def test_a_command_typed_mid_question_states_no_fact(kb: KnowledgeBase, ask: Ask
 def test_a_question_is_flagged(kb: KnowledgeBase) -> None:
     assert read(kb, "贴息上限多少？").is_question
     assert not read(kb, "我们有马德里注册").is_question
+
+
+def test_a_figure_said_not_to_be_the_amount_is_not_taken(kb: KnowledgeBase) -> None:
+    r = read(kb, "刚才说错了，利息是18万不是80万")
+    assert r.correction and r.facts == {"pledge_loan_interest_paid_yuan": 180_000}
+
+
+def test_two_amounts_each_with_its_own_cue_are_both_kept(kb: KnowledgeBase) -> None:
+    r = read(kb, "质押贷款利息付了20万，证券化融资5000万")
+    assert r.facts == {"pledge_loan_interest_paid_yuan": 200_000, "securitization_financing_yuan": 50_000_000}
+
+
+def test_partners_and_plans_are_not_the_applicants_facts(kb: KnowledgeBase) -> None:
+    assert read(kb, "我们是研究所，合作的都是装备制造企业").facts == {"entity_type": "research_institute"}
+    assert read(kb, "我们准备申请驰名商标").facts == {}
+    assert read(kb, "马德里注册有补贴吗").facts == {}
+
+
+@pytest.mark.parametrize("text", ["不到10万", "10万以上", "七八万"])
+def test_bounds_and_ranges_are_asked_about(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert not r.facts and [c.key for c in r.clarify] == ["lang.ask.amount_range"]
+
+
+def test_a_total_of_several_issues_is_asked_per_issue(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们去年发行了知识产权证券化产品，作为发起人，两期共融资3亿")
+    assert "securitization_originator_issues_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.per_issue"]
+
+
+@pytest.mark.parametrize("text", ["没有马德里注册和驰名商标", "马德里和驰名商标都没有"])
+def test_a_negation_reaches_along_a_list(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).facts == {"new_madrid_registration": False, "new_well_known_trademark": False}

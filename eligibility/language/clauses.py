@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -16,6 +17,7 @@ from eligibility.parsing import looks_like_question
 # Concept kinds a negation or client cue applies to (the rest are cue words).
 CONCEPTS = frozenset({"mention", "option", "applicant", "city", "inside", "outside"})
 _NEG_BEFORE, _NEG_AFTER, _CLIENT_REACH = 6, 4, 4
+_LIST_GAP = re.compile(r"\s*(?:和|及|与|跟|、|/|或|或者|以及|还有|也|and|or|,)?\s*")
 # A clause longer than this is read in pieces (no one writes such a clause; it keeps reading linear).
 MAX_CLAUSE = 160
 
@@ -67,11 +69,31 @@ class Clause:
             out.append(h)
         return out
 
-    def negated(self, hit: Hit) -> bool:
-        """A negation just before the hit ("没有马德里"), or after it at the clause's end ("马德里还没有")."""
+    def _negated_here(self, hit: Hit) -> bool:
         if any(h.has("neg") for h in self.before(hit, _NEG_BEFORE)):
             return True
         return any(h.has("neg") and h.start >= self._last_concept for h in self.after(hit, _NEG_AFTER))
+
+    def negated(self, hit: Hit) -> bool:
+        """A negation just before the hit ("没有马德里"), or after it at the clause's end ("马德里还没有").
+
+        A negation reaches along a list: "没有马德里和驰名商标", "马德里和驰名商标都没有" negate both."""
+        if self._negated_here(hit):
+            return True
+        concepts = [h for h in self.hits if any(t.kind in CONCEPTS for t in h.tags)]
+        i = next((k for k, h in enumerate(concepts) if h.start == hit.start), None)
+        if i is None:
+            return False
+        for step in (-1, 1):
+            j = i
+            while 0 <= j + step < len(concepts):
+                a, b = (concepts[j + step], concepts[j]) if step < 0 else (concepts[j], concepts[j + step])
+                if _LIST_GAP.fullmatch(self.s[a.end : b.start]) is None:
+                    break
+                j += step
+                if self._negated_here(concepts[j]):
+                    return True
+        return False
 
     @cached_property
     def _pending_end(self) -> int:

@@ -48,9 +48,9 @@ def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
     text = c.s[n.start : n.end]
     if any(ch in text for ch in "来多余几"):
         return True
-    before, after = c.s[max(0, n.start - _APPROX_REACH) : n.start], c.s[n.end : n.end + _APPROX_REACH + 1]
+    before, after = c.s[max(0, n.start - 2 * _APPROX_REACH) : n.start], c.s[n.end : n.end + _APPROX_REACH + 1]
     return any(w in before or after.startswith(w) or after.lstrip(" 元块").startswith(w)
-               for w in lex.approximate if len(w) > 1) or before.endswith(("约", "近"))
+               for w in lex.approximate if len(w) > 1) or before[-_APPROX_REACH:].endswith(("约", "近"))
 
 
 def _owner(c: Clause, n: Number, cue_ok: Collection[str]) -> tuple[str, list[str]]:
@@ -121,8 +121,18 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             if n.kind == "number" and not (expecting and sole and (n.bare or text[0].isdigit())):
                 out.figures.append(Figure(text, n.value, "other"))
                 continue
+            if any(h.has("neg") and 0 <= n.start - h.end <= 1 for h in c.hits):
+                out.figures.append(Figure(text, n.value, "other"))  # "是18万不是80万": 80万 is what it is not
+                continue
             kind, owners = _owner(c, n, cue_ok)
             approx = _approximate(lex, c, n)
+            bound = any(h.has("bound") for h in c.hits if -2 <= h.start - n.end <= 1 or 0 <= n.start - h.end <= 2)
+            if bound and kind not in ("policy", "principal"):
+                fact = owners[0] if kind == "fact" and len(owners) == 1 else expecting
+                out.figures.append(Figure(text, n.value, "other", fact, True))
+                if fact is not None:
+                    out.clarify.append(Clarify(fact, "lang.ask.amount_range", {"figure": text}))
+                continue
             if kind == "policy":
                 out.figures.append(Figure(text, n.value, "policy", approximate=approx))
                 continue
@@ -153,7 +163,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.clarify.append(Clarify(named[0], "lang.ask.confirm_amount",
                                                {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
                 continue
-            _amount(lex, out, fact, text, n, approx, periods, period_words)
+            _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words)
     _settle(kb, lex, out, expecting, mentioned)
     return out
 
@@ -174,8 +184,8 @@ def _loan_fact(kb: KnowledgeBase, lex: Lexicon, mentioned: Collection[str]) -> s
     return loans[0] if len(loans) == 1 else None
 
 
-def _amount(lex: Lexicon, out: FigureReading, fact: str, text: str, n: Number, approx: bool,
-            periods: set[str], periods_text: dict[str, str]) -> None:
+def _amount(kb: KnowledgeBase, lex: Lexicon, c: Clause, out: FigureReading, fact: str, text: str, n: Number,
+            approx: bool, periods: set[str], periods_text: dict[str, str]) -> None:
     period = next(iter(periods)) if len(periods) == 1 else None
     stated = f"{periods_text.get(period, '')}{text}" if period else text
     if len(periods) > 1:
@@ -188,6 +198,10 @@ def _amount(lex: Lexicon, out: FigureReading, fact: str, text: str, n: Number, a
         out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
         return
     value = n.value * factor
+    if kb.facts[fact].type == "money_list" and any(h.has("total") and h.end <= n.start for h in c.hits):
+        out.figures.append(Figure(text, value, "other", fact, approx, period))
+        out.clarify.append(Clarify(fact, "lang.ask.per_issue", {"figure": text}))
+        return
     if n.bare and 0 < n.value < _SMALL_BARE:
         # "15" for the interest paid: 15 yuan or 15万? Ask, never compute from a guess.
         out.figures.append(Figure(text, value, "other", fact, approx, period))

@@ -72,8 +72,11 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     for fact_id, fact_words in v.facts.items():
         entries += [(w, Tag("mention_false", fact_id)) for w in fact_words.mentions_false]
     for fact in kb.facts.values():
+        cues = [normalize(c) for c in fact.figure_cues]
         for m in fact.mentions:
             entries.append((m, Tag("city" if fact.id == "in_city" else "mention", fact.id)))
+            if any(c and c in normalize(m) for c in cues):  # "证券化融资" is also the cue 融资
+                entries.append((m, Tag("cue", fact.id)))
         for c in fact.figure_cues:
             entries.append((c, Tag("cue", fact.id)))
         mentions = [normalize(m) for m in fact.mentions]
@@ -92,6 +95,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("period", pw.period)) for pw in f.periods for w in pw.words]
     entries += [(w, Tag("approx")) for w in f.approximate if len(normalize(w)) > 1]
     entries += [(w, Tag("policy")) for w in f.policy]
+    entries += [(w, Tag("bound")) for w in f.bounds]
+    entries += [(w, Tag("total")) for w in f.totals]
     entries += [(w, Tag("phone")) for w in f.phone]
     pl = kb.places
     if pl.city is not None:

@@ -86,6 +86,7 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             notes += extra_notes
     clarified = {c.fact for c in clarify}
     facts = {k: v for k, v in facts.items() if k not in clarified}
+    notes = [n for n in notes if n.fact is None or n.fact in facts]  # nothing stated back for a fact asked about
     if answered and expecting is not None and all(f in clarified for f in expecting.facts):
         answered = False
 

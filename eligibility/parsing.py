@@ -1,11 +1,12 @@
-"""Turn free-text chat answers into the typed values the eligibility engine asks for.
+"""Numbers and option labels in text: the low-level readers under ``eligibility.language``.
 
-Applicants answer "how much interest did you pay?" with "80万", "８０W", "八十万元",
-"去年付了80万利息" or "不清楚"; they answer yes/no questions with "有的", "还没呢" or
-"nope"; they pick an award level by writing "我们拿了银奖". These functions map such
-answers onto ints, bools and option ids, and return ``None`` rather than guess when the
-text is ambiguous, because a wrong number silently produces a wrong subsidy estimate
-whereas ``None`` only makes the bot ask again.
+Applicants answer "how much interest did you pay?" with "80万", "８０W", "八十万元" or
+"去年付了80万利息"; they pick an award level by writing "我们拿了银奖". These functions read
+such figures and labels, and return ``None`` rather than guess when the text is ambiguous,
+because a wrong number silently produces a wrong subsidy estimate whereas ``None`` only makes
+the bot ask again. Which figure belongs to which fact, yes/no, hedges and negations are the
+language layer's (its words are knowledge-base data); ``scan_numbers`` gives it every number
+with its span and kind.
 
 Everything here is pure: no I/O, no caches, no module state beyond constant tables.
 Every scan is one left-to-right pass and no regex has nested or overlapping

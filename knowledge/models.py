@@ -16,6 +16,7 @@ Lang = Literal["zh", "en"]
 FactType = Literal["bool", "choice", "money", "money_list"]
 Scalar = bool | int | str
 _T = TypeVar("_T")
+_MEMO_MAX = 64
 
 
 class Model(BaseModel):
@@ -263,6 +264,8 @@ class IntentWords(Model):
     intent: IntentId
     exact: list[str] = []
     contains: list[str] = []
+    # Broad words, only in a short message that is not a question and states no fact ("重测", "辛苦啦").
+    keywords: list[str] = []
 
 
 class ApplicantType(Model):
@@ -285,6 +288,8 @@ class Applicants(Model):
     # "我们是", "是一家": the description that follows is the applicant's (free text needs one).
     self_cues: list[str] = []
     client_cues: list[str] = []
+    # Someone else: what follows in the clause is not the applicant's ("朋友公司拿了银奖").
+    others: list[str] = []
     types: list[ApplicantType] = []
 
 
@@ -297,6 +302,8 @@ class PeriodWords(Model):
 class FigureWords(Model):
     principal: list[str] = []
     periods: list[PeriodWords] = []
+    # Part of a year ("上半年", "三个月"): a yearly figure cannot be derived from it; asked about.
+    partial_periods: list[str] = []
     yearly_facts: list[str] = []
     approximate: list[str] = []
     # "不到10万", "10万以上": a bound, not the figure; asked about.
@@ -368,10 +375,16 @@ class KnowledgeBase(Model):
     def memo(self, key: str, build: Callable[[KnowledgeBase], _T]) -> _T:
         """What ``build`` derives from this knowledge base, built once (a loaded base never changes).
 
-        The language layer compiles its vocabulary here, so a message never pays for it."""
-        if key not in self._memo:
-            self._memo[key] = build(self)
-        return self._memo[key]  # type: ignore[return-value]
+        The language layer compiles its vocabulary here, so a message never pays for it. A copy
+        (``model_copy(update=...)``) shares the private dict, so each entry remembers its owner."""
+        slot = f"{id(self)}:{key}"
+        entry = self._memo.get(slot)
+        if not (isinstance(entry, tuple) and entry[0] is self):
+            if len(self._memo) > _MEMO_MAX:  # copies come and go (tests); a running bot has one or two
+                self._memo.clear()
+            entry = (self, build(self))
+            self._memo[slot] = entry
+        return entry[1]  # type: ignore[no-any-return]
 
     def benefit(self, benefit_id: str) -> Benefit:
         return self._by_id[benefit_id]

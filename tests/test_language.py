@@ -270,3 +270,54 @@ def test_a_total_of_several_issues_is_asked_per_issue(kb: KnowledgeBase) -> None
 @pytest.mark.parametrize("text", ["没有马德里注册和驰名商标", "马德里和驰名商标都没有"])
 def test_a_negation_reaches_along_a_list(kb: KnowledgeBase, text: str) -> None:
     assert read(kb, text).facts == {"new_madrid_registration": False, "new_well_known_trademark": False}
+
+
+def test_a_screening_answer_ticks_nothing_still_applied_for(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "马德里注册了，驰名商标还在申请", ask("group:achievements"))
+    assert r.facts["new_madrid_registration"] is True
+    assert r.facts["new_well_known_trademark"] is False
+
+
+@pytest.mark.parametrize("text", ["上半年付息10万", "三个月付了9万利息", "第一季度付息5万", "两年利息一共60万"])
+def test_a_figure_for_part_of_a_year_is_asked_about(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.period"]
+
+
+def test_a_subsidy_received_is_not_interest_paid(kb: KnowledgeBase) -> None:
+    r = read(kb, "去年拿到利息补贴15万")
+    assert not r.facts and [f.role for f in r.figures] == ["policy"]
+
+
+@pytest.mark.parametrize(("text", "intent"), [("重测", "restart"), ("辛苦啦", "thanks"), ("找人", "human"),
+                                              ("测算一下", "assess"), ("条款", "menu"), ("拜拜", "cancel")])
+def test_broad_command_words_count_in_a_short_plain_message(kb: KnowledgeBase, text: str, intent: str) -> None:
+    assert read(kb, text).intent == intent
+
+
+@pytest.mark.parametrize("text", ["我们重新申请了", "项目结束了", "没问题", "我们刚开始做专利", "什么时候开始实施？"])
+def test_statements_and_questions_with_those_words_are_not_commands(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).intent is None
+
+
+def test_a_yes_about_another_fact_does_not_answer_the_question(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "我们有出口", ask("is_sme"))
+    assert not r.answered and r.facts == {"is_exporter": True}
+    assert read(kb, "是的，也有出口", ask("is_sme")).facts == {"is_sme": True, "is_exporter": True}
+
+
+@pytest.mark.parametrize("text", ["朋友公司拿了银奖", "隔壁企业有驰名商标", "听说马德里注册有奖励",
+                                  "我们以前是律所，现在是公司", "我们有一个专利导航项目在申报"])
+def test_other_peoples_facts_hearsay_and_the_past_are_not_the_applicants(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).facts == {}
+
+
+def test_no_pledge_loan_means_no_interest_but_a_complaint_states_nothing(kb: KnowledgeBase) -> None:
+    assert read(kb, "我们没有专利质押贷款").facts == {"pledge_loan_interest_paid_yuan": 0}
+    assert read(kb, "贴息的事一直没人管，我要打12345").facts == {}
+
+
+def test_a_plain_yes_to_the_city_question_is_not_an_unknown_place(kb: KnowledgeBase, ask: Asker) -> None:
+    assert read(kb, "是的，我们在这边", ask("in_city")).facts == {"in_city": True}
+    assert [c.key for c in read(kb, "我们在城南那边", ask("in_city")).clarify] == ["lang.ask.place"]

@@ -36,7 +36,7 @@ def read_applicant(clauses: list[Clause], *, asked: bool, midway: bool = False) 
     for c in clauses:
         for h in c.hits:
             types = _types(h, asked)
-            if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h):
+            if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h) or c.pending(h):
                 continue
             lead = c.s[: h.start].strip()
             spoken = lead in _LEADS and (lead or _GENERIC not in types)  # "公司有50个人" describes no one

@@ -100,8 +100,8 @@ class Clause:
         return self._first_end("pending")
 
     def pending(self, hit: Hit) -> bool:
-        """Applied for, planned or in another year before the hit ("准备申请驰名商标"): not the fact (yet)."""
-        return self._pending_end <= hit.start
+        """Applied for, planned or in another year ("准备申请驰名商标", "驰名商标还在申请"): not the fact (yet)."""
+        return self._pending_end <= hit.start or any(h.has("pending") for h in self.after(hit, _NEG_AFTER))
 
     def asked_about(self, hit: Hit) -> bool:
         """After "想了解", "问", "有没有", "是否": what follows is asked about, whatever the clause."""

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from eligibility.language.clauses import Clause
-from eligibility.language.lexicon import Lexicon
+from eligibility.language.lexicon import PARTIAL, Lexicon
 from eligibility.language.model import Clarify, Figure, Note
 from eligibility.language.terms import Hit
 from eligibility.parsing import Number, scan_numbers
@@ -193,6 +193,10 @@ def _amount(kb: KnowledgeBase, lex: Lexicon, c: Clause, out: FigureReading, fact
         out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
         return
     factor = lex.period_factor.get(period, 1) if period else 1
+    if period == PARTIAL and fact in lex.yearly_facts:
+        out.figures.append(Figure(text, n.value, "other", fact, approx, None))
+        out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
+        return
     if factor > 1 and fact not in lex.yearly_facts:
         out.figures.append(Figure(text, n.value, "other", fact, approx, period))
         out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))

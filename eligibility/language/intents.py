@@ -8,6 +8,7 @@ from eligibility.language.lexicon import Lexicon
 from eligibility.language.polarity import core
 
 _MAX_CONTAINS = 30  # a longer message is about something else, even if it says "测评"
+_MAX_KEYWORD, _MAX_KEYWORD_ASCII = 10, 32
 _PUNCT = re.compile(r"[;,.!?~。、…]+ ?")  # "好，开始" and "你好，在吗" are one command
 
 
@@ -31,8 +32,10 @@ def _trimmed(lex: Lexicon, c: str) -> list[str]:
     return out
 
 
-def intent_of(lex: Lexicon, s: str) -> str | None:
-    """The intent of the whole message; None when it asks or states something else."""
+def intent_of(lex: Lexicon, s: str, *, plain: bool = False) -> str | None:
+    """The intent of the whole message; None when it asks or states something else.
+
+    ``plain``: the message asks nothing and states no fact or figure; then broad keywords count too."""
     c = core(_PUNCT.sub(lambda m: " " if m.group().strip(" ") == "" else "", s)).strip()
     for candidate in (s.strip(), *_trimmed(lex, c)):
         found = lex.intents_exact.get(candidate)
@@ -44,7 +47,21 @@ def intent_of(lex: Lexicon, s: str) -> str | None:
         for word, intent in lex.intents_contains:
             if word in c:
                 return intent
+        if plain and _short(c):
+            for word, intent in lex.intents_keywords:
+                if _has_word(c, word):
+                    return intent
     return None
+
+
+def _short(c: str) -> bool:
+    return len(c) <= (_MAX_KEYWORD_ASCII if c.isascii() else _MAX_KEYWORD)
+
+
+def _has_word(c: str, word: str) -> bool:
+    if not word.isascii():
+        return word in c
+    return re.search(rf"(?<![a-z]){re.escape(word)}", c) is not None
 
 
 def exact_intent(lex: Lexicon, s: str) -> bool:

@@ -15,6 +15,7 @@ from knowledge.models import KnowledgeBase, Polarity
 
 # Options too vague to take from free text (they are fine as a typed answer to their own question).
 VAGUE_OPTIONS = frozenset({"none", "other"})
+PARTIAL = "partial"  # the period of a figure for part of a year
 
 
 def _norm(words: list[str]) -> frozenset[str]:
@@ -49,6 +50,7 @@ class Lexicon:
     clause_split: re.Pattern[str]
     intents_exact: dict[str, str]
     intents_contains: tuple[tuple[str, str], ...]
+    intents_keywords: tuple[tuple[str, str], ...]
     filler_start: tuple[str, ...]
     filler_end: tuple[str, ...]
     intent_except: tuple[str, ...]
@@ -90,9 +92,11 @@ def _build(kb: KnowledgeBase) -> Lexicon:
             entries.append((w, Tag("applicant", t.entity_type)))
     entries += [(w, Tag("client")) for w in v.applicants.client_cues]
     entries += [(w, Tag("self")) for w in v.applicants.self_cues]
+    entries += [(w, Tag("topic")) for w in v.applicants.others]
     f = v.figures
     entries += [(w, Tag("principal")) for w in f.principal]
     entries += [(w, Tag("period", pw.period)) for pw in f.periods for w in pw.words]
+    entries += [(w, Tag("period", PARTIAL)) for w in f.partial_periods]
     entries += [(w, Tag("approx")) for w in f.approximate if len(normalize(w)) > 1]
     entries += [(w, Tag("policy")) for w in f.policy]
     entries += [(w, Tag("bound")) for w in f.bounds]
@@ -122,7 +126,9 @@ def _build(kb: KnowledgeBase) -> Lexicon:
 
     exact: dict[str, str] = {}
     contains: list[tuple[str, str]] = []
+    keywords: list[tuple[str, str]] = []
     for iw in v.intents.intents:
+        keywords += [(w, iw.intent) for w in (normalize(x) for x in iw.keywords) if w]
         for w in _norm(iw.exact):
             exact.setdefault(w, iw.intent)
         contains += [(w, iw.intent) for w in _norm(iw.contains)]
@@ -143,6 +149,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         clause_split=clause_split,
         intents_exact=exact,
         intents_contains=tuple(contains),
+        intents_keywords=tuple(keywords),
         filler_start=_longest_first(_norm(v.intents.fillers.start)),
         filler_end=_longest_first(_norm(v.intents.fillers.end)),
         intent_except=_longest_first(_norm(v.intents.except_)),

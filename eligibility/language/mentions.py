@@ -56,6 +56,9 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                     bools.setdefault(fact.id, set()).add(not c.negated(h))
                 elif fact.type == "choice" and c.negated(h):
                     negated_choice.add(fact.id)
+                elif fact.type in ("money", "money_list") and not c.kinds("cue") and any(
+                        b.has("neg") for b in c.before(h, 2)):
+                    out.facts[fact.id] = 0 if fact.type == "money" else []  # "没有质押贷款": none
             for t in h.of("option"):
                 fact = kb.facts.get(t.key)
                 if fact is None or fact.id in _ELSEWHERE or t.value in VAGUE_OPTIONS or len(h.term) < 2:

@@ -46,7 +46,9 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
     if place.value is not None:
         facts["in_city"] = place.value
     notes += place.notes
-    clarify += place.clarify
+    if not (asked_fact == "in_city" and not place.named and clauses
+            and yes_no(lex, s, clauses[0].s) is not None):
+        clarify += place.clarify  # "是的，我们在这边" answers the question; "我们在城南那边" does not
 
     applicant = read_applicant(clauses, asked=asked_fact == "entity_type",
                                midway=expecting is not None and asked_fact != "entity_type")
@@ -68,7 +70,9 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
         if kb.facts[fact_id].type in ("money", "money_list") and facts[fact_id] is False:
             facts[fact_id] = 0 if kb.facts[fact_id].type == "money" else []
 
-    intent = intent_of(lex, s)
+    is_question = looks_like_question(text[:MAX_CHARS])
+    plain = not facts and not clarify and not figures.figures and not is_question
+    intent = intent_of(lex, s, plain=plain)
     if intent is not None and exact_intent(lex, s):
         # A command typed ("上一题", "菜单") states nothing, whatever digits its words hold.
         return Reading(intent=intent, is_question=False)
@@ -96,7 +100,7 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
         unknown=unknown and not answered,
         facts=facts,
         correction=correction and bool(facts),
-        is_question=looks_like_question(text[:MAX_CHARS]),
+        is_question=is_question,
         notes=tuple(notes),
         clarify=tuple(_dedupe(clarify)),
         figures=tuple(figures.figures),
@@ -133,6 +137,8 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     if fact_id in read and q.kind != "bool":
         return {fact_id: read[fact_id]}, [], []
     yes = yes_no(lex, s, head) if polar else None
+    if yes is not None and clauses and core(head) not in lex.yes | lex.no and _names_another(clauses[0], q):
+        yes = None  # "我们有出口" to "are you an SME?": the yes is about exporting, not the question
     hedge = [Note("lang.note.hedged", {"text": s}, fact_id)] if hedged(lex, head) else []
     if q.kind == "bool":
         if fact_id == "in_city" and "in_city" in read:
@@ -167,6 +173,10 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     if yes is False or is_none(lex, head):
         return {fact_id: 0 if q.kind == "money" else []}, hedge, []
     return None, [], []
+
+
+def _names_another(c: Clause, q: Question) -> bool:
+    return any(t.key not in q.facts for h in c.hits for t in (*h.of("mention"), *h.of("mention_false")))
 
 
 def _levels(fact_id: str, clauses: list[Clause]) -> list[str]:
@@ -210,7 +220,7 @@ def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[C
             for t in h.of("mention"):
                 if t.key in members and not c.about_clients(h):
                     named = True
-                    if not c.negated(h):
+                    if not c.negated(h) and not (c.pending(h) and t.key not in lex.planned_ok):
                         picked.add(t.key)
         if not named:
             mapping = {o.value: [o.label.zh, o.label.en] for o in options}

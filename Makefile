@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 BENCH_STAMP := $(VENV)/.bench-stamp
 
-.PHONY: run test test-fast lint bench bench-ask bench-questions bench-load bench-web bench-batch kb-check chat clean system-deps
+.PHONY: run test test-fast lint bench bench-ask bench-questions bench-understand bench-load bench-web bench-batch kb-check chat clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,13 +49,16 @@ kb-check: $(STAMP)
 	$(VENV)/bin/ipbot kb check
 
 ## benchmarks: numbers about accuracy and speed (never asserted as timings in tests)
-bench: bench-ask bench-questions bench-load bench-web bench-batch
+bench: bench-ask bench-questions bench-understand bench-load bench-web bench-batch
 
 bench-ask: $(BENCH_STAMP)
 	$(PY) -m bench.ask_bench
 
 bench-questions: $(BENCH_STAMP)
 	$(PY) -m bench.questionnaire_bench
+
+bench-understand: $(STAMP)
+	$(PY) -m bench.understand_bench
 
 bench-load: $(BENCH_STAMP)
 	$(PY) -m bench.load_bench

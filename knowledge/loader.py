@@ -20,6 +20,7 @@ from knowledge.models import (
     Applicants,
     Benefit,
     Condition,
+    Contact,
     Fact,
     FactWords,
     FigureWords,
@@ -231,6 +232,7 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
         groups.append(group)
 
     translations = _translations(r, root / "translations", seen)
+    contacts = _load_contacts(r, root)
     vocabulary = _read_vocabulary(r, root / "vocabulary", facts, benefits)
     facts, benefits = _with_vocabulary(vocabulary, facts, benefits)
     places = _read_section(r, root / "places.yaml", TypeAdapter(Places)) or Places()
@@ -243,7 +245,7 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
         raise KnowledgeBaseError(r.problems)
     return KnowledgeBase(policy=policy, facts=facts, benefits=benefits, out_of_scope=out_of_scope,
                          question_groups=groups, vocabulary=vocabulary, places=places,
-                         translations=translations)
+                         translations=translations, contacts=contacts)
 
 
 def _translations(r: _FileReader, directory: Path, benefit_ids: dict[str, str]) -> dict[str, Translations]:
@@ -449,6 +451,15 @@ def _check_short_labels(r: _FileReader, path: Path, node: yaml.Node | None, fact
             continue  # checked above
         for msg in _short_problems(shown, member.short, "short", "label (as a group option)"):
             r.at(path, node, (index[fact_id],), msg)
+def _load_contacts(r: _FileReader, root: Path) -> list[Contact]:
+    """``contact.yaml``: optional, and an empty list is valid (the bot then holds no contact details)."""
+    path = root / "contact.yaml"
+    if not path.exists():
+        return []
+    raw, _node = r.read(path)
+    if raw is None:  # comments only (no contacts), or unreadable (the reader recorded the problem)
+        return []
+    return [c for _, c, _ in r.items(path, Contact, "contacts")]
 
 
 def _squash(text: str) -> str:

@@ -454,6 +454,17 @@ class Translations(Model):
     clauses: dict[str, str]
 
 
+class Contact(Model):
+    """A contact the bot may give someone asking for a person: only details the agency itself publishes."""
+
+    name: Text
+    source: str = Field(min_length=1)  # where the agency publishes the detail (a URL or a document)
+    phone: str | None = None
+    address: Text | None = None
+    hours: Text | None = None
+    url: str | None = None
+
+
 # -- Vocabulary: the words people use (knowledge/data/vocabulary/*.yaml, places.yaml) -------------------
 # Apart from the legal content: a policy officer adds a word without touching a clause.
 
@@ -592,6 +603,9 @@ class KnowledgeBase(Model):
     out_of_scope: list[OutOfScope] = []
     question_groups: list[QuestionGroup] = []
     translations: dict[str, Translations] = {}  # by language; knowledge/data/translations/*.yaml
+
+
+    contacts: list[Contact] = []  # knowledge/data/contact.yaml; empty: the bot holds no contact details
     vocabulary: Vocabulary = Vocabulary()
     places: Places = Places()
     _memo: dict[str, object] = PrivateAttr(default_factory=dict)

@@ -332,3 +332,57 @@ def test_the_remaining_questions_estimate_only_falls(profile: dict[str, Any], kb
     run_to_result(kb, chat, validate_facts(kb, profile["facts"]))
     shown = [int(n) for n in re.findall(r"还剩约 (\d+) 题", "\n".join(chat.transcript))]
     assert shown and all(later <= earlier for earlier, later in itertools.pairwise(shown)), shown
+
+
+# -- the typed-text path: contacts, typed labels, clarifications (lang-dialog) ----------------------------
+def test_a_contact_in_the_knowledge_base_is_given_word_for_word(kb: KnowledgeBase, renderer: Renderer,
+                                                               validity: Validity) -> None:
+    from knowledge.models import Contact, Text
+
+    contact = Contact(name=Text(zh="某某窗口", en="Some desk"), source="测试用的公开来源", phone="0311-0000000")
+    with_contact = kb.model_copy(update={"contacts": [contact]})
+    chat = Chat(Dialog(with_contact, Renderer(with_contact, renderer.cat), validity, fake_answerer))
+    chat.say("人工客服")
+    assert "某某窗口" in chat.text() and "0311-0000000" in chat.text() and "测试用的公开来源" in chat.text(), chat.log()
+
+
+def test_without_contacts_no_number_is_given(dialog: Dialog) -> None:
+    chat = Chat(dialog)
+    chat.say("客服")
+    assert "市市场监督管理局" in chat.text() and not any(ch.isdigit() for ch in chat.text()), chat.log()
+
+
+def test_every_button_label_typed_does_what_the_tap_does(kb: KnowledgeBase, dialog: Dialog) -> None:
+    """Each button of the menu, of a yes/no, a choice and a screening question, and of the result: its label
+    typed leaves the same state as the tap, in both languages."""
+    def reach(lang: Lang, answers: list[str]) -> Chat:
+        chat = Chat(dialog, SessionState(lang=lang))
+        chat.command("start")
+        for label in answers:
+            chat.press(label)
+        return chat
+
+    scripts = {"zh": [[], ["自助测评"], ["自助测评", "企业"], ["自助测评", "企业", "是"],
+                      ["自助测评", "企业", "否"]],
+               "en": [[], ["Self-assessment"], ["Self-assessment", "Enterprise"],
+                      ["Self-assessment", "Enterprise", "Yes"], ["Self-assessment", "Enterprise", "No"]]}
+    for lang, paths in scripts.items():
+        for path in paths:
+            for button in reach(lang, path).buttons():
+                if button.data.startswith("t|"):
+                    continue  # ticking is a tap only: a typed option name answers the screening question
+                tapped, typed = reach(lang, path), reach(lang, path)
+                tapped.send(ButtonInput(button.data))
+                typed.say(button.label)
+                assert typed.state.to_json() == tapped.state.to_json(), (lang, path, button, typed.log())
+
+
+def test_a_pending_clarification_survives_the_store(kb: KnowledgeBase, dialog: Dialog) -> None:
+    """The clarifying question lives in the session state, so a restart between the two turns loses nothing."""
+    chat = Chat(dialog)
+    for text in ("自助测评", "企业", "是", "都没有", "质押贷款", "贷了800万"):
+        chat.say(text)
+    assert (chat.state.current or "").startswith("clarify:"), chat.log()
+    chat.state = SessionState.from_json(json.loads(json.dumps(chat.state.to_json())), kb)
+    chat.say("利息是40万")
+    assert chat.state.facts["pledge_loan_interest_paid_yuan"] == 400000, chat.log()

@@ -335,3 +335,19 @@ def test_a_figure_next_to_money_received_is_asked_about_not_computed(kb: Knowled
 def test_a_payment_asked_about_after_the_users_own_amount_is_not_the_amount(kb: KnowledgeBase) -> None:
     r = read(kb, "质押贷款利息180万元，贴息是不是90万？")
     assert r.facts == {"pledge_loan_interest_paid_yuan": 1_800_000} and not r.clarify
+
+
+# -- review (fix-lang): readings that would have stated a wrong amount ------------------------------
+
+
+@pytest.mark.parametrize("text", ["质押贷款利息80万，哦不对70万", "质押贷款利息80万，不对，是70万"])
+def test_a_figure_corrected_inside_the_message_is_the_corrected_one(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert r.facts["pledge_loan_interest_paid_yuan"] == 700000
+    assert all(f.value != 800000 for f in r.figures)
+
+
+def test_a_corrected_answer_to_the_money_question_is_the_corrected_figure(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "80万，不对，是70万", ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts == {"pledge_loan_interest_paid_yuan": 700000}
+    assert not r.clarify

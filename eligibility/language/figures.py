@@ -183,6 +183,19 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     return out
 
 
+def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
+    """"80万，哦不对70万", "80万，不对，是70万": the figure corrected inside the message is dropped.
+
+    Only a correction word between two figures counts; the second figure takes the first's place, so
+    it keeps the first's cue ("利息80万，不对，70万" -> 利息70万)."""
+    numbers = [n for n in scan_numbers(s) if n.kind in ("money", "number")]
+    for a, b in reversed(list(zip(numbers, numbers[1:], strict=False))):
+        gap = s[a.end : b.start]
+        if lex.correction_gap.fullmatch(gap):
+            s, cased = s[: a.start] + s[b.start :], cased[: a.start] + cased[b.start :]
+    return s, cased
+
+
 def money_facts(kb: KnowledgeBase) -> set[str]:
     return {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
 

@@ -11,7 +11,7 @@ import re
 
 from eligibility.language.applicants import read_applicant
 from eligibility.language.clauses import Clause, prepared, split
-from eligibility.language.figures import read_figures
+from eligibility.language.figures import read_figures, self_corrected
 from eligibility.language.intents import exact_intent, intent_of
 from eligibility.language.lexicon import VAGUE_OPTIONS, Lexicon, lexicon
 from eligibility.language.mentions import LIST_CHOICES, read_mentions
@@ -31,7 +31,7 @@ _TICK_SPLIT = re.compile(r"[,;、/\s]+|和|及|以及|还有|and")
 def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = None) -> Reading:
     """Read one message; ``expecting`` is the question the bot just asked (None for free text)."""
     lex = lexicon(kb)
-    s, cased = prepared(text[:MAX_CHARS])
+    s, cased = self_corrected(lex, *prepared(text[:MAX_CHARS]))
     clauses = split(lex, s, cased)
     notes: list[Note] = []
     clarify: list[Clarify] = []

@@ -351,3 +351,14 @@ def test_a_corrected_answer_to_the_money_question_is_the_corrected_figure(kb: Kn
     r = read(kb, "80万，不对，是70万", ask("pledge_loan_interest_paid_yuan"))
     assert r.facts == {"pledge_loan_interest_paid_yuan": 700000}
     assert not r.clarify
+
+
+@pytest.mark.parametrize(("text", "issues"), [
+    ("我们是发起单位，发了1亿，融资方是别的企业", [100000000]),
+    ("作为发起单位发行知识产权证券化产品融资1.5亿", [150000000]),
+])
+def test_an_originators_financing_words_are_its_issue_not_a_financed_enterprises(
+        kb: KnowledgeBase, text: str, issues: list[int]) -> None:
+    r = read(kb, text)
+    assert r.facts.get("securitization_originator_issues_yuan") == issues
+    assert "securitization_financing_yuan" not in r.facts

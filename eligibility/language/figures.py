@@ -53,7 +53,20 @@ def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
                for w in lex.approximate if len(w) > 1) or before[-_APPROX_REACH:].endswith(("约", "近"))
 
 
-def _owner(c: Clause, n: Number, cue_ok: Collection[str]) -> tuple[str, list[str]]:
+# The policy's (四)1 pays an originator on "实际融资额" of the issue it launched: in an originator's own
+# sentence ("我们是发起单位…融资1.5亿") the financing words are the issue's, not a financed enterprise's.
+_ORIGINATOR, _FINANCED = "securitization_originator_issues_yuan", "securitization_financing_yuan"
+
+
+def _originator_speaks(clauses: list[Clause]) -> bool:
+    """The applicant says it is the originator ("我们是发起单位", "作为发起单位发行…")."""
+    return any(h.has("mention") and any(t.key == _ORIGINATOR for t in h.of("mention")) and not c.negated(h)
+               and any(b.has("self") for b in c.before(h, 2))
+               for c in clauses for h in c.hits)
+
+
+def _owner(c: Clause, n: Number, cue_ok: Collection[str],
+           remap: dict[str, str] | None = None) -> tuple[str, list[str]]:
     """("policy" | "principal" | "fact" | "", facts) of the cue nearest to the number."""
     best: tuple[tuple[int, int], str, list[str]] | None = None
     tied = False
@@ -65,7 +78,7 @@ def _owner(c: Clause, n: Number, cue_ok: Collection[str]) -> tuple[str, list[str
             kinds.append(("received", []))
         if h.has("principal"):
             kinds.append(("principal", []))
-        facts = [t.key for t in h.of("cue") if t.key in cue_ok]
+        facts = list(dict.fromkeys((remap or {}).get(t.key, t.key) for t in h.of("cue") if t.key in cue_ok))
         if facts:
             kinds.append(("fact", facts))
         for kind, owners in kinds[:1]:
@@ -93,6 +106,11 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     # A cue shared by several facts (融资) counts only for a fact the message names or the question asks.
     shared = {t.key for c in clauses for h in c.kinds("cue") if len(h.of("cue")) > 1 for t in h.of("cue")}
     cue_ok = {f for f in cue_facts if f not in shared or f in mentioned or f == expecting}
+    remap: dict[str, str] = {}
+    if expecting != _FINANCED and _originator_speaks(clauses):
+        remap = {_FINANCED: _ORIGINATOR}
+        cue_ok |= {_ORIGINATOR, _FINANCED} & set(cue_facts)
+        mentioned = set(mentioned) - {_FINANCED}
     sole = _sole_figure(clauses)
     carried: set[str] = set()
     period_words: dict[str, str] = {}
@@ -126,7 +144,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             if any(h.has("neg") and 0 <= n.start - h.end <= 1 for h in c.hits):
                 out.figures.append(Figure(text, n.value, "other"))  # "是18万不是80万": 80万 is what it is not
                 continue
-            kind, owners = _owner(c, n, cue_ok)
+            kind, owners = _owner(c, n, cue_ok, remap)
             approx = _approximate(lex, c, n)
             bound = any(h.has("bound") for h in c.hits if -2 <= h.start - n.end <= 1 or 0 <= n.start - h.end <= 2)
             if bound and kind not in ("policy", "principal"):

@@ -362,3 +362,14 @@ def test_an_originators_financing_words_are_its_issue_not_a_financed_enterprises
     r = read(kb, text)
     assert r.facts.get("securitization_originator_issues_yuan") == issues
     assert "securitization_financing_yuan" not in r.facts
+
+
+@pytest.mark.parametrize("text", ["我们用房产抵押贷款，利息50万", "股权质押贷款利息50万", "信用贷款利息30万"])
+def test_interest_of_a_loan_that_is_not_an_ip_pledge_is_asked_about(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify if c.fact == "pledge_loan_interest_paid_yuan"] == ["lang.ask.ip_pledge_loan"]
+
+
+def test_an_ip_pledge_loans_interest_is_still_read(kb: KnowledgeBase) -> None:
+    assert read(kb, "专利质押贷款利息50万").facts["pledge_loan_interest_paid_yuan"] == 500000

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from eligibility.language.clauses import Clause
 from eligibility.language.lexicon import PARTIAL, Lexicon
@@ -197,7 +197,9 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                                                {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
                 continue
             _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words)
-    _settle(kb, lex, out, expecting, mentioned)
+    other_loans = {t.key for c in clauses for h in c.hits for t in h.of("mention_false")
+                   if t.key in money_facts(kb)}
+    _settle(kb, lex, out, expecting, mentioned, other_loans)
     return out
 
 
@@ -266,9 +268,20 @@ def _amount(kb: KnowledgeBase, lex: Lexicon, c: Clause, out: FigureReading, fact
         out.notes.append(Note("lang.note.approximate", {"figure": text, "value": value}, fact))
 
 
+def _withdraw(out: FigureReading, fact: str, clarify: Clarify) -> None:
+    """The amounts read for ``fact`` are not sure after all: none recorded, one question asked."""
+    out.amounts.pop(fact, None)
+    out.figures = [replace(f, role="other") if f.fact == fact and f.role == "amount" else f for f in out.figures]
+    out.notes = [n for n in out.notes if n.fact != fact]
+    out.clarify.append(clarify)
+
+
 def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str | None,
-            mentioned: Collection[str]) -> None:
+            mentioned: Collection[str], other_loans: Collection[str]) -> None:
     """Several different amounts for one money fact: ask which; a loan without its interest: ask it."""
+    for fact in list(out.amounts):
+        if fact in other_loans:  # "房产抵押贷款，利息50万": not an IP pledge loan's interest (or not surely)
+            _withdraw(out, fact, Clarify(fact, "lang.ask.ip_pledge_loan", {}))
     for fact, values in list(out.amounts.items()):
         if kb.facts[fact].type == "money" and len(set(values)) > 1:
             del out.amounts[fact]

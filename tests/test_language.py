@@ -373,3 +373,19 @@ def test_interest_of_a_loan_that_is_not_an_ip_pledge_is_asked_about(kb: Knowledg
 
 def test_an_ip_pledge_loans_interest_is_still_read(kb: KnowledgeBase) -> None:
     assert read(kb, "专利质押贷款利息50万").facts["pledge_loan_interest_paid_yuan"] == 500000
+
+
+@pytest.mark.parametrize("text", ["质押贷款利息占比30%，总利息200万", "集团利息总共300万，分三个子公司",
+                                  "每家子公司利息都是80万", "贷了3年，每年利息30万，总共",
+                                  "去年付了80万，前年付了60万", "2022年以来每年都是60万，五年总共"])
+def test_a_share_a_groups_figure_or_several_years_is_asked_not_taken_as_the_yearly_interest(
+        kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    for expecting in (None, ask("pledge_loan_interest_paid_yuan")):
+        r = read(kb, text, expecting)
+        assert "pledge_loan_interest_paid_yuan" not in r.facts, (text, expecting)
+        if expecting is not None:
+            assert any(c.fact == "pledge_loan_interest_paid_yuan" for c in r.clarify), text
+
+
+def test_a_rate_next_to_the_interest_is_not_a_share(kb: KnowledgeBase) -> None:
+    assert read(kb, "贷了1000万，利率4%，一年利息40万").facts["pledge_loan_interest_paid_yuan"] == 400000

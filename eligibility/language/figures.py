@@ -197,9 +197,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                                                {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
                 continue
             _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words)
-    other_loans = {t.key for c in clauses for h in c.hits for t in h.of("mention_false")
-                   if t.key in money_facts(kb)}
-    _settle(kb, lex, out, expecting, mentioned, other_loans)
+    _settle(kb, lex, out, expecting, mentioned, clauses)
     return out
 
 
@@ -277,10 +275,26 @@ def _withdraw(out: FigureReading, fact: str, clarify: Clarify) -> None:
 
 
 def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str | None,
-            mentioned: Collection[str], other_loans: Collection[str]) -> None:
-    """Several different amounts for one money fact: ask which; a loan without its interest: ask it."""
+            mentioned: Collection[str], clauses: list[Clause]) -> None:
+    """Several different amounts for one money fact: ask which; a loan without its interest: ask it.
+
+    Amounts that are not surely the applicant's own yearly figure are withdrawn and asked about: another
+    kind of loan (a fact's ``mentions_false``), a total over several years, a group's or a share."""
+    other_loans = {t.key for c in clauses for h in c.hits for t in h.of("mention_false") if t.key in out.amounts}
+    shares = {t.key for c in clauses if any(n.kind == "percent" for n in scan_numbers(c.s))
+              and not any(n.kind == "money" for n in scan_numbers(c.s)) for h in c.hits for t in h.of("cue")}
+    hits = [h for c in clauses for h in c.hits]
+    several_years = any(h.has("total") for h in hits) and any(
+        any(t.key == PARTIAL for t in h.of("period")) for h in hits)
+    party = any(h.has("party") for h in hits)
     for fact in list(out.amounts):
-        if fact in other_loans:  # "房产抵押贷款，利息50万": not an IP pledge loan's interest (or not surely)
+        figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
+        if fact in lex.yearly_facts and several_years:  # "贷了3年，每年利息30万，总共": a total of years
+            _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
+        elif fact in lex.yearly_facts and (party or fact in shares):
+            # "每家子公司利息都是80万", "利息占比30%，总利息200万": a group's or a share, not the applicant's own
+            _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}))
+        elif fact in other_loans:  # "房产抵押贷款，利息50万": not an IP pledge loan's interest (or not surely)
             _withdraw(out, fact, Clarify(fact, "lang.ask.ip_pledge_loan", {}))
     for fact, values in list(out.amounts.items()):
         if kb.facts[fact].type == "money" and len(set(values)) > 1:

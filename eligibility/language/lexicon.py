@@ -100,6 +100,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("client")) for w in v.applicants.client_cues]
     entries += [(w, Tag("self")) for w in v.applicants.self_cues]
     entries += [(w, Tag("topic")) for w in v.applicants.others]
+    entries += [(w, Tag("party")) for w in v.applicants.others]
     f = v.figures
     entries += [(w, Tag("principal")) for w in f.principal]
     entries += [(w, Tag("period", pw.period)) for pw in f.periods for w in pw.words]

@@ -389,3 +389,17 @@ def test_a_share_a_groups_figure_or_several_years_is_asked_not_taken_as_the_year
 
 def test_a_rate_next_to_the_interest_is_not_a_share(kb: KnowledgeBase) -> None:
     assert read(kb, "贷了1000万，利率4%，一年利息40万").facts["pledge_loan_interest_paid_yuan"] == 400000
+
+
+def test_two_securitisation_financings_are_asked_about_not_one_taken(kb: KnowledgeBase, ask: Asker) -> None:
+    for expecting in (None, ask("securitization_financing_yuan")):
+        r = read(kb, "融资了五千万（证券化），去年又融了八千万", expecting)
+        assert "securitization_financing_yuan" not in r.facts
+        assert [c.fact for c in r.clarify] == ["securitization_financing_yuan"]
+
+
+def test_a_securitisation_subsidy_received_is_not_the_financing(kb: KnowledgeBase) -> None:
+    r = read(kb, "去年已经拿过证券化补助200万，今年又融资1亿")
+    assert r.facts == {"securitization_financing_yuan": 100000000}
+    received = next(f for f in r.figures if f.value == 2000000)
+    assert received.fact is None and received.role != "amount"

@@ -403,3 +403,27 @@ def test_a_securitisation_subsidy_received_is_not_the_financing(kb: KnowledgeBas
     assert r.facts == {"securitization_financing_yuan": 100000000}
     received = next(f for f in r.figures if f.value == 2000000)
     assert received.fact is None and received.role != "amount"
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    ("2024年获得的专利金奖", "china_patent_award_last_year"),
+    ("驰名商标2019年认定的", "new_well_known_trademark"),
+    ("前年入选的国家知识产权示范企业", "new_national_ip_demo_enterprise"),
+])
+def test_an_event_of_a_stated_year_is_asked_whether_it_was_the_year_before(
+        kb: KnowledgeBase, text: str, fact: str) -> None:
+    r = read(kb, text)
+    assert fact not in r.facts
+    assert [c.key for c in r.clarify if c.fact == fact] == ["lang.ask.event_year"]
+
+
+def test_an_event_answered_with_another_year_is_asked_about(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "2019年认定的", ask("new_well_known_trademark"))
+    assert "new_well_known_trademark" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.event_year"]
+
+
+@pytest.mark.parametrize("text", ["去年拿了专利金奖", "我们2010年成立，去年拿了专利金奖"])
+def test_last_year_is_the_policys_year(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert r.facts["china_patent_award_last_year"] == "gold" and not r.clarify

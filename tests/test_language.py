@@ -427,3 +427,17 @@ def test_an_event_answered_with_another_year_is_asked_about(kb: KnowledgeBase, a
 def test_last_year_is_the_policys_year(kb: KnowledgeBase, text: str) -> None:
     r = read(kb, text)
     assert r.facts["china_patent_award_last_year"] == "gold" and not r.clarify
+
+
+@pytest.mark.parametrize("text", ["利息-50万", "-50万", "负50万"])
+def test_a_negative_figure_is_asked_about_never_an_amount(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert not r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.negative"]
+    assert all(f.role != "amount" for f in r.figures)
+
+
+def test_a_small_bare_figure_to_a_money_question_asks_yuan_or_wan(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "50", ask("pledge_loan_interest_paid_yuan"))
+    assert not r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.unit"]

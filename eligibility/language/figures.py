@@ -25,6 +25,7 @@ _ROLE_OF_KIND = {"year": "year", "percent": "percent", "count": "count", "id": "
 _SMALL_BARE = 1000  # a bare figure below this answering a money question is asked about (元 or 万元?)
 _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
 _APPROX_REACH = 3
+_MINUS = "-−－负"
 
 
 @dataclass
@@ -126,6 +127,14 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             text = c.s[n.start : n.end]
             if len(text) == 1 and not text.isdigit():
                 continue  # "一直", "一下": a word, not a figure
+            if n.start > 0 and c.s[n.start - 1] in _MINUS and not (n.start > 1 and c.s[n.start - 2].isdigit()):
+                # "利息-50万": an amount cannot be negative; asked, never read as 50万.
+                kind, owners = _owner(c, n, cue_ok, remap)
+                fact = owners[0] if kind == "fact" and len(owners) == 1 else expecting
+                out.figures.append(Figure(c.s[n.start - 1] + text, None, "other", fact))
+                if fact is not None:
+                    out.clarify.append(Clarify(fact, "lang.ask.negative", {"figure": c.s[n.start - 1] + text}))
+                continue
             role = _ROLE_OF_KIND.get(n.kind)
             if role is None and any(
                     h.has("phone") and h.end <= n.start and n.start - h.end <= _PHONE_REACH for h in c.hits):

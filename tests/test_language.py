@@ -441,3 +441,21 @@ def test_a_small_bare_figure_to_a_money_question_asks_yuan_or_wan(kb: KnowledgeB
     r = read(kb, "50", ask("pledge_loan_interest_paid_yuan"))
     assert not r.facts
     assert [c.key for c in r.clarify] == ["lang.ask.unit"]
+
+
+@pytest.mark.parametrize(("fact", "text"), [
+    ("industry_ip_alliance_filed", "还没备案"), ("industry_ip_alliance_filed", "有联盟，但还没备案"),
+    ("industry_ip_alliance_filed", "有，还没备案"),
+    ("ip_maker_space", "没有固定办公场所"), ("ip_maker_space", "有创客空间，但没有固定办公场所"),
+])
+def test_a_failed_condition_of_the_policy_is_never_a_yes(kb: KnowledgeBase, ask: Asker, fact: str, text: str) -> None:
+    for expecting in (ask(fact), None):
+        r = read(kb, text, expecting)
+        assert r.facts.get(fact) is not True, (text, expecting)
+        assert r.facts.get(fact) is False or any(c.fact == fact for c in r.clarify) or expecting is None
+
+
+@pytest.mark.parametrize("text", ["我们牵头成立了产业知识产权联盟，还没备案", "我们有知识产权创客空间，没有固定办公场所"])
+def test_a_volunteered_facility_failing_its_condition_is_not_recorded_true(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert True not in (r.facts.get("industry_ip_alliance_filed"), r.facts.get("ip_maker_space"))

@@ -459,3 +459,32 @@ def test_a_failed_condition_of_the_policy_is_never_a_yes(kb: KnowledgeBase, ask:
 def test_a_volunteered_facility_failing_its_condition_is_not_recorded_true(kb: KnowledgeBase, text: str) -> None:
     r = read(kb, text)
     assert True not in (r.facts.get("industry_ip_alliance_filed"), r.facts.get("ip_maker_space"))
+
+
+def test_a_figure_taken_back_is_asked_about(kb: KnowledgeBase) -> None:
+    r = read(kb, "利息80万不对吧，我记得是70万")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.fact for c in r.clarify] == ["pledge_loan_interest_paid_yuan"]
+
+
+def test_a_corrected_monthly_figure_keeps_its_period(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "每月3万，不对，每月4万", ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts == {"pledge_loan_interest_paid_yuan": 480000}
+    assert notes(r) == ["lang.note.period"]
+
+
+def test_a_monthly_approximate_interest_is_annualised_with_both_notes(kb: KnowledgeBase) -> None:
+    r = read(kb, "每个月利息大概10万")
+    assert r.facts["pledge_loan_interest_paid_yuan"] == 1200000
+    assert set(notes(r)) == {"lang.note.period", "lang.note.approximate"}
+    period = next(n for n in r.notes if n.key == "lang.note.period")
+    assert period.fact == "pledge_loan_interest_paid_yuan" and period.params["yearly"] == 1200000
+
+
+@pytest.mark.parametrize(("text", "yearly"), [("每季度20万", 800000), ("月供利息2万", 240000),
+                                              ("半年付一次，一次15万", 300000)])
+def test_a_periodic_answer_to_the_money_question_is_annualised_with_its_note(
+        kb: KnowledgeBase, ask: Asker, text: str, yearly: int) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts == {"pledge_loan_interest_paid_yuan": yearly}
+    assert "lang.note.period" in notes(r)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 
-from eligibility.language.clauses import Clause
+from eligibility.language.clauses import CONCEPTS, Clause
 from eligibility.language.lexicon import PARTIAL, Lexicon
 from eligibility.language.model import Clarify, Figure, Note
 from eligibility.language.terms import Hit
@@ -26,6 +26,7 @@ _SMALL_BARE = 1000  # a bare figure below this answering a money question is ask
 _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
 _APPROX_REACH = 3
 _MINUS = "-−－负"
+_REPEAT_REACH = 4
 
 
 @dataclass
@@ -115,7 +116,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     sole = _sole_figure(clauses)
     carried: set[str] = set()
     period_words: dict[str, str] = {}
-    for c in clauses:
+    doubted: set[str] = set()
+    for ci, c in enumerate(clauses):
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
         numbers = [n for n in scan_numbers(c.s) if not any(h.start < n.end and n.start < h.end for h in c.hits)]
         here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")}
@@ -206,6 +208,10 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                                                {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
                 continue
             _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words)
+            if _doubted(lex, c, n, clauses[ci + 1] if ci + 1 < len(clauses) else None):
+                doubted.add(fact)  # "利息80万不对吧，我记得是70万": the user takes 80万 back
+    for fact in doubted & set(out.amounts):
+        _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure", {}))
     _settle(kb, lex, out, expecting, mentioned, clauses)
     return out
 
@@ -218,9 +224,23 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
     numbers = [n for n in scan_numbers(s) if n.kind in ("money", "number")]
     for a, b in reversed(list(zip(numbers, numbers[1:], strict=False))):
         gap = s[a.end : b.start]
-        if lex.correction_gap.fullmatch(gap):
-            s, cased = s[: a.start] + s[b.start :], cased[: a.start] + cased[b.start :]
+        m = lex.correction_gap.match(gap)
+        rest = gap[m.end() :] if m else ""
+        # What the corrected figure repeats before it ("每月3万，不对，每月4万") may stay.
+        if m and len(rest) <= _REPEAT_REACH and not any(ch.isdigit() or ch in ";,.!?" for ch in rest):
+            cut = a.end + m.end()
+            s, cased = s[: a.start] + s[cut:], cased[: a.start] + cased[cut:]
     return s, cased
+
+
+def _doubted(lex: Lexicon, c: Clause, n: Number, following: Clause | None) -> bool:
+    """A correction word right after the figure, in its clause or opening the next one ("80万不对吧")."""
+    rest = c.s[n.end :].lstrip(" 元块吧啊")
+    if not rest and following is not None:
+        if any(t.kind in CONCEPTS for h in following.hits for t in h.tags):
+            return False  # "利息80万，其实我们是服务机构": it corrects something else
+        rest = following.s
+    return rest.lstrip("哦噢喔呃额啊嗯 ").startswith(lex.corrections)
 
 
 def money_facts(kb: KnowledgeBase) -> set[str]:

@@ -488,3 +488,17 @@ def test_a_periodic_answer_to_the_money_question_is_annualised_with_its_note(
     r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
     assert r.facts == {"pledge_loan_interest_paid_yuan": yearly}
     assert "lang.note.period" in notes(r)
+
+
+def test_the_users_guess_of_the_payment_is_not_asked_about_as_the_amount(kb: KnowledgeBase) -> None:
+    r = read(kb, "证券化融资1亿，补3%是300万吗")
+    assert r.facts == {"securitization_financing_yuan": 100000000}
+    assert not r.clarify
+    guess = next(f for f in r.figures if f.value == 3000000)
+    assert guess.role == "policy" and guess.fact is None
+
+
+def test_the_policys_cap_asked_about_is_not_the_users_amount(kb: KnowledgeBase) -> None:
+    r = read(kb, "贴息100万上限是每年吗")
+    assert not r.facts and not r.clarify
+    assert [f.role for f in r.figures] == ["policy"]

@@ -70,6 +70,8 @@ def _originator_speaks(clauses: list[Clause]) -> bool:
 def _owner(c: Clause, n: Number, cue_ok: Collection[str],
            remap: dict[str, str] | None = None) -> tuple[str, list[str]]:
     """("policy" | "principal" | "fact" | "", facts) of the cue nearest to the number."""
+    if any(h.has("policy") and 0 <= h.start - n.end <= 1 for h in c.hits):
+        return "policy", []  # "贴息100万上限是每年吗": the figure named as the policy's cap
     best: tuple[tuple[int, int], str, list[str]] | None = None
     tied = False
     for h in c.hits:
@@ -201,6 +203,10 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 fact = expecting
             else:
                 named = sorted(set(mentioned) & money_facts(kb))
+                if c.question and len(named) == 1 and named[0] in out.amounts:
+                    # "证券化融资1亿，补3%是300万吗": the amount is told; this is the payment asked about
+                    out.figures.append(Figure(text, n.value, "policy", approximate=approx))
+                    continue
                 out.figures.append(Figure(text, n.value, "other", named[0] if len(named) == 1 else None, approx))
                 if len(named) == 1:
                     label = kb.facts[named[0]].label

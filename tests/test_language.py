@@ -455,7 +455,8 @@ def test_a_failed_condition_of_the_policy_is_never_a_yes(kb: KnowledgeBase, ask:
         assert r.facts.get(fact) is False or any(c.fact == fact for c in r.clarify) or expecting is None
 
 
-@pytest.mark.parametrize("text", ["我们牵头成立了产业知识产权联盟，还没备案", "我们有知识产权创客空间，没有固定办公场所"])
+@pytest.mark.parametrize("text", ["我们牵头成立了产业知识产权联盟，还没备案",
+                                  "我们有知识产权创客空间，没有固定办公场所"])
 def test_a_volunteered_facility_failing_its_condition_is_not_recorded_true(kb: KnowledgeBase, text: str) -> None:
     r = read(kb, text)
     assert True not in (r.facts.get("industry_ip_alliance_filed"), r.facts.get("ip_maker_space"))

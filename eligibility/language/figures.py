@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from eligibility.language.clauses import CONCEPTS, Clause
 from eligibility.language.lexicon import PARTIAL, Lexicon
@@ -228,7 +229,7 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
     Only a correction word between two figures counts; the second figure takes the first's place, so
     it keeps the first's cue ("利息80万，不对，70万" -> 利息70万)."""
     numbers = [n for n in scan_numbers(s) if n.kind in ("money", "number")]
-    for a, b in reversed(list(zip(numbers, numbers[1:], strict=False))):
+    for a, b in reversed(list(pairwise(numbers))):
         gap = s[a.end : b.start]
         m = lex.correction_gap.match(gap)
         rest = gap[m.end() :] if m else ""

@@ -503,3 +503,9 @@ def test_the_policys_cap_asked_about_is_not_the_users_amount(kb: KnowledgeBase) 
     r = read(kb, "贴息100万上限是每年吗")
     assert not r.facts and not r.clarify
     assert [f.role for f in r.figures] == ["policy"]
+
+
+@pytest.mark.parametrize("text", ["3年期专利质押贷款，利息30万", "贷款期限3年，去年利息30万"])
+def test_the_loans_term_in_years_is_not_several_years_of_interest(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts == {"pledge_loan_interest_paid_yuan": 300000}

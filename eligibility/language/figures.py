@@ -28,6 +28,7 @@ _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345",
 _APPROX_REACH = 3
 _MINUS = "-−－负"
 _REPEAT_REACH = 4
+_YEARS = re.compile(r"(?<![\d年])(?:[2-9]|[1-9]\d)\s*年(?!度|期)")  # "贷了3年": several years (not "2022年")
 
 
 @dataclass
@@ -320,8 +321,9 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     shares = {t.key for c in clauses if any(n.kind == "percent" for n in scan_numbers(c.s))
               and not any(n.kind == "money" for n in scan_numbers(c.s)) for h in c.hits for t in h.of("cue")}
     hits = [h for c in clauses for h in c.hits]
-    several_years = any(h.has("total") for h in hits) and any(
-        any(t.key == PARTIAL for t in h.of("period")) for h in hits)
+    several_years = any(h.has("total") for h in hits) and (
+        any(any(t.key == PARTIAL for t in h.of("period")) for h in hits)
+        or any(_YEARS.search(c.s) for c in clauses))
     party = any(h.has("party") for h in hits)
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")

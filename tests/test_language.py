@@ -509,3 +509,9 @@ def test_the_policys_cap_asked_about_is_not_the_users_amount(kb: KnowledgeBase) 
 def test_the_loans_term_in_years_is_not_several_years_of_interest(kb: KnowledgeBase, ask: Asker, text: str) -> None:
     r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
     assert r.facts == {"pledge_loan_interest_paid_yuan": 300000}
+
+
+def test_figures_of_an_amount_asked_about_are_not_left_as_amounts(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "去年付了80万，今年付了60万", ask("pledge_loan_interest_paid_yuan"))
+    assert not r.facts and r.clarify
+    assert all(f.role != "amount" for f in r.figures)

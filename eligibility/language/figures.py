@@ -336,9 +336,8 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             _withdraw(out, fact, Clarify(fact, "lang.ask.ip_pledge_loan", {}))
     for fact, values in list(out.amounts.items()):
         if kb.facts[fact].type == "money" and len(set(values)) > 1:
-            del out.amounts[fact]
-            out.clarify.append(Clarify(fact, "lang.ask.which_figure",
-                                       {"figures": [f.text for f in out.figures if f.fact == fact]}, None))
+            _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure",
+                                         {"figures": [f.text for f in out.figures if f.fact == fact]}, None))
     if expecting is not None and expecting not in out.amounts and not out.clarify and any(
             f.role == "percent" for f in out.figures):
         out.clarify.append(Clarify(expecting, "lang.ask.rate_not_amount", {}))

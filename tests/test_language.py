@@ -335,3 +335,183 @@ def test_a_figure_next_to_money_received_is_asked_about_not_computed(kb: Knowled
 def test_a_payment_asked_about_after_the_users_own_amount_is_not_the_amount(kb: KnowledgeBase) -> None:
     r = read(kb, "质押贷款利息180万元，贴息是不是90万？")
     assert r.facts == {"pledge_loan_interest_paid_yuan": 1_800_000} and not r.clarify
+
+
+# -- review (fix-lang): readings that would have stated a wrong amount ------------------------------
+
+
+@pytest.mark.parametrize("text", ["质押贷款利息80万，哦不对70万", "质押贷款利息80万，不对，是70万"])
+def test_a_figure_corrected_inside_the_message_is_the_corrected_one(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert r.facts["pledge_loan_interest_paid_yuan"] == 700000
+    assert all(f.value != 800000 for f in r.figures)
+
+
+def test_a_corrected_answer_to_the_money_question_is_the_corrected_figure(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "80万，不对，是70万", ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts == {"pledge_loan_interest_paid_yuan": 700000}
+    assert not r.clarify
+
+
+@pytest.mark.parametrize(("text", "issues"), [
+    ("我们是发起单位，发了1亿，融资方是别的企业", [100000000]),
+    ("作为发起单位发行知识产权证券化产品融资1.5亿", [150000000]),
+])
+def test_an_originators_financing_words_are_its_issue_not_a_financed_enterprises(
+        kb: KnowledgeBase, text: str, issues: list[int]) -> None:
+    r = read(kb, text)
+    assert r.facts.get("securitization_originator_issues_yuan") == issues
+    assert "securitization_financing_yuan" not in r.facts
+
+
+@pytest.mark.parametrize("text", ["我们用房产抵押贷款，利息50万", "股权质押贷款利息50万", "信用贷款利息30万"])
+def test_interest_of_a_loan_that_is_not_an_ip_pledge_is_asked_about(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify if c.fact == "pledge_loan_interest_paid_yuan"] == ["lang.ask.ip_pledge_loan"]
+
+
+def test_an_ip_pledge_loans_interest_is_still_read(kb: KnowledgeBase) -> None:
+    assert read(kb, "专利质押贷款利息50万").facts["pledge_loan_interest_paid_yuan"] == 500000
+
+
+@pytest.mark.parametrize("text", ["质押贷款利息占比30%，总利息200万", "集团利息总共300万，分三个子公司",
+                                  "每家子公司利息都是80万", "贷了3年，每年利息30万，总共",
+                                  "去年付了80万，前年付了60万", "2022年以来每年都是60万，五年总共"])
+def test_a_share_a_groups_figure_or_several_years_is_asked_not_taken_as_the_yearly_interest(
+        kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    for expecting in (None, ask("pledge_loan_interest_paid_yuan")):
+        r = read(kb, text, expecting)
+        assert "pledge_loan_interest_paid_yuan" not in r.facts, (text, expecting)
+        if expecting is not None:
+            assert any(c.fact == "pledge_loan_interest_paid_yuan" for c in r.clarify), text
+
+
+def test_a_rate_next_to_the_interest_is_not_a_share(kb: KnowledgeBase) -> None:
+    assert read(kb, "贷了1000万，利率4%，一年利息40万").facts["pledge_loan_interest_paid_yuan"] == 400000
+
+
+def test_two_securitisation_financings_are_asked_about_not_one_taken(kb: KnowledgeBase, ask: Asker) -> None:
+    for expecting in (None, ask("securitization_financing_yuan")):
+        r = read(kb, "融资了五千万（证券化），去年又融了八千万", expecting)
+        assert "securitization_financing_yuan" not in r.facts
+        assert [c.fact for c in r.clarify] == ["securitization_financing_yuan"]
+
+
+def test_a_securitisation_subsidy_received_is_not_the_financing(kb: KnowledgeBase) -> None:
+    r = read(kb, "去年已经拿过证券化补助200万，今年又融资1亿")
+    assert r.facts == {"securitization_financing_yuan": 100000000}
+    received = next(f for f in r.figures if f.value == 2000000)
+    assert received.fact is None and received.role != "amount"
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    ("2024年获得的专利金奖", "china_patent_award_last_year"),
+    ("驰名商标2019年认定的", "new_well_known_trademark"),
+    ("前年入选的国家知识产权示范企业", "new_national_ip_demo_enterprise"),
+])
+def test_an_event_of_a_stated_year_is_asked_whether_it_was_the_year_before(
+        kb: KnowledgeBase, text: str, fact: str) -> None:
+    r = read(kb, text)
+    assert fact not in r.facts
+    assert [c.key for c in r.clarify if c.fact == fact] == ["lang.ask.event_year"]
+
+
+def test_an_event_answered_with_another_year_is_asked_about(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "2019年认定的", ask("new_well_known_trademark"))
+    assert "new_well_known_trademark" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.event_year"]
+
+
+@pytest.mark.parametrize("text", ["去年拿了专利金奖", "我们2010年成立，去年拿了专利金奖"])
+def test_last_year_is_the_policys_year(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert r.facts["china_patent_award_last_year"] == "gold" and not r.clarify
+
+
+@pytest.mark.parametrize("text", ["利息-50万", "-50万", "负50万"])
+def test_a_negative_figure_is_asked_about_never_an_amount(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert not r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.negative"]
+    assert all(f.role != "amount" for f in r.figures)
+
+
+def test_a_small_bare_figure_to_a_money_question_asks_yuan_or_wan(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "50", ask("pledge_loan_interest_paid_yuan"))
+    assert not r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.unit"]
+
+
+@pytest.mark.parametrize(("fact", "text"), [
+    ("industry_ip_alliance_filed", "还没备案"), ("industry_ip_alliance_filed", "有联盟，但还没备案"),
+    ("industry_ip_alliance_filed", "有，还没备案"),
+    ("ip_maker_space", "没有固定办公场所"), ("ip_maker_space", "有创客空间，但没有固定办公场所"),
+])
+def test_a_failed_condition_of_the_policy_is_never_a_yes(kb: KnowledgeBase, ask: Asker, fact: str, text: str) -> None:
+    for expecting in (ask(fact), None):
+        r = read(kb, text, expecting)
+        assert r.facts.get(fact) is not True, (text, expecting)
+        assert r.facts.get(fact) is False or any(c.fact == fact for c in r.clarify) or expecting is None
+
+
+@pytest.mark.parametrize("text", ["我们牵头成立了产业知识产权联盟，还没备案",
+                                  "我们有知识产权创客空间，没有固定办公场所"])
+def test_a_volunteered_facility_failing_its_condition_is_not_recorded_true(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert True not in (r.facts.get("industry_ip_alliance_filed"), r.facts.get("ip_maker_space"))
+
+
+def test_a_figure_taken_back_is_asked_about(kb: KnowledgeBase) -> None:
+    r = read(kb, "利息80万不对吧，我记得是70万")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.fact for c in r.clarify] == ["pledge_loan_interest_paid_yuan"]
+
+
+def test_a_corrected_monthly_figure_keeps_its_period(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "每月3万，不对，每月4万", ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts == {"pledge_loan_interest_paid_yuan": 480000}
+    assert notes(r) == ["lang.note.period"]
+
+
+def test_a_monthly_approximate_interest_is_annualised_with_both_notes(kb: KnowledgeBase) -> None:
+    r = read(kb, "每个月利息大概10万")
+    assert r.facts["pledge_loan_interest_paid_yuan"] == 1200000
+    assert set(notes(r)) == {"lang.note.period", "lang.note.approximate"}
+    period = next(n for n in r.notes if n.key == "lang.note.period")
+    assert period.fact == "pledge_loan_interest_paid_yuan" and period.params["yearly"] == 1200000
+
+
+@pytest.mark.parametrize(("text", "yearly"), [("每季度20万", 800000), ("月供利息2万", 240000),
+                                              ("半年付一次，一次15万", 300000)])
+def test_a_periodic_answer_to_the_money_question_is_annualised_with_its_note(
+        kb: KnowledgeBase, ask: Asker, text: str, yearly: int) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts == {"pledge_loan_interest_paid_yuan": yearly}
+    assert "lang.note.period" in notes(r)
+
+
+def test_the_users_guess_of_the_payment_is_not_asked_about_as_the_amount(kb: KnowledgeBase) -> None:
+    r = read(kb, "证券化融资1亿，补3%是300万吗")
+    assert r.facts == {"securitization_financing_yuan": 100000000}
+    assert not r.clarify
+    guess = next(f for f in r.figures if f.value == 3000000)
+    assert guess.role == "policy" and guess.fact is None
+
+
+def test_the_policys_cap_asked_about_is_not_the_users_amount(kb: KnowledgeBase) -> None:
+    r = read(kb, "贴息100万上限是每年吗")
+    assert not r.facts and not r.clarify
+    assert [f.role for f in r.figures] == ["policy"]
+
+
+@pytest.mark.parametrize("text", ["3年期专利质押贷款，利息30万", "贷款期限3年，去年利息30万"])
+def test_the_loans_term_in_years_is_not_several_years_of_interest(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts == {"pledge_loan_interest_paid_yuan": 300000}
+
+
+def test_figures_of_an_amount_asked_about_are_not_left_as_amounts(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "去年付了80万，今年付了60万", ask("pledge_loan_interest_paid_yuan"))
+    assert not r.facts and r.clarify
+    assert all(f.role != "amount" for f in r.figures)

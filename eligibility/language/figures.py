@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
-from eligibility.language.clauses import Clause
+from eligibility.language.clauses import CONCEPTS, Clause
 from eligibility.language.lexicon import PARTIAL, Lexicon
 from eligibility.language.model import Clarify, Figure, Note
 from eligibility.language.terms import Hit
@@ -25,6 +26,9 @@ _ROLE_OF_KIND = {"year": "year", "percent": "percent", "count": "count", "id": "
 _SMALL_BARE = 1000  # a bare figure below this answering a money question is asked about (元 or 万元?)
 _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
 _APPROX_REACH = 3
+_MINUS = "-−－负"
+_REPEAT_REACH = 4
+_YEARS = re.compile(r"(?<![\d年])(?:[2-9]|[1-9]\d)\s*年(?!度|期)")  # "贷了3年": several years (not "2022年")
 
 
 @dataclass
@@ -53,8 +57,23 @@ def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
                for w in lex.approximate if len(w) > 1) or before[-_APPROX_REACH:].endswith(("约", "近"))
 
 
-def _owner(c: Clause, n: Number, cue_ok: Collection[str]) -> tuple[str, list[str]]:
+# The policy's (四)1 pays an originator on "实际融资额" of the issue it launched: in an originator's own
+# sentence ("我们是发起单位…融资1.5亿") the financing words are the issue's, not a financed enterprise's.
+_ORIGINATOR, _FINANCED = "securitization_originator_issues_yuan", "securitization_financing_yuan"
+
+
+def _originator_speaks(clauses: list[Clause]) -> bool:
+    """The applicant says it is the originator ("我们是发起单位", "作为发起单位发行…")."""
+    return any(h.has("mention") and any(t.key == _ORIGINATOR for t in h.of("mention")) and not c.negated(h)
+               and any(b.has("self") for b in c.before(h, 2))
+               for c in clauses for h in c.hits)
+
+
+def _owner(c: Clause, n: Number, cue_ok: Collection[str],
+           remap: dict[str, str] | None = None) -> tuple[str, list[str]]:
     """("policy" | "principal" | "fact" | "", facts) of the cue nearest to the number."""
+    if any(h.has("policy") and 0 <= h.start - n.end <= 1 for h in c.hits):
+        return "policy", []  # "贴息100万上限是每年吗": the figure named as the policy's cap
     best: tuple[tuple[int, int], str, list[str]] | None = None
     tied = False
     for h in c.hits:
@@ -65,7 +84,7 @@ def _owner(c: Clause, n: Number, cue_ok: Collection[str]) -> tuple[str, list[str
             kinds.append(("received", []))
         if h.has("principal"):
             kinds.append(("principal", []))
-        facts = [t.key for t in h.of("cue") if t.key in cue_ok]
+        facts = list(dict.fromkeys((remap or {}).get(t.key, t.key) for t in h.of("cue") if t.key in cue_ok))
         if facts:
             kinds.append(("fact", facts))
         for kind, owners in kinds[:1]:
@@ -93,10 +112,16 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     # A cue shared by several facts (融资) counts only for a fact the message names or the question asks.
     shared = {t.key for c in clauses for h in c.kinds("cue") if len(h.of("cue")) > 1 for t in h.of("cue")}
     cue_ok = {f for f in cue_facts if f not in shared or f in mentioned or f == expecting}
+    remap: dict[str, str] = {}
+    if expecting != _FINANCED and _originator_speaks(clauses):
+        remap = {_FINANCED: _ORIGINATOR}
+        cue_ok |= {_ORIGINATOR, _FINANCED} & set(cue_facts)
+        mentioned = set(mentioned) - {_FINANCED}
     sole = _sole_figure(clauses)
     carried: set[str] = set()
     period_words: dict[str, str] = {}
-    for c in clauses:
+    doubted: set[str] = set()
+    for ci, c in enumerate(clauses):
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
         numbers = [n for n in scan_numbers(c.s) if not any(h.start < n.end and n.start < h.end for h in c.hits)]
         here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")}
@@ -108,6 +133,14 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             text = c.s[n.start : n.end]
             if len(text) == 1 and not text.isdigit():
                 continue  # "一直", "一下": a word, not a figure
+            if n.start > 0 and c.s[n.start - 1] in _MINUS and not (n.start > 1 and c.s[n.start - 2].isdigit()):
+                # "利息-50万": an amount cannot be negative; asked, never read as 50万.
+                kind, owners = _owner(c, n, cue_ok, remap)
+                fact = owners[0] if kind == "fact" and len(owners) == 1 else expecting
+                out.figures.append(Figure(c.s[n.start - 1] + text, None, "other", fact))
+                if fact is not None:
+                    out.clarify.append(Clarify(fact, "lang.ask.negative", {"figure": c.s[n.start - 1] + text}))
+                continue
             role = _ROLE_OF_KIND.get(n.kind)
             if role is None and any(
                     h.has("phone") and h.end <= n.start and n.start - h.end <= _PHONE_REACH for h in c.hits):
@@ -128,7 +161,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             if any(h.has("neg") and 0 <= n.start - h.end <= 1 for h in c.hits):
                 out.figures.append(Figure(text, n.value, "other"))  # "是18万不是80万": 80万 is what it is not
                 continue
-            kind, owners = _owner(c, n, cue_ok)
+            kind, owners = _owner(c, n, cue_ok, remap)
             approx = _approximate(lex, c, n)
             bound = any(h.has("bound") for h in c.hits if -2 <= h.start - n.end <= 1 or 0 <= n.start - h.end <= 2)
             if bound and kind not in ("policy", "principal"):
@@ -174,6 +207,10 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 fact = expecting
             else:
                 named = sorted(set(mentioned) & money_facts(kb))
+                if c.question and len(named) == 1 and named[0] in out.amounts:
+                    # "证券化融资1亿，补3%是300万吗": the amount is told; this is the payment asked about
+                    out.figures.append(Figure(text, n.value, "policy", approximate=approx))
+                    continue
                 out.figures.append(Figure(text, n.value, "other", named[0] if len(named) == 1 else None, approx))
                 if len(named) == 1:
                     label = kb.facts[named[0]].label
@@ -181,8 +218,39 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                                                {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
                 continue
             _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words)
-    _settle(kb, lex, out, expecting, mentioned)
+            if _doubted(lex, c, n, clauses[ci + 1] if ci + 1 < len(clauses) else None):
+                doubted.add(fact)  # "利息80万不对吧，我记得是70万": the user takes 80万 back
+    for fact in doubted & set(out.amounts):
+        _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure", {}))
+    _settle(kb, lex, out, expecting, mentioned, clauses)
     return out
+
+
+def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
+    """"80万，哦不对70万", "80万，不对，是70万": the figure corrected inside the message is dropped.
+
+    Only a correction word between two figures counts; the second figure takes the first's place, so
+    it keeps the first's cue ("利息80万，不对，70万" -> 利息70万)."""
+    numbers = [n for n in scan_numbers(s) if n.kind in ("money", "number")]
+    for a, b in reversed(list(pairwise(numbers))):
+        gap = s[a.end : b.start]
+        m = lex.correction_gap.match(gap)
+        rest = gap[m.end() :] if m else ""
+        # What the corrected figure repeats before it ("每月3万，不对，每月4万") may stay.
+        if m and len(rest) <= _REPEAT_REACH and not any(ch.isdigit() or ch in ";,.!?" for ch in rest):
+            cut = a.end + m.end()
+            s, cased = s[: a.start] + s[cut:], cased[: a.start] + cased[cut:]
+    return s, cased
+
+
+def _doubted(lex: Lexicon, c: Clause, n: Number, following: Clause | None) -> bool:
+    """A correction word right after the figure, in its clause or opening the next one ("80万不对吧")."""
+    rest = c.s[n.end :].lstrip(" 元块吧啊")
+    if not rest and following is not None:
+        if any(t.kind in CONCEPTS for h in following.hits for t in h.tags):
+            return False  # "利息80万，其实我们是服务机构": it corrects something else
+        rest = following.s
+    return rest.lstrip("哦噢喔呃额啊嗯 ").startswith(lex.corrections)
 
 
 def money_facts(kb: KnowledgeBase) -> set[str]:
@@ -237,14 +305,41 @@ def _amount(kb: KnowledgeBase, lex: Lexicon, c: Clause, out: FigureReading, fact
         out.notes.append(Note("lang.note.approximate", {"figure": text, "value": value}, fact))
 
 
+def _withdraw(out: FigureReading, fact: str, clarify: Clarify) -> None:
+    """The amounts read for ``fact`` are not sure after all: none recorded, one question asked."""
+    out.amounts.pop(fact, None)
+    out.figures = [replace(f, role="other") if f.fact == fact and f.role == "amount" else f for f in out.figures]
+    out.notes = [n for n in out.notes if n.fact != fact]
+    out.clarify.append(clarify)
+
+
 def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str | None,
-            mentioned: Collection[str]) -> None:
-    """Several different amounts for one money fact: ask which; a loan without its interest: ask it."""
+            mentioned: Collection[str], clauses: list[Clause]) -> None:
+    """Several different amounts for one money fact: ask which; a loan without its interest: ask it.
+
+    Amounts that are not surely the applicant's own yearly figure are withdrawn and asked about: another
+    kind of loan (a fact's ``mentions_false``), a total over several years, a group's or a share."""
+    other_loans = {t.key for c in clauses for h in c.hits for t in h.of("mention_false") if t.key in out.amounts}
+    shares = {t.key for c in clauses if any(n.kind == "percent" for n in scan_numbers(c.s))
+              and not any(n.kind == "money" for n in scan_numbers(c.s)) for h in c.hits for t in h.of("cue")}
+    hits = [h for c in clauses for h in c.hits]
+    several_years = any(h.has("total") for h in hits) and (
+        any(any(t.key == PARTIAL for t in h.of("period")) for h in hits)
+        or any(_YEARS.search(c.s) for c in clauses))
+    party = any(h.has("party") for h in hits)
+    for fact in list(out.amounts):
+        figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
+        if fact in lex.yearly_facts and several_years:  # "贷了3年，每年利息30万，总共": a total of years
+            _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
+        elif fact in lex.yearly_facts and (party or fact in shares):
+            # "每家子公司利息都是80万", "利息占比30%，总利息200万": a group's or a share, not the applicant's own
+            _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}))
+        elif fact in other_loans:  # "房产抵押贷款，利息50万": not an IP pledge loan's interest (or not surely)
+            _withdraw(out, fact, Clarify(fact, "lang.ask.ip_pledge_loan", {}))
     for fact, values in list(out.amounts.items()):
         if kb.facts[fact].type == "money" and len(set(values)) > 1:
-            del out.amounts[fact]
-            out.clarify.append(Clarify(fact, "lang.ask.which_figure",
-                                       {"figures": [f.text for f in out.figures if f.fact == fact]}, None))
+            _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure",
+                                         {"figures": [f.text for f in out.figures if f.fact == fact]}, None))
     if expecting is not None and expecting not in out.amounts and not out.clarify and any(
             f.role == "percent" for f in out.figures):
         out.clarify.append(Clarify(expecting, "lang.ask.rate_not_amount", {}))

@@ -33,6 +33,12 @@ def _longest_first(words: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
+def _correction_gap(words: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in words) or r"(?!)"
+    return re.compile(rf"[\s;,.!、。]*(?:哦|噢|喔|呃|额|啊|嗯)?[\s;,]*(?:{alternatives})[\s;,!.]*"
+                      r"(?:是|应该是|应是|应为|为|改为|改成|应该|实际是|实际)?[\s]*")
+
+
 @dataclass(frozen=True)
 class Lexicon:
     index: TermIndex
@@ -47,6 +53,7 @@ class Lexicon:
     hedges: tuple[str, ...]
     hedge_re: re.Pattern[str]
     corrections: tuple[str, ...]
+    correction_gap: re.Pattern[str]  # between two figures: the second corrects the first ("80万，哦不对70万")
     clause_split: re.Pattern[str]
     intents_exact: dict[str, str]
     intents_contains: tuple[tuple[str, str], ...]
@@ -93,6 +100,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("client")) for w in v.applicants.client_cues]
     entries += [(w, Tag("self")) for w in v.applicants.self_cues]
     entries += [(w, Tag("topic")) for w in v.applicants.others]
+    entries += [(w, Tag("party")) for w in v.applicants.others]
     f = v.figures
     entries += [(w, Tag("principal")) for w in f.principal]
     entries += [(w, Tag("period", pw.period)) for pw in f.periods for w in pw.words]
@@ -147,6 +155,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         hedges=_longest_first(_norm(p.hedges)),
         hedge_re=_phrases(_norm(p.hedges)),
         corrections=_longest_first(_norm(p.corrections)),
+        correction_gap=_correction_gap(_longest_first(_norm(p.corrections))),
         clause_split=clause_split,
         intents_exact=exact,
         intents_contains=tuple(contains),

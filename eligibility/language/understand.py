@@ -11,14 +11,14 @@ import re
 
 from eligibility.language.applicants import read_applicant
 from eligibility.language.clauses import Clause, prepared, split
-from eligibility.language.figures import read_figures
+from eligibility.language.figures import read_figures, self_corrected
 from eligibility.language.intents import exact_intent, intent_of
-from eligibility.language.lexicon import VAGUE_OPTIONS, Lexicon, lexicon
+from eligibility.language.lexicon import PARTIAL, VAGUE_OPTIONS, Lexicon, lexicon
 from eligibility.language.mentions import LIST_CHOICES, read_mentions
 from eligibility.language.model import Clarify, FactValue, Note, Reading
 from eligibility.language.places import read_place
 from eligibility.language.polarity import core, hedged, is_none, is_unknown, yes_no
-from eligibility.parsing import looks_like_question, parse_choice
+from eligibility.parsing import looks_like_question, parse_choice, scan_numbers
 from eligibility.questionnaire import NONE_OPTION, Question, group_answer
 from knowledge.models import KnowledgeBase
 
@@ -31,7 +31,7 @@ _TICK_SPLIT = re.compile(r"[,;、/\s]+|和|及|以及|还有|and")
 def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = None) -> Reading:
     """Read one message; ``expecting`` is the question the bot just asked (None for free text)."""
     lex = lexicon(kb)
-    s, cased = prepared(text[:MAX_CHARS])
+    s, cased = self_corrected(lex, *prepared(text[:MAX_CHARS]))
     clauses = split(lex, s, cased)
     notes: list[Note] = []
     clarify: list[Clarify] = []
@@ -88,6 +88,8 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             answered = True
             facts.update(answer)
             notes += extra_notes
+    clarify += _event_years(kb, lex, clauses, facts, mentions.mentioned,
+                            asked_fact if expecting is not None and expecting.kind != "multi" else None)
     clarified = {c.fact for c in clarify}
     facts = {k: v for k, v in facts.items() if k not in clarified}
     notes = [n for n in notes if n.fact is None or n.fact in facts]  # nothing stated back for a fact asked about
@@ -105,6 +107,40 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
         clarify=tuple(_dedupe(clarify)),
         figures=tuple(figures.figures),
     )
+
+
+_LAST_YEAR = ("去年", "上一年", "上年", "last year")
+
+
+def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause],
+                 facts: dict[str, FactValue], mentioned: set[str], asked: str | None) -> list[Clarify]:
+    """"2024年获得的专利金奖", "驰名商标2019年认定的", "前年入选的": an event of a year the policy may not
+    count (it pays for 上一年度 / 新取得 …, read as the year before the application; the layer knows no
+    clock). A fact with such a window is asked about, not recorded; "去年" is that year and fine."""
+    def signals(c: Clause) -> list[str]:
+        found = [c.s[n.start : n.end] for n in scan_numbers(c.s) if n.kind == "year"]
+        return found + [h.term for h in c.hits
+                        if h.has("pending") and any(t.key == PARTIAL for t in h.of("period"))]
+
+    per_clause = [signals(c) for c in clauses]
+    years = [y for ys in per_clause for y in ys]
+    if not years:
+        return []
+    out = []
+    for fact_id in sorted({*mentioned, *facts, *([asked] if asked else [])}):
+        fact = kb.facts.get(fact_id)
+        if fact is None or fact.window is None or fact.type not in ("bool", "choice"):
+            continue
+        named_in = [i for i, c in enumerate(clauses)
+                    if any(t.key == fact_id for h in c.hits for t in (*h.of("mention"), *h.of("option")))]
+        if named_in and not any(per_clause[i] for i in named_in) and any(
+                w in clauses[i].s for i in named_in for w in _LAST_YEAR):
+            continue  # "我们2010年成立，去年拿了银奖": the award's own clause says last year
+        value = facts.get(fact_id)
+        if value is False or value == NONE_OPTION or value == []:
+            continue  # "2023年没拿奖": a no is a no, whatever the year
+        out.append(Clarify(fact_id, "lang.ask.event_year", {"year": years[0]}))
+    return out
 
 
 def _dedupe(items: list[Clarify]) -> list[Clarify]:

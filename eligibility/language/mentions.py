@@ -31,6 +31,7 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     bools: dict[str, set[bool]] = {}
     options: dict[str, list[str]] = {}
     negated_choice: set[str] = set()
+    qualified: set[str] = set()  # facts a failed-condition phrase ("还没备案") states false
     for c in clauses:
         named_here = {t.key for h in c.hits for t in h.of("mention")}
         for h in c.hits:
@@ -47,6 +48,8 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                 if t.key in kb.facts and kb.facts[t.key].type == "bool":
                     out.mentioned.add(t.key)
                     bools.setdefault(t.key, set()).add(c.negated(h))
+                    if not c.negated(h):
+                        qualified.add(t.key)
             for t in h.of("mention"):
                 fact = kb.facts.get(t.key)
                 if fact is None or fact.id in _ELSEWHERE:
@@ -73,6 +76,10 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     for fact_id, values in bools.items():
         if len(values) == 1:
             out.facts[fact_id] = values.pop()
+        elif fact_id in qualified:
+            # "联盟没有备案", "是创客空间但没有固定办公场所": the words that fail the condition are the more
+            # specific statement; the bare mention of the thing does not outweigh them.
+            out.facts[fact_id] = False
         else:
             out.clarify.append(Clarify(fact_id, "lang.ask.yes_no", {}))
     for fact_id, picked in options.items():

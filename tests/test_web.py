@@ -416,3 +416,11 @@ async def test_ipbot_web_serves_the_page_and_stops_on_sigterm(tmp_path: Path, co
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+def test_an_expandable_quote_folds_and_a_plain_one_quotes() -> None:
+    folded = sanitize("总计<blockquote expandable>依据 <b>原文</b></blockquote>")
+    assert folded == ('总计<details class="fold"><summary>展开 / More</summary><blockquote>依据 <b>原文</b>'
+                      "</blockquote></details>")
+    assert sanitize('<blockquote onclick="x()">q</blockquote>') == "<blockquote>q</blockquote>"  # no attribute kept
+    assert sanitize("<blockquote expandable>open").endswith("</blockquote></details>")  # balanced

@@ -46,6 +46,19 @@ def sanitize(html_text: str) -> str:
         out.append(_text(html_text[pos:m.start()]))
         pos = m.end()
         closing, name, attrs = m.group(1), m.group(2).lower(), m.group(3)
+        if name == "blockquote":  # Telegram's (expandable) quote: a quote, folded when expandable
+            if not closing:
+                fold = "expandable" in attrs
+                stack.append("details" if fold else "blockquote")
+                out.append('<details class="fold"><summary>展开 / More</summary><blockquote>' if fold
+                           else "<blockquote>")
+            elif "details" in stack or "blockquote" in stack:
+                while stack:
+                    top = stack.pop()
+                    out.append("</blockquote></details>" if top == "details" else f"</{top}>")
+                    if top in ("details", "blockquote"):
+                        break
+            continue
         tag = _ALLOWED.get(name)
         if tag is None or (attrs.strip() and not closing):
             out.append(escape(m.group(0)))
@@ -60,7 +73,7 @@ def sanitize(html_text: str) -> str:
                     break
         # a closing tag that was never opened is dropped
     out.append(_text(html_text[pos:]))
-    out.extend(f"</{t}>" for t in reversed(stack))
+    out.extend("</blockquote></details>" if t == "details" else f"</{t}>" for t in reversed(stack))
     return "".join(out)
 
 

@@ -149,12 +149,16 @@ class WebChannel:
         cards: list[str] = []
         result_buttons: tuple[tuple[Button, ...], ...] = ()
         in_result = False
+        title = self._result_title[lang]
         for reply in replies:
-            if reply.text.startswith(self._result_title[lang]) or in_result:
-                # The chat's result text becomes the result section below; its first lines (a change
-                # of the total after a correction) and its buttons stay.
+            starts = reply.text.startswith(title)
+            at = -1 if starts else reply.text.find(f"\n\n{title}")
+            if starts or at >= 0 or in_result:
+                # The chat's result text becomes the result section below; what comes before its title
+                # (an answer corrected), its first lines (the change of the total) and its buttons stay.
                 if not in_result:
-                    head = reply.text.split("\n\n", 1)[0].split("\n")[1:]
+                    before, own = ("", reply.text) if starts or at < 0 else (reply.text[:at], reply.text[at + 2:])
+                    head = [*([before] if before.strip() else []), *own.split("\n\n", 1)[0].split("\n")[1:]]
                     if head:
                         cards.append(render_reply(Reply("\n".join(head)), form).html)
                 in_result = True

@@ -52,3 +52,10 @@ def test_inline_cards(dialog: Dialog) -> None:
     assert dialog.inline("今天天气怎么样", "zh") == []
     assert len(dialog.inline("", "zh")) == len(dialog.kb.benefits)  # every card; the channel pages them
     assert len(dialog.inline("", "zh", limit=10)) == 10
+
+
+def test_inline_cards_never_ask_to_send_a_command(dialog: Dialog) -> None:
+    """An inline card goes into someone else's chat: no "send /assess" there."""
+    for query in ("贴息上限多少", "质押贷款利息80万能补多少", "马德里商标", "pledge loan interest", ""):
+        for card in dialog.inline(query, "zh") + dialog.inline(query, "en"):
+            assert "/assess" not in card.text and "/start" not in card.text, (query, card.text)

@@ -858,7 +858,8 @@ class Dialog:
         side = self.answerer(query, lang)
         if not side.in_scope:
             return []
-        cards = [InlineCard("a0", side.title or query, side.summary, side.text)]
+        # Sent into someone else's chat: no "send /assess" there (that chat's bot may not be this one).
+        cards = [InlineCard("a0", side.title or query, side.summary, self._in_assessment(Reply(side.text)).text)]
         for i, benefit_id in enumerate(side.benefits[1:limit], start=1):
             b = self.kb.benefit(benefit_id)
             cards.append(InlineCard(f"b{i}", text(b.title, lang), text(b.summary, lang), self._card_text(b.id, lang)))

@@ -543,7 +543,7 @@ async def test_a_bad_webhook_url_is_reported_without_the_token(tmp_path: Path) -
 
 async def test_a_store_that_cannot_write_stops_the_start_loudly(tmp_path: Path) -> None:
     if os.geteuid() == 0:
-        pytest.skip("root writes into a read-only directory")  # pragma: no cover - CI runs as a user
+        pytest.skip("root writes into a read-only directory")  # as root (CI here): a read-only database file covers it
     data = tmp_path / "data"
     data.mkdir()
     data.chmod(0o500)

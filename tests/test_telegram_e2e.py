@@ -997,6 +997,12 @@ async def test_stats_count_questions_and_assessments_without_user_ids(bot: Harne
     [usage] = await staff.send("/stats soon")
     assert usage["text"].startswith("用法")
 
+    # Typed in a group, the figures go to the staff member privately, nothing to the group.
+    group = -100_1501
+    await bot.processed(bot.fake.user_message(group, "/stats", user_id=STAFF, chat_type="supergroup"))
+    assert not bot.fake.messages_to(group)
+    assert "提问：3" in bot.fake.messages_to(STAFF)[-1]["text"]
+
 
 # -- the real entry point, as `make run` starts it ---------------------------------------------------
 

@@ -544,10 +544,13 @@ class Handlers:
             return
         lang = await self._lang(update)
         catalog = self.s.engine.catalog
+        # Typed in a group, the figures go to the staff member's private chat, never to the group.
+        to = message.chat_id if message.chat.type == ChatType.PRIVATE or message.from_user is None \
+            else message.from_user.id
         span = stats_period(context.args or [], self.s.today())
         if span is None:
             usage = tg_text(catalog, lang, "tg.stats.usage")
-            await self._send(context, message.chat_id, [Reply(escape(usage))])
+            await self._send(context, to, [Reply(escape(usage))])
             return
         start, end = span
         summary = await self.s.stats.summary(start, end)
@@ -572,7 +575,7 @@ class Handlers:
             lines.append(t("tg.stats.benefit", i=i, name=escape(name), ref=escape(ref), n=n))
         if not summary.benefits:
             lines.append(t("tg.stats.none"))
-        await self._send(context, message.chat_id, [Reply("\n".join(lines))])
+        await self._send(context, to, [Reply("\n".join(lines))])
 
     async def reload(self, update: Update, context: Context) -> None:
         """/reload: build a new engine from the knowledge base; keep the old one if it is invalid."""

@@ -502,7 +502,10 @@ def _figures_for(kb: KnowledgeBase, b: Benefit, text: str, reading: QuestionRead
                  and f.fact == b.amount.of)
     if tied:
         return tied
-    cued = _cued(kb.facts[b.amount.of], text, list(reading.money(*OWN_ROLES)))
+    # A figure the layer tied to another fact (the originator's issue) is never this part's base.
+    free = [f.value for f in reading.figures if f.value is not None and f.role in OWN_ROLES
+            and f.fact in (None, b.amount.of) and not (f.role == "other" and f.approximate)]
+    cued = _cued(kb.facts[b.amount.of], text, free)
     return (cued[0],) if len(cued) == 1 else ()
 
 

@@ -499,3 +499,14 @@ def test_a_failed_condition_is_a_no_that_names_it(kb: KnowledgeBase, question: s
     _result, text = answer_text(kb, question)
     first = text.splitlines()[0]
     assert first.startswith("不可以。") and condition in first and "不符合：。" not in first, first
+
+
+def test_an_originators_issue_is_never_the_financed_enterprises_base(kb: KnowledgeBase, matcher: Matcher) -> None:
+    """First rule: the figure the layer tied to the originator's issues is not re-read as financing."""
+    result = ask(matcher, "作为发起单位发了两期证券化产品，分别融资2亿和1亿，奖励一共多少")
+    by_id = {p.benefit.id: p for p in result.parts}
+    assert by_id["securitization_originator"].answer.amount is not None
+    assert by_id["securitization_originator"].answer.amount.max == 4_000_000  # 200万 cap per issue, twice
+    assert by_id["securitization_financing"].answer.amount is None  # no figure of its own: asked, not computed
+    text = render(kb, result)
+    assert "可能被认定为同一事项" in text and "不是同一事项" not in text  # the knowledge base's flag, said

@@ -515,3 +515,11 @@ def test_figures_of_an_amount_asked_about_are_not_left_as_amounts(kb: KnowledgeB
     r = read(kb, "去年付了80万，今年付了60万", ask("pledge_loan_interest_paid_yuan"))
     assert not r.facts and r.clarify
     assert all(f.role != "amount" for f in r.figures)
+
+
+def test_fewer_figures_than_issues_asks_for_each_issue(kb: KnowledgeBase) -> None:
+    r = read(kb, "作为发起单位发了两期证券化产品，每期实际融资2亿")
+    assert "securitization_originator_issues_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.per_issue"]
+    assert read(kb, "作为发起单位发了两期，分别融资2亿和1亿").facts == {
+        "securitization_originator_issues_yuan": [200_000_000, 100_000_000]}

@@ -255,6 +255,15 @@ class AnswerRenderer:
         return self.cat.t(lang, "ask.validity.known", years=years, start=self.date(v.valid_from, lang),
                           until=self.date(v.valid_until, lang))
 
+    def _same_matter(self, result: AskResult, lang: Lang) -> list[str]:
+        """The no-double-subsidy rule as it bears on these parts: a group the knowledge base flags (the text
+        does not settle whether they are one matter) is said with its reading; otherwise they are separate."""
+        asked = {p.benefit.id for p in result.parts}
+        flagged = [g for g in self.kb.exclusions() if g.resolve == "flag" and len(asked & set(g.benefits)) > 1]
+        if flagged:
+            return [escape(text(g.assumption, lang)) for g in flagged]
+        return [self.cat.t(lang, "ask.total.rule")]
+
     def _part_lines(self, result: AskResult, lang: Lang) -> list[str]:
         t = self.cat.t
         lines = [t(lang, "ask.parts.head")]
@@ -274,7 +283,7 @@ class AnswerRenderer:
                     lines.append(t(lang, "ask.total.excluded", excluded=self._part_title(excluded, result, lang),
                                    kept=text(self.kb.benefit(kept).title, lang)))
             else:
-                lines.append(t(lang, "ask.total.rule"))
+                lines += self._same_matter(result, lang)
         if result.depends_on:
             facts = t(lang, "list_sep").join(self.r.fact_label(f, lang) for f in result.depends_on)
             lines.append(t(lang, "ask.depends", facts=facts))
@@ -473,7 +482,7 @@ class AnswerRenderer:
                     out.append(t(lang, "ask.total.excluded", excluded=self._part_title(excluded, result, lang),
                                  kept=text(self.kb.benefit(kept).title, lang)))
                 if not total.excluded:
-                    out.append(t(lang, "ask.total.rule"))
+                    out += self._same_matter(result, lang)
         else:
             b = result.best
             out.append(policy + _after_comma(_sentence(f"{text(b.title, lang)}{'：' if lang == 'zh' else ': '}"

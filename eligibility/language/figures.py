@@ -336,7 +336,13 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}))
         elif fact in other_loans:  # "房产抵押贷款，利息50万": not an IP pledge loan's interest (or not surely)
             _withdraw(out, fact, Clarify(fact, "lang.ask.ip_pledge_loan", {}))
+    issues = max((_issue_count(c.s) for c in clauses), default=0)
     for fact, values in list(out.amounts.items()):
+        if kb.facts[fact].type == "money_list" and issues > len(values):
+            # "发了两期，每期融资2亿": fewer figures than issues; each issue's own figure is asked for.
+            figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
+            _withdraw(out, fact, Clarify(fact, "lang.ask.per_issue", {"figure": figure}))
+            continue
         if kb.facts[fact].type == "money" and len(set(values)) > 1:
             _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure",
                                          {"figures": [f.text for f in out.figures if f.fact == fact]}, None))
@@ -347,3 +353,18 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
         if f.role == "principal" and f.fact is not None and f.fact not in out.amounts and not any(
                 c.fact == f.fact for c in out.clarify):
             out.clarify.append(Clarify(f.fact, "lang.ask.interest_or_principal", {"figure": f.text}, None))
+
+
+_ISSUES = re.compile(r"([0-9]{1,2}|[一两二三四五六七八九十]{1,2})\s*期")
+_CN_COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _issue_count(s: str) -> int:
+    """How many issues a clause says there were ("两期", "3期"); 0 when it says none."""
+    best = 0
+    for m in _ISSUES.finditer(s):
+        word = m.group(1)
+        n = int(word) if word.isdigit() else (
+            _CN_COUNT.get(word, 0) if len(word) == 1 else 10 + _CN_COUNT.get(word[1], 0) if word[0] == "十" else 0)
+        best = max(best, n)
+    return best

@@ -6,7 +6,7 @@ Everything that comes from the knowledge base or the user is escaped here, once.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html import escape
 from typing import TypeVar
 
@@ -31,19 +31,25 @@ def fold(body: str) -> str:
     return f"<blockquote expandable>{body}</blockquote>"
 
 
-def split_message(body: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split at line boundaries so no message passes Telegram's 4096-character limit."""
+def split_message(body: str, limit: int = MAX_MESSAGE, *, measure: Callable[[str], int] = len,
+                  prefix: Callable[[str, int], int] | None = None) -> list[str]:
+    """Split at line boundaries so no part passes ``limit`` (as ``measure`` counts; Telegram: 4096).
+
+    A single overlong line is cut hard, at ``prefix(line, limit)`` characters (default ``limit``); the
+    Telegram channel passes UTF-16 counting and a cut that never ends inside an HTML entity.
+    """
     parts: list[str] = []
     current = ""
     for line in body.split("\n"):
-        while len(line) > limit:  # a single overlong line: hard cut
+        while measure(line) > limit:  # a single overlong line: hard cut
             if current:
                 parts.append(current)
                 current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
+            cut = prefix(line, limit) if prefix is not None else limit
+            parts.append(line[:cut])
+            line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
+        if measure(candidate) > limit:
             parts.append(current)
             current = line
         else:

@@ -15,6 +15,7 @@ from typing import Any
 from telegram import CopyTextButton
 
 from bot.dialog.model import Button, Reply
+from bot.dialog.views import split_message
 from bot.present.i18n import Catalog
 from knowledge.models import Lang
 
@@ -47,24 +48,7 @@ def fit(text: str, limit: int = MAX_TEXT) -> list[str]:
     """
     if utf16_len(text) <= limit:
         return [text]
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while utf16_len(line) > limit:  # one overlong line: cut it hard
-            if current:
-                parts.append(current)
-                current = ""
-            cut = _prefix_within(line, limit)
-            parts.append(line[:cut])
-            line = line[cut:]
-        candidate = f"{current}\n{line}" if current else line
-        if utf16_len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current.strip():
-        parts.append(current)
+    parts = split_message(text, limit, measure=utf16_len, prefix=_prefix_within)
     return [p for p in parts if p.strip()] or [text[:limit]]
 
 

@@ -7,14 +7,11 @@ loopback; the PostgreSQL ones get a fresh schema, dropped afterwards.
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("PTB_TIMEDELTA", "true")  # before PTB is imported: see tests/test_fake_bot_api.py
-
 import asyncio
 import contextlib
 import json
 import logging
+import os
 import shutil
 import sqlite3
 import sys
@@ -25,26 +22,28 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy.engine import make_url
-from test_faults import BACKENDS, ERROR_NOTICE, ProcessHarness, pg_schema, pg_url
-from test_telegram_e2e import (
-    BY_BUTTONS,
-    STAFF,
-    WAIT,
-    Harness,
-    UpdateLog,
-    answer_by_buttons,
-    bot_harness,
-    buttons_of,
-    make_settings,
-    watching_updates,
-)
-from test_telegram_handlers import assert_telegram_html
 
 from bot.channels.telegram.app import webhook_secret
 from bot.storage.crypto import Sealer
 from bot.storage.factory import open_settings_store, open_store
 from bot.storage.postgres import PgSessionStore
 from fakes.bot_api import FakeBotApi, free_port
+from fakes.processes import ProcessHarness
+from fakes.stores import BACKENDS, pg_schema, pg_url
+from fakes.telegram_bot import (
+    ERROR_NOTICE,
+    STAFF,
+    WAIT,
+    Harness,
+    UpdateLog,
+    bot_harness,
+    buttons_of,
+    make_settings,
+    watching_updates,
+)
+from fakes.telegram_html import assert_telegram_html
+from fakes.users import BY_BUTTONS, answer_by_buttons
+from knowledge.loader import DATA_DIR
 from pg import PG_URL
 
 pytestmark = pytest.mark.slow
@@ -52,7 +51,6 @@ pytestmark = pytest.mark.slow
 JSON = dict[str, Any]
 PAYLOAD = "<b>x</b> & <script>"
 ESCAPED = "&lt;b&gt;x&lt;/b&gt; &amp; &lt;script&gt;"
-KB_DATA = Path(__file__).parents[1] / "knowledge" / "data"
 
 
 # -- the webhook ------------------------------------------------------------------------------------
@@ -234,7 +232,7 @@ async def test_a_rejected_token_is_reported_without_the_token(tmp_path: Path) ->
 
 async def test_user_text_is_always_escaped(tmp_path: Path) -> None:
     kb_dir = tmp_path / "kb"
-    shutil.copytree(KB_DATA, kb_dir)
+    shutil.copytree(DATA_DIR, kb_dir)
     async with bot_harness(tmp_path / "data", IPBOT_KB_DIR=kb_dir) as bot:
         await bot.start()
         chat = bot.chat(1701)

@@ -15,10 +15,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from test_telegram_e2e import WAIT, _run_bot_process, bot_harness, buttons_of
 
 from bot.channels.web.security import sign_init_data
 from fakes.bot_api import JSON, FakeBotApi
+from fakes.processes import run_bot_process
+from fakes.telegram_bot import WAIT, bot_harness, buttons_of
 
 URL = "https://ipbot.example.cn/"
 
@@ -59,7 +60,7 @@ async def test_ipbot_run_serves_telegram_and_the_page_side_by_side_sharing_the_s
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     async with FakeBotApi() as fake:
-        process = await _run_bot_process(tmp_path, fake, WEB_PORT=str(port), WEB_LISTEN="127.0.0.1")
+        process = await run_bot_process(tmp_path, fake, WEB_PORT=str(port), WEB_LISTEN="127.0.0.1")
         try:
             await fake.wait_for_calls("getUpdates", timeout=30)
             fake.user_message(4242, "/assess")

@@ -30,7 +30,7 @@ from typing import Any, Literal, Protocol
 
 import sqlalchemy as sa
 
-from bot.dialog.core import Answerer, SideAnswer
+from bot.dialog.side import Answerer, SideAnswer
 from bot.storage.base import SessionStore
 from bot.storage.postgres import PgSessionStore
 from bot.storage.sqlite import SqliteSessionStore, create_tables, store_error

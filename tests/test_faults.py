@@ -129,7 +129,7 @@ CHANNEL_NOTES = frozenset({"last_input", "ui_msg", "ui_turn", "ui_edited", "unse
 
 async def _expected_state(workdir: Path, chat_id: int) -> dict[str, Any]:
     """The session after the script applied once, input by input, by the same dialog core."""
-    from bot.channels.telegram.handlers import china_today
+    from bot.channels.telegram.runtime import china_today
     from bot.dialog.model import CommandInput, TextInput
     from bot.services import Conversations
     from bot.storage.base import MemorySessionStore

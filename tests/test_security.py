@@ -23,7 +23,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.channels.telegram.app import webhook_secret
+from bot.channels.telegram.runtime import webhook_secret
 from bot.storage.crypto import Sealer
 from bot.storage.factory import open_settings_store, open_store
 from bot.storage.postgres import PgSessionStore
@@ -557,7 +557,7 @@ async def test_a_store_that_cannot_write_stops_the_start_loudly(tmp_path: Path) 
 
 async def test_a_read_only_database_stops_the_start_loudly(tmp_path: Path) -> None:
     """The same without a file system to refuse: the database itself opened read-only."""
-    from bot.channels.telegram.app import ConfigError, open_checked
+    from bot.channels.telegram.runtime import ConfigError, open_checked
     from bot.storage.sqlite import SqliteSessionStore
 
     db = tmp_path / "ro.db"

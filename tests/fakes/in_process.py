@@ -18,8 +18,9 @@ from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
 
-from bot.channels.telegram.app import App, build_application
-from bot.channels.telegram.handlers import describe
+from bot.channels.telegram.app import build_application
+from bot.channels.telegram.reporting import describe
+from bot.channels.telegram.runtime import App
 from bot.settings import Settings
 from fakes.bot_api import FakeApiError, FakeBotApi
 from fakes.telegram_bot import JSON, TODAY, make_settings

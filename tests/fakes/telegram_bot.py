@@ -20,7 +20,8 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from bot.channels.telegram.app import App, build_application, running
+from bot.channels.telegram.app import build_application
+from bot.channels.telegram.runtime import App, running
 from bot.settings import Settings
 from fakes.bot_api import FakeBotApi
 

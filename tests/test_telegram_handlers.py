@@ -29,6 +29,7 @@ from bot.channels.telegram.render import MAX_TEXT, fit, keyboard, tg_text, utf16
 from bot.channels.telegram.reporting import describe
 from bot.channels.telegram.runtime import ConfigError, webhook_kwargs, webhook_secret
 from bot.channels.telegram.staff import stats_period
+from bot.dialog.callbacks import code_of
 from bot.dialog.model import ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
 from bot.redact import RedactingFilter, Redactor
 from bot.services import PolicyRuntime, build_runtime
@@ -368,6 +369,7 @@ def check_reply(reply: Reply) -> None:
                 assert (b.url or "").startswith("https://t.me/") or b.share
                 continue
             assert 1 <= len(b.data.encode()) <= 64, f"callback data {b.data!r} is {len(b.data.encode())} bytes"
+            assert code_of(b.data) is not None, f"callback data {b.data!r} has no known code"
             assert b.label.strip()
     markup = keyboard(reply.buttons)
     if markup is not None:  # the Bot API's InlineKeyboardMarkup, as PTB reads it

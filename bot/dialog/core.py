@@ -14,6 +14,7 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
 
+from bot.dialog.callbacks import FORGET_CONFIRM, MAX_BYTES, Code, callback, split
 from bot.dialog.inline import inline_cards
 from bot.dialog.model import (
     Button,
@@ -43,9 +44,6 @@ if TYPE_CHECKING:
 __all__ = ["FORGET_CONFIRM", "MAX_INPUT", "Answerer", "Dialog", "SideAnswer", "coalesce"]
 
 MAX_INPUT = 2000  # longer texts are cut before any parsing: nobody answers a question in a novel
-# The button under the /forget confirmation. The channels turn its press into CommandInput("forget"),
-# which the conversation (not the core) carries out: it deletes sessions across chats.
-FORGET_CONFIRM = "f|yes"
 
 
 def coalesce(replies: list[Reply]) -> list[Reply]:
@@ -98,7 +96,7 @@ class Dialog:
         if isinstance(inp, CommandInput):
             replies = self._command(s, inp.name.lower(), inp.arg, today)
         elif isinstance(inp, ButtonInput):
-            replies = self._button(s, inp.data[:64], today)
+            replies = self._button(s, inp.data[:MAX_BYTES], today)
         else:
             replies = self.typed.read(s, inp.text[:MAX_INPUT], today)
         if assessing and s.mode == "assess":
@@ -117,8 +115,11 @@ class Dialog:
     # -- commands ----------------------------------------------------------------------------------
     def _menu(self, lang: Lang) -> tuple[tuple[Button, ...], ...]:
         t = self.t
-        return ((Button(t(lang, "dlg.menu.assess"), "m|assess"), Button(t(lang, "dlg.menu.ask"), "m|ask")),
-                (Button(t(lang, "dlg.menu.clauses"), "m|clauses"), Button(t(lang, "dlg.menu.lang"), "m|lang")))
+        menu = Code.MENU
+        return ((Button(t(lang, "dlg.menu.assess"), callback(menu, "assess")),
+                 Button(t(lang, "dlg.menu.ask"), callback(menu, "ask"))),
+                (Button(t(lang, "dlg.menu.clauses"), callback(menu, "clauses")),
+                 Button(t(lang, "dlg.menu.lang"), callback(menu, "lang"))))
 
     def _command(self, s: SessionState, name: str, arg: str, today: date) -> list[Reply]:
         lang = s.lang
@@ -170,9 +171,9 @@ class Dialog:
         if s.mode == "assess" and s.current:
             return [Reply(self.t(s.lang, "dlg.resume")), *self._ask_next(s, today)]
         if s.facts:
-            fresh = f"m|fresh|{topic}" if topic else "m|fresh"
+            fresh = callback(Code.MENU, "fresh", topic) if topic else callback(Code.MENU, "fresh")
             return [Reply(self.t(s.lang, "dlg.earlier"),
-                          ((Button(self.t(s.lang, "dlg.btn.last_result"), "m|result"),
+                          ((Button(self.t(s.lang, "dlg.btn.last_result"), callback(Code.MENU, "result")),
                             Button(self.t(s.lang, "dlg.btn.start_again"), fresh)),))]
         return self._start(s, today, topic=topic)
 
@@ -202,22 +203,22 @@ class Dialog:
 
     # -- buttons -----------------------------------------------------------------------------------
     def _button(self, s: SessionState, data: str, today: date) -> list[Reply]:
-        kind, _, rest = data.partition("|")
-        if kind == "m":
+        code, rest = split(data)
+        if code is Code.MENU:
             return self._menu_button(s, rest, today)
-        if kind == "c":
+        if code is Code.CLAUSE:
             if rest in {b.id for b in self.kb.benefits}:
                 return [self.views.clause(self.kb.benefit(rest), s.lang)]
             return [self.views.clause_menu(s.lang)]
-        if kind in ("k", "v"):  # a level or a page of the clause list, or of the answers: in place
+        if code in (Code.CLAUSES, Code.ANSWERS):  # a level or a page of the clause list, or the answers
             group, _, page = rest.partition("|")
             number = int(page) if page.isdigit() else 0
-            if kind == "k":
+            if code is Code.CLAUSES:
                 return [self.views.clause_menu(s.lang, group or None, number, edit=True)]
             return [self.views.answers_menu(s.facts, s.lang, group or None, number, edit=True)]
-        if kind == "f":  # "keep my data" under the /forget confirmation
+        if code is Code.FORGET:  # "keep my data" under the /forget confirmation
             return [Reply(self.t(s.lang, "dlg.forget.kept"), edit=True)]
-        if kind == "n":
+        if code is Code.NAV:
             action, _, qid = rest.partition("|")
             if action == "skip":
                 if s.mode not in ("assess", "done") or s.current is None or qid != s.current:
@@ -228,7 +229,7 @@ class Dialog:
             if action == "back" and s.mode == "assess" and not s.history:
                 return [Reply(self.t(s.lang, "dlg.tap.first"), popup=True)]
             return self._control(s, action, today)
-        if kind == "x":
+        if code is Code.CHANGE:
             return self._change(s, rest, today)
         qid, _, arg = rest.partition("|")
         # An answer is taken for the question on screen: the assessment's, or the one being changed
@@ -238,14 +239,14 @@ class Dialog:
         q = self._current_question(s, today)
         if q is None:
             return self._stale(s, today)
-        if kind == "a":
+        if code is Code.ANSWER:
             return self._answer_button(s, q, arg, today)
-        if kind == "t" and q.kind == "multi" and arg in q.facts:
+        if code is Code.TICK and q.kind == "multi" and arg in q.facts:
             value = arg
             s.ticked = [v for v in s.ticked if v != value] if value in s.ticked else [*s.ticked, value]
             return [self.views.question(q, s.lang, number=s.asked, left=s.left_shown or self._left(s, today),
                                         ticked=s.ticked, edit=True)]
-        if kind == "d" and q.kind == "multi":
+        if code is Code.DONE and q.kind == "multi":
             facts = group_answer(q, [v for v in s.ticked if v in q.facts], self.kb)
             return self._apply(s, q, Answer(facts), today, edit=True)
         return self._stale(s, today)

@@ -19,6 +19,7 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from bot.dialog.callbacks import Code, callback, code_of
 from bot.dialog.model import Button, Reply, SessionState, Step
 from bot.dialog.side import contacts, lang_of
 from bot.dialog.views import split_message
@@ -193,7 +194,7 @@ class TypedReader:
                 rows += [row for reply in self.d.views.result(self.d._assessment(s, today), lang, topic=s.topic)
                          for row in reply.buttons]
             rows += self.d._menu(lang)
-        return [b for row in rows for b in row if not b.data.startswith("t|")]
+        return [b for row in rows for b in row if code_of(b.data) is not Code.TICK]
 
     def _intent(self, s: SessionState, intent: str, today: date) -> list[Reply]:
         lang = s.lang
@@ -227,9 +228,9 @@ class TypedReader:
             return [Reply(escape(self.d.t(lang, "dlg.idle_hint")), self.d._menu(lang))]
         side = self.d.answerer(message, lang)
         buttons = self.d._menu(lang) if not side.in_scope else (
-            (Button(self.d.t(lang, "dlg.menu.assess"), "m|assess"),),)
+            (Button(self.d.t(lang, "dlg.menu.assess"), callback(Code.MENU, "assess")),),)
         if s.mode == "done":
-            buttons = ((Button(self.d.t(lang, "dlg.btn.result"), "m|result"),),)
+            buttons = ((Button(self.d.t(lang, "dlg.btn.result"), callback(Code.MENU, "result")),),)
         return [Reply(p) for p in split_message(side.text)[:-1]] + [Reply(split_message(side.text)[-1], buttons)]
 
     def _notes(self, reading: Reading, lang: Lang) -> list[str]:

@@ -52,7 +52,7 @@ from bot.channels.telegram.runtime import Services, china_today
 from bot.channels.telegram.screen import Screen, answer_message
 from bot.channels.telegram.sending import Context, Sender
 from bot.channels.telegram.staff import reload_done, reload_problems, reload_refused, stats_period, stats_report
-from bot.dialog.core import FORGET_CONFIRM
+from bot.dialog.callbacks import FORGET_CONFIRM
 from bot.dialog.model import Button, ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
 from bot.present.i18n import to_lang
 from bot.redact import Redactor

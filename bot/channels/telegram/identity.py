@@ -14,6 +14,7 @@ from telegram import Chat, Message, MessageEntity, Update, User
 from telegram.constants import ChatType
 from telegram.ext import Application, filters
 
+from bot.dialog.callbacks import Code, split
 from bot.dialog.model import ButtonInput, CommandInput, Input
 
 COMMAND_NAME = re.compile(r"[A-Za-z0-9_]{1,32}")
@@ -118,7 +119,8 @@ def private_start(inp: Input, topics: set[str]) -> str | None:
             return inp.arg
         return None
     if isinstance(inp, ButtonInput):
-        action, _, arg = inp.data.removeprefix("m|").partition("|") if inp.data.startswith("m|") else ("", "", "")
+        code, rest = split(inp.data)
+        action, _, arg = rest.partition("|") if code is Code.MENU else ("", "", "")
         if action == "assess" or (action == "fresh" and not arg):
             return "assess"
         if action in ("topic", "fresh") and arg in topics:

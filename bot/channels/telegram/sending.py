@@ -18,6 +18,7 @@ from telegram.ext import ContextTypes
 from telegram.warnings import PTBUserWarning
 
 from bot.channels.telegram.render import MAX_TEXT, Keyboard, messages, plain
+from bot.dialog.callbacks import Code, callback
 from bot.dialog.model import Reply
 from bot.redact import Redactor
 
@@ -116,4 +117,5 @@ async def api_call(context: Context, method: Literal["sendMessage", "editMessage
 
 def is_question(reply: Reply) -> bool:
     """A reply carrying a question's keyboard (its "not sure" button names the question)."""
-    return any(b.data.startswith("n|skip|") for row in reply.buttons for b in row)
+    skip = callback(Code.NAV, "skip", "")
+    return any(b.data.startswith(skip) for row in reply.buttons for b in row)

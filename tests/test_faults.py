@@ -132,7 +132,7 @@ async def _expected_state(workdir: Path, chat_id: int) -> dict[str, Any]:
     from bot.channels.telegram.runtime import china_today
     from bot.dialog.model import CommandInput, TextInput
     from bot.services import Conversations
-    from bot.storage.base import MemorySessionStore
+    from bot.storage.memory import MemorySessionStore
 
     engine = build_runtime(make_settings("1:x", "http://127.0.0.1:9/bot", workdir))
     async with MemorySessionStore() as store:

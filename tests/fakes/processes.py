@@ -1,9 +1,9 @@
 """The bot as ``make run`` starts it: ``python -m bot`` as a child process, against the fake Bot API.
 
-:func:`run_bot_process` starts one and hands back the process; :class:`ProcessHarness` is the
-end-to-end harness over such a process (launch, SIGKILL, SIGTERM), its stderr feeding the update log.
-The child's environment is this one's without any ipbot, Telegram or database setting, plus what the
-test gives (:func:`bot_environment`).
+:func:`bot_process` starts one (and kills it if a test leaves it running) and :func:`outputs` waits
+for it to end; :class:`ProcessHarness` is the end-to-end harness over such a process (launch,
+SIGKILL, SIGTERM), its stderr feeding the update log. The child's environment is this one's without
+any ipbot, Telegram or database setting, plus what the test gives (:func:`bot_environment`).
 """
 
 from __future__ import annotations
@@ -36,11 +36,26 @@ def bot_environment(fake: FakeBotApi, data_dir: Path, **env: str) -> dict[str, s
     return environment
 
 
-async def run_bot_process(tmp_path: Path, fake: FakeBotApi, **env: str) -> asyncio.subprocess.Process:
-    """``python -m bot`` in ``tmp_path`` (its data in ``tmp_path / "data"``), stdout and stderr piped."""
-    return await asyncio.create_subprocess_exec(
+@contextlib.asynccontextmanager
+async def bot_process(tmp_path: Path, fake: FakeBotApi, **env: str) -> AsyncIterator[asyncio.subprocess.Process]:
+    """``python -m bot`` in ``tmp_path`` (its data in ``tmp_path / "data"``), stdout and stderr piped;
+    killed on the way out if it is still running."""
+    process = await asyncio.create_subprocess_exec(
         *BOT_COMMAND, cwd=tmp_path, env=bot_environment(fake, tmp_path / "data", **env),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def outputs(process: asyncio.subprocess.Process, timeout: float = 30) -> tuple[str, str]:
+    """What the process wrote (stdout, stderr) once it has exited, within ``timeout`` seconds."""
+    async with asyncio.timeout(timeout):
+        out, err = await process.communicate()
+    return out.decode(errors="replace"), err.decode(errors="replace")
 
 
 class ProcessHarness(Harness):

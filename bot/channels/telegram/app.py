@@ -261,8 +261,9 @@ def _file_url(base_url: str) -> str | None:
 def run_telegram(settings: Settings) -> int:
     """Run the bot until SIGINT/SIGTERM: long polling, or webhook when WEBHOOK_URL is set.
 
-    Returns 0 after a clean stop, 2 when the settings, the token or the knowledge base cannot be
-    used, 1 when the bot stopped on any other error. Nothing escapes as a bare traceback: PTB puts
+    Returns 0 after a clean stop, 2 when Telegram rejects the token, 1 when the bot stopped on any
+    other error; settings that cannot run the bot (:class:`ConfigError`) and an invalid knowledge
+    base are raised for ``ipbot`` to say (exit status 2). Nothing escapes as a bare traceback: PTB puts
     the token in the message of :class:`~telegram.error.InvalidToken`, and Python would print it
     to stderr past every logging filter.
     """
@@ -273,12 +274,8 @@ def run_telegram(settings: Settings) -> int:
         if settings.webhook_url:
             webhook_kwargs(settings)  # a bad WEBHOOK_URL stops the start here, before any connection
         serve(app, settings)
-    except ConfigError as exc:
-        sys.stderr.write(f"ipbot: {exc}\n")
-        return 2
-    except KnowledgeBaseError as exc:
-        sys.stderr.write(f"the knowledge base is invalid:\n{exc}\n")
-        return 2
+    except (ConfigError, KnowledgeBaseError):
+        raise  # said in one line, exit status 2, by the command line (bot.cli), as for every command
     except InvalidToken:
         sys.stderr.write("ipbot: Telegram rejected TELEGRAM_BOT_TOKEN (revoked, mistyped, or for another "
                          "Bot API server than TELEGRAM_API_BASE_URL)\n")

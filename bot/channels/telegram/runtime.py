@@ -267,9 +267,6 @@ def configure_logging(settings: Settings) -> None:
     """One line per record with time, level and logger; the token never reaches stderr (see bot.redact)."""
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # httpx logs every request URL at INFO, and the Bot API puts the token in the URL.
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
     if settings.telegram_bot_token is not None:
         protect_outputs(Redactor(settings.telegram_bot_token.get_secret_value()))
 

@@ -41,7 +41,7 @@ from knowledge.models import KnowledgeBase, Lang
 if TYPE_CHECKING:
     from bot.dialog.helpdesk import HelpDesk
 
-__all__ = ["FORGET_CONFIRM", "MAX_INPUT", "Answerer", "Dialog", "SideAnswer", "coalesce"]
+__all__ = ["MAX_INPUT", "Answerer", "Dialog", "SideAnswer", "coalesce"]
 
 MAX_INPUT = 2000  # longer texts are cut before any parsing: nobody answers a question in a novel
 

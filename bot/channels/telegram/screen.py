@@ -19,7 +19,7 @@ from bot.redact import Redactor
 from bot.storage.base import update as update_session
 
 if TYPE_CHECKING:
-    from bot.channels.telegram.handlers import Services
+    from bot.channels.telegram.runtime import Services
 
 log = logging.getLogger(__name__)
 

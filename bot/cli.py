@@ -346,7 +346,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KnowledgeBaseError as exc:
         sys.stderr.write(f"the knowledge base is invalid:\n{exc}\n")
         return 2
-    except UsageError as exc:
+    except IpbotError as exc:  # a usage error; the settings that cannot run the bot (``run``): one line
         sys.stderr.write(f"ipbot: {exc}\n")
         return 2
     return 2

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from test_notify_diff import edited_kb
 
 from bot.agency.kb_version import kb_version
 from bot.agency.notifier import SendOutcome, notify, user_hash
@@ -21,6 +20,7 @@ from bot.present.i18n import Catalog
 from eligibility.evaluate import policy_validity
 from eligibility.results import Facts
 from fakes.bot_api import FakeBotApi
+from fakes.kb import edited_kb
 from knowledge.loader import DATA_DIR, load_knowledge_base
 from knowledge.models import KnowledgeBase
 from pg import PG_URL, create_pg_schema, drop_pg_schema

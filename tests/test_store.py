@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.storage.base import (
-    MemorySessionStore,
     SessionStore,
     StaleSessionError,
     State,
@@ -29,6 +28,7 @@ from bot.storage.base import (
     update,
 )
 from bot.storage.factory import open_store
+from bot.storage.memory import MemorySessionStore
 from bot.storage.postgres import PgSessionStore
 from bot.storage.sqlite import SqliteSessionStore
 from pg import PG_URL, create_pg_schema, drop_pg_schema
@@ -468,3 +468,18 @@ async def _raw(store: SessionStore) -> tuple[list[tuple[str, str]], int, list[tu
         version = int(await pg.fetchval("SELECT version FROM schema_version"))
         counters = [(r["kind"], int(r["count"])) for r in await pg.fetch("SELECT kind, count FROM usage_stats")]
     return rows, version, counters
+
+
+def test_backends_import_no_private_name_and_the_contract_imports_no_backend() -> None:
+    import ast
+
+    storage = Path(__file__).parents[1] / "bot" / "storage"
+    private: list[str] = []
+    for path in sorted(storage.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot."):
+                private += [f"{path.name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+            if path.name == "base.py" and isinstance(node, ast.ImportFrom | ast.Import):
+                modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                assert not [m for m in modules if m.startswith("bot.storage")], f"base.py imports {modules}"
+    assert private == []

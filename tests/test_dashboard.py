@@ -16,9 +16,9 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.channels.dashboard.app import COOKIE, Dashboard, DashboardConfig
 from bot.channels.dashboard.auth import check_telegram_login
-from bot.channels.dashboard.mask import mask_question
 from bot.channels.dashboard.unanswered import UnansweredLog
 from bot.present.i18n import Catalog
+from bot.redact import mask_question
 from bot.storage.factory import open_store
 from bot.storage.stats import Event, open_stats
 from knowledge.models import KnowledgeBase

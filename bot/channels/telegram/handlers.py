@@ -22,7 +22,7 @@ import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from html import escape
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 from telegram import (
     Chat,
@@ -54,6 +54,9 @@ from bot.storage.base import update as update_session
 from bot.storage.stats import AnswerTap, Event, StatsStore, answer_events, assessment_events, open_stats, period
 from knowledge.loader import KnowledgeBaseError
 from knowledge.models import Lang
+
+if TYPE_CHECKING:  # agency: policy-change notices and the unanswered log (set by app.py)
+    from bot.channels.telegram.subscribe import PolicyNotices
 
 __all__ = [
     "AddressedToBot",
@@ -259,6 +262,7 @@ class Handlers:
         self._reload_lock = asyncio.Lock()
         self._turning: set[int] = set()  # updates whose turn has begun and is not yet fully answered...
         self._saved: set[int] = set()  # ...of them, those whose turn is committed
+        self.notices: PolicyNotices | None = None  # agency: set by app.py
 
     # ---- conversation ----
     async def command(self, update: Update, context: Context) -> None:
@@ -403,6 +407,8 @@ class Handlers:
             answered = answer_message(inp, update, turn.before, turn.after)
             await self._retire_keyboard(context, key, user_key, chat.id, turn.after, shown_now, answered,
                                         update.update_id)
+        if self.notices is not None:  # agency: /forget reaches its rows; unanswered questions logged
+            await self.notices.after_turn(update, inp, key, user_key, turn, seen[-1:], self.s.today())
         if counting and turn.applied:
             events = assessment_events(turn.before, turn.after)
             await self._record([*events, *answer_events(seen[-1:])])
@@ -598,6 +604,8 @@ class Handlers:
         log.info("knowledge base reloaded: %d benefits", len(engine.kb.benefits))
         done = tg_text(engine.catalog, lang, "tg.reload.ok", benefits=len(engine.kb.benefits),
                        facts=len(engine.kb.facts), clauses=len(engine.kb.policy.clauses))
+        if self.notices is not None:  # agency: compare subscribers under the new knowledge base, say how many
+            done += "\n" + escape(await self.notices.reloaded(engine, lang))
         await self._send(context, message.chat_id, [Reply(done)])
 
     # ---- errors ----

@@ -179,3 +179,9 @@ class Subscriptions(AgencyDb):
         """The knowledge-base version of the newest notice (for the dashboard), None before any."""
         rows = await self._run("SELECT kb_version FROM policy_notices ORDER BY updated_at DESC LIMIT 1")
         return str(rows[0][0]) if rows else None
+
+    async def summary(self, current_version: str) -> tuple[str, dict[str, int]]:
+        """For the dashboard: the version of the newest notices (else ``current_version``) and the number of
+        subscribers and of that version's notices per state. No user data."""
+        version = await self.latest_version() or current_version
+        return version, {"subscribers": await self.count(), **await self.counts(version)}

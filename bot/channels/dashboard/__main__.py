@@ -28,10 +28,9 @@ def main() -> int:
     store = open_settings_store(s)
     subs = Subscriptions(url, id_secret=s.id_secret())
 
-    async def notice_counts() -> dict[str, int]:
-        """Subscribers, and the notices of the newest version notified (the bot may have reloaded since)."""
-        version = await subs.latest_version() or kb_version(s.kb_dir)
-        return {"subscribers": await subs.count(), **await subs.counts(version)}
+    async def notice_counts() -> tuple[str, dict[str, int]]:
+        """The newest version notified (the bot may have reloaded since this page started) and its counts."""
+        return await subs.summary(kb_version(s.kb_dir))
 
     config = DashboardConfig(staff_token=token, bot_token=bot_token, staff_ids=frozenset(s.staff_user_ids),
                              bot_username=s.dashboard_bot_username,

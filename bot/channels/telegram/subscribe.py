@@ -34,7 +34,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 
 from bot.agency.kb_version import kb_version
-from bot.agency.notifier import DEFAULT_RATE, Report, Send, notify, plan
+from bot.agency.notifier import DEFAULT_RATE, Plan, Report, Send, notify, plan
 from bot.agency.subscriptions import Subscriptions
 from bot.agency.telegram_notify import OPTIN_CALLBACK, STOP_CALLBACK, BotApiSender, on_optin, optin_button
 from bot.channels.dashboard.unanswered import UnansweredLog
@@ -121,17 +121,19 @@ class PolicyNotices:
             return 0
         self.version = version = await asyncio.to_thread(self._version)
         p = await plan(self.subs, engine.kb, engine.validity, engine.catalog, version)
-        task = asyncio.create_task(self._run(engine, version))
+        task = asyncio.create_task(self._run(engine, version, p))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return len(p.notify) + p.already
 
-    async def _run(self, engine: PolicyRuntime, version: str) -> Report | None:
+    async def _run(self, engine: PolicyRuntime, version: str, planned: Plan | None) -> Report | None:
         assert self.subs is not None
+        if self._lock.locked():
+            planned = None  # another run goes first and moves subscribers on: plan again after it
         async with self._lock:
             try:
                 report = await notify(self.subs, engine.kb, engine.validity, engine.catalog, version,
-                                      self._sender(), rate=notice_rate(self.settings))
+                                      self._sender(), rate=notice_rate(self.settings), planned=planned)
             except Exception as exc:
                 log.error("policy notices for %s stopped: %s (the next start or /reload resumes)", version,
                           self.redact(f"{type(exc).__name__}: {exc}"))

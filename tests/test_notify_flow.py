@@ -192,3 +192,16 @@ async def test_a_new_version_that_changes_no_result_tells_nobody(
     report = await notify(subs, new_kb, policy_validity(new_kb), catalog, version, send, rate=0)
     assert (report.compared, report.unchanged, report.sent) == (3, 3, 0)
     assert await subs.subscribers(not_at=version) == []
+
+
+async def test_the_sender_waits_out_a_short_flood_control_and_leaves_a_long_one_for_the_next_run() -> None:
+    async with FakeBotApi() as fake, aiohttp.ClientSession() as http:
+        send = BotApiSender(http, fake.token, fake.base_url)
+        fake.fail_next("sendMessage", status=429, retry_after=1)
+        assert await send(101, "after a second") == "sent"  # retried by bot.retry after retry_after
+        fake.fail_next("sendMessage", status=429, retry_after=30)
+        assert await send(101, "too long a wait") == "later"  # known not delivered: the next run sends it
+        fake.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
+        assert await send(101, "blocked") == "refused"
+        assert fake.texts_to(101) == ["after a second"]
+        assert len(fake.calls_of("sendMessage")) == 4  # 429 + retry, one 429, one 403: nothing sent twice

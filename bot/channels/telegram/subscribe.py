@@ -216,9 +216,11 @@ class PolicyNotices:
         if isinstance(inp, CommandInput) and inp.name == "forget":
             await self.forget(update, key, user_key)
             return
-        if turn.applied and isinstance(inp, TextInput) and seen and not seen[-1].in_scope:
+        typed = inp.text if isinstance(inp, TextInput) else \
+            inp.arg if isinstance(inp, CommandInput) and inp.name == "ask" else ""
+        if turn.applied and typed and seen and not seen[-1].in_scope:  # the answerer could not place it
             lang = str((turn.after or {}).get("lang") or "zh")
-            await self.unanswered(day, key, user_key, lang, inp.text)
+            await self.unanswered(day, key, user_key, lang, typed)
 
     async def forget(self, update: Update, key: str, user_key: str) -> int:
         """/forget has deleted the sessions: now the subscription of the chat (and of the person's private

@@ -62,9 +62,9 @@ def new_kb_dir(tmp_path: Path) -> Path:
 
 async def opt_in_everyone(subs: Subscriptions, kb: KnowledgeBase, catalog: Catalog) -> None:
     for key, (chat, lang, facts) in USERS.items():
-        reply = await on_optin(subs, kb, policy_validity(kb), catalog, OLD, key, chat, lang,  # type: ignore[arg-type]
-                               facts, TODAY)
-        assert reply == catalog.t(lang, "notify.optin_done")  # type: ignore[arg-type]
+        new, reply = await on_optin(subs, kb, policy_validity(kb), catalog, OLD, key, chat,
+                                    lang, facts, TODAY)  # type: ignore[arg-type]
+        assert new and reply == catalog.t(lang, "notify.optin_done")  # type: ignore[arg-type]
 
 
 async def test_exactly_the_users_whose_results_changed_are_told_once(

@@ -42,12 +42,13 @@ def stop_button(cat: Catalog, lang: Lang) -> Button:
 
 
 async def on_optin(subs: Subscriptions, kb: KnowledgeBase, validity: Validity, cat: Catalog, version: str,
-                   user_key: str, chat_id: int, lang: Lang, facts: Facts, as_of: date) -> str:
-    """Store the user's facts and current result; the reply to show them (a second tap: already subscribed,
-    the stored facts refreshed to these)."""
+                   user_key: str, chat_id: int, lang: Lang, facts: Facts, as_of: date) -> tuple[bool, str]:
+    """Store the user's facts and current result: whether the subscription is new, and the reply to show
+    (a second tap: already subscribed, the stored facts refreshed to these). Raises ProfileError for facts
+    the knowledge base refuses."""
     result = snapshot(assess(kb, validate_facts(kb, dict(facts)), as_of, validity))
     new = await subs.subscribe(user_key, chat_id, lang, dict(facts), as_of, result, version)
-    return cat.t(lang, "notify.optin_done" if new else "notify.optin_already")
+    return new, cat.t(lang, "notify.optin_done" if new else "notify.optin_already")
 
 
 class _FloodControl(Exception):

@@ -45,6 +45,7 @@ from bot.dialog.model import CommandInput, Input, SessionState, TextInput
 from bot.redact import Redactor
 from bot.services import PolicyRuntime, Turn
 from bot.settings import Settings
+from eligibility.errors import ProfileError
 from knowledge.models import Lang
 
 __all__ = ["CALLBACK_PATTERN", "PolicyNotices", "notice_rate"]
@@ -87,6 +88,7 @@ class PolicyNotices:
         self.log = UnansweredLog(url, id_secret=secret, retention_days=self.settings.unanswered_retention_days)
         self.prepare(self.s.engine)
         try:
+            await self.log.purge(self.s.today())  # and on every record: kept IPBOT_UNANSWERED_RETENTION_DAYS
             await self._begin(self.s.engine)
         except Exception as exc:  # the bot answers people even when the notices cannot be planned
             log.warning("policy notices not planned at start: %s", self.redact(f"{type(exc).__name__}: {exc}"))
@@ -182,10 +184,14 @@ class PolicyNotices:
         if state is None or state.mode != "done" or not state.facts:
             await self._answer(update, t("notify.optin_none"))
             return
-        reply = await on_optin(self.subs, engine.kb, engine.validity, engine.catalog, self.version or
-                               await asyncio.to_thread(self._version), key, chat.id, lang, state.facts,
-                               self.s.today())
-        if reply == t("notify.optin_already"):
+        version = self.version or await asyncio.to_thread(self._version)
+        try:
+            new, reply = await on_optin(self.subs, engine.kb, engine.validity, engine.catalog, version, key,
+                                        chat.id, lang, state.facts, self.s.today())
+        except ProfileError:  # answers this knowledge base no longer reads (a /reload since): assess again
+            await self._answer(update, t("notify.optin_none"))
+            return
+        if not new:
             await self._answer(update, reply)
             return
         await self._answer(update, None)

@@ -379,6 +379,9 @@ class Handlers:
                 input_id=str(update.update_id),
             )
         self._saved.add(update.update_id)  # committed: an error from here on leaves the answer saved
+        if self.notices is not None:  # agency: /forget reaches its rows (before the replies, which may
+            # fail to send); an unanswered question is logged
+            await self.notices.after_turn(update, inp, key, user_key, turn, seen[-1:], self.s.today())
         replies = turn.replies
         if isinstance(inp, CommandInput) and inp.name == "forget" and pressed is not None:
             replies = [Reply(r.text, r.buttons, edit=True) for r in replies]  # the confirmation becomes the note
@@ -407,8 +410,6 @@ class Handlers:
             answered = answer_message(inp, update, turn.before, turn.after)
             await self._retire_keyboard(context, key, user_key, chat.id, turn.after, shown_now, answered,
                                         update.update_id)
-        if self.notices is not None:  # agency: /forget reaches its rows; unanswered questions logged
-            await self.notices.after_turn(update, inp, key, user_key, turn, seen[-1:], self.s.today())
         if counting and turn.applied:
             events = assessment_events(turn.before, turn.after)
             await self._record([*events, *answer_events(seen[-1:])])

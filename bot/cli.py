@@ -160,7 +160,7 @@ async def _notify(ctx: Context, dry_run: bool, out: TextIO) -> int:
 
     s = ctx.settings
     version = kb_version(s.kb_dir)
-    subs = Subscriptions(s.store_url())
+    subs = Subscriptions(s.store_url(), id_secret=s.id_secret())
     try:
         if dry_run:
             p = await plan(subs, ctx.kb, ctx.validity, ctx.catalog, version)

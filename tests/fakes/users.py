@@ -68,4 +68,4 @@ def assert_silver_award_result(shown: list[JSON]) -> None:
     assert "预计可获得：<b>" in result
     # the last part of the result carries the follow-up buttons
     labels = [b["text"] for b in buttons_of(shown[-1]["reply_markup"])]
-    assert labels == ["修改答案", "不符合的原因", "重新开始"]
+    assert labels == ["修改答案", "不符合的原因", "重新开始", "政策调整时通知我"]

@@ -53,6 +53,7 @@ from bot.channels.telegram.runtime import (
     webhook_kwargs,
 )
 from bot.channels.telegram.sending import Context, quiet_raw_replies
+from bot.channels.telegram.subscribe import CALLBACK_PATTERN, PolicyNotices
 from bot.redact import Redactor
 from bot.services import PolicyRuntime, build_runtime
 from bot.settings import Settings
@@ -106,6 +107,7 @@ def build_application(
     services = Services(today=today)
     handlers = Handlers(services, engine_factory=lambda: engine_factory(settings), redactor=redactor,
                         admin_chat_id=settings.admin_chat_id)
+    handlers.notices = notices = PolicyNotices(settings, services, redactor)  # agency
 
     def log_update(done: UpdateDone) -> None:
         update = done.update
@@ -126,6 +128,7 @@ def build_application(
         engine = await asyncio.to_thread(engine_factory, settings)
         store = await open_checked(store_factory(settings.store_url(), id_secret=settings.id_secret()))
         services.attach(engine, store)
+        await notices.started()  # agency: a new knowledge base is compared, notices sent in the background
         if settings.session_ttl_days:
             sweeper = asyncio.create_task(sweep_idle_sessions(store, timedelta(days=settings.session_ttl_days)))
             background.add(sweeper)
@@ -139,6 +142,7 @@ def build_application(
                  type(store).__name__)
 
     async def post_shutdown(app: App) -> None:
+        await notices.stopped()  # agency
         for task in background:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
@@ -175,6 +179,8 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
+    # agency: the opt-in's taps, before the dialog's button handler that would call them stale
+    app.add_handler(CallbackQueryHandler(notices.button, pattern=CALLBACK_PATTERN))
     register(app, handlers, staff=settings.staff_user_ids)
     if settings.web_public_url:
         register_mini_app(app, services, settings.web_public_url)

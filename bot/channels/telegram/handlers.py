@@ -22,7 +22,7 @@ import logging
 import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from html import escape
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from telegram import (
     InlineKeyboardButton,
@@ -60,6 +60,9 @@ from bot.services import PolicyRuntime, ride_out_outage
 from bot.storage.stats import AnswerTap, Event, answer_events, assessment_events
 from knowledge.models import Lang
 
+if TYPE_CHECKING:  # agency: policy-change notices and the unanswered log (set by app.py)
+    from bot.channels.telegram.subscribe import PolicyNotices
+
 __all__ = ["Handlers", "china_today"]  # china_today: where the load benchmark takes it
 
 log = logging.getLogger(__name__)
@@ -82,6 +85,7 @@ class Handlers:
         self._reload_lock = asyncio.Lock()
         self._turning: set[int] = set()  # updates whose turn has begun and is not yet fully answered...
         self._saved: set[int] = set()  # ...of them, those whose turn is committed
+        self.notices: PolicyNotices | None = None  # agency: set by app.py
 
     # ---- conversation ----
     async def command(self, update: Update, context: Context) -> None:
@@ -198,6 +202,9 @@ class Handlers:
                 input_id=str(update.update_id),
             )
         self._saved.add(update.update_id)  # committed: an error from here on leaves the answer saved
+        if self.notices is not None:  # agency: /forget reaches its rows (before the replies, which may
+            # fail to send); an unanswered question is logged
+            await self.notices.after_turn(update, inp, key, user_key, turn, seen[-1:], self.s.today())
         replies = turn.replies
         if isinstance(inp, CommandInput) and inp.name == "forget" and pressed is not None:
             replies = [Reply(r.text, r.buttons, edit=True) for r in replies]  # the confirmation becomes the note
@@ -331,7 +338,10 @@ class Handlers:
                 return
             self.s.swap_engine(engine)
         log.info("knowledge base reloaded: %d benefits", len(engine.kb.benefits))
-        await self.sender.send(context, message.chat_id, [Reply(reload_done(engine, lang))])
+        done = reload_done(engine, lang)
+        if self.notices is not None:  # agency: compare subscribers under the new knowledge base, say how many
+            done += "\n" + escape(await self.notices.reloaded(engine, lang))
+        await self.sender.send(context, message.chat_id, [Reply(done)])
 
     # ---- errors ----
     async def error(self, update: object, context: Context) -> None:

@@ -12,7 +12,7 @@ IpbotError                               knowledge/errors.py (this module)
 │   ├── StoreUnavailableError            briefly out of reach; a retry may succeed
 │   ├── StaleSessionError                another writer got there first (compare-and-set)
 │   └── SealedStateError                 bot.storage.crypto: a sealed state its key does not open
-├── ConfigError                          bot.channels.telegram.app: the settings cannot run the bot
+├── ConfigError                          bot.channels.telegram.runtime: the settings cannot run the bot
 ├── UsageError                           bot.cli: bad input on the command line (exit code 2)
 └── SheetError                           bot.agency.sheets: a spreadsheet that cannot be read at all
 """

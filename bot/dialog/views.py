@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from html import escape
 from typing import TypeVar
 
+from bot.dialog.callbacks import Code, callback
 from bot.dialog.model import Button, Reply
 from bot.present.i18n import text
 from bot.present.report import Renderer
@@ -129,24 +130,26 @@ class Views:
     def question_buttons(self, q: Question, lang: Lang, ticked: set[str]) -> tuple[tuple[Button, ...], ...]:
         rows: list[tuple[Button, ...]] = []
         if q.kind == "bool":
-            rows.append((Button(self.t(lang, "dlg.btn.yes"), f"a|{q.id}|y"),
-                         Button(self.t(lang, "dlg.btn.no"), f"a|{q.id}|n")))
+            rows.append((Button(self.t(lang, "dlg.btn.yes"), callback(Code.ANSWER, q.id, "y")),
+                         Button(self.t(lang, "dlg.btn.no"), callback(Code.ANSWER, q.id, "n"))))
         elif q.kind == "choice":
-            opts = [Button(self.option_short(q, o.value, o.label, lang), f"a|{q.id}|{o.value}") for o in q.options]
+            opts = [Button(self.option_short(q, o.value, o.label, lang), callback(Code.ANSWER, q.id, o.value))
+                    for o in q.options]
             rows += [tuple(opts[i:i + 2]) for i in range(0, len(opts), 2)]
         elif q.kind in ("money", "money_list"):
-            rows.append((Button(self.t(lang, "dlg.btn.none_money"), f"a|{q.id}|0"),))
+            rows.append((Button(self.t(lang, "dlg.btn.none_money"), callback(Code.ANSWER, q.id, "0")),))
         else:
             for o in q.options:
                 if o.value == NONE_OPTION:
                     continue
                 mark = "✅ " if o.value in ticked else "▫️ "
-                rows.append((Button(mark + self.option_short(q, o.value, o.label, lang), f"t|{q.id}|{o.value}"),))
-            rows.append((Button(text(q.options[-1].label, lang), f"a|{q.id}|{NONE_OPTION}"),
-                         Button(self.t(lang, "dlg.btn.done"), f"d|{q.id}")))
-        rows.append((Button(self.t(lang, "dlg.btn.back"), "n|back"),
-                     Button(self.t(lang, "dlg.btn.unsure"), f"n|skip|{q.id}"),
-                     Button(self.t(lang, "dlg.btn.restart"), "n|restart")))
+                label = mark + self.option_short(q, o.value, o.label, lang)
+                rows.append((Button(label, callback(Code.TICK, q.id, o.value)),))
+            rows.append((Button(text(q.options[-1].label, lang), callback(Code.ANSWER, q.id, NONE_OPTION)),
+                         Button(self.t(lang, "dlg.btn.done"), callback(Code.DONE, q.id))))
+        rows.append((Button(self.t(lang, "dlg.btn.back"), callback(Code.NAV, "back")),
+                     Button(self.t(lang, "dlg.btn.unsure"), callback(Code.NAV, "skip", q.id)),
+                     Button(self.t(lang, "dlg.btn.restart"), callback(Code.NAV, "restart"))))
         return tuple(rows)
 
     def option_short(self, q: Question, value: str, label: Text, lang: Lang) -> str:
@@ -261,9 +264,10 @@ class Views:
         agency = escape(text(self.kb.policy.implementing_agencies, lang))
         folded += [self.t(lang, "dlg.result.agency", agency=agency),
                    f"<i>{escape(text(self.kb.policy.disclaimer, lang))}</i>"]
-        buttons: tuple[tuple[Button, ...], ...] = ((Button(self.t(lang, "dlg.btn.change"), "m|answers"),
-                                                    Button(self.t(lang, "dlg.btn.why_not"), "m|why")),
-                                                   (Button(self.t(lang, "dlg.btn.restart"), "n|restart"),))
+        buttons: tuple[tuple[Button, ...], ...] = (
+            (Button(self.t(lang, "dlg.btn.change"), callback(Code.MENU, "answers")),
+             Button(self.t(lang, "dlg.btn.why_not"), callback(Code.MENU, "why"))),
+            (Button(self.t(lang, "dlg.btn.restart"), callback(Code.NAV, "restart")),))
         if self.notices_button is not None:
             buttons = (*buttons, (self.notices_button(lang),))
         quote = fold("\n".join(folded))
@@ -293,12 +297,12 @@ class Views:
         """The clauses by topic: the topics first, then a topic's benefits, a page at a time."""
         if topic is None or topic not in self.kb.policy.topics:
             counts = {t: sum(b.topic == t for b in self.kb.benefits) for t in self.kb.policy.topics}
-            buttons = [Button(fit_label(f"{text(name, lang)} {counts[t]}"), f"k|{t}")
+            buttons = [Button(fit_label(f"{text(name, lang)} {counts[t]}"), callback(Code.CLAUSES, t))
                        for t, name in self.kb.policy.topics.items() if counts[t]]
             return Reply(self.t(lang, "dlg.clauses.title"), pairs(buttons), edit=edit)
         benefits = [b for b in self.kb.benefits if b.topic == topic]
-        shown, nav = self._page(benefits, page, f"k|{topic}", "k|", lang)
-        rows = [(Button(self.short_title(b, lang), f"c|{b.id}"),) for b in shown]
+        shown, nav = self._page(benefits, page, callback(Code.CLAUSES, topic), callback(Code.CLAUSES, ""), lang)
+        rows = [(Button(self.short_title(b, lang), callback(Code.CLAUSE, b.id)),) for b in shown]
         head = self.t(lang, "dlg.clauses.topic", topic=escape(text(self.kb.policy.topics[topic], lang)))
         return Reply(head + self._page_note(benefits, page, lang), (*rows, nav), edit=edit)
 
@@ -306,25 +310,27 @@ class Views:
                      *, edit: bool = False) -> Reply:
         """The answers given, to pick one to change: by topic when there are many, a page at a time.
         The message holds each answer in full; the buttons are short."""
-        result = (Button(self.t(lang, "dlg.btn.result"), "m|result"),)
+        result = (Button(self.t(lang, "dlg.btn.result"), callback(Code.MENU, "result")),)
         if not facts:
             return Reply(self.t(lang, "dlg.answers.none"), edit=edit)
         by_group: dict[str, list[str]] = {}
         for fact_id in facts:
             by_group.setdefault(self.fact_group(fact_id), []).append(fact_id)
         if group is None and len(facts) > PAGE:
-            buttons = [Button(fit_label(f"{self._group_name(g, lang)} {len(ids)}"), f"v|{g}")
+            buttons = [Button(fit_label(f"{self._group_name(g, lang)} {len(ids)}"), callback(Code.ANSWERS, g))
                        for g, ids in by_group.items()]
             return Reply(self.t(lang, "dlg.answers.groups"), (*pairs(buttons), result), edit=edit)
         ids = list(facts) if group is None else by_group.get(group, [])
-        shown, nav = self._page(ids, page, f"v|{group}", "v|" if group is not None else "", lang)
+        up = callback(Code.ANSWERS, "") if group is not None else ""
+        shown, nav = self._page(ids, page, callback(Code.ANSWERS, group), up, lang)
         lines = [self.t(lang, "dlg.answers.title")]
         rows = []
         for fact_id in shown:
             value = self.r.value(fact_id, facts[fact_id], lang)  # type: ignore[arg-type]
             full = self.r.fact_label(fact_id, lang)
             lines.append(f"• {escape(full)}：{escape(value)}" if lang == "zh" else f"• {escape(full)}: {escape(value)}")
-            rows.append((Button(fit_label(f"{self.fact_short(fact_id, lang)}: {value}"), f"x|{fact_id}"),))
+            label = fit_label(f"{self.fact_short(fact_id, lang)}: {value}")
+            rows.append((Button(label, callback(Code.CHANGE, fact_id)),))
         if group is not None:
             lines[0] += self._page_note(ids, page, lang)
         return Reply("\n".join(lines), (*rows, *((nav,) if nav else ()), result), edit=edit)
@@ -373,9 +379,9 @@ class Views:
         clause = self.kb.policy.clauses.get(ref)
         source = clause.text if clause is not None else "".join(b.source for b in benefits)
         lines.append(self.t(lang, "dlg.clause.text", text=escape(source)))
-        rows = [(Button(self.short_title(b, lang), f"c|{b.id}"),) for b in benefits]
+        rows = [(Button(self.short_title(b, lang), callback(Code.CLAUSE, b.id)),) for b in benefits]
         topic = benefits[0].topic
-        rows.append((Button(self.t(lang, "dlg.menu.assess"), f"m|topic|{topic}"),))
+        rows.append((Button(self.t(lang, "dlg.menu.assess"), callback(Code.MENU, "topic", topic)),))
         return Reply("\n".join(lines), tuple(rows))
 
     def short_title(self, b: Benefit, lang: Lang) -> str:
@@ -385,7 +391,7 @@ class Views:
     def forget_confirm(self, lang: Lang, confirm_data: str) -> Reply:
         return Reply(self.t(lang, "dlg.forget.ask"),
                      ((Button(self.t(lang, "dlg.btn.forget_yes"), confirm_data),
-                       Button(self.t(lang, "dlg.btn.forget_no"), "f|no")),))
+                       Button(self.t(lang, "dlg.btn.forget_no"), callback(Code.FORGET, "no"))),))
 
     def clause(self, b: Benefit, lang: Lang) -> Reply:
         lines = [f"<b>{escape(text(b.title, lang))}</b>　{escape(self.r.ref(b.ref, lang))}" if lang == "zh"
@@ -413,4 +419,5 @@ class Views:
         share = Button(self.t(lang, "dlg.btn.share"), "", share=self.short_title(b, lang))
         if b.is_info:
             return Reply("\n".join(lines), ((share,),))
-        return Reply("\n".join(lines), ((Button(self.t(lang, "dlg.menu.assess"), f"m|topic|{b.topic}"), share),))
+        start = Button(self.t(lang, "dlg.menu.assess"), callback(Code.MENU, "topic", b.topic))
+        return Reply("\n".join(lines), ((start, share),))

@@ -52,7 +52,7 @@ from bot.channels.telegram.runtime import (
     use_fast_event_loop,
     webhook_kwargs,
 )
-from bot.channels.telegram.sending import Context, quiet_raw_replies
+from bot.channels.telegram.sending import Context, api_call, quiet_raw_replies
 from bot.channels.telegram.subscribe import CALLBACK_PATTERN, PolicyNotices
 from bot.redact import Redactor
 from bot.services import PolicyRuntime, build_runtime
@@ -249,9 +249,9 @@ def register_mini_app(app: App, services: Services, url: str) -> None:
         user = update.effective_user
         lang: Lang = "en" if user is not None and (user.language_code or "").startswith("en") else "zh"
         catalog = services.engine.catalog
-        await context.bot.do_api_request("sendMessage", api_kwargs={
-            "chat_id": update.effective_chat.id, "text": tg_text(catalog, lang, "web.tg.offer"),
-            "reply_markup": mini_app_keyboard(url, tg_text(catalog, lang, "web.tg.open"))})
+        await api_call(context, "sendMessage", chat_id=update.effective_chat.id,
+                       text=tg_text(catalog, lang, "web.tg.offer"),
+                       reply_markup=mini_app_keyboard(url, tg_text(catalog, lang, "web.tg.open")))
 
     private = filters.ChatType.PRIVATE & ~filters.FORWARDED
     app.add_handler(CommandHandler(["assess", "start"], offer, filters=private), group=1)

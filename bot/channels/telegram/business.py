@@ -31,7 +31,7 @@ from telegram.error import TelegramError
 
 from bot.channels.telegram.render import messages, tg_text
 from bot.channels.telegram.screen import NoSession
-from bot.channels.telegram.sending import Context
+from bot.channels.telegram.sending import Context, api_call
 from bot.dialog.model import Reply
 from bot.present.i18n import to_lang
 from bot.storage.base import update as update_session
@@ -125,9 +125,8 @@ class BusinessDesk:
         if confident and conf.get("can_reply"):
             try:
                 for part, _markup in messages(Reply(escape(forward.paste, quote=False))):
-                    await context.bot.do_api_request("sendMessage", api_kwargs={
-                        "chat_id": chat_id, "text": part, "parse_mode": ParseMode.HTML,
-                        "business_connection_id": message.business_connection_id})
+                    await api_call(context, "sendMessage", chat_id=chat_id, text=part, parse_mode=ParseMode.HTML,
+                                   business_connection_id=message.business_connection_id)
                 replied = True
             except TelegramError as exc:
                 log.warning("business reply not sent: %s", self.h.redact(f"{type(exc).__name__}: {exc}"))

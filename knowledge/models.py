@@ -537,6 +537,27 @@ class PeriodWords(Model):
     words: list[str] = Field(min_length=1)
 
 
+class YearWords(Model):
+    """Several years in one figure ("2023-2024年利息40万", "23年和24年", "22年到现在", "贷了3年"): a
+    yearly amount is asked about, never read as one year's."""
+
+    # Between two years, a span: "2023-2024年", "23年和24年", "2022到2024年".
+    span_joiners: list[str] = []
+    # After a year, a span up to now: "22年到现在", "2021年至今".
+    to_now: list[str] = []
+    # A count of years ("贷了3年"): the count followed by one of these units, unless followed by one of
+    # ``not_after`` ("2022年度", "3年期").
+    duration_units: list[str] = []
+    not_after: list[str] = []
+
+
+class OriginatorPair(Model):
+    """A fact of the originator of an issue and the fact of the enterprise it finances."""
+
+    originator: str
+    financed: str
+
+
 class FigureWords(Model):
     principal: list[str] = []
     periods: list[PeriodWords] = []
@@ -553,6 +574,15 @@ class FigureWords(Model):
     # user's own amount or a payment; with the user's cue or one money fact named, it is asked about.
     received: list[str] = []
     phone: list[str] = []
+    # A sign before a figure that makes it negative ("利息-50万"): an amount cannot be; asked about.
+    minus_signs: list[str] = []
+    # The year before the application ("去年"): the year the policy's "上一年度" reads.
+    last_year: list[str] = []
+    years: YearWords = YearWords()
+    # Words counting a securitisation's issues ("两期", "3单"): fewer figures than issues asks for each.
+    issue_counters: list[str] = []
+    # An originator's own sentence: the financing words are the issue's, not a financed enterprise's.
+    originators: list[OriginatorPair] = []
 
 
 class FactWords(Model):

@@ -26,9 +26,7 @@ _ROLE_OF_KIND = {"year": "year", "percent": "percent", "count": "count", "id": "
 _SMALL_BARE = 1000  # a bare figure below this answering a money question is asked about (元 or 万元?)
 _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
 _APPROX_REACH = 3
-_MINUS = "-−－负"
 _REPEAT_REACH = 4
-_YEARS = re.compile(r"(?<![\d年])(?:[2-9]|[1-9]\d)\s*年(?!度|期)")  # "贷了3年": several years (not "2022年")
 
 
 @dataclass
@@ -57,14 +55,10 @@ def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
                for w in lex.approximate if len(w) > 1) or before[-_APPROX_REACH:].endswith(("约", "近"))
 
 
-# The policy's (四)1 pays an originator on "实际融资额" of the issue it launched: in an originator's own
-# sentence ("我们是发起单位…融资1.5亿") the financing words are the issue's, not a financed enterprise's.
-_ORIGINATOR, _FINANCED = "securitization_originator_issues_yuan", "securitization_financing_yuan"
-
-
-def _originator_speaks(clauses: list[Clause]) -> bool:
-    """The applicant says it is the originator ("我们是发起单位", "作为发起单位发行…")."""
-    return any(h.has("mention") and any(t.key == _ORIGINATOR for t in h.of("mention")) and not c.negated(h)
+def _originator_speaks(clauses: list[Clause], originator: str) -> bool:
+    """The applicant says it is the originator ("我们是发起单位", "作为发起单位发行…"); the pairs of an
+    originator's fact and a financed enterprise's are data (``originators`` in vocabulary/figures.yaml)."""
+    return any(h.has("mention") and any(t.key == originator for t in h.of("mention")) and not c.negated(h)
                and any(b.has("self") for b in c.before(h, 2))
                for c in clauses for h in c.hits)
 
@@ -113,10 +107,11 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     shared = {t.key for c in clauses for h in c.kinds("cue") if len(h.of("cue")) > 1 for t in h.of("cue")}
     cue_ok = {f for f in cue_facts if f not in shared or f in mentioned or f == expecting}
     remap: dict[str, str] = {}
-    if expecting != _FINANCED and _originator_speaks(clauses):
-        remap = {_FINANCED: _ORIGINATOR}
-        cue_ok |= {_ORIGINATOR, _FINANCED} & set(cue_facts)
-        mentioned = set(mentioned) - {_FINANCED}
+    for originator, financed in lex.originators:
+        if expecting != financed and _originator_speaks(clauses, originator):
+            remap[financed] = originator
+            cue_ok |= {originator, financed} & set(cue_facts)
+            mentioned = set(mentioned) - {financed}
     sole = _sole_figure(clauses)
     carried: set[str] = set()
     period_words: dict[str, str] = {}
@@ -133,7 +128,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             text = c.s[n.start : n.end]
             if len(text) == 1 and not text.isdigit():
                 continue  # "一直", "一下": a word, not a figure
-            if n.start > 0 and c.s[n.start - 1] in _MINUS and not (n.start > 1 and c.s[n.start - 2].isdigit()):
+            if n.start > 0 and c.s[n.start - 1] in lex.minus_signs and not (
+                    n.start > 1 and c.s[n.start - 2].isdigit()):
                 # "利息-50万": an amount cannot be negative; asked, never read as 50万.
                 kind, owners = _owner(c, n, cue_ok, remap)
                 fact = owners[0] if kind == "fact" and len(owners) == 1 else expecting
@@ -323,9 +319,10 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     shares = {t.key for c in clauses if any(n.kind == "percent" for n in scan_numbers(c.s))
               and not any(n.kind == "money" for n in scan_numbers(c.s)) for h in c.hits for t in h.of("cue")}
     hits = [h for c in clauses for h in c.hits]
-    several_years = any(h.has("total") for h in hits) and (
+    # "2023-2024年利息40万", "22年到现在": a span of years; "贷了3年…总共": a total over several years.
+    several_years = any(lex.year_span.search(c.s) for c in clauses) or (any(h.has("total") for h in hits) and (
         any(any(t.key == PARTIAL for t in h.of("period")) for h in hits)
-        or any(_YEARS.search(c.s) for c in clauses))
+        or any(lex.durations.search(c.s) for c in clauses)))
     party = any(h.has("party") for h in hits)
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
@@ -336,7 +333,7 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}))
         elif fact in other_loans:  # "房产抵押贷款，利息50万": not an IP pledge loan's interest (or not surely)
             _withdraw(out, fact, Clarify(fact, "lang.ask.ip_pledge_loan", {}))
-    issues = max((_issue_count(c.s) for c in clauses), default=0)
+    issues = max((_issue_count(lex, c.s) for c in clauses), default=0)
     for fact, values in list(out.amounts.items()):
         if kb.facts[fact].type == "money_list" and issues > len(values):
             # "发了两期，每期融资2亿": fewer figures than issues; each issue's own figure is asked for.
@@ -355,16 +352,7 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             out.clarify.append(Clarify(f.fact, "lang.ask.interest_or_principal", {"figure": f.text}, None))
 
 
-_ISSUES = re.compile(r"([0-9]{1,2}|[一两二三四五六七八九十]{1,2})\s*期")
-_CN_COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-
-
-def _issue_count(s: str) -> int:
+def _issue_count(lex: Lexicon, s: str) -> int:
     """How many issues a clause says there were ("两期", "3期"); 0 when it says none."""
-    best = 0
-    for m in _ISSUES.finditer(s):
-        word = m.group(1)
-        n = int(word) if word.isdigit() else (
-            _CN_COUNT.get(word, 0) if len(word) == 1 else 10 + _CN_COUNT.get(word[1], 0) if word[0] == "十" else 0)
-        best = max(best, n)
-    return best
+    counts = [scan_numbers(m.group(1)) for m in lex.issue_count.finditer(s)]
+    return max((int(n[0].value) for n in counts if n), default=0)

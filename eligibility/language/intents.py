@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
-from eligibility.language.lexicon import Lexicon
+from rapidfuzz import fuzz
+
+from eligibility.language.lexicon import Lexicon, sounds
 from eligibility.language.polarity import core
 
+_SOUND_MIN_CHARS, _SOUND_MAX_CHARS = 2, 8
+_FUZZY_MIN_CHARS, _FUZZY_SCORE = 5, 80.0
 _MAX_CONTAINS = 30  # a longer message is about something else, even if it says "测评"
 _MAX_KEYWORD, _MAX_KEYWORD_ASCII = 10, 32
 _PUNCT = re.compile(r"[;,.!?~。、…]+ ?")  # "好，开始" and "你好，在吗" are one command
@@ -41,6 +45,10 @@ def intent_of(lex: Lexicon, s: str, *, plain: bool = False) -> str | None:
         found = lex.intents_exact.get(candidate)
         if found is not None:
             return found
+    if plain:
+        typed = _mistyped(lex, _trimmed(lex, c))
+        if typed is not None:
+            return typed
     if len(c) <= _MAX_CONTAINS:
         for word in lex.intent_except:
             c = c.replace(word, " ")
@@ -51,6 +59,23 @@ def intent_of(lex: Lexicon, s: str, *, plain: bool = False) -> str | None:
             for word, intent in lex.intents_keywords:
                 if _has_word(c, word):
                     return intent
+    return None
+
+
+def _mistyped(lex: Lexicon, candidates: list[str]) -> str | None:
+    """A command typed with a typo: a Chinese homophone ("侧评", "才单") or an English slip ("main manu").
+
+    Only for a short message that states and asks nothing (``plain``); a sound or spelling two intents
+    share was left out of the lexicon, so this never guesses between two commands."""
+    for c in candidates:
+        if _SOUND_MIN_CHARS <= len(c) <= _SOUND_MAX_CHARS and all("\u4e00" <= ch <= "\u9fff" for ch in c):
+            found = lex.intents_sound.get(sounds(c))
+            if found is not None:
+                return found
+        if c.isascii() and len(c) >= _FUZZY_MIN_CHARS:
+            best = max(((fuzz.ratio(c, w), i) for w, i in lex.intents_ascii), default=(0.0, ""))
+            if best[0] >= _FUZZY_SCORE:
+                return best[1]
     return None
 
 

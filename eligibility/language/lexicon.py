@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pypinyin import lazy_pinyin
+
 from eligibility.language.terms import Tag, TermIndex
 from eligibility.normalize import normalize
 from knowledge.models import KnowledgeBase, Polarity
@@ -56,6 +58,8 @@ class Lexicon:
     correction_gap: re.Pattern[str]  # between two figures: the second corrects the first ("80万，哦不对70万")
     clause_split: re.Pattern[str]
     intents_exact: dict[str, str]
+    intents_sound: dict[tuple[str, ...], str]  # the toneless pinyin of a Chinese command ("侧评" sounds like 测评)
+    intents_ascii: tuple[tuple[str, str], ...]  # English commands, for a typo ("main manu")
     intents_contains: tuple[tuple[str, str], ...]
     intents_keywords: tuple[tuple[str, str], ...]
     filler_start: tuple[str, ...]
@@ -67,6 +71,55 @@ class Lexicon:
     context: dict[str, tuple[str, ...]]
     progress: dict[str, tuple[str, ...]]  # fact -> the ongoing/planned words that answer it yes
     planned_ok: frozenset[str]  # facts a plan states ("打算申报高价值专利组合培育项目")
+    minus_signs: frozenset[str]
+    last_year: tuple[str, ...]
+    year_span: re.Pattern[str]  # "2023-2024年", "23年和24年", "22年到现在": several years
+    durations: re.Pattern[str]  # "贷了3年": a count of years
+    issue_count: re.Pattern[str]  # "两期", "3期": a count of issues (group 1 the count)
+    originators: tuple[tuple[str, str], ...]  # (originator fact, financed fact)
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted({normalize(x) for x in words} - {""}, key=len, reverse=True)) \
+        or r"(?!)"
+
+
+# A year as people write it: "2023", or two digits with 年 ("23年"); only the syntax of numerals is here.
+_YEAR = r"(?<!\d)(?:(?:19|20)\d{2}(?!\d)|\d{2}\s*年)"
+
+
+def _year_span(joiners: list[str], to_now: list[str]) -> re.Pattern[str]:
+    j, now = _alternatives(joiners), _alternatives(to_now)
+    return re.compile(rf"{_YEAR}\s*年?\s*(?:{j})\s*(?:{_YEAR}|\d{{2}}\s*年)|(?<!\d)\d{{2}}\s*(?:{j})\s*\d{{2}}\s*年"
+                      rf"|{_YEAR}\s*年?\s*(?:{now})")
+
+
+def _durations(units: list[str], not_after: list[str]) -> re.Pattern[str]:
+    after = f"(?!{_alternatives(not_after)})" if not_after else ""
+    return re.compile(rf"(?<![\d年])(?:[2-9]|[1-9]\d)\s*(?:{_alternatives(units)}){after}")
+
+
+_FUZZY_MIN = 5  # an English command shorter than this is matched exactly only ("menu", "back")
+_SOUND_MIN = 2
+
+
+def sounds(word: str) -> tuple[str, ...]:
+    """Toneless pinyin of a Chinese word, one syllable per character."""
+    return tuple(lazy_pinyin(word))
+
+
+def _sounds(exact: dict[str, str]) -> dict[tuple[str, ...], str]:
+    """Chinese commands by sound; a sound two intents share is left out (never a guess between them)."""
+    out: dict[tuple[str, ...], str] = {}
+    clash: set[tuple[str, ...]] = set()
+    for word, intent in exact.items():
+        if len(word) < _SOUND_MIN or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+            continue
+        key = sounds(word)
+        if out.get(key, intent) != intent:
+            clash.add(key)
+        out[key] = intent
+    return {k: v for k, v in out.items() if k not in clash}
 
 
 def lexicon(kb: KnowledgeBase) -> Lexicon:
@@ -143,6 +196,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         contains += [(w, iw.intent) for w in _norm(iw.contains)]
 
     return Lexicon(
+        intents_sound=_sounds(exact),
+        intents_ascii=tuple((w, i) for w, i in exact.items() if w.isascii() and len(w) >= _FUZZY_MIN),
         index=TermIndex(entries),
         yes=_norm(p.yes),
         no=_norm(p.no),
@@ -171,4 +226,10 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                                             *(p.planned if "planned" in w.yes_when else [])]))
                   for k, w in v.facts.items() if w.yes_when},
         planned_ok=frozenset(k for k, w in v.facts.items() if "planned" in w.yes_when),
+        minus_signs=frozenset(f.minus_signs),
+        last_year=_longest_first(_norm(f.last_year)),
+        year_span=_year_span(f.years.span_joiners, f.years.to_now),
+        durations=_durations(f.years.duration_units, f.years.not_after),
+        issue_count=re.compile(rf"([0-9]{{1,2}}|[一两二三四五六七八九十]{{1,3}})\s*(?:{_alternatives(f.issue_counters)})"),
+        originators=tuple((o.originator, o.financed) for o in f.originators),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from eligibility.language.clauses import prepared, split
 from eligibility.language.lexicon import Lexicon
 
-_PARTICLES = "啊呀吧哈啦呢了嘛哦噢喔哟滴的哒 !.~,;。、…"
+_PARTICLES = "啊呀吧哈啦呢了过嘛哦噢喔哟滴的哒 !.~,;。、…"
 _NEGATION_CHARS = frozenset("没不未无非否")
 _DONE_MAX = 6
 

@@ -91,7 +91,7 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
     clarify += _event_years(kb, lex, clauses, facts, mentions.mentioned,
                             asked_fact if expecting is not None and expecting.kind != "multi" else None)
     clarified = {c.fact for c in clarify}
-    facts = {k: v for k, v in facts.items() if k not in clarified}
+    facts = {k: v for k, v in facts.items() if k not in clarified and not _summed_up(kb, k, facts)}
     notes = [n for n in notes if n.fact is None or n.fact in facts]  # nothing stated back for a fact asked about
     if answered and expecting is not None and all(f in clarified for f in expecting.facts):
         answered = False
@@ -107,9 +107,6 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
         clarify=tuple(_dedupe(clarify)),
         figures=tuple(figures.figures),
     )
-
-
-_LAST_YEAR = ("去年", "上一年", "上年", "last year")
 
 
 def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause],
@@ -134,13 +131,21 @@ def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause],
         named_in = [i for i, c in enumerate(clauses)
                     if any(t.key == fact_id for h in c.hits for t in (*h.of("mention"), *h.of("option")))]
         if named_in and not any(per_clause[i] for i in named_in) and any(
-                w in clauses[i].s for i in named_in for w in _LAST_YEAR):
+                w in clauses[i].s for i in named_in for w in lex.last_year):
             continue  # "我们2010年成立，去年拿了银奖": the award's own clause says last year
         value = facts.get(fact_id)
         if value is False or value == NONE_OPTION or value == []:
             continue  # "2023年没拿奖": a no is a no, whatever the year
         out.append(Clarify(fact_id, "lang.ask.event_year", {"year": years[0]}))
     return out
+
+
+def _summed_up(kb: KnowledgeBase, fact_id: str, facts: dict[str, FactValue]) -> bool:
+    """A fact that sums up others (``summary_of``) read true while one of its members is read true:
+    the member says it more precisely ("获取专利技术" is the SME's own transfer work), so only the
+    member is recorded; a summary read false still makes its members false (``with_summaries``)."""
+    members = kb.facts[fact_id].summary_of
+    return facts.get(fact_id) is True and any(facts.get(m) is True for m in members)
 
 
 def _dedupe(items: list[Clarify]) -> list[Clarify]:

@@ -574,6 +574,8 @@ class FigureWords(Model):
     # user's own amount or a payment; with the user's cue or one money fact named, it is asked about.
     received: list[str] = []
     phone: list[str] = []
+    # Another currency next to a figure ("10万美元", "$50k"): never read as yuan; asked about.
+    foreign_currencies: list[str] = []
     # A sign before a figure that makes it negative ("利息-50万"): an amount cannot be; asked about.
     minus_signs: list[str] = []
     # The year before the application ("去年"): the year the policy's "上一年度" reads.

@@ -27,6 +27,7 @@ _SMALL_BARE = 1000  # a bare figure below this answering a money question is ask
 _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
 _APPROX_REACH = 3
 _REPEAT_REACH = 4
+_CURRENCY_REACH = 2  # "10万美元", "10万 港币", "10 万元美金" is not written; "$10万" before the digits
 
 
 @dataclass
@@ -158,6 +159,17 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 out.figures.append(Figure(text, n.value, "other"))  # "是18万不是80万": 80万 is what it is not
                 continue
             kind, owners = _owner(c, n, cue_ok, remap)
+            if any(h.has("foreign") and (0 <= h.start - n.end <= _CURRENCY_REACH or 0 <= n.start - h.end <= 1)
+                   for h in c.hits):
+                # "利息10万美元": another currency; the policy's figures are yuan. Asked, never converted.
+                fact = owners[0] if kind == "fact" and len(owners) == 1 else expecting
+                out.figures.append(Figure(text, n.value, "other", fact))
+                if fact is not None:
+                    label = kb.facts[fact].label
+                    out.clarify.append(Clarify(fact, "lang.ask.confirm_amount", {
+                        "figure": c.s[n.start : n.end + _CURRENCY_REACH + 2].strip(), "label_zh": label.zh,
+                        "label_en": label.en}, None))
+                continue
             approx = _approximate(lex, c, n)
             bound = any(h.has("bound") for h in c.hits if -2 <= h.start - n.end <= 1 or 0 <= n.start - h.end <= 2)
             if bound and kind not in ("policy", "principal"):

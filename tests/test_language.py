@@ -5,14 +5,17 @@ Each test is a message as people type it and what the bot must (and must not) ta
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from eligibility.language import Reading, understand
 from eligibility.questionnaire import Question, question_by_id
 from eligibility.results import Validity
+from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base
 from knowledge.models import KnowledgeBase
 
 AS_OF = date(2025, 6, 1)
@@ -523,3 +526,69 @@ def test_fewer_figures_than_issues_asks_for_each_issue(kb: KnowledgeBase) -> Non
     assert [c.key for c in r.clarify] == ["lang.ask.per_issue"]
     assert read(kb, "作为发起单位发了两期，分别融资2亿和1亿").facts == {
         "securitization_originator_issues_yuan": [200_000_000, 100_000_000]}
+
+
+# -- several years, other currencies, typed commands (vocabulary/figures.yaml, intents.yaml) ---------------
+
+
+@pytest.mark.parametrize("text", ["2023-2024年利息40万", "23年和24年加起来付了60万", "2022到2024年总共付息90万",
+                                  "我们专利质押贷款，22年到现在一共还了80万利息"])
+def test_a_span_of_years_is_asked_about_never_read_as_one_year(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.one_year"]
+
+
+def test_a_single_year_with_last_year_words_is_read(kb: KnowledgeBase) -> None:
+    r = read(kb, "质押贷款从21年开始贷的，去年利息是35万")
+    assert r.facts.get("pledge_loan_interest_paid_yuan") == 350000
+
+
+@pytest.mark.parametrize("text", ["利息10万美元", "利息80万港币", "USD 20000"])
+def test_a_figure_in_another_currency_is_never_yuan(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.fact for c in r.clarify] == ["pledge_loan_interest_paid_yuan"]
+    assert r.clarify[0].value is None  # a yes to the question records nothing
+
+
+def test_a_bound_is_asked_about(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "五十万出头", ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and r.clarify
+
+
+@pytest.mark.parametrize(("text", "intent"), [("侧评", "assess"), ("才单", "menu"), ("main manu", "menu"),
+                                              ("cancle", "cancel"), ("不想填了", "cancel")])
+def test_a_command_typed_with_a_typo_does_what_the_command_does(kb: KnowledgeBase, text: str, intent: str) -> None:
+    assert read(kb, text).intent == intent
+
+
+def test_a_typo_never_turns_an_answer_into_a_command(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "是的", ask("new_madrid_registration"))
+    assert r.intent is None and r.facts == {"new_madrid_registration": True}
+
+
+def test_a_summary_fact_is_not_recorded_beside_its_member(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们大学给中小企业转让专利")
+    assert r.facts.get("licensed_out_patents") is True
+    assert "ip_transfer_activity" not in r.facts
+
+
+def test_none_with_an_aspect_particle_ticks_nothing(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "都没搞过", ask("group:projects"))
+    assert r.facts and not any(v is True for v in r.facts.values())
+
+
+def test_the_year_words_and_pairs_are_validated_by_kb_check(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(DATA_DIR, root)
+    path = root / "vocabulary" / "figures.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("financed: securitization_financing_yuan", "financed: securitisation_money")
+    text = text.replace('minus_signs: ["-", ', 'minus_signs: ["--", ')
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(root)
+    problems = [str(p) for p in info.value.problems]
+    assert any("originators[0].financed" in p and "securitisation_money" in p for p in problems), problems
+    assert any("minus_signs[0]" in p for p in problems), problems

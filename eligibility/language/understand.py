@@ -17,12 +17,11 @@ from eligibility.language.lexicon import PARTIAL, VAGUE_OPTIONS, Lexicon, lexico
 from eligibility.language.mentions import LIST_CHOICES, read_mentions
 from eligibility.language.model import Clarify, FactValue, Note, Reading
 from eligibility.language.places import read_place
-from eligibility.language.polarity import core, hedged, is_none, is_unknown, yes_no
+from eligibility.language.polarity import core, hedged, is_none, is_unknown, negates, yes_no
 from eligibility.parsing import looks_like_question, parse_choice, scan_numbers
 from eligibility.questionnaire import NONE_OPTION, Question, group_answer
 from knowledge.models import KnowledgeBase
 
-_NEGATIONS = frozenset("没不未无非否")
 MAX_CHARS = 4000  # a message longer than this is read from its start (a forward, not a novel)
 _TICK_NUMBERS = re.compile(r"^\s*\d{1,2}(\s*[,;、/ ]\s*\d{1,2})*\s*$")
 _TICK_SPLIT = re.compile(r"[,;、/\s]+|和|及|以及|还有|and")
@@ -193,7 +192,7 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
         if yes is not None:
             return {fact_id: yes}, hedge, []
         progress = lex.progress.get(fact_id, ())
-        if progress and head.startswith(progress) and not _NEGATIONS.intersection(head):
+        if progress and head.startswith(progress) and not negates(lex, head):
             return {fact_id: True}, hedge, []
         return None, [], []
     if q.kind == "choice":

@@ -18,6 +18,8 @@ from knowledge.models import KnowledgeBase, Polarity
 # Options too vague to take from free text (they are fine as a typed answer to their own question).
 VAGUE_OPTIONS = frozenset({"none", "other"})
 PARTIAL = "partial"  # the period of a figure for part of a year
+# Trailing particles and punctuation, never part of an answer or a command ("是的呀~", "不弄了").
+PARTICLES = "啊呀吧哈啦呢了过嘛哦噢喔哟滴的哒 !.~,;。、…"
 
 
 def _norm(words: list[str]) -> frozenset[str]:
@@ -195,6 +197,9 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         keywords += [(w, iw.intent) for w in (normalize(x) for x in iw.keywords) if w]
         for w in _norm(iw.exact):
             exact.setdefault(w, iw.intent)
+            bare = w.rstrip(PARTICLES).strip()
+            if bare and bare.isascii() == w.isascii():
+                exact.setdefault(bare, iw.intent)  # "不弄了" also as "不弄": a filler may come first ("先不弄了")
         contains += [(w, iw.intent) for w in _norm(iw.contains)]
 
     return Lexicon(

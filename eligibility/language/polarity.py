@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from eligibility.language.clauses import prepared, split
-from eligibility.language.lexicon import Lexicon
+from eligibility.language.lexicon import PARTICLES, Lexicon
 
-_PARTICLES = "啊呀吧哈啦呢了过嘛哦噢喔哟滴的哒 !.~,;。、…"
 _DONE_MAX = 6
 
 
 def core(s: str) -> str:
     """The message without trailing particles and punctuation ("是的呀~" -> "是")."""
-    return s.strip(" ,;.!?~。、…").rstrip(_PARTICLES).strip()
+    return s.strip(" ,;.!?~。、…").rstrip(PARTICLES).strip()
 
 
 def is_unknown(lex: Lexicon, s: str) -> bool:

@@ -486,6 +486,8 @@ class Polarity(Model):
     hedges: list[str] = []
     corrections: list[str] = []
     clause_breaks: list[str] = []
+    # Between the items of a list ("马德里和驰名商标都没有", "专利导航、风险预警"): a negation reaches along it.
+    list_joiners: list[str] = []
     # What the user asks about, not a fact ("想了解贯标补贴"); words that look like cues but are not.
     inquiries: list[str] = []
     achieved: list[str] = []
@@ -525,6 +527,8 @@ class Intents(Model):
 class Applicants(Model):
     # "我们是", "是一家": the description that follows is the applicant's (free text needs one).
     self_cues: list[str] = []
+    # A clause that is these words and a description ("其实是研究所", "就是企业"): the applicant speaks of itself.
+    leads: list[str] = []
     client_cues: list[str] = []
     # Someone else: what follows in the clause is not the applicant's ("朋友公司拿了银奖").
     others: list[str] = []
@@ -614,6 +618,19 @@ class Place(Model):
     aliases: list[str] = Field(min_length=1)
 
 
+class UnknownPlaces(Model):
+    """A place the knowledge base does not know ("注册在某某县"): the bot asks, never guesses in_city."""
+
+    # Before the place's name: "注册在", "位于", "在".
+    leads: list[str] = []
+    # A place's name ends with one of these ("县", "市", "区").
+    suffixes: list[str] = []
+    # Names ending so that are no place ("园区", "市场", "本市").
+    not_places: list[str] = []
+    # Asked where the applicant is registered, an answer with one of these names somewhere ("我们在城南那边").
+    vague: list[str] = []
+
+
 class Places(Model):
     """Where applicants say they are registered; the registration place decides in_city."""
 
@@ -624,6 +641,7 @@ class Places(Model):
     ambiguous: list[Place] = []
     registration_cues: list[str] = []
     branch_cues: list[str] = []
+    unknown: UnknownPlaces = UnknownPlaces()
 
 
 class KnowledgeBase(Model):

@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from eligibility.language.clauses import Clause
+from eligibility.language.lexicon import Lexicon
 from eligibility.language.model import Clarify
 from eligibility.language.terms import Hit
 
 _SELF_REACH = 12
 _GENERIC = "enterprise"
-# A clause that is nothing but the description ("不是企业，是研究所"): the applicant speaks of itself.
-_LEADS = frozenset({"", "是", "就是", "其实是", "而是", "应该是", "我是", "咱是"})
 
 
 @dataclass
@@ -30,7 +29,7 @@ def _types(h: Hit, asked: bool) -> list[str]:
     return [t.key for t in h.of("applicant")] + [t.value for t in h.of("option") if asked and t.key == "entity_type"]
 
 
-def read_applicant(clauses: list[Clause], *, asked: bool, midway: bool = False) -> ApplicantReading:
+def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: bool = False) -> ApplicantReading:
     """``midway``: another question is being answered; the generic "公司/企业" is then not volunteered."""
     found: list[str] = []
     for c in clauses:
@@ -39,7 +38,7 @@ def read_applicant(clauses: list[Clause], *, asked: bool, midway: bool = False) 
             if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h) or c.pending(h):
                 continue
             lead = c.s[: h.start].strip()
-            spoken = lead in _LEADS and (lead or _GENERIC not in types)  # "公司有50个人" describes no one
+            spoken = lead in lex.applicant_leads and (lead or _GENERIC not in types)  # "公司有50个人" describes no one
             if not asked and not spoken and not any(s.has("self") for s in c.before(h, _SELF_REACH)):
                 continue
             found += [t for t in types if t not in ("other",)]

@@ -48,12 +48,15 @@ def _distance(h: Hit, n: Number) -> tuple[int, int]:
 
 
 def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
+    """An approximation word of the lexicon: one character inside the figure ("三十来万", "30多万") or just
+    before it ("约30万"), a longer one near it ("40万左右", "大概30万")."""
     text = c.s[n.start : n.end]
-    if any(ch in text for ch in "来多余几"):
+    chars = tuple(w for w in lex.approximate if len(w) == 1)
+    if any(ch in text for ch in chars):
         return True
     before, after = c.s[max(0, n.start - 2 * _APPROX_REACH) : n.start], c.s[n.end : n.end + _APPROX_REACH + 1]
     return any(w in before or after.startswith(w) or after.lstrip(" 元块").startswith(w)
-               for w in lex.approximate if len(w) > 1) or before[-_APPROX_REACH:].endswith(("约", "近"))
+               for w in lex.approximate if len(w) > 1) or before[-_APPROX_REACH:].endswith(chars)
 
 
 def _originator_speaks(clauses: list[Clause], originator: str) -> bool:

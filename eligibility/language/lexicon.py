@@ -80,11 +80,24 @@ class Lexicon:
     durations: re.Pattern[str]  # "贷了3年": a count of years
     issue_count: re.Pattern[str]  # "两期", "3期": a count of issues (group 1 the count)
     originators: tuple[tuple[str, str], ...]  # (originator fact, financed fact)
+    list_gap: re.Pattern[str]  # the whole text between two items of a list ("和", "、", "")
+    list_split: re.Pattern[str]  # where a list is cut into its items
+    applicant_leads: frozenset[str]  # "其实是研究所": the words before a description that speak of oneself
+    place_like: re.Pattern[str]  # "注册在某某县": a place's name (group 1) this knowledge base may not know
+    not_places: tuple[str, ...]
+    somewhere: tuple[str, ...]
 
 
 def _alternatives(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted({normalize(x) for x in words} - {""}, key=len, reverse=True)) \
         or r"(?!)"
+
+
+def _words(words: list[str]) -> str:
+    """Alternatives, ASCII words only whole ("and" is not in "standard")."""
+    parts = [rf"\b{re.escape(w)}\b" if w.isascii() and w.isalnum() else re.escape(w)
+             for w in sorted({normalize(x) for x in words} - {""}, key=len, reverse=True)]
+    return "|".join(parts) or r"(?!)"
 
 
 # A year as people write it: "2023", or two digits with 年 ("23年"); only the syntax of numerals is here.
@@ -240,4 +253,11 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         durations=_durations(f.years.duration_units, f.years.not_after),
         issue_count=re.compile(rf"([0-9]{{1,2}}|[一两二三四五六七八九十]{{1,3}})\s*(?:{_alternatives(f.issue_counters)})"),
         originators=tuple((o.originator, o.financed) for o in f.originators),
+        list_gap=re.compile(rf"\s*(?:{_words(p.list_joiners)})?\s*"),
+        list_split=re.compile(rf"[\s;]+|{_words(p.list_joiners)}"),
+        applicant_leads=_norm(v.applicants.leads) | {""},
+        place_like=re.compile(rf"(?:{_alternatives(pl.unknown.leads)})([\u4e00-\u9fff]{{2,5}}?"
+                              rf"(?:{_alternatives(pl.unknown.suffixes)}))"),
+        not_places=_longest_first(_norm(pl.unknown.not_places)),
+        somewhere=_longest_first(_norm(pl.unknown.vague)),
     )

@@ -24,7 +24,6 @@ from knowledge.models import KnowledgeBase
 
 MAX_CHARS = 4000  # a message longer than this is read from its start (a forward, not a novel)
 _TICK_NUMBERS = re.compile(r"^\s*\d{1,2}(\s*[,;、/ ]\s*\d{1,2})*\s*$")
-_TICK_SPLIT = re.compile(r"[,;、/\s]+|和|及|以及|还有|and")
 
 
 def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = None) -> Reading:
@@ -41,7 +40,7 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
     facts: dict[str, FactValue] = dict(mentions.facts)
     clarify += mentions.clarify
 
-    place = read_place(clauses, asked=asked_fact == "in_city")
+    place = read_place(lex, clauses, asked=asked_fact == "in_city")
     if place.value is not None:
         facts["in_city"] = place.value
     notes += place.notes
@@ -49,7 +48,7 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             and yes_no(lex, s, clauses[0].s) is not None):
         clarify += place.clarify  # "是的，我们在这边" answers the question; "我们在城南那边" does not
 
-    applicant = read_applicant(clauses, asked=asked_fact == "entity_type",
+    applicant = read_applicant(lex, clauses, asked=asked_fact == "entity_type",
                                midway=expecting is not None and asked_fact != "entity_type")
     if applicant.value is not None:
         facts["entity_type"] = applicant.value
@@ -264,7 +263,7 @@ def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[C
                         picked.add(t.key)
         if not named:
             mapping = {o.value: [o.label.zh, o.label.en] for o in options}
-            for part in _TICK_SPLIT.split(c.s):
+            for part in lex.list_split.split(c.s):
                 value = parse_choice(part, mapping) if part else None
                 if value is not None:
                     picked.add(value)

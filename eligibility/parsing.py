@@ -594,8 +594,10 @@ def _unique(keys: Sequence[str]) -> str | None:
     return keys[0] if len(distinct) == 1 else None
 
 
-def parse_choice(text: str, options: Mapping[str, Sequence[str]]) -> str | None:
+def parse_choice(text: str, options: Mapping[str, Sequence[str]], *, fuzzy: bool = True) -> str | None:
     """The option id the answer means, or ``None`` if it matches none or is ambiguous.
+
+    ``fuzzy`` False: the last step (a guess by similarity) is not tried; the language layer asks instead.
 
     Tried in order: exact id/label, a 1-based option number ("2"), a label contained
     in the answer (longest wins, negated mentions such as "没拿到金奖" ignored), the
@@ -641,7 +643,7 @@ def parse_choice(text: str, options: Mapping[str, Sequence[str]]) -> str | None:
             return _unique(inside)
 
     longest = max(len(label) for _, label in labels)
-    if len(s) < 2 or len(s) > 4 * longest + 8:
+    if not fuzzy or len(s) < 2 or len(s) > 4 * longest + 8:
         return None
     scores: dict[str, float] = {}
     for key, label in labels:

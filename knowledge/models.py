@@ -584,6 +584,8 @@ class FigureWords(Model):
     minus_signs: list[str] = []
     # The year before the application ("去年"): the year the policy's "上一年度" reads.
     last_year: list[str] = []
+    # This year ("今年付了10万"): a yearly amount of last year is asked about, not taken from this year's.
+    this_year: list[str] = []
     years: YearWords = YearWords()
     # Words counting a securitisation's issues ("两期", "3单"): fewer figures than issues asks for each.
     issue_counters: list[str] = []

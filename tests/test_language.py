@@ -592,3 +592,30 @@ def test_the_year_words_and_pairs_are_validated_by_kb_check(tmp_path: Path) -> N
     problems = [str(p) for p in info.value.problems]
     assert any("originators[0].financed" in p and "securitisation_money" in p for p in problems), problems
     assert any("minus_signs[0]" in p for p in problems), problems
+
+
+def test_a_choice_only_like_an_option_is_asked_never_guessed(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "事业单位", ask("entity_type"))
+    assert "entity_type" not in r.facts and [c.fact for c in r.clarify] == ["entity_type"]
+
+
+def test_two_options_of_a_one_option_question_are_asked_about(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "生物医药和新材料都有", ask("industry"))
+    assert "industry" not in r.facts and [c.fact for c in r.clarify] == ["industry"]
+
+
+def test_this_years_interest_is_not_last_years(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "利息还在付，今年付了10万", ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.one_year"]
+    both = read(kb, "我们今年拿了驰名商标，去年质押贷款利息30万")
+    assert both.facts.get("pledge_loan_interest_paid_yuan") == 300000
+
+
+@pytest.mark.parametrize(("text", "value"), [("研究院下属的公司", None), ("大学的科技公司", None),
+                                             ("我们是一家专利代理公司", "service_agency")])
+def test_a_company_of_an_institute_is_asked_about_a_compound_word_is_not(
+        kb: KnowledgeBase, ask: Asker, text: str, value: str | None) -> None:
+    r = read(kb, text, ask("entity_type"))
+    assert r.facts.get("entity_type") == value
+    assert bool(r.clarify) is (value is None)

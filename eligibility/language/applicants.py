@@ -32,7 +32,9 @@ def _types(h: Hit, asked: bool) -> list[str]:
 def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: bool = False) -> ApplicantReading:
     """``midway``: another question is being answered; the generic "公司/企业" is then not volunteered."""
     found: list[str] = []
+    headed = False  # "研究院下属的公司": a specific description, then the generic one as the head noun
     for c in clauses:
+        specific_end = -1  # where the last specific description of the clause ends
         for h in c.hits:
             types = _types(h, asked)
             if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h) or c.pending(h):
@@ -41,9 +43,15 @@ def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: 
             spoken = lead in lex.applicant_leads and (lead or _GENERIC not in types)  # "公司有50个人" describes no one
             if not asked and not spoken and not any(s.has("self") for s in c.before(h, _SELF_REACH)):
                 continue
-            found += [t for t in types if t not in ("other",)]
+            kept = [t for t in types if t not in ("other",)]
+            # "专利代理公司" is one compound word (the agency is registered as a company); "研究院下属的公司"
+            # puts words between: the company is another applicant than the institute.
+            headed = headed or (0 <= specific_end < h.start and _GENERIC in kept)
+            if any(t != _GENERIC for t in kept):
+                specific_end = h.end
+            found += kept
     distinct = list(dict.fromkeys(found))
-    if (len(distinct) > 1 or midway) and _GENERIC in distinct:
+    if (len(distinct) > 1 or midway) and _GENERIC in distinct and not headed:
         distinct.remove(_GENERIC)
     out = ApplicantReading()
     if len(distinct) == 1:

@@ -76,6 +76,7 @@ class Lexicon:
     minus_signs: frozenset[str]
     negation_chars: frozenset[str]  # the one-character negations ("没", "不", "未" ...) of the one negation list
     last_year: tuple[str, ...]
+    this_year: tuple[str, ...]
     year_span: re.Pattern[str]  # "2023-2024年", "23年和24年", "22年到现在": several years
     durations: re.Pattern[str]  # "贷了3年": a count of years
     issue_count: re.Pattern[str]  # "两期", "3期": a count of issues (group 1 the count)
@@ -249,6 +250,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         minus_signs=frozenset(f.minus_signs),
         negation_chars=frozenset(w for w in _norm(p.negations) if len(w) == 1 and not w.isascii()),
         last_year=_longest_first(_norm(f.last_year)),
+        this_year=_longest_first(_norm(f.this_year)),
         year_span=_year_span(f.years.span_joiners, f.years.to_now),
         durations=_durations(f.years.duration_units, f.years.not_after),
         issue_count=re.compile(rf"([0-9]{{1,2}}|[一两二三四五六七八九十]{{1,3}})\s*(?:{_alternatives(f.issue_counters)})"),

@@ -198,16 +198,23 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
         fact = kb.facts[fact_id]
         options = {o.id: [o.label.zh, o.label.en, *_usable(o.aliases, cased)] for o in fact.options}
         if fact_id in LIST_CHOICES:
-            levels = _levels(fact_id, clauses)
+            levels = _named_options(fact_id, clauses)
             if len(levels) > 1:
                 return {fact_id: levels}, [], []
         plain = core(s) in lex.yes or s in lex.yes  # a bare yes names no option, whatever fuzzy matching says
         if yes is True and (plain or parse_choice(s, options) is None):
             # "批了", "拿了", "yes it is": yes, but which option? Ask, record nothing.
             return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
-        value = None if yes is False and (core(s) in lex.no or s in lex.no) else parse_choice(s, options)
+        value = None if yes is False and (core(s) in lex.no or s in lex.no) else parse_choice(s, options, fuzzy=False)
         if value is None and NONE_OPTION in options and (yes is False or is_none(lex, head)):
             value = NONE_OPTION
+        if value is None and yes is None and parse_choice(s, options) is not None:
+            # Only like an option ("事业单位" is not "企业单位"): a guess by similarity is asked, never recorded.
+            return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
+        named = _named_options(fact_id, clauses)
+        if len(named) > 1 and fact_id not in LIST_CHOICES:
+            # "生物医药和新材料都有": two options of a one-option question; which one is asked.
+            return None, [], [Clarify(fact_id, "lang.ask.choice", {"options": named})]
         return ({fact_id: value}, hedge, []) if value is not None else (None, [], [])
     if yes is False or is_none(lex, head):
         return {fact_id: 0 if q.kind == "money" else []}, hedge, []
@@ -218,8 +225,8 @@ def _names_another(c: Clause, q: Question) -> bool:
     return any(t.key not in q.facts for h in c.hits for t in (*h.of("mention"), *h.of("mention_false")))
 
 
-def _levels(fact_id: str, clauses: list[Clause]) -> list[str]:
-    """Every option named and not negated, in order ("gold and silver" -> [gold, silver])."""
+def _named_options(fact_id: str, clauses: list[Clause]) -> list[str]:
+    """Every option of ``fact_id`` named and not negated, in order ("gold and silver" -> [gold, silver])."""
     found: list[str] = []
     for c in clauses:
         for h in c.hits:

@@ -619,3 +619,14 @@ def test_a_company_of_an_institute_is_asked_about_a_compound_word_is_not(
     r = read(kb, text, ask("entity_type"))
     assert r.facts.get("entity_type") == value
     assert bool(r.clarify) is (value is None)
+
+
+def test_a_description_of_whoever_acts_for_us_is_not_the_applicant(kb: KnowledgeBase) -> None:
+    assert "entity_type" not in read(kb, "高校给我们许可了一项专利，我们付了20万许可费").facts
+
+
+@pytest.mark.parametrize("text", ["我们和另一家企业联合贷款，利息一共40万", "利息40万，两家平摊"])
+def test_a_shared_loans_interest_is_asked_about(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.whose_amount"]

@@ -15,6 +15,7 @@ from eligibility.language.model import Clarify
 from eligibility.language.terms import Hit
 
 _SELF_REACH = 12
+_ACTS_REACH = 1
 _GENERIC = "enterprise"
 
 
@@ -29,6 +30,12 @@ def _types(h: Hit, asked: bool) -> list[str]:
     return [t.key for t in h.of("applicant")] + [t.value for t in h.of("option") if asked and t.key == "entity_type"]
 
 
+def _acts_on_us(c: Clause, h: Hit) -> bool:
+    """The description is of someone doing something for the applicant ("高校给我们许可了一项专利")."""
+    after = c.after(h, _ACTS_REACH)
+    return any(x.has("client") for x in after[:1]) and any(x.has("self") for x in after[1:2])
+
+
 def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: bool = False) -> ApplicantReading:
     """``midway``: another question is being answered; the generic "公司/企业" is then not volunteered."""
     found: list[str] = []
@@ -37,7 +44,7 @@ def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: 
         specific_end = -1  # where the last specific description of the clause ends
         for h in c.hits:
             types = _types(h, asked)
-            if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h) or c.pending(h):
+            if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h) or c.pending(h) or _acts_on_us(c, h):
                 continue
             lead = c.s[: h.start].strip()
             spoken = lead in lex.applicant_leads and (lead or _GENERIC not in types)  # "公司有50个人" describes no one

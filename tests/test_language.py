@@ -630,3 +630,13 @@ def test_a_shared_loans_interest_is_asked_about(kb: KnowledgeBase, text: str) ->
     r = read(kb, text)
     assert "pledge_loan_interest_paid_yuan" not in r.facts
     assert [c.key for c in r.clarify] == ["lang.ask.whose_amount"]
+
+
+def test_an_english_negation_reaches_a_few_words(kb: KnowledgeBase, ask: Asker) -> None:
+    assert read(kb, "we don't have any madrid registrations").facts == {"new_madrid_registration": False}
+    assert read(kb, "we are not", ask("is_sme")).facts.get("is_sme") is not True
+
+
+def test_each_quarter_is_a_period(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "we paid 20000 each quarter", ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts == {"pledge_loan_interest_paid_yuan": 80000} and "lang.note.period" in notes(r)

@@ -17,6 +17,7 @@ from eligibility.parsing import looks_like_question
 # Concept kinds a negation or client cue applies to (the rest are cue words).
 CONCEPTS = frozenset({"mention", "option", "applicant", "city", "inside", "outside"})
 _NEG_BEFORE, _NEG_AFTER, _CLIENT_REACH = 6, 4, 4
+_NEG_BEFORE_ASCII, _NEG_WORDS = 24, 3
 # A clause longer than this is read in pieces (no one writes such a clause; it keeps reading linear).
 MAX_CLAUSE = 160
 
@@ -71,6 +72,10 @@ class Clause:
 
     def _negated_here(self, hit: Hit) -> bool:
         if any(h.has("neg") for h in self.before(hit, _NEG_BEFORE)):
+            return True
+        # An English negation reaches a few words ("we don't have any madrid registrations").
+        if any(h.has("neg") and h.term.isascii() and len(self.s[h.end : hit.start].split()) <= _NEG_WORDS
+               for h in self.before(hit, _NEG_BEFORE_ASCII)):
             return True
         return any(h.has("neg") and h.start >= self._last_concept for h in self.after(hit, _NEG_AFTER))
 

@@ -75,6 +75,7 @@ class Lexicon:
     planned_ok: frozenset[str]  # facts a plan states ("打算申报高价值专利组合培育项目")
     minus_signs: frozenset[str]
     negation_chars: frozenset[str]  # the one-character negations ("没", "不", "未" ...) of the one negation list
+    negation_words: re.Pattern[str]  # its English words ("not", "don't"), whole words
     last_year: tuple[str, ...]
     this_year: tuple[str, ...]
     year_span: re.Pattern[str]  # "2023-2024年", "23年和24年", "22年到现在": several years
@@ -249,6 +250,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         planned_ok=frozenset(k for k, w in v.facts.items() if "planned" in w.yes_when),
         minus_signs=frozenset(f.minus_signs),
         negation_chars=frozenset(w for w in _norm(p.negations) if len(w) == 1 and not w.isascii()),
+        negation_words=_phrases(frozenset(w for w in _norm(p.negations) if w.isascii())),
         last_year=_longest_first(_norm(f.last_year)),
         this_year=_longest_first(_norm(f.this_year)),
         year_span=_year_span(f.years.span_joiners, f.years.to_now),

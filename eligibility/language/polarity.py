@@ -64,8 +64,9 @@ def yes_no(lex: Lexicon, s: str, head: str) -> bool | None:
 
 
 def negates(lex: Lexicon, s: str) -> bool:
-    """Any one-character negation of the lexicon in ``s`` ("已经没有了" affirms and negates)."""
-    return not lex.negation_chars.isdisjoint(s)
+    """Any one-character negation of the lexicon in ``s`` ("已经没有了" affirms and negates), or an English
+    one as a word ("we are not")."""
+    return not lex.negation_chars.isdisjoint(s) or lex.negation_words.search(s) is not None
 
 
 def _done(s: str) -> bool:

@@ -488,6 +488,9 @@ class Polarity(Model):
     clause_breaks: list[str] = []
     # Between the items of a list ("马德里和驰名商标都没有", "专利导航、风险预警"): a negation reaches along it.
     list_joiners: list[str] = []
+    # A tick-all answer naming all ("全都有", "马德里没有，其他都有") or all but some ("除了马德里都有").
+    all_words: list[str] = []
+    except_words: list[str] = []
     # What the user asks about, not a fact ("想了解贯标补贴"); words that look like cues but are not.
     inquiries: list[str] = []
     achieved: list[str] = []
@@ -584,6 +587,8 @@ class FigureWords(Model):
     minus_signs: list[str] = []
     # The year before the application ("去年"): the year the policy's "上一年度" reads.
     last_year: list[str] = []
+    # Between two figures, alternatives ("30还是35万"): not one figure; asked about.
+    alternatives: list[str] = []
     # This year ("今年付了10万"): a yearly amount of last year is asked about, not taken from this year's.
     this_year: list[str] = []
     years: YearWords = YearWords()

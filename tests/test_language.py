@@ -640,3 +640,31 @@ def test_an_english_negation_reaches_a_few_words(kb: KnowledgeBase, ask: Asker) 
 def test_each_quarter_is_a_period(kb: KnowledgeBase, ask: Asker) -> None:
     r = read(kb, "we paid 20000 each quarter", ask("pledge_loan_interest_paid_yuan"))
     assert r.facts == {"pledge_loan_interest_paid_yuan": 80000} and "lang.note.period" in notes(r)
+
+
+@pytest.mark.parametrize(("question", "text"), [("is_sme", "不是，等等，是的"),
+                                              ("new_madrid_registration", "有，但是还没批")])
+def test_a_yes_and_a_no_to_one_question_are_asked_about(kb: KnowledgeBase, ask: Asker, question: str,
+                                                        text: str) -> None:
+    r = read(kb, text, ask(question))
+    assert question not in r.facts and [c.fact for c in r.clarify] == [question]
+
+
+def test_alternative_figures_are_asked_about(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "30还是35万来着，记不清了", ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and r.clarify
+
+
+@pytest.mark.parametrize(("text", "madrid", "others"), [
+    ("除了马德里都有", False, True), ("马德里没有，其他都有", False, True),
+    ("全都有", True, True), ("都没有", False, False)])
+def test_all_and_all_but_in_a_tick_answer(kb: KnowledgeBase, ask: Asker, text: str, madrid: bool,
+                                          others: bool) -> None:
+    r = read(kb, text, ask("group:achievements"))
+    assert r.facts["new_madrid_registration"] is madrid
+    assert r.facts["new_well_known_trademark"] is others
+
+
+def test_an_except_without_all_is_not_read(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "除了马德里", ask("group:achievements"))
+    assert not r.answered and "new_well_known_trademark" not in r.facts

@@ -149,7 +149,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             if role is not None:
                 out.figures.append(Figure(text, n.value, role))
                 continue
-            if _RANGE.search(c.s[max(0, n.start - 1) : n.end]):  # "七八万", "三四十万": a range, not one figure
+            if _RANGE.search(c.s[max(0, n.start - 1) : n.end]) or _alternative(lex, c.s, numbers, n):
+                # "七八万", "三四十万", "30还是35万": a range or alternatives, not one figure
                 cued = sorted({t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok})
                 fact = expecting or (cued[0] if len(cued) == 1 else None)
                 out.figures.append(Figure(text, n.value, "other", fact, True))
@@ -242,6 +243,14 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
     _settle(kb, lex, out, expecting, mentioned, clauses)
     return out
+
+
+def _alternative(lex: Lexicon, s: str, numbers: list[Number], n: Number) -> bool:
+    """``n`` is one of two figures given as alternatives ("30还是35万", "30 or 35万")."""
+    i = numbers.index(n)
+    return any(lex.alternatives.fullmatch(s[a.end : b.start]) is not None
+               for a, b in ((numbers[i - 1] if i else None, n), (n, numbers[i + 1] if i + 1 < len(numbers) else None))
+               if a is not None and b is not None)
 
 
 def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:

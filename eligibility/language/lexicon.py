@@ -78,6 +78,9 @@ class Lexicon:
     negation_words: re.Pattern[str]  # its English words ("not", "don't"), whole words
     last_year: tuple[str, ...]
     this_year: tuple[str, ...]
+    alternatives: re.Pattern[str]  # the whole gap between two figures that are alternatives ("还是")
+    all_words: re.Pattern[str]
+    except_words: re.Pattern[str]
     year_span: re.Pattern[str]  # "2023-2024年", "23年和24年", "22年到现在": several years
     durations: re.Pattern[str]  # "贷了3年": a count of years
     issue_count: re.Pattern[str]  # "两期", "3期": a count of issues (group 1 the count)
@@ -253,6 +256,9 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         negation_words=_phrases(frozenset(w for w in _norm(p.negations) if w.isascii())),
         last_year=_longest_first(_norm(f.last_year)),
         this_year=_longest_first(_norm(f.this_year)),
+        alternatives=re.compile(rf"\s*(?:{_words(f.alternatives)})\s*"),
+        all_words=re.compile(_words(p.all_words)),
+        except_words=re.compile(_words(p.except_words)),
         year_span=_year_span(f.years.span_joiners, f.years.to_now),
         durations=_durations(f.years.duration_units, f.years.not_after),
         issue_count=re.compile(rf"([0-9]{{1,2}}|[一两二三四五六七八九十]{{1,3}})\s*(?:{_alternatives(f.issue_counters)})"),

@@ -179,6 +179,9 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     if yes is not None and clauses and core(head) not in lex.yes | lex.no and _names_another(clauses[0], q):
         yes = None  # "我们有出口" to "are you an SME?": the yes is about exporting, not the question
     hedge = [Note("lang.note.hedged", {"text": s}, fact_id)] if hedged(lex, head) else []
+    if q.kind == "bool" and polar and _contradicts(lex, clauses, q):
+        # "不是，等等，是的", "有，但是还没批": a yes and a no to the same question; asked, never picked.
+        return None, [], [Clarify(fact_id, "lang.ask.yes_no", {})]
     if q.kind == "bool":
         if fact_id == "in_city" and "in_city" in read:
             if yes is not None and yes != read["in_city"]:
@@ -221,6 +224,12 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     return None, [], []
 
 
+def _contradicts(lex: Lexicon, clauses: list[Clause], q: Question) -> bool:
+    """Clauses of the message, each about nothing else, answer both yes and no."""
+    said = {yes_no(lex, c.s, c.s) for c in clauses if not _names_another(c, q)}
+    return {True, False} <= said
+
+
 def _names_another(c: Clause, q: Question) -> bool:
     return any(t.key not in q.facts for h in c.hits for t in (*h.of("mention"), *h.of("mention_false")))
 
@@ -260,13 +269,19 @@ def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[C
         return picked
     members = set(q.facts)
     picked, read = set(), False
+    every = lex.all_words.search(s) is not None
+    if lex.except_words.search(s) is not None and not every:
+        return None  # "除了马德里": except what? Not read; the question is asked again
+    excluded: set[str] = set()
     for c in clauses:
         named = False
         for h in c.hits:
             for t in h.of("mention"):
                 if t.key in members and not c.about_clients(h):
                     named = True
-                    if not c.negated(h) and not (c.pending(h) and t.key not in lex.planned_ok):
+                    if every and (c.negated(h) or lex.except_words.search(c.s[: h.start]) is not None):
+                        excluded.add(t.key)  # "马德里没有，其他都有", "除了马德里都有"
+                    elif not c.negated(h) and not (c.pending(h) and t.key not in lex.planned_ok):
                         picked.add(t.key)
         if not named:
             mapping = {o.value: [o.label.zh, o.label.en] for o in options}
@@ -277,6 +292,8 @@ def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[C
                     named = True
         if named or is_none(lex, c.s) or yes_no(lex, c.s, c.s) is False:
             read = True
+    if every:
+        return {o.value for o in options} - excluded  # "全都有": every option but the ones excluded
     return picked if read else None
 
 

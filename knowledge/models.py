@@ -589,8 +589,6 @@ class FigureWords(Model):
     last_year: list[str] = []
     # Between two figures, alternatives ("30还是35万"): not one figure; asked about.
     alternatives: list[str] = []
-    # This year ("今年付了10万"): a yearly amount of last year is asked about, not taken from this year's.
-    this_year: list[str] = []
     years: YearWords = YearWords()
     # Words counting a securitisation's issues ("两期", "3单"): fewer figures than issues asks for each.
     issue_counters: list[str] = []

@@ -604,14 +604,6 @@ def test_two_options_of_a_one_option_question_are_asked_about(kb: KnowledgeBase,
     assert "industry" not in r.facts and [c.fact for c in r.clarify] == ["industry"]
 
 
-def test_this_years_interest_is_not_last_years(kb: KnowledgeBase, ask: Asker) -> None:
-    r = read(kb, "利息还在付，今年付了10万", ask("pledge_loan_interest_paid_yuan"))
-    assert "pledge_loan_interest_paid_yuan" not in r.facts
-    assert [c.key for c in r.clarify] == ["lang.ask.one_year"]
-    both = read(kb, "我们今年拿了驰名商标，去年质押贷款利息30万")
-    assert both.facts.get("pledge_loan_interest_paid_yuan") == 300000
-
-
 @pytest.mark.parametrize(("text", "value"), [("研究院下属的公司", None), ("大学的科技公司", None),
                                              ("我们是一家专利代理公司", "service_agency")])
 def test_a_company_of_an_institute_is_asked_about_a_compound_word_is_not(

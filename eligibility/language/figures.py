@@ -120,7 +120,6 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     carried: set[str] = set()
     period_words: dict[str, str] = {}
     doubted: set[str] = set()
-    this_year: dict[str, str] = {}
     for ci, c in enumerate(clauses):
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
         numbers = [n for n in scan_numbers(c.s) if not any(h.start < n.end and n.start < h.end for h in c.hits)]
@@ -233,14 +232,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words)
             if _doubted(lex, c, n, clauses[ci + 1] if ci + 1 < len(clauses) else None):
                 doubted.add(fact)  # "利息80万不对吧，我记得是70万": the user takes 80万 back
-            if fact in lex.yearly_facts and any(w in c.s for w in lex.this_year) and not any(
-                    w in c.s for w in lex.last_year):
-                this_year[fact] = text  # "今年付了10万": this year's, the policy reads last year's
     for fact in doubted & set(out.amounts):
         _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure", {}))
-    for fact, figure in this_year.items():
-        if fact in out.amounts:
-            _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
     _settle(kb, lex, out, expecting, mentioned, clauses)
     return out
 

@@ -77,7 +77,6 @@ class Lexicon:
     negation_chars: frozenset[str]  # the one-character negations ("没", "不", "未" ...) of the one negation list
     negation_words: re.Pattern[str]  # its English words ("not", "don't"), whole words
     last_year: tuple[str, ...]
-    this_year: tuple[str, ...]
     alternatives: re.Pattern[str]  # the whole gap between two figures that are alternatives ("还是")
     all_words: re.Pattern[str]
     except_words: re.Pattern[str]
@@ -255,7 +254,6 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         negation_chars=frozenset(w for w in _norm(p.negations) if len(w) == 1 and not w.isascii()),
         negation_words=_phrases(frozenset(w for w in _norm(p.negations) if w.isascii())),
         last_year=_longest_first(_norm(f.last_year)),
-        this_year=_longest_first(_norm(f.this_year)),
         alternatives=re.compile(rf"\s*(?:{_words(f.alternatives)})\s*"),
         all_words=re.compile(_words(p.all_words)),
         except_words=re.compile(_words(p.except_words)),

@@ -581,6 +581,9 @@ class FigureWords(Model):
     # user's own amount or a payment; with the user's cue or one money fact named, it is asked about.
     received: list[str] = []
     phone: list[str] = []
+    # Other money a company states ("营收8000万", "注册资本1000万", "担保费3万"): never a fact's amount, even
+    # as the answer to a money question (then the bot asks whether the figure is the amount asked).
+    other_quantities: list[str] = []
     # Another currency next to a figure ("10万美元", "$50k"): never read as yuan; asked about.
     foreign_currencies: list[str] = []
     # A sign before a figure that makes it negative ("利息-50万"): an amount cannot be; asked about.

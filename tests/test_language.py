@@ -660,3 +660,16 @@ def test_all_and_all_but_in_a_tick_answer(kb: KnowledgeBase, ask: Asker, text: s
 def test_an_except_without_all_is_not_read(kb: KnowledgeBase, ask: Asker) -> None:
     r = read(kb, "除了马德里", ask("group:achievements"))
     assert not r.answered and "new_well_known_trademark" not in r.facts
+
+
+@pytest.mark.parametrize("text", ["营收8000万", "注册资本1000万", "担保费3万", "评估价值2000万的专利质押的"])
+def test_other_money_answering_a_money_question_is_asked_about(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.confirm_amount"]
+
+
+def test_other_money_beside_the_interest_leaves_the_interest(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "质押了5件专利，利息20万", ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts == {"pledge_loan_interest_paid_yuan": 200000}
+    assert "pledge_loan_interest_paid_yuan" not in read(kb, "公司注册资本1000万，去年营收8000万").facts

@@ -69,7 +69,7 @@ def _originator_speaks(clauses: list[Clause], originator: str) -> bool:
 
 def _owner(c: Clause, n: Number, cue_ok: Collection[str],
            remap: dict[str, str] | None = None) -> tuple[str, list[str]]:
-    """("policy" | "principal" | "fact" | "", facts) of the cue nearest to the number."""
+    """(kind, facts) of the cue nearest to the number; kind: policy, received, principal, quantity, fact, tied, ""."""
     if any(h.has("policy") and 0 <= h.start - n.end <= 1 for h in c.hits):
         return "policy", []  # "贴息100万上限是每年吗": the figure named as the policy's cap
     best: tuple[tuple[int, int], str, list[str]] | None = None
@@ -82,6 +82,8 @@ def _owner(c: Clause, n: Number, cue_ok: Collection[str],
             kinds.append(("received", []))
         if h.has("principal"):
             kinds.append(("principal", []))
+        if h.has("quantity"):
+            kinds.append(("quantity", []))
         facts = list(dict.fromkeys((remap or {}).get(t.key, t.key) for t in h.of("cue") if t.key in cue_ok))
         if facts:
             kinds.append(("fact", facts))
@@ -195,6 +197,14 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.clarify.append(Clarify(fact, "lang.ask.confirm_amount",
                                                {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
                     continue
+            if kind == "quantity":
+                # "营收8000万", "注册资本1000万": other money, never an amount; as an answer, asked about.
+                out.figures.append(Figure(text, n.value, "other", expecting, approx))
+                if expecting is not None:
+                    label = kb.facts[expecting].label
+                    out.clarify.append(Clarify(expecting, "lang.ask.confirm_amount",
+                                               {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
+                continue
             if kind == "policy":
                 out.figures.append(Figure(text, n.value, "policy", approximate=approx))
                 continue

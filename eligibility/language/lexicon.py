@@ -185,6 +185,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("total")) for w in f.totals]
     entries += [(w, Tag("phone")) for w in f.phone]
     entries += [(w, Tag("foreign")) for w in f.foreign_currencies]
+    entries += [(w, Tag("quantity")) for w in f.other_quantities]
     pl = kb.places
     if pl.city is not None:
         entries += [(w, Tag("city", "", pl.city.name)) for w in (pl.city.name, *pl.city.aliases)]

@@ -637,6 +637,8 @@ class UnknownPlaces(Model):
     not_places: list[str] = []
     # Asked where the applicant is registered, an answer with one of these names somewhere ("我们在城南那边").
     vague: list[str] = []
+    # After a place of the city: near it, maybe outside it ("石家庄周边"); asked.
+    near: list[str] = []
 
 
 class Places(Model):

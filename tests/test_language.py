@@ -673,3 +673,9 @@ def test_other_money_beside_the_interest_leaves_the_interest(kb: KnowledgeBase, 
     r = read(kb, "质押了5件专利，利息20万", ask("pledge_loan_interest_paid_yuan"))
     assert r.facts == {"pledge_loan_interest_paid_yuan": 200000}
     assert "pledge_loan_interest_paid_yuan" not in read(kb, "公司注册资本1000万，去年营收8000万").facts
+
+
+@pytest.mark.parametrize("text", ["石家庄周边", "我们在正定附近"])
+def test_near_a_place_of_the_city_is_asked_about(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("in_city"))
+    assert "in_city" not in r.facts and [c.fact for c in r.clarify] == ["in_city"]

@@ -90,6 +90,7 @@ class Lexicon:
     place_like: re.Pattern[str]  # "注册在某某县": a place's name (group 1) this knowledge base may not know
     not_places: tuple[str, ...]
     somewhere: tuple[str, ...]
+    near: tuple[str, ...]
 
 
 def _alternatives(words: list[str]) -> str:
@@ -269,4 +270,5 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                               rf"(?:{_alternatives(pl.unknown.suffixes)}))"),
         not_places=_longest_first(_norm(pl.unknown.not_places)),
         somewhere=_longest_first(_norm(pl.unknown.vague)),
+        near=_longest_first(_norm(pl.unknown.near)),
     )

@@ -29,6 +29,7 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
     branches: list[str] = []
     registered = False
     inside_names: set[str] = set()  # "我们不在石家庄": not in the city, but not registered "in 石家庄" either
+    near: list[str] = []
     for c in clauses:
         reg, branch = bool(c.kinds("reg")), bool(c.kinds("branch"))
         registered = registered or reg
@@ -47,6 +48,9 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
                 continue
             if c.topic(h):
                 continue
+            if inside and c.s[h.end :].lstrip().startswith(lex.near):
+                near.append(h.term)  # "石家庄周边": near the city, maybe outside it; asked
+                continue
             if inside:
                 inside_names.add(name)
             if c.negated(h):
@@ -55,7 +59,7 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
                 continue
             (strong if reg else weak).append((inside, name))
     deciding = strong or weak
-    vague = [h.term for c in clauses for h in c.kinds("somewhere") if not c.kinds("branch")]
+    vague = [h.term for c in clauses for h in c.kinds("somewhere") if not c.kinds("branch")] + near
     if vague and not deciding:
         out.named = True
         out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": vague[0]}))

@@ -679,3 +679,12 @@ def test_other_money_beside_the_interest_leaves_the_interest(kb: KnowledgeBase, 
 def test_near_a_place_of_the_city_is_asked_about(kb: KnowledgeBase, ask: Asker, text: str) -> None:
     r = read(kb, text, ask("in_city"))
     assert "in_city" not in r.facts and [c.fact for c in r.clarify] == ["in_city"]
+
+
+@pytest.mark.parametrize("text", ["金奖还是银奖来着", "金奖或者银奖"])
+def test_two_award_levels_as_alternatives_are_asked_about(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("china_patent_award_last_year"))
+    assert "china_patent_award_last_year" not in r.facts and not r.answered
+    assert [c.fact for c in r.clarify] == ["china_patent_award_last_year"]
+    assert read(kb, "金奖和银奖", ask("china_patent_award_last_year")).facts == {
+        "china_patent_award_last_year": ["gold", "silver"]}

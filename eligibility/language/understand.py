@@ -8,6 +8,7 @@ a cue of its fact or as the answer to its question; anything unsure becomes a Cl
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from eligibility.language.applicants import read_applicant
 from eligibility.language.clauses import Clause, prepared, split
@@ -88,6 +89,7 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             notes += extra_notes
     clarify += _event_years(kb, lex, clauses, facts, mentions.mentioned,
                             asked_fact if expecting is not None and expecting.kind != "multi" else None)
+    clarify += _alternative_options(lex, clauses)
     clarified = {c.fact for c in clarify}
     facts = {k: v for k, v in facts.items() if k not in clarified and not _summed_up(kb, k, facts)}
     notes = [n for n in notes if n.fact is None or n.fact in facts]  # nothing stated back for a fact asked about
@@ -135,6 +137,17 @@ def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause],
         if value is False or value == NONE_OPTION or value == []:
             continue  # "2023年没拿奖": a no is a no, whatever the year
         out.append(Clarify(fact_id, "lang.ask.event_year", {"year": years[0]}))
+    return out
+
+
+def _alternative_options(lex: Lexicon, clauses: list[Clause]) -> list[Clarify]:
+    """Two options of one fact given as alternatives ("金奖还是银奖来着", "gold or silver"): which one is asked."""
+    out = []
+    for c in clauses:
+        options = [(h, t) for h in c.hits for t in h.of("option")]
+        for (a, ta), (b, tb) in pairwise(options):
+            if ta.key == tb.key and ta.value != tb.value and lex.alternatives.fullmatch(c.s[a.end : b.start]):
+                out.append(Clarify(ta.key, "lang.ask.choice", {"options": [ta.value, tb.value]}))
     return out
 
 

@@ -218,13 +218,14 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
             if len(levels) > 1:
                 return {fact_id: levels}, [], []
         plain = core(s) in lex.yes or s in lex.yes  # a bare yes names no option, whatever fuzzy matching says
-        if yes is True and (plain or parse_choice(s, options) is None):
+        if yes is True and (plain or parse_choice(s, options, negation=lex.negation) is None):
             # "批了", "拿了", "yes it is": yes, but which option? Ask, record nothing.
             return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
-        value = None if yes is False and (core(s) in lex.no or s in lex.no) else parse_choice(s, options, fuzzy=False)
+        said_no = yes is False and (core(s) in lex.no or s in lex.no)
+        value = None if said_no else parse_choice(s, options, negation=lex.negation, fuzzy=False)
         if value is None and NONE_OPTION in options and (yes is False or is_none(lex, head)):
             value = NONE_OPTION
-        if value is None and yes is None and parse_choice(s, options) is not None:
+        if value is None and yes is None and parse_choice(s, options, negation=lex.negation) is not None:
             # Only like an option ("事业单位" is not "企业单位"): a guess by similarity is asked, never recorded.
             return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
         named = _named_options(fact_id, clauses)
@@ -299,7 +300,7 @@ def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[C
         if not named:
             mapping = {o.value: [o.label.zh, o.label.en] for o in options}
             for part in lex.list_split.split(c.s):
-                value = parse_choice(part, mapping) if part else None
+                value = parse_choice(part, mapping, negation=lex.negation) if part else None
                 if value is not None:
                     picked.add(value)
                     named = True

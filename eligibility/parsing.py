@@ -38,6 +38,7 @@ from rapidfuzz import fuzz
 from eligibility.normalize import normalize
 
 __all__ = [
+    "Negation",
     "Number",
     "find_amounts",
     "looks_like_question",
@@ -551,9 +552,30 @@ def parse_number_list(text: str) -> list[int] | None:
 # ---------------------------------------------------------------------------
 
 _INDEX_RE: Final = re.compile(r"[0-9]{1,2}")
-_NEGATORS: Final = frozenset("没不未无非")
-_EN_NEGATORS: Final = ("not ", "no ", "never ", "without ")
-_EN_NEGATION_RE: Final = re.compile(r"\b(?:not|no|never|without|didn't|don't|haven't)\b", re.ASCII)
+
+
+@dataclass(frozen=True, slots=True)
+class Negation:
+    """The negations a choice is read with, from the one negation list of the vocabulary (polarity.yaml):
+    its one-character words ("没", "不") and its English words ("not", "don't")."""
+
+    chars: frozenset[str]
+    words: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+    @classmethod
+    def of(cls, chars: frozenset[str], words: Sequence[str]) -> Negation:
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        return cls(chars, tuple(words), re.compile(rf"\b(?:{alternatives})\b" if alternatives else r"(?!)"))
+
+    def in_words(self, s: str) -> bool:
+        return self.pattern.search(s) is not None
+
+    def ends_before(self, s: str, idx: int) -> bool:
+        """An English negation word ends right before ``idx`` ("not gold")."""
+        head = s[:idx].rstrip()
+        return head != s[:idx] and any(head.endswith(w) and (len(head) == len(w) or not head[-len(w) - 1].isalnum())
+                                       for w in self.words)
 _FUZZY_MIN_SCORE: Final = 70.0
 _FUZZY_MARGIN: Final = 10.0
 _PARTIAL_MIN_LABEL: Final = 4
@@ -573,7 +595,7 @@ def _is_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _contains_affirmed(s: str, label: str) -> bool:
+def _contains_affirmed(s: str, label: str, negation: Negation) -> bool:
     """``label`` occurs in ``s`` as a whole word and not right after a negation."""
     ascii_edges = _is_word_char(label[0]), _is_word_char(label[-1])
     idx = s.find(label)
@@ -582,8 +604,8 @@ def _contains_affirmed(s: str, label: str) -> bool:
         whole = not (ascii_edges[0] and idx > 0 and _is_word_char(s[idx - 1])) and not (
             ascii_edges[1] and end < len(s) and _is_word_char(s[end])
         )
-        negated = bool(_NEGATORS.intersection(s[max(0, idx - 3) : idx])) or s.endswith(_EN_NEGATORS, 0, idx)
-        if whole and (not negated or label[0] in _NEGATORS):
+        negated = bool(negation.chars.intersection(s[max(0, idx - 3) : idx])) or negation.ends_before(s, idx)
+        if whole and (not negated or label[0] in negation.chars):
             return True
         idx = s.find(label, idx + 1)
     return False
@@ -594,8 +616,11 @@ def _unique(keys: Sequence[str]) -> str | None:
     return keys[0] if len(distinct) == 1 else None
 
 
-def parse_choice(text: str, options: Mapping[str, Sequence[str]]) -> str | None:
+def parse_choice(text: str, options: Mapping[str, Sequence[str]], *, negation: Negation,
+                 fuzzy: bool = True) -> str | None:
     """The option id the answer means, or ``None`` if it matches none or is ambiguous.
+
+    ``fuzzy`` False: the last step (a guess by similarity) is not tried; the language layer asks instead.
 
     Tried in order: exact id/label, a 1-based option number ("2"), a label contained
     in the answer (longest wins, negated mentions such as "没拿到金奖" ignored), the
@@ -619,21 +644,21 @@ def parse_choice(text: str, options: Mapping[str, Sequence[str]]) -> str | None:
 
     best_len, best_keys = 0, list[str]()
     for key, label in labels:
-        if len(label) >= best_len and _contains_affirmed(s, label):
+        if len(label) >= best_len and _contains_affirmed(s, label, negation):
             if len(label) > best_len:
                 best_len, best_keys = len(label), []
             best_keys.append(key)
     if best_keys:
         return _unique(best_keys)
 
-    cjk_negation = _NEGATORS.intersection(s)
-    en_negation = _EN_NEGATION_RE.search(s) is not None
+    cjk_negation = negation.chars.intersection(s)
+    en_negation = negation.in_words(s)
 
     def compatible(label: str) -> bool:
         """A negated answer ("没拿到金奖", "not gold") only matches labels negated too."""
         if cjk_negation - set(label):
             return False
-        return not en_negation or _EN_NEGATION_RE.search(label) is not None
+        return not en_negation or negation.in_words(label)
 
     if len(s) >= 2:
         inside = [key for key, label in labels if s in label and compatible(label)]
@@ -641,7 +666,7 @@ def parse_choice(text: str, options: Mapping[str, Sequence[str]]) -> str | None:
             return _unique(inside)
 
     longest = max(len(label) for _, label in labels)
-    if len(s) < 2 or len(s) > 4 * longest + 8:
+    if not fuzzy or len(s) < 2 or len(s) > 4 * longest + 8:
         return None
     scores: dict[str, float] = {}
     for key, label in labels:

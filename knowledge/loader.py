@@ -335,10 +335,20 @@ def _read_vocabulary(r: _FileReader, folder: Path, facts: dict[str, Fact],
         if t.entity_type not in types:
             r.at(folder / "applicants.yaml", node, ("types", i, "entity_type"),
                  f"unknown applicant type {t.entity_type!r} (known: {', '.join(types)})")
-    node = _node_of(folder / "figures.yaml") if vocabulary.figures.yearly_facts else None
-    for i, fact_id in enumerate(vocabulary.figures.yearly_facts):
+    figures = vocabulary.figures
+    node = _node_of(folder / "figures.yaml") if figures.yearly_facts or figures.originators else None
+    for i, fact_id in enumerate(figures.yearly_facts):
         if fact_id not in facts:
             r.at(folder / "figures.yaml", node, ("yearly_facts", i), f"unknown fact {fact_id!r}")
+    for i, pair in enumerate(figures.originators):
+        for role in ("originator", "financed"):
+            fact_id = getattr(pair, role)
+            if fact_id not in facts or facts[fact_id].type not in ("money", "money_list"):
+                r.at(folder / "figures.yaml", node, ("originators", i, role),
+                     f"{fact_id!r} is not a money fact of facts.yaml")
+    for i, sign in enumerate(figures.minus_signs):
+        if len(sign) != 1:
+            r.at(folder / "figures.yaml", node, ("minus_signs", i), f"a minus sign is one character, not {sign!r}")
     return vocabulary
 
 

@@ -486,6 +486,11 @@ class Polarity(Model):
     hedges: list[str] = []
     corrections: list[str] = []
     clause_breaks: list[str] = []
+    # Between the items of a list ("马德里和驰名商标都没有", "专利导航、风险预警"): a negation reaches along it.
+    list_joiners: list[str] = []
+    # A tick-all answer naming all ("全都有", "马德里没有，其他都有") or all but some ("除了马德里都有").
+    all_words: list[str] = []
+    except_words: list[str] = []
     # What the user asks about, not a fact ("想了解贯标补贴"); words that look like cues but are not.
     inquiries: list[str] = []
     achieved: list[str] = []
@@ -525,6 +530,8 @@ class Intents(Model):
 class Applicants(Model):
     # "我们是", "是一家": the description that follows is the applicant's (free text needs one).
     self_cues: list[str] = []
+    # A clause that is these words and a description ("其实是研究所", "就是企业"): the applicant speaks of itself.
+    leads: list[str] = []
     client_cues: list[str] = []
     # Someone else: what follows in the clause is not the applicant's ("朋友公司拿了银奖").
     others: list[str] = []
@@ -535,6 +542,27 @@ class PeriodWords(Model):
     period: Literal["month", "quarter", "half_year", "year"]
     factor: int = Field(ge=1)
     words: list[str] = Field(min_length=1)
+
+
+class YearWords(Model):
+    """Several years in one figure ("2023-2024年利息40万", "23年和24年", "22年到现在", "贷了3年"): a
+    yearly amount is asked about, never read as one year's."""
+
+    # Between two years, a span: "2023-2024年", "23年和24年", "2022到2024年".
+    span_joiners: list[str] = []
+    # After a year, a span up to now: "22年到现在", "2021年至今".
+    to_now: list[str] = []
+    # A count of years ("贷了3年"): the count followed by one of these units, unless followed by one of
+    # ``not_after`` ("2022年度", "3年期").
+    duration_units: list[str] = []
+    not_after: list[str] = []
+
+
+class OriginatorPair(Model):
+    """A fact of the originator of an issue and the fact of the enterprise it finances."""
+
+    originator: str
+    financed: str
 
 
 class FigureWords(Model):
@@ -553,6 +581,22 @@ class FigureWords(Model):
     # user's own amount or a payment; with the user's cue or one money fact named, it is asked about.
     received: list[str] = []
     phone: list[str] = []
+    # Other money a company states ("营收8000万", "注册资本1000万", "担保费3万"): never a fact's amount, even
+    # as the answer to a money question (then the bot asks whether the figure is the amount asked).
+    other_quantities: list[str] = []
+    # Another currency next to a figure ("10万美元", "$50k"): never read as yuan; asked about.
+    foreign_currencies: list[str] = []
+    # A sign before a figure that makes it negative ("利息-50万"): an amount cannot be; asked about.
+    minus_signs: list[str] = []
+    # The year before the application ("去年"): the year the policy's "上一年度" reads.
+    last_year: list[str] = []
+    # Between two figures, alternatives ("30还是35万"): not one figure; asked about.
+    alternatives: list[str] = []
+    years: YearWords = YearWords()
+    # Words counting a securitisation's issues ("两期", "3单"): fewer figures than issues asks for each.
+    issue_counters: list[str] = []
+    # An originator's own sentence: the financing words are the issue's, not a financed enterprise's.
+    originators: list[OriginatorPair] = []
 
 
 class FactWords(Model):
@@ -582,6 +626,21 @@ class Place(Model):
     aliases: list[str] = Field(min_length=1)
 
 
+class UnknownPlaces(Model):
+    """A place the knowledge base does not know ("注册在某某县"): the bot asks, never guesses in_city."""
+
+    # Before the place's name: "注册在", "位于", "在".
+    leads: list[str] = []
+    # A place's name ends with one of these ("县", "市", "区").
+    suffixes: list[str] = []
+    # Names ending so that are no place ("园区", "市场", "本市").
+    not_places: list[str] = []
+    # Asked where the applicant is registered, an answer with one of these names somewhere ("我们在城南那边").
+    vague: list[str] = []
+    # After a place of the city: near it, maybe outside it ("石家庄周边"); asked.
+    near: list[str] = []
+
+
 class Places(Model):
     """Where applicants say they are registered; the registration place decides in_city."""
 
@@ -592,6 +651,7 @@ class Places(Model):
     ambiguous: list[Place] = []
     registration_cues: list[str] = []
     branch_cues: list[str] = []
+    unknown: UnknownPlaces = UnknownPlaces()
 
 
 class KnowledgeBase(Model):

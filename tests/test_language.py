@@ -5,14 +5,17 @@ Each test is a message as people type it and what the bot must (and must not) ta
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from eligibility.language import Reading, understand
 from eligibility.questionnaire import Question, question_by_id
 from eligibility.results import Validity
+from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base
 from knowledge.models import KnowledgeBase
 
 AS_OF = date(2025, 6, 1)
@@ -523,3 +526,165 @@ def test_fewer_figures_than_issues_asks_for_each_issue(kb: KnowledgeBase) -> Non
     assert [c.key for c in r.clarify] == ["lang.ask.per_issue"]
     assert read(kb, "作为发起单位发了两期，分别融资2亿和1亿").facts == {
         "securitization_originator_issues_yuan": [200_000_000, 100_000_000]}
+
+
+# -- several years, other currencies, typed commands (vocabulary/figures.yaml, intents.yaml) ---------------
+
+
+@pytest.mark.parametrize("text", ["2023-2024年利息40万", "23年和24年加起来付了60万", "2022到2024年总共付息90万",
+                                  "我们专利质押贷款，22年到现在一共还了80万利息"])
+def test_a_span_of_years_is_asked_about_never_read_as_one_year(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.one_year"]
+
+
+def test_a_single_year_with_last_year_words_is_read(kb: KnowledgeBase) -> None:
+    r = read(kb, "质押贷款从21年开始贷的，去年利息是35万")
+    assert r.facts.get("pledge_loan_interest_paid_yuan") == 350000
+
+
+@pytest.mark.parametrize("text", ["利息10万美元", "利息80万港币", "USD 20000"])
+def test_a_figure_in_another_currency_is_never_yuan(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.fact for c in r.clarify] == ["pledge_loan_interest_paid_yuan"]
+    assert r.clarify[0].value is None  # a yes to the question records nothing
+
+
+def test_a_bound_is_asked_about(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "五十万出头", ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and r.clarify
+
+
+@pytest.mark.parametrize(("text", "intent"), [("侧评", "assess"), ("才单", "menu"), ("main manu", "menu"),
+                                              ("cancle", "cancel"), ("不想填了", "cancel")])
+def test_a_command_typed_with_a_typo_does_what_the_command_does(kb: KnowledgeBase, text: str, intent: str) -> None:
+    assert read(kb, text).intent == intent
+
+
+def test_a_typo_never_turns_an_answer_into_a_command(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "是的", ask("new_madrid_registration"))
+    assert r.intent is None and r.facts == {"new_madrid_registration": True}
+
+
+def test_a_summary_fact_is_not_recorded_beside_its_member(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们大学给中小企业转让专利")
+    assert r.facts.get("licensed_out_patents") is True
+    assert "ip_transfer_activity" not in r.facts
+
+
+def test_none_with_an_aspect_particle_ticks_nothing(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "都没搞过", ask("group:projects"))
+    assert r.facts and not any(v is True for v in r.facts.values())
+
+
+def test_the_year_words_and_pairs_are_validated_by_kb_check(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(DATA_DIR, root)
+    path = root / "vocabulary" / "figures.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("financed: securitization_financing_yuan", "financed: securitisation_money")
+    text = text.replace('minus_signs: ["-", ', 'minus_signs: ["--", ')
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(root)
+    problems = [str(p) for p in info.value.problems]
+    assert any("originators[0].financed" in p and "securitisation_money" in p for p in problems), problems
+    assert any("minus_signs[0]" in p for p in problems), problems
+
+
+def test_a_choice_only_like_an_option_is_asked_never_guessed(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "事业单位", ask("entity_type"))
+    assert "entity_type" not in r.facts and [c.fact for c in r.clarify] == ["entity_type"]
+
+
+def test_two_options_of_a_one_option_question_are_asked_about(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "生物医药和新材料都有", ask("industry"))
+    assert "industry" not in r.facts and [c.fact for c in r.clarify] == ["industry"]
+
+
+@pytest.mark.parametrize(("text", "value"), [("研究院下属的公司", None), ("大学的科技公司", None),
+                                             ("我们是一家专利代理公司", "service_agency")])
+def test_a_company_of_an_institute_is_asked_about_a_compound_word_is_not(
+        kb: KnowledgeBase, ask: Asker, text: str, value: str | None) -> None:
+    r = read(kb, text, ask("entity_type"))
+    assert r.facts.get("entity_type") == value
+    assert bool(r.clarify) is (value is None)
+
+
+def test_a_description_of_whoever_acts_for_us_is_not_the_applicant(kb: KnowledgeBase) -> None:
+    assert "entity_type" not in read(kb, "高校给我们许可了一项专利，我们付了20万许可费").facts
+
+
+@pytest.mark.parametrize("text", ["我们和另一家企业联合贷款，利息一共40万", "利息40万，两家平摊"])
+def test_a_shared_loans_interest_is_asked_about(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.whose_amount"]
+
+
+def test_an_english_negation_reaches_a_few_words(kb: KnowledgeBase, ask: Asker) -> None:
+    assert read(kb, "we don't have any madrid registrations").facts == {"new_madrid_registration": False}
+    assert read(kb, "we are not", ask("is_sme")).facts.get("is_sme") is not True
+
+
+def test_each_quarter_is_a_period(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "we paid 20000 each quarter", ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts == {"pledge_loan_interest_paid_yuan": 80000} and "lang.note.period" in notes(r)
+
+
+@pytest.mark.parametrize(("question", "text"), [("is_sme", "不是，等等，是的"),
+                                              ("new_madrid_registration", "有，但是还没批")])
+def test_a_yes_and_a_no_to_one_question_are_asked_about(kb: KnowledgeBase, ask: Asker, question: str,
+                                                        text: str) -> None:
+    r = read(kb, text, ask(question))
+    assert question not in r.facts and [c.fact for c in r.clarify] == [question]
+
+
+def test_alternative_figures_are_asked_about(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "30还是35万来着，记不清了", ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and r.clarify
+
+
+@pytest.mark.parametrize(("text", "madrid", "others"), [
+    ("除了马德里都有", False, True), ("马德里没有，其他都有", False, True),
+    ("全都有", True, True), ("都没有", False, False)])
+def test_all_and_all_but_in_a_tick_answer(kb: KnowledgeBase, ask: Asker, text: str, madrid: bool,
+                                          others: bool) -> None:
+    r = read(kb, text, ask("group:achievements"))
+    assert r.facts["new_madrid_registration"] is madrid
+    assert r.facts["new_well_known_trademark"] is others
+
+
+def test_an_except_without_all_is_not_read(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "除了马德里", ask("group:achievements"))
+    assert not r.answered and "new_well_known_trademark" not in r.facts
+
+
+@pytest.mark.parametrize("text", ["营收8000万", "注册资本1000万", "担保费3万", "评估价值2000万的专利质押的"])
+def test_other_money_answering_a_money_question_is_asked_about(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.confirm_amount"]
+
+
+def test_other_money_beside_the_interest_leaves_the_interest(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "质押了5件专利，利息20万", ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts == {"pledge_loan_interest_paid_yuan": 200000}
+    assert "pledge_loan_interest_paid_yuan" not in read(kb, "公司注册资本1000万，去年营收8000万").facts
+
+
+@pytest.mark.parametrize("text", ["石家庄周边", "我们在正定附近"])
+def test_near_a_place_of_the_city_is_asked_about(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("in_city"))
+    assert "in_city" not in r.facts and [c.fact for c in r.clarify] == ["in_city"]
+
+
+@pytest.mark.parametrize("text", ["金奖还是银奖来着", "金奖或者银奖"])
+def test_two_award_levels_as_alternatives_are_asked_about(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("china_patent_award_last_year"))
+    assert "china_patent_award_last_year" not in r.facts and not r.answered
+    assert [c.fact for c in r.clarify] == ["china_patent_award_last_year"]
+    assert read(kb, "金奖和银奖", ask("china_patent_award_last_year")).facts == {
+        "china_patent_award_last_year": ["gold", "silver"]}

@@ -418,7 +418,7 @@ def test_is_not_unknown_answer(text: str) -> None:
     ],
 )
 def test_parse_choice_awards(text: str, expected: str | None) -> None:
-    assert parse_choice(text, AWARDS) == expected
+    assert parse_choice(text, AWARDS, negation=LEX.negation) == expected
 
 
 @pytest.mark.parametrize(
@@ -442,29 +442,29 @@ def test_parse_choice_awards(text: str, expected: str | None) -> None:
     ],
 )
 def test_parse_choice_industries(text: str, expected: str | None) -> None:
-    assert parse_choice(text, INDUSTRIES) == expected
+    assert parse_choice(text, INDUSTRIES, negation=LEX.negation) == expected
 
 
 def test_parse_choice_number_only_when_whole_text() -> None:
-    assert parse_choice("第2个", AWARDS) is None
-    assert parse_choice("2个", AWARDS) is None
-    assert parse_choice("２", AWARDS) == "silver"  # full-width digit is still the number
+    assert parse_choice("第2个", AWARDS, negation=LEX.negation) is None
+    assert parse_choice("2个", AWARDS, negation=LEX.negation) is None
+    assert parse_choice("２", AWARDS, negation=LEX.negation) == "silver"  # full-width digit is still the number
 
 
 def test_parse_choice_label_wins_over_number() -> None:
     options = {"a": ["2"], "b": ["其他"]}
-    assert parse_choice("2", options) == "a"
+    assert parse_choice("2", options, negation=LEX.negation) == "a"
 
 
 def test_parse_choice_longest_label_wins() -> None:
     options = {"patent": ["专利"], "patent_gold": ["专利金奖"]}
-    assert parse_choice("我们有专利金奖", options) == "patent_gold"
+    assert parse_choice("我们有专利金奖", options, negation=LEX.negation) == "patent_gold"
 
 
 def test_parse_choice_tolerates_string_aliases_and_empty_options() -> None:
-    assert parse_choice("金奖", {"gold": "金奖", "silver": "银奖"}) == "gold"
-    assert parse_choice("金奖", {}) is None
-    assert parse_choice("金奖", {"": []}) is None
+    assert parse_choice("金奖", {"gold": "金奖", "silver": "银奖"}, negation=LEX.negation) == "gold"
+    assert parse_choice("金奖", {}, negation=LEX.negation) is None
+    assert parse_choice("金奖", {"": []}, negation=LEX.negation) is None
 
 
 # ---------------------------------------------------------------------------
@@ -526,8 +526,8 @@ def test_parsers_never_raise(text: str) -> None:
     assert values is None or all(v >= 0 for v in values)
     assert parse_yes_no(text) in (True, False, None)
     assert isinstance(is_unknown_answer(text), bool)
-    assert parse_choice(text, AWARDS) in (None, *AWARDS)
-    assert parse_choice(text, INDUSTRIES) in (None, *INDUSTRIES)
+    assert parse_choice(text, AWARDS, negation=LEX.negation) in (None, *AWARDS)
+    assert parse_choice(text, INDUSTRIES, negation=LEX.negation) in (None, *INDUSTRIES)
 
 
 @PROPERTY
@@ -561,8 +561,8 @@ ALL_PARSERS: list[Callable[[str], object]] = [
     parse_number_list,
     parse_yes_no,
     is_unknown_answer,
-    lambda text: parse_choice(text, AWARDS),
-    lambda text: parse_choice(text, INDUSTRIES),
+    lambda text: parse_choice(text, AWARDS, negation=LEX.negation),
+    lambda text: parse_choice(text, INDUSTRIES, negation=LEX.negation),
     lambda text: understand(KB, text[:4000]),
 ]
 

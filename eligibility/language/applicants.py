@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from eligibility.language.clauses import Clause
+from eligibility.language.lexicon import Lexicon
 from eligibility.language.model import Clarify
 from eligibility.language.terms import Hit
 
 _SELF_REACH = 12
+_ACTS_REACH = 1
 _GENERIC = "enterprise"
-# A clause that is nothing but the description ("不是企业，是研究所"): the applicant speaks of itself.
-_LEADS = frozenset({"", "是", "就是", "其实是", "而是", "应该是", "我是", "咱是"})
 
 
 @dataclass
@@ -30,21 +30,35 @@ def _types(h: Hit, asked: bool) -> list[str]:
     return [t.key for t in h.of("applicant")] + [t.value for t in h.of("option") if asked and t.key == "entity_type"]
 
 
-def read_applicant(clauses: list[Clause], *, asked: bool, midway: bool = False) -> ApplicantReading:
+def _acts_on_us(c: Clause, h: Hit) -> bool:
+    """The description is of someone doing something for the applicant ("高校给我们许可了一项专利")."""
+    after = c.after(h, _ACTS_REACH)
+    return any(x.has("client") for x in after[:1]) and any(x.has("self") for x in after[1:2])
+
+
+def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: bool = False) -> ApplicantReading:
     """``midway``: another question is being answered; the generic "公司/企业" is then not volunteered."""
     found: list[str] = []
+    headed = False  # "研究院下属的公司": a specific description, then the generic one as the head noun
     for c in clauses:
+        specific_end = -1  # where the last specific description of the clause ends
         for h in c.hits:
             types = _types(h, asked)
-            if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h) or c.pending(h):
+            if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h) or c.pending(h) or _acts_on_us(c, h):
                 continue
             lead = c.s[: h.start].strip()
-            spoken = lead in _LEADS and (lead or _GENERIC not in types)  # "公司有50个人" describes no one
+            spoken = lead in lex.applicant_leads and (lead or _GENERIC not in types)  # "公司有50个人" describes no one
             if not asked and not spoken and not any(s.has("self") for s in c.before(h, _SELF_REACH)):
                 continue
-            found += [t for t in types if t not in ("other",)]
+            kept = [t for t in types if t not in ("other",)]
+            # "专利代理公司" is one compound word (the agency is registered as a company); "研究院下属的公司"
+            # puts words between: the company is another applicant than the institute.
+            headed = headed or (0 <= specific_end < h.start and _GENERIC in kept)
+            if any(t != _GENERIC for t in kept):
+                specific_end = h.end
+            found += kept
     distinct = list(dict.fromkeys(found))
-    if (len(distinct) > 1 or midway) and _GENERIC in distinct:
+    if (len(distinct) > 1 or midway) and _GENERIC in distinct and not headed:
         distinct.remove(_GENERIC)
     out = ApplicantReading()
     if len(distinct) == 1:

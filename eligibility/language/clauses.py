@@ -17,7 +17,7 @@ from eligibility.parsing import looks_like_question
 # Concept kinds a negation or client cue applies to (the rest are cue words).
 CONCEPTS = frozenset({"mention", "option", "applicant", "city", "inside", "outside"})
 _NEG_BEFORE, _NEG_AFTER, _CLIENT_REACH = 6, 4, 4
-_LIST_GAP = re.compile(r"\s*(?:和|及|与|跟|、|/|或|或者|以及|还有|也|and|or|,)?\s*")
+_NEG_BEFORE_ASCII, _NEG_WORDS = 24, 3
 # A clause longer than this is read in pieces (no one writes such a clause; it keeps reading linear).
 MAX_CLAUSE = 160
 
@@ -30,6 +30,7 @@ class Clause:
     cased: str  # the same, ASCII case kept
     hits: tuple[Hit, ...]
     question: bool = False  # the clause asks something
+    list_gap: re.Pattern[str] | None = None  # the lexicon's joiners of a list; None: a list is not followed
 
     @cached_property
     def _index(self) -> dict[int, int]:
@@ -72,6 +73,10 @@ class Clause:
     def _negated_here(self, hit: Hit) -> bool:
         if any(h.has("neg") for h in self.before(hit, _NEG_BEFORE)):
             return True
+        # An English negation reaches a few words ("we don't have any madrid registrations").
+        if any(h.has("neg") and h.term.isascii() and len(self.s[h.end : hit.start].split()) <= _NEG_WORDS
+               for h in self.before(hit, _NEG_BEFORE_ASCII)):
+            return True
         return any(h.has("neg") and h.start >= self._last_concept for h in self.after(hit, _NEG_AFTER))
 
     def negated(self, hit: Hit) -> bool:
@@ -88,7 +93,7 @@ class Clause:
             j = i
             while 0 <= j + step < len(concepts):
                 a, b = (concepts[j + step], concepts[j]) if step < 0 else (concepts[j], concepts[j + step])
-                if _LIST_GAP.fullmatch(self.s[a.end : b.start]) is None:
+                if self.list_gap is None or self.list_gap.fullmatch(self.s[a.end : b.start]) is None:
                     break
                 j += step
                 if self._negated_here(concepts[j]):
@@ -145,9 +150,10 @@ def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
         piece, piece_cased = piece.strip(), piece_cased[lead:lead + len(piece.strip())]
         while len(piece) > MAX_CLAUSE:
             out.append(Clause(piece[:MAX_CLAUSE], piece_cased[:MAX_CLAUSE],
-                              tuple(lex.index.scan(piece[:MAX_CLAUSE], piece_cased[:MAX_CLAUSE]))))
+                              tuple(lex.index.scan(piece[:MAX_CLAUSE], piece_cased[:MAX_CLAUSE])),
+                              list_gap=lex.list_gap))
             piece, piece_cased = piece[MAX_CLAUSE:], piece_cased[MAX_CLAUSE:]
         if piece:
             asks = looks_like_question(piece) or (end > start and "?" in s[start:end])
-            out.append(Clause(piece, piece_cased, tuple(lex.index.scan(piece, piece_cased)), asks))
+            out.append(Clause(piece, piece_cased, tuple(lex.index.scan(piece, piece_cased)), asks, lex.list_gap))
     return out

@@ -26,9 +26,8 @@ _ROLE_OF_KIND = {"year": "year", "percent": "percent", "count": "count", "id": "
 _SMALL_BARE = 1000  # a bare figure below this answering a money question is asked about (元 or 万元?)
 _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
 _APPROX_REACH = 3
-_MINUS = "-−－负"
 _REPEAT_REACH = 4
-_YEARS = re.compile(r"(?<![\d年])(?:[2-9]|[1-9]\d)\s*年(?!度|期)")  # "贷了3年": several years (not "2022年")
+_CURRENCY_REACH = 2  # "10万美元", "10万 港币", "10 万元美金" is not written; "$10万" before the digits
 
 
 @dataclass
@@ -49,29 +48,28 @@ def _distance(h: Hit, n: Number) -> tuple[int, int]:
 
 
 def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
+    """An approximation word of the lexicon: one character inside the figure ("三十来万", "30多万") or just
+    before it ("约30万"), a longer one near it ("40万左右", "大概30万")."""
     text = c.s[n.start : n.end]
-    if any(ch in text for ch in "来多余几"):
+    chars = tuple(w for w in lex.approximate if len(w) == 1)
+    if any(ch in text for ch in chars):
         return True
     before, after = c.s[max(0, n.start - 2 * _APPROX_REACH) : n.start], c.s[n.end : n.end + _APPROX_REACH + 1]
     return any(w in before or after.startswith(w) or after.lstrip(" 元块").startswith(w)
-               for w in lex.approximate if len(w) > 1) or before[-_APPROX_REACH:].endswith(("约", "近"))
+               for w in lex.approximate if len(w) > 1) or before[-_APPROX_REACH:].endswith(chars)
 
 
-# The policy's (四)1 pays an originator on "实际融资额" of the issue it launched: in an originator's own
-# sentence ("我们是发起单位…融资1.5亿") the financing words are the issue's, not a financed enterprise's.
-_ORIGINATOR, _FINANCED = "securitization_originator_issues_yuan", "securitization_financing_yuan"
-
-
-def _originator_speaks(clauses: list[Clause]) -> bool:
-    """The applicant says it is the originator ("我们是发起单位", "作为发起单位发行…")."""
-    return any(h.has("mention") and any(t.key == _ORIGINATOR for t in h.of("mention")) and not c.negated(h)
+def _originator_speaks(clauses: list[Clause], originator: str) -> bool:
+    """The applicant says it is the originator ("我们是发起单位", "作为发起单位发行…"); the pairs of an
+    originator's fact and a financed enterprise's are data (``originators`` in vocabulary/figures.yaml)."""
+    return any(h.has("mention") and any(t.key == originator for t in h.of("mention")) and not c.negated(h)
                and any(b.has("self") for b in c.before(h, 2))
                for c in clauses for h in c.hits)
 
 
 def _owner(c: Clause, n: Number, cue_ok: Collection[str],
            remap: dict[str, str] | None = None) -> tuple[str, list[str]]:
-    """("policy" | "principal" | "fact" | "", facts) of the cue nearest to the number."""
+    """(kind, facts) of the cue nearest to the number; kind: policy, received, principal, quantity, fact, tied, ""."""
     if any(h.has("policy") and 0 <= h.start - n.end <= 1 for h in c.hits):
         return "policy", []  # "贴息100万上限是每年吗": the figure named as the policy's cap
     best: tuple[tuple[int, int], str, list[str]] | None = None
@@ -84,6 +82,8 @@ def _owner(c: Clause, n: Number, cue_ok: Collection[str],
             kinds.append(("received", []))
         if h.has("principal"):
             kinds.append(("principal", []))
+        if h.has("quantity"):
+            kinds.append(("quantity", []))
         facts = list(dict.fromkeys((remap or {}).get(t.key, t.key) for t in h.of("cue") if t.key in cue_ok))
         if facts:
             kinds.append(("fact", facts))
@@ -113,10 +113,11 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     shared = {t.key for c in clauses for h in c.kinds("cue") if len(h.of("cue")) > 1 for t in h.of("cue")}
     cue_ok = {f for f in cue_facts if f not in shared or f in mentioned or f == expecting}
     remap: dict[str, str] = {}
-    if expecting != _FINANCED and _originator_speaks(clauses):
-        remap = {_FINANCED: _ORIGINATOR}
-        cue_ok |= {_ORIGINATOR, _FINANCED} & set(cue_facts)
-        mentioned = set(mentioned) - {_FINANCED}
+    for originator, financed in lex.originators:
+        if expecting != financed and _originator_speaks(clauses, originator):
+            remap[financed] = originator
+            cue_ok |= {originator, financed} & set(cue_facts)
+            mentioned = set(mentioned) - {financed}
     sole = _sole_figure(clauses)
     carried: set[str] = set()
     period_words: dict[str, str] = {}
@@ -133,7 +134,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             text = c.s[n.start : n.end]
             if len(text) == 1 and not text.isdigit():
                 continue  # "一直", "一下": a word, not a figure
-            if n.start > 0 and c.s[n.start - 1] in _MINUS and not (n.start > 1 and c.s[n.start - 2].isdigit()):
+            if n.start > 0 and c.s[n.start - 1] in lex.minus_signs and not (
+                    n.start > 1 and c.s[n.start - 2].isdigit()):
                 # "利息-50万": an amount cannot be negative; asked, never read as 50万.
                 kind, owners = _owner(c, n, cue_ok, remap)
                 fact = owners[0] if kind == "fact" and len(owners) == 1 else expecting
@@ -148,7 +150,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             if role is not None:
                 out.figures.append(Figure(text, n.value, role))
                 continue
-            if _RANGE.search(c.s[max(0, n.start - 1) : n.end]):  # "七八万", "三四十万": a range, not one figure
+            if _RANGE.search(c.s[max(0, n.start - 1) : n.end]) or _alternative(lex, c.s, numbers, n):
+                # "七八万", "三四十万", "30还是35万": a range or alternatives, not one figure
                 cued = sorted({t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok})
                 fact = expecting or (cued[0] if len(cued) == 1 else None)
                 out.figures.append(Figure(text, n.value, "other", fact, True))
@@ -162,6 +165,17 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 out.figures.append(Figure(text, n.value, "other"))  # "是18万不是80万": 80万 is what it is not
                 continue
             kind, owners = _owner(c, n, cue_ok, remap)
+            if any(h.has("foreign") and (0 <= h.start - n.end <= _CURRENCY_REACH or 0 <= n.start - h.end <= 1)
+                   for h in c.hits):
+                # "利息10万美元": another currency; the policy's figures are yuan. Asked, never converted.
+                fact = owners[0] if kind == "fact" and len(owners) == 1 else expecting
+                out.figures.append(Figure(text, n.value, "other", fact))
+                if fact is not None:
+                    label = kb.facts[fact].label
+                    out.clarify.append(Clarify(fact, "lang.ask.confirm_amount", {
+                        "figure": c.s[n.start : n.end + _CURRENCY_REACH + 2].strip(), "label_zh": label.zh,
+                        "label_en": label.en}, None))
+                continue
             approx = _approximate(lex, c, n)
             bound = any(h.has("bound") for h in c.hits if -2 <= h.start - n.end <= 1 or 0 <= n.start - h.end <= 2)
             if bound and kind not in ("policy", "principal"):
@@ -183,6 +197,14 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.clarify.append(Clarify(fact, "lang.ask.confirm_amount",
                                                {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
                     continue
+            if kind == "quantity":
+                # "营收8000万", "注册资本1000万": other money, never an amount; as an answer, asked about.
+                out.figures.append(Figure(text, n.value, "other", expecting, approx))
+                if expecting is not None:
+                    label = kb.facts[expecting].label
+                    out.clarify.append(Clarify(expecting, "lang.ask.confirm_amount",
+                                               {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
+                continue
             if kind == "policy":
                 out.figures.append(Figure(text, n.value, "policy", approximate=approx))
                 continue
@@ -224,6 +246,14 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
         _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure", {}))
     _settle(kb, lex, out, expecting, mentioned, clauses)
     return out
+
+
+def _alternative(lex: Lexicon, s: str, numbers: list[Number], n: Number) -> bool:
+    """``n`` is one of two figures given as alternatives ("30还是35万", "30 or 35万")."""
+    i = numbers.index(n)
+    return any(lex.alternatives.fullmatch(s[a.end : b.start]) is not None
+               for a, b in ((numbers[i - 1] if i else None, n), (n, numbers[i + 1] if i + 1 < len(numbers) else None))
+               if a is not None and b is not None)
 
 
 def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
@@ -323,9 +353,10 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     shares = {t.key for c in clauses if any(n.kind == "percent" for n in scan_numbers(c.s))
               and not any(n.kind == "money" for n in scan_numbers(c.s)) for h in c.hits for t in h.of("cue")}
     hits = [h for c in clauses for h in c.hits]
-    several_years = any(h.has("total") for h in hits) and (
+    # "2023-2024年利息40万", "22年到现在": a span of years; "贷了3年…总共": a total over several years.
+    several_years = any(lex.year_span.search(c.s) for c in clauses) or (any(h.has("total") for h in hits) and (
         any(any(t.key == PARTIAL for t in h.of("period")) for h in hits)
-        or any(_YEARS.search(c.s) for c in clauses))
+        or any(lex.durations.search(c.s) for c in clauses)))
     party = any(h.has("party") for h in hits)
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
@@ -336,7 +367,7 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}))
         elif fact in other_loans:  # "房产抵押贷款，利息50万": not an IP pledge loan's interest (or not surely)
             _withdraw(out, fact, Clarify(fact, "lang.ask.ip_pledge_loan", {}))
-    issues = max((_issue_count(c.s) for c in clauses), default=0)
+    issues = max((_issue_count(lex, c.s) for c in clauses), default=0)
     for fact, values in list(out.amounts.items()):
         if kb.facts[fact].type == "money_list" and issues > len(values):
             # "发了两期，每期融资2亿": fewer figures than issues; each issue's own figure is asked for.
@@ -355,16 +386,7 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             out.clarify.append(Clarify(f.fact, "lang.ask.interest_or_principal", {"figure": f.text}, None))
 
 
-_ISSUES = re.compile(r"([0-9]{1,2}|[一两二三四五六七八九十]{1,2})\s*期")
-_CN_COUNT = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-
-
-def _issue_count(s: str) -> int:
+def _issue_count(lex: Lexicon, s: str) -> int:
     """How many issues a clause says there were ("两期", "3期"); 0 when it says none."""
-    best = 0
-    for m in _ISSUES.finditer(s):
-        word = m.group(1)
-        n = int(word) if word.isdigit() else (
-            _CN_COUNT.get(word, 0) if len(word) == 1 else 10 + _CN_COUNT.get(word[1], 0) if word[0] == "十" else 0)
-        best = max(best, n)
-    return best
+    counts = [scan_numbers(m.group(1)) for m in lex.issue_count.finditer(s)]
+    return max((int(n[0].value) for n in counts if n), default=0)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import re
 
-from eligibility.language.lexicon import Lexicon
+from rapidfuzz import fuzz
+
+from eligibility.language.lexicon import Lexicon, sounds
 from eligibility.language.polarity import core
 
+_SOUND_MIN_CHARS, _SOUND_MAX_CHARS = 2, 8
+_FUZZY_MIN_CHARS, _FUZZY_SCORE = 5, 80.0
+_SOCIAL = frozenset({"greeting", "thanks"})
+_CLAUSE = re.compile(r"[;,.!?~。、…]+")
 _MAX_CONTAINS = 30  # a longer message is about something else, even if it says "测评"
 _MAX_KEYWORD, _MAX_KEYWORD_ASCII = 10, 32
 _PUNCT = re.compile(r"[;,.!?~。、…]+ ?")  # "好，开始" and "你好，在吗" are one command
@@ -32,15 +38,43 @@ def _trimmed(lex: Lexicon, c: str) -> list[str]:
     return out
 
 
-def intent_of(lex: Lexicon, s: str, *, plain: bool = False) -> str | None:
+def _exact(lex: Lexicon, s: str) -> str | None:
+    c = core(_PUNCT.sub(lambda m: " " if m.group().strip(" ") == "" else "", s)).strip()
+    return next((lex.intents_exact[x] for x in (s.strip(), *_trimmed(lex, c)) if x in lex.intents_exact), None)
+
+
+def _by_clause(lex: Lexicon, s: str) -> str | None:
+    """A command in one clause of a message that states nothing ("你好，我想测评一下", "不测了，谢谢",
+    "谢谢，很有帮助"): a greeting or thanks gives way to the one other command; two commands, none."""
+    parts = [p.strip() for p in _CLAUSE.split(s) if p.strip()]
+    if len(parts) < 2:
+        return None
+    found = [_exact(lex, p) for p in parts]
+    commands = {f for f in found if f is not None and f not in _SOCIAL}
+    if commands:
+        return commands.pop() if len(commands) == 1 else None
+    social = {f for f in found if f is not None}
+    short = all(f is not None or _short(core(p)) for p, f in zip(parts, found, strict=True))
+    return social.pop() if len(social) == 1 and short else None
+
+
+def intent_of(lex: Lexicon, s: str, *, plain: bool = False, quiet: bool = False) -> str | None:
     """The intent of the whole message; None when it asks or states something else.
 
-    ``plain``: the message asks nothing and states no fact or figure; then broad keywords count too."""
+    ``plain``: the message asks nothing and states no fact or figure; then broad keywords count too.
+    ``quiet``: it states no fact or figure (it may ask: "您好，请问怎么测评"); then a clause may be a command."""
     c = core(_PUNCT.sub(lambda m: " " if m.group().strip(" ") == "" else "", s)).strip()
-    for candidate in (s.strip(), *_trimmed(lex, c)):
-        found = lex.intents_exact.get(candidate)
+    found = _exact(lex, s)
+    if found is not None:
+        return found
+    if quiet or plain:
+        found = _by_clause(lex, s)
         if found is not None:
             return found
+    if plain:
+        typed = _mistyped(lex, _trimmed(lex, c))
+        if typed is not None:
+            return typed
     if len(c) <= _MAX_CONTAINS:
         for word in lex.intent_except:
             c = c.replace(word, " ")
@@ -51,6 +85,23 @@ def intent_of(lex: Lexicon, s: str, *, plain: bool = False) -> str | None:
             for word, intent in lex.intents_keywords:
                 if _has_word(c, word):
                     return intent
+    return None
+
+
+def _mistyped(lex: Lexicon, candidates: list[str]) -> str | None:
+    """A command typed with a typo: a Chinese homophone ("侧评", "才单") or an English slip ("main manu").
+
+    Only for a short message that states and asks nothing (``plain``); a sound or spelling two intents
+    share was left out of the lexicon, so this never guesses between two commands."""
+    for c in candidates:
+        if _SOUND_MIN_CHARS <= len(c) <= _SOUND_MAX_CHARS and all("\u4e00" <= ch <= "\u9fff" for ch in c):
+            found = lex.intents_sound.get(sounds(c))
+            if found is not None:
+                return found
+        if c.isascii() and len(c) >= _FUZZY_MIN_CHARS:
+            best = max(((fuzz.ratio(c, w), i) for w, i in lex.intents_ascii), default=(0.0, ""))
+            if best[0] >= _FUZZY_SCORE:
+                return best[1]
     return None
 
 
@@ -66,5 +117,4 @@ def _has_word(c: str, word: str) -> bool:
 
 def exact_intent(lex: Lexicon, s: str) -> bool:
     """The message is nothing but a command ("上一题", "菜单吧"): it states no fact."""
-    c = core(_PUNCT.sub(lambda m: " " if m.group().strip(" ") == "" else "", s)).strip()
-    return any(x in lex.intents_exact for x in (s.strip(), *_trimmed(lex, c)))
+    return _exact(lex, s) is not None

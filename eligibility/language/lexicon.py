@@ -9,13 +9,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pypinyin import lazy_pinyin
+
 from eligibility.language.terms import Tag, TermIndex
 from eligibility.normalize import normalize
+from eligibility.parsing import Negation
 from knowledge.models import KnowledgeBase, Polarity
 
 # Options too vague to take from free text (they are fine as a typed answer to their own question).
 VAGUE_OPTIONS = frozenset({"none", "other"})
 PARTIAL = "partial"  # the period of a figure for part of a year
+# Trailing particles and punctuation, never part of an answer or a command ("是的呀~", "不弄了").
+PARTICLES = "啊呀吧哈啦呢了过嘛哦噢喔哟滴的哒 !.~,;。、…"
 
 
 def _norm(words: list[str]) -> frozenset[str]:
@@ -56,6 +61,8 @@ class Lexicon:
     correction_gap: re.Pattern[str]  # between two figures: the second corrects the first ("80万，哦不对70万")
     clause_split: re.Pattern[str]
     intents_exact: dict[str, str]
+    intents_sound: dict[tuple[str, ...], str]  # the toneless pinyin of a Chinese command ("侧评" sounds like 测评)
+    intents_ascii: tuple[tuple[str, str], ...]  # English commands, for a typo ("main manu")
     intents_contains: tuple[tuple[str, str], ...]
     intents_keywords: tuple[tuple[str, str], ...]
     filler_start: tuple[str, ...]
@@ -67,6 +74,75 @@ class Lexicon:
     context: dict[str, tuple[str, ...]]
     progress: dict[str, tuple[str, ...]]  # fact -> the ongoing/planned words that answer it yes
     planned_ok: frozenset[str]  # facts a plan states ("打算申报高价值专利组合培育项目")
+    minus_signs: frozenset[str]
+    negation_chars: frozenset[str]  # the one-character negations ("没", "不", "未" ...) of the one negation list
+    negation_words: re.Pattern[str]  # its English words ("not", "don't"), whole words
+    negation: Negation  # the same, for reading a choice (parse_choice)
+    last_year: tuple[str, ...]
+    alternatives: re.Pattern[str]  # the whole gap between two figures that are alternatives ("还是")
+    all_words: re.Pattern[str]
+    except_words: re.Pattern[str]
+    year_span: re.Pattern[str]  # "2023-2024年", "23年和24年", "22年到现在": several years
+    durations: re.Pattern[str]  # "贷了3年": a count of years
+    issue_count: re.Pattern[str]  # "两期", "3期": a count of issues (group 1 the count)
+    originators: tuple[tuple[str, str], ...]  # (originator fact, financed fact)
+    list_gap: re.Pattern[str]  # the whole text between two items of a list ("和", "、", "")
+    list_split: re.Pattern[str]  # where a list is cut into its items
+    applicant_leads: frozenset[str]  # "其实是研究所": the words before a description that speak of oneself
+    place_like: re.Pattern[str]  # "注册在某某县": a place's name (group 1) this knowledge base may not know
+    not_places: tuple[str, ...]
+    somewhere: tuple[str, ...]
+    near: tuple[str, ...]
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted({normalize(x) for x in words} - {""}, key=len, reverse=True)) \
+        or r"(?!)"
+
+
+def _words(words: list[str]) -> str:
+    """Alternatives, ASCII words only whole ("and" is not in "standard")."""
+    parts = [rf"\b{re.escape(w)}\b" if w.isascii() and w.isalnum() else re.escape(w)
+             for w in sorted({normalize(x) for x in words} - {""}, key=len, reverse=True)]
+    return "|".join(parts) or r"(?!)"
+
+
+# A year as people write it: "2023", or two digits with 年 ("23年"); only the syntax of numerals is here.
+_YEAR = r"(?<!\d)(?:(?:19|20)\d{2}(?!\d)|\d{2}\s*年)"
+
+
+def _year_span(joiners: list[str], to_now: list[str]) -> re.Pattern[str]:
+    j, now = _alternatives(joiners), _alternatives(to_now)
+    return re.compile(rf"{_YEAR}\s*年?\s*(?:{j})\s*(?:{_YEAR}|\d{{2}}\s*年)|(?<!\d)\d{{2}}\s*(?:{j})\s*\d{{2}}\s*年"
+                      rf"|{_YEAR}\s*年?\s*(?:{now})")
+
+
+def _durations(units: list[str], not_after: list[str]) -> re.Pattern[str]:
+    after = f"(?!{_alternatives(not_after)})" if not_after else ""
+    return re.compile(rf"(?<![\d年])(?:[2-9]|[1-9]\d)\s*(?:{_alternatives(units)}){after}")
+
+
+_FUZZY_MIN = 5  # an English command shorter than this is matched exactly only ("menu", "back")
+_SOUND_MIN = 2
+
+
+def sounds(word: str) -> tuple[str, ...]:
+    """Toneless pinyin of a Chinese word, one syllable per character."""
+    return tuple(lazy_pinyin(word))
+
+
+def _sounds(exact: dict[str, str]) -> dict[tuple[str, ...], str]:
+    """Chinese commands by sound; a sound two intents share is left out (never a guess between them)."""
+    out: dict[tuple[str, ...], str] = {}
+    clash: set[tuple[str, ...]] = set()
+    for word, intent in exact.items():
+        if len(word) < _SOUND_MIN or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+            continue
+        key = sounds(word)
+        if out.get(key, intent) != intent:
+            clash.add(key)
+        out[key] = intent
+    return {k: v for k, v in out.items() if k not in clash}
 
 
 def lexicon(kb: KnowledgeBase) -> Lexicon:
@@ -111,6 +187,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("bound")) for w in f.bounds]
     entries += [(w, Tag("total")) for w in f.totals]
     entries += [(w, Tag("phone")) for w in f.phone]
+    entries += [(w, Tag("foreign")) for w in f.foreign_currencies]
+    entries += [(w, Tag("quantity")) for w in f.other_quantities]
     pl = kb.places
     if pl.city is not None:
         entries += [(w, Tag("city", "", pl.city.name)) for w in (pl.city.name, *pl.city.aliases)]
@@ -140,9 +218,14 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         keywords += [(w, iw.intent) for w in (normalize(x) for x in iw.keywords) if w]
         for w in _norm(iw.exact):
             exact.setdefault(w, iw.intent)
+            bare = w.rstrip(PARTICLES).strip()
+            if bare and bare.isascii() == w.isascii():
+                exact.setdefault(bare, iw.intent)  # "不弄了" also as "不弄": a filler may come first ("先不弄了")
         contains += [(w, iw.intent) for w in _norm(iw.contains)]
 
     return Lexicon(
+        intents_sound=_sounds(exact),
+        intents_ascii=tuple((w, i) for w, i in exact.items() if w.isascii() and len(w) >= _FUZZY_MIN),
         index=TermIndex(entries),
         yes=_norm(p.yes),
         no=_norm(p.no),
@@ -171,4 +254,25 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                                             *(p.planned if "planned" in w.yes_when else [])]))
                   for k, w in v.facts.items() if w.yes_when},
         planned_ok=frozenset(k for k, w in v.facts.items() if "planned" in w.yes_when),
+        minus_signs=frozenset(f.minus_signs),
+        negation_chars=frozenset(w for w in _norm(p.negations) if len(w) == 1 and not w.isascii()),
+        negation_words=_phrases(frozenset(w for w in _norm(p.negations) if w.isascii())),
+        negation=Negation.of(frozenset(w for w in _norm(p.negations) if len(w) == 1 and not w.isascii()),
+                             sorted(w for w in _norm(p.negations) if w.isascii())),
+        last_year=_longest_first(_norm(f.last_year)),
+        alternatives=re.compile(rf"\s*(?:{_words(f.alternatives)})\s*"),
+        all_words=re.compile(_words(p.all_words)),
+        except_words=re.compile(_words(p.except_words)),
+        year_span=_year_span(f.years.span_joiners, f.years.to_now),
+        durations=_durations(f.years.duration_units, f.years.not_after),
+        issue_count=re.compile(rf"([0-9]{{1,2}}|[一两二三四五六七八九十]{{1,3}})\s*(?:{_alternatives(f.issue_counters)})"),
+        originators=tuple((o.originator, o.financed) for o in f.originators),
+        list_gap=re.compile(rf"\s*(?:{_words(p.list_joiners)})?\s*"),
+        list_split=re.compile(rf"[\s;]+|{_words(p.list_joiners)}"),
+        applicant_leads=_norm(v.applicants.leads) | {""},
+        place_like=re.compile(rf"(?:{_alternatives(pl.unknown.leads)})([\u4e00-\u9fff]{{2,5}}?"
+                              rf"(?:{_alternatives(pl.unknown.suffixes)}))"),
+        not_places=_longest_first(_norm(pl.unknown.not_places)),
+        somewhere=_longest_first(_norm(pl.unknown.vague)),
+        near=_longest_first(_norm(pl.unknown.near)),
     )

@@ -7,16 +7,11 @@ city, another city or province is not; a place the knowledge base does not know 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from eligibility.language.clauses import Clause
+from eligibility.language.lexicon import Lexicon
 from eligibility.language.model import Clarify, Note
-
-_PLACE_LIKE = re.compile(r"(?:注册在|注册地在?|注册于|位于|在)([\u4e00-\u9fff]{2,5}?[省市县区州旗])")
-_SOMEWHERE = ("在", "那边", "这边", "附近", "一带", "located", "based")
-_NOT_PLACES = ("园区", "小区", "社区", "城区", "景区", "市区", "地区", "辖区", "本市", "本区", "本县", "全市",
-               "全省", "全区", "城市", "市场")
 
 
 @dataclass
@@ -27,13 +22,14 @@ class PlaceReading:
     named: bool = False  # some place was named at all
 
 
-def read_place(clauses: list[Clause], *, asked: bool) -> PlaceReading:
+def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceReading:
     out = PlaceReading()
     strong: list[tuple[bool, str]] = []
     weak: list[tuple[bool, str]] = []
     branches: list[str] = []
     registered = False
     inside_names: set[str] = set()  # "我们不在石家庄": not in the city, but not registered "in 石家庄" either
+    near: list[str] = []
     for c in clauses:
         reg, branch = bool(c.kinds("reg")), bool(c.kinds("branch"))
         registered = registered or reg
@@ -52,6 +48,9 @@ def read_place(clauses: list[Clause], *, asked: bool) -> PlaceReading:
                 continue
             if c.topic(h):
                 continue
+            if inside and c.s[h.end :].lstrip().startswith(lex.near):
+                near.append(h.term)  # "石家庄周边": near the city, maybe outside it; asked
+                continue
             if inside:
                 inside_names.add(name)
             if c.negated(h):
@@ -60,7 +59,7 @@ def read_place(clauses: list[Clause], *, asked: bool) -> PlaceReading:
                 continue
             (strong if reg else weak).append((inside, name))
     deciding = strong or weak
-    vague = [h.term for c in clauses for h in c.kinds("somewhere") if not c.kinds("branch")]
+    vague = [h.term for c in clauses for h in c.kinds("somewhere") if not c.kinds("branch")] + near
     if vague and not deciding:
         out.named = True
         out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": vague[0]}))
@@ -76,11 +75,12 @@ def read_place(clauses: list[Clause], *, asked: bool) -> PlaceReading:
         out.clarify.append(Clarify("in_city", "lang.ask.place", {"places": [n for _, n in deciding]}))
     elif (asked or registered) and not out.named:
         for c in clauses:
-            m = _PLACE_LIKE.search(c.s)
-            if m is not None and not m.group(1).endswith(_NOT_PLACES):
+            m = lex.place_like.search(c.s)
+            if m is not None and not m.group(1).endswith(lex.not_places):
                 out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": m.group(1)}))
                 break
-            if asked and len(c.s) > 3 and any(w in c.s for w in _SOMEWHERE):  # "我们在城南那边": somewhere, but where?
+            # "我们在城南那边": somewhere, but where?
+            if asked and len(c.s) > 3 and any(w in c.s for w in lex.somewhere):
                 out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": c.s}))
                 break
     return out

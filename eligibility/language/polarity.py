@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from eligibility.language.clauses import prepared, split
-from eligibility.language.lexicon import Lexicon
+from eligibility.language.lexicon import PARTICLES, Lexicon
 
-_PARTICLES = "啊呀吧哈啦呢了嘛哦噢喔哟滴的哒 !.~,;。、…"
-_NEGATION_CHARS = frozenset("没不未无非否")
 _DONE_MAX = 6
 
 
 def core(s: str) -> str:
     """The message without trailing particles and punctuation ("是的呀~" -> "是")."""
-    return s.strip(" ,;.!?~。、…").rstrip(_PARTICLES).strip()
+    return s.strip(" ,;.!?~。、…").rstrip(PARTICLES).strip()
 
 
 def is_unknown(lex: Lexicon, s: str) -> bool:
@@ -58,11 +56,17 @@ def yes_no(lex: Lexicon, s: str, head: str) -> bool | None:
         return None
     if bare.startswith(lex.neg_prefixes):
         return False
-    if bare.startswith(lex.yes_prefixes) and not _NEGATION_CHARS.intersection(bare):
+    if bare.startswith(lex.yes_prefixes) and not negates(lex, bare):
         return True
-    if _done(bare) and not _NEGATION_CHARS.intersection(bare):
+    if _done(bare) and not negates(lex, bare):
         return True  # "设了", "备案了", "批下来了": a short "done" is a yes
     return None
+
+
+def negates(lex: Lexicon, s: str) -> bool:
+    """Any one-character negation of the lexicon in ``s`` ("已经没有了" affirms and negates), or an English
+    one as a word ("we are not")."""
+    return not lex.negation_chars.isdisjoint(s) or lex.negation_words.search(s) is not None
 
 
 def _done(s: str) -> bool:

@@ -8,6 +8,7 @@ a cue of its fact or as the answer to its question; anything unsure becomes a Cl
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from eligibility.language.applicants import read_applicant
 from eligibility.language.clauses import Clause, prepared, split
@@ -17,15 +18,13 @@ from eligibility.language.lexicon import PARTIAL, VAGUE_OPTIONS, Lexicon, lexico
 from eligibility.language.mentions import LIST_CHOICES, read_mentions
 from eligibility.language.model import Clarify, FactValue, Note, Reading
 from eligibility.language.places import read_place
-from eligibility.language.polarity import core, hedged, is_none, is_unknown, yes_no
+from eligibility.language.polarity import core, hedged, is_none, is_unknown, negates, yes_no
 from eligibility.parsing import looks_like_question, parse_choice, scan_numbers
 from eligibility.questionnaire import NONE_OPTION, Question, group_answer
 from knowledge.models import KnowledgeBase
 
-_NEGATIONS = frozenset("没不未无非否")
 MAX_CHARS = 4000  # a message longer than this is read from its start (a forward, not a novel)
 _TICK_NUMBERS = re.compile(r"^\s*\d{1,2}(\s*[,;、/ ]\s*\d{1,2})*\s*$")
-_TICK_SPLIT = re.compile(r"[,;、/\s]+|和|及|以及|还有|and")
 
 
 def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = None) -> Reading:
@@ -42,7 +41,7 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
     facts: dict[str, FactValue] = dict(mentions.facts)
     clarify += mentions.clarify
 
-    place = read_place(clauses, asked=asked_fact == "in_city")
+    place = read_place(lex, clauses, asked=asked_fact == "in_city")
     if place.value is not None:
         facts["in_city"] = place.value
     notes += place.notes
@@ -50,7 +49,7 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             and yes_no(lex, s, clauses[0].s) is not None):
         clarify += place.clarify  # "是的，我们在这边" answers the question; "我们在城南那边" does not
 
-    applicant = read_applicant(clauses, asked=asked_fact == "entity_type",
+    applicant = read_applicant(lex, clauses, asked=asked_fact == "entity_type",
                                midway=expecting is not None and asked_fact != "entity_type")
     if applicant.value is not None:
         facts["entity_type"] = applicant.value
@@ -72,7 +71,7 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
 
     is_question = looks_like_question(text[:MAX_CHARS])
     plain = not facts and not clarify and not figures.figures and not is_question
-    intent = intent_of(lex, s, plain=plain)
+    intent = intent_of(lex, s, plain=plain, quiet=not facts and not clarify and not figures.figures)
     if intent is not None and exact_intent(lex, s):
         # A command typed ("上一题", "菜单") states nothing, whatever digits its words hold.
         return Reading(intent=intent, is_question=False)
@@ -90,8 +89,9 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             notes += extra_notes
     clarify += _event_years(kb, lex, clauses, facts, mentions.mentioned,
                             asked_fact if expecting is not None and expecting.kind != "multi" else None)
+    clarify += _alternative_options(lex, clauses)
     clarified = {c.fact for c in clarify}
-    facts = {k: v for k, v in facts.items() if k not in clarified}
+    facts = {k: v for k, v in facts.items() if k not in clarified and not _summed_up(kb, k, facts)}
     notes = [n for n in notes if n.fact is None or n.fact in facts]  # nothing stated back for a fact asked about
     if answered and expecting is not None and all(f in clarified for f in expecting.facts):
         answered = False
@@ -107,9 +107,6 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
         clarify=tuple(_dedupe(clarify)),
         figures=tuple(figures.figures),
     )
-
-
-_LAST_YEAR = ("去年", "上一年", "上年", "last year")
 
 
 def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause],
@@ -134,13 +131,32 @@ def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause],
         named_in = [i for i, c in enumerate(clauses)
                     if any(t.key == fact_id for h in c.hits for t in (*h.of("mention"), *h.of("option")))]
         if named_in and not any(per_clause[i] for i in named_in) and any(
-                w in clauses[i].s for i in named_in for w in _LAST_YEAR):
+                w in clauses[i].s for i in named_in for w in lex.last_year):
             continue  # "我们2010年成立，去年拿了银奖": the award's own clause says last year
         value = facts.get(fact_id)
         if value is False or value == NONE_OPTION or value == []:
             continue  # "2023年没拿奖": a no is a no, whatever the year
         out.append(Clarify(fact_id, "lang.ask.event_year", {"year": years[0]}))
     return out
+
+
+def _alternative_options(lex: Lexicon, clauses: list[Clause]) -> list[Clarify]:
+    """Two options of one fact given as alternatives ("金奖还是银奖来着", "gold or silver"): which one is asked."""
+    out = []
+    for c in clauses:
+        options = [(h, t) for h in c.hits for t in h.of("option")]
+        for (a, ta), (b, tb) in pairwise(options):
+            if ta.key == tb.key and ta.value != tb.value and lex.alternatives.fullmatch(c.s[a.end : b.start]):
+                out.append(Clarify(ta.key, "lang.ask.choice", {"options": [ta.value, tb.value]}))
+    return out
+
+
+def _summed_up(kb: KnowledgeBase, fact_id: str, facts: dict[str, FactValue]) -> bool:
+    """A fact that sums up others (``summary_of``) read true while one of its members is read true:
+    the member says it more precisely ("获取专利技术" is the SME's own transfer work), so only the
+    member is recorded; a summary read false still makes its members false (``with_summaries``)."""
+    members = kb.facts[fact_id].summary_of
+    return facts.get(fact_id) is True and any(facts.get(m) is True for m in members)
 
 
 def _dedupe(items: list[Clarify]) -> list[Clarify]:
@@ -176,6 +192,9 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     if yes is not None and clauses and core(head) not in lex.yes | lex.no and _names_another(clauses[0], q):
         yes = None  # "我们有出口" to "are you an SME?": the yes is about exporting, not the question
     hedge = [Note("lang.note.hedged", {"text": s}, fact_id)] if hedged(lex, head) else []
+    if q.kind == "bool" and polar and _contradicts(lex, clauses, q):
+        # "不是，等等，是的", "有，但是还没批": a yes and a no to the same question; asked, never picked.
+        return None, [], [Clarify(fact_id, "lang.ask.yes_no", {})]
     if q.kind == "bool":
         if fact_id == "in_city" and "in_city" in read:
             if yes is not None and yes != read["in_city"]:
@@ -188,35 +207,49 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
         if yes is not None:
             return {fact_id: yes}, hedge, []
         progress = lex.progress.get(fact_id, ())
-        if progress and head.startswith(progress) and not _NEGATIONS.intersection(head):
+        if progress and head.startswith(progress) and not negates(lex, head):
             return {fact_id: True}, hedge, []
         return None, [], []
     if q.kind == "choice":
         fact = kb.facts[fact_id]
         options = {o.id: [o.label.zh, o.label.en, *_usable(o.aliases, cased)] for o in fact.options}
         if fact_id in LIST_CHOICES:
-            levels = _levels(fact_id, clauses)
+            levels = _named_options(fact_id, clauses)
             if len(levels) > 1:
                 return {fact_id: levels}, [], []
         plain = core(s) in lex.yes or s in lex.yes  # a bare yes names no option, whatever fuzzy matching says
-        if yes is True and (plain or parse_choice(s, options) is None):
+        if yes is True and (plain or parse_choice(s, options, negation=lex.negation) is None):
             # "批了", "拿了", "yes it is": yes, but which option? Ask, record nothing.
             return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
-        value = None if yes is False and (core(s) in lex.no or s in lex.no) else parse_choice(s, options)
+        said_no = yes is False and (core(s) in lex.no or s in lex.no)
+        value = None if said_no else parse_choice(s, options, negation=lex.negation, fuzzy=False)
         if value is None and NONE_OPTION in options and (yes is False or is_none(lex, head)):
             value = NONE_OPTION
+        if value is None and yes is None and parse_choice(s, options, negation=lex.negation) is not None:
+            # Only like an option ("事业单位" is not "企业单位"): a guess by similarity is asked, never recorded.
+            return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
+        named = _named_options(fact_id, clauses)
+        if len(named) > 1 and fact_id not in LIST_CHOICES:
+            # "生物医药和新材料都有": two options of a one-option question; which one is asked.
+            return None, [], [Clarify(fact_id, "lang.ask.choice", {"options": named})]
         return ({fact_id: value}, hedge, []) if value is not None else (None, [], [])
     if yes is False or is_none(lex, head):
         return {fact_id: 0 if q.kind == "money" else []}, hedge, []
     return None, [], []
 
 
+def _contradicts(lex: Lexicon, clauses: list[Clause], q: Question) -> bool:
+    """Clauses of the message, each about nothing else, answer both yes and no."""
+    said = {yes_no(lex, c.s, c.s) for c in clauses if not _names_another(c, q)}
+    return {True, False} <= said
+
+
 def _names_another(c: Clause, q: Question) -> bool:
     return any(t.key not in q.facts for h in c.hits for t in (*h.of("mention"), *h.of("mention_false")))
 
 
-def _levels(fact_id: str, clauses: list[Clause]) -> list[str]:
-    """Every option named and not negated, in order ("gold and silver" -> [gold, silver])."""
+def _named_options(fact_id: str, clauses: list[Clause]) -> list[str]:
+    """Every option of ``fact_id`` named and not negated, in order ("gold and silver" -> [gold, silver])."""
     found: list[str] = []
     for c in clauses:
         for h in c.hits:
@@ -250,23 +283,31 @@ def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[C
         return picked
     members = set(q.facts)
     picked, read = set(), False
+    every = lex.all_words.search(s) is not None
+    if lex.except_words.search(s) is not None and not every:
+        return None  # "除了马德里": except what? Not read; the question is asked again
+    excluded: set[str] = set()
     for c in clauses:
         named = False
         for h in c.hits:
             for t in h.of("mention"):
                 if t.key in members and not c.about_clients(h):
                     named = True
-                    if not c.negated(h) and not (c.pending(h) and t.key not in lex.planned_ok):
+                    if every and (c.negated(h) or lex.except_words.search(c.s[: h.start]) is not None):
+                        excluded.add(t.key)  # "马德里没有，其他都有", "除了马德里都有"
+                    elif not c.negated(h) and not (c.pending(h) and t.key not in lex.planned_ok):
                         picked.add(t.key)
         if not named:
             mapping = {o.value: [o.label.zh, o.label.en] for o in options}
-            for part in _TICK_SPLIT.split(c.s):
-                value = parse_choice(part, mapping) if part else None
+            for part in lex.list_split.split(c.s):
+                value = parse_choice(part, mapping, negation=lex.negation) if part else None
                 if value is not None:
                     picked.add(value)
                     named = True
         if named or is_none(lex, c.s) or yes_no(lex, c.s, c.s) is False:
             read = True
+    if every:
+        return {o.value for o in options} - excluded  # "全都有": every option but the ones excluded
     return picked if read else None
 
 

@@ -1,6 +1,6 @@
 """Benchmark `ipbot ask` on the development questions, against two baselines, per split.
 
-    python -m bench.ask_bench [--questions bench/ask_questions.yaml] [--json]
+    python -m bench.ask_bench [--questions bench/ask_questions.yaml] [--json] [--tune-failures]
 
 Besides top-1/top-3 and refusals, ours is scored on whole answers (issue 13), per split: multi-part
 questions with every part answered (and the sum right when one is asked), procedure questions
@@ -379,6 +379,45 @@ _WHOLE_ROWS = (
 )
 
 
+def failures(q: Question, p: Prediction, same_clause: frozenset[str] = frozenset()) -> list[str]:
+    """What ours got wrong on one question, as short labels (empty when it is right on every measure)."""
+    out: list[str] = []
+    if q.in_scope:
+        if p.refused:
+            out.append("wrongly refused")
+        elif not p.ranked or not right_benefit(p.ranked[0], q.expect, same_clause):
+            out.append(f"top-1 {p.ranked[0] if p.ranked else '-'}")
+        if q.amount is not None and not (p.amount_min == q.amount == p.amount_max):
+            out.append(f"amount {p.amount_min}-{p.amount_max} (want {q.amount})")
+        if q.total is not None and p.total != (q.total, q.total):
+            out.append(f"total {p.total} (want {q.total})")
+    elif not p.refused:
+        out.append(f"not refused (top-1 {p.ranked[0] if p.ranked else '-'})")
+    if q.kind == "multi_part" and not parts_answered(q, p):
+        out.append(f"parts {list(p.parts)} (want {list(q.parts)})")
+    if q.kind == "procedure" and not honest_procedure(p):
+        out.append("procedure not honest")
+    if q.kind == "yes_no" and not verdict_first(q, p):
+        out.append(f"verdict {p.verdict} (want {q.verdict})")
+    return out
+
+
+def tune_failures(questions: Sequence[Question], kb: KnowledgeBase) -> str:
+    """Every tune question ours gets wrong, with its answer: the work list. Never the other splits."""
+    ours = Ours(kb)
+    same_clause = final_provisions(kb)
+    lines = []
+    for q in questions:
+        if q.split != "tune":
+            continue
+        p = ours.predict(q.q)
+        wrong = failures(q, p, same_clause)
+        if wrong:
+            answer = p.text.replace("\n", " / ")[:240]
+            lines.append(f"- [{q.kind}] {q.q}\n    {'; '.join(wrong)}\n    > {answer}")
+    return "\n".join(lines) + ("\n" if lines else "no tune failures\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.ask_bench", description=__doc__.splitlines()[0])
     p.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
@@ -387,9 +426,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="the unseen whole-answer set (split: fresh)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON instead of a table")
     p.add_argument("--repeats", type=int, default=3, help="time each question this many times, keep the best")
+    p.add_argument("--tune-failures", action="store_true",
+                   help="list the tune questions ours gets wrong, with its answers (never holdout or fresh)")
     args = p.parse_args(argv)
     kb = load_knowledge_base()
     questions = load_questions(args.questions)
+    if args.tune_failures:
+        sys.stdout.write(tune_failures(questions, kb))
+        return 0
     for extra in (args.fresh, args.fresh_policy):
         if extra.exists():
             questions += load_questions(extra)

@@ -50,6 +50,17 @@ _TOTAL_CUE = re.compile(r"一共|合计|加起来|总共|共计|加一起|加在
 _YES_NO_ZH = re.compile(r"(吗|吧|么|嘛)\s*[？?。!！~～]*\s*$|吗[？?，,]"
                         r"|是不是|对吗|对吧|对不对|是吧|能不能|可不可以|可以不|有没有|是否|行不行|算不算|会不会")
 _YES_NO_EN = re.compile(r"^\s*(is|are|does|do|can|could|will|would|has|have|was|were|should|may|am)\b")
+# How, when or where to apply, what to hand in, whom to call: the policy sets none of it, so such a
+# question gets the honest procedure answer whatever benefit it names.
+_PROCEDURE_FORM = re.compile(
+    r"(怎么|怎样|如何|咋)(申请|申报|报|办|领|提交|操作)|(去|到|在)哪(里|儿)?(申请|申报|报|办|交|提交|领|下载)"
+    r"|(什么时候|啥时候|何时|几月份?)(开始)?(申请|申报|受理|报|截止)|(申请|申报|受理)(时间|期限|截止|入口|流程)"
+    r"|(申请|申报|提交|准备|要|哪些|什么)(的)?(材料|资料)|申请表|手续|找谁|找哪个|哪个科室|科室|处室|窗口|联系电话|咨询电话"
+    r"|\bhow (do|can|should|would|to) (i |we |you |one )?(apply|claim|submit|file)\b"
+    r"|\bwhere (do|can|should|to|is|are|would)\b.*\b(apply|submit|hand|file|office|application)"
+    r"|\bwhen (do|can|should|is|are|will|does)\b.*\b(apply|submit|deadline|open|application)"
+    r"|\b(deadline|paperwork|phone number|application form|application process|application procedure)\b"
+    r"|\b(documents?|materials?) (do|does|are|is|should|must|to)\b")
 _TWICE_CUE = re.compile(r"重复|两次|再拿|同时|叠加|兼得|twice|double|both|again|stack")
 _ONCE_CUE = re.compile(r"一次性|只奖一次|只给一次|one-off|one off|once|one-time|one time")
 _OTHER_LEVELS = re.compile(r"省|国家|中央|区里|县里|别的地方|其他地方"
@@ -266,7 +277,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     the user's amounts); ``today`` and ``validity`` let "还有效吗" be answered (without them it is not).
     """
     kb = matcher.kb
-    result = _subject_first(matcher, matcher.match(question), question)
+    result = _procedure_asked(matcher, _subject_first(matcher, matcher.match(question), question), question)
     reading = read_question(kb, question)
     money_facts = {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
     unsure = any(c.fact in money_facts for c in reading.clarify)
@@ -292,7 +303,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
                          figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify, notes=reading.notes,
                          place=place, open_to=open_to, entity_type=entity if open_to else None)
-    procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits)
+    procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits) or is_procedure(text)
     ranked = _promote_named(result, matcher) if procedure else result.ranked
     best = ranked[0]
     offered = [best]
@@ -407,6 +418,23 @@ def _yes_no_clause(text: str) -> bool:
     return bool(_YES_NO_ZH.search(text) or _YES_NO_EN.search(text))
 
 
+def is_procedure(text: str) -> bool:
+    """Whether a (normalised) question asks how, when or where to apply, for materials or a contact."""
+    return bool(_PROCEDURE_FORM.search(text))
+
+
+def _procedure_asked(matcher: Matcher, result: MatchResult, question: str) -> MatchResult:
+    """"办理这些补贴找哪个科室": a procedure question that names nothing the policy does not cover is
+    about applying under this policy, so it is answered with the procedure entry, not refused."""
+    if not result.refused or result.subject is not None or any(h.subjects for h in result.hits):
+        return result
+    if not is_procedure(normalize(question)):
+        return result
+    entry = Scored(matcher.kb.benefit(PROCEDURE_ENTRY), matcher.params.min_score)
+    ranked = (entry, *(s for s in result.ranked if s.benefit.id != PROCEDURE_ENTRY))
+    return replace(result, refused=False, ranked=ranked, confidence=max(result.confidence, 0.5))
+
+
 def _subject_first(matcher: Matcher, result: MatchResult, question: str) -> MatchResult:
     """Procedure words say how to ask, not what about: they never outvote a subject the policy does not
     cover ("怎么申请专利" is about patent application fees, not about how to apply for a subsidy)."""
@@ -416,6 +444,9 @@ def _subject_first(matcher: Matcher, result: MatchResult, question: str) -> Matc
     if named and sum(h.weight for h in result.hits if named[0].benefit.id in h.benefits) >= matcher.params.min_score:
         return result  # a benefit is named: it is answered, with the procedure said
     missed = matcher.near_misses_in(question)
+    if not missed:  # "注册公司需要什么材料": a subject outside IP, with procedure words only
+        named_subjects = [sid for h in result.hits for sid in h.subjects]
+        missed = [s for s in matcher.kb.out_of_scope if s.id in named_subjects][:1]
     if not missed:
         return result
     return replace(result, refused=True, subject=missed[0], confidence=0.9)

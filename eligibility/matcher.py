@@ -387,7 +387,12 @@ class Matcher:
 
     @staticmethod
     def _resolve(hits: list[Hit]) -> list[Hit]:
-        """Keep non-overlapping hits, longest first; on a tie the better match, then the policy's term."""
+        """Keep non-overlapping hits, longest first; on a tie the better match, then the policy's term.
+
+        A subject the policy does not cover, found verbatim, is kept before any typo reading: a guessed
+        term must not swallow the words that say what is asked ("知识产权评估费" is not 知识产权平台)."""
+        sure = [(h.start, h.end) for h in hits if h.kind == "exact" and h.subjects and not h.benefits]
+        hits = [h for h in hits if h.kind == "exact" or not any(h.start < e and s < h.end for s, e in sure)]
         chosen: list[Hit] = []
         taken: list[tuple[int, int]] = []
         for h in sorted(hits, key=lambda h: (-(h.end - h.start), -h.weight, not h.benefits, h.start)):

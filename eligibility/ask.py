@@ -55,12 +55,20 @@ _YES_NO_EN = re.compile(r"^\s*(is|are|does|do|can|could|will|would|has|have|was|
 _PROCEDURE_FORM = re.compile(
     r"(怎么|怎样|如何|咋)(申请|申报|报|办|领|提交|操作)|(去|到|在)哪(里|儿)?(申请|申报|报|办|交|提交|领|下载)"
     r"|(什么时候|啥时候|何时|几月份?)(开始)?(申请|申报|受理|报|截止)|(申请|申报|受理)(时间|期限|截止|入口|流程)"
+    r"|(什么时候|啥时候|何时|多久|多长时间)(能|可以|才能|会|才)?(发|到账|拨付|兑现|下来|批下来|给钱)|到账|拨付|发放时间"
+    r"|(网上|线上|在线)(能|可以)?(申报|申请|办|提交)|(提供|提交|准备|上传)(哪些|什么)?.{0,12}(合同|凭证|证明|材料|资料|发票|报告)"
+    r"|\bwhen\b.*\b(paid|pay|payout|disburse|arrive|receive)"
     r"|(申请|申报|提交|准备|要|哪些|什么)(的)?(材料|资料)|申请表|手续|找谁|找哪个|哪个科室|科室|处室|窗口|联系电话|咨询电话"
     r"|\bhow (do|can|should|would|to) (i |we |you |one )?(apply|claim|submit|file)\b"
     r"|\bwhere (do|can|should|to|is|are|would)\b.*\b(apply|submit|hand|file|office|application)"
     r"|\bwhen (do|can|should|is|are|will|does)\b.*\b(apply|submit|deadline|open|application)"
     r"|\b(deadline|paperwork|phone number|application form|application process|application procedure)\b"
     r"|\b(documents?|materials?) (do|does|are|is|should|must|to)\b")
+# What a procedure question naming no benefit must say to be about this policy ("申请护照" is not).
+_MONEY_WORD = re.compile(r"补|奖|资助|资金|贴息|扶持|\b(subsid\w*|rewards?|grants?|fund\w*|money|bonus)\b")
+_THIS_POLICY = re.compile(r"这些|这个|这项|此项|本政策|该政策|上述"
+                          r"|\b(these|this|the (subsidy|subsidies|reward|rewards|money))\b")
+_APPLYING_ONLY = re.compile(r"申报|受理|\b(application|applications)\b")
 _TWICE_CUE = re.compile(r"重复|两次|再拿|同时|叠加|兼得|twice|double|both|again|stack")
 _ONCE_CUE = re.compile(r"一次性|只奖一次|只给一次|one-off|one off|once|one-time|one time")
 _OTHER_LEVELS = re.compile(r"省|国家|中央|区里|县里|别的地方|其他地方"
@@ -113,7 +121,8 @@ class YesNo:
 
     verdict: Verdict
     reason: str        # amount_same | amount_differs | applicant_ok | applicant_not | condition_fails | once |
-    #                    not_once | no_clause | same_matter | in_force | out_of_force | exists
+    #                    not_once | no_clause | same_matter | in_force | out_of_force | exists |
+    #                    quota_same | quota_differs | quota_range | rate_same | rate_differs
     params: tuple[tuple[str, object], ...] = ()
 
     def param(self, name: str) -> object:
@@ -323,7 +332,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     counts = tuple(f.value for f in reading.figures if f.role == "count" and f.value is not None)
     years = tuple(f.value for f in reading.figures if f.role == "year" and f.value is not None)
     unsettled = best.benefit.amount.kind == "tiered" and best.benefit.amount.by in reading.several_unsure
-    verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years) \
+    percents = tuple(f.value for f in reading.figures if f.role == "percent" and f.value is not None)
+    verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years, percents) \
         if yes_no and not unsettled else None  # "两个银奖…吗" with the count unread: asked first
     if verdict is not None and verdict.reason == "same_matter":
         verdict = _same_matter(kb, parts) or verdict
@@ -428,7 +438,13 @@ def _procedure_asked(matcher: Matcher, result: MatchResult, question: str) -> Ma
     about applying under this policy, so it is answered with the procedure entry, not refused."""
     if not result.refused or result.subject is not None or any(h.subjects for h in result.hits):
         return result
-    if not is_procedure(normalize(question)):
+    text = normalize(question)
+    if not is_procedure(text):
+        return result
+    # "办理这些补贴找哪个科室", "在哪交申报材料": this policy's money, or applying with no other subject.
+    # "创业补贴怎么申请" names money the policy does not hold, "离婚手续怎么办" no application: refused.
+    about_this = bool(_THIS_POLICY.search(text)) or (not _MONEY_WORD.search(text) and bool(_APPLYING_ONLY.search(text)))
+    if not about_this:
         return result
     entry = Scored(matcher.kb.benefit(PROCEDURE_ENTRY), matcher.params.min_score)
     ranked = (entry, *(s for s in result.ranked if s.benefit.id != PROCEDURE_ENTRY))
@@ -458,6 +474,12 @@ def _promote_named(result: MatchResult, matcher: Matcher) -> tuple[Scored, ...]:
     others = [s for s in result.ranked if s.benefit.id != PROCEDURE_ENTRY]
     if not others:
         return result.ranked
+    # a clause of the policy named in the question comes before a general provision that only shares
+    # words of the asking ("马德里的奖励什么时候能发下来" is about the Madrid reward, not the validity)
+    named = [s for s in others if not s.benefit.is_info
+             and sum(h.weight for h in result.hits if s.benefit.id in h.benefits) >= matcher.params.min_score]
+    if named:
+        others = [*named, *(s for s in others if s not in named)]
     support = sum(h.weight for h in result.hits if others[0].benefit.id in h.benefits)
     if support < matcher.params.min_score:
         return result.ranked
@@ -582,18 +604,30 @@ def _high(part: Part) -> int:
 
 def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
              facts: Facts, today: date | None, validity: Validity | None,
-             counts: tuple[int, ...] = (), years: tuple[int, ...] = ()) -> YesNo | None:
+             counts: tuple[int, ...] = (), years: tuple[int, ...] = (),
+             percents: tuple[int, ...] = ()) -> YesNo | None:
     """Yes or no from what the policy says, or None when the text does not settle the question.
 
     A plain yes needs every condition known to hold: a competitive item (chosen on merit within a
     quota) or several awards (a range) is a "maybe" with the reason; so is an amount whose conditions
     the question leaves open ("前提是须为出口企业")."""
+    quota = _quota_verdict(b, text, counts)
+    if quota is not None:  # the numbers of the quota ("每年选1到2个") are not amounts claimed
+        stated = {int(str(quota.param("claimed_min"))), int(str(quota.param("claimed_max")))}
+        figures = tuple(f for f in figures if f not in stated)
+    if quota is not None and (quota.verdict == "no" or not figures):
+        return quota  # "每年支持10个吗": the quota asked about; a wrong quota is a no whatever the amount
+    rate = _rate_verdict(b, percents)
+    if rate is not None and (rate.verdict == "no" or not figures):
+        return rate  # "按3%算吗": the rate asked about against the rule's
     v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity, years)
     if v is None or v.reason not in ("amount_same", "amount_differs", "applicant_ok"):
         return v
     if v.reason != "applicant_ok" and b.award.mode == "competitive" and b.award.quota is not None:
-        count = counts[0] if len(counts) == 1 and counts[0] > 1 else None
-        getting = bool(_GETTING.search(text)) or any(k != "entity_type" for k in facts) or count is not None
+        count = counts[0] if len(counts) == 1 and counts[0] > 1 and quota is None else None
+        # "每个企业给20万吗" asks the rule for each item, even where the words also read as the asker's case
+        described = any(k != "entity_type" for k in facts) and not _EACH.search(text)
+        getting = bool(_GETTING.search(text)) or described or count is not None
         # "能拿20万吧": whether the asker gets it is decided on merit; "每个是50万吗" asks the rule itself
         return YesNo("maybe" if getting else v.verdict, "competitive", (*v.params, ("count", count)))
     if v.reason != "applicant_ok" and answer.amount is not None and answer.amount.min != answer.amount.max \
@@ -656,6 +690,48 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if re.search(r"有没有|有.{0,8}吗|is there|are there|any ", text) and _SUPPORT_WORD.search(text):
         return YesNo("yes", "exists")  # "贯标有补贴吗": the clause exists; never "有" for what we do not hold
     return None
+
+
+# "每个/每家/each": the rule per item is asked about, not what the asker will get.
+_EACH = re.compile(r"每个|每家|每项|每一个|每期|\b(each|per|every)\b")
+# "每年支持8个": a count asked about as the yearly quota.
+_QUOTA_CUE = re.compile(r"(每年|一年|年度).{0,6}(支持|选|择优|评|资助|奖)?.{0,4}"
+                        r"\d+\s*(到|至|-|—|–|~)?\s*\d*\s*(个|家|项)"
+                        r"|\d+\s*(个|家|项).{0,4}(每年|一年)"
+                        r"|\b(per year|a year|each year|every year|annually|yearly)\b.*\b\d+\b"
+                        r"|\b\d+\b.*\b(projects?|enterprises?|platforms?|stations?|places|winners)\b.*"
+                        r"\b(per year|a year|each year|every year|annually|yearly)\b")
+
+
+_COUNT_SPAN = re.compile(r"(\d+)\s*(?:到|至|-|—|–|~|to)\s*(\d+)\s*(?:个|家|项|projects?|enterprises?|places)")
+
+
+def _quota_verdict(b: Benefit, text: str, counts: tuple[int, ...]) -> YesNo | None:
+    """The yearly quota a yes/no question states ("每年支持8个吗", "每年选1到2个") against the rule's."""
+    q = b.award.quota
+    if q is None or not _QUOTA_CUE.search(text):
+        return None
+    span = _COUNT_SPAN.search(text)
+    if span is not None:  # "1到2个": one range, whatever the figures read of it
+        counts = (int(span.group(1)), int(span.group(2)))
+    if not counts or len(counts) > 2:
+        return None
+    low, high = min(counts), max(counts)
+    params = (("claimed_min", low), ("claimed_max", high))
+    if (low, high) == (q.min, q.max):
+        return YesNo("yes", "quota_same", params)
+    if low == high and q.min <= low <= q.max:
+        return YesNo("maybe", "quota_range", params)  # "每年选6个吗" of 6—10: within it, not the rule
+    return YesNo("no", "quota_differs", params)
+
+
+def _rate_verdict(b: Benefit, percents: tuple[int, ...]) -> YesNo | None:
+    """The rate a yes/no question states ("按3%算吗", "50% of the interest?") against the rule's."""
+    rule = b.amount
+    if rule.kind != "percentage" or len(percents) != 1:
+        return None
+    same = Fraction(percents[0], 100) == Fraction(str(rule.rate))
+    return YesNo("yes" if same else "no", "rate_same" if same else "rate_differs", (("claimed", percents[0]),))
 
 
 # A figure given as the cap itself ("capped at 2 million a year?"): then the figure is what is asked about.

@@ -354,9 +354,14 @@ class Matcher:
                         fuzzy.append((entry, start, i))
         # a fuzzy match must add at least two sure characters to what exact matches explain,
         # or "地理标志做品牌" would become 地理标志产品 and outweigh the exact 地理标志
+        # and the character read as a typo must not be part of a term found exactly ("马德里的奖励" is
+        # not 省里的奖励: 德 belongs to 马德里)
         covered = {i for h in hits for i in range(h.start, h.end)}
+        exact = {i for h in hits if h.kind == "exact" for i in range(h.start, h.end)}
         for entry, start, wrong in fuzzy:
             sure = [start + k for k in range(len(entry.text)) if k != wrong]
+            if start + wrong in exact:
+                continue
             if sum(1 for i in sure if i not in covered) >= 2:
                 add(entry, start, "fuzzy")
         return hits

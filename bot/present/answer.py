@@ -151,6 +151,16 @@ class AnswerRenderer:
                 actual = self._rule_amount(b, lang)
             return t(lang, f"ask.why.{v.reason}", title=title, tier=tier, actual=actual,
                      claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
+        if v.reason in ("quota_same", "quota_differs", "quota_range"):
+            low, high = int(str(p.get("claimed_min", 0))), int(str(p.get("claimed_max", 0)))
+            unit = text(b.award.quota.unit, lang) if b.award.quota is not None else ""
+            n = t(lang, "quota_one" if low == high else "quota", min=low, max=high)
+            return t(lang, f"ask.why.{v.reason}", title=title, quota=self.r.quota_count(b, lang),
+                     claimed=t(lang, "quota_unit", n=n, unit=unit))
+        if v.reason in ("rate_same", "rate_differs") and b.amount.kind == "percentage":
+            base = self.r.fact_label(b.amount.of, lang)
+            return t(lang, f"ask.why.{v.reason}", title=title, rate=f"{b.amount.rate * 100:g}",
+                     base=base[:1].lower() + base[1:] if lang == "en" else base, claimed=p.get("claimed"))
         if v.reason in ("competitive", "several", "if_conditions"):
             return self._maybe_why(result, b, v, title, tier, lang)
         if v.reason == "cap_scope":

@@ -30,6 +30,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,8 @@ FRESH_QUESTIONS = Path(__file__).parent / "ask_questions_fresh.yaml"
 # The blind set of whole-policy, multi-part, procedure, yes/no and near-miss questions (issue 13).
 FRESH_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh_policy.yaml"
 SPLITS = ("tune", "holdout", "fresh")
+# The day the questions are asked on: inside the policy's (assumed) validity, fixed for reproducible runs.
+BENCH_DAY = date(2025, 6, 1)
 # An answer invents a procedure when it tells the user where or how to apply; the policy says neither.
 _INVENTED_STEP = ("下一步", "Next step", "next step", "请向", "apply to the")
 
@@ -129,15 +132,20 @@ def right_benefit(got: str, expect: Sequence[str], same_clause: frozenset[str]) 
 
 # -- systems -----------------------------------------------------------------------------------------
 class Ours:
+    """``ask`` called as `ipbot ask` calls it: complaints' digits unused, the day and the validity given
+    (the day is fixed, ``BENCH_DAY``, so "还有效吗" is answered the same on every run)."""
+
     name = "ipbot matcher"
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, today: date | None = None) -> None:
         self.matcher = Matcher(kb)
         self.answers = AnswerRenderer(kb, Catalog.load())
+        self.today = today or BENCH_DAY
 
     def predict(self, q: str) -> Prediction:
         t0 = time.perf_counter()
-        r = ask(self.matcher, q)
+        complaint = self.answers.is_complaint(q)
+        r = ask(self.matcher, q, use_figures=not complaint, today=self.today, validity=self.answers.validity)
         ms = (time.perf_counter() - t0) * 1000
         a = r.amount
         total = r.total.amount if r.total else None
@@ -147,7 +155,7 @@ class Ours:
                           total=(total.min, total.max) if total else None,
                           verdict=r.verdict.verdict if r.verdict else None,
                           procedure=r.procedure or (r.best is not None and r.best.id == "application_procedure"),
-                          text=self.answers.render(r), clarified=bool(r.clarify))
+                          text=self.answers.render(r, complaint=complaint), clarified=bool(r.clarify))
 
 
 class _ThresholdBaseline:

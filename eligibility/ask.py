@@ -29,7 +29,7 @@ from eligibility.language import Clarify, Figure, Note, understand
 from eligibility.matcher import Matcher, MatchResult, Scored, english_words
 from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Amount, Facts, FactValue, Reason, Validity
-from knowledge.models import Benefit, Fact, KnowledgeBase, Lang, OutOfScope, PercentageAmount
+from knowledge.models import Benefit, Fact, KnowledgeBase, Lang, OutOfScope, PercentageAmount, Text
 
 # Words right before a figure that make it the ceiling the user asks about ("最高补100万吗").
 _CEILING_CUE = re.compile(r"(最高|最多|上限|封顶|不超过|至多|补到|拿到|at most|cap of|up to|maximum)\S{0,2}\s*$")
@@ -49,7 +49,8 @@ _TOTAL_CUE = re.compile(r"一共|合计|加起来|总共|共计|加一起|加在
                         r"|\b(total|altogether|combined|in all|sum)\b")
 _YES_NO_ZH = re.compile(r"(吗|吧|么|嘛)\s*[？?。!！~～]*\s*$|吗[？?，,]"
                         r"|是不是|对吗|对吧|对不对|是吧|能不能|可不可以|可以不|有没有|是否|行不行|算不算|会不会")
-_YES_NO_EN = re.compile(r"^\s*(is|are|does|do|can|could|will|would|has|have|was|were|should|may|am)\b")
+_YES_NO_EN = re.compile(r"^\s*(is|are|does|do|can|could|will|would|has|have|was|were|should|may|am|must|need|"
+                        r"shall|did|isn'?t|aren'?t|doesn'?t|don'?t|won'?t|can'?t)\b")
 # How, when or where to apply, what to hand in, whom to call: the policy sets none of it, so such a
 # question gets the honest procedure answer whatever benefit it names.
 _PROCEDURE_FORM = re.compile(
@@ -58,6 +59,7 @@ _PROCEDURE_FORM = re.compile(
     r"|(什么时候|啥时候|何时|多久|多长时间)(能|可以|才能|会|才)?(发|到账|拨付|兑现|下来|批下来|给钱)|到账|拨付|发放时间"
     r"|(网上|线上|在线)(能|可以)?(申报|申请|办|提交)|(提供|提交|准备|上传)(哪些|什么)?.{0,12}(合同|凭证|证明|材料|资料|发票|报告)"
     r"|\bwhen\b.*\b(paid|pay|payout|disburse|arrive|receive)"
+    r"|(在哪|哪里|哪儿)(里)?(发布|公布|查|看|找)|申报通知|(交|递交|送|报送)(纸质)?(的)?(材料|资料)|纸质|线下"
     r"|(申请|申报|提交|准备|要|哪些|什么)(的)?(材料|资料)|申请表|手续|找谁|找哪个|哪个科室|科室|处室|窗口|联系电话|咨询电话"
     r"|\bhow (do|can|should|would|to) (i |we |you |one )?(apply|claim|submit|file)\b"
     r"|\bwhere (do|can|should|to|is|are|would)\b.*\b(apply|submit|hand|file|office|application)"
@@ -68,7 +70,7 @@ _PROCEDURE_FORM = re.compile(
 _MONEY_WORD = re.compile(r"补|奖|资助|资金|贴息|扶持|\b(subsid\w*|rewards?|grants?|fund\w*|money|bonus)\b")
 _THIS_POLICY = re.compile(r"这些|这个|这项|此项|本政策|该政策|上述"
                           r"|\b(these|this|the (subsidy|subsidies|reward|rewards|money))\b")
-_APPLYING_ONLY = re.compile(r"申报|受理|\b(application|applications)\b")
+_APPLYING_ONLY = re.compile(r"申报|受理|材料|资料|\b(application|applications)\b")
 _TWICE_CUE = re.compile(r"重复|两次|再拿|同时|叠加|兼得|twice|double|both|again|stack")
 _ONCE_CUE = re.compile(r"一次性|只奖一次|只给一次|one-off|one off|once|one-time|one time")
 _OTHER_LEVELS = re.compile(r"省|国家|中央|区里|县里|别的地方|其他地方"
@@ -122,7 +124,7 @@ class YesNo:
     verdict: Verdict
     reason: str        # amount_same | amount_differs | applicant_ok | applicant_not | condition_fails | once |
     #                    not_once | no_clause | same_matter | in_force | out_of_force | exists |
-    #                    quota_same | quota_differs | quota_range | rate_same | rate_differs
+    #                    quota_same | quota_differs | quota_range | rate_same | rate_differs | condition_required
     params: tuple[tuple[str, object], ...] = ()
 
     def param(self, name: str) -> object:
@@ -331,6 +333,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         facts.setdefault("entity_type", asked_about)
     counts = tuple(f.value for f in reading.figures if f.role == "count" and f.value is not None)
     years = tuple(f.value for f in reading.figures if f.role == "year" and f.value is not None)
+    if not years and best.benefit.id == VALIDITY_ENTRY:  # "still valid in 2029?": a year, whatever role it got
+        years = tuple(int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", text))[:1]
     unsettled = best.benefit.amount.kind == "tiered" and best.benefit.amount.by in reading.several_unsure
     percents = tuple(f.value for f in reading.figures if f.role == "percent" and f.value is not None)
     verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years, percents) \
@@ -392,7 +396,7 @@ def _asked_applicant(kb: KnowledgeBase, text: str) -> str | None:
     for t in kb.vocabulary.applicants.types:
         for w in t.words:
             word = normalize(w)
-            hit = re.search(rf"\b{re.escape(word)}\b", text) if word.isascii() else word in text
+            hit = re.search(_plural(word), text) if word.isascii() else word in text
             if hit:
                 found.append(t.entity_type)
                 break
@@ -400,6 +404,13 @@ def _asked_applicant(kb: KnowledgeBase, text: str) -> str | None:
     if len(distinct) > 1 and "enterprise" in distinct:
         distinct.remove("enterprise")
     return distinct[0] if len(distinct) == 1 else None
+
+
+def _plural(word: str) -> str:
+    """A pattern for an English word and its plural ("service agency" / "service agencies")."""
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return rf"\b{re.escape(word[:-1])}(y|ies)\b"
+    return rf"\b{re.escape(word)}(s|es)?\b"
 
 
 def final_provisions(kb: KnowledgeBase) -> frozenset[str]:
@@ -425,7 +436,15 @@ def _yes_no_clause(text: str) -> bool:
     if re.search(r"多少|几|哪|什么|怎么|如何|谁|how much|how many|what|which|when|where|who", text) \
             and not re.search(r"是不是|对吗|对吧|对不对|是吧|是.{0,12}吗", text):
         return False
-    return bool(_YES_NO_ZH.search(text) or _YES_NO_EN.search(text))
+    return bool(_YES_NO_ZH.search(text) or _YES_NO_EN.search(text) or _YES_NO_TAG.search(text)
+                or (_INTONATION.search(text) and _CLAIM_WORD.search(text)))
+
+
+# A statement turned into a question: "…, right?", "is it true that …", "银奖真的有30万？".
+_YES_NO_TAG = re.compile(r"(^|\s)(right|correct|true|is that right|is that correct|isn'?t it|aren'?t they|yes or no)"
+                         r"\s*[?？]+\s*$|\b(is it true|am i right|is that so)\b")
+_INTONATION = re.compile(r"[\u4e00-\u9fff0-9a-z%)）]\s*[?？]+\s*$")
+_CLAIM_WORD = re.compile(r"\d|真的|确实|没错|封顶|最高|最多|上限|一次性|只有|必须")
 
 
 def is_procedure(text: str) -> bool:
@@ -613,8 +632,8 @@ def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, fig
     the question leaves open ("前提是须为出口企业")."""
     quota = _quota_verdict(b, text, counts)
     if quota is not None:  # the numbers of the quota ("每年选1到2个") are not amounts claimed
-        stated = {int(str(quota.param("claimed_min"))), int(str(quota.param("claimed_max")))}
-        figures = tuple(f for f in figures if f not in stated)
+        quota_numbers = {int(str(quota.param("claimed_min"))), int(str(quota.param("claimed_max")))}
+        figures = tuple(f for f in figures if f not in quota_numbers)
     if quota is not None and (quota.verdict == "no" or not figures):
         return quota  # "每年支持10个吗": the quota asked about; a wrong quota is a no whatever the amount
     rate = _rate_verdict(b, percents)
@@ -664,6 +683,9 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     failed = _failed_condition(kb, b, facts)
     if failed is not None:
         return YesNo("no", failed[0], failed[1])
+    required = _required(b, text)
+    if required is not None:
+        return required
     rule = b.amount
     if rule.kind == "percentage" and rule.cap is not None and rule.cap_scope and _CEILING_ANY.search(text):
         asked = [scope for scope, cue in _SCOPE_CUES.items() if cue.search(text)]
@@ -706,6 +728,53 @@ _QUOTA_CUE = re.compile(r"(每年|一年|年度).{0,6}(支持|选|择优|评|资
 _COUNT_SPAN = re.compile(r"(\d+)\s*(?:到|至|-|—|–|~|to)\s*(\d+)\s*(?:个|家|项|projects?|enterprises?|places)")
 
 
+# "必须是出口企业吗", "只有出口企业才能拿吗", "must the company be an exporter": a condition asked about.
+_REQUIRE_CUE = re.compile(r"必须|一定要|非得|要求|只有.{0,16}才|只能|要是.{0,16}才|得是|须为|需要是|是不是要|限于|仅限"
+                          r"|\b(must|have to|has to|need to be|needs to be|required|requirement|only for|only if|"
+                          r"restricted to|limited to)\b")
+
+
+def _condition_core(label: Text) -> tuple[str, tuple[str, ...]]:
+    """The words a condition's label names the requirement by: "须为出口企业" -> 出口企业, "must be an
+    exporter" -> (exporter,)."""
+    zh = re.sub(r"^(须为|须是|必须为|必须是|必须|须|应为|应当)", "", normalize(label.zh)).strip()
+    en = re.sub(r"^(must (be|have|hold|run)( an| a| the)?|must)\s+", "", normalize(label.en)).strip()
+    return zh, tuple(english_words(en))
+
+
+def _required(b: Benefit, text: str) -> YesNo | None:
+    """A condition of ``b`` the question names: negated ("non-exporters", "非出口企业") it is a no; asked
+    as a requirement ("必须是出口企业吗") it is a yes, with the condition said."""
+    words = english_words(text)
+    for c in b.conditions:
+        if c.label is None:
+            continue
+        zh, en = _condition_core(c.label)
+        negated = asked = False
+        if len(zh) >= 2 and zh in text:
+            asked = True
+            negated = bool(re.search(rf"(非|不是|并非){re.escape(zh)}", text))
+        elif en:
+            for i in range(len(words) - len(en) + 1):
+                if tuple(words[i:i + len(en)]) == en:
+                    asked = True
+                    negated = i > 0 and words[i - 1] in ("non", "not")
+                    break
+        if not asked:
+            continue
+        params = (("label_zh", c.label.zh), ("label_en", c.label.en))
+        if negated:
+            return YesNo("no", "condition_fails", params)
+        if _REQUIRE_CUE.search(text):
+            return YesNo("yes", "condition_required", params)
+    return None
+
+
+# "每年8个平台", "8 service platforms a year": a count with its unit, when the language layer read no count.
+_COUNT_NEAR = re.compile(r"(\d+)\s*(?:个|家|项|(?:[a-z]+\s)?(?:projects?|enterprises?|companies|platforms?|stations?|"
+                         r"places|organi[sz]ations?|bases?|spaces?|markets?|institutions?|alliances?|winners))")
+
+
 def _quota_verdict(b: Benefit, text: str, counts: tuple[int, ...]) -> YesNo | None:
     """The yearly quota a yes/no question states ("每年支持8个吗", "每年选1到2个") against the rule's."""
     q = b.award.quota
@@ -714,6 +783,8 @@ def _quota_verdict(b: Benefit, text: str, counts: tuple[int, ...]) -> YesNo | No
     span = _COUNT_SPAN.search(text)
     if span is not None:  # "1到2个": one range, whatever the figures read of it
         counts = (int(span.group(1)), int(span.group(2)))
+    if not counts:
+        counts = tuple(int(n) for n in _COUNT_NEAR.findall(text))
     if not counts or len(counts) > 2:
         return None
     low, high = min(counts), max(counts)

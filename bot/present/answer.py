@@ -175,10 +175,10 @@ class AnswerRenderer:
                 line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
                                                            reading=text(b.applicant_reading, lang))
             return line
-        if v.reason == "condition_fails":
+        if v.reason in ("condition_fails", "condition_required"):
             condition = str(p.get(f"label_{lang}", "")) or (self.r.fact_label(str(p["fact"]), lang) if p.get("fact")
                                                             else t(lang, "reason.condition_failed", condition=""))
-            return t(lang, "ask.why.condition_fails", title=title, condition=condition)
+            return t(lang, f"ask.why.{v.reason}", title=title, condition=condition)
         if v.reason in ("once", "not_once"):
             freq = t(lang, f"ask.freq.{b.award.frequency}") if b.award.frequency else ""
             return t(lang, f"ask.why.{v.reason}", title=title, frequency=freq)

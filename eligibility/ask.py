@@ -482,9 +482,28 @@ def _subject_first(matcher: Matcher, result: MatchResult, question: str) -> Matc
     if not missed:  # "注册公司需要什么材料": a subject outside IP, with procedure words only
         named_subjects = [sid for h in result.hits for sid in h.subjects]
         missed = [s for s in matcher.kb.out_of_scope if s.id in named_subjects][:1]
+    if not missed and _other_money(result, normalize(question)):
+        return replace(result, refused=True, subject=None, confidence=0.8)
     if not missed:
         return result
     return replace(result, refused=True, subject=missed[0], confidence=0.9)
+
+
+# "创业补贴怎么申请": money named by words no term of the policy explains is another scheme's money.
+_NAMED_MONEY = re.compile(r"([\u4e00-\u9fff]{2,})(补贴|补助|奖励|资助|贴息|奖金|扶持资金|专项资金)")
+_GENERIC_QUALIFIER = re.compile(r"(这些|这个|这项|那些|那个|相关|有关|各项|各类|以上|上面|上述|政策|市里|市级|"
+                                r"我们|你们|咱们|申请|申报|领取|怎么|如何|的)$")
+
+
+def _other_money(result: MatchResult, text: str) -> bool:
+    """Whether a question matched only by procedure words asks about money of another scheme."""
+    covered = {i for h in result.hits if not h.english for i in range(h.start, h.end)}
+    for m in _NAMED_MONEY.finditer(text):
+        qualifier = m.group(1)
+        if any(i in covered for i in range(m.start(1), m.end(1))) or _GENERIC_QUALIFIER.search(qualifier):
+            continue
+        return True
+    return False
 
 
 def _promote_named(result: MatchResult, matcher: Matcher) -> tuple[Scored, ...]:

@@ -510,3 +510,103 @@ def test_an_originators_issue_is_never_the_financed_enterprises_base(kb: Knowled
     assert by_id["securitization_financing"].answer.amount is None  # no figure of its own: asked, not computed
     text = render(kb, result)
     assert "可能被认定为同一事项" in text and "不是同一事项" not in text  # the knowledge base's flag, said
+
+
+# -- issue 13, second round: every kind of claim, procedure by its form, and the cards -------------------
+@pytest.mark.parametrize(("question", "verdict", "opening", "said"), [
+    ("证券化融资补助是按3%算吗", "yes", "是的。", "3%"),                              # the rate
+    ("质押贷款贴息是按利息的30%吗", "no", "不是。", "不是30%"),
+    ("Is the pledge loan interest subsidy 50% of the interest?", "yes", "Yes.", "50%"),
+    ("专业化服务平台每年支持8个，是吗", "yes", "是的。", "每年8个平台"),              # the yearly quota
+    ("高价值专利组合每年支持10个项目吗", "no", "不是。", "不是10个项目"),
+    ("Does the city pick 8 service platforms a year?", "yes", "Yes.", "8 platforms a year"),
+    ("托管机构每年选10个吗", "no", "不是。", "5个"),
+    ("联盟每年选1到2个，每个10万对吗", "yes", "是的。", "10万元"),                   # quota and amount both right
+    ("海外风险预警每个企业给20万，对吧？", "yes", "是的。", "择优"),                 # 每个: the rule, not a chance
+    ("是不是只有出口企业才能拿马德里的奖励", "yes", "", "出口企业"),                 # a condition as a requirement
+    ("Must the company be an exporter to get the Madrid reward?", "yes", "Yes.", "exporter"),
+    ("Does the Madrid reward go to non-exporters too?", "no", "No.", "exporter"),   # a negated condition
+    ("银奖奖励真的有30万？", "yes", "是的。", "30万元"),                               # an intonation question
+    ("The securitisation financing subsidy cap is 3 million per company, right?", "yes", "Yes.", "3,000,000"),
+    ("Can service agencies apply for the pledge loan interest subsidy?", "no", "No", "Enterprise"),  # plural
+    ("Is the policy still valid in 2029?", "no", "No.", "2029"),
+])
+def test_every_kind_of_claim_gets_its_verdict_first(kb: KnowledgeBase, matcher: Matcher, question: str,
+                                                    verdict: str, opening: str, said: str) -> None:
+    result = ask(matcher, question, today=date(2025, 6, 1), validity=policy_validity(kb))
+    assert result.verdict is not None and result.verdict.verdict == verdict, result.verdict
+    first = AnswerRenderer(kb, Catalog.load()).render(result).split("\n", 1)[0]
+    assert first.startswith(opening) and said in first, first
+
+
+@pytest.mark.parametrize(("question", "benefit"), [
+    ("办理这些补贴找哪个科室", "application_procedure"),            # names no benefit: the procedure entry
+    ("Where is the office to hand in the application?", "application_procedure"),
+    ("网上能申报吗", "application_procedure"),
+    ("需要线下去交纸质材料吗", "application_procedure"),
+    ("How do I apply for the securitisation reward?", "securitization_originator"),
+    ("马德里的奖励什么时候能发下来", "madrid_trademark"),          # the clause named, not the validity entry
+    ("申报质押贴息要提供贷款合同和利息凭证吗", "pledge_loan_interest"),
+])
+def test_a_procedure_question_is_known_by_its_form(kb: KnowledgeBase, matcher: Matcher, question: str,
+                                                   benefit: str) -> None:
+    result = ask(matcher, question)
+    text = render(kb, result)
+    assert not result.refused and result.procedure and result.best is not None and result.best.id == benefit
+    assert ("政策原文没有规定申报" in text or "sets no application dates" in text
+            or "does not set when, where or how to apply" in text)
+    assert "下一步" not in text and "Next step" not in text
+
+
+@pytest.mark.parametrize("question", [
+    "在石家庄注册公司需要什么材料",   # procedure words never outvote a subject outside IP
+    "创业补贴怎么申请",               # money the policy does not hold, asked how to apply for
+    "稳岗补贴去哪申请",
+])
+def test_procedure_words_alone_do_not_bring_a_question_into_scope(matcher: Matcher, question: str) -> None:
+    assert ask(matcher, question).refused
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("知识产权评估费能报吗", "other_financial_products"),   # 评估费 is not read as a typo of 知识产权平台
+    ("省级专利奖一等奖有配套吗", "other_awards"),
+    ("专利代理机构的代理费有补贴吗", "patent_application_fees"),
+])
+def test_a_near_miss_found_verbatim_is_not_read_as_a_typo_of_a_clause(matcher: Matcher, question: str,
+                                                                      subject: str) -> None:
+    result = ask(matcher, question)
+    assert result.refused and result.subject is not None and result.subject.id == subject
+
+
+def test_a_typo_reading_never_takes_a_character_of_an_exact_term(matcher: Matcher) -> None:
+    result = matcher.match("马德里的奖励")  # not 省里的奖励 with 德 read as a typo of 省
+    assert result.best is not None and result.best.benefit.id == "madrid_trademark"
+
+
+def _card(kb: KnowledgeBase, benefit_id: str, lang: str) -> str:
+    from eligibility.matcher import Scored
+    b = kb.benefit(benefit_id)
+    scored = (Scored(b, 10.0),)
+    result = AskResult(b.title.zh, "zh", scored, scored, 0.9, False, None, (), amount_for(kb, b, ""))
+    return AnswerRenderer(kb, Catalog.load()).render(result, "en" if lang == "en" else "zh")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_card_with_money_has_its_amount_line_one_quota_and_the_clause(kb: KnowledgeBase, lang: str) -> None:
+    amount_head, mode_head = ("金额：", "方式：") if lang == "zh" else ("Amount: ", "How: ")
+    for b in kb.benefits:
+        card = _card(kb, b.id, lang)
+        lines = card.split("\n")
+        if b.amount.kind != "none":
+            assert any(line.startswith(amount_head) for line in lines), (b.id, card)
+        assert b.source in card, b.id  # the verbatim Chinese, in both languages
+        if b.award.mode == "competitive" and b.award.quota is not None:
+            mode = next(line for line in lines if line.startswith(mode_head))
+            if lang == "zh":
+                assert mode.count("每年") == 1 and "名额有限" in mode, mode
+            else:
+                assert mode.count("a year") == 1 and "chosen after expert review a year" not in mode, mode
+        if lang == "en" and kb.translation(b.id, "en"):
+            notice = card.index("Unofficial translation")
+            assert card.index(b.source) < notice, b.id
+            assert card.find(str(kb.translation(b.id, "en")), notice) > notice, b.id

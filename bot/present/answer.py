@@ -505,6 +505,11 @@ class AnswerRenderer:
                     out.append(t(lang, "dlg.hd.amount_figures", amount=amount, calc=calc))
                 elif answer.reasons and answer.reasons[0].code == "amount_several":
                     out.append(_sentence(self.several_line(b, answer.amount, answer.reasons[0], lang), lang))
+                elif b.amount.kind == "tiered" and isinstance(answer.facts.get(b.amount.by), str):
+                    # "银奖的金额为30万元": prose, never the card's "金额：银奖：30万元"
+                    tier = self.r.value(b.amount.by, answer.facts[b.amount.by], lang)
+                    out.append(t(lang, "dlg.hd.amount_tier", amount=amount,
+                                 tier=_after_comma(tier, self.proper) if lang == "en" else tier))
                 elif answer.reasons:
                     out.append(t(lang, "dlg.hd.amount", amount=self.r.reason(b, answer.reasons[0], lang)))
             quota_said = result.verdict is not None and result.verdict.reason == "competitive"

@@ -65,6 +65,8 @@ _PROCEDURE_FORM = re.compile(
     r"|\bwhere (do|can|should|to|is|are|would)\b.*\b(apply|submit|hand|file|office|application)"
     r"|\bwhen (do|can|should|is|are|will|does)\b.*\b(apply|submit|deadline|open|application)"
     r"|\b(deadline|paperwork|phone number|application form|application process|application procedure)\b"
+    r"|\b(phone|telephone|hotline|contact)\b|\bnumber (i|we|you) (can|could|should) (call|ring)\b"
+    r"|\bwho (do|can|should|would) (i|we) (call|ring|contact|ask|talk to)\b"
     r"|\b(documents?|materials?) (do|does|are|is|should|must|to)\b")
 # What a procedure question naming no benefit must say to be about this policy ("申请护照" is not).
 _MONEY_WORD = re.compile(r"补|奖|资助|资金|贴息|扶持|\b(subsid\w*|rewards?|grants?|fund\w*|money|bonus)\b")
@@ -740,7 +742,8 @@ _QUOTA_CUE = re.compile(r"(每年|一年|年度).{0,6}(支持|选|择优|评|资
                         r"\d+\s*(到|至|-|—|–|~)?\s*\d*\s*(个|家|项)"
                         r"|\d+\s*(个|家|项).{0,4}(每年|一年)"
                         r"|\b(per year|a year|each year|every year|annually|yearly)\b.*\b\d+\b"
-                        r"|\b\d+\b.*\b(projects?|enterprises?|platforms?|stations?|places|winners)\b.*"
+                        r"|\b\d+\b.*\b(projects?|enterprises?|compan(y|ies)|firms?|platforms?|stations?|places|winners|"
+                        r"organi[sz]ations?|bases?|spaces?|markets?|alliances?|institutions?)\b.*"
                         r"\b(per year|a year|each year|every year|annually|yearly)\b")
 
 

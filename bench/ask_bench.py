@@ -254,7 +254,8 @@ def honest_procedure(p: Prediction) -> bool:
 
 
 def verdict_first(q: Question, p: Prediction) -> bool:
-    words = {"yes": ("是的", "可以", "有。", "Yes"), "no": ("不是", "不可以", "没有", "No")}
+    words = {"yes": ("是的", "可以", "有。", "Yes"), "no": ("不是", "不可以", "没有", "No"),
+             "maybe": ("不一定", "原文没有明确", "Not necessarily", "The text does not settle")}
     first = p.text.split("\n", 1)[0]
     return p.verdict == q.verdict and first.startswith(words.get(q.verdict or "", ()))
 

@@ -44,7 +44,9 @@ DOUBLE_ENTRY = "no_double_subsidy"
 # Question forms (how a question is asked, not what it is about, so they stay here beside the other
 # question cues): several things at once, a sum, a yes/no question, once-only, other levels of government.
 _SEVERAL_CUE = re.compile(r"和|与|及|跟|、|，|,|；|;|各|分别|都|一共|合计|加起来|总共|共计|加一起|两个|两项|三个"
-                          r"|还|又|既|差多少|区别|一样|\b(and|both|each|total|plus|together|combined|or|versus|vs)\b")
+                          r"|还|又|既|差多少|区别|一样|加上|外加|同时|以及"
+                          r"|\b(and|both|each|total|plus|together|combined|or|versus|vs|as well as|along with|"
+                          r"in addition to|also)\b")
 _TOTAL_CUE = re.compile(r"一共|合计|加起来|总共|共计|加一起|加在一起|总额|总计"
                         r"|\b(total|altogether|combined|in all|sum)\b")
 _YES_NO_ZH = re.compile(r"(吗|吧|么|嘛)\s*[？?。!！~～]*\s*$|吗[？?，,]"

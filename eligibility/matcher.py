@@ -193,6 +193,15 @@ def _is_cjk_term(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+def _find_all(text: str, word: str) -> list[int]:
+    out: list[int] = []
+    pos = text.find(word)
+    while pos >= 0:
+        out.append(pos)
+        pos = text.find(word, pos + 1)
+    return out
+
+
 class Matcher:
     """The index over one knowledge base. Build once (about 10 ms), then ``match`` many times."""
 
@@ -227,6 +236,9 @@ class Matcher:
         self._en_vocab = sorted({w for k in en for w in k})
         self._en_vocab_set = frozenset(self._en_vocab)
         self._build_backoff(kb)
+        # words of the applicant vocabulary ("专利代理", "代理机构"): a typo reading may not cut through one
+        self._protected = sorted({w for t in kb.vocabulary.applicants.types for w in
+                                  (_compact(normalize(x)) for x in t.words) if len(w) >= 2 and _is_cjk_term(w)})
         # each benefit's own words: a near miss they contain is explained, not a reason to refuse
         self._own_chars: dict[str, frozenset[str]] = {}
         self._own_words: dict[str, frozenset[str]] = {}
@@ -310,10 +322,15 @@ class Matcher:
         hits: list[Hit] = []
         seen: set[tuple[int, int, str]] = set()
 
+        spans = [(m, m + len(w)) for w in self._protected for m in _find_all(text, w)]
+
         def add(entry: _Entry, start: int, kind: MatchKind) -> None:
             key = (start, start + len(entry.text), entry.text)
             if key in seen:
                 return
+            end = start + len(entry.text)
+            if kind != "exact" and any(s < end and start < e and not (start <= s and e <= end) for s, e in spans):
+                return  # "专利代理机构" is not a typo of 专利贷: the reading would cut a known word
             seen.add(key)
             hits.append(Hit(entry.text, start, start + len(entry.text), kind,
                             self._zh_weight(entry.text) * _QUALITY[kind],

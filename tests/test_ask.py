@@ -610,3 +610,17 @@ def test_every_card_with_money_has_its_amount_line_one_quota_and_the_clause(kb: 
             notice = card.index("Unofficial translation")
             assert card.index(b.source) < notice, b.id
             assert card.find(str(kb.translation(b.id, "en")), notice) > notice, b.id
+
+
+def test_a_typo_reading_never_cuts_through_a_word_the_vocabulary_knows(matcher: Matcher) -> None:
+    assert ask(matcher, "专利代理机构设立需要什么条件").refused  # not 专利贷 read into 专利代理
+    assert top(matcher, "质压贷款贴息怎么申请") == "pledge_loan_interest"  # a real typo is still read
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    ("How much for a trademark guidance station as well as an industry IP alliance?",
+     ["trademark_guidance_station", "industry_ip_alliance"]),
+    ("专利导航加上产业化，两个项目都做能拿多少", ["patent_navigation", "patent_industrialization"]),
+])
+def test_parts_joined_by_other_words_are_each_answered(matcher: Matcher, question: str, parts: list[str]) -> None:
+    assert [p.key for p in ask(matcher, question).parts] == parts

@@ -455,8 +455,8 @@ class Matcher:
         if ranked and ranked[0].benefit.id in backoff:
             support += backoff[ranked[0].benefit.id]
 
-        subject = self._refusing_subject(hits, ranked, subject_weight, support)
         termless = not any(h.benefits for h in hits)  # only the benefit's own text matched
+        subject = self._refusing_subject(hits, ranked, subject_weight, support, termless)
         refused = subject is not None or support < (p.min_score_text_only if termless else p.min_score)
         if refused and subject is None and subject_weight:
             subject = self._subjects[max(subject_weight, key=lambda s: subject_weight[s])]
@@ -476,7 +476,7 @@ class Matcher:
         return out
 
     def _refusing_subject(self, hits: list[Hit], ranked: tuple[Scored, ...], subject_weight: dict[str, float],
-                          support: float) -> OutOfScope | None:
+                          support: float, termless: bool = False) -> OutOfScope | None:
         if not subject_weight:
             return None
         top = ranked[0].benefit.id if ranked else None
@@ -488,7 +488,8 @@ class Matcher:
         non_ip = {sid: w for sid, w in subject_weight.items() if not self._subjects[sid].near_miss}
         if non_ip:
             sid = max(non_ip, key=lambda k: non_ip[k])
-            if support <= self.params.non_ip_ratio * non_ip[sid]:
+            # no term of the policy matched, only its own text: a named subject outside IP wins
+            if termless or support <= self.params.non_ip_ratio * non_ip[sid]:
                 return self._subjects[sid]
         return None
 

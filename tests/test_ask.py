@@ -624,3 +624,8 @@ def test_a_typo_reading_never_cuts_through_a_word_the_vocabulary_knows(matcher: 
 ])
 def test_parts_joined_by_other_words_are_each_answered(matcher: Matcher, question: str, parts: list[str]) -> None:
     assert [p.key for p in ask(matcher, question).parts] == parts
+
+
+@pytest.mark.parametrize("question", ["出口企业参加广交会有补贴吗", "买房贷款能贴息吗"])
+def test_a_subject_outside_ip_wins_over_words_the_policy_merely_shares(matcher: Matcher, question: str) -> None:
+    assert ask(matcher, question).refused  # 出口企业 and 贷款 alone do not make a trade fair or a mortgage IP

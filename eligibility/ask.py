@@ -128,7 +128,8 @@ class YesNo:
     verdict: Verdict
     reason: str        # amount_same | amount_differs | applicant_ok | applicant_not | condition_fails | once |
     #                    not_once | no_clause | same_matter | in_force | out_of_force | exists |
-    #                    quota_same | quota_differs | quota_range | rate_same | rate_differs | condition_required
+    #                    quota_same | quota_differs | quota_range | rate_same | rate_differs | condition_required |
+    #                    yearly | per_event | review | review_unsaid | competitive_rule | no_review | included
     params: tuple[tuple[str, object], ...] = ()
 
     def param(self, name: str) -> object:
@@ -341,8 +342,10 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         years = tuple(int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", text))[:1]
     unsettled = best.benefit.amount.kind == "tiered" and best.benefit.amount.by in reading.several_unsure
     percents = tuple(f.value for f in reading.figures if f.role == "percent" and f.value is not None)
-    verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years, percents) \
-        if yes_no and not unsettled else None  # "两个银奖…吗" with the count unread: asked first
+    included = yes_no and _named_as_included(result, best.benefit.id, text)
+    # "两个银奖…吗" with the count unread: asked first
+    verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years, percents,
+                       included) if yes_no and not unsettled else None
     if verdict is not None and verdict.reason == "same_matter":
         verdict = _same_matter(kb, parts) or verdict
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
@@ -647,7 +650,7 @@ def _high(part: Part) -> int:
 def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
              facts: Facts, today: date | None, validity: Validity | None,
              counts: tuple[int, ...] = (), years: tuple[int, ...] = (),
-             percents: tuple[int, ...] = ()) -> YesNo | None:
+             percents: tuple[int, ...] = (), included: bool = False) -> YesNo | None:
     """Yes or no from what the policy says, or None when the text does not settle the question.
 
     A plain yes needs every condition known to hold: a competitive item (chosen on merit within a
@@ -662,7 +665,7 @@ def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, fig
     rate = _rate_verdict(b, percents)
     if rate is not None and (rate.verdict == "no" or not figures):
         return rate  # "按3%算吗": the rate asked about against the rule's
-    v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity, years)
+    v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity, years, included)
     if v is None or v.reason not in ("amount_same", "amount_differs", "applicant_ok"):
         return v
     if v.reason != "applicant_ok" and b.award.mode == "competitive" and b.award.quota is not None:
@@ -687,7 +690,7 @@ def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, fig
 
 def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
                    facts: Facts, today: date | None, validity: Validity | None,
-                   years: tuple[int, ...] = ()) -> YesNo | None:
+                   years: tuple[int, ...] = (), included: bool = False) -> YesNo | None:
     if b.id == DOUBLE_ENTRY or (b.id == VALIDITY_ENTRY and _TWICE_CUE.search(text)):
         return None if _OTHER_LEVELS.search(text) else YesNo("no", "same_matter")
     if b.id == VALIDITY_ENTRY and len(years) == 1 and validity is not None \
@@ -732,6 +735,16 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if _ONCE_CUE.search(text):
         once = b.award.frequency == "once"
         return YesNo("yes" if once else "no", "once" if once else "not_once")
+    if _YEARLY_CUE.search(text) and b.award.frequency is not None:
+        # "每年都能拿吗": yearly entries yes; a one-off no; paid per event: each new one, not every year as such
+        f = b.award.frequency
+        return YesNo("yes" if f == "yearly" else "no" if f == "once" else "maybe",
+                     {"yearly": "yearly", "once": "once", "per_event": "per_event"}[f])
+    review = _review_verdict(b, text)
+    if review is not None:
+        return review
+    if included:
+        return YesNo("yes", "included")
     if re.search(r"有没有|有.{0,8}吗|is there|are there|any ", text) and _SUPPORT_WORD.search(text):
         return YesNo("yes", "exists")  # "贯标有补贴吗": the clause exists; never "有" for what we do not hold
     return None
@@ -752,8 +765,51 @@ _QUOTA_CUE = re.compile(r"(每年|一年|年度).{0,6}(支持|选|择优|评|资
 _COUNT_SPAN = re.compile(r"(\d+)\s*(?:到|至|-|—|–|~|to)\s*(\d+)\s*(?:个|家|项|projects?|enterprises?|places)")
 
 
+# "每年都能拿吗", "every year": how often an entry pays, asked about.
+_YEARLY_CUE = re.compile(r"每年都|年年|每年可以|每年能|每年还能|每年都能|\b(every year|each year|annually|yearly|"
+                         r"again next year)\b")
+# "要专家评审吗", "is it competitive": how the money is decided, asked about.
+_EXPERT_CUE = re.compile(r"专家评审|专家评|\bexpert (review|panel|assessment)|\breviewed by experts\b")
+_COMPETE_CUE = re.compile(r"评审|评选|评比|择优|竞争|比选|名额|\b(competitive|compete|competition|selected|chosen|"
+                          r"selection|merit|review)\b")
+
+
+def _review_verdict(b: Benefit, text: str) -> YesNo | None:
+    """"专业化平台要专家评审吗", "is the Madrid reward competitive": the entry's award mode against the question."""
+    if b.is_info or b.award.mode == "supported":
+        return None
+    competitive = b.award.mode == "competitive"
+    if _EXPERT_CUE.search(text):
+        if b.award.expert_review:
+            return YesNo("yes", "review")
+        return YesNo("maybe", "review_unsaid") if competitive else YesNo("no", "no_review")
+    if _COMPETE_CUE.search(text):
+        return YesNo("yes", "competitive_rule") if competitive else YesNo("no", "no_review")
+    return None
+
+
+# "外观设计金奖也算中国专利奖吗", "does a design award count": whether something is part of an entry.
+_INCLUDED_CUE = re.compile(r"也算|算不算|算是|算吗|属于|包括在|包含在|在不在|\b(count|counts|included|qualify as)\b")
+
+
+def _named_as_included(result: MatchResult, benefit_id: str, text: str) -> bool:
+    """Whether what the question asks to be included is itself one of the entry's own terms: the words
+    before "也算/count" are covered by the entry's terms (外观设计金奖 is a term of the China Patent Award)."""
+    m = _INCLUDED_CUE.search(text)
+    if m is None:
+        return False
+    if re.search(r"[\u4e00-\u9fff]", text[:m.start()]):
+        asked = [i for i in range(m.start()) if re.match(r"[\u4e00-\u9fff]", text[i])
+                 and text[i] not in "也是的吗呢吧这那个种"]
+        covered = {i for h in result.hits if not h.english and benefit_id in h.benefits for i in range(h.start, h.end)}
+        return bool(asked) and sum(1 for i in asked if i in covered) >= 0.6 * len(asked)
+    before = len(english_words(text[:m.start()]))
+    return any(h.english and benefit_id in h.benefits and h.start < before for h in result.hits)
+
+
 # "必须是出口企业吗", "只有出口企业才能拿吗", "must the company be an exporter": a condition asked about.
 _REQUIRE_CUE = re.compile(r"必须|一定要|非得|要求|只有.{0,16}才|只能|要是.{0,16}才|得是|须为|需要是|是不是要|限于|仅限"
+                          r"|只奖励|只给|只对|只限|仅对|仅奖励"
                           r"|\b(must|have to|has to|need to be|needs to be|required|requirement|only for|only if|"
                           r"restricted to|limited to)\b")
 

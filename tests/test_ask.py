@@ -629,3 +629,26 @@ def test_parts_joined_by_other_words_are_each_answered(matcher: Matcher, questio
 @pytest.mark.parametrize("question", ["出口企业参加广交会有补贴吗", "买房贷款能贴息吗"])
 def test_a_subject_outside_ip_wins_over_words_the_policy_merely_shares(matcher: Matcher, question: str) -> None:
     assert ask(matcher, question).refused  # 出口企业 and 贷款 alone do not make a trade fair or a mortgage IP
+
+
+@pytest.mark.parametrize(("question", "verdict", "opening", "said"), [
+    ("外观设计金奖也算中国专利奖吗", "yes", "是的。", "外观设计奖"),       # one of the entry's own terms
+    ("Does a design award count for the China Patent Award reward?", "yes", "Yes.", "Design"),
+    ("Is the GI demonstration zone award paid every year?", "no", "No.", "once"),    # how often
+    ("Can we claim the pledge loan interest subsidy every year?", "yes", "Yes.", "every year"),
+    ("专业化平台奖补要经过专家评审吗", "yes", "是的。", "专家评审"),              # how it is decided
+    ("驰名商标奖励需要评选吗", "no", "不是。", "不需评比"),
+    ("Is the patent navigation project competitive?", "yes", "Yes.", "merit"),
+    ("是否只奖励出口企业的马德里注册", "yes", "是的。", "出口企业"),
+])
+def test_inclusion_frequency_and_review_are_answered_yes_or_no(kb: KnowledgeBase, matcher: Matcher, question: str,
+                                                              verdict: str, opening: str, said: str) -> None:
+    result = ask(matcher, question)
+    assert result.verdict is not None and result.verdict.verdict == verdict, result.verdict
+    first = render(kb, result).split("\n", 1)[0]
+    assert first.startswith(opening) and said in first, first
+
+
+def test_something_the_entry_does_not_name_is_not_said_to_be_included(matcher: Matcher) -> None:
+    result = ask(matcher, "实用新型专利也算专利奖吗")
+    assert result.verdict is None or result.verdict.reason != "included"

@@ -151,6 +151,10 @@ class AnswerRenderer:
                 actual = self._rule_amount(b, lang)
             return t(lang, f"ask.why.{v.reason}", title=title, tier=tier, actual=actual,
                      claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
+        if v.reason in ("yearly", "per_event", "no_review", "review", "review_unsaid", "competitive_rule"):
+            return t(lang, f"ask.why.{v.reason}", title=title, quota=self.r.quota_count(b, lang))
+        if v.reason == "included":
+            return t(lang, "ask.why.included", title=title, summary=text(b.summary, lang))
         if v.reason in ("quota_same", "quota_differs", "quota_range"):
             low, high = int(str(p.get("claimed_min", 0))), int(str(p.get("claimed_max", 0)))
             unit = text(b.award.quota.unit, lang) if b.award.quota is not None else ""

@@ -62,6 +62,9 @@ _PROCEDURE_FORM = re.compile(
     r"|(网上|线上|在线)(能|可以)?(申报|申请|办|提交)|(提供|提交|准备|上传)(哪些|什么)?.{0,12}(合同|凭证|证明|材料|资料|发票|报告)"
     r"|\bwhen\b.*\b(paid|pay|payout|disburse|arrive|receive)"
     r"|(在哪|哪里|哪儿)(里)?(发布|公布|查|看|找)|申报通知|(交|递交|送|报送)(纸质)?(的)?(材料|资料)|纸质|线下"
+    r"|(申请|申报|受理)\S{0,6}(几月|什么时候|啥时候|何时|哪天|时间)|(材料|资料)\S{0,4}(交|递交|送|报送|提交)"
+    r"|哪个处|哪个科|多久能批|多长时间能批|审批要多久|(批|审批|审核)下来"
+    r"|\bhow long (does|will|would|do)\b.*\b(take|approv\w*|process\w*|review)|\bapproval\b"
     r"|(申请|申报|提交|准备|要|哪些|什么)(的)?(材料|资料)|申请表|手续|找谁|找哪个|哪个科室|科室|处室|窗口|联系电话|咨询电话"
     r"|\bhow (do|can|should|would|to) (i |we |you |one )?(apply|claim|submit|file)\b"
     r"|\bwhere (do|can|should|to|is|are|would)\b.*\b(apply|submit|hand|file|office|application)"
@@ -69,7 +72,7 @@ _PROCEDURE_FORM = re.compile(
     r"|\b(deadline|paperwork|phone number|application form|application process|application procedure)\b"
     r"|\b(phone|telephone|hotline|contact)\b|\bnumber (i|we|you) (can|could|should) (call|ring)\b"
     r"|\bwho (do|can|should|would) (i|we) (call|ring|contact|ask|talk to)\b"
-    r"|\b(documents?|materials?) (do|does|are|is|should|must|to)\b")
+    r"|\b(documents?|materials?) (do|does|are|is|should|must) (i|we|you)\b")
 # What a procedure question naming no benefit must say to be about this policy ("申请护照" is not).
 _MONEY_WORD = re.compile(r"补|奖|资助|资金|贴息|扶持|\b(subsid\w*|rewards?|grants?|fund\w*|money|bonus)\b")
 _THIS_POLICY = re.compile(r"这些|这个|这项|此项|本政策|该政策|上述"
@@ -321,6 +324,10 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                          place=place, open_to=open_to, entity_type=entity if open_to else None)
     procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits) or is_procedure(text)
     ranked = _promote_named(result, matcher) if procedure else result.ranked
+    # "我们是发起单位…": the entry the asker names as their own role comes first
+    own = [s for s in ranked[:MAX_OFFERED] if _asker_is(result, s.benefit.id, text)]
+    if len(own) == 1 and own[0] is not ranked[0]:
+        ranked = (own[0], *(s for s in ranked if s is not own[0]))
     best = ranked[0]
     offered = [best]
     for s in ranked[1:MAX_OFFERED]:
@@ -332,6 +339,11 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     answer = _several(best.benefit, reading) or amount_for(
         kb, best.benefit, question, _own_for(best.benefit, reading) if use and not ceiling_guess else ())
     parts = _parts(kb, result, ranked, question, reading if use else None, reading)
+    parts, role_unsure = _role_unsure(kb, result, parts, text, reading.figures)
+    clarify = reading.clarify + role_unsure
+    if role_unsure and answer.from_figures and any(p.benefit.id == best.benefit.id and p.answer.amount is None
+                                                   for p in parts):
+        answer = AmountAnswer(None, depends_on=answer.depends_on or tuple(answer.facts))
     total = _total(kb, parts) if parts and _TOTAL_CUE.search(text) else None
     asked_about = _asked_applicant(kb, text) if yes_no else None
     if asked_about is not None:
@@ -351,7 +363,60 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures,
-                     clarify=reading.clarify, notes=reading.notes)
+                     clarify=clarify, notes=reading.notes)
+
+
+# The asker naming their own role next to an entry's term: "我们是发起单位", "发起单位是我们".
+_ROLE_BEFORE = re.compile(r"(作为|我们是|我司是|我们作为|本单位是|我单位是|咱们是)\s*$")
+_ROLE_AFTER = re.compile(r"^\s*(是我们|是我司|是本单位|就是我们)")
+
+
+def _role_unsure(kb: KnowledgeBase, result: MatchResult, parts: tuple[Part, ...], text: str,
+                 figures: tuple[Figure, ...]) -> tuple[tuple[Part, ...], tuple[Clarify, ...]]:
+    """Two roles of one matter (a ``resolve: flag`` group: the originator and the financed enterprise of one
+    issue) asked together, the figure read for one while the asker names themselves as the other: which
+    one the figure is for is unsure, so it is asked, never computed (first rule)."""
+    by_id = {p.benefit.id: p for p in parts}
+    out = list(parts)
+    asks: list[Clarify] = []
+    for group in kb.exclusions():
+        if group.resolve != "flag":
+            continue
+        members = [by_id[b] for b in group.benefits if b in by_id]
+        if len(members) != 2:
+            continue
+        computed = [m for m in members if m.answer.from_figures and m.answer.amount is not None]
+        if len(computed) != 1:
+            continue
+        a = computed[0]
+        other = next(m for m in members if m is not a)
+        if not _asker_is(result, other.benefit.id, text) or _asker_is(result, a.benefit.id, text):
+            continue
+        fa, fb = _base_fact(a.benefit), _base_fact(other.benefit)
+        if fa is None or fb is None:
+            continue
+        value = a.answer.facts.get(fa)
+        amount = value[0] if isinstance(value, list) and value else value
+        figure = next((f.text for f in figures if f.value == amount), str(amount))  # as the user wrote it
+        out[out.index(a)] = replace(a, answer=AmountAnswer(None, depends_on=(fa,)))
+        la, lb = kb.facts[fa].label, kb.facts[fb].label
+        asks.append(Clarify(fa, "ask.clarify.which_fact",
+                            {"figure": figure, "a_zh": lb.zh, "a_en": lb.en, "b_zh": la.zh, "b_en": la.en}))
+    return tuple(out), tuple(asks)
+
+
+def _base_fact(b: Benefit) -> str | None:
+    return b.amount.of if isinstance(b.amount, PercentageAmount) else None
+
+
+def _asker_is(result: MatchResult, benefit_id: str, text: str) -> bool:
+    """Whether the question names the asker as ``benefit_id``'s applicant ("发起单位是我们")."""
+    for h in result.hits:
+        if h.english or benefit_id not in h.benefits or len(h.benefits) != 1:
+            continue
+        if _ROLE_BEFORE.search(text[:h.start]) or _ROLE_AFTER.search(text[h.end:]):
+            return True
+    return False
 
 
 def _support(result: MatchResult) -> float:
@@ -523,12 +588,12 @@ def _promote_named(result: MatchResult, matcher: Matcher) -> tuple[Scored, ...]:
     # words of the asking ("马德里的奖励什么时候能发下来" is about the Madrid reward, not the validity)
     named = [s for s in others if not s.benefit.is_info
              and sum(h.weight for h in result.hits if s.benefit.id in h.benefits) >= matcher.params.min_score]
+    proc = [s for s in result.ranked if s.benefit.id == PROCEDURE_ENTRY]
     if named:
         others = [*named, *(s for s in others if s not in named)]
     support = sum(h.weight for h in result.hits if others[0].benefit.id in h.benefits)
     if support < matcher.params.min_score:
         return result.ranked
-    proc = [s for s in result.ranked if s.benefit.id == PROCEDURE_ENTRY]
     return (*others, *proc)
 
 

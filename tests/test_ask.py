@@ -652,3 +652,22 @@ def test_inclusion_frequency_and_review_are_answered_yes_or_no(kb: KnowledgeBase
 def test_something_the_entry_does_not_name_is_not_said_to_be_included(matcher: Matcher) -> None:
     result = ask(matcher, "实用新型专利也算专利奖吗")
     assert result.verdict is None or result.verdict.reason != "included"
+
+
+def test_a_figure_read_for_one_role_while_the_asker_names_the_other_is_asked(kb: KnowledgeBase,
+                                                                            matcher: Matcher) -> None:
+    result = ask(matcher, "证券化融资8000万，发起单位是我们，奖多少")
+    assert result.best is not None and result.best.id == "securitization_originator"  # the asker's own role
+    assert result.amount is None and all(p.answer.amount is None for p in result.parts)  # never 240万
+    assert any(c.key == "ask.clarify.which_fact" for c in result.clarify)
+    text = render(kb, result)
+    assert text.startswith("您说的8000万是") and "240万" not in text
+    settled = ask(matcher, "我们作为发起单位，证券化融资8000万，奖多少")  # the layer ties it: computed
+    assert any(p.benefit.id == "securitization_originator" and p.answer.amount is not None
+               and p.answer.amount.max == 1600000 for p in settled.parts)
+
+
+@pytest.mark.parametrize("question", ["申报是在每年几月", "材料交到市场监管局哪个处", "这些补贴审批要多久"])
+def test_procedure_asked_in_other_word_orders(matcher: Matcher, question: str) -> None:
+    result = ask(matcher, question)
+    assert not result.refused and result.procedure

@@ -44,7 +44,8 @@ DOUBLE_ENTRY = "no_double_subsidy"
 # Question forms (how a question is asked, not what it is about, so they stay here beside the other
 # question cues): several things at once, a sum, a yes/no question, once-only, other levels of government.
 _SEVERAL_CUE = re.compile(r"和|与|及|跟|、|，|,|；|;|各|分别|都|一共|合计|加起来|总共|共计|加一起|两个|两项|三个"
-                          r"|还|又|既|差多少|区别|一样|加上|外加|同时|以及"
+                          r"|还|又|既|差多少|区别|一样|加上|外加|同时|以及|比"
+                          r"|\b(than|compared|higher|lower|more|less)\b"
                           r"|\b(and|both|each|total|plus|together|combined|or|versus|vs|as well as|along with|"
                           r"in addition to|also)\b")
 _TOTAL_CUE = re.compile(r"一共|合计|加起来|总共|共计|加一起|加在一起|总额|总计"
@@ -132,7 +133,8 @@ class YesNo:
     reason: str        # amount_same | amount_differs | applicant_ok | applicant_not | condition_fails | once |
     #                    not_once | no_clause | same_matter | in_force | out_of_force | exists |
     #                    quota_same | quota_differs | quota_range | rate_same | rate_differs | condition_required |
-    #                    yearly | per_event | review | review_unsaid | competitive_rule | no_review | included
+    #                    yearly | per_event | review | review_unsaid | competitive_rule | no_review | included |
+    #                    agency
     params: tuple[tuple[str, object], ...] = ()
 
     def param(self, name: str) -> object:
@@ -627,7 +629,9 @@ def _parts(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ...], q
             named.append(h.benefits[0])
     for h in sorted(result.hits, key=lambda h: h.start):
         if len(h.benefits) > 1 and h.weight >= min_weight and not any(b in named for b in h.benefits):
-            named.append(min(h.benefits, key=lambda b: order.get(b, 99)))
+            # "the provincial GI zone … the national one": a sibling of a part already named comes first
+            refs = {kb.benefit(b).ref for b in named}
+            named.append(min(h.benefits, key=lambda b: (kb.benefit(b).ref not in refs, order.get(b, 99))))
     chosen = [b for b in named if not kb.benefit(b).is_info]  # general provisions are answered whole
     parts: list[Part] = []
     for bid in chosen:
@@ -763,6 +767,10 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         # "2028年还能申请吗": the year against the end day (assumed when the text gives no date)
         inside = years[0] <= validity.valid_until.year
         return YesNo("yes" if inside else "no", "year_in" if inside else "year_out", (("year", years[0]),))
+    if b.id == VALIDITY_ENTRY and _AGENCY_CUE.search(text):
+        named = _agency_named(kb, text)
+        if named is not None:  # "市场监管局是主管部门吗": the implementing agencies the text names
+            return YesNo("yes" if named else "no", "agency")
     if b.id == VALIDITY_ENTRY:
         if today is None or validity is None or not re.search(r"有效|到期|过期|失效|valid|force|expir", text):
             return None
@@ -828,6 +836,29 @@ _QUOTA_CUE = re.compile(r"(每年|一年|年度).{0,6}(支持|选|择优|评|资
 
 
 _COUNT_SPAN = re.compile(r"(\d+)\s*(?:到|至|-|—|–|~|to)\s*(\d+)\s*(?:个|家|项|projects?|enterprises?|places)")
+
+
+# "是不是主管部门", "in charge of": who implements the policy, asked about.
+_AGENCY_CUE = re.compile(r"主管|负责|牵头|管这个|管理这个|归.{0,4}管|实施|制定"
+                         r"|\b(in charge|responsible|implement\w*|runs?)\b")
+
+
+def _agency_named(kb: KnowledgeBase, text: str) -> bool | None:
+    """Whether the agency a question names is one the policy names to make the implementing rules
+    (True), another bureau (False), or no agency is named (None)."""
+    zh_names = [re.sub(r"^市", "", n) for n in re.split(r"会同|和|、", normalize(kb.policy.implementing_agencies.zh))]
+    zh_names += [n.replace("监督管理", "监管") for n in zh_names]
+    if any(n and n in text for n in zh_names):
+        return True
+    words = set(english_words(text))
+    for phrase in re.split(r",|\bwith\b", normalize(kb.policy.implementing_agencies.en)):
+        key = english_words(phrase)[-2:]
+        if key and all(w in words for w in key):
+            return True
+    if re.search(r"[\u4e00-\u9fff]{1,6}(局|厅|委员会|委)(?!.{0,2}(的|是))?", text) \
+            or re.search(r"\b(bureau|department|commission|ministry)\b", text):
+        return False
+    return None
 
 
 # "每年都能拿吗", "every year": how often an entry pays, asked about.

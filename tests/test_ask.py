@@ -671,3 +671,20 @@ def test_a_figure_read_for_one_role_while_the_asker_names_the_other_is_asked(kb:
 def test_procedure_asked_in_other_word_orders(matcher: Matcher, question: str) -> None:
     result = ask(matcher, question)
     assert not result.refused and result.procedure
+
+
+@pytest.mark.parametrize(("question", "verdict"), [
+    ("市场监管局是不是这个政策的主管部门", "yes"),
+    ("Is the Administration for Market Regulation in charge of this policy?", "yes"),
+    ("科技局是这个政策的主管部门吗", "no"),
+])
+def test_the_implementing_agencies_asked_about_get_a_verdict(kb: KnowledgeBase, matcher: Matcher, question: str,
+                                                             verdict: str) -> None:
+    result = ask(matcher, question)
+    assert result.verdict is not None and result.verdict.verdict == verdict
+    assert "市市场监督管理局会同市财政局" in render(kb, result) or "Market Regulation" in render(kb, result)
+
+
+def test_a_comparison_names_the_sibling_not_another_clause_sharing_a_word(matcher: Matcher) -> None:
+    result = ask(matcher, "Is the provincial GI zone award lower than the national one?")
+    assert [p.key for p in result.parts] == ["gi_demo_zone_provincial", "gi_demo_zone_national"]

@@ -153,6 +153,8 @@ class AnswerRenderer:
                      claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
         if v.reason in ("yearly", "per_event", "no_review", "review", "review_unsaid", "competitive_rule"):
             return t(lang, f"ask.why.{v.reason}", title=title, quota=self.r.quota_count(b, lang))
+        if v.reason == "agency":
+            return t(lang, "ask.why.agency", agency=text(self.kb.policy.implementing_agencies, lang))
         if v.reason == "included":
             return t(lang, "ask.why.included", title=title, summary=text(b.summary, lang))
         if v.reason in ("quota_same", "quota_differs", "quota_range"):

@@ -149,7 +149,9 @@ class Ours:
         ms = (time.perf_counter() - t0) * 1000
         a = r.amount
         total = r.total.amount if r.total else None
-        return Prediction(tuple(s.benefit.id for s in r.ranked), r.refused,
+        # "高校能申请哪些": the entries open to the applicant type are listed, an answer and not a refusal
+        listed = tuple(b.id for b in r.open_to)
+        return Prediction(listed or tuple(s.benefit.id for s in r.ranked), r.refused and not listed,
                           a.min if a else None, a.max if a else None, ms,
                           parts=tuple(p.key for p in r.parts),
                           total=(total.min, total.max) if total else None,

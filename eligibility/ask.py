@@ -318,7 +318,12 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         if yes_no and result.subject is not None and result.subject.near_miss and place is None:
             verdict = YesNo("no", "elsewhere" if result.subject.id == PLACES_SUBJECT else "no_clause")
         stated = reading.facts.get("entity_type") if result.subject is None or place is not None else None
-        entity = stated if isinstance(stated, str) else None
+        # "我们是律所，能申请什么", "what does the policy offer universities": only a question about what is
+        # open to a type lists the entries ("帮我推荐一家商标代理公司" names a type but asks for no list)
+        offer = bool(_OFFER_CUE.search(text)) or _only_describes(kb, text)
+        entity = stated if isinstance(stated, str) and offer else None
+        if entity is None and result.subject is None and offer:
+            entity = _asked_applicant(kb, text, cue=_OFFER_CUE)
         open_to = tuple(b for b in kb.benefits if not b.is_info and entity is not None
                         and b.applicants != "any" and entity in b.applicants) if entity != "enterprise" else ()
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
@@ -461,10 +466,26 @@ def _own_for(b: Benefit, reading: QuestionReading) -> tuple[int, ...]:
 _CAN_CUE = re.compile(r"能|可以|可不可以|能不能|有资格|符合|算不算|\b(can|could|eligible|qualify|apply|get)\b")
 
 
-def _asked_applicant(kb: KnowledgeBase, text: str) -> str | None:
+# "给高校的政策有哪些", "what does the policy offer universities": which entries an applicant type may claim.
+_OFFER_CUE = re.compile(r"给|对|面向|针对|能申请|可以申请|能报|能拿|有哪些|有什么|哪些|什么政策|什么补贴|申请啥|能干啥"
+                        r"|啥政策|\b(offer\w*|available|open to|eligible|apply for)\b")
+
+
+def _only_describes(kb: KnowledgeBase, text: str) -> bool:
+    """"开发区管委会", "我们是律所": a message that only says what the asker is (asks what is open to it)."""
+    rest = text
+    for t in kb.vocabulary.applicants.types:
+        for w in sorted((normalize(x) for x in t.words), key=len, reverse=True):
+            if not w.isascii():
+                rest = rest.replace(w, "")
+    left = [c for c in rest if re.match(r"[\u4e00-\u9fff]", c) and c not in "我们咱是的家个一位单司"]
+    return len(left) <= 2 and len(rest) < len(text)
+
+
+def _asked_applicant(kb: KnowledgeBase, text: str, cue: re.Pattern[str] = _CAN_CUE) -> str | None:
     """The applicant a yes/no question asks about ("律所能申请吗", "can a university …"), from the
     applicant vocabulary; unlike a statement about the asker it needs no "我们是"."""
-    if not _CAN_CUE.search(text):
+    if not cue.search(text):
         return None
     found: list[str] = []
     for t in kb.vocabulary.applicants.types:

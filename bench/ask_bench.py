@@ -1,6 +1,6 @@
 """Benchmark `ipbot ask` on the development questions, against two baselines, per split.
 
-    python -m bench.ask_bench [--questions bench/ask_questions.yaml] [--json]
+    python -m bench.ask_bench [--questions bench/ask_questions.yaml] [--json] [--tune-failures]
 
 Besides top-1/top-3 and refusals, ours is scored on whole answers (issue 13), per split: multi-part
 questions with every part answered (and the sum right when one is asked), procedure questions
@@ -30,6 +30,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,8 @@ FRESH_QUESTIONS = Path(__file__).parent / "ask_questions_fresh.yaml"
 # The blind set of whole-policy, multi-part, procedure, yes/no and near-miss questions (issue 13).
 FRESH_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh_policy.yaml"
 SPLITS = ("tune", "holdout", "fresh")
+# The day the questions are asked on: inside the policy's (assumed) validity, fixed for reproducible runs.
+BENCH_DAY = date(2025, 6, 1)
 # An answer invents a procedure when it tells the user where or how to apply; the policy says neither.
 _INVENTED_STEP = ("下一步", "Next step", "next step", "请向", "apply to the")
 
@@ -129,25 +132,32 @@ def right_benefit(got: str, expect: Sequence[str], same_clause: frozenset[str]) 
 
 # -- systems -----------------------------------------------------------------------------------------
 class Ours:
+    """``ask`` called as `ipbot ask` calls it: complaints' digits unused, the day and the validity given
+    (the day is fixed, ``BENCH_DAY``, so "还有效吗" is answered the same on every run)."""
+
     name = "ipbot matcher"
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, today: date | None = None) -> None:
         self.matcher = Matcher(kb)
         self.answers = AnswerRenderer(kb, Catalog.load())
+        self.today = today or BENCH_DAY
 
     def predict(self, q: str) -> Prediction:
         t0 = time.perf_counter()
-        r = ask(self.matcher, q)
+        complaint = self.answers.is_complaint(q)
+        r = ask(self.matcher, q, use_figures=not complaint, today=self.today, validity=self.answers.validity)
         ms = (time.perf_counter() - t0) * 1000
         a = r.amount
         total = r.total.amount if r.total else None
-        return Prediction(tuple(s.benefit.id for s in r.ranked), r.refused,
+        # "高校能申请哪些": the entries open to the applicant type are listed, an answer and not a refusal
+        listed = tuple(b.id for b in r.open_to)
+        return Prediction(listed or tuple(s.benefit.id for s in r.ranked), r.refused and not listed,
                           a.min if a else None, a.max if a else None, ms,
                           parts=tuple(p.key for p in r.parts),
                           total=(total.min, total.max) if total else None,
                           verdict=r.verdict.verdict if r.verdict else None,
                           procedure=r.procedure or (r.best is not None and r.best.id == "application_procedure"),
-                          text=self.answers.render(r), clarified=bool(r.clarify))
+                          text=self.answers.render(r, complaint=complaint), clarified=bool(r.clarify))
 
 
 class _ThresholdBaseline:
@@ -246,7 +256,8 @@ def honest_procedure(p: Prediction) -> bool:
 
 
 def verdict_first(q: Question, p: Prediction) -> bool:
-    words = {"yes": ("是的", "可以", "有。", "Yes"), "no": ("不是", "不可以", "没有", "No")}
+    words = {"yes": ("是的", "可以", "有。", "Yes"), "no": ("不是", "不可以", "没有", "No"),
+             "maybe": ("不一定", "原文没有明确", "Not necessarily", "The text does not settle")}
     first = p.text.split("\n", 1)[0]
     return p.verdict == q.verdict and first.startswith(words.get(q.verdict or "", ()))
 
@@ -379,6 +390,45 @@ _WHOLE_ROWS = (
 )
 
 
+def failures(q: Question, p: Prediction, same_clause: frozenset[str] = frozenset()) -> list[str]:
+    """What ours got wrong on one question, as short labels (empty when it is right on every measure)."""
+    out: list[str] = []
+    if q.in_scope:
+        if p.refused:
+            out.append("wrongly refused")
+        elif not p.ranked or not right_benefit(p.ranked[0], q.expect, same_clause):
+            out.append(f"top-1 {p.ranked[0] if p.ranked else '-'}")
+        if q.amount is not None and not (p.amount_min == q.amount == p.amount_max):
+            out.append(f"amount {p.amount_min}-{p.amount_max} (want {q.amount})")
+        if q.total is not None and p.total != (q.total, q.total):
+            out.append(f"total {p.total} (want {q.total})")
+    elif not p.refused:
+        out.append(f"not refused (top-1 {p.ranked[0] if p.ranked else '-'})")
+    if q.kind == "multi_part" and not parts_answered(q, p):
+        out.append(f"parts {list(p.parts)} (want {list(q.parts)})")
+    if q.kind == "procedure" and not honest_procedure(p):
+        out.append("procedure not honest")
+    if q.kind == "yes_no" and not verdict_first(q, p):
+        out.append(f"verdict {p.verdict} (want {q.verdict})")
+    return out
+
+
+def tune_failures(questions: Sequence[Question], kb: KnowledgeBase) -> str:
+    """Every tune question ours gets wrong, with its answer: the work list. Never the other splits."""
+    ours = Ours(kb)
+    same_clause = final_provisions(kb)
+    lines = []
+    for q in questions:
+        if q.split != "tune":
+            continue
+        p = ours.predict(q.q)
+        wrong = failures(q, p, same_clause)
+        if wrong:
+            answer = p.text.replace("\n", " / ")[:240]
+            lines.append(f"- [{q.kind}] {q.q}\n    {'; '.join(wrong)}\n    > {answer}")
+    return "\n".join(lines) + ("\n" if lines else "no tune failures\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.ask_bench", description=__doc__.splitlines()[0])
     p.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
@@ -387,9 +437,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="the unseen whole-answer set (split: fresh)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON instead of a table")
     p.add_argument("--repeats", type=int, default=3, help="time each question this many times, keep the best")
+    p.add_argument("--tune-failures", action="store_true",
+                   help="list the tune questions ours gets wrong, with its answers (never holdout or fresh)")
     args = p.parse_args(argv)
     kb = load_knowledge_base()
     questions = load_questions(args.questions)
+    if args.tune_failures:
+        sys.stdout.write(tune_failures(questions, kb))
+        return 0
     for extra in (args.fresh, args.fresh_policy):
         if extra.exists():
             questions += load_questions(extra)

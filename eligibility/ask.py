@@ -29,7 +29,7 @@ from eligibility.language import Clarify, Figure, Note, understand
 from eligibility.matcher import Matcher, MatchResult, Scored, english_words
 from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Amount, Facts, FactValue, Reason, Validity
-from knowledge.models import Benefit, Fact, KnowledgeBase, Lang, OutOfScope, PercentageAmount
+from knowledge.models import Benefit, Fact, KnowledgeBase, Lang, OutOfScope, PercentageAmount, Text
 
 # Words right before a figure that make it the ceiling the user asks about ("最高补100万吗").
 _CEILING_CUE = re.compile(r"(最高|最多|上限|封顶|不超过|至多|补到|拿到|at most|cap of|up to|maximum)\S{0,2}\s*$")
@@ -44,12 +44,41 @@ DOUBLE_ENTRY = "no_double_subsidy"
 # Question forms (how a question is asked, not what it is about, so they stay here beside the other
 # question cues): several things at once, a sum, a yes/no question, once-only, other levels of government.
 _SEVERAL_CUE = re.compile(r"和|与|及|跟|、|，|,|；|;|各|分别|都|一共|合计|加起来|总共|共计|加一起|两个|两项|三个"
-                          r"|还|又|既|差多少|区别|一样|\b(and|both|each|total|plus|together|combined|or|versus|vs)\b")
+                          r"|还|又|既|差多少|区别|一样|加上|外加|同时|以及|比"
+                          r"|\b(than|compared|higher|lower|more|less)\b"
+                          r"|\b(and|both|each|total|plus|together|combined|or|versus|vs|as well as|along with|"
+                          r"in addition to|also)\b")
 _TOTAL_CUE = re.compile(r"一共|合计|加起来|总共|共计|加一起|加在一起|总额|总计"
                         r"|\b(total|altogether|combined|in all|sum)\b")
 _YES_NO_ZH = re.compile(r"(吗|吧|么|嘛)\s*[？?。!！~～]*\s*$|吗[？?，,]"
                         r"|是不是|对吗|对吧|对不对|是吧|能不能|可不可以|可以不|有没有|是否|行不行|算不算|会不会")
-_YES_NO_EN = re.compile(r"^\s*(is|are|does|do|can|could|will|would|has|have|was|were|should|may|am)\b")
+_YES_NO_EN = re.compile(r"^\s*(is|are|does|do|can|could|will|would|has|have|was|were|should|may|am|must|need|"
+                        r"shall|did|isn'?t|aren'?t|doesn'?t|don'?t|won'?t|can'?t)\b")
+# How, when or where to apply, what to hand in, whom to call: the policy sets none of it, so such a
+# question gets the honest procedure answer whatever benefit it names.
+_PROCEDURE_FORM = re.compile(
+    r"(怎么|怎样|如何|咋)(申请|申报|报|办|领|提交|操作)|(去|到|在)哪(里|儿)?(申请|申报|报|办|交|提交|领|下载)"
+    r"|(什么时候|啥时候|何时|几月份?)(开始)?(申请|申报|受理|报|截止)|(申请|申报|受理)(时间|期限|截止|入口|流程)"
+    r"|(什么时候|啥时候|何时|多久|多长时间)(能|可以|才能|会|才)?(发|到账|拨付|兑现|下来|批下来|给钱)|到账|拨付|发放时间"
+    r"|(网上|线上|在线)(能|可以)?(申报|申请|办|提交)|(提供|提交|准备|上传)(哪些|什么)?.{0,12}(合同|凭证|证明|材料|资料|发票|报告)"
+    r"|\bwhen\b.*\b(paid|pay|payout|disburse|arrive|receive)"
+    r"|(在哪|哪里|哪儿)(里)?(发布|公布|查|看|找)|申报通知|(交|递交|送|报送)(纸质)?(的)?(材料|资料)|纸质|线下"
+    r"|(申请|申报|受理)\S{0,6}(几月|什么时候|啥时候|何时|哪天|时间)|(材料|资料)\S{0,4}(交|递交|送|报送|提交)"
+    r"|哪个处|哪个科|多久能批|多长时间能批|审批要多久|(批|审批|审核)下来"
+    r"|\bhow long (does|will|would|do)\b.*\b(take|approv\w*|process\w*|review)|\bapproval\b"
+    r"|(申请|申报|提交|准备|要|哪些|什么)(的)?(材料|资料)|申请表|手续|找谁|找哪个|哪个科室|科室|处室|窗口|联系电话|咨询电话"
+    r"|\bhow (do|can|should|would|to) (i |we |you |one )?(apply|claim|submit|file)\b"
+    r"|\bwhere (do|can|should|to|is|are|would)\b.*\b(apply|submit|hand|file|office|application)"
+    r"|\bwhen (do|can|should|is|are|will|does)\b.*\b(apply|submit|deadline|open|application)"
+    r"|\b(deadline|paperwork|phone number|application form|application process|application procedure)\b"
+    r"|\b(phone|telephone|hotline|contact)\b|\bnumber (i|we|you) (can|could|should) (call|ring)\b"
+    r"|\bwho (do|can|should|would) (i|we) (call|ring|contact|ask|talk to)\b"
+    r"|\b(documents?|materials?) (do|does|are|is|should|must) (i|we|you)\b")
+# What a procedure question naming no benefit must say to be about this policy ("申请护照" is not).
+_MONEY_WORD = re.compile(r"补|奖|资助|资金|贴息|扶持|\b(subsid\w*|rewards?|grants?|fund\w*|money|bonus)\b")
+_THIS_POLICY = re.compile(r"这些|这个|这项|此项|本政策|该政策|上述"
+                          r"|\b(these|this|the (subsidy|subsidies|reward|rewards|money))\b")
+_APPLYING_ONLY = re.compile(r"申报|受理|材料|资料|\b(application|applications)\b")
 _TWICE_CUE = re.compile(r"重复|两次|再拿|同时|叠加|兼得|twice|double|both|again|stack")
 _ONCE_CUE = re.compile(r"一次性|只奖一次|只给一次|one-off|one off|once|one-time|one time")
 _OTHER_LEVELS = re.compile(r"省|国家|中央|区里|县里|别的地方|其他地方"
@@ -102,7 +131,10 @@ class YesNo:
 
     verdict: Verdict
     reason: str        # amount_same | amount_differs | applicant_ok | applicant_not | condition_fails | once |
-    #                    not_once | no_clause | same_matter | in_force | out_of_force | exists
+    #                    not_once | no_clause | same_matter | in_force | out_of_force | exists |
+    #                    quota_same | quota_differs | quota_range | rate_same | rate_differs | condition_required |
+    #                    yearly | per_event | review | review_unsaid | competitive_rule | no_review | included |
+    #                    agency
     params: tuple[tuple[str, object], ...] = ()
 
     def param(self, name: str) -> object:
@@ -266,7 +298,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     the user's amounts); ``today`` and ``validity`` let "还有效吗" be answered (without them it is not).
     """
     kb = matcher.kb
-    result = _subject_first(matcher, matcher.match(question), question)
+    result = _procedure_asked(matcher, _subject_first(matcher, matcher.match(question), question), question)
     reading = read_question(kb, question)
     money_facts = {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
     unsure = any(c.fact in money_facts for c in reading.clarify)
@@ -286,14 +318,23 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         if yes_no and result.subject is not None and result.subject.near_miss and place is None:
             verdict = YesNo("no", "elsewhere" if result.subject.id == PLACES_SUBJECT else "no_clause")
         stated = reading.facts.get("entity_type") if result.subject is None or place is not None else None
-        entity = stated if isinstance(stated, str) else None
+        # "我们是律所，能申请什么", "what does the policy offer universities": only a question about what is
+        # open to a type lists the entries ("帮我推荐一家商标代理公司" names a type but asks for no list)
+        offer = bool(_OFFER_CUE.search(text)) or _only_describes(kb, text)
+        entity = stated if isinstance(stated, str) and offer else None
+        if entity is None and result.subject is None and offer:
+            entity = _asked_applicant(kb, text, cue=_OFFER_CUE)
         open_to = tuple(b for b in kb.benefits if not b.is_info and entity is not None
                         and b.applicants != "any" and entity in b.applicants) if entity != "enterprise" else ()
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
                          figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify, notes=reading.notes,
                          place=place, open_to=open_to, entity_type=entity if open_to else None)
-    procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits)
+    procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits) or is_procedure(text)
     ranked = _promote_named(result, matcher) if procedure else result.ranked
+    # "我们是发起单位…": the entry the asker names as their own role comes first
+    own = [s for s in ranked[:MAX_OFFERED] if _asker_is(result, s.benefit.id, text)]
+    if len(own) == 1 and own[0] is not ranked[0]:
+        ranked = (own[0], *(s for s in ranked if s is not own[0]))
     best = ranked[0]
     offered = [best]
     for s in ranked[1:MAX_OFFERED]:
@@ -305,21 +346,84 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     answer = _several(best.benefit, reading) or amount_for(
         kb, best.benefit, question, _own_for(best.benefit, reading) if use and not ceiling_guess else ())
     parts = _parts(kb, result, ranked, question, reading if use else None, reading)
+    parts, role_unsure = _role_unsure(kb, result, parts, text, reading.figures)
+    clarify = reading.clarify + role_unsure
+    if role_unsure and answer.from_figures and any(p.benefit.id == best.benefit.id and p.answer.amount is None
+                                                   for p in parts):
+        answer = AmountAnswer(None, depends_on=answer.depends_on or tuple(answer.facts))
     total = _total(kb, parts) if parts and _TOTAL_CUE.search(text) else None
     asked_about = _asked_applicant(kb, text) if yes_no else None
     if asked_about is not None:
         facts.setdefault("entity_type", asked_about)
     counts = tuple(f.value for f in reading.figures if f.role == "count" and f.value is not None)
     years = tuple(f.value for f in reading.figures if f.role == "year" and f.value is not None)
+    if not years and best.benefit.id == VALIDITY_ENTRY:  # "still valid in 2029?": a year, whatever role it got
+        years = tuple(int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", text))[:1]
     unsettled = best.benefit.amount.kind == "tiered" and best.benefit.amount.by in reading.several_unsure
-    verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years) \
-        if yes_no and not unsettled else None  # "两个银奖…吗" with the count unread: asked first
+    percents = tuple(f.value for f in reading.figures if f.role == "percent" and f.value is not None)
+    included = yes_no and _named_as_included(result, best.benefit.id, text)
+    # "两个银奖…吗" with the count unread: asked first
+    verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years, percents,
+                       included) if yes_no and not unsettled else None
     if verdict is not None and verdict.reason == "same_matter":
         verdict = _same_matter(kb, parts) or verdict
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures,
-                     clarify=reading.clarify, notes=reading.notes)
+                     clarify=clarify, notes=reading.notes)
+
+
+# The asker naming their own role next to an entry's term: "我们是发起单位", "发起单位是我们".
+_ROLE_BEFORE = re.compile(r"(作为|我们是|我司是|我们作为|本单位是|我单位是|咱们是)\s*$")
+_ROLE_AFTER = re.compile(r"^\s*(是我们|是我司|是本单位|就是我们)")
+
+
+def _role_unsure(kb: KnowledgeBase, result: MatchResult, parts: tuple[Part, ...], text: str,
+                 figures: tuple[Figure, ...]) -> tuple[tuple[Part, ...], tuple[Clarify, ...]]:
+    """Two roles of one matter (a ``resolve: flag`` group: the originator and the financed enterprise of one
+    issue) asked together, the figure read for one while the asker names themselves as the other: which
+    one the figure is for is unsure, so it is asked, never computed (first rule)."""
+    by_id = {p.benefit.id: p for p in parts}
+    out = list(parts)
+    asks: list[Clarify] = []
+    for group in kb.exclusions():
+        if group.resolve != "flag":
+            continue
+        members = [by_id[b] for b in group.benefits if b in by_id]
+        if len(members) != 2:
+            continue
+        computed = [m for m in members if m.answer.from_figures and m.answer.amount is not None]
+        if len(computed) != 1:
+            continue
+        a = computed[0]
+        other = next(m for m in members if m is not a)
+        if not _asker_is(result, other.benefit.id, text) or _asker_is(result, a.benefit.id, text):
+            continue
+        fa, fb = _base_fact(a.benefit), _base_fact(other.benefit)
+        if fa is None or fb is None:
+            continue
+        value = a.answer.facts.get(fa)
+        amount = value[0] if isinstance(value, list) and value else value
+        figure = next((f.text for f in figures if f.value == amount), str(amount))  # as the user wrote it
+        out[out.index(a)] = replace(a, answer=AmountAnswer(None, depends_on=(fa,)))
+        la, lb = kb.facts[fa].label, kb.facts[fb].label
+        asks.append(Clarify(fa, "ask.clarify.which_fact",
+                            {"figure": figure, "a_zh": lb.zh, "a_en": lb.en, "b_zh": la.zh, "b_en": la.en}))
+    return tuple(out), tuple(asks)
+
+
+def _base_fact(b: Benefit) -> str | None:
+    return b.amount.of if isinstance(b.amount, PercentageAmount) else None
+
+
+def _asker_is(result: MatchResult, benefit_id: str, text: str) -> bool:
+    """Whether the question names the asker as ``benefit_id``'s applicant ("发起单位是我们")."""
+    for h in result.hits:
+        if h.english or benefit_id not in h.benefits or len(h.benefits) != 1:
+            continue
+        if _ROLE_BEFORE.search(text[:h.start]) or _ROLE_AFTER.search(text[h.end:]):
+            return True
+    return False
 
 
 def _support(result: MatchResult) -> float:
@@ -362,16 +466,32 @@ def _own_for(b: Benefit, reading: QuestionReading) -> tuple[int, ...]:
 _CAN_CUE = re.compile(r"能|可以|可不可以|能不能|有资格|符合|算不算|\b(can|could|eligible|qualify|apply|get)\b")
 
 
-def _asked_applicant(kb: KnowledgeBase, text: str) -> str | None:
+# "给高校的政策有哪些", "what does the policy offer universities": which entries an applicant type may claim.
+_OFFER_CUE = re.compile(r"给|对|面向|针对|能申请|可以申请|能报|能拿|有哪些|有什么|哪些|什么政策|什么补贴|申请啥|能干啥"
+                        r"|啥政策|\b(offer\w*|available|open to|eligible|apply for)\b")
+
+
+def _only_describes(kb: KnowledgeBase, text: str) -> bool:
+    """"开发区管委会", "我们是律所": a message that only says what the asker is (asks what is open to it)."""
+    rest = text
+    for t in kb.vocabulary.applicants.types:
+        for w in sorted((normalize(x) for x in t.words), key=len, reverse=True):
+            if not w.isascii():
+                rest = rest.replace(w, "")
+    left = [c for c in rest if re.match(r"[\u4e00-\u9fff]", c) and c not in "我们咱是的家个一位单司"]
+    return len(left) <= 2 and len(rest) < len(text)
+
+
+def _asked_applicant(kb: KnowledgeBase, text: str, cue: re.Pattern[str] = _CAN_CUE) -> str | None:
     """The applicant a yes/no question asks about ("律所能申请吗", "can a university …"), from the
     applicant vocabulary; unlike a statement about the asker it needs no "我们是"."""
-    if not _CAN_CUE.search(text):
+    if not cue.search(text):
         return None
     found: list[str] = []
     for t in kb.vocabulary.applicants.types:
         for w in t.words:
             word = normalize(w)
-            hit = re.search(rf"\b{re.escape(word)}\b", text) if word.isascii() else word in text
+            hit = re.search(_plural(word), text) if word.isascii() else word in text
             if hit:
                 found.append(t.entity_type)
                 break
@@ -379,6 +499,13 @@ def _asked_applicant(kb: KnowledgeBase, text: str) -> str | None:
     if len(distinct) > 1 and "enterprise" in distinct:
         distinct.remove("enterprise")
     return distinct[0] if len(distinct) == 1 else None
+
+
+def _plural(word: str) -> str:
+    """A pattern for an English word and its plural ("service agency" / "service agencies")."""
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return rf"\b{re.escape(word[:-1])}(y|ies)\b"
+    return rf"\b{re.escape(word)}(s|es)?\b"
 
 
 def final_provisions(kb: KnowledgeBase) -> frozenset[str]:
@@ -404,7 +531,38 @@ def _yes_no_clause(text: str) -> bool:
     if re.search(r"多少|几|哪|什么|怎么|如何|谁|how much|how many|what|which|when|where|who", text) \
             and not re.search(r"是不是|对吗|对吧|对不对|是吧|是.{0,12}吗", text):
         return False
-    return bool(_YES_NO_ZH.search(text) or _YES_NO_EN.search(text))
+    return bool(_YES_NO_ZH.search(text) or _YES_NO_EN.search(text) or _YES_NO_TAG.search(text)
+                or (_INTONATION.search(text) and _CLAIM_WORD.search(text)))
+
+
+# A statement turned into a question: "…, right?", "is it true that …", "银奖真的有30万？".
+_YES_NO_TAG = re.compile(r"(^|\s)(right|correct|true|is that right|is that correct|isn'?t it|aren'?t they|yes or no)"
+                         r"\s*[?？]+\s*$|\b(is it true|am i right|is that so)\b")
+_INTONATION = re.compile(r"[\u4e00-\u9fff0-9a-z%)）]\s*[?？]+\s*$")
+_CLAIM_WORD = re.compile(r"\d|真的|确实|没错|封顶|最高|最多|上限|一次性|只有|必须")
+
+
+def is_procedure(text: str) -> bool:
+    """Whether a (normalised) question asks how, when or where to apply, for materials or a contact."""
+    return bool(_PROCEDURE_FORM.search(text))
+
+
+def _procedure_asked(matcher: Matcher, result: MatchResult, question: str) -> MatchResult:
+    """"办理这些补贴找哪个科室": a procedure question that names nothing the policy does not cover is
+    about applying under this policy, so it is answered with the procedure entry, not refused."""
+    if not result.refused or result.subject is not None or any(h.subjects for h in result.hits):
+        return result
+    text = normalize(question)
+    if not is_procedure(text):
+        return result
+    # "办理这些补贴找哪个科室", "在哪交申报材料": this policy's money, or applying with no other subject.
+    # "创业补贴怎么申请" names money the policy does not hold, "离婚手续怎么办" no application: refused.
+    about_this = bool(_THIS_POLICY.search(text)) or (not _MONEY_WORD.search(text) and bool(_APPLYING_ONLY.search(text)))
+    if not about_this:
+        return result
+    entry = Scored(matcher.kb.benefit(PROCEDURE_ENTRY), matcher.params.min_score)
+    ranked = (entry, *(s for s in result.ranked if s.benefit.id != PROCEDURE_ENTRY))
+    return replace(result, refused=False, ranked=ranked, confidence=max(result.confidence, 0.5))
 
 
 def _subject_first(matcher: Matcher, result: MatchResult, question: str) -> MatchResult:
@@ -416,9 +574,31 @@ def _subject_first(matcher: Matcher, result: MatchResult, question: str) -> Matc
     if named and sum(h.weight for h in result.hits if named[0].benefit.id in h.benefits) >= matcher.params.min_score:
         return result  # a benefit is named: it is answered, with the procedure said
     missed = matcher.near_misses_in(question)
+    if not missed:  # "注册公司需要什么材料": a subject outside IP, with procedure words only
+        named_subjects = [sid for h in result.hits for sid in h.subjects]
+        missed = [s for s in matcher.kb.out_of_scope if s.id in named_subjects][:1]
+    if not missed and _other_money(result, normalize(question)):
+        return replace(result, refused=True, subject=None, confidence=0.8)
     if not missed:
         return result
     return replace(result, refused=True, subject=missed[0], confidence=0.9)
+
+
+# "创业补贴怎么申请": money named by words no term of the policy explains is another scheme's money.
+_NAMED_MONEY = re.compile(r"([\u4e00-\u9fff]{2,})(补贴|补助|奖励|资助|贴息|奖金|扶持资金|专项资金)")
+_GENERIC_QUALIFIER = re.compile(r"(这些|这个|这项|那些|那个|相关|有关|各项|各类|以上|上面|上述|政策|市里|市级|"
+                                r"我们|你们|咱们|申请|申报|领取|怎么|如何|的)$")
+
+
+def _other_money(result: MatchResult, text: str) -> bool:
+    """Whether a question matched only by procedure words asks about money of another scheme."""
+    covered = {i for h in result.hits if not h.english for i in range(h.start, h.end)}
+    for m in _NAMED_MONEY.finditer(text):
+        qualifier = m.group(1)
+        if any(i in covered for i in range(m.start(1), m.end(1))) or _GENERIC_QUALIFIER.search(qualifier):
+            continue
+        return True
+    return False
 
 
 def _promote_named(result: MatchResult, matcher: Matcher) -> tuple[Scored, ...]:
@@ -427,10 +607,16 @@ def _promote_named(result: MatchResult, matcher: Matcher) -> tuple[Scored, ...]:
     others = [s for s in result.ranked if s.benefit.id != PROCEDURE_ENTRY]
     if not others:
         return result.ranked
+    # a clause of the policy named in the question comes before a general provision that only shares
+    # words of the asking ("马德里的奖励什么时候能发下来" is about the Madrid reward, not the validity)
+    named = [s for s in others if not s.benefit.is_info
+             and sum(h.weight for h in result.hits if s.benefit.id in h.benefits) >= matcher.params.min_score]
+    proc = [s for s in result.ranked if s.benefit.id == PROCEDURE_ENTRY]
+    if named:
+        others = [*named, *(s for s in others if s not in named)]
     support = sum(h.weight for h in result.hits if others[0].benefit.id in h.benefits)
     if support < matcher.params.min_score:
         return result.ranked
-    proc = [s for s in result.ranked if s.benefit.id == PROCEDURE_ENTRY]
     return (*others, *proc)
 
 
@@ -464,7 +650,9 @@ def _parts(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ...], q
             named.append(h.benefits[0])
     for h in sorted(result.hits, key=lambda h: h.start):
         if len(h.benefits) > 1 and h.weight >= min_weight and not any(b in named for b in h.benefits):
-            named.append(min(h.benefits, key=lambda b: order.get(b, 99)))
+            # "the provincial GI zone … the national one": a sibling of a part already named comes first
+            refs = {kb.benefit(b).ref for b in named}
+            named.append(min(h.benefits, key=lambda b: (kb.benefit(b).ref not in refs, order.get(b, 99))))
     chosen = [b for b in named if not kb.benefit(b).is_info]  # general provisions are answered whole
     parts: list[Part] = []
     for bid in chosen:
@@ -551,18 +739,30 @@ def _high(part: Part) -> int:
 
 def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
              facts: Facts, today: date | None, validity: Validity | None,
-             counts: tuple[int, ...] = (), years: tuple[int, ...] = ()) -> YesNo | None:
+             counts: tuple[int, ...] = (), years: tuple[int, ...] = (),
+             percents: tuple[int, ...] = (), included: bool = False) -> YesNo | None:
     """Yes or no from what the policy says, or None when the text does not settle the question.
 
     A plain yes needs every condition known to hold: a competitive item (chosen on merit within a
     quota) or several awards (a range) is a "maybe" with the reason; so is an amount whose conditions
     the question leaves open ("前提是须为出口企业")."""
-    v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity, years)
+    quota = _quota_verdict(b, text, counts)
+    if quota is not None:  # the numbers of the quota ("每年选1到2个") are not amounts claimed
+        quota_numbers = {int(str(quota.param("claimed_min"))), int(str(quota.param("claimed_max")))}
+        figures = tuple(f for f in figures if f not in quota_numbers)
+    if quota is not None and (quota.verdict == "no" or not figures):
+        return quota  # "每年支持10个吗": the quota asked about; a wrong quota is a no whatever the amount
+    rate = _rate_verdict(b, percents)
+    if rate is not None and (rate.verdict == "no" or not figures):
+        return rate  # "按3%算吗": the rate asked about against the rule's
+    v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity, years, included)
     if v is None or v.reason not in ("amount_same", "amount_differs", "applicant_ok"):
         return v
     if v.reason != "applicant_ok" and b.award.mode == "competitive" and b.award.quota is not None:
-        count = counts[0] if len(counts) == 1 and counts[0] > 1 else None
-        getting = bool(_GETTING.search(text)) or any(k != "entity_type" for k in facts) or count is not None
+        count = counts[0] if len(counts) == 1 and counts[0] > 1 and quota is None else None
+        # "每个企业给20万吗" asks the rule for each item, even where the words also read as the asker's case
+        described = any(k != "entity_type" for k in facts) and not _EACH.search(text)
+        getting = bool(_GETTING.search(text)) or described or count is not None
         # "能拿20万吧": whether the asker gets it is decided on merit; "每个是50万吗" asks the rule itself
         return YesNo("maybe" if getting else v.verdict, "competitive", (*v.params, ("count", count)))
     if v.reason != "applicant_ok" and answer.amount is not None and answer.amount.min != answer.amount.max \
@@ -580,7 +780,7 @@ def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, fig
 
 def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
                    facts: Facts, today: date | None, validity: Validity | None,
-                   years: tuple[int, ...] = ()) -> YesNo | None:
+                   years: tuple[int, ...] = (), included: bool = False) -> YesNo | None:
     if b.id == DOUBLE_ENTRY or (b.id == VALIDITY_ENTRY and _TWICE_CUE.search(text)):
         return None if _OTHER_LEVELS.search(text) else YesNo("no", "same_matter")
     if b.id == VALIDITY_ENTRY and len(years) == 1 and validity is not None \
@@ -588,6 +788,10 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         # "2028年还能申请吗": the year against the end day (assumed when the text gives no date)
         inside = years[0] <= validity.valid_until.year
         return YesNo("yes" if inside else "no", "year_in" if inside else "year_out", (("year", years[0]),))
+    if b.id == VALIDITY_ENTRY and _AGENCY_CUE.search(text):
+        named = _agency_named(kb, text)
+        if named is not None:  # "市场监管局是主管部门吗": the implementing agencies the text names
+            return YesNo("yes" if named else "no", "agency")
     if b.id == VALIDITY_ENTRY:
         if today is None or validity is None or not re.search(r"有效|到期|过期|失效|valid|force|expir", text):
             return None
@@ -599,6 +803,9 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     failed = _failed_condition(kb, b, facts)
     if failed is not None:
         return YesNo("no", failed[0], failed[1])
+    required = _required(b, text)
+    if required is not None:
+        return required
     rule = b.amount
     if rule.kind == "percentage" and rule.cap is not None and rule.cap_scope and _CEILING_ANY.search(text):
         asked = [scope for scope, cue in _SCOPE_CUES.items() if cue.search(text)]
@@ -622,9 +829,177 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if _ONCE_CUE.search(text):
         once = b.award.frequency == "once"
         return YesNo("yes" if once else "no", "once" if once else "not_once")
+    if _YEARLY_CUE.search(text) and b.award.frequency is not None:
+        # "每年都能拿吗": yearly entries yes; a one-off no; paid per event: each new one, not every year as such
+        f = b.award.frequency
+        return YesNo("yes" if f == "yearly" else "no" if f == "once" else "maybe",
+                     {"yearly": "yearly", "once": "once", "per_event": "per_event"}[f])
+    review = _review_verdict(b, text)
+    if review is not None:
+        return review
+    if included:
+        return YesNo("yes", "included")
     if re.search(r"有没有|有.{0,8}吗|is there|are there|any ", text) and _SUPPORT_WORD.search(text):
         return YesNo("yes", "exists")  # "贯标有补贴吗": the clause exists; never "有" for what we do not hold
     return None
+
+
+# "每个/每家/each": the rule per item is asked about, not what the asker will get.
+_EACH = re.compile(r"每个|每家|每项|每一个|每期|\b(each|per|every)\b")
+# "每年支持8个": a count asked about as the yearly quota.
+_QUOTA_CUE = re.compile(r"(每年|一年|年度).{0,6}(支持|选|择优|评|资助|奖)?.{0,4}"
+                        r"\d+\s*(到|至|-|—|–|~)?\s*\d*\s*(个|家|项)"
+                        r"|\d+\s*(个|家|项).{0,4}(每年|一年)"
+                        r"|\b(per year|a year|each year|every year|annually|yearly)\b.*\b\d+\b"
+                        r"|\b\d+\b.*\b(projects?|enterprises?|compan(y|ies)|firms?|platforms?|stations?|places|winners|"
+                        r"organi[sz]ations?|bases?|spaces?|markets?|alliances?|institutions?)\b.*"
+                        r"\b(per year|a year|each year|every year|annually|yearly)\b")
+
+
+_COUNT_SPAN = re.compile(r"(\d+)\s*(?:到|至|-|—|–|~|to)\s*(\d+)\s*(?:个|家|项|projects?|enterprises?|places)")
+
+
+# "是不是主管部门", "in charge of": who implements the policy, asked about.
+_AGENCY_CUE = re.compile(r"主管|负责|牵头|管这个|管理这个|归.{0,4}管|实施|制定"
+                         r"|\b(in charge|responsible|implement\w*|runs?)\b")
+
+
+def _agency_named(kb: KnowledgeBase, text: str) -> bool | None:
+    """Whether the agency a question names is one the policy names to make the implementing rules
+    (True), another bureau (False), or no agency is named (None)."""
+    zh_names = [re.sub(r"^市", "", n) for n in re.split(r"会同|和|、", normalize(kb.policy.implementing_agencies.zh))]
+    zh_names += [n.replace("监督管理", "监管") for n in zh_names]
+    if any(n and n in text for n in zh_names):
+        return True
+    words = set(english_words(text))
+    for phrase in re.split(r",|\bwith\b", normalize(kb.policy.implementing_agencies.en)):
+        key = english_words(phrase)[-2:]
+        if key and all(w in words for w in key):
+            return True
+    if re.search(r"[\u4e00-\u9fff]{1,6}(局|厅|委员会|委)(?!.{0,2}(的|是))?", text) \
+            or re.search(r"\b(bureau|department|commission|ministry)\b", text):
+        return False
+    return None
+
+
+# "每年都能拿吗", "every year": how often an entry pays, asked about.
+_YEARLY_CUE = re.compile(r"每年都|年年|每年可以|每年能|每年还能|每年都能|\b(every year|each year|annually|yearly|"
+                         r"again next year)\b")
+# "要专家评审吗", "is it competitive": how the money is decided, asked about.
+_EXPERT_CUE = re.compile(r"专家评审|专家评|\bexpert (review|panel|assessment)|\breviewed by experts\b")
+_COMPETE_CUE = re.compile(r"评审|评选|评比|择优|竞争|比选|名额|\b(competitive|compete|competition|selected|chosen|"
+                          r"selection|merit|review)\b")
+
+
+def _review_verdict(b: Benefit, text: str) -> YesNo | None:
+    """"专业化平台要专家评审吗", "is the Madrid reward competitive": the entry's award mode against the question."""
+    if b.is_info or b.award.mode == "supported":
+        return None
+    competitive = b.award.mode == "competitive"
+    if _EXPERT_CUE.search(text):
+        if b.award.expert_review:
+            return YesNo("yes", "review")
+        return YesNo("maybe", "review_unsaid") if competitive else YesNo("no", "no_review")
+    if _COMPETE_CUE.search(text):
+        return YesNo("yes", "competitive_rule") if competitive else YesNo("no", "no_review")
+    return None
+
+
+# "外观设计金奖也算中国专利奖吗", "does a design award count": whether something is part of an entry.
+_INCLUDED_CUE = re.compile(r"也算|算不算|算是|算吗|属于|包括在|包含在|在不在|\b(count|counts|included|qualify as)\b")
+
+
+def _named_as_included(result: MatchResult, benefit_id: str, text: str) -> bool:
+    """Whether what the question asks to be included is itself one of the entry's own terms: the words
+    before "也算/count" are covered by the entry's terms (外观设计金奖 is a term of the China Patent Award)."""
+    m = _INCLUDED_CUE.search(text)
+    if m is None:
+        return False
+    if re.search(r"[\u4e00-\u9fff]", text[:m.start()]):
+        asked = [i for i in range(m.start()) if re.match(r"[\u4e00-\u9fff]", text[i])
+                 and text[i] not in "也是的吗呢吧这那个种"]
+        covered = {i for h in result.hits if not h.english and benefit_id in h.benefits for i in range(h.start, h.end)}
+        return bool(asked) and sum(1 for i in asked if i in covered) >= 0.6 * len(asked)
+    before = len(english_words(text[:m.start()]))
+    return any(h.english and benefit_id in h.benefits and h.start < before for h in result.hits)
+
+
+# "必须是出口企业吗", "只有出口企业才能拿吗", "must the company be an exporter": a condition asked about.
+_REQUIRE_CUE = re.compile(r"必须|一定要|非得|要求|只有.{0,16}才|只能|要是.{0,16}才|得是|须为|需要是|是不是要|限于|仅限"
+                          r"|只奖励|只给|只对|只限|仅对|仅奖励"
+                          r"|\b(must|have to|has to|need to be|needs to be|required|requirement|only for|only if|"
+                          r"restricted to|limited to)\b")
+
+
+def _condition_core(label: Text) -> tuple[str, tuple[str, ...]]:
+    """The words a condition's label names the requirement by: "须为出口企业" -> 出口企业, "must be an
+    exporter" -> (exporter,)."""
+    zh = re.sub(r"^(须为|须是|必须为|必须是|必须|须|应为|应当)", "", normalize(label.zh)).strip()
+    en = re.sub(r"^(must (be|have|hold|run)( an| a| the)?|must)\s+", "", normalize(label.en)).strip()
+    return zh, tuple(english_words(en))
+
+
+def _required(b: Benefit, text: str) -> YesNo | None:
+    """A condition of ``b`` the question names: negated ("non-exporters", "非出口企业") it is a no; asked
+    as a requirement ("必须是出口企业吗") it is a yes, with the condition said."""
+    words = english_words(text)
+    for c in b.conditions:
+        if c.label is None:
+            continue
+        zh, en = _condition_core(c.label)
+        negated = asked = False
+        if len(zh) >= 2 and zh in text:
+            asked = True
+            negated = bool(re.search(rf"(非|不是|并非){re.escape(zh)}", text))
+        elif en:
+            for i in range(len(words) - len(en) + 1):
+                if tuple(words[i:i + len(en)]) == en:
+                    asked = True
+                    negated = i > 0 and words[i - 1] in ("non", "not")
+                    break
+        if not asked:
+            continue
+        params = (("label_zh", c.label.zh), ("label_en", c.label.en))
+        if negated:
+            return YesNo("no", "condition_fails", params)
+        if _REQUIRE_CUE.search(text):
+            return YesNo("yes", "condition_required", params)
+    return None
+
+
+# "每年8个平台", "8 service platforms a year": a count with its unit, when the language layer read no count.
+_COUNT_NEAR = re.compile(r"(\d+)\s*(?:个|家|项|(?:[a-z]+\s)?(?:projects?|enterprises?|companies|platforms?|stations?|"
+                         r"places|organi[sz]ations?|bases?|spaces?|markets?|institutions?|alliances?|winners))")
+
+
+def _quota_verdict(b: Benefit, text: str, counts: tuple[int, ...]) -> YesNo | None:
+    """The yearly quota a yes/no question states ("每年支持8个吗", "每年选1到2个") against the rule's."""
+    q = b.award.quota
+    if q is None or not _QUOTA_CUE.search(text):
+        return None
+    span = _COUNT_SPAN.search(text)
+    if span is not None:  # "1到2个": one range, whatever the figures read of it
+        counts = (int(span.group(1)), int(span.group(2)))
+    if not counts:
+        counts = tuple(int(n) for n in _COUNT_NEAR.findall(text))
+    if not counts or len(counts) > 2:
+        return None
+    low, high = min(counts), max(counts)
+    params = (("claimed_min", low), ("claimed_max", high))
+    if (low, high) == (q.min, q.max):
+        return YesNo("yes", "quota_same", params)
+    if low == high and q.min <= low <= q.max:
+        return YesNo("maybe", "quota_range", params)  # "每年选6个吗" of 6—10: within it, not the rule
+    return YesNo("no", "quota_differs", params)
+
+
+def _rate_verdict(b: Benefit, percents: tuple[int, ...]) -> YesNo | None:
+    """The rate a yes/no question states ("按3%算吗", "50% of the interest?") against the rule's."""
+    rule = b.amount
+    if rule.kind != "percentage" or len(percents) != 1:
+        return None
+    same = Fraction(percents[0], 100) == Fraction(str(rule.rate))
+    return YesNo("yes" if same else "no", "rate_same" if same else "rate_differs", (("claimed", percents[0]),))
 
 
 # A figure given as the cap itself ("capped at 2 million a year?"): then the figure is what is asked about.

@@ -193,6 +193,15 @@ def _is_cjk_term(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+def _find_all(text: str, word: str) -> list[int]:
+    out: list[int] = []
+    pos = text.find(word)
+    while pos >= 0:
+        out.append(pos)
+        pos = text.find(word, pos + 1)
+    return out
+
+
 class Matcher:
     """The index over one knowledge base. Build once (about 10 ms), then ``match`` many times."""
 
@@ -227,6 +236,9 @@ class Matcher:
         self._en_vocab = sorted({w for k in en for w in k})
         self._en_vocab_set = frozenset(self._en_vocab)
         self._build_backoff(kb)
+        # words of the applicant vocabulary ("专利代理", "代理机构"): a typo reading may not cut through one
+        self._protected = sorted({w for t in kb.vocabulary.applicants.types for w in
+                                  (_compact(normalize(x)) for x in t.words) if len(w) >= 2 and _is_cjk_term(w)})
         # each benefit's own words: a near miss they contain is explained, not a reason to refuse
         self._own_chars: dict[str, frozenset[str]] = {}
         self._own_words: dict[str, frozenset[str]] = {}
@@ -310,10 +322,15 @@ class Matcher:
         hits: list[Hit] = []
         seen: set[tuple[int, int, str]] = set()
 
+        spans = [(m, m + len(w)) for w in self._protected for m in _find_all(text, w)]
+
         def add(entry: _Entry, start: int, kind: MatchKind) -> None:
             key = (start, start + len(entry.text), entry.text)
             if key in seen:
                 return
+            end = start + len(entry.text)
+            if kind != "exact" and any(s < end and start < e and not (start <= s and e <= end) for s, e in spans):
+                return  # "专利代理机构" is not a typo of 专利贷: the reading would cut a known word
             seen.add(key)
             hits.append(Hit(entry.text, start, start + len(entry.text), kind,
                             self._zh_weight(entry.text) * _QUALITY[kind],
@@ -354,9 +371,14 @@ class Matcher:
                         fuzzy.append((entry, start, i))
         # a fuzzy match must add at least two sure characters to what exact matches explain,
         # or "地理标志做品牌" would become 地理标志产品 and outweigh the exact 地理标志
+        # and the character read as a typo must not be part of a term found exactly ("马德里的奖励" is
+        # not 省里的奖励: 德 belongs to 马德里)
         covered = {i for h in hits for i in range(h.start, h.end)}
+        exact = {i for h in hits if h.kind == "exact" for i in range(h.start, h.end)}
         for entry, start, wrong in fuzzy:
             sure = [start + k for k in range(len(entry.text)) if k != wrong]
+            if start + wrong in exact:
+                continue
             if sum(1 for i in sure if i not in covered) >= 2:
                 add(entry, start, "fuzzy")
         return hits
@@ -387,7 +409,12 @@ class Matcher:
 
     @staticmethod
     def _resolve(hits: list[Hit]) -> list[Hit]:
-        """Keep non-overlapping hits, longest first; on a tie the better match, then the policy's term."""
+        """Keep non-overlapping hits, longest first; on a tie the better match, then the policy's term.
+
+        A subject the policy does not cover, found verbatim, is kept before any typo reading: a guessed
+        term must not swallow the words that say what is asked ("知识产权评估费" is not 知识产权平台)."""
+        sure = [(h.start, h.end) for h in hits if h.kind == "exact" and h.subjects and not h.benefits]
+        hits = [h for h in hits if h.kind == "exact" or not any(h.start < e and s < h.end for s, e in sure)]
         chosen: list[Hit] = []
         taken: list[tuple[int, int]] = []
         for h in sorted(hits, key=lambda h: (-(h.end - h.start), -h.weight, not h.benefits, h.start)):
@@ -428,8 +455,8 @@ class Matcher:
         if ranked and ranked[0].benefit.id in backoff:
             support += backoff[ranked[0].benefit.id]
 
-        subject = self._refusing_subject(hits, ranked, subject_weight, support)
         termless = not any(h.benefits for h in hits)  # only the benefit's own text matched
+        subject = self._refusing_subject(hits, ranked, subject_weight, support, termless)
         refused = subject is not None or support < (p.min_score_text_only if termless else p.min_score)
         if refused and subject is None and subject_weight:
             subject = self._subjects[max(subject_weight, key=lambda s: subject_weight[s])]
@@ -449,7 +476,7 @@ class Matcher:
         return out
 
     def _refusing_subject(self, hits: list[Hit], ranked: tuple[Scored, ...], subject_weight: dict[str, float],
-                          support: float) -> OutOfScope | None:
+                          support: float, termless: bool = False) -> OutOfScope | None:
         if not subject_weight:
             return None
         top = ranked[0].benefit.id if ranked else None
@@ -461,7 +488,8 @@ class Matcher:
         non_ip = {sid: w for sid, w in subject_weight.items() if not self._subjects[sid].near_miss}
         if non_ip:
             sid = max(non_ip, key=lambda k: non_ip[k])
-            if support <= self.params.non_ip_ratio * non_ip[sid]:
+            # no term of the policy matched, only its own text: a named subject outside IP wins
+            if termless or support <= self.params.non_ip_ratio * non_ip[sid]:
                 return self._subjects[sid]
         return None
 

@@ -32,8 +32,8 @@ from knowledge.models import KnowledgeBase, Lang
 
 SITUATION = "我们是生物医药企业，去年拿了专利银奖，今年质押贷款付息80万，能拿多少补贴？"
 # What the customer must never see in a paste: commands, the bot speaking of itself, data-card labels.
-CARD_LABELS = ("规则：", "申请主体：", "条件：", "方式：", "原文（", "原文：",
-               "Rule:", "Who may apply:", "How:", "Text (")
+CARD_LABELS = ("规则：", "申请主体：", "条件：", "方式：", "原文（", "原文：", "金额：",
+               "Rule:", "Who may apply:", "How:", "Text (", "Amount:")
 SELF = ("本助手", "this assistant", "I can")
 
 
@@ -282,3 +282,54 @@ def test_several_awards_are_a_range_in_the_paste_and_the_notes(desk: HelpDesk) -
 def test_a_name_after_the_comma_keeps_its_capital(desk: HelpDesk) -> None:
     f = desk.forward("How much is the China Patent Award silver?", "en", TODAY)
     assert "china Patent" not in f.paste and "China Patent" in f.paste, f.paste
+
+
+# Issue 13 §7, checked on the kinds of question the answerer now tells apart: a quota, a rate, a condition
+# as a requirement, a procedure known by its form only, parts with a total, English near misses, a caption.
+KINDS = [
+    "我司去年获得中国专利奖银奖，市里奖励多少？",
+    "Does an Excellence Award from the China Patent Awards get anything from the city?",
+    "高价值专利组合每年支持10个项目吗",
+    "证券化融资补助是按3%算吗",
+    "是不是只有出口企业才能拿马德里的奖励",
+    "办理这些补贴找哪个科室",
+    "Where is the office to hand in the application?",
+    "质押贷款利息付了60万，另外还通过证券化融资2000万，两项补贴一共多少",
+    "我们去年同时新增了国家知识产权示范企业和优势企业，一共能拿多少",
+    "Is there a subsidy for trademark renewal fees?",
+    "创业补贴怎么申请",
+    "政策现在还有效吗",
+    "等了两个月了补贴还没到账，到底什么时候发？",
+]
+
+
+@pytest.mark.parametrize("staff", ["zh", "en"])
+@pytest.mark.parametrize("message", KINDS)
+def test_every_kind_of_forward_gives_a_pasteable_reply_and_staff_notes(desk: HelpDesk, message: str,
+                                                                     staff: Lang) -> None:
+    first, notes = two_messages(desk, message, staff=staff)
+    paste = html.unescape(first.text)
+    assert_pasteable(paste)
+    assert paste == desk.forward(message, staff, TODAY).paste
+    if len(paste) <= COPY_TEXT_LIMIT:
+        [[button]] = first.buttons
+        assert button.copy_text == paste
+    else:  # too long for the Bot API's copy button: the message itself is copied, and the notes say so
+        assert not first.buttons and str(COPY_TEXT_LIMIT) in notes
+    assert_no_empty_heading(notes)
+    assert notes.startswith("<b>客户咨询" if staff == "zh" else "<b>Customer query")
+    assert not any(w in notes for w in ("下一步", "Next step"))  # the notes invent no step either
+
+
+def test_a_tier_amount_reads_as_prose_in_the_paste(desk: HelpDesk) -> None:
+    zh = desk.forward("我司去年获得中国专利奖银奖，市里奖励多少？", "zh", TODAY).paste
+    assert "银奖的金额为30万元" in zh and "金额：" not in zh
+    en = desk.forward("Does an Excellence Award from the China Patent Awards get anything from the city?", "zh",
+                      TODAY).paste
+    assert "The amount for the excellence award is 100,000 yuan" in en and "Amount:" not in en
+
+
+def test_a_totals_forward_gives_each_part_and_the_sum_with_the_same_matter_rule(desk: HelpDesk) -> None:
+    paste = desk.forward("我们去年同时新增了国家知识产权示范企业和优势企业，一共能拿多少", "zh", TODAY).paste
+    assert "10万元" in paste and "5万元" in paste and "合计：10万元" in paste
+    assert "同一事项" in paste  # the exclusion said, not silently applied

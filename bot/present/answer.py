@@ -151,6 +151,22 @@ class AnswerRenderer:
                 actual = self._rule_amount(b, lang)
             return t(lang, f"ask.why.{v.reason}", title=title, tier=tier, actual=actual,
                      claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
+        if v.reason in ("yearly", "per_event", "no_review", "review", "review_unsaid", "competitive_rule"):
+            return t(lang, f"ask.why.{v.reason}", title=title, quota=self.r.quota_count(b, lang))
+        if v.reason == "agency":
+            return t(lang, "ask.why.agency", agency=text(self.kb.policy.implementing_agencies, lang))
+        if v.reason == "included":
+            return t(lang, "ask.why.included", title=title, summary=text(b.summary, lang))
+        if v.reason in ("quota_same", "quota_differs", "quota_range"):
+            low, high = int(str(p.get("claimed_min", 0))), int(str(p.get("claimed_max", 0)))
+            unit = text(b.award.quota.unit, lang) if b.award.quota is not None else ""
+            n = t(lang, "quota_one" if low == high else "quota", min=low, max=high)
+            return t(lang, f"ask.why.{v.reason}", title=title, quota=self.r.quota_count(b, lang),
+                     claimed=t(lang, "quota_unit", n=n, unit=unit))
+        if v.reason in ("rate_same", "rate_differs") and b.amount.kind == "percentage":
+            base = self.r.fact_label(b.amount.of, lang)
+            return t(lang, f"ask.why.{v.reason}", title=title, rate=f"{b.amount.rate * 100:g}",
+                     base=base[:1].lower() + base[1:] if lang == "en" else base, claimed=p.get("claimed"))
         if v.reason in ("competitive", "several", "if_conditions"):
             return self._maybe_why(result, b, v, title, tier, lang)
         if v.reason == "cap_scope":
@@ -165,10 +181,10 @@ class AnswerRenderer:
                 line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
                                                            reading=text(b.applicant_reading, lang))
             return line
-        if v.reason == "condition_fails":
+        if v.reason in ("condition_fails", "condition_required"):
             condition = str(p.get(f"label_{lang}", "")) or (self.r.fact_label(str(p["fact"]), lang) if p.get("fact")
                                                             else t(lang, "reason.condition_failed", condition=""))
-            return t(lang, "ask.why.condition_fails", title=title, condition=condition)
+            return t(lang, f"ask.why.{v.reason}", title=title, condition=condition)
         if v.reason in ("once", "not_once"):
             freq = t(lang, f"ask.freq.{b.award.frequency}") if b.award.frequency else ""
             return t(lang, f"ask.why.{v.reason}", title=title, frequency=freq)
@@ -495,6 +511,11 @@ class AnswerRenderer:
                     out.append(t(lang, "dlg.hd.amount_figures", amount=amount, calc=calc))
                 elif answer.reasons and answer.reasons[0].code == "amount_several":
                     out.append(_sentence(self.several_line(b, answer.amount, answer.reasons[0], lang), lang))
+                elif b.amount.kind == "tiered" and isinstance(answer.facts.get(b.amount.by), str):
+                    # "银奖的金额为30万元": prose, never the card's "金额：银奖：30万元"
+                    tier = self.r.value(b.amount.by, answer.facts[b.amount.by], lang)
+                    out.append(t(lang, "dlg.hd.amount_tier", amount=amount,
+                                 tier=_after_comma(tier, self.proper) if lang == "en" else tier))
                 elif answer.reasons:
                     out.append(t(lang, "dlg.hd.amount", amount=self.r.reason(b, answer.reasons[0], lang)))
             quota_said = result.verdict is not None and result.verdict.reason == "competitive"

@@ -31,7 +31,7 @@ test: $(STAMP) system-deps
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/ipbot kb check
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -rs
 
 ## the edit-test loop: the same checks, without the end-to-end and process tests (marked slow)
 test-fast: $(STAMP)

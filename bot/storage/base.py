@@ -98,8 +98,12 @@ class SessionStore(Protocol):
         """Delete one session; True if it existed."""
         ...
 
-    async def delete_user(self, user_key: str) -> int:
-        """Delete every session owned by ``user_key`` (for /forget); return how many."""
+    async def delete_user(self, user_key: str, *, mark: str | None = None) -> int:
+        """Delete every session owned by ``user_key`` (for /forget); return how many.
+
+        ``mark`` (the id of the ``/forget``): in the same transaction, every session deleted keeps
+        it as its input mark (:meth:`set_input_mark`), so an older update replayed into any of the
+        user's other sessions (a group's, a business connection's) cannot bring it back."""
         ...
 
     async def delete_idle(self, before: datetime) -> int:
@@ -288,12 +292,14 @@ class MemorySessionStore(_Closable):
         await self._yield()
         return self._rows.pop(key, None) is not None
 
-    async def delete_user(self, user_key: str) -> int:
+    async def delete_user(self, user_key: str, *, mark: str | None = None) -> int:
         _check_user_key(user_key)
         await self._yield()
         doomed = [key for key, row in self._rows.items() if row.user_key == user_key]
         for key in doomed:
             del self._rows[key]
+            if mark is not None:
+                self._marks[key] = mark
         return len(doomed)
 
     async def close(self) -> None:

@@ -67,6 +67,12 @@ _DELETE = ("WITH k AS (DELETE FROM session_keys WHERE key = $1) "
            "DELETE FROM sessions WHERE key = $1")
 _DELETE_USER = ("WITH k AS (DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE user_key = $1)) "
                 "DELETE FROM sessions WHERE user_key = $1")
+# The same, each session deleted keeping the /forget's id as its input mark ($2), in the one statement.
+_DELETE_USER_MARKED = (
+    "WITH m AS (INSERT INTO input_marks (key, last_input) SELECT key, $2 FROM sessions WHERE user_key = $1 "
+    "ON CONFLICT (key) DO UPDATE SET last_input = excluded.last_input), "
+    "k AS (DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE user_key = $1)) "
+    "DELETE FROM sessions WHERE user_key = $1")
 _IDLE = ("WITH k AS (DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE updated_at < $1)) "
          "DELETE FROM sessions WHERE updated_at < $1")
 _MARK = "SELECT last_input FROM input_marks WHERE key = $1"
@@ -250,12 +256,15 @@ class PgSessionStore(_Closable):
         async with self.connection() as conn:
             return _count(await conn.execute(_DELETE, hashed)) > 0
 
-    async def delete_user(self, user_key: str) -> int:
+    async def delete_user(self, user_key: str, *, mark: str | None = None) -> int:
         _check_user_key(user_key)
         await self._ready()
         self._keys.clear()
+        owner = self._sealer.hash(user_key)
         async with self.connection() as conn:
-            return _count(await conn.execute(_DELETE_USER, self._sealer.hash(user_key)))
+            if mark is None:
+                return _count(await conn.execute(_DELETE_USER, owner))
+            return _count(await conn.execute(_DELETE_USER_MARKED, owner, mark))
 
     async def delete_idle(self, before: datetime) -> int:
         """Delete the sessions (and their keys) untouched since ``before``; return how many."""

@@ -67,6 +67,8 @@ _DELETE = "DELETE FROM sessions WHERE key = ?"
 _DELETE_KEY = "DELETE FROM session_keys WHERE key = ?"
 _DELETE_USER_KEYS = "DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE user_key = ?)"
 _DELETE_USER = "DELETE FROM sessions WHERE user_key = ?"
+_MARK_USER = ("INSERT INTO input_marks (key, last_input) SELECT key, ? FROM sessions WHERE user_key = ? "
+              "ON CONFLICT (key) DO UPDATE SET last_input = excluded.last_input")
 _IDLE_KEYS = "DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE updated_at < ?)"
 _IDLE = "DELETE FROM sessions WHERE updated_at < ?"
 _MARK = "SELECT last_input FROM input_marks WHERE key = ?"
@@ -256,19 +258,20 @@ class SqliteSessionStore(_Closable):
     async def delete(self, key: str) -> bool:
         hashed = self._sealer.hash(key)
         self._keys.pop(hashed, None)
-        return self._delete([(_DELETE_KEY, hashed), (_DELETE, hashed)]) > 0
+        return self._delete([(_DELETE_KEY, (hashed,)), (_DELETE, (hashed,))]) > 0
 
-    async def delete_user(self, user_key: str) -> int:
+    async def delete_user(self, user_key: str, *, mark: str | None = None) -> int:
         _check_user_key(user_key)
         owner = self._sealer.hash(user_key)
         self._keys.clear()
-        return self._delete([(_DELETE_USER_KEYS, owner), (_DELETE_USER, owner)])
+        marks = [] if mark is None else [(_MARK_USER, (mark, owner))]
+        return self._delete([*marks, (_DELETE_USER_KEYS, (owner,)), (_DELETE_USER, (owner,))])
 
     async def delete_idle(self, before: datetime) -> int:
         """Delete the sessions (and their keys) untouched since ``before``; return how many."""
         cutoff = before.astimezone(UTC).strftime(_TIME_FORMAT)
         self._keys.clear()
-        return self._delete([(_IDLE_KEYS, cutoff), (_IDLE, cutoff)])
+        return self._delete([(_IDLE_KEYS, (cutoff,)), (_IDLE, (cutoff,))])
 
     async def input_mark(self, key: str) -> str | None:
         try:
@@ -283,7 +286,7 @@ class SqliteSessionStore(_Closable):
         except sqlite3.Error as exc:
             raise store_error(self._database, exc) from exc
 
-    def _delete(self, statements: list[tuple[str, str]]) -> int:
+    def _delete(self, statements: list[tuple[str, tuple[str, ...]]]) -> int:
         """The statements in one transaction (the keys first), then the log folded into the file.
 
         Returns the rows the last statement deleted.
@@ -293,8 +296,8 @@ class SqliteSessionStore(_Closable):
             conn.execute("BEGIN IMMEDIATE")
             try:
                 deleted = 0
-                for statement, value in statements:
-                    deleted = conn.execute(statement, (value,)).rowcount
+                for statement, values in statements:
+                    deleted = conn.execute(statement, values).rowcount
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise

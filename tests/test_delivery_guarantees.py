@@ -6,19 +6,27 @@ PostgreSQL tests use a fresh schema (dropped afterwards) on the server of ``test
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("PTB_TIMEDELTA", "true")  # before PTB is imported: see tests/test_fake_bot_api.py
+
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from test_security import webhook_bot
+from test_telegram_e2e import Harness
 
 from bot.dialog.model import CommandInput, TextInput
 from bot.services import Conversations, PolicyRuntime, build_runtime
 from bot.settings import Settings
 from bot.storage.base import MemorySessionStore, SessionStore
-from bot.storage.factory import open_store
+from bot.storage.factory import open_settings_store, open_store
 from dialog_helpers import TODAY
 from pg import PG_URL, create_pg_schema, drop_pg_schema
 
+JSON = dict[str, Any]
 USER = "tg-user:6101"
 PRIVATE, GROUP, BUSINESS = "tg:6101", "tg:-1006102:6101", "tg-biz:bc-6103"
 
@@ -86,3 +94,79 @@ async def test_a_user_deleted_without_a_mark_leaves_no_mark(store: SessionStore)
     assert await store.input_mark(BUSINESS) == "120"
     assert await store.input_mark("tg:6199") is None
     assert await store.load("tg:6199") is not None
+
+
+# -- G2: business updates are ordered too ---------------------------------------------------------------
+
+class Desk:
+    """A staff member's business connection and one customer's chat in it; keeps every update sent."""
+
+    def __init__(self, bot: Harness, staff: int, customer: int, connection: str) -> None:
+        self.bot, self.staff, self.customer, self.connection = bot, staff, customer, connection
+        self.notes, self.chat = bot.chat(staff), bot.chat(customer)
+        self._ids = iter(range(1, 10_000))
+
+    def _user(self, user_id: int, name: str) -> JSON:
+        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "zh-hans"}
+
+    async def connect(self, *, enabled: bool = True) -> JSON:
+        update = self.bot.fake.make_update("business_connection", {
+            "id": self.connection, "user": self._user(self.staff, "王"), "user_chat_id": self.staff,
+            "date": 1_700_000_000, "is_enabled": enabled, "rights": {"can_reply": True}})
+        await self.bot.processed(update)
+        return update
+
+    async def say(self, text: str, *, by_staff: bool = False) -> JSON:
+        who = (self.staff, "王") if by_staff else (self.customer, "李经理")
+        update = self.bot.fake.make_update("business_message", {
+            "message_id": next(self._ids), "date": 1_700_000_000,
+            "chat": {"id": self.customer, "type": "private", "first_name": "李经理"},
+            "from": self._user(*who), "text": text, "business_connection_id": self.connection})
+        await self.bot.processed(update)
+        return update
+
+
+QUESTION = "马德里商标注册有奖励吗？"
+
+
+@pytest.mark.slow
+async def test_replayed_business_updates_change_nothing_and_a_question_is_answered_once(tmp_path: Path) -> None:
+    async with webhook_bot(tmp_path) as (bot, post):
+        async def _replayed(update: JSON) -> None:  # delivered again, id and all; answered once handled
+            assert await post(update) == 200
+
+        desk = Desk(bot, staff=961_001, customer=961_777, connection="bc-61")
+        connected = await desk.connect()
+        off = await desk.say("/bot_off", by_staff=True)
+        await desk.say("/bot_on", by_staff=True)
+        asked = await desk.say(QUESTION)
+        answers = len(bot.fake.messages_to(desk.customer))
+        assert answers == 1, desk.chat.dump()
+        notes = len(bot.fake.messages_to(desk.staff))
+
+        # A redelivered customer question is not answered again, nor noted to the staff again.
+        await _replayed(asked)
+        assert len(bot.fake.messages_to(desk.customer)) == answers
+        assert len(bot.fake.messages_to(desk.staff)) == notes
+        # An old /bot_off replayed after /bot_on does not turn the bot off in that chat.
+        await _replayed(off)
+        async with open_settings_store(bot.settings) as store:
+            settings = await store.load("tg-biz:bc-61")
+        assert settings is not None and settings.state["off"] == [], settings.state
+        await desk.say("马德里商标注册有奖励吗？？")
+        assert len(bot.fake.messages_to(desk.customer)) == answers + 1  # still answering there
+
+        # Revoked: an old business_connection replayed after it does not bring the settings back.
+        await desk.connect(enabled=False)
+        notes = len(bot.fake.messages_to(desk.staff))
+        await _replayed(connected)
+        async with open_settings_store(bot.settings) as store:
+            assert await store.load("tg-biz:bc-61") is None
+        assert len(bot.fake.messages_to(desk.staff)) == notes  # no "connected" note either
+        await desk.say(QUESTION)
+        assert len(bot.fake.messages_to(desk.customer)) == answers + 1  # revoked: nothing at all
+        # A new connection (a newer update) is a connection again.
+        await desk.connect()
+        await desk.say(QUESTION)
+        assert len(bot.fake.messages_to(desk.customer)) == answers + 2
+        assert not [line for line in bot.updates.lines if "update failed" in line]

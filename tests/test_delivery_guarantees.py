@@ -11,7 +11,9 @@ import os
 os.environ.setdefault("PTB_TIMEDELTA", "true")  # before PTB is imported: see tests/test_fake_bot_api.py
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -21,7 +23,7 @@ from test_telegram_e2e import Harness
 from bot.dialog.model import CommandInput, TextInput
 from bot.services import Conversations, PolicyRuntime, build_runtime
 from bot.settings import Settings
-from bot.storage.base import MemorySessionStore, SessionStore
+from bot.storage.base import MemorySessionStore, SessionStore, State, StoredSession, StoreUnavailableError
 from bot.storage.factory import open_settings_store, open_store
 from dialog_helpers import TODAY
 from pg import PG_URL, create_pg_schema, drop_pg_schema
@@ -170,3 +172,78 @@ async def test_replayed_business_updates_change_nothing_and_a_question_is_answer
         await desk.say(QUESTION)
         assert len(bot.fake.messages_to(desk.customer)) == answers + 2
         assert not [line for line in bot.updates.lines if "update failed" in line]
+
+
+# -- G4: "saved" only after a commit ----------------------------------------------------------------
+
+class OutageStore(MemorySessionStore):
+    """A store that can be taken down: every read and write fails as an unreachable database does."""
+
+    down = False
+
+    def _check(self) -> None:
+        if self.down:
+            raise StoreUnavailableError("the database is down (test)")
+
+    async def load(self, key: str) -> StoredSession | None:
+        self._check()
+        return await super().load(key)
+
+    async def save(self, key: str, state: State, expected_version: int | None, *, user_key: str = "") -> int:
+        self._check()
+        return await super().save(key, state, expected_version, user_key=user_key)
+
+    async def input_mark(self, key: str) -> str | None:
+        self._check()
+        return await super().input_mark(key)
+
+
+class Told:
+    """The bot as the error handler uses it: what it sent, by chat."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+
+    async def send_message(self, chat_id: int, text: str, **_: Any) -> None:
+        self.sent.append((chat_id, text))
+
+
+SAVED, NOT_SAVED = "您的回答都已保存", "您刚才的回答没有保存"
+
+
+async def test_an_edit_that_fails_during_an_outage_is_not_called_saved(engine: PolicyRuntime) -> None:
+    from telegram import Chat as TgChat
+    from telegram import Message, Update, User
+
+    from bot.channels.telegram.handlers import Handlers, Services
+    from bot.redact import Redactor
+
+    store = OutageStore()
+    services = Services(today=lambda: TODAY)
+    services.attach(engine, store)
+    services.conversations.outage_s = 0.2  # the outage outlasts the ride-out at once
+    handlers = Handlers(services, engine_factory=lambda: engine, redactor=Redactor("1:test"))
+    chat, user = TgChat(6201, TgChat.PRIVATE), User(6201, "李", False, language_code="zh-hans")
+    # The user answered the first question with message 5; the session says so.
+    await services.conversations.turn("tg:6201", CommandInput("assess"), TODAY, user_key="tg-user:6201",
+                                      input_id="1")
+    before = await store.load("tg:6201")
+    assert before is not None
+    await store.save("tg:6201", {**before.state, "answer_msg": 5}, before.version)
+
+    # During an outage the user corrects that answer: the edit cannot even read the session.
+    store.down = True
+    edit = Update(7, edited_message=Message(5, datetime(2025, 6, 1, tzinfo=UTC), chat, from_user=user,
+                                            text="高校"))
+    bot = Told()
+    context: Any = SimpleNamespace(bot=bot, error=None)
+    with pytest.raises(StoreUnavailableError) as failed:
+        await handlers.edited(edit, context)
+    context.error = failed.value
+    await handlers.error(edit, context)
+    [(to, text)] = bot.sent
+    assert to == 6201 and NOT_SAVED in text and SAVED not in text, text
+    store.down = False
+    stored = await store.load("tg:6201")
+    assert stored is not None and stored.state["facts"] == {}  # indeed nothing of the correction was saved
+

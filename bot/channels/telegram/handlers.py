@@ -257,8 +257,7 @@ class Handlers:
         self.redact = redactor
         self.admin_chat_id = admin_chat_id
         self._reload_lock = asyncio.Lock()
-        self._turning: set[int] = set()  # updates whose turn has begun and is not yet fully answered...
-        self._saved: set[int] = set()  # ...of them, those whose turn is committed
+        self._saved: set[int] = set()  # updates whose turn is committed and not yet fully handled
 
     # ---- conversation ----
     async def command(self, update: Update, context: Context) -> None:
@@ -365,7 +364,6 @@ class Handlers:
         key = session_key(chat, user, _sender_chat(update))
         user_key = owner_key(user)
         conversations = self.s.conversations
-        self._turning.add(update.update_id)
         counting = not (isinstance(inp, CommandInput) and inp.name == "forget")
         with AnswerTap.listening() as seen:
             turn = await conversations.turn(
@@ -397,8 +395,6 @@ class Handlers:
                 await self._remember_ui(key, user_key, unseen=True)
                 raise RepliesLost() from exc
             raise
-        self._saved.discard(update.update_id)
-        self._turning.discard(update.update_id)
         if turn.after is not None:
             answered = answer_message(inp, update, turn.before, turn.after)
             await self._retire_keyboard(context, key, user_key, chat.id, turn.after, shown_now, answered,
@@ -406,6 +402,7 @@ class Handlers:
         if counting and turn.applied:
             events = assessment_events(turn.before, turn.after)
             await self._record([*events, *answer_events(seen[-1:])])
+        self._saved.discard(update.update_id)  # (on an error, the error handler discards it)
 
     # ---- live keyboards ----
     async def _retire_keyboard(self, context: Context, key: str, user_key: str, chat_id: int,
@@ -619,10 +616,10 @@ class Handlers:
                   " (replies not sent; the turn is saved)" if cause is not err else "", self.redact(trace).rstrip())
         if chat is None or not isinstance(update, Update):
             return
-        # Not saved: a turn that failed before its commit. Saved: after it, or no turn at all (nothing to lose).
-        saved = update.update_id in self._saved or update.update_id not in self._turning
+        # Saved only after a commit. Not saved: a turn that failed before its commit, or a failure before
+        # any turn (an edit whose session could not even be read): then nothing was saved either.
+        saved = update.update_id in self._saved
         self._saved.discard(update.update_id)
-        self._turning.discard(update.update_id)
         await self._notify_admin(context, update_id, describe(update), cause)
         try:
             try:

@@ -10,8 +10,11 @@ import os
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")  # before PTB is imported: see tests/test_fake_bot_api.py
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -247,3 +250,71 @@ async def test_an_edit_that_fails_during_an_outage_is_not_called_saved(engine: P
     stored = await store.load("tg:6201")
     assert stored is not None and stored.state["facts"] == {}  # indeed nothing of the correction was saved
 
+
+
+# -- G5: the idle-session sweep -----------------------------------------------------------------------
+
+async def _tick() -> None:
+    """Let the clock move past the last timestamp written (the stores keep microseconds)."""
+    await asyncio.sleep(0.01)
+
+
+async def test_idle_sessions_and_old_marks_are_deleted_and_the_rest_kept(store: SessionStore) -> None:
+    await store.save("tg:6301", {"n": 1}, None, user_key="tg-user:6301")
+    await store.set_input_mark("tg:6302", "100")
+    await _tick()
+    cutoff = datetime.now(UTC)
+    await _tick()
+    await store.save("tg:6303", {"n": 3}, None, user_key="tg-user:6303")
+    await store.set_input_mark("tg:6304", "200")
+    assert await store.delete_idle(cutoff) == 1
+    assert await store.load("tg:6301") is None  # untouched since before the cutoff: gone
+    assert await store.input_mark("tg:6302") is None  # and so is the mark set before it
+    assert await store.load("tg:6303") is not None and await store.input_mark("tg:6304") == "200"
+    # A session saved again after the cutoff is kept, whenever it was created.
+    await store.save("tg:6305", {"n": 5}, None, user_key="tg-user:6305")
+    await _tick()
+    cutoff = datetime.now(UTC)
+    stored = await store.load("tg:6305")
+    assert stored is not None
+    await store.save("tg:6305", {"n": 6}, stored.version)
+    assert await store.delete_idle(cutoff) == 1  # only 6303
+    assert await store.load("tg:6305") is not None and await store.load("tg:6303") is None
+    # A session created again after the sweep gets a new key: nothing of the old one is needed.
+    await store.save("tg:6301", {"n": 7}, None, user_key="tg-user:6301")
+    again = await store.load("tg:6301")
+    assert again is not None and again.state == {"n": 7}
+
+
+async def test_the_sweep_deletes_idle_sessions_and_rides_out_an_outage(caplog: pytest.LogCaptureFixture) -> None:
+    from bot.channels.telegram.app import sweep_idle_sessions
+
+    class SweptStore(OutageStore):
+        sweeps = 0
+
+        async def delete_idle(self, before: datetime) -> int:
+            self.sweeps += 1
+            self._check()
+            return await super().delete_idle(before)
+
+    caplog.set_level(logging.INFO, logger="bot.channels.telegram.app")
+    store = SweptStore()
+    await store.save("tg:6401", {"n": 1}, None, user_key="tg-user:6401")
+    await store.set_input_mark("tg:6402", "1")
+    store.down = True  # the first rounds meet an outage: logged, and a later round does the work
+    await _tick()
+    sweeper = asyncio.create_task(sweep_idle_sessions(store, timedelta(0), every_s=0.01))
+    try:
+        async with asyncio.timeout(10):
+            while store.sweeps < 2:
+                await asyncio.sleep(0.005)
+            store.down = False
+            while await store.load("tg:6401") is not None:
+                await asyncio.sleep(0.005)
+    finally:
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
+    assert await store.input_mark("tg:6402") is None
+    assert any("could not delete idle sessions: StoreUnavailableError" in r.getMessage() for r in caplog.records)
+    assert any("deleted 1 session(s)" in r.getMessage() for r in caplog.records)

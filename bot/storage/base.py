@@ -107,7 +107,8 @@ class SessionStore(Protocol):
         ...
 
     async def delete_idle(self, before: datetime) -> int:
-        """Delete every session untouched since ``before`` (and its key); return how many."""
+        """Delete every session untouched since ``before`` (and its key), and every input mark set
+        before it (replays that old are long out of Telegram's reach); return how many sessions."""
         ...
 
     async def input_mark(self, key: str) -> str | None:
@@ -249,22 +250,25 @@ class MemorySessionStore(_Closable):
 
     def __init__(self) -> None:
         self._rows: dict[str, _MemoryRow] = {}
-        self._marks: dict[str, str] = {}
+        self._marks: dict[str, tuple[str, datetime]] = {}  # key -> (last input, when marked)
 
     async def delete_idle(self, before: datetime) -> int:
         await self._yield()
         doomed = [key for key, row in self._rows.items() if row.updated_at < before]
         for key in doomed:
             del self._rows[key]
+        for key in [key for key, (_, marked) in self._marks.items() if marked < before]:
+            del self._marks[key]
         return len(doomed)
 
     async def input_mark(self, key: str) -> str | None:
         await self._yield()
-        return self._marks.get(key)
+        mark = self._marks.get(key)
+        return None if mark is None else mark[0]
 
     async def set_input_mark(self, key: str, input_id: str) -> None:
         await self._yield()
-        self._marks[key] = input_id
+        self._marks[key] = (input_id, _now())
 
     async def load(self, key: str) -> StoredSession | None:
         await self._yield()
@@ -299,7 +303,7 @@ class MemorySessionStore(_Closable):
         for key in doomed:
             del self._rows[key]
             if mark is not None:
-                self._marks[key] = mark
+                self._marks[key] = (mark, _now())
         return len(doomed)
 
     async def close(self) -> None:
@@ -335,6 +339,7 @@ marks_table = sa.Table(
     _metadata,
     sa.Column("key", sa.Text, primary_key=True),
     sa.Column("last_input", sa.Text, nullable=False),
+    sa.Column("marked_at", sa.DateTime(timezone=True)),
 )
 """Per deleted session, the last input applied to it (replay protection after /forget)."""
 

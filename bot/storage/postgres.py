@@ -69,15 +69,16 @@ _DELETE_USER = ("WITH k AS (DELETE FROM session_keys WHERE key IN (SELECT key FR
                 "DELETE FROM sessions WHERE user_key = $1")
 # The same, each session deleted keeping the /forget's id as its input mark ($2), in the one statement.
 _DELETE_USER_MARKED = (
-    "WITH m AS (INSERT INTO input_marks (key, last_input) SELECT key, $2 FROM sessions WHERE user_key = $1 "
-    "ON CONFLICT (key) DO UPDATE SET last_input = excluded.last_input), "
+    "WITH m AS (INSERT INTO input_marks (key, last_input, marked_at) SELECT key, $2, now() FROM sessions "
+    "WHERE user_key = $1 ON CONFLICT (key) DO UPDATE SET last_input = excluded.last_input, marked_at = now()), "
     "k AS (DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE user_key = $1)) "
     "DELETE FROM sessions WHERE user_key = $1")
-_IDLE = ("WITH k AS (DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE updated_at < $1)) "
+_IDLE = ("WITH m AS (DELETE FROM input_marks WHERE marked_at < $1), "
+         "k AS (DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE updated_at < $1)) "
          "DELETE FROM sessions WHERE updated_at < $1")
 _MARK = "SELECT last_input FROM input_marks WHERE key = $1"
-_SET_MARK = ("INSERT INTO input_marks (key, last_input) VALUES ($1, $2) "
-             "ON CONFLICT (key) DO UPDATE SET last_input = excluded.last_input")
+_SET_MARK = ("INSERT INTO input_marks (key, last_input, marked_at) VALUES ($1, $2, now()) "
+             "ON CONFLICT (key) DO UPDATE SET last_input = excluded.last_input, marked_at = now()")
 _DIALECT: sa.Dialect = PGDialect()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves its __init__ untyped
 _SCHEMA_LOCK = 0x1B0C_5E55  # pg_advisory_xact_lock key: one replica migrates at a time
 _KEY_CACHE = 4096
@@ -267,7 +268,8 @@ class PgSessionStore(_Closable):
             return _count(await conn.execute(_DELETE_USER_MARKED, owner, mark))
 
     async def delete_idle(self, before: datetime) -> int:
-        """Delete the sessions (and their keys) untouched since ``before``; return how many."""
+        """Delete the sessions (and their keys) untouched since ``before``, and the input marks set
+        before it; return how many sessions."""
         await self._ready()
         self._keys.clear()
         async with self.connection() as conn:

@@ -19,16 +19,19 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import httpx
 import pytest
 from test_security import webhook_bot
-from test_telegram_e2e import Harness
+from test_telegram_e2e import Harness, bot_harness, make_settings, watching_updates
 
+from bot.channels.telegram.app import webhook_secret
 from bot.dialog.model import CommandInput, TextInput
 from bot.services import Conversations, PolicyRuntime, build_runtime
 from bot.settings import Settings
 from bot.storage.base import MemorySessionStore, SessionStore, State, StoredSession, StoreUnavailableError
 from bot.storage.factory import open_settings_store, open_store
 from dialog_helpers import TODAY
+from fakes.bot_api import FakeBotApi, free_port
 from pg import PG_URL, create_pg_schema, drop_pg_schema
 
 JSON = dict[str, Any]
@@ -318,3 +321,87 @@ async def test_the_sweep_deletes_idle_sessions_and_rides_out_an_outage(caplog: p
     assert await store.input_mark("tg:6402") is None
     assert any("could not delete idle sessions: StoreUnavailableError" in r.getMessage() for r in caplog.records)
     assert any("deleted 1 session(s)" in r.getMessage() for r in caplog.records)
+
+
+# -- G6: backpressure at IPBOT_MAX_PENDING --------------------------------------------------------------
+
+PENDING = 3  # a small IPBOT_MAX_PENDING: three updates held unconfirmed at most
+
+
+class HeldSends:
+    """The fake Bot API's sendMessage held until released: updates stay in flight, unconfirmed."""
+
+    def __init__(self, fake: FakeBotApi) -> None:
+        self.release = asyncio.Event()
+        self.held = 0
+        self._changed = asyncio.Event()
+        send = fake._send_message
+
+        async def held(params: JSON) -> JSON:
+            self.held += 1
+            self._changed.set()
+            await self.release.wait()
+            return send(params)
+
+        fake.register("sendMessage", held)
+
+    async def until(self, n: int) -> None:
+        async with asyncio.timeout(10):
+            while self.held < n:
+                self._changed.clear()
+                await self._changed.wait()
+
+
+@pytest.mark.slow
+async def test_the_webhook_answers_503_with_retry_after_past_max_pending(tmp_path: Path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    async with FakeBotApi() as fake:  # the test posts the updates itself (Telegram's part)
+        with watching_updates() as updates:
+            settings = make_settings(fake.token, fake.base_url, tmp_path, WEBHOOK_URL=url, WEBHOOK_LISTEN="127.0.0.1",
+                                     WEBHOOK_PORT=port, IPBOT_MAX_PENDING=PENDING)
+            bot = Harness(fake, settings, updates)
+            secret = webhook_secret(settings)
+            sends = HeldSends(fake)
+            await bot.start()
+            try:
+                async with httpx.AsyncClient(trust_env=False, timeout=10) as client:
+                    async def post(update: JSON) -> httpx.Response:
+                        return await client.post(url, json=update,
+                                                 headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+
+                    first = [fake.user_message(6500 + i, "/start", enqueue=False) for i in range(PENDING)]
+                    posted = [asyncio.create_task(post(u)) for u in first]
+                    await sends.until(PENDING)  # three updates in flight, none answered yet
+                    late = fake.user_message(6599, "/start", enqueue=False)
+                    refused = await post(late)
+                    assert refused.status_code == 503 and int(refused.headers["Retry-After"]) >= 1
+                    assert late["update_id"] not in updates.done  # not processed: Telegram keeps it
+                    sends.release.set()
+                    assert [r.status_code for r in await asyncio.gather(*posted)] == [200] * PENDING
+                    assert (await post(late)).status_code == 200  # Telegram's retry, once there is room
+                    assert late["update_id"] in updates.done
+            finally:
+                sends.release.set()
+                await bot.stop()
+
+
+@pytest.mark.slow
+async def test_the_poller_stops_fetching_at_max_pending_and_goes_on_after(tmp_path: Path) -> None:
+    async with bot_harness(tmp_path, IPBOT_MAX_PENDING=PENDING) as bot:
+        sends = HeldSends(bot.fake)
+        await bot.start()
+        flood = [bot.fake.user_message(6600 + i, "/start") for i in range(PENDING + 2)]
+        await sends.until(PENDING)
+        polls = len(bot.fake.calls_of("getUpdates"))
+        for _ in range(20):  # the poller's turns while full (it would poll every second, and at once
+            await asyncio.sleep(0.05)  # after a batch): not one request, and no fourth update taken
+        assert len(bot.fake.calls_of("getUpdates")) == polls
+        assert sends.held == PENDING
+        assert {u["update_id"] for u in bot.fake.pending_updates} >= {u["update_id"] for u in flood[PENDING:]}
+        sends.release.set()
+        async with asyncio.timeout(10):
+            for update in flood:  # the rest are fetched again and processed once there is room
+                await bot.updates.wait(update["update_id"])
+        assert sends.held == len(flood)
+        assert not [line for line in bot.updates.lines if "update failed" in line]

@@ -17,6 +17,15 @@ and the caller retries (:class:`bot.services.Conversations`). The schema is migr
 keys are stored hashed and states sealed per session (:mod:`bot.storage.crypto`), so a deleted
 session's old row versions, left in the heap and the WAL until vacuumed and recycled, are unreadable
 once ``/forget`` has deleted its key.
+
+And the deleted key itself (stored wrapped) must not stay in the heap as a dead row version: after
+every deletion of keys, ``session_keys`` is rewritten (``VACUUM FULL``: a new file with the live
+rows only). A plain ``VACUUM`` is not enough: it removes the dead tuple from the page's item list
+but leaves its bytes in the page's free space when no live tuple moves over them (measured with
+``pageinspect``: the most recently inserted key stayed readable). The table is small (one short
+row per session) and deletions are rare (``/forget``, the hourly sweep); the rewrite holds its lock
+for that moment only. Still out of reach: a transaction open across the deletion (its snapshot
+keeps the old version alive through the rewrite) and the WAL, until its segments are recycled.
 """
 
 from __future__ import annotations
@@ -255,7 +264,10 @@ class PgSessionStore(_Closable):
         hashed = self._sealer.hash(key)
         self._keys.pop(hashed, None)
         async with self.connection() as conn:
-            return _count(await conn.execute(_DELETE, hashed)) > 0
+            deleted = _count(await conn.execute(_DELETE, hashed)) > 0
+        if deleted:
+            await self._shred_keys()
+        return deleted
 
     async def delete_user(self, user_key: str, *, mark: str | None = None) -> int:
         _check_user_key(user_key)
@@ -264,8 +276,12 @@ class PgSessionStore(_Closable):
         owner = self._sealer.hash(user_key)
         async with self.connection() as conn:
             if mark is None:
-                return _count(await conn.execute(_DELETE_USER, owner))
-            return _count(await conn.execute(_DELETE_USER_MARKED, owner, mark))
+                deleted = _count(await conn.execute(_DELETE_USER, owner))
+            else:
+                deleted = _count(await conn.execute(_DELETE_USER_MARKED, owner, mark))
+        if deleted:
+            await self._shred_keys()
+        return deleted
 
     async def delete_idle(self, before: datetime) -> int:
         """Delete the sessions (and their keys) untouched since ``before``, and the input marks set
@@ -273,7 +289,20 @@ class PgSessionStore(_Closable):
         await self._ready()
         self._keys.clear()
         async with self.connection() as conn:
-            return _count(await conn.execute(_IDLE, before))
+            deleted = _count(await conn.execute(_IDLE, before))
+        if deleted:
+            await self._shred_keys()
+        return deleted
+
+    async def _shred_keys(self) -> None:
+        """Rewrite ``session_keys`` so that no dead version of a deleted key stays in its heap (see the
+        module docstring). The deletion is committed already: a failure here is logged, not raised."""
+        try:
+            async with self.connection() as conn:
+                await conn.execute("VACUUM (FULL) session_keys")
+        except StoreError as exc:
+            log.warning("session_keys not rewritten after a deletion (%s): the deleted keys' old versions stay "
+                        "in its heap until the next rewrite or vacuum", type(exc).__name__)
 
     async def input_mark(self, key: str) -> str | None:
         await self._ready()

@@ -1,7 +1,9 @@
-"""What the reliability section of the README promises, checked against every store: replays after
-``/forget`` into the user's other sessions, and the idle-session sweep.
+"""What the reliability section of the README promises: replays after ``/forget`` into the user's other
+sessions and of Telegram Business updates change nothing; "saved" is said only after a commit; idle
+sessions and old input marks are swept; backpressure at ``IPBOT_MAX_PENDING``.
 
-PostgreSQL tests use a fresh schema (dropped afterwards) on the server of ``tests/pg.py``.
+Store tests run against every store (PostgreSQL: a fresh schema on the server of ``tests/pg.py``,
+dropped afterwards); the end-to-end ones drive the real bot through the fake Bot API on loopback.
 """
 
 from __future__ import annotations

@@ -160,7 +160,7 @@ async def _notify(ctx: Context, dry_run: bool, out: TextIO) -> int:
 
     s = ctx.settings
     version = kb_version(s.kb_dir)
-    subs = Subscriptions(s.store_url())
+    subs = Subscriptions(s.store_url(), id_secret=s.id_secret())
     try:
         if dry_run:
             p = await plan(subs, ctx.kb, ctx.validity, ctx.catalog, version)
@@ -346,7 +346,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KnowledgeBaseError as exc:
         sys.stderr.write(f"the knowledge base is invalid:\n{exc}\n")
         return 2
-    except UsageError as exc:
+    except IpbotError as exc:  # a usage error; the settings that cannot run the bot (``run``): one line
         sys.stderr.write(f"ipbot: {exc}\n")
         return 2
     return 2

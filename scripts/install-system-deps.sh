@@ -16,8 +16,13 @@ if [ ${#missing_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "install-system-deps: apt-get install ${missing_pkgs[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}" >/dev/null
+    # Two runs of `make test` at once (CI beside a developer's run) would race for dpkg's lock: the
+    # second waits for the first (flock), and apt waits for any other dpkg user (Lock::Timeout).
+    (
+      flock -w 900 9
+      apt-get -o DPkg::Lock::Timeout=600 update -qq
+      apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing_pkgs[@]}" >/dev/null
+    ) 9>/tmp/ipbot-install-system-deps.lock
   else
     echo "install-system-deps: missing ${missing_pkgs[*]} (install them as root: apt-get install ${missing_pkgs[*]})" >&2
   fi

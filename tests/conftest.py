@@ -1,5 +1,8 @@
 """Shared fixtures: the knowledge base, catalogue and renderer are loaded once per test session.
 
+The shared test harness lives in ``tests/fakes/`` (the fake Bot API, the bot end to end, in process
+and as a process, scripted users, stores): test modules import from there, never from each other.
+
 Process-wide settings live here, once, before any test module imports python-telegram-bot:
 ``PTB_TIMEDELTA`` makes PTB 22 give ``retry_after`` as a timedelta instead of warning while it builds
 ``RetryAfter`` (the suite turns warnings into errors).
@@ -14,6 +17,10 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 # Telegram's one message a second. Tests of the per-chat limit set it explicitly.
 os.environ.setdefault("IPBOT_CHAT_RATE_LIMIT", "0")
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import pytest
 
 from bot.present.i18n import Catalog
@@ -22,6 +29,9 @@ from eligibility.evaluate import policy_validity
 from eligibility.results import Validity
 from knowledge.loader import load_knowledge_base
 from knowledge.models import KnowledgeBase
+
+if TYPE_CHECKING:
+    from fakes.telegram_bot import Harness
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +52,16 @@ def catalog() -> Catalog:
 @pytest.fixture(scope="session")
 def renderer(kb: KnowledgeBase, catalog: Catalog) -> Renderer:
     return Renderer(kb, catalog)
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[Harness]:
+    """The bot end to end, started on a fresh fake Bot API and SQLite file (``tests/fakes/telegram_bot.py``).
+
+    Modules that test the bot in process define a ``bot`` of their own (``fakes.in_process.InProcessBot``).
+    """
+    from fakes.telegram_bot import bot_harness  # imported here: most tests never start a bot
+
+    async with bot_harness(tmp_path) as harness:
+        await harness.start()
+        yield harness

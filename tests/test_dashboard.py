@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.agency.subscriptions import Subscriptions
 from bot.channels.dashboard.app import COOKIE, Dashboard, DashboardConfig
 from bot.channels.dashboard.auth import check_telegram_login
-from bot.channels.dashboard.mask import mask_question
 from bot.channels.dashboard.unanswered import UnansweredLog
 from bot.present.i18n import Catalog
+from bot.redact import mask_question
 from bot.storage.factory import open_store
 from bot.storage.stats import Event, open_stats
 from knowledge.models import KnowledgeBase
@@ -56,11 +57,25 @@ async def client(tmp_path: Path, kb: KnowledgeBase, catalog: Catalog) -> AsyncIt
     log = UnansweredLog(url)
     await log.record(TODAY - timedelta(days=1), "tg:1", "zh",
                      "我叫王小明，石家庄恒达科技有限公司电话13800138000，风补怎么申请？")
+    # Two subscribers; a notice sent to one of them under a new knowledge base.
+    subs = Subscriptions(url)
+    snap = {"benefits": {}, "eligible": [0, 0], "competitive": [0, 0]}
+    for chat in (90001, 90002):
+        await subs.subscribe(f"tg:{chat}", chat, "zh", {"in_city": True}, TODAY, snap, "kb-old")
+    await subs.add_notice("tg:90001", "kb-new", "政策调整提醒", snap)
+    [notice] = await subs.pending("kb-new")
+    assert await subs.claim(notice.user_key, "kb-new")
+    await subs.finish(notice, "sent")
+
+    async def notice_counts() -> tuple[str, dict[str, int]]:
+        return await subs.summary("kb-current")
+
     dash = Dashboard(DashboardConfig(staff_token=STAFF_TOKEN, bot_token=BOT_TOKEN, staff_ids=frozenset({STAFF_ID}),
                                      secure_cookie=False),
-                     stats, kb, catalog, unanswered=log, today=lambda: TODAY)
+                     stats, kb, catalog, unanswered=log, notice_counts=notice_counts, today=lambda: TODAY)
     async with TestClient(TestServer(dash.app())) as c:
         yield c
+    await subs.close()
     await log.close()
     await store.close()
 
@@ -91,6 +106,11 @@ async def test_staff_see_the_period_as_charts_and_tables(client: TestClient, cat
     assert f"{catalog.t('zh', 'dash.kind.question')}</th><td class=n>4<" in html  # 2 + 1 + 1 in 30 days
     assert f"{catalog.t('zh', 'dash.kind.helpdesk')}</th><td class=n>1<" in html
     assert "风补怎么申请" in html and "王小明" not in html and "13800138000" not in html and "tg:1" not in html
+    # the policy-change notices: subscribers and the newest version's notices, counts only
+    assert f"{catalog.t('zh', 'dash.notices.version')}</th><td>kb-new<" in html
+    assert f"{catalog.t('zh', 'dash.notices.subscribers')}</th><td class=n>2<" in html
+    assert f"{catalog.t('zh', 'dash.notices.sent')}</th><td class=n>1<" in html
+    assert "9000" not in html and "h1:" not in html
 
 
 async def test_csv_export_matches_the_counts(client: TestClient) -> None:

@@ -4,18 +4,19 @@ on the same database shows what the bot counted."""
 from __future__ import annotations
 
 from aiohttp.test_utils import TestClient, TestServer
-from test_telegram_e2e import BY_BUTTONS, TODAY, Harness, answer_by_buttons, bot  # noqa: F401
 
 from bot.channels.dashboard.app import Dashboard, DashboardConfig
 from bot.present.i18n import Catalog
 from bot.storage.factory import open_store
 from bot.storage.stats import open_stats
+from fakes.telegram_bot import TODAY, Harness
+from fakes.users import BY_BUTTONS, answer_by_buttons
 from knowledge.models import KnowledgeBase
 
 TOKEN = "dashboard-e2e-token-0123456789"
 
 
-async def test_the_dashboard_shows_what_the_bot_counted(bot: Harness, kb: KnowledgeBase,  # noqa: F811
+async def test_the_dashboard_shows_what_the_bot_counted(bot: Harness, kb: KnowledgeBase,
                                                         catalog: Catalog) -> None:
     user = bot.chat(1601)
     await user.send("/assess")

@@ -23,17 +23,17 @@ from typing import Any
 
 import httpx
 import pytest
-from test_security import webhook_bot
-from test_telegram_e2e import Harness, bot_harness, make_settings, watching_updates
 
-from bot.channels.telegram.app import webhook_secret
+from bot.channels.telegram.runtime import webhook_secret
 from bot.dialog.model import CommandInput, TextInput
 from bot.services import Conversations, PolicyRuntime, build_runtime
 from bot.settings import Settings
-from bot.storage.base import MemorySessionStore, SessionStore, State, StoredSession, StoreUnavailableError
+from bot.storage.base import SessionStore, State, StoredSession, StoreUnavailableError
 from bot.storage.factory import open_settings_store, open_store
+from bot.storage.memory import MemorySessionStore
 from dialog_helpers import TODAY
 from fakes.bot_api import FakeBotApi, free_port
+from fakes.telegram_bot import Harness, bot_harness, make_settings, watching_updates, webhook_bot
 from pg import PG_URL, create_pg_schema, drop_pg_schema
 
 JSON = dict[str, Any]
@@ -292,7 +292,7 @@ async def test_idle_sessions_and_old_marks_are_deleted_and_the_rest_kept(store: 
 
 
 async def test_the_sweep_deletes_idle_sessions_and_rides_out_an_outage(caplog: pytest.LogCaptureFixture) -> None:
-    from bot.channels.telegram.app import sweep_idle_sessions
+    from bot.channels.telegram.runtime import sweep_idle_sessions
 
     class SweptStore(OutageStore):
         sweeps = 0

@@ -8,16 +8,11 @@ timeout; PostgreSQL tests get a fresh schema, dropped afterwards.
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("PTB_TIMEDELTA", "true")  # before PTB is imported: see tests/test_fake_bot_api.py
-
 import asyncio
 import contextlib
 import logging
 import shutil
 import signal
-import sys
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -25,183 +20,34 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from test_telegram_e2e import (
-    BY_BUTTONS,
-    BY_TYPING,
-    STAFF,
-    TODAY,
-    WAIT,
-    Chat,
-    Harness,
-    UpdateLog,
-    answer_by_buttons,
-    answer_by_typing,
-    assert_silver_award_result,
-    make_settings,
-    watching_updates,
-)
 
-from bot.channels.telegram.app import App, build_application, running
 from bot.channels.telegram.request import AiohttpRequest
 from bot.services import PolicyRuntime, build_runtime
 from bot.settings import Settings
 from bot.storage.factory import open_store
 from fakes.bot_api import FakeApiError, FakeBotApi, free_port
-from pg import PG_URL, create_pg_schema, drop_pg_schema
+from fakes.processes import process_harness
+from fakes.stores import BACKENDS, pg_schema, pg_url, stored_url
+from fakes.telegram_bot import ERROR_NOTICE, STAFF, WAIT, Chat, Harness, bot_harness, make_settings
+from fakes.users import BY_BUTTONS, BY_TYPING, answer_by_buttons, answer_by_typing, assert_silver_award_result
+from knowledge.loader import DATA_DIR
+from pg import PG_URL
 
 pytestmark = pytest.mark.slow
-
-KB_DATA = Path(__file__).parents[1] / "knowledge" / "data"
-ERROR_NOTICE = "抱歉，处理您的消息时出了点问题"  # tg.error: what the error handler tells the user
 
 
 # -- harnesses --------------------------------------------------------------------------------------
 
-class TunedHarness(Harness):
-    """The e2e harness with the composition root's knobs: transport, retries, engine factory."""
-
-    def __init__(self, fake: FakeBotApi, settings: Settings, updates: UpdateLog, **build: Any) -> None:
-        super().__init__(fake, settings, updates)
-        self.build = build
-
-    async def start(self) -> App:
-        assert self._stack is None, "already running"
-        app = build_application(self.settings, today=lambda: TODAY, **self.build)
-        stack = contextlib.AsyncExitStack()
-        await stack.enter_async_context(running(app, self.settings, poll_timeout=1))
-        self.app, self._stack = app, stack
-        return app
-
-
 @contextlib.asynccontextmanager
 async def tuned_harness(data_dir: Path, build: dict[str, Any] | None = None, **overrides: Any
-                        ) -> AsyncIterator[TunedHarness]:
-    async with FakeBotApi() as fake:
-        with watching_updates() as updates:
-            harness = TunedHarness(fake, make_settings(fake.token, fake.base_url, data_dir, **overrides), updates,
-                                   **(build or {}))
-            try:
-                await harness.start()
-                yield harness
-            finally:
-                await harness.stop()
-                print(harness.dump())  # shown by pytest when the test failed
+                        ) -> AsyncIterator[Harness]:
+    """The e2e harness, started, with the composition root's knobs (``build``: transport, retries, engines)."""
+    async with bot_harness(data_dir, build, **overrides) as harness:
+        await harness.start()
+        yield harness
 
 
-class ProcessHarness(Harness):
-    """``python -m bot`` as ``make run`` starts it; its stderr lines feed the harness's update log.
-
-    ``launch`` starts a process, ``kill`` SIGKILLs it (nothing runs on the way out), ``stop`` ends it
-    with SIGTERM. The settings are those of the child's environment (``env``).
-    """
-
-    def __init__(self, fake: FakeBotApi, workdir: Path, updates: UpdateLog, env: dict[str, str]) -> None:
-        super().__init__(fake, make_settings(fake.token, fake.base_url, workdir / "data"), updates)
-        self.workdir = workdir
-        self.env = env
-        self.stderr: list[str] = []
-        self.process: asyncio.subprocess.Process | None = None
-        self._reader: asyncio.Task[None] | None = None
-
-    async def launch(self) -> None:
-        assert self.process is None, "already running"
-        environment = {k: v for k, v in os.environ.items()
-                       if not k.startswith(("TELEGRAM_", "WEBHOOK_", "IPBOT_", "DATABASE_"))}
-        environment.update({
-            "TELEGRAM_BOT_TOKEN": self.fake.token, "TELEGRAM_API_BASE_URL": self.fake.base_url,
-            "IPBOT_DATA_DIR": str(self.workdir / "data"), "IPBOT_STAFF_USER_IDS": f"[{STAFF}]",
-            "PTB_TIMEDELTA": "true", "LOG_LEVEL": "INFO", "PYTHONPATH": str(Path(__file__).parents[1]),
-            "IPBOT_CHAT_RATE_LIMIT": "0",
-            **self.env,
-        })
-        # Up once it polls, or (webhook mode) once it has told the fake where to send.
-        ready = "setWebhook" if "WEBHOOK_URL" in self.env else "getUpdates"
-        polls = len(self.fake.calls_of(ready))
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=self.workdir, env=environment,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
-        self._reader = asyncio.create_task(self._read(self.process))
-        async with asyncio.timeout(30):  # until it is up and polling, or gone
-            while len(self.fake.calls_of(ready)) <= polls:
-                if self.process.returncode is not None:
-                    await self._reader
-                    raise AssertionError(f"the bot exited with {self.process.returncode}:\n"
-                                         + "\n".join(self.stderr[-30:]))
-                await asyncio.sleep(0.02)
-
-    async def _read(self, process: asyncio.subprocess.Process) -> None:
-        assert process.stderr is not None
-        async for raw in process.stderr:
-            line = raw.decode(errors="replace").rstrip("\n")
-            self.stderr.append(line)
-            self.updates.handle(logging.makeLogRecord({"msg": line}))
-
-    async def kill(self) -> None:
-        """SIGKILL: no shutdown, no flush, whatever was in flight is gone."""
-        await self._end(signal.SIGKILL)
-
-    async def stop(self) -> None:
-        await self._end(signal.SIGTERM)
-
-    async def _end(self, sig: signal.Signals) -> None:
-        process, reader, self.process, self._reader = self.process, self._reader, None, None
-        if process is None:
-            return
-        if process.returncode is None:
-            process.send_signal(sig)
-        try:
-            async with asyncio.timeout(WAIT):
-                await process.wait()
-        except TimeoutError:
-            process.kill()
-            await process.wait()
-        if reader is not None:
-            async with asyncio.timeout(WAIT):
-                await reader
-
-
-@contextlib.asynccontextmanager
-async def process_harness(workdir: Path, *, deliver_webhooks: bool = False, **env: str
-                          ) -> AsyncIterator[ProcessHarness]:
-    async with FakeBotApi(deliver_webhooks=deliver_webhooks) as fake:
-        harness = ProcessHarness(fake, workdir, UpdateLog(), env)
-        try:
-            yield harness
-        finally:
-            await harness.stop()
-            print(harness.dump())
-            print("\n".join(harness.stderr))
-
-
-@contextlib.asynccontextmanager
-async def pg_schema() -> AsyncIterator[str]:
-    schema = await create_pg_schema()
-    try:
-        yield schema
-    finally:
-        await drop_pg_schema(schema)
-
-
-def pg_url(schema: str, application_name: str) -> str:
-    """DATABASE_URL for PostgreSQL in ``schema``, its connections named ``application_name``.
-
-    The store takes a schema only as an argument of ``open_store``, not from the URL; asyncpg,
-    though, sends the URL's query parameters as server settings. So ``search_path`` puts the
-    tables in the schema, and the ``application_name`` lets the tests find the bot's own
-    connections in ``pg_stat_activity``.
-    """
-    url = make_url(PG_URL).update_query_dict({"search_path": schema, "application_name": application_name})
-    return url.render_as_string(hide_password=False)
-
-
-def stored_url(backend: str, data_dir: Path, schema: str | None) -> str:
-    return pg_url(schema, "ipbot-test") if backend == "postgres" and schema else \
-        f"sqlite:///{data_dir / 'ipbot.db'}"
-
-
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 STORE_SECRET = make_settings(FakeBotApi().token, "http://127.0.0.1:9/bot", Path(".")).id_secret()
 """The id secret the bot under test derives from the fake's token (its stored keys are hashed with it)."""
 
@@ -283,10 +129,10 @@ CHANNEL_NOTES = frozenset({"last_input", "ui_msg", "ui_turn", "ui_edited", "unse
 
 async def _expected_state(workdir: Path, chat_id: int) -> dict[str, Any]:
     """The session after the script applied once, input by input, by the same dialog core."""
-    from bot.channels.telegram.handlers import china_today
+    from bot.channels.telegram.runtime import china_today
     from bot.dialog.model import CommandInput, TextInput
     from bot.services import Conversations
-    from bot.storage.base import MemorySessionStore
+    from bot.storage.memory import MemorySessionStore
 
     engine = build_runtime(make_settings("1:x", "http://127.0.0.1:9/bot", workdir))
     async with MemorySessionStore() as store:
@@ -765,7 +611,7 @@ class GatedEngines:
 
 async def test_a_broken_reload_is_refused_while_a_chat_goes_on_answering(tmp_path: Path) -> None:
     kb_dir = tmp_path / "kb"
-    shutil.copytree(KB_DATA, kb_dir)
+    shutil.copytree(DATA_DIR, kb_dir)
     engines = GatedEngines()
     async with tuned_harness(tmp_path / "data", {"engine_factory": engines}, IPBOT_KB_DIR=kb_dir) as bot:
         staff, user = bot.chat(STAFF), bot.chat(5001)
@@ -805,6 +651,6 @@ async def test_a_broken_reload_is_refused_while_a_chat_goes_on_answering(tmp_pat
         assert_silver_award_result(await answer_by_buttons(user, BY_BUTTONS))
         assert not [line for line in bot.updates.lines if "update failed" in line]
 
-        shutil.copy(KB_DATA / "facts.yaml", kb_dir / "facts.yaml")
+        shutil.copy(DATA_DIR / "facts.yaml", kb_dir / "facts.yaml")
         [reloaded] = await staff.send("/reload")
         assert reloaded["text"].startswith("知识库已重新加载")

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_telegram_handlers import BOT_USERNAME, InProcessBot, settings_for
 
 from bot.channels.telegram.render import keyboard
 from bot.dialog.helpdesk import COPY_TEXT_LIMIT, HelpDesk
@@ -28,6 +27,7 @@ from bot.present.report import Renderer
 from dialog_helpers import TODAY
 from eligibility.evaluate import policy_validity
 from fakes.bot_api import FakeBotApi
+from fakes.in_process import BOT_USERNAME, InProcessBot, settings_for
 from knowledge.models import KnowledgeBase, Lang
 
 SITUATION = "我们是生物医药企业，去年拿了专利银奖，今年质押贷款付息80万，能拿多少补贴？"

@@ -4,7 +4,6 @@ The knowledge base is copied to a temporary directory and one cap edited, as a p
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -15,21 +14,12 @@ from bot.agency.policy_diff import diff, render, snapshot
 from bot.present.i18n import Catalog
 from eligibility.evaluate import assess, policy_validity
 from eligibility.profile import validate_facts
+from fakes.kb import edited_kb
 from knowledge.loader import DATA_DIR, load_knowledge_base
 from knowledge.models import KnowledgeBase
 
 AS_OF = date(2025, 6, 1)
 PLEDGE = {"entity_type": "enterprise", "in_city": True, "pledge_loan_interest_paid_yuan": "300万"}
-
-
-def edited_kb(tmp_path: Path, old: str, new: str, file: str = "benefits/2_finance.yaml") -> Path:
-    root = tmp_path / "data"
-    shutil.copytree(DATA_DIR, root)
-    path = root / file
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return root
 
 
 def snap(kb: KnowledgeBase, facts: dict[str, object]) -> dict[str, object]:

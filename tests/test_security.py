@@ -7,44 +7,41 @@ loopback; the PostgreSQL ones get a fresh schema, dropped afterwards.
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("PTB_TIMEDELTA", "true")  # before PTB is imported: see tests/test_fake_bot_api.py
-
 import asyncio
 import contextlib
 import json
 import logging
+import os
 import shutil
 import sqlite3
-import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy.engine import make_url
-from test_faults import BACKENDS, ERROR_NOTICE, ProcessHarness, pg_schema, pg_url
-from test_telegram_e2e import (
-    BY_BUTTONS,
-    STAFF,
-    WAIT,
-    Harness,
-    UpdateLog,
-    answer_by_buttons,
-    bot_harness,
-    buttons_of,
-    make_settings,
-    watching_updates,
-)
-from test_telegram_handlers import assert_telegram_html
 
-from bot.channels.telegram.app import webhook_secret
+from bot.channels.telegram.runtime import webhook_secret
 from bot.storage.crypto import Sealer
 from bot.storage.factory import open_settings_store, open_store
 from bot.storage.postgres import PgSessionStore
 from fakes.bot_api import FakeBotApi, free_port
+from fakes.processes import ProcessHarness, bot_process, outputs
+from fakes.stores import BACKENDS, pg_schema, pg_url
+from fakes.telegram_bot import (
+    ERROR_NOTICE,
+    STAFF,
+    WAIT,
+    Harness,
+    UpdateLog,
+    bot_harness,
+    buttons_of,
+    webhook_bot,
+)
+from fakes.telegram_html import assert_telegram_html
+from fakes.users import BY_BUTTONS, answer_by_buttons
+from knowledge.loader import DATA_DIR
 from pg import PG_URL
 
 pytestmark = pytest.mark.slow
@@ -52,7 +49,6 @@ pytestmark = pytest.mark.slow
 JSON = dict[str, Any]
 PAYLOAD = "<b>x</b> & <script>"
 ESCAPED = "&lt;b&gt;x&lt;/b&gt; &amp; &lt;script&gt;"
-KB_DATA = Path(__file__).parents[1] / "knowledge" / "data"
 
 
 # -- the webhook ------------------------------------------------------------------------------------
@@ -209,32 +205,19 @@ def _answer_once_with(fake: FakeBotApi, method: str, result: JSON) -> asyncio.Fu
 async def test_a_rejected_token_is_reported_without_the_token(tmp_path: Path) -> None:
     async with FakeBotApi() as fake:
         rejected = "987654321:AAWrongTokenWrongTokenWrongToken_12345"
-        environment = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "IPBOT_", "DATABASE_"))}
-        environment.update({"TELEGRAM_BOT_TOKEN": rejected, "TELEGRAM_API_BASE_URL": fake.base_url,
-                            "IPBOT_DATA_DIR": str(tmp_path / "data"), "PTB_TIMEDELTA": "true",
-                            "LOG_LEVEL": "DEBUG", "PYTHONPATH": str(Path(__file__).parents[1])})
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", cwd=tmp_path, env=environment,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-        try:
-            async with asyncio.timeout(30):
-                out, err = await process.communicate()
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
-    log = err.decode()
+        async with bot_process(tmp_path, fake, TELEGRAM_BOT_TOKEN=rejected, LOG_LEVEL="DEBUG") as process:
+            out, log = await outputs(process)
     print(log)
     assert process.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in log and "rejected" in log
-    assert_no_token(rejected, log + out.decode(), "the output of a refused start")
+    assert_no_token(rejected, log + out, "the output of a refused start")
 
 
 # -- user text is HTML-escaped ----------------------------------------------------------------------
 
 async def test_user_text_is_always_escaped(tmp_path: Path) -> None:
     kb_dir = tmp_path / "kb"
-    shutil.copytree(KB_DATA, kb_dir)
+    shutil.copytree(DATA_DIR, kb_dir)
     async with bot_harness(tmp_path / "data", IPBOT_KB_DIR=kb_dir) as bot:
         await bot.start()
         chat = bot.chat(1701)
@@ -397,26 +380,6 @@ async def _dump_store(bot: Harness, schema: str | None) -> str:
 
 # -- replays, shared sender ids, ownership ----------------------------------------------------------
 
-@contextlib.asynccontextmanager
-async def webhook_bot(tmp_path: Path) -> AsyncIterator[tuple[Harness, Callable[[JSON], Awaitable[int]]]]:
-    """The bot by webhook, Telegram's deliveries played by the fake; and a way to POST any update
-    to the webhook with the right secret (a replay, as a network or an attacker with the secret could)."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/hook"
-    async with FakeBotApi(deliver_webhooks=True) as fake:
-        with watching_updates() as updates:
-            settings = make_settings(fake.token, fake.base_url, tmp_path, WEBHOOK_URL=url,
-                                     WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=port)
-            harness = Harness(fake, settings, updates)
-            secret = webhook_secret(settings)
-            try:
-                await harness.start()
-                yield harness, lambda update: fake.post_webhook(url, update, secret)
-            finally:
-                await harness.stop()
-                print(harness.dump())
-
-
 async def test_replayed_old_updates_of_every_kind_change_nothing(tmp_path: Path) -> None:
     async with webhook_bot(tmp_path) as (bot, post):
         chat = bot.chat(8101)
@@ -515,29 +478,16 @@ async def test_a_private_chat_update_from_someone_else_is_refused(tmp_path: Path
 
 # -- the edges: bad settings, malformed requests, slow connections, a store that cannot write ---------
 
-async def _run_bot(tmp_path: Path, env: dict[str, str], timeout: float = 30) -> tuple[int | None, str]:
-    environment = {k: v for k, v in os.environ.items()
-                   if not k.startswith(("TELEGRAM_", "IPBOT_", "DATABASE_", "WEBHOOK_"))}
-    environment.update({"PTB_TIMEDELTA": "true", "PYTHONPATH": str(Path(__file__).parents[1]),
-                        "IPBOT_DATA_DIR": str(tmp_path / "data"), **env})
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=tmp_path, env=environment,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    try:
-        async with asyncio.timeout(timeout):
-            out, err = await process.communicate()
-    finally:
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
-    return process.returncode, err.decode() + out.decode()
+async def _run_bot(tmp_path: Path, fake: FakeBotApi, timeout: float = 30, **env: str) -> tuple[int | None, str]:
+    async with bot_process(tmp_path, fake, **env) as process:
+        out, err = await outputs(process, timeout)
+    return process.returncode, err + out
 
 
 async def test_a_bad_webhook_url_is_reported_without_the_token(tmp_path: Path) -> None:
     async with FakeBotApi() as fake:
         for url in (f"ftp://example.org/{fake.token}", f"https:/{fake.token}", f"{fake.token}"):
-            code, output = await _run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": fake.token,
-                                                     "TELEGRAM_API_BASE_URL": fake.base_url, "WEBHOOK_URL": url})
+            code, output = await _run_bot(tmp_path, fake, WEBHOOK_URL=url)
             assert code == 2, output
             assert "WEBHOOK_URL" in output and "<token>" in output, output
             assert_no_token(fake.token, output, f"the output for WEBHOOK_URL={url!r}")
@@ -551,8 +501,7 @@ async def test_a_store_that_cannot_write_stops_the_start_loudly(tmp_path: Path) 
     data.chmod(0o500)
     try:
         async with FakeBotApi() as fake:
-            code, output = await _run_bot(tmp_path, {"TELEGRAM_BOT_TOKEN": fake.token,
-                                                     "TELEGRAM_API_BASE_URL": fake.base_url})
+            code, output = await _run_bot(tmp_path, fake)
     finally:
         data.chmod(0o700)
     assert code == 2, output
@@ -561,7 +510,7 @@ async def test_a_store_that_cannot_write_stops_the_start_loudly(tmp_path: Path) 
 
 async def test_a_read_only_database_stops_the_start_loudly(tmp_path: Path) -> None:
     """The same without a file system to refuse: the database itself opened read-only."""
-    from bot.channels.telegram.app import ConfigError, open_checked
+    from bot.channels.telegram.runtime import ConfigError, open_checked
     from bot.storage.sqlite import SqliteSessionStore
 
     db = tmp_path / "ro.db"

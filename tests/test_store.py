@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.storage.base import (
-    MemorySessionStore,
     SessionStore,
     StaleSessionError,
     State,
@@ -29,6 +28,7 @@ from bot.storage.base import (
     update,
 )
 from bot.storage.factory import open_store
+from bot.storage.memory import MemorySessionStore
 from bot.storage.migrations import latest
 from bot.storage.postgres import PgSessionStore
 from bot.storage.sqlite import SqliteSessionStore
@@ -443,7 +443,7 @@ async def test_a_database_of_the_previous_schema_is_upgraded_with_its_data_intac
                 assert saved is not None
                 await store.save("tg:503", saved.state, saved.version)  # an upgraded row takes writes
                 rows, version_row, counters = await _raw(store)
-                assert version_row == latest("sqlite" if kind == "sqlite" else "postgres")
+                assert version_row == latest("sqlite")
                 assert counters == [("question", 5)]
                 assert all(k.startswith("h1:") and s.startswith("e1:") for k, s in rows), rows
                 assert not [k for k, _ in rows if "501" in k or "503" in k]
@@ -469,3 +469,18 @@ async def _raw(store: SessionStore) -> tuple[list[tuple[str, str]], int, list[tu
         version = int(await pg.fetchval("SELECT version FROM schema_version"))
         counters = [(r["kind"], int(r["count"])) for r in await pg.fetch("SELECT kind, count FROM usage_stats")]
     return rows, version, counters
+
+
+def test_backends_import_no_private_name_and_the_contract_imports_no_backend() -> None:
+    import ast
+
+    storage = Path(__file__).parents[1] / "bot" / "storage"
+    private: list[str] = []
+    for path in sorted(storage.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("bot."):
+                private += [f"{path.name}: {node.module}.{a.name}" for a in node.names if a.name.startswith("_")]
+            if path.name == "base.py" and isinstance(node, ast.ImportFrom | ast.Import):
+                modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                assert not [m for m in modules if m.startswith("bot.storage")], f"base.py imports {modules}"
+    assert private == []

@@ -18,19 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_telegram_e2e import (
-    BY_BUTTONS,
-    NEGATIVE,
-    BusinessChat,
-    Chat,
-    Harness,
-    bot,  # noqa: F401  (the fixture)
-    buttons_of,
-    has_result,
-    popups,
-)
 
 from bot.channels.telegram.render import utf16_len
+from fakes.telegram_bot import BusinessChat, Chat, Harness, buttons_of, popups
+from fakes.users import BY_BUTTONS, NEGATIVE, has_result
 
 JSON = dict[str, Any]
 HERE = Path(__file__).parent / "transcripts"
@@ -119,7 +110,7 @@ async def tap(t: Transcript, chat: Chat, label: str, *, starting: bool = False) 
     return shown
 
 
-async def test_transcript_of_a_full_self_assessment(bot: Harness) -> None:  # noqa: F811
+async def test_transcript_of_a_full_self_assessment(bot: Harness) -> None:
     t = Transcript("一家石家庄企业的自助测评（点按钮），结果后修改一个答案")
     chat = bot.chat(2001)
     await say(t, chat, "/start")
@@ -141,7 +132,7 @@ async def test_transcript_of_a_full_self_assessment(bot: Harness) -> None:  # no
     check("self_assessment", t)
 
 
-async def test_transcript_of_a_group(bot: Harness) -> None:  # noqa: F811
+async def test_transcript_of_a_group(bot: Harness) -> None:
     t = Transcript("在群里：测评转到私聊，别人的按钮点不了")
     alice = bot.chat(-100_2002, chat_type="supergroup", user_id=81)
     bob = bot.chat(-100_2002, chat_type="supergroup", user_id=82)
@@ -162,7 +153,7 @@ async def test_transcript_of_a_group(bot: Harness) -> None:  # noqa: F811
     check("group", t)
 
 
-async def test_transcript_of_an_inline_session(bot: Harness) -> None:  # noqa: F811
+async def test_transcript_of_an_inline_session(bot: Harness) -> None:
     t = Transcript("内联模式：在别的聊天里输入 @ipbot_test_bot 贴息")
     t.user("@ipbot_test_bot 贴息")
     update = bot.fake.inline_query(2003, "贴息")
@@ -181,7 +172,7 @@ async def test_transcript_of_an_inline_session(bot: Harness) -> None:  # noqa: F
     check("inline", t)
 
 
-async def test_transcript_of_a_business_exchange(bot: Harness) -> None:  # noqa: F811
+async def test_transcript_of_a_business_exchange(bot: Harness) -> None:
     t = Transcript("Telegram Business：服务机构工作人员的客户聊天")
     desk = BusinessChat(bot, staff=2004, customer=2005)
 

@@ -31,7 +31,7 @@ from bot.present.i18n import Catalog
 from bot.present.report import Renderer
 from bot.services import Conversations, PolicyRuntime, build_runtime
 from bot.settings import Settings
-from bot.storage.base import MemorySessionStore
+from bot.storage.memory import MemorySessionStore
 from eligibility.evaluate import assess
 from eligibility.results import Validity
 from knowledge.models import KnowledgeBase

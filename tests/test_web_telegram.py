@@ -15,10 +15,11 @@ from typing import Any
 
 import aiohttp
 import pytest
-from test_telegram_e2e import WAIT, _run_bot_process, bot_harness, buttons_of
 
 from bot.channels.web.security import sign_init_data
 from fakes.bot_api import JSON, FakeBotApi
+from fakes.processes import bot_process, outputs
+from fakes.telegram_bot import WAIT, bot_harness, buttons_of
 
 URL = "https://ipbot.example.cn/"
 
@@ -58,41 +59,34 @@ async def test_ipbot_run_serves_telegram_and_the_page_side_by_side_sharing_the_s
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    async with FakeBotApi() as fake:
-        process = await _run_bot_process(tmp_path, fake, WEB_PORT=str(port), WEB_LISTEN="127.0.0.1")
-        try:
-            await fake.wait_for_calls("getUpdates", timeout=30)
-            fake.user_message(4242, "/assess")
-            await fake.wait_for_calls("sendMessage", chat_id=4242, timeout=WAIT)
-            fake.user_message(4242, "企业")  # typed in the chat: question 1 answered
-            init_data = sign_init_data({"auth_date": str(int(time.time())), "user": json.dumps({"id": 4242})},
-                                       fake.token)
-            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
-                page = ""
-                for _ in range(100):
-                    with contextlib.suppress(aiohttp.ClientConnectionError):
-                        async with http.get(f"http://127.0.0.1:{port}/") as resp:
-                            page = await resp.text()
-                            break
-                    await asyncio.sleep(0.1)
-                csrf = re.search(r'name="csrf" value="([^"]+)"', page)
-                assert csrf, page[:300]
-                async with http.post(f"http://127.0.0.1:{port}/tg/auth",
-                                     data={"initData": init_data, "csrf": csrf.group(1)}) as resp:
-                    assert resp.status == 200
-                for _ in range(100):  # until the chat's answer is processed
+    async with FakeBotApi() as fake, bot_process(tmp_path, fake, WEB_PORT=str(port), WEB_LISTEN="127.0.0.1") as process:
+        await fake.wait_for_calls("getUpdates", timeout=30)
+        fake.user_message(4242, "/assess")
+        await fake.wait_for_calls("sendMessage", chat_id=4242, timeout=WAIT)
+        fake.user_message(4242, "企业")  # typed in the chat: question 1 answered
+        init_data = sign_init_data({"auth_date": str(int(time.time())), "user": json.dumps({"id": 4242})},
+                                   fake.token)
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            page = ""
+            for _ in range(100):
+                with contextlib.suppress(aiohttp.ClientConnectionError):
                     async with http.get(f"http://127.0.0.1:{port}/") as resp:
                         page = await resp.text()
-                    if "<b>问题 2</b>" in page:
                         break
-                    await asyncio.sleep(0.1)
-            assert 'data-tg="ok"' in page and "<b>问题 2</b>" in page  # where the chat is
-            process.send_signal(signal.SIGTERM)
-            async with asyncio.timeout(WAIT):
-                _, err = await process.communicate()
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
-    assert process.returncode == 0, err.decode()
-    assert "4242" not in "\n".join(ln for ln in err.decode().splitlines() if "bot.web" in ln)
+                await asyncio.sleep(0.1)
+            csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+            assert csrf, page[:300]
+            async with http.post(f"http://127.0.0.1:{port}/tg/auth",
+                                 data={"initData": init_data, "csrf": csrf.group(1)}) as resp:
+                assert resp.status == 200
+            for _ in range(100):  # until the chat's answer is processed
+                async with http.get(f"http://127.0.0.1:{port}/") as resp:
+                    page = await resp.text()
+                if "<b>问题 2</b>" in page:
+                    break
+                await asyncio.sleep(0.1)
+        assert 'data-tg="ok"' in page and "<b>问题 2</b>" in page  # where the chat is
+        process.send_signal(signal.SIGTERM)
+        _, err = await outputs(process, WAIT)
+    assert process.returncode == 0, err
+    assert "4242" not in "\n".join(ln for ln in err.splitlines() if "bot.web" in ln)

@@ -74,6 +74,7 @@ async def plan(subs: Subscriptions, kb: KnowledgeBase, validity: Validity, cat: 
     """
     p = Plan(version)
     for sub in await subs.subscribers(not_at=version):
+        await asyncio.sleep(0)  # one assessment at a time: a bot's event loop goes on answering people
         if await subs.notice_status(sub.user_key, version) is not None:
             p.already += 1
             continue
@@ -93,9 +94,12 @@ async def plan(subs: Subscriptions, kb: KnowledgeBase, validity: Validity, cat: 
 
 async def notify(subs: Subscriptions, kb: KnowledgeBase, validity: Validity, cat: Catalog, version: str,
                  send: Send, *, rate: float = DEFAULT_RATE,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> Report:
-    """Record and send this version's notices; safe to run again after a stop (or on two replicas)."""
-    p = await plan(subs, kb, validity, cat, version)
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, planned: Plan | None = None) -> Report:
+    """Record and send this version's notices; safe to run again after a stop (or on two replicas).
+
+    ``planned``: the plan of this version made just before (the caller counted it), not made again."""
+    p = planned if planned is not None and planned.version == version else \
+        await plan(subs, kb, validity, cat, version)
     report = Report(compared=len(p.notify) + len(p.unchanged), unreadable=len(p.unreadable))
     for sub, new in p.unchanged:
         await subs.move_to(sub.user_key, version, new)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TextIO
 
-from bot.dialog.core import FORGET_CONFIRM
+from bot.dialog.callbacks import FORGET_CONFIRM, Code, code_of
 from bot.dialog.model import Button, ButtonInput, CommandInput, Input, Reply, TextInput
 from bot.services import Conversations
 from bot.storage.base import SessionStore
@@ -65,11 +65,11 @@ def render(replies: list[Reply]) -> tuple[str, Screen]:
         flat = [b for row in reply.buttons for b in row if b.url is None and b.share is None]  # Telegram-only
         if not flat:
             continue
-        ticks = [b for b in flat if b.data.startswith("t|")]
+        ticks = [b for b in flat if code_of(b.data) is Code.TICK]
         if ticks:
-            none = [b for b in flat if b.data.startswith("a|")]
+            none = [b for b in flat if code_of(b.data) is Code.ANSWER]
             options = [Button(b.label.removeprefix("✅ ").removeprefix("▫️ "), b.data) for b in ticks] + none
-            rest = [b for b in flat if b not in ticks and b not in none and not b.data.startswith("d|")]
+            rest = [b for b in flat if b not in ticks and b not in none and code_of(b.data) is not Code.DONE]
             out += [f"{i}. {b.label}" for i, b in enumerate(options, start=1)]
             out.append(_MULTI_RULE["en" if _is_english(reply.text) else "zh"])
             out.append("  ".join(f"[{i}] {b.label}" for i, b in enumerate(rest, start=len(options) + 1)))

@@ -84,6 +84,9 @@ class Views:
         self.r = renderer
         self.kb = renderer.kb
         self.cat = renderer.cat
+        # A channel that can tell users of policy changes (Telegram) sets the button it offers under
+        # a result ("政策调整时通知我"); the others leave it None and offer nothing.
+        self.notices_button: Callable[[Lang], Button] | None = None
         self._fact_groups: dict[str, str] = {}
         common = {c.fact for c in self.kb.policy.common_conditions} | {"entity_type"}
         for b in self.kb.benefits:
@@ -258,9 +261,11 @@ class Views:
         agency = escape(text(self.kb.policy.implementing_agencies, lang))
         folded += [self.t(lang, "dlg.result.agency", agency=agency),
                    f"<i>{escape(text(self.kb.policy.disclaimer, lang))}</i>"]
-        buttons = ((Button(self.t(lang, "dlg.btn.change"), "m|answers"),
-                    Button(self.t(lang, "dlg.btn.why_not"), "m|why")),
-                   (Button(self.t(lang, "dlg.btn.restart"), "n|restart"),))
+        buttons: tuple[tuple[Button, ...], ...] = ((Button(self.t(lang, "dlg.btn.change"), "m|answers"),
+                                                    Button(self.t(lang, "dlg.btn.why_not"), "m|why")),
+                                                   (Button(self.t(lang, "dlg.btn.restart"), "n|restart"),))
+        if self.notices_button is not None:
+            buttons = (*buttons, (self.notices_button(lang),))
         quote = fold("\n".join(folded))
         body = "\n".join(lines)
         if len(body) + 1 + len(quote) <= MAX_MESSAGE:

@@ -6,20 +6,22 @@ share one store, so every write is a compare-and-set on a version number
 (optimistic concurrency) and :func:`update` re-applies a change that lost a race
 instead of overwriting the winner.
 
-Backends (see :func:`open_store`): :class:`~bot.storage.sqlite.SqliteSessionStore`, a SQLite
-file, by default; :class:`~bot.storage.postgres.PgSessionStore`, PostgreSQL, when replicas share it;
-and :class:`MemorySessionStore` for fast tests of the dialog core. The tables are defined once,
-here, with SQLAlchemy (:data:`sessions_table`), and each backend creates them from :func:`ddl`.
+This module is the contract: the errors, :class:`SessionStore`, :func:`update` and the tables. It
+imports no backend. Backends (see :func:`~bot.storage.factory.open_store`):
+:class:`~bot.storage.sqlite.SqliteSessionStore`, a SQLite file, by default;
+:class:`~bot.storage.postgres.PgSessionStore`, PostgreSQL, when replicas share it; and
+:class:`~bot.storage.memory.MemorySessionStore` for fast tests of the dialog core. What they share
+(one JSON encoding, the same errors for the same conflicts, closing) is in ``bot.storage.records``.
+The tables are defined once, here, with SQLAlchemy (:data:`sessions_table`), and each backend creates
+them from :func:`ddl`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -29,8 +31,7 @@ from bot.retry import Backoff, retry
 from knowledge.errors import IpbotError
 
 __all__ = [
-    "MemorySessionStore",
-    "SessionStore",
+        "SessionStore",
     "StaleSessionError",
     "State",
     "StoreError",
@@ -172,153 +173,6 @@ async def update(
                        backoff=_RACE_BACKOFF, on_retry=lost_race)
 
 
-def _encode(state: State) -> str:
-    """Serialise up front, so every backend rejects the same states the same way.
-
-    Text is kept readable (``ensure_ascii=False``); NaN/Infinity are refused because they
-    are not JSON.  A lone surrogate (from malformed client input) cannot be stored as
-    UTF-8, so such a state falls back to ``\\u`` escapes, which ``json.loads`` reverses.
-    """
-    if not isinstance(state, dict):
-        raise TypeError(f"session state must be a dict, not {type(state).__name__}")
-    text = json.dumps(state, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = json.dumps(state, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
-    return text
-
-
-def _decode(key: str, text: str) -> State:
-    state = json.loads(text)
-    if not isinstance(state, dict):
-        raise StoreError(f"session {key!r} holds {type(state).__name__}, not a JSON object")
-    return state
-
-
-def _exists_error(key: str) -> StaleSessionError:
-    return StaleSessionError(f"session {key!r} already exists")
-
-
-def _version_error(key: str, expected: int) -> StaleSessionError:
-    return StaleSessionError(f"session {key!r} is no longer at version {expected}")
-
-
-def _check_user_key(user_key: str) -> None:
-    # "" means "owner unknown"; deleting all such sessions on a bad /forget would be a disaster.
-    if not user_key:
-        raise ValueError("user_key must not be empty")
-
-
-class _Closable:
-    """What every store shares: refusing work once closed, and closing at the end of ``async with``."""
-
-    _closed = False
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise StoreError("session store is closed")
-
-    async def close(self) -> None:
-        self._closed = True
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
-
-@dataclass(slots=True)
-class _MemoryRow:
-    user_key: str
-    text: str
-    version: int
-    updated_at: datetime
-
-
-class MemorySessionStore(_Closable):
-    """The store semantics in a dict, for fast dialog-core tests; not shared across processes.
-
-    State is kept as JSON text, so tests meet the same copying and serialisation rules as
-    production.  Every operation first yields to the event loop, so concurrent tasks
-    interleave as they would against a database; the check-and-write after that contains
-    no ``await`` and is therefore atomic within the event loop.
-    """
-
-    def __init__(self) -> None:
-        self._rows: dict[str, _MemoryRow] = {}
-        self._marks: dict[str, tuple[str, datetime]] = {}  # key -> (last input, when marked)
-
-    async def delete_idle(self, before: datetime) -> int:
-        await self._yield()
-        doomed = [key for key, row in self._rows.items() if row.updated_at < before]
-        for key in doomed:
-            del self._rows[key]
-        for key in [key for key, (_, marked) in self._marks.items() if marked < before]:
-            del self._marks[key]
-        return len(doomed)
-
-    async def input_mark(self, key: str) -> str | None:
-        await self._yield()
-        mark = self._marks.get(key)
-        return None if mark is None else mark[0]
-
-    async def set_input_mark(self, key: str, input_id: str) -> None:
-        await self._yield()
-        self._marks[key] = (input_id, _now())
-
-    async def load(self, key: str) -> StoredSession | None:
-        await self._yield()
-        row = self._rows.get(key)
-        if row is None:
-            return None
-        return StoredSession(key, _decode(key, row.text), row.version, row.updated_at)
-
-    async def save(self, key: str, state: State, expected_version: int | None, *, user_key: str = "") -> int:
-        text = _encode(state)
-        await self._yield()
-        row = self._rows.get(key)
-        if expected_version is None:
-            if row is not None:
-                raise _exists_error(key)
-            new = _MemoryRow(user_key, text, 1, _now())
-        else:
-            if row is None or row.version != expected_version:
-                raise _version_error(key, expected_version)
-            new = _MemoryRow(user_key or row.user_key, text, row.version + 1, _now())
-        self._rows[key] = new
-        return new.version
-
-    async def delete(self, key: str) -> bool:
-        await self._yield()
-        return self._rows.pop(key, None) is not None
-
-    async def delete_user(self, user_key: str, *, mark: str | None = None) -> int:
-        _check_user_key(user_key)
-        await self._yield()
-        doomed = [key for key, row in self._rows.items() if row.user_key == user_key]
-        for key in doomed:
-            del self._rows[key]
-            if mark is not None:
-                self._marks[key] = (mark, _now())
-        return len(doomed)
-
-    async def close(self) -> None:
-        self._closed = True
-
-    async def __aenter__(self) -> Self:
-        self._check_open()
-        return self
-
-    async def _yield(self) -> None:
-        self._check_open()
-        await asyncio.sleep(0)
-        self._check_open()
-
-
 _metadata = sa.MetaData()
 
 sessions_table = sa.Table(
@@ -354,6 +208,3 @@ def ddl(tables: Iterable[sa.Table], dialect: sa.Dialect) -> list[str]:
                        for index in table.indexes]
     return statements
 
-
-def _now() -> datetime:
-    return datetime.now(UTC)

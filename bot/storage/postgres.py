@@ -46,16 +46,11 @@ from bot.storage.base import (
     StoredSession,
     StoreError,
     StoreUnavailableError,
-    _check_user_key,
-    _Closable,
-    _decode,
-    _encode,
-    _exists_error,
-    _version_error,
     ddl,
 )
 from bot.storage.crypto import HASH_PREFIX, Sealer
 from bot.storage.migrations import migrations
+from bot.storage.records import Closable, check_user_key, decode_state, encode_state, exists_error, version_error
 
 __all__ = ["PgSessionStore"]
 
@@ -104,7 +99,7 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
 )
 
 
-class PgSessionStore(_Closable):
+class PgSessionStore(Closable):
     """Sessions in PostgreSQL; the semantics of :class:`~bot.storage.base.SessionStore`.
 
     ``dsn`` is a ``postgresql://`` URL; its query parameters other than libpq's become server
@@ -213,10 +208,10 @@ class PgSessionStore(_Closable):
         data_key = self._sealer.unwrap(hashed, bytes(row["data_key"]))
         self._remember(hashed, data_key)
         text = self._sealer.open(data_key, hashed, row["state"])
-        return StoredSession(key, _decode(key, text), row["version"], row["updated_at"].astimezone(UTC))
+        return StoredSession(key, decode_state(key, text), row["version"], row["updated_at"].astimezone(UTC))
 
     async def save(self, key: str, state: State, expected_version: int | None, *, user_key: str = "") -> int:
-        text = _encode(state)
+        text = encode_state(state)
         await self._ready()
         hashed, owner = self._sealer.hash(key), self._sealer.hash(user_key)
         now = datetime.now(UTC)
@@ -228,20 +223,20 @@ class PgSessionStore(_Closable):
                     # the statement's snapshot: a new statement sees it.
                     wrapped = await conn.fetchval(_GET_KEY, hashed)
                 if wrapped is None:  # created and deleted again meanwhile: the race is lost, try again
-                    raise _exists_error(key)
+                    raise exists_error(key)
                 data_key = self._sealer.unwrap(hashed, bytes(wrapped))
                 self._remember(hashed, data_key)
                 try:
                     await conn.execute(_INSERT, hashed, owner, self._sealer.seal(data_key, hashed, text), now)
                 except asyncpg.UniqueViolationError as exc:
-                    raise _exists_error(key) from exc
+                    raise exists_error(key) from exc
             return 1
         async with self.connection() as conn:
             cached = self._keys.get(hashed)
             if cached is None:
                 found = await conn.fetchval(_GET_KEY, hashed)
                 if found is None:  # deleted since the load (/forget elsewhere): the update loses its race
-                    raise _version_error(key, expected_version)
+                    raise version_error(key, expected_version)
                 cached = self._sealer.unwrap(hashed, bytes(found))
                 self._remember(hashed, cached)
             sealed = self._sealer.seal(cached, hashed, text)
@@ -250,7 +245,7 @@ class PgSessionStore(_Closable):
             else:
                 status = await conn.execute(_UPDATE, sealed, now, hashed, expected_version)
         if _count(status) != 1:
-            raise _version_error(key, expected_version)
+            raise version_error(key, expected_version)
         return expected_version + 1
 
     def _remember(self, hashed: str, data_key: bytes) -> None:
@@ -270,7 +265,7 @@ class PgSessionStore(_Closable):
         return deleted
 
     async def delete_user(self, user_key: str, *, mark: str | None = None) -> int:
-        _check_user_key(user_key)
+        check_user_key(user_key)
         await self._ready()
         self._keys.clear()
         owner = self._sealer.hash(user_key)

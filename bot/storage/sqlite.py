@@ -37,16 +37,11 @@ from bot.storage.base import (
     StoredSession,
     StoreError,
     StoreUnavailableError,
-    _check_user_key,
-    _Closable,
-    _decode,
-    _encode,
-    _exists_error,
-    _version_error,
     ddl,
 )
 from bot.storage.crypto import HASH_PREFIX, Sealer
 from bot.storage.migrations import migrations
+from bot.storage.records import Closable, check_user_key, decode_state, encode_state, exists_error, version_error
 
 __all__ = ["BUSY_TIMEOUT_MS", "SqliteSessionStore", "create_tables", "store_error"]
 
@@ -131,7 +126,7 @@ def _upgrade_rows(conn: sqlite3.Connection, sealer: Sealer) -> None:
         log.info("rewrote %d session(s) from before version 2: keys hashed, states sealed", len(legacy))
 
 
-class SqliteSessionStore(_Closable):
+class SqliteSessionStore(Closable):
     """Sessions in a SQLite file (or ``:memory:``); the semantics of :class:`~bot.storage.base.SessionStore`.
 
     Every write is one statement in its own transaction (autocommit), as in the SQL store:
@@ -207,10 +202,10 @@ class SqliteSessionStore(_Closable):
         data_key = self._sealer.unwrap(hashed, data_key)
         self._remember(hashed, data_key)
         text = self._sealer.open(data_key, hashed, stored)
-        return StoredSession(key, _decode(key, text), version, _parse_time(updated_at))
+        return StoredSession(key, decode_state(key, text), version, _parse_time(updated_at))
 
     async def save(self, key: str, state: State, expected_version: int | None, *, user_key: str = "") -> int:
-        text = _encode(state)
+        text = encode_state(state)
         hashed, owner = self._sealer.hash(key), self._sealer.hash(user_key)
         conn = self.connection()
         now = datetime.now(UTC).strftime(_TIME_FORMAT)
@@ -220,7 +215,7 @@ class SqliteSessionStore(_Closable):
                 try:
                     conn.execute(_INSERT, (hashed, owner, self._sealer.seal(data_key, hashed, text), now))
                 except sqlite3.IntegrityError as exc:
-                    raise _exists_error(key) from exc
+                    raise exists_error(key) from exc
                 return 1
             sealed = self._sealer.seal(self._data_key(conn, hashed), hashed, text)
             if owner:
@@ -232,7 +227,7 @@ class SqliteSessionStore(_Closable):
         if self._checkpoint_due:
             self._checkpoint_due = not self._checkpoint(conn)
         if changed != 1:
-            raise _version_error(key, expected_version)
+            raise version_error(key, expected_version)
         return expected_version + 1
 
     def _data_key(self, conn: sqlite3.Connection, hashed: str, *, fresh: bool = False) -> bytes:
@@ -262,7 +257,7 @@ class SqliteSessionStore(_Closable):
         return self._delete([(_DELETE_KEY, (hashed,)), (_DELETE, (hashed,))]) > 0
 
     async def delete_user(self, user_key: str, *, mark: str | None = None) -> int:
-        _check_user_key(user_key)
+        check_user_key(user_key)
         owner = self._sealer.hash(user_key)
         self._keys.clear()
         marks = [] if mark is None else [(_MARK_USER, (mark, _now_text(), owner))]

@@ -11,7 +11,7 @@ What is counted (:data:`KINDS`):
 Rows are ``(day, kind, item, count)``: no user id, chat id or message text is ever stored, so
 ``/forget`` has nothing to delete here. The counters live in the same database as the sessions
 (:class:`SqliteStats` on the embedded store's connection, :class:`PgStats` on the PostgreSQL
-store's pool; their own table), or in memory next to a :class:`~bot.storage.base.MemorySessionStore`.
+store's pool; their own table), or in memory next to a :class:`~bot.storage.memory.MemorySessionStore`.
 
 Nothing here knows Telegram: the channel derives the events (:func:`assessment_events`,
 :class:`AnswerTap`) and records them.
@@ -30,7 +30,7 @@ from typing import Any, Literal, Protocol
 
 import sqlalchemy as sa
 
-from bot.dialog.core import Answerer, SideAnswer
+from bot.dialog.side import Answerer, SideAnswer
 from bot.storage.base import SessionStore
 from bot.storage.postgres import PgSessionStore
 from bot.storage.sqlite import SqliteSessionStore, create_tables, store_error
@@ -101,7 +101,7 @@ def _counted(events: Iterable[Event]) -> Counter[Event]:
 
 
 class MemoryStats:
-    """The counters in a dict, for a bot running on :class:`~bot.storage.base.MemorySessionStore`."""
+    """The counters in a dict, for a bot running on :class:`~bot.storage.memory.MemorySessionStore`."""
 
     def __init__(self) -> None:
         self._counts: Counter[tuple[date, str, str]] = Counter()

@@ -26,17 +26,17 @@ def main() -> int:
         return 2
     url = s.store_url()
     store = open_settings_store(s)
-    subs = Subscriptions(url)
-    version = kb_version(s.kb_dir)
+    subs = Subscriptions(url, id_secret=s.id_secret())
 
-    async def notice_counts() -> dict[str, int]:
-        return await subs.counts(version)
+    async def notice_counts() -> tuple[str, dict[str, int]]:
+        """The newest version notified (the bot may have reloaded since this page started) and its counts."""
+        return await subs.summary(kb_version(s.kb_dir))
 
     config = DashboardConfig(staff_token=token, bot_token=bot_token, staff_ids=frozenset(s.staff_user_ids),
                              bot_username=s.dashboard_bot_username,
                              secure_cookie=s.dashboard_listen not in ("127.0.0.1", "localhost"))
     dash = Dashboard(config, open_stats(store), load_knowledge_base(s.kb_dir), Catalog.load(),
-                     unanswered=UnansweredLog(url, retention_days=s.unanswered_retention_days),
+                     unanswered=UnansweredLog(url, id_secret=s.id_secret(), retention_days=s.unanswered_retention_days),
                      notice_counts=notice_counts)
     web.run_app(dash.app(), host=s.dashboard_listen, port=s.dashboard_port, print=None)
     return 0

@@ -45,7 +45,9 @@ class DashboardConfig:
     session_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
 
-NoticeCounts = Callable[[], Awaitable[dict[str, int]]]
+NoticeCounts = Callable[[], Awaitable[tuple[str, dict[str, int]]]]
+"""The knowledge-base version notified last and its counts: subscribers, notices per state."""
+NOTICE_ROWS = ("subscribers", "pending", "sending", "sent", "failed")
 
 
 def _period(q: dict[str, str], today: date) -> tuple[date, date, str | None]:
@@ -183,10 +185,11 @@ class Dashboard:
         un_rows = "".join(f"<tr><td>{d}</td><td>{escape(text)}</td></tr>" for d, _, text in unanswered)
         notices = ""
         if self.notice_counts is not None:
-            counts = await self.notice_counts()
+            version, counts = await self.notice_counts()
             notices = (f"<h2>{escape(t(lang, 'dash.notices'))}</h2><table>"
-                       + "".join(f"<tr><th>{escape(k)}</th><td class=n>{v}</td></tr>"
-                                 for k, v in sorted(counts.items()))
+                       f"<tr><th>{escape(t(lang, 'dash.notices.version'))}</th><td>{escape(version)}</td></tr>"
+                       + "".join(f"<tr><th>{escape(t(lang, f'dash.notices.{k}'))}</th><td class=n>{counts.get(k, 0)}"
+                                 "</td></tr>" for k in NOTICE_ROWS)
                        + "</table>")
         cookie = request.cookies.get(COOKIE, "")
         body = (

@@ -9,112 +9,77 @@ loaded and the session store opened in ``post_init``, and the store is closed in
 from __future__ import annotations
 
 import asyncio
-import gc
-import hashlib
-import hmac
 import logging
-import re
-import signal
 import sys
-import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
-from urllib.parse import urlsplit
+from collections.abc import Callable
+from datetime import date, timedelta
 
-from telegram import BotCommand, BotCommandScopeChat, MenuButtonWebApp, Update, WebAppInfo
-from telegram.error import InvalidToken, TelegramError
+from telegram import Update
+from telegram.error import InvalidToken
 from telegram.ext import (
-    Application,
     ApplicationBuilder,
     BusinessConnectionHandler,
     BusinessMessagesDeletedHandler,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
-    ExtBot,
     InlineQueryHandler,
-    JobQueue,
     MessageHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
 from bot.channels.telegram.business import BusinessDesk
-from bot.channels.telegram.handlers import (
-    AddressedToBot,
-    Context,
-    Handlers,
-    Services,
-    bot_identity,
-    china_today,
-    describe,
-)
-from bot.channels.telegram.intake import Intake
-from bot.channels.telegram.polling import ConfirmingPoller
+from bot.channels.telegram.handlers import Handlers
+from bot.channels.telegram.identity import AddressedToBot, bot_identity
 from bot.channels.telegram.processor import PerChatUpdateProcessor, UpdateDone
+from bot.channels.telegram.profile import mini_app_keyboard, set_commands, set_mini_app_menu_button, set_profile
 from bot.channels.telegram.ratelimit import RetryingRateLimiter
 from bot.channels.telegram.render import tg_text
+from bot.channels.telegram.reporting import describe
 from bot.channels.telegram.request import AiohttpRequest
-from bot.channels.telegram.webhook import WebhookServer
-from bot.redact import RedactingFilter, Redactor, protect_outputs
+from bot.channels.telegram.runtime import (
+    App,
+    ConfigError,
+    Services,
+    bot_token,
+    china_today,
+    configure_logging,
+    open_checked,
+    serve,
+    serve_webhook,
+    sweep_idle_sessions,
+    tune_garbage_collector,
+    use_fast_event_loop,
+    webhook_kwargs,
+)
+from bot.channels.telegram.sending import Context, quiet_raw_replies
+from bot.channels.telegram.subscribe import CALLBACK_PATTERN, PolicyNotices
+from bot.redact import Redactor
 from bot.services import PolicyRuntime, build_runtime
 from bot.settings import Settings
 from bot.storage.base import SessionStore
 from bot.storage.factory import open_store
-from knowledge.errors import IpbotError
 from knowledge.loader import KnowledgeBaseError
 from knowledge.models import Lang
 
 __all__ = [
-    "ALLOWED_UPDATES",
-    "GC_THRESHOLDS",
-    "MENU_COMMANDS",
     "App",
     "ConfigError",
-    "RedactingFilter",
     "build_application",
     "configure_logging",
-    "polling_kwargs",
+    "register",
     "run_telegram",
-    "running",
-    "serve",
     "serve_webhook",
-    "tune_garbage_collector",
-    "webhook_kwargs",
-    "webhook_secret",
+    "use_fast_event_loop",
 ]
 
 log = logging.getLogger(__name__)
 update_log = logging.getLogger("bot.channels.telegram.updates")
 
-App = Application[
-    ExtBot[int], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any],
-    JobQueue[ContextTypes.DEFAULT_TYPE],
-]
-
-# Channel posts, chat-member changes...: nothing the bot acts on, so Telegram need not send them.
-# Edited messages: an edit of the latest answer corrects it.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY,
-                   Update.BUSINESS_CONNECTION, Update.BUSINESS_MESSAGE, Update.EDITED_BUSINESS_MESSAGE,
-                   Update.DELETED_BUSINESS_MESSAGES]
-MENU_COMMANDS = ("start", "assess", "ask", "clauses", "lang", "help", "cancel", "forget")
 RATE_LIMIT_RETRIES = 3  # flood control (429): wait retry_after and try again, this many times
 SEND_RETRIES = 3  # 5xx, timeouts, dropped connections: try again this many times...
 RETRY_BACKOFF_S = 0.5  # ...after 0.5 s, 1 s, 2 s (see RetryingRateLimiter)
-_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
-
-class ConfigError(IpbotError):
-    """The settings cannot run the Telegram bot; the message says which one and why."""
-
-
-def _token(settings: Settings) -> str:
-    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-    if not token:
-        raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
-    return token
 
 
 def build_application(
@@ -136,11 +101,13 @@ def build_application(
     call that failed with a 5xx, a timeout or a dropped connection. ``tune_gc``: the process is
     the bot's own (see :func:`tune_garbage_collector`); not for tests that share their process.
     """
-    token = _token(settings)
+    token = bot_token(settings)
+    quiet_raw_replies()
     redactor = Redactor(token)
     services = Services(today=today)
     handlers = Handlers(services, engine_factory=lambda: engine_factory(settings), redactor=redactor,
                         admin_chat_id=settings.admin_chat_id)
+    handlers.notices = notices = PolicyNotices(settings, services, redactor)  # agency
 
     def log_update(done: UpdateDone) -> None:
         update = done.update
@@ -161,19 +128,21 @@ def build_application(
         engine = await asyncio.to_thread(engine_factory, settings)
         store = await open_checked(store_factory(settings.store_url(), id_secret=settings.id_secret()))
         services.attach(engine, store)
+        await notices.started()  # agency: a new knowledge base is compared, notices sent in the background
         if settings.session_ttl_days:
             sweeper = asyncio.create_task(sweep_idle_sessions(store, timedelta(days=settings.session_ttl_days)))
             background.add(sweeper)
-        await _set_commands(app, engine)
+        await set_commands(app, engine)
         if settings.web_public_url:
             await set_mini_app_menu_button(app, engine, settings.web_public_url)
-        await _set_profile(app, engine, staff=settings.staff_user_ids)
+        await set_profile(app, engine, staff=settings.staff_user_ids)
         if tune_gc:
             tune_garbage_collector()
         log.info("ipbot started as @%s: %d benefits, store %s", app.bot.username, len(engine.kb.benefits),
                  type(store).__name__)
 
     async def post_shutdown(app: App) -> None:
+        await notices.stopped()  # agency
         for task in background:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
@@ -210,54 +179,12 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
+    # agency: the opt-in's taps, before the dialog's button handler that would call them stale
+    app.add_handler(CallbackQueryHandler(notices.button, pattern=CALLBACK_PATTERN))
     register(app, handlers, staff=settings.staff_user_ids)
     if settings.web_public_url:
         register_mini_app(app, services, settings.web_public_url)
     return app
-
-
-SWEEP_EVERY_S = 3600.0
-
-
-async def sweep_idle_sessions(store: SessionStore, ttl: timedelta, every_s: float = SWEEP_EVERY_S) -> None:
-    """Delete sessions untouched for ``ttl`` (IPBOT_SESSION_TTL_DAYS): at start, then every hour."""
-    while True:
-        try:
-            deleted = await store.delete_idle(datetime.now(UTC) - ttl)
-            if deleted:
-                log.info("deleted %d session(s) untouched for %d days", deleted, ttl.days)
-        except Exception as exc:  # an outage: the next round will do
-            log.warning("could not delete idle sessions: %s", type(exc).__name__)
-        await asyncio.sleep(every_s)
-
-
-async def open_checked(store: SessionStore) -> SessionStore:
-    """Open (and migrate) the store and check that it can write; any failure stops the start (ConfigError)."""
-    try:
-        await store.__aenter__()
-        await check_writable(store)
-    except Exception as exc:
-        await store.close()
-        if isinstance(exc, ConfigError):
-            raise
-        raise ConfigError(f"the session store cannot be opened or cannot write ({type(exc).__name__}: {exc}); "
-                          "check the data directory (IPBOT_DATA_DIR) or DATABASE_URL") from exc
-    return store
-
-
-async def check_writable(store: SessionStore) -> None:
-    """Write and delete a probe session: a store that cannot write stops the start (ConfigError).
-
-    Otherwise a read-only data directory (or database user) would let the bot start and then fail
-    every update, each user told their answer was lost.
-    """
-    key = f"ipbot-probe:{uuid.uuid4().hex}"
-    try:
-        await store.save(key, {"probe": True}, None)
-        await store.delete(key)
-    except Exception as exc:
-        raise ConfigError(f"the session store cannot write ({type(exc).__name__}: {exc}); check the data "
-                          "directory (IPBOT_DATA_DIR) or DATABASE_URL and its permissions") from exc
 
 
 def register(app: App, h: Handlers, *, staff: list[int]) -> None:
@@ -306,27 +233,7 @@ def register_business(app: App, desk: BusinessDesk) -> None:
     app.add_handler(BusinessMessagesDeletedHandler(desk.deleted))
 
 
-async def _set_commands(app: App, engine: PolicyRuntime) -> None:
-    """The command menu in both languages; Chinese is also the default for other languages."""
-    for code, lang in (("zh", "zh"), ("en", "en"), (None, "zh")):
-        language: Lang = "en" if lang == "en" else "zh"
-        commands = [BotCommand(name, tg_text(engine.catalog, language, f"tg.cmd.{name}"))
-                    for name in MENU_COMMANDS]
-        await app.bot.set_my_commands(commands, language_code=code)
-
-
 # -- the Telegram Mini App: the web page (bot/channels/web) opened from the chat -----------------------
-
-
-def mini_app_keyboard(url: str, label: str) -> dict[str, list[list[dict[str, Any]]]]:
-    """An inline keyboard with one ``web_app`` button that opens the page inside Telegram."""
-    return {"inline_keyboard": [[{"text": label, "web_app": {"url": url}}]]}
-
-
-async def set_mini_app_menu_button(app: App, engine: PolicyRuntime, url: str) -> None:
-    """The chat's menu button opens the page (``setChatMenuButton``, for every private chat)."""
-    label = tg_text(engine.catalog, "zh", "web.tg.menu")
-    await app.bot.set_chat_menu_button(menu_button=MenuButtonWebApp(text=label, web_app=WebAppInfo(url=url)))
 
 
 def register_mini_app(app: App, services: Services, url: str) -> None:
@@ -350,34 +257,6 @@ def register_mini_app(app: App, services: Services, url: str) -> None:
     app.add_handler(CommandHandler(["assess", "start"], offer, filters=private), group=1)
 
 
-STAFF_COMMANDS = ("stats", "reload")
-
-
-async def _set_profile(app: App, engine: PolicyRuntime, *, staff: list[int]) -> None:
-    """What Telegram shows before the first message (the description and the short description on
-    the bot's profile, in both languages), and the staff commands in the menu of staff chats only.
-
-    All of it is cosmetic: a Bot API that refuses it (an old self-hosted server, a staff member who
-    never opened the bot) costs a warning, never the start."""
-    for code, lang in (("zh", "zh"), ("en", "en"), (None, "zh")):
-        language: Lang = "en" if lang == "en" else "zh"
-        try:
-            await app.bot.set_my_description(tg_text(engine.catalog, language, "tg.description"), language_code=code)
-            await app.bot.set_my_short_description(tg_text(engine.catalog, language, "tg.short_description"),
-                                                   language_code=code)
-        except TelegramError as exc:
-            log.warning("bot description not set (%s): %s", code or "default", type(exc).__name__)
-    for user_id in staff:
-        for code, lang in (("en", "en"), (None, "zh")):
-            language = "en" if lang == "en" else "zh"
-            commands = [BotCommand(name, tg_text(engine.catalog, language, f"tg.cmd.{name}"))
-                        for name in (*MENU_COMMANDS, *STAFF_COMMANDS)]
-            try:
-                await app.bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id), language_code=code)
-            except TelegramError as exc:
-                log.warning("staff commands not set for one staff chat: %s", type(exc).__name__)
-
-
 def _file_url(base_url: str) -> str | None:
     """``http://host:8081/bot`` -> ``http://host:8081/file/bot``, the self-hosted server's file URL."""
     if base_url.rstrip("/").endswith("/bot"):
@@ -385,166 +264,12 @@ def _file_url(base_url: str) -> str | None:
     return None
 
 
-# -- transports ---------------------------------------------------------------------------------
-
-def webhook_secret(settings: Settings) -> str:
-    """WEBHOOK_SECRET, or one derived from the token (the same in every replica) when it is unset."""
-    if settings.webhook_secret is not None and settings.webhook_secret.get_secret_value():
-        secret = settings.webhook_secret.get_secret_value()
-        if not _SECRET.fullmatch(secret):
-            raise ConfigError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
-        return secret
-    return hmac.new(_token(settings).encode(), b"ipbot-webhook-secret", hashlib.sha256).hexdigest()
-
-
-def webhook_kwargs(settings: Settings) -> dict[str, Any]:
-    """Where the webhook listens (locally, on the URL's path) and what ``setWebhook`` is told.
-
-    Telegram sends the secret in ``X-Telegram-Bot-Api-Secret-Token``; the server answers 403 to
-    any request without it.
-    """
-    if not settings.webhook_url:
-        raise ConfigError("WEBHOOK_URL is not set")
-    parts = urlsplit(settings.webhook_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"WEBHOOK_URL is not an http(s) URL: {settings.webhook_url!r}")
-    return {
-        "listen": settings.webhook_listen,
-        "port": settings.webhook_port,
-        "url_path": parts.path.lstrip("/"),
-        "webhook_url": settings.webhook_url,
-        "secret_token": webhook_secret(settings),
-        "allowed_updates": ALLOWED_UPDATES,
-        "drop_pending_updates": False,
-    }
-
-
-def polling_kwargs(timeout: int = 30) -> dict[str, Any]:
-    """Arguments of ``run_polling`` / ``Updater.start_polling``: long polls of ``timeout`` seconds."""
-    return {"poll_interval": 0.0, "timeout": timeout, "allowed_updates": ALLOWED_UPDATES,
-            "drop_pending_updates": False}
-
-
-@asynccontextmanager
-async def running(app: App, settings: Settings, *, poll_timeout: int = 30) -> AsyncIterator[App]:
-    """Run ``app`` inside an event loop that someone else owns (tests, embedding, :func:`serve`).
-
-    Initialise, ``post_init``, start receiving - our :class:`WebhookServer` and ``setWebhook`` when
-    WEBHOOK_URL is set, else our :class:`ConfirmingPoller` - and start. Both receivers confirm an
-    update only once it is processed (:class:`Intake`). On the way out: refuse new updates, drain
-    those in flight within ``IPBOT_SHUTDOWN_BUDGET_S`` (the rest stay unconfirmed for Telegram to
-    redeliver), confirm what is done, stop, shut down, ``post_shutdown``.
-    """
-    server: WebhookServer | None = None
-    poller: ConfirmingPoller | None = None
-    intake = Intake(app, limit=settings.max_pending_updates)
-    await app.initialize()
-    try:
-        if app.post_init is not None:
-            await app.post_init(app)
-        if settings.webhook_url:
-            kwargs = webhook_kwargs(settings)
-            server = WebhookServer(app, intake, listen=kwargs["listen"], port=kwargs["port"],
-                                   url_path=kwargs["url_path"], secret_token=kwargs["secret_token"])
-            await server.start()  # listening before Telegram is told where to send
-            await app.bot.set_webhook(kwargs["webhook_url"], allowed_updates=kwargs["allowed_updates"],
-                                      secret_token=kwargs["secret_token"],
-                                      drop_pending_updates=kwargs["drop_pending_updates"])
-        else:
-            await app.bot.delete_webhook(drop_pending_updates=False)
-            poller = ConfirmingPoller(app.bot, intake, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
-            await poller.start()
-        await app.start()
-        yield app
-    finally:
-        if poller is not None:
-            await poller.stop()
-        cancelled = await intake.drain(settings.shutdown_budget_s)
-        if server is not None:
-            await server.stop()
-        if poller is not None:
-            await poller.confirm()
-        if cancelled:
-            log.warning("stopped with %d update(s) unconfirmed: Telegram will deliver them again", cancelled)
-        if app.running:
-            await app.stop()
-            if app.post_stop is not None:
-                await app.post_stop(app)
-        await app.shutdown()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
-
-
-# -- the entry point ----------------------------------------------------------------------------
-
-def configure_logging(settings: Settings) -> None:
-    """One line per record with time, level and logger; the token never reaches stderr (see bot.redact)."""
-    logging.basicConfig(level=settings.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    # httpx logs every request URL at INFO, and the Bot API puts the token in the URL.
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    if settings.telegram_bot_token is not None:
-        protect_outputs(Redactor(settings.telegram_bot_token.get_secret_value()))
-
-
-GC_THRESHOLDS = (60_000, 50, 100)
-
-
-def tune_garbage_collector() -> None:
-    """Fewer and cheaper cyclic collections in the long-running bot process.
-
-    What start-up loaded (the knowledge base, the matcher's tables, PTB) lives as long as the
-    process: ``gc.freeze`` takes it out of every later collection. The objects of one update are
-    short-lived and freed by reference counting, so the first generation may grow larger before
-    a collection. In ``make bench-load`` the collector took about 5% of the CPU per update before.
-    """
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
-
-
-def use_fast_event_loop() -> None:
-    """uvloop where it is installed (Linux, macOS): the same asyncio, less CPU per update."""
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover - Windows
-        return
-    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-
-
-def serve(app: App, settings: Settings) -> None:
-    """Receive updates (webhook with WEBHOOK_URL, else long polling) until SIGINT or SIGTERM (blocks).
-
-    PTB's ``run_webhook``/``run_polling`` would confirm updates before they are processed (and
-    serve with tornado); :func:`running` confirms them after.
-    """
-    async def main() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        async with running(app, settings):
-            if settings.webhook_url:
-                kwargs = webhook_kwargs(settings)
-                log.info("receiving by webhook on %s:%s/%s", kwargs["listen"], kwargs["port"], kwargs["url_path"])
-            else:
-                log.info("receiving by long polling")
-            await stop.wait()
-            log.info("stopping: draining updates in flight (budget %.1fs)", settings.shutdown_budget_s)
-        log.info("stopped")
-
-    asyncio.run(main())
-
-
-serve_webhook = serve  # the name the load benchmark's replicas use
-
-
 def run_telegram(settings: Settings) -> int:
     """Run the bot until SIGINT/SIGTERM: long polling, or webhook when WEBHOOK_URL is set.
 
-    Returns 0 after a clean stop, 2 when the settings, the token or the knowledge base cannot be
-    used, 1 when the bot stopped on any other error. Nothing escapes as a bare traceback: PTB puts
+    Returns 0 after a clean stop, 2 when Telegram rejects the token, 1 when the bot stopped on any
+    other error; settings that cannot run the bot (:class:`ConfigError`) and an invalid knowledge
+    base are raised for ``ipbot`` to say (exit status 2). Nothing escapes as a bare traceback: PTB puts
     the token in the message of :class:`~telegram.error.InvalidToken`, and Python would print it
     to stderr past every logging filter.
     """
@@ -555,12 +280,8 @@ def run_telegram(settings: Settings) -> int:
         if settings.webhook_url:
             webhook_kwargs(settings)  # a bad WEBHOOK_URL stops the start here, before any connection
         serve(app, settings)
-    except ConfigError as exc:
-        sys.stderr.write(f"ipbot: {exc}\n")
-        return 2
-    except KnowledgeBaseError as exc:
-        sys.stderr.write(f"the knowledge base is invalid:\n{exc}\n")
-        return 2
+    except (ConfigError, KnowledgeBaseError):
+        raise  # said in one line, exit status 2, by the command line (bot.cli), as for every command
     except InvalidToken:
         sys.stderr.write("ipbot: Telegram rejected TELEGRAM_BOT_TOKEN (revoked, mistyped, or for another "
                          "Bot API server than TELEGRAM_API_BASE_URL)\n")

@@ -37,8 +37,9 @@ from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.channels.telegram.handlers import NoSession
 from bot.channels.telegram.render import messages, tg_text
+from bot.channels.telegram.screen import NoSession
+from bot.channels.telegram.sending import Context
 from bot.dialog.model import Reply
 from bot.present.i18n import to_lang
 from bot.services import input_order
@@ -47,7 +48,7 @@ from eligibility.parsing import looks_like_question
 from knowledge.models import Lang
 
 if TYPE_CHECKING:
-    from bot.channels.telegram.handlers import Context, Handlers
+    from bot.channels.telegram.handlers import Handlers
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +216,6 @@ class BusinessDesk:
         if not isinstance(chat_id, int):
             return
         try:
-            await self.h._send(context, chat_id, replies)
+            await self.h.sender.send(context, chat_id, replies)
         except TelegramError as exc:
             log.info("staff note not delivered: %s", self.h.redact(f"{type(exc).__name__}: {exc}"))

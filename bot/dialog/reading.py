@@ -1,0 +1,361 @@
+"""Typed input read: what a message means for the dialog, through the one understanding layer.
+
+What is typed goes through ``eligibility.language``: intents, the answer to the question on screen,
+facts volunteered with it, corrections, notes to state back, and the one short question to ask when
+the layer is not sure (nothing is recorded from an unsure figure). A button's label typed instead of
+tapped does what the tap does; a question in passing gets a side answer and the assessment goes on.
+
+:class:`TypedReader` belongs to one :class:`~bot.dialog.core.Dialog` and moves its session with the
+dialog's own steps (ask next, apply, skip, show the result).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from bot.dialog.callbacks import Code, callback, code_of
+from bot.dialog.model import Button, Reply, SessionState, Step
+from bot.dialog.side import contacts, lang_of
+from bot.dialog.views import split_message
+from bot.present.i18n import LANGS, text
+from eligibility.errors import ProfileError
+from eligibility.language import Reading, understand
+from eligibility.parsing import normalize
+from eligibility.profile import coerce_value
+from eligibility.questionnaire import Question, plan, question_by_id
+from knowledge.models import Fact, Lang
+
+if TYPE_CHECKING:
+    from bot.dialog.core import Dialog
+
+# Control words typed instead of tapped (catalogue keys dlg.words.*, "|"-separated, either language
+# works); matched on the whole normalised message.
+_CONTROL_ACTIONS = ("back", "restart", "cancel", "help", "result", "why", "answers", "lang_en", "lang_zh")
+
+
+# Views the dialog names itself, typed by name: the layer has no intent for them.
+_VIEW_WORDS = ("result", "why", "answers")
+# Intents that give way to facts told with them ("你好，我们是正定的企业", "我想测一下，我们是律所").
+_GIVES_WAY = ("greeting", "thanks", "assess", "ask")
+# A pending clarifying question lives in ``SessionState.current`` as this prefix and a JSON object (the
+# fact, the message key and params, the candidate value, the question that was on screen), so it survives
+# a restart like any question; no question id starts with it.
+_CLARIFY = "clarify:"
+
+
+def _pending(current: str | None) -> dict[str, Any] | None:
+    if not current or not current.startswith(_CLARIFY):
+        return None
+    try:
+        data = json.loads(current.removeprefix(_CLARIFY))
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _label_key(label: str) -> str:
+    """A button label as typed: normalised, without marks, spaces or punctuation ("« 上一题" -> "上一题")."""
+    return re.sub(r"[\W_]+", "", normalize(label))
+
+
+def _params(params: Mapping[str, object], lang: Lang) -> dict[str, object]:
+    """A note's or question's parameters as its template takes them: words from the message escaped
+    (they go into HTML), several figures listed, numbers left for the template to format."""
+    sep = "、" if lang == "zh" else ", "
+    out: dict[str, object] = {}
+    for key, value in params.items():
+        if isinstance(value, (list, tuple)):
+            out[key] = sep.join(escape(str(v)) for v in value)
+        elif isinstance(value, str):
+            out[key] = escape(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _yes_no(fact: Fact) -> Question:
+    """The fact asked as a yes/no question: to read "是/对/不是" to a clarifying question about it."""
+    return Question(fact.id, "bool", fact.question, (fact.id,), (), ())
+
+
+class TypedReader:
+    """The typed-text half of a :class:`~bot.dialog.core.Dialog`: :meth:`read` is its entry."""
+
+    def __init__(self, dialog: Dialog) -> None:
+        self.d = dialog
+        cat = dialog.r.cat
+        self.control_words = {
+            action: {normalize(w) for lang in LANGS for w in cat.t(lang, f"dlg.words.{action}").split("|")}
+            for action in _CONTROL_ACTIONS}
+
+    def _control_word(self, message: str) -> str | None:
+        """The dialog's own views typed by name ("结果", "为什么", "修改"): words the layer has no intent for."""
+        norm = normalize(message).strip(" 。.!！")
+        for action in _VIEW_WORDS:
+            if norm in self.control_words[action]:
+                return action
+        return None
+
+    def read(self, s: SessionState, message: str, today: date) -> list[Reply]:
+        if not message.strip():
+            return self.d._reask(s, today)
+        tapped = self._typed_button(s, message, today)
+        if tapped is not None:
+            return tapped
+        pending = _pending(s.current)
+        if pending is not None and s.mode != "idle":
+            return self._clarified(s, pending, message, today)
+        q = self.d._current_question(s, today) if s.mode != "idle" and s.current else None
+        reading = understand(self.d.kb, message, expecting=q)
+        # A command ("不测了", "上一题", "人工") is obeyed over anything else read in it.
+        if reading.intent is not None and (reading.intent not in _GIVES_WAY or not (reading.facts or reading.clarify)):
+            return self._intent(s, reading.intent, today)
+        action = self._control_word(message)
+        if action is not None and s.mode != "idle":
+            return self.d._control(s, action, today)
+        if q is None:
+            if reading.clarify and not reading.is_question and s.mode == "done":
+                # After the result: a figure the layer is unsure of is asked about before it changes anything.
+                ack = self._take(s, None, reading)
+                c = reading.clarify[0]
+                head = [Reply(ack)] if ack else []
+                return [*head, self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, "")]
+            if reading.facts and not reading.is_question and s.mode == "idle":
+                # Facts told before any assessment ("我们是正定的制药企业"): kept, and the assessment starts.
+                ack = self._take(s, None, reading)
+                return [Reply(ack), *self.d._start(s, today, topic=None)] if ack else self.d._start(s, today, None)
+            if reading.facts and not reading.is_question and s.mode == "done":
+                ack = self._take(s, None, reading)
+                return [Reply(ack), *self._next(s, today)] if ack else self._free_question(s, message, today)
+            return self._free_question(s, message, today)
+        if reading.is_question and not reading.unknown:
+            # A question in passing is answered; facts stated with it ("对了利息付了20万，能补多少？") are kept.
+            ack = self._take(s, q, reading)
+            side = self.d.answerer(message, s.lang) if self.d.answerer is not None else None
+            head = [Reply(ack)] if ack else []
+            tail = [self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, q.id)
+                    for c in reading.clarify[:1]] or self._next(s, today)
+            if side is not None and side.in_scope:
+                return [*head, Reply(side.text), Reply(self.d.t(s.lang, "dlg.side_resume")), *tail]
+            if ack or reading.clarify:
+                return [*head, *tail]
+            return [Reply(self.d.t(s.lang, "dlg.not_understood", examples=self.d.views.examples(q, s.lang))),
+                    *self.d._ask_next(s, today)]
+        if reading.facts or reading.clarify or (reading.answered and q.kind == "multi"):
+            return self._record(s, q, reading, today)
+        if reading.unknown:
+            return self.d._skip(s, today, edit=False)
+        if self.d.answerer is not None and len(message) > 3:
+            side = self.d.answerer(message, s.lang)
+            if side.in_scope:
+                return [Reply(side.text), Reply(self.d.t(s.lang, "dlg.side_resume")), *self.d._ask_next(s, today)]
+        return [Reply(self.d.t(s.lang, "dlg.not_understood", examples=self.d.views.examples(q, s.lang))),
+                *self.d._ask_next(s, today)]
+
+    def _next(self, s: SessionState, today: date) -> list[Reply]:
+        """Where to go after something typed in passing: the question on screen; after the result, the
+        result with what changed, or the questions a correction opened again."""
+        if s.mode == "done" and s.current is None:
+            q, _left = plan(self.d.kb, s.typed_facts(), today, self.d.validity, topic=s.topic, skipped=s.skipped,
+                            groups_done=s.groups_done(), assessment=self.d._assessment(s, today))
+            if q is None:
+                return self.d._result(s, today, show_diff=True)
+            s.mode = "assess"
+        return self.d._ask_next(s, today)
+
+    def _typed_button(self, s: SessionState, message: str, today: date) -> list[Reply] | None:
+        """A button's label typed instead of tapped does what the tap does (either language)."""
+        typed = _label_key(message)
+        if not typed:
+            return None
+        for button in self._on_screen(s, today):
+            parts = {_label_key(button.label), *(_label_key(p) for p in button.label.split("/"))}
+            if typed in parts - {""}:
+                # Typed, nothing was pressed: no message to edit, so none is edited or marked "answered".
+                done = self.d.t(s.lang, "dlg.all_answered")
+                return [replace(r, edit=False) for r in self.d._button(s, button.data, today) if r.text != done]
+        return None
+
+    def _on_screen(self, s: SessionState, today: date) -> list[Button]:
+        """The buttons the user can see now, in both languages; ticking a screening option is left to the
+        layer (a typed option name answers the question instead of waiting for "完成")."""
+        rows: list[tuple[Button, ...]] = []
+        q = self.d._current_question(s, today) if s.mode != "idle" and s.current else None
+        for lang in (s.lang, *(x for x in LANGS if x != s.lang)):
+            if q is not None:
+                rows += self.d.views.question_buttons(q, lang, set(s.ticked))
+            elif s.mode == "done":
+                rows += [row for reply in self.d.views.result(self.d._assessment(s, today), lang, topic=s.topic)
+                         for row in reply.buttons]
+            rows += self.d._menu(lang)
+        return [b for row in rows for b in row if code_of(b.data) is not Code.TICK]
+
+    def _intent(self, s: SessionState, intent: str, today: date) -> list[Reply]:
+        lang = s.lang
+        assessing = s.mode == "assess" and s.current is not None
+        if intent in ("lang_en", "lang_zh"):
+            return self.d._switch_lang(s, "en" if intent == "lang_en" else "zh", today)
+        if intent == "assess":
+            return self.d._command(s, "assess", "", today)
+        if intent in ("help", "cancel"):
+            return self.d._command(s, intent, "", today)
+        if intent in ("back", "restart"):
+            if s.mode == "idle" and intent == "back":
+                return self.d._reask(s, today)
+            return self.d._control(s, intent, today)
+        if intent == "ask":
+            return [Reply(escape(self.d.t(lang, "dlg.ask_prompt")))]
+        if intent == "menu":
+            return [Reply(self.d.t(lang, "dlg.ld.menu_assess" if assessing else "dlg.ld.menu"), self.d._menu(lang))]
+        if intent == "human":
+            return [Reply(contacts(self.d.kb, self.d.r.cat, lang), () if assessing else self.d._menu(lang)),
+                    *self._resume(s, today, assessing)]
+        key = "dlg.ld.thanks" if intent == "thanks" else "dlg.ld.hi" if assessing else "dlg.ld.hello"
+        return [Reply(self.d.t(lang, key), () if assessing else self.d._menu(lang)), *self._resume(s, today, assessing)]
+
+    def _resume(self, s: SessionState, today: date, assessing: bool) -> list[Reply]:
+        return [Reply(self.d.t(s.lang, "dlg.ld.resume")), *self.d._ask_next(s, today)] if assessing else []
+
+    def _free_question(self, s: SessionState, message: str, today: date) -> list[Reply]:
+        lang = lang_of(message, s.lang)
+        if self.d.answerer is None:
+            return [Reply(escape(self.d.t(lang, "dlg.idle_hint")), self.d._menu(lang))]
+        side = self.d.answerer(message, lang)
+        buttons = self.d._menu(lang) if not side.in_scope else (
+            (Button(self.d.t(lang, "dlg.menu.assess"), callback(Code.MENU, "assess")),),)
+        if s.mode == "done":
+            buttons = ((Button(self.d.t(lang, "dlg.btn.result"), callback(Code.MENU, "result")),),)
+        return [Reply(p) for p in split_message(side.text)[:-1]] + [Reply(split_message(side.text)[-1], buttons)]
+
+    def _notes(self, reading: Reading, lang: Lang) -> list[str]:
+        """What the layer states back (a period converted, an approximation, a hedge, registered elsewhere)."""
+        out = []
+        for note in reading.notes:
+            try:
+                out.append(self.d.t(lang, note.key, **_params(note.params, lang)))
+            except (KeyError, IndexError, ValueError):
+                continue  # a note without wording yet is left out rather than breaking the reply
+        return out
+
+    def _valid(self, reading: Reading) -> dict[str, Any]:
+        """The facts read that the engine takes as they are; any other value is left to be asked plainly."""
+        out: dict[str, Any] = {}
+        for fact_id, value in reading.facts.items():
+            fact = self.d.kb.facts.get(fact_id)
+            if fact is None:
+                continue
+            try:
+                out[fact_id] = coerce_value(fact, value)
+            except ProfileError:
+                continue
+        return out
+
+    def _take(self, s: SessionState, q: Question | None, reading: Reading) -> str:
+        """Record what the message states; the acknowledgement to show (corrections with the old value)."""
+        # An earlier answer changes only when the message says it corrects it, or answers its question again.
+        new = {k: v for k, v in self._valid(reading).items() if s.facts.get(k) != v and (
+            k not in s.facts or reading.correction or (q is not None and k in q.facts))}
+        answers_q = q is not None and (any(k in q.facts for k in new) or (reading.answered and q.kind == "multi"))
+        if not new and not answers_q:
+            return "\n".join(self._notes(reading, s.lang))
+        previous = {k: s.facts[k] for k in new if k in s.facts}
+        step_q = q.id if answers_q and q is not None else "volunteered"
+        s.history.append(Step(question=step_q, set=dict(new), previous=previous))
+        s.facts.update(new)
+        s.ticked = []
+        lang = s.lang
+        lines = []
+        if previous:
+            now = self.d.views.fact_values({k: new[k] for k in previous}, lang)
+            old = self.d.views.sep(lang).join(escape(self.d.r.value(k, v, lang)) for k, v in previous.items())
+            lines.append(self.d.t(lang, "dlg.ld.corrected", items=now, old=old))
+        told = {k: v for k, v in new.items() if k not in previous and not (q is not None and k in q.facts)}
+        if told:
+            lines.append(self.d.t(lang, "dlg.volunteered", items=self.d.views.fact_values(told, lang)))
+        # An answer the layer had to read into (a period converted, an approximation, a hedge) is said back.
+        noted = {k: v for k, v in new.items() if k not in previous and k not in told
+                 and any(n.fact == k for n in reading.notes)}
+        if noted:
+            lines.append(self.d.t(lang, "dlg.ld.noted", items=self.d.views.fact_values(noted, lang)))
+        return "\n".join([*lines, *self._notes(reading, lang)])
+
+    def _record(self, s: SessionState, q: Question, reading: Reading, today: date) -> list[Reply]:
+        """The answer and volunteered facts recorded together; then ONE short question if the layer asks one."""
+        ack = self._take(s, q, reading)
+        head = [Reply(ack)] if ack else []
+        if reading.clarify:
+            c = reading.clarify[0]
+            return [*head, self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, q.id)]
+        if reading.unknown and not any(f in reading.facts for f in q.facts):
+            return [*head, *self.d._skip(s, today, edit=False)]
+        return [*head, *self.d._after_answer(s, today, edit=False)]
+
+    def _ask_plainly(self, s: SessionState, fact_id: str, today: date) -> list[Reply]:
+        """The fact's own question, now: after the result it is a change of answer, as from the summary."""
+        if s.mode == "done":
+            return self.d._change(s, fact_id, today)
+        q = question_by_id(self.d.kb, fact_id, s.typed_facts(), today, self.d.validity, topic=s.topic)
+        if q is None:
+            return self.d._ask_next(s, today)
+        s.current = q.id
+        return [self.d.views.question(q, s.lang, number=max(s.asked, 1), left=self.d._left(s, today))]
+
+    def _clarify_reply(self, s: SessionState, fact: str, key: str, params: dict[str, object], value: object,
+                       asked: str) -> Reply:
+        """ONE short question; it waits in the session (``current``) until answered. ``asked`` is the
+        question that was on screen, to go back to."""
+        s.current = _CLARIFY + json.dumps({"fact": fact, "key": key, "params": params, "value": value, "q": asked},
+                                          ensure_ascii=False, default=str)
+        try:
+            question = self.d.t(s.lang, key, **_params(params, s.lang))
+        except (KeyError, IndexError, ValueError):
+            question = escape(text(self.d.kb.facts[fact].question, s.lang)) if fact in self.d.kb.facts else ""
+        hint = self.d.t(s.lang, "dlg.ld.clarify_confirm" if value is not None else "dlg.ld.clarify_open")
+        return Reply(f"{question}\n{hint}")
+
+    def _clarified(self, s: SessionState, pending: dict[str, Any], message: str, today: date) -> list[Reply]:
+        """The reply to a clarifying question: "是/对" records the figure asked about, a figure replaces it,
+        "不是" drops it (the fact is asked plainly later), "不确定" skips the fact; anything else goes on as
+        ordinary text."""
+        fact_id = str(pending.get("fact"))
+        fact = self.d.kb.facts.get(fact_id)
+        asked = question_by_id(self.d.kb, str(pending.get("q")), s.typed_facts(), today, self.d.validity,
+                               topic=s.topic, skipped=s.skipped)
+        s.current = asked.id if asked is not None else None
+        if fact is None:
+            return self.read(s, message, today)
+        own = question_by_id(self.d.kb, fact_id, s.typed_facts(), today, self.d.validity, topic=s.topic)
+        reading = understand(self.d.kb, message, expecting=own)
+        if fact_id in reading.facts and not reading.clarify:
+            return self._record(s, asked or own or _yes_no(fact), reading, today)
+        confirm = understand(self.d.kb, message, expecting=_yes_no(fact))
+        value = pending.get("value")
+        if confirm.facts.get(fact_id) is True and value is not None:
+            try:
+                typed = coerce_value(fact, value)
+            except ProfileError:
+                typed = None
+            if typed is not None:
+                confirmed = replace(confirm, facts={fact_id: typed}, clarify=(), answered=True)
+                return self._record(s, asked or _yes_no(fact), confirmed, today)
+        if confirm.facts.get(fact_id) is not None:
+            # "不是" to a figure offered, or a plain yes/no to a question that offered none: ask for the fact itself.
+            head = [Reply(self.d.t(s.lang, "dlg.ld.clarify_no"))] if value is not None else []
+            return [*head, *self._ask_plainly(s, fact_id, today)]
+        if reading.unknown or confirm.unknown:
+            s.skipped = list(dict.fromkeys([*s.skipped, fact_id]))
+            return self.d._ask_next(s, today)
+        if reading.intent is not None or reading.facts or reading.is_question:
+            return self.read(s, message, today)
+        if reading.clarify:  # still unsure ("四五十万"): the layer's new question about it
+            c = reading.clarify[0]
+            return [self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, str(pending.get("q")))]
+        retry = self._clarify_reply(s, fact_id, str(pending.get("key")), dict(pending.get("params") or {}), value,
+                                    str(pending.get("q")))
+        return [Reply(self.d.t(s.lang, "dlg.ld.clarify_retry")), retry]

@@ -156,11 +156,12 @@ class Conversations:
 
     async def _forget(self, key: str, state: SessionState, stored: StoredSession | None, *, user_key: str,
                       input_id: str | None) -> Turn:
-        """Delete the session and every session the user owns; keep only the input mark (no owner)."""
+        """Delete the session and every session the user owns; keep only their input marks (no owner):
+        an older update replayed into any of them is ignored, as in this chat."""
         lang = state.lang
         if input_id is not None:
             await self.store.set_input_mark(key, input_id)
         await self.store.delete(key)
         if user_key:
-            await self.store.delete_user(user_key)
+            await self.store.delete_user(user_key, mark=input_id)
         return Turn([Reply(self.engine.catalog.t(lang, "dlg.forgotten"))], stored.state if stored else None, None)

@@ -99,12 +99,17 @@ class SessionStore(Protocol):
         """Delete one session; True if it existed."""
         ...
 
-    async def delete_user(self, user_key: str) -> int:
-        """Delete every session owned by ``user_key`` (for /forget); return how many."""
+    async def delete_user(self, user_key: str, *, mark: str | None = None) -> int:
+        """Delete every session owned by ``user_key`` (for /forget); return how many.
+
+        ``mark`` (the id of the ``/forget``): in the same transaction, every session deleted keeps
+        it as its input mark (:meth:`set_input_mark`), so an older update replayed into any of the
+        user's other sessions (a group's, a business connection's) cannot bring it back."""
         ...
 
     async def delete_idle(self, before: datetime) -> int:
-        """Delete every session untouched since ``before`` (and its key); return how many."""
+        """Delete every session untouched since ``before`` (and its key), and every input mark set
+        before it (replays that old are long out of Telegram's reach); return how many sessions."""
         ...
 
     async def input_mark(self, key: str) -> str | None:
@@ -188,6 +193,7 @@ marks_table = sa.Table(
     _metadata,
     sa.Column("key", sa.Text, primary_key=True),
     sa.Column("last_input", sa.Text, nullable=False),
+    sa.Column("marked_at", sa.DateTime(timezone=True)),
 )
 """Per deleted session, the last input applied to it (replay protection after /forget)."""
 

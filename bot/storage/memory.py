@@ -32,22 +32,25 @@ class MemorySessionStore(Closable):
 
     def __init__(self) -> None:
         self._rows: dict[str, _MemoryRow] = {}
-        self._marks: dict[str, str] = {}
+        self._marks: dict[str, tuple[str, datetime]] = {}  # key -> (last input, when marked)
 
     async def delete_idle(self, before: datetime) -> int:
         await self._yield()
         doomed = [key for key, row in self._rows.items() if row.updated_at < before]
         for key in doomed:
             del self._rows[key]
+        for key in [key for key, (_, marked) in self._marks.items() if marked < before]:
+            del self._marks[key]
         return len(doomed)
 
     async def input_mark(self, key: str) -> str | None:
         await self._yield()
-        return self._marks.get(key)
+        mark = self._marks.get(key)
+        return None if mark is None else mark[0]
 
     async def set_input_mark(self, key: str, input_id: str) -> None:
         await self._yield()
-        self._marks[key] = input_id
+        self._marks[key] = (input_id, now())
 
     async def load(self, key: str) -> StoredSession | None:
         await self._yield()
@@ -75,12 +78,14 @@ class MemorySessionStore(Closable):
         await self._yield()
         return self._rows.pop(key, None) is not None
 
-    async def delete_user(self, user_key: str) -> int:
+    async def delete_user(self, user_key: str, *, mark: str | None = None) -> int:
         check_user_key(user_key)
         await self._yield()
         doomed = [key for key, row in self._rows.items() if row.user_key == user_key]
         for key in doomed:
             del self._rows[key]
+            if mark is not None:
+                self._marks[key] = (mark, now())
         return len(doomed)
 
     async def close(self) -> None:

@@ -17,6 +17,15 @@ and the caller retries (:class:`bot.services.Conversations`). The schema is migr
 keys are stored hashed and states sealed per session (:mod:`bot.storage.crypto`), so a deleted
 session's old row versions, left in the heap and the WAL until vacuumed and recycled, are unreadable
 once ``/forget`` has deleted its key.
+
+And the deleted key itself (stored wrapped) must not stay in the heap as a dead row version: after
+every deletion of keys, ``session_keys`` is rewritten (``VACUUM FULL``: a new file with the live
+rows only). A plain ``VACUUM`` is not enough: it removes the dead tuple from the page's item list
+but leaves its bytes in the page's free space when no live tuple moves over them (measured with
+``pageinspect``: the most recently inserted key stayed readable). The table is small (one short
+row per session) and deletions are rare (``/forget``, the hourly sweep); the rewrite holds its lock
+for that moment only. Still out of reach: a transaction open across the deletion (its snapshot
+keeps the old version alive through the rewrite) and the WAL, until its segments are recycled.
 """
 
 from __future__ import annotations
@@ -62,11 +71,18 @@ _DELETE = ("WITH k AS (DELETE FROM session_keys WHERE key = $1) "
            "DELETE FROM sessions WHERE key = $1")
 _DELETE_USER = ("WITH k AS (DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE user_key = $1)) "
                 "DELETE FROM sessions WHERE user_key = $1")
-_IDLE = ("WITH k AS (DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE updated_at < $1)) "
+# The same, each session deleted keeping the /forget's id as its input mark ($2), in the one statement.
+_DELETE_USER_MARKED = (
+    "WITH m AS (INSERT INTO input_marks (key, last_input, marked_at) SELECT key, $2, now() FROM sessions "
+    "WHERE user_key = $1 ON CONFLICT (key) DO UPDATE SET last_input = excluded.last_input, marked_at = now()), "
+    "k AS (DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE user_key = $1)) "
+    "DELETE FROM sessions WHERE user_key = $1")
+_IDLE = ("WITH m AS (DELETE FROM input_marks WHERE marked_at < $1), "
+         "k AS (DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE updated_at < $1)) "
          "DELETE FROM sessions WHERE updated_at < $1")
 _MARK = "SELECT last_input FROM input_marks WHERE key = $1"
-_SET_MARK = ("INSERT INTO input_marks (key, last_input) VALUES ($1, $2) "
-             "ON CONFLICT (key) DO UPDATE SET last_input = excluded.last_input")
+_SET_MARK = ("INSERT INTO input_marks (key, last_input, marked_at) VALUES ($1, $2, now()) "
+             "ON CONFLICT (key) DO UPDATE SET last_input = excluded.last_input, marked_at = now()")
 _DIALECT: sa.Dialect = PGDialect()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves its __init__ untyped
 _SCHEMA_LOCK = 0x1B0C_5E55  # pg_advisory_xact_lock key: one replica migrates at a time
 _KEY_CACHE = 4096
@@ -243,21 +259,45 @@ class PgSessionStore(Closable):
         hashed = self._sealer.hash(key)
         self._keys.pop(hashed, None)
         async with self.connection() as conn:
-            return _count(await conn.execute(_DELETE, hashed)) > 0
+            deleted = _count(await conn.execute(_DELETE, hashed)) > 0
+        if deleted:
+            await self._shred_keys()
+        return deleted
 
-    async def delete_user(self, user_key: str) -> int:
+    async def delete_user(self, user_key: str, *, mark: str | None = None) -> int:
         check_user_key(user_key)
         await self._ready()
         self._keys.clear()
+        owner = self._sealer.hash(user_key)
         async with self.connection() as conn:
-            return _count(await conn.execute(_DELETE_USER, self._sealer.hash(user_key)))
+            if mark is None:
+                deleted = _count(await conn.execute(_DELETE_USER, owner))
+            else:
+                deleted = _count(await conn.execute(_DELETE_USER_MARKED, owner, mark))
+        if deleted:
+            await self._shred_keys()
+        return deleted
 
     async def delete_idle(self, before: datetime) -> int:
-        """Delete the sessions (and their keys) untouched since ``before``; return how many."""
+        """Delete the sessions (and their keys) untouched since ``before``, and the input marks set
+        before it; return how many sessions."""
         await self._ready()
         self._keys.clear()
         async with self.connection() as conn:
-            return _count(await conn.execute(_IDLE, before))
+            deleted = _count(await conn.execute(_IDLE, before))
+        if deleted:
+            await self._shred_keys()
+        return deleted
+
+    async def _shred_keys(self) -> None:
+        """Rewrite ``session_keys`` so that no dead version of a deleted key stays in its heap (see the
+        module docstring). The deletion is committed already: a failure here is logged, not raised."""
+        try:
+            async with self.connection() as conn:
+                await conn.execute("VACUUM (FULL) session_keys")
+        except StoreError as exc:
+            log.warning("session_keys not rewritten after a deletion (%s): the deleted keys' old versions stay "
+                        "in its heap until the next rewrite or vacuum", type(exc).__name__)
 
     async def input_mark(self, key: str) -> str | None:
         await self._ready()

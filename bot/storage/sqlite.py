@@ -62,11 +62,14 @@ _DELETE = "DELETE FROM sessions WHERE key = ?"
 _DELETE_KEY = "DELETE FROM session_keys WHERE key = ?"
 _DELETE_USER_KEYS = "DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE user_key = ?)"
 _DELETE_USER = "DELETE FROM sessions WHERE user_key = ?"
+_MARK_USER = ("INSERT INTO input_marks (key, last_input, marked_at) SELECT key, ?, ? FROM sessions WHERE user_key = ? "
+              "ON CONFLICT (key) DO UPDATE SET last_input = excluded.last_input, marked_at = excluded.marked_at")
 _IDLE_KEYS = "DELETE FROM session_keys WHERE key IN (SELECT key FROM sessions WHERE updated_at < ?)"
 _IDLE = "DELETE FROM sessions WHERE updated_at < ?"
+_IDLE_MARKS = "DELETE FROM input_marks WHERE marked_at < ?"
 _MARK = "SELECT last_input FROM input_marks WHERE key = ?"
-_SET_MARK = ("INSERT INTO input_marks (key, last_input) VALUES (?, ?) "
-             "ON CONFLICT (key) DO UPDATE SET last_input = excluded.last_input")
+_SET_MARK = ("INSERT INTO input_marks (key, last_input, marked_at) VALUES (?, ?, ?) "
+             "ON CONFLICT (key) DO UPDATE SET last_input = excluded.last_input, marked_at = excluded.marked_at")
 # SQLAlchemy's text format for DateTime on SQLite: files the earlier store wrote read the same.
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 _KEY_CACHE = 4096
@@ -251,19 +254,21 @@ class SqliteSessionStore(Closable):
     async def delete(self, key: str) -> bool:
         hashed = self._sealer.hash(key)
         self._keys.pop(hashed, None)
-        return self._delete([(_DELETE_KEY, hashed), (_DELETE, hashed)]) > 0
+        return self._delete([(_DELETE_KEY, (hashed,)), (_DELETE, (hashed,))]) > 0
 
-    async def delete_user(self, user_key: str) -> int:
+    async def delete_user(self, user_key: str, *, mark: str | None = None) -> int:
         check_user_key(user_key)
         owner = self._sealer.hash(user_key)
         self._keys.clear()
-        return self._delete([(_DELETE_USER_KEYS, owner), (_DELETE_USER, owner)])
+        marks = [] if mark is None else [(_MARK_USER, (mark, _now_text(), owner))]
+        return self._delete([*marks, (_DELETE_USER_KEYS, (owner,)), (_DELETE_USER, (owner,))])
 
     async def delete_idle(self, before: datetime) -> int:
-        """Delete the sessions (and their keys) untouched since ``before``; return how many."""
+        """Delete the sessions (and their keys) untouched since ``before``, and the input marks set
+        before it; return how many sessions."""
         cutoff = before.astimezone(UTC).strftime(_TIME_FORMAT)
         self._keys.clear()
-        return self._delete([(_IDLE_KEYS, cutoff), (_IDLE, cutoff)])
+        return self._delete([(_IDLE_MARKS, (cutoff,)), (_IDLE_KEYS, (cutoff,)), (_IDLE, (cutoff,))])
 
     async def input_mark(self, key: str) -> str | None:
         try:
@@ -274,11 +279,11 @@ class SqliteSessionStore(Closable):
 
     async def set_input_mark(self, key: str, input_id: str) -> None:
         try:
-            self.connection().execute(_SET_MARK, (self._sealer.hash(key), input_id))
+            self.connection().execute(_SET_MARK, (self._sealer.hash(key), input_id, _now_text()))
         except sqlite3.Error as exc:
             raise store_error(self._database, exc) from exc
 
-    def _delete(self, statements: list[tuple[str, str]]) -> int:
+    def _delete(self, statements: list[tuple[str, tuple[str, ...]]]) -> int:
         """The statements in one transaction (the keys first), then the log folded into the file.
 
         Returns the rows the last statement deleted.
@@ -288,8 +293,8 @@ class SqliteSessionStore(Closable):
             conn.execute("BEGIN IMMEDIATE")
             try:
                 deleted = 0
-                for statement, value in statements:
-                    deleted = conn.execute(statement, (value,)).rowcount
+                for statement, values in statements:
+                    deleted = conn.execute(statement, values).rowcount
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -324,6 +329,10 @@ class SqliteSessionStore(Closable):
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+def _now_text() -> str:
+    return datetime.now(UTC).strftime(_TIME_FORMAT)
 
 
 def _parse_time(text: str) -> datetime:

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,9 +21,9 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from bot.channels.telegram.app import build_application
-from bot.channels.telegram.runtime import App, running
+from bot.channels.telegram.runtime import App, running, webhook_secret
 from bot.settings import Settings
-from fakes.bot_api import FakeBotApi
+from fakes.bot_api import FakeBotApi, free_port
 
 JSON = dict[str, Any]
 TODAY = date(2025, 6, 1)
@@ -328,3 +328,23 @@ def sqlite_rows(url: str, query: str) -> list[tuple[Any, ...]]:
     """Rows of the bot's SQLite file, read with the standard library as an operator would."""
     with contextlib.closing(sqlite3.connect(make_url(url).database or ":memory:")) as conn:
         return conn.execute(query).fetchall()
+
+
+@contextlib.asynccontextmanager
+async def webhook_bot(tmp_path: Path) -> AsyncIterator[tuple[Harness, Callable[[JSON], Awaitable[int]]]]:
+    """The bot by webhook, Telegram's deliveries played by the fake; and a way to POST any update
+    to the webhook with the right secret (a replay, as a network or an attacker with the secret could)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    async with FakeBotApi(deliver_webhooks=True) as fake:
+        with watching_updates() as updates:
+            settings = make_settings(fake.token, fake.base_url, tmp_path, WEBHOOK_URL=url,
+                                     WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=port)
+            harness = Harness(fake, settings, updates)
+            secret = webhook_secret(settings)
+            try:
+                await harness.start()
+                yield harness, lambda update: fake.post_webhook(url, update, secret)
+            finally:
+                await harness.stop()
+                print(harness.dump())

@@ -16,6 +16,14 @@ Business → Chatbots). Then, in the chats the connection covers:
 Settings are kept per connection in the session store (key ``tg-biz:<connection id>``, owned by
 the staff member, so their /forget deletes them). Nothing of a customer's message is stored: an
 edited or deleted business message needs nothing undone, and is only logged.
+
+Replays (Telegram's update ids increase): as for every chat, an update at or below the last one
+applied changes nothing. Connection updates are ordered per connection (the id of the last one
+applied is kept in the settings, and in an input mark when they are deleted), the messages of one
+customer chat per chat (an input mark of ``tg-biz:<connection id>:<chat id>``, hashed like every key:
+no id, nothing readable). So an old ``business_connection`` replayed after a revoke does not bring the
+settings back, an old ``/bot_off`` replayed after ``/bot_on`` does not turn the bot off, and a customer
+question delivered again is not answered twice.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ import logging
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
@@ -34,6 +42,7 @@ from bot.channels.telegram.screen import NoSession
 from bot.channels.telegram.sending import Context, api_call
 from bot.dialog.model import Reply
 from bot.present.i18n import to_lang
+from bot.services import input_order
 from bot.storage.base import update as update_session
 from eligibility.parsing import looks_like_question
 from knowledge.models import Lang
@@ -50,6 +59,21 @@ SETTINGS_VERSION = 1
 
 def settings_key(connection_id: str) -> str:
     return f"tg-biz:{connection_id}"
+
+
+def chat_mark_key(connection_id: str, chat_id: int) -> str:
+    """The input mark that orders the business messages of one customer chat."""
+    return f"{settings_key(connection_id)}:{chat_id}"
+
+
+def _applied(last: object, update_id: int) -> bool:
+    """An update at or below the last one applied (a redelivery, or a replay of an old one)."""
+    order = input_order(last) if isinstance(last, str) else last if type(last) is int else None
+    return order is not None and update_id <= order
+
+
+class _Older(Exception):
+    """A read-modify-write found a newer update applied already: nothing to change."""
 
 
 class BusinessDesk:
@@ -71,24 +95,41 @@ class BusinessDesk:
         key, owner = settings_key(conn.id), f"tg-user:{conn.user.id}"
         lang = to_lang(conn.user.language_code)
         catalog = self.h.s.engine.catalog
+        uid = update.update_id
+        stored = await self.h._store_call(lambda: self.store.load(key))
+        last = stored.state.get("last_input") if stored is not None else \
+            await self.h._store_call(lambda: self.store.input_mark(key))
+        if _applied(last, uid):
+            log.info("ignored a business connection update at or below the last one applied")
+            return
         if not conn.is_enabled:
-            await self.h._store_call(lambda: self.store.delete(key))
+            async def revoke() -> None:
+                await self.store.set_input_mark(key, str(uid))  # first: a replayed connect stays out
+                await self.store.delete(key)
+
+            await self.h._store_call(revoke)
             revoked = escape(tg_text(catalog, lang, "tg.biz.revoked"))
             await self._tell_staff(context, conn.user_chat_id, [Reply(revoked)])
             return
         can_reply = bool(conn.rights is not None and conn.rights.can_reply)
 
         def connect(state: dict[str, Any]) -> dict[str, Any]:
+            if _applied(state.get("last_input"), uid):
+                raise _Older(key)  # a newer connection update got there first
             return {"v": SETTINGS_VERSION, "user_id": conn.user.id, "user_chat_id": conn.user_chat_id,
-                    "can_reply": can_reply, "lang": lang, "off": list(state.get("off") or [])}
+                    "can_reply": can_reply, "lang": lang, "off": list(state.get("off") or []), "last_input": uid}
 
-        await update_session(self.store, key, connect, user_key=owner)
+        try:
+            await update_session(self.store, key, connect, user_key=owner)
+        except _Older:
+            return
         note = "tg.biz.connected" if can_reply else "tg.biz.connected_read_only"
         await self._tell_staff(context, conn.user_chat_id,
                                [Reply(escape(tg_text(catalog, lang, note, off=OFF, on=ON)))])
 
     # ---- messages in the staff member's chats ----
     async def message(self, update: Update, context: Context) -> None:
+        """A message in a customer chat: answered once (a redelivery or an old replay changes nothing)."""
         message = update.business_message
         if message is None or message.business_connection_id is None or not message.text:
             return
@@ -96,24 +137,35 @@ class BusinessDesk:
         stored = await self.h._store_call(lambda: self.store.load(key))
         if stored is None or stored.state.get("v") != SETTINGS_VERSION:
             return  # not connected (or revoked): nothing at all
-        conf = stored.state
+        mark = chat_mark_key(message.business_connection_id, message.chat.id)
+        if _applied(await self.h._store_call(lambda: self.store.input_mark(mark)), update.update_id):
+            log.info("ignored a business message at or below the last one applied in its chat")
+            return
+        if await self._message(message, message.text, stored.state, key, context):
+            # After the effect: a crash in between costs at worst one answer twice, never one lost.
+            await self.h._store_call(lambda: self.store.set_input_mark(mark, str(update.update_id)))
+
+    async def _message(self, message: Message, typed: str, conf: dict[str, Any], key: str,
+                       context: Context) -> bool:
+        """Handle one business message; True if it changed or sent anything (then it is marked)."""
         staff_id, chat_id = conf.get("user_id"), message.chat.id
         lang: Lang = "en" if conf.get("lang") == "en" else "zh"
         catalog = self.h.s.engine.catalog
         sender = message.from_user.id if message.from_user is not None else None
         if sender == staff_id:  # the staff member's own words: never answered; /bot_off and /bot_on
-            command = message.text.strip().split("@")[0].lower()
+            command = typed.strip().split("@")[0].lower()
             if command in (OFF, ON):
                 await self._switch(key, chat_id, off=command == OFF)
                 name = escape(message.chat.full_name or str(chat_id))
                 notice = tg_text(catalog, lang, "tg.biz.off" if command == OFF else "tg.biz.on", chat=name)
                 await self._tell_staff(context, conf.get("user_chat_id"), [Reply(notice)])
-            return
-        if chat_id in (conf.get("off") or []) or not looks_like_question(message.text):
-            return  # turned off here, or not a question (a greeting, thanks, a file): the human's
+                return True
+            return False
+        if chat_id in (conf.get("off") or []) or not looks_like_question(typed):
+            return False  # turned off here, or not a question (a greeting, thanks, a file): the human's
         dialog = self.h.s.engine.dialog
         desk = dialog.help_desk()
-        text = message.text[:2000]
+        text = typed[:2000]
         today = self.h.s.today()
         forward = desk.forward(text, lang, today)
         result = forward.result
@@ -131,12 +183,13 @@ class BusinessDesk:
             except TelegramError as exc:
                 log.warning("business reply not sent: %s", self.h.redact(f"{type(exc).__name__}: {exc}"))
         if not in_scope:
-            return  # not about this policy: not the help desk's business
+            return replied  # not about this policy: not the help desk's business
         who = escape(message.chat.full_name or "")
         note = "tg.biz.note_replied" if replied else "tg.biz.note_read_only" if confident else "tg.biz.note_left"
         head = tg_text(catalog, lang, note, customer=who)
         notes = desk.replies(text, lang, today)
         await self._tell_staff(context, conf.get("user_chat_id"), [Reply(head), *notes])
+        return True
 
     async def edited(self, update: Update, context: Context) -> None:
         """An edited business message: the bot answered the original (or left it); nothing to redo."""

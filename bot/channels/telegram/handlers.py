@@ -83,8 +83,7 @@ class Handlers:
         self.sender = Sender(redactor)
         self.screen = Screen(services, redactor)
         self._reload_lock = asyncio.Lock()
-        self._turning: set[int] = set()  # updates whose turn has begun and is not yet fully answered...
-        self._saved: set[int] = set()  # ...of them, those whose turn is committed
+        self._saved: set[int] = set()  # updates whose turn is committed and not yet fully handled
         self.notices: PolicyNotices | None = None  # agency: set by app.py
 
     # ---- conversation ----
@@ -192,7 +191,6 @@ class Handlers:
         key = session_key(chat, user, sender_chat(update))
         user_key = owner_key(user)
         conversations = self.s.conversations
-        self._turning.add(update.update_id)
         counting = not (isinstance(inp, CommandInput) and inp.name == "forget")
         with AnswerTap.listening() as seen:
             turn = await conversations.turn(
@@ -227,8 +225,6 @@ class Handlers:
                 await self.screen.remember(key, user_key, unseen=True)
                 raise RepliesLost() from exc
             raise
-        self._saved.discard(update.update_id)
-        self._turning.discard(update.update_id)
         if turn.after is not None:
             answered = answer_message(inp, update, turn.before, turn.after)
             await self.screen.retire_keyboard(context, key, user_key, chat.id, turn.after, shown_now, answered,
@@ -236,6 +232,7 @@ class Handlers:
         if counting and turn.applied:
             events = assessment_events(turn.before, turn.after)
             await self._record([*events, *answer_events(seen[-1:])])
+        self._saved.discard(update.update_id)  # (on an error, the error handler discards it)
 
     async def edited(self, update: Update, context: Context) -> None:
         """An edited message: if it was the latest answer, the edit corrects it; other edits are
@@ -362,10 +359,10 @@ class Handlers:
                   " (replies not sent; the turn is saved)" if cause is not err else "", self.redact(trace).rstrip())
         if chat is None or not isinstance(update, Update):
             return
-        # Not saved: a turn that failed before its commit. Saved: after it, or no turn at all (nothing to lose).
-        saved = update.update_id in self._saved or update.update_id not in self._turning
+        # Saved only after a commit. Not saved: a turn that failed before its commit, or a failure before
+        # any turn (an edit whose session could not even be read): then nothing was saved either.
+        saved = update.update_id in self._saved
         self._saved.discard(update.update_id)
-        self._turning.discard(update.update_id)
         await notify_admin(context, self.admin_chat_id, self.redact, update_id, describe(update), cause)
         try:
             try:

@@ -9,7 +9,9 @@ Two limits, on purpose:
 
 * ``max_concurrent`` - how many updates *run* at once. It is taken only after an update holds its
   chat's lock, so a user who sends fifty messages in a burst waits behind himself and never takes
-  the slots other chats need.
+  the slots other chats need. And it is given back while a running update waits for its own chat's
+  sending limit or flood control (:func:`chat_wait`, called by the rate limiter): five chats
+  throttled at once do not hold every slot and freeze the rest.
 * ``max_pending`` - how many updates may be *in the processor* at once, running or waiting for
   their chat (PTB's own semaphore in :class:`~telegram.ext.BaseUpdateProcessor`). It bounds
   memory when Telegram delivers a flood faster than we answer.
@@ -23,7 +25,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +34,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-__all__ = ["ChatKey", "PerChatUpdateProcessor", "UpdateDone", "chat_key_of"]
+__all__ = ["ChatKey", "PerChatUpdateProcessor", "UpdateDone", "chat_key_of", "chat_wait"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,55 @@ def add_bot_api_time(seconds: float) -> None:
     acc = BOT_API_TIME.get()
     if acc is not None:
         acc[0] += seconds
+
+
+class _RunningSlot:
+    """The running slot one update holds: given back while it waits for its chat, taken again after.
+
+    Several requests of one update may wait at once: the slot goes with the first and comes back
+    with the last. A wait cancelled while taking the slot back leaves it not held (nothing to give back).
+    """
+
+    __slots__ = ("_away", "_semaphore", "held")
+
+    def __init__(self, semaphore: asyncio.BoundedSemaphore) -> None:
+        self._semaphore = semaphore
+        self._away = 0
+        self.held = True
+
+    @asynccontextmanager
+    async def released(self) -> AsyncIterator[None]:
+        self._away += 1
+        if self._away == 1 and self.held:
+            self.held = False
+            self._semaphore.release()
+        try:
+            yield
+        finally:
+            self._away -= 1
+            if self._away == 0 and not self.held:
+                await self._semaphore.acquire()
+                self.held = True
+
+    def give_back(self) -> None:
+        if self.held:
+            self.held = False
+            self._semaphore.release()
+
+
+RUNNING_SLOT: ContextVar[_RunningSlot | None] = ContextVar("running_slot", default=None)
+
+
+@asynccontextmanager
+async def chat_wait() -> AsyncIterator[None]:
+    """Around a wait for the current update's own chat (its sending limit, its flood control): the
+    update's running slot is free for other chats meanwhile. Outside the processor: nothing."""
+    slot = RUNNING_SLOT.get()
+    if slot is None:
+        yield
+        return
+    async with slot.released():
+        yield
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,20 +171,29 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         key = chat_key_of(update)
         arrived = time.perf_counter()
         if key is None:
-            async with self._running:
-                await self._run(update, coroutine, arrived)
+            await self._run_in_slot(update, coroutine, arrived)
             return
         slot = self._slots.get(key)
         if slot is None:
             slot = self._slots[key] = _Slot()
         slot.users += 1
         try:
-            async with slot.lock, self._running:
-                await self._run(update, coroutine, arrived)
+            async with slot.lock:
+                await self._run_in_slot(update, coroutine, arrived)
         finally:
             slot.users -= 1
             if slot.users == 0 and self._slots.get(key) is slot:
                 del self._slots[key]
+
+    async def _run_in_slot(self, update: object, coroutine: Awaitable[Any], arrived: float) -> None:
+        await self._running.acquire()
+        running = _RunningSlot(self._running)
+        token = RUNNING_SLOT.set(running)
+        try:
+            await self._run(update, coroutine, arrived)
+        finally:
+            RUNNING_SLOT.reset(token)
+            running.give_back()
 
     async def _run(self, update: object, coroutine: Awaitable[Any], arrived: float) -> None:
         started = time.perf_counter()

@@ -4,8 +4,11 @@ Why not PTB's :class:`~telegram.ext.AIORateLimiter`: on a 429 for one chat it pa
 request of the bot (a user who sent 30 messages made 8 others wait 8 s each). Here:
 
 * Limits as Telegram documents them, kept so the bot rarely meets a 429: about one message a
-  second into one chat (bursts of ``chat_burst`` pass), 20 a minute into a group, ``overall_max_rate``
-  a second in all. A chat waits for its own limit before it takes a place in the overall one.
+  second into one chat (bursts of ``chat_burst`` pass), 20 a minute into a group (the same bursts),
+  ``overall_max_rate``
+  a second in all. A chat waits for its own limit before it takes a place in the overall one, and
+  while it waits for its own limit (or its own flood control) its update's running slot is free
+  for other chats (:func:`~bot.channels.telegram.processor.chat_wait`).
 * A 429 for a request to a chat delays that request (and the chat's later ones) by its
   ``retry_after``; only a 429 on a request without a chat (inline answers, callback answers, which
   only the overall limit can explain) pauses everyone.
@@ -33,7 +36,7 @@ from aiolimiter import AsyncLimiter
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
-from bot.channels.telegram.processor import add_bot_api_time
+from bot.channels.telegram.processor import add_bot_api_time, chat_wait
 from bot.retry import Backoff, retry
 
 __all__ = ["NOT_IDEMPOTENT", "RetryingRateLimiter"]
@@ -44,6 +47,11 @@ Result = bool | dict[str, Any] | list[dict[str, Any]]
 NOT_IDEMPOTENT = frozenset({"sendMessage", "sendPhoto", "sendDocument", "forwardMessage", "copyMessage"})
 """Sent twice, these show twice: after a timeout (the request may have arrived) at most one retry."""
 MAX_CHAT_LIMITERS = 10_000  # the least recently used chat's limiter is dropped past this
+
+
+def _now() -> float:
+    """The event loop's clock (monotonic), the one the limiters and sleeps use."""
+    return asyncio.get_running_loop().time()
 
 
 def _seconds(value: Any) -> float:
@@ -122,7 +130,7 @@ class RetryingRateLimiter(BaseRateLimiter[int]):
             if not isinstance(exc, RetryAfter):
                 return backoff_s
             wait = _seconds(exc.retry_after) + 0.1
-            until = time.monotonic() + wait
+            until = _now() + wait
             if chat_key is None:
                 self._global_pause = max(self._global_pause, until)
                 log.warning("Bot API %s: flood control for the whole bot, pausing every request %.1fs",
@@ -147,18 +155,29 @@ class RetryingRateLimiter(BaseRateLimiter[int]):
             add_bot_api_time(time.perf_counter() - started)
 
     async def _wait_limits(self, chat_key: str | None) -> None:
-        """Flood control in force (the chat's, the bot's), then the chat's limit, then the overall one."""
+        """Flood control in force (the chat's, the bot's), then the chat's limit, then the overall one.
+
+        A wait for the chat's own flood control or limit frees the update's running slot; a pause of
+        the whole bot does not (every chat waits for it alike)."""
         while True:
-            until = max(self._global_pause, self._chat_pause.get(chat_key, 0.0) if chat_key else 0.0)
-            now = time.monotonic()
-            if until <= now:
+            chat_until = self._chat_pause.get(chat_key, 0.0) if chat_key else 0.0
+            now = _now()
+            if self._global_pause > now and self._global_pause >= chat_until:
+                await asyncio.sleep(self._global_pause - now)
+            elif chat_until > now:
+                async with chat_wait():
+                    await asyncio.sleep(chat_until - now)
+            else:
                 break
-            await asyncio.sleep(until - now)
         if chat_key is not None:
             self._chat_pause.pop(chat_key, None)
             limiter = self._chat_limiter(chat_key)
             if limiter is not None:
-                await limiter.acquire()
+                if limiter.has_capacity():
+                    await limiter.acquire()
+                else:
+                    async with chat_wait():
+                        await limiter.acquire()
         if self._overall is not None:
             await self._overall.acquire()
 
@@ -169,7 +188,10 @@ class RetryingRateLimiter(BaseRateLimiter[int]):
         if limiter is None:
             group = chat_key.startswith(("-", "@"))
             if group and self._group is not None:
-                limiter = AsyncLimiter(*self._group)
+                # 20 a minute as a bucket of 20 would let 20 + 19 through in the first minute: bursts
+                # of ``chat_burst`` at that rate keep any minute at 20 + 2 at most.
+                rate, period = self._group
+                limiter = AsyncLimiter(self._chat_burst, self._chat_burst * period / rate)
             else:
                 limiter = AsyncLimiter(self._chat_burst, self._chat_burst / self._chat_rate)
             self._chats[chat_key] = limiter

@@ -1,0 +1,5 @@
+-- Input marks expire with the sessions: the time each was set (sessions untouched for
+-- IPBOT_SESSION_TTL_DAYS are deleted, and so are marks older than that). Marks from before get
+-- the time of this migration.
+ALTER TABLE input_marks ADD COLUMN IF NOT EXISTS marked_at TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now();
+CREATE INDEX IF NOT EXISTS ix_input_marks_marked_at ON input_marks (marked_at);

@@ -2,9 +2,11 @@
 
 Every channel (console, Telegram, help-desk tools) calls ``Dialog.handle`` and renders the replies
 its own way. No decision about the policy is taken outside the dialog package and the engine below it.
-Here: the entry point, commands, pressed buttons and the steps of an assessment; typed text is read
-in ``bot.dialog.reading``, side answers and contacts live in ``bot.dialog.side``, inline cards in
-``bot.dialog.inline``, the help desk in ``bot.dialog.helpdesk``.
+Here: the entry point, commands and the steps of an assessment (the next question, an answer applied,
+a skip, the result); typed text is read in ``bot.dialog.reading``, pressed buttons in
+``bot.dialog.buttons``, back, corrections and changed answers in ``bot.dialog.changes``, side answers
+and contacts live in ``bot.dialog.side``, inline cards in ``bot.dialog.inline``, the help desk in
+``bot.dialog.helpdesk``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING
 
-from bot.dialog.callbacks import FORGET_CONFIRM, MAX_BYTES, Code, callback, split
+from bot.dialog.buttons import Buttons
+from bot.dialog.callbacks import FORGET_CONFIRM, MAX_BYTES, Code, callback
+from bot.dialog.changes import Changes
 from bot.dialog.inline import inline_cards
 from bot.dialog.model import (
     Button,
@@ -34,7 +38,7 @@ from bot.present.i18n import text
 from bot.present.report import Renderer
 from eligibility.answers import Answer
 from eligibility.evaluate import assess
-from eligibility.questionnaire import NONE_OPTION, Question, group_answer, plan, question_by_id
+from eligibility.questionnaire import Question, plan, question_by_id
 from eligibility.results import Amount, Assessment, Validity
 from knowledge.models import KnowledgeBase, Lang
 
@@ -74,6 +78,8 @@ class Dialog:
 
         self.hints = AssessHints(renderer.cat)
         self.typed = TypedReader(self)
+        self.buttons = Buttons(self)
+        self.changes = Changes(self)
 
     def t(self, lang: Lang, key: str, **params: object) -> str:
         return self.r.cat.t(lang, key, **params)
@@ -96,7 +102,7 @@ class Dialog:
         if isinstance(inp, CommandInput):
             replies = self._command(s, inp.name.lower(), inp.arg, today)
         elif isinstance(inp, ButtonInput):
-            replies = self._button(s, inp.data[:MAX_BYTES], today)
+            replies = self.buttons.press(s, inp.data[:MAX_BYTES], today)
         else:
             replies = self.typed.read(s, inp.text[:MAX_INPUT], today)
         if assessing and s.mode == "assess":
@@ -146,7 +152,7 @@ class Dialog:
             s.mode, s.current, s.ticked = "idle", None, []
             return [Reply(self.t(lang, "dlg.cancelled"), self._menu(lang))]
         if name == "correct":
-            return self._correct(s, arg[:MAX_INPUT], today)
+            return self.changes.correct(s, arg[:MAX_INPUT], today)
         if name == "forget_ask":
             return [self.views.forget_confirm(lang, FORGET_CONFIRM)]
         if name == "forget":
@@ -201,113 +207,11 @@ class Dialog:
             return [self.views.clause(matches[0], s.lang)]
         return [self.views.clause_group(matches, s.lang)]
 
-    # -- buttons -----------------------------------------------------------------------------------
-    def _button(self, s: SessionState, data: str, today: date) -> list[Reply]:
-        code, rest = split(data)
-        if code is Code.MENU:
-            return self._menu_button(s, rest, today)
-        if code is Code.CLAUSE:
-            if rest in {b.id for b in self.kb.benefits}:
-                return [self.views.clause(self.kb.benefit(rest), s.lang)]
-            return [self.views.clause_menu(s.lang)]
-        if code in (Code.CLAUSES, Code.ANSWERS):  # a level or a page of the clause list, or the answers
-            group, _, page = rest.partition("|")
-            number = int(page) if page.isdigit() else 0
-            if code is Code.CLAUSES:
-                return [self.views.clause_menu(s.lang, group or None, number, edit=True)]
-            return [self.views.answers_menu(s.facts, s.lang, group or None, number, edit=True)]
-        if code is Code.FORGET:  # "keep my data" under the /forget confirmation
-            return [Reply(self.t(s.lang, "dlg.forget.kept"), edit=True)]
-        if code is Code.NAV:
-            action, _, qid = rest.partition("|")
-            if action == "skip":
-                if s.mode not in ("assess", "done") or s.current is None or qid != s.current:
-                    return self._stale(s, today)
-                if s.mode == "done":  # changing an answer to "not sure": the fact becomes unknown
-                    return self._unsure_change(s, today)
-                return self._skip(s, today, edit=True)
-            if action == "back" and s.mode == "assess" and not s.history:
-                return [Reply(self.t(s.lang, "dlg.tap.first"), popup=True)]
-            return self._control(s, action, today)
-        if code is Code.CHANGE:
-            return self._change(s, rest, today)
-        qid, _, arg = rest.partition("|")
-        # An answer is taken for the question on screen: the assessment's, or the one being changed
-        # after the result ("done" with a current question).
-        if s.mode not in ("assess", "done") or s.current is None or qid != s.current:
-            return self._stale(s, today)
-        q = self._current_question(s, today)
-        if q is None:
-            return self._stale(s, today)
-        if code is Code.ANSWER:
-            return self._answer_button(s, q, arg, today)
-        if code is Code.TICK and q.kind == "multi" and arg in q.facts:
-            value = arg
-            s.ticked = [v for v in s.ticked if v != value] if value in s.ticked else [*s.ticked, value]
-            return [self.views.question(q, s.lang, number=s.asked, left=s.left_shown or self._left(s, today),
-                                        ticked=s.ticked, edit=True)]
-        if code is Code.DONE and q.kind == "multi":
-            facts = group_answer(q, [v for v in s.ticked if v in q.facts], self.kb)
-            return self._apply(s, q, Answer(facts), today, edit=True)
-        return self._stale(s, today)
-
-    def _menu_button(self, s: SessionState, rest: str, today: date) -> list[Reply]:
-        action, _, arg = rest.partition("|")
-        if action == "assess":
-            return self._command(s, "assess", "", today)
-        if action == "topic":
-            return self._assess(s, today, topic=arg if arg in self.kb.policy.topics else None)
-        if action == "fresh":
-            return self._fresh(s, today, topic=arg if arg in self.kb.policy.topics else None)
-        if action == "ask":
-            return [Reply(escape(self.t(s.lang, "dlg.ask_prompt")))]
-        if action == "clauses":
-            return [self.views.clause_menu(s.lang)]
-        if action == "lang":
-            return self._switch_lang(s, "en" if s.lang == "zh" else "zh", today)
-        if action in ("answers", "why", "result"):
-            return self._control(s, action, today)
-        return self._stale(s, today)
-
-    def _answer_button(self, s: SessionState, q: Question, arg: str, today: date) -> list[Reply]:
-        fact_id = q.facts[0]
-        answer: Answer | None = None
-        if q.kind == "bool" and arg in ("y", "n"):
-            answer = Answer({fact_id: arg == "y"})
-        elif q.kind == "choice" and arg in {o.value for o in q.options}:
-            answer = Answer({fact_id: arg})
-        elif q.kind == "money" and arg == "0":
-            answer = Answer({fact_id: 0})
-        elif q.kind == "money_list" and arg == "0":
-            answer = Answer({fact_id: []})
-        elif q.kind == "multi" and arg == NONE_OPTION:
-            answer = Answer(group_answer(q, (), self.kb))
-        if answer is None:
-            return self._stale(s, today)
-        return self._apply(s, q, answer, today, edit=True)
-
-    def _stale(self, s: SessionState, today: date) -> list[Reply]:
-        """A button of a question already answered (a double tap, an old message): a pop-up note on
-        the button, nothing new in the chat."""
-        key = "dlg.tap.answered" if s.mode == "assess" else "dlg.tap.answered_done"
-        return [Reply(self.t(s.lang, key), popup=True)]
-
     def _reask(self, s: SessionState, today: date) -> list[Reply]:
         """Typed text that fits nothing: the current question again, or the menu."""
         if s.mode == "assess":
             return [Reply(self.t(s.lang, "dlg.stale")), *self._ask_next(s, today)]
         return [Reply(escape(self.t(s.lang, "dlg.idle_hint")), self._menu(s.lang))]
-
-    # -- typed text --------------------------------------------------------------------------------
-    # What is typed goes through the one understanding layer (eligibility.language): intents, the answer
-    # to the question on screen, facts volunteered with it, corrections, notes to state back, and the
-    # one short question to ask when the layer is not sure (nothing is recorded from an unsure figure).
-
-
-
-
-
-
 
     # -- answers -----------------------------------------------------------------------------------
     def _current_question(self, s: SessionState, today: date) -> Question | None:
@@ -333,49 +237,22 @@ class Dialog:
         s.ticked = []
         return self._ask_next(s, today, edit=edit)
 
-    def _correct(self, s: SessionState, message: str, today: date) -> list[Reply]:
-        """The message that gave the latest answer was edited: that answer is undone and the edited
-        text read as the answer to the same question. Only a question's answer can be corrected."""
-        if not s.history or s.history[-1].question == "volunteered" or s.mode not in ("assess", "done"):
-            return []
-        step = s.history.pop()
-        for fact in step.set:
-            s.facts.pop(fact, None)
-        s.facts.update(step.previous)
-        s.skipped = [f for f in s.skipped if f not in step.skipped]
-        if s.mode == "assess":  # the question after it was on screen: the corrected one had the number before
-            s.asked = max(s.asked - 1, 1)
-        s.mode, s.current, s.ticked, s.left_shown = "assess", step.question, [], None
-        if self._current_question(s, today) is None:
-            s.current = None
-            return [Reply(self.t(s.lang, "dlg.corrected")), *self._ask_next(s, today)]
-        return [Reply(self.t(s.lang, "dlg.corrected")), *self.typed.read(s, message, today)]
-
-    def _unsure_change(self, s: SessionState, today: date) -> list[Reply]:
-        """"Not sure" on an answer being changed: the fact is unknown again, the result says what that changes."""
-        q = self._current_question(s, today)
-        if q is None:
-            return self._result(s, today, show_diff=True)
-        previous = {f: s.facts[f] for f in q.facts if f in s.facts}
-        s.history.append(Step(question=q.id, set={}, skipped=list(q.facts), previous=previous))
-        for fact in q.facts:
-            s.facts.pop(fact, None)
-        s.skipped = list(dict.fromkeys([*s.skipped, *q.facts]))
-        return [Reply(self.t(s.lang, "dlg.change_done"), edit=True), *self._result(s, today, show_diff=True)]
-
     def _after_answer(self, s: SessionState, today: date, *, edit: bool) -> list[Reply]:
         if s.mode == "done":
             result = self._result(s, today, show_diff=True)
             return [Reply(self.t(s.lang, "dlg.change_done"), edit=True), *result] if edit else result
         return self._ask_next(s, today, edit=edit)
 
-    def _left(self, s: SessionState, today: date) -> int:
+    def _plan(self, s: SessionState, today: date) -> tuple[Question | None, int]:
+        """The next question for the session's answers and about how many are left."""
         return plan(self.kb, s.typed_facts(), today, self.validity, topic=s.topic, skipped=s.skipped,
-                    groups_done=s.groups_done(), assessment=self._assessment(s, today))[1]
+                    groups_done=s.groups_done(), assessment=self._assessment(s, today))
+
+    def _left(self, s: SessionState, today: date) -> int:
+        return self._plan(s, today)[1]
 
     def _ask_next(self, s: SessionState, today: date, *, edit: bool = False) -> list[Reply]:
-        q, left = plan(self.kb, s.typed_facts(), today, self.validity, topic=s.topic, skipped=s.skipped,
-                       groups_done=s.groups_done(), assessment=self._assessment(s, today))
+        q, left = self._plan(s, today)
         if q is None:
             result = self._result(s, today, show_diff=False)
             if edit:  # the question message stops offering buttons that no longer apply
@@ -419,31 +296,13 @@ class Dialog:
         s.mode, s.current, s.ticked, s.last_total = "done", None, [], new_total
         return self.views.result(a, s.lang, topic=s.topic, diff=diff)
 
-    # -- back, restart, change -----------------------------------------------------------------------
+    # -- back, restart, the result's views ---------------------------------------------------------
     def _control(self, s: SessionState, action: str, today: date) -> list[Reply]:
         lang = s.lang
         if action == "restart":
             return [Reply(self.t(lang, "dlg.restarted")), *self._fresh(s, today, s.topic)]
         if action == "back":
-            if s.mode == "done" and s.current is not None:  # changing an answer: back cancels the change
-                return self._result(s, today, show_diff=False)
-            if s.history:
-                step = s.history.pop()
-                removed = {f: v for f, v in s.facts.items() if f in step.set}
-                for fact in step.set:
-                    s.facts.pop(fact, None)
-                s.facts.update(step.previous)
-                s.skipped = [f for f in s.skipped if f not in step.skipped]
-                # A question step moves the numbering back one; a volunteered statement re-asks the same one.
-                s.asked = max(s.asked - (1 if step.question == "volunteered" else 2), 0)
-                s.mode, s.current, s.left_shown = "assess", None, None  # going back may add a question
-                undone = self.t(lang, "dlg.back_done")
-                if step.question == "volunteered" and removed:
-                    undone = self.t(lang, "dlg.back_statement", items=self.views.fact_values(removed, lang))
-                return [Reply(undone), *self._ask_next(s, today)]
-            if s.mode == "assess":
-                return [Reply(self.t(lang, "dlg.back_none")), *self._ask_next(s, today)]
-            return self._reask(s, today)
+            return self.changes.back(s, today)
         if action == "result":
             if s.mode == "idle" and not s.facts:
                 return self._reask(s, today)
@@ -453,23 +312,6 @@ class Dialog:
         if action == "answers":
             return [self.views.answers_menu(s.facts, lang)]
         return self._reask(s, today)
-
-    def _change(self, s: SessionState, fact_id: str, today: date) -> list[Reply]:
-        """Re-ask one answered fact; the old answer stays until the new one arrives."""
-        if fact_id not in self.kb.facts:
-            return self._stale(s, today)
-        others = {k: v for k, v in s.typed_facts().items() if k != fact_id}
-        q = question_by_id(self.kb, fact_id, others, today, self.validity, topic=s.topic)
-        if q is None:
-            return self._stale(s, today)
-        if s.mode == "idle":
-            s.mode = "done"
-        if s.last_total is None:
-            a = self._assessment(s, today)
-            s.last_total = [a.eligible_total.min, a.eligible_total.max]
-        s.skipped = [f for f in s.skipped if f != fact_id]
-        s.current = q.id
-        return [self.views.question(q, s.lang, number=s.asked, left=1, change=True)]
 
     # -- help desk and inline mode -----------------------------------------------------------------
     def inline(self, query: str, lang: Lang, limit: int = 50) -> list[InlineCard]:

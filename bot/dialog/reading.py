@@ -179,7 +179,7 @@ class TypedReader:
             if typed in parts - {""}:
                 # Typed, nothing was pressed: no message to edit, so none is edited or marked "answered".
                 done = self.d.t(s.lang, "dlg.all_answered")
-                return [replace(r, edit=False) for r in self.d._button(s, button.data, today) if r.text != done]
+                return [replace(r, edit=False) for r in self.d.buttons.press(s, button.data, today) if r.text != done]
         return None
 
     def _on_screen(self, s: SessionState, today: date) -> list[Button]:
@@ -299,7 +299,7 @@ class TypedReader:
     def _ask_plainly(self, s: SessionState, fact_id: str, today: date) -> list[Reply]:
         """The fact's own question, now: after the result it is a change of answer, as from the summary."""
         if s.mode == "done":
-            return self.d._change(s, fact_id, today)
+            return self.d.changes.change(s, fact_id, today)
         q = question_by_id(self.d.kb, fact_id, s.typed_facts(), today, self.d.validity, topic=s.topic)
         if q is None:
             return self.d._ask_next(s, today)

@@ -24,8 +24,9 @@ rows only). A plain ``VACUUM`` is not enough: it removes the dead tuple from the
 but leaves its bytes in the page's free space when no live tuple moves over them (measured with
 ``pageinspect``: the most recently inserted key stayed readable). The table is small (one short
 row per session) and deletions are rare (``/forget``, the hourly sweep); the rewrite holds its lock
-for that moment only. Still out of reach: a transaction open across the deletion (its snapshot
-keeps the old version alive through the rewrite) and the WAL, until its segments are recycled.
+for that moment only, and waits at most a second for it (else the next deletion rewrites). Still out
+of reach: a transaction open across the deletion (its snapshot keeps the old version alive through
+the rewrite) and the WAL, until its segments are recycled.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ from bot.storage.records import Closable, check_user_key, decode_state, encode_s
 
 __all__ = ["PgSessionStore"]
 
+SHRED_LOCK_TIMEOUT_MS = 1000  # at most this long waiting for session_keys' lock before a rewrite
 log = logging.getLogger(__name__)
 
 _LOAD = ("SELECT s.state, s.version, s.updated_at, k.data_key FROM sessions s "
@@ -294,7 +296,13 @@ class PgSessionStore(Closable):
         module docstring). The deletion is committed already: a failure here is logged, not raised."""
         try:
             async with self.connection() as conn:
-                await conn.execute("VACUUM (FULL) session_keys")
+                # The rewrite needs the table to itself; waiting for it would queue every session load
+                # behind a long reader. Past the timeout the rewrite is left to the next deletion.
+                await conn.execute(f"SET lock_timeout = {SHRED_LOCK_TIMEOUT_MS}")
+                try:
+                    await conn.execute("VACUUM (FULL) session_keys")
+                finally:
+                    await conn.execute("RESET lock_timeout")
         except StoreError as exc:
             log.warning("session_keys not rewritten after a deletion (%s): the deleted keys' old versions stay "
                         "in its heap until the next rewrite or vacuum", type(exc).__name__)

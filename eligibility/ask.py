@@ -132,7 +132,8 @@ class YesNo:
     verdict: Verdict
     reason: str        # amount_same | amount_differs | applicant_ok | applicant_not | condition_fails | once |
     #                    not_once | no_clause | same_matter | in_force | out_of_force | exists |
-    #                    quota_same | quota_differs | quota_range | rate_same | rate_differs | condition_required |
+    #                    quota_same | quota_differs | quota_range | rate_same | rate_differs | basis_same | basis_differs |
+    #                    condition_required |
     #                    yearly | per_event | review | review_unsaid | competitive_rule | no_review | included |
     #                    agency
     params: tuple[tuple[str, object], ...] = ()
@@ -577,7 +578,7 @@ def _subject_first(matcher: Matcher, result: MatchResult, question: str) -> Matc
     if not missed:  # "注册公司需要什么材料": a subject outside IP, with procedure words only
         named_subjects = [sid for h in result.hits for sid in h.subjects]
         missed = [s for s in matcher.kb.out_of_scope if s.id in named_subjects][:1]
-    if not missed and _other_money(result, normalize(question)):
+    if not missed and (_other_money(result, normalize(question)) or _other_procedure(result, normalize(question))):
         return replace(result, refused=True, subject=None, confidence=0.8)
     if not missed:
         return result
@@ -596,6 +597,23 @@ def _other_money(result: MatchResult, text: str) -> bool:
     for m in _NAMED_MONEY.finditer(text):
         qualifier = m.group(1)
         if any(i in covered for i in range(m.start(1), m.end(1))) or _GENERIC_QUALIFIER.search(qualifier):
+            continue
+        return True
+    return False
+
+
+# "离婚手续怎么办", "落户流程": a procedure named after a matter no term of the policy explains.
+_NAMED_PROCEDURE = re.compile(r"([\u4e00-\u9fff]{2})(的)?(手续|流程|程序)")
+_APPLYING_QUALIFIER = re.compile(r"申请|申报|办理|领取|兑现|拨付|奖补|补贴|奖励|资助|政策|相关|有关|哪些|什么|需要|要办|具体|整个")
+
+
+def _other_procedure(result: MatchResult, text: str) -> bool:
+    """Whether a question matched only by procedure words asks how to do something else (a divorce, a
+    passport): the two characters naming the procedure are covered by no term and say nothing of applying."""
+    covered = {i for h in result.hits if not h.english for i in range(h.start, h.end)}
+    for m in _NAMED_PROCEDURE.finditer(text):
+        qualifier = m.group(1)
+        if any(i in covered for i in range(m.start(1), m.end(1))) or _APPLYING_QUALIFIER.search(qualifier):
             continue
         return True
     return False
@@ -755,6 +773,9 @@ def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, fig
     rate = _rate_verdict(b, percents)
     if rate is not None and (rate.verdict == "no" or not figures):
         return rate  # "按3%算吗": the rate asked about against the rule's
+    basis = _basis_verdict(kb, b, text)
+    if basis is not None and (basis.verdict == "no" or not figures):
+        return basis  # "是按贷款本金算的吗": what the percentage is taken of
     v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity, years, included)
     if v is None or v.reason not in ("amount_same", "amount_differs", "applicant_ok"):
         return v
@@ -953,7 +974,7 @@ def _required(b: Benefit, text: str) -> YesNo | None:
             negated = bool(re.search(rf"(非|不是|并非){re.escape(zh)}", text))
         elif en:
             for i in range(len(words) - len(en) + 1):
-                if tuple(words[i:i + len(en)]) == en:
+                if all(_same_word(a, b) for a, b in zip(words[i:i + len(en)], en, strict=True)):
                     asked = True
                     negated = i > 0 and words[i - 1] in ("non", "not")
                     break
@@ -965,6 +986,45 @@ def _required(b: Benefit, text: str) -> YesNo | None:
         if _REQUIRE_CUE.search(text):
             return YesNo("yes", "condition_required", params)
     return None
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Stems of one word family: equal, or one the other's head of five letters or more (export, exporter)."""
+    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
+
+
+# "按贷款本金算的吗", "is it based on the loan amount": what a percentage is taken of, asked about.
+_BASIS_ZH = re.compile(r"按(?:照)?(.{1,14}?)(?:来|的)?(?:算|计算|计|核算|为基数|给)")
+_BASIS_EN = re.compile(r"\b(?:based on|calculated on|calculated from|computed on|worked out on|percentage of|"
+                       r"share of|paid on)\s+(?:the\s+|our\s+)?([a-z][a-z ]{2,40})")
+
+
+def _basis_verdict(kb: KnowledgeBase, b: Benefit, text: str) -> YesNo | None:
+    """The quantity a yes/no question names as the base of a percentage against the rule's ``of``: the
+    words of the base fact say yes; the words of another figure (the principal, another fact's cue) no."""
+    rule = b.amount
+    if rule.kind != "percentage":
+        return None
+    m = _BASIS_ZH.search(text) or _BASIS_EN.search(text)
+    if m is None:
+        return None
+    named = m.group(1)
+    base = kb.facts.get(rule.of)
+    own = [normalize(c) for c in (base.figure_cues if base is not None else ())]
+    if any(_cue_in(c, named) for c in own):
+        return YesNo("yes", "basis_same")
+    others = [normalize(w) for w in kb.vocabulary.figures.principal] + [
+        normalize(c) for f in kb.facts.values() if f.id != rule.of for c in f.figure_cues]
+    hit = next((c for c in others if c not in own and _cue_in(c, named)), None)
+    if hit is None:
+        return None
+    return YesNo("no", "basis_differs", (("claimed_base", named.strip()),))
+
+
+def _cue_in(cue: str, text: str) -> bool:
+    if re.search(r"[\u4e00-\u9fff]", cue):
+        return len(cue) >= 2 and cue in text
+    return re.search(rf"\b{re.escape(cue)}", text) is not None
 
 
 # "每年8个平台", "8 service platforms a year": a count with its unit, when the language layer read no count.

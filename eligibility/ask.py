@@ -132,8 +132,8 @@ class YesNo:
     verdict: Verdict
     reason: str        # amount_same | amount_differs | applicant_ok | applicant_not | condition_fails | once |
     #                    not_once | no_clause | same_matter | in_force | out_of_force | exists |
-    #                    quota_same | quota_differs | quota_range | rate_same | rate_differs | basis_same | basis_differs |
-    #                    condition_required |
+    #                    quota_same | quota_differs | quota_range | rate_same | rate_differs | basis_same |
+    #                    basis_differs | condition_required |
     #                    yearly | per_event | review | review_unsaid | competitive_rule | no_review | included |
     #                    agency
     params: tuple[tuple[str, object], ...] = ()
@@ -604,7 +604,8 @@ def _other_money(result: MatchResult, text: str) -> bool:
 
 # "离婚手续怎么办", "落户流程": a procedure named after a matter no term of the policy explains.
 _NAMED_PROCEDURE = re.compile(r"([\u4e00-\u9fff]{2})(的)?(手续|流程|程序)")
-_APPLYING_QUALIFIER = re.compile(r"申请|申报|办理|领取|兑现|拨付|奖补|补贴|奖励|资助|政策|相关|有关|哪些|什么|需要|要办|具体|整个")
+_APPLYING_QUALIFIER = re.compile(r"申请|申报|办理|领取|兑现|拨付|奖补|补贴|奖励|资助|政策|相关|有关|哪些|什么|需要|要办"
+                                 r"|具体|整个")
 
 
 def _other_procedure(result: MatchResult, text: str) -> bool:

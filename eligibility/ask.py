@@ -368,6 +368,10 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                        included) if yes_no and not unsettled else None
     if verdict is not None and verdict.reason == "same_matter":
         verdict = _same_matter(kb, parts) or verdict
+    elif yes_no and not unsettled and (verdict is None or verdict.reason == "exists") and _TWICE_CUE.search(text) \
+            and len({p.benefit.id for p in parts}) >= 2:
+        # "驰名商标和地理标志能同时拿吗": two entries asked about together are a question of the same matter
+        verdict = _same_matter(kb, parts) or YesNo("no", "same_matter")
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures,
@@ -558,7 +562,9 @@ def _procedure_asked(matcher: Matcher, result: MatchResult, question: str) -> Ma
         return result
     # "办理这些补贴找哪个科室", "在哪交申报材料": this policy's money, or applying with no other subject.
     # "创业补贴怎么申请" names money the policy does not hold, "离婚手续怎么办" no application: refused.
-    about_this = bool(_THIS_POLICY.search(text)) or (not _MONEY_WORD.search(text) and bool(_APPLYING_ONLY.search(text)))
+    # "奖补怎么领": money named by no other scheme's words is this policy's own
+    about_this = bool(_THIS_POLICY.search(text)) or (not _MONEY_WORD.search(text) and bool(_APPLYING_ONLY.search(text))) \
+        or _own_money(text)
     if not about_this:
         return result
     entry = Scored(matcher.kb.benefit(PROCEDURE_ENTRY), matcher.params.min_score)
@@ -588,7 +594,18 @@ def _subject_first(matcher: Matcher, result: MatchResult, question: str) -> Matc
 # "创业补贴怎么申请": money named by words no term of the policy explains is another scheme's money.
 _NAMED_MONEY = re.compile(r"([\u4e00-\u9fff]{2,})(补贴|补助|奖励|资助|贴息|奖金|扶持资金|专项资金)")
 _GENERIC_QUALIFIER = re.compile(r"(这些|这个|这项|那些|那个|相关|有关|各项|各类|以上|上面|上述|政策|市里|市级|"
-                                r"我们|你们|咱们|申请|申报|领取|怎么|如何|的)$")
+                                r"我们|你们|咱们|申请|申报|领取|怎么|如何|的|领|拿)$")
+
+
+_BARE_LEAD = re.compile(r"(这些|这个|这项|那些|那个|相关|有关|各项|各类|以上|上面|上述|政策|本政策|市里|市级|我们|你们|咱们|的"
+                        r"|请问|你好|您好|想问|问一下|问下|[\s，,。?？!！:：])*")
+
+
+def _own_money(text: str) -> bool:
+    """"奖补怎么领", "这些补贴什么时候到账": the money is named bare, with nothing before it but words that
+    point at this policy, so it is this policy's money."""
+    m = _MONEY_WORD.search(text)
+    return m is not None and _BARE_LEAD.fullmatch(text[:m.start()]) is not None
 
 
 def _other_money(result: MatchResult, text: str) -> bool:
@@ -825,7 +842,7 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     failed = _failed_condition(kb, b, facts)
     if failed is not None:
         return YesNo("no", failed[0], failed[1])
-    required = _required(b, text)
+    required = _required(b, text, kb)
     if required is not None:
         return required
     rule = b.amount
@@ -961,18 +978,48 @@ def _condition_core(label: Text) -> tuple[str, tuple[str, ...]]:
     return zh, tuple(english_words(en))
 
 
-def _required(b: Benefit, text: str) -> YesNo | None:
+def _shared_core(kb: KnowledgeBase, core: str, text: str) -> str | None:
+    """The longest run of four characters or more that a condition's words and the question share, when
+    few conditions of the knowledge base hold it ("认证证书" of 取得…认证证书; not "知识产权")."""
+    for size in range(len(core), 3, -1):
+        for i in range(len(core) - size + 1):
+            run = core[i:i + size]
+            if run in text and _condition_spread(kb, run) <= 2:
+                return run
+    return None
+
+
+def _condition_spread(kb: KnowledgeBase, run: str) -> int:
+    """How many benefits have a condition whose label holds ``run``."""
+    return sum(1 for b in kb.benefits if any(run in normalize(label.zh) for label in _condition_labels(kb, b)))
+
+
+def _condition_labels(kb: KnowledgeBase, b: Benefit) -> list[Text]:
+    """Each condition's label, or its fact's where the condition has none."""
+    out: list[Text] = []
+    for c in b.conditions:
+        fact = kb.facts.get(c.fact)
+        label = c.label or (fact.label if fact is not None else None)
+        if label is not None:
+            out.append(label)
+    return out
+
+
+def _required(b: Benefit, text: str, kb: KnowledgeBase | None = None) -> YesNo | None:
     """A condition of ``b`` the question names: negated ("non-exporters", "非出口企业") it is a no; asked
     as a requirement ("必须是出口企业吗") it is a yes, with the condition said."""
     words = english_words(text)
-    for c in b.conditions:
-        if c.label is None:
-            continue
-        zh, en = _condition_core(c.label)
+    labels = [c.label for c in b.conditions if c.label is not None] if kb is None else _condition_labels(kb, b)
+    for label in labels:
+        zh, en = _condition_core(label)
         negated = asked = False
+        shared = _shared_core(kb, zh, text) if kb is not None and zh not in text else None
         if len(zh) >= 2 and zh in text:
             asked = True
             negated = bool(re.search(rf"(非|不是|并非){re.escape(zh)}", text))
+        elif shared is not None:
+            asked = True
+            negated = bool(re.search(rf"(非|不是|并非|没有|没){re.escape(shared)}", text))
         elif en:
             for i in range(len(words) - len(en) + 1):
                 if all(_same_word(a, b) for a, b in zip(words[i:i + len(en)], en, strict=True)):
@@ -981,7 +1028,7 @@ def _required(b: Benefit, text: str) -> YesNo | None:
                     break
         if not asked:
             continue
-        params = (("label_zh", c.label.zh), ("label_en", c.label.en))
+        params = (("label_zh", label.zh), ("label_en", label.en))
         if negated:
             return YesNo("no", "condition_fails", params)
         if _REQUIRE_CUE.search(text):

@@ -562,9 +562,9 @@ def _procedure_asked(matcher: Matcher, result: MatchResult, question: str) -> Ma
         return result
     # "办理这些补贴找哪个科室", "在哪交申报材料": this policy's money, or applying with no other subject.
     # "创业补贴怎么申请" names money the policy does not hold, "离婚手续怎么办" no application: refused.
-    # "奖补怎么领": money named by no other scheme's words is this policy's own
-    about_this = bool(_THIS_POLICY.search(text)) or (not _MONEY_WORD.search(text) and bool(_APPLYING_ONLY.search(text))) \
-        or _own_money(text)
+    # "奖补怎么领": money named bare is this policy's own
+    about_this = bool(_THIS_POLICY.search(text)) or _own_money(text) \
+        or (not _MONEY_WORD.search(text) and bool(_APPLYING_ONLY.search(text)))
     if not about_this:
         return result
     entry = Scored(matcher.kb.benefit(PROCEDURE_ENTRY), matcher.params.min_score)
@@ -597,8 +597,8 @@ _GENERIC_QUALIFIER = re.compile(r"(这些|这个|这项|那些|那个|相关|有
                                 r"我们|你们|咱们|申请|申报|领取|怎么|如何|的|领|拿)$")
 
 
-_BARE_LEAD = re.compile(r"(这些|这个|这项|那些|那个|相关|有关|各项|各类|以上|上面|上述|政策|本政策|市里|市级|我们|你们|咱们|的"
-                        r"|请问|你好|您好|想问|问一下|问下|[\s，,。?？!！:：])*")
+_BARE_LEAD = re.compile(r"(这些|这个|这项|那些|那个|相关|有关|各项|各类|以上|上面|上述|政策|本政策|市里|市级"
+                        r"|我们|你们|咱们|的|请问|你好|您好|想问|问一下|问下|[\s，,。?？!！:：])*")
 
 
 def _own_money(text: str) -> bool:

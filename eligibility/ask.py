@@ -353,7 +353,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                                                    for p in parts):
         answer = AmountAnswer(None, depends_on=answer.depends_on or tuple(answer.facts))
     total = _total(kb, parts) if parts and _TOTAL_CUE.search(text) else None
-    asked_about = _asked_applicant(kb, text) if yes_no else None
+    asked_about = _asked_applicant(kb, _without_terms(result, text)) if yes_no else None
     if asked_about is not None:
         facts.setdefault("entity_type", asked_about)
     counts = tuple(f.value for f in reading.figures if f.role == "count" and f.value is not None)
@@ -368,9 +368,10 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                        included) if yes_no and not unsettled else None
     if verdict is not None and verdict.reason == "same_matter":
         verdict = _same_matter(kb, parts) or verdict
-    elif yes_no and not unsettled and (verdict is None or verdict.reason == "exists") and _TWICE_CUE.search(text) \
-            and len({p.benefit.id for p in parts}) >= 2:
-        # "驰名商标和地理标志能同时拿吗": two entries asked about together are a question of the same matter
+    elif yes_no and not unsettled and (verdict is None or verdict.reason in ("exists", "applicant_ok")) \
+            and _TWICE_CUE.search(text) and len({p.benefit.id for p in parts}) >= 2:
+        # "驰名商标和地理标志能同时拿吗": two entries asked about together are a question of the same matter,
+        # not of who may apply ("示范企业和优势企业能同时拿吗" names no asker in 企业)
         verdict = _same_matter(kb, parts) or YesNo("no", "same_matter")
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
@@ -504,6 +505,21 @@ def _asked_applicant(kb: KnowledgeBase, text: str, cue: re.Pattern[str] = _CAN_C
     if len(distinct) > 1 and "enterprise" in distinct:
         distinct.remove("enterprise")
     return distinct[0] if len(distinct) == 1 else None
+
+
+def _without_terms(result: MatchResult, text: str) -> str:
+    """The question with the benefits' own terms blanked: 企业 of 示范企业, "enterprise" of "advantage
+    enterprise" name an entry, not the asker."""
+    chars = list(text)
+    for h in result.hits:
+        if h.benefits and not h.english:
+            chars[h.start:h.end] = " " * (h.end - h.start)
+    out = "".join(chars)
+    for h in result.hits:
+        if h.benefits and h.english:
+            pattern = r"\W+".join(rf"\b{re.escape(w)}\w*" for w in h.term.split())
+            out = re.sub(pattern, lambda m: " " * len(m.group(0)), out)
+    return out
 
 
 def _plural(word: str) -> str:

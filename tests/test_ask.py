@@ -221,10 +221,11 @@ def test_holdout_meets_the_targets(matcher: Matcher) -> None:
     amounts = [r["q"] for r, a in in_scope if "amount" in r and not (a.clarify and a.amount is None)
                and (a.amount is None or not a.amount.min == a.amount.max == r["amount"])]
     # Bounds below the issue's targets (top-1 ≥ 97 %, ≤ 2 % wrongly refused): the holdout half grew by about
-    # 150 questions written blind to the matcher (issue 13), harder than the first ones; on the first ones it
-    # still holds 96.6 % top-1. The bench reports the real figures; this test guards against a regression.
-    assert len(top1) <= 0.065 * len(in_scope), top1
-    assert len(answered) <= 0.10 * len(out_scope), answered
+    # 150 questions written blind to the matcher (issue 13), then by about 105 more in its second round, harder
+    # than the first ones. The bench reports the real figures; this test guards against a regression (round 2:
+    # 6.2 % top-1 misses, 6.9 % out of scope answered, 4.0 % wrongly refused, on 404 + 116 questions).
+    assert len(top1) <= 0.063 * len(in_scope), top1
+    assert len(answered) <= 0.075 * len(out_scope), answered
     assert len(wrongly_refused) <= 0.04 * len(in_scope), wrongly_refused
     assert amounts == []
 
@@ -697,3 +698,61 @@ def test_the_entries_open_to_a_type_are_listed_only_when_asked_for(matcher: Matc
     assert ask(matcher, "What does the policy offer universities?").open_to  # asked: listed
     assert ask(matcher, "我们是律所，能申请什么").open_to
     assert not ask(matcher, "帮我推荐一家商标代理公司").open_to  # names a type, asks for no list
+
+
+# -- round 2 of issue 13 -----------------------------------------------------------------------------
+@pytest.mark.parametrize(("question", "verdict", "opening", "said"), [
+    ("质押贷款贴息是按贷款本金算的吗", "no", "不是。", "不按贷款本金计"),        # the base of a percentage
+    ("质押贴息是按实际付的利息来算的吗", "yes", "是的。", "利息的50%"),
+    ("Is the pledge interest subsidy based on the loan amount?", "no", "No.", "not of"),
+    ("Is the Madrid reward only for export enterprises?", "yes", "Yes.", "exporter"),  # export ~ exporter
+    ("是不是只有拿到认证证书才能申请贯标奖补", "yes", "是的。", "认证证书"),       # a condition by its own words
+    ("驰名商标和地理标志能同时拿吗", "maybe", "原文没有明确", "同一事项"),          # two entries together
+])
+def test_round_two_claims_get_their_verdict_first(kb: KnowledgeBase, matcher: Matcher, question: str,
+                                                  verdict: str, opening: str, said: str) -> None:
+    result = ask(matcher, question)
+    assert result.verdict is not None and result.verdict.verdict == verdict, result.verdict
+    first = AnswerRenderer(kb, Catalog.load()).render(result).split("\n", 1)[0]
+    assert first.startswith(opening) and said in first, first
+
+
+def test_two_entries_the_knowledge_base_reads_as_one_matter_are_a_no_together(matcher: Matcher) -> None:
+    for question in ("示范企业和优势企业能同时拿吗",
+                     "Can we get both the demonstration enterprise and the advantage enterprise awards?"):
+        result = ask(matcher, question)
+        assert result.verdict is not None and result.verdict.verdict == "no", question
+
+
+def test_the_head_of_a_term_is_never_read_as_a_typo(matcher: Matcher) -> None:
+    result = ask(matcher, "市里的奖励怎么申请")  # 市 is not a typo of 省 in 省里的奖励
+    assert not any(h.term == "省里的奖励" for h in matcher.match("市里的奖励怎么申请").hits)
+    assert result.procedure and result.best is not None and result.best.id == "application_procedure"
+
+
+def test_a_two_character_term_by_sound_must_sound_the_same(matcher: Matcher) -> None:
+    assert not any(h.term == "金奖" for h in matcher.match("省里已经奖过了，市里还能再奖吗").hits)  # 已经 jing
+    assert ask(matcher, "省里已经奖过了，市里还能再奖吗").best is not None
+
+
+@pytest.mark.parametrize("question", ["离婚手续怎么办", "护照续签流程", "驾照怎么换"])
+def test_the_procedure_of_another_matter_is_refused(matcher: Matcher, question: str) -> None:
+    assert ask(matcher, question).refused
+
+
+@pytest.mark.parametrize("question", ["奖补怎么领", "这些补贴什么时候到账", "专利奖的奖励怎么领，需要什么手续"])
+def test_this_policys_own_money_asked_how_to_get_is_answered(matcher: Matcher, question: str) -> None:
+    result = ask(matcher, question)
+    assert not result.refused and result.procedure
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("ISO9001质量管理体系认证有补贴吗", "other_certifications"),  # 贯标 is the IP management system only
+    ("国家知识产权局专利转化专项计划怎么申报", "national_programmes"),
+    ("租人才公寓有补贴吗", "housing"),
+])
+def test_round_two_subjects_outside_the_policy_are_refused_with_the_reason(kb: KnowledgeBase, matcher: Matcher,
+                                                                           question: str, subject: str) -> None:
+    result = ask(matcher, question)
+    assert result.refused and result.subject is not None and result.subject.id == subject
+    assert result.subject.reply.get(result.lang) in render(kb, result)

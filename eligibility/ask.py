@@ -29,7 +29,18 @@ from eligibility.language import Clarify, Figure, Note, understand
 from eligibility.matcher import Matcher, MatchResult, Scored, english_words
 from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Amount, Facts, FactValue, Reason, Validity
-from knowledge.models import Benefit, Fact, KnowledgeBase, Lang, OutOfScope, PercentageAmount, Text
+from knowledge.models import (
+    Benefit,
+    Fact,
+    FixedAmount,
+    KnowledgeBase,
+    Lang,
+    OutOfScope,
+    PercentageAmount,
+    RangeAmount,
+    Text,
+    UpToAmount,
+)
 
 # Words right before a figure that make it the ceiling the user asks about ("最高补100万吗").
 _CEILING_CUE = re.compile(r"(最高|最多|上限|封顶|不超过|至多|补到|拿到|at most|cap of|up to|maximum)\S{0,2}\s*$")
@@ -51,7 +62,8 @@ _SEVERAL_CUE = re.compile(r"和|与|及|跟|、|，|,|；|;|各|分别|都|一�
 _TOTAL_CUE = re.compile(r"一共|合计|加起来|总共|共计|加一起|加在一起|总额|总计"
                         r"|\b(total|altogether|combined|in all|sum)\b")
 _YES_NO_ZH = re.compile(r"(吗|吧|么|嘛)\s*[？?。!！~～]*\s*$|吗[？?，,]"
-                        r"|是不是|对吗|对吧|对不对|是吧|能不能|可不可以|可以不|有没有|是否|行不行|算不算|会不会")
+                        r"|是不是|对吗|对吧|对不对|是吧|能不能|可不可以|可以不|有没有|是否|行不行|算不算|会不会"
+                        r"|([\u4e00-\u9fff])不\2|(不|没|没有)\s*[？?。~～]*\s*$")  # 奖不奖, 需不需要; …申请不, …10万没
 _YES_NO_EN = re.compile(r"^\s*(is|are|does|do|can|could|will|would|has|have|was|were|should|may|am|must|need|"
                         r"shall|did|isn'?t|aren'?t|doesn'?t|don'?t|won'?t|can'?t)\b")
 # How, when or where to apply, what to hand in, whom to call: the policy sets none of it, so such a
@@ -67,6 +79,8 @@ _PROCEDURE_FORM = re.compile(
     r"|哪个处|哪个科|多久能批|多长时间能批|审批要多久|(批|审批|审核)下来"
     r"|\bhow long (does|will|would|do)\b.*\b(take|approv\w*|process\w*|review)|\bapproval\b"
     r"|(申请|申报|提交|准备|要|哪些|什么)(的)?(材料|资料)|申请表|手续|找谁|找哪个|哪个科室|科室|处室|窗口|联系电话|咨询电话"
+    r"|(申请|申报)\S{0,6}(要不要|需不需要|需要先|要先|得先|必须先)|找\S{0,10}(局|部门|处|科|窗口|中心)(就行|就可以|办|申报|申请)"
+    r"|\b(register|sign up for) an account\b"
     r"|\bhow (do|can|should|would|to) (i |we |you |one )?(apply|claim|submit|file)\b"
     r"|\bwhere (do|can|should|to|is|are|would)\b.*\b(apply|submit|hand|file|office|application)"
     r"|\bwhen (do|can|should|is|are|will|does)\b.*\b(apply|submit|deadline|open|application)"
@@ -133,7 +147,7 @@ class YesNo:
     reason: str        # amount_same | amount_differs | applicant_ok | applicant_not | condition_fails | once |
     #                    not_once | no_clause | same_matter | in_force | out_of_force | exists |
     #                    quota_same | quota_differs | quota_range | rate_same | rate_differs | basis_same |
-    #                    basis_differs | condition_required |
+    #                    basis_differs | exceed_yes | exceed_no | condition_required |
     #                    yearly | per_event | review | review_unsaid | competitive_rule | no_review | included |
     #                    agency
     params: tuple[tuple[str, object], ...] = ()
@@ -300,7 +314,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     """
     kb = matcher.kb
     result = _procedure_asked(matcher, _subject_first(matcher, matcher.match(question), question), question)
-    reading = read_question(kb, question)
+    reading = read_question(kb, _plain_question(question))
     money_facts = {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
     unsure = any(c.fact in money_facts for c in reading.clarify)
     use = use_figures and not unsure
@@ -540,6 +554,18 @@ def final_provisions(kb: KnowledgeBase) -> frozenset[str]:
         return frozenset()
     tail = general.text[general.text.find("以上政策"):].replace(" ", "")
     return frozenset(b.id for b in kb.benefits if b.ref == "general" and b.source.replace(" ", "") in tail)
+
+
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
+_TRAILING_NOT = re.compile(r"(没有|不|没)(\s*[？?。~～]*\s*)$")
+
+
+def _plain_question(question: str) -> str:
+    """The question with its yes/no forms made plain, the same length, before the language layer reads
+    facts from it: "奖不奖", "要不要" and a trailing "…不", "…没" ask, they deny nothing."""
+    # 是不是, 能不能, 有没有 … are the language layer's own question words; the others are made plain
+    out = _A_NOT_A.sub(lambda m: m.group(0) if m.group(1) in "是能可有会对行算" else m.group(1) + "吗 ", question)
+    return _TRAILING_NOT.sub(lambda m: "吗" + " " * (len(m.group(1)) - 1) + m.group(2), out)
 
 
 def is_yes_no(text: str) -> bool:
@@ -867,6 +893,9 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         if asked and not _CAP_FIGURE.search(text):  # "Is the cap per year?": the scope, not the user's figure
             same = rule.cap_scope in asked
             return YesNo("yes" if same else "no", "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
+    exceed = _exceed_verdict(b, text)
+    if exceed is not None:
+        return exceed
     if figures and answer.from_figures and answer.amount is not None:
         claimed = _claims(figures, {**facts, **answer.facts})
         if claimed:  # "利息180万，贴息是不是90万": the figure asked about against what the user's figures give
@@ -894,7 +923,8 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return review
     if included:
         return YesNo("yes", "included")
-    if re.search(r"有没有|有.{0,8}吗|is there|are there|any ", text) and _SUPPORT_WORD.search(text):
+    if (re.search(r"有没有|有.{0,8}吗|is there|are there|any ", text) or _A_NOT_A.search(text)) \
+            and _SUPPORT_WORD.search(text):
         return YesNo("yes", "exists")  # "贯标有补贴吗": the clause exists; never "有" for what we do not hold
     return None
 
@@ -995,12 +1025,13 @@ def _condition_core(label: Text) -> tuple[str, tuple[str, ...]]:
 
 
 def _shared_core(kb: KnowledgeBase, core: str, text: str) -> str | None:
-    """The longest run of four characters or more that a condition's words and the question share, when
-    few conditions of the knowledge base hold it ("认证证书" of 取得…认证证书; not "知识产权")."""
-    for size in range(len(core), 3, -1):
+    """The longest run that a condition's words and the question share, when few conditions of the knowledge
+    base hold it: four characters or more held by at most two ("认证证书" of 取得…认证证书; not "知识产权"),
+    or two or three held by this one alone ("出口" of 须为出口企业)."""
+    for size in range(len(core), 1, -1):
         for i in range(len(core) - size + 1):
             run = core[i:i + size]
-            if run in text and _condition_spread(kb, run) <= 2:
+            if run in text and _condition_spread(kb, run) <= (2 if size >= 4 else 1):
                 return run
     return None
 
@@ -1050,6 +1081,33 @@ def _required(b: Benefit, text: str, kb: KnowledgeBase | None = None) -> YesNo |
         if _REQUIRE_CUE.search(text):
             return YesNo("yes", "condition_required", params)
     return None
+
+
+_EXCEED_CUE = re.compile(r"超过|超出|多于|高于|突破|\b(more than|exceed\w*|over|above|beyond)\b")
+
+
+def _exceed_verdict(b: Benefit, text: str) -> YesNo | None:
+    """"贴息一年能不能超过100万", "can it be more than 3 million": a figure asked to be passed against the
+    most the rule pays (a cap, or the top of a fixed or ranged amount): at or above it no, below it yes."""
+    m = _EXCEED_CUE.search(text)
+    if m is None:
+        return None
+    amounts = find_amounts(text[m.end():m.end() + 16])
+    if len(amounts) != 1:
+        return None
+    rule = b.amount
+    most: int | None = None
+    if isinstance(rule, PercentageAmount) and rule.cap is not None:
+        most = int(rule.cap)
+    elif isinstance(rule, FixedAmount):
+        most = rule.value
+    elif isinstance(rule, RangeAmount | UpToAmount):
+        most = rule.max
+    if most is None:
+        return None
+    over = amounts[0] < most
+    return YesNo("yes" if over else "no", "exceed_yes" if over else "exceed_no",
+                 (("claimed", amounts[0]), ("actual_max", most)))
 
 
 def _same_word(a: str, b: str) -> bool:

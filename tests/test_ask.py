@@ -708,6 +708,11 @@ def test_the_entries_open_to_a_type_are_listed_only_when_asked_for(matcher: Matc
     ("Is the Madrid reward only for export enterprises?", "yes", "Yes.", "exporter"),  # export ~ exporter
     ("是不是只有拿到认证证书才能申请贯标奖补", "yes", "是的。", "认证证书"),       # a condition by its own words
     ("驰名商标和地理标志能同时拿吗", "maybe", "原文没有明确", "同一事项"),          # two entries together
+    ("地理标志奖不奖", "yes", "有。", ""),                                          # A-not-A: no denial
+    ("专利导航要不要评审", "yes", "是的。", "择优"),
+    ("银奖给30万没", "yes", "是的。", "30万元"),                                    # a trailing 没 asks
+    ("质押贴息一年能不能超过200万", "no", "不是。", "100万元"),                    # the cap passed
+    ("证券化融资补助能超过100万吗", "yes", "是的。", "300万元"),
 ])
 def test_round_two_claims_get_their_verdict_first(kb: KnowledgeBase, matcher: Matcher, question: str,
                                                   verdict: str, opening: str, said: str) -> None:

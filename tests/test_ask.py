@@ -205,9 +205,19 @@ def test_cli_json_contract_and_stdin_batch(kb: KnowledgeBase, monkeypatch: pytes
     assert lines[1]["refs"] == [] and lines[1]["lang"] == "en"
 
 
-def test_holdout_meets_the_targets(matcher: Matcher) -> None:
+# Bounds below the issue's targets (top-1 ≥ 97 %, ≤ 2 % wrongly refused), one pair per generation of the
+# holdout half: the questions of the first rounds (the first issue, about 150 more of issue 13) and those of
+# issue 13's second round (``round: 2``), written harder and more varied. The first stay at or under round 1's
+# bounds, tightened to round 2's figures (6.2 % top-1 misses, 3.7 % wrongly refused, 5.4 % out of scope
+# answered); the second guard round 2's own figures (9.0 %, 8.1 %, 11.1 %). The bench reports the real numbers.
+_HOLDOUT_BOUNDS = {1: (0.063, 0.038, 0.06), 2: (0.095, 0.085, 0.12)}
+
+
+@pytest.mark.parametrize("generation", [1, 2])
+def test_holdout_meets_the_targets(matcher: Matcher, generation: int) -> None:
     """The issue's targets, on the half of the questions the matcher was not tuned on."""
-    rows = [r for r in safe_load(QUESTIONS.read_text(encoding="utf-8")) if r["split"] == "holdout"]
+    rows = [r for r in safe_load(QUESTIONS.read_text(encoding="utf-8"))
+            if r["split"] == "holdout" and r.get("round", 1) == generation]
     same_clause = final_provisions(matcher.kb)
     in_scope = [(r, ask(matcher, r["q"])) for r in rows if r["expect"]]
     out_scope = [ask(matcher, r["q"]) for r in rows if not r["expect"]]
@@ -220,14 +230,12 @@ def test_holdout_meets_the_targets(matcher: Matcher) -> None:
     # a wrong amount is the worst failure; an unsure figure asked back (a.clarify) states none
     amounts = [r["q"] for r, a in in_scope if "amount" in r and not (a.clarify and a.amount is None)
                and (a.amount is None or not a.amount.min == a.amount.max == r["amount"])]
-    # Bounds below the issue's targets (top-1 ≥ 97 %, ≤ 2 % wrongly refused): the holdout half grew by about
-    # 150 questions written blind to the matcher (issue 13), then by about 105 more in its second round, harder
-    # than the first ones. The bench reports the real figures; this test guards against a regression (round 2:
-    # 6.2 % top-1 misses, 6.9 % out of scope answered, 4.0 % wrongly refused, on 404 + 116 questions).
-    assert len(top1) <= 0.063 * len(in_scope), top1
-    assert len(answered) <= 0.075 * len(out_scope), answered
-    assert len(wrongly_refused) <= 0.04 * len(in_scope), wrongly_refused
-    assert amounts == []
+    top1_bound, refused_bound, answered_bound = _HOLDOUT_BOUNDS[generation]
+    # counts only in the messages: the questions of the held-out half are not read to tune on
+    assert len(top1) <= top1_bound * len(in_scope), len(top1)
+    assert len(answered) <= answered_bound * len(out_scope), len(answered)
+    assert len(wrongly_refused) <= refused_bound * len(in_scope), len(wrongly_refused)
+    assert not amounts, len(amounts)
 
 
 @pytest.mark.parametrize(("question", "benefit", "amount"), [

@@ -345,7 +345,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
                          figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify, notes=reading.notes,
                          place=place, open_to=open_to, entity_type=entity if open_to else None)
-    procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits) or is_procedure(text)
+    procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits) or is_procedure(text) \
+        or result.ranked[0].benefit.id == PROCEDURE_ENTRY
     ranked = _promote_named(result, matcher) if procedure else result.ranked
     # "我们是发起单位…": the entry the asker names as their own role comes first
     own = [s for s in ranked[:MAX_OFFERED] if _asker_is(result, s.benefit.id, text)]
@@ -601,18 +602,47 @@ def _procedure_asked(matcher: Matcher, result: MatchResult, question: str) -> Ma
     if not result.refused or result.subject is not None or any(h.subjects for h in result.hits):
         return result
     text = normalize(question)
-    if not is_procedure(text):
+    applying = _applying_here(result, text)
+    if not is_procedure(text) and not applying:
         return result
     # "办理这些补贴找哪个科室", "在哪交申报材料": this policy's money, or applying with no other subject.
     # "创业补贴怎么申请" names money the policy does not hold, "离婚手续怎么办" no application: refused.
     # "奖补怎么领": money named bare is this policy's own
-    about_this = bool(_THIS_POLICY.search(text)) or _own_money(text) \
+    about_this = bool(_THIS_POLICY.search(text)) or _own_money(text) or applying \
         or (not _MONEY_WORD.search(text) and bool(_APPLYING_ONLY.search(text)))
-    if not about_this:
+    if not about_this or _other_money(result, text):  # "种粮补贴怎么申请": another scheme's money
         return result
     entry = Scored(matcher.kb.benefit(PROCEDURE_ENTRY), matcher.params.min_score)
     ranked = (entry, *(s for s in result.ranked if s.benefit.id != PROCEDURE_ENTRY))
     return replace(result, refused=False, ranked=ranked, confidence=max(result.confidence, 0.5))
+
+
+# "申报需要提前准备什么", "what should we prepare before applying": applying named with no object of its own.
+_APPLY_WORD = re.compile(r"申报|申请|\b(apply|applying|application|applications)\b")
+_APPLY_OBJECT_ZH = re.compile(r"(申报|申请)([\u4e00-\u9fff]{2})")
+_APPLY_WHAT = re.compile(r"(申请|申报|报)(什么|哪些|啥|哪个|哪几|哪一)|\b(what|which)\b.{0,30}\bapply for\b")
+_APPLY_FOR_EN = re.compile(r"\bapply(?:ing)? for (?:a |an |the |our |my )?([a-z]+)")
+_APPLICATION_OF_EN = re.compile(r"\b([a-z]+) applications?\b")
+_APPLY_NEXT = re.compile(r"^(的|时|要|需|是|之|前|后|书|表|材料|资料|流程|什么|啥|几|多|怎|吗|了|过|单位|条件|时间"
+                         r"|方式|还|和|或|人|就|能|可|得|应|都|一|这|那|项目)")
+_APPLICATION_LEAD = re.compile(r"^(the|an|a|our|my|your|this|that|each|every|online|paper|full|whole|first|subsidy|"
+                               r"reward|grant|funding|of|for|to|in|on|do|does|is|are|can|when|where|how|what)$")
+
+
+def _applying_here(result: MatchResult, text: str) -> bool:
+    """Whether a question asks about applying as such: 申报 / 申请 / "apply" with no object of their own that
+    no term of the policy explains ("申请护照", "申报科技项目", "apply for a visa", "job application")."""
+    if not _APPLY_WORD.search(text) or _APPLY_WHAT.search(text):
+        return False  # "县政府能申请什么": what is open to the asker, not how to apply
+    covered = {i for h in result.hits if h.benefits and not h.english for i in range(h.start, h.end)}
+    for m in _APPLY_OBJECT_ZH.finditer(text):
+        if not _APPLY_NEXT.match(m.group(2)) and not any(i in covered for i in range(m.start(2), m.end(2))):
+            return False
+    for m_app in _APPLICATION_OF_EN.finditer(text):
+        if not _APPLICATION_LEAD.match(m_app.group(1)) and not _MONEY_WORD.search(m_app.group(1)):
+            return False
+    m_en = _APPLY_FOR_EN.search(text)
+    return m_en is None or bool(_MONEY_WORD.search(m_en.group(1)))
 
 
 def _subject_first(matcher: Matcher, result: MatchResult, question: str) -> MatchResult:

@@ -29,7 +29,18 @@ from eligibility.language import Clarify, Figure, Note, understand
 from eligibility.matcher import Matcher, MatchResult, Scored, english_words
 from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Amount, Facts, FactValue, Reason, Validity
-from knowledge.models import Benefit, Fact, KnowledgeBase, Lang, OutOfScope, PercentageAmount, Text
+from knowledge.models import (
+    Benefit,
+    Fact,
+    FixedAmount,
+    KnowledgeBase,
+    Lang,
+    OutOfScope,
+    PercentageAmount,
+    RangeAmount,
+    Text,
+    UpToAmount,
+)
 
 # Words right before a figure that make it the ceiling the user asks about ("最高补100万吗").
 _CEILING_CUE = re.compile(r"(最高|最多|上限|封顶|不超过|至多|补到|拿到|at most|cap of|up to|maximum)\S{0,2}\s*$")
@@ -51,7 +62,8 @@ _SEVERAL_CUE = re.compile(r"和|与|及|跟|、|，|,|；|;|各|分别|都|一�
 _TOTAL_CUE = re.compile(r"一共|合计|加起来|总共|共计|加一起|加在一起|总额|总计"
                         r"|\b(total|altogether|combined|in all|sum)\b")
 _YES_NO_ZH = re.compile(r"(吗|吧|么|嘛)\s*[？?。!！~～]*\s*$|吗[？?，,]"
-                        r"|是不是|对吗|对吧|对不对|是吧|能不能|可不可以|可以不|有没有|是否|行不行|算不算|会不会")
+                        r"|是不是|对吗|对吧|对不对|是吧|能不能|可不可以|可以不|有没有|是否|行不行|算不算|会不会"
+                        r"|([\u4e00-\u9fff])不\2|(不|没|没有)\s*[？?。~～]*\s*$")  # 奖不奖, 需不需要; …申请不, …10万没
 _YES_NO_EN = re.compile(r"^\s*(is|are|does|do|can|could|will|would|has|have|was|were|should|may|am|must|need|"
                         r"shall|did|isn'?t|aren'?t|doesn'?t|don'?t|won'?t|can'?t)\b")
 # How, when or where to apply, what to hand in, whom to call: the policy sets none of it, so such a
@@ -67,6 +79,9 @@ _PROCEDURE_FORM = re.compile(
     r"|哪个处|哪个科|多久能批|多长时间能批|审批要多久|(批|审批|审核)下来"
     r"|\bhow long (does|will|would|do)\b.*\b(take|approv\w*|process\w*|review)|\bapproval\b"
     r"|(申请|申报|提交|准备|要|哪些|什么)(的)?(材料|资料)|申请表|手续|找谁|找哪个|哪个科室|科室|处室|窗口|联系电话|咨询电话"
+    r"|(申请|申报)\S{0,6}(要不要|需不需要|需要先|要先|得先|必须先)|找\S{0,10}(局|部门|处|科|窗口|中心)(就行|就可以|办|申报|申请)"
+    r"|\b(register|sign up for) an account\b|申报表|申请书|申报书|模板|范本|样表|一式几份|登录|登陆|答辩|公章|盖章"
+    r"|\b(template|portal|log ?in|official seal|stamp|by (e-?mail|post)|copies)\b"
     r"|\bhow (do|can|should|would|to) (i |we |you |one )?(apply|claim|submit|file)\b"
     r"|\bwhere (do|can|should|to|is|are|would)\b.*\b(apply|submit|hand|file|office|application)"
     r"|\bwhen (do|can|should|is|are|will|does)\b.*\b(apply|submit|deadline|open|application)"
@@ -132,7 +147,8 @@ class YesNo:
     verdict: Verdict
     reason: str        # amount_same | amount_differs | applicant_ok | applicant_not | condition_fails | once |
     #                    not_once | no_clause | same_matter | in_force | out_of_force | exists |
-    #                    quota_same | quota_differs | quota_range | rate_same | rate_differs | condition_required |
+    #                    quota_same | quota_differs | quota_range | rate_same | rate_differs | basis_same |
+    #                    basis_differs | exceed_yes | exceed_no | condition_required |
     #                    yearly | per_event | review | review_unsaid | competitive_rule | no_review | included |
     #                    agency
     params: tuple[tuple[str, object], ...] = ()
@@ -299,7 +315,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     """
     kb = matcher.kb
     result = _procedure_asked(matcher, _subject_first(matcher, matcher.match(question), question), question)
-    reading = read_question(kb, question)
+    reading = read_question(kb, _plain_question(question))
     money_facts = {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
     unsure = any(c.fact in money_facts for c in reading.clarify)
     use = use_figures and not unsure
@@ -329,7 +345,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
                          figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify, notes=reading.notes,
                          place=place, open_to=open_to, entity_type=entity if open_to else None)
-    procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits) or is_procedure(text)
+    procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits) or is_procedure(text) \
+        or result.ranked[0].benefit.id == PROCEDURE_ENTRY
     ranked = _promote_named(result, matcher) if procedure else result.ranked
     # "我们是发起单位…": the entry the asker names as their own role comes first
     own = [s for s in ranked[:MAX_OFFERED] if _asker_is(result, s.benefit.id, text)]
@@ -352,7 +369,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                                                    for p in parts):
         answer = AmountAnswer(None, depends_on=answer.depends_on or tuple(answer.facts))
     total = _total(kb, parts) if parts and _TOTAL_CUE.search(text) else None
-    asked_about = _asked_applicant(kb, text) if yes_no else None
+    asked_about = _asked_applicant(kb, _without_terms(result, text)) if yes_no else None
     if asked_about is not None:
         facts.setdefault("entity_type", asked_about)
     counts = tuple(f.value for f in reading.figures if f.role == "count" and f.value is not None)
@@ -367,6 +384,11 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                        included) if yes_no and not unsettled else None
     if verdict is not None and verdict.reason == "same_matter":
         verdict = _same_matter(kb, parts) or verdict
+    elif yes_no and not unsettled and (verdict is None or verdict.reason in ("exists", "applicant_ok")) \
+            and _TWICE_CUE.search(text) and len({p.benefit.id for p in parts}) >= 2:
+        # "驰名商标和地理标志能同时拿吗": two entries asked about together are a question of the same matter,
+        # not of who may apply ("示范企业和优势企业能同时拿吗" names no asker in 企业)
+        verdict = _same_matter(kb, parts) or YesNo("no", "same_matter")
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures,
@@ -501,6 +523,21 @@ def _asked_applicant(kb: KnowledgeBase, text: str, cue: re.Pattern[str] = _CAN_C
     return distinct[0] if len(distinct) == 1 else None
 
 
+def _without_terms(result: MatchResult, text: str) -> str:
+    """The question with the benefits' own terms blanked: 企业 of 示范企业, "enterprise" of "advantage
+    enterprise" name an entry, not the asker."""
+    chars = list(text)
+    for h in result.hits:
+        if h.benefits and not h.english:
+            chars[h.start:h.end] = " " * (h.end - h.start)
+    out = "".join(chars)
+    for h in result.hits:
+        if h.benefits and h.english:
+            pattern = r"\W+".join(rf"\b{re.escape(w)}\w*" for w in h.term.split())
+            out = re.sub(pattern, lambda m: " " * len(m.group(0)), out)
+    return out
+
+
 def _plural(word: str) -> str:
     """A pattern for an English word and its plural ("service agency" / "service agencies")."""
     if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
@@ -519,6 +556,18 @@ def final_provisions(kb: KnowledgeBase) -> frozenset[str]:
         return frozenset()
     tail = general.text[general.text.find("以上政策"):].replace(" ", "")
     return frozenset(b.id for b in kb.benefits if b.ref == "general" and b.source.replace(" ", "") in tail)
+
+
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
+_TRAILING_NOT = re.compile(r"(没有|不|没)(\s*[？?。~～]*\s*)$")
+
+
+def _plain_question(question: str) -> str:
+    """The question with its yes/no forms made plain, the same length, before the language layer reads
+    facts from it: "奖不奖", "要不要" and a trailing "…不", "…没" ask, they deny nothing."""
+    # 是不是, 能不能, 有没有 … are the language layer's own question words; the others are made plain
+    out = _A_NOT_A.sub(lambda m: m.group(0) if m.group(1) in "是能可有会对行算" else m.group(1) + "吗 ", question)
+    return _TRAILING_NOT.sub(lambda m: "吗" + " " * (len(m.group(1)) - 1) + m.group(2), out)
 
 
 def is_yes_no(text: str) -> bool:
@@ -553,16 +602,47 @@ def _procedure_asked(matcher: Matcher, result: MatchResult, question: str) -> Ma
     if not result.refused or result.subject is not None or any(h.subjects for h in result.hits):
         return result
     text = normalize(question)
-    if not is_procedure(text):
+    applying = _applying_here(result, text)
+    if not is_procedure(text) and not applying:
         return result
     # "办理这些补贴找哪个科室", "在哪交申报材料": this policy's money, or applying with no other subject.
     # "创业补贴怎么申请" names money the policy does not hold, "离婚手续怎么办" no application: refused.
-    about_this = bool(_THIS_POLICY.search(text)) or (not _MONEY_WORD.search(text) and bool(_APPLYING_ONLY.search(text)))
-    if not about_this:
+    # "奖补怎么领": money named bare is this policy's own
+    about_this = bool(_THIS_POLICY.search(text)) or _own_money(text) or applying \
+        or (not _MONEY_WORD.search(text) and bool(_APPLYING_ONLY.search(text)))
+    if not about_this or _other_money(result, text):  # "种粮补贴怎么申请": another scheme's money
         return result
     entry = Scored(matcher.kb.benefit(PROCEDURE_ENTRY), matcher.params.min_score)
     ranked = (entry, *(s for s in result.ranked if s.benefit.id != PROCEDURE_ENTRY))
     return replace(result, refused=False, ranked=ranked, confidence=max(result.confidence, 0.5))
+
+
+# "申报需要提前准备什么", "what should we prepare before applying": applying named with no object of its own.
+_APPLY_WORD = re.compile(r"申报|申请|\b(apply|applying|application|applications)\b")
+_APPLY_OBJECT_ZH = re.compile(r"(申报|申请)([\u4e00-\u9fff]{2})")
+_APPLY_WHAT = re.compile(r"(申请|申报|报)(什么|哪些|啥|哪个|哪几|哪一)|\b(what|which)\b.{0,30}\bapply for\b")
+_APPLY_FOR_EN = re.compile(r"\bapply(?:ing)? for (?:a |an |the |our |my )?([a-z]+)")
+_APPLICATION_OF_EN = re.compile(r"\b([a-z]+) applications?\b")
+_APPLY_NEXT = re.compile(r"^(的|时|要|需|是|之|前|后|书|表|材料|资料|流程|什么|啥|几|多|怎|吗|了|过|单位|条件|时间"
+                         r"|方式|还|和|或|人|就|能|可|得|应|都|一|这|那|项目)")
+_APPLICATION_LEAD = re.compile(r"^(the|an|a|our|my|your|this|that|each|every|online|paper|full|whole|first|subsidy|"
+                               r"reward|grant|funding|of|for|to|in|on|do|does|is|are|can|when|where|how|what)$")
+
+
+def _applying_here(result: MatchResult, text: str) -> bool:
+    """Whether a question asks about applying as such: 申报 / 申请 / "apply" with no object of their own that
+    no term of the policy explains ("申请护照", "申报科技项目", "apply for a visa", "job application")."""
+    if not _APPLY_WORD.search(text) or _APPLY_WHAT.search(text):
+        return False  # "县政府能申请什么": what is open to the asker, not how to apply
+    covered = {i for h in result.hits if h.benefits and not h.english for i in range(h.start, h.end)}
+    for m in _APPLY_OBJECT_ZH.finditer(text):
+        if not _APPLY_NEXT.match(m.group(2)) and not any(i in covered for i in range(m.start(2), m.end(2))):
+            return False
+    for m_app in _APPLICATION_OF_EN.finditer(text):
+        if not _APPLICATION_LEAD.match(m_app.group(1)) and not _MONEY_WORD.search(m_app.group(1)):
+            return False
+    m_en = _APPLY_FOR_EN.search(text)
+    return m_en is None or bool(_MONEY_WORD.search(m_en.group(1)))
 
 
 def _subject_first(matcher: Matcher, result: MatchResult, question: str) -> MatchResult:
@@ -577,7 +657,7 @@ def _subject_first(matcher: Matcher, result: MatchResult, question: str) -> Matc
     if not missed:  # "注册公司需要什么材料": a subject outside IP, with procedure words only
         named_subjects = [sid for h in result.hits for sid in h.subjects]
         missed = [s for s in matcher.kb.out_of_scope if s.id in named_subjects][:1]
-    if not missed and _other_money(result, normalize(question)):
+    if not missed and (_other_money(result, normalize(question)) or _other_procedure(result, normalize(question))):
         return replace(result, refused=True, subject=None, confidence=0.8)
     if not missed:
         return result
@@ -587,7 +667,18 @@ def _subject_first(matcher: Matcher, result: MatchResult, question: str) -> Matc
 # "创业补贴怎么申请": money named by words no term of the policy explains is another scheme's money.
 _NAMED_MONEY = re.compile(r"([\u4e00-\u9fff]{2,})(补贴|补助|奖励|资助|贴息|奖金|扶持资金|专项资金)")
 _GENERIC_QUALIFIER = re.compile(r"(这些|这个|这项|那些|那个|相关|有关|各项|各类|以上|上面|上述|政策|市里|市级|"
-                                r"我们|你们|咱们|申请|申报|领取|怎么|如何|的)$")
+                                r"我们|你们|咱们|申请|申报|领取|怎么|如何|的|领|拿)$")
+
+
+_BARE_LEAD = re.compile(r"(这些|这个|这项|那些|那个|相关|有关|各项|各类|以上|上面|上述|政策|本政策|市里|市级"
+                        r"|我们|你们|咱们|的|请问|你好|您好|想问|问一下|问下|[\s，,。?？!！:：])*")
+
+
+def _own_money(text: str) -> bool:
+    """"奖补怎么领", "这些补贴什么时候到账": the money is named bare, with nothing before it but words that
+    point at this policy, so it is this policy's money."""
+    m = _MONEY_WORD.search(text)
+    return m is not None and _BARE_LEAD.fullmatch(text[:m.start()]) is not None
 
 
 def _other_money(result: MatchResult, text: str) -> bool:
@@ -596,6 +687,24 @@ def _other_money(result: MatchResult, text: str) -> bool:
     for m in _NAMED_MONEY.finditer(text):
         qualifier = m.group(1)
         if any(i in covered for i in range(m.start(1), m.end(1))) or _GENERIC_QUALIFIER.search(qualifier):
+            continue
+        return True
+    return False
+
+
+# "离婚手续怎么办", "落户流程": a procedure named after a matter no term of the policy explains.
+_NAMED_PROCEDURE = re.compile(r"([\u4e00-\u9fff]{2})(的)?(手续|流程|程序)")
+_APPLYING_QUALIFIER = re.compile(r"申请|申报|办理|领取|兑现|拨付|奖补|补贴|奖励|资助|政策|相关|有关|哪些|什么|需要|要办"
+                                 r"|具体|整个")
+
+
+def _other_procedure(result: MatchResult, text: str) -> bool:
+    """Whether a question matched only by procedure words asks how to do something else (a divorce, a
+    passport): the two characters naming the procedure are covered by no term and say nothing of applying."""
+    covered = {i for h in result.hits if not h.english for i in range(h.start, h.end)}
+    for m in _NAMED_PROCEDURE.finditer(text):
+        qualifier = m.group(1)
+        if any(i in covered for i in range(m.start(1), m.end(1))) or _APPLYING_QUALIFIER.search(qualifier):
             continue
         return True
     return False
@@ -755,6 +864,9 @@ def _verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, fig
     rate = _rate_verdict(b, percents)
     if rate is not None and (rate.verdict == "no" or not figures):
         return rate  # "按3%算吗": the rate asked about against the rule's
+    basis = _basis_verdict(kb, b, text)
+    if basis is not None and (basis.verdict == "no" or not figures):
+        return basis  # "是按贷款本金算的吗": what the percentage is taken of
     v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity, years, included)
     if v is None or v.reason not in ("amount_same", "amount_differs", "applicant_ok"):
         return v
@@ -803,7 +915,7 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     failed = _failed_condition(kb, b, facts)
     if failed is not None:
         return YesNo("no", failed[0], failed[1])
-    required = _required(b, text)
+    required = _required(b, text, kb)
     if required is not None:
         return required
     rule = b.amount
@@ -812,6 +924,9 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         if asked and not _CAP_FIGURE.search(text):  # "Is the cap per year?": the scope, not the user's figure
             same = rule.cap_scope in asked
             return YesNo("yes" if same else "no", "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
+    exceed = _exceed_verdict(b, text)
+    if exceed is not None:
+        return exceed
     if figures and answer.from_figures and answer.amount is not None:
         claimed = _claims(figures, {**facts, **answer.facts})
         if claimed:  # "利息180万，贴息是不是90万": the figure asked about against what the user's figures give
@@ -839,7 +954,8 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return review
     if included:
         return YesNo("yes", "included")
-    if re.search(r"有没有|有.{0,8}吗|is there|are there|any ", text) and _SUPPORT_WORD.search(text):
+    if (re.search(r"有没有|有.{0,8}吗|is there|are there|any ", text) or _A_NOT_A.search(text)) \
+            and _SUPPORT_WORD.search(text):
         return YesNo("yes", "exists")  # "贯标有补贴吗": the clause exists; never "有" for what we do not hold
     return None
 
@@ -939,32 +1055,129 @@ def _condition_core(label: Text) -> tuple[str, tuple[str, ...]]:
     return zh, tuple(english_words(en))
 
 
-def _required(b: Benefit, text: str) -> YesNo | None:
+def _shared_core(kb: KnowledgeBase, core: str, text: str) -> str | None:
+    """The longest run that a condition's words and the question share, when few conditions of the knowledge
+    base hold it: four characters or more held by at most two ("认证证书" of 取得…认证证书; not "知识产权"),
+    or two or three held by this one alone ("出口" of 须为出口企业)."""
+    for size in range(len(core), 1, -1):
+        for i in range(len(core) - size + 1):
+            run = core[i:i + size]
+            if run in text and _condition_spread(kb, run) <= (2 if size >= 4 else 1):
+                return run
+    return None
+
+
+def _condition_spread(kb: KnowledgeBase, run: str) -> int:
+    """How many benefits have a condition whose label holds ``run``."""
+    return sum(1 for b in kb.benefits if any(run in normalize(label.zh) for label in _condition_labels(kb, b)))
+
+
+def _condition_labels(kb: KnowledgeBase, b: Benefit) -> list[Text]:
+    """Each condition's label, or its fact's where the condition has none."""
+    out: list[Text] = []
+    for c in b.conditions:
+        fact = kb.facts.get(c.fact)
+        label = c.label or (fact.label if fact is not None else None)
+        if label is not None:
+            out.append(label)
+    return out
+
+
+def _required(b: Benefit, text: str, kb: KnowledgeBase | None = None) -> YesNo | None:
     """A condition of ``b`` the question names: negated ("non-exporters", "非出口企业") it is a no; asked
     as a requirement ("必须是出口企业吗") it is a yes, with the condition said."""
     words = english_words(text)
-    for c in b.conditions:
-        if c.label is None:
-            continue
-        zh, en = _condition_core(c.label)
+    labels = [c.label for c in b.conditions if c.label is not None] if kb is None else _condition_labels(kb, b)
+    for label in labels:
+        zh, en = _condition_core(label)
         negated = asked = False
+        shared = _shared_core(kb, zh, text) if kb is not None and zh not in text else None
         if len(zh) >= 2 and zh in text:
             asked = True
             negated = bool(re.search(rf"(非|不是|并非){re.escape(zh)}", text))
+        elif shared is not None:
+            asked = True
+            negated = bool(re.search(rf"(非|不是|并非|没有|没){re.escape(shared)}", text))
         elif en:
             for i in range(len(words) - len(en) + 1):
-                if tuple(words[i:i + len(en)]) == en:
+                if all(_same_word(a, b) for a, b in zip(words[i:i + len(en)], en, strict=True)):
                     asked = True
                     negated = i > 0 and words[i - 1] in ("non", "not")
                     break
         if not asked:
             continue
-        params = (("label_zh", c.label.zh), ("label_en", c.label.en))
+        params = (("label_zh", label.zh), ("label_en", label.en))
         if negated:
             return YesNo("no", "condition_fails", params)
         if _REQUIRE_CUE.search(text):
             return YesNo("yes", "condition_required", params)
     return None
+
+
+_EXCEED_CUE = re.compile(r"超过|超出|多于|高于|突破|\b(more than|exceed\w*|over|above|beyond)\b")
+
+
+def _exceed_verdict(b: Benefit, text: str) -> YesNo | None:
+    """"贴息一年能不能超过100万", "can it be more than 3 million": a figure asked to be passed against the
+    most the rule pays (a cap, or the top of a fixed or ranged amount): at or above it no, below it yes."""
+    m = _EXCEED_CUE.search(text)
+    if m is None:
+        return None
+    amounts = find_amounts(text[m.end():m.end() + 16])
+    if len(amounts) != 1:
+        return None
+    rule = b.amount
+    most: int | None = None
+    if isinstance(rule, PercentageAmount) and rule.cap is not None:
+        most = int(rule.cap)
+    elif isinstance(rule, FixedAmount):
+        most = rule.value
+    elif isinstance(rule, RangeAmount | UpToAmount):
+        most = rule.max
+    if most is None:
+        return None
+    over = amounts[0] < most
+    return YesNo("yes" if over else "no", "exceed_yes" if over else "exceed_no",
+                 (("claimed", amounts[0]), ("actual_max", most)))
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Stems of one word family: equal, or one the other's head of five letters or more (export, exporter)."""
+    return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
+
+
+# "按贷款本金算的吗", "is it based on the loan amount": what a percentage is taken of, asked about.
+_BASIS_ZH = re.compile(r"按(?:照)?(.{1,14}?)(?:来|的)?(?:算|计算|计|核算|为基数|给)")
+_BASIS_EN = re.compile(r"\b(?:based on|calculated on|calculated from|computed on|worked out on|percentage of|"
+                       r"share of|paid on)\s+(?:the\s+|our\s+)?([a-z][a-z ]{2,40})")
+
+
+def _basis_verdict(kb: KnowledgeBase, b: Benefit, text: str) -> YesNo | None:
+    """The quantity a yes/no question names as the base of a percentage against the rule's ``of``: the
+    words of the base fact say yes; the words of another figure (the principal, another fact's cue) no."""
+    rule = b.amount
+    if rule.kind != "percentage":
+        return None
+    m = _BASIS_ZH.search(text) or _BASIS_EN.search(text)
+    if m is None:
+        return None
+    named = m.group(1)
+    base = kb.facts.get(rule.of)
+    own = [normalize(c) for c in (base.figure_cues if base is not None else ())]
+    if any(_cue_in(c, named) for c in own):
+        return YesNo("yes", "basis_same")
+    others = [normalize(w) for w in kb.vocabulary.figures.principal] + [
+        normalize(c) for f in kb.facts.values() if f.id != rule.of for c in f.figure_cues]
+    hit = next((c for c in others if c not in own and _cue_in(c, named)), None)
+    if hit is None:
+        return None
+    return YesNo("no", "basis_differs", (("claimed_base", named.strip()),))
+
+
+def _cue_in(cue: str, text: str) -> bool:
+    if re.search(r"[\u4e00-\u9fff]", cue):
+        return len(cue) >= 2 and cue in text
+    return re.search(rf"\b{re.escape(cue)}", text) is not None
 
 
 # "每年8个平台", "8 service platforms a year": a count with its unit, when the language layer read no count.

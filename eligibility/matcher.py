@@ -177,6 +177,16 @@ def _syllable(ch: str) -> str:
     return s
 
 
+@lru_cache(maxsize=8192)
+def _raw_syllable(ch: str) -> str:
+    """Toneless pinyin of one character as spoken, nothing folded (jin and jing stay apart)."""
+    return lazy_pinyin(ch)[0] if _CJK.match(ch) else ch
+
+
+def _raw_syllables(text: str) -> tuple[str, ...]:
+    return tuple(_raw_syllable(c) for c in text)
+
+
 def _syllables(text: str) -> tuple[str, ...]:
     return tuple(_syllable(c) for c in text)
 
@@ -358,6 +368,8 @@ class Matcher:
                     same = sum(1 for a, b in zip(chunk, entry.text, strict=True) if a == b)
                     if length <= 3 and same * 2 < length:
                         continue
+                    if length <= 2 and _raw_syllables(chunk) != _raw_syllables(entry.text):
+                        continue  # a two-character term by sound only when it sounds the same: 已经奖 holds no 金奖
                     add(entry, start, "pinyin")
         fuzzy: list[tuple[_Entry, int, int]] = []
         for length in self._mask_lengths:
@@ -377,8 +389,8 @@ class Matcher:
         exact = {i for h in hits if h.kind == "exact" for i in range(h.start, h.end)}
         for entry, start, wrong in fuzzy:
             sure = [start + k for k in range(len(entry.text)) if k != wrong]
-            if start + wrong in exact:
-                continue
+            if start + wrong in exact or wrong == 0:
+                continue  # a term's head is read as written: 市里的奖励 is not a typo of 省里的奖励
             if sum(1 for i in sure if i not in covered) >= 2:
                 add(entry, start, "fuzzy")
         return hits

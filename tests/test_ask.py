@@ -205,9 +205,20 @@ def test_cli_json_contract_and_stdin_batch(kb: KnowledgeBase, monkeypatch: pytes
     assert lines[1]["refs"] == [] and lines[1]["lang"] == "en"
 
 
-def test_holdout_meets_the_targets(matcher: Matcher) -> None:
+# Bounds below the issue's targets (top-1 ≥ 97 %, ≤ 2 % wrongly refused), for the whole held-out half and for
+# each generation of it: the questions of the first rounds (the first issue, about 150 more of issue 13) and
+# those of issue 13's second round (``round: 2``), written harder and more varied. All of them together stay
+# under round 1's bounds (6.5 % top-1 misses, 10 % out of scope answered, 4 % wrongly refused), tightened to
+# round 2's figures (5.3 %, 7.4 %, 3.2 %); each generation is guarded at its own (the first 5.6 %, 5.4 %, 3.1 %;
+# the second 4.4 %, 13.8 % of 29, 3.5 %). The bench reports the real numbers.
+_HOLDOUT_BOUNDS = {0: (0.055, 0.033, 0.075), 1: (0.058, 0.033, 0.055), 2: (0.05, 0.04, 0.14)}
+
+
+@pytest.mark.parametrize("generation", [0, 1, 2])  # 0: all of them
+def test_holdout_meets_the_targets(matcher: Matcher, generation: int) -> None:
     """The issue's targets, on the half of the questions the matcher was not tuned on."""
-    rows = [r for r in safe_load(QUESTIONS.read_text(encoding="utf-8")) if r["split"] == "holdout"]
+    rows = [r for r in safe_load(QUESTIONS.read_text(encoding="utf-8"))
+            if r["split"] == "holdout" and generation in (0, r.get("round", 1))]
     same_clause = final_provisions(matcher.kb)
     in_scope = [(r, ask(matcher, r["q"])) for r in rows if r["expect"]]
     out_scope = [ask(matcher, r["q"]) for r in rows if not r["expect"]]
@@ -220,13 +231,12 @@ def test_holdout_meets_the_targets(matcher: Matcher) -> None:
     # a wrong amount is the worst failure; an unsure figure asked back (a.clarify) states none
     amounts = [r["q"] for r, a in in_scope if "amount" in r and not (a.clarify and a.amount is None)
                and (a.amount is None or not a.amount.min == a.amount.max == r["amount"])]
-    # Bounds below the issue's targets (top-1 ≥ 97 %, ≤ 2 % wrongly refused): the holdout half grew by about
-    # 150 questions written blind to the matcher (issue 13), harder than the first ones; on the first ones it
-    # still holds 96.6 % top-1. The bench reports the real figures; this test guards against a regression.
-    assert len(top1) <= 0.065 * len(in_scope), top1
-    assert len(answered) <= 0.10 * len(out_scope), answered
-    assert len(wrongly_refused) <= 0.04 * len(in_scope), wrongly_refused
-    assert amounts == []
+    top1_bound, refused_bound, answered_bound = _HOLDOUT_BOUNDS[generation]
+    # counts only in the messages: the questions of the held-out half are not read to tune on
+    assert len(top1) <= top1_bound * len(in_scope), len(top1)
+    assert len(answered) <= answered_bound * len(out_scope), len(answered)
+    assert len(wrongly_refused) <= refused_bound * len(in_scope), len(wrongly_refused)
+    assert not amounts, len(amounts)
 
 
 @pytest.mark.parametrize(("question", "benefit", "amount"), [
@@ -697,3 +707,79 @@ def test_the_entries_open_to_a_type_are_listed_only_when_asked_for(matcher: Matc
     assert ask(matcher, "What does the policy offer universities?").open_to  # asked: listed
     assert ask(matcher, "我们是律所，能申请什么").open_to
     assert not ask(matcher, "帮我推荐一家商标代理公司").open_to  # names a type, asks for no list
+
+
+# -- round 2 of issue 13 -----------------------------------------------------------------------------
+@pytest.mark.parametrize(("question", "verdict", "opening", "said"), [
+    ("质押贷款贴息是按贷款本金算的吗", "no", "不是。", "不按贷款本金计"),        # the base of a percentage
+    ("质押贴息是按实际付的利息来算的吗", "yes", "是的。", "利息的50%"),
+    ("Is the pledge interest subsidy based on the loan amount?", "no", "No.", "not of"),
+    ("Is the Madrid reward only for export enterprises?", "yes", "Yes.", "exporter"),  # export ~ exporter
+    ("是不是只有拿到认证证书才能申请贯标奖补", "yes", "是的。", "认证证书"),       # a condition by its own words
+    ("驰名商标和地理标志能同时拿吗", "maybe", "原文没有明确", "同一事项"),          # two entries together
+    ("地理标志奖不奖", "yes", "有。", ""),                                          # A-not-A: no denial
+    ("专利导航要不要评审", "yes", "是的。", "择优"),
+    ("银奖给30万没", "yes", "是的。", "30万元"),                                    # a trailing 没 asks
+    ("质押贴息一年能不能超过200万", "no", "不是。", "100万元"),                    # the cap passed
+    ("证券化融资补助能超过100万吗", "yes", "是的。", "300万元"),
+])
+def test_round_two_claims_get_their_verdict_first(kb: KnowledgeBase, matcher: Matcher, question: str,
+                                                  verdict: str, opening: str, said: str) -> None:
+    result = ask(matcher, question)
+    assert result.verdict is not None and result.verdict.verdict == verdict, result.verdict
+    first = AnswerRenderer(kb, Catalog.load()).render(result).split("\n", 1)[0]
+    assert first.startswith(opening) and said in first, first
+
+
+def test_two_entries_the_knowledge_base_reads_as_one_matter_are_a_no_together(matcher: Matcher) -> None:
+    for question in ("示范企业和优势企业能同时拿吗",
+                     "Can we get both the demonstration enterprise and the advantage enterprise awards?"):
+        result = ask(matcher, question)
+        assert result.verdict is not None and result.verdict.verdict == "no", question
+
+
+def test_the_head_of_a_term_is_never_read_as_a_typo(matcher: Matcher) -> None:
+    result = ask(matcher, "市里的奖励怎么申请")  # 市 is not a typo of 省 in 省里的奖励
+    assert not any(h.term == "省里的奖励" for h in matcher.match("市里的奖励怎么申请").hits)
+    assert result.procedure and result.best is not None and result.best.id == "application_procedure"
+
+
+def test_a_two_character_term_by_sound_must_sound_the_same(matcher: Matcher) -> None:
+    assert not any(h.term == "金奖" for h in matcher.match("省里已经奖过了，市里还能再奖吗").hits)  # 已经 jing
+    assert ask(matcher, "省里已经奖过了，市里还能再奖吗").best is not None
+
+
+@pytest.mark.parametrize("question", ["离婚手续怎么办", "护照续签流程", "驾照怎么换"])
+def test_the_procedure_of_another_matter_is_refused(matcher: Matcher, question: str) -> None:
+    assert ask(matcher, question).refused
+
+
+@pytest.mark.parametrize("question", ["奖补怎么领", "这些补贴什么时候到账", "专利奖的奖励怎么领，需要什么手续"])
+def test_this_policys_own_money_asked_how_to_get_is_answered(matcher: Matcher, question: str) -> None:
+    result = ask(matcher, question)
+    assert not result.refused and result.procedure
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("ISO9001质量管理体系认证有补贴吗", "other_certifications"),  # 贯标 is the IP management system only
+    ("国家知识产权局专利转化专项计划怎么申报", "national_programmes"),
+    ("租人才公寓有补贴吗", "housing"),
+])
+def test_round_two_subjects_outside_the_policy_are_refused_with_the_reason(kb: KnowledgeBase, matcher: Matcher,
+                                                                           question: str, subject: str) -> None:
+    result = ask(matcher, question)
+    assert result.refused and result.subject is not None and result.subject.id == subject
+    assert result.subject.reply.get(result.lang) in render(kb, result)
+
+
+@pytest.mark.parametrize("question", ["申报需要提前准备什么", "每年申报几次",
+                                      "What should we prepare before applying?"])
+def test_applying_asked_in_plain_words_gets_the_procedure_answer(matcher: Matcher, question: str) -> None:
+    result = ask(matcher, question)
+    assert not result.refused and result.procedure
+
+
+@pytest.mark.parametrize("question", ["申请护照要多久", "How do I apply for a visa?", "申报科技项目",
+                                      "job application tips", "种粮补贴怎么申请"])
+def test_applying_for_something_else_is_refused(matcher: Matcher, question: str) -> None:
+    assert ask(matcher, question).refused

@@ -163,6 +163,14 @@ class AnswerRenderer:
             n = t(lang, "quota_one" if low == high else "quota", min=low, max=high)
             return t(lang, f"ask.why.{v.reason}", title=title, quota=self.r.quota_count(b, lang),
                      claimed=t(lang, "quota_unit", n=n, unit=unit))
+        if v.reason in ("exceed_yes", "exceed_no"):
+            return t(lang, f"ask.why.{v.reason}", title=title,
+                     actual=self.r.yuan(int(str(p.get("actual_max", 0))), lang),
+                     claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
+        if v.reason in ("basis_same", "basis_differs") and b.amount.kind == "percentage":
+            base = self.r.fact_label(b.amount.of, lang)
+            return t(lang, f"ask.why.{v.reason}", title=title, rate=f"{b.amount.rate * 100:g}",
+                     base=base[:1].lower() + base[1:] if lang == "en" else base, claimed=p.get("claimed_base"))
         if v.reason in ("rate_same", "rate_differs") and b.amount.kind == "percentage":
             base = self.r.fact_label(b.amount.of, lang)
             return t(lang, f"ask.why.{v.reason}", title=title, rate=f"{b.amount.rate * 100:g}",

@@ -6,7 +6,8 @@ Besides top-1/top-3 and refusals, ours is scored on whole answers (issue 13), pe
 questions with every part answered (and the sum right when one is asked), procedure questions
 answered honestly (the policy's silence said, no invented step), yes/no questions whose answer starts
 with the right verdict, near misses refused, and every figure right (amounts and sums). The blind
-fresh sets (bench/ask_questions_fresh.yaml, bench/ask_fresh_policy.yaml) are read when present.
+fresh sets (bench/ask_questions_fresh.yaml, bench/ask_fresh_policy.yaml; split fresh) and the second blind
+pair (bench/ask_fresh2_*.yaml; split fresh2) are read when present.
 
 Why two baselines: they show what the alias matcher buys over general text retrieval. Both get
 the same refusal treatment as ours (a score threshold, tuned on the tune split only) and the same
@@ -51,7 +52,11 @@ DEFAULT_QUESTIONS = Path(__file__).parent / "ask_questions.yaml"
 FRESH_QUESTIONS = Path(__file__).parent / "ask_questions_fresh.yaml"
 # The blind set of whole-policy, multi-part, procedure, yes/no and near-miss questions (issue 13).
 FRESH_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh_policy.yaml"
-SPLITS = ("tune", "holdout", "fresh")
+# A second blind pair, written later by another writer who saw neither the sets, the vocabulary nor the code:
+# scored as its own split (``fresh2``), never tuned on.
+FRESH2_QUESTIONS = Path(__file__).parent / "ask_fresh2_questions.yaml"
+FRESH2_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh2_policy.yaml"
+SPLITS = ("tune", "holdout", "fresh", "fresh2")
 # The day the questions are asked on: inside the policy's (assumed) validity, fixed for reproducible runs.
 BENCH_DAY = date(2025, 6, 1)
 # An answer invents a procedure when it tells the user where or how to apply; the policy says neither.
@@ -435,6 +440,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--fresh", type=Path, default=FRESH_QUESTIONS, help="an unseen set (split: fresh)")
     p.add_argument("--fresh-policy", type=Path, default=FRESH_POLICY_QUESTIONS,
                    help="the unseen whole-answer set (split: fresh)")
+    p.add_argument("--fresh2", type=Path, nargs="*", default=[FRESH2_QUESTIONS, FRESH2_POLICY_QUESTIONS],
+                   help="the second unseen pair, scored as split fresh2")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON instead of a table")
     p.add_argument("--repeats", type=int, default=3, help="time each question this many times, keep the best")
     p.add_argument("--tune-failures", action="store_true",
@@ -448,6 +455,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for extra in (args.fresh, args.fresh_policy):
         if extra.exists():
             questions += load_questions(extra)
+    for extra in args.fresh2:
+        if extra.exists():
+            questions += [replace(q, split="fresh2") for q in load_questions(extra)]
     results = run(questions, kb, args.repeats)
     if args.json:
         print(json.dumps({split: {name: s.to_json() for name, s in by.items()} for split, by in results.items()},

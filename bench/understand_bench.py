@@ -2,8 +2,8 @@
 
     python -m bench.understand_bench [--corpus bench/understand/dev.yaml] [--repeats 3] [--failures tune] [--json]
 
-Per split (tune, holdout, and fresh when bench/understand/fresh.yaml is present; it is written blind and
-never tuned on), for each system:
+Per split (tune, holdout, and fresh / fresh2 when bench/understand/fresh.yaml / fresh2.yaml are present;
+both are written blind and never tuned on), for each system:
 
 - fact precision (recorded facts with the right value / facts recorded) and recall (/ facts stated);
 - messages with any wrong fact (a fact recorded that the message does not state, or with another value;
@@ -46,7 +46,8 @@ from knowledge.models import KnowledgeBase
 HERE = Path(__file__).parent / "understand"
 DEV = HERE / "dev.yaml"
 FRESH = HERE / "fresh.yaml"  # written blind by someone else: read by this bench only, never by us
-SPLITS = ("tune", "holdout", "fresh")
+FRESH2 = HERE / "fresh2.yaml"  # a second blind set, by another writer, later: split fresh2, never tuned on
+SPLITS = ("tune", "holdout", "fresh", "fresh2")
 KEYS = ("id", "text", "lang", "question", "kind", "facts", "ask", "intent", "split")
 INTENTS = ("assess", "ask", "menu", "help", "greeting", "thanks", "human", "back", "restart", "cancel",
            "lang_zh", "lang_en")
@@ -256,6 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.understand_bench", description=(__doc__ or "").splitlines()[0])
     p.add_argument("--corpus", type=Path, default=DEV)
     p.add_argument("--fresh", type=Path, default=FRESH, help="the blind fresh set (read when present)")
+    p.add_argument("--fresh2", type=Path, default=FRESH2, help="the second blind set (read when present)")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--failures", choices=["tune"], help="list the layer's failures on the tune split")
     p.add_argument("--json", action="store_true")
@@ -264,6 +266,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     items = load_items(args.corpus)
     if args.fresh.exists():
         items += load_items(args.fresh, split="fresh")
+    if args.fresh2.exists():
+        items += load_items(args.fresh2, split="fresh2")
     splits = [s for s in SPLITS if any(i.split == s for i in items)]
     systems: dict[str, Reader] = {}
     try:

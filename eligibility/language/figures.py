@@ -118,13 +118,14 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             remap[financed] = originator
             cue_ok |= {originator, financed} & set(cue_facts)
             mentioned = set(mentioned) - {financed}
-    sole = _sole_figure(clauses)
+    sole = _sole_figure(lex, clauses)
     carried: set[str] = set()
     period_words: dict[str, str] = {}
     doubted: set[str] = set()
     for ci, c in enumerate(clauses):
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
-        numbers = [n for n in scan_numbers(c.s) if not any(h.start < n.end and n.start < h.end for h in c.hits)]
+        numbers = [n for n in scan_numbers(c.s, lex.numbers)
+                   if not any(h.start < n.end and n.start < h.end for h in c.hits)]
         here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")}
         period_words.update(here)
         periods = set(here) or carried
@@ -261,7 +262,7 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
 
     Only a correction word between two figures counts; the second figure takes the first's place, so
     it keeps the first's cue ("利息80万，不对，70万" -> 利息70万)."""
-    numbers = [n for n in scan_numbers(s) if n.kind in ("money", "number")]
+    numbers = [n for n in scan_numbers(s, lex.numbers) if n.kind in ("money", "number")]
     for a, b in reversed(list(pairwise(numbers))):
         gap = s[a.end : b.start]
         m = lex.correction_gap.match(gap)
@@ -287,9 +288,9 @@ def money_facts(kb: KnowledgeBase) -> set[str]:
     return {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
 
 
-def _sole_figure(clauses: list[Clause]) -> bool:
+def _sole_figure(lex: Lexicon, clauses: list[Clause]) -> bool:
     """The message is one figure and filler ("500", "大概30万吧"): a bare answer to a money question."""
-    numbers = [n for c in clauses for n in scan_numbers(c.s) if n.kind in ("money", "number")
+    numbers = [n for c in clauses for n in scan_numbers(c.s, lex.numbers) if n.kind in ("money", "number")
                and not any(h.start < n.end and n.start < h.end for h in c.hits)]
     return len(numbers) == 1
 
@@ -350,8 +351,9 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     Amounts that are not surely the applicant's own yearly figure are withdrawn and asked about: another
     kind of loan (a fact's ``mentions_false``), a total over several years, a group's or a share."""
     other_loans = {t.key for c in clauses for h in c.hits for t in h.of("mention_false") if t.key in out.amounts}
-    shares = {t.key for c in clauses if any(n.kind == "percent" for n in scan_numbers(c.s))
-              and not any(n.kind == "money" for n in scan_numbers(c.s)) for h in c.hits for t in h.of("cue")}
+    kinds = [{n.kind for n in scan_numbers(c.s, lex.numbers)} for c in clauses]
+    shares = {t.key for c, k in zip(clauses, kinds, strict=True) if "percent" in k and "money" not in k
+              for h in c.hits for t in h.of("cue")}
     hits = [h for c in clauses for h in c.hits]
     # "2023-2024年利息40万", "22年到现在": a span of years; "贷了3年…总共": a total over several years.
     several_years = any(lex.year_span.search(c.s) for c in clauses) or (any(h.has("total") for h in hits) and (
@@ -388,5 +390,5 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
 
 def _issue_count(lex: Lexicon, s: str) -> int:
     """How many issues a clause says there were ("两期", "3期"); 0 when it says none."""
-    counts = [scan_numbers(m.group(1)) for m in lex.issue_count.finditer(s)]
+    counts = [scan_numbers(m.group(1), lex.numbers) for m in lex.issue_count.finditer(s)]
     return max((int(n[0].value) for n in counts if n), default=0)

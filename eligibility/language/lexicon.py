@@ -13,7 +13,7 @@ from pypinyin import lazy_pinyin
 
 from eligibility.language.terms import Tag, TermIndex
 from eligibility.normalize import normalize
-from eligibility.parsing import Negation
+from eligibility.parsing import Negation, NumberWords
 from knowledge.models import KnowledgeBase, Polarity
 
 # Options too vague to take from free text (they are fine as a typed answer to their own question).
@@ -78,6 +78,7 @@ class Lexicon:
     negation_chars: frozenset[str]  # the one-character negations ("没", "不", "未" ...) of the one negation list
     negation_words: re.Pattern[str]  # its English words ("not", "don't"), whole words
     negation: Negation  # the same, for reading a choice (parse_choice)
+    numbers: NumberWords  # "none" and "no" words, minus signs, other currencies: for the number readers
     last_year: tuple[str, ...]
     alternatives: re.Pattern[str]  # the whole gap between two figures that are alternatives ("还是")
     all_words: re.Pattern[str]
@@ -259,6 +260,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         negation_words=_phrases(frozenset(w for w in _norm(p.negations) if w.isascii())),
         negation=Negation.of(frozenset(w for w in _norm(p.negations) if len(w) == 1 and not w.isascii()),
                              sorted(w for w in _norm(p.negations) if w.isascii())),
+        numbers=NumberWords.of(_norm(p.none) | _norm(p.no), _norm(f.minus_signs), sorted(_norm(f.foreign_currencies))),
         last_year=_longest_first(_norm(f.last_year)),
         alternatives=re.compile(rf"\s*(?:{_words(f.alternatives)})\s*"),
         all_words=re.compile(_words(p.all_words)),

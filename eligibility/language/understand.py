@@ -115,7 +115,7 @@ def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause],
     count (it pays for 上一年度 / 新取得 …, read as the year before the application; the layer knows no
     clock). A fact with such a window is asked about, not recorded; "去年" is that year and fine."""
     def signals(c: Clause) -> list[str]:
-        found = [c.s[n.start : n.end] for n in scan_numbers(c.s) if n.kind == "year"]
+        found = [c.s[n.start : n.end] for n in scan_numbers(c.s, lex.numbers) if n.kind == "year"]
         return found + [h.term for h in c.hits
                         if h.has("pending") and any(t.key == PARTIAL for t in h.of("period"))]
 

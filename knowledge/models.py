@@ -565,6 +565,13 @@ class OriginatorPair(Model):
     financed: str
 
 
+class FractionWords(Model):
+    """Words for a share of a figure ("一半", "half"): a percentage, never an amount."""
+
+    percent: int = Field(gt=0, le=100)
+    words: list[str]
+
+
 class FigureWords(Model):
     principal: list[str] = []
     periods: list[PeriodWords] = []
@@ -588,6 +595,11 @@ class FigureWords(Model):
     foreign_currencies: list[str] = []
     # A sign before a figure that makes it negative ("利息-50万"): an amount cannot be; asked about.
     minus_signs: list[str] = []
+    # A share in words ("一半", "half"): a percentage, like "50%", never an amount.
+    fractions: list[FractionWords] = []
+    # Marks of the yuan written before a figure ("人民币", "RMB", "CNY", "¥"): "利息：RMB 150,000" is one
+    # clause, the label and its figure (a colon before a figure does not cut a clause).
+    currency_marks: list[str] = []
     # The year before the application ("去年"): the year the policy's "上一年度" reads.
     last_year: list[str] = []
     # Between two figures, alternatives ("30还是35万"): not one figure; asked about.

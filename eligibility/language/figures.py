@@ -27,6 +27,7 @@ _SMALL_BARE = 1000  # a bare figure below this answering a money question is ask
 _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
 _APPROX_REACH = 3
 _REPEAT_REACH = 4
+_YEARS = (1949, 2100)  # a bare four-digit figure in these years, in English, is a year
 _CURRENCY_REACH = 2  # "10万美元", "10万 港币", "10 万元美金" is not written; "$10万" before the digits
 
 
@@ -59,12 +60,21 @@ def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
                for w in lex.approximate if len(w) > 1) or before[-_APPROX_REACH:].endswith(chars)
 
 
-def _originator_speaks(clauses: list[Clause], originator: str) -> bool:
-    """The applicant says it is the originator ("我们是发起单位", "作为发起单位发行…"); the pairs of an
-    originator's fact and a financed enterprise's are data (``originators`` in vocabulary/figures.yaml)."""
-    return any(h.has("mention") and any(t.key == originator for t in h.of("mention")) and not c.negated(h)
-               and any(b.has("self") for b in c.before(h, 2))
-               for c in clauses for h in c.hits)
+_ROLE_AFTER_REACH = 4  # "发起单位是我们": the applicant named after its role, through 是
+
+
+def _originator_role(clauses: list[Clause], originator: str) -> tuple[int, int] | None:
+    """Where the applicant says it is the originator ("我们是发起单位", "作为发起单位发行…", "发起单位是我们"):
+    (clause, position), or None; the pairs of an originator's fact and a financed enterprise's are data
+    (``originators`` in vocabulary/figures.yaml)."""
+    for ci, c in enumerate(clauses):
+        for h in c.hits:
+            if not h.has("mention") or not any(t.key == originator for t in h.of("mention")) or c.negated(h):
+                continue
+            if any(b.has("self") for b in c.before(h, 2)) or any(
+                    a.has("self") and c.s[h.end : a.start].endswith("是") for a in c.after(h, _ROLE_AFTER_REACH)):
+                return ci, h.start
+    return None
 
 
 def _owner(c: Clause, n: Number, cue_ok: Collection[str],
@@ -80,8 +90,8 @@ def _owner(c: Clause, n: Number, cue_ok: Collection[str],
             kinds.append(("policy", []))
         if h.has("received"):
             kinds.append(("received", []))
-        if h.has("principal"):
-            kinds.append(("principal", []))
+        if h.has("principal") and not any(a.has("cue") for a in c.after(h, 1)):
+            kinds.append(("principal", []))  # "pledge loan interest", "贷款利息": the loan names whose interest
         if h.has("quantity"):
             kinds.append(("quantity", []))
         facts = list(dict.fromkeys((remap or {}).get(t.key, t.key) for t in h.of("cue") if t.key in cue_ok))
@@ -100,6 +110,19 @@ def _owner(c: Clause, n: Number, cue_ok: Collection[str],
     return best[1], best[2]
 
 
+def _labelled(lex: Lexicon, c: Clause, n: Number, cue_ok: Collection[str],
+              remap: dict[str, str]) -> tuple[str, list[str]] | None:
+    """A figure after a label and a colon ("Interest paid on patent-pledge loan: RMB 150,000"): the label is
+    the figure's name, so a cue in it names the fact, whatever loan word stands nearer the figure."""
+    head = c.s[: n.start].rstrip()
+    for mark in lex.currency_marks:
+        head = head.removesuffix(mark).rstrip()
+    if not head.endswith(":"):
+        return None
+    facts = {remap.get(t.key, t.key) for h in c.hits if h.end <= len(head) for t in h.of("cue") if t.key in cue_ok}
+    return ("fact", [facts.pop()]) if len(facts) == 1 else None
+
+
 def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expecting: str | None,
                  mentioned: Collection[str]) -> FigureReading:
     """Figures of every clause; ``expecting`` is the money fact just asked, ``mentioned`` the facts named."""
@@ -113,8 +136,11 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     shared = {t.key for c in clauses for h in c.kinds("cue") if len(h.of("cue")) > 1 for t in h.of("cue")}
     cue_ok = {f for f in cue_facts if f not in shared or f in mentioned or f == expecting}
     remap: dict[str, str] = {}
+    roles: dict[str, tuple[str, tuple[int, int]]] = {}  # a fact of an originator pair -> (financed, role's place)
     for originator, financed in lex.originators:
-        if expecting != financed and _originator_speaks(clauses, originator):
+        role = _originator_role(clauses, originator)
+        if expecting != financed and role is not None:
+            roles[originator] = roles[financed] = (financed, role)
             remap[financed] = originator
             cue_ok |= {originator, financed} & set(cue_facts)
             mentioned = set(mentioned) - {financed}
@@ -131,10 +157,18 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
         periods = set(here) or carried
         # "半年付一次，一次15万": a period stated without a figure reaches the next clause.
         carried = periods if not any(n.kind in ("money", "number") for n in numbers) else set()
+        out.figures += [Figure(h.term, int(t.value), "percent") for h in c.hits for t in h.of("fraction")]
         for n in numbers:
             text = c.s[n.start : n.end]
             if len(text) == 1 and not text.isdigit():
                 continue  # "一直", "一下": a word, not a figure
+            if c.s.isascii() and n.bare and text.isdigit() and not (expecting and sole):
+                if len(text) == 4 and _YEARS[0] <= n.value <= _YEARS[1]:
+                    out.figures.append(Figure(text, n.value, "year"))  # "in 2029": English writes no 年
+                    continue
+                if n.kind == "number" and re.match(r" [a-z]", c.s[n.end :]):
+                    out.figures.append(Figure(text, n.value, "count"))  # "8 IP service platforms"
+                    continue
             if n.start > 0 and c.s[n.start - 1] in lex.minus_signs and not (
                     n.start > 1 and c.s[n.start - 2].isdigit()):
                 # "利息-50万": an amount cannot be negative; asked, never read as 50万.
@@ -166,16 +200,16 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 out.figures.append(Figure(text, n.value, "other"))  # "是18万不是80万": 80万 is what it is not
                 continue
             kind, owners = _owner(c, n, cue_ok, remap)
+            if kind == "principal":
+                kind, owners = _labelled(lex, c, n, cue_ok, remap) or (kind, owners)
             if any(h.has("foreign") and (0 <= h.start - n.end <= _CURRENCY_REACH or 0 <= n.start - h.end <= 1)
                    for h in c.hits):
                 # "利息10万美元": another currency; the policy's figures are yuan. Asked, never converted.
                 fact = owners[0] if kind == "fact" and len(owners) == 1 else expecting
                 out.figures.append(Figure(text, n.value, "other", fact))
                 if fact is not None:
-                    label = kb.facts[fact].label
-                    out.clarify.append(Clarify(fact, "lang.ask.confirm_amount", {
-                        "figure": c.s[n.start : n.end + _CURRENCY_REACH + 2].strip(), "label_zh": label.zh,
-                        "label_en": label.en}, None))
+                    shown = c.s[max(0, n.start - _CURRENCY_REACH) : n.end + _CURRENCY_REACH + 2].strip()
+                    out.clarify.append(Clarify(fact, "lang.ask.currency", {"figure": shown}, None))
                 continue
             approx = _approximate(lex, c, n)
             bound = any(h.has("bound") for h in c.hits if -2 <= h.start - n.end <= 1 or 0 <= n.start - h.end <= 2)
@@ -219,6 +253,13 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             if kind == "principal":
                 fact = expecting or _loan_fact(kb, lex, mentioned)
                 out.figures.append(Figure(text, n.value, "principal", fact, approx))
+                continue
+            if kind == "fact" and len(owners) == 1 and owners[0] in roles and (ci, n.start) < roles[owners[0]][1] \
+                    and _owner(c, n, cue_ok)[1] == [roles[owners[0]][0]]:
+                # "证券化融资8000万，发起单位是我们": named as the financed enterprise's, the role said only after
+                # the figure; whose financing it is, is asked ("我们发了一期…融资1.5亿，作为发起单位" is the issue's).
+                out.figures.append(Figure(text, n.value, "other", None, approx))
+                out.clarify.append(Clarify(roles[owners[0]][0], "lang.ask.which_fact", {"figure": text}, n.value))
                 continue
             if kind == "fact":
                 if len(owners) > 1:

@@ -75,6 +75,7 @@ class Lexicon:
     progress: dict[str, tuple[str, ...]]  # fact -> the ongoing/planned words that answer it yes
     planned_ok: frozenset[str]  # facts a plan states ("打算申报高价值专利组合培育项目")
     minus_signs: frozenset[str]
+    currency_marks: tuple[str, ...]  # "人民币", "rmb", "¥" before a figure
     negation_chars: frozenset[str]  # the one-character negations ("没", "不", "未" ...) of the one negation list
     negation_words: re.Pattern[str]  # its English words ("not", "don't"), whole words
     negation: Negation  # the same, for reading a choice (parse_choice)
@@ -190,6 +191,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("phone")) for w in f.phone]
     entries += [(w, Tag("foreign")) for w in f.foreign_currencies]
     entries += [(w, Tag("quantity")) for w in f.other_quantities]
+    entries += [(w, Tag("fraction", "", str(fw.percent))) for fw in f.fractions for w in fw.words]
     pl = kb.places
     if pl.city is not None:
         entries += [(w, Tag("city", "", pl.city.name)) for w in (pl.city.name, *pl.city.aliases)]
@@ -209,7 +211,12 @@ def _build(kb: KnowledgeBase) -> Lexicon:
 
     breaks = sorted(_norm(p.clause_breaks), key=len, reverse=True)
     words = "|".join(rf"\b{re.escape(b)}\b" if b.isascii() else re.escape(b) for b in breaks)
-    punctuation = r"[;。!?\n]+|(?<!\d):|:(?!\d)|(?<!\d)[.,](?!\d)|[.,](?=\s)"
+    # A colon cuts a clause unless a figure follows it ("12:30", "利息：RMB 150,000": the label and its figure).
+    marks = _alternatives(f.currency_marks)
+    figure_next = rf"(?!\s*(?:{marks})?\s*[0-9零〇一二三四五六七八九十两壹贰叁肆伍陆柒捌玖拾])"
+    # A space between two Chinese words is typed as a comma ("应该算吧 新产线刚投产", "都有 驰名商标没有").
+    punctuation = (rf"[;。!?\n]+|:{figure_next}|(?<!\d)[.,](?!\d)|[.,](?=\s)"
+                   r"|(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
     clause_split = re.compile(punctuation + (f"|{words}" if words else ""))
 
     exact: dict[str, str] = {}
@@ -256,6 +263,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                   for k, w in v.facts.items() if w.yes_when},
         planned_ok=frozenset(k for k, w in v.facts.items() if "planned" in w.yes_when),
         minus_signs=frozenset(f.minus_signs),
+        currency_marks=_longest_first(_norm(f.currency_marks)),
         negation_chars=frozenset(w for w in _norm(p.negations) if len(w) == 1 and not w.isascii()),
         negation_words=_phrases(frozenset(w for w in _norm(p.negations) if w.isascii())),
         negation=Negation.of(frozenset(w for w in _norm(p.negations) if len(w) == 1 and not w.isascii()),

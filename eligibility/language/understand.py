@@ -265,6 +265,16 @@ def _usable(aliases: list[str], cased: str) -> list[str]:
             or re.search(rf"(?<![A-Za-z]){re.escape(a)}(?![A-Za-z])", cased)]
 
 
+def _names_all(lex: Lexicon, c: Clause, members: set[str]) -> bool:
+    """An all-word of the clause names every option ("全都有", "除了马德里都有", "其他都有"), unless it closes
+    a list of options named before it ("马德里和贯标证书都有": those two, not all)."""
+    for m in lex.all_words.finditer(c.s):
+        if not any(h.end <= m.start() and any(t.key in members for t in h.of("mention")) and not c.negated(h)
+                   and lex.except_words.search(c.s[: h.start]) is None for h in c.hits):
+            return True
+    return False
+
+
 def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[Clause]) -> set[str] | None:
     """Options of a tick-all question named in the message: by number ("1,3"), by name, or none at all.
 
@@ -283,7 +293,7 @@ def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[C
         return picked
     members = set(q.facts)
     picked, read = set(), False
-    every = lex.all_words.search(s) is not None
+    every = any(_names_all(lex, c, members) for c in clauses)
     if lex.except_words.search(s) is not None and not every:
         return None  # "除了马德里": except what? Not read; the question is asked again
     excluded: set[str] = set()

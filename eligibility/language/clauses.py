@@ -18,6 +18,7 @@ from eligibility.parsing import looks_like_question
 CONCEPTS = frozenset({"mention", "option", "applicant", "city", "inside", "outside"})
 _NEG_BEFORE, _NEG_AFTER, _CLIENT_REACH = 6, 4, 4
 _NEG_BEFORE_ASCII, _NEG_WORDS = 24, 3
+_DONE_REACH = 2  # "驰名商标也批了": a done word this near after a mention
 # A clause longer than this is read in pieces (no one writes such a clause; it keeps reading linear).
 MAX_CLAUSE = 160
 
@@ -115,8 +116,20 @@ class Clause:
     def topic(self, hit: Hit) -> bool:
         """The hit is what the user asks about ("想了解贯标补贴", "有没有马德里的补贴", "马德里注册能补多少？").
 
-        In a question a mention is a topic unless the clause states it before ("我们拿了银奖能补多少")."""
+        In a question a mention is a topic unless the clause states it before ("我们拿了银奖能补多少") or the
+        applicant says it has done it ("问一下我们去年马德里注册了三个国家…能拿多少")."""
+        if self._said_done(hit):
+            return False
         return self.asked_about(hit) or (self.question and self._achieved_end > hit.start)
+
+    def _said_done(self, hit: Hit) -> bool:
+        """A self-reference after any inquiry word before the hit, and a done word of two characters or more
+        right after it ("我们…马德里注册了", "我们…驰名商标也批了"): the applicant states it."""
+        last_topic = max((h.end for h in self.hits if h.end <= hit.start and (h.has("topic") or h.has("question"))),
+                         default=-1)
+        if not any(h.has("self") and last_topic <= h.start and h.end <= hit.start for h in self.hits):
+            return False
+        return any(h.has("achieved") and len(h.term) >= 2 for h in self.after(hit, _DONE_REACH))
 
     def about_clients(self, hit: Hit) -> bool:
         """The hit describes the applicant's clients ("主要给小微企业做维权"), not the applicant.

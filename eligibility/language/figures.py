@@ -138,9 +138,9 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     remap: dict[str, str] = {}
     roles: dict[str, tuple[str, tuple[int, int]]] = {}  # a fact of an originator pair -> (financed, role's place)
     for originator, financed in lex.originators:
-        role = _originator_role(clauses, originator)
-        if expecting != financed and role is not None:
-            roles[originator] = roles[financed] = (financed, role)
+        said = _originator_role(clauses, originator)
+        if expecting != financed and said is not None:
+            roles[originator] = roles[financed] = (financed, said)
             remap[financed] = originator
             cue_ok |= {originator, financed} & set(cue_facts)
             mentioned = set(mentioned) - {financed}

@@ -801,3 +801,15 @@ def test_an_r_and_d_centre_in_the_city_is_a_branch(kb: KnowledgeBase) -> None:
 ])
 def test_done_steps_and_not_yet(kb: KnowledgeBase, ask: Asker, question: str, text: str, value: bool) -> None:
     assert read(kb, text, ask(question)).facts == {question: value}
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("我们在石家庄注册的，母公司在北京，质押贷款利息60万", False),
+    ("集团下面几家子公司都有质押贷款，我们这家去年付息25万", True),
+    ("和另一家企业联合贷款，利息我们付了30万", True),
+])
+def test_someone_else_makes_the_interest_asked_only_when_spoken_of_with_the_loan(
+        kb: KnowledgeBase, text: str, asked: bool) -> None:
+    r = read(kb, text)
+    assert (PLEDGE in {c.fact for c in r.clarify}) is asked
+    assert (PLEDGE in r.facts) is not asked

@@ -259,7 +259,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 # "证券化融资8000万，发起单位是我们": named as the financed enterprise's, the role said only after
                 # the figure; whose financing it is, is asked ("我们发了一期…融资1.5亿，作为发起单位" is the issue's).
                 out.figures.append(Figure(text, n.value, "other", None, approx))
-                out.clarify.append(Clarify(roles[owners[0]][0], "lang.ask.which_fact", {"figure": text}, n.value))
+                out.clarify.append(Clarify(roles[owners[0]][0], "lang.ask.which_fact", {"figure": text}, None))
                 continue
             if kind == "fact":
                 if len(owners) > 1:
@@ -400,7 +400,10 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     several_years = any(lex.year_span.search(c.s) for c in clauses) or (any(h.has("total") for h in hits) and (
         any(any(t.key == PARTIAL for t in h.of("period")) for h in hits)
         or any(lex.durations.search(c.s) for c in clauses)))
-    party = any(h.has("party") for h in hits)
+    # Someone else in a clause about a loan or about nothing else ("几家子公司都有质押贷款", "每家子公司利息都是80万",
+    # "和另一家联合贷款"); a parent named about something else ("母公司在北京，质押贷款利息60万") leaves the
+    # applicant's own figure alone.
+    party = any(_about_a_loan(lex, c) for c in clauses if any(h.has("party") for h in c.hits))
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
         if fact in lex.yearly_facts and several_years:  # "贷了3年，每年利息30万，总共": a total of years
@@ -427,6 +430,15 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
         if f.role == "principal" and f.fact is not None and f.fact not in out.amounts and not any(
                 c.fact == f.fact for c in out.clarify):
             out.clarify.append(Clarify(f.fact, "lang.ask.interest_or_principal", {"figure": f.text}, None))
+
+
+def _about_a_loan(lex: Lexicon, c: Clause) -> bool:
+    """The clause speaks of a yearly fact's loan (its mention, cue or a principal word), or of nothing else:
+    no place and no other fact named."""
+    if any(h.has("principal") or any(t.key in lex.yearly_facts for t in (*h.of("mention"), *h.of("cue")))
+           for h in c.hits):
+        return True
+    return not any(h.has("city") or h.has("inside") or h.has("outside") or h.has("mention") for h in c.hits)
 
 
 def _issue_count(lex: Lexicon, s: str) -> int:

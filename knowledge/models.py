@@ -533,6 +533,10 @@ class Applicants(Model):
     # A clause that is these words and a description ("其实是研究所", "就是企业"): the applicant speaks of itself.
     leads: list[str] = []
     client_cues: list[str] = []
+    # Words naming the applicant's clients ("客户"): when a client cue holds one ("给客户做专利导航", "我们代理的
+    # 客户"), a clause opened by one ("客户是生物医药企业") speaks of the clients; otherwise a help-desk forward's
+    # "客户是…" introduces the applicant.
+    client_words: list[str] = []
     # Someone else: what follows in the clause is not the applicant's ("朋友公司拿了银奖").
     others: list[str] = []
     types: list[ApplicantType] = []

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from eligibility.language.lexicon import Lexicon
@@ -32,6 +32,7 @@ class Clause:
     hits: tuple[Hit, ...]
     question: bool = False  # the clause asks something
     list_gap: re.Pattern[str] | None = None  # the lexicon's joiners of a list; None: a list is not followed
+    of_clients: bool = False  # the clause speaks of the applicant's clients ("客户是生物医药企业" after "给客户做…")
 
     @cached_property
     def _index(self) -> dict[int, int]:
@@ -135,6 +136,8 @@ class Clause:
         """The hit describes the applicant's clients ("主要给小微企业做维权"), not the applicant.
 
         Only the words right after "给/为/面向…" are the clients: "给小微企业做维权援助" still states the aid."""
+        if self.of_clients:
+            return True
         for k, h in enumerate(self.before(hit, _CLIENT_REACH)):
             if h.has("client"):
                 between = self.before(hit, _CLIENT_REACH)[:k]
@@ -169,4 +172,8 @@ def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
         if piece:
             asks = looks_like_question(piece) or (end > start and "?" in s[start:end])
             out.append(Clause(piece, piece_cased, tuple(lex.index.scan(piece, piece_cased)), asks, lex.list_gap))
+    # "我们给客户做专利导航，客户是生物医药企业": the speaker serves clients, so a clause opened by "客户" is theirs.
+    serves = any(h.has("client") and any(w in h.term for w in lex.client_words) for c in out for h in c.hits)
+    if serves:
+        out = [replace(c, of_clients=True) if c.s.startswith(lex.client_words) else c for c in out]
     return out

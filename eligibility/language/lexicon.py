@@ -90,6 +90,7 @@ class Lexicon:
     originators: tuple[tuple[str, str], ...]  # (originator fact, financed fact)
     list_gap: re.Pattern[str]  # the whole text between two items of a list ("和", "、", "")
     list_split: re.Pattern[str]  # where a list is cut into its items
+    client_words: tuple[str, ...]  # "客户": in a client cue, the message's 客户 are the applicant's clients
     applicant_leads: frozenset[str]  # "其实是研究所": the words before a description that speak of oneself
     place_like: re.Pattern[str]  # "注册在某某县": a place's name (group 1) this knowledge base may not know
     not_places: tuple[str, ...]
@@ -279,6 +280,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         originators=tuple((o.originator, o.financed) for o in f.originators),
         list_gap=re.compile(rf"\s*(?:{_words(p.list_joiners)})?\s*"),
         list_split=re.compile(rf"[\s;]+|{_words(p.list_joiners)}"),
+        client_words=_longest_first(_norm(v.applicants.client_words)),
         applicant_leads=_norm(v.applicants.leads) | {""},
         place_like=re.compile(rf"(?:{_alternatives(pl.unknown.leads)})([\u4e00-\u9fff]{{2,5}}?"
                               rf"(?:{_alternatives(pl.unknown.suffixes)}))"),

@@ -729,7 +729,7 @@ def test_a_loan_alone_is_still_a_principal(kb: KnowledgeBase) -> None:
 def test_the_originator_role_said_after_a_financing_figure_is_asked_about(kb: KnowledgeBase, text: str) -> None:
     r = read(kb, text)
     assert not {"securitization_financing_yuan", "securitization_originator_issues_yuan"} & set(r.facts)
-    assert [c.key for c in r.clarify] == ["lang.ask.which_fact"]
+    assert [c.key for c in r.clarify] == ["lang.ask.which_role"]
 
 
 def test_the_originator_role_said_first_keeps_the_issue(kb: KnowledgeBase) -> None:

@@ -259,7 +259,11 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 # "证券化融资8000万，发起单位是我们": named as the financed enterprise's, the role said only after
                 # the figure; whose financing it is, is asked ("我们发了一期…融资1.5亿，作为发起单位" is the issue's).
                 out.figures.append(Figure(text, n.value, "other", None, approx))
-                out.clarify.append(Clarify(roles[owners[0]][0], "lang.ask.which_fact", {"figure": text}, None))
+                financed = roles[owners[0]][0]
+                originator = next(o for o, f in lex.originators if f == financed)
+                la, lb = kb.facts[originator].label, kb.facts[financed].label
+                out.clarify.append(Clarify(financed, "lang.ask.which_role", {
+                    "figure": text, "a_zh": la.zh, "a_en": la.en, "b_zh": lb.zh, "b_en": lb.en}, None))
                 continue
             if kind == "fact":
                 if len(owners) > 1:

@@ -493,6 +493,8 @@ class Polarity(Model):
     except_words: list[str] = []
     # What the user asks about, not a fact ("想了解贯标补贴"); words that look like cues but are not.
     inquiries: list[str] = []
+    # A supposition ("如果我们拿了金奖", "万一利息付了100万"): what follows, to the end of the sentence, states nothing.
+    suppositions: list[str] = []
     achieved: list[str] = []
     # "正在搞", "打算报": a yes only to the questions that ask about work going on or planned
     # (``yes_when`` of the fact in vocabulary/facts.yaml).

@@ -813,3 +813,24 @@ def test_someone_else_makes_the_interest_asked_only_when_spoken_of_with_the_loan
     r = read(kb, text)
     assert (PLEDGE in {c.fact for c in r.clarify}) is asked
     assert (PLEDGE in r.facts) is not asked
+
+
+@pytest.mark.parametrize("text", [
+    "如果我们拿了专利金奖能奖多少",
+    "要是我们去办马德里注册，能补多少",
+    "万一贷款利息付了100万，最多贴多少",
+    "打个比方，利息50万的话能补多少",
+    "What if we paid 2.4 million interest? Is the cap per year?",
+])
+def test_a_supposition_states_nothing(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert not r.facts and not r.clarify
+    assert all(f.role == "supposed" for f in r.figures)
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("我们去年付息30万，如果明年利息更多能补多少", {PLEDGE: 300_000}),
+    ("如果拿了金奖能奖多少？我们去年拿了银奖", {"china_patent_award_last_year": "silver"}),
+])
+def test_a_supposition_ends_with_its_sentence(kb: KnowledgeBase, text: str, facts: dict[str, object]) -> None:
+    assert dict(read(kb, text).facts) == facts

@@ -162,6 +162,9 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             text = c.s[n.start : n.end]
             if len(text) == 1 and not text.isdigit():
                 continue  # "一直", "一下": a word, not a figure
+            if c.supposed(n.start):
+                out.figures.append(Figure(text, n.value, "supposed"))  # "万一利息付了100万": not the user's figure
+                continue
             if c.s.isascii() and n.bare and text.isdigit() and not (expecting and sole):
                 if len(text) == 4 and _YEARS[0] <= n.value <= _YEARS[1]:
                     out.figures.append(Figure(text, n.value, "year"))  # "in 2029": English writes no 年

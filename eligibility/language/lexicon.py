@@ -206,6 +206,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("question")) for w in p.question_prefixes]
     entries += [(w, Tag("hedge")) for w in p.hedges]
     entries += [(w, Tag("topic")) for w in p.inquiries]
+    entries += [(w, Tag("supposed")) for w in p.suppositions]
     entries += [(w, Tag("achieved")) for w in p.achieved]
     entries += [(w, Tag("pending")) for w in p.pending]
     entries += [(w, Tag("neutral")) for w in p.neutral]

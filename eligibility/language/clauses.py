@@ -182,6 +182,10 @@ def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
             out.append(Clause(piece, piece_cased, tuple(lex.index.scan(piece, piece_cased)), asks, lex.list_gap))
             seps.append(s[start:end] if end > start else ".")
     # "我们给客户做专利导航，客户是生物医药企业": the speaker serves clients, so a clause opened by "客户" is theirs.
+    # Pieces cut at a space belong to one sentence: a question at its end asks them all ("金奖 银奖 各多少").
+    for i in range(len(out) - 2, -1, -1):
+        if seps[i] == " " and out[i + 1].question and not out[i].question:
+            out[i] = replace(out[i], question=True)
     # A supposition reaches to the end of its sentence: across commas and clause words, not past 。!?
     carried = False
     for i, (c, sep) in enumerate(zip(out, seps, strict=True)):

@@ -834,3 +834,8 @@ def test_a_supposition_states_nothing(kb: KnowledgeBase, text: str) -> None:
 ])
 def test_a_supposition_ends_with_its_sentence(kb: KnowledgeBase, text: str, facts: dict[str, object]) -> None:
     assert dict(read(kb, text).facts) == facts
+
+
+def test_a_clause_with_a_figure_describes_and_does_not_contradict_the_answer(kb: KnowledgeBase, ask: Asker) -> None:
+    assert read(kb, "不算吧，我们有一千多人", ask("is_sme")).facts == {"is_sme": False}
+    assert [c.key for c in read(kb, "有，但是还没批", ask("new_madrid_registration")).clarify] == ["lang.ask.yes_no"]

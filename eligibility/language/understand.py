@@ -239,8 +239,10 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
 
 
 def _contradicts(lex: Lexicon, clauses: list[Clause], q: Question) -> bool:
-    """Clauses of the message, each about nothing else, answer both yes and no."""
-    said = {yes_no(lex, c.s, c.s) for c in clauses if not _names_another(c, q)}
+    """Clauses of the message, each about nothing else, answer both yes and no. A clause with a figure in it
+    describes ("不算吧，我们有一千多人": a head count), it does not answer yes or no."""
+    said = {yes_no(lex, c.s, c.s) for c in clauses if not _names_another(c, q)
+            and not any(n.kind != "other" for n in scan_numbers(c.s, lex.numbers))}
     return {True, False} <= said
 
 

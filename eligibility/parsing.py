@@ -40,6 +40,7 @@ from eligibility.normalize import normalize
 __all__ = [
     "Negation",
     "Number",
+    "NumberWords",
     "find_amounts",
     "looks_like_question",
     "normalize",
@@ -124,7 +125,6 @@ _COUNT_SUFFIX_RE: Final = re.compile(
 #: Weaker counters, only checked when the number has no 万/亿 or currency: "90分" is a
 #: score, but in "80万分两期" 分 is the verb "split".
 _WEAK_SUFFIX_RE: Final = re.compile(r" ?[多余来几]?[分秒时点米平克度成折]")
-_NEGATIVE_SIGNS: Final = frozenset("-−负")
 _RANGE_SEPS: Final = frozenset({"-", "~", "到", "至", "—", "–"})
 _DATE_SEPS: Final = frozenset({"-", "/", ".", ":"})
 #: Connectors and filler allowed around amounts in a list or a one-amount answer.
@@ -133,12 +133,24 @@ _FILLER_RE: Final = re.compile(
     r"|[和及与跟约共吧啊呢了是为各]"
 )
 _LIST_BOUNDARY: Final = frozenset(" 、,;/和及与跟")
-_NONE_WORDS: Final = frozenset(
-    {
-        "没有", "没", "无", "0", "零", "none", "no", "nil", "n/a", "暂无", "都没有", "没有的",
-        "还没有", "否", "不",
-    }
-)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class NumberWords:
+    """The vocabulary the number readers need, from the one lexicon of each (``eligibility.language.lexicon``
+    builds it from vocabulary/polarity.yaml and figures.yaml): the words that answer "none" ("没有", "none"),
+    the minus signs ("-", "负") and the other currencies ("美元", "usd"). Only the syntax of numerals is here."""
+
+    none: frozenset[str]
+    minus: frozenset[str]
+    foreign: re.Pattern[str]
+
+    @classmethod
+    def of(cls, none: frozenset[str], minus: frozenset[str], foreign: Sequence[str]) -> NumberWords:
+        """``foreign`` as normalised words; ASCII ones match whole words only ("usd", not "usdt")."""
+        parts = [rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() and w.isalpha() else re.escape(w)
+                 for w in sorted(set(foreign) - {""}, key=len, reverse=True)]
+        return cls(none, minus, re.compile("|".join(parts) or r"(?!)"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +179,7 @@ class _Item:
     currency: bool
     magnitude: bool
     excluded: bool  # year, date, count, percent, ordinal, negative ...
+    suffix_at: int | None = None  # the left figure of a range ("1到2个") is what the right one is: read there
 
     @property
     def yuan(self) -> int:
@@ -331,7 +344,7 @@ def _read_number(s: str, pos: int) -> tuple[int, _Num | None]:
     return i, _Num(i, value, arabic, bare, magnitude, trailing, int_digits, leading_zero, grouped)
 
 
-def _classify(s: str, start: int, num: _Num) -> _Item:
+def _classify(s: str, start: int, num: _Num, minus: frozenset[str]) -> _Item:
     """Look around a number for currency words and for signs that it is not money."""
     end = num.end
     span_start, span_end = start, end
@@ -344,7 +357,7 @@ def _classify(s: str, start: int, num: _Num) -> _Item:
         if s.endswith(word, 0, before):
             currency, span_start = True, before - len(word)
             break
-    if prev in _NEGATIVE_SIGNS:
+    if prev in minus:
         prev2 = s[start - 2] if start > 1 else ""
         is_range = prev != "负" and ("0" <= prev2 <= "9" or prev2 in _CN_DIGITS or prev2 in _BIG_UNITS)
         excluded = not is_range
@@ -384,11 +397,12 @@ def _link(s: str, items: list[_Item]) -> list[_Item]:
                 currency=b.currency,
                 magnitude=b.magnitude,
                 excluded=a.excluded or b.excluded,
+                suffix_at=b.end,
             )
     return out
 
 
-def _scan(s: str) -> list[_Item]:
+def _scan(s: str, minus: frozenset[str]) -> list[_Item]:
     """Every number in normalised text ``s``, classified, in order of appearance."""
     items: list[_Item] = []
     pos = 0
@@ -397,7 +411,7 @@ def _scan(s: str) -> list[_Item]:
         end, num = _read_number(s, start)
         pos = max(end, start + 1)
         if num is not None:
-            items.append(_classify(s, start, num))
+            items.append(_classify(s, start, num, minus))
     return _link(s, items)
 
 
@@ -459,44 +473,42 @@ def _kind(s: str, it: _Item) -> NumberKind:
         return "id"
     if it.usable:
         return "number"
-    after = s[it.end : it.end + 3].lstrip(" ")
+    end = it.end if it.suffix_at is None else it.suffix_at
+    after = s[end : end + 3].lstrip(" ")
     if after.startswith("年") and _YEAR_RANGE[0] <= it.value <= _YEAR_RANGE[1] and it.num.arabic:
         return "year"
     if after.startswith(("%", "‰", "百分", "percent", "pct")):
         return "percent"
-    if _COUNT_SUFFIX_RE.match(s, it.end) is not None or _WEAK_SUFFIX_RE.match(s, it.end) is not None:
+    if _COUNT_SUFFIX_RE.match(s, end) is not None or _WEAK_SUFFIX_RE.match(s, end) is not None:
         return "count"
     return "id" if s.endswith(_EXCLUDED_PREFIXES, 0, it.start) else "other"
 
 
-def scan_numbers(s: str) -> list[Number]:
+def scan_numbers(s: str, words: NumberWords) -> list[Number]:
     """Every number in prepared text ``s`` (see ``prepare``), classified, in order of appearance."""
     out: list[Number] = []
-    for it in _scan(s):
+    for it in _scan(s, words.minus):
         value = it.yuan if it.value <= _MAX_YUAN else 0
         out.append(Number(it.start, it.end, value, _kind(s, it), it.num.bare and not it.currency))
     return out
 
 
-# The policy pays in yuan; a figure in another currency is not silently taken as yuan.
-_FOREIGN_CURRENCY: Final = re.compile(
-    r"美元|美金|欧元|港币|港元|日元|英镑|韩元|\$|\b(?:usd|eur|hkd|jpy|gbp|dollars?|euros?)\b")
-
-
-def find_amounts(text: str) -> list[int]:
+def find_amounts(text: str, words: NumberWords | None = None) -> list[int]:
     """Every money amount in ``text``, in yuan, in order of appearance.
 
     Years, dates, times, percentages, ordinals, counts ("3个项目") and negative numbers
     are skipped; a number without 万/亿/元-style context counts only from 1000 upwards,
-    so "第2期" or "3 次" never become money while "800000" does.
+    so "第2期" or "3 次" never become money while "800000" does. The policy pays in yuan: with
+    ``words``, a text naming another currency gives none. Without them (a caller that cut the figure
+    out of its text itself: digits and units only) no word is read, and no sign is a minus.
     """
     s = _prep(text)
-    if _FOREIGN_CURRENCY.search(s):
+    if words is not None and words.foreign.search(s):
         return []
-    return [it.yuan for it in _scan(s) if it.is_money]
+    return [it.yuan for it in _scan(s, words.minus if words else frozenset()) if it.is_money]
 
 
-def parse_amount(text: str) -> int | None:
+def parse_amount(text: str, words: NumberWords) -> int | None:
     """The single amount, in yuan, that an answer states; ``None`` if there is none.
 
     Two different amounts in one answer ("贷款500万，利息30万") give ``None``: picking
@@ -504,9 +516,9 @@ def parse_amount(text: str) -> int | None:
     small number is accepted when it is the whole answer ("0", "500", "零").
     """
     s = _prep(text)
-    if not s or _FOREIGN_CURRENCY.search(s):
+    if not s or words.foreign.search(s):
         return None
-    items = _scan(s)
+    items = _scan(s, words.minus)
     money = [it for it in items if it.is_money]
     if money:
         return money[0].yuan if len({it.yuan for it in money}) == 1 else None
@@ -517,7 +529,7 @@ def parse_amount(text: str) -> int | None:
     return arabic.pop() if len(arabic) == 1 else None
 
 
-def parse_number_list(text: str) -> list[int] | None:
+def parse_number_list(text: str, words: NumberWords) -> list[int] | None:
     """Amounts listed in one answer ("5000万，1.2亿"); ``[]`` for "没有"/"无"/"0".
 
     Items may be separated by 、，, ; / 和 or spaces. If the text is more than a list
@@ -525,9 +537,9 @@ def parse_number_list(text: str) -> list[int] | None:
     """
     s = _prep(text)
     core = s.strip(" 。.!~")
-    if core in _NONE_WORDS:
+    if core in words.none:
         return []
-    usable = [it for it in _scan(s) if it.usable]
+    usable = [it for it in _scan(s, words.minus) if it.usable]
 
     def listed(it: _Item) -> bool:
         if it.num.arabic or it.magnitude or it.currency:

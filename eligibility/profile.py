@@ -14,8 +14,9 @@ from fractions import Fraction
 
 from eligibility.amounts import round_yuan
 from eligibility.errors import ProfileError
+from eligibility.language.lexicon import lexicon
 from eligibility.normalize import normalize
-from eligibility.parsing import parse_amount, parse_number_list
+from eligibility.parsing import NumberWords, parse_amount, parse_number_list
 from eligibility.results import Facts, FactValue
 from knowledge.models import Fact, KnowledgeBase, RoundingMode
 
@@ -49,13 +50,14 @@ def validate_facts(kb: KnowledgeBase, raw: Mapping[str, object]) -> Facts:
     false makes each of those false unless the profile gives them."""
     facts: Facts = {}
     figures = kb.policy.rounding.figures
+    words = number_words(kb)
     for key, value in raw.items():
         fact = kb.facts.get(str(key))
         if fact is None:
             raise ProfileError("unknown fact id (see the fact catalogue in knowledge/data/facts.yaml)", str(key))
         if value is None:
             continue
-        facts[fact.id] = coerce_value(fact, value, figures)
+        facts[fact.id] = coerce_value(fact, value, words, figures)
     return with_summaries(kb, facts)
 
 
@@ -69,9 +71,15 @@ def with_summaries(kb: KnowledgeBase, facts: Facts) -> Facts:
     return facts
 
 
-def coerce_value(fact: Fact, value: object, figures: RoundingMode | None = None) -> FactValue:
-    """One fact's value in its catalogue type. ``figures`` is the knowledge base's rounding of a
-    figure to whole yuan (``policy.rounding.figures``); without it a figure must be whole yuan."""
+def number_words(kb: KnowledgeBase) -> NumberWords:
+    """The vocabulary a figure in text is read with (the lexicon's, compiled once per knowledge base)."""
+    return lexicon(kb).numbers
+
+
+def coerce_value(fact: Fact, value: object, words: NumberWords, figures: RoundingMode | None = None) -> FactValue:
+    """One fact's value in its catalogue type. ``words`` is the vocabulary a figure written as text is read
+    with (``number_words(kb)``); ``figures`` is the knowledge base's rounding of a figure to whole yuan
+    (``policy.rounding.figures``); without it a figure must be whole yuan."""
     if fact.type == "bool":
         if isinstance(value, bool):
             return value
@@ -88,24 +96,24 @@ def coerce_value(fact: Fact, value: object, figures: RoundingMode | None = None)
         several = " (or a list of them, one per award)" if fact.multiple else ""
         raise ProfileError(f"expected one of {', '.join(fact.option_ids())}{several}, got {value!r}", fact.id)
     if fact.type == "money":
-        return _money(fact.id, value, figures)
+        return _money(fact.id, value, words, figures)
     if isinstance(value, list | tuple):
-        return [_money(fact.id, v, figures) for v in value]
+        return [_money(fact.id, v, words, figures) for v in value]
     if isinstance(value, str):
-        values = parse_number_list(value) if _FIGURES_ONLY.fullmatch(normalize(value)) else None
+        values = parse_number_list(value, words) if _FIGURES_ONLY.fullmatch(normalize(value)) else None
         if values is None:
             raise ProfileError(f"cannot read {value!r} as amounts in yuan", fact.id)
         return values
-    return [_money(fact.id, value, figures)]
+    return [_money(fact.id, value, words, figures)]
 
 
-def _money(fact_id: str, value: object, figures: RoundingMode | None) -> int:
+def _money(fact_id: str, value: object, words: NumberWords, figures: RoundingMode | None) -> int:
     if isinstance(value, bool):
         raise ProfileError(f"expected an amount in yuan, got {value!r}", fact_id)
     if isinstance(value, str):
         # A profile is data: a figure and its unit only. "本金1000万" or "每月10万" is not the yearly
         # amount the fact asks for, and a file has nobody to ask, so words beside a figure are refused.
-        parsed = parse_amount(value) if _FIGURES_ONLY.fullmatch(normalize(value)) else None
+        parsed = parse_amount(value, words) if _FIGURES_ONLY.fullmatch(normalize(value)) else None
         if parsed is None:
             raise ProfileError(f"cannot read {_shown(value)} as an amount in yuan (write the figure only, "
                                "e.g. 800000, 80万 or 1.2亿)", fact_id)

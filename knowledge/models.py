@@ -493,6 +493,8 @@ class Polarity(Model):
     except_words: list[str] = []
     # What the user asks about, not a fact ("想了解贯标补贴"); words that look like cues but are not.
     inquiries: list[str] = []
+    # A supposition ("如果我们拿了金奖", "万一利息付了100万"): what follows, to the end of the sentence, states nothing.
+    suppositions: list[str] = []
     achieved: list[str] = []
     # "正在搞", "打算报": a yes only to the questions that ask about work going on or planned
     # (``yes_when`` of the fact in vocabulary/facts.yaml).
@@ -533,6 +535,10 @@ class Applicants(Model):
     # A clause that is these words and a description ("其实是研究所", "就是企业"): the applicant speaks of itself.
     leads: list[str] = []
     client_cues: list[str] = []
+    # Words naming the applicant's clients ("客户"): when a client cue holds one ("给客户做专利导航", "我们代理的
+    # 客户"), a clause opened by one ("客户是生物医药企业") speaks of the clients; otherwise a help-desk forward's
+    # "客户是…" introduces the applicant.
+    client_words: list[str] = []
     # Someone else: what follows in the clause is not the applicant's ("朋友公司拿了银奖").
     others: list[str] = []
     types: list[ApplicantType] = []
@@ -565,6 +571,13 @@ class OriginatorPair(Model):
     financed: str
 
 
+class FractionWords(Model):
+    """Words for a share of a figure ("一半", "half"): a percentage, never an amount."""
+
+    percent: int = Field(gt=0, le=100)
+    words: list[str]
+
+
 class FigureWords(Model):
     principal: list[str] = []
     periods: list[PeriodWords] = []
@@ -588,6 +601,11 @@ class FigureWords(Model):
     foreign_currencies: list[str] = []
     # A sign before a figure that makes it negative ("利息-50万"): an amount cannot be; asked about.
     minus_signs: list[str] = []
+    # A share in words ("一半", "half"): a percentage, like "50%", never an amount.
+    fractions: list[FractionWords] = []
+    # Marks of the yuan written before a figure ("人民币", "RMB", "CNY", "¥"): "利息：RMB 150,000" is one
+    # clause, the label and its figure (a colon before a figure does not cut a clause).
+    currency_marks: list[str] = []
     # The year before the application ("去年"): the year the policy's "上一年度" reads.
     last_year: list[str] = []
     # Between two figures, alternatives ("30还是35万"): not one figure; asked about.

@@ -688,3 +688,154 @@ def test_two_award_levels_as_alternatives_are_asked_about(kb: KnowledgeBase, ask
     assert [c.fact for c in r.clarify] == ["china_patent_award_last_year"]
     assert read(kb, "金奖和银奖", ask("china_patent_award_last_year")).facts == {
         "china_patent_award_last_year": ["gold", "silver"]}
+
+
+# Round 2 of issue 10: general rules found on new kinds of messages.
+
+PLEDGE = "pledge_loan_interest_paid_yuan"
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Interest paid on patent-pledge loan: RMB 150,000", 150_000),
+    ("Interest paid on our patent pledge loan: CNY 98,000", 98_000),
+    ("质押贷款利息：人民币12万", 120_000),
+    ("利息：八十万", 800_000),
+])
+def test_a_label_and_a_colon_before_a_figure_name_the_figure(kb: KnowledgeBase, text: str, value: int) -> None:
+    """RMB/CNY/人民币 before the figure is a mark of the yuan; the cue is the label before the colon."""
+    r = read(kb, text)
+    assert r.facts == {PLEDGE: value} and not r.clarify
+
+
+def test_a_label_without_a_cue_before_a_colon_is_no_interest(kb: KnowledgeBase) -> None:
+    r = read(kb, "贷款金额：500万")
+    assert PLEDGE not in r.facts
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("We paid 3 million yuan in pledge loan interest", 3_000_000),
+    ("We paid 2 million yuan of pledge loan interest last year", 2_000_000),
+])
+def test_a_loan_word_before_interest_says_whose_interest(kb: KnowledgeBase, text: str, value: int) -> None:
+    assert read(kb, text).facts == {PLEDGE: value}
+
+
+def test_a_loan_alone_is_still_a_principal(kb: KnowledgeBase) -> None:
+    r = read(kb, "We got a 3 million yuan pledge loan")
+    assert PLEDGE not in r.facts
+
+
+@pytest.mark.parametrize("text", ["证券化融资8000万，发起单位是我们", "证券化融资1.5亿，我们是发起单位"])
+def test_the_originator_role_said_after_a_financing_figure_is_asked_about(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert not {"securitization_financing_yuan", "securitization_originator_issues_yuan"} & set(r.facts)
+    assert [c.key for c in r.clarify] == ["lang.ask.which_role"]
+
+
+def test_the_originator_role_said_first_keeps_the_issue(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们是发起单位，证券化融资8000万")
+    assert r.facts == {"securitization_originator_issues_yuan": [80_000_000]}
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ("We plan to apply in 2029", "year"),
+    ("Will the policy still apply in 2028?", "year"),
+    ("We operate 8 IP service platforms", "count"),
+    ("我们有1到2个驰名商标还在申请", "count"),
+])
+def test_years_and_counts_are_never_amounts(kb: KnowledgeBase, text: str, role: str) -> None:
+    r = read(kb, text)
+    assert {f.role for f in r.figures} == {role}
+    assert not any(kb.facts[k].type in ("money", "money_list") for k in r.facts) and not r.clarify
+
+
+@pytest.mark.parametrize("text", ["利息的一半是贴息吗", "is it half of the interest?"])
+def test_half_is_fifty_percent(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert [(f.value, f.role) for f in r.figures] == [(50, "percent")]
+
+
+def test_half_answering_the_interest_question_is_a_rate_not_an_amount(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "一半", ask(PLEDGE))
+    assert PLEDGE not in r.facts and [c.key for c in r.clarify] == ["lang.ask.rate_not_amount"]
+
+
+def test_another_currency_asks_for_yuan(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "$50,000", ask(PLEDGE))
+    assert PLEDGE not in r.facts and [c.key for c in r.clarify] == ["lang.ask.currency"]
+
+
+def test_a_space_between_chinese_words_cuts_a_clause(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "应该算吧 新产线刚投产", ask("patent_industrialization_project"))
+    assert r.facts == {"patent_industrialization_project": True}
+
+
+def test_all_closing_a_list_ticks_the_list_only(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "马德里和贯标证书都有 驰名商标没有", ask("group:achievements"))
+    ticked = {k for k, v in r.facts.items() if v is True}
+    assert ticked == {"new_madrid_registration", "ip_certified_last_year"}
+
+
+def test_the_thing_asked_about_is_not_the_applicant(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "联盟成立了，也备案了", ask("industry_ip_alliance_filed"))
+    assert r.facts == {"industry_ip_alliance_filed": True}
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("我们的客户大多是中小企业，我们自己是一家代理机构", {"entity_type": "service_agency"}),
+    ("母公司有驰名商标，我们是它的全资子公司", {}),
+])
+def test_others_described_beside_the_applicant_are_not_the_applicant(
+        kb: KnowledgeBase, text: str, facts: dict[str, object]) -> None:
+    assert dict(read(kb, text).facts) == facts
+
+
+def test_an_r_and_d_centre_in_the_city_is_a_branch(kb: KnowledgeBase) -> None:
+    assert read(kb, "我们是深圳的公司，在石家庄有个研发中心").facts.get("in_city") is False
+
+
+@pytest.mark.parametrize(("question", "text", "value"), [
+    ("acquired_patent_technology", "受让了3件发明专利", True),
+    ("patent_intensive_product_filing", "备案了两个产品", True),
+    ("new_national_ip_demo_enterprise", "还不是，正在申报", False),
+])
+def test_done_steps_and_not_yet(kb: KnowledgeBase, ask: Asker, question: str, text: str, value: bool) -> None:
+    assert read(kb, text, ask(question)).facts == {question: value}
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("我们在石家庄注册的，母公司在北京，质押贷款利息60万", False),
+    ("集团下面几家子公司都有质押贷款，我们这家去年付息25万", True),
+    ("和另一家企业联合贷款，利息我们付了30万", True),
+])
+def test_someone_else_makes_the_interest_asked_only_when_spoken_of_with_the_loan(
+        kb: KnowledgeBase, text: str, asked: bool) -> None:
+    r = read(kb, text)
+    assert (PLEDGE in {c.fact for c in r.clarify}) is asked
+    assert (PLEDGE in r.facts) is not asked
+
+
+@pytest.mark.parametrize("text", [
+    "如果我们拿了专利金奖能奖多少",
+    "要是我们去办马德里注册，能补多少",
+    "万一贷款利息付了100万，最多贴多少",
+    "打个比方，利息50万的话能补多少",
+    "What if we paid 2.4 million interest? Is the cap per year?",
+])
+def test_a_supposition_states_nothing(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert not r.facts and not r.clarify
+    assert all(f.role == "supposed" for f in r.figures)
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("我们去年付息30万，如果明年利息更多能补多少", {PLEDGE: 300_000}),
+    ("如果拿了金奖能奖多少？我们去年拿了银奖", {"china_patent_award_last_year": "silver"}),
+])
+def test_a_supposition_ends_with_its_sentence(kb: KnowledgeBase, text: str, facts: dict[str, object]) -> None:
+    assert dict(read(kb, text).facts) == facts
+
+
+def test_a_clause_with_a_figure_describes_and_does_not_contradict_the_answer(kb: KnowledgeBase, ask: Asker) -> None:
+    assert read(kb, "不算吧，我们有一千多人", ask("is_sme")).facts == {"is_sme": False}
+    assert [c.key for c in read(kb, "有，但是还没批", ask("new_madrid_registration")).clarify] == ["lang.ask.yes_no"]

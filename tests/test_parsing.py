@@ -20,16 +20,27 @@ from eligibility.language import understand
 from eligibility.language.lexicon import lexicon
 from eligibility.language.polarity import read_unknown, read_yes_no
 from eligibility.normalize import normalize
-from eligibility.parsing import (
-    find_amounts,
-    parse_amount,
-    parse_choice,
-    parse_number_list,
-)
+from eligibility.parsing import find_amounts as _find_amounts
+from eligibility.parsing import parse_amount as _parse_amount
+from eligibility.parsing import parse_choice
+from eligibility.parsing import parse_number_list as _parse_number_list
 from knowledge.loader import load_knowledge_base
 
 KB = load_knowledge_base()
 LEX = lexicon(KB)
+
+
+# The number readers take the lexicon's words (none, minus signs, other currencies): the one list of each.
+def parse_amount(text: str) -> int | None:
+    return _parse_amount(text, LEX.numbers)
+
+
+def find_amounts(text: str) -> list[int]:
+    return _find_amounts(text, LEX.numbers)
+
+
+def parse_number_list(text: str) -> list[int] | None:
+    return _parse_number_list(text, LEX.numbers)
 
 
 def parse_yes_no(text: str) -> bool | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.agency.problems import Problem
 from eligibility.answers import read_answer
 from eligibility.errors import ProfileError
-from eligibility.profile import coerce_value
+from eligibility.profile import coerce_value, number_words
 from eligibility.questionnaire import Question
 from eligibility.results import FactValue
 from knowledge.models import Fact, KnowledgeBase
@@ -79,7 +79,7 @@ class CellReader:
         if fact.type == "choice" and isinstance(raw, int) and not isinstance(raw, bool):
             return self._text(fact, str(raw))  # an option number, as the chat accepts "2"
         try:
-            return Cell(value=coerce_value(fact, raw, self.kb.policy.rounding.figures))
+            return Cell(value=coerce_value(fact, raw, number_words(self.kb), self.kb.policy.rounding.figures))
         except ProfileError as exc:
             return Cell(error=Problem("invalid", str(raw), fact.id, _without_fact(exc, fact)))
 
@@ -97,7 +97,7 @@ class CellReader:
         if fact.id in answer.facts:
             value = answer.facts[fact.id]
             try:  # the same bounds as a profile (no negative or implausibly large amount)
-                return Cell(value=coerce_value(fact, value, self.kb.policy.rounding.figures))
+                return Cell(value=coerce_value(fact, value, number_words(self.kb), self.kb.policy.rounding.figures))
             except ProfileError as exc:
                 return Cell(error=Problem("invalid", text, fact.id, _without_fact(exc, fact)))
         return Cell(error=Problem("unreadable", text, fact.id))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from eligibility.errors import ProfileError
-from eligibility.profile import coerce_value
+from eligibility.profile import coerce_value, number_words
 from eligibility.results import Facts
 from knowledge.models import KnowledgeBase, Lang
 
@@ -170,7 +170,7 @@ def _valid_facts(raw: object, kb: KnowledgeBase) -> dict[str, Any]:
         if fact is None or value is None:
             continue
         try:
-            out[key] = coerce_value(fact, value)
+            out[key] = coerce_value(fact, value, number_words(kb))
         except ProfileError:
             continue
     return out

@@ -27,7 +27,7 @@ from bot.present.i18n import LANGS, text
 from eligibility.errors import ProfileError
 from eligibility.language import Reading, understand
 from eligibility.parsing import normalize
-from eligibility.profile import coerce_value
+from eligibility.profile import coerce_value, number_words
 from eligibility.questionnaire import Question, plan, question_by_id
 from knowledge.models import Fact, Lang
 
@@ -251,7 +251,7 @@ class TypedReader:
             if fact is None:
                 continue
             try:
-                out[fact_id] = coerce_value(fact, value)
+                out[fact_id] = coerce_value(fact, value, number_words(self.d.kb))
             except ProfileError:
                 continue
         return out
@@ -338,7 +338,7 @@ class TypedReader:
         value = pending.get("value")
         if confirm.facts.get(fact_id) is True and value is not None:
             try:
-                typed = coerce_value(fact, value)
+                typed = coerce_value(fact, value, number_words(self.d.kb))
             except ProfileError:
                 typed = None
             if typed is not None:

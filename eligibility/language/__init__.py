@@ -10,8 +10,8 @@ compiled once per knowledge base (``lexicon``). Every path that reads user text 
     applicants.py  descriptions -> entity_type              mentions.py  facts named in words
     figures.py   which number is whose amount (or none)     understand.py  the reading of one message
 
-Measured on this machine (bench/understand_bench.py on the dev corpus, branch lang, 2 shared cores): about
-0.16 ms per message at the median and 0.7 ms at the 99th percentile.
+Measured on this machine (bench/understand_bench.py on the dev corpus, branch lang2, 2 shared cores): about
+0.2 ms per message at the median and 0.8–0.9 ms at the 99th percentile.
 """
 
 from eligibility.language.model import Clarify, FactValue, Figure, Note, Reading

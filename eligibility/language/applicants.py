@@ -47,7 +47,10 @@ def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: 
             if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h) or c.pending(h) or _acts_on_us(c, h):
                 continue
             lead = c.s[: h.start].strip()
-            spoken = lead in lex.applicant_leads and (lead or _GENERIC not in types)  # "公司有50个人" describes no one
+            # "公司有50个人" describes no one; answering another question, "联盟成立了，也备案了" names the thing
+            # asked about: a description opening a clause speaks of the applicant only when no question is
+            # being answered ("律所，在长安区") or with a lead of its own ("其实是研究所").
+            spoken = lead in lex.applicant_leads and (lead or (_GENERIC not in types and not midway))
             if not asked and not spoken and not any(s.has("self") for s in c.before(h, _SELF_REACH)):
                 continue
             kept = [t for t in types if t not in ("other",)]

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from eligibility.language.lexicon import Lexicon
@@ -18,6 +18,8 @@ from eligibility.parsing import looks_like_question
 CONCEPTS = frozenset({"mention", "option", "applicant", "city", "inside", "outside"})
 _NEG_BEFORE, _NEG_AFTER, _CLIENT_REACH = 6, 4, 4
 _NEG_BEFORE_ASCII, _NEG_WORDS = 24, 3
+_DONE_REACH = 2  # "驰名商标也批了": a done word this near after a mention
+_SENTENCE_END = re.compile(r"[。.!?\n]")
 # A clause longer than this is read in pieces (no one writes such a clause; it keeps reading linear).
 MAX_CLAUSE = 160
 
@@ -31,6 +33,8 @@ class Clause:
     hits: tuple[Hit, ...]
     question: bool = False  # the clause asks something
     list_gap: re.Pattern[str] | None = None  # the lexicon's joiners of a list; None: a list is not followed
+    of_clients: bool = False  # the clause speaks of the applicant's clients ("客户是生物医药企业" after "给客户做…")
+    supposed_from: int = MAX_CLAUSE + 1  # where a supposition starts ("如果…"): nothing after it is stated
 
     @cached_property
     def _index(self) -> dict[int, int]:
@@ -109,19 +113,37 @@ class Clause:
         return self._pending_end <= hit.start or any(h.has("pending") for h in self.after(hit, _NEG_AFTER))
 
     def asked_about(self, hit: Hit) -> bool:
-        """After "想了解", "问", "有没有", "是否": what follows is asked about, whatever the clause."""
-        return self._topic_end <= hit.start
+        """After "想了解", "问", "有没有", "是否" or a supposition ("如果"): what follows is asked about."""
+        return self._topic_end <= hit.start or self.supposed(hit.start)
+
+    def supposed(self, at: int) -> bool:
+        """Position ``at`` is inside a supposition ("如果我们拿了金奖", "万一利息付了100万")."""
+        return self.supposed_from <= at
 
     def topic(self, hit: Hit) -> bool:
         """The hit is what the user asks about ("想了解贯标补贴", "有没有马德里的补贴", "马德里注册能补多少？").
 
-        In a question a mention is a topic unless the clause states it before ("我们拿了银奖能补多少")."""
+        In a question a mention is a topic unless the clause states it before ("我们拿了银奖能补多少") or the
+        applicant says it has done it ("问一下我们去年马德里注册了三个国家…能拿多少")."""
+        if self._said_done(hit) and not self.supposed(hit.start):
+            return False
         return self.asked_about(hit) or (self.question and self._achieved_end > hit.start)
+
+    def _said_done(self, hit: Hit) -> bool:
+        """A self-reference after any inquiry word before the hit, and a done word of two characters or more
+        right after it ("我们…马德里注册了", "我们…驰名商标也批了"): the applicant states it."""
+        last_topic = max((h.end for h in self.hits if h.end <= hit.start and (h.has("topic") or h.has("question"))),
+                         default=-1)
+        if not any(h.has("self") and last_topic <= h.start and h.end <= hit.start for h in self.hits):
+            return False
+        return any(h.has("achieved") and len(h.term) >= 2 for h in self.after(hit, _DONE_REACH))
 
     def about_clients(self, hit: Hit) -> bool:
         """The hit describes the applicant's clients ("主要给小微企业做维权"), not the applicant.
 
         Only the words right after "给/为/面向…" are the clients: "给小微企业做维权援助" still states the aid."""
+        if self.of_clients:
+            return True
         for k, h in enumerate(self.before(hit, _CLIENT_REACH)):
             if h.has("client"):
                 between = self.before(hit, _CLIENT_REACH)[:k]
@@ -140,6 +162,7 @@ def prepared(text: str) -> tuple[str, str]:
 
 def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
     out: list[Clause] = []
+    seps: list[str] = []  # what ends each clause
     pos = 0
     bounds = [(m.start(), m.end()) for m in lex.clause_split.finditer(s)] + [(len(s), len(s))]
     for start, end in bounds:
@@ -152,8 +175,25 @@ def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
             out.append(Clause(piece[:MAX_CLAUSE], piece_cased[:MAX_CLAUSE],
                               tuple(lex.index.scan(piece[:MAX_CLAUSE], piece_cased[:MAX_CLAUSE])),
                               list_gap=lex.list_gap))
+            seps.append("")
             piece, piece_cased = piece[MAX_CLAUSE:], piece_cased[MAX_CLAUSE:]
         if piece:
             asks = looks_like_question(piece) or (end > start and "?" in s[start:end])
             out.append(Clause(piece, piece_cased, tuple(lex.index.scan(piece, piece_cased)), asks, lex.list_gap))
+            seps.append(s[start:end] if end > start else ".")
+    # "我们给客户做专利导航，客户是生物医药企业": the speaker serves clients, so a clause opened by "客户" is theirs.
+    # Pieces cut at a space belong to one sentence: a question at its end asks them all ("金奖 银奖 各多少").
+    for i in range(len(out) - 2, -1, -1):
+        if seps[i] == " " and out[i + 1].question and not out[i].question:
+            out[i] = replace(out[i], question=True)
+    # A supposition reaches to the end of its sentence: across commas and clause words, not past 。!?
+    carried = False
+    for i, (c, sep) in enumerate(zip(out, seps, strict=True)):
+        starts = [h.start for h in c.hits if h.has("supposed")]
+        if carried or starts:
+            out[i] = replace(c, supposed_from=0 if carried else starts[0])
+            carried = not _SENTENCE_END.search(sep)
+    serves = any(h.has("client") and any(w in h.term for w in lex.client_words) for c in out for h in c.hits)
+    if serves:
+        out = [replace(c, of_clients=True) if c.s.startswith(lex.client_words) else c for c in out]
     return out

@@ -27,6 +27,7 @@ _SMALL_BARE = 1000  # a bare figure below this answering a money question is ask
 _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
 _APPROX_REACH = 3
 _REPEAT_REACH = 4
+_YEARS = (1949, 2100)  # a bare four-digit figure in these years, in English, is a year
 _CURRENCY_REACH = 2  # "10万美元", "10万 港币", "10 万元美金" is not written; "$10万" before the digits
 
 
@@ -59,12 +60,21 @@ def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
                for w in lex.approximate if len(w) > 1) or before[-_APPROX_REACH:].endswith(chars)
 
 
-def _originator_speaks(clauses: list[Clause], originator: str) -> bool:
-    """The applicant says it is the originator ("我们是发起单位", "作为发起单位发行…"); the pairs of an
-    originator's fact and a financed enterprise's are data (``originators`` in vocabulary/figures.yaml)."""
-    return any(h.has("mention") and any(t.key == originator for t in h.of("mention")) and not c.negated(h)
-               and any(b.has("self") for b in c.before(h, 2))
-               for c in clauses for h in c.hits)
+_ROLE_AFTER_REACH = 4  # "发起单位是我们": the applicant named after its role, through 是
+
+
+def _originator_role(clauses: list[Clause], originator: str) -> tuple[int, int] | None:
+    """Where the applicant says it is the originator ("我们是发起单位", "作为发起单位发行…", "发起单位是我们"):
+    (clause, position), or None; the pairs of an originator's fact and a financed enterprise's are data
+    (``originators`` in vocabulary/figures.yaml)."""
+    for ci, c in enumerate(clauses):
+        for h in c.hits:
+            if not h.has("mention") or not any(t.key == originator for t in h.of("mention")) or c.negated(h):
+                continue
+            if any(b.has("self") for b in c.before(h, 2)) or any(
+                    a.has("self") and c.s[h.end : a.start].endswith("是") for a in c.after(h, _ROLE_AFTER_REACH)):
+                return ci, h.start
+    return None
 
 
 def _owner(c: Clause, n: Number, cue_ok: Collection[str],
@@ -80,8 +90,8 @@ def _owner(c: Clause, n: Number, cue_ok: Collection[str],
             kinds.append(("policy", []))
         if h.has("received"):
             kinds.append(("received", []))
-        if h.has("principal"):
-            kinds.append(("principal", []))
+        if h.has("principal") and not any(a.has("cue") for a in c.after(h, 1)):
+            kinds.append(("principal", []))  # "pledge loan interest", "贷款利息": the loan names whose interest
         if h.has("quantity"):
             kinds.append(("quantity", []))
         facts = list(dict.fromkeys((remap or {}).get(t.key, t.key) for t in h.of("cue") if t.key in cue_ok))
@@ -100,6 +110,19 @@ def _owner(c: Clause, n: Number, cue_ok: Collection[str],
     return best[1], best[2]
 
 
+def _labelled(lex: Lexicon, c: Clause, n: Number, cue_ok: Collection[str],
+              remap: dict[str, str]) -> tuple[str, list[str]] | None:
+    """A figure after a label and a colon ("Interest paid on patent-pledge loan: RMB 150,000"): the label is
+    the figure's name, so a cue in it names the fact, whatever loan word stands nearer the figure."""
+    head = c.s[: n.start].rstrip()
+    for mark in lex.currency_marks:
+        head = head.removesuffix(mark).rstrip()
+    if not head.endswith(":"):
+        return None
+    facts = {remap.get(t.key, t.key) for h in c.hits if h.end <= len(head) for t in h.of("cue") if t.key in cue_ok}
+    return ("fact", [facts.pop()]) if len(facts) == 1 else None
+
+
 def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expecting: str | None,
                  mentioned: Collection[str]) -> FigureReading:
     """Figures of every clause; ``expecting`` is the money fact just asked, ``mentioned`` the facts named."""
@@ -113,27 +136,42 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     shared = {t.key for c in clauses for h in c.kinds("cue") if len(h.of("cue")) > 1 for t in h.of("cue")}
     cue_ok = {f for f in cue_facts if f not in shared or f in mentioned or f == expecting}
     remap: dict[str, str] = {}
+    roles: dict[str, tuple[str, tuple[int, int]]] = {}  # a fact of an originator pair -> (financed, role's place)
     for originator, financed in lex.originators:
-        if expecting != financed and _originator_speaks(clauses, originator):
+        said = _originator_role(clauses, originator)
+        if expecting != financed and said is not None:
+            roles[originator] = roles[financed] = (financed, said)
             remap[financed] = originator
             cue_ok |= {originator, financed} & set(cue_facts)
             mentioned = set(mentioned) - {financed}
-    sole = _sole_figure(clauses)
+    sole = _sole_figure(lex, clauses)
     carried: set[str] = set()
     period_words: dict[str, str] = {}
     doubted: set[str] = set()
     for ci, c in enumerate(clauses):
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
-        numbers = [n for n in scan_numbers(c.s) if not any(h.start < n.end and n.start < h.end for h in c.hits)]
+        numbers = [n for n in scan_numbers(c.s, lex.numbers)
+                   if not any(h.start < n.end and n.start < h.end for h in c.hits)]
         here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")}
         period_words.update(here)
         periods = set(here) or carried
         # "半年付一次，一次15万": a period stated without a figure reaches the next clause.
         carried = periods if not any(n.kind in ("money", "number") for n in numbers) else set()
+        out.figures += [Figure(h.term, int(t.value), "percent") for h in c.hits for t in h.of("fraction")]
         for n in numbers:
             text = c.s[n.start : n.end]
             if len(text) == 1 and not text.isdigit():
                 continue  # "一直", "一下": a word, not a figure
+            if c.supposed(n.start):
+                out.figures.append(Figure(text, n.value, "supposed"))  # "万一利息付了100万": not the user's figure
+                continue
+            if c.s.isascii() and n.bare and text.isdigit() and not (expecting and sole):
+                if len(text) == 4 and _YEARS[0] <= n.value <= _YEARS[1]:
+                    out.figures.append(Figure(text, n.value, "year"))  # "in 2029": English writes no 年
+                    continue
+                if n.kind == "number" and re.match(r" [a-z]", c.s[n.end :]):
+                    out.figures.append(Figure(text, n.value, "count"))  # "8 IP service platforms"
+                    continue
             if n.start > 0 and c.s[n.start - 1] in lex.minus_signs and not (
                     n.start > 1 and c.s[n.start - 2].isdigit()):
                 # "利息-50万": an amount cannot be negative; asked, never read as 50万.
@@ -165,16 +203,16 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 out.figures.append(Figure(text, n.value, "other"))  # "是18万不是80万": 80万 is what it is not
                 continue
             kind, owners = _owner(c, n, cue_ok, remap)
+            if kind == "principal":
+                kind, owners = _labelled(lex, c, n, cue_ok, remap) or (kind, owners)
             if any(h.has("foreign") and (0 <= h.start - n.end <= _CURRENCY_REACH or 0 <= n.start - h.end <= 1)
                    for h in c.hits):
                 # "利息10万美元": another currency; the policy's figures are yuan. Asked, never converted.
                 fact = owners[0] if kind == "fact" and len(owners) == 1 else expecting
                 out.figures.append(Figure(text, n.value, "other", fact))
                 if fact is not None:
-                    label = kb.facts[fact].label
-                    out.clarify.append(Clarify(fact, "lang.ask.confirm_amount", {
-                        "figure": c.s[n.start : n.end + _CURRENCY_REACH + 2].strip(), "label_zh": label.zh,
-                        "label_en": label.en}, None))
+                    shown = c.s[max(0, n.start - _CURRENCY_REACH) : n.end + _CURRENCY_REACH + 2].strip()
+                    out.clarify.append(Clarify(fact, "lang.ask.currency", {"figure": shown}, None))
                 continue
             approx = _approximate(lex, c, n)
             bound = any(h.has("bound") for h in c.hits if -2 <= h.start - n.end <= 1 or 0 <= n.start - h.end <= 2)
@@ -219,6 +257,17 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 fact = expecting or _loan_fact(kb, lex, mentioned)
                 out.figures.append(Figure(text, n.value, "principal", fact, approx))
                 continue
+            if kind == "fact" and len(owners) == 1 and owners[0] in roles and (ci, n.start) < roles[owners[0]][1] \
+                    and _owner(c, n, cue_ok)[1] == [roles[owners[0]][0]]:
+                # "证券化融资8000万，发起单位是我们": named as the financed enterprise's, the role said only after
+                # the figure; whose financing it is, is asked ("我们发了一期…融资1.5亿，作为发起单位" is the issue's).
+                out.figures.append(Figure(text, n.value, "other", None, approx))
+                financed = roles[owners[0]][0]
+                originator = next(o for o, f in lex.originators if f == financed)
+                la, lb = kb.facts[originator].label, kb.facts[financed].label
+                out.clarify.append(Clarify(financed, "lang.ask.which_role", {
+                    "figure": text, "a_zh": la.zh, "a_en": la.en, "b_zh": lb.zh, "b_en": lb.en}, None))
+                continue
             if kind == "fact":
                 if len(owners) > 1:
                     out.figures.append(Figure(text, n.value, "other", None, approx))
@@ -261,7 +310,7 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
 
     Only a correction word between two figures counts; the second figure takes the first's place, so
     it keeps the first's cue ("利息80万，不对，70万" -> 利息70万)."""
-    numbers = [n for n in scan_numbers(s) if n.kind in ("money", "number")]
+    numbers = [n for n in scan_numbers(s, lex.numbers) if n.kind in ("money", "number")]
     for a, b in reversed(list(pairwise(numbers))):
         gap = s[a.end : b.start]
         m = lex.correction_gap.match(gap)
@@ -287,9 +336,9 @@ def money_facts(kb: KnowledgeBase) -> set[str]:
     return {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
 
 
-def _sole_figure(clauses: list[Clause]) -> bool:
+def _sole_figure(lex: Lexicon, clauses: list[Clause]) -> bool:
     """The message is one figure and filler ("500", "大概30万吧"): a bare answer to a money question."""
-    numbers = [n for c in clauses for n in scan_numbers(c.s) if n.kind in ("money", "number")
+    numbers = [n for c in clauses for n in scan_numbers(c.s, lex.numbers) if n.kind in ("money", "number")
                and not any(h.start < n.end and n.start < h.end for h in c.hits)]
     return len(numbers) == 1
 
@@ -350,14 +399,18 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     Amounts that are not surely the applicant's own yearly figure are withdrawn and asked about: another
     kind of loan (a fact's ``mentions_false``), a total over several years, a group's or a share."""
     other_loans = {t.key for c in clauses for h in c.hits for t in h.of("mention_false") if t.key in out.amounts}
-    shares = {t.key for c in clauses if any(n.kind == "percent" for n in scan_numbers(c.s))
-              and not any(n.kind == "money" for n in scan_numbers(c.s)) for h in c.hits for t in h.of("cue")}
+    kinds = [{n.kind for n in scan_numbers(c.s, lex.numbers)} for c in clauses]
+    shares = {t.key for c, k in zip(clauses, kinds, strict=True) if "percent" in k and "money" not in k
+              for h in c.hits for t in h.of("cue")}
     hits = [h for c in clauses for h in c.hits]
     # "2023-2024年利息40万", "22年到现在": a span of years; "贷了3年…总共": a total over several years.
     several_years = any(lex.year_span.search(c.s) for c in clauses) or (any(h.has("total") for h in hits) and (
         any(any(t.key == PARTIAL for t in h.of("period")) for h in hits)
         or any(lex.durations.search(c.s) for c in clauses)))
-    party = any(h.has("party") for h in hits)
+    # Someone else in a clause about a loan or about nothing else ("几家子公司都有质押贷款", "每家子公司利息都是80万",
+    # "和另一家联合贷款"); a parent named about something else ("母公司在北京，质押贷款利息60万") leaves the
+    # applicant's own figure alone.
+    party = any(_about_a_loan(lex, c) for c in clauses if any(h.has("party") for h in c.hits))
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
         if fact in lex.yearly_facts and several_years:  # "贷了3年，每年利息30万，总共": a total of years
@@ -386,7 +439,16 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             out.clarify.append(Clarify(f.fact, "lang.ask.interest_or_principal", {"figure": f.text}, None))
 
 
+def _about_a_loan(lex: Lexicon, c: Clause) -> bool:
+    """The clause speaks of a yearly fact's loan (its mention, cue or a principal word), or of nothing else:
+    no place and no other fact named."""
+    if any(h.has("principal") or any(t.key in lex.yearly_facts for t in (*h.of("mention"), *h.of("cue")))
+           for h in c.hits):
+        return True
+    return not any(h.has("city") or h.has("inside") or h.has("outside") or h.has("mention") for h in c.hits)
+
+
 def _issue_count(lex: Lexicon, s: str) -> int:
     """How many issues a clause says there were ("两期", "3期"); 0 when it says none."""
-    counts = [scan_numbers(m.group(1)) for m in lex.issue_count.finditer(s)]
+    counts = [scan_numbers(m.group(1), lex.numbers) for m in lex.issue_count.finditer(s)]
     return max((int(n[0].value) for n in counts if n), default=0)

@@ -13,7 +13,7 @@ from pypinyin import lazy_pinyin
 
 from eligibility.language.terms import Tag, TermIndex
 from eligibility.normalize import normalize
-from eligibility.parsing import Negation
+from eligibility.parsing import Negation, NumberWords
 from knowledge.models import KnowledgeBase, Polarity
 
 # Options too vague to take from free text (they are fine as a typed answer to their own question).
@@ -75,9 +75,11 @@ class Lexicon:
     progress: dict[str, tuple[str, ...]]  # fact -> the ongoing/planned words that answer it yes
     planned_ok: frozenset[str]  # facts a plan states ("打算申报高价值专利组合培育项目")
     minus_signs: frozenset[str]
+    currency_marks: tuple[str, ...]  # "人民币", "rmb", "¥" before a figure
     negation_chars: frozenset[str]  # the one-character negations ("没", "不", "未" ...) of the one negation list
     negation_words: re.Pattern[str]  # its English words ("not", "don't"), whole words
     negation: Negation  # the same, for reading a choice (parse_choice)
+    numbers: NumberWords  # "none" and "no" words, minus signs, other currencies: for the number readers
     last_year: tuple[str, ...]
     alternatives: re.Pattern[str]  # the whole gap between two figures that are alternatives ("还是")
     all_words: re.Pattern[str]
@@ -88,6 +90,7 @@ class Lexicon:
     originators: tuple[tuple[str, str], ...]  # (originator fact, financed fact)
     list_gap: re.Pattern[str]  # the whole text between two items of a list ("和", "、", "")
     list_split: re.Pattern[str]  # where a list is cut into its items
+    client_words: tuple[str, ...]  # "客户": in a client cue, the message's 客户 are the applicant's clients
     applicant_leads: frozenset[str]  # "其实是研究所": the words before a description that speak of oneself
     place_like: re.Pattern[str]  # "注册在某某县": a place's name (group 1) this knowledge base may not know
     not_places: tuple[str, ...]
@@ -189,6 +192,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("phone")) for w in f.phone]
     entries += [(w, Tag("foreign")) for w in f.foreign_currencies]
     entries += [(w, Tag("quantity")) for w in f.other_quantities]
+    entries += [(w, Tag("fraction", "", str(fw.percent))) for fw in f.fractions for w in fw.words]
     pl = kb.places
     if pl.city is not None:
         entries += [(w, Tag("city", "", pl.city.name)) for w in (pl.city.name, *pl.city.aliases)]
@@ -202,13 +206,19 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("question")) for w in p.question_prefixes]
     entries += [(w, Tag("hedge")) for w in p.hedges]
     entries += [(w, Tag("topic")) for w in p.inquiries]
+    entries += [(w, Tag("supposed")) for w in p.suppositions]
     entries += [(w, Tag("achieved")) for w in p.achieved]
     entries += [(w, Tag("pending")) for w in p.pending]
     entries += [(w, Tag("neutral")) for w in p.neutral]
 
     breaks = sorted(_norm(p.clause_breaks), key=len, reverse=True)
     words = "|".join(rf"\b{re.escape(b)}\b" if b.isascii() else re.escape(b) for b in breaks)
-    punctuation = r"[;。!?\n]+|(?<!\d):|:(?!\d)|(?<!\d)[.,](?!\d)|[.,](?=\s)"
+    # A colon cuts a clause unless a figure follows it ("12:30", "利息：RMB 150,000": the label and its figure).
+    marks = _alternatives(f.currency_marks)
+    figure_next = rf"(?!\s*(?:{marks})?\s*[0-9零〇一二三四五六七八九十两壹贰叁肆伍陆柒捌玖拾])"
+    # A space between two Chinese words is typed as a comma ("应该算吧 新产线刚投产", "都有 驰名商标没有").
+    punctuation = (rf"[;。!?\n]+|:{figure_next}|(?<!\d)[.,](?!\d)|[.,](?=\s)"
+                   r"|(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
     clause_split = re.compile(punctuation + (f"|{words}" if words else ""))
 
     exact: dict[str, str] = {}
@@ -255,10 +265,12 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                   for k, w in v.facts.items() if w.yes_when},
         planned_ok=frozenset(k for k, w in v.facts.items() if "planned" in w.yes_when),
         minus_signs=frozenset(f.minus_signs),
+        currency_marks=_longest_first(_norm(f.currency_marks)),
         negation_chars=frozenset(w for w in _norm(p.negations) if len(w) == 1 and not w.isascii()),
         negation_words=_phrases(frozenset(w for w in _norm(p.negations) if w.isascii())),
         negation=Negation.of(frozenset(w for w in _norm(p.negations) if len(w) == 1 and not w.isascii()),
                              sorted(w for w in _norm(p.negations) if w.isascii())),
+        numbers=NumberWords.of(_norm(p.none) | _norm(p.no), _norm(f.minus_signs), sorted(_norm(f.foreign_currencies))),
         last_year=_longest_first(_norm(f.last_year)),
         alternatives=re.compile(rf"\s*(?:{_words(f.alternatives)})\s*"),
         all_words=re.compile(_words(p.all_words)),
@@ -269,6 +281,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         originators=tuple((o.originator, o.financed) for o in f.originators),
         list_gap=re.compile(rf"\s*(?:{_words(p.list_joiners)})?\s*"),
         list_split=re.compile(rf"[\s;]+|{_words(p.list_joiners)}"),
+        client_words=_longest_first(_norm(v.applicants.client_words)),
         applicant_leads=_norm(v.applicants.leads) | {""},
         place_like=re.compile(rf"(?:{_alternatives(pl.unknown.leads)})([\u4e00-\u9fff]{{2,5}}?"
                               rf"(?:{_alternatives(pl.unknown.suffixes)}))"),

@@ -115,7 +115,7 @@ def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause],
     count (it pays for 上一年度 / 新取得 …, read as the year before the application; the layer knows no
     clock). A fact with such a window is asked about, not recorded; "去年" is that year and fine."""
     def signals(c: Clause) -> list[str]:
-        found = [c.s[n.start : n.end] for n in scan_numbers(c.s) if n.kind == "year"]
+        found = [c.s[n.start : n.end] for n in scan_numbers(c.s, lex.numbers) if n.kind == "year"]
         return found + [h.term for h in c.hits
                         if h.has("pending") and any(t.key == PARTIAL for t in h.of("period"))]
 
@@ -239,8 +239,10 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
 
 
 def _contradicts(lex: Lexicon, clauses: list[Clause], q: Question) -> bool:
-    """Clauses of the message, each about nothing else, answer both yes and no."""
-    said = {yes_no(lex, c.s, c.s) for c in clauses if not _names_another(c, q)}
+    """Clauses of the message, each about nothing else, answer both yes and no. A clause with a figure in it
+    describes ("不算吧，我们有一千多人": a head count), it does not answer yes or no."""
+    said = {yes_no(lex, c.s, c.s) for c in clauses if not _names_another(c, q)
+            and not any(n.kind != "other" for n in scan_numbers(c.s, lex.numbers))}
     return {True, False} <= said
 
 
@@ -265,6 +267,16 @@ def _usable(aliases: list[str], cased: str) -> list[str]:
             or re.search(rf"(?<![A-Za-z]){re.escape(a)}(?![A-Za-z])", cased)]
 
 
+def _names_all(lex: Lexicon, c: Clause, members: set[str]) -> bool:
+    """An all-word of the clause names every option ("全都有", "除了马德里都有", "其他都有"), unless it closes
+    a list of options named before it ("马德里和贯标证书都有": those two, not all)."""
+    for m in lex.all_words.finditer(c.s):
+        if not any(h.end <= m.start() and any(t.key in members for t in h.of("mention")) and not c.negated(h)
+                   and lex.except_words.search(c.s[: h.start]) is None for h in c.hits):
+            return True
+    return False
+
+
 def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[Clause]) -> set[str] | None:
     """Options of a tick-all question named in the message: by number ("1,3"), by name, or none at all.
 
@@ -283,7 +295,7 @@ def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[C
         return picked
     members = set(q.facts)
     picked, read = set(), False
-    every = lex.all_words.search(s) is not None
+    every = any(_names_all(lex, c, members) for c in clauses)
     if lex.except_words.search(s) is not None and not every:
         return None  # "除了马德里": except what? Not read; the question is asked again
     excluded: set[str] = set()

@@ -115,6 +115,7 @@ class AmountAnswer:
     facts: Facts = field(default_factory=dict)
     from_figures: bool = False         # computed from the user's own figures
     depends_on: tuple[str, ...] = ()   # fact ids the amount needs and the question did not give
+    ruled_out: YesNo | None = None     # the stated facts rule the benefit out (engine): no amount is stated
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class Total:
     counted: tuple[str, ...]                     # part keys summed
     excluded: tuple[tuple[str, str], ...] = ()   # (part key, the part that excludes it): no double subsidy
     pending: tuple[str, ...] = ()                # part keys whose amount needs the user's figure
+    ruled_out: tuple[str, ...] = ()              # part keys the stated facts rule out: not summed
 
 
 @dataclass(frozen=True)
@@ -368,10 +370,13 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     if role_unsure and answer.from_figures and any(p.benefit.id == best.benefit.id and p.answer.amount is None
                                                    for p in parts):
         answer = AmountAnswer(None, depends_on=answer.depends_on or tuple(answer.facts))
-    total = _total(kb, parts) if parts and _TOTAL_CUE.search(text) else None
     asked_about = _asked_applicant(kb, _without_terms(result, text)) if yes_no else None
     if asked_about is not None:
         facts.setdefault("entity_type", asked_about)
+    # first rule: before any amount, each benefit is assessed with the facts the question states
+    answer = _ruled_out(kb, best.benefit, answer, facts)
+    parts = tuple(replace(p, answer=_ruled_out(kb, p.benefit, p.answer, facts)) for p in parts)
+    total = _total(kb, parts) if parts and _TOTAL_CUE.search(text) else None
     counts = tuple(f.value for f in reading.figures if f.role == "count" and f.value is not None)
     years = tuple(f.value for f in reading.figures if f.role == "year" and f.value is not None)
     if not years and best.benefit.id == VALIDITY_ENTRY:  # "still valid in 2029?": a year, whatever role it got
@@ -382,6 +387,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     # "两个银奖…吗" with the count unread: asked first
     verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years, percents,
                        included) if yes_no and not unsettled else None
+    if yes_no and answer.ruled_out is not None and (verdict is None or verdict.verdict != "no"):
+        verdict = answer.ruled_out  # "利息付了0元能补吗": the stated facts already say no
     if verdict is not None and verdict.reason == "same_matter":
         verdict = _same_matter(kb, parts) or verdict
     elif yes_no and not unsettled and (verdict is None or verdict.reason in ("exists", "applicant_ok")) \
@@ -830,8 +837,12 @@ def _total(kb: KnowledgeBase, parts: tuple[Part, ...]) -> Total:
     counted: list[str] = []
     pending: list[str] = []
     amount = Amount(0, 0)
+    ruled: list[str] = []
     for p in parts:
         if p.key in left_out:
+            continue
+        if p.answer.ruled_out is not None:
+            ruled.append(p.key)
             continue
         if p.answer.amount is None:
             pending.append(p.key)
@@ -839,7 +850,8 @@ def _total(kb: KnowledgeBase, parts: tuple[Part, ...]) -> Total:
         counted.append(p.key)
         amount = amount + (Amount(0, p.answer.amount.max) if p.key in flagged else p.answer.amount)
     excluded = tuple(left_out.items())
-    return Total(None if pending else amount, tuple(counted), excluded, tuple(pending))
+    return Total(None if pending or not counted else amount, tuple(counted), excluded, tuple(pending),
+                 tuple(ruled))
 
 
 def _high(part: Part) -> int:
@@ -1277,6 +1289,37 @@ def _failed_condition(kb: KnowledgeBase, b: Benefit, facts: Facts) -> tuple[str,
         if r.code == "condition_failed" and r.fact:
             return "condition_fails", (("fact", r.fact),)  # no label: the fact's own label names it
     return "condition_fails", ()
+
+
+def ruled_out(kb: KnowledgeBase, b: Benefit, facts: Facts) -> YesNo | None:
+    """Whether the facts a question states rule ``b`` out, as the engine (``assess``) decides: the
+    applicant type outside the entry's list, or a condition broken ("注册地在郑州", "利息付了0元").
+    Only a broken condition counts; a fact the question leaves out is unknown, never false."""
+    if not facts or b.is_info:
+        return None
+    validity = policy_validity(kb)
+    result = assess(kb, facts, validity.valid_until, validity).result(b.id)
+    # a condition broken, or outside the knowledge base's reading of a silent text (the applicant list
+    # of a clause that names none): no amount is stated from a reading either, the reading is said
+    failed = [r for r in result.reasons if r.code in ("condition_failed", "reading_outside")]
+    if result.status not in ("ineligible", "undetermined") or not failed:
+        return None
+    failed = [r for r in failed if r.code == "condition_failed"] or failed  # a broken condition first
+    r = failed[0]
+    if r.fact == "entity_type":
+        return YesNo("no", "applicant_not", (("type", str(facts["entity_type"])),))
+    if r.label is not None:
+        return YesNo("no", "condition_fails", (("label_zh", r.label.zh), ("label_en", r.label.en)))
+    return YesNo("no", "condition_fails", (("fact", r.fact or ""),))
+
+
+def _ruled_out(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, stated: Facts) -> AmountAnswer:
+    """``answer`` without its amount when the stated facts (with the figures it was computed from) rule
+    ``b`` out: the answer then says it does not apply and why, never what it would pay."""
+    v = ruled_out(kb, b, {**stated, **answer.facts})
+    if v is None:
+        return answer
+    return AmountAnswer(None, (), answer.facts, answer.from_figures, (), v)
 
 
 def amount_for(kb: KnowledgeBase, benefit: Benefit, question: str,

@@ -783,3 +783,62 @@ def test_applying_asked_in_plain_words_gets_the_procedure_answer(matcher: Matche
                                       "job application tips", "种粮补贴怎么申请"])
 def test_applying_for_something_else_is_refused(matcher: Matcher, question: str) -> None:
     assert ask(matcher, question).refused
+
+
+# -- the first rule: no amount where the stated facts rule the benefit out (issue 13, round 3) -----------
+def _applicant_words(kb: KnowledgeBase) -> dict[str, str]:
+    """One Chinese word of the applicant vocabulary per type ("律所", "大学", "县政府")."""
+    return {t.entity_type: next(w for w in t.words if not w.isascii()) for t in kb.vocabulary.applicants.types}
+
+
+def _ruled_out_cases(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
+    """Every money benefit asked about by its title, (a) by a company registered elsewhere and (b) by an
+    applicant of a type its list leaves out: (benefit id, case, question)."""
+    words = _applicant_words(kb)
+    cases: list[tuple[str, str, str]] = []
+    for b in kb.benefits:
+        if b.is_info or b.amount.kind == "none":
+            continue
+        cases.append((b.id, "elsewhere", f"我们公司在郑州，{b.title.zh}能拿多少？"))
+        if b.applicants != "any":
+            wrong = next(t for t in words if t not in b.applicants and t != "other")
+            cases.append((b.id, "applicant", f"我们是{words[wrong]}，{b.title.zh}能拿多少？"))
+    return cases
+
+
+def test_every_money_benefit_states_no_amount_when_the_stated_facts_rule_it_out(kb: KnowledgeBase,
+                                                                                 matcher: Matcher) -> None:
+    answers = AnswerRenderer(kb, Catalog.load())
+    cases = _ruled_out_cases(kb)
+    assert len(cases) > 40
+    for bid, case, question in cases:
+        result = ask(matcher, question)
+        found = [p.answer for p in result.parts if p.benefit.id == bid] or (
+            [result.answer] if result.best is not None and result.best.id == bid and result.answer else [])
+        assert found, question
+        a = found[0]
+        assert a.amount is None and a.ruled_out is not None, question
+        assert a.ruled_out.reason == ("applicant_not" if case == "applicant" else "condition_fails"), question
+        zh, en = answers.render(result, "zh"), answers.render(result, "en")
+        assert "不适用" in zh and "可获" not in zh and "does not apply" in en and "For your figures" not in en
+        paste = answers.paste(result, "zh")
+        assert "不适用" in paste and "金额为" not in paste and "可获" not in paste, question
+
+
+@pytest.mark.parametrize(("question", "why"), [
+    ("我们公司在郑州，质押贷款利息40万", "石家庄市行政区域内"),
+    ("我们是高校，质押贷款利息50万能补吗", "不包括高校"),
+    ("质押贷款利息付了0元，能补多少", "实际支付了利息"),
+])
+def test_a_figure_is_not_paid_out_where_the_facts_rule_the_benefit_out(kb: KnowledgeBase, matcher: Matcher,
+                                                                        question: str, why: str) -> None:
+    result = ask(matcher, question)
+    assert result.amount is None and result.answer is not None and result.answer.ruled_out is not None
+    text = render(kb, result)
+    assert why in text and "不适用" in text and "万元 × 50%" not in text and "可获" not in text
+
+
+def test_a_total_leaves_out_a_part_the_facts_rule_out(kb: KnowledgeBase, matcher: Matcher) -> None:
+    result = ask(matcher, "我们没有出口，质押贷款利息40万和马德里商标注册一共多少")
+    assert result.total is not None and result.total.amount is not None
+    assert result.total.amount.max == 200_000 and result.total.ruled_out == ("madrid_trademark",)

@@ -333,3 +333,19 @@ def test_a_totals_forward_gives_each_part_and_the_sum_with_the_same_matter_rule(
     paste = desk.forward("我们去年同时新增了国家知识产权示范企业和优势企业，一共能拿多少", "zh", TODAY).paste
     assert "10万元" in paste and "5万元" in paste and "合计：10万元" in paste
     assert "同一事项" in paste  # the exclusion said, not silently applied
+
+
+@pytest.mark.parametrize(("message", "staff", "why"), [
+    ("客户：我们不是石家庄的企业，去年拿了专利奖金奖", "zh", "石家庄市行政区域内"),
+    ("我们公司在郑州，质押贷款利息40万", "zh", "石家庄市行政区域内"),
+    ("我们是高校，质押贷款利息50万能补吗", "en", "不包括高校"),
+])
+def test_no_amount_is_pasted_where_the_customers_facts_rule_the_benefit_out(desk: HelpDesk, message: str,
+                                                                             staff: Lang, why: str) -> None:
+    first, notes = two_messages(desk, message, staff)
+    paste = html.unescape(first.text)
+    assert_pasteable(paste)
+    assert why in paste and "不适用" in paste
+    assert "金额为" not in paste and "可获" not in paste and "进一步测算" not in paste
+    assert ("客户所述情况已排除" if staff == "zh" else "Ruled out by the customer's own facts") in html.unescape(notes)
+    assert "40万元 × 50%" not in notes and "20万元" not in notes and "25万元" not in notes

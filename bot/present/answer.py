@@ -294,7 +294,7 @@ class AnswerRenderer:
         for p in result.parts:
             lines.append(self.part_line(p, lang))
         total = result.total
-        if total is not None:
+        if total is not None and (total.counted or total.pending):  # every part ruled out: no sum to state
             if total.amount is not None:
                 lines.append(t(lang, "ask.total", amount=self.r.amount(total.amount, lang)))
                 if any(p.benefit.award.mode == "competitive" for p in result.parts):
@@ -333,7 +333,9 @@ class AnswerRenderer:
         tier = t(lang, "ask.part.tier", tier=self.r.value(b.amount.by, p.tier, lang)) \
             if p.tier and b.amount.kind == "tiered" else ""
         amount = self.r.amount(p.answer.amount, lang) if p.answer.amount is not None else self._rule_amount(b, lang)
-        if p.answer.reasons and p.answer.reasons[0].code == "amount_several":
+        if p.answer.ruled_out is not None:
+            amount = self.ruled_out(b, p.answer.ruled_out, lang, short=True)
+        elif p.answer.reasons and p.answer.reasons[0].code == "amount_several":
             amount = self.several_line(b, p.answer.amount or Amount(0, 0), p.answer.reasons[0], lang)
         mode = t(lang, "ask.part.competitive", quota=self.r.quota_count(b, lang)) \
             if b.award.mode == "competitive" and b.award.quota is not None else ""
@@ -367,10 +369,31 @@ class AnswerRenderer:
             base = base[:1].lower() + base[1:]
         return self.cat.t(lang, "card.amount.percentage", base=base, rate=rate, cap=cap, scope=scope)
 
+    def ruled_out(self, b: Benefit, v: YesNo, lang: Lang, *, short: bool = False) -> str:
+        """The stated facts rule ``b`` out: it does not apply, and why (the applicant or the condition);
+        no amount is said."""
+        t = self.cat.t
+        p = dict(v.params)
+        key = "ask.ruled_out" + (".part" if short else "")
+        if v.reason == "applicant_not":
+            types = t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants) \
+                if b.applicants != "any" else t(lang, "dlg.clause.any_applicant")
+            line = t(lang, f"{key}.applicant_not", title=text(b.title, lang), types=types,
+                     type=self.r.value("entity_type", str(p.get("type", "")), lang))
+            if b.applicant_reading is not None and not short:  # the list is the knowledge base's reading
+                line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
+                                                           reading=text(b.applicant_reading, lang))
+            return line
+        condition = str(p.get(f"label_{lang}", "")) or (self.r.fact_label(str(p["fact"]), lang) if p.get("fact")
+                                                        else "")
+        return t(lang, f"{key}.condition_fails", title=text(b.title, lang), condition=condition)
+
     def _amount_lines(self, result: AskResult, b: Benefit, lang: Lang) -> list[str]:
         t = self.cat.t
         summary = t(lang, "ask.rule", summary=text(b.summary, lang))
         answer = result.answer
+        if answer is not None and answer.ruled_out is not None:
+            return [self.ruled_out(b, answer.ruled_out, lang), summary]
         if answer is None or answer.amount is None:
             if b.amount.kind == "none":
                 return [summary, t(lang, "reason.no_amount_in_text")]
@@ -499,7 +522,7 @@ class AnswerRenderer:
             joined = ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else ".")
             out.append(policy + _after_comma(joined, self.proper))
             total = result.total
-            if total is not None:
+            if total is not None and (total.counted or total.pending):
                 if total.amount is not None:
                     out.append(t(lang, "ask.total", amount=self.r.amount(total.amount, lang)))
                 for excluded, kept in total.excluded:
@@ -512,7 +535,9 @@ class AnswerRenderer:
             out.append(policy + _after_comma(_sentence(f"{text(b.title, lang)}{'：' if lang == 'zh' else ': '}"
                                           f"{text(b.summary, lang)}", lang), self.proper))
             answer = result.answer
-            if not b.is_info and answer is not None and answer.amount is not None:
+            if not b.is_info and answer is not None and answer.ruled_out is not None:
+                out.append(self.ruled_out(b, answer.ruled_out, lang))
+            elif not b.is_info and answer is not None and answer.amount is not None:
                 amount = self.r.amount(answer.amount, lang)
                 if answer.from_figures:
                     calc = t(lang, "ask.calc_sep").join(self.r.reason(b, x, lang) for x in answer.reasons)
@@ -540,7 +565,8 @@ class AnswerRenderer:
                 out.append(self._procedure(lang))
             out.append(self._contact(lang, paste=True))
         elif (not result.parts and not result.depends_on and not result.asks_ceiling
-              and result.best is not None and not result.best.is_info):
+              and result.best is not None and not result.best.is_info
+              and (result.answer is None or result.answer.ruled_out is None)):
             out.append(t(lang, "dlg.hd.close"))
         return _tidy(sep.join(out))
 

@@ -587,8 +587,9 @@ def _yes_no_clause(text: str) -> bool:
     if re.search(r"多少|几|哪|什么|怎么|如何|谁|how much|how many|what|which|when|where|who", text) \
             and not re.search(r"是不是|对吗|对吧|对不对|是吧|是.{0,12}吗", text):
         return False
+    # "Total for interest of 400k …?", "一共多少？": a sum asked with a rising tone is no yes/no question
     return bool(_YES_NO_ZH.search(text) or _YES_NO_EN.search(text) or _YES_NO_TAG.search(text)
-                or (_INTONATION.search(text) and _CLAIM_WORD.search(text)))
+                or (_INTONATION.search(text) and _CLAIM_WORD.search(text) and not _TOTAL_CUE.search(text)))
 
 
 # A statement turned into a question: "…, right?", "is it true that …", "银奖真的有30万？".

@@ -842,3 +842,18 @@ def test_a_total_leaves_out_a_part_the_facts_rule_out(kb: KnowledgeBase, matcher
     result = ask(matcher, "我们没有出口，质押贷款利息40万和马德里商标注册一共多少")
     assert result.total is not None and result.total.amount is not None
     assert result.total.amount.max == 200_000 and result.total.ruled_out == ("madrid_trademark",)
+
+
+@pytest.mark.parametrize("question", [
+    "Total for interest of 400k and a Madrid registration (we export)?",
+    "质押贷款利息40万和马德里注册一共多少？",
+])
+def test_a_total_question_is_no_yes_no_question(kb: KnowledgeBase, matcher: Matcher, question: str) -> None:
+    result = ask(matcher, question)
+    assert not result.yes_no and result.verdict is None
+    assert result.total is not None and result.total.amount is not None and result.total.amount.max == 300_000
+    assert not render(kb, result).startswith(("No.", "不是", "Yes.", "是的"))
+
+
+def test_a_total_with_a_claim_asked_is_still_a_yes_no_question(matcher: Matcher) -> None:
+    assert ask(matcher, "质押贷款利息40万和马德里注册一共30万对吗").yes_no

@@ -365,6 +365,13 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     answer = _several(best.benefit, reading) or amount_for(
         kb, best.benefit, question, _own_for(best.benefit, reading) if use and not ceiling_guess else ())
     parts = _parts(kb, result, ranked, question, reading if use else None, reading)
+    alone = _one_role_asked(kb, result, parts, text, question)
+    if alone is not None:  # "证券化融资2亿，发起单位能拿多少": the role asked about is the answer
+        parts = ()
+        answer = alone.answer
+        chosen = next(s for s in ranked if s.benefit.id == alone.benefit.id)
+        ranked = (chosen, *(s for s in ranked if s is not chosen))
+        best, offered = chosen, [chosen]
     parts, role_unsure = _role_unsure(kb, result, parts, text, reading.figures)
     clarify = reading.clarify + role_unsure
     if role_unsure and answer.from_figures and any(p.benefit.id == best.benefit.id and p.answer.amount is None
@@ -439,6 +446,42 @@ def _role_unsure(kb: KnowledgeBase, result: MatchResult, parts: tuple[Part, ...]
         asks.append(Clarify(fa, "ask.clarify.which_fact",
                             {"figure": figure, "a_zh": lb.zh, "a_en": lb.en, "b_zh": la.zh, "b_en": la.en}))
     return tuple(out), tuple(asks)
+
+
+# What follows a role asked about as the subject of the question ("发起单位能拿多少", "发起单位奖多少").
+_ASKED_AFTER = re.compile(r"^\s*(能|可以|可|会|一共|总共)?(拿|得|领|获|获得|奖|补|给|奖励|补助|补贴)?"
+                          r"[^\s，,。？?]{0,2}多少"
+                          r"|^\s*(能|可以)(拿|得|领|获得|申请)|^\s*(can|could|will|would|gets?)\b")
+# Words that join two things asked together: then both roles are asked about, not one.
+_JOINED = re.compile(r"和|与|及|跟|、|各|分别|都|一共|合计|加起来|既|又|同时|还有|以及"
+                     r"|\b(and|both|each|plus|as well as|total)\b")
+
+
+def _one_role_asked(kb: KnowledgeBase, result: MatchResult, parts: tuple[Part, ...], text: str,
+                    question: str) -> Part | None:
+    """Two roles of one matter (a ``resolve: flag`` group: the originator and the financed enterprise of
+    one issue) matched, one of them named as the subject asked about ("证券化融资2亿，发起单位能拿多少奖励")
+    and nothing joining the other to it: the financing named is that issue's, so the role asked about is
+    answered with it, alone. None otherwise (both asked, or neither)."""
+    if len(parts) != 2 or _JOINED.search(text):
+        return None
+    by_id = {p.benefit.id: p for p in parts}
+    for group in kb.exclusions():
+        if group.resolve != "flag" or not all(b in by_id for b in group.benefits) or len(group.benefits) != 2:
+            continue
+        asked = [b for b in group.benefits if any(
+            not h.english and h.benefits == (b,) and _ASKED_AFTER.search(text[h.end:]) for h in result.hits)]
+        if len(asked) != 1:
+            return None
+        a, other = by_id[asked[0]], by_id[next(b for b in group.benefits if b != asked[0])]
+        fa, fb = _base_fact(a.benefit), _base_fact(other.benefit)
+        value = other.answer.facts.get(fb) if fb is not None else None
+        if a.answer.amount is not None or fa is None or not other.answer.from_figures or value is None:
+            return a if a.answer.amount is not None else None
+        items: list[object] = list(value) if isinstance(value, list) else [value]
+        figures = tuple(x for x in items if isinstance(x, int) and not isinstance(x, bool))
+        return replace(a, answer=amount_for(kb, a.benefit, question, figures))
+    return None
 
 
 def _base_fact(b: Benefit) -> str | None:

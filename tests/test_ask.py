@@ -857,3 +857,20 @@ def test_a_total_question_is_no_yes_no_question(kb: KnowledgeBase, matcher: Matc
 
 def test_a_total_with_a_claim_asked_is_still_a_yes_no_question(matcher: Matcher) -> None:
     assert ask(matcher, "质押贷款利息40万和马德里注册一共30万对吗").yes_no
+
+
+@pytest.mark.parametrize(("question", "benefit", "amount"), [
+    ("证券化融资2亿，发起单位能拿多少奖励", "securitization_originator", 2_000_000),  # 2% = 400万, capped per issue
+    ("证券化融资2000万，发起单位能拿多少", "securitization_originator", 400_000),
+    ("证券化融资2亿，融资企业能拿多少", "securitization_financing", 3_000_000),
+])
+def test_the_role_asked_about_is_answered_with_the_financing_named(matcher: Matcher, question: str, benefit: str,
+                                                                   amount: int) -> None:
+    result = ask(matcher, question)
+    assert not result.parts and result.best is not None and result.best.id == benefit
+    assert result.amount is not None and result.amount.min == result.amount.max == amount
+
+
+def test_both_roles_joined_in_one_question_stay_two_parts(matcher: Matcher) -> None:
+    result = ask(matcher, "通过证券化融资2亿的企业和发起单位各拿多少")
+    assert {p.benefit.id for p in result.parts} == {"securitization_originator", "securitization_financing"}

@@ -184,6 +184,7 @@ class AskResult:
     place: PlaceReading | None = None  # a refused question about where the asker is: answered as such
     open_to: tuple[Benefit, ...] = ()  # "县政府能申请什么": the entries whose applicant list names the type
     entity_type: str | None = None
+    introduced: bool = False           # "我们是县市场监管局，帮企业问": who the asker is, nothing asked yet
 
     @property
     def best(self) -> Benefit | None:
@@ -273,7 +274,25 @@ def read_question(kb: KnowledgeBase, question: str) -> QuestionReading:
             else:
                 facts.pop(fact.id, None)  # a count the layer did not read: asked, never paid as one award
                 unsure.append(fact.id)
-    return QuestionReading(facts, r.figures, r.clarify, r.notes, tuple(unsure))
+    return QuestionReading(facts, r.figures, tuple(_as_typed(c, text) for c in r.clarify), r.notes, tuple(unsure))
+
+
+# The characters a figure as typed runs over: digits, numerals, units and range words ("三四十万", "30到40万").
+_NUMERAL_RUN = re.compile(r"[0-9０-９一二三四五六七八九十两百千万亿几多来余.,~～\-到至]*$")
+
+
+def _as_typed(c: Clarify, text: str) -> Clarify:
+    """A clarifying question quotes the figure as the user typed it: the layer's figure text widened to the
+    whole run of numerals it stands in ("三四十万" is quoted whole, not as "四十万")."""
+    figure = c.params.get("figure")
+    if c.key != "lang.ask.amount_range" or not isinstance(figure, str) or not figure or figure not in text:
+        return c
+    at = text.find(figure)
+    run = _NUMERAL_RUN.search(text[:at])
+    lead = run.group(0).lstrip(",.到至~～-") if run else ""
+    if not lead:
+        return c
+    return replace(c, params={**c.params, "figure": lead + figure})
 
 
 _COUNT_WORDS = {"一": 1, "两": 2, "二": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
@@ -331,6 +350,9 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
             and result.subject.id == PLACES_SUBJECT and result.ranked \
             and _support(result) >= matcher.params.min_score:
         result = replace(result, refused=False, subject=None)  # "在石家庄注册，母公司在北京": in the city
+    if not result.refused and result.ranked and _only_introduces(result, text):
+        return AskResult(question, result.lang, (), result.ranked, result.confidence, True, None, (), None,
+                         introduced=True)
     if result.refused or not result.ranked:
         verdict = None
         if yes_no and result.subject is not None and result.subject.near_miss and place is None:
@@ -347,9 +369,19 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
                          figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify, notes=reading.notes,
                          place=place, open_to=open_to, entity_type=entity if open_to else None)
-    procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits) or is_procedure(text) \
+    # "我的电话138…，利息60万能补多少": the customer's own number given, no contact asked for
+    own_contact = any(f.role == "phone" for f in reading.figures) and not _CONTACT_ASKED.search(text)
+    procedure = any(PROCEDURE_ENTRY in h.benefits and not (own_contact and _CONTACT_WORD.search(h.term))
+                    for h in result.hits) \
+        or is_procedure(_CONTACT_WORD.sub(" ", text) if own_contact else text) \
         or result.ranked[0].benefit.id == PROCEDURE_ENTRY
     ranked = _promote_named(result, matcher) if procedure else result.ranked
+    lead = ranked[0].benefit
+    if procedure and lead.is_info and lead.id != PROCEDURE_ENTRY and all(
+            h.kind == "fuzzy" for h in result.hits if lead.id in h.benefits):
+        # "补贴什么时候到账" is not "什么时候到期": a procedure question the policy sets nothing for
+        proc = Scored(kb.benefit(PROCEDURE_ENTRY), max(ranked[0].score, matcher.params.min_score))
+        ranked = (proc, *(s for s in ranked if s.benefit.id != PROCEDURE_ENTRY))
     # "我们是发起单位…": the entry the asker names as their own role comes first
     own = [s for s in ranked[:MAX_OFFERED] if _asker_is(result, s.benefit.id, text)]
     if len(own) == 1 and own[0] is not ranked[0]:
@@ -407,6 +439,32 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures,
                      clarify=clarify, notes=reading.notes)
+
+
+# The asker saying who they are before a name ("我们是县市场监管局"), and words that ask something.
+_SELF_BEFORE = re.compile(r"(我们是|我是|我司是|本单位是|我单位是|这里是|咱们是)[\u4e00-\u9fff]{0,4}$")
+_ASKING = re.compile(r"[?？]|吗|么|呢|多少|几|哪|什么|啥|怎|如何|能否|是否|可否|能不能|可不可以|有没有|请问"
+                     r"|\b(what|which|how|when|where|who|why|can|could|is|are|does|do)\b")
+
+
+def _only_introduces(result: MatchResult, text: str) -> bool:
+    """"我们是县市场监管局，帮企业问": the only term found is the asker's own name for themselves and
+    nothing is asked: the answer asks what they want to know, it quotes no provision."""
+    hits = [h for h in result.hits if h.benefits]
+    if not hits or _ASKING.search(text):
+        return False
+    return all(_SELF_BEFORE.search(text[:h.start]) for h in hits)
+
+
+# Contact words, and a contact asked for (not the customer's own number given).
+_CONTACT_WORD = re.compile(r"联系电话|咨询电话|电话号码|手机号|电话|联系方式|\b(phone number|phone|telephone|mobile|"
+                           r"contact|call|hotline)\b")
+_CONTACT_ASKED = re.compile(r"电话(号码)?(是|为)?(多少|是什么|几号|有吗|有没有)|(电话|联系方式)\s*[?？]"
+                            r"|怎么联系|如何联系|联系谁|找谁"
+                            r"|(给|留|发|告诉)(我|我们|个|一下)?.{0,4}(电话|联系方式)|(有|要)(没有)?.{0,4}(电话|联系方式)"
+                            r"|\b(what is the|what's the|give me the|is there a) (phone|contact|hotline)"
+                            r"|\bhow (can|do|should) (i|we) (contact|call|reach)"
+                            r"|\bwho (do|can|should) (i|we) (call|contact)")
 
 
 # The asker naming their own role next to an entry's term: "我们是发起单位", "发起单位是我们".

@@ -193,6 +193,8 @@ class HelpDesk:
             for b, a in answered:
                 if a.ruled_out is not None:
                     lines.append(escape(t(lang, "dlg.hd.ruled_out", why=self.answers.ruled_out(b, a.ruled_out, lang))))
+        elif result is not None and result.introduced:
+            lines.append(escape(t(lang, "dlg.hd.introduced")))
         elif result is not None and (result.place is not None or result.open_to):
             asked = {c.question for c in f.clarify}  # the place as read, not the out-of-scope refusal
             lines += [escape(x) for x in self.answers.place_lines(result, lang) if x not in asked]

@@ -92,12 +92,14 @@ class AnswerRenderer:
 
     def clarify_question(self, fact: str, key: str, params: dict[str, object], lang: Lang) -> str:
         """The layer's question in words; the fact's own question when its wording is not in the catalogue."""
+        known = self.kb.facts.get(fact)
+        if known is not None:  # "这一项" means nothing to a customer: the item is named by its fact's label
+            params = {"label": text(known.label, lang), **params}
         if key in self.cat.messages[lang]:
             try:
                 return self.cat.t(lang, key, **{k: _shown(v) for k, v in params.items()})
             except (KeyError, IndexError, ValueError):
                 pass
-        known = self.kb.facts.get(fact)
         return text(known.question, lang) if known is not None else ""
 
     def to_json(self, result: AskResult, lang: Lang | None = None, *, complaint: bool = False) -> dict[str, Any]:
@@ -486,6 +488,8 @@ class AnswerRenderer:
     def _refusal(self, result: AskResult, lang: Lang) -> list[str]:
         t = self.cat.t
         title = text(self.kb.policy.title, lang)
+        if result.introduced:
+            return [t(lang, "dlg.hd.empty"), t(lang, "ask.can_do")]
         said = self.place_lines(result, lang)
         if said:
             return [*said, t(lang, "ask.can_do")]
@@ -508,7 +512,9 @@ class AnswerRenderer:
             out.append(self.verdict_line(result, result.verdict, lang))
         if result.refused or result.best is None:
             said = self.place_lines(result, lang)
-            if said:
+            if result.introduced:
+                out.append(t(lang, "dlg.hd.empty"))
+            elif said:
                 out += [_sentence(x, lang) for x in said]
             elif result.subject is not None:
                 out.append(text(result.subject.reply, lang))

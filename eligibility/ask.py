@@ -94,6 +94,9 @@ _MONEY_WORD = re.compile(r"补|奖|资助|资金|贴息|扶持|\b(subsid\w*|rewa
 _THIS_POLICY = re.compile(r"这些|这个|这项|此项|本政策|该政策|上述"
                           r"|\b(these|this|the (subsidy|subsidies|reward|rewards|money))\b")
 _APPLYING_ONLY = re.compile(r"申报|受理|材料|资料|\b(application|applications)\b")
+# Money already had elsewhere, asked to be had again here ("已经拿过省里的贴息了，还能拿吗").
+_STACK_CUE = re.compile(r"已经拿|拿过|拿了|领过|领了|获得过|享受过|还能|还可以|再拿|再申请|同时|叠加|兼得|重复"
+                        r"|\b(already|again|both|as well|also|stack|on top)\b")
 _TWICE_CUE = re.compile(r"重复|两次|再拿|同时|叠加|兼得|twice|double|both|again|stack")
 _ONCE_CUE = re.compile(r"一次性|只奖一次|只给一次|one-off|one off|once|one-time|one time")
 _OTHER_LEVELS = re.compile(r"省|国家|中央|区里|县里|别的地方|其他地方"
@@ -185,6 +188,7 @@ class AskResult:
     open_to: tuple[Benefit, ...] = ()  # "县政府能申请什么": the entries whose applicant list names the type
     entity_type: str | None = None
     introduced: bool = False           # "我们是县市场监管局，帮企业问": who the asker is, nothing asked yet
+    policy_meta: bool = False          # "政策是哪个部门发的", "文号是多少": the issuer and document number
 
     @property
     def best(self) -> Benefit | None:
@@ -350,6 +354,13 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
             and result.subject.id == PLACES_SUBJECT and result.ranked \
             and _support(result) >= matcher.params.min_score:
         result = replace(result, refused=False, subject=None)  # "在石家庄注册，母公司在北京": in the city
+    if result.refused and result.subject is not None and result.subject.near_miss \
+            and _OTHER_LEVELS.search(text) and _STACK_CUE.search(text):
+        # "已经拿过省里的贴息了，还能拿吗": whether the city's money stacks with another level's is the
+        # no-double-subsidy provision's question (what the text says, and that it says nothing of other levels)
+        double = Scored(kb.benefit(DOUBLE_ENTRY), matcher.params.min_score)
+        result = replace(result, refused=False, subject=None, confidence=max(result.confidence, 0.5),
+                         ranked=(double, *(s for s in result.ranked if s.benefit.id != DOUBLE_ENTRY)))
     if not result.refused and result.ranked and _only_introduces(result, text):
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, None, (), None,
                          introduced=True)
@@ -412,6 +423,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     asked_about = _asked_applicant(kb, _without_terms(result, text)) if yes_no else None
     if asked_about is not None:
         facts.setdefault("entity_type", asked_about)
+    elif isinstance(facts.get("entity_type"), str) and _type_only_in_terms(kb, result, text, str(facts["entity_type"])):
+        facts.pop("entity_type")  # "联盟需要备案吗": 联盟 names the entry, not the asker
     # first rule: before any amount, each benefit is assessed with the facts the question states
     answer = _ruled_out(kb, best.benefit, answer, facts)
     parts = tuple(replace(p, answer=_ruled_out(kb, p.benefit, p.answer, facts)) for p in parts)
@@ -422,7 +435,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         years = tuple(int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", text))[:1]
     unsettled = best.benefit.amount.kind == "tiered" and best.benefit.amount.by in reading.several_unsure
     percents = tuple(f.value for f in reading.figures if f.role == "percent" and f.value is not None)
-    included = yes_no and _named_as_included(result, best.benefit.id, text)
+    included = yes_no and (_named_as_included(result, best.benefit.id, text) or _all_its_terms(result, best.benefit.id,
+                                                                                              text))
     # "两个银奖…吗" with the count unread: asked first
     verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years, percents,
                        included) if yes_no and not unsettled else None
@@ -438,7 +452,13 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures,
-                     clarify=clarify, notes=reading.notes)
+                     clarify=clarify, notes=reading.notes, policy_meta=bool(_POLICY_META.search(text)))
+
+
+# Who issued the policy, its document number: policy.yaml's metadata answers it.
+_POLICY_META = re.compile(r"哪个(部门|单位|机关)(发|出|印发|发布|制定)|谁(发|出|印发|发布)的"
+                          r"|(发文|印发|发布)(单位|机关|部门)"
+                          r"|文号|字号|\b(who issued|issued by|document number|issuing (body|authority|office))\b")
 
 
 # The asker saying who they are before a name ("我们是县市场监管局"), and words that ask something.
@@ -629,6 +649,25 @@ def _asked_applicant(kb: KnowledgeBase, text: str, cue: re.Pattern[str] = _CAN_C
     if len(distinct) > 1 and "enterprise" in distinct:
         distinct.remove("enterprise")
     return distinct[0] if len(distinct) == 1 else None
+
+
+def _type_only_in_terms(kb: KnowledgeBase, result: MatchResult, text: str, entity_type: str) -> bool:
+    """Whether every word naming ``entity_type`` in the question lies inside a term of an entry (the 联盟 of
+    "联盟需要备案吗" names the alliance entry; it does not say who asks)."""
+    covered = {i for h in result.hits if h.benefits and not h.english for i in range(h.start, h.end)}
+    found = False
+    for t in kb.vocabulary.applicants.types:
+        if t.entity_type != entity_type:
+            continue
+        for w in t.words:
+            word = normalize(w)
+            if word.isascii() or not word:
+                continue
+            for m in re.finditer(re.escape(word), text):
+                found = True
+                if not all(i in covered for i in range(m.start(), m.end())):
+                    return False
+    return found
 
 
 def _without_terms(result: MatchResult, text: str) -> str:
@@ -1154,6 +1193,19 @@ def _named_as_included(result: MatchResult, benefit_id: str, text: str) -> bool:
     return any(h.english and benefit_id in h.benefits and h.start < before for h in result.hits)
 
 
+_FILLER = "也是的吗呢吧这那个种可以能不能否会请问一下我们你们"
+
+
+def _all_its_terms(result: MatchResult, benefit_id: str, text: str) -> bool:
+    """"著作权质押贷款可以贴息吗": a can-question about money whose every word is a term of the entry (著作权质押 is
+    a 知识产权质押 of one kind): the clause covers what is asked."""
+    if not _CAN_CUE.search(text) or not _SUPPORT_WORD.search(text) or not re.search(r"[\u4e00-\u9fff]", text):
+        return False
+    asked = [i for i, c in enumerate(text) if re.match(r"[\u4e00-\u9fff]", c) and c not in _FILLER]
+    covered = {i for h in result.hits if not h.english and benefit_id in h.benefits for i in range(h.start, h.end)}
+    return len(asked) >= 4 and all(i in covered for i in asked)
+
+
 # "必须是出口企业吗", "只有出口企业才能拿吗", "must the company be an exporter": a condition asked about.
 _REQUIRE_CUE = re.compile(r"必须|一定要|非得|要求|只有.{0,16}才|只能|要是.{0,16}才|得是|须为|需要是|是不是要|限于|仅限"
                           r"|只奖励|只给|只对|只限|仅对|仅奖励"
@@ -1225,6 +1277,26 @@ def _required(b: Benefit, text: str, kb: KnowledgeBase | None = None) -> YesNo |
             return YesNo("no", "condition_fails", params)
         if _REQUIRE_CUE.search(text):
             return YesNo("yes", "condition_required", params)
+        if kb is not None and _NEED_CUE.search(text) and _own_run(kb, b, zh, text) is not None:
+            # "联盟需要备案吗": a word of the condition beyond the entry's own name, asked as needed
+            return YesNo("yes", "condition_required", params)
+    return None
+
+
+# Asking whether something is needed ("需要备案吗", "要不要备案"): a requirement when it names a condition.
+_NEED_CUE = re.compile(r"需要|需不需要|要不要|需|得先|要先|\b(need|needs|needed)\b")
+
+
+def _own_run(kb: KnowledgeBase, b: Benefit, core: str, text: str) -> str | None:
+    """A run of two or more characters of a condition's words in the question that is not part of the
+    entry's own title or summary terms ("备案" of 产业知识产权联盟…已备案, not "联盟") and that few
+    conditions hold."""
+    own = normalize(b.title.zh) + normalize(b.short_title.zh if b.short_title else "")
+    for size in range(len(core), 1, -1):
+        for i in range(len(core) - size + 1):
+            run = core[i:i + size]
+            if run in text and run not in own and _condition_spread(kb, run) <= 3:
+                return run
     return None
 
 

@@ -874,3 +874,32 @@ def test_the_role_asked_about_is_answered_with_the_financing_named(matcher: Matc
 def test_both_roles_joined_in_one_question_stay_two_parts(matcher: Matcher) -> None:
     result = ask(matcher, "通过证券化融资2亿的企业和发起单位各拿多少")
     assert {p.benefit.id for p in result.parts} == {"securitization_originator", "securitization_financing"}
+
+
+def test_a_copyright_pledge_loan_is_an_ip_pledge_loan(kb: KnowledgeBase, matcher: Matcher) -> None:
+    result = ask(matcher, "著作权质押贷款可以贴息吗")  # （四）1 covers 知识产权质押贷款 of every kind
+    assert not result.refused and result.best is not None and result.best.id == "pledge_loan_interest"
+    assert result.verdict is not None and result.verdict.verdict == "yes"
+    assert ask(matcher, "著作权登记有补贴吗").refused
+
+
+def test_money_had_from_the_province_is_answered_by_what_the_text_says(kb: KnowledgeBase, matcher: Matcher) -> None:
+    result = ask(matcher, "质押贷款已经拿过省里的贴息了，还能拿吗")
+    assert not result.refused and result.best is not None and result.best.id == "no_double_subsidy"
+    text = render(kb, result)
+    assert not text.startswith(("没有", "不可以", "不是")) and "没有规定与省级" in text
+
+
+@pytest.mark.parametrize("question", ["政策是哪个部门发的", "政策文号是多少", "Who issued this policy?"])
+def test_the_issuer_and_document_number_come_from_policy_yaml(kb: KnowledgeBase, matcher: Matcher,
+                                                              question: str) -> None:
+    result = ask(matcher, question)
+    assert result.policy_meta and not result.refused
+    text = render(kb, result)
+    assert kb.policy.document_number in text and kb.policy.issuer.get(result.lang) in text
+
+
+def test_a_condition_asked_as_needed_is_a_yes_with_the_condition(kb: KnowledgeBase, matcher: Matcher) -> None:
+    result = ask(matcher, "联盟需要备案吗")
+    assert result.verdict is not None and result.verdict.verdict == "yes"
+    assert result.verdict.reason == "condition_required" and "备案" in render(kb, result).split("\n")[0]

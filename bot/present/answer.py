@@ -76,6 +76,8 @@ class AnswerRenderer:
             lines += self._refusal(result, lang)
             return "\n".join(lines)
         lines += self.clarify_lines(result, lang)
+        if result.policy_meta:
+            lines.append(self.policy_meta(lang))
         if result.parts:
             lines += self._part_lines(result, lang)
         else:
@@ -371,6 +373,12 @@ class AnswerRenderer:
             base = base[:1].lower() + base[1:]
         return self.cat.t(lang, "card.amount.percentage", base=base, rate=rate, cap=cap, scope=scope)
 
+    def policy_meta(self, lang: Lang) -> str:
+        """Who issued the policy and its document number, from policy.yaml."""
+        p = self.kb.policy
+        return self.cat.t(lang, "ask.policy_meta", title=text(p.title, lang), issuer=text(p.issuer, lang),
+                          number=p.document_number)
+
     def ruled_out(self, b: Benefit, v: YesNo, lang: Lang, *, short: bool = False) -> str:
         """The stated facts rule ``b`` out: it does not apply, and why (the applicant or the condition);
         no amount is said."""
@@ -523,6 +531,8 @@ class AnswerRenderer:
             return _tidy(sep.join(out))
         policy = t(lang, "dlg.hd.policy", title=title, number=self.kb.policy.document_number)
         out += self.clarify_lines(result, lang)
+        if result.policy_meta:
+            out.append(self.policy_meta(lang))
         if result.parts:
             items = [self.part_line(p, lang, with_ref=False) for p in result.parts]
             joined = ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else ".")

@@ -1094,6 +1094,9 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return _amount_verdict(b, answer, text, tuple(claimed))
     if "entity_type" in facts and b.applicants != "any":
         return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))
+    once_unsaid = b.award.frequency == "once" and "一次性" not in b.source.replace(" ", "")
+    if (_ONCE_CUE.search(text) or _YEARLY_CUE.search(text)) and once_unsaid:
+        return YesNo("maybe", "once_unsaid")  # the once-only is the knowledge base's reading of 新增/取得
     if _ONCE_CUE.search(text):
         once = b.award.frequency == "once"
         return YesNo("yes" if once else "no", "once" if once else "not_once")

@@ -270,7 +270,7 @@ def test_every_part_of_a_question_is_answered(kb: KnowledgeBase, matcher: Matche
 
 def test_the_originator_card_shows_its_amount_rule(kb: KnowledgeBase, matcher: Matcher) -> None:
     text = render(kb, ask(matcher, "证券化产品的发起单位和融资企业分别怎么奖？"))
-    assert "实际融资额的2%计，每期最高200万元" in text and "3%计，单个企业累计最高300万元" in text
+    assert "实际融资额的2%计，每期最高200万元" in text and "3%计，单个企业（按累计理解）最高300万元" in text
 
 
 def test_a_total_sums_the_parts_and_says_the_no_double_subsidy_rule(kb: KnowledgeBase, matcher: Matcher) -> None:
@@ -903,3 +903,32 @@ def test_a_condition_asked_as_needed_is_a_yes_with_the_condition(kb: KnowledgeBa
     result = ask(matcher, "联盟需要备案吗")
     assert result.verdict is not None and result.verdict.verdict == "yes"
     assert result.verdict.reason == "condition_required" and "备案" in render(kb, result).split("\n")[0]
+
+
+@pytest.mark.parametrize("word", ["择优", "一次性"])
+def test_no_card_says_a_word_its_clause_does_not_have(kb: KnowledgeBase, matcher: Matcher, word: str) -> None:
+    """(十三) and (十二)市级 say 选取, not 择优; (五)3, (五)4 and (七) have no 一次性: every card is held to its
+    verbatim clause (the quoted clause lines themselves aside)."""
+    answers = AnswerRenderer(kb, Catalog.load())
+    checked = 0
+    for b in kb.benefits:
+        if b.is_info or word in b.source.replace(" ", ""):
+            continue
+        result = ask(matcher, f"{b.title.zh}是怎么规定的")
+        if result.best is None or result.best.id != b.id:
+            continue
+        checked += 1
+        said = [line for line in answers.render(result, "zh").split("\n") if not line.startswith("原文")]
+        assert not any(word in line for line in said), (b.id, said)
+    assert checked >= 5
+
+
+def test_once_only_read_from_a_clause_without_it_is_not_said_as_fact(kb: KnowledgeBase, matcher: Matcher) -> None:
+    result = ask(matcher, "示范企业奖励是一次性的吗")
+    assert result.verdict is not None and result.verdict.verdict == "maybe"
+    assert "没有“一次性”的字样" in render(kb, result)
+
+
+def test_the_cumulative_cap_is_said_as_a_reading(kb: KnowledgeBase, matcher: Matcher) -> None:
+    text = render(kb, ask(matcher, "通过证券化融了2亿，能补多少"))
+    assert "300万元" in text and "单个企业累计" not in text and "按累计理解" in text

@@ -41,7 +41,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 # The verdict word: "可以/不可以" for who may apply, "有/没有" for whether a clause exists, else "是的/不是".
 _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails": "can", "same_matter": "can",
                  "exists": "have",
-                 "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open"}
+                 "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open"}
 
 
 class AnswerRenderer:
@@ -156,7 +156,8 @@ class AnswerRenderer:
             return t(lang, f"ask.why.{v.reason}", title=title, tier=tier, actual=actual,
                      claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
         if v.reason in ("yearly", "per_event", "no_review", "review", "review_unsaid", "competitive_rule"):
-            return t(lang, f"ask.why.{v.reason}", title=title, quota=self.r.quota_count(b, lang))
+            return t(lang, f"ask.why.{v.reason}", title=title, quota=self.r.quota_count(b, lang),
+                     pick=self.pick(b, lang))
         if v.reason == "agency":
             return t(lang, "ask.why.agency", agency=text(self.kb.policy.implementing_agencies, lang))
         if v.reason == "included":
@@ -197,6 +198,10 @@ class AnswerRenderer:
             condition = str(p.get(f"label_{lang}", "")) or (self.r.fact_label(str(p["fact"]), lang) if p.get("fact")
                                                             else t(lang, "reason.condition_failed", condition=""))
             return t(lang, f"ask.why.{v.reason}", title=title, condition=condition)
+        if v.reason == "once_unsaid":
+            return t(lang, "ask.why.once_unsaid", title=title,
+                     source=(b.source.replace(" ", "") if lang == "zh" else self.kb.translation(b.id, lang)
+                             or b.source).rstrip("。."))
         if v.reason in ("once", "not_once"):
             freq = t(lang, f"ask.freq.{b.award.frequency}") if b.award.frequency else ""
             return t(lang, f"ask.why.{v.reason}", title=title, frequency=freq)
@@ -229,12 +234,12 @@ class AnswerRenderer:
                      conditions=str(p.get(f"label_{lang}s", p.get(f"labels_{lang}", ""))))
         unit = text(b.award.quota.unit, lang) if b.award.quota is not None else ""
         line = t(lang, "ask.why.competitive", title=title, tier=tier, actual=actual,
-                 quota=self.r.quota_count(b, lang))
+                 quota=self.r.quota_count(b, lang), pick=self.pick(b, lang))
         count = p.get("count")
         if isinstance(count, int) and amount is not None and amount.min == amount.max and amount.max > 0:
             line += ("" if lang == "zh" else " ") + t(lang, "ask.why.competitive_count", n=count, unit=unit,
                                                        total=self.r.yuan(count * amount.max, lang),
-                                                       quota=self.r.quota_count(b, lang))
+                                                       quota=self.r.quota_count(b, lang), pick=self.pick(b, lang))
         return line
 
     # -- pieces -------------------------------------------------------------------------------------
@@ -341,7 +346,7 @@ class AnswerRenderer:
             amount = self.ruled_out(b, p.answer.ruled_out, lang, short=True)
         elif p.answer.reasons and p.answer.reasons[0].code == "amount_several":
             amount = self.several_line(b, p.answer.amount or Amount(0, 0), p.answer.reasons[0], lang)
-        mode = t(lang, "ask.part.competitive", quota=self.r.quota_count(b, lang)) \
+        mode = t(lang, "ask.part.competitive", quota=self.r.quota_count(b, lang), pick=self.pick(b, lang)) \
             if b.award.mode == "competitive" and b.award.quota is not None else ""
         line = t(lang, "ask.part", title=text(b.title, lang), tier=tier, amount=amount, mode=mode,
                  ref=self.r.ref(b.ref, lang) if with_ref else "")
@@ -372,6 +377,13 @@ class AnswerRenderer:
         if lang == "en":
             base = base[:1].lower() + base[1:]
         return self.cat.t(lang, "card.amount.percentage", base=base, rate=rate, cap=cap, scope=scope)
+
+    def pick(self, b: Benefit, lang: Lang) -> str:
+        """How the clause says its quota is chosen, in its own word: 择优 (on merit), 选取 (selected), or
+        neither (supported); never a word the clause does not have."""
+        source = b.source.replace(" ", "")
+        key = "merit" if "择优" in source else "select" if "选取" in source else "support"
+        return self.cat.t(lang, f"ask.pick.{key}")
 
     def policy_meta(self, lang: Lang) -> str:
         """Who issued the policy and its document number, from policy.yaml."""
@@ -442,8 +454,8 @@ class AnswerRenderer:
         if award.mode == "competitive" and award.quota is not None:
             quota = self.r.quota_count(b, lang)
             review = t(lang, "ask.expert_review") if award.expert_review else ""
-            return t(lang, "ask.mode.competitive", quota=quota, review=review)
-        freq = t(lang, f"ask.freq.{award.frequency}") if award.frequency else ""
+            return t(lang, "ask.mode.competitive", quota=quota, review=review, pick=self.pick(b, lang))
+        freq = t(lang, f"ask.freq.{award.frequency}") if award.frequency and not _once_unsaid(b) else ""
         return t(lang, "ask.mode.conditional", frequency=freq)
 
     def _procedure_said(self, result: AskResult) -> bool:
@@ -569,7 +581,8 @@ class AnswerRenderer:
                     out.append(t(lang, "dlg.hd.amount", amount=self.r.reason(b, answer.reasons[0], lang)))
             quota_said = result.verdict is not None and result.verdict.reason == "competitive"
             if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None and not quota_said:
-                out.append(t(lang, "dlg.hd.mode.competitive", quota=self.r.quota_count(b, lang)))
+                out.append(t(lang, "dlg.hd.mode.competitive", quota=self.r.quota_count(b, lang),
+                             pick=self.pick(b, lang)))
             if b.id == VALIDITY_ENTRY:
                 out.append(_sentence(self.validity_line(lang), lang))
         if result.depends_on and not result.asks_ceiling:
@@ -585,6 +598,11 @@ class AnswerRenderer:
               and (result.answer is None or result.answer.ruled_out is None)):
             out.append(t(lang, "dlg.hd.close"))
         return _tidy(sep.join(out))
+
+
+def _once_unsaid(b: Benefit) -> bool:
+    """A once-only reading of a clause whose text has no 一次性 (a new title, a new approval): not said as 一次性."""
+    return b.award.frequency == "once" and "一次性" not in b.source.replace(" ", "")
 
 
 def _shown(value: object) -> str:

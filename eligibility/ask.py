@@ -425,9 +425,11 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         facts.setdefault("entity_type", asked_about)
     elif isinstance(facts.get("entity_type"), str) and _type_only_in_terms(kb, result, text, str(facts["entity_type"])):
         facts.pop("entity_type")  # "联盟需要备案吗": 联盟 names the entry, not the asker
-    # first rule: before any amount, each benefit is assessed with the facts the question states
-    answer = _ruled_out(kb, best.benefit, answer, facts)
-    parts = tuple(replace(p, answer=_ruled_out(kb, p.benefit, p.answer, facts)) for p in parts)
+    # first rule: before any amount, each benefit is assessed with the facts the question states (of the
+    # applicant: "我们是代理机构，帮客户问" says who asks, not who applies)
+    applicant = {k: v for k, v in facts.items() if k not in _ASKER_FACTS} if _PROXY_CUE.search(text) else facts
+    answer = _ruled_out(kb, best.benefit, answer, applicant)
+    parts = tuple(replace(p, answer=_ruled_out(kb, p.benefit, p.answer, applicant)) for p in parts)
     total = _total(kb, parts) if parts and _TOTAL_CUE.search(text) else None
     counts = tuple(f.value for f in reading.figures if f.role == "count" and f.value is not None)
     years = tuple(f.value for f in reading.figures if f.role == "year" and f.value is not None)
@@ -474,6 +476,13 @@ def _only_introduces(result: MatchResult, text: str) -> bool:
     if not hits or _ASKING.search(text):
         return False
     return all(_SELF_BEFORE.search(text[:h.start]) for h in hits)
+
+
+# Asking for someone else ("帮客户问", "on behalf of a client"): the asker's own type and place are not
+# the applicant's.
+_PROXY_CUE = re.compile(r"帮(客户|企业|别人|朋友|他们|人)|替(客户|企业|别人)|代(客户|企业)|客户(的|问|咨询|想)"
+                        r"|\b(for a client|for our client|on behalf of|our client|a client)\b")
+_ASKER_FACTS = ("entity_type", "in_city")
 
 
 # Contact words, and a contact asked for (not the customer's own number given).

@@ -932,3 +932,9 @@ def test_once_only_read_from_a_clause_without_it_is_not_said_as_fact(kb: Knowled
 def test_the_cumulative_cap_is_said_as_a_reading(kb: KnowledgeBase, matcher: Matcher) -> None:
     text = render(kb, ask(matcher, "通过证券化融了2亿，能补多少"))
     assert "300万元" in text and "单个企业累计" not in text and "按累计理解" in text
+
+
+def test_asking_for_a_client_does_not_rule_the_client_out(matcher: Matcher) -> None:
+    result = ask(matcher, "我们是代理机构，帮客户问：质押贷款利息40万能补多少")
+    assert result.answer is not None and result.answer.ruled_out is None
+    assert result.amount is not None and result.amount.max == 200_000

@@ -374,4 +374,4 @@ def test_who_the_customer_is_alone_gets_a_question_back_not_a_provision(desk: He
 
 def test_when_the_money_arrives_is_a_procedure_question(desk: HelpDesk) -> None:
     paste = html.unescape(two_messages(desk, "补贴什么时候到账")[0].text)
-    assert "资金拨付时间" in paste and "有效期" not in paste
+    assert "拨付时间" in paste and "有效期" not in paste

@@ -540,7 +540,7 @@ _ASKED_AFTER = re.compile(r"^\s*(能|可以|可|会|一共|总共)?(拿|得|领|
                           r"[^\s，,。？?]{0,2}多少"
                           r"|^\s*(能|可以)(拿|得|领|获得|申请)|^\s*(can|could|will|would|gets?)\b")
 # Words that join two things asked together: then both roles are asked about, not one.
-_JOINED = re.compile(r"和|与|及|跟|、|各|分别|都|一共|合计|加起来|既|又|同时|还有|以及"
+_JOINED = re.compile(r"和|与|及|跟|、|各|分别|都|也|一共|合计|加起来|既|又|同时|还有|以及"
                      r"|\b(and|both|each|plus|as well as|total)\b")
 
 
@@ -548,7 +548,7 @@ def _one_role_asked(kb: KnowledgeBase, result: MatchResult, parts: tuple[Part, .
                     question: str) -> Part | None:
     """Two roles of one matter (a ``resolve: flag`` group: the originator and the financed enterprise of
     one issue) matched, one of them named as the subject asked about ("证券化融资2亿，发起单位能拿多少奖励")
-    and nothing joining the other to it: the financing named is that issue's, so the role asked about is
+    and nothing joining the other to it (also, 也): the financing named is that issue's, so the role asked about is
     answered with it, alone. None otherwise (both asked, or neither)."""
     if len(parts) != 2 or _JOINED.search(text):
         return None

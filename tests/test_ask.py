@@ -938,3 +938,9 @@ def test_asking_for_a_client_does_not_rule_the_client_out(matcher: Matcher) -> N
     result = ask(matcher, "我们是代理机构，帮客户问：质押贷款利息40万能补多少")
     assert result.answer is not None and result.answer.ruled_out is None
     assert result.amount is not None and result.amount.max == 200_000
+
+
+
+def test_both_roles_asked_with_also_stay_two_parts(matcher: Matcher) -> None:
+    other = ask(matcher, "证券化融资8000万，我们是融资企业，发起单位也能拿吗")  # both asked: never one computed alone
+    assert {p.benefit.id for p in other.parts} == {"securitization_originator", "securitization_financing"}

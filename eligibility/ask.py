@@ -94,6 +94,9 @@ _MONEY_WORD = re.compile(r"补|奖|资助|资金|贴息|扶持|\b(subsid\w*|rewa
 _THIS_POLICY = re.compile(r"这些|这个|这项|此项|本政策|该政策|上述"
                           r"|\b(these|this|the (subsidy|subsidies|reward|rewards|money))\b")
 _APPLYING_ONLY = re.compile(r"申报|受理|材料|资料|\b(application|applications)\b")
+# Money already had elsewhere, asked to be had again here ("已经拿过省里的贴息了，还能拿吗").
+_STACK_CUE = re.compile(r"已经拿|拿过|拿了|领过|领了|获得过|享受过|还能|还可以|再拿|再申请|同时|叠加|兼得|重复"
+                        r"|\b(already|again|both|as well|also|stack|on top)\b")
 _TWICE_CUE = re.compile(r"重复|两次|再拿|同时|叠加|兼得|twice|double|both|again|stack")
 _ONCE_CUE = re.compile(r"一次性|只奖一次|只给一次|one-off|one off|once|one-time|one time")
 _OTHER_LEVELS = re.compile(r"省|国家|中央|区里|县里|别的地方|其他地方"
@@ -115,6 +118,7 @@ class AmountAnswer:
     facts: Facts = field(default_factory=dict)
     from_figures: bool = False         # computed from the user's own figures
     depends_on: tuple[str, ...] = ()   # fact ids the amount needs and the question did not give
+    ruled_out: YesNo | None = None     # the stated facts rule the benefit out (engine): no amount is stated
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ class Total:
     counted: tuple[str, ...]                     # part keys summed
     excluded: tuple[tuple[str, str], ...] = ()   # (part key, the part that excludes it): no double subsidy
     pending: tuple[str, ...] = ()                # part keys whose amount needs the user's figure
+    ruled_out: tuple[str, ...] = ()              # part keys the stated facts rule out: not summed
 
 
 @dataclass(frozen=True)
@@ -182,6 +187,8 @@ class AskResult:
     place: PlaceReading | None = None  # a refused question about where the asker is: answered as such
     open_to: tuple[Benefit, ...] = ()  # "县政府能申请什么": the entries whose applicant list names the type
     entity_type: str | None = None
+    introduced: bool = False           # "我们是县市场监管局，帮企业问": who the asker is, nothing asked yet
+    policy_meta: bool = False          # "政策是哪个部门发的", "文号是多少": the issuer and document number
 
     @property
     def best(self) -> Benefit | None:
@@ -271,7 +278,25 @@ def read_question(kb: KnowledgeBase, question: str) -> QuestionReading:
             else:
                 facts.pop(fact.id, None)  # a count the layer did not read: asked, never paid as one award
                 unsure.append(fact.id)
-    return QuestionReading(facts, r.figures, r.clarify, r.notes, tuple(unsure))
+    return QuestionReading(facts, r.figures, tuple(_as_typed(c, text) for c in r.clarify), r.notes, tuple(unsure))
+
+
+# The characters a figure as typed runs over: digits, numerals, units and range words ("三四十万", "30到40万").
+_NUMERAL_RUN = re.compile(r"[0-9０-９一二三四五六七八九十两百千万亿几多来余.,~～\-到至]*$")
+
+
+def _as_typed(c: Clarify, text: str) -> Clarify:
+    """A clarifying question quotes the figure as the user typed it: the layer's figure text widened to the
+    whole run of numerals it stands in ("三四十万" is quoted whole, not as "四十万")."""
+    figure = c.params.get("figure")
+    if c.key != "lang.ask.amount_range" or not isinstance(figure, str) or not figure or figure not in text:
+        return c
+    at = text.find(figure)
+    run = _NUMERAL_RUN.search(text[:at])
+    lead = run.group(0).lstrip(",.到至~～-") if run else ""
+    if not lead:
+        return c
+    return replace(c, params={**c.params, "figure": lead + figure})
 
 
 _COUNT_WORDS = {"一": 1, "两": 2, "二": 2, "俩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
@@ -329,6 +354,16 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
             and result.subject.id == PLACES_SUBJECT and result.ranked \
             and _support(result) >= matcher.params.min_score:
         result = replace(result, refused=False, subject=None)  # "在石家庄注册，母公司在北京": in the city
+    if result.refused and result.subject is not None and result.subject.near_miss \
+            and _OTHER_LEVELS.search(text) and _STACK_CUE.search(text):
+        # "已经拿过省里的贴息了，还能拿吗": whether the city's money stacks with another level's is the
+        # no-double-subsidy provision's question (what the text says, and that it says nothing of other levels)
+        double = Scored(kb.benefit(DOUBLE_ENTRY), matcher.params.min_score)
+        result = replace(result, refused=False, subject=None, confidence=max(result.confidence, 0.5),
+                         ranked=(double, *(s for s in result.ranked if s.benefit.id != DOUBLE_ENTRY)))
+    if not result.refused and result.ranked and _only_introduces(result, text):
+        return AskResult(question, result.lang, (), result.ranked, result.confidence, True, None, (), None,
+                         introduced=True)
     if result.refused or not result.ranked:
         verdict = None
         if yes_no and result.subject is not None and result.subject.near_miss and place is None:
@@ -345,9 +380,19 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
                          figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify, notes=reading.notes,
                          place=place, open_to=open_to, entity_type=entity if open_to else None)
-    procedure = any(PROCEDURE_ENTRY in h.benefits for h in result.hits) or is_procedure(text) \
+    # "我的电话138…，利息60万能补多少": the customer's own number given, no contact asked for
+    own_contact = any(f.role == "phone" for f in reading.figures) and not _CONTACT_ASKED.search(text)
+    procedure = any(PROCEDURE_ENTRY in h.benefits and not (own_contact and _CONTACT_WORD.search(h.term))
+                    for h in result.hits) \
+        or is_procedure(_CONTACT_WORD.sub(" ", text) if own_contact else text) \
         or result.ranked[0].benefit.id == PROCEDURE_ENTRY
     ranked = _promote_named(result, matcher) if procedure else result.ranked
+    lead = ranked[0].benefit
+    if procedure and lead.is_info and lead.id != PROCEDURE_ENTRY and all(
+            h.kind == "fuzzy" for h in result.hits if lead.id in h.benefits):
+        # "补贴什么时候到账" is not "什么时候到期": a procedure question the policy sets nothing for
+        proc = Scored(kb.benefit(PROCEDURE_ENTRY), max(ranked[0].score, matcher.params.min_score))
+        ranked = (proc, *(s for s in ranked if s.benefit.id != PROCEDURE_ENTRY))
     # "我们是发起单位…": the entry the asker names as their own role comes first
     own = [s for s in ranked[:MAX_OFFERED] if _asker_is(result, s.benefit.id, text)]
     if len(own) == 1 and own[0] is not ranked[0]:
@@ -363,25 +408,42 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     answer = _several(best.benefit, reading) or amount_for(
         kb, best.benefit, question, _own_for(best.benefit, reading) if use and not ceiling_guess else ())
     parts = _parts(kb, result, ranked, question, reading if use else None, reading)
+    alone = _one_role_asked(kb, result, parts, text, question)
+    if alone is not None:  # "证券化融资2亿，发起单位能拿多少": the role asked about is the answer
+        parts = ()
+        answer = alone.answer
+        chosen = next(s for s in ranked if s.benefit.id == alone.benefit.id)
+        ranked = (chosen, *(s for s in ranked if s is not chosen))
+        best, offered = chosen, [chosen]
     parts, role_unsure = _role_unsure(kb, result, parts, text, reading.figures)
     clarify = reading.clarify + role_unsure
     if role_unsure and answer.from_figures and any(p.benefit.id == best.benefit.id and p.answer.amount is None
                                                    for p in parts):
         answer = AmountAnswer(None, depends_on=answer.depends_on or tuple(answer.facts))
-    total = _total(kb, parts) if parts and _TOTAL_CUE.search(text) else None
     asked_about = _asked_applicant(kb, _without_terms(result, text)) if yes_no else None
     if asked_about is not None:
         facts.setdefault("entity_type", asked_about)
+    elif isinstance(facts.get("entity_type"), str) and _type_only_in_terms(kb, result, text, str(facts["entity_type"])):
+        facts.pop("entity_type")  # "联盟需要备案吗": 联盟 names the entry, not the asker
+    # first rule: before any amount, each benefit is assessed with the facts the question states (of the
+    # applicant: "我们是代理机构，帮客户问" says who asks, not who applies)
+    applicant = {k: v for k, v in facts.items() if k not in _ASKER_FACTS} if _PROXY_CUE.search(text) else facts
+    answer = _ruled_out(kb, best.benefit, answer, applicant)
+    parts = tuple(replace(p, answer=_ruled_out(kb, p.benefit, p.answer, applicant)) for p in parts)
+    total = _total(kb, parts) if parts and _TOTAL_CUE.search(text) else None
     counts = tuple(f.value for f in reading.figures if f.role == "count" and f.value is not None)
     years = tuple(f.value for f in reading.figures if f.role == "year" and f.value is not None)
     if not years and best.benefit.id == VALIDITY_ENTRY:  # "still valid in 2029?": a year, whatever role it got
         years = tuple(int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", text))[:1]
     unsettled = best.benefit.amount.kind == "tiered" and best.benefit.amount.by in reading.several_unsure
     percents = tuple(f.value for f in reading.figures if f.role == "percent" and f.value is not None)
-    included = yes_no and _named_as_included(result, best.benefit.id, text)
+    included = yes_no and (_named_as_included(result, best.benefit.id, text) or _all_its_terms(result, best.benefit.id,
+                                                                                              text))
     # "两个银奖…吗" with the count unread: asked first
     verdict = _verdict(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years, percents,
                        included) if yes_no and not unsettled else None
+    if yes_no and answer.ruled_out is not None and (verdict is None or verdict.verdict != "no"):
+        verdict = answer.ruled_out  # "利息付了0元能补吗": the stated facts already say no
     if verdict is not None and verdict.reason == "same_matter":
         verdict = _same_matter(kb, parts) or verdict
     elif yes_no and not unsettled and (verdict is None or verdict.reason in ("exists", "applicant_ok")) \
@@ -392,7 +454,46 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(_CEILING_ANY.search(text)) and not answer.from_figures,
-                     clarify=clarify, notes=reading.notes)
+                     clarify=clarify, notes=reading.notes, policy_meta=bool(_POLICY_META.search(text)))
+
+
+# Who issued the policy, its document number: policy.yaml's metadata answers it.
+_POLICY_META = re.compile(r"哪个(部门|单位|机关)(发|出|印发|发布|制定)|谁(发|出|印发|发布)的"
+                          r"|(发文|印发|发布)(单位|机关|部门)"
+                          r"|文号|字号|\b(who issued|issued by|document number|issuing (body|authority|office))\b")
+
+
+# The asker saying who they are before a name ("我们是县市场监管局"), and words that ask something.
+_SELF_BEFORE = re.compile(r"(我们是|我是|我司是|本单位是|我单位是|这里是|咱们是)[\u4e00-\u9fff]{0,4}$")
+_ASKING = re.compile(r"[?？]|吗|么|呢|多少|几|哪|什么|啥|怎|如何|能否|是否|可否|能不能|可不可以|有没有|请问"
+                     r"|\b(what|which|how|when|where|who|why|can|could|is|are|does|do)\b")
+
+
+def _only_introduces(result: MatchResult, text: str) -> bool:
+    """"我们是县市场监管局，帮企业问": the only term found is the asker's own name for themselves and
+    nothing is asked: the answer asks what they want to know, it quotes no provision."""
+    hits = [h for h in result.hits if h.benefits]
+    if not hits or _ASKING.search(text):
+        return False
+    return all(_SELF_BEFORE.search(text[:h.start]) for h in hits)
+
+
+# Asking for someone else ("帮客户问", "on behalf of a client"): the asker's own type and place are not
+# the applicant's.
+_PROXY_CUE = re.compile(r"帮(客户|企业|别人|朋友|他们|人)|替(客户|企业|别人)|代(客户|企业)|客户(的|问|咨询|想)"
+                        r"|\b(for a client|for our client|on behalf of|our client|a client)\b")
+_ASKER_FACTS = ("entity_type", "in_city")
+
+
+# Contact words, and a contact asked for (not the customer's own number given).
+_CONTACT_WORD = re.compile(r"联系电话|咨询电话|电话号码|手机号|电话|联系方式|\b(phone number|phone|telephone|mobile|"
+                           r"contact|call|hotline)\b")
+_CONTACT_ASKED = re.compile(r"电话(号码)?(是|为)?(多少|是什么|几号|有吗|有没有)|(电话|联系方式)\s*[?？]"
+                            r"|怎么联系|如何联系|联系谁|找谁"
+                            r"|(给|留|发|告诉)(我|我们|个|一下)?.{0,4}(电话|联系方式)|(有|要)(没有)?.{0,4}(电话|联系方式)"
+                            r"|\b(what is the|what's the|give me the|is there a) (phone|contact|hotline)"
+                            r"|\bhow (can|do|should) (i|we) (contact|call|reach)"
+                            r"|\bwho (do|can|should) (i|we) (call|contact)")
 
 
 # The asker naming their own role next to an entry's term: "我们是发起单位", "发起单位是我们".
@@ -432,6 +533,42 @@ def _role_unsure(kb: KnowledgeBase, result: MatchResult, parts: tuple[Part, ...]
         asks.append(Clarify(fa, "ask.clarify.which_fact",
                             {"figure": figure, "a_zh": lb.zh, "a_en": lb.en, "b_zh": la.zh, "b_en": la.en}))
     return tuple(out), tuple(asks)
+
+
+# What follows a role asked about as the subject of the question ("发起单位能拿多少", "发起单位奖多少").
+_ASKED_AFTER = re.compile(r"^\s*(能|可以|可|会|一共|总共)?(拿|得|领|获|获得|奖|补|给|奖励|补助|补贴)?"
+                          r"[^\s，,。？?]{0,2}多少"
+                          r"|^\s*(能|可以)(拿|得|领|获得|申请)|^\s*(can|could|will|would|gets?)\b")
+# Words that join two things asked together: then both roles are asked about, not one.
+_JOINED = re.compile(r"和|与|及|跟|、|各|分别|都|也|一共|合计|加起来|既|又|同时|还有|以及"
+                     r"|\b(and|both|each|plus|as well as|total)\b")
+
+
+def _one_role_asked(kb: KnowledgeBase, result: MatchResult, parts: tuple[Part, ...], text: str,
+                    question: str) -> Part | None:
+    """Two roles of one matter (a ``resolve: flag`` group: the originator and the financed enterprise of
+    one issue) matched, one of them named as the subject asked about ("证券化融资2亿，发起单位能拿多少奖励")
+    and nothing joining the other to it (also, 也): the financing named is that issue's, so the role asked about is
+    answered with it, alone. None otherwise (both asked, or neither)."""
+    if len(parts) != 2 or _JOINED.search(text):
+        return None
+    by_id = {p.benefit.id: p for p in parts}
+    for group in kb.exclusions():
+        if group.resolve != "flag" or not all(b in by_id for b in group.benefits) or len(group.benefits) != 2:
+            continue
+        asked = [b for b in group.benefits if any(
+            not h.english and h.benefits == (b,) and _ASKED_AFTER.search(text[h.end:]) for h in result.hits)]
+        if len(asked) != 1:
+            return None
+        a, other = by_id[asked[0]], by_id[next(b for b in group.benefits if b != asked[0])]
+        fa, fb = _base_fact(a.benefit), _base_fact(other.benefit)
+        value = other.answer.facts.get(fb) if fb is not None else None
+        if a.answer.amount is not None or fa is None or not other.answer.from_figures or value is None:
+            return a if a.answer.amount is not None else None
+        items: list[object] = list(value) if isinstance(value, list) else [value]
+        figures = tuple(x for x in items if isinstance(x, int) and not isinstance(x, bool))
+        return replace(a, answer=amount_for(kb, a.benefit, question, figures))
+    return None
 
 
 def _base_fact(b: Benefit) -> str | None:
@@ -523,6 +660,25 @@ def _asked_applicant(kb: KnowledgeBase, text: str, cue: re.Pattern[str] = _CAN_C
     return distinct[0] if len(distinct) == 1 else None
 
 
+def _type_only_in_terms(kb: KnowledgeBase, result: MatchResult, text: str, entity_type: str) -> bool:
+    """Whether every word naming ``entity_type`` in the question lies inside a term of an entry (the 联盟 of
+    "联盟需要备案吗" names the alliance entry; it does not say who asks)."""
+    covered = {i for h in result.hits if h.benefits and not h.english for i in range(h.start, h.end)}
+    found = False
+    for t in kb.vocabulary.applicants.types:
+        if t.entity_type != entity_type:
+            continue
+        for w in t.words:
+            word = normalize(w)
+            if word.isascii() or not word:
+                continue
+            for m in re.finditer(re.escape(word), text):
+                found = True
+                if not all(i in covered for i in range(m.start(), m.end())):
+                    return False
+    return found
+
+
 def _without_terms(result: MatchResult, text: str) -> str:
     """The question with the benefits' own terms blanked: 企业 of 示范企业, "enterprise" of "advantage
     enterprise" name an entry, not the asker."""
@@ -580,8 +736,9 @@ def _yes_no_clause(text: str) -> bool:
     if re.search(r"多少|几|哪|什么|怎么|如何|谁|how much|how many|what|which|when|where|who", text) \
             and not re.search(r"是不是|对吗|对吧|对不对|是吧|是.{0,12}吗", text):
         return False
+    # "Total for interest of 400k …?", "一共多少？": a sum asked with a rising tone is no yes/no question
     return bool(_YES_NO_ZH.search(text) or _YES_NO_EN.search(text) or _YES_NO_TAG.search(text)
-                or (_INTONATION.search(text) and _CLAIM_WORD.search(text)))
+                or (_INTONATION.search(text) and _CLAIM_WORD.search(text) and not _TOTAL_CUE.search(text)))
 
 
 # A statement turned into a question: "…, right?", "is it true that …", "银奖真的有30万？".
@@ -830,8 +987,12 @@ def _total(kb: KnowledgeBase, parts: tuple[Part, ...]) -> Total:
     counted: list[str] = []
     pending: list[str] = []
     amount = Amount(0, 0)
+    ruled: list[str] = []
     for p in parts:
         if p.key in left_out:
+            continue
+        if p.answer.ruled_out is not None:
+            ruled.append(p.key)
             continue
         if p.answer.amount is None:
             pending.append(p.key)
@@ -839,7 +1000,8 @@ def _total(kb: KnowledgeBase, parts: tuple[Part, ...]) -> Total:
         counted.append(p.key)
         amount = amount + (Amount(0, p.answer.amount.max) if p.key in flagged else p.answer.amount)
     excluded = tuple(left_out.items())
-    return Total(None if pending else amount, tuple(counted), excluded, tuple(pending))
+    return Total(None if pending or not counted else amount, tuple(counted), excluded, tuple(pending),
+                 tuple(ruled))
 
 
 def _high(part: Part) -> int:
@@ -941,6 +1103,9 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return _amount_verdict(b, answer, text, tuple(claimed))
     if "entity_type" in facts and b.applicants != "any":
         return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))
+    once_unsaid = b.award.frequency == "once" and "一次性" not in b.source.replace(" ", "")
+    if (_ONCE_CUE.search(text) or _YEARLY_CUE.search(text)) and once_unsaid:
+        return YesNo("maybe", "once_unsaid")  # the once-only is the knowledge base's reading of 新增/取得
     if _ONCE_CUE.search(text):
         once = b.award.frequency == "once"
         return YesNo("yes" if once else "no", "once" if once else "not_once")
@@ -1040,6 +1205,19 @@ def _named_as_included(result: MatchResult, benefit_id: str, text: str) -> bool:
     return any(h.english and benefit_id in h.benefits and h.start < before for h in result.hits)
 
 
+_FILLER = "也是的吗呢吧这那个种可以能不能否会请问一下我们你们"
+
+
+def _all_its_terms(result: MatchResult, benefit_id: str, text: str) -> bool:
+    """"著作权质押贷款可以贴息吗": a can-question about money whose every word is a term of the entry (著作权质押 is
+    a 知识产权质押 of one kind): the clause covers what is asked."""
+    if not _CAN_CUE.search(text) or not _SUPPORT_WORD.search(text) or not re.search(r"[\u4e00-\u9fff]", text):
+        return False
+    asked = [i for i, c in enumerate(text) if re.match(r"[\u4e00-\u9fff]", c) and c not in _FILLER]
+    covered = {i for h in result.hits if not h.english and benefit_id in h.benefits for i in range(h.start, h.end)}
+    return len(asked) >= 4 and all(i in covered for i in asked)
+
+
 # "必须是出口企业吗", "只有出口企业才能拿吗", "must the company be an exporter": a condition asked about.
 _REQUIRE_CUE = re.compile(r"必须|一定要|非得|要求|只有.{0,16}才|只能|要是.{0,16}才|得是|须为|需要是|是不是要|限于|仅限"
                           r"|只奖励|只给|只对|只限|仅对|仅奖励"
@@ -1111,6 +1289,26 @@ def _required(b: Benefit, text: str, kb: KnowledgeBase | None = None) -> YesNo |
             return YesNo("no", "condition_fails", params)
         if _REQUIRE_CUE.search(text):
             return YesNo("yes", "condition_required", params)
+        if kb is not None and _NEED_CUE.search(text) and _own_run(kb, b, zh, text) is not None:
+            # "联盟需要备案吗": a word of the condition beyond the entry's own name, asked as needed
+            return YesNo("yes", "condition_required", params)
+    return None
+
+
+# Asking whether something is needed ("需要备案吗", "要不要备案"): a requirement when it names a condition.
+_NEED_CUE = re.compile(r"需要|需不需要|要不要|需|得先|要先|\b(need|needs|needed)\b")
+
+
+def _own_run(kb: KnowledgeBase, b: Benefit, core: str, text: str) -> str | None:
+    """A run of two or more characters of a condition's words in the question that is not part of the
+    entry's own title or summary terms ("备案" of 产业知识产权联盟…已备案, not "联盟") and that few
+    conditions hold."""
+    own = normalize(b.title.zh) + normalize(b.short_title.zh if b.short_title else "")
+    for size in range(len(core), 1, -1):
+        for i in range(len(core) - size + 1):
+            run = core[i:i + size]
+            if run in text and run not in own and _condition_spread(kb, run) <= 3:
+                return run
     return None
 
 
@@ -1277,6 +1475,37 @@ def _failed_condition(kb: KnowledgeBase, b: Benefit, facts: Facts) -> tuple[str,
         if r.code == "condition_failed" and r.fact:
             return "condition_fails", (("fact", r.fact),)  # no label: the fact's own label names it
     return "condition_fails", ()
+
+
+def ruled_out(kb: KnowledgeBase, b: Benefit, facts: Facts) -> YesNo | None:
+    """Whether the facts a question states rule ``b`` out, as the engine (``assess``) decides: the
+    applicant type outside the entry's list, or a condition broken ("注册地在郑州", "利息付了0元").
+    Only a broken condition counts; a fact the question leaves out is unknown, never false."""
+    if not facts or b.is_info:
+        return None
+    validity = policy_validity(kb)
+    result = assess(kb, facts, validity.valid_until, validity).result(b.id)
+    # a condition broken, or outside the knowledge base's reading of a silent text (the applicant list
+    # of a clause that names none): no amount is stated from a reading either, the reading is said
+    failed = [r for r in result.reasons if r.code in ("condition_failed", "reading_outside")]
+    if result.status not in ("ineligible", "undetermined") or not failed:
+        return None
+    failed = [r for r in failed if r.code == "condition_failed"] or failed  # a broken condition first
+    r = failed[0]
+    if r.fact == "entity_type":
+        return YesNo("no", "applicant_not", (("type", str(facts["entity_type"])),))
+    if r.label is not None:
+        return YesNo("no", "condition_fails", (("label_zh", r.label.zh), ("label_en", r.label.en)))
+    return YesNo("no", "condition_fails", (("fact", r.fact or ""),))
+
+
+def _ruled_out(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, stated: Facts) -> AmountAnswer:
+    """``answer`` without its amount when the stated facts (with the figures it was computed from) rule
+    ``b`` out: the answer then says it does not apply and why, never what it would pay."""
+    v = ruled_out(kb, b, {**stated, **answer.facts})
+    if v is None:
+        return answer
+    return AmountAnswer(None, (), answer.facts, answer.from_figures, (), v)
 
 
 def amount_for(kb: KnowledgeBase, benefit: Benefit, question: str,

@@ -270,7 +270,7 @@ def test_every_part_of_a_question_is_answered(kb: KnowledgeBase, matcher: Matche
 
 def test_the_originator_card_shows_its_amount_rule(kb: KnowledgeBase, matcher: Matcher) -> None:
     text = render(kb, ask(matcher, "证券化产品的发起单位和融资企业分别怎么奖？"))
-    assert "实际融资额的2%计，每期最高200万元" in text and "3%计，单个企业累计最高300万元" in text
+    assert "实际融资额的2%计，每期最高200万元" in text and "3%计，单个企业（按累计理解）最高300万元" in text
 
 
 def test_a_total_sums_the_parts_and_says_the_no_double_subsidy_rule(kb: KnowledgeBase, matcher: Matcher) -> None:
@@ -784,3 +784,164 @@ def test_applying_asked_in_plain_words_gets_the_procedure_answer(matcher: Matche
                                       "job application tips", "种粮补贴怎么申请"])
 def test_applying_for_something_else_is_refused(matcher: Matcher, question: str) -> None:
     assert ask(matcher, question).refused
+
+
+# -- the first rule: no amount where the stated facts rule the benefit out (issue 13, round 3) -----------
+def _applicant_words(kb: KnowledgeBase) -> dict[str, str]:
+    """One Chinese word of the applicant vocabulary per type ("律所", "大学", "县政府")."""
+    return {t.entity_type: next(w for w in t.words if not w.isascii()) for t in kb.vocabulary.applicants.types}
+
+
+def _ruled_out_cases(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
+    """Every money benefit asked about by its title, (a) by a company registered elsewhere and (b) by an
+    applicant of a type its list leaves out: (benefit id, case, question)."""
+    words = _applicant_words(kb)
+    cases: list[tuple[str, str, str]] = []
+    for b in kb.benefits:
+        if b.is_info or b.amount.kind == "none":
+            continue
+        cases.append((b.id, "elsewhere", f"我们公司在郑州，{b.title.zh}能拿多少？"))
+        if b.applicants != "any":
+            wrong = next(t for t in words if t not in b.applicants and t != "other")
+            cases.append((b.id, "applicant", f"我们是{words[wrong]}，{b.title.zh}能拿多少？"))
+    return cases
+
+
+def test_every_money_benefit_states_no_amount_when_the_stated_facts_rule_it_out(kb: KnowledgeBase,
+                                                                                 matcher: Matcher) -> None:
+    answers = AnswerRenderer(kb, Catalog.load())
+    cases = _ruled_out_cases(kb)
+    assert len(cases) > 40
+    for bid, case, question in cases:
+        result = ask(matcher, question)
+        found = [p.answer for p in result.parts if p.benefit.id == bid] or (
+            [result.answer] if result.best is not None and result.best.id == bid and result.answer else [])
+        assert found, question
+        a = found[0]
+        assert a.amount is None and a.ruled_out is not None, question
+        assert a.ruled_out.reason == ("applicant_not" if case == "applicant" else "condition_fails"), question
+        zh, en = answers.render(result, "zh"), answers.render(result, "en")
+        assert "不适用" in zh and "可获" not in zh and "does not apply" in en and "For your figures" not in en
+        paste = answers.paste(result, "zh")
+        assert "不适用" in paste and "金额为" not in paste and "可获" not in paste, question
+
+
+@pytest.mark.parametrize(("question", "why"), [
+    ("我们公司在郑州，质押贷款利息40万", "石家庄市行政区域内"),
+    ("我们是高校，质押贷款利息50万能补吗", "不包括高校"),
+    ("质押贷款利息付了0元，能补多少", "实际支付了利息"),
+])
+def test_a_figure_is_not_paid_out_where_the_facts_rule_the_benefit_out(kb: KnowledgeBase, matcher: Matcher,
+                                                                        question: str, why: str) -> None:
+    result = ask(matcher, question)
+    assert result.amount is None and result.answer is not None and result.answer.ruled_out is not None
+    text = render(kb, result)
+    assert why in text and "不适用" in text and "万元 × 50%" not in text and "可获" not in text
+
+
+def test_a_total_leaves_out_a_part_the_facts_rule_out(kb: KnowledgeBase, matcher: Matcher) -> None:
+    result = ask(matcher, "我们没有出口，质押贷款利息40万和马德里商标注册一共多少")
+    assert result.total is not None and result.total.amount is not None
+    assert result.total.amount.max == 200_000 and result.total.ruled_out == ("madrid_trademark",)
+
+
+@pytest.mark.parametrize("question", [
+    "Total for interest of 400k and a Madrid registration (we export)?",
+    "质押贷款利息40万和马德里注册一共多少？",
+])
+def test_a_total_question_is_no_yes_no_question(kb: KnowledgeBase, matcher: Matcher, question: str) -> None:
+    result = ask(matcher, question)
+    assert not result.yes_no and result.verdict is None
+    assert result.total is not None and result.total.amount is not None and result.total.amount.max == 300_000
+    assert not render(kb, result).startswith(("No.", "不是", "Yes.", "是的"))
+
+
+def test_a_total_with_a_claim_asked_is_still_a_yes_no_question(matcher: Matcher) -> None:
+    assert ask(matcher, "质押贷款利息40万和马德里注册一共30万对吗").yes_no
+
+
+@pytest.mark.parametrize(("question", "benefit", "amount"), [
+    ("证券化融资2亿，发起单位能拿多少奖励", "securitization_originator", 2_000_000),  # 2% = 400万, capped per issue
+    ("证券化融资2000万，发起单位能拿多少", "securitization_originator", 400_000),
+    ("证券化融资2亿，融资企业能拿多少", "securitization_financing", 3_000_000),
+])
+def test_the_role_asked_about_is_answered_with_the_financing_named(matcher: Matcher, question: str, benefit: str,
+                                                                   amount: int) -> None:
+    result = ask(matcher, question)
+    assert not result.parts and result.best is not None and result.best.id == benefit
+    assert result.amount is not None and result.amount.min == result.amount.max == amount
+
+
+def test_both_roles_joined_in_one_question_stay_two_parts(matcher: Matcher) -> None:
+    result = ask(matcher, "通过证券化融资2亿的企业和发起单位各拿多少")
+    assert {p.benefit.id for p in result.parts} == {"securitization_originator", "securitization_financing"}
+
+
+def test_a_copyright_pledge_loan_is_an_ip_pledge_loan(kb: KnowledgeBase, matcher: Matcher) -> None:
+    result = ask(matcher, "著作权质押贷款可以贴息吗")  # （四）1 covers 知识产权质押贷款 of every kind
+    assert not result.refused and result.best is not None and result.best.id == "pledge_loan_interest"
+    assert result.verdict is not None and result.verdict.verdict == "yes"
+    assert ask(matcher, "著作权登记有补贴吗").refused
+
+
+def test_money_had_from_the_province_is_answered_by_what_the_text_says(kb: KnowledgeBase, matcher: Matcher) -> None:
+    result = ask(matcher, "质押贷款已经拿过省里的贴息了，还能拿吗")
+    assert not result.refused and result.best is not None and result.best.id == "no_double_subsidy"
+    text = render(kb, result)
+    assert not text.startswith(("没有", "不可以", "不是")) and "没有规定与省级" in text
+
+
+@pytest.mark.parametrize("question", ["政策是哪个部门发的", "政策文号是多少", "Who issued this policy?"])
+def test_the_issuer_and_document_number_come_from_policy_yaml(kb: KnowledgeBase, matcher: Matcher,
+                                                              question: str) -> None:
+    result = ask(matcher, question)
+    assert result.policy_meta and not result.refused
+    text = render(kb, result)
+    assert kb.policy.document_number in text and kb.policy.issuer.get(result.lang) in text
+
+
+def test_a_condition_asked_as_needed_is_a_yes_with_the_condition(kb: KnowledgeBase, matcher: Matcher) -> None:
+    result = ask(matcher, "联盟需要备案吗")
+    assert result.verdict is not None and result.verdict.verdict == "yes"
+    assert result.verdict.reason == "condition_required" and "备案" in render(kb, result).split("\n")[0]
+
+
+@pytest.mark.parametrize("word", ["择优", "一次性"])
+def test_no_card_says_a_word_its_clause_does_not_have(kb: KnowledgeBase, matcher: Matcher, word: str) -> None:
+    """(十三) and (十二)市级 say 选取, not 择优; (五)3, (五)4 and (七) have no 一次性: every card is held to its
+    verbatim clause (the quoted clause lines themselves aside)."""
+    answers = AnswerRenderer(kb, Catalog.load())
+    checked = 0
+    for b in kb.benefits:
+        if b.is_info or word in b.source.replace(" ", ""):
+            continue
+        result = ask(matcher, f"{b.title.zh}是怎么规定的")
+        if result.best is None or result.best.id != b.id:
+            continue
+        checked += 1
+        said = [line for line in answers.render(result, "zh").split("\n") if not line.startswith("原文")]
+        assert not any(word in line for line in said), (b.id, said)
+    assert checked >= 5
+
+
+def test_once_only_read_from_a_clause_without_it_is_not_said_as_fact(kb: KnowledgeBase, matcher: Matcher) -> None:
+    result = ask(matcher, "示范企业奖励是一次性的吗")
+    assert result.verdict is not None and result.verdict.verdict == "maybe"
+    assert "没有“一次性”的字样" in render(kb, result)
+
+
+def test_the_cumulative_cap_is_said_as_a_reading(kb: KnowledgeBase, matcher: Matcher) -> None:
+    text = render(kb, ask(matcher, "通过证券化融了2亿，能补多少"))
+    assert "300万元" in text and "单个企业累计" not in text and "按累计理解" in text
+
+
+def test_asking_for_a_client_does_not_rule_the_client_out(matcher: Matcher) -> None:
+    result = ask(matcher, "我们是代理机构，帮客户问：质押贷款利息40万能补多少")
+    assert result.answer is not None and result.answer.ruled_out is None
+    assert result.amount is not None and result.amount.max == 200_000
+
+
+
+def test_both_roles_asked_with_also_stay_two_parts(matcher: Matcher) -> None:
+    other = ask(matcher, "证券化融资8000万，我们是融资企业，发起单位也能拿吗")  # both asked: never one computed alone
+    assert {p.benefit.id for p in other.parts} == {"securitization_originator", "securitization_financing"}

@@ -333,3 +333,45 @@ def test_a_totals_forward_gives_each_part_and_the_sum_with_the_same_matter_rule(
     paste = desk.forward("我们去年同时新增了国家知识产权示范企业和优势企业，一共能拿多少", "zh", TODAY).paste
     assert "10万元" in paste and "5万元" in paste and "合计：10万元" in paste
     assert "同一事项" in paste  # the exclusion said, not silently applied
+
+
+@pytest.mark.parametrize(("message", "staff", "why"), [
+    ("客户：我们不是石家庄的企业，去年拿了专利奖金奖", "zh", "石家庄市行政区域内"),
+    ("我们公司在郑州，质押贷款利息40万", "zh", "石家庄市行政区域内"),
+    ("我们是高校，质押贷款利息50万能补吗", "en", "不包括高校"),
+])
+def test_no_amount_is_pasted_where_the_customers_facts_rule_the_benefit_out(desk: HelpDesk, message: str,
+                                                                             staff: Lang, why: str) -> None:
+    first, notes = two_messages(desk, message, staff)
+    paste = html.unescape(first.text)
+    assert_pasteable(paste)
+    assert why in paste and "不适用" in paste
+    assert "金额为" not in paste and "可获" not in paste and "进一步测算" not in paste
+    assert ("客户所述情况已排除" if staff == "zh" else "Ruled out by the customer's own facts") in html.unescape(notes)
+    assert "40万元 × 50%" not in notes and "20万元" not in notes and "25万元" not in notes
+
+
+def test_a_clarifying_question_names_the_item_and_quotes_the_range_as_typed(desk: HelpDesk) -> None:
+    several = html.unescape(two_messages(desk, "质押贷款利息30到40万")[0].text)
+    assert "这一项" not in several and "“知识产权质押贷款当年实际支付利息”" in several
+    ranged = html.unescape(two_messages(desk, "质押贷款利息三四十万")[0].text)
+    assert "“三四十万”是个范围" in ranged
+
+
+def test_the_customers_own_phone_number_asks_for_no_contact(desk: HelpDesk) -> None:
+    paste = html.unescape(two_messages(desk, "我的电话13831112345，质押贷款利息60万能补多少")[0].text)
+    assert "30万元" in paste and "联系电话" not in paste and "申报时间" not in paste
+    asked = html.unescape(two_messages(desk, "质押贷款贴息的咨询电话是多少")[0].text)
+    assert "没有公布联系电话" in asked
+
+
+def test_who_the_customer_is_alone_gets_a_question_back_not_a_provision(desk: HelpDesk) -> None:
+    first, notes = two_messages(desk, "我们是县市场监管局，帮企业问")
+    paste = html.unescape(first.text)
+    assert "有效期" not in paste and "想了解哪一项" in paste
+    assert "还没有提出具体问题" in notes
+
+
+def test_when_the_money_arrives_is_a_procedure_question(desk: HelpDesk) -> None:
+    paste = html.unescape(two_messages(desk, "补贴什么时候到账")[0].text)
+    assert "拨付时间" in paste and "有效期" not in paste

@@ -144,6 +144,10 @@ class HelpDesk:
                    today: date, lang: Lang) -> tuple[str, ...]:
         """What to ask the customer next: the unsure figures first, then what the amount or verdict needs."""
         wanted: list[str] = []
+        answered = [p.answer for p in result.parts] or ([result.answer] if result and result.answer else []) \
+            if result is not None else []
+        if answered and all(a.ruled_out is not None for a in answered):
+            return tuple(c.question for c in clarify)[:MAX_QUESTIONS]  # ruled out: nothing more to ask for it
         if facts and result is not None and not result.refused:
             q, _left = plan(self.kb, facts, today, self.validity)
             if q is not None:
@@ -183,6 +187,14 @@ class HelpDesk:
         if result is not None and not result.refused:
             refs = self.views.sep(lang).join(escape(self.r.ref(x, lang)) for x in f.refs)
             lines.append(t(lang, "dlg.hd.refs", refs=refs, confidence=f"{f.confidence:.0%}"))
+            # first rule: what the customer's own facts rule out is said in the notes too, with no amount
+            answered = [(p.benefit, p.answer) for p in result.parts] or (
+                [(result.best, result.answer)] if result.best is not None and result.answer is not None else [])
+            for b, a in answered:
+                if a.ruled_out is not None:
+                    lines.append(escape(t(lang, "dlg.hd.ruled_out", why=self.answers.ruled_out(b, a.ruled_out, lang))))
+        elif result is not None and result.introduced:
+            lines.append(escape(t(lang, "dlg.hd.introduced")))
         elif result is not None and (result.place is not None or result.open_to):
             asked = {c.question for c in f.clarify}  # the place as read, not the out-of-scope refusal
             lines += [escape(x) for x in self.answers.place_lines(result, lang) if x not in asked]

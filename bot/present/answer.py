@@ -41,7 +41,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 # The verdict word: "可以/不可以" for who may apply, "有/没有" for whether a clause exists, else "是的/不是".
 _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails": "can", "same_matter": "can",
                  "exists": "have",
-                 "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open"}
+                 "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open"}
 
 
 class AnswerRenderer:
@@ -76,6 +76,8 @@ class AnswerRenderer:
             lines += self._refusal(result, lang)
             return "\n".join(lines)
         lines += self.clarify_lines(result, lang)
+        if result.policy_meta:
+            lines.append(self.policy_meta(lang))
         if result.parts:
             lines += self._part_lines(result, lang)
         else:
@@ -92,12 +94,14 @@ class AnswerRenderer:
 
     def clarify_question(self, fact: str, key: str, params: dict[str, object], lang: Lang) -> str:
         """The layer's question in words; the fact's own question when its wording is not in the catalogue."""
+        known = self.kb.facts.get(fact)
+        if known is not None:  # "这一项" means nothing to a customer: the item is named by its fact's label
+            params = {"label": text(known.label, lang), **params}
         if key in self.cat.messages[lang]:
             try:
                 return self.cat.t(lang, key, **{k: _shown(v) for k, v in params.items()})
             except (KeyError, IndexError, ValueError):
                 pass
-        known = self.kb.facts.get(fact)
         return text(known.question, lang) if known is not None else ""
 
     def to_json(self, result: AskResult, lang: Lang | None = None, *, complaint: bool = False) -> dict[str, Any]:
@@ -152,7 +156,8 @@ class AnswerRenderer:
             return t(lang, f"ask.why.{v.reason}", title=title, tier=tier, actual=actual,
                      claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
         if v.reason in ("yearly", "per_event", "no_review", "review", "review_unsaid", "competitive_rule"):
-            return t(lang, f"ask.why.{v.reason}", title=title, quota=self.r.quota_count(b, lang))
+            return t(lang, f"ask.why.{v.reason}", title=title, quota=self.r.quota_count(b, lang),
+                     pick=self.pick(b, lang))
         if v.reason == "agency":
             return t(lang, "ask.why.agency", agency=text(self.kb.policy.implementing_agencies, lang))
         if v.reason == "included":
@@ -193,6 +198,10 @@ class AnswerRenderer:
             condition = str(p.get(f"label_{lang}", "")) or (self.r.fact_label(str(p["fact"]), lang) if p.get("fact")
                                                             else t(lang, "reason.condition_failed", condition=""))
             return t(lang, f"ask.why.{v.reason}", title=title, condition=condition)
+        if v.reason == "once_unsaid":
+            return t(lang, "ask.why.once_unsaid", title=title,
+                     source=(b.source.replace(" ", "") if lang == "zh" else self.kb.translation(b.id, lang)
+                             or b.source).rstrip("。."))
         if v.reason in ("once", "not_once"):
             freq = t(lang, f"ask.freq.{b.award.frequency}") if b.award.frequency else ""
             return t(lang, f"ask.why.{v.reason}", title=title, frequency=freq)
@@ -225,12 +234,12 @@ class AnswerRenderer:
                      conditions=str(p.get(f"label_{lang}s", p.get(f"labels_{lang}", ""))))
         unit = text(b.award.quota.unit, lang) if b.award.quota is not None else ""
         line = t(lang, "ask.why.competitive", title=title, tier=tier, actual=actual,
-                 quota=self.r.quota_count(b, lang))
+                 quota=self.r.quota_count(b, lang), pick=self.pick(b, lang))
         count = p.get("count")
         if isinstance(count, int) and amount is not None and amount.min == amount.max and amount.max > 0:
             line += ("" if lang == "zh" else " ") + t(lang, "ask.why.competitive_count", n=count, unit=unit,
                                                        total=self.r.yuan(count * amount.max, lang),
-                                                       quota=self.r.quota_count(b, lang))
+                                                       quota=self.r.quota_count(b, lang), pick=self.pick(b, lang))
         return line
 
     # -- pieces -------------------------------------------------------------------------------------
@@ -294,7 +303,7 @@ class AnswerRenderer:
         for p in result.parts:
             lines.append(self.part_line(p, lang))
         total = result.total
-        if total is not None:
+        if total is not None and (total.counted or total.pending):  # every part ruled out: no sum to state
             if total.amount is not None:
                 lines.append(t(lang, "ask.total", amount=self.r.amount(total.amount, lang)))
                 if any(p.benefit.award.mode == "competitive" for p in result.parts):
@@ -333,9 +342,11 @@ class AnswerRenderer:
         tier = t(lang, "ask.part.tier", tier=self.r.value(b.amount.by, p.tier, lang)) \
             if p.tier and b.amount.kind == "tiered" else ""
         amount = self.r.amount(p.answer.amount, lang) if p.answer.amount is not None else self._rule_amount(b, lang)
-        if p.answer.reasons and p.answer.reasons[0].code == "amount_several":
+        if p.answer.ruled_out is not None:
+            amount = self.ruled_out(b, p.answer.ruled_out, lang, short=True)
+        elif p.answer.reasons and p.answer.reasons[0].code == "amount_several":
             amount = self.several_line(b, p.answer.amount or Amount(0, 0), p.answer.reasons[0], lang)
-        mode = t(lang, "ask.part.competitive", quota=self.r.quota_count(b, lang)) \
+        mode = t(lang, "ask.part.competitive", quota=self.r.quota_count(b, lang), pick=self.pick(b, lang)) \
             if b.award.mode == "competitive" and b.award.quota is not None else ""
         line = t(lang, "ask.part", title=text(b.title, lang), tier=tier, amount=amount, mode=mode,
                  ref=self.r.ref(b.ref, lang) if with_ref else "")
@@ -367,10 +378,44 @@ class AnswerRenderer:
             base = base[:1].lower() + base[1:]
         return self.cat.t(lang, "card.amount.percentage", base=base, rate=rate, cap=cap, scope=scope)
 
+    def pick(self, b: Benefit, lang: Lang) -> str:
+        """How the clause says its quota is chosen, in its own word: 择优 (on merit), 选取 (selected), or
+        neither (supported); never a word the clause does not have."""
+        source = b.source.replace(" ", "")
+        key = "merit" if "择优" in source else "select" if "选取" in source else "support"
+        return self.cat.t(lang, f"ask.pick.{key}")
+
+    def policy_meta(self, lang: Lang) -> str:
+        """Who issued the policy and its document number, from policy.yaml."""
+        p = self.kb.policy
+        return self.cat.t(lang, "ask.policy_meta", title=text(p.title, lang), issuer=text(p.issuer, lang),
+                          number=p.document_number)
+
+    def ruled_out(self, b: Benefit, v: YesNo, lang: Lang, *, short: bool = False) -> str:
+        """The stated facts rule ``b`` out: it does not apply, and why (the applicant or the condition);
+        no amount is said."""
+        t = self.cat.t
+        p = dict(v.params)
+        key = "ask.ruled_out" + (".part" if short else "")
+        if v.reason == "applicant_not":
+            types = t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants) \
+                if b.applicants != "any" else t(lang, "dlg.clause.any_applicant")
+            line = t(lang, f"{key}.applicant_not", title=text(b.title, lang), types=types,
+                     type=self.r.value("entity_type", str(p.get("type", "")), lang))
+            if b.applicant_reading is not None and not short:  # the list is the knowledge base's reading
+                line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
+                                                           reading=text(b.applicant_reading, lang))
+            return line
+        condition = str(p.get(f"label_{lang}", "")) or (self.r.fact_label(str(p["fact"]), lang) if p.get("fact")
+                                                        else "")
+        return t(lang, f"{key}.condition_fails", title=text(b.title, lang), condition=condition)
+
     def _amount_lines(self, result: AskResult, b: Benefit, lang: Lang) -> list[str]:
         t = self.cat.t
         summary = t(lang, "ask.rule", summary=text(b.summary, lang))
         answer = result.answer
+        if answer is not None and answer.ruled_out is not None:
+            return [self.ruled_out(b, answer.ruled_out, lang), summary]
         if answer is None or answer.amount is None:
             if b.amount.kind == "none":
                 return [summary, t(lang, "reason.no_amount_in_text")]
@@ -409,8 +454,8 @@ class AnswerRenderer:
         if award.mode == "competitive" and award.quota is not None:
             quota = self.r.quota_count(b, lang)
             review = t(lang, "ask.expert_review") if award.expert_review else ""
-            return t(lang, "ask.mode.competitive", quota=quota, review=review)
-        freq = t(lang, f"ask.freq.{award.frequency}") if award.frequency else ""
+            return t(lang, "ask.mode.competitive", quota=quota, review=review, pick=self.pick(b, lang))
+        freq = t(lang, f"ask.freq.{award.frequency}") if award.frequency and not _once_unsaid(b) else ""
         return t(lang, "ask.mode.conditional", frequency=freq)
 
     def _procedure_said(self, result: AskResult) -> bool:
@@ -463,6 +508,8 @@ class AnswerRenderer:
     def _refusal(self, result: AskResult, lang: Lang) -> list[str]:
         t = self.cat.t
         title = text(self.kb.policy.title, lang)
+        if result.introduced:
+            return [t(lang, "dlg.hd.empty"), t(lang, "ask.can_do")]
         said = self.place_lines(result, lang)
         if said:
             return [*said, t(lang, "ask.can_do")]
@@ -485,7 +532,9 @@ class AnswerRenderer:
             out.append(self.verdict_line(result, result.verdict, lang))
         if result.refused or result.best is None:
             said = self.place_lines(result, lang)
-            if said:
+            if result.introduced:
+                out.append(t(lang, "dlg.hd.empty"))
+            elif said:
                 out += [_sentence(x, lang) for x in said]
             elif result.subject is not None:
                 out.append(text(result.subject.reply, lang))
@@ -494,12 +543,14 @@ class AnswerRenderer:
             return _tidy(sep.join(out))
         policy = t(lang, "dlg.hd.policy", title=title, number=self.kb.policy.document_number)
         out += self.clarify_lines(result, lang)
+        if result.policy_meta:
+            out.append(self.policy_meta(lang))
         if result.parts:
             items = [self.part_line(p, lang, with_ref=False) for p in result.parts]
             joined = ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else ".")
             out.append(policy + _after_comma(joined, self.proper))
             total = result.total
-            if total is not None:
+            if total is not None and (total.counted or total.pending):
                 if total.amount is not None:
                     out.append(t(lang, "ask.total", amount=self.r.amount(total.amount, lang)))
                 for excluded, kept in total.excluded:
@@ -512,7 +563,9 @@ class AnswerRenderer:
             out.append(policy + _after_comma(_sentence(f"{text(b.title, lang)}{'：' if lang == 'zh' else ': '}"
                                           f"{text(b.summary, lang)}", lang), self.proper))
             answer = result.answer
-            if not b.is_info and answer is not None and answer.amount is not None:
+            if not b.is_info and answer is not None and answer.ruled_out is not None:
+                out.append(self.ruled_out(b, answer.ruled_out, lang))
+            elif not b.is_info and answer is not None and answer.amount is not None:
                 amount = self.r.amount(answer.amount, lang)
                 if answer.from_figures:
                     calc = t(lang, "ask.calc_sep").join(self.r.reason(b, x, lang) for x in answer.reasons)
@@ -528,7 +581,8 @@ class AnswerRenderer:
                     out.append(t(lang, "dlg.hd.amount", amount=self.r.reason(b, answer.reasons[0], lang)))
             quota_said = result.verdict is not None and result.verdict.reason == "competitive"
             if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None and not quota_said:
-                out.append(t(lang, "dlg.hd.mode.competitive", quota=self.r.quota_count(b, lang)))
+                out.append(t(lang, "dlg.hd.mode.competitive", quota=self.r.quota_count(b, lang),
+                             pick=self.pick(b, lang)))
             if b.id == VALIDITY_ENTRY:
                 out.append(_sentence(self.validity_line(lang), lang))
         if result.depends_on and not result.asks_ceiling:
@@ -540,9 +594,15 @@ class AnswerRenderer:
                 out.append(self._procedure(lang))
             out.append(self._contact(lang, paste=True))
         elif (not result.parts and not result.depends_on and not result.asks_ceiling
-              and result.best is not None and not result.best.is_info):
+              and result.best is not None and not result.best.is_info
+              and (result.answer is None or result.answer.ruled_out is None)):
             out.append(t(lang, "dlg.hd.close"))
         return _tidy(sep.join(out))
+
+
+def _once_unsaid(b: Benefit) -> bool:
+    """A once-only reading of a clause whose text has no 一次性 (a new title, a new approval): not said as 一次性."""
+    return b.award.frequency == "once" and "一次性" not in b.source.replace(" ", "")
 
 
 def _shown(value: object) -> str:

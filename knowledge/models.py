@@ -657,6 +657,14 @@ class UnknownPlaces(Model):
     vague: list[str] = []
     # After a place of the city: near it, maybe outside it ("石家庄周边"); asked.
     near: list[str] = []
+    # After a place: everywhere but it ("在石家庄以外", "正定县外"); a place of the city so named is not the city.
+    beyond: list[str] = []
+    # Words that start like one of ``beyond`` but say something else ("石家庄外贸公司", "外观设计").
+    beyond_not: list[str] = []
+    # Another party whose place a place may be ("北京的银行", "客户在北京"): not the applicant's registration.
+    other_parties: list[str] = []
+    # Where the applicant sells ("出口到美国", "销往北京"): a place right after one of these is a market.
+    markets: list[str] = []
 
 
 class Places(Model):

@@ -839,3 +839,31 @@ def test_a_supposition_ends_with_its_sentence(kb: KnowledgeBase, text: str, fact
 def test_a_clause_with_a_figure_describes_and_does_not_contradict_the_answer(kb: KnowledgeBase, ask: Asker) -> None:
     assert read(kb, "不算吧，我们有一千多人", ask("is_sme")).facts == {"is_sme": False}
     assert [c.key for c in read(kb, "有，但是还没批", ask("new_madrid_registration")).clarify] == ["lang.ask.yes_no"]
+
+
+# Round 3 of issue 10: wrong facts a user-style review found.
+
+
+@pytest.mark.parametrize("text", ["我们公司在石家庄以外，利息40万", "在正定县外", "我们不在石家庄", "我们在石家庄之外"])
+def test_everywhere_but_a_place_of_the_city_is_not_in_the_city(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    assert read(kb, text, ask("in_city")).facts["in_city"] is False
+    assert read(kb, text).facts["in_city"] is False
+
+
+@pytest.mark.parametrize("text", ["郑州", "济南", "武汉", "西安", "大连", "成都", "苏州", "太原", "香港", "在美国",
+                                  "Wuhan", "Dingzhou", "我们在洛阳", "registered in Chengdu", "注册在日本"])
+def test_places_of_other_provinces_and_countries_are_not_in_the_city(kb: KnowledgeBase, ask: Asker,
+                                                                       text: str) -> None:
+    assert read(kb, text, ask("in_city")).facts["in_city"] is False
+
+
+@pytest.mark.parametrize("text", ["我们的质押贷款是在北京的银行贷的，利息40万", "我们的客户在北京，利息40万",
+                                  "供应商在天津", "我们的产品出口到美国", "We export to Japan"])
+def test_another_partys_place_is_not_the_applicants(kb: KnowledgeBase, text: str) -> None:
+    assert "in_city" not in read(kb, text).facts
+
+
+def test_the_applicants_place_stands_beside_another_partys(kb: KnowledgeBase) -> None:
+    assert read(kb, "我们注册在石家庄，银行在北京").facts["in_city"] is True
+    assert "in_city" not in read(kb, "石家庄以外的企业能申请吗").facts
+    assert "in_city" not in read(kb, "外观设计专利奖银奖").facts

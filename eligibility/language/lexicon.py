@@ -96,6 +96,10 @@ class Lexicon:
     not_places: tuple[str, ...]
     somewhere: tuple[str, ...]
     near: tuple[str, ...]
+    beyond: tuple[str, ...]  # after a place: everywhere but it ("石家庄以外")
+    beyond_not: tuple[str, ...]
+    party_after: re.Pattern[str]  # right after a place: another party's ("北京的银行")
+    party_before: re.Pattern[str]  # right before a place: another party's ("客户在北京")
 
 
 def _alternatives(words: list[str]) -> str:
@@ -288,4 +292,9 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         not_places=_longest_first(_norm(pl.unknown.not_places)),
         somewhere=_longest_first(_norm(pl.unknown.vague)),
         near=_longest_first(_norm(pl.unknown.near)),
+        beyond=_longest_first(_norm(pl.unknown.beyond)),
+        beyond_not=_longest_first(_norm(pl.unknown.beyond_not)),
+        party_after=re.compile(rf"\s*(?:市|省|那边|这边|本地|当地)?\s*(?:的|一家|某家|的一家)?\s*(?:{_words(pl.unknown.other_parties)})"),
+        party_before=re.compile(rf"(?:{_words(pl.unknown.markets)})\s*(?:the\s+)?$|(?:{_words(pl.unknown.other_parties)})\s*(?:的)?\s*(?:总部|公司|注册地)?\s*(?:都|也)?"
+                                rf"\s*(?:在|位于|来自|注册在|in|is in|are in|is from|are from|from)?\s*$"),
     )

@@ -608,6 +608,12 @@ class FigureWords(Model):
     currency_marks: list[str] = []
     # The year before the application ("去年"): the year the policy's "上一年度" reads.
     last_year: list[str] = []
+    # Right before a figure, a count left open ("几十万", "数百万"); inside it after a round power of ten, "over"
+    # ("一百多万", "十多万": anywhere up to twice it): a range, asked about.
+    vague_numerals: list[str] = []
+    over_marks: list[str] = []
+    # A payment not made yet ("明年要付", "预计要付", "还没付"): not the interest actually paid; asked about.
+    unpaid: list[str] = []
     # Between two figures, alternatives ("30还是35万"): not one figure; asked about.
     alternatives: list[str] = []
     years: YearWords = YearWords()

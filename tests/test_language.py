@@ -867,3 +867,17 @@ def test_the_applicants_place_stands_beside_another_partys(kb: KnowledgeBase) ->
     assert read(kb, "我们注册在石家庄，银行在北京").facts["in_city"] is True
     assert "in_city" not in read(kb, "石家庄以外的企业能申请吗").facts
     assert "in_city" not in read(kb, "外观设计专利奖银奖").facts
+
+
+@pytest.mark.parametrize("text", ["利息有个几十万", "利息大约一百多万", "利息100多万", "数十万利息"])
+def test_a_count_left_open_or_over_a_round_figure_is_a_range_asked_about(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert PLEDGE not in r.facts and [c.key for c in r.clarify] == ["lang.ask.amount_range"]
+    assert read(kb, "利息30多万").facts == {PLEDGE: 300_000}
+
+
+@pytest.mark.parametrize("text", ["银行说我们明年要付利息90万", "预计要付利息90万", "利息90万还没付"])
+def test_interest_not_paid_yet_is_not_the_interest_paid(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    for r in (read(kb, text), read(kb, text, ask(PLEDGE))):
+        assert PLEDGE not in r.facts and [c.fact for c in r.clarify] == [PLEDGE]
+    assert read(kb, "去年利息付了90万").facts == {PLEDGE: 900_000}

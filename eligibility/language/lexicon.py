@@ -81,6 +81,8 @@ class Lexicon:
     negation: Negation  # the same, for reading a choice (parse_choice)
     numbers: NumberWords  # "none" and "no" words, minus signs, other currencies: for the number readers
     last_year: tuple[str, ...]
+    vague_numerals: tuple[str, ...]
+    over_marks: frozenset[str]
     alternatives: re.Pattern[str]  # the whole gap between two figures that are alternatives ("还是")
     all_words: re.Pattern[str]
     except_words: re.Pattern[str]
@@ -193,6 +195,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("received")) for w in f.received]
     entries += [(w, Tag("bound")) for w in f.bounds]
     entries += [(w, Tag("total")) for w in f.totals]
+    entries += [(w, Tag("unpaid")) for w in f.unpaid]
     entries += [(w, Tag("phone")) for w in f.phone]
     entries += [(w, Tag("foreign")) for w in f.foreign_currencies]
     entries += [(w, Tag("quantity")) for w in f.other_quantities]
@@ -276,6 +279,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                              sorted(w for w in _norm(p.negations) if w.isascii())),
         numbers=NumberWords.of(_norm(p.none) | _norm(p.no), _norm(f.minus_signs), sorted(_norm(f.foreign_currencies))),
         last_year=_longest_first(_norm(f.last_year)),
+        vague_numerals=_longest_first(_norm(f.vague_numerals)),
+        over_marks=frozenset(_norm(f.over_marks)),
         alternatives=re.compile(rf"\s*(?:{_words(f.alternatives)})\s*"),
         all_words=re.compile(_words(p.all_words)),
         except_words=re.compile(_words(p.except_words)),

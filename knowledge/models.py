@@ -648,6 +648,9 @@ class Vocabulary(Model):
 class Place(Model):
     name: str
     aliases: list[str] = Field(min_length=1)
+    # Decides in_city only with a registration cue or as the answer to where the applicant is registered:
+    # countries are named for trademarks and markets too ("马德里注册了美国和日本").
+    registered_only: bool = False
 
 
 class UnknownPlaces(Model):

@@ -881,3 +881,17 @@ def test_interest_not_paid_yet_is_not_the_interest_paid(kb: KnowledgeBase, ask: 
     for r in (read(kb, text), read(kb, text, ask(PLEDGE))):
         assert PLEDGE not in r.facts and [c.fact for c in r.clarify] == [PLEDGE]
     assert read(kb, "去年利息付了90万").facts == {PLEDGE: 900_000}
+
+
+@pytest.mark.parametrize(("text", "value"), [("Interest was 800k, no wait, 600k", 600_000),
+                                             ("Interest was 900k, sorry I mean 600k", 600_000),
+                                             ("利息80万，记错了，是60万", 600_000)])
+def test_a_figure_corrected_in_the_message_gives_way(kb: KnowledgeBase, text: str, value: int) -> None:
+    assert read(kb, text).facts == {PLEDGE: value}
+
+
+@pytest.mark.parametrize("text", ["去年马德里注册了美国和日本",
+                                  "We registered our trademark in the US and Japan via Madrid"])
+def test_a_country_named_for_a_trademark_says_nothing_of_the_registration(kb: KnowledgeBase, text: str) -> None:
+    assert "in_city" not in read(kb, text).facts
+    assert read(kb, "我们注册在美国").facts["in_city"] is False

@@ -40,7 +40,7 @@ def _longest_first(words: frozenset[str]) -> tuple[str, ...]:
 
 def _correction_gap(words: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(w) for w in words) or r"(?!)"
-    return re.compile(rf"[\s;,.!、。]*(?:哦|噢|喔|呃|额|啊|嗯)?[\s;,]*(?:{alternatives})[\s;,!.]*"
+    return re.compile(rf"[\s;,.!?、。]*(?:哦|噢|喔|呃|额|啊|嗯)?[\s;,]*(?:{alternatives})[\s;,!.]*"
                       r"(?:是|应该是|应是|应为|为|改为|改成|应该|实际是|实际)?[\s]*")
 
 
@@ -98,6 +98,7 @@ class Lexicon:
     not_places: tuple[str, ...]
     somewhere: tuple[str, ...]
     near: tuple[str, ...]
+    registered_only: frozenset[str]  # places deciding in_city only when registered there or asked
     beyond: tuple[str, ...]  # after a place: everywhere but it ("石家庄以外")
     beyond_not: tuple[str, ...]
     party_after: re.Pattern[str]  # right after a place: another party's ("北京的银行")
@@ -297,6 +298,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         not_places=_longest_first(_norm(pl.unknown.not_places)),
         somewhere=_longest_first(_norm(pl.unknown.vague)),
         near=_longest_first(_norm(pl.unknown.near)),
+        registered_only=frozenset(x.name for x in pl.outside if x.registered_only),
         beyond=_longest_first(_norm(pl.unknown.beyond)),
         beyond_not=_longest_first(_norm(pl.unknown.beyond_not)),
         party_after=re.compile(rf"\s*(?:市|省|那边|这边|本地|当地)?\s*(?:的|一家|某家|的一家)?\s*(?:{_words(pl.unknown.other_parties)})"),

@@ -48,6 +48,10 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
                 continue
             if c.topic(h):
                 continue
+            if any(t.value in lex.registered_only for t in h.of("outside")) and not asked and not any(
+                    b.has("reg") and not b.has("mention") and b.term not in ("注册", "注册了")
+                    for b in c.before(h, 4)):
+                continue  # "马德里注册了美国和日本": a country named for something else
             if _of_another(lex, c.s, h.start, h.end):
                 continue  # "在北京的银行贷的", "客户在北京": another party's place, not the applicant's
             rest = c.s[h.end :].lstrip()

@@ -608,6 +608,12 @@ class FigureWords(Model):
     currency_marks: list[str] = []
     # The year before the application ("去年"): the year the policy's "上一年度" reads.
     last_year: list[str] = []
+    # Right before a figure, a count left open ("几十万", "数百万"); inside it after a round power of ten, "over"
+    # ("一百多万", "十多万": anywhere up to twice it): a range, asked about.
+    vague_numerals: list[str] = []
+    over_marks: list[str] = []
+    # A payment not made yet ("明年要付", "预计要付", "还没付"): not the interest actually paid; asked about.
+    unpaid: list[str] = []
     # Between two figures, alternatives ("30还是35万"): not one figure; asked about.
     alternatives: list[str] = []
     years: YearWords = YearWords()
@@ -642,6 +648,9 @@ class Vocabulary(Model):
 class Place(Model):
     name: str
     aliases: list[str] = Field(min_length=1)
+    # Decides in_city only with a registration cue or as the answer to where the applicant is registered:
+    # countries are named for trademarks and markets too ("马德里注册了美国和日本").
+    registered_only: bool = False
 
 
 class UnknownPlaces(Model):
@@ -657,6 +666,14 @@ class UnknownPlaces(Model):
     vague: list[str] = []
     # After a place of the city: near it, maybe outside it ("石家庄周边"); asked.
     near: list[str] = []
+    # After a place: everywhere but it ("在石家庄以外", "正定县外"); a place of the city so named is not the city.
+    beyond: list[str] = []
+    # Words that start like one of ``beyond`` but say something else ("石家庄外贸公司", "外观设计").
+    beyond_not: list[str] = []
+    # Another party whose place a place may be ("北京的银行", "客户在北京"): not the applicant's registration.
+    other_parties: list[str] = []
+    # Where the applicant sells ("出口到美国", "销往北京"): a place right after one of these is a market.
+    markets: list[str] = []
 
 
 class Places(Model):

@@ -839,3 +839,59 @@ def test_a_supposition_ends_with_its_sentence(kb: KnowledgeBase, text: str, fact
 def test_a_clause_with_a_figure_describes_and_does_not_contradict_the_answer(kb: KnowledgeBase, ask: Asker) -> None:
     assert read(kb, "不算吧，我们有一千多人", ask("is_sme")).facts == {"is_sme": False}
     assert [c.key for c in read(kb, "有，但是还没批", ask("new_madrid_registration")).clarify] == ["lang.ask.yes_no"]
+
+
+# Round 3 of issue 10: wrong facts a user-style review found.
+
+
+@pytest.mark.parametrize("text", ["我们公司在石家庄以外，利息40万", "在正定县外", "我们不在石家庄", "我们在石家庄之外"])
+def test_everywhere_but_a_place_of_the_city_is_not_in_the_city(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    assert read(kb, text, ask("in_city")).facts["in_city"] is False
+    assert read(kb, text).facts["in_city"] is False
+
+
+@pytest.mark.parametrize("text", ["郑州", "济南", "武汉", "西安", "大连", "成都", "苏州", "太原", "香港", "在美国",
+                                  "Wuhan", "Dingzhou", "我们在洛阳", "registered in Chengdu", "注册在日本"])
+def test_places_of_other_provinces_and_countries_are_not_in_the_city(kb: KnowledgeBase, ask: Asker,
+                                                                       text: str) -> None:
+    assert read(kb, text, ask("in_city")).facts["in_city"] is False
+
+
+@pytest.mark.parametrize("text", ["我们的质押贷款是在北京的银行贷的，利息40万", "我们的客户在北京，利息40万",
+                                  "供应商在天津", "我们的产品出口到美国", "We export to Japan"])
+def test_another_partys_place_is_not_the_applicants(kb: KnowledgeBase, text: str) -> None:
+    assert "in_city" not in read(kb, text).facts
+
+
+def test_the_applicants_place_stands_beside_another_partys(kb: KnowledgeBase) -> None:
+    assert read(kb, "我们注册在石家庄，银行在北京").facts["in_city"] is True
+    assert "in_city" not in read(kb, "石家庄以外的企业能申请吗").facts
+    assert "in_city" not in read(kb, "外观设计专利奖银奖").facts
+
+
+@pytest.mark.parametrize("text", ["利息有个几十万", "利息大约一百多万", "利息100多万", "数十万利息"])
+def test_a_count_left_open_or_over_a_round_figure_is_a_range_asked_about(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert PLEDGE not in r.facts and [c.key for c in r.clarify] == ["lang.ask.amount_range"]
+    assert read(kb, "利息30多万").facts == {PLEDGE: 300_000}
+
+
+@pytest.mark.parametrize("text", ["银行说我们明年要付利息90万", "预计要付利息90万", "利息90万还没付"])
+def test_interest_not_paid_yet_is_not_the_interest_paid(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    for r in (read(kb, text), read(kb, text, ask(PLEDGE))):
+        assert PLEDGE not in r.facts and [c.fact for c in r.clarify] == [PLEDGE]
+    assert read(kb, "去年利息付了90万").facts == {PLEDGE: 900_000}
+
+
+@pytest.mark.parametrize(("text", "value"), [("Interest was 800k, no wait, 600k", 600_000),
+                                             ("Interest was 900k, sorry I mean 600k", 600_000),
+                                             ("利息80万，记错了，是60万", 600_000)])
+def test_a_figure_corrected_in_the_message_gives_way(kb: KnowledgeBase, text: str, value: int) -> None:
+    assert read(kb, text).facts == {PLEDGE: value}
+
+
+@pytest.mark.parametrize("text", ["去年马德里注册了美国和日本",
+                                  "We registered our trademark in the US and Japan via Madrid"])
+def test_a_country_named_for_a_trademark_says_nothing_of_the_registration(kb: KnowledgeBase, text: str) -> None:
+    assert "in_city" not in read(kb, text).facts
+    assert read(kb, "我们注册在美国").facts["in_city"] is False

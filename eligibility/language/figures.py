@@ -188,7 +188,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             if role is not None:
                 out.figures.append(Figure(text, n.value, role))
                 continue
-            if _RANGE.search(c.s[max(0, n.start - 1) : n.end]) or _alternative(lex, c.s, numbers, n):
+            if _RANGE.search(c.s[max(0, n.start - 1) : n.end]) or _alternative(lex, c.s, numbers, n) \
+                    or _open_count(lex, c.s, n):
                 # "七八万", "三四十万", "30还是35万": a range or alternatives, not one figure
                 cued = sorted({t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok})
                 fact = expecting or (cued[0] if len(cued) == 1 else None)
@@ -295,6 +296,14 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
         _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure", {}))
     _settle(kb, lex, out, expecting, mentioned, clauses)
     return out
+
+
+def _open_count(lex: Lexicon, s: str, n: Number) -> bool:
+    """"几十万", "数百万": a count left open before the figure; "一百多万", "十多万": over a round power of ten."""
+    if s[: n.start].endswith(lex.vague_numerals):
+        return True
+    text = s[n.start : n.end]
+    return any(ch in text for ch in lex.over_marks) and str(n.value).rstrip("0") == "1"
 
 
 def _alternative(lex: Lexicon, s: str, numbers: list[Number], n: Number) -> bool:
@@ -411,6 +420,7 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     # "和另一家联合贷款"); a parent named about something else ("母公司在北京，质押贷款利息60万") leaves the
     # applicant's own figure alone.
     party = any(_about_a_loan(lex, c) for c in clauses if any(h.has("party") for h in c.hits))
+    unpaid = any(h.has("unpaid") and not c.supposed(h.start) for c in clauses for h in c.hits)
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
         if fact in lex.yearly_facts and several_years:  # "贷了3年，每年利息30万，总共": a total of years
@@ -418,6 +428,8 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
         elif fact in lex.yearly_facts and (party or fact in shares):
             # "每家子公司利息都是80万", "利息占比30%，总利息200万": a group's or a share, not the applicant's own
             _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}))
+        elif fact in lex.yearly_facts and unpaid:  # "明年要付利息90万", "利息90万还没付": not paid yet
+            _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
         elif fact in other_loans:  # "房产抵押贷款，利息50万": not an IP pledge loan's interest (or not surely)
             _withdraw(out, fact, Clarify(fact, "lang.ask.ip_pledge_loan", {}))
     issues = max((_issue_count(lex, c.s) for c in clauses), default=0)

@@ -40,7 +40,7 @@ def _longest_first(words: frozenset[str]) -> tuple[str, ...]:
 
 def _correction_gap(words: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(w) for w in words) or r"(?!)"
-    return re.compile(rf"[\s;,.!、。]*(?:哦|噢|喔|呃|额|啊|嗯)?[\s;,]*(?:{alternatives})[\s;,!.]*"
+    return re.compile(rf"[\s;,.!?、。]*(?:哦|噢|喔|呃|额|啊|嗯)?[\s;,]*(?:{alternatives})[\s;,!.]*"
                       r"(?:是|应该是|应是|应为|为|改为|改成|应该|实际是|实际)?[\s]*")
 
 
@@ -81,6 +81,8 @@ class Lexicon:
     negation: Negation  # the same, for reading a choice (parse_choice)
     numbers: NumberWords  # "none" and "no" words, minus signs, other currencies: for the number readers
     last_year: tuple[str, ...]
+    vague_numerals: tuple[str, ...]
+    over_marks: frozenset[str]
     alternatives: re.Pattern[str]  # the whole gap between two figures that are alternatives ("还是")
     all_words: re.Pattern[str]
     except_words: re.Pattern[str]
@@ -96,6 +98,11 @@ class Lexicon:
     not_places: tuple[str, ...]
     somewhere: tuple[str, ...]
     near: tuple[str, ...]
+    registered_only: frozenset[str]  # places deciding in_city only when registered there or asked
+    beyond: tuple[str, ...]  # after a place: everywhere but it ("石家庄以外")
+    beyond_not: tuple[str, ...]
+    party_after: re.Pattern[str]  # right after a place: another party's ("北京的银行")
+    party_before: re.Pattern[str]  # right before a place: another party's ("客户在北京")
 
 
 def _alternatives(words: list[str]) -> str:
@@ -189,6 +196,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("received")) for w in f.received]
     entries += [(w, Tag("bound")) for w in f.bounds]
     entries += [(w, Tag("total")) for w in f.totals]
+    entries += [(w, Tag("unpaid")) for w in f.unpaid]
     entries += [(w, Tag("phone")) for w in f.phone]
     entries += [(w, Tag("foreign")) for w in f.foreign_currencies]
     entries += [(w, Tag("quantity")) for w in f.other_quantities]
@@ -272,6 +280,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                              sorted(w for w in _norm(p.negations) if w.isascii())),
         numbers=NumberWords.of(_norm(p.none) | _norm(p.no), _norm(f.minus_signs), sorted(_norm(f.foreign_currencies))),
         last_year=_longest_first(_norm(f.last_year)),
+        vague_numerals=_longest_first(_norm(f.vague_numerals)),
+        over_marks=frozenset(_norm(f.over_marks)),
         alternatives=re.compile(rf"\s*(?:{_words(f.alternatives)})\s*"),
         all_words=re.compile(_words(p.all_words)),
         except_words=re.compile(_words(p.except_words)),
@@ -288,4 +298,10 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         not_places=_longest_first(_norm(pl.unknown.not_places)),
         somewhere=_longest_first(_norm(pl.unknown.vague)),
         near=_longest_first(_norm(pl.unknown.near)),
+        registered_only=frozenset(x.name for x in pl.outside if x.registered_only),
+        beyond=_longest_first(_norm(pl.unknown.beyond)),
+        beyond_not=_longest_first(_norm(pl.unknown.beyond_not)),
+        party_after=re.compile(rf"\s*(?:市|省|那边|这边|本地|当地)?\s*(?:的|一家|某家|的一家)?\s*(?:{_words(pl.unknown.other_parties)})"),
+        party_before=re.compile(rf"(?:{_words(pl.unknown.markets)})\s*(?:the\s+)?$|(?:{_words(pl.unknown.other_parties)})\s*(?:的)?\s*(?:总部|公司|注册地)?\s*(?:都|也)?"
+                                rf"\s*(?:在|位于|来自|注册在|in|is in|are in|is from|are from|from)?\s*$"),
     )

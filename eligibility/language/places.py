@@ -48,6 +48,20 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
                 continue
             if c.topic(h):
                 continue
+            if any(t.value in lex.registered_only for t in h.of("outside")) and not asked and not any(
+                    b.has("reg") and not b.has("mention") and b.term not in ("注册", "注册了")
+                    for b in c.before(h, 4)):
+                continue  # "马德里注册了美国和日本": a country named for something else
+            if _of_another(lex, c.s, h.start, h.end):
+                continue  # "在北京的银行贷的", "客户在北京": another party's place, not the applicant's
+            rest = c.s[h.end :].lstrip()
+            if rest.startswith(lex.beyond) and not rest.startswith(lex.beyond_not):
+                # "在石家庄以外", "在正定县外": everywhere but a place of the city -> not in the city; everywhere
+                # but another place says nothing; "不在石家庄以外" is not read.
+                if inside and not c.negated(h):
+                    inside_names.add(name)
+                    (strong if reg else weak).append((False, name))
+                continue
             if inside and c.s[h.end :].lstrip().startswith(lex.near):
                 near.append(h.term)  # "石家庄周边": near the city, maybe outside it; asked
                 continue
@@ -84,3 +98,9 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
                 out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": c.s}))
                 break
     return out
+
+
+def _of_another(lex: Lexicon, s: str, start: int, end: int) -> bool:
+    """The place at ``s[start:end]`` is another party's: right before it ("北京的银行") or right after it
+    ("客户在北京", "供应商在北京")."""
+    return lex.party_after.match(s, end) is not None or lex.party_before.search(s[:start]) is not None

@@ -1584,8 +1584,9 @@ def _base(fact: Fact, rule: PercentageAmount, text: str, figures: tuple[int, ...
         return figs[0]
     if _SEVERAL.search(text):  # "两期，5000万和8000万": one fact, several parts
         return sum(figs)
-    cued = _cued(fact, text, figs)
-    return cued[0] if len(cued) == 1 else None
+    # Several figures the language layer tied to no fact ("利息不是80万，是60万"): which is the base is a
+    # guess, and the first rule says ask, never compute from a guess (a cue word nearby picked 80万 here).
+    return None
 
 
 _SEVERAL = re.compile(r"[两二三四五六七八九几多\d]\s*[期笔次]|分别|合计|共计|一共|总共|in total|two issues|issues")

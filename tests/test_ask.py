@@ -123,6 +123,15 @@ def test_an_unsure_figure_is_asked_about_never_computed(kb: KnowledgeBase, match
     assert "？" in text.split("\n")[0]  # the answer opens with the question to the user
 
 
+@pytest.mark.parametrize("question", ["利息不是80万，是60万", "质押贷款的利息是不是80万，还是60万"])
+def test_two_untied_figures_for_one_base_compute_nothing(kb: KnowledgeBase, matcher: Matcher, question: str) -> None:
+    """Which of two figures the layer tied to no fact is the base would be a guess: no amount is stated."""
+    result = ask(matcher, question)
+    assert result.amount is None
+    text = render(kb, result)
+    assert "40万元" not in text and "30万元" not in text
+
+
 def test_without_figures_the_amount_depends_on_the_missing_fact(matcher: Matcher) -> None:
     result = ask(matcher, "质押贷款贴息怎么算")
     assert result.amount is None

@@ -793,6 +793,8 @@ class QuestionCues(Model):
     count_units_zh: list[CueWord]
     count_units_en: list[CueWord]
     en_years: list[CueWord]
+    guarantee: list[CueWord]
+    natural_persons: list[CueWord]
 
 
 class Vocabulary(Model):

@@ -41,7 +41,8 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 # The verdict word: "可以/不可以" for who may apply, "有/没有" for whether a clause exists, else "是的/不是".
 _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails": "can", "same_matter": "can",
                  "exists": "have",
-                 "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open"}
+                 "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open",
+                 "person_unsaid": "open"}
 
 
 class AnswerRenderer:
@@ -155,6 +156,17 @@ class AnswerRenderer:
                 actual = self._rule_amount(b, lang)
             return t(lang, f"ask.why.{v.reason}", title=title, tier=tier, actual=actual,
                      claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
+        if v.reason == "not_guaranteed":  # "一定能拿吗" of a competitive entry: the quota, chosen on merit
+            return t(lang, "ask.why.competitive_rule", title=title, quota=self.r.quota_count(b, lang),
+                     pick=self.pick(b, lang))
+        if v.reason == "person_unsaid":
+            types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
+                t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
+            line = t(lang, "ask.why.person_unsaid", title=title, types=types)
+            if b.applicant_reading is not None:
+                line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
+                                                           reading=text(b.applicant_reading, lang))
+            return line
         if v.reason in ("yearly", "per_event", "no_review", "review", "review_unsaid", "competitive_rule"):
             return t(lang, f"ask.why.{v.reason}", title=title, quota=self.r.quota_count(b, lang),
                      pick=self.pick(b, lang))

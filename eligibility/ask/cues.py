@@ -99,6 +99,8 @@ class Cues:
     included: re.Pattern[str]
     require: re.Pattern[str]
     need: re.Pattern[str]
+    guarantee: re.Pattern[str]
+    natural_person: re.Pattern[str]
     condition_prefix_zh: re.Pattern[str]
     quota: re.Pattern[str]
     count_near: re.Pattern[str]
@@ -202,6 +204,8 @@ def _build(kb: KnowledgeBase) -> Cues:
         included=rx("@included"),
         require=rx(r"@require|@require_around.{0,16}@require_then"),
         need=rx("@need"),
+        guarantee=rx("@guarantee"),
+        natural_person=rx("@natural_persons"),
         condition_prefix_zh=rx("^@condition_prefixes_zh"),
         quota=rx(r"@quota_years.{0,6}@quota_verbs?.{0,4}\d+\s*(到|至|-|—|–|~)?\s*\d*\s*" + units
                  + r"|\d+\s*" + units + r".{0,4}(每年|一年)"

@@ -10,7 +10,7 @@ from fractions import Fraction
 from eligibility.amounts import nominal_amount
 from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.figures import failed_condition
-from eligibility.ask.model import DOUBLE_ENTRY, VALIDITY_ENTRY, AmountAnswer, YesNo
+from eligibility.ask.model import DOUBLE_ENTRY, VALIDITY_ENTRY, AmountAnswer, Verdict, YesNo
 from eligibility.ask.reading import A_NOT_A
 from eligibility.matcher import MatchResult, english_words
 from eligibility.parsing import find_amounts, normalize
@@ -41,6 +41,9 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
     if basis is not None and (basis.verdict == "no" or not figures):
         return basis  # "是按贷款本金算的吗": what the percentage is taken of
     v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity, years, included)
+    guaranteed = bool(cues.guarantee.search(text))
+    if guaranteed and b.award.mode == "competitive" and (v is None or v.verdict != "no"):
+        return YesNo("no", "not_guaranteed")  # "一定能拿20万吗": chosen on merit within a quota, never sure
     if v is None or v.reason not in ("amount_same", "amount_differs", "applicant_ok"):
         return v
     if v.reason != "applicant_ok" and b.award.mode == "competitive" and b.award.quota is not None:
@@ -57,7 +60,8 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
         open_ = [c.label for c in b.conditions if c.label is not None and c.fact not in facts
                  and c.fact != "entity_type" and c.fact not in answer.facts]
         stated = any(k != "entity_type" for k in facts)  # the asker describes their own case
-        if open_ and v.reason == "amount_same" and stated and not cues.ceiling_any.search(text):
+        # "一定给30万吗": a sure yes only with every condition known to hold
+        if open_ and v.reason == "amount_same" and (stated or guaranteed) and not cues.ceiling_any.search(text):
             return YesNo("maybe", "if_conditions", (*v.params, ("labels_zh", "、".join(x.zh for x in open_)),
                                                     ("labels_en", "; ".join(x.en for x in open_))))
     return v
@@ -85,10 +89,13 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if b.is_info:
         return None
     if "entity_type" in facts and b.applicants != "any" and facts["entity_type"] not in b.applicants:
-        return YesNo("no", "applicant_not", (("type", str(facts["entity_type"])),))
+        return YesNo(_applicant_no(b), "applicant_not", (("type", str(facts["entity_type"])),))
+    if "entity_type" not in facts and cues.natural_person.search(text):
+        # "个人发明人能领这50万吗": the text names units (创新主体, 企业 …), never a person; not a yes
+        return YesNo("maybe", "person_unsaid")
     failed = failed_condition(kb, b, facts)
     if failed is not None:
-        return YesNo("no", failed[0], failed[1])
+        return YesNo(_applicant_no(b) if failed[0] == "applicant_not" else "no", failed[0], failed[1])
     required = _required(kb, cues, b, text)
     if required is not None:
         return required
@@ -98,6 +105,8 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         if asked and not cues.cap_figure.search(text):  # "Is the cap per year?": the scope, not the user's figure
             same = rule.cap_scope in asked
             return YesNo("yes" if same else "no", "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
+        if not figures and not cues.cap_figure.search(text):  # "Is the interest subsidy capped?": it is
+            return YesNo("yes", "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
     exceed = _exceed_verdict(cues, b, text)
     if exceed is not None:
         return exceed
@@ -137,6 +146,13 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     return None
 
 
+def _applicant_no(b: Benefit) -> Verdict:
+    """An applicant outside the list is a no where the text names its applicants; where the list is the
+    knowledge base's reading of a text that names none, it is not a no the text makes (not necessarily)."""
+    return "maybe" if b.applicant_reading is not None else "no"
+
+
+# "每年选1到2个": a range of counts with its unit (grammar of numbers).
 _COUNT_SPAN = re.compile(r"(\d+)\s*(?:到|至|-|—|–|~|to)\s*(\d+)\s*(?:个|家|项|projects?|enterprises?|places)")
 
 

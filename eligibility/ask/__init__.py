@@ -189,11 +189,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     # "两个银奖…吗" with the count unread: asked first
     verdict = verdict_of(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years, percents,
                          included) if yes_no and not unsettled else None
-    if yes_no and answer.ruled_out is not None and (verdict is None or verdict.verdict != "no") \
-            and not (verdict is not None and verdict.reason == "applicant_not"):
+    if yes_no and answer.ruled_out is not None and (verdict is None or verdict.verdict != "no"):
         verdict = answer.ruled_out  # "利息付了0元能补吗": the stated facts already say no
-        if verdict.reason == "applicant_not" and best.benefit.applicant_reading is not None:
-            verdict = replace(verdict, verdict="maybe")  # outside a reading of the text, not the text itself
     if verdict is not None and verdict.reason == "same_matter":
         verdict = same_matter(kb, parts) or verdict
     elif yes_no and not unsettled and (verdict is None or verdict.reason in ("exists", "applicant_ok")) \

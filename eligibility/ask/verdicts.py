@@ -10,7 +10,7 @@ from fractions import Fraction
 from eligibility.amounts import nominal_amount
 from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.figures import failed_condition
-from eligibility.ask.model import DOUBLE_ENTRY, VALIDITY_ENTRY, AmountAnswer, Verdict, YesNo
+from eligibility.ask.model import DOUBLE_ENTRY, VALIDITY_ENTRY, AmountAnswer, YesNo
 from eligibility.ask.reading import A_NOT_A
 from eligibility.matcher import MatchResult, english_words
 from eligibility.parsing import find_amounts, normalize
@@ -89,13 +89,13 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if b.is_info:
         return None
     if "entity_type" in facts and b.applicants != "any" and facts["entity_type"] not in b.applicants:
-        return YesNo(_applicant_no(b), "applicant_not", (("type", str(facts["entity_type"])),))
+        return YesNo("no", "applicant_not", (("type", str(facts["entity_type"])),))
     if "entity_type" not in facts and cues.natural_person.search(text):
         # "个人发明人能领这50万吗": the text names units (创新主体, 企业 …), never a person; not a yes
         return YesNo("maybe", "person_unsaid")
     failed = failed_condition(kb, b, facts)
     if failed is not None:
-        return YesNo(_applicant_no(b) if failed[0] == "applicant_not" else "no", failed[0], failed[1])
+        return YesNo("no", failed[0], failed[1])
     required = _required(kb, cues, b, text)
     if required is not None:
         return required
@@ -144,12 +144,6 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
             and cues.support.search(text):
         return YesNo("yes", "exists")  # "贯标有补贴吗": the clause exists; never "有" for what we do not hold
     return None
-
-
-def _applicant_no(b: Benefit) -> Verdict:
-    """An applicant outside the list is a no where the text names its applicants; where the list is the
-    knowledge base's reading of a text that names none, it is not a no the text makes (not necessarily)."""
-    return "maybe" if b.applicant_reading is not None else "no"
 
 
 # "每年选1到2个": a range of counts with its unit (grammar of numbers).

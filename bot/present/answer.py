@@ -354,7 +354,9 @@ class AnswerRenderer:
         tier = t(lang, "ask.part.tier", tier=self.r.value(b.amount.by, p.tier, lang)) \
             if p.tier and b.amount.kind == "tiered" else ""
         amount = self.r.amount(p.answer.amount, lang) if p.answer.amount is not None else self._rule_amount(b, lang)
-        if p.answer.ruled_out is not None:
+        if b.is_info:  # a fund the city set up pays no applicant: what the clause does, not an amount
+            amount = text(b.summary, lang).rstrip("。.")
+        elif p.answer.ruled_out is not None:
             amount = self.ruled_out(b, p.answer.ruled_out, lang, short=True)
         elif p.answer.reasons and p.answer.reasons[0].code == "amount_several":
             amount = self.several_line(b, p.answer.amount or Amount(0, 0), p.answer.reasons[0], lang)

@@ -113,7 +113,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                          introduced=True)
     if result.refused or not result.ranked:
         verdict = None
-        if yes_no and result.subject is not None and result.subject.near_miss and place is None:
+        if yes_no and result.subject is not None and result.subject.near_miss and place in (None, "elsewhere_branch"):
+            # a branch in the city of a company registered elsewhere: read by the registration (said)
             verdict = YesNo("no", "elsewhere" if result.subject.id == PLACES_SUBJECT else "no_clause")
         stated = reading.facts.get("entity_type") if result.subject is None or place is not None else None
         # "我们是律所，能申请什么", "what does the policy offer universities": only a question about what is

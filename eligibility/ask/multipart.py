@@ -114,7 +114,8 @@ def parts_asked(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ..
             # "the provincial GI zone … the national one": a sibling of a part already named comes first
             refs = {kb.benefit(b).ref for b in named}
             named.append(min(h.benefits, key=lambda b: (kb.benefit(b).ref not in refs, order.get(b, 99))))
-    chosen = [b for b in named if not kb.benefit(b).is_info]  # general provisions are answered whole
+    # general provisions are answered whole; a clause's info entry (the risk compensation fund) is a part
+    chosen = [b for b in named if not (kb.benefit(b).is_info and kb.benefit(b).ref == "general")]
     parts: list[Part] = []
     for bid in chosen:
         b = kb.benefit(bid)
@@ -184,7 +185,7 @@ def total_of(kb: KnowledgeBase, parts: tuple[Part, ...]) -> Total:
     amount = Amount(0, 0)
     ruled: list[str] = []
     for p in parts:
-        if p.key in left_out:
+        if p.key in left_out or p.benefit.is_info:  # an info entry pays nothing itself: not summed
             continue
         if p.answer.ruled_out is not None:
             ruled.append(p.key)

@@ -43,7 +43,11 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
     v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity, years, included)
     guaranteed = bool(cues.guarantee.search(text))
     if guaranteed and b.award.mode == "competitive" and (v is None or v.verdict != "no"):
-        return YesNo("no", "not_guaranteed")  # "一定能拿20万吗": chosen on merit within a quota, never sure
+        # chosen on merit within a quota, never sure: "will we definitely get it" not necessarily, "is it
+        # guaranteed" no
+        if cues.getting.search(text) and v is not None and v.reason in ("amount_same", "amount_differs"):
+            return YesNo("maybe", "competitive", (*v.params, ("count", None)))
+        return YesNo("no", "not_guaranteed")
     if v is None or v.reason not in ("amount_same", "amount_differs", "applicant_ok"):
         return v
     if v.reason != "applicant_ok" and b.award.mode == "competitive" and b.award.quota is not None:

@@ -297,8 +297,15 @@ def whole_answers(questions: Sequence[Question], preds: Sequence[Prediction],
         """No figure stated: the answer asks what the unsure figure is (first rule: never a guess)."""
         return not figure_right(q, p) and p.clarified and (q.amount is None or p.amount_min is None)
 
+    def figure_stated_wrong(q: Question, p: Prediction) -> bool:
+        """A figure stated that is not the expected one (an amount or a sum): the worst failure."""
+        return not p.refused and (
+            (q.amount is not None and p.amount_min is not None and not p.amount_min == q.amount == p.amount_max)
+            or (q.total is not None and p.total is not None and p.total != (q.total, q.total)))
+
     figure_ok = sum(1 for q, p in figures if figure_right(q, p))
     asked = sum(1 for q, p in figures if figure_asked(q, p))
+    stated_wrong = sum(1 for q, p in figures if figure_stated_wrong(q, p))
     return {
         "whole_policy": count("whole_policy", lambda q, p: not p.refused and bool(p.ranked)
                               and right_benefit(p.ranked[0], q.expect, same_clause)),
@@ -310,7 +317,9 @@ def whole_answers(questions: Sequence[Question], preds: Sequence[Prediction],
         "near_miss_en": by_lang("en"),
         "figures": (figure_ok, len(figures)),
         "figures_asked": (asked, len(figures)),
-        "figures_wrong": (len(figures) - figure_ok - asked, len(figures)),
+        "figures_wrong": (stated_wrong, len(figures)),
+        # neither the figure nor a question about it (the rule only, or refused): not wrong, not whole
+        "figures_missing": (len(figures) - figure_ok - asked - stated_wrong, len(figures)),
     }
 
 
@@ -398,6 +407,7 @@ _WHOLE_ROWS = (
     ("near_miss_en", "… of them in English", "as often as Chinese"),
     ("figures", "figure right (amounts and sums)", ""),
     ("figures_asked", "figure unsure: asked back instead of computed", ""),
+    ("figures_missing", "figure neither stated nor asked (the rule only)", ""),
     ("figures_wrong", "wrong figure stated", "0"),
 )
 

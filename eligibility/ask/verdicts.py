@@ -48,7 +48,9 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
         if cues.getting.search(text) and v is not None and v.reason in ("amount_same", "amount_differs"):
             return YesNo("maybe", "competitive", (*v.params, ("count", None)))
         return YesNo("no", "not_guaranteed")
-    if v is None or v.reason not in ("amount_same", "amount_differs", "applicant_ok"):
+    if v is None:
+        return _can_verdict(kb, cues, b, answer, text, facts)
+    if v.reason not in ("amount_same", "amount_differs", "applicant_ok"):
         return v
     if v.reason != "applicant_ok" and b.award.mode == "competitive" and b.award.quota is not None:
         count = counts[0] if len(counts) == 1 and counts[0] > 1 and quota is None else None
@@ -148,6 +150,36 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
             and cues.support.search(text):
         return YesNo("yes", "exists")  # "贯标有补贴吗": the clause exists; never "有" for what we do not hold
     return None
+
+
+def _can_verdict(kb: KnowledgeBase, cues: Cues, b: Benefit, answer: AmountAnswer, text: str,
+                 facts: Facts) -> YesNo | None:
+    """"利息50万，能贴息吗", "申请了专利导航就能拿钱吗": whether the asker can get it, with nothing else asked.
+    Never a plain yes from a question: a competitive entry is chosen on merit; an amount computed from the
+    user's figures holds only if the conditions the question leaves open hold, and they are said."""
+    if b.is_info or not (cues.can.search(text) or cues.getting.search(text)):
+        return None
+    if b.award.mode == "competitive" and b.award.quota is not None:
+        return YesNo("maybe", "competitive", (("count", None),))
+    if not answer.from_figures or answer.amount is None or answer.ruled_out is not None:
+        return None
+    known = {**facts, **answer.facts}
+    zh: list[str] = []
+    en: list[str] = []
+    for c in kb.conditions_of(b):
+        if c.fact in known:
+            continue
+        if c.label is not None:
+            zh.append(c.label.zh)
+            en.append(c.label.en)
+        elif c.fact == "entity_type" and c.in_:
+            options = {o.id: o.label for o in kb.facts["entity_type"].options}
+            zh.append("申请主体为" + "、".join(options[x].zh for x in c.in_ if x in options))
+            en.append("must be one of: " + ", ".join(options[x].en.lower() for x in c.in_ if x in options))
+    if not zh:
+        return None
+    return YesNo("maybe", "if_conditions", (("claimed", None), ("labels_zh", "、".join(zh)),
+                                            ("labels_en", "; ".join(en))))
 
 
 # "每年选1到2个": a range of counts with its unit (grammar of numbers).

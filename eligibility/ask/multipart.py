@@ -106,10 +106,12 @@ def parts_asked(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ..
     order = {s.benefit.id: i for i, s in enumerate(ranked)}
     min_weight = 1.6
     named: list[str] = []
-    for h in sorted(result.hits, key=lambda h: h.start):
+    # a two-character term heard by its sound ("升级" for 省级) names no part: a typo of a short word is a guess
+    hits = [h for h in result.hits if h.kind == "exact" or h.english or len(h.term) > 2]
+    for h in sorted(hits, key=lambda h: h.start):
         if len(h.benefits) == 1 and h.weight >= min_weight and h.benefits[0] not in named:
             named.append(h.benefits[0])
-    for h in sorted(result.hits, key=lambda h: h.start):
+    for h in sorted(hits, key=lambda h: h.start):
         if len(h.benefits) > 1 and h.weight >= min_weight and not any(b in named for b in h.benefits):
             # "the provincial GI zone … the national one": a sibling of a part already named comes first
             refs = {kb.benefit(b).ref for b in named}

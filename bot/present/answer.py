@@ -42,7 +42,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails": "can", "same_matter": "can",
                  "exists": "have",
                  "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open",
-                 "person_unsaid": "open"}
+                 "person_unsaid": "open", "in_city": "can"}
 
 
 class AnswerRenderer:
@@ -137,7 +137,7 @@ class AnswerRenderer:
     def _why(self, result: AskResult, v: YesNo, lang: Lang) -> str:
         t = self.cat.t
         b = result.best
-        if v.reason in ("no_clause", "exists", "elsewhere") or b is None:
+        if v.reason in ("no_clause", "exists", "elsewhere", "in_city") or b is None:
             return ""
         title = text(b.title, lang)
         tier = ""

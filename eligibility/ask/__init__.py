@@ -86,8 +86,10 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     """
     kb = matcher.kb
     cues = cues_of(kb)
-    result = procedure_asked(matcher, subject_first(matcher, matcher.match(question), question), question)
     reading = read_question(kb, plain_question(cues, question))
+    describes = "in_city" in reading.facts or "entity_type" in reading.facts \
+        or any(c.fact == "in_city" for c in reading.clarify)
+    result = procedure_asked(matcher, subject_first(matcher, matcher.match(question), question), question, describes)
     money_facts = {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
     unsure = any(c.fact in money_facts for c in reading.clarify)
     use = use_figures and not unsure
@@ -116,6 +118,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         if yes_no and result.subject is not None and result.subject.near_miss and place in (None, "elsewhere_branch"):
             # a branch in the city of a company registered elsewhere: read by the registration (said)
             verdict = YesNo("no", "elsewhere" if result.subject.id == PLACES_SUBJECT else "no_clause")
+        elif yes_no and place == "in_city" and result.subject is None and cues.can.search(text):
+            verdict = YesNo("yes", "in_city")  # "我们在正定县，能申请吗": within the city, on each clause's terms
         stated = reading.facts.get("entity_type") if result.subject is None or place is not None else None
         # "我们是律所，能申请什么", "what does the policy offer universities": only a question about what is
         # open to a type lists the entries ("帮我推荐一家商标代理公司" names a type but asks for no list)

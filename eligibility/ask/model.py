@@ -75,7 +75,8 @@ class YesNo:
     #                    quota_same | quota_differs | quota_range | rate_same | rate_differs | basis_same |
     #                    basis_differs | exceed_yes | exceed_no | condition_required |
     #                    yearly | per_event | review | review_unsaid | competitive_rule | no_review | included |
-    #                    agency
+    #                    agency | competitive | several | if_conditions | cap_scope | once_unsaid | year_in |
+    #                    year_out | matter_unsettled | elsewhere | not_guaranteed | person_unsaid | in_city
     params: tuple[tuple[str, object], ...] = ()
 
     def param(self, name: str) -> object:

@@ -7,13 +7,13 @@ import re
 from dataclasses import replace
 
 from eligibility.ask.cues import Cues, cues_of
-from eligibility.ask.kinds import is_procedure
+from eligibility.ask.kinds import is_procedure, is_yes_no
 from eligibility.ask.model import PROCEDURE_ENTRY
 from eligibility.matcher import Matcher, MatchResult, Scored
 from eligibility.parsing import normalize
 
 
-def procedure_asked(matcher: Matcher, result: MatchResult, question: str) -> MatchResult:
+def procedure_asked(matcher: Matcher, result: MatchResult, question: str, describes_asker: bool = False) -> MatchResult:
     """"办理这些补贴找哪个科室": a procedure question that names nothing the policy does not cover is
     about applying under this policy, so it is answered with the procedure entry, not refused."""
     if not result.refused or result.subject is not None or any(h.subjects for h in result.hits):
@@ -21,8 +21,8 @@ def procedure_asked(matcher: Matcher, result: MatchResult, question: str) -> Mat
     cues = cues_of(matcher.kb)
     text = normalize(question)
     applying = _applying_here(cues, result, text)
-    if not is_procedure(cues, text) and not applying:
-        return result
+    if not is_procedure(cues, text) and (not applying or (is_yes_no(cues, text) and describes_asker)):
+        return result  # "我们在正定县，能申请吗": whether the asker may apply, answered by the place or type said
     # "办理这些补贴找哪个科室", "在哪交申报材料": this policy's money, or applying with no other subject.
     # "创业补贴怎么申请" names money the policy does not hold, "离婚手续怎么办" no application: refused.
     # "奖补怎么领": money named bare is this policy's own

@@ -8,7 +8,7 @@ answered honestly (the policy's silence said, no invented step), yes/no question
 with the right verdict, near misses refused, and every figure right (amounts and sums). The blind
 fresh sets (bench/ask_questions_fresh.yaml, bench/ask_fresh_policy.yaml; split fresh), the second and third
 blind pairs (bench/ask_fresh2_*.yaml, bench/ask_fresh3_*.yaml; splits fresh2, fresh3) and further tune material
-(bench/ask_questions_t2.yaml, split tune) are read when present.
+(bench/ask_questions_t2.yaml, bench/ask_questions_t3.yaml; split tune) are read when present.
 
 Why two baselines: they show what the alias matcher buys over general text retrieval. Both get
 the same refusal treatment as ours (a score threshold, tuned on the tune split only) and the same
@@ -60,8 +60,8 @@ FRESH2_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh2_policy.yaml"
 # A third blind pair, never seen by whoever tunes: scored as split fresh3 when the files are there.
 FRESH3_QUESTIONS = Path(__file__).parent / "ask_fresh3_questions.yaml"
 FRESH3_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh3_policy.yaml"
-# More tune material, written blind by another helper: part of the tune split (tuned on, like it).
-MORE_TUNE_QUESTIONS = Path(__file__).parent / "ask_questions_t2.yaml"
+# More tune material, written blind by other helpers: part of the tune split (tuned on, like it).
+MORE_TUNE_QUESTIONS = (Path(__file__).parent / "ask_questions_t2.yaml", Path(__file__).parent / "ask_questions_t3.yaml")
 SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3")
 # The day the questions are asked on: inside the policy's (assumed) validity, fixed for reproducible runs.
 BENCH_DAY = date(2025, 6, 1)
@@ -461,7 +461,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="the second unseen pair, scored as split fresh2")
     p.add_argument("--fresh3", type=Path, nargs="*", default=[FRESH3_QUESTIONS, FRESH3_POLICY_QUESTIONS],
                    help="the third unseen pair, scored as split fresh3 (read when present)")
-    p.add_argument("--tune-more", type=Path, nargs="*", default=[MORE_TUNE_QUESTIONS],
+    p.add_argument("--tune-more", type=Path, nargs="*", default=list(MORE_TUNE_QUESTIONS),
                    help="further tune material, scored as split tune (read when present)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON instead of a table")
     p.add_argument("--repeats", type=int, default=3, help="time each question this many times, keep the best")

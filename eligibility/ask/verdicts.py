@@ -283,16 +283,20 @@ def _required(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> YesNo | N
     as a requirement ("必须是出口企业吗") it is a yes, with the condition said."""
     words = english_words(text)
     labels = _condition_labels(kb, b)
+    # "有没有贯标补贴": the 没有 of a question word negates nothing
+    unasked = text
+    for phrase in cues.words.yes_no_phrases:
+        unasked = unasked.replace(phrase, " " * len(phrase))
     for label in labels:
         zh, en = _condition_core(cues, label)
         negated = asked = False
         shared = _shared_core(kb, zh, text) if zh not in text else None
         if len(zh) >= 2 and zh in text:
             asked = True
-            negated = bool(cues.negated(zh).search(text))
+            negated = bool(cues.negated(zh).search(unasked))
         elif shared is not None:
             asked = True
-            negated = bool(cues.negated(shared, shared=True).search(text))
+            negated = bool(cues.negated(shared, shared=True).search(unasked))
         elif en:
             for i in range(len(words) - len(en) + 1):
                 if all(_same_word(a, b) for a, b in zip(words[i:i + len(en)], en, strict=True)):

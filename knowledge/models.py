@@ -795,6 +795,7 @@ class QuestionCues(Model):
     en_years: list[CueWord]
     guarantee: list[CueWord]
     natural_persons: list[CueWord]
+    paid_out: list[CueWord]
 
 
 class Vocabulary(Model):

@@ -156,6 +156,8 @@ class AnswerRenderer:
                 actual = self._rule_amount(b, lang)
             return t(lang, f"ask.why.{v.reason}", title=title, tier=tier, actual=actual,
                      claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
+        if v.reason in ("supervised", "info_only"):  # what the provision does, in its own summary
+            return text(b.summary, lang)
         if v.reason == "not_guaranteed":  # "一定能拿吗" of a competitive entry: the quota, chosen on merit
             return t(lang, "ask.why.competitive_rule", title=title, quota=self.r.quota_count(b, lang),
                      pick=self.pick(b, lang))

@@ -185,7 +185,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     total = total_of(kb, parts) if parts and cues.total.search(text) else None
     counts = tuple(f.value for f in reading.figures if f.role == "count" and f.value is not None)
     years = tuple(f.value for f in reading.figures if f.role == "year" and f.value is not None)
-    if not years and best.benefit.id == VALIDITY_ENTRY:  # "still valid in 2029?": a year, whatever role it got
+    if not years and best.benefit.id in (VALIDITY_ENTRY, PROCEDURE_ENTRY):
+        # "still valid in 2029?", "2028年还能按这个政策申请吗": a year, whatever role it got
         years = tuple(int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", text))[:1]
     unsettled = best.benefit.amount.kind == "tiered" and best.benefit.amount.by in reading.several_unsure
     percents = tuple(f.value for f in reading.figures if f.role == "percent" and f.value is not None)

@@ -100,6 +100,8 @@ class Cues:
     require: re.Pattern[str]
     need: re.Pattern[str]
     guarantee: re.Pattern[str]
+    paid_out: re.Pattern[str]
+    negated_any: re.Pattern[str]
     natural_person: re.Pattern[str]
     condition_prefix_zh: re.Pattern[str]
     quota: re.Pattern[str]
@@ -205,6 +207,8 @@ def _build(kb: KnowledgeBase) -> Cues:
         require=rx(r"@require|@require_around.{0,16}@require_then"),
         need=rx("@need"),
         guarantee=rx("@guarantee"),
+        paid_out=rx("@paid_out"),
+        negated_any=rx("@negations_zh_shared"),
         natural_person=rx("@natural_persons"),
         condition_prefix_zh=rx("^@condition_prefixes_zh"),
         quota=rx(r"@quota_years.{0,6}@quota_verbs?.{0,4}\d+\s*(到|至|-|—|–|~)?\s*\d*\s*" + units

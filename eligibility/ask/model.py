@@ -16,6 +16,7 @@ MAX_OFFERED = 3  # benefits offered for one question, best first
 PROCEDURE_ENTRY = "application_procedure"
 VALIDITY_ENTRY = "validity_and_implementation"
 DOUBLE_ENTRY = "no_double_subsidy"
+SUPERVISION_ENTRY = "performance_supervision"
 
 
 Verdict = Literal["yes", "no", "maybe"]
@@ -76,7 +77,8 @@ class YesNo:
     #                    basis_differs | exceed_yes | exceed_no | condition_required |
     #                    yearly | per_event | review | review_unsaid | competitive_rule | no_review | included |
     #                    agency | competitive | several | if_conditions | cap_scope | once_unsaid | year_in |
-    #                    year_out | matter_unsettled | elsewhere | not_guaranteed | person_unsaid | in_city
+    #                    year_out | matter_unsettled | elsewhere | not_guaranteed | person_unsaid | in_city |
+    #                    supervised | info_only
     params: tuple[tuple[str, object], ...] = ()
 
     def param(self, name: str) -> object:

@@ -10,7 +10,14 @@ from fractions import Fraction
 from eligibility.amounts import nominal_amount
 from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.figures import failed_condition
-from eligibility.ask.model import DOUBLE_ENTRY, VALIDITY_ENTRY, AmountAnswer, YesNo
+from eligibility.ask.model import (
+    DOUBLE_ENTRY,
+    PROCEDURE_ENTRY,
+    SUPERVISION_ENTRY,
+    VALIDITY_ENTRY,
+    AmountAnswer,
+    YesNo,
+)
 from eligibility.ask.reading import A_NOT_A
 from eligibility.matcher import MatchResult, english_words
 from eligibility.parsing import find_amounts, normalize
@@ -79,7 +86,7 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     cues = cues_of(kb)
     if b.id == DOUBLE_ENTRY or (b.id == VALIDITY_ENTRY and cues.twice.search(text)):
         return None if cues.other_levels.search(text) else YesNo("no", "same_matter")
-    if b.id == VALIDITY_ENTRY and len(years) == 1 and validity is not None \
+    if b.id in (VALIDITY_ENTRY, PROCEDURE_ENTRY) and len(years) == 1 and validity is not None \
             and cues.still.search(text):
         # "2028年还能申请吗": the year against the end day (assumed when the text gives no date)
         inside = years[0] <= validity.valid_until.year
@@ -92,8 +99,11 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         if today is None or validity is None or not cues.validity.search(text):
             return None
         return YesNo("yes", "in_force") if validity.in_force(today) else YesNo("no", "out_of_force")
+    if b.id == SUPERVISION_ENTRY:
+        return YesNo("yes", "supervised")  # "弄虚作假会被处理吗", "会有人来查吗": the text says so
     if b.is_info:
-        return None
+        # "风险补偿资金能直接发给企业吗": a fund the city set up pays no applicant
+        return YesNo("no", "info_only") if cues.paid_out.search(text) else None
     if "entity_type" in facts and b.applicants != "any" and facts["entity_type"] not in b.applicants:
         return YesNo("no", "applicant_not", (("type", str(facts["entity_type"])),))
     if "entity_type" not in facts and cues.natural_person.search(text):
@@ -159,6 +169,8 @@ def _can_verdict(kb: KnowledgeBase, cues: Cues, b: Benefit, answer: AmountAnswer
     user's figures holds only if the conditions the question leaves open hold, and they are said."""
     if b.is_info or not (cues.can.search(text) or cues.getting.search(text)):
         return None
+    if b.applicants == "any" and isinstance(facts.get("entity_type"), str):
+        return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))  # "can a university get …"
     if b.award.mode == "competitive" and b.award.quota is not None:
         return YesNo("maybe", "competitive", (("count", None),))
     if not answer.from_figures or answer.amount is None or answer.ruled_out is not None:
@@ -303,6 +315,8 @@ def _required(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> YesNo | N
                     asked = True
                     negated = i > 0 and words[i - 1] in cues.words.negations_en
                     break
+        if not negated and _negated_run(cues, zh, unasked):  # "不出口的企业", "联盟没备案": negated right before
+            asked = negated = True
         if not asked:
             continue
         params = (("label_zh", label.zh), ("label_en", label.en))
@@ -314,6 +328,17 @@ def _required(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> YesNo | N
             # "联盟需要备案吗": a word of the condition beyond the entry's own name, asked as needed
             return YesNo("yes", "condition_required", params)
     return None
+
+
+def _negated_run(cues: Cues, core: str, text: str) -> bool:
+    """Whether a negation stands right before two characters of a condition's words ("没备案" of 已备案)."""
+    if len(core) < 2:
+        return False
+    for m in cues.negated_any.finditer(text):
+        run = text[m.end():m.end() + 2]
+        if len(run) == 2 and run in core:
+            return True
+    return False
 
 
 def _own_run(kb: KnowledgeBase, b: Benefit, core: str, text: str) -> str | None:

@@ -1,0 +1,84 @@
+"""Yes/no questions start with the verdict the policy text makes: yes, no, or not necessarily; never a yes the
+text does not give (a person as applicant, a competitive entry 'guaranteed', a fund paying the asker)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.present.answer import AnswerRenderer
+from bot.present.i18n import Catalog
+from eligibility.ask import ask
+from eligibility.evaluate import policy_validity
+from eligibility.matcher import Matcher
+from knowledge.models import KnowledgeBase
+
+TODAY = date(2025, 6, 1)
+
+
+def first_line(kb: KnowledgeBase, question: str) -> tuple[str | None, str]:
+    result = ask(Matcher(kb), question, today=TODAY, validity=policy_validity(kb))
+    text = AnswerRenderer(kb, Catalog.load()).render(result)
+    return (result.verdict.verdict if result.verdict else None), text.splitlines()[0]
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # a competitive entry is chosen on merit: "guaranteed" is a no, "will we definitely get it" not necessarily
+    ("Is the patent navigation grant guaranteed to be 200,000?", "no", "No."),
+    ("贯标补贴是不是每家都给5万", "no", "不是。"),
+    ("Will we definitely get the 300,000 for our service platform?", "maybe", "Not necessarily."),
+    # the text names units (创新主体, 企业 …), never a person: not a yes with the amount
+    ("个人发明人拿了专利金奖，能领这50万吗", "maybe", "原文没有明确规定。"),
+    # a negation right before a condition's words fails it; the 没有 of 有没有 asks
+    ("马德里商标那个奖励 不出口的企业能拿吗", "no", "不可以。"),
+    ("产业知识产权联盟没备案能拿那10万吗", "no", "不可以。"),
+    ("有没有贯标补贴", "yes", "有。"),
+    # the city's funds pay no applicant; supervision is what the text says
+    ("那个1000万的风险补偿资金能直接发给企业吗", "no", "不是。"),
+    ("申报的时候弄虚作假会被处理吗", "yes", "是的。"),
+    # the year against the (assumed) end of the validity
+    ("2028年还能按这个政策申请吗", "no", "不是。"),
+    ("Is the interest subsidy capped?", "yes", "Yes."),
+    ("Can a university get the patent navigation subsidy?", "yes", "Yes."),
+])
+def test_a_yes_no_question_starts_with_the_verdict_the_text_makes(kb: KnowledgeBase, question: str, verdict: str,
+                                                                  starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line
+
+
+def test_can_we_get_it_with_our_figure_says_the_conditions_it_needs(kb: KnowledgeBase) -> None:
+    """"利息50万，能贴息吗": 25万 only if the conditions the question leaves open hold, and they are said."""
+    got, line = first_line(kb, "商标质押贷款，利息50万，能贴息吗")
+    assert got == "maybe" and line.startswith("不一定。") and "石家庄市行政区域内" in line and "25万元" in line
+
+
+def test_an_ordinary_bank_loan_gets_no_pledge_subsidy_computed(kb: KnowledgeBase) -> None:
+    result = ask(Matcher(kb), "普通银行贷款利息80万能贴息吗")
+    assert result.refused and result.amount is None
+
+
+def test_a_provincial_award_stated_is_the_near_miss_not_the_double_subsidy_rule(kb: KnowledgeBase) -> None:
+    result = ask(Matcher(kb), "拿了河北省专利奖有奖励吗")
+    assert result.refused and result.subject is not None and result.subject.near_miss
+    stacked = ask(Matcher(kb), "已经拿过省里的贴息了，还能拿吗")
+    assert not stacked.refused and stacked.best is not None and stacked.best.id == "no_double_subsidy"
+
+
+def test_a_fund_named_with_a_subsidy_is_a_part_that_pays_nothing_itself(kb: KnowledgeBase) -> None:
+    result = ask(Matcher(kb), "质押贷款贴息和那个1000万风险补偿资金各是怎么回事")
+    assert [p.benefit.id for p in result.parts] == ["pledge_loan_interest", "pledge_risk_compensation_fund"]
+    text = AnswerRenderer(kb, Catalog.load()).render(result)
+    assert "不直接向企业发放奖补" in text and "原文未规定奖补金额" not in text
+
+
+def test_a_short_word_heard_by_its_sound_names_no_part(kb: KnowledgeBase) -> None:
+    """"升级" sounds like 省级; the provincial GI zone (30万) is not asked about."""
+    result = ask(Matcher(kb), "我们去年拿了优势企业5万，今年升级成示范企业，还能拿10万吗")
+    assert "gi_demo_zone_provincial" not in {p.benefit.id for p in result.parts}
+
+
+def test_a_place_in_the_city_answers_can_we_apply(kb: KnowledgeBase) -> None:
+    got, line = first_line(kb, "我们在正定县，能申请吗")
+    assert got == "yes" and line.startswith("可以。")

@@ -140,7 +140,7 @@ def _build(kb: KnowledgeBase) -> Cues:
         total=rx("@total"),
         joined=rx("@joined"),
         # a final particle; 吗 before a comma; a question phrase; A-not-A ("奖不奖"); a trailing negation
-        yes_no_zh=rx(r"(@question_particles)\s*[？?。!！~～]*\s*$|吗[？?，,]|@yes_no_phrases"
+        yes_no_zh=rx(r"(@question_particles)\s*[？?。!！~～]*\s*$|吗[？?，,\s]|@yes_no_phrases"
                      r"|([\u4e00-\u9fff])不\2|(@trailing_negations)\s*[？?。~～]*\s*$"),
         yes_no_en=rx(r"^\s*@auxiliaries"),
         yes_no_tag=rx(r"(?:^|\s)@tag_questions\s*[?？]+\s*$|@tag_phrases"),

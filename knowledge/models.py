@@ -796,6 +796,8 @@ class QuestionCues(Model):
     guarantee: list[CueWord]
     natural_persons: list[CueWord]
     paid_out: list[CueWord]
+    rewarded_zh: list[CueWord]
+    reward_verbs_en: list[CueWord]
 
 
 class Vocabulary(Model):

@@ -101,6 +101,7 @@ class Cues:
     need: re.Pattern[str]
     guarantee: re.Pattern[str]
     paid_out: re.Pattern[str]
+    rewarded: re.Pattern[str]
     negated_any: re.Pattern[str]
     natural_person: re.Pattern[str]
     condition_prefix_zh: re.Pattern[str]
@@ -208,6 +209,7 @@ def _build(kb: KnowledgeBase) -> Cues:
         need=rx("@need"),
         guarantee=rx("@guarantee"),
         paid_out=rx("@paid_out"),
+        rewarded=rx(r"@rewarded_zh|^\s*(?:does|do|will|would)\b.*@reward_verbs_en"),
         negated_any=rx("@negations_zh_shared"),
         natural_person=rx("@natural_persons"),
         condition_prefix_zh=rx("^@condition_prefixes_zh"),

@@ -159,6 +159,8 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if (cues.exists.search(text) or A_NOT_A.search(text)) \
             and cues.support.search(text):
         return YesNo("yes", "exists")  # "贯标有补贴吗": the clause exists; never "有" for what we do not hold
+    if not figures and cues.rewarded.search(text):
+        return YesNo("yes", "exists")  # "驰名商标奖励吗", "Does the city reward GIs?": the clause rewards it
     return None
 
 

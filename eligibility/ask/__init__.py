@@ -40,7 +40,7 @@ from eligibility.ask.applicants import (
     without_terms,
 )
 from eligibility.ask.applicants import place as where_asker_is
-from eligibility.ask.cues import cues_of
+from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.figures import amount_for, own_for, ruled_out, ruled_out_answer, several, tiers_named
 from eligibility.ask.kinds import is_procedure, is_yes_no, only_introduces
 from eligibility.ask.model import (
@@ -64,7 +64,7 @@ from eligibility.ask.multipart import one_role_asked, parts_asked, same_matter, 
 from eligibility.ask.procedure import procedure_asked, promote_named, subject_first
 from eligibility.ask.reading import level_counts, plain_question, read_question
 from eligibility.ask.verdicts import all_its_terms, named_as_included, verdict_of
-from eligibility.matcher import Matcher, Scored
+from eligibility.matcher import Matcher, MatchResult, Scored
 from eligibility.parsing import normalize
 from eligibility.results import Validity
 from knowledge.models import KnowledgeBase
@@ -114,24 +114,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, None, (), None,
                          introduced=True)
     if result.refused or not result.ranked:
-        verdict = None
-        if yes_no and result.subject is not None and result.subject.near_miss and place in (None, "elsewhere_branch"):
-            # a branch in the city of a company registered elsewhere: read by the registration (said)
-            verdict = YesNo("no", "elsewhere" if result.subject.id == PLACES_SUBJECT else "no_clause")
-        elif yes_no and place == "in_city" and result.subject is None and cues.can.search(text):
-            verdict = YesNo("yes", "in_city")  # "我们在正定县，能申请吗": within the city, on each clause's terms
-        stated = reading.facts.get("entity_type") if result.subject is None or place is not None else None
-        # "我们是律所，能申请什么", "what does the policy offer universities": only a question about what is
-        # open to a type lists the entries ("帮我推荐一家商标代理公司" names a type but asks for no list)
-        offer = bool(cues.offer.search(text)) or only_describes(kb, cues, text)
-        entity = stated if isinstance(stated, str) and offer else None
-        if entity is None and result.subject is None and offer:
-            entity = asked_applicant(kb, text, cues.offer)
-        open_to = tuple(b for b in kb.benefits if not b.is_info and entity is not None
-                        and b.applicants != "any" and entity in b.applicants) if entity != "enterprise" else ()
-        return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
-                         figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify, notes=reading.notes,
-                         place=place, open_to=open_to, entity_type=entity if open_to else None)
+        return _refused(kb, cues, question, result, reading, figures, text, yes_no, place)
     # "我的电话138…，利息60万能补多少": the customer's own number given, no contact asked for
     own_contact = any(f.role == "phone" for f in reading.figures) and not cues.contact_asked.search(text)
     procedure = any(PROCEDURE_ENTRY in h.benefits and not (own_contact and cues.contact.search(h.term))
@@ -208,6 +191,30 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(cues.ceiling_any.search(text)) and not answer.from_figures,
                      clarify=clarify, notes=reading.notes, policy_meta=bool(cues.policy_meta.search(text)))
+
+
+def _refused(kb: KnowledgeBase, cues: Cues, question: str, result: MatchResult, reading: QuestionReading,
+             figures: tuple[int, ...], text: str, yes_no: bool, place: PlaceReading | None) -> AskResult:
+    """A question the policy does not cover, answered as such: a near miss's no with its reason, the place
+    said, or the entries open to an applicant type when that is what is asked."""
+    verdict = None
+    if yes_no and result.subject is not None and result.subject.near_miss and place in (None, "elsewhere_branch"):
+        # a branch in the city of a company registered elsewhere: read by the registration (said)
+        verdict = YesNo("no", "elsewhere" if result.subject.id == PLACES_SUBJECT else "no_clause")
+    elif yes_no and place == "in_city" and result.subject is None and cues.can.search(text):
+        verdict = YesNo("yes", "in_city")  # "我们在正定县，能申请吗": within the city, on each clause's terms
+    stated = reading.facts.get("entity_type") if result.subject is None or place is not None else None
+    # "我们是律所，能申请什么", "what does the policy offer universities": only a question about what is
+    # open to a type lists the entries ("帮我推荐一家商标代理公司" names a type but asks for no list)
+    offer = bool(cues.offer.search(text)) or only_describes(kb, cues, text)
+    entity = stated if isinstance(stated, str) and offer else None
+    if entity is None and result.subject is None and offer:
+        entity = asked_applicant(kb, text, cues.offer)
+    open_to = tuple(b for b in kb.benefits if not b.is_info and entity is not None
+                    and b.applicants != "any" and entity in b.applicants) if entity != "enterprise" else ()
+    return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
+                     figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify, notes=reading.notes,
+                     place=place, open_to=open_to, entity_type=entity if open_to else None)
 
 
 def final_provisions(kb: KnowledgeBase) -> frozenset[str]:

@@ -295,7 +295,7 @@ def test_a_total_leaves_out_what_the_same_matter_excludes(kb: KnowledgeBase, mat
     assert result.total is not None and result.total.amount is not None
     assert result.total.amount.max == 100_000  # not_with: the advantage award is the same matter
     assert result.total.excluded == (("national_ip_advantage_enterprise", "national_ip_demo_enterprise"),)
-    assert "属同一事项，只计" in render(kb, result)
+    assert "视为同一事项，只计" in render(kb, result) and "原文未写明" in render(kb, result)
 
 
 @pytest.mark.parametrize(("question", "verdict", "opening"), [

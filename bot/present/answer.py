@@ -156,6 +156,10 @@ class AnswerRenderer:
                 actual = self._rule_amount(b, lang)
             return t(lang, f"ask.why.{v.reason}", title=title, tier=tier, actual=actual,
                      claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
+        if v.reason in ("total_same", "total_differs"):
+            actual = self.r.amount(Amount(int(str(p.get("actual_min", 0))), int(str(p.get("actual_max", 0)))), lang)
+            claimed = self.r.yuan(int(str(p.get("claimed", 0))), lang)
+            return t(lang, f"ask.why.{v.reason}", actual=actual, claimed=claimed)
         if v.reason in ("supervised", "info_only"):  # what the provision does, in its own summary
             return text(b.summary, lang)
         if v.reason == "not_guaranteed":  # "一定能拿吗" of a competitive entry: the quota, chosen on merit

@@ -187,10 +187,28 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         # "驰名商标和地理标志能同时拿吗": two entries asked about together are a question of the same matter,
         # not of who may apply ("示范企业和优势企业能同时拿吗" names no asker in 企业)
         verdict = same_matter(kb, parts) or YesNo("no", "same_matter")
+    if verdict is not None and verdict.reason in ("amount_same", "amount_differs") and len(parts) >= 2:
+        verdict, total = _against_total(kb, cues, parts, verdict, total, text)
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(cues.ceiling_any.search(text)) and not answer.from_figures,
                      clarify=clarify, notes=reading.notes, policy_meta=bool(cues.policy_meta.search(text)))
+
+
+def _against_total(kb: KnowledgeBase, cues: Cues, parts: tuple[Part, ...], verdict: YesNo, total: Total | None,
+                   text: str) -> tuple[YesNo, Total | None]:
+    """"示范企业和优势企业都评上了，能拿15万吗": a figure that is no part's amount is the sum asked about; it is
+    checked against the parts' total (with the no-double-subsidy groups applied), never against one part."""
+    claimed = verdict.param("claimed")
+    singles = {p.answer.amount.max for p in parts if p.answer.amount is not None}
+    if not isinstance(claimed, int) or (claimed in singles and not cues.total.search(text)):
+        return verdict, total
+    whole = total or total_of(kb, parts)
+    if whole.amount is None:
+        return verdict, total
+    same = whole.amount.min <= claimed <= whole.amount.max
+    return YesNo("yes" if same else "no", "total_same" if same else "total_differs",
+                 (("claimed", claimed), ("actual_min", whole.amount.min), ("actual_max", whole.amount.max))), whole
 
 
 def _refused(kb: KnowledgeBase, cues: Cues, question: str, result: MatchResult, reading: QuestionReading,

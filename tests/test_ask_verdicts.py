@@ -93,3 +93,9 @@ def test_a_sum_asked_as_one_figure_is_checked_against_the_parts_total(kb: Knowle
     assert text.startswith("不是。按各分项合计为10万元") and "原文未写明" in text
     got, line = first_line(kb, "示范企业和优势企业，示范企业是10万吗")
     assert got == "yes" and "国家知识产权示范企业奖励为10万元" in line
+
+
+def test_how_often_is_not_read_as_a_guarantee(kb: KnowledgeBase) -> None:
+    """"每年都有吗" asks how often (yearly: yes), not whether it is sure (every entry chosen on merit is not)."""
+    got, line = first_line(kb, "贯标奖补是每年都有吗")
+    assert got == "yes" and line.startswith("是的。")

@@ -49,7 +49,7 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
         return basis  # "是按贷款本金算的吗": what the percentage is taken of
     v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity, years, included)
     guaranteed = bool(cues.guarantee.search(text))
-    if guaranteed and b.award.mode == "competitive" and (v is None or v.verdict != "no"):
+    if guaranteed and b.award.mode == "competitive" and (v is None or v.reason in ("amount_same", "applicant_ok")):
         # chosen on merit within a quota, never sure: "will we definitely get it" not necessarily, "is it
         # guaranteed" no
         if cues.getting.search(text) and v is not None and v.reason in ("amount_same", "amount_differs"):

@@ -798,6 +798,8 @@ class QuestionCues(Model):
     paid_out: list[CueWord]
     rewarded_zh: list[CueWord]
     reward_verbs_en: list[CueWord]
+    confirm_tails: list[CueWord]
+    not_done: list[CueWord]
 
 
 class Vocabulary(Model):

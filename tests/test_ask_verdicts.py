@@ -99,3 +99,17 @@ def test_how_often_is_not_read_as_a_guarantee(kb: KnowledgeBase) -> None:
     """"每年都有吗" asks how often (yearly: yes), not whether it is sure (every entry chosen on merit is not)."""
     got, line = first_line(kb, "贯标奖补是每年都有吗")
     assert got == "yes" and line.startswith("是的。")
+
+
+def test_a_confirmation_asked_for_is_no_negation(kb: KnowledgeBase) -> None:
+    """"银奖30万没错吧": 没错 asks to confirm; it does not say the asker won nothing."""
+    got, line = first_line(kb, "中国专利奖银奖奖30万没错吧")
+    assert got == "yes" and line.startswith("是的。") and "30万元" in line
+
+
+def test_something_not_done_gets_no_bare_yes(kb: KnowledgeBase) -> None:
+    """"利息没付能补吗": the clause exists, but the asker's case is not it; never "有。"."""
+    got, line = first_line(kb, "质押贷款利息没付能补吗")
+    assert got != "yes" and not line.startswith("有。")
+    got, line = first_line(kb, "非诉机构托管有补助吗")  # 非 of 非诉 is part of a name, not a negation
+    assert got == "yes"

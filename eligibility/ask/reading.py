@@ -97,6 +97,9 @@ A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
 def plain_question(cues: Cues, question: str) -> str:
     """The question with its yes/no forms made plain, the same length, before the language layer reads
     facts from it: "奖不奖", "要不要" and a trailing "…不", "…没" ask, they deny nothing."""
+    # "…30万没错吧": a confirmation asked for, not a negation ("没错" denies nothing)
+    for tail in cues.words.confirm_tails:
+        question = question.replace(tail, "吗" + " " * (len(tail) - 1))
     # 是不是, 能不能, 有没有 … are the language layer's own question words; the others are made plain
     out = A_NOT_A.sub(lambda m: m.group(0) if m.group(1) in "是能可有会对行算" else m.group(1) + "吗 ", question)
     return cues.trailing_not.sub(lambda m: "吗" + " " * (len(m.group(1)) - 1) + m.group(2), out)

@@ -156,6 +156,12 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return review
     if included:
         return YesNo("yes", "included")
+    # "质押贷款利息没付能补吗": a negation the conditions did not place leaves it open, never "有"
+    unasked = text
+    for phrase in cues.words.yes_no_phrases:
+        unasked = unasked.replace(phrase, " " * len(phrase))
+    if cues.not_done.search(unasked):
+        return None
     if (cues.exists.search(text) or A_NOT_A.search(text)) \
             and cues.support.search(text):
         return YesNo("yes", "exists")  # "贯标有补贴吗": the clause exists; never "有" for what we do not hold

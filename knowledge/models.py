@@ -800,6 +800,7 @@ class QuestionCues(Model):
     reward_verbs_en: list[CueWord]
     confirm_tails: list[CueWord]
     not_done: list[CueWord]
+    only: list[CueWord]
 
 
 class Vocabulary(Model):

@@ -113,3 +113,15 @@ def test_something_not_done_gets_no_bare_yes(kb: KnowledgeBase) -> None:
     assert got != "yes" and not line.startswith("有。")
     got, line = first_line(kb, "非诉机构托管有补助吗")  # 非 of 非诉 is part of a name, not a negation
     assert got == "yes"
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    ("是不是只有企业能申请质押贴息", "yes", "是的。"),
+    ("只有高校能申请输出专利奖补吗", "no", "不是。"),
+    ("我们是科研院所，能申请证券化发起单位奖励吗", "yes", "可以。"),   # open to any unit, not "有。"
+    ("马德里有奖励没", "yes", "有。"),                               # a trailing 没 asks
+    ("驰名商标奖励要排队吗", "no", "不是。"),                          # conditional: no competition
+])
+def test_who_may_apply_and_how_it_is_decided(kb: KnowledgeBase, question: str, verdict: str, starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line

@@ -203,6 +203,9 @@ class AnswerRenderer:
         if v.reason == "cap_scope":
             return t(lang, "ask.why.cap_scope", title=title, scope=t(lang, f"scope.{p.get('scope')}"),
                      cap=self.r.yuan(int(str(p.get("actual_max", 0))), lang))
+        if v.reason in ("only_type", "not_only_type"):
+            types = t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
+            return t(lang, f"ask.why.{v.reason}", title=title, types=types)
         if v.reason in ("applicant_ok", "applicant_not"):
             types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
                 t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)

@@ -104,6 +104,7 @@ class Cues:
     rewarded: re.Pattern[str]
     negated_any: re.Pattern[str]
     not_done: re.Pattern[str]
+    only: re.Pattern[str]
     natural_person: re.Pattern[str]
     condition_prefix_zh: re.Pattern[str]
     quota: re.Pattern[str]
@@ -213,6 +214,7 @@ def _build(kb: KnowledgeBase) -> Cues:
         rewarded=rx(r"@rewarded_zh|^\s*(?:does|do|will|would)\b.*@reward_verbs_en"),
         negated_any=rx("@negations_zh_shared"),
         not_done=rx("@not_done"),
+        only=rx("@only"),
         natural_person=rx("@natural_persons"),
         condition_prefix_zh=rx("^@condition_prefixes_zh"),
         quota=rx(r"@quota_years.{0,6}@quota_verbs?.{0,4}\d+\s*(到|至|-|—|–|~)?\s*\d*\s*" + units

@@ -115,6 +115,11 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     required = _required(kb, cues, b, text)
     if required is not None:
         return required
+    if isinstance(facts.get("entity_type"), str) and cues.only.search(text) and b.applicants != "any":
+        # "是不是只有企业能申请质押贴息" (after a condition: "只有出口企业才能"): that type alone, or not
+        alone = tuple(b.applicants) == (facts["entity_type"],)
+        return YesNo("yes" if alone else "no", "only_type" if alone else "not_only_type",
+                     (("type", str(facts["entity_type"])),))
     rule = b.amount
     if rule.kind == "percentage" and rule.cap is not None and rule.cap_scope and cues.ceiling_any.search(text):
         asked = [scope for scope, cue in cues.scopes.items() if cue.search(text)]
@@ -156,8 +161,10 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return review
     if included:
         return YesNo("yes", "included")
+    if isinstance(facts.get("entity_type"), str) and b.applicants == "any" and cues.can.search(text):
+        return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))  # open to any unit
     # "质押贷款利息没付能补吗": a negation the conditions did not place leaves it open, never "有"
-    unasked = text
+    unasked = cues.trailing_not.sub("", text)  # "马德里有奖励没": a trailing 没 asks
     for phrase in cues.words.yes_no_phrases:
         unasked = unasked.replace(phrase, " " * len(phrase))
     if cues.not_done.search(unasked):

@@ -801,6 +801,7 @@ class QuestionCues(Model):
     confirm_tails: list[CueWord]
     not_done: list[CueWord]
     only: list[CueWord]
+    how_leads: list[CueWord]
 
 
 class Vocabulary(Model):

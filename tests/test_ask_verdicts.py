@@ -125,3 +125,17 @@ def test_something_not_done_gets_no_bare_yes(kb: KnowledgeBase) -> None:
 def test_who_may_apply_and_how_it_is_decided(kb: KnowledgeBase, question: str, verdict: str, starts: str) -> None:
     got, line = first_line(kb, question)
     assert got == verdict and line.startswith(starts), line
+
+
+@pytest.mark.parametrize(("question", "refused"), [
+    ("护照怎么申请", True),            # the thing applied for is named, and it is not this policy's
+    ("签证怎么申请", True),
+    ("到底怎么申请", False),           # no object: applying under this policy, the procedure said
+    ("补贴怎么申请", False),
+    ("找哪个科室咨询", False),
+    ("审核通过后多久发钱", False),
+])
+def test_a_procedure_question_is_this_policys_unless_it_names_another_thing(kb: KnowledgeBase, question: str,
+                                                                            refused: bool) -> None:
+    result = ask(Matcher(kb), question)
+    assert result.refused is refused and (refused or result.procedure)

@@ -64,6 +64,7 @@ class Cues:
     this_policy: re.Pattern[str]
     applying_only: re.Pattern[str]
     apply_word: re.Pattern[str]
+    object_before: re.Pattern[str]
     apply_what: re.Pattern[str]
     apply_next: re.Pattern[str]
     application_lead: re.Pattern[str]
@@ -169,6 +170,7 @@ def _build(kb: KnowledgeBase) -> Cues:
         this_policy=rx("@this_policy"),
         applying_only=rx("@applying_only"),
         apply_word=rx("@apply_word"),
+        object_before=rx(r"([\u4e00-\u9fff]{2})(?:要|该|应该|需要)?@how(?:@apply_zh|办理)"),
         apply_what=rx(r"(?:@apply_zh|报)@apply_what|\b(what|which)\b.{0,30}\bapply for\b"),
         apply_next=rx("^@apply_next"),
         application_lead=rx("^@application_lead$"),

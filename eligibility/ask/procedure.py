@@ -51,11 +51,26 @@ def _applying_here(cues: Cues, result: MatchResult, text: str) -> bool:
     for m in _APPLY_OBJECT_ZH.finditer(text):
         if not cues.apply_next.match(m.group(2)) and not any(i in covered for i in range(m.start(2), m.end(2))):
             return False
+    if _other_object(cues, result, text):
+        return False
     for m_app in _APPLICATION_OF_EN.finditer(text):
         if not cues.application_lead.match(m_app.group(1)) and not cues.money.search(m_app.group(1)):
             return False
     m_en = _APPLY_FOR_EN.search(text)
     return m_en is None or bool(cues.money.search(m_en.group(1)))
+
+
+def _other_object(cues: Cues, result: MatchResult, text: str) -> bool:
+    """"护照怎么申请", "签证怎么办理": the thing to apply for is named before how, and no term of the policy (nor
+    its money, nor a word pointing at it) explains it."""
+    covered = {i for h in result.hits if h.benefits and not h.english for i in range(h.start, h.end)}
+    for m in cues.object_before.finditer(text):
+        lead = m.group(1)
+        if not any(i in covered for i in range(m.start(1), m.end(1))) and not cues.money.search(lead) \
+                and lead not in cues.words.how_leads and not cues.generic_qualifier.search(lead) \
+                and not cues.applying_qualifier.search(lead):
+            return True
+    return False
 
 
 def subject_first(matcher: Matcher, result: MatchResult, question: str) -> MatchResult:
@@ -71,7 +86,8 @@ def subject_first(matcher: Matcher, result: MatchResult, question: str) -> Match
         named_subjects = [sid for h in result.hits for sid in h.subjects]
         missed = [s for s in matcher.kb.out_of_scope if s.id in named_subjects][:1]
     cues, text = cues_of(matcher.kb), normalize(question)
-    if not missed and (_other_money(cues, result, text) or _other_procedure(cues, result, text)):
+    if not missed and (_other_money(cues, result, text) or _other_procedure(cues, result, text)
+                       or _other_object(cues, result, text)):
         return replace(result, refused=True, subject=None, confidence=0.8)
     if not missed:
         return result

@@ -139,3 +139,9 @@ def test_a_procedure_question_is_this_policys_unless_it_names_another_thing(kb: 
                                                                             refused: bool) -> None:
     result = ask(Matcher(kb), question)
     assert result.refused is refused and (refused or result.procedure)
+
+
+def test_a_negation_inside_a_conditions_own_name_negates_nothing(kb: KnowledgeBase) -> None:
+    """非诉 is part of 非诉解决机构: "托管每个奖15万吗" is a yes, not "不可以"."""
+    got, line = first_line(kb, "非诉解决机构托管每个奖15万吗")
+    assert got == "yes" and line.startswith("是的。")

@@ -351,7 +351,7 @@ def _negated_run(cues: Cues, core: str, text: str) -> bool:
         return False
     for m in cues.negated_any.finditer(text):
         run = text[m.end():m.end() + 2]
-        if len(run) == 2 and run in core:
+        if len(run) == 2 and run in core and text[m.start():m.end() + 2] not in core:  # 非诉 of 非诉解决机构
             return True
     return False
 

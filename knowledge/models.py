@@ -802,6 +802,7 @@ class QuestionCues(Model):
     not_done: list[CueWord]
     only: list[CueWord]
     how_leads: list[CueWord]
+    now: list[CueWord]
 
 
 class Vocabulary(Model):

@@ -145,3 +145,9 @@ def test_a_negation_inside_a_conditions_own_name_negates_nothing(kb: KnowledgeBa
     """非诉 is part of 非诉解决机构: "托管每个奖15万吗" is a yes, not "不可以"."""
     got, line = first_line(kb, "非诉解决机构托管每个奖15万吗")
     assert got == "yes" and line.startswith("是的。")
+
+
+def test_can_we_still_apply_now_is_answered_from_the_validity(kb: KnowledgeBase) -> None:
+    """"2022年就出了，现在还能申请吗": 2022 is the policy's year; now is asked, and the policy is in force."""
+    got, line = first_line(kb, "政策2022年就出了，现在还能申请吗")
+    assert got == "yes" and "2027年12月30日" in line and "假设" in line

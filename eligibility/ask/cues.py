@@ -106,6 +106,7 @@ class Cues:
     negated_any: re.Pattern[str]
     not_done: re.Pattern[str]
     only: re.Pattern[str]
+    now: re.Pattern[str]
     natural_person: re.Pattern[str]
     condition_prefix_zh: re.Pattern[str]
     quota: re.Pattern[str]
@@ -217,6 +218,7 @@ def _build(kb: KnowledgeBase) -> Cues:
         negated_any=rx("@negations_zh_shared"),
         not_done=rx("@not_done"),
         only=rx("@only"),
+        now=rx("@now"),
         natural_person=rx("@natural_persons"),
         condition_prefix_zh=rx("^@condition_prefixes_zh"),
         quota=rx(r"@quota_years.{0,6}@quota_verbs?.{0,4}\d+\s*(到|至|-|—|–|~)?\s*\d*\s*" + units

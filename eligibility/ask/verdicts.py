@@ -86,11 +86,17 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     cues = cues_of(kb)
     if b.id == DOUBLE_ENTRY or (b.id == VALIDITY_ENTRY and cues.twice.search(text)):
         return None if cues.other_levels.search(text) else YesNo("no", "same_matter")
+    # "2028年还能申请吗": a year to come against the end day (assumed when the text gives no date); with the
+    # procedure entry a past year is the policy's own ("2022年出的，现在还能申请吗": now is asked)
+    ahead = b.id == VALIDITY_ENTRY or (today is not None and bool(years) and years[0] > today.year)
     if b.id in (VALIDITY_ENTRY, PROCEDURE_ENTRY) and len(years) == 1 and validity is not None \
-            and cues.still.search(text):
-        # "2028年还能申请吗": the year against the end day (assumed when the text gives no date)
+            and cues.still.search(text) and ahead:
         inside = years[0] <= validity.valid_until.year
         return YesNo("yes" if inside else "no", "year_in" if inside else "year_out", (("year", years[0]),))
+    if b.id == PROCEDURE_ENTRY and today is not None and validity is not None and cues.now.search(text) \
+            and cues.still.search(text):
+        # "现在还能申请吗": whether the policy is in force today; when to apply the text does not set (said)
+        return YesNo("yes", "in_force") if validity.in_force(today) else YesNo("no", "out_of_force")
     if b.id == VALIDITY_ENTRY and cues.agency.search(text):
         named = _agency_named(kb, text)
         if named is not None:  # "市场监管局是主管部门吗": the implementing agencies the text names

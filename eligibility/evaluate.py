@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from eligibility.amounts import compute_amount, nominal_amount
+from eligibility.amounts import compute_amount, items_reading, nominal_amount
 from eligibility.results import (
     ZERO,
     Amount,
@@ -33,6 +33,7 @@ from knowledge.models import (
     KnowledgeBase,
     RoundingMode,
     Text,
+    item_count,
     last_day_in_force,
 )
 
@@ -84,8 +85,11 @@ class _Rule:
     assumptions: tuple[Text, ...]
     met: tuple[Reason, ...]  # the reasons of a met benefit before its amount's own
     status: Status  # when the conditions are met
-    by_facts: bool  # the amount depends on facts (tiered, percentage)
+    by_facts: bool  # the amount depends on facts (tiered, percentage, a count of items)
     info: bool
+    # Applicants the text never names (个体工商户 ...), by entity type: the reading said for them and the
+    # reason they are undetermined with (None: the entry's own applicant reading already says it).
+    unnamed: dict[str, tuple[Text | None, Reason | None]]
 
 
 _MET_STATUS: dict[str, Status] = {"competitive": "competitive", "supported": "supported"}
@@ -109,7 +113,30 @@ def _rule(kb: KnowledgeBase, benefit: Benefit, on: date) -> _Rule:
     amount = benefit.amount_at(on)
     return _Rule(benefit, amount, conditions, unknown, nominal_amount(amount),
                  tuple(dict.fromkeys([*benefit.assumptions, *readings, *windows])), tuple(met), status,
-                 amount.kind in ("tiered", "percentage"), benefit.is_info)
+                 amount.kind in ("tiered", "percentage") or item_count(amount) is not None, benefit.is_info,
+                 _unnamed(kb, benefit))
+
+
+def _unnamed(kb: KnowledgeBase, benefit: Benefit) -> dict[str, tuple[Text | None, Reason | None]]:
+    """How each applicant the text never names is read for this entry: undetermined with the reading
+    wherever the text is silent about it; absent (a plain no, or open to it) where the text decides."""
+    out: dict[str, tuple[Text | None, Reason | None]] = {}
+    if benefit.is_info:
+        return out
+    policy = kb.policy
+    for kind, u in policy.unnamed_applicants.items():
+        if benefit.applicants == "any":
+            if not u.organisation:
+                out[kind] = (u.reading, Reason("reading_outside", fact="entity_type",
+                                               label=policy.any_applicant_reading, value=kind))
+        elif kind in benefit.applicants:
+            continue
+        elif benefit.applicant_reading is not None:
+            # The entry's own reading is said ("政策未写明申请主体，按…理解"); a person's kind adds why.
+            out[kind] = (u.reading if not u.organisation else None, None)
+        elif set(u.near) & set(benefit.applicants):
+            out[kind] = (u.reading, Reason("condition_unknown", fact="entity_type"))
+    return out
 
 
 _RULES: dict[tuple[int, int], tuple[KnowledgeBase, tuple[_Rule, ...]]] = {}
@@ -139,6 +166,14 @@ def _assess_rule(rule: _Rule, facts: Facts, payments: RoundingMode) -> BenefitRe
     failed: list[Condition] | None = None
     read: list[Condition] | None = None  # outside our reading of a silent text: undetermined, not ineligible
     unknown: list[int] | None = None
+    assumptions = rule.assumptions
+    silent: Reason | None = None  # an applicant the text never names, where the text is silent about it
+    kind = facts.get("entity_type")
+    unnamed = rule.unnamed.get(kind) if isinstance(kind, str) else None
+    if unnamed is not None:
+        if unnamed[0] is not None:
+            assumptions = (*assumptions, unnamed[0])
+        silent = unnamed[1]
     for i, cond in enumerate(rule.conditions):
         value = facts.get(cond.fact)
         if value is None:
@@ -146,13 +181,18 @@ def _assess_rule(rule: _Rule, facts: Facts, payments: RoundingMode) -> BenefitRe
         elif not _holds(cond, value):
             if cond.reading is not None:
                 read = [cond] if read is None else [*read, cond]
+            elif cond.fact == "entity_type" and silent is not None:
+                pass  # the text names other applicants and is silent about this one: said below
             else:
                 failed = [cond] if failed is None else [*failed, cond]
     if failed:
         reasons = tuple(Reason("condition_failed", fact=c.fact, label=c.label, value=facts.get(c.fact))
                         for c in failed)
-        return BenefitResult(benefit, "ineligible", None, reasons, (), rule.assumptions)
-    if unknown or read:
+        return BenefitResult(benefit, "ineligible", None, reasons, (), assumptions)
+    items = items_reading(rule.amount, facts)
+    if items is not None:
+        assumptions = (*assumptions, items)
+    if unknown or read or silent:
         amount = compute_amount(rule.amount, facts, payments)[0] if rule.nominal is None or rule.by_facts \
             else rule.nominal
         missing = tuple(dict.fromkeys(rule.conditions[i].fact for i in unknown)) if unknown else ()
@@ -160,9 +200,11 @@ def _assess_rule(rule: _Rule, facts: Facts, payments: RoundingMode) -> BenefitRe
         if read:
             reasons = (*(Reason("reading_outside", fact=c.fact, label=c.reading, value=facts.get(c.fact))
                          for c in read), *reasons)
-        return BenefitResult(benefit, "undetermined", amount or rule.nominal, reasons, missing, rule.assumptions)
+        if silent is not None:
+            reasons = (silent, *reasons)
+        return BenefitResult(benefit, "undetermined", amount or rule.nominal, reasons, missing, assumptions)
     amount, amount_reasons = compute_amount(rule.amount, facts, payments)
-    return BenefitResult(benefit, rule.status, amount, rule.met + tuple(amount_reasons), (), rule.assumptions)
+    return BenefitResult(benefit, rule.status, amount, rule.met + tuple(amount_reasons), (), assumptions)
 
 
 def _out_of_force(rule: _Rule, as_of: date, validity: Validity) -> BenefitResult:

@@ -25,6 +25,7 @@ from knowledge.models import (
     FactWords,
     FigureWords,
     Intents,
+    ItemCount,
     KnowledgeBase,
     OutOfScope,
     Places,
@@ -34,6 +35,7 @@ from knowledge.models import (
     Text,
     Translations,
     Vocabulary,
+    item_count,
     last_day_in_force,
 )
 from knowledge.yaml_io import FileRefused, StrictLoader, read_regular_file
@@ -519,6 +521,10 @@ def _cross_check(r: _FileReader, path: Path, node: yaml.Node | None, i: int, b: 
         elif (amt.cap_scope == "per_issue") != (fact.type == "money_list"):
             r.at(path, node, (i, "amount", "cap_scope"),
                  "per_issue caps go with money_list facts, other scopes with money facts")
+    count = item_count(amt)
+    if count is not None:
+        for msg in _count_problems(b, count, facts):
+            r.at(path, node, (i, "amount", "count"), msg)
     if b.is_info and (b.conditions or amt.kind != "none"):
         r.at(path, node, (i, "award", "mode"), "an info entry has no conditions and no amount")
     if b.award.mode in ("conditional", "competitive") and amt.kind == "none":
@@ -529,6 +535,23 @@ def _cross_check(r: _FileReader, path: Path, node: yaml.Node | None, i: int, b: 
              "implementing rules set them")
     if b.award.mode == "competitive" and b.award.quota is None:
         r.at(path, node, (i, "award"), "a competitive benefit needs its yearly quota")
+
+
+def _count_problems(b: Benefit, count: ItemCount, facts: dict[str, Fact]) -> list[str]:
+    """A per-item count names a count fact, says the count in its reading, and caps a competitive
+    entry at its yearly quota (no more items are chosen in a year)."""
+    problems: list[str] = []
+    fact = facts.get(count.fact)
+    if fact is None or fact.type != "count":
+        problems.append(f"count needs a fact of type count, got {count.fact!r}")
+    if "{n}" not in count.reading.zh or "{n}" not in count.reading.en:
+        problems.append("the count's reading says the count said: put {n} in both languages")
+    quota = b.award.quota
+    if b.award.mode == "competitive" and quota is not None and count.most != quota.max:
+        problems.append(f"a competitive entry pays at most its yearly quota: most should be {quota.max}")
+    if b.award.mode != "competitive" and count.most is not None:
+        problems.append("most is the yearly quota of a competitive entry; this entry has none")
+    return problems
 
 
 def _condition_problems(cond: Condition, facts: dict[str, Fact]) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Annotated, ClassVar, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Lang = Literal["zh", "en"]
-FactType = Literal["bool", "choice", "money", "money_list"]
+FactType = Literal["bool", "choice", "money", "money_list", "count"]
 Scalar = bool | int | str
 _T = TypeVar("_T")
 _MEMO_MAX = 64
@@ -38,6 +38,9 @@ class Option(Model):
     label: Text
     short: Text | None = None  # the button label on a phone (kb check: SHORT_LABEL_LIMITS); else ``label``
     aliases: list[str] = []
+    # Read when a user says it ("我们是个体工商户"), not offered as a button: applicants the text never
+    # names, kept apart so the guided question stays short (``UnnamedApplicant`` says how they are read).
+    volunteered: bool = False
 
 
 class Fact(Model):
@@ -73,6 +76,8 @@ class Fact(Model):
             raise ValueError(f"a {self.type} fact takes no options")
         if self.multiple and self.type != "choice":
             raise ValueError("only a choice fact may hold several values (multiple: true)")
+        if any(o.volunteered for o in self.options) and all(o.volunteered for o in self.options):
+            raise ValueError("a choice fact needs at least one option offered as a button")
         return self
 
     def option_ids(self) -> list[str]:
@@ -199,9 +204,21 @@ class _DatedAmount(Model):
         return self.model_copy(update=update) if update else self
 
 
+class ItemCount(Model):
+    """A text that pays per item ("每个指导站给予 2 万元", "对新认定的中国驰名商标…给予 50 万元") and the
+    fact holding how many the applicant has. Said, the count makes the amount a range: from one item
+    (``min``: one selected, or paid once) to each item paid (``max``: at most ``most`` items, the
+    yearly quota), with ``reading`` shown; unsaid, the amount is one item's."""
+
+    fact: str
+    most: int | None = Field(default=None, ge=1)  # a competitive entry's yearly quota: no more are chosen
+    reading: Text  # "{n}" is the count said
+
+
 class FixedAmount(_DatedAmount):
     kind: Literal["fixed"]
     value_dated: Dated = Field(alias="value")
+    count: ItemCount | None = None
     _dated_fields: ClassVar[tuple[str, ...]] = ("value_dated",)
 
     @property
@@ -213,6 +230,7 @@ class RangeAmount(_DatedAmount):
     kind: Literal["range"]
     min_dated: Dated = Field(alias="min")
     max_dated: Dated = Field(alias="max")
+    count: ItemCount | None = None
     _dated_fields: ClassVar[tuple[str, ...]] = ("min_dated", "max_dated")
 
     @model_validator(mode="after")
@@ -297,6 +315,12 @@ class PercentageAmount(_DatedAmount):
 
 class NoAmount(_DatedAmount):
     kind: Literal["none"]
+
+
+def item_count(rule: object) -> ItemCount | None:
+    """The per-item count of an amount rule, if it pays per item."""
+    count = getattr(rule, "count", None)
+    return count if isinstance(count, ItemCount) else None
 
 
 AmountRule = Annotated[
@@ -419,6 +443,17 @@ class Exclusion(Model):
     assumption: Text
 
 
+class UnnamedApplicant(Model):
+    """An applicant the text never names (个人, 个体工商户, 合作社, 事业单位, 民办非企业单位): where an entry's
+    applicants are the text's and include one of ``near`` (a 个体工商户 where the text says "企业"), or are
+    our reading of a silent text, the entry is undetermined with ``reading`` said, never a flat no; an
+    entry open to any organisation is undetermined too unless ``organisation`` (a 个人 is none)."""
+
+    organisation: bool
+    near: list[str] = []
+    reading: Text
+
+
 class NoDoubleSubsidy(Model):
     # A competitive entry is only a chance: it never displaces a conditional (sure) payment.
     competitive_displaces_conditional: bool = False
@@ -436,6 +471,10 @@ class Policy(Model):
     no_double_subsidy: NoDoubleSubsidy = NoDoubleSubsidy()
     common_conditions: list[Condition] = []
     common_assumptions: list[Text] = []
+    # Entity types the text never names, by entity_type option, and what an entry open to any
+    # organisation ("applicants: any") reads as for them.
+    unnamed_applicants: dict[str, UnnamedApplicant] = {}
+    any_applicant_reading: Text | None = None
     disclaimer: Text
     topics: dict[str, Text]
     clauses: dict[str, Clause]

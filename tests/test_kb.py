@@ -85,7 +85,7 @@ def test_a_typo_in_a_key_a_bad_amount_and_a_bad_ref_are_all_reported(tmp_path: P
     root = copy_kb(tmp_path)
     path = root / "benefits" / "1_creation.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("amount: {kind: fixed, value: 500000}", "amount: {kind: fixed, value: -5}", 1)
+    text = text.replace("{kind: fixed, value: 500000,", "{kind: fixed, value: -5,", 1)
     text = text.replace('ref: "2"', 'ref: "2.9"', 1)
     text = text.replace("  summary:", "  sumary:", 1)
     path.write_text(text, encoding="utf-8")
@@ -203,8 +203,8 @@ def test_dated_values_are_validated_with_file_line_and_path(tmp_path: Path) -> N
 def test_a_plain_number_that_is_negative_is_reported_once_without_the_dated_alternative(tmp_path: Path) -> None:
     root = copy_kb(tmp_path)
     path = root / "benefits" / "3_industry.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("amount: {kind: fixed, value: 150000}",
-                                                             "amount: {kind: fixed, value: -1}", 1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("{kind: fixed, value: 150000,",
+                                                             "{kind: fixed, value: -1,", 1), encoding="utf-8")
     problems = [p for p in problems_for(root) if "amount.value" in p]
     assert len(problems) == 1 and "greater than or equal to 0" in problems[0], problems
 

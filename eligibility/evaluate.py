@@ -136,6 +136,9 @@ def _unnamed(kb: KnowledgeBase, benefit: Benefit) -> dict[str, tuple[Text | None
             out[kind] = (u.reading if not u.organisation else None, None)
         elif set(u.near) & set(benefit.applicants):
             out[kind] = (u.reading, Reason("condition_unknown", fact="entity_type"))
+    if benefit.silent_applicants is not None:
+        for kind in benefit.silent_applicants.types:
+            out[kind] = (benefit.silent_applicants.reading, Reason("condition_unknown", fact="entity_type"))
     return out
 
 

@@ -329,6 +329,11 @@ AmountRule = Annotated[
 ]
 
 
+class SilentApplicants(Model):
+    types: list[str] = Field(min_length=1)
+    reading: Text
+
+
 class Benefit(Model):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     ref: str
@@ -346,6 +351,9 @@ class Benefit(Model):
     award: Award
     assumptions: list[Text] = []
     aliases: list[str] = []
+    # Types the text neither names nor excludes for this entry (an enterprise that uses a GI another body
+    # registered): undetermined with the reading said, and still asked about (not a long shot).
+    silent_applicants: SilentApplicants | None = None
     # "同一企业同一事项不享受重复奖补": not paid when one of these (the same matter, a higher award)
     # is also due.
     not_with: list[str] = []

@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Literal
 
 from eligibility.amounts import compute_amount, items_reading, nominal_amount
 from eligibility.results import (
@@ -286,12 +287,74 @@ def totals(results: Iterable[BenefitResult]) -> tuple[Amount, Amount]:
     return eligible, Amount(0, competitive_max)
 
 
+YearCover = Literal["whole", "part", "before", "after"]
+
+
+def year_cover(validity: Validity, year: int) -> YearCover:
+    """How much of a calendar year the days in force cover: all of it, part of it, or none (the year
+    is before the start or after the end)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    start = validity.valid_from or date.min
+    if last < start:
+        return "before"
+    if first > validity.valid_until:
+        return "after"
+    return "whole" if start <= first and last <= validity.valid_until else "part"
+
+
+def _held(r: BenefitResult, fact: str, notes: Iterable[Text]) -> BenefitResult:
+    """A payable result made undetermined by a year the validity does not wholly cover."""
+    if r.status not in _DUE:
+        return r
+    return replace(r, status="undetermined", reasons=(Reason("condition_unknown", fact=fact), *r.reasons),
+                   assumptions=tuple(dict.fromkeys([*r.assumptions, *notes])))
+
+
+def _dated_by_years(kb: KnowledgeBase, facts: Facts, validity: Validity,
+                    results: tuple[BenefitResult, ...]) -> tuple[BenefitResult, ...]:
+    """Years said: a year applied in that the validity covers only in part, or a year something paid
+    was done outside it (interest paid before the policy started), leave the amount undetermined with
+    the validity reading said, never stated flat."""
+    v = kb.policy.validity
+    app = facts.get(v.application_year) if v.application_year else None
+    notes = [v.assumption] if validity.assumed else []
+    if isinstance(app, int) and year_cover(validity, app) == "part" and v.application_year:
+        held = [*notes, *([v.partial_year] if v.partial_year else [])]
+        results = tuple(_held(r, v.application_year, held) for r in results)
+    out = []
+    for r in results:
+        ev = r.benefit.event_year
+        year = facts.get(ev.fact) if ev is not None else None
+        if ev is not None and isinstance(year, int) and year_cover(validity, year) != "whole":
+            r = _held(r, ev.fact, [ev.reading, *notes])
+        out.append(r)
+    return tuple(out)
+
+
+def _application_day(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity) -> date:
+    """The day assessed: ``as_of``, unless the year applied in lies wholly outside the validity; then a
+    day of that year, so the policy is out of force for it (expired or not yet in force)."""
+    field = kb.policy.validity.application_year
+    year = facts.get(field) if field else None
+    if not isinstance(year, int) or isinstance(year, bool) or as_of.year == year:
+        return as_of
+    cover = year_cover(validity, year)
+    if cover == "after":
+        return date(year, 1, 1)
+    if cover == "before":
+        return date(year, 12, 31)
+    return as_of
+
+
 def assess(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity) -> Assessment:
     """Every benefit of the policy, in the policy's order, with the totals."""
+    as_of = _application_day(kb, facts, as_of, validity)
     in_force = validity.in_force(as_of)
     payments = kb.policy.rounding.payments
     results = tuple(_one(rule, facts, as_of, validity, in_force, payments) for rule in _rules(kb, as_of))
     results = _no_double_subsidy(kb, results)
+    if in_force:
+        results = _dated_by_years(kb, facts, validity, results)
     eligible, competitive = totals(results)
     assumptions = list(kb.policy.common_assumptions)
     if validity.assumed:

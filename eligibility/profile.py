@@ -21,7 +21,6 @@ from eligibility.results import Facts, FactValue
 from knowledge.models import Fact, KnowledgeBase, RoundingMode
 
 MAX_YUAN = 10**13  # ten trillion yuan: larger figures are typing accidents
-MAX_ITEMS = 1000  # items of one kind an applicant holds (stations, trademarks): more is a typing accident
 # Figures with their units and list separators, nothing else: what a profile's amount text may hold.
 _FIGURES_ONLY = re.compile(
     r"(?:[\s¥,.、;/和]|[0-9]|[零〇一二三四五六七八九十百千万亿两壹贰叁肆伍陆柒捌玖拾佰仟元块]"
@@ -98,8 +97,8 @@ def coerce_value(fact: Fact, value: object, words: NumberWords, figures: Roundin
         raise ProfileError(f"expected one of {', '.join(fact.option_ids())}{several}, got {value!r}", fact.id)
     if fact.type == "money":
         return _money(fact.id, value, words, figures)
-    if fact.type == "count":
-        return _count(fact.id, value)
+    if fact.type == "number":
+        return _number(fact, value)
     if isinstance(value, list | tuple):
         return [_money(fact.id, v, words, figures) for v in value]
     if isinstance(value, str):
@@ -140,17 +139,18 @@ def _money(fact_id: str, value: object, words: NumberWords, figures: RoundingMod
     raise ProfileError(f"expected an amount in yuan, got {type(value).__name__}", fact_id)
 
 
-def _count(fact_id: str, value: object) -> int:
-    """How many items (stations, projects, trademarks): a whole number from 1; a file has nobody to ask
-    what "几个" means, so nothing else is read."""
+def _number(fact: Fact, value: object) -> int:
+    """A whole number within the fact's bounds (items from 1, a year): a file has nobody to ask what
+    "几个" or "前年" means, so nothing else is read."""
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ProfileError(f"expected a whole number of items (1, 2, 3 ...), got {_shown(value)}", fact_id)
-    if not 1 <= value <= MAX_ITEMS:
-        raise ProfileError(f"expected a number of items from 1 to {MAX_ITEMS}, got {_shown(value)}", fact_id)
+        raise ProfileError(f"expected a whole number, got {_shown(value)}", fact.id)
+    lo, hi = fact.minimum or 0, fact.maximum or 0
+    if not lo <= value <= hi:
+        raise ProfileError(f"expected a whole number from {lo} to {hi}, got {_shown(value)}", fact.id)
     return value
 
 

@@ -16,7 +16,7 @@ from eligibility.evaluate import assess
 from eligibility.results import Assessment, Facts, Validity
 from knowledge.models import Benefit, KnowledgeBase, Text
 
-QuestionKind = Literal["bool", "choice", "money", "money_list", "count", "multi"]
+QuestionKind = Literal["bool", "choice", "money", "money_list", "number", "multi"]
 GROUP_PREFIX = "group:"
 NONE_OPTION = "none"
 # Question-ranking weights, not policy amounts: a benefit weighs 1 plus its money in millions,

@@ -13,7 +13,7 @@ from typing import Annotated, ClassVar, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Lang = Literal["zh", "en"]
-FactType = Literal["bool", "choice", "money", "money_list", "count"]
+FactType = Literal["bool", "choice", "money", "money_list", "number"]
 Scalar = bool | int | str
 _T = TypeVar("_T")
 _MEMO_MAX = 64
@@ -59,6 +59,13 @@ class Fact(Model):
     # A yes/no fact that sums up these (no transfer work at all): answered false, each of them is
     # false too; answered true, they are asked.
     summary_of: list[str] = []
+    # A number fact's bounds (a count of items from 1, a year): a value outside is refused at the door.
+    minimum: int | None = None
+    maximum: int | None = None
+    # A year fact read against the policy's validity: ``application`` (the year applied in: a year outside
+    # the validity is out of force, one the validity only partly covers is undetermined) or ``event``
+    # (the year something paid was done: outside the validity, undetermined with the entry's reading).
+    year_of: Literal["application", "event"] | None = None
     # Lower asks earlier; facts without it are ordered by what they can still settle.
     ask_first: int | None = None
     # Phrases in free text that state this fact (true, or the figure for a money fact):
@@ -76,6 +83,12 @@ class Fact(Model):
             raise ValueError(f"a {self.type} fact takes no options")
         if self.multiple and self.type != "choice":
             raise ValueError("only a choice fact may hold several values (multiple: true)")
+        if (self.type == "number") != (self.minimum is not None and self.maximum is not None):
+            raise ValueError("a number fact, and only one, has its bounds (minimum and maximum)")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError("minimum is above maximum")
+        if self.year_of is not None and self.type != "number":
+            raise ValueError("year_of is for a number fact holding a year")
         if any(o.volunteered for o in self.options) and all(o.volunteered for o in self.options):
             raise ValueError("a choice fact needs at least one option offered as a button")
         return self
@@ -329,6 +342,14 @@ AmountRule = Annotated[
 ]
 
 
+class EventYear(Model):
+    """The fact holding the year the paid thing was done (interest paid in 2021) and what is said when
+    that year is not wholly within the validity: the text does not say it reaches back or beyond."""
+
+    fact: str
+    reading: Text
+
+
 class SilentApplicants(Model):
     types: list[str] = Field(min_length=1)
     reading: Text
@@ -354,6 +375,7 @@ class Benefit(Model):
     # Types the text neither names nor excludes for this entry (an enterprise that uses a GI another body
     # registered): undetermined with the reading said, and still asked about (not a long shot).
     silent_applicants: SilentApplicants | None = None
+    event_year: EventYear | None = None
     # "同一企业同一事项不享受重复奖补": not paid when one of these (the same matter, a higher award)
     # is also due.
     not_with: list[str] = []
@@ -413,6 +435,10 @@ class Validity(Model):
     latest_published_on: date  # ... nor published after 31 December 2022
     assumed_valid_until: date  # the last day in force if published on latest_published_on
     assumption: Text
+    # The fact holding the year applied in (a year fact, year_of: application), and what is said when
+    # the validity covers that year only in part (2027: the policy ends during it at the latest).
+    application_year: str | None = None
+    partial_year: Text | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Validity:

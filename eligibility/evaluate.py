@@ -137,9 +137,6 @@ def _unnamed(kb: KnowledgeBase, benefit: Benefit) -> dict[str, tuple[Text | None
             out[kind] = (u.reading if not u.organisation else None, None)
         elif set(u.near) & set(benefit.applicants):
             out[kind] = (u.reading, Reason("condition_unknown", fact="entity_type"))
-    if benefit.silent_applicants is not None:
-        for kind in benefit.silent_applicants.types:
-            out[kind] = (benefit.silent_applicants.reading, Reason("condition_unknown", fact="entity_type"))
     return out
 
 
@@ -181,7 +178,8 @@ def _assess_rule(rule: _Rule, facts: Facts, payments: RoundingMode) -> BenefitRe
     for i, cond in enumerate(rule.conditions):
         value = facts.get(cond.fact)
         if value is None:
-            unknown = [i] if unknown is None else [*unknown, i]
+            if not cond.when_said:
+                unknown = [i] if unknown is None else [*unknown, i]
         elif not _holds(cond, value):
             if cond.reading is not None:
                 read = [cond] if read is None else [*read, cond]

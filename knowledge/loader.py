@@ -514,14 +514,6 @@ def _cross_check(r: _FileReader, path: Path, node: yaml.Node | None, i: int, b: 
         fact = facts.get(b.event_year.fact)
         if fact is None or fact.year_of != "event":
             r.at(path, node, (i, "event_year", "fact"), f"{b.event_year.fact!r} is not a year fact with year_of: event")
-    if b.silent_applicants is not None:
-        known = facts["entity_type"].option_ids() if "entity_type" in facts else []
-        for k, a in enumerate(b.silent_applicants.types):
-            if a not in known:
-                r.at(path, node, (i, "silent_applicants", "types", k), f"unknown applicant type {a!r}")
-            elif b.applicants != "any" and a in b.applicants:
-                r.at(path, node, (i, "silent_applicants", "types", k),
-                     f"{a!r} is one of the entry's applicants: the text cannot be silent about it")
     for k, cond in enumerate(b.conditions):
         for msg in _condition_problems(cond, facts):
             r.at(path, node, (i, "conditions", k), msg)

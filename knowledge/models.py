@@ -111,6 +111,9 @@ class Condition(Model):
     # the applicant's industry standing for the patent's field): a value outside it leaves the
     # benefit undetermined with this reading said, never ineligible.
     reading: Text | None = None
+    # Tested only when the fact is said ("地理标志是县政府申请的"): unsaid, it is neither missing nor
+    # asked, so the guided questionnaire never grows by it.
+    when_said: bool = False
 
     @model_validator(mode="after")
     def _one_operator(self) -> Condition:
@@ -350,11 +353,6 @@ class EventYear(Model):
     reading: Text
 
 
-class SilentApplicants(Model):
-    types: list[str] = Field(min_length=1)
-    reading: Text
-
-
 class Benefit(Model):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     ref: str
@@ -372,9 +370,6 @@ class Benefit(Model):
     award: Award
     assumptions: list[Text] = []
     aliases: list[str] = []
-    # Types the text neither names nor excludes for this entry (an enterprise that uses a GI another body
-    # registered): undetermined with the reading said, and still asked about (not a long shot).
-    silent_applicants: SilentApplicants | None = None
     event_year: EventYear | None = None
     # "同一企业同一事项不享受重复奖补": not paid when one of these (the same matter, a higher award)
     # is also due.

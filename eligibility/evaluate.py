@@ -136,7 +136,7 @@ def _unnamed(kb: KnowledgeBase, benefit: Benefit) -> dict[str, tuple[Text | None
             # The entry's own reading is said ("政策未写明申请主体，按…理解"); a person's kind adds why.
             out[kind] = (u.reading if not u.organisation else None, None)
         elif set(u.near) & set(benefit.applicants):
-            out[kind] = (u.reading, Reason("condition_unknown", fact="entity_type"))
+            out[kind] = (u.reading, Reason("reading_outside", fact="entity_type", label=u.phrase, value=kind))
     return out
 
 
@@ -300,11 +300,13 @@ def year_cover(validity: Validity, year: int) -> YearCover:
     return "whole" if start <= first and last <= validity.valid_until else "part"
 
 
-def _held(r: BenefitResult, fact: str, notes: Iterable[Text]) -> BenefitResult:
-    """A payable result made undetermined by a year the validity does not wholly cover."""
-    if r.status not in _DUE:
+def _held(r: BenefitResult, fact: str, year: int, reading: Text | None, notes: Iterable[Text]) -> BenefitResult:
+    """A payable (or still open) result made undetermined by a year the validity does not wholly cover,
+    the reading said with the year ("…（您的情况：2027）")."""
+    if r.status not in (*_DUE, "undetermined"):
         return r
-    return replace(r, status="undetermined", reasons=(Reason("condition_unknown", fact=fact), *r.reasons),
+    why = Reason("reading_outside", fact=fact, label=reading, value=str(year))
+    return replace(r, status="undetermined", reasons=(why, *r.reasons),
                    assumptions=tuple(dict.fromkeys([*r.assumptions, *notes])))
 
 
@@ -317,14 +319,13 @@ def _dated_by_years(kb: KnowledgeBase, facts: Facts, validity: Validity,
     app = facts.get(v.application_year) if v.application_year else None
     notes = [v.assumption] if validity.assumed else []
     if isinstance(app, int) and year_cover(validity, app) == "part" and v.application_year:
-        held = [*notes, *([v.partial_year] if v.partial_year else [])]
-        results = tuple(_held(r, v.application_year, held) for r in results)
+        results = tuple(_held(r, v.application_year, app, v.partial_year, notes) for r in results)
     out = []
     for r in results:
         ev = r.benefit.event_year
         year = facts.get(ev.fact) if ev is not None else None
         if ev is not None and isinstance(year, int) and year_cover(validity, year) != "whole":
-            r = _held(r, ev.fact, [ev.reading, *notes])
+            r = _held(r, ev.fact, year, ev.reading, notes)
         out.append(r)
     return tuple(out)
 

@@ -404,6 +404,8 @@ def _check_policy(r: _FileReader, path: Path, node: yaml.Node | None, policy: Po
     for kind, u in policy.unnamed_applicants.items():
         if kind not in entity_types:
             r.at(path, node, ("unnamed_applicants", kind), f"{kind!r} is not an entity_type option")
+        if u.near and u.phrase is None:
+            r.at(path, node, ("unnamed_applicants", kind), "say what the names it is near are read as (phrase)")
         for k, near in enumerate(u.near):
             if near not in entity_types:
                 r.at(path, node, ("unnamed_applicants", kind, "near", k), f"{near!r} is not an entity_type option")

@@ -481,6 +481,9 @@ class UnnamedApplicant(Model):
     organisation: bool
     near: list[str] = []
     reading: Text
+    # Where the text names one of ``near``, what that name is read as ("原文所写“企业”为依法登记的企业"):
+    # said in the reason "按…理解；贵单位（个体工商户）不在此理解之内".
+    phrase: Text | None = None
 
 
 class NoDoubleSubsidy(Model):

@@ -473,7 +473,7 @@ class Exclusion(Model):
 
 
 class UnnamedApplicant(Model):
-    """An applicant the text never names (个人, 个体工商户, 合作社, 事业单位, 民办非企业单位): where an entry's
+    """An applicant the text never names (个人, 个体工商户, 合作社): where an entry's
     applicants are the text's and include one of ``near`` (a 个体工商户 where the text says "企业"), or are
     our reading of a silent text, the entry is undetermined with ``reading`` said, never a flat no; an
     entry open to any organisation is undetermined too unless ``organisation`` (a 个人 is none)."""

@@ -277,12 +277,11 @@ def test_unnamed_applicants_and_year_facts_are_checked(tmp_path: Path) -> None:
 
 
 def test_applicants_the_text_never_names_are_options_read_when_said_not_buttons(kb: KnowledgeBase) -> None:
-    """个人, 个体工商户, 合作社, 事业单位, 民办非企业单位: each has its reading in policy.yaml and no button."""
+    """个人, 个体工商户, 合作社: each has its reading in policy.yaml and no button (事业单位 is asked about)."""
     options = {o.id: o for o in kb.facts["entity_type"].options}
     unnamed = kb.policy.unnamed_applicants
     assert set(unnamed) == {o for o, opt in options.items() if opt.volunteered}
-    assert set(unnamed) == {"individual", "individual_business", "cooperative", "public_institution",
-                            "private_non_enterprise"}
+    assert set(unnamed) == {"individual", "individual_business", "cooperative"}
     assert not unnamed["individual"].organisation and not unnamed["individual_business"].organisation
 
 

@@ -301,9 +301,10 @@ def year_cover(validity: Validity, year: int) -> YearCover:
 
 
 def _held(r: BenefitResult, fact: str, year: int, reading: Text | None, notes: Iterable[Text]) -> BenefitResult:
-    """A payable (or still open) result made undetermined by a year the validity does not wholly cover,
-    the reading said with the year ("…（您的情况：2027）")."""
-    if r.status not in (*_DUE, "undetermined"):
+    """A payable result (or one open for another reason than a missing fact) made undetermined by a year
+    the validity does not wholly cover, the reading said with the year ("…（您的情况：2027）"). One still
+    missing facts is left as it is: its questions are still asked, and it is held once they are answered."""
+    if r.status not in _DUE and not (r.status == "undetermined" and not r.missing):
         return r
     why = Reason("reading_outside", fact=fact, label=reading, value=str(year))
     return replace(r, status="undetermined", reasons=(why, *r.reasons),

@@ -63,3 +63,14 @@ def test_a_count_of_one_or_unsaid_is_one_items_amount_and_adds_no_reading(kb: Kn
     a, b = one.result("well_known_trademark"), unsaid.result("well_known_trademark")
     assert (a.amount, a.assumptions) == (b.amount, b.assumptions)
     assert a.amount is not None and (a.amount.min, a.amount.max) == (500000, 500000)
+
+
+def test_a_year_the_validity_covers_in_part_still_lets_the_questionnaire_ask(kb: KnowledgeBase) -> None:
+    """"2027年申请" holds every amount with the validity reading, but the questions are still asked."""
+    validity = policy_validity(kb)
+    facts = validate_facts(kb, {"entity_type": "enterprise", "in_city": True, "application_year": 2027})
+    question, left = plan(kb, facts, date(2026, 12, 1), validity)
+    assert question is not None and left > 1
+    answered = validate_facts(kb, {**facts, "pledge_loan_interest_paid_yuan": 800000})
+    r = assess(kb, answered, date(2026, 12, 1), validity).result("pledge_loan_interest")
+    assert r.status == "undetermined" and r.reasons[0].code == "reading_outside" and r.reasons[0].value == "2027"

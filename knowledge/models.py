@@ -13,7 +13,7 @@ from typing import Annotated, ClassVar, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Lang = Literal["zh", "en"]
-FactType = Literal["bool", "choice", "money", "money_list"]
+FactType = Literal["bool", "choice", "money", "money_list", "number"]
 Scalar = bool | int | str
 _T = TypeVar("_T")
 _MEMO_MAX = 64
@@ -38,6 +38,9 @@ class Option(Model):
     label: Text
     short: Text | None = None  # the button label on a phone (kb check: SHORT_LABEL_LIMITS); else ``label``
     aliases: list[str] = []
+    # Read when a user says it ("我们是个体工商户"), not offered as a button: applicants the text never
+    # names, kept apart so the guided question stays short (``UnnamedApplicant`` says how they are read).
+    volunteered: bool = False
 
 
 class Fact(Model):
@@ -56,6 +59,13 @@ class Fact(Model):
     # A yes/no fact that sums up these (no transfer work at all): answered false, each of them is
     # false too; answered true, they are asked.
     summary_of: list[str] = []
+    # A number fact's bounds (a count of items from 1, a year): a value outside is refused at the door.
+    minimum: int | None = None
+    maximum: int | None = None
+    # A year fact read against the policy's validity: ``application`` (the year applied in: a year outside
+    # the validity is out of force, one the validity only partly covers is undetermined) or ``event``
+    # (the year something paid was done: outside the validity, undetermined with the entry's reading).
+    year_of: Literal["application", "event"] | None = None
     # Lower asks earlier; facts without it are ordered by what they can still settle.
     ask_first: int | None = None
     # Phrases in free text that state this fact (true, or the figure for a money fact):
@@ -73,6 +83,14 @@ class Fact(Model):
             raise ValueError(f"a {self.type} fact takes no options")
         if self.multiple and self.type != "choice":
             raise ValueError("only a choice fact may hold several values (multiple: true)")
+        if (self.type == "number") != (self.minimum is not None and self.maximum is not None):
+            raise ValueError("a number fact, and only one, has its bounds (minimum and maximum)")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError("minimum is above maximum")
+        if self.year_of is not None and self.type != "number":
+            raise ValueError("year_of is for a number fact holding a year")
+        if any(o.volunteered for o in self.options) and all(o.volunteered for o in self.options):
+            raise ValueError("a choice fact needs at least one option offered as a button")
         return self
 
     def option_ids(self) -> list[str]:
@@ -93,6 +111,9 @@ class Condition(Model):
     # the applicant's industry standing for the patent's field): a value outside it leaves the
     # benefit undetermined with this reading said, never ineligible.
     reading: Text | None = None
+    # Tested only when the fact is said ("地理标志是县政府申请的"): unsaid, it is neither missing nor
+    # asked, so the guided questionnaire never grows by it.
+    when_said: bool = False
 
     @model_validator(mode="after")
     def _one_operator(self) -> Condition:
@@ -199,9 +220,21 @@ class _DatedAmount(Model):
         return self.model_copy(update=update) if update else self
 
 
+class ItemCount(Model):
+    """A text that pays per item ("每个指导站给予 2 万元", "对新认定的中国驰名商标…给予 50 万元") and the
+    fact holding how many the applicant has. Said, the count makes the amount a range: from one item
+    (``min``: one selected, or paid once) to each item paid (``max``: at most ``most`` items, the
+    yearly quota), with ``reading`` shown; unsaid, the amount is one item's."""
+
+    fact: str
+    most: int | None = Field(default=None, ge=1)  # a competitive entry's yearly quota: no more are chosen
+    reading: Text  # "{n}" is the count said
+
+
 class FixedAmount(_DatedAmount):
     kind: Literal["fixed"]
     value_dated: Dated = Field(alias="value")
+    count: ItemCount | None = None
     _dated_fields: ClassVar[tuple[str, ...]] = ("value_dated",)
 
     @property
@@ -213,6 +246,7 @@ class RangeAmount(_DatedAmount):
     kind: Literal["range"]
     min_dated: Dated = Field(alias="min")
     max_dated: Dated = Field(alias="max")
+    count: ItemCount | None = None
     _dated_fields: ClassVar[tuple[str, ...]] = ("min_dated", "max_dated")
 
     @model_validator(mode="after")
@@ -299,10 +333,24 @@ class NoAmount(_DatedAmount):
     kind: Literal["none"]
 
 
+def item_count(rule: object) -> ItemCount | None:
+    """The per-item count of an amount rule, if it pays per item."""
+    count = getattr(rule, "count", None)
+    return count if isinstance(count, ItemCount) else None
+
+
 AmountRule = Annotated[
     FixedAmount | RangeAmount | UpToAmount | TieredAmount | PercentageAmount | NoAmount,
     Field(discriminator="kind"),
 ]
+
+
+class EventYear(Model):
+    """The fact holding the year the paid thing was done (interest paid in 2021) and what is said when
+    that year is not wholly within the validity: the text does not say it reaches back or beyond."""
+
+    fact: str
+    reading: Text
 
 
 class Benefit(Model):
@@ -322,6 +370,7 @@ class Benefit(Model):
     award: Award
     assumptions: list[Text] = []
     aliases: list[str] = []
+    event_year: EventYear | None = None
     # "同一企业同一事项不享受重复奖补": not paid when one of these (the same matter, a higher award)
     # is also due.
     not_with: list[str] = []
@@ -381,6 +430,10 @@ class Validity(Model):
     latest_published_on: date  # ... nor published after 31 December 2022
     assumed_valid_until: date  # the last day in force if published on latest_published_on
     assumption: Text
+    # The fact holding the year applied in (a year fact, year_of: application), and what is said when
+    # the validity covers that year only in part (2027: the policy ends during it at the latest).
+    application_year: str | None = None
+    partial_year: Text | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Validity:
@@ -419,6 +472,20 @@ class Exclusion(Model):
     assumption: Text
 
 
+class UnnamedApplicant(Model):
+    """An applicant the text never names (个人, 个体工商户, 合作社): where an entry's
+    applicants are the text's and include one of ``near`` (a 个体工商户 where the text says "企业"), or are
+    our reading of a silent text, the entry is undetermined with ``reading`` said, never a flat no; an
+    entry open to any organisation is undetermined too unless ``organisation`` (a 个人 is none)."""
+
+    organisation: bool
+    near: list[str] = []
+    reading: Text
+    # Where the text names one of ``near``, what that name is read as ("原文所写“企业”为依法登记的企业"):
+    # said in the reason "按…理解；贵单位（个体工商户）不在此理解之内".
+    phrase: Text | None = None
+
+
 class NoDoubleSubsidy(Model):
     # A competitive entry is only a chance: it never displaces a conditional (sure) payment.
     competitive_displaces_conditional: bool = False
@@ -436,6 +503,10 @@ class Policy(Model):
     no_double_subsidy: NoDoubleSubsidy = NoDoubleSubsidy()
     common_conditions: list[Condition] = []
     common_assumptions: list[Text] = []
+    # Entity types the text never names, by entity_type option, and what an entry open to any
+    # organisation ("applicants: any") reads as for them.
+    unnamed_applicants: dict[str, UnnamedApplicant] = {}
+    any_applicant_reading: Text | None = None
     disclaimer: Text
     topics: dict[str, Text]
     clauses: dict[str, Clause]

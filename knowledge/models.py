@@ -485,6 +485,12 @@ class Polarity(Model):
     unknown: list[str]
     hedges: list[str] = []
     corrections: list[str] = []
+    # A correction only standing alone between a figure and its replacement ("80万？不，是60万"): "80万不是60万" is
+    # no correction, so these are kept apart from ``corrections``.
+    corrections_alone: list[str] = []
+    # Words between a figure and the correction word that still introduce it ("原来说80万，现在更正为60万",
+    # "利息80万，后来又说记错了是70万").
+    correction_leads: list[str] = []
     clause_breaks: list[str] = []
     # Between the items of a list ("马德里和驰名商标都没有", "专利导航、风险预警"): a negation reaches along it.
     list_joiners: list[str] = []
@@ -578,6 +584,14 @@ class FractionWords(Model):
     words: list[str]
 
 
+class YearPart(Model):
+    """One part of a year ("上半年", "Q1") and the set of parts it belongs to: a set told whole makes a year."""
+
+    part: str
+    of: Literal["halves", "quarters"]
+    words: list[str] = Field(min_length=1)
+
+
 class FigureWords(Model):
     principal: list[str] = []
     periods: list[PeriodWords] = []
@@ -619,6 +633,12 @@ class FigureWords(Model):
     years: YearWords = YearWords()
     # Words counting a securitisation's issues ("两期", "3单"): fewer figures than issues asks for each.
     issue_counters: list[str] = []
+    # Words counting awards ("两个银奖", "银奖2项"): a multiple-choice fact holds one level per award.
+    award_counters: list[str] = []
+    # Counts in words the numeral reader does not read ("two silver awards").
+    count_words: dict[str, int] = {}
+    # Parts of a year that together make it ("上半年30万，下半年40万"): their figures add up to the year's.
+    year_parts: list[YearPart] = []
     # An originator's own sentence: the financing words are the issue's, not a financed enterprise's.
     originators: list[OriginatorPair] = []
 
@@ -674,6 +694,9 @@ class UnknownPlaces(Model):
     other_parties: list[str] = []
     # Where the applicant sells ("出口到美国", "销往北京"): a place right after one of these is a market.
     markets: list[str] = []
+    # What a place names when one of these follows it ("河北省的X政策", "北京的规定"): a place's policy or body, not
+    # where the applicant is registered.
+    topics_after: list[str] = []
 
 
 class Places(Model):

@@ -328,6 +328,30 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
         if m and len(rest) <= _REPEAT_REACH and not any(ch.isdigit() or ch in ";,.!?" for ch in rest):
             cut = a.end + m.end()
             s, cased = s[: a.start] + s[cut:], cased[: a.start] + cased[cut:]
+    return _words_corrected(lex, s, cased)
+
+
+def _replaceable(h: Hit) -> set[tuple[str, str]]:
+    """What a word names that a later word may replace: an option of a fact, or an applicant's type."""
+    return {("option", t.key) for t in h.of("option")} | {("applicant", "") for _ in h.of("applicant")[:1]}
+
+
+def _words_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
+    """"银奖，不对，是金奖", "企业，说错了，是研究所": an option (or applicant type) corrected inside the message is
+    dropped, so only the corrected one is read (never both: ["silver", "gold"] would pay two awards)."""
+    hits = lex.index.scan(s, cased)
+    for i in range(len(hits) - 1, -1, -1):
+        a = hits[i]
+        kinds = _replaceable(a)
+        if not kinds:
+            continue
+        b = next((h for h in hits[i + 1 :] if kinds & _replaceable(h)), None)
+        if b is None or b.term == a.term:
+            continue
+        gap = s[a.end : b.start]
+        m = lex.correction_gap.match(gap)
+        if m and m.end() == len(gap):
+            s, cased = s[: a.start] + s[b.start :], cased[: a.start] + cased[b.start :]
     return s, cased
 
 

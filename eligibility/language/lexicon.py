@@ -38,10 +38,14 @@ def _longest_first(words: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
-def _correction_gap(words: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(w) for w in words) or r"(?!)"
-    return re.compile(rf"[\s;,.!?、。]*(?:哦|噢|喔|呃|额|啊|嗯)?[\s;,]*(?:{alternatives})[\s;,!.]*"
-                      r"(?:是|应该是|应是|应为|为|改为|改成|应该|实际是|实际)?[\s]*")
+def _correction_gap(words: tuple[str, ...], alone: tuple[str, ...], leads: tuple[str, ...]) -> re.Pattern[str]:
+    """The whole text between a figure (or an option) and the one that replaces it: leads ("现在", "后来又说"),
+    a correction word, and "是"; a word of ``alone`` ("不", "no") only with a break after it ("80万？不，是60万")."""
+    def either(ws: tuple[str, ...]) -> str:
+        return "|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in ws) or r"(?!)"
+    return re.compile(rf"[\s;,.!?、。]*(?:(?:{either(leads)})[\s;,]*)*(?:哦|噢|喔|呃|额|啊|嗯)?[\s;,]*"
+                      rf"(?:{either(words)}|(?:{either(alone)})(?=[\s;,.!?]))[\s;,!.]*"
+                      r"(?:是|应该是|应是|应为|为|改为|改成|应该|实际是|实际|it's|it is|it was)?[\s]*")
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,11 @@ class Lexicon:
     year_span: re.Pattern[str]  # "2023-2024年", "23年和24年", "22年到现在": several years
     durations: re.Pattern[str]  # "贷了3年": a count of years
     issue_count: re.Pattern[str]  # "两期", "3期": a count of issues (group 1 the count)
+    award_count_before: re.Pattern[str]  # "两个", "2项中国专利" right before an award (group 1 the count)
+    award_count_after: re.Pattern[str]  # "1项", "两个" right after one
+    count_words: dict[str, int]  # "two": 2
+    year_parts: dict[str, tuple[str, str]]  # a word for a part of a year -> (part, the set it belongs to)
+    year_sets: dict[str, frozenset[str]]  # a set of parts -> the parts that make the whole year
     originators: tuple[tuple[str, str], ...]  # (originator fact, financed fact)
     list_gap: re.Pattern[str]  # the whole text between two items of a list ("和", "、", "")
     list_split: re.Pattern[str]  # where a list is cut into its items
@@ -131,6 +140,9 @@ def _durations(units: list[str], not_after: list[str]) -> re.Pattern[str]:
     after = f"(?!{_alternatives(not_after)})" if not_after else ""
     return re.compile(rf"(?<![\d年])(?:[2-9]|[1-9]\d)\s*(?:{_alternatives(units)}){after}")
 
+
+# A count of awards: digits, a Chinese numeral, or a count left open ("几", "好几"): asked about.
+_COUNT = r"(?<![0-9.])[0-9]{1,2}(?![0-9.])|[一两二俩三四五六七八九十]{1,3}|好几|几|数|若干"
 
 _FUZZY_MIN = 5  # an English command shorter than this is matched exactly only ("menu", "back")
 _SOUND_MIN = 2
@@ -256,7 +268,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         hedges=_longest_first(_norm(p.hedges)),
         hedge_re=_phrases(_norm(p.hedges)),
         corrections=_longest_first(_norm(p.corrections)),
-        correction_gap=_correction_gap(_longest_first(_norm(p.corrections))),
+        correction_gap=_correction_gap(_longest_first(_norm(p.corrections)), _longest_first(_norm(p.corrections_alone)),
+                                       _longest_first(_norm(p.correction_leads))),
         clause_split=clause_split,
         intents_exact=exact,
         intents_contains=tuple(contains),
@@ -287,6 +300,12 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         except_words=re.compile(_words(p.except_words)),
         year_span=_year_span(f.years.span_joiners, f.years.to_now),
         durations=_durations(f.years.duration_units, f.years.not_after),
+        award_count_before=re.compile(rf"(?:({_COUNT})\s*(?:{_alternatives(f.award_counters)})\s*(?:中国)?(?:外观设计|专利)?"
+                                      rf"|(?<![0-9.])([0-9]{{1,2}}) |({_words(list(f.count_words))}) )\s*$"),
+        count_words={normalize(k): v for k, v in f.count_words.items()},
+        award_count_after=re.compile(rf"\s*({_COUNT})\s*(?:{_alternatives(f.award_counters)})"),
+        year_parts={normalize(w): (yp.part, yp.of) for yp in f.year_parts for w in yp.words},
+        year_sets={k: frozenset(yp.part for yp in f.year_parts if yp.of == k) for k in {yp.of for yp in f.year_parts}},
         issue_count=re.compile(rf"([0-9]{{1,2}}|[一两二三四五六七八九十]{{1,3}})\s*(?:{_alternatives(f.issue_counters)})"),
         originators=tuple((o.originator, o.financed) for o in f.originators),
         list_gap=re.compile(rf"\s*(?:{_words(p.list_joiners)})?\s*"),

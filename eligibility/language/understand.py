@@ -15,7 +15,7 @@ from eligibility.language.clauses import Clause, prepared, split
 from eligibility.language.figures import read_figures, self_corrected
 from eligibility.language.intents import exact_intent, intent_of
 from eligibility.language.lexicon import PARTIAL, VAGUE_OPTIONS, Lexicon, lexicon
-from eligibility.language.mentions import LIST_CHOICES, read_mentions
+from eligibility.language.mentions import LIST_CHOICES, counted_levels, read_mentions
 from eligibility.language.model import Clarify, FactValue, Note, Reading
 from eligibility.language.places import read_place
 from eligibility.language.polarity import core, hedged, is_none, is_unknown, negates, yes_no
@@ -214,7 +214,9 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
         fact = kb.facts[fact_id]
         options = {o.id: [o.label.zh, o.label.en, *_usable(o.aliases, cased)] for o in fact.options}
         if fact_id in LIST_CHOICES:
-            levels = _named_options(fact_id, clauses)
+            levels = counted_levels(lex, fact_id, clauses, _named_options(fact_id, clauses))
+            if levels is None:
+                return None, [], [Clarify(fact_id, "lang.ask.choice", {})]  # "几个金奖": how many is asked
             if len(levels) > 1:
                 return {fact_id: levels}, [], []
         plain = core(s) in lex.yes or s in lex.yes  # a bare yes names no option, whatever fuzzy matching says

@@ -145,13 +145,16 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             cue_ok |= {originator, financed} & set(cue_facts)
             mentioned = set(mentioned) - {financed}
     sole = _sole_figure(lex, clauses)
+    handled = _year_told_in_parts(kb, lex, clauses, out, expecting, cue_ok)
+    theirs = _ours_after_theirs(kb, lex, clauses, out, expecting, cue_ok, handled)
     carried: set[str] = set()
     period_words: dict[str, str] = {}
     doubted: set[str] = set()
+    received: list[tuple[int, str, Clarify]] = []  # (figure's index, fact, the question if no amount is told)
     for ci, c in enumerate(clauses):
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
         numbers = [n for n in scan_numbers(c.s, lex.numbers)
-                   if not any(h.start < n.end and n.start < h.end for h in c.hits)]
+                   if not any(h.start < n.end and n.start < h.end for h in c.hits) and (ci, n.start) not in handled]
         here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")}
         period_words.update(here)
         periods = set(here) or carried
@@ -160,7 +163,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
         out.figures += [Figure(h.term, int(t.value), "percent") for h in c.hits for t in h.of("fraction")]
         for n in numbers:
             text = c.s[n.start : n.end]
-            if len(text) == 1 and not text.isdigit():
+            tail = _open_tail(lex, c.s, n)
+            if len(text) == 1 and not text.isdigit() and not tail:
                 continue  # "一直", "一下": a word, not a figure
             if c.supposed(n.start):
                 out.figures.append(Figure(text, n.value, "supposed"))  # "万一利息付了100万": not the user's figure
@@ -188,8 +192,10 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             if role is not None:
                 out.figures.append(Figure(text, n.value, role))
                 continue
+            if tail:
+                text += tail  # "十几万": the figure as typed, for the question back
             if _RANGE.search(c.s[max(0, n.start - 1) : n.end]) or _alternative(lex, c.s, numbers, n) \
-                    or _open_count(lex, c.s, n):
+                    or _open_count(lex, c.s, n) or tail:
                 # "七八万", "三四十万", "30还是35万": a range or alternatives, not one figure
                 cued = sorted({t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok})
                 fact = expecting or (cued[0] if len(cued) == 1 else None)
@@ -231,10 +237,11 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 if fact is None or fact in out.amounts:
                     kind = "policy"  # "利息180万，贴息是不是90万": the amount is told; this is the payment
                 else:
+                    # "贴息能拿到60万吗？我们利息是100万": asked only if the message tells no amount of its own after it.
                     label = kb.facts[fact].label
+                    received.append((len(out.figures), fact, Clarify(fact, "lang.ask.confirm_amount", {
+                        "figure": text, "label_zh": label.zh, "label_en": label.en}, n.value)))
                     out.figures.append(Figure(text, n.value, "other", fact, approx))
-                    out.clarify.append(Clarify(fact, "lang.ask.confirm_amount",
-                                               {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
                     continue
             if kind == "quantity":
                 # "营收8000万", "注册资本1000万": other money, never an amount; as an answer, asked about.
@@ -292,10 +299,111 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words)
             if _doubted(lex, c, n, clauses[ci + 1] if ci + 1 < len(clauses) else None):
                 doubted.add(fact)  # "利息80万不对吧，我记得是70万": the user takes 80万 back
+    for at, fact, asked in received:
+        if fact in out.amounts:
+            out.figures[at] = replace(out.figures[at], role="policy", fact=None)  # the payment hoped for
+        else:
+            out.clarify.append(asked)
     for fact in doubted & set(out.amounts):
         _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure", {}))
-    _settle(kb, lex, out, expecting, mentioned, clauses)
+    _settle(kb, lex, out, expecting, mentioned, [c for ci, c in enumerate(clauses) if ci not in theirs])
     return out
+
+
+_SELF_LEAD = 2  # "而我们", "但我们": the self-reference opens the clause
+
+
+def _money_numbers(lex: Lexicon, c: Clause) -> list[Number]:
+    return [n for n in scan_numbers(c.s, lex.numbers) if n.kind == "money"
+            and not any(h.start < n.end and n.start < h.end for h in c.hits)]
+
+
+def _ours_after_theirs(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], out: FigureReading,
+                       expecting: str | None, cue_ok: Collection[str], handled: set[tuple[int, int]]) -> set[int]:
+    """"我朋友的公司付了200万利息，我们付了30万": a figure of someone else's, then the applicant's own in a clause
+    opened by a self-reference, for the same fact: the first is set aside, the second is the amount (with the
+    cue of the first). The clauses set aside are returned (their party says nothing of the applicant's figure).
+    Without the applicant's own figure, someone else's is asked about as before ("每家子公司利息都是80万")."""
+    theirs: set[int] = set()
+    for i, c in enumerate(clauses[:-1]):
+        party = next((h for h in c.hits if h.has("party")), None)
+        numbers = [n for n in _money_numbers(lex, c) if (i, n.start) not in handled]
+        if party is None or len(numbers) != 1 or numbers[0].start < party.start:
+            continue
+        cued = {t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok}
+        fact = cued.pop() if len(cued) == 1 else expecting if not cued else None
+        if fact is None or fact not in lex.yearly_facts:
+            continue
+        j = i + 1
+        d = clauses[j]
+        own = _money_numbers(lex, d)
+        opens = next((h for h in d.hits if h.has("self")), None)
+        if (opens is None or opens.start > _SELF_LEAD or len(own) != 1 or any(h.has("party") for h in d.hits)
+                or any(t.key != fact for h in d.hits for t in h.of("cue")) or d.supposed(own[0].start)
+                or d.kinds("period")):
+            continue
+        n = numbers[0]
+        out.figures.append(Figure(c.s[n.start : n.end], n.value, "other", None))  # someone else's figure
+        theirs.add(i)
+        handled |= {(i, n.start), (j, own[0].start)}
+        _amount(kb, lex, d, out, fact, d.s[own[0].start : own[0].end], own[0], _approximate(lex, d, own[0]),
+                set(), {})
+    return theirs
+
+
+def _year_told_in_parts(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], out: FigureReading,
+                        expecting: str | None, cue_ok: Collection[str]) -> set[tuple[int, int]]:
+    """"上半年30万，下半年40万", "Q1 5万, Q2 6万, Q3 5万, Q4 4万": a yearly fact told in the parts of one year, each
+    once with one figure, is their sum, stated back; (clause, position) of the figures so read. The fact is the
+    question's, or the one cue of those clauses (or of the clause just before them: "去年利息：上半年…")."""
+    parts: dict[str, dict[str, tuple[int, Number]]] = {}
+    for ci, c in enumerate(clauses):
+        tags = [t for h in c.hits for t in h.of("year_part")]
+        numbers = [n for n in scan_numbers(c.s, lex.numbers) if n.kind == "money"
+                   and not any(h.start < n.end and n.start < h.end for h in c.hits)]
+        if len(tags) != 1 or len(numbers) != 1:
+            continue
+        found = parts.setdefault(tags[0].key, {})
+        if tags[0].value in found:
+            found[tags[0].value] = (-1, numbers[0])  # a part told twice: not summed
+        else:
+            found[tags[0].value] = (ci, numbers[0])
+    handled: set[tuple[int, int]] = set()
+    for whole, told in parts.items():
+        if set(told) != lex.year_sets.get(whole) or any(ci < 0 for ci, _ in told.values()):
+            continue
+        at = sorted(told.values(), key=lambda x: (x[0], x[1].start))
+        first = at[0][0]
+        near = {first - 1, *(ci for ci, _ in at)} - {-1}
+        cued = {t.key for i in near for h in clauses[i].hits for t in h.of("cue") if t.key in cue_ok}
+        fact = expecting or (cued.pop() if len(cued) == 1 else None)
+        if fact is None or fact not in lex.yearly_facts or any(clauses[ci].supposed(n.start) for ci, n in at):
+            continue
+        total = sum(n.value for _, n in at)
+        approx = any(_approximate(lex, clauses[ci], n) for ci, n in at)
+        words = {t.value: h.term for ci, _ in at for h in clauses[ci].hits for t in h.of("year_part")}
+        stated = "、".join(f"{words[p]}{clauses[ci].s[n.start:n.end]}"
+                          for p, (ci, n) in sorted(told.items(), key=lambda kv: (kv[1][0], kv[1][1].start)))
+        out.figures += [Figure(clauses[ci].s[n.start : n.end], n.value, "other", fact, approx, "part") for ci, n in at]
+        out.figures.append(Figure(stated, total, "amount", fact, approx, "year"))
+        out.amounts.setdefault(fact, []).append(total)
+        out.notes.append(Note("lang.note.period", {"figure": stated, "stated": stated, "period": "parts",
+                                                   "factor": 1, "yearly": total}, fact))
+        handled |= {(ci, n.start) for ci, n in at}
+    return handled
+
+
+_UNIT_RUN = re.compile(r"[十百千万亿]*[万千百亿元块]?")
+
+
+def _open_tail(lex: Lexicon, s: str, n: Number) -> str:
+    """"十几万", "二十几万", "一百几十万": a count left open right after the figure's numeral; the open part as typed."""
+    rest = s[n.end :]
+    word = next((w for w in lex.vague_numerals if rest.startswith(w)), None)
+    if word is None:
+        return ""
+    m = _UNIT_RUN.match(rest, len(word))
+    return rest[: m.end()] if m else word
 
 
 def _open_count(lex: Lexicon, s: str, n: Number) -> bool:

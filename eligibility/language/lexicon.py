@@ -96,7 +96,6 @@ class Lexicon:
     award_count_before: re.Pattern[str]  # "两个", "2项中国专利" right before an award (group 1 the count)
     award_count_after: re.Pattern[str]  # "1项", "两个" right after one
     count_words: dict[str, int]  # "two": 2
-    year_parts: dict[str, tuple[str, str]]  # a word for a part of a year -> (part, the set it belongs to)
     year_sets: dict[str, frozenset[str]]  # a set of parts -> the parts that make the whole year
     originators: tuple[tuple[str, str], ...]  # (originator fact, financed fact)
     list_gap: re.Pattern[str]  # the whole text between two items of a list ("和", "、", "")
@@ -112,6 +111,7 @@ class Lexicon:
     beyond_not: tuple[str, ...]
     party_after: re.Pattern[str]  # right after a place: another party's ("北京的银行")
     party_before: re.Pattern[str]  # right before a place: another party's ("客户在北京")
+    place_topic: re.Pattern[str]  # right after a place: its policy or body ("河北省的X政策")
 
 
 def _alternatives(words: list[str]) -> str:
@@ -203,6 +203,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("principal")) for w in f.principal]
     entries += [(w, Tag("period", pw.period)) for pw in f.periods for w in pw.words]
     entries += [(w, Tag("period", PARTIAL)) for w in f.partial_periods]
+    entries += [(w, Tag("period", PARTIAL)) for yp in f.year_parts for w in yp.words]
+    entries += [(w, Tag("year_part", yp.of, yp.part)) for yp in f.year_parts for w in yp.words]
     entries += [(w, Tag("approx")) for w in f.approximate if len(normalize(w)) > 1]
     entries += [(w, Tag("policy")) for w in f.policy]
     entries += [(w, Tag("received")) for w in f.received]
@@ -304,7 +306,6 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                                       rf"|(?<![0-9.])([0-9]{{1,2}}) |({_words(list(f.count_words))}) )\s*$"),
         count_words={normalize(k): v for k, v in f.count_words.items()},
         award_count_after=re.compile(rf"\s*({_COUNT})\s*(?:{_alternatives(f.award_counters)})"),
-        year_parts={normalize(w): (yp.part, yp.of) for yp in f.year_parts for w in yp.words},
         year_sets={k: frozenset(yp.part for yp in f.year_parts if yp.of == k) for k in {yp.of for yp in f.year_parts}},
         issue_count=re.compile(rf"([0-9]{{1,2}}|[一两二三四五六七八九十]{{1,3}})\s*(?:{_alternatives(f.issue_counters)})"),
         originators=tuple((o.originator, o.financed) for o in f.originators),
@@ -321,6 +322,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         beyond=_longest_first(_norm(pl.unknown.beyond)),
         beyond_not=_longest_first(_norm(pl.unknown.beyond_not)),
         party_after=re.compile(rf"\s*(?:市|省|那边|这边|本地|当地)?\s*(?:的|一家|某家|的一家)?\s*(?:{_words(pl.unknown.other_parties)})"),
+        place_topic=re.compile(rf"\s*(?:省|市|县|区)?\s*(?:的|'s)?\s*(?:[a-z0-9]{{1,6}}\s*|[\u4e00-\u9fff]{{0,4}}?)"
+                               rf"(?:{_words(pl.unknown.topics_after)})"),
         party_before=re.compile(rf"(?:{_words(pl.unknown.markets)})\s*(?:the\s+)?$|(?:{_words(pl.unknown.other_parties)})\s*(?:的)?\s*(?:总部|公司|注册地)?\s*(?:都|也)?"
                                 rf"\s*(?:在|位于|来自|注册在|in|is in|are in|is from|are from|from)?\s*$"),
     )

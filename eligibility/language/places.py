@@ -54,6 +54,8 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
                 continue  # "马德里注册了美国和日本": a country named for something else
             if _of_another(lex, c.s, h.start, h.end):
                 continue  # "在北京的银行贷的", "客户在北京": another party's place, not the applicant's
+            if not reg and lex.place_topic.match(c.s, h.end) is not None:
+                continue  # "河北省的X政策", "北京的规定": the place's policy or body, not where the applicant is
             rest = c.s[h.end :].lstrip()
             if rest.startswith(lex.beyond) and not rest.startswith(lex.beyond_not):
                 # "在石家庄以外", "在正定县外": everywhere but a place of the city -> not in the city; everywhere
@@ -73,7 +75,8 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
                 continue
             (strong if reg else weak).append((inside, name))
     deciding = strong or weak
-    vague = [h.term for c in clauses for h in c.kinds("somewhere") if not c.kinds("branch")] + near
+    vague = [h.term for c in clauses for h in c.kinds("somewhere") if not c.kinds("branch")
+             and lex.place_topic.match(c.s, h.end) is None] + near
     if vague and not deciding:
         out.named = True
         out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": vague[0]}))

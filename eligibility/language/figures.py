@@ -447,6 +447,8 @@ def _replaceable(h: Hit) -> set[tuple[str, str]]:
 def _words_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
     """"银奖，不对，是金奖", "企业，说错了，是研究所": an option (or applicant type) corrected inside the message is
     dropped, so only the corrected one is read (never both: ["silver", "gold"] would pay two awards)."""
+    if not any(w in s for w in lex.correction_words):
+        return s, cased  # no correction word at all: nothing to scan for
     hits = lex.index.scan(s, cased)
     for i in range(len(hits) - 1, -1, -1):
         a = hits[i]

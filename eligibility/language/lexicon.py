@@ -62,6 +62,7 @@ class Lexicon:
     hedges: tuple[str, ...]
     hedge_re: re.Pattern[str]
     corrections: tuple[str, ...]
+    correction_words: tuple[str, ...]  # every correction word, standing alone or not
     correction_gap: re.Pattern[str]  # between two figures: the second corrects the first ("80万，哦不对70万")
     clause_split: re.Pattern[str]
     intents_exact: dict[str, str]
@@ -270,6 +271,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         hedges=_longest_first(_norm(p.hedges)),
         hedge_re=_phrases(_norm(p.hedges)),
         corrections=_longest_first(_norm(p.corrections)),
+        correction_words=_longest_first(_norm(p.corrections) | _norm(p.corrections_alone)),
         correction_gap=_correction_gap(_longest_first(_norm(p.corrections)), _longest_first(_norm(p.corrections_alone)),
                                        _longest_first(_norm(p.correction_leads))),
         clause_split=clause_split,

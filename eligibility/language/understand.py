@@ -71,7 +71,8 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
 
     is_question = looks_like_question(text[:MAX_CHARS])
     plain = not facts and not clarify and not figures.figures and not is_question
-    intent = intent_of(lex, s, plain=plain, quiet=not facts and not clarify and not figures.figures)
+    intent = intent_of(lex, s, plain=plain, quiet=not facts and not clarify and not figures.figures,
+                       untopical=not mentions.mentioned and not figures.figures and not clarify)
     if intent is not None and exact_intent(lex, s):
         # A command typed ("上一题", "菜单") states nothing, whatever digits its words hold.
         return Reading(intent=intent, is_question=False)

@@ -212,6 +212,10 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+# After a spoken shorthand, words that close the figure ("1万5左右" is about 15000, not 1万 and a 5 starting a phrase).
+_AROUND = ("左右", "上下", "的样子", "出头")
+
+
 def _read_number(s: str, pos: int) -> tuple[int, _Num | None]:
     """Read one number starting at ``pos``; return where it ends and its value.
 
@@ -332,7 +336,7 @@ def _read_number(s: str, pos: int) -> tuple[int, _Num | None]:
 
     if cur is not None and last_unit and en_factor == 1:
         nxt = s[i] if i < n else ""
-        if last_unit >= _WAN and _is_cjk(nxt) and nxt not in "元块多余":
+        if last_unit >= _WAN and _is_cjk(nxt) and nxt not in "元块多余" and not s.startswith(_AROUND, i):
             # "5000万一年": the trailing digit starts the next phrase, not this number.
             i, cur = cur_start, None
         elif cur_single and last_unit >= 100 and not zero_gap:

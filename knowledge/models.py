@@ -547,6 +547,14 @@ class Applicants(Model):
     client_words: list[str] = []
     # Someone else: what follows in the clause is not the applicant's ("朋友公司拿了银奖").
     others: list[str] = []
+    # Others only as a party to a figure ("合作的那家药企利息付了80万"): what follows them is still read.
+    parties: list[str] = []
+    # Their pronouns ("他们", "they"): a clause right after one about someone else that opens with one is theirs too.
+    their_words: list[str] = []
+    # Entity types that serve clients: one describing itself so ("我们是代理机构") speaks of its clients as 客户.
+    serving_types: list[str] = []
+    # The speaker itself ("我们", "本所", "we"): unlike a forward's "客户是…", which introduces the applicant.
+    first_person: list[str] = []
     types: list[ApplicantType] = []
 
 
@@ -630,6 +638,8 @@ class FigureWords(Model):
     unpaid: list[str] = []
     # Between two figures, alternatives ("30还是35万"): not one figure; asked about.
     alternatives: list[str] = []
+    # Between two figures, the ends of a range ("十到十五万"): not one figure; asked about.
+    range_joiners: list[str] = []
     years: YearWords = YearWords()
     # Words counting a securitisation's issues ("两期", "3单"): fewer figures than issues asks for each.
     issue_counters: list[str] = []
@@ -694,6 +704,8 @@ class UnknownPlaces(Model):
     other_parties: list[str] = []
     # Where the applicant sells ("出口到美国", "销往北京"): a place right after one of these is a market.
     markets: list[str] = []
+    # A count of others right after a place ("石家庄几所高校"): those others' place, not the applicant's.
+    several: list[str] = []
     # What a place names when one of these follows it ("河北省的X政策", "北京的规定"): a place's policy or body, not
     # where the applicant is registered.
     topics_after: list[str] = []

@@ -237,7 +237,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 if fact is None or fact in out.amounts:
                     kind = "policy"  # "利息180万，贴息是不是90万": the amount is told; this is the payment
                 else:
-                    # "贴息能拿到60万吗？我们利息是100万": asked only if the message tells no amount of its own after it.
+                    # "贴息能拿到60万吗？我们利息是100万": asked only if the message tells no amount of its own
+                    # after it.
                     label = kb.facts[fact].label
                     received.append((len(out.figures), fact, Clarify(fact, "lang.ask.confirm_amount", {
                         "figure": text, "label_zh": label.zh, "label_en": label.en}, n.value)))
@@ -370,7 +371,7 @@ def _year_told_in_parts(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], 
             found[tags[0].value] = (ci, numbers[0])
     handled: set[tuple[int, int]] = set()
     for whole, told in parts.items():
-        if set(told) != lex.year_sets.get(whole) or any(ci < 0 for ci, _ in told.values()):
+        if frozenset(told) != lex.year_sets.get(whole, frozenset()) or any(ci < 0 for ci, _ in told.values()):
             continue
         at = sorted(told.values(), key=lambda x: (x[0], x[1].start))
         first = at[0][0]
@@ -397,7 +398,8 @@ _UNIT_RUN = re.compile(r"[十百千万亿]*[万千百亿元块]?")
 
 
 def _open_tail(lex: Lexicon, s: str, n: Number) -> str:
-    """"十几万", "二十几万", "一百几十万": a count left open right after the figure's numeral; the open part as typed."""
+    """"十几万", "二十几万", "一百几十万": a count left open right after the figure's numeral; the open part as
+    typed."""
     rest = s[n.end :]
     word = next((w for w in lex.vague_numerals if rest.startswith(w)), None)
     if word is None:
@@ -415,9 +417,11 @@ def _open_count(lex: Lexicon, s: str, n: Number) -> bool:
 
 
 def _alternative(lex: Lexicon, s: str, numbers: list[Number], n: Number) -> bool:
-    """``n`` is one of two figures given as alternatives ("30还是35万", "30 or 35万")."""
+    """``n`` is one of two figures given as alternatives ("30还是35万", "30 or 35万") or as a range's ends
+    ("十到十五万")."""
     i = numbers.index(n)
     return any(lex.alternatives.fullmatch(s[a.end : b.start]) is not None
+               or lex.range_gap.fullmatch(s[a.end : b.start]) is not None
                for a, b in ((numbers[i - 1] if i else None, n), (n, numbers[i + 1] if i + 1 < len(numbers) else None))
                if a is not None and b is not None)
 

@@ -89,6 +89,7 @@ class Lexicon:
     vague_numerals: tuple[str, ...]
     over_marks: frozenset[str]
     alternatives: re.Pattern[str]  # the whole gap between two figures that are alternatives ("还是")
+    range_gap: re.Pattern[str]  # the whole gap between the two ends of a range ("十到十五万")
     all_words: re.Pattern[str]
     except_words: re.Pattern[str]
     year_span: re.Pattern[str]  # "2023-2024年", "23年和24年", "22年到现在": several years
@@ -101,6 +102,8 @@ class Lexicon:
     originators: tuple[tuple[str, str], ...]  # (originator fact, financed fact)
     list_gap: re.Pattern[str]  # the whole text between two items of a list ("和", "、", "")
     list_split: re.Pattern[str]  # where a list is cut into its items
+    first_person: tuple[str, ...]  # "我们", "本所", "we": the speaker itself, never a forwarded customer
+    serving_types: frozenset[str]  # entity types that serve clients ("我们是代理机构…有个客户")
     client_words: tuple[str, ...]  # "客户": in a client cue, the message's 客户 are the applicant's clients
     applicant_leads: frozenset[str]  # "其实是研究所": the words before a description that speak of oneself
     place_like: re.Pattern[str]  # "注册在某某县": a place's name (group 1) this knowledge base may not know
@@ -198,8 +201,10 @@ def _build(kb: KnowledgeBase) -> Lexicon:
             entries.append((w, Tag("applicant", t.entity_type)))
     entries += [(w, Tag("client")) for w in v.applicants.client_cues]
     entries += [(w, Tag("self")) for w in v.applicants.self_cues]
+    entries += [(w, Tag("their")) for w in v.applicants.their_words]
     entries += [(w, Tag("topic")) for w in v.applicants.others]
     entries += [(w, Tag("party")) for w in v.applicants.others]
+    entries += [(w, Tag("party")) for w in v.applicants.parties]
     f = v.figures
     entries += [(w, Tag("principal")) for w in f.principal]
     entries += [(w, Tag("period", pw.period)) for pw in f.periods for w in pw.words]
@@ -300,6 +305,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         vague_numerals=_longest_first(_norm(f.vague_numerals)),
         over_marks=frozenset(_norm(f.over_marks)),
         alternatives=re.compile(rf"\s*(?:{_words(f.alternatives)})\s*"),
+        range_gap=re.compile(rf"\s*(?:{_words(f.range_joiners)})\s*"),
         all_words=re.compile(_words(p.all_words)),
         except_words=re.compile(_words(p.except_words)),
         year_span=_year_span(f.years.span_joiners, f.years.to_now),
@@ -314,6 +320,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         list_gap=re.compile(rf"\s*(?:{_words(p.list_joiners)})?\s*"),
         list_split=re.compile(rf"[\s;]+|{_words(p.list_joiners)}"),
         client_words=_longest_first(_norm(v.applicants.client_words)),
+        serving_types=frozenset(v.applicants.serving_types),
+        first_person=_longest_first(_norm(v.applicants.first_person)),
         applicant_leads=_norm(v.applicants.leads) | {""},
         place_like=re.compile(rf"(?:{_alternatives(pl.unknown.leads)})([\u4e00-\u9fff]{{2,5}}?"
                               rf"(?:{_alternatives(pl.unknown.suffixes)}))"),
@@ -323,9 +331,14 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         registered_only=frozenset(x.name for x in pl.outside if x.registered_only),
         beyond=_longest_first(_norm(pl.unknown.beyond)),
         beyond_not=_longest_first(_norm(pl.unknown.beyond_not)),
-        party_after=re.compile(rf"\s*(?:市|省|那边|这边|本地|当地)?\s*(?:的|一家|某家|的一家)?\s*(?:{_words(pl.unknown.other_parties)})"),
-        place_topic=re.compile(rf"\s*(?:省|市|县|区)?\s*(?:的|'s)?\s*(?:[a-z0-9]{{1,6}}\s*|[\u4e00-\u9fff]{{0,4}}?)"
+        party_after=re.compile(rf"\s*(?:市|省|那边|这边|本地|当地)?\s*(?:的|一家|某家|的一家)?\s*(?:{_words(pl.unknown.other_parties)})"
+                               rf"|\s*(?:市|省)?\s*(?:的)?\s*(?:{_words(pl.unknown.several)})"),
+        place_topic=re.compile(rf"\s*(?:省|市|县|区)?\s*(?:的|'s)?\s*"
+                               rf"(?:[a-z0-9]{{1,6}}\s*|(?!企业|公司|单位|厂)[\u4e00-\u9fff]{{0,4}}?)"
                                rf"(?:{_words(pl.unknown.topics_after)})"),
-        party_before=re.compile(rf"(?:{_words(pl.unknown.markets)})\s*(?:the\s+)?$|(?:{_words(pl.unknown.other_parties)})\s*(?:的)?\s*(?:总部|公司|注册地)?\s*(?:都|也)?"
-                                rf"\s*(?:在|位于|来自|注册在|in|is in|are in|is from|are from|from)?\s*$"),
+        party_before=re.compile(rf"(?:{_words(pl.unknown.markets)})\s*(?:the\s+)?$"
+                                rf"|(?:{_words(pl.unknown.other_parties)})\s*(?:的)?\s*"
+                                rf"(?:总部|公司|注册地|厂子|工厂|厂|企业|单位|公司也)?\s*(?:有家|有一家|有个|有的)?"
+                                rf"\s*(?:在|位于|来自|注册在|都是|也是|大多是|主要是|都在|也在|大多在|主要在"
+                                rf"|in|is in|are in|is from|are from|from|are all|are mostly|are)?\s*$"),
     )

@@ -79,6 +79,7 @@ _BIG_UNITS: Final[Mapping[str, int]] = MappingProxyType({"万": _WAN, "亿": _YI
 _EN_UNITS: Final[Mapping[str, int]] = MappingProxyType(
     {
         "w": _WAN,
+        "kw": 10 * _WAN * 100,  # 千万: "2kw" is 2000万
         "k": 1_000,
         "thousand": 1_000,
         "m": 1_000_000,
@@ -98,7 +99,7 @@ _AR_RE: Final = re.compile(
     r"(?P<int>[0-9]{1,3}(?:,[0-9]{4})+(?![0-9])|[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)"
     r"(?P<frac>\.[0-9]+)?"
 )
-_EN_UNIT_RE: Final = re.compile(r" ?(million|billion|thousand|mn|bn|w|k|m)(?![a-z])")
+_EN_UNIT_RE: Final = re.compile(r" ?(million|billion|thousand|mn|bn|kw|w|k|m)(?![a-z])")
 _APPROX: Final = frozenset("多余来")  # "80多万", "3000余元": approximate, read as the lower bound
 _MAX_DIGITS: Final = 15  # longer digit runs are ids, not money (and keep Decimal cheap)
 _MAX_YUAN: Final = Decimal(10) ** 15
@@ -317,7 +318,8 @@ def _read_number(s: str, pos: int) -> tuple[int, _Num | None]:
             zero_gap, bare, magnitude = False, False, True
             i += 1
             continue
-        if cur is not None and (c == " " or "a" <= c <= "z"):
+        # "80w", and a Chinese numeral with an English unit ("八十W", "五十w"): the unit multiplies the whole number.
+        if (cur is not None or (section and not seen_wan and last_unit < 10**4)) and (c == " " or "a" <= c <= "z"):
             m = _EN_UNIT_RE.match(s, i)
             if m is not None:
                 en_factor = _EN_UNITS[m.group(1)]
@@ -329,7 +331,8 @@ def _read_number(s: str, pos: int) -> tuple[int, _Num | None]:
         if c in _APPROX and (tokens or last_unit) and before_unit:
             i += 1
             continue
-        if c in " 个" and cur is not None and (nxt in _SMALL_UNITS or nxt in _BIG_UNITS):  # "2个亿"
+        if c in " 个" and (cur is not None or section) and (nxt in _SMALL_UNITS or nxt in _BIG_UNITS
+                                                           or (c == "个" and nxt in "wk")):  # "2个亿", "80个w"
             i += 1
             continue
         break

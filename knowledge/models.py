@@ -491,6 +491,9 @@ class Polarity(Model):
     # Words between a figure and the correction word that still introduce it ("原来说80万，现在更正为60万",
     # "利息80万，后来又说记错了是70万").
     correction_leads: list[str] = []
+    # "利息不是80万，是50万": a figure after one of ``not_it`` and then one of ``instead``: the second is the figure.
+    not_it: list[str] = []
+    instead: list[str] = []
     clause_breaks: list[str] = []
     # Between the items of a list ("马德里和驰名商标都没有", "专利导航、风险预警"): a negation reaches along it.
     list_joiners: list[str] = []

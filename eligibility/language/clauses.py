@@ -76,8 +76,11 @@ class Clause:
         return out
 
     def _negated_here(self, hit: Hit) -> bool:
-        if any(h.has("neg") for h in self.before(hit, _NEG_BEFORE)):
-            return True
+        for h in self.before(hit, _NEG_BEFORE):
+            if h.has("neg"):
+                return True
+            if {t.key for t in h.of("option")} & {t.key for t in hit.of("option")}:
+                break  # "不是金奖是银奖": the negation is the nearer option's, not this one's
         # An English negation reaches a few words ("we don't have any madrid registrations").
         if any(h.has("neg") and h.term.isascii() and len(self.s[h.end : hit.start].split()) <= _NEG_WORDS
                for h in self.before(hit, _NEG_BEFORE_ASCII)):

@@ -27,6 +27,9 @@ _SMALL_BARE = 1000  # a bare figure below this answering a money question is ask
 _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
 _APPROX_REACH = 3
 _REPEAT_REACH = 4
+_SAID_AFTER = 14  # "800k interest, oh sorry, 680k": words said after the corrected figure, before the correction
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+_CHAT_LABEL = re.compile(r"\s*\[?\s*\d{1,2}:\d{2}(?::\d{2})?\s*\]?\s*(?:[\u4e00-\u9fffa-z]{1,6}\s*:)?\s*")
 _YEARS = (1949, 2100)  # a bare four-digit figure in these years, in English, is a year
 _CURRENCY_REACH = 2  # "10万美元", "10万 港币", "10 万元美金" is not written; "$10万" before the digits
 
@@ -427,19 +430,37 @@ def _alternative(lex: Lexicon, s: str, numbers: list[Number], n: Number) -> bool
 
 
 def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
-    """"80万，哦不对70万", "80万，不对，是70万": the figure corrected inside the message is dropped.
+    """"80万，哦不对70万", "80万，不对，是70万", "利息不是80万，是50万": the figure corrected inside the message is
+    dropped.
 
-    Only a correction word between two figures counts; the second figure takes the first's place, so
-    it keeps the first's cue ("利息80万，不对，70万" -> 利息70万)."""
-    numbers = [n for n in scan_numbers(s, lex.numbers) if n.kind in ("money", "number")]
+    Only a correction word between two figures counts (or "不是X，是Y"); the second figure takes the first's
+    place, so it keeps the first's cue ("利息80万，不对，70万" -> 利息70万), and a few words said right after the
+    first figure stay with it ("800k interest, oh sorry, 680k" -> 680k interest). A chat log's time and speaker
+    between them ("[10:22] 客户: 不好意思打错了，是58万") belong to the correction."""
+    numbers = [n for n in scan_numbers(s, lex.numbers) if n.kind in ("money", "number")
+               and not (n.end - n.start == 1 and not s[n.start].isdigit())  # "一下", "一直": words, not figures
+               and not _CLOCK.match(s, max(0, n.start - 3)) and not _CLOCK.match(s, n.start)]  # "[10:22]"
     for a, b in reversed(list(pairwise(numbers))):
-        gap = s[a.end : b.start]
-        m = lex.correction_gap.match(gap)
+        gap = _CHAT_LABEL.sub(" ", s[a.end : b.start])
+        said = s[: a.start].rstrip()
+        if said.endswith(lex.not_it) and lex.instead.fullmatch(gap):
+            # "利息不是80万，是50万": what it is not, then what it is
+            start = len(said) - next(len(w) for w in lex.not_it if said.endswith(w))
+            s, cased = s[:start] + s[b.start :], cased[:start] + cased[b.start :]
+            continue
+        pre, m = "", lex.correction_gap.match(gap)
+        if m is None:
+            k = next((i for i, ch in enumerate(gap) if ch in ";,.!?"), len(gap))
+            pre, m = gap[:k], lex.correction_gap.match(gap, k) if 0 < k <= _SAID_AFTER else None
+            if any(ch.isdigit() for ch in pre):
+                m = None
         rest = gap[m.end() :] if m else ""
         # What the corrected figure repeats before it ("每月3万，不对，每月4万") may stay.
         if m and len(rest) <= _REPEAT_REACH and not any(ch.isdigit() or ch in ";,.!?" for ch in rest):
-            cut = a.end + m.end()
-            s, cased = s[: a.start] + s[cut:], cased[: a.start] + cased[cut:]
+            if len(_CHAT_LABEL.sub(" ", s[a.end : b.start])) != len(s[a.end : b.start]):
+                pre = ""  # a chat log's label between them: nothing said after the first figure is kept
+            s = s[: a.start] + s[b.start : b.end] + pre + s[b.end :]
+            cased = cased[: a.start] + cased[b.start : b.end] + pre + cased[b.end :]
     return _words_corrected(lex, s, cased)
 
 

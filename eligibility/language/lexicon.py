@@ -62,6 +62,8 @@ class Lexicon:
     hedges: tuple[str, ...]
     hedge_re: re.Pattern[str]
     corrections: tuple[str, ...]
+    not_it: tuple[str, ...]  # "不是" before a figure that a "是…" after it replaces ("利息不是80万，是50万")
+    instead: re.Pattern[str]  # the gap between the two: "，是", ", it's"
     correction_words: tuple[str, ...]  # every correction word, standing alone or not
     correction_gap: re.Pattern[str]  # between two figures: the second corrects the first ("80万，哦不对70万")
     clause_split: re.Pattern[str]
@@ -276,6 +278,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         hedges=_longest_first(_norm(p.hedges)),
         hedge_re=_phrases(_norm(p.hedges)),
         corrections=_longest_first(_norm(p.corrections)),
+        not_it=_longest_first(_norm(p.not_it)),
+        instead=re.compile(rf"[\s;,.]*(?:{_words(p.instead)})\s*"),
         correction_words=_longest_first(_norm(p.corrections) | _norm(p.corrections_alone)),
         correction_gap=_correction_gap(_longest_first(_norm(p.corrections)), _longest_first(_norm(p.corrections_alone)),
                                        _longest_first(_norm(p.correction_leads))),

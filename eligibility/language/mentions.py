@@ -7,6 +7,7 @@ in free text). Several China Patent Award levels are all kept, one per award ("�
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -74,6 +75,9 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                 context = lex.context.get(fact.id)
                 if c.negated(h) or (context and not any(w in c.s for w in context)):
                     continue
+                if fact.id in LIST_CHOICES and quoted_amount(lex, c, h):
+                    out.mentioned.add(fact.id)  # "金奖50万": the policy's figure quoted, a topic
+                    continue
                 out.mentioned.add(fact.id)
                 options.setdefault(fact.id, []).append(t.value)
     for fact_id, values in bools.items():
@@ -104,6 +108,16 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     return out
 
 
+_QUOTE_GAP = re.compile(r"\s*(?:是|为|奖励|奖|有|能拿|能奖|可以拿|:)?\s*(?:是|为)?\s*$")
+
+
+def quoted_amount(lex: Lexicon, c: Clause, h: Hit) -> bool:
+    """A level named with a money figure right after it ("专利奖金奖50万，我们拿的是银奖", "金奖是50万吧"): the
+    policy's payment quoted, not an award the applicant won."""
+    numbers = [n for n in scan_numbers(c.s[h.end : h.end + 12], lex.numbers) if n.kind == "money"]
+    return bool(numbers) and _QUOTE_GAP.match(c.s[h.end : h.end + numbers[0].start]) is not None
+
+
 def _award_count(lex: Lexicon, c: Clause, h: Hit) -> int | None:
     """How many awards of the level ``h`` names: the count right before it ("两个银奖", "2项中国专利金奖") or right
     after it ("银奖2项", "金奖一个"); 1 when none is said, None when it is left open ("几个金奖")."""
@@ -130,7 +144,7 @@ def counted_levels(lex: Lexicon, fact_id: str, clauses: list[Clause],
         for h in c.hits:
             for t in h.of("option"):
                 if t.key != fact_id or t.value in VAGUE_OPTIONS or c.negated(h) or c.about_clients(h) \
-                        or (levels is not None and t.value not in levels):
+                        or (levels is not None and t.value not in levels) or quoted_amount(lex, c, h):
                     continue
                 n = _award_count(lex, c, h)
                 if n is None:

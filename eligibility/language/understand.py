@@ -11,7 +11,7 @@ import re
 from itertools import pairwise
 
 from eligibility.language.applicants import read_applicant
-from eligibility.language.clauses import Clause, prepared, split
+from eligibility.language.clauses import CONCEPTS, Clause, prepared, split
 from eligibility.language.figures import read_figures, self_corrected
 from eligibility.language.intents import exact_intent, intent_of
 from eligibility.language.lexicon import PARTIAL, VAGUE_OPTIONS, Lexicon, lexicon
@@ -64,6 +64,14 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             facts[fact_id] = values[0]
     notes += figures.notes
     clarify += figures.clarify
+    if figures.amounts and any(_unsure_alone(lex, c) for c in clauses):
+        # "利息是80万吗？我同事说的，我不确定": the user doubts the figure; it is confirmed, never computed from.
+        for fact_id, values in figures.amounts.items():
+            label = kb.facts[fact_id].label
+            facts.pop(fact_id, None)
+            clarify.append(Clarify(fact_id, "lang.ask.confirm_amount", {
+                "figure": next((f.text for f in figures.figures if f.fact == fact_id and f.role == "amount"), ""),
+                "label_zh": label.zh, "label_en": label.en}, values[0]))
     # A money fact named and negated ("没有质押贷款") is none; named without a figure says nothing.
     for fact_id in list(facts):
         if kb.facts[fact_id].type in ("money", "money_list") and facts[fact_id] is False:
@@ -108,6 +116,12 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
         clarify=tuple(_dedupe(clarify)),
         figures=tuple(figures.figures),
     )
+
+
+def _unsure_alone(lex: Lexicon, c: Clause) -> bool:
+    """A clause that only says the user is not sure ("我不确定", "not sure"), naming no fact or figure."""
+    return is_unknown(lex, c.s) and not any(t.kind in CONCEPTS or t.kind == "cue" for h in c.hits for t in h.tags) \
+        and not any(ch.isdigit() for ch in c.s)
 
 
 def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause],

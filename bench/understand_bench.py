@@ -3,8 +3,8 @@
     python -m bench.understand_bench [--corpus bench/understand/dev.yaml] [--repeats 3] [--failures tune] [--json]
 
 Per split (tune, holdout, and fresh / fresh2 / fresh3 when bench/understand/fresh.yaml / fresh2.yaml /
-fresh3.yaml are present; all are written blind and never tuned on), for each system. bench/understand/dev2.yaml,
-when present, is more tuning material written blind and is scored as part of the tune split:
+fresh3.yaml are present; all are written blind and never tuned on), for each system. bench/understand/dev2.yaml
+and dev3.yaml, when present, are more tuning material written blind and are scored as part of the tune split:
 
 - fact precision (recorded facts with the right value / facts recorded) and recall (/ facts stated);
 - messages with any wrong fact (a fact recorded that the message does not state, or with another value;
@@ -49,7 +49,8 @@ DEV = HERE / "dev.yaml"
 FRESH = HERE / "fresh.yaml"  # written blind by someone else: read by this bench only, never by us
 FRESH2 = HERE / "fresh2.yaml"  # a second blind set, by another writer, later: split fresh2, never tuned on
 FRESH3 = HERE / "fresh3.yaml"  # a third blind set, written after the second round of tuning: split fresh3
-DEV2 = HERE / "dev2.yaml"  # new tuning material by a blind writer: read as part of the tune split
+# New tuning material by blind writers (dev2: writerT, dev3: writerT2): read as part of the tune split.
+EXTRA_TUNE = (HERE / "dev2.yaml", HERE / "dev3.yaml")
 SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3")
 KEYS = ("id", "text", "lang", "question", "kind", "facts", "ask", "intent", "split")
 INTENTS = ("assess", "ask", "menu", "help", "greeting", "thanks", "human", "back", "restart", "cancel",
@@ -116,9 +117,9 @@ def load_items(path: Path, *, split: str | None = None) -> list[Item]:
 
 
 def _ticks_completed(kb: KnowledgeBase, item: Item) -> Item:
-    """dev2 writes a tick-all answer with the ticked facts only ("马德里注册和驰名商标都有"); the questionnaire
+    """dev2/dev3 write a tick-all answer with the ticked facts only ("马德里注册和驰名商标都有"); the questionnaire
     reads it as every fact of the group answered, the unticked ones false (0 / [] for money), as dev.yaml
-    writes it. Completed here, for dev2's items only (the fresh sets are scored as written)."""
+    writes it. Completed here, for the extra tuning files only (the fresh sets are scored as written)."""
     q = expecting(kb, item.question)
     if q is None or q.kind != "multi" or not item.facts:
         return item
@@ -274,15 +275,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--fresh", type=Path, default=FRESH, help="the blind fresh set (read when present)")
     p.add_argument("--fresh2", type=Path, default=FRESH2, help="the second blind set (read when present)")
     p.add_argument("--fresh3", type=Path, default=FRESH3, help="the third blind set (read when present)")
-    p.add_argument("--dev2", type=Path, default=DEV2, help="more tuning material, scored as tune (when present)")
+    p.add_argument("--extra-tune", type=Path, nargs="*", default=list(EXTRA_TUNE),
+                   help="more tuning material, scored as tune (each read when present)")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--failures", choices=["tune"], help="list the layer's failures on the tune split")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     kb = load_knowledge_base()
     items = load_items(args.corpus)
-    if args.dev2.exists():
-        items += [_ticks_completed(kb, i) for i in load_items(args.dev2, split="tune")]
+    for extra in args.extra_tune:
+        if extra.exists():
+            items += [_ticks_completed(kb, i) for i in load_items(extra, split="tune")]
     if args.fresh.exists():
         items += load_items(args.fresh, split="fresh")
     if args.fresh2.exists():

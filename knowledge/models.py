@@ -556,6 +556,8 @@ class Applicants(Model):
     their_words: list[str] = []
     # Entity types that serve clients: one describing itself so ("我们是代理机构") speaks of its clients as 客户.
     serving_types: list[str] = []
+    # After a fact named: someone else's ("金奖是人家的"): not the applicant's.
+    theirs_after: list[str] = []
     # The speaker itself ("我们", "本所", "we"): unlike a forward's "客户是…", which introduces the applicant.
     first_person: list[str] = []
     types: list[ApplicantType] = []
@@ -646,6 +648,8 @@ class FigureWords(Model):
     years: YearWords = YearWords()
     # Words counting a securitisation's issues ("两期", "3单"): fewer figures than issues asks for each.
     issue_counters: list[str] = []
+    # One of several sharing a figure ("产品规模是3个亿 我们只是其中一家"): any amount told is asked about.
+    one_of: list[str] = []
     # Words counting awards ("两个银奖", "银奖2项"): a multiple-choice fact holds one level per award.
     award_counters: list[str] = []
     # Counts in words the numeral reader does not read ("two silver awards").
@@ -709,6 +713,8 @@ class UnknownPlaces(Model):
     markets: list[str] = []
     # A count of others right after a place ("石家庄几所高校"): those others' place, not the applicant's.
     several: list[str] = []
+    # An institution named after a place ("Tianjin University"): its name, not the applicant's place.
+    names_after: list[str] = []
     # What a place names when one of these follows it ("河北省的X政策", "北京的规定"): a place's policy or body, not
     # where the applicant is registered.
     topics_after: list[str] = []

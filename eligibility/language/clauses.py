@@ -208,10 +208,15 @@ def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
             carried = not _SENTENCE_END.search(sep)
     serves = any(h.has("client") and any(w in h.term for w in lex.client_words) for c in out for h in c.hits)
     if serves:
-        out = [replace(c, of_clients=True) if c.s.startswith(lex.client_words) else c for c in out]
-    if any(_serves_as_agency(lex, c) for c in out):
+        out = [replace(c, of_clients=True) if c.s.startswith(lex.client_words) or (
+            c.s.isascii() and _opens_with_clients(lex, c)) else c for c in out]
+    if serves or any(_serves_as_agency(lex, c) for c in out):
         # "我们是代理机构，有个客户去年拿了银奖": an agency speaking of itself; its 客户 are its clients.
-        out = [replace(c, of_clients=True) if _opens_with_clients(lex, c) else c for c in out]
+        if not serves:
+            out = [replace(c, of_clients=True) if _opens_with_clients(lex, c) else c for c in out]
+        for i in range(1, len(out)):  # "…，客户是一家做疫苗的企业，在藁城": the clients' clause goes on
+            if out[i - 1].of_clients and not any(h.has("self") for h in out[i].hits):
+                out[i] = replace(out[i], of_clients=True)
     # "隔壁厂在鹿泉，他们有马德里注册", "我们母公司在北京，拿过驰名商标": a clause about someone else, then one that
     # opens with their pronoun or with a verb and no subject: still theirs, so nothing in it is stated of the
     # applicant.

@@ -169,6 +169,9 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             tail = _open_tail(lex, c.s, n)
             if len(text) == 1 and not text.isdigit() and not tail:
                 continue  # "一直", "一下": a word, not a figure
+            if c.of_clients:
+                out.figures.append(Figure(text, n.value, "other"))  # "Our client paid 600k": the client's figure
+                continue
             if c.supposed(n.start):
                 out.figures.append(Figure(text, n.value, "supposed"))  # "万一利息付了100万": not the user's figure
                 continue
@@ -286,7 +289,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.clarify += [Clarify(f, "lang.ask.which_fact", {"figure": text}, n.value) for f in owners[:1]]
                     continue
                 fact = owners[0]
-            elif expecting is not None:
+            elif expecting is not None and not _names_other_money(kb, c, expecting):
                 fact = expecting
             else:
                 named = sorted(set(mentioned) & money_facts(kb))
@@ -411,6 +414,13 @@ def _open_tail(lex: Lexicon, s: str, n: Number) -> str:
     return rest[: m.end()] if m else word
 
 
+def _names_other_money(kb: KnowledgeBase, c: Clause, expecting: str) -> bool:
+    """The clause names another money fact than the one asked ("No pledge loans, but we did get 40 million from an
+    IP securitisation deal"): its figure is not the answer to the question asked."""
+    money = money_facts(kb)
+    return any(t.key in money and t.key != expecting for h in c.hits for t in h.of("mention"))
+
+
 def _open_count(lex: Lexicon, s: str, n: Number) -> bool:
     """"几十万", "数百万": a count left open before the figure; "一百多万", "十多万": over a round power of ten."""
     if s[: n.start].endswith(lex.vague_numerals):
@@ -465,8 +475,9 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
 
 
 def _replaceable(h: Hit) -> set[tuple[str, str]]:
-    """What a word names that a later word may replace: an option of a fact, or an applicant's type."""
-    return {("option", t.key) for t in h.of("option")} | {("applicant", "") for _ in h.of("applicant")[:1]}
+    """What a word names that a later word may replace: an option of a fact, an applicant's type, a place."""
+    return ({("option", t.key) for t in h.of("option")} | {("applicant", "") for _ in h.of("applicant")[:1]}
+            | {("place", "") for _ in (h.of("inside") or h.of("outside") or h.of("city"))[:1]})
 
 
 def _words_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
@@ -484,8 +495,7 @@ def _words_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
         if b is None or b.term == a.term:
             continue
         gap = s[a.end : b.start]
-        m = lex.correction_gap.match(gap)
-        if m and m.end() == len(gap):
+        if lex.correction_gap.fullmatch(gap):
             s, cased = s[: a.start] + s[b.start :], cased[: a.start] + cased[b.start :]
     return s, cased
 
@@ -580,13 +590,18 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     # applicant's own figure alone.
     party = any(_about_a_loan(lex, c) for c in clauses if any(h.has("party") for h in c.hits))
     unpaid = any(h.has("unpaid") and not c.supposed(h.start) for c in clauses for h in c.hits)
+    one_of = any(h.has("one_of") for c in clauses for h in c.hits)  # "我们只是其中一家": a share of a whole
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
         if fact in lex.yearly_facts and several_years:  # "贷了3年，每年利息30万，总共": a total of years
             _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
-        elif fact in lex.yearly_facts and (party or fact in shares):
-            # "每家子公司利息都是80万", "利息占比30%，总利息200万": a group's or a share, not the applicant's own
-            _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}))
+        elif (fact in lex.yearly_facts and (party or fact in shares)) or one_of:
+            # "每家子公司利息都是80万", "利息占比30%，总利息200万", "产品规模是3个亿 我们只是其中一家": a group's or a
+            # share, not the applicant's own (the interest question names the interest; others are confirmed)
+            label = kb.facts[fact].label
+            _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}) if fact in lex.yearly_facts
+                      else Clarify(fact, "lang.ask.confirm_amount",
+                                   {"figure": figure, "label_zh": label.zh, "label_en": label.en}, None))
         elif fact in lex.yearly_facts and unpaid:  # "明年要付利息90万", "利息90万还没付": not paid yet
             _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
         elif fact in other_loans:  # "房产抵押贷款，利息50万": not an IP pledge loan's interest (or not surely)

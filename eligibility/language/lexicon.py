@@ -45,7 +45,8 @@ def _correction_gap(words: tuple[str, ...], alone: tuple[str, ...], leads: tuple
         return "|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in ws) or r"(?!)"
     return re.compile(rf"[\s;,.!?、。]*(?:(?:{either(leads)})[\s;,]*)*(?:哦|噢|喔|呃|额|啊|嗯)?[\s;,]*"
                       rf"(?:{either(words)}|(?:{either(alone)})(?=[\s;,.!?]))[\s;,!.]*"
-                      r"(?:是|应该是|应是|应为|为|改为|改成|应该|实际是|实际|it's|it is|it was)?[\s]*")
+                      r"(?:是|应该是|应是|应为|为|改为|改成|应该|实际是|实际|it's|it is|it was"
+                      r"|[\u4e00-\u9fff]{1,4}?是)?[\s]*")
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class Lexicon:
     originators: tuple[tuple[str, str], ...]  # (originator fact, financed fact)
     list_gap: re.Pattern[str]  # the whole text between two items of a list ("和", "、", "")
     list_split: re.Pattern[str]  # where a list is cut into its items
+    theirs_after: tuple[str, ...]  # "是人家的" right after a fact named: someone else's
     first_person: tuple[str, ...]  # "我们", "本所", "we": the speaker itself, never a forwarded customer
     serving_types: frozenset[str]  # entity types that serve clients ("我们是代理机构…有个客户")
     client_words: tuple[str, ...]  # "客户": in a client cue, the message's 客户 are the applicant's clients
@@ -219,6 +221,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("bound")) for w in f.bounds]
     entries += [(w, Tag("total")) for w in f.totals]
     entries += [(w, Tag("unpaid")) for w in f.unpaid]
+    entries += [(w, Tag("one_of")) for w in f.one_of]
     entries += [(w, Tag("phone")) for w in f.phone]
     entries += [(w, Tag("foreign")) for w in f.foreign_currencies]
     entries += [(w, Tag("quantity")) for w in f.other_quantities]
@@ -326,6 +329,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         client_words=_longest_first(_norm(v.applicants.client_words)),
         serving_types=frozenset(v.applicants.serving_types),
         first_person=_longest_first(_norm(v.applicants.first_person)),
+        theirs_after=_longest_first(_norm(v.applicants.theirs_after)),
         applicant_leads=_norm(v.applicants.leads) | {""},
         place_like=re.compile(rf"(?:{_alternatives(pl.unknown.leads)})([\u4e00-\u9fff]{{2,5}}?"
                               rf"(?:{_alternatives(pl.unknown.suffixes)}))"),
@@ -336,13 +340,14 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         beyond=_longest_first(_norm(pl.unknown.beyond)),
         beyond_not=_longest_first(_norm(pl.unknown.beyond_not)),
         party_after=re.compile(rf"\s*(?:市|省|那边|这边|本地|当地)?\s*(?:的|一家|某家|的一家)?\s*(?:{_words(pl.unknown.other_parties)})"
-                               rf"|\s*(?:市|省)?\s*(?:的)?\s*(?:{_words(pl.unknown.several)})"),
+                               rf"|\s*(?:市|省)?\s*(?:的)?\s*(?:{_words(pl.unknown.several)})"
+                               rf"|\s+(?:{_words(pl.unknown.names_after)})"),
         place_topic=re.compile(rf"\s*(?:省|市|县|区)?\s*(?:的|'s)?\s*"
                                rf"(?:[a-z0-9]{{1,6}}\s*|(?!企业|公司|单位|厂)[\u4e00-\u9fff]{{0,4}}?)"
                                rf"(?:{_words(pl.unknown.topics_after)})"),
         party_before=re.compile(rf"(?:{_words(pl.unknown.markets)})\s*(?:the\s+)?$"
                                 rf"|(?:{_words(pl.unknown.other_parties)})\s*(?:的)?\s*"
-                                rf"(?:总部|公司|注册地|厂子|工厂|厂|企业|单位|公司也)?\s*(?:有家|有一家|有个|有的)?"
+                                rf"(?:总部|公司|注册地|厂子|工厂|厂|企业|单位|公司也|高校|大学|学校|医院)?\s*(?:有家|有一家|有个|有的)?"
                                 rf"\s*(?:在|位于|来自|注册在|都是|也是|大多是|主要是|都在|也在|大多在|主要在"
                                 rf"|in|is in|are in|is from|are from|from|are all|are mostly|are)?\s*$"),
     )

@@ -39,8 +39,8 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     for c in clauses:
         named_here = {t.key for h in c.hits for t in h.of("mention")}
         for h in c.hits:
-            if c.about_clients(h):
-                continue
+            if c.about_clients(h) or c.s[h.end :].lstrip().startswith(lex.theirs_after):
+                continue  # "金奖是人家的": someone else's
             if c.pending(h) and not any(t.key in lex.planned_ok for t in h.of("mention")):
                 out.mentioned.update(t.key for t in h.of("mention"))
                 continue
@@ -144,7 +144,8 @@ def counted_levels(lex: Lexicon, fact_id: str, clauses: list[Clause],
         for h in c.hits:
             for t in h.of("option"):
                 if t.key != fact_id or t.value in VAGUE_OPTIONS or c.negated(h) or c.about_clients(h) \
-                        or (levels is not None and t.value not in levels) or quoted_amount(lex, c, h):
+                        or (levels is not None and t.value not in levels) or quoted_amount(lex, c, h) \
+                        or c.topic(h) or c.s[h.end :].lstrip().startswith(lex.theirs_after):
                     continue
                 n = _award_count(lex, c, h)
                 if n is None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from eligibility.language.clauses import Clause
 from eligibility.language.lexicon import Lexicon
 from eligibility.language.model import Clarify, Note
+from eligibility.language.terms import Hit
 
 
 @dataclass
@@ -46,8 +47,10 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
                 if not inside:
                     weak.append((False, name))
                 continue
-            if c.topic(h):
-                continue
+            if (c.topic(h) and not (c.asked_about(h) is False and any(b.has("reg") for b in c.before(h, 2))
+                                    and any(b.has("self") for b in c.hits if b.end <= h.start))) \
+                    or c.about_clients(h) or _names_a_thing(c, h):
+                continue  # asked about, not stated ("石家庄以外的企业能申请吗"); "他们注册在保定…能报吗" is stated
             if any(t.value in lex.registered_only for t in h.of("outside")) and not asked and not any(
                     b.has("reg") and not b.has("mention") and b.term not in ("注册", "注册了")
                     for b in c.before(h, 4)):
@@ -101,6 +104,25 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
                 out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": c.s}))
                 break
     return out
+
+
+_THING_REACH = 8
+_SITS = ("", "在", "是", "位于", "是在", "就在")  # "我们在高新区的创客空间": the applicant puts itself there
+
+
+def _names_a_thing(c: Clause, h: Hit) -> bool:
+    """The place is a thing's ("给赵县那个专利纠纷调解中心做托管", "the mediation centre for Zhengding county"): a
+    fact's mention right after it (through 的/那个: "元氏县的专利纠纷调解中心"), unless the applicant puts itself
+    there first ("我们在高新区的创客空间"), or a mention right before it with "for"/"of"."""
+    after = c.s[h.end : h.end + _THING_REACH]
+    if any(m.has("mention") and m.start - h.end <= _THING_REACH and not c.s[h.end : m.start].strip().startswith(
+            ("是", "有", "的企业", "的公司")) and any(x in after for x in ("的", "那个", "这个", "那家"))
+           and not any((b.has("self") or b.has("reg")) and c.s[b.end : h.start].strip() in _SITS
+                       for b in c.before(h, 3))
+           for m in c.after(h, _THING_REACH)):
+        return True
+    return any(m.has("mention") and c.s[m.end : h.start].strip() in ("for", "of", "for the", "of the")
+               for m in c.before(h, 10))
 
 
 def _of_another(lex: Lexicon, s: str, start: int, end: int) -> bool:

@@ -228,6 +228,15 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     if q.kind == "choice":
         fact = kb.facts[fact_id]
         options = {o.id: [o.label.zh, o.label.en, *_usable(o.aliases, cased)] for o in fact.options}
+        theirs = [c for c in clauses if any((c.topic(h) or c.about_clients(h)) and any(t.key == fact_id for t in h.of(
+            "option")) for h in c.hits)]
+        if theirs:
+            # "我同行拿了金奖 我们啥也没拿": someone else's option is no answer; the applicant's own clauses are read.
+            own = [c for c in clauses if c not in theirs]
+            if not own:
+                return None, [], []
+            s, cased, head = " ".join(c.s for c in own), " ".join(c.cased for c in own), own[0].s
+            yes = yes_no(lex, s, head) if polar else None
         if fact_id in LIST_CHOICES:
             levels = counted_levels(lex, fact_id, clauses, _named_options(fact_id, clauses))
             if levels is None:
@@ -268,12 +277,14 @@ def _names_another(c: Clause, q: Question) -> bool:
 
 
 def _named_options(fact_id: str, clauses: list[Clause]) -> list[str]:
-    """Every option of ``fact_id`` named and not negated, in order ("gold and silver" -> [gold, silver])."""
+    """Every option of ``fact_id`` named and not negated, in order ("gold and silver" -> [gold, silver]);
+    someone else's ("我同行拿了金奖") and the ones asked about are not."""
     found: list[str] = []
     for c in clauses:
         for h in c.hits:
             for t in h.of("option"):
-                if t.key == fact_id and t.value not in VAGUE_OPTIONS and not c.negated(h):
+                if t.key == fact_id and t.value not in VAGUE_OPTIONS and not c.negated(h) and not c.topic(h) \
+                        and not c.about_clients(h):
                     found.append(t.value)
     return list(dict.fromkeys(found))
 

@@ -493,6 +493,8 @@ class Polarity(Model):
     correction_leads: list[str] = []
     # "利息不是80万，是50万": a figure after one of ``not_it`` and then one of ``instead``: the second is the figure.
     not_it: list[str] = []
+    # A tag question after a statement asks it ("The maker space award is 200,000 yuan, right?").
+    tag_questions: list[str] = []
     instead: list[str] = []
     clause_breaks: list[str] = []
     # Between the items of a list ("马德里和驰名商标都没有", "专利导航、风险预警"): a negation reaches along it.

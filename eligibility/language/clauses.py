@@ -196,8 +196,10 @@ def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
             seps.append(s[start:end] if end > start else ".")
     # "我们给客户做专利导航，客户是生物医药企业": the speaker serves clients, so a clause opened by "客户" is theirs.
     # Pieces cut at a space belong to one sentence: a question at its end asks them all ("金奖 银奖 各多少").
+    # A tag question asks the clause before it ("The maker space award is 200,000 yuan, right?", "金奖是50万，对吧？").
     for i in range(len(out) - 2, -1, -1):
-        if seps[i] == " " and out[i + 1].question and not out[i].question:
+        tag = out[i + 1].question and out[i + 1].s.strip(" ?") in lex.tag_questions
+        if (seps[i] == " " or tag) and out[i + 1].question and not out[i].question:
             out[i] = replace(out[i], question=True)
     # A supposition reaches to the end of its sentence: across commas and clause words, not past 。!?
     carried = False

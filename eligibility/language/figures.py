@@ -200,10 +200,12 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 continue
             if tail:
                 text += tail  # "十几万": the figure as typed, for the question back
-            if _RANGE.search(c.s[max(0, n.start - 1) : n.end]) or _alternative(lex, c.s, numbers, n) \
-                    or _open_count(lex, c.s, n) or tail:
-                # "七八万", "三四十万", "30还是35万": a range or alternatives, not one figure
-                cued = sorted({t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok})
+            cued = sorted({t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok})
+            ranged = _ranged(lex, c.s, numbers, n)
+            if (ranged and (expecting or len(cued) == 1)) or _RANGE.search(c.s[max(0, n.start - 1) : n.end]) \
+                    or _alternative(lex, c.s, numbers, n) or _open_count(lex, c.s, n) or tail:
+                # "七八万", "三四十万", "30还是35万", "利息十到十五万": a range or alternatives, not one figure (a
+                # range of no fact of the user's, "维权援助每个项目是20到30万吗", is the policy's: read on)
                 fact = expecting or (cued[0] if len(cued) == 1 else None)
                 out.figures.append(Figure(text, n.value, "other", fact, True))
                 if fact is not None:
@@ -430,11 +432,18 @@ def _open_count(lex: Lexicon, s: str, n: Number) -> bool:
 
 
 def _alternative(lex: Lexicon, s: str, numbers: list[Number], n: Number) -> bool:
-    """``n`` is one of two figures given as alternatives ("30还是35万", "30 or 35万") or as a range's ends
-    ("十到十五万")."""
+    """``n`` is one of two figures given as alternatives ("30还是35万", "30 or 35万")."""
+    return _between(numbers, n, lex.alternatives, s)
+
+
+def _ranged(lex: Lexicon, s: str, numbers: list[Number], n: Number) -> bool:
+    """``n`` is one end of a range ("十到十五万", "100k-150k")."""
+    return _between(numbers, n, lex.range_gap, s)
+
+
+def _between(numbers: list[Number], n: Number, gap: re.Pattern[str], s: str) -> bool:
     i = numbers.index(n)
-    return any(lex.alternatives.fullmatch(s[a.end : b.start]) is not None
-               or lex.range_gap.fullmatch(s[a.end : b.start]) is not None
+    return any(gap.fullmatch(s[a.end : b.start]) is not None
                for a, b in ((numbers[i - 1] if i else None, n), (n, numbers[i + 1] if i + 1 < len(numbers) else None))
                if a is not None and b is not None)
 

@@ -65,6 +65,7 @@ class Lexicon:
     corrections: tuple[str, ...]
     not_it: tuple[str, ...]  # "不是" before a figure that a "是…" after it replaces ("利息不是80万，是50万")
     instead: re.Pattern[str]  # the gap between the two: "，是", ", it's"
+    tag_questions: frozenset[str]  # "right?", "对吧？": they ask the clause before them
     correction_words: tuple[str, ...]  # every correction word, standing alone or not
     correction_gap: re.Pattern[str]  # between two figures: the second corrects the first ("80万，哦不对70万")
     clause_split: re.Pattern[str]
@@ -283,6 +284,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         corrections=_longest_first(_norm(p.corrections)),
         not_it=_longest_first(_norm(p.not_it)),
         instead=re.compile(rf"[\s;,.]*(?:{_words(p.instead)})\s*"),
+        tag_questions=_norm(p.tag_questions),
         correction_words=_longest_first(_norm(p.corrections) | _norm(p.corrections_alone)),
         correction_gap=_correction_gap(_longest_first(_norm(p.corrections)), _longest_first(_norm(p.corrections_alone)),
                                        _longest_first(_norm(p.correction_leads))),

@@ -650,6 +650,8 @@ class FigureWords(Model):
     years: YearWords = YearWords()
     # Words counting a securitisation's issues ("两期", "3单"): fewer figures than issues asks for each.
     issue_counters: list[str] = []
+    # A head count ("300人", "200 employees"): it describes the applicant, it answers no yes/no question.
+    headcount: list[str] = []
     # One of several sharing a figure ("产品规模是3个亿 我们只是其中一家"): any amount told is asked about.
     one_of: list[str] = []
     # Words counting awards ("两个银奖", "银奖2项"): a multiple-choice fact holds one level per award.
@@ -715,6 +717,8 @@ class UnknownPlaces(Model):
     markets: list[str] = []
     # A count of others right after a place ("石家庄几所高校"): those others' place, not the applicant's.
     several: list[str] = []
+    # A street named after a place ("中山东路" holds 山东, "裕华路"): the address's street, not a city or province.
+    street_after: list[str] = []
     # An institution named after a place ("Tianjin University"): its name, not the applicant's place.
     names_after: list[str] = []
     # What a place names when one of these follows it ("河北省的X政策", "北京的规定"): a place's policy or body, not

@@ -41,8 +41,11 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
             out.named = True
             tags = h.of("inside") or h.of("city")
             name = (tags[0].value if tags else "") or h.term  # elsewhere: the place as written ("衡水")
-            if branch:
-                # "外地企业（天津的）在石家庄设了个办事处": the branch is here, the applicant is from elsewhere.
+            if c.s[h.end :].lstrip().startswith(lex.street_after):
+                continue  # "中山东路100号", "裕华路": a street's name, not a city or province
+            if branch and not any(b.has("reg") and not b.has("branch") for b in c.before(h, 2)):
+                # "外地企业（天津的）在石家庄设了个办事处": the branch is here, the applicant is from elsewhere;
+                # "registered in Shijiazhuang with an office in Beijing": the registration is said outright.
                 branches.append(name)
                 if not inside:
                     weak.append((False, name))

@@ -206,6 +206,8 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     yes = yes_no(lex, s, head) if polar else None
     if yes is not None and clauses and core(head) not in lex.yes | lex.no and _names_another(clauses[0], q):
         yes = None  # "我们有出口" to "are you an SME?": the yes is about exporting, not the question
+    if yes is True and q.kind == "bool" and core(head) not in lex.yes and lex.headcount.search(head):
+        yes = None  # "我们有300人", "we have about 300 staff": a head count describes; it answers no yes/no
     hedge = [Note("lang.note.hedged", {"text": s}, fact_id)] if hedged(lex, head) else []
     if q.kind == "bool" and polar and _contradicts(lex, clauses, q):
         # "不是，等等，是的", "有，但是还没批": a yes and a no to the same question; asked, never picked.

@@ -510,6 +510,8 @@ class Polarity(Model):
     # "正在搞", "打算报": a yes only to the questions that ask about work going on or planned
     # (``yes_when`` of the fact in vocabulary/facts.yaml).
     ongoing: list[str] = []
+    # Right before a mention only ("在贯标", "还在贯标"): under way, like ``ongoing``.
+    ongoing_before: list[str] = []
     planned: list[str] = []
     # Not (yet) the fact: applied for, wanted, or in another year ("申请了马德里但还没批", "前年拿了金奖").
     pending: list[str] = []

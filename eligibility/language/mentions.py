@@ -45,7 +45,8 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                 continue  # "金奖是人家的": someone else's
             if (c.pending(h) and not any(t.key in lex.planned_ok for t in h.of("mention"))) or (
                     c.s[max(0, h.start - _ONGOING_REACH) : h.start].endswith(lex.ongoing)
-                    and not c.s[h.end :].startswith(_WHERE) and not any(t.key in lex.progress for t in h.of("mention"))):
+                    and not c.s[h.end :].startswith(_WHERE)
+                    and not any(t.key in lex.progress for t in h.of("mention"))):
                 # "准备申请驰名商标"; "在贯标", "正在做贯标": work under way is the fact only where the fact says so
                 out.mentioned.update(t.key for t in h.of("mention"))
                 continue

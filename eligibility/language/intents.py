@@ -81,8 +81,8 @@ def intent_of(lex: Lexicon, s: str, *, plain: bool = False, quiet: bool = False,
             return typed
     if len(c) <= (_MAX_CONTAINS_ASCII if c.isascii() else _MAX_CONTAINS):
         found = _contained(lex, s)
-        if found is not None:
-            return found
+        if found is not None and (quiet or found not in _SOCIAL):
+            return found  # "谢谢你的帮助，利息80万能补多少" asks about the interest: no thanks to answer alone
         for word in lex.intent_except:
             c = c.replace(word, " ")
         if plain and _short(c):

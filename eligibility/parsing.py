@@ -332,7 +332,7 @@ def _read_number(s: str, pos: int) -> tuple[int, _Num | None]:
             i += 1
             continue
         if c in " 个" and (cur is not None or section) and (nxt in _SMALL_UNITS or nxt in _BIG_UNITS
-                                                           or (c == "个" and nxt in "wk")):  # "2个亿", "80个w"
+                                                           or (c == "个" and nxt != "" and nxt in "wk")):  # "2个亿", "80个w"
             i += 1
             continue
         break

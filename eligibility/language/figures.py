@@ -153,7 +153,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     carried: set[str] = set()
     period_words: dict[str, str] = {}
     doubted: set[str] = set()
-    received: list[tuple[int, str, Clarify]] = []  # (figure's index, fact, the question if no amount is told)
+    # (figure's index, fact, the question if no amount is told, its role if one is)
+    received: list[tuple[int, str, Clarify, str]] = []
     for ci, c in enumerate(clauses):
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
         numbers = [n for n in scan_numbers(c.s, lex.numbers)
@@ -208,7 +209,12 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 # range of no fact of the user's, "维权援助每个项目是20到30万吗", is the policy's: read on)
                 fact = expecting or (cued[0] if len(cued) == 1 else None)
                 out.figures.append(Figure(text, n.value, "other", fact, True))
-                if fact is not None:
+                if fact is not None and ranged:
+                    # "30到40万": the two ends named back, as for two figures of one fact
+                    ends = [c.s[m.start : m.end] for m in numbers if m is n or lex.range_gap.fullmatch(
+                        c.s[min(m.end, n.end) : max(m.start, n.start)]) is not None]
+                    out.clarify.append(Clarify(fact, "lang.ask.which_figure", {"figures": ends}, None))
+                elif fact is not None:
                     out.clarify.append(Clarify(fact, "lang.ask.amount_range", {"figure": text}))
                 continue
             if n.kind == "number" and not (expecting and sole and (n.bare or text[0].isdigit())):
@@ -249,7 +255,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     # after it.
                     label = kb.facts[fact].label
                     received.append((len(out.figures), fact, Clarify(fact, "lang.ask.confirm_amount", {
-                        "figure": text, "label_zh": label.zh, "label_en": label.en}, n.value)))
+                        "figure": text, "label_zh": label.zh, "label_en": label.en}, n.value), "policy"))
                     out.figures.append(Figure(text, n.value, "other", fact, approx))
                     continue
             if kind == "quantity":
@@ -308,9 +314,9 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words)
             if _doubted(lex, c, n, clauses[ci + 1] if ci + 1 < len(clauses) else None):
                 doubted.add(fact)  # "利息80万不对吧，我记得是70万": the user takes 80万 back
-    for at, fact, asked in received:
+    for at, fact, asked, role in received:
         if fact in out.amounts:
-            out.figures[at] = replace(out.figures[at], role="policy", fact=None)  # the payment hoped for
+            out.figures[at] = replace(out.figures[at], role=role, fact=None)  # the payment hoped for, or a claim
         else:
             out.clarify.append(asked)
     for fact in doubted & set(out.amounts):

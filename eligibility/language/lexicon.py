@@ -122,6 +122,7 @@ class Lexicon:
     party_after: re.Pattern[str]  # right after a place: another party's ("北京的银行")
     party_before: re.Pattern[str]  # right before a place: another party's ("客户在北京")
     headcount: re.Pattern[str]  # "300人", "200 employees": a head count
+    benefit_after: tuple[str, ...]  # "奖补", "补贴", "政策" right after a description: a benefit's name
     street_after: tuple[str, ...]  # "路", "大街": the place before names a street ("中山东路")
     place_topic: re.Pattern[str]  # right after a place: its policy or body ("河北省的X政策")
 
@@ -349,6 +350,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                                rf"|\s*(?:市|省)?\s*(?:的)?\s*(?:{_words(pl.unknown.several)})"
                                rf"|\s+(?:{_words(pl.unknown.names_after)})"),
         headcount=re.compile(rf"[0-9零〇一二三四五六七八九十百千两]+\s*(?:多|来|余)?\s*(?:{_words(f.headcount)})"),
+        benefit_after=_longest_first(_norm(pl.unknown.topics_after)),
         street_after=_longest_first(_norm(pl.unknown.street_after)),
         place_topic=re.compile(rf"\s*(?:省|市|县|区)?\s*(?:的|'s)?\s*"
                                rf"(?:[a-z0-9]{{1,6}}\s*|(?!企业|公司|单位|厂)[\u4e00-\u9fff]{{0,4}}?)"

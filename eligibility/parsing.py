@@ -331,8 +331,9 @@ def _read_number(s: str, pos: int) -> tuple[int, _Num | None]:
         if c in _APPROX and (tokens or last_unit) and before_unit:
             i += 1
             continue
+        # "2个亿", "80个w"
         if c in " 个" and (cur is not None or section) and (nxt in _SMALL_UNITS or nxt in _BIG_UNITS
-                                                           or (c == "个" and nxt != "" and nxt in "wk")):  # "2个亿", "80个w"
+                                                           or (c == "个" and nxt != "" and nxt in "wk")):
             i += 1
             continue
         break

@@ -158,7 +158,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     for ci, c in enumerate(clauses):
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
         numbers = [n for n in scan_numbers(c.s, lex.numbers)
-                   if not any(h.start < n.end and n.start < h.end for h in c.hits) and (ci, n.start) not in handled]
+                   if not _in_a_word(c, n) and (ci, n.start) not in handled]
         here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")}
         period_words.update(here)
         periods = set(here) or carried
@@ -328,9 +328,15 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
 _SELF_LEAD = 2  # "而我们", "但我们": the self-reference opens the clause
 
 
+def _in_a_word(c: Clause, n: Number) -> bool:
+    """A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure; a figure that runs past
+    the word ("一个亿", "一个w") is a figure."""
+    return any(h.start < n.end and n.start < h.end and n.end <= h.end for h in c.hits)
+
+
 def _money_numbers(lex: Lexicon, c: Clause) -> list[Number]:
     return [n for n in scan_numbers(c.s, lex.numbers) if n.kind == "money"
-            and not any(h.start < n.end and n.start < h.end for h in c.hits)]
+            and not _in_a_word(c, n)]
 
 
 def _ours_after_theirs(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], out: FigureReading,
@@ -375,7 +381,7 @@ def _year_told_in_parts(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], 
     for ci, c in enumerate(clauses):
         tags = [t for h in c.hits for t in h.of("year_part")]
         numbers = [n for n in scan_numbers(c.s, lex.numbers) if n.kind == "money"
-                   and not any(h.start < n.end and n.start < h.end for h in c.hits)]
+                   and not _in_a_word(c, n)]
         if len(tags) != 1 or len(numbers) != 1:
             continue
         found = parts.setdefault(tags[0].key, {})
@@ -532,7 +538,7 @@ def money_facts(kb: KnowledgeBase) -> set[str]:
 def _sole_figure(lex: Lexicon, clauses: list[Clause]) -> bool:
     """The message is one figure and filler ("500", "大概30万吧"): a bare answer to a money question."""
     numbers = [n for c in clauses for n in scan_numbers(c.s, lex.numbers) if n.kind in ("money", "number")
-               and not any(h.start < n.end and n.start < h.end for h in c.hits)]
+               and not _in_a_word(c, n)]
     return len(numbers) == 1
 
 

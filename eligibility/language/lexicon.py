@@ -44,7 +44,7 @@ def _correction_gap(words: tuple[str, ...], alone: tuple[str, ...], leads: tuple
     def either(ws: tuple[str, ...]) -> str:
         return "|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in ws) or r"(?!)"
     return re.compile(rf"[\s;,.!?、。]*(?:(?:{either(leads)})[\s;,]*)*(?:哦|噢|喔|呃|额|啊|嗯)?[\s;,]*"
-                      rf"(?:{either(words)}|(?:{either(alone)})(?=[\s;,.!?]))[\s;,!.]*"
+                      rf"(?:{either(words)}|(?:{either(alone)})(?=[\s;,.!?]))(?:[\s;,!.]*(?:{either(words)}))*[\s;,!.]*"
                       r"(?:是|应该是|应是|应为|为|改为|改成|应该|实际是|实际|it's|it is|it was"
                       r"|[\u4e00-\u9fff]{1,4}?是)?[\s]*")
 

@@ -337,6 +337,10 @@ def _read_vocabulary(r: _FileReader, folder: Path, facts: dict[str, Fact],
         if t.entity_type not in types:
             r.at(folder / "applicants.yaml", node, ("types", i, "entity_type"),
                  f"unknown applicant type {t.entity_type!r} (known: {', '.join(types)})")
+    for i, entity_type in enumerate(vocabulary.applicants.serving_types):
+        if entity_type not in types:
+            r.at(folder / "applicants.yaml", node, ("serving_types", i),
+                 f"unknown applicant type {entity_type!r} (known: {', '.join(types)})")
     figures = vocabulary.figures
     node = _node_of(folder / "figures.yaml") if figures.yearly_facts or figures.originators else None
     for i, fact_id in enumerate(figures.yearly_facts):

@@ -556,6 +556,17 @@ class Polarity(Model):
     unknown: list[str]
     hedges: list[str] = []
     corrections: list[str] = []
+    # A correction only standing alone between a figure and its replacement ("80万？不，是60万"): "80万不是60万" is
+    # no correction, so these are kept apart from ``corrections``.
+    corrections_alone: list[str] = []
+    # Words between a figure and the correction word that still introduce it ("原来说80万，现在更正为60万",
+    # "利息80万，后来又说记错了是70万").
+    correction_leads: list[str] = []
+    # "利息不是80万，是50万": a figure after one of ``not_it`` and then one of ``instead``: the second is the figure.
+    not_it: list[str] = []
+    # A tag question after a statement asks it ("The maker space award is 200,000 yuan, right?").
+    tag_questions: list[str] = []
+    instead: list[str] = []
     clause_breaks: list[str] = []
     # Between the items of a list ("马德里和驰名商标都没有", "专利导航、风险预警"): a negation reaches along it.
     list_joiners: list[str] = []
@@ -570,6 +581,8 @@ class Polarity(Model):
     # "正在搞", "打算报": a yes only to the questions that ask about work going on or planned
     # (``yes_when`` of the fact in vocabulary/facts.yaml).
     ongoing: list[str] = []
+    # Right before a mention only ("在贯标", "还在贯标"): under way, like ``ongoing``.
+    ongoing_before: list[str] = []
     planned: list[str] = []
     # Not (yet) the fact: applied for, wanted, or in another year ("申请了马德里但还没批", "前年拿了金奖").
     pending: list[str] = []
@@ -612,6 +625,16 @@ class Applicants(Model):
     client_words: list[str] = []
     # Someone else: what follows in the clause is not the applicant's ("朋友公司拿了银奖").
     others: list[str] = []
+    # Others only as a party to a figure ("合作的那家药企利息付了80万"): what follows them is still read.
+    parties: list[str] = []
+    # Their pronouns ("他们", "they"): a clause right after one about someone else that opens with one is theirs too.
+    their_words: list[str] = []
+    # Entity types that serve clients: one describing itself so ("我们是代理机构") speaks of its clients as 客户.
+    serving_types: list[str] = []
+    # After a fact named: someone else's ("金奖是人家的"): not the applicant's.
+    theirs_after: list[str] = []
+    # The speaker itself ("我们", "本所", "we"): unlike a forward's "客户是…", which introduces the applicant.
+    first_person: list[str] = []
     types: list[ApplicantType] = []
 
 
@@ -647,6 +670,14 @@ class FractionWords(Model):
 
     percent: int = Field(gt=0, le=100)
     words: list[str]
+
+
+class YearPart(Model):
+    """One part of a year ("上半年", "Q1") and the set of parts it belongs to: a set told whole makes a year."""
+
+    part: str
+    of: Literal["halves", "quarters"]
+    words: list[str] = Field(min_length=1)
 
 
 class FigureWords(Model):
@@ -687,9 +718,21 @@ class FigureWords(Model):
     unpaid: list[str] = []
     # Between two figures, alternatives ("30还是35万"): not one figure; asked about.
     alternatives: list[str] = []
+    # Between two figures, the ends of a range ("十到十五万"): not one figure; asked about.
+    range_joiners: list[str] = []
     years: YearWords = YearWords()
     # Words counting a securitisation's issues ("两期", "3单"): fewer figures than issues asks for each.
     issue_counters: list[str] = []
+    # A head count ("300人", "200 employees"): it describes the applicant, it answers no yes/no question.
+    headcount: list[str] = []
+    # One of several sharing a figure ("产品规模是3个亿 我们只是其中一家"): any amount told is asked about.
+    one_of: list[str] = []
+    # Words counting awards ("两个银奖", "银奖2项"): a multiple-choice fact holds one level per award.
+    award_counters: list[str] = []
+    # Counts in words the numeral reader does not read ("two silver awards").
+    count_words: dict[str, int] = {}
+    # Parts of a year that together make it ("上半年30万，下半年40万"): their figures add up to the year's.
+    year_parts: list[YearPart] = []
     # An originator's own sentence: the financing words are the issue's, not a financed enterprise's.
     originators: list[OriginatorPair] = []
 
@@ -745,6 +788,15 @@ class UnknownPlaces(Model):
     other_parties: list[str] = []
     # Where the applicant sells ("出口到美国", "销往北京"): a place right after one of these is a market.
     markets: list[str] = []
+    # A count of others right after a place ("石家庄几所高校"): those others' place, not the applicant's.
+    several: list[str] = []
+    # A street named after a place ("中山东路" holds 山东, "裕华路"): the address's street, not a city or province.
+    street_after: list[str] = []
+    # An institution named after a place ("Tianjin University"): its name, not the applicant's place.
+    names_after: list[str] = []
+    # What a place names when one of these follows it ("河北省的X政策", "北京的规定"): a place's policy or body, not
+    # where the applicant is registered.
+    topics_after: list[str] = []
 
 
 class Places(Model):

@@ -41,6 +41,13 @@ def relevant_facts(kb: KnowledgeBase, entity_type: str | None) -> set[str]:
     return out
 
 
+def askable_facts(kb: KnowledgeBase) -> set[str]:
+    """The facts a questionnaire could ask: those some condition tests (a summary of others too). Facts
+    only read when said (counts of items, years, conditions tested when said) are not a baseline question."""
+    tested = {c.fact for conds in kb.all_conditions().values() for c in conds if not c.when_said}
+    return {f.id for f in kb.facts.values() if f.id in tested or f.summary_of}
+
+
 def simulate(kb: KnowledgeBase, truth: Facts) -> tuple[int, list[str], Facts]:
     validity = policy_validity(kb)
     known: Facts = {}
@@ -89,7 +96,7 @@ def run() -> dict[str, Any]:
     # Same-run baseline: the same adaptive engine without the screening ("tick all that apply") questions.
     singles_kb = kb.model_copy(update={"question_groups": []})
     singles = [simulate(singles_kb, validate_facts(kb, p["facts"]))[0] for p in profiles]
-    catalogue = len(kb.facts)
+    catalogue = len(askable_facts(kb))
     counts = [r["questions"] for r in rows]
     return {
         "profiles": len(rows), "catalogue_facts": catalogue,

@@ -2,8 +2,9 @@
 
     python -m bench.understand_bench [--corpus bench/understand/dev.yaml] [--repeats 3] [--failures tune] [--json]
 
-Per split (tune, holdout, and fresh / fresh2 when bench/understand/fresh.yaml / fresh2.yaml are present;
-both are written blind and never tuned on), for each system:
+Per split (tune, holdout, and fresh / fresh2 / fresh3 when bench/understand/fresh.yaml / fresh2.yaml /
+fresh3.yaml are present; all are written blind and never tuned on), for each system. bench/understand/dev2.yaml
+and dev3.yaml, when present, are more tuning material written blind and are scored as part of the tune split:
 
 - fact precision (recorded facts with the right value / facts recorded) and recall (/ facts stated);
 - messages with any wrong fact (a fact recorded that the message does not state, or with another value;
@@ -34,7 +35,7 @@ import math
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,10 @@ HERE = Path(__file__).parent / "understand"
 DEV = HERE / "dev.yaml"
 FRESH = HERE / "fresh.yaml"  # written blind by someone else: read by this bench only, never by us
 FRESH2 = HERE / "fresh2.yaml"  # a second blind set, by another writer, later: split fresh2, never tuned on
-SPLITS = ("tune", "holdout", "fresh", "fresh2")
+FRESH3 = HERE / "fresh3.yaml"  # a third blind set, written after the second round of tuning: split fresh3
+# New tuning material by blind writers (dev2: writerT, dev3: writerT2): read as part of the tune split.
+EXTRA_TUNE = (HERE / "dev2.yaml", HERE / "dev3.yaml")
+SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3")
 KEYS = ("id", "text", "lang", "question", "kind", "facts", "ask", "intent", "split")
 INTENTS = ("assess", "ask", "menu", "help", "greeting", "thanks", "human", "back", "restart", "cancel",
            "lang_zh", "lang_en")
@@ -110,6 +114,18 @@ def load_items(path: Path, *, split: str | None = None) -> list[Item]:
                         str(raw.get("kind") or "-"), dict(raw["facts"] or {}), frozenset(raw.get("ask") or ()),
                         raw.get("intent"), split or str(raw["split"])))
     return out
+
+
+def _ticks_completed(kb: KnowledgeBase, item: Item) -> Item:
+    """dev2/dev3 write a tick-all answer with the ticked facts only ("马德里注册和驰名商标都有"); the questionnaire
+    reads it as every fact of the group answered, the unticked ones false (0 / [] for money), as dev.yaml
+    writes it. Completed here, for the extra tuning files only (the fresh sets are scored as written)."""
+    q = expecting(kb, item.question)
+    if q is None or q.kind != "multi" or not item.facts:
+        return item
+    none = {"bool": False, "money": 0, "money_list": []}
+    facts = {f: none.get(kb.facts[f].type, False) for f in q.facts if f not in item.ask}
+    return replace(item, facts={**facts, **item.facts})
 
 
 def expecting(kb: KnowledgeBase, question_id: str | None) -> Question | None:
@@ -258,16 +274,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--corpus", type=Path, default=DEV)
     p.add_argument("--fresh", type=Path, default=FRESH, help="the blind fresh set (read when present)")
     p.add_argument("--fresh2", type=Path, default=FRESH2, help="the second blind set (read when present)")
+    p.add_argument("--fresh3", type=Path, default=FRESH3, help="the third blind set (read when present)")
+    p.add_argument("--extra-tune", type=Path, nargs="*", default=list(EXTRA_TUNE),
+                   help="more tuning material, scored as tune (each read when present)")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--failures", choices=["tune"], help="list the layer's failures on the tune split")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     kb = load_knowledge_base()
     items = load_items(args.corpus)
+    for extra in args.extra_tune:
+        if extra.exists():
+            items += [_ticks_completed(kb, i) for i in load_items(extra, split="tune")]
     if args.fresh.exists():
         items += load_items(args.fresh, split="fresh")
     if args.fresh2.exists():
         items += load_items(args.fresh2, split="fresh2")
+    if args.fresh3.exists():
+        items += load_items(args.fresh3, split="fresh3")
     splits = [s for s in SPLITS if any(i.split == s for i in items)]
     systems: dict[str, Reader] = {}
     try:

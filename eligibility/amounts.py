@@ -10,7 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from eligibility.results import Amount, Facts, Reason
-from knowledge.models import AmountRule, PercentageAmount, RoundingMode, TieredAmount
+from knowledge.models import AmountRule, PercentageAmount, RoundingMode, Text, TieredAmount, item_count
 
 _HALF = Fraction(1, 2)
 
@@ -46,7 +46,35 @@ def compute_amount(rule: AmountRule, facts: Facts,
         return _tiered(rule, facts)
     if rule.kind == "percentage":
         return _percentage(rule, facts, payments)
-    return nominal_amount(rule), []
+    return _per_item(rule, facts)
+
+
+def items_said(rule: AmountRule, facts: Facts) -> int | None:
+    """How many items the facts say for a rule that pays per item (None: unsaid or not per item)."""
+    count = item_count(rule)
+    n = facts.get(count.fact) if count is not None else None
+    return n if isinstance(n, int) and not isinstance(n, bool) and n >= 1 else None
+
+
+def _per_item(rule: AmountRule, facts: Facts) -> tuple[Amount | None, list[Reason]]:
+    """One item's amount, or with a count said, from one item to each of them paid (at most the
+    yearly quota): never one item's amount stated as the total of several."""
+    one = nominal_amount(rule)
+    count = item_count(rule)
+    n = items_said(rule, facts)
+    if one is None or count is None or n is None or n == 1:
+        return one, []
+    paid = min(n, count.most) if count.most is not None else n
+    return Amount(one.min, one.max * paid), []
+
+
+def items_reading(rule: AmountRule, facts: Facts) -> Text | None:
+    """The reading a count said is paid with ("您说有3个…"), for every answer that shows the amount."""
+    count = item_count(rule)
+    n = items_said(rule, facts)
+    if count is None or n is None or n == 1:
+        return None
+    return Text(zh=count.reading.zh.replace("{n}", str(n)), en=count.reading.en.replace("{n}", str(n)))
 
 
 def _tiered(rule: TieredAmount, facts: Facts) -> tuple[Amount | None, list[Reason]]:

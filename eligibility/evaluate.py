@@ -12,8 +12,9 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Literal
 
-from eligibility.amounts import compute_amount, nominal_amount
+from eligibility.amounts import compute_amount, items_reading, nominal_amount
 from eligibility.results import (
     ZERO,
     Amount,
@@ -33,6 +34,7 @@ from knowledge.models import (
     KnowledgeBase,
     RoundingMode,
     Text,
+    item_count,
     last_day_in_force,
 )
 
@@ -84,8 +86,11 @@ class _Rule:
     assumptions: tuple[Text, ...]
     met: tuple[Reason, ...]  # the reasons of a met benefit before its amount's own
     status: Status  # when the conditions are met
-    by_facts: bool  # the amount depends on facts (tiered, percentage)
+    by_facts: bool  # the amount depends on facts (tiered, percentage, a count of items)
     info: bool
+    # Applicants the text never names (个体工商户 ...), by entity type: the reading said for them and the
+    # reason they are undetermined with (None: the entry's own applicant reading already says it).
+    unnamed: dict[str, tuple[Text | None, Reason | None]]
 
 
 _MET_STATUS: dict[str, Status] = {"competitive": "competitive", "supported": "supported"}
@@ -109,7 +114,30 @@ def _rule(kb: KnowledgeBase, benefit: Benefit, on: date) -> _Rule:
     amount = benefit.amount_at(on)
     return _Rule(benefit, amount, conditions, unknown, nominal_amount(amount),
                  tuple(dict.fromkeys([*benefit.assumptions, *readings, *windows])), tuple(met), status,
-                 amount.kind in ("tiered", "percentage"), benefit.is_info)
+                 amount.kind in ("tiered", "percentage") or item_count(amount) is not None, benefit.is_info,
+                 _unnamed(kb, benefit))
+
+
+def _unnamed(kb: KnowledgeBase, benefit: Benefit) -> dict[str, tuple[Text | None, Reason | None]]:
+    """How each applicant the text never names is read for this entry: undetermined with the reading
+    wherever the text is silent about it; absent (a plain no, or open to it) where the text decides."""
+    out: dict[str, tuple[Text | None, Reason | None]] = {}
+    if benefit.is_info:
+        return out
+    policy = kb.policy
+    for kind, u in policy.unnamed_applicants.items():
+        if benefit.applicants == "any":
+            if not u.organisation:
+                out[kind] = (u.reading, Reason("reading_outside", fact="entity_type",
+                                               label=policy.any_applicant_reading, value=kind))
+        elif kind in benefit.applicants:
+            continue
+        elif benefit.applicant_reading is not None:
+            # The entry's own reading is said ("政策未写明申请主体，按…理解"); a person's kind adds why.
+            out[kind] = (u.reading if not u.organisation else None, None)
+        elif set(u.near) & set(benefit.applicants):
+            out[kind] = (u.reading, Reason("reading_outside", fact="entity_type", label=u.phrase, value=kind))
+    return out
 
 
 _RULES: dict[tuple[int, int], tuple[KnowledgeBase, tuple[_Rule, ...]]] = {}
@@ -139,20 +167,34 @@ def _assess_rule(rule: _Rule, facts: Facts, payments: RoundingMode) -> BenefitRe
     failed: list[Condition] | None = None
     read: list[Condition] | None = None  # outside our reading of a silent text: undetermined, not ineligible
     unknown: list[int] | None = None
+    assumptions = rule.assumptions
+    silent: Reason | None = None  # an applicant the text never names, where the text is silent about it
+    kind = facts.get("entity_type")
+    unnamed = rule.unnamed.get(kind) if isinstance(kind, str) else None
+    if unnamed is not None:
+        if unnamed[0] is not None:
+            assumptions = (*assumptions, unnamed[0])
+        silent = unnamed[1]
     for i, cond in enumerate(rule.conditions):
         value = facts.get(cond.fact)
         if value is None:
-            unknown = [i] if unknown is None else [*unknown, i]
+            if not cond.when_said:
+                unknown = [i] if unknown is None else [*unknown, i]
         elif not _holds(cond, value):
             if cond.reading is not None:
                 read = [cond] if read is None else [*read, cond]
+            elif cond.fact == "entity_type" and silent is not None:
+                pass  # the text names other applicants and is silent about this one: said below
             else:
                 failed = [cond] if failed is None else [*failed, cond]
     if failed:
         reasons = tuple(Reason("condition_failed", fact=c.fact, label=c.label, value=facts.get(c.fact))
                         for c in failed)
-        return BenefitResult(benefit, "ineligible", None, reasons, (), rule.assumptions)
-    if unknown or read:
+        return BenefitResult(benefit, "ineligible", None, reasons, (), assumptions)
+    items = items_reading(rule.amount, facts)
+    if items is not None:
+        assumptions = (*assumptions, items)
+    if unknown or read or silent:
         amount = compute_amount(rule.amount, facts, payments)[0] if rule.nominal is None or rule.by_facts \
             else rule.nominal
         missing = tuple(dict.fromkeys(rule.conditions[i].fact for i in unknown)) if unknown else ()
@@ -160,9 +202,11 @@ def _assess_rule(rule: _Rule, facts: Facts, payments: RoundingMode) -> BenefitRe
         if read:
             reasons = (*(Reason("reading_outside", fact=c.fact, label=c.reading, value=facts.get(c.fact))
                          for c in read), *reasons)
-        return BenefitResult(benefit, "undetermined", amount or rule.nominal, reasons, missing, rule.assumptions)
+        if silent is not None:
+            reasons = (silent, *reasons)
+        return BenefitResult(benefit, "undetermined", amount or rule.nominal, reasons, missing, assumptions)
     amount, amount_reasons = compute_amount(rule.amount, facts, payments)
-    return BenefitResult(benefit, rule.status, amount, rule.met + tuple(amount_reasons), (), rule.assumptions)
+    return BenefitResult(benefit, rule.status, amount, rule.met + tuple(amount_reasons), (), assumptions)
 
 
 def _out_of_force(rule: _Rule, as_of: date, validity: Validity) -> BenefitResult:
@@ -241,12 +285,76 @@ def totals(results: Iterable[BenefitResult]) -> tuple[Amount, Amount]:
     return eligible, Amount(0, competitive_max)
 
 
+YearCover = Literal["whole", "part", "before", "after"]
+
+
+def year_cover(validity: Validity, year: int) -> YearCover:
+    """How much of a calendar year the days in force cover: all of it, part of it, or none (the year
+    is before the start or after the end)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    start = validity.valid_from or date.min
+    if last < start:
+        return "before"
+    if first > validity.valid_until:
+        return "after"
+    return "whole" if start <= first and last <= validity.valid_until else "part"
+
+
+def _held(r: BenefitResult, fact: str, year: int, reading: Text | None, notes: Iterable[Text]) -> BenefitResult:
+    """A payable result (or one open for another reason than a missing fact) made undetermined by a year
+    the validity does not wholly cover, the reading said with the year ("…（您的情况：2027）"). One still
+    missing facts is left as it is: its questions are still asked, and it is held once they are answered."""
+    if r.status not in _DUE and not (r.status == "undetermined" and not r.missing):
+        return r
+    why = Reason("reading_outside", fact=fact, label=reading, value=str(year))
+    return replace(r, status="undetermined", reasons=(why, *r.reasons),
+                   assumptions=tuple(dict.fromkeys([*r.assumptions, *notes])))
+
+
+def _dated_by_years(kb: KnowledgeBase, facts: Facts, validity: Validity,
+                    results: tuple[BenefitResult, ...]) -> tuple[BenefitResult, ...]:
+    """Years said: a year applied in that the validity covers only in part, or a year something paid
+    was done outside it (interest paid before the policy started), leave the amount undetermined with
+    the validity reading said, never stated flat."""
+    v = kb.policy.validity
+    app = facts.get(v.application_year) if v.application_year else None
+    notes = [v.assumption] if validity.assumed else []
+    if isinstance(app, int) and year_cover(validity, app) == "part" and v.application_year:
+        results = tuple(_held(r, v.application_year, app, v.partial_year, notes) for r in results)
+    out = []
+    for r in results:
+        ev = r.benefit.event_year
+        year = facts.get(ev.fact) if ev is not None else None
+        if ev is not None and isinstance(year, int) and year_cover(validity, year) != "whole":
+            r = _held(r, ev.fact, year, ev.reading, notes)
+        out.append(r)
+    return tuple(out)
+
+
+def _application_day(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity) -> date:
+    """The day assessed: ``as_of``, unless the year applied in lies wholly outside the validity; then a
+    day of that year, so the policy is out of force for it (expired or not yet in force)."""
+    field = kb.policy.validity.application_year
+    year = facts.get(field) if field else None
+    if not isinstance(year, int) or isinstance(year, bool) or as_of.year == year:
+        return as_of
+    cover = year_cover(validity, year)
+    if cover == "after":
+        return date(year, 1, 1)
+    if cover == "before":
+        return date(year, 12, 31)
+    return as_of
+
+
 def assess(kb: KnowledgeBase, facts: Facts, as_of: date, validity: Validity) -> Assessment:
     """Every benefit of the policy, in the policy's order, with the totals."""
+    as_of = _application_day(kb, facts, as_of, validity)
     in_force = validity.in_force(as_of)
     payments = kb.policy.rounding.payments
     results = tuple(_one(rule, facts, as_of, validity, in_force, payments) for rule in _rules(kb, as_of))
     results = _no_double_subsidy(kb, results)
+    if in_force:
+        results = _dated_by_years(kb, facts, validity, results)
     eligible, competitive = totals(results)
     assumptions = list(kb.policy.common_assumptions)
     if validity.assumed:

@@ -59,7 +59,7 @@ _CN_DIGITS: Final[Mapping[str, int]] = MappingProxyType(
     {
         "零": 0, "〇": 0,
         "一": 1, "壹": 1,
-        "二": 2, "两": 2, "贰": 2,
+        "二": 2, "两": 2, "俩": 2, "贰": 2,
         "三": 3, "叁": 3,
         "四": 4, "肆": 4,
         "五": 5, "伍": 5,
@@ -79,6 +79,7 @@ _BIG_UNITS: Final[Mapping[str, int]] = MappingProxyType({"万": _WAN, "亿": _YI
 _EN_UNITS: Final[Mapping[str, int]] = MappingProxyType(
     {
         "w": _WAN,
+        "kw": 10 * _WAN * 100,  # 千万: "2kw" is 2000万
         "k": 1_000,
         "thousand": 1_000,
         "m": 1_000_000,
@@ -98,7 +99,7 @@ _AR_RE: Final = re.compile(
     r"(?P<int>[0-9]{1,3}(?:,[0-9]{4})+(?![0-9])|[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)"
     r"(?P<frac>\.[0-9]+)?"
 )
-_EN_UNIT_RE: Final = re.compile(r" ?(million|billion|thousand|mn|bn|w|k|m)(?![a-z])")
+_EN_UNIT_RE: Final = re.compile(r" ?(million|billion|thousand|mn|bn|kw|w|k|m)(?![a-z])")
 _APPROX: Final = frozenset("多余来")  # "80多万", "3000余元": approximate, read as the lower bound
 _MAX_DIGITS: Final = 15  # longer digit runs are ids, not money (and keep Decimal cheap)
 _MAX_YUAN: Final = Decimal(10) ** 15
@@ -212,6 +213,10 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+# After a spoken shorthand, words that close the figure ("1万5左右" is about 15000, not 1万 and a 5 starting a phrase).
+_AROUND = ("左右", "上下", "的样子", "出头")
+
+
 def _read_number(s: str, pos: int) -> tuple[int, _Num | None]:
     """Read one number starting at ``pos``; return where it ends and its value.
 
@@ -313,7 +318,8 @@ def _read_number(s: str, pos: int) -> tuple[int, _Num | None]:
             zero_gap, bare, magnitude = False, False, True
             i += 1
             continue
-        if cur is not None and (c == " " or "a" <= c <= "z"):
+        # "80w", and a Chinese numeral with an English unit ("八十W", "五十w"): the unit multiplies the whole number.
+        if (cur is not None or (section and not seen_wan and last_unit < 10**4)) and (c == " " or "a" <= c <= "z"):
             m = _EN_UNIT_RE.match(s, i)
             if m is not None:
                 en_factor = _EN_UNITS[m.group(1)]
@@ -325,14 +331,16 @@ def _read_number(s: str, pos: int) -> tuple[int, _Num | None]:
         if c in _APPROX and (tokens or last_unit) and before_unit:
             i += 1
             continue
-        if c in " 个" and cur is not None and (nxt in _SMALL_UNITS or nxt in _BIG_UNITS):  # "2个亿"
+        # "2个亿", "80个w"
+        if c in " 个" and (cur is not None or section) and (nxt in _SMALL_UNITS or nxt in _BIG_UNITS
+                                                           or (c == "个" and nxt != "" and nxt in "wk")):
             i += 1
             continue
         break
 
     if cur is not None and last_unit and en_factor == 1:
         nxt = s[i] if i < n else ""
-        if last_unit >= _WAN and _is_cjk(nxt) and nxt not in "元块多余":
+        if last_unit >= _WAN and _is_cjk(nxt) and nxt not in "元块多余" and not s.startswith(_AROUND, i):
             # "5000万一年": the trailing digit starts the next phrase, not this number.
             i, cur = cur_start, None
         elif cur_single and last_unit >= 100 and not zero_gap:

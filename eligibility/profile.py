@@ -97,6 +97,8 @@ def coerce_value(fact: Fact, value: object, words: NumberWords, figures: Roundin
         raise ProfileError(f"expected one of {', '.join(fact.option_ids())}{several}, got {value!r}", fact.id)
     if fact.type == "money":
         return _money(fact.id, value, words, figures)
+    if fact.type == "number":
+        return _number(fact, value)
     if isinstance(value, list | tuple):
         return [_money(fact.id, v, words, figures) for v in value]
     if isinstance(value, str):
@@ -135,6 +137,21 @@ def _money(fact_id: str, value: object, words: NumberWords, figures: RoundingMod
             return int(exact)
         return round_yuan(exact, figures)
     raise ProfileError(f"expected an amount in yuan, got {type(value).__name__}", fact_id)
+
+
+def _number(fact: Fact, value: object) -> int:
+    """A whole number within the fact's bounds (items from 1, a year): a file has nobody to ask what
+    "几个" or "前年" means, so nothing else is read."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ProfileError(f"expected a whole number, got {_shown(value)}", fact.id)
+    lo, hi = fact.minimum or 0, fact.maximum or 0
+    if not lo <= value <= hi:
+        raise ProfileError(f"expected a whole number from {lo} to {hi}, got {_shown(value)}", fact.id)
+    return value
 
 
 def _shown(value: object) -> str:

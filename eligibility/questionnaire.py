@@ -16,7 +16,7 @@ from eligibility.evaluate import assess
 from eligibility.results import Assessment, Facts, Validity
 from knowledge.models import Benefit, KnowledgeBase, Text
 
-QuestionKind = Literal["bool", "choice", "money", "money_list", "multi"]
+QuestionKind = Literal["bool", "choice", "money", "money_list", "number", "multi"]
 GROUP_PREFIX = "group:"
 NONE_OPTION = "none"
 # Question-ranking weights, not policy amounts: a benefit weighs 1 plus its money in millions,
@@ -81,7 +81,8 @@ def _scores(kb: KnowledgeBase, assessment: Assessment, needed: dict[str, list[Be
 
 def _fact_question(kb: KnowledgeBase, fact_id: str, decides: Iterable[Benefit]) -> Question:
     fact = kb.facts[fact_id]
-    options = tuple(QuestionOption(o.id, o.label) for o in fact.options)
+    # Applicants the text never names are read when said, not offered: the question stays short.
+    options = tuple(QuestionOption(o.id, o.label) for o in fact.options if not o.volunteered)
     return Question(fact_id, fact.type, fact.question, (fact_id,), options,
                     tuple(dict.fromkeys(b.id for b in decides)))
 

@@ -25,6 +25,7 @@ from knowledge.models import (
     FactWords,
     FigureWords,
     Intents,
+    ItemCount,
     KnowledgeBase,
     OutOfScope,
     Places,
@@ -35,6 +36,7 @@ from knowledge.models import (
     Text,
     Translations,
     Vocabulary,
+    item_count,
     last_day_in_force,
 )
 from knowledge.yaml_io import FileRefused, StrictLoader, read_regular_file
@@ -201,7 +203,7 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
             r.at(path, node, (i, "not_with"), "not_with is replaced by no_double_subsidy.exclusions in policy.yaml "
                  "(the entries that are the same matter, and how the payment is resolved)")
     if policy is not None:
-        _check_policy(r, policy_path, policy_node, policy, seen, {b.id: b for b in benefits})
+        _check_policy(r, policy_path, policy_node, policy, seen, {b.id: b for b in benefits}, facts)
 
     for i, fact in enumerate(facts.values()):
         for k, member_id in enumerate(fact.summary_of):
@@ -338,6 +340,10 @@ def _read_vocabulary(r: _FileReader, folder: Path, facts: dict[str, Fact],
         if t.entity_type not in types:
             r.at(folder / "applicants.yaml", node, ("types", i, "entity_type"),
                  f"unknown applicant type {t.entity_type!r} (known: {', '.join(types)})")
+    for i, entity_type in enumerate(vocabulary.applicants.serving_types):
+        if entity_type not in types:
+            r.at(folder / "applicants.yaml", node, ("serving_types", i),
+                 f"unknown applicant type {entity_type!r} (known: {', '.join(types)})")
     figures = vocabulary.figures
     node = _node_of(folder / "figures.yaml") if figures.yearly_facts or figures.originators else None
     for i, fact_id in enumerate(figures.yearly_facts):
@@ -408,8 +414,9 @@ def _with_vocabulary(vocabulary: Vocabulary, facts: dict[str, Fact],
 
 
 def _check_policy(r: _FileReader, path: Path, node: yaml.Node | None, policy: Policy, seen: dict[str, str],
-                  benefits: dict[str, Benefit]) -> None:
-    """Validity arithmetic and the no-double-subsidy groups."""
+                  benefits: dict[str, Benefit], facts: dict[str, Fact]) -> None:
+    """Validity arithmetic, the year facts it reads, the unnamed applicants and the no-double-subsidy groups."""
+    entity_types = facts["entity_type"].option_ids() if "entity_type" in facts else []
     v = policy.validity
     end = last_day_in_force(v.latest_published_on, v.years)
     if v.assumed_valid_until != end:
@@ -420,6 +427,23 @@ def _check_policy(r: _FileReader, path: Path, node: yaml.Node | None, policy: Po
         r.at(path, node, ("validity", "published_on"),
              f"the publication date must lie between {v.earliest_start} and {v.latest_published_on}")
     in_group: dict[str, int] = {}
+    for kind, u in policy.unnamed_applicants.items():
+        if kind not in entity_types:
+            r.at(path, node, ("unnamed_applicants", kind), f"{kind!r} is not an entity_type option")
+        if u.near and u.phrase is None:
+            r.at(path, node, ("unnamed_applicants", kind), "say what the names it is near are read as (phrase)")
+        for k, near in enumerate(u.near):
+            if near not in entity_types:
+                r.at(path, node, ("unnamed_applicants", kind, "near", k), f"{near!r} is not an entity_type option")
+    if policy.unnamed_applicants and policy.any_applicant_reading is None:
+        r.at(path, node, ("any_applicant_reading",), "unnamed applicants need the reading of an entry open to any")
+    if v.application_year is not None:
+        fact = facts.get(v.application_year)
+        if fact is None or fact.year_of != "application":
+            r.at(path, node, ("validity", "application_year"),
+                 f"{v.application_year!r} is not a year fact with year_of: application")
+        if v.partial_year is None:
+            r.at(path, node, ("validity", "partial_year"), "say what a year the validity covers in part reads as")
     for j, group in enumerate(policy.no_double_subsidy.exclusions):
         for k, benefit_id in enumerate(group.benefits):
             loc = ("no_double_subsidy", "exclusions", j, "benefits", k)
@@ -514,6 +538,10 @@ def _cross_check(r: _FileReader, path: Path, node: yaml.Node | None, i: int, b: 
         for k, a in enumerate(b.applicants):
             if a not in known:
                 r.at(path, node, (i, "applicants", k), f"unknown applicant type {a!r} (known: {', '.join(known)})")
+    if b.event_year is not None:
+        fact = facts.get(b.event_year.fact)
+        if fact is None or fact.year_of != "event":
+            r.at(path, node, (i, "event_year", "fact"), f"{b.event_year.fact!r} is not a year fact with year_of: event")
     for k, cond in enumerate(b.conditions):
         for msg in _condition_problems(cond, facts):
             r.at(path, node, (i, "conditions", k), msg)
@@ -541,6 +569,10 @@ def _cross_check(r: _FileReader, path: Path, node: yaml.Node | None, i: int, b: 
         elif (amt.cap_scope == "per_issue") != (fact.type == "money_list"):
             r.at(path, node, (i, "amount", "cap_scope"),
                  "per_issue caps go with money_list facts, other scopes with money facts")
+    count = item_count(amt)
+    if count is not None:
+        for msg in _count_problems(b, count, facts):
+            r.at(path, node, (i, "amount", "count"), msg)
     if b.is_info and (b.conditions or amt.kind != "none"):
         r.at(path, node, (i, "award", "mode"), "an info entry has no conditions and no amount")
     if b.award.mode in ("conditional", "competitive") and amt.kind == "none":
@@ -551,6 +583,23 @@ def _cross_check(r: _FileReader, path: Path, node: yaml.Node | None, i: int, b: 
              "implementing rules set them")
     if b.award.mode == "competitive" and b.award.quota is None:
         r.at(path, node, (i, "award"), "a competitive benefit needs its yearly quota")
+
+
+def _count_problems(b: Benefit, count: ItemCount, facts: dict[str, Fact]) -> list[str]:
+    """A per-item count names a count fact, says the count in its reading, and caps a competitive
+    entry at its yearly quota (no more items are chosen in a year)."""
+    problems: list[str] = []
+    fact = facts.get(count.fact)
+    if fact is None or fact.type != "number" or fact.year_of is not None or (fact.minimum or 0) < 1:
+        problems.append(f"count needs a number fact counting from 1 (not a year), got {count.fact!r}")
+    if "{n}" not in count.reading.zh or "{n}" not in count.reading.en:
+        problems.append("the count's reading says the count said: put {n} in both languages")
+    quota = b.award.quota
+    if b.award.mode == "competitive" and quota is not None and count.most != quota.max:
+        problems.append(f"a competitive entry pays at most its yearly quota: most should be {quota.max}")
+    if b.award.mode != "competitive" and count.most is not None:
+        problems.append("most is the yearly quota of a competitive entry; this entry has none")
+    return problems
 
 
 def _condition_problems(cond: Condition, facts: dict[str, Fact]) -> list[str]:

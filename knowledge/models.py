@@ -13,7 +13,7 @@ from typing import Annotated, ClassVar, Literal, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Lang = Literal["zh", "en"]
-FactType = Literal["bool", "choice", "money", "money_list"]
+FactType = Literal["bool", "choice", "money", "money_list", "number"]
 Scalar = bool | int | str
 _T = TypeVar("_T")
 _MEMO_MAX = 64
@@ -38,6 +38,9 @@ class Option(Model):
     label: Text
     short: Text | None = None  # the button label on a phone (kb check: SHORT_LABEL_LIMITS); else ``label``
     aliases: list[str] = []
+    # Read when a user says it ("我们是个体工商户"), not offered as a button: applicants the text never
+    # names, kept apart so the guided question stays short (``UnnamedApplicant`` says how they are read).
+    volunteered: bool = False
 
 
 class Fact(Model):
@@ -56,6 +59,13 @@ class Fact(Model):
     # A yes/no fact that sums up these (no transfer work at all): answered false, each of them is
     # false too; answered true, they are asked.
     summary_of: list[str] = []
+    # A number fact's bounds (a count of items from 1, a year): a value outside is refused at the door.
+    minimum: int | None = None
+    maximum: int | None = None
+    # A year fact read against the policy's validity: ``application`` (the year applied in: a year outside
+    # the validity is out of force, one the validity only partly covers is undetermined) or ``event``
+    # (the year something paid was done: outside the validity, undetermined with the entry's reading).
+    year_of: Literal["application", "event"] | None = None
     # Lower asks earlier; facts without it are ordered by what they can still settle.
     ask_first: int | None = None
     # Phrases in free text that state this fact (true, or the figure for a money fact):
@@ -73,6 +83,14 @@ class Fact(Model):
             raise ValueError(f"a {self.type} fact takes no options")
         if self.multiple and self.type != "choice":
             raise ValueError("only a choice fact may hold several values (multiple: true)")
+        if (self.type == "number") != (self.minimum is not None and self.maximum is not None):
+            raise ValueError("a number fact, and only one, has its bounds (minimum and maximum)")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError("minimum is above maximum")
+        if self.year_of is not None and self.type != "number":
+            raise ValueError("year_of is for a number fact holding a year")
+        if any(o.volunteered for o in self.options) and all(o.volunteered for o in self.options):
+            raise ValueError("a choice fact needs at least one option offered as a button")
         return self
 
     def option_ids(self) -> list[str]:
@@ -93,6 +111,9 @@ class Condition(Model):
     # the applicant's industry standing for the patent's field): a value outside it leaves the
     # benefit undetermined with this reading said, never ineligible.
     reading: Text | None = None
+    # Tested only when the fact is said ("地理标志是县政府申请的"): unsaid, it is neither missing nor
+    # asked, so the guided questionnaire never grows by it.
+    when_said: bool = False
 
     @model_validator(mode="after")
     def _one_operator(self) -> Condition:
@@ -199,9 +220,21 @@ class _DatedAmount(Model):
         return self.model_copy(update=update) if update else self
 
 
+class ItemCount(Model):
+    """A text that pays per item ("每个指导站给予 2 万元", "对新认定的中国驰名商标…给予 50 万元") and the
+    fact holding how many the applicant has. Said, the count makes the amount a range: from one item
+    (``min``: one selected, or paid once) to each item paid (``max``: at most ``most`` items, the
+    yearly quota), with ``reading`` shown; unsaid, the amount is one item's."""
+
+    fact: str
+    most: int | None = Field(default=None, ge=1)  # a competitive entry's yearly quota: no more are chosen
+    reading: Text  # "{n}" is the count said
+
+
 class FixedAmount(_DatedAmount):
     kind: Literal["fixed"]
     value_dated: Dated = Field(alias="value")
+    count: ItemCount | None = None
     _dated_fields: ClassVar[tuple[str, ...]] = ("value_dated",)
 
     @property
@@ -213,6 +246,7 @@ class RangeAmount(_DatedAmount):
     kind: Literal["range"]
     min_dated: Dated = Field(alias="min")
     max_dated: Dated = Field(alias="max")
+    count: ItemCount | None = None
     _dated_fields: ClassVar[tuple[str, ...]] = ("min_dated", "max_dated")
 
     @model_validator(mode="after")
@@ -299,10 +333,24 @@ class NoAmount(_DatedAmount):
     kind: Literal["none"]
 
 
+def item_count(rule: object) -> ItemCount | None:
+    """The per-item count of an amount rule, if it pays per item."""
+    count = getattr(rule, "count", None)
+    return count if isinstance(count, ItemCount) else None
+
+
 AmountRule = Annotated[
     FixedAmount | RangeAmount | UpToAmount | TieredAmount | PercentageAmount | NoAmount,
     Field(discriminator="kind"),
 ]
+
+
+class EventYear(Model):
+    """The fact holding the year the paid thing was done (interest paid in 2021) and what is said when
+    that year is not wholly within the validity: the text does not say it reaches back or beyond."""
+
+    fact: str
+    reading: Text
 
 
 class Benefit(Model):
@@ -322,6 +370,7 @@ class Benefit(Model):
     award: Award
     assumptions: list[Text] = []
     aliases: list[str] = []
+    event_year: EventYear | None = None
     # "同一企业同一事项不享受重复奖补": not paid when one of these (the same matter, a higher award)
     # is also due.
     not_with: list[str] = []
@@ -381,6 +430,10 @@ class Validity(Model):
     latest_published_on: date  # ... nor published after 31 December 2022
     assumed_valid_until: date  # the last day in force if published on latest_published_on
     assumption: Text
+    # The fact holding the year applied in (a year fact, year_of: application), and what is said when
+    # the validity covers that year only in part (2027: the policy ends during it at the latest).
+    application_year: str | None = None
+    partial_year: Text | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Validity:
@@ -419,6 +472,20 @@ class Exclusion(Model):
     assumption: Text
 
 
+class UnnamedApplicant(Model):
+    """An applicant the text never names (个人, 个体工商户, 合作社): where an entry's
+    applicants are the text's and include one of ``near`` (a 个体工商户 where the text says "企业"), or are
+    our reading of a silent text, the entry is undetermined with ``reading`` said, never a flat no; an
+    entry open to any organisation is undetermined too unless ``organisation`` (a 个人 is none)."""
+
+    organisation: bool
+    near: list[str] = []
+    reading: Text
+    # Where the text names one of ``near``, what that name is read as ("原文所写“企业”为依法登记的企业"):
+    # said in the reason "按…理解；贵单位（个体工商户）不在此理解之内".
+    phrase: Text | None = None
+
+
 class NoDoubleSubsidy(Model):
     # A competitive entry is only a chance: it never displaces a conditional (sure) payment.
     competitive_displaces_conditional: bool = False
@@ -436,6 +503,10 @@ class Policy(Model):
     no_double_subsidy: NoDoubleSubsidy = NoDoubleSubsidy()
     common_conditions: list[Condition] = []
     common_assumptions: list[Text] = []
+    # Entity types the text never names, by entity_type option, and what an entry open to any
+    # organisation ("applicants: any") reads as for them.
+    unnamed_applicants: dict[str, UnnamedApplicant] = {}
+    any_applicant_reading: Text | None = None
     disclaimer: Text
     topics: dict[str, Text]
     clauses: dict[str, Clause]
@@ -485,6 +556,17 @@ class Polarity(Model):
     unknown: list[str]
     hedges: list[str] = []
     corrections: list[str] = []
+    # A correction only standing alone between a figure and its replacement ("80万？不，是60万"): "80万不是60万" is
+    # no correction, so these are kept apart from ``corrections``.
+    corrections_alone: list[str] = []
+    # Words between a figure and the correction word that still introduce it ("原来说80万，现在更正为60万",
+    # "利息80万，后来又说记错了是70万").
+    correction_leads: list[str] = []
+    # "利息不是80万，是50万": a figure after one of ``not_it`` and then one of ``instead``: the second is the figure.
+    not_it: list[str] = []
+    # A tag question after a statement asks it ("The maker space award is 200,000 yuan, right?").
+    tag_questions: list[str] = []
+    instead: list[str] = []
     clause_breaks: list[str] = []
     # Between the items of a list ("马德里和驰名商标都没有", "专利导航、风险预警"): a negation reaches along it.
     list_joiners: list[str] = []
@@ -499,6 +581,8 @@ class Polarity(Model):
     # "正在搞", "打算报": a yes only to the questions that ask about work going on or planned
     # (``yes_when`` of the fact in vocabulary/facts.yaml).
     ongoing: list[str] = []
+    # Right before a mention only ("在贯标", "还在贯标"): under way, like ``ongoing``.
+    ongoing_before: list[str] = []
     planned: list[str] = []
     # Not (yet) the fact: applied for, wanted, or in another year ("申请了马德里但还没批", "前年拿了金奖").
     pending: list[str] = []
@@ -541,6 +625,16 @@ class Applicants(Model):
     client_words: list[str] = []
     # Someone else: what follows in the clause is not the applicant's ("朋友公司拿了银奖").
     others: list[str] = []
+    # Others only as a party to a figure ("合作的那家药企利息付了80万"): what follows them is still read.
+    parties: list[str] = []
+    # Their pronouns ("他们", "they"): a clause right after one about someone else that opens with one is theirs too.
+    their_words: list[str] = []
+    # Entity types that serve clients: one describing itself so ("我们是代理机构") speaks of its clients as 客户.
+    serving_types: list[str] = []
+    # After a fact named: someone else's ("金奖是人家的"): not the applicant's.
+    theirs_after: list[str] = []
+    # The speaker itself ("我们", "本所", "we"): unlike a forward's "客户是…", which introduces the applicant.
+    first_person: list[str] = []
     types: list[ApplicantType] = []
 
 
@@ -576,6 +670,14 @@ class FractionWords(Model):
 
     percent: int = Field(gt=0, le=100)
     words: list[str]
+
+
+class YearPart(Model):
+    """One part of a year ("上半年", "Q1") and the set of parts it belongs to: a set told whole makes a year."""
+
+    part: str
+    of: Literal["halves", "quarters"]
+    words: list[str] = Field(min_length=1)
 
 
 class FigureWords(Model):
@@ -616,9 +718,21 @@ class FigureWords(Model):
     unpaid: list[str] = []
     # Between two figures, alternatives ("30还是35万"): not one figure; asked about.
     alternatives: list[str] = []
+    # Between two figures, the ends of a range ("十到十五万"): not one figure; asked about.
+    range_joiners: list[str] = []
     years: YearWords = YearWords()
     # Words counting a securitisation's issues ("两期", "3单"): fewer figures than issues asks for each.
     issue_counters: list[str] = []
+    # A head count ("300人", "200 employees"): it describes the applicant, it answers no yes/no question.
+    headcount: list[str] = []
+    # One of several sharing a figure ("产品规模是3个亿 我们只是其中一家"): any amount told is asked about.
+    one_of: list[str] = []
+    # Words counting awards ("两个银奖", "银奖2项"): a multiple-choice fact holds one level per award.
+    award_counters: list[str] = []
+    # Counts in words the numeral reader does not read ("two silver awards").
+    count_words: dict[str, int] = {}
+    # Parts of a year that together make it ("上半年30万，下半年40万"): their figures add up to the year's.
+    year_parts: list[YearPart] = []
     # An originator's own sentence: the financing words are the issue's, not a financed enterprise's.
     originators: list[OriginatorPair] = []
 
@@ -844,6 +958,15 @@ class UnknownPlaces(Model):
     other_parties: list[str] = []
     # Where the applicant sells ("出口到美国", "销往北京"): a place right after one of these is a market.
     markets: list[str] = []
+    # A count of others right after a place ("石家庄几所高校"): those others' place, not the applicant's.
+    several: list[str] = []
+    # A street named after a place ("中山东路" holds 山东, "裕华路"): the address's street, not a city or province.
+    street_after: list[str] = []
+    # An institution named after a place ("Tianjin University"): its name, not the applicant's place.
+    names_after: list[str] = []
+    # What a place names when one of these follows it ("河北省的X政策", "北京的规定"): a place's policy or body, not
+    # where the applicant is registered.
+    topics_after: list[str] = []
 
 
 class Places(Model):

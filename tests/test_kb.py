@@ -85,7 +85,7 @@ def test_a_typo_in_a_key_a_bad_amount_and_a_bad_ref_are_all_reported(tmp_path: P
     root = copy_kb(tmp_path)
     path = root / "benefits" / "1_creation.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("amount: {kind: fixed, value: 500000}", "amount: {kind: fixed, value: -5}", 1)
+    text = text.replace("{kind: fixed, value: 500000,", "{kind: fixed, value: -5,", 1)
     text = text.replace('ref: "2"', 'ref: "2.9"', 1)
     text = text.replace("  summary:", "  sumary:", 1)
     path.write_text(text, encoding="utf-8")
@@ -203,8 +203,8 @@ def test_dated_values_are_validated_with_file_line_and_path(tmp_path: Path) -> N
 def test_a_plain_number_that_is_negative_is_reported_once_without_the_dated_alternative(tmp_path: Path) -> None:
     root = copy_kb(tmp_path)
     path = root / "benefits" / "3_industry.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("amount: {kind: fixed, value: 150000}",
-                                                             "amount: {kind: fixed, value: -1}", 1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("{kind: fixed, value: 150000,",
+                                                             "{kind: fixed, value: -1,", 1), encoding="utf-8")
     problems = [p for p in problems_for(root) if "amount.value" in p]
     assert len(problems) == 1 and "greater than or equal to 0" in problems[0], problems
 
@@ -245,6 +245,44 @@ def test_the_knowledge_base_states_its_readings_as_data(kb: KnowledgeBase) -> No
     assert [b.id for b in kb.benefits if b.award.mode == "supported"] == [
         "ip_transfer", "ip_transfer_outbound", "ip_transfer_data_matchmaking", "ip_transfer_pledge_services",
         "ip_transfer_product_filing"]
+
+
+def test_a_per_item_count_names_a_count_fact_says_the_count_and_caps_at_the_quota(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    path = root / "benefits" / "3_industry.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("count: {fact: trademark_guidance_station_count, most: 10,",
+                        "count: {fact: application_year, most: 9,", 1)
+    text = text.replace("您说有{n}个指导站", "您说有几个指导站", 1)
+    path.write_text(text, encoding="utf-8")
+    problems = "\n".join(problems_for(root))
+    assert "count needs a number fact counting from 1 (not a year), got 'application_year'" in problems
+    assert "put {n} in both languages" in problems
+    assert "most should be 10" in problems
+
+
+def test_unnamed_applicants_and_year_facts_are_checked(tmp_path: Path) -> None:
+    root = copy_kb(tmp_path)
+    policy = root / "policy.yaml"
+    text = policy.read_text(encoding="utf-8").replace("    near: [enterprise]\n", "    near: [company]\n", 1)
+    text = text.replace("application_year: application_year", "application_year: pledge_loan_interest_year", 1)
+    policy.write_text(text, encoding="utf-8")
+    finance = root / "benefits" / "2_finance.yaml"
+    finance.write_text(finance.read_text(encoding="utf-8").replace(
+        "fact: pledge_loan_interest_year", "fact: application_year", 1), encoding="utf-8")
+    problems = "\n".join(problems_for(root))
+    assert "'company' is not an entity_type option" in problems
+    assert "'pledge_loan_interest_year' is not a year fact with year_of: application" in problems
+    assert "'application_year' is not a year fact with year_of: event" in problems
+
+
+def test_applicants_the_text_never_names_are_options_read_when_said_not_buttons(kb: KnowledgeBase) -> None:
+    """个人, 个体工商户, 合作社: each has its reading in policy.yaml and no button (事业单位 is asked about)."""
+    options = {o.id: o for o in kb.facts["entity_type"].options}
+    unnamed = kb.policy.unnamed_applicants
+    assert set(unnamed) == {o for o, opt in options.items() if opt.volunteered}
+    assert set(unnamed) == {"individual", "individual_business", "cooperative"}
+    assert not unnamed["individual"].organisation and not unnamed["individual_business"].organisation
 
 
 # -- vocabulary (knowledge/data/vocabulary/*.yaml): words are validated like the law ----------------

@@ -895,3 +895,153 @@ def test_a_figure_corrected_in_the_message_gives_way(kb: KnowledgeBase, text: st
 def test_a_country_named_for_a_trademark_says_nothing_of_the_registration(kb: KnowledgeBase, text: str) -> None:
     assert "in_city" not in read(kb, text).facts
     assert read(kb, "我们注册在美国").facts["in_city"] is False
+
+
+# Round 4 of issue 10: the known gaps, the dev2/dev3 tuning material and the user-style probe.
+
+AWARD = "china_patent_award_last_year"
+SECURITISATION = "securitization_financing_yuan"
+
+
+@pytest.mark.parametrize(("text", "value"), [("利息80万？不，是60万", 600_000),
+                                             ("客户说利息80万，后来又说记错了是70万", 700_000),
+                                             ("质押贷款利息80万，更正一下，是68万", 680_000),
+                                             ("质押贷款利息不是80万，是50万", 500_000),
+                                             ("[10:21] 客户: 利息80万 [10:22] 客户: 不好意思打错了，是58万", 580_000),
+                                             ("we paid 800k interest, oh sorry, 680k", 680_000),
+                                             ("interest isn't 800k, it's 500k", 500_000)])
+def test_only_the_corrected_figure_is_recorded(kb: KnowledgeBase, text: str, value: int) -> None:
+    assert read(kb, text).facts == {PLEDGE: value}
+
+
+def test_a_correction_without_its_cue_answers_the_question(kb: KnowledgeBase, ask: Asker) -> None:
+    assert read(kb, "原来说80万，现在更正为60万", ask(PLEDGE)).facts == {PLEDGE: 600_000}
+    assert read(kb, "利息是80万，不是60万").facts == {PLEDGE: 800_000}  # what it is not is no correction
+
+
+@pytest.mark.parametrize("text", ["银奖，不对，是金奖", "我们拿了银奖，不对，是金奖",
+                                  "金奖 啊不是 是银奖 金奖是人家的"])
+def test_a_corrected_award_level_replaces_the_first(kb: KnowledgeBase, text: str) -> None:
+    want = "silver" if text.startswith("金奖") else "gold"
+    assert read(kb, text).facts.get(AWARD) == want
+
+
+def test_a_corrected_place_and_applicant_replace_the_first(kb: KnowledgeBase, ask: Asker) -> None:
+    assert read(kb, "注册在正定 不对不对 执照上是定州的", ask("in_city")).facts["in_city"] is False
+    assert read(kb, "企业，说错了，是研究所").facts == {"entity_type": "research_institute"}
+
+
+@pytest.mark.parametrize(("text", "levels"), [("金奖1项、银奖2项", ["gold", "silver", "silver"]),
+                                              ("两件金奖", ["gold", "gold"]),
+                                              ("中国专利奖金奖两项，银奖一项，能奖多少", ["gold", "gold", "silver"]),
+                                              ("We won a gold award and two silver awards last year",
+                                               ["gold", "silver", "silver"])])
+def test_award_counts_hold_one_level_per_award(kb: KnowledgeBase, text: str, levels: list[str]) -> None:
+    # The KB pays several awards from the highest once to each award (benefits/1_creation.yaml, `several`).
+    assert read(kb, text).facts == {AWARD: levels}
+
+
+def test_an_open_award_count_is_asked_and_a_quoted_tier_is_no_award(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "拿了几个金奖")
+    assert AWARD not in r.facts and [c.fact for c in r.clarify] == [AWARD]
+    assert read(kb, "专利奖金奖50万，我们拿的是银奖").facts == {AWARD: "silver"}
+    assert read(kb, "中国专利奖不是金奖是银奖").facts == {AWARD: "silver"}
+    assert read(kb, "我同行拿了金奖 我们啥也没拿", ask(AWARD)).facts == {AWARD: "none"}
+
+
+@pytest.mark.parametrize(("text", "yearly"), [("上半年30万，下半年40万", 700_000),
+                                              ("一季度5万，二季度6万，三季度5万，四季度4万", 200_000)])
+def test_a_year_told_in_its_parts_is_their_sum_stated_back(kb: KnowledgeBase, ask: Asker, text: str,
+                                                           yearly: int) -> None:
+    r = read(kb, text, ask(PLEDGE))
+    assert r.facts == {PLEDGE: yearly} and notes(r) == ["lang.note.period"]
+    assert read(kb, "利息" + text).facts == {PLEDGE: yearly}
+    assert PLEDGE not in read(kb, "上半年30万", ask(PLEDGE)).facts  # half a year alone is asked about
+
+
+def test_someone_elses_figure_then_ours_keeps_ours(kb: KnowledgeBase) -> None:
+    assert read(kb, "我朋友的公司付了200万利息，我们付了30万").facts == {PLEDGE: 300_000}
+    r = read(kb, "每家子公司利息都是80万")
+    assert PLEDGE not in r.facts and [c.key for c in r.clarify] == ["lang.ask.whose_amount"]
+
+
+@pytest.mark.parametrize("text", ["贷款利息十几万", "利息十到十五万之间", "利息不少于80万"])
+def test_a_vague_figure_is_asked_never_recorded(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    for r in (read(kb, text), read(kb, text, ask(PLEDGE))):
+        assert PLEDGE not in r.facts and [c.fact for c in r.clarify] == [PLEDGE]
+
+
+def test_a_hoped_for_subsidy_beside_the_interest_is_not_the_interest(kb: KnowledgeBase) -> None:
+    assert read(kb, "贴息能拿到60万吗？我们利息是100万").facts == {PLEDGE: 1_000_000}
+    assert read(kb, "我们老板说能拿200万，质押利息80万，是真的吗").facts == {PLEDGE: 800_000}
+    assert [c.fact for c in read(kb, "贴息能拿到60万吗").clarify] == [PLEDGE]
+
+
+def test_a_figure_the_user_doubts_is_confirmed(kb: KnowledgeBase) -> None:
+    r = read(kb, "质押贷款利息是80万吗？我同事说的，我不确定")
+    assert PLEDGE not in r.facts and [c.key for c in r.clarify] == ["lang.ask.confirm_amount"]
+
+
+@pytest.mark.parametrize(("text", "value"), [("质押贷款利息八十W", 800_000), ("质押利息2kw", 20_000_000),
+                                             ("质押贷款利息80个w", 800_000), ("客户说每年利息1万5左右", 15_000)])
+def test_colloquial_units_are_read(kb: KnowledgeBase, text: str, value: int) -> None:
+    assert read(kb, text).facts == {PLEDGE: value}
+
+
+@pytest.mark.parametrize("text", ["registered in Zhengzhou", "we're based in Baoding", "我们是保定的企业"])
+def test_other_cities_in_english_and_chinese_are_not_in_the_city(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).facts["in_city"] is False
+
+
+@pytest.mark.parametrize("text", ["河北省的X政策", "河北省的X政策也能申请吗", "Hebei's policy", "北京的规定是什么样的",
+                                  "我们是家制药企业，跟石家庄几所高校都有合作", "我姐夫的厂子在平山，问问他能不能申请",
+                                  "有个协会的人打电话说他们托管了元氏县的专利纠纷调解中心",
+                                  "Yes we licensed in a patent from Tianjin University"])
+def test_a_places_policy_others_or_things_are_no_registration(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "in_city" not in r.facts and not [c for c in r.clarify if c.fact == "in_city"]
+
+
+def test_english_securitisation_is_the_financing(kb: KnowledgeBase) -> None:
+    assert read(kb, "we raised 50 million through securitisation").facts == {SECURITISATION: 50_000_000}
+
+
+@pytest.mark.parametrize("text", ["We became a national IP demonstration enterprise last year",
+                                  "我们是国家知识产权优势企业", "we're an advantage enterprise"])
+def test_an_entity_word_inside_a_benefits_term_is_not_the_entity_type(kb: KnowledgeBase, text: str) -> None:
+    assert "entity_type" not in read(kb, text).facts
+
+
+@pytest.mark.parametrize(("text", "entity"), [("我们是一家机械厂", "enterprise"),
+                                              ("我们是一家知识产权服务公司，客户大多是小微企业", "service_agency"),
+                                              ("I work for a patent agency. One of our clients is a pharma company",
+                                               "service_agency")])
+def test_the_applicant_not_its_clients(kb: KnowledgeBase, text: str, entity: str) -> None:
+    assert read(kb, text).facts == {"entity_type": entity}
+
+
+@pytest.mark.parametrize("text", ["隔壁厂在鹿泉，他们有马德里注册", "我们母公司在北京，拿过驰名商标",
+                                  "我们是代理机构，有个客户去年拿了银奖",
+                                  "Our client paid 600k interest on a pledge loan, they are in Gaocheng",
+                                  "我们的客户都是石家庄的中小企业"])
+def test_someone_elses_next_clause_and_clients_state_nothing_of_the_applicant(kb: KnowledgeBase,
+                                                                                 text: str) -> None:
+    facts = read(kb, text).facts
+    assert set(facts) <= {"entity_type"}
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("你好，我想做个自助测评", "assess"), ("I'd like to see which subsidies my company qualifies for", "assess"),
+    ("能问个问题吗？", "ask"), ("能看看政策条款吗", "menu"), ("back to menu", "menu"), ("你有什么功能", "help"),
+    ("老师好", "greeting"), ("明白了，谢谢", "thanks"), ("能转人工吗？", "human"),
+    ("How can I contact someone?", "human"),
+    ("刚才那题选错了，能回去吗", "back"), ("let's restart", "restart"), ("我不想测了", "cancel"),
+    ("stop the test", "cancel"), ("Can we use English?", "lang_en"), ("switch back to Chinese", "lang_zh")])
+def test_commands_are_understood_as_people_phrase_them(kb: KnowledgeBase, text: str, intent: str) -> None:
+    assert read(kb, text).intent == intent
+
+
+def test_a_slip_never_turns_one_command_into_another(kb: KnowledgeBase) -> None:
+    assert read(kb, "main manu").intent == "menu"
+    assert read(kb, "stop the test").intent != "assess"
+    assert read(kb, "在").intent is None  # "在" answers a question; it greets no one

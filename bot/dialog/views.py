@@ -138,6 +138,8 @@ class Views:
             rows += [tuple(opts[i:i + 2]) for i in range(0, len(opts), 2)]
         elif q.kind in ("money", "money_list"):
             rows.append((Button(self.t(lang, "dlg.btn.none_money"), callback(Code.ANSWER, q.id, "0")),))
+        elif q.kind == "number":
+            pass  # a count or a year is typed; only the navigation row below
         else:
             for o in q.options:
                 if o.value == NONE_OPTION:

@@ -44,8 +44,9 @@ def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: 
         specific_end = -1  # where the last specific description of the clause ends
         for h in c.hits:
             types = _types(h, asked)
-            if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h) or c.pending(h) or _acts_on_us(c, h):
-                continue
+            if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h) or c.pending(h) \
+                    or _acts_on_us(c, h) or c.s[h.end :].lstrip().startswith(lex.benefit_after):
+                continue  # "产业知识产权联盟奖补能拿多少": the benefit's name, not who is asking
             lead = c.s[: h.start].strip()
             # "公司有50个人" describes no one; answering another question, "联盟成立了，也备案了" names the thing
             # asked about: a description opening a clause speaks of the applicant only when no question is

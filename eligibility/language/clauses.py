@@ -35,6 +35,7 @@ class Clause:
     list_gap: re.Pattern[str] | None = None  # the lexicon's joiners of a list; None: a list is not followed
     of_clients: bool = False  # the clause speaks of the applicant's clients ("客户是生物医药企业" after "给客户做…")
     supposed_from: int = MAX_CLAUSE + 1  # where a supposition starts ("如果…"): nothing after it is stated
+    client_words: tuple[str, ...] | None = None  # the lexicon's words naming clients ("客户", "clients")
 
     @cached_property
     def _index(self) -> dict[int, int]:
@@ -75,8 +76,11 @@ class Clause:
         return out
 
     def _negated_here(self, hit: Hit) -> bool:
-        if any(h.has("neg") for h in self.before(hit, _NEG_BEFORE)):
-            return True
+        for h in self.before(hit, _NEG_BEFORE):
+            if h.has("neg"):
+                return True
+            if {t.key for t in h.of("option")} & {t.key for t in hit.of("option")}:
+                break  # "不是金奖是银奖": the negation is the nearer option's, not this one's
         # An English negation reaches a few words ("we don't have any madrid registrations").
         if any(h.has("neg") and h.term.isascii() and len(self.s[h.end : hit.start].split()) <= _NEG_WORDS
                for h in self.before(hit, _NEG_BEFORE_ASCII)):
@@ -144,11 +148,19 @@ class Clause:
         Only the words right after "给/为/面向…" are the clients: "给小微企业做维权援助" still states the aid."""
         if self.of_clients:
             return True
+        # "我们的客户都是石家庄的中小企业", "One of our clients is a pharma company": the clients named as the subject
+        # before the hit, with no self-reference after them, are what the words describe.
+        named = [h for h in self.hits[: self._index[hit.start]] if h.has("client") and self.client_word(h.term)]
+        if named and not any(x.has("self") and x.start >= named[-1].end for x in self.hits[: self._index[hit.start]]):
+            return True
         for k, h in enumerate(self.before(hit, _CLIENT_REACH)):
             if h.has("client"):
                 between = self.before(hit, _CLIENT_REACH)[:k]
                 return not any(x.has("self") or any(t.kind in CONCEPTS for t in x.tags) for x in between)
         return False
+
+    def client_word(self, term: str) -> bool:
+        return self.client_words is not None and any(w in term for w in self.client_words)
 
     def kinds(self, kind: str) -> list[Hit]:
         return [h for h in self.hits if h.has(kind)]
@@ -174,17 +186,20 @@ def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
         while len(piece) > MAX_CLAUSE:
             out.append(Clause(piece[:MAX_CLAUSE], piece_cased[:MAX_CLAUSE],
                               tuple(lex.index.scan(piece[:MAX_CLAUSE], piece_cased[:MAX_CLAUSE])),
-                              list_gap=lex.list_gap))
+                              list_gap=lex.list_gap, client_words=lex.client_words))
             seps.append("")
             piece, piece_cased = piece[MAX_CLAUSE:], piece_cased[MAX_CLAUSE:]
         if piece:
             asks = looks_like_question(piece) or (end > start and "?" in s[start:end])
-            out.append(Clause(piece, piece_cased, tuple(lex.index.scan(piece, piece_cased)), asks, lex.list_gap))
+            out.append(Clause(piece, piece_cased, tuple(lex.index.scan(piece, piece_cased)), asks, lex.list_gap,
+                              client_words=lex.client_words))
             seps.append(s[start:end] if end > start else ".")
     # "我们给客户做专利导航，客户是生物医药企业": the speaker serves clients, so a clause opened by "客户" is theirs.
     # Pieces cut at a space belong to one sentence: a question at its end asks them all ("金奖 银奖 各多少").
+    # A tag question asks the clause before it ("The maker space award is 200,000 yuan, right?", "金奖是50万，对吧？").
     for i in range(len(out) - 2, -1, -1):
-        if seps[i] == " " and out[i + 1].question and not out[i].question:
+        tag = out[i + 1].question and out[i + 1].s.strip(" ?") in lex.tag_questions
+        if (seps[i] == " " or tag) and out[i + 1].question and not out[i].question:
             out[i] = replace(out[i], question=True)
     # A supposition reaches to the end of its sentence: across commas and clause words, not past 。!?
     carried = False
@@ -195,5 +210,42 @@ def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
             carried = not _SENTENCE_END.search(sep)
     serves = any(h.has("client") and any(w in h.term for w in lex.client_words) for c in out for h in c.hits)
     if serves:
-        out = [replace(c, of_clients=True) if c.s.startswith(lex.client_words) else c for c in out]
+        out = [replace(c, of_clients=True) if c.s.startswith(lex.client_words) or (
+            c.s.isascii() and _opens_with_clients(lex, c)) else c for c in out]
+    if serves or any(_serves_as_agency(lex, c) for c in out):
+        # "我们是代理机构，有个客户去年拿了银奖": an agency speaking of itself; its 客户 are its clients.
+        if not serves:
+            out = [replace(c, of_clients=True) if _opens_with_clients(lex, c) else c for c in out]
+        for i in range(1, len(out)):  # "…，客户是一家做疫苗的企业，在藁城": the clients' clause goes on
+            if out[i - 1].of_clients and not any(h.has("self") for h in out[i].hits):
+                out[i] = replace(out[i], of_clients=True)
+    # "隔壁厂在鹿泉，他们有马德里注册", "我们母公司在北京，拿过驰名商标": a clause about someone else, then one that
+    # opens with their pronoun or with a verb and no subject: still theirs, so nothing in it is stated of the
+    # applicant.
+    for i in range(1, len(out)):
+        prev, c = out[i - 1], out[i]
+        if _about_others(prev) and c.hits and c.hits[0].start == 0 and (
+                c.hits[0].has("their") or (c.hits[0].has("achieved") and not any(h.has("self") for h in c.hits))):
+            out[i] = replace(c, supposed_from=0)
     return out
+
+
+_CLIENT_OPENS = 4  # "有个客户", "我们的客户", "one of our clients": the clients are the clause's subject
+
+
+def _opens_with_clients(lex: Lexicon, c: Clause) -> bool:
+    return any(0 <= c.s.find(w) <= _CLIENT_OPENS + (8 if w.isascii() else 0) for w in lex.client_words)
+
+
+def _about_others(c: Clause) -> bool:
+    """The clause's subject is someone else: a party word before any self-reference of the applicant's own
+    ("我们母公司…" names our parent, "隔壁厂…" a neighbour)."""
+    party = next((h for h in c.hits if h.has("party")), None)
+    return party is not None and not any(h.has("self") and h.start > party.start for h in c.hits)
+
+
+def _serves_as_agency(lex: Lexicon, c: Clause) -> bool:
+    """The speaker describes itself, in the first person, as a body that serves clients ("我们是代理机构"); a forward's
+    "客户是代理机构" introduces the applicant, whose 客户 words are the help desk's, not the agency's."""
+    return any(h.has("applicant") and any(t.key in lex.serving_types for t in h.of("applicant"))
+               and any(b.has("self") and b.term.startswith(lex.first_person) for b in c.before(h, 6)) for h in c.hits)

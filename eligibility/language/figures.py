@@ -27,6 +27,9 @@ _SMALL_BARE = 1000  # a bare figure below this answering a money question is ask
 _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
 _APPROX_REACH = 3
 _REPEAT_REACH = 4
+_SAID_AFTER = 14  # "800k interest, oh sorry, 680k": words said after the corrected figure, before the correction
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+_CHAT_LABEL = re.compile(r"\s*\[?\s*\d{1,2}:\d{2}(?::\d{2})?\s*\]?\s*(?:[\u4e00-\u9fffa-z]{1,6}\s*:)?\s*")
 _YEARS = (1949, 2100)  # a bare four-digit figure in these years, in English, is a year
 _CURRENCY_REACH = 2  # "10万美元", "10万 港币", "10 万元美金" is not written; "$10万" before the digits
 
@@ -145,13 +148,17 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             cue_ok |= {originator, financed} & set(cue_facts)
             mentioned = set(mentioned) - {financed}
     sole = _sole_figure(lex, clauses)
+    handled = _year_told_in_parts(kb, lex, clauses, out, expecting, cue_ok)
+    theirs = _ours_after_theirs(kb, lex, clauses, out, expecting, cue_ok, handled)
     carried: set[str] = set()
     period_words: dict[str, str] = {}
     doubted: set[str] = set()
+    # (figure's index, fact, the question if no amount is told, its role if one is)
+    received: list[tuple[int, str, Clarify, str]] = []
     for ci, c in enumerate(clauses):
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
         numbers = [n for n in scan_numbers(c.s, lex.numbers)
-                   if not any(h.start < n.end and n.start < h.end for h in c.hits)]
+                   if not _in_a_word(c, n) and (ci, n.start) not in handled]
         here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")}
         period_words.update(here)
         periods = set(here) or carried
@@ -160,8 +167,12 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
         out.figures += [Figure(h.term, int(t.value), "percent") for h in c.hits for t in h.of("fraction")]
         for n in numbers:
             text = c.s[n.start : n.end]
-            if len(text) == 1 and not text.isdigit():
+            tail = _open_tail(lex, c.s, n)
+            if len(text) == 1 and not text.isdigit() and not tail:
                 continue  # "一直", "一下": a word, not a figure
+            if c.of_clients:
+                out.figures.append(Figure(text, n.value, "other"))  # "Our client paid 600k": the client's figure
+                continue
             if c.supposed(n.start):
                 out.figures.append(Figure(text, n.value, "supposed"))  # "万一利息付了100万": not the user's figure
                 continue
@@ -188,13 +199,22 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             if role is not None:
                 out.figures.append(Figure(text, n.value, role))
                 continue
-            if _RANGE.search(c.s[max(0, n.start - 1) : n.end]) or _alternative(lex, c.s, numbers, n) \
-                    or _open_count(lex, c.s, n):
-                # "七八万", "三四十万", "30还是35万": a range or alternatives, not one figure
-                cued = sorted({t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok})
+            if tail:
+                text += tail  # "十几万": the figure as typed, for the question back
+            cued = sorted({t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok})
+            ranged = _ranged(lex, c.s, numbers, n)
+            if (ranged and (expecting or len(cued) == 1)) or _RANGE.search(c.s[max(0, n.start - 1) : n.end]) \
+                    or _alternative(lex, c.s, numbers, n) or _open_count(lex, c.s, n) or tail:
+                # "七八万", "三四十万", "30还是35万", "利息十到十五万": a range or alternatives, not one figure (a
+                # range of no fact of the user's, "维权援助每个项目是20到30万吗", is the policy's: read on)
                 fact = expecting or (cued[0] if len(cued) == 1 else None)
                 out.figures.append(Figure(text, n.value, "other", fact, True))
-                if fact is not None:
+                if fact is not None and ranged:
+                    # "30到40万": the two ends named back, as for two figures of one fact
+                    ends = [c.s[m.start : m.end] for m in numbers if m is n or lex.range_gap.fullmatch(
+                        c.s[min(m.end, n.end) : max(m.start, n.start)]) is not None]
+                    out.clarify.append(Clarify(fact, "lang.ask.which_figure", {"figures": ends}, None))
+                elif fact is not None:
                     out.clarify.append(Clarify(fact, "lang.ask.amount_range", {"figure": text}))
                 continue
             if n.kind == "number" and not (expecting and sole and (n.bare or text[0].isdigit())):
@@ -231,10 +251,12 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 if fact is None or fact in out.amounts:
                     kind = "policy"  # "利息180万，贴息是不是90万": the amount is told; this is the payment
                 else:
+                    # "贴息能拿到60万吗？我们利息是100万": asked only if the message tells no amount of its own
+                    # after it.
                     label = kb.facts[fact].label
+                    received.append((len(out.figures), fact, Clarify(fact, "lang.ask.confirm_amount", {
+                        "figure": text, "label_zh": label.zh, "label_en": label.en}, n.value), "policy"))
                     out.figures.append(Figure(text, n.value, "other", fact, approx))
-                    out.clarify.append(Clarify(fact, "lang.ask.confirm_amount",
-                                               {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
                     continue
             if kind == "quantity":
                 # "营收8000万", "注册资本1000万": other money, never an amount; as an answer, asked about.
@@ -275,7 +297,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.clarify += [Clarify(f, "lang.ask.which_fact", {"figure": text}, n.value) for f in owners[:1]]
                     continue
                 fact = owners[0]
-            elif expecting is not None:
+            elif expecting is not None and not _names_other_money(kb, c, expecting):
                 fact = expecting
             else:
                 named = sorted(set(mentioned) & money_facts(kb))
@@ -292,10 +314,125 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words)
             if _doubted(lex, c, n, clauses[ci + 1] if ci + 1 < len(clauses) else None):
                 doubted.add(fact)  # "利息80万不对吧，我记得是70万": the user takes 80万 back
+    for at, fact, asked, role in received:
+        if fact in out.amounts:
+            out.figures[at] = replace(out.figures[at], role=role, fact=None)  # the payment hoped for, or a claim
+        else:
+            out.clarify.append(asked)
     for fact in doubted & set(out.amounts):
         _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure", {}))
-    _settle(kb, lex, out, expecting, mentioned, clauses)
+    _settle(kb, lex, out, expecting, mentioned, [c for ci, c in enumerate(clauses) if ci not in theirs])
     return out
+
+
+_SELF_LEAD = 2  # "而我们", "但我们": the self-reference opens the clause
+
+
+def _in_a_word(c: Clause, n: Number) -> bool:
+    """A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure; a figure that runs past
+    the word ("一个亿", "一个w") is a figure."""
+    return any(h.start < n.end and n.start < h.end and n.end <= h.end for h in c.hits)
+
+
+def _money_numbers(lex: Lexicon, c: Clause) -> list[Number]:
+    return [n for n in scan_numbers(c.s, lex.numbers) if n.kind == "money"
+            and not _in_a_word(c, n)]
+
+
+def _ours_after_theirs(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], out: FigureReading,
+                       expecting: str | None, cue_ok: Collection[str], handled: set[tuple[int, int]]) -> set[int]:
+    """"我朋友的公司付了200万利息，我们付了30万": a figure of someone else's, then the applicant's own in a clause
+    opened by a self-reference, for the same fact: the first is set aside, the second is the amount (with the
+    cue of the first). The clauses set aside are returned (their party says nothing of the applicant's figure).
+    Without the applicant's own figure, someone else's is asked about as before ("每家子公司利息都是80万")."""
+    theirs: set[int] = set()
+    for i, c in enumerate(clauses[:-1]):
+        party = next((h for h in c.hits if h.has("party")), None)
+        numbers = [n for n in _money_numbers(lex, c) if (i, n.start) not in handled]
+        if party is None or len(numbers) != 1 or numbers[0].start < party.start:
+            continue
+        cued = {t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok}
+        fact = cued.pop() if len(cued) == 1 else expecting if not cued else None
+        if fact is None or fact not in lex.yearly_facts:
+            continue
+        j = i + 1
+        d = clauses[j]
+        own = _money_numbers(lex, d)
+        opens = next((h for h in d.hits if h.has("self")), None)
+        if (opens is None or opens.start > _SELF_LEAD or len(own) != 1 or any(h.has("party") for h in d.hits)
+                or any(t.key != fact for h in d.hits for t in h.of("cue")) or d.supposed(own[0].start)
+                or d.kinds("period")):
+            continue
+        n = numbers[0]
+        out.figures.append(Figure(c.s[n.start : n.end], n.value, "other", None))  # someone else's figure
+        theirs.add(i)
+        handled |= {(i, n.start), (j, own[0].start)}
+        _amount(kb, lex, d, out, fact, d.s[own[0].start : own[0].end], own[0], _approximate(lex, d, own[0]),
+                set(), {})
+    return theirs
+
+
+def _year_told_in_parts(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], out: FigureReading,
+                        expecting: str | None, cue_ok: Collection[str]) -> set[tuple[int, int]]:
+    """"上半年30万，下半年40万", "Q1 5万, Q2 6万, Q3 5万, Q4 4万": a yearly fact told in the parts of one year, each
+    once with one figure, is their sum, stated back; (clause, position) of the figures so read. The fact is the
+    question's, or the one cue of those clauses (or of the clause just before them: "去年利息：上半年…")."""
+    parts: dict[str, dict[str, tuple[int, Number]]] = {}
+    for ci, c in enumerate(clauses):
+        tags = [t for h in c.hits for t in h.of("year_part")]
+        numbers = [n for n in scan_numbers(c.s, lex.numbers) if n.kind == "money"
+                   and not _in_a_word(c, n)]
+        if len(tags) != 1 or len(numbers) != 1:
+            continue
+        found = parts.setdefault(tags[0].key, {})
+        if tags[0].value in found:
+            found[tags[0].value] = (-1, numbers[0])  # a part told twice: not summed
+        else:
+            found[tags[0].value] = (ci, numbers[0])
+    handled: set[tuple[int, int]] = set()
+    for whole, told in parts.items():
+        if frozenset(told) != lex.year_sets.get(whole, frozenset()) or any(ci < 0 for ci, _ in told.values()):
+            continue
+        at = sorted(told.values(), key=lambda x: (x[0], x[1].start))
+        first = at[0][0]
+        near = {first - 1, *(ci for ci, _ in at)} - {-1}
+        cued = {t.key for i in near for h in clauses[i].hits for t in h.of("cue") if t.key in cue_ok}
+        fact = expecting or (cued.pop() if len(cued) == 1 else None)
+        if fact is None or fact not in lex.yearly_facts or any(clauses[ci].supposed(n.start) for ci, n in at):
+            continue
+        total = sum(n.value for _, n in at)
+        approx = any(_approximate(lex, clauses[ci], n) for ci, n in at)
+        words = {t.value: h.term for ci, _ in at for h in clauses[ci].hits for t in h.of("year_part")}
+        stated = "、".join(f"{words[p]}{clauses[ci].s[n.start:n.end]}"
+                          for p, (ci, n) in sorted(told.items(), key=lambda kv: (kv[1][0], kv[1][1].start)))
+        out.figures += [Figure(clauses[ci].s[n.start : n.end], n.value, "other", fact, approx, "part") for ci, n in at]
+        out.figures.append(Figure(stated, total, "amount", fact, approx, "year"))
+        out.amounts.setdefault(fact, []).append(total)
+        out.notes.append(Note("lang.note.period", {"figure": stated, "stated": stated, "period": "parts",
+                                                   "factor": 1, "yearly": total}, fact))
+        handled |= {(ci, n.start) for ci, n in at}
+    return handled
+
+
+_UNIT_RUN = re.compile(r"[十百千万亿]*[万千百亿元块]?")
+
+
+def _open_tail(lex: Lexicon, s: str, n: Number) -> str:
+    """"十几万", "二十几万", "一百几十万": a count left open right after the figure's numeral; the open part as
+    typed."""
+    rest = s[n.end :]
+    word = next((w for w in lex.vague_numerals if rest.startswith(w)), None)
+    if word is None:
+        return ""
+    m = _UNIT_RUN.match(rest, len(word))
+    return rest[: m.end()] if m else word
+
+
+def _names_other_money(kb: KnowledgeBase, c: Clause, expecting: str) -> bool:
+    """The clause names another money fact than the one asked ("No pledge loans, but we did get 40 million from an
+    IP securitisation deal"): its figure is not the answer to the question asked."""
+    money = money_facts(kb)
+    return any(t.key in money and t.key != expecting for h in c.hits for t in h.of("mention"))
 
 
 def _open_count(lex: Lexicon, s: str, n: Number) -> bool:
@@ -308,26 +445,79 @@ def _open_count(lex: Lexicon, s: str, n: Number) -> bool:
 
 def _alternative(lex: Lexicon, s: str, numbers: list[Number], n: Number) -> bool:
     """``n`` is one of two figures given as alternatives ("30还是35万", "30 or 35万")."""
+    return _between(numbers, n, lex.alternatives, s)
+
+
+def _ranged(lex: Lexicon, s: str, numbers: list[Number], n: Number) -> bool:
+    """``n`` is one end of a range ("十到十五万", "100k-150k")."""
+    return _between(numbers, n, lex.range_gap, s)
+
+
+def _between(numbers: list[Number], n: Number, gap: re.Pattern[str], s: str) -> bool:
     i = numbers.index(n)
-    return any(lex.alternatives.fullmatch(s[a.end : b.start]) is not None
+    return any(gap.fullmatch(s[a.end : b.start]) is not None
                for a, b in ((numbers[i - 1] if i else None, n), (n, numbers[i + 1] if i + 1 < len(numbers) else None))
                if a is not None and b is not None)
 
 
 def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
-    """"80万，哦不对70万", "80万，不对，是70万": the figure corrected inside the message is dropped.
+    """"80万，哦不对70万", "80万，不对，是70万", "利息不是80万，是50万": the figure corrected inside the message is
+    dropped.
 
-    Only a correction word between two figures counts; the second figure takes the first's place, so
-    it keeps the first's cue ("利息80万，不对，70万" -> 利息70万)."""
-    numbers = [n for n in scan_numbers(s, lex.numbers) if n.kind in ("money", "number")]
+    Only a correction word between two figures counts (or "不是X，是Y"); the second figure takes the first's
+    place, so it keeps the first's cue ("利息80万，不对，70万" -> 利息70万), and a few words said right after the
+    first figure stay with it ("800k interest, oh sorry, 680k" -> 680k interest). A chat log's time and speaker
+    between them ("[10:22] 客户: 不好意思打错了，是58万") belong to the correction."""
+    numbers = [n for n in scan_numbers(s, lex.numbers) if n.kind in ("money", "number")
+               and not (n.end - n.start == 1 and not s[n.start].isdigit())  # "一下", "一直": words, not figures
+               and not _CLOCK.match(s, max(0, n.start - 3)) and not _CLOCK.match(s, n.start)]  # "[10:22]"
     for a, b in reversed(list(pairwise(numbers))):
-        gap = s[a.end : b.start]
-        m = lex.correction_gap.match(gap)
+        gap = _CHAT_LABEL.sub(" ", s[a.end : b.start])
+        said = s[: a.start].rstrip()
+        if said.endswith(lex.not_it) and lex.instead.fullmatch(gap):
+            # "利息不是80万，是50万": what it is not, then what it is
+            start = len(said) - next(len(w) for w in lex.not_it if said.endswith(w))
+            s, cased = s[:start] + s[b.start :], cased[:start] + cased[b.start :]
+            continue
+        pre, m = "", lex.correction_gap.match(gap)
+        if m is None:
+            k = next((i for i, ch in enumerate(gap) if ch in ";,.!?"), len(gap))
+            pre, m = gap[:k], lex.correction_gap.match(gap, k) if 0 < k <= _SAID_AFTER else None
+            if any(ch.isdigit() for ch in pre):
+                m = None
         rest = gap[m.end() :] if m else ""
         # What the corrected figure repeats before it ("每月3万，不对，每月4万") may stay.
         if m and len(rest) <= _REPEAT_REACH and not any(ch.isdigit() or ch in ";,.!?" for ch in rest):
-            cut = a.end + m.end()
-            s, cased = s[: a.start] + s[cut:], cased[: a.start] + cased[cut:]
+            if len(_CHAT_LABEL.sub(" ", s[a.end : b.start])) != len(s[a.end : b.start]):
+                pre = ""  # a chat log's label between them: nothing said after the first figure is kept
+            s = s[: a.start] + s[b.start : b.end] + pre + s[b.end :]
+            cased = cased[: a.start] + cased[b.start : b.end] + pre + cased[b.end :]
+    return _words_corrected(lex, s, cased)
+
+
+def _replaceable(h: Hit) -> set[tuple[str, str]]:
+    """What a word names that a later word may replace: an option of a fact, an applicant's type, a place."""
+    return ({("option", t.key) for t in h.of("option")} | {("applicant", "") for _ in h.of("applicant")[:1]}
+            | {("place", "") for _ in (h.of("inside") or h.of("outside") or h.of("city"))[:1]})
+
+
+def _words_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
+    """"银奖，不对，是金奖", "企业，说错了，是研究所": an option (or applicant type) corrected inside the message is
+    dropped, so only the corrected one is read (never both: ["silver", "gold"] would pay two awards)."""
+    if not any(w in s for w in lex.correction_words):
+        return s, cased  # no correction word at all: nothing to scan for
+    hits = lex.index.scan(s, cased)
+    for i in range(len(hits) - 1, -1, -1):
+        a = hits[i]
+        kinds = _replaceable(a)
+        if not kinds:
+            continue
+        b = next((h for h in hits[i + 1 :] if kinds & _replaceable(h)), None)
+        if b is None or b.term == a.term:
+            continue
+        gap = s[a.end : b.start]
+        if lex.correction_gap.fullmatch(gap):
+            s, cased = s[: a.start] + s[b.start :], cased[: a.start] + cased[b.start :]
     return s, cased
 
 
@@ -348,7 +538,7 @@ def money_facts(kb: KnowledgeBase) -> set[str]:
 def _sole_figure(lex: Lexicon, clauses: list[Clause]) -> bool:
     """The message is one figure and filler ("500", "大概30万吧"): a bare answer to a money question."""
     numbers = [n for c in clauses for n in scan_numbers(c.s, lex.numbers) if n.kind in ("money", "number")
-               and not any(h.start < n.end and n.start < h.end for h in c.hits)]
+               and not _in_a_word(c, n)]
     return len(numbers) == 1
 
 
@@ -421,13 +611,18 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     # applicant's own figure alone.
     party = any(_about_a_loan(lex, c) for c in clauses if any(h.has("party") for h in c.hits))
     unpaid = any(h.has("unpaid") and not c.supposed(h.start) for c in clauses for h in c.hits)
+    one_of = any(h.has("one_of") for c in clauses for h in c.hits)  # "我们只是其中一家": a share of a whole
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
         if fact in lex.yearly_facts and several_years:  # "贷了3年，每年利息30万，总共": a total of years
             _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
-        elif fact in lex.yearly_facts and (party or fact in shares):
-            # "每家子公司利息都是80万", "利息占比30%，总利息200万": a group's or a share, not the applicant's own
-            _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}))
+        elif (fact in lex.yearly_facts and (party or fact in shares)) or one_of:
+            # "每家子公司利息都是80万", "利息占比30%，总利息200万", "产品规模是3个亿 我们只是其中一家": a group's or a
+            # share, not the applicant's own (the interest question names the interest; others are confirmed)
+            label = kb.facts[fact].label
+            _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}) if fact in lex.yearly_facts
+                      else Clarify(fact, "lang.ask.confirm_amount",
+                                   {"figure": figure, "label_zh": label.zh, "label_en": label.en}, None))
         elif fact in lex.yearly_facts and unpaid:  # "明年要付利息90万", "利息90万还没付": not paid yet
             _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
         elif fact in other_loans:  # "房产抵押贷款，利息50万": not an IP pledge loan's interest (or not surely)

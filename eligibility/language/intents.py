@@ -10,10 +10,11 @@ from eligibility.language.lexicon import Lexicon, sounds
 from eligibility.language.polarity import core
 
 _SOUND_MIN_CHARS, _SOUND_MAX_CHARS = 2, 8
-_FUZZY_MIN_CHARS, _FUZZY_SCORE = 5, 80.0
+_FUZZY_MIN_CHARS, _FUZZY_SCORE, _WORD_SCORE = 5, 80.0, 70.0
 _SOCIAL = frozenset({"greeting", "thanks"})
 _CLAUSE = re.compile(r"[;,.!?~。、…]+")
 _MAX_CONTAINS = 30  # a longer message is about something else, even if it says "测评"
+_MAX_CONTAINS_ASCII = 60  # English takes about twice the characters ("I want to check what subsidies we can get")
 _MAX_KEYWORD, _MAX_KEYWORD_ASCII = 10, 32
 _PUNCT = re.compile(r"[;,.!?~。、…]+ ?")  # "好，开始" and "你好，在吗" are one command
 
@@ -49,7 +50,7 @@ def _by_clause(lex: Lexicon, s: str) -> str | None:
     parts = [p.strip() for p in _CLAUSE.split(s) if p.strip()]
     if len(parts) < 2:
         return None
-    found = [_exact(lex, p) for p in parts]
+    found = [_exact(lex, p) or (_contained(lex, p) if len(p) <= _MAX_CONTAINS else None) for p in parts]
     commands = {f for f in found if f is not None and f not in _SOCIAL}
     if commands:
         return commands.pop() if len(commands) == 1 else None
@@ -58,11 +59,14 @@ def _by_clause(lex: Lexicon, s: str) -> str | None:
     return social.pop() if len(social) == 1 and short else None
 
 
-def intent_of(lex: Lexicon, s: str, *, plain: bool = False, quiet: bool = False) -> str | None:
+def intent_of(lex: Lexicon, s: str, *, plain: bool = False, quiet: bool = False, untopical: bool = False) -> str | None:
     """The intent of the whole message; None when it asks or states something else.
 
     ``plain``: the message asks nothing and states no fact or figure; then broad keywords count too.
-    ``quiet``: it states no fact or figure (it may ask: "您好，请问怎么测评"); then a clause may be a command."""
+    ``quiet``: it states no fact or figure (it may ask: "您好，请问怎么测评"); then a clause may be a command.
+    ``untopical``: it names no benefit's fact and no figure (it may say who the applicant is); then a long
+    message's one command phrase in a short clause counts ("您好，我是一家企业的工作人员，想先看看我们能申请哪些
+    补贴，应该怎么操作？")."""
     c = core(_PUNCT.sub(lambda m: " " if m.group().strip(" ") == "" else "", s)).strip()
     found = _exact(lex, s)
     if found is not None:
@@ -75,17 +79,38 @@ def intent_of(lex: Lexicon, s: str, *, plain: bool = False, quiet: bool = False)
         typed = _mistyped(lex, _trimmed(lex, c))
         if typed is not None:
             return typed
-    if len(c) <= _MAX_CONTAINS:
+    if len(c) <= (_MAX_CONTAINS_ASCII if c.isascii() else _MAX_CONTAINS):
+        found = _contained(lex, s)
+        if found is not None and (quiet or found not in _SOCIAL):
+            return found  # "谢谢你的帮助，利息80万能补多少" asks about the interest: no thanks to answer alone
         for word in lex.intent_except:
             c = c.replace(word, " ")
-        for word, intent in lex.intents_contains:
-            if word in c:
-                return intent
         if plain and _short(c):
             for word, intent in lex.intents_keywords:
                 if _has_word(c, word):
                     return intent
+    elif untopical:
+        found_in = {_contained(lex, p) for p in _CLAUSE.split(s) if p.strip() and len(p.strip()) <= _MAX_CONTAINS}
+        commands = found_in - {None} - _SOCIAL
+        if len(commands) == 1:
+            return commands.pop()
     return None
+
+
+def _contained(lex: Lexicon, s: str) -> str | None:
+    """The first intent one of whose ``contains`` phrases is in the message, trailing particles kept ("我不想测了"
+    holds "不想测了") and words of ``except`` taken out first ("人工智能" asks for no person)."""
+    c = _PUNCT.sub(lambda m: " " if m.group().strip(" ") == "" else "", s).strip()
+    for word in lex.intent_except:
+        c = c.replace(word, " ")
+    return next((intent for word, intent in lex.intents_contains if word in c), None)
+
+
+def _same_words(typed: str, command: str) -> bool:
+    """Each word of ``typed`` is a slip of the command's word in its place ("main manu"), never another word
+    ("stop the test" is not "start the test")."""
+    a, b = typed.split(), command.split()
+    return len(a) == len(b) and all(x == y or fuzz.ratio(x, y) >= _WORD_SCORE for x, y in zip(a, b, strict=True))
 
 
 def _mistyped(lex: Lexicon, candidates: list[str]) -> str | None:
@@ -99,9 +124,9 @@ def _mistyped(lex: Lexicon, candidates: list[str]) -> str | None:
             if found is not None:
                 return found
         if c.isascii() and len(c) >= _FUZZY_MIN_CHARS:
-            best = max(((fuzz.ratio(c, w), i) for w, i in lex.intents_ascii), default=(0.0, ""))
-            if best[0] >= _FUZZY_SCORE:
-                return best[1]
+            best = max(((fuzz.ratio(c, w), w, i) for w, i in lex.intents_ascii), default=(0.0, "", ""))
+            if best[0] >= _FUZZY_SCORE and _same_words(c, best[1]):
+                return best[2]
     return None
 
 

@@ -38,10 +38,15 @@ def _longest_first(words: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
-def _correction_gap(words: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(w) for w in words) or r"(?!)"
-    return re.compile(rf"[\s;,.!?、。]*(?:哦|噢|喔|呃|额|啊|嗯)?[\s;,]*(?:{alternatives})[\s;,!.]*"
-                      r"(?:是|应该是|应是|应为|为|改为|改成|应该|实际是|实际)?[\s]*")
+def _correction_gap(words: tuple[str, ...], alone: tuple[str, ...], leads: tuple[str, ...]) -> re.Pattern[str]:
+    """The whole text between a figure (or an option) and the one that replaces it: leads ("现在", "后来又说"),
+    a correction word, and "是"; a word of ``alone`` ("不", "no") only with a break after it ("80万？不，是60万")."""
+    def either(ws: tuple[str, ...]) -> str:
+        return "|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in ws) or r"(?!)"
+    return re.compile(rf"[\s;,.!?、。]*(?:(?:{either(leads)})[\s;,]*)*(?:哦|噢|喔|呃|额|啊|嗯)?[\s;,]*"
+                      rf"(?:{either(words)}|(?:{either(alone)})(?=[\s;,.!?]))(?:[\s;,!.]*(?:{either(words)}))*[\s;,!.]*"
+                      r"(?:是|应该是|应是|应为|为|改为|改成|应该|实际是|实际|it's|it is|it was"
+                      r"|[\u4e00-\u9fff]{1,4}?是)?[\s]*")
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,10 @@ class Lexicon:
     hedges: tuple[str, ...]
     hedge_re: re.Pattern[str]
     corrections: tuple[str, ...]
+    not_it: tuple[str, ...]  # "不是" before a figure that a "是…" after it replaces ("利息不是80万，是50万")
+    instead: re.Pattern[str]  # the gap between the two: "，是", ", it's"
+    tag_questions: frozenset[str]  # "right?", "对吧？": they ask the clause before them
+    correction_words: tuple[str, ...]  # every correction word, standing alone or not
     correction_gap: re.Pattern[str]  # between two figures: the second corrects the first ("80万，哦不对70万")
     clause_split: re.Pattern[str]
     intents_exact: dict[str, str]
@@ -72,6 +81,7 @@ class Lexicon:
     yearly_facts: frozenset[str]
     approximate: tuple[str, ...]
     context: dict[str, tuple[str, ...]]
+    ongoing: tuple[str, ...]  # "正在", "在做", "在": work under way, right before a mention
     progress: dict[str, tuple[str, ...]]  # fact -> the ongoing/planned words that answer it yes
     planned_ok: frozenset[str]  # facts a plan states ("打算申报高价值专利组合培育项目")
     minus_signs: frozenset[str]
@@ -84,14 +94,22 @@ class Lexicon:
     vague_numerals: tuple[str, ...]
     over_marks: frozenset[str]
     alternatives: re.Pattern[str]  # the whole gap between two figures that are alternatives ("还是")
+    range_gap: re.Pattern[str]  # the whole gap between the two ends of a range ("十到十五万")
     all_words: re.Pattern[str]
     except_words: re.Pattern[str]
     year_span: re.Pattern[str]  # "2023-2024年", "23年和24年", "22年到现在": several years
     durations: re.Pattern[str]  # "贷了3年": a count of years
     issue_count: re.Pattern[str]  # "两期", "3期": a count of issues (group 1 the count)
+    award_count_before: re.Pattern[str]  # "两个", "2项中国专利" right before an award (group 1 the count)
+    award_count_after: re.Pattern[str]  # "1项", "两个" right after one
+    count_words: dict[str, int]  # "two": 2
+    year_sets: dict[str, frozenset[str]]  # a set of parts -> the parts that make the whole year
     originators: tuple[tuple[str, str], ...]  # (originator fact, financed fact)
     list_gap: re.Pattern[str]  # the whole text between two items of a list ("和", "、", "")
     list_split: re.Pattern[str]  # where a list is cut into its items
+    theirs_after: tuple[str, ...]  # "是人家的" right after a fact named: someone else's
+    first_person: tuple[str, ...]  # "我们", "本所", "we": the speaker itself, never a forwarded customer
+    serving_types: frozenset[str]  # entity types that serve clients ("我们是代理机构…有个客户")
     client_words: tuple[str, ...]  # "客户": in a client cue, the message's 客户 are the applicant's clients
     applicant_leads: frozenset[str]  # "其实是研究所": the words before a description that speak of oneself
     place_like: re.Pattern[str]  # "注册在某某县": a place's name (group 1) this knowledge base may not know
@@ -103,6 +121,10 @@ class Lexicon:
     beyond_not: tuple[str, ...]
     party_after: re.Pattern[str]  # right after a place: another party's ("北京的银行")
     party_before: re.Pattern[str]  # right before a place: another party's ("客户在北京")
+    headcount: re.Pattern[str]  # "300人", "200 employees": a head count
+    benefit_after: tuple[str, ...]  # "奖补", "补贴", "政策" right after a description: a benefit's name
+    street_after: tuple[str, ...]  # "路", "大街": the place before names a street ("中山东路")
+    place_topic: re.Pattern[str]  # right after a place: its policy or body ("河北省的X政策")
 
 
 def _alternatives(words: list[str]) -> str:
@@ -131,6 +153,9 @@ def _durations(units: list[str], not_after: list[str]) -> re.Pattern[str]:
     after = f"(?!{_alternatives(not_after)})" if not_after else ""
     return re.compile(rf"(?<![\d年])(?:[2-9]|[1-9]\d)\s*(?:{_alternatives(units)}){after}")
 
+
+# A count of awards: digits, a Chinese numeral, or a count left open ("几", "好几"): asked about.
+_COUNT = r"(?<![0-9.])[0-9]{1,2}(?![0-9.])|[一两二俩三四五六七八九十]{1,3}|好几|几|数|若干"
 
 _FUZZY_MIN = 5  # an English command shorter than this is matched exactly only ("menu", "back")
 _SOUND_MIN = 2
@@ -185,18 +210,23 @@ def _build(kb: KnowledgeBase) -> Lexicon:
             entries.append((w, Tag("applicant", t.entity_type)))
     entries += [(w, Tag("client")) for w in v.applicants.client_cues]
     entries += [(w, Tag("self")) for w in v.applicants.self_cues]
+    entries += [(w, Tag("their")) for w in v.applicants.their_words]
     entries += [(w, Tag("topic")) for w in v.applicants.others]
     entries += [(w, Tag("party")) for w in v.applicants.others]
+    entries += [(w, Tag("party")) for w in v.applicants.parties]
     f = v.figures
     entries += [(w, Tag("principal")) for w in f.principal]
     entries += [(w, Tag("period", pw.period)) for pw in f.periods for w in pw.words]
     entries += [(w, Tag("period", PARTIAL)) for w in f.partial_periods]
+    entries += [(w, Tag("period", PARTIAL)) for yp in f.year_parts for w in yp.words]
+    entries += [(w, Tag("year_part", yp.of, yp.part)) for yp in f.year_parts for w in yp.words]
     entries += [(w, Tag("approx")) for w in f.approximate if len(normalize(w)) > 1]
     entries += [(w, Tag("policy")) for w in f.policy]
     entries += [(w, Tag("received")) for w in f.received]
     entries += [(w, Tag("bound")) for w in f.bounds]
     entries += [(w, Tag("total")) for w in f.totals]
     entries += [(w, Tag("unpaid")) for w in f.unpaid]
+    entries += [(w, Tag("one_of")) for w in f.one_of]
     entries += [(w, Tag("phone")) for w in f.phone]
     entries += [(w, Tag("foreign")) for w in f.foreign_currencies]
     entries += [(w, Tag("quantity")) for w in f.other_quantities]
@@ -256,7 +286,12 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         hedges=_longest_first(_norm(p.hedges)),
         hedge_re=_phrases(_norm(p.hedges)),
         corrections=_longest_first(_norm(p.corrections)),
-        correction_gap=_correction_gap(_longest_first(_norm(p.corrections))),
+        not_it=_longest_first(_norm(p.not_it)),
+        instead=re.compile(rf"[\s;,.]*(?:{_words(p.instead)})\s*"),
+        tag_questions=_norm(p.tag_questions),
+        correction_words=_longest_first(_norm(p.corrections) | _norm(p.corrections_alone)),
+        correction_gap=_correction_gap(_longest_first(_norm(p.corrections)), _longest_first(_norm(p.corrections_alone)),
+                                       _longest_first(_norm(p.correction_leads))),
         clause_split=clause_split,
         intents_exact=exact,
         intents_contains=tuple(contains),
@@ -268,6 +303,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         yearly_facts=frozenset(f.yearly_facts),
         approximate=_longest_first(_norm(f.approximate)),
         context={k: _longest_first(_norm(w.context)) for k, w in v.facts.items() if w.context},
+        ongoing=_longest_first(_norm([*p.ongoing, *p.ongoing_before])),
         progress={k: _longest_first(_norm([*(p.ongoing if "ongoing" in w.yes_when else []),
                                             *(p.planned if "planned" in w.yes_when else [])]))
                   for k, w in v.facts.items() if w.yes_when},
@@ -283,15 +319,24 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         vague_numerals=_longest_first(_norm(f.vague_numerals)),
         over_marks=frozenset(_norm(f.over_marks)),
         alternatives=re.compile(rf"\s*(?:{_words(f.alternatives)})\s*"),
+        range_gap=re.compile(rf"\s*(?:{_words(f.range_joiners)})\s*"),
         all_words=re.compile(_words(p.all_words)),
         except_words=re.compile(_words(p.except_words)),
         year_span=_year_span(f.years.span_joiners, f.years.to_now),
         durations=_durations(f.years.duration_units, f.years.not_after),
+        award_count_before=re.compile(rf"(?:({_COUNT})\s*(?:{_alternatives(f.award_counters)})\s*(?:中国)?(?:外观设计|专利)?"
+                                      rf"|(?<![0-9.])([0-9]{{1,2}}) |({_words(list(f.count_words))}) )\s*$"),
+        count_words={normalize(k): v for k, v in f.count_words.items()},
+        award_count_after=re.compile(rf"\s*({_COUNT})\s*(?:{_alternatives(f.award_counters)})"),
+        year_sets={k: frozenset(yp.part for yp in f.year_parts if yp.of == k) for k in {yp.of for yp in f.year_parts}},
         issue_count=re.compile(rf"([0-9]{{1,2}}|[一两二三四五六七八九十]{{1,3}})\s*(?:{_alternatives(f.issue_counters)})"),
         originators=tuple((o.originator, o.financed) for o in f.originators),
         list_gap=re.compile(rf"\s*(?:{_words(p.list_joiners)})?\s*"),
         list_split=re.compile(rf"[\s;]+|{_words(p.list_joiners)}"),
         client_words=_longest_first(_norm(v.applicants.client_words)),
+        serving_types=frozenset(v.applicants.serving_types),
+        first_person=_longest_first(_norm(v.applicants.first_person)),
+        theirs_after=_longest_first(_norm(v.applicants.theirs_after)),
         applicant_leads=_norm(v.applicants.leads) | {""},
         place_like=re.compile(rf"(?:{_alternatives(pl.unknown.leads)})([\u4e00-\u9fff]{{2,5}}?"
                               rf"(?:{_alternatives(pl.unknown.suffixes)}))"),
@@ -301,7 +346,18 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         registered_only=frozenset(x.name for x in pl.outside if x.registered_only),
         beyond=_longest_first(_norm(pl.unknown.beyond)),
         beyond_not=_longest_first(_norm(pl.unknown.beyond_not)),
-        party_after=re.compile(rf"\s*(?:市|省|那边|这边|本地|当地)?\s*(?:的|一家|某家|的一家)?\s*(?:{_words(pl.unknown.other_parties)})"),
-        party_before=re.compile(rf"(?:{_words(pl.unknown.markets)})\s*(?:the\s+)?$|(?:{_words(pl.unknown.other_parties)})\s*(?:的)?\s*(?:总部|公司|注册地)?\s*(?:都|也)?"
-                                rf"\s*(?:在|位于|来自|注册在|in|is in|are in|is from|are from|from)?\s*$"),
+        party_after=re.compile(rf"\s*(?:市|省|那边|这边|本地|当地)?\s*(?:的|一家|某家|的一家)?\s*(?:{_words(pl.unknown.other_parties)})"
+                               rf"|\s*(?:市|省)?\s*(?:的)?\s*(?:{_words(pl.unknown.several)})"
+                               rf"|\s+(?:{_words(pl.unknown.names_after)})"),
+        headcount=re.compile(rf"[0-9零〇一二三四五六七八九十百千两]+\s*(?:多|来|余)?\s*(?:{_words(f.headcount)})"),
+        benefit_after=_longest_first(_norm(pl.unknown.topics_after)),
+        street_after=_longest_first(_norm(pl.unknown.street_after)),
+        place_topic=re.compile(rf"\s*(?:省|市|县|区)?\s*(?:的|'s)?\s*"
+                               rf"(?:[a-z0-9]{{1,6}}\s*|(?!企业|公司|单位|厂)[\u4e00-\u9fff]{{0,4}}?)"
+                               rf"(?:{_words(pl.unknown.topics_after)})"),
+        party_before=re.compile(rf"(?:{_words(pl.unknown.markets)})\s*(?:the\s+)?$"
+                                rf"|(?:{_words(pl.unknown.other_parties)})\s*(?:的)?\s*"
+                                rf"(?:总部|公司|注册地|厂子|工厂|厂|企业|单位|公司也|高校|大学|学校|医院)?\s*(?:有家|有一家|有个|有的)?"
+                                rf"\s*(?:在|位于|来自|注册在|都是|也是|大多是|主要是|都在|也在|大多在|主要在"
+                                rf"|in|is in|are in|is from|are from|from|are all|are mostly|are)?\s*$"),
     )

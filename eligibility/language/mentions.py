@@ -7,16 +7,22 @@ in free text). Several China Patent Award levels are all kept, one per award ("�
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from eligibility.language.clauses import Clause
 from eligibility.language.lexicon import VAGUE_OPTIONS, Lexicon
 from eligibility.language.model import Clarify, FactValue
+from eligibility.language.terms import Hit
+from eligibility.parsing import scan_numbers
 from knowledge.models import KnowledgeBase
 
 # Facts read by their own modules (places, applicants, figures).
 _ELSEWHERE = frozenset({"in_city", "entity_type"})
 LIST_CHOICES = frozenset({"china_patent_award_last_year"})
+_ONGOING_REACH = 4
+_WHERE = ("注册", "上", "里", "中", "内", "登记")  # "在贯标学习平台注册了": 在 says where, not that it is under way
 
 
 @dataclass
@@ -35,9 +41,13 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     for c in clauses:
         named_here = {t.key for h in c.hits for t in h.of("mention")}
         for h in c.hits:
-            if c.about_clients(h):
-                continue
-            if c.pending(h) and not any(t.key in lex.planned_ok for t in h.of("mention")):
+            if c.about_clients(h) or c.s[h.end :].lstrip().startswith(lex.theirs_after):
+                continue  # "金奖是人家的": someone else's
+            if (c.pending(h) and not any(t.key in lex.planned_ok for t in h.of("mention"))) or (
+                    c.s[max(0, h.start - _ONGOING_REACH) : h.start].endswith(lex.ongoing)
+                    and not c.s[h.end :].startswith(_WHERE)
+                    and not any(t.key in lex.progress for t in h.of("mention"))):
+                # "准备申请驰名商标"; "在贯标", "正在做贯标": work under way is the fact only where the fact says so
                 out.mentioned.update(t.key for t in h.of("mention"))
                 continue
             if c.topic(h):
@@ -71,6 +81,9 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                 context = lex.context.get(fact.id)
                 if c.negated(h) or (context and not any(w in c.s for w in context)):
                     continue
+                if fact.id in LIST_CHOICES and quoted_amount(lex, c, h):
+                    out.mentioned.add(fact.id)  # "金奖50万": the policy's figure quoted, a topic
+                    continue
                 out.mentioned.add(fact.id)
                 options.setdefault(fact.id, []).append(t.value)
     for fact_id, values in bools.items():
@@ -84,13 +97,64 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
             out.clarify.append(Clarify(fact_id, "lang.ask.yes_no", {}))
     for fact_id, picked in options.items():
         distinct = list(dict.fromkeys(picked))
+        if fact_id in LIST_CHOICES:
+            counted = counted_levels(lex, fact_id, clauses, distinct)
+            if counted is None:
+                out.clarify.append(Clarify(fact_id, "lang.ask.choice", {"options": distinct}))
+            elif counted:
+                out.facts[fact_id] = counted if len(counted) > 1 else counted[0]
+            continue
         if len(distinct) == 1:
             out.facts[fact_id] = distinct[0]
-        elif fact_id in LIST_CHOICES:
-            out.facts[fact_id] = distinct
         else:
             out.clarify.append(Clarify(fact_id, "lang.ask.choice", {"options": distinct}))
     for fact_id in negated_choice - set(options):
         if "none" in kb.facts[fact_id].option_ids():
             out.facts[fact_id] = "none"
     return out
+
+
+_QUOTE_GAP = re.compile(r"\s*(?:是|为|奖励|奖|有|能拿|能奖|可以拿|:)?\s*(?:是|为)?\s*$")
+
+
+def quoted_amount(lex: Lexicon, c: Clause, h: Hit) -> bool:
+    """A level named with a money figure right after it ("专利奖金奖50万，我们拿的是银奖", "金奖是50万吧"): the
+    policy's payment quoted, not an award the applicant won."""
+    numbers = [n for n in scan_numbers(c.s[h.end : h.end + 12], lex.numbers) if n.kind == "money"]
+    return bool(numbers) and _QUOTE_GAP.match(c.s[h.end : h.end + numbers[0].start]) is not None
+
+
+def _award_count(lex: Lexicon, c: Clause, h: Hit) -> int | None:
+    """How many awards of the level ``h`` names: the count right before it ("两个银奖", "2项中国专利金奖") or right
+    after it ("银奖2项", "金奖一个"); 1 when none is said, None when it is left open ("几个金奖")."""
+    m = lex.award_count_before.search(c.s[: h.start]) or lex.award_count_after.match(c.s, h.end)
+    if m is None:
+        return 1
+    word = next(g for g in m.groups() if g)
+    if word in lex.count_words:
+        return lex.count_words[word]
+    if word.endswith(lex.vague_numerals):
+        return None
+    numbers = scan_numbers(word, lex.numbers)
+    return int(numbers[0].value) if len(numbers) == 1 and numbers[0].value >= 1 else None
+
+
+def counted_levels(lex: Lexicon, fact_id: str, clauses: list[Clause],
+                   levels: Collection[str] | None = None) -> list[str] | None:
+    """The levels of a multiple-choice fact named and not negated, one per award, in order: "金奖1项、银奖2项" ->
+    [gold, silver, silver] (the knowledge base pays each award for the upper bound); None when a count is left
+    open. A level named twice ("拿了金奖，金奖是去年评的") is one award unless a count says more. ``levels``: the
+    levels already read as stated (the others are not counted)."""
+    counts: dict[str, int] = {}
+    for c in clauses:
+        for h in c.hits:
+            for t in h.of("option"):
+                if t.key != fact_id or t.value in VAGUE_OPTIONS or c.negated(h) or c.about_clients(h) \
+                        or (levels is not None and t.value not in levels) or quoted_amount(lex, c, h) \
+                        or c.topic(h) or c.s[h.end :].lstrip().startswith(lex.theirs_after):
+                    continue
+                n = _award_count(lex, c, h)
+                if n is None:
+                    return None
+                counts[t.value] = max(counts.get(t.value, 0), n)
+    return [level for level, n in counts.items() for _ in range(n)]

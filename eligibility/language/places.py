@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from eligibility.language.clauses import Clause
 from eligibility.language.lexicon import Lexicon
 from eligibility.language.model import Clarify, Note
+from eligibility.language.terms import Hit
 
 
 @dataclass
@@ -40,20 +41,27 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
             out.named = True
             tags = h.of("inside") or h.of("city")
             name = (tags[0].value if tags else "") or h.term  # elsewhere: the place as written ("衡水")
-            if branch:
-                # "外地企业（天津的）在石家庄设了个办事处": the branch is here, the applicant is from elsewhere.
+            if c.s[h.end :].lstrip().startswith(lex.street_after):
+                continue  # "中山东路100号", "裕华路": a street's name, not a city or province
+            if branch and not any(b.has("reg") and not b.has("branch") for b in c.before(h, 2)):
+                # "外地企业（天津的）在石家庄设了个办事处": the branch is here, the applicant is from elsewhere;
+                # "registered in Shijiazhuang with an office in Beijing": the registration is said outright.
                 branches.append(name)
                 if not inside:
                     weak.append((False, name))
                 continue
-            if c.topic(h):
-                continue
+            if (c.topic(h) and not (c.asked_about(h) is False and any(b.has("reg") for b in c.before(h, 2))
+                                    and any(b.has("self") for b in c.hits if b.end <= h.start))) \
+                    or c.about_clients(h) or _names_a_thing(c, h):
+                continue  # asked about, not stated ("石家庄以外的企业能申请吗"); "他们注册在保定…能报吗" is stated
             if any(t.value in lex.registered_only for t in h.of("outside")) and not asked and not any(
                     b.has("reg") and not b.has("mention") and b.term not in ("注册", "注册了")
                     for b in c.before(h, 4)):
                 continue  # "马德里注册了美国和日本": a country named for something else
             if _of_another(lex, c.s, h.start, h.end):
                 continue  # "在北京的银行贷的", "客户在北京": another party's place, not the applicant's
+            if not reg and lex.place_topic.match(c.s, h.end) is not None:
+                continue  # "河北省的X政策", "北京的规定": the place's policy or body, not where the applicant is
             rest = c.s[h.end :].lstrip()
             if rest.startswith(lex.beyond) and not rest.startswith(lex.beyond_not):
                 # "在石家庄以外", "在正定县外": everywhere but a place of the city -> not in the city; everywhere
@@ -73,7 +81,8 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
                 continue
             (strong if reg else weak).append((inside, name))
     deciding = strong or weak
-    vague = [h.term for c in clauses for h in c.kinds("somewhere") if not c.kinds("branch")] + near
+    vague = [h.term for c in clauses for h in c.kinds("somewhere") if not c.kinds("branch")
+             and lex.place_topic.match(c.s, h.end) is None] + near
     if vague and not deciding:
         out.named = True
         out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": vague[0]}))
@@ -98,6 +107,25 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
                 out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": c.s}))
                 break
     return out
+
+
+_THING_REACH = 8
+_SITS = ("", "在", "是", "位于", "是在", "就在")  # "我们在高新区的创客空间": the applicant puts itself there
+
+
+def _names_a_thing(c: Clause, h: Hit) -> bool:
+    """The place is a thing's ("给赵县那个专利纠纷调解中心做托管", "the mediation centre for Zhengding county"): a
+    fact's mention right after it (through 的/那个: "元氏县的专利纠纷调解中心"), unless the applicant puts itself
+    there first ("我们在高新区的创客空间"), or a mention right before it with "for"/"of"."""
+    after = c.s[h.end : h.end + _THING_REACH]
+    if any(m.has("mention") and m.start - h.end <= _THING_REACH and not c.s[h.end : m.start].strip().startswith(
+            ("是", "有", "的企业", "的公司")) and any(x in after for x in ("的", "那个", "这个", "那家"))
+           and not any((b.has("self") or b.has("reg")) and c.s[b.end : h.start].strip() in _SITS
+                       for b in c.before(h, 3))
+           for m in c.after(h, _THING_REACH)):
+        return True
+    return any(m.has("mention") and c.s[m.end : h.start].strip() in ("for", "of", "for the", "of the")
+               for m in c.before(h, 10))
 
 
 def _of_another(lex: Lexicon, s: str, start: int, end: int) -> bool:

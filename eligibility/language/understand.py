@@ -11,11 +11,11 @@ import re
 from itertools import pairwise
 
 from eligibility.language.applicants import read_applicant
-from eligibility.language.clauses import Clause, prepared, split
+from eligibility.language.clauses import CONCEPTS, Clause, prepared, split
 from eligibility.language.figures import read_figures, self_corrected
 from eligibility.language.intents import exact_intent, intent_of
 from eligibility.language.lexicon import PARTIAL, VAGUE_OPTIONS, Lexicon, lexicon
-from eligibility.language.mentions import LIST_CHOICES, read_mentions
+from eligibility.language.mentions import LIST_CHOICES, counted_levels, read_mentions
 from eligibility.language.model import Clarify, FactValue, Note, Reading
 from eligibility.language.places import read_place
 from eligibility.language.polarity import core, hedged, is_none, is_unknown, negates, yes_no
@@ -64,6 +64,14 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             facts[fact_id] = values[0]
     notes += figures.notes
     clarify += figures.clarify
+    if figures.amounts and any(_unsure_alone(lex, c) for c in clauses):
+        # "利息是80万吗？我同事说的，我不确定": the user doubts the figure; it is confirmed, never computed from.
+        for fact_id, values in figures.amounts.items():
+            label = kb.facts[fact_id].label
+            facts.pop(fact_id, None)
+            clarify.append(Clarify(fact_id, "lang.ask.confirm_amount", {
+                "figure": next((f.text for f in figures.figures if f.fact == fact_id and f.role == "amount"), ""),
+                "label_zh": label.zh, "label_en": label.en}, values[0]))
     # A money fact named and negated ("没有质押贷款") is none; named without a figure says nothing.
     for fact_id in list(facts):
         if kb.facts[fact_id].type in ("money", "money_list") and facts[fact_id] is False:
@@ -71,7 +79,8 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
 
     is_question = looks_like_question(text[:MAX_CHARS])
     plain = not facts and not clarify and not figures.figures and not is_question
-    intent = intent_of(lex, s, plain=plain, quiet=not facts and not clarify and not figures.figures)
+    intent = intent_of(lex, s, plain=plain, quiet=not facts and not clarify and not figures.figures,
+                       untopical=not mentions.mentioned and not figures.figures and not clarify)
     if intent is not None and exact_intent(lex, s):
         # A command typed ("上一题", "菜单") states nothing, whatever digits its words hold.
         return Reading(intent=intent, is_question=False)
@@ -107,6 +116,12 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
         clarify=tuple(_dedupe(clarify)),
         figures=tuple(figures.figures),
     )
+
+
+def _unsure_alone(lex: Lexicon, c: Clause) -> bool:
+    """A clause that only says the user is not sure ("我不确定", "not sure"), naming no fact or figure."""
+    return is_unknown(lex, c.s) and not any(t.kind in CONCEPTS or t.kind == "cue" for h in c.hits for t in h.tags) \
+        and not any(ch.isdigit() for ch in c.s)
 
 
 def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause],
@@ -191,6 +206,8 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     yes = yes_no(lex, s, head) if polar else None
     if yes is not None and clauses and core(head) not in lex.yes | lex.no and _names_another(clauses[0], q):
         yes = None  # "我们有出口" to "are you an SME?": the yes is about exporting, not the question
+    if yes is True and q.kind == "bool" and core(head) not in lex.yes and lex.headcount.search(head):
+        yes = None  # "我们有300人", "we have about 300 staff": a head count describes; it answers no yes/no
     hedge = [Note("lang.note.hedged", {"text": s}, fact_id)] if hedged(lex, head) else []
     if q.kind == "bool" and polar and _contradicts(lex, clauses, q):
         # "不是，等等，是的", "有，但是还没批": a yes and a no to the same question; asked, never picked.
@@ -213,8 +230,19 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     if q.kind == "choice":
         fact = kb.facts[fact_id]
         options = {o.id: [o.label.zh, o.label.en, *_usable(o.aliases, cased)] for o in fact.options}
+        theirs = [c for c in clauses if any((c.topic(h) or c.about_clients(h)) and any(t.key == fact_id for t in h.of(
+            "option")) for h in c.hits)]
+        if theirs:
+            # "我同行拿了金奖 我们啥也没拿": someone else's option is no answer; the applicant's own clauses are read.
+            own = [c for c in clauses if c not in theirs]
+            if not own:
+                return None, [], []
+            s, cased, head = " ".join(c.s for c in own), " ".join(c.cased for c in own), own[0].s
+            yes = yes_no(lex, s, head) if polar else None
         if fact_id in LIST_CHOICES:
-            levels = _named_options(fact_id, clauses)
+            levels = counted_levels(lex, fact_id, clauses, _named_options(fact_id, clauses))
+            if levels is None:
+                return None, [], [Clarify(fact_id, "lang.ask.choice", {})]  # "几个金奖": how many is asked
             if len(levels) > 1:
                 return {fact_id: levels}, [], []
         plain = core(s) in lex.yes or s in lex.yes  # a bare yes names no option, whatever fuzzy matching says
@@ -251,12 +279,14 @@ def _names_another(c: Clause, q: Question) -> bool:
 
 
 def _named_options(fact_id: str, clauses: list[Clause]) -> list[str]:
-    """Every option of ``fact_id`` named and not negated, in order ("gold and silver" -> [gold, silver])."""
+    """Every option of ``fact_id`` named and not negated, in order ("gold and silver" -> [gold, silver]);
+    someone else's ("我同行拿了金奖") and the ones asked about are not."""
     found: list[str] = []
     for c in clauses:
         for h in c.hits:
             for t in h.of("option"):
-                if t.key == fact_id and t.value not in VAGUE_OPTIONS and not c.negated(h):
+                if t.key == fact_id and t.value not in VAGUE_OPTIONS and not c.negated(h) and not c.topic(h) \
+                        and not c.about_clients(h):
                     found.append(t.value)
     return list(dict.fromkeys(found))
 

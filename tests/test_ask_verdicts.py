@@ -29,7 +29,9 @@ def first_line(kb: KnowledgeBase, question: str) -> tuple[str | None, str]:
     ("贯标补贴是不是每家都给5万", "no", "不是。"),
     ("Will we definitely get the 300,000 for our service platform?", "maybe", "Not necessarily."),
     # the text names units (创新主体, 企业 …), never a person: not a yes with the amount
-    ("个人发明人拿了专利金奖，能领这50万吗", "maybe", "原文没有明确规定。"),
+    ("个人发明人拿了专利金奖，能领这50万吗", "maybe", "不一定。原文没有写明个人"),
+    # one figure against a range: within it, not necessarily that figure
+    ("专利导航一个项目20万是吗", "maybe", "不一定。"),
     # a negation right before a condition's words fails it; the 没有 of 有没有 asks
     ("马德里商标那个奖励 不出口的企业能拿吗", "no", "不可以。"),
     ("产业知识产权联盟没备案能拿那10万吗", "no", "不可以。"),
@@ -151,3 +153,9 @@ def test_can_we_still_apply_now_is_answered_from_the_validity(kb: KnowledgeBase)
     """"2022年就出了，现在还能申请吗": 2022 is the policy's year; now is asked, and the policy is in force."""
     got, line = first_line(kb, "政策2022年就出了，现在还能申请吗")
     assert got == "yes" and "2027年12月30日" in line and "假设" in line
+
+
+def test_the_top_of_a_range_asked_as_the_ceiling_is_a_yes(kb: KnowledgeBase) -> None:
+    """"最高20万吗" of 10—20万 asks the ceiling: yes; "一个项目20万是吗" asks one figure: not necessarily."""
+    assert first_line(kb, "专利导航最高20万吗")[0] == "yes"
+    assert first_line(kb, "专利导航一个项目20万是吗")[0] == "maybe"

@@ -21,7 +21,7 @@ from typing import Any
 from bot.dialog.core import Answerer, SideAnswer
 from bot.present.i18n import Catalog, text
 from bot.present.report import Renderer
-from eligibility.amounts import nominal_amount
+from eligibility.amounts import items_reading, nominal_amount
 from eligibility.ask import (
     PROCEDURE_ENTRY,
     VALIDITY_ENTRY,
@@ -42,7 +42,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails": "can", "same_matter": "can",
                  "exists": "have",
                  "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open",
-                 "person_unsaid": "open", "in_city": "can"}
+                 "in_city": "can"}
 
 
 class AnswerRenderer:
@@ -155,6 +155,10 @@ class AnswerRenderer:
             else:
                 actual = self._rule_amount(b, lang)
             return t(lang, f"ask.why.{v.reason}", title=title, tier=tier, actual=actual,
+                     claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
+        if v.reason == "amount_in_range":
+            actual = self.r.amount(Amount(int(str(p.get("actual_min", 0))), int(str(p.get("actual_max", 0)))), lang)
+            return t(lang, "ask.why.amount_in_range", title=title, tier=tier, actual=actual,
                      claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
         if v.reason in ("total_same", "total_differs"):
             actual = self.r.amount(Amount(int(str(p.get("actual_min", 0))), int(str(p.get("actual_max", 0)))), lang)
@@ -451,7 +455,8 @@ class AnswerRenderer:
             return [self.several_line(b, answer.amount, answer.reasons[0], lang), summary]
         if answer.reasons:  # a tier named in the question
             return [t(lang, "ask.amount", amount=self.r.reason(b, answer.reasons[0], lang)), summary]
-        return [t(lang, "ask.amount", amount=amount), summary]
+        items = items_reading(b.amount, answer.facts)  # "有3个指导站": one to each paid, the reading said
+        return [t(lang, "ask.amount", amount=amount), *([text(items, lang)] if items is not None else []), summary]
 
     def several_line(self, b: Benefit, amount: Amount, reason: Reason, lang: Lang) -> str:
         """Several awards at once: a range, said to be one, and why (the knowledge base's reading)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from eligibility.amounts import compute_amount, nominal_amount, percentage_of
+from eligibility.amounts import compute_amount, items_said, nominal_amount, percentage_of
 from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.model import AmountAnswer, QuestionReading, YesNo
 from eligibility.ask.reading import read_question
@@ -13,7 +13,7 @@ from eligibility.evaluate import assess, policy_validity
 from eligibility.matcher import english_words
 from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Facts, FactValue
-from knowledge.models import Benefit, Fact, KnowledgeBase, PercentageAmount
+from knowledge.models import Benefit, Fact, KnowledgeBase, PercentageAmount, item_count
 
 
 def own_for(b: Benefit, reading: QuestionReading) -> tuple[int, ...]:
@@ -108,6 +108,12 @@ def amount_for(kb: KnowledgeBase, benefit: Benefit, question: str,
         facts = {rule.of: base}
         amount, reasons = compute_amount(rule, facts)
         return AmountAnswer(amount, tuple(reasons), facts, from_figures=True)
+    count = item_count(rule)
+    stated = read_question(kb, question).facts if count is not None else {}
+    if items_said(rule, stated) is not None:  # "注册了3件马德里": one item to each paid, never one as all
+        facts = {count.fact: stated[count.fact]} if count is not None else {}
+        amount, reasons = compute_amount(rule, facts)
+        return AmountAnswer(amount, tuple(reasons), facts)
     return AmountAnswer(nominal_amount(rule))
 
 

@@ -78,7 +78,8 @@ class YesNo:
     #                    yearly | per_event | review | review_unsaid | competitive_rule | no_review | included |
     #                    agency | competitive | several | if_conditions | cap_scope | once_unsaid | year_in |
     #                    year_out | matter_unsettled | elsewhere | not_guaranteed | person_unsaid | in_city |
-    #                    supervised | info_only | total_same | total_differs | only_type | not_only_type
+    #                    supervised | info_only | total_same | total_differs | only_type | not_only_type |
+    #                    amount_in_range
     params: tuple[tuple[str, object], ...] = ()
 
     def param(self, name: str) -> object:

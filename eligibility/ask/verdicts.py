@@ -49,15 +49,16 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
         return basis  # "是按贷款本金算的吗": what the percentage is taken of
     v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity, years, included)
     guaranteed = bool(cues.guarantee.search(text))
-    if guaranteed and b.award.mode == "competitive" and (v is None or v.reason in ("amount_same", "applicant_ok")):
+    if guaranteed and b.award.mode == "competitive" \
+            and (v is None or v.reason in ("amount_same", "amount_in_range", "applicant_ok")):
         # chosen on merit within a quota, never sure: "will we definitely get it" not necessarily, "is it
         # guaranteed" no
-        if cues.getting.search(text) and v is not None and v.reason in ("amount_same", "amount_differs"):
+        if cues.getting.search(text) and v is not None and v.reason in ("amount_same", "amount_in_range"):
             return YesNo("maybe", "competitive", (*v.params, ("count", None)))
         return YesNo("no", "not_guaranteed")
     if v is None:
         return _can_verdict(kb, cues, b, answer, text, facts)
-    if v.reason not in ("amount_same", "amount_differs", "applicant_ok"):
+    if v.reason not in ("amount_same", "amount_differs", "amount_in_range", "applicant_ok"):
         return v
     if v.reason != "applicant_ok" and b.award.mode == "competitive" and b.award.quota is not None:
         count = counts[0] if len(counts) == 1 and counts[0] > 1 and quota is None else None
@@ -145,10 +146,10 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
             return YesNo("yes" if same else "no", "amount_same" if same else "amount_differs",
                          (("claimed", c), ("actual_min", a.min), ("actual_max", a.max)))
     if figures and not answer.from_figures:
-        return _amount_verdict(b, answer, text, figures)
+        return _amount_verdict(cues, b, answer, text, figures)
     claimed = _claims(figures, {**facts, **answer.facts})
     if claimed and b.amount.kind == "percentage" and cues.ceiling_any.search(text):
-        return _amount_verdict(b, answer, text, tuple(claimed))
+        return _amount_verdict(cues, b, answer, text, tuple(claimed))
     if "entity_type" in facts and b.applicants != "any":
         return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))
     once_unsaid = b.award.frequency == "once" and "一次性" not in b.source.replace(" ", "")
@@ -477,7 +478,8 @@ def _claims(figures: tuple[int, ...], facts: Facts) -> list[int]:
     return [f for f in figures if f not in own]
 
 
-def _amount_verdict(b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...]) -> YesNo | None:
+def _amount_verdict(cues: Cues, b: Benefit, answer: AmountAnswer, text: str,
+                    figures: tuple[int, ...]) -> YesNo | None:
     """"银奖是30万吗": the figure asked about against what the rule pays (or its ceiling)."""
     rule = b.amount
     claimed = figures[0]
@@ -493,6 +495,9 @@ def _amount_verdict(b: Benefit, answer: AmountAnswer, text: str, figures: tuple[
         return YesNo("yes" if same else "no", "amount_same" if same else "amount_differs", (("claimed", claimed),))
     if actual is None:
         return None
+    params = (("claimed", claimed), ("actual_min", actual.min), ("actual_max", actual.max))
+    ceiling = claimed == actual.max and bool(cues.ceiling_any.search(text))  # "最高20万吗" of 10—20万: yes
+    if actual.min != 0 and actual.min < actual.max and actual.min <= claimed <= actual.max and not ceiling:
+        return YesNo("maybe", "amount_in_range", params)  # "专利导航一个项目20万是吗" of 10—20万: not necessarily
     same = actual.min <= claimed <= actual.max if actual.min != 0 else claimed == actual.max
-    return YesNo("yes" if same else "no", "amount_same" if same else "amount_differs",
-                 (("claimed", claimed), ("actual_min", actual.min), ("actual_max", actual.max)))
+    return YesNo("yes" if same else "no", "amount_same" if same else "amount_differs", params)

@@ -79,6 +79,11 @@ def _params(params: Mapping[str, object], lang: Lang) -> dict[str, object]:
     return out
 
 
+def _affirms(value: object) -> bool:
+    """An answer that says something is there: an option picked, a yes, an amount (not 否/没有/都没有/0)."""
+    return bool(value) and value != "none"
+
+
 def _yes_no(fact: Fact) -> Question:
     """The fact asked as a yes/no question: to read "是/对/不是" to a clarifying question about it."""
     return Question(fact.id, "bool", fact.question, (fact.id,), (), ())
@@ -113,6 +118,8 @@ class TypedReader:
             return self._clarified(s, pending, message, today)
         q = self.d._current_question(s, today) if s.mode != "idle" and s.current else None
         reading = understand(self.d.kb, message, expecting=q)
+        if q is not None:
+            reading = self._as_answer(s, q, reading, message)
         # A command ("不测了", "上一题", "人工") is obeyed over anything else read in it.
         if reading.intent is not None and (reading.intent not in _GIVES_WAY or not (reading.facts or reading.clarify)):
             return self._intent(s, reading.intent, today)
@@ -157,6 +164,34 @@ class TypedReader:
                 return [Reply(side.text), Reply(self.d.t(s.lang, "dlg.side_resume")), *self.d._ask_next(s, today)]
         return [Reply(self.d.t(s.lang, "dlg.not_understood", examples=self.d.views.examples(q, s.lang))),
                 *self.d._ask_next(s, today)]
+
+    def _as_answer(self, s: SessionState, q: Question, reading: Reading, message: str) -> Reading:
+        """What of a reading answers the question on screen. Read against the question, a negation or an
+        option's name becomes its answer; two kinds of message only look like one:
+
+        - a question naming an option ("什么是优秀奖？", "马德里注册能补多少？") of a pick-one or tick-all
+          question: only what the message states on its own counts ("我们拿了银奖，能补多少？" does);
+        - a correction ("不对，我们其实是服务机构", "不是，我们是高校"): its "不对/不是" is not "否/都没有" to
+          the question on screen. A message that contradicts an earlier answer is a correction, and a
+          negative answer that the message does not state on its own is dropped (the question stays open).
+        """
+        if reading.intent is not None:
+            return reading
+        own_facts = set(q.facts)
+        if reading.is_question and q.kind in ("multi", "choice"):
+            alone = understand(self.d.kb, message)
+            return replace(alone, answered=False) if alone.intent is None else reading
+        contradicts = any(k not in own_facts and k in s.facts and s.facts[k] != v
+                          for k, v in self._valid(reading).items())
+        if not (reading.correction or contradicts):
+            return reading
+        answer = {k: v for k, v in reading.facts.items() if k in own_facts}
+        if not answer or any(_affirms(v) for v in answer.values()):
+            return replace(reading, correction=True)
+        alone = understand(self.d.kb, message).facts
+        kept = {k: v for k, v in reading.facts.items() if k not in answer or k in alone}
+        return replace(reading, facts=kept, correction=True,
+                       answered=reading.answered and any(k in kept for k in own_facts))
 
     def _next(self, s: SessionState, today: date) -> list[Reply]:
         """Where to go after something typed in passing: the question on screen; after the result, the

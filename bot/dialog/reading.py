@@ -188,8 +188,8 @@ class TypedReader:
         answer = {k: v for k, v in reading.facts.items() if k in own_facts}
         if not answer or any(_affirms(v) for v in answer.values()):
             return replace(reading, correction=True)
-        alone = understand(self.d.kb, message).facts
-        kept = {k: v for k, v in reading.facts.items() if k not in answer or k in alone}
+        stated = understand(self.d.kb, message).facts
+        kept = {k: v for k, v in reading.facts.items() if k not in answer or k in stated}
         return replace(reading, facts=kept, correction=True,
                        answered=reading.answered and any(k in kept for k in own_facts))
 

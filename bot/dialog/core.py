@@ -107,7 +107,12 @@ class Dialog:
             replies = self.typed.read(s, inp.text[:MAX_INPUT], today)
         if assessing and s.mode == "assess":
             replies = [self.hints.strip(r) for r in replies]
-        return coalesce(replies), s
+        replies = coalesce(replies)
+        keyboards = [r.buttons for r in replies if r.buttons and not r.popup]
+        if keyboards:
+            s.shown = [[b.label, b.data] for row in keyboards[-1] for b in row
+                       if b.url is None and b.share is None and b.copy_text is None]
+        return replies, s
 
     def current_view(self, state: SessionState, today: date) -> list[Reply]:
         """Where the user is, shown again without changing anything: the question, the result or the menu."""

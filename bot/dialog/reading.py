@@ -28,7 +28,7 @@ from eligibility.errors import ProfileError
 from eligibility.language import Reading, understand
 from eligibility.parsing import normalize
 from eligibility.profile import coerce_value, number_words
-from eligibility.questionnaire import Question, plan, question_by_id
+from eligibility.questionnaire import Question, group_answer, plan, question_by_id
 from knowledge.models import Fact, Lang
 
 if TYPE_CHECKING:
@@ -47,6 +47,17 @@ _GIVES_WAY = ("greeting", "thanks", "assess", "ask")
 # fact, the message key and params, the candidate value, the question that was on screen), so it survives
 # a restart like any question; no question id starts with it.
 _CLARIFY = "clarify:"
+
+
+# Buttons that belong to the question on screen: typed, they are read against the current question.
+_QUESTION_CODES = (Code.ANSWER, Code.TICK, Code.DONE, Code.NAV)
+
+
+def _label_forms(label: str) -> set[str]:
+    """The ways a label is typed: whole, each "/" half ("语言 / Language"), without a count ("专利项目 8")
+    and the part before a colon ("申请主体类型: 企业" -> "申请主体类型")."""
+    forms = {label, *label.split("/"), re.sub(r"\s+\d+$", "", label), re.split(r"[:：]", label)[0]}
+    return {_label_key(f) for f in forms} - {""}
 
 
 def _pending(current: str | None) -> dict[str, Any] | None:
@@ -119,7 +130,7 @@ class TypedReader:
         q = self.d._current_question(s, today) if s.mode != "idle" and s.current else None
         reading = understand(self.d.kb, message, expecting=q)
         if q is not None:
-            reading = self._as_answer(s, q, reading, message)
+            reading = self._with_ticks(s, q, self._as_answer(s, q, reading, message))
         # A command ("不测了", "上一题", "人工") is obeyed over anything else read in it.
         if reading.intent is not None and (reading.intent not in _GIVES_WAY or not (reading.facts or reading.clarify)):
             return self._intent(s, reading.intent, today)
@@ -193,6 +204,18 @@ class TypedReader:
         return replace(reading, facts=kept, correction=True,
                        answered=reading.answered and any(k in kept for k in own_facts))
 
+    def _with_ticks(self, s: SessionState, q: Question, reading: Reading) -> Reading:
+        """Options ticked on screen stay ticked when another is typed by name ("马德里" after ticking 贯标):
+        a typed option adds to the ticks, as its tap and "完成" would; a typed "都没有" is 都没有, as its tap."""
+        if q.kind != "multi" or not s.ticked or not reading.answered:
+            return reading
+        said = {k: v for k, v in reading.facts.items() if k in q.facts}
+        picked = [f for f in q.facts if f not in said or _affirms(said[f])]
+        if not picked or not said:
+            return reading
+        merged = {**group_answer(q, {*s.ticked, *picked}, self.d.kb), **{k: v for k, v in said.items() if _affirms(v)}}
+        return replace(reading, facts={**{k: v for k, v in reading.facts.items() if k not in q.facts}, **merged})
+
     def _next(self, s: SessionState, today: date) -> list[Reply]:
         """Where to go after something typed in passing: the question on screen; after the result, the
         result with what changed, or the questions a correction opened again."""
@@ -210,17 +233,21 @@ class TypedReader:
         if not typed:
             return None
         for button in self._on_screen(s, today):
-            parts = {_label_key(button.label), *(_label_key(p) for p in button.label.split("/"))}
-            if typed in parts - {""}:
-                # Typed, nothing was pressed: no message to edit, so none is edited or marked "answered".
-                done = self.d.t(s.lang, "dlg.all_answered")
-                return [replace(r, edit=False) for r in self.d.buttons.press(s, button.data, today) if r.text != done]
+            if typed in _label_forms(button.label):
+                # Typed, nothing was pressed: no message to edit, so none is edited or marked "answered"
+                # (nor "changed, the result follows": typed, the result is the very next line).
+                notes = {self.d.t(s.lang, "dlg.all_answered"), self.d.t(s.lang, "dlg.change_done")}
+                return [replace(r, edit=False) for r in self.d.buttons.press(s, button.data, today)
+                        if not (r.edit and r.text in notes)]
         return None
 
     def _on_screen(self, s: SessionState, today: date) -> list[Button]:
-        """The buttons the user can see now, in both languages; ticking a screening option is left to the
-        layer (a typed option name answers the question instead of waiting for "完成")."""
-        rows: list[tuple[Button, ...]] = []
+        """The buttons the user can see now: those of the last message with buttons (the clause list, the
+        answers summary, a card's "自助测评"), then the question's, the result's and the menu's in both
+        languages. A question's own buttons come from the question on screen, never from an older message;
+        ticking a screening option is left to the layer (a typed option name answers the question)."""
+        shown = [Button(label, data) for label, data in s.shown if code_of(data) not in _QUESTION_CODES]
+        rows: list[tuple[Button, ...]] = [tuple(shown)]
         q = self.d._current_question(s, today) if s.mode != "idle" and s.current else None
         for lang in (s.lang, *(x for x in LANGS if x != s.lang)):
             if q is not None:

@@ -181,6 +181,13 @@ class Dialog:
         one, ask whether to see its result or start again, never show someone's old figures unasked."""
         if s.mode == "assess" and s.current:
             return [Reply(self.t(s.lang, "dlg.resume")), *self._ask_next(s, today)]
+        if s.facts and s.last_total is None:
+            # Never finished: cancelled midway ("已结束测评，您的回答已保存，发送 /assess 可继续") goes on where
+            # it stopped; facts told before any assessment are kept and not asked again.
+            if not any(step.question != "volunteered" for step in s.history):
+                return self._start(s, today, topic=topic)
+            s.mode, s.topic = "assess", topic or s.topic
+            return [Reply(self.t(s.lang, "dlg.resume")), *self._ask_next(s, today)]
         if s.facts:
             fresh = callback(Code.MENU, "fresh", topic) if topic else callback(Code.MENU, "fresh")
             return [Reply(self.t(s.lang, "dlg.earlier"),

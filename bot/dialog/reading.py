@@ -151,6 +151,14 @@ class TypedReader:
             if reading.facts and not reading.is_question and s.mode == "done":
                 ack = self._take(s, None, reading)
                 return [Reply(ack), *self._next(s, today)] if ack else self._free_question(s, message, today)
+            if reading.facts and reading.is_question and s.mode == "idle" and not reading.clarify:
+                # Facts told with a question before any assessment ("我们是桥西区的企业，利息80万，能拿多少？"):
+                # the question is answered and the facts kept, so the assessment does not ask them again.
+                ack = self._take(s, None, reading)
+                answer = self._free_question(s, message, today)
+                if not ack:
+                    return answer
+                return [*answer[:-1], replace(answer[-1], buttons=()), Reply(ack, answer[-1].buttons)]
             return self._free_question(s, message, today)
         if reading.is_question and not reading.unknown:
             # A question in passing is answered; facts stated with it ("对了利息付了20万，能补多少？") are kept.

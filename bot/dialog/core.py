@@ -114,6 +114,11 @@ class Dialog:
                        if b.url is None and b.share is None and b.copy_text is None]
         return replies, s
 
+    def confirms_forget(self, state: SessionState, inp: Input) -> bool:
+        """Whether ``inp`` is the /forget confirmation's label typed while it is on screen: the channel's
+        conversation then deletes, exactly as for the tap (``FORGET_CONFIRM``)."""
+        return isinstance(inp, TextInput) and self.typed.confirms_forget(state, inp.text[:MAX_INPUT])
+
     def current_view(self, state: SessionState, today: date) -> list[Reply]:
         """Where the user is, shown again without changing anything: the question, the result or the menu."""
         s = SessionState.from_json(state.to_json(), self.kb)

@@ -19,10 +19,10 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from bot.dialog.callbacks import Code, callback, code_of
+from bot.dialog.callbacks import FORGET_CONFIRM, Code, callback, code_of, split
 from bot.dialog.model import Button, Reply, SessionState, Step
 from bot.dialog.side import contacts, lang_of
-from bot.dialog.views import split_message
+from bot.dialog.views import fit_label, split_message
 from bot.present.i18n import LANGS, text
 from eligibility.errors import ProfileError
 from eligibility.language import Reading, understand
@@ -106,6 +106,7 @@ class TypedReader:
     def __init__(self, dialog: Dialog) -> None:
         self.d = dialog
         cat = dialog.r.cat
+        self._fixed: dict[str, dict[str, str]] = {}
         self.control_words = {
             action: {normalize(w) for lang in LANGS for w in cat.t(lang, f"dlg.words.{action}").split("|")}
             for action in _CONTROL_ACTIONS}
@@ -249,13 +250,22 @@ class TypedReader:
                         if not (r.edit and r.text in notes)]
         return None
 
+    def confirms_forget(self, s: SessionState, message: str) -> bool:
+        """Whether ``message`` is the label of the /forget confirmation on screen, typed (either language):
+        the channel then deletes as for the tap, which the dialog core cannot do (it spans chats)."""
+        typed = _label_key(message)
+        shown = [Button(label, data) for label, data in s.shown if data == FORGET_CONFIRM]
+        labels = [b.label for b in shown] + [self._label_in(s, b, x) for b in shown for x in LANGS if x != s.lang]
+        return bool(typed) and any(typed in _label_forms(label) for label in labels if label)
+
     def _on_screen(self, s: SessionState, today: date) -> list[Button]:
         """The buttons the user can see now: those of the last message with buttons (the clause list, the
         answers summary, a card's "自助测评"), then the question's, the result's and the menu's in both
         languages. A question's own buttons come from the question on screen, never from an older message;
         ticking a screening option is left to the layer (a typed option name answers the question)."""
         shown = [Button(label, data) for label, data in s.shown if code_of(data) not in _QUESTION_CODES]
-        rows: list[tuple[Button, ...]] = [tuple(shown)]
+        other = [Button(self._label_in(s, b, x), b.data) for x in LANGS if x != s.lang for b in shown]
+        rows: list[tuple[Button, ...]] = [tuple(shown), tuple(b for b in other if b.label)]
         q = self.d._current_question(s, today) if s.mode != "idle" and s.current else None
         for lang in (s.lang, *(x for x in LANGS if x != s.lang)):
             if q is not None:
@@ -265,6 +275,36 @@ class TypedReader:
                          for row in reply.buttons]
             rows += self.d._menu(lang)
         return [b for row in rows for b in row if code_of(b.data) is not Code.TICK]
+
+    def _label_in(self, s: SessionState, button: Button, lang: Lang) -> str:
+        """The label the same button has in ``lang``, built as the view builds it: a clause's title, a
+        topic or group with its count, an answer with its value, or the catalogue's wording of a fixed
+        label ("查看结果" / "See the result"); "" when there is none."""
+        fixed = self._fixed_labels(lang).get(button.label)
+        if fixed is not None:  # the catalogue's (a page's previous / next / up buttons among them)
+            return fixed
+        views, kb = self.d.views, self.d.kb
+        code, rest = split(button.data)
+        head = rest.partition("|")[0]
+        if code is Code.CLAUSE and head in {b.id for b in kb.benefits}:
+            return views.short_title(kb.benefit(head), lang)
+        if code is Code.CLAUSES and head in kb.policy.topics:
+            count = sum(b.topic == head for b in kb.benefits)
+            return fit_label(f"{text(kb.policy.topics[head], lang)} {count}")
+        if code is Code.ANSWERS and head:
+            count = sum(views.fact_group(f) == head for f in s.facts)
+            return fit_label(f"{views.group_name(head, lang)} {count}")
+        if code is Code.CHANGE and head in s.facts:
+            return fit_label(f"{views.fact_short(head, lang)}: {self.d.r.value(head, s.facts[head], lang)}")
+        return ""
+
+    def _fixed_labels(self, lang: Lang) -> dict[str, str]:
+        """Each fixed button label (dlg.btn.*, dlg.menu.*) of the other language, by its wording in this one's."""
+        if lang not in self._fixed:
+            msgs = self.d.r.cat.messages
+            self._fixed[lang] = {msgs[x][k]: v for x in LANGS if x != lang for k, v in msgs[lang].items()
+                                 if k.startswith(("dlg.btn.", "dlg.menu.")) and k in msgs[x]}
+        return self._fixed[lang]
 
     def _intent(self, s: SessionState, intent: str, today: date) -> list[Reply]:
         lang = s.lang

@@ -317,7 +317,7 @@ class Views:
         for fact_id in facts:
             by_group.setdefault(self.fact_group(fact_id), []).append(fact_id)
         if group is None and len(facts) > PAGE:
-            buttons = [Button(fit_label(f"{self._group_name(g, lang)} {len(ids)}"), callback(Code.ANSWERS, g))
+            buttons = [Button(fit_label(f"{self.group_name(g, lang)} {len(ids)}"), callback(Code.ANSWERS, g))
                        for g, ids in by_group.items()]
             return Reply(self.t(lang, "dlg.answers.groups"), (*pairs(buttons), result), edit=edit)
         ids = list(facts) if group is None else by_group.get(group, [])
@@ -346,7 +346,7 @@ class Views:
         applicant's type and place, which every benefit asks)."""
         return self._fact_groups.get(fact_id, "basic")
 
-    def _group_name(self, group: str, lang: Lang) -> str:
+    def group_name(self, group: str, lang: Lang) -> str:
         if group in self.kb.policy.topics:
             return text(self.kb.policy.topics[group], lang)
         return self.t(lang, "dlg.answers.basic")

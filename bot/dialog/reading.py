@@ -47,6 +47,8 @@ _GIVES_WAY = ("greeting", "thanks", "assess", "ask")
 # fact, the message key and params, the candidate value, the question that was on screen), so it survives
 # a restart like any question; no question id starts with it.
 _CLARIFY = "clarify:"
+# Clarifying questions that offer two readings of a figure ("您说的80是80元还是80万元？"): "是" confirms neither.
+_EITHER_OR = frozenset({"lang.ask.unit"})
 
 
 # Buttons that belong to the question on screen: typed, they are read against the current question.
@@ -401,6 +403,10 @@ class TypedReader:
         head = [Reply(ack)] if ack else []
         if reading.clarify:
             c = reading.clarify[0]
+            if c.value is None and c.fact in q.facts and q.kind == "choice":
+                # "是/有" to a pick-one question: which one is asked with the question's own buttons again,
+                # not as a question waiting apart from them (which a tap could not answer).
+                return [*head, Reply(self._clarify_text(s, c.fact, c.key, dict(c.params))), *self.d._ask_next(s, today)]
             return [*head, self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, q.id)]
         if reading.unknown and not any(f in reading.facts for f in q.facts):
             return [*head, *self.d._skip(s, today, edit=False)]
@@ -416,18 +422,21 @@ class TypedReader:
         s.current = q.id
         return [self.d.views.question(q, s.lang, number=max(s.asked, 1), left=self.d._left(s, today))]
 
-    def _clarify_reply(self, s: SessionState, fact: str, key: str, params: dict[str, object], value: object,
-                       asked: str) -> Reply:
-        """ONE short question; it waits in the session (``current``) until answered. ``asked`` is the
-        question that was on screen, to go back to."""
-        s.current = _CLARIFY + json.dumps({"fact": fact, "key": key, "params": params, "value": value, "q": asked},
-                                          ensure_ascii=False, default=str)
+    def _clarify_text(self, s: SessionState, fact: str, key: str, params: dict[str, object]) -> str:
         try:
-            question = self.d.t(s.lang, key, **_params(params, s.lang))
+            return self.d.t(s.lang, key, **_params(params, s.lang))
         except (KeyError, IndexError, ValueError):
-            question = escape(text(self.d.kb.facts[fact].question, s.lang)) if fact in self.d.kb.facts else ""
-        hint = self.d.t(s.lang, "dlg.ld.clarify_confirm" if value is not None else "dlg.ld.clarify_open")
-        return Reply(f"{question}\n{hint}")
+            return escape(text(self.d.kb.facts[fact].question, s.lang)) if fact in self.d.kb.facts else ""
+
+    def _clarify_reply(self, s: SessionState, fact: str, key: str, params: dict[str, object], value: object,
+                       asked: str, tries: int = 0) -> Reply:
+        """ONE short question; it waits in the session (``current``) until answered. ``asked`` is the
+        question that was on screen, to go back to; ``tries``, how often it was not understood."""
+        s.current = _CLARIFY + json.dumps({"fact": fact, "key": key, "params": params, "value": value, "q": asked,
+                                           "tries": tries}, ensure_ascii=False, default=str)
+        confirmable = value is not None and key not in _EITHER_OR
+        hint = self.d.t(s.lang, "dlg.ld.clarify_confirm" if confirmable else "dlg.ld.clarify_open")
+        return Reply(f"{self._clarify_text(s, fact, key, params)}\n{hint}")
 
     def _clarified(self, s: SessionState, pending: dict[str, Any], message: str, today: date) -> list[Reply]:
         """The reply to a clarifying question: "是/对" records the figure asked about, a figure replaces it,
@@ -444,8 +453,17 @@ class TypedReader:
         reading = understand(self.d.kb, message, expecting=own)
         if fact_id in reading.facts and not reading.clarify:
             return self._record(s, asked or own or _yes_no(fact), reading, today)
-        confirm = understand(self.d.kb, message, expecting=_yes_no(fact))
         value = pending.get("value")
+        if pending.get("key") in _EITHER_OR:
+            # "80元还是80万元？": a unit alone ("万元", "万") completes the figure asked about; a yes confirms
+            # neither reading, so nothing is recorded from it.
+            figure = str((pending.get("params") or {}).get("figure") or "")
+            completed = understand(self.d.kb, figure + message, expecting=own) if figure and not reading.figures \
+                else reading
+            if fact_id in completed.facts and not completed.clarify:
+                return self._record(s, asked or own or _yes_no(fact), completed, today)
+            value = None
+        confirm = understand(self.d.kb, message, expecting=_yes_no(fact))
         if confirm.facts.get(fact_id) is True and value is not None:
             try:
                 typed = coerce_value(fact, value, number_words(self.d.kb))
@@ -466,6 +484,9 @@ class TypedReader:
         if reading.clarify:  # still unsure ("四五十万"): the layer's new question about it
             c = reading.clarify[0]
             return [self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, str(pending.get("q")))]
+        tries = int(pending.get("tries") or 0)
+        if tries >= 1:  # not understood twice: the fact's own question, with its buttons and examples
+            return [Reply(self.d.t(s.lang, "dlg.ld.clarify_retry")), *self._ask_plainly(s, fact_id, today)]
         retry = self._clarify_reply(s, fact_id, str(pending.get("key")), dict(pending.get("params") or {}), value,
-                                    str(pending.get("q")))
+                                    str(pending.get("q")), tries + 1)
         return [Reply(self.d.t(s.lang, "dlg.ld.clarify_retry")), retry]

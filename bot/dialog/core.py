@@ -192,6 +192,7 @@ class Dialog:
             if not any(step.question != "volunteered" for step in s.history):
                 return self._start(s, today, topic=topic)
             s.mode, s.topic = "assess", topic or s.topic
+            s.asked = max(0, s.asked - 1)  # the question shown again keeps the number it had
             return [Reply(self.t(s.lang, "dlg.resume")), *self._ask_next(s, today)]
         if s.facts:
             fresh = callback(Code.MENU, "fresh", topic) if topic else callback(Code.MENU, "fresh")

@@ -203,6 +203,15 @@ class TypedReader:
         if reading.is_question and q.kind in ("multi", "choice"):
             alone = understand(self.d.kb, message)
             return replace(alone, answered=False) if alone.intent is None else reading
+        if reading.correction and reading.facts and set(reading.facts) <= own_facts and not reading.clarify:
+            # A correction that states nothing but the correction ("选错了", "不对不对" on a tick-all screen) is
+            # about the answer before, so it goes back to it; read against the question on screen it looked
+            # like 是 or 都没有.
+            # On a yes/no question a bare "不对" stays 否 (a plausible answer); a yes read from "选错了" never is.
+            stated = understand(self.d.kb, message).facts
+            negative = q.kind == "bool" and not any(_affirms(v) for v in reading.facts.values())
+            if not negative and not any(k in stated for k in reading.facts):
+                return replace(reading, intent="back", facts={}, answered=False, correction=False)
         contradicts = any(k not in own_facts and k in s.facts and s.facts[k] != v
                           for k, v in self._valid(reading).items())
         if not (reading.correction or contradicts):

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.dialog.callbacks import FORGET_CONFIRM, Code, callback, code_of, split
 from bot.dialog.model import Button, Reply, SessionState, Step
-from bot.dialog.side import contacts, lang_of
+from bot.dialog.side import SideAnswer, contacts, lang_of
 from bot.dialog.views import fit_label, split_message
 from bot.present.i18n import LANGS, text
 from eligibility.errors import ProfileError
@@ -172,6 +172,9 @@ class TypedReader:
                     for c in reading.clarify[:1]] or self._next(s, today)
             if side is not None and side.in_scope:
                 return [*head, Reply(side.text), Reply(self.d.t(s.lang, "dlg.side_resume")), *tail]
+            reason = self._refusal_reason(side, s.lang) if side is not None else ""
+            if reason:  # a near miss ("专利保险有补贴吗"): its reason, not "没看懂这个回答"
+                return [*head, Reply(reason), Reply(self.d.t(s.lang, "dlg.side_resume")), *tail]
             if ack or reading.clarify:
                 return [*head, *tail]
             return [Reply(self.d.t(s.lang, "dlg.not_understood", examples=self.d.views.examples(q, s.lang))),
@@ -217,8 +220,11 @@ class TypedReader:
         if not (reading.correction or contradicts):
             return reading
         answer = {k: v for k, v in reading.facts.items() if k in own_facts}
-        if not answer or any(_affirms(v) for v in answer.values()):
+        if not answer:
             return replace(reading, correction=True)
+        # Of the answer to the question on screen only what the message states on its own is kept: read
+        # against the question, a correction's words become ticks too ("no wait, we are a university"
+        # ticked a well-known trademark).
         stated = understand(self.d.kb, message).facts
         kept = {k: v for k, v in reading.facts.items() if k not in answer or k in stated}
         return replace(reading, facts=kept, correction=True,
@@ -235,6 +241,14 @@ class TypedReader:
             return reading
         merged = {**group_answer(q, {*s.ticked, *picked}, self.d.kb), **{k: v for k, v in said.items() if _affirms(v)}}
         return replace(reading, facts={**{k: v for k, v in reading.facts.items() if k not in q.facts}, **merged})
+
+    def _refusal_reason(self, side: SideAnswer, lang: Lang) -> str:
+        """What an out-of-scope answer says before its general refusal ("本政策没有专利保险…的条款"); "" when
+        it is the general refusal alone. Mid-assessment the reason is enough: the menu's pitch is not."""
+        if side.in_scope:
+            return ""
+        marker = self.d.t(lang, "ask.out_of_scope", title="\x00").split("\x00")[0]
+        return side.text.split(marker)[0].strip() if marker and marker in side.text else ""
 
     def _next(self, s: SessionState, today: date) -> list[Reply]:
         """Where to go after something typed in passing: the question on screen; after the result, the

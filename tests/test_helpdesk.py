@@ -375,3 +375,11 @@ def test_who_the_customer_is_alone_gets_a_question_back_not_a_provision(desk: He
 def test_when_the_money_arrives_is_a_procedure_question(desk: HelpDesk) -> None:
     paste = html.unescape(two_messages(desk, "补贴什么时候到账")[0].text)
     assert "拨付时间" in paste and "有效期" not in paste
+
+
+@pytest.mark.parametrize("message", ["你好", "谢谢", "thanks a lot"])
+def test_a_forwarded_greeting_asks_what_the_customer_wants(desk: HelpDesk, message: str) -> None:
+    """A bare greeting or thanks is no out-of-scope question: the paste asks what the customer wants to know."""
+    f = desk.forward(message, "zh", TODAY)
+    assert f.result is None and "不在" not in f.paste and "outside" not in f.paste
+    assert_pasteable(f.paste)

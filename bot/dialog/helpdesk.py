@@ -27,7 +27,7 @@ from bot.present.answer import AnswerRenderer
 from bot.present.report import Renderer
 from eligibility.ask import AskResult, ask, read_question
 from eligibility.evaluate import assess
-from eligibility.language import Clarify
+from eligibility.language import Clarify, understand
 from eligibility.matcher import Matcher, detect_lang
 from eligibility.questionnaire import plan
 from eligibility.results import Assessment, Facts, Validity
@@ -119,6 +119,9 @@ class HelpDesk:
         clarify = tuple(Clarification(c.fact, self.answers.clarify_question(c.fact, c.key, dict(c.params), lang))
                         for c in unsure)
         result = None
+        said = understand(self.kb, question) if question else None
+        if said is not None and said.intent in ("greeting", "thanks") and not (said.facts or said.is_question):
+            question = ""  # a bare greeting or thanks asks nothing: the paste asks what the customer wants
         if re.search(r"[\u4e00-\u9fffA-Za-z]", question):
             if self.counted is not None:
                 self.counted(question, lang)

@@ -43,6 +43,8 @@ _CONTROL_ACTIONS = ("back", "restart", "cancel", "help", "result", "why", "answe
 _VIEW_WORDS = ("result", "why", "answers")
 # Intents that give way to facts told with them ("你好，我们是正定的企业", "我想测一下，我们是律所").
 _GIVES_WAY = ("greeting", "thanks", "assess", "ask")
+# ... and these to a question asked with them ("你好，质押贴息怎么算", "我想问一下，银奖奖多少"): it is answered.
+_GIVES_WAY_TO_QUESTIONS = ("greeting", "thanks", "ask")
 # A pending clarifying question lives in ``SessionState.current`` as this prefix and a JSON object (the
 # fact, the message key and params, the candidate value, the question that was on screen), so it survives
 # a restart like any question; no question id starts with it.
@@ -135,7 +137,8 @@ class TypedReader:
         if q is not None:
             reading = self._with_ticks(s, q, self._as_answer(s, q, reading, message))
         # A command ("不测了", "上一题", "人工") is obeyed over anything else read in it.
-        if reading.intent is not None and (reading.intent not in _GIVES_WAY or not (reading.facts or reading.clarify)):
+        told = reading.facts or reading.clarify or (reading.is_question and reading.intent in _GIVES_WAY_TO_QUESTIONS)
+        if reading.intent is not None and (reading.intent not in _GIVES_WAY or not told):
             return self._intent(s, reading.intent, today)
         action = self._control_word(message)
         if action is not None and s.mode != "idle":
@@ -336,6 +339,8 @@ class TypedReader:
         assessing = s.mode == "assess" and s.current is not None
         if intent in ("lang_en", "lang_zh"):
             return self.d._switch_lang(s, "en" if intent == "lang_en" else "zh", today)
+        if intent == "lang":  # "change language" names neither: the other one, as the 语言 / Language button
+            return self.d._switch_lang(s, "en" if s.lang == "zh" else "zh", today)
         if intent == "assess":
             return self.d._command(s, "assess", "", today)
         if intent in ("help", "cancel"):

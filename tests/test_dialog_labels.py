@@ -279,3 +279,20 @@ async def test_a_label_typed_in_telegram_does_what_its_tap_does(
     if data == FORGET_CONFIRM:  # deleted either way; the tap also edits its own question away
         typed, tapped = typed[:1], tapped[:1]
     assert typed == tapped, f"telegram ({lang}) {screen}: {label!r}"
+
+
+@pytest.mark.parametrize(("lang", "label"), [("zh", "政策调整时通知我"), ("en", "Tell me when the policy changes")])
+async def test_the_notices_label_typed_subscribes_as_its_tap_does(telegram: InProcessBot, lang: Lang,
+                                                                  label: str) -> None:
+    """The channel's own button under the result: typed, it subscribes and confirms as the tap does."""
+    typed_chat, tapped_chat = 7101, 7102
+    code = "en" if lang == "en" else "zh-hans"
+    for chat_id in (typed_chat, tapped_chat):
+        await _follow(telegram, chat_id, SCREENS["the result"], lang)
+    optin = next(b["callback_data"] for m in reversed(telegram.fake.messages_to(tapped_chat))
+                 for b in buttons_of(m["reply_markup"]) if b["text"] == label)
+    sent = await telegram.say(typed_chat, label, language_code=code)
+    await _press(telegram, tapped_chat, optin, lang)
+    typed, tapped = _screen(telegram, typed_chat), _screen(telegram, tapped_chat)
+    assert [m["text"] for m in sent] == [typed[0]]  # one message: the confirmation, not a dialog reply
+    assert typed == tapped

@@ -64,6 +64,12 @@ def _label_forms(label: str) -> set[str]:
     return {_label_key(f) for f in forms} - {""}
 
 
+def typed_label(message: str, label: str) -> bool:
+    """Whether ``message`` is ``label`` typed (a channel's own buttons use it too: "政策调整时通知我")."""
+    typed = _label_key(message)
+    return bool(typed) and typed in _label_forms(label)
+
+
 def _pending(current: str | None) -> dict[str, Any] | None:
     if not current or not current.startswith(_CLARIFY):
         return None
@@ -291,7 +297,9 @@ class TypedReader:
         answers summary, a card's "自助测评"), then the question's, the result's and the menu's in both
         languages. A question's own buttons come from the question on screen, never from an older message;
         ticking a screening option is left to the layer (a typed option name answers the question)."""
-        shown = [Button(label, data) for label, data in s.shown if code_of(data) not in _QUESTION_CODES]
+        # The channel's own buttons ("政策调整时通知我") are the channel's to read; the question's come below.
+        shown = [Button(label, data) for label, data in s.shown
+                 if code_of(data) is not None and code_of(data) not in _QUESTION_CODES]
         other = [Button(self._label_in(s, b, x), b.data) for x in LANGS if x != s.lang for b in shown]
         rows: list[tuple[Button, ...]] = [tuple(shown), tuple(b for b in other if b.label)]
         q = self.d._current_question(s, today) if s.mode != "idle" and s.current else None

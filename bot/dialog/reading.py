@@ -66,8 +66,18 @@ def _label_forms(label: str) -> set[str]:
 
 def typed_label(message: str, label: str) -> bool:
     """Whether ``message`` is ``label`` typed (a channel's own buttons use it too: "政策调整时通知我")."""
-    typed = _label_key(message)
-    return bool(typed) and typed in _label_forms(label)
+    return _is_label(_label_key(message), label)
+
+
+def _is_label(typed: str, label: str) -> bool:
+    """``typed`` (a label key) is one of the label's forms; a label cut short with "…" ("Trademarks and…")
+    is also the whole name typed ("trademarks and geographical indications")."""
+    if not typed:
+        return False
+    if typed in _label_forms(label):
+        return True
+    stem = _label_key(label.split("…")[0]) if "…" in label else ""
+    return len(stem) >= 4 and typed.startswith(stem)
 
 
 def _pending(current: str | None) -> dict[str, Any] | None:
@@ -276,7 +286,7 @@ class TypedReader:
         if not typed:
             return None
         for button in self._on_screen(s, today):
-            if typed in _label_forms(button.label):
+            if _is_label(typed, button.label):
                 # Typed, nothing was pressed: no message to edit, so none is edited or marked "answered"
                 # (nor "changed, the result follows": typed, the result is the very next line).
                 notes = {self.d.t(s.lang, "dlg.all_answered"), self.d.t(s.lang, "dlg.change_done")}
@@ -290,7 +300,7 @@ class TypedReader:
         typed = _label_key(message)
         shown = [Button(label, data) for label, data in s.shown if data == FORGET_CONFIRM]
         labels = [b.label for b in shown] + [self._label_in(s, b, x) for b in shown for x in LANGS if x != s.lang]
-        return bool(typed) and any(typed in _label_forms(label) for label in labels if label)
+        return any(_is_label(typed, label) for label in labels if label)
 
     def _on_screen(self, s: SessionState, today: date) -> list[Button]:
         """The buttons the user can see now: those of the last message with buttons (the clause list, the

@@ -49,6 +49,8 @@ _GIVES_WAY_TO_QUESTIONS = ("greeting", "thanks", "ask")
 # fact, the message key and params, the candidate value, the question that was on screen), so it survives
 # a restart like any question; no question id starts with it.
 _CLARIFY = "clarify:"
+# Note parameters that are yuan amounts (lang-core.yaml: "{yearly}/{value} yuan"), formatted as amounts.
+_YUAN_PARAMS = ("value", "yearly")
 # Clarifying questions that offer two readings of a figure ("您说的80是80元还是80万元？"): "是" confirms neither.
 _EITHER_OR = frozenset({"lang.ask.unit"})
 
@@ -395,8 +397,12 @@ class TypedReader:
         """What the layer states back (a period converted, an approximation, a hedge, registered elsewhere)."""
         out = []
         for note in reading.notes:
+            params = _params(note.params, lang)
+            for key in _YUAN_PARAMS:  # "按300000元估算" reads "按30万元估算": the template holds the unit
+                if isinstance(params.get(key), int) and not isinstance(params.get(key), bool):
+                    params[key] = self.d.r.yuan(int(str(params[key])), lang).removesuffix("元").removesuffix(" yuan")
             try:
-                out.append(self.d.t(lang, note.key, **_params(note.params, lang)))
+                out.append(self.d.t(lang, note.key, **params))
             except (KeyError, IndexError, ValueError):
                 continue  # a note without wording yet is left out rather than breaking the reply
         return out

@@ -53,6 +53,7 @@ _CLARIFY = "clarify:"
 _YUAN_PARAMS = ("value", "yearly")
 # Clarifying questions that offer two readings of a figure ("您说的80是80元还是80万元？"): "是" confirms neither.
 _EITHER_OR = frozenset({"lang.ask.unit"})
+_WAN = 10_000  # the unit 万 ("10,000 yuan" in the English question)
 
 
 # Buttons that belong to the question on screen: typed, they are read against the current question.
@@ -503,18 +504,24 @@ class TypedReader:
             return self.read(s, message, today)
         own = question_by_id(self.d.kb, fact_id, s.typed_facts(), today, self.d.validity, topic=s.topic)
         reading = understand(self.d.kb, message, expecting=own)
-        if fact_id in reading.facts and not reading.clarify:
-            return self._record(s, asked or own or _yes_no(fact), reading, today)
         value = pending.get("value")
         if pending.get("key") in _EITHER_OR:
-            # "80元还是80万元？": a unit alone ("万元", "万") completes the figure asked about; a yes confirms
-            # neither reading, so nothing is recorded from it.
+            # "80元还是80万元？": a unit alone ("万元", "元", "in yuan") completes the figure asked about, and so
+            # does the unit the English question offers said back ("10,000 yuan" is 万, not an amount of
+            # 10,000); a yes confirms neither reading, so nothing is recorded from it.
             figure = str((pending.get("params") or {}).get("figure") or "")
-            completed = understand(self.d.kb, figure + message, expecting=own) if figure and not reading.figures \
-                else reading
+            completed = reading
+            if figure and reading.figures and all(f.value == _WAN for f in reading.figures):
+                completed = understand(self.d.kb, f"{figure}万", expecting=own)
+            elif figure and not reading.figures:
+                unit = re.sub(r"^\s*in\s+", "", message, flags=re.IGNORECASE)
+                completed = understand(self.d.kb, f"{figure} {unit}" if s.lang == "en" else figure + unit,
+                                       expecting=own)
             if fact_id in completed.facts and not completed.clarify:
                 return self._record(s, asked or own or _yes_no(fact), completed, today)
             value = None
+        elif fact_id in reading.facts and not reading.clarify:
+            return self._record(s, asked or own or _yes_no(fact), reading, today)
         confirm = understand(self.d.kb, message, expecting=_yes_no(fact))
         if confirm.facts.get(fact_id) is True and value is not None:
             try:

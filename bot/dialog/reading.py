@@ -187,6 +187,12 @@ class TypedReader:
             return self._free_question(s, message, today)
         if reading.is_question and not reading.unknown:
             # A question in passing is answered; facts stated with it ("对了利息付了20万，能补多少？") are kept.
+            if q.kind == "multi":
+                # An option of the list on screen named in it ("有马德里，这个能补多少？") is ticked there, not taken
+                # as the whole answer: the list stays open for the rest (else each other option came one by one).
+                named = [k for k, v in reading.facts.items() if k in q.facts and v is True]
+                s.ticked = list(dict.fromkeys([*s.ticked, *named]))
+                reading = replace(reading, facts={k: v for k, v in reading.facts.items() if k not in named})
             ack = self._take(s, q, reading)
             side = self.d.answerer(message, s.lang) if self.d.answerer is not None else None
             head = [Reply(ack)] if ack else []

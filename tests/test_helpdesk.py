@@ -383,3 +383,11 @@ def test_a_forwarded_greeting_asks_what_the_customer_wants(desk: HelpDesk, messa
     f = desk.forward(message, "zh", TODAY)
     assert f.result is None and "不在" not in f.paste and "outside" not in f.paste
     assert_pasteable(f.paste)
+
+
+def test_a_pick_one_question_in_the_paste_names_the_options(desk: HelpDesk) -> None:
+    """The customer sees no buttons: "请从选项中选一个" is followed by the options themselves."""
+    f = desk.forward("客户说他们拿了专利奖，忘了是银奖还是优秀奖", "zh", TODAY)
+    assert "请从选项中选一个：金奖、银奖、优秀奖" in f.paste
+    assert f.ask_customer and "金奖、银奖、优秀奖" in f.ask_customer[0]
+    assert_pasteable(f.paste)

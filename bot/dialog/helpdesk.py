@@ -116,8 +116,8 @@ class HelpDesk:
         question = _COMMANDS.sub(" ", message).strip()
         complaint = self.answers.is_complaint(question)
         facts, unsure = read_facts(self.kb, question) if question else ({}, ())
-        clarify = tuple(Clarification(c.fact, self.answers.clarify_question(c.fact, c.key, dict(c.params), lang))
-                        for c in unsure)
+        clarify = tuple(Clarification(c.fact, self.views.name_the_options(
+            self.answers.clarify_question(c.fact, c.key, dict(c.params), lang), c.fact, lang)) for c in unsure)
         result = None
         said = understand(self.kb, question) if question else None
         if said is not None and said.intent in ("greeting", "thanks") and not (said.facts or said.is_question):
@@ -138,6 +138,8 @@ class HelpDesk:
             assessment = assess(self.kb, {**facts, **assumed}, today, self.validity)
         to_ask = self._questions(result, facts, clarify, today, lang)
         paste = self._paste(result, complaint, lang)
+        for c in unsure:  # the customer sees no buttons: "请从选项中选一个" names the options
+            paste = self.views.name_the_options(paste, c.fact, lang)
         refs = tuple(result.refs) if result is not None and not result.refused else ()
         confidence = result.confidence if result is not None else 0.0
         return Forward(message, lang, result, complaint, facts, assumed, assessment, paste, to_ask, clarify,

@@ -495,7 +495,8 @@ class TypedReader:
                                            "tries": tries}, ensure_ascii=False, default=str)
         confirmable = value is not None and key not in _EITHER_OR
         hint = self.d.t(s.lang, "dlg.ld.clarify_confirm" if confirmable else "dlg.ld.clarify_open")
-        return Reply(f"{self._clarify_text(s, fact, key, params)}\n{hint}")
+        question = self.d.views.name_the_options(self._clarify_text(s, fact, key, params), fact, s.lang)
+        return Reply(f"{question}\n{hint}")
 
     def _clarified(self, s: SessionState, pending: dict[str, Any], message: str, today: date) -> list[Reply]:
         """The reply to a clarifying question: "是/对" records the figure asked about, a figure replaces it,

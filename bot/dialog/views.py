@@ -152,6 +152,17 @@ class Views:
                      Button(self.t(lang, "dlg.btn.restart"), callback(Code.NAV, "restart"))))
         return tuple(rows)
 
+    def name_the_options(self, question: str, fact_id: str, lang: Lang) -> str:
+        """"具体是哪一项？请从选项中选一个。" said where no buttons are shown (a help-desk paste, a question
+        after the result): the options are named in it, the "none" option left out."""
+        generic = self.t(lang, "lang.ask.choice")
+        fact = self.kb.facts.get(fact_id)
+        if generic not in question or fact is None or fact.type != "choice":
+            return question
+        names = self.sep(lang).join(text(o.label, lang) for o in fact.options if o.id != "none")
+        named = f"{generic[:-1]}：{names}。" if lang == "zh" else f"{generic.rstrip('.')}: {names}."
+        return question.replace(generic, named)
+
     def option_short(self, q: Question, value: str, label: Text, lang: Lang) -> str:
         """An option's button label: its short form from the knowledge base where the full one is long."""
         if q.kind == "multi":

@@ -256,6 +256,11 @@ class Dialog:
         return self._ask_next(s, today, edit=edit)
 
     def _after_answer(self, s: SessionState, today: date, *, edit: bool) -> list[Reply]:
+        if s.mode == "done" and self._plan(s, today)[0] is not None:
+            # A changed answer that opens questions ("注册在石家庄：否" changed to 是): they are asked now, as
+            # after a correction typed in words, instead of a result full of "还不能确定".
+            s.mode, s.current = "assess", None
+            return self._ask_next(s, today, edit=edit)
         if s.mode == "done":
             result = self._result(s, today, show_diff=True)
             return [Reply(self.t(s.lang, "dlg.change_done"), edit=True), *result] if edit else result

@@ -234,22 +234,16 @@ class TypedReader:
         if reading.is_question and q.kind in ("multi", "choice"):
             alone = understand(self.d.kb, message)
             return replace(alone, answered=False) if alone.intent is None else reading
-        if reading.correction and reading.facts and set(reading.facts) <= own_facts and not reading.clarify:
-            # A correction that states nothing but the correction ("选错了", "不对不对" on a tick-all screen) is
-            # about the answer before, so it goes back to it; read against the question on screen it looked
-            # like 是 or 都没有.
-            # On a yes/no question a bare "不对" stays 否 (a plausible answer); a yes read from "选错了" never is.
-            stated = understand(self.d.kb, message).facts
-            negative = q.kind == "bool" and not any(_affirms(v) for v in reading.facts.values())
-            if not negative and not any(k in stated for k in reading.facts):
-                return replace(reading, intent="back", facts={}, answered=False, correction=False)
+        if reading.correction and reading.facts and set(reading.facts) <= own_facts and not reading.clarify \
+                and self._bare_correction(q, reading, message):
+            return replace(reading, intent="back", facts={}, answered=False, correction=False)
         contradicts = any(k not in own_facts and k in s.facts and s.facts[k] != v
                           for k, v in self._valid(reading).items())
         if not (reading.correction or contradicts):
             return reading
         answer = {k: v for k, v in reading.facts.items() if k in own_facts}
-        if not answer:
-            return replace(reading, correction=True)
+        if not answer or q.kind not in ("bool", "multi"):
+            return replace(reading, correction=True)  # a figure or an option named is the answer itself
         # Of the answer to the question on screen only what the message states on its own is kept: read
         # against the question, a correction's words become ticks too ("no wait, we are a university"
         # ticked a well-known trademark).
@@ -257,6 +251,22 @@ class TypedReader:
         kept = {k: v for k, v in reading.facts.items() if k not in answer or k in stated}
         return replace(reading, facts=kept, correction=True,
                        answered=reading.answered and any(k in kept for k in own_facts))
+
+    def _bare_correction(self, q: Question, reading: Reading, message: str) -> bool:
+        """A correction that states nothing but the correction ("选错了", "不对不对" on a tick-all screen): it is
+        about the answer before, and read against the question on screen it only looked like 是 or 都没有.
+        A figure or an option given with it ("sorry, I meant 90k", "不对，是马德里") is an answer, and so is a
+        bare "不对" to a yes/no question (否) or a correction that names the list's "none" ("不对，都没有")."""
+        values = list(reading.facts.values())
+        if q.kind == "bool":
+            looks_like = values == [True]
+        elif q.kind == "multi":
+            none = _label_key(text(q.options[-1].label, "zh")), _label_key(text(q.options[-1].label, "en"))
+            looks_like = not any(_affirms(v) for v in values) and not any(n and n in _label_key(message) for n in none)
+        else:
+            return False
+        stated = understand(self.d.kb, message).facts
+        return looks_like and not any(k in stated for k in reading.facts)
 
     def _with_ticks(self, s: SessionState, q: Question, reading: Reading) -> Reading:
         """Options ticked on screen stay ticked when another is typed by name ("马德里" after ticking 贯标):

@@ -380,6 +380,9 @@ class TypedReader:
             return self.d._switch_lang(s, "en" if s.lang == "zh" else "zh", today)
         if intent == "assess":
             return self.d._command(s, "assess", "", today)
+        if intent == "cancel" and s.mode == "idle":
+            # Nothing to stop ("谢了哈 拜拜", "算了"): a goodbye, not "已结束测评，您的回答已保存".
+            return [Reply(self.d.t(lang, "dlg.ld.thanks"), self.d._menu(lang))]
         if intent in ("help", "cancel"):
             return self.d._command(s, intent, "", today)
         if intent in ("back", "restart"):

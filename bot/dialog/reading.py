@@ -419,8 +419,9 @@ class TypedReader:
         for note in reading.notes:
             params = _params(note.params, lang)
             for key in _YUAN_PARAMS:  # "按300000元估算" reads "按30万元估算": the template holds the unit
-                if isinstance(params.get(key), int) and not isinstance(params.get(key), bool):
-                    params[key] = self.d.r.yuan(int(str(params[key])), lang).removesuffix("元").removesuffix(" yuan")
+                amount = params.get(key)
+                if isinstance(amount, int) and not isinstance(amount, bool):
+                    params[key] = self.d.r.yuan(amount, lang).removesuffix("元").removesuffix(" yuan")
             try:
                 out.append(self.d.t(lang, note.key, **params))
             except (KeyError, IndexError, ValueError):

@@ -176,13 +176,16 @@ class TypedReader:
             if reading.facts and not reading.is_question and s.mode == "done":
                 ack = self._take(s, None, reading)
                 return [Reply(ack), *self._next(s, today)] if ack else self._free_question(s, message, today)
-            if reading.facts and reading.is_question and s.mode == "idle" and not reading.clarify:
-                # Facts told with a question before any assessment ("我们是桥西区的企业，利息80万，能拿多少？"):
-                # the question is answered and the facts kept, so the assessment does not ask them again.
+            if reading.facts and reading.is_question and not reading.clarify:
+                # Facts told with a question ("我们是桥西区的企业，利息80万，能拿多少？" before any assessment,
+                # "我们其实还有马德里注册，能多拿多少？" after the result): the question is answered and the facts
+                # kept, so the assessment does not ask them again; after the result, it shows what changed.
                 ack = self._take(s, None, reading)
                 answer = self._free_question(s, message, today)
                 if not ack:
                     return answer
+                if s.mode == "done":
+                    return [*answer[:-1], replace(answer[-1], buttons=()), Reply(ack), *self._next(s, today)]
                 return [*answer[:-1], replace(answer[-1], buttons=()), Reply(ack, answer[-1].buttons)]
             return self._free_question(s, message, today)
         if reading.is_question and not reading.unknown:

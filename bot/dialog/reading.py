@@ -225,8 +225,9 @@ class TypedReader:
         """What of a reading answers the question on screen. Read against the question, a negation or an
         option's name becomes its answer; two kinds of message only look like one:
 
-        - a question naming an option ("什么是优秀奖？", "马德里注册能补多少？") of a pick-one or tick-all
-          question: only what the message states on its own counts ("我们拿了银奖，能补多少？" does);
+        - a question in passing: only what it states on its own counts ("我们拿了银奖，能补多少？" does), not an
+          option it names ("什么是优秀奖？", "马德里注册能补多少？") nor a policy figure read as the amount on
+          screen ("做了专利导航就一定能拿20万吗" on the interest question);
         - a correction ("不对，我们其实是服务机构", "不是，我们是高校"): its "不对/不是" is not "否/都没有" to
           the question on screen. A message that contradicts an earlier answer is a correction, and a
           negative answer that the message does not state on its own is dropped (the question stays open).
@@ -234,7 +235,7 @@ class TypedReader:
         if reading.intent is not None:
             return reading
         own_facts = set(q.facts)
-        if reading.is_question and q.kind in ("multi", "choice"):
+        if reading.is_question:
             alone = understand(self.d.kb, message)
             return replace(alone, answered=False) if alone.intent is None else reading
         if reading.correction and reading.facts and set(reading.facts) <= own_facts and not reading.clarify \

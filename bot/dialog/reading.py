@@ -176,11 +176,14 @@ class TypedReader:
             if reading.facts and not reading.is_question and s.mode == "done":
                 ack = self._take(s, None, reading)
                 return [Reply(ack), *self._next(s, today)] if ack else self._free_question(s, message, today)
-            if reading.facts and reading.is_question and not reading.clarify:
-                # Facts told with a question ("我们是桥西区的企业，利息80万，能拿多少？" before any assessment,
-                # "我们其实还有马德里注册，能多拿多少？" after the result): the question is answered and the facts
-                # kept, so the assessment does not ask them again; after the result, it shows what changed.
-                ack = self._take(s, None, reading)
+            claimed = self._claimed(reading)
+            if claimed and reading.is_question and not reading.clarify:
+                # The user's own figures told with a question ("我们质押贷款利息80万，能拿多少？" before any
+                # assessment) or a correction asked about ("我们其实还有马德里注册，能多拿多少？" after the
+                # result): the question is answered and they are kept, so the assessment does not ask them
+                # again; after the result, it shows what changed. A fact a question only names ("马德里商标
+                # 奖励去哪报", "律所能申请贯标吗") is no claim and is kept out.
+                ack = self._take(s, None, replace(reading, facts=claimed))
                 answer = self._free_question(s, message, today)
                 if not ack:
                     return answer
@@ -283,6 +286,15 @@ class TypedReader:
             return reading
         merged = {**group_answer(q, {*s.ticked, *picked}, self.d.kb), **{k: v for k, v in said.items() if _affirms(v)}}
         return replace(reading, facts={**{k: v for k, v in reading.facts.items() if k not in q.facts}, **merged})
+
+    @staticmethod
+    def _claimed(reading: Reading) -> dict[str, Any]:
+        """The facts a question states as the user's own: an amount given by the user's figure, or anything
+        said as a correction. The rest of what a question names is a topic, not a claim."""
+        if reading.correction:
+            return dict(reading.facts)
+        figured = {f.fact for f in reading.figures if f.role == "amount" and f.fact}
+        return {k: v for k, v in reading.facts.items() if k in figured}
 
     def _refusal_reason(self, side: SideAnswer, lang: Lang) -> str:
         """What an out-of-scope answer says before its general refusal ("本政策没有专利保险…的条款"); "" when

@@ -54,8 +54,7 @@ def render(replies: list[Reply]) -> tuple[str, Screen]:
     """Text to print and the numbered buttons of the last message that has any.
 
     A "tick all that apply" question is listed once: its options numbered 1..n, then the other
-    buttons; the empty tick box and "done" are Telegram's and are left out (an option already ticked, by
-    text in passing, keeps its ✅).
+    buttons; the tick marks and "done" are Telegram's and are left out.
     """
     out: list[str] = []
     screen = Screen()
@@ -69,8 +68,7 @@ def render(replies: list[Reply]) -> tuple[str, Screen]:
         ticks = [b for b in flat if code_of(b.data) is Code.TICK]
         if ticks:
             none = [b for b in flat if code_of(b.data) is Code.ANSWER]
-            # ticked options keep their mark (a tick can come from text: "有马德里，这个能补多少？")
-            options = [Button(b.label.removeprefix("▫️ "), b.data) for b in ticks] + none
+            options = [Button(b.label.removeprefix("✅ ").removeprefix("▫️ "), b.data) for b in ticks] + none
             rest = [b for b in flat if b not in ticks and b not in none and code_of(b.data) is not Code.DONE]
             out += [f"{i}. {b.label}" for i, b in enumerate(options, start=1)]
             out.append(_MULTI_RULE["en" if _is_english(reply.text) else "zh"])

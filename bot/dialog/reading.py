@@ -192,13 +192,10 @@ class TypedReader:
                 return [*answer[:-1], replace(answer[-1], buttons=()), Reply(ack, answer[-1].buttons)]
             return self._free_question(s, message, today)
         if reading.is_question and not reading.unknown:
-            # A question in passing is answered; facts stated with it ("对了利息付了20万，能补多少？") are kept.
-            if q.kind == "multi":
-                # An option of the list on screen named in it ("有马德里，这个能补多少？") is ticked there, not taken
-                # as the whole answer: the list stays open for the rest (else each other option came one by one).
-                named = [k for k, v in reading.facts.items() if k in q.facts and v is True]
-                s.ticked = list(dict.fromkeys([*s.ticked, *named]))
-                reading = replace(reading, facts={k: v for k, v in reading.facts.items() if k not in named})
+            # A question in passing is answered; the user's own figures stated with it ("对了利息付了20万，能补
+            # 多少？") and a correction are kept. An option it names ("有马德里，这个能补多少？", "示范企业奖励是
+            # 自动发吗") is no answer: the question on screen stays open for it, untouched.
+            reading = replace(reading, facts=self._claimed(reading))
             ack = self._take(s, q, reading)
             side = self.d.answerer(message, s.lang) if self.d.answerer is not None else None
             head = [Reply(ack)] if ack else []

@@ -215,11 +215,12 @@ def test_cli_stdin_batch_reports_a_bad_line_and_goes_on(kb: KnowledgeBase, monke
     out = StringIO()
     assert helpdesk_cli.run(Ctx(kb), argparse.Namespace(text=[], lang=None, json=True), out, today=TODAY) == 2
     rows = [json.loads(x) for x in out.getvalue().splitlines()]
-    assert len(rows) == 4
+    assert len(rows) == len(lines)  # output line N answers input line N, a blank one too
     assert rows[0]["refs"] == ["3"] and "50万元" in rows[0]["paste"]
-    assert rows[1] == {"line": 3, "error": rows[1]["error"]} and "message" in rows[1]["error"]
-    assert rows[2]["paste"].startswith("Hello") and rows[2]["refs"] == ["4.1"]
-    assert rows[3]["refs"] == [] and rows[3]["assessment"] is None
+    assert rows[1] == {"line": 2, "error": "empty line"}
+    assert rows[2] == {"line": 3, "error": rows[2]["error"]} and "message" in rows[2]["error"]
+    assert rows[3]["paste"].startswith("Hello") and rows[3]["refs"] == ["4.1"]
+    assert rows[4]["refs"] == [] and rows[4]["assessment"] is None
 
 
 def test_an_unsure_figure_is_asked_of_the_customer_not_computed(desk: HelpDesk) -> None:

@@ -152,6 +152,10 @@ class TypedReader:
         if pending is not None and s.mode != "idle":
             return self._clarified(s, pending, message, today)
         q = self.d._current_question(s, today) if s.mode != "idle" and s.current else None
+        if q is not None and q.kind == "multi":
+            ticked = self._typed_tick(s, q, message, today)
+            if ticked is not None:
+                return ticked
         reading = understand(self.d.kb, message, expecting=q)
         if q is not None:
             reading = self._with_ticks(s, q, self._as_answer(s, q, reading, message))
@@ -324,6 +328,22 @@ class TypedReader:
                 notes = {self.d.t(s.lang, "dlg.all_answered"), self.d.t(s.lang, "dlg.change_done")}
                 return [replace(r, edit=False) for r in self.d.buttons.press(s, button.data, today)
                         if not (r.edit and r.text in notes)]
+        return None
+
+    def _typed_tick(self, s: SessionState, q: Question, message: str, today: date) -> list[Reply] | None:
+        """An option's whole label typed on a tick-all screen (either language) is that option alone, as its
+        tap and "done" would be: read by the layer, a label naming two options' words ("Originated IP
+        securitisation") could tick the wrong one."""
+        typed = _label_key(message)
+        for lang in LANGS:
+            for row in self.d.views.question_buttons(q, lang, set(s.ticked)):
+                for button in row:
+                    if code_of(button.data) is Code.TICK and _is_label(typed, button.label.lstrip("✅▫️ ")):
+                        if button.label.startswith("✅"):
+                            return None  # already ticked: the layer reads what else the message says
+                        self.d.buttons.press(s, button.data, today)  # the tick redraws the list: not shown
+                        done = self.d.buttons.press(s, callback(Code.DONE, q.id), today)
+                        return [replace(r, edit=False) for r in done]
         return None
 
     def confirms_forget(self, s: SessionState, message: str) -> bool:

@@ -3,7 +3,8 @@
 With no TEXT it reads one customer message per stdin line (plain text, or a JSON object
 ``{"message": "...", "lang": "zh|en"}``) and writes one JSON object per line:
 ``{"message", "facts", "refs", "assessment", "paste", "ask_customer", "confidence"}``. A bad line
-gets ``{"line", "error"}`` and the rest go on; the exit code is then 2.
+gets ``{"line", "error"}`` and the rest go on; the exit code is then 2. A blank line gets
+``{"line", "error": "empty line"}`` too (it is no failure), so output line N always answers input line N.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from bot.present.i18n import Catalog
 from bot.present.report import Renderer
 from eligibility.results import Validity
 from knowledge.models import KnowledgeBase, Lang
+
+EMPTY_LINE = "empty line"
 
 
 class HelpDeskContext(Protocol):
@@ -57,6 +60,7 @@ def run(ctx: HelpDeskContext, args: argparse.Namespace, out: TextIO, today: date
     for number, line in enumerate(sys.stdin, start=1):
         line = line.strip()
         if not line:
+            out.write(json.dumps({"line": number, "error": EMPTY_LINE}, ensure_ascii=False) + "\n")
             continue
         try:
             message, lang = _parse_line(line, staff)

@@ -142,7 +142,9 @@ class Conversations:
                 if order is not None and last is not None and order < last:
                     log.info("ignored an input older than the last one applied (%d < %d)", order, last)
                     return Turn([], before, before, applied=False)
-            if isinstance(inp, CommandInput) and inp.name == "forget":
+            # /forget, its button, or the button's label typed while the confirmation is on screen
+            forget = isinstance(inp, CommandInput) and inp.name == "forget"
+            if forget or self.engine.dialog.confirms_forget(state, inp):
                 return await self._forget(key, state, stored, user_key=user_key, input_id=input_id)
             replies, new_state = self.engine.dialog.handle(state, inp, today)
             new_state.last_input = input_id

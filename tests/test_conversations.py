@@ -17,8 +17,10 @@ import pytest
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.dialog.callbacks import MAX_BYTES
 from bot.dialog.core import Dialog
 from bot.dialog.model import ButtonInput, CommandInput, Input, Reply, SessionState, TextInput
+from bot.dialog.views import MAX_MESSAGE
 from bot.present.report import Renderer
 from bot.services import make_answerer
 from eligibility.evaluate import assess
@@ -161,6 +163,9 @@ def test_conversation(path: Path, kb: KnowledgeBase, dialog: Dialog, validity: V
                 f"{where}\nexpected {fact}={value!r}, recorded {state.facts.get(fact)!r}"
         for fact in turn.absent:
             assert fact not in state.facts, f"{where}\n{fact} must not be recorded: {state.facts[fact]!r}"
+        # Every turn, whatever it expects: each reply fits one Telegram message, each button's data its limit.
+        assert all(len(r.text) <= MAX_MESSAGE for r in replies), f"{where}\na reply longer than {MAX_MESSAGE}"
+        assert all(len(b.data.encode()) <= MAX_BYTES for r in replies for row in r.buttons for b in row), where
         for part in turn.says:
             assert part in shown, f"{where}\nthe replies do not say {part!r}"
         for part in turn.never_says:

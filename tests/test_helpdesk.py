@@ -215,11 +215,12 @@ def test_cli_stdin_batch_reports_a_bad_line_and_goes_on(kb: KnowledgeBase, monke
     out = StringIO()
     assert helpdesk_cli.run(Ctx(kb), argparse.Namespace(text=[], lang=None, json=True), out, today=TODAY) == 2
     rows = [json.loads(x) for x in out.getvalue().splitlines()]
-    assert len(rows) == 4
+    assert len(rows) == len(lines)  # output line N answers input line N, a blank one too
     assert rows[0]["refs"] == ["3"] and "50万元" in rows[0]["paste"]
-    assert rows[1] == {"line": 3, "error": rows[1]["error"]} and "message" in rows[1]["error"]
-    assert rows[2]["paste"].startswith("Hello") and rows[2]["refs"] == ["4.1"]
-    assert rows[3]["refs"] == [] and rows[3]["assessment"] is None
+    assert rows[1] == {"line": 2, "error": "empty line"}
+    assert rows[2] == {"line": 3, "error": rows[2]["error"]} and "message" in rows[2]["error"]
+    assert rows[3]["paste"].startswith("Hello") and rows[3]["refs"] == ["4.1"]
+    assert rows[4]["refs"] == [] and rows[4]["assessment"] is None
 
 
 def test_an_unsure_figure_is_asked_of_the_customer_not_computed(desk: HelpDesk) -> None:
@@ -375,3 +376,19 @@ def test_who_the_customer_is_alone_gets_a_question_back_not_a_provision(desk: He
 def test_when_the_money_arrives_is_a_procedure_question(desk: HelpDesk) -> None:
     paste = html.unescape(two_messages(desk, "补贴什么时候到账")[0].text)
     assert "拨付时间" in paste and "有效期" not in paste
+
+
+@pytest.mark.parametrize("message", ["你好", "谢谢", "thanks a lot"])
+def test_a_forwarded_greeting_asks_what_the_customer_wants(desk: HelpDesk, message: str) -> None:
+    """A bare greeting or thanks is no out-of-scope question: the paste asks what the customer wants to know."""
+    f = desk.forward(message, "zh", TODAY)
+    assert f.result is None and "不在" not in f.paste and "outside" not in f.paste
+    assert_pasteable(f.paste)
+
+
+def test_a_pick_one_question_in_the_paste_names_the_options(desk: HelpDesk) -> None:
+    """The customer sees no buttons: "请从选项中选一个" is followed by the options themselves."""
+    f = desk.forward("客户说他们拿了专利奖，忘了是银奖还是优秀奖", "zh", TODAY)
+    assert "请从选项中选一个：金奖、银奖、优秀奖" in f.paste
+    assert f.ask_customer and "金奖、银奖、优秀奖" in f.ask_customer[0]
+    assert_pasteable(f.paste)

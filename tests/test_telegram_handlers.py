@@ -41,6 +41,7 @@ from fakes.bot_api import FakeBotApi
 from fakes.in_process import BOT_USERNAME, InProcessBot, settings_for
 from fakes.telegram_bot import STAFF, TODAY, buttons_of
 from fakes.telegram_html import assert_telegram_html
+from knowledge.models import Fact
 from pg import PG_URL, create_pg_schema, drop_pg_schema
 
 JSON = dict[str, Any]
@@ -382,8 +383,11 @@ def engine() -> PolicyRuntime:
     return build_runtime(settings)
 
 
-def _sample_value(fact_type: str, options: list[str]) -> object:
-    return {"bool": True, "money": 800_000, "money_list": [50_000_000]}.get(fact_type, options[0] if options else 1)
+def _sample_value(fact: Fact) -> object:
+    if fact.type == "number":
+        return fact.minimum if fact.minimum is not None else 1  # a count from 1, a year from its first
+    options = fact.option_ids()
+    return {"bool": True, "money": 800_000, "money_list": [50_000_000]}.get(fact.type, options[0] if options else 1)
 
 
 def test_every_question_clause_and_menu_fits_telegram(engine: PolicyRuntime) -> None:
@@ -398,7 +402,7 @@ def test_every_question_clause_and_menu_fits_telegram(engine: PolicyRuntime) -> 
             check_reply(dialog.views.clause(b, lang))
         check_reply(dialog.views.clause_menu(lang))
         # "change an answer" lists every fact answered: all of them
-        facts = {f.id: _sample_value(f.type, f.option_ids()) for f in kb.facts.values()}
+        facts = {f.id: _sample_value(f) for f in kb.facts.values()}
         state = SessionState.from_json({"v": 1, "lang": lang, "mode": "done", "facts": facts}, kb)
         assert len(state.facts) == len(kb.facts)
         for command in ("answers", "result", "why", "help", "start", "clauses", "cancel", "nonsense"):

@@ -107,7 +107,17 @@ class Dialog:
             replies = self.typed.read(s, inp.text[:MAX_INPUT], today)
         if assessing and s.mode == "assess":
             replies = [self.hints.strip(r) for r in replies]
-        return coalesce(replies), s
+        replies = coalesce(replies)
+        keyboards = [r.buttons for r in replies if r.buttons and not r.popup]
+        if keyboards:
+            s.shown = [[b.label, b.data] for row in keyboards[-1] for b in row
+                       if b.url is None and b.share is None and b.copy_text is None]
+        return replies, s
+
+    def confirms_forget(self, state: SessionState, inp: Input) -> bool:
+        """Whether ``inp`` is the /forget confirmation's label typed while it is on screen: the channel's
+        conversation then deletes, exactly as for the tap (``FORGET_CONFIRM``)."""
+        return isinstance(inp, TextInput) and self.typed.confirms_forget(state, inp.text[:MAX_INPUT])
 
     def current_view(self, state: SessionState, today: date) -> list[Reply]:
         """Where the user is, shown again without changing anything: the question, the result or the menu."""
@@ -176,6 +186,14 @@ class Dialog:
         one, ask whether to see its result or start again, never show someone's old figures unasked."""
         if s.mode == "assess" and s.current:
             return [Reply(self.t(s.lang, "dlg.resume")), *self._ask_next(s, today)]
+        if s.facts and s.last_total is None:
+            # Never finished: cancelled midway ("已结束测评，您的回答已保存，发送 /assess 可继续") goes on where
+            # it stopped; facts told before any assessment are kept and not asked again.
+            if not any(step.question != "volunteered" for step in s.history):
+                return self._start(s, today, topic=topic)
+            s.mode, s.topic = "assess", topic or s.topic
+            s.asked = max(0, s.asked - 1)  # the question shown again keeps the number it had
+            return [Reply(self.t(s.lang, "dlg.resume")), *self._ask_next(s, today)]
         if s.facts:
             fresh = callback(Code.MENU, "fresh", topic) if topic else callback(Code.MENU, "fresh")
             return [Reply(self.t(s.lang, "dlg.earlier"),
@@ -238,6 +256,11 @@ class Dialog:
         return self._ask_next(s, today, edit=edit)
 
     def _after_answer(self, s: SessionState, today: date, *, edit: bool) -> list[Reply]:
+        if s.mode == "done" and self._plan(s, today)[0] is not None:
+            # A changed answer that opens questions ("注册在石家庄：否" changed to 是): they are asked now, as
+            # after a correction typed in words, instead of a result full of "还不能确定".
+            s.mode, s.current = "assess", None
+            return self._ask_next(s, today, edit=edit)
         if s.mode == "done":
             result = self._result(s, today, show_diff=True)
             return [Reply(self.t(s.lang, "dlg.change_done"), edit=True), *result] if edit else result

@@ -27,7 +27,7 @@ from bot.present.answer import AnswerRenderer
 from bot.present.report import Renderer
 from eligibility.ask import AskResult, ask, read_question
 from eligibility.evaluate import assess
-from eligibility.language import Clarify
+from eligibility.language import Clarify, understand
 from eligibility.matcher import Matcher, detect_lang
 from eligibility.questionnaire import plan
 from eligibility.results import Assessment, Facts, Validity
@@ -116,9 +116,12 @@ class HelpDesk:
         question = _COMMANDS.sub(" ", message).strip()
         complaint = self.answers.is_complaint(question)
         facts, unsure = read_facts(self.kb, question) if question else ({}, ())
-        clarify = tuple(Clarification(c.fact, self.answers.clarify_question(c.fact, c.key, dict(c.params), lang))
-                        for c in unsure)
+        clarify = tuple(Clarification(c.fact, self.views.name_the_options(
+            self.answers.clarify_question(c.fact, c.key, dict(c.params), lang), c.fact, lang)) for c in unsure)
         result = None
+        said = understand(self.kb, question) if question else None
+        if said is not None and said.intent in ("greeting", "thanks") and not (said.facts or said.is_question):
+            question = ""  # a bare greeting or thanks asks nothing: the paste asks what the customer wants
         if re.search(r"[\u4e00-\u9fffA-Za-z]", question):
             if self.counted is not None:
                 self.counted(question, lang)
@@ -135,6 +138,8 @@ class HelpDesk:
             assessment = assess(self.kb, {**facts, **assumed}, today, self.validity)
         to_ask = self._questions(result, facts, clarify, today, lang)
         paste = self._paste(result, complaint, lang)
+        for c in unsure:  # the customer sees no buttons: "请从选项中选一个" names the options
+            paste = self.views.name_the_options(paste, c.fact, lang)
         refs = tuple(result.refs) if result is not None and not result.refused else ()
         confidence = result.confidence if result is not None else 0.0
         return Forward(message, lang, result, complaint, facts, assumed, assessment, paste, to_ask, clarify,

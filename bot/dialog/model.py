@@ -107,6 +107,9 @@ class SessionState:
     unseen: bool = False
     left_shown: int | None = None  # the "about N left" last shown: the estimate only ever falls
     answer_msg: int | None = None  # the channel's id of the message that gave the latest answer (edits correct it)
+    # The buttons ([label, data]) of the last message that had any: a label typed does what its tap does,
+    # also on screens the rest of the state does not describe (the clause list, the answers summary).
+    shown: list[list[str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -117,7 +120,7 @@ class SessionState:
             "current": self.current, "ticked": self.ticked, "last_total": self.last_total,
             "asked": self.asked, "last_input": self.last_input, "ui_msg": self.ui_msg, "ui_turn": self.ui_turn,
             "ui_edited": self.ui_edited, "unseen": self.unseen, "left_shown": self.left_shown,
-            "answer_msg": self.answer_msg,
+            "answer_msg": self.answer_msg, "shown": self.shown,
         }
 
     @classmethod
@@ -151,6 +154,8 @@ class SessionState:
             unseen=data.get("unseen") is True,
             left_shown=data["left_shown"] if type(data.get("left_shown")) is int else None,
             answer_msg=data["answer_msg"] if type(data.get("answer_msg")) is int else None,
+            shown=[[str(b[0]), str(b[1])] for b in data.get("shown") or []
+                   if isinstance(b, list) and len(b) == 2 and all(isinstance(x, str) for x in b)],
         )
 
     def groups_done(self) -> list[str]:

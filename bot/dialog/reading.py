@@ -19,16 +19,16 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from bot.dialog.callbacks import Code, callback, code_of
+from bot.dialog.callbacks import FORGET_CONFIRM, Code, callback, code_of, split
 from bot.dialog.model import Button, Reply, SessionState, Step
-from bot.dialog.side import contacts, lang_of
-from bot.dialog.views import split_message
+from bot.dialog.side import SideAnswer, contacts, lang_of
+from bot.dialog.views import fit_label, split_message
 from bot.present.i18n import LANGS, text
 from eligibility.errors import ProfileError
 from eligibility.language import Reading, understand
 from eligibility.parsing import normalize
 from eligibility.profile import coerce_value, number_words
-from eligibility.questionnaire import Question, plan, question_by_id
+from eligibility.questionnaire import Question, group_answer, plan, question_by_id
 from knowledge.models import Fact, Lang
 
 if TYPE_CHECKING:
@@ -43,10 +43,44 @@ _CONTROL_ACTIONS = ("back", "restart", "cancel", "help", "result", "why", "answe
 _VIEW_WORDS = ("result", "why", "answers")
 # Intents that give way to facts told with them ("你好，我们是正定的企业", "我想测一下，我们是律所").
 _GIVES_WAY = ("greeting", "thanks", "assess", "ask")
+# ... and these to a question asked with them ("你好，质押贴息怎么算", "我想问一下，银奖奖多少"): it is answered.
+_GIVES_WAY_TO_QUESTIONS = ("greeting", "thanks", "ask")
 # A pending clarifying question lives in ``SessionState.current`` as this prefix and a JSON object (the
 # fact, the message key and params, the candidate value, the question that was on screen), so it survives
 # a restart like any question; no question id starts with it.
 _CLARIFY = "clarify:"
+# Note parameters that are yuan amounts (lang-core.yaml: "{yearly}/{value} yuan"), formatted as amounts.
+_YUAN_PARAMS = ("value", "yearly")
+# Clarifying questions that offer two readings of a figure ("您说的80是80元还是80万元？"): "是" confirms neither.
+_EITHER_OR = frozenset({"lang.ask.unit"})
+_WAN = 10_000  # the unit 万 ("10,000 yuan" in the English question)
+
+
+# Buttons that belong to the question on screen: typed, they are read against the current question.
+_QUESTION_CODES = (Code.ANSWER, Code.TICK, Code.DONE, Code.NAV)
+
+
+def _label_forms(label: str) -> set[str]:
+    """The ways a label is typed: whole, each "/" half ("语言 / Language"), without a count ("专利项目 8")
+    and the part before a colon ("申请主体类型: 企业" -> "申请主体类型")."""
+    forms = {label, *label.split("/"), re.sub(r"\s+\d+$", "", label), re.split(r"[:：]", label)[0]}
+    return {_label_key(f) for f in forms} - {""}
+
+
+def typed_label(message: str, label: str) -> bool:
+    """Whether ``message`` is ``label`` typed (a channel's own buttons use it too: "政策调整时通知我")."""
+    return _is_label(_label_key(message), label)
+
+
+def _is_label(typed: str, label: str) -> bool:
+    """``typed`` (a label key) is one of the label's forms; a label cut short with "…" ("Trademarks and…")
+    is also the whole name typed ("trademarks and geographical indications")."""
+    if not typed:
+        return False
+    if typed in _label_forms(label):
+        return True
+    stem = _label_key(label.split("…")[0]) if "…" in label else ""
+    return len(stem) >= 4 and typed.startswith(stem)
 
 
 def _pending(current: str | None) -> dict[str, Any] | None:
@@ -79,6 +113,11 @@ def _params(params: Mapping[str, object], lang: Lang) -> dict[str, object]:
     return out
 
 
+def _affirms(value: object) -> bool:
+    """An answer that says something is there: an option picked, a yes, an amount (not 否/没有/都没有/0)."""
+    return bool(value) and value != "none"
+
+
 def _yes_no(fact: Fact) -> Question:
     """The fact asked as a yes/no question: to read "是/对/不是" to a clarifying question about it."""
     return Question(fact.id, "bool", fact.question, (fact.id,), (), ())
@@ -90,6 +129,7 @@ class TypedReader:
     def __init__(self, dialog: Dialog) -> None:
         self.d = dialog
         cat = dialog.r.cat
+        self._fixed: dict[str, dict[str, str]] = {}
         self.control_words = {
             action: {normalize(w) for lang in LANGS for w in cat.t(lang, f"dlg.words.{action}").split("|")}
             for action in _CONTROL_ACTIONS}
@@ -112,9 +152,16 @@ class TypedReader:
         if pending is not None and s.mode != "idle":
             return self._clarified(s, pending, message, today)
         q = self.d._current_question(s, today) if s.mode != "idle" and s.current else None
+        if q is not None and q.kind == "multi":
+            ticked = self._typed_tick(s, q, message, today)
+            if ticked is not None:
+                return ticked
         reading = understand(self.d.kb, message, expecting=q)
+        if q is not None:
+            reading = self._with_ticks(s, q, self._as_answer(s, q, reading, message))
         # A command ("不测了", "上一题", "人工") is obeyed over anything else read in it.
-        if reading.intent is not None and (reading.intent not in _GIVES_WAY or not (reading.facts or reading.clarify)):
+        told = reading.facts or reading.clarify or (reading.is_question and reading.intent in _GIVES_WAY_TO_QUESTIONS)
+        if reading.intent is not None and (reading.intent not in _GIVES_WAY or not told):
             return self._intent(s, reading.intent, today)
         action = self._control_word(message)
         if action is not None and s.mode != "idle":
@@ -133,9 +180,26 @@ class TypedReader:
             if reading.facts and not reading.is_question and s.mode == "done":
                 ack = self._take(s, None, reading)
                 return [Reply(ack), *self._next(s, today)] if ack else self._free_question(s, message, today)
+            claimed = self._claimed(reading)
+            if claimed and reading.is_question and not reading.clarify:
+                # The user's own figures told with a question ("我们质押贷款利息80万，能拿多少？" before any
+                # assessment) or a correction asked about ("我们其实还有马德里注册，能多拿多少？" after the
+                # result): the question is answered and they are kept, so the assessment does not ask them
+                # again; after the result, it shows what changed. A fact a question only names ("马德里商标
+                # 奖励去哪报", "律所能申请贯标吗") is no claim and is kept out.
+                ack = self._take(s, None, replace(reading, facts=claimed))
+                answer = self._free_question(s, message, today)
+                if not ack:
+                    return answer
+                if s.mode == "done":
+                    return [*answer[:-1], replace(answer[-1], buttons=()), Reply(ack), *self._next(s, today)]
+                return [*answer[:-1], replace(answer[-1], buttons=()), Reply(ack, answer[-1].buttons)]
             return self._free_question(s, message, today)
         if reading.is_question and not reading.unknown:
-            # A question in passing is answered; facts stated with it ("对了利息付了20万，能补多少？") are kept.
+            # A question in passing is answered; the user's own figures stated with it ("对了利息付了20万，能补
+            # 多少？") and a correction are kept. An option it names ("有马德里，这个能补多少？", "示范企业奖励是
+            # 自动发吗") is no answer: the question on screen stays open for it, untouched.
+            reading = replace(reading, facts=self._claimed(reading))
             ack = self._take(s, q, reading)
             side = self.d.answerer(message, s.lang) if self.d.answerer is not None else None
             head = [Reply(ack)] if ack else []
@@ -143,6 +207,9 @@ class TypedReader:
                     for c in reading.clarify[:1]] or self._next(s, today)
             if side is not None and side.in_scope:
                 return [*head, Reply(side.text), Reply(self.d.t(s.lang, "dlg.side_resume")), *tail]
+            reason = self._refusal_reason(side, s.lang) if side is not None else ""
+            if reason:  # a near miss ("专利保险有补贴吗"): its reason, not "没看懂这个回答"
+                return [*head, Reply(reason), Reply(self.d.t(s.lang, "dlg.side_resume")), *tail]
             if ack or reading.clarify:
                 return [*head, *tail]
             return [Reply(self.d.t(s.lang, "dlg.not_understood", examples=self.d.views.examples(q, s.lang))),
@@ -157,6 +224,86 @@ class TypedReader:
                 return [Reply(side.text), Reply(self.d.t(s.lang, "dlg.side_resume")), *self.d._ask_next(s, today)]
         return [Reply(self.d.t(s.lang, "dlg.not_understood", examples=self.d.views.examples(q, s.lang))),
                 *self.d._ask_next(s, today)]
+
+    def _as_answer(self, s: SessionState, q: Question, reading: Reading, message: str) -> Reading:
+        """What of a reading answers the question on screen. Read against the question, a negation or an
+        option's name becomes its answer; two kinds of message only look like one:
+
+        - a question in passing: only what it states on its own counts ("我们拿了银奖，能补多少？" does), not an
+          option it names ("什么是优秀奖？", "马德里注册能补多少？") nor a policy figure read as the amount on
+          screen ("做了专利导航就一定能拿20万吗" on the interest question);
+        - a correction ("不对，我们其实是服务机构", "不是，我们是高校"): its "不对/不是" is not "否/都没有" to
+          the question on screen. A message that contradicts an earlier answer is a correction, and a
+          negative answer that the message does not state on its own is dropped (the question stays open).
+        """
+        if reading.intent is not None:
+            return reading
+        own_facts = set(q.facts)
+        if reading.is_question:
+            alone = understand(self.d.kb, message)
+            return replace(alone, answered=False) if alone.intent is None else reading
+        if reading.correction and reading.facts and set(reading.facts) <= own_facts and not reading.clarify \
+                and self._bare_correction(q, reading, message):
+            return replace(reading, intent="back", facts={}, answered=False, correction=False)
+        contradicts = any(k not in own_facts and k in s.facts and s.facts[k] != v
+                          for k, v in self._valid(reading).items())
+        if not (reading.correction or contradicts):
+            return reading
+        answer = {k: v for k, v in reading.facts.items() if k in own_facts}
+        if not answer or q.kind not in ("bool", "multi"):
+            return replace(reading, correction=True)  # a figure or an option named is the answer itself
+        # Of the answer to the question on screen only what the message states on its own is kept: read
+        # against the question, a correction's words become ticks too ("no wait, we are a university"
+        # ticked a well-known trademark).
+        stated = understand(self.d.kb, message).facts
+        kept = {k: v for k, v in reading.facts.items() if k not in answer or k in stated}
+        return replace(reading, facts=kept, correction=True,
+                       answered=reading.answered and any(k in kept for k in own_facts))
+
+    def _bare_correction(self, q: Question, reading: Reading, message: str) -> bool:
+        """A correction that states nothing but the correction ("选错了", "不对不对" on a tick-all screen): it is
+        about the answer before, and read against the question on screen it only looked like 是 or 都没有.
+        A figure or an option given with it ("sorry, I meant 90k", "不对，是马德里") is an answer, and so is a
+        bare "不对" to a yes/no question (否) or a correction that names the list's "none" ("不对，都没有")."""
+        values = list(reading.facts.values())
+        if q.kind == "bool":
+            looks_like = values == [True]
+        elif q.kind == "multi":
+            none = _label_key(text(q.options[-1].label, "zh")), _label_key(text(q.options[-1].label, "en"))
+            looks_like = not any(_affirms(v) for v in values) and not any(n and n in _label_key(message) for n in none)
+        else:
+            return False
+        stated = understand(self.d.kb, message).facts
+        return looks_like and not any(k in stated for k in reading.facts)
+
+    def _with_ticks(self, s: SessionState, q: Question, reading: Reading) -> Reading:
+        """Options ticked on screen stay ticked when another is typed by name ("马德里" after ticking 贯标):
+        a typed option adds to the ticks, as its tap and "完成" would; a typed "都没有" is 都没有, as its tap."""
+        if q.kind != "multi" or not s.ticked or not reading.answered:
+            return reading
+        said = {k: v for k, v in reading.facts.items() if k in q.facts}
+        picked = [f for f in q.facts if f not in said or _affirms(said[f])]
+        if not picked or not said:
+            return reading
+        merged = {**group_answer(q, {*s.ticked, *picked}, self.d.kb), **{k: v for k, v in said.items() if _affirms(v)}}
+        return replace(reading, facts={**{k: v for k, v in reading.facts.items() if k not in q.facts}, **merged})
+
+    @staticmethod
+    def _claimed(reading: Reading) -> dict[str, Any]:
+        """The facts a question states as the user's own: an amount given by the user's figure, or anything
+        said as a correction. The rest of what a question names is a topic, not a claim."""
+        if reading.correction:
+            return dict(reading.facts)
+        figured = {f.fact for f in reading.figures if f.role == "amount" and f.fact}
+        return {k: v for k, v in reading.facts.items() if k in figured}
+
+    def _refusal_reason(self, side: SideAnswer, lang: Lang) -> str:
+        """What an out-of-scope answer says before its general refusal ("本政策没有专利保险…的条款"); "" when
+        it is the general refusal alone. Mid-assessment the reason is enough: the menu's pitch is not."""
+        if side.in_scope:
+            return ""
+        marker = self.d.t(lang, "ask.out_of_scope", title="\x00").split("\x00")[0]
+        return side.text.split(marker)[0].strip() if marker and marker in side.text else ""
 
     def _next(self, s: SessionState, today: date) -> list[Reply]:
         """Where to go after something typed in passing: the question on screen; after the result, the
@@ -175,17 +322,48 @@ class TypedReader:
         if not typed:
             return None
         for button in self._on_screen(s, today):
-            parts = {_label_key(button.label), *(_label_key(p) for p in button.label.split("/"))}
-            if typed in parts - {""}:
-                # Typed, nothing was pressed: no message to edit, so none is edited or marked "answered".
-                done = self.d.t(s.lang, "dlg.all_answered")
-                return [replace(r, edit=False) for r in self.d.buttons.press(s, button.data, today) if r.text != done]
+            if _is_label(typed, button.label):
+                # Typed, nothing was pressed: no message to edit, so none is edited or marked "answered"
+                # (nor "changed, the result follows": typed, the result is the very next line).
+                notes = {self.d.t(s.lang, "dlg.all_answered"), self.d.t(s.lang, "dlg.change_done")}
+                return [replace(r, edit=False) for r in self.d.buttons.press(s, button.data, today)
+                        if not (r.edit and r.text in notes)]
         return None
 
+    def _typed_tick(self, s: SessionState, q: Question, message: str, today: date) -> list[Reply] | None:
+        """An option's whole label typed on a tick-all screen (either language) is that option alone, as its
+        tap and "done" would be: read by the layer, a label naming two options' words ("Originated IP
+        securitisation") could tick the wrong one."""
+        typed = _label_key(message)
+        for lang in LANGS:
+            for row in self.d.views.question_buttons(q, lang, set(s.ticked)):
+                for button in row:
+                    if code_of(button.data) is Code.TICK and _is_label(typed, button.label.lstrip("✅▫️ ")):
+                        if button.label.startswith("✅"):
+                            return None  # already ticked: the layer reads what else the message says
+                        self.d.buttons.press(s, button.data, today)  # the tick redraws the list: not shown
+                        done = self.d.buttons.press(s, callback(Code.DONE, q.id), today)
+                        return [replace(r, edit=False) for r in done]
+        return None
+
+    def confirms_forget(self, s: SessionState, message: str) -> bool:
+        """Whether ``message`` is the label of the /forget confirmation on screen, typed (either language):
+        the channel then deletes as for the tap, which the dialog core cannot do (it spans chats)."""
+        typed = _label_key(message)
+        shown = [Button(label, data) for label, data in s.shown if data == FORGET_CONFIRM]
+        labels = [b.label for b in shown] + [self._label_in(s, b, x) for b in shown for x in LANGS if x != s.lang]
+        return any(_is_label(typed, label) for label in labels if label)
+
     def _on_screen(self, s: SessionState, today: date) -> list[Button]:
-        """The buttons the user can see now, in both languages; ticking a screening option is left to the
-        layer (a typed option name answers the question instead of waiting for "完成")."""
-        rows: list[tuple[Button, ...]] = []
+        """The buttons the user can see now: those of the last message with buttons (the clause list, the
+        answers summary, a card's "自助测评"), then the question's, the result's and the menu's in both
+        languages. A question's own buttons come from the question on screen, never from an older message;
+        ticking a screening option is left to the layer (a typed option name answers the question)."""
+        # The channel's own buttons ("政策调整时通知我") are the channel's to read; the question's come below.
+        shown = [Button(label, data) for label, data in s.shown
+                 if code_of(data) is not None and code_of(data) not in _QUESTION_CODES]
+        other = [Button(self._label_in(s, b, x), b.data) for x in LANGS if x != s.lang for b in shown]
+        rows: list[tuple[Button, ...]] = [tuple(shown), tuple(b for b in other if b.label)]
         q = self.d._current_question(s, today) if s.mode != "idle" and s.current else None
         for lang in (s.lang, *(x for x in LANGS if x != s.lang)):
             if q is not None:
@@ -196,13 +374,48 @@ class TypedReader:
             rows += self.d._menu(lang)
         return [b for row in rows for b in row if code_of(b.data) is not Code.TICK]
 
+    def _label_in(self, s: SessionState, button: Button, lang: Lang) -> str:
+        """The label the same button has in ``lang``, built as the view builds it: a clause's title, a
+        topic or group with its count, an answer with its value, or the catalogue's wording of a fixed
+        label ("查看结果" / "See the result"); "" when there is none."""
+        fixed = self._fixed_labels(lang).get(button.label)
+        if fixed is not None:  # the catalogue's (a page's previous / next / up buttons among them)
+            return fixed
+        views, kb = self.d.views, self.d.kb
+        code, rest = split(button.data)
+        head = rest.partition("|")[0]
+        if code is Code.CLAUSE and head in {b.id for b in kb.benefits}:
+            return views.short_title(kb.benefit(head), lang)
+        if code is Code.CLAUSES and head in kb.policy.topics:
+            count = sum(b.topic == head for b in kb.benefits)
+            return fit_label(f"{text(kb.policy.topics[head], lang)} {count}")
+        if code is Code.ANSWERS and head:
+            count = sum(views.fact_group(f) == head for f in s.facts)
+            return fit_label(f"{views.group_name(head, lang)} {count}")
+        if code is Code.CHANGE and head in s.facts:
+            return fit_label(f"{views.fact_short(head, lang)}: {self.d.r.value(head, s.facts[head], lang)}")
+        return ""
+
+    def _fixed_labels(self, lang: Lang) -> dict[str, str]:
+        """Each fixed button label (dlg.btn.*, dlg.menu.*) of the other language, by its wording in this one's."""
+        if lang not in self._fixed:
+            msgs = self.d.r.cat.messages
+            self._fixed[lang] = {msgs[x][k]: v for x in LANGS if x != lang for k, v in msgs[lang].items()
+                                 if k.startswith(("dlg.btn.", "dlg.menu.")) and k in msgs[x]}
+        return self._fixed[lang]
+
     def _intent(self, s: SessionState, intent: str, today: date) -> list[Reply]:
         lang = s.lang
         assessing = s.mode == "assess" and s.current is not None
         if intent in ("lang_en", "lang_zh"):
             return self.d._switch_lang(s, "en" if intent == "lang_en" else "zh", today)
+        if intent == "lang":  # "change language" names neither: the other one, as the 语言 / Language button
+            return self.d._switch_lang(s, "en" if s.lang == "zh" else "zh", today)
         if intent == "assess":
             return self.d._command(s, "assess", "", today)
+        if intent == "cancel" and s.mode == "idle":
+            # Nothing to stop ("谢了哈 拜拜", "算了"): a goodbye, not "已结束测评，您的回答已保存".
+            return [Reply(self.d.t(lang, "dlg.ld.thanks"), self.d._menu(lang))]
         if intent in ("help", "cancel"):
             return self.d._command(s, intent, "", today)
         if intent in ("back", "restart"):
@@ -237,8 +450,13 @@ class TypedReader:
         """What the layer states back (a period converted, an approximation, a hedge, registered elsewhere)."""
         out = []
         for note in reading.notes:
+            params = _params(note.params, lang)
+            for key in _YUAN_PARAMS:  # "按300000元估算" reads "按30万元估算": the template holds the unit
+                amount = params.get(key)
+                if isinstance(amount, int) and not isinstance(amount, bool):
+                    params[key] = self.d.r.yuan(amount, lang).removesuffix("元").removesuffix(" yuan")
             try:
-                out.append(self.d.t(lang, note.key, **_params(note.params, lang)))
+                out.append(self.d.t(lang, note.key, **params))
             except (KeyError, IndexError, ValueError):
                 continue  # a note without wording yet is left out rather than breaking the reply
         return out
@@ -291,6 +509,10 @@ class TypedReader:
         head = [Reply(ack)] if ack else []
         if reading.clarify:
             c = reading.clarify[0]
+            if c.value is None and c.fact in q.facts and q.kind == "choice":
+                # "是/有" to a pick-one question: which one is asked with the question's own buttons again,
+                # not as a question waiting apart from them (which a tap could not answer).
+                return [*head, Reply(self._clarify_text(s, c.fact, c.key, dict(c.params))), *self.d._ask_next(s, today)]
             return [*head, self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, q.id)]
         if reading.unknown and not any(f in reading.facts for f in q.facts):
             return [*head, *self.d._skip(s, today, edit=False)]
@@ -306,17 +528,21 @@ class TypedReader:
         s.current = q.id
         return [self.d.views.question(q, s.lang, number=max(s.asked, 1), left=self.d._left(s, today))]
 
-    def _clarify_reply(self, s: SessionState, fact: str, key: str, params: dict[str, object], value: object,
-                       asked: str) -> Reply:
-        """ONE short question; it waits in the session (``current``) until answered. ``asked`` is the
-        question that was on screen, to go back to."""
-        s.current = _CLARIFY + json.dumps({"fact": fact, "key": key, "params": params, "value": value, "q": asked},
-                                          ensure_ascii=False, default=str)
+    def _clarify_text(self, s: SessionState, fact: str, key: str, params: dict[str, object]) -> str:
         try:
-            question = self.d.t(s.lang, key, **_params(params, s.lang))
+            return self.d.t(s.lang, key, **_params(params, s.lang))
         except (KeyError, IndexError, ValueError):
-            question = escape(text(self.d.kb.facts[fact].question, s.lang)) if fact in self.d.kb.facts else ""
-        hint = self.d.t(s.lang, "dlg.ld.clarify_confirm" if value is not None else "dlg.ld.clarify_open")
+            return escape(text(self.d.kb.facts[fact].question, s.lang)) if fact in self.d.kb.facts else ""
+
+    def _clarify_reply(self, s: SessionState, fact: str, key: str, params: dict[str, object], value: object,
+                       asked: str, tries: int = 0) -> Reply:
+        """ONE short question; it waits in the session (``current``) until answered. ``asked`` is the
+        question that was on screen, to go back to; ``tries``, how often it was not understood."""
+        s.current = _CLARIFY + json.dumps({"fact": fact, "key": key, "params": params, "value": value, "q": asked,
+                                           "tries": tries}, ensure_ascii=False, default=str)
+        confirmable = value is not None and key not in _EITHER_OR
+        hint = self.d.t(s.lang, "dlg.ld.clarify_confirm" if confirmable else "dlg.ld.clarify_open")
+        question = self.d.views.name_the_options(self._clarify_text(s, fact, key, params), fact, s.lang)
         return Reply(f"{question}\n{hint}")
 
     def _clarified(self, s: SessionState, pending: dict[str, Any], message: str, today: date) -> list[Reply]:
@@ -332,10 +558,25 @@ class TypedReader:
             return self.read(s, message, today)
         own = question_by_id(self.d.kb, fact_id, s.typed_facts(), today, self.d.validity, topic=s.topic)
         reading = understand(self.d.kb, message, expecting=own)
-        if fact_id in reading.facts and not reading.clarify:
+        value = pending.get("value")
+        if pending.get("key") in _EITHER_OR:
+            # "80元还是80万元？": a unit alone ("万元", "元", "in yuan") completes the figure asked about, and so
+            # does the unit the English question offers said back ("10,000 yuan" is 万, not an amount of
+            # 10,000); a yes confirms neither reading, so nothing is recorded from it.
+            figure = str((pending.get("params") or {}).get("figure") or "")
+            completed = reading
+            if figure and reading.figures and all(f.value == _WAN for f in reading.figures):
+                completed = understand(self.d.kb, f"{figure}万", expecting=own)
+            elif figure and not reading.figures:
+                unit = re.sub(r"^\s*in\s+", "", message, flags=re.IGNORECASE)
+                completed = understand(self.d.kb, f"{figure} {unit}" if s.lang == "en" else figure + unit,
+                                       expecting=own)
+            if fact_id in completed.facts and not completed.clarify:
+                return self._record(s, asked or own or _yes_no(fact), completed, today)
+            value = None
+        elif fact_id in reading.facts and not reading.clarify:
             return self._record(s, asked or own or _yes_no(fact), reading, today)
         confirm = understand(self.d.kb, message, expecting=_yes_no(fact))
-        value = pending.get("value")
         if confirm.facts.get(fact_id) is True and value is not None:
             try:
                 typed = coerce_value(fact, value, number_words(self.d.kb))
@@ -356,6 +597,9 @@ class TypedReader:
         if reading.clarify:  # still unsure ("四五十万"): the layer's new question about it
             c = reading.clarify[0]
             return [self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, str(pending.get("q")))]
+        tries = int(pending.get("tries") or 0)
+        if tries >= 1:  # not understood twice: the fact's own question, with its buttons and examples
+            return [Reply(self.d.t(s.lang, "dlg.ld.clarify_retry")), *self._ask_plainly(s, fact_id, today)]
         retry = self._clarify_reply(s, fact_id, str(pending.get("key")), dict(pending.get("params") or {}), value,
-                                    str(pending.get("q")))
+                                    str(pending.get("q")), tries + 1)
         return [Reply(self.d.t(s.lang, "dlg.ld.clarify_retry")), retry]

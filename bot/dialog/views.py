@@ -154,6 +154,17 @@ class Views:
                      Button(self.t(lang, "dlg.btn.restart"), callback(Code.NAV, "restart"))))
         return tuple(rows)
 
+    def name_the_options(self, question: str, fact_id: str, lang: Lang) -> str:
+        """"具体是哪一项？请从选项中选一个。" said where no buttons are shown (a help-desk paste, a question
+        after the result): the options are named in it, the "none" option left out."""
+        generic = self.t(lang, "lang.ask.choice")
+        fact = self.kb.facts.get(fact_id)
+        if generic not in question or fact is None or fact.type != "choice":
+            return question
+        names = self.sep(lang).join(text(o.label, lang) for o in fact.options if o.id != "none")
+        named = f"{generic[:-1]}：{names}。" if lang == "zh" else f"{generic.rstrip('.')}: {names}."
+        return question.replace(generic, named)
+
     def option_short(self, q: Question, value: str, label: Text, lang: Lang) -> str:
         """An option's button label: its short form from the knowledge base where the full one is long."""
         if q.kind == "multi":
@@ -319,7 +330,7 @@ class Views:
         for fact_id in facts:
             by_group.setdefault(self.fact_group(fact_id), []).append(fact_id)
         if group is None and len(facts) > PAGE:
-            buttons = [Button(fit_label(f"{self._group_name(g, lang)} {len(ids)}"), callback(Code.ANSWERS, g))
+            buttons = [Button(fit_label(f"{self.group_name(g, lang)} {len(ids)}"), callback(Code.ANSWERS, g))
                        for g, ids in by_group.items()]
             return Reply(self.t(lang, "dlg.answers.groups"), (*pairs(buttons), result), edit=edit)
         ids = list(facts) if group is None else by_group.get(group, [])
@@ -348,7 +359,7 @@ class Views:
         applicant's type and place, which every benefit asks)."""
         return self._fact_groups.get(fact_id, "basic")
 
-    def _group_name(self, group: str, lang: Lang) -> str:
+    def group_name(self, group: str, lang: Lang) -> str:
         if group in self.kb.policy.topics:
             return text(self.kb.policy.topics[group], lang)
         return self.t(lang, "dlg.answers.basic")

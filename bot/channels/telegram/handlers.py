@@ -109,6 +109,8 @@ class Handlers:
         typed = message.text
         if message.chat.type != ChatType.PRIVATE:
             typed = without_mention(typed, context.bot.username)
+        if self.notices is not None and await self.notices.typed(update, context, typed):
+            return  # "政策调整时通知我" typed: the channel's own button, done as its tap
         await self._converse(update, context, TextInput(typed))
 
     async def button(self, update: Update, context: Context) -> None:

@@ -44,6 +44,8 @@ from bot.channels.telegram.runtime import Services
 from bot.channels.telegram.sending import Context
 from bot.dialog.core import SideAnswer
 from bot.dialog.model import CommandInput, Input, SessionState, TextInput
+from bot.dialog.reading import typed_label
+from bot.present.i18n import LANGS
 from bot.redact import Redactor
 from bot.services import PolicyRuntime, Turn
 from bot.settings import Settings
@@ -162,8 +164,28 @@ class PolicyNotices:
     # -- the opt-in ------------------------------------------------------------------------------------
     async def button(self, update: Update, context: Context) -> None:
         """A tap on "政策调整时通知我" (subscribe) or on "stop" (unsubscribe)."""
-        query, chat, user = update.callback_query, update.effective_chat, update.effective_user
-        if query is None or chat is None:
+        query = update.callback_query
+        if query is None:
+            return
+        await self._optin(update, context, stop=query.data == STOP_CALLBACK)
+
+    async def typed(self, update: Update, context: Context, text: str) -> bool:
+        """The label of "政策调整时通知我" typed (either language) while the result offering it is the last
+        keyboard shown: it subscribes as the tap does. False when the text is no such label."""
+        chat, user = update.effective_chat, update.effective_user
+        engine = self.s.engine
+        if chat is None or not any(typed_label(text, optin_button(engine.catalog, x).label) for x in LANGS):
+            return False
+        stored = await self.s.store.load(session_key(chat, user, sender_chat(update)))
+        state = SessionState.from_json(stored.state, engine.kb) if stored is not None else None
+        if state is None or not any(data == OPTIN_CALLBACK for _label, data in state.shown):
+            return False
+        await self._optin(update, context, stop=False)
+        return True
+
+    async def _optin(self, update: Update, context: Context, *, stop: bool) -> None:
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None:
             return
         engine = self.s.engine
         key = session_key(chat, user, sender_chat(update))
@@ -176,29 +198,38 @@ class PolicyNotices:
             return tg_text(engine.catalog, lang, name)
 
         if self.subs is None or chat.type != ChatType.PRIVATE:
-            await self._answer(update, t("notify.optin_private"))
+            await self._note(update, context, t("notify.optin_private"))
             return
-        if query.data == STOP_CALLBACK:
+        if stop:
             await self.subs.forget(key)
             await self._answer(update, None)
-            await self._edit(query.message, t("notify.stopped"))
+            query = update.callback_query
+            await self._edit(query.message if query is not None else None, t("notify.stopped"))
             return
         if state is None or state.mode != "done" or not state.facts:
-            await self._answer(update, t("notify.optin_none"))
+            await self._note(update, context, t("notify.optin_none"))
             return
         version = self.version or await asyncio.to_thread(self._version)
         try:
             new, reply = await on_optin(self.subs, engine.kb, engine.validity, engine.catalog, version, key,
                                         chat.id, lang, state.facts, self.s.today())
         except ProfileError:  # answers this knowledge base no longer reads (a /reload since): assess again
-            await self._answer(update, t("notify.optin_none"))
+            await self._note(update, context, t("notify.optin_none"))
             return
         if not new:
-            await self._answer(update, reply)
+            await self._note(update, context, reply)
             return
         await self._answer(update, None)
         markup = InlineKeyboardMarkup([[InlineKeyboardButton(t("notify.stop"), callback_data=STOP_CALLBACK)]])
         await context.bot.send_message(chat.id, escape(reply), parse_mode=ParseMode.HTML, reply_markup=markup)
+
+    async def _note(self, update: Update, context: Context, note: str) -> None:
+        """A short note: the tapped button's pop-up, or (typed) a message in the chat."""
+        chat = update.effective_chat
+        if update.callback_query is not None or chat is None:
+            await self._answer(update, note)
+            return
+        await context.bot.send_message(chat.id, escape(note), parse_mode=ParseMode.HTML)
 
     async def _answer(self, update: Update, note: str | None) -> None:
         if update.callback_query is None:

@@ -6,8 +6,9 @@ Besides top-1/top-3 and refusals, ours is scored on whole answers (issue 13), pe
 questions with every part answered (and the sum right when one is asked), procedure questions
 answered honestly (the policy's silence said, no invented step), yes/no questions whose answer starts
 with the right verdict, near misses refused, and every figure right (amounts and sums). The blind
-fresh sets (bench/ask_questions_fresh.yaml, bench/ask_fresh_policy.yaml; split fresh) and the second blind
-pair (bench/ask_fresh2_*.yaml; split fresh2) are read when present.
+fresh sets (bench/ask_questions_fresh.yaml, bench/ask_fresh_policy.yaml; split fresh), the second and third
+blind pairs (bench/ask_fresh2_*.yaml, bench/ask_fresh3_*.yaml; splits fresh2, fresh3) and further tune material
+(bench/ask_questions_t2.yaml, bench/ask_questions_t3.yaml; split tune) are read when present.
 
 Why two baselines: they show what the alias matcher buys over general text retrieval. Both get
 the same refusal treatment as ours (a score threshold, tuned on the tune split only) and the same
@@ -56,7 +57,12 @@ FRESH_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh_policy.yaml"
 # scored as its own split (``fresh2``), never tuned on.
 FRESH2_QUESTIONS = Path(__file__).parent / "ask_fresh2_questions.yaml"
 FRESH2_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh2_policy.yaml"
-SPLITS = ("tune", "holdout", "fresh", "fresh2")
+# A third blind pair, never seen by whoever tunes: scored as split fresh3 when the files are there.
+FRESH3_QUESTIONS = Path(__file__).parent / "ask_fresh3_questions.yaml"
+FRESH3_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh3_policy.yaml"
+# More tune material, written blind by other helpers: part of the tune split (tuned on, like it).
+MORE_TUNE_QUESTIONS = (Path(__file__).parent / "ask_questions_t2.yaml", Path(__file__).parent / "ask_questions_t3.yaml")
+SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3")
 # The day the questions are asked on: inside the policy's (assumed) validity, fixed for reproducible runs.
 BENCH_DAY = date(2025, 6, 1)
 # An answer invents a procedure when it tells the user where or how to apply; the policy says neither.
@@ -128,7 +134,8 @@ def _verdict_of(raw: object) -> str | None:
         return None
     if isinstance(raw, bool):
         return "yes" if raw else "no"
-    return str(raw).lower()
+    word = str(raw).lower()
+    return "maybe" if word in ("depends", "it depends") else word  # a blind writer's word for "maybe"
 
 
 def right_benefit(got: str, expect: Sequence[str], same_clause: frozenset[str]) -> bool:
@@ -290,8 +297,15 @@ def whole_answers(questions: Sequence[Question], preds: Sequence[Prediction],
         """No figure stated: the answer asks what the unsure figure is (first rule: never a guess)."""
         return not figure_right(q, p) and p.clarified and (q.amount is None or p.amount_min is None)
 
+    def figure_stated_wrong(q: Question, p: Prediction) -> bool:
+        """A figure stated that is not the expected one (an amount or a sum): the worst failure."""
+        return not p.refused and (
+            (q.amount is not None and p.amount_min is not None and not p.amount_min == q.amount == p.amount_max)
+            or (q.total is not None and p.total is not None and p.total != (q.total, q.total)))
+
     figure_ok = sum(1 for q, p in figures if figure_right(q, p))
     asked = sum(1 for q, p in figures if figure_asked(q, p))
+    stated_wrong = sum(1 for q, p in figures if figure_stated_wrong(q, p))
     return {
         "whole_policy": count("whole_policy", lambda q, p: not p.refused and bool(p.ranked)
                               and right_benefit(p.ranked[0], q.expect, same_clause)),
@@ -303,7 +317,9 @@ def whole_answers(questions: Sequence[Question], preds: Sequence[Prediction],
         "near_miss_en": by_lang("en"),
         "figures": (figure_ok, len(figures)),
         "figures_asked": (asked, len(figures)),
-        "figures_wrong": (len(figures) - figure_ok - asked, len(figures)),
+        "figures_wrong": (stated_wrong, len(figures)),
+        # neither the figure nor a question about it (the rule only, or refused): not wrong, not whole
+        "figures_missing": (len(figures) - figure_ok - asked - stated_wrong, len(figures)),
     }
 
 
@@ -391,6 +407,7 @@ _WHOLE_ROWS = (
     ("near_miss_en", "… of them in English", "as often as Chinese"),
     ("figures", "figure right (amounts and sums)", ""),
     ("figures_asked", "figure unsure: asked back instead of computed", ""),
+    ("figures_missing", "figure neither stated nor asked (the rule only)", ""),
     ("figures_wrong", "wrong figure stated", "0"),
 )
 
@@ -442,6 +459,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="the unseen whole-answer set (split: fresh)")
     p.add_argument("--fresh2", type=Path, nargs="*", default=[FRESH2_QUESTIONS, FRESH2_POLICY_QUESTIONS],
                    help="the second unseen pair, scored as split fresh2")
+    p.add_argument("--fresh3", type=Path, nargs="*", default=[FRESH3_QUESTIONS, FRESH3_POLICY_QUESTIONS],
+                   help="the third unseen pair, scored as split fresh3 (read when present)")
+    p.add_argument("--tune-more", type=Path, nargs="*", default=list(MORE_TUNE_QUESTIONS),
+                   help="further tune material, scored as split tune (read when present)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON instead of a table")
     p.add_argument("--repeats", type=int, default=3, help="time each question this many times, keep the best")
     p.add_argument("--tune-failures", action="store_true",
@@ -449,6 +470,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     kb = load_knowledge_base()
     questions = load_questions(args.questions)
+    for extra in args.tune_more:
+        if extra.exists():
+            questions += [replace(q, split="tune") for q in load_questions(extra)]
     if args.tune_failures:
         sys.stdout.write(tune_failures(questions, kb))
         return 0
@@ -458,6 +482,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for extra in args.fresh2:
         if extra.exists():
             questions += [replace(q, split="fresh2") for q in load_questions(extra)]
+    for extra in args.fresh3:
+        if extra.exists():
+            questions += [replace(q, split="fresh3") for q in load_questions(extra)]
     results = run(questions, kb, args.repeats)
     if args.json:
         print(json.dumps({split: {name: s.to_json() for name, s in by.items()} for split, by in results.items()},

@@ -31,6 +31,7 @@ from knowledge.models import (
     Places,
     Polarity,
     Policy,
+    QuestionCues,
     QuestionGroup,
     Text,
     Translations,
@@ -281,6 +282,7 @@ _VOCABULARY_FILES: dict[str, TypeAdapter[Any]] = {
     "figures": TypeAdapter(FigureWords),
     "facts": TypeAdapter(dict[str, FactWords]),
     "benefits": TypeAdapter(dict[str, list[str]]),
+    "questions": TypeAdapter(QuestionCues),
 }
 
 
@@ -312,6 +314,7 @@ def _read_vocabulary(r: _FileReader, folder: Path, facts: dict[str, Fact],
                 r.problems.append(Problem(r.name(path), "", None, "unknown vocabulary file (known: "
                                           + ", ".join(f"{n}.yaml" for n in _VOCABULARY_FILES) + ")"))
     vocabulary = Vocabulary(**sections)
+    _check_questions(r, folder / "questions.yaml", vocabulary.questions)
     if not facts:
         return vocabulary
     facts_path = folder / "facts.yaml"
@@ -356,6 +359,25 @@ def _read_vocabulary(r: _FileReader, folder: Path, facts: dict[str, Fact],
         if len(sign) != 1:
             r.at(folder / "figures.yaml", node, ("minus_signs", i), f"a minus sign is one character, not {sign!r}")
     return vocabulary
+
+
+def _check_questions(r: _FileReader, path: Path, questions: QuestionCues | None) -> None:
+    """``vocabulary/questions.yaml`` is required (ask reads every question's form from it); a word twice in
+    one list is a slip of the editor, named with its place."""
+    if questions is None:
+        if not path.exists():
+            r.problems.append(Problem(r.name(path), "", None, "missing: `ipbot ask` reads how questions are asked "
+                                      "from it (yes/no, a sum, procedure …)"))
+        return
+    node = _node_of(path)
+    for name, words in questions:
+        if not isinstance(words, list):
+            continue
+        seen: set[str] = set()
+        for i, word in enumerate(words):
+            if word in seen:
+                r.at(path, node, (name, i), f"{word!r} is already in {name}")
+            seen.add(word)
 
 
 def _node_of(path: Path) -> yaml.Node | None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Lang = Literal["zh", "en"]
 FactType = Literal["bool", "choice", "money", "money_list", "number"]
@@ -750,6 +750,175 @@ class FactWords(Model):
     context: list[str] = []
 
 
+def _cue_word(word: str) -> str:
+    """A cue word as questions.yaml writes it: no edge spaces; ``*`` only at an end of an English word."""
+    if not word or word != word.strip():
+        raise ValueError(f"{word!r}: a cue word is not empty and has no spaces at its ends")
+    core = word.strip("*")
+    if not core or "*" in core:
+        raise ValueError(f"{word!r}: '*' stands only at the start or end of a word")
+    if core != word and not core.isascii():
+        raise ValueError(f"{word!r}: '*' (any ending) is for English words; Chinese matches anywhere already")
+    return word
+
+
+def _cue_chars(chars: str) -> str:
+    if not chars or len(set(chars)) != len(chars) or any(c.isspace() for c in chars):
+        raise ValueError(f"{chars!r}: a string of distinct characters, no spaces")
+    return chars
+
+
+CueWord = Annotated[str, AfterValidator(_cue_word)]
+CueChars = Annotated[str, AfterValidator(_cue_chars)]
+
+
+class QuestionCues(Model):
+    """How a question is asked (vocabulary/questions.yaml): the words of each question form, one list each.
+
+    The file's comments say what each list is for; eligibility/ask/cues.py strings them into its grammar.
+    Every list is required, so a misspelt name is reported at the door instead of silently matching nothing.
+    """
+
+    several: list[CueWord]
+    total: list[CueWord]
+    joined: list[CueWord]
+    several_parts: list[CueWord]
+    several_part_units: list[CueWord]
+    ceiling: list[CueWord]
+    ceiling_before: list[CueWord]
+    cap_figure: list[CueWord]
+    scope_per_year: list[CueWord]
+    scope_per_issue: list[CueWord]
+    scope_overall: list[CueWord]
+    exceed: list[CueWord]
+    question_particles: list[CueWord]
+    yes_no_phrases: list[CueWord]
+    trailing_negations: list[CueWord]
+    open_question: list[CueWord]
+    confirm: list[CueWord]
+    auxiliaries: list[CueWord]
+    tag_questions: list[CueWord]
+    tag_phrases: list[CueWord]
+    claim_words: list[CueWord]
+    exists: list[CueWord]
+    support: list[CueWord]
+    can: list[CueWord]
+    offer: list[CueWord]
+    self_before: list[CueWord]
+    self_filler_chars: CueChars
+    asking: list[CueWord]
+    proxy: list[CueWord]
+    role_before: list[CueWord]
+    role_after: list[CueWord]
+    asked_may: list[CueWord]
+    asked_get: list[CueWord]
+    asked_may_apply: list[CueWord]
+    asked_get_apply: list[CueWord]
+    asked_en: list[CueWord]
+    getting: list[CueWord]
+    each: list[CueWord]
+    procedure: list[CueWord]
+    how: list[CueWord]
+    how_verbs: list[CueWord]
+    where_to: list[CueWord]
+    where_verbs: list[CueWord]
+    when: list[CueWord]
+    when_start: list[CueWord]
+    when_verbs: list[CueWord]
+    applying: list[CueWord]
+    applying_facets: list[CueWord]
+    how_soon: list[CueWord]
+    how_soon_may: list[CueWord]
+    payout: list[CueWord]
+    online: list[CueWord]
+    may: list[CueWord]
+    online_verbs: list[CueWord]
+    hand_in: list[CueWord]
+    which: list[CueWord]
+    documents: list[CueWord]
+    papers: list[CueWord]
+    where_at: list[CueWord]
+    publish_verbs: list[CueWord]
+    send: list[CueWord]
+    send_any: list[CueWord]
+    when_day: list[CueWord]
+    approve: list[CueWord]
+    papers_lead: list[CueWord]
+    apply_zh: list[CueWord]
+    need_first: list[CueWord]
+    offices: list[CueWord]
+    office_go: list[CueWord]
+    en_payout: list[CueWord]
+    en_how_long_aux: list[CueWord]
+    en_wait: list[CueWord]
+    en_how_aux: list[CueWord]
+    en_persons: list[CueWord]
+    en_apply: list[CueWord]
+    en_where_aux: list[CueWord]
+    en_where_objects: list[CueWord]
+    en_when_aux: list[CueWord]
+    en_when_objects: list[CueWord]
+    money: list[CueWord]
+    this_policy: list[CueWord]
+    applying_only: list[CueWord]
+    apply_word: list[CueWord]
+    apply_what: list[CueWord]
+    apply_next: list[CueWord]
+    application_lead: list[CueWord]
+    money_nouns: list[CueWord]
+    generic_qualifiers: list[CueWord]
+    bare_lead: list[CueWord]
+    procedure_nouns: list[CueWord]
+    applying_qualifiers: list[CueWord]
+    contact: list[CueWord]
+    contact_words: list[CueWord]
+    contact_asks: list[CueWord]
+    contact_give: list[CueWord]
+    contact_en: list[CueWord]
+    contact_en_objects: list[CueWord]
+    stack: list[CueWord]
+    twice: list[CueWord]
+    once: list[CueWord]
+    other_levels: list[CueWord]
+    yearly: list[CueWord]
+    still: list[CueWord]
+    validity: list[CueWord]
+    agency: list[CueWord]
+    agency_en_offices: list[CueWord]
+    agency_zh_offices: list[CueWord]
+    policy_meta: list[CueWord]
+    policy_meta_who: list[CueWord]
+    policy_meta_verbs: list[CueWord]
+    expert: list[CueWord]
+    compete: list[CueWord]
+    included: list[CueWord]
+    included_filler_chars: CueChars
+    can_filler_chars: CueChars
+    require: list[CueWord]
+    require_around: list[CueWord]
+    require_then: list[CueWord]
+    need: list[CueWord]
+    condition_prefixes_zh: list[CueWord]
+    negations_zh: list[CueWord]
+    negations_zh_shared: list[CueWord]
+    negations_en: list[CueWord]
+    quota_years: list[CueWord]
+    quota_verbs: list[CueWord]
+    count_units_zh: list[CueWord]
+    count_units_en: list[CueWord]
+    en_years: list[CueWord]
+    guarantee: list[CueWord]
+    natural_persons: list[CueWord]
+    paid_out: list[CueWord]
+    rewarded_zh: list[CueWord]
+    reward_verbs_en: list[CueWord]
+    confirm_tails: list[CueWord]
+    not_done: list[CueWord]
+    only: list[CueWord]
+    how_leads: list[CueWord]
+    now: list[CueWord]
+
+
 class Vocabulary(Model):
     polarity: Polarity | None = None
     intents: Intents = Intents()
@@ -757,6 +926,7 @@ class Vocabulary(Model):
     figures: FigureWords = FigureWords()
     facts: dict[str, FactWords] = {}
     benefits: dict[str, list[str]] = {}
+    questions: QuestionCues | None = None
 
 
 class Place(Model):

@@ -21,7 +21,7 @@ from typing import Any
 from bot.dialog.core import Answerer, SideAnswer
 from bot.present.i18n import Catalog, text
 from bot.present.report import Renderer
-from eligibility.amounts import nominal_amount
+from eligibility.amounts import items_reading, nominal_amount
 from eligibility.ask import (
     PROCEDURE_ENTRY,
     VALIDITY_ENTRY,
@@ -41,7 +41,8 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 # The verdict word: "可以/不可以" for who may apply, "有/没有" for whether a clause exists, else "是的/不是".
 _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails": "can", "same_matter": "can",
                  "exists": "have",
-                 "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open"}
+                 "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open",
+                 "in_city": "can"}
 
 
 class AnswerRenderer:
@@ -136,7 +137,7 @@ class AnswerRenderer:
     def _why(self, result: AskResult, v: YesNo, lang: Lang) -> str:
         t = self.cat.t
         b = result.best
-        if v.reason in ("no_clause", "exists", "elsewhere") or b is None:
+        if v.reason in ("no_clause", "exists", "elsewhere", "in_city") or b is None:
             return ""
         title = text(b.title, lang)
         tier = ""
@@ -155,6 +156,27 @@ class AnswerRenderer:
                 actual = self._rule_amount(b, lang)
             return t(lang, f"ask.why.{v.reason}", title=title, tier=tier, actual=actual,
                      claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
+        if v.reason == "amount_in_range":
+            actual = self.r.amount(Amount(int(str(p.get("actual_min", 0))), int(str(p.get("actual_max", 0)))), lang)
+            return t(lang, "ask.why.amount_in_range", title=title, tier=tier, actual=actual,
+                     claimed=self.r.yuan(int(str(p.get("claimed", 0))), lang))
+        if v.reason in ("total_same", "total_differs"):
+            actual = self.r.amount(Amount(int(str(p.get("actual_min", 0))), int(str(p.get("actual_max", 0)))), lang)
+            claimed = self.r.yuan(int(str(p.get("claimed", 0))), lang)
+            return t(lang, f"ask.why.{v.reason}", actual=actual, claimed=claimed)
+        if v.reason in ("supervised", "info_only"):  # what the provision does, in its own summary
+            return text(b.summary, lang)
+        if v.reason == "not_guaranteed":  # "一定能拿吗" of a competitive entry: the quota, chosen on merit
+            return t(lang, "ask.why.competitive_rule", title=title, quota=self.r.quota_count(b, lang),
+                     pick=self.pick(b, lang))
+        if v.reason == "person_unsaid":
+            types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
+                t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
+            line = t(lang, "ask.why.person_unsaid", title=title, types=types)
+            if b.applicant_reading is not None:
+                line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
+                                                           reading=text(b.applicant_reading, lang))
+            return line
         if v.reason in ("yearly", "per_event", "no_review", "review", "review_unsaid", "competitive_rule"):
             return t(lang, f"ask.why.{v.reason}", title=title, quota=self.r.quota_count(b, lang),
                      pick=self.pick(b, lang))
@@ -185,6 +207,9 @@ class AnswerRenderer:
         if v.reason == "cap_scope":
             return t(lang, "ask.why.cap_scope", title=title, scope=t(lang, f"scope.{p.get('scope')}"),
                      cap=self.r.yuan(int(str(p.get("actual_max", 0))), lang))
+        if v.reason in ("only_type", "not_only_type"):
+            types = t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
+            return t(lang, f"ask.why.{v.reason}", title=title, types=types)
         if v.reason in ("applicant_ok", "applicant_not"):
             types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
                 t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
@@ -342,7 +367,9 @@ class AnswerRenderer:
         tier = t(lang, "ask.part.tier", tier=self.r.value(b.amount.by, p.tier, lang)) \
             if p.tier and b.amount.kind == "tiered" else ""
         amount = self.r.amount(p.answer.amount, lang) if p.answer.amount is not None else self._rule_amount(b, lang)
-        if p.answer.ruled_out is not None:
+        if b.is_info:  # a fund the city set up pays no applicant: what the clause does, not an amount
+            amount = text(b.summary, lang).rstrip("。.")
+        elif p.answer.ruled_out is not None:
             amount = self.ruled_out(b, p.answer.ruled_out, lang, short=True)
         elif p.answer.reasons and p.answer.reasons[0].code == "amount_several":
             amount = self.several_line(b, p.answer.amount or Amount(0, 0), p.answer.reasons[0], lang)
@@ -428,7 +455,8 @@ class AnswerRenderer:
             return [self.several_line(b, answer.amount, answer.reasons[0], lang), summary]
         if answer.reasons:  # a tier named in the question
             return [t(lang, "ask.amount", amount=self.r.reason(b, answer.reasons[0], lang)), summary]
-        return [t(lang, "ask.amount", amount=amount), summary]
+        items = items_reading(b.amount, answer.facts)  # "有3个指导站": one to each paid, the reading said
+        return [t(lang, "ask.amount", amount=amount), *([text(items, lang)] if items is not None else []), summary]
 
     def several_line(self, b: Benefit, amount: Amount, reason: Reason, lang: Lang) -> str:
         """Several awards at once: a range, said to be one, and why (the knowledge base's reading)."""

@@ -1,0 +1,248 @@
+"""One free-text question in, one structured answer out: which benefit, how much, and what is missing.
+
+The matcher says what the question is about; this package adds what the question itself settles:
+the user's figures (read by eligibility.language, with their roles: a hotline or a year is never money)
+turned into the amount with the policy's caps, the award tier named in words (金奖, silver), and what
+the amount still needs when the user gave none ("how much interest did you pay?"). Rendering into
+sentences is the channel's job.
+
+Whole answers (issue 13): every benefit or tier a question names is a ``Part`` answered on its own
+line, and a "一共/total" question gets the sum with the no-double-subsidy rule applied; a question
+about how, when or where to apply is flagged ``procedure`` (the policy sets none of it, and the answer
+must say so instead of inventing a step); a yes/no question gets a ``verdict`` decided from what the
+policy says, or none when the text does not settle it.
+
+How a question is asked (yes/no, a sum, procedure …) is read with the cue words of
+knowledge/data/vocabulary/questions.yaml, compiled once per knowledge base (``cues``). The modules:
+
+    model.py       the answer's dataclasses        reading.py    facts and figures the question states
+    cues.py        the question forms compiled     kinds.py      yes/no? procedure? an introduction?
+    procedure.py   procedure questions             applicants.py who asks, who applies, where
+    figures.py     amounts from figures and tiers  multipart.py  several parts, the sum, two roles
+    verdicts.py    yes or no from the policy text
+
+Pure: no I/O, no clock; the KnowledgeBase comes in through the Matcher, a date only as an argument.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from eligibility.ask.applicants import (
+    ASKER_FACTS,
+    asked_applicant,
+    asker_is,
+    only_describes,
+    support,
+    type_only_in_terms,
+    without_terms,
+)
+from eligibility.ask.applicants import place as where_asker_is
+from eligibility.ask.cues import Cues, cues_of
+from eligibility.ask.figures import amount_for, own_for, ruled_out, ruled_out_answer, several, tiers_named
+from eligibility.ask.kinds import is_procedure, is_yes_no, only_introduces
+from eligibility.ask.model import (
+    CLAIM_ROLES,
+    DOUBLE_ENTRY,
+    MAX_OFFERED,
+    OWN_ROLES,
+    PLACES_SUBJECT,
+    PROCEDURE_ENTRY,
+    VALIDITY_ENTRY,
+    AmountAnswer,
+    AskResult,
+    Part,
+    PlaceReading,
+    QuestionReading,
+    Total,
+    Verdict,
+    YesNo,
+)
+from eligibility.ask.multipart import one_role_asked, parts_asked, same_matter, total_of, unsure_roles
+from eligibility.ask.procedure import procedure_asked, promote_named, subject_first
+from eligibility.ask.reading import level_counts, plain_question, read_question
+from eligibility.ask.verdicts import all_its_terms, named_as_included, verdict_of
+from eligibility.matcher import Matcher, MatchResult, Scored
+from eligibility.parsing import normalize
+from eligibility.results import Validity
+from knowledge.models import KnowledgeBase
+
+__all__ = [
+    "CLAIM_ROLES", "DOUBLE_ENTRY", "MAX_OFFERED", "OWN_ROLES", "PLACES_SUBJECT", "PROCEDURE_ENTRY", "VALIDITY_ENTRY",
+    "AmountAnswer", "AskResult", "Part", "PlaceReading", "QuestionReading", "Total", "Verdict", "YesNo",
+    "amount_for", "ask", "final_provisions", "is_procedure", "is_yes_no", "level_counts", "read_question",
+    "ruled_out", "tiers_named",
+]
+
+
+def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: date | None = None,
+        validity: Validity | None = None) -> AskResult:
+    """Answer one question: the benefits that fit, best first, each part asked about, and a verdict.
+
+    ``use_figures=False`` ignores the digits of the message (a complaint's hotline or dates are not
+    the user's amounts); ``today`` and ``validity`` let "还有效吗" be answered (without them it is not).
+    """
+    kb = matcher.kb
+    cues = cues_of(kb)
+    reading = read_question(kb, plain_question(cues, question))
+    describes = "in_city" in reading.facts or "entity_type" in reading.facts \
+        or any(c.fact == "in_city" for c in reading.clarify)
+    result = procedure_asked(matcher, subject_first(matcher, matcher.match(question), question), question, describes)
+    money_facts = {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
+    unsure = any(c.fact in money_facts for c in reading.clarify)
+    use = use_figures and not unsure
+    figures = reading.money(*CLAIM_ROLES) if use else ()
+    text = normalize(question)
+    yes_no = is_yes_no(cues, text)
+    place = where_asker_is(result, reading)
+    if result.subject is not None and result.subject.id != PLACES_SUBJECT:
+        place = None  # another subject refused (taxes, a lawsuit): its own reply, not the place
+    if place in ("in_city", "unclear") and result.refused and result.subject is not None \
+            and result.subject.id == PLACES_SUBJECT and result.ranked \
+            and support(result) >= matcher.params.min_score:
+        result = replace(result, refused=False, subject=None)  # "在石家庄注册，母公司在北京": in the city
+    if result.refused and result.subject is not None and result.subject.near_miss \
+            and cues.other_levels.search(text) and cues.stack.search(text):
+        # "已经拿过省里的贴息了，还能拿吗": whether the city's money stacks with another level's is the
+        # no-double-subsidy provision's question (what the text says, and that it says nothing of other levels)
+        double = Scored(kb.benefit(DOUBLE_ENTRY), matcher.params.min_score)
+        result = replace(result, refused=False, subject=None, confidence=max(result.confidence, 0.5),
+                         ranked=(double, *(s for s in result.ranked if s.benefit.id != DOUBLE_ENTRY)))
+    if not result.refused and result.ranked and only_introduces(cues, result, text):
+        return AskResult(question, result.lang, (), result.ranked, result.confidence, True, None, (), None,
+                         introduced=True)
+    if result.refused or not result.ranked:
+        return _refused(kb, cues, question, result, reading, figures, text, yes_no, place)
+    # "我的电话138…，利息60万能补多少": the customer's own number given, no contact asked for
+    own_contact = any(f.role == "phone" for f in reading.figures) and not cues.contact_asked.search(text)
+    procedure = any(PROCEDURE_ENTRY in h.benefits and not (own_contact and cues.contact.search(h.term))
+                    for h in result.hits) \
+        or is_procedure(cues, cues.contact.sub(" ", text) if own_contact else text) \
+        or result.ranked[0].benefit.id == PROCEDURE_ENTRY
+    ranked = promote_named(result, matcher) if procedure else result.ranked
+    lead = ranked[0].benefit
+    if procedure and lead.is_info and lead.id != PROCEDURE_ENTRY and all(
+            h.kind == "fuzzy" for h in result.hits if lead.id in h.benefits):
+        # "补贴什么时候到账" is not "什么时候到期": a procedure question the policy sets nothing for
+        proc = Scored(kb.benefit(PROCEDURE_ENTRY), max(ranked[0].score, matcher.params.min_score))
+        ranked = (proc, *(s for s in ranked if s.benefit.id != PROCEDURE_ENTRY))
+    # "我们是发起单位…": the entry the asker names as their own role comes first
+    own = [s for s in ranked[:MAX_OFFERED] if asker_is(cues, result, s.benefit.id, text)]
+    if len(own) == 1 and own[0] is not ranked[0]:
+        ranked = (own[0], *(s for s in ranked if s is not own[0]))
+    best = ranked[0]
+    offered = [best]
+    for s in ranked[1:MAX_OFFERED]:
+        if s.score >= matcher.params.runner_up_ratio * best.score:
+            offered.append(s)
+    facts = dict(reading.facts)
+    # "最高100万对吧": a figure asked about as the ceiling is the user's guess, not their own base
+    ceiling_guess = yes_no and bool(cues.ceiling_any.search(text))
+    answer = several(best.benefit, reading) or amount_for(
+        kb, best.benefit, question, own_for(best.benefit, reading) if use and not ceiling_guess else ())
+    parts = parts_asked(kb, result, ranked, question, reading if use else None, reading)
+    alone = one_role_asked(kb, result, parts, text, question)
+    if alone is not None:  # "证券化融资2亿，发起单位能拿多少": the role asked about is the answer
+        parts = ()
+        answer = alone.answer
+        chosen = next(s for s in ranked if s.benefit.id == alone.benefit.id)
+        ranked = (chosen, *(s for s in ranked if s is not chosen))
+        best, offered = chosen, [chosen]
+    parts, role_unsure = unsure_roles(kb, result, parts, text, reading.figures)
+    clarify = reading.clarify + role_unsure
+    if role_unsure and answer.from_figures and any(p.benefit.id == best.benefit.id and p.answer.amount is None
+                                                   for p in parts):
+        answer = AmountAnswer(None, depends_on=answer.depends_on or tuple(answer.facts))
+    asked_about = asked_applicant(kb, without_terms(result, text), cues.can) if yes_no else None
+    if asked_about is not None:
+        facts.setdefault("entity_type", asked_about)
+    elif isinstance(facts.get("entity_type"), str) and type_only_in_terms(kb, result, text, str(facts["entity_type"])):
+        facts.pop("entity_type")  # "联盟需要备案吗": 联盟 names the entry, not the asker
+    # first rule: before any amount, each benefit is assessed with the facts the question states (of the
+    # applicant: "我们是代理机构，帮客户问" says who asks, not who applies)
+    applicant = {k: v for k, v in facts.items() if k not in ASKER_FACTS} if cues.proxy.search(text) else facts
+    answer = ruled_out_answer(kb, best.benefit, answer, applicant)
+    parts = tuple(replace(p, answer=ruled_out_answer(kb, p.benefit, p.answer, applicant)) for p in parts)
+    total = total_of(kb, parts) if parts and cues.total.search(text) else None
+    counts = tuple(f.value for f in reading.figures if f.role == "count" and f.value is not None)
+    years = tuple(f.value for f in reading.figures if f.role == "year" and f.value is not None)
+    if not years and best.benefit.id in (VALIDITY_ENTRY, PROCEDURE_ENTRY):
+        # "still valid in 2029?", "2028年还能按这个政策申请吗": a year, whatever role it got
+        years = tuple(int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", text))[:1]
+    unsettled = best.benefit.amount.kind == "tiered" and best.benefit.amount.by in reading.several_unsure
+    percents = tuple(f.value for f in reading.figures if f.role == "percent" and f.value is not None)
+    included = yes_no and (named_as_included(cues, result, best.benefit.id, text)
+                           or all_its_terms(cues, result, best.benefit.id, text))
+    # "两个银奖…吗" with the count unread: asked first
+    verdict = verdict_of(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years, percents,
+                         included) if yes_no and not unsettled else None
+    if yes_no and answer.ruled_out is not None and (verdict is None or verdict.verdict != "no"):
+        verdict = answer.ruled_out  # "利息付了0元能补吗": the stated facts already say no
+    if verdict is not None and verdict.reason == "same_matter":
+        verdict = same_matter(kb, parts) or verdict
+    elif yes_no and not unsettled and (verdict is None or verdict.reason in ("exists", "applicant_ok")) \
+            and cues.twice.search(text) and len({p.benefit.id for p in parts}) >= 2:
+        # "驰名商标和地理标志能同时拿吗": two entries asked about together are a question of the same matter,
+        # not of who may apply ("示范企业和优势企业能同时拿吗" names no asker in 企业)
+        verdict = same_matter(kb, parts) or YesNo("no", "same_matter")
+    if verdict is not None and verdict.reason in ("amount_same", "amount_differs") and len(parts) >= 2:
+        verdict, total = _against_total(kb, cues, parts, verdict, total, text)
+    return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
+                     figures, answer, parts, total, procedure, yes_no, verdict, facts,
+                     asks_ceiling=bool(cues.ceiling_any.search(text)) and not answer.from_figures,
+                     clarify=clarify, notes=reading.notes, policy_meta=bool(cues.policy_meta.search(text)))
+
+
+def _against_total(kb: KnowledgeBase, cues: Cues, parts: tuple[Part, ...], verdict: YesNo, total: Total | None,
+                   text: str) -> tuple[YesNo, Total | None]:
+    """"示范企业和优势企业都评上了，能拿15万吗": a figure that is no part's amount is the sum asked about; it is
+    checked against the parts' total (with the no-double-subsidy groups applied), never against one part."""
+    claimed = verdict.param("claimed")
+    singles = {p.answer.amount.max for p in parts if p.answer.amount is not None}
+    if not isinstance(claimed, int) or (claimed in singles and not cues.total.search(text)):
+        return verdict, total
+    whole = total or total_of(kb, parts)
+    if whole.amount is None:
+        return verdict, total
+    same = whole.amount.min <= claimed <= whole.amount.max
+    return YesNo("yes" if same else "no", "total_same" if same else "total_differs",
+                 (("claimed", claimed), ("actual_min", whole.amount.min), ("actual_max", whole.amount.max))), whole
+
+
+def _refused(kb: KnowledgeBase, cues: Cues, question: str, result: MatchResult, reading: QuestionReading,
+             figures: tuple[int, ...], text: str, yes_no: bool, place: PlaceReading | None) -> AskResult:
+    """A question the policy does not cover, answered as such: a near miss's no with its reason, the place
+    said, or the entries open to an applicant type when that is what is asked."""
+    verdict = None
+    if yes_no and result.subject is not None and result.subject.near_miss and place in (None, "elsewhere_branch"):
+        # a branch in the city of a company registered elsewhere: read by the registration (said)
+        verdict = YesNo("no", "elsewhere" if result.subject.id == PLACES_SUBJECT else "no_clause")
+    elif yes_no and place == "in_city" and result.subject is None and cues.can.search(text):
+        verdict = YesNo("yes", "in_city")  # "我们在正定县，能申请吗": within the city, on each clause's terms
+    stated = reading.facts.get("entity_type") if result.subject is None or place is not None else None
+    # "我们是律所，能申请什么", "what does the policy offer universities": only a question about what is
+    # open to a type lists the entries ("帮我推荐一家商标代理公司" names a type but asks for no list)
+    offer = bool(cues.offer.search(text)) or only_describes(kb, cues, text)
+    entity = stated if isinstance(stated, str) and offer else None
+    if entity is None and result.subject is None and offer:
+        entity = asked_applicant(kb, text, cues.offer)
+    open_to = tuple(b for b in kb.benefits if not b.is_info and entity is not None
+                    and b.applicants != "any" and entity in b.applicants) if entity != "enterprise" else ()
+    return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
+                     figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify, notes=reading.notes,
+                     place=place, open_to=open_to, entity_type=entity if open_to else None)
+
+
+def final_provisions(kb: KnowledgeBase) -> frozenset[str]:
+    """Entries that each quote a sentence of the policy's last paragraph ("以上政策自发布之日起实施…").
+
+    They split one clause (validity, no double subsidy, implementing rules), so a question expecting one
+    of them is answered right by another: the same clause is quoted and the reader gets the whole.
+    """
+    general = kb.policy.clauses.get("general")
+    if general is None:
+        return frozenset()
+    tail = general.text[general.text.find("以上政策"):].replace(" ", "")
+    return frozenset(b.id for b in kb.benefits if b.ref == "general" and b.source.replace(" ", "") in tail)

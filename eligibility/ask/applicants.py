@@ -1,0 +1,113 @@
+"""Who asks and who applies: the applicant a question names, the asker's own role, where the asker is."""
+
+from __future__ import annotations
+
+import re
+
+from eligibility.ask.cues import Cues
+from eligibility.ask.model import PlaceReading, QuestionReading
+from eligibility.matcher import MatchResult
+from eligibility.parsing import normalize
+from knowledge.models import KnowledgeBase
+
+# The facts that say who the asker is; asking for someone else, they are not the applicant's.
+ASKER_FACTS = ("entity_type", "in_city")
+
+
+def asker_is(cues: Cues, result: MatchResult, benefit_id: str, text: str) -> bool:
+    """Whether the question names the asker as ``benefit_id``'s applicant ("发起单位是我们")."""
+    for h in result.hits:
+        if h.english or benefit_id not in h.benefits or len(h.benefits) != 1:
+            continue
+        if cues.role_before.search(text[:h.start]) or cues.role_after.search(text[h.end:]):
+            return True
+    return False
+
+
+def support(result: MatchResult) -> float:
+    """The evidence for the best benefit: its terms at full weight."""
+    return sum(h.weight for h in result.hits if result.ranked and result.ranked[0].benefit.id in h.benefits)
+
+
+def place(result: MatchResult, reading: QuestionReading) -> PlaceReading | None:
+    """Where the asker is, when the question says it (or is refused for naming another place)."""
+    if any(c.fact == "in_city" for c in reading.clarify):
+        return "unclear"
+    in_city = reading.facts.get("in_city")
+    if in_city is True:
+        return "in_city"
+    if in_city is False:
+        branch = any(n.fact == "in_city" and n.params.get("branch") for n in reading.notes)
+        return "elsewhere_branch" if branch else None  # another place alone: the near miss's own reply
+    return None
+
+
+def only_describes(kb: KnowledgeBase, cues: Cues, text: str) -> bool:
+    """"开发区管委会", "我们是律所": a message that only says what the asker is (asks what is open to it)."""
+    rest = text
+    for t in kb.vocabulary.applicants.types:
+        for w in sorted((normalize(x) for x in t.words), key=len, reverse=True):
+            if not w.isascii():
+                rest = rest.replace(w, "")
+    left = [c for c in rest if re.match(r"[\u4e00-\u9fff]", c) and c not in cues.words.self_filler_chars]
+    return len(left) <= 2 and len(rest) < len(text)
+
+
+def asked_applicant(kb: KnowledgeBase, text: str, cue: re.Pattern[str]) -> str | None:
+    """The applicant a yes/no question asks about ("律所能申请吗", "can a university …"), from the
+    applicant vocabulary; unlike a statement about the asker it needs no "我们是"."""
+    if not cue.search(text):
+        return None
+    found: list[str] = []
+    for t in kb.vocabulary.applicants.types:
+        for w in t.words:
+            word = normalize(w)
+            hit = re.search(_plural(word), text) if word.isascii() else word in text
+            if hit:
+                found.append(t.entity_type)
+                break
+    distinct = list(dict.fromkeys(found))
+    if len(distinct) > 1 and "enterprise" in distinct:
+        distinct.remove("enterprise")
+    return distinct[0] if len(distinct) == 1 else None
+
+
+def type_only_in_terms(kb: KnowledgeBase, result: MatchResult, text: str, entity_type: str) -> bool:
+    """Whether every word naming ``entity_type`` in the question lies inside a term of an entry (the 联盟 of
+    "联盟需要备案吗" names the alliance entry; it does not say who asks)."""
+    covered = {i for h in result.hits if h.benefits and not h.english for i in range(h.start, h.end)}
+    found = False
+    for t in kb.vocabulary.applicants.types:
+        if t.entity_type != entity_type:
+            continue
+        for w in t.words:
+            word = normalize(w)
+            if word.isascii() or not word:
+                continue
+            for m in re.finditer(re.escape(word), text):
+                found = True
+                if not all(i in covered for i in range(m.start(), m.end())):
+                    return False
+    return found
+
+
+def without_terms(result: MatchResult, text: str) -> str:
+    """The question with the benefits' own terms blanked: 企业 of 示范企业, "enterprise" of "advantage
+    enterprise" name an entry, not the asker."""
+    chars = list(text)
+    for h in result.hits:
+        if h.benefits and not h.english:
+            chars[h.start:h.end] = " " * (h.end - h.start)
+    out = "".join(chars)
+    for h in result.hits:
+        if h.benefits and h.english:
+            pattern = r"\W+".join(rf"\b{re.escape(w)}\w*" for w in h.term.split())
+            out = re.sub(pattern, lambda m: " " * len(m.group(0)), out)
+    return out
+
+
+def _plural(word: str) -> str:
+    """A pattern for an English word and its plural ("service agency" / "service agencies")."""
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return rf"\b{re.escape(word[:-1])}(y|ies)\b"
+    return rf"\b{re.escape(word)}(s|es)?\b"

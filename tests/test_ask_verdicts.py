@@ -1,0 +1,161 @@
+"""Yes/no questions start with the verdict the policy text makes: yes, no, or not necessarily; never a yes the
+text does not give (a person as applicant, a competitive entry 'guaranteed', a fund paying the asker)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.present.answer import AnswerRenderer
+from bot.present.i18n import Catalog
+from eligibility.ask import ask
+from eligibility.evaluate import policy_validity
+from eligibility.matcher import Matcher
+from knowledge.models import KnowledgeBase
+
+TODAY = date(2025, 6, 1)
+
+
+def first_line(kb: KnowledgeBase, question: str) -> tuple[str | None, str]:
+    result = ask(Matcher(kb), question, today=TODAY, validity=policy_validity(kb))
+    text = AnswerRenderer(kb, Catalog.load()).render(result)
+    return (result.verdict.verdict if result.verdict else None), text.splitlines()[0]
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # a competitive entry is chosen on merit: "guaranteed" is a no, "will we definitely get it" not necessarily
+    ("Is the patent navigation grant guaranteed to be 200,000?", "no", "No."),
+    ("贯标补贴是不是每家都给5万", "no", "不是。"),
+    ("Will we definitely get the 300,000 for our service platform?", "maybe", "Not necessarily."),
+    # the text names units (创新主体, 企业 …), never a person: not a yes with the amount
+    ("个人发明人拿了专利金奖，能领这50万吗", "maybe", "不一定。原文没有写明个人"),
+    # one figure against a range: within it, not necessarily that figure
+    ("专利导航一个项目20万是吗", "maybe", "不一定。"),
+    # a negation right before a condition's words fails it; the 没有 of 有没有 asks
+    ("马德里商标那个奖励 不出口的企业能拿吗", "no", "不可以。"),
+    ("产业知识产权联盟没备案能拿那10万吗", "no", "不可以。"),
+    ("有没有贯标补贴", "yes", "有。"),
+    # the city's funds pay no applicant; supervision is what the text says
+    ("那个1000万的风险补偿资金能直接发给企业吗", "no", "不是。"),
+    ("申报的时候弄虚作假会被处理吗", "yes", "是的。"),
+    # the year against the (assumed) end of the validity
+    ("2028年还能按这个政策申请吗", "no", "不是。"),
+    ("Is the interest subsidy capped?", "yes", "Yes."),
+    ("Can a university get the patent navigation subsidy?", "yes", "Yes."),
+])
+def test_a_yes_no_question_starts_with_the_verdict_the_text_makes(kb: KnowledgeBase, question: str, verdict: str,
+                                                                  starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line
+
+
+def test_can_we_get_it_with_our_figure_says_the_conditions_it_needs(kb: KnowledgeBase) -> None:
+    """"利息50万，能贴息吗": 25万 only if the conditions the question leaves open hold, and they are said."""
+    got, line = first_line(kb, "商标质押贷款，利息50万，能贴息吗")
+    assert got == "maybe" and line.startswith("不一定。") and "石家庄市行政区域内" in line and "25万元" in line
+
+
+def test_an_ordinary_bank_loan_gets_no_pledge_subsidy_computed(kb: KnowledgeBase) -> None:
+    result = ask(Matcher(kb), "普通银行贷款利息80万能贴息吗")
+    assert result.refused and result.amount is None
+
+
+def test_a_provincial_award_stated_is_the_near_miss_not_the_double_subsidy_rule(kb: KnowledgeBase) -> None:
+    result = ask(Matcher(kb), "拿了河北省专利奖有奖励吗")
+    assert result.refused and result.subject is not None and result.subject.near_miss
+    stacked = ask(Matcher(kb), "已经拿过省里的贴息了，还能拿吗")
+    assert not stacked.refused and stacked.best is not None and stacked.best.id == "no_double_subsidy"
+
+
+def test_a_fund_named_with_a_subsidy_is_a_part_that_pays_nothing_itself(kb: KnowledgeBase) -> None:
+    result = ask(Matcher(kb), "质押贷款贴息和那个1000万风险补偿资金各是怎么回事")
+    assert [p.benefit.id for p in result.parts] == ["pledge_loan_interest", "pledge_risk_compensation_fund"]
+    text = AnswerRenderer(kb, Catalog.load()).render(result)
+    assert "不直接向企业发放奖补" in text and "原文未规定奖补金额" not in text
+
+
+def test_a_short_word_heard_by_its_sound_names_no_part(kb: KnowledgeBase) -> None:
+    """"升级" sounds like 省级; the provincial GI zone (30万) is not asked about."""
+    result = ask(Matcher(kb), "我们去年拿了优势企业5万，今年升级成示范企业，还能拿10万吗")
+    assert "gi_demo_zone_provincial" not in {p.benefit.id for p in result.parts}
+
+
+def test_a_place_in_the_city_answers_can_we_apply(kb: KnowledgeBase) -> None:
+    got, line = first_line(kb, "我们在正定县，能申请吗")
+    assert got == "yes" and line.startswith("可以。")
+
+
+def test_a_sum_asked_as_one_figure_is_checked_against_the_parts_total(kb: KnowledgeBase) -> None:
+    """"都评上了，能拿15万吗": 15万 is no part's amount, so it is the sum asked; the same-matter group keeps 10万,
+    and that this is a reading (the text does not say the two are one matter) is said."""
+    result = ask(Matcher(kb), "示范企业和优势企业都评上了，能拿15万吗", today=TODAY, validity=policy_validity(kb))
+    text = AnswerRenderer(kb, Catalog.load()).render(result)
+    assert result.verdict is not None and result.verdict.reason == "total_differs"
+    assert text.startswith("不是。按各分项合计为10万元") and "原文未写明" in text
+    got, line = first_line(kb, "示范企业和优势企业，示范企业是10万吗")
+    assert got == "yes" and "国家知识产权示范企业奖励为10万元" in line
+
+
+def test_how_often_is_not_read_as_a_guarantee(kb: KnowledgeBase) -> None:
+    """"每年都有吗" asks how often (yearly: yes), not whether it is sure (every entry chosen on merit is not)."""
+    got, line = first_line(kb, "贯标奖补是每年都有吗")
+    assert got == "yes" and line.startswith("是的。")
+
+
+def test_a_confirmation_asked_for_is_no_negation(kb: KnowledgeBase) -> None:
+    """"银奖30万没错吧": 没错 asks to confirm; it does not say the asker won nothing."""
+    got, line = first_line(kb, "中国专利奖银奖奖30万没错吧")
+    assert got == "yes" and line.startswith("是的。") and "30万元" in line
+
+
+def test_something_not_done_gets_no_bare_yes(kb: KnowledgeBase) -> None:
+    """"利息没付能补吗": the clause exists, but the asker's case is not it; never "有。"."""
+    got, line = first_line(kb, "质押贷款利息没付能补吗")
+    assert got != "yes" and not line.startswith("有。")
+    got, line = first_line(kb, "非诉机构托管有补助吗")  # 非 of 非诉 is part of a name, not a negation
+    assert got == "yes"
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    ("是不是只有企业能申请质押贴息", "yes", "是的。"),
+    ("只有高校能申请输出专利奖补吗", "no", "不是。"),
+    ("我们是科研院所，能申请证券化发起单位奖励吗", "yes", "可以。"),   # open to any unit, not "有。"
+    ("马德里有奖励没", "yes", "有。"),                               # a trailing 没 asks
+    ("驰名商标奖励要排队吗", "no", "不是。"),                          # conditional: no competition
+])
+def test_who_may_apply_and_how_it_is_decided(kb: KnowledgeBase, question: str, verdict: str, starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line
+
+
+@pytest.mark.parametrize(("question", "refused"), [
+    ("护照怎么申请", True),            # the thing applied for is named, and it is not this policy's
+    ("签证怎么申请", True),
+    ("到底怎么申请", False),           # no object: applying under this policy, the procedure said
+    ("补贴怎么申请", False),
+    ("找哪个科室咨询", False),
+    ("审核通过后多久发钱", False),
+])
+def test_a_procedure_question_is_this_policys_unless_it_names_another_thing(kb: KnowledgeBase, question: str,
+                                                                            refused: bool) -> None:
+    result = ask(Matcher(kb), question)
+    assert result.refused is refused and (refused or result.procedure)
+
+
+def test_a_negation_inside_a_conditions_own_name_negates_nothing(kb: KnowledgeBase) -> None:
+    """非诉 is part of 非诉解决机构: "托管每个奖15万吗" is a yes, not "不可以"."""
+    got, line = first_line(kb, "非诉解决机构托管每个奖15万吗")
+    assert got == "yes" and line.startswith("是的。")
+
+
+def test_can_we_still_apply_now_is_answered_from_the_validity(kb: KnowledgeBase) -> None:
+    """"2022年就出了，现在还能申请吗": 2022 is the policy's year; now is asked, and the policy is in force."""
+    got, line = first_line(kb, "政策2022年就出了，现在还能申请吗")
+    assert got == "yes" and "2027年12月30日" in line and "假设" in line
+
+
+def test_the_top_of_a_range_asked_as_the_ceiling_is_a_yes(kb: KnowledgeBase) -> None:
+    """"最高20万吗" of 10—20万 asks the ceiling: yes; "一个项目20万是吗" asks one figure: not necessarily."""
+    assert first_line(kb, "专利导航最高20万吗")[0] == "yes"
+    assert first_line(kb, "专利导航一个项目20万是吗")[0] == "maybe"

@@ -386,3 +386,15 @@ def test_a_pending_clarification_survives_the_store(kb: KnowledgeBase, dialog: D
     chat.state = SessionState.from_json(json.loads(json.dumps(chat.state.to_json())), kb)
     chat.say("利息是40万")
     assert chat.state.facts["pledge_loan_interest_paid_yuan"] == 400000, chat.log()
+
+
+def test_an_english_clause_card_adds_the_unofficial_translation_below_the_chinese(dialog: Dialog,
+                                                                                 kb: KnowledgeBase) -> None:
+    """Issue 13: English readers get the clause verbatim in Chinese and, below it, the knowledge base's
+    rendering marked unofficial; the Chinese card carries the verbatim text alone."""
+    b = kb.benefit("china_patent_award")
+    english, chinese = dialog.views.clause(b, "en").text, dialog.views.clause(b, "zh").text
+    rendering = kb.translation(b.id, "en")
+    assert rendering and rendering in english and "Unofficial translation" in english
+    assert english.index("对上一年度获得中国专利奖") < english.index(rendering)
+    assert rendering not in chinese and "Unofficial" not in chinese

@@ -427,6 +427,10 @@ class Views:
                 conds = self.sep(lang).join(self.r.condition(c, lang) for c in b.conditions)
                 lines.append(self.t(lang, "dlg.clause.conditions", conditions=escape(conds)))
         lines.append(self.t(lang, "dlg.clause.text", text=escape(b.source)))
+        rendering, notice = self.kb.translation(b.id, lang), self.kb.translations.get(lang)
+        if lang != "zh" and rendering and notice is not None:  # below the verbatim Chinese, marked unofficial
+            shown = self.t(lang, "card.translation", notice=text(notice.notice, lang), text=rendering)
+            lines.append(f"<i>{escape(shown)}</i>")
         for a in b.assumptions:
             lines.append(f"<i>{escape(self.t(lang, 'report.assumption', text=text(a, lang)))}</i>")
         share = Button(self.t(lang, "dlg.btn.share"), "", share=self.short_title(b, lang))

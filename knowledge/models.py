@@ -733,6 +733,12 @@ class FigureWords(Model):
     count_words: dict[str, int] = {}
     # Parts of a year that together make it ("上半年30万，下半年40万"): their figures add up to the year's.
     year_parts: list[YearPart] = []
+    # Between a count and the thing a count fact counts ("2个商标品牌指导站", "两件驰名商标"): the counter words.
+    item_counters: list[str] = []
+    # Words allowed between the counter and the thing ("3个新的地理标志"); anything else makes it no count.
+    item_modifiers: list[str] = []
+    # Between the thing and a count after it ("指导站建了2个", "马德里注册5件").
+    item_verbs: list[str] = []
     # An originator's own sentence: the financing words are the issue's, not a financed enterprise's.
     originators: list[OriginatorPair] = []
 
@@ -748,6 +754,11 @@ class FactWords(Model):
     options: dict[str, list[str]] = {}
     # In free text an option counts only with one of these in its clause ("做软件的", not "制药厂").
     context: list[str] = []
+    # A ``number`` fact that counts things: the things ("商标品牌指导站"); "2个商标品牌指导站" is the count 2.
+    counted: list[str] = []
+    # A ``number`` fact that is a year (``year_of``): the words right after the year that make it this
+    # fact's ("2028年申请", "2021年付的利息"); any other year is no fact.
+    year_cues: list[str] = []
 
 
 class Vocabulary(Model):

@@ -1045,3 +1045,84 @@ def test_a_slip_never_turns_one_command_into_another(kb: KnowledgeBase) -> None:
     assert read(kb, "main manu").intent == "menu"
     assert read(kb, "stop the test").intent != "assess"
     assert read(kb, "在").intent is None  # "在" answers a question; it greets no one
+
+
+@pytest.mark.parametrize(("text", "count", "value"), [
+    ("我们建了2个商标品牌指导站", "trademark_guidance_station_count", 2),
+    ("我们有3个专利导航项目", "patent_navigation_project_count", 3),
+    ("去年两件驰名商标", "new_well_known_trademark_count", 2),
+    ("新核准了3个地理标志", "new_geographical_indication_count", 3),
+    ("5件马德里注册", "new_madrid_registration_count", 5),
+    ("指导站建了2个", "trademark_guidance_station_count", 2),
+    ("we run 2 trademark brand guidance stations", "trademark_guidance_station_count", 2)])
+def test_a_count_volunteered_is_the_count(kb: KnowledgeBase, text: str, count: str, value: int) -> None:
+    assert read(kb, text).facts[count] == value
+
+
+@pytest.mark.parametrize("text", ["马德里注册了5个国家", "员工50个", "有一个地理标志", "准备建3个指导站",
+                                  "几个指导站", "没有2个指导站"])
+def test_no_count_from_other_things_an_article_a_plan_or_a_vague_count(kb: KnowledgeBase, text: str) -> None:
+    assert not any(k.endswith("_count") for k in read(kb, text).facts)
+
+
+def test_a_madrid_registration_in_five_countries_is_one_registration(kb: KnowledgeBase) -> None:
+    assert read(kb, "马德里注册了5个国家").facts == {"new_madrid_registration": True}
+
+
+def test_two_gold_awards_said_after_the_level(kb: KnowledgeBase) -> None:
+    assert read(kb, "金奖两项").facts == {"china_patent_award_last_year": ["gold", "gold"]}
+
+
+@pytest.mark.parametrize(("text", "year"), [("2028年申请", 2028), ("2027年还能申请吗", 2027)])
+def test_the_year_of_application_said(kb: KnowledgeBase, text: str, year: int) -> None:
+    assert read(kb, text).facts["application_year"] == year
+
+
+def test_a_year_said_of_an_application_asks_no_event_year(kb: KnowledgeBase) -> None:
+    r = read(kb, "2028年申请马德里注册能拿多少")
+    assert r.facts["application_year"] == 2028
+    assert not r.clarify
+
+
+@pytest.mark.parametrize(("text", "year", "interest"), [("2021年付的利息30万", 2021, 300_000),
+                                                         ("21年付息20万", 2021, 200_000),
+                                                         ("2021年付的专利质押贷款利息30万", 2021, 300_000)])
+def test_the_year_interest_was_paid_is_a_year_never_an_amount(kb: KnowledgeBase, text: str, year: int,
+                                                              interest: int) -> None:
+    facts = read(kb, text).facts
+    assert facts["pledge_loan_interest_year"] == year
+    assert facts["pledge_loan_interest_paid_yuan"] == interest
+
+
+@pytest.mark.parametrize("text", ["2023-2024年利息40万", "我们2023年申请的专利", "2022年申请了马德里"])
+def test_no_year_fact_from_a_span_or_a_past_application(kb: KnowledgeBase, text: str) -> None:
+    facts = read(kb, text).facts
+    assert "pledge_loan_interest_year" not in facts and "application_year" not in facts
+
+
+@pytest.mark.parametrize(("text", "who"), [("县政府申请的地理标志", "county_government"),
+                                           ("地理标志是协会注册的", "association")])
+def test_who_applied_for_the_gi(kb: KnowledgeBase, text: str, who: str) -> None:
+    assert read(kb, text).facts == {"gi_applicant": who}
+
+
+def test_who_applied_for_the_gi_as_the_answer(kb: KnowledgeBase, ask: Asker) -> None:
+    assert read(kb, "协会注册的", ask("gi_applicant")).facts == {"gi_applicant": "association"}
+
+
+def test_an_association_registered_somewhere_is_still_an_association(kb: KnowledgeBase) -> None:
+    assert read(kb, "我们协会注册在长安区").facts == {"in_city": True, "entity_type": "association"}
+
+
+@pytest.mark.parametrize(("text", "entity"), [
+    ("我是个人发明人，有个专利", "individual"), ("我是自然人", "individual"), ("我们是个体工商户", "individual_business"),
+    ("我们是农民专业合作社", "cooperative"), ("我们是个人独资企业", "enterprise")])
+def test_applicants_the_policy_does_not_name(kb: KnowledgeBase, text: str, entity: str) -> None:
+    assert read(kb, text).facts["entity_type"] == entity
+
+
+@pytest.mark.parametrize(("text", "entity"), [("个人", "individual"), ("个体户", "individual_business"),
+                                              ("合作社", "cooperative")])
+def test_applicants_the_policy_does_not_name_as_the_answer(kb: KnowledgeBase, ask: Asker, text: str,
+                                                           entity: str) -> None:
+    assert read(kb, text, ask("entity_type")).facts == {"entity_type": entity}

@@ -710,6 +710,8 @@ class FigureWords(Model):
     currency_marks: list[str] = []
     # The year before the application ("去年"): the year the policy's "上一年度" reads.
     last_year: list[str] = []
+    # Other years in words ("今年", "前年"): "不是去年，是今年" corrects the year, it answers no "no".
+    other_years: list[str] = []
     # Right before a figure, a count left open ("几十万", "数百万"); inside it after a round power of ten, "over"
     # ("一百多万", "十多万": anywhere up to twice it): a range, asked about.
     vague_numerals: list[str] = []
@@ -754,6 +756,9 @@ class FactWords(Model):
     options: dict[str, list[str]] = {}
     # In free text an option counts only with one of these in its clause ("做软件的", not "制药厂").
     context: list[str] = []
+    # In free text a mention states the fact true only with one of these in the message: "我们是产业知识产权联盟"
+    # names the alliance, not that it is filed (备案); a no needs none.
+    requires: list[str] = []
     # A ``number`` fact that counts things: the things ("商标品牌指导站"); "2个商标品牌指导站" is the count 2.
     counted: list[str] = []
     # A ``number`` fact that is a year (``year_of``): the words right after the year that make it this

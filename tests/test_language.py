@@ -1115,7 +1115,8 @@ def test_an_association_registered_somewhere_is_still_an_association(kb: Knowled
 
 
 @pytest.mark.parametrize(("text", "entity"), [
-    ("我是个人发明人，有个专利", "individual"), ("我是自然人", "individual"), ("我们是个体工商户", "individual_business"),
+    ("我是个人发明人，有个专利", "individual"), ("我是自然人", "individual"),
+    ("我们是个体工商户", "individual_business"),
     ("我们是农民专业合作社", "cooperative"), ("我们是个人独资企业", "enterprise")])
 def test_applicants_the_policy_does_not_name(kb: KnowledgeBase, text: str, entity: str) -> None:
     assert read(kb, text).facts["entity_type"] == entity

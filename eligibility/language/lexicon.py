@@ -81,6 +81,7 @@ class Lexicon:
     yearly_facts: frozenset[str]
     approximate: tuple[str, ...]
     context: dict[str, tuple[str, ...]]
+    requires: dict[str, tuple[str, ...]]  # a fact true in free text only with one of these in the message
     ongoing: tuple[str, ...]  # "正在", "在做", "在": work under way, right before a mention
     progress: dict[str, tuple[str, ...]]  # fact -> the ongoing/planned words that answer it yes
     planned_ok: frozenset[str]  # facts a plan states ("打算申报高价值专利组合培育项目")
@@ -91,6 +92,8 @@ class Lexicon:
     negation: Negation  # the same, for reading a choice (parse_choice)
     numbers: NumberWords  # "none" and "no" words, minus signs, other currencies: for the number readers
     last_year: tuple[str, ...]
+    # "不是去年，是今年": a year corrected (group 1 the year said instead), no "no".
+    year_corrected: re.Pattern[str]
     vague_numerals: tuple[str, ...]
     over_marks: frozenset[str]
     alternatives: re.Pattern[str]  # the whole gap between two figures that are alternatives ("还是")
@@ -179,6 +182,12 @@ def _item_counts(kb: KnowledgeBase) -> tuple[tuple[str, re.Pattern[str], re.Patt
         after = re.compile(rf"(?:{things})\s*(?:{verbs})?\s*({_ITEMS})\s*(?:{counters})(?![\u4e00-\u9fffa-z0-9])")
         out.append((fact_id, before, after))
     return tuple(out)
+
+
+def _year_corrected(years: list[str]) -> re.Pattern[str]:
+    """"不是去年，是今年", "不是2023年的，是2024年": group 1 the year said instead."""
+    said = rf"{_alternatives(years)}|(?:19|20)[0-9]{{2}}\s*年|[0-9]{{2}}\s*年"
+    return re.compile(rf"不是\s*(?:{said})\s*(?:的)?[\s,;.!，。]*(?:而是|是|应该是)?\s*({said})")
 
 
 def _year_cues(kb: KnowledgeBase) -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -336,6 +345,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         yearly_facts=frozenset(f.yearly_facts),
         approximate=_longest_first(_norm(f.approximate)),
         context={k: _longest_first(_norm(w.context)) for k, w in v.facts.items() if w.context},
+        requires={k: _longest_first(_norm(w.requires)) for k, w in v.facts.items() if w.requires},
         ongoing=_longest_first(_norm([*p.ongoing, *p.ongoing_before])),
         progress={k: _longest_first(_norm([*(p.ongoing if "ongoing" in w.yes_when else []),
                                             *(p.planned if "planned" in w.yes_when else [])]))
@@ -349,6 +359,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                              sorted(w for w in _norm(p.negations) if w.isascii())),
         numbers=NumberWords.of(_norm(p.none) | _norm(p.no), _norm(f.minus_signs), sorted(_norm(f.foreign_currencies))),
         last_year=_longest_first(_norm(f.last_year)),
+        year_corrected=_year_corrected([*f.last_year, *f.other_years]),
         vague_numerals=_longest_first(_norm(f.vague_numerals)),
         over_marks=frozenset(_norm(f.over_marks)),
         alternatives=re.compile(rf"\s*(?:{_words(f.alternatives)})\s*"),

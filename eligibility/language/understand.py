@@ -91,7 +91,11 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
     unknown = is_unknown(lex, s)
     correction = _is_correction(lex, clauses)
     answered = False
-    if expecting is not None and not unknown:
+    moved = lex.year_corrected.search(s) if asked_fact and kb.facts[asked_fact].window else None
+    if moved is not None:
+        # "不是去年，是今年": the year is corrected, not the fact denied; whether it is the year is asked.
+        clarify.append(Clarify(asked_fact or "", "lang.ask.event_year", {"year": moved.group(1)}))
+    elif expecting is not None and not unknown:
         others = {k for k in facts if k not in expecting.facts}
         answer, extra_notes, extra_clarify = _answer(kb, lex, expecting, s, cased, clauses, facts,
                                                      polar=not (correction and others))

@@ -1127,3 +1127,35 @@ def test_applicants_the_policy_does_not_name(kb: KnowledgeBase, text: str, entit
 def test_applicants_the_policy_does_not_name_as_the_answer(kb: KnowledgeBase, ask: Asker, text: str,
                                                            entity: str) -> None:
     assert read(kb, text, ask("entity_type")).facts == {"entity_type": entity}
+
+
+def test_an_alliance_named_is_not_a_filed_alliance(kb: KnowledgeBase) -> None:
+    assert "industry_ip_alliance_filed" not in read(kb, "我们是产业知识产权联盟").facts
+    assert read(kb, "我们的产业知识产权联盟已经备案了").facts["industry_ip_alliance_filed"] is True
+    assert read(kb, "我们没有产业联盟").facts == {"industry_ip_alliance_filed": False}
+
+
+def test_a_year_corrected_is_asked_not_a_no(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "不是去年，是今年", ask("new_madrid_registration"))
+    assert r.facts == {}
+    assert [(c.fact, c.key, c.params["year"]) for c in r.clarify] == [
+        ("new_madrid_registration", "lang.ask.event_year", "今年")]
+
+
+@pytest.mark.parametrize(("text", "in_city"), [
+    ("Luquan... no wait, we moved our registration to Xingtai last year", False),
+    ("鹿泉，不对，现在注册在邢台", False), ("我们在衡水，不对，是石家庄长安区", True)])
+def test_a_place_corrected_replaces_the_first(kb: KnowledgeBase, ask: Asker, text: str, in_city: bool) -> None:
+    r = read(kb, text, ask("in_city"))
+    assert r.facts["in_city"] is in_city
+    assert not r.clarify
+
+
+@pytest.mark.parametrize("text", ["我们是栾城的一家机械厂", "我们是做机械制造的"])
+def test_a_machinery_maker_is_equipment_manufacturing(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).facts["industry"] == "advanced_equipment"
+
+
+def test_an_alliance_of_equipment_makers_has_no_industry(kb: KnowledgeBase) -> None:
+    facts = read(kb, "我们是产业知识产权联盟，牵头单位是一家装备企业").facts
+    assert facts == {"entity_type": "association"}

@@ -756,6 +756,9 @@ class FactWords(Model):
     options: dict[str, list[str]] = {}
     # In free text an option counts only with one of these in its clause ("做软件的", not "制药厂").
     context: list[str] = []
+    # A money fact's figure above this is confirmed with the user, never computed from ("利息800000万": 80亿 of
+    # interest is a slip more likely than a loan).
+    plausible_max: int | None = Field(default=None, gt=0)
     # In free text a mention states the fact true only with one of these in the message: "我们是产业知识产权联盟"
     # names the alliance, not that it is filed (备案); a no needs none.
     requires: list[str] = []

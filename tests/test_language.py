@@ -1159,3 +1159,10 @@ def test_a_machinery_maker_is_equipment_manufacturing(kb: KnowledgeBase, text: s
 def test_an_alliance_of_equipment_makers_has_no_industry(kb: KnowledgeBase) -> None:
     facts = read(kb, "我们是产业知识产权联盟，牵头单位是一家装备企业").facts
     assert facts == {"entity_type": "association"}
+
+
+def test_an_implausible_interest_is_confirmed_never_computed(kb: KnowledgeBase) -> None:
+    r = read(kb, "质押贷款利息800000万")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.confirm_amount"]
+    assert read(kb, "质押贷款利息80万").facts == {"pledge_loan_interest_paid_yuan": 800_000}

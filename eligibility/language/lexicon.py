@@ -82,6 +82,7 @@ class Lexicon:
     approximate: tuple[str, ...]
     context: dict[str, tuple[str, ...]]
     requires: dict[str, tuple[str, ...]]  # a fact true in free text only with one of these in the message
+    plausible_max: dict[str, int]  # a money fact's figure above this is confirmed, never computed from
     ongoing: tuple[str, ...]  # "正在", "在做", "在": work under way, right before a mention
     progress: dict[str, tuple[str, ...]]  # fact -> the ongoing/planned words that answer it yes
     planned_ok: frozenset[str]  # facts a plan states ("打算申报高价值专利组合培育项目")
@@ -346,6 +347,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         approximate=_longest_first(_norm(f.approximate)),
         context={k: _longest_first(_norm(w.context)) for k, w in v.facts.items() if w.context},
         requires={k: _longest_first(_norm(w.requires)) for k, w in v.facts.items() if w.requires},
+        plausible_max={k: w.plausible_max for k, w in v.facts.items() if w.plausible_max is not None},
         ongoing=_longest_first(_norm([*p.ongoing, *p.ongoing_before])),
         progress={k: _longest_first(_norm([*(p.ongoing if "ongoing" in w.yes_when else []),
                                             *(p.planned if "planned" in w.yes_when else [])]))

@@ -68,6 +68,15 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             facts[fact_id] = values[0]
     notes += figures.notes
     clarify += figures.clarify
+    for fact_id, values in figures.amounts.items():
+        most = lex.plausible_max.get(fact_id)
+        if most is not None and any(v > most for v in values) and fact_id in facts:
+            # "利息800000万": 80亿 of interest is more likely a slip than a loan; confirmed, never computed from.
+            label = kb.facts[fact_id].label
+            facts.pop(fact_id)
+            clarify.append(Clarify(fact_id, "lang.ask.confirm_amount", {
+                "figure": next((f.text for f in figures.figures if f.fact == fact_id and f.role == "amount"), ""),
+                "label_zh": label.zh, "label_en": label.en}, values[0]))
     if figures.amounts and any(_unsure_alone(lex, c) for c in clauses):
         # "利息是80万吗？我同事说的，我不确定": the user doubts the figure; it is confirmed, never computed from.
         for fact_id, values in figures.amounts.items():

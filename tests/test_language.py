@@ -1012,7 +1012,7 @@ def test_an_entity_word_inside_a_benefits_term_is_not_the_entity_type(kb: Knowle
     assert "entity_type" not in read(kb, text).facts
 
 
-@pytest.mark.parametrize(("text", "entity"), [("我们是一家机械厂", "enterprise"),
+@pytest.mark.parametrize(("text", "entity"), [("我们是一家纸箱厂", "enterprise"),
                                               ("我们是一家知识产权服务公司，客户大多是小微企业", "service_agency"),
                                               ("I work for a patent agency. One of our clients is a pharma company",
                                                "service_agency")])

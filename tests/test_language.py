@@ -1166,3 +1166,19 @@ def test_an_implausible_interest_is_confirmed_never_computed(kb: KnowledgeBase) 
     assert "pledge_loan_interest_paid_yuan" not in r.facts
     assert [c.key for c in r.clarify] == ["lang.ask.confirm_amount"]
     assert read(kb, "质押贷款利息80万").facts == {"pledge_loan_interest_paid_yuan": 800_000}
+
+
+def test_counts_years_and_plausible_figures_are_validated_by_kb_check(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(DATA_DIR, root)
+    path = root / "vocabulary" / "facts.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("is_exporter:\n", "is_exporter:\n  counted: [出口]\n  plausible_max: 10\n", 1)
+    text = text.replace("trademark_guidance_station_count:\n", "trademark_guidance_station_count:\n  year_cues: [建]\n", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(root)
+    problems = " ".join(str(p) for p in info.value.problems)
+    assert "counted/year_cues are for a number fact; is_exporter is bool" in problems
+    assert "plausible_max is for a money fact; is_exporter is bool" in problems
+    assert "trademark_guidance_station_count is no year" in problems

@@ -1174,7 +1174,8 @@ def test_counts_years_and_plausible_figures_are_validated_by_kb_check(tmp_path: 
     path = root / "vocabulary" / "facts.yaml"
     text = path.read_text(encoding="utf-8")
     text = text.replace("is_exporter:\n", "is_exporter:\n  counted: [出口]\n  plausible_max: 10\n", 1)
-    text = text.replace("trademark_guidance_station_count:\n", "trademark_guidance_station_count:\n  year_cues: [建]\n", 1)
+    station = "trademark_guidance_station_count:\n"
+    text = text.replace(station, station + "  year_cues: [建]\n", 1)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(KnowledgeBaseError) as info:
         load_knowledge_base(root)

@@ -767,6 +767,8 @@ class FactWords(Model):
     # A ``number`` fact that is a year (``year_of``): the words right after the year that make it this
     # fact's ("2028年申请", "2021年付的利息"); any other year is no fact.
     year_cues: list[str] = []
+    # The words right before such a year ("apply in 2028", "申请年度是2028"): the year is this fact's.
+    year_leads: list[str] = []
 
 
 class Vocabulary(Model):

@@ -1183,3 +1183,16 @@ def test_counts_years_and_plausible_figures_are_validated_by_kb_check(tmp_path: 
     assert "counted/year_cues are for a number fact; is_exporter is bool" in problems
     assert "plausible_max is for a money fact; is_exporter is bool" in problems
     assert "trademark_guidance_station_count is no year" in problems
+
+
+@pytest.mark.parametrize(("text", "fact", "year"), [
+    ("we plan to apply in 2028", "application_year", 2028), ("Can we still apply in 2027?", "application_year", 2027),
+    ("申请年度是2027年", "application_year", 2027),
+    ("the interest paid in 2021 was 300k", "pledge_loan_interest_year", 2021)])
+def test_a_year_after_its_lead(kb: KnowledgeBase, text: str, fact: str, year: int) -> None:
+    assert read(kb, text).facts[fact] == year
+
+
+@pytest.mark.parametrize("text", ["we were founded in 2010", "Will the policy still apply in 2028?"])
+def test_a_year_of_something_else_is_no_year_fact(kb: KnowledgeBase, text: str) -> None:
+    assert "application_year" not in read(kb, text).facts

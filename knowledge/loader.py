@@ -324,6 +324,13 @@ def _read_vocabulary(r: _FileReader, folder: Path, facts: dict[str, Fact],
         if fact is None:
             r.at(facts_path, node, (fact_id,), f"unknown fact {fact_id!r}; it must be a fact of facts.yaml")
             continue
+        if (words.counted or words.year_cues or words.year_leads) and fact.type != "number":
+            r.at(facts_path, node, (fact_id,), f"counted/year_cues are for a number fact; {fact_id} is {fact.type}")
+        if words.plausible_max is not None and fact.type not in ("money", "money_list"):
+            r.at(facts_path, node, (fact_id, "plausible_max"),
+                 f"plausible_max is for a money fact; {fact_id} is {fact.type}")
+        if (words.year_cues or words.year_leads) and fact.year_of is None:
+            r.at(facts_path, node, (fact_id, "year_cues"), f"{fact_id} is no year (it has no year_of)")
         for option_id in words.options:
             if option_id not in fact.option_ids():
                 r.at(facts_path, node, (fact_id, "options", option_id),

@@ -710,6 +710,8 @@ class FigureWords(Model):
     currency_marks: list[str] = []
     # The year before the application ("去年"): the year the policy's "上一年度" reads.
     last_year: list[str] = []
+    # Other years in words ("今年", "前年"): "不是去年，是今年" corrects the year, it answers no "no".
+    other_years: list[str] = []
     # Right before a figure, a count left open ("几十万", "数百万"); inside it after a round power of ten, "over"
     # ("一百多万", "十多万": anywhere up to twice it): a range, asked about.
     vague_numerals: list[str] = []
@@ -733,6 +735,12 @@ class FigureWords(Model):
     count_words: dict[str, int] = {}
     # Parts of a year that together make it ("上半年30万，下半年40万"): their figures add up to the year's.
     year_parts: list[YearPart] = []
+    # Between a count and the thing a count fact counts ("2个商标品牌指导站", "两件驰名商标"): the counter words.
+    item_counters: list[str] = []
+    # Words allowed between the counter and the thing ("3个新的地理标志"); anything else makes it no count.
+    item_modifiers: list[str] = []
+    # Between the thing and a count after it ("指导站建了2个", "马德里注册5件").
+    item_verbs: list[str] = []
     # An originator's own sentence: the financing words are the issue's, not a financed enterprise's.
     originators: list[OriginatorPair] = []
 
@@ -748,6 +756,19 @@ class FactWords(Model):
     options: dict[str, list[str]] = {}
     # In free text an option counts only with one of these in its clause ("做软件的", not "制药厂").
     context: list[str] = []
+    # A money fact's figure above this is confirmed with the user, never computed from ("利息800000万": 80亿 of
+    # interest is a slip more likely than a loan).
+    plausible_max: int | None = Field(default=None, gt=0)
+    # In free text a mention states the fact true only with one of these in the message: "我们是产业知识产权联盟"
+    # names the alliance, not that it is filed (备案); a no needs none.
+    requires: list[str] = []
+    # A ``number`` fact that counts things: the things ("商标品牌指导站"); "2个商标品牌指导站" is the count 2.
+    counted: list[str] = []
+    # A ``number`` fact that is a year (``year_of``): the words right after the year that make it this
+    # fact's ("2028年申请", "2021年付的利息"); any other year is no fact.
+    year_cues: list[str] = []
+    # The words right before such a year ("apply in 2028", "申请年度是2028"): the year is this fact's.
+    year_leads: list[str] = []
 
 
 def _cue_word(word: str) -> str:

@@ -1012,7 +1012,7 @@ def test_an_entity_word_inside_a_benefits_term_is_not_the_entity_type(kb: Knowle
     assert "entity_type" not in read(kb, text).facts
 
 
-@pytest.mark.parametrize(("text", "entity"), [("我们是一家机械厂", "enterprise"),
+@pytest.mark.parametrize(("text", "entity"), [("我们是一家纸箱厂", "enterprise"),
                                               ("我们是一家知识产权服务公司，客户大多是小微企业", "service_agency"),
                                               ("I work for a patent agency. One of our clients is a pharma company",
                                                "service_agency")])
@@ -1045,3 +1045,154 @@ def test_a_slip_never_turns_one_command_into_another(kb: KnowledgeBase) -> None:
     assert read(kb, "main manu").intent == "menu"
     assert read(kb, "stop the test").intent != "assess"
     assert read(kb, "在").intent is None  # "在" answers a question; it greets no one
+
+
+@pytest.mark.parametrize(("text", "count", "value"), [
+    ("我们建了2个商标品牌指导站", "trademark_guidance_station_count", 2),
+    ("我们有3个专利导航项目", "patent_navigation_project_count", 3),
+    ("去年两件驰名商标", "new_well_known_trademark_count", 2),
+    ("新核准了3个地理标志", "new_geographical_indication_count", 3),
+    ("5件马德里注册", "new_madrid_registration_count", 5),
+    ("指导站建了2个", "trademark_guidance_station_count", 2),
+    ("we run 2 trademark brand guidance stations", "trademark_guidance_station_count", 2)])
+def test_a_count_volunteered_is_the_count(kb: KnowledgeBase, text: str, count: str, value: int) -> None:
+    assert read(kb, text).facts[count] == value
+
+
+@pytest.mark.parametrize("text", ["马德里注册了5个国家", "员工50个", "有一个地理标志", "准备建3个指导站",
+                                  "几个指导站", "没有2个指导站"])
+def test_no_count_from_other_things_an_article_a_plan_or_a_vague_count(kb: KnowledgeBase, text: str) -> None:
+    assert not any(k.endswith("_count") for k in read(kb, text).facts)
+
+
+def test_a_madrid_registration_in_five_countries_is_one_registration(kb: KnowledgeBase) -> None:
+    assert read(kb, "马德里注册了5个国家").facts == {"new_madrid_registration": True}
+
+
+def test_two_gold_awards_said_after_the_level(kb: KnowledgeBase) -> None:
+    assert read(kb, "金奖两项").facts == {"china_patent_award_last_year": ["gold", "gold"]}
+
+
+@pytest.mark.parametrize(("text", "year"), [("2028年申请", 2028), ("2027年还能申请吗", 2027)])
+def test_the_year_of_application_said(kb: KnowledgeBase, text: str, year: int) -> None:
+    assert read(kb, text).facts["application_year"] == year
+
+
+def test_a_year_said_of_an_application_asks_no_event_year(kb: KnowledgeBase) -> None:
+    r = read(kb, "2028年申请马德里注册能拿多少")
+    assert r.facts["application_year"] == 2028
+    assert not r.clarify
+
+
+@pytest.mark.parametrize(("text", "year", "interest"), [("2021年付的利息30万", 2021, 300_000),
+                                                         ("21年付息20万", 2021, 200_000),
+                                                         ("2021年付的专利质押贷款利息30万", 2021, 300_000)])
+def test_the_year_interest_was_paid_is_a_year_never_an_amount(kb: KnowledgeBase, text: str, year: int,
+                                                              interest: int) -> None:
+    facts = read(kb, text).facts
+    assert facts["pledge_loan_interest_year"] == year
+    assert facts["pledge_loan_interest_paid_yuan"] == interest
+
+
+@pytest.mark.parametrize("text", ["2023-2024年利息40万", "我们2023年申请的专利", "2022年申请了马德里"])
+def test_no_year_fact_from_a_span_or_a_past_application(kb: KnowledgeBase, text: str) -> None:
+    facts = read(kb, text).facts
+    assert "pledge_loan_interest_year" not in facts and "application_year" not in facts
+
+
+@pytest.mark.parametrize(("text", "who"), [("县政府申请的地理标志", "county_government"),
+                                           ("地理标志是协会注册的", "association")])
+def test_who_applied_for_the_gi(kb: KnowledgeBase, text: str, who: str) -> None:
+    assert read(kb, text).facts == {"gi_applicant": who}
+
+
+def test_who_applied_for_the_gi_as_the_answer(kb: KnowledgeBase, ask: Asker) -> None:
+    assert read(kb, "协会注册的", ask("gi_applicant")).facts == {"gi_applicant": "association"}
+
+
+def test_an_association_registered_somewhere_is_still_an_association(kb: KnowledgeBase) -> None:
+    assert read(kb, "我们协会注册在长安区").facts == {"in_city": True, "entity_type": "association"}
+
+
+@pytest.mark.parametrize(("text", "entity"), [
+    ("我是个人发明人，有个专利", "individual"), ("我是自然人", "individual"),
+    ("我们是个体工商户", "individual_business"),
+    ("我们是农民专业合作社", "cooperative"), ("我们是个人独资企业", "enterprise")])
+def test_applicants_the_policy_does_not_name(kb: KnowledgeBase, text: str, entity: str) -> None:
+    assert read(kb, text).facts["entity_type"] == entity
+
+
+@pytest.mark.parametrize(("text", "entity"), [("个人", "individual"), ("个体户", "individual_business"),
+                                              ("合作社", "cooperative")])
+def test_applicants_the_policy_does_not_name_as_the_answer(kb: KnowledgeBase, ask: Asker, text: str,
+                                                           entity: str) -> None:
+    assert read(kb, text, ask("entity_type")).facts == {"entity_type": entity}
+
+
+def test_an_alliance_named_is_not_a_filed_alliance(kb: KnowledgeBase) -> None:
+    assert "industry_ip_alliance_filed" not in read(kb, "我们是产业知识产权联盟").facts
+    assert read(kb, "我们的产业知识产权联盟已经备案了").facts["industry_ip_alliance_filed"] is True
+    assert read(kb, "我们没有产业联盟").facts == {"industry_ip_alliance_filed": False}
+
+
+def test_a_year_corrected_is_asked_not_a_no(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "不是去年，是今年", ask("new_madrid_registration"))
+    assert r.facts == {}
+    assert [(c.fact, c.key, c.params["year"]) for c in r.clarify] == [
+        ("new_madrid_registration", "lang.ask.event_year", "今年")]
+
+
+@pytest.mark.parametrize(("text", "in_city"), [
+    ("Luquan... no wait, we moved our registration to Xingtai last year", False),
+    ("鹿泉，不对，现在注册在邢台", False), ("我们在衡水，不对，是石家庄长安区", True)])
+def test_a_place_corrected_replaces_the_first(kb: KnowledgeBase, ask: Asker, text: str, in_city: bool) -> None:
+    r = read(kb, text, ask("in_city"))
+    assert r.facts["in_city"] is in_city
+    assert not r.clarify
+
+
+@pytest.mark.parametrize("text", ["我们是栾城的一家机械厂", "我们是做机械制造的"])
+def test_a_machinery_maker_is_equipment_manufacturing(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).facts["industry"] == "advanced_equipment"
+
+
+def test_an_alliance_of_equipment_makers_has_no_industry(kb: KnowledgeBase) -> None:
+    facts = read(kb, "我们是产业知识产权联盟，牵头单位是一家装备企业").facts
+    assert facts == {"entity_type": "association"}
+
+
+def test_an_implausible_interest_is_confirmed_never_computed(kb: KnowledgeBase) -> None:
+    r = read(kb, "质押贷款利息800000万")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.confirm_amount"]
+    assert read(kb, "质押贷款利息80万").facts == {"pledge_loan_interest_paid_yuan": 800_000}
+
+
+def test_counts_years_and_plausible_figures_are_validated_by_kb_check(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(DATA_DIR, root)
+    path = root / "vocabulary" / "facts.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("is_exporter:\n", "is_exporter:\n  counted: [出口]\n  plausible_max: 10\n", 1)
+    station = "trademark_guidance_station_count:\n"
+    text = text.replace(station, station + "  year_cues: [建]\n", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(root)
+    problems = " ".join(str(p) for p in info.value.problems)
+    assert "counted/year_cues are for a number fact; is_exporter is bool" in problems
+    assert "plausible_max is for a money fact; is_exporter is bool" in problems
+    assert "trademark_guidance_station_count is no year" in problems
+
+
+@pytest.mark.parametrize(("text", "fact", "year"), [
+    ("we plan to apply in 2028", "application_year", 2028), ("Can we still apply in 2027?", "application_year", 2027),
+    ("申请年度是2027年", "application_year", 2027),
+    ("the interest paid in 2021 was 300k", "pledge_loan_interest_year", 2021)])
+def test_a_year_after_its_lead(kb: KnowledgeBase, text: str, fact: str, year: int) -> None:
+    assert read(kb, text).facts[fact] == year
+
+
+@pytest.mark.parametrize("text", ["we were founded in 2010", "Will the policy still apply in 2028?"])
+def test_a_year_of_something_else_is_no_year_fact(kb: KnowledgeBase, text: str) -> None:
+    assert "application_year" not in read(kb, text).facts

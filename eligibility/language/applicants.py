@@ -52,7 +52,9 @@ def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: 
             # asked about: a description opening a clause speaks of the applicant only when no question is
             # being answered ("律所，在长安区") or with a lead of its own ("其实是研究所").
             spoken = lead in lex.applicant_leads and (lead or (_GENERIC not in types and not midway))
-            if not asked and not spoken and not any(s.has("self") for s in c.before(h, _SELF_REACH)):
+            # "本公司", "我司": the self-reference is the description.
+            if not asked and not spoken and not h.has("self") and not any(
+                    s.has("self") for s in c.before(h, _SELF_REACH)):
                 continue
             kept = [t for t in types if t not in ("other",)]
             # "专利代理公司" is one compound word (the agency is registered as a company); "研究院下属的公司"

@@ -81,6 +81,8 @@ class Lexicon:
     yearly_facts: frozenset[str]
     approximate: tuple[str, ...]
     context: dict[str, tuple[str, ...]]
+    requires: dict[str, tuple[str, ...]]  # a fact true in free text only with one of these in the message
+    plausible_max: dict[str, int]  # a money fact's figure above this is confirmed, never computed from
     ongoing: tuple[str, ...]  # "正在", "在做", "在": work under way, right before a mention
     progress: dict[str, tuple[str, ...]]  # fact -> the ongoing/planned words that answer it yes
     planned_ok: frozenset[str]  # facts a plan states ("打算申报高价值专利组合培育项目")
@@ -91,6 +93,8 @@ class Lexicon:
     negation: Negation  # the same, for reading a choice (parse_choice)
     numbers: NumberWords  # "none" and "no" words, minus signs, other currencies: for the number readers
     last_year: tuple[str, ...]
+    # "不是去年，是今年": a year corrected (group 1 the year said instead), no "no".
+    year_corrected: re.Pattern[str]
     vague_numerals: tuple[str, ...]
     over_marks: frozenset[str]
     alternatives: re.Pattern[str]  # the whole gap between two figures that are alternatives ("还是")
@@ -125,6 +129,11 @@ class Lexicon:
     benefit_after: tuple[str, ...]  # "奖补", "补贴", "政策" right after a description: a benefit's name
     street_after: tuple[str, ...]  # "路", "大街": the place before names a street ("中山东路")
     place_topic: re.Pattern[str]  # right after a place: its policy or body ("河北省的X政策")
+    # A count fact and its patterns: the count before the thing ("2个指导站"), after it ("指导站建了2个");
+    # group 1 or 2 is the count.
+    item_counts: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]
+    # A year fact and its pattern: the year (group 1) right before one of its cues ("2028年申请").
+    year_cues: tuple[tuple[str, re.Pattern[str]], ...]
 
 
 def _alternatives(words: list[str]) -> str:
@@ -152,6 +161,42 @@ def _year_span(joiners: list[str], to_now: list[str]) -> re.Pattern[str]:
 def _durations(units: list[str], not_after: list[str]) -> re.Pattern[str]:
     after = f"(?!{_alternatives(not_after)})" if not_after else ""
     return re.compile(rf"(?<![\d年])(?:[2-9]|[1-9]\d)\s*(?:{_alternatives(units)}){after}")
+
+
+# A count of things: digits or a Chinese numeral, nothing left open ("几个指导站" is no count).
+_ITEMS = r"(?<![0-9.第])(?:[0-9]{1,3}(?![0-9.])|[一两二俩三四五六七八九十]{1,3})"
+# A year before 年: four digits, or two ("21年" is 2021).
+_YEAR_BEFORE = r"(?<![0-9.])((?:19|20)[0-9]{2}|[0-9]{2})\s*年"
+
+
+def _item_counts(kb: KnowledgeBase) -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+    f = kb.vocabulary.figures
+    counters, mods, verbs = _alternatives(f.item_counters), _alternatives(f.item_modifiers), _alternatives(f.item_verbs)
+    words = _words(list(f.count_words))
+    out = []
+    for fact_id, w in kb.vocabulary.facts.items():
+        if not w.counted:
+            continue
+        things = _words(w.counted)
+        before = re.compile(rf"(?:({_ITEMS})\s*(?:{counters})|(?<![0-9.])([0-9]{{1,3}}|{words})\s+)\s*(?:{mods})?\s*"
+                            rf"(?:{things})(?:s\b)?")
+        after = re.compile(rf"(?:{things})\s*(?:{verbs})?\s*({_ITEMS})\s*(?:{counters})(?![\u4e00-\u9fffa-z0-9])")
+        out.append((fact_id, before, after))
+    return tuple(out)
+
+
+def _year_corrected(years: list[str]) -> re.Pattern[str]:
+    """"不是去年，是今年", "不是2023年的，是2024年": group 1 the year said instead."""
+    said = rf"{_alternatives(years)}|(?:19|20)[0-9]{{2}}\s*年|[0-9]{{2}}\s*年"
+    return re.compile(rf"不是\s*(?:{said})\s*(?:的)?[\s,;.!，。]*(?:而是|是|应该是)?\s*({said})")
+
+
+def _year_cues(kb: KnowledgeBase) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    # "2023年申请的专利", "2022年申请了马德里": a past application of something else, not the year applied in.
+    # "apply in 2028", "申请年度是2028年": a lead right before a four-digit year (group 2).
+    return tuple((fact_id, re.compile(rf"{_YEAR_BEFORE}\s*(?:{_alternatives(w.year_cues)})(?![的了过])"
+                                      rf"|(?:{_words(w.year_leads)})\s*((?:19|20)[0-9]{{2}})(?![0-9])"))
+                 for fact_id, w in kb.vocabulary.facts.items() if w.year_cues or w.year_leads)
 
 
 # A count of awards: digits, a Chinese numeral, or a count left open ("几", "好几"): asked about.
@@ -303,6 +348,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         yearly_facts=frozenset(f.yearly_facts),
         approximate=_longest_first(_norm(f.approximate)),
         context={k: _longest_first(_norm(w.context)) for k, w in v.facts.items() if w.context},
+        requires={k: _longest_first(_norm(w.requires)) for k, w in v.facts.items() if w.requires},
+        plausible_max={k: w.plausible_max for k, w in v.facts.items() if w.plausible_max is not None},
         ongoing=_longest_first(_norm([*p.ongoing, *p.ongoing_before])),
         progress={k: _longest_first(_norm([*(p.ongoing if "ongoing" in w.yes_when else []),
                                             *(p.planned if "planned" in w.yes_when else [])]))
@@ -316,6 +363,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                              sorted(w for w in _norm(p.negations) if w.isascii())),
         numbers=NumberWords.of(_norm(p.none) | _norm(p.no), _norm(f.minus_signs), sorted(_norm(f.foreign_currencies))),
         last_year=_longest_first(_norm(f.last_year)),
+        year_corrected=_year_corrected([*f.last_year, *f.other_years]),
         vague_numerals=_longest_first(_norm(f.vague_numerals)),
         over_marks=frozenset(_norm(f.over_marks)),
         alternatives=re.compile(rf"\s*(?:{_words(f.alternatives)})\s*"),
@@ -360,4 +408,6 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                                 rf"(?:总部|公司|注册地|厂子|工厂|厂|企业|单位|公司也|高校|大学|学校|医院)?\s*(?:有家|有一家|有个|有的)?"
                                 rf"\s*(?:在|位于|来自|注册在|都是|也是|大多是|主要是|都在|也在|大多在|主要在"
                                 rf"|in|is in|are in|is from|are from|from|are all|are mostly|are)?\s*$"),
+        item_counts=_item_counts(kb),
+        year_cues=_year_cues(kb),
     )

@@ -86,7 +86,10 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                     continue
                 out.mentioned.add(fact.id)
                 options.setdefault(fact.id, []).append(t.value)
+    said = " ".join(c.s for c in clauses)
     for fact_id, values in bools.items():
+        if values == {True} and fact_id in lex.requires and not any(w in said for w in lex.requires[fact_id]):
+            continue  # "我们是产业知识产权联盟": named, not said to be filed; the question asks it
         if len(values) == 1:
             out.facts[fact_id] = values.pop()
         elif fact_id in qualified:

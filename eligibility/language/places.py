@@ -23,8 +23,23 @@ class PlaceReading:
     named: bool = False  # some place was named at all
 
 
+def _placed(c: Clause) -> bool:
+    return any(h.has("city") or h.has("inside") or h.has("outside") for h in c.hits)
+
+
+def _after_correction(lex: Lexicon, clauses: list[Clause]) -> list[Clause]:
+    """The clauses from the last correction on, when a place is named both before and after it ("Luquan... no wait,
+    we moved our registration to Xingtai", "鹿泉，不对，现在注册在邢台"): the place said last replaces the first."""
+    for i in range(len(clauses) - 1, 0, -1):
+        if clauses[i].s.startswith(lex.correction_words) and any(_placed(c) for c in clauses[i:]) \
+                and any(_placed(c) for c in clauses[:i]):
+            return clauses[i:]
+    return clauses
+
+
 def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceReading:
     out = PlaceReading()
+    clauses = _after_correction(lex, clauses)
     strong: list[tuple[bool, str]] = []
     weak: list[tuple[bool, str]] = []
     branches: list[str] = []

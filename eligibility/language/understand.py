@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from eligibility.language.applicants import read_applicant
 from eligibility.language.clauses import CONCEPTS, Clause, prepared, split
+from eligibility.language.counts import full_year, read_counts, read_years
 from eligibility.language.figures import read_figures, self_corrected
 from eligibility.language.intents import exact_intent, intent_of
 from eligibility.language.lexicon import PARTIAL, VAGUE_OPTIONS, Lexicon, lexicon
@@ -40,6 +41,9 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
     mentions = read_mentions(kb, lex, clauses)
     facts: dict[str, FactValue] = dict(mentions.facts)
     clarify += mentions.clarify
+    facts.update(read_counts(kb, lex, clauses))
+    years, said_years = read_years(kb, lex, clauses)
+    facts.update(years)
 
     place = read_place(lex, clauses, asked=asked_fact == "in_city")
     if place.value is not None:
@@ -64,6 +68,15 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             facts[fact_id] = values[0]
     notes += figures.notes
     clarify += figures.clarify
+    for fact_id, values in figures.amounts.items():
+        most = lex.plausible_max.get(fact_id)
+        if most is not None and any(v > most for v in values) and fact_id in facts:
+            # "利息800000万": 80亿 of interest is more likely a slip than a loan; confirmed, never computed from.
+            label = kb.facts[fact_id].label
+            facts.pop(fact_id)
+            clarify.append(Clarify(fact_id, "lang.ask.confirm_amount", {
+                "figure": next((f.text for f in figures.figures if f.fact == fact_id and f.role == "amount"), ""),
+                "label_zh": label.zh, "label_en": label.en}, values[0]))
     if figures.amounts and any(_unsure_alone(lex, c) for c in clauses):
         # "利息是80万吗？我同事说的，我不确定": the user doubts the figure; it is confirmed, never computed from.
         for fact_id, values in figures.amounts.items():
@@ -87,7 +100,11 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
     unknown = is_unknown(lex, s)
     correction = _is_correction(lex, clauses)
     answered = False
-    if expecting is not None and not unknown:
+    moved = lex.year_corrected.search(s) if asked_fact and kb.facts[asked_fact].window else None
+    if moved is not None:
+        # "不是去年，是今年": the year is corrected, not the fact denied; whether it is the year is asked.
+        clarify.append(Clarify(asked_fact or "", "lang.ask.event_year", {"year": moved.group(1)}))
+    elif expecting is not None and not unknown:
         others = {k for k in facts if k not in expecting.facts}
         answer, extra_notes, extra_clarify = _answer(kb, lex, expecting, s, cased, clauses, facts,
                                                      polar=not (correction and others))
@@ -97,7 +114,7 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             facts.update(answer)
             notes += extra_notes
     clarify += _event_years(kb, lex, clauses, facts, mentions.mentioned,
-                            asked_fact if expecting is not None and expecting.kind != "multi" else None)
+                            asked_fact if expecting is not None and expecting.kind != "multi" else None, said_years)
     clarify += _alternative_options(lex, clauses)
     clarified = {c.fact for c in clarify}
     facts = {k: v for k, v in facts.items() if k not in clarified and not _summed_up(kb, k, facts)}
@@ -124,13 +141,15 @@ def _unsure_alone(lex: Lexicon, c: Clause) -> bool:
         and not any(ch.isdigit() for ch in c.s)
 
 
-def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause],
-                 facts: dict[str, FactValue], mentioned: set[str], asked: str | None) -> list[Clarify]:
+def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], facts: dict[str, FactValue],
+                 mentioned: set[str], asked: str | None, said: set[int]) -> list[Clarify]:
     """"2024年获得的专利金奖", "驰名商标2019年认定的", "前年入选的": an event of a year the policy may not
     count (it pays for 上一年度 / 新取得 …, read as the year before the application; the layer knows no
-    clock). A fact with such a window is asked about, not recorded; "去年" is that year and fine."""
+    clock). A fact with such a window is asked about, not recorded; "去年" is that year and fine. ``said``: the
+    years read as a year fact ("2028年申请"): no event's year."""
     def signals(c: Clause) -> list[str]:
-        found = [c.s[n.start : n.end] for n in scan_numbers(c.s, lex.numbers) if n.kind == "year"]
+        found = [c.s[n.start : n.end] for n in scan_numbers(c.s, lex.numbers)
+                 if n.kind == "year" and full_year(int(n.value)) not in said]
         return found + [h.term for h in c.hits
                         if h.has("pending") and any(t.key == PARTIAL for t in h.of("period"))]
 

@@ -60,6 +60,8 @@ class Renderer:
             joined = sep.join(self.value(fact_id, v, lang) if isinstance(v, str) else self.yuan(v, lang)
                               for v in value)
             return joined or self.cat.t(lang, "value.none")
+        if isinstance(value, int) and fact is not None and fact.type == "number":
+            return str(value)  # a count or a year, never money ("2个指导站", "2028年")
         if isinstance(value, int):
             return self.yuan(value, lang)
         return str(value)

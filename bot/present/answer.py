@@ -61,6 +61,10 @@ class AnswerRenderer:
         self._complaint: dict[Lang, list[str]] = {
             lang: [normalize(w) for w in catalog.t(lang, "ask.words.complaint").split("|") if w]
             for lang in ("zh", "en")}
+        # What a complaint is about, so the apology acknowledges that and nothing else ("久等" only for a wait)
+        self._tone_words: dict[str, list[str]] = {
+            kind: [normalize(w) for lang in ("zh", "en") for w in catalog.t(lang, f"ask.words.{kind}").split("|") if w]
+            for kind in ("wait", "urgent")}
 
     # -- entry points -------------------------------------------------------------------------------
     def is_complaint(self, message: str) -> bool:
@@ -68,9 +72,17 @@ class AnswerRenderer:
         norm = normalize(message)
         return any(w in norm for words in self._complaint.values() for w in words)
 
+    def tone(self, message: str) -> str:
+        """What a complaint acknowledges: a wait ("等了两个月"), haste ("急！"), or else the trouble in general."""
+        norm = normalize(message)
+        for kind, words in self._tone_words.items():
+            if any(w in norm for w in words):
+                return kind
+        return "trouble"
+
     def render(self, result: AskResult, lang: Lang | None = None, *, complaint: bool = False) -> str:
         lang = lang or result.lang
-        lines: list[str] = [self.cat.t(lang, "ask.tone.sorry")] if complaint else []
+        lines: list[str] = [self.cat.t(lang, f"ask.tone.{self.tone(result.question)}")] if complaint else []
         if result.verdict is not None:
             lines.append(self.verdict_line(result, result.verdict, lang))
         if result.refused or result.best is None:
@@ -554,7 +566,7 @@ class AnswerRenderer:
         lang = lang or result.lang
         t = self.cat.t
         sep = "" if lang == "zh" else " "
-        out: list[str] = [t(lang, "dlg.hd.hello_sorry" if complaint else "dlg.hd.hello")]
+        out: list[str] = [t(lang, f"dlg.hd.hello_{self.tone(result.question)}" if complaint else "dlg.hd.hello")]
         title = text(self.kb.policy.title, lang)
         if result.verdict is not None:
             out.append(self.verdict_line(result, result.verdict, lang))

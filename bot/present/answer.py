@@ -181,6 +181,16 @@ class AnswerRenderer:
         if v.reason == "not_guaranteed":  # "一定能拿吗" of a competitive entry: the quota, chosen on merit
             return t(lang, "ask.why.competitive_rule", title=title, quota=self.r.quota_count(b, lang),
                      pick=self.pick(b, lang))
+        if v.reason == "applicant_unsaid":  # the engine's reading of an applicant the text never names
+            kind = str(v.param("type"))
+            types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
+                t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
+            line = t(lang, "ask.why.applicant_unsaid", title=title, types=types,
+                     type=self.r.value("entity_type", kind, lang))
+            u = self.kb.policy.unnamed_applicants.get(kind)
+            if u is not None and u.reading is not None:
+                line += ("" if lang == "zh" else " ") + text(u.reading, lang)
+            return line
         if v.reason == "person_unsaid":
             types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
                 t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
@@ -436,6 +446,9 @@ class AnswerRenderer:
         t = self.cat.t
         p = dict(v.params)
         key = "ask.ruled_out" + (".part" if short else "")
+        if v.reason == "applicant_unsaid":  # undetermined: the text is silent about this applicant
+            return t(lang, f"{key}.applicant_unsaid", title=text(b.title, lang),
+                     type=self.r.value("entity_type", str(p.get("type", "")), lang))
         if v.reason == "applicant_not":
             types = t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants) \
                 if b.applicants != "any" else t(lang, "dlg.clause.any_applicant")

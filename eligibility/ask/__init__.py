@@ -34,6 +34,7 @@ from eligibility.ask.applicants import (
     ASKER_FACTS,
     asked_applicant,
     asker_is,
+    unnamed_applicant,
     only_describes,
     support,
     type_only_in_terms,
@@ -156,6 +157,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                                                    for p in parts):
         answer = AmountAnswer(None, depends_on=answer.depends_on or tuple(answer.facts))
     asked_about = asked_applicant(kb, without_terms(result, text), cues.can) if yes_no else None
+    if asked_about is None and "entity_type" not in facts:
+        asked_about = unnamed_applicant(kb, text)
     if asked_about is not None:
         facts.setdefault("entity_type", asked_about)
     elif isinstance(facts.get("entity_type"), str) and type_only_in_terms(kb, result, text, str(facts["entity_type"])):
@@ -207,7 +210,9 @@ def _against_total(kb: KnowledgeBase, cues: Cues, parts: tuple[Part, ...], verdi
     if whole.amount is None:
         return verdict, total
     same = whole.amount.min <= claimed <= whole.amount.max
-    return YesNo("yes" if same else "no", "total_same" if same else "total_differs",
+    # a total that is a range (a pair the text does not call one matter, flagged): inside it is not a sure yes
+    sure = whole.amount.min == whole.amount.max
+    return YesNo(("yes" if sure else "maybe") if same else "no", "total_same" if same else "total_differs",
                  (("claimed", claimed), ("actual_min", whole.amount.min), ("actual_max", whole.amount.max))), whole
 
 

@@ -111,6 +111,11 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if b.is_info:
         # "风险补偿资金能直接发给企业吗": a fund the city set up pays no applicant
         return YesNo("no", "info_only") if cues.paid_out.search(text) else None
+    kind = facts.get("entity_type")
+    if isinstance(kind, str) and unsaid_applicant(kb, b, kind):
+        # "合作社能拿1万吗": the engine reads the text as silent about this applicant (undetermined with the
+        # reading), so the verdict is neither yes nor no
+        return YesNo("maybe", "applicant_unsaid", (("type", kind),))
     if "entity_type" in facts and b.applicants != "any" and facts["entity_type"] not in b.applicants:
         return YesNo("no", "applicant_not", (("type", str(facts["entity_type"])),))
     if "entity_type" not in facts and cues.natural_person.search(text):
@@ -184,6 +189,19 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     return None
 
 
+def unsaid_applicant(kb: KnowledgeBase, b: Benefit, kind: str) -> bool:
+    """Whether the engine reads ``b``'s text as silent about an applicant it never names (``unnamed_applicants``
+    of the policy): the same test as the engine's, so ask never says yes or no where the result is undetermined."""
+    u = kb.policy.unnamed_applicants.get(kind)
+    if u is None or b.is_info:
+        return False
+    if b.applicants == "any":
+        return not u.organisation
+    if kind in b.applicants:
+        return False
+    return b.applicant_reading is not None or bool(set(u.near) & set(b.applicants))
+
+
 def _can_verdict(kb: KnowledgeBase, cues: Cues, b: Benefit, answer: AmountAnswer, text: str,
                  facts: Facts) -> YesNo | None:
     """"利息50万，能贴息吗", "申请了专利导航就能拿钱吗": whether the asker can get it, with nothing else asked.
@@ -191,6 +209,8 @@ def _can_verdict(kb: KnowledgeBase, cues: Cues, b: Benefit, answer: AmountAnswer
     user's figures holds only if the conditions the question leaves open hold, and they are said."""
     if b.is_info or not (cues.can.search(text) or cues.getting.search(text)):
         return None
+    if isinstance(facts.get("entity_type"), str) and unsaid_applicant(kb, b, str(facts["entity_type"])):
+        return YesNo("maybe", "applicant_unsaid", (("type", str(facts["entity_type"])),))
     if b.applicants == "any" and isinstance(facts.get("entity_type"), str):
         return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))  # "can a university get …"
     if b.award.mode == "competitive" and b.award.quota is not None:

@@ -34,10 +34,10 @@ from eligibility.ask.applicants import (
     ASKER_FACTS,
     asked_applicant,
     asker_is,
-    unnamed_applicant,
     only_describes,
     support,
     type_only_in_terms,
+    unnamed_applicant,
     without_terms,
 )
 from eligibility.ask.applicants import place as where_asker_is

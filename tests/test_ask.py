@@ -417,6 +417,22 @@ def test_an_applicant_the_text_never_names_is_undetermined_never_yes(kb: Knowled
     assert text.startswith("不一定") and "合作社" in text and "1万元" not in text.split("\n")[0]
 
 
+def test_two_swapped_letters_in_english_are_read_as_the_word(matcher: Matcher) -> None:
+    result = ask(matcher, "how much for the well-knwon trademrak")
+    assert not result.refused and result.best is not None and result.best.id == "well_known_trademark"
+
+
+@pytest.mark.parametrize("question", ["马德里注册奖励是按件数算的吗",
+                                      "Is the Madrid trademark reward paid per registration?"])
+def test_per_registration_is_answered_with_the_count_reading(kb: KnowledgeBase, matcher: Matcher,
+                                                             question: str) -> None:
+    """The text says "一次性给予 10 万元" and is silent on several registrations: the count reading is said."""
+    result = ask(matcher, question)
+    assert result.verdict is not None and (result.verdict.verdict, result.verdict.reason) == ("maybe", "count_unsaid")
+    first = render(kb, result).split("\n")[0]
+    assert ("未写明多件注册是否分别奖励" in first) or ("does not say whether several registrations" in first)
+
+
 def test_english_answers_add_the_unofficial_rendering_below_the_chinese(kb: KnowledgeBase,
                                                                        matcher: Matcher) -> None:
     text = render(kb, ask(matcher, "How much is the Madrid trademark reward?"))

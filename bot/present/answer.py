@@ -21,7 +21,7 @@ from typing import Any
 from bot.dialog.core import Answerer, SideAnswer
 from bot.present.i18n import Catalog, text
 from bot.present.report import Renderer
-from eligibility.amounts import items_reading, nominal_amount
+from eligibility.amounts import item_count, items_reading, nominal_amount
 from eligibility.ask import (
     PROCEDURE_ENTRY,
     VALIDITY_ENTRY,
@@ -42,7 +42,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails": "can", "same_matter": "can",
                  "exists": "have",
                  "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open",
-                 "in_city": "can"}
+                 "in_city": "can", "count_unsaid": "open"}
 
 
 class AnswerRenderer:
@@ -191,6 +191,11 @@ class AnswerRenderer:
             if u is not None and u.reading is not None:
                 line += ("" if lang == "zh" else " ") + text(u.reading, lang)
             return line
+        if v.reason == "count_unsaid":  # the count reading of the knowledge base, without its "您说有{n}件"
+            count = item_count(b.amount)
+            reading = text(count.reading, lang) if count is not None else ""
+            said = re.split(r"：|: ", reading, maxsplit=1)[-1]
+            return said[:1].upper() + said[1:]
         if v.reason == "person_unsaid":
             types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
                 t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)

@@ -7,7 +7,7 @@ import re
 from datetime import date
 from fractions import Fraction
 
-from eligibility.amounts import nominal_amount
+from eligibility.amounts import item_count, nominal_amount
 from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.figures import failed_condition
 from eligibility.ask.model import (
@@ -143,6 +143,10 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     exceed = _exceed_verdict(cues, b, text)
     if exceed is not None:
         return exceed
+    per_item = item_count(rule)
+    if per_item is not None and not figures and cues.each.search(text) and "未写明" in per_item.reading.zh:
+        # "马德里按件数算吗": the text is silent on several items; the knowledge base's count reading is said
+        return YesNo("maybe", "count_unsaid")
     if figures and answer.from_figures and answer.amount is not None:
         claimed = _claims(figures, {**facts, **answer.facts})
         if claimed:  # "利息180万，贴息是不是90万": the figure asked about against what the user's figures give

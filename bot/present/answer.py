@@ -21,7 +21,7 @@ from typing import Any
 from bot.dialog.core import Answerer, SideAnswer
 from bot.present.i18n import Catalog, text
 from bot.present.report import Renderer
-from eligibility.amounts import item_count, items_reading, nominal_amount
+from eligibility.amounts import items_reading, nominal_amount
 from eligibility.ask import (
     PROCEDURE_ENTRY,
     VALIDITY_ENTRY,
@@ -34,7 +34,7 @@ from eligibility.evaluate import policy_validity
 from eligibility.matcher import Matcher
 from eligibility.parsing import normalize
 from eligibility.results import Amount, Reason, Validity
-from knowledge.models import Benefit, KnowledgeBase, Lang
+from knowledge.models import Benefit, KnowledgeBase, Lang, item_count
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")

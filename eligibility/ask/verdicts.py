@@ -7,7 +7,7 @@ import re
 from datetime import date
 from fractions import Fraction
 
-from eligibility.amounts import item_count, nominal_amount
+from eligibility.amounts import nominal_amount
 from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.figures import failed_condition
 from eligibility.ask.model import (
@@ -22,7 +22,16 @@ from eligibility.ask.reading import A_NOT_A
 from eligibility.matcher import MatchResult, english_words
 from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Facts, Validity
-from knowledge.models import Benefit, FixedAmount, KnowledgeBase, PercentageAmount, RangeAmount, Text, UpToAmount
+from knowledge.models import (
+    Benefit,
+    FixedAmount,
+    KnowledgeBase,
+    PercentageAmount,
+    RangeAmount,
+    Text,
+    UpToAmount,
+    item_count,
+)
 
 
 def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],

@@ -161,3 +161,10 @@ def test_the_top_of_a_range_asked_as_the_ceiling_is_a_yes(kb: KnowledgeBase) -> 
     """"最高20万吗" of 10—20万 asks the ceiling: yes; "一个项目20万是吗" asks one figure: not necessarily."""
     assert first_line(kb, "专利导航最高20万吗")[0] == "yes"
     assert first_line(kb, "专利导航一个项目20万是吗")[0] == "maybe"
+
+
+def test_a_nomination_is_no_award(kb: KnowledgeBase) -> None:
+    """"只拿到提名、没获奖": the negation stands before the verb and object of 获得中国专利奖, apart: a no."""
+    got, line = first_line(kb, "中国专利奖只拿到提名、没获奖，有奖励吗")
+    assert got == "no" and line.startswith("不可以。")
+

@@ -391,9 +391,18 @@ def _negated_run(cues: Cues, core: str, text: str) -> bool:
         return False
     for m in cues.negated_any.finditer(text):
         run = text[m.end():m.end() + 2]
-        if len(run) == 2 and run in core and text[m.start():m.end() + 2] not in core:  # 非诉 of 非诉解决机构
-            return True
+        if len(run) == 2 and text[m.start():m.end() + 2] not in core:  # 非诉 of 非诉解决机构
+            # "没备案" of 已备案; "没获奖" of 获得中国专利奖 (the verb and its object, in the condition's order)
+            first = core.find(run[0])
+            apart = first >= 0 and _is_han(run[1]) and core.find(run[1], first + 1) > first \
+                and text[m.start():m.end() + 1] not in core  # 非诉 of 非诉解决机构 is a name
+            if run in core or apart:
+                return True
     return False
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def _own_run(kb: KnowledgeBase, b: Benefit, core: str, text: str) -> str | None:

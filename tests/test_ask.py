@@ -433,6 +433,20 @@ def test_per_registration_is_answered_with_the_count_reading(kb: KnowledgeBase, 
     assert ("未写明多件注册是否分别奖励" in first) or ("does not say whether several registrations" in first)
 
 
+@pytest.mark.parametrize(("question", "subject"), [
+    ("首台套保险补偿", "other_subsidies"),  # "保险补偿" is not the pledge-loan risk compensation fund
+    ("发明专利实质审查多久", "patent_office_services"),
+    ("专利被驳回了怎么复审", "patent_office_services"),
+    ("商标被撤三了", "trademark_registration"),
+    ("专利侵权赔偿多少", "ip_litigation"),
+    ("招聘专利工程师", "other_subsidies"),
+    ("write me a poem about spring", "chit_chat"),
+])
+def test_other_government_business_is_refused_with_its_reason(matcher: Matcher, question: str, subject: str) -> None:
+    result = ask(matcher, question)
+    assert result.refused and result.subject is not None and result.subject.id == subject
+
+
 def test_english_answers_add_the_unofficial_rendering_below_the_chinese(kb: KnowledgeBase,
                                                                        matcher: Matcher) -> None:
     text = render(kb, ask(matcher, "How much is the Madrid trademark reward?"))

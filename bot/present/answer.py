@@ -190,6 +190,9 @@ class AnswerRenderer:
             u = self.kb.policy.unnamed_applicants.get(kind)
             if u is not None and u.reading is not None:
                 line += ("" if lang == "zh" else " ") + text(u.reading, lang)
+            elif b.applicant_reading is not None:  # the list is the knowledge base's reading
+                line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
+                                                           reading=text(b.applicant_reading, lang))
             return line
         if v.reason == "count_unsaid":  # the count reading of the knowledge base, without its "您说有{n}件"
             count = item_count(b.amount)

@@ -126,6 +126,10 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         # reading), so the verdict is neither yes nor no
         return YesNo("maybe", "applicant_unsaid", (("type", kind),))
     if "entity_type" in facts and b.applicants != "any" and facts["entity_type"] not in b.applicants:
+        if b.applicant_reading is not None:
+            # the list is the knowledge base's reading of a text that names no applicant: the engine leaves
+            # a type outside it undetermined ("指导站企业自己设的也能申请吗"), so not a plain no
+            return YesNo("maybe", "applicant_unsaid", (("type", str(facts["entity_type"])),))
         return YesNo("no", "applicant_not", (("type", str(facts["entity_type"])),))
     if "entity_type" not in facts and cues.natural_person.search(text):
         # "个人发明人能领这50万吗": the text names units (创新主体, 企业 …), never a person; not a yes

@@ -42,7 +42,8 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails": "can", "same_matter": "can",
                  "exists": "have",
                  "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open",
-                 "in_city": "can", "count_unsaid": "open"}
+                 "in_city": "can", "count_unsaid": "open",
+                 "beside_amount": "open"}
 
 
 class AnswerRenderer:
@@ -194,6 +195,12 @@ class AnswerRenderer:
                 line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
                                                            reading=text(b.applicant_reading, lang))
             return line
+        if v.reason == "beside_amount":  # the figure is the premise; what is asked the text does not say
+            subject = next((x for x in self.kb.out_of_scope if x.id == v.param("subject")), None)
+            said = text(subject.reply, lang) if subject is not None else t(lang, "ask.why.procedure_unsaid")
+            p = dict(v.params)
+            actual = self.r.amount(Amount(int(str(p.get("actual_min", 0))), int(str(p.get("actual_max", 0)))), lang)
+            return t(lang, "ask.why.beside_amount", title=title, actual=actual, said=said)
         if v.reason == "count_unsaid":  # the count reading of the knowledge base, without its "您说有{n}件"
             count = item_count(b.amount)
             reading = text(count.reading, lang) if count is not None else ""

@@ -192,10 +192,27 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         verdict = same_matter(kb, parts) or YesNo("no", "same_matter")
     if verdict is not None and verdict.reason in ("amount_same", "amount_differs") and len(parts) >= 2:
         verdict, total = _against_total(kb, cues, parts, verdict, total, text)
+    if verdict is not None and verdict.reason in _AMOUNT_REASONS:
+        verdict = _beside_the_amount(kb, result, procedure, verdict)
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(cues.ceiling_any.search(text)) and not answer.from_figures,
                      clarify=clarify, notes=reading.notes, policy_meta=bool(cues.policy_meta.search(text)))
+
+
+# Verdicts that compare a figure with the policy's amount: they answer "是30万吗", nothing beside it.
+_AMOUNT_REASONS = ("amount_same", "amount_differs", "amount_in_range", "total_same", "total_differs")
+
+
+def _beside_the_amount(kb: KnowledgeBase, result: MatchResult, procedure: bool, verdict: YesNo) -> YesNo:
+    """"马德里奖励10万是税前吗", "奖励10万到账了吗": the figure is only the premise; what is asked (tax, whether it
+    was paid) the policy does not say, so a 是的 would answer what nobody can know from the text."""
+    topics = [sid for h in result.hits for sid in h.subjects]
+    if topics:
+        return YesNo("maybe", "beside_amount", (("subject", topics[0]), *verdict.params))
+    if procedure:
+        return YesNo("maybe", "beside_amount", (("subject", PROCEDURE_ENTRY), *verdict.params))
+    return verdict
 
 
 def _against_total(kb: KnowledgeBase, cues: Cues, parts: tuple[Part, ...], verdict: YesNo, total: Total | None,

@@ -447,6 +447,15 @@ def test_other_government_business_is_refused_with_its_reason(matcher: Matcher, 
     assert result.refused and result.subject is not None and result.subject.id == subject
 
 
+def test_a_figure_that_is_only_the_premise_gets_no_yes(kb: KnowledgeBase, matcher: Matcher) -> None:
+    for question in ("马德里奖励10万是税前吗", "我们去年新增了国家知识产权示范企业，奖励10万到账了吗"):
+        result = ask(matcher, question)
+        assert result.verdict is not None and result.verdict.reason == "beside_amount", question
+        assert render(kb, result).startswith("原文没有明确规定。"), question
+    both = ask(matcher, "银奖是30万吗？什么时候申报")  # the figure is asked; the procedure is a second question
+    assert both.verdict is not None and both.verdict.verdict == "yes"
+
+
 def test_english_answers_add_the_unofficial_rendering_below_the_chinese(kb: KnowledgeBase,
                                                                        matcher: Matcher) -> None:
     text = render(kb, ask(matcher, "How much is the Madrid trademark reward?"))

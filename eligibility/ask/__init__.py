@@ -193,7 +193,10 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     if verdict is not None and verdict.reason in ("amount_same", "amount_differs") and len(parts) >= 2:
         verdict, total = _against_total(kb, cues, parts, verdict, total, text)
     if verdict is not None and verdict.reason in _AMOUNT_REASONS:
-        verdict = _beside_the_amount(kb, result, procedure, verdict)
+        # "奖励10万到账了吗": the yes/no asks the procedure word it ends on, not the figure before it
+        end = re.sub(r"[\s?？!！。.，,]+$", "", text)
+        asks_it = procedure and end.endswith("吗") and bool(cues.procedure.search(end[-6:]))
+        verdict = _beside_the_amount(kb, result, asks_it, verdict)
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(cues.ceiling_any.search(text)) and not answer.from_figures,

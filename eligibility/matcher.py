@@ -245,6 +245,11 @@ class Matcher:
         self._en_lengths = sorted({len(k) for k in en}, reverse=True)
         self._en_vocab = sorted({w for k in en for w in k})
         self._en_vocab_set = frozenset(self._en_vocab)
+        # "knwon", "trademrak": two letters swapped is one slip of the fingers, though ratio counts it as two
+        self._en_swaps: dict[str, list[str]] = {}
+        for w in self._en_vocab:
+            if len(w) >= 5:
+                self._en_swaps.setdefault("".join(sorted(w)), []).append(w)
         self._build_backoff(kb)
         # words of the applicant vocabulary ("专利代理", "代理机构"): a typo reading may not cut through one
         self._protected = sorted({w for t in kb.vocabulary.applicants.types for w in
@@ -404,8 +409,12 @@ class Matcher:
             if w in self._en_vocab_set or len(w) < 5 or w.isdigit():
                 continue
             best = process.extractOne(w, self._en_vocab, scorer=fuzz.ratio, score_cutoff=85)
+            swapped = [v for v in self._en_swaps.get("".join(sorted(w)), ()) if _one_swap(w, v)]
             if best is not None:
                 words[i] = best[0]
+                fuzzy_at.add(i)
+            elif len(swapped) == 1:
+                words[i] = swapped[0]
                 fuzzy_at.add(i)
         hits: list[Hit] = []
         for length in self._en_lengths:
@@ -525,3 +534,11 @@ class Matcher:
         strength = 1.0 - math.exp(-support / self.params.confidence_scale)
         margin = (best - second) / best if best else 0.0
         return round(strength * (0.6 + 0.4 * margin), 3)
+
+
+def _one_swap(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with two neighbouring letters swapped ("knwon" / "known")."""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]

@@ -87,12 +87,14 @@ def test_a_place_in_the_city_answers_can_we_apply(kb: KnowledgeBase) -> None:
 
 
 def test_a_sum_asked_as_one_figure_is_checked_against_the_parts_total(kb: KnowledgeBase) -> None:
-    """"都评上了，能拿15万吗": 15万 is no part's amount, so it is the sum asked; the same-matter group keeps 10万,
-    and that this is a reading (the text does not say the two are one matter) is said."""
+    """"都评上了，能拿15万吗": 15万 is no part's amount, so it is the sum asked; the text does not say the two
+    titles are one matter, so the total is 10万–15万 with that reading said: not a sure yes, and 20万 is a no."""
     result = ask(Matcher(kb), "示范企业和优势企业都评上了，能拿15万吗", today=TODAY, validity=policy_validity(kb))
     text = AnswerRenderer(kb, Catalog.load()).render(result)
-    assert result.verdict is not None and result.verdict.reason == "total_differs"
-    assert text.startswith("不是。按各分项合计为10万元") and "原文未写明" in text
+    assert result.verdict is not None and (result.verdict.verdict, result.verdict.reason) == ("maybe", "total_same")
+    assert text.startswith("不一定。按各分项合计为10万元—15万元") and "原文没有写明两者是否属于同一事项" in text
+    wrong = ask(Matcher(kb), "示范企业和优势企业都评上了，能拿20万吗", today=TODAY, validity=policy_validity(kb))
+    assert wrong.verdict is not None and wrong.verdict.reason == "total_differs"
     got, line = first_line(kb, "示范企业和优势企业，示范企业是10万吗")
     assert got == "yes" and "国家知识产权示范企业奖励为10万元" in line
 
@@ -159,3 +161,10 @@ def test_the_top_of_a_range_asked_as_the_ceiling_is_a_yes(kb: KnowledgeBase) -> 
     """"最高20万吗" of 10—20万 asks the ceiling: yes; "一个项目20万是吗" asks one figure: not necessarily."""
     assert first_line(kb, "专利导航最高20万吗")[0] == "yes"
     assert first_line(kb, "专利导航一个项目20万是吗")[0] == "maybe"
+
+
+def test_a_nomination_is_no_award(kb: KnowledgeBase) -> None:
+    """"只拿到提名、没获奖": the negation stands before the verb and object of 获得中国专利奖, apart: a no."""
+    got, line = first_line(kb, "中国专利奖只拿到提名、没获奖，有奖励吗")
+    assert got == "no" and line.startswith("不可以。")
+

@@ -392,3 +392,22 @@ def test_a_pick_one_question_in_the_paste_names_the_options(desk: HelpDesk) -> N
     assert "请从选项中选一个：金奖、银奖、优秀奖" in f.paste
     assert f.ask_customer and "金奖、银奖、优秀奖" in f.ask_customer[0]
     assert_pasteable(f.paste)
+
+
+@pytest.mark.parametrize(("message", "opening"), [
+    ("客户很生气，说上次我们说能补40万，结果审核没通过，要投诉", "您好，抱歉给您带来不便。"),
+    ("客户说急！明天就截止了，质押贴息去哪交材料", "您好，理解您的着急。"),
+])
+def test_the_paste_acknowledges_what_the_customer_complains_of(desk: HelpDesk, message: str, opening: str) -> None:
+    f = desk.forward(message, "zh", TODAY)
+    assert f.complaint and f.paste.startswith(opening) and "久等" not in f.paste
+
+
+@pytest.mark.parametrize("message", ["客户问马德里奖励10万是税前吗",
+                                     "客户问：我们去年新增了国家知识产权示范企业，奖励10万到账了吗",
+                                     "客户是合作社，取得了地理标志专用标志使用核准，问能拿1万吗"])
+def test_the_paste_never_says_yes_to_what_the_text_does_not_settle(desk: HelpDesk, message: str) -> None:
+    """Tax, whether the money arrived, an applicant the text never names: the figure is the premise only."""
+    f = desk.forward(message, "zh", TODAY)
+    assert "是的" not in f.paste and "本助手" not in f.paste
+

@@ -34,7 +34,7 @@ from eligibility.evaluate import policy_validity
 from eligibility.matcher import Matcher
 from eligibility.parsing import normalize
 from eligibility.results import Amount, Reason, Validity
-from knowledge.models import Benefit, KnowledgeBase, Lang
+from knowledge.models import Benefit, KnowledgeBase, Lang, item_count
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
@@ -42,7 +42,8 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails": "can", "same_matter": "can",
                  "exists": "have",
                  "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open",
-                 "in_city": "can"}
+                 "in_city": "can", "count_unsaid": "open",
+                 "beside_amount": "open"}
 
 
 class AnswerRenderer:
@@ -61,6 +62,10 @@ class AnswerRenderer:
         self._complaint: dict[Lang, list[str]] = {
             lang: [normalize(w) for w in catalog.t(lang, "ask.words.complaint").split("|") if w]
             for lang in ("zh", "en")}
+        # What a complaint is about, so the apology acknowledges that and nothing else ("久等" only for a wait)
+        self._tone_words: dict[str, list[str]] = {
+            kind: [normalize(w) for lang in ("zh", "en") for w in catalog.t(lang, f"ask.words.{kind}").split("|") if w]
+            for kind in ("wait", "urgent")}
 
     # -- entry points -------------------------------------------------------------------------------
     def is_complaint(self, message: str) -> bool:
@@ -68,9 +73,17 @@ class AnswerRenderer:
         norm = normalize(message)
         return any(w in norm for words in self._complaint.values() for w in words)
 
+    def tone(self, message: str) -> str:
+        """What a complaint acknowledges: a wait ("等了两个月"), haste ("急！"), or else the trouble in general."""
+        norm = normalize(message)
+        for kind, words in self._tone_words.items():
+            if any(w in norm for w in words):
+                return kind
+        return "trouble"
+
     def render(self, result: AskResult, lang: Lang | None = None, *, complaint: bool = False) -> str:
         lang = lang or result.lang
-        lines: list[str] = [self.cat.t(lang, "ask.tone.sorry")] if complaint else []
+        lines: list[str] = [self.cat.t(lang, f"ask.tone.{self.tone(result.question)}")] if complaint else []
         if result.verdict is not None:
             lines.append(self.verdict_line(result, result.verdict, lang))
         if result.refused or result.best is None:
@@ -169,6 +182,30 @@ class AnswerRenderer:
         if v.reason == "not_guaranteed":  # "一定能拿吗" of a competitive entry: the quota, chosen on merit
             return t(lang, "ask.why.competitive_rule", title=title, quota=self.r.quota_count(b, lang),
                      pick=self.pick(b, lang))
+        if v.reason == "applicant_unsaid":  # the engine's reading of an applicant the text never names
+            kind = str(v.param("type"))
+            types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
+                t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
+            line = t(lang, "ask.why.applicant_unsaid", title=title, types=types,
+                     type=self.r.value("entity_type", kind, lang))
+            u = self.kb.policy.unnamed_applicants.get(kind)
+            if u is not None and u.reading is not None:
+                line += ("" if lang == "zh" else " ") + text(u.reading, lang)
+            elif b.applicant_reading is not None:  # the list is the knowledge base's reading
+                line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
+                                                           reading=text(b.applicant_reading, lang))
+            return line
+        if v.reason == "beside_amount":  # the figure is the premise; what is asked the text does not say
+            subject = next((x for x in self.kb.out_of_scope if x.id == v.param("subject")), None)
+            said = text(subject.reply, lang) if subject is not None else t(lang, "ask.why.procedure_unsaid")
+            p = dict(v.params)
+            actual = self.r.amount(Amount(int(str(p.get("actual_min", 0))), int(str(p.get("actual_max", 0)))), lang)
+            return t(lang, "ask.why.beside_amount", title=title, actual=actual, said=said)
+        if v.reason == "count_unsaid":  # the count reading of the knowledge base, without its "您说有{n}件"
+            count = item_count(b.amount)
+            reading = text(count.reading, lang) if count is not None else ""
+            said = re.split(r"：|: ", reading, maxsplit=1)[-1]
+            return said[:1].upper() + said[1:]
         if v.reason == "person_unsaid":
             types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
                 t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
@@ -424,6 +461,9 @@ class AnswerRenderer:
         t = self.cat.t
         p = dict(v.params)
         key = "ask.ruled_out" + (".part" if short else "")
+        if v.reason == "applicant_unsaid":  # undetermined: the text is silent about this applicant
+            return t(lang, f"{key}.applicant_unsaid", title=text(b.title, lang),
+                     type=self.r.value("entity_type", str(p.get("type", "")), lang))
         if v.reason == "applicant_not":
             types = t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants) \
                 if b.applicants != "any" else t(lang, "dlg.clause.any_applicant")
@@ -554,7 +594,7 @@ class AnswerRenderer:
         lang = lang or result.lang
         t = self.cat.t
         sep = "" if lang == "zh" else " "
-        out: list[str] = [t(lang, "dlg.hd.hello_sorry" if complaint else "dlg.hd.hello")]
+        out: list[str] = [t(lang, f"dlg.hd.hello_{self.tone(result.question)}" if complaint else "dlg.hd.hello")]
         title = text(self.kb.policy.title, lang)
         if result.verdict is not None:
             out.append(self.verdict_line(result, result.verdict, lang))

@@ -37,6 +37,7 @@ from eligibility.ask.applicants import (
     only_describes,
     support,
     type_only_in_terms,
+    unnamed_applicant,
     without_terms,
 )
 from eligibility.ask.applicants import place as where_asker_is
@@ -156,6 +157,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                                                    for p in parts):
         answer = AmountAnswer(None, depends_on=answer.depends_on or tuple(answer.facts))
     asked_about = asked_applicant(kb, without_terms(result, text), cues.can) if yes_no else None
+    if asked_about is None and "entity_type" not in facts:
+        asked_about = unnamed_applicant(kb, text)
     if asked_about is not None:
         facts.setdefault("entity_type", asked_about)
     elif isinstance(facts.get("entity_type"), str) and type_only_in_terms(kb, result, text, str(facts["entity_type"])):
@@ -189,10 +192,30 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         verdict = same_matter(kb, parts) or YesNo("no", "same_matter")
     if verdict is not None and verdict.reason in ("amount_same", "amount_differs") and len(parts) >= 2:
         verdict, total = _against_total(kb, cues, parts, verdict, total, text)
+    if verdict is not None and verdict.reason in _AMOUNT_REASONS:
+        # "奖励10万到账了吗": the yes/no asks the procedure word it ends on, not the figure before it
+        end = re.sub(r"[\s?？!！。.，,]+$", "", text)
+        asks_it = procedure and end.endswith("吗") and bool(cues.procedure.search(end[-6:]))
+        verdict = _beside_the_amount(kb, result, asks_it, verdict)
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(cues.ceiling_any.search(text)) and not answer.from_figures,
                      clarify=clarify, notes=reading.notes, policy_meta=bool(cues.policy_meta.search(text)))
+
+
+# Verdicts that compare a figure with the policy's amount: they answer "是30万吗", nothing beside it.
+_AMOUNT_REASONS = ("amount_same", "amount_differs", "amount_in_range", "total_same", "total_differs")
+
+
+def _beside_the_amount(kb: KnowledgeBase, result: MatchResult, procedure: bool, verdict: YesNo) -> YesNo:
+    """"马德里奖励10万是税前吗", "奖励10万到账了吗": the figure is only the premise; what is asked (tax, whether it
+    was paid) the policy does not say, so a 是的 would answer what nobody can know from the text."""
+    topics = [sid for h in result.hits for sid in h.subjects]
+    if topics:
+        return YesNo("maybe", "beside_amount", (("subject", topics[0]), *verdict.params))
+    if procedure:
+        return YesNo("maybe", "beside_amount", (("subject", PROCEDURE_ENTRY), *verdict.params))
+    return verdict
 
 
 def _against_total(kb: KnowledgeBase, cues: Cues, parts: tuple[Part, ...], verdict: YesNo, total: Total | None,
@@ -207,7 +230,9 @@ def _against_total(kb: KnowledgeBase, cues: Cues, parts: tuple[Part, ...], verdi
     if whole.amount is None:
         return verdict, total
     same = whole.amount.min <= claimed <= whole.amount.max
-    return YesNo("yes" if same else "no", "total_same" if same else "total_differs",
+    # a total that is a range (a pair the text does not call one matter, flagged): inside it is not a sure yes
+    sure = whole.amount.min == whole.amount.max
+    return YesNo(("yes" if sure else "maybe") if same else "no", "total_same" if same else "total_differs",
                  (("claimed", claimed), ("actual_min", whole.amount.min), ("actual_max", whole.amount.max))), whole
 
 

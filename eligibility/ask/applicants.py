@@ -72,6 +72,22 @@ def asked_applicant(kb: KnowledgeBase, text: str, cue: re.Pattern[str]) -> str |
     return distinct[0] if len(distinct) == 1 else None
 
 
+def unnamed_applicant(kb: KnowledgeBase, text: str) -> str | None:
+    """An applicant the policy never names (合作社, 个体工商户), by its option's own label when the applicant
+    vocabulary has no word for it: the engine's reading of it is then said, never a default yes."""
+    options = {o.id: o.label for o in kb.facts["entity_type"].options} if "entity_type" in kb.facts else {}
+    found: list[str] = []
+    for kind in kb.policy.unnamed_applicants:
+        label = options.get(kind)
+        if label is None:
+            continue
+        zh = re.split(r"[（(]", label.zh)[0].strip()
+        en = re.split(r"\s*\(", label.en)[0].strip().lower()
+        if (len(zh) >= 3 and normalize(zh) in text) or (en and re.search(_plural(normalize(en)), text)):
+            found.append(kind)
+    return found[0] if len(found) == 1 else None
+
+
 def type_only_in_terms(kb: KnowledgeBase, result: MatchResult, text: str, entity_type: str) -> bool:
     """Whether every word naming ``entity_type`` in the question lies inside a term of an entry (the 联盟 of
     "联盟需要备案吗" names the alliance entry; it does not say who asks)."""

@@ -71,6 +71,9 @@ def ruled_out(kb: KnowledgeBase, b: Benefit, facts: Facts) -> YesNo | None:
         return None
     failed = [r for r in failed if r.code == "condition_failed"] or failed  # a broken condition first
     r = failed[0]
+    if r.fact == "entity_type" and r.code == "reading_outside":
+        # "合作社能拿吗": the text is silent about this applicant; undetermined with the reading, not a no
+        return YesNo("maybe", "applicant_unsaid", (("type", str(facts["entity_type"])),))
     if r.fact == "entity_type":
         return YesNo("no", "applicant_not", (("type", str(facts["entity_type"])),))
     if r.label is not None:

@@ -22,7 +22,16 @@ from eligibility.ask.reading import A_NOT_A
 from eligibility.matcher import MatchResult, english_words
 from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Facts, Validity
-from knowledge.models import Benefit, FixedAmount, KnowledgeBase, PercentageAmount, RangeAmount, Text, UpToAmount
+from knowledge.models import (
+    Benefit,
+    FixedAmount,
+    KnowledgeBase,
+    PercentageAmount,
+    RangeAmount,
+    Text,
+    UpToAmount,
+    item_count,
+)
 
 
 def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
@@ -111,7 +120,16 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if b.is_info:
         # "风险补偿资金能直接发给企业吗": a fund the city set up pays no applicant
         return YesNo("no", "info_only") if cues.paid_out.search(text) else None
+    kind = facts.get("entity_type")
+    if isinstance(kind, str) and unsaid_applicant(kb, b, kind):
+        # "合作社能拿1万吗": the engine reads the text as silent about this applicant (undetermined with the
+        # reading), so the verdict is neither yes nor no
+        return YesNo("maybe", "applicant_unsaid", (("type", kind),))
     if "entity_type" in facts and b.applicants != "any" and facts["entity_type"] not in b.applicants:
+        if b.applicant_reading is not None:
+            # the list is the knowledge base's reading of a text that names no applicant: the engine leaves
+            # a type outside it undetermined ("指导站企业自己设的也能申请吗"), so not a plain no
+            return YesNo("maybe", "applicant_unsaid", (("type", str(facts["entity_type"])),))
         return YesNo("no", "applicant_not", (("type", str(facts["entity_type"])),))
     if "entity_type" not in facts and cues.natural_person.search(text):
         # "个人发明人能领这50万吗": the text names units (创新主体, 企业 …), never a person; not a yes
@@ -138,6 +156,10 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     exceed = _exceed_verdict(cues, b, text)
     if exceed is not None:
         return exceed
+    per_item = item_count(rule)
+    if per_item is not None and not figures and cues.each.search(text) and "未写明" in per_item.reading.zh:
+        # "马德里按件数算吗": the text is silent on several items; the knowledge base's count reading is said
+        return YesNo("maybe", "count_unsaid")
     if figures and answer.from_figures and answer.amount is not None:
         claimed = _claims(figures, {**facts, **answer.facts})
         if claimed:  # "利息180万，贴息是不是90万": the figure asked about against what the user's figures give
@@ -184,6 +206,19 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     return None
 
 
+def unsaid_applicant(kb: KnowledgeBase, b: Benefit, kind: str) -> bool:
+    """Whether the engine reads ``b``'s text as silent about an applicant it never names (``unnamed_applicants``
+    of the policy): the same test as the engine's, so ask never says yes or no where the result is undetermined."""
+    u = kb.policy.unnamed_applicants.get(kind)
+    if u is None or b.is_info:
+        return False
+    if b.applicants == "any":
+        return not u.organisation
+    if kind in b.applicants:
+        return False
+    return b.applicant_reading is not None or bool(set(u.near) & set(b.applicants))
+
+
 def _can_verdict(kb: KnowledgeBase, cues: Cues, b: Benefit, answer: AmountAnswer, text: str,
                  facts: Facts) -> YesNo | None:
     """"利息50万，能贴息吗", "申请了专利导航就能拿钱吗": whether the asker can get it, with nothing else asked.
@@ -191,6 +226,8 @@ def _can_verdict(kb: KnowledgeBase, cues: Cues, b: Benefit, answer: AmountAnswer
     user's figures holds only if the conditions the question leaves open hold, and they are said."""
     if b.is_info or not (cues.can.search(text) or cues.getting.search(text)):
         return None
+    if isinstance(facts.get("entity_type"), str) and unsaid_applicant(kb, b, str(facts["entity_type"])):
+        return YesNo("maybe", "applicant_unsaid", (("type", str(facts["entity_type"])),))
     if b.applicants == "any" and isinstance(facts.get("entity_type"), str):
         return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))  # "can a university get …"
     if b.award.mode == "competitive" and b.award.quota is not None:
@@ -358,9 +395,18 @@ def _negated_run(cues: Cues, core: str, text: str) -> bool:
         return False
     for m in cues.negated_any.finditer(text):
         run = text[m.end():m.end() + 2]
-        if len(run) == 2 and run in core and text[m.start():m.end() + 2] not in core:  # 非诉 of 非诉解决机构
-            return True
+        if len(run) == 2 and text[m.start():m.end() + 2] not in core:  # 非诉 of 非诉解决机构
+            # "没备案" of 已备案; "没获奖" of 获得中国专利奖 (the verb and its object, in the condition's order)
+            first = core.find(run[0])
+            apart = first >= 0 and _is_han(run[1]) and core.find(run[1], first + 1) > first \
+                and text[m.start():m.end() + 1] not in core  # 非诉 of 非诉解决机构 is a name
+            if run in core or apart:
+                return True
     return False
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def _own_run(kb: KnowledgeBase, b: Benefit, core: str, text: str) -> str | None:

@@ -1044,3 +1044,23 @@ def test_asking_for_a_client_does_not_rule_the_client_out(matcher: Matcher) -> N
 def test_both_roles_asked_with_also_stay_two_parts(matcher: Matcher) -> None:
     other = ask(matcher, "证券化融资8000万，我们是融资企业，发起单位也能拿吗")  # both asked: never one computed alone
     assert {p.benefit.id for p in other.parts} == {"securitization_originator", "securitization_financing"}
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("我们2028年申请，去年专利质押贷款利息30万，能补多少", "已过政策有效期"),
+    ("我们2027年申请，去年专利质押贷款利息30万，能补多少", "申请年度只有一部分在政策有效期内"),
+    ("2021年付的专利质押贷款利息30万，能补多少", "政策有效期以外"),
+])
+def test_a_year_outside_the_validity_states_its_reading_and_no_amount(kb: KnowledgeBase, matcher: Matcher,
+                                                                      question: str, says: str) -> None:
+    """First rule: a year the validity does not wholly cover (applying after the end, in its last part-year,
+    or interest paid before the start) leaves the amount to the reading; 15万 is never stated flat."""
+    result = ask(matcher, question)
+    assert result.amount is None
+    text = render(kb, result)
+    assert says in text and "15万元" not in text
+
+
+def test_a_year_after_the_validity_is_a_no_before_any_figure(kb: KnowledgeBase, matcher: Matcher) -> None:
+    text = render(kb, ask(matcher, "2028年申请质押贴息，利息80万能拿40万吗"))
+    assert text.startswith("不可以。按您说的申请年度（2028年），已过政策有效期") and "可获40万元" not in text

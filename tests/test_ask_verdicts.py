@@ -29,7 +29,8 @@ def first_line(kb: KnowledgeBase, question: str) -> tuple[str | None, str]:
     ("贯标补贴是不是每家都给5万", "no", "不是。"),
     ("Will we definitely get the 300,000 for our service platform?", "maybe", "Not necessarily."),
     # the text names units (创新主体, 企业 …), never a person: not a yes with the amount
-    ("个人发明人拿了专利金奖，能领这50万吗", "maybe", "不一定。原文没有写明个人"),
+    ("个人发明人拿了专利金奖，能领这50万吗", "maybe",
+     "不一定。中国专利奖获奖奖励的申请主体是企业、高校、科研院所，原文没有写明个人"),
     # one figure against a range: within it, not necessarily that figure
     ("专利导航一个项目20万是吗", "maybe", "不一定。"),
     # a negation right before a condition's words fails it; the 没有 of 有没有 asks

@@ -411,3 +411,9 @@ def test_the_paste_never_says_yes_to_what_the_text_does_not_settle(desk: HelpDes
     f = desk.forward(message, "zh", TODAY)
     assert "是的" not in f.paste and "本助手" not in f.paste
 
+
+
+def test_the_paste_states_no_amount_for_a_year_after_the_validity(desk: HelpDesk) -> None:
+    """The customer applies in 2028 (after the assumed end): the paste says so and states no 15万."""
+    f = desk.forward("客户说他们2028年申请，去年专利质押贷款利息30万", "zh", TODAY)
+    assert "已过政策有效期" in f.paste and "15万元" not in f.paste

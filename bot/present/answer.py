@@ -43,7 +43,7 @@ _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails
                  "exists": "have",
                  "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open",
                  "in_city": "can", "count_unsaid": "open",
-                 "beside_amount": "open"}
+                 "beside_amount": "open", "year_outside": "can", "year_reading": "open"}
 
 
 class AnswerRenderer:
@@ -177,6 +177,8 @@ class AnswerRenderer:
             actual = self.r.amount(Amount(int(str(p.get("actual_min", 0))), int(str(p.get("actual_max", 0)))), lang)
             claimed = self.r.yuan(int(str(p.get("claimed", 0))), lang)
             return t(lang, f"ask.why.{v.reason}", actual=actual, claimed=claimed)
+        if v.reason in ("year_outside", "year_reading"):
+            return self._year("ask.why", b, v, lang)
         if v.reason in ("supervised", "info_only"):  # what the provision does, in its own summary
             return text(b.summary, lang)
         if v.reason == "not_guaranteed":  # "一定能拿吗" of a competitive entry: the quota, chosen on merit
@@ -464,6 +466,8 @@ class AnswerRenderer:
         if v.reason == "applicant_unsaid":  # undetermined: the text is silent about this applicant
             return t(lang, f"{key}.applicant_unsaid", title=text(b.title, lang),
                      type=self.r.value("entity_type", str(p.get("type", "")), lang))
+        if v.reason in ("year_outside", "year_reading"):  # a year outside the validity: its reading, no amount
+            return self._year(key, b, v, lang)
         if v.reason == "applicant_not":
             types = t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants) \
                 if b.applicants != "any" else t(lang, "dlg.clause.any_applicant")
@@ -476,6 +480,17 @@ class AnswerRenderer:
         condition = str(p.get(f"label_{lang}", "")) or (self.r.fact_label(str(p["fact"]), lang) if p.get("fact")
                                                         else "")
         return t(lang, f"{key}.condition_fails", title=text(b.title, lang), condition=condition)
+
+    def _year(self, key: str, b: Benefit, v: YesNo, lang: Lang) -> str:
+        """A year the validity does not wholly cover: applied in after the end (or before the start), or
+        covered in part / a payment made outside it, with the knowledge base's reading."""
+        p = dict(v.params)
+        if v.reason == "year_outside":
+            state = self.cat.t(lang, f"ask.year.{p.get('cover')}")
+            return self.cat.t(lang, f"{key}.year_outside", title=text(b.title, lang), year=p.get("year"),
+                              state=state)
+        return self.cat.t(lang, f"{key}.year_reading", title=text(b.title, lang), year=p.get("year"),
+                          reading=str(p.get(f"reading_{lang}", "")))
 
     def _amount_lines(self, result: AskResult, b: Benefit, lang: Lang) -> list[str]:
         t = self.cat.t

@@ -9,7 +9,7 @@ from eligibility.amounts import compute_amount, items_said, nominal_amount, perc
 from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.model import AmountAnswer, QuestionReading, YesNo
 from eligibility.ask.reading import read_question
-from eligibility.evaluate import assess, policy_validity
+from eligibility.evaluate import assess, policy_validity, year_cover
 from eligibility.matcher import english_words
 from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Facts, FactValue
@@ -62,6 +62,9 @@ def ruled_out(kb: KnowledgeBase, b: Benefit, facts: Facts) -> YesNo | None:
     Only a broken condition counts; a fact the question leaves out is unknown, never false."""
     if not facts or b.is_info:
         return None
+    year = year_outside(kb, b, facts)
+    if year is not None:
+        return year
     validity = policy_validity(kb)
     result = assess(kb, facts, validity.valid_until, validity).result(b.id)
     # a condition broken, or outside the knowledge base's reading of a silent text (the applicant list
@@ -79,6 +82,29 @@ def ruled_out(kb: KnowledgeBase, b: Benefit, facts: Facts) -> YesNo | None:
     if r.label is not None:
         return YesNo("no", "condition_fails", (("label_zh", r.label.zh), ("label_en", r.label.en)))
     return YesNo("no", "condition_fails", (("fact", r.fact or ""),))
+
+
+def year_outside(kb: KnowledgeBase, b: Benefit, facts: Facts) -> YesNo | None:
+    """A year the question names that the validity does not wholly cover, as the engine reads it: applying
+    in a year after its end or before its start is a no ("2028年申请"); a year it covers only in part, or
+    a payment made outside it ("2021年付的利息"), is the reading said, never an amount stated flat. Checked
+    apart from the other facts, which a question mostly leaves unknown."""
+    validity, v = policy_validity(kb), kb.policy.validity
+    app = facts.get(v.application_year) if v.application_year else None
+    if isinstance(app, int) and not isinstance(app, bool):
+        cover = year_cover(validity, app)
+        if cover in ("before", "after"):
+            return YesNo("no", "year_outside", (("year", app), ("cover", cover)))
+        if cover == "part" and v.partial_year is not None:
+            return YesNo("maybe", "year_reading", (("year", app), ("reading_zh", v.partial_year.zh),
+                                                   ("reading_en", v.partial_year.en)))
+    ev = b.event_year
+    done = facts.get(ev.fact) if ev is not None else None
+    if ev is not None and isinstance(done, int) and not isinstance(done, bool) \
+            and year_cover(validity, done) != "whole":
+        return YesNo("maybe", "year_reading", (("year", done), ("reading_zh", ev.reading.zh),
+                                               ("reading_en", ev.reading.en)))
+    return None
 
 
 def ruled_out_answer(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, stated: Facts) -> AmountAnswer:

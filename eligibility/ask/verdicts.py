@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from eligibility.amounts import nominal_amount
 from eligibility.ask.cues import Cues, cues_of
-from eligibility.ask.figures import failed_condition
+from eligibility.ask.figures import failed_condition, year_outside
 from eligibility.ask.model import (
     DOUBLE_ENTRY,
     PROCEDURE_ENTRY,
@@ -134,6 +134,9 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if "entity_type" not in facts and cues.natural_person.search(text):
         # "个人发明人能领这50万吗": the text names units (创新主体, 企业 …), never a person; not a yes
         return YesNo("maybe", "person_unsaid")
+    year = year_outside(kb, b, facts)  # "2028年申请…能拿40万吗": the year decides before any figure
+    if year is not None:
+        return year
     failed = failed_condition(kb, b, facts)
     if failed is not None:
         return YesNo("no", failed[0], failed[1])

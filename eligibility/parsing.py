@@ -681,7 +681,9 @@ def parse_choice(text: str, options: Mapping[str, Sequence[str]], *, negation: N
         return not en_negation or negation.in_words(label)
 
     if len(s) >= 2:
-        inside = [key for key, label in labels if s in label and compatible(label)]
+        # English is matched by whole words: "it" is not inside "certification", nor "station" in "stations".
+        inside = [key for key, label in labels if compatible(label) and (
+            re.search(rf"(?<![a-z0-9]){re.escape(s)}(?![a-z0-9])", label) if s.isascii() else s in label)]
         if inside:
             return _unique(inside)
 

@@ -1196,3 +1196,17 @@ def test_a_year_after_its_lead(kb: KnowledgeBase, text: str, fact: str, year: in
 @pytest.mark.parametrize("text", ["we were founded in 2010", "Will the policy still apply in 2028?"])
 def test_a_year_of_something_else_is_no_year_fact(kb: KnowledgeBase, text: str) -> None:
     assert "application_year" not in read(kb, text).facts
+
+
+@pytest.mark.parametrize("text", ["yes it is", "write me a poem about spring",
+                                  "Recommend a good hotel near the railway station", "it is the one"])
+def test_english_chatter_on_a_tick_all_list_ticks_nothing(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("group:achievements"))
+    assert not any(v is True for v in r.facts.values())
+
+
+def test_english_labels_on_a_tick_all_list_still_tick(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "gi mark and madrid", ask("group:achievements"))
+    assert r.facts["new_gi_mark_use_approval"] is True
+    assert r.facts["new_madrid_registration"] is True
+    assert r.facts["ip_certified_last_year"] is False

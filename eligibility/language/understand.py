@@ -26,6 +26,7 @@ from knowledge.models import KnowledgeBase
 
 MAX_CHARS = 4000  # a message longer than this is read from its start (a forward, not a novel)
 _TICK_NUMBERS = re.compile(r"^\s*\d{1,2}(\s*[,;、/ ]\s*\d{1,2})*\s*$")
+_EN_LIST = re.compile(r"\s*(?:[,;/]|\band\b|\bor\b|\bplus\b)\s*")
 
 
 def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = None) -> Reading:
@@ -360,8 +361,11 @@ def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[C
                         picked.add(t.key)
         if not named:
             mapping = {o.value: [o.label.zh, o.label.en] for o in options}
-            for part in lex.list_split.split(c.s):
-                value = parse_choice(part, mapping, negation=lex.negation) if part else None
+            # English is split by its list words only, never at each space ("the" alone is inside a label), and
+            # no guess by similarity: "write me a poem about spring" would tick an IP certification.
+            english = c.s.isascii()
+            for part in (_EN_LIST.split(c.s) if english else lex.list_split.split(c.s)):
+                value = parse_choice(part, mapping, negation=lex.negation, fuzzy=not english) if part else None
                 if value is not None:
                     picked.add(value)
                     named = True

@@ -32,7 +32,7 @@ _EN_LIST = re.compile(r"\s*(?:[,;/]|\band\b|\bor\b|\bplus\b)\s*")
 def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = None) -> Reading:
     """Read one message; ``expecting`` is the question the bot just asked (None for free text)."""
     lex = lexicon(kb)
-    s, cased = self_corrected(lex, *prepared(text[:MAX_CHARS]))
+    s, cased = self_corrected(lex, *_respelled(lex, *prepared(text[:MAX_CHARS])))
     clauses = split(lex, s, cased)
     notes: list[Note] = []
     clarify: list[Clarify] = []
@@ -209,6 +209,14 @@ def _is_correction(lex: Lexicon, clauses: list[Clause]) -> bool:
 
 
 _Answered = tuple[dict[str, FactValue] | None, list[Note], list[Clarify]]
+
+
+def _respelled(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
+    """Phone slips by sound read as the word meant ("至押融资利习30万" is 质押融资利息30万); same length and places."""
+    for typed, meant in lex.misspellings:
+        if typed in s:
+            s, cased = s.replace(typed, meant), cased.replace(typed, meant)
+    return s, cased
 
 
 def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, clauses: list[Clause],

@@ -1261,3 +1261,9 @@ def test_commands_people_type(kb: KnowledgeBase, text: str, intent: str) -> None
 @pytest.mark.parametrize(("text", "value"), [("大企业", False), ("不是中小企业", False), ("没错吧", True)])
 def test_size_answers(kb: KnowledgeBase, ask: Asker, text: str, value: bool) -> None:
     assert read(kb, text, ask("is_sme")).facts == {"is_sme": value}
+
+
+@pytest.mark.parametrize("text", ["我们是市软件行业协会，会员单位有两百多家企业", "我们是生物医药商会"])
+def test_the_trade_an_association_gathers_is_not_its_industry(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert r.facts.get("entity_type") == "association" and "industry" not in r.facts

@@ -1267,3 +1267,7 @@ def test_size_answers(kb: KnowledgeBase, ask: Asker, text: str, value: bool) -> 
 def test_the_trade_an_association_gathers_is_not_its_industry(kb: KnowledgeBase, text: str) -> None:
     r = read(kb, text)
     assert r.facts.get("entity_type") == "association" and "industry" not in r.facts
+
+
+def test_recognised_as_is_no_client_cue(kb: KnowledgeBase) -> None:
+    assert read(kb, "有个商标去年认定为驰名商标").facts == {"new_well_known_trademark": True}

@@ -79,6 +79,7 @@ _BIG_UNITS: Final[Mapping[str, int]] = MappingProxyType({"万": _WAN, "亿": _YI
 _EN_UNITS: Final[Mapping[str, int]] = MappingProxyType(
     {
         "w": _WAN,
+        "wan": _WAN,  # 万 in pinyin, as people typing English write it ("about 30 wan")
         "kw": 10 * _WAN * 100,  # 千万: "2kw" is 2000万
         "k": 1_000,
         "thousand": 1_000,
@@ -99,7 +100,7 @@ _AR_RE: Final = re.compile(
     r"(?P<int>[0-9]{1,3}(?:,[0-9]{4})+(?![0-9])|[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)"
     r"(?P<frac>\.[0-9]+)?"
 )
-_EN_UNIT_RE: Final = re.compile(r" ?(million|billion|thousand|mn|bn|kw|w|k|m)(?![a-z])")
+_EN_UNIT_RE: Final = re.compile(r" ?(million|billion|thousand|wan|mn|bn|kw|w|k|m)(?![a-z])")
 _APPROX: Final = frozenset("多余来")  # "80多万", "3000余元": approximate, read as the lower bound
 _MAX_DIGITS: Final = 15  # longer digit runs are ids, not money (and keep Decimal cheap)
 _MAX_YUAN: Final = Decimal(10) ** 15
@@ -681,7 +682,9 @@ def parse_choice(text: str, options: Mapping[str, Sequence[str]], *, negation: N
         return not en_negation or negation.in_words(label)
 
     if len(s) >= 2:
-        inside = [key for key, label in labels if s in label and compatible(label)]
+        # English is matched by whole words: "it" is not inside "certification", nor "station" in "stations".
+        inside = [key for key, label in labels if compatible(label) and (
+            re.search(rf"(?<![a-z0-9]){re.escape(s)}(?![a-z0-9])", label) if s.isascii() else s in label)]
         if inside:
             return _unique(inside)
 

@@ -352,7 +352,8 @@ def _read_vocabulary(r: _FileReader, folder: Path, facts: dict[str, Fact],
             r.at(folder / "applicants.yaml", node, ("serving_types", i),
                  f"unknown applicant type {entity_type!r} (known: {', '.join(types)})")
     figures = vocabulary.figures
-    node = _node_of(folder / "figures.yaml") if figures.yearly_facts or figures.originators else None
+    node = _node_of(folder / "figures.yaml") if (figures.yearly_facts or figures.originators
+                                                 or figures.misspellings) else None
     for i, fact_id in enumerate(figures.yearly_facts):
         if fact_id not in facts:
             r.at(folder / "figures.yaml", node, ("yearly_facts", i), f"unknown fact {fact_id!r}")
@@ -362,6 +363,10 @@ def _read_vocabulary(r: _FileReader, folder: Path, facts: dict[str, Fact],
             if fact_id not in facts or facts[fact_id].type not in ("money", "money_list"):
                 r.at(folder / "figures.yaml", node, ("originators", i, role),
                      f"{fact_id!r} is not a money fact of facts.yaml")
+    for typed, meant in figures.misspellings.items():
+        if not typed or len(typed) != len(meant) or typed == meant:
+            r.at(folder / "figures.yaml", node, ("misspellings", typed),
+                 f"a misspelling is read as a different word of its own length, not {typed!r} -> {meant!r}")
     for i, sign in enumerate(figures.minus_signs):
         if len(sign) != 1:
             r.at(folder / "figures.yaml", node, ("minus_signs", i), f"a minus sign is one character, not {sign!r}")

@@ -540,7 +540,7 @@ class Contact(Model):
 # Apart from the legal content: a policy officer adds a word without touching a clause.
 
 IntentId = Literal["assess", "ask", "menu", "help", "greeting", "thanks", "human", "back", "restart", "cancel",
-                   "lang_zh", "lang_en"]
+                   "lang_zh", "lang_en", "lang"]
 
 
 class Polarity(Model):
@@ -712,6 +712,9 @@ class FigureWords(Model):
     last_year: list[str] = []
     # Other years in words ("今年", "前年"): "不是去年，是今年" corrects the year, it answers no "no".
     other_years: list[str] = []
+    # Pinyin-homophone slips people make typing on phones ("至押" for 质押, "利习" for 利息): each typed form is
+    # read as the word meant, before anything else; the same length, so positions in the message keep.
+    misspellings: dict[str, str] = {}
     # Right before a figure, a count left open ("几十万", "数百万"); inside it after a round power of ten, "over"
     # ("一百多万", "十多万": anywhere up to twice it): a range, asked about.
     vague_numerals: list[str] = []

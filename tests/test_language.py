@@ -1196,3 +1196,78 @@ def test_a_year_after_its_lead(kb: KnowledgeBase, text: str, fact: str, year: in
 @pytest.mark.parametrize("text", ["we were founded in 2010", "Will the policy still apply in 2028?"])
 def test_a_year_of_something_else_is_no_year_fact(kb: KnowledgeBase, text: str) -> None:
     assert "application_year" not in read(kb, text).facts
+
+
+@pytest.mark.parametrize("text", ["yes it is", "write me a poem about spring",
+                                  "Recommend a good hotel near the railway station", "it is the one"])
+def test_english_chatter_on_a_tick_all_list_ticks_nothing(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("group:achievements"))
+    assert not any(v is True for v in r.facts.values())
+
+
+def test_english_labels_on_a_tick_all_list_still_tick(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "gi mark and madrid", ask("group:achievements"))
+    assert r.facts["new_gi_mark_use_approval"] is True
+    assert r.facts["new_madrid_registration"] is True
+    assert r.facts["ip_certified_last_year"] is False
+
+
+@pytest.mark.parametrize(("text", "value"), [("至押融资利习30万", 300000), ("我们有至押贷款，去年利习20万", 200000)])
+def test_phone_slips_by_sound_are_read_as_the_word_meant(kb: KnowledgeBase, text: str, value: int) -> None:
+    assert read(kb, text).facts == {"pledge_loan_interest_paid_yuan": value}
+
+
+def test_a_subsidy_slip_is_read_like_the_subsidy(kb: KnowledgeBase) -> None:
+    assert [c.fact for c in read(kb, "贴习20万").clarify] == [c.fact for c in read(kb, "贴息20万").clarify] != []
+
+
+def test_misspellings_are_validated_by_kb_check(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(DATA_DIR, root)
+    path = root / "vocabulary" / "figures.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  利习: 利息\n", "  利习: 利息费\n", 1), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(root)
+    problems = " ".join(str(p) for p in info.value.problems)
+    assert "a misspelling is read as a different word of its own length" in problems
+
+
+@pytest.mark.parametrize("text", ["两期，一期5000万一期2亿", "两期，一期6000万一期1.5亿", "第一期5000万第二期2亿"])
+def test_each_issue_named_after_a_figure_is_the_next_item(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    values = read(kb, text, ask("securitization_originator_issues_yuan")).facts["securitization_originator_issues_yuan"]
+    assert len(values) == 2 and values[0] in (50_000_000, 60_000_000) and values[1] in (150_000_000, 200_000_000)
+
+
+def test_wan_typed_in_english_is_ten_thousand(kb: KnowledgeBase, ask: Asker) -> None:
+    assert read(kb, "about 30 wan", ask("pledge_loan_interest_paid_yuan")).facts == {
+        "pledge_loan_interest_paid_yuan": 300_000}
+    assert read(kb, "interest about 30 wan").facts == {"pledge_loan_interest_paid_yuan": 300_000}
+
+
+@pytest.mark.parametrize("text", ["下一题", "跳过这题", "skip this one"])
+def test_next_question_skips_like_not_sure(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("is_sme"))
+    assert r.unknown and not r.facts and r.intent is None
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("change language", "lang"), ("切换语言", "lang"), ("switch language", "lang"), ("谢了哈 拜拜", "thanks"),
+    ("谢谢，拜拜", "thanks"), ("能用英文吗", "lang_en"), ("再测一次", "restart"), ("算了不测了", "cancel"),
+    ("在吗在吗", "greeting"), ("I have a question about the policy", "ask")])
+def test_commands_people_type(kb: KnowledgeBase, text: str, intent: str) -> None:
+    assert read(kb, text).intent == intent
+
+
+@pytest.mark.parametrize(("text", "value"), [("大企业", False), ("不是中小企业", False), ("没错吧", True)])
+def test_size_answers(kb: KnowledgeBase, ask: Asker, text: str, value: bool) -> None:
+    assert read(kb, text, ask("is_sme")).facts == {"is_sme": value}
+
+
+@pytest.mark.parametrize("text", ["我们是市软件行业协会，会员单位有两百多家企业", "我们是生物医药商会"])
+def test_the_trade_an_association_gathers_is_not_its_industry(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert r.facts.get("entity_type") == "association" and "industry" not in r.facts
+
+
+def test_recognised_as_is_no_client_cue(kb: KnowledgeBase) -> None:
+    assert read(kb, "有个商标去年认定为驰名商标").facts == {"new_well_known_trademark": True}

@@ -87,6 +87,7 @@ class Lexicon:
     progress: dict[str, tuple[str, ...]]  # fact -> the ongoing/planned words that answer it yes
     planned_ok: frozenset[str]  # facts a plan states ("打算申报高价值专利组合培育项目")
     minus_signs: frozenset[str]
+    misspellings: tuple[tuple[str, str], ...]  # phone slips by sound ("至押" -> "质押"), longest first
     currency_marks: tuple[str, ...]  # "人民币", "rmb", "¥" before a figure
     negation_chars: frozenset[str]  # the one-character negations ("没", "不", "未" ...) of the one negation list
     negation_words: re.Pattern[str]  # its English words ("not", "don't"), whole words
@@ -302,7 +303,10 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     # A space between two Chinese words is typed as a comma ("应该算吧 新产线刚投产", "都有 驰名商标没有").
     punctuation = (rf"[;。!?\n]+|:{figure_next}|(?<!\d)[.,](?!\d)|[.,](?=\s)"
                    r"|(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
-    clause_split = re.compile(punctuation + (f"|{words}" if words else ""))
+    # "一期5000万一期2亿": each issue named after a figure opens the next item, as a comma would.
+    counters = _alternatives(f.issue_counters)
+    issue_next = rf"|(?<=[万亿元])(?=(?:一|另一|第[0-9一二三四五六七八九十]{{1,3}})(?:{counters}))"  # none: (?!)
+    clause_split = re.compile(punctuation + issue_next + (f"|{words}" if words else ""))
 
     exact: dict[str, str] = {}
     contains: list[tuple[str, str]] = []
@@ -356,6 +360,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                   for k, w in v.facts.items() if w.yes_when},
         planned_ok=frozenset(k for k, w in v.facts.items() if "planned" in w.yes_when),
         minus_signs=frozenset(f.minus_signs),
+        misspellings=tuple(sorted(((normalize(a), normalize(b)) for a, b in f.misspellings.items()
+                                   if len(normalize(a)) == len(normalize(b))), key=lambda ab: -len(ab[0]))),
         currency_marks=_longest_first(_norm(f.currency_marks)),
         negation_chars=frozenset(w for w in _norm(p.negations) if len(w) == 1 and not w.isascii()),
         negation_words=_phrases(frozenset(w for w in _norm(p.negations) if w.isascii())),

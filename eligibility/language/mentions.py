@@ -79,7 +79,7 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                 if fact.mentions and fact.id not in named_here and not h.has("mention"):
                     continue  # "国家级" names a level only next to its subject ("国家级示范区")
                 context = lex.context.get(fact.id)
-                if c.negated(h) or (context and not any(w in c.s for w in context)):
+                if c.negated(h) or (context and not any(w in c.s for w in context)) or _names_association(c, h):
                     continue
                 if fact.id in LIST_CHOICES and quoted_amount(lex, c, h):
                     out.mentioned.add(fact.id)  # "金奖50万": the policy's figure quoted, a topic
@@ -161,3 +161,14 @@ def counted_levels(lex: Lexicon, fact_id: str, clauses: list[Clause],
                     return None
                 counts[t.value] = max(counts.get(t.value, 0), n)
     return [level for level, n in counts.items() for _ in range(n)]
+
+
+_TRADE = re.compile(r"\s*(?:行业|产业|industry|trade)?\s*")
+
+
+def _names_association(c: Clause, h: Hit) -> bool:
+    """An option named as what an association gathers ("软件行业协会", "software association"): the members'
+    trade, not the applicant's own option."""
+    return any(b.start >= h.end and _TRADE.fullmatch(c.s[h.end : b.start]) is not None
+               and any(t.key == "association" for t in b.of("applicant")) for b in c.hits)
+

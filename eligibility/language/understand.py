@@ -26,12 +26,13 @@ from knowledge.models import KnowledgeBase
 
 MAX_CHARS = 4000  # a message longer than this is read from its start (a forward, not a novel)
 _TICK_NUMBERS = re.compile(r"^\s*\d{1,2}(\s*[,;、/ ]\s*\d{1,2})*\s*$")
+_EN_LIST = re.compile(r"\s*(?:[,;/]|\band\b|\bor\b|\bplus\b)\s*")
 
 
 def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = None) -> Reading:
     """Read one message; ``expecting`` is the question the bot just asked (None for free text)."""
     lex = lexicon(kb)
-    s, cased = self_corrected(lex, *prepared(text[:MAX_CHARS]))
+    s, cased = self_corrected(lex, *_respelled(lex, *prepared(text[:MAX_CHARS])))
     clauses = split(lex, s, cased)
     notes: list[Note] = []
     clarify: list[Clarify] = []
@@ -210,6 +211,14 @@ def _is_correction(lex: Lexicon, clauses: list[Clause]) -> bool:
 _Answered = tuple[dict[str, FactValue] | None, list[Note], list[Clarify]]
 
 
+def _respelled(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
+    """Phone slips by sound read as the word meant ("至押融资利习30万" is 质押融资利息30万); same length and places."""
+    for typed, meant in lex.misspellings:
+        if typed in s:
+            s, cased = s.replace(typed, meant), cased.replace(typed, meant)
+    return s, cased
+
+
 def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, clauses: list[Clause],
             read: dict[str, FactValue], *, polar: bool = True) -> _Answered:
     """What the message answers to ``q``: its facts, and a note of the user's own hedge.
@@ -360,8 +369,11 @@ def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[C
                         picked.add(t.key)
         if not named:
             mapping = {o.value: [o.label.zh, o.label.en] for o in options}
-            for part in lex.list_split.split(c.s):
-                value = parse_choice(part, mapping, negation=lex.negation) if part else None
+            # English is split by its list words only, never at each space ("the" alone is inside a label), and
+            # no guess by similarity: "write me a poem about spring" would tick an IP certification.
+            english = c.s.isascii()
+            for part in (_EN_LIST.split(c.s) if english else lex.list_split.split(c.s)):
+                value = parse_choice(part, mapping, negation=lex.negation, fuzzy=not english) if part else None
                 if value is not None:
                     picked.add(value)
                     named = True

@@ -107,6 +107,25 @@ def test_buttons_only_self_assessment_for_a_market_operator(dialog: Dialog) -> N
     assert "择优" in chat.text()
 
 
+@pytest.mark.parametrize("typed", ["结果呢？", "结果呢", "看看结果", "show me the result"])
+def test_the_result_asked_for_in_words_is_shown_again(dialog: Dialog, typed: str) -> None:
+    """After the result, "结果呢？" (a particle and a question mark round the view's name) shows it again."""
+    chat = Chat(dialog)
+    chat.command("start")
+    chat.press("自助测评")
+    chat.press("市场开办方")
+    chat.press("是")
+    for _ in range(10):
+        if chat.state.mode == "done":
+            break
+        labels = [b.label for b in chat.buttons()]
+        choice = next((x for x in ("国家级", "都没有", "没有") if any(x in label for label in labels)), "否")
+        chat.press(choice)
+    assert chat.state.mode == "done", chat.log()
+    replies = chat.say(typed)
+    assert any("国家级知识产权规范化市场奖补" in r.text for r in replies), chat.log()
+
+
 def test_back_undoes_exactly_the_last_answer(dialog: Dialog) -> None:
     chat = Chat(dialog)
     chat.command("assess")

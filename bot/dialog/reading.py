@@ -136,7 +136,7 @@ class TypedReader:
 
     def _control_word(self, message: str) -> str | None:
         """The dialog's own views typed by name ("结果", "为什么", "修改"): words the layer has no intent for."""
-        norm = normalize(message).strip(" 。.!！")
+        norm = normalize(message).strip(" 。.!！?？~～")
         for action in _VIEW_WORDS:
             if norm in self.control_words[action]:
                 return action

@@ -120,7 +120,9 @@ def test_a_loan_without_its_interest_is_asked_about(kb: KnowledgeBase, ask: Aske
 
 
 @pytest.mark.parametrize(("text", "yearly"), [("每月付息3万，一年能补多少", 360_000), ("利息每季度5万", 200_000),
-                                               ("半年付一次，一次15万利息", 300_000)])
+                                               ("半年付一次，一次15万利息", 300_000),
+                                               ("质押贷款利息每季3万", 120_000),
+                                               ("we pay 50k of interest on our IP pledge loan semi-annually", 100_000)])
 def test_periods_are_annualised_and_stated(kb: KnowledgeBase, text: str, yearly: int) -> None:
     r = read(kb, text)
     assert r.facts["pledge_loan_interest_paid_yuan"] == yearly

@@ -1273,3 +1273,20 @@ def test_the_trade_an_association_gathers_is_not_its_industry(kb: KnowledgeBase,
 
 def test_recognised_as_is_no_client_cue(kb: KnowledgeBase) -> None:
     assert read(kb, "有个商标去年认定为驰名商标").facts == {"new_well_known_trademark": True}
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("发了一期，融了五千万", {"securitization_originator_issues_yuan": [50_000_000]}),
+    ("发了一期，融了五千万，更正一下，是四千五百万", {"securitization_originator_issues_yuan": [45_000_000]}),
+])
+def test_what_an_issue_raised_answers_the_originators_question(kb: KnowledgeBase, ask: Asker, text: str,
+                                                              facts: dict[str, object]) -> None:
+    """On the originator's question, "融了" is what its own issue raised, never the financed enterprise's
+    financing (a wrong amount: 3% instead of 2%, another cap)."""
+    assert read(kb, text, ask("securitization_originator_issues_yuan")).facts == facts
+
+
+def test_the_financed_side_named_on_the_originators_question_stays_financing(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "我们没发起，但通过证券化融了5000万", ask("securitization_originator_issues_yuan"))
+    assert r.facts.get("securitization_financing_yuan") == 50_000_000
+    assert not r.facts.get("securitization_originator_issues_yuan")

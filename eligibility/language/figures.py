@@ -147,6 +147,11 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             remap[financed] = originator
             cue_ok |= {originator, financed} & set(cue_facts)
             mentioned = set(mentioned) - {financed}
+        elif expecting == originator and financed not in mentioned:
+            # The answer to the originator's question ("发了一期，融了五千万"): what its issue raised, unless the
+            # message names the financed enterprise's side ("通过证券化融资").
+            remap[financed] = originator
+            cue_ok |= {originator, financed} & set(cue_facts)
     sole = _sole_figure(lex, clauses)
     handled = _year_told_in_parts(kb, lex, clauses, out, expecting, cue_ok)
     theirs = _ours_after_theirs(kb, lex, clauses, out, expecting, cue_ok, handled)

@@ -1290,3 +1290,10 @@ def test_the_financed_side_named_on_the_originators_question_stays_financing(kb:
     r = read(kb, "我们没发起，但通过证券化融了5000万", ask("securitization_originator_issues_yuan"))
     assert r.facts.get("securitization_financing_yuan") == 50_000_000
     assert not r.facts.get("securitization_originator_issues_yuan")
+
+
+def test_a_corrected_period_is_asked_about_never_the_first_one_kept(kb: KnowledgeBase, ask: Asker) -> None:
+    """"每月一万，不是，每季度一万": the period is what is corrected; 12万 (monthly) would be a wrong amount."""
+    r = read(kb, "每月一万，不是，每季度一万", ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts.get("pledge_loan_interest_paid_yuan") != 120_000
+    assert r.facts.get("pledge_loan_interest_paid_yuan") == 40_000 or r.clarify

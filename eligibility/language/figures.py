@@ -493,6 +493,9 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
         rest = gap[m.end() :] if m else ""
         # What the corrected figure repeats before it ("每月3万，不对，每月4万") may stay.
         if m and len(rest) <= _REPEAT_REACH and not any(ch.isdigit() or ch in ";,.!?" for ch in rest):
+            if rest.strip() and not said.endswith(rest.strip()) and any(
+                    h.has("period") for h in lex.index.scan(rest, rest)):
+                continue  # "每月一万，不是，每季度一万": the period is corrected too; both figures stay, so it is asked
             if len(_CHAT_LABEL.sub(" ", s[a.end : b.start])) != len(s[a.end : b.start]):
                 pre = ""  # a chat log's label between them: nothing said after the first figure is kept
             s = s[: a.start] + s[b.start : b.end] + pre + s[b.end :]

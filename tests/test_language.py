@@ -1297,3 +1297,10 @@ def test_a_corrected_period_is_asked_about_never_the_first_one_kept(kb: Knowledg
     r = read(kb, "每月一万，不是，每季度一万", ask("pledge_loan_interest_paid_yuan"))
     assert r.facts.get("pledge_loan_interest_paid_yuan") != 120_000
     assert r.facts.get("pledge_loan_interest_paid_yuan") == 40_000 or r.clarify
+
+
+@pytest.mark.parametrize("text", ["our supplier pays like 30k a month interest on their IP loan, we don't have one",
+                                  "our client pays 200k interest on an IP pledge loan"])
+def test_a_supplier_or_clients_interest_is_not_ours(kb: KnowledgeBase, text: str) -> None:
+    """Someone else's loan in English: its interest is never recorded as the applicant's (asked, or nothing)."""
+    assert "pledge_loan_interest_paid_yuan" not in read(kb, text).facts

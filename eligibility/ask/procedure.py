@@ -103,22 +103,21 @@ def _own_money(cues: Cues, text: str) -> bool:
 
 def _other_money(cues: Cues, result: MatchResult, text: str) -> bool:
     """Whether a question matched only by procedure words asks about money of another scheme."""
-    covered = {i for h in result.hits if not h.english for i in range(h.start, h.end)}
-    for m in cues.named_money.finditer(text):
-        qualifier = m.group(1)
-        if any(i in covered for i in range(m.start(1), m.end(1))) or cues.generic_qualifier.search(qualifier):
-            continue
-        return True
-    return False
+    return _names_another(cues.named_money, cues.generic_qualifier, result, text)
 
 
 def _other_procedure(cues: Cues, result: MatchResult, text: str) -> bool:
     """Whether a question matched only by procedure words asks how to do something else (a divorce, a
     passport): the two characters naming the procedure are covered by no term and say nothing of applying."""
+    return _names_another(cues.named_procedure, cues.applying_qualifier, result, text)
+
+
+def _names_another(named: re.Pattern[str], ours: re.Pattern[str], result: MatchResult, text: str) -> bool:
+    """Whether ``named`` finds a qualifier (its group 1) that no matched term covers and ``ours`` does not
+    claim for this policy: the question is about another scheme's money or procedure."""
     covered = {i for h in result.hits if not h.english for i in range(h.start, h.end)}
-    for m in cues.named_procedure.finditer(text):
-        qualifier = m.group(1)
-        if any(i in covered for i in range(m.start(1), m.end(1))) or cues.applying_qualifier.search(qualifier):
+    for m in named.finditer(text):
+        if any(i in covered for i in range(m.start(1), m.end(1))) or ours.search(m.group(1)):
             continue
         return True
     return False

@@ -7,8 +7,9 @@ questions with every part answered (and the sum right when one is asked), proced
 answered honestly (the policy's silence said, no invented step), yes/no questions whose answer starts
 with the right verdict, near misses refused, and every figure right (amounts and sums). The blind
 fresh sets (bench/ask_questions_fresh.yaml, bench/ask_fresh_policy.yaml; split fresh), the second and third
-blind pairs (bench/ask_fresh2_*.yaml, bench/ask_fresh3_*.yaml; splits fresh2, fresh3) and further tune material
-(bench/ask_questions_t2.yaml, bench/ask_questions_t3.yaml; split tune) are read when present.
+and fourth blind pairs (bench/ask_fresh2_*.yaml, bench/ask_fresh4_*.yaml; splits fresh2, fresh4) and further tune
+material (bench/ask_questions_t2.yaml, t3.yaml, t4.yaml, and the third blind pair bench/ask_fresh3_*.yaml, whose
+failures were read and tuned on; split tune) are read when present.
 
 Why two baselines: they show what the alias matcher buys over general text retrieval. Both get
 the same refusal treatment as ours (a score threshold, tuned on the tune split only) and the same
@@ -57,12 +58,15 @@ FRESH_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh_policy.yaml"
 # scored as its own split (``fresh2``), never tuned on.
 FRESH2_QUESTIONS = Path(__file__).parent / "ask_fresh2_questions.yaml"
 FRESH2_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh2_policy.yaml"
-# A third blind pair, never seen by whoever tunes: scored as split fresh3 when the files are there.
-FRESH3_QUESTIONS = Path(__file__).parent / "ask_fresh3_questions.yaml"
-FRESH3_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh3_policy.yaml"
-# More tune material, written blind by other helpers: part of the tune split (tuned on, like it).
-MORE_TUNE_QUESTIONS = (Path(__file__).parent / "ask_questions_t2.yaml", Path(__file__).parent / "ask_questions_t3.yaml")
-SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3")
+# More tune material, written blind by other helpers: part of the tune split (tuned on, like it). The third
+# blind pair (fresh3) is among it: measured blind once, then read and tuned on.
+MORE_TUNE_QUESTIONS = tuple(Path(__file__).parent / name for name in (
+    "ask_questions_t2.yaml", "ask_questions_t3.yaml", "ask_questions_t4.yaml",
+    "ask_fresh3_questions.yaml", "ask_fresh3_policy.yaml"))
+# The fourth blind pair, never seen by whoever tunes: scored as split fresh4 when the files are there.
+FRESH4_QUESTIONS = Path(__file__).parent / "ask_fresh4_questions.yaml"
+FRESH4_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh4_policy.yaml"
+SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh4")
 # The day the questions are asked on: inside the policy's (assumed) validity, fixed for reproducible runs.
 BENCH_DAY = date(2025, 6, 1)
 # An answer invents a procedure when it tells the user where or how to apply; the policy says neither.
@@ -459,8 +463,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="the unseen whole-answer set (split: fresh)")
     p.add_argument("--fresh2", type=Path, nargs="*", default=[FRESH2_QUESTIONS, FRESH2_POLICY_QUESTIONS],
                    help="the second unseen pair, scored as split fresh2")
-    p.add_argument("--fresh3", type=Path, nargs="*", default=[FRESH3_QUESTIONS, FRESH3_POLICY_QUESTIONS],
-                   help="the third unseen pair, scored as split fresh3 (read when present)")
+    p.add_argument("--fresh4", type=Path, nargs="*", default=[FRESH4_QUESTIONS, FRESH4_POLICY_QUESTIONS],
+                   help="the fourth unseen pair, scored as split fresh4 (read when present)")
     p.add_argument("--tune-more", type=Path, nargs="*", default=list(MORE_TUNE_QUESTIONS),
                    help="further tune material, scored as split tune (read when present)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON instead of a table")
@@ -482,9 +486,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for extra in args.fresh2:
         if extra.exists():
             questions += [replace(q, split="fresh2") for q in load_questions(extra)]
-    for extra in args.fresh3:
+    for extra in args.fresh4:
         if extra.exists():
-            questions += [replace(q, split="fresh3") for q in load_questions(extra)]
+            questions += [replace(q, split="fresh4") for q in load_questions(extra)]
     results = run(questions, kb, args.repeats)
     if args.json:
         print(json.dumps({split: {name: s.to_json() for name, s in by.items()} for split, by in results.items()},

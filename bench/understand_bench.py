@@ -2,9 +2,11 @@
 
     python -m bench.understand_bench [--corpus bench/understand/dev.yaml] [--repeats 3] [--failures tune] [--json]
 
-Per split (tune, holdout, and fresh / fresh2 / fresh3 when bench/understand/fresh.yaml / fresh2.yaml /
-fresh3.yaml are present; all are written blind and never tuned on), for each system. bench/understand/dev2.yaml
-and dev3.yaml, when present, are more tuning material written blind and are scored as part of the tune split:
+Per split (tune, holdout, and fresh / fresh2 / fresh4 when bench/understand/fresh.yaml / fresh2.yaml /
+fresh4.yaml are present; all are written blind and never tuned on), for each system. bench/understand/dev2.yaml,
+dev3.yaml and dev4.yaml, when present, are more tuning material written blind and are scored as part of the tune
+split, and so is fresh3.yaml: written blind as the third fresh set, its failures were read and tuned on, so it is
+tune material now:
 
 - fact precision (recorded facts with the right value / facts recorded) and recall (/ facts stated);
 - messages with any wrong fact (a fact recorded that the message does not state, or with another value;
@@ -48,10 +50,13 @@ HERE = Path(__file__).parent / "understand"
 DEV = HERE / "dev.yaml"
 FRESH = HERE / "fresh.yaml"  # written blind by someone else: read by this bench only, never by us
 FRESH2 = HERE / "fresh2.yaml"  # a second blind set, by another writer, later: split fresh2, never tuned on
-FRESH3 = HERE / "fresh3.yaml"  # a third blind set, written after the second round of tuning: split fresh3
-# New tuning material by blind writers (dev2: writerT, dev3: writerT2): read as part of the tune split.
-EXTRA_TUNE = (HERE / "dev2.yaml", HERE / "dev3.yaml")
-SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh3")
+# The third blind set: measured blind once, then read and tuned on, so it is tune material now.
+FRESH3 = HERE / "fresh3.yaml"
+# The fourth blind set, by someone who saw neither the sets nor the vocabulary: split fresh4, never tuned on.
+FRESH4 = HERE / "fresh4.yaml"
+# New tuning material by blind writers (dev2: writerT, dev3: writerT2, dev4: writerT4): part of the tune split.
+EXTRA_TUNE = (HERE / "dev2.yaml", HERE / "dev3.yaml", FRESH3, HERE / "dev4.yaml")
+SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh4")
 KEYS = ("id", "text", "lang", "question", "kind", "facts", "ask", "intent", "split")
 INTENTS = ("assess", "ask", "menu", "help", "greeting", "thanks", "human", "back", "restart", "cancel",
            "lang_zh", "lang_en")
@@ -274,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--corpus", type=Path, default=DEV)
     p.add_argument("--fresh", type=Path, default=FRESH, help="the blind fresh set (read when present)")
     p.add_argument("--fresh2", type=Path, default=FRESH2, help="the second blind set (read when present)")
-    p.add_argument("--fresh3", type=Path, default=FRESH3, help="the third blind set (read when present)")
+    p.add_argument("--fresh4", type=Path, default=FRESH4, help="the fourth blind set (read when present)")
     p.add_argument("--extra-tune", type=Path, nargs="*", default=list(EXTRA_TUNE),
                    help="more tuning material, scored as tune (each read when present)")
     p.add_argument("--repeats", type=int, default=3)
@@ -290,8 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         items += load_items(args.fresh, split="fresh")
     if args.fresh2.exists():
         items += load_items(args.fresh2, split="fresh2")
-    if args.fresh3.exists():
-        items += load_items(args.fresh3, split="fresh3")
+    if args.fresh4.exists():
+        items += load_items(args.fresh4, split="fresh4")
     splits = [s for s in SPLITS if any(i.split == s for i in items)]
     systems: dict[str, Reader] = {}
     try:

@@ -7,6 +7,7 @@ an IP agency "registered as a company" is a service agency, as the question itse
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from eligibility.language.clauses import Clause
@@ -36,16 +37,34 @@ def _acts_on_us(c: Clause, h: Hit) -> bool:
     return any(x.has("client") for x in after[:1]) and any(x.has("self") for x in after[1:2])
 
 
+_OWNED = re.compile(r"\s*(?:下属|旗下|所属|附属|下设)(?:的)?\s*(?:一个|一家|一所)?\s*")
+
+
+def _owner_of_next(c: Clause, h: Hit, asked: bool) -> bool:
+    """"学校下属的研究院": the description names the owner of the next one, which is the applicant."""
+    nxt = next((x for x in c.hits if x.start >= h.end and _types(x, asked)), None)
+    return nxt is not None and _GENERIC not in _types(nxt, asked) \
+        and _OWNED.fullmatch(c.s[h.end : nxt.start]) is not None
+
+
+def _denied(clauses: list[Clause], asked: bool) -> set[str]:
+    """Types the message says the applicant is not ("我们是生产企业，不是代理机构"): a later bare mention of one
+    ("代理机构只是帮我们跑手续") speaks of someone else."""
+    return {t for c in clauses for h in c.hits if c.negated(h) and not c.about_clients(h) for t in _types(h, asked)}
+
+
 def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: bool = False) -> ApplicantReading:
     """``midway``: another question is being answered; the generic "公司/企业" is then not volunteered."""
     found: list[str] = []
+    denied = _denied(clauses, asked)
     headed = False  # "研究院下属的公司": a specific description, then the generic one as the head noun
     for c in clauses:
         specific_end = -1  # where the last specific description of the clause ends
         for h in c.hits:
             types = _types(h, asked)
             if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h) or c.pending(h) \
-                    or _acts_on_us(c, h) or c.s[h.end :].lstrip().startswith(lex.benefit_after):
+                    or _acts_on_us(c, h) or c.s[h.end :].lstrip().startswith(lex.benefit_after) \
+                    or _owner_of_next(c, h, asked):
                 continue  # "产业知识产权联盟奖补能拿多少": the benefit's name, not who is asking
             lead = c.s[: h.start].strip()
             # "公司有50个人" describes no one; answering another question, "联盟成立了，也备案了" names the thing
@@ -57,6 +76,9 @@ def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: 
                     s.has("self") for s in c.before(h, _SELF_REACH)):
                 continue
             kept = [t for t in types if t not in ("other",)]
+            if not lead and not h.has("self") and not any(s.has("self") for s in c.before(h, _SELF_REACH)) \
+                    and set(kept) <= denied:
+                continue  # "不是代理机构，代理机构只是帮我们跑手续": the one denied, named again bare
             # "专利代理公司" is one compound word (the agency is registered as a company); "研究院下属的公司"
             # puts words between: the company is another applicant than the institute.
             headed = headed or (0 <= specific_end < h.start and _GENERIC in kept)

@@ -18,6 +18,7 @@ from eligibility.parsing import looks_like_question
 CONCEPTS = frozenset({"mention", "option", "applicant", "city", "inside", "outside"})
 _NEG_BEFORE, _NEG_AFTER, _CLIENT_REACH = 6, 4, 4
 _NEG_BEFORE_ASCII, _NEG_WORDS = 24, 3
+_NEG_LIST_ASCII, _NEG_LIST_WORDS = 48, 8
 _DONE_REACH = 2  # "驰名商标也批了": a done word this near after a mention
 _SENTENCE_END = re.compile(r"[。.!?\n]")
 # A clause longer than this is read in pieces (no one writes such a clause; it keeps reading linear).
@@ -84,6 +85,10 @@ class Clause:
         # An English negation reaches a few words ("we don't have any madrid registrations").
         if any(h.has("neg") and h.term.isascii() and len(self.s[h.end : hit.start].split()) <= _NEG_WORDS
                for h in self.before(hit, _NEG_BEFORE_ASCII)):
+            return True
+        # "we don't run a platform or a maker space": an English negation reaches along an or-list.
+        if any(h.has("neg") and h.term.isascii() and len(words := self.s[h.end : hit.start].split()) <= _NEG_LIST_WORDS
+               and {"or", "nor"} & set(words) for h in self.before(hit, _NEG_LIST_ASCII)):
             return True
         return any(h.has("neg") and h.start >= self._last_concept for h in self.after(hit, _NEG_AFTER))
 

@@ -74,7 +74,7 @@ def _originator_role(clauses: list[Clause], originator: str) -> tuple[int, int] 
         for h in c.hits:
             if not h.has("mention") or not any(t.key == originator for t in h.of("mention")) or c.negated(h):
                 continue
-            if any(b.has("self") for b in c.before(h, 2)) or any(
+            if h.has("self") or any(b.has("self") for b in c.before(h, 2)) or any(
                     a.has("self") and c.s[h.end : a.start].endswith("是") for a in c.after(h, _ROLE_AFTER_REACH)):
                 return ci, h.start
     return None
@@ -160,15 +160,16 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     doubted: set[str] = set()
     # (figure's index, fact, the question if no amount is told, its role if one is)
     received: list[tuple[int, str, Clarify, str]] = []
+    later = _later_periods(lex, clauses)
     for ci, c in enumerate(clauses):
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
         numbers = [n for n in scan_numbers(c.s, lex.numbers)
                    if not _in_a_word(c, n) and (ci, n.start) not in handled]
-        here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")}
+        here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")} or later.get(ci, {})
         period_words.update(here)
         periods = set(here) or carried
         # "半年付一次，一次15万": a period stated without a figure reaches the next clause.
-        carried = periods if not any(n.kind in ("money", "number") for n in numbers) else set()
+        carried = periods if not _has_figure(lex, c) else set()
         out.figures += [Figure(h.term, int(t.value), "percent") for h in c.hits for t in h.of("fraction")]
         for n in numbers:
             text = c.s[n.start : n.end]
@@ -331,6 +332,41 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
 
 
 _SELF_LEAD = 2  # "而我们", "但我们": the self-reference opens the clause
+
+
+def _has_figure(lex: Lexicon, c: Clause) -> bool:
+    """The clause holds a figure (not "一" of "一次", "一直": a word)."""
+    return any(n.kind in ("money", "number") and (n.end - n.start > 1 or c.s[n.start].isdigit()
+                                                  or _open_tail(lex, c.s, n))
+               for n in scan_numbers(c.s, lex.numbers) if not _in_a_word(c, n))
+
+
+_PAID_WORDS = re.compile(r"(?:的|是|都是|按|都|就|一般)?(?:付|交|还|结|缴|支付|付息|结息|还息|付款|还款|扣)?"
+                         r"(?:一次|1次|的)?(?:息|利息)?(?:一次)?(?:吧|啊|呢)?"
+                         r"|(?:it'?s |it is |and )?(?:paid|payable|pay|due|billed|charged|settled)?"
+                         r"(?: in instalments)?")
+
+
+def _later_periods(lex: Lexicon, clauses: list[Clause]) -> dict[int, dict[str, str]]:
+    """"利息5万，半年付一次", "interest of 50k, paid semi-annually": a clause of a period and a payment word only,
+    right after a clause with a figure and no period of its own, is that figure's period. A period clause that
+    says more ("利息5万，每月都要还本金") may be of something else: the figure's period is then asked (two periods
+    given, so ``_amount`` asks)."""
+    out: dict[int, dict[str, str]] = {}
+    for ci in range(len(clauses) - 1):
+        c, nxt = clauses[ci], clauses[ci + 1]
+        said = {t.key: h.term for h in nxt.kinds("period") for t in h.of("period")}
+        if not said or c.kinds("period") or not _has_figure(lex, c) or _has_figure(lex, nxt):
+            continue
+        rest = nxt.s
+        for h in reversed(nxt.kinds("period")):
+            rest = rest[: h.start] + " " + rest[h.end :]
+        rest = " ".join(rest.split()).strip(" .;,!~")
+        if all(_PAID_WORDS.fullmatch(part.strip()) for part in rest.split(" ")):
+            out[ci] = said
+        else:
+            out[ci] = {**said, "unsure": ""}
+    return out
 
 
 def _in_a_word(c: Clause, n: Number) -> bool:
@@ -526,6 +562,16 @@ def _words_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
         gap = s[a.end : b.start]
         if lex.correction_gap.fullmatch(gap):
             s, cased = s[: a.start] + s[b.start :], cased[: a.start] + cased[b.start :]
+            continue
+        # "省级示范区，不对，是国家级的": the subject named after the first option goes with the second.
+        keys = {t.key for t in a.of("option")}
+        subject = next((h for h in hits[i + 1 :] if h.start == a.end or s[a.end : h.start].isspace()), None)
+        if subject is None or subject.end > b.start or not any(t.key in keys for t in subject.of("mention")):
+            continue
+        if lex.correction_gap.fullmatch(s[subject.end : b.start]):
+            said, said_cased = s[a.end : subject.end], cased[a.end : subject.end]
+            s = s[: a.start] + s[b.start : b.end] + said + s[b.end :]
+            cased = cased[: a.start] + cased[b.start : b.end] + said_cased + cased[b.end :]
     return s, cased
 
 

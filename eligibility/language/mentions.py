@@ -38,7 +38,7 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     options: dict[str, list[str]] = {}
     negated_choice: set[str] = set()
     qualified: set[str] = set()  # facts a failed-condition phrase ("还没备案") states false
-    for c in clauses:
+    for ci, c in enumerate(clauses):
         named_here = {t.key for h in c.hits for t in h.of("mention")}
         for h in c.hits:
             if c.about_clients(h) or c.s[h.end :].lstrip().startswith(lex.theirs_after):
@@ -60,11 +60,14 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                     bools.setdefault(t.key, set()).add(c.negated(h))
                     if not c.negated(h):
                         qualified.add(t.key)
+            contrast = _contrasted(lex, clauses, ci, h)
             for t in h.of("mention"):
                 fact = kb.facts.get(t.key)
                 if fact is None or fact.id in _ELSEWHERE:
                     continue
                 out.mentioned.add(fact.id)
+                if fact.type == "bool" and contrast:
+                    continue  # "是示范企业不是优势企业": what the user meant instead of it; nothing said of it
                 if fact.type == "bool":
                     bools.setdefault(fact.id, set()).add(not c.negated(h))
                 elif fact.type == "choice" and c.negated(h):
@@ -115,6 +118,34 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
         if "none" in kb.facts[fact_id].option_ids():
             out.facts[fact_id] = "none"
     return out
+
+
+_INSTEAD_AFTER = re.compile(r"[\s;,.]*(?:而|其实|应该|实际)?是")
+
+
+def _contrasted(lex: Lexicon, clauses: list[Clause], ci: int, h: Hit) -> bool:
+    """"是示范企业不是优势企业", "不是优势企业，是示范企业": a fact named with 不是 against another fact said
+    instead; the user corrects which one it is (an earlier word, perhaps), so nothing is said of the one denied."""
+    c = clauses[ci]
+    before = c.before(h, 1)
+    if not h.has("mention") or not before or not before[0].has("neg") or before[0].term not in lex.not_it:
+        return False
+    keys = {t.key for t in h.of("mention")}
+
+    def other(x: Hit) -> bool:
+        return x.has("mention") and not keys & {t.key for t in x.of("mention")}
+
+    said = c.before(before[0], 1)
+    if said and other(said[0]) and not c.negated(said[0]) and c.s[: said[0].start].rstrip().endswith("是"):
+        return True  # 是A不是B
+    m = _INSTEAD_AFTER.match(c.s, h.end)
+    if m is not None and any(other(x) and x.start - m.end() <= 1 for x in c.hits if x.start >= m.end()):
+        return True  # 不是B而是A
+    if ci + 1 >= len(clauses) or h is not c.hits[-1]:
+        return False
+    nxt = clauses[ci + 1]
+    m = _INSTEAD_AFTER.match(nxt.s)
+    return m is not None and any(other(x) and x.start - m.end() <= 1 for x in nxt.hits)  # 不是B，是A
 
 
 _QUOTE_GAP = re.compile(r"\s*(?:是|为|奖励|奖|有|能拿|能奖|可以拿|:)?\s*(?:是|为)?\s*$")

@@ -1,0 +1,156 @@
+"""Readings of ``understand()`` that once recorded a wrong fact or a wrong amount: each a message as people type it.
+
+Precision first: the fact meant, or a question back, never the other fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from eligibility.language import Reading, understand
+from eligibility.questionnaire import Question, question_by_id
+from eligibility.results import Validity
+from knowledge.models import KnowledgeBase
+
+AS_OF = date(2025, 6, 1)
+Asker = Callable[[str], Question]
+
+
+@pytest.fixture(scope="module")
+def ask(kb: KnowledgeBase, validity: Validity) -> Asker:
+    def question(question_id: str) -> Question:
+        q = question_by_id(kb, question_id, {}, AS_OF, validity)
+        assert q is not None, question_id
+        return q
+    return question
+
+
+def read(kb: KnowledgeBase, text: str, expecting: Question | None = None) -> Reading:
+    return understand(kb, text, expecting=expecting)
+
+
+def asked(r: Reading) -> set[str]:
+    return {c.fact for c in r.clarify}
+
+
+# -- the originator's role, in English too -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["As originator we launched an IP securitisation that raised 200 million",
+                                  "as the originator, we issued one IP ABS, 90 million raised"])
+def test_as_originator_makes_the_issue_the_originators(kb: KnowledgeBase, text: str) -> None:
+    """"As originator…raised": the issue's money, never the financed enterprise's (3% instead of 2%)."""
+    r = read(kb, text)
+    assert "securitization_financing_yuan" not in r.facts
+    assert r.facts.get("securitization_originator_issues_yuan") or "securitization_originator_issues_yuan" in asked(r)
+
+
+def test_originator_said_after_the_figure_is_asked(kb: KnowledgeBase) -> None:
+    r = read(kb, "证券化融资两个亿，我们是发起人")
+    assert "securitization_financing_yuan" not in r.facts
+    assert asked(r)
+
+
+# -- a period told in the next clause ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "yearly"), [
+    ("专利质押贷款的利息3万，每季度付一次", 120_000),
+    ("质押贷款利息4万，半年付一次", 80_000),
+    ("our pledge loan interest is 20k, paid monthly", 240_000),
+    ("pledge loan interest of 60k, payable semi-annually", 120_000),
+])
+def test_a_period_in_the_next_clause_applies_to_the_figure(kb: KnowledgeBase, text: str, yearly: int) -> None:
+    r = read(kb, text)
+    assert r.facts.get("pledge_loan_interest_paid_yuan") == yearly
+    assert any(n.key == "lang.note.period" for n in r.notes)  # stated back to the user
+
+
+def test_a_period_clause_that_says_more_is_asked(kb: KnowledgeBase, ask: Asker) -> None:
+    """"每月还本金": the period may be the principal's; the interest's period is asked, never guessed."""
+    r = read(kb, "利息6万，每月要还本金", ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts.get("pledge_loan_interest_paid_yuan") not in (60_000 * 12,)
+    assert "pledge_loan_interest_paid_yuan" in asked(r) or "pledge_loan_interest_paid_yuan" not in r.facts
+
+
+# -- corrections and contrasts -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["抱歉，是优势企业不是示范企业", "不是示范企业，是优势企业"])
+def test_it_is_a_not_b_says_nothing_of_b(kb: KnowledgeBase, text: str) -> None:
+    """The user says which title it is; the other one is the earlier word corrected, not a no."""
+    r = read(kb, text)
+    assert r.facts.get("new_national_ip_advantage_enterprise") is True
+    assert "new_national_ip_demo_enterprise" not in r.facts
+
+
+def test_a_plain_no_is_still_a_no(kb: KnowledgeBase) -> None:
+    assert read(kb, "我们不是示范企业").facts.get("new_national_ip_demo_enterprise") is False
+
+
+@pytest.mark.parametrize("q", [None, "gi_demo_zone"])
+def test_a_level_corrected_after_its_subject_keeps_the_later_one(kb: KnowledgeBase, ask: Asker, q: str | None) -> None:
+    r = read(kb, "国家级示范区，说错了，是省级的", ask(q) if q else None)
+    assert r.facts.get("gi_demo_zone") == "provincial"
+
+
+def test_an_applicant_corrected_to_what_it_belongs_to(kb: KnowledgeBase) -> None:
+    """"准确说是学院下属的研究所": the institute is the applicant, the college only its owner."""
+    r = read(kb, "我们是大学，准确说是学院下属的研究所")
+    assert r.facts.get("entity_type") == "research_institute"
+
+
+# -- who the applicant is ----------------------------------------------------------------------------------
+
+
+def test_an_ip_agency_registered_as_a_company_is_an_agency(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们注册的是有限公司，不过其实是做知识产权代理的")
+    assert r.facts.get("entity_type") == "service_agency"
+
+
+def test_the_type_denied_named_again_is_someone_else(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们是制造企业，不是律所，律所只是帮我们打官司")
+    assert r.facts.get("entity_type") == "enterprise"
+
+
+def test_not_this_type_but_that_one(kb: KnowledgeBase) -> None:
+    assert read(kb, "不是律所，是代理机构").facts.get("entity_type") == "service_agency"
+
+
+def test_our_agency_is_someone_else(kb: KnowledgeBase) -> None:
+    """"我们的代理机构在裕华区": the agency the applicant uses; its place and type are not the applicant's."""
+    r = read(kb, "我们的代理机构在裕华区，我们公司注册在邢台")
+    assert r.facts.get("entity_type") != "service_agency"
+    assert r.facts.get("in_city") is False
+
+
+# -- others' facts are never ours -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["My friend's company got a Madrid registration", "a friend's firm won a gold award"])
+def test_a_friends_company_is_someone_else(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "new_madrid_registration" not in r.facts and "china_patent_award_last_year" not in r.facts
+
+
+def test_bought_from_others_is_our_acquisition(kb: KnowledgeBase, ask: Asker) -> None:
+    """"买了别人的专利": the applicant bought them; "别人" is the seller, not the one the fact is about."""
+    r = read(kb, "做了专利导航，也买过别人的专利", ask("group:projects"))
+    assert r.facts.get("acquired_patent_technology") is True
+
+
+# -- negations and things only named ----------------------------------------------------------------------
+
+
+def test_an_english_negation_reaches_along_an_or_list(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "We don't have a guidance station or a maker space, just the training base", ask("group:services"))
+    assert r.facts.get("ip_maker_space") is False and r.facts.get("ip_training_base") is True
+
+
+def test_having_a_support_centre_is_not_a_new_title(kb: KnowledgeBase) -> None:
+    """A TISC the university runs is no title newly granted; a new selection is."""
+    assert "new_national_service_title" not in read(kb, "我们学院有个技术与创新支持中心").facts
+    assert read(kb, "我们学院去年新入选了技术与创新支持中心").facts.get("new_national_service_title") is True

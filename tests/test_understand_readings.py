@@ -154,3 +154,18 @@ def test_having_a_support_centre_is_not_a_new_title(kb: KnowledgeBase) -> None:
     """A TISC the university runs is no title newly granted; a new selection is."""
     assert "new_national_service_title" not in read(kb, "我们学院有个技术与创新支持中心").facts
     assert read(kb, "我们学院去年新入选了技术与创新支持中心").facts.get("new_national_service_title") is True
+
+
+# -- commands typed in other words -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("撤回", "back"), ("撤销上一步", "back"), ("回到前面", "back"), ("undo that", "back"),
+    ("重置", "restart"), ("回到第一题", "restart"), ("start all over", "restart"),
+    ("算了 不弄了", "cancel"), ("算了不测了", "cancel"), ("forget it", "cancel"), ("maybe later", "cancel"),
+    ("找谁咨询", "human"), ("你好 有人工吗", "human"), ("who can i call", "human"),
+    ("go home", "menu"), ("我该怎么做", "help"), ("i'm lost", "help"), ("哎呀 点错了", "back"),
+])
+def test_commands_typed_in_other_words(kb: KnowledgeBase, ask: Asker, text: str, intent: str) -> None:
+    assert read(kb, text).intent == intent
+    assert read(kb, text, ask("is_sme")).intent == intent

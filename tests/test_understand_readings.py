@@ -169,3 +169,53 @@ def test_having_a_support_centre_is_not_a_new_title(kb: KnowledgeBase) -> None:
 def test_commands_typed_in_other_words(kb: KnowledgeBase, ask: Asker, text: str, intent: str) -> None:
     assert read(kb, text).intent == intent
     assert read(kb, text, ask("is_sme")).intent == intent
+
+
+# -- someone else's figure, and corrections of one figure of several ---------------------------------------
+
+
+def test_a_suppliers_interest_then_none_of_our_own(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "我们的供应商去年质押贷款利息交了60万，我们自己没有这种贷款", ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts.get("pledge_loan_interest_paid_yuan") in (0, None)
+
+
+def test_a_suppliers_interest_alone_is_asked_whose(kb: KnowledgeBase) -> None:
+    r = read(kb, "供应商的质押贷款利息是40万")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
+
+
+def test_a_partner_banks_issue_is_not_our_financing(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "合作银行发了一期3亿的证券化产品，我们没参与", ask("securitization_financing_yuan"))
+    assert not r.facts.get("securitization_financing_yuan")
+
+
+@pytest.mark.parametrize("text", ["驰名商标是总公司拿的，不是我们", "that one was our parent company's, not ours"])
+def test_not_us_disowns_the_clause_before(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    q = "new_well_known_trademark" if "驰名" in text else "new_madrid_registration"
+    assert read(kb, text, ask(q)).facts.get(q) in (False, None)
+
+
+def test_paid_in_n_instalments_is_a_period(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "每年分四次付，每次2万", ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts.get("pledge_loan_interest_paid_yuan") == 80_000
+
+
+def test_a_corrected_figure_then_alternatives_is_asked(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "40万吧，不对，可能是42还是43万", ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
+
+
+def test_an_issue_corrected_by_its_ordinal(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "发了两期，6000万和9000万，第一期说错了，是6500万", ask("securitization_originator_issues_yuan"))
+    assert r.facts.get("securitization_originator_issues_yuan") == [65_000_000, 90_000_000]
+
+
+def test_the_seller_named_is_not_the_applicant(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们公司从研究所受让了一项专利")
+    assert r.facts.get("entity_type") == "enterprise" and r.facts.get("acquired_patent_technology") is True
+
+
+def test_our_association_registered_it_is_self(kb: KnowledgeBase) -> None:
+    r = read(kb, "地理标志是我们协会申请的")
+    assert r.facts.get("entity_type") == "association"
+    assert r.facts.get("gi_applicant") in ("self", None)

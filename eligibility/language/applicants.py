@@ -37,6 +37,10 @@ def _acts_on_us(c: Clause, h: Hit) -> bool:
     return any(x.has("client") for x in after[:1]) and any(x.has("self") for x in after[1:2])
 
 
+# "受让了高校两项专利", "从研究院买了专利", "跟大学合作": the other side of a deal, not the applicant.
+_DEALT_WITH = ("受让了", "受让", "买了", "购买了", "引进了", "从", "向", "跟", "bought from", "acquired from", "from")
+
+
 _OWNED = re.compile(r"\s*(?:下属|旗下|所属|附属|下设)(?:的)?\s*(?:一个|一家|一所)?\s*")
 
 
@@ -64,7 +68,7 @@ def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: 
             types = _types(h, asked)
             if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h) or c.pending(h) \
                     or _acts_on_us(c, h) or c.s[h.end :].lstrip().startswith(lex.benefit_after) \
-                    or _owner_of_next(c, h, asked):
+                    or _owner_of_next(c, h, asked) or c.s[: h.start].rstrip().endswith(_DEALT_WITH):
                 continue  # "产业知识产权联盟奖补能拿多少": the benefit's name, not who is asking
             lead = c.s[: h.start].strip()
             # "公司有50个人" describes no one; answering another question, "联盟成立了，也备案了" names the thing
@@ -72,7 +76,7 @@ def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: 
             # being answered ("律所，在长安区") or with a lead of its own ("其实是研究所").
             spoken = lead in lex.applicant_leads and (lead or (_GENERIC not in types and not midway))
             # "本公司", "我司": the self-reference is the description.
-            if not asked and not spoken and not h.has("self") and not any(
+            if not asked and not spoken and not h.has("self") and not h.term.startswith(lex.first_person) and not any(
                     s.has("self") for s in c.before(h, _SELF_REACH)):
                 continue
             kept = [t for t in types if t not in ("other",)]

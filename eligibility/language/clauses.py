@@ -37,6 +37,7 @@ class Clause:
     of_clients: bool = False  # the clause speaks of the applicant's clients ("客户是生物医药企业" after "给客户做…")
     supposed_from: int = MAX_CLAUSE + 1  # where a supposition starts ("如果…"): nothing after it is stated
     client_words: tuple[str, ...] | None = None  # the lexicon's words naming clients ("客户", "clients")
+    disowned: bool = False  # the next clause says it is not the applicant's ("马德里是总部拿的，不是我们")
 
     @cached_property
     def _index(self) -> dict[int, int]:
@@ -232,7 +233,30 @@ def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
         if _about_others(prev) and c.hits and c.hits[0].start == 0 and (
                 c.hits[0].has("their") or (c.hits[0].has("achieved") and not any(h.has("self") for h in c.hits))):
             out[i] = replace(c, supposed_from=0)
+    # "马德里是集团总部拿的，不是我们", "the award was our partner's, not ours": the clause before is someone else's.
+    for i in range(1, len(out)):
+        if _not_ours(lex, out[i].s) and out[i - 1].hits:
+            out[i - 1] = replace(out[i - 1], of_clients=True, disowned=True)
     return out
+
+
+_THAT = ("这个", "那个", "这", "那", "that's", "that is", "it's", "it is", "it was", "but", "但", "但是", "可")
+_OURS_TAIL = ("", "的", "拿的", "办的", "申请的", "注册的", "获得的", "评的", "自己", "自己的", "公司的", "本身",
+              "这边", "这边的", "ours", "us", "our own", "ourselves")
+
+
+def _not_ours(lex: Lexicon, s: str) -> bool:
+    """The clause only says "不是我们(的)", "not us", "not ours"."""
+    rest = s.strip(" ,;.!?~。").rstrip("啊呀吧哈啦呢哦")
+    for w in _THAT:
+        if rest.startswith(w):
+            rest = rest[len(w):].lstrip()
+            break
+    said = next((w for w in lex.not_it if rest.startswith(w)), None)
+    if said is None:
+        return False
+    rest = rest[len(said):].lstrip()
+    return any(rest.startswith(w) and rest[len(w):].strip() in _OURS_TAIL for w in (*lex.first_person, "ours", "us"))
 
 
 _CLIENT_OPENS = 4  # "有个客户", "我们的客户", "one of our clients": the clients are the clause's subject

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from eligibility.language.clauses import CONCEPTS, Clause
-from eligibility.language.lexicon import PARTIAL, Lexicon
+from eligibility.language.lexicon import PARTIAL, PARTICLES, Lexicon
 from eligibility.language.model import Clarify, Figure, Note
 from eligibility.language.terms import Hit
 from eligibility.parsing import Number, scan_numbers
@@ -394,12 +394,23 @@ def _ours_after_theirs(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], o
             continue
         cued = {t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok}
         fact = cued.pop() if len(cued) == 1 else expecting if not cued else None
-        if fact is None or fact not in lex.yearly_facts:
+        if fact is None:
             continue
         j = i + 1
         d = clauses[j]
         own = _money_numbers(lex, d)
         opens = next((h for h in d.hits if h.has("self")), None)
+        if opens is not None and opens.start <= _SELF_LEAD and not own and any(
+                d.negated(h) for h in d.hits
+                if any(t.key in (fact, expecting) for t in (*h.of("mention"), *h.of("cue")))):
+            # "我们供应商利息付了80万，我们自己没有质押贷款": their figure, and the applicant has none of its own
+            n = numbers[0]
+            out.figures.append(Figure(c.s[n.start : n.end], n.value, "other", None))
+            theirs.add(i)
+            handled.add((i, n.start))
+            continue
+        if fact not in lex.yearly_facts:
+            continue
         if (opens is None or opens.start > _SELF_LEAD or len(own) != 1 or any(h.has("party") for h in d.hits)
                 or any(t.key != fact for h in d.hits for t in h.of("cue")) or d.supposed(own[0].start)
                 or d.kinds("period")):
@@ -501,6 +512,31 @@ def _between(numbers: list[Number], n: Number, gap: re.Pattern[str], s: str) -> 
                if a is not None and b is not None)
 
 
+_ORDINAL = re.compile(r"[\s;,]*第\s*([一二三四五六七八九十两0-9]{1,3})\s*(?:期|笔|次)\s*(?:的)?\s*"
+                      r"(?:金额|融资额?|规模|利息)?")
+
+
+def _ordinal_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
+    """"两期 5000万和8000万，第二期记错了是7000万": the figure of the issue named by its ordinal is replaced (the
+    list keeps two figures, never three)."""
+    for m in reversed(list(_ORDINAL.finditer(s))):
+        gap = lex.correction_gap.match(s, m.end())
+        if gap is None or gap.end() == m.end():
+            continue
+        after = [n for n in scan_numbers(s[gap.end() :], lex.numbers) if n.kind == "money"]
+        if not after or after[0].start != 0:
+            continue
+        ordinal = scan_numbers(m.group(1), lex.numbers)
+        before = [n for n in scan_numbers(s[: m.start()], lex.numbers) if n.kind == "money"]
+        if len(ordinal) != 1 or not 1 <= int(ordinal[0].value) <= len(before):
+            continue
+        old, new = before[int(ordinal[0].value) - 1], after[0]
+        end = gap.end() + new.end
+        s = s[: old.start] + s[gap.end() : end] + s[old.end : m.start()] + s[end:]
+        cased = cased[: old.start] + cased[gap.end() : end] + cased[old.end : m.start()] + cased[end:]
+    return s, cased
+
+
 def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
     """"80万，哦不对70万", "80万，不对，是70万", "利息不是80万，是50万": the figure corrected inside the message is
     dropped.
@@ -509,6 +545,7 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
     place, so it keeps the first's cue ("利息80万，不对，70万" -> 利息70万), and a few words said right after the
     first figure stay with it ("800k interest, oh sorry, 680k" -> 680k interest). A chat log's time and speaker
     between them ("[10:22] 客户: 不好意思打错了，是58万") belong to the correction."""
+    s, cased = _ordinal_corrected(lex, s, cased)
     numbers = [n for n in scan_numbers(s, lex.numbers) if n.kind in ("money", "number")
                and not (n.end - n.start == 1 and not s[n.start].isdigit())  # "一下", "一直": words, not figures
                and not _CLOCK.match(s, max(0, n.start - 3)) and not _CLOCK.match(s, n.start)]  # "[10:22]"
@@ -534,6 +571,8 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
                 continue  # "每月一万，不是，每季度一万": the period is corrected too; both figures stay, so it is asked
             if len(_CHAT_LABEL.sub(" ", s[a.end : b.start])) != len(s[a.end : b.start]):
                 pre = ""  # a chat log's label between them: nothing said after the first figure is kept
+            if not pre.strip(PARTICLES):
+                pre = ""  # "30万吧，不对，32还是33万": a particle after the first figure is no word to keep
             s = s[: a.start] + s[b.start : b.end] + pre + s[b.end :]
             cased = cased[: a.start] + cased[b.start : b.end] + pre + cased[b.end :]
     return _words_corrected(lex, s, cased)

@@ -241,6 +241,8 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
         # "不是，等等，是的", "有，但是还没批": a yes and a no to the same question; asked, never picked.
         return None, [], [Clarify(fact_id, "lang.ask.yes_no", {})]
     if q.kind == "bool":
+        if any(c.disowned and any(t.key == fact_id for h in c.hits for t in h.of("mention")) for c in clauses):
+            return {fact_id: False}, [], []  # "马德里是集团总部拿的，不是我们": someone else's, so not ours
         if fact_id == "in_city" and "in_city" in read:
             if yes is not None and yes != read["in_city"]:
                 return None, [], []

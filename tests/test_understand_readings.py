@@ -219,3 +219,25 @@ def test_our_association_registered_it_is_self(kb: KnowledgeBase) -> None:
     r = read(kb, "地理标志是我们协会申请的")
     assert r.facts.get("entity_type") == "association"
     assert r.facts.get("gi_applicant") in ("self", None)
+
+
+# -- recall: hedged yes in English, the originator's other words -------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "value"), [("I believe so", True), ("pretty sure we do", True),
+                                             ("I don't think so", False), ("probably not", False)])
+def test_hedged_yes_and_no_in_english(kb: KnowledgeBase, ask: Asker, text: str, value: bool) -> None:
+    assert read(kb, text, ask("is_exporter")).facts.get("is_exporter") is value
+
+
+@pytest.mark.parametrize("text", ["我们作为发起单位发了一期知识产权证券化，募了2个亿",
+                                  "发起了一期知识产权ABS，规模1.5亿",
+                                  "发了一期知识产权证券化产品，规模8000万，我们是发起单位"])
+def test_the_originators_issue_in_other_words(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "securitization_financing_yuan" not in r.facts
+    assert r.facts.get("securitization_originator_issues_yuan") or asked(r)
+
+
+def test_a_size_word_alone_is_no_amount(kb: KnowledgeBase) -> None:
+    assert not read(kb, "公司规模2000万").facts

@@ -74,6 +74,8 @@ def _originator_role(clauses: list[Clause], originator: str) -> tuple[int, int] 
         for h in c.hits:
             if not h.has("mention") or not any(t.key == originator for t in h.of("mention")) or c.negated(h):
                 continue
+            if h.start == 0 and c.s[h.end :].startswith(("了", "过")) and not any(x.has("party") for x in c.hits):
+                return ci, h.start  # "发起了两期证券化产品": the speaker's own deed, its subject left out
             if h.has("self") or any(b.has("self") for b in c.before(h, 2)) or any(
                     a.has("self") and c.s[h.end : a.start].endswith("是") for a in c.after(h, _ROLE_AFTER_REACH)):
                 return ci, h.start

@@ -241,3 +241,42 @@ def test_the_originators_issue_in_other_words(kb: KnowledgeBase, text: str) -> N
 
 def test_a_size_word_alone_is_no_amount(kb: KnowledgeBase) -> None:
     assert not read(kb, "公司规模2000万").facts
+
+
+# -- the prober's findings: whose money, which side, how exact ---------------------------------------------
+
+
+def test_issued_and_financed_in_one_breath_asks_which_side(kb: KnowledgeBase) -> None:
+    """"发行…产品融资8000万": the issuer's word and the financed enterprise's; 2% or 3% depends on the side."""
+    r = read(kb, "我们发行了一期知识产权证券化产品，融资8000万")
+    assert "securitization_financing_yuan" not in r.facts
+    assert r.facts.get("securitization_originator_issues_yuan") or asked(r)
+
+
+@pytest.mark.parametrize("text", ["利息付了50万，银行后来返给我们8万", "质押贷款利息是老板个人掏的，30万",
+                                  "their supplier paid 200k interest on a pledge loan"])
+def test_interest_paid_back_or_by_someone_else_is_asked(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
+
+
+def test_a_bit_under_a_figure_is_asked(kb: KnowledgeBase) -> None:
+    r = read(kb, "质押贷款利息小五十万")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
+
+
+def test_a_name_is_no_bound(kb: KnowledgeBase) -> None:
+    assert read(kb, "小王说质押贷款利息是30万").facts.get("pledge_loan_interest_paid_yuan") == 300_000
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("嗯嗯对的", True), ("必须的", True), ("那肯定", True), ("可以这么说", True),
+    ("对对对", True), ("没错没错", True), ("不是不是", False), ("是不是", None),
+])
+def test_colloquial_and_repeated_yes(kb: KnowledgeBase, ask: Asker, text: str, value: bool | None) -> None:
+    assert read(kb, text, ask("in_city")).facts.get("in_city") is value
+
+
+@pytest.mark.parametrize(("text", "kind"), [("河北师范大学", "university"), ("河北省科学院", "research_institute")])
+def test_a_bare_institution_name_describes_the_applicant(kb: KnowledgeBase, text: str, kind: str) -> None:
+    assert read(kb, text).facts.get("entity_type") == kind

@@ -51,6 +51,18 @@ def _owner_of_next(c: Clause, h: Hit, asked: bool) -> bool:
         and _OWNED.fullmatch(c.s[h.end : nxt.start]) is not None
 
 
+_NAME_MIN, _NAME_MAX = 2, 12
+
+
+def _bare_name(clauses: list[Clause], c: Clause, h: Hit) -> bool:
+    """The message is one name that ends with the description ("河北科技大学", "某某律师事务所"): Chinese characters
+    only, nothing else named in it, not a question."""
+    lead = c.s[: h.start]
+    return len(clauses) == 1 and not c.question and c.s[h.end :].strip() in ("", "的") and h is c.hits[-1] \
+        and all(x.has("city") or x.has("inside") or x.has("outside") or x.has("somewhere") for x in c.hits[:-1]) \
+        and _NAME_MIN <= len(lead) <= _NAME_MAX and all("\u4e00" <= ch <= "\u9fff" for ch in lead)
+
+
 def _denied(clauses: list[Clause], asked: bool) -> set[str]:
     """Types the message says the applicant is not ("我们是生产企业，不是代理机构"): a later bare mention of one
     ("代理机构只是帮我们跑手续") speaks of someone else."""
@@ -75,6 +87,8 @@ def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: 
             # asked about: a description opening a clause speaks of the applicant only when no question is
             # being answered ("律所，在长安区") or with a lead of its own ("其实是研究所").
             spoken = lead in lex.applicant_leads and (lead or (_GENERIC not in types and not midway))
+            # "河北科技大学", "石家庄某某科技有限公司": a bare name of the applicant, the whole message.
+            spoken = spoken or (not midway and _bare_name(clauses, c, h))
             # "本公司", "我司": the self-reference is the description.
             if not asked and not spoken and not h.has("self") and not h.term.startswith(lex.first_person) and not any(
                     s.has("self") for s in c.before(h, _SELF_REACH)):

@@ -154,6 +154,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             # message names the financed enterprise's side ("通过证券化融资").
             remap[financed] = originator
             cue_ok |= {originator, financed} & set(cue_facts)
+    financed_sides = {f for _, f in lex.originators}
     sole = _sole_figure(lex, clauses)
     handled = _year_told_in_parts(kb, lex, clauses, out, expecting, cue_ok)
     theirs = _ours_after_theirs(kb, lex, clauses, out, expecting, cue_ok, handled)
@@ -244,7 +245,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.clarify.append(Clarify(fact, "lang.ask.currency", {"figure": shown}, None))
                 continue
             approx = _approximate(lex, c, n)
-            bound = any(h.has("bound") for h in c.hits if -2 <= h.start - n.end <= 1 or 0 <= n.start - h.end <= 2)
+            bound = any(h.has("bound") for h in c.hits if (len(h.term) > 1 and -2 <= h.start - n.end <= 1)
+                        or 0 <= n.start - h.end <= (2 if len(h.term) > 1 else 0))
             if bound and kind not in ("policy", "principal"):
                 fact = owners[0] if kind == "fact" and len(owners) == 1 else expecting
                 out.figures.append(Figure(text, n.value, "other", fact, True))
@@ -299,6 +301,18 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 out.clarify.append(Clarify(financed, "lang.ask.which_role", {
                     "figure": text, "a_zh": la.zh, "a_en": la.en, "b_zh": lb.zh, "b_en": lb.en}, None))
                 continue
+            if kind == "fact" and len(owners) == 1 and owners[0] in financed_sides and owners[0] not in roles \
+                    and expecting not in _pair_of(lex, owners[0]) \
+                    and any(_issued_here(x, lex, owners[0]) for x in clauses):
+                # "发行知识产权证券化产品融资5000万": issued (the originator's word) and financed (the enterprise's):
+                # which side the applicant is decides the item; asked, never picked.
+                financed = owners[0]
+                originator = next(o for o, f in lex.originators if f == financed)
+                la, lb = kb.facts[originator].label, kb.facts[financed].label
+                out.figures.append(Figure(text, n.value, "other", None, approx))
+                out.clarify.append(Clarify(financed, "lang.ask.which_role", {
+                    "figure": text, "a_zh": la.zh, "a_en": la.en, "b_zh": lb.zh, "b_en": lb.en}, None))
+                continue
             if kind == "fact":
                 if len(owners) > 1:
                     out.figures.append(Figure(text, n.value, "other", None, approx))
@@ -334,6 +348,17 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
 
 
 _SELF_LEAD = 2  # "而我们", "但我们": the self-reference opens the clause
+
+
+def _pair_of(lex: Lexicon, financed: str) -> set[str]:
+    """The originator's fact and the financed one of a pair."""
+    return {x for o, f in lex.originators if f == financed for x in (o, f)}
+
+
+def _issued_here(c: Clause, lex: Lexicon, financed: str) -> bool:
+    """A cue word of the originator's alone (发行, issue) in the clause: the issuing side is named in the message."""
+    originators = {o for o, f in lex.originators if f == financed}
+    return any(h.of("cue") and all(t.key in originators for t in h.of("cue")) for h in c.hits)
 
 
 def _has_figure(lex: Lexicon, c: Clause) -> bool:

@@ -280,3 +280,25 @@ def test_colloquial_and_repeated_yes(kb: KnowledgeBase, ask: Asker, text: str, v
 @pytest.mark.parametrize(("text", "kind"), [("河北师范大学", "university"), ("河北省科学院", "research_institute")])
 def test_a_bare_institution_name_describes_the_applicant(kb: KnowledgeBase, text: str, kind: str) -> None:
     assert read(kb, text).facts.get("entity_type") == kind
+
+
+# -- clients, partners and part of a year ------------------------------------------------------------------
+
+
+def test_our_clients_as_the_subject_are_not_us(kb: KnowledgeBase) -> None:
+    """"我们的客户是一家做芯片的公司，拿了金奖": the client's trade and award, not the agency's."""
+    r = read(kb, "我们的客户是一家做新能源的企业，去年拿了银奖")
+    assert "china_patent_award_last_year" not in r.facts and "industry" not in r.facts
+
+
+@pytest.mark.parametrize("text", ["我们跟河北师范大学合作做了专利导航", "我们从石家庄铁道大学受让了一项专利"])
+def test_a_partner_named_by_its_name_is_not_the_applicant(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert r.facts.get("entity_type") != "university"
+    assert "in_city" not in r.facts  # the place is in the partner's name
+
+
+@pytest.mark.parametrize("text", ["质押贷款利息每月2万，付了7个月", "利息每月1万，一共付了10个月"])
+def test_a_monthly_figure_paid_for_part_of_the_year_is_asked(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)

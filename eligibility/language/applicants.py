@@ -41,6 +41,32 @@ def _acts_on_us(c: Clause, h: Hit) -> bool:
 _DEALT_WITH = ("受让了", "受让", "买了", "购买了", "引进了", "从", "向", "跟", "bought from", "acquired from", "from")
 
 
+_NAME_REACH = 8
+_TOGETHER = ("和", "与", "同")  # "我们和河北大学合作": with 合作 after it, the other side of a partnership
+
+
+def _place(x: Hit) -> bool:
+    return x.has("city") or x.has("inside") or x.has("outside") or x.has("somewhere")
+
+
+def dealt_with(c: Clause, h: Hit) -> bool:
+    """The description is the other side of a deal or a partnership, perhaps with its name between
+    ("受让了高校两项专利", "跟河北大学合作", "从石家庄某研究所买的")."""
+    head = c.s[: h.start].rstrip()
+    words = _DEALT_WITH + (_TOGETHER if "合作" in c.s[h.end :] or "cooperat" in c.s[h.end :] else ())
+    if head.endswith(words):
+        return True
+    prev_end = max((x.end for x in c.hits if x.end <= h.start and not _place(x)), default=0)
+    for w in words:
+        at = head.rfind(w, prev_end - len(w) if prev_end else 0)
+        if at >= 0 and not w.isascii():
+            name = head[at + len(w) :]
+            if 0 < len(name) <= _NAME_REACH and all("\u4e00" <= ch <= "\u9fff" for ch in name) \
+                    and at + len(w) >= prev_end:
+                return True
+    return False
+
+
 _OWNED = re.compile(r"\s*(?:下属|旗下|所属|附属|下设)(?:的)?\s*(?:一个|一家|一所)?\s*")
 
 
@@ -59,7 +85,7 @@ def _bare_name(clauses: list[Clause], c: Clause, h: Hit) -> bool:
     only, nothing else named in it, not a question."""
     lead = c.s[: h.start]
     return len(clauses) == 1 and not c.question and c.s[h.end :].strip() in ("", "的") and h is c.hits[-1] \
-        and all(x.has("city") or x.has("inside") or x.has("outside") or x.has("somewhere") for x in c.hits[:-1]) \
+        and all(_place(x) for x in c.hits[:-1]) \
         and _NAME_MIN <= len(lead) <= _NAME_MAX and all("\u4e00" <= ch <= "\u9fff" for ch in lead)
 
 
@@ -80,7 +106,7 @@ def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: 
             types = _types(h, asked)
             if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h) or c.pending(h) \
                     or _acts_on_us(c, h) or c.s[h.end :].lstrip().startswith(lex.benefit_after) \
-                    or _owner_of_next(c, h, asked) or c.s[: h.start].rstrip().endswith(_DEALT_WITH):
+                    or _owner_of_next(c, h, asked) or dealt_with(c, h):
                 continue  # "产业知识产权联盟奖补能拿多少": the benefit's name, not who is asking
             lead = c.s[: h.start].strip()
             # "公司有50个人" describes no one; answering another question, "联盟成立了，也备案了" names the thing

@@ -217,7 +217,7 @@ def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
     serves = any(h.has("client") and any(w in h.term for w in lex.client_words) for c in out for h in c.hits)
     if serves:
         out = [replace(c, of_clients=True) if c.s.startswith(lex.client_words) or (
-            c.s.isascii() and _opens_with_clients(lex, c)) else c for c in out]
+            c.s.isascii() and _opens_with_clients(lex, c)) or _our_clients_subject(lex, c) else c for c in out]
     if serves or any(_serves_as_agency(lex, c) for c in out):
         # "我们是代理机构，有个客户去年拿了银奖": an agency speaking of itself; its 客户 are its clients.
         if not serves:
@@ -260,6 +260,14 @@ def _not_ours(lex: Lexicon, s: str) -> bool:
 
 
 _CLIENT_OPENS = 4  # "有个客户", "我们的客户", "one of our clients": the clients are the clause's subject
+
+
+def _our_clients_subject(lex: Lexicon, c: Clause) -> bool:
+    """"我们的客户是一家做芯片的公司": the clause opens with the applicant's clients as its subject (a first-person
+    possessive then a client word, "我们的客户", "我客户"), not with a service for them ("我们给客户做导航")."""
+    h = c.hits[0] if c.hits else None
+    return h is not None and h.start == 0 and h.has("client") and h.term.startswith(lex.first_person) \
+        and h.term.endswith(lex.client_words)
 
 
 def _opens_with_clients(lex: Lexicon, c: Clause) -> bool:

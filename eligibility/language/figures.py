@@ -732,9 +732,15 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     party = any(_about_a_loan(lex, c) for c in clauses if any(h.has("party") for h in c.hits))
     unpaid = any(h.has("unpaid") and not c.supposed(h.start) for c in clauses for h in c.hits)
     one_of = any(h.has("one_of") for c in clauses for h in c.hits)  # "我们只是其中一家": a share of a whole
+    partial = any(any(t.key == PARTIAL for t in h.of("period")) for h in hits)
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
-        if fact in lex.yearly_facts and several_years:  # "贷了3年，每年利息30万，总共": a total of years
+        annualised = any(f.fact == fact and f.role == "amount" and f.period and lex.period_factor.get(f.period, 1) > 1
+                         for f in out.figures)
+        if fact in lex.yearly_facts and annualised and partial:
+            # "利息每月2万，付了8个月了": paid for part of the year only; ×12 would be a wrong amount
+            _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
+        elif fact in lex.yearly_facts and several_years:  # "贷了3年，每年利息30万，总共": a total of years
             _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
         elif (fact in lex.yearly_facts and (party or fact in shares)) or one_of:
             # "每家子公司利息都是80万", "利息占比30%，总利息200万", "产品规模是3个亿 我们只是其中一家": a group's or a

@@ -304,7 +304,8 @@ def test_a_monthly_figure_paid_for_part_of_the_year_is_asked(kb: KnowledgeBase, 
     assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
 
 
-@pytest.mark.parametrize("text", ["我们参与了一个知识产权证券化项目，总规模3亿", "利息前两个季度一共8万", "银行说今年利息要还60万"])
+@pytest.mark.parametrize("text", ["我们参与了一个知识产权证券化项目，总规模3亿", "利息前两个季度一共8万",
+                                  "银行说今年利息要还60万"])
 def test_a_products_size_part_of_a_year_or_a_payment_due_is_no_amount(kb: KnowledgeBase, text: str) -> None:
     r = read(kb, text)
     assert not any(kb.facts[f].type in ("money", "money_list") and v for f, v in r.facts.items())

@@ -309,3 +309,9 @@ def test_a_monthly_figure_paid_for_part_of_the_year_is_asked(kb: KnowledgeBase, 
 def test_a_products_size_part_of_a_year_or_a_payment_due_is_no_amount(kb: KnowledgeBase, text: str) -> None:
     r = read(kb, text)
     assert not any(kb.facts[f].type in ("money", "money_list") and v for f, v in r.facts.items())
+
+
+def test_a_list_of_two_titles_denied_after_them(kb: KnowledgeBase) -> None:
+    """"马德里注册和地理标志我们都没有": both denied ("马德里注册" is one word, so the list reaches it)."""
+    r = read(kb, "马德里注册和地理标志我们都没有")
+    assert r.facts.get("new_madrid_registration") is False and r.facts.get("new_geographical_indication") is False

@@ -312,6 +312,18 @@ def test_a_products_size_part_of_a_year_or_a_payment_due_is_no_amount(kb: Knowle
 
 
 def test_a_list_of_two_titles_denied_after_them(kb: KnowledgeBase) -> None:
-    """"马德里注册和地理标志我们都没有": both denied ("马德里注册" is one word, so the list reaches it)."""
-    r = read(kb, "马德里注册和地理标志我们都没有")
-    assert r.facts.get("new_madrid_registration") is False and r.facts.get("new_geographical_indication") is False
+    """"驰名商标跟马德里注册我们都还没有": both denied ("马德里注册" is one word, so the list reaches it)."""
+    r = read(kb, "马德里注册跟驰名商标，我们都还没有")
+    r = r if r.facts else read(kb, "马德里注册跟驰名商标我们都还没有")
+    assert r.facts.get("new_madrid_registration") is False and r.facts.get("new_well_known_trademark") is False
+
+
+@pytest.mark.parametrize("q", [None, "group:achievements"])
+def test_a_bare_denial_after_a_list_denies_the_list(kb: KnowledgeBase, ask: Asker, q: str | None) -> None:
+    r = read(kb, "驰名商标跟马德里注册，这两样我们都还没有" if q else "马德里注册跟驰名商标，我们都还没有",
+             ask(q) if q else None)
+    assert r.facts.get("new_madrid_registration") is not True and r.facts.get("new_well_known_trademark") is not True
+
+
+def test_a_denial_of_the_others_keeps_the_one_named(kb: KnowledgeBase) -> None:
+    assert read(kb, "有驰名商标，别的都没有").facts.get("new_well_known_trademark") is True

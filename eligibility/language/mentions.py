@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from eligibility.language.clauses import Clause
 from eligibility.language.lexicon import VAGUE_OPTIONS, Lexicon
 from eligibility.language.model import Clarify, FactValue
+from eligibility.language.polarity import core
 from eligibility.language.terms import Hit
 from eligibility.parsing import scan_numbers
 from knowledge.models import KnowledgeBase
@@ -38,6 +39,9 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     options: dict[str, list[str]] = {}
     negated_choice: set[str] = set()
     qualified: set[str] = set()  # facts a failed-condition phrase ("还没备案") states false
+    # "马德里注册跟驰名商标，我们都还没有": a clause that only denies speaks of what the clause before named.
+    denied_after = [ci + 1 < len(clauses) and only_denies(lex, clauses[ci + 1]) and not any(
+        ch.isdigit() for ch in c.s) for ci, c in enumerate(clauses)]
     for ci, c in enumerate(clauses):
         named_here = {t.key for h in c.hits for t in h.of("mention")}
         for h in c.hits:
@@ -69,7 +73,7 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                 if fact.type == "bool" and contrast:
                     continue  # "是示范企业不是优势企业": what the user meant instead of it; nothing said of it
                 if fact.type == "bool":
-                    bools.setdefault(fact.id, set()).add(not c.negated(h))
+                    bools.setdefault(fact.id, set()).add(not c.negated(h) and not denied_after[ci])
                 elif fact.type == "choice" and c.negated(h):
                     negated_choice.add(fact.id)
                 elif fact.type in ("money", "money_list") and not c.kinds("cue") and any(
@@ -118,6 +122,24 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
         if "none" in kb.facts[fact_id].option_ids():
             out.facts[fact_id] = "none"
     return out
+
+
+_STILL = "都也还全均"
+_THESE = ("这两样", "这两个", "这两项", "这几样", "这几个", "这几项", "这些", "这俩", "两样", "两个", "两项")
+
+
+def only_denies(lex: Lexicon, c: Clause) -> bool:
+    """The clause is a bare denial, perhaps with its subject ("我们都还没有", "都没有", "也没有"), naming nothing."""
+    if any(t.kind in ("mention", "option", "applicant", "city", "inside", "outside") for h in c.hits for t in h.tags
+           if not h.has("neg")):
+        return False
+    rest = core(c.s)
+    for _ in range(2):  # "这两样我们都还没有", "我们这两个都没有"
+        for w in (*lex.first_person, *_THESE):
+            if rest.startswith(w):
+                rest = rest[len(w) :].lstrip()
+                break
+    return bool(rest) and (rest in lex.none or rest.lstrip(_STILL) in lex.no or rest in lex.no)
 
 
 _INSTEAD_AFTER = re.compile(r"[\s;,.]*(?:而|其实|应该|实际)?是")

@@ -327,3 +327,50 @@ def test_a_bare_denial_after_a_list_denies_the_list(kb: KnowledgeBase, ask: Aske
 
 def test_a_denial_of_the_others_keeps_the_one_named(kb: KnowledgeBase) -> None:
     assert read(kb, "有驰名商标，别的都没有").facts.get("new_well_known_trademark") is True
+
+
+# -- NOTE 7's findings ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["去年一共付了利息60万，其中10万是今年初才付的", "质押贷款利息50万，其中8万是罚息"])
+def test_a_part_of_the_interest_told_apart_is_asked(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
+
+
+def test_a_part_named_by_its_cue_is_still_read(kb: KnowledgeBase) -> None:
+    r = read(kb, "还了利息和本金一共300万，其中利息25万")
+    assert r.facts.get("pledge_loan_interest_paid_yuan") == 250_000
+
+
+def test_a_co_winners_city_is_not_ours(kb: KnowledgeBase) -> None:
+    assert "in_city" not in read(kb, "银奖是我们和天津一家研究所一起拿的").facts
+
+
+def test_two_places_in_a_list_are_still_asked(kb: KnowledgeBase) -> None:
+    assert "in_city" not in read(kb, "在石家庄与邢台都有工厂").facts
+
+
+def test_our_own_financing_and_our_issue_as_originator(kb: KnowledgeBase) -> None:
+    """The financing said before the role is not the originator's issue (asked); the issue after it is."""
+    r = read(kb, "我们通过证券化融资了8000万，另外作为发起单位也发行了一期1.5亿的产品")
+    assert r.facts.get("securitization_originator_issues_yuan") in ([150_000_000], None)
+    assert "securitization_financing_yuan" not in r.facts or r.facts["securitization_financing_yuan"] == 80_000_000
+
+
+def test_also_originated_is_the_speakers_role(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们是企业，另外还发起了一期知识产权证券化产品，融资2亿")
+    assert "securitization_financing_yuan" not in r.facts
+
+
+def test_a_provincial_title_is_not_the_national_one(kb: KnowledgeBase) -> None:
+    assert "new_national_ip_demo_enterprise" not in read(kb, "我们去年被评为省级知识产权示范企业").facts
+
+
+def test_a_finance_lease_is_not_a_pledge_loan(kb: KnowledgeBase) -> None:
+    assert "pledge_loan_interest_paid_yuan" not in read(kb, "我们做的是融资租赁，租金里的利息有20万").facts
+
+
+def test_two_instalments_each(kb: KnowledgeBase) -> None:
+    r = read(kb, "our pledge loan interest was paid in two instalments of 100k each")
+    assert r.facts.get("pledge_loan_interest_paid_yuan") in (200_000, None)

@@ -63,6 +63,9 @@ def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
                for w in lex.approximate if len(w) > 1) or before[-_APPROX_REACH:].endswith(chars)
 
 
+# Before a subject-less verb ("还发起了一期", "去年发起了两期"): the speaker's own deed all the same.
+_OF_WHICH = re.compile(r"(?:其中|这里面|里面|当中|其中有)\s*")
+_LEAD_ADVERBS = frozenset({"", "还", "也", "又", "另外", "并", "同时", "去年", "今年", "另外还", "之前", "此外"})
 _ROLE_AFTER_REACH = 4  # "发起单位是我们": the applicant named after its role, through 是
 
 
@@ -74,7 +77,8 @@ def _originator_role(clauses: list[Clause], originator: str) -> tuple[int, int] 
         for h in c.hits:
             if not h.has("mention") or not any(t.key == originator for t in h.of("mention")) or c.negated(h):
                 continue
-            if h.start == 0 and c.s[h.end :].startswith(("了", "过")) and not any(x.has("party") for x in c.hits):
+            if c.s[: h.start].strip() in _LEAD_ADVERBS and c.s[h.end :].startswith(("了", "过")) \
+                    and not any(x.has("party") for x in c.hits):
                 return ci, h.start  # "发起了两期证券化产品": the speaker's own deed, its subject left out
             if h.has("self") or any(b.has("self") for b in c.before(h, 2)) or any(
                     a.has("self") and c.s[h.end : a.start].endswith("是") for a in c.after(h, _ROLE_AFTER_REACH)):
@@ -291,7 +295,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 out.figures.append(Figure(text, n.value, "principal", fact, approx))
                 continue
             if kind == "fact" and len(owners) == 1 and owners[0] in roles and (ci, n.start) < roles[owners[0]][1] \
-                    and _owner(c, n, cue_ok)[1] == [roles[owners[0]][0]]:
+                    and (_owner(c, n, cue_ok)[1] == [roles[owners[0]][0]] or _names_financed(c, roles[owners[0]][0])):
                 # "证券化融资8000万，发起单位是我们": named as the financed enterprise's, the role said only after
                 # the figure; whose financing it is, is asked ("我们发了一期…融资1.5亿，作为发起单位" is the issue's).
                 out.figures.append(Figure(text, n.value, "other", None, approx))
@@ -348,6 +352,12 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
 
 
 _SELF_LEAD = 2  # "而我们", "但我们": the self-reference opens the clause
+
+
+def _names_financed(c: Clause, financed: str) -> bool:
+    """The clause names the financed side ("通过证券化融资了1亿") and not the originator's role."""
+    return any(t.key == financed for h in c.hits for t in h.of("mention")) and not any(
+        t.key != financed for h in c.hits for t in h.of("mention"))
 
 
 def _pair_of(lex: Lexicon, financed: str) -> set[str]:
@@ -733,11 +743,16 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     unpaid = any(h.has("unpaid") and not c.supposed(h.start) for c in clauses for h in c.hits)
     one_of = any(h.has("one_of") for c in clauses for h in c.hits)  # "我们只是其中一家": a share of a whole
     partial = any(any(t.key == PARTIAL for t in h.of("period")) for h in hits)
+    # "共付了40万，其中20万是今年1月付的", "利息100万，其中30万是罚息": a part of the figure told apart
+    split_up = any(m and any(n.start == m.end() and n.kind == "money" for n in scan_numbers(c.s, lex.numbers))
+                   for c in clauses for m in [_OF_WHICH.search(c.s)])
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
         annualised = any(f.fact == fact and f.role == "amount" and f.period and lex.period_factor.get(f.period, 1) > 1
                          for f in out.figures)
-        if fact in lex.yearly_facts and annualised and partial:
+        if fact in lex.yearly_facts and split_up:
+            _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}))
+        elif fact in lex.yearly_facts and annualised and partial:
             # "利息每月2万，付了8个月了": paid for part of the year only; ×12 would be a wrong amount
             _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
         elif fact in lex.yearly_facts and several_years:  # "贷了3年，每年利息30万，总共": a total of years

@@ -144,8 +144,15 @@ def _names_a_thing(c: Clause, h: Hit) -> bool:
                for m in c.before(h, 10))
 
 
+_WITH = ("和", "与", "跟", "同", "从", "向")
+
+
 def _in_a_partners_name(c: Clause, h: Hit) -> bool:
-    """"从石家庄铁道大学受让了专利", "跟河北大学合作": the place is part of the other side's name."""
+    """"从石家庄铁道大学受让了专利", "跟河北大学合作", "和北京一家单位联合获得的": the place is the other side's."""
+    head = c.s[: h.start].rstrip()
+    listed = any(x.end == len(head) - 1 and (x.has("city") or x.has("inside") or x.has("outside")) for x in c.hits)
+    if head.endswith(_WITH) and not listed:
+        return True  # (not "在石家庄和保定都有公司": two places of a list)
     nxt = next((x for x in c.hits if x.start >= h.end), None)
     return nxt is not None and nxt.has("applicant") \
         and all("\u4e00" <= ch <= "\u9fff" for ch in c.s[h.end : nxt.start]) and dealt_with(c, nxt)

@@ -19,7 +19,8 @@ knowledge/data/vocabulary/questions.yaml, compiled once per knowledge base (``cu
     cues.py        the question forms compiled     kinds.py      yes/no? procedure? an introduction?
     procedure.py   procedure questions             applicants.py who asks, who applies, where
     figures.py     amounts from figures and tiers  multipart.py  several parts, the sum, two roles
-    verdicts.py    yes or no from the policy text
+    verdicts.py    yes or no from the policy text  rule_verdicts.py  … on the rule's numbers (quota, rate, base)
+    conditions.py  a condition the question names (required, negated, covered by the entry's terms)
 
 Pure: no I/O, no clock; the KnowledgeBase comes in through the Matcher, a date only as an argument.
 """
@@ -41,6 +42,7 @@ from eligibility.ask.applicants import (
     without_terms,
 )
 from eligibility.ask.applicants import place as where_asker_is
+from eligibility.ask.conditions import all_its_terms, named_as_included
 from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.figures import amount_for, own_for, ruled_out, ruled_out_answer, several, tiers_named
 from eligibility.ask.kinds import is_procedure, is_yes_no, only_introduces
@@ -64,7 +66,7 @@ from eligibility.ask.model import (
 from eligibility.ask.multipart import one_role_asked, parts_asked, same_matter, total_of, unsure_roles
 from eligibility.ask.procedure import procedure_asked, promote_named, subject_first
 from eligibility.ask.reading import level_counts, plain_question, read_question
-from eligibility.ask.verdicts import all_its_terms, named_as_included, verdict_of
+from eligibility.ask.verdicts import verdict_of
 from eligibility.matcher import Matcher, MatchResult, Scored
 from eligibility.parsing import normalize
 from eligibility.results import Validity

@@ -43,7 +43,8 @@ _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails
                  "exists": "have",
                  "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open",
                  "in_city": "can", "count_unsaid": "open",
-                 "beside_amount": "open", "year_outside": "can", "year_reading": "open"}
+                 "beside_amount": "open", "year_outside": "can", "year_reading": "open",
+                 "procedure_unsaid": "open"}
 
 
 class AnswerRenderer:
@@ -150,7 +151,7 @@ class AnswerRenderer:
     def _why(self, result: AskResult, v: YesNo, lang: Lang) -> str:
         t = self.cat.t
         b = result.best
-        if v.reason in ("no_clause", "exists", "elsewhere", "in_city") or b is None:
+        if v.reason in ("no_clause", "exists", "elsewhere", "in_city", "procedure_unsaid") or b is None:
             return ""
         title = text(b.title, lang)
         tier = ""

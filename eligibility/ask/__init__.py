@@ -35,6 +35,7 @@ from eligibility.ask.applicants import (
     ASKER_FACTS,
     asked_applicant,
     asker_is,
+    city_place_named,
     only_describes,
     support,
     type_only_in_terms,
@@ -45,7 +46,7 @@ from eligibility.ask.applicants import place as where_asker_is
 from eligibility.ask.conditions import all_its_terms, named_as_included
 from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.figures import amount_for, own_for, ruled_out, ruled_out_answer, several, tiers_named
-from eligibility.ask.kinds import is_procedure, is_yes_no, only_introduces
+from eligibility.ask.kinds import asks_procedure_yes_no, is_procedure, is_yes_no, only_introduces
 from eligibility.ask.model import (
     CLAIM_ROLES,
     DOUBLE_ENTRY,
@@ -90,16 +91,22 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     kb = matcher.kb
     cues = cues_of(kb)
     reading = read_question(kb, plain_question(cues, question))
+    text = normalize(question)
+    yes_no = is_yes_no(cues, text)
+    # "正定县的公司能申请吗": whether a unit of a place of the city may apply (the layer reads no fact of a place
+    # asked about); answered by the place, on each clause's terms
+    city_asked = yes_no and "in_city" not in reading.facts and not any(c.fact == "in_city" for c in reading.clarify) \
+        and bool(cues.can.search(text)) and city_place_named(kb, text)
     describes = "in_city" in reading.facts or "entity_type" in reading.facts \
-        or any(c.fact == "in_city" for c in reading.clarify)
+        or any(c.fact == "in_city" for c in reading.clarify) or city_asked
     result = procedure_asked(matcher, subject_first(matcher, matcher.match(question), question), question, describes)
     money_facts = {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
     unsure = any(c.fact in money_facts for c in reading.clarify)
     use = use_figures and not unsure
     figures = reading.money(*CLAIM_ROLES) if use else ()
-    text = normalize(question)
-    yes_no = is_yes_no(cues, text)
     place = where_asker_is(result, reading)
+    if place is None and city_asked:
+        place = "in_city"
     if result.subject is not None and result.subject.id != PLACES_SUBJECT:
         place = None  # another subject refused (taxes, a lawsuit): its own reply, not the place
     if place in ("in_city", "unclear") and result.refused and result.subject is not None \
@@ -185,6 +192,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                          included) if yes_no and not unsettled else None
     if yes_no and answer.ruled_out is not None and (verdict is None or verdict.verdict != "no"):
         verdict = answer.ruled_out  # "利息付了0元能补吗": the stated facts already say no
+    if procedure and verdict is not None and verdict.reason == "exists" and asks_procedure_yes_no(cues, text):
+        verdict = YesNo("maybe", "procedure_unsaid")  # "有申请表可以下载吗": a step the policy does not set
     if verdict is not None and verdict.reason == "same_matter":
         verdict = same_matter(kb, parts) or verdict
     elif yes_no and not unsettled and (verdict is None or verdict.reason in ("exists", "applicant_ok")) \

@@ -42,6 +42,29 @@ def place(result: MatchResult, reading: QuestionReading) -> PlaceReading | None:
     return None
 
 
+def city_place_named(kb: KnowledgeBase, text: str) -> bool:
+    """"正定县的公司能申请吗", "高新区的企业算石家庄的吗": a place of the city (the city, a district, a county, a
+    park of places.yaml) named in the (normalised) question, and no place outside it nor one too wide to say.
+    The language layer reads a place asked about as no fact of the asker; the question is then about that place."""
+    places = kb.places
+
+    def named(p: object) -> bool:
+        for alias in getattr(p, "aliases", ()):
+            word = normalize(alias)
+            if len(word) < 2:
+                continue
+            if word.isascii() and re.search(rf"\b{re.escape(word)}\b", text):
+                return True
+            if not word.isascii() and word in text:
+                return True
+        return False
+
+    inside = ([places.city] if places.city is not None else []) + list(places.inside)
+    if any(named(p) for p in (*places.outside, *places.ambiguous)):
+        return False
+    return any(named(p) for p in inside)
+
+
 def only_describes(kb: KnowledgeBase, cues: Cues, text: str) -> bool:
     """"开发区管委会", "我们是律所": a message that only says what the asker is (asks what is open to it)."""
     rest = text

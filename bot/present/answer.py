@@ -44,7 +44,7 @@ _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails
                  "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open",
                  "in_city": "can", "count_unsaid": "open",
                  "beside_amount": "open", "year_outside": "can", "year_reading": "open",
-                 "procedure_unsaid": "open"}
+                 "procedure_unsaid": "open", "prepaid_unsaid": "open"}
 
 
 class AnswerRenderer:
@@ -151,7 +151,7 @@ class AnswerRenderer:
     def _why(self, result: AskResult, v: YesNo, lang: Lang) -> str:
         t = self.cat.t
         b = result.best
-        if v.reason in ("no_clause", "exists", "elsewhere", "in_city", "procedure_unsaid") or b is None:
+        if v.reason in ("no_clause", "exists", "elsewhere", "in_city", "procedure_unsaid", "compared") or b is None:
             return ""
         title = text(b.title, lang)
         tier = ""
@@ -222,7 +222,9 @@ class AnswerRenderer:
                      pick=self.pick(b, lang))
         if v.reason == "agency":
             return t(lang, "ask.why.agency", agency=text(self.kb.policy.implementing_agencies, lang))
-        if v.reason == "included":
+        if v.reason == "prepaid_unsaid":  # when the money is paid the text does not say
+            return t(lang, "ask.why.procedure_unsaid")
+        if v.reason in ("included", "post_funded"):  # the clause's own summary says it (采取后补助)
             return t(lang, "ask.why.included", title=title, summary=text(b.summary, lang))
         if v.reason in ("quota_same", "quota_differs", "quota_range"):
             low, high = int(str(p.get("claimed_min", 0))), int(str(p.get("claimed_max", 0)))

@@ -64,7 +64,7 @@ from eligibility.ask.model import (
     Verdict,
     YesNo,
 )
-from eligibility.ask.multipart import one_role_asked, parts_asked, same_matter, total_of, unsure_roles
+from eligibility.ask.multipart import compared, one_role_asked, parts_asked, same_matter, total_of, unsure_roles
 from eligibility.ask.procedure import procedure_asked, promote_named, subject_first
 from eligibility.ask.reading import level_counts, plain_question, read_question
 from eligibility.ask.verdicts import verdict_of
@@ -190,6 +190,9 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     # "两个银奖…吗" with the count unread: asked first
     verdict = verdict_of(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years, percents,
                          included) if yes_no and not unsettled else None
+    comparison = compared(cues, result, parts, text) if yes_no else None
+    if comparison is not None:  # "优势企业的奖励比示范企业多吗": one part's amount against the other's
+        verdict = comparison
     if yes_no and answer.ruled_out is not None and (verdict is None or verdict.verdict != "no"):
         verdict = answer.ruled_out  # "利息付了0元能补吗": the stated facts already say no
     if procedure and verdict is not None and verdict.reason == "exists" and asks_procedure_yes_no(cues, text):

@@ -101,6 +101,11 @@ class Cues:
     require: re.Pattern[str]
     need: re.Pattern[str]
     guarantee: re.Pattern[str]
+    uniform: re.Pattern[str]
+    prepaid: re.Pattern[str]
+    post_funded: re.Pattern[str]
+    more: re.Pattern[str]
+    less: re.Pattern[str]
     paid_out: re.Pattern[str]
     rewarded: re.Pattern[str]
     negated_any: re.Pattern[str]
@@ -213,6 +218,11 @@ def _build(kb: KnowledgeBase) -> Cues:
         require=rx(r"@require|@require_around.{0,16}@require_then"),
         need=rx("@need"),
         guarantee=rx("@guarantee"),
+        uniform=rx("@uniform"),
+        prepaid=rx("@prepaid"),
+        post_funded=rx("@post_funded"),
+        more=rx(r"比[^，,？?。]{1,20}?@more_words|@more_words than\b"),
+        less=rx(r"比[^，,？?。]{1,20}?@less_words|@less_words than\b"),
         paid_out=rx("@paid_out"),
         rewarded=rx(r"@rewarded_zh|^\s*(?:does|do|will|would)\b.*@reward_verbs_en"),
         negated_any=rx("@negations_zh_shared"),

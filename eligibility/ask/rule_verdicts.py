@@ -83,9 +83,15 @@ def _cue_in(cue: str, text: str) -> bool:
     return re.search(rf"\b{re.escape(cue)}", text) is not None
 
 
+# A small count written in words before its unit ("两个", "五家"): grammar of numbers.
+_NUMERALS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_COUNT_NUMERAL = re.compile(r"(?<![一二两三四五六七八九十百千万])([一两二三四五六七八九十])\s*(个|家|项)")
+
+
 def quota_verdict(cues: Cues, b: Benefit, text: str, counts: tuple[int, ...]) -> YesNo | None:
     """The yearly quota a yes/no question states ("每年支持8个吗", "每年选1到2个") against the rule's."""
     q = b.award.quota
+    text = _COUNT_NUMERAL.sub(lambda m: f"{_NUMERALS[m.group(1)]}{m.group(2)}", text)  # "每年选两个" = 2个
     if q is None or not cues.quota.search(text):
         return None
     span = _COUNT_SPAN.search(text)
@@ -138,8 +144,12 @@ def amount_verdict(cues: Cues, b: Benefit, answer: AmountAnswer, text: str,
     if actual is None:
         return None
     params = (("claimed", claimed), ("actual_min", actual.min), ("actual_max", actual.max))
+    pair = (min(figures[:2]), max(figures[:2]))
+    if actual.min < actual.max and len(figures) >= 2 and pair == (actual.min, actual.max):
+        return YesNo("yes", "amount_same", params)  # "每个项目是20到30万吗" of 20—30万: the range itself
     ceiling = claimed == actual.max and bool(cues.ceiling_any.search(text))  # "最高20万吗" of 10—20万: yes
     if actual.min != 0 and actual.min < actual.max and actual.min <= claimed <= actual.max and not ceiling:
-        return YesNo("maybe", "amount_in_range", params)  # "专利导航一个项目20万是吗" of 10—20万: not necessarily
+        # "专利导航一个项目20万是吗" of 10—20万: not necessarily; "每个都是30万吗", "固定给20万吗": no, a range is paid
+        return YesNo("no" if cues.uniform.search(text) else "maybe", "amount_in_range", params)
     same = actual.min <= claimed <= actual.max if actual.min != 0 else claimed == actual.max
     return YesNo("yes" if same else "no", "amount_same" if same else "amount_differs", params)

@@ -64,7 +64,8 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
             and (v is None or v.reason in ("amount_same", "amount_in_range", "applicant_ok")):
         # chosen on merit within a quota, never sure: "will we definitely get it" not necessarily, "is it
         # guaranteed" no
-        if cues.getting.search(text) and v is not None and v.reason in ("amount_same", "amount_in_range"):
+        # "一定能拿20万吗" of 10—20万: neither the place nor that figure is sure, a no
+        if cues.getting.search(text) and v is not None and v.reason == "amount_same":
             return YesNo("maybe", "competitive", (*v.params, ("count", None)))
         return YesNo("no", "not_guaranteed")
     if v is None:
@@ -119,6 +120,10 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return YesNo("yes", "in_force") if validity.in_force(today) else YesNo("no", "out_of_force")
     if b.id == SUPERVISION_ENTRY:
         return YesNo("yes", "supervised")  # "弄虚作假会被处理吗", "会有人来查吗": the text says so
+    if not b.is_info and cues.prepaid.search(text):
+        # "是先给钱再干活吗": a 后补助 in the text is a no; elsewhere the text does not say when it pays
+        return YesNo("no", "post_funded") if cues.post_funded.search(normalize(b.source)) \
+            else YesNo("maybe", "prepaid_unsaid")
     if b.is_info:
         # "风险补偿资金能直接发给企业吗": a fund the city set up pays no applicant
         return YesNo("no", "info_only") if cues.paid_out.search(text) else None

@@ -52,3 +52,33 @@ def test_a_unit_of_a_place_of_the_city_may_apply(kb: KnowledgeBase, question: st
 def test_a_place_outside_the_city_is_still_a_no(kb: KnowledgeBase) -> None:
     result, text = answered(kb, "保定的公司能申请吗")
     assert result.verdict is not None and result.verdict.verdict == "no", text
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # a range claimed whole is the rule; one figure of it asked as what is always paid is not
+    ("专利导航每个项目是10到20万吗", "yes", "是的。"),
+    ("维权援助是不是每个都是20万", "no", "不是。"),
+    ("专利导航是固定给10万吗", "no", "不是。"),
+    # chosen on merit, and the figure is one of a range: a sure "一定能拿" is a no
+    ("维权援助一定能拿30万吗", "no", "不是。"),
+    ("Does every IP alliance that applies get 100,000?", "no", "No."),
+    # 后补助: paid after the work, said by the text; elsewhere the text does not say when it pays
+    ("地理标志运用促进工程的钱是提前拨付的吗", "no", "不是。"),
+    # a quota in words, and one amount against another
+    ("指导站每年支持六到十个吗", "yes", "是的。"),
+    ("国家级规范化市场每年选两个吗", "no", "不是。"),
+    ("示范企业的奖励比优势企业高吗", "yes", "是的。"),
+    ("省级地理标志示范区的奖励比国家级的多吗", "no", "不是。"),
+    # a fund set up by the city is not applied to; 是给X的吗 asks the applicant
+    ("风险补偿资金能直接申请吗", "no", "不是。"),
+    ("贯标补贴是给企业的吗", "yes", "可以。"),
+    # the case a question supposes breaks the entry's condition
+    ("大企业获取专利技术也有奖补吗", "no", "不可以。"),
+    ("不出口的公司拿了马德里注册，也能奖吗", "no", "不可以。"),
+    ("律所能申请维权援助的奖补不", "yes", "可以。"),
+])
+def test_a_yes_no_question_starts_with_the_verdict_of_the_text(kb: KnowledgeBase, question: str,
+                                                               verdict: str, starts: str) -> None:
+    result, text = answered(kb, question)
+    assert result.verdict is not None and result.verdict.verdict == verdict, text
+    assert text.startswith(starts), text

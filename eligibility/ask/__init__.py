@@ -45,7 +45,15 @@ from eligibility.ask.applicants import (
 from eligibility.ask.applicants import place as where_asker_is
 from eligibility.ask.conditions import all_its_terms, named_as_included
 from eligibility.ask.cues import Cues, cues_of
-from eligibility.ask.figures import amount_for, own_for, ruled_out, ruled_out_answer, several, tiers_named
+from eligibility.ask.figures import (
+    amount_for,
+    failed_condition,
+    own_for,
+    ruled_out,
+    ruled_out_answer,
+    several,
+    tiers_named,
+)
 from eligibility.ask.kinds import asks_procedure_yes_no, is_procedure, is_yes_no, only_introduces
 from eligibility.ask.model import (
     CLAIM_ROLES,
@@ -66,7 +74,7 @@ from eligibility.ask.model import (
 )
 from eligibility.ask.multipart import compared, one_role_asked, parts_asked, same_matter, total_of, unsure_roles
 from eligibility.ask.procedure import procedure_asked, promote_named, subject_first
-from eligibility.ask.reading import level_counts, plain_question, read_question
+from eligibility.ask.reading import level_counts, plain_question, read_question, supposed_facts
 from eligibility.ask.verdicts import verdict_of
 from eligibility.matcher import Matcher, MatchResult, Scored
 from eligibility.parsing import normalize
@@ -190,6 +198,13 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     # "两个银奖…吗" with the count unread: asked first
     verdict = verdict_of(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years, percents,
                          included) if yes_no and not unsettled else None
+    if yes_no and not unsettled and (verdict is None or verdict.verdict != "no") and not best.benefit.is_info:
+        # "大企业买专利也有补贴吗": the case the question supposes breaks a condition of the entry
+        own = {c.fact for c in kb.conditions_of(best.benefit)} - set(facts)
+        supposed = supposed_facts(kb, cues, question, own)
+        failed = failed_condition(kb, best.benefit, {**facts, **supposed}) if supposed else None
+        if failed is not None and failed[0] == "condition_fails":
+            verdict = YesNo("no", failed[0], failed[1])
     comparison = compared(cues, result, parts, text) if yes_no else None
     if comparison is not None:  # "优势企业的奖励比示范企业多吗": one part's amount against the other's
         verdict = comparison

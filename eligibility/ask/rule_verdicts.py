@@ -85,13 +85,14 @@ def _cue_in(cue: str, text: str) -> bool:
 
 # A small count written in words before its unit ("两个", "五家"): grammar of numbers.
 _NUMERALS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_COUNT_NUMERAL = re.compile(r"(?<![一二两三四五六七八九十百千万])([一两二三四五六七八九十])\s*(个|家|项)")
+_COUNT_NUMERAL = re.compile(r"(?<![一二两三四五六七八九十百千万])([一两二三四五六七八九十])"
+                            r"(\s*(?:个|家|项|到|至|—|-|~))")
 
 
 def quota_verdict(cues: Cues, b: Benefit, text: str, counts: tuple[int, ...]) -> YesNo | None:
     """The yearly quota a yes/no question states ("每年支持8个吗", "每年选1到2个") against the rule's."""
     q = b.award.quota
-    text = _COUNT_NUMERAL.sub(lambda m: f"{_NUMERALS[m.group(1)]}{m.group(2)}", text)  # "每年选两个" = 2个
+    text = _COUNT_NUMERAL.sub(lambda m: f"{_NUMERALS[m.group(1)]}{m.group(2)}", text)  # "选两个", "六到十个"
     if q is None or not cues.quota.search(text):
         return None
     span = _COUNT_SPAN.search(text)

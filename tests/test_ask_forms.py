@@ -82,3 +82,32 @@ def test_a_yes_no_question_starts_with_the_verdict_of_the_text(kb: KnowledgeBase
     result, text = answered(kb, question)
     assert result.verdict is not None and result.verdict.verdict == verdict, text
     assert text.startswith(starts), text
+
+
+@pytest.mark.parametrize("question", [
+    "县级知识产权示范企业有奖励吗",        # a level no entry of the term holds
+    "区级规范化市场能拿钱吗",
+    "我们拿了纽伦堡发明展的金奖，有奖励吗",  # another award's gold
+    "成立知识产权部门能补贴吗",
+    "专利检验费用能报销吗",
+])
+def test_a_near_miss_is_refused_with_the_reason(kb: KnowledgeBase, question: str) -> None:
+    result, text = answered(kb, question)
+    assert result.refused and result.subject is not None, text
+    assert result.subject.reply.zh in text
+
+
+@pytest.mark.parametrize("question", [
+    "国家级和省级地理标志示范区各奖多少",   # two levels asked together: each is an entry's own
+    "市级规范化市场奖多少",
+])
+def test_a_level_an_entry_holds_is_answered(kb: KnowledgeBase, question: str) -> None:
+    result, text = answered(kb, question)
+    assert not result.refused, text
+
+
+def test_a_type_the_asker_serves_is_not_the_applicant(kb: KnowledgeBase) -> None:
+    """"我们律所帮小微企业维权": the 企业 are whom the asker serves; a law firm may apply for legal aid."""
+    result, text = answered(kb, "我们事务所帮小微企业免费维权，能申请奖补吗")
+    assert result.best is not None and result.best.id == "ip_legal_aid", text
+    assert not text.startswith("不可以")

@@ -55,6 +55,7 @@ from eligibility.ask.figures import (
     tiers_named,
 )
 from eligibility.ask.kinds import asks_procedure_yes_no, is_procedure, is_yes_no, only_introduces
+from eligibility.ask.levels import LEVELS_SUBJECT, other_level
 from eligibility.ask.model import (
     CLAIM_ROLES,
     DOUBLE_ENTRY,
@@ -108,6 +109,9 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     describes = "in_city" in reading.facts or "entity_type" in reading.facts \
         or any(c.fact == "in_city" for c in reading.clarify) or city_asked
     result = procedure_asked(matcher, subject_first(matcher, matcher.match(question), question), question, describes)
+    if other_level(kb, cues, result, text):  # "市级知识产权优势企业有钱吗": a level no entry of the term holds
+        levels = next((s for s in kb.out_of_scope if s.id == LEVELS_SUBJECT), None)
+        result = replace(result, refused=True, subject=levels, confidence=max(result.confidence, 0.8))
     money_facts = {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
     unsure = any(c.fact in money_facts for c in reading.clarify)
     use = use_figures and not unsure

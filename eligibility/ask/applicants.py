@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from eligibility.ask.cues import Cues
+from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.model import PlaceReading, QuestionReading
 from eligibility.matcher import MatchResult
 from eligibility.parsing import normalize
@@ -78,14 +78,17 @@ def only_describes(kb: KnowledgeBase, cues: Cues, text: str) -> bool:
 
 def asked_applicant(kb: KnowledgeBase, text: str, cue: re.Pattern[str]) -> str | None:
     """The applicant a yes/no question asks about ("律所能申请吗", "can a university …"), from the
-    applicant vocabulary; unlike a statement about the asker it needs no "我们是"."""
+    applicant vocabulary; unlike a statement about the asker it needs no "我们是". A type the asker serves
+    ("帮小微企业打官司") is not the applicant."""
     if not cue.search(text):
         return None
+    served = cues_of(kb).beneficiary_before
     found: list[str] = []
     for t in kb.vocabulary.applicants.types:
         for w in t.words:
             word = normalize(w)
-            hit = re.search(_plural(word), text) if word.isascii() else word in text
+            hit = re.search(_plural(word), text) if word.isascii() else any(
+                not served.search(text[:m.start()]) for m in re.finditer(re.escape(word), text)) if word else False
             if hit:
                 found.append(t.entity_type)
                 break

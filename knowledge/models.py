@@ -937,6 +937,7 @@ class QuestionCues(Model):
     post_funded: list[CueWord]
     more_words: list[CueWord]
     beneficiary_before: list[CueWord]
+    self_ref: list[CueWord]
     level_national: list[CueWord]
     level_provincial: list[CueWord]
     level_municipal: list[CueWord]

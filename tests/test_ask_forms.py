@@ -90,6 +90,7 @@ def test_a_yes_no_question_starts_with_the_verdict_of_the_text(kb: KnowledgeBase
     "我们拿了纽伦堡发明展的金奖，有奖励吗",  # another award's gold
     "成立知识产权部门能补贴吗",
     "专利检验费用能报销吗",
+    "组建知识产权部门有奖励吗",
 ])
 def test_a_near_miss_is_refused_with_the_reason(kb: KnowledgeBase, question: str) -> None:
     result, text = answered(kb, question)
@@ -111,3 +112,46 @@ def test_a_type_the_asker_serves_is_not_the_applicant(kb: KnowledgeBase) -> None
     result, text = answered(kb, "我们事务所帮小微企业免费维权，能申请奖补吗")
     assert result.best is not None and result.best.id == "ip_legal_aid", text
     assert not text.startswith("不可以")
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # a place registered elsewhere with the entry named: the entry answered, no for the place
+    ("注册在邢台的公司，贯标补贴能申请吗", "no", "不可以。这项政策只适用于石家庄市行政区域内"),
+    ("Can a firm registered in Tianjin get the Madrid reward?", "no", "No. This policy only applies"),
+    # a person, where the text names its applicants outright, is not among them
+    ("个人能申请知识产权服务平台的奖补吗", None, ""),
+    ("个人可以申请维权援助奖补吗", "no", "不可以。"),
+    # a one-off asked as yearly is a no whatever the figure
+    ("驰名商标每年都奖50万吗", "no", "不是。"),
+    # the asker's own case: the conditions the question leaves open are said
+    ("我们公司能拿马德里那10万吗", "maybe", "不一定。前提是须为出口企业"),
+    ("我们拿了外观设计奖，能拿30万吗", "maybe", "不一定。前提是获得银奖"),
+    # the rule for a type named in the third person, its condition said in the question
+    ("科研院所获得中国专利奖也能拿奖励吗", "yes", "可以。"),
+])
+def test_the_verdict_follows_the_case_the_question_states(kb: KnowledgeBase, question: str, verdict: str | None,
+                                                          starts: str) -> None:
+    result, text = answered(kb, question)
+    if verdict is None:  # the knowledge base reads the applicants: never a plain yes
+        assert result.verdict is None or result.verdict.verdict != "yes", text
+        return
+    assert result.verdict is not None and result.verdict.verdict == verdict, text
+    assert text.startswith(starts), text
+
+
+@pytest.mark.parametrize("question", ["省里也有知识产权奖励，能跟这个一起拿吗", "国家知识产权局的补助和市里这个冲突吗"])
+def test_another_levels_money_with_this_one_is_the_no_double_subsidy_rule(kb: KnowledgeBase, question: str) -> None:
+    result, text = answered(kb, question)
+    assert not result.refused and result.best is not None and result.best.id == "no_double_subsidy", text
+
+
+@pytest.mark.parametrize("question", [
+    "现在还来得及报吗", "一般多久审批下来", "申报需不需要审计报告", "评审结果在哪公示"])
+def test_a_procedure_question_naming_no_benefit_is_this_policys(kb: KnowledgeBase, question: str) -> None:
+    result, text = answered(kb, question)
+    assert not result.refused and result.procedure, text
+
+
+def test_what_is_open_to_a_type_is_still_listed(kb: KnowledgeBase) -> None:
+    result, _ = answered(kb, "给高校的政策有哪些")
+    assert result.open_to

@@ -23,6 +23,7 @@ from bot.present.i18n import Catalog, text
 from bot.present.report import Renderer
 from eligibility.amounts import items_reading, nominal_amount
 from eligibility.ask import (
+    PLACES_SUBJECT,
     PROCEDURE_ENTRY,
     VALIDITY_ENTRY,
     AskResult,
@@ -151,6 +152,9 @@ class AnswerRenderer:
     def _why(self, result: AskResult, v: YesNo, lang: Lang) -> str:
         t = self.cat.t
         b = result.best
+        if v.reason == "elsewhere" and not result.refused and b is not None:  # the entry answered, the place said
+            places = next((s for s in self.kb.out_of_scope if s.id == PLACES_SUBJECT), None)
+            return text(places.reply, lang) if places is not None else ""
         if v.reason in ("no_clause", "exists", "elsewhere", "in_city", "procedure_unsaid", "compared") or b is None:
             return ""
         title = text(b.title, lang)
@@ -297,6 +301,9 @@ class AnswerRenderer:
         if v.reason == "several":
             return t(lang, "ask.why.several", title=title, actual=actual)
         if v.reason == "if_conditions":
+            claimed = p.get("claimed")
+            if isinstance(claimed, int) and b.amount.kind == "tiered":  # 50万 of the tier it is, not the range
+                actual = self.r.yuan(claimed, lang)
             return t(lang, "ask.why.if_conditions", title=title, tier=tier, actual=actual,
                      conditions=str(p.get(f"label_{lang}s", p.get(f"labels_{lang}", ""))))
         unit = text(b.award.quota.unit, lang) if b.award.quota is not None else ""

@@ -37,6 +37,7 @@ from eligibility.ask.applicants import (
     asker_is,
     city_place_named,
     only_describes,
+    registered_elsewhere,
     support,
     type_only_in_terms,
     unnamed_applicant,
@@ -105,7 +106,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     # "正定县的公司能申请吗": whether a unit of a place of the city may apply (the layer reads no fact of a place
     # asked about); answered by the place, on each clause's terms
     city_asked = yes_no and "in_city" not in reading.facts and not any(c.fact == "in_city" for c in reading.clarify) \
-        and bool(cues.can.search(text)) and city_place_named(kb, text)
+        and bool(cues.can.search(text)) and not is_procedure(cues, text) and city_place_named(kb, text)
     describes = "in_city" in reading.facts or "entity_type" in reading.facts \
         or any(c.fact == "in_city" for c in reading.clarify) or city_asked
     result = procedure_asked(matcher, subject_first(matcher, matcher.match(question), question), question, describes)
@@ -125,13 +126,20 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
             and result.subject.id == PLACES_SUBJECT and result.ranked \
             and support(result) >= matcher.params.min_score:
         result = replace(result, refused=False, subject=None)  # "在石家庄注册，母公司在北京": in the city
-    if result.refused and result.subject is not None and result.subject.near_miss \
+    weak = result.refused or not result.ranked or support(result) < matcher.params.min_score
+    if weak and (result.subject is None or result.subject.near_miss) \
             and cues.other_levels.search(text) and cues.stack.search(text):
         # "已经拿过省里的贴息了，还能拿吗": whether the city's money stacks with another level's is the
         # no-double-subsidy provision's question (what the text says, and that it says nothing of other levels)
         double = Scored(kb.benefit(DOUBLE_ENTRY), matcher.params.min_score)
         result = replace(result, refused=False, subject=None, confidence=max(result.confidence, 0.5),
                          ranked=(double, *(s for s in result.ranked if s.benefit.id != DOUBLE_ENTRY)))
+    elsewhere = result.refused and result.subject is not None and result.subject.id == PLACES_SUBJECT and yes_no \
+        and place in (None, "elsewhere_branch") and reading.facts.get("in_city") is not True and result.ranked \
+        and support(result) >= matcher.params.min_score \
+        and (reading.facts.get("in_city") is False or registered_elsewhere(kb, text))  # not "does Tianjin pay"
+    if elsewhere:  # "注册在衡水的企业，质押贷款贴息能申请吗": the entry named, answered no for the place
+        result = replace(result, refused=False, subject=None)
     if not result.refused and result.ranked and only_introduces(cues, result, text):
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, None, (), None,
                          introduced=True)
@@ -145,8 +153,10 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         or result.ranked[0].benefit.id == PROCEDURE_ENTRY
     ranked = promote_named(result, matcher) if procedure else result.ranked
     lead = ranked[0].benefit
+    spans = [m.span() for m in cues.procedure.finditer(text)] if procedure else []
     if procedure and lead.is_info and lead.id != PROCEDURE_ENTRY and all(
-            h.kind == "fuzzy" for h in result.hits if lead.id in h.benefits):
+            h.kind == "fuzzy" or (not h.english and any(a <= h.start and h.end <= b for a, b in spans))
+            for h in result.hits if lead.id in h.benefits):
         # "补贴什么时候到账" is not "什么时候到期": a procedure question the policy sets nothing for
         proc = Scored(kb.benefit(PROCEDURE_ENTRY), max(ranked[0].score, matcher.params.min_score))
         ranked = (proc, *(s for s in ranked if s.benefit.id != PROCEDURE_ENTRY))
@@ -177,7 +187,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     if role_unsure and answer.from_figures and any(p.benefit.id == best.benefit.id and p.answer.amount is None
                                                    for p in parts):
         answer = AmountAnswer(None, depends_on=answer.depends_on or tuple(answer.facts))
-    asked_about = asked_applicant(kb, without_terms(result, text), cues.can) if yes_no else None
+    asked_about = asked_applicant(kb, without_terms(result, text), cues.can, served=True) if yes_no else None
     if asked_about is None and "entity_type" not in facts:
         asked_about = unnamed_applicant(kb, text)
     if asked_about is not None:
@@ -204,14 +214,16 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                          included) if yes_no and not unsettled else None
     if yes_no and not unsettled and (verdict is None or verdict.verdict != "no") and not best.benefit.is_info:
         # "大企业买专利也有补贴吗": the case the question supposes breaks a condition of the entry
-        own = {c.fact for c in kb.conditions_of(best.benefit)} - set(facts)
-        supposed = supposed_facts(kb, cues, question, own)
+        conditions = {c.fact for c in kb.conditions_of(best.benefit)} - set(facts)
+        supposed = supposed_facts(kb, cues, question, conditions)
         failed = failed_condition(kb, best.benefit, {**facts, **supposed}) if supposed else None
         if failed is not None and failed[0] == "condition_fails":
             verdict = YesNo("no", failed[0], failed[1])
     comparison = compared(cues, result, parts, text) if yes_no else None
     if comparison is not None:  # "优势企业的奖励比示范企业多吗": one part's amount against the other's
         verdict = comparison
+    if elsewhere:
+        verdict = YesNo("no", "elsewhere")
     if yes_no and answer.ruled_out is not None and (verdict is None or verdict.verdict != "no"):
         verdict = answer.ruled_out  # "利息付了0元能补吗": the stated facts already say no
     if procedure and verdict is not None and verdict.reason == "exists" and asks_procedure_yes_no(cues, text):

@@ -106,6 +106,7 @@ class Cues:
     post_funded: re.Pattern[str]
     more: re.Pattern[str]
     beneficiary_before: re.Pattern[str]
+    self_ref: re.Pattern[str]
     levels: dict[str, re.Pattern[str]]  # national, provincial, municipal, county
     less: re.Pattern[str]
     paid_out: re.Pattern[str]
@@ -223,6 +224,7 @@ def _build(kb: KnowledgeBase) -> Cues:
         uniform=rx("@uniform"),
         prepaid=rx("@prepaid"),
         post_funded=rx("@post_funded"),
+        self_ref=rx("@self_ref"),
         beneficiary_before=rx(r"(?<!是)@beneficiary_before[\u4e00-\u9fff]{0,3}$"),
         levels={lv: rx(f"@level_{lv}") for lv in ("national", "provincial", "municipal", "county")},
         more=rx(r"比[^，,？?。]{1,20}?@more_words|@more_words than\b"),

@@ -17,6 +17,7 @@ PROCEDURE_ENTRY = "application_procedure"
 VALIDITY_ENTRY = "validity_and_implementation"
 DOUBLE_ENTRY = "no_double_subsidy"
 SUPERVISION_ENTRY = "performance_supervision"
+PERSON = "individual"  # the entity_type option of a natural person
 
 
 Verdict = Literal["yes", "no", "maybe"]

@@ -11,6 +11,7 @@ from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.figures import failed_condition, year_outside
 from eligibility.ask.model import (
     DOUBLE_ENTRY,
+    PERSON,
     PROCEDURE_ENTRY,
     SUPERVISION_ENTRY,
     VALIDITY_ENTRY,
@@ -86,11 +87,45 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
         open_ = [c.label for c in b.conditions if c.label is not None and c.fact not in facts
                  and c.fact != "entity_type" and c.fact not in answer.facts]
         stated = any(k != "entity_type" for k in facts)  # the asker describes their own case
+        # "我们能拿…吗", "我们公司能申请…吗": the asker's own case, not the rule
+        own_case = stated or guaranteed or bool(cues.getting.search(text)) \
+            or bool(cues.self_ref.search(text) and cues.can.search(text))
+        tier = _tier_claimed(kb, b, answer, v) if own_case else None
+        if tier is not None:  # "我们拿了中国专利奖，能拿50万吗": 50万 is the gold award's, the tier is not said
+            return YesNo("maybe", "if_conditions", (*v.params, ("labels_zh", tier[0]), ("labels_en", tier[1])))
+        unsaid = [x for x in open_ if not _said(x.zh, text)]  # "高校获得中国专利奖也能拿吗" says its condition
+        if unsaid and v.reason == "applicant_ok" and (cues.getting.search(text)
+                                                      or (cues.self_ref.search(text) and cues.can.search(text))):
+            open_ = unsaid
+            # "我们公司能申请专利实施产业化项目吗": the type may apply; the entry's other conditions decide
+            return YesNo("maybe", "if_conditions", (("claimed", None), ("labels_zh", "、".join(x.zh for x in open_)),
+                                                    ("labels_en", "; ".join(x.en for x in open_))))
         # "一定给30万吗": a sure yes only with every condition known to hold
-        if open_ and v.reason == "amount_same" and (stated or guaranteed) and not cues.ceiling_any.search(text):
+        if open_ and v.reason == "amount_same" and own_case and not cues.ceiling_any.search(text):
             return YesNo("maybe", "if_conditions", (*v.params, ("labels_zh", "、".join(x.zh for x in open_)),
                                                     ("labels_en", "; ".join(x.en for x in open_))))
     return v
+
+
+def _said(label: str, text: str, run: int = 4) -> bool:
+    """Whether a condition's label and the question share a run of ``run`` characters (获得中国专利奖)."""
+    core = normalize(label)
+    return any(core[i:i + run] in text for i in range(len(core) - run + 1))
+
+
+def _tier_claimed(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, v: YesNo) -> tuple[str, str] | None:
+    """The tier whose amount a figure claims when the question does not say the tier (50万 of 金奖), as labels."""
+    rule = b.amount
+    if rule.kind != "tiered" or answer.amount is not None or v.reason != "amount_same":
+        return None
+    fact = kb.facts.get(rule.by)
+    names = [k for k, value in rule.tiers.items() if value == v.param("claimed")]
+    if fact is None or len(names) != 1:
+        return None
+    option = next((o for o in fact.options if o.id == names[0]), None)
+    if option is None:
+        return None
+    return f"获得{option.label.zh}", f"the award is {option.label.en.lower()}"
 
 
 def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
@@ -139,7 +174,11 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
             return YesNo("maybe", "applicant_unsaid", (("type", str(facts["entity_type"])),))
         return YesNo("no", "applicant_not", (("type", str(facts["entity_type"])),))
     if "entity_type" not in facts and cues.natural_person.search(text):
-        # "个人发明人能领这50万吗": the text names units (创新主体, 企业 …), never a person; not a yes
+        # "个人发明人能领这50万吗": the text names units (创新主体, 企业 …), never a person; not a yes; where the
+        # text names its applicants outright (服务机构) and no reading widens them, a person is not among them
+        if b.applicants != "any" and b.applicant_reading is None and PERSON in kb.facts["entity_type"].option_ids() \
+                and not unsaid_applicant(kb, b, PERSON):
+            return YesNo("no", "applicant_not", (("type", PERSON),))
         return YesNo("maybe", "person_unsaid")
     year = year_outside(kb, b, facts)  # "2028年申请…能拿40万吗": the year decides before any figure
     if year is not None:
@@ -166,8 +205,12 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     exceed = exceed_verdict(cues, b, text)
     if exceed is not None:
         return exceed
+    once_said = b.award.frequency == "once" and "一次性" in b.source.replace(" ", "")
+    if cues.yearly.search(text) and once_said:
+        return YesNo("no", "once")  # "每年都奖100万吗" of a one-off: no, whatever the figure
     per_item = item_count(rule)
-    if per_item is not None and not figures and cues.each.search(text) and "未写明" in per_item.reading.zh:
+    if per_item is not None and not figures and cues.each.search(text) and "未写明" in per_item.reading.zh \
+            and not cues.yearly.search(text):  # "paid every year?" asks how often, not how many items
         # "马德里按件数算吗": the text is silent on several items; the knowledge base's count reading is said
         return YesNo("maybe", "count_unsaid")
     if figures and answer.from_figures and answer.amount is not None:

@@ -938,6 +938,8 @@ class QuestionCues(Model):
     more_words: list[CueWord]
     beneficiary_before: list[CueWord]
     self_ref: list[CueWord]
+    recency: list[CueWord]
+    recency_in_text: list[CueWord]
     level_national: list[CueWord]
     level_provincial: list[CueWord]
     level_municipal: list[CueWord]

@@ -155,3 +155,23 @@ def test_a_procedure_question_naming_no_benefit_is_this_policys(kb: KnowledgeBas
 def test_what_is_open_to_a_type_is_still_listed(kb: KnowledgeBase) -> None:
     result, _ = answered(kb, "给高校的政策有哪些")
     assert result.open_to
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # a requirement of time or newness the clause does not hold: no, it asks only its own condition
+    ("专用标志使用核准一定要是今年新拿的吗", "no", "不是。地理标志专用标志使用核准资助要求"),
+    ("Does the GI mark approval have to be recent?", "no", "No."),
+    # … where the clause holds it (上一年度), yes
+    ("贯标证书必须是上一年度取得的吗", "yes", "是的。"),
+    # a requirement the clause's text does not hold at all
+    ("质押贴息必须先把贷款还清才能申请吗", "no", "不是。"),
+    # a type asked as required: that type alone, or not
+    ("培训基地必须是高校才行吗", "no", "不是。"),
+    # a one-off read from 取得 asked as yearly: the text does not say
+    ("专用标志核准的1万是每年给吗", "maybe", "原文没有明确规定。"),
+])
+def test_a_requirement_asked_is_checked_against_the_clause(kb: KnowledgeBase, question: str, verdict: str,
+                                                           starts: str) -> None:
+    result, text = answered(kb, question)
+    assert result.verdict is not None and result.verdict.verdict == verdict, text
+    assert text.startswith(starts), text

@@ -265,10 +265,11 @@ class AnswerRenderer:
                 line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
                                                            reading=text(b.applicant_reading, lang))
             return line
-        if v.reason in ("condition_fails", "condition_required"):
+        if v.reason in ("condition_fails", "condition_required", "condition_unrequired"):
             condition = str(p.get(f"label_{lang}", "")) or (self.r.fact_label(str(p["fact"]), lang) if p.get("fact")
                                                             else t(lang, "reason.condition_failed", condition=""))
-            return t(lang, f"ask.why.{v.reason}", title=title, condition=condition)
+            key = "condition_required" if v.reason == "condition_unrequired" else v.reason  # "不是。…要求：{它的条件}"
+            return t(lang, f"ask.why.{key}", title=title, condition=condition)
         if v.reason == "once_unsaid":
             return t(lang, "ask.why.once_unsaid", title=title,
                      source=(b.source.replace(" ", "") if lang == "zh" else self.kb.translation(b.id, lang)

@@ -77,7 +77,7 @@ from eligibility.ask.model import (
 from eligibility.ask.multipart import compared, one_role_asked, parts_asked, same_matter, total_of, unsure_roles
 from eligibility.ask.procedure import procedure_asked, promote_named, subject_first
 from eligibility.ask.reading import level_counts, plain_question, read_question, supposed_facts
-from eligibility.ask.verdicts import verdict_of
+from eligibility.ask.verdicts import fallback_verdict, verdict_of
 from eligibility.matcher import Matcher, MatchResult, Scored
 from eligibility.parsing import normalize
 from eligibility.results import Validity
@@ -187,7 +187,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     if role_unsure and answer.from_figures and any(p.benefit.id == best.benefit.id and p.answer.amount is None
                                                    for p in parts):
         answer = AmountAnswer(None, depends_on=answer.depends_on or tuple(answer.facts))
-    asked_about = asked_applicant(kb, without_terms(result, text), cues.can, served=True) if yes_no else None
+    asked_about = (asked_applicant(kb, without_terms(result, text), cues.can, served=True)
+                   or asked_applicant(kb, without_terms(result, text), cues.require, served=True)) if yes_no else None
     if asked_about is None and "entity_type" not in facts:
         asked_about = unnamed_applicant(kb, text)
     if asked_about is not None:
@@ -224,6 +225,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         verdict = comparison
     if elsewhere:
         verdict = YesNo("no", "elsewhere")
+    if yes_no and verdict is None and not unsettled:  # every yes/no question starts with a verdict the entry makes
+        verdict = fallback_verdict(kb, best.benefit, answer, text, facts, procedure)
     if yes_no and answer.ruled_out is not None and (verdict is None or verdict.verdict != "no"):
         verdict = answer.ruled_out  # "利息付了0元能补吗": the stated facts already say no
     if procedure and verdict is not None and verdict.reason == "exists" and asks_procedure_yes_no(cues, text):

@@ -107,6 +107,8 @@ class Cues:
     more: re.Pattern[str]
     beneficiary_before: re.Pattern[str]
     self_ref: re.Pattern[str]
+    recency: re.Pattern[str]
+    recency_in_text: re.Pattern[str]
     levels: dict[str, re.Pattern[str]]  # national, provincial, municipal, county
     less: re.Pattern[str]
     paid_out: re.Pattern[str]
@@ -225,6 +227,8 @@ def _build(kb: KnowledgeBase) -> Cues:
         prepaid=rx("@prepaid"),
         post_funded=rx("@post_funded"),
         self_ref=rx("@self_ref"),
+        recency=rx("@recency"),
+        recency_in_text=rx("@recency_in_text"),
         beneficiary_before=rx(r"(?<!是)@beneficiary_before[\u4e00-\u9fff]{0,3}$"),
         levels={lv: rx(f"@level_{lv}") for lv in ("national", "provincial", "municipal", "county")},
         more=rx(r"比[^，,？?。]{1,20}?@more_words|@more_words than\b"),

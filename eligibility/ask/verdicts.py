@@ -107,6 +107,14 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
     return v
 
 
+def _type_in_conditions(kb: KnowledgeBase, b: Benefit, kind: str, text: str) -> bool:
+    """Whether a word of the applicant type the question names is a word of the entry's conditions too
+    ("必须是出口企业吗": 企业 of 须为出口企业 asks the condition, not the type)."""
+    labels = "".join(normalize(c.label.zh) for c in b.conditions if c.label is not None)
+    words = [normalize(w) for t in kb.vocabulary.applicants.types if t.entity_type == kind for w in t.words]
+    return any(w and not w.isascii() and w in text and w in labels for w in words)
+
+
 def _said(label: str, text: str, run: int = 4) -> bool:
     """Whether a condition's label and the question share a run of ``run`` characters (获得中国专利奖)."""
     core = normalize(label)
@@ -186,7 +194,23 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     failed = failed_condition(kb, b, facts)
     if failed is not None:
         return YesNo("no", failed[0], failed[1])
+    if (cues.require.search(text) or cues.need.search(text)) and cues.recency.search(text) \
+            and not cues.recency_in_text.search(normalize(b.source)) and b.conditions:
+        # "必须是去年新拿的才行吗" of "对取得…的企业": the text asks no time nor newness, only its own condition
+        first = next((c for c in b.conditions if c.fact != "entity_type"), b.conditions[0])
+        params: tuple[tuple[str, object], ...] = (("label_zh", first.label.zh), ("label_en", first.label.en)) \
+            if first.label is not None else (("fact", first.fact),)
+        return YesNo("no", "condition_unrequired", params)
+    kind = facts.get("entity_type")
     needed = required(kb, cues, b, text)
+    own_name = needed is not None and str(needed.param("label_zh") or "") in normalize(b.title.zh)
+    if isinstance(kind, str) and cues.require.search(text) and b.applicants != "any" \
+            and (needed is None or own_name) and not _type_in_conditions(kb, b, kind, text):
+        # "培训基地必须是高校吗": whether that type alone may apply (not a condition beyond the entry's own name)
+        alone = tuple(b.applicants) == (kind,)
+        return YesNo("yes" if alone else "no", "only_type" if alone else "not_only_type", (("type", kind),))
+    if needed is not None and needed.verdict == "yes" and _beyond_text(cues, b, text):
+        return YesNo("no", "condition_unrequired", needed.params)  # "必须先把贷款还清才能申请吗": not in the text
     if needed is not None:
         return needed
     if isinstance(facts.get("entity_type"), str) and cues.only.search(text) and b.applicants != "any":
@@ -208,6 +232,8 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     once_said = b.award.frequency == "once" and "一次性" in b.source.replace(" ", "")
     if cues.yearly.search(text) and once_said:
         return YesNo("no", "once")  # "每年都奖100万吗" of a one-off: no, whatever the figure
+    if cues.yearly.search(text) and b.award.frequency == "once":
+        return YesNo("maybe", "once_unsaid")  # "一万块是每年给吗": the once-only is the reading of 取得/新增
     per_item = item_count(rule)
     if per_item is not None and not figures and cues.each.search(text) and "未写明" in per_item.reading.zh \
             and not cues.yearly.search(text):  # "paid every year?" asks how often, not how many items
@@ -337,4 +363,54 @@ def _review_verdict(cues: Cues, b: Benefit, text: str) -> YesNo | None:
         return YesNo("yes", "competitive_rule") if competitive else YesNo("no", "no_review")
     return None
 
+
+def fallback_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, facts: Facts,
+                     procedure: bool) -> YesNo | None:
+    """A yes/no question no specific rule settled still starts with a verdict when the entry itself decides it:
+    a step of applying the text does not set (原文没有明确规定), a fund of the city that pays no applicant (不是),
+    an entry chosen on merit (不一定, the quota), or conditions the question leaves open (不一定, with them).
+    None when none of these holds: never a guessed yes."""
+    cues = cues_of(kb)
+    if procedure and (b.id == PROCEDURE_ENTRY or b.is_info):
+        return YesNo("maybe", "procedure_unsaid")
+    if b.is_info:
+        return YesNo("no", "info_only") if b.ref != "general" and cues.support.search(text) else None
+    if answer.ruled_out is not None:
+        return answer.ruled_out
+    if b.conditions and _beyond_text(cues, b, text):
+        # "要先还完贷款才能申请吗": a requirement the clause's text does not hold; it asks only its own conditions
+        first = next((c for c in b.conditions if c.fact != "entity_type"), b.conditions[0])
+        return YesNo("no", "condition_unrequired", (("label_zh", first.label.zh), ("label_en", first.label.en))
+                     if first.label is not None else (("fact", first.fact),))
+    if b.award.mode == "competitive" and b.award.quota is not None:
+        return YesNo("maybe", "competitive", (("count", None),))
+    open_ = [c.label for c in b.conditions if c.label is not None and c.fact not in facts
+             and c.fact != "entity_type" and c.fact not in answer.facts and not _said(c.label.zh, text)]
+    if open_ and (cues.can.search(text) or cues.getting.search(text) or cues.support.search(text)):
+        return YesNo("maybe", "if_conditions", (("claimed", None), ("labels_zh", "、".join(x.zh for x in open_)),
+                                                ("labels_en", "; ".join(x.en for x in open_))))
+    return None
+
+
+def _beyond_text(cues: Cues, b: Benefit, text: str) -> bool:
+    """Whether what a yes/no question asks to be required shares no three characters with the clause's text."""
+    asked = _asked_requirement(cues, text)
+    source = normalize(b.source)
+    return bool(asked) and not any(asked[i:i + 3] in source for i in range(len(asked) - 2))
+
+
+def _asked_requirement(cues: Cues, text: str) -> str:
+    """The Chinese words a yes/no question asks to be required ("要先还完贷款才能…" -> 还完贷款), or ""."""
+    m = cues.require.search(text) or cues.need.search(text)
+    if m is None:
+        return ""
+    rest = text[m.start():]
+    lead = max((w for w in (*cues.words.require, *cues.words.require_around, *cues.words.need) if rest.startswith(w)),
+               key=len, default="")
+    rest = re.split(r"才|吗|[？?，,。]", rest[len(lead):], maxsplit=1)[0]  # "只有拿到认证证书才": 拿到认证证书
+    return "".join(c for c in rest if _is_han(c)) if len(rest) >= 3 else ""
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 

@@ -164,7 +164,7 @@ def test_what_is_open_to_a_type_is_still_listed(kb: KnowledgeBase) -> None:
     # … where the clause holds it (上一年度), yes
     ("贯标证书必须是上一年度取得的吗", "yes", "是的。"),
     # a requirement the clause's text does not hold at all
-    ("质押贴息必须先把贷款还清才能申请吗", "no", "不是。"),
+    ("培训基地必须先办好民非登记才能申请吗", "no", "不是。"),
     # a type asked as required: that type alone, or not
     ("培训基地必须是高校才行吗", "no", "不是。"),
     # a one-off read from 取得 asked as yearly: the text does not say

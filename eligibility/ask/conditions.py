@@ -59,10 +59,10 @@ def _shared_core(kb: KnowledgeBase, core: str, text: str) -> str | None:
 
 def _condition_spread(kb: KnowledgeBase, run: str) -> int:
     """How many benefits have a condition whose label holds ``run``."""
-    return sum(1 for b in kb.benefits if any(run in normalize(label.zh) for label in _condition_labels(kb, b)))
+    return sum(1 for b in kb.benefits if any(run in normalize(label.zh) for label in condition_labels(kb, b)))
 
 
-def _condition_labels(kb: KnowledgeBase, b: Benefit) -> list[Text]:
+def condition_labels(kb: KnowledgeBase, b: Benefit) -> list[Text]:
     """Each condition's label, or its fact's where the condition has none."""
     out: list[Text] = []
     for c in b.conditions:
@@ -77,7 +77,7 @@ def required(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> YesNo | No
     """A condition of ``b`` the question names: negated ("non-exporters", "非出口企业") it is a no; asked
     as a requirement ("必须是出口企业吗") it is a yes, with the condition said."""
     words = english_words(text)
-    labels = _condition_labels(kb, b)
+    labels = condition_labels(kb, b)
     # "有没有贯标补贴": the 没有 of a question word negates nothing
     unasked = text
     for phrase in cues.words.yes_no_phrases:

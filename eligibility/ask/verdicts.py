@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from eligibility.ask.conditions import required
+from eligibility.ask.conditions import condition_labels, required
 from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.figures import failed_condition, year_outside
 from eligibility.ask.model import (
@@ -203,14 +203,16 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return YesNo("no", "condition_unrequired", params)
     kind = facts.get("entity_type")
     needed = required(kb, cues, b, text)
+    # the condition matched is the entry's own name ("知识产权培训教育基地" of the training-base entry)
     own_name = needed is not None and str(needed.param("label_zh") or "") in normalize(b.title.zh)
     if isinstance(kind, str) and cues.require.search(text) and b.applicants != "any" \
             and (needed is None or own_name) and not _type_in_conditions(kb, b, kind, text):
         # "培训基地必须是高校吗": whether that type alone may apply (not a condition beyond the entry's own name)
         alone = tuple(b.applicants) == (kind,)
         return YesNo("yes" if alone else "no", "only_type" if alone else "not_only_type", (("type", kind),))
-    if needed is not None and needed.verdict == "yes" and _beyond_text(cues, b, text):
-        return YesNo("no", "condition_unrequired", needed.params)  # "必须先把贷款还清才能申请吗": not in the text
+    if needed is not None and needed.verdict == "yes" and own_name and _beyond_text(kb, cues, b, text):
+        # "专利导航必须先请咨询公司做完才能申请吗": only the entry's own name matched; what is asked is not in its text
+        return YesNo("no", "condition_unrequired", needed.params)
     if needed is not None:
         return needed
     if isinstance(facts.get("entity_type"), str) and cues.only.search(text) and b.applicants != "any":
@@ -377,7 +379,7 @@ def fallback_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: 
         return YesNo("no", "info_only") if b.ref != "general" and cues.support.search(text) else None
     if answer.ruled_out is not None:
         return answer.ruled_out
-    if b.conditions and _beyond_text(cues, b, text):
+    if b.conditions and _beyond_text(kb, cues, b, text):
         # "要先还完贷款才能申请吗": a requirement the clause's text does not hold; it asks only its own conditions
         first = next((c for c in b.conditions if c.fact != "entity_type"), b.conditions[0])
         return YesNo("no", "condition_unrequired", (("label_zh", first.label.zh), ("label_en", first.label.en))
@@ -392,11 +394,16 @@ def fallback_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: 
     return None
 
 
-def _beyond_text(cues: Cues, b: Benefit, text: str) -> bool:
-    """Whether what a yes/no question asks to be required shares no three characters with the clause's text."""
+def _beyond_text(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> bool:
+    """Whether what a yes/no question asks to be required shares no three characters with the clause's text and no
+    two with its conditions (their facts' labels too: "必须是石家庄的企业吗" asks the place condition)."""
     asked = _asked_requirement(cues, text)
     source = normalize(b.source)
-    return bool(asked) and not any(asked[i:i + 3] in source for i in range(len(asked) - 2))
+    facts = [kb.facts.get(c.fact) for c in kb.conditions_of(b)]
+    labels = "".join(normalize(x.zh) for x in condition_labels(kb, b)) \
+        + "".join(normalize(f.label.zh) for f in facts if f is not None)
+    return bool(asked) and not any(asked[i:i + 3] in source for i in range(len(asked) - 2)) \
+        and not any(asked[i:i + 2] in labels for i in range(len(asked) - 1))
 
 
 def _asked_requirement(cues: Cues, text: str) -> str:

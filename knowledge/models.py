@@ -939,6 +939,7 @@ class QuestionCues(Model):
     beneficiary_before: list[CueWord]
     self_ref: list[CueWord]
     recency: list[CueWord]
+    selected: list[CueWord]
     recency_in_text: list[CueWord]
     level_national: list[CueWord]
     level_provincial: list[CueWord]

@@ -175,3 +175,28 @@ def test_a_requirement_asked_is_checked_against_the_clause(kb: KnowledgeBase, qu
     result, text = answered(kb, question)
     assert result.verdict is not None and result.verdict.verdict == verdict, text
     assert text.startswith(starts), text
+
+
+def test_a_project_already_selected_is_paid_the_rules_amount(kb: KnowledgeBase) -> None:
+    """"入选了，能拿50万吗": chosen on merit already; the quota no longer makes it uncertain."""
+    result, text = answered(kb, "我们的专利导航项目已经入选了，能拿10到20万吗")
+    assert result.verdict is not None and result.verdict.verdict == "yes", text
+
+
+def test_another_levels_money_asked_again_here_is_not_settled(kb: KnowledgeBase) -> None:
+    result, text = answered(kb, "省里已经给过贴息了，市里还能给吗")
+    assert result.verdict is not None and result.verdict.verdict == "maybe", text
+    assert text.startswith("原文没有明确规定。")
+
+
+def test_a_second_english_sentence_asks_the_yes_or_no(kb: KnowledgeBase) -> None:
+    result, text = answered(kb, "We are in Luquan district. Can we apply?")
+    assert result.verdict is not None and result.verdict.verdict == "yes", text
+    assert text.startswith("Yes.")
+
+
+def test_a_loan_rate_said_is_no_other_loan_but_asking_for_one_is(kb: KnowledgeBase) -> None:
+    result, _ = answered(kb, "年利率4.5%，专利质押贷款利息付了40万，能补多少")
+    assert not result.refused
+    asked, _ = answered(kb, "现在银行贷款利率是多少")
+    assert asked.refused

@@ -23,6 +23,7 @@ from bot.present.i18n import Catalog, text
 from bot.present.report import Renderer
 from eligibility.amounts import items_reading, nominal_amount
 from eligibility.ask import (
+    DOUBLE_ENTRY,
     PLACES_SUBJECT,
     PROCEDURE_ENTRY,
     VALIDITY_ENTRY,
@@ -45,7 +46,7 @@ _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails
                  "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open",
                  "in_city": "can", "count_unsaid": "open",
                  "beside_amount": "open", "year_outside": "can", "year_reading": "open",
-                 "procedure_unsaid": "open", "prepaid_unsaid": "open"}
+                 "procedure_unsaid": "open", "prepaid_unsaid": "open", "other_levels": "open"}
 
 
 class AnswerRenderer:
@@ -226,6 +227,9 @@ class AnswerRenderer:
                      pick=self.pick(b, lang))
         if v.reason == "agency":
             return t(lang, "ask.why.agency", agency=text(self.kb.policy.implementing_agencies, lang))
+        if v.reason == "other_levels":  # money of another level with this one: the no-double-subsidy entry says it
+            double = next((x for x in self.kb.benefits if x.id == DOUBLE_ENTRY), None)
+            return text(double.summary, lang) if double is not None else ""
         if v.reason == "prepaid_unsaid":  # when the money is paid the text does not say
             return t(lang, "ask.why.procedure_unsaid")
         if v.reason in ("included", "post_funded"):  # the clause's own summary says it (采取后补助)

@@ -225,6 +225,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         verdict = comparison
     if elsewhere:
         verdict = YesNo("no", "elsewhere")
+    if yes_no and verdict is None and cues.other_levels.search(text) and cues.stack.search(text):
+        verdict = YesNo("maybe", "other_levels")  # "国家已经给了贴息，市里还能给吗": the text does not settle it
     if yes_no and verdict is None and not unsettled:  # every yes/no question starts with a verdict the entry makes
         verdict = fallback_verdict(kb, best.benefit, answer, text, facts, procedure)
     if yes_no and answer.ruled_out is not None and (verdict is None or verdict.verdict != "no"):

@@ -108,6 +108,7 @@ class Cues:
     beneficiary_before: re.Pattern[str]
     self_ref: re.Pattern[str]
     recency: re.Pattern[str]
+    selected: re.Pattern[str]
     recency_in_text: re.Pattern[str]
     levels: dict[str, re.Pattern[str]]  # national, provincial, municipal, county
     less: re.Pattern[str]
@@ -228,6 +229,7 @@ def _build(kb: KnowledgeBase) -> Cues:
         post_funded=rx("@post_funded"),
         self_ref=rx("@self_ref"),
         recency=rx("@recency"),
+        selected=rx("@selected"),
         recency_in_text=rx("@recency_in_text"),
         beneficiary_before=rx(r"(?<!是)@beneficiary_before[\u4e00-\u9fff]{0,3}$"),
         levels={lv: rx(f"@level_{lv}") for lv in ("national", "provincial", "municipal", "county")},

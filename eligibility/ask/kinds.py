@@ -16,7 +16,8 @@ def is_yes_no(cues: Cues, text: str) -> bool:
 
 def yes_no_clauses(cues: Cues, text: str) -> list[str]:
     """The clauses of a (normalised) question that ask for a yes or a no."""
-    return [c for c in re.split(r"[?？,，。;；!！]+(?=.)", text) if c.strip() and _yes_no_clause(cues, c)]
+    # a full stop before a space ends a sentence too ("We are in Zhengding. Are we eligible?"), never 1.5亿's
+    return [c for c in re.split(r"[?？,，。;；!！]+(?=.)|\.\s+", text) if c.strip() and _yes_no_clause(cues, c)]
 
 
 def asks_procedure_yes_no(cues: Cues, text: str) -> bool:

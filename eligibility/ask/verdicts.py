@@ -73,7 +73,8 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
         return _can_verdict(kb, cues, b, answer, text, facts)
     if v.reason not in ("amount_same", "amount_differs", "amount_in_range", "applicant_ok"):
         return v
-    if v.reason != "applicant_ok" and b.award.mode == "competitive" and b.award.quota is not None:
+    if v.reason != "applicant_ok" and b.award.mode == "competitive" and b.award.quota is not None \
+            and not cues.selected.search(text):  # "入选了，能拿50万吗": chosen already, the amount is the rule's
         count = counts[0] if len(counts) == 1 and counts[0] > 1 and quota is None else None
         # "每个企业给20万吗" asks the rule for each item, even where the words also read as the asker's case
         described = any(k != "entity_type" for k in facts) and not cues.each.search(text)
@@ -384,7 +385,7 @@ def fallback_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: 
         first = next((c for c in b.conditions if c.fact != "entity_type"), b.conditions[0])
         return YesNo("no", "condition_unrequired", (("label_zh", first.label.zh), ("label_en", first.label.en))
                      if first.label is not None else (("fact", first.fact),))
-    if b.award.mode == "competitive" and b.award.quota is not None:
+    if b.award.mode == "competitive" and b.award.quota is not None and not cues.selected.search(text):
         return YesNo("maybe", "competitive", (("count", None),))
     open_ = [c.label for c in b.conditions if c.label is not None and c.fact not in facts
              and c.fact != "entity_type" and c.fact not in answer.facts and not _said(c.label.zh, text)]

@@ -27,7 +27,7 @@ from bot.present.answer import AnswerRenderer
 from bot.present.report import Renderer
 from eligibility.ask import AskResult, ask, read_question
 from eligibility.evaluate import assess
-from eligibility.language import Clarify, understand
+from eligibility.language import Clarify, Note, understand
 from eligibility.matcher import Matcher, detect_lang
 from eligibility.questionnaire import plan
 from eligibility.results import Assessment, Facts, Validity
@@ -37,6 +37,10 @@ MAX_INPUT = 2000
 COPY_TEXT_LIMIT = 256  # the Bot API's limit on CopyTextButton.text
 MAX_QUESTIONS = 3
 _COMMANDS = re.compile(r"(?<!\S)/[A-Za-z_]+(@\w+)?")
+# The language layer's intents that ask the bot to do something (a greeting, a menu label typed): forwarded,
+# they ask the help desk nothing, as a forwarded "/assess" does not.
+_ASKS_NOTHING = frozenset({"greeting", "thanks", "assess", "ask", "menu", "help", "lang", "lang_en", "lang_zh",
+                           "cancel", "restart", "back"})
 
 
 @dataclass(frozen=True)
@@ -63,13 +67,15 @@ class Forward:
     clarify: tuple[Clarification, ...] = ()
     refs: tuple[str, ...] = field(default=())
     confidence: float = 0.0
+    notes: tuple[Note, ...] = ()      # what the language layer read into the customer's figures
 
 
-def read_facts(kb: KnowledgeBase, message: str) -> tuple[Facts, tuple[Clarify, ...]]:
-    """The facts the customer states and what the language layer is unsure of: the one place the help
-    desk reads facts (several award levels in one message stay out of the preliminary assessment)."""
+def read_facts(kb: KnowledgeBase, message: str) -> tuple[Facts, tuple[Clarify, ...], tuple[Note, ...]]:
+    """The facts the customer states, what the language layer is unsure of, and what it reads into the
+    figures (a period, an approximation): the one place the help desk reads facts (several award levels
+    in one message stay out of the preliminary assessment)."""
     reading = read_question(kb, message)
-    return reading.facts, reading.clarify
+    return reading.facts, reading.clarify, tuple(reading.notes)
 
 
 def _computed_from(result: AskResult) -> Facts:
@@ -115,13 +121,15 @@ class HelpDesk:
         lang = customer_lang(message, staff_lang)
         question = _COMMANDS.sub(" ", message).strip()
         complaint = self.answers.is_complaint(question)
-        facts, unsure = read_facts(self.kb, question) if question else ({}, ())
+        facts, unsure, notes = read_facts(self.kb, question) if question else ({}, (), ())
         clarify = tuple(Clarification(c.fact, self.views.name_the_options(
             self.answers.clarify_question(c.fact, c.key, dict(c.params), lang), c.fact, lang)) for c in unsure)
         result = None
         said = understand(self.kb, question) if question else None
-        if said is not None and said.intent in ("greeting", "thanks") and not (said.facts or said.is_question):
-            question = ""  # a bare greeting or thanks asks nothing: the paste asks what the customer wants
+        if said is not None and said.intent in _ASKS_NOTHING and not (said.facts or said.is_question):
+            # a bare greeting or thanks, or a menu label typed ("自助测评", "浏览政策条款") as a command forwarded
+            # is: it asks nothing, and the paste asks what the customer wants
+            question = ""
         if re.search(r"[\u4e00-\u9fffA-Za-z]", question):
             if self.counted is not None:
                 self.counted(question, lang)
@@ -143,7 +151,7 @@ class HelpDesk:
         refs = tuple(result.refs) if result is not None and not result.refused else ()
         confidence = result.confidence if result is not None else 0.0
         return Forward(message, lang, result, complaint, facts, assumed, assessment, paste, to_ask, clarify,
-                       refs, confidence)
+                       refs, confidence, notes)
 
     def _questions(self, result: AskResult | None, facts: Facts, clarify: tuple[Clarification, ...],
                    today: date, lang: Lang) -> tuple[str, ...]:
@@ -218,6 +226,10 @@ class HelpDesk:
                                                                                        for c in f.clarify))))
         if f.facts:
             lines += ["", t(lang, "dlg.hd.facts", items=self.views.fact_values(dict(f.facts), lang))]
+            # what the language layer read into the customer's figures (a month's interest made a year's, an
+            # approximation): the staff see the amounts rest on it
+            read_into = [n for n in f.notes if n.fact in f.facts]
+            lines += [escape(x) for x in self.answers.note_lines(read_into, lang, staff=True)]
         lines += self._assessment_lines(f, lang)
         if result is None:
             lines.append(escape(t(lang, "dlg.hd.nothing")))

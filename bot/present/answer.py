@@ -31,6 +31,7 @@ from eligibility.ask import (
     ask,
 )
 from eligibility.evaluate import policy_validity
+from eligibility.language import Note
 from eligibility.matcher import Matcher
 from eligibility.parsing import normalize
 from eligibility.results import Amount, Reason, Validity
@@ -44,6 +45,10 @@ _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails
                  "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open",
                  "in_city": "can", "count_unsaid": "open",
                  "beside_amount": "open", "year_outside": "can", "year_reading": "open"}
+_PERIOD_NOTE = "lang.note.period"
+_APPROX_NOTE = "lang.note.approximate"
+_YUAN_PARAMS = ("value", "yearly")  # a note's yuan parameters: "按30万元估算", the template holding the unit
+_PERIODS = ("month", "quarter", "half_year", "year")
 
 
 class AnswerRenderer:
@@ -81,7 +86,10 @@ class AnswerRenderer:
                 return kind
         return "trouble"
 
-    def render(self, result: AskResult, lang: Lang | None = None, *, complaint: bool = False) -> str:
+    def render(self, result: AskResult, lang: Lang | None = None, *, complaint: bool = False,
+               notes: bool = True) -> str:
+        """The chat card. ``notes``: say what the language layer read into the figures (a period converted,
+        an approximation); the chat's dialog says them itself when it records the figure, so it passes False."""
         lang = lang or result.lang
         lines: list[str] = [self.cat.t(lang, f"ask.tone.{self.tone(result.question)}")] if complaint else []
         if result.verdict is not None:
@@ -92,10 +100,11 @@ class AnswerRenderer:
         lines += self.clarify_lines(result, lang)
         if result.policy_meta:
             lines.append(self.policy_meta(lang))
+        said = self.note_lines(self.stated_back(result), lang) if notes else []
         if result.parts:
-            lines += self._part_lines(result, lang)
+            lines += self._part_lines(result, lang, said)
         else:
-            lines += self._lines(result, result.best, lang)
+            lines += self._lines(result, result.best, lang, said)
         if not result.refused and (complaint or result.procedure) and not self._procedure_said(result):
             if result.procedure:
                 lines.append(self._procedure(lang))
@@ -136,6 +145,57 @@ class AnswerRenderer:
             "procedure": result.procedure,
             "answer": self.render(result, lang, complaint=complaint),
         }
+
+    # -- what the language layer read into the figures ------------------------------------------------
+    def computed_facts(self, result: AskResult) -> set[str]:
+        """The facts whose figures the answer's amounts were computed from (the user's own)."""
+        answers = [p.answer for p in result.parts] or ([result.answer] if result.answer is not None else [])
+        return {f for a in answers if a.from_figures for f in a.facts}
+
+    def stated_back(self, result: AskResult) -> list[Note]:
+        """The layer's notes on the figures an amount was computed from: a period converted to a year
+        ("每月3万" -> 36万), an approximation ("40来万"). Said with the amount, never left out of it."""
+        used = self.computed_facts(result)
+        return [n for n in result.notes if n.fact in used and n.key in (_PERIOD_NOTE, _APPROX_NOTE)]
+
+    def approximate(self, result: AskResult, facts: object) -> bool:
+        """An amount computed from an approximate figure is approximate too ("约20万元")."""
+        return any(n.key == _APPROX_NOTE and n.fact in facts for n in result.notes)  # type: ignore[operator]
+
+    def about(self, amount: str, lang: Lang) -> str:
+        return self.cat.t(lang, "ask.about", amount=amount)
+
+    def note_lines(self, notes: list[Note], lang: Lang, *, staff: bool = False) -> list[str]:
+        """The notes in words: to the customer ("按每月3万、一年约36万元计算。") or, ``staff``, about the
+        customer in the staff's language. A note with no wording is left out; none is said twice."""
+        periods = {n.fact for n in notes if n.key == _PERIOD_NOTE}
+        out: list[str] = []
+        for n in notes:
+            key = n.key
+            if key == _APPROX_NOTE and n.fact in periods:  # "每月大概3万": the yearly figure is said once
+                key = "ask.note.approximate_period"
+            if staff:
+                key = key.replace("lang.note.", "dlg.hd.note.").replace("ask.note.", "dlg.hd.note.")
+            if key not in self.cat.messages[lang] and key not in self.cat.messages["zh"]:
+                continue
+            try:
+                out.append(self.cat.t(lang, key, **self._note_params(n, lang)))
+            except (KeyError, IndexError, ValueError):
+                continue
+        return list(dict.fromkeys(out))
+
+    def _note_params(self, n: Note, lang: Lang) -> dict[str, object]:
+        params: dict[str, object] = {k: _shown(v) if isinstance(v, list | tuple) else v for k, v in n.params.items()}
+        for key in _YUAN_PARAMS:
+            amount = params.get(key)
+            if isinstance(amount, int) and not isinstance(amount, bool):
+                params[key] = self.r.yuan(amount, lang).removesuffix("元").removesuffix(" yuan")
+        period = params.get("period")
+        figure = str(params.get("figure", ""))
+        if period in _PERIODS and figure and not re.search(r"[\u4e00-\u9fff]", figure):
+            # an English figure: "30,000 yuan per month", as typed, with the period in the catalogue's words
+            params["stated"] = f"{figure} {self.cat.t('en', f'lang.period.{period}')}"
+        return params
 
     # -- the verdict --------------------------------------------------------------------------------
     def verdict_line(self, result: AskResult, v: YesNo, lang: Lang) -> str:
@@ -310,7 +370,7 @@ class AnswerRenderer:
     def date(self, d: date, lang: Lang) -> str:
         return self.cat.t(lang, "ask.date", y=d.year, m=d.month, d=d.day, month=_MONTHS[d.month - 1])
 
-    def _lines(self, result: AskResult, b: Benefit, lang: Lang) -> list[str]:
+    def _lines(self, result: AskResult, b: Benefit, lang: Lang, said: list[str] | None = None) -> list[str]:
         t = self.cat.t
         lines = [t(lang, "ask.head", title=text(b.title, lang), ref=self.r.ref(b.ref, lang))]
         if b.is_info:
@@ -318,7 +378,8 @@ class AnswerRenderer:
             if b.ref != "general":
                 lines.append(t(lang, "reason.info_only"))
         else:
-            lines += self._amount_lines(result, b, lang)
+            amount_lines = self._amount_lines(result, b, lang)
+            lines += amount_lines[:1] + (said or []) + amount_lines[1:]
             lines += self._who_lines(b, lang)
             lines.append(self._mode(b, lang))
         if b.id == VALIDITY_ENTRY:
@@ -361,15 +422,16 @@ class AnswerRenderer:
             return [escape(text(g.assumption, lang)) for g in flagged]
         return [self.cat.t(lang, "ask.total.rule")]
 
-    def _part_lines(self, result: AskResult, lang: Lang) -> list[str]:
+    def _part_lines(self, result: AskResult, lang: Lang, said: list[str] | None = None) -> list[str]:
         t = self.cat.t
         lines = [t(lang, "ask.parts.head")]
         for p in result.parts:
-            lines.append(self.part_line(p, lang))
+            lines.append(self.part_line(p, lang, result=result))
+        lines += said or []
         total = result.total
         if total is not None and (total.counted or total.pending):  # every part ruled out: no sum to state
             if total.amount is not None:
-                lines.append(t(lang, "ask.total", amount=self.r.amount(total.amount, lang)))
+                lines.append(t(lang, "ask.total", amount=self.total_amount(result, lang)))
                 if any(p.benefit.award.mode == "competitive" for p in result.parts):
                     lines.append(t(lang, "ask.total.competitive"))
             if total.pending:
@@ -399,13 +461,22 @@ class AnswerRenderer:
             tier = self.cat.t(lang, "ask.part.tier", tier=self.r.value(b.amount.by, p.tier, lang))
         return f"{text(b.title, lang)}{tier}"
 
-    def part_line(self, p: Part, lang: Lang, *, with_ref: bool = True) -> str:
+    def total_amount(self, result: AskResult, lang: Lang) -> str:
+        """The sum of the parts, "约" when a part was computed from an approximate figure."""
+        total = result.total
+        amount = self.r.amount(total.amount, lang) if total is not None and total.amount is not None else ""
+        return self.about(amount, lang) if amount and self.approximate(result, self.computed_facts(result)) else amount
+
+    def part_line(self, p: Part, lang: Lang, *, with_ref: bool = True, result: AskResult | None = None) -> str:
         """One part of a several-part answer: title (tier), amount (or the rule), competitive or not, ref."""
         t = self.cat.t
         b = p.benefit
         tier = t(lang, "ask.part.tier", tier=self.r.value(b.amount.by, p.tier, lang)) \
             if p.tier and b.amount.kind == "tiered" else ""
         amount = self.r.amount(p.answer.amount, lang) if p.answer.amount is not None else self._rule_amount(b, lang)
+        if p.answer.amount is not None and p.answer.from_figures and result is not None \
+                and self.approximate(result, p.answer.facts):
+            amount = self.about(amount, lang)
         if b.is_info:  # a fund the city set up pays no applicant: what the clause does, not an amount
             amount = text(b.summary, lang).rstrip("。.")
         elif p.answer.ruled_out is not None:
@@ -505,6 +576,8 @@ class AnswerRenderer:
         amount = self.r.amount(answer.amount, lang)
         if answer.from_figures:
             calc = t(lang, "ask.calc_sep").join(self.r.reason(b, x, lang) for x in answer.reasons)
+            if self.approximate(result, answer.facts):
+                amount = self.about(amount, lang)
             return [t(lang, "ask.amount_figures", amount=amount, calc=calc), summary]
         if answer.reasons and answer.reasons[0].code == "amount_several":
             return [self.several_line(b, answer.amount, answer.reasons[0], lang), summary]
@@ -575,7 +648,8 @@ class AnswerRenderer:
         if result.place is not None:
             place = next((str(n.params.get("place")) for n in result.notes if n.fact == "in_city"
                           and n.params.get("place")), "")
-            lines.append(t(lang, f"ask.place.{result.place}", place=place))
+            lines.append(t(lang, f"ask.place.{result.place}", place=_place_name(place),
+                           branch=self._branch(result.question, lang)))
         if result.open_to:
             sep = t(lang, "list_sep")
             titles = sep.join(t(lang, "ask.also_item", title=text(b.title, lang), ref=self.r.ref(b.ref, lang))
@@ -587,6 +661,17 @@ class AnswerRenderer:
                 lines.append(t(lang, "ask.open_to_any", titles=sep.join(
                     t(lang, "ask.also_item", title=text(b.title, lang), ref=self.r.ref(b.ref, lang)) for b in anyone)))
         return lines
+
+    def _branch(self, question: str, lang: Lang) -> str:
+        """What the asker has in Shijiazhuang in their own word ("有办事处", "有研发中心"), from the
+        vocabulary's branch words; otherwise, and in English, a neutral "a branch or office"."""
+        norm = normalize(question)
+        if lang == "zh":
+            found = sorted((norm.find(w), w) for w in self.kb.places.branch_cues
+                           if re.search(r"[\u4e00-\u9fff]", w) and w in norm)
+            if found:
+                return self.cat.t(lang, "ask.place.branch_said", word=found[0][1])
+        return self.cat.t(lang, "ask.place.branch")
 
     def _refusal(self, result: AskResult, lang: Lang) -> list[str]:
         t = self.cat.t
@@ -628,14 +713,16 @@ class AnswerRenderer:
         out += self.clarify_lines(result, lang)
         if result.policy_meta:
             out.append(self.policy_meta(lang))
+        said = [_sentence(x, lang) for x in self.note_lines(self.stated_back(result), lang)]
         if result.parts:
-            items = [self.part_line(p, lang, with_ref=False) for p in result.parts]
+            items = [self.part_line(p, lang, with_ref=False, result=result) for p in result.parts]
             joined = ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else ".")
             out.append(policy + _after_comma(joined, self.proper))
+            out += said
             total = result.total
             if total is not None and (total.counted or total.pending):
                 if total.amount is not None:
-                    out.append(t(lang, "ask.total", amount=self.r.amount(total.amount, lang)))
+                    out.append(t(lang, "ask.total", amount=self.total_amount(result, lang)))
                 for excluded, kept in total.excluded:
                     out.append(t(lang, "ask.total.excluded", excluded=self._part_title(excluded, result, lang),
                                  kept=text(self.kb.benefit(kept).title, lang)))
@@ -652,7 +739,10 @@ class AnswerRenderer:
                 amount = self.r.amount(answer.amount, lang)
                 if answer.from_figures:
                     calc = t(lang, "ask.calc_sep").join(self.r.reason(b, x, lang) for x in answer.reasons)
+                    if self.approximate(result, answer.facts):
+                        amount = self.about(amount, lang)
                     out.append(t(lang, "dlg.hd.amount_figures", amount=amount, calc=calc))
+                    out += said
                 elif answer.reasons and answer.reasons[0].code == "amount_several":
                     out.append(_sentence(self.several_line(b, answer.amount, answer.reasons[0], lang), lang))
                 elif b.amount.kind == "tiered" and isinstance(answer.facts.get(b.amount.by), str):
@@ -664,8 +754,12 @@ class AnswerRenderer:
                     out.append(t(lang, "dlg.hd.amount", amount=self.r.reason(b, answer.reasons[0], lang)))
             quota_said = result.verdict is not None and result.verdict.reason == "competitive"
             if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None and not quota_said:
-                out.append(t(lang, "dlg.hd.mode.competitive", quota=self.r.quota_count(b, lang),
-                             pick=self.pick(b, lang)))
+                so_far = sep.join(out)
+                if self.r.quota_count(b, lang) not in so_far:
+                    out.append(t(lang, "dlg.hd.mode.competitive", quota=self.r.quota_count(b, lang),
+                                 pick=self.pick(b, lang)))
+                elif t(lang, "dlg.hd.mode.limited") not in so_far:  # the summary gave the quota: not twice
+                    out.append(t(lang, "dlg.hd.mode.limited"))
             if b.id == VALIDITY_ENTRY:
                 out.append(_sentence(self.validity_line(lang), lang))
         if result.depends_on and not result.asks_ceiling:
@@ -680,12 +774,19 @@ class AnswerRenderer:
               and result.best is not None and not result.best.is_info
               and (result.answer is None or result.answer.ruled_out is None)):
             out.append(t(lang, "dlg.hd.close"))
-        return _tidy(sep.join(out))
+        return _tidy(sep.join(_once(out, lang)))
 
 
 def _once_unsaid(b: Benefit) -> bool:
     """A once-only reading of a clause whose text has no 一次性 (a new title, a new approval): not said as 一次性."""
     return b.award.frequency == "once" and "一次性" not in b.source.replace(" ", "")
+
+
+def _place_name(place: str) -> str:
+    """A place as written, an English name capitalised ("beijing" -> "Beijing", "xi'an" -> "Xi'an")."""
+    if place.isascii():
+        return " ".join(w[:1].upper() + w[1:] for w in place.split(" "))
+    return place
 
 
 def _shown(value: object) -> str:
@@ -710,6 +811,40 @@ def _after_comma(s: str, proper: frozenset[str] = frozenset()) -> str:
     return s
 
 
+_SENTENCE_END = {"zh": re.compile(r"(?<=[。！？])"), "en": re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"])")}
+_CLAUSE_SEP = {"zh": "，", "en": ", "}
+_MIN_CLAUSE = {"zh": 4, "en": 16}  # shorter clauses ("每个", "each") may well recur with a meaning of their own
+
+
+def _once(pieces: list[str], lang: Lang) -> list[str]:
+    """No sentence said twice in a paste, and no clause of one repeated from an earlier sentence ("每年择优5个
+    项目" in the verdict, then in the provision's summary): a repeated sentence is dropped, a repeated clause
+    is cut from its sentence; a sentence's first clause (its subject, a heading) always stays."""
+    said: set[str] = set()
+    sentences: set[str] = set()
+    out: list[str] = []
+    sep = _CLAUSE_SEP[lang]
+    for piece in pieces:
+        kept_sentences = []
+        for sentence in (x for x in _SENTENCE_END[lang].split(piece) if x.strip()):
+            key = sentence.strip()
+            if key in sentences:
+                continue
+            sentences.add(key)
+            end = re.search(r"[。！？.!?]$", key)
+            body = key[: end.start()] if end else key
+            clauses = body.split(sep)
+            kept = clauses[:1] + [c for c in clauses[1:] if not (len(c.strip()) >= _MIN_CLAUSE[lang]
+                                                                  and c.strip() in said)]
+            said.update(c.strip() for c in clauses)
+            if len(kept) < len(clauses):
+                sentence = sep.join(kept) + (end.group(0) if end else "")
+            kept_sentences.append(sentence.strip())
+        if kept_sentences:
+            out.append(("" if lang == "zh" else " ").join(kept_sentences))
+    return out
+
+
 def _tidy(s: str) -> str:
     """One sentence end, not two ("。。"), and no space before Chinese punctuation."""
     return re.sub(r"([。.])\1+", r"\1", s).replace(" 。", "。")
@@ -725,7 +860,7 @@ def side_answerer(kb: KnowledgeBase, renderer: Renderer, validity: Validity | No
         result = ask(matcher, message, use_figures=not complaint, today=date.today(), validity=answers.validity)
         best = result.best
         return SideAnswer(
-            text=escape(answers.render(result, lang, complaint=complaint), quote=False),
+            text=escape(answers.render(result, lang, complaint=complaint, notes=False), quote=False),
             in_scope=not result.refused,
             refs=tuple(result.refs),
             benefits=tuple(s.benefit.id for s in result.benefits),

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from typing import IO, Any, Protocol, TextIO
 
 from bot.present.answer import AnswerRenderer

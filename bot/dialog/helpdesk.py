@@ -211,13 +211,13 @@ class HelpDesk:
         elif result is not None and (result.place is not None or result.open_to):
             asked = {c.question for c in f.clarify}  # the place as read, not the out-of-scope refusal
             lines += [escape(x) for x in self.answers.place_lines(result, lang) if x not in asked]
+        elif result is not None and f.complaint and self.answers.unmatched_complaint(result):
+            lines.append(escape(t(lang, "dlg.hd.complaint_unmatched")))
+        elif result is not None and result.subject is not None:  # its reply says "not in the policy" itself
+            lines.append(escape(t(lang, "dlg.hd.out_of_scope_subject", reply=result.subject.reply.get(lang))))
         elif result is not None:
-            subject = ""
-            if result.subject is not None:
-                subject = ("（" + result.subject.reply.get(lang) + "）") if lang == "zh" \
-                    else (": " + result.subject.reply.get(lang))
-            lines.append(escape(t(lang, "dlg.hd.out_of_scope", subject=subject)))
-        if f.complaint:
+            lines.append(escape(t(lang, "dlg.hd.out_of_scope", subject="")))
+        if f.complaint and not (result is not None and result.refused and self.answers.unmatched_complaint(result)):
             lines.append(escape(t(lang, "dlg.hd.complaint")))
         if result is not None and result.procedure:
             lines.append(escape(t(lang, "dlg.hd.procedure")))
@@ -239,22 +239,38 @@ class HelpDesk:
         return lines
 
     def _assessment_lines(self, f: Forward, lang: Lang) -> list[str]:
+        """The preliminary assessment: what the facts make eligible or competitive, and what the paste
+        answered that still waits on a fact (with what it waits on), so the notes never hold less than the
+        paste; the total only of what is eligible, never a bare "0元"."""
         a = f.assessment
         if a is None:
             return []
-        found = [r for r in a.results if r.status in ("eligible", "competitive")]
+        result = f.result
+        answered: set[str] = set()
+        if result is not None and not result.refused:
+            answered = {p.benefit.id for p in result.parts} or ({result.best.id} if result.best is not None
+                                                                  else set())
+        found = [r for r in a.results if r.status in ("eligible", "competitive")
+                 or (r.status == "undetermined" and r.id in answered)]
         if not found:
             return []
         t = self.t
         head = t(lang, "dlg.hd.assuming", items=self.views.fact_values(dict(f.assumed), lang)) if f.assumed \
             else t(lang, "dlg.hd.assessment")
         lines = ["", head]
+        sep = self.views.sep(lang)
         for r in found:
             amount = f" {escape(self.r.amount(r.amount, lang))}" if r.amount is not None else ""
             status = t(lang, f"status.{r.status}")
+            if r.status == "undetermined" and r.missing:
+                status = t(lang, "dlg.hd.pending", items=escape(sep.join(self.r.fact_label(x, lang)
+                                                                          for x in r.missing)))
             title = escape(r.benefit.title.get(lang))
             lines.append(f"• {title}{amount}（{status}）" if lang == "zh" else f"• {title}{amount} ({status})")
-        lines.append(t(lang, "dlg.result.total", amount=escape(self.r.amount(a.eligible_total, lang))))
+        if any(r.status == "eligible" for r in found):
+            lines.append(t(lang, "dlg.result.total", amount=escape(self.r.amount(a.eligible_total, lang))))
+        if any(r.status != "eligible" for r in found):
+            lines.append(escape(t(lang, "dlg.hd.not_in_total")))
         if a.assumptions:
             items = ("" if lang == "zh" else " ").join(x.get(lang) for x in a.assumptions)
             lines.append(escape(t(lang, "dlg.hd.assumptions", items=items)))

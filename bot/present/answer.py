@@ -95,6 +95,8 @@ class AnswerRenderer:
         if result.verdict is not None:
             lines.append(self.verdict_line(result, result.verdict, lang))
         if result.refused or result.best is None:
+            if complaint and self.unmatched_complaint(result):
+                return "\n".join([*lines, self._procedure(lang), self._contact(lang, paste=False)])
             lines += self._refusal(result, lang)
             return "\n".join(lines)
         lines += self.clarify_lines(result, lang)
@@ -106,9 +108,8 @@ class AnswerRenderer:
         else:
             lines += self._lines(result, result.best, lang, said)
         if not result.refused and (complaint or result.procedure) and not self._procedure_said(result):
-            if result.procedure:
-                lines.append(self._procedure(lang))
-            lines.append(self._contact(lang, paste=False))
+            # a procedure asked, or a complaint chasing a payment or a step: what the text sets (nothing)
+            lines += [self._procedure(lang), self._contact(lang, paste=False)]
         return "\n".join(lines)
 
     def clarify_lines(self, result: AskResult, lang: Lang) -> list[str]:
@@ -390,9 +391,10 @@ class AnswerRenderer:
             lines.append(t(lang, "ask.depends", facts=facts))
         if b.id == PROCEDURE_ENTRY:
             lines.append(self._contact(lang, paste=False))
-        if result.also:
+        also = [o for o in result.also if not (o.id == PROCEDURE_ENTRY and result.procedure)]
+        if also:  # the procedure is said below the card when asked: not offered as well
             titles = self.cat.t(lang, "list_sep").join(
-                t(lang, "ask.also_item", title=text(o.title, lang), ref=self.r.ref(o.ref, lang)) for o in result.also)
+                t(lang, "ask.also_item", title=text(o.title, lang), ref=self.r.ref(o.ref, lang)) for o in also)
             lines.append(t(lang, "ask.also", titles=titles))
         return lines
 
@@ -427,6 +429,7 @@ class AnswerRenderer:
         lines = [t(lang, "ask.parts.head")]
         for p in result.parts:
             lines.append(self.part_line(p, lang, result=result))
+        lines += self.open_conditions(result, lang)
         lines += said or []
         total = result.total
         if total is not None and (total.counted or total.pending):  # every part ruled out: no sum to state
@@ -673,6 +676,40 @@ class AnswerRenderer:
                 return self.cat.t(lang, "ask.place.branch_said", word=found[0][1])
         return self.cat.t(lang, "ask.place.branch")
 
+    def _quota_said(self, b: Benefit, said: str, lang: Lang) -> bool:
+        """Whether the text so far gives the entry's yearly quota ("每年择优支持5—8个项目", "6–10 a year")."""
+        q = b.award.quota
+        if q is None:
+            return False
+        n = re.escape(self.cat.t(lang, "quota_one" if q.min == q.max else "quota", min=q.min, max=q.max))
+        pattern = rf"每年[^，。；\d]{{0,4}}{n}(?!\d)" if lang == "zh" else rf"(?<![\d,]){n}( \w+)? a year"
+        return self.r.quota_count(b, lang) in said or re.search(pattern, said) is not None
+
+    def unmatched_complaint(self, result: AskResult) -> bool:
+        """A complaint that names no clause and no other subject (a payment late, no reply): it is about
+        this policy's handling, so it is answered with what the text says of timing, not refused."""
+        return result.subject is None and not result.introduced and not self.place_lines(result, "zh")
+
+    def open_conditions(self, result: AskResult, lang: Lang) -> list[str]:
+        """Parts whose amount is said although a condition of theirs is not stated ("马德里注册拿了两个" says
+        nothing of exporting): the condition, so that the amount is never read as sure."""
+        common = {c.fact for c in self.kb.policy.common_conditions}
+        stated = set(result.facts)
+        out = []
+        for p in result.parts:
+            b = p.benefit
+            if b.is_info or p.answer.amount is None or p.answer.ruled_out is not None:
+                continue
+            conds = [c for c in b.conditions if isinstance(c.equals, bool) and c.fact not in common]
+            told = stated | set(p.answer.facts)
+            if not any(c.fact in told for c in conds):
+                continue  # the rule asked about, not the asker's case: the card's conditions say it
+            left = [self.r.condition(c, lang) for c in conds if c.fact not in told]
+            if left:
+                out.append(self.cat.t(lang, "ask.part.conditions", title=text(b.title, lang),
+                                      conditions=self.cat.t(lang, "list_sep").join(left)))
+        return out
+
     def _refusal(self, result: AskResult, lang: Lang) -> list[str]:
         t = self.cat.t
         title = text(self.kb.policy.title, lang)
@@ -700,7 +737,11 @@ class AnswerRenderer:
             out.append(self.verdict_line(result, result.verdict, lang))
         if result.refused or result.best is None:
             said = self.place_lines(result, lang)
-            if result.introduced:
+            if complaint and self.unmatched_complaint(result):
+                # "补贴还没到账，到底什么时候发？": no "not in the policy's scope" after the apology; what the
+                # text says of timing (nothing) and who makes the rules
+                out += [self._procedure(lang), self._contact(lang, paste=True)]
+            elif result.introduced:
                 out.append(t(lang, "dlg.hd.empty"))
             elif said:
                 out += [_sentence(x, lang) for x in said]
@@ -718,6 +759,7 @@ class AnswerRenderer:
             items = [self.part_line(p, lang, with_ref=False, result=result) for p in result.parts]
             joined = ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else ".")
             out.append(policy + _after_comma(joined, self.proper))
+            out += self.open_conditions(result, lang)
             out += said
             total = result.total
             if total is not None and (total.counted or total.pending):
@@ -755,19 +797,20 @@ class AnswerRenderer:
             quota_said = result.verdict is not None and result.verdict.reason == "competitive"
             if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None and not quota_said:
                 so_far = sep.join(out)
-                if self.r.quota_count(b, lang) not in so_far:
+                if not self._quota_said(b, so_far, lang):
                     out.append(t(lang, "dlg.hd.mode.competitive", quota=self.r.quota_count(b, lang),
                                  pick=self.pick(b, lang)))
                 elif t(lang, "dlg.hd.mode.limited") not in so_far:  # the summary gave the quota: not twice
                     out.append(t(lang, "dlg.hd.mode.limited"))
-            if b.id == VALIDITY_ENTRY:
+            dated = result.verdict is not None and result.verdict.reason in ("in_force", "out_of_force")
+            if b.id == VALIDITY_ENTRY and not dated:  # the verdict gave the end date and its assumption already
                 out.append(_sentence(self.validity_line(lang), lang))
         if result.depends_on and not result.asks_ceiling:
             facts = t(lang, "list_sep").join(_after_comma(self.r.fact_label(f, lang), self.proper)
                                              for f in result.depends_on)
             out.append(t(lang, "dlg.hd.depends", facts=facts))
         if result.procedure or complaint or self._procedure_said(result):
-            if result.procedure and not self._procedure_said(result):
+            if (result.procedure or complaint) and not self._procedure_said(result):
                 out.append(self._procedure(lang))
             out.append(self._contact(lang, paste=True))
         elif (not result.parts and not result.depends_on and not result.asks_ceiling

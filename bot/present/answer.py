@@ -106,7 +106,13 @@ class AnswerRenderer:
         if result.parts:
             lines += self._part_lines(result, lang, said)
         else:
-            lines += self._lines(result, result.best, lang, said)
+            card = self._lines(result, result.best, lang, said)
+            if result.verdict is not None:  # "是的。…每年择优40家，名额有限，不保证入选。" is not said again below
+                mode = self._mode(result.best, lang)
+                body = re.split(r"：|: ", mode, maxsplit=1)[-1].rstrip("。.")
+                card = [x for x in card if not (x == mode and body.replace("；", "，").replace("; ", ", ")
+                                                in lines[-1].replace("；", "，").replace("; ", ", "))]
+            lines += card
         if not result.refused and (complaint or result.procedure) and not self._procedure_said(result):
             # a procedure asked, or a complaint chasing a payment or a step: what the text sets (nothing)
             lines += [self._procedure(lang), self._contact(lang, paste=False)]
@@ -248,9 +254,9 @@ class AnswerRenderer:
         if v.reason == "applicant_unsaid":  # the engine's reading of an applicant the text never names
             kind = str(v.param("type"))
             types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
-                t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
+                self.types_named(b, lang)
             line = t(lang, "ask.why.applicant_unsaid", title=title, types=types,
-                     type=self.r.value("entity_type", kind, lang))
+                     type=self.type_named(kind, lang))
             u = self.kb.policy.unnamed_applicants.get(kind)
             if u is not None and u.reading is not None:
                 line += ("" if lang == "zh" else " ") + text(u.reading, lang)
@@ -271,7 +277,7 @@ class AnswerRenderer:
             return said[:1].upper() + said[1:]
         if v.reason == "person_unsaid":
             types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
-                t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
+                self.types_named(b, lang)
             line = t(lang, "ask.why.person_unsaid", title=title, types=types)
             if b.applicant_reading is not None:
                 line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
@@ -308,13 +314,13 @@ class AnswerRenderer:
             return t(lang, "ask.why.cap_scope", title=title, scope=t(lang, f"scope.{p.get('scope')}"),
                      cap=self.r.yuan(int(str(p.get("actual_max", 0))), lang))
         if v.reason in ("only_type", "not_only_type"):
-            types = t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
+            types = self.types_named(b, lang)
             return t(lang, f"ask.why.{v.reason}", title=title, types=types)
         if v.reason in ("applicant_ok", "applicant_not"):
             types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
-                t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
+                self.types_named(b, lang)
             line = t(lang, f"ask.why.{v.reason}", title=title, types=types,
-                     type=self.r.value("entity_type", str(p.get("type", "")), lang))
+                     type=self.type_named(str(p.get("type", "")), lang))
             if b.applicant_reading is not None:
                 line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
                                                            reading=text(b.applicant_reading, lang))
@@ -386,7 +392,7 @@ class AnswerRenderer:
         if b.id == VALIDITY_ENTRY:
             lines.append(self.validity_line(lang))
         lines += self.clause_lines(b, lang)
-        if result.depends_on:
+        if result.depends_on and not result.asks_ceiling:  # "上限多少": the cap is the answer, no figure needed
             facts = self.cat.t(lang, "list_sep").join(self.r.fact_label(f, lang) for f in result.depends_on)
             lines.append(t(lang, "ask.depends", facts=facts))
         if b.id == PROCEDURE_ENTRY:
@@ -539,14 +545,14 @@ class AnswerRenderer:
         key = "ask.ruled_out" + (".part" if short else "")
         if v.reason == "applicant_unsaid":  # undetermined: the text is silent about this applicant
             return t(lang, f"{key}.applicant_unsaid", title=text(b.title, lang),
-                     type=self.r.value("entity_type", str(p.get("type", "")), lang))
+                     type=self.type_named(str(p.get("type", "")), lang))
         if v.reason in ("year_outside", "year_reading"):  # a year outside the validity: its reading, no amount
             return self._year(key, b, v, lang)
         if v.reason == "applicant_not":
-            types = t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants) \
+            types = self.types_named(b, lang) \
                 if b.applicants != "any" else t(lang, "dlg.clause.any_applicant")
             line = t(lang, f"{key}.applicant_not", title=text(b.title, lang), types=types,
-                     type=self.r.value("entity_type", str(p.get("type", "")), lang))
+                     type=self.type_named(str(p.get("type", "")), lang))
             if b.applicant_reading is not None and not short:  # the list is the knowledge base's reading
                 line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
                                                            reading=text(b.applicant_reading, lang))
@@ -600,9 +606,10 @@ class AnswerRenderer:
         if b.applicants == "any":
             types = t(lang, "dlg.clause.any_applicant")
         else:
-            types = sep.join(self.r.value("entity_type", a, lang) for a in b.applicants)
+            types = sep.join(_listed([self.r.value("entity_type", a, lang) for a in b.applicants], lang))
         lines = [t(lang, "dlg.clause.applicants", types=types)]
-        conds = [self.r.condition(c, lang) for c in b.conditions if c.label is not None or c.equals is not None]
+        shown = [c for c in b.conditions if c.label is not None or c.equals is not None]
+        conds = _listed([self.r.condition(c, lang) for c in shown], lang)
         if conds:
             lines.append(t(lang, "dlg.clause.conditions", conditions=sep.join(conds)))
         return lines
@@ -657,7 +664,7 @@ class AnswerRenderer:
             sep = t(lang, "list_sep")
             titles = sep.join(t(lang, "ask.also_item", title=text(b.title, lang), ref=self.r.ref(b.ref, lang))
                               for b in result.open_to)
-            lines.append(t(lang, "ask.open_to", type=self.r.value("entity_type", result.entity_type, lang),
+            lines.append(t(lang, "ask.open_to", type=self.type_named(result.entity_type, lang),
                            titles=titles))
             anyone = [b for b in self.kb.benefits if not b.is_info and b.applicants == "any"]
             if anyone:
@@ -675,6 +682,21 @@ class AnswerRenderer:
             if found:
                 return self.cat.t(lang, "ask.place.branch_said", word=found[0][1])
         return self.cat.t(lang, "ask.place.branch")
+
+    def type_named(self, kind: str | None, lang: Lang) -> str:
+        """An applicant type mid-sentence: "高校"; in English lower-cased with its article ("an individual
+        (including an individual inventor)", "a university"), never "a An individual"."""
+        name = self.r.value("entity_type", kind, lang)
+        if lang == "zh":
+            return name
+        name = _mid_sentence(re.sub(r"^(an?|the) ", "", name, flags=re.IGNORECASE))
+        vowel = name[:1].lower() in "aeio" or (name[:1] == "u" and not name.startswith(("uni", "use", "usu")))
+        return ("an " if vowel else "a ") + name
+
+    def types_named(self, b: Benefit, lang: Lang) -> str:
+        """A clause's applicant types in a sentence, as the card lists them ("Enterprise, university")."""
+        return self.cat.t(lang, "list_sep").join(_listed([self.r.value("entity_type", a, lang)
+                                                          for a in b.applicants], lang))
 
     def _quota_said(self, b: Benefit, said: str, lang: Lang) -> bool:
         """Whether the text so far gives the entry's yearly quota ("每年择优支持5—8个项目", "6–10 a year")."""
@@ -823,6 +845,16 @@ class AnswerRenderer:
 def _once_unsaid(b: Benefit) -> bool:
     """A once-only reading of a clause whose text has no 一次性 (a new title, a new approval): not said as 一次性."""
     return b.award.frequency == "once" and "一次性" not in b.source.replace(" ", "")
+
+
+def _listed(items: list[str], lang: Lang) -> list[str]:
+    """Items of an English list after its first: "Enterprise, university, research institute"."""
+    return items if lang == "zh" else items[:1] + [_mid_sentence(x) for x in items[1:]]
+
+
+def _mid_sentence(name: str) -> str:
+    """An English label inside a sentence: "University" -> "university"; "IP, legal ..." keeps its acronym."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
 def _place_name(place: str) -> str:

@@ -26,6 +26,7 @@ from bot.dialog.views import fit_label, split_message
 from bot.present.i18n import LANGS, text
 from eligibility.errors import ProfileError
 from eligibility.language import Reading, understand
+from eligibility.language.lexicon import lexicon
 from eligibility.parsing import looks_like_question, normalize
 from eligibility.profile import coerce_value, number_words
 from eligibility.questionnaire import Question, group_answer, plan, question_by_id
@@ -264,8 +265,10 @@ class TypedReader:
         is on screen, or after the result: that figure changes, and the old one is said back. Read against
         the question on screen it states nothing (the figure names no fact); read against the recorded
         figure's own question it is its correction. With several figures recorded, which one is asked (the
-        latest first), never guessed, unless it is the answer just given. None: the message is something else."""
-        if s.mode not in ("assess", "done") or reading.intent is not None or reading.is_question \
+        latest first), never guessed, unless it is the answer just given. A question asked with it ("刚才利息说
+        错了，是30万，能拿多少") is answered after the change, never instead of it. None: the message is something
+        else."""
+        if s.mode not in ("assess", "done") or reading.intent is not None \
                 or reading.facts or reading.clarify or not reading.figures:
             return None
         if q is not None and q.kind in _MONEY:
@@ -282,7 +285,7 @@ class TypedReader:
             if own is None:
                 continue
             again = self._understood(message, own)
-            if not again.correction or again.intent is not None or again.is_question:
+            if not (again.correction or self._corrects(message)) or again.intent is not None:
                 return None
             asked = q.id if q is not None else ""
             if again.clarify:  # "不对，是四五十万": still unsure; the layer's question, then the answer replaces
@@ -296,13 +299,24 @@ class TypedReader:
                 return [self._clarify_reply(s, fact_id, "lang.ask.confirm_amount",
                                             {"figure": figure, "label_zh": label.zh, "label_en": label.en},
                                             again.facts[fact_id], asked)]
-            ack = self._take(s, q, replace(again, facts={fact_id: again.facts[fact_id]}, answered=False))
+            fixed = replace(again, facts={fact_id: again.facts[fact_id]}, answered=False, correction=True)
+            ack = self._take(s, q, fixed)
             head = [Reply(ack)] if ack else []
+            side = self.d.answerer(message, s.lang) if reading.is_question and self.d.answerer is not None else None
+            if side is not None and side.in_scope:
+                head += [Reply(side.text), Reply(self.d.t(s.lang, "dlg.side_resume"))]
             if s.mode == "done":
                 s.current = None
                 return [*head, *self._next(s, today)]
             return [*head, *self.d._ask_next(s, today)]
         return None
+
+    def _corrects(self, message: str) -> bool:
+        """A correction word anywhere in the message ("刚才利息说错了，是30万"), not only where the layer takes a
+        message for a correction (a clause that starts with one)."""
+        norm = normalize(message)
+        return any(re.search(rf"\b{re.escape(w)}\b", norm) if w.isascii() else w in norm
+                   for w in lexicon(self.d.kb).corrections)
 
     def _as_answer(self, s: SessionState, q: Question, reading: Reading, message: str) -> Reading:
         """What of a reading answers the question on screen. Read against the question, a negation or an
@@ -695,7 +709,8 @@ class TypedReader:
         if reading.unknown or confirm.unknown:
             s.skipped = list(dict.fromkeys([*s.skipped, fact_id]))
             return self.d._start(s, today, topic=None) if idle else self.d._ask_next(s, today)
-        if idle or reading.intent is not None or reading.facts or reading.is_question:
+        if idle or reading.intent is not None or reading.facts or reading.is_question \
+                or self._control_word(message) is not None:  # "查看结果": the view asked for, as ordinary text
             return self.read(s, message, today)
         if reading.clarify:  # still unsure ("四五十万"): the layer's new question about it
             c = reading.clarify[0]

@@ -25,6 +25,7 @@ from bot.dialog.side import SideAnswer, contacts, lang_of
 from bot.dialog.views import fit_label, split_message
 from bot.present.i18n import LANGS, text
 from eligibility.errors import ProfileError
+from eligibility.evaluate import totals
 from eligibility.language import Reading, understand
 from eligibility.language.lexicon import lexicon
 from eligibility.parsing import looks_like_question, normalize
@@ -58,6 +59,7 @@ _WAN = 10_000  # the unit 万 ("10,000 yuan" in the English question)
 # 几 right after a numeral belongs to a figure ("十几万", "二十几个"): a range, not a question word ("能补几万").
 _FIGURE_JI = re.compile(r"(?<=[十百千\d])几")
 _MONEY = ("money", "money_list")
+_SO_FAR_LINES = 6  # items of a kind listed in the estimate so far; the rest counted
 
 
 # Buttons that belong to the question on screen: typed, they are read against the current question.
@@ -165,6 +167,8 @@ class TypedReader:
             reading = self._with_ticks(s, q, self._as_answer(s, q, reading, message))
         # A command ("不测了", "上一题", "人工") is obeyed over anything else read in it.
         told = reading.facts or reading.clarify or (reading.is_question and reading.intent in _GIVES_WAY_TO_QUESTIONS)
+        if reading.intent == "assess" and reading.is_question and not told and q is not None and s.mode == "assess":
+            return self._so_far(s, today)  # "能拿多少钱？" mid-assessment: what the answers so far give
         if reading.intent is not None and (reading.intent not in _GIVES_WAY or not told):
             return self._intent(s, reading.intent, today)
         action = self._control_word(message)
@@ -310,6 +314,35 @@ class TypedReader:
                 return [*head, *self._next(s, today)]
             return [*head, *self.d._ask_next(s, today)]
         return None
+
+    def _so_far(self, s: SessionState, today: date) -> list[Reply]:
+        """"能拿多少钱？" asked in the middle of the assessment: what the answers so far give (the items due and
+        open to application, and their total), then the question on screen; the full result comes when the
+        questions are done. Never "没看懂", never a guess for what is not answered yet."""
+        a, lang, views = self.d._assessment(s, today), s.lang, self.d.views
+        shown = [r for r in a.results if s.topic is None or r.benefit.topic == s.topic]
+        lines: list[str] = []
+        for key in ("eligible", "competitive"):
+            group = [r for r in shown if r.status == key]
+            if group:
+                lines += [self.d.t(lang, f"dlg.result.{key}"), *(views._line(r, lang) for r in group[:_SO_FAR_LINES])]
+                if len(group) > _SO_FAR_LINES:
+                    lines.append(self.d.t(lang, "dlg.result.more", n=len(group) - _SO_FAR_LINES))
+        # Items whose own answers are all in, open only on the applicant's type or place (the interest told
+        # first, "利息80万"): with their amount and what is still to be confirmed.
+        pending = [r for r in shown if r.status == "undetermined" and r.amount is not None and r.missing
+                   and all(views.fact_group(f) == "basic" for f in r.missing)]
+        if pending:
+            lines += [self.d.t(lang, "dlg.result.undetermined"),
+                      *(views._line(r, lang) for r in pending[:_SO_FAR_LINES])]
+        if not any(r.status in ("eligible", "competitive") for r in shown):
+            lines.insert(0, self.d.t(lang, "dlg.result.none"))
+        eligible, competitive = totals([r for r in shown if r.status in ("eligible", "competitive")])
+        lines.append(self.d.t(lang, "dlg.result.total", amount=escape(self.d.r.amount(eligible, lang))))
+        if competitive.max:
+            lines.append(self.d.t(lang, "dlg.result.total_competitive",
+                                  amount=escape(self.d.r.yuan(competitive.max, lang))))
+        return [Reply("\n".join(lines)), Reply(self.d.t(lang, "dlg.side_resume")), *self.d._ask_next(s, today)]
 
     def _corrects(self, message: str) -> bool:
         """A correction word anywhere in the message ("刚才利息说错了，是30万"), not only where the layer takes a

@@ -230,7 +230,7 @@ class TypedReader:
             # 自动发吗") is no answer: the question on screen stays open for it, untouched.
             reading = replace(reading, facts=self._claimed(reading))
             ack = self._take(s, q, reading)
-            side = self.d.answerer(message, s.lang) if self.d.answerer is not None else None
+            side = self._side(s, message, s.lang)
             head = [Reply(ack)] if ack else []
             tail = [self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, q.id)
                     for c in reading.clarify[:1]] or self._next(s, today)
@@ -248,7 +248,7 @@ class TypedReader:
         if reading.unknown:
             return self.d._skip(s, today, edit=False)
         if self.d.answerer is not None and len(message) > 3:
-            side = self.d.answerer(message, s.lang)
+            side = self._side(s, message, s.lang) or self.d.answerer(message, s.lang)
             if side.in_scope:
                 return [Reply(side.text), Reply(self.d.t(s.lang, "dlg.side_resume")), *self.d._ask_next(s, today)]
         return [Reply(self.d.t(s.lang, "dlg.not_understood", examples=self.d.views.examples(q, s.lang))),
@@ -560,6 +560,47 @@ class TypedReader:
         key = "dlg.ld.thanks" if intent == "thanks" else "dlg.ld.hi" if assessing else "dlg.ld.hello"
         return [Reply(self.d.t(lang, key), () if assessing else self.d._menu(lang)), *self._resume(s, today, assessing)]
 
+    def _side(self, s: SessionState, message: str, lang: Lang) -> SideAnswer | None:
+        """The free-text answer to a question asked in the chat. A follow-up that the answerer places on no
+        item of its own (out of scope, or only a general item such as the procedure) and joins or sums
+        things (questions.yaml ``joined``/``total``: "两个都申请能拿多少", "那两个一共多少" after 专利导航 and
+        产业化 were asked about) is read about the items answered before, when that reading stays on them
+        ("今天天气怎么样" stays out of scope). The items answered are remembered for the next one."""
+        if self.d.answerer is None:
+            return None
+        side = self.d.answerer(message, lang)
+        # What the answer is about: its items, unless it is about a general item first (the procedure, with a
+        # "您是否也想了解" suggestion after it).
+        main = [b for b in side.benefits if b in self._benefit_ids]
+        specific = [b for b in main if not self.d.kb.benefit(b).is_info] if main and not \
+            self.d.kb.benefit(main[0]).is_info else []
+        if s.said and (not side.in_scope or not specific) and self._joins(message):
+            sep, colon = ("、", "：") if lang == "zh" else (", ", ": ")
+            named = sep.join(self.d.views.short_title(self.d.kb.benefit(b), lang) for b in s.said)
+            again = self.d.answerer(f"{named}{colon}{message}", lang)
+            if again.in_scope and again.benefits and set(again.benefits) <= set(s.said):
+                return again
+        if side.in_scope and specific:  # the latest items first; "两个" after two questions is both
+            s.said = list(dict.fromkeys([*specific, *s.said]))[:max(2, len(specific))]
+        return side
+
+    def _joins(self, message: str) -> bool:
+        """The message joins or sums things ("都", "一共", "both", "total"): the question cues' own words."""
+        cues = self.d.kb.vocabulary.questions
+        if cues is None:
+            return False
+        norm = normalize(message)
+        for word in {*cues.joined, *cues.total}:
+            stem = normalize(word).rstrip("*")
+            if stem and (re.search(rf"\b{re.escape(stem)}" + ("" if word.endswith("*") else r"\b"), norm)
+                         if stem.isascii() else stem in norm):
+                return True
+        return False
+
+    @property
+    def _benefit_ids(self) -> frozenset[str]:
+        return frozenset(b.id for b in self.d.kb.benefits)
+
     def _resume(self, s: SessionState, today: date, assessing: bool) -> list[Reply]:
         return [Reply(self.d.t(s.lang, "dlg.ld.resume")), *self.d._ask_next(s, today)] if assessing else []
 
@@ -567,7 +608,7 @@ class TypedReader:
         lang = lang_of(message, s.lang)
         if self.d.answerer is None:
             return [Reply(escape(self.d.t(lang, "dlg.idle_hint")), self.d._menu(lang))]
-        side = self.d.answerer(message, lang)
+        side = self._side(s, message, lang) or self.d.answerer(message, lang)
         buttons = self.d._menu(lang) if not side.in_scope else (
             (Button(self.d.t(lang, "dlg.menu.assess"), callback(Code.MENU, "assess")),),)
         if s.mode == "done":

@@ -374,3 +374,16 @@ def test_a_finance_lease_is_not_a_pledge_loan(kb: KnowledgeBase) -> None:
 def test_two_instalments_each(kb: KnowledgeBase) -> None:
     r = read(kb, "our pledge loan interest was paid in two instalments of 100k each")
     assert r.facts.get("pledge_loan_interest_paid_yuan") in (200_000, None)
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    ("neither a Madrid registration nor a well-known mark", "new_madrid_registration"),
+    ("we used to export, not any more", "is_exporter"),
+])
+def test_english_neither_and_used_to_are_no_yes(kb: KnowledgeBase, text: str, fact: str) -> None:
+    assert read(kb, text).facts.get(fact) is not True
+
+
+def test_interest_over_several_years_is_asked(kb: KnowledgeBase) -> None:
+    r = read(kb, "we paid 1.5 million in pledge loan interest over 4 years")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts

@@ -374,3 +374,22 @@ def test_a_finance_lease_is_not_a_pledge_loan(kb: KnowledgeBase) -> None:
 def test_two_instalments_each(kb: KnowledgeBase) -> None:
     r = read(kb, "our pledge loan interest was paid in two instalments of 100k each")
     assert r.facts.get("pledge_loan_interest_paid_yuan") in (200_000, None)
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    ("neither a Madrid registration nor a well-known mark", "new_madrid_registration"),
+    ("we used to export, not any more", "is_exporter"),
+])
+def test_english_neither_and_used_to_are_no_yes(kb: KnowledgeBase, text: str, fact: str) -> None:
+    assert read(kb, text).facts.get(fact) is not True
+
+
+def test_interest_over_several_years_is_asked(kb: KnowledgeBase) -> None:
+    r = read(kb, "we paid 1.5 million in pledge loan interest over 4 years")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+
+
+@pytest.mark.parametrize("text", ["我们算不算中小企业", "客户问他们是不是示范企业", "公司500人，属不属于中小企业"])
+def test_an_a_not_a_question_states_neither(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "is_sme" not in r.facts and "new_national_ip_demo_enterprise" not in r.facts

@@ -261,7 +261,8 @@ class HelpDesk:
         sep = self.views.sep(lang)
         for r in found:
             amount = f" {escape(self.r.amount(r.amount, lang))}" if r.amount is not None else ""
-            status = t(lang, f"status.{r.status}")
+            status = re.sub(r"\s*[（(]([^（）()]*)[）)]", "，\\1" if lang == "zh" else ", \\1",
+                            t(lang, f"status.{r.status}"))  # "可申报，择优评审": no brackets in brackets
             if r.status == "undetermined" and r.missing:
                 status = t(lang, "dlg.hd.pending", items=escape(sep.join(self.r.fact_label(x, lang)
                                                                           for x in r.missing)))

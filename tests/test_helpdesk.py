@@ -567,3 +567,11 @@ def test_no_sentence_of_a_paste_is_said_twice(desk: HelpDesk, message: str, staf
             n = desk.r.cat.t("zh", "quota", min=q.min, max=q.max)
             assert len(re.findall(rf"每年[^，。；\d]{{0,4}}{n}(?!\d)", paste)) <= 1, paste
     assert_no_empty_heading(notes)
+
+
+@pytest.mark.parametrize("message", ["What does a trademark guidance station receive?",
+                                     "How much is the interest subsidy on a pledge loan?"])
+def test_an_english_paste_does_not_repeat_the_title_as_the_summarys_heading(desk: HelpDesk, message: str) -> None:
+    paste = desk.forward(message, "en", TODAY).paste
+    assert not re.search(r"(stations|loans): (Trademark brand guidance stations|IP pledge loans):", paste), paste
+    assert_pasteable(paste)

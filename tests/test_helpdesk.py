@@ -575,3 +575,10 @@ def test_an_english_paste_does_not_repeat_the_title_as_the_summarys_heading(desk
     paste = desk.forward(message, "en", TODAY).paste
     assert not re.search(r"(stations|loans): (Trademark brand guidance stations|IP pledge loans):", paste), paste
     assert_pasteable(paste)
+
+
+def test_a_complaint_is_not_asked_for_the_figures_it_gave(desk: HelpDesk) -> None:
+    """An apology, then what the text sets; never "方便的话请告诉我们" the interest the customer just named."""
+    paste = desk.forward("客户投诉说好的贴息一直没发下来，他们利息差不多50万", "zh", TODAY).paste
+    assert paste.startswith("您好，抱歉") and "方便的话请告诉我们" not in paste and "25万" not in paste
+    assert "拨付时间" in paste

@@ -828,7 +828,7 @@ class AnswerRenderer:
             dated = result.verdict is not None and result.verdict.reason in ("in_force", "out_of_force")
             if b.id == VALIDITY_ENTRY and not dated:  # the verdict gave the end date and its assumption already
                 out.append(_sentence(self.validity_line(lang), lang))
-        if result.depends_on and not result.asks_ceiling:
+        if result.depends_on and not result.asks_ceiling and not complaint:  # a complaint is not asked for figures
             facts = t(lang, "list_sep").join(_after_comma(self.r.fact_label(f, lang), self.proper)
                                              for f in result.depends_on)
             out.append(t(lang, "dlg.hd.depends", facts=facts))

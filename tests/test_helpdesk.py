@@ -484,7 +484,7 @@ def test_an_english_branch_is_named_neutrally_and_the_place_capitalised(desk: He
 
 
 @pytest.mark.parametrize(("label", "lang"), [
-    ("自助测评", "zh"), ("浏览政策条款", "zh"), ("问个问题", "zh"), ("帮助", "zh"),
+    ("自助测评", "zh"), ("浏览政策条款", "zh"), ("问个问题", "zh"), ("帮助", "zh"), ("转人工", "zh"),
     ("Self-assessment", "en"), ("Browse the clauses", "en"),
 ])
 def test_a_forwarded_menu_label_is_treated_like_the_forwarded_command(desk: HelpDesk, label: str,

@@ -23,6 +23,8 @@ from bot.present.i18n import Catalog, text
 from bot.present.report import Renderer
 from eligibility.amounts import items_reading, nominal_amount
 from eligibility.ask import (
+    DOUBLE_ENTRY,
+    PLACES_SUBJECT,
     PROCEDURE_ENTRY,
     VALIDITY_ENTRY,
     AskResult,
@@ -44,7 +46,8 @@ _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails
                  "exists": "have",
                  "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open",
                  "in_city": "can", "count_unsaid": "open",
-                 "beside_amount": "open", "year_outside": "can", "year_reading": "open"}
+                 "beside_amount": "open", "year_outside": "can", "year_reading": "open",
+                 "procedure_unsaid": "open", "prepaid_unsaid": "open", "other_levels": "open"}
 _PERIOD_NOTE = "lang.note.period"
 _APPROX_NOTE = "lang.note.approximate"
 _YUAN_PARAMS = ("value", "yearly")  # a note's yuan parameters: "按30万元估算", the template holding the unit
@@ -217,7 +220,10 @@ class AnswerRenderer:
     def _why(self, result: AskResult, v: YesNo, lang: Lang) -> str:
         t = self.cat.t
         b = result.best
-        if v.reason in ("no_clause", "exists", "elsewhere", "in_city") or b is None:
+        if v.reason == "elsewhere" and not result.refused and b is not None:  # the entry answered, the place said
+            places = next((s for s in self.kb.out_of_scope if s.id == PLACES_SUBJECT), None)
+            return text(places.reply, lang) if places is not None else ""
+        if v.reason in ("no_clause", "exists", "elsewhere", "in_city", "procedure_unsaid", "compared") or b is None:
             return ""
         title = text(b.title, lang)
         tier = ""
@@ -288,7 +294,12 @@ class AnswerRenderer:
                      pick=self.pick(b, lang))
         if v.reason == "agency":
             return t(lang, "ask.why.agency", agency=text(self.kb.policy.implementing_agencies, lang))
-        if v.reason == "included":
+        if v.reason == "other_levels":  # money of another level with this one: the no-double-subsidy entry says it
+            double = next((x for x in self.kb.benefits if x.id == DOUBLE_ENTRY), None)
+            return text(double.summary, lang) if double is not None else ""
+        if v.reason == "prepaid_unsaid":  # when the money is paid the text does not say
+            return t(lang, "ask.why.procedure_unsaid")
+        if v.reason in ("included", "post_funded"):  # the clause's own summary says it (采取后补助)
             return t(lang, "ask.why.included", title=title, summary=text(b.summary, lang))
         if v.reason in ("quota_same", "quota_differs", "quota_range"):
             low, high = int(str(p.get("claimed_min", 0))), int(str(p.get("claimed_max", 0)))
@@ -325,10 +336,11 @@ class AnswerRenderer:
                 line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
                                                            reading=text(b.applicant_reading, lang))
             return line
-        if v.reason in ("condition_fails", "condition_required"):
+        if v.reason in ("condition_fails", "condition_required", "condition_unrequired"):
             condition = str(p.get(f"label_{lang}", "")) or (self.r.fact_label(str(p["fact"]), lang) if p.get("fact")
                                                             else t(lang, "reason.condition_failed", condition=""))
-            return t(lang, f"ask.why.{v.reason}", title=title, condition=condition)
+            key = "condition_required" if v.reason == "condition_unrequired" else v.reason  # "不是。…要求：{它的条件}"
+            return t(lang, f"ask.why.{key}", title=title, condition=condition)
         if v.reason == "once_unsaid":
             return t(lang, "ask.why.once_unsaid", title=title,
                      source=(b.source.replace(" ", "") if lang == "zh" else self.kb.translation(b.id, lang)
@@ -361,6 +373,9 @@ class AnswerRenderer:
         if v.reason == "several":
             return t(lang, "ask.why.several", title=title, actual=actual)
         if v.reason == "if_conditions":
+            claimed = p.get("claimed")
+            if isinstance(claimed, int) and b.amount.kind == "tiered":  # 50万 of the tier it is, not the range
+                actual = self.r.yuan(claimed, lang)
             return t(lang, "ask.why.if_conditions", title=title, tier=tier, actual=actual,
                      conditions=str(p.get(f"label_{lang}s", p.get(f"labels_{lang}", ""))))
         unit = text(b.award.quota.unit, lang) if b.award.quota is not None else ""

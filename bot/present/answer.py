@@ -810,7 +810,8 @@ class AnswerRenderer:
         else:
             b = result.best
             out.append(policy + _after_comma(_sentence(f"{text(b.title, lang)}{'：' if lang == 'zh' else ': '}"
-                                          f"{text(b.summary, lang)}", lang), self.proper))
+                                          f"{_without_title(text(b.summary, lang), text(b.title, lang))}", lang),
+                                             self.proper))
             answer = result.answer
             if not b.is_info and answer is not None and answer.ruled_out is not None:
                 out.append(self.ruled_out(b, answer.ruled_out, lang))
@@ -842,7 +843,7 @@ class AnswerRenderer:
             dated = result.verdict is not None and result.verdict.reason in ("in_force", "out_of_force")
             if b.id == VALIDITY_ENTRY and not dated:  # the verdict gave the end date and its assumption already
                 out.append(_sentence(self.validity_line(lang), lang))
-        if result.depends_on and not result.asks_ceiling:
+        if result.depends_on and not result.asks_ceiling and not complaint:  # a complaint is not asked for figures
             facts = t(lang, "list_sep").join(_after_comma(self.r.fact_label(f, lang), self.proper)
                                              for f in result.depends_on)
             out.append(t(lang, "dlg.hd.depends", facts=facts))
@@ -860,6 +861,15 @@ class AnswerRenderer:
 def _once_unsaid(b: Benefit) -> bool:
     """A once-only reading of a clause whose text has no 一次性 (a new title, a new approval): not said as 一次性."""
     return b.award.frequency == "once" and "一次性" not in b.source.replace(" ", "")
+
+
+def _without_title(summary: str, title: str) -> str:
+    """A summary after its title, without a heading of its own that the title already says ("Interest
+    subsidy on IP pledge loans: IP pledge loans: 50% of …" -> "…: 50% of …")."""
+    head = re.match(r"([^:：，,。.]{3,60})[:：]\s*", summary)
+    if head and head.group(1).strip().lower() in title.lower() and head.end() < len(summary):
+        return summary[head.end():]
+    return summary
 
 
 def _listed(items: list[str], lang: Lang) -> list[str]:

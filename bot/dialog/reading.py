@@ -187,6 +187,9 @@ class TypedReader:
                 c = reading.clarify[0]
                 head = [Reply(ack)] if ack else []
                 return [*head, intro, self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, s.current or "")]
+            wanted = self._wanted_figure(s, reading, message, today)
+            if wanted is not None:
+                return wanted
             if reading.clarify and reading.is_question and s.mode in ("idle", "done"):
                 # A question with a figure the layer is unsure of ("十几万的利息，能补多少"): the answer asks about
                 # the figure; the reply to it is then that question's answer and is recorded, not refused.
@@ -582,7 +585,30 @@ class TypedReader:
                 return again
         if side.in_scope and specific:  # the latest items first; "两个" after two questions is both
             s.said = list(dict.fromkeys([*specific, *s.said]))[:max(2, len(specific))]
+        s.wants = [f for f in side.depends_on if f in self.d.kb.facts and self.d.kb.facts[f].type in _MONEY]
         return side
+
+    def _wanted_figure(self, s: SessionState, reading: Reading, message: str, today: date) -> list[Reply] | None:
+        """A bare figure sent before any assessment right after an answer that said its amount depends on a
+        figure ("我们贷款1000万，利率4%" - "金额取决于：…实际支付利息" - "40万"): that figure, recorded (or asked
+        about, when the layer is unsure of it), and the assessment starts; never refused as off-topic."""
+        if s.mode != "idle" or not s.wants or reading.intent is not None or reading.is_question \
+                or reading.facts or reading.clarify or not reading.figures:
+            return None
+        fact_id = s.wants[0]
+        own = question_by_id(self.d.kb, fact_id, s.typed_facts(), today, self.d.validity, topic=s.topic)
+        if own is None:
+            return None
+        again = self._understood(message, own)
+        if again.intent is not None or again.is_question or not (fact_id in again.facts or again.clarify):
+            return None
+        s.wants = []
+        if again.clarify:
+            intro = self.d._start(s, today, topic=None)[0]
+            c = again.clarify[0]
+            return [intro, self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, s.current or "")]
+        ack = self._take(s, None, replace(again, answered=False))
+        return [*([Reply(ack)] if ack else []), *self.d._start(s, today, topic=None)]
 
     def _joins(self, message: str) -> bool:
         """The message joins or sums things ("都", "一共", "both", "total"): the question cues' own words."""

@@ -457,8 +457,12 @@ class TypedReader:
                 # Typed, nothing was pressed: no message to edit, so none is edited or marked "answered"
                 # (nor "changed, the result follows": typed, the result is the very next line).
                 notes = {self.d.t(s.lang, "dlg.all_answered"), self.d.t(s.lang, "dlg.change_done")}
-                return [replace(r, edit=False) for r in self.d.buttons.press(s, button.data, today)
-                        if not (r.edit and r.text in notes)]
+                replies = [replace(r, edit=False) for r in self.d.buttons.press(s, button.data, today)
+                           if not (r.edit and r.text in notes)]
+                if replies and all(r.popup for r in replies) and s.mode == "assess":
+                    # A tap's popup ("已经是第一题了") typed is a message of its own: the question follows it.
+                    return [*(replace(r, popup=False) for r in replies), *self.d._ask_next(s, today)]
+                return replies
         return None
 
     def _typed_tick(self, s: SessionState, q: Question, message: str, today: date) -> list[Reply] | None:
@@ -763,6 +767,12 @@ class TypedReader:
         own = question_by_id(self.d.kb, fact_id, s.typed_facts(), today, self.d.validity, topic=s.topic)
         reading = self._understood(message, own)
         value = pending.get("value")
+        if reading.intent in ("lang", "lang_en", "lang_zh"):
+            # The language changed while a short question waits: the same question again, in the new language.
+            s.lang = "en" if reading.intent == "lang_en" or (reading.intent == "lang" and s.lang == "zh") else "zh"
+            return [Reply(self.d.t(s.lang, "dlg.lang_set")),
+                    self._clarify_reply(s, fact_id, str(pending.get("key")), dict(pending.get("params") or {}),
+                                        value, str(pending.get("q")), int(pending.get("tries") or 0))]
 
         def settled(answer: Reading) -> list[Reply]:
             answer = replace(answer, correction=answer.correction or fact_id in s.facts)

@@ -19,7 +19,8 @@ knowledge/data/vocabulary/questions.yaml, compiled once per knowledge base (``cu
     cues.py        the question forms compiled     kinds.py      yes/no? procedure? an introduction?
     procedure.py   procedure questions             applicants.py who asks, who applies, where
     figures.py     amounts from figures and tiers  multipart.py  several parts, the sum, two roles
-    verdicts.py    yes or no from the policy text
+    verdicts.py    yes or no from the policy text  rule_verdicts.py  … on the rule's numbers (quota, rate, base)
+    conditions.py  a condition the question names (required, negated, covered by the entry's terms)
 
 Pure: no I/O, no clock; the KnowledgeBase comes in through the Matcher, a date only as an argument.
 """
@@ -34,16 +35,28 @@ from eligibility.ask.applicants import (
     ASKER_FACTS,
     asked_applicant,
     asker_is,
+    city_place_named,
     only_describes,
+    registered_elsewhere,
     support,
     type_only_in_terms,
     unnamed_applicant,
     without_terms,
 )
 from eligibility.ask.applicants import place as where_asker_is
+from eligibility.ask.conditions import all_its_terms, named_as_included
 from eligibility.ask.cues import Cues, cues_of
-from eligibility.ask.figures import amount_for, own_for, ruled_out, ruled_out_answer, several, tiers_named
-from eligibility.ask.kinds import is_procedure, is_yes_no, only_introduces
+from eligibility.ask.figures import (
+    amount_for,
+    failed_condition,
+    own_for,
+    ruled_out,
+    ruled_out_answer,
+    several,
+    tiers_named,
+)
+from eligibility.ask.kinds import asks_procedure_yes_no, is_procedure, is_yes_no, only_introduces
+from eligibility.ask.levels import LEVELS_SUBJECT, other_level
 from eligibility.ask.model import (
     CLAIM_ROLES,
     DOUBLE_ENTRY,
@@ -61,10 +74,10 @@ from eligibility.ask.model import (
     Verdict,
     YesNo,
 )
-from eligibility.ask.multipart import one_role_asked, parts_asked, same_matter, total_of, unsure_roles
+from eligibility.ask.multipart import compared, one_role_asked, parts_asked, same_matter, total_of, unsure_roles
 from eligibility.ask.procedure import procedure_asked, promote_named, subject_first
-from eligibility.ask.reading import level_counts, plain_question, read_question
-from eligibility.ask.verdicts import all_its_terms, named_as_included, verdict_of
+from eligibility.ask.reading import level_counts, plain_question, read_question, supposed_facts
+from eligibility.ask.verdicts import fallback_verdict, verdict_of
 from eligibility.matcher import Matcher, MatchResult, Scored
 from eligibility.parsing import normalize
 from eligibility.results import Validity
@@ -88,29 +101,45 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     kb = matcher.kb
     cues = cues_of(kb)
     reading = read_question(kb, plain_question(cues, question))
+    text = normalize(question)
+    yes_no = is_yes_no(cues, text)
+    # "正定县的公司能申请吗": whether a unit of a place of the city may apply (the layer reads no fact of a place
+    # asked about); answered by the place, on each clause's terms
+    city_asked = yes_no and "in_city" not in reading.facts and not any(c.fact == "in_city" for c in reading.clarify) \
+        and bool(cues.can.search(text)) and not is_procedure(cues, text) and city_place_named(kb, text)
     describes = "in_city" in reading.facts or "entity_type" in reading.facts \
-        or any(c.fact == "in_city" for c in reading.clarify)
+        or any(c.fact == "in_city" for c in reading.clarify) or city_asked
     result = procedure_asked(matcher, subject_first(matcher, matcher.match(question), question), question, describes)
+    if other_level(kb, cues, result, text):  # "市级知识产权优势企业有钱吗": a level no entry of the term holds
+        levels = next((s for s in kb.out_of_scope if s.id == LEVELS_SUBJECT), None)
+        result = replace(result, refused=True, subject=levels, confidence=max(result.confidence, 0.8))
     money_facts = {f.id for f in kb.facts.values() if f.type in ("money", "money_list")}
     unsure = any(c.fact in money_facts for c in reading.clarify)
     use = use_figures and not unsure
     figures = reading.money(*CLAIM_ROLES) if use else ()
-    text = normalize(question)
-    yes_no = is_yes_no(cues, text)
     place = where_asker_is(result, reading)
+    if place is None and city_asked:
+        place = "in_city"
     if result.subject is not None and result.subject.id != PLACES_SUBJECT:
         place = None  # another subject refused (taxes, a lawsuit): its own reply, not the place
     if place in ("in_city", "unclear") and result.refused and result.subject is not None \
             and result.subject.id == PLACES_SUBJECT and result.ranked \
             and support(result) >= matcher.params.min_score:
         result = replace(result, refused=False, subject=None)  # "在石家庄注册，母公司在北京": in the city
-    if result.refused and result.subject is not None and result.subject.near_miss \
+    weak = result.refused or not result.ranked or support(result) < matcher.params.min_score
+    if weak and (result.subject is None or result.subject.near_miss) \
             and cues.other_levels.search(text) and cues.stack.search(text):
         # "已经拿过省里的贴息了，还能拿吗": whether the city's money stacks with another level's is the
         # no-double-subsidy provision's question (what the text says, and that it says nothing of other levels)
         double = Scored(kb.benefit(DOUBLE_ENTRY), matcher.params.min_score)
         result = replace(result, refused=False, subject=None, confidence=max(result.confidence, 0.5),
                          ranked=(double, *(s for s in result.ranked if s.benefit.id != DOUBLE_ENTRY)))
+    elsewhere = result.refused and result.subject is not None and result.subject.id == PLACES_SUBJECT and yes_no \
+        and place in (None, "elsewhere_branch") and reading.facts.get("in_city") is not True and result.ranked \
+        and support(result) >= matcher.params.min_score \
+        and (reading.facts.get("in_city") is False or registered_elsewhere(kb, text))  # not "does Tianjin pay"
+    if elsewhere:  # "注册在衡水的企业，质押贷款贴息能申请吗": the entry named, answered no for the place
+        result = replace(result, refused=False, subject=None)
     if not result.refused and result.ranked and only_introduces(cues, result, text):
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, None, (), None,
                          introduced=True)
@@ -124,8 +153,10 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         or result.ranked[0].benefit.id == PROCEDURE_ENTRY
     ranked = promote_named(result, matcher) if procedure else result.ranked
     lead = ranked[0].benefit
+    spans = [m.span() for m in cues.procedure.finditer(text)] if procedure else []
     if procedure and lead.is_info and lead.id != PROCEDURE_ENTRY and all(
-            h.kind == "fuzzy" for h in result.hits if lead.id in h.benefits):
+            h.kind == "fuzzy" or (not h.english and any(a <= h.start and h.end <= b for a, b in spans))
+            for h in result.hits if lead.id in h.benefits):
         # "补贴什么时候到账" is not "什么时候到期": a procedure question the policy sets nothing for
         proc = Scored(kb.benefit(PROCEDURE_ENTRY), max(ranked[0].score, matcher.params.min_score))
         ranked = (proc, *(s for s in ranked if s.benefit.id != PROCEDURE_ENTRY))
@@ -156,7 +187,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     if role_unsure and answer.from_figures and any(p.benefit.id == best.benefit.id and p.answer.amount is None
                                                    for p in parts):
         answer = AmountAnswer(None, depends_on=answer.depends_on or tuple(answer.facts))
-    asked_about = asked_applicant(kb, without_terms(result, text), cues.can) if yes_no else None
+    asked_about = (asked_applicant(kb, without_terms(result, text), cues.can, served=True)
+                   or asked_applicant(kb, without_terms(result, text), cues.require, served=True)) if yes_no else None
     if asked_about is None and "entity_type" not in facts:
         asked_about = unnamed_applicant(kb, text)
     if asked_about is not None:
@@ -181,8 +213,26 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     # "两个银奖…吗" with the count unread: asked first
     verdict = verdict_of(kb, best.benefit, answer, text, figures, facts, today, validity, counts, years, percents,
                          included) if yes_no and not unsettled else None
+    if yes_no and not unsettled and (verdict is None or verdict.verdict != "no") and not best.benefit.is_info:
+        # "大企业买专利也有补贴吗": the case the question supposes breaks a condition of the entry
+        conditions = {c.fact for c in kb.conditions_of(best.benefit)} - set(facts)
+        supposed = supposed_facts(kb, cues, question, conditions)
+        failed = failed_condition(kb, best.benefit, {**facts, **supposed}) if supposed else None
+        if failed is not None and failed[0] == "condition_fails":
+            verdict = YesNo("no", failed[0], failed[1])
+    comparison = compared(cues, result, parts, text) if yes_no else None
+    if comparison is not None:  # "优势企业的奖励比示范企业多吗": one part's amount against the other's
+        verdict = comparison
+    if elsewhere:
+        verdict = YesNo("no", "elsewhere")
+    if yes_no and verdict is None and cues.other_levels.search(text) and cues.stack.search(text):
+        verdict = YesNo("maybe", "other_levels")  # "国家已经给了贴息，市里还能给吗": the text does not settle it
+    if yes_no and verdict is None and not unsettled:  # every yes/no question starts with a verdict the entry makes
+        verdict = fallback_verdict(kb, best.benefit, answer, text, facts, procedure)
     if yes_no and answer.ruled_out is not None and (verdict is None or verdict.verdict != "no"):
         verdict = answer.ruled_out  # "利息付了0元能补吗": the stated facts already say no
+    if procedure and verdict is not None and verdict.reason == "exists" and asks_procedure_yes_no(cues, text):
+        verdict = YesNo("maybe", "procedure_unsaid")  # "有申请表可以下载吗": a step the policy does not set
     if verdict is not None and verdict.reason == "same_matter":
         verdict = same_matter(kb, parts) or verdict
     elif yes_no and not unsettled and (verdict is None or verdict.reason in ("exists", "applicant_ok")) \

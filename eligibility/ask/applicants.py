@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from eligibility.ask.cues import Cues
+from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.model import PlaceReading, QuestionReading
 from eligibility.matcher import MatchResult
 from eligibility.parsing import normalize
@@ -42,6 +42,39 @@ def place(result: MatchResult, reading: QuestionReading) -> PlaceReading | None:
     return None
 
 
+def city_place_named(kb: KnowledgeBase, text: str) -> bool:
+    """"正定县的公司能申请吗", "高新区的企业算石家庄的吗": a place of the city (the city, a district, a county, a
+    park of places.yaml) named in the (normalised) question, and no place outside it nor one too wide to say.
+    The language layer reads a place asked about as no fact of the asker; the question is then about that place."""
+    places = kb.places
+
+    def named(p: object) -> bool:
+        for alias in getattr(p, "aliases", ()):
+            word = normalize(alias)
+            if len(word) < 2:
+                continue
+            if word.isascii() and re.search(rf"\b{re.escape(word)}\b", text):
+                return True
+            if not word.isascii() and word in text:
+                return True
+        return False
+
+    inside = ([places.city] if places.city is not None else []) + list(places.inside)
+    if any(named(p) for p in (*places.outside, *places.ambiguous)):
+        return False
+    return any(named(p) for p in inside)
+
+
+def registered_elsewhere(kb: KnowledgeBase, text: str) -> bool:
+    """"a company registered in Beijing", "注册在衡水的企业": the question names where an applicant is registered
+    (a registration cue of places.yaml), not another place's own policy ("does Tianjin pay …")."""
+    for cue in kb.places.registration_cues:
+        word = normalize(cue)
+        if word and (re.search(rf"\b{re.escape(word)}\b", text) if word.isascii() else word in text):
+            return True
+    return False
+
+
 def only_describes(kb: KnowledgeBase, cues: Cues, text: str) -> bool:
     """"开发区管委会", "我们是律所": a message that only says what the asker is (asks what is open to it)."""
     rest = text
@@ -53,16 +86,20 @@ def only_describes(kb: KnowledgeBase, cues: Cues, text: str) -> bool:
     return len(left) <= 2 and len(rest) < len(text)
 
 
-def asked_applicant(kb: KnowledgeBase, text: str, cue: re.Pattern[str]) -> str | None:
+def asked_applicant(kb: KnowledgeBase, text: str, cue: re.Pattern[str], *, served: bool = False) -> str | None:
     """The applicant a yes/no question asks about ("律所能申请吗", "can a university …"), from the
-    applicant vocabulary; unlike a statement about the asker it needs no "我们是"."""
+    applicant vocabulary; unlike a statement about the asker it needs no "我们是". With ``served``, a type the
+    asker serves ("帮小微企业打官司") is not the applicant ("给高校的政策有哪些" asks what is open to 高校)."""
     if not cue.search(text):
         return None
+    serving = cues_of(kb).beneficiary_before if served else None
     found: list[str] = []
     for t in kb.vocabulary.applicants.types:
         for w in t.words:
             word = normalize(w)
-            hit = re.search(_plural(word), text) if word.isascii() else word in text
+            hit = re.search(_plural(word), text) if word.isascii() else any(
+                serving is None or not serving.search(text[:m.start()])
+                for m in re.finditer(re.escape(word), text)) if word else False
             if hit:
                 found.append(t.entity_type)
                 break

@@ -101,6 +101,17 @@ class Cues:
     require: re.Pattern[str]
     need: re.Pattern[str]
     guarantee: re.Pattern[str]
+    uniform: re.Pattern[str]
+    prepaid: re.Pattern[str]
+    post_funded: re.Pattern[str]
+    more: re.Pattern[str]
+    beneficiary_before: re.Pattern[str]
+    self_ref: re.Pattern[str]
+    recency: re.Pattern[str]
+    selected: re.Pattern[str]
+    recency_in_text: re.Pattern[str]
+    levels: dict[str, re.Pattern[str]]  # national, provincial, municipal, county
+    less: re.Pattern[str]
     paid_out: re.Pattern[str]
     rewarded: re.Pattern[str]
     negated_any: re.Pattern[str]
@@ -213,6 +224,17 @@ def _build(kb: KnowledgeBase) -> Cues:
         require=rx(r"@require|@require_around.{0,16}@require_then"),
         need=rx("@need"),
         guarantee=rx("@guarantee"),
+        uniform=rx("@uniform"),
+        prepaid=rx("@prepaid"),
+        post_funded=rx("@post_funded"),
+        self_ref=rx("@self_ref"),
+        recency=rx("@recency"),
+        selected=rx("@selected"),
+        recency_in_text=rx("@recency_in_text"),
+        beneficiary_before=rx(r"(?<!是)@beneficiary_before[\u4e00-\u9fff]{0,3}$"),
+        levels={lv: rx(f"@level_{lv}") for lv in ("national", "provincial", "municipal", "county")},
+        more=rx(r"比[^，,？?。]{1,20}?@more_words|@more_words than\b"),
+        less=rx(r"比[^，,？?。]{1,20}?@less_words|@less_words than\b"),
         paid_out=rx("@paid_out"),
         rewarded=rx(r"@rewarded_zh|^\s*(?:does|do|will|would)\b.*@reward_verbs_en"),
         negated_any=rx("@negations_zh_shared"),

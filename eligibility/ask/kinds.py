@@ -11,7 +11,19 @@ from eligibility.matcher import MatchResult
 def is_yes_no(cues: Cues, text: str) -> bool:
     """Whether a (normalised) question asks for a yes or a no ("银奖是30万吗", "is it capped at …"):
     some clause of it does ("还有效吗？到什么时候" asks both: yes or no, then the date)."""
-    return any(_yes_no_clause(cues, c) for c in re.split(r"[?？,，。;；!！]+(?=.)", text) if c.strip())
+    return bool(yes_no_clauses(cues, text))
+
+
+def yes_no_clauses(cues: Cues, text: str) -> list[str]:
+    """The clauses of a (normalised) question that ask for a yes or a no."""
+    # a full stop before a space ends a sentence too ("We are in Zhengding. Are we eligible?"), never 1.5亿's
+    return [c for c in re.split(r"[?？,，。;；!！]+(?=.)|\.\s+", text) if c.strip() and _yes_no_clause(cues, c)]
+
+
+def asks_procedure_yes_no(cues: Cues, text: str) -> bool:
+    """"Is there a form to download for …?", "申请要盖公章吗": the yes or no asked is about a step of applying,
+    which the policy does not set (so no "有" for the subsidy the clause names)."""
+    return any(cues.procedure.search(c) for c in yes_no_clauses(cues, text))
 
 
 def _yes_no_clause(cues: Cues, text: str) -> bool:

@@ -17,6 +17,7 @@ PROCEDURE_ENTRY = "application_procedure"
 VALIDITY_ENTRY = "validity_and_implementation"
 DOUBLE_ENTRY = "no_double_subsidy"
 SUPERVISION_ENTRY = "performance_supervision"
+PERSON = "individual"  # the entity_type option of a natural person
 
 
 Verdict = Literal["yes", "no", "maybe"]
@@ -79,7 +80,8 @@ class YesNo:
     #                    agency | competitive | several | if_conditions | cap_scope | once_unsaid | year_in |
     #                    year_out | matter_unsettled | elsewhere | not_guaranteed | person_unsaid | in_city |
     #                    supervised | info_only | total_same | total_differs | only_type | not_only_type |
-    #                    amount_in_range
+    #                    amount_in_range | procedure_unsaid | post_funded | prepaid_unsaid | compared |
+    #                    condition_unrequired
     params: tuple[tuple[str, object], ...] = ()
 
     def param(self, name: str) -> object:

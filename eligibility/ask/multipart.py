@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from eligibility.amounts import compute_amount
 from eligibility.ask.applicants import asker_is
-from eligibility.ask.cues import cues_of
+from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.figures import amount_for, cued, own_for, several, tiers_named
 from eligibility.ask.model import OWN_ROLES, AmountAnswer, Part, QuestionReading, Total, YesNo
 from eligibility.language import Clarify, Figure
@@ -204,3 +204,26 @@ def total_of(kb: KnowledgeBase, parts: tuple[Part, ...]) -> Total:
 
 def _high(part: Part) -> int:
     return part.answer.amount.max if part.answer.amount is not None else 0
+
+
+def compared(cues: Cues, result: MatchResult, parts: tuple[Part, ...], text: str) -> YesNo | None:
+    """"优势企业的奖励比示范企业多吗", "Is the provincial zone reward bigger than the national one?": the first
+    entry named against the second, each at its one amount; None for tiers, ranges or no comparison asked."""
+    more, less = cues.more.search(text), cues.less.search(text)
+    if len(parts) != 2 or bool(more) == bool(less) or any(p.tier for p in parts):
+        return None
+    amounts = [p.answer.amount.max for p in parts if p.answer.amount is not None
+               and p.answer.amount.min == p.answer.amount.max]
+    if len(amounts) != 2:
+        return None
+    ids = [p.benefit.id for p in parts]
+
+    def first_named(i: int) -> int:
+        other = ids[1 - i]
+        own = [h.start for h in result.hits if ids[i] in h.benefits and other not in h.benefits]
+        return min(own) if own else len(text) + 1
+
+    a, b = sorted(range(2), key=first_named)
+    yes = amounts[a] > amounts[b] if more else amounts[a] < amounts[b]
+    return YesNo("yes" if yes else "no", "compared", (("a", ids[a]), ("b", ids[b])))
+

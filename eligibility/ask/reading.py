@@ -103,3 +103,18 @@ def plain_question(cues: Cues, question: str) -> str:
     # 是不是, 能不能, 有没有 … are the language layer's own question words; the others are made plain
     out = A_NOT_A.sub(lambda m: m.group(0) if m.group(1) in "是能可有会对行算" else m.group(1) + "吗 ", question)
     return cues.trailing_not.sub(lambda m: "吗" + " " * (len(m.group(1)) - 1) + m.group(2), out)
+
+
+def supposed_facts(kb: KnowledgeBase, cues: Cues, question: str, conditions: set[str]) -> Facts:
+    """"大企业买专利也有补贴吗", "非出口企业能拿马德里奖励吗": the case a yes/no question supposes, read as if stated
+    (the layer reads no fact in the clause that asks). Only yes/no facts among ``conditions`` are kept (the
+    entry's own conditions): the applicant type and the place have their own readings."""
+    text = normalize(plain_question(cues, question))  # "…能申请不": the trailing 不 asks, it denies nothing
+    at = [m.start() for rx in (cues.can, cues.exists, cues.support) for m in [rx.search(text)] if m and m.start() > 1]
+    if not at:
+        return {}
+    cut = min(at)
+    supposed = understand(kb, text[:cut] + "，" + text[cut:]).facts
+    return {k: v for k, v in supposed.items() if k in conditions and isinstance(v, bool)
+            and kb.facts[k].type == "bool"}
+

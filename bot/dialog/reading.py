@@ -187,7 +187,8 @@ class TypedReader:
                 c = reading.clarify[0]
                 head = [Reply(ack)] if ack else []
                 return [*head, intro, self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, s.current or "")]
-            wanted = self._wanted_figure(s, reading, message, today)
+            wanted = self._wanted_figure(s, reading, message, today) \
+                or self._unplaced_figure(s, reading, message, today)
             if wanted is not None:
                 return wanted
             if reading.clarify and reading.is_question and s.mode in ("idle", "done"):
@@ -457,12 +458,8 @@ class TypedReader:
                 # Typed, nothing was pressed: no message to edit, so none is edited or marked "answered"
                 # (nor "changed, the result follows": typed, the result is the very next line).
                 notes = {self.d.t(s.lang, "dlg.all_answered"), self.d.t(s.lang, "dlg.change_done")}
-                replies = [replace(r, edit=False) for r in self.d.buttons.press(s, button.data, today)
-                           if not (r.edit and r.text in notes)]
-                if replies and all(r.popup for r in replies) and s.mode == "assess":
-                    # A tap's popup ("已经是第一题了") typed is a message of its own: the question follows it.
-                    return [*(replace(r, popup=False) for r in replies), *self.d._ask_next(s, today)]
-                return replies
+                return [replace(r, edit=False) for r in self.d.buttons.press(s, button.data, today)
+                        if not (r.edit and r.text in notes)]
         return None
 
     def _typed_tick(self, s: SessionState, q: Question, message: str, today: date) -> list[Reply] | None:
@@ -591,6 +588,29 @@ class TypedReader:
             s.said = list(dict.fromkeys([*specific, *s.said]))[:max(2, len(specific))]
         s.wants = [f for f in side.depends_on if f in self.d.kb.facts and self.d.kb.facts[f].type in _MONEY]
         return side
+
+    def _unplaced_figure(self, s: SessionState, reading: Reading, message: str, today: date) -> list[Reply] | None:
+        """A statement before any assessment whose figure the layer gave to nobody ("贷款利息是我们老板个人付的，
+        40万": not said to be the applicant's own) about an item whose amount is computed from such a figure:
+        whether it is that figure is asked (the assessment starts with the question), never computed from
+        as the free-text answer would."""
+        if s.mode != "idle" or reading.intent is not None or reading.is_question or reading.facts \
+                or reading.clarify or not reading.figures or self.d.answerer is None:
+            return None
+        if not all(f.role == "other" and f.value for f in reading.figures):
+            return None
+        side = self.d.answerer(message, s.lang)
+        main = [b for b in side.benefits if b in self._benefit_ids][:1]
+        amount = self.d.kb.benefit(main[0]).amount if side.in_scope and main else None
+        fact_id = getattr(amount, "of", None) or getattr(amount, "by", None)
+        fact = self.d.kb.facts.get(fact_id) if isinstance(fact_id, str) else None
+        if fact is None or fact.type != "money":
+            return None
+        figure = reading.figures[0]
+        intro = self.d._start(s, today, topic=None)[0]
+        params: dict[str, object] = {"figure": figure.text, "label_zh": fact.label.zh, "label_en": fact.label.en}
+        return [intro, self._clarify_reply(s, fact.id, "lang.ask.confirm_amount", params, figure.value,
+                                           s.current or "")]
 
     def _wanted_figure(self, s: SessionState, reading: Reading, message: str, today: date) -> list[Reply] | None:
         """A bare figure sent before any assessment right after an answer that said its amount depends on a

@@ -539,8 +539,8 @@ class Contact(Model):
 # -- Vocabulary: the words people use (knowledge/data/vocabulary/*.yaml, places.yaml) -------------------
 # Apart from the legal content: a policy officer adds a word without touching a clause.
 
-IntentId = Literal["assess", "ask", "menu", "help", "greeting", "thanks", "human", "back", "restart", "cancel",
-                   "lang_zh", "lang_en", "lang"]
+IntentId = Literal["assess", "ask", "menu", "clauses", "help", "greeting", "thanks", "human", "back", "restart",
+                   "cancel", "lang_zh", "lang_en", "lang"]
 
 
 class Polarity(Model):

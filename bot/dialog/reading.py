@@ -558,6 +558,8 @@ class TypedReader:
             return [Reply(escape(self.d.t(lang, "dlg.ask_prompt")))]
         if intent == "menu":
             return [Reply(self.d.t(lang, "dlg.ld.menu_assess" if assessing else "dlg.ld.menu"), self.d._menu(lang))]
+        if intent == "clauses":  # "看看政策条款", "show me the clauses": what the 浏览政策条款 button does
+            return self.d._command(s, "clauses", "", today)
         if intent == "human":
             return [Reply(contacts(self.d.kb, self.d.r.cat, lang), () if assessing else self.d._menu(lang)),
                     *self._resume(s, today, assessing)]

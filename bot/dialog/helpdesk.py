@@ -40,8 +40,8 @@ _COMMANDS = re.compile(r"(?<!\S)/[A-Za-z_]+(@\w+)?")
 # The language layer's intents that ask the bot to do something (a greeting, a menu label typed): forwarded,
 # they ask the help desk nothing, as a forwarded "/assess" does not. "人工客服" too: the staff who forward it
 # are the person asked for, so the paste asks what the customer wants to know.
-_ASKS_NOTHING = frozenset({"greeting", "thanks", "assess", "ask", "menu", "clauses", "help", "lang", "lang_en", "lang_zh",
-                           "cancel", "restart", "back", "human"})
+_ASKS_NOTHING = frozenset({"greeting", "thanks", "assess", "ask", "menu", "clauses", "help", "lang", "lang_en",
+                           "lang_zh", "cancel", "restart", "back", "human"})
 
 
 @dataclass(frozen=True)

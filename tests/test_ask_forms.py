@@ -86,6 +86,7 @@ def test_a_yes_no_question_starts_with_the_verdict_of_the_text(kb: KnowledgeBase
 
 @pytest.mark.parametrize("question", [
     "县级知识产权示范企业有奖励吗",        # a level no entry of the term holds
+    "省级专利导航项目有补贴吗",            # the city's own project asked at another level
     "区级规范化市场能拿钱吗",
     "我们拿了纽伦堡发明展的金奖，有奖励吗",  # another award's gold
     "成立知识产权部门能补贴吗",
@@ -101,6 +102,7 @@ def test_a_near_miss_is_refused_with_the_reason(kb: KnowledgeBase, question: str
 @pytest.mark.parametrize("question", [
     "国家级和省级地理标志示范区各奖多少",   # two levels asked together: each is an entry's own
     "市级规范化市场奖多少",
+    "为县级专利纠纷非诉解决机构提供托管服务的机构奖多少",  # the clause's own 县（市、区）
 ])
 def test_a_level_an_entry_holds_is_answered(kb: KnowledgeBase, question: str) -> None:
     result, text = answered(kb, question)

@@ -106,8 +106,11 @@ class AnswerRenderer:
         return "\n".join(lines)
 
     def clarify_lines(self, result: AskResult, lang: Lang) -> list[str]:
-        """One short question about what the language layer was unsure of (first rule: ask, never guess)."""
-        return [self.clarify_question(c.fact, c.key, dict(c.params), lang) for c in result.clarify[:1]]
+        """One short question about what the language layer was unsure of (first rule: ask, never guess). Which
+        option was meant is not asked when each option named is answered as its own part (F60: no stray
+        "请从选项中选一个" under a verdict, with no options shown)."""
+        asked = [c for c in result.clarify if not (c.key == "lang.ask.choice" and len(result.parts) >= 2)]
+        return [self.clarify_question(c.fact, c.key, dict(c.params), lang) for c in asked[:1]]
 
     def clarify_question(self, fact: str, key: str, params: dict[str, object], lang: Lang) -> str:
         """The layer's question in words; the fact's own question when its wording is not in the catalogue."""

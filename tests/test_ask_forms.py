@@ -202,3 +202,23 @@ def test_a_loan_rate_said_is_no_other_loan_but_asking_for_one_is(kb: KnowledgeBa
     assert not result.refused
     asked, _ = answered(kb, "现在银行贷款利率是多少")
     assert asked.refused
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    ("Will a research institute get the maker space support automatically?", "no", "No."),
+    ("Does the policy apply to firms in Luquan?", "yes", "Yes."),
+    ("前年拿了中国驰名商标，今年还能再奖一次吗", "no", "不是。"),
+    ("中国专利奖是不是只奖励金奖", "no", "不是。"),
+    # two entries asked to be had at once stay the same-matter question
+    ("驰名商标和地理标志能同时拿吗", "maybe", "原文没有明确规定。"),
+])
+def test_more_forms_of_a_yes_no_question(kb: KnowledgeBase, question: str, verdict: str, starts: str) -> None:
+    result, text = answered(kb, question)
+    assert result.verdict is not None and result.verdict.verdict == verdict, text
+    assert text.startswith(starts), text
+
+
+def test_options_summed_are_not_asked_which(kb: KnowledgeBase) -> None:
+    """"都拿了，能给130万吗": both options are parts of the sum; no stray "请从选项中选一个"."""
+    _, text = answered(kb, "国家地理标志产品保护示范区和省级的都拿了，一共能给130万吗")
+    assert "请从选项中选一个" not in text

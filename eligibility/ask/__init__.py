@@ -120,6 +120,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     place = where_asker_is(result, reading)
     if place is None and city_asked:
         place = "in_city"
+        if not result.refused and result.ranked and result.ranked[0].benefit.id == PROCEDURE_ENTRY:
+            result = replace(result, refused=True, subject=None)  # "Does the policy apply to companies in Xinji?"
     if result.subject is not None and result.subject.id != PLACES_SUBJECT:
         place = None  # another subject refused (taxes, a lawsuit): its own reply, not the place
     if place in ("in_city", "unclear") and result.refused and result.subject is not None \
@@ -235,7 +237,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         verdict = YesNo("maybe", "procedure_unsaid")  # "有申请表可以下载吗": a step the policy does not set
     if verdict is not None and verdict.reason == "same_matter":
         verdict = same_matter(kb, parts) or verdict
-    elif yes_no and not unsettled and (verdict is None or verdict.reason in ("exists", "applicant_ok")) \
+    elif yes_no and not unsettled and (verdict is None or verdict.reason in ("exists", "applicant_ok", "once")) \
             and cues.twice.search(text) and len({p.benefit.id for p in parts}) >= 2:
         # "驰名商标和地理标志能同时拿吗": two entries asked about together are a question of the same matter,
         # not of who may apply ("示范企业和优势企业能同时拿吗" names no asker in 企业)

@@ -202,6 +202,10 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         params: tuple[tuple[str, object], ...] = (("label_zh", first.label.zh), ("label_en", first.label.en)) \
             if first.label is not None else (("fact", first.fact),)
         return YesNo("no", "condition_unrequired", params)
+    tiers = b.amount
+    if cues.only.search(text) and tiers.kind == "tiered" and len(tiers.tiers) > 1 \
+            and answer.facts.get(tiers.by):
+        return YesNo("no", "not_only_tier")  # "专利奖是不是只奖金奖": each tier named by the text is paid
     kind = facts.get("entity_type")
     needed = required(kb, cues, b, text)
     # the condition matched is the entry's own name ("知识产权培训教育基地" of the training-base entry)
@@ -237,6 +241,8 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return YesNo("no", "once")  # "每年都奖100万吗" of a one-off: no, whatever the figure
     if cues.yearly.search(text) and b.award.frequency == "once":
         return YesNo("maybe", "once_unsaid")  # "一万块是每年给吗": the once-only is the reading of 取得/新增
+    if cues.twice.search(text) and b.award.frequency == "once" and once_said:
+        return YesNo("no", "once")  # "去年拿了驰名商标，今年还能再奖吗": a one-off is paid once
     per_item = item_count(rule)
     if per_item is not None and not figures and cues.each.search(text) and "未写明" in per_item.reading.zh \
             and not cues.yearly.search(text):  # "paid every year?" asks how often, not how many items

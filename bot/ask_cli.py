@@ -2,6 +2,8 @@
 
 With no TEXT it reads questions from standard input, one a line (help-desk batches), and writes
 one result a line: JSON objects with --json, otherwise the answer with its line breaks shown as " | ".
+A line that is not UTF-8 gets ``{"line", "error"}`` (``line N: error`` without --json), the rest go on,
+and the exit code is then 2.
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from datetime import date
-from typing import Any, Protocol, TextIO
+from typing import IO, Any, Protocol, TextIO
 
 from bot.present.answer import AnswerRenderer
 from bot.present.i18n import Catalog
@@ -20,6 +23,44 @@ from eligibility.results import Validity
 from knowledge.models import KnowledgeBase, Lang
 
 MAX_QUESTION_CHARS = 2000  # a question longer than this is cut: nobody asks in a novel
+NOT_UTF8 = "not valid UTF-8 text"
+
+
+def numbered_lines(stream: IO[str] | None = None) -> Iterator[tuple[int, str | None, str]]:
+    """Standard input one line at a time as ``(number, text, error)``: the bytes are decoded per line, so
+    a line that is not UTF-8 gets ``(number, None, NOT_UTF8)`` and the others go on (no traceback, and
+    the bytes are never echoed: the output stays valid UTF-8). A stream of text (a test's StringIO) is
+    taken as it is; text that cannot be written as UTF-8 (a lone surrogate) is reported the same way."""
+    stream = stream if stream is not None else sys.stdin
+    raw = getattr(stream, "buffer", None)
+    lines: Any = raw if raw is not None else stream
+    for number, line in enumerate(lines, start=1):
+        if isinstance(line, bytes):
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                yield number, None, NOT_UTF8
+                continue
+        else:
+            text = line
+        if not valid_text(text):
+            yield number, None, NOT_UTF8
+            continue
+        yield number, text.lstrip("\ufeff") if number == 1 else text, ""
+
+
+def valid_text(text: str) -> bool:
+    """Text that can be written as UTF-8 (no lone surrogate, as ``surrogateescape`` makes of bad bytes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def clean_argument(text: str) -> str:
+    """A command-line argument with bad bytes (Python keeps them as lone surrogates): each becomes U+FFFD."""
+    return text if valid_text(text) else text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 class AskContext(Protocol):
@@ -50,14 +91,20 @@ def run(ctx: AskContext, args: argparse.Namespace, out: TextIO) -> int:
         return ask(matcher, question, use_figures=not complaint, today=today, validity=answers.validity), complaint
 
     if args.text:
-        result, complaint = one(" ".join(args.text)[:MAX_QUESTION_CHARS])
+        result, complaint = one(clean_argument(" ".join(args.text))[:MAX_QUESTION_CHARS])
         if args.json:
             out.write(json.dumps(answers.to_json(result, lang, complaint=complaint), ensure_ascii=False, indent=2)
                       + "\n")
         else:
             out.write(answers.render(result, lang, complaint=complaint) + "\n")
         return 0
-    for line in sys.stdin:
+    bad = False
+    for number, line, error in numbered_lines():
+        if line is None:
+            bad = True
+            out.write((json.dumps({"line": number, "error": error}) if args.json else f"line {number}: {error}")
+                      + "\n")
+            continue
         question = line.strip()[:MAX_QUESTION_CHARS]
         if not question:
             continue
@@ -66,4 +113,4 @@ def run(ctx: AskContext, args: argparse.Namespace, out: TextIO) -> int:
             out.write(json.dumps(answers.to_json(result, lang, complaint=complaint), ensure_ascii=False) + "\n")
         else:
             out.write(answers.render(result, lang, complaint=complaint).replace("\n", " | ") + "\n")
-    return 0
+    return 2 if bad else 0

@@ -5,6 +5,8 @@ With no TEXT it reads one customer message per stdin line (plain text, or a JSON
 ``{"message", "facts", "refs", "assessment", "paste", "ask_customer", "confidence"}``. A bad line
 gets ``{"line", "error"}`` and the rest go on; the exit code is then 2. A blank line gets
 ``{"line", "error": "empty line"}`` too (it is no failure), so output line N always answers input line N.
+Stdin is read as bytes and decoded line by line: a line that is not UTF-8 is such a bad line, never echoed,
+so the output is always valid UTF-8.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ import argparse
 import html
 import json
 import re
-import sys
 from datetime import date
 from typing import Any, Protocol, TextIO
 
+from bot.ask_cli import clean_argument, numbered_lines, valid_text
 from bot.dialog.helpdesk import HelpDesk
 from bot.present.i18n import Catalog
 from bot.present.report import Renderer
@@ -48,7 +50,7 @@ def run(ctx: HelpDeskContext, args: argparse.Namespace, out: TextIO, today: date
     day = today or date.today()
     staff: Lang = args.lang or "zh"
     if args.text:
-        message = " ".join(args.text)
+        message = clean_argument(" ".join(args.text))
         f = desk.forward(message, staff, day)
         if args.json:
             out.write(json.dumps(desk.to_json(f, staff), ensure_ascii=False, indent=2) + "\n")
@@ -57,8 +59,12 @@ def run(ctx: HelpDeskContext, args: argparse.Namespace, out: TextIO, today: date
             out.write(f.paste + "\n\n" + html.unescape(re.sub(r"<[^>]+>", "", notes)) + "\n")
         return 0
     bad = False
-    for number, line in enumerate(sys.stdin, start=1):
-        line = line.strip()
+    for number, text, error in numbered_lines():
+        if text is None:  # not UTF-8: reported, never echoed, and the batch goes on
+            bad = True
+            out.write(json.dumps({"line": number, "error": error}, ensure_ascii=False) + "\n")
+            continue
+        line = text.strip()
         if not line:
             out.write(json.dumps({"line": number, "error": EMPTY_LINE}, ensure_ascii=False) + "\n")
             continue
@@ -84,6 +90,8 @@ def _parse_line(line: str, staff: Lang) -> tuple[str, Lang]:
     message = data.get("message") if isinstance(data, dict) else None
     if not isinstance(message, str) or not message.strip():
         raise ValueError('a JSON line needs "message" as non-empty text')
+    if not valid_text(message):  # "\ud800" escaped in the JSON: no text that UTF-8 can hold
+        raise ValueError('"message" is not valid Unicode text')
     lang = data.get("lang", staff)
     if lang not in ("zh", "en"):
         raise ValueError('"lang" must be "zh" or "en"')

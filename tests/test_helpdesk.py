@@ -417,3 +417,153 @@ def test_the_paste_states_no_amount_for_a_year_after_the_validity(desk: HelpDesk
     """The customer applies in 2028 (after the assumed end): the paste says so and states no 15万."""
     f = desk.forward("客户说他们2028年申请，去年专利质押贷款利息30万", "zh", TODAY)
     assert "已过政策有效期" in f.paste and "15万元" not in f.paste
+
+
+# -- the audit's G1, G2, G10, G14: notes, bad bytes, the paste's copy ---------------------------------------
+
+def test_cli_stdin_batch_reports_a_line_of_bad_bytes(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stdin is decoded line by line: bad bytes are a bad line, never echoed; the output stays UTF-8."""
+    import argparse
+    from io import BytesIO, TextIOWrapper
+
+    from bot import helpdesk_cli
+
+    raw = "驰名商标奖多少\n".encode() + b"\xff\xfe\x80\n" + '{"message": "\\ud800"}\n今天天气怎么样\n'.encode()
+    monkeypatch.setattr(sys, "stdin", TextIOWrapper(BytesIO(raw), encoding="utf-8", errors="strict"))
+    out = StringIO()
+    assert helpdesk_cli.run(Ctx(kb), argparse.Namespace(text=[], lang=None, json=True), out, today=TODAY) == 2
+    out.getvalue().encode("utf-8")  # no lone surrogate: writable as UTF-8
+    rows = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert len(rows) == 4 and "50万元" in rows[0]["paste"]
+    assert rows[1] == {"line": 2, "error": "not valid UTF-8 text"}
+    assert rows[2]["line"] == 3 and "Unicode" in rows[2]["error"]
+    assert rows[3]["refs"] == []
+
+
+@pytest.mark.parametrize(("message", "paste_says", "notes_say"), [
+    ("客户说他们每个月付质押贷款利息2万，能补多少", ["12万元", "按每个月2万、一年约24万元计算。"],
+     ["24万元", "客户说“每个月2万”，已按一年约24万元计算。"]),
+    ("客户说质押贷款利息一年大概30来万，能贴多少", ["约15万元", "您说的“30来万”是约数，按30万元估算，结果也是约数。"],
+     ["客户说的“30来万”是约数，按30万元估算，测算结果也是约数。"]),
+])
+def test_the_paste_and_the_notes_say_what_was_read_into_the_figure(desk: HelpDesk, message: str,
+                                                                  paste_says: list[str],
+                                                                  notes_say: list[str]) -> None:
+    first, notes = two_messages(desk, message)
+    paste = html.unescape(first.text)
+    assert_pasteable(paste)
+    assert all(x in paste for x in paste_says), paste
+    assert all(x in html.unescape(notes) for x in notes_say), notes
+
+
+def test_english_customer_and_staff_see_the_period_and_the_approximation(desk: HelpDesk) -> None:
+    first, notes = two_messages(desk, "We pay about 20,000 yuan of pledge loan interest each month, what subsidy?",
+                                staff="en")
+    paste = html.unescape(first.text)
+    assert "about 120,000 yuan" in paste and "Read as 20,000 yuan per month: about 240,000 yuan a year." in paste
+    assert "is approximate, so the result is approximate too." in paste
+    notes = html.unescape(notes)
+    assert 'The customer said "20,000 yuan per month": read as about 240,000 yuan a year.' in notes
+    assert "so the estimate is approximate too." in notes
+
+
+@pytest.mark.parametrize(("message", "word"), [
+    ("我们注册在保定，石家庄这边有个研发中心，能申请吗", "在石家庄有研发中心的"),
+    ("公司注册在邢台，在石家庄设了个办事处", "在石家庄有办事处的"),
+])
+def test_the_branch_is_named_in_the_customers_word(desk: HelpDesk, message: str, word: str) -> None:
+    paste = desk.forward(message, "zh", TODAY).paste
+    assert word in paste and "设分公司" not in paste
+    assert_pasteable(paste)
+
+
+def test_an_english_branch_is_named_neutrally_and_the_place_capitalised(desk: HelpDesk) -> None:
+    paste = desk.forward("We are registered in Tianjin and have a sales office in Shijiazhuang, can we apply?",
+                         "zh", TODAY).paste
+    assert "registered in Tianjin with a branch or office in Shijiazhuang" in paste
+
+
+@pytest.mark.parametrize(("label", "lang"), [
+    ("自助测评", "zh"), ("浏览政策条款", "zh"), ("问个问题", "zh"), ("帮助", "zh"),
+    ("Self-assessment", "en"), ("Browse the clauses", "en"),
+])
+def test_a_forwarded_menu_label_is_treated_like_the_forwarded_command(desk: HelpDesk, label: str,
+                                                                      lang: Lang) -> None:
+    assert desk.forward("/assess", "zh", TODAY).result is None
+    f = desk.forward(label, "zh", TODAY)
+    assert f.result is None and f.customer_lang == lang
+    assert f.paste == desk.forward("/assess", lang, TODAY).paste  # what the command gets, in the customer's words
+    assert "不在" not in f.paste and "outside" not in f.paste
+    assert "没有可回答的问题" in "\n".join(desk.notes(f, "zh", copyable=True))
+
+
+def test_a_complaint_that_names_no_clause_is_not_refused(desk: HelpDesk) -> None:
+    first, notes = two_messages(desk, "客户说补贴等了三个月还没到账，到底什么时候发")
+    paste = html.unescape(first.text)
+    assert paste.startswith("您好，抱歉") and "不在" not in paste and "范围" not in paste
+    assert "拨付时间" in paste and "市市场监督管理局会同市财政局" in paste
+    assert "不在本政策范围内" not in notes and notes.count("客户在投诉或催办") == 1
+
+
+def test_an_out_of_scope_subject_is_not_said_twice_in_the_notes(desk: HelpDesk) -> None:
+    _, notes = two_messages(desk, "客户问高新技术企业认定有没有奖励")
+    assert notes.count("不在本政策范围内") == 1 and "。）。" not in notes
+
+
+def test_the_notes_list_what_the_paste_answered_that_waits_on_a_fact(desk: HelpDesk) -> None:
+    """No "预计可获得：0元" under a list whose paste states 75万: the pending item, with what it waits on."""
+    first, notes = two_messages(desk, "客户说：质押贷款利息付了150万，还做了专利导航项目，能拿多少")
+    assert "75万元" in html.unescape(first.text)
+    assert "知识产权质押贷款贴息 75万元（待确认：申请主体类型）" in notes
+    assert "预计可获得：<b>0元</b>" not in notes and "未计入合计" in notes
+
+
+def test_a_part_said_without_one_of_its_conditions_names_it(desk: HelpDesk) -> None:
+    paste = desk.forward("客户说拿了马德里国际注册，还新认定了驰名商标，一共能拿多少", "zh", TODAY).paste
+    assert "马德里国际商标注册奖励的条件还有：须为出口企业" in paste
+    assert_pasteable(paste)
+
+
+def _sentences(paste: str) -> list[str]:
+    return [x.strip() for x in re.split(r"(?<=[。！？])|(?<=[.!?])\s+", paste) if x.strip()]
+
+
+# Every kind of forward the help desk gets: a complaint, English, a caption, several benefits, a refused one,
+# a yes/no, a quota, a procedure, an approximate and a monthly figure, a branch elsewhere, a label typed.
+EVERY_KIND = [
+    "我们是律所，维权援助能拿多少",
+    "律师事务所给小微企业免费维权，有什么奖补",
+    "维权援助两个项目能拿60万吗",
+    "高价值专利组合每年支持几个项目",
+    "商标品牌指导站每年支持几个，每个多少",
+    "专利导航项目怎么申报",
+    "政策现在还有效吗",
+    "客户投诉：等了半年贴息还没发，太慢了",
+    "[图片] 这是我们新拿的地理标志证书，奖多少",
+    "客户说利息一年四十来万，还有马德里注册，一共多少",
+    "每个季度付利息6万，能补多少",
+    "我们注册在沧州，在石家庄设了分公司，能申请吗",
+    "我们是高校，质押贷款利息50万能补吗",
+    "软件著作权登记有补贴吗",
+    "自助测评",
+    "How many legal aid projects are supported each year and how much each?",
+    "We have a trademark guidance station, what do we get?",
+    "We were waiting for three months for the interest subsidy, this is ridiculous",
+    "Can a university apply for the pledge loan interest subsidy?",
+]
+
+
+@pytest.mark.parametrize("staff", ["zh", "en"])
+@pytest.mark.parametrize("message", EVERY_KIND)
+def test_no_sentence_of_a_paste_is_said_twice(desk: HelpDesk, message: str, staff: Lang) -> None:
+    first, notes = two_messages(desk, message, staff=staff)
+    paste = html.unescape(first.text)
+    assert_pasteable(paste)
+    sentences = _sentences(paste)
+    assert len(sentences) == len(set(sentences)), paste
+    for b in desk.kb.benefits:  # a quota is given once ("每年择优5个项目" not in the summary and again after it)
+        q = b.award.quota
+        if q is not None and q.min != q.max:
+            n = desk.r.cat.t("zh", "quota", min=q.min, max=q.max)
+            assert len(re.findall(rf"每年[^，。；\d]{{0,4}}{n}(?!\d)", paste)) <= 1, paste
+    assert_no_empty_heading(notes)

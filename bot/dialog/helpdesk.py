@@ -27,7 +27,7 @@ from bot.present.answer import AnswerRenderer
 from bot.present.report import Renderer
 from eligibility.ask import AskResult, ask, read_question
 from eligibility.evaluate import assess
-from eligibility.language import Clarify, understand
+from eligibility.language import Clarify, Note, understand
 from eligibility.matcher import Matcher, detect_lang
 from eligibility.questionnaire import plan
 from eligibility.results import Assessment, Facts, Validity
@@ -37,6 +37,10 @@ MAX_INPUT = 2000
 COPY_TEXT_LIMIT = 256  # the Bot API's limit on CopyTextButton.text
 MAX_QUESTIONS = 3
 _COMMANDS = re.compile(r"(?<!\S)/[A-Za-z_]+(@\w+)?")
+# The language layer's intents that ask the bot to do something (a greeting, a menu label typed): forwarded,
+# they ask the help desk nothing, as a forwarded "/assess" does not.
+_ASKS_NOTHING = frozenset({"greeting", "thanks", "assess", "ask", "menu", "help", "lang", "lang_en", "lang_zh",
+                           "cancel", "restart", "back"})
 
 
 @dataclass(frozen=True)
@@ -63,13 +67,15 @@ class Forward:
     clarify: tuple[Clarification, ...] = ()
     refs: tuple[str, ...] = field(default=())
     confidence: float = 0.0
+    notes: tuple[Note, ...] = ()      # what the language layer read into the customer's figures
 
 
-def read_facts(kb: KnowledgeBase, message: str) -> tuple[Facts, tuple[Clarify, ...]]:
-    """The facts the customer states and what the language layer is unsure of: the one place the help
-    desk reads facts (several award levels in one message stay out of the preliminary assessment)."""
+def read_facts(kb: KnowledgeBase, message: str) -> tuple[Facts, tuple[Clarify, ...], tuple[Note, ...]]:
+    """The facts the customer states, what the language layer is unsure of, and what it reads into the
+    figures (a period, an approximation): the one place the help desk reads facts (several award levels
+    in one message stay out of the preliminary assessment)."""
     reading = read_question(kb, message)
-    return reading.facts, reading.clarify
+    return reading.facts, reading.clarify, tuple(reading.notes)
 
 
 def _computed_from(result: AskResult) -> Facts:
@@ -115,13 +121,15 @@ class HelpDesk:
         lang = customer_lang(message, staff_lang)
         question = _COMMANDS.sub(" ", message).strip()
         complaint = self.answers.is_complaint(question)
-        facts, unsure = read_facts(self.kb, question) if question else ({}, ())
+        facts, unsure, notes = read_facts(self.kb, question) if question else ({}, (), ())
         clarify = tuple(Clarification(c.fact, self.views.name_the_options(
             self.answers.clarify_question(c.fact, c.key, dict(c.params), lang), c.fact, lang)) for c in unsure)
         result = None
         said = understand(self.kb, question) if question else None
-        if said is not None and said.intent in ("greeting", "thanks") and not (said.facts or said.is_question):
-            question = ""  # a bare greeting or thanks asks nothing: the paste asks what the customer wants
+        if said is not None and said.intent in _ASKS_NOTHING and not (said.facts or said.is_question):
+            # a bare greeting or thanks, or a menu label typed ("自助测评", "浏览政策条款") as a command forwarded
+            # is: it asks nothing, and the paste asks what the customer wants
+            question = ""
         if re.search(r"[\u4e00-\u9fffA-Za-z]", question):
             if self.counted is not None:
                 self.counted(question, lang)
@@ -143,7 +151,7 @@ class HelpDesk:
         refs = tuple(result.refs) if result is not None and not result.refused else ()
         confidence = result.confidence if result is not None else 0.0
         return Forward(message, lang, result, complaint, facts, assumed, assessment, paste, to_ask, clarify,
-                       refs, confidence)
+                       refs, confidence, notes)
 
     def _questions(self, result: AskResult | None, facts: Facts, clarify: tuple[Clarification, ...],
                    today: date, lang: Lang) -> tuple[str, ...]:
@@ -203,13 +211,13 @@ class HelpDesk:
         elif result is not None and (result.place is not None or result.open_to):
             asked = {c.question for c in f.clarify}  # the place as read, not the out-of-scope refusal
             lines += [escape(x) for x in self.answers.place_lines(result, lang) if x not in asked]
+        elif result is not None and f.complaint and self.answers.unmatched_complaint(result):
+            lines.append(escape(t(lang, "dlg.hd.complaint_unmatched")))
+        elif result is not None and result.subject is not None:  # its reply says "not in the policy" itself
+            lines.append(escape(t(lang, "dlg.hd.out_of_scope_subject", reply=result.subject.reply.get(lang))))
         elif result is not None:
-            subject = ""
-            if result.subject is not None:
-                subject = ("（" + result.subject.reply.get(lang) + "）") if lang == "zh" \
-                    else (": " + result.subject.reply.get(lang))
-            lines.append(escape(t(lang, "dlg.hd.out_of_scope", subject=subject)))
-        if f.complaint:
+            lines.append(escape(t(lang, "dlg.hd.out_of_scope", subject="")))
+        if f.complaint and not (result is not None and result.refused and self.answers.unmatched_complaint(result)):
             lines.append(escape(t(lang, "dlg.hd.complaint")))
         if result is not None and result.procedure:
             lines.append(escape(t(lang, "dlg.hd.procedure")))
@@ -218,6 +226,10 @@ class HelpDesk:
                                                                                        for c in f.clarify))))
         if f.facts:
             lines += ["", t(lang, "dlg.hd.facts", items=self.views.fact_values(dict(f.facts), lang))]
+            # what the language layer read into the customer's figures (a month's interest made a year's, an
+            # approximation): the staff see the amounts rest on it
+            read_into = [n for n in f.notes if n.fact in f.facts]
+            lines += [escape(x) for x in self.answers.note_lines(read_into, lang, staff=True)]
         lines += self._assessment_lines(f, lang)
         if result is None:
             lines.append(escape(t(lang, "dlg.hd.nothing")))
@@ -227,22 +239,38 @@ class HelpDesk:
         return lines
 
     def _assessment_lines(self, f: Forward, lang: Lang) -> list[str]:
+        """The preliminary assessment: what the facts make eligible or competitive, and what the paste
+        answered that still waits on a fact (with what it waits on), so the notes never hold less than the
+        paste; the total only of what is eligible, never a bare "0元"."""
         a = f.assessment
         if a is None:
             return []
-        found = [r for r in a.results if r.status in ("eligible", "competitive")]
+        result = f.result
+        answered: set[str] = set()
+        if result is not None and not result.refused:
+            answered = {p.benefit.id for p in result.parts} or ({result.best.id} if result.best is not None
+                                                                  else set())
+        found = [r for r in a.results if r.status in ("eligible", "competitive")
+                 or (r.status == "undetermined" and r.id in answered)]
         if not found:
             return []
         t = self.t
         head = t(lang, "dlg.hd.assuming", items=self.views.fact_values(dict(f.assumed), lang)) if f.assumed \
             else t(lang, "dlg.hd.assessment")
         lines = ["", head]
+        sep = self.views.sep(lang)
         for r in found:
             amount = f" {escape(self.r.amount(r.amount, lang))}" if r.amount is not None else ""
             status = t(lang, f"status.{r.status}")
+            if r.status == "undetermined" and r.missing:
+                status = t(lang, "dlg.hd.pending", items=escape(sep.join(self.r.fact_label(x, lang)
+                                                                          for x in r.missing)))
             title = escape(r.benefit.title.get(lang))
             lines.append(f"• {title}{amount}（{status}）" if lang == "zh" else f"• {title}{amount} ({status})")
-        lines.append(t(lang, "dlg.result.total", amount=escape(self.r.amount(a.eligible_total, lang))))
+        if any(r.status == "eligible" for r in found):
+            lines.append(t(lang, "dlg.result.total", amount=escape(self.r.amount(a.eligible_total, lang))))
+        if any(r.status != "eligible" for r in found):
+            lines.append(escape(t(lang, "dlg.hd.not_in_total")))
         if a.assumptions:
             items = ("" if lang == "zh" else " ").join(x.get(lang) for x in a.assumptions)
             lines.append(escape(t(lang, "dlg.hd.assumptions", items=items)))

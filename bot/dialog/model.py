@@ -110,6 +110,9 @@ class SessionState:
     # The buttons ([label, data]) of the last message that had any: a label typed does what its tap does,
     # also on screens the rest of the state does not describe (the clause list, the answers summary).
     shown: list[list[str]] = field(default_factory=list)
+    # The items (benefit ids) the last side answer was about: a follow-up that names none ("两个都申请能拿
+    # 多少", "那两个一共多少") is read about them.
+    said: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -120,7 +123,7 @@ class SessionState:
             "current": self.current, "ticked": self.ticked, "last_total": self.last_total,
             "asked": self.asked, "last_input": self.last_input, "ui_msg": self.ui_msg, "ui_turn": self.ui_turn,
             "ui_edited": self.ui_edited, "unseen": self.unseen, "left_shown": self.left_shown,
-            "answer_msg": self.answer_msg, "shown": self.shown,
+            "answer_msg": self.answer_msg, "shown": self.shown, "said": self.said,
         }
 
     @classmethod
@@ -156,6 +159,7 @@ class SessionState:
             answer_msg=data["answer_msg"] if type(data.get("answer_msg")) is int else None,
             shown=[[str(b[0]), str(b[1])] for b in data.get("shown") or []
                    if isinstance(b, list) and len(b) == 2 and all(isinstance(x, str) for x in b)],
+            said=[b for b in data.get("said") or [] if isinstance(b, str) and b in {x.id for x in kb.benefits}],
         )
 
     def groups_done(self) -> list[str]:

@@ -25,8 +25,10 @@ from bot.dialog.side import SideAnswer, contacts, lang_of
 from bot.dialog.views import fit_label, split_message
 from bot.present.i18n import LANGS, text
 from eligibility.errors import ProfileError
+from eligibility.evaluate import totals
 from eligibility.language import Reading, understand
-from eligibility.parsing import normalize
+from eligibility.language.lexicon import lexicon
+from eligibility.parsing import looks_like_question, normalize
 from eligibility.profile import coerce_value, number_words
 from eligibility.questionnaire import Question, group_answer, plan, question_by_id
 from knowledge.models import Fact, Lang
@@ -54,6 +56,10 @@ _YUAN_PARAMS = ("value", "yearly")
 # Clarifying questions that offer two readings of a figure ("您说的80是80元还是80万元？"): "是" confirms neither.
 _EITHER_OR = frozenset({"lang.ask.unit"})
 _WAN = 10_000  # the unit 万 ("10,000 yuan" in the English question)
+# 几 right after a numeral belongs to a figure ("十几万", "二十几个"): a range, not a question word ("能补几万").
+_FIGURE_JI = re.compile(r"(?<=[十百千\d])几")
+_MONEY = ("money", "money_list")
+_SO_FAR_LINES = 6  # items of a kind listed in the estimate so far; the rest counted
 
 
 # Buttons that belong to the question on screen: typed, they are read against the current question.
@@ -149,24 +155,47 @@ class TypedReader:
         if tapped is not None:
             return tapped
         pending = _pending(s.current)
-        if pending is not None and s.mode != "idle":
+        if pending is not None:
             return self._clarified(s, pending, message, today)
         q = self.d._current_question(s, today) if s.mode != "idle" and s.current else None
         if q is not None and q.kind == "multi":
             ticked = self._typed_tick(s, q, message, today)
             if ticked is not None:
                 return ticked
-        reading = understand(self.d.kb, message, expecting=q)
+        reading = self._understood(message, q)
         if q is not None:
             reading = self._with_ticks(s, q, self._as_answer(s, q, reading, message))
         # A command ("不测了", "上一题", "人工") is obeyed over anything else read in it.
         told = reading.facts or reading.clarify or (reading.is_question and reading.intent in _GIVES_WAY_TO_QUESTIONS)
+        if reading.intent == "assess" and reading.is_question and not told and q is not None and s.mode == "assess":
+            return self._so_far(s, today)  # "能拿多少钱？" mid-assessment: what the answers so far give
         if reading.intent is not None and (reading.intent not in _GIVES_WAY or not told):
             return self._intent(s, reading.intent, today)
         action = self._control_word(message)
         if action is not None and s.mode != "idle":
             return self.d._control(s, action, today)
+        earlier = self._earlier_figure(s, q, reading, message, today)
+        if earlier is not None:
+            return earlier
         if q is None:
+            if reading.clarify and not reading.is_question and s.mode == "idle":
+                # A figure the layer is unsure of told before any assessment ("利息付了十几万", "去年付了60万，今年
+                # 预计付80万"): the assessment starts with the one short question about it, and what else the
+                # message states is kept; nothing is computed from the figure until it is answered.
+                ack = self._take(s, None, reading)
+                intro = self.d._start(s, today, topic=None)[0]
+                c = reading.clarify[0]
+                head = [Reply(ack)] if ack else []
+                return [*head, intro, self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, s.current or "")]
+            if reading.clarify and reading.is_question and s.mode in ("idle", "done"):
+                # A question with a figure the layer is unsure of ("十几万的利息，能补多少"): the answer asks about
+                # the figure; the reply to it is then that question's answer and is recorded, not refused.
+                answer = self._free_question(s, message, today)
+                c = reading.clarify[0]
+                asked = self._clarify_text(s, c.fact, c.key, dict(c.params))
+                if asked and any(asked in r.text for r in answer):
+                    self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, "")
+                return answer
             if reading.clarify and not reading.is_question and s.mode == "done":
                 # After the result: a figure the layer is unsure of is asked about before it changes anything.
                 ack = self._take(s, None, reading)
@@ -201,7 +230,7 @@ class TypedReader:
             # 自动发吗") is no answer: the question on screen stays open for it, untouched.
             reading = replace(reading, facts=self._claimed(reading))
             ack = self._take(s, q, reading)
-            side = self.d.answerer(message, s.lang) if self.d.answerer is not None else None
+            side = self._side(s, message, s.lang)
             head = [Reply(ack)] if ack else []
             tail = [self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, q.id)
                     for c in reading.clarify[:1]] or self._next(s, today)
@@ -219,11 +248,108 @@ class TypedReader:
         if reading.unknown:
             return self.d._skip(s, today, edit=False)
         if self.d.answerer is not None and len(message) > 3:
-            side = self.d.answerer(message, s.lang)
+            side = self._side(s, message, s.lang) or self.d.answerer(message, s.lang)
             if side.in_scope:
                 return [Reply(side.text), Reply(self.d.t(s.lang, "dlg.side_resume")), *self.d._ask_next(s, today)]
         return [Reply(self.d.t(s.lang, "dlg.not_understood", examples=self.d.views.examples(q, s.lang))),
                 *self.d._ask_next(s, today)]
+
+    def _understood(self, message: str, expecting: Question | None) -> Reading:
+        """The layer's reading of ``message``; a range's "几" ("十几万", "二十几个") does not make it a question
+        (read as one, "我们贷款利息是十几万" got a side answer and its short question twice, "大概十几万吧" on the
+        interest question got "没看懂")."""
+        reading = understand(self.d.kb, message, expecting=expecting)
+        if reading.is_question and not looks_like_question(_FIGURE_JI.sub("", message)):
+            return replace(reading, is_question=False)
+        return reading
+
+    def _earlier_figure(self, s: SessionState, q: Question | None, reading: Reading, message: str,
+                        today: date) -> list[Reply] | None:
+        """A correction of a figure recorded earlier ("不对，是40万") typed while a question that takes no figure
+        is on screen, or after the result: that figure changes, and the old one is said back. Read against
+        the question on screen it states nothing (the figure names no fact); read against the recorded
+        figure's own question it is its correction. With several figures recorded, which one is asked (the
+        latest first), never guessed, unless it is the answer just given. A question asked with it ("刚才利息说
+        错了，是30万，能拿多少") is answered after the change, never instead of it. None: the message is something
+        else."""
+        if s.mode not in ("assess", "done") or reading.intent is not None \
+                or reading.facts or reading.clarify or not reading.figures:
+            return None
+        if q is not None and q.kind in _MONEY:
+            return None  # the question on screen takes the figure: the layer reads it as its answer
+        latest: dict[str, int] = {}
+        for n, step in enumerate(s.history):
+            for fact_id in step.set:
+                latest[fact_id] = n
+        recorded = sorted((f for f in s.facts if f in self.d.kb.facts and self.d.kb.facts[f].type in _MONEY),
+                          key=lambda f: latest.get(f, -1), reverse=True)
+        for fact_id in recorded:
+            others = {k: v for k, v in s.typed_facts().items() if k != fact_id}
+            own = question_by_id(self.d.kb, fact_id, others, today, self.d.validity, topic=s.topic)
+            if own is None:
+                continue
+            again = self._understood(message, own)
+            if not (again.correction or self._corrects(message)) or again.intent is not None:
+                return None
+            asked = q.id if q is not None else ""
+            if again.clarify:  # "不对，是四五十万": still unsure; the layer's question, then the answer replaces
+                c = again.clarify[0]
+                return [self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, asked)]
+            if fact_id not in again.facts:
+                return None
+            if len(recorded) > 1 and not (s.history and fact_id in s.history[-1].set):  # not the answer just given
+                label = self.d.kb.facts[fact_id].label
+                figure = next((f.text for f in again.figures if f.fact == fact_id), "")
+                return [self._clarify_reply(s, fact_id, "lang.ask.confirm_amount",
+                                            {"figure": figure, "label_zh": label.zh, "label_en": label.en},
+                                            again.facts[fact_id], asked)]
+            fixed = replace(again, facts={fact_id: again.facts[fact_id]}, answered=False, correction=True)
+            ack = self._take(s, q, fixed)
+            head = [Reply(ack)] if ack else []
+            side = self.d.answerer(message, s.lang) if reading.is_question and self.d.answerer is not None else None
+            if side is not None and side.in_scope:
+                head += [Reply(side.text), Reply(self.d.t(s.lang, "dlg.side_resume"))]
+            if s.mode == "done":
+                s.current = None
+                return [*head, *self._next(s, today)]
+            return [*head, *self.d._ask_next(s, today)]
+        return None
+
+    def _so_far(self, s: SessionState, today: date) -> list[Reply]:
+        """"能拿多少钱？" asked in the middle of the assessment: what the answers so far give (the items due and
+        open to application, and their total), then the question on screen; the full result comes when the
+        questions are done. Never "没看懂", never a guess for what is not answered yet."""
+        a, lang, views = self.d._assessment(s, today), s.lang, self.d.views
+        shown = [r for r in a.results if s.topic is None or r.benefit.topic == s.topic]
+        lines: list[str] = []
+        for key in ("eligible", "competitive"):
+            group = [r for r in shown if r.status == key]
+            if group:
+                lines += [self.d.t(lang, f"dlg.result.{key}"), *(views._line(r, lang) for r in group[:_SO_FAR_LINES])]
+                if len(group) > _SO_FAR_LINES:
+                    lines.append(self.d.t(lang, "dlg.result.more", n=len(group) - _SO_FAR_LINES))
+        # Items whose own answers are all in, open only on the applicant's type or place (the interest told
+        # first, "利息80万"): with their amount and what is still to be confirmed.
+        pending = [r for r in shown if r.status == "undetermined" and r.amount is not None and r.missing
+                   and all(views.fact_group(f) == "basic" for f in r.missing)]
+        if pending:
+            lines += [self.d.t(lang, "dlg.result.undetermined"),
+                      *(views._line(r, lang) for r in pending[:_SO_FAR_LINES])]
+        if not any(r.status in ("eligible", "competitive") for r in shown):
+            lines.insert(0, self.d.t(lang, "dlg.result.none"))
+        eligible, competitive = totals([r for r in shown if r.status in ("eligible", "competitive")])
+        lines.append(self.d.t(lang, "dlg.result.total", amount=escape(self.d.r.amount(eligible, lang))))
+        if competitive.max:
+            lines.append(self.d.t(lang, "dlg.result.total_competitive",
+                                  amount=escape(self.d.r.yuan(competitive.max, lang))))
+        return [Reply("\n".join(lines)), Reply(self.d.t(lang, "dlg.side_resume")), *self.d._ask_next(s, today)]
+
+    def _corrects(self, message: str) -> bool:
+        """A correction word anywhere in the message ("刚才利息说错了，是30万"), not only where the layer takes a
+        message for a correction (a clause that starts with one)."""
+        norm = normalize(message)
+        return any(re.search(rf"\b{re.escape(w)}\b", norm) if w.isascii() else w in norm
+                   for w in lexicon(self.d.kb).corrections)
 
     def _as_answer(self, s: SessionState, q: Question, reading: Reading, message: str) -> Reading:
         """What of a reading answers the question on screen. Read against the question, a negation or an
@@ -266,6 +392,8 @@ class TypedReader:
         A figure or an option given with it ("sorry, I meant 90k", "不对，是马德里") is an answer, and so is a
         bare "不对" to a yes/no question (否) or a correction that names the list's "none" ("不对，都没有")."""
         values = list(reading.facts.values())
+        if any(f.value for f in reading.figures):
+            return False  # "不对，是40万": a figure is given, for the question on screen or an earlier one
         if q.kind == "bool":
             looks_like = values == [True]
         elif q.kind == "multi":
@@ -432,6 +560,47 @@ class TypedReader:
         key = "dlg.ld.thanks" if intent == "thanks" else "dlg.ld.hi" if assessing else "dlg.ld.hello"
         return [Reply(self.d.t(lang, key), () if assessing else self.d._menu(lang)), *self._resume(s, today, assessing)]
 
+    def _side(self, s: SessionState, message: str, lang: Lang) -> SideAnswer | None:
+        """The free-text answer to a question asked in the chat. A follow-up that the answerer places on no
+        item of its own (out of scope, or only a general item such as the procedure) and joins or sums
+        things (questions.yaml ``joined``/``total``: "两个都申请能拿多少", "那两个一共多少" after 专利导航 and
+        产业化 were asked about) is read about the items answered before, when that reading stays on them
+        ("今天天气怎么样" stays out of scope). The items answered are remembered for the next one."""
+        if self.d.answerer is None:
+            return None
+        side = self.d.answerer(message, lang)
+        # What the answer is about: its items, unless it is about a general item first (the procedure, with a
+        # "您是否也想了解" suggestion after it).
+        main = [b for b in side.benefits if b in self._benefit_ids]
+        specific = [b for b in main if not self.d.kb.benefit(b).is_info] if main and not \
+            self.d.kb.benefit(main[0]).is_info else []
+        if s.said and (not side.in_scope or not specific) and self._joins(message):
+            sep, colon = ("、", "：") if lang == "zh" else (", ", ": ")
+            named = sep.join(self.d.views.short_title(self.d.kb.benefit(b), lang) for b in s.said)
+            again = self.d.answerer(f"{named}{colon}{message}", lang)
+            if again.in_scope and again.benefits and set(again.benefits) <= set(s.said):
+                return again
+        if side.in_scope and specific:  # the latest items first; "两个" after two questions is both
+            s.said = list(dict.fromkeys([*specific, *s.said]))[:max(2, len(specific))]
+        return side
+
+    def _joins(self, message: str) -> bool:
+        """The message joins or sums things ("都", "一共", "both", "total"): the question cues' own words."""
+        cues = self.d.kb.vocabulary.questions
+        if cues is None:
+            return False
+        norm = normalize(message)
+        for word in {*cues.joined, *cues.total}:
+            stem = normalize(word).rstrip("*")
+            if stem and (re.search(rf"\b{re.escape(stem)}" + ("" if word.endswith("*") else r"\b"), norm)
+                         if stem.isascii() else stem in norm):
+                return True
+        return False
+
+    @property
+    def _benefit_ids(self) -> frozenset[str]:
+        return frozenset(b.id for b in self.d.kb.benefits)
+
     def _resume(self, s: SessionState, today: date, assessing: bool) -> list[Reply]:
         return [Reply(self.d.t(s.lang, "dlg.ld.resume")), *self.d._ask_next(s, today)] if assessing else []
 
@@ -439,7 +608,7 @@ class TypedReader:
         lang = lang_of(message, s.lang)
         if self.d.answerer is None:
             return [Reply(escape(self.d.t(lang, "dlg.idle_hint")), self.d._menu(lang))]
-        side = self.d.answerer(message, lang)
+        side = self._side(s, message, lang) or self.d.answerer(message, lang)
         buttons = self.d._menu(lang) if not side.in_scope else (
             (Button(self.d.t(lang, "dlg.menu.assess"), callback(Code.MENU, "assess")),),)
         if s.mode == "done":
@@ -523,6 +692,12 @@ class TypedReader:
         if s.mode == "done":
             return self.d.changes.change(s, fact_id, today)
         q = question_by_id(self.d.kb, fact_id, s.typed_facts(), today, self.d.validity, topic=s.topic)
+        if s.mode == "idle":  # asked before any assessment: the assessment starts with this question
+            intro = self.d._start(s, today, topic=None)
+            if q is None:
+                return intro
+            s.current, s.asked = q.id, 1
+            return [intro[0], self.d.views.question(q, s.lang, number=1, left=self.d._left(s, today))]
         if q is None:
             return self.d._ask_next(s, today)
         s.current = q.id
@@ -548,17 +723,32 @@ class TypedReader:
     def _clarified(self, s: SessionState, pending: dict[str, Any], message: str, today: date) -> list[Reply]:
         """The reply to a clarifying question: "是/对" records the figure asked about, a figure replaces it,
         "不是" drops it (the fact is asked plainly later), "不确定" skips the fact; anything else goes on as
-        ordinary text."""
+        ordinary text. What the reply gives for the fact asked about replaces the fact's earlier answer,
+        whatever question was on screen; asked before any assessment (a question answered, "利息付了十几万"),
+        the answer starts the assessment."""
         fact_id = str(pending.get("fact"))
         fact = self.d.kb.facts.get(fact_id)
+        idle = s.mode == "idle"
         asked = question_by_id(self.d.kb, str(pending.get("q")), s.typed_facts(), today, self.d.validity,
                                topic=s.topic, skipped=s.skipped)
         s.current = asked.id if asked is not None else None
         if fact is None:
             return self.read(s, message, today)
         own = question_by_id(self.d.kb, fact_id, s.typed_facts(), today, self.d.validity, topic=s.topic)
-        reading = understand(self.d.kb, message, expecting=own)
+        reading = self._understood(message, own)
         value = pending.get("value")
+
+        def settled(answer: Reading) -> list[Reply]:
+            answer = replace(answer, correction=answer.correction or fact_id in s.facts)
+            if asked is not None and fact_id not in asked.facts:
+                # Asked while another question was on screen: that question is still open (a tick-all list
+                # is not answered by it), and goes on after the figure.
+                answer = replace(answer, answered=False)
+            if idle:
+                ack = self._take(s, None, answer)
+                return [*([Reply(ack)] if ack else []), *self.d._start(s, today, topic=None)]
+            return self._record(s, asked or own or _yes_no(fact), answer, today)
+
         if pending.get("key") in _EITHER_OR:
             # "80元还是80万元？": a unit alone ("万元", "元", "in yuan") completes the figure asked about, and so
             # does the unit the English question offers said back ("10,000 yuan" is 万, not an amount of
@@ -572,10 +762,12 @@ class TypedReader:
                 completed = understand(self.d.kb, f"{figure} {unit}" if s.lang == "en" else figure + unit,
                                        expecting=own)
             if fact_id in completed.facts and not completed.clarify:
-                return self._record(s, asked or own or _yes_no(fact), completed, today)
+                return settled(completed)
             value = None
-        elif fact_id in reading.facts and not reading.clarify:
-            return self._record(s, asked or own or _yes_no(fact), reading, today)
+        elif fact_id in reading.facts and not reading.clarify and (reading.figures or _affirms(reading.facts[fact_id])):
+            # A bare "不是/没有" with no figure is no answer of 0: it denies the reading asked about ("您说的80万是
+            # 当年实际支付的利息吗？" - "不是"); the fact's own question follows, where 0 can be said.
+            return settled(reading)
         confirm = understand(self.d.kb, message, expecting=_yes_no(fact))
         if confirm.facts.get(fact_id) is True and value is not None:
             try:
@@ -583,16 +775,16 @@ class TypedReader:
             except ProfileError:
                 typed = None
             if typed is not None:
-                confirmed = replace(confirm, facts={fact_id: typed}, clarify=(), answered=True)
-                return self._record(s, asked or _yes_no(fact), confirmed, today)
+                return settled(replace(confirm, facts={fact_id: typed}, clarify=(), answered=True))
         if confirm.facts.get(fact_id) is not None:
             # "不是" to a figure offered, or a plain yes/no to a question that offered none: ask for the fact itself.
             head = [Reply(self.d.t(s.lang, "dlg.ld.clarify_no"))] if value is not None else []
             return [*head, *self._ask_plainly(s, fact_id, today)]
         if reading.unknown or confirm.unknown:
             s.skipped = list(dict.fromkeys([*s.skipped, fact_id]))
-            return self.d._ask_next(s, today)
-        if reading.intent is not None or reading.facts or reading.is_question:
+            return self.d._start(s, today, topic=None) if idle else self.d._ask_next(s, today)
+        if idle or reading.intent is not None or reading.facts or reading.is_question \
+                or self._control_word(message) is not None:  # "查看结果": the view asked for, as ordinary text
             return self.read(s, message, today)
         if reading.clarify:  # still unsure ("四五十万"): the layer's new question about it
             c = reading.clarify[0]

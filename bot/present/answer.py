@@ -33,6 +33,7 @@ from eligibility.ask import (
     ask,
 )
 from eligibility.evaluate import policy_validity
+from eligibility.language import Note
 from eligibility.matcher import Matcher
 from eligibility.parsing import normalize
 from eligibility.results import Amount, Reason, Validity
@@ -47,6 +48,10 @@ _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails
                  "in_city": "can", "count_unsaid": "open",
                  "beside_amount": "open", "year_outside": "can", "year_reading": "open",
                  "procedure_unsaid": "open", "prepaid_unsaid": "open", "other_levels": "open"}
+_PERIOD_NOTE = "lang.note.period"
+_APPROX_NOTE = "lang.note.approximate"
+_YUAN_PARAMS = ("value", "yearly")  # a note's yuan parameters: "按30万元估算", the template holding the unit
+_PERIODS = ("month", "quarter", "half_year", "year")
 
 
 class AnswerRenderer:
@@ -84,25 +89,36 @@ class AnswerRenderer:
                 return kind
         return "trouble"
 
-    def render(self, result: AskResult, lang: Lang | None = None, *, complaint: bool = False) -> str:
+    def render(self, result: AskResult, lang: Lang | None = None, *, complaint: bool = False,
+               notes: bool = True) -> str:
+        """The chat card. ``notes``: say what the language layer read into the figures (a period converted,
+        an approximation); the chat's dialog says them itself when it records the figure, so it passes False."""
         lang = lang or result.lang
         lines: list[str] = [self.cat.t(lang, f"ask.tone.{self.tone(result.question)}")] if complaint else []
         if result.verdict is not None:
             lines.append(self.verdict_line(result, result.verdict, lang))
         if result.refused or result.best is None:
+            if complaint and self.unmatched_complaint(result):
+                return "\n".join([*lines, self._procedure(lang), self._contact(lang, paste=False)])
             lines += self._refusal(result, lang)
             return "\n".join(lines)
         lines += self.clarify_lines(result, lang)
         if result.policy_meta:
             lines.append(self.policy_meta(lang))
+        said = self.note_lines(self.stated_back(result), lang) if notes else []
         if result.parts:
-            lines += self._part_lines(result, lang)
+            lines += self._part_lines(result, lang, said)
         else:
-            lines += self._lines(result, result.best, lang)
+            card = self._lines(result, result.best, lang, said)
+            if result.verdict is not None:  # "是的。…每年择优40家，名额有限，不保证入选。" is not said again below
+                mode = self._mode(result.best, lang)
+                body = re.split(r"：|: ", mode, maxsplit=1)[-1].rstrip("。.")
+                card = [x for x in card if not (x == mode and body.replace("；", "，").replace("; ", ", ")
+                                                in lines[-1].replace("；", "，").replace("; ", ", "))]
+            lines += card
         if not result.refused and (complaint or result.procedure) and not self._procedure_said(result):
-            if result.procedure:
-                lines.append(self._procedure(lang))
-            lines.append(self._contact(lang, paste=False))
+            # a procedure asked, or a complaint chasing a payment or a step: what the text sets (nothing)
+            lines += [self._procedure(lang), self._contact(lang, paste=False)]
         return "\n".join(lines)
 
     def clarify_lines(self, result: AskResult, lang: Lang) -> list[str]:
@@ -145,6 +161,57 @@ class AnswerRenderer:
             "procedure": result.procedure,
             "answer": self.render(result, lang, complaint=complaint),
         }
+
+    # -- what the language layer read into the figures ------------------------------------------------
+    def computed_facts(self, result: AskResult) -> set[str]:
+        """The facts whose figures the answer's amounts were computed from (the user's own)."""
+        answers = [p.answer for p in result.parts] or ([result.answer] if result.answer is not None else [])
+        return {f for a in answers if a.from_figures for f in a.facts}
+
+    def stated_back(self, result: AskResult) -> list[Note]:
+        """The layer's notes on the figures an amount was computed from: a period converted to a year
+        ("每月3万" -> 36万), an approximation ("40来万"). Said with the amount, never left out of it."""
+        used = self.computed_facts(result)
+        return [n for n in result.notes if n.fact in used and n.key in (_PERIOD_NOTE, _APPROX_NOTE)]
+
+    def approximate(self, result: AskResult, facts: object) -> bool:
+        """An amount computed from an approximate figure is approximate too ("约20万元")."""
+        return any(n.key == _APPROX_NOTE and n.fact in facts for n in result.notes)  # type: ignore[operator]
+
+    def about(self, amount: str, lang: Lang) -> str:
+        return self.cat.t(lang, "ask.about", amount=amount)
+
+    def note_lines(self, notes: list[Note], lang: Lang, *, staff: bool = False) -> list[str]:
+        """The notes in words: to the customer ("按每月3万、一年约36万元计算。") or, ``staff``, about the
+        customer in the staff's language. A note with no wording is left out; none is said twice."""
+        periods = {n.fact for n in notes if n.key == _PERIOD_NOTE}
+        out: list[str] = []
+        for n in notes:
+            key = n.key
+            if key == _APPROX_NOTE and n.fact in periods:  # "每月大概3万": the yearly figure is said once
+                key = "ask.note.approximate_period"
+            if staff:
+                key = key.replace("lang.note.", "dlg.hd.note.").replace("ask.note.", "dlg.hd.note.")
+            if key not in self.cat.messages[lang] and key not in self.cat.messages["zh"]:
+                continue
+            try:
+                out.append(self.cat.t(lang, key, **self._note_params(n, lang)))
+            except (KeyError, IndexError, ValueError):
+                continue
+        return list(dict.fromkeys(out))
+
+    def _note_params(self, n: Note, lang: Lang) -> dict[str, object]:
+        params: dict[str, object] = {k: _shown(v) if isinstance(v, list | tuple) else v for k, v in n.params.items()}
+        for key in _YUAN_PARAMS:
+            amount = params.get(key)
+            if isinstance(amount, int) and not isinstance(amount, bool):
+                params[key] = self.r.yuan(amount, lang).removesuffix("元").removesuffix(" yuan")
+        period = params.get("period")
+        figure = str(params.get("figure", ""))
+        if period in _PERIODS and figure and not re.search(r"[\u4e00-\u9fff]", figure):
+            # an English figure: "30,000 yuan per month", as typed, with the period in the catalogue's words
+            params["stated"] = f"{figure} {self.cat.t('en', f'lang.period.{period}')}"
+        return params
 
     # -- the verdict --------------------------------------------------------------------------------
     def verdict_line(self, result: AskResult, v: YesNo, lang: Lang) -> str:
@@ -199,9 +266,9 @@ class AnswerRenderer:
         if v.reason == "applicant_unsaid":  # the engine's reading of an applicant the text never names
             kind = str(v.param("type"))
             types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
-                t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
+                self.types_named(b, lang)
             line = t(lang, "ask.why.applicant_unsaid", title=title, types=types,
-                     type=self.r.value("entity_type", kind, lang))
+                     type=self.type_named(kind, lang))
             u = self.kb.policy.unnamed_applicants.get(kind)
             if u is not None and u.reading is not None:
                 line += ("" if lang == "zh" else " ") + text(u.reading, lang)
@@ -222,7 +289,7 @@ class AnswerRenderer:
             return said[:1].upper() + said[1:]
         if v.reason == "person_unsaid":
             types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
-                t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
+                self.types_named(b, lang)
             line = t(lang, "ask.why.person_unsaid", title=title, types=types)
             if b.applicant_reading is not None:
                 line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
@@ -264,13 +331,13 @@ class AnswerRenderer:
             return t(lang, "ask.why.cap_scope", title=title, scope=t(lang, f"scope.{p.get('scope')}"),
                      cap=self.r.yuan(int(str(p.get("actual_max", 0))), lang))
         if v.reason in ("only_type", "not_only_type"):
-            types = t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
+            types = self.types_named(b, lang)
             return t(lang, f"ask.why.{v.reason}", title=title, types=types)
         if v.reason in ("applicant_ok", "applicant_not"):
             types = t(lang, "dlg.clause.any_applicant") if b.applicants == "any" else \
-                t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants)
+                self.types_named(b, lang)
             line = t(lang, f"ask.why.{v.reason}", title=title, types=types,
-                     type=self.r.value("entity_type", str(p.get("type", "")), lang))
+                     type=self.type_named(str(p.get("type", "")), lang))
             if b.applicant_reading is not None:
                 line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
                                                            reading=text(b.applicant_reading, lang))
@@ -331,7 +398,7 @@ class AnswerRenderer:
     def date(self, d: date, lang: Lang) -> str:
         return self.cat.t(lang, "ask.date", y=d.year, m=d.month, d=d.day, month=_MONTHS[d.month - 1])
 
-    def _lines(self, result: AskResult, b: Benefit, lang: Lang) -> list[str]:
+    def _lines(self, result: AskResult, b: Benefit, lang: Lang, said: list[str] | None = None) -> list[str]:
         t = self.cat.t
         lines = [t(lang, "ask.head", title=text(b.title, lang), ref=self.r.ref(b.ref, lang))]
         if b.is_info:
@@ -339,20 +406,22 @@ class AnswerRenderer:
             if b.ref != "general":
                 lines.append(t(lang, "reason.info_only"))
         else:
-            lines += self._amount_lines(result, b, lang)
+            amount_lines = self._amount_lines(result, b, lang)
+            lines += amount_lines[:1] + (said or []) + amount_lines[1:]
             lines += self._who_lines(b, lang)
             lines.append(self._mode(b, lang))
         if b.id == VALIDITY_ENTRY:
             lines.append(self.validity_line(lang))
         lines += self.clause_lines(b, lang)
-        if result.depends_on:
+        if result.depends_on and not result.asks_ceiling:  # "上限多少": the cap is the answer, no figure needed
             facts = self.cat.t(lang, "list_sep").join(self.r.fact_label(f, lang) for f in result.depends_on)
             lines.append(t(lang, "ask.depends", facts=facts))
         if b.id == PROCEDURE_ENTRY:
             lines.append(self._contact(lang, paste=False))
-        if result.also:
+        also = [o for o in result.also if not (o.id == PROCEDURE_ENTRY and result.procedure)]
+        if also:  # the procedure is said below the card when asked: not offered as well
             titles = self.cat.t(lang, "list_sep").join(
-                t(lang, "ask.also_item", title=text(o.title, lang), ref=self.r.ref(o.ref, lang)) for o in result.also)
+                t(lang, "ask.also_item", title=text(o.title, lang), ref=self.r.ref(o.ref, lang)) for o in also)
             lines.append(t(lang, "ask.also", titles=titles))
         return lines
 
@@ -382,15 +451,17 @@ class AnswerRenderer:
             return [escape(text(g.assumption, lang)) for g in flagged]
         return [self.cat.t(lang, "ask.total.rule")]
 
-    def _part_lines(self, result: AskResult, lang: Lang) -> list[str]:
+    def _part_lines(self, result: AskResult, lang: Lang, said: list[str] | None = None) -> list[str]:
         t = self.cat.t
         lines = [t(lang, "ask.parts.head")]
         for p in result.parts:
-            lines.append(self.part_line(p, lang))
+            lines.append(self.part_line(p, lang, result=result))
+        lines += self.open_conditions(result, lang)
+        lines += said or []
         total = result.total
         if total is not None and (total.counted or total.pending):  # every part ruled out: no sum to state
             if total.amount is not None:
-                lines.append(t(lang, "ask.total", amount=self.r.amount(total.amount, lang)))
+                lines.append(t(lang, "ask.total", amount=self.total_amount(result, lang)))
                 if any(p.benefit.award.mode == "competitive" for p in result.parts):
                     lines.append(t(lang, "ask.total.competitive"))
             if total.pending:
@@ -420,13 +491,22 @@ class AnswerRenderer:
             tier = self.cat.t(lang, "ask.part.tier", tier=self.r.value(b.amount.by, p.tier, lang))
         return f"{text(b.title, lang)}{tier}"
 
-    def part_line(self, p: Part, lang: Lang, *, with_ref: bool = True) -> str:
+    def total_amount(self, result: AskResult, lang: Lang) -> str:
+        """The sum of the parts, "约" when a part was computed from an approximate figure."""
+        total = result.total
+        amount = self.r.amount(total.amount, lang) if total is not None and total.amount is not None else ""
+        return self.about(amount, lang) if amount and self.approximate(result, self.computed_facts(result)) else amount
+
+    def part_line(self, p: Part, lang: Lang, *, with_ref: bool = True, result: AskResult | None = None) -> str:
         """One part of a several-part answer: title (tier), amount (or the rule), competitive or not, ref."""
         t = self.cat.t
         b = p.benefit
         tier = t(lang, "ask.part.tier", tier=self.r.value(b.amount.by, p.tier, lang)) \
             if p.tier and b.amount.kind == "tiered" else ""
         amount = self.r.amount(p.answer.amount, lang) if p.answer.amount is not None else self._rule_amount(b, lang)
+        if p.answer.amount is not None and p.answer.from_figures and result is not None \
+                and self.approximate(result, p.answer.facts):
+            amount = self.about(amount, lang)
         if b.is_info:  # a fund the city set up pays no applicant: what the clause does, not an amount
             amount = text(b.summary, lang).rstrip("。.")
         elif p.answer.ruled_out is not None:
@@ -486,14 +566,14 @@ class AnswerRenderer:
         key = "ask.ruled_out" + (".part" if short else "")
         if v.reason == "applicant_unsaid":  # undetermined: the text is silent about this applicant
             return t(lang, f"{key}.applicant_unsaid", title=text(b.title, lang),
-                     type=self.r.value("entity_type", str(p.get("type", "")), lang))
+                     type=self.type_named(str(p.get("type", "")), lang))
         if v.reason in ("year_outside", "year_reading"):  # a year outside the validity: its reading, no amount
             return self._year(key, b, v, lang)
         if v.reason == "applicant_not":
-            types = t(lang, "list_sep").join(self.r.value("entity_type", a, lang) for a in b.applicants) \
+            types = self.types_named(b, lang) \
                 if b.applicants != "any" else t(lang, "dlg.clause.any_applicant")
             line = t(lang, f"{key}.applicant_not", title=text(b.title, lang), types=types,
-                     type=self.r.value("entity_type", str(p.get("type", "")), lang))
+                     type=self.type_named(str(p.get("type", "")), lang))
             if b.applicant_reading is not None and not short:  # the list is the knowledge base's reading
                 line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
                                                            reading=text(b.applicant_reading, lang))
@@ -526,6 +606,8 @@ class AnswerRenderer:
         amount = self.r.amount(answer.amount, lang)
         if answer.from_figures:
             calc = t(lang, "ask.calc_sep").join(self.r.reason(b, x, lang) for x in answer.reasons)
+            if self.approximate(result, answer.facts):
+                amount = self.about(amount, lang)
             return [t(lang, "ask.amount_figures", amount=amount, calc=calc), summary]
         if answer.reasons and answer.reasons[0].code == "amount_several":
             return [self.several_line(b, answer.amount, answer.reasons[0], lang), summary]
@@ -545,9 +627,10 @@ class AnswerRenderer:
         if b.applicants == "any":
             types = t(lang, "dlg.clause.any_applicant")
         else:
-            types = sep.join(self.r.value("entity_type", a, lang) for a in b.applicants)
+            types = sep.join(_listed([self.r.value("entity_type", a, lang) for a in b.applicants], lang))
         lines = [t(lang, "dlg.clause.applicants", types=types)]
-        conds = [self.r.condition(c, lang) for c in b.conditions if c.label is not None or c.equals is not None]
+        shown = [c for c in b.conditions if c.label is not None or c.equals is not None]
+        conds = _listed([self.r.condition(c, lang) for c in shown], lang)
         if conds:
             lines.append(t(lang, "dlg.clause.conditions", conditions=sep.join(conds)))
         return lines
@@ -596,18 +679,79 @@ class AnswerRenderer:
         if result.place is not None:
             place = next((str(n.params.get("place")) for n in result.notes if n.fact == "in_city"
                           and n.params.get("place")), "")
-            lines.append(t(lang, f"ask.place.{result.place}", place=place))
+            lines.append(t(lang, f"ask.place.{result.place}", place=_place_name(place),
+                           branch=self._branch(result.question, lang)))
         if result.open_to:
             sep = t(lang, "list_sep")
             titles = sep.join(t(lang, "ask.also_item", title=text(b.title, lang), ref=self.r.ref(b.ref, lang))
                               for b in result.open_to)
-            lines.append(t(lang, "ask.open_to", type=self.r.value("entity_type", result.entity_type, lang),
+            lines.append(t(lang, "ask.open_to", type=self.type_named(result.entity_type, lang),
                            titles=titles))
             anyone = [b for b in self.kb.benefits if not b.is_info and b.applicants == "any"]
             if anyone:
                 lines.append(t(lang, "ask.open_to_any", titles=sep.join(
                     t(lang, "ask.also_item", title=text(b.title, lang), ref=self.r.ref(b.ref, lang)) for b in anyone)))
         return lines
+
+    def _branch(self, question: str, lang: Lang) -> str:
+        """What the asker has in Shijiazhuang in their own word ("有办事处", "有研发中心"), from the
+        vocabulary's branch words; otherwise, and in English, a neutral "a branch or office"."""
+        norm = normalize(question)
+        if lang == "zh":
+            found = sorted((norm.find(w), w) for w in self.kb.places.branch_cues
+                           if re.search(r"[\u4e00-\u9fff]", w) and w in norm)
+            if found:
+                return self.cat.t(lang, "ask.place.branch_said", word=found[0][1])
+        return self.cat.t(lang, "ask.place.branch")
+
+    def type_named(self, kind: str | None, lang: Lang) -> str:
+        """An applicant type mid-sentence: "高校"; in English lower-cased with its article ("an individual
+        (including an individual inventor)", "a university"), never "a An individual"."""
+        name = self.r.value("entity_type", kind, lang)
+        if lang == "zh":
+            return name
+        name = _mid_sentence(re.sub(r"^(an?|the) ", "", name, flags=re.IGNORECASE))
+        vowel = name[:1].lower() in "aeio" or (name[:1] == "u" and not name.startswith(("uni", "use", "usu")))
+        return ("an " if vowel else "a ") + name
+
+    def types_named(self, b: Benefit, lang: Lang) -> str:
+        """A clause's applicant types in a sentence, as the card lists them ("Enterprise, university")."""
+        return self.cat.t(lang, "list_sep").join(_listed([self.r.value("entity_type", a, lang)
+                                                          for a in b.applicants], lang))
+
+    def _quota_said(self, b: Benefit, said: str, lang: Lang) -> bool:
+        """Whether the text so far gives the entry's yearly quota ("每年择优支持5—8个项目", "6–10 a year")."""
+        q = b.award.quota
+        if q is None:
+            return False
+        n = re.escape(self.cat.t(lang, "quota_one" if q.min == q.max else "quota", min=q.min, max=q.max))
+        pattern = rf"每年[^，。；\d]{{0,4}}{n}(?!\d)" if lang == "zh" else rf"(?<![\d,]){n}( \w+)? a year"
+        return self.r.quota_count(b, lang) in said or re.search(pattern, said) is not None
+
+    def unmatched_complaint(self, result: AskResult) -> bool:
+        """A complaint that names no clause and no other subject (a payment late, no reply): it is about
+        this policy's handling, so it is answered with what the text says of timing, not refused."""
+        return result.subject is None and not result.introduced and not self.place_lines(result, "zh")
+
+    def open_conditions(self, result: AskResult, lang: Lang) -> list[str]:
+        """Parts whose amount is said although a condition of theirs is not stated ("马德里注册拿了两个" says
+        nothing of exporting): the condition, so that the amount is never read as sure."""
+        common = {c.fact for c in self.kb.policy.common_conditions}
+        stated = set(result.facts)
+        out = []
+        for p in result.parts:
+            b = p.benefit
+            if b.is_info or p.answer.amount is None or p.answer.ruled_out is not None:
+                continue
+            conds = [c for c in b.conditions if isinstance(c.equals, bool) and c.fact not in common]
+            told = stated | set(p.answer.facts)
+            if not any(c.fact in told for c in conds):
+                continue  # the rule asked about, not the asker's case: the card's conditions say it
+            left = [self.r.condition(c, lang) for c in conds if c.fact not in told]
+            if left:
+                out.append(self.cat.t(lang, "ask.part.conditions", title=text(b.title, lang),
+                                      conditions=self.cat.t(lang, "list_sep").join(left)))
+        return out
 
     def _refusal(self, result: AskResult, lang: Lang) -> list[str]:
         t = self.cat.t
@@ -636,7 +780,11 @@ class AnswerRenderer:
             out.append(self.verdict_line(result, result.verdict, lang))
         if result.refused or result.best is None:
             said = self.place_lines(result, lang)
-            if result.introduced:
+            if complaint and self.unmatched_complaint(result):
+                # "补贴还没到账，到底什么时候发？": no "not in the policy's scope" after the apology; what the
+                # text says of timing (nothing) and who makes the rules
+                out += [self._procedure(lang), self._contact(lang, paste=True)]
+            elif result.introduced:
                 out.append(t(lang, "dlg.hd.empty"))
             elif said:
                 out += [_sentence(x, lang) for x in said]
@@ -649,14 +797,17 @@ class AnswerRenderer:
         out += self.clarify_lines(result, lang)
         if result.policy_meta:
             out.append(self.policy_meta(lang))
+        said = [_sentence(x, lang) for x in self.note_lines(self.stated_back(result), lang)]
         if result.parts:
-            items = [self.part_line(p, lang, with_ref=False) for p in result.parts]
+            items = [self.part_line(p, lang, with_ref=False, result=result) for p in result.parts]
             joined = ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else ".")
             out.append(policy + _after_comma(joined, self.proper))
+            out += self.open_conditions(result, lang)
+            out += said
             total = result.total
             if total is not None and (total.counted or total.pending):
                 if total.amount is not None:
-                    out.append(t(lang, "ask.total", amount=self.r.amount(total.amount, lang)))
+                    out.append(t(lang, "ask.total", amount=self.total_amount(result, lang)))
                 for excluded, kept in total.excluded:
                     out.append(t(lang, "ask.total.excluded", excluded=self._part_title(excluded, result, lang),
                                  kept=text(self.kb.benefit(kept).title, lang)))
@@ -673,7 +824,10 @@ class AnswerRenderer:
                 amount = self.r.amount(answer.amount, lang)
                 if answer.from_figures:
                     calc = t(lang, "ask.calc_sep").join(self.r.reason(b, x, lang) for x in answer.reasons)
+                    if self.approximate(result, answer.facts):
+                        amount = self.about(amount, lang)
                     out.append(t(lang, "dlg.hd.amount_figures", amount=amount, calc=calc))
+                    out += said
                 elif answer.reasons and answer.reasons[0].code == "amount_several":
                     out.append(_sentence(self.several_line(b, answer.amount, answer.reasons[0], lang), lang))
                 elif b.amount.kind == "tiered" and isinstance(answer.facts.get(b.amount.by), str):
@@ -685,28 +839,50 @@ class AnswerRenderer:
                     out.append(t(lang, "dlg.hd.amount", amount=self.r.reason(b, answer.reasons[0], lang)))
             quota_said = result.verdict is not None and result.verdict.reason == "competitive"
             if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None and not quota_said:
-                out.append(t(lang, "dlg.hd.mode.competitive", quota=self.r.quota_count(b, lang),
-                             pick=self.pick(b, lang)))
-            if b.id == VALIDITY_ENTRY:
+                so_far = sep.join(out)
+                if not self._quota_said(b, so_far, lang):
+                    out.append(t(lang, "dlg.hd.mode.competitive", quota=self.r.quota_count(b, lang),
+                                 pick=self.pick(b, lang)))
+                elif t(lang, "dlg.hd.mode.limited") not in so_far:  # the summary gave the quota: not twice
+                    out.append(t(lang, "dlg.hd.mode.limited"))
+            dated = result.verdict is not None and result.verdict.reason in ("in_force", "out_of_force")
+            if b.id == VALIDITY_ENTRY and not dated:  # the verdict gave the end date and its assumption already
                 out.append(_sentence(self.validity_line(lang), lang))
         if result.depends_on and not result.asks_ceiling:
             facts = t(lang, "list_sep").join(_after_comma(self.r.fact_label(f, lang), self.proper)
                                              for f in result.depends_on)
             out.append(t(lang, "dlg.hd.depends", facts=facts))
         if result.procedure or complaint or self._procedure_said(result):
-            if result.procedure and not self._procedure_said(result):
+            if (result.procedure or complaint) and not self._procedure_said(result):
                 out.append(self._procedure(lang))
             out.append(self._contact(lang, paste=True))
         elif (not result.parts and not result.depends_on and not result.asks_ceiling
               and result.best is not None and not result.best.is_info
               and (result.answer is None or result.answer.ruled_out is None)):
             out.append(t(lang, "dlg.hd.close"))
-        return _tidy(sep.join(out))
+        return _tidy(sep.join(_once(out, lang)))
 
 
 def _once_unsaid(b: Benefit) -> bool:
     """A once-only reading of a clause whose text has no 一次性 (a new title, a new approval): not said as 一次性."""
     return b.award.frequency == "once" and "一次性" not in b.source.replace(" ", "")
+
+
+def _listed(items: list[str], lang: Lang) -> list[str]:
+    """Items of an English list after its first: "Enterprise, university, research institute"."""
+    return items if lang == "zh" else items[:1] + [_mid_sentence(x) for x in items[1:]]
+
+
+def _mid_sentence(name: str) -> str:
+    """An English label inside a sentence: "University" -> "university"; "IP, legal ..." keeps its acronym."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+
+def _place_name(place: str) -> str:
+    """A place as written, an English name capitalised ("beijing" -> "Beijing", "xi'an" -> "Xi'an")."""
+    if place.isascii():
+        return " ".join(w[:1].upper() + w[1:] for w in place.split(" "))
+    return place
 
 
 def _shown(value: object) -> str:
@@ -731,6 +907,40 @@ def _after_comma(s: str, proper: frozenset[str] = frozenset()) -> str:
     return s
 
 
+_SENTENCE_END = {"zh": re.compile(r"(?<=[。！？])"), "en": re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"])")}
+_CLAUSE_SEP = {"zh": "，", "en": ", "}
+_MIN_CLAUSE = {"zh": 4, "en": 16}  # shorter clauses ("每个", "each") may well recur with a meaning of their own
+
+
+def _once(pieces: list[str], lang: Lang) -> list[str]:
+    """No sentence said twice in a paste, and no clause of one repeated from an earlier sentence ("每年择优5个
+    项目" in the verdict, then in the provision's summary): a repeated sentence is dropped, a repeated clause
+    is cut from its sentence; a sentence's first clause (its subject, a heading) always stays."""
+    said: set[str] = set()
+    sentences: set[str] = set()
+    out: list[str] = []
+    sep = _CLAUSE_SEP[lang]
+    for piece in pieces:
+        kept_sentences = []
+        for sentence in (x for x in _SENTENCE_END[lang].split(piece) if x.strip()):
+            key = sentence.strip()
+            if key in sentences:
+                continue
+            sentences.add(key)
+            end = re.search(r"[。！？.!?]$", key)
+            body = key[: end.start()] if end else key
+            clauses = body.split(sep)
+            kept = clauses[:1] + [c for c in clauses[1:] if not (len(c.strip()) >= _MIN_CLAUSE[lang]
+                                                                  and c.strip() in said)]
+            said.update(c.strip() for c in clauses)
+            if len(kept) < len(clauses):
+                sentence = sep.join(kept) + (end.group(0) if end else "")
+            kept_sentences.append(sentence.strip())
+        if kept_sentences:
+            out.append(("" if lang == "zh" else " ").join(kept_sentences))
+    return out
+
+
 def _tidy(s: str) -> str:
     """One sentence end, not two ("。。"), and no space before Chinese punctuation."""
     return re.sub(r"([。.])\1+", r"\1", s).replace(" 。", "。")
@@ -746,7 +956,7 @@ def side_answerer(kb: KnowledgeBase, renderer: Renderer, validity: Validity | No
         result = ask(matcher, message, use_figures=not complaint, today=date.today(), validity=answers.validity)
         best = result.best
         return SideAnswer(
-            text=escape(answers.render(result, lang, complaint=complaint), quote=False),
+            text=escape(answers.render(result, lang, complaint=complaint, notes=False), quote=False),
             in_scope=not result.refused,
             refs=tuple(result.refs),
             benefits=tuple(s.benefit.id for s in result.benefits),

@@ -18,6 +18,7 @@ from eligibility.parsing import looks_like_question
 CONCEPTS = frozenset({"mention", "option", "applicant", "city", "inside", "outside"})
 _NEG_BEFORE, _NEG_AFTER, _CLIENT_REACH = 6, 4, 4
 _NEG_BEFORE_ASCII, _NEG_WORDS = 24, 3
+_NEG_LIST_ASCII, _NEG_LIST_WORDS = 48, 8
 _DONE_REACH = 2  # "驰名商标也批了": a done word this near after a mention
 _SENTENCE_END = re.compile(r"[。.!?\n]")
 # A clause longer than this is read in pieces (no one writes such a clause; it keeps reading linear).
@@ -36,6 +37,7 @@ class Clause:
     of_clients: bool = False  # the clause speaks of the applicant's clients ("客户是生物医药企业" after "给客户做…")
     supposed_from: int = MAX_CLAUSE + 1  # where a supposition starts ("如果…"): nothing after it is stated
     client_words: tuple[str, ...] | None = None  # the lexicon's words naming clients ("客户", "clients")
+    disowned: bool = False  # the next clause says it is not the applicant's ("马德里是总部拿的，不是我们")
 
     @cached_property
     def _index(self) -> dict[int, int]:
@@ -84,6 +86,10 @@ class Clause:
         # An English negation reaches a few words ("we don't have any madrid registrations").
         if any(h.has("neg") and h.term.isascii() and len(self.s[h.end : hit.start].split()) <= _NEG_WORDS
                for h in self.before(hit, _NEG_BEFORE_ASCII)):
+            return True
+        # "we don't run a platform or a maker space": an English negation reaches along an or-list.
+        if any(h.has("neg") and h.term.isascii() and len(words := self.s[h.end : hit.start].split()) <= _NEG_LIST_WORDS
+               and {"or", "nor"} & set(words) for h in self.before(hit, _NEG_LIST_ASCII)):
             return True
         return any(h.has("neg") and h.start >= self._last_concept for h in self.after(hit, _NEG_AFTER))
 
@@ -211,7 +217,7 @@ def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
     serves = any(h.has("client") and any(w in h.term for w in lex.client_words) for c in out for h in c.hits)
     if serves:
         out = [replace(c, of_clients=True) if c.s.startswith(lex.client_words) or (
-            c.s.isascii() and _opens_with_clients(lex, c)) else c for c in out]
+            c.s.isascii() and _opens_with_clients(lex, c)) or _our_clients_subject(lex, c) else c for c in out]
     if serves or any(_serves_as_agency(lex, c) for c in out):
         # "我们是代理机构，有个客户去年拿了银奖": an agency speaking of itself; its 客户 are its clients.
         if not serves:
@@ -227,10 +233,41 @@ def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
         if _about_others(prev) and c.hits and c.hits[0].start == 0 and (
                 c.hits[0].has("their") or (c.hits[0].has("achieved") and not any(h.has("self") for h in c.hits))):
             out[i] = replace(c, supposed_from=0)
+    # "马德里是集团总部拿的，不是我们", "the award was our partner's, not ours": the clause before is someone else's.
+    for i in range(1, len(out)):
+        if _not_ours(lex, out[i].s) and out[i - 1].hits:
+            out[i - 1] = replace(out[i - 1], of_clients=True, disowned=True)
     return out
 
 
+_THAT = ("这个", "那个", "这", "那", "that's", "that is", "it's", "it is", "it was", "but", "但", "但是", "可")
+_OURS_TAIL = ("", "的", "拿的", "办的", "申请的", "注册的", "获得的", "评的", "自己", "自己的", "公司的", "本身",
+              "这边", "这边的", "ours", "us", "our own", "ourselves")
+
+
+def _not_ours(lex: Lexicon, s: str) -> bool:
+    """The clause only says "不是我们(的)", "not us", "not ours"."""
+    rest = s.strip(" ,;.!?~。").rstrip("啊呀吧哈啦呢哦")
+    for w in _THAT:
+        if rest.startswith(w):
+            rest = rest[len(w):].lstrip()
+            break
+    said = next((w for w in lex.not_it if rest.startswith(w)), None)
+    if said is None:
+        return False
+    rest = rest[len(said):].lstrip()
+    return any(rest.startswith(w) and rest[len(w):].strip() in _OURS_TAIL for w in (*lex.first_person, "ours", "us"))
+
+
 _CLIENT_OPENS = 4  # "有个客户", "我们的客户", "one of our clients": the clients are the clause's subject
+
+
+def _our_clients_subject(lex: Lexicon, c: Clause) -> bool:
+    """"我们的客户是一家做芯片的公司": the clause opens with the applicant's clients as its subject (a first-person
+    possessive then a client word, "我们的客户", "我客户"), not with a service for them ("我们给客户做导航")."""
+    h = c.hits[0] if c.hits else None
+    return h is not None and h.start == 0 and h.has("client") and h.term.startswith(lex.first_person) \
+        and h.term.endswith(lex.client_words)
 
 
 def _opens_with_clients(lex: Lexicon, c: Clause) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from eligibility.language.clauses import CONCEPTS, Clause
-from eligibility.language.lexicon import PARTIAL, Lexicon
+from eligibility.language.lexicon import PARTIAL, PARTICLES, Lexicon
 from eligibility.language.model import Clarify, Figure, Note
 from eligibility.language.terms import Hit
 from eligibility.parsing import Number, scan_numbers
@@ -63,6 +63,9 @@ def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
                for w in lex.approximate if len(w) > 1) or before[-_APPROX_REACH:].endswith(chars)
 
 
+# Before a subject-less verb ("还发起了一期", "去年发起了两期"): the speaker's own deed all the same.
+_OF_WHICH = re.compile(r"(?:其中|这里面|里面|当中|其中有)\s*")
+_LEAD_ADVERBS = frozenset({"", "还", "也", "又", "另外", "并", "同时", "去年", "今年", "另外还", "之前", "此外"})
 _ROLE_AFTER_REACH = 4  # "发起单位是我们": the applicant named after its role, through 是
 
 
@@ -74,7 +77,10 @@ def _originator_role(clauses: list[Clause], originator: str) -> tuple[int, int] 
         for h in c.hits:
             if not h.has("mention") or not any(t.key == originator for t in h.of("mention")) or c.negated(h):
                 continue
-            if any(b.has("self") for b in c.before(h, 2)) or any(
+            if c.s[: h.start].strip() in _LEAD_ADVERBS and c.s[h.end :].startswith(("了", "过")) \
+                    and not any(x.has("party") for x in c.hits):
+                return ci, h.start  # "发起了两期证券化产品": the speaker's own deed, its subject left out
+            if h.has("self") or any(b.has("self") for b in c.before(h, 2)) or any(
                     a.has("self") and c.s[h.end : a.start].endswith("是") for a in c.after(h, _ROLE_AFTER_REACH)):
                 return ci, h.start
     return None
@@ -152,6 +158,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             # message names the financed enterprise's side ("通过证券化融资").
             remap[financed] = originator
             cue_ok |= {originator, financed} & set(cue_facts)
+    financed_sides = {f for _, f in lex.originators}
     sole = _sole_figure(lex, clauses)
     handled = _year_told_in_parts(kb, lex, clauses, out, expecting, cue_ok)
     theirs = _ours_after_theirs(kb, lex, clauses, out, expecting, cue_ok, handled)
@@ -160,15 +167,16 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     doubted: set[str] = set()
     # (figure's index, fact, the question if no amount is told, its role if one is)
     received: list[tuple[int, str, Clarify, str]] = []
+    later = _later_periods(lex, clauses)
     for ci, c in enumerate(clauses):
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
         numbers = [n for n in scan_numbers(c.s, lex.numbers)
                    if not _in_a_word(c, n) and (ci, n.start) not in handled]
-        here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")}
+        here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")} or later.get(ci, {})
         period_words.update(here)
         periods = set(here) or carried
         # "半年付一次，一次15万": a period stated without a figure reaches the next clause.
-        carried = periods if not any(n.kind in ("money", "number") for n in numbers) else set()
+        carried = periods if not _has_figure(lex, c) else set()
         out.figures += [Figure(h.term, int(t.value), "percent") for h in c.hits for t in h.of("fraction")]
         for n in numbers:
             text = c.s[n.start : n.end]
@@ -241,7 +249,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.clarify.append(Clarify(fact, "lang.ask.currency", {"figure": shown}, None))
                 continue
             approx = _approximate(lex, c, n)
-            bound = any(h.has("bound") for h in c.hits if -2 <= h.start - n.end <= 1 or 0 <= n.start - h.end <= 2)
+            bound = any(h.has("bound") for h in c.hits if (len(h.term) > 1 and -2 <= h.start - n.end <= 1)
+                        or 0 <= n.start - h.end <= (2 if len(h.term) > 1 else 0))
             if bound and kind not in ("policy", "principal"):
                 fact = owners[0] if kind == "fact" and len(owners) == 1 else expecting
                 out.figures.append(Figure(text, n.value, "other", fact, True))
@@ -286,13 +295,25 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 out.figures.append(Figure(text, n.value, "principal", fact, approx))
                 continue
             if kind == "fact" and len(owners) == 1 and owners[0] in roles and (ci, n.start) < roles[owners[0]][1] \
-                    and _owner(c, n, cue_ok)[1] == [roles[owners[0]][0]]:
+                    and (_owner(c, n, cue_ok)[1] == [roles[owners[0]][0]] or _names_financed(c, roles[owners[0]][0])):
                 # "证券化融资8000万，发起单位是我们": named as the financed enterprise's, the role said only after
                 # the figure; whose financing it is, is asked ("我们发了一期…融资1.5亿，作为发起单位" is the issue's).
                 out.figures.append(Figure(text, n.value, "other", None, approx))
                 financed = roles[owners[0]][0]
                 originator = next(o for o, f in lex.originators if f == financed)
                 la, lb = kb.facts[originator].label, kb.facts[financed].label
+                out.clarify.append(Clarify(financed, "lang.ask.which_role", {
+                    "figure": text, "a_zh": la.zh, "a_en": la.en, "b_zh": lb.zh, "b_en": lb.en}, None))
+                continue
+            if kind == "fact" and len(owners) == 1 and owners[0] in financed_sides and owners[0] not in roles \
+                    and expecting not in _pair_of(lex, owners[0]) \
+                    and any(_issued_here(x, lex, owners[0]) for x in clauses):
+                # "发行知识产权证券化产品融资5000万": issued (the originator's word) and financed (the enterprise's):
+                # which side the applicant is decides the item; asked, never picked.
+                financed = owners[0]
+                originator = next(o for o, f in lex.originators if f == financed)
+                la, lb = kb.facts[originator].label, kb.facts[financed].label
+                out.figures.append(Figure(text, n.value, "other", None, approx))
                 out.clarify.append(Clarify(financed, "lang.ask.which_role", {
                     "figure": text, "a_zh": la.zh, "a_en": la.en, "b_zh": lb.zh, "b_en": lb.en}, None))
                 continue
@@ -333,6 +354,58 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
 _SELF_LEAD = 2  # "而我们", "但我们": the self-reference opens the clause
 
 
+def _names_financed(c: Clause, financed: str) -> bool:
+    """The clause names the financed side ("通过证券化融资了1亿") and not the originator's role."""
+    return any(t.key == financed for h in c.hits for t in h.of("mention")) and not any(
+        t.key != financed for h in c.hits for t in h.of("mention"))
+
+
+def _pair_of(lex: Lexicon, financed: str) -> set[str]:
+    """The originator's fact and the financed one of a pair."""
+    return {x for o, f in lex.originators if f == financed for x in (o, f)}
+
+
+def _issued_here(c: Clause, lex: Lexicon, financed: str) -> bool:
+    """A cue word of the originator's alone (发行, issue) in the clause: the issuing side is named in the message."""
+    originators = {o for o, f in lex.originators if f == financed}
+    return any(h.of("cue") and all(t.key in originators for t in h.of("cue")) for h in c.hits)
+
+
+def _has_figure(lex: Lexicon, c: Clause) -> bool:
+    """The clause holds a figure (not "一" of "一次", "一直": a word)."""
+    return any(n.kind in ("money", "number") and (n.end - n.start > 1 or c.s[n.start].isdigit()
+                                                  or _open_tail(lex, c.s, n))
+               for n in scan_numbers(c.s, lex.numbers) if not _in_a_word(c, n))
+
+
+_PAID_WORDS = re.compile(r"(?:的|是|都是|按|都|就|一般)?(?:付|交|还|结|缴|支付|付息|结息|还息|付款|还款|扣)?"
+                         r"(?:一次|1次|的)?(?:息|利息)?(?:一次)?(?:吧|啊|呢)?"
+                         r"|(?:it'?s |it is |and )?(?:paid|payable|pay|due|billed|charged|settled)?"
+                         r"(?: in instalments)?")
+
+
+def _later_periods(lex: Lexicon, clauses: list[Clause]) -> dict[int, dict[str, str]]:
+    """"利息5万，半年付一次", "interest of 50k, paid semi-annually": a clause of a period and a payment word only,
+    right after a clause with a figure and no period of its own, is that figure's period. A period clause that
+    says more ("利息5万，每月都要还本金") may be of something else: the figure's period is then asked (two periods
+    given, so ``_amount`` asks)."""
+    out: dict[int, dict[str, str]] = {}
+    for ci in range(len(clauses) - 1):
+        c, nxt = clauses[ci], clauses[ci + 1]
+        said = {t.key: h.term for h in nxt.kinds("period") for t in h.of("period")}
+        if not said or c.kinds("period") or not _has_figure(lex, c) or _has_figure(lex, nxt):
+            continue
+        rest = nxt.s
+        for h in reversed(nxt.kinds("period")):
+            rest = rest[: h.start] + " " + rest[h.end :]
+        rest = " ".join(rest.split()).strip(" .;,!~")
+        if all(_PAID_WORDS.fullmatch(part.strip()) for part in rest.split(" ")):
+            out[ci] = said
+        else:
+            out[ci] = {**said, "unsure": ""}
+    return out
+
+
 def _in_a_word(c: Clause, n: Number) -> bool:
     """A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure; a figure that runs past
     the word ("一个亿", "一个w") is a figure."""
@@ -358,12 +431,23 @@ def _ours_after_theirs(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], o
             continue
         cued = {t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok}
         fact = cued.pop() if len(cued) == 1 else expecting if not cued else None
-        if fact is None or fact not in lex.yearly_facts:
+        if fact is None:
             continue
         j = i + 1
         d = clauses[j]
         own = _money_numbers(lex, d)
         opens = next((h for h in d.hits if h.has("self")), None)
+        if opens is not None and opens.start <= _SELF_LEAD and not own and any(
+                d.negated(h) for h in d.hits
+                if any(t.key in (fact, expecting) for t in (*h.of("mention"), *h.of("cue")))):
+            # "我们供应商利息付了80万，我们自己没有质押贷款": their figure, and the applicant has none of its own
+            n = numbers[0]
+            out.figures.append(Figure(c.s[n.start : n.end], n.value, "other", None))
+            theirs.add(i)
+            handled.add((i, n.start))
+            continue
+        if fact not in lex.yearly_facts:
+            continue
         if (opens is None or opens.start > _SELF_LEAD or len(own) != 1 or any(h.has("party") for h in d.hits)
                 or any(t.key != fact for h in d.hits for t in h.of("cue")) or d.supposed(own[0].start)
                 or d.kinds("period")):
@@ -465,6 +549,31 @@ def _between(numbers: list[Number], n: Number, gap: re.Pattern[str], s: str) -> 
                if a is not None and b is not None)
 
 
+_ORDINAL = re.compile(r"[\s;,]*第\s*([一二三四五六七八九十两0-9]{1,3})\s*(?:期|笔|次)\s*(?:的)?\s*"
+                      r"(?:金额|融资额?|规模|利息)?")
+
+
+def _ordinal_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
+    """"两期 5000万和8000万，第二期记错了是7000万": the figure of the issue named by its ordinal is replaced (the
+    list keeps two figures, never three)."""
+    for m in reversed(list(_ORDINAL.finditer(s))):
+        gap = lex.correction_gap.match(s, m.end())
+        if gap is None or gap.end() == m.end():
+            continue
+        after = [n for n in scan_numbers(s[gap.end() :], lex.numbers) if n.kind == "money"]
+        if not after or after[0].start != 0:
+            continue
+        ordinal = scan_numbers(m.group(1), lex.numbers)
+        before = [n for n in scan_numbers(s[: m.start()], lex.numbers) if n.kind == "money"]
+        if len(ordinal) != 1 or not 1 <= int(ordinal[0].value) <= len(before):
+            continue
+        old, new = before[int(ordinal[0].value) - 1], after[0]
+        end = gap.end() + new.end
+        s = s[: old.start] + s[gap.end() : end] + s[old.end : m.start()] + s[end:]
+        cased = cased[: old.start] + cased[gap.end() : end] + cased[old.end : m.start()] + cased[end:]
+    return s, cased
+
+
 def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
     """"80万，哦不对70万", "80万，不对，是70万", "利息不是80万，是50万": the figure corrected inside the message is
     dropped.
@@ -473,6 +582,7 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
     place, so it keeps the first's cue ("利息80万，不对，70万" -> 利息70万), and a few words said right after the
     first figure stay with it ("800k interest, oh sorry, 680k" -> 680k interest). A chat log's time and speaker
     between them ("[10:22] 客户: 不好意思打错了，是58万") belong to the correction."""
+    s, cased = _ordinal_corrected(lex, s, cased)
     numbers = [n for n in scan_numbers(s, lex.numbers) if n.kind in ("money", "number")
                and not (n.end - n.start == 1 and not s[n.start].isdigit())  # "一下", "一直": words, not figures
                and not _CLOCK.match(s, max(0, n.start - 3)) and not _CLOCK.match(s, n.start)]  # "[10:22]"
@@ -498,6 +608,8 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
                 continue  # "每月一万，不是，每季度一万": the period is corrected too; both figures stay, so it is asked
             if len(_CHAT_LABEL.sub(" ", s[a.end : b.start])) != len(s[a.end : b.start]):
                 pre = ""  # a chat log's label between them: nothing said after the first figure is kept
+            if not pre.strip(PARTICLES):
+                pre = ""  # "30万吧，不对，32还是33万": a particle after the first figure is no word to keep
             s = s[: a.start] + s[b.start : b.end] + pre + s[b.end :]
             cased = cased[: a.start] + cased[b.start : b.end] + pre + cased[b.end :]
     return _words_corrected(lex, s, cased)
@@ -526,6 +638,16 @@ def _words_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
         gap = s[a.end : b.start]
         if lex.correction_gap.fullmatch(gap):
             s, cased = s[: a.start] + s[b.start :], cased[: a.start] + cased[b.start :]
+            continue
+        # "省级示范区，不对，是国家级的": the subject named after the first option goes with the second.
+        keys = {t.key for t in a.of("option")}
+        subject = next((h for h in hits[i + 1 :] if h.start == a.end or s[a.end : h.start].isspace()), None)
+        if subject is None or subject.end > b.start or not any(t.key in keys for t in subject.of("mention")):
+            continue
+        if lex.correction_gap.fullmatch(s[subject.end : b.start]):
+            said, said_cased = s[a.end : subject.end], cased[a.end : subject.end]
+            s = s[: a.start] + s[b.start : b.end] + said + s[b.end :]
+            cased = cased[: a.start] + cased[b.start : b.end] + said_cased + cased[b.end :]
     return s, cased
 
 
@@ -620,9 +742,20 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     party = any(_about_a_loan(lex, c) for c in clauses if any(h.has("party") for h in c.hits))
     unpaid = any(h.has("unpaid") and not c.supposed(h.start) for c in clauses for h in c.hits)
     one_of = any(h.has("one_of") for c in clauses for h in c.hits)  # "我们只是其中一家": a share of a whole
+    partial = any(any(t.key == PARTIAL for t in h.of("period")) for h in hits)
+    # "共付了40万，其中20万是今年1月付的", "利息100万，其中30万是罚息": a part of the figure told apart
+    split_up = any(m and any(n.start == m.end() and n.kind == "money" for n in scan_numbers(c.s, lex.numbers))
+                   for c in clauses for m in [_OF_WHICH.search(c.s)])
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
-        if fact in lex.yearly_facts and several_years:  # "贷了3年，每年利息30万，总共": a total of years
+        annualised = any(f.fact == fact and f.role == "amount" and f.period and lex.period_factor.get(f.period, 1) > 1
+                         for f in out.figures)
+        if fact in lex.yearly_facts and split_up:
+            _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}))
+        elif fact in lex.yearly_facts and annualised and partial:
+            # "利息每月2万，付了8个月了": paid for part of the year only; ×12 would be a wrong amount
+            _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
+        elif fact in lex.yearly_facts and several_years:  # "贷了3年，每年利息30万，总共": a total of years
             _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
         elif (fact in lex.yearly_facts and (party or fact in shares)) or one_of:
             # "每家子公司利息都是80万", "利息占比30%，总利息200万", "产品规模是3个亿 我们只是其中一家": a group's or a

@@ -16,6 +16,7 @@ _CLAUSE = re.compile(r"[;,.!?~。、…]+")
 _MAX_CONTAINS = 30  # a longer message is about something else, even if it says "测评"
 _MAX_CONTAINS_ASCII = 60  # English takes about twice the characters ("I want to check what subsidies we can get")
 _MAX_KEYWORD, _MAX_KEYWORD_ASCII = 10, 32
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _PUNCT = re.compile(r"[;,.!?~。、…]+ ?")  # "好，开始" and "你好，在吗" are one command
 
 
@@ -47,7 +48,8 @@ def _exact(lex: Lexicon, s: str) -> str | None:
 def _by_clause(lex: Lexicon, s: str) -> str | None:
     """A command in one clause of a message that states nothing ("你好，我想测评一下", "不测了，谢谢",
     "谢谢，很有帮助"): a greeting or thanks gives way to the one other command; two commands, none."""
-    parts = [p.strip() for p in _CLAUSE.split(s) if p.strip()]
+    # Chinese typed on a phone puts a space where a comma goes ("算了 不弄了", "你好 有人工吗").
+    parts = [q for p in _CLAUSE.split(s) for q in (p.split() if _CJK.search(p) else [p.strip()]) if q]
     if len(parts) < 2:
         return None
     found = [_exact(lex, p) or (_contained(lex, p) if len(p) <= _MAX_CONTAINS else None) for p in parts]

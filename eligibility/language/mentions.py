@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from eligibility.language.clauses import Clause
 from eligibility.language.lexicon import VAGUE_OPTIONS, Lexicon
 from eligibility.language.model import Clarify, FactValue
+from eligibility.language.polarity import core
 from eligibility.language.terms import Hit
 from eligibility.parsing import scan_numbers
 from knowledge.models import KnowledgeBase
@@ -38,7 +39,10 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     options: dict[str, list[str]] = {}
     negated_choice: set[str] = set()
     qualified: set[str] = set()  # facts a failed-condition phrase ("还没备案") states false
-    for c in clauses:
+    # "马德里注册跟驰名商标，我们都还没有": a clause that only denies speaks of what the clause before named.
+    denied_after = [ci + 1 < len(clauses) and only_denies(lex, clauses[ci + 1]) and not any(
+        ch.isdigit() for ch in c.s) for ci, c in enumerate(clauses)]
+    for ci, c in enumerate(clauses):
         named_here = {t.key for h in c.hits for t in h.of("mention")}
         for h in c.hits:
             if c.about_clients(h) or c.s[h.end :].lstrip().startswith(lex.theirs_after):
@@ -60,13 +64,16 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                     bools.setdefault(t.key, set()).add(c.negated(h))
                     if not c.negated(h):
                         qualified.add(t.key)
+            contrast = _contrasted(lex, clauses, ci, h)
             for t in h.of("mention"):
                 fact = kb.facts.get(t.key)
                 if fact is None or fact.id in _ELSEWHERE:
                     continue
                 out.mentioned.add(fact.id)
+                if fact.type == "bool" and contrast:
+                    continue  # "是示范企业不是优势企业": what the user meant instead of it; nothing said of it
                 if fact.type == "bool":
-                    bools.setdefault(fact.id, set()).add(not c.negated(h))
+                    bools.setdefault(fact.id, set()).add(not c.negated(h) and not denied_after[ci])
                 elif fact.type == "choice" and c.negated(h):
                     negated_choice.add(fact.id)
                 elif fact.type in ("money", "money_list") and not c.kinds("cue") and any(
@@ -115,6 +122,52 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
         if "none" in kb.facts[fact_id].option_ids():
             out.facts[fact_id] = "none"
     return out
+
+
+_STILL = "都也还全均"
+_THESE = ("这两样", "这两个", "这两项", "这几样", "这几个", "这几项", "这些", "这俩", "两样", "两个", "两项")
+
+
+def only_denies(lex: Lexicon, c: Clause) -> bool:
+    """The clause is a bare denial, perhaps with its subject ("我们都还没有", "都没有", "也没有"), naming nothing."""
+    if any(t.kind in ("mention", "option", "applicant", "city", "inside", "outside") for h in c.hits for t in h.tags
+           if not h.has("neg")):
+        return False
+    rest = core(c.s)
+    for _ in range(2):  # "这两样我们都还没有", "我们这两个都没有"
+        for w in (*lex.first_person, *_THESE):
+            if rest.startswith(w):
+                rest = rest[len(w) :].lstrip()
+                break
+    return bool(rest) and (rest in lex.none or rest.lstrip(_STILL) in lex.no or rest in lex.no)
+
+
+_INSTEAD_AFTER = re.compile(r"[\s;,.]*(?:而|其实|应该|实际)?是")
+
+
+def _contrasted(lex: Lexicon, clauses: list[Clause], ci: int, h: Hit) -> bool:
+    """"是示范企业不是优势企业", "不是优势企业，是示范企业": a fact named with 不是 against another fact said
+    instead; the user corrects which one it is (an earlier word, perhaps), so nothing is said of the one denied."""
+    c = clauses[ci]
+    before = c.before(h, 1)
+    if not h.has("mention") or not before or not before[0].has("neg") or before[0].term not in lex.not_it:
+        return False
+    keys = {t.key for t in h.of("mention")}
+
+    def other(x: Hit) -> bool:
+        return x.has("mention") and not keys & {t.key for t in x.of("mention")}
+
+    said = c.before(before[0], 1)
+    if said and other(said[0]) and not c.negated(said[0]) and c.s[: said[0].start].rstrip().endswith("是"):
+        return True  # 是A不是B
+    m = _INSTEAD_AFTER.match(c.s, h.end)
+    if m is not None and any(other(x) and x.start - m.end() <= 1 for x in c.hits if x.start >= m.end()):
+        return True  # 不是B而是A
+    if ci + 1 >= len(clauses) or h is not c.hits[-1]:
+        return False
+    nxt = clauses[ci + 1]
+    m = _INSTEAD_AFTER.match(nxt.s)
+    return m is not None and any(other(x) and x.start - m.end() <= 1 for x in nxt.hits)  # 不是B，是A
 
 
 _QUOTE_GAP = re.compile(r"\s*(?:是|为|奖励|奖|有|能拿|能奖|可以拿|:)?\s*(?:是|为)?\s*$")

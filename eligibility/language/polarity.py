@@ -28,12 +28,30 @@ def _without_hedges(lex: Lexicon, s: str) -> str:
     return lex.hedge_re.sub("", s).strip()
 
 
+_CHAIN_MAX, _WORD_MAX = 12, 4
+
+
+def _chain(word: str, words: frozenset[str]) -> bool:
+    """``word`` is nothing but words of ``words`` one after another ("对对对", "没错没错", "嗯嗯对的")."""
+    if not word or len(word) > _CHAIN_MAX or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+        return False
+    ends = {0}
+    for i in range(1, len(word) + 1):
+        if any(i - k in ends and word[i - k : i] in words for k in range(1, min(_WORD_MAX, i) + 1)):
+            ends.add(i)
+    return len(word) in ends
+
+
 def _lookup(lex: Lexicon, word: str) -> bool | None:
     for w in (word, core(word)):
         if w in lex.yes:
             return True
         if w in lex.no:
             return False
+    w = core(word).replace(" ", "")
+    yes, no = _chain(w, lex.yes), _chain(w, lex.no)
+    if yes != no:
+        return yes  # "对对对", "没错没错": a yes said twice is a yes; "是不是" is neither
     return None
 
 

@@ -16,7 +16,7 @@ from eligibility.language.counts import full_year, read_counts, read_years
 from eligibility.language.figures import read_figures, self_corrected
 from eligibility.language.intents import exact_intent, intent_of
 from eligibility.language.lexicon import PARTIAL, VAGUE_OPTIONS, Lexicon, lexicon
-from eligibility.language.mentions import LIST_CHOICES, counted_levels, read_mentions
+from eligibility.language.mentions import LIST_CHOICES, counted_levels, only_denies, read_mentions
 from eligibility.language.model import Clarify, FactValue, Note, Reading
 from eligibility.language.places import read_place
 from eligibility.language.polarity import core, hedged, is_none, is_unknown, negates, yes_no
@@ -241,6 +241,8 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
         # "不是，等等，是的", "有，但是还没批": a yes and a no to the same question; asked, never picked.
         return None, [], [Clarify(fact_id, "lang.ask.yes_no", {})]
     if q.kind == "bool":
+        if any(c.disowned and any(t.key == fact_id for h in c.hits for t in h.of("mention")) for c in clauses):
+            return {fact_id: False}, [], []  # "马德里是集团总部拿的，不是我们": someone else's, so not ours
         if fact_id == "in_city" and "in_city" in read:
             if yes is not None and yes != read["in_city"]:
                 return None, [], []
@@ -357,15 +359,17 @@ def _ticks(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, clauses: list[C
     if lex.except_words.search(s) is not None and not every:
         return None  # "除了马德里": except what? Not read; the question is asked again
     excluded: set[str] = set()
-    for c in clauses:
+    for ci, c in enumerate(clauses):
         named = False
+        # "马德里注册跟驰名商标，我们都还没有": the next clause denies what this one names
+        denied = ci + 1 < len(clauses) and only_denies(lex, clauses[ci + 1])
         for h in c.hits:
             for t in h.of("mention"):
                 if t.key in members and not c.about_clients(h):
                     named = True
                     if every and (c.negated(h) or lex.except_words.search(c.s[: h.start]) is not None):
                         excluded.add(t.key)  # "马德里没有，其他都有", "除了马德里都有"
-                    elif not c.negated(h) and not (c.pending(h) and t.key not in lex.planned_ok):
+                    elif not c.negated(h) and not denied and not (c.pending(h) and t.key not in lex.planned_ok):
                         picked.add(t.key)
         if not named:
             mapping = {o.value: [o.label.zh, o.label.en] for o in options}

@@ -1,0 +1,84 @@
+"""The answer's copy as a person reads it on a phone: grammatical English, nothing said twice, no offer of
+what the card says anyway."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from bot.present.answer import AnswerRenderer
+from bot.present.i18n import Catalog
+from eligibility.ask import ask
+from eligibility.matcher import Matcher
+from knowledge.models import KnowledgeBase
+
+TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def matcher(kb: KnowledgeBase) -> Matcher:
+    return Matcher(kb)
+
+
+@pytest.fixture(scope="module")
+def answers(kb: KnowledgeBase) -> AnswerRenderer:
+    return AnswerRenderer(kb, Catalog.load())
+
+
+def render(matcher: Matcher, answers: AnswerRenderer, question: str, *, complaint: bool = False) -> str:
+    return answers.render(ask(matcher, question, today=TODAY, use_figures=not complaint), complaint=complaint)
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("Can an individual inventor claim the China Patent Award reward?", "whether an individual"),
+    ("Can a sole trader get the Madrid trademark reward?", "whether an individual business"),
+    ("Can a university get the pledge-loan interest subsidy?", "not a university"),
+])
+def test_an_applicant_type_mid_sentence_has_one_article_and_no_capital(matcher: Matcher, answers: AnswerRenderer,
+                                                                      question: str, said: str) -> None:
+    text = render(matcher, answers, question)
+    assert said in text, text
+    assert not re.search(r"\ban? (An?|The) ", text) and not re.search(r"\ban [Uu]ni", text), text
+
+
+def test_the_procedure_is_not_offered_when_the_card_says_it(matcher: Matcher, answers: AnswerRenderer) -> None:
+    text = render(matcher, answers, "专利导航项目怎么申报，要交什么材料")
+    assert "政策原文没有规定申报时间" in text
+    assert "您是否也想了解：申报方式与时间" not in text
+
+
+def test_a_complaint_chasing_a_payment_is_answered_not_refused(matcher: Matcher, answers: AnswerRenderer) -> None:
+    text = render(matcher, answers, "补贴申请交了半年了还没到账，你们效率太低了", complaint=True)
+    assert text.startswith("抱歉") and "本助手只解答" not in text
+    assert "拨付时间" in text and "市市场监督管理局会同市财政局" in text
+
+
+def test_a_complaint_about_a_clause_says_the_text_sets_no_payment_date(matcher: Matcher,
+                                                                       answers: AnswerRenderer) -> None:
+    text = render(matcher, answers, "驰名商标的奖励等了三个月还没到账", complaint=True)
+    assert text.startswith("抱歉") and "资金拨付时间" in text
+
+
+def test_the_complaint_words_catch_a_chase(answers: AnswerRenderer) -> None:
+    for message in ("等了三个月还没消息", "补贴还没到账", "你们效率太低了"):
+        assert answers.is_complaint(message), message
+    assert not answers.is_complaint("补贴什么时候到账")  # a question about timing is no complaint
+
+
+@pytest.mark.parametrize("question", ["贯标的奖补每家是5万吗", "培训基地两个都申请能拿20万吗",
+                                      "Is the guidance station subsidy 20,000 yuan per station?"])
+def test_a_verdict_that_gives_the_quota_is_not_followed_by_it_again(matcher: Matcher, answers: AnswerRenderer,
+                                                                   question: str) -> None:
+    result = ask(matcher, question, today=TODAY)
+    assert result.verdict is not None
+    text = answers.render(result)
+    limited = "名额有限" if result.lang == "zh" else "places are limited"
+    assert text.count(limited) == 1, text
+
+
+def test_a_ceiling_question_is_not_told_the_amount_depends_on_a_figure(matcher: Matcher,
+                                                                      answers: AnswerRenderer) -> None:
+    text = render(matcher, answers, "质押贷款贴息每年最多给多少")
+    assert "100万元" in text and "金额取决于" not in text

@@ -1,0 +1,376 @@
+"""Readings of ``understand()`` that once recorded a wrong fact or a wrong amount: each a message as people type it.
+
+Precision first: the fact meant, or a question back, never the other fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from eligibility.language import Reading, understand
+from eligibility.questionnaire import Question, question_by_id
+from eligibility.results import Validity
+from knowledge.models import KnowledgeBase
+
+AS_OF = date(2025, 6, 1)
+Asker = Callable[[str], Question]
+
+
+@pytest.fixture(scope="module")
+def ask(kb: KnowledgeBase, validity: Validity) -> Asker:
+    def question(question_id: str) -> Question:
+        q = question_by_id(kb, question_id, {}, AS_OF, validity)
+        assert q is not None, question_id
+        return q
+    return question
+
+
+def read(kb: KnowledgeBase, text: str, expecting: Question | None = None) -> Reading:
+    return understand(kb, text, expecting=expecting)
+
+
+def asked(r: Reading) -> set[str]:
+    return {c.fact for c in r.clarify}
+
+
+# -- the originator's role, in English too -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["As originator we launched an IP securitisation that raised 200 million",
+                                  "as the originator, we issued one IP ABS, 90 million raised"])
+def test_as_originator_makes_the_issue_the_originators(kb: KnowledgeBase, text: str) -> None:
+    """"As originator…raised": the issue's money, never the financed enterprise's (3% instead of 2%)."""
+    r = read(kb, text)
+    assert "securitization_financing_yuan" not in r.facts
+    assert r.facts.get("securitization_originator_issues_yuan") or "securitization_originator_issues_yuan" in asked(r)
+
+
+def test_originator_said_after_the_figure_is_asked(kb: KnowledgeBase) -> None:
+    r = read(kb, "证券化融资两个亿，我们是发起人")
+    assert "securitization_financing_yuan" not in r.facts
+    assert asked(r)
+
+
+# -- a period told in the next clause ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "yearly"), [
+    ("专利质押贷款的利息3万，每季度付一次", 120_000),
+    ("质押贷款利息4万，半年付一次", 80_000),
+    ("our pledge loan interest is 20k, paid monthly", 240_000),
+    ("pledge loan interest of 60k, payable semi-annually", 120_000),
+])
+def test_a_period_in_the_next_clause_applies_to_the_figure(kb: KnowledgeBase, text: str, yearly: int) -> None:
+    r = read(kb, text)
+    assert r.facts.get("pledge_loan_interest_paid_yuan") == yearly
+    assert any(n.key == "lang.note.period" for n in r.notes)  # stated back to the user
+
+
+def test_a_period_clause_that_says_more_is_asked(kb: KnowledgeBase, ask: Asker) -> None:
+    """"每月还本金": the period may be the principal's; the interest's period is asked, never guessed."""
+    r = read(kb, "利息6万，每月要还本金", ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts.get("pledge_loan_interest_paid_yuan") not in (60_000 * 12,)
+    assert "pledge_loan_interest_paid_yuan" in asked(r) or "pledge_loan_interest_paid_yuan" not in r.facts
+
+
+# -- corrections and contrasts -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["抱歉，是优势企业不是示范企业", "不是示范企业，是优势企业"])
+def test_it_is_a_not_b_says_nothing_of_b(kb: KnowledgeBase, text: str) -> None:
+    """The user says which title it is; the other one is the earlier word corrected, not a no."""
+    r = read(kb, text)
+    assert r.facts.get("new_national_ip_advantage_enterprise") is True
+    assert "new_national_ip_demo_enterprise" not in r.facts
+
+
+def test_a_plain_no_is_still_a_no(kb: KnowledgeBase) -> None:
+    assert read(kb, "我们不是示范企业").facts.get("new_national_ip_demo_enterprise") is False
+
+
+@pytest.mark.parametrize("q", [None, "gi_demo_zone"])
+def test_a_level_corrected_after_its_subject_keeps_the_later_one(kb: KnowledgeBase, ask: Asker, q: str | None) -> None:
+    r = read(kb, "国家级示范区，说错了，是省级的", ask(q) if q else None)
+    assert r.facts.get("gi_demo_zone") == "provincial"
+
+
+def test_an_applicant_corrected_to_what_it_belongs_to(kb: KnowledgeBase) -> None:
+    """"准确说是学院下属的研究所": the institute is the applicant, the college only its owner."""
+    r = read(kb, "我们是大学，准确说是学院下属的研究所")
+    assert r.facts.get("entity_type") == "research_institute"
+
+
+# -- who the applicant is ----------------------------------------------------------------------------------
+
+
+def test_an_ip_agency_registered_as_a_company_is_an_agency(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们注册的是有限公司，不过其实是做知识产权代理的")
+    assert r.facts.get("entity_type") == "service_agency"
+
+
+def test_the_type_denied_named_again_is_someone_else(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们是制造企业，不是律所，律所只是帮我们打官司")
+    assert r.facts.get("entity_type") == "enterprise"
+
+
+def test_not_this_type_but_that_one(kb: KnowledgeBase) -> None:
+    assert read(kb, "不是律所，是代理机构").facts.get("entity_type") == "service_agency"
+
+
+def test_our_agency_is_someone_else(kb: KnowledgeBase) -> None:
+    """"我们的代理机构在裕华区": the agency the applicant uses; its place and type are not the applicant's."""
+    r = read(kb, "我们的代理机构在裕华区，我们公司注册在邢台")
+    assert r.facts.get("entity_type") != "service_agency"
+    assert r.facts.get("in_city") is False
+
+
+# -- others' facts are never ours -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["My friend's company got a Madrid registration", "a friend's firm won a gold award"])
+def test_a_friends_company_is_someone_else(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "new_madrid_registration" not in r.facts and "china_patent_award_last_year" not in r.facts
+
+
+def test_bought_from_others_is_our_acquisition(kb: KnowledgeBase, ask: Asker) -> None:
+    """"买了别人的专利": the applicant bought them; "别人" is the seller, not the one the fact is about."""
+    r = read(kb, "做了专利导航，也买过别人的专利", ask("group:projects"))
+    assert r.facts.get("acquired_patent_technology") is True
+
+
+# -- negations and things only named ----------------------------------------------------------------------
+
+
+def test_an_english_negation_reaches_along_an_or_list(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "We don't have a guidance station or a maker space, just the training base", ask("group:services"))
+    assert r.facts.get("ip_maker_space") is False and r.facts.get("ip_training_base") is True
+
+
+def test_having_a_support_centre_is_not_a_new_title(kb: KnowledgeBase) -> None:
+    """A TISC the university runs is no title newly granted; a new selection is."""
+    assert "new_national_service_title" not in read(kb, "我们学院有个技术与创新支持中心").facts
+    assert read(kb, "我们学院去年新入选了技术与创新支持中心").facts.get("new_national_service_title") is True
+
+
+# -- commands typed in other words -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("撤回", "back"), ("撤销上一步", "back"), ("回到前面", "back"), ("undo that", "back"),
+    ("重置", "restart"), ("回到第一题", "restart"), ("start all over", "restart"),
+    ("算了 不弄了", "cancel"), ("算了不测了", "cancel"), ("forget it", "cancel"), ("maybe later", "cancel"),
+    ("找谁咨询", "human"), ("你好 有人工吗", "human"), ("who can i call", "human"),
+    ("go home", "menu"), ("我该怎么做", "help"), ("i'm lost", "help"), ("哎呀 点错了", "back"),
+])
+def test_commands_typed_in_other_words(kb: KnowledgeBase, ask: Asker, text: str, intent: str) -> None:
+    assert read(kb, text).intent == intent
+    assert read(kb, text, ask("is_sme")).intent == intent
+
+
+# -- someone else's figure, and corrections of one figure of several ---------------------------------------
+
+
+def test_a_suppliers_interest_then_none_of_our_own(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "我们的供应商去年质押贷款利息交了60万，我们自己没有这种贷款", ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts.get("pledge_loan_interest_paid_yuan") in (0, None)
+
+
+def test_a_suppliers_interest_alone_is_asked_whose(kb: KnowledgeBase) -> None:
+    r = read(kb, "供应商的质押贷款利息是40万")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
+
+
+def test_a_partner_banks_issue_is_not_our_financing(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "合作银行发了一期3亿的证券化产品，我们没参与", ask("securitization_financing_yuan"))
+    assert not r.facts.get("securitization_financing_yuan")
+
+
+@pytest.mark.parametrize("text", ["驰名商标是总公司拿的，不是我们", "that one was our parent company's, not ours"])
+def test_not_us_disowns_the_clause_before(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    q = "new_well_known_trademark" if "驰名" in text else "new_madrid_registration"
+    assert read(kb, text, ask(q)).facts.get(q) in (False, None)
+
+
+def test_paid_in_n_instalments_is_a_period(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "每年分四次付，每次2万", ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts.get("pledge_loan_interest_paid_yuan") == 80_000
+
+
+def test_a_corrected_figure_then_alternatives_is_asked(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "40万吧，不对，可能是42还是43万", ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
+
+
+def test_an_issue_corrected_by_its_ordinal(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "发了两期，6000万和9000万，第一期说错了，是6500万", ask("securitization_originator_issues_yuan"))
+    assert r.facts.get("securitization_originator_issues_yuan") == [65_000_000, 90_000_000]
+
+
+def test_the_seller_named_is_not_the_applicant(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们公司从研究所受让了一项专利")
+    assert r.facts.get("entity_type") == "enterprise" and r.facts.get("acquired_patent_technology") is True
+
+
+def test_our_association_registered_it_is_self(kb: KnowledgeBase) -> None:
+    r = read(kb, "地理标志是我们协会申请的")
+    assert r.facts.get("entity_type") == "association"
+    assert r.facts.get("gi_applicant") in ("self", None)
+
+
+# -- recall: hedged yes in English, the originator's other words -------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "value"), [("I believe so", True), ("pretty sure we do", True),
+                                             ("I don't think so", False), ("probably not", False)])
+def test_hedged_yes_and_no_in_english(kb: KnowledgeBase, ask: Asker, text: str, value: bool) -> None:
+    assert read(kb, text, ask("is_exporter")).facts.get("is_exporter") is value
+
+
+@pytest.mark.parametrize("text", ["我们作为发起单位发了一期知识产权证券化，募了2个亿",
+                                  "发起了一期知识产权ABS，规模1.5亿",
+                                  "发了一期知识产权证券化产品，规模8000万，我们是发起单位"])
+def test_the_originators_issue_in_other_words(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "securitization_financing_yuan" not in r.facts
+    assert r.facts.get("securitization_originator_issues_yuan") or asked(r)
+
+
+def test_a_size_word_alone_is_no_amount(kb: KnowledgeBase) -> None:
+    assert not read(kb, "公司规模2000万").facts
+
+
+# -- the prober's findings: whose money, which side, how exact ---------------------------------------------
+
+
+def test_issued_and_financed_in_one_breath_asks_which_side(kb: KnowledgeBase) -> None:
+    """"发行…产品融资8000万": the issuer's word and the financed enterprise's; 2% or 3% depends on the side."""
+    r = read(kb, "我们发行了一期知识产权证券化产品，融资8000万")
+    assert "securitization_financing_yuan" not in r.facts
+    assert r.facts.get("securitization_originator_issues_yuan") or asked(r)
+
+
+@pytest.mark.parametrize("text", ["利息付了50万，银行后来返给我们8万", "质押贷款利息是老板个人掏的，30万",
+                                  "their supplier paid 200k interest on a pledge loan"])
+def test_interest_paid_back_or_by_someone_else_is_asked(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
+
+
+def test_a_bit_under_a_figure_is_asked(kb: KnowledgeBase) -> None:
+    r = read(kb, "质押贷款利息小五十万")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
+
+
+def test_a_name_is_no_bound(kb: KnowledgeBase) -> None:
+    assert read(kb, "小王说质押贷款利息是30万").facts.get("pledge_loan_interest_paid_yuan") == 300_000
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("嗯嗯对的", True), ("必须的", True), ("那肯定", True), ("可以这么说", True),
+    ("对对对", True), ("没错没错", True), ("不是不是", False), ("是不是", None),
+])
+def test_colloquial_and_repeated_yes(kb: KnowledgeBase, ask: Asker, text: str, value: bool | None) -> None:
+    assert read(kb, text, ask("in_city")).facts.get("in_city") is value
+
+
+@pytest.mark.parametrize(("text", "kind"), [("河北师范大学", "university"), ("河北省科学院", "research_institute")])
+def test_a_bare_institution_name_describes_the_applicant(kb: KnowledgeBase, text: str, kind: str) -> None:
+    assert read(kb, text).facts.get("entity_type") == kind
+
+
+# -- clients, partners and part of a year ------------------------------------------------------------------
+
+
+def test_our_clients_as_the_subject_are_not_us(kb: KnowledgeBase) -> None:
+    """"我们的客户是一家做芯片的公司，拿了金奖": the client's trade and award, not the agency's."""
+    r = read(kb, "我们的客户是一家做新能源的企业，去年拿了银奖")
+    assert "china_patent_award_last_year" not in r.facts and "industry" not in r.facts
+
+
+@pytest.mark.parametrize("text", ["我们跟河北师范大学合作做了专利导航", "我们从石家庄铁道大学受让了一项专利"])
+def test_a_partner_named_by_its_name_is_not_the_applicant(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert r.facts.get("entity_type") != "university"
+    assert "in_city" not in r.facts  # the place is in the partner's name
+
+
+@pytest.mark.parametrize("text", ["质押贷款利息每月2万，付了7个月", "利息每月1万，一共付了10个月"])
+def test_a_monthly_figure_paid_for_part_of_the_year_is_asked(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
+
+
+@pytest.mark.parametrize("text", ["我们参与了一个知识产权证券化项目，总规模3亿", "利息前两个季度一共8万",
+                                  "银行说今年利息要还60万"])
+def test_a_products_size_part_of_a_year_or_a_payment_due_is_no_amount(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert not any(kb.facts[f].type in ("money", "money_list") and v for f, v in r.facts.items())
+
+
+def test_a_list_of_two_titles_denied_after_them(kb: KnowledgeBase) -> None:
+    """"驰名商标跟马德里注册我们都还没有": both denied ("马德里注册" is one word, so the list reaches it)."""
+    r = read(kb, "马德里注册跟驰名商标，我们都还没有")
+    r = r if r.facts else read(kb, "马德里注册跟驰名商标我们都还没有")
+    assert r.facts.get("new_madrid_registration") is False and r.facts.get("new_well_known_trademark") is False
+
+
+@pytest.mark.parametrize("q", [None, "group:achievements"])
+def test_a_bare_denial_after_a_list_denies_the_list(kb: KnowledgeBase, ask: Asker, q: str | None) -> None:
+    r = read(kb, "驰名商标跟马德里注册，这两样我们都还没有" if q else "马德里注册跟驰名商标，我们都还没有",
+             ask(q) if q else None)
+    assert r.facts.get("new_madrid_registration") is not True and r.facts.get("new_well_known_trademark") is not True
+
+
+def test_a_denial_of_the_others_keeps_the_one_named(kb: KnowledgeBase) -> None:
+    assert read(kb, "有驰名商标，别的都没有").facts.get("new_well_known_trademark") is True
+
+
+# -- NOTE 7's findings ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["去年一共付了利息60万，其中10万是今年初才付的", "质押贷款利息50万，其中8万是罚息"])
+def test_a_part_of_the_interest_told_apart_is_asked(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
+
+
+def test_a_part_named_by_its_cue_is_still_read(kb: KnowledgeBase) -> None:
+    r = read(kb, "还了利息和本金一共300万，其中利息25万")
+    assert r.facts.get("pledge_loan_interest_paid_yuan") == 250_000
+
+
+def test_a_co_winners_city_is_not_ours(kb: KnowledgeBase) -> None:
+    assert "in_city" not in read(kb, "银奖是我们和天津一家研究所一起拿的").facts
+
+
+def test_two_places_in_a_list_are_still_asked(kb: KnowledgeBase) -> None:
+    assert "in_city" not in read(kb, "在石家庄与邢台都有工厂").facts
+
+
+def test_our_own_financing_and_our_issue_as_originator(kb: KnowledgeBase) -> None:
+    """The financing said before the role is not the originator's issue (asked); the issue after it is."""
+    r = read(kb, "我们通过证券化融资了8000万，另外作为发起单位也发行了一期1.5亿的产品")
+    assert r.facts.get("securitization_originator_issues_yuan") in ([150_000_000], None)
+    assert "securitization_financing_yuan" not in r.facts or r.facts["securitization_financing_yuan"] == 80_000_000
+
+
+def test_also_originated_is_the_speakers_role(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们是企业，另外还发起了一期知识产权证券化产品，融资2亿")
+    assert "securitization_financing_yuan" not in r.facts
+
+
+def test_a_provincial_title_is_not_the_national_one(kb: KnowledgeBase) -> None:
+    assert "new_national_ip_demo_enterprise" not in read(kb, "我们去年被评为省级知识产权示范企业").facts
+
+
+def test_a_finance_lease_is_not_a_pledge_loan(kb: KnowledgeBase) -> None:
+    assert "pledge_loan_interest_paid_yuan" not in read(kb, "我们做的是融资租赁，租金里的利息有20万").facts
+
+
+def test_two_instalments_each(kb: KnowledgeBase) -> None:
+    r = read(kb, "our pledge loan interest was paid in two instalments of 100k each")
+    assert r.facts.get("pledge_loan_interest_paid_yuan") in (200_000, None)

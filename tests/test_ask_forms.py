@@ -222,3 +222,11 @@ def test_options_summed_are_not_asked_which(kb: KnowledgeBase) -> None:
     """"都拿了，能给130万吗": both options are parts of the sum; no stray "请从选项中选一个"."""
     _, text = answered(kb, "国家地理标志产品保护示范区和省级的都拿了，一共能给130万吗")
     assert "请从选项中选一个" not in text
+
+
+@pytest.mark.parametrize("question", ["半年付一次利息，一次20万，能补多少", "利息每次付15万，贴息多少"])
+def test_a_figure_tied_to_no_fact_is_asked_about_never_computed(kb: KnowledgeBase, question: str) -> None:
+    """First rule: a figure the language layer could not tie to the interest actually paid is asked about."""
+    result, text = answered(kb, question)
+    assert result.amount is None or not result.answer or not result.answer.from_figures, text
+    assert result.clarify, text

@@ -78,10 +78,11 @@ from eligibility.ask.multipart import compared, one_role_asked, parts_asked, sam
 from eligibility.ask.procedure import procedure_asked, promote_named, subject_first
 from eligibility.ask.reading import level_counts, plain_question, read_question, supposed_facts
 from eligibility.ask.verdicts import fallback_verdict, verdict_of
+from eligibility.language import Clarify
 from eligibility.matcher import Matcher, MatchResult, Scored
 from eligibility.parsing import normalize
 from eligibility.results import Validity
-from knowledge.models import KnowledgeBase
+from knowledge.models import Benefit, KnowledgeBase
 
 __all__ = [
     "CLAIM_ROLES", "DOUBLE_ENTRY", "MAX_OFFERED", "OWN_ROLES", "PLACES_SUBJECT", "PROCEDURE_ENTRY", "VALIDITY_ENTRY",
@@ -185,7 +186,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         ranked = (chosen, *(s for s in ranked if s is not chosen))
         best, offered = chosen, [chosen]
     parts, role_unsure = unsure_roles(kb, result, parts, text, reading.figures)
-    clarify = reading.clarify + role_unsure
+    clarify = reading.clarify + role_unsure + _loose_figure(kb, best.benefit, reading, answer, use)
     if role_unsure and answer.from_figures and any(p.benefit.id == best.benefit.id and p.answer.amount is None
                                                    for p in parts):
         answer = AmountAnswer(None, depends_on=answer.depends_on or tuple(answer.facts))
@@ -253,6 +254,21 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(cues.ceiling_any.search(text)) and not answer.from_figures,
                      clarify=clarify, notes=reading.notes, policy_meta=bool(cues.policy_meta.search(text)))
+
+
+def _loose_figure(kb: KnowledgeBase, b: Benefit, reading: QuestionReading, answer: AmountAnswer,
+                  use: bool) -> tuple[Clarify, ...]:
+    """"半年付一次利息，一次20万，能补多少": a figure the language layer tied to no fact (role other) is not the
+    user's base; with no figure of the base given, whether it is the base is asked (never computed from)."""
+    rule = b.amount
+    if not use or rule.kind != "percentage" or answer.from_figures or reading.clarify:
+        return ()
+    loose = [f for f in reading.figures if f.role == "other" and f.value is not None and not f.approximate]
+    fact = kb.facts.get(rule.of)
+    if len(loose) != 1 or fact is None:
+        return ()
+    return (Clarify(rule.of, "lang.ask.confirm_amount",
+                    {"figure": loose[0].text, "label_zh": fact.label.zh, "label_en": fact.label.en}),)
 
 
 # Verdicts that compare a figure with the policy's amount: they answer "是30万吗", nothing beside it.

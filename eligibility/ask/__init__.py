@@ -101,7 +101,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     """
     kb = matcher.kb
     cues = cues_of(kb)
-    reading = read_question(kb, plain_question(cues, question))
+    reading = _periodic(kb, read_question(kb, plain_question(cues, question)), normalize(question))
     text = normalize(question)
     yes_no = is_yes_no(cues, text)
     # "正定县的公司能申请吗": whether a unit of a place of the city may apply (the layer reads no fact of a place
@@ -256,19 +256,32 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                      clarify=clarify, notes=reading.notes, policy_meta=bool(cues.policy_meta.search(text)))
 
 
+_PER_PERIOD = "per_period"  # the role of an untied figure in a message that names a period of payment
+
+
+def _periodic(kb: KnowledgeBase, reading: QuestionReading, text: str) -> QuestionReading:
+    """"半年付一次利息，一次20万，能补多少": a figure the language layer tied to no fact and to no period, in a message
+    that names a period of payment (figures.yaml), is a per-period figure of unknown span: never a year's base."""
+    words = kb.vocabulary.figures
+    said = [normalize(w) for p in words.periods if p.period != "year" for w in p.words] + \
+        [normalize(w) for w in words.partial_periods]
+    if not any(w and w in text for w in said):
+        return reading
+    figures = tuple(replace(f, role=_PER_PERIOD) if f.role == "other" and f.fact is None and f.period is None
+                    and f.value is not None else f for f in reading.figures)
+    return replace(reading, figures=figures)
+
+
 def _loose_figure(kb: KnowledgeBase, b: Benefit, reading: QuestionReading, answer: AmountAnswer,
                   use: bool) -> tuple[Clarify, ...]:
-    """"半年付一次利息，一次20万，能补多少": a figure the language layer tied to no fact (role other) is not the
-    user's base; with no figure of the base given, whether it is the base is asked (never computed from)."""
+    """A per-period figure of unknown span (``_periodic``) is asked about: which period it is (first rule)."""
     rule = b.amount
     if not use or rule.kind != "percentage" or answer.from_figures or reading.clarify:
         return ()
-    loose = [f for f in reading.figures if f.role == "other" and f.value is not None and not f.approximate]
-    fact = kb.facts.get(rule.of)
-    if len(loose) != 1 or fact is None:
+    loose = [f for f in reading.figures if f.role == _PER_PERIOD]
+    if len(loose) != 1:
         return ()
-    return (Clarify(rule.of, "lang.ask.confirm_amount",
-                    {"figure": loose[0].text, "label_zh": fact.label.zh, "label_en": fact.label.en}),)
+    return (Clarify(rule.of, "lang.ask.period", {"figure": loose[0].text}),)
 
 
 # Verdicts that compare a figure with the policy's amount: they answer "是30万吗", nothing beside it.

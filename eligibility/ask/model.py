@@ -179,9 +179,7 @@ class QuestionReading:
 
 # The roles (eligibility.language) of figures that may be the user's own amount, and of those a yes/no
 # question may claim ("银奖是30万吗"); phones, years, dates, counts and percentages are never money.
-# A principal is never the base (the interest actually paid is asked); nor is a figure the layer could tie to no
-# fact ("半年付一次利息，一次20万": role other): it is asked about, never computed from (first rule).
-OWN_ROLES = ("amount",)
+OWN_ROLES = ("amount", "other")  # a principal is never the base: the interest actually paid is asked
 
 
 CLAIM_ROLES = ("amount", "principal", "other", "policy")

@@ -21,6 +21,8 @@ knowledge/data/vocabulary/questions.yaml, compiled once per knowledge base (``cu
     figures.py     amounts from figures and tiers  multipart.py  several parts, the sum, two roles
     verdicts.py    yes or no from the policy text  rule_verdicts.py  … on the rule's numbers (quota, rate, base)
     conditions.py  a condition the question names (required, negated, covered by the entry's terms)
+    unstated.py    the verdict the entry makes when no rule settled it; a requirement beyond the text
+    levels.py      a level (national, provincial …) no entry of a term holds: a near miss
 
 Pure: no I/O, no clock; the KnowledgeBase comes in through the Matcher, a date only as an argument.
 """
@@ -77,7 +79,8 @@ from eligibility.ask.model import (
 from eligibility.ask.multipart import compared, one_role_asked, parts_asked, same_matter, total_of, unsure_roles
 from eligibility.ask.procedure import procedure_asked, promote_named, subject_first
 from eligibility.ask.reading import level_counts, plain_question, read_question, supposed_facts
-from eligibility.ask.verdicts import fallback_verdict, verdict_of
+from eligibility.ask.unstated import fallback_verdict
+from eligibility.ask.verdicts import verdict_of
 from eligibility.language import Clarify
 from eligibility.matcher import Matcher, MatchResult, Scored
 from eligibility.parsing import normalize

@@ -230,3 +230,17 @@ def test_a_figure_tied_to_no_fact_is_asked_about_never_computed(kb: KnowledgeBas
     result, text = answered(kb, question)
     assert result.amount is None or not result.answer or not result.answer.from_figures, text
     assert result.clarify, text
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # the validity asked the other way round: the verdict is the opposite of "in force" (F65)
+    ("这个政策是不是已经过期了", "no", "不是。"),
+    ("Is the policy no longer in force?", "no", "No."),
+    ("政策还有效吗", "yes", "是的。"),
+    ("2030年这个政策会失效吗", "yes", "是的。"),
+])
+def test_a_question_about_lapsing_gets_the_polarity_right(kb: KnowledgeBase, question: str, verdict: str,
+                                                         starts: str) -> None:
+    result, text = answered(kb, question)
+    assert result.verdict is not None and result.verdict.verdict == verdict, text
+    assert text.startswith(starts), text

@@ -141,10 +141,11 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     # "2028年还能申请吗": a year to come against the end day (assumed when the text gives no date); with the
     # procedure entry a past year is the policy's own ("2022年出的，现在还能申请吗": now is asked)
     ahead = b.id == VALIDITY_ENTRY or (today is not None and bool(years) and years[0] > today.year)
+    lapsed = bool(cues.lapsed.search(text))  # "过期了吗": asked the other way round, the verdict is the opposite
     if b.id in (VALIDITY_ENTRY, PROCEDURE_ENTRY) and len(years) == 1 and validity is not None \
-            and cues.still.search(text) and ahead:
+            and (cues.still.search(text) or lapsed) and ahead:
         inside = years[0] <= validity.valid_until.year
-        return YesNo("yes" if inside else "no", "year_in" if inside else "year_out", (("year", years[0]),))
+        return YesNo("yes" if inside != lapsed else "no", "year_in" if inside else "year_out", (("year", years[0]),))
     if b.id == PROCEDURE_ENTRY and today is not None and validity is not None and cues.now.search(text) \
             and cues.still.search(text):
         # "现在还能申请吗": whether the policy is in force today; when to apply the text does not set (said)
@@ -156,7 +157,8 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if b.id == VALIDITY_ENTRY:
         if today is None or validity is None or not cues.validity.search(text):
             return None
-        return YesNo("yes", "in_force") if validity.in_force(today) else YesNo("no", "out_of_force")
+        live = validity.in_force(today)
+        return YesNo("yes" if live != lapsed else "no", "in_force" if live else "out_of_force")
     if b.id == SUPERVISION_ENTRY:
         return YesNo("yes", "supervised")  # "弄虚作假会被处理吗", "会有人来查吗": the text says so
     if not b.is_info and cues.prepaid.search(text):

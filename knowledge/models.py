@@ -940,6 +940,7 @@ class QuestionCues(Model):
     self_ref: list[CueWord]
     recency: list[CueWord]
     selected: list[CueWord]
+    lapsed: list[CueWord]
     recency_in_text: list[CueWord]
     level_national: list[CueWord]
     level_provincial: list[CueWord]

@@ -122,8 +122,14 @@ class AnswerRenderer:
         return "\n".join(lines)
 
     def clarify_lines(self, result: AskResult, lang: Lang) -> list[str]:
-        """One short question about what the language layer was unsure of (first rule: ask, never guess)."""
-        return [self.clarify_question(c.fact, c.key, dict(c.params), lang) for c in result.clarify[:1]]
+        """One short question about what the language layer was unsure of (first rule: ask, never guess). Which
+        option was meant is not asked when each option named is summed as its own part (F60: no stray
+        "请从选项中选一个" under a verdict, with no options shown)."""
+        summed = result.total is not None or (result.verdict is not None
+                                              and result.verdict.reason in ("total_same", "total_differs"))
+        # "…都拿了，能给130万吗" sums each option named; "忘了是银奖还是优秀奖" still asks which
+        asked = [c for c in result.clarify if not (c.key == "lang.ask.choice" and len(result.parts) >= 2 and summed)]
+        return [self.clarify_question(c.fact, c.key, dict(c.params), lang) for c in asked[:1]]
 
     def clarify_question(self, fact: str, key: str, params: dict[str, object], lang: Lang) -> str:
         """The layer's question in words; the fact's own question when its wording is not in the catalogue."""
@@ -299,7 +305,7 @@ class AnswerRenderer:
             return text(double.summary, lang) if double is not None else ""
         if v.reason == "prepaid_unsaid":  # when the money is paid the text does not say
             return t(lang, "ask.why.procedure_unsaid")
-        if v.reason in ("included", "post_funded"):  # the clause's own summary says it (采取后补助)
+        if v.reason in ("included", "post_funded", "not_only_tier"):  # the clause's own summary says it (采取后补助)
             return t(lang, "ask.why.included", title=title, summary=text(b.summary, lang))
         if v.reason in ("quota_same", "quota_differs", "quota_range"):
             low, high = int(str(p.get("claimed_min", 0))), int(str(p.get("claimed_max", 0)))

@@ -582,3 +582,55 @@ def test_a_complaint_is_not_asked_for_the_figures_it_gave(desk: HelpDesk) -> Non
     paste = desk.forward("客户投诉说好的贴息一直没发下来，他们利息差不多50万", "zh", TODAY).paste
     assert paste.startswith("您好，抱歉") and "方便的话请告诉我们" not in paste and "25万" not in paste
     assert "拨付时间" in paste
+
+
+def _notes_text(desk: HelpDesk, message: str, staff: Lang = "zh") -> tuple[str, str]:
+    f = desk.forward(message, staff, TODAY)
+    notes = html.unescape(re.sub(r"<[^>]+>", "", "\n".join(desk.notes(f, staff, copyable=True))))
+    return f.paste, notes
+
+
+def test_the_notes_state_the_pastes_total_and_what_in_it_is_to_be_confirmed(desk: HelpDesk) -> None:
+    """F9/F120: the paste sums an item whose applicant type the customer has not said; the staff notes then
+    give the same total as the customer reads, naming the item still to be confirmed, never only a smaller
+    '预计可获得' the customer never sees."""
+    paste, notes = _notes_text(desk, "客户来电：去年质押贷款利息30万，驰名商标也新认定了，一共能拿多少")
+    assert_pasteable(paste)
+    assert "合计：65万元" in paste, paste
+    assert "预计可获得：50万元" in notes, notes
+    assert "回复中的合计为65万元，其中含待确认的项目：知识产权质押贷款贴息。" in notes, notes
+
+
+def test_an_english_staff_note_states_the_pastes_total(desk: HelpDesk) -> None:
+    paste, notes = _notes_text(desk, "客户来电：去年质押贷款利息30万，驰名商标也新认定了，一共能拿多少", "en")
+    assert "合计：65万元" in paste
+    assert "The reply's total is 650,000 yuan; it includes items still to be confirmed: " in notes, notes
+
+
+def test_no_total_line_when_the_paste_sums_only_what_is_eligible(desk: HelpDesk) -> None:
+    paste, notes = _notes_text(desk, "客户说：我司为石家庄注册企业，去年质押贷款利息30万，驰名商标也新认定了，一共多少")
+    assert "合计：65万元" in paste and "预计可获得：65万元" in notes, notes
+    assert "回复中的合计" not in notes, notes
+
+
+def test_an_unsure_year_leaves_the_customers_amounts_computed_and_is_asked_once(desk: HelpDesk) -> None:
+    """F122: a year that may not be the previous one is asked about once (not once per award it touches),
+    and the customer's interest and financing figures are still computed, as `ipbot ask` computes them."""
+    message = ("客户留言：我司为石家庄注册企业。2024年度：1）获得中国专利奖优秀奖；2）新增国家知识产权示范企业；"
+               "3）质押贷款利息共计40万元；4）知识产权证券化融资1000万元。请问合计多少？")
+    f = desk.forward(message, "zh", TODAY)
+    assert_pasteable(f.paste)
+    assert "20万元" in f.paste and "30万元" in f.paste, f.paste   # 40万×50%, 1000万×3%
+    assert f.paste.count("您说的“2024”是申请的上一年吗？") == 1, f.paste
+    assert len(f.ask_customer) == len(set(f.ask_customer)), f.ask_customer
+    _paste, notes = _notes_text(desk, message)
+    assert notes.count("您说的“2024”是申请的上一年吗？") == 2, notes   # the clarify line and question 1, once each
+    assert "未计算金额" not in notes and "客户给出的金额已照算" in notes, notes
+
+
+def test_an_unsure_money_figure_still_computes_nothing(desk: HelpDesk) -> None:
+    f = desk.forward("客户说：利息大概30万还是40万记不清了，能补多少", "zh", TODAY)
+    assert not re.search(r"1[05]万元|20万元", f.paste), f.paste
+    _paste, notes = _notes_text(desk, "客户说：利息大概30万还是40万记不清了，能补多少")
+    if "含义不明" in notes:
+        assert "未计算金额" in notes, notes

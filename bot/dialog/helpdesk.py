@@ -71,6 +71,18 @@ class Forward:
     notes: tuple[Note, ...] = ()      # what the language layer read into the customer's figures
 
 
+def _distinct(clarify: tuple[Clarification, ...]) -> tuple[Clarification, ...]:
+    """One question asked once: two facts unsure for the same reason (a year that both an award and a title
+    hang on) give the customer one question, not the same one twice."""
+    seen: set[str] = set()
+    out = []
+    for c in clarify:
+        if c.question not in seen:
+            seen.add(c.question)
+            out.append(c)
+    return tuple(out)
+
+
 def read_facts(kb: KnowledgeBase, message: str) -> tuple[Facts, tuple[Clarify, ...], tuple[Note, ...]]:
     """The facts the customer states, what the language layer is unsure of, and what it reads into the
     figures (a period, an approximation): the one place the help desk reads facts (several award levels
@@ -123,8 +135,8 @@ class HelpDesk:
         question = _COMMANDS.sub(" ", message).strip()
         complaint = self.answers.is_complaint(question)
         facts, unsure, notes = read_facts(self.kb, question) if question else ({}, (), ())
-        clarify = tuple(Clarification(c.fact, self.views.name_the_options(
-            self.answers.clarify_question(c.fact, c.key, dict(c.params), lang), c.fact, lang)) for c in unsure)
+        clarify = _distinct(tuple(Clarification(c.fact, self.views.name_the_options(
+            self.answers.clarify_question(c.fact, c.key, dict(c.params), lang), c.fact, lang)) for c in unsure))
         result = None
         said = understand(self.kb, question) if question else None
         if said is not None and said.intent in _ASKS_NOTHING and not (said.facts or said.is_question):
@@ -134,9 +146,9 @@ class HelpDesk:
         if re.search(r"[\u4e00-\u9fffA-Za-z]", question):
             if self.counted is not None:
                 self.counted(question, lang)
-            # unsure figures and a complaint's digits never become money
-            result = ask(self.matcher, question, use_figures=not (complaint or clarify), today=today,
-                         validity=self.validity)
+            # a complaint's digits never become money; an unsure money figure neither (ask's own rule, the same
+            # as `ipbot ask`: an unsure year leaves the customer's interest figure usable)
+            result = ask(self.matcher, question, use_figures=not complaint, today=today, validity=self.validity)
         if result is not None and not result.refused:
             facts = {**_computed_from(result), **facts}  # the figure the paste computed from is in the notes too
         assumed: Facts = {}
@@ -173,7 +185,7 @@ class HelpDesk:
             fact = self.kb.facts.get(f)
             if fact is not None and not any(c.fact == f for c in clarify):
                 out.append(fact.question.get(lang))
-        return tuple(out[:MAX_QUESTIONS])
+        return tuple(dict.fromkeys(out))[:MAX_QUESTIONS]  # one question asked once
 
     def _paste(self, result: AskResult | None, complaint: bool, lang: Lang) -> str:
         """The customer's reply; an unsure figure is asked about inside it (AnswerRenderer.paste)."""
@@ -223,8 +235,10 @@ class HelpDesk:
         if result is not None and result.procedure:
             lines.append(escape(t(lang, "dlg.hd.procedure")))
         if f.clarify:
-            lines.append(escape(t(lang, "dlg.hd.clarify", items=self.views.sep(lang).join(c.question
-                                                                                       for c in f.clarify))))
+            money = any(self.kb.facts[c.fact].type in ("money", "money_list") for c in f.clarify
+                        if c.fact in self.kb.facts)
+            lines.append(escape(t(lang, "dlg.hd.clarify" if money or result is None else "dlg.hd.clarify_other",
+                                  items=self.views.sep(lang).join(c.question for c in f.clarify))))
         if f.facts:
             lines += ["", t(lang, "dlg.hd.facts", items=self.views.fact_values(dict(f.facts), lang))]
             # what the language layer read into the customer's figures (a month's interest made a year's, an
@@ -273,10 +287,27 @@ class HelpDesk:
             lines.append(t(lang, "dlg.result.total", amount=escape(self.r.amount(a.eligible_total, lang))))
         if any(r.status != "eligible" for r in found):
             lines.append(escape(t(lang, "dlg.hd.not_in_total")))
+        lines += self._paste_total(f, {r.id for r in found if r.status == "eligible"}, lang)
         if a.assumptions:
             items = ("" if lang == "zh" else " ").join(x.get(lang) for x in a.assumptions)
             lines.append(escape(t(lang, "dlg.hd.assumptions", items=items)))
         return lines
+
+    def _paste_total(self, f: Forward, eligible: set[str], lang: Lang) -> list[str]:
+        """The paste's own total beside the staff estimate when it sums items the notes hold to be confirmed
+        (a condition the customer has not stated): the staff see the same figure as the customer and why the
+        two differ, never a bare "50万" against the customer's "72.5万"."""
+        result = f.result
+        total = result.total if result is not None and not result.refused else None
+        if result is None or total is None or total.amount is None or not total.counted:
+            return []
+        keys = {p.key: p.benefit.id for p in result.parts}
+        open_ = [k for k in total.counted if keys.get(k, k) not in eligible]
+        if not open_:
+            return []
+        items = self.t(lang, "list_sep").join(self.answers.part_title(k, result, lang) for k in open_)
+        return [escape(self.t(lang, "dlg.hd.paste_total", amount=self.answers.total_amount(result, lang),
+                              items=items))]
 
     # -- the `ipbot helpdesk --json` contract ---------------------------------------------------------
     def to_json(self, f: Forward, lang: Lang) -> dict[str, Any]:

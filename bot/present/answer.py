@@ -478,6 +478,10 @@ class AnswerRenderer:
             lines.append(t(lang, "ask.depends", facts=facts))
         return lines
 
+    def part_title(self, key: str, result: AskResult, lang: Lang) -> str:
+        """A part's title as the reply names it (with its tier)."""
+        return self._part_title(key, result, lang)
+
     def _part_title(self, key: str, result: AskResult, lang: Lang) -> str:
         for p in result.parts:
             if p.key == key:

@@ -634,3 +634,31 @@ def test_an_unsure_money_figure_still_computes_nothing(desk: HelpDesk) -> None:
     _paste, notes = _notes_text(desk, "客户说：利息大概30万还是40万记不清了，能补多少")
     if "含义不明" in notes:
         assert "未计算金额" in notes, notes
+
+
+def test_several_items_get_one_numbered_line_each_in_the_order_asked(desk: HelpDesk) -> None:
+    """F122: a customer's 1）2）3）: one line per item, in their order, then the total and the
+    no-double-subsidy rule on a line of their own."""
+    paste = desk.forward("客户留言：我司为石家庄注册企业，1）质押贷款利息付了20万；2）驰名商标新认定；"
+                         "3）国家知识产权示范企业新认定。请问合计多少？", "zh", TODAY).paste
+    assert_pasteable(paste)
+    lines = paste.split("\n")
+    assert lines[1:] == ["根据《石家庄市促进知识产权高质量发展若干支持政策》：",
+                         "1. 知识产权质押贷款贴息：10万元；",
+                         "2. 中国驰名商标奖励：50万元；",
+                         "3. 国家知识产权示范企业奖励：10万元。",
+                         "合计：70万元。按“同一企业同一事项不享受重复奖补”：以上各项不是同一事项，分别计算。"], paste
+
+
+def test_an_english_list_keeps_each_title_capitalised(desk: HelpDesk) -> None:
+    paste = desk.forward("Customer asks: 1) we paid 400k interest on an IP pledge loan; 2) we got a China Patent "
+                         "Gold Award; 3) we became a national IP demonstration enterprise. What is the total?",
+                         "en", TODAY).paste
+    assert_pasteable(paste)
+    assert "\n1. Interest subsidy on IP pledge loans: 200,000 yuan;\n" in paste, paste
+    assert "\nTotal: 800,000 yuan. No double subsidy for the same matter" in paste, paste
+
+
+def test_two_items_stay_one_sentence(desk: HelpDesk) -> None:
+    paste = desk.forward("客户说：利息付了150万，还有个专利导航项目，能拿多少", "zh", TODAY).paste
+    assert "\n" not in paste and "知识产权质押贷款贴息：75万元；专利导航项目" in paste, paste

@@ -806,6 +806,7 @@ class AnswerRenderer:
             items = [self.part_line(p, lang, with_ref=False, result=result) for p in result.parts]
             joined = ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else ".")
             out.append(policy + _after_comma(joined, self.proper))
+            listed = policy + _after_comma(joined, self.proper)
             out += self.open_conditions(result, lang)
             out += said
             total = result.total
@@ -865,7 +866,28 @@ class AnswerRenderer:
               and result.best is not None and not result.best.is_info
               and (result.answer is None or result.answer.ruled_out is None)):
             out.append(t(lang, "dlg.hd.close"))
-        return _tidy(sep.join(_once(out, lang)))
+        pasted = _tidy(sep.join(_once(out, lang)))
+        if result.parts and len(result.parts) >= LIST_FROM:
+            pasted = _as_list(pasted, _tidy(listed), policy, items, lang)
+        return pasted
+
+
+LIST_FROM = 3  # parts from which the paste gives one line each, in the order asked
+
+
+def _as_list(pasted: str, listed: str, policy: str, items: list[str], lang: Lang) -> str:
+    """Several items asked at once (a customer's 1）2）3）): one numbered line each, in the order asked, and
+    what follows (the total, the no-double-subsidy rule) on a line of its own. The paragraph stays as it is
+    when the items' sentence was changed on the way (a clause said before and cut)."""
+    at = pasted.find(listed)
+    if at < 0:
+        return pasted
+    end = "；" if lang == "zh" else ";"
+    last = "。" if lang == "zh" else "."
+    lines = [f"{i}. {x}{end if i < len(items) else last}" for i, x in enumerate(items, start=1)]
+    head = policy.rstrip("，, ") + ("：" if lang == "zh" else ":")
+    before, after = pasted[:at].rstrip(), pasted[at + len(listed):].lstrip()
+    return "\n".join([x for x in (before, head, *lines, after) if x])
 
 
 def _once_unsaid(b: Benefit) -> bool:

@@ -662,3 +662,22 @@ def test_an_english_list_keeps_each_title_capitalised(desk: HelpDesk) -> None:
 def test_two_items_stay_one_sentence(desk: HelpDesk) -> None:
     paste = desk.forward("客户说：利息付了150万，还有个专利导航项目，能拿多少", "zh", TODAY).paste
     assert "\n" not in paste and "知识产权质押贷款贴息：75万元；专利导航项目" in paste, paste
+
+
+def test_a_complaints_hotline_digits_are_not_asked_about_as_money(desk: HelpDesk) -> None:
+    """'12345也投诉过了': the hotline is not the customer's interest; the paste never asks whether it is."""
+    f = desk.forward("客户说：打了好多次电话没人接，12345都投诉了，我们的贴息到底谁在管", "zh", TODAY)
+    assert_pasteable(f.paste)
+    assert f.paste.startswith("您好，抱歉") and "12345" not in f.paste, f.paste
+    assert not any("12345" in q for q in f.ask_customer), f.ask_customer
+    assert "12345" not in "".join(str(v) for v in f.facts.values()), f.facts
+
+
+def test_the_staff_are_asked_only_what_the_items_asked_about_wait_on(desk: HelpDesk) -> None:
+    """A patent award asked about by a firm in the city: nothing about Madrid (the questionnaire's next item);
+    a geographical indication asked about: the city asked, not the applicant type it does not need."""
+    f = desk.forward("客户问：我们是藁城区的企业，去年获得了中国专利奖优秀奖，奖励多少？", "zh", TODAY)
+    assert not any("马德里" in q for q in f.ask_customer), f.ask_customer
+    g = desk.forward("客户问：我们新核准了一个地理标志，能奖多少？", "zh", TODAY)
+    city = "贵单位是否注册在石家庄市行政区域内（含各县市区、高新区、循环化工园区）？"
+    assert g.ask_customer == (city,), g.ask_customer

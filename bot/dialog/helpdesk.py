@@ -135,6 +135,8 @@ class HelpDesk:
         question = _COMMANDS.sub(" ", message).strip()
         complaint = self.answers.is_complaint(question)
         facts, unsure, notes = read_facts(self.kb, question) if question else ({}, (), ())
+        if complaint:  # "12345也投诉过了": a complaint's digits are not asked about as the customer's interest
+            unsure = ()
         clarify = _distinct(tuple(Clarification(c.fact, self.views.name_the_options(
             self.answers.clarify_question(c.fact, c.key, dict(c.params), lang), c.fact, lang)) for c in unsure))
         result = None
@@ -157,7 +159,7 @@ class HelpDesk:
             assumed = {c.fact: c.equals for c in self.kb.policy.common_conditions
                        if c.fact not in facts and isinstance(c.equals, bool)}
             assessment = assess(self.kb, {**facts, **assumed}, today, self.validity)
-        to_ask = self._questions(result, facts, clarify, today, lang)
+        to_ask = self._questions(result, facts, clarify, assessment, today, lang)
         paste = self._paste(result, complaint, lang)
         for c in unsure:  # the customer sees no buttons: "请从选项中选一个" names the options
             paste = self.views.name_the_options(paste, c.fact, lang)
@@ -167,7 +169,7 @@ class HelpDesk:
                        refs, confidence, notes)
 
     def _questions(self, result: AskResult | None, facts: Facts, clarify: tuple[Clarification, ...],
-                   today: date, lang: Lang) -> tuple[str, ...]:
+                   assessment: Assessment | None, today: date, lang: Lang) -> tuple[str, ...]:
         """What to ask the customer next: the unsure figures first, then what the amount or verdict needs."""
         wanted: list[str] = []
         answered = [p.answer for p in result.parts] or ([result.answer] if result and result.answer else []) \
@@ -175,9 +177,15 @@ class HelpDesk:
         if answered and all(a.ruled_out is not None for a in answered):
             return tuple(c.question for c in clarify)[:MAX_QUESTIONS]  # ruled out: nothing more to ask for it
         if facts and result is not None and not result.refused:
+            # what an item the customer asked about still waits on (the planner's order first); never the
+            # questionnaire's next question about an item not asked about (a patent award asked, Madrid asked back)
+            asked = {p.benefit.id for p in result.parts} or ({result.best.id} if result.best is not None else set())
+            waits = [m for r in (assessment.results if assessment is not None else ()) if r.id in asked
+                     and r.status == "undetermined" for m in r.missing]
+            waits += [c.fact for c in self.kb.policy.common_conditions if c.fact not in facts]  # assumed
             q, _left = plan(self.kb, facts, today, self.validity)
-            if q is not None:
-                wanted += q.facts[:1]
+            first = [x for x in (q.facts if q is not None else ()) if x in waits]
+            wanted += (first or waits)[:1]
         if result is not None:
             wanted += [f for f in result.depends_on if f not in facts]
         out = [c.question for c in clarify]

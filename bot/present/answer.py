@@ -798,7 +798,8 @@ class AnswerRenderer:
                 out.append(t(lang, "dlg.hd.refused", title=title))
             return _tidy(sep.join(out))
         policy = t(lang, "dlg.hd.policy", title=title, number=self.kb.policy.document_number)
-        out += self.clarify_lines(result, lang)
+        if not complaint:  # a complaint's digits (a hotline, a date) are neither money nor asked about as money
+            out += self.clarify_lines(result, lang)
         if result.policy_meta:
             out.append(self.policy_meta(lang))
         said = [_sentence(x, lang) for x in self.note_lines(self.stated_back(result), lang)]

@@ -681,3 +681,27 @@ def test_the_staff_are_asked_only_what_the_items_asked_about_wait_on(desk: HelpD
     g = desk.forward("客户问：我们新核准了一个地理标志，能奖多少？", "zh", TODAY)
     city = "贵单位是否注册在石家庄市行政区域内（含各县市区、高新区、循环化工园区）？"
     assert g.ask_customer == (city,), g.ask_customer
+
+
+def test_each_years_interest_is_named_back_and_the_year_asked_never_one_figure_picked(desk: HelpDesk) -> None:
+    """F44: interest given for several years: no single figure is silently used; the paste names each year's
+    figure, says the subsidy is worked out per year (the text caps it per year) and asks which year."""
+    f = desk.forward("客户问：2022年贷款利息60万，2023年70万，每年能补多少", "zh", TODAY)
+    assert_pasteable(f.paste)
+    said = "您提到了几个年度的金额（2022年60万、2023年70万）。补贴按年度分别计算，每年分别适用上限；"
+    assert said in f.paste, f.paste
+    assert 600000 not in f.facts.values() and 2022 not in f.facts.values(), f.facts  # no one year picked
+    assert not re.search(r"3[05]万元", f.paste), f.paste   # neither 60万×50% nor 70万×50% picked
+    assert f.paste.count("请告诉我们") == 1, f.paste          # asked once, not again as "具体金额取决于…"
+    assert f.ask_customer[0].startswith("您提到了几个年度的金额（2022年60万、2023年70万）"), f.ask_customer
+
+
+def test_several_figures_of_an_amount_without_a_yearly_cap_are_asked_as_before(desk: HelpDesk) -> None:
+    f = desk.forward("客户问：2022年证券化融资500万，2023年融资800万，补多少", "zh", TODAY)
+    assert "补贴按年度分别计算" not in f.paste, f.paste
+
+
+def test_each_year_cued_with_its_own_word_is_asked_the_same_way(desk: HelpDesk) -> None:
+    f = desk.forward("客户说：2021年质押贷款利息50万，2022年质押贷款利息55万，分别补多少", "zh", TODAY)
+    assert f.paste.startswith("您好！您提到了几个年度的金额（2021年50万、2022年55万）。"), f.paste
+    assert "25万元" not in f.paste and "27.5万元" not in f.paste, f.paste

@@ -135,10 +135,17 @@ class HelpDesk:
         question = _COMMANDS.sub(" ", message).strip()
         complaint = self.answers.is_complaint(question)
         facts, unsure, notes = read_facts(self.kb, question) if question else ({}, (), ())
+        apart = self._years_apart(question, facts, lang) if question and not complaint else None
+        if apart is not None:  # "2023年利息80万，2024年90万": no one year's figure silently used
+            years = set(re.findall(r"(?:19|20)\d{2}(?=\s*年)", question))  # nor one of the years picked
+            facts = {k: v for k, v in facts.items() if k != apart.fact and str(v) not in years}
+            unsure = (*unsure, apart)
         if complaint:  # "12345也投诉过了": a complaint's digits are not asked about as the customer's interest
             unsure = ()
-        clarify = _distinct(tuple(Clarification(c.fact, self.views.name_the_options(
-            self.answers.clarify_question(c.fact, c.key, dict(c.params), lang), c.fact, lang)) for c in unsure))
+        asked = [self.answers.clarify_question(c.fact, c.key, dict(c.params), lang) for c in unsure]
+        by_year = [self._by_year(question, c.fact, c.key, dict(c.params), lang) for c in unsure]
+        clarify = _distinct(tuple(Clarification(c.fact, self.views.name_the_options(y or q, c.fact, lang))
+                                  for c, q, y in zip(unsure, asked, by_year, strict=True)))
         result = None
         said = understand(self.kb, question) if question else None
         if said is not None and said.intent in _ASKS_NOTHING and not (said.facts or said.is_question):
@@ -150,7 +157,8 @@ class HelpDesk:
                 self.counted(question, lang)
             # a complaint's digits never become money; an unsure money figure neither (ask's own rule, the same
             # as `ipbot ask`: an unsure year leaves the customer's interest figure usable)
-            result = ask(self.matcher, question, use_figures=not complaint, today=today, validity=self.validity)
+            result = ask(self.matcher, question, use_figures=not (complaint or apart), today=today,
+                         validity=self.validity)
         if result is not None and not result.refused:
             facts = {**_computed_from(result), **facts}  # the figure the paste computed from is in the notes too
         assumed: Facts = {}
@@ -161,12 +169,61 @@ class HelpDesk:
             assessment = assess(self.kb, {**facts, **assumed}, today, self.validity)
         to_ask = self._questions(result, facts, clarify, assessment, today, lang)
         paste = self._paste(result, complaint, lang)
+        for c, q, y in zip(unsure, asked, by_year, strict=True):  # several years' figures: each named, and asked
+            if y is not None and q in paste:
+                paste = paste.replace(q, y)
+            elif y is not None and apart is not None and y not in paste:  # ask took no figure: the question first
+                hello = self.t(lang, "dlg.hd.hello")
+                if paste.startswith(hello):
+                    paste = hello + ("" if lang == "zh" else " ") + y + ("" if lang == "zh" else " ") \
+                        + paste[len(hello):].lstrip()
+            if y is not None:
+                depends = self.t(lang, "dlg.hd.depends", facts=self.r.fact_label(c.fact, lang))
+                paste = paste.replace(depends, "").rstrip()  # asked once, above
         for c in unsure:  # the customer sees no buttons: "请从选项中选一个" names the options
             paste = self.views.name_the_options(paste, c.fact, lang)
         refs = tuple(result.refs) if result is not None and not result.refused else ()
         confidence = result.confidence if result is not None else 0.0
         return Forward(message, lang, result, complaint, facts, assumed, assessment, paste, to_ask, clarify,
                        refs, confidence, notes)
+
+    def _years_apart(self, message: str, facts: Facts, lang: Lang) -> Clarify | None:
+        """F44: "2023年利息80万，2024年90万": the layer takes the figure its cue word names (80万) and leaves the
+        next year's (90万, no cue) aside, so one year's amount would be computed as if it were the only one.
+        When a yearly-capped amount's figure and another money figure the layer left unread each stand under
+        a year of their own, the figures are asked about (each named with its year), never one used silently."""
+        reading = read_question(self.kb, message)
+        used = [f for f in reading.figures if f.role == "amount" and f.fact in facts]
+        left = [f for f in reading.figures if f.role == "other" and f.fact is None and f.value is not None]
+        if not left or len({f.fact for f in used}) != 1:
+            return None
+        fact = str(used[0].fact)
+        figures = [f.text for f in reading.figures if f in used or f in left]
+        clarify = Clarify(fact, "lang.ask.which_figure", {"figures": figures}, None)
+        return clarify if self._by_year(message, fact, clarify.key, dict(clarify.params), lang) else None
+
+    def _by_year(self, message: str, fact: str, key: str, params: dict[str, object], lang: Lang) -> str | None:
+        """F44: "2023年利息80万，2024年90万，分别能拿多少": several figures of one amount, each under a year of its
+        own. No figure is picked (first rule), but the question names each year's figure as the customer gave
+        it and says the subsidy is worked out per year, instead of "reply with one amount" as if they had
+        erred; None when the figures are not each tied to a distinct year."""
+        figures = params.get("figures")
+        if key != "lang.ask.which_figure" or not isinstance(figures, list) or len(figures) < 2:
+            return None
+        # only an amount the text caps per year ("单个申请企业每年…不超过"): "worked out per year" is its rule
+        if not any(getattr(b.amount, "of", None) == fact and getattr(b.amount, "cap_scope", None)
+                   == "per_enterprise_per_year" for b in self.kb.benefits):
+            return None
+        pairs: list[tuple[str, str]] = []
+        for fig in figures:
+            m = re.search(r"((?:19|20)\d{2})\s*年[^，,。；;！？!?]*?" + re.escape(str(fig)), message)
+            if m is None:
+                return None
+            pairs.append((m.group(1), str(fig)))
+        if len({y for y, _ in pairs}) != len(pairs):
+            return None
+        items = self.t(lang, "list_sep").join(self.t(lang, "dlg.hd.year_figure", year=y, figure=f) for y, f in pairs)
+        return self.t(lang, "dlg.hd.per_year", items=items)
 
     def _questions(self, result: AskResult | None, facts: Facts, clarify: tuple[Clarification, ...],
                    assessment: Assessment | None, today: date, lang: Lang) -> tuple[str, ...]:

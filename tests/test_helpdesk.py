@@ -705,3 +705,11 @@ def test_each_year_cued_with_its_own_word_is_asked_the_same_way(desk: HelpDesk) 
     f = desk.forward("客户说：2021年质押贷款利息50万，2022年质押贷款利息55万，分别补多少", "zh", TODAY)
     assert f.paste.startswith("您好！您提到了几个年度的金额（2021年50万、2022年55万）。"), f.paste
     assert "25万元" not in f.paste and "27.5万元" not in f.paste, f.paste
+
+
+def test_an_english_items_sentence_does_not_capitalise_the_second_item(desk: HelpDesk) -> None:
+    paste = desk.forward("The customer paid 200k interest on an IP pledge loan and got a China Patent Gold Award. "
+                         "How much in total?", "en", TODAY).paste
+    assert_pasteable(paste)
+    assert "interest subsidy on IP pledge loans: 100,000 yuan; reward for China Patent Award winners (Gold)" in paste, \
+        paste

@@ -805,7 +805,10 @@ class AnswerRenderer:
         said = [_sentence(x, lang) for x in self.note_lines(self.stated_back(result), lang)]
         if result.parts:
             items = [self.part_line(p, lang, with_ref=False, result=result) for p in result.parts]
-            joined = ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else ".")
+            # "…: 300,000 yuan; reward for China Patent Award winners …": an item mid-sentence is not capitalised
+            joined = ("；" if lang == "zh" else "; ").join(
+                x if lang == "zh" or i == 0 else _after_comma(x, self.proper) for i, x in enumerate(items)) \
+                + ("。" if lang == "zh" else ".")
             out.append(policy + _after_comma(joined, self.proper))
             listed = policy + _after_comma(joined, self.proper)
             out += self.open_conditions(result, lang)

@@ -713,3 +713,16 @@ def test_an_english_items_sentence_does_not_capitalise_the_second_item(desk: Hel
     assert_pasteable(paste)
     assert "interest subsidy on IP pledge loans: 100,000 yuan; reward for China Patent Award winners (Gold)" in paste, \
         paste
+
+
+@pytest.mark.parametrize(("message", "lang", "said"), [
+    ("客户说：我司是出口企业，新取得了4件马德里国际注册，奖励多少", "zh", "金额为10万元—40万元。您说有4件马德里注册："),
+    ("Customer, an exporter, got 3 Madrid registrations last year. How much?", "en",
+     "The amount is 100,000 yuan–300,000 yuan. You said 3 Madrid registrations:")])
+def test_several_madrid_registrations_get_the_same_range_and_reading_as_ask(
+        desk: HelpDesk, message: str, lang: Lang, said: str) -> None:
+    """F10/F49: the count rule of `ipbot ask` (the lower bound once, the upper bound each registration, the
+    text silent), never the flat 10万 of one registration."""
+    paste = desk.forward(message, lang, TODAY).paste
+    assert_pasteable(paste)
+    assert said in paste, paste

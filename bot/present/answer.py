@@ -847,6 +847,9 @@ class AnswerRenderer:
                                  tier=_after_comma(tier, self.proper) if lang == "en" else tier))
                 elif answer.reasons:
                     out.append(t(lang, "dlg.hd.amount", amount=self.r.reason(b, answer.reasons[0], lang)))
+                elif (counted := items_reading(b.amount, answer.facts)) is not None:
+                    # "马德里注册了3件": the same range and reading as `ipbot ask` (F10/F49), never the flat 10万
+                    out += [t(lang, "dlg.hd.amount", amount=amount), _sentence(text(counted, lang), lang)]
             quota_said = result.verdict is not None and result.verdict.reason == "competitive"
             if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None and not quota_said:
                 so_far = sep.join(out)

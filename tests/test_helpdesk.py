@@ -726,3 +726,10 @@ def test_several_madrid_registrations_get_the_same_range_and_reading_as_ask(
     paste = desk.forward(message, lang, TODAY).paste
     assert_pasteable(paste)
     assert said in paste, paste
+
+
+def test_last_years_and_this_years_interest_are_both_named_never_one_used(desk: HelpDesk) -> None:
+    f = desk.forward("客户说：我们去年利息付了70万，今年又付了30万，能补多少", "zh", TODAY)
+    assert_pasteable(f.paste)
+    assert "您提到了几个年度的金额（去年70万、今年30万）。" in f.paste, f.paste
+    assert not re.search(r"(35|15)万元", f.paste), f.paste

@@ -582,3 +582,154 @@ def test_a_complaint_is_not_asked_for_the_figures_it_gave(desk: HelpDesk) -> Non
     paste = desk.forward("客户投诉说好的贴息一直没发下来，他们利息差不多50万", "zh", TODAY).paste
     assert paste.startswith("您好，抱歉") and "方便的话请告诉我们" not in paste and "25万" not in paste
     assert "拨付时间" in paste
+
+
+def _notes_text(desk: HelpDesk, message: str, staff: Lang = "zh") -> tuple[str, str]:
+    f = desk.forward(message, staff, TODAY)
+    notes = html.unescape(re.sub(r"<[^>]+>", "", "\n".join(desk.notes(f, staff, copyable=True))))
+    return f.paste, notes
+
+
+def test_the_notes_state_the_pastes_total_and_what_in_it_is_to_be_confirmed(desk: HelpDesk) -> None:
+    """F9/F120: the paste sums an item whose applicant type the customer has not said; the staff notes then
+    give the same total as the customer reads, naming the item still to be confirmed, never only a smaller
+    '预计可获得' the customer never sees."""
+    paste, notes = _notes_text(desk, "客户来电：去年质押贷款利息30万，驰名商标也新认定了，一共能拿多少")
+    assert_pasteable(paste)
+    assert "合计：65万元" in paste, paste
+    assert "预计可获得：50万元" in notes, notes
+    assert "回复中的合计为65万元，其中含待确认的项目：知识产权质押贷款贴息。" in notes, notes
+
+
+def test_an_english_staff_note_states_the_pastes_total(desk: HelpDesk) -> None:
+    paste, notes = _notes_text(desk, "客户来电：去年质押贷款利息30万，驰名商标也新认定了，一共能拿多少", "en")
+    assert "合计：65万元" in paste
+    assert "The reply's total is 650,000 yuan; it includes items still to be confirmed: " in notes, notes
+
+
+def test_no_total_line_when_the_paste_sums_only_what_is_eligible(desk: HelpDesk) -> None:
+    paste, notes = _notes_text(desk, "客户说：我司为石家庄注册企业，去年质押贷款利息30万，驰名商标也新认定了，一共多少")
+    assert "合计：65万元" in paste and "预计可获得：65万元" in notes, notes
+    assert "回复中的合计" not in notes, notes
+
+
+def test_an_unsure_year_leaves_the_customers_amounts_computed_and_is_asked_once(desk: HelpDesk) -> None:
+    """F122: a year that may not be the previous one is asked about once (not once per award it touches),
+    and the customer's interest and financing figures are still computed, as `ipbot ask` computes them."""
+    message = ("客户留言：我司为石家庄注册企业。2024年度：1）获得中国专利奖优秀奖；2）新增国家知识产权示范企业；"
+               "3）质押贷款利息共计40万元；4）知识产权证券化融资1000万元。请问合计多少？")
+    f = desk.forward(message, "zh", TODAY)
+    assert_pasteable(f.paste)
+    assert "20万元" in f.paste and "30万元" in f.paste, f.paste   # 40万×50%, 1000万×3%
+    assert f.paste.count("您说的“2024”是申请的上一年吗？") == 1, f.paste
+    assert len(f.ask_customer) == len(set(f.ask_customer)), f.ask_customer
+    _paste, notes = _notes_text(desk, message)
+    assert notes.count("您说的“2024”是申请的上一年吗？") == 2, notes   # the clarify line and question 1, once each
+    assert "未计算金额" not in notes and "客户给出的金额已照算" in notes, notes
+
+
+def test_an_unsure_money_figure_still_computes_nothing(desk: HelpDesk) -> None:
+    f = desk.forward("客户说：利息大概30万还是40万记不清了，能补多少", "zh", TODAY)
+    assert not re.search(r"1[05]万元|20万元", f.paste), f.paste
+    _paste, notes = _notes_text(desk, "客户说：利息大概30万还是40万记不清了，能补多少")
+    if "含义不明" in notes:
+        assert "未计算金额" in notes, notes
+
+
+def test_several_items_get_one_numbered_line_each_in_the_order_asked(desk: HelpDesk) -> None:
+    """F122: a customer's 1）2）3）: one line per item, in their order, then the total and the
+    no-double-subsidy rule on a line of their own."""
+    paste = desk.forward("客户留言：我司为石家庄注册企业，1）质押贷款利息付了20万；2）驰名商标新认定；"
+                         "3）国家知识产权示范企业新认定。请问合计多少？", "zh", TODAY).paste
+    assert_pasteable(paste)
+    lines = paste.split("\n")
+    assert lines[1:] == ["根据《石家庄市促进知识产权高质量发展若干支持政策》：",
+                         "1. 知识产权质押贷款贴息：10万元；",
+                         "2. 中国驰名商标奖励：50万元；",
+                         "3. 国家知识产权示范企业奖励：10万元。",
+                         "合计：70万元。按“同一企业同一事项不享受重复奖补”：以上各项不是同一事项，分别计算。"], paste
+
+
+def test_an_english_list_keeps_each_title_capitalised(desk: HelpDesk) -> None:
+    paste = desk.forward("Customer asks: 1) we paid 400k interest on an IP pledge loan; 2) we got a China Patent "
+                         "Gold Award; 3) we became a national IP demonstration enterprise. What is the total?",
+                         "en", TODAY).paste
+    assert_pasteable(paste)
+    assert "\n1. Interest subsidy on IP pledge loans: 200,000 yuan;\n" in paste, paste
+    assert "\nTotal: 800,000 yuan. No double subsidy for the same matter" in paste, paste
+
+
+def test_two_items_stay_one_sentence(desk: HelpDesk) -> None:
+    paste = desk.forward("客户说：利息付了150万，还有个专利导航项目，能拿多少", "zh", TODAY).paste
+    assert "\n" not in paste and "知识产权质押贷款贴息：75万元；专利导航项目" in paste, paste
+
+
+def test_a_complaints_hotline_digits_are_not_asked_about_as_money(desk: HelpDesk) -> None:
+    """'12345也投诉过了': the hotline is not the customer's interest; the paste never asks whether it is."""
+    f = desk.forward("客户说：打了好多次电话没人接，12345都投诉了，我们的贴息到底谁在管", "zh", TODAY)
+    assert_pasteable(f.paste)
+    assert f.paste.startswith("您好，抱歉") and "12345" not in f.paste, f.paste
+    assert not any("12345" in q for q in f.ask_customer), f.ask_customer
+    assert "12345" not in "".join(str(v) for v in f.facts.values()), f.facts
+
+
+def test_the_staff_are_asked_only_what_the_items_asked_about_wait_on(desk: HelpDesk) -> None:
+    """A patent award asked about by a firm in the city: nothing about Madrid (the questionnaire's next item);
+    a geographical indication asked about: the city asked, not the applicant type it does not need."""
+    f = desk.forward("客户问：我们是藁城区的企业，去年获得了中国专利奖优秀奖，奖励多少？", "zh", TODAY)
+    assert not any("马德里" in q for q in f.ask_customer), f.ask_customer
+    g = desk.forward("客户问：我们新核准了一个地理标志，能奖多少？", "zh", TODAY)
+    city = "贵单位是否注册在石家庄市行政区域内（含各县市区、高新区、循环化工园区）？"
+    assert g.ask_customer == (city,), g.ask_customer
+
+
+def test_each_years_interest_is_named_back_and_the_year_asked_never_one_figure_picked(desk: HelpDesk) -> None:
+    """F44: interest given for several years: no single figure is silently used; the paste names each year's
+    figure, says the subsidy is worked out per year (the text caps it per year) and asks which year."""
+    f = desk.forward("客户问：2022年贷款利息60万，2023年70万，每年能补多少", "zh", TODAY)
+    assert_pasteable(f.paste)
+    said = "您提到了几个年度的金额（2022年60万、2023年70万）。补贴按年度分别计算，每年分别适用上限；"
+    assert said in f.paste, f.paste
+    assert 600000 not in f.facts.values() and 2022 not in f.facts.values(), f.facts  # no one year picked
+    assert not re.search(r"3[05]万元", f.paste), f.paste   # neither 60万×50% nor 70万×50% picked
+    assert f.paste.count("请告诉我们") == 1, f.paste          # asked once, not again as "具体金额取决于…"
+    assert f.ask_customer[0].startswith("您提到了几个年度的金额（2022年60万、2023年70万）"), f.ask_customer
+
+
+def test_several_figures_of_an_amount_without_a_yearly_cap_are_asked_as_before(desk: HelpDesk) -> None:
+    f = desk.forward("客户问：2022年证券化融资500万，2023年融资800万，补多少", "zh", TODAY)
+    assert "补贴按年度分别计算" not in f.paste, f.paste
+
+
+def test_each_year_cued_with_its_own_word_is_asked_the_same_way(desk: HelpDesk) -> None:
+    f = desk.forward("客户说：2021年质押贷款利息50万，2022年质押贷款利息55万，分别补多少", "zh", TODAY)
+    assert f.paste.startswith("您好！您提到了几个年度的金额（2021年50万、2022年55万）。"), f.paste
+    assert "25万元" not in f.paste and "27.5万元" not in f.paste, f.paste
+
+
+def test_an_english_items_sentence_does_not_capitalise_the_second_item(desk: HelpDesk) -> None:
+    paste = desk.forward("The customer paid 200k interest on an IP pledge loan and got a China Patent Gold Award. "
+                         "How much in total?", "en", TODAY).paste
+    assert_pasteable(paste)
+    assert "interest subsidy on IP pledge loans: 100,000 yuan; reward for China Patent Award winners (Gold)" in paste, \
+        paste
+
+
+@pytest.mark.parametrize(("message", "lang", "said"), [
+    ("客户说：我司是出口企业，新取得了4件马德里国际注册，奖励多少", "zh", "金额为10万元—40万元。您说有4件马德里注册："),
+    ("Customer, an exporter, got 3 Madrid registrations last year. How much?", "en",
+     "The amount is 100,000 yuan–300,000 yuan. You said 3 Madrid registrations:")])
+def test_several_madrid_registrations_get_the_same_range_and_reading_as_ask(
+        desk: HelpDesk, message: str, lang: Lang, said: str) -> None:
+    """F10/F49: the count rule of `ipbot ask` (the lower bound once, the upper bound each registration, the
+    text silent), never the flat 10万 of one registration."""
+    paste = desk.forward(message, lang, TODAY).paste
+    assert_pasteable(paste)
+    assert said in paste, paste
+
+
+def test_last_years_and_this_years_interest_are_both_named_never_one_used(desk: HelpDesk) -> None:
+    f = desk.forward("客户说：我们去年利息付了70万，今年又付了30万，能补多少", "zh", TODAY)
+    assert_pasteable(f.paste)
+    assert "您提到了几个年度的金额（去年70万、今年30万）。" in f.paste, f.paste
+    assert not re.search(r"(35|15)万元", f.paste), f.paste

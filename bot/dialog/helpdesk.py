@@ -36,6 +36,7 @@ from knowledge.models import KnowledgeBase, Lang
 MAX_INPUT = 2000
 COPY_TEXT_LIMIT = 256  # the Bot API's limit on CopyTextButton.text
 MAX_QUESTIONS = 3
+_YEAR = r"((?:19|20)\d{2}\s*年|去年|今年|前年|上年)"  # a year a figure stands under ("2023年利息80万", "去年90万")
 _COMMANDS = re.compile(r"(?<!\S)/[A-Za-z_]+(@\w+)?")
 # The language layer's intents that ask the bot to do something (a greeting, a menu label typed): forwarded,
 # they ask the help desk nothing, as a forwarded "/assess" does not. "人工客服" too: the staff who forward it
@@ -69,6 +70,18 @@ class Forward:
     refs: tuple[str, ...] = field(default=())
     confidence: float = 0.0
     notes: tuple[Note, ...] = ()      # what the language layer read into the customer's figures
+
+
+def _distinct(clarify: tuple[Clarification, ...]) -> tuple[Clarification, ...]:
+    """One question asked once: two facts unsure for the same reason (a year that both an award and a title
+    hang on) give the customer one question, not the same one twice."""
+    seen: set[str] = set()
+    out = []
+    for c in clarify:
+        if c.question not in seen:
+            seen.add(c.question)
+            out.append(c)
+    return tuple(out)
 
 
 def read_facts(kb: KnowledgeBase, message: str) -> tuple[Facts, tuple[Clarify, ...], tuple[Note, ...]]:
@@ -123,8 +136,17 @@ class HelpDesk:
         question = _COMMANDS.sub(" ", message).strip()
         complaint = self.answers.is_complaint(question)
         facts, unsure, notes = read_facts(self.kb, question) if question else ({}, (), ())
-        clarify = tuple(Clarification(c.fact, self.views.name_the_options(
-            self.answers.clarify_question(c.fact, c.key, dict(c.params), lang), c.fact, lang)) for c in unsure)
+        apart = self._years_apart(question, facts, lang) if question and not complaint else None
+        if apart is not None:  # "2023年利息80万，2024年90万": no one year's figure silently used
+            years = set(re.findall(r"(?:19|20)\d{2}(?=\s*年)", question))  # nor one of the years picked
+            facts = {k: v for k, v in facts.items() if k != apart.fact and str(v) not in years}
+            unsure = (*unsure, apart)
+        if complaint:  # "12345也投诉过了": a complaint's digits are not asked about as the customer's interest
+            unsure = ()
+        asked = [self.answers.clarify_question(c.fact, c.key, dict(c.params), lang) for c in unsure]
+        by_year = [self._by_year(question, c.fact, c.key, dict(c.params), lang) for c in unsure]
+        clarify = _distinct(tuple(Clarification(c.fact, self.views.name_the_options(y or q, c.fact, lang))
+                                  for c, q, y in zip(unsure, asked, by_year, strict=True)))
         result = None
         said = understand(self.kb, question) if question else None
         if said is not None and said.intent in _ASKS_NOTHING and not (said.facts or said.is_question):
@@ -134,8 +156,9 @@ class HelpDesk:
         if re.search(r"[\u4e00-\u9fffA-Za-z]", question):
             if self.counted is not None:
                 self.counted(question, lang)
-            # unsure figures and a complaint's digits never become money
-            result = ask(self.matcher, question, use_figures=not (complaint or clarify), today=today,
+            # a complaint's digits never become money; an unsure money figure neither (ask's own rule, the same
+            # as `ipbot ask`: an unsure year leaves the customer's interest figure usable)
+            result = ask(self.matcher, question, use_figures=not (complaint or apart), today=today,
                          validity=self.validity)
         if result is not None and not result.refused:
             facts = {**_computed_from(result), **facts}  # the figure the paste computed from is in the notes too
@@ -145,8 +168,19 @@ class HelpDesk:
             assumed = {c.fact: c.equals for c in self.kb.policy.common_conditions
                        if c.fact not in facts and isinstance(c.equals, bool)}
             assessment = assess(self.kb, {**facts, **assumed}, today, self.validity)
-        to_ask = self._questions(result, facts, clarify, today, lang)
+        to_ask = self._questions(result, facts, clarify, assessment, today, lang)
         paste = self._paste(result, complaint, lang)
+        for c, q, y in zip(unsure, asked, by_year, strict=True):  # several years' figures: each named, and asked
+            if y is not None and q in paste:
+                paste = paste.replace(q, y)
+            elif y is not None and apart is not None and y not in paste:  # ask took no figure: the question first
+                hello = self.t(lang, "dlg.hd.hello")
+                if paste.startswith(hello):
+                    paste = hello + ("" if lang == "zh" else " ") + y + ("" if lang == "zh" else " ") \
+                        + paste[len(hello):].lstrip()
+            if y is not None:
+                depends = self.t(lang, "dlg.hd.depends", facts=self.r.fact_label(c.fact, lang))
+                paste = paste.replace(depends, "").rstrip()  # asked once, above
         for c in unsure:  # the customer sees no buttons: "请从选项中选一个" names the options
             paste = self.views.name_the_options(paste, c.fact, lang)
         refs = tuple(result.refs) if result is not None and not result.refused else ()
@@ -154,8 +188,46 @@ class HelpDesk:
         return Forward(message, lang, result, complaint, facts, assumed, assessment, paste, to_ask, clarify,
                        refs, confidence, notes)
 
+    def _years_apart(self, message: str, facts: Facts, lang: Lang) -> Clarify | None:
+        """F44: "2023年利息80万，2024年90万": the layer takes the figure its cue word names (80万) and leaves the
+        next year's (90万, no cue) aside, so one year's amount would be computed as if it were the only one.
+        When a yearly-capped amount's figure and another money figure the layer left unread each stand under
+        a year of their own, the figures are asked about (each named with its year), never one used silently."""
+        reading = read_question(self.kb, message)
+        used = [f for f in reading.figures if f.role == "amount" and f.fact in facts]
+        left = [f for f in reading.figures if f.role == "other" and f.fact is None and f.value is not None]
+        if not left or len({f.fact for f in used}) != 1:
+            return None
+        fact = str(used[0].fact)
+        figures = [f.text for f in reading.figures if f in used or f in left]
+        clarify = Clarify(fact, "lang.ask.which_figure", {"figures": figures}, None)
+        return clarify if self._by_year(message, fact, clarify.key, dict(clarify.params), lang) else None
+
+    def _by_year(self, message: str, fact: str, key: str, params: dict[str, object], lang: Lang) -> str | None:
+        """F44: "2023年利息80万，2024年90万，分别能拿多少": several figures of one amount, each under a year of its
+        own. No figure is picked (first rule), but the question names each year's figure as the customer gave
+        it and says the subsidy is worked out per year, instead of "reply with one amount" as if they had
+        erred; None when the figures are not each tied to a distinct year."""
+        figures = params.get("figures")
+        if key != "lang.ask.which_figure" or not isinstance(figures, list) or len(figures) < 2:
+            return None
+        # only an amount the text caps per year ("单个申请企业每年…不超过"): "worked out per year" is its rule
+        if not any(getattr(b.amount, "of", None) == fact and getattr(b.amount, "cap_scope", None)
+                   == "per_enterprise_per_year" for b in self.kb.benefits):
+            return None
+        pairs: list[tuple[str, str]] = []
+        for fig in figures:
+            m = re.search(_YEAR + r"[^，,。；;！？!?]*?" + re.escape(str(fig)), message)
+            if m is None:
+                return None
+            pairs.append((re.sub(r"\s+", "", m.group(1)), str(fig)))
+        if len({y for y, _ in pairs}) != len(pairs):
+            return None
+        items = self.t(lang, "list_sep").join(self.t(lang, "dlg.hd.year_figure", year=y, figure=f) for y, f in pairs)
+        return self.t(lang, "dlg.hd.per_year", items=items)
+
     def _questions(self, result: AskResult | None, facts: Facts, clarify: tuple[Clarification, ...],
-                   today: date, lang: Lang) -> tuple[str, ...]:
+                   assessment: Assessment | None, today: date, lang: Lang) -> tuple[str, ...]:
         """What to ask the customer next: the unsure figures first, then what the amount or verdict needs."""
         wanted: list[str] = []
         answered = [p.answer for p in result.parts] or ([result.answer] if result and result.answer else []) \
@@ -163,9 +235,15 @@ class HelpDesk:
         if answered and all(a.ruled_out is not None for a in answered):
             return tuple(c.question for c in clarify)[:MAX_QUESTIONS]  # ruled out: nothing more to ask for it
         if facts and result is not None and not result.refused:
+            # what an item the customer asked about still waits on (the planner's order first); never the
+            # questionnaire's next question about an item not asked about (a patent award asked, Madrid asked back)
+            asked = {p.benefit.id for p in result.parts} or ({result.best.id} if result.best is not None else set())
+            waits = [m for r in (assessment.results if assessment is not None else ()) if r.id in asked
+                     and r.status == "undetermined" for m in r.missing]
+            waits += [c.fact for c in self.kb.policy.common_conditions if c.fact not in facts]  # assumed
             q, _left = plan(self.kb, facts, today, self.validity)
-            if q is not None:
-                wanted += q.facts[:1]
+            first = [x for x in (q.facts if q is not None else ()) if x in waits]
+            wanted += (first or waits)[:1]
         if result is not None:
             wanted += [f for f in result.depends_on if f not in facts]
         out = [c.question for c in clarify]
@@ -173,7 +251,7 @@ class HelpDesk:
             fact = self.kb.facts.get(f)
             if fact is not None and not any(c.fact == f for c in clarify):
                 out.append(fact.question.get(lang))
-        return tuple(out[:MAX_QUESTIONS])
+        return tuple(dict.fromkeys(out))[:MAX_QUESTIONS]  # one question asked once
 
     def _paste(self, result: AskResult | None, complaint: bool, lang: Lang) -> str:
         """The customer's reply; an unsure figure is asked about inside it (AnswerRenderer.paste)."""
@@ -223,8 +301,10 @@ class HelpDesk:
         if result is not None and result.procedure:
             lines.append(escape(t(lang, "dlg.hd.procedure")))
         if f.clarify:
-            lines.append(escape(t(lang, "dlg.hd.clarify", items=self.views.sep(lang).join(c.question
-                                                                                       for c in f.clarify))))
+            money = any(self.kb.facts[c.fact].type in ("money", "money_list") for c in f.clarify
+                        if c.fact in self.kb.facts)
+            lines.append(escape(t(lang, "dlg.hd.clarify" if money or result is None else "dlg.hd.clarify_other",
+                                  items=self.views.sep(lang).join(c.question for c in f.clarify))))
         if f.facts:
             lines += ["", t(lang, "dlg.hd.facts", items=self.views.fact_values(dict(f.facts), lang))]
             # what the language layer read into the customer's figures (a month's interest made a year's, an
@@ -273,10 +353,27 @@ class HelpDesk:
             lines.append(t(lang, "dlg.result.total", amount=escape(self.r.amount(a.eligible_total, lang))))
         if any(r.status != "eligible" for r in found):
             lines.append(escape(t(lang, "dlg.hd.not_in_total")))
+        lines += self._paste_total(f, {r.id for r in found if r.status == "eligible"}, lang)
         if a.assumptions:
             items = ("" if lang == "zh" else " ").join(x.get(lang) for x in a.assumptions)
             lines.append(escape(t(lang, "dlg.hd.assumptions", items=items)))
         return lines
+
+    def _paste_total(self, f: Forward, eligible: set[str], lang: Lang) -> list[str]:
+        """The paste's own total beside the staff estimate when it sums items the notes hold to be confirmed
+        (a condition the customer has not stated): the staff see the same figure as the customer and why the
+        two differ, never a bare "50万" against the customer's "72.5万"."""
+        result = f.result
+        total = result.total if result is not None and not result.refused else None
+        if result is None or total is None or total.amount is None or not total.counted:
+            return []
+        keys = {p.key: p.benefit.id for p in result.parts}
+        open_ = [k for k in total.counted if keys.get(k, k) not in eligible]
+        if not open_:
+            return []
+        items = self.t(lang, "list_sep").join(self.answers.part_title(k, result, lang) for k in open_)
+        return [escape(self.t(lang, "dlg.hd.paste_total", amount=self.answers.total_amount(result, lang),
+                              items=items))]
 
     # -- the `ipbot helpdesk --json` contract ---------------------------------------------------------
     def to_json(self, f: Forward, lang: Lang) -> dict[str, Any]:

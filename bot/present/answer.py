@@ -478,6 +478,10 @@ class AnswerRenderer:
             lines.append(t(lang, "ask.depends", facts=facts))
         return lines
 
+    def part_title(self, key: str, result: AskResult, lang: Lang) -> str:
+        """A part's title as the reply names it (with its tier)."""
+        return self._part_title(key, result, lang)
+
     def _part_title(self, key: str, result: AskResult, lang: Lang) -> str:
         for p in result.parts:
             if p.key == key:
@@ -794,14 +798,19 @@ class AnswerRenderer:
                 out.append(t(lang, "dlg.hd.refused", title=title))
             return _tidy(sep.join(out))
         policy = t(lang, "dlg.hd.policy", title=title, number=self.kb.policy.document_number)
-        out += self.clarify_lines(result, lang)
+        if not complaint:  # a complaint's digits (a hotline, a date) are neither money nor asked about as money
+            out += self.clarify_lines(result, lang)
         if result.policy_meta:
             out.append(self.policy_meta(lang))
         said = [_sentence(x, lang) for x in self.note_lines(self.stated_back(result), lang)]
         if result.parts:
             items = [self.part_line(p, lang, with_ref=False, result=result) for p in result.parts]
-            joined = ("；" if lang == "zh" else "; ").join(items) + ("。" if lang == "zh" else ".")
+            # "…: 300,000 yuan; reward for China Patent Award winners …": an item mid-sentence is not capitalised
+            joined = ("；" if lang == "zh" else "; ").join(
+                x if lang == "zh" or i == 0 else _after_comma(x, self.proper) for i, x in enumerate(items)) \
+                + ("。" if lang == "zh" else ".")
             out.append(policy + _after_comma(joined, self.proper))
+            listed = policy + _after_comma(joined, self.proper)
             out += self.open_conditions(result, lang)
             out += said
             total = result.total
@@ -838,6 +847,9 @@ class AnswerRenderer:
                                  tier=_after_comma(tier, self.proper) if lang == "en" else tier))
                 elif answer.reasons:
                     out.append(t(lang, "dlg.hd.amount", amount=self.r.reason(b, answer.reasons[0], lang)))
+                elif (counted := items_reading(b.amount, answer.facts)) is not None:
+                    # "马德里注册了3件": the same range and reading as `ipbot ask` (F10/F49), never the flat 10万
+                    out += [t(lang, "dlg.hd.amount", amount=amount), _sentence(text(counted, lang), lang)]
             quota_said = result.verdict is not None and result.verdict.reason == "competitive"
             if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None and not quota_said:
                 so_far = sep.join(out)
@@ -861,7 +873,28 @@ class AnswerRenderer:
               and result.best is not None and not result.best.is_info
               and (result.answer is None or result.answer.ruled_out is None)):
             out.append(t(lang, "dlg.hd.close"))
-        return _tidy(sep.join(_once(out, lang)))
+        pasted = _tidy(sep.join(_once(out, lang)))
+        if result.parts and len(result.parts) >= LIST_FROM:
+            pasted = _as_list(pasted, _tidy(listed), policy, items, lang)
+        return pasted
+
+
+LIST_FROM = 3  # parts from which the paste gives one line each, in the order asked
+
+
+def _as_list(pasted: str, listed: str, policy: str, items: list[str], lang: Lang) -> str:
+    """Several items asked at once (a customer's 1）2）3）): one numbered line each, in the order asked, and
+    what follows (the total, the no-double-subsidy rule) on a line of its own. The paragraph stays as it is
+    when the items' sentence was changed on the way (a clause said before and cut)."""
+    at = pasted.find(listed)
+    if at < 0:
+        return pasted
+    end = "；" if lang == "zh" else ";"
+    last = "。" if lang == "zh" else "."
+    lines = [f"{i}. {x}{end if i < len(items) else last}" for i, x in enumerate(items, start=1)]
+    head = policy.rstrip("，, ") + ("：" if lang == "zh" else ":")
+    before, after = pasted[:at].rstrip(), pasted[at + len(listed):].lstrip()
+    return "\n".join([x for x in (before, head, *lines, after) if x])
 
 
 def _once_unsaid(b: Benefit) -> bool:

@@ -79,6 +79,7 @@ from eligibility.ask.model import (
 from eligibility.ask.multipart import compared, one_role_asked, parts_asked, same_matter, total_of, unsure_roles
 from eligibility.ask.procedure import procedure_asked, promote_named, subject_first
 from eligibility.ask.reading import level_counts, plain_question, read_question, supposed_facts
+from eligibility.ask.rule_verdicts import claims
 from eligibility.ask.unstated import fallback_verdict
 from eligibility.ask.verdicts import verdict_of
 from eligibility.language import Clarify
@@ -177,7 +178,11 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
             offered.append(s)
     facts = dict(reading.facts)
     # "最高100万对吧": a figure asked about as the ceiling is the user's guess, not their own base
-    ceiling_guess = yes_no and bool(cues.ceiling_any.search(text))
+    # — unless the user's own figure is given beside the figure asked about ("利息120万…上限100万所以是60万？"):
+    # then the own figure is the base and the claim is checked against what it gives
+    own_and_claim = any(f.fact is not None and f.role in OWN_ROLES for f in reading.figures) \
+        and any(f.fact is None and f.role == "policy" for f in reading.figures)
+    ceiling_guess = yes_no and bool(cues.ceiling_any.search(text)) and not own_and_claim
     answer = several(best.benefit, reading) or amount_for(
         kb, best.benefit, question, own_for(best.benefit, reading) if use and not ceiling_guess else ())
     parts = parts_asked(kb, result, ranked, question, reading if use else None, reading)
@@ -247,7 +252,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         # not of who may apply ("示范企业和优势企业能同时拿吗" names no asker in 企业)
         verdict = same_matter(kb, parts) or YesNo("no", "same_matter")
     if verdict is not None and verdict.reason in ("amount_same", "amount_differs") and len(parts) >= 2:
-        verdict, total = _against_total(kb, cues, parts, verdict, total, text)
+        verdict, total = _against_total(kb, cues, parts, verdict, total, text,
+                                        tuple(claims(figures, {**facts, **answer.facts})))
     if verdict is not None and verdict.reason in _AMOUNT_REASONS:
         # "奖励10万到账了吗": the yes/no asks the procedure word it ends on, not the figure before it
         end = re.sub(r"[\s?？!！。.，,]+$", "", text)
@@ -303,11 +309,16 @@ def _beside_the_amount(kb: KnowledgeBase, result: MatchResult, procedure: bool, 
 
 
 def _against_total(kb: KnowledgeBase, cues: Cues, parts: tuple[Part, ...], verdict: YesNo, total: Total | None,
-                   text: str) -> tuple[YesNo, Total | None]:
+                   text: str, claimed_figures: tuple[int, ...] = ()) -> tuple[YesNo, Total | None]:
     """"示范企业和优势企业都评上了，能拿15万吗": a figure that is no part's amount is the sum asked about; it is
-    checked against the parts' total (with the no-double-subsidy groups applied), never against one part."""
+    checked against the parts' total (with the no-double-subsidy groups applied), never against one part.
+    "马德里10万加驰名50万…一共110万对吗": the parts' own figures are restated; the sum asked is the last figure
+    that is no part's amount (and not the user's own base)."""
     claimed = verdict.param("claimed")
     singles = {p.answer.amount.max for p in parts if p.answer.amount is not None}
+    beyond = [c for c in claimed_figures if c not in singles]
+    if cues.total.search(text) and beyond:
+        claimed = beyond[-1]
     if not isinstance(claimed, int) or (claimed in singles and not cues.total.search(text)):
         return verdict, total
     whole = total or total_of(kb, parts)

@@ -223,13 +223,16 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return YesNo("yes" if alone else "no", "only_type" if alone else "not_only_type",
                      (("type", str(facts["entity_type"])),))
     rule = b.amount
-    if rule.kind == "percentage" and rule.cap is not None and rule.cap_scope and cues.ceiling_any.search(text):
+    if rule.kind == "percentage" and rule.cap is not None and rule.cap_scope \
+            and (cues.ceiling_any.search(text) or cues.no_ceiling.search(text)):
         asked = [scope for scope, cue in cues.scopes.items() if cue.search(text)]
         if asked and not cues.cap_figure.search(text):  # "Is the cap per year?": the scope, not the user's figure
             same = rule.cap_scope in asked
             return YesNo("yes" if same else "no", "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
         if not figures and not cues.cap_figure.search(text):  # "Is the interest subsidy capped?": it is
-            return YesNo("yes", "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
+            # "听说…没有上限": the claim of no cap is the opposite of what the text sets
+            capped = "no" if cues.no_ceiling.search(text) else "yes"
+            return YesNo(capped, "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
     exceed = exceed_verdict(cues, b, text)
     if exceed is not None:
         return exceed

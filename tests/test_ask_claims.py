@@ -1,0 +1,54 @@
+"""A figure, rate or cap the user claims is checked against what the text gives for the user's own figures: a
+right sum or amount is a yes; a rumour ("听说…70%") is a claim to confirm, answered with the text's figure."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.present.answer import AnswerRenderer
+from bot.present.i18n import Catalog
+from eligibility.ask import ask
+from eligibility.matcher import Matcher
+from knowledge.models import KnowledgeBase
+
+
+def first_line(kb: KnowledgeBase, question: str) -> tuple[str | None, str]:
+    result = ask(Matcher(kb), question)
+    text = AnswerRenderer(kb, Catalog.load()).render(result)
+    return (result.verdict.verdict if result.verdict else None), text.splitlines()[0]
+
+
+@pytest.mark.parametrize(("question", "verdict", "has"), [
+    # the own figure beside a ceiling word is the base; the claim is checked against what it gives
+    ("我们利息付了140万，补70万对吧，反正上限是100万", "yes", "70万"),
+    ("利息250万，贴息最多补100万对吗", "yes", "100万"),
+    ("利息80万，上限100万，所以能补50万？", "no", "40万"),
+    # the parts' own figures restated, the sum asked is the figure after 一共
+    ("驰名商标50万加地理标志50万，一共100万对吧", "yes", "100万"),
+    ("利息60万加专利银奖，合计60万对吗", "yes", "60万"),
+    ("利息60万加专利银奖，合计80万对吗", "no", "60万"),
+])
+def test_a_claim_is_checked_against_the_users_own_figures(kb: KnowledgeBase, question: str, verdict: str,
+                                                          has: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict, line
+    assert has in line
+
+
+@pytest.mark.parametrize(("question", "verdict", "has"), [
+    ("我听说质押贷款贴息是80%", "no", "50%"),
+    ("有人说驰名商标能奖200万", "no", "50万"),
+    ("据说融资企业补助上不封顶", "no", "300万"),
+    ("同行说优势企业奖5万", "yes", "5万"),
+    ("I heard the interest subsidy is 60%", "no", "50%"),
+    ("A friend told me the originator reward is 5%", "no", "2%"),
+])
+def test_a_rumour_is_a_claim_to_confirm(kb: KnowledgeBase, question: str, verdict: str, has: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict, line
+    assert has in line
+
+
+def test_a_rumour_asking_what_is_no_yes_no(kb: KnowledgeBase) -> None:
+    result = ask(Matcher(kb), "听说有个专利导航的补贴，给多少")
+    assert not result.yes_no

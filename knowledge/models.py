@@ -920,6 +920,9 @@ class QuestionCues(Model):
     included: list[CueWord]
     included_filler_chars: CueChars
     can_filler_chars: CueChars
+    city_words: list[CueWord]
+    lenders: list[CueWord]
+    requirement_filler_chars: CueChars
     require: list[CueWord]
     require_around: list[CueWord]
     require_then: list[CueWord]

@@ -52,3 +52,25 @@ def test_a_rumour_is_a_claim_to_confirm(kb: KnowledgeBase, question: str, verdic
 def test_a_rumour_asking_what_is_no_yes_no(kb: KnowledgeBase) -> None:
     result = ask(Matcher(kb), "听说有个专利导航的补贴，给多少")
     assert not result.yes_no
+
+
+@pytest.mark.parametrize(("question", "verdict"), [
+    # what is asked to be required is not in the clause: no yes from a condition matched elsewhere in the question
+    ("质押贷款必须在本市银行办理吗", "no"),
+    ("拿专利金奖必须是第一完成单位吗", "no"),
+    ("质押贷款必须用专利质押吗", "no"),
+    # the clause's own condition asked as required stays a yes; the city itself is the place every clause holds
+    ("马德里奖励必须是出口企业吗", "yes"),
+    ("产业联盟必须备案吗", "yes"),
+])
+def test_a_requirement_the_clause_does_not_hold_is_no_yes(kb: KnowledgeBase, question: str, verdict: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict, line
+
+
+def test_a_lenders_place_is_not_the_applicants(kb: KnowledgeBase) -> None:
+    result = ask(Matcher(kb), "我们的质押贷款是在天津的银行贷的，能贴息吗")
+    assert not result.refused
+    assert result.ranked[0].benefit.id == "pledge_loan_interest"
+    assert result.verdict is not None and result.verdict.verdict != "no"
+    assert ask(Matcher(kb), "天津的企业能申请贴息吗").verdict.verdict == "no"  # type: ignore[union-attr]

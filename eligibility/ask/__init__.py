@@ -83,7 +83,7 @@ from eligibility.ask.rule_verdicts import claims
 from eligibility.ask.unstated import fallback_verdict
 from eligibility.ask.verdicts import verdict_of
 from eligibility.language import Clarify
-from eligibility.matcher import Matcher, MatchResult, Scored
+from eligibility.matcher import Matcher, MatchResult, Scored, english_words
 from eligibility.parsing import normalize
 from eligibility.results import Validity
 from knowledge.models import Benefit, KnowledgeBase
@@ -115,6 +115,9 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     describes = "in_city" in reading.facts or "entity_type" in reading.facts \
         or any(c.fact == "in_city" for c in reading.clarify) or city_asked
     result = procedure_asked(matcher, subject_first(matcher, matcher.match(question), question), question, describes)
+    lenders_place = _lenders_place(cues, result, question)
+    if lenders_place:  # "质押贷款在外地银行贷的可以吗": the bank's place, not the asker's
+        result = replace(result, refused=False, subject=None)
     if other_level(kb, cues, result, text):  # "市级知识产权优势企业有钱吗": a level no entry of the term holds
         levels = next((s for s in kb.out_of_scope if s.id == LEVELS_SUBJECT), None)
         result = replace(result, refused=True, subject=levels, confidence=max(result.confidence, 0.8))
@@ -240,6 +243,11 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         verdict = YesNo("maybe", "other_levels")  # "国家已经给了贴息，市里还能给吗": the text does not settle it
     if yes_no and verdict is None and not unsettled:  # every yes/no question starts with a verdict the entry makes
         verdict = fallback_verdict(kb, best.benefit, answer, text, facts, procedure)
+    if yes_no and lenders_place and verdict is None and not best.benefit.is_info and best.benefit.conditions:
+        # the text sets no place of the bank: the entry's own condition is what is required
+        first = best.benefit.conditions[0]
+        if first.label is not None:
+            verdict = YesNo("yes", "condition_required", (("label_zh", first.label.zh), ("label_en", first.label.en)))
     if yes_no and answer.ruled_out is not None and (verdict is None or verdict.verdict != "no"):
         verdict = answer.ruled_out  # "利息付了0元能补吗": the stated facts already say no
     if procedure and verdict is not None and verdict.reason == "exists" and asks_procedure_yes_no(cues, text):
@@ -263,6 +271,18 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(cues.ceiling_any.search(text)) and not answer.from_figures,
                      clarify=clarify, notes=reading.notes, policy_meta=bool(cues.policy_meta.search(text)))
+
+
+def _lenders_place(cues: Cues, result: MatchResult, question: str) -> bool:
+    """Whether every place outside the city the question names is a lender's ("在外地银行贷的", "a Beijing bank"):
+    the policy sets no place of the bank, only the applicant's, so the other-places refusal does not apply."""
+    if not result.refused or result.subject is None or result.subject.id != PLACES_SUBJECT or not result.ranked:
+        return False
+    text = normalize(question)
+    places = [h for h in result.hits if PLACES_SUBJECT in h.subjects]
+    words = english_words(text)
+    return bool(places) and all(cues.lender_after.search(" ".join(words[h.end:]) if h.english else text[h.end:])
+                                for h in places)
 
 
 _PER_PERIOD = "per_period"  # the role of an untied figure in a message that names a period of payment

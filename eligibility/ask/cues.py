@@ -56,6 +56,7 @@ class Cues:
     yes_no_tag: re.Pattern[str]
     claim_word: re.Pattern[str]
     hearsay: re.Pattern[str]
+    lender_after: re.Pattern[str]
     open_question: re.Pattern[str]
     confirm: re.Pattern[str]
     trailing_not: re.Pattern[str]
@@ -166,6 +167,7 @@ def _build(kb: KnowledgeBase) -> Cues:
         yes_no_tag=rx(r"(?:^|\s)@tag_questions\s*[?？]+\s*$|@tag_phrases"),
         claim_word=rx(r"\d|@claim_words"),
         hearsay=rx("@hearsay"),
+        lender_after=rx(r"^\s*(?:的|的一家|那边的|当地的|本地的)?\s*@lenders"),
         open_question=rx("@open_question"),
         confirm=rx(r"@confirm|是.{0,12}吗"),
         trailing_not=rx(r"(@trailing_negations)(\s*[？?。~～]*\s*)$"),

@@ -27,7 +27,7 @@ from eligibility.ask.rule_verdicts import (
     quota_verdict,
     rate_verdict,
 )
-from eligibility.ask.unstated import beyond_text, said
+from eligibility.ask.unstated import beyond_text, names_beyond_text, said
 from eligibility.matcher import english_words
 from eligibility.parsing import normalize
 from eligibility.results import Facts, Validity
@@ -214,6 +214,10 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return YesNo("yes" if alone else "no", "only_type" if alone else "not_only_type", (("type", kind),))
     if needed is not None and needed.verdict == "yes" and own_name and beyond_text(kb, cues, b, text):
         # "专利导航必须先请咨询公司做完才能申请吗": only the entry's own name matched; what is asked is not in its text
+        return YesNo("no", "condition_unrequired", needed.params)
+    if needed is not None and needed.verdict == "yes" and cues.require.search(text) \
+            and names_beyond_text(kb, cues, b, text):
+        # "贴息必须是本市银行的贷款吗": the condition matched on 贷款; what is asked (a bank's place) the text does not hold
         return YesNo("no", "condition_unrequired", needed.params)
     if needed is not None:
         return needed

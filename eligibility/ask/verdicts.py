@@ -217,7 +217,7 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return YesNo("no", "condition_unrequired", needed.params)
     if needed is not None and needed.verdict == "yes" and cues.require.search(text) \
             and names_beyond_text(kb, cues, b, text):
-        # "贴息必须是本市银行的贷款吗": the condition matched on 贷款; what is asked (a bank's place) the text does not hold
+        # "贴息必须是本市银行的贷款吗": the condition matched on 贷款; what is asked (the bank) the text lacks
         return YesNo("no", "condition_unrequired", needed.params)
     if needed is not None:
         return needed

@@ -74,3 +74,20 @@ def test_a_lenders_place_is_not_the_applicants(kb: KnowledgeBase) -> None:
     assert result.ranked[0].benefit.id == "pledge_loan_interest"
     assert result.verdict is not None and result.verdict.verdict != "no"
     assert ask(Matcher(kb), "天津的企业能申请贴息吗").verdict.verdict == "no"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("question", ["质押贷款利息80，补多少", "我们去年利息是45，能贴多少"])
+def test_a_bare_number_without_a_unit_is_asked_about(kb: KnowledgeBase, question: str) -> None:
+    result = ask(Matcher(kb), question)
+    assert result.answer is not None and result.answer.amount is None
+    assert any(c.key == "lang.ask.unit" for c in result.clarify)
+
+
+def test_a_yes_waits_for_the_year_asked_back(kb: KnowledgeBase) -> None:
+    got, line = first_line(kb, "2018年拿的专利银奖，能拿30万吗")
+    assert got == "maybe", line
+
+
+def test_is_there_a_cap_is_no_claim_of_none(kb: KnowledgeBase) -> None:
+    assert first_line(kb, "质押贷款贴息有没有上限")[0] == "yes"
+    assert first_line(kb, "质押贷款贴息是不是没有上限")[0] == "no"

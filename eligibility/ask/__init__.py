@@ -105,7 +105,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     """
     kb = matcher.kb
     cues = cues_of(kb)
-    reading = _periodic(kb, read_question(kb, plain_question(cues, question)), normalize(question))
+    reading = _unitless(_periodic(kb, read_question(kb, plain_question(cues, question)), normalize(question)))
     text = normalize(question)
     yes_no = is_yes_no(cues, text)
     # "正定县的公司能申请吗": whether a unit of a place of the city may apply (the layer reads no fact of a place
@@ -267,10 +267,20 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         end = re.sub(r"[\s?？!！。.，,]+$", "", text)
         asks_it = procedure and end.endswith("吗") and bool(cues.procedure.search(end[-6:]))
         verdict = _beside_the_amount(kb, result, asks_it, verdict)
+    if verdict is not None and verdict.verdict == "yes" and _asked_back(kb, best.benefit, clarify):
+        # "2019年获得的专利奖金奖，能拿50万吗": a question asked back on the entry's own fact may turn the yes to a no
+        verdict = replace(verdict, verdict="maybe")
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(cues.ceiling_any.search(text)) and not answer.from_figures,
                      clarify=clarify, notes=reading.notes, policy_meta=bool(cues.policy_meta.search(text)))
+
+
+def _asked_back(kb: KnowledgeBase, b: Benefit, clarify: tuple[Clarify, ...]) -> bool:
+    """Whether a question asked back is about a fact ``b`` depends on: one of its conditions or its amount's fact."""
+    rule = b.amount
+    own = {c.fact for c in kb.conditions_of(b)} | {getattr(rule, "by", None), getattr(rule, "of", None)}
+    return any(c.fact in own for c in clarify)
 
 
 def _lenders_place(cues: Cues, result: MatchResult, question: str) -> bool:
@@ -301,12 +311,27 @@ def _periodic(kb: KnowledgeBase, reading: QuestionReading, text: str) -> Questio
     return replace(reading, figures=figures)
 
 
+_NO_UNIT = "no_unit"  # the role of an untied bare number without a unit ("利息60能补多少": 60元 or 60万元?)
+_BARE = re.compile(r"^\s*\d{1,4}(?:\.\d+)?\s*$")
+
+
+def _unitless(reading: QuestionReading) -> QuestionReading:
+    """"利息60能补多少": a bare number of a few digits the language layer tied to no fact and gave no unit is
+    60元 or 60万元; the first rule says ask which, never compute 30元 from a guess."""
+    figures = tuple(replace(f, role=_NO_UNIT) if f.role == "other" and f.fact is None and f.value is not None
+                    and _BARE.match(f.text) else f for f in reading.figures)
+    return replace(reading, figures=figures)
+
+
 def _loose_figure(kb: KnowledgeBase, b: Benefit, reading: QuestionReading, answer: AmountAnswer,
                   use: bool) -> tuple[Clarify, ...]:
     """A per-period figure of unknown span (``_periodic``) is asked about: which period it is (first rule)."""
     rule = b.amount
     if not use or rule.kind != "percentage" or answer.from_figures or reading.clarify:
         return ()
+    bare = [f for f in reading.figures if f.role == _NO_UNIT]
+    if len(bare) == 1 and not any(c.fact == rule.of for c in reading.clarify):
+        return (Clarify(rule.of, "lang.ask.unit", {"figure": bare[0].text.strip()}),)
     loose = [f for f in reading.figures if f.role == _PER_PERIOD]
     if len(loose) != 1:
         return ()

@@ -235,7 +235,10 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
             return YesNo("yes" if same else "no", "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
         if not figures and not cues.cap_figure.search(text):  # "Is the interest subsidy capped?": it is
             # "听说…没有上限": the claim of no cap is the opposite of what the text sets
-            capped = "no" if cues.no_ceiling.search(text) else "yes"
+            unasked = text  # the 没有上限 of "有没有上限" asks
+            for phrase in cues.words.yes_no_phrases:
+                unasked = unasked.replace(phrase, " " * len(phrase))
+            capped = "no" if cues.no_ceiling.search(unasked) else "yes"
             return YesNo(capped, "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
     exceed = exceed_verdict(cues, b, text)
     if exceed is not None:

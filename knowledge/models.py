@@ -922,6 +922,8 @@ class QuestionCues(Model):
     can_filler_chars: CueChars
     city_words: list[CueWord]
     lenders: list[CueWord]
+    again_received: list[CueWord]
+    not_obtained: list[CueWord]
     requirement_filler_chars: CueChars
     require: list[CueWord]
     require_around: list[CueWord]

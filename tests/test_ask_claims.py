@@ -91,3 +91,18 @@ def test_a_yes_waits_for_the_year_asked_back(kb: KnowledgeBase) -> None:
 def test_is_there_a_cap_is_no_claim_of_none(kb: KnowledgeBase) -> None:
     assert first_line(kb, "质押贷款贴息有没有上限")[0] == "yes"
     assert first_line(kb, "质押贷款贴息是不是没有上限")[0] == "no"
+
+
+@pytest.mark.parametrize("question", [
+    "我们的地理标志还在审，能拿50万吗",
+    "我们是优势企业培育对象，这5万能给吗",
+    "Our GI is still under review, do we get the 500k?",
+])
+def test_a_title_not_obtained_yet_is_no(kb: KnowledgeBase, question: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == "no", line
+
+
+def test_a_one_off_read_from_its_newness_asked_again_is_no_yes(kb: KnowledgeBase) -> None:
+    got, line = first_line(kb, "优势企业前年奖过5万了，今年还能拿吗")
+    assert got == "maybe", line

@@ -234,6 +234,10 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         failed = failed_condition(kb, best.benefit, {**facts, **supposed}) if supposed else None
         if failed is not None and failed[0] == "condition_fails":
             verdict = YesNo("no", failed[0], failed[1])
+    if yes_no and (verdict is None or verdict.verdict != "no") and _not_obtained(kb, cues, best.benefit, text):
+        first = best.benefit.conditions[0]
+        verdict = YesNo("no", "condition_fails", (("label_zh", first.label.zh), ("label_en", first.label.en))) \
+            if first.label is not None else YesNo("no", "condition_fails", (("fact", first.fact),))
     comparison = compared(cues, result, parts, text) if yes_no else None
     if comparison is not None:  # "优势企业的奖励比示范企业多吗": one part's amount against the other's
         verdict = comparison
@@ -283,6 +287,14 @@ def _asked_back(kb: KnowledgeBase, b: Benefit, clarify: tuple[Clarify, ...]) -> 
     return any(c.fact in own for c in clarify)
 
 
+def _not_obtained(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> bool:
+    """"驰名商标正在申请中，能拿50万吗", "我们是示范企业培育单位": the title an award entry pays for is not obtained yet
+    (a subsidy pending, "奖励正在申请中", is another matter: the word before it is a support word)."""
+    if b.is_info or b.amount.kind == "percentage" or not b.conditions:
+        return False
+    return any(not cues.support.search(text[max(0, m.start() - 3):m.start()]) for m in cues.not_obtained.finditer(text))
+
+
 def _lenders_place(cues: Cues, result: MatchResult, question: str) -> bool:
     """Whether every place outside the city the question names is a lender's ("在外地银行贷的", "a Beijing bank"):
     the policy sets no place of the bank, only the applicant's, so the other-places refusal does not apply."""
@@ -318,6 +330,8 @@ _BARE = re.compile(r"^\s*\d{1,4}(?:\.\d+)?\s*$")
 def _unitless(reading: QuestionReading) -> QuestionReading:
     """"利息60能补多少": a bare number of a few digits the language layer tied to no fact and gave no unit is
     60元 or 60万元; the first rule says ask which, never compute 30元 from a guess."""
+    if any(f.value is not None and f.role in CLAIM_ROLES and not _BARE.match(f.text) for f in reading.figures):
+        return reading  # "是10到20万吗": another figure's unit is the bare one's too
     figures = tuple(replace(f, role=_NO_UNIT) if f.role == "other" and f.fact is None and f.value is not None
                     and _BARE.match(f.text) else f for f in reading.figures)
     return replace(reading, figures=figures)

@@ -57,6 +57,8 @@ class Cues:
     claim_word: re.Pattern[str]
     hearsay: re.Pattern[str]
     lender_after: re.Pattern[str]
+    again_received: re.Pattern[str]
+    not_obtained: re.Pattern[str]
     open_question: re.Pattern[str]
     confirm: re.Pattern[str]
     trailing_not: re.Pattern[str]
@@ -167,6 +169,8 @@ def _build(kb: KnowledgeBase) -> Cues:
         yes_no_tag=rx(r"(?:^|\s)@tag_questions\s*[?？]+\s*$|@tag_phrases"),
         claim_word=rx(r"\d|@claim_words"),
         hearsay=rx("@hearsay"),
+        again_received=rx("@again_received"),
+        not_obtained=rx("@not_obtained"),
         lender_after=rx(r"^\s*(?:的|的一家|那边的|当地的|本地的)?\s*@lenders"),
         open_question=rx("@open_question"),
         confirm=rx(r"@confirm|是.{0,12}吗"),

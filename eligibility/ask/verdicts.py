@@ -248,6 +248,8 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return YesNo("no", "once")  # "每年都奖100万吗" of a one-off: no, whatever the figure
     if cues.yearly.search(text) and b.award.frequency == "once":
         return YesNo("maybe", "once_unsaid")  # "一万块是每年给吗": the once-only is the reading of 取得/新增
+    if cues.again_received.search(text) and b.award.frequency == "once" and not once_said:
+        return YesNo("maybe", "once_unsaid")  # "示范企业去年拿了10万，今年还能拿吗": 新增 is read as once
     if cues.twice.search(text) and b.award.frequency == "once" and once_said:
         return YesNo("no", "once")  # "去年拿了驰名商标，今年还能再奖吗": a one-off is paid once
     per_item = item_count(rule)

@@ -106,3 +106,8 @@ def test_a_title_not_obtained_yet_is_no(kb: KnowledgeBase, question: str) -> Non
 def test_a_one_off_read_from_its_newness_asked_again_is_no_yes(kb: KnowledgeBase) -> None:
     got, line = first_line(kb, "优势企业前年奖过5万了，今年还能拿吗")
     assert got == "maybe", line
+
+
+def test_another_levels_policy_stacking_is_not_a_yes(kb: KnowledgeBase) -> None:
+    got, line = first_line(kb, "县里也有专利奖配套奖励，和市里的能叠加吗")
+    assert got == "maybe", line

@@ -243,7 +243,10 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         verdict = comparison
     if elsewhere:
         verdict = YesNo("no", "elsewhere")
-    if yes_no and verdict is None and cues.other_levels.search(text) and cues.stack.search(text):
+    if yes_no and (verdict is None or (verdict.reason in ("exists", "applicant_ok", "included")
+                                       and len({p.benefit.id for p in parts}) < 2)) \
+            and cues.other_levels.search(text) and cues.stack.search(text):
+        # "区里也有贴息政策，能叠加吗": the 有 is the district's policy, the question whether the two stack
         verdict = YesNo("maybe", "other_levels")  # "国家已经给了贴息，市里还能给吗": the text does not settle it
     if yes_no and verdict is None and not unsettled:  # every yes/no question starts with a verdict the entry makes
         verdict = fallback_verdict(kb, best.benefit, answer, text, facts, procedure)
@@ -271,7 +274,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         end = re.sub(r"[\s?？!！。.，,]+$", "", text)
         asks_it = procedure and end.endswith("吗") and bool(cues.procedure.search(end[-6:]))
         verdict = _beside_the_amount(kb, result, asks_it, verdict)
-    if verdict is not None and verdict.verdict == "yes" and _asked_back(kb, best.benefit, clarify):
+    if verdict is not None and verdict.verdict == "yes" and verdict.reason in _AMOUNT_REASONS \
+            and _asked_back(kb, best.benefit, clarify):
         # "2019年获得的专利奖金奖，能拿50万吗": a question asked back on the entry's own fact may turn the yes to a no
         verdict = replace(verdict, verdict="maybe")
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
+from itertools import pairwise
 
 from eligibility.ask.applicants import (
     ASKER_FACTS,
@@ -315,7 +316,7 @@ def _beside_a_near_miss(result: MatchResult, question: str) -> bool:
         return False
     text = normalize(question)
     cuts = [0, *(m.end() for m in _JOINED.finditer(text)), len(text) + 1]
-    spans = list(zip(cuts, cuts[1:], strict=False))
+    spans = list(pairwise(cuts))
     kinds = []
     for a, b in spans:
         inside = [h for h in result.hits if a <= h.start and h.end <= b]

@@ -60,9 +60,9 @@ def _other_level_hit(kb: KnowledgeBase, cues: Cues, result: MatchResult, text: s
         # ("省级专利导航项目") is another level's; a bare 国家 may be a standard's ("按国家标准做的专利导航")
         said = _EXPLICIT.search(window)
         sources = "".join(normalize(kb.benefit(i).source) for i in h.benefits)
-        if named[0] != "municipal" and said and loose and said.group(0)[0] not in sources:
-            return True  # "为县级…机构提供托管服务": the clause names 县（市、区） itself, not another level
-        return False
+        # "为县级…机构提供托管服务": the clause names 县（市、区） itself, not another level
+        return named[0] != "municipal" and bool(said) and loose and said is not None \
+            and said.group(0)[0] not in sources
     return named[0] not in levels
 
 

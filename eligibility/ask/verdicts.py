@@ -238,8 +238,8 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
             unasked = text  # the 没有上限 of "有没有上限" asks
             for phrase in cues.words.yes_no_phrases:
                 unasked = unasked.replace(phrase, " " * len(phrase))
-            capped = "no" if cues.no_ceiling.search(unasked) else "yes"
-            return YesNo(capped, "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
+            return YesNo("no" if cues.no_ceiling.search(unasked) else "yes", "cap_scope",
+                         (("actual_max", rule.cap), ("scope", rule.cap_scope)))
     exceed = exceed_verdict(cues, b, text)
     if exceed is not None:
         return exceed

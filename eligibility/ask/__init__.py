@@ -32,7 +32,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date
-from itertools import pairwise
 
 from eligibility.ask.applicants import (
     ASKER_FACTS,
@@ -116,9 +115,6 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     describes = "in_city" in reading.facts or "entity_type" in reading.facts \
         or any(c.fact == "in_city" for c in reading.clarify) or city_asked
     result = procedure_asked(matcher, subject_first(matcher, matcher.match(question), question), question, describes)
-    if _beside_a_near_miss(result, question) and support(result) >= matcher.params.min_score:
-        # "省专利奖一等奖和中国专利奖优秀奖，能拿多少": the in-scope part, joined to the near miss, is answered
-        result = replace(result, refused=False, subject=None)
     lenders_place = _lenders_place(cues, result, question)
     if lenders_place:  # "质押贷款在外地银行贷的可以吗": the bank's place, not the asker's
         result = replace(result, refused=False, subject=None)
@@ -301,33 +297,6 @@ def _not_obtained(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> bool:
     if b.is_info or b.amount.kind == "percentage" or not b.conditions:
         return False
     return any(not cues.support.search(text[max(0, m.start() - 3):m.start()]) for m in cues.not_obtained.finditer(text))
-
-
-_JOINED = re.compile(r"[和与及跟、，,;；]|\band\b")
-
-
-def _beside_a_near_miss(result: MatchResult, question: str) -> bool:
-    """Whether a near miss refused is one part of a question joined to another part that names only an entry of
-    the policy ("省专利奖一等奖和中国专利奖优秀奖"): each part's terms stay within it."""
-    if not result.refused or result.subject is None or not result.subject.near_miss or not result.ranked \
-            or result.subject.id in (PLACES_SUBJECT, LEVELS_SUBJECT):  # a place or a level holds for the whole message
-        return False
-    if any(h.english for h in result.hits):
-        return False
-    text = normalize(question)
-    cuts = [0, *(m.end() for m in _JOINED.finditer(text)), len(text) + 1]
-    spans = list(pairwise(cuts))
-    kinds = []
-    for a, b in spans:
-        inside = [h for h in result.hits if a <= h.start and h.end <= b]
-        if any(not (a <= h.start and h.end <= b) and h.start < b and h.end > a for h in result.hits):
-            return False  # a term across a joiner
-        subjects = any(h.subjects for h in inside)
-        benefits = any(h.benefits for h in inside)
-        if subjects and benefits:
-            return False
-        kinds.append("miss" if subjects else "entry" if benefits else "")
-    return "miss" in kinds and "entry" in kinds
 
 
 def _lenders_place(cues: Cues, result: MatchResult, question: str) -> bool:

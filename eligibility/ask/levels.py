@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from eligibility.ask.cues import Cues
-from eligibility.matcher import Hit, MatchResult, english_words
+from eligibility.matcher import MatchResult, english_words
 from eligibility.parsing import normalize
 from knowledge.models import Benefit, KnowledgeBase
 
@@ -26,44 +26,38 @@ def level_of(cues: Cues, b: Benefit) -> str | None:
 
 
 def other_level(kb: KnowledgeBase, cues: Cues, result: MatchResult, text: str) -> bool:
-    """Whether a level named right before an entry's term is one no entry holding that term has, and the question
-    names the entry nowhere else unqualified ("省专利奖一等奖和中国专利奖优秀奖": the national award is answered)."""
+    """Whether a level named right before an entry's term is one no entry holding that term has."""
     if result.refused or not result.ranked:
         return False
-    flagged: set[str] = set()
-    clean: set[str] = set()
-    for h in result.hits:
-        if h.benefits:
-            (flagged if _other_level_hit(kb, cues, result, text, h) else clean).update(h.benefits)
-    return bool(flagged) and not flagged <= clean
-
-
-def _other_level_hit(kb: KnowledgeBase, cues: Cues, result: MatchResult, text: str, h: Hit) -> bool:
-    """Whether the level named right before the term of ``h`` is one no entry holding that term has."""
     words = english_words(text)
-    levels = {level_of(cues, kb.benefit(i)) for i in h.benefits}
-    # the words between the term and the one before it (another term ends the window: "国家级和省级…"); for an
-    # entry with no level of its own, a level word that is itself a term qualifies the term right after it
-    # ("省级专利导航": 省级 is a term of the provincial zone)
-    loose = levels == {None}
-    before = max((o.end for o in result.hits if o.english == h.english and o.end <= h.start
-                  and not (loose and _level_word(cues, o.term) and h.start - o.end <= 1)), default=0)
-    if h.english:
-        window = " ".join(words[max(before, h.start - _REACH_EN):h.start])
-    else:
-        window = re.split(r"[，,。？?！!；;、和与及跟或\s]", text[max(before, h.start - _REACH_ZH):h.start])[-1]
-    named = [lv for lv, rx in cues.levels.items() if rx.search(window)]
-    if len(named) != 1:
-        return False
-    if None in levels:
-        # an entry with no level of its own is the city's (专利导航项目): only a level said outright with 级
-        # ("省级专利导航项目") is another level's; a bare 国家 may be a standard's ("按国家标准做的专利导航")
-        said = _EXPLICIT.search(window)
-        sources = "".join(normalize(kb.benefit(i).source) for i in h.benefits)
-        # "为县级…机构提供托管服务": the clause names 县（市、区） itself, not another level
-        return named[0] != "municipal" and bool(said) and loose and said is not None \
-            and said.group(0)[0] not in sources
-    return named[0] not in levels
+    for h in result.hits:
+        if not h.benefits:
+            continue
+        levels = {level_of(cues, kb.benefit(i)) for i in h.benefits}
+        # the words between the term and the one before it (another term ends the window: "国家级和省级…"); for an
+        # entry with no level of its own, a level word that is itself a term qualifies the term right after it
+        # ("省级专利导航": 省级 is a term of the provincial zone)
+        loose = levels == {None}
+        before = max((o.end for o in result.hits if o.english == h.english and o.end <= h.start
+                      and not (loose and _level_word(cues, o.term) and h.start - o.end <= 1)), default=0)
+        if h.english:
+            window = " ".join(words[max(before, h.start - _REACH_EN):h.start])
+        else:
+            window = re.split(r"[，,。？?！!；;、和与及跟或\s]", text[max(before, h.start - _REACH_ZH):h.start])[-1]
+        named = [lv for lv, rx in cues.levels.items() if rx.search(window)]
+        if len(named) != 1:
+            continue
+        if None in levels:
+            # an entry with no level of its own is the city's (专利导航项目): only a level said outright with 级
+            # ("省级专利导航项目") is another level's; a bare 国家 may be a standard's ("按国家标准做的专利导航")
+            said = _EXPLICIT.search(window)
+            sources = "".join(normalize(kb.benefit(i).source) for i in h.benefits)
+            if named[0] != "municipal" and said and loose and said.group(0)[0] not in sources:
+                return True  # "为县级…机构提供托管服务": the clause names 县（市、区） itself, not another level
+            continue
+        if named[0] not in levels:
+            return True
+    return False
 
 
 def _level_word(cues: Cues, term: str) -> bool:

@@ -810,6 +810,7 @@ class QuestionCues(Model):
     several_part_units: list[CueWord]
     ceiling: list[CueWord]
     ceiling_before: list[CueWord]
+    no_ceiling: list[CueWord]
     cap_figure: list[CueWord]
     scope_per_year: list[CueWord]
     scope_per_issue: list[CueWord]
@@ -824,6 +825,7 @@ class QuestionCues(Model):
     tag_questions: list[CueWord]
     tag_phrases: list[CueWord]
     claim_words: list[CueWord]
+    hearsay: list[CueWord]
     exists: list[CueWord]
     support: list[CueWord]
     can: list[CueWord]
@@ -918,6 +920,11 @@ class QuestionCues(Model):
     included: list[CueWord]
     included_filler_chars: CueChars
     can_filler_chars: CueChars
+    city_words: list[CueWord]
+    lenders: list[CueWord]
+    again_received: list[CueWord]
+    not_obtained: list[CueWord]
+    requirement_filler_chars: CueChars
     require: list[CueWord]
     require_around: list[CueWord]
     require_then: list[CueWord]

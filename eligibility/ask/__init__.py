@@ -79,10 +79,11 @@ from eligibility.ask.model import (
 from eligibility.ask.multipart import compared, one_role_asked, parts_asked, same_matter, total_of, unsure_roles
 from eligibility.ask.procedure import procedure_asked, promote_named, subject_first
 from eligibility.ask.reading import level_counts, plain_question, read_question, supposed_facts
+from eligibility.ask.rule_verdicts import claims
 from eligibility.ask.unstated import fallback_verdict
 from eligibility.ask.verdicts import verdict_of
 from eligibility.language import Clarify
-from eligibility.matcher import Matcher, MatchResult, Scored
+from eligibility.matcher import Matcher, MatchResult, Scored, english_words
 from eligibility.parsing import normalize
 from eligibility.results import Validity
 from knowledge.models import Benefit, KnowledgeBase
@@ -104,7 +105,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     """
     kb = matcher.kb
     cues = cues_of(kb)
-    reading = _periodic(kb, read_question(kb, plain_question(cues, question)), normalize(question))
+    reading = _unitless(_periodic(kb, read_question(kb, plain_question(cues, question)), normalize(question)))
     text = normalize(question)
     yes_no = is_yes_no(cues, text)
     # "正定县的公司能申请吗": whether a unit of a place of the city may apply (the layer reads no fact of a place
@@ -114,6 +115,9 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     describes = "in_city" in reading.facts or "entity_type" in reading.facts \
         or any(c.fact == "in_city" for c in reading.clarify) or city_asked
     result = procedure_asked(matcher, subject_first(matcher, matcher.match(question), question), question, describes)
+    lenders_place = _lenders_place(cues, result, question)
+    if lenders_place:  # "质押贷款在外地银行贷的可以吗": the bank's place, not the asker's
+        result = replace(result, refused=False, subject=None)
     if other_level(kb, cues, result, text):  # "市级知识产权优势企业有钱吗": a level no entry of the term holds
         levels = next((s for s in kb.out_of_scope if s.id == LEVELS_SUBJECT), None)
         result = replace(result, refused=True, subject=levels, confidence=max(result.confidence, 0.8))
@@ -177,7 +181,11 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
             offered.append(s)
     facts = dict(reading.facts)
     # "最高100万对吧": a figure asked about as the ceiling is the user's guess, not their own base
-    ceiling_guess = yes_no and bool(cues.ceiling_any.search(text))
+    # — unless the user's own figure is given beside the figure asked about ("利息120万…上限100万所以是60万？"):
+    # then the own figure is the base and the claim is checked against what it gives
+    own_and_claim = any(f.fact is not None and f.role in OWN_ROLES for f in reading.figures) \
+        and any(f.fact is None and f.role == "policy" for f in reading.figures)
+    ceiling_guess = yes_no and bool(cues.ceiling_any.search(text)) and not own_and_claim
     answer = several(best.benefit, reading) or amount_for(
         kb, best.benefit, question, own_for(best.benefit, reading) if use and not ceiling_guess else ())
     parts = parts_asked(kb, result, ranked, question, reading if use else None, reading)
@@ -226,15 +234,27 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         failed = failed_condition(kb, best.benefit, {**facts, **supposed}) if supposed else None
         if failed is not None and failed[0] == "condition_fails":
             verdict = YesNo("no", failed[0], failed[1])
+    if yes_no and (verdict is None or verdict.verdict != "no") and _not_obtained(kb, cues, best.benefit, text):
+        first = best.benefit.conditions[0]
+        verdict = YesNo("no", "condition_fails", (("label_zh", first.label.zh), ("label_en", first.label.en))) \
+            if first.label is not None else YesNo("no", "condition_fails", (("fact", first.fact),))
     comparison = compared(cues, result, parts, text) if yes_no else None
     if comparison is not None:  # "优势企业的奖励比示范企业多吗": one part's amount against the other's
         verdict = comparison
     if elsewhere:
         verdict = YesNo("no", "elsewhere")
-    if yes_no and verdict is None and cues.other_levels.search(text) and cues.stack.search(text):
+    if yes_no and (verdict is None or (verdict.reason in ("exists", "applicant_ok", "included")
+                                       and len({p.benefit.id for p in parts}) < 2)) \
+            and cues.other_levels.search(text) and cues.stack.search(text):
+        # "区里也有贴息政策，能叠加吗": the 有 is the district's policy, the question whether the two stack
         verdict = YesNo("maybe", "other_levels")  # "国家已经给了贴息，市里还能给吗": the text does not settle it
     if yes_no and verdict is None and not unsettled:  # every yes/no question starts with a verdict the entry makes
         verdict = fallback_verdict(kb, best.benefit, answer, text, facts, procedure)
+    if yes_no and lenders_place and verdict is None and not best.benefit.is_info and best.benefit.conditions:
+        # the text sets no place of the bank: the entry's own condition is what is required
+        first = best.benefit.conditions[0]
+        if first.label is not None:
+            verdict = YesNo("yes", "condition_required", (("label_zh", first.label.zh), ("label_en", first.label.en)))
     if yes_no and answer.ruled_out is not None and (verdict is None or verdict.verdict != "no"):
         verdict = answer.ruled_out  # "利息付了0元能补吗": the stated facts already say no
     if procedure and verdict is not None and verdict.reason == "exists" and asks_procedure_yes_no(cues, text):
@@ -247,16 +267,48 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         # not of who may apply ("示范企业和优势企业能同时拿吗" names no asker in 企业)
         verdict = same_matter(kb, parts) or YesNo("no", "same_matter")
     if verdict is not None and verdict.reason in ("amount_same", "amount_differs") and len(parts) >= 2:
-        verdict, total = _against_total(kb, cues, parts, verdict, total, text)
+        verdict, total = _against_total(kb, cues, parts, verdict, total, text,
+                                        tuple(claims(figures, {**facts, **answer.facts})))
     if verdict is not None and verdict.reason in _AMOUNT_REASONS:
         # "奖励10万到账了吗": the yes/no asks the procedure word it ends on, not the figure before it
         end = re.sub(r"[\s?？!！。.，,]+$", "", text)
         asks_it = procedure and end.endswith("吗") and bool(cues.procedure.search(end[-6:]))
         verdict = _beside_the_amount(kb, result, asks_it, verdict)
+    if verdict is not None and verdict.verdict == "yes" and verdict.reason in _AMOUNT_REASONS \
+            and _asked_back(kb, best.benefit, clarify):
+        # "2019年获得的专利奖金奖，能拿50万吗": a question asked back on the entry's own fact may turn the yes to a no
+        verdict = replace(verdict, verdict="maybe")
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(cues.ceiling_any.search(text)) and not answer.from_figures,
                      clarify=clarify, notes=reading.notes, policy_meta=bool(cues.policy_meta.search(text)))
+
+
+def _asked_back(kb: KnowledgeBase, b: Benefit, clarify: tuple[Clarify, ...]) -> bool:
+    """Whether a question asked back is about a fact ``b`` depends on: one of its conditions or its amount's fact."""
+    rule = b.amount
+    own = {c.fact for c in kb.conditions_of(b)} | {getattr(rule, "by", None), getattr(rule, "of", None)}
+    return any(c.fact in own for c in clarify)
+
+
+def _not_obtained(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> bool:
+    """"驰名商标正在申请中，能拿50万吗", "我们是示范企业培育单位": the title an award entry pays for is not obtained yet
+    (a subsidy pending, "奖励正在申请中", is another matter: the word before it is a support word)."""
+    if b.is_info or b.amount.kind == "percentage" or not b.conditions:
+        return False
+    return any(not cues.support.search(text[max(0, m.start() - 3):m.start()]) for m in cues.not_obtained.finditer(text))
+
+
+def _lenders_place(cues: Cues, result: MatchResult, question: str) -> bool:
+    """Whether every place outside the city the question names is a lender's ("在外地银行贷的", "a Beijing bank"):
+    the policy sets no place of the bank, only the applicant's, so the other-places refusal does not apply."""
+    if not result.refused or result.subject is None or result.subject.id != PLACES_SUBJECT or not result.ranked:
+        return False
+    text = normalize(question)
+    places = [h for h in result.hits if PLACES_SUBJECT in h.subjects]
+    words = english_words(text)
+    return bool(places) and all(cues.lender_after.search(" ".join(words[h.end:]) if h.english else text[h.end:])
+                                for h in places)
 
 
 _PER_PERIOD = "per_period"  # the role of an untied figure in a message that names a period of payment
@@ -275,12 +327,29 @@ def _periodic(kb: KnowledgeBase, reading: QuestionReading, text: str) -> Questio
     return replace(reading, figures=figures)
 
 
+_NO_UNIT = "no_unit"  # the role of an untied bare number without a unit ("利息60能补多少": 60元 or 60万元?)
+_BARE = re.compile(r"^\s*\d{1,4}(?:\.\d+)?\s*$")
+
+
+def _unitless(reading: QuestionReading) -> QuestionReading:
+    """"利息60能补多少": a bare number of a few digits the language layer tied to no fact and gave no unit is
+    60元 or 60万元; the first rule says ask which, never compute 30元 from a guess."""
+    if any(f.value is not None and f.role in CLAIM_ROLES and not _BARE.match(f.text) for f in reading.figures):
+        return reading  # "是10到20万吗": another figure's unit is the bare one's too
+    figures = tuple(replace(f, role=_NO_UNIT) if f.role == "other" and f.fact is None and f.value is not None
+                    and _BARE.match(f.text) else f for f in reading.figures)
+    return replace(reading, figures=figures)
+
+
 def _loose_figure(kb: KnowledgeBase, b: Benefit, reading: QuestionReading, answer: AmountAnswer,
                   use: bool) -> tuple[Clarify, ...]:
     """A per-period figure of unknown span (``_periodic``) is asked about: which period it is (first rule)."""
     rule = b.amount
     if not use or rule.kind != "percentage" or answer.from_figures or reading.clarify:
         return ()
+    bare = [f for f in reading.figures if f.role == _NO_UNIT]
+    if len(bare) == 1 and not any(c.fact == rule.of for c in reading.clarify):
+        return (Clarify(rule.of, "lang.ask.unit", {"figure": bare[0].text.strip()}),)
     loose = [f for f in reading.figures if f.role == _PER_PERIOD]
     if len(loose) != 1:
         return ()
@@ -303,11 +372,16 @@ def _beside_the_amount(kb: KnowledgeBase, result: MatchResult, procedure: bool, 
 
 
 def _against_total(kb: KnowledgeBase, cues: Cues, parts: tuple[Part, ...], verdict: YesNo, total: Total | None,
-                   text: str) -> tuple[YesNo, Total | None]:
+                   text: str, claimed_figures: tuple[int, ...] = ()) -> tuple[YesNo, Total | None]:
     """"示范企业和优势企业都评上了，能拿15万吗": a figure that is no part's amount is the sum asked about; it is
-    checked against the parts' total (with the no-double-subsidy groups applied), never against one part."""
+    checked against the parts' total (with the no-double-subsidy groups applied), never against one part.
+    "马德里10万加驰名50万…一共110万对吗": the parts' own figures are restated; the sum asked is the last figure
+    that is no part's amount (and not the user's own base)."""
     claimed = verdict.param("claimed")
     singles = {p.answer.amount.max for p in parts if p.answer.amount is not None}
+    beyond = [c for c in claimed_figures if c not in singles]
+    if cues.total.search(text) and beyond:
+        claimed = beyond[-1]
     if not isinstance(claimed, int) or (claimed in singles and not cues.total.search(text)):
         return verdict, total
     whole = total or total_of(kb, parts)

@@ -43,6 +43,7 @@ class Cues:
     words: QuestionCues
     ceiling_cue: re.Pattern[str]       # right before a figure: the ceiling guessed ("最高补100万吗")
     ceiling_any: re.Pattern[str]
+    no_ceiling: re.Pattern[str]
     cap_figure: re.Pattern[str]
     scopes: dict[str, re.Pattern[str]]  # by the knowledge base's cap_scope values
     exceed: re.Pattern[str]
@@ -54,6 +55,10 @@ class Cues:
     yes_no_en: re.Pattern[str]
     yes_no_tag: re.Pattern[str]
     claim_word: re.Pattern[str]
+    hearsay: re.Pattern[str]
+    lender_after: re.Pattern[str]
+    again_received: re.Pattern[str]
+    not_obtained: re.Pattern[str]
     open_question: re.Pattern[str]
     confirm: re.Pattern[str]
     trailing_not: re.Pattern[str]
@@ -148,6 +153,7 @@ def _build(kb: KnowledgeBase) -> Cues:
         words=q,
         ceiling_cue=rx(r"@ceiling_before\S{0,2}\s*$"),
         ceiling_any=rx("@ceiling"),
+        no_ceiling=rx("@no_ceiling"),
         cap_figure=rx(r"@cap_figure\s*[\d一二三四五六七八九十两百千]"),
         scopes={"per_enterprise_per_year": rx("@scope_per_year"), "per_issue": rx("@scope_per_issue"),
                 "per_enterprise": rx("@scope_overall")},
@@ -162,6 +168,10 @@ def _build(kb: KnowledgeBase) -> Cues:
         yes_no_en=rx(r"^\s*@auxiliaries"),
         yes_no_tag=rx(r"(?:^|\s)@tag_questions\s*[?？]+\s*$|@tag_phrases"),
         claim_word=rx(r"\d|@claim_words"),
+        hearsay=rx("@hearsay"),
+        again_received=rx("@again_received"),
+        not_obtained=rx("@not_obtained"),
+        lender_after=rx(r"^\s*(?:的|的一家|那边的|当地的|本地的)?\s*@lenders"),
         open_question=rx("@open_question"),
         confirm=rx(r"@confirm|是.{0,12}吗"),
         trailing_not=rx(r"(@trailing_negations)(\s*[？?。~～]*\s*)$"),

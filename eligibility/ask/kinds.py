@@ -17,7 +17,13 @@ def is_yes_no(cues: Cues, text: str) -> bool:
 def yes_no_clauses(cues: Cues, text: str) -> list[str]:
     """The clauses of a (normalised) question that ask for a yes or a no."""
     # a full stop before a space ends a sentence too ("We are in Zhengding. Are we eligible?"), never 1.5亿's
-    return [c for c in re.split(r"[?？,，。;；!！]+(?=.)|\.\s+", text) if c.strip() and _yes_no_clause(cues, c)]
+    clauses = [c for c in re.split(r"[?？,，。;；!！]+(?=.)|\.\s+", text) if c.strip()]
+    asked = [c for c in clauses if _yes_no_clause(cues, c)]
+    if not asked and cues.hearsay.search(text):
+        # "听说贴息能给70%", "网上说驰名商标奖100万": a rumour with a figure or a claim word is a claim to confirm
+        asked = [c for c in clauses if (cues.claim_word.search(c) or cues.ceiling_any.search(c))
+                 and not cues.open_question.search(c)]
+    return asked
 
 
 def asks_procedure_yes_no(cues: Cues, text: str) -> bool:

@@ -54,6 +54,23 @@ def beyond_text(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> bool:
         and not any(asked[i:i + 2] in labels for i in range(len(asked) - 1))
 
 
+def names_beyond_text(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> bool:
+    """Whether a requirement asked ("贴息必须是本市银行的贷款吗", "专利奖必须是第一专利权人吗") names a word of two
+    characters that neither the clause's text, its conditions nor its title hold (the city itself set aside):
+    the condition matched elsewhere in the question is not what is asked, so it is no yes."""
+    asked = _asked_requirement(cues, text)
+    for word in sorted(cues.words.city_words, key=len, reverse=True):
+        asked = asked.replace(normalize(word), " ")
+    held = normalize(b.source) + normalize(b.title.zh) + "".join(normalize(x.zh) for x in condition_labels(kb, b)) \
+        + "".join(normalize(f.label.zh) for f in (kb.facts.get(c.fact) for c in kb.conditions_of(b)) if f is not None)
+    fillers = cues.words.requirement_filler_chars
+    pairs = [asked[i:i + 2] for i in range(len(asked) - 1)]
+    # a word the clause lacks: the pair is not in it, and one of its characters is nowhere in it ("按国家标准" of
+    # "按照…国家标准" is held: 按 and 国 each are)
+    return any(_is_han(p[0]) and _is_han(p[1]) and p[0] not in fillers and p[1] not in fillers and p not in held
+               and (p[0] not in held or p[1] not in held) for p in pairs)
+
+
 def _asked_requirement(cues: Cues, text: str) -> str:
     """The Chinese words a yes/no question asks to be required ("要先还完贷款才能…" -> 还完贷款), or ""."""
     m = cues.require.search(text) or cues.need.search(text)

@@ -27,7 +27,7 @@ from eligibility.ask.rule_verdicts import (
     quota_verdict,
     rate_verdict,
 )
-from eligibility.ask.unstated import beyond_text, said
+from eligibility.ask.unstated import beyond_text, names_beyond_text, said
 from eligibility.matcher import english_words
 from eligibility.parsing import normalize
 from eligibility.results import Facts, Validity
@@ -215,6 +215,10 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if needed is not None and needed.verdict == "yes" and own_name and beyond_text(kb, cues, b, text):
         # "专利导航必须先请咨询公司做完才能申请吗": only the entry's own name matched; what is asked is not in its text
         return YesNo("no", "condition_unrequired", needed.params)
+    if needed is not None and needed.verdict == "yes" and cues.require.search(text) \
+            and names_beyond_text(kb, cues, b, text):
+        # "贴息必须是本市银行的贷款吗": the condition matched on 贷款; what is asked (the bank) the text lacks
+        return YesNo("no", "condition_unrequired", needed.params)
     if needed is not None:
         return needed
     if isinstance(facts.get("entity_type"), str) and cues.only.search(text) and b.applicants != "any":
@@ -223,13 +227,19 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return YesNo("yes" if alone else "no", "only_type" if alone else "not_only_type",
                      (("type", str(facts["entity_type"])),))
     rule = b.amount
-    if rule.kind == "percentage" and rule.cap is not None and rule.cap_scope and cues.ceiling_any.search(text):
+    if rule.kind == "percentage" and rule.cap is not None and rule.cap_scope \
+            and (cues.ceiling_any.search(text) or cues.no_ceiling.search(text)):
         asked = [scope for scope, cue in cues.scopes.items() if cue.search(text)]
         if asked and not cues.cap_figure.search(text):  # "Is the cap per year?": the scope, not the user's figure
             same = rule.cap_scope in asked
             return YesNo("yes" if same else "no", "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
         if not figures and not cues.cap_figure.search(text):  # "Is the interest subsidy capped?": it is
-            return YesNo("yes", "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
+            # "听说…没有上限": the claim of no cap is the opposite of what the text sets
+            unasked = text  # the 没有上限 of "有没有上限" asks
+            for phrase in cues.words.yes_no_phrases:
+                unasked = unasked.replace(phrase, " " * len(phrase))
+            return YesNo("no" if cues.no_ceiling.search(unasked) else "yes", "cap_scope",
+                         (("actual_max", rule.cap), ("scope", rule.cap_scope)))
     exceed = exceed_verdict(cues, b, text)
     if exceed is not None:
         return exceed
@@ -238,6 +248,8 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return YesNo("no", "once")  # "每年都奖100万吗" of a one-off: no, whatever the figure
     if cues.yearly.search(text) and b.award.frequency == "once":
         return YesNo("maybe", "once_unsaid")  # "一万块是每年给吗": the once-only is the reading of 取得/新增
+    if cues.again_received.search(text) and b.award.frequency == "once" and not once_said:
+        return YesNo("maybe", "once_unsaid")  # "示范企业去年拿了10万，今年还能拿吗": 新增 is read as once
     if cues.twice.search(text) and b.award.frequency == "once" and once_said:
         return YesNo("no", "once")  # "去年拿了驰名商标，今年还能再奖吗": a one-off is paid once
     per_item = item_count(rule)

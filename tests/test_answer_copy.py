@@ -4,6 +4,7 @@ what the card says anyway."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -70,3 +71,16 @@ def test_a_ceiling_question_is_not_told_the_amount_depends_on_a_figure(matcher: 
                                                                       answers: AnswerRenderer) -> None:
     text = render(matcher, answers, "质押贷款贴息每年最多给多少")
     assert "100万元" in text and "金额取决于" not in text
+
+
+@pytest.mark.parametrize(("verdict", "zh", "en"), [("maybe", "不一定。", "Not necessarily."),
+                                                   ("no", "不可以。", "No, ")])
+def test_a_verdict_the_catalogue_words_for_no_reason_of_its_kind_still_opens_the_answer(
+        matcher: Matcher, answers: AnswerRenderer, verdict: str, zh: str, en: str) -> None:
+    """The engine may settle 能不能申请 as 不一定 ("applicant_ok" is worded 可以/不可以 only): the plain verdict then
+    opens the answer, never a missing catalogue key."""
+    result = ask(matcher, "高校能申请贯标奖补吗")
+    assert result.verdict is not None and result.verdict.reason == "applicant_ok"
+    v = replace(result.verdict, verdict=verdict)
+    assert answers.verdict_line(result, v, "zh").startswith(zh)
+    assert answers.verdict_line(result, v, "en").startswith(en.split(",")[0])

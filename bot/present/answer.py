@@ -217,7 +217,9 @@ class AnswerRenderer:
     def verdict_line(self, result: AskResult, v: YesNo, lang: Lang) -> str:
         t = self.cat.t
         word = _VERDICT_WORD.get(v.reason)
-        head = t(lang, f"ask.{v.verdict}" + (f".{word}" if word else ""))
+        worded = f"ask.{v.verdict}.{word}"
+        # "可以。" / "有。" where the catalogue words the verdict for its reason; else the plain "是的。" / "不一定。"
+        head = t(lang, worded if word and worded in self.cat.messages[lang] else f"ask.{v.verdict}")
         why = self._why(result, v, lang)
         if not why:
             return head

@@ -57,16 +57,27 @@ def test_originator_said_after_the_figure_is_asked(kb: KnowledgeBase) -> None:
 # -- a period told in the next clause ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "yearly"), [
-    ("专利质押贷款的利息3万，每季度付一次", 120_000),
-    ("质押贷款利息4万，半年付一次", 80_000),
-    ("our pledge loan interest is 20k, paid monthly", 240_000),
-    ("pledge loan interest of 60k, payable semi-annually", 120_000),
+@pytest.mark.parametrize("text", [
+    "专利质押贷款的利息3万，每季度付一次",
+    "质押贷款利息4万，半年付一次",
+    "our pledge loan interest is 20k, paid monthly",
+    "pledge loan interest of 60k, payable semi-annually",
+    "利息20万，按季度付的",
+    "利息每次付3万，一个月付一次",
 ])
-def test_a_period_in_the_next_clause_applies_to_the_figure(kb: KnowledgeBase, text: str, yearly: int) -> None:
+def test_a_period_in_the_next_clause_is_asked(kb: KnowledgeBase, text: str) -> None:
+    """"20万，按季度付的": the year's 20万 paid quarterly, or 20万 a quarter? A period said only in the next clause
+    is asked about, never multiplied (nor taken as the year's figure)."""
     r = read(kb, text)
-    assert r.facts.get("pledge_loan_interest_paid_yuan") == yearly
-    assert any(n.key == "lang.note.period" for n in r.notes)  # stated back to the user
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert "pledge_loan_interest_paid_yuan" in asked(r)
+
+
+def test_a_figure_after_the_clause_naming_its_fact_is_that_facts(kb: KnowledgeBase, ask: Asker) -> None:
+    """On the securitisation question, "刚才利息说错了，是30万" corrects the interest: no financing figure."""
+    r = read(kb, "刚才利息说错了，是30万", ask("securitization_financing_yuan"))
+    assert r.facts.get("pledge_loan_interest_paid_yuan") == 300_000
+    assert "securitization_financing_yuan" not in r.facts
 
 
 def test_a_period_clause_that_says_more_is_asked(kb: KnowledgeBase, ask: Asker) -> None:

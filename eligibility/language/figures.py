@@ -177,6 +177,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
         periods = set(here) or carried
         # "半年付一次，一次15万": a period stated without a figure reaches the next clause.
         carried = periods if not _has_figure(lex, c) else set()
+        # On a money question, "刚才利息说错了，是30万" is the interest's; free text keeps to each clause's own cue
+        named_before = _named_before(lex, clauses, ci, cue_ok, remap) if expecting else None
         out.figures += [Figure(h.term, int(t.value), "percent") for h in c.hits for t in h.of("fraction")]
         for n in numbers:
             text = c.s[n.start : n.end]
@@ -323,6 +325,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.clarify += [Clarify(f, "lang.ask.which_fact", {"figure": text}, n.value) for f in owners[:1]]
                     continue
                 fact = owners[0]
+            elif kind == "" and named_before is not None:
+                fact = named_before  # "刚才利息说错了，是30万": the clause before names whose figure it is
             elif expecting is not None and not _names_other_money(kb, c, expecting):
                 fact = expecting
             else:
@@ -371,6 +375,17 @@ def _issued_here(c: Clause, lex: Lexicon, financed: str) -> bool:
     return any(h.of("cue") and all(t.key in originators for t in h.of("cue")) for h in c.hits)
 
 
+def _named_before(lex: Lexicon, clauses: list[Clause], ci: int, cue_ok: Collection[str],
+                  remap: dict[str, str]) -> str | None:
+    """The one fact the clause before names by its cue, with no figure of its own and not negated ("刚才利息说错了，
+    是30万"): a figure with no cue of its own in this clause is that fact's, whatever question is on screen."""
+    if ci == 0 or _has_figure(lex, clauses[ci - 1]):
+        return None
+    before = clauses[ci - 1]
+    named = {remap.get(t.key, t.key) for h in before.hits if not before.negated(h) for t in h.of("cue") if t.key in cue_ok}
+    return named.pop() if len(named) == 1 else None
+
+
 def _has_figure(lex: Lexicon, c: Clause) -> bool:
     """The clause holds a figure (not "一" of "一次", "一直": a word)."""
     return any(n.kind in ("money", "number") and (n.end - n.start > 1 or c.s[n.start].isdigit()
@@ -378,31 +393,19 @@ def _has_figure(lex: Lexicon, c: Clause) -> bool:
                for n in scan_numbers(c.s, lex.numbers) if not _in_a_word(c, n))
 
 
-_PAID_WORDS = re.compile(r"(?:的|是|都是|按|都|就|一般)?(?:付|交|还|结|缴|支付|付息|结息|还息|付款|还款|扣)?"
-                         r"(?:一次|1次|的)?(?:息|利息)?(?:一次)?(?:吧|啊|呢)?"
-                         r"|(?:it'?s |it is |and )?(?:paid|payable|pay|due|billed|charged|settled)?"
-                         r"(?: in instalments)?")
-
-
 def _later_periods(lex: Lexicon, clauses: list[Clause]) -> dict[int, dict[str, str]]:
-    """"利息5万，半年付一次", "interest of 50k, paid semi-annually": a clause of a period and a payment word only,
-    right after a clause with a figure and no period of its own, is that figure's period. A period clause that
-    says more ("利息5万，每月都要还本金") may be of something else: the figure's period is then asked (two periods
-    given, so ``_amount`` asks)."""
+    """"利息5万，半年付一次", "interest of 50k, paid semi-annually": a clause of a period only, right after a clause
+    with a figure and no period of its own, may be that figure's period; it is asked about (two periods given,
+    the one said and an unsure one, so ``_amount`` asks), never multiplied."""
     out: dict[int, dict[str, str]] = {}
     for ci in range(len(clauses) - 1):
         c, nxt = clauses[ci], clauses[ci + 1]
         said = {t.key: h.term for h in nxt.kinds("period") for t in h.of("period")}
         if not said or c.kinds("period") or not _has_figure(lex, c) or _has_figure(lex, nxt):
             continue
-        rest = nxt.s
-        for h in reversed(nxt.kinds("period")):
-            rest = rest[: h.start] + " " + rest[h.end :]
-        rest = " ".join(rest.split()).strip(" .;,!~")
-        if all(_PAID_WORDS.fullmatch(part.strip()) for part in rest.split(" ")):
-            out[ci] = said
-        else:
-            out[ci] = {**said, "unsure": ""}
+        # "20万，按季度付的" may be the year's 20万 paid quarterly or 20万 a quarter, and "每次付3万，一个月付一次"
+        # is told in two steps: a period said only in the next clause is asked about, never multiplied.
+        out[ci] = {**said, "unsure": ""}
     return out
 
 

@@ -746,6 +746,14 @@ class FigureWords(Model):
     item_verbs: list[str] = []
     # An originator's own sentence: the financing words are the issue's, not a financed enterprise's.
     originators: list[OriginatorPair] = []
+    # A figure per payment ("每次付3万", "each payment 50k") with no period said: asked, never the year's.
+    per_payment: list[str] = []
+    # A clause opening with one of these gives another figure as an alternative ("30万吧，也可能是40万"): asked.
+    alternative_leads: list[str] = []
+    # A part of a figure told apart ("其中手续费5万", "including a 50k fee", "200k of it"): the whole is asked
+    # about. ``of_which`` stands before the part's figure, ``of_which_after`` right after it.
+    of_which: list[str] = []
+    of_which_after: list[str] = []
 
 
 class FactWords(Model):

@@ -404,3 +404,36 @@ def test_interest_over_several_years_is_asked(kb: KnowledgeBase) -> None:
 def test_an_a_not_a_question_states_neither(kb: KnowledgeBase, text: str) -> None:
     r = read(kb, text)
     assert "is_sme" not in r.facts and "new_national_ip_demo_enterprise" not in r.facts
+
+
+# -- NOTE 8 (lang8): figures that are not the year's interest are asked, never computed from ----------------
+
+
+@pytest.mark.parametrize("text", [
+    "1-6月付利息30万",  # January to June: half a year's figure, never ×12 (F76)
+    "我们1月到6月一共付了利息18万",
+    "3月份付了利息12万",  # a month's payment: 月付 inside "3月付" is no period
+    "利息每周1万",  # weekly: asked (F77)
+    "利息付了两次，每次25万",  # per payment, no period (F83)
+    "贷款利息每笔8万",
+    "利息30万吧，也可能是40万",  # alternatives across clauses (F73)
+    "利息60万，其中手续费5万",  # a fee inside the interest (F78)
+    "interest 600k including a 50k handling fee",  # (F85)
+    "Last year's interest was 400k but 200k of it was paid this January",
+])
+def test_a_figure_not_surely_the_years_interest_is_asked(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert "pledge_loan_interest_paid_yuan" in asked(r)
+
+
+@pytest.mark.parametrize(("text", "yearly"), [
+    ("利息月均6万左右", 720_000),  # a monthly average is ×12, stated back (F77)
+    ("we pay about 60k interest a month on average", 720_000),
+    ("半年付一次利息，每次15万", 300_000),  # a payment's figure with its period said
+])
+def test_a_monthly_average_and_a_payment_with_its_period_are_annualised(kb: KnowledgeBase, text: str,
+                                                                        yearly: int) -> None:
+    r = read(kb, text)
+    assert r.facts.get("pledge_loan_interest_paid_yuan") == yearly
+    assert any(n.key == "lang.note.period" for n in r.notes)

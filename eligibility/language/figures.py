@@ -64,7 +64,6 @@ def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
 
 
 # Before a subject-less verb ("还发起了一期", "去年发起了两期"): the speaker's own deed all the same.
-_OF_WHICH = re.compile(r"(?:其中|这里面|里面|当中|其中有)\s*")
 _LEAD_ADVERBS = frozenset({"", "还", "也", "又", "另外", "并", "同时", "去年", "今年", "另外还", "之前", "此外"})
 _ROLE_AFTER_REACH = 4  # "发起单位是我们": the applicant named after its role, through 是
 
@@ -172,13 +171,19 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
         numbers = [n for n in scan_numbers(c.s, lex.numbers)
                    if not _in_a_word(c, n) and (ci, n.start) not in handled]
-        here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")} or later.get(ci, {})
+        here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")
+                if not _month_named(lex, c, h)} or later.get(ci, {})
+        if lex.month_span.search(c.s):
+            # "1-6月付利息30万", "6月份付了30万": a month's or some months' payment, part of the year: asked
+            here = {PARTIAL: lex.month_span.search(c.s).group(0)}
         period_words.update(here)
         periods = set(here) or carried
         # "半年付一次，一次15万": a period stated without a figure reaches the next clause.
         carried = periods if not _has_figure(lex, c) else set()
-        # On a money question, "刚才利息说错了，是30万" is the interest's; free text keeps to each clause's own cue
-        named_before = _named_before(lex, clauses, ci, cue_ok, remap) if expecting else None
+        # On a money question, "刚才利息说错了，是30万" is the interest's, and so is a payment's figure ("利息付了两次，
+        # 每次25万", then asked); other free text keeps to each clause's own cue
+        named_before = _named_before(lex, clauses, ci, cue_ok, remap) \
+            if expecting or c.kinds("per_payment") else None
         out.figures += [Figure(h.term, int(t.value), "percent") for h in c.hits for t in h.of("fraction")]
         for n in numbers:
             text = c.s[n.start : n.end]
@@ -351,6 +356,12 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             out.clarify.append(asked)
     for fact in doubted & set(out.amounts):
         _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure", {}))
+    if any(ci > 0 and c.s.startswith(lex.alternative_leads) and _money_numbers(lex, c) for ci, c in enumerate(clauses)):
+        # "利息30万吧，也可能是40万": another figure as an alternative; which one is asked, neither recorded
+        for fact in [f for f in out.amounts if kb.facts[f].type == "money"]:
+            _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure",
+                                         {"figures": [f.text for f in out.figures if f.role in ("amount", "other")
+                                                      and f.fact in (fact, None) and f.value]}, None))
     _settle(kb, lex, out, expecting, mentioned, [c for ci, c in enumerate(clauses) if ci not in theirs])
     return out
 
@@ -373,6 +384,11 @@ def _issued_here(c: Clause, lex: Lexicon, financed: str) -> bool:
     """A cue word of the originator's alone (发行, issue) in the clause: the issuing side is named in the message."""
     originators = {o for o, f in lex.originators if f == financed}
     return any(h.of("cue") and all(t.key in originators for t in h.of("cue")) for h in c.hits)
+
+
+def _month_named(lex: Lexicon, c: Clause, h: Hit) -> bool:
+    """A period word that opens with 月 right after a month's number ("6月付利息": 月付 is June's 月 and 付)."""
+    return h.term.startswith("月") and lex.month_before.search(c.s[: h.start].rstrip()) is not None
 
 
 def _named_before(lex: Lexicon, clauses: list[Clause], ci: int, cue_ok: Collection[str],
@@ -689,7 +705,9 @@ def _amount(kb: KnowledgeBase, lex: Lexicon, c: Clause, out: FigureReading, fact
         out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
         return
     factor = lex.period_factor.get(period, 1) if period else 1
-    if period == PARTIAL and fact in lex.yearly_facts:
+    if (period == PARTIAL or (not periods and any(h.has("per_payment") for h in c.hits))) \
+            and fact in lex.yearly_facts:
+        # "利息付了两次，每次25万": a payment's figure with no period, or part of a year: asked, never the year's
         out.figures.append(Figure(text, n.value, "other", fact, approx, None))
         out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
         return
@@ -747,8 +765,7 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     one_of = any(h.has("one_of") for c in clauses for h in c.hits)  # "我们只是其中一家": a share of a whole
     partial = any(any(t.key == PARTIAL for t in h.of("period")) for h in hits)
     # "共付了40万，其中20万是今年1月付的", "利息100万，其中30万是罚息": a part of the figure told apart
-    split_up = any(m and any(n.start == m.end() and n.kind == "money" for n in scan_numbers(c.s, lex.numbers))
-                   for c in clauses for m in [_OF_WHICH.search(c.s)])
+    split_up = any(_told_apart(lex, c) for c in clauses)
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
         annualised = any(f.fact == fact and f.role == "amount" and f.period and lex.period_factor.get(f.period, 1) > 1
@@ -788,6 +805,18 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
         if f.role == "principal" and f.fact is not None and f.fact not in out.amounts and not any(
                 c.fact == f.fact for c in out.clarify):
             out.clarify.append(Clarify(f.fact, "lang.ask.interest_or_principal", {"figure": f.text}, None))
+
+
+def _told_apart(lex: Lexicon, c: Clause) -> bool:
+    """A part of a figure told apart in the clause: a money figure after an of-which word with no cue between them
+    ("其中20万是今年付的", "其中手续费5万", "including a 50k handling fee"; "其中利息25万" names its own fact), or
+    right before an of-which-after word ("200k of it was paid this January")."""
+    numbers = [n for n in scan_numbers(c.s, lex.numbers) if n.kind == "money"]
+    for m in lex.of_which.finditer(c.s):
+        after = next((n for n in numbers if n.start >= m.end()), None)
+        if after is not None and not any(h.has("cue") and m.end() <= h.start < after.start for h in c.hits):
+            return True
+    return any(c.s[n.end :].lstrip().startswith(lex.of_which_after) for n in numbers)
 
 
 def _about_a_loan(lex: Lexicon, c: Clause) -> bool:

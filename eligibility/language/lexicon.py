@@ -135,6 +135,11 @@ class Lexicon:
     item_counts: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]
     # A year fact and its pattern: the year (group 1) right before one of its cues ("2028年申请").
     year_cues: tuple[tuple[str, re.Pattern[str]], ...]
+    alternative_leads: tuple[str, ...]  # "也可能是": a clause giving another figure as an alternative
+    of_which: re.Pattern[str]  # "其中", "including": a part of a figure told apart follows
+    of_which_after: tuple[str, ...]  # "of it": right after the part's figure
+    month_span: re.Pattern[str]  # "1-6月", "1月到6月", "6月份": a month or a span of months, part of a year
+    month_before: re.Pattern[str]  # a month's number right before a word ("6月付利息": 月付 is no period)
 
 
 def _alternatives(words: list[str]) -> str:
@@ -198,6 +203,14 @@ def _year_cues(kb: KnowledgeBase) -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((fact_id, re.compile(rf"{_YEAR_BEFORE}\s*(?:{_alternatives(w.year_cues)})(?![的了过])"
                                       rf"|(?:{_words(w.year_leads)})\s*((?:19|20)[0-9]{{2}})(?![0-9])"))
                  for fact_id, w in kb.vocabulary.facts.items() if w.year_cues or w.year_leads)
+
+
+# A month by its number ("6月", "十二月"): the syntax of dates, not words people choose.
+_MONTH = r"(?<![0-9])(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+
+
+def _month_span(joiners: list[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?:{_MONTH}\s*(?:月份?)?\s*(?:{_alternatives(joiners)})\s*)?{_MONTH}\s*月")
 
 
 # A count of awards: digits, a Chinese numeral, or a count left open ("几", "好几"): asked about.
@@ -273,6 +286,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("total")) for w in f.totals]
     entries += [(w, Tag("unpaid")) for w in f.unpaid]
     entries += [(w, Tag("one_of")) for w in f.one_of]
+    entries += [(w, Tag("per_payment")) for w in f.per_payment]
     entries += [(w, Tag("phone")) for w in f.phone]
     entries += [(w, Tag("foreign")) for w in f.foreign_currencies]
     entries += [(w, Tag("quantity")) for w in f.other_quantities]
@@ -416,4 +430,9 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                                 rf"|in|is in|are in|is from|are from|from|are all|are mostly|are)?\s*$"),
         item_counts=_item_counts(kb),
         year_cues=_year_cues(kb),
+        alternative_leads=_longest_first(_norm(f.alternative_leads)),
+        of_which=re.compile(rf"(?:{_words(f.of_which)})\s*"),
+        of_which_after=_longest_first(_norm(f.of_which_after)),
+        month_span=_month_span(f.range_joiners),
+        month_before=re.compile(rf"{_MONTH}$"),
     )

@@ -398,7 +398,8 @@ def _named_before(lex: Lexicon, clauses: list[Clause], ci: int, cue_ok: Collecti
     if ci == 0 or _has_figure(lex, clauses[ci - 1]):
         return None
     before = clauses[ci - 1]
-    named = {remap.get(t.key, t.key) for h in before.hits if not before.negated(h) for t in h.of("cue") if t.key in cue_ok}
+    named = {remap.get(t.key, t.key) for h in before.hits if not before.negated(h)
+             for t in h.of("cue") if t.key in cue_ok}
     return named.pop() if len(named) == 1 else None
 
 

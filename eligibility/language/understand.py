@@ -206,8 +206,8 @@ def _dedupe(items: list[Clarify]) -> list[Clarify]:
 
 def _is_correction(lex: Lexicon, clauses: list[Clause]) -> bool:
     # "不对，是30万", "其实是…", "刚才利息说错了，是30万": a correction word opening a clause or closing it
-    return any(c.s.startswith(lex.corrections) or c.s.rstrip(" !.~,;。、…吧啊呀").endswith(lex.corrections) or "其实" in c.s
-               for c in clauses[:2])
+    return any(c.s.startswith(lex.corrections) or c.s.rstrip(" !.~,;。、…吧啊呀").endswith(lex.corrections)
+               or "其实" in c.s for c in clauses[:2])
 
 
 _Answered = tuple[dict[str, FactValue] | None, list[Note], list[Clarify]]

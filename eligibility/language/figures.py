@@ -173,9 +173,10 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                    if not _in_a_word(c, n) and (ci, n.start) not in handled]
         here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")
                 if not _month_named(lex, c, h)} or later.get(ci, {})
-        if lex.month_span.search(c.s):
+        months = lex.month_span.search(c.s)
+        if months is not None:
             # "1-6月付利息30万", "6月份付了30万": a month's or some months' payment, part of the year: asked
-            here = {PARTIAL: lex.month_span.search(c.s).group(0)}
+            here = {PARTIAL: months.group(0)}
         period_words.update(here)
         periods = set(here) or carried
         # "半年付一次，一次15万": a period stated without a figure reaches the next clause.

@@ -437,3 +437,22 @@ def test_a_monthly_average_and_a_payment_with_its_period_are_annualised(kb: Know
     r = read(kb, text)
     assert r.facts.get("pledge_loan_interest_paid_yuan") == yearly
     assert any(n.key == "lang.note.period" for n in r.notes)
+
+
+@pytest.mark.parametrize(("text", "candidate"), [
+    ("利息6O万", 600_000),  # the letter O for a zero (F109): read as 60万 and confirmed, never 6元
+    ("interest 6O0k", 600_000),
+])
+def test_a_letter_o_for_a_zero_is_confirmed(kb: KnowledgeBase, text: str, candidate: int) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    c = next(c for c in r.clarify if c.fact == "pledge_loan_interest_paid_yuan")
+    assert c.key == "lang.ask.confirm_amount" and c.value == candidate
+
+
+@pytest.mark.parametrize("text", ["利息60", "我们的利息是45", "interest was 60"])
+def test_a_bare_figure_after_its_cue_asks_the_unit(kb: KnowledgeBase, text: str) -> None:
+    """"利息60": 60元 or 60万? The unit is asked (F109, F119), never 30元 computed."""
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert any(c.key == "lang.ask.unit" for c in r.clarify)

@@ -239,6 +239,13 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.clarify.append(Clarify(fact, "lang.ask.amount_range", {"figure": text}))
                 continue
             if n.kind == "number" and not (expecting and sole and (n.bare or text[0].isdigit())):
+                kind, owners = _owner(c, n, cue_ok, remap)
+                if n.bare and text.isdigit() and n.value > 0 and kind == "fact" and len(owners) == 1 \
+                        and owners[0] in money_facts(kb):
+                    # "利息60", "interest was 60": 60元 or 60万? Asked, never computed from a guess.
+                    out.figures.append(Figure(text, n.value, "other", owners[0], True))
+                    out.clarify.append(Clarify(owners[0], "lang.ask.unit", {"figure": text}, n.value))
+                    continue
                 out.figures.append(Figure(text, n.value, "other"))
                 continue
             if any(h.has("neg") and 0 <= n.start - h.end <= 1 for h in c.hits):

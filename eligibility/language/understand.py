@@ -32,7 +32,9 @@ _EN_LIST = re.compile(r"\s*(?:[,;/]|\band\b|\bor\b|\bplus\b)\s*")
 def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = None) -> Reading:
     """Read one message; ``expecting`` is the question the bot just asked (None for free text)."""
     lex = lexicon(kb)
-    s, cased = self_corrected(lex, *_respelled(lex, *prepared(text[:MAX_CHARS])))
+    typed = prepared(text[:MAX_CHARS])
+    s, cased = self_corrected(lex, *_respelled(lex, *_zeros_respelled(*typed)))
+    slipped = _LETTER_O.search(typed[0]) is not None
     clauses = split(lex, s, cased)
     notes: list[Note] = []
     clarify: list[Clarify] = []
@@ -75,6 +77,15 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             # "利息800000万": 80亿 of interest is more likely a slip than a loan; confirmed, never computed from.
             label = kb.facts[fact_id].label
             facts.pop(fact_id)
+            clarify.append(Clarify(fact_id, "lang.ask.confirm_amount", {
+                "figure": next((f.text for f in figures.figures if f.fact == fact_id and f.role == "amount"), ""),
+                "label_zh": label.zh, "label_en": label.en}, values[0]))
+    if slipped:
+        # "利息6O万": the letter O typed for a zero is read as 0, and the figure so read is confirmed, never
+        # computed from (nor read as 6元).
+        for fact_id, values in figures.amounts.items():
+            label = kb.facts[fact_id].label
+            facts.pop(fact_id, None)
             clarify.append(Clarify(fact_id, "lang.ask.confirm_amount", {
                 "figure": next((f.text for f in figures.figures if f.fact == fact_id and f.role == "amount"), ""),
                 "label_zh": label.zh, "label_en": label.en}, values[0]))
@@ -211,6 +222,18 @@ def _is_correction(lex: Lexicon, clauses: list[Clause]) -> bool:
 
 
 _Answered = tuple[dict[str, FactValue] | None, list[Note], list[Clarify]]
+
+
+# The letter O typed for a zero inside a figure ("6O万", "6O0k", "1O0000"): after a digit, before digits, a unit
+# or the figure's end. The syntax of a figure, not words people choose.
+_LETTER_O = re.compile(r"(?<=[0-9])o(?=[0-9o]*(?:[0-9]|万|千|百|亿|元|块|k\b|w\b))")
+
+
+def _zeros_respelled(s: str, cased: str) -> tuple[str, str]:
+    """"6O万" is read as 60万 (then confirmed); same length, so positions keep."""
+    for m in reversed(list(_LETTER_O.finditer(s))):
+        s, cased = s[: m.start()] + "0" + s[m.end() :], cased[: m.start()] + "0" + cased[m.end() :]
+    return s, cased
 
 
 def _respelled(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:

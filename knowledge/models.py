@@ -543,6 +543,18 @@ IntentId = Literal["assess", "ask", "menu", "help", "greeting", "thanks", "human
                    "lang_zh", "lang_en", "lang"]
 
 
+class OtherLevels(Model):
+    """A level word written right before a title or award ("省级" + "优势企业", "河北省" + "专利金奖",
+    "provincial" + "patent award"): a provincial or city title is not the national one the policy pays."""
+
+    levels: list[str] = []
+    titles: list[str] = []
+
+    def words(self) -> list[str]:
+        return [f"{lv} {t}" if lv.isascii() and t.isascii() else f"{lv}{t}"
+                for lv in self.levels for t in self.titles if lv.isascii() == t.isascii()]
+
+
 class Polarity(Model):
     """Yes, no, none, not sure, hedges, negations and corrections: one list of each."""
 
@@ -587,6 +599,8 @@ class Polarity(Model):
     # Not (yet) the fact: applied for, wanted, or in another year ("申请了马德里但还没批", "前年拿了金奖").
     pending: list[str] = []
     neutral: list[str] = []
+    # Another level's title or award ("省级优势企业", "河北省专利金奖"): no mention of the national one.
+    other_levels: OtherLevels = OtherLevels()
 
 
 class IntentWords(Model):

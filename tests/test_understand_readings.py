@@ -456,3 +456,23 @@ def test_a_bare_figure_after_its_cue_asks_the_unit(kb: KnowledgeBase, text: str)
     r = read(kb, text)
     assert "pledge_loan_interest_paid_yuan" not in r.facts
     assert any(c.key == "lang.ask.unit" for c in r.clarify)
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    ("我们公司是国家知识产权示范企业培育单位", "new_national_ip_demo_enterprise"),  # a candidate, not the title (F101)
+    ("国家知识产权优势企业我们今年复核通过了", "new_national_ip_advantage_enterprise"),  # kept, not newly granted
+    ("we are a cultivation unit for the national IP demonstration enterprise", "new_national_ip_demo_enterprise"),
+    ("we passed the re-examination as a national IP advantage enterprise", "new_national_ip_advantage_enterprise"),
+    ("去年拿了河北省专利奖金奖", "china_patent_award_last_year"),  # a provincial award (F103, F106)
+    ("我们得过省专利银奖", "china_patent_award_last_year"),
+    ("we won a provincial patent award last year", "china_patent_award_last_year"),
+    ("我们是市级知识产权示范企业", "new_national_ip_demo_enterprise"),
+])
+def test_a_candidate_a_renewal_or_another_levels_title_is_not_the_national_one(kb: KnowledgeBase, text: str,
+                                                                                fact: str) -> None:
+    assert fact not in read(kb, text).facts
+
+
+def test_the_national_title_and_award_are_still_read(kb: KnowledgeBase) -> None:
+    assert read(kb, "去年新增国家知识产权优势企业").facts.get("new_national_ip_advantage_enterprise") is True
+    assert read(kb, "我们去年拿了中国专利金奖").facts.get("china_patent_award_last_year") == "gold"

@@ -307,7 +307,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("supposed")) for w in p.suppositions]
     entries += [(w, Tag("achieved")) for w in p.achieved]
     entries += [(w, Tag("pending")) for w in p.pending]
-    entries += [(w, Tag("neutral")) for w in p.neutral]
+    entries += [(w, Tag("neutral")) for w in (*p.neutral, *p.other_levels.words())]
 
     breaks = sorted(_norm(p.clause_breaks), key=len, reverse=True)
     words = "|".join(rf"\b{re.escape(b)}\b" if b.isascii() else re.escape(b) for b in breaks)

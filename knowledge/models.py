@@ -742,6 +742,8 @@ class FigureWords(Model):
     years: YearWords = YearWords()
     # Words counting a securitisation's issues ("两期", "3单"): fewer figures than issues asks for each.
     issue_counters: list[str] = []
+    # "每期", "each": one figure said for each of the issues counted.
+    issue_each: list[str] = []
     # A head count ("300人", "200 employees"): it describes the applicant, it answers no yes/no question.
     headcount: list[str] = []
     # One of several sharing a figure ("产品规模是3个亿 我们只是其中一家"): any amount told is asked about.

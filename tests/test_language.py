@@ -523,9 +523,12 @@ def test_figures_of_an_amount_asked_about_are_not_left_as_amounts(kb: KnowledgeB
 
 
 def test_fewer_figures_than_issues_asks_for_each_issue(kb: KnowledgeBase) -> None:
-    r = read(kb, "作为发起单位发了两期证券化产品，每期实际融资2亿")
+    """One figure for two issues is asked about, unless it is said to be each issue's ("每期", F4/F84)."""
+    r = read(kb, "作为发起单位发了两期证券化产品，实际融资2亿")
     assert "securitization_originator_issues_yuan" not in r.facts
     assert [c.key for c in r.clarify] == ["lang.ask.per_issue"]
+    assert read(kb, "作为发起单位发了两期证券化产品，每期实际融资2亿").facts == {
+        "securitization_originator_issues_yuan": [200_000_000, 200_000_000]}
     assert read(kb, "作为发起单位发了两期，分别融资2亿和1亿").facts == {
         "securitization_originator_issues_yuan": [200_000_000, 100_000_000]}
 

@@ -476,3 +476,19 @@ def test_a_candidate_a_renewal_or_another_levels_title_is_not_the_national_one(k
 def test_the_national_title_and_award_are_still_read(kb: KnowledgeBase) -> None:
     assert read(kb, "去年新增国家知识产权优势企业").facts.get("new_national_ip_advantage_enterprise") is True
     assert read(kb, "我们去年拿了中国专利金奖").facts.get("china_patent_award_last_year") == "gold"
+
+
+@pytest.mark.parametrize(("text", "issues"), [
+    ("As originator, we put out 3 tranches of 200 million each", [200_000_000] * 3),  # F84
+    ("我们作为发起单位一共发了三期，每期融资8000万", [80_000_000] * 3),
+    ("we issued an IP ABS of 300 million", [300_000_000]),  # 'we issued': the originator (F86)
+])
+def test_each_issues_figure_is_counted_per_issue(kb: KnowledgeBase, text: str, issues: list[int]) -> None:
+    r = read(kb, text)
+    assert r.facts.get("securitization_originator_issues_yuan") == issues
+    assert "securitization_financing_yuan" not in r.facts
+
+
+def test_fewer_figures_than_issues_without_each_is_still_asked(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们是发起单位，发了两期，融资2亿")
+    assert "securitization_originator_issues_yuan" not in r.facts and asked(r)

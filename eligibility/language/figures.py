@@ -799,8 +799,15 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             _withdraw(out, fact, Clarify(fact, "lang.ask.ip_pledge_loan", {}))
     issues = max((_issue_count(lex, c.s) for c in clauses), default=0)
     for fact, values in list(out.amounts.items()):
+        if kb.facts[fact].type == "money_list" and len(values) == 1 < issues and any(
+                h.has("each_issue") for c in clauses for h in c.hits):
+            # "发了两期，每期融资2亿", "3 tranches of 100 million each": the one figure is each issue's
+            out.amounts[fact] = values * issues
+            at = next(i for i, f in enumerate(out.figures) if f.fact == fact and f.role == "amount")
+            out.figures[at + 1 : at + 1] = [out.figures[at]] * (issues - 1)  # one figure per issue, as if each said
+            continue
         if kb.facts[fact].type == "money_list" and issues > len(values):
-            # "发了两期，每期融资2亿": fewer figures than issues; each issue's own figure is asked for.
+            # "发了两期，融资2亿": fewer figures than issues; each issue's own figure is asked for.
             figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
             _withdraw(out, fact, Clarify(fact, "lang.ask.per_issue", {"figure": figure}))
             continue

@@ -287,6 +287,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("unpaid")) for w in f.unpaid]
     entries += [(w, Tag("one_of")) for w in f.one_of]
     entries += [(w, Tag("per_payment")) for w in f.per_payment]
+    entries += [(w, Tag("each_issue")) for w in f.issue_each]
     entries += [(w, Tag("phone")) for w in f.phone]
     entries += [(w, Tag("foreign")) for w in f.foreign_currencies]
     entries += [(w, Tag("quantity")) for w in f.other_quantities]

@@ -492,3 +492,29 @@ def test_each_issues_figure_is_counted_per_issue(kb: KnowledgeBase, text: str, i
 def test_fewer_figures_than_issues_without_each_is_still_asked(kb: KnowledgeBase) -> None:
     r = read(kb, "我们是发起单位，发了两期，融资2亿")
     assert "securitization_originator_issues_yuan" not in r.facts and asked(r)
+
+
+# -- NOTE 11: the registration place decides wherever it stands in the message ---------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "在北京注册、石家庄有分公司",
+    "我们是保定注册的公司，在石家庄有分公司",
+    "保定注册的公司在石家庄有分公司",
+    "公司在天津注册，石家庄只有个办事处",
+    "注册地是衡水，在石家庄有分厂",
+    "营业执照在北京，石家庄这边有研发中心",
+    "we are registered in Beijing and have an office in Shijiazhuang",
+    "a Baoding-registered company with a Shijiazhuang branch",
+])
+def test_registered_elsewhere_with_a_branch_in_the_city_is_not_in_the_city(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).facts.get("in_city") is not True
+
+
+@pytest.mark.parametrize("text", [
+    "我们在石家庄注册，北京有分公司",
+    "registered in Shijiazhuang with an office in Beijing",
+    "a Shijiazhuang-registered firm with a factory in Tianjin",
+])
+def test_registered_in_the_city_with_a_branch_elsewhere_is_in_the_city(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).facts.get("in_city") is True

@@ -1,7 +1,7 @@
 """Where the applicant is registered, which decides ``in_city``.
 
-The registration place decides ("注册在衡水，石家庄这边只有个分公司" -> not in the city, with a note
-saying why); a branch or office somewhere says nothing; a district or county of Shijiazhuang is in the
+The registration place decides wherever it stands ("注册在衡水，石家庄这边只有个分公司", "在北京注册、石家庄有
+分公司" -> not in the city, with a note saying why): a registration word belongs to the place next to it; a branch or office somewhere says nothing; a district or county of Shijiazhuang is in the
 city, another city or province is not; a place the knowledge base does not know -> ask.
 """
 
@@ -48,18 +48,21 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
     inside_names: set[str] = set()  # "我们不在石家庄": not in the city, but not registered "in 石家庄" either
     near: list[str] = []
     for c in clauses:
-        reg, branch = bool(c.kinds("reg")), bool(c.kinds("branch"))
-        registered = registered or reg
+        branch = bool(c.kinds("branch"))
+        registered = registered or bool(c.kinds("reg"))
+        regs = _registrations(c)
         for h in c.hits:
             inside = h.has("city") or h.has("inside")
             if not inside and not h.has("outside"):
                 continue
+            # "在北京注册、石家庄有分公司": the registration word is 北京's; the clause's other place is not registered
+            reg = any(p is h for p in regs.values()) or (bool(regs) and all(p is None for p in regs.values()))
             out.named = True
             tags = h.of("inside") or h.of("city")
             name = (tags[0].value if tags else "") or h.term  # elsewhere: the place as written ("衡水")
             if c.s[h.end :].lstrip().startswith(lex.street_after):
                 continue  # "中山东路100号", "裕华路": a street's name, not a city or province
-            if branch and not any(b.has("reg") and not b.has("branch") for b in c.before(h, 2)):
+            if branch and not any(p is h for p in regs.values()):
                 # "外地企业（天津的）在石家庄设了个办事处": the branch is here, the applicant is from elsewhere;
                 # "registered in Shijiazhuang with an office in Beijing": the registration is said outright.
                 branches.append(name)
@@ -122,6 +125,25 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
             if asked and len(c.s) > 3 and any(w in c.s for w in lex.somewhere):
                 out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": c.s}))
                 break
+    return out
+
+
+_REG_REACH = 2  # "注册在石家庄", "石家庄注册的": a registration word this near a place is that place's
+
+
+def _registrations(c: Clause) -> dict[int, Hit | None]:
+    """Each registration word of the clause (by position) and the place it belongs to: the place right before
+    it ("北京注册", "保定注册的公司"), else the place right after it ("注册在石家庄", "registered in Beijing"),
+    else None."""
+    places = [h for h in c.hits if h.has("city") or h.has("inside") or h.has("outside")]
+    out: dict[int, Hit | None] = {}
+    for b in c.hits:
+        if not b.has("reg") or b.has("branch"):
+            continue
+        before = next((p for p in reversed(places) if p.end <= b.start and b.start - p.end <= 1
+                       and not c.s[p.end : b.start].strip()), None)
+        after = next((p for p in places if p.start >= b.end and p.start - b.end <= _REG_REACH), None)
+        out[b.start] = before or after
     return out
 
 

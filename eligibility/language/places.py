@@ -1,8 +1,9 @@
 """Where the applicant is registered, which decides ``in_city``.
 
 The registration place decides wherever it stands ("注册在衡水，石家庄这边只有个分公司", "在北京注册、石家庄有
-分公司" -> not in the city, with a note saying why): a registration word belongs to the place next to it; a branch or office somewhere says nothing; a district or county of Shijiazhuang is in the
-city, another city or province is not; a place the knowledge base does not know -> ask.
+分公司" -> not in the city, with a note saying why): a registration word belongs to the place next to it; a
+branch or office somewhere says nothing; a district or county of Shijiazhuang is in the city, another city or
+province is not; a place the knowledge base does not know -> ask.
 """
 
 from __future__ import annotations

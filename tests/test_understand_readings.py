@@ -518,3 +518,26 @@ def test_registered_elsewhere_with_a_branch_in_the_city_is_not_in_the_city(kb: K
 ])
 def test_registered_in_the_city_with_a_branch_elsewhere_is_in_the_city(kb: KnowledgeBase, text: str) -> None:
     assert read(kb, text).facts.get("in_city") is True
+
+
+@pytest.mark.parametrize("text", [
+    "利息60万，我们付了一半",  # a share of the figure (F121)
+    "贷款利息由我们和担保公司各付一半，总共60万",
+    "利息80万，我们两家联合贷款，我们承担一半",  # (F123)
+    "利息总共60万，其中40万是知识产权质押贷款的，20万是房产抵押贷款的",
+])
+def test_a_share_or_a_part_of_the_interest_is_asked(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
+
+
+def test_the_policys_half_asked_about_leaves_our_figure(kb: KnowledgeBase) -> None:
+    assert read(kb, "利息60万，贴息是一半吗").facts.get("pledge_loan_interest_paid_yuan") == 600_000
+
+
+@pytest.mark.parametrize(("text", "ours"), [
+    ("隔壁公司利息50万拿了25万，我们利息70万", 700_000),  # every figure of the neighbour's clause is theirs (F113)
+    ("同行利息100万补了50万，我们利息40万", 400_000),
+])
+def test_a_peers_figures_then_ours(kb: KnowledgeBase, text: str, ours: int) -> None:
+    assert read(kb, text).facts.get("pledge_loan_interest_paid_yuan") == ours

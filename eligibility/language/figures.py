@@ -184,7 +184,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
         # On a money question, "刚才利息说错了，是30万" is the interest's, and so is a payment's figure ("利息付了两次，
         # 每次25万", then asked); other free text keeps to each clause's own cue
         named_before = _named_before(lex, clauses, ci, cue_ok, remap) \
-            if expecting or c.kinds("per_payment") else None
+            if expecting or c.kinds("per_payment") or c.kinds("total") else None
         out.figures += [Figure(h.term, int(t.value), "percent") for h in c.hits for t in h.of("fraction")]
         for n in numbers:
             text = c.s[n.start : n.end]
@@ -455,8 +455,8 @@ def _ours_after_theirs(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], o
     for i, c in enumerate(clauses[:-1]):
         party = next((h for h in c.hits if h.has("party")), None)
         numbers = [n for n in _money_numbers(lex, c) if (i, n.start) not in handled]
-        if party is None or len(numbers) != 1 or numbers[0].start < party.start:
-            continue
+        if party is None or not numbers or numbers[0].start < party.start:
+            continue  # (every figure of the party's clause is theirs: "隔壁公司利息50万拿了25万，我们利息70万")
         cued = {t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok}
         fact = cued.pop() if len(cued) == 1 else expecting if not cued else None
         if fact is None:
@@ -469,10 +469,9 @@ def _ours_after_theirs(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], o
                 d.negated(h) for h in d.hits
                 if any(t.key in (fact, expecting) for t in (*h.of("mention"), *h.of("cue")))):
             # "我们供应商利息付了80万，我们自己没有质押贷款": their figure, and the applicant has none of its own
-            n = numbers[0]
-            out.figures.append(Figure(c.s[n.start : n.end], n.value, "other", None))
+            out.figures += [Figure(c.s[n.start : n.end], n.value, "other", None) for n in numbers]
             theirs.add(i)
-            handled.add((i, n.start))
+            handled |= {(i, n.start) for n in numbers}
             continue
         if fact not in lex.yearly_facts:
             continue
@@ -480,10 +479,9 @@ def _ours_after_theirs(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], o
                 or any(t.key != fact for h in d.hits for t in h.of("cue")) or d.supposed(own[0].start)
                 or d.kinds("period")):
             continue
-        n = numbers[0]
-        out.figures.append(Figure(c.s[n.start : n.end], n.value, "other", None))  # someone else's figure
+        out.figures += [Figure(c.s[n.start : n.end], n.value, "other", None) for n in numbers]  # someone else's
         theirs.add(i)
-        handled |= {(i, n.start), (j, own[0].start)}
+        handled |= {(i, n.start) for n in numbers} | {(j, own[0].start)}
         _amount(kb, lex, d, out, fact, d.s[own[0].start : own[0].end], own[0], _approximate(lex, d, own[0]),
                 set(), {})
     return theirs
@@ -761,6 +759,10 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     kinds = [{n.kind for n in scan_numbers(c.s, lex.numbers)} for c in clauses]
     shares = {t.key for c, k in zip(clauses, kinds, strict=True) if "percent" in k and "money" not in k
               for h in c.hits for t in h.of("cue")}
+    # "利息60万，我们付了一半", "我们和担保公司各付一半": a share of the figure paid, told in a clause of its own (not
+    # the policy's 50% asked about: "贴息是一半吗")
+    shared_out = any(any(h.has("fraction") for h in c.hits) and not _has_figure(lex, c) and not c.question
+                     and not any(h.has("policy") or h.has("received") for h in c.hits) for c in clauses)
     hits = [h for c in clauses for h in c.hits]
     # "2023-2024年利息40万", "22年到现在": a span of years; "贷了3年…总共": a total over several years.
     several_years = any(lex.year_span.search(c.s) for c in clauses) or (any(h.has("total") for h in hits) and (
@@ -786,7 +788,7 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
         elif fact in lex.yearly_facts and several_years:  # "贷了3年，每年利息30万，总共": a total of years
             _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
-        elif (fact in lex.yearly_facts and (party or fact in shares)) or one_of:
+        elif (fact in lex.yearly_facts and (party or fact in shares or shared_out)) or one_of:
             # "每家子公司利息都是80万", "利息占比30%，总利息200万", "产品规模是3个亿 我们只是其中一家": a group's or a
             # share, not the applicant's own (the interest question names the interest; others are confirmed)
             label = kb.facts[fact].label

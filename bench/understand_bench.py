@@ -58,6 +58,9 @@ FRESH4 = HERE / "fresh4.yaml"
 EXTRA_TUNE = (HERE / "dev2.yaml", HERE / "dev3.yaml", FRESH3, HERE / "dev4.yaml")
 SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh4")
 KEYS = ("id", "text", "lang", "question", "kind", "facts", "ask", "intent", "split")
+# The corpora's intents are the menu's: "看看政策条款" is labelled ``menu`` (the writers had no separate id), and the
+# layer's ``clauses`` (the clause browser, one of the menu's buttons) is scored as that.
+_AS_LABELLED = {"clauses": "menu"}
 INTENTS = ("assess", "ask", "menu", "help", "greeting", "thanks", "human", "back", "restart", "cancel",
            "lang_zh", "lang_en")
 
@@ -169,7 +172,7 @@ def read_layer(kb: KnowledgeBase, q: Question | None, text: str) -> Read:
     from eligibility.language import understand
 
     r = understand(kb, text, expecting=q)
-    return Read(dict(r.facts), frozenset(c.fact for c in r.clarify), r.intent)
+    return Read(dict(r.facts), frozenset(c.fact for c in r.clarify), _AS_LABELLED.get(r.intent or "", r.intent))
 
 
 def _same(expected: Any, got: Any) -> bool:

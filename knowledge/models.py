@@ -539,8 +539,8 @@ class Contact(Model):
 # -- Vocabulary: the words people use (knowledge/data/vocabulary/*.yaml, places.yaml) -------------------
 # Apart from the legal content: a policy officer adds a word without touching a clause.
 
-IntentId = Literal["assess", "ask", "menu", "help", "greeting", "thanks", "human", "back", "restart", "cancel",
-                   "lang_zh", "lang_en", "lang"]
+IntentId = Literal["assess", "ask", "menu", "clauses", "help", "greeting", "thanks", "human", "back", "restart",
+                   "cancel", "lang_zh", "lang_en", "lang"]
 
 
 class OtherLevels(Model):
@@ -964,6 +964,7 @@ class QuestionCues(Model):
     self_ref: list[CueWord]
     recency: list[CueWord]
     selected: list[CueWord]
+    lapsed: list[CueWord]
     recency_in_text: list[CueWord]
     level_national: list[CueWord]
     level_provincial: list[CueWord]

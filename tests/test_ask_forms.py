@@ -86,6 +86,7 @@ def test_a_yes_no_question_starts_with_the_verdict_of_the_text(kb: KnowledgeBase
 
 @pytest.mark.parametrize("question", [
     "县级知识产权示范企业有奖励吗",        # a level no entry of the term holds
+    "省级专利导航项目有补贴吗",            # the city's own project asked at another level
     "区级规范化市场能拿钱吗",
     "我们拿了纽伦堡发明展的金奖，有奖励吗",  # another award's gold
     "成立知识产权部门能补贴吗",
@@ -101,6 +102,7 @@ def test_a_near_miss_is_refused_with_the_reason(kb: KnowledgeBase, question: str
 @pytest.mark.parametrize("question", [
     "国家级和省级地理标志示范区各奖多少",   # two levels asked together: each is an entry's own
     "市级规范化市场奖多少",
+    "为县级专利纠纷非诉解决机构提供托管服务的机构奖多少",  # the clause's own 县（市、区）
 ])
 def test_a_level_an_entry_holds_is_answered(kb: KnowledgeBase, question: str) -> None:
     result, text = answered(kb, question)
@@ -200,3 +202,45 @@ def test_a_loan_rate_said_is_no_other_loan_but_asking_for_one_is(kb: KnowledgeBa
     assert not result.refused
     asked, _ = answered(kb, "现在银行贷款利率是多少")
     assert asked.refused
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    ("Will a research institute get the maker space support automatically?", "no", "No."),
+    ("Does the policy apply to firms in Luquan?", "yes", "Yes."),
+    ("前年拿了中国驰名商标，今年还能再奖一次吗", "no", "不是。"),
+    ("中国专利奖是不是只奖励金奖", "no", "不是。"),
+    # two entries asked to be had at once stay the same-matter question
+    ("驰名商标和地理标志能同时拿吗", "maybe", "原文没有明确规定。"),
+])
+def test_more_forms_of_a_yes_no_question(kb: KnowledgeBase, question: str, verdict: str, starts: str) -> None:
+    result, text = answered(kb, question)
+    assert result.verdict is not None and result.verdict.verdict == verdict, text
+    assert text.startswith(starts), text
+
+
+def test_options_summed_are_not_asked_which(kb: KnowledgeBase) -> None:
+    """"都拿了，能给130万吗": both options are parts of the sum; no stray "请从选项中选一个"."""
+    _, text = answered(kb, "国家地理标志产品保护示范区和省级的都拿了，一共能给130万吗")
+    assert "请从选项中选一个" not in text
+
+
+@pytest.mark.parametrize("question", ["半年付一次利息，一次20万，能补多少"])
+def test_a_figure_tied_to_no_fact_is_asked_about_never_computed(kb: KnowledgeBase, question: str) -> None:
+    """First rule: a figure the language layer could not tie to the interest actually paid is asked about."""
+    result, text = answered(kb, question)
+    assert result.amount is None or not result.answer or not result.answer.from_figures, text
+    assert result.clarify, text
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # the validity asked the other way round: the verdict is the opposite of "in force" (F65)
+    ("这个政策是不是已经过期了", "no", "不是。"),
+    ("Is the policy no longer in force?", "no", "No."),
+    ("政策还有效吗", "yes", "是的。"),
+    ("2030年这个政策会失效吗", "yes", "是的。"),
+])
+def test_a_question_about_lapsing_gets_the_polarity_right(kb: KnowledgeBase, question: str, verdict: str,
+                                                         starts: str) -> None:
+    result, text = answered(kb, question)
+    assert result.verdict is not None and result.verdict.verdict == verdict, text
+    assert text.startswith(starts), text

@@ -311,3 +311,19 @@ async def test_the_notices_label_typed_subscribes_as_its_tap_does(telegram: InPr
     typed, tapped = _screen(telegram, typed_chat), _screen(telegram, tapped_chat)
     assert [m["text"] for m in sent] == [typed[0]]  # one message: the confirmation, not a dialog reply
     assert typed == tapped
+
+
+@pytest.mark.parametrize(("lang", "typed"), [
+    ("zh", "看看政策条款"), ("zh", "浏览条款"), ("zh", "看条款"), ("zh", "条款列表"), ("zh", "我想看看有哪些条款"),
+    ("en", "show me the clauses"), ("en", "browse clauses"), ("en", "Browse policy clauses"),
+])
+def test_the_clause_browser_asked_for_in_other_words_is_what_its_button_does(dialog: Dialog, lang: Lang,
+                                                                             typed: str) -> None:
+    """Not only the label: "看看政策条款" opens the clause browser, as 浏览政策条款 tapped does (not the main menu)."""
+    state, _ = _reach(dialog, [], lang)
+    tapped, _ = _tap(dialog, state, callback(Code.MENU, "clauses"))
+    state, _ = _reach(dialog, [], lang)
+    typed_replies, _ = dialog.handle(state, TextInput(typed), TODAY)
+    assert [r.text for r in typed_replies] == [r.text for r in tapped]
+    assert [b.data for r in typed_replies for row in r.buttons for b in row] \
+        == [b.data for r in tapped for row in r.buttons for b in row]

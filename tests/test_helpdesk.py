@@ -484,7 +484,7 @@ def test_an_english_branch_is_named_neutrally_and_the_place_capitalised(desk: He
 
 
 @pytest.mark.parametrize(("label", "lang"), [
-    ("自助测评", "zh"), ("浏览政策条款", "zh"), ("问个问题", "zh"), ("帮助", "zh"),
+    ("自助测评", "zh"), ("浏览政策条款", "zh"), ("问个问题", "zh"), ("帮助", "zh"), ("转人工", "zh"),
     ("Self-assessment", "en"), ("Browse the clauses", "en"),
 ])
 def test_a_forwarded_menu_label_is_treated_like_the_forwarded_command(desk: HelpDesk, label: str,
@@ -567,3 +567,18 @@ def test_no_sentence_of_a_paste_is_said_twice(desk: HelpDesk, message: str, staf
             n = desk.r.cat.t("zh", "quota", min=q.min, max=q.max)
             assert len(re.findall(rf"每年[^，。；\d]{{0,4}}{n}(?!\d)", paste)) <= 1, paste
     assert_no_empty_heading(notes)
+
+
+@pytest.mark.parametrize("message", ["What does a trademark guidance station receive?",
+                                     "How much is the interest subsidy on a pledge loan?"])
+def test_an_english_paste_does_not_repeat_the_title_as_the_summarys_heading(desk: HelpDesk, message: str) -> None:
+    paste = desk.forward(message, "en", TODAY).paste
+    assert not re.search(r"(stations|loans): (Trademark brand guidance stations|IP pledge loans):", paste), paste
+    assert_pasteable(paste)
+
+
+def test_a_complaint_is_not_asked_for_the_figures_it_gave(desk: HelpDesk) -> None:
+    """An apology, then what the text sets; never "方便的话请告诉我们" the interest the customer just named."""
+    paste = desk.forward("客户投诉说好的贴息一直没发下来，他们利息差不多50万", "zh", TODAY).paste
+    assert paste.startswith("您好，抱歉") and "方便的话请告诉我们" not in paste and "25万" not in paste
+    assert "拨付时间" in paste

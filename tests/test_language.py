@@ -296,7 +296,7 @@ def test_a_subsidy_received_is_not_interest_paid(kb: KnowledgeBase) -> None:
 
 
 @pytest.mark.parametrize(("text", "intent"), [("重测", "restart"), ("辛苦啦", "thanks"), ("找人", "human"),
-                                              ("测算一下", "assess"), ("条款", "menu"), ("拜拜", "cancel")])
+                                              ("测算一下", "assess"), ("条款", "clauses"), ("拜拜", "cancel")])
 def test_broad_command_words_count_in_a_short_plain_message(kb: KnowledgeBase, text: str, intent: str) -> None:
     assert read(kb, text).intent == intent
 
@@ -1037,7 +1037,7 @@ def test_someone_elses_next_clause_and_clients_state_nothing_of_the_applicant(kb
 
 @pytest.mark.parametrize(("text", "intent"), [
     ("你好，我想做个自助测评", "assess"), ("I'd like to see which subsidies my company qualifies for", "assess"),
-    ("能问个问题吗？", "ask"), ("能看看政策条款吗", "menu"), ("back to menu", "menu"), ("你有什么功能", "help"),
+    ("能问个问题吗？", "ask"), ("能看看政策条款吗", "clauses"), ("back to menu", "menu"), ("你有什么功能", "help"),
     ("老师好", "greeting"), ("明白了，谢谢", "thanks"), ("能转人工吗？", "human"),
     ("How can I contact someone?", "human"),
     ("刚才那题选错了，能回去吗", "back"), ("let's restart", "restart"), ("我不想测了", "cancel"),

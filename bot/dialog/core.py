@@ -210,7 +210,7 @@ class Dialog:
 
     def _start(self, s: SessionState, today: date, topic: str | None) -> list[Reply]:
         s.mode, s.topic, s.current, s.ticked, s.left_shown = "assess", topic, None, [], None
-        s.last_total = None
+        s.last_total, s.asked = None, 0  # a new start is numbered from 1 (not after a cancelled question 1)
         intro = self.t(s.lang, "dlg.start_assess")
         if topic:
             intro += "\n" + self.t(s.lang, "dlg.start_topic", topic=escape(text(self.kb.policy.topics[topic], s.lang)))

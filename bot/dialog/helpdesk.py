@@ -38,9 +38,10 @@ COPY_TEXT_LIMIT = 256  # the Bot API's limit on CopyTextButton.text
 MAX_QUESTIONS = 3
 _COMMANDS = re.compile(r"(?<!\S)/[A-Za-z_]+(@\w+)?")
 # The language layer's intents that ask the bot to do something (a greeting, a menu label typed): forwarded,
-# they ask the help desk nothing, as a forwarded "/assess" does not.
-_ASKS_NOTHING = frozenset({"greeting", "thanks", "assess", "ask", "menu", "help", "lang", "lang_en", "lang_zh",
-                           "cancel", "restart", "back"})
+# they ask the help desk nothing, as a forwarded "/assess" does not. "人工客服" too: the staff who forward it
+# are the person asked for, so the paste asks what the customer wants to know.
+_ASKS_NOTHING = frozenset({"greeting", "thanks", "assess", "ask", "menu", "clauses", "help", "lang", "lang_en",
+                           "lang_zh", "cancel", "restart", "back", "human"})
 
 
 @dataclass(frozen=True)
@@ -261,7 +262,8 @@ class HelpDesk:
         sep = self.views.sep(lang)
         for r in found:
             amount = f" {escape(self.r.amount(r.amount, lang))}" if r.amount is not None else ""
-            status = t(lang, f"status.{r.status}")
+            status = re.sub(r"\s*[（(]([^（）()]*)[）)]", "，\\1" if lang == "zh" else ", \\1",
+                            t(lang, f"status.{r.status}"))  # "可申报，择优评审": no brackets in brackets
             if r.status == "undetermined" and r.missing:
                 status = t(lang, "dlg.hd.pending", items=escape(sep.join(self.r.fact_label(x, lang)
                                                                           for x in r.missing)))

@@ -113,6 +113,9 @@ class SessionState:
     # The items (benefit ids) the last side answer was about: a follow-up that names none ("两个都申请能拿
     # 多少", "那两个一共多少") is read about them.
     said: list[str] = field(default_factory=list)
+    # The figures the last side answer's amount depends on ("金额取决于：…当年实际支付利息"): a bare figure
+    # sent next is read as that figure.
+    wants: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -124,6 +127,7 @@ class SessionState:
             "asked": self.asked, "last_input": self.last_input, "ui_msg": self.ui_msg, "ui_turn": self.ui_turn,
             "ui_edited": self.ui_edited, "unseen": self.unseen, "left_shown": self.left_shown,
             "answer_msg": self.answer_msg, "shown": self.shown, "said": self.said,
+            "wants": self.wants,
         }
 
     @classmethod
@@ -160,6 +164,7 @@ class SessionState:
             shown=[[str(b[0]), str(b[1])] for b in data.get("shown") or []
                    if isinstance(b, list) and len(b) == 2 and all(isinstance(x, str) for x in b)],
             said=[b for b in data.get("said") or [] if isinstance(b, str) and b in {x.id for x in kb.benefits}],
+            wants=[f for f in data.get("wants") or [] if isinstance(f, str) and f in kb.facts],
         )
 
     def groups_done(self) -> list[str]:

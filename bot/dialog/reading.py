@@ -187,6 +187,10 @@ class TypedReader:
                 c = reading.clarify[0]
                 head = [Reply(ack)] if ack else []
                 return [*head, intro, self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, s.current or "")]
+            wanted = self._wanted_figure(s, reading, message, today) \
+                or self._unplaced_figure(s, reading, message, today)
+            if wanted is not None:
+                return wanted
             if reading.clarify and reading.is_question and s.mode in ("idle", "done"):
                 # A question with a figure the layer is unsure of ("十几万的利息，能补多少"): the answer asks about
                 # the figure; the reply to it is then that question's answer and is recorded, not refused.
@@ -554,6 +558,8 @@ class TypedReader:
             return [Reply(escape(self.d.t(lang, "dlg.ask_prompt")))]
         if intent == "menu":
             return [Reply(self.d.t(lang, "dlg.ld.menu_assess" if assessing else "dlg.ld.menu"), self.d._menu(lang))]
+        if intent == "clauses":  # "看看政策条款", "show me the clauses": what the 浏览政策条款 button does
+            return self.d._command(s, "clauses", "", today)
         if intent == "human":
             return [Reply(contacts(self.d.kb, self.d.r.cat, lang), () if assessing else self.d._menu(lang)),
                     *self._resume(s, today, assessing)]
@@ -582,7 +588,53 @@ class TypedReader:
                 return again
         if side.in_scope and specific:  # the latest items first; "两个" after two questions is both
             s.said = list(dict.fromkeys([*specific, *s.said]))[:max(2, len(specific))]
+        s.wants = [f for f in side.depends_on if f in self.d.kb.facts and self.d.kb.facts[f].type in _MONEY]
         return side
+
+    def _unplaced_figure(self, s: SessionState, reading: Reading, message: str, today: date) -> list[Reply] | None:
+        """A statement before any assessment whose figure the layer gave to nobody ("贷款利息是我们老板个人付的，
+        40万": not said to be the applicant's own) about an item whose amount is computed from such a figure:
+        whether it is that figure is asked (the assessment starts with the question), never computed from
+        as the free-text answer would."""
+        if s.mode != "idle" or reading.intent is not None or reading.is_question or reading.facts \
+                or reading.clarify or not reading.figures or self.d.answerer is None:
+            return None
+        if not all(f.role == "other" and f.value for f in reading.figures):
+            return None
+        side = self.d.answerer(message, s.lang)
+        main = [b for b in side.benefits if b in self._benefit_ids][:1]
+        amount = self.d.kb.benefit(main[0]).amount if side.in_scope and main else None
+        fact_id = getattr(amount, "of", None) or getattr(amount, "by", None)
+        fact = self.d.kb.facts.get(fact_id) if isinstance(fact_id, str) else None
+        if fact is None or fact.type != "money":
+            return None
+        figure = reading.figures[0]
+        intro = self.d._start(s, today, topic=None)[0]
+        params: dict[str, object] = {"figure": figure.text, "label_zh": fact.label.zh, "label_en": fact.label.en}
+        return [intro, self._clarify_reply(s, fact.id, "lang.ask.confirm_amount", params, figure.value,
+                                           s.current or "")]
+
+    def _wanted_figure(self, s: SessionState, reading: Reading, message: str, today: date) -> list[Reply] | None:
+        """A bare figure sent before any assessment right after an answer that said its amount depends on a
+        figure ("我们贷款1000万，利率4%" - "金额取决于：…实际支付利息" - "40万"): that figure, recorded (or asked
+        about, when the layer is unsure of it), and the assessment starts; never refused as off-topic."""
+        if s.mode != "idle" or not s.wants or reading.intent is not None or reading.is_question \
+                or reading.facts or reading.clarify or not reading.figures:
+            return None
+        fact_id = s.wants[0]
+        own = question_by_id(self.d.kb, fact_id, s.typed_facts(), today, self.d.validity, topic=s.topic)
+        if own is None:
+            return None
+        again = self._understood(message, own)
+        if again.intent is not None or again.is_question or not (fact_id in again.facts or again.clarify):
+            return None
+        s.wants = []
+        if again.clarify:
+            intro = self.d._start(s, today, topic=None)[0]
+            c = again.clarify[0]
+            return [intro, self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, s.current or "")]
+        ack = self._take(s, None, replace(again, answered=False))
+        return [*([Reply(ack)] if ack else []), *self.d._start(s, today, topic=None)]
 
     def _joins(self, message: str) -> bool:
         """The message joins or sums things ("都", "一共", "both", "total"): the question cues' own words."""
@@ -737,6 +789,12 @@ class TypedReader:
         own = question_by_id(self.d.kb, fact_id, s.typed_facts(), today, self.d.validity, topic=s.topic)
         reading = self._understood(message, own)
         value = pending.get("value")
+        if reading.intent in ("lang", "lang_en", "lang_zh"):
+            # The language changed while a short question waits: the same question again, in the new language.
+            s.lang = "en" if reading.intent == "lang_en" or (reading.intent == "lang" and s.lang == "zh") else "zh"
+            return [Reply(self.d.t(s.lang, "dlg.lang_set")),
+                    self._clarify_reply(s, fact_id, str(pending.get("key")), dict(pending.get("params") or {}),
+                                        value, str(pending.get("q")), int(pending.get("tries") or 0))]
 
         def settled(answer: Reading) -> list[Reply]:
             answer = replace(answer, correction=answer.correction or fact_id in s.facts)

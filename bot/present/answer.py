@@ -122,8 +122,14 @@ class AnswerRenderer:
         return "\n".join(lines)
 
     def clarify_lines(self, result: AskResult, lang: Lang) -> list[str]:
-        """One short question about what the language layer was unsure of (first rule: ask, never guess)."""
-        return [self.clarify_question(c.fact, c.key, dict(c.params), lang) for c in result.clarify[:1]]
+        """One short question about what the language layer was unsure of (first rule: ask, never guess). Which
+        option was meant is not asked when each option named is summed as its own part (F60: no stray
+        "请从选项中选一个" under a verdict, with no options shown)."""
+        summed = result.total is not None or (result.verdict is not None
+                                              and result.verdict.reason in ("total_same", "total_differs"))
+        # "…都拿了，能给130万吗" sums each option named; "忘了是银奖还是优秀奖" still asks which
+        asked = [c for c in result.clarify if not (c.key == "lang.ask.choice" and len(result.parts) >= 2 and summed)]
+        return [self.clarify_question(c.fact, c.key, dict(c.params), lang) for c in asked[:1]]
 
     def clarify_question(self, fact: str, key: str, params: dict[str, object], lang: Lang) -> str:
         """The layer's question in words; the fact's own question when its wording is not in the catalogue."""
@@ -299,7 +305,7 @@ class AnswerRenderer:
             return text(double.summary, lang) if double is not None else ""
         if v.reason == "prepaid_unsaid":  # when the money is paid the text does not say
             return t(lang, "ask.why.procedure_unsaid")
-        if v.reason in ("included", "post_funded"):  # the clause's own summary says it (采取后补助)
+        if v.reason in ("included", "post_funded", "not_only_tier"):  # the clause's own summary says it (采取后补助)
             return t(lang, "ask.why.included", title=title, summary=text(b.summary, lang))
         if v.reason in ("quota_same", "quota_differs", "quota_range"):
             low, high = int(str(p.get("claimed_min", 0))), int(str(p.get("claimed_max", 0)))
@@ -810,7 +816,8 @@ class AnswerRenderer:
         else:
             b = result.best
             out.append(policy + _after_comma(_sentence(f"{text(b.title, lang)}{'：' if lang == 'zh' else ': '}"
-                                          f"{text(b.summary, lang)}", lang), self.proper))
+                                          f"{_without_title(text(b.summary, lang), text(b.title, lang))}", lang),
+                                             self.proper))
             answer = result.answer
             if not b.is_info and answer is not None and answer.ruled_out is not None:
                 out.append(self.ruled_out(b, answer.ruled_out, lang))
@@ -842,7 +849,7 @@ class AnswerRenderer:
             dated = result.verdict is not None and result.verdict.reason in ("in_force", "out_of_force")
             if b.id == VALIDITY_ENTRY and not dated:  # the verdict gave the end date and its assumption already
                 out.append(_sentence(self.validity_line(lang), lang))
-        if result.depends_on and not result.asks_ceiling:
+        if result.depends_on and not result.asks_ceiling and not complaint:  # a complaint is not asked for figures
             facts = t(lang, "list_sep").join(_after_comma(self.r.fact_label(f, lang), self.proper)
                                              for f in result.depends_on)
             out.append(t(lang, "dlg.hd.depends", facts=facts))
@@ -860,6 +867,15 @@ class AnswerRenderer:
 def _once_unsaid(b: Benefit) -> bool:
     """A once-only reading of a clause whose text has no 一次性 (a new title, a new approval): not said as 一次性."""
     return b.award.frequency == "once" and "一次性" not in b.source.replace(" ", "")
+
+
+def _without_title(summary: str, title: str) -> str:
+    """A summary after its title, without a heading of its own that the title already says ("Interest
+    subsidy on IP pledge loans: IP pledge loans: 50% of …" -> "…: 50% of …")."""
+    head = re.match(r"([^:：，,。.]{3,60})[:：]\s*", summary)
+    if head and head.group(1).strip().lower() in title.lower() and head.end() < len(summary):
+        return summary[head.end():]
+    return summary
 
 
 def _listed(items: list[str], lang: Lang) -> list[str]:

@@ -21,6 +21,8 @@ knowledge/data/vocabulary/questions.yaml, compiled once per knowledge base (``cu
     figures.py     amounts from figures and tiers  multipart.py  several parts, the sum, two roles
     verdicts.py    yes or no from the policy text  rule_verdicts.py  … on the rule's numbers (quota, rate, base)
     conditions.py  a condition the question names (required, negated, covered by the entry's terms)
+    unstated.py    the verdict the entry makes when no rule settled it; a requirement beyond the text
+    levels.py      a level (national, provincial …) no entry of a term holds: a near miss
 
 Pure: no I/O, no clock; the KnowledgeBase comes in through the Matcher, a date only as an argument.
 """
@@ -77,11 +79,13 @@ from eligibility.ask.model import (
 from eligibility.ask.multipart import compared, one_role_asked, parts_asked, same_matter, total_of, unsure_roles
 from eligibility.ask.procedure import procedure_asked, promote_named, subject_first
 from eligibility.ask.reading import level_counts, plain_question, read_question, supposed_facts
-from eligibility.ask.verdicts import fallback_verdict, verdict_of
+from eligibility.ask.unstated import fallback_verdict
+from eligibility.ask.verdicts import verdict_of
+from eligibility.language import Clarify
 from eligibility.matcher import Matcher, MatchResult, Scored
 from eligibility.parsing import normalize
 from eligibility.results import Validity
-from knowledge.models import KnowledgeBase
+from knowledge.models import Benefit, KnowledgeBase
 
 __all__ = [
     "CLAIM_ROLES", "DOUBLE_ENTRY", "MAX_OFFERED", "OWN_ROLES", "PLACES_SUBJECT", "PROCEDURE_ENTRY", "VALIDITY_ENTRY",
@@ -100,7 +104,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     """
     kb = matcher.kb
     cues = cues_of(kb)
-    reading = read_question(kb, plain_question(cues, question))
+    reading = _periodic(kb, read_question(kb, plain_question(cues, question)), normalize(question))
     text = normalize(question)
     yes_no = is_yes_no(cues, text)
     # "正定县的公司能申请吗": whether a unit of a place of the city may apply (the layer reads no fact of a place
@@ -120,6 +124,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     place = where_asker_is(result, reading)
     if place is None and city_asked:
         place = "in_city"
+        if not result.refused and result.ranked and result.ranked[0].benefit.id == PROCEDURE_ENTRY:
+            result = replace(result, refused=True, subject=None)  # "Does the policy apply to companies in Xinji?"
     if result.subject is not None and result.subject.id != PLACES_SUBJECT:
         place = None  # another subject refused (taxes, a lawsuit): its own reply, not the place
     if place in ("in_city", "unclear") and result.refused and result.subject is not None \
@@ -183,7 +189,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         ranked = (chosen, *(s for s in ranked if s is not chosen))
         best, offered = chosen, [chosen]
     parts, role_unsure = unsure_roles(kb, result, parts, text, reading.figures)
-    clarify = reading.clarify + role_unsure
+    clarify = reading.clarify + role_unsure + _loose_figure(kb, best.benefit, reading, answer, use)
     if role_unsure and answer.from_figures and any(p.benefit.id == best.benefit.id and p.answer.amount is None
                                                    for p in parts):
         answer = AmountAnswer(None, depends_on=answer.depends_on or tuple(answer.facts))
@@ -235,7 +241,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         verdict = YesNo("maybe", "procedure_unsaid")  # "有申请表可以下载吗": a step the policy does not set
     if verdict is not None and verdict.reason == "same_matter":
         verdict = same_matter(kb, parts) or verdict
-    elif yes_no and not unsettled and (verdict is None or verdict.reason in ("exists", "applicant_ok")) \
+    elif yes_no and not unsettled and (verdict is None or verdict.reason in ("exists", "applicant_ok", "once")) \
             and cues.twice.search(text) and len({p.benefit.id for p in parts}) >= 2:
         # "驰名商标和地理标志能同时拿吗": two entries asked about together are a question of the same matter,
         # not of who may apply ("示范企业和优势企业能同时拿吗" names no asker in 企业)
@@ -251,6 +257,34 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(cues.ceiling_any.search(text)) and not answer.from_figures,
                      clarify=clarify, notes=reading.notes, policy_meta=bool(cues.policy_meta.search(text)))
+
+
+_PER_PERIOD = "per_period"  # the role of an untied figure in a message that names a period of payment
+
+
+def _periodic(kb: KnowledgeBase, reading: QuestionReading, text: str) -> QuestionReading:
+    """"半年付一次利息，一次20万，能补多少": a figure the language layer tied to no fact and to no period, in a message
+    that names a period of payment (figures.yaml), is a per-period figure of unknown span: never a year's base."""
+    words = kb.vocabulary.figures
+    said = [normalize(w) for p in words.periods if p.period != "year" for w in p.words] + \
+        [normalize(w) for w in words.partial_periods]
+    if not any(w and w in text for w in said):
+        return reading
+    figures = tuple(replace(f, role=_PER_PERIOD) if f.role == "other" and f.fact is None and f.period is None
+                    and f.value is not None else f for f in reading.figures)
+    return replace(reading, figures=figures)
+
+
+def _loose_figure(kb: KnowledgeBase, b: Benefit, reading: QuestionReading, answer: AmountAnswer,
+                  use: bool) -> tuple[Clarify, ...]:
+    """A per-period figure of unknown span (``_periodic``) is asked about: which period it is (first rule)."""
+    rule = b.amount
+    if not use or rule.kind != "percentage" or answer.from_figures or reading.clarify:
+        return ()
+    loose = [f for f in reading.figures if f.role == _PER_PERIOD]
+    if len(loose) != 1:
+        return ()
+    return (Clarify(rule.of, "lang.ask.period", {"figure": loose[0].text}),)
 
 
 # Verdicts that compare a figure with the policy's amount: they answer "是30万吗", nothing beside it.

@@ -109,6 +109,7 @@ class Cues:
     self_ref: re.Pattern[str]
     recency: re.Pattern[str]
     selected: re.Pattern[str]
+    lapsed: re.Pattern[str]
     recency_in_text: re.Pattern[str]
     levels: dict[str, re.Pattern[str]]  # national, provincial, municipal, county
     less: re.Pattern[str]
@@ -230,6 +231,7 @@ def _build(kb: KnowledgeBase) -> Cues:
         self_ref=rx("@self_ref"),
         recency=rx("@recency"),
         selected=rx("@selected"),
+        lapsed=rx("@lapsed"),
         recency_in_text=rx("@recency_in_text"),
         beneficiary_before=rx(r"(?<!是)@beneficiary_before[\u4e00-\u9fff]{0,3}$"),
         levels={lv: rx(f"@level_{lv}") for lv in ("national", "provincial", "municipal", "county")},

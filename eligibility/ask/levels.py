@@ -15,6 +15,7 @@ LEVELS_SUBJECT = "other_levels_titles"  # the out-of-scope subject of a level th
 
 _REACH_ZH = 6  # characters before a term a level word qualifies it from ("市级知识产权…", "县级的…")
 _REACH_EN = 3  # words
+_EXPLICIT = re.compile(r"[\u4e00-\u9fff]级|\b[a-z]+-level\b")  # a level said outright ("省级", "provincial-level")
 
 
 def level_of(cues: Cues, b: Benefit) -> str | None:
@@ -32,8 +33,13 @@ def other_level(kb: KnowledgeBase, cues: Cues, result: MatchResult, text: str) -
     for h in result.hits:
         if not h.benefits:
             continue
-        # the words between the term and the one before it (another term ends the window: "国家级和省级…")
-        before = max((o.end for o in result.hits if o.english == h.english and o.end <= h.start), default=0)
+        levels = {level_of(cues, kb.benefit(i)) for i in h.benefits}
+        # the words between the term and the one before it (another term ends the window: "国家级和省级…"); for an
+        # entry with no level of its own, a level word that is itself a term qualifies the term right after it
+        # ("省级专利导航": 省级 is a term of the provincial zone)
+        loose = levels == {None}
+        before = max((o.end for o in result.hits if o.english == h.english and o.end <= h.start
+                      and not (loose and _level_word(cues, o.term) and h.start - o.end <= 1)), default=0)
         if h.english:
             window = " ".join(words[max(before, h.start - _REACH_EN):h.start])
         else:
@@ -41,9 +47,21 @@ def other_level(kb: KnowledgeBase, cues: Cues, result: MatchResult, text: str) -
         named = [lv for lv, rx in cues.levels.items() if rx.search(window)]
         if len(named) != 1:
             continue
-        levels = {level_of(cues, kb.benefit(i)) for i in h.benefits}
         if None in levels:
-            continue  # a term of an entry with no level of its own (贯标 …): the level word says nothing of it
+            # an entry with no level of its own is the city's (专利导航项目): only a level said outright with 级
+            # ("省级专利导航项目") is another level's; a bare 国家 may be a standard's ("按国家标准做的专利导航")
+            said = _EXPLICIT.search(window)
+            sources = "".join(normalize(kb.benefit(i).source) for i in h.benefits)
+            if named[0] != "municipal" and said and loose and said.group(0)[0] not in sources:
+                return True  # "为县级…机构提供托管服务": the clause names 县（市、区） itself, not another level
+            continue
         if named[0] not in levels:
             return True
     return False
+
+
+def _level_word(cues: Cues, term: str) -> bool:
+    """Whether a matched term is only a level word ("省级", "national"): it qualifies the term after it."""
+    word = normalize(term).strip()
+    return any(rx.fullmatch(word) for rx in cues.levels.values())
+

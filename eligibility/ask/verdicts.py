@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from eligibility.ask.conditions import condition_labels, required
+from eligibility.ask.conditions import required
 from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.figures import failed_condition, year_outside
 from eligibility.ask.model import (
@@ -27,6 +27,7 @@ from eligibility.ask.rule_verdicts import (
     quota_verdict,
     rate_verdict,
 )
+from eligibility.ask.unstated import beyond_text, said
 from eligibility.matcher import english_words
 from eligibility.parsing import normalize
 from eligibility.results import Facts, Validity
@@ -94,7 +95,7 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
         tier = _tier_claimed(kb, b, answer, v) if own_case else None
         if tier is not None:  # "我们拿了中国专利奖，能拿50万吗": 50万 is the gold award's, the tier is not said
             return YesNo("maybe", "if_conditions", (*v.params, ("labels_zh", tier[0]), ("labels_en", tier[1])))
-        unsaid = [x for x in open_ if not _said(x.zh, text)]  # "高校获得中国专利奖也能拿吗" says its condition
+        unsaid = [x for x in open_ if not said(x.zh, text)]  # "高校获得中国专利奖也能拿吗" says its condition
         if unsaid and v.reason == "applicant_ok" and (cues.getting.search(text)
                                                       or (cues.self_ref.search(text) and cues.can.search(text))):
             open_ = unsaid
@@ -114,12 +115,6 @@ def _type_in_conditions(kb: KnowledgeBase, b: Benefit, kind: str, text: str) -> 
     labels = "".join(normalize(c.label.zh) for c in b.conditions if c.label is not None)
     words = [normalize(w) for t in kb.vocabulary.applicants.types if t.entity_type == kind for w in t.words]
     return any(w and not w.isascii() and w in text and w in labels for w in words)
-
-
-def _said(label: str, text: str, run: int = 4) -> bool:
-    """Whether a condition's label and the question share a run of ``run`` characters (获得中国专利奖)."""
-    core = normalize(label)
-    return any(core[i:i + run] in text for i in range(len(core) - run + 1))
 
 
 def _tier_claimed(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, v: YesNo) -> tuple[str, str] | None:
@@ -146,10 +141,11 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     # "2028年还能申请吗": a year to come against the end day (assumed when the text gives no date); with the
     # procedure entry a past year is the policy's own ("2022年出的，现在还能申请吗": now is asked)
     ahead = b.id == VALIDITY_ENTRY or (today is not None and bool(years) and years[0] > today.year)
+    lapsed = bool(cues.lapsed.search(text))  # "过期了吗": asked the other way round, the verdict is the opposite
     if b.id in (VALIDITY_ENTRY, PROCEDURE_ENTRY) and len(years) == 1 and validity is not None \
-            and cues.still.search(text) and ahead:
+            and (cues.still.search(text) or lapsed) and ahead:
         inside = years[0] <= validity.valid_until.year
-        return YesNo("yes" if inside else "no", "year_in" if inside else "year_out", (("year", years[0]),))
+        return YesNo("yes" if inside != lapsed else "no", "year_in" if inside else "year_out", (("year", years[0]),))
     if b.id == PROCEDURE_ENTRY and today is not None and validity is not None and cues.now.search(text) \
             and cues.still.search(text):
         # "现在还能申请吗": whether the policy is in force today; when to apply the text does not set (said)
@@ -161,7 +157,8 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if b.id == VALIDITY_ENTRY:
         if today is None or validity is None or not cues.validity.search(text):
             return None
-        return YesNo("yes", "in_force") if validity.in_force(today) else YesNo("no", "out_of_force")
+        live = validity.in_force(today)
+        return YesNo("yes" if live != lapsed else "no", "in_force" if live else "out_of_force")
     if b.id == SUPERVISION_ENTRY:
         return YesNo("yes", "supervised")  # "弄虚作假会被处理吗", "会有人来查吗": the text says so
     if not b.is_info and cues.prepaid.search(text):
@@ -202,6 +199,10 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         params: tuple[tuple[str, object], ...] = (("label_zh", first.label.zh), ("label_en", first.label.en)) \
             if first.label is not None else (("fact", first.fact),)
         return YesNo("no", "condition_unrequired", params)
+    tiers = b.amount
+    if cues.only.search(text) and tiers.kind == "tiered" and len(tiers.tiers) > 1 \
+            and answer.facts.get(tiers.by):
+        return YesNo("no", "not_only_tier")  # "专利奖是不是只奖金奖": each tier named by the text is paid
     kind = facts.get("entity_type")
     needed = required(kb, cues, b, text)
     # the condition matched is the entry's own name ("知识产权培训教育基地" of the training-base entry)
@@ -211,7 +212,7 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         # "培训基地必须是高校吗": whether that type alone may apply (not a condition beyond the entry's own name)
         alone = tuple(b.applicants) == (kind,)
         return YesNo("yes" if alone else "no", "only_type" if alone else "not_only_type", (("type", kind),))
-    if needed is not None and needed.verdict == "yes" and own_name and _beyond_text(kb, cues, b, text):
+    if needed is not None and needed.verdict == "yes" and own_name and beyond_text(kb, cues, b, text):
         # "专利导航必须先请咨询公司做完才能申请吗": only the entry's own name matched; what is asked is not in its text
         return YesNo("no", "condition_unrequired", needed.params)
     if needed is not None:
@@ -237,6 +238,8 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return YesNo("no", "once")  # "每年都奖100万吗" of a one-off: no, whatever the figure
     if cues.yearly.search(text) and b.award.frequency == "once":
         return YesNo("maybe", "once_unsaid")  # "一万块是每年给吗": the once-only is the reading of 取得/新增
+    if cues.twice.search(text) and b.award.frequency == "once" and once_said:
+        return YesNo("no", "once")  # "去年拿了驰名商标，今年还能再奖吗": a one-off is paid once
     per_item = item_count(rule)
     if per_item is not None and not figures and cues.each.search(text) and "未写明" in per_item.reading.zh \
             and not cues.yearly.search(text):  # "paid every year?" asks how often, not how many items
@@ -365,60 +368,3 @@ def _review_verdict(cues: Cues, b: Benefit, text: str) -> YesNo | None:
     if cues.compete.search(text):
         return YesNo("yes", "competitive_rule") if competitive else YesNo("no", "no_review")
     return None
-
-
-def fallback_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, facts: Facts,
-                     procedure: bool) -> YesNo | None:
-    """A yes/no question no specific rule settled still starts with a verdict when the entry itself decides it:
-    a step of applying the text does not set (原文没有明确规定), a fund of the city that pays no applicant (不是),
-    an entry chosen on merit (不一定, the quota), or conditions the question leaves open (不一定, with them).
-    None when none of these holds: never a guessed yes."""
-    cues = cues_of(kb)
-    if procedure and (b.id == PROCEDURE_ENTRY or b.is_info):
-        return YesNo("maybe", "procedure_unsaid")
-    if b.is_info:
-        return YesNo("no", "info_only") if b.ref != "general" and cues.support.search(text) else None
-    if answer.ruled_out is not None:
-        return answer.ruled_out
-    if b.conditions and _beyond_text(kb, cues, b, text):
-        # "要先还完贷款才能申请吗": a requirement the clause's text does not hold; it asks only its own conditions
-        first = next((c for c in b.conditions if c.fact != "entity_type"), b.conditions[0])
-        return YesNo("no", "condition_unrequired", (("label_zh", first.label.zh), ("label_en", first.label.en))
-                     if first.label is not None else (("fact", first.fact),))
-    if b.award.mode == "competitive" and b.award.quota is not None and not cues.selected.search(text):
-        return YesNo("maybe", "competitive", (("count", None),))
-    open_ = [c.label for c in b.conditions if c.label is not None and c.fact not in facts
-             and c.fact != "entity_type" and c.fact not in answer.facts and not _said(c.label.zh, text)]
-    if open_ and (cues.can.search(text) or cues.getting.search(text) or cues.support.search(text)):
-        return YesNo("maybe", "if_conditions", (("claimed", None), ("labels_zh", "、".join(x.zh for x in open_)),
-                                                ("labels_en", "; ".join(x.en for x in open_))))
-    return None
-
-
-def _beyond_text(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> bool:
-    """Whether what a yes/no question asks to be required shares no three characters with the clause's text and no
-    two with its conditions (their facts' labels too: "必须是石家庄的企业吗" asks the place condition)."""
-    asked = _asked_requirement(cues, text)
-    source = normalize(b.source)
-    facts = [kb.facts.get(c.fact) for c in kb.conditions_of(b)]
-    labels = "".join(normalize(x.zh) for x in condition_labels(kb, b)) \
-        + "".join(normalize(f.label.zh) for f in facts if f is not None)
-    return bool(asked) and not any(asked[i:i + 3] in source for i in range(len(asked) - 2)) \
-        and not any(asked[i:i + 2] in labels for i in range(len(asked) - 1))
-
-
-def _asked_requirement(cues: Cues, text: str) -> str:
-    """The Chinese words a yes/no question asks to be required ("要先还完贷款才能…" -> 还完贷款), or ""."""
-    m = cues.require.search(text) or cues.need.search(text)
-    if m is None:
-        return ""
-    rest = text[m.start():]
-    lead = max((w for w in (*cues.words.require, *cues.words.require_around, *cues.words.need) if rest.startswith(w)),
-               key=len, default="")
-    rest = re.split(r"才|吗|[？?，,。]", rest[len(lead):], maxsplit=1)[0]  # "只有拿到认证证书才": 拿到认证证书
-    return "".join(c for c in rest if _is_han(c)) if len(rest) >= 3 else ""
-
-
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
-

@@ -1,0 +1,77 @@
+"""What a yes/no question asks that no specific rule of verdicts.py settles: the verdict the entry itself makes
+(a step of applying the text does not set, a fund paying no applicant, chosen on merit, conditions left open), and
+whether what the question asks to be required is in the clause's text at all."""
+
+from __future__ import annotations
+
+import re
+
+from eligibility.ask.conditions import condition_labels
+from eligibility.ask.cues import Cues, cues_of
+from eligibility.ask.model import PROCEDURE_ENTRY, AmountAnswer, YesNo
+from eligibility.parsing import normalize
+from eligibility.results import Facts
+from knowledge.models import Benefit, KnowledgeBase
+
+
+def fallback_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, facts: Facts,
+                     procedure: bool) -> YesNo | None:
+    """A yes/no question no specific rule settled still starts with a verdict when the entry itself decides it:
+    a step of applying the text does not set (原文没有明确规定), a fund of the city that pays no applicant (不是),
+    an entry chosen on merit (不一定, the quota), or conditions the question leaves open (不一定, with them).
+    None when none of these holds: never a guessed yes."""
+    cues = cues_of(kb)
+    if procedure and (b.id == PROCEDURE_ENTRY or b.is_info):
+        return YesNo("maybe", "procedure_unsaid")
+    if b.is_info:
+        return YesNo("no", "info_only") if b.ref != "general" and cues.support.search(text) else None
+    if answer.ruled_out is not None:
+        return answer.ruled_out
+    if b.conditions and beyond_text(kb, cues, b, text):
+        # "要先还完贷款才能申请吗": a requirement the clause's text does not hold; it asks only its own conditions
+        first = next((c for c in b.conditions if c.fact != "entity_type"), b.conditions[0])
+        return YesNo("no", "condition_unrequired", (("label_zh", first.label.zh), ("label_en", first.label.en))
+                     if first.label is not None else (("fact", first.fact),))
+    if b.award.mode == "competitive" and b.award.quota is not None and not cues.selected.search(text):
+        return YesNo("maybe", "competitive", (("count", None),))
+    open_ = [c.label for c in b.conditions if c.label is not None and c.fact not in facts
+             and c.fact != "entity_type" and c.fact not in answer.facts and not said(c.label.zh, text)]
+    if open_ and (cues.can.search(text) or cues.getting.search(text) or cues.support.search(text)):
+        return YesNo("maybe", "if_conditions", (("claimed", None), ("labels_zh", "、".join(x.zh for x in open_)),
+                                                ("labels_en", "; ".join(x.en for x in open_))))
+    return None
+
+
+def beyond_text(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> bool:
+    """Whether what a yes/no question asks to be required shares no three characters with the clause's text and no
+    two with its conditions (their facts' labels too: "必须是石家庄的企业吗" asks the place condition)."""
+    asked = _asked_requirement(cues, text)
+    source = normalize(b.source)
+    facts = [kb.facts.get(c.fact) for c in kb.conditions_of(b)]
+    labels = "".join(normalize(x.zh) for x in condition_labels(kb, b)) \
+        + "".join(normalize(f.label.zh) for f in facts if f is not None)
+    return bool(asked) and not any(asked[i:i + 3] in source for i in range(len(asked) - 2)) \
+        and not any(asked[i:i + 2] in labels for i in range(len(asked) - 1))
+
+
+def _asked_requirement(cues: Cues, text: str) -> str:
+    """The Chinese words a yes/no question asks to be required ("要先还完贷款才能…" -> 还完贷款), or ""."""
+    m = cues.require.search(text) or cues.need.search(text)
+    if m is None:
+        return ""
+    rest = text[m.start():]
+    lead = max((w for w in (*cues.words.require, *cues.words.require_around, *cues.words.need) if rest.startswith(w)),
+               key=len, default="")
+    rest = re.split(r"才|吗|[？?，,。]", rest[len(lead):], maxsplit=1)[0]  # "只有拿到认证证书才": 拿到认证证书
+    return "".join(c for c in rest if _is_han(c)) if len(rest) >= 3 else ""
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+
+def said(label: str, text: str, run: int = 4) -> bool:
+    """Whether a condition's label and the question share a run of ``run`` characters (获得中国专利奖)."""
+    core = normalize(label)
+    return any(core[i:i + run] in text for i in range(len(core) - run + 1))

@@ -15,13 +15,12 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from eligibility.language.clauses import CONCEPTS, Clause
-from eligibility.language.lexicon import PARTIAL, PARTICLES, Lexicon
+from eligibility.language.lexicon import PARTIAL, Lexicon
 from eligibility.language.model import Clarify, Figure, Note
 from eligibility.language.terms import Hit
 from eligibility.parsing import Number, scan_numbers
 from knowledge.models import KnowledgeBase
 
-_RANGE = re.compile("一二|二三|两三|三四|四五|五六|六七|七八|八九")
 _ROLE_OF_KIND = {"year": "year", "percent": "percent", "count": "count", "id": "phone", "other": "other"}
 _SMALL_BARE = 1000  # a bare figure below this answering a money question is asked about (元 or 万元?)
 _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
@@ -63,12 +62,10 @@ def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
                for w in lex.approximate if len(w) > 1) or before[-_APPROX_REACH:].endswith(chars)
 
 
-# Before a subject-less verb ("还发起了一期", "去年发起了两期"): the speaker's own deed all the same.
-_LEAD_ADVERBS = frozenset({"", "还", "也", "又", "另外", "并", "同时", "去年", "今年", "另外还", "之前", "此外"})
 _ROLE_AFTER_REACH = 4  # "发起单位是我们": the applicant named after its role, through 是
 
 
-def _originator_role(clauses: list[Clause], originator: str) -> tuple[int, int] | None:
+def _originator_role(lex: Lexicon, clauses: list[Clause], originator: str) -> tuple[int, int] | None:
     """Where the applicant says it is the originator ("我们是发起单位", "作为发起单位发行…", "发起单位是我们"):
     (clause, position), or None; the pairs of an originator's fact and a financed enterprise's are data
     (``originators`` in vocabulary/figures.yaml)."""
@@ -76,7 +73,7 @@ def _originator_role(clauses: list[Clause], originator: str) -> tuple[int, int] 
         for h in c.hits:
             if not h.has("mention") or not any(t.key == originator for t in h.of("mention")) or c.negated(h):
                 continue
-            if c.s[: h.start].strip() in _LEAD_ADVERBS and c.s[h.end :].startswith(("了", "过")) \
+            if c.s[: h.start].strip() in lex.lead_adverbs and c.s[h.end :].startswith(("了", "过")) \
                     and not any(x.has("party") for x in c.hits):
                 return ci, h.start  # "发起了两期证券化产品": the speaker's own deed, its subject left out
             if h.has("self") or any(b.has("self") for b in c.before(h, 2)) or any(
@@ -146,7 +143,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     remap: dict[str, str] = {}
     roles: dict[str, tuple[str, tuple[int, int]]] = {}  # a fact of an originator pair -> (financed, role's place)
     for originator, financed in lex.originators:
-        said = _originator_role(clauses, originator)
+        said = _originator_role(lex, clauses, originator)
         if expecting != financed and said is not None:
             roles[originator] = roles[financed] = (financed, said)
             remap[financed] = originator
@@ -224,7 +221,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 text += tail  # "十几万": the figure as typed, for the question back
             cued = sorted({t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok})
             ranged = _ranged(lex, c.s, numbers, n)
-            if (ranged and (expecting or len(cued) == 1)) or _RANGE.search(c.s[max(0, n.start - 1) : n.end]) \
+            if (ranged and (expecting or len(cued) == 1)) \
+                    or lex.numeral_ranges.search(c.s[max(0, n.start - 1) : n.end]) \
                     or _alternative(lex, c.s, numbers, n) or _open_count(lex, c.s, n) or tail:
                 # "七八万", "三四十万", "30还是35万", "利息十到十五万": a range or alternatives, not one figure (a
                 # range of no fact of the user's, "维权援助每个项目是20到30万吗", is the policy's: read on)
@@ -575,14 +573,12 @@ def _between(numbers: list[Number], n: Number, gap: re.Pattern[str], s: str) -> 
                if a is not None and b is not None)
 
 
-_ORDINAL = re.compile(r"[\s;,]*第\s*([一二三四五六七八九十两0-9]{1,3})\s*(?:期|笔|次)\s*(?:的)?\s*"
-                      r"(?:金额|融资额?|规模|利息)?")
 
 
 def _ordinal_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
     """"两期 5000万和8000万，第二期记错了是7000万": the figure of the issue named by its ordinal is replaced (the
     list keeps two figures, never three)."""
-    for m in reversed(list(_ORDINAL.finditer(s))):
+    for m in reversed(list(lex.ordinal.finditer(s))):
         gap = lex.correction_gap.match(s, m.end())
         if gap is None or gap.end() == m.end():
             continue
@@ -634,7 +630,7 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
                 continue  # "每月一万，不是，每季度一万": the period is corrected too; both figures stay, so it is asked
             if len(_CHAT_LABEL.sub(" ", s[a.end : b.start])) != len(s[a.end : b.start]):
                 pre = ""  # a chat log's label between them: nothing said after the first figure is kept
-            if not pre.strip(PARTICLES):
+            if not pre.strip(lex.particles):
                 pre = ""  # "30万吧，不对，32还是33万": a particle after the first figure is no word to keep
             s = s[: a.start] + s[b.start : b.end] + pre + s[b.end :]
             cased = cased[: a.start] + cased[b.start : b.end] + pre + cased[b.end :]

@@ -124,8 +124,6 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     return out
 
 
-_STILL = "都也还全均"
-_THESE = ("这两样", "这两个", "这两项", "这几样", "这几个", "这几项", "这些", "这俩", "两样", "两个", "两项")
 
 
 def only_denies(lex: Lexicon, c: Clause) -> bool:
@@ -133,13 +131,13 @@ def only_denies(lex: Lexicon, c: Clause) -> bool:
     if any(t.kind in ("mention", "option", "applicant", "city", "inside", "outside") for h in c.hits for t in h.tags
            if not h.has("neg")):
         return False
-    rest = core(c.s)
+    rest = core(lex, c.s)
     for _ in range(2):  # "这两样我们都还没有", "我们这两个都没有"
-        for w in (*lex.first_person, *_THESE):
+        for w in (*lex.first_person, *lex.these):
             if rest.startswith(w):
                 rest = rest[len(w) :].lstrip()
                 break
-    return bool(rest) and (rest in lex.none or rest.lstrip(_STILL) in lex.no or rest in lex.no)
+    return bool(rest) and (rest in lex.none or rest.lstrip(lex.still) in lex.no or rest in lex.no)
 
 
 _INSTEAD_AFTER = re.compile(r"[\s;,.]*(?:而|其实|应该|实际)?是")

@@ -78,7 +78,7 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
                     b.has("reg") and not b.has("mention") and b.term not in ("注册", "注册了")
                     for b in c.before(h, 4)):
                 continue  # "马德里注册了美国和日本": a country named for something else
-            if _of_another(lex, c.s, h.start, h.end) or _in_a_partners_name(c, h):
+            if _of_another(lex, c.s, h.start, h.end) or _in_a_partners_name(lex, c, h):
                 continue  # "在北京的银行贷的", "客户在北京": another party's place, not the applicant's
             if not reg and lex.place_topic.match(c.s, h.end) is not None:
                 continue  # "河北省的X政策", "北京的规定": the place's policy or body, not where the applicant is
@@ -170,7 +170,7 @@ def _names_a_thing(c: Clause, h: Hit) -> bool:
 _WITH = ("和", "与", "跟", "同", "从", "向")
 
 
-def _in_a_partners_name(c: Clause, h: Hit) -> bool:
+def _in_a_partners_name(lex: Lexicon, c: Clause, h: Hit) -> bool:
     """"从石家庄铁道大学受让了专利", "跟河北大学合作", "和北京一家单位联合获得的": the place is the other side's."""
     head = c.s[: h.start].rstrip()
     listed = any(x.end == len(head) - 1 and (x.has("city") or x.has("inside") or x.has("outside")) for x in c.hits)
@@ -178,7 +178,7 @@ def _in_a_partners_name(c: Clause, h: Hit) -> bool:
         return True  # (not "在石家庄和保定都有公司": two places of a list)
     nxt = next((x for x in c.hits if x.start >= h.end), None)
     return nxt is not None and nxt.has("applicant") \
-        and all("\u4e00" <= ch <= "\u9fff" for ch in c.s[h.end : nxt.start]) and dealt_with(c, nxt)
+        and all("\u4e00" <= ch <= "\u9fff" for ch in c.s[h.end : nxt.start]) and dealt_with(lex, c, nxt)
 
 
 def _of_another(lex: Lexicon, s: str, start: int, end: int) -> bool:

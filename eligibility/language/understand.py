@@ -257,9 +257,9 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     if fact_id in read and q.kind != "bool":
         return {fact_id: read[fact_id]}, [], []
     yes = yes_no(lex, s, head) if polar else None
-    if yes is not None and clauses and core(head) not in lex.yes | lex.no and _names_another(clauses[0], q):
+    if yes is not None and clauses and core(lex, head) not in lex.yes | lex.no and _names_another(clauses[0], q):
         yes = None  # "我们有出口" to "are you an SME?": the yes is about exporting, not the question
-    if yes is True and q.kind == "bool" and core(head) not in lex.yes and lex.headcount.search(head):
+    if yes is True and q.kind == "bool" and core(lex, head) not in lex.yes and lex.headcount.search(head):
         yes = None  # "我们有300人", "we have about 300 staff": a head count describes; it answers no yes/no
     hedge = [Note("lang.note.hedged", {"text": s}, fact_id)] if hedged(lex, head) else []
     if q.kind == "bool" and polar and _contradicts(lex, clauses, q):
@@ -300,11 +300,11 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
                 return None, [], [Clarify(fact_id, "lang.ask.choice", {})]  # "几个金奖": how many is asked
             if len(levels) > 1:
                 return {fact_id: levels}, [], []
-        plain = core(s) in lex.yes or s in lex.yes  # a bare yes names no option, whatever fuzzy matching says
+        plain = core(lex, s) in lex.yes or s in lex.yes  # a bare yes names no option, whatever fuzzy matching says
         if yes is True and (plain or parse_choice(s, options, negation=lex.negation) is None):
             # "批了", "拿了", "yes it is": yes, but which option? Ask, record nothing.
             return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
-        said_no = yes is False and (core(s) in lex.no or s in lex.no)
+        said_no = yes is False and (core(lex, s) in lex.no or s in lex.no)
         value = None if said_no else parse_choice(s, options, negation=lex.negation, fuzzy=False)
         if value is None and NONE_OPTION in options and (yes is False or is_none(lex, head)):
             value = NONE_OPTION

@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from bot.present.answer import AnswerRenderer
 from bot.present.i18n import Catalog
 from bot.present.report import Renderer
 from eligibility.evaluate import policy_validity
+from eligibility.matcher import Matcher
 from eligibility.results import Validity
 from knowledge.loader import load_knowledge_base
 from knowledge.models import KnowledgeBase
@@ -47,6 +49,17 @@ def validity(kb: KnowledgeBase) -> Validity:
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return Catalog.load()
+
+
+@pytest.fixture(scope="session")
+def matcher(kb: KnowledgeBase) -> Matcher:
+    return Matcher(kb)
+
+
+@pytest.fixture(scope="session")
+def answers(kb: KnowledgeBase, catalog: Catalog) -> AnswerRenderer:
+    """The free-text answer cards, as `ipbot ask` and the chat render them."""
+    return AnswerRenderer(kb, catalog)
 
 
 @pytest.fixture(scope="session")

@@ -9,22 +9,10 @@ from datetime import date
 import pytest
 
 from bot.present.answer import AnswerRenderer
-from bot.present.i18n import Catalog
 from eligibility.ask import ask
 from eligibility.matcher import Matcher
-from knowledge.models import KnowledgeBase
 
 TODAY = date(2026, 6, 1)
-
-
-@pytest.fixture(scope="module")
-def matcher(kb: KnowledgeBase) -> Matcher:
-    return Matcher(kb)
-
-
-@pytest.fixture(scope="module")
-def answers(kb: KnowledgeBase) -> AnswerRenderer:
-    return AnswerRenderer(kb, Catalog.load())
 
 
 def render(matcher: Matcher, answers: AnswerRenderer, question: str, *, complaint: bool = False) -> str:

@@ -22,16 +22,6 @@ from knowledge.models import KnowledgeBase
 TODAY = date(2026, 6, 1)
 
 
-@pytest.fixture(scope="module")
-def matcher(kb: KnowledgeBase) -> Matcher:
-    return Matcher(kb)
-
-
-@pytest.fixture(scope="module")
-def answers(kb: KnowledgeBase) -> AnswerRenderer:
-    return AnswerRenderer(kb, Catalog.load())
-
-
 def card(matcher: Matcher, answers: AnswerRenderer, question: str) -> tuple[AskResult, str]:
     result = ask(matcher, question, today=TODAY)
     return result, answers.render(result)

@@ -26,11 +26,6 @@ from knowledge.models import KnowledgeBase
 QUESTIONS = Path(__file__).parent.parent / "bench" / "ask_questions.yaml"
 
 
-@pytest.fixture(scope="module")
-def matcher(kb: KnowledgeBase) -> Matcher:
-    return Matcher(kb)
-
-
 def top(matcher: Matcher, question: str) -> str | None:
     result = ask(matcher, question)
     return None if result.refused else result.benefits[0].benefit.id

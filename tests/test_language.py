@@ -6,33 +6,14 @@ Each test is a message as people type it and what the bot must (and must not) ta
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from eligibility.language import Reading, understand
-from eligibility.questionnaire import Question, question_by_id
-from eligibility.results import Validity
+from eligibility.language import Reading
+from fakes.reading import Asker, read
 from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base
 from knowledge.models import KnowledgeBase
-
-AS_OF = date(2025, 6, 1)
-Asker = Callable[[str], Question]
-
-
-@pytest.fixture(scope="module")
-def ask(kb: KnowledgeBase, validity: Validity) -> Asker:
-    def question(question_id: str) -> Question:
-        q = question_by_id(kb, question_id, {}, AS_OF, validity)
-        assert q is not None, question_id
-        return q
-    return question
-
-
-def read(kb: KnowledgeBase, text: str, expecting: Question | None = None) -> Reading:
-    return understand(kb, text, expecting=expecting)
 
 
 def notes(r: Reading) -> list[str]:

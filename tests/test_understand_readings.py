@@ -5,36 +5,10 @@ Precision first: the fact meant, or a question back, never the other fact.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-
 import pytest
 
-from eligibility.language import Reading, understand
-from eligibility.questionnaire import Question, question_by_id
-from eligibility.results import Validity
+from fakes.reading import Asker, asked, read
 from knowledge.models import KnowledgeBase
-
-AS_OF = date(2025, 6, 1)
-Asker = Callable[[str], Question]
-
-
-@pytest.fixture(scope="module")
-def ask(kb: KnowledgeBase, validity: Validity) -> Asker:
-    def question(question_id: str) -> Question:
-        q = question_by_id(kb, question_id, {}, AS_OF, validity)
-        assert q is not None, question_id
-        return q
-    return question
-
-
-def read(kb: KnowledgeBase, text: str, expecting: Question | None = None) -> Reading:
-    return understand(kb, text, expecting=expecting)
-
-
-def asked(r: Reading) -> set[str]:
-    return {c.fact for c in r.clarify}
-
 
 # -- the originator's role, in English too -----------------------------------------------------------------
 

@@ -515,3 +515,14 @@ def test_the_policys_half_asked_about_leaves_our_figure(kb: KnowledgeBase) -> No
 ])
 def test_a_peers_figures_then_ours(kb: KnowledgeBase, text: str, ours: int) -> None:
     assert read(kb, text).facts.get("pledge_loan_interest_paid_yuan") == ours
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    ("我们的驰名商标申请还在审核", "new_well_known_trademark"),  # pending is not obtained (F100, F107, F118)
+    ("马德里还在审核", "new_madrid_registration"),
+    ("Our well-known trademark application is pending", "new_well_known_trademark"),
+    ("our Madrid registration is still under review", "new_madrid_registration"),
+    ("the GI is awaiting approval", "new_geographical_indication"),
+])
+def test_an_application_under_review_is_not_the_fact(kb: KnowledgeBase, text: str, fact: str) -> None:
+    assert read(kb, text).facts.get(fact) is not True

@@ -120,7 +120,11 @@ class Clause:
 
     def pending(self, hit: Hit) -> bool:
         """Applied for, planned or in another year ("准备申请驰名商标", "驰名商标还在申请"): not the fact (yet)."""
-        return self._pending_end <= hit.start or any(h.has("pending") for h in self.after(hit, _NEG_AFTER))
+        if self._pending_end <= hit.start or any(h.has("pending") for h in self.after(hit, _NEG_AFTER)):
+            return True
+        # "our Madrid registration is still under review": an English pending word a few words after it
+        return any(h.has("pending") and h.term.isascii() and h.start >= hit.end
+                   and len(self.s[hit.end : h.start].split()) <= _NEG_WORDS for h in self.hits)
 
     def asked_about(self, hit: Hit) -> bool:
         """After "想了解", "问", "有没有", "是否" or a supposition ("如果"): what follows is asked about."""

@@ -595,6 +595,8 @@ class Polarity(Model):
     ongoing: list[str] = []
     # Right before a mention only ("在贯标", "还在贯标"): under way, like ``ongoing``.
     ongoing_before: list[str] = []
+    # Right after the mention, a word that makes the 在 before it a place ("在贯标学习平台注册了"), not work under way.
+    ongoing_where: list[str] = []
     planned: list[str] = []
     # Not (yet) the fact: applied for, wanted, or in another year ("申请了马德里但还没批", "前年拿了金奖").
     pending: list[str] = []
@@ -1074,6 +1076,11 @@ class UnknownPlaces(Model):
     party_bodies: list[str] = []
     party_some: list[str] = []
     party_verbs: list[str] = []
+    # Between the applicant (or a registration word) and a place, the words that put the applicant there ("我们在
+    # 高新区的创客空间"): the place is the applicant's, not a thing's named after it.
+    sits: list[str] = []
+    # Right before a place, the other side of a deal or a partnership ("跟河北大学合作", "从石家庄铁道大学受让").
+    partner_links: list[str] = []
 
 
 class Places(Model):

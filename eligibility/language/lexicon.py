@@ -151,6 +151,9 @@ class Lexicon:
     disowning_leads: tuple[str, ...]  # "这个": before "不是我们的"
     ours_tails: frozenset[str]  # "拿的", "ours": after the pronoun of "不是我们拿的" ("" too)
     ours_words: tuple[str, ...]  # "ours", "us": pronouns of a disowning clause besides ``first_person``
+    ongoing_where: tuple[str, ...]  # "注册": after a mention, 在 before it says where ("在贯标学习平台注册了")
+    sits: frozenset[str]  # "在", "位于": the applicant put at a place ("" too)
+    partner_links: tuple[str, ...]  # "跟", "从": before a place, a partner's or a seller's
     month_span: re.Pattern[str]  # "1-6月", "1月到6月", "6月份": a month or a span of months, part of a year
     month_before: re.Pattern[str]  # a month's number right before a word ("6月付利息": 月付 is no period)
 
@@ -465,6 +468,9 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         disowning_leads=tuple(a.disowning_leads),
         ours_tails=frozenset({"", *a.ours_tails}),
         ours_words=tuple(a.ours_words),
+        ongoing_where=tuple(p.ongoing_where),
+        sits=frozenset({"", *pl.unknown.sits}),
+        partner_links=tuple(pl.unknown.partner_links),
         month_span=_month_span(f.range_joiners),
         month_before=re.compile(rf"{_MONTH}$"),
     )

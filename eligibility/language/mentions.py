@@ -23,7 +23,6 @@ from knowledge.models import KnowledgeBase
 _ELSEWHERE = frozenset({"in_city", "entity_type"})
 LIST_CHOICES = frozenset({"china_patent_award_last_year"})
 _ONGOING_REACH = 4
-_WHERE = ("注册", "上", "里", "中", "内", "登记")  # "在贯标学习平台注册了": 在 says where, not that it is under way
 
 
 @dataclass
@@ -49,7 +48,7 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                 continue  # "金奖是人家的": someone else's
             if (c.pending(h) and not any(t.key in lex.planned_ok for t in h.of("mention"))) or (
                     c.s[max(0, h.start - _ONGOING_REACH) : h.start].endswith(lex.ongoing)
-                    and not c.s[h.end :].startswith(_WHERE)
+                    and not c.s[h.end :].startswith(lex.ongoing_where)  # "在贯标学习平台注册了": 在 says where
                     and not any(t.key in lex.progress for t in h.of("mention"))):
                 # "准备申请驰名商标"; "在贯标", "正在做贯标": work under way is the fact only where the fact says so
                 out.mentioned.update(t.key for t in h.of("mention"))

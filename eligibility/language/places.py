@@ -72,7 +72,7 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
                 continue
             if (c.topic(h) and not (c.asked_about(h) is False and any(b.has("reg") for b in c.before(h, 2))
                                     and any(b.has("self") for b in c.hits if b.end <= h.start))) \
-                    or c.about_clients(h) or _names_a_thing(c, h):
+                    or c.about_clients(h) or _names_a_thing(lex, c, h):
                 continue  # asked about, not stated ("石家庄以外的企业能申请吗"); "他们注册在保定…能报吗" is stated
             if any(t.value in lex.registered_only for t in h.of("outside")) and not asked and not any(
                     b.has("reg") and not b.has("mention") and b.term not in ("注册", "注册了")
@@ -149,17 +149,16 @@ def _registrations(c: Clause) -> dict[int, Hit | None]:
 
 
 _THING_REACH = 8
-_SITS = ("", "在", "是", "位于", "是在", "就在")  # "我们在高新区的创客空间": the applicant puts itself there
 
 
-def _names_a_thing(c: Clause, h: Hit) -> bool:
+def _names_a_thing(lex: Lexicon, c: Clause, h: Hit) -> bool:
     """The place is a thing's ("给赵县那个专利纠纷调解中心做托管", "the mediation centre for Zhengding county"): a
     fact's mention right after it (through 的/那个: "元氏县的专利纠纷调解中心"), unless the applicant puts itself
     there first ("我们在高新区的创客空间"), or a mention right before it with "for"/"of"."""
     after = c.s[h.end : h.end + _THING_REACH]
     if any(m.has("mention") and m.start - h.end <= _THING_REACH and not c.s[h.end : m.start].strip().startswith(
             ("是", "有", "的企业", "的公司")) and any(x in after for x in ("的", "那个", "这个", "那家"))
-           and not any((b.has("self") or b.has("reg")) and c.s[b.end : h.start].strip() in _SITS
+           and not any((b.has("self") or b.has("reg")) and c.s[b.end : h.start].strip() in lex.sits
                        for b in c.before(h, 3))
            for m in c.after(h, _THING_REACH)):
         return True
@@ -167,14 +166,13 @@ def _names_a_thing(c: Clause, h: Hit) -> bool:
                for m in c.before(h, 10))
 
 
-_WITH = ("和", "与", "跟", "同", "从", "向")
 
 
 def _in_a_partners_name(lex: Lexicon, c: Clause, h: Hit) -> bool:
     """"从石家庄铁道大学受让了专利", "跟河北大学合作", "和北京一家单位联合获得的": the place is the other side's."""
     head = c.s[: h.start].rstrip()
     listed = any(x.end == len(head) - 1 and (x.has("city") or x.has("inside") or x.has("outside")) for x in c.hits)
-    if head.endswith(_WITH) and not listed:
+    if head.endswith(lex.partner_links) and not listed:
         return True  # (not "在石家庄和保定都有公司": two places of a list)
     nxt = next((x for x in c.hits if x.start >= h.end), None)
     return nxt is not None and nxt.has("applicant") \

@@ -526,3 +526,22 @@ def test_a_peers_figures_then_ours(kb: KnowledgeBase, text: str, ours: int) -> N
 ])
 def test_an_application_under_review_is_not_the_fact(kb: KnowledgeBase, text: str, fact: str) -> None:
     assert read(kb, text).facts.get(fact) is not True
+
+
+@pytest.mark.parametrize("text", [
+    "2023年利息80万，2024年90万，能补多少",  # several years' figures: which year is asked (NOTE 13)
+    "去年利息80万，今年又付了60万",
+    "前年付了利息50万，去年付了70万",
+])
+def test_figures_of_several_years_are_asked_which_year(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and "pledge_loan_interest_paid_yuan" in asked(r)
+
+
+@pytest.mark.parametrize(("text", "fact", "count"), [
+    ("马德里注册拿了两个", "new_madrid_registration_count", 2),  # a count after a done verb (NOTE 13)
+    ("its 3 new Madrid registrations", "new_madrid_registration_count", 3),
+    ("驰名商标获得了两件", "new_well_known_trademark_count", 2),
+])
+def test_a_count_after_a_done_verb_or_new_is_read(kb: KnowledgeBase, text: str, fact: str, count: int) -> None:
+    assert read(kb, text).facts.get(fact) == count

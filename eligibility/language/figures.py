@@ -773,6 +773,9 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     partial = any(any(t.key == PARTIAL for t in h.of("period")) for h in hits)
     # "共付了40万，其中20万是今年1月付的", "利息100万，其中30万是罚息": a part of the figure told apart
     split_up = any(_told_apart(lex, c) for c in clauses)
+    # "2023年利息80万，2024年90万", "去年利息80万，今年又付了60万": figures of several years, each in its clause
+    dated = [c for c in clauses if _money_numbers(lex, c) and _year_said(lex, c)]
+    years_apart = len(dated) > 1 and len({_year_said(lex, c) for c in dated}) > 1
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
         annualised = any(f.fact == fact and f.role == "amount" and f.period and lex.period_factor.get(f.period, 1) > 1
@@ -782,7 +785,8 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
         elif fact in lex.yearly_facts and annualised and partial:
             # "利息每月2万，付了8个月了": paid for part of the year only; ×12 would be a wrong amount
             _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
-        elif fact in lex.yearly_facts and several_years:  # "贷了3年，每年利息30万，总共": a total of years
+        elif fact in lex.yearly_facts and (several_years or years_apart):
+            # "贷了3年，每年利息30万，总共": a total of years; "2023年80万，2024年90万": which year's is asked
             _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
         elif (fact in lex.yearly_facts and (party or fact in shares or shared_out)) or one_of:
             # "每家子公司利息都是80万", "利息占比30%，总利息200万", "产品规模是3个亿 我们只是其中一家": a group's or a
@@ -831,6 +835,14 @@ def _told_apart(lex: Lexicon, c: Clause) -> bool:
         if after is not None and not any(h.has("cue") and m.end() <= h.start < after.start for h in c.hits):
             return True
     return any(c.s[n.end :].lstrip().startswith(lex.of_which_after) for n in numbers)
+
+
+def _year_said(lex: Lexicon, c: Clause) -> str:
+    """The year a clause names: a year's figure ("2023年") or a year in words ("去年", "今年"); "" when none."""
+    for n in scan_numbers(c.s, lex.numbers):
+        if n.kind == "year":
+            return str(n.value)
+    return next((w for w in (*lex.last_year, *lex.other_years) if w in c.s), "")
 
 
 def _about_a_loan(lex: Lexicon, c: Clause) -> bool:

@@ -94,6 +94,7 @@ class Lexicon:
     negation: Negation  # the same, for reading a choice (parse_choice)
     numbers: NumberWords  # "none" and "no" words, minus signs, other currencies: for the number readers
     last_year: tuple[str, ...]
+    other_years: tuple[str, ...]  # "今年", "前年": a year in words other than the one before the application
     # "不是去年，是今年": a year corrected (group 1 the year said instead), no "no".
     year_corrected: re.Pattern[str]
     vague_numerals: tuple[str, ...]
@@ -404,6 +405,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                              sorted(w for w in _norm(p.negations) if w.isascii())),
         numbers=NumberWords.of(_norm(p.none) | _norm(p.no), _norm(f.minus_signs), sorted(_norm(f.foreign_currencies))),
         last_year=_longest_first(_norm(f.last_year)),
+        other_years=_longest_first(_norm(f.other_years)),
         year_corrected=_year_corrected([*f.last_year, *f.other_years]),
         vague_numerals=_longest_first(_norm(f.vague_numerals)),
         over_marks=frozenset(_norm(f.over_marks)),

@@ -370,7 +370,29 @@ def _read_vocabulary(r: _FileReader, folder: Path, facts: dict[str, Fact],
     for i, sign in enumerate(figures.minus_signs):
         if len(sign) != 1:
             r.at(folder / "figures.yaml", node, ("minus_signs", i), f"a minus sign is one character, not {sign!r}")
+    for i, numerals in enumerate(figures.numeral_ranges):
+        if len(numerals) != 2:
+            node = node or _node_of(folder / "figures.yaml")
+            r.at(folder / "figures.yaml", node, ("numeral_ranges", i),
+                 f"a range is two numerals side by side, not {numerals!r}")
+    _check_characters(r, folder / "polarity.yaml", vocabulary.polarity)
+    levels = vocabulary.polarity.other_levels if vocabulary.polarity else None
+    if levels is not None and bool(levels.levels) != bool(levels.titles):
+        r.at(folder / "polarity.yaml", _node_of(folder / "polarity.yaml"), ("other_levels",),
+             "other_levels needs both levels and titles (each level is read before each title)")
     return vocabulary
+
+
+def _check_characters(r: _FileReader, path: Path, polarity: Polarity | None) -> None:
+    """``particles`` and ``still`` are stripped character by character: each entry is one character."""
+    if polarity is None:
+        return
+    node = None
+    for key in ("particles", "still"):
+        for i, ch in enumerate(getattr(polarity, key)):
+            if len(ch) != 1:
+                node = node or _node_of(path)
+                r.at(path, node, (key, i), f"{key} are stripped one character at a time: {ch!r} is not one character")
 
 
 def _check_questions(r: _FileReader, path: Path, questions: QuestionCues | None) -> None:

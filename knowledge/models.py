@@ -543,6 +543,18 @@ IntentId = Literal["assess", "ask", "menu", "clauses", "help", "greeting", "than
                    "cancel", "lang_zh", "lang_en", "lang"]
 
 
+class OtherLevels(Model):
+    """A level word written right before a title or award ("省级" + "优势企业", "河北省" + "专利金奖",
+    "provincial" + "patent award"): a provincial or city title is not the national one the policy pays."""
+
+    levels: list[str] = []
+    titles: list[str] = []
+
+    def words(self) -> list[str]:
+        return [f"{lv} {t}" if lv.isascii() and t.isascii() else f"{lv}{t}"
+                for lv in self.levels for t in self.titles if lv.isascii() == t.isascii()]
+
+
 class Polarity(Model):
     """Yes, no, none, not sure, hedges, negations and corrections: one list of each."""
 
@@ -583,10 +595,25 @@ class Polarity(Model):
     ongoing: list[str] = []
     # Right before a mention only ("在贯标", "还在贯标"): under way, like ``ongoing``.
     ongoing_before: list[str] = []
+    # Right after the mention, a word that makes the 在 before it a place ("在贯标学习平台注册了"), not work under way.
+    ongoing_where: list[str] = []
     planned: list[str] = []
     # Not (yet) the fact: applied for, wanted, or in another year ("申请了马德里但还没批", "前年拿了金奖").
     pending: list[str] = []
     neutral: list[str] = []
+    # Trailing particles and punctuation, never part of an answer or a command ("是的呀~", "不弄了"): one
+    # character each.
+    particles: list[str] = []
+    # A bare denial after a list ("马德里注册跟驰名商标，我们都还没有"): the words naming the list ("这两样") and the
+    # one-character adverbs before the denial ("都", "也").
+    these: list[str] = []
+    still: list[str] = []
+    # In a correction between two figures: a filler before the correction word ("哦", "嗯"), and the words after
+    # it that say what it is ("是", "应该是", "改为", "it's"), tried in the order written.
+    correction_fillers: list[str] = []
+    correction_is: list[str] = []
+    # Another level's title or award ("省级优势企业", "河北省专利金奖"): no mention of the national one.
+    other_levels: OtherLevels = OtherLevels()
 
 
 class IntentWords(Model):
@@ -627,6 +654,23 @@ class Applicants(Model):
     others: list[str] = []
     # Others only as a party to a figure ("合作的那家药企利息付了80万"): what follows them is still read.
     parties: list[str] = []
+    # Someone else paid ("老板个人付的"), or paid part back ("银行给我们返了10万"): a party to the figure, like
+    # ``parties`` (whose actual payment is asked).
+    payers: list[str] = []
+    refunds: list[str] = []
+    # The other side of a deal, right before a description ("受让了高校…", "从研究院买了", "bought from"); and of a
+    # partnership ("我们和河北大学合作": ``together`` counts with ``partnered`` after the description).
+    dealt_with: list[str] = []
+    together: list[str] = []
+    partnered: list[str] = []
+    # Between a description and the applicant's, it names the owner ("学校下属的研究院"); the counters allowed after.
+    owned: list[str] = []
+    owned_counters: list[str] = []
+    # A clause that disowns the one before it ("这个不是我们的", "not ours"): its opening words, the words that may
+    # follow the speaker's pronoun, and pronouns of its own ("ours", "us") besides ``first_person``.
+    disowning_leads: list[str] = []
+    ours_tails: list[str] = []
+    ours_words: list[str] = []
     # Their pronouns ("他们", "they"): a clause right after one about someone else that opens with one is theirs too.
     their_words: list[str] = []
     # Entity types that serve clients: one describing itself so ("我们是代理机构") speaks of its clients as 客户.
@@ -728,6 +772,8 @@ class FigureWords(Model):
     years: YearWords = YearWords()
     # Words counting a securitisation's issues ("两期", "3单"): fewer figures than issues asks for each.
     issue_counters: list[str] = []
+    # "每期", "each": one figure said for each of the issues counted.
+    issue_each: list[str] = []
     # A head count ("300人", "200 employees"): it describes the applicant, it answers no yes/no question.
     headcount: list[str] = []
     # One of several sharing a figure ("产品规模是3个亿 我们只是其中一家"): any amount told is asked about.
@@ -746,6 +792,22 @@ class FigureWords(Model):
     item_verbs: list[str] = []
     # An originator's own sentence: the financing words are the issue's, not a financed enterprise's.
     originators: list[OriginatorPair] = []
+    # Before a subject-less verb of the originator ("还发起了一期", "去年发起了两期"): still the speaker's own deed.
+    lead_adverbs: list[str] = []
+    # Two adjacent numerals that make a range ("七八万", "三四十万"): not one figure; asked about.
+    numeral_ranges: list[str] = []
+    # An issue or payment named by its ordinal and corrected ("第二期记错了是7000万"): the counters after the
+    # ordinal, and the figure's names that may follow ("第二期的融资额").
+    ordinal_units: list[str] = []
+    ordinal_figures: list[str] = []
+    # A figure per payment ("每次付3万", "each payment 50k") with no period said: asked, never the year's.
+    per_payment: list[str] = []
+    # A clause opening with one of these gives another figure as an alternative ("30万吧，也可能是40万"): asked.
+    alternative_leads: list[str] = []
+    # A part of a figure told apart ("其中手续费5万", "including a 50k fee", "200k of it"): the whole is asked
+    # about. ``of_which`` stands before the part's figure, ``of_which_after`` right after it.
+    of_which: list[str] = []
+    of_which_after: list[str] = []
 
 
 class FactWords(Model):
@@ -1013,6 +1075,19 @@ class UnknownPlaces(Model):
     # What a place names when one of these follows it ("河北省的X政策", "北京的规定"): a place's policy or body, not
     # where the applicant is registered.
     topics_after: list[str] = []
+    # Around another party's place ("客户在北京", "北京那边的银行", "合作方的总部在北京"): before ``other_parties``,
+    # a place's word and a linking word ("市", "那边"; "的", "一家"); after them, their body, a count and the verb
+    # that places them ("总部", "有家", "在", "位于", "are in").
+    party_place_words: list[str] = []
+    party_links: list[str] = []
+    party_bodies: list[str] = []
+    party_some: list[str] = []
+    party_verbs: list[str] = []
+    # Between the applicant (or a registration word) and a place, the words that put the applicant there ("我们在
+    # 高新区的创客空间"): the place is the applicant's, not a thing's named after it.
+    sits: list[str] = []
+    # Right before a place, the other side of a deal or a partnership ("跟河北大学合作", "从石家庄铁道大学受让").
+    partner_links: list[str] = []
 
 
 class Places(Model):

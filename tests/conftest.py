@@ -28,7 +28,9 @@ from bot.present.i18n import Catalog
 from bot.present.report import Renderer
 from eligibility.evaluate import policy_validity
 from eligibility.matcher import Matcher
+from eligibility.questionnaire import Question, question_by_id
 from eligibility.results import Validity
+from fakes.reading import AS_OF, Asker
 from knowledge.loader import load_knowledge_base
 from knowledge.models import KnowledgeBase
 
@@ -49,6 +51,17 @@ def validity(kb: KnowledgeBase) -> Validity:
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return Catalog.load()
+
+
+@pytest.fixture(scope="session")
+def ask(kb: KnowledgeBase, validity: Validity) -> Asker:
+    """The question the bot has just asked, by id (``ask("pledge_loan_interest_paid_yuan")``), as the language
+    tests read an answer against it."""
+    def question(question_id: str) -> Question:
+        q = question_by_id(kb, question_id, {}, AS_OF, validity)
+        assert q is not None, question_id
+        return q
+    return question
 
 
 @pytest.fixture(scope="session")

@@ -6,33 +6,14 @@ Each test is a message as people type it and what the bot must (and must not) ta
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from eligibility.language import Reading, understand
-from eligibility.questionnaire import Question, question_by_id
-from eligibility.results import Validity
+from eligibility.language import Reading
+from fakes.reading import Asker, read
 from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base
 from knowledge.models import KnowledgeBase
-
-AS_OF = date(2025, 6, 1)
-Asker = Callable[[str], Question]
-
-
-@pytest.fixture(scope="module")
-def ask(kb: KnowledgeBase, validity: Validity) -> Asker:
-    def question(question_id: str) -> Question:
-        q = question_by_id(kb, question_id, {}, AS_OF, validity)
-        assert q is not None, question_id
-        return q
-    return question
-
-
-def read(kb: KnowledgeBase, text: str, expecting: Question | None = None) -> Reading:
-    return understand(kb, text, expecting=expecting)
 
 
 def notes(r: Reading) -> list[str]:
@@ -523,9 +504,12 @@ def test_figures_of_an_amount_asked_about_are_not_left_as_amounts(kb: KnowledgeB
 
 
 def test_fewer_figures_than_issues_asks_for_each_issue(kb: KnowledgeBase) -> None:
-    r = read(kb, "作为发起单位发了两期证券化产品，每期实际融资2亿")
+    """One figure for two issues is asked about, unless it is said to be each issue's ("每期", F4/F84)."""
+    r = read(kb, "作为发起单位发了两期证券化产品，实际融资2亿")
     assert "securitization_originator_issues_yuan" not in r.facts
     assert [c.key for c in r.clarify] == ["lang.ask.per_issue"]
+    assert read(kb, "作为发起单位发了两期证券化产品，每期实际融资2亿").facts == {
+        "securitization_originator_issues_yuan": [200_000_000, 200_000_000]}
     assert read(kb, "作为发起单位发了两期，分别融资2亿和1亿").facts == {
         "securitization_originator_issues_yuan": [200_000_000, 100_000_000]}
 

@@ -5,36 +5,10 @@ Precision first: the fact meant, or a question back, never the other fact.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-
 import pytest
 
-from eligibility.language import Reading, understand
-from eligibility.questionnaire import Question, question_by_id
-from eligibility.results import Validity
+from fakes.reading import Asker, asked, read
 from knowledge.models import KnowledgeBase
-
-AS_OF = date(2025, 6, 1)
-Asker = Callable[[str], Question]
-
-
-@pytest.fixture(scope="module")
-def ask(kb: KnowledgeBase, validity: Validity) -> Asker:
-    def question(question_id: str) -> Question:
-        q = question_by_id(kb, question_id, {}, AS_OF, validity)
-        assert q is not None, question_id
-        return q
-    return question
-
-
-def read(kb: KnowledgeBase, text: str, expecting: Question | None = None) -> Reading:
-    return understand(kb, text, expecting=expecting)
-
-
-def asked(r: Reading) -> set[str]:
-    return {c.fact for c in r.clarify}
-
 
 # -- the originator's role, in English too -----------------------------------------------------------------
 
@@ -57,16 +31,27 @@ def test_originator_said_after_the_figure_is_asked(kb: KnowledgeBase) -> None:
 # -- a period told in the next clause ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "yearly"), [
-    ("专利质押贷款的利息3万，每季度付一次", 120_000),
-    ("质押贷款利息4万，半年付一次", 80_000),
-    ("our pledge loan interest is 20k, paid monthly", 240_000),
-    ("pledge loan interest of 60k, payable semi-annually", 120_000),
+@pytest.mark.parametrize("text", [
+    "专利质押贷款的利息3万，每季度付一次",
+    "质押贷款利息4万，半年付一次",
+    "our pledge loan interest is 20k, paid monthly",
+    "pledge loan interest of 60k, payable semi-annually",
+    "利息20万，按季度付的",
+    "利息每次付3万，一个月付一次",
 ])
-def test_a_period_in_the_next_clause_applies_to_the_figure(kb: KnowledgeBase, text: str, yearly: int) -> None:
+def test_a_period_in_the_next_clause_is_asked(kb: KnowledgeBase, text: str) -> None:
+    """"20万，按季度付的": the year's 20万 paid quarterly, or 20万 a quarter? A period said only in the next clause
+    is asked about, never multiplied (nor taken as the year's figure)."""
     r = read(kb, text)
-    assert r.facts.get("pledge_loan_interest_paid_yuan") == yearly
-    assert any(n.key == "lang.note.period" for n in r.notes)  # stated back to the user
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert "pledge_loan_interest_paid_yuan" in asked(r)
+
+
+def test_a_figure_after_the_clause_naming_its_fact_is_that_facts(kb: KnowledgeBase, ask: Asker) -> None:
+    """On the securitisation question, "刚才利息说错了，是30万" corrects the interest: no financing figure."""
+    r = read(kb, "刚才利息说错了，是30万", ask("securitization_financing_yuan"))
+    assert r.facts.get("pledge_loan_interest_paid_yuan") == 300_000
+    assert "securitization_financing_yuan" not in r.facts
 
 
 def test_a_period_clause_that_says_more_is_asked(kb: KnowledgeBase, ask: Asker) -> None:
@@ -393,3 +378,170 @@ def test_interest_over_several_years_is_asked(kb: KnowledgeBase) -> None:
 def test_an_a_not_a_question_states_neither(kb: KnowledgeBase, text: str) -> None:
     r = read(kb, text)
     assert "is_sme" not in r.facts and "new_national_ip_demo_enterprise" not in r.facts
+
+
+# -- NOTE 8 (lang8): figures that are not the year's interest are asked, never computed from ----------------
+
+
+@pytest.mark.parametrize("text", [
+    "1-6月付利息30万",  # January to June: half a year's figure, never ×12 (F76)
+    "我们1月到6月一共付了利息18万",
+    "3月份付了利息12万",  # a month's payment: 月付 inside "3月付" is no period
+    "利息每周1万",  # weekly: asked (F77)
+    "利息付了两次，每次25万",  # per payment, no period (F83)
+    "贷款利息每笔8万",
+    "利息30万吧，也可能是40万",  # alternatives across clauses (F73)
+    "利息60万，其中手续费5万",  # a fee inside the interest (F78)
+    "interest 600k including a 50k handling fee",  # (F85)
+    "Last year's interest was 400k but 200k of it was paid this January",
+])
+def test_a_figure_not_surely_the_years_interest_is_asked(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert "pledge_loan_interest_paid_yuan" in asked(r)
+
+
+@pytest.mark.parametrize(("text", "yearly"), [
+    ("利息月均6万左右", 720_000),  # a monthly average is ×12, stated back (F77)
+    ("we pay about 60k interest a month on average", 720_000),
+    ("半年付一次利息，每次15万", 300_000),  # a payment's figure with its period said
+])
+def test_a_monthly_average_and_a_payment_with_its_period_are_annualised(kb: KnowledgeBase, text: str,
+                                                                        yearly: int) -> None:
+    r = read(kb, text)
+    assert r.facts.get("pledge_loan_interest_paid_yuan") == yearly
+    assert any(n.key == "lang.note.period" for n in r.notes)
+
+
+@pytest.mark.parametrize(("text", "candidate"), [
+    ("利息6O万", 600_000),  # the letter O for a zero (F109): read as 60万 and confirmed, never 6元
+    ("interest 6O0k", 600_000),
+])
+def test_a_letter_o_for_a_zero_is_confirmed(kb: KnowledgeBase, text: str, candidate: int) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    c = next(c for c in r.clarify if c.fact == "pledge_loan_interest_paid_yuan")
+    assert c.key == "lang.ask.confirm_amount" and c.value == candidate
+
+
+@pytest.mark.parametrize("text", ["利息60", "我们的利息是45", "interest was 60"])
+def test_a_bare_figure_after_its_cue_asks_the_unit(kb: KnowledgeBase, text: str) -> None:
+    """"利息60": 60元 or 60万? The unit is asked (F109, F119), never 30元 computed."""
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert any(c.key == "lang.ask.unit" for c in r.clarify)
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    ("我们公司是国家知识产权示范企业培育单位", "new_national_ip_demo_enterprise"),  # a candidate, not the title (F101)
+    ("国家知识产权优势企业我们今年复核通过了", "new_national_ip_advantage_enterprise"),  # kept, not newly granted
+    ("we are a cultivation unit for the national IP demonstration enterprise", "new_national_ip_demo_enterprise"),
+    ("we passed the re-examination as a national IP advantage enterprise", "new_national_ip_advantage_enterprise"),
+    ("去年拿了河北省专利奖金奖", "china_patent_award_last_year"),  # a provincial award (F103, F106)
+    ("我们得过省专利银奖", "china_patent_award_last_year"),
+    ("we won a provincial patent award last year", "china_patent_award_last_year"),
+    ("我们是市级知识产权示范企业", "new_national_ip_demo_enterprise"),
+])
+def test_a_candidate_a_renewal_or_another_levels_title_is_not_the_national_one(kb: KnowledgeBase, text: str,
+                                                                                fact: str) -> None:
+    assert fact not in read(kb, text).facts
+
+
+def test_the_national_title_and_award_are_still_read(kb: KnowledgeBase) -> None:
+    assert read(kb, "去年新增国家知识产权优势企业").facts.get("new_national_ip_advantage_enterprise") is True
+    assert read(kb, "我们去年拿了中国专利金奖").facts.get("china_patent_award_last_year") == "gold"
+
+
+@pytest.mark.parametrize(("text", "issues"), [
+    ("As originator, we put out 3 tranches of 200 million each", [200_000_000] * 3),  # F84
+    ("我们作为发起单位一共发了三期，每期融资8000万", [80_000_000] * 3),
+    ("we issued an IP ABS of 300 million", [300_000_000]),  # 'we issued': the originator (F86)
+])
+def test_each_issues_figure_is_counted_per_issue(kb: KnowledgeBase, text: str, issues: list[int]) -> None:
+    r = read(kb, text)
+    assert r.facts.get("securitization_originator_issues_yuan") == issues
+    assert "securitization_financing_yuan" not in r.facts
+
+
+def test_fewer_figures_than_issues_without_each_is_still_asked(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们是发起单位，发了两期，融资2亿")
+    assert "securitization_originator_issues_yuan" not in r.facts and asked(r)
+
+
+# -- NOTE 11: the registration place decides wherever it stands in the message ---------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "在北京注册、石家庄有分公司",
+    "我们是保定注册的公司，在石家庄有分公司",
+    "保定注册的公司在石家庄有分公司",
+    "公司在天津注册，石家庄只有个办事处",
+    "注册地是衡水，在石家庄有分厂",
+    "营业执照在北京，石家庄这边有研发中心",
+    "we are registered in Beijing and have an office in Shijiazhuang",
+    "a Baoding-registered company with a Shijiazhuang branch",
+])
+def test_registered_elsewhere_with_a_branch_in_the_city_is_not_in_the_city(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).facts.get("in_city") is not True
+
+
+@pytest.mark.parametrize("text", [
+    "我们在石家庄注册，北京有分公司",
+    "registered in Shijiazhuang with an office in Beijing",
+    "a Shijiazhuang-registered firm with a factory in Tianjin",
+])
+def test_registered_in_the_city_with_a_branch_elsewhere_is_in_the_city(kb: KnowledgeBase, text: str) -> None:
+    assert read(kb, text).facts.get("in_city") is True
+
+
+@pytest.mark.parametrize("text", [
+    "利息60万，我们付了一半",  # a share of the figure (F121)
+    "贷款利息由我们和担保公司各付一半，总共60万",
+    "利息80万，我们两家联合贷款，我们承担一半",  # (F123)
+    "利息总共60万，其中40万是知识产权质押贷款的，20万是房产抵押贷款的",
+])
+def test_a_share_or_a_part_of_the_interest_is_asked(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
+
+
+def test_the_policys_half_asked_about_leaves_our_figure(kb: KnowledgeBase) -> None:
+    assert read(kb, "利息60万，贴息是一半吗").facts.get("pledge_loan_interest_paid_yuan") == 600_000
+
+
+@pytest.mark.parametrize(("text", "ours"), [
+    ("隔壁公司利息50万拿了25万，我们利息70万", 700_000),  # every figure of the neighbour's clause is theirs (F113)
+    ("同行利息100万补了50万，我们利息40万", 400_000),
+])
+def test_a_peers_figures_then_ours(kb: KnowledgeBase, text: str, ours: int) -> None:
+    assert read(kb, text).facts.get("pledge_loan_interest_paid_yuan") == ours
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    ("我们的驰名商标申请还在审核", "new_well_known_trademark"),  # pending is not obtained (F100, F107, F118)
+    ("马德里还在审核", "new_madrid_registration"),
+    ("Our well-known trademark application is pending", "new_well_known_trademark"),
+    ("our Madrid registration is still under review", "new_madrid_registration"),
+    ("the GI is awaiting approval", "new_geographical_indication"),
+])
+def test_an_application_under_review_is_not_the_fact(kb: KnowledgeBase, text: str, fact: str) -> None:
+    assert read(kb, text).facts.get(fact) is not True
+
+
+@pytest.mark.parametrize("text", [
+    "2023年利息80万，2024年90万，能补多少",  # several years' figures: which year is asked (NOTE 13)
+    "去年利息80万，今年又付了60万",
+    "前年付了利息50万，去年付了70万",
+])
+def test_figures_of_several_years_are_asked_which_year(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and "pledge_loan_interest_paid_yuan" in asked(r)
+
+
+@pytest.mark.parametrize(("text", "fact", "count"), [
+    ("马德里注册拿了两个", "new_madrid_registration_count", 2),  # a count after a done verb (NOTE 13)
+    ("its 3 new Madrid registrations", "new_madrid_registration_count", 3),
+    ("驰名商标获得了两件", "new_well_known_trademark_count", 2),
+])
+def test_a_count_after_a_done_verb_or_new_is_read(kb: KnowledgeBase, text: str, fact: str, count: int) -> None:
+    assert read(kb, text).facts.get(fact) == count

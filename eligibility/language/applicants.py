@@ -7,7 +7,6 @@ an IP agency "registered as a company" is a service agency, as the question itse
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from eligibility.language.clauses import Clause
@@ -37,23 +36,21 @@ def _acts_on_us(c: Clause, h: Hit) -> bool:
     return any(x.has("client") for x in after[:1]) and any(x.has("self") for x in after[1:2])
 
 
-# "受让了高校两项专利", "从研究院买了专利", "跟大学合作": the other side of a deal, not the applicant.
-_DEALT_WITH = ("受让了", "受让", "买了", "购买了", "引进了", "从", "向", "跟", "bought from", "acquired from", "from")
 
 
 _NAME_REACH = 8
-_TOGETHER = ("和", "与", "同")  # "我们和河北大学合作": with 合作 after it, the other side of a partnership
 
 
 def _place(x: Hit) -> bool:
     return x.has("city") or x.has("inside") or x.has("outside") or x.has("somewhere")
 
 
-def dealt_with(c: Clause, h: Hit) -> bool:
+def dealt_with(lex: Lexicon, c: Clause, h: Hit) -> bool:
     """The description is the other side of a deal or a partnership, perhaps with its name between
     ("受让了高校两项专利", "跟河北大学合作", "从石家庄某研究所买的")."""
     head = c.s[: h.start].rstrip()
-    words = _DEALT_WITH + (_TOGETHER if "合作" in c.s[h.end :] or "cooperat" in c.s[h.end :] else ())
+    # "受让了高校两项专利", "从研究院买了专利", "跟大学合作"; "我们和河北大学合作" with 合作 after it
+    words = lex.dealt_with + (lex.together if any(w in c.s[h.end :] for w in lex.partnered) else ())
     if head.endswith(words):
         return True
     prev_end = max((x.end for x in c.hits if x.end <= h.start and not _place(x)), default=0)
@@ -67,14 +64,13 @@ def dealt_with(c: Clause, h: Hit) -> bool:
     return False
 
 
-_OWNED = re.compile(r"\s*(?:下属|旗下|所属|附属|下设)(?:的)?\s*(?:一个|一家|一所)?\s*")
 
 
-def _owner_of_next(c: Clause, h: Hit, asked: bool) -> bool:
+def _owner_of_next(lex: Lexicon, c: Clause, h: Hit, asked: bool) -> bool:
     """"学校下属的研究院": the description names the owner of the next one, which is the applicant."""
     nxt = next((x for x in c.hits if x.start >= h.end and _types(x, asked)), None)
     return nxt is not None and _GENERIC not in _types(nxt, asked) \
-        and _OWNED.fullmatch(c.s[h.end : nxt.start]) is not None
+        and lex.owned.fullmatch(c.s[h.end : nxt.start]) is not None
 
 
 _NAME_MIN, _NAME_MAX = 2, 12
@@ -106,7 +102,7 @@ def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: 
             types = _types(h, asked)
             if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h) or c.pending(h) \
                     or _acts_on_us(c, h) or c.s[h.end :].lstrip().startswith(lex.benefit_after) \
-                    or _owner_of_next(c, h, asked) or dealt_with(c, h):
+                    or _owner_of_next(lex, c, h, asked) or dealt_with(lex, c, h):
                 continue  # "产业知识产权联盟奖补能拿多少": the benefit's name, not who is asking
             lead = c.s[: h.start].strip()
             # "公司有50个人" describes no one; answering another question, "联盟成立了，也备案了" names the thing

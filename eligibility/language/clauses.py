@@ -120,7 +120,11 @@ class Clause:
 
     def pending(self, hit: Hit) -> bool:
         """Applied for, planned or in another year ("准备申请驰名商标", "驰名商标还在申请"): not the fact (yet)."""
-        return self._pending_end <= hit.start or any(h.has("pending") for h in self.after(hit, _NEG_AFTER))
+        if self._pending_end <= hit.start or any(h.has("pending") for h in self.after(hit, _NEG_AFTER)):
+            return True
+        # "our Madrid registration is still under review": an English pending word a few words after it
+        return any(h.has("pending") and h.term.isascii() and h.start >= hit.end
+                   and len(self.s[hit.end : h.start].split()) <= _NEG_WORDS for h in self.hits)
 
     def asked_about(self, hit: Hit) -> bool:
         """After "想了解", "问", "有没有", "是否" or a supposition ("如果"): what follows is asked about."""
@@ -240,15 +244,11 @@ def split(lex: Lexicon, s: str, cased: str) -> list[Clause]:
     return out
 
 
-_THAT = ("这个", "那个", "这", "那", "that's", "that is", "it's", "it is", "it was", "but", "但", "但是", "可")
-_OURS_TAIL = ("", "的", "拿的", "办的", "申请的", "注册的", "获得的", "评的", "自己", "自己的", "公司的", "本身",
-              "这边", "这边的", "ours", "us", "our own", "ourselves")
-
 
 def _not_ours(lex: Lexicon, s: str) -> bool:
     """The clause only says "不是我们(的)", "not us", "not ours"."""
     rest = s.strip(" ,;.!?~。").rstrip("啊呀吧哈啦呢哦")
-    for w in _THAT:
+    for w in lex.disowning_leads:
         if rest.startswith(w):
             rest = rest[len(w):].lstrip()
             break
@@ -256,7 +256,8 @@ def _not_ours(lex: Lexicon, s: str) -> bool:
     if said is None:
         return False
     rest = rest[len(said):].lstrip()
-    return any(rest.startswith(w) and rest[len(w):].strip() in _OURS_TAIL for w in (*lex.first_person, "ours", "us"))
+    return any(rest.startswith(w) and rest[len(w):].strip() in lex.ours_tails
+               for w in (*lex.first_person, *lex.ours_words))
 
 
 _CLIENT_OPENS = 4  # "有个客户", "我们的客户", "one of our clients": the clients are the clause's subject

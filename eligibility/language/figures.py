@@ -15,13 +15,12 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from eligibility.language.clauses import CONCEPTS, Clause
-from eligibility.language.lexicon import PARTIAL, PARTICLES, Lexicon
+from eligibility.language.lexicon import PARTIAL, Lexicon
 from eligibility.language.model import Clarify, Figure, Note
 from eligibility.language.terms import Hit
 from eligibility.parsing import Number, scan_numbers
 from knowledge.models import KnowledgeBase
 
-_RANGE = re.compile("一二|二三|两三|三四|四五|五六|六七|七八|八九")
 _ROLE_OF_KIND = {"year": "year", "percent": "percent", "count": "count", "id": "phone", "other": "other"}
 _SMALL_BARE = 1000  # a bare figure below this answering a money question is asked about (元 or 万元?)
 _PHONE_REACH = 3  # a phone word at most this far before the digits ("打12345", "电话：0311-...")
@@ -63,13 +62,10 @@ def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
                for w in lex.approximate if len(w) > 1) or before[-_APPROX_REACH:].endswith(chars)
 
 
-# Before a subject-less verb ("还发起了一期", "去年发起了两期"): the speaker's own deed all the same.
-_OF_WHICH = re.compile(r"(?:其中|这里面|里面|当中|其中有)\s*")
-_LEAD_ADVERBS = frozenset({"", "还", "也", "又", "另外", "并", "同时", "去年", "今年", "另外还", "之前", "此外"})
 _ROLE_AFTER_REACH = 4  # "发起单位是我们": the applicant named after its role, through 是
 
 
-def _originator_role(clauses: list[Clause], originator: str) -> tuple[int, int] | None:
+def _originator_role(lex: Lexicon, clauses: list[Clause], originator: str) -> tuple[int, int] | None:
     """Where the applicant says it is the originator ("我们是发起单位", "作为发起单位发行…", "发起单位是我们"):
     (clause, position), or None; the pairs of an originator's fact and a financed enterprise's are data
     (``originators`` in vocabulary/figures.yaml)."""
@@ -77,7 +73,7 @@ def _originator_role(clauses: list[Clause], originator: str) -> tuple[int, int] 
         for h in c.hits:
             if not h.has("mention") or not any(t.key == originator for t in h.of("mention")) or c.negated(h):
                 continue
-            if c.s[: h.start].strip() in _LEAD_ADVERBS and c.s[h.end :].startswith(("了", "过")) \
+            if c.s[: h.start].strip() in lex.lead_adverbs and c.s[h.end :].startswith(("了", "过")) \
                     and not any(x.has("party") for x in c.hits):
                 return ci, h.start  # "发起了两期证券化产品": the speaker's own deed, its subject left out
             if h.has("self") or any(b.has("self") for b in c.before(h, 2)) or any(
@@ -147,7 +143,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     remap: dict[str, str] = {}
     roles: dict[str, tuple[str, tuple[int, int]]] = {}  # a fact of an originator pair -> (financed, role's place)
     for originator, financed in lex.originators:
-        said = _originator_role(clauses, originator)
+        said = _originator_role(lex, clauses, originator)
         if expecting != financed and said is not None:
             roles[originator] = roles[financed] = (financed, said)
             remap[financed] = originator
@@ -172,11 +168,20 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
         numbers = [n for n in scan_numbers(c.s, lex.numbers)
                    if not _in_a_word(c, n) and (ci, n.start) not in handled]
-        here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")} or later.get(ci, {})
+        here = {t.key: h.term for h in c.kinds("period") for t in h.of("period")
+                if not _month_named(lex, c, h)} or later.get(ci, {})
+        months = lex.month_span.search(c.s)
+        if months is not None:
+            # "1-6月付利息30万", "6月份付了30万": a month's or some months' payment, part of the year: asked
+            here = {PARTIAL: months.group(0)}
         period_words.update(here)
         periods = set(here) or carried
         # "半年付一次，一次15万": a period stated without a figure reaches the next clause.
         carried = periods if not _has_figure(lex, c) else set()
+        # On a money question, "刚才利息说错了，是30万" is the interest's, and so is a payment's figure ("利息付了两次，
+        # 每次25万", then asked); other free text keeps to each clause's own cue
+        named_before = _named_before(lex, clauses, ci, cue_ok, remap) \
+            if expecting or c.kinds("per_payment") or c.kinds("total") else None
         out.figures += [Figure(h.term, int(t.value), "percent") for h in c.hits for t in h.of("fraction")]
         for n in numbers:
             text = c.s[n.start : n.end]
@@ -216,7 +221,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 text += tail  # "十几万": the figure as typed, for the question back
             cued = sorted({t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok})
             ranged = _ranged(lex, c.s, numbers, n)
-            if (ranged and (expecting or len(cued) == 1)) or _RANGE.search(c.s[max(0, n.start - 1) : n.end]) \
+            if (ranged and (expecting or len(cued) == 1)) \
+                    or lex.numeral_ranges.search(c.s[max(0, n.start - 1) : n.end]) \
                     or _alternative(lex, c.s, numbers, n) or _open_count(lex, c.s, n) or tail:
                 # "七八万", "三四十万", "30还是35万", "利息十到十五万": a range or alternatives, not one figure (a
                 # range of no fact of the user's, "维权援助每个项目是20到30万吗", is the policy's: read on)
@@ -231,6 +237,13 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.clarify.append(Clarify(fact, "lang.ask.amount_range", {"figure": text}))
                 continue
             if n.kind == "number" and not (expecting and sole and (n.bare or text[0].isdigit())):
+                kind, owners = _owner(c, n, cue_ok, remap)
+                if n.bare and text.isdigit() and n.value > 0 and kind == "fact" and len(owners) == 1 \
+                        and owners[0] in money_facts(kb):
+                    # "利息60", "interest was 60": 60元 or 60万? Asked, never computed from a guess.
+                    out.figures.append(Figure(text, n.value, "other", owners[0], True))
+                    out.clarify.append(Clarify(owners[0], "lang.ask.unit", {"figure": text}, n.value))
+                    continue
                 out.figures.append(Figure(text, n.value, "other"))
                 continue
             if any(h.has("neg") and 0 <= n.start - h.end <= 1 for h in c.hits):
@@ -323,6 +336,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.clarify += [Clarify(f, "lang.ask.which_fact", {"figure": text}, n.value) for f in owners[:1]]
                     continue
                 fact = owners[0]
+            elif kind == "" and named_before is not None:
+                fact = named_before  # "刚才利息说错了，是30万": the clause before names whose figure it is
             elif expecting is not None and not _names_other_money(kb, c, expecting):
                 fact = expecting
             else:
@@ -347,6 +362,12 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             out.clarify.append(asked)
     for fact in doubted & set(out.amounts):
         _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure", {}))
+    if any(ci > 0 and c.s.startswith(lex.alternative_leads) and _money_numbers(lex, c) for ci, c in enumerate(clauses)):
+        # "利息30万吧，也可能是40万": another figure as an alternative; which one is asked, neither recorded
+        for fact in [f for f in out.amounts if kb.facts[f].type == "money"]:
+            _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure",
+                                         {"figures": [f.text for f in out.figures if f.role in ("amount", "other")
+                                                      and f.fact in (fact, None) and f.value]}, None))
     _settle(kb, lex, out, expecting, mentioned, [c for ci, c in enumerate(clauses) if ci not in theirs])
     return out
 
@@ -371,6 +392,23 @@ def _issued_here(c: Clause, lex: Lexicon, financed: str) -> bool:
     return any(h.of("cue") and all(t.key in originators for t in h.of("cue")) for h in c.hits)
 
 
+def _month_named(lex: Lexicon, c: Clause, h: Hit) -> bool:
+    """A period word that opens with 月 right after a month's number ("6月付利息": 月付 is June's 月 and 付)."""
+    return h.term.startswith("月") and lex.month_before.search(c.s[: h.start].rstrip()) is not None
+
+
+def _named_before(lex: Lexicon, clauses: list[Clause], ci: int, cue_ok: Collection[str],
+                  remap: dict[str, str]) -> str | None:
+    """The one fact the clause before names by its cue, with no figure of its own and not negated ("刚才利息说错了，
+    是30万"): a figure with no cue of its own in this clause is that fact's, whatever question is on screen."""
+    if ci == 0 or _has_figure(lex, clauses[ci - 1]):
+        return None
+    before = clauses[ci - 1]
+    named = {remap.get(t.key, t.key) for h in before.hits if not before.negated(h)
+             for t in h.of("cue") if t.key in cue_ok}
+    return named.pop() if len(named) == 1 else None
+
+
 def _has_figure(lex: Lexicon, c: Clause) -> bool:
     """The clause holds a figure (not "一" of "一次", "一直": a word)."""
     return any(n.kind in ("money", "number") and (n.end - n.start > 1 or c.s[n.start].isdigit()
@@ -378,31 +416,19 @@ def _has_figure(lex: Lexicon, c: Clause) -> bool:
                for n in scan_numbers(c.s, lex.numbers) if not _in_a_word(c, n))
 
 
-_PAID_WORDS = re.compile(r"(?:的|是|都是|按|都|就|一般)?(?:付|交|还|结|缴|支付|付息|结息|还息|付款|还款|扣)?"
-                         r"(?:一次|1次|的)?(?:息|利息)?(?:一次)?(?:吧|啊|呢)?"
-                         r"|(?:it'?s |it is |and )?(?:paid|payable|pay|due|billed|charged|settled)?"
-                         r"(?: in instalments)?")
-
-
 def _later_periods(lex: Lexicon, clauses: list[Clause]) -> dict[int, dict[str, str]]:
-    """"利息5万，半年付一次", "interest of 50k, paid semi-annually": a clause of a period and a payment word only,
-    right after a clause with a figure and no period of its own, is that figure's period. A period clause that
-    says more ("利息5万，每月都要还本金") may be of something else: the figure's period is then asked (two periods
-    given, so ``_amount`` asks)."""
+    """"利息5万，半年付一次", "interest of 50k, paid semi-annually": a clause of a period only, right after a clause
+    with a figure and no period of its own, may be that figure's period; it is asked about (two periods given,
+    the one said and an unsure one, so ``_amount`` asks), never multiplied."""
     out: dict[int, dict[str, str]] = {}
     for ci in range(len(clauses) - 1):
         c, nxt = clauses[ci], clauses[ci + 1]
         said = {t.key: h.term for h in nxt.kinds("period") for t in h.of("period")}
         if not said or c.kinds("period") or not _has_figure(lex, c) or _has_figure(lex, nxt):
             continue
-        rest = nxt.s
-        for h in reversed(nxt.kinds("period")):
-            rest = rest[: h.start] + " " + rest[h.end :]
-        rest = " ".join(rest.split()).strip(" .;,!~")
-        if all(_PAID_WORDS.fullmatch(part.strip()) for part in rest.split(" ")):
-            out[ci] = said
-        else:
-            out[ci] = {**said, "unsure": ""}
+        # "20万，按季度付的" may be the year's 20万 paid quarterly or 20万 a quarter, and "每次付3万，一个月付一次"
+        # is told in two steps: a period said only in the next clause is asked about, never multiplied.
+        out[ci] = {**said, "unsure": ""}
     return out
 
 
@@ -427,8 +453,8 @@ def _ours_after_theirs(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], o
     for i, c in enumerate(clauses[:-1]):
         party = next((h for h in c.hits if h.has("party")), None)
         numbers = [n for n in _money_numbers(lex, c) if (i, n.start) not in handled]
-        if party is None or len(numbers) != 1 or numbers[0].start < party.start:
-            continue
+        if party is None or not numbers or numbers[0].start < party.start:
+            continue  # (every figure of the party's clause is theirs: "隔壁公司利息50万拿了25万，我们利息70万")
         cued = {t.key for h in c.hits for t in h.of("cue") if t.key in cue_ok}
         fact = cued.pop() if len(cued) == 1 else expecting if not cued else None
         if fact is None:
@@ -441,10 +467,9 @@ def _ours_after_theirs(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], o
                 d.negated(h) for h in d.hits
                 if any(t.key in (fact, expecting) for t in (*h.of("mention"), *h.of("cue")))):
             # "我们供应商利息付了80万，我们自己没有质押贷款": their figure, and the applicant has none of its own
-            n = numbers[0]
-            out.figures.append(Figure(c.s[n.start : n.end], n.value, "other", None))
+            out.figures += [Figure(c.s[n.start : n.end], n.value, "other", None) for n in numbers]
             theirs.add(i)
-            handled.add((i, n.start))
+            handled |= {(i, n.start) for n in numbers}
             continue
         if fact not in lex.yearly_facts:
             continue
@@ -452,10 +477,9 @@ def _ours_after_theirs(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], o
                 or any(t.key != fact for h in d.hits for t in h.of("cue")) or d.supposed(own[0].start)
                 or d.kinds("period")):
             continue
-        n = numbers[0]
-        out.figures.append(Figure(c.s[n.start : n.end], n.value, "other", None))  # someone else's figure
+        out.figures += [Figure(c.s[n.start : n.end], n.value, "other", None) for n in numbers]  # someone else's
         theirs.add(i)
-        handled |= {(i, n.start), (j, own[0].start)}
+        handled |= {(i, n.start) for n in numbers} | {(j, own[0].start)}
         _amount(kb, lex, d, out, fact, d.s[own[0].start : own[0].end], own[0], _approximate(lex, d, own[0]),
                 set(), {})
     return theirs
@@ -549,14 +573,12 @@ def _between(numbers: list[Number], n: Number, gap: re.Pattern[str], s: str) -> 
                if a is not None and b is not None)
 
 
-_ORDINAL = re.compile(r"[\s;,]*第\s*([一二三四五六七八九十两0-9]{1,3})\s*(?:期|笔|次)\s*(?:的)?\s*"
-                      r"(?:金额|融资额?|规模|利息)?")
 
 
 def _ordinal_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
     """"两期 5000万和8000万，第二期记错了是7000万": the figure of the issue named by its ordinal is replaced (the
     list keeps two figures, never three)."""
-    for m in reversed(list(_ORDINAL.finditer(s))):
+    for m in reversed(list(lex.ordinal.finditer(s))):
         gap = lex.correction_gap.match(s, m.end())
         if gap is None or gap.end() == m.end():
             continue
@@ -608,7 +630,7 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
                 continue  # "每月一万，不是，每季度一万": the period is corrected too; both figures stay, so it is asked
             if len(_CHAT_LABEL.sub(" ", s[a.end : b.start])) != len(s[a.end : b.start]):
                 pre = ""  # a chat log's label between them: nothing said after the first figure is kept
-            if not pre.strip(PARTICLES):
+            if not pre.strip(lex.particles):
                 pre = ""  # "30万吧，不对，32还是33万": a particle after the first figure is no word to keep
             s = s[: a.start] + s[b.start : b.end] + pre + s[b.end :]
             cased = cased[: a.start] + cased[b.start : b.end] + pre + cased[b.end :]
@@ -686,7 +708,9 @@ def _amount(kb: KnowledgeBase, lex: Lexicon, c: Clause, out: FigureReading, fact
         out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
         return
     factor = lex.period_factor.get(period, 1) if period else 1
-    if period == PARTIAL and fact in lex.yearly_facts:
+    if (period == PARTIAL or (not periods and any(h.has("per_payment") for h in c.hits))) \
+            and fact in lex.yearly_facts:
+        # "利息付了两次，每次25万": a payment's figure with no period, or part of a year: asked, never the year's
         out.figures.append(Figure(text, n.value, "other", fact, approx, None))
         out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
         return
@@ -731,6 +755,10 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     kinds = [{n.kind for n in scan_numbers(c.s, lex.numbers)} for c in clauses]
     shares = {t.key for c, k in zip(clauses, kinds, strict=True) if "percent" in k and "money" not in k
               for h in c.hits for t in h.of("cue")}
+    # "利息60万，我们付了一半", "我们和担保公司各付一半": a share of the figure paid, told in a clause of its own (not
+    # the policy's 50% asked about: "贴息是一半吗")
+    shared_out = any(any(h.has("fraction") for h in c.hits) and not _has_figure(lex, c) and not c.question
+                     and not any(h.has("policy") or h.has("received") for h in c.hits) for c in clauses)
     hits = [h for c in clauses for h in c.hits]
     # "2023-2024年利息40万", "22年到现在": a span of years; "贷了3年…总共": a total over several years.
     several_years = any(lex.year_span.search(c.s) for c in clauses) or (any(h.has("total") for h in hits) and (
@@ -744,8 +772,10 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     one_of = any(h.has("one_of") for c in clauses for h in c.hits)  # "我们只是其中一家": a share of a whole
     partial = any(any(t.key == PARTIAL for t in h.of("period")) for h in hits)
     # "共付了40万，其中20万是今年1月付的", "利息100万，其中30万是罚息": a part of the figure told apart
-    split_up = any(m and any(n.start == m.end() and n.kind == "money" for n in scan_numbers(c.s, lex.numbers))
-                   for c in clauses for m in [_OF_WHICH.search(c.s)])
+    split_up = any(_told_apart(lex, c) for c in clauses)
+    # "2023年利息80万，2024年90万", "去年利息80万，今年又付了60万": figures of several years, each in its clause
+    dated = [c for c in clauses if _money_numbers(lex, c) and _year_said(lex, c)]
+    years_apart = len(dated) > 1 and len({_year_said(lex, c) for c in dated}) > 1
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
         annualised = any(f.fact == fact and f.role == "amount" and f.period and lex.period_factor.get(f.period, 1) > 1
@@ -755,9 +785,10 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
         elif fact in lex.yearly_facts and annualised and partial:
             # "利息每月2万，付了8个月了": paid for part of the year only; ×12 would be a wrong amount
             _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
-        elif fact in lex.yearly_facts and several_years:  # "贷了3年，每年利息30万，总共": a total of years
+        elif fact in lex.yearly_facts and (several_years or years_apart):
+            # "贷了3年，每年利息30万，总共": a total of years; "2023年80万，2024年90万": which year's is asked
             _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": figure}))
-        elif (fact in lex.yearly_facts and (party or fact in shares)) or one_of:
+        elif (fact in lex.yearly_facts and (party or fact in shares or shared_out)) or one_of:
             # "每家子公司利息都是80万", "利息占比30%，总利息200万", "产品规模是3个亿 我们只是其中一家": a group's or a
             # share, not the applicant's own (the interest question names the interest; others are confirmed)
             label = kb.facts[fact].label
@@ -770,8 +801,15 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             _withdraw(out, fact, Clarify(fact, "lang.ask.ip_pledge_loan", {}))
     issues = max((_issue_count(lex, c.s) for c in clauses), default=0)
     for fact, values in list(out.amounts.items()):
+        if kb.facts[fact].type == "money_list" and len(values) == 1 < issues and any(
+                h.has("each_issue") for c in clauses for h in c.hits):
+            # "发了两期，每期融资2亿", "3 tranches of 100 million each": the one figure is each issue's
+            out.amounts[fact] = values * issues
+            at = next(i for i, f in enumerate(out.figures) if f.fact == fact and f.role == "amount")
+            out.figures[at + 1 : at + 1] = [out.figures[at]] * (issues - 1)  # one figure per issue, as if each said
+            continue
         if kb.facts[fact].type == "money_list" and issues > len(values):
-            # "发了两期，每期融资2亿": fewer figures than issues; each issue's own figure is asked for.
+            # "发了两期，融资2亿": fewer figures than issues; each issue's own figure is asked for.
             figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
             _withdraw(out, fact, Clarify(fact, "lang.ask.per_issue", {"figure": figure}))
             continue
@@ -785,6 +823,26 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
         if f.role == "principal" and f.fact is not None and f.fact not in out.amounts and not any(
                 c.fact == f.fact for c in out.clarify):
             out.clarify.append(Clarify(f.fact, "lang.ask.interest_or_principal", {"figure": f.text}, None))
+
+
+def _told_apart(lex: Lexicon, c: Clause) -> bool:
+    """A part of a figure told apart in the clause: a money figure after an of-which word with no cue between them
+    ("其中20万是今年付的", "其中手续费5万", "including a 50k handling fee"; "其中利息25万" names its own fact), or
+    right before an of-which-after word ("200k of it was paid this January")."""
+    numbers = [n for n in scan_numbers(c.s, lex.numbers) if n.kind == "money"]
+    for m in lex.of_which.finditer(c.s):
+        after = next((n for n in numbers if n.start >= m.end()), None)
+        if after is not None and not any(h.has("cue") and m.end() <= h.start < after.start for h in c.hits):
+            return True
+    return any(c.s[n.end :].lstrip().startswith(lex.of_which_after) for n in numbers)
+
+
+def _year_said(lex: Lexicon, c: Clause) -> str:
+    """The year a clause names: a year's figure ("2023年") or a year in words ("去年", "今年"); "" when none."""
+    for n in scan_numbers(c.s, lex.numbers):
+        if n.kind == "year":
+            return str(n.value)
+    return next((w for w in (*lex.last_year, *lex.other_years) if w in c.s), "")
 
 
 def _about_a_loan(lex: Lexicon, c: Clause) -> bool:

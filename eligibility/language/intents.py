@@ -31,7 +31,7 @@ def _trimmed(lex: Lexicon, c: str) -> list[str]:
                 break
         for w in lex.filler_end:
             if nxt.endswith(w) and len(nxt) > len(w):
-                nxt = core(nxt[: -len(w)])
+                nxt = core(lex, nxt[: -len(w)])
                 break
         if nxt == c:
             break
@@ -41,7 +41,7 @@ def _trimmed(lex: Lexicon, c: str) -> list[str]:
 
 
 def _exact(lex: Lexicon, s: str) -> str | None:
-    c = core(_PUNCT.sub(lambda m: " " if m.group().strip(" ") == "" else "", s)).strip()
+    c = core(lex, _PUNCT.sub(lambda m: " " if m.group().strip(" ") == "" else "", s)).strip()
     return next((lex.intents_exact[x] for x in (s.strip(), *_trimmed(lex, c)) if x in lex.intents_exact), None)
 
 
@@ -57,7 +57,7 @@ def _by_clause(lex: Lexicon, s: str) -> str | None:
     if commands:
         return commands.pop() if len(commands) == 1 else None
     social = {f for f in found if f is not None}
-    short = all(f is not None or _short(core(p)) for p, f in zip(parts, found, strict=True))
+    short = all(f is not None or _short(core(lex, p)) for p, f in zip(parts, found, strict=True))
     return social.pop() if len(social) == 1 and short else None
 
 
@@ -69,7 +69,7 @@ def intent_of(lex: Lexicon, s: str, *, plain: bool = False, quiet: bool = False,
     ``untopical``: it names no benefit's fact and no figure (it may say who the applicant is); then a long
     message's one command phrase in a short clause counts ("您好，我是一家企业的工作人员，想先看看我们能申请哪些
     补贴，应该怎么操作？")."""
-    c = core(_PUNCT.sub(lambda m: " " if m.group().strip(" ") == "" else "", s)).strip()
+    c = core(lex, _PUNCT.sub(lambda m: " " if m.group().strip(" ") == "" else "", s)).strip()
     found = _exact(lex, s)
     if found is not None:
         return found

@@ -19,8 +19,6 @@ from knowledge.models import KnowledgeBase, Polarity
 # Options too vague to take from free text (they are fine as a typed answer to their own question).
 VAGUE_OPTIONS = frozenset({"none", "other"})
 PARTIAL = "partial"  # the period of a figure for part of a year
-# Trailing particles and punctuation, never part of an answer or a command ("是的呀~", "不弄了").
-PARTICLES = "啊呀吧哈啦呢了过嘛哦噢喔哟滴的哒 !.~,;。、…"
 
 
 def _norm(words: list[str]) -> frozenset[str]:
@@ -38,14 +36,16 @@ def _longest_first(words: frozenset[str]) -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
-def _correction_gap(words: tuple[str, ...], alone: tuple[str, ...], leads: tuple[str, ...]) -> re.Pattern[str]:
+def _correction_gap(words: tuple[str, ...], alone: tuple[str, ...], leads: tuple[str, ...], fillers: list[str],
+                    is_words: list[str]) -> re.Pattern[str]:
     """The whole text between a figure (or an option) and the one that replaces it: leads ("现在", "后来又说"),
-    a correction word, and "是"; a word of ``alone`` ("不", "no") only with a break after it ("80万？不，是60万")."""
-    def either(ws: tuple[str, ...]) -> str:
+    a filler ("哦"), a correction word, and "是" (``is_words``, in their order); a word of ``alone`` ("不", "no")
+    only with a break after it ("80万？不，是60万")."""
+    def either(ws: tuple[str, ...] | list[str]) -> str:
         return "|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in ws) or r"(?!)"
-    return re.compile(rf"[\s;,.!?、。]*(?:(?:{either(leads)})[\s;,]*)*(?:哦|噢|喔|呃|额|啊|嗯)?[\s;,]*"
+    return re.compile(rf"[\s;,.!?、。]*(?:(?:{either(leads)})[\s;,]*)*(?:{either(fillers)})?[\s;,]*"
                       rf"(?:{either(words)}|(?:{either(alone)})(?=[\s;,.!?]))(?:[\s;,!.]*(?:{either(words)}))*[\s;,!.]*"
-                      r"(?:是|应该是|应是|应为|为|改为|改成|应该|实际是|实际|it's|it is|it was"
+                      rf"(?:{'|'.join(re.escape(w) for w in is_words)}"
                       r"|[\u4e00-\u9fff]{1,4}?是)?[\s]*")
 
 
@@ -94,6 +94,7 @@ class Lexicon:
     negation: Negation  # the same, for reading a choice (parse_choice)
     numbers: NumberWords  # "none" and "no" words, minus signs, other currencies: for the number readers
     last_year: tuple[str, ...]
+    other_years: tuple[str, ...]  # "今年", "前年": a year in words other than the one before the application
     # "不是去年，是今年": a year corrected (group 1 the year said instead), no "no".
     year_corrected: re.Pattern[str]
     vague_numerals: tuple[str, ...]
@@ -135,6 +136,27 @@ class Lexicon:
     item_counts: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]
     # A year fact and its pattern: the year (group 1) right before one of its cues ("2028年申请").
     year_cues: tuple[tuple[str, re.Pattern[str]], ...]
+    alternative_leads: tuple[str, ...]  # "也可能是": a clause giving another figure as an alternative
+    of_which: re.Pattern[str]  # "其中", "including": a part of a figure told apart follows
+    of_which_after: tuple[str, ...]  # "of it": right after the part's figure
+    particles: str  # trailing particles and punctuation ("是的呀~" -> "是的"), one character each
+    these: tuple[str, ...]  # "这两样": the list named before a bare denial
+    still: str  # "都也还": adverbs before a bare denial, one character each
+    lead_adverbs: frozenset[str]  # "还", "去年": before the originator's subject-less verb ("" too)
+    numeral_ranges: re.Pattern[str]  # "七八": two numerals that make a range
+    ordinal: re.Pattern[str]  # "第二期的金额": an issue or payment by its ordinal (group 1 the ordinal)
+    dealt_with: tuple[str, ...]  # "受让了", "从": the other side of a deal before a description
+    together: tuple[str, ...]  # "和": a partnership's other side, with ``partnered`` after
+    partnered: tuple[str, ...]
+    owned: re.Pattern[str]  # "下属的一家": between an owner's description and the applicant's
+    disowning_leads: tuple[str, ...]  # "这个": before "不是我们的"
+    ours_tails: frozenset[str]  # "拿的", "ours": after the pronoun of "不是我们拿的" ("" too)
+    ours_words: tuple[str, ...]  # "ours", "us": pronouns of a disowning clause besides ``first_person``
+    ongoing_where: tuple[str, ...]  # "注册": after a mention, 在 before it says where ("在贯标学习平台注册了")
+    sits: frozenset[str]  # "在", "位于": the applicant put at a place ("" too)
+    partner_links: tuple[str, ...]  # "跟", "从": before a place, a partner's or a seller's
+    month_span: re.Pattern[str]  # "1-6月", "1月到6月", "6月份": a month or a span of months, part of a year
+    month_before: re.Pattern[str]  # a month's number right before a word ("6月付利息": 月付 is no period)
 
 
 def _alternatives(words: list[str]) -> str:
@@ -200,6 +222,14 @@ def _year_cues(kb: KnowledgeBase) -> tuple[tuple[str, re.Pattern[str]], ...]:
                  for fact_id, w in kb.vocabulary.facts.items() if w.year_cues or w.year_leads)
 
 
+# A month by its number ("6月", "十二月"): the syntax of dates, not words people choose.
+_MONTH = r"(?<![0-9])(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+
+
+def _month_span(joiners: list[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?:{_MONTH}\s*(?:月份?)?\s*(?:{_alternatives(joiners)})\s*)?{_MONTH}\s*月")
+
+
 # A count of awards: digits, a Chinese numeral, or a count left open ("几", "好几"): asked about.
 _COUNT = r"(?<![0-9.])[0-9]{1,2}(?![0-9.])|[一两二俩三四五六七八九十]{1,3}|好几|几|数|若干"
 
@@ -259,8 +289,9 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("their")) for w in v.applicants.their_words]
     entries += [(w, Tag("topic")) for w in v.applicants.others]
     entries += [(w, Tag("party")) for w in v.applicants.others]
-    entries += [(w, Tag("party")) for w in v.applicants.parties]
+    entries += [(w, Tag("party")) for w in (*v.applicants.parties, *v.applicants.payers, *v.applicants.refunds)]
     f = v.figures
+    a = v.applicants
     entries += [(w, Tag("principal")) for w in f.principal]
     entries += [(w, Tag("period", pw.period)) for pw in f.periods for w in pw.words]
     entries += [(w, Tag("period", PARTIAL)) for w in f.partial_periods]
@@ -273,6 +304,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("total")) for w in f.totals]
     entries += [(w, Tag("unpaid")) for w in f.unpaid]
     entries += [(w, Tag("one_of")) for w in f.one_of]
+    entries += [(w, Tag("per_payment")) for w in f.per_payment]
+    entries += [(w, Tag("each_issue")) for w in f.issue_each]
     entries += [(w, Tag("phone")) for w in f.phone]
     entries += [(w, Tag("foreign")) for w in f.foreign_currencies]
     entries += [(w, Tag("quantity")) for w in f.other_quantities]
@@ -293,7 +326,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     entries += [(w, Tag("supposed")) for w in p.suppositions]
     entries += [(w, Tag("achieved")) for w in p.achieved]
     entries += [(w, Tag("pending")) for w in p.pending]
-    entries += [(w, Tag("neutral")) for w in p.neutral]
+    entries += [(w, Tag("neutral")) for w in (*p.neutral, *p.other_levels.words())]
 
     breaks = sorted(_norm(p.clause_breaks), key=len, reverse=True)
     words = "|".join(rf"\b{re.escape(b)}\b" if b.isascii() else re.escape(b) for b in breaks)
@@ -308,6 +341,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     issue_next = rf"|(?<=[万亿元])(?=(?:一|另一|第[0-9一二三四五六七八九十]{{1,3}})(?:{counters}))"  # none: (?!)
     clause_split = re.compile(punctuation + issue_next + (f"|{words}" if words else ""))
 
+    particles = "".join(p.particles)
     exact: dict[str, str] = {}
     contains: list[tuple[str, str]] = []
     keywords: list[tuple[str, str]] = []
@@ -315,7 +349,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         keywords += [(w, iw.intent) for w in (normalize(x) for x in iw.keywords) if w]
         for w in _norm(iw.exact):
             exact.setdefault(w, iw.intent)
-            bare = w.rstrip(PARTICLES).strip()
+            bare = w.rstrip(particles).strip()
             if bare and bare.isascii() == w.isascii():
                 exact.setdefault(bare, iw.intent)  # "不弄了" also as "不弄": a filler may come first ("先不弄了")
         contains += [(w, iw.intent) for w in _norm(iw.contains)]
@@ -339,8 +373,10 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         instead=re.compile(rf"[\s;,.]*(?:{_words(p.instead)})\s*"),
         tag_questions=_norm(p.tag_questions),
         correction_words=_longest_first(_norm(p.corrections) | _norm(p.corrections_alone)),
-        correction_gap=_correction_gap(_longest_first(_norm(p.corrections)), _longest_first(_norm(p.corrections_alone)),
-                                       _longest_first(_norm(p.correction_leads))),
+        correction_gap=_correction_gap(_longest_first(_norm(p.corrections)),
+                                       _longest_first(_norm(p.corrections_alone)),
+                                       _longest_first(_norm(p.correction_leads)),
+                                       p.correction_fillers, p.correction_is),
         clause_split=clause_split,
         intents_exact=exact,
         intents_contains=tuple(contains),
@@ -369,6 +405,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                              sorted(w for w in _norm(p.negations) if w.isascii())),
         numbers=NumberWords.of(_norm(p.none) | _norm(p.no), _norm(f.minus_signs), sorted(_norm(f.foreign_currencies))),
         last_year=_longest_first(_norm(f.last_year)),
+        other_years=_longest_first(_norm(f.other_years)),
         year_corrected=_year_corrected([*f.last_year, *f.other_years]),
         vague_numerals=_longest_first(_norm(f.vague_numerals)),
         over_marks=frozenset(_norm(f.over_marks)),
@@ -400,7 +437,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         registered_only=frozenset(x.name for x in pl.outside if x.registered_only),
         beyond=_longest_first(_norm(pl.unknown.beyond)),
         beyond_not=_longest_first(_norm(pl.unknown.beyond_not)),
-        party_after=re.compile(rf"\s*(?:市|省|那边|这边|本地|当地)?\s*(?:的|一家|某家|的一家)?\s*(?:{_words(pl.unknown.other_parties)})"
+        party_after=re.compile(rf"\s*(?:{_alternatives(pl.unknown.party_place_words)})?\s*"
+                               rf"(?:{_alternatives(pl.unknown.party_links)})?\s*(?:{_words(pl.unknown.other_parties)})"
                                rf"|\s*(?:市|省)?\s*(?:的)?\s*(?:{_words(pl.unknown.several)})"
                                rf"|\s+(?:{_words(pl.unknown.names_after)})"),
         headcount=re.compile(rf"[0-9零〇一二三四五六七八九十百千两]+\s*(?:多|来|余)?\s*(?:{_words(f.headcount)})"),
@@ -411,9 +449,30 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                                rf"(?:{_words(pl.unknown.topics_after)})"),
         party_before=re.compile(rf"(?:{_words(pl.unknown.markets)})\s*(?:the\s+)?$"
                                 rf"|(?:{_words(pl.unknown.other_parties)})\s*(?:的)?\s*"
-                                rf"(?:总部|公司|注册地|厂子|工厂|厂|企业|单位|公司也|高校|大学|学校|医院)?\s*(?:有家|有一家|有个|有的)?"
-                                rf"\s*(?:在|位于|来自|注册在|都是|也是|大多是|主要是|都在|也在|大多在|主要在"
-                                rf"|in|is in|are in|is from|are from|from|are all|are mostly|are)?\s*$"),
+                                rf"(?:{_alternatives(pl.unknown.party_bodies)})?\s*(?:{_alternatives(pl.unknown.party_some)})?"
+                                rf"\s*(?:{_alternatives(pl.unknown.party_verbs)})?\s*$"),
         item_counts=_item_counts(kb),
         year_cues=_year_cues(kb),
+        alternative_leads=_longest_first(_norm(f.alternative_leads)),
+        of_which=re.compile(rf"(?:{_words(f.of_which)})\s*"),
+        of_which_after=_longest_first(_norm(f.of_which_after)),
+        particles=particles,
+        these=tuple(p.these),
+        still="".join(p.still),
+        lead_adverbs=frozenset({"", *f.lead_adverbs}),
+        numeral_ranges=re.compile(_alternatives(f.numeral_ranges)),
+        ordinal=re.compile(rf"[\s;,]*第\s*([一二三四五六七八九十两0-9]{{1,3}})\s*(?:{_alternatives(f.ordinal_units)})\s*(?:的)?\s*"
+                           rf"(?:{_alternatives(f.ordinal_figures)})?"),
+        dealt_with=tuple(a.dealt_with),
+        together=tuple(a.together),
+        partnered=tuple(a.partnered),
+        owned=re.compile(rf"\s*(?:{_alternatives(a.owned)})(?:的)?\s*(?:{_alternatives(a.owned_counters)})?\s*"),
+        disowning_leads=tuple(a.disowning_leads),
+        ours_tails=frozenset({"", *a.ours_tails}),
+        ours_words=tuple(a.ours_words),
+        ongoing_where=tuple(p.ongoing_where),
+        sits=frozenset({"", *pl.unknown.sits}),
+        partner_links=tuple(pl.unknown.partner_links),
+        month_span=_month_span(f.range_joiners),
+        month_before=re.compile(rf"{_MONTH}$"),
     )

@@ -23,7 +23,6 @@ from knowledge.models import KnowledgeBase
 _ELSEWHERE = frozenset({"in_city", "entity_type"})
 LIST_CHOICES = frozenset({"china_patent_award_last_year"})
 _ONGOING_REACH = 4
-_WHERE = ("注册", "上", "里", "中", "内", "登记")  # "在贯标学习平台注册了": 在 says where, not that it is under way
 
 
 @dataclass
@@ -49,7 +48,7 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                 continue  # "金奖是人家的": someone else's
             if (c.pending(h) and not any(t.key in lex.planned_ok for t in h.of("mention"))) or (
                     c.s[max(0, h.start - _ONGOING_REACH) : h.start].endswith(lex.ongoing)
-                    and not c.s[h.end :].startswith(_WHERE)
+                    and not c.s[h.end :].startswith(lex.ongoing_where)  # "在贯标学习平台注册了": 在 says where
                     and not any(t.key in lex.progress for t in h.of("mention"))):
                 # "准备申请驰名商标"; "在贯标", "正在做贯标": work under way is the fact only where the fact says so
                 out.mentioned.update(t.key for t in h.of("mention"))
@@ -124,8 +123,6 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     return out
 
 
-_STILL = "都也还全均"
-_THESE = ("这两样", "这两个", "这两项", "这几样", "这几个", "这几项", "这些", "这俩", "两样", "两个", "两项")
 
 
 def only_denies(lex: Lexicon, c: Clause) -> bool:
@@ -133,13 +130,13 @@ def only_denies(lex: Lexicon, c: Clause) -> bool:
     if any(t.kind in ("mention", "option", "applicant", "city", "inside", "outside") for h in c.hits for t in h.tags
            if not h.has("neg")):
         return False
-    rest = core(c.s)
+    rest = core(lex, c.s)
     for _ in range(2):  # "这两样我们都还没有", "我们这两个都没有"
-        for w in (*lex.first_person, *_THESE):
+        for w in (*lex.first_person, *lex.these):
             if rest.startswith(w):
                 rest = rest[len(w) :].lstrip()
                 break
-    return bool(rest) and (rest in lex.none or rest.lstrip(_STILL) in lex.no or rest in lex.no)
+    return bool(rest) and (rest in lex.none or rest.lstrip(lex.still) in lex.no or rest in lex.no)
 
 
 _INSTEAD_AFTER = re.compile(r"[\s;,.]*(?:而|其实|应该|实际)?是")

@@ -1,8 +1,9 @@
 """Where the applicant is registered, which decides ``in_city``.
 
-The registration place decides ("注册在衡水，石家庄这边只有个分公司" -> not in the city, with a note
-saying why); a branch or office somewhere says nothing; a district or county of Shijiazhuang is in the
-city, another city or province is not; a place the knowledge base does not know -> ask.
+The registration place decides wherever it stands ("注册在衡水，石家庄这边只有个分公司", "在北京注册、石家庄有
+分公司" -> not in the city, with a note saying why): a registration word belongs to the place next to it; a
+branch or office somewhere says nothing; a district or county of Shijiazhuang is in the city, another city or
+province is not; a place the knowledge base does not know -> ask.
 """
 
 from __future__ import annotations
@@ -48,18 +49,21 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
     inside_names: set[str] = set()  # "我们不在石家庄": not in the city, but not registered "in 石家庄" either
     near: list[str] = []
     for c in clauses:
-        reg, branch = bool(c.kinds("reg")), bool(c.kinds("branch"))
-        registered = registered or reg
+        branch = bool(c.kinds("branch"))
+        registered = registered or bool(c.kinds("reg"))
+        regs = _registrations(c)
         for h in c.hits:
             inside = h.has("city") or h.has("inside")
             if not inside and not h.has("outside"):
                 continue
+            # "在北京注册、石家庄有分公司": the registration word is 北京's; the clause's other place is not registered
+            reg = any(p is h for p in regs.values()) or (bool(regs) and all(p is None for p in regs.values()))
             out.named = True
             tags = h.of("inside") or h.of("city")
             name = (tags[0].value if tags else "") or h.term  # elsewhere: the place as written ("衡水")
             if c.s[h.end :].lstrip().startswith(lex.street_after):
                 continue  # "中山东路100号", "裕华路": a street's name, not a city or province
-            if branch and not any(b.has("reg") and not b.has("branch") for b in c.before(h, 2)):
+            if branch and not any(p is h for p in regs.values()):
                 # "外地企业（天津的）在石家庄设了个办事处": the branch is here, the applicant is from elsewhere;
                 # "registered in Shijiazhuang with an office in Beijing": the registration is said outright.
                 branches.append(name)
@@ -68,13 +72,13 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
                 continue
             if (c.topic(h) and not (c.asked_about(h) is False and any(b.has("reg") for b in c.before(h, 2))
                                     and any(b.has("self") for b in c.hits if b.end <= h.start))) \
-                    or c.about_clients(h) or _names_a_thing(c, h):
+                    or c.about_clients(h) or _names_a_thing(lex, c, h):
                 continue  # asked about, not stated ("石家庄以外的企业能申请吗"); "他们注册在保定…能报吗" is stated
             if any(t.value in lex.registered_only for t in h.of("outside")) and not asked and not any(
                     b.has("reg") and not b.has("mention") and b.term not in ("注册", "注册了")
                     for b in c.before(h, 4)):
                 continue  # "马德里注册了美国和日本": a country named for something else
-            if _of_another(lex, c.s, h.start, h.end) or _in_a_partners_name(c, h):
+            if _of_another(lex, c.s, h.start, h.end) or _in_a_partners_name(lex, c, h):
                 continue  # "在北京的银行贷的", "客户在北京": another party's place, not the applicant's
             if not reg and lex.place_topic.match(c.s, h.end) is not None:
                 continue  # "河北省的X政策", "北京的规定": the place's policy or body, not where the applicant is
@@ -125,18 +129,36 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
     return out
 
 
+_REG_REACH = 2  # "注册在石家庄", "石家庄注册的": a registration word this near a place is that place's
+
+
+def _registrations(c: Clause) -> dict[int, Hit | None]:
+    """Each registration word of the clause (by position) and the place it belongs to: the place right before
+    it ("北京注册", "保定注册的公司"), else the place right after it ("注册在石家庄", "registered in Beijing"),
+    else None."""
+    places = [h for h in c.hits if h.has("city") or h.has("inside") or h.has("outside")]
+    out: dict[int, Hit | None] = {}
+    for b in c.hits:
+        if not b.has("reg") or b.has("branch"):
+            continue
+        before = next((p for p in reversed(places) if p.end <= b.start and b.start - p.end <= 1
+                       and not c.s[p.end : b.start].strip()), None)
+        after = next((p for p in places if p.start >= b.end and p.start - b.end <= _REG_REACH), None)
+        out[b.start] = before or after
+    return out
+
+
 _THING_REACH = 8
-_SITS = ("", "在", "是", "位于", "是在", "就在")  # "我们在高新区的创客空间": the applicant puts itself there
 
 
-def _names_a_thing(c: Clause, h: Hit) -> bool:
+def _names_a_thing(lex: Lexicon, c: Clause, h: Hit) -> bool:
     """The place is a thing's ("给赵县那个专利纠纷调解中心做托管", "the mediation centre for Zhengding county"): a
     fact's mention right after it (through 的/那个: "元氏县的专利纠纷调解中心"), unless the applicant puts itself
     there first ("我们在高新区的创客空间"), or a mention right before it with "for"/"of"."""
     after = c.s[h.end : h.end + _THING_REACH]
     if any(m.has("mention") and m.start - h.end <= _THING_REACH and not c.s[h.end : m.start].strip().startswith(
             ("是", "有", "的企业", "的公司")) and any(x in after for x in ("的", "那个", "这个", "那家"))
-           and not any((b.has("self") or b.has("reg")) and c.s[b.end : h.start].strip() in _SITS
+           and not any((b.has("self") or b.has("reg")) and c.s[b.end : h.start].strip() in lex.sits
                        for b in c.before(h, 3))
            for m in c.after(h, _THING_REACH)):
         return True
@@ -144,18 +166,17 @@ def _names_a_thing(c: Clause, h: Hit) -> bool:
                for m in c.before(h, 10))
 
 
-_WITH = ("和", "与", "跟", "同", "从", "向")
 
 
-def _in_a_partners_name(c: Clause, h: Hit) -> bool:
+def _in_a_partners_name(lex: Lexicon, c: Clause, h: Hit) -> bool:
     """"从石家庄铁道大学受让了专利", "跟河北大学合作", "和北京一家单位联合获得的": the place is the other side's."""
     head = c.s[: h.start].rstrip()
     listed = any(x.end == len(head) - 1 and (x.has("city") or x.has("inside") or x.has("outside")) for x in c.hits)
-    if head.endswith(_WITH) and not listed:
+    if head.endswith(lex.partner_links) and not listed:
         return True  # (not "在石家庄和保定都有公司": two places of a list)
     nxt = next((x for x in c.hits if x.start >= h.end), None)
     return nxt is not None and nxt.has("applicant") \
-        and all("\u4e00" <= ch <= "\u9fff" for ch in c.s[h.end : nxt.start]) and dealt_with(c, nxt)
+        and all("\u4e00" <= ch <= "\u9fff" for ch in c.s[h.end : nxt.start]) and dealt_with(lex, c, nxt)
 
 
 def _of_another(lex: Lexicon, s: str, start: int, end: int) -> bool:

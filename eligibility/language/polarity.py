@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from eligibility.language.clauses import prepared, split
-from eligibility.language.lexicon import PARTICLES, Lexicon
+from eligibility.language.lexicon import Lexicon
 
 _DONE_MAX = 6
 
 
-def core(s: str) -> str:
+def core(lex: Lexicon, s: str) -> str:
     """The message without trailing particles and punctuation ("是的呀~" -> "是")."""
-    return s.strip(" ,;.!?~。、…").rstrip(PARTICLES).strip()
+    return s.strip(" ,;.!?~。、…").rstrip(lex.particles).strip()
 
 
 def is_unknown(lex: Lexicon, s: str) -> bool:
@@ -43,12 +43,12 @@ def _chain(word: str, words: frozenset[str]) -> bool:
 
 
 def _lookup(lex: Lexicon, word: str) -> bool | None:
-    for w in (word, core(word)):
+    for w in (word, core(lex, word)):
         if w in lex.yes:
             return True
         if w in lex.no:
             return False
-    w = core(word).replace(" ", "")
+    w = core(lex, word).replace(" ", "")
     yes, no = _chain(w, lex.yes), _chain(w, lex.no)
     if yes != no:
         return yes  # "对对对", "没错没错": a yes said twice is a yes; "是不是" is neither
@@ -94,7 +94,7 @@ def _done(s: str) -> bool:
 
 def is_none(lex: Lexicon, s: str) -> bool:
     """"None of these" ("都没有", "none") as a whole clause."""
-    return core(s) in lex.none or s in lex.none
+    return core(lex, s) in lex.none or s in lex.none
 
 
 def read_yes_no(lex: Lexicon, text: str) -> bool | None:

@@ -32,7 +32,9 @@ _EN_LIST = re.compile(r"\s*(?:[,;/]|\band\b|\bor\b|\bplus\b)\s*")
 def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = None) -> Reading:
     """Read one message; ``expecting`` is the question the bot just asked (None for free text)."""
     lex = lexicon(kb)
-    s, cased = self_corrected(lex, *_respelled(lex, *prepared(text[:MAX_CHARS])))
+    typed = prepared(text[:MAX_CHARS])
+    s, cased = self_corrected(lex, *_respelled(lex, *_zeros_respelled(*typed)))
+    slipped = _LETTER_O.search(typed[0]) is not None
     clauses = split(lex, s, cased)
     notes: list[Note] = []
     clarify: list[Clarify] = []
@@ -75,6 +77,15 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             # "利息800000万": 80亿 of interest is more likely a slip than a loan; confirmed, never computed from.
             label = kb.facts[fact_id].label
             facts.pop(fact_id)
+            clarify.append(Clarify(fact_id, "lang.ask.confirm_amount", {
+                "figure": next((f.text for f in figures.figures if f.fact == fact_id and f.role == "amount"), ""),
+                "label_zh": label.zh, "label_en": label.en}, values[0]))
+    if slipped:
+        # "利息6O万": the letter O typed for a zero is read as 0, and the figure so read is confirmed, never
+        # computed from (nor read as 6元).
+        for fact_id, values in figures.amounts.items():
+            label = kb.facts[fact_id].label
+            facts.pop(fact_id, None)
             clarify.append(Clarify(fact_id, "lang.ask.confirm_amount", {
                 "figure": next((f.text for f in figures.figures if f.fact == fact_id and f.role == "amount"), ""),
                 "label_zh": label.zh, "label_en": label.en}, values[0]))
@@ -205,10 +216,24 @@ def _dedupe(items: list[Clarify]) -> list[Clarify]:
 
 
 def _is_correction(lex: Lexicon, clauses: list[Clause]) -> bool:
-    return any(c.s.startswith(lex.corrections) or "其实" in c.s for c in clauses[:2])
+    # "不对，是30万", "其实是…", "刚才利息说错了，是30万": a correction word opening a clause or closing it
+    return any(c.s.startswith(lex.corrections) or c.s.rstrip(" !.~,;。、…吧啊呀").endswith(lex.corrections)
+               or "其实" in c.s for c in clauses[:2])
 
 
 _Answered = tuple[dict[str, FactValue] | None, list[Note], list[Clarify]]
+
+
+# The letter O typed for a zero inside a figure ("6O万", "6O0k", "1O0000"): after a digit, before digits, a unit
+# or the figure's end. The syntax of a figure, not words people choose.
+_LETTER_O = re.compile(r"(?<=[0-9])o(?=[0-9o]*(?:[0-9]|万|千|百|亿|元|块|k\b|w\b))")
+
+
+def _zeros_respelled(s: str, cased: str) -> tuple[str, str]:
+    """"6O万" is read as 60万 (then confirmed); same length, so positions keep."""
+    for m in reversed(list(_LETTER_O.finditer(s))):
+        s, cased = s[: m.start()] + "0" + s[m.end() :], cased[: m.start()] + "0" + cased[m.end() :]
+    return s, cased
 
 
 def _respelled(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
@@ -232,9 +257,9 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     if fact_id in read and q.kind != "bool":
         return {fact_id: read[fact_id]}, [], []
     yes = yes_no(lex, s, head) if polar else None
-    if yes is not None and clauses and core(head) not in lex.yes | lex.no and _names_another(clauses[0], q):
+    if yes is not None and clauses and core(lex, head) not in lex.yes | lex.no and _names_another(clauses[0], q):
         yes = None  # "我们有出口" to "are you an SME?": the yes is about exporting, not the question
-    if yes is True and q.kind == "bool" and core(head) not in lex.yes and lex.headcount.search(head):
+    if yes is True and q.kind == "bool" and core(lex, head) not in lex.yes and lex.headcount.search(head):
         yes = None  # "我们有300人", "we have about 300 staff": a head count describes; it answers no yes/no
     hedge = [Note("lang.note.hedged", {"text": s}, fact_id)] if hedged(lex, head) else []
     if q.kind == "bool" and polar and _contradicts(lex, clauses, q):
@@ -275,11 +300,11 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
                 return None, [], [Clarify(fact_id, "lang.ask.choice", {})]  # "几个金奖": how many is asked
             if len(levels) > 1:
                 return {fact_id: levels}, [], []
-        plain = core(s) in lex.yes or s in lex.yes  # a bare yes names no option, whatever fuzzy matching says
+        plain = core(lex, s) in lex.yes or s in lex.yes  # a bare yes names no option, whatever fuzzy matching says
         if yes is True and (plain or parse_choice(s, options, negation=lex.negation) is None):
             # "批了", "拿了", "yes it is": yes, but which option? Ask, record nothing.
             return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
-        said_no = yes is False and (core(s) in lex.no or s in lex.no)
+        said_no = yes is False and (core(lex, s) in lex.no or s in lex.no)
         value = None if said_no else parse_choice(s, options, negation=lex.negation, fuzzy=False)
         if value is None and NONE_OPTION in options and (yes is False or is_none(lex, head)):
             value = NONE_OPTION

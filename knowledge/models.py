@@ -796,6 +796,8 @@ class FigureWords(Model):
     lead_adverbs: list[str] = []
     # Two adjacent numerals that make a range ("七八万", "三四十万"): not one figure; asked about.
     numeral_ranges: list[str] = []
+    # Right after a bare number, the mark of an item of a numbered list ("1）质押贷款利息…", "2、"): an ordinal.
+    list_markers: list[str] = []
     # An issue or payment named by its ordinal and corrected ("第二期记错了是7000万"): the counters after the
     # ordinal, and the figure's names that may follow ("第二期的融资额").
     ordinal_units: list[str] = []

@@ -545,3 +545,12 @@ def test_figures_of_several_years_are_asked_which_year(kb: KnowledgeBase, text: 
 ])
 def test_a_count_after_a_done_verb_or_new_is_read(kb: KnowledgeBase, text: str, fact: str, count: int) -> None:
     assert read(kb, text).facts.get(fact) == count
+
+
+@pytest.mark.parametrize("text", ["1）质押贷款利息付了20万；2）驰名商标新认定",
+                                  "客户留言：1、利息付了20万，2、去年拿了银奖",
+                                  "Customer asks: 1) we paid 200k interest on an IP pledge loan; 2) a gold award"])
+def test_the_number_of_an_item_in_a_numbered_list_is_no_figure(kb: KnowledgeBase, text: str) -> None:
+    """"1）利息付了20万": the 1 numbers the item; it is never asked "1元还是1万元", and the interest is the 20万."""
+    r = read(kb, text)
+    assert r.facts["pledge_loan_interest_paid_yuan"] == 200000 and not asked(r)

@@ -41,6 +41,8 @@ _COMMANDS = re.compile(r"(?<!\S)/[A-Za-z_]+(@\w+)?")
 # The language layer's intents that ask the bot to do something (a greeting, a menu label typed): forwarded,
 # they ask the help desk nothing, as a forwarded "/assess" does not. "人工客服" too: the staff who forward it
 # are the person asked for, so the paste asks what the customer wants to know.
+# The layer's question for a figure that may be several years' sum: named per year when each has its own year.
+_ONE_YEAR = "lang.ask.one_year"
 _ASKS_NOTHING = frozenset({"greeting", "thanks", "assess", "ask", "menu", "clauses", "help", "lang", "lang_en",
                            "lang_zh", "cancel", "restart", "back", "human"})
 
@@ -140,7 +142,7 @@ class HelpDesk:
         if apart is not None:  # "2023年利息80万，2024年90万": no one year's figure silently used
             years = set(re.findall(r"(?:19|20)\d{2}(?=\s*年)", question))  # nor one of the years picked
             facts = {k: v for k, v in facts.items() if k != apart.fact and str(v) not in years}
-            unsure = (*unsure, apart)
+            unsure = (*(u for u in unsure if not (u.fact == apart.fact and u.key == _ONE_YEAR)), apart)
         if complaint:  # "12345也投诉过了": a complaint's digits are not asked about as the customer's interest
             unsure = ()
         asked = [self.answers.clarify_question(c.fact, c.key, dict(c.params), lang) for c in unsure]
@@ -194,9 +196,12 @@ class HelpDesk:
         When a yearly-capped amount's figure and another money figure the layer left unread each stand under
         a year of their own, the figures are asked about (each named with its year), never one used silently."""
         reading = read_question(self.kb, message)
-        used = [f for f in reading.figures if f.role == "amount" and f.fact in facts]
+        # the layer may already have withheld the figure ("几年的合计还是一年的？"): its figures count as used
+        withheld = {c.fact for c in reading.clarify if c.key == _ONE_YEAR}
+        used = [f for f in reading.figures if f.value is not None and f.fact is not None
+                and ((f.role == "amount" and f.fact in facts) or (f.role == "other" and f.fact in withheld))]
         left = [f for f in reading.figures if f.role == "other" and f.fact is None and f.value is not None]
-        if not left or len({f.fact for f in used}) != 1:
+        if len(used) + len(left) < 2 or len({f.fact for f in used}) != 1:
             return None
         fact = str(used[0].fact)
         figures = [f.text for f in reading.figures if f in used or f in left]

@@ -236,6 +236,9 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 elif fact is not None:
                     out.clarify.append(Clarify(fact, "lang.ask.amount_range", {"figure": text}))
                 continue
+            if n.bare and text.isdigit() and c.s[n.end : n.end + 1] in lex.list_markers:
+                out.figures.append(Figure(text, n.value, "other"))  # "1）利息付了20万": the item's number
+                continue
             if n.kind == "number" and not (expecting and sole and (n.bare or text[0].isdigit())):
                 kind, owners = _owner(c, n, cue_ok, remap)
                 if n.bare and text.isdigit() and n.value > 0 and kind == "fact" and len(owners) == 1 \

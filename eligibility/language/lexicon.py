@@ -144,6 +144,7 @@ class Lexicon:
     still: str  # "都也还": adverbs before a bare denial, one character each
     lead_adverbs: frozenset[str]  # "还", "去年": before the originator's subject-less verb ("" too)
     numeral_ranges: re.Pattern[str]  # "七八": two numerals that make a range
+    list_markers: tuple[str, ...]  # "1）", "2、": after a bare number, an item of a numbered list
     ordinal: re.Pattern[str]  # "第二期的金额": an issue or payment by its ordinal (group 1 the ordinal)
     dealt_with: tuple[str, ...]  # "受让了", "从": the other side of a deal before a description
     together: tuple[str, ...]  # "和": a partnership's other side, with ``partnered`` after
@@ -461,6 +462,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         still="".join(p.still),
         lead_adverbs=frozenset({"", *f.lead_adverbs}),
         numeral_ranges=re.compile(_alternatives(f.numeral_ranges)),
+        list_markers=tuple(f.list_markers),
         ordinal=re.compile(rf"[\s;,]*第\s*([一二三四五六七八九十两0-9]{{1,3}})\s*(?:{_alternatives(f.ordinal_units)})\s*(?:的)?\s*"
                            rf"(?:{_alternatives(f.ordinal_figures)})?"),
         dealt_with=tuple(a.dealt_with),

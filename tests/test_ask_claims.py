@@ -129,3 +129,22 @@ def test_levels_of_one_term_asked_together_are_still_answered(kb: KnowledgeBase)
     result = ask(Matcher(kb), "国家级和省级地理标志示范区分别奖多少")
     assert not result.refused
     assert {"gi_demo_zone_national", "gi_demo_zone_provincial"} <= {p.benefit.id for p in result.parts}
+
+
+@pytest.mark.parametrize("question", [
+    "我们是银行，给企业做知识产权质押贷款，我们有奖励吗",
+    "我行发放了知识产权质押贷款，有补贴吗",
+    "We are a bank lending against patents, do we get the interest subsidy?",
+])
+def test_a_lender_has_no_award_for_the_borrowers_interest(kb: KnowledgeBase, question: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == "no", line
+    assert "银行" in line or "bank" in line, line
+
+
+@pytest.mark.parametrize("question", [
+    "我们是向银行贷的款，质押贷款贴息能拿吗",
+    "我是银行的客户经理，客户的质押贷款能贴息吗",
+])
+def test_a_borrower_or_a_banker_asking_for_a_client_is_not_the_lender(kb: KnowledgeBase, question: str) -> None:
+    assert first_line(kb, question)[0] != "no"

@@ -238,6 +238,10 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         first = best.benefit.conditions[0]
         verdict = YesNo("no", "condition_fails", (("label_zh", first.label.zh), ("label_en", first.label.en))) \
             if first.label is not None else YesNo("no", "condition_fails", (("fact", first.fact),))
+    if yes_no and (verdict is None or verdict.verdict != "no") and _lender_asks(kb, cues, best.benefit, text):
+        reading_ = kb.vocabulary.questions.lender_reading if kb.vocabulary.questions is not None else None
+        if reading_ is not None:  # "我们是银行，做质押贷款，有奖励吗": the subsidy is the borrowing enterprise's
+            verdict = YesNo("no", "condition_fails", (("label_zh", reading_.zh), ("label_en", reading_.en)))
     comparison = compared(cues, result, parts, text) if yes_no else None
     if comparison is not None:  # "优势企业的奖励比示范企业多吗": one part's amount against the other's
         verdict = comparison
@@ -297,6 +301,16 @@ def _not_obtained(kb: KnowledgeBase, cues: Cues, result: MatchResult, b: Benefit
     if b.is_info or b.amount.kind == "percentage" or not b.conditions:
         return False
     return any(not _support_before(cues, result, text, m.start()) for m in cues.not_obtained.finditer(text))
+
+
+def _lender_asks(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> bool:
+    """Whether the asker says it is the lender ("我们是银行", "we are a bank") of an entry paying on the borrower's
+    own figure (the interest it paid, the financing it obtained), not asking for a client ("帮客户问")."""
+    q = kb.vocabulary.questions
+    if q is None or getattr(b.amount, "of", None) not in q.borrowers_figures or not cues.lender.search(text):
+        return False
+    clients = kb.vocabulary.applicants.client_words
+    return not cues.proxy.search(text) and not any(normalize(w) in text for w in clients if w)
 
 
 def _support_before(cues: Cues, result: MatchResult, text: str, at: int) -> bool:

@@ -118,6 +118,7 @@ def test_another_levels_policy_stacking_is_not_a_yes(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize("question", [
     "我们是省级知识产权服务品牌机构，能拿10万吗",
     "省级服务品牌机构有奖励吗",
+    "We are a provincial IP brand service agency, do we get 100k?",
 ])
 def test_a_provincial_service_title_is_not_the_national_one(kb: KnowledgeBase, question: str) -> None:
     # 省级 is a term of the provincial GI zone; before another entry's term it is that title's level: a near miss

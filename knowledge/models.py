@@ -986,6 +986,12 @@ class QuestionCues(Model):
     can_filler_chars: CueChars
     city_words: list[CueWord]
     lenders: list[CueWord]
+    lender_self: list[CueWord]
+    lender_self_words: list[CueWord]
+    lender_gap_stops: CueChars
+    lender_borrowing: list[CueWord]
+    borrowers_figures: list[str]
+    lender_reading: Text
     again_received: list[CueWord]
     not_obtained: list[CueWord]
     requirement_filler_chars: CueChars

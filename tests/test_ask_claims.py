@@ -97,6 +97,7 @@ def test_is_there_a_cap_is_no_claim_of_none(kb: KnowledgeBase) -> None:
     "我们的地理标志还在审，能拿50万吗",
     "我们是优势企业培育对象，这5万能给吗",
     "Our GI is still under review, do we get the 500k?",
+    "专利奖还在申请中，能拿奖励吗",  # the 奖 before 申请中 is the prize's name, not a subsidy applied for
 ])
 def test_a_title_not_obtained_yet_is_no(kb: KnowledgeBase, question: str) -> None:
     got, line = first_line(kb, question)
@@ -112,3 +113,39 @@ def test_another_levels_policy_stacking_is_not_a_yes(kb: KnowledgeBase) -> None:
     got, line = first_line(kb, "县里也有专利奖配套奖励，和市里的能叠加吗")
     assert got == "maybe", line
 
+
+
+@pytest.mark.parametrize("question", [
+    "我们是省级知识产权服务品牌机构，能拿10万吗",
+    "省级服务品牌机构有奖励吗",
+    "We are a provincial IP brand service agency, do we get 100k?",
+])
+def test_a_provincial_service_title_is_not_the_national_one(kb: KnowledgeBase, question: str) -> None:
+    # 省级 is a term of the provincial GI zone; before another entry's term it is that title's level: a near miss
+    result = ask(Matcher(kb), question)
+    assert result.refused, result.ranked[0].benefit.id if result.ranked else None
+
+
+def test_levels_of_one_term_asked_together_are_still_answered(kb: KnowledgeBase) -> None:
+    result = ask(Matcher(kb), "国家级和省级地理标志示范区分别奖多少")
+    assert not result.refused
+    assert {"gi_demo_zone_national", "gi_demo_zone_provincial"} <= {p.benefit.id for p in result.parts}
+
+
+@pytest.mark.parametrize("question", [
+    "我们是银行，给企业做知识产权质押贷款，我们有奖励吗",
+    "我行发放了知识产权质押贷款，有补贴吗",
+    "We are a bank lending against patents, do we get the interest subsidy?",
+])
+def test_a_lender_has_no_award_for_the_borrowers_interest(kb: KnowledgeBase, question: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == "no", line
+    assert "银行" in line or "bank" in line, line
+
+
+@pytest.mark.parametrize("question", [
+    "我们是向银行贷的款，质押贷款贴息能拿吗",
+    "我是银行的客户经理，客户的质押贷款能贴息吗",
+])
+def test_a_borrower_or_a_banker_asking_for_a_client_is_not_the_lender(kb: KnowledgeBase, question: str) -> None:
+    assert first_line(kb, question)[0] != "no"

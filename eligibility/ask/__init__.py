@@ -234,10 +234,14 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         failed = failed_condition(kb, best.benefit, {**facts, **supposed}) if supposed else None
         if failed is not None and failed[0] == "condition_fails":
             verdict = YesNo("no", failed[0], failed[1])
-    if yes_no and (verdict is None or verdict.verdict != "no") and _not_obtained(kb, cues, best.benefit, text):
+    if yes_no and (verdict is None or verdict.verdict != "no") and _not_obtained(kb, cues, result, best.benefit, text):
         first = best.benefit.conditions[0]
         verdict = YesNo("no", "condition_fails", (("label_zh", first.label.zh), ("label_en", first.label.en))) \
             if first.label is not None else YesNo("no", "condition_fails", (("fact", first.fact),))
+    if yes_no and (verdict is None or verdict.verdict != "no") and _lender_asks(kb, cues, best.benefit, text):
+        reading_ = kb.vocabulary.questions.lender_reading if kb.vocabulary.questions is not None else None
+        if reading_ is not None:  # "我们是银行，做质押贷款，有奖励吗": the subsidy is the borrowing enterprise's
+            verdict = YesNo("no", "condition_fails", (("label_zh", reading_.zh), ("label_en", reading_.en)))
     comparison = compared(cues, result, parts, text) if yes_no else None
     if comparison is not None:  # "优势企业的奖励比示范企业多吗": one part's amount against the other's
         verdict = comparison
@@ -291,12 +295,30 @@ def _asked_back(kb: KnowledgeBase, b: Benefit, clarify: tuple[Clarify, ...]) -> 
     return any(c.fact in own for c in clarify)
 
 
-def _not_obtained(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> bool:
+def _not_obtained(kb: KnowledgeBase, cues: Cues, result: MatchResult, b: Benefit, text: str) -> bool:
     """"驰名商标正在申请中，能拿50万吗", "我们是示范企业培育单位": the title an award entry pays for is not obtained yet
     (a subsidy pending, "奖励正在申请中", is another matter: the word before it is a support word)."""
     if b.is_info or b.amount.kind == "percentage" or not b.conditions:
         return False
-    return any(not cues.support.search(text[max(0, m.start() - 3):m.start()]) for m in cues.not_obtained.finditer(text))
+    return any(not _support_before(cues, result, text, m.start()) for m in cues.not_obtained.finditer(text))
+
+
+def _lender_asks(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> bool:
+    """Whether the asker says it is the lender ("我们是银行", "we are a bank") of an entry paying on the borrower's
+    own figure (the interest it paid, the financing it obtained), not asking for a client ("帮客户问")."""
+    q = kb.vocabulary.questions
+    if q is None or getattr(b.amount, "of", None) not in q.borrowers_figures or not cues.lender.search(text):
+        return False
+    clients = kb.vocabulary.applicants.client_words
+    return not cues.proxy.search(text) and not any(normalize(w) in text for w in clients if w)
+
+
+def _support_before(cues: Cues, result: MatchResult, text: str, at: int) -> bool:
+    """Whether a support word stands right before ``at`` ("奖励正在申请中") that is not the end of a term of the
+    question ("专利奖申请中": the 奖 of 中国专利奖 is the award's name, the prize applied for)."""
+    start = max(0, at - 3)
+    return any(not any(not h.english and h.start <= start + w.start() < h.end for h in result.hits)
+               for w in cues.support.finditer(text[start:at]))
 
 
 def _lenders_place(cues: Cues, result: MatchResult, question: str) -> bool:

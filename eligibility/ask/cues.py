@@ -128,6 +128,7 @@ class Cues:
     condition_prefix_zh: re.Pattern[str]
     quota: re.Pattern[str]
     count_near: re.Pattern[str]
+    lender: re.Pattern[str]
 
     def negated(self, core: str, *, shared: bool = False) -> re.Pattern[str]:
         """A condition's words right after a negation ("非出口企业")."""
@@ -259,4 +260,8 @@ def _build(kb: KnowledgeBase) -> Cues:
                  + r"|\d+\s*" + units + r".{0,4}(每年|一年)"
                  r"|@en_years.*\b\d+\b|\b\d+\b.*@count_units_en.*@en_years"),
         count_near=rx(r"(\d+)\s*(?:@count_units_zh|(?:[a-z]+\s)?@count_units_en)"),
+        # "我们是银行", "我们是石家庄一家农商行", "we are a bank", 我行: the asker lends (not "我们是向银行贷的")
+        lender=rx(r"@lender_self(?:一家|一个|家)?(?:(?![" + re.escape(q.lender_gap_stops) + r"])[\u4e00-\u9fff]){0,6}?"
+                  r"@lenders(?!\s*@lender_borrowing)|@lender_self_words"
+                  r"|@lender_self\s+(?:(?:a|an|the)\s+)?(?:[a-z]+\s+){0,2}?@lenders(?!\s*@lender_borrowing)"),
     )

@@ -38,8 +38,13 @@ def other_level(kb: KnowledgeBase, cues: Cues, result: MatchResult, text: str) -
         # entry with no level of its own, a level word that is itself a term qualifies the term right after it
         # ("省级专利导航": 省级 is a term of the provincial zone)
         loose = levels == {None}
+        # a level word that is another entry's term ("省级" of the provincial zone) qualifies this term when it
+        # names no level itself: "省级知识产权服务品牌机构" is a provincial title, not the zone
+        bare = not any(rx.search(normalize(h.term)) for rx in cues.levels.values())
         before = max((o.end for o in result.hits if o.english == h.english and o.end <= h.start
-                      and not (loose and _level_word(cues, o.term) and h.start - o.end <= 1)), default=0)
+                      and not (_level_word(cues, o.term) and (h.start - o.end <= 1 if loose else
+                                                              bare and not set(o.benefits) & set(h.benefits)))),
+                     default=0)
         if h.english:
             window = " ".join(words[max(before, h.start - _REACH_EN):h.start])
         else:

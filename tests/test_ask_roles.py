@@ -1,0 +1,40 @@
+"""Whose money a figure is: the role a user's words give it (an originator's issue, a share of the interest)."""
+
+from __future__ import annotations
+
+import pytest
+
+from eligibility.ask import ask
+from eligibility.matcher import Matcher
+
+
+@pytest.mark.parametrize("question", [
+    "we issued an IP ABS of 300 million last year",
+    "we issued IP asset-backed securities of 500 million",
+])
+def test_issuing_an_abs_in_english_is_the_securitisation_originator(matcher: Matcher, question: str) -> None:
+    result = ask(matcher, question)
+    assert result.best is not None and result.best.id == "securitization_originator"
+    assert result.amount is not None and result.amount.max == 2_000_000  # 2% capped at 2 million an issue
+
+
+def test_a_bare_issued_still_asks_about_the_policy(matcher: Matcher) -> None:
+    result = ask(matcher, "when was it issued")
+    assert result.best is not None and result.best.id == "validity_and_implementation"
+
+
+@pytest.mark.parametrize("question", [
+    "质押贷款的利息是我们跟担保公司一人一半付的，一共60万",
+    "贷款利息由我们和担保公司各付一半，总共60万",
+])
+def test_interest_shared_with_a_guarantor_is_asked_about_never_refused(matcher: Matcher, question: str) -> None:
+    # 担保公司 is a party to the interest, not the guarantee fee: the pledge-interest entry, and whose share 60万 is
+    result = ask(matcher, question)
+    assert not result.refused
+    assert result.best is not None and result.best.id == "pledge_loan_interest"
+    assert result.amount is None or not result.amount.max  # never 30万 from the joint figure
+    assert result.clarify
+
+
+def test_the_guarantee_fee_is_still_refused(matcher: Matcher) -> None:
+    assert ask(matcher, "担保公司收的费用能补吗").refused

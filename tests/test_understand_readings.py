@@ -554,3 +554,12 @@ def test_the_number_of_an_item_in_a_numbered_list_is_no_figure(kb: KnowledgeBase
     """"1）利息付了20万": the 1 numbers the item; it is never asked "1元还是1万元", and the interest is the 20万."""
     r = read(kb, text)
     assert r.facts["pledge_loan_interest_paid_yuan"] == 200000 and not asked(r)
+
+
+@pytest.mark.parametrize("text", [
+    "the interest on our IP pledge loan was split with the guarantee company, 600k in total",
+    "we and our partner each paid half of the pledge loan interest, 600k"])
+def test_interest_shared_with_another_party_in_english_is_asked_whose(kb: KnowledgeBase, text: str) -> None:
+    """As "各付一半，总共60万": the 600k is not ours alone; asked, never 300,000 yuan computed from it."""
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts

@@ -7,7 +7,6 @@ answer change, and break the file to see the loader name the file, the line and 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,26 +14,15 @@ import pytest
 from eligibility.ask import ask
 from eligibility.ask.cues import alternation, cues_of, word_pattern
 from eligibility.matcher import Matcher
-from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base
+from fakes.kb import copied_kb as _copy
+from fakes.kb import kb_problems as _problems
+from fakes.kb import line_of as _line
+from knowledge.loader import load_knowledge_base
 from knowledge.models import KnowledgeBase
 
 QUESTIONS = Path("vocabulary") / "questions.yaml"
 
 
-def _copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
-
-
-def _problems(root: Path) -> list[str]:
-    with pytest.raises(KnowledgeBaseError) as info:
-        load_knowledge_base(root)
-    return [str(p) for p in info.value.problems]
-
-
-def _line(path: Path, needle: str) -> int:
-    return next(i for i, x in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in x)
 
 
 @pytest.mark.parametrize(("word", "hits", "misses"), [

@@ -3,31 +3,16 @@ a bad entry named by file, line and path; and the layer reads them from there, n
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from eligibility.language import understand
 from eligibility.language.lexicon import lexicon
-from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base
+from fakes.kb import copied_kb as _copy
+from fakes.kb import kb_problems as _problems
+from fakes.kb import line_of as _line
 from knowledge.models import KnowledgeBase
-
-
-def _copy(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
-
-
-def _problems(root: Path) -> list[str]:
-    with pytest.raises(KnowledgeBaseError) as info:
-        load_knowledge_base(root)
-    return [str(p) for p in info.value.problems]
-
-
-def _line(path: Path, needle: str) -> int:
-    return next(i for i, x in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in x)
 
 
 def test_a_particle_of_two_characters_names_file_line_and_path(tmp_path: Path) -> None:

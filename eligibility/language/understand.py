@@ -71,32 +71,29 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             facts[fact_id] = values[0]
     notes += figures.notes
     clarify += figures.clarify
+
+    def confirm(fact_id: str, value: int) -> None:
+        """The figure read for ``fact_id`` is asked back to be confirmed, never computed from."""
+        label = kb.facts[fact_id].label
+        facts.pop(fact_id, None)
+        clarify.append(Clarify(fact_id, "lang.ask.confirm_amount", {
+            "figure": next((f.text for f in figures.figures if f.fact == fact_id and f.role == "amount"), ""),
+            "label_zh": label.zh, "label_en": label.en}, value))
+
     for fact_id, values in figures.amounts.items():
         most = lex.plausible_max.get(fact_id)
         if most is not None and any(v > most for v in values) and fact_id in facts:
             # "利息800000万": 80亿 of interest is more likely a slip than a loan; confirmed, never computed from.
-            label = kb.facts[fact_id].label
-            facts.pop(fact_id)
-            clarify.append(Clarify(fact_id, "lang.ask.confirm_amount", {
-                "figure": next((f.text for f in figures.figures if f.fact == fact_id and f.role == "amount"), ""),
-                "label_zh": label.zh, "label_en": label.en}, values[0]))
+            confirm(fact_id, values[0])
     if slipped:
         # "利息6O万": the letter O typed for a zero is read as 0, and the figure so read is confirmed, never
         # computed from (nor read as 6元).
         for fact_id, values in figures.amounts.items():
-            label = kb.facts[fact_id].label
-            facts.pop(fact_id, None)
-            clarify.append(Clarify(fact_id, "lang.ask.confirm_amount", {
-                "figure": next((f.text for f in figures.figures if f.fact == fact_id and f.role == "amount"), ""),
-                "label_zh": label.zh, "label_en": label.en}, values[0]))
+            confirm(fact_id, values[0])
     if figures.amounts and any(_unsure_alone(lex, c) for c in clauses):
         # "利息是80万吗？我同事说的，我不确定": the user doubts the figure; it is confirmed, never computed from.
         for fact_id, values in figures.amounts.items():
-            label = kb.facts[fact_id].label
-            facts.pop(fact_id, None)
-            clarify.append(Clarify(fact_id, "lang.ask.confirm_amount", {
-                "figure": next((f.text for f in figures.figures if f.fact == fact_id and f.role == "amount"), ""),
-                "label_zh": label.zh, "label_en": label.en}, values[0]))
+            confirm(fact_id, values[0])
     # A money fact named and negated ("没有质押贷款") is none; named without a figure says nothing.
     for fact_id in list(facts):
         if kb.facts[fact_id].type in ("money", "money_list") and facts[fact_id] is False:

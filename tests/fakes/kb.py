@@ -5,7 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from knowledge.loader import DATA_DIR
+import pytest
+
+from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base
 
 
 def edited_kb(tmp_path: Path, old: str, new: str, file: str = "benefits/2_finance.yaml") -> Path:
@@ -17,3 +19,22 @@ def edited_kb(tmp_path: Path, old: str, new: str, file: str = "benefits/2_financ
     assert text.count(old) == 1, old
     path.write_text(text.replace(old, new), encoding="utf-8")
     return root
+
+
+def copied_kb(tmp_path: Path) -> Path:
+    """The knowledge base copied under ``tmp_path / "data"``, to be broken on purpose by a test."""
+    root = tmp_path / "data"
+    shutil.copytree(DATA_DIR, root)
+    return root
+
+
+def kb_problems(root: Path) -> list[str]:
+    """The problems the loader reports for the knowledge base at ``root`` (it must refuse it)."""
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(root)
+    return [str(p) for p in info.value.problems]
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The 1-based line of ``path`` holding ``needle`` (where a problem must be reported)."""
+    return next(i for i, x in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in x)

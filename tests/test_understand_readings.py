@@ -563,3 +563,16 @@ def test_interest_shared_with_another_party_in_english_is_asked_whose(kb: Knowle
     """As "各付一半，总共60万": the 600k is not ours alone; asked, never 300,000 yuan computed from it."""
     r = read(kb, text)
     assert "pledge_loan_interest_paid_yuan" not in r.facts
+
+
+@pytest.mark.parametrize("text", ["质押贷款利息付了60万能补多少", "利息付了60万能补多少钱", "利息是60万能拿多少"])
+def test_a_figure_right_after_its_cue_is_the_fact_though_the_subsidy_is_asked_after_it(kb: KnowledgeBase,
+                                                                                        text: str) -> None:
+    """No comma before 能补多少: the 60万 is the interest paid (it was asked to be confirmed as if received)."""
+    r = read(kb, text)
+    assert r.facts["pledge_loan_interest_paid_yuan"] == 600000 and not asked(r)
+
+
+def test_a_subsidy_figure_named_before_is_still_not_the_interest(kb: KnowledgeBase) -> None:
+    r = read(kb, "贴息80w能拿多少")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts

@@ -63,6 +63,7 @@ def _approximate(lex: Lexicon, c: Clause, n: Number) -> bool:
 
 
 _ROLE_AFTER_REACH = 4  # "发起单位是我们": the applicant named after its role, through 是
+_CUE_BEFORE_REACH = 3  # "利息付了60万": a fact's cue this close before a figure names it
 
 
 def _originator_role(lex: Lexicon, clauses: list[Clause], originator: str) -> tuple[int, int] | None:
@@ -110,6 +111,16 @@ def _owner(c: Clause, n: Number, cue_ok: Collection[str],
                 tied = True
     if best is None:
         return "", []
+    if best[1] == "received" and not tied:
+        # "利息付了60万能补多少": the fact's cue right before the figure names it; the subsidy asked after it
+        # ("能补多少") does not make it a payment received ("贴息80w能拿多少" keeps its cue before: received)
+        after = any(h.has("received") and h.start >= n.end and _distance(h, n) == best[0] for h in c.hits)
+        before = [(n.start - h.end, facts) for h in c.hits if h.end <= n.start and not h.has("received")
+                  and not h.has("policy")
+                  for facts in [list(dict.fromkeys((remap or {}).get(t.key, t.key)
+                                                  for t in h.of("cue") if t.key in cue_ok))] if facts]
+        if after and before and min(before)[0] <= _CUE_BEFORE_REACH:
+            return "fact", min(before)[1]
     if tied:
         return "tied", []
     return best[1], best[2]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -11,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base
+from fakes.kb import copied_kb as copy_kb
+from fakes.kb import kb_problems as problems_for
+from fakes.kb import line_of as _line
 from knowledge.models import KnowledgeBase
 
 POLICY_TEXT = next((p / "shared" / "policy" / "sjz-ip-policy-2022.txt" for p in Path(__file__).parents
@@ -54,18 +55,6 @@ def test_no_amount_of_the_policy_is_written_in_python() -> None:
             for figure in figures:
                 assert not re.search(rf"(?<![\w.]){re.escape(figure)}(?![\w.])", code.replace("_", "")), \
                     f"{path.name} contains the figure {figure}"
-
-
-def copy_kb(tmp_path: Path) -> Path:
-    target = tmp_path / "data"
-    shutil.copytree(DATA_DIR, target)
-    return target
-
-
-def problems_for(root: Path) -> list[str]:
-    with pytest.raises(KnowledgeBaseError) as info:
-        load_knowledge_base(root)
-    return [str(p) for p in info.value.problems]
 
 
 def test_an_unknown_fact_in_a_condition_names_file_path_and_line(tmp_path: Path) -> None:
@@ -286,10 +275,6 @@ def test_applicants_the_text_never_names_are_options_read_when_said_not_buttons(
 
 
 # -- vocabulary (knowledge/data/vocabulary/*.yaml): words are validated like the law ----------------
-
-
-def _line(path: Path, needle: str) -> int:
-    return next(i for i, x in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in x)
 
 
 def test_a_vocabulary_entry_naming_an_unknown_fact_option_or_intent_names_file_line_and_path(

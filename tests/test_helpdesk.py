@@ -733,3 +733,17 @@ def test_last_years_and_this_years_interest_are_both_named_never_one_used(desk: 
     assert_pasteable(f.paste)
     assert "您提到了几个年度的金额（去年70万、今年30万）。" in f.paste, f.paste
     assert not re.search(r"(35|15)万元", f.paste), f.paste
+
+
+@pytest.mark.parametrize("message", ["客户问：2022年贷款利息60万，2023年70万，每年能补多少",
+                                     "质押贷款利息2023年80万，2024年120万，分别能补多少",
+                                     "我们去年利息付了60万，今年预计80万，能补多少"])
+def test_several_years_interest_is_asked_by_the_per_year_question_alone(desk: HelpDesk, message: str) -> None:
+    """The per-year question names each year's figure; the layer's own question about one of them ("您说的60万
+    是几年的合计还是一年的？", "您说的120万是…吗？") is not asked beside it, in the paste or the notes."""
+    f = desk.forward(message, "zh", TODAY)
+    assert_pasteable(f.paste)
+    assert "补贴按年度分别计算" in f.paste, f.paste
+    assert "几年的合计" not in f.paste and "吗？" not in f.paste, f.paste
+    assert len(f.ask_customer) == 1 and f.ask_customer[0].startswith("您提到了几个年度的金额"), f.ask_customer
+    assert not any(isinstance(v, int) and v >= 10_000 for v in f.facts.values()), f.facts

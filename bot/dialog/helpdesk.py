@@ -139,10 +139,14 @@ class HelpDesk:
         complaint = self.answers.is_complaint(question)
         facts, unsure, notes = read_facts(self.kb, question) if question else ({}, (), ())
         apart = self._years_apart(question, facts, lang) if question and not complaint else None
+        dropped: list[Clarify] = []
         if apart is not None:  # "2023年利息80万，2024年90万": no one year's figure silently used
             years = set(re.findall(r"(?:19|20)\d{2}(?=\s*年)", question))  # nor one of the years picked
             facts = {k: v for k, v in facts.items() if k != apart.fact and str(v) not in years}
-            unsure = (*(u for u in unsure if not (u.fact == apart.fact and u.key == _ONE_YEAR)), apart)
+            # the layer's own question about one of those figures ("您说的60万是几年的合计还是一年的？", "您说的
+            # 120万是…吗？") is asked by the per-year question already: not a second time beside it
+            dropped = [u for u in unsure if u.fact == apart.fact]
+            unsure = (*(u for u in unsure if u.fact != apart.fact), apart)
         if complaint:  # "12345也投诉过了": a complaint's digits are not asked about as the customer's interest
             unsure = ()
         asked = [self.answers.clarify_question(c.fact, c.key, dict(c.params), lang) for c in unsure]
@@ -172,6 +176,10 @@ class HelpDesk:
             assessment = assess(self.kb, {**facts, **assumed}, today, self.validity)
         to_ask = self._questions(result, facts, clarify, assessment, today, lang)
         paste = self._paste(result, complaint, lang)
+        for c in dropped:
+            layer_asked = self.answers.clarify_question(c.fact, c.key, dict(c.params), lang)
+            if layer_asked:
+                paste = re.sub(r"\s*" + re.escape(layer_asked), "", paste)
         for c, q, y in zip(unsure, asked, by_year, strict=True):  # several years' figures: each named, and asked
             if y is not None and q in paste:
                 paste = paste.replace(q, y)
@@ -197,7 +205,8 @@ class HelpDesk:
         a year of their own, the figures are asked about (each named with its year), never one used silently."""
         reading = read_question(self.kb, message)
         # the layer may already have withheld the figure ("几年的合计还是一年的？"): its figures count as used
-        withheld = {c.fact for c in reading.clarify if c.key == _ONE_YEAR}
+        # ("几年的合计还是一年的？", or "您说的120万是…吗？" when each year's figure went to the fact)
+        withheld = {c.fact for c in reading.clarify}
         used = [f for f in reading.figures if f.value is not None and f.fact is not None
                 and ((f.role == "amount" and f.fact in facts) or (f.role == "other" and f.fact in withheld))]
         left = [f for f in reading.figures if f.role == "other" and f.fact is None and f.value is not None]

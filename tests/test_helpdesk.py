@@ -747,3 +747,29 @@ def test_several_years_interest_is_asked_by_the_per_year_question_alone(desk: He
     assert "几年的合计" not in f.paste and "吗？" not in f.paste, f.paste
     assert len(f.ask_customer) == 1 and f.ask_customer[0].startswith("您提到了几个年度的金额"), f.ask_customer
     assert not any(isinstance(v, int) and v >= 10_000 for v in f.facts.values()), f.facts
+
+
+@pytest.mark.parametrize(("message", "why"), [
+    ("我们是个人发明人，能申请贯标奖补吗", "不包括个人"),
+    ("我们不是出口企业，马德里注册了1件，能拿10万吗", "须为出口企业"),
+    ("2028年申请质押贴息还可以吗", "已过政策有效期"),
+])
+def test_a_ruled_out_case_is_said_once_with_no_amount_and_no_quota(desk: HelpDesk, message: str, why: str) -> None:
+    """"不可以。" and then why, once, in the line that says no amount is computed (the verdict and that line
+    said the same twice); no "名额有限" for a quota the customer cannot compete for; no self-reference, and no
+    bracket or quote left open by a clause cut as said before."""
+    paste = desk.forward(message, "zh", TODAY).paste
+    assert_pasteable(paste)
+    assert paste.startswith("您好！不可以。") and paste.count(why) == 1 and "不计算金额" in paste, paste
+    assert "名额有限" not in paste, paste
+    for opens, closes in ("（）", "“”"):
+        assert paste.count(opens) == paste.count(closes), paste
+
+
+def test_a_case_the_text_does_not_settle_is_not_ruled_out_in_the_notes(desk: HelpDesk) -> None:
+    """An individual business asking about patent navigation: "不一定" in the paste, said once; the notes do not
+    call it "已排除" (ruled out by the customer's facts)."""
+    f = desk.forward("我们是个体工商户，可以申请专利导航项目吗", "zh", TODAY)
+    notes = "\n".join(desk.notes(f, "zh", copyable=True))
+    assert f.paste.startswith("您好！不一定。") and "因此不按它计算金额" not in f.paste, f.paste
+    assert "已排除" not in notes and "原文未作规定" in notes, notes

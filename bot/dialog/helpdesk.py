@@ -297,8 +297,9 @@ class HelpDesk:
             answered = [(p.benefit, p.answer) for p in result.parts] or (
                 [(result.best, result.answer)] if result.best is not None and result.answer is not None else [])
             for b, a in answered:
-                if a.ruled_out is not None:
-                    lines.append(escape(t(lang, "dlg.hd.ruled_out", why=self.answers.ruled_out(b, a.ruled_out, lang))))
+                if a.ruled_out is not None:  # "已排除" only when it is; a case the text does not settle is said as such
+                    key = "dlg.hd.ruled_out" if a.ruled_out.verdict == "no" else "dlg.hd.unsettled"
+                    lines.append(escape(t(lang, key, why=self.answers.ruled_out(b, a.ruled_out, lang))))
         elif result is not None and result.introduced:
             lines.append(escape(t(lang, "dlg.hd.introduced")))
         elif result is not None and (result.place is not None or result.open_to):

@@ -23,8 +23,15 @@ class PasteProse(VerdictWording):
         sep = "" if lang == "zh" else " "
         out: list[str] = [t(lang, f"dlg.hd.hello_{self.tone(result.question)}" if complaint else "dlg.hd.hello")]
         title = text(self.kb.policy.title, lang)
-        if result.verdict is not None:
-            out.append(self.verdict_line(result, result.verdict, lang))
+        # The customer's facts rule the entry asked about out for the verdict's own reason: said once. A ruling
+        # ("不可以。") is said by the line that also says no amount is computed ("按您说的情况，…不适用：…，因此不
+        # 计算金额。"); a case the text does not settle ("不一定。") by the verdict, with the reading it rests on.
+        ruled = result.answer.ruled_out if result.answer is not None and not result.parts else None
+        v = result.verdict
+        said_by_verdict = v is not None and ruled is not None and v.reason == ruled.reason and ruled.verdict != "no"
+        if v is not None:
+            ruling = ruled is not None and v.reason == ruled.reason and ruled.verdict == "no"
+            out.append(self.verdict_head(v, lang) if ruling else self.verdict_line(result, v, lang))
         if result.refused or result.best is None:
             said = self.place_lines(result, lang)
             if complaint and self.unmatched_complaint(result):
@@ -71,8 +78,10 @@ class PasteProse(VerdictWording):
                                           f"{without_title(text(b.summary, lang), text(b.title, lang))}", lang),
                                              self.proper))
             answer = result.answer
-            if not b.is_info and answer is not None and answer.ruled_out is not None:
-                out.append(self.ruled_out(b, answer.ruled_out, lang))
+            ruled_out = answer.ruled_out if not b.is_info and answer is not None else None
+            if ruled_out is not None:
+                if not said_by_verdict:
+                    out.append(self.ruled_out(b, ruled_out, lang))
             elif not b.is_info and answer is not None and answer.amount is not None:
                 amount = self.r.amount(answer.amount, lang)
                 if answer.from_figures:
@@ -94,7 +103,9 @@ class PasteProse(VerdictWording):
                     # "马德里注册了3件": the same range and reading as `ipbot ask` (F10/F49), never the flat 10万
                     out += [t(lang, "dlg.hd.amount", amount=amount), sentence(text(counted, lang), lang)]
             quota_said = result.verdict is not None and result.verdict.reason == "competitive"
-            if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None and not quota_said:
+            ruled_out_for_sure = ruled_out is not None and ruled_out.verdict == "no"  # no quota to compete for
+            if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None and not quota_said \
+                    and not ruled_out_for_sure:
                 so_far = sep.join(out)
                 if not self._quota_said(b, so_far, lang):
                     out.append(t(lang, "dlg.hd.mode.competitive", quota=self.r.quota_count(b, lang),

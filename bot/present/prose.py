@@ -59,6 +59,27 @@ def after_comma(s: str, proper: frozenset[str] = frozenset()) -> str:
 _SENTENCE_END = {"zh": re.compile(r"(?<=[。！？])"), "en": re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"])")}
 _CLAUSE_SEP = {"zh": "，", "en": ", "}
 _MIN_CLAUSE = {"zh": 4, "en": 16}  # shorter clauses ("每个", "each") may well recur with a meaning of their own
+_OPENS, _CLOSES = "（(“「《[", "）)”」》]"
+
+
+def clauses(body: str, sep: str) -> list[str]:
+    """A sentence's clauses at ``sep``, none cut inside brackets or quotes ("（有效期按“自发布之日起实施，有效期5年”
+    估算，以实际发布日期为准）" is one clause of its sentence, so that cutting a repeated clause never leaves a
+    bracket or a quote open)."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(body):
+        ch = body[i]
+        if ch in _OPENS:
+            depth += 1
+        elif ch in _CLOSES:
+            depth = max(0, depth - 1)
+        elif depth == 0 and body.startswith(sep, i):
+            out.append(body[start:i])
+            start = i + len(sep)
+            i = start
+            continue
+        i += 1
+    return [*out, body[start:]]
 
 
 def once(pieces: list[str], lang: Lang) -> list[str]:
@@ -78,11 +99,11 @@ def once(pieces: list[str], lang: Lang) -> list[str]:
             sentences.add(key)
             end = re.search(r"[。！？.!?]$", key)
             body = key[: end.start()] if end else key
-            clauses = body.split(sep)
-            kept = clauses[:1] + [c for c in clauses[1:] if not (len(c.strip()) >= _MIN_CLAUSE[lang]
+            parts = clauses(body, sep)
+            kept = parts[:1] + [c for c in parts[1:] if not (len(c.strip()) >= _MIN_CLAUSE[lang]
                                                                   and c.strip() in said)]
-            said.update(c.strip() for c in clauses)
-            if len(kept) < len(clauses):
+            said.update(c.strip() for c in parts)
+            if len(kept) < len(parts):
                 sentence = sep.join(kept) + (end.group(0) if end else "")
             kept_sentences.append(sentence.strip())
         if kept_sentences:

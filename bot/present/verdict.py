@@ -25,12 +25,15 @@ class VerdictWording(AnswerWording):
     """The verdict line of an answer (:meth:`verdict_line`), on the shared pieces."""
 
     # -- the verdict --------------------------------------------------------------------------------
-    def verdict_line(self, result: AskResult, v: YesNo, lang: Lang) -> str:
-        t = self.cat.t
+    def verdict_head(self, v: YesNo, lang: Lang) -> str:
+        """The verdict's first words: "可以。" / "有。" where the catalogue words the verdict for its reason;
+        else the plain "是的。" / "不一定。"."""
         word = _VERDICT_WORD.get(v.reason)
         worded = f"ask.{v.verdict}.{word}"
-        # "可以。" / "有。" where the catalogue words the verdict for its reason; else the plain "是的。" / "不一定。"
-        head = t(lang, worded if word and worded in self.cat.messages[lang] else f"ask.{v.verdict}")
+        return self.cat.t(lang, worded if word and worded in self.cat.messages[lang] else f"ask.{v.verdict}")
+
+    def verdict_line(self, result: AskResult, v: YesNo, lang: Lang) -> str:
+        head = self.verdict_head(v, lang)
         why = self._why(result, v, lang)
         if not why:
             return head

@@ -122,5 +122,7 @@ class FigureReader(ClarifyReader):
             intro = self.d._start(s, today, topic=None)[0]
             c = again.clarify[0]
             return [intro, self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, s.current or "")]
-        ack = self._take(s, None, replace(again, answered=False))
+        # the figure the answer asked for replaces one told before ("利息80万" then "那如果是120万呢" - "120万"),
+        # said back with the old one
+        ack = self._take(s, None, replace(again, answered=False, correction=True))
         return [*([Reply(ack)] if ack else []), *self.d._start(s, today, topic=None)]

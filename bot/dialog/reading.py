@@ -30,7 +30,7 @@ from bot.dialog.views import split_message
 from bot.present.i18n import text
 from eligibility.evaluate import totals
 from eligibility.language import Reading, understand
-from eligibility.parsing import normalize
+from eligibility.parsing import looks_like_question, normalize
 from eligibility.questionnaire import Question, group_answer
 from knowledge.models import Lang
 
@@ -38,6 +38,8 @@ from knowledge.models import Lang
 _GIVES_WAY = ("greeting", "thanks", "assess", "ask")
 # ... and these to a question asked with them ("你好，质押贴息怎么算", "我想问一下，银奖奖多少"): it is answered.
 _GIVES_WAY_TO_QUESTIONS = ("greeting", "thanks", "ask")
+# Figures a follow-up gives ("那如果是120万呢" is a supposition, "那3件呢" a count); never a phone or a year.
+_FOLLOW_UP_ROLES = ("supposed", "other", "count", "amount")
 _SO_FAR_LINES = 6  # items of a kind listed in the estimate so far; the rest counted
 
 
@@ -309,16 +311,24 @@ class TypedReader(FigureReader):
         main = [b for b in side.benefits if b in self._benefit_ids]
         specific = [b for b in main if not self.d.kb.benefit(b).is_info] if main and not \
             self.d.kb.benefit(main[0]).is_info else []
-        if s.said and (not side.in_scope or not specific) and self._joins(message):
+        if s.said and (not side.in_scope or not specific) and (self._joins(message) or self._figure_follow_up(message)):
             sep, colon = ("、", "：") if lang == "zh" else (", ", ": ")
             named = sep.join(self.d.views.short_title(self.d.kb.benefit(b), lang) for b in s.said)
             again = self.d.answerer(f"{named}{colon}{message}", lang)
             if again.in_scope and again.benefits and set(again.benefits) <= set(s.said):
+                s.wants = [f for f in again.depends_on if f in self.d.kb.facts and self.d.kb.facts[f].type in MONEY]
                 return again
         if side.in_scope and specific:  # the latest items first; "两个" after two questions is both
             s.said = list(dict.fromkeys([*specific, *s.said]))[:max(2, len(specific))]
         s.wants = [f for f in side.depends_on if f in self.d.kb.facts and self.d.kb.facts[f].type in MONEY]
         return side
+
+    def _figure_follow_up(self, message: str) -> bool:
+        """A question that gives a figure and names nothing ("那如果是120万呢", "换成200万呢", "那3件呢"): a
+        follow-up about the items just answered, not a question of its own."""
+        if not looks_like_question(message):
+            return False
+        return any(f.value and f.role in _FOLLOW_UP_ROLES for f in understand(self.d.kb, message).figures)
 
     def _joins(self, message: str) -> bool:
         """The message joins or sums things ("都", "一共", "both", "total"): the question cues' own words."""

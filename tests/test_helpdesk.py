@@ -773,3 +773,12 @@ def test_a_case_the_text_does_not_settle_is_not_ruled_out_in_the_notes(desk: Hel
     notes = "\n".join(desk.notes(f, "zh", copyable=True))
     assert f.paste.startswith("您好！不一定。") and "因此不按它计算金额" not in f.paste, f.paste
     assert "已排除" not in notes and "原文未作规定" in notes, notes
+
+
+def test_the_notes_say_the_customers_amounts_were_computed_only_when_there_are_some(desk: HelpDesk) -> None:
+    """An unsure place and no amount given: the notes do not claim "客户给出的金额已照算"."""
+    f = desk.forward("帮客户查下：河北的一所大学，去年新入选TISC，另外对外许可了几件专利", "zh", TODAY)
+    notes = "\n".join(desk.notes(f, "zh", copyable=True))
+    assert "需向客户确认" in notes and "金额已照算" not in notes, notes
+    g = desk.forward("客户：我们是河北的企业，质押贷款利息付了60万", "zh", TODAY)
+    assert "金额已照算" in "\n".join(desk.notes(g, "zh", copyable=True)), g  # the interest is computed

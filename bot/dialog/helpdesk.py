@@ -318,8 +318,11 @@ class HelpDesk:
         if f.clarify:
             money = any(self.kb.facts[c.fact].type in ("money", "money_list") for c in f.clarify
                         if c.fact in self.kb.facts)
-            lines.append(escape(t(lang, "dlg.hd.clarify" if money or result is None else "dlg.hd.clarify_other",
-                                  items=self.views.sep(lang).join(c.question for c in f.clarify))))
+            # "客户给出的金额已照算" only where the customer gave an amount ("河北的一所大学，去年新入选TISC" gave none)
+            computed = any(self.kb.facts[k].type in ("money", "money_list") for k in f.facts if k in self.kb.facts)
+            key = "dlg.hd.clarify" if money or result is None else \
+                "dlg.hd.clarify_other" if computed else "dlg.hd.clarify_items"
+            lines.append(escape(t(lang, key, items=self.views.sep(lang).join(c.question for c in f.clarify))))
         if f.facts:
             lines += ["", t(lang, "dlg.hd.facts", items=self.views.fact_values(dict(f.facts), lang))]
             # what the language layer read into the customer's figures (a month's interest made a year's, an

@@ -782,3 +782,22 @@ def test_the_notes_say_the_customers_amounts_were_computed_only_when_there_are_s
     assert "需向客户确认" in notes and "金额已照算" not in notes, notes
     g = desk.forward("客户：我们是河北的企业，质押贷款利息付了60万", "zh", TODAY)
     assert "金额已照算" in "\n".join(desk.notes(g, "zh", copyable=True)), g  # the interest is computed
+
+
+@pytest.mark.parametrize(("message", "staff"), [("客户问：能推荐个代理机构帮我们申报吗", "zh"),
+                                                ("Can you recommend an agency to help us apply?", "en")])
+def test_a_reply_of_the_knowledge_base_is_pasted_in_the_help_desks_words(desk: HelpDesk, message: str,
+                                                                         staff: Lang) -> None:
+    """"本助手不推荐具体的代理机构" is the bot speaking of itself; the staff send "我们不推荐…"."""
+    paste = desk.forward(message, staff, TODAY).paste
+    assert_pasteable(paste)
+    assert ("我们不推荐" if staff == "zh" else "We do not recommend") in paste, paste
+
+
+def test_a_no_on_the_applicant_is_not_followed_by_a_quota_or_an_offer_to_estimate(desk: HelpDesk) -> None:
+    """"不可以。…不包括企业" and then "名额有限，不保证入选。如方便，请告诉我们…进一步测算" told a company it could
+    still compete and be estimated for an item it cannot apply for."""
+    paste = desk.forward("客户问：我们开展维权援助，是公司不是律所，能申请吗", "zh", TODAY).paste
+    assert_pasteable(paste)
+    assert paste.startswith("您好！不可以。") and "不包括企业" in paste, paste
+    assert "名额有限" not in paste and "进一步测算" not in paste, paste

@@ -7,9 +7,10 @@ from bot.present.i18n import text
 from bot.present.prose import after_comma, once, sentence, tidy, without_title
 from bot.present.verdict import VerdictWording
 from eligibility.amounts import items_reading
-from eligibility.ask import VALIDITY_ENTRY, AskResult
+from eligibility.ask import VALIDITY_ENTRY, AskResult, YesNo
 from knowledge.models import Lang
 
+_RULINGS = ("applicant_not", "condition_fails", "year_outside")  # verdict reasons that rule an entry out
 LIST_FROM = 3  # parts from which the paste gives one line each, in the order asked
 
 
@@ -19,6 +20,23 @@ class PasteProse(VerdictWording):
     def paste(self, result: AskResult, lang: Lang | None = None, *, complaint: bool = False) -> str:
         """The answer as polite prose for a customer: no commands, no "本助手", no card labels."""
         lang = lang or result.lang
+        return self.in_our_words(self._prose(result, lang, complaint=complaint), lang)
+
+    @staticmethod
+    def _rules_out(v: YesNo | None) -> bool:
+        """A "不可以。" that rules the entry asked about out (the applicant, a condition, the year)."""
+        return v is not None and v.verdict == "no" and v.reason in _RULINGS
+
+    def in_our_words(self, pasted: str, lang: Lang) -> str:
+        """The staff send the paste: the bot's words for itself in a text of the knowledge base ("本助手不推荐具体的
+        代理机构") become the help desk's "we" (the catalogue's ``dlg.hd.we``, "said=instead" pairs)."""
+        for pair in self.cat.t(lang, "dlg.hd.we").split("|"):
+            said, _, instead = pair.partition("=")
+            if said:
+                pasted = pasted.replace(said, instead)
+        return pasted
+
+    def _prose(self, result: AskResult, lang: Lang, *, complaint: bool) -> str:
         t = self.cat.t
         sep = "" if lang == "zh" else " "
         out: list[str] = [t(lang, f"dlg.hd.hello_{self.tone(result.question)}" if complaint else "dlg.hd.hello")]
@@ -103,7 +121,8 @@ class PasteProse(VerdictWording):
                     # "马德里注册了3件": the same range and reading as `ipbot ask` (F10/F49), never the flat 10万
                     out += [t(lang, "dlg.hd.amount", amount=amount), sentence(text(counted, lang), lang)]
             quota_said = result.verdict is not None and result.verdict.reason == "competitive"
-            ruled_out_for_sure = ruled_out is not None and ruled_out.verdict == "no"  # no quota to compete for
+            # "不可以。": no quota to compete for, and no "tell us more and we estimate further"
+            ruled_out_for_sure = (ruled_out is not None and ruled_out.verdict == "no") or self._rules_out(v)
             if not b.is_info and b.award.mode == "competitive" and b.award.quota is not None and not quota_said \
                     and not ruled_out_for_sure:
                 so_far = sep.join(out)
@@ -125,7 +144,7 @@ class PasteProse(VerdictWording):
             out.append(self._contact(lang, paste=True))
         elif (not result.parts and not result.depends_on and not result.asks_ceiling
               and result.best is not None and not result.best.is_info
-              and (result.answer is None or result.answer.ruled_out is None)):
+              and (result.answer is None or result.answer.ruled_out is None) and not self._rules_out(v)):
             out.append(t(lang, "dlg.hd.close"))
         pasted = tidy(sep.join(once(out, lang)))
         if result.parts and len(result.parts) >= LIST_FROM:

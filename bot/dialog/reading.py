@@ -24,7 +24,7 @@ from bot.dialog.callbacks import Code, callback
 from bot.dialog.figures import FigureReader
 from bot.dialog.labels import label_key
 from bot.dialog.model import Button, Reply, SessionState
-from bot.dialog.recording import MONEY, affirms, pending_clarify
+from bot.dialog.recording import _FIGURE_JI, MONEY, affirms, pending_clarify
 from bot.dialog.side import SideAnswer, contacts, lang_of
 from bot.dialog.views import split_message
 from bot.present.i18n import text
@@ -40,6 +40,7 @@ _GIVES_WAY = ("greeting", "thanks", "assess", "ask")
 _GIVES_WAY_TO_QUESTIONS = ("greeting", "thanks", "ask")
 # Figures a follow-up gives ("那如果是120万呢" is a supposition, "那3件呢" a count); never a phone or a year.
 _FOLLOW_UP_ROLES = ("supposed", "other", "count", "amount")
+_CLAUSE = re.compile(r"[，,。；;！!？?\n]")  # a message's clauses, each read on its own for what it states
 _SO_FAR_LINES = 6  # items of a kind listed in the estimate so far; the rest counted
 
 
@@ -112,6 +113,8 @@ class TypedReader(FigureReader):
                 ack = self._take(s, None, reading)
                 return [Reply(ack), *self._next(s, today)] if ack else self._free_question(s, message, today)
             claimed = self._claimed(reading)
+            if s.mode == "idle" and reading.is_question:
+                claimed = {**self._stated(message, reading), **claimed}
             if claimed and reading.is_question and not reading.clarify:
                 # The user's own figures told with a question ("我们质押贷款利息80万，能拿多少？" before any
                 # assessment) or a correction asked about ("我们其实还有马德里注册，能多拿多少？" after the
@@ -258,6 +261,22 @@ class TypedReader(FigureReader):
             return dict(reading.facts)
         figured = {f.fact for f in reading.figures if f.role == "amount" and f.fact}
         return {k: v for k, v in reading.facts.items() if k in figured}
+
+    def _stated(self, message: str, reading: Reading) -> dict[str, Any]:
+        """What a question's own statements say of the asker before any assessment ("我们是正定的企业，利息付了
+        一百二十万，去年拿了优秀奖，能拿多少": the applicant, the place, the award): a fact a clause that is no
+        question states on its own, as the whole message reads it. What the question clause names is a topic
+        ("律所能申请贯标吗"), and an option of a tick-all list is left to the list, ticked with the rest."""
+        listed = {f for g in self.d.kb.question_groups for f in g.facts}
+        out: dict[str, Any] = {}
+        for clause in _CLAUSE.split(message):
+            if not clause.strip() or looks_like_question(_FIGURE_JI.sub("", clause)):
+                continue
+            alone = understand(self.d.kb, clause)
+            if alone.intent is not None or alone.clarify:
+                continue
+            out.update({k: v for k, v in alone.facts.items() if k not in listed and reading.facts.get(k) == v})
+        return out
 
     def _refusal_reason(self, side: SideAnswer, lang: Lang) -> str:
         """What an out-of-scope answer says before its general refusal ("本政策没有专利保险…的条款"); "" when

@@ -801,3 +801,13 @@ def test_a_no_on_the_applicant_is_not_followed_by_a_quota_or_an_offer_to_estimat
     assert_pasteable(paste)
     assert paste.startswith("您好！不可以。") and "不包括企业" in paste, paste
     assert "名额有限" not in paste and "进一步测算" not in paste, paste
+
+
+@pytest.mark.parametrize(("message", "staff"), [("我们去年获得了金奖和外观设计银奖，一共能拿多少", "zh"),
+                                                ("我们拿了金奖和银奖，另外利息60万，一共多少", "zh"),
+                                                ("We won a gold and a silver China Patent Award last year. How much?", "en")])
+def test_several_awards_are_pasted_without_the_cards_amount_label(desk: HelpDesk, message: str, staff: Lang) -> None:
+    """"金额：50万元—80万元（这是一个范围…）" is the card's label; the paste says "金额为…"."""
+    paste = desk.forward(message, staff, TODAY).paste
+    assert_pasteable(paste)
+    assert ("金额为50万元—80万元" if staff == "zh" else "The amount is 500,000 yuan–800,000 yuan") in paste, paste

@@ -109,7 +109,7 @@ class PasteProse(VerdictWording):
                     out.append(t(lang, "dlg.hd.amount_figures", amount=amount, calc=calc))
                     out += said
                 elif answer.reasons and answer.reasons[0].code == "amount_several":
-                    out.append(sentence(self.several_line(b, answer.amount, answer.reasons[0], lang), lang))
+                    out.append(sentence(self.several_line(b, answer.amount, answer.reasons[0], lang, prose=True), lang))
                 elif b.amount.kind == "tiered" and isinstance(answer.facts.get(b.amount.by), str):
                     # "银奖的金额为30万元": prose, never the card's "金额：银奖：30万元"
                     tier = self.r.value(b.amount.by, answer.facts[b.amount.by], lang)

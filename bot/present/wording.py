@@ -203,7 +203,8 @@ class AnswerWording:
         elif p.answer.ruled_out is not None:
             amount = self.ruled_out(b, p.answer.ruled_out, lang, short=True)
         elif p.answer.reasons and p.answer.reasons[0].code == "amount_several":
-            amount = self.several_line(b, p.answer.amount or Amount(0, 0), p.answer.reasons[0], lang)
+            amount = self.several_line(b, p.answer.amount or Amount(0, 0), p.answer.reasons[0], lang,
+                                       prose=not with_ref)
         mode = t(lang, "ask.part.competitive", quota=self.r.quota_count(b, lang), pick=self.pick(b, lang)) \
             if b.award.mode == "competitive" and b.award.quota is not None else ""
         line = t(lang, "ask.part", title=text(b.title, lang), tier=tier, amount=amount, mode=mode,
@@ -284,10 +285,11 @@ class AnswerWording:
         return self.cat.t(lang, f"{key}.year_reading", title=text(b.title, lang), year=p.get("year"),
                           reading=str(p.get(f"reading_{lang}", "")))
 
-    def several_line(self, b: Benefit, amount: Amount, reason: Reason, lang: Lang) -> str:
-        """Several awards at once: a range, said to be one, and why (the knowledge base's reading)."""
-        return self.cat.t(lang, "ask.amount.several", amount=self.r.amount(amount, lang),
-                          why=self.r.reason(b, reason, lang))
+    def several_line(self, b: Benefit, amount: Amount, reason: Reason, lang: Lang, *, prose: bool = False) -> str:
+        """Several awards at once: a range, said to be one, and why (the knowledge base's reading); ``prose``:
+        as the paste says it ("金额为…"), without the card's "金额：" label."""
+        return self.cat.t(lang, "dlg.hd.amount_several" if prose else "ask.amount.several",
+                          amount=self.r.amount(amount, lang), why=self.r.reason(b, reason, lang))
 
     def _procedure_said(self, result: AskResult) -> bool:
         return result.best is not None and result.best.id == PROCEDURE_ENTRY and not result.parts

@@ -811,3 +811,11 @@ def test_several_awards_are_pasted_without_the_cards_amount_label(desk: HelpDesk
     paste = desk.forward(message, staff, TODAY).paste
     assert_pasteable(paste)
     assert ("金额为50万元—80万元" if staff == "zh" else "The amount is 500,000 yuan–800,000 yuan") in paste, paste
+
+
+def test_an_items_own_closing_bracket_is_kept_in_the_paste(desk: HelpDesk) -> None:
+    """The part line without its ref stripped every trailing bracket: "…per enterprise (read as in total." """
+    paste = desk.forward("securitisation: how much does the originator get and how much does the financed company get?",
+                         "en", TODAY).paste
+    assert_pasteable(paste)
+    assert "per enterprise (read as in total)" in paste and paste.count("(") == paste.count(")"), paste

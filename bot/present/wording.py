@@ -209,7 +209,9 @@ class AnswerWording:
             if b.award.mode == "competitive" and b.award.quota is not None else ""
         line = t(lang, "ask.part", title=text(b.title, lang), tier=tier, amount=amount, mode=mode,
                  ref=self.r.ref(b.ref, lang) if with_ref else "")
-        return line if with_ref else line.rstrip(" ()　").removeprefix("• ")
+        # without its ref: the empty " ()" / "　" the template leaves is cut, never a bracket of the amount's own
+        # ("at most 3,000,000 yuan per enterprise (read as in total)")
+        return line if with_ref else re.sub(r"(\s*\(\s*\)|　+)$", "", line).rstrip().removeprefix("• ")
 
     def _rule_amount(self, b: Benefit, lang: Lang) -> str:
         """The amount as the rule states it, for a card or a part without the user's figures."""

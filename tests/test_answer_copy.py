@@ -84,3 +84,14 @@ def test_a_verdict_the_catalogue_words_for_no_reason_of_its_kind_still_opens_the
     v = replace(result.verdict, verdict=verdict)
     assert answers.verdict_line(result, v, "zh").startswith(zh)
     assert answers.verdict_line(result, v, "en").startswith(en.split(",")[0])
+
+
+def test_an_english_verdict_names_the_applicants_and_the_entry_in_lower_case_mid_sentence(
+        matcher: Matcher, answers: AnswerRenderer) -> None:
+    """"…is for Enterprise, university" and "From what you say, Reward for a Madrid … does not apply": the card's
+    list capital and the title's capital mid-sentence."""
+    unsaid = ask(matcher, "Can an individual inventor apply for the China Patent Award reward?", today=TODAY)
+    assert "is for enterprise, university, research institute;" in answers.paste(unsaid, "en"), answers.paste(unsaid)
+    paste = answers.paste(ask(matcher, "We are a university, can we apply for the Madrid reward?", today=TODAY), "en")
+    assert "From what you say, reward for a Madrid" in paste, paste
+    assert "it is for enterprise, not a university" in paste, paste

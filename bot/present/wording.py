@@ -9,7 +9,7 @@ from datetime import date
 from html import escape
 
 from bot.present.i18n import Catalog, text
-from bot.present.prose import listed, mid_sentence, place_name, shown
+from bot.present.prose import mid_sentence, place_name, shown
 from bot.present.report import Renderer
 from eligibility.amounts import nominal_amount
 from eligibility.ask import PROCEDURE_ENTRY, AskResult, Part, YesNo
@@ -259,22 +259,30 @@ class AnswerWording:
         p = dict(v.params)
         key = "ask.ruled_out" + (".part" if short else "")
         if v.reason == "applicant_unsaid":  # undetermined: the text is silent about this applicant
-            return t(lang, f"{key}.applicant_unsaid", title=text(b.title, lang),
-                     type=self.type_named(str(p.get("type", "")), lang))
+            return self.about_entry(f"{key}.applicant_unsaid", b, lang,
+                                    type=self.type_named(str(p.get("type", "")), lang))
         if v.reason in ("year_outside", "year_reading"):  # a year outside the validity: its reading, no amount
             return self._year(key, b, v, lang)
         if v.reason == "applicant_not":
             types = self.types_named(b, lang) \
                 if b.applicants != "any" else t(lang, "dlg.clause.any_applicant")
-            line = t(lang, f"{key}.applicant_not", title=text(b.title, lang), types=types,
-                     type=self.type_named(str(p.get("type", "")), lang))
+            line = self.about_entry(f"{key}.applicant_not", b, lang, types=types,
+                                    type=self.type_named(str(p.get("type", "")), lang))
             if b.applicant_reading is not None and not short:  # the list is the knowledge base's reading
                 line += ("" if lang == "zh" else " ") + t(lang, "ask.why.applicant_reading",
                                                            reading=text(b.applicant_reading, lang))
             return line
         condition = str(p.get(f"label_{lang}", "")) or (self.r.fact_label(str(p["fact"]), lang) if p.get("fact")
                                                         else "")
-        return t(lang, f"{key}.condition_fails", title=text(b.title, lang), condition=condition)
+        return self.about_entry(f"{key}.condition_fails", b, lang, condition=condition)
+
+    def about_entry(self, key: str, b: Benefit, lang: Lang, **params: object) -> str:
+        """The template ``key`` said of the entry ``b``: an English title mid-sentence in lower case ("From what
+        you say, reward for a Madrid … does not apply"), as a sentence's first word as it is."""
+        title = text(b.title, lang)
+        if lang == "en" and not self.cat.messages[lang].get(key, "").startswith("{title}"):
+            title = mid_sentence(title)
+        return self.cat.t(lang, key, title=title, **params)
 
     def _year(self, key: str, b: Benefit, v: YesNo, lang: Lang) -> str:
         """A year the validity does not wholly cover: applied in after the end (or before the start), or
@@ -282,10 +290,9 @@ class AnswerWording:
         p = dict(v.params)
         if v.reason == "year_outside":
             state = self.cat.t(lang, f"ask.year.{p.get('cover')}")
-            return self.cat.t(lang, f"{key}.year_outside", title=text(b.title, lang), year=p.get("year"),
-                              state=state)
-        return self.cat.t(lang, f"{key}.year_reading", title=text(b.title, lang), year=p.get("year"),
-                          reading=str(p.get(f"reading_{lang}", "")))
+            return self.about_entry(f"{key}.year_outside", b, lang, year=p.get("year"), state=state)
+        return self.about_entry(f"{key}.year_reading", b, lang, year=p.get("year"),
+                                reading=str(p.get(f"reading_{lang}", "")))
 
     def several_line(self, b: Benefit, amount: Amount, reason: Reason, lang: Lang, *, prose: bool = False) -> str:
         """Several awards at once: a range, said to be one, and why (the knowledge base's reading); ``prose``:
@@ -363,9 +370,12 @@ class AnswerWording:
         return ("an " if vowel else "a ") + name
 
     def types_named(self, b: Benefit, lang: Lang) -> str:
-        """A clause's applicant types in a sentence, as the card lists them ("Enterprise, university")."""
-        return self.cat.t(lang, "list_sep").join(listed([self.r.value("entity_type", a, lang)
-                                                          for a in b.applicants], lang))
+        """A clause's applicant types inside a sentence ("…is for enterprise, university, research institute"):
+        in English each in lower case (an acronym kept), never the card's list capital mid-sentence."""
+        names = [self.r.value("entity_type", a, lang) for a in b.applicants]
+        if lang == "en":
+            names = [mid_sentence(x) for x in names]
+        return self.cat.t(lang, "list_sep").join(names)
 
     def _quota_said(self, b: Benefit, said: str, lang: Lang) -> bool:
         """Whether the text so far gives the entry's yearly quota ("每年择优支持5—8个项目", "6–10 a year")."""

@@ -737,7 +737,8 @@ def test_last_years_and_this_years_interest_are_both_named_never_one_used(desk: 
 
 @pytest.mark.parametrize("message", ["客户问：2022年贷款利息60万，2023年70万，每年能补多少",
                                      "质押贷款利息2023年80万，2024年120万，分别能补多少",
-                                     "我们去年利息付了60万，今年预计80万，能补多少"])
+                                     "我们去年利息付了60万，今年预计80万，能补多少",
+                                     "客户：去年利息80万，前年利息60万，大前年40万"])
 def test_several_years_interest_is_asked_by_the_per_year_question_alone(desk: HelpDesk, message: str) -> None:
     """The per-year question names each year's figure; the layer's own question about one of them ("您说的60万
     是几年的合计还是一年的？", "您说的120万是…吗？") is not asked beside it, in the paste or the notes."""

@@ -820,3 +820,12 @@ def test_an_items_own_closing_bracket_is_kept_in_the_paste(desk: HelpDesk) -> No
                          "en", TODAY).paste
     assert_pasteable(paste)
     assert "per enterprise (read as in total)" in paste and paste.count("(") == paste.count(")"), paste
+
+
+def test_a_count_in_a_several_item_paste_gets_its_reading(desk: HelpDesk) -> None:
+    """"中国驰名商标奖励：50万元—150万元" alone reads as a sure upper bound: the count's reading says why it is a
+    range (the text pays once and is silent on several), as a one-item paste does."""
+    paste = desk.forward("客户：我们有2件马德里，3件驰名商标", "zh", TODAY).paste
+    assert_pasteable(paste)
+    assert "50万元—150万元" in paste and "您说有3件商标新认定为中国驰名商标" in paste, paste
+    assert "您说有2件马德里注册" in paste, paste

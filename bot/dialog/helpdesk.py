@@ -36,7 +36,7 @@ from knowledge.models import KnowledgeBase, Lang
 MAX_INPUT = 2000
 COPY_TEXT_LIMIT = 256  # the Bot API's limit on CopyTextButton.text
 MAX_QUESTIONS = 3
-_YEAR = r"((?:19|20)\d{2}\s*年|去年|今年|大前年|前年|上年)"  # a year a figure stands under ("2023年利息80万", "去年90万")
+_YEAR = r"((?:19|20)\d{2}\s*年|去年|今年|大前年|前年|上年)"  # a year a figure stands under ("去年90万")
 _COMMANDS = re.compile(r"(?<!\S)/[A-Za-z_]+(@\w+)?")
 # The language layer's intents that ask the bot to do something (a greeting, a menu label typed): forwarded,
 # they ask the help desk nothing, as a forwarded "/assess" does not. "人工客服" too: the staff who forward it

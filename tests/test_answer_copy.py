@@ -95,3 +95,9 @@ def test_an_english_verdict_names_the_applicants_and_the_entry_in_lower_case_mid
     paste = answers.paste(ask(matcher, "We are a university, can we apply for the Madrid reward?", today=TODAY), "en")
     assert "From what you say, reward for a Madrid" in paste, paste
     assert "it is for enterprise, not a university" in paste, paste
+
+
+def test_a_count_in_a_several_part_card_gets_its_reading(matcher: Matcher, answers: AnswerRenderer) -> None:
+    """"• 中国驰名商标奖励：50万元—150万元" with no word of why it is a range."""
+    card = render(matcher, answers, "我们有2件马德里，3件驰名商标")
+    assert "50万元—150万元" in card and "您说有3件商标新认定为中国驰名商标" in card, card

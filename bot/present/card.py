@@ -90,6 +90,7 @@ class ChatCard(VerdictWording):
         for p in result.parts:
             lines.append(self.part_line(p, lang, result=result))
         lines += self.open_conditions(result, lang)
+        lines += self.count_readings(result, lang)
         lines += said or []
         total = result.total
         if total is not None and (total.counted or total.pending):  # every part ruled out: no sum to state

@@ -80,9 +80,7 @@ class PasteProse(VerdictWording):
             out.append(policy + after_comma(joined, self.proper))
             listed = policy + after_comma(joined, self.proper)
             out += self.open_conditions(result, lang)
-            # a count said ("3件驰名商标"): its range read as one item's paste reads it, never a bare "50万元—150万元"
-            out += [sentence(text(counted, lang), lang) for p in result.parts if p.answer.ruled_out is None
-                    and (counted := items_reading(p.benefit.amount, p.answer.facts)) is not None]
+            out += [sentence(x, lang) for x in self.count_readings(result, lang)]
             out += said
             total = result.total
             if total is not None and (total.counted or total.pending):

@@ -11,7 +11,7 @@ from html import escape
 from bot.present.i18n import Catalog, text
 from bot.present.prose import mid_sentence, place_name, shown
 from bot.present.report import Renderer
-from eligibility.amounts import nominal_amount
+from eligibility.amounts import items_reading, nominal_amount
 from eligibility.ask import PROCEDURE_ENTRY, AskResult, Part, YesNo
 from eligibility.evaluate import policy_validity
 from eligibility.language import Note
@@ -390,6 +390,12 @@ class AnswerWording:
         """A complaint that names no clause and no other subject (a payment late, no reply): it is about
         this policy's handling, so it is answered with what the text says of timing, not refused."""
         return result.subject is None and not result.introduced and not self.place_lines(result, "zh")
+
+    def count_readings(self, result: AskResult, lang: Lang) -> list[str]:
+        """Parts whose count was said ("2件马德里，3件驰名商标"): the reading of each range, as a one-item answer
+        gives it, never a bare "50万元—150万元"."""
+        return [text(counted, lang) for p in result.parts if p.answer.ruled_out is None
+                and (counted := items_reading(p.benefit.amount, p.answer.facts)) is not None]
 
     def open_conditions(self, result: AskResult, lang: Lang) -> list[str]:
         """Parts whose amount is said although a condition of theirs is not stated ("马德里注册拿了两个" says

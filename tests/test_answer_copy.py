@@ -101,3 +101,12 @@ def test_a_count_in_a_several_part_card_gets_its_reading(matcher: Matcher, answe
     """"• 中国驰名商标奖励：50万元—150万元" with no word of why it is a range."""
     card = render(matcher, answers, "我们有2件马德里，3件驰名商标")
     assert "50万元—150万元" in card and "您说有3件商标新认定为中国驰名商标" in card, card
+
+
+def test_a_cards_total_says_apart_what_competitive_items_add_if_chosen(matcher: Matcher,
+                                                                       answers: AnswerRenderer) -> None:
+    """G30 in `ipbot ask`: "合计：80万元—90万元" with a patent-navigation project counted as won."""
+    card = render(matcher, answers, "我们去年拿了银奖，利息付了80万，还申报了专利导航，一共能拿多少")
+    assert "合计：80万元—90万元" not in card, card
+    said = "其中不经择优评审的项目合计70万元；专利导航项目为择优评审项目，如入选最多再得20万元（合计最多90万元）"
+    assert said in card, card

@@ -806,7 +806,8 @@ def test_a_no_on_the_applicant_is_not_followed_by_a_quota_or_an_offer_to_estimat
 
 @pytest.mark.parametrize(("message", "staff"), [("我们去年获得了金奖和外观设计银奖，一共能拿多少", "zh"),
                                                 ("我们拿了金奖和银奖，另外利息60万，一共多少", "zh"),
-                                                ("We won a gold and a silver China Patent Award last year. How much?", "en")])
+                                                ("We won a gold and a silver China Patent Award last year. How much?",
+                                                 "en")])
 def test_several_awards_are_pasted_without_the_cards_amount_label(desk: HelpDesk, message: str, staff: Lang) -> None:
     """"金额：50万元—80万元（这是一个范围…）" is the card's label; the paste says "金额为…"."""
     paste = desk.forward(message, staff, TODAY).paste
@@ -829,3 +830,21 @@ def test_a_count_in_a_several_item_paste_gets_its_reading(desk: HelpDesk) -> Non
     assert_pasteable(paste)
     assert "50万元—150万元" in paste and "您说有3件商标新认定为中国驰名商标" in paste, paste
     assert "您说有2件马德里注册" in paste, paste
+
+
+def test_a_total_never_counts_competitive_items_as_won(desk: HelpDesk) -> None:
+    """G30: "合计：140万元—150万元" counted two expert-reviewed projects as won. What is paid without selection
+    (金奖 50万 + 贴息 30万) is said apart from what the competitive projects add at most if chosen (70万), in
+    the paste and in the notes' word on the paste's total."""
+    message = "我们是企业，在长安区，去年拿了金奖，申报了高价值专利组合项目，还做了专利导航，利息付了60万，一共能拿多少"
+    f = desk.forward(message, "zh", TODAY)
+    assert_pasteable(f.paste)
+    assert "140万元" not in f.paste and "合计：" not in f.paste, f.paste
+    assert "不经择优评审的项目合计80万元" in f.paste and "如入选最多再得70万元（合计最多150万元）" in f.paste, f.paste
+    notes = html.unescape("\n".join(desk.notes(f, "zh", copyable=True)))
+    assert "140万元" not in notes and "回复中不经择优评审的项目合计80万元" in notes, notes
+
+
+def test_what_two_competitive_items_pay_together_is_their_sum_if_both_are_chosen(desk: HelpDesk) -> None:
+    paste = desk.forward("培训基地和创客空间 加一块能给多少", "zh", TODAY).paste
+    assert "合计：30万元。其中择优评审的项目按入选计算，入选不保证。" in paste, paste

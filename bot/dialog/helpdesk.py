@@ -30,7 +30,7 @@ from eligibility.evaluate import assess
 from eligibility.language import Clarify, Note, understand
 from eligibility.matcher import Matcher, detect_lang
 from eligibility.questionnaire import plan
-from eligibility.results import Assessment, Facts, Validity
+from eligibility.results import Amount, Assessment, Facts, Validity
 from knowledge.models import KnowledgeBase, Lang
 
 MAX_INPUT = 2000
@@ -390,6 +390,12 @@ class HelpDesk:
         if not open_:
             return []
         items = self.t(lang, "list_sep").join(self.answers.part_title(k, result, lang) for k in open_)
+        split = self.answers.total_split(result)
+        if split is not None:  # the paste parts the sum: the notes say its two figures, not one range
+            sure, extra, _competitive = split
+            return [escape(self.t(lang, "dlg.hd.paste_total_split", items=items,
+                                  sure=self.answers.amount_said(result, sure, lang),
+                                  extra=self.answers.amount_said(result, Amount(extra.max, extra.max), lang)))]
         return [escape(self.t(lang, "dlg.hd.paste_total", amount=self.answers.total_amount(result, lang),
                               items=items))]
 

@@ -95,9 +95,7 @@ class ChatCard(VerdictWording):
         total = result.total
         if total is not None and (total.counted or total.pending):  # every part ruled out: no sum to state
             if total.amount is not None:
-                lines.append(t(lang, "ask.total", amount=self.total_amount(result, lang)))
-                if any(p.benefit.award.mode == "competitive" for p in result.parts):
-                    lines.append(t(lang, "ask.total.competitive"))
+                lines += self.total_lines(result, lang)
             if total.pending:
                 items = t(lang, "list_sep").join(self._part_title(k, result, lang) for k in total.pending)
                 lines.append(t(lang, "ask.total.pending", items=items))

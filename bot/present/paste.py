@@ -85,7 +85,7 @@ class PasteProse(VerdictWording):
             total = result.total
             if total is not None and (total.counted or total.pending):
                 if total.amount is not None:
-                    out.append(t(lang, "ask.total", amount=self.total_amount(result, lang)))
+                    out += self.total_lines(result, lang)
                 for excluded, kept in total.excluded:
                     out.append(t(lang, "ask.total.excluded", excluded=self._part_title(excluded, result, lang),
                                  kept=text(self.kb.benefit(kept).title, lang)))

@@ -182,6 +182,47 @@ class AnswerWording:
             tier = self.cat.t(lang, "ask.part.tier", tier=self.r.value(b.amount.by, p.tier, lang))
         return f"{text(b.title, lang)}{tier}"
 
+    def total_split(self, result: AskResult) -> tuple[Amount, Amount, tuple[Part, ...]] | None:
+        """The total parted as what is paid without selection and what items chosen on merit within a quota
+        add at most if selected (G30: "合计：140万元—150万元" counted two expert-reviewed projects as won), with
+        those items; None when no counted item is competitive, or every one is (what two such items pay
+        together is their sum, said to hold only if each is selected)."""
+        total = result.total
+        if total is None or total.amount is None:
+            return None
+        competitive = tuple(p for p in result.parts if p.key in total.counted and p.answer.amount is not None
+                            and p.benefit.award.mode == "competitive")
+        if not competitive or len(competitive) == len(total.counted):
+            return None
+        extra = Amount(sum(p.answer.amount.min for p in competitive if p.answer.amount is not None),
+                       sum(p.answer.amount.max for p in competitive if p.answer.amount is not None))
+        sure = Amount(total.amount.min - extra.min, total.amount.max - extra.max)
+        return (sure, extra, competitive) if sure.min >= 0 and sure.max > 0 else None
+
+    def total_lines(self, result: AskResult, lang: Lang) -> list[str]:
+        """The sum of the parts in words (:meth:`total_split`), "约" when a figure was approximate."""
+        total = result.total
+        if total is None or total.amount is None:
+            return []
+        t = self.cat.t
+        split = self.total_split(result)
+        if split is None:
+            counted = [p for p in result.parts if p.key in total.counted]
+            lines = [t(lang, "ask.total", amount=self.total_amount(result, lang))]
+            if counted and all(p.benefit.award.mode == "competitive" for p in counted):
+                lines.append(t(lang, "ask.total.competitive"))
+            return lines
+        sure, extra, competitive = split
+        items = t(lang, "list_sep").join(self._title_tier(p, lang) for p in competitive)
+        return [t(lang, "ask.total.split", sure=self.amount_said(result, sure, lang), items=items,
+                  extra=self.amount_said(result, Amount(extra.max, extra.max), lang),
+                  top=self.amount_said(result, Amount(total.amount.max, total.amount.max), lang))]
+
+    def amount_said(self, result: AskResult, amount: Amount, lang: Lang) -> str:
+        """An amount of the answer's sum, "约" when a part was computed from an approximate figure."""
+        said = self.r.amount(amount, lang)
+        return self.about(said, lang) if self.approximate(result, self.computed_facts(result)) else said
+
     def total_amount(self, result: AskResult, lang: Lang) -> str:
         """The sum of the parts, "约" when a part was computed from an approximate figure."""
         total = result.total

@@ -848,3 +848,16 @@ def test_a_total_never_counts_competitive_items_as_won(desk: HelpDesk) -> None:
 def test_what_two_competitive_items_pay_together_is_their_sum_if_both_are_chosen(desk: HelpDesk) -> None:
     paste = desk.forward("培训基地和创客空间 加一块能给多少", "zh", TODAY).paste
     assert "合计：30万元。其中择优评审的项目按入选计算，入选不保证。" in paste, paste
+
+
+@pytest.mark.parametrize(("message", "said", "never"), [
+    ("客户：我们拿的是中国专利奖优秀奖，不是银奖，刚才说错了", "优秀奖的金额为10万元", "30万元"),
+    ("客户：不是金奖，是银奖", "银奖的金额为30万元", "（金奖）"),
+    ("金奖没有，拿了个优秀奖", "优秀奖的金额为10万元", "（金奖）"),
+])
+def test_a_denied_or_corrected_award_is_not_pasted_beside_the_customers_own(desk: HelpDesk, message: str, said: str,
+                                                                            never: str) -> None:
+    """G23: "不是银奖，是优秀奖" pasted "（优秀奖）：10万元；（银奖）：30万元" as if both were won."""
+    paste = desk.forward(message, "zh", TODAY).paste
+    assert_pasteable(paste)
+    assert said in paste and never not in paste.split("分别奖励50万、30万、10万元")[-1], paste

@@ -861,3 +861,16 @@ def test_a_denied_or_corrected_award_is_not_pasted_beside_the_customers_own(desk
     paste = desk.forward(message, "zh", TODAY).paste
     assert_pasteable(paste)
     assert said in paste and never not in paste.split("分别奖励50万、30万、10万元")[-1], paste
+
+
+@pytest.mark.parametrize("message", ["客户公司在北京，石家庄有分公司，分公司付了利息40万，能不能申请贴息",
+                                     "我们是外地企业，利息60万能补吗"])
+def test_a_customer_outside_the_city_is_told_why_and_asked_for_no_figure(desk: HelpDesk, message: str) -> None:
+    """G4: "不可以。…不涉及其他地区的政策" (nobody asked about another region's policy) while the staff were told
+    to ask whether the 40万 was the customer's own: the reply says whom the policy covers and why the customer is
+    out, and nothing is asked about a figure that cannot count."""
+    f = desk.forward(message, "zh", TODAY)
+    assert_pasteable(f.paste)
+    assert f.paste.startswith("您好！不可以。") and "不涉及其他地区的政策" not in f.paste, f.paste
+    assert "石家庄市行政区域内的单位" in f.paste and f.paste.count("石家庄市行政区域内的单位") == 1, f.paste
+    assert f.ask_customer == () and not f.clarify, f.ask_customer

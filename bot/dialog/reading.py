@@ -335,12 +335,18 @@ class TypedReader(FigureReader):
         specific = [b for b in main if not self.d.kb.benefit(b).is_info] if main and not \
             self.d.kb.benefit(main[0]).is_info else []
         applicant = self._applicant_follow_up(message)
-        if s.said and (applicant or ((not side.in_scope or not specific)
-                                     and (self._joins(message) or self._figure_follow_up(message)))):
+        unplaced = not side.in_scope or not specific
+        joined = unplaced and (self._joins(message) or self._figure_follow_up(message))
+        # a yes/no question that names nothing ("是按年算吗" after the interest card): about those items when,
+        # read about them, it is a yes/no question of theirs ("今天天气怎么样" is none)
+        bare = unplaced and not joined and not applicant and looks_like_question(message) \
+            and not understand(self.d.kb, message).facts
+        if s.said and (applicant or joined or bare):
             sep, colon = ("、", "：") if lang == "zh" else (", ", ": ")
             named = sep.join(self.d.views.short_title(self.d.kb.benefit(b), lang) for b in s.said)
             again = self.d.answerer(f"{named}{colon}{message}", lang)
-            if again.in_scope and again.benefits and set(again.benefits) <= set(s.said):
+            if again.in_scope and again.benefits and set(again.benefits) <= set(s.said) \
+                    and (not bare or again.verdict is not None):
                 s.wants = [f for f in again.depends_on if f in self.d.kb.facts and self.d.kb.facts[f].type in MONEY]
                 return again
         if side.in_scope and specific:  # the latest items first; "两个" after two questions is both

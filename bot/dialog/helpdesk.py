@@ -14,6 +14,7 @@ become money; the paste then asks the customer instead of computing.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,9 @@ from bot.present.report import Renderer
 from eligibility.ask import PLACES_SUBJECT, AskResult, ask, read_question
 from eligibility.evaluate import assess
 from eligibility.language import Clarify, Note, understand
+from eligibility.language.lexicon import lexicon
 from eligibility.matcher import Matcher, detect_lang
+from eligibility.parsing import normalize
 from eligibility.questionnaire import plan
 from eligibility.results import Amount, Assessment, Facts, Validity
 from knowledge.models import KnowledgeBase, Lang
@@ -37,6 +40,7 @@ MAX_INPUT = 2000
 COPY_TEXT_LIMIT = 256  # the Bot API's limit on CopyTextButton.text
 MAX_QUESTIONS = 3
 _YEAR = r"((?:19|20)\d{2}\s*年|去年|今年|大前年|前年|上年)"  # a year a figure stands under ("去年90万")
+_CLAUSES = re.compile(r"[，,。；;！!？?\n]")
 _COMMANDS = re.compile(r"(?<!\S)/[A-Za-z_]+(@\w+)?")
 # The language layer's intents that ask the bot to do something (a greeting, a menu label typed): forwarded,
 # they ask the help desk nothing, as a forwarded "/assess" does not. "人工客服" too: the staff who forward it
@@ -72,6 +76,7 @@ class Forward:
     refs: tuple[str, ...] = field(default=())
     confidence: float = 0.0
     notes: tuple[Note, ...] = ()      # what the language layer read into the customer's figures
+    hedged: tuple[tuple[str, str], ...] = ()  # (what the customer said, the fact) said with a hedge ("好像拿了银奖")
 
 
 def _distinct(clarify: tuple[Clarification, ...]) -> tuple[Clarification, ...]:
@@ -204,8 +209,33 @@ class HelpDesk:
             paste = self.views.name_the_options(paste, c.fact, lang)
         refs = tuple(result.refs) if result is not None and not result.refused else ()
         confidence = result.confidence if result is not None else 0.0
+        hedged = self._hedged(question, facts) if result is not None and not result.refused else ()
+        if hedged:  # G36: said with a hedge, worked out as said, and said to be so; its question asked first
+            shown: dict[str, object] = {fact: facts[fact] for _said, fact in hedged}
+            quoted = self.t(lang, "list_sep").join(dict.fromkeys(x for x, _fact in hedged))
+            line = self.t(lang, "dlg.hd.hedged", said=quoted, facts=html.unescape(self.views.fact_values(shown, lang)))
+            close = self.t(lang, "dlg.hd.close")  # before the closing offer, not after it
+            space = "" if lang == "zh" else " "
+            paste = paste.replace(close, line + space + close) if close in paste else paste + space + line
+            first = [q for _said, fact in hedged if (q := self.kb.facts[fact].question.get(lang))]
+            to_ask = tuple(dict.fromkeys([*first, *to_ask]))[:MAX_QUESTIONS]
         return Forward(message, lang, result, complaint, facts, assumed, assessment, paste, to_ask, clarify,
-                       refs, confidence, notes)
+                       refs, confidence, notes, hedged)
+
+    def _hedged(self, question: str, facts: Facts) -> tuple[tuple[str, str], ...]:
+        """The facts a clause states with a hedge of the lexicon ("好像拿了银奖，不太确定", "我们可能是出口企业吧"),
+        as the whole message reads them; a money figure's approximation is the layer's own note."""
+        hedge = lexicon(self.kb).hedge_re
+        out: list[tuple[str, str]] = []
+        for clause in (c.strip() for c in _CLAUSES.split(question)):
+            if not clause or not hedge.search(normalize(clause)):
+                continue
+            for fact, value in read_question(self.kb, clause).facts.items():
+                known = self.kb.facts.get(fact)
+                if known is not None and known.type not in ("money", "money_list") and facts.get(fact) == value \
+                        and all(f != fact for _c, f in out):
+                    out.append((clause, fact))
+        return tuple(out)
 
     def _years_apart(self, message: str, facts: Facts, lang: Lang) -> Clarify | None:
         """F44: "2023年利息80万，2024年90万": the layer takes the figure its cue word names (80万) and leaves the
@@ -336,6 +366,9 @@ class HelpDesk:
             lines.append(escape(t(lang, key, items=self.views.sep(lang).join(c.question for c in f.clarify))))
         if f.facts:
             lines += ["", t(lang, "dlg.hd.facts", items=self.views.fact_values(dict(f.facts), lang))]
+            if f.hedged:
+                said = self.views.sep(lang).join(dict.fromkeys(x for x, _fact in f.hedged))
+                lines.append(escape(t(lang, "dlg.hd.hedged_note", said=said)))
             # what the language layer read into the customer's figures (a month's interest made a year's, an
             # approximation): the staff see the amounts rest on it
             read_into = [n for n in f.notes if n.fact in f.facts]

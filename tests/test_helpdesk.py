@@ -895,3 +895,12 @@ def test_a_hedged_fact_is_worked_out_as_said_and_said_to_be_so(desk: HelpDesk, k
 def test_a_plain_statement_is_not_called_hedged(desk: HelpDesk) -> None:
     f = desk.forward("我们去年拿了银奖", "zh", TODAY)
     assert "您说“" not in f.paste and not f.hedged, f.paste
+
+
+@pytest.mark.parametrize(("message", "staff", "said"), [("客户：谢谢，明白了", "zh", "不客气"),
+                                                        ("Customer says thanks, that's all", "en", "You are welcome")])
+def test_a_forwarded_thank_you_is_answered_as_one(desk: HelpDesk, message: str, staff: Lang, said: str) -> None:
+    """G33d: "谢谢，明白了" got "请问您想了解哪一项支持政策？" as if the customer had only just started."""
+    f = desk.forward(message, staff, TODAY)
+    assert_pasteable(f.paste)
+    assert said in f.paste and "哪一项" not in f.paste and "Which of" not in f.paste, f.paste

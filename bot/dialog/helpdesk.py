@@ -47,6 +47,7 @@ _COMMANDS = re.compile(r"(?<!\S)/[A-Za-z_]+(@\w+)?")
 # are the person asked for, so the paste asks what the customer wants to know.
 # The layer's question for a figure that may be several years' sum: named per year when each has its own year.
 _ONE_YEAR = "lang.ask.one_year"
+_CLOSING = frozenset({"thanks", "cancel"})  # a thank-you or a goodbye forwarded: answered as one
 _ASKS_NOTHING = frozenset({"greeting", "thanks", "assess", "ask", "menu", "clauses", "help", "lang", "lang_en",
                            "lang_zh", "cancel", "restart", "back", "human"})
 
@@ -166,6 +167,8 @@ class HelpDesk:
                                   for c, q, y in zip(unsure, asked, by_year, strict=True)))
         result = None
         said = understand(self.kb, question) if question else None
+        # "谢谢，明白了", "Customer says thanks, that's all": a thank-you or goodbye is answered as one (G33d)
+        closing = said is not None and said.intent in _CLOSING and not (said.facts or said.is_question)
         if said is not None and said.intent in _ASKS_NOTHING and not (said.facts or said.is_question):
             # a bare greeting or thanks, or a menu label typed ("自助测评", "浏览政策条款") as a command forwarded
             # is: it asks nothing, and the paste asks what the customer wants
@@ -189,7 +192,7 @@ class HelpDesk:
             clarify = ()
         to_ask = self._questions(result, facts, clarify, assessment, today, lang) \
             if result is None or not _elsewhere(result) else ()
-        paste = self._paste(result, complaint, lang)
+        paste = self.t(lang, "dlg.hd.thanks") if closing and result is None else self._paste(result, complaint, lang)
         for c in dropped:
             layer_asked = self.answers.clarify_question(c.fact, c.key, dict(c.params), lang)
             if layer_asked:

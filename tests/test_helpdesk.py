@@ -904,3 +904,17 @@ def test_a_forwarded_thank_you_is_answered_as_one(desk: HelpDesk, message: str, 
     f = desk.forward(message, staff, TODAY)
     assert_pasteable(f.paste)
     assert said in f.paste and "哪一项" not in f.paste and "Which of" not in f.paste, f.paste
+
+
+@pytest.mark.parametrize("message", ["客户问：专利导航项目和高价值专利组合能同时申报吗",
+                                     "Customer: 1) well-known trademark reward 2) Madrid 3) GI reward, how much each?"])
+def test_what_only_a_question_names_is_no_fact_of_the_customers(desk: HelpDesk, message: str) -> None:
+    """G26: a question about two clauses recorded both projects as the customer's, and an English list of rewards
+    asked about made the notes estimate a well-known trademark the customer never said they had."""
+    f = desk.forward(message, "en", TODAY)
+    assert not f.facts and f.assessment is None, f.facts
+
+
+def test_a_statement_beside_the_question_is_still_the_customers(desk: HelpDesk) -> None:
+    f = desk.forward("我们是科研院所，能申请贯标奖补吗", "zh", TODAY)
+    assert f.facts.get("entity_type") == "research_institute", f.facts

@@ -26,12 +26,12 @@ from bot.dialog.model import Button, Reply
 from bot.dialog.views import Views, split_message
 from bot.present.answer import AnswerRenderer
 from bot.present.report import Renderer
-from eligibility.ask import PLACES_SUBJECT, AskResult, ask, read_question
+from eligibility.ask import OWN_ROLES, PLACES_SUBJECT, AskResult, ask, read_question
 from eligibility.evaluate import assess
-from eligibility.language import Clarify, Note, understand
+from eligibility.language import Clarify, Figure, Note, understand
 from eligibility.language.lexicon import lexicon
 from eligibility.matcher import Matcher, detect_lang
-from eligibility.parsing import normalize
+from eligibility.parsing import looks_like_question, normalize
 from eligibility.questionnaire import plan
 from eligibility.results import Amount, Assessment, Facts, Validity
 from knowledge.models import KnowledgeBase, Lang
@@ -41,6 +41,7 @@ COPY_TEXT_LIMIT = 256  # the Bot API's limit on CopyTextButton.text
 MAX_QUESTIONS = 3
 _YEAR = r"((?:19|20)\d{2}\s*年|去年|今年|大前年|前年|上年)"  # a year a figure stands under ("去年90万")
 _CLAUSES = re.compile(r"[，,。；;！!？?\n]")
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n")
 _COMMANDS = re.compile(r"(?<!\S)/[A-Za-z_]+(@\w+)?")
 # The language layer's intents that ask the bot to do something (a greeting, a menu label typed): forwarded,
 # they ask the help desk nothing, as a forwarded "/assess" does not. "人工客服" too: the staff who forward it
@@ -97,7 +98,25 @@ def read_facts(kb: KnowledgeBase, message: str) -> tuple[Facts, tuple[Clarify, .
     figures (a period, an approximation): the one place the help desk reads facts (several award levels
     in one message stay out of the preliminary assessment)."""
     reading = read_question(kb, message)
-    return reading.facts, reading.clarify, tuple(reading.notes)
+    return _claimed(kb, message, reading.facts, reading.figures), reading.clarify, tuple(reading.notes)
+
+
+def _claimed(kb: KnowledgeBase, message: str, facts: Facts, figures: tuple[Figure, ...]) -> Facts:
+    """The facts the customer states as theirs (G26): what a clause that is no question says on its own ("我们是
+    科研院所，能申请贯标吗"), and the customer's own figures. What only a question names is its topic ("创客空间
+    要求多大面积", "专利导航项目和高价值专利组合能同时申报吗"), never a fact of the customer's."""
+    # an English sentence's commas join a list ("1) the trademark reward 2) Madrid, how much each?"), not clauses
+    split = _CLAUSES if re.search(r"[\u4e00-\u9fff]", message) else _SENTENCES
+    clauses = [c for c in split.split(message) if c.strip()]
+    asking = [looks_like_question(c) or understand(kb, c).is_question for c in clauses]
+    if not any(asking):
+        return dict(facts)
+    figured = {f.fact for f in figures if f.fact and f.role in OWN_ROLES}
+    stated: Facts = {}
+    for clause, question in zip(clauses, asking, strict=True):
+        if not question:
+            stated.update({k: v for k, v in read_question(kb, clause).facts.items() if facts.get(k) == v})
+    return {k: v for k, v in facts.items() if k in stated or k in figured}
 
 
 def _computed_from(result: AskResult) -> Facts:

@@ -14,7 +14,9 @@ from a KnowledgeBase; a query then costs well under a millisecond:
    demonstration zone, 省级 tips the balance. Out-of-scope subjects are terms too.
 4. Refusal: nothing scores above a threshold; or a near miss (an IP matter outside the policy,
    another city) matched and the best benefit's own words do not explain it; or a non-IP subject
-   matched and the policy's terms are not clearly stronger. Thresholds are tuned on the tune split.
+   matched and the policy's terms are not clearly stronger; or an English question rests on one-word terms
+   only ("gold", "national") among words no text of the knowledge base uses ("price", "holiday") and says
+   nothing of money or support. Thresholds are tuned on the tune split.
 
 Pure: no I/O, no clock; everything comes from the KnowledgeBase passed in.
 """
@@ -50,7 +52,7 @@ _STOPWORDS = frozenset((
     "there", "here", "what", "whats", "what's", "how", "much", "many", "who", "whom", "which", "when",
     "where", "from", "have", "has", "had", "will", "would", "should", "shall", "may", "might", "just",
     "also", "please", "hi", "hey", "thing", "things", "about", "as", "if", "so", "than", "then", "u",
-    "s", "t", "re", "ll", "ve", "d", "m",
+    "s", "t", "re", "ll", "ve", "d", "m", "whether", "because", "though", "although", "while",
 ))
 # Words present in most English aliases: they count, but less than the words that tell benefits apart.
 _GENERIC_WORDS = frozenset((
@@ -76,6 +78,8 @@ class MatchParams:
     confidence_scale: float = 4.0   # score at which confidence reaches about 63 %
     backoff_weight: float = 0.5     # weight of the benefit's own text (rare character pairs, words)
     backoff_max_share: float = 0.15  # pairs or words in more than this share of benefits are ignored
+    loose_words: int = 2            # an English question on one-word terms only, with this many words the
+                                    # knowledge base never uses and no word of support or figure, is about another thing
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,9 @@ def stem(word: str) -> str:
     for brit, us in _BRITISH:
         if w.endswith(brit):
             w = w[: -len(brit)] + us
+            break
+        if w.endswith(brit + "s"):  # "licences", "programmes"
+            w = w[: -len(brit) - 1] + us + "s"
             break
     if len(w) <= 3:
         return w
@@ -251,6 +258,10 @@ class Matcher:
             if len(w) >= 5:
                 self._en_swaps.setdefault("".join(sorted(w)), []).append(w)
         self._build_backoff(kb)
+        # the words of support ("subsidy", "reward", "paid" ...): a question that says one asks about money
+        cues = kb.vocabulary.questions
+        self._support = tuple(w.lower() for w in (cues.support if cues is not None else []) if w and w[0].isascii())
+        self._known_en = frozenset(w for t in _english_texts(kb) for w in english_words(normalize(t)))
         # words of the applicant vocabulary ("专利代理", "代理机构"): a typo reading may not cut through one
         self._protected = sorted({w for t in kb.vocabulary.applicants.types for w in
                                   (_compact(normalize(x)) for x in t.words) if len(w) >= 2 and _is_cjk_term(w)})
@@ -478,11 +489,27 @@ class Matcher:
 
         termless = not any(h.benefits for h in hits)  # only the benefit's own text matched
         subject = self._refusing_subject(hits, ranked, subject_weight, support, termless)
-        refused = subject is not None or support < (p.min_score_text_only if termless else p.min_score)
+        refused = subject is not None or support < (p.min_score_text_only if termless else p.min_score) \
+            or self._loose_english(norm, hits)
         if refused and subject is None and subject_weight:
             subject = self._subjects[max(subject_weight, key=lambda s: subject_weight[s])]
         return MatchResult(lang, ranked, refused, subject, self._confidence(ranked, support, refused, subject),
                            tuple(hits))
+
+    def _loose_english(self, text: str, hits: list[Hit]) -> bool:
+        """"What's the gold price today?", "Who is responsible for garbage collection?": an English question whose
+        only evidence is one-word terms (gold, responsible, national, interest) and which holds words the knowledge
+        base never uses (price, garbage) is about something else, unless it speaks of money or support ("subsidy",
+        "paid") or gives a figure."""
+        found = [h for h in hits if h.benefits]
+        if not found or any(not h.english or " " in h.term for h in found) or _CJK.search(text):
+            return False
+        raw = _LATIN_WORD.findall(text)
+        if any(c.isdigit() for c in text) or any(_is_support(w, self._support) for w in raw):
+            return False
+        covered = {i for h in hits for i in range(h.start, h.end)}
+        unknown = [w for i, w in enumerate(english_words(text)) if i not in covered and w not in self._known_en]
+        return len(unknown) >= self.params.loose_words
 
     def near_misses_in(self, question: str) -> list[OutOfScope]:
         """Near-miss subjects whose Chinese terms occur in the question verbatim, even where a longer
@@ -534,6 +561,34 @@ class Matcher:
         strength = 1.0 - math.exp(-support / self.params.confidence_scale)
         margin = (best - second) / best if best else 0.0
         return round(strength * (0.6 + 0.4 * margin), 3)
+
+
+def _english_texts(kb: KnowledgeBase) -> Iterable[str]:
+    """Every English text of the knowledge base: titles, summaries, aliases, clause renderings, the vocabulary."""
+    for b in kb.benefits:
+        yield from (b.title.en, b.summary.en, *b.aliases)
+        rendering = kb.translation(b.id, "en")
+        if rendering:
+            yield rendering
+    yield from _strings(kb.vocabulary.model_dump())
+    for f in kb.facts.values():
+        yield from _strings(f.model_dump())
+
+
+def _strings(node: object) -> Iterable[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from _strings(v)
+    elif isinstance(node, (list, tuple)):
+        for v in node:
+            yield from _strings(v)
+
+
+def _is_support(word: str, support: tuple[str, ...]) -> bool:
+    """Whether an English word is one of the support words (``subsid*`` covers "subsidies")."""
+    return any(word.startswith(w[:-1]) if w.endswith("*") else word == w for w in support)
 
 
 def _one_swap(a: str, b: str) -> bool:

@@ -62,12 +62,39 @@ def test_matches_the_benefit_people_mean(matcher: Matcher, question: str, expect
     ("河北省专利奖奖励多少钱", "other_awards"),                  # longer than the covered 专利奖
     ("中小企业流动资金贷款有贴息吗", "other_loans"),
     ("How do I register a company in China?", "company_registration"),
+    ("发明专利有效期多久", "ip_right_term"),                    # the patent's own term, not the policy's validity
+    ("商标有效期几年，到期怎么续", "ip_right_term"),
+    ("When does my patent expire?", "ip_right_term"),
+    ("How do I check whether a trademark is taken?", "trademark_registration"),  # "whether" is no typo of weather
+    ("专利作价入股怎么操作", "other_financial_products"),        # 作价 is no homophone of 作假
+    ("政府引导基金怎么申请", "other_financial_products"),
 ])
 def test_refuses_what_the_policy_does_not_cover(matcher: Matcher, question: str, subject: str) -> None:
     result = ask(matcher, question)
     assert result.refused
     assert result.benefits == () and result.refs == []
     assert result.subject is not None and result.subject.id == subject
+
+
+@pytest.mark.parametrize(("question", "benefit"), [
+    ("这个政策的有效期是几年", "validity_and_implementation"),
+    ("When does the policy expire?", "validity_and_implementation"),
+    ("How much for gold?", "china_patent_award"),
+    ("Who is responsible for this policy?", "validity_and_implementation"),
+    ("Which bank loans get the interest subsidy?", "pledge_loan_interest"),
+])
+def test_a_one_word_term_among_the_policys_words_is_answered(matcher: Matcher, question: str, benefit: str) -> None:
+    assert top(matcher, question) == benefit
+
+
+@pytest.mark.parametrize("question", [
+    "What's the gold price today?",                 # gold: the award's word, price and today: never the policy's
+    "Who is responsible for garbage collection?",
+    "What's the national minimum wage?",
+    "national day holiday schedule",
+])
+def test_a_one_word_term_among_words_the_policy_never_uses_is_refused(matcher: Matcher, question: str) -> None:
+    assert ask(matcher, question).refused
 
 
 @pytest.mark.parametrize("question", ["你好", "tell me a joke", "", "？？？"])

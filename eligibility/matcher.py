@@ -386,6 +386,8 @@ class Matcher:
                         continue
                     if length <= 2 and _raw_syllables(chunk) != _raw_syllables(entry.text):
                         continue  # a two-character term by sound only when it sounds the same: 已经奖 holds no 金奖
+                    if length <= 2 and not entry.benefits:
+                        continue  # nor a subject's two characters: 找人 (代办) is not 招人, a word of its own
                     add(entry, start, "pinyin")
         fuzzy: list[tuple[_Entry, int, int]] = []
         for length in self._mask_lengths:

@@ -28,6 +28,15 @@ def answered(kb: KnowledgeBase, question: str) -> tuple[AskResult, str]:
     "专业化平台是怎么评审的，评分标准有吗",
     "Can we download a form for the Madrid reward?",
     "贯标补贴一年能报几次",
+    # a modal or a time between the question word and the verb, the office asked by which, the steps
+    "质押贴息什么时候可以申请",
+    "专利奖奖励要去哪个单位申请",
+    "马德里奖励的申请程序",
+    "我想申请驰名商标那50万，第一步做什么",
+    "贴息一般多久到位",
+    "How do we sign up for the IP certification subsidy?",
+    "What steps do I take to get the interest subsidy?",
+    "What do I need to prepare for the GI reward?",
 ])
 def test_a_procedure_question_in_any_form_says_the_policy_sets_none_of_it(kb: KnowledgeBase, question: str) -> None:
     result, text = answered(kb, question)
@@ -148,7 +157,9 @@ def test_another_levels_money_with_this_one_is_the_no_double_subsidy_rule(kb: Kn
 
 
 @pytest.mark.parametrize("question", [
-    "现在还来得及报吗", "一般多久审批下来", "申报需不需要审计报告", "评审结果在哪公示"])
+    "现在还来得及报吗", "一般多久审批下来", "申报需不需要审计报告", "评审结果在哪公示",
+    "审批要多长时间", "多久能审完", "申报程序是怎样的", "能不能现场咨询", "可以找人代办吗",  # 找人 is no typo of 招人
+    "Do I need to go in person?", "How do I register for the program?", "How do I find out if we were selected?"])
 def test_a_procedure_question_naming_no_benefit_is_this_policys(kb: KnowledgeBase, question: str) -> None:
     result, text = answered(kb, question)
     assert not result.refused and result.procedure, text

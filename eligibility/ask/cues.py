@@ -180,6 +180,10 @@ def _build(kb: KnowledgeBase) -> Cues:
         support=rx("@support"),
         procedure=rx(
             r"@procedure|@how@how_verbs|@where_to@where_verbs|@when@when_start?@when_verbs|@applying@applying_facets"
+            # a modal or a time between the question word and the verb ("什么时候可以申请", "多长时间能批下来"),
+            # the office asked by which ("去哪个单位申请"), the time an approval takes ("审批要多长时间")
+            r"|@when[^\s，,。？?]{0,4}?@when_verbs|(?:去|到|在|找)哪个[^\s，,。？?]{0,4}?@where_verbs"
+            r"|@approve[^\s，,。？?]{0,3}?@how_soon|@how_soon[^\s，,。？?]{0,3}?@approve"
             r"|@how_soon@how_soon_may?@payout|@online@may?@online_verbs|@hand_in@which?.{0,12}@documents"
             r"|\bwhen\b.*@en_payout|@where_at@publish_verbs|@send(?:纸质)?(?:的)?@papers"
             r"|@applying\S{0,6}@when_day|@papers\S{0,4}@send_any|@approve下来"
@@ -189,7 +193,11 @@ def _build(kb: KnowledgeBase) -> Cues:
             r"|\bwhere @en_where_aux\b.*@en_where_objects|\bwhen @en_when_aux\b.*@en_when_objects"
             r"|\bnumber (i|we|you) (can|could|should) (call|ring)\b"
             r"|\bwho (do|can|should|would) (i|we) (call|ring|contact|ask|talk to)\b"
-            r"|\b(documents?|materials?) (do|does|are|is|should|must) (i|we|you)\b"),
+            r"|\b(documents?|materials?) (do|does|are|is|should|must) (i|we|you)\b"
+            r"|\bwhat (information|info|details|documents?|papers?) (do|does|should|must|will) (i|we|you)\b"
+            r"|\bwhat do (i|we) (need|have) to (prepare|provide|submit|bring|hand in)\b"
+            r"|\bhow (do|can|will|would) (i|we) (know|find out|hear)\b"
+            r".*\b(selected|approved|result|results|successful)\b"),
         money=rx("@money"),
         this_policy=rx("@this_policy"),
         applying_only=rx("@applying_only"),

@@ -42,6 +42,12 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 _SPACES = re.compile(r"\s+")
 _QUALITY: dict[MatchKind, float] = {"exact": 1.0, "pinyin": 0.85, "fuzzy": 0.7}
+# A clause asked by its number, as the cards print it ("（五）4", "第（十三）条", "第十条", "clause 11", "clause 5.4").
+_NUMERAL = "[一二三四五六七八九十]{1,3}"
+_CLAUSE_ZH = re.compile(rf"第?\(({_NUMERAL})\)\s*(?:第)?(\d|[一二三四五六七八九])?(?![\d.])(?:条|项|款|点)?"
+                        rf"|第({_NUMERAL}|\d{{1,2}})(?:条|项)(?:第([一二三四五六七八九]|\d)(?:款|项|点))?")
+_CLAUSE_EN = re.compile(r"\b(?:clause|item|article)\s+(\d{1,2})(?:\.(\d))?\b")
+_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 
 # Function words dropped before English terms are matched, so "loans secured by patents" meets
 # the term "secured patent". Domain words (city, level, award ...) are kept.
@@ -78,6 +84,7 @@ class MatchParams:
     confidence_scale: float = 4.0   # score at which confidence reaches about 63 %
     backoff_weight: float = 0.5     # weight of the benefit's own text (rare character pairs, words)
     backoff_max_share: float = 0.15  # pairs or words in more than this share of benefits are ignored
+    clause_weight: float = 4.0      # a clause named by its number ("第（十三）条") weighs as a four-character term
     loose_words: int = 2            # an English question on one-word terms only, with this many words the
                                     # knowledge base never uses and no word of support or figure, is about another thing
 
@@ -466,7 +473,7 @@ class Matcher:
         # spaces stay: a term never spans them ("产业化 专利 奖补" holds no 专利奖)
         zh_hits = self._resolve(self._zh_hits(norm))
         en_hits = self._resolve(self._en_hits(norm))
-        hits = zh_hits + en_hits
+        hits = zh_hits + en_hits + self._clause_hits(norm, zh_hits)
         backoff = self._backoff(norm, zh_hits, en_hits) if p.backoff_weight else {}
 
         scores: dict[str, float] = {}
@@ -497,6 +504,37 @@ class Matcher:
             subject = self._subjects[max(subject_weight, key=lambda s: subject_weight[s])]
         return MatchResult(lang, ranked, refused, subject, self._confidence(ranked, support, refused, subject),
                            tuple(hits))
+
+    def _clause_hits(self, text: str, zh_hits: list[Hit]) -> list[Hit]:
+        """"第（十三）条是什么内容", "（五）4是什么", "What does clause 11 say?": the clause a number names, with its
+        sub-clauses when it has them ("（四）" is 4.1–4.3), as strong as a term of its own."""
+        refs = {b.ref for b in self.kb.benefits}
+        out: list[Hit] = []
+        taken = [(h.start, h.end) for h in zh_hits]
+        for m in _CLAUSE_ZH.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            item, sub = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            ids = self._clause_entries(refs, _number(item), _number(sub) if sub else None)
+            if ids:
+                out.append(Hit(m.group(0), m.start(), m.end(), "exact", self.params.clause_weight, ids))
+        for m in _CLAUSE_EN.finditer(text):
+            ids = self._clause_entries(refs, int(m.group(1)), int(m.group(2)) if m.group(2) else None)
+            if ids:
+                start = len(english_words(text[:m.start()]))
+                out.append(Hit(m.group(0), start, start + len(english_words(m.group(0))), "exact",
+                               self.params.clause_weight, ids, english=True))
+        return out
+
+    def _clause_entries(self, refs: set[str], item: int | None, sub: int | None) -> tuple[str, ...]:
+        if item is None:
+            return ()
+        wanted = f"{item}.{sub}" if sub is not None else str(item)
+        if wanted not in refs and sub is None:  # an item with sub-clauses: all of them
+            wanted_refs = {r for r in refs if r.startswith(f"{item}.")}
+        else:
+            wanted_refs = {wanted} & refs
+        return tuple(b.id for b in self.kb.benefits if b.ref in wanted_refs)
 
     def _loose_english(self, text: str, hits: list[Hit]) -> bool:
         """"What's the gold price today?", "Who is responsible for garbage collection?": an English question whose
@@ -563,6 +601,26 @@ class Matcher:
         strength = 1.0 - math.exp(-support / self.params.confidence_scale)
         margin = (best - second) / best if best else 0.0
         return round(strength * (0.6 + 0.4 * margin), 3)
+
+
+def _number(word: str | None) -> int | None:
+    """一 … 十三 or digits as an int (None when it is neither)."""
+    if not word:
+        return None
+    if word.isdigit():
+        return int(word)
+    if word == "十":
+        return 10
+    if word.startswith("十"):
+        return 10 + _DIGITS.get(word[1:], 0) if len(word) == 2 else None
+    if len(word) == 1:
+        return _DIGITS.get(word)
+    if len(word) == 2 and word.endswith("十"):
+        return _DIGITS.get(word[0], 0) * 10 or None
+    if len(word) == 3 and word[1] == "十":
+        tens, ones = _DIGITS.get(word[0]), _DIGITS.get(word[2])
+        return tens * 10 + ones if tens and ones else None
+    return None
 
 
 def _english_texts(kb: KnowledgeBase) -> Iterable[str]:

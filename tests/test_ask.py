@@ -87,6 +87,18 @@ def test_a_one_word_term_among_the_policys_words_is_answered(matcher: Matcher, q
     assert top(matcher, question) == benefit
 
 
+@pytest.mark.parametrize(("question", "benefit"), [
+    ("第（十三）条是什么内容", "dispute_mediation_hosting"),
+    ("（五）4是什么", "ip_certification"),
+    ("第十条", "ip_legal_aid"),
+    ("第四条第一款", "securitization_originator"),     # 4.1: its first entry, the others offered beside it
+    ("What does clause 11 say?", "overseas_risk_warning"),
+    ("clause 5.4", "ip_certification"),
+])
+def test_a_clause_asked_by_its_number_is_shown(matcher: Matcher, question: str, benefit: str) -> None:
+    assert top(matcher, question) == benefit
+
+
 @pytest.mark.parametrize("question", [
     "What's the gold price today?",                 # gold: the award's word, price and today: never the policy's
     "Who is responsible for garbage collection?",

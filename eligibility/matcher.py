@@ -257,8 +257,9 @@ class Matcher:
         self._zh_lengths = sorted({len(t) for t in zh}, reverse=True)
         self._mask_lengths = sorted({len(k[1]) for k in self._by_mask}, reverse=True)
         self._en_lengths = sorted({len(k) for k in en}, reverse=True)
-        self._en_vocab = sorted({w for k in en for w in k})
-        self._en_vocab_set = frozenset(self._en_vocab)
+        self._en_vocab_set = frozenset(w for k in en for w in k)
+        # typos are read towards the policy's own words only: "factory" is a word, not a slip for "factoring"
+        self._en_vocab = sorted({w for k, e in en.items() if e.benefits for w in k})
         # "knwon", "trademrak": two letters swapped is one slip of the fingers, though ratio counts it as two
         self._en_swaps: dict[str, list[str]] = {}
         for w in self._en_vocab:

@@ -48,6 +48,10 @@ def top(matcher: Matcher, question: str) -> str | None:
     ("Interest subsidy for a patent pledge loan?", "pledge_loan_interest"),
     ("How much for a China Patent Award silver?", "china_patent_award"),
     ("Is there funding for a patent navigation project?", "patent_navigation"),
+    ("Our factory is commercialising a patent into mass production. Any subsidy?", "patent_industrialization"),
+    ("学校的专利卖给企业了，有没有奖励", "ip_transfer_outbound"),         # factory is no typo of factoring
+    ("客户说他们是小微企业，买了高校的专利，能补多少", "ip_transfer"),
+    ("本金5000万，利息200万，能补多少", "pledge_loan_interest"),           # 本金 said, the interest asked
 ])
 def test_matches_the_benefit_people_mean(matcher: Matcher, question: str, expected: str) -> None:
     assert top(matcher, question) == expected
@@ -68,6 +72,10 @@ def test_matches_the_benefit_people_mean(matcher: Matcher, question: str, expect
     ("How do I check whether a trademark is taken?", "trademark_registration"),  # "whether" is no typo of weather
     ("专利作价入股怎么操作", "other_financial_products"),        # 作价 is no homophone of 作假
     ("政府引导基金怎么申请", "other_financial_products"),
+    ("质押贷款本金能不能补", "loan_principal"),                # (四)1 pays on the interest only
+    ("商业秘密保护示范点有奖励吗", "other_ip_matters"),          # not the GI 保护示范区
+    ("中国专利奖的参评费用能报吗", "other_fees"),
+    ("今天股市行情怎么样", "chit_chat"),                        # 市行 is no homophone of 施行
 ])
 def test_refuses_what_the_policy_does_not_cover(matcher: Matcher, question: str, subject: str) -> None:
     result = ask(matcher, question)

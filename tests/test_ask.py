@@ -1106,3 +1106,24 @@ def test_a_year_outside_the_validity_states_its_reading_and_no_amount(kb: Knowle
 def test_a_year_after_the_validity_is_a_no_before_any_figure(kb: KnowledgeBase, matcher: Matcher) -> None:
     text = render(kb, ask(matcher, "2028年申请质押贴息，利息80万能拿40万吗"))
     assert text.startswith("不可以。按您说的申请年度（2028年），已过政策有效期") and "可获40万元" not in text
+
+
+@pytest.mark.parametrize(("question", "amount", "beside"), [
+    ("去年用3项发明专利做质押，从银行贷了800万，全年利息大概32万，另外担保费8万，问能补多少", 160_000,
+     "other_financial_products"),
+    ("利息由银行直接从账户扣了45万，有发票，能补多少", 225_000, "taxes"),
+    ("Our ISO 9001 certified firm paid 100k interest", 50_000, "other_certifications"),
+])
+def test_a_side_matter_beside_the_users_own_base_figure_does_not_refuse_it(matcher: Matcher, question: str,
+                                                                          amount: int, beside: str) -> None:
+    """The interest paid is what is asked: 担保费, 发票, ISO 9001 said beside it are kept as the answer's side
+    subject (its reply may be said apart), never a refusal of the figure asked."""
+    result = ask(matcher, question)
+    assert not result.refused and result.best is not None and result.best.id == "pledge_loan_interest"
+    assert result.amount is not None and result.amount.min == result.amount.max == amount
+    assert result.subject is not None and result.subject.id == beside
+
+
+@pytest.mark.parametrize("question", ["普通银行贷款利息80万能贴息吗", "保定的企业质押贷款利息60万能补多少"])
+def test_a_loan_or_place_the_policy_does_not_cover_still_refuses_the_figure(matcher: Matcher, question: str) -> None:
+    assert ask(matcher, question).refused

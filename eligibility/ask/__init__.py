@@ -86,7 +86,7 @@ from eligibility.language import Clarify
 from eligibility.matcher import Matcher, MatchResult, Scored, english_words
 from eligibility.parsing import normalize
 from eligibility.results import Validity
-from knowledge.models import Benefit, KnowledgeBase
+from knowledge.models import Benefit, KnowledgeBase, OutOfScope
 
 __all__ = [
     "CLAIM_ROLES", "DOUBLE_ENTRY", "MAX_OFFERED", "OWN_ROLES", "PLACES_SUBJECT", "PROCEDURE_ENTRY", "VALIDITY_ENTRY",
@@ -115,6 +115,9 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     describes = "in_city" in reading.facts or "entity_type" in reading.facts \
         or any(c.fact == "in_city" for c in reading.clarify) or city_asked
     result = procedure_asked(matcher, subject_first(matcher, matcher.match(question), question), question, describes)
+    beside = _beside_subject(result, reading, use_figures, matcher.params.min_score)
+    if beside is not None:  # "利息32万，另外担保费8万，能补多少": the interest is answered, the side matter said apart
+        result = replace(result, refused=False, subject=None)
     lenders_place = _lenders_place(cues, result, question)
     if lenders_place:  # "质押贷款在外地银行贷的可以吗": the bank's place, not the asker's
         result = replace(result, refused=False, subject=None)
@@ -282,10 +285,28 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
             and _asked_back(kb, best.benefit, clarify):
         # "2019年获得的专利奖金奖，能拿50万吗": a question asked back on the entry's own fact may turn the yes to a no
         verdict = replace(verdict, verdict="maybe")
-    return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
+    return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, beside,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(cues.ceiling_any.search(text)) and not answer.from_figures,
                      clarify=clarify, notes=reading.notes, policy_meta=bool(cues.policy_meta.search(text)))
+
+
+def _beside_subject(result: MatchResult, reading: QuestionReading, use_figures: bool,
+                    min_score: float) -> OutOfScope | None:
+    """"去年专利质押贷款利息32万，另外担保费8万，问能补多少", "利息45万，有发票，能补多少": a subject the policy does
+    not cover is named beside the user's own figure for the base of the best entry (the interest paid); the
+    figure is what is asked, so the entry is answered and the subject kept as a side note (``AskResult.subject``
+    of an answer). A place or a level refuses the entry itself and is never a side matter."""
+    if not (use_figures and result.refused and result.subject is not None and result.ranked) \
+            or result.subject.id in (PLACES_SUBJECT, LEVELS_SUBJECT):
+        return None
+    best = result.ranked[0].benefit
+    base = getattr(best.amount, "of", None)
+    if base is None or support(result) < min_score:
+        return None
+    if not any(f.fact == base and f.role == "amount" and f.value for f in reading.figures):
+        return None
+    return result.subject
 
 
 def _asked_back(kb: KnowledgeBase, b: Benefit, clarify: tuple[Clarify, ...]) -> bool:

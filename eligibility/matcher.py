@@ -319,9 +319,13 @@ class Matcher:
             for w in english_words(normalize(f"{b.title.en} {b.summary.en}")):
                 word_docs.setdefault(w, set()).add(b.id)
         limit = self.params.backoff_max_share * n
-        self._pairs = {k: (math.log(n / len(v)), tuple(sorted(v))) for k, v in pair_docs.items() if len(v) <= limit}
+        # the policy's own name says which policy, never which entry ("does the policy fund TISCs")
+        title_pairs = set(_cjk_pairs(_compact(normalize(kb.policy.title.zh))))
+        title_words = set(english_words(normalize(kb.policy.title.en)))
+        self._pairs = {k: (math.log(n / len(v)), tuple(sorted(v))) for k, v in pair_docs.items()
+                       if len(v) <= limit and k not in title_pairs}
         self._words = {k: (math.log(n / len(v)), tuple(sorted(v))) for k, v in word_docs.items()
-                       if len(v) <= limit and not k.isdigit()}
+                       if len(v) <= limit and not k.isdigit() and k not in title_words}
 
     def _backoff(self, text: str, zh_hits: list[Hit], en_hits: list[Hit]) -> dict[str, float]:
         """Own-text score per benefit from the parts of the question no term explained."""

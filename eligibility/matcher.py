@@ -47,6 +47,9 @@ _NUMERAL = "[一二三四五六七八九十]{1,3}"
 _CLAUSE_ZH = re.compile(rf"第?\(({_NUMERAL})\)\s*(?:第)?(\d|[一二三四五六七八九])?(?![\d.])(?:条|项|款|点)?"
                         rf"|第({_NUMERAL}|\d{{1,2}})(?:条|项)(?:第([一二三四五六七八九]|\d)(?:款|项|点))?")
 _CLAUSE_EN = re.compile(r"\b(?:clause|item|article)\s+(\d{1,2})(?:\.(\d))?\b")
+# Two words joined before one head noun ("示范和优势企业", "demonstration and advantage enterprise").
+_JOINED_ZH = re.compile(r"([\u4e00-\u9fff]{1,6})(?:和|与|及|跟|、|或)")
+_JOINED_EN = re.compile(r"\b([a-z]+) (?:and|or|&) ([a-z]+) ([a-z]+)\b")
 _DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 
 # Function words dropped before English terms are matched, so "loans secured by patents" meets
@@ -476,8 +479,8 @@ class Matcher:
         norm = normalize(question)
         lang = detect_lang(norm)
         # spaces stay: a term never spans them ("产业化 专利 奖补" holds no 专利奖)
-        zh_hits = self._resolve(self._zh_hits(norm))
-        en_hits = self._resolve(self._en_hits(norm))
+        zh_hits = self._resolve(self._zh_hits(norm) + self._zh_elided(norm))
+        en_hits = self._resolve(self._en_hits(norm) + self._en_elided(norm))
         hits = zh_hits + en_hits + self._clause_hits(norm, zh_hits)
         backoff = self._backoff(norm, zh_hits, en_hits) if p.backoff_weight else {}
 
@@ -509,6 +512,42 @@ class Matcher:
             subject = self._subjects[max(subject_weight, key=lambda s: subject_weight[s])]
         return MatchResult(lang, ranked, refused, subject, self._confidence(ranked, support, refused, subject),
                            tuple(hits))
+
+    def _zh_elided(self, text: str) -> list[Hit]:
+        """"示范和优势企业各奖多少": the head of the second term said once for both ("示范" + "企业" = 示范企业), when the
+        first word and the head make a term of another entry."""
+        out: list[Hit] = []
+        for m in _JOINED_ZH.finditer(text):
+            first, second = m.group(1), text[m.end():]
+            for term, entry in self._zh.items():
+                if not entry.benefits or not second.startswith(term[:1]):
+                    continue
+                if not second.startswith(term):
+                    continue
+                for cut in range(1, len(term)):
+                    head = term[cut:]
+                    for k in range(len(first), 0, -1):
+                        candidate = self._zh.get(first[-k:] + head)
+                        if candidate is not None and candidate.benefits and candidate.benefits != entry.benefits:
+                            start = m.start(1) + len(first) - k
+                            out.append(Hit(candidate.text, start, m.start(1) + len(first), "exact",
+                                           self._zh_weight(candidate.text), tuple(candidate.benefits)))
+                            break
+        return out
+
+    def _en_elided(self, text: str) -> list[Hit]:
+        """"demonstration and advantage enterprise rewards": the head noun said once for both terms."""
+        out: list[Hit] = []
+        for m in _JOINED_EN.finditer(text):
+            first, second, head = stem(m.group(1)), stem(m.group(2)), stem(m.group(3))
+            if (second, head) not in self._en:
+                continue
+            entry = self._en.get((first, head))
+            if entry is not None and entry.benefits:
+                start = len(english_words(text[:m.start(1)]))
+                out.append(Hit(entry.text, start, start + 1, "exact", self._en_weight((first, head)),
+                               tuple(entry.benefits), english=True))
+        return out
 
     def _clause_hits(self, text: str, zh_hits: list[Hit]) -> list[Hit]:
         """"第（十三）条是什么内容", "（五）4是什么", "What does clause 11 say?": the clause a number names, with its

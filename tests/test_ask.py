@@ -318,6 +318,12 @@ TODAY = date(2026, 3, 1)
     ("证券化产品的发起单位和融资企业分别怎么奖？", ["securitization_originator", "securitization_financing"]),
     ("中国专利奖金奖、银奖、优秀奖分别奖多少",
      ["china_patent_award:gold", "china_patent_award:silver", "china_patent_award:excellent"]),
+    # a term shared by several entries, joined to a part of its own, names another entry
+    ("地理标志和专用标志使用核准分别给多少", ["geographical_indication", "gi_mark_use"]),
+    # the head noun said once for both ("示范和优势企业")
+    ("示范和优势企业各奖多少", ["national_ip_demo_enterprise", "national_ip_advantage_enterprise"]),
+    ("demonstration and advantage enterprise rewards?", ["national_ip_demo_enterprise",
+                                                          "national_ip_advantage_enterprise"]),
 ])
 def test_every_part_of_a_question_is_answered(kb: KnowledgeBase, matcher: Matcher, question: str,
                                               parts: list[str]) -> None:

@@ -514,15 +514,13 @@ class Matcher:
                            tuple(hits))
 
     def _zh_elided(self, text: str) -> list[Hit]:
-        """"示范和优势企业各奖多少": the head of the second term said once for both ("示范" + "企业" = 示范企业), when the
-        first word and the head make a term of another entry."""
+        """"示范和优势企业各奖多少": the head of the second term said once for both ("示范" + "企业" = 示范企业),
+        when the first word and the head make a term of another entry."""
         out: list[Hit] = []
         for m in _JOINED_ZH.finditer(text):
             first, second = m.group(1), text[m.end():]
             for term, entry in self._zh.items():
-                if not entry.benefits or not second.startswith(term[:1]):
-                    continue
-                if not second.startswith(term):
+                if not entry.benefits or not second.startswith(term):
                     continue
                 for cut in range(1, len(term)):
                     head = term[cut:]

@@ -77,6 +77,7 @@ def test_matches_the_benefit_people_mean(matcher: Matcher, question: str, expect
     ("商业秘密保护示范点有奖励吗", "other_ip_matters"),          # not the GI 保护示范区
     ("中国专利奖的参评费用能报吗", "other_fees"),
     ("今天股市行情怎么样", "chit_chat"),                        # 市行 is no homophone of 施行
+    ("假冒专利怎么处罚", "ip_litigation"),                      # not the penalty for cheating on a subsidy
 ])
 def test_refuses_what_the_policy_does_not_cover(matcher: Matcher, question: str, subject: str) -> None:
     result = ask(matcher, question)

@@ -53,6 +53,7 @@ def top(matcher: Matcher, question: str) -> str | None:
     ("客户说他们是小微企业，买了高校的专利，能补多少", "ip_transfer"),
     ("本金5000万，利息200万，能补多少", "pledge_loan_interest"),           # 本金 said, the interest asked
     ("does the policy fund TISCs", "national_service_title"),   # "policy", the policy's own name, points nowhere
+    ("资金来源是哪里", "performance_supervision"),              # the text's 市财政局 and 专项资金, not off-topic
 ])
 def test_matches_the_benefit_people_mean(matcher: Matcher, question: str, expected: str) -> None:
     assert top(matcher, question) == expected

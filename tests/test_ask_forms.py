@@ -160,6 +160,7 @@ def test_another_levels_money_with_this_one_is_the_no_double_subsidy_rule(kb: Kn
     "现在还来得及报吗", "一般多久审批下来", "申报需不需要审计报告", "评审结果在哪公示",
     "审批要多长时间", "多久能审完", "批下来钱多久能到账", "申报程序是怎样的", "能不能现场咨询",
     "可以找人代办吗",  # 找人 is no typo of 招人
+    "补贴是一次性发放还是分期", "Is the subsidy paid in instalments?",
     "Do I need to go in person?", "How do I register for the program?", "How do I find out if we were selected?"])
 def test_a_procedure_question_naming_no_benefit_is_this_policys(kb: KnowledgeBase, question: str) -> None:
     result, text = answered(kb, question)

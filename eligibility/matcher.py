@@ -505,7 +505,8 @@ class Matcher:
             support += backoff[ranked[0].benefit.id]
 
         termless = not any(h.benefits for h in hits)  # only the benefit's own text matched
-        subject = self._refusing_subject(hits, ranked, subject_weight, support, termless)
+        subject = self._refusing_subject(hits, ranked, subject_weight, support, termless) \
+            or self._head_subject(norm, hits)
         refused = subject is not None or support < (p.min_score_text_only if termless else p.min_score) \
             or self._loose_english(norm, hits)
         if refused and subject is None and subject_weight:
@@ -621,6 +622,18 @@ class Matcher:
             # no term of the policy matched, only its own text: a named subject outside IP wins
             if termless or support <= self.params.non_ip_ratio * non_ip[sid]:
                 return self._subjects[sid]
+        return None
+
+    def _head_subject(self, text: str, hits: list[Hit]) -> OutOfScope | None:
+        """"专利转让的印花税能免吗", "马德里奖励的个税怎么交": a subject outside IP owned by a term of the policy
+        ("X的<subject>") and followed by no term of the policy is what is asked; the clause only qualifies it."""
+        zh = [h for h in hits if not h.english]
+        for h in zh:
+            if not h.subjects or h.benefits:
+                continue
+            owner = any(b.benefits and b.end + 1 == h.start and text[b.end] == "的" for b in zh)
+            if owner and not any(b.benefits and b.start >= h.end for b in zh):
+                return self._subjects[h.subjects[0]]
         return None
 
     def _explained(self, hit: Hit, top: str | None) -> bool:

@@ -1033,6 +1033,7 @@ class QuestionCues(Model):
     only: list[CueWord]
     how_leads: list[CueWord]
     now: list[CueWord]
+    foreign_applicants: list[CueWord]
 
 
 class Vocabulary(Model):

@@ -844,6 +844,31 @@ def test_a_comparison_names_the_sibling_not_another_clause_sharing_a_word(matche
     assert [p.key for p in result.parts] == ["gi_demo_zone_provincial", "gi_demo_zone_national"]
 
 
+@pytest.mark.parametrize("question", ["这个政策一个企业最多能拿多少钱",
+                                      "How much in total can an enterprise get under this policy?"])
+def test_the_whole_policys_most_for_a_type_is_its_clauses_never_a_total(matcher: Matcher, question: str) -> None:
+    """The text sets no overall total: the clauses open to the type are the answer (no card, no figure)."""
+    result = ask(matcher, question)
+    assert result.entity_type == "enterprise" and result.open_to and result.best is None
+    assert result.total is None and result.amount is None
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("个人发明人能申请吗", "individual"), ("Can an individual inventor apply?", "individual"),
+    ("个体工商户能申请什么", "individual_business"), ("合作社能申请什么", "cooperative")])
+def test_a_type_the_text_never_names_is_kept_for_its_reading(matcher: Matcher, question: str, kind: str) -> None:
+    """Not the procedure card, not a bare refusal: the type is kept (policy.yaml unnamed_applicants: its reading)."""
+    result = ask(matcher, question)
+    assert result.entity_type == kind and not result.open_to and result.best is None
+
+
+@pytest.mark.parametrize("question", ["专利转让的印花税能免吗", "质押贷款的发票怎么开"])
+def test_a_subject_outside_ip_owned_by_a_clause_is_what_is_asked(matcher: Matcher, question: str) -> None:
+    result = ask(matcher, question)
+    assert result.refused and result.subject is not None and result.subject.id == "taxes"
+    assert not ask(matcher, "专利转让有补贴吗").refused
+
+
 def test_the_entries_open_to_a_type_are_listed_only_when_asked_for(matcher: Matcher) -> None:
     assert ask(matcher, "What does the policy offer universities?").open_to  # asked: listed
     assert ask(matcher, "我们是律所，能申请什么").open_to

@@ -167,6 +167,50 @@ def test_a_procedure_question_naming_no_benefit_is_this_policys(kb: KnowledgeBas
     assert not result.refused and result.procedure, text
 
 
+@pytest.mark.parametrize("question", [
+    "需要准备哪些文件", "要带什么证件", "今年什么时候报", "今年什么时候报名", "去哪里报", "怎么报", "网上能报吗",
+    "What materials should we prepare?"])
+def test_a_bare_procedure_question_is_about_applying_here(kb: KnowledgeBase, question: str) -> None:
+    """Procedure words and words that name nothing else: in this bot, applying under this policy."""
+    result, text = answered(kb, question)
+    assert not result.refused and result.procedure and result.best is not None, text
+    assert result.best.id == "application_procedure", text
+
+
+@pytest.mark.parametrize("question", ["离婚要带什么证件", "考研什么时候报名", "驾照什么时候报名", "网上能报税吗"])
+def test_a_procedure_question_naming_another_matter_is_still_refused(kb: KnowledgeBase, question: str) -> None:
+    result, text = answered(kb, question)
+    assert result.refused, text
+
+
+@pytest.mark.parametrize("question", ["辛集市算石家庄吗", "正定县属于石家庄吗", "Is Xinji part of Shijiazhuang?",
+                                      "Xinji city is it part of Shijiazhuang?"])
+def test_whether_a_place_belongs_to_the_city_is_answered_by_the_place(kb: KnowledgeBase, question: str) -> None:
+    """辛集 is a county-level city of Shijiazhuang (places.yaml): the place rule says so, no refusal."""
+    result, text = answered(kb, question)
+    assert result.place == "in_city", text
+    assert "本助手只解答" not in text and "only answers questions" not in text
+
+
+@pytest.mark.parametrize("question", ["外国公司能申请吗", "Can a foreign company apply?", "外资企业可以申请吗"])
+def test_a_foreign_applicant_is_answered_by_the_registration_rule(kb: KnowledgeBase, question: str) -> None:
+    """Not the procedure card: the text sets the applicant's place (石家庄市行政区域内, by registration)."""
+    result, text = answered(kb, question)
+    assert result.place == "unclear" and result.best is None, text
+    assert "注册地" in text or "registration" in text
+
+
+@pytest.mark.parametrize("question", ["企业能申请哪些项目", "What can an enterprise apply for?", "我们公司能申请什么"])
+def test_what_an_enterprise_may_apply_for_lists_its_clauses(kb: KnowledgeBase, question: str) -> None:
+    result, text = answered(kb, question)
+    assert result.entity_type == "enterprise" and any(b.id == "pledge_loan_interest" for b in result.open_to), text
+    assert not ask_plain(kb, "公司附近有什么好吃的").open_to
+
+
+def ask_plain(kb: KnowledgeBase, question: str) -> AskResult:
+    return answered(kb, question)[0]
+
+
 def test_what_is_open_to_a_type_is_still_listed(kb: KnowledgeBase) -> None:
     result, _ = answered(kb, "给高校的政策有哪些")
     assert result.open_to

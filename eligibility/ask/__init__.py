@@ -37,6 +37,7 @@ from eligibility.ask.applicants import (
     ASKER_FACTS,
     asked_applicant,
     asker_is,
+    belongs_asked,
     city_place_named,
     only_describes,
     registered_elsewhere,
@@ -110,10 +111,13 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     yes_no = is_yes_no(cues, text)
     # "正定县的公司能申请吗": whether a unit of a place of the city may apply (the layer reads no fact of a place
     # asked about); answered by the place, on each clause's terms
-    city_asked = yes_no and "in_city" not in reading.facts and not any(c.fact == "in_city" for c in reading.clarify) \
-        and bool(cues.can.search(text)) and not is_procedure(cues, text) and city_place_named(kb, text)
+    # "辛集市算石家庄吗", "Is Xinji part of Shijiazhuang?": whether a place belongs to the city, the same reading
+    city_asked = "in_city" not in reading.facts and not any(c.fact == "in_city" for c in reading.clarify) \
+        and not is_procedure(cues, text) and ((yes_no and bool(cues.can.search(text)) and city_place_named(kb, text))
+                                              or belongs_asked(kb, cues, text))
     describes = "in_city" in reading.facts or "entity_type" in reading.facts \
-        or any(c.fact == "in_city" for c in reading.clarify) or city_asked
+        or any(c.fact == "in_city" for c in reading.clarify) or city_asked \
+        or (yes_no and asked_applicant(kb, text, cues.can) in kb.policy.unnamed_applicants)  # "个人发明人能申请吗"
     result = procedure_asked(matcher, subject_first(matcher, matcher.match(question), question), question, describes)
     beside = _beside_subject(result, reading, use_figures, matcher.params.min_score)
     if beside is not None:  # "利息32万，另外担保费8万，能补多少": the interest is answered, the side matter said apart
@@ -156,6 +160,10 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     if not result.refused and result.ranked and only_introduces(cues, result, text):
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, None, (), None,
                          introduced=True)
+    if cues.foreign.search(text) and place is None and (yes_no or cues.can.search(text)) \
+            and (result.refused or not result.ranked or result.ranked[0].benefit.is_info):
+        # "外国公司能申请吗": no clause named; the applicant's place is what the text sets (by registration)
+        result, place = replace(result, refused=True, subject=None), "unclear"
     if result.refused or not result.ranked:
         return _refused(kb, cues, question, result, reading, figures, text, yes_no, place)
     # "我的电话138…，利息60万能补多少": the customer's own number given, no contact asked for
@@ -452,13 +460,23 @@ def _refused(kb: KnowledgeBase, cues: Cues, question: str, result: MatchResult, 
     # open to a type lists the entries ("帮我推荐一家商标代理公司" names a type but asks for no list)
     offer = bool(cues.offer.search(text)) or only_describes(kb, cues, text)
     entity = stated if isinstance(stated, str) and offer else None
-    if entity is None and result.subject is None and offer:
-        entity = asked_applicant(kb, text, cues.offer)
+    # "这个政策一个企业最多能拿多少钱", "How much in total can an enterprise get?": no clause named, the whole
+    # policy's most or total asked: what is open to the type is the answer (no total the text does not set)
+    whole = result.subject is None and bool(cues.ceiling_any.search(text) or cues.total.search(text))
+    if entity is None and result.subject is None and (offer or whole or yes_no):
+        entity = asked_applicant(kb, text, cues.offer) or (asked_applicant(kb, text, cues.can)
+                                                           if whole or yes_no else None)
+    # an enterprise, named in most clauses, gets the list only when what it may apply for is asked
+    # ("企业能申请哪些项目", "What can an enterprise apply for?"), not for any 有什么 beside 公司
+    listed = entity != "enterprise" or bool(cues.apply_what.search(text)) or whole
     open_to = tuple(b for b in kb.benefits if not b.is_info and entity is not None
-                    and b.applicants != "any" and entity in b.applicants) if entity != "enterprise" else ()
+                    and b.applicants != "any" and entity in b.applicants) if listed else ()
+    # "个体工商户能申请什么", "个人发明人能申请吗": a type the text never names has no clause of its own; the type is
+    # kept so that the knowledge base's reading of it (policy.yaml unnamed_applicants) is said
+    unnamed = entity in kb.policy.unnamed_applicants and not open_to
     return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
                      figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify, notes=reading.notes,
-                     place=place, open_to=open_to, entity_type=entity if open_to else None)
+                     place=place, open_to=open_to, entity_type=entity if open_to or unnamed else None)
 
 
 def final_provisions(kb: KnowledgeBase) -> frozenset[str]:

@@ -78,6 +78,8 @@ class Cues:
     bare_lead: re.Pattern[str]
     named_procedure: re.Pattern[str]
     applying_qualifier: re.Pattern[str]
+    bare_words: re.Pattern[str]
+    foreign: re.Pattern[str]
     contact: re.Pattern[str]
     contact_asked: re.Pattern[str]
     stack: re.Pattern[str]
@@ -211,6 +213,8 @@ def _build(kb: KnowledgeBase) -> Cues:
         bare_lead=rx(r"(?:@bare_lead|[\s，,。?？!！:：])*"),
         named_procedure=rx(r"([\u4e00-\u9fff]{2})(的)?(@procedure_nouns)"),
         applying_qualifier=rx("@applying_qualifiers"),
+        foreign=rx("@foreign_applicants"),
+        bare_words=rx("@how_leads|@bare_lead|@question_particles|@this_policy"),
         contact=rx("@contact"),
         contact_asked=rx(r"@contact_words(号码)?(是|为)?(多少|是什么|几号|有吗|有没有)|@contact_words\s*[?？]|@contact_asks"
                          r"|@contact_give(我|我们|个|一下)?.{0,4}@contact_words|(有|要)(没有)?.{0,4}@contact_words"

@@ -1034,6 +1034,7 @@ class QuestionCues(Model):
     how_leads: list[CueWord]
     now: list[CueWord]
     foreign_applicants: list[CueWord]
+    highest_asked: list[CueWord]
 
 
 class Vocabulary(Model):

@@ -853,6 +853,17 @@ def test_the_whole_policys_most_for_a_type_is_its_clauses_never_a_total(matcher:
     assert result.total is None and result.amount is None
 
 
+@pytest.mark.parametrize("question", ["这个政策里金额最高的是哪一项", "What is the highest reward in this policy?",
+                                      "哪项奖励最高"])
+def test_the_policys_highest_amounts_are_answered_each_by_its_rule(matcher: Matcher, question: str) -> None:
+    """No made-up ranking: the entries with the highest amounts or caps, each a part with its own rule."""
+    result = ask(matcher, question)
+    keys = {p.key for p in result.parts}
+    assert {"securitization_financing", "securitization_originator", "gi_demo_zone_national"} <= keys
+    assert result.total is None and not result.refused
+    assert ask(matcher, "质押贴息最高多少").best.id == "pledge_loan_interest"  # a clause named: its own cap
+
+
 @pytest.mark.parametrize(("question", "kind"), [
     ("个人发明人能申请吗", "individual"), ("Can an individual inventor apply?", "individual"),
     ("个体工商户能申请什么", "individual_business"), ("合作社能申请什么", "cooperative")])

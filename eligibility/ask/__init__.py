@@ -164,6 +164,14 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
             and (result.refused or not result.ranked or result.ranked[0].benefit.is_info):
         # "外国公司能申请吗": no clause named; the applicant's place is what the text sets (by registration)
         result, place = replace(result, refused=True, subject=None), "unclear"
+    if result.subject is None and cues.highest.search(text) \
+            and (result.refused or not result.ranked or result.ranked[0].benefit.is_info):
+        # "这个政策里金额最高的是哪一项": the entries with the policy's highest amounts or caps, each its own part
+        tops = tuple(Scored(b, matcher.params.min_score) for b in _highest(kb))
+        parts_ = tuple(Part(s.benefit, None, amount_for(kb, s.benefit, question, ())) for s in tops)
+        return AskResult(question, result.lang, tops, tops, max(result.confidence, 0.5), False, None, (),
+                         parts_[0].answer, parts_) if parts_ else _refused(kb, cues, question, result, reading,
+                                                                           figures, text, yes_no, place)
     if result.refused or not result.ranked:
         return _refused(kb, cues, question, result, reading, figures, text, yes_no, place)
     # "我的电话138…，利息60万能补多少": the customer's own number given, no contact asked for
@@ -315,6 +323,21 @@ def _beside_subject(result: MatchResult, reading: QuestionReading, use_figures: 
     if not any(f.fact == base and f.role == "amount" and f.value for f in reading.figures):
         return None
     return result.subject
+
+
+def _highest(kb: KnowledgeBase, n: int = 4) -> tuple[Benefit, ...]:
+    """The entries whose amount (a fixed sum, a tier, a range's top) or cap is among the ``n`` highest, ties kept."""
+    def top(b: Benefit) -> int:
+        a = b.amount
+        tiers = getattr(a, "tiers", None)
+        values = [getattr(a, "value", None), getattr(a, "max", None), getattr(a, "cap", None),
+                  *(tiers.values() if isinstance(tiers, dict) else ())]
+        return max((int(v) for v in values if isinstance(v, int | float)), default=0)
+    ranked = sorted((b for b in kb.benefits if not b.is_info and top(b) > 0), key=top, reverse=True)
+    if len(ranked) <= n:
+        return tuple(ranked)
+    floor = top(ranked[n - 1])
+    return tuple(b for b in ranked if top(b) >= floor)
 
 
 def _asked_back(kb: KnowledgeBase, b: Benefit, clarify: tuple[Clarify, ...]) -> bool:

@@ -80,6 +80,7 @@ class Cues:
     applying_qualifier: re.Pattern[str]
     bare_words: re.Pattern[str]
     foreign: re.Pattern[str]
+    highest: re.Pattern[str]
     contact: re.Pattern[str]
     contact_asked: re.Pattern[str]
     stack: re.Pattern[str]
@@ -214,6 +215,7 @@ def _build(kb: KnowledgeBase) -> Cues:
         named_procedure=rx(r"([\u4e00-\u9fff]{2})(的)?(@procedure_nouns)"),
         applying_qualifier=rx("@applying_qualifiers"),
         foreign=rx("@foreign_applicants"),
+        highest=rx("@highest_asked"),
         bare_words=rx("@how_leads|@bare_lead|@question_particles|@this_policy"),
         contact=rx("@contact"),
         contact_asked=rx(r"@contact_words(号码)?(是|为)?(多少|是什么|几号|有吗|有没有)|@contact_words\s*[?？]|@contact_asks"

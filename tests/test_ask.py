@@ -864,6 +864,18 @@ def test_the_policys_highest_amounts_are_answered_each_by_its_rule(matcher: Matc
     assert ask(matcher, "质押贴息最高多少").best.id == "pledge_loan_interest"  # a clause named: its own cap
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Can you call me back later?", None), ("How long will the meeting last?", None),
+    ("Who should we call?", "application_procedure"), ("What number can I call?", "application_procedure"),
+    ("How long does approval take?", "application_procedure"), ("How long is the policy valid?",
+                                                                 "validity_and_implementation"),
+    ("How long does the policy last?", "validity_and_implementation")])
+def test_call_and_how_long_alone_name_no_entry(matcher: Matcher, question: str, expected: str | None) -> None:
+    """"call" and "how long" are words of any request; only with the policy or a procedure form do they name one."""
+    result = ask(matcher, question)
+    assert (result.best.id if result.best is not None else None) == expected
+
+
 @pytest.mark.parametrize(("question", "kind"), [
     ("个人发明人能申请吗", "individual"), ("Can an individual inventor apply?", "individual"),
     ("个体工商户能申请什么", "individual_business"), ("合作社能申请什么", "cooperative")])

@@ -194,7 +194,7 @@ def _build(kb: KnowledgeBase) -> Cues:
             r"|找\S{0,10}@offices@office_go"
             r"|\bhow @en_how_aux (?:@en_persons )?@en_apply"
             r"|\bwhere @en_where_aux\b.*@en_where_objects|\bwhen @en_when_aux\b.*@en_when_objects"
-            r"|\bnumber (i|we|you) (can|could|should) (call|ring)\b"
+            r"|\bnumber (?:(i|we|you) (can|could|should)|(can|could|should|do) (i|we|you)) (call|ring)\b"
             r"|\bwho (do|can|should|would) (i|we) (call|ring|contact|ask|talk to)\b"
             r"|\b(documents?|materials?) (do|does|are|is|should|must) (i|we|you)\b"
             r"|\bwhat (information|info|details|documents?|papers?) (do|does|should|must|will) (i|we|you)\b"

@@ -14,7 +14,9 @@ from a KnowledgeBase; a query then costs well under a millisecond:
    demonstration zone, 省级 tips the balance. Out-of-scope subjects are terms too.
 4. Refusal: nothing scores above a threshold; or a near miss (an IP matter outside the policy,
    another city) matched and the best benefit's own words do not explain it; or a non-IP subject
-   matched and the policy's terms are not clearly stronger. Thresholds are tuned on the tune split.
+   matched and the policy's terms are not clearly stronger; or an English question rests on one-word terms
+   only ("gold", "national") among words no text of the knowledge base uses ("price", "holiday") and says
+   nothing of money or support. Thresholds are tuned on the tune split.
 
 Pure: no I/O, no clock; everything comes from the KnowledgeBase passed in.
 """
@@ -40,6 +42,15 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 _SPACES = re.compile(r"\s+")
 _QUALITY: dict[MatchKind, float] = {"exact": 1.0, "pinyin": 0.85, "fuzzy": 0.7}
+# A clause asked by its number, as the cards print it ("（五）4", "第（十三）条", "第十条", "clause 11", "clause 5.4").
+_NUMERAL = "[一二三四五六七八九十]{1,3}"
+_CLAUSE_ZH = re.compile(rf"第?\(({_NUMERAL})\)\s*(?:第)?(\d|[一二三四五六七八九])?(?![\d.])(?:条|项|款|点)?"
+                        rf"|第({_NUMERAL}|\d{{1,2}})(?:条|项)(?:第([一二三四五六七八九]|\d)(?:款|项|点))?")
+_CLAUSE_EN = re.compile(r"\b(?:clause|item|article)\s+(\d{1,2})(?:\.(\d))?\b")
+# Two words joined before one head noun ("示范和优势企业", "demonstration and advantage enterprise").
+_JOINED_ZH = re.compile(r"([\u4e00-\u9fff]{1,6})(?:和|与|及|跟|、|或)")
+_JOINED_EN = re.compile(r"\b([a-z]+) (?:and|or|&) ([a-z]+) ([a-z]+)\b")
+_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 
 # Function words dropped before English terms are matched, so "loans secured by patents" meets
 # the term "secured patent". Domain words (city, level, award ...) are kept.
@@ -50,7 +61,7 @@ _STOPWORDS = frozenset((
     "there", "here", "what", "whats", "what's", "how", "much", "many", "who", "whom", "which", "when",
     "where", "from", "have", "has", "had", "will", "would", "should", "shall", "may", "might", "just",
     "also", "please", "hi", "hey", "thing", "things", "about", "as", "if", "so", "than", "then", "u",
-    "s", "t", "re", "ll", "ve", "d", "m",
+    "s", "t", "re", "ll", "ve", "d", "m", "whether", "because", "though", "although", "while",
 ))
 # Words present in most English aliases: they count, but less than the words that tell benefits apart.
 _GENERIC_WORDS = frozenset((
@@ -76,6 +87,9 @@ class MatchParams:
     confidence_scale: float = 4.0   # score at which confidence reaches about 63 %
     backoff_weight: float = 0.5     # weight of the benefit's own text (rare character pairs, words)
     backoff_max_share: float = 0.15  # pairs or words in more than this share of benefits are ignored
+    clause_weight: float = 4.0      # a clause named by its number ("第（十三）条") weighs as a four-character term
+    loose_words: int = 2            # an English question on one-word terms only, with this many words the
+                                    # knowledge base never uses and no word of support or figure, is about another thing
 
 
 @dataclass(frozen=True)
@@ -144,6 +158,9 @@ def stem(word: str) -> str:
     for brit, us in _BRITISH:
         if w.endswith(brit):
             w = w[: -len(brit)] + us
+            break
+        if w.endswith(brit + "s"):  # "licences", "programmes"
+            w = w[: -len(brit) - 1] + us + "s"
             break
     if len(w) <= 3:
         return w
@@ -243,14 +260,19 @@ class Matcher:
         self._zh_lengths = sorted({len(t) for t in zh}, reverse=True)
         self._mask_lengths = sorted({len(k[1]) for k in self._by_mask}, reverse=True)
         self._en_lengths = sorted({len(k) for k in en}, reverse=True)
-        self._en_vocab = sorted({w for k in en for w in k})
-        self._en_vocab_set = frozenset(self._en_vocab)
+        self._en_vocab_set = frozenset(w for k in en for w in k)
+        # typos are read towards the policy's own words only: "factory" is a word, not a slip for "factoring"
+        self._en_vocab = sorted({w for k, e in en.items() if e.benefits for w in k})
         # "knwon", "trademrak": two letters swapped is one slip of the fingers, though ratio counts it as two
         self._en_swaps: dict[str, list[str]] = {}
         for w in self._en_vocab:
             if len(w) >= 5:
                 self._en_swaps.setdefault("".join(sorted(w)), []).append(w)
         self._build_backoff(kb)
+        # the words of support ("subsidy", "reward", "paid" ...): a question that says one asks about money
+        cues = kb.vocabulary.questions
+        self._support = tuple(w.lower() for w in (cues.support if cues is not None else []) if w and w[0].isascii())
+        self._known_en = frozenset(w for t in _english_texts(kb) for w in english_words(normalize(t)))
         # words of the applicant vocabulary ("专利代理", "代理机构"): a typo reading may not cut through one
         self._protected = sorted({w for t in kb.vocabulary.applicants.types for w in
                                   (_compact(normalize(x)) for x in t.words) if len(w) >= 2 and _is_cjk_term(w)})
@@ -300,9 +322,13 @@ class Matcher:
             for w in english_words(normalize(f"{b.title.en} {b.summary.en}")):
                 word_docs.setdefault(w, set()).add(b.id)
         limit = self.params.backoff_max_share * n
-        self._pairs = {k: (math.log(n / len(v)), tuple(sorted(v))) for k, v in pair_docs.items() if len(v) <= limit}
+        # the policy's own name says which policy, never which entry ("does the policy fund TISCs")
+        title_pairs = set(_cjk_pairs(_compact(normalize(kb.policy.title.zh))))
+        title_words = set(english_words(normalize(kb.policy.title.en)))
+        self._pairs = {k: (math.log(n / len(v)), tuple(sorted(v))) for k, v in pair_docs.items()
+                       if len(v) <= limit and k not in title_pairs}
         self._words = {k: (math.log(n / len(v)), tuple(sorted(v))) for k, v in word_docs.items()
-                       if len(v) <= limit and not k.isdigit()}
+                       if len(v) <= limit and not k.isdigit() and k not in title_words}
 
     def _backoff(self, text: str, zh_hits: list[Hit], en_hits: list[Hit]) -> dict[str, float]:
         """Own-text score per benefit from the parts of the question no term explained."""
@@ -375,6 +401,8 @@ class Matcher:
                         continue
                     if length <= 2 and _raw_syllables(chunk) != _raw_syllables(entry.text):
                         continue  # a two-character term by sound only when it sounds the same: 已经奖 holds no 金奖
+                    if length <= 2 and not entry.benefits:
+                        continue  # nor a subject's two characters: 找人 (代办) is not 招人, a word of its own
                     add(entry, start, "pinyin")
         fuzzy: list[tuple[_Entry, int, int]] = []
         for length in self._mask_lengths:
@@ -451,9 +479,9 @@ class Matcher:
         norm = normalize(question)
         lang = detect_lang(norm)
         # spaces stay: a term never spans them ("产业化 专利 奖补" holds no 专利奖)
-        zh_hits = self._resolve(self._zh_hits(norm))
-        en_hits = self._resolve(self._en_hits(norm))
-        hits = zh_hits + en_hits
+        zh_hits = self._resolve(self._zh_hits(norm) + self._zh_elided(norm))
+        en_hits = self._resolve(self._en_hits(norm) + self._en_elided(norm))
+        hits = zh_hits + en_hits + self._clause_hits(norm, zh_hits)
         backoff = self._backoff(norm, zh_hits, en_hits) if p.backoff_weight else {}
 
         scores: dict[str, float] = {}
@@ -477,12 +505,94 @@ class Matcher:
             support += backoff[ranked[0].benefit.id]
 
         termless = not any(h.benefits for h in hits)  # only the benefit's own text matched
-        subject = self._refusing_subject(hits, ranked, subject_weight, support, termless)
-        refused = subject is not None or support < (p.min_score_text_only if termless else p.min_score)
+        subject = self._refusing_subject(hits, ranked, subject_weight, support, termless) \
+            or self._head_subject(norm, hits)
+        refused = subject is not None or support < (p.min_score_text_only if termless else p.min_score) \
+            or self._loose_english(norm, hits)
         if refused and subject is None and subject_weight:
             subject = self._subjects[max(subject_weight, key=lambda s: subject_weight[s])]
         return MatchResult(lang, ranked, refused, subject, self._confidence(ranked, support, refused, subject),
                            tuple(hits))
+
+    def _zh_elided(self, text: str) -> list[Hit]:
+        """"示范和优势企业各奖多少": the head of the second term said once for both ("示范" + "企业" = 示范企业),
+        when the first word and the head make a term of another entry."""
+        out: list[Hit] = []
+        for m in _JOINED_ZH.finditer(text):
+            first, second = m.group(1), text[m.end():]
+            for term, entry in self._zh.items():
+                if not entry.benefits or not second.startswith(term):
+                    continue
+                for cut in range(1, len(term)):
+                    head = term[cut:]
+                    for k in range(len(first), 0, -1):
+                        candidate = self._zh.get(first[-k:] + head)
+                        if candidate is not None and candidate.benefits and candidate.benefits != entry.benefits:
+                            start = m.start(1) + len(first) - k
+                            out.append(Hit(candidate.text, start, m.start(1) + len(first), "exact",
+                                           self._zh_weight(candidate.text), tuple(candidate.benefits)))
+                            break
+        return out
+
+    def _en_elided(self, text: str) -> list[Hit]:
+        """"demonstration and advantage enterprise rewards": the head noun said once for both terms."""
+        out: list[Hit] = []
+        for m in _JOINED_EN.finditer(text):
+            first, second, head = stem(m.group(1)), stem(m.group(2)), stem(m.group(3))
+            if (second, head) not in self._en:
+                continue
+            entry = self._en.get((first, head))
+            if entry is not None and entry.benefits:
+                start = len(english_words(text[:m.start(1)]))
+                out.append(Hit(entry.text, start, start + 1, "exact", self._en_weight((first, head)),
+                               tuple(entry.benefits), english=True))
+        return out
+
+    def _clause_hits(self, text: str, zh_hits: list[Hit]) -> list[Hit]:
+        """"第（十三）条是什么内容", "（五）4是什么", "What does clause 11 say?": the clause a number names, with its
+        sub-clauses when it has them ("（四）" is 4.1–4.3), as strong as a term of its own."""
+        refs = {b.ref for b in self.kb.benefits}
+        out: list[Hit] = []
+        taken = [(h.start, h.end) for h in zh_hits]
+        for m in _CLAUSE_ZH.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            item, sub = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            ids = self._clause_entries(refs, _number(item), _number(sub) if sub else None)
+            if ids:
+                out.append(Hit(m.group(0), m.start(), m.end(), "exact", self.params.clause_weight, ids))
+        for m in _CLAUSE_EN.finditer(text):
+            ids = self._clause_entries(refs, int(m.group(1)), int(m.group(2)) if m.group(2) else None)
+            if ids:
+                start = len(english_words(text[:m.start()]))
+                out.append(Hit(m.group(0), start, start + len(english_words(m.group(0))), "exact",
+                               self.params.clause_weight, ids, english=True))
+        return out
+
+    def _clause_entries(self, refs: set[str], item: int | None, sub: int | None) -> tuple[str, ...]:
+        if item is None:
+            return ()
+        wanted = f"{item}.{sub}" if sub is not None else str(item)
+        if wanted not in refs and sub is None:  # an item with sub-clauses: all of them
+            wanted_refs = {r for r in refs if r.startswith(f"{item}.")}
+        else:
+            wanted_refs = {wanted} & refs
+        return tuple(b.id for b in self.kb.benefits if b.ref in wanted_refs)
+
+    def _loose_english(self, text: str, hits: list[Hit]) -> bool:
+        """"What's the gold price today?", "Who is responsible for garbage collection?": an English question whose
+        only evidence is one-word terms (gold, responsible, national, interest) and which holds words the knowledge
+        base never uses (price, garbage) is about something else, unless it speaks of money or support ("subsidy",
+        "paid") or gives a figure."""
+        found = [h for h in hits if h.benefits]
+        if not found or any(not h.english or " " in h.term for h in found) or _CJK.search(text):
+            return False
+        raw = _LATIN_WORD.findall(text)
+        if any(c.isdigit() for c in text) or any(_is_support(w, self._support) for w in raw):
+            return False
+        covered = {i for h in hits for i in range(h.start, h.end)}
+        unknown = [w for i, w in enumerate(english_words(text)) if i not in covered and w not in self._known_en]
+        return len(unknown) >= self.params.loose_words
 
     def near_misses_in(self, question: str) -> list[OutOfScope]:
         """Near-miss subjects whose Chinese terms occur in the question verbatim, even where a longer
@@ -514,6 +624,18 @@ class Matcher:
                 return self._subjects[sid]
         return None
 
+    def _head_subject(self, text: str, hits: list[Hit]) -> OutOfScope | None:
+        """"专利转让的印花税能免吗", "马德里奖励的个税怎么交": a subject outside IP owned by a term of the policy
+        ("X的<subject>") and followed by no term of the policy is what is asked; the clause only qualifies it."""
+        zh = [h for h in hits if not h.english]
+        for h in zh:
+            if not h.subjects or h.benefits:
+                continue
+            owner = any(b.benefits and b.end + 1 == h.start and text[b.end] == "的" for b in zh)
+            if owner and not any(b.benefits and b.start >= h.end for b in zh):
+                return self._subjects[h.subjects[0]]
+        return None
+
     def _explained(self, hit: Hit, top: str | None) -> bool:
         """A near miss is explained when the best benefit's own text uses all its words (马德里…注册商标)."""
         if top is None:
@@ -534,6 +656,54 @@ class Matcher:
         strength = 1.0 - math.exp(-support / self.params.confidence_scale)
         margin = (best - second) / best if best else 0.0
         return round(strength * (0.6 + 0.4 * margin), 3)
+
+
+def _number(word: str | None) -> int | None:
+    """一 … 十三 or digits as an int (None when it is neither)."""
+    if not word:
+        return None
+    if word.isdigit():
+        return int(word)
+    if word == "十":
+        return 10
+    if word.startswith("十"):
+        return 10 + _DIGITS.get(word[1:], 0) if len(word) == 2 else None
+    if len(word) == 1:
+        return _DIGITS.get(word)
+    if len(word) == 2 and word.endswith("十"):
+        return _DIGITS.get(word[0], 0) * 10 or None
+    if len(word) == 3 and word[1] == "十":
+        tens, ones = _DIGITS.get(word[0]), _DIGITS.get(word[2])
+        return tens * 10 + ones if tens and ones else None
+    return None
+
+
+def _english_texts(kb: KnowledgeBase) -> Iterable[str]:
+    """Every English text of the knowledge base: titles, summaries, aliases, clause renderings, the vocabulary."""
+    for b in kb.benefits:
+        yield from (b.title.en, b.summary.en, *b.aliases)
+        rendering = kb.translation(b.id, "en")
+        if rendering:
+            yield rendering
+    yield from _strings(kb.vocabulary.model_dump())
+    for f in kb.facts.values():
+        yield from _strings(f.model_dump())
+
+
+def _strings(node: object) -> Iterable[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from _strings(v)
+    elif isinstance(node, (list, tuple)):
+        for v in node:
+            yield from _strings(v)
+
+
+def _is_support(word: str, support: tuple[str, ...]) -> bool:
+    """Whether an English word is one of the support words (``subsid*`` covers "subsidies")."""
+    return any(word.startswith(w[:-1]) if w.endswith("*") else word == w for w in support)
 
 
 def _one_swap(a: str, b: str) -> bool:

@@ -1033,6 +1033,8 @@ class QuestionCues(Model):
     only: list[CueWord]
     how_leads: list[CueWord]
     now: list[CueWord]
+    foreign_applicants: list[CueWord]
+    highest_asked: list[CueWord]
 
 
 class Vocabulary(Model):

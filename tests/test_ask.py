@@ -48,6 +48,12 @@ def top(matcher: Matcher, question: str) -> str | None:
     ("Interest subsidy for a patent pledge loan?", "pledge_loan_interest"),
     ("How much for a China Patent Award silver?", "china_patent_award"),
     ("Is there funding for a patent navigation project?", "patent_navigation"),
+    ("Our factory is commercialising a patent into mass production. Any subsidy?", "patent_industrialization"),
+    ("学校的专利卖给企业了，有没有奖励", "ip_transfer_outbound"),         # factory is no typo of factoring
+    ("客户说他们是小微企业，买了高校的专利，能补多少", "ip_transfer"),
+    ("本金5000万，利息200万，能补多少", "pledge_loan_interest"),           # 本金 said, the interest asked
+    ("does the policy fund TISCs", "national_service_title"),   # "policy", the policy's own name, points nowhere
+    ("资金来源是哪里", "performance_supervision"),              # the text's 市财政局 and 专项资金, not off-topic
 ])
 def test_matches_the_benefit_people_mean(matcher: Matcher, question: str, expected: str) -> None:
     assert top(matcher, question) == expected
@@ -62,12 +68,56 @@ def test_matches_the_benefit_people_mean(matcher: Matcher, question: str, expect
     ("河北省专利奖奖励多少钱", "other_awards"),                  # longer than the covered 专利奖
     ("中小企业流动资金贷款有贴息吗", "other_loans"),
     ("How do I register a company in China?", "company_registration"),
+    ("发明专利有效期多久", "ip_right_term"),                    # the patent's own term, not the policy's validity
+    ("商标有效期几年，到期怎么续", "ip_right_term"),
+    ("When does my patent expire?", "ip_right_term"),
+    ("How do I check whether a trademark is taken?", "trademark_registration"),  # "whether" is no typo of weather
+    ("专利作价入股怎么操作", "other_financial_products"),        # 作价 is no homophone of 作假
+    ("政府引导基金怎么申请", "other_financial_products"),
+    ("质押贷款本金能不能补", "loan_principal"),                # (四)1 pays on the interest only
+    ("商业秘密保护示范点有奖励吗", "other_ip_matters"),          # not the GI 保护示范区
+    ("中国专利奖的参评费用能报吗", "other_fees"),
+    ("今天股市行情怎么样", "chit_chat"),                        # 市行 is no homophone of 施行
+    ("假冒专利怎么处罚", "ip_litigation"),                      # not the penalty for cheating on a subsidy
 ])
 def test_refuses_what_the_policy_does_not_cover(matcher: Matcher, question: str, subject: str) -> None:
     result = ask(matcher, question)
     assert result.refused
     assert result.benefits == () and result.refs == []
     assert result.subject is not None and result.subject.id == subject
+
+
+@pytest.mark.parametrize(("question", "benefit"), [
+    ("这个政策的有效期是几年", "validity_and_implementation"),
+    ("When does the policy expire?", "validity_and_implementation"),
+    ("How much for gold?", "china_patent_award"),
+    ("Who is responsible for this policy?", "validity_and_implementation"),
+    ("Which bank loans get the interest subsidy?", "pledge_loan_interest"),
+])
+def test_a_one_word_term_among_the_policys_words_is_answered(matcher: Matcher, question: str, benefit: str) -> None:
+    assert top(matcher, question) == benefit
+
+
+@pytest.mark.parametrize(("question", "benefit"), [
+    ("第（十三）条是什么内容", "dispute_mediation_hosting"),
+    ("（五）4是什么", "ip_certification"),
+    ("第十条", "ip_legal_aid"),
+    ("第四条第一款", "securitization_originator"),     # 4.1: its first entry, the others offered beside it
+    ("What does clause 11 say?", "overseas_risk_warning"),
+    ("clause 5.4", "ip_certification"),
+])
+def test_a_clause_asked_by_its_number_is_shown(matcher: Matcher, question: str, benefit: str) -> None:
+    assert top(matcher, question) == benefit
+
+
+@pytest.mark.parametrize("question", [
+    "What's the gold price today?",                 # gold: the award's word, price and today: never the policy's
+    "Who is responsible for garbage collection?",
+    "What's the national minimum wage?",
+    "national day holiday schedule",
+])
+def test_a_one_word_term_among_words_the_policy_never_uses_is_refused(matcher: Matcher, question: str) -> None:
+    assert ask(matcher, question).refused
 
 
 @pytest.mark.parametrize("question", ["你好", "tell me a joke", "", "？？？"])
@@ -270,6 +320,12 @@ TODAY = date(2026, 3, 1)
     ("证券化产品的发起单位和融资企业分别怎么奖？", ["securitization_originator", "securitization_financing"]),
     ("中国专利奖金奖、银奖、优秀奖分别奖多少",
      ["china_patent_award:gold", "china_patent_award:silver", "china_patent_award:excellent"]),
+    # a term shared by several entries, joined to a part of its own, names another entry
+    ("地理标志和专用标志使用核准分别给多少", ["geographical_indication", "gi_mark_use"]),
+    # the head noun said once for both ("示范和优势企业")
+    ("示范和优势企业各奖多少", ["national_ip_demo_enterprise", "national_ip_advantage_enterprise"]),
+    ("demonstration and advantage enterprise rewards?", ["national_ip_demo_enterprise",
+                                                          "national_ip_advantage_enterprise"]),
 ])
 def test_every_part_of_a_question_is_answered(kb: KnowledgeBase, matcher: Matcher, question: str,
                                               parts: list[str]) -> None:
@@ -788,6 +844,54 @@ def test_a_comparison_names_the_sibling_not_another_clause_sharing_a_word(matche
     assert [p.key for p in result.parts] == ["gi_demo_zone_provincial", "gi_demo_zone_national"]
 
 
+@pytest.mark.parametrize("question", ["这个政策一个企业最多能拿多少钱",
+                                      "How much in total can an enterprise get under this policy?"])
+def test_the_whole_policys_most_for_a_type_is_its_clauses_never_a_total(matcher: Matcher, question: str) -> None:
+    """The text sets no overall total: the clauses open to the type are the answer (no card, no figure)."""
+    result = ask(matcher, question)
+    assert result.entity_type == "enterprise" and result.open_to and result.best is None
+    assert result.total is None and result.amount is None
+
+
+@pytest.mark.parametrize("question", ["这个政策里金额最高的是哪一项", "What is the highest reward in this policy?",
+                                      "哪项奖励最高"])
+def test_the_policys_highest_amounts_are_answered_each_by_its_rule(matcher: Matcher, question: str) -> None:
+    """No made-up ranking: the entries with the highest amounts or caps, each a part with its own rule."""
+    result = ask(matcher, question)
+    keys = {p.key for p in result.parts}
+    assert {"securitization_financing", "securitization_originator", "gi_demo_zone_national"} <= keys
+    assert result.total is None and not result.refused
+    assert ask(matcher, "质押贴息最高多少").best.id == "pledge_loan_interest"  # a clause named: its own cap
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("Can you call me back later?", None), ("How long will the meeting last?", None),
+    ("Who should we call?", "application_procedure"), ("What number can I call?", "application_procedure"),
+    ("How long does approval take?", "application_procedure"), ("How long is the policy valid?",
+                                                                 "validity_and_implementation"),
+    ("How long does the policy last?", "validity_and_implementation")])
+def test_call_and_how_long_alone_name_no_entry(matcher: Matcher, question: str, expected: str | None) -> None:
+    """"call" and "how long" are words of any request; only with the policy or a procedure form do they name one."""
+    result = ask(matcher, question)
+    assert (result.best.id if result.best is not None else None) == expected
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("个人发明人能申请吗", "individual"), ("Can an individual inventor apply?", "individual"),
+    ("个体工商户能申请什么", "individual_business"), ("合作社能申请什么", "cooperative")])
+def test_a_type_the_text_never_names_is_kept_for_its_reading(matcher: Matcher, question: str, kind: str) -> None:
+    """Not the procedure card, not a bare refusal: the type is kept (policy.yaml unnamed_applicants: its reading)."""
+    result = ask(matcher, question)
+    assert result.entity_type == kind and not result.open_to and result.best is None
+
+
+@pytest.mark.parametrize("question", ["专利转让的印花税能免吗", "质押贷款的发票怎么开"])
+def test_a_subject_outside_ip_owned_by_a_clause_is_what_is_asked(matcher: Matcher, question: str) -> None:
+    result = ask(matcher, question)
+    assert result.refused and result.subject is not None and result.subject.id == "taxes"
+    assert not ask(matcher, "专利转让有补贴吗").refused
+
+
 def test_the_entries_open_to_a_type_are_listed_only_when_asked_for(matcher: Matcher) -> None:
     assert ask(matcher, "What does the policy offer universities?").open_to  # asked: listed
     assert ask(matcher, "我们是律所，能申请什么").open_to
@@ -1059,3 +1163,24 @@ def test_a_year_outside_the_validity_states_its_reading_and_no_amount(kb: Knowle
 def test_a_year_after_the_validity_is_a_no_before_any_figure(kb: KnowledgeBase, matcher: Matcher) -> None:
     text = render(kb, ask(matcher, "2028年申请质押贴息，利息80万能拿40万吗"))
     assert text.startswith("不可以。按您说的申请年度（2028年），已过政策有效期") and "可获40万元" not in text
+
+
+@pytest.mark.parametrize(("question", "amount", "beside"), [
+    ("去年用3项发明专利做质押，从银行贷了800万，全年利息大概32万，另外担保费8万，问能补多少", 160_000,
+     "other_financial_products"),
+    ("利息由银行直接从账户扣了45万，有发票，能补多少", 225_000, "taxes"),
+    ("Our ISO 9001 certified firm paid 100k interest", 50_000, "other_certifications"),
+])
+def test_a_side_matter_beside_the_users_own_base_figure_does_not_refuse_it(matcher: Matcher, question: str,
+                                                                          amount: int, beside: str) -> None:
+    """The interest paid is what is asked: 担保费, 发票, ISO 9001 said beside it are kept as the answer's side
+    subject (its reply may be said apart), never a refusal of the figure asked."""
+    result = ask(matcher, question)
+    assert not result.refused and result.best is not None and result.best.id == "pledge_loan_interest"
+    assert result.amount is not None and result.amount.min == result.amount.max == amount
+    assert result.subject is not None and result.subject.id == beside
+
+
+@pytest.mark.parametrize("question", ["普通银行贷款利息80万能贴息吗", "保定的企业质押贷款利息60万能补多少"])
+def test_a_loan_or_place_the_policy_does_not_cover_still_refuses_the_figure(matcher: Matcher, question: str) -> None:
+    assert ask(matcher, question).refused

@@ -28,6 +28,15 @@ def answered(kb: KnowledgeBase, question: str) -> tuple[AskResult, str]:
     "专业化平台是怎么评审的，评分标准有吗",
     "Can we download a form for the Madrid reward?",
     "贯标补贴一年能报几次",
+    # a modal or a time between the question word and the verb, the office asked by which, the steps
+    "质押贴息什么时候可以申请",
+    "专利奖奖励要去哪个单位申请",
+    "马德里奖励的申请程序",
+    "我想申请驰名商标那50万，第一步做什么",
+    "贴息一般多久到位",
+    "How do we sign up for the IP certification subsidy?",
+    "What steps do I take to get the interest subsidy?",
+    "What do I need to prepare for the GI reward?",
 ])
 def test_a_procedure_question_in_any_form_says_the_policy_sets_none_of_it(kb: KnowledgeBase, question: str) -> None:
     result, text = answered(kb, question)
@@ -148,10 +157,58 @@ def test_another_levels_money_with_this_one_is_the_no_double_subsidy_rule(kb: Kn
 
 
 @pytest.mark.parametrize("question", [
-    "现在还来得及报吗", "一般多久审批下来", "申报需不需要审计报告", "评审结果在哪公示"])
+    "现在还来得及报吗", "一般多久审批下来", "申报需不需要审计报告", "评审结果在哪公示",
+    "审批要多长时间", "多久能审完", "批下来钱多久能到账", "申报程序是怎样的", "能不能现场咨询",
+    "可以找人代办吗",  # 找人 is no typo of 招人
+    "补贴是一次性发放还是分期", "Is the subsidy paid in instalments?",
+    "Do I need to go in person?", "How do I register for the program?", "How do I find out if we were selected?"])
 def test_a_procedure_question_naming_no_benefit_is_this_policys(kb: KnowledgeBase, question: str) -> None:
     result, text = answered(kb, question)
     assert not result.refused and result.procedure, text
+
+
+@pytest.mark.parametrize("question", [
+    "需要准备哪些文件", "要带什么证件", "今年什么时候报", "今年什么时候报名", "去哪里报", "怎么报", "网上能报吗",
+    "What materials should we prepare?"])
+def test_a_bare_procedure_question_is_about_applying_here(kb: KnowledgeBase, question: str) -> None:
+    """Procedure words and words that name nothing else: in this bot, applying under this policy."""
+    result, text = answered(kb, question)
+    assert not result.refused and result.procedure and result.best is not None, text
+    assert result.best.id == "application_procedure", text
+
+
+@pytest.mark.parametrize("question", ["离婚要带什么证件", "考研什么时候报名", "驾照什么时候报名", "网上能报税吗"])
+def test_a_procedure_question_naming_another_matter_is_still_refused(kb: KnowledgeBase, question: str) -> None:
+    result, text = answered(kb, question)
+    assert result.refused, text
+
+
+@pytest.mark.parametrize("question", ["辛集市算石家庄吗", "正定县属于石家庄吗", "Is Xinji part of Shijiazhuang?",
+                                      "Xinji city is it part of Shijiazhuang?"])
+def test_whether_a_place_belongs_to_the_city_is_answered_by_the_place(kb: KnowledgeBase, question: str) -> None:
+    """辛集 is a county-level city of Shijiazhuang (places.yaml): the place rule says so, no refusal."""
+    result, text = answered(kb, question)
+    assert result.place == "in_city", text
+    assert "本助手只解答" not in text and "only answers questions" not in text
+
+
+@pytest.mark.parametrize("question", ["外国公司能申请吗", "Can a foreign company apply?", "外资企业可以申请吗"])
+def test_a_foreign_applicant_is_answered_by_the_registration_rule(kb: KnowledgeBase, question: str) -> None:
+    """Not the procedure card: the text sets the applicant's place (石家庄市行政区域内, by registration)."""
+    result, text = answered(kb, question)
+    assert result.place == "unclear" and result.best is None, text
+    assert "注册地" in text or "registration" in text
+
+
+@pytest.mark.parametrize("question", ["企业能申请哪些项目", "What can an enterprise apply for?", "我们公司能申请什么"])
+def test_what_an_enterprise_may_apply_for_lists_its_clauses(kb: KnowledgeBase, question: str) -> None:
+    result, text = answered(kb, question)
+    assert result.entity_type == "enterprise" and any(b.id == "pledge_loan_interest" for b in result.open_to), text
+    assert not ask_plain(kb, "公司附近有什么好吃的").open_to
+
+
+def ask_plain(kb: KnowledgeBase, question: str) -> AskResult:
+    return answered(kb, question)[0]
 
 
 def test_what_is_open_to_a_type_is_still_listed(kb: KnowledgeBase) -> None:

@@ -37,6 +37,7 @@ from eligibility.ask.applicants import (
     ASKER_FACTS,
     asked_applicant,
     asker_is,
+    belongs_asked,
     city_place_named,
     only_describes,
     registered_elsewhere,
@@ -86,7 +87,7 @@ from eligibility.language import Clarify
 from eligibility.matcher import Matcher, MatchResult, Scored, english_words
 from eligibility.parsing import normalize
 from eligibility.results import Validity
-from knowledge.models import Benefit, KnowledgeBase
+from knowledge.models import Benefit, KnowledgeBase, OutOfScope
 
 __all__ = [
     "CLAIM_ROLES", "DOUBLE_ENTRY", "MAX_OFFERED", "OWN_ROLES", "PLACES_SUBJECT", "PROCEDURE_ENTRY", "VALIDITY_ENTRY",
@@ -110,11 +111,17 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     yes_no = is_yes_no(cues, text)
     # "正定县的公司能申请吗": whether a unit of a place of the city may apply (the layer reads no fact of a place
     # asked about); answered by the place, on each clause's terms
-    city_asked = yes_no and "in_city" not in reading.facts and not any(c.fact == "in_city" for c in reading.clarify) \
-        and bool(cues.can.search(text)) and not is_procedure(cues, text) and city_place_named(kb, text)
+    # "辛集市算石家庄吗", "Is Xinji part of Shijiazhuang?": whether a place belongs to the city, the same reading
+    city_asked = "in_city" not in reading.facts and not any(c.fact == "in_city" for c in reading.clarify) \
+        and not is_procedure(cues, text) and ((yes_no and bool(cues.can.search(text)) and city_place_named(kb, text))
+                                              or belongs_asked(kb, cues, text))
     describes = "in_city" in reading.facts or "entity_type" in reading.facts \
-        or any(c.fact == "in_city" for c in reading.clarify) or city_asked
+        or any(c.fact == "in_city" for c in reading.clarify) or city_asked \
+        or (yes_no and asked_applicant(kb, text, cues.can) in kb.policy.unnamed_applicants)  # "个人发明人能申请吗"
     result = procedure_asked(matcher, subject_first(matcher, matcher.match(question), question), question, describes)
+    beside = _beside_subject(result, reading, use_figures, matcher.params.min_score)
+    if beside is not None:  # "利息32万，另外担保费8万，能补多少": the interest is answered, the side matter said apart
+        result = replace(result, refused=False, subject=None)
     lenders_place = _lenders_place(cues, result, question)
     if lenders_place:  # "质押贷款在外地银行贷的可以吗": the bank's place, not the asker's
         result = replace(result, refused=False, subject=None)
@@ -153,6 +160,18 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     if not result.refused and result.ranked and only_introduces(cues, result, text):
         return AskResult(question, result.lang, (), result.ranked, result.confidence, True, None, (), None,
                          introduced=True)
+    if cues.foreign.search(text) and place is None and (yes_no or cues.can.search(text)) \
+            and (result.refused or not result.ranked or result.ranked[0].benefit.is_info):
+        # "外国公司能申请吗": no clause named; the applicant's place is what the text sets (by registration)
+        result, place = replace(result, refused=True, subject=None), "unclear"
+    if result.subject is None and cues.highest.search(text) \
+            and (result.refused or not result.ranked or result.ranked[0].benefit.is_info):
+        # "这个政策里金额最高的是哪一项": the entries with the policy's highest amounts or caps, each its own part
+        tops = tuple(Scored(b, matcher.params.min_score) for b in _highest(kb))
+        parts_ = tuple(Part(s.benefit, None, amount_for(kb, s.benefit, question, ())) for s in tops)
+        return AskResult(question, result.lang, tops, tops, max(result.confidence, 0.5), False, None, (),
+                         parts_[0].answer, parts_) if parts_ else _refused(kb, cues, question, result, reading,
+                                                                           figures, text, yes_no, place)
     if result.refused or not result.ranked:
         return _refused(kb, cues, question, result, reading, figures, text, yes_no, place)
     # "我的电话138…，利息60万能补多少": the customer's own number given, no contact asked for
@@ -282,10 +301,43 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
             and _asked_back(kb, best.benefit, clarify):
         # "2019年获得的专利奖金奖，能拿50万吗": a question asked back on the entry's own fact may turn the yes to a no
         verdict = replace(verdict, verdict="maybe")
-    return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, None,
+    return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, beside,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(cues.ceiling_any.search(text)) and not answer.from_figures,
                      clarify=clarify, notes=reading.notes, policy_meta=bool(cues.policy_meta.search(text)))
+
+
+def _beside_subject(result: MatchResult, reading: QuestionReading, use_figures: bool,
+                    min_score: float) -> OutOfScope | None:
+    """"去年专利质押贷款利息32万，另外担保费8万，问能补多少", "利息45万，有发票，能补多少": a subject the policy does
+    not cover is named beside the user's own figure for the base of the best entry (the interest paid); the
+    figure is what is asked, so the entry is answered and the subject kept as a side note (``AskResult.subject``
+    of an answer). A place or a level refuses the entry itself and is never a side matter."""
+    if not (use_figures and result.refused and result.subject is not None and result.ranked) \
+            or result.subject.id in (PLACES_SUBJECT, LEVELS_SUBJECT):
+        return None
+    best = result.ranked[0].benefit
+    base = getattr(best.amount, "of", None)
+    if base is None or support(result) < min_score:
+        return None
+    if not any(f.fact == base and f.role == "amount" and f.value for f in reading.figures):
+        return None
+    return result.subject
+
+
+def _highest(kb: KnowledgeBase, n: int = 4) -> tuple[Benefit, ...]:
+    """The entries whose amount (a fixed sum, a tier, a range's top) or cap is among the ``n`` highest, ties kept."""
+    def top(b: Benefit) -> int:
+        a = b.amount
+        tiers = getattr(a, "tiers", None)
+        values = [getattr(a, "value", None), getattr(a, "max", None), getattr(a, "cap", None),
+                  *(tiers.values() if isinstance(tiers, dict) else ())]
+        return max((int(v) for v in values if isinstance(v, int | float)), default=0)
+    ranked = sorted((b for b in kb.benefits if not b.is_info and top(b) > 0), key=top, reverse=True)
+    if len(ranked) <= n:
+        return tuple(ranked)
+    floor = top(ranked[n - 1])
+    return tuple(b for b in ranked if top(b) >= floor)
 
 
 def _asked_back(kb: KnowledgeBase, b: Benefit, clarify: tuple[Clarify, ...]) -> bool:
@@ -431,13 +483,23 @@ def _refused(kb: KnowledgeBase, cues: Cues, question: str, result: MatchResult, 
     # open to a type lists the entries ("帮我推荐一家商标代理公司" names a type but asks for no list)
     offer = bool(cues.offer.search(text)) or only_describes(kb, cues, text)
     entity = stated if isinstance(stated, str) and offer else None
-    if entity is None and result.subject is None and offer:
-        entity = asked_applicant(kb, text, cues.offer)
+    # "这个政策一个企业最多能拿多少钱", "How much in total can an enterprise get?": no clause named, the whole
+    # policy's most or total asked: what is open to the type is the answer (no total the text does not set)
+    whole = result.subject is None and bool(cues.ceiling_any.search(text) or cues.total.search(text))
+    if entity is None and result.subject is None and (offer or whole or yes_no):
+        entity = asked_applicant(kb, text, cues.offer) or (asked_applicant(kb, text, cues.can)
+                                                           if whole or yes_no else None)
+    # an enterprise, named in most clauses, gets the list only when what it may apply for is asked
+    # ("企业能申请哪些项目", "What can an enterprise apply for?"), not for any 有什么 beside 公司
+    listed = entity != "enterprise" or bool(cues.apply_what.search(text)) or whole
     open_to = tuple(b for b in kb.benefits if not b.is_info and entity is not None
-                    and b.applicants != "any" and entity in b.applicants) if entity != "enterprise" else ()
+                    and b.applicants != "any" and entity in b.applicants) if listed else ()
+    # "个体工商户能申请什么", "个人发明人能申请吗": a type the text never names has no clause of its own; the type is
+    # kept so that the knowledge base's reading of it (policy.yaml unnamed_applicants) is said
+    unnamed = entity in kb.policy.unnamed_applicants and not open_to
     return AskResult(question, result.lang, (), result.ranked, result.confidence, True, result.subject,
                      figures, None, yes_no=yes_no, verdict=verdict, clarify=reading.clarify, notes=reading.notes,
-                     place=place, open_to=open_to, entity_type=entity if open_to else None)
+                     place=place, open_to=open_to, entity_type=entity if open_to or unnamed else None)
 
 
 def final_provisions(kb: KnowledgeBase) -> frozenset[str]:

@@ -65,6 +65,22 @@ def city_place_named(kb: KnowledgeBase, text: str) -> bool:
     return any(named(p) for p in inside)
 
 
+def belongs_asked(kb: KnowledgeBase, cues: Cues, text: str) -> bool:
+    """"辛集市算石家庄吗", "Is Xinji part of Shijiazhuang?": whether a place of the city belongs to it, asked with
+    the city named and an inclusion word ("算…吗", "属于", "part of") once the city's name is taken out."""
+    city = kb.places.city
+    if city is None:
+        return False
+    rest, named = text, False
+    for alias in sorted((normalize(a) for a in city.aliases), key=len, reverse=True):
+        if len(alias) < 2:
+            continue
+        pattern = rf"\b{re.escape(alias)}\b" if alias.isascii() else re.escape(alias)
+        rest, n = re.subn(pattern, "", rest)
+        named = named or n > 0
+    return named and bool(cues.included.search(rest)) and city_place_named(kb, text)
+
+
 def registered_elsewhere(kb: KnowledgeBase, text: str) -> bool:
     """"a company registered in Beijing", "注册在衡水的企业": the question names where an applicant is registered
     (a registration cue of places.yaml), not another place's own policy ("does Tianjin pay …")."""

@@ -78,6 +78,9 @@ class Cues:
     bare_lead: re.Pattern[str]
     named_procedure: re.Pattern[str]
     applying_qualifier: re.Pattern[str]
+    bare_words: re.Pattern[str]
+    foreign: re.Pattern[str]
+    highest: re.Pattern[str]
     contact: re.Pattern[str]
     contact_asked: re.Pattern[str]
     stack: re.Pattern[str]
@@ -180,6 +183,10 @@ def _build(kb: KnowledgeBase) -> Cues:
         support=rx("@support"),
         procedure=rx(
             r"@procedure|@how@how_verbs|@where_to@where_verbs|@when@when_start?@when_verbs|@applying@applying_facets"
+            # a modal or a time between the question word and the verb ("什么时候可以申请", "多长时间能批下来"),
+            # the office asked by which ("去哪个单位申请"), the time an approval takes ("审批要多长时间")
+            r"|@when[^\s，,。？?]{0,4}?@when_verbs|(?:去|到|在|找)哪个[^\s，,。？?]{0,4}?@where_verbs"
+            r"|@approve[^\s，,。？?]{0,3}?@how_soon|@how_soon[^\s，,。？?]{0,3}?@approve"
             r"|@how_soon@how_soon_may?@payout|@online@may?@online_verbs|@hand_in@which?.{0,12}@documents"
             r"|\bwhen\b.*@en_payout|@where_at@publish_verbs|@send(?:纸质)?(?:的)?@papers"
             r"|@applying\S{0,6}@when_day|@papers\S{0,4}@send_any|@approve下来"
@@ -187,9 +194,13 @@ def _build(kb: KnowledgeBase) -> Cues:
             r"|找\S{0,10}@offices@office_go"
             r"|\bhow @en_how_aux (?:@en_persons )?@en_apply"
             r"|\bwhere @en_where_aux\b.*@en_where_objects|\bwhen @en_when_aux\b.*@en_when_objects"
-            r"|\bnumber (i|we|you) (can|could|should) (call|ring)\b"
+            r"|\bnumber (?:(i|we|you) (can|could|should)|(can|could|should|do) (i|we|you)) (call|ring)\b"
             r"|\bwho (do|can|should|would) (i|we) (call|ring|contact|ask|talk to)\b"
-            r"|\b(documents?|materials?) (do|does|are|is|should|must) (i|we|you)\b"),
+            r"|\b(documents?|materials?) (do|does|are|is|should|must) (i|we|you)\b"
+            r"|\bwhat (information|info|details|documents?|papers?) (do|does|should|must|will) (i|we|you)\b"
+            r"|\bwhat do (i|we) (need|have) to (prepare|provide|submit|bring|hand in)\b"
+            r"|\bhow (do|can|will|would) (i|we) (know|find out|hear)\b"
+            r".*\b(selected|approved|result|results|successful)\b"),
         money=rx("@money"),
         this_policy=rx("@this_policy"),
         applying_only=rx("@applying_only"),
@@ -203,6 +214,9 @@ def _build(kb: KnowledgeBase) -> Cues:
         bare_lead=rx(r"(?:@bare_lead|[\s，,。?？!！:：])*"),
         named_procedure=rx(r"([\u4e00-\u9fff]{2})(的)?(@procedure_nouns)"),
         applying_qualifier=rx("@applying_qualifiers"),
+        foreign=rx("@foreign_applicants"),
+        highest=rx("@highest_asked"),
+        bare_words=rx("@how_leads|@bare_lead|@question_particles|@this_policy"),
         contact=rx("@contact"),
         contact_asked=rx(r"@contact_words(号码)?(是|为)?(多少|是什么|几号|有吗|有没有)|@contact_words\s*[?？]|@contact_asks"
                          r"|@contact_give(我|我们|个|一下)?.{0,4}@contact_words|(有|要)(没有)?.{0,4}@contact_words"

@@ -11,7 +11,7 @@ from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.figures import amount_for, cued, own_for, several, tiers_named
 from eligibility.ask.model import OWN_ROLES, AmountAnswer, Part, QuestionReading, Total, YesNo
 from eligibility.language import Clarify, Figure
-from eligibility.matcher import MatchResult, Scored
+from eligibility.matcher import Hit, MatchResult, Scored
 from eligibility.parsing import normalize
 from eligibility.results import Amount, Facts
 from knowledge.models import Benefit, KnowledgeBase, PercentageAmount
@@ -111,11 +111,19 @@ def parts_asked(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ..
     for h in sorted(hits, key=lambda h: h.start):
         if len(h.benefits) == 1 and h.weight >= min_weight and h.benefits[0] not in named:
             named.append(h.benefits[0])
+    cues = cues_of(kb)
     for h in sorted(hits, key=lambda h: h.start):
         if len(h.benefits) > 1 and h.weight >= min_weight and not any(b in named for b in h.benefits):
             # "the provincial GI zone … the national one": a sibling of a part already named comes first
             refs = {kb.benefit(b).ref for b in named}
             named.append(min(h.benefits, key=lambda b: (kb.benefit(b).ref not in refs, order.get(b, 99))))
+        elif len(h.benefits) > 1 and h.weight >= min_weight and not h.english \
+                and _joined_apart(cues, text, h, [g for g in hits if g is not h and len(g.benefits) == 1
+                                                  and g.benefits[0] in h.benefits]):
+            # "地理标志和专用标志使用核准分别给多少": the shared term joined to a part of its own names another entry
+            rest = [b for b in h.benefits if b not in named]
+            if rest:
+                named.append(min(rest, key=lambda b: order.get(b, 99)))
     # general provisions are answered whole; a clause's info entry (the risk compensation fund) is a part
     chosen = [b for b in named if not (kb.benefit(b).is_info and kb.benefit(b).ref == "general")]
     parts: list[Part] = []
@@ -145,6 +153,18 @@ def parts_asked(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ..
                 continue
         parts.append(Part(b, None, amount_for(kb, b, question, _figures_for(kb, b, text, reading, len(chosen)))))
     return tuple(parts) if len(parts) > 1 else ()
+
+
+def _joined_apart(cues: Cues, text: str, shared: Hit, own: list[Hit]) -> bool:
+    """Whether a term shared by several entries stands apart from every term naming one of them, a joining
+    word between ("地理标志和专用标志使用核准": 和 joins two things, so the shared 地理标志 is not the other's)."""
+    if not own:
+        return False
+    for g in own:
+        lo, hi = (shared.end, g.start) if shared.end <= g.start else (g.end, shared.start)
+        if lo > hi or not cues.joined.search(text[lo:hi]):
+            return False
+    return True
 
 
 def _figures_for(kb: KnowledgeBase, b: Benefit, text: str, reading: QuestionReading | None,

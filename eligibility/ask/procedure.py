@@ -9,7 +9,7 @@ from dataclasses import replace
 from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.kinds import is_procedure, is_yes_no
 from eligibility.ask.model import PROCEDURE_ENTRY
-from eligibility.matcher import Matcher, MatchResult, Scored
+from eligibility.matcher import Matcher, MatchResult, Scored, english_words
 from eligibility.parsing import normalize
 
 
@@ -27,7 +27,7 @@ def procedure_asked(matcher: Matcher, result: MatchResult, question: str, descri
     # "创业补贴怎么申请" names money the policy does not hold, "离婚手续怎么办" no application: refused.
     # "奖补怎么领": money named bare is this policy's own
     about_this = bool(cues.this_policy.search(text)) or _own_money(cues, text) or applying \
-        or (not cues.money.search(text) and bool(cues.applying_only.search(text)))
+        or (not cues.money.search(text) and bool(cues.applying_only.search(text))) or _bare(cues, text)
     if not about_this or _other_money(cues, result, text):  # "种粮补贴怎么申请": another scheme's money
         return result
     entry = Scored(matcher.kb.benefit(PROCEDURE_ENTRY), matcher.params.min_score)
@@ -92,6 +92,19 @@ def subject_first(matcher: Matcher, result: MatchResult, question: str) -> Match
     if not missed:
         return result
     return replace(result, refused=True, subject=missed[0], confidence=0.9)
+
+
+def _bare(cues: Cues, text: str) -> bool:
+    """"需要准备哪些文件", "今年什么时候报", "What materials should we prepare?": a procedure question made of
+    procedure words and words that name nothing (questions.yaml how_leads, particles) asks, in this bot, about
+    applying under this policy ("离婚要带什么证件" names another matter: 离婚 is left over)."""
+    if not cues.procedure.search(text):
+        return False
+    rest = cues.bare_words.sub(" ", cues.procedure.sub(" ", text))
+    return not _CJK.search(rest) and not english_words(rest)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _own_money(cues: Cues, text: str) -> bool:

@@ -54,8 +54,9 @@ FRESH2 = HERE / "fresh2.yaml"  # a second blind set, by another writer, later: s
 FRESH3 = HERE / "fresh3.yaml"
 # The fourth blind set, by someone who saw neither the sets nor the vocabulary: split fresh4, never tuned on.
 FRESH4 = HERE / "fresh4.yaml"
-# New tuning material by blind writers (dev2: writerT, dev3: writerT2, dev4: writerT4): part of the tune split.
-EXTRA_TUNE = (HERE / "dev2.yaml", HERE / "dev3.yaml", FRESH3, HERE / "dev4.yaml")
+# New tuning material by blind writers (dev2: writerT, dev3: writerT2, dev4: writerT4): part of the tune split;
+# dev6_intents: the commands as people type them, written by the language layer's own engineer (not blind).
+EXTRA_TUNE = (HERE / "dev2.yaml", HERE / "dev3.yaml", FRESH3, HERE / "dev4.yaml", HERE / "dev6_intents.yaml")
 SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh4")
 KEYS = ("id", "text", "lang", "question", "kind", "facts", "ask", "intent", "split")
 # The corpora's intents are the menu's: "看看政策条款" is labelled ``menu`` (the writers had no separate id), and the

@@ -12,7 +12,7 @@ import pytest
 
 from eligibility.language import Reading
 from fakes.reading import Asker, read
-from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base
+from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base, safe_load
 from knowledge.models import KnowledgeBase
 
 
@@ -1288,3 +1288,25 @@ def test_a_corrected_period_is_asked_about_never_the_first_one_kept(kb: Knowledg
 def test_a_supplier_or_clients_interest_is_not_ours(kb: KnowledgeBase, text: str) -> None:
     """Someone else's loan in English: its interest is never recorded as the applicant's (asked, or nothing)."""
     assert "pledge_loan_interest_paid_yuan" not in read(kb, text).facts
+
+
+# -- commands as people type them (bench/understand/dev6_intents.yaml) ----------------------------------
+
+_INTENTS_SET = Path(__file__).parent.parent / "bench" / "understand" / "dev6_intents.yaml"
+
+
+def _intent_items() -> list[dict[str, object]]:
+    items = safe_load(_INTENTS_SET.read_text(encoding="utf-8"))
+    assert isinstance(items, list) and len(items) >= 150
+    return items
+
+
+@pytest.mark.parametrize("item", _intent_items(), ids=lambda i: str(i["id"]))
+def test_commands_typed_as_people_type_them(kb: KnowledgeBase, ask: Asker, item: dict[str, object]) -> None:
+    """Each button label and command typed with fillers and slips is that command; a greeting, thanks or start
+    beside facts keeps the facts ("开始吧，我们是企业"); answers and questions sharing a command's words command
+    nothing ("金奖能拿多少钱？", "开始了，我们去年开始出口"). The clause browser is labelled menu, as the bench does."""
+    q = item["question"]
+    r = read(kb, str(item["text"]), ask(str(q)) if q else None)
+    assert {"clauses": "menu"}.get(r.intent or "", r.intent) == item["intent"]
+    assert dict(r.facts) == item["facts"]

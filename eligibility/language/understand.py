@@ -100,9 +100,11 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             facts[fact_id] = 0 if kb.facts[fact_id].type == "money" else []
 
     is_question = looks_like_question(text[:MAX_CHARS])
-    plain = not facts and not clarify and not figures.figures and not is_question
-    intent = intent_of(lex, s, plain=plain, quiet=not facts and not clarify and not figures.figures,
-                       untopical=not mentions.mentioned and not figures.figures and not clarify)
+    told = [f for f in figures.figures if f.role != "phone"]  # "我电话138…，让人联系我吧" states no figure of a fact
+    plain = not facts and not clarify and not told and not is_question
+    intent = intent_of(lex, s, plain=plain, quiet=not facts and not clarify and not told,
+                       untopical=not mentions.mentioned and not told and not clarify,
+                       stated=bool(facts) and not is_question)
     if intent is not None and exact_intent(lex, s):
         # A command typed ("上一题", "菜单") states nothing, whatever digits its words hold.
         return Reading(intent=intent, is_question=False)

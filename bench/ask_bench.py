@@ -6,10 +6,10 @@ Besides top-1/top-3 and refusals, ours is scored on whole answers (issue 13), pe
 questions with every part answered (and the sum right when one is asked), procedure questions
 answered honestly (the policy's silence said, no invented step), yes/no questions whose answer starts
 with the right verdict, near misses refused, and every figure right (amounts and sums). The blind
-fresh sets (bench/ask_questions_fresh.yaml, bench/ask_fresh_policy.yaml; split fresh), the second and third
-and fourth blind pairs (bench/ask_fresh2_*.yaml, bench/ask_fresh4_*.yaml; splits fresh2, fresh4) and further tune
-material (bench/ask_questions_t2.yaml, t3.yaml, t4.yaml, and the third blind pair bench/ask_fresh3_*.yaml, whose
-failures were read and tuned on; split tune) are read when present.
+fresh sets (bench/ask_questions_fresh.yaml, bench/ask_fresh_policy.yaml; split fresh), the second, fourth and
+fifth blind pairs (bench/ask_fresh2_*.yaml, ask_fresh4_*.yaml, ask_fresh5_*.yaml; splits fresh2, fresh4, fresh5)
+and further tune material (bench/ask_questions_t2.yaml … t5.yaml, and the third blind pair
+bench/ask_fresh3_*.yaml, whose failures were read and tuned on; split tune) are read when present.
 
 Why two baselines: they show what the alias matcher buys over general text retrieval. Both get
 the same refusal treatment as ours (a score threshold, tuned on the tune split only) and the same
@@ -61,12 +61,15 @@ FRESH2_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh2_policy.yaml"
 # More tune material, written blind by other helpers: part of the tune split (tuned on, like it). The third
 # blind pair (fresh3) is among it: measured blind once, then read and tuned on.
 MORE_TUNE_QUESTIONS = tuple(Path(__file__).parent / name for name in (
-    "ask_questions_t2.yaml", "ask_questions_t3.yaml", "ask_questions_t4.yaml",
+    "ask_questions_t2.yaml", "ask_questions_t3.yaml", "ask_questions_t4.yaml", "ask_questions_t5.yaml",
     "ask_fresh3_questions.yaml", "ask_fresh3_policy.yaml"))
 # The fourth blind pair, never seen by whoever tunes: scored as split fresh4 when the files are there.
 FRESH4_QUESTIONS = Path(__file__).parent / "ask_fresh4_questions.yaml"
 FRESH4_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh4_policy.yaml"
-SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh4")
+# The fifth blind pair (writerF5, this session): split fresh5, never tuned on, never read by whoever tunes.
+FRESH5_QUESTIONS = Path(__file__).parent / "ask_fresh5_questions.yaml"
+FRESH5_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh5_policy.yaml"
+SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh4", "fresh5")
 # The day the questions are asked on: inside the policy's (assumed) validity, fixed for reproducible runs.
 BENCH_DAY = date(2025, 6, 1)
 # An answer invents a procedure when it tells the user where or how to apply; the policy says neither.
@@ -465,6 +468,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="the second unseen pair, scored as split fresh2")
     p.add_argument("--fresh4", type=Path, nargs="*", default=[FRESH4_QUESTIONS, FRESH4_POLICY_QUESTIONS],
                    help="the fourth unseen pair, scored as split fresh4 (read when present)")
+    p.add_argument("--fresh5", type=Path, nargs="*", default=[FRESH5_QUESTIONS, FRESH5_POLICY_QUESTIONS],
+                   help="the fifth unseen pair, scored as split fresh5 (read when present)")
     p.add_argument("--tune-more", type=Path, nargs="*", default=list(MORE_TUNE_QUESTIONS),
                    help="further tune material, scored as split tune (read when present)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON instead of a table")
@@ -489,6 +494,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for extra in args.fresh4:
         if extra.exists():
             questions += [replace(q, split="fresh4") for q in load_questions(extra)]
+    for extra in args.fresh5:
+        if extra.exists():
+            questions += [replace(q, split="fresh5") for q in load_questions(extra)]
     results = run(questions, kb, args.repeats)
     if args.json:
         print(json.dumps({split: {name: s.to_json() for name, s in by.items()} for split, by in results.items()},

@@ -2,11 +2,11 @@
 
     python -m bench.understand_bench [--corpus bench/understand/dev.yaml] [--repeats 3] [--failures tune] [--json]
 
-Per split (tune, holdout, and fresh / fresh2 / fresh4 when bench/understand/fresh.yaml / fresh2.yaml /
-fresh4.yaml are present; all are written blind and never tuned on), for each system. bench/understand/dev2.yaml,
-dev3.yaml and dev4.yaml, when present, are more tuning material written blind and are scored as part of the tune
-split, and so is fresh3.yaml: written blind as the third fresh set, its failures were read and tuned on, so it is
-tune material now:
+Per split (tune, holdout, and fresh / fresh2 / fresh4 / fresh5 when bench/understand/fresh.yaml / fresh2.yaml /
+fresh4.yaml / fresh5.yaml are present; all are written blind and never tuned on), for each system.
+bench/understand/dev2.yaml, dev3.yaml, dev4.yaml and dev5.yaml, when present, are more tuning material written
+blind and are scored as part of the tune split, and so is fresh3.yaml: written blind as the third fresh set, its
+failures were read and tuned on, so it is tune material now:
 
 - fact precision (recorded facts with the right value / facts recorded) and recall (/ facts stated);
 - messages with any wrong fact (a fact recorded that the message does not state, or with another value;
@@ -54,10 +54,13 @@ FRESH2 = HERE / "fresh2.yaml"  # a second blind set, by another writer, later: s
 FRESH3 = HERE / "fresh3.yaml"
 # The fourth blind set, by someone who saw neither the sets nor the vocabulary: split fresh4, never tuned on.
 FRESH4 = HERE / "fresh4.yaml"
-# New tuning material by blind writers (dev2: writerT, dev3: writerT2, dev4: writerT4): part of the tune split;
+# The fifth blind set (writerF5, this session): split fresh5, never tuned on, never read by whoever tunes.
+FRESH5 = HERE / "fresh5.yaml"
+# More tuning material by blind writers (dev2: writerT, dev3: writerT2, dev4: writerT4, dev5: writerT5): tune;
 # dev6_intents: the commands as people type them, written by the language layer's own engineer (not blind).
-EXTRA_TUNE = (HERE / "dev2.yaml", HERE / "dev3.yaml", FRESH3, HERE / "dev4.yaml", HERE / "dev6_intents.yaml")
-SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh4")
+EXTRA_TUNE = (HERE / "dev2.yaml", HERE / "dev3.yaml", FRESH3, HERE / "dev4.yaml", HERE / "dev5.yaml",
+              HERE / "dev6_intents.yaml")
+SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh4", "fresh5")
 KEYS = ("id", "text", "lang", "question", "kind", "facts", "ask", "intent", "split")
 # The corpora's intents are the menu's: "看看政策条款" is labelled ``menu`` (the writers had no separate id), and the
 # layer's ``clauses`` (the clause browser, one of the menu's buttons) is scored as that.
@@ -284,6 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--fresh", type=Path, default=FRESH, help="the blind fresh set (read when present)")
     p.add_argument("--fresh2", type=Path, default=FRESH2, help="the second blind set (read when present)")
     p.add_argument("--fresh4", type=Path, default=FRESH4, help="the fourth blind set (read when present)")
+    p.add_argument("--fresh5", type=Path, default=FRESH5, help="the fifth blind set (read when present)")
     p.add_argument("--extra-tune", type=Path, nargs="*", default=list(EXTRA_TUNE),
                    help="more tuning material, scored as tune (each read when present)")
     p.add_argument("--repeats", type=int, default=3)
@@ -301,6 +305,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         items += load_items(args.fresh2, split="fresh2")
     if args.fresh4.exists():
         items += load_items(args.fresh4, split="fresh4")
+    if args.fresh5.exists():
+        items += load_items(args.fresh5, split="fresh5")
     splits = [s for s in SPLITS if any(i.split == s for i in items)]
     systems: dict[str, Reader] = {}
     try:

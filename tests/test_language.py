@@ -1310,3 +1310,40 @@ def test_commands_typed_as_people_type_them(kb: KnowledgeBase, ask: Asker, item:
     r = read(kb, str(item["text"]), ask(str(q)) if q else None)
     assert {"clauses": "menu"}.get(r.intent or "", r.intent) == item["intent"]
     assert dict(r.facts) == item["facts"]
+
+
+@pytest.mark.parametrize("text", ["没听懂", "没看懂这个问题", "I don't understand the question"])
+def test_not_understanding_the_question_is_no_answer(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    """"没听懂" opens with 没 but denies nothing: it was read as "not an SME"."""
+    r = read(kb, text, ask("is_sme"))
+    assert not r.facts and r.unknown
+
+
+@pytest.mark.parametrize("text", ["答错了", "刚刚选错了", "刚才答错了"])
+def test_a_mistake_owned_up_to_is_no_yes(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    """"答错了" is short and ends in 了 like "备案了", but it says the last answer was wrong: it was read as yes."""
+    r = read(kb, text, ask("is_sme"))
+    assert "is_sme" not in r.facts and r.intent == "back"
+
+
+@pytest.mark.parametrize(("text", "question"), [("发起证券化产品融资5亿", None),
+                                                ("发起证券化产品融资5亿", "securitization_originator_issues_yuan"),
+                                                ("证券化融资5亿", "securitization_originator_issues_yuan")])
+def test_originating_and_financing_named_together_asks_which_side(kb: KnowledgeBase, ask: Asker, text: str,
+                                                                  question: str | None) -> None:
+    """The originator is paid 2% of its issue (200万 cap), the financed enterprise 3% (300万 cap): "发起…融资5亿"
+    was read as the enterprise's financing, a wrong amount if the applicant originated the issue."""
+    r = read(kb, text, ask(question) if question else None)
+    assert "securitization_financing_yuan" not in r.facts and "securitization_originator_issues_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.which_role"]
+
+
+@pytest.mark.parametrize("text", ["我们作为发起人发行了一期，融资1亿，另外通过证券化融资2000万",
+                                  "我们作为发起人发行了一期，融资1亿，另外我们自己也通过别人的产品融了2000万"])
+def test_the_financed_sides_figure_after_the_issues_own_is_not_another_issue(kb: KnowledgeBase, text: str) -> None:
+    """Both figures were read as two issues of the originator ([1亿, 2000万]); the second is named as financing
+    through a product (3% of it, or the originator's 2%?): the issue's figure is kept, the other asked about."""
+    r = read(kb, text)
+    assert r.facts["securitization_originator_issues_yuan"] == [100_000_000]
+    assert "securitization_financing_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.which_role"]

@@ -321,10 +321,15 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 fact = expecting or _loan_fact(kb, lex, mentioned)
                 out.figures.append(Figure(text, n.value, "principal", fact, approx))
                 continue
-            if kind == "fact" and len(owners) == 1 and owners[0] in roles and (ci, n.start) < roles[owners[0]][1] \
-                    and (_owner(c, n, cue_ok)[1] == [roles[owners[0]][0]] or _names_financed(c, roles[owners[0]][0])):
+            if kind == "fact" and len(owners) == 1 and owners[0] in roles and (
+                    (ci, n.start) < roles[owners[0]][1]
+                    and (_owner(c, n, cue_ok)[1] == [roles[owners[0]][0]] or _names_financed(c, roles[owners[0]][0]))
+                    or ci > roles[owners[0]][1][0] and owners[0] in out.amounts
+                    and _names_financed(c, roles[owners[0]][0])):
                 # "证券化融资8000万，发起单位是我们": named as the financed enterprise's, the role said only after
                 # the figure; whose financing it is, is asked ("我们发了一期…融资1.5亿，作为发起单位" is the issue's).
+                # So is a figure named as the financed side's after the issue's own ("作为发起人发行了一期，融资1亿，
+                # 另外通过证券化融资2000万": 3% of its own financing, or 2% of another issue?).
                 out.figures.append(Figure(text, n.value, "other", None, approx))
                 financed = roles[owners[0]][0]
                 originator = next(o for o, f in lex.originators if f == financed)
@@ -333,10 +338,14 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     "figure": text, "a_zh": la.zh, "a_en": la.en, "b_zh": lb.zh, "b_en": lb.en}, None))
                 continue
             if kind == "fact" and len(owners) == 1 and owners[0] in financed_sides and owners[0] not in roles \
-                    and expecting not in _pair_of(lex, owners[0]) \
-                    and any(_issued_here(x, lex, owners[0]) for x in clauses):
-                # "发行知识产权证券化产品融资5000万": issued (the originator's word) and financed (the enterprise's):
-                # which side the applicant is decides the item; asked, never picked.
+                    and (expecting not in _pair_of(lex, owners[0])
+                         and any(_issued_here(x, lex, owners[0]) or _originator_named(x, lex, owners[0]) for x in clauses)
+                         or expecting == _originator_of(lex, owners[0])
+                         and not any(_originator_denied(x, lex, owners[0]) for x in clauses)):
+                # "发行知识产权证券化产品融资5000万", "发起证券化产品融资5亿": issued or originated (the originator's
+                # words) and financed (the enterprise's): which side the applicant is decides the item; asked, never
+                # picked. So is the financed side's figure given to the originator's question ("证券化融资5亿"),
+                # unless the message denies originating ("我们没发起，但通过证券化融了5000万").
                 financed = owners[0]
                 originator = next(o for o, f in lex.originators if f == financed)
                 la, lb = kb.facts[originator].label, kb.facts[financed].label
@@ -398,6 +407,23 @@ def _names_financed(c: Clause, financed: str) -> bool:
 def _pair_of(lex: Lexicon, financed: str) -> set[str]:
     """The originator's fact and the financed one of a pair."""
     return {x for o, f in lex.originators if f == financed for x in (o, f)}
+
+
+def _originator_of(lex: Lexicon, financed: str) -> str:
+    return next(o for o, f in lex.originators if f == financed)
+
+
+def _originator_named(c: Clause, lex: Lexicon, financed: str) -> bool:
+    """The clause names the originator's side ("发起证券化产品…"), not negated and not someone else's."""
+    origin = _originator_of(lex, financed)
+    return any(any(t.key == origin for t in h.of("mention")) and not c.negated(h) and not c.topic(h)
+               and not c.about_clients(h) for h in c.hits)
+
+
+def _originator_denied(c: Clause, lex: Lexicon, financed: str) -> bool:
+    """The clause denies originating ("我们没发起"): the financed side's figure is then the applicant's own."""
+    origin = _originator_of(lex, financed)
+    return any(any(t.key == origin for t in h.of("mention")) and c.negated(h) for h in c.hits)
 
 
 def _issued_here(c: Clause, lex: Lexicon, financed: str) -> bool:

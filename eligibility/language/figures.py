@@ -321,11 +321,12 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 fact = expecting or _loan_fact(kb, lex, mentioned)
                 out.figures.append(Figure(text, n.value, "principal", fact, approx))
                 continue
-            if kind == "fact" and len(owners) == 1 and owners[0] in roles and (
-                    (ci, n.start) < roles[owners[0]][1]
-                    and (_owner(c, n, cue_ok)[1] == [roles[owners[0]][0]] or _names_financed(c, roles[owners[0]][0]))
-                    or ci > roles[owners[0]][1][0] and owners[0] in out.amounts
-                    and _names_financed(c, roles[owners[0]][0])):
+            role_said = roles.get(owners[0]) if kind == "fact" and len(owners) == 1 else None
+            before_role = role_said is not None and (ci, n.start) < role_said[1] and (
+                _owner(c, n, cue_ok)[1] == [role_said[0]] or _names_financed(c, role_said[0]))
+            after_issue = role_said is not None and ci > role_said[1][0] and owners[0] in out.amounts \
+                and _names_financed(c, role_said[0])
+            if before_role or after_issue:
                 # "证券化融资8000万，发起单位是我们": named as the financed enterprise's, the role said only after
                 # the figure; whose financing it is, is asked ("我们发了一期…融资1.5亿，作为发起单位" is the issue's).
                 # So is a figure named as the financed side's after the issue's own ("作为发起人发行了一期，融资1亿，
@@ -338,10 +339,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     "figure": text, "a_zh": la.zh, "a_en": la.en, "b_zh": lb.zh, "b_en": lb.en}, None))
                 continue
             if kind == "fact" and len(owners) == 1 and owners[0] in financed_sides and owners[0] not in roles \
-                    and (expecting not in _pair_of(lex, owners[0])
-                         and any(_issued_here(x, lex, owners[0]) or _originator_named(x, lex, owners[0]) for x in clauses)
-                         or expecting == _originator_of(lex, owners[0])
-                         and not any(_originator_denied(x, lex, owners[0]) for x in clauses)):
+                    and _either_side(lex, clauses, owners[0], expecting):
                 # "发行知识产权证券化产品融资5000万", "发起证券化产品融资5亿": issued or originated (the originator's
                 # words) and financed (the enterprise's): which side the applicant is decides the item; asked, never
                 # picked. So is the financed side's figure given to the originator's question ("证券化融资5亿"),
@@ -407,6 +405,15 @@ def _names_financed(c: Clause, financed: str) -> bool:
 def _pair_of(lex: Lexicon, financed: str) -> set[str]:
     """The originator's fact and the financed one of a pair."""
     return {x for o, f in lex.originators if f == financed for x in (o, f)}
+
+
+def _either_side(lex: Lexicon, clauses: list[Clause], financed: str, expecting: str | None) -> bool:
+    """The financed side's figure may be the originator's: the message names originating too (on no question of
+    the pair), or it answers the originator's question and does not deny originating."""
+    if expecting == _originator_of(lex, financed):
+        return not any(_originator_denied(x, lex, financed) for x in clauses)
+    return expecting not in _pair_of(lex, financed) and any(
+        _issued_here(x, lex, financed) or _originator_named(x, lex, financed) for x in clauses)
 
 
 def _originator_of(lex: Lexicon, financed: str) -> str:

@@ -1347,3 +1347,9 @@ def test_the_financed_sides_figure_after_the_issues_own_is_not_another_issue(kb:
     assert r.facts["securitization_originator_issues_yuan"] == [100_000_000]
     assert "securitization_financing_yuan" not in r.facts
     assert [c.key for c in r.clarify] == ["lang.ask.which_role"]
+
+
+@pytest.mark.parametrize("text", ["既不出口也不是中小企业", "不出口也不是中小企业", "没有马德里也不是中小企业"])
+def test_words_that_deny_are_not_denied_again_by_the_fact_before(kb: KnowledgeBase, text: str) -> None:
+    """"不出口也不是中小企业": the 不 before 出口 reached over it to "不是中小企业" and made it an SME."""
+    assert read(kb, text).facts["is_sme"] is False

@@ -97,6 +97,10 @@ class Clause:
         """A negation just before the hit ("没有马德里"), or after it at the clause's end ("马德里还没有").
 
         A negation reaches along a list: "没有马德里和驰名商标", "马德里和驰名商标都没有" negate both."""
+        if hit.has("mention_false") and not any(t.kind in CONCEPTS for t in hit.tags):
+            # "不出口也不是中小企业": words that deny ("不是中小企业") are denied again only by a negation right
+            # before them, never by the nearer fact's ("不出口")
+            return any(h.has("neg") and h.end == hit.start for h in self.before(hit, 1))
         if self._negated_here(hit):
             return True
         concepts = [h for h in self.hits if any(t.kind in CONCEPTS for t in h.tags)]

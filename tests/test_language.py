@@ -1353,3 +1353,21 @@ def test_the_financed_sides_figure_after_the_issues_own_is_not_another_issue(kb:
 def test_words_that_deny_are_not_denied_again_by_the_fact_before(kb: KnowledgeBase, text: str) -> None:
     """"不出口也不是中小企业": the 不 before 出口 reached over it to "不是中小企业" and made it an SME."""
     assert read(kb, text).facts["is_sme"] is False
+
+
+@pytest.mark.parametrize(("text", "fact"), [("we won the silver award in 2021", "china_patent_award_last_year"),
+                                            ("the madrid registration was in 2019", "new_madrid_registration")])
+def test_an_english_year_of_an_event_is_asked_about_as_a_chinese_one(kb: KnowledgeBase, text: str, fact: str) -> None:
+    """English writes no 年: "in 2021" was no year at all, and the silver award counted as last year's."""
+    r = read(kb, text)
+    assert fact not in r.facts and [(c.fact, c.key) for c in r.clarify] == [(fact, "lang.ask.event_year")]
+
+
+def test_a_count_after_an_english_year_is_no_year(kb: KnowledgeBase) -> None:
+    r = read(kb, "we won the gold award last year, we have 2000 employees")
+    assert r.facts["china_patent_award_last_year"] == "gold" and not r.clarify
+
+
+def test_an_individual_business_in_english_is_not_an_individual(kb: KnowledgeBase) -> None:
+    """"an individual business" was read as "an individual" (a person), not 个体工商户."""
+    assert read(kb, "we're an individual business").facts == {"entity_type": "individual_business"}

@@ -20,7 +20,7 @@ from eligibility.language.mentions import LIST_CHOICES, counted_levels, only_den
 from eligibility.language.model import Clarify, FactValue, Note, Reading
 from eligibility.language.places import read_place
 from eligibility.language.polarity import core, hedged, is_none, is_unknown, negates, yes_no
-from eligibility.parsing import looks_like_question, parse_choice, scan_numbers
+from eligibility.parsing import Number, looks_like_question, parse_choice, scan_numbers
 from eligibility.questionnaire import NONE_OPTION, Question, group_answer
 from knowledge.models import KnowledgeBase
 
@@ -160,7 +160,7 @@ def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], facts: 
     years read as a year fact ("2028年申请"): no event's year."""
     def signals(c: Clause) -> list[str]:
         found = [c.s[n.start : n.end] for n in scan_numbers(c.s, lex.numbers)
-                 if n.kind == "year" and full_year(int(n.value)) not in said]
+                 if (n.kind == "year" or _english_year(c.s, n)) and full_year(int(n.value)) not in said]
         return found + [h.term for h in c.hits
                         if h.has("pending") and any(t.key == PARTIAL for t in h.of("period"))]
 
@@ -183,6 +183,16 @@ def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], facts: 
             continue  # "2023年没拿奖": a no is a no, whatever the year
         out.append(Clarify(fact_id, "lang.ask.event_year", {"year": years[0]}))
     return out
+
+
+_EN_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _english_year(s: str, n: Number) -> bool:
+    """"we won the silver award in 2021": English writes a year with no 年; a bare four-digit figure of these
+    centuries not followed by what it counts ("2000 employees")."""
+    return s.isascii() and n.bare and _EN_YEAR.fullmatch(s[n.start : n.end]) is not None \
+        and re.match(r" ?[a-z]", s[n.end :]) is None
 
 
 def _alternative_options(lex: Lexicon, clauses: list[Clause]) -> list[Clarify]:

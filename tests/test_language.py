@@ -1371,3 +1371,13 @@ def test_a_count_after_an_english_year_is_no_year(kb: KnowledgeBase) -> None:
 def test_an_individual_business_in_english_is_not_an_individual(kb: KnowledgeBase) -> None:
     """"an individual business" was read as "an individual" (a person), not 个体工商户."""
     assert read(kb, "we're an individual business").facts == {"entity_type": "individual_business"}
+
+
+@pytest.mark.parametrize("text", ["我们有马德里注册吗？不知道", "有马德里注册吗？", "我们拿了金奖吗"])
+def test_a_yes_no_question_ending_on_a_fact_does_not_state_it(kb: KnowledgeBase, text: str) -> None:
+    """"我们有马德里注册吗？" asks whether; it was recorded as a Madrid registration held."""
+    assert read(kb, text).facts == {}
+
+
+def test_a_fact_stated_before_its_question_is_kept(kb: KnowledgeBase) -> None:
+    assert read(kb, "我们有马德里注册，能补吗").facts == {"new_madrid_registration": True}

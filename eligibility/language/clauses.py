@@ -21,6 +21,7 @@ _NEG_BEFORE_ASCII, _NEG_WORDS = 24, 3
 _NEG_LIST_ASCII, _NEG_LIST_WORDS = 48, 8
 _DONE_REACH = 2  # "驰名商标也批了": a done word this near after a mention
 _SENTENCE_END = re.compile(r"[。.!?\n]")
+_ASKED_LAST = re.compile(r"[\s的]*[吗么嘛][\s?。.!~]*")  # the mention is what a yes/no question ends on
 # A clause longer than this is read in pieces (no one writes such a clause; it keeps reading linear).
 MAX_CLAUSE = 160
 
@@ -145,6 +146,8 @@ class Clause:
         applicant says it has done it ("问一下我们去年马德里注册了三个国家…能拿多少")."""
         if self._said_done(hit) and not self.supposed(hit.start):
             return False
+        if self.question and _ASKED_LAST.fullmatch(self.s[hit.end :]) and not self.s.isascii():
+            return True  # "我们有马德里注册吗？": the clause asks whether, it does not say so
         return self.asked_about(hit) or (self.question and self._achieved_end > hit.start)
 
     def _said_done(self, hit: Hit) -> bool:

@@ -1381,3 +1381,42 @@ def test_a_yes_no_question_ending_on_a_fact_does_not_state_it(kb: KnowledgeBase,
 
 def test_a_fact_stated_before_its_question_is_kept(kb: KnowledgeBase) -> None:
     assert read(kb, "我们有马德里注册，能补吗").facts == {"new_madrid_registration": True}
+
+
+# -- the prober's findings (G35, G38, G20, G27) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("按季付息，去年合计付息40万", 400_000), ("We pay interest quarterly; the total for last year was 400k", 400_000),
+    ("Monthly interest payments, 600k in total last year", 600_000), ("按月付息，去年利息总额60万", 600_000),
+    ("利息按季度支付，去年共计付息80万", 800_000), ("We pay monthly, 300k interest in total for the year", 300_000),
+    ("按季付息，去年付息40万", 400_000)])
+def test_a_years_total_is_not_multiplied_by_the_payments_rhythm(kb: KnowledgeBase, text: str, value: int) -> None:
+    """G35: "按季付息，去年合计付息40万" was 160万 (×4) and its subsidy 80万 instead of 20万."""
+    assert read(kb, text).facts == {"pledge_loan_interest_paid_yuan": value}
+
+
+@pytest.mark.parametrize("text", ["按季付息，一共付了72万利息", "我们贷款期限3年，总利息300万，能补多少"])
+def test_a_total_of_no_said_year_is_asked_about(kb: KnowledgeBase, text: str) -> None:
+    """G34/G20: "一共72万" with quarterly payments was 288万; a 3-year total was taken as one year's interest."""
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and r.clarify
+
+
+@pytest.mark.parametrize("text", ["我们有两笔贷款，利息各40万", "去年两笔质押贷款利息各150万",
+                                  "Two loans, each with 400k interest last year"])
+def test_one_loans_interest_of_several_is_asked_about(kb: KnowledgeBase, text: str) -> None:
+    """G38: "利息各40万" of two loans was taken as the year's 40万 (the subsidy of one loan only)."""
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.whose_amount"]
+
+
+@pytest.mark.parametrize(("text", "question", "issues"), [
+    ("As originator we issued two tranches of 100 million each", None, [100_000_000, 100_000_000]),
+    ("两期各8000万", "securitization_originator_issues_yuan", [80_000_000, 80_000_000])])
+def test_each_issues_figure_counts_once_per_issue(kb: KnowledgeBase, ask: Asker, text: str, question: str | None,
+                                                  issues: list[int]) -> None:
+    """G38: "two tranches of 100 million each" was one issue of 1亿 (200万 instead of 400万)."""
+    r = read(kb, text, ask(question) if question else None)
+    assert r.facts["securitization_originator_issues_yuan"] == issues

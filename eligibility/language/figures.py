@@ -373,7 +373,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.clarify.append(Clarify(named[0], "lang.ask.confirm_amount",
                                                {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
                 continue
-            _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words)
+            _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words, own=bool(here))
             if _doubted(lex, c, n, clauses[ci + 1] if ci + 1 < len(clauses) else None):
                 doubted.add(fact)  # "利息80万不对吧，我记得是70万": the user takes 80万 back
     for at, fact, asked, role in received:
@@ -747,7 +747,8 @@ def _loan_fact(kb: KnowledgeBase, lex: Lexicon, mentioned: Collection[str]) -> s
 
 
 def _amount(kb: KnowledgeBase, lex: Lexicon, c: Clause, out: FigureReading, fact: str, text: str, n: Number,
-            approx: bool, periods: set[str], periods_text: dict[str, str]) -> None:
+            approx: bool, periods: set[str], periods_text: dict[str, str], *, own: bool = True) -> None:
+    """``own``: the period is said in the figure's own clause, not carried from the clause before."""
     period = next(iter(periods)) if len(periods) == 1 else None
     stated = f"{periods_text.get(period, '')}{text}" if period else text
     if len(periods) > 1:
@@ -755,6 +756,16 @@ def _amount(kb: KnowledgeBase, lex: Lexicon, c: Clause, out: FigureReading, fact
         out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
         return
     factor = lex.period_factor.get(period, 1) if period else 1
+    totalled = any(h.has("total") for h in c.hits)
+    if factor > 1 and (totalled or not own) and any(w in c.s for w in lex.last_year):
+        # "按季付息，去年合计付息40万", "we pay quarterly; the total for last year was 400k": the year's total, whatever
+        # the payments' rhythm; never multiplied by it
+        period, factor, stated = None, 1, text
+    elif factor > 1 and totalled:
+        # "按季付息，一共付了72万利息": a total of how long? Asked, never multiplied by the payments' rhythm.
+        out.figures.append(Figure(text, n.value, "other", fact, approx))
+        out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
+        return
     if (period == PARTIAL or (not periods and any(h.has("per_payment") for h in c.hits))) \
             and fact in lex.yearly_facts:
         # "利息付了两次，每次25万": a payment's figure with no period, or part of a year: asked, never the year's
@@ -823,11 +834,13 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     # "2023年利息80万，2024年90万", "去年利息80万，今年又付了60万": figures of several years, each in its clause
     dated = [c for c in clauses if _money_numbers(lex, c) and _year_said(lex, c)]
     years_apart = len(dated) > 1 and len({_year_said(lex, c) for c in dated}) > 1
+    # "两笔贷款，利息各40万", "two loans, each with 400k interest": one item's figure of several, not the year's
+    each_item = any(h.has("each_issue") for c in clauses if _money_numbers(lex, c) for h in c.hits)
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
         annualised = any(f.fact == fact and f.role == "amount" and f.period and lex.period_factor.get(f.period, 1) > 1
                          for f in out.figures)
-        if fact in lex.yearly_facts and split_up:
+        if fact in lex.yearly_facts and (split_up or each_item):
             _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}))
         elif fact in lex.yearly_facts and annualised and partial:
             # "利息每月2万，付了8个月了": paid for part of the year only; ×12 would be a wrong amount
@@ -903,5 +916,6 @@ def _about_a_loan(lex: Lexicon, c: Clause) -> bool:
 
 def _issue_count(lex: Lexicon, s: str) -> int:
     """How many issues a clause says there were ("两期", "3期"); 0 when it says none."""
-    counts = [scan_numbers(m.group(1), lex.numbers) for m in lex.issue_count.finditer(s)]
-    return max((int(n[0].value) for n in counts if n), default=0)
+    counts = [lex.count_words.get(m.group(1)) or next((int(n.value) for n in scan_numbers(m.group(1), lex.numbers)), 0)
+              for m in lex.issue_count.finditer(s)]  # "两期", "3期", "two tranches"
+    return max(counts, default=0)

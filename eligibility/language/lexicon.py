@@ -421,7 +421,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         count_words={normalize(k): v for k, v in f.count_words.items()},
         award_count_after=re.compile(rf"\s*({_COUNT})\s*(?:{_alternatives(f.award_counters)})"),
         year_sets={k: frozenset(yp.part for yp in f.year_parts if yp.of == k) for k in {yp.of for yp in f.year_parts}},
-        issue_count=re.compile(rf"([0-9]{{1,2}}|[一两二三四五六七八九十]{{1,3}})\s*(?:{_alternatives(f.issue_counters)})"),
+        issue_count=re.compile(rf"([0-9]{{1,2}}|[一两二三四五六七八九十]{{1,3}}|\b(?:{_words(list(f.count_words))}))\s*"
+                               rf"(?:{_alternatives(f.issue_counters)})"),
         originators=tuple((o.originator, o.financed) for o in f.originators),
         list_gap=re.compile(rf"\s*(?:{_words(p.list_joiners)})?\s*"),
         list_split=re.compile(rf"[\s;]+|{_words(p.list_joiners)}"),

@@ -1420,3 +1420,15 @@ def test_each_issues_figure_counts_once_per_issue(kb: KnowledgeBase, ask: Asker,
     """G38: "two tranches of 100 million each" was one issue of 1亿 (200万 instead of 400万)."""
     r = read(kb, text, ask(question) if question else None)
     assert r.facts["securitization_originator_issues_yuan"] == issues
+
+
+@pytest.mark.parametrize(("text", "year"), [("客户2021年付了质押贷款利息30万，能补多少", 2021), ("客户说利息30万是2021年付的", 2021),
+                                            ("We paid 300k interest in 2021.", 2021), ("Our 2020 interest was 400k", 2020)])
+def test_the_year_the_interest_was_paid_is_read_in_every_form(kb: KnowledgeBase, text: str, year: int) -> None:
+    """G32: interest paid before the policy took effect was computed: its year was read only as "2020年的利息"."""
+    assert read(kb, text).facts["pledge_loan_interest_year"] == year
+
+
+def test_an_english_client_applying_in_a_year_is_the_application_year(kb: KnowledgeBase) -> None:
+    r = read(kb, "The client will apply in 2028 for interest paid in 2027")
+    assert r.facts == {"application_year": 2028, "pledge_loan_interest_year": 2027}

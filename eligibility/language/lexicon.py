@@ -218,8 +218,10 @@ def _year_corrected(years: list[str]) -> re.Pattern[str]:
 def _year_cues(kb: KnowledgeBase) -> tuple[tuple[str, re.Pattern[str]], ...]:
     # "2023年申请的专利", "2022年申请了马德里": a past application of something else, not the year applied in.
     # "apply in 2028", "申请年度是2028年": a lead right before a four-digit year (group 2).
+    # "our 2020 interest": English writes the year bare, right before the cue (group 3).
     return tuple((fact_id, re.compile(rf"{_YEAR_BEFORE}\s*(?:{_alternatives(w.year_cues)})(?![的了过])"
-                                      rf"|(?:{_words(w.year_leads)})\s*((?:19|20)[0-9]{{2}})(?![0-9])"))
+                                      rf"|(?:{_words(w.year_leads)})\s*((?:19|20)[0-9]{{2}})(?![0-9])"
+                                      rf"|(?<![0-9.])((?:19|20)[0-9]{{2}})\s+(?:{_words([c for c in w.year_cues if c.isascii()])})"))
                  for fact_id, w in kb.vocabulary.facts.items() if w.year_cues or w.year_leads)
 
 

@@ -1422,8 +1422,9 @@ def test_each_issues_figure_counts_once_per_issue(kb: KnowledgeBase, ask: Asker,
     assert r.facts["securitization_originator_issues_yuan"] == issues
 
 
-@pytest.mark.parametrize(("text", "year"), [("客户2021年付了质押贷款利息30万，能补多少", 2021), ("客户说利息30万是2021年付的", 2021),
-                                            ("We paid 300k interest in 2021.", 2021), ("Our 2020 interest was 400k", 2020)])
+@pytest.mark.parametrize(("text", "year"), [
+    ("客户2021年付了质押贷款利息30万，能补多少", 2021), ("客户说利息30万是2021年付的", 2021),
+    ("We paid 300k interest in 2021.", 2021), ("Our 2020 interest was 400k", 2020)])
 def test_the_year_the_interest_was_paid_is_read_in_every_form(kb: KnowledgeBase, text: str, year: int) -> None:
     """G32: interest paid before the policy took effect was computed: its year was read only as "2020年的利息"."""
     assert read(kb, text).facts["pledge_loan_interest_year"] == year

@@ -221,8 +221,12 @@ def _year_cues(kb: KnowledgeBase) -> tuple[tuple[str, re.Pattern[str]], ...]:
     # "our 2020 interest": English writes the year bare, right before the cue (group 3).
     return tuple((fact_id, re.compile(rf"{_YEAR_BEFORE}\s*(?:{_alternatives(w.year_cues)})(?![的了过])"
                                       rf"|(?:{_words(w.year_leads)})\s*((?:19|20)[0-9]{{2}})(?![0-9])"
-                                      rf"|(?<![0-9.])((?:19|20)[0-9]{{2}})\s+(?:{_words([c for c in w.year_cues if c.isascii()])})"))
+                                      rf"|(?<![0-9.])((?:19|20)[0-9]{{2}})\s+(?:{_words(_ascii(w.year_cues))})"))
                  for fact_id, w in kb.vocabulary.facts.items() if w.year_cues or w.year_leads)
+
+
+def _ascii(words: list[str]) -> list[str]:
+    return [w for w in words if w.isascii()]
 
 
 # A month by its number ("6月", "十二月"): the syntax of dates, not words people choose.

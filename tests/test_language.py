@@ -1433,3 +1433,24 @@ def test_the_year_the_interest_was_paid_is_read_in_every_form(kb: KnowledgeBase,
 def test_an_english_client_applying_in_a_year_is_the_application_year(kb: KnowledgeBase) -> None:
     r = read(kb, "The client will apply in 2028 for interest paid in 2027")
     assert r.facts == {"application_year": 2028, "pledge_loan_interest_year": 2027}
+
+
+@pytest.mark.parametrize("text", ["我们付了利息80万的一半", "we paid half of the 800k interest"])
+def test_a_share_of_the_figure_told_with_it_is_asked_about(kb: KnowledgeBase, text: str) -> None:
+    """G37: "利息80万的一半" was 80万 (its subsidy 40万 instead of 20万)."""
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.whose_amount"]
+
+
+def test_the_groups_interest_is_not_the_companys_own(kb: KnowledgeBase) -> None:
+    """G34: "集团统一付的利息300万，分到我们公司100万" was 300万."""
+    r = read(kb, "客户：集团统一付的利息300万，分到我们公司100万")
+    assert r.facts.get("pledge_loan_interest_paid_yuan") != 3_000_000
+
+
+def test_one_issues_financing_of_several_is_asked_about(kb: KnowledgeBase) -> None:
+    """G20: "证券化融资每期2000万，共3期" was 2000万 of financing (60万 instead of 180万)."""
+    r = read(kb, "证券化融资每期2000万，共3期，我们是融资企业")
+    assert "securitization_financing_yuan" not in r.facts
+    assert [c.fact for c in r.clarify] == ["securitization_financing_yuan"]

@@ -836,11 +836,13 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     years_apart = len(dated) > 1 and len({_year_said(lex, c) for c in dated}) > 1
     # "两笔贷款，利息各40万", "two loans, each with 400k interest": one item's figure of several, not the year's
     each_item = any(h.has("each_issue") for c in clauses if _money_numbers(lex, c) for h in c.hits)
+    # "我们付了利息80万的一半", "half of the 800k": a share of the figure told right with it
+    part_of = any(_share_of_figure(lex, c) for c in clauses)
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
         annualised = any(f.fact == fact and f.role == "amount" and f.period and lex.period_factor.get(f.period, 1) > 1
                          for f in out.figures)
-        if fact in lex.yearly_facts and (split_up or each_item):
+        if fact in lex.yearly_facts and (split_up or each_item or part_of):
             _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}))
         elif fact in lex.yearly_facts and annualised and partial:
             # "利息每月2万，付了8个月了": paid for part of the year only; ×12 would be a wrong amount
@@ -868,6 +870,15 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             at = next(i for i, f in enumerate(out.figures) if f.fact == fact and f.role == "amount")
             out.figures[at + 1 : at + 1] = [out.figures[at]] * (issues - 1)  # one figure per issue, as if each said
             continue
+        if kb.facts[fact].type == "money" and fact not in lex.yearly_facts and len(values) == 1 < issues and any(
+                h.has("each_issue") for c in clauses for h in c.hits):
+            # "证券化融资每期2000万，共3期": the one figure is each issue's; the financing is what they raised together.
+            # Asked, never one issue's figure taken for all of it.
+            figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
+            label = kb.facts[fact].label
+            _withdraw(out, fact, Clarify(fact, "lang.ask.confirm_amount", {
+                "figure": figure, "label_zh": label.zh, "label_en": label.en}, None))
+            continue
         if kb.facts[fact].type == "money_list" and issues > len(values):
             # "发了两期，融资2亿": fewer figures than issues; each issue's own figure is asked for.
             figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
@@ -883,6 +894,14 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
         if f.role == "principal" and f.fact is not None and f.fact not in out.amounts and not any(
                 c.fact == f.fact for c in out.clarify):
             out.clarify.append(Clarify(f.fact, "lang.ask.interest_or_principal", {"figure": f.text}, None))
+
+
+def _share_of_figure(lex: Lexicon, c: Clause) -> bool:
+    """A fraction right after a money figure ("80万的一半") or right before one through "of" ("half of the 800k")."""
+    numbers = [n for n in scan_numbers(c.s, lex.numbers) if n.kind == "money"]
+    return any(h.has("fraction") and (c.s[n.end : h.start].strip() in ("", "的")
+                                      or re.fullmatch(r"\s*of( the)?\s*", c.s[h.end : n.start]) is not None)
+               for h in c.hits for n in numbers)
 
 
 def _told_apart(lex: Lexicon, c: Clause) -> bool:

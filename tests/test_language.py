@@ -1454,3 +1454,28 @@ def test_one_issues_financing_of_several_is_asked_about(kb: KnowledgeBase) -> No
     r = read(kb, "证券化融资每期2000万，共3期，我们是融资企业")
     assert "securitization_financing_yuan" not in r.facts
     assert [c.fact for c in r.clarify] == ["securitization_financing_yuan"]
+
+
+# -- someone else's facts and figures (dev5) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("听同行说他们证券化融了一个亿，我们没搞过这个", "securitization_financing_yuan"),
+    ("听同行说他们证券化融了一个亿，我们没搞过这个", None),
+    ("Our supplier exports, we don't", "is_exporter"),
+    ("合作的高校拿了银奖，专利是他们的，我们自己没拿", "china_patent_award_last_year"),
+    ("我们老板另外开的一家公司拿过金奖，我们这家没拿过", "china_patent_award_last_year"),
+    ("客户那边拿了驰名商标，跟我们没关系", None)])
+def test_what_someone_else_has_is_not_the_applicants(kb: KnowledgeBase, ask: Asker, text: str,
+                                                    question: str | None) -> None:
+    """A peer's 1亿 of financing was recorded as the applicant's (a wrong amount); a partner's silver award, the
+    boss's other company's gold, a supplier's exports and a client's trademark were the applicant's."""
+    r = read(kb, text, ask(question) if question else None)
+    assert not any(v not in (False, "none", 0, []) for v in r.facts.values()), r.facts
+
+
+@pytest.mark.parametrize("text", ["不测了，算了", "算了 不弄了"])
+def test_two_commands_state_no_answer(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    """"不测了，算了" on the award question was a cancel and also the answer "no award"."""
+    r = read(kb, text, ask("china_patent_award_last_year"))
+    assert r.intent == "cancel" and not r.facts

@@ -263,6 +263,8 @@ def _not_ours(lex: Lexicon, s: str) -> bool:
     if said is None:
         return False
     rest = rest[len(said):].lstrip()
+    if not rest and any(w in said for w in lex.first_person):
+        return True  # "跟我们没关系", "nothing to do with us": the whole denial names the applicant
     return any(rest.startswith(w) and rest[len(w):].strip() in lex.ours_tails
                for w in (*lex.first_person, *lex.ours_words))
 
@@ -280,6 +282,12 @@ def _our_clients_subject(lex: Lexicon, c: Clause) -> bool:
 
 def _opens_with_clients(lex: Lexicon, c: Clause) -> bool:
     return any(0 <= c.s.find(w) <= _CLIENT_OPENS + (8 if w.isascii() else 0) for w in lex.client_words)
+
+
+def led_by_others(c: Clause) -> bool:
+    """Someone else opens the clause as its subject ("合作的高校拿了银奖", "our supplier exports"): what it names is
+    theirs, though a party may be named in the applicant's own deeds further on ("我们和合作单位一起做了导航")."""
+    return bool(c.hits) and c.hits[0].has("party") and c.hits[0].start == 0 and _about_others(c)
 
 
 def _about_others(c: Clause) -> bool:

@@ -373,6 +373,10 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.clarify.append(Clarify(named[0], "lang.ask.confirm_amount",
                                                {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
                 continue
+            if fact not in lex.yearly_facts and _theirs_before(c, n):
+                # "听同行说他们证券化融了一个亿": someone else's figure (a yearly one is asked whose, in _settle)
+                out.figures.append(Figure(text, n.value, "other", None, approx))
+                continue
             _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words, own=bool(here))
             if _doubted(lex, c, n, clauses[ci + 1] if ci + 1 < len(clauses) else None):
                 doubted.add(fact)  # "利息80万不对吧，我记得是70万": the user takes 80万 back
@@ -894,6 +898,14 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
         if f.role == "principal" and f.fact is not None and f.fact not in out.amounts and not any(
                 c.fact == f.fact for c in out.clarify):
             out.clarify.append(Clarify(f.fact, "lang.ask.interest_or_principal", {"figure": f.text}, None))
+
+
+def _theirs_before(c: Clause, n: Number) -> bool:
+    """Someone else (``others``: a party that is also a topic, "同行", "别人") is the subject of the figure: named
+    before it in the clause with no self-reference between ("听同行说他们证券化融了一个亿")."""
+    return any(h.has("party") and h.has("topic") and h.end <= n.start
+               and not any(x.has("self") and not x.has("their") and h.end <= x.start < n.start for x in c.hits)
+               for h in c.hits)
 
 
 def _share_of_figure(lex: Lexicon, c: Clause) -> bool:

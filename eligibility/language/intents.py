@@ -179,5 +179,8 @@ def _has_word(c: str, word: str) -> bool:
 
 
 def exact_intent(lex: Lexicon, s: str) -> bool:
-    """The message is nothing but a command ("上一题", "菜单吧"): it states no fact."""
-    return _exact(lex, s) is not None
+    """The message is nothing but a command ("上一题", "菜单吧", "不测了，算了"): it states no fact."""
+    if _exact(lex, s) is not None:
+        return True
+    parts = _parts(s)
+    return len(parts) > 1 and len({_exact(lex, p) for p in parts}) == 1 and _exact(lex, parts[0]) is not None

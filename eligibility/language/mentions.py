@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from eligibility.language.clauses import Clause
+from eligibility.language.clauses import Clause, led_by_others
 from eligibility.language.lexicon import VAGUE_OPTIONS, Lexicon
 from eligibility.language.model import Clarify, FactValue
 from eligibility.language.polarity import core
@@ -44,8 +44,9 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     for ci, c in enumerate(clauses):
         named_here = {t.key for h in c.hits for t in h.of("mention")}
         for h in c.hits:
-            if c.about_clients(h) or c.s[h.end :].lstrip().startswith(lex.theirs_after):
-                continue  # "金奖是人家的": someone else's
+            if c.about_clients(h) or c.s[h.end :].lstrip().startswith(lex.theirs_after) or (
+                    led_by_others(c) and h.start > 0):
+                continue  # "金奖是人家的", "合作的高校拿了银奖": someone else's
             if (c.pending(h) and not any(t.key in lex.planned_ok for t in h.of("mention"))) or (
                     c.s[max(0, h.start - _ONGOING_REACH) : h.start].endswith(lex.ongoing)
                     and not c.s[h.end :].startswith(lex.ongoing_where)  # "在贯标学习平台注册了": 在 says where

@@ -11,7 +11,7 @@ import re
 from itertools import pairwise
 
 from eligibility.language.applicants import read_applicant
-from eligibility.language.clauses import CONCEPTS, Clause, prepared, split
+from eligibility.language.clauses import CONCEPTS, Clause, led_by_others, prepared, split
 from eligibility.language.counts import full_year, read_counts, read_years
 from eligibility.language.figures import read_figures, self_corrected
 from eligibility.language.intents import exact_intent, intent_of
@@ -294,8 +294,8 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     if q.kind == "choice":
         fact = kb.facts[fact_id]
         options = {o.id: [o.label.zh, o.label.en, *_usable(o.aliases, cased)] for o in fact.options}
-        theirs = [c for c in clauses if any((c.topic(h) or c.about_clients(h)) and any(t.key == fact_id for t in h.of(
-            "option")) for h in c.hits)]
+        theirs = [c for c in clauses if any((c.topic(h) or c.about_clients(h) or (led_by_others(c) and h.start > 0))
+                                            and any(t.key == fact_id for t in h.of("option")) for h in c.hits)]
         if theirs:
             # "我同行拿了金奖 我们啥也没拿": someone else's option is no answer; the applicant's own clauses are read.
             own = [c for c in clauses if c not in theirs]

@@ -1479,3 +1479,30 @@ def test_two_commands_state_no_answer(kb: KnowledgeBase, ask: Asker, text: str) 
     """"不测了，算了" on the award question was a cancel and also the answer "no award"."""
     r = read(kb, text, ask("china_patent_award_last_year"))
     assert r.intent == "cancel" and not r.facts
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("国家级没有，市级有", "standardized_market", "municipal"),
+    ("国家级规范化市场没有，市级的去年续延了", "standardized_market", "municipal"),
+    ("国家级示范区没有，省级的有", "gi_demo_zone", "provincial")])
+def test_a_level_denied_then_another_named_is_the_other(kb: KnowledgeBase, ask: Asker, text: str, question: str,
+                                                         value: str) -> None:
+    """"国家级没有，市级有" was the national market (the level denied), "…没有，市级的去年续延了" none."""
+    assert read(kb, text, ask(question)).facts == {question: value}
+
+
+def test_one_level_denied_alone_is_asked_not_none(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "没有国家级规范化市场", ask("standardized_market"))
+    assert not r.facts and [c.key for c in r.clarify] == ["lang.ask.choice"]
+
+
+def test_a_slip_of_the_tongue_is_a_correction(kb: KnowledgeBase, ask: Asker) -> None:
+    """"刚才说金奖是口误，是银奖" was a gold and a silver award."""
+    r = read(kb, "刚才说金奖是口误，是银奖", ask("china_patent_award_last_year"))
+    assert r.facts == {"china_patent_award_last_year": "silver"}
+
+
+def test_a_member_denied_does_not_deny_the_summary(kb: KnowledgeBase) -> None:
+    """"没有对外输出专利" denies the licensing out, not all transfer work (ip_transfer_activity was false)."""
+    r = read(kb, "客户：大学，没有TISC，也没有对外输出专利")
+    assert r.facts["licensed_out_patents"] is False and "ip_transfer_activity" not in r.facts

@@ -209,8 +209,12 @@ def _alternative_options(lex: Lexicon, clauses: list[Clause]) -> list[Clarify]:
 def _summed_up(kb: KnowledgeBase, fact_id: str, facts: dict[str, FactValue]) -> bool:
     """A fact that sums up others (``summary_of``) read true while one of its members is read true:
     the member says it more precisely ("获取专利技术" is the SME's own transfer work), so only the
-    member is recorded; a summary read false still makes its members false (``with_summaries``)."""
+    member is recorded; a summary read false still makes its members false (``with_summaries``), unless a member
+    is read false with it: then the member is what was denied, and only it is recorded."""
     members = kb.facts[fact_id].summary_of
+    if facts.get(fact_id) is False and any(facts.get(m) is False for m in members):
+        # "没有对外输出专利" denies the universities' licensing out, not every kind of transfer work the summary holds
+        return True
     return facts.get(fact_id) is True and any(facts.get(m) is True for m in members)
 
 
@@ -315,12 +319,22 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
             return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
         said_no = yes is False and (core(lex, s) in lex.no or s in lex.no)
         value = None if said_no else parse_choice(s, options, negation=lex.negation, fuzzy=False)
-        if value is None and NONE_OPTION in options and (yes is False or is_none(lex, head)):
+        named = _named_options(fact_id, clauses)
+        if value in _denied_options(fact_id, clauses) - {NONE_OPTION, *named} or (
+                value is None and not said_no and len(named) == 1 and yes is False):
+            # "国家级没有，市级有", "国家级规范化市场没有，市级的去年续延了": the option denied first is not the answer;
+            # the one named and not denied is (the 没有 of the first clause is no "none")
+            value = named[0] if len(named) == 1 else None
+        denied = _denied_options(fact_id, clauses) - {NONE_OPTION}
+        if value in (None, NONE_OPTION) and NONE_OPTION in options and (yes is False or is_none(lex, head)) \
+                and not named:
+            if denied and not is_none(lex, head):
+                # "没有国家级规范化市场", "金奖没有": one level denied says nothing of the others; asked
+                return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
             value = NONE_OPTION
         if value is None and yes is None and parse_choice(s, options, negation=lex.negation) is not None:
             # Only like an option ("事业单位" is not "企业单位"): a guess by similarity is asked, never recorded.
             return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
-        named = _named_options(fact_id, clauses)
         if len(named) > 1 and fact_id not in LIST_CHOICES:
             # "生物医药和新材料都有": two options of a one-option question; which one is asked.
             return None, [], [Clarify(fact_id, "lang.ask.choice", {"options": named})]
@@ -353,6 +367,12 @@ def _named_options(fact_id: str, clauses: list[Clause]) -> list[str]:
                         and not c.about_clients(h):
                     found.append(t.value)
     return list(dict.fromkeys(found))
+
+
+def _denied_options(fact_id: str, clauses: list[Clause]) -> set[str]:
+    """Options of ``fact_id`` named and negated ("国家级没有")."""
+    return {t.value for c in clauses for h in c.hits for t in h.of("option") if t.key == fact_id and c.negated(h)
+            and t.value not in VAGUE_OPTIONS}
 
 
 def _usable(aliases: list[str], cased: str) -> list[str]:

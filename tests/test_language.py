@@ -1527,3 +1527,19 @@ def test_a_figure_corrected_with_the_same_period_named_again_is_corrected(kb: Kn
 def test_a_period_added_in_a_correction_is_still_asked(kb: KnowledgeBase, ask: Asker) -> None:
     r = read(kb, "利息5万，不对，每季度5万", ask("pledge_loan_interest_paid_yuan"))
     assert not r.facts and r.clarify
+
+
+@pytest.mark.parametrize(("text", "value"), [("We paid interest of one million yuan", 1_000_000),
+                                             ("We paid interest of half a million", 500_000),
+                                             ("we paid two hundred thousand in interest", 200_000)])
+def test_english_numerals_before_a_scale_are_figures(kb: KnowledgeBase, text: str, value: int) -> None:
+    """G29: "one million", "half a million" were no figure at all."""
+    assert read(kb, text).facts == {"pledge_loan_interest_paid_yuan": value}
+
+
+@pytest.mark.parametrize("text", ["Our 20-year-old company paid 500k interest on an IP pledge loan",
+                                  "Our 10-year partner bank charged 300k interest"])
+def test_an_english_span_of_years_is_no_amount(kb: KnowledgeBase, text: str) -> None:
+    """G27/G29: "20-year-old" was asked "20 yuan or 20万?" instead of reading the 500k told."""
+    r = read(kb, text)
+    assert r.facts["pledge_loan_interest_paid_yuan"] in (500_000, 300_000) and not r.clarify

@@ -29,6 +29,7 @@ _REPEAT_REACH = 4
 _SAID_AFTER = 14  # "800k interest, oh sorry, 680k": words said after the corrected figure, before the correction
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")
 _CHAT_LABEL = re.compile(r"\s*\[?\s*\d{1,2}:\d{2}(?::\d{2})?\s*\]?\s*(?:[\u4e00-\u9fffa-z]{1,6}\s*:)?\s*")
+_EN_SPAN = re.compile(r"(?:-| |- )(?:years?|yrs?|months?|days?|weeks?)\b")  # a span of time after an English count
 _YEARS = (1949, 2100)  # a bare four-digit figure in these years, in English, is a year
 _CURRENCY_REACH = 2  # "10万美元", "10万 港币", "10 万元美金" is not written; "$10万" before the digits
 
@@ -205,6 +206,9 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 continue
             if c.supposed(n.start):
                 out.figures.append(Figure(text, n.value, "supposed"))  # "万一利息付了100万": not the user's figure
+                continue
+            if c.s.isascii() and n.bare and _EN_SPAN.match(c.s, n.end):
+                out.figures.append(Figure(text, n.value, "count"))  # "our 20-year-old company", "a 3-year loan"
                 continue
             if c.s.isascii() and n.bare and text.isdigit() and not (expecting and sole):
                 if len(text) == 4 and _YEARS[0] <= n.value <= _YEARS[1]:

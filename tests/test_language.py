@@ -1543,3 +1543,22 @@ def test_an_english_span_of_years_is_no_amount(kb: KnowledgeBase, text: str) -> 
     """G27/G29: "20-year-old" was asked "20 yuan or 20万?" instead of reading the 500k told."""
     r = read(kb, text)
     assert r.facts["pledge_loan_interest_paid_yuan"] in (500_000, 300_000) and not r.clarify
+
+
+@pytest.mark.parametrize("text", ["我们打算搬到石家庄", "如果搬到高新区能申请吗"])
+def test_a_place_planned_or_supposed_is_not_the_registration(kb: KnowledgeBase, text: str) -> None:
+    """"我们打算搬到石家庄" was read as registered in the city."""
+    assert "in_city" not in read(kb, text).facts
+
+
+@pytest.mark.parametrize(("text", "value"), [("我们在石家庄市行政区域外", False), ("我们在石家庄市区以外的县里", True)])
+def test_outside_the_city_is_not_in_it_but_outside_its_districts_is(kb: KnowledgeBase, text: str, value: bool) -> None:
+    """"石家庄市行政区域外" was in the city; the city's counties (outside its urban districts) are in it."""
+    assert read(kb, text).facts["in_city"] is value
+
+
+@pytest.mark.parametrize("text", ["本金加利息一共还了100万", "we repaid 1 million this year"])
+def test_principal_and_interest_together_is_asked_about(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    """"本金加利息一共还了100万" on the interest question was 100万 of interest (a wrong amount)."""
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert not r.facts and [c.key for c in r.clarify] == ["lang.ask.interest_or_principal"]

@@ -338,8 +338,9 @@ class TypedReader(FigureReader):
         unplaced = not side.in_scope or not specific
         joined = unplaced and (self._joins(message) or self._figure_follow_up(message))
         # a yes/no question that names nothing ("是按年算吗" after the interest card): about those items when,
-        # read about them, it is a yes/no question of theirs ("今天天气怎么样" is none)
-        bare = unplaced and not joined and not applicant and looks_like_question(message) \
+        # read about them, it is a yes/no question of theirs; one refused for a subject of its own ("明天会下雨吗":
+        # chit-chat) is about that subject, never about the items
+        bare = unplaced and not joined and not applicant and side.subject is None and looks_like_question(message) \
             and not understand(self.d.kb, message).facts
         if s.said and (applicant or joined or bare):
             sep, colon = ("、", "：") if lang == "zh" else (", ", ": ")

@@ -32,6 +32,7 @@ class SideAnswer:
     title: str = ""  # a short plain-text headline (inline cards)
     summary: str = ""  # one plain-text line (inline cards)
     verdict: str | None = None  # the answer's yes / no / maybe, when the question was one
+    subject: str | None = None  # a refusal's own out-of-scope subject ("明天会下雨吗": chit_chat), when it has one
 
 
 Answerer = Callable[[str, Lang], SideAnswer]

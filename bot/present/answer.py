@@ -65,6 +65,7 @@ def side_answerer(kb: KnowledgeBase, renderer: Renderer, validity: Validity | No
             title=text(best.title, lang) if best else "",
             summary=text(best.summary, lang) if best else "",
             verdict=result.verdict.verdict if result.verdict is not None else None,
+            subject=result.subject.id if result.refused and result.subject is not None else None,
         )
 
     return answer

@@ -169,3 +169,24 @@ def test_a_nomination_is_no_award(kb: KnowledgeBase) -> None:
     got, line = first_line(kb, "中国专利奖只拿到提名、没获奖，有奖励吗")
     assert got == "no" and line.startswith("不可以。")
 
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # a figure the rule does not pay is a no, however the place is decided (it was 不一定 for a competitive entry)
+    ("高价值专利组合培育给100万对吧", "no", "不是。"),
+    ("商标品牌指导站奖5万没错吧", "no", "不是。"),
+    # the entry named as the subject of a claim ("X给N"): the rule asked, not the asker's case
+    ("专业化服务平台给30万对吧", "yes", "是的。"),
+    ("听说海外风险预警奖20万，是真的吗", "yes", "是的。"),
+    # whether it can pay: its conditions beyond its name are open
+    ("马德里商标注册能奖10万吗", "maybe", "不一定。"),
+    # a figure after a ceiling word is the ceiling claimed (the layer reads "at most N" as a bound)
+    ("Is it true IP certification pays at most 50,000 yuan?", "yes", "Yes."),
+    ("Is it true IP certification pays at most 100,000 yuan?", "no", "No."),
+    ("Is it true the securitisation originator reward pays at most 3,000,000 yuan per issue?", "no", "No."),
+    # the 只 of 只给一次 asks how often, not a requirement
+    ("新核准地理标志只给一次对吧", "yes", "是的。"),
+])
+def test_a_claim_is_read_against_the_entry(kb: KnowledgeBase, question: str, verdict: str, starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line

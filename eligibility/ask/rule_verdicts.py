@@ -111,6 +111,30 @@ def quota_verdict(cues: Cues, b: Benefit, text: str, counts: tuple[int, ...]) ->
     return YesNo("no", "quota_differs", params)
 
 
+def ceiling_claimed(cues: Cues, text: str) -> tuple[int, ...]:
+    """The figure right after a ceiling word ("pays at most 50,000 yuan", "最多5万"): a ceiling claimed, which the
+    language layer reads as a bound of the user's own figure (approximate) and gives no claim."""
+    m = cues.ceiling_any.search(text)
+    if m is None:
+        return ()
+    amounts = find_amounts(text[m.end():m.end() + 16])
+    return (amounts[0],) if len(amounts) == 1 else ()
+
+
+def items_stated(b: Benefit, text: str, counts: tuple[int, ...] = ()) -> int | None:
+    """How many items of a per-item entry the question states ("两个项目", "3个指导站"): a count figure, or a
+    number right before the unit of the entry's quota."""
+    if len(counts) == 1 and counts[0] > 1:
+        return counts[0]
+    q = b.award.quota
+    if q is None:
+        return None
+    text = _COUNT_NUMERAL.sub(lambda m: f"{_NUMERALS[m.group(1)]}{m.group(2)}", text)
+    unit = normalize(q.unit.zh)
+    m = re.search(rf"(\d+)\s*{re.escape(unit)}", text) or re.search(rf"(\d+)\s*{re.escape(unit[-1:])}", text)
+    return int(m.group(1)) if m is not None and int(m.group(1)) > 1 else None
+
+
 def rate_verdict(b: Benefit, percents: tuple[int, ...]) -> YesNo | None:
     """The rate a yes/no question states ("按3%算吗", "50% of the interest?") against the rule's."""
     rule = b.amount

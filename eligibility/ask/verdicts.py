@@ -22,8 +22,10 @@ from eligibility.ask.reading import A_NOT_A
 from eligibility.ask.rule_verdicts import (
     amount_verdict,
     basis_verdict,
+    ceiling_claimed,
     claims,
     exceed_verdict,
+    items_stated,
     quota_verdict,
     rate_verdict,
 )
@@ -48,6 +50,8 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
     quota) or several awards (a range) is a "maybe" with the reason; so is an amount whose conditions
     the question leaves open ("前提是须为出口企业")."""
     cues = cues_of(kb)
+    if not figures:
+        figures = ceiling_claimed(cues, text)
     quota = quota_verdict(cues, b, text, counts)
     if quota is not None:  # the numbers of the quota ("每年选1到2个") are not amounts claimed
         quota_numbers = {int(str(quota.param("claimed_min"))), int(str(quota.param("claimed_max")))}
@@ -78,20 +82,29 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
             and not cues.selected.search(text):  # "入选了，能拿50万吗": chosen already, the amount is the rule's
         count = counts[0] if len(counts) == 1 and counts[0] > 1 and quota is None else None
         # "每个企业给20万吗" asks the rule for each item, even where the words also read as the asker's case
-        described = any(k != "entity_type" for k in facts) and not cues.each.search(text)
+        described = _describes_case(kb, cues, b, facts, text) and not cues.each.search(text)
         getting = bool(cues.getting.search(text)) or described or count is not None
-        # "能拿20万吧": whether the asker gets it is decided on merit; "每个是50万吗" asks the rule itself
-        return YesNo("maybe" if getting else v.verdict, "competitive", (*v.params, ("count", count)))
+        # "能拿20万吧": whether the asker gets it is decided on merit; "每个是50万吗" asks the rule itself; a figure
+        # the rule does not pay is a no however the place is decided ("高价值专利组合给100万对吧")
+        # ("两个项目能拿100万吗": within what the items stated can be paid, not contradicted)
+        claimed, most = v.param("claimed"), v.param("actual_max")
+        items = count if count is not None else items_stated(b, text, counts) if quota is None else None
+        contradicted = v.verdict == "no" and not (items is not None and isinstance(claimed, int)
+                                                  and isinstance(most, int) and claimed <= most * items)
+        return YesNo("maybe" if getting and not contradicted else v.verdict, "competitive" if not contradicted
+                     else v.reason, (*v.params, ("count", count)))
     if v.reason != "applicant_ok" and answer.amount is not None and answer.amount.min != answer.amount.max \
             and b.amount.kind == "tiered":
         return YesNo("maybe", "several", v.params)
     if v.verdict == "yes":
+        # a condition the question names (获批…示范区 said in the zone's name) is not open
         open_ = [c.label for c in b.conditions if c.label is not None and c.fact not in facts
-                 and c.fact != "entity_type" and c.fact not in answer.facts]
-        stated = any(k != "entity_type" for k in facts)  # the asker describes their own case
+                 and c.fact != "entity_type" and c.fact not in answer.facts
+                 and not said(c.label.zh, text)]
+        stated = _describes_case(kb, cues, b, facts, text)  # the asker describes their own case
         # "我们能拿…吗", "我们公司能申请…吗": the asker's own case, not the rule
-        own_case = stated or guaranteed or bool(cues.getting.search(text)) \
-            or bool(cues.self_ref.search(text) and cues.can.search(text))
+        # "马德里注册能奖10万吗": whether it can be paid, so whether its conditions hold
+        own_case = stated or guaranteed or bool(cues.getting.search(text)) or bool(cues.can.search(text))
         tier = _tier_claimed(kb, b, answer, v) if own_case else None
         if tier is not None:  # "我们拿了中国专利奖，能拿50万吗": 50万 is the gold award's, the tier is not said
             return YesNo("maybe", "if_conditions", (*v.params, ("labels_zh", tier[0]), ("labels_en", tier[1])))
@@ -107,6 +120,60 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
             return YesNo("maybe", "if_conditions", (*v.params, ("labels_zh", "、".join(x.zh for x in open_)),
                                                     ("labels_en", "; ".join(x.en for x in open_))))
     return v
+
+
+def _describes_case(kb: KnowledgeBase, cues: Cues, b: Benefit, facts: Facts, text: str) -> bool:
+    """Whether the question states a fact of the asker's own case beyond the applicant type. The entry's own
+    condition read from its name as the subject of a claim ("高价值专利组合培育给50万对吧", "听说马德里商标注册奖10万")
+    describes no case: the words before each of its mentions are only a hearsay lead or punctuation."""
+    conditions = {c.fact for c in b.conditions}
+    names = [normalize(n) for n in (b.title.zh, b.short_title.zh if b.short_title else "",
+                                    *kb.vocabulary.benefits.get(b.id, ())) if n and not n.isascii()]
+    for k, value in facts.items():
+        if k == "entity_type":
+            continue
+        words = kb.vocabulary.facts.get(k)
+        if k not in conditions or value is not True or words is None:
+            return True
+        at = [m.start() for w in words.mentions if w and not w.isascii()
+              for m in re.finditer(re.escape(normalize(w)), text)]
+        if not at or not all(_names_subject(cues, names, text, i) for i in at):
+            return True
+    return False
+
+
+# Between an entry's name and the figure claimed of it: a claim word or two ("给", "奖", "是不是"), no clause break.
+_CLAIM_GAP = re.compile(r"[^\d，,。；;！!？?\s]{0,4}\d")
+
+
+def _names_subject(cues: Cues, names: list[str], text: str, at: int) -> bool:
+    """Whether a mention at ``at`` stands in the entry's name as the subject of a claim: before it only a hearsay
+    lead ("听说") and words of the name (专业化 of 专业化服务平台), after the name a claim word and the figure
+    ("高价值专利组合培育给50万对吧"); "贯标证书拿了，给5万是吧" says what the asker did."""
+    lead = cues.hearsay.sub("", text[:at]).strip(" ，,。:：")
+    if lead and not any(lead in n for n in names):
+        return False
+    start = at - len(lead)
+    end = start
+    while end < len(text) and any(text[start:end + 1] in n for n in names):
+        end += 1
+    return end > at and _CLAIM_GAP.match(text, end) is not None
+
+
+def _frequency_verdict(cues: Cues, b: Benefit, text: str) -> YesNo | None:
+    """"是一次性的吗", "每年都能拿吗": how often the entry pays, against its frequency."""
+    once_unsaid = b.award.frequency == "once" and "一次性" not in b.source.replace(" ", "")
+    if (cues.once.search(text) or cues.yearly.search(text)) and once_unsaid:
+        return YesNo("maybe", "once_unsaid")  # the once-only is the knowledge base's reading of 新增/取得
+    if cues.once.search(text):
+        once = b.award.frequency == "once"
+        return YesNo("yes" if once else "no", "once" if once else "not_once")
+    if cues.yearly.search(text) and b.award.frequency is not None:
+        # "每年都能拿吗": yearly entries yes; a one-off no; paid per event: each new one, not every year as such
+        f = b.award.frequency
+        return YesNo("yes" if f == "yearly" else "no" if f == "once" else "maybe",
+                     {"yearly": "yearly", "once": "once", "per_event": "per_event"}[f])
+    return None
 
 
 def _type_in_conditions(kb: KnowledgeBase, b: Benefit, kind: str, text: str) -> bool:
@@ -192,6 +259,12 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     failed = failed_condition(kb, b, facts)
     if failed is not None:
         return YesNo("no", failed[0], failed[1])
+    once, require = cues.once.search(text), cues.require.search(text)
+    if once is not None and require is not None and once.start() <= require.start() < once.end() and not figures:
+        # "只给一次对吧": the 只 of how often, no requirement asked
+        frequency = _frequency_verdict(cues, b, text)
+        if frequency is not None:
+            return frequency
     if (cues.require.search(text) or cues.need.search(text)) and cues.recency.search(text) \
             and not cues.recency_in_text.search(normalize(b.source)) and b.conditions:
         # "必须是去年新拿的才行吗" of "对取得…的企业": the text asks no time nor newness, only its own condition
@@ -271,17 +344,9 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return amount_verdict(cues, b, answer, text, tuple(claimed))
     if "entity_type" in facts and b.applicants != "any":
         return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))
-    once_unsaid = b.award.frequency == "once" and "一次性" not in b.source.replace(" ", "")
-    if (cues.once.search(text) or cues.yearly.search(text)) and once_unsaid:
-        return YesNo("maybe", "once_unsaid")  # the once-only is the knowledge base's reading of 新增/取得
-    if cues.once.search(text):
-        once = b.award.frequency == "once"
-        return YesNo("yes" if once else "no", "once" if once else "not_once")
-    if cues.yearly.search(text) and b.award.frequency is not None:
-        # "每年都能拿吗": yearly entries yes; a one-off no; paid per event: each new one, not every year as such
-        f = b.award.frequency
-        return YesNo("yes" if f == "yearly" else "no" if f == "once" else "maybe",
-                     {"yearly": "yearly", "once": "once", "per_event": "per_event"}[f])
+    frequency = _frequency_verdict(cues, b, text)
+    if frequency is not None:
+        return frequency
     review = _review_verdict(cues, b, text)
     if review is not None:
         return review

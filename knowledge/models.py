@@ -1033,6 +1033,11 @@ class QuestionCues(Model):
     only: list[CueWord]
     how_leads: list[CueWord]
     now: list[CueWord]
+    # A time before now said in words, with how many years back at least ("前年": 2): an event that long ago is
+    # no entry's 上一年度 (ask9).
+    years_ago: dict[CueWord, int] = {}
+    # What a duration is asked of ("有效期是3年吧"): the policy's validity in years (ask9).
+    duration: list[CueWord] = []
 
 
 class Vocabulary(Model):

@@ -190,3 +190,22 @@ def test_a_nomination_is_no_award(kb: KnowledgeBase) -> None:
 def test_a_claim_is_read_against_the_entry(kb: KnowledgeBase, question: str, verdict: str, starts: str) -> None:
     got, line = first_line(kb, question)
     assert got == verdict and line.startswith(starts), line
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # a duration asked of the policy against its validity (it said 是的 to any number of years)
+    ("政策有效期是3年吧", "no", "不是。"),
+    ("有效期是不是五年", "yes", "是的。"),
+    ("Is the policy valid for 3 years?", "no", "No."),
+    # an event two or more years back is not the 上一年度 the entry pays for (it said 有。)
+    ("三年前拿的中国专利金奖现在还能申请奖励吗", "no", "不可以。"),
+    ("前年获得的国家知识产权示范企业，今年能申请奖励吗", "no", "不可以。"),
+    # ... but money paid then is no event's time: asked again, how often decides
+    ("优势企业前年奖过5万了，今年还能拿吗", "maybe", "原文没有明确规定。"),
+    # every condition of a conditional entry stated and holding: a yes (it gave no verdict)
+    ("去年拿的中国专利金奖，今年能申请吗", "yes", "是的。"),
+])
+def test_a_time_or_the_conditions_stated_are_read_against_the_entry(kb: KnowledgeBase, question: str, verdict: str,
+                                                                    starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line

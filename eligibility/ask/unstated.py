@@ -39,6 +39,15 @@ def fallback_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: 
     if open_ and (cues.can.search(text) or cues.getting.search(text) or cues.support.search(text)):
         return YesNo("maybe", "if_conditions", (("claimed", None), ("labels_zh", "、".join(x.zh for x in open_)),
                                                 ("labels_en", "; ".join(x.en for x in open_))))
+    known = {**facts, **answer.facts}
+    held = [c for c in b.conditions if c.fact != "entity_type"]  # the entry's own (the place is the policy's)
+    if b.award.mode == "conditional" and held and all(c.fact in known or c.when_said for c in held) \
+            and (cues.can.search(text) or cues.getting.search(text)) \
+            and not (cues.twice.search(text) or cues.again_received.search(text)):  # twice: how often, stacking
+        # "去年拿的中国专利金奖，今年能申请吗": every condition stated and none fails (a failed one is a no before)
+        first = held[0]
+        label = first.label or kb.facts[first.fact].label
+        return YesNo("yes", "condition_required", (("label_zh", label.zh), ("label_en", label.en)))
     return None
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from eligibility.ask.conditions import required
+from eligibility.ask.claims_time import duration_verdict, event_too_old
+from eligibility.ask.conditions import describes_case, required
 from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.figures import failed_condition, year_outside
 from eligibility.ask.model import (
@@ -50,6 +51,11 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
     quota) or several awards (a range) is a "maybe" with the reason; so is an amount whose conditions
     the question leaves open ("前提是须为出口企业")."""
     cues = cues_of(kb)
+    # (asked again, "今年还能再奖一次吗": how often is the claim, read below)
+    again = bool(cues.twice.search(text))
+    timed = duration_verdict(kb, b, text) or (None if again else event_too_old(kb, b, text))
+    if timed is not None:  # "有效期是3年吧", "前年拿的金奖，今年还能申请吗": a time the entry contradicts or confirms
+        return timed
     if not figures:
         figures = ceiling_claimed(cues, text)
     quota = quota_verdict(cues, b, text, counts)
@@ -82,7 +88,7 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
             and not cues.selected.search(text):  # "入选了，能拿50万吗": chosen already, the amount is the rule's
         count = counts[0] if len(counts) == 1 and counts[0] > 1 and quota is None else None
         # "每个企业给20万吗" asks the rule for each item, even where the words also read as the asker's case
-        described = _describes_case(kb, cues, b, facts, text) and not cues.each.search(text)
+        described = describes_case(kb, cues, b, facts, text) and not cues.each.search(text)
         getting = bool(cues.getting.search(text)) or described or count is not None
         # "能拿20万吧": whether the asker gets it is decided on merit; "每个是50万吗" asks the rule itself; a figure
         # the rule does not pay is a no however the place is decided ("高价值专利组合给100万对吧")
@@ -101,7 +107,7 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
         open_ = [c.label for c in b.conditions if c.label is not None and c.fact not in facts
                  and c.fact != "entity_type" and c.fact not in answer.facts
                  and not said(c.label.zh, text)]
-        stated = _describes_case(kb, cues, b, facts, text)  # the asker describes their own case
+        stated = describes_case(kb, cues, b, facts, text)  # the asker describes their own case
         # "我们能拿…吗", "我们公司能申请…吗": the asker's own case, not the rule
         # "马德里注册能奖10万吗": whether it can be paid, so whether its conditions hold
         own_case = stated or guaranteed or bool(cues.getting.search(text)) or bool(cues.can.search(text))
@@ -120,44 +126,6 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
             return YesNo("maybe", "if_conditions", (*v.params, ("labels_zh", "、".join(x.zh for x in open_)),
                                                     ("labels_en", "; ".join(x.en for x in open_))))
     return v
-
-
-def _describes_case(kb: KnowledgeBase, cues: Cues, b: Benefit, facts: Facts, text: str) -> bool:
-    """Whether the question states a fact of the asker's own case beyond the applicant type. The entry's own
-    condition read from its name as the subject of a claim ("高价值专利组合培育给50万对吧", "听说马德里商标注册奖10万")
-    describes no case: the words before each of its mentions are only a hearsay lead or punctuation."""
-    conditions = {c.fact for c in b.conditions}
-    names = [normalize(n) for n in (b.title.zh, b.short_title.zh if b.short_title else "",
-                                    *kb.vocabulary.benefits.get(b.id, ())) if n and not n.isascii()]
-    for k, value in facts.items():
-        if k == "entity_type":
-            continue
-        words = kb.vocabulary.facts.get(k)
-        if k not in conditions or value is not True or words is None:
-            return True
-        at = [m.start() for w in words.mentions if w and not w.isascii()
-              for m in re.finditer(re.escape(normalize(w)), text)]
-        if not at or not all(_names_subject(cues, names, text, i) for i in at):
-            return True
-    return False
-
-
-# Between an entry's name and the figure claimed of it: a claim word or two ("给", "奖", "是不是"), no clause break.
-_CLAIM_GAP = re.compile(r"[^\d，,。；;！!？?\s]{0,4}\d")
-
-
-def _names_subject(cues: Cues, names: list[str], text: str, at: int) -> bool:
-    """Whether a mention at ``at`` stands in the entry's name as the subject of a claim: before it only a hearsay
-    lead ("听说") and words of the name (专业化 of 专业化服务平台), after the name a claim word and the figure
-    ("高价值专利组合培育给50万对吧"); "贯标证书拿了，给5万是吧" says what the asker did."""
-    lead = cues.hearsay.sub("", text[:at]).strip(" ，,。:：")
-    if lead and not any(lead in n for n in names):
-        return False
-    start = at - len(lead)
-    end = start
-    while end < len(text) and any(text[start:end + 1] in n for n in names):
-        end += 1
-    return end > at and _CLAIM_GAP.match(text, end) is not None
 
 
 def _frequency_verdict(cues: Cues, b: Benefit, text: str) -> YesNo | None:

@@ -209,3 +209,25 @@ def test_a_time_or_the_conditions_stated_are_read_against_the_entry(kb: Knowledg
                                                                     starts: str) -> None:
     got, line = first_line(kb, question)
     assert got == verdict and line.startswith(starts), line
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # the base named beside the rate: the loan's principal is not what the 50% is taken of (it said 是的)
+    ("质押贷款利息是不是按贷款金额的50%补", "no", "不是。"),
+    ("Is the interest subsidy 50% of the loan amount?", "no", "No."),
+    ("Is the securitisation originator reward 2% of the financing?", "yes", "Yes."),
+    # a ceiling is not a fixed amount (it said 是的)
+    ("贯标补贴是不是固定5万", "no", "不是。"),
+    # the most of a quota asked as its most (it said 不一定)
+    ("专利导航项目是不是每年最多支持10个", "yes", "是的。"),
+    # a cap per enterprise claimed for every year
+    ("证券化融资补助能不能每年都拿300万", "no", "不是。"),
+    # the text's own 后补助 asked (it said 有。)
+    ("地理标志运用促进工程是后补助吗", "yes", "是的。"),
+    # the figure of the clause asked, not the rule restated before it (it said 是的 to 1000万)
+    ("发起单位奖励按融资额的2%，每期最高200万，我们发了一期5亿的，是不是能拿1000万", "no", "不是。"),
+])
+def test_a_claim_beside_the_rule_is_read_against_it(kb: KnowledgeBase, question: str, verdict: str,
+                                                   starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line

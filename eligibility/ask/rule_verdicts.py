@@ -53,6 +53,11 @@ _BASIS_ZH = re.compile(r"按(?:照)?(.{1,14}?)(?:来|的)?(?:算|计算|计|核�
 
 _BASIS_EN = re.compile(r"\b(?:based on|calculated on|calculated from|computed on|worked out on|percentage of|"
                        r"share of|paid on)\s+(?:the\s+|our\s+)?([a-z][a-z ]{2,40})")
+# The base right before or after the rate ("按贷款金额的50%", "是融资额的3%", "50% of the loan"): only a loan's
+# principal named there is read as another base (the words of the entry's own base vary: 融资额, financing).
+_BASIS_BY_RATE = re.compile(r"按(?:照)?(.{1,14}?)的?\s*\d+(?:\.\d+)?\s*%"
+                            r"|(?:是|为)([^\W\d按是]{2,10})的\s*\d+(?:\.\d+)?\s*%"
+                            r"|\d+(?:\.\d+)?\s*%\s*of\s+(?:the\s+|our\s+)?([a-z][a-z ]{2,40})")
 
 
 def basis_verdict(kb: KnowledgeBase, b: Benefit, text: str) -> YesNo | None:
@@ -63,6 +68,11 @@ def basis_verdict(kb: KnowledgeBase, b: Benefit, text: str) -> YesNo | None:
         return None
     m = _BASIS_ZH.search(text) or _BASIS_EN.search(text)
     if m is None:
+        by_rate = _BASIS_BY_RATE.search(text)
+        named = next((g for g in by_rate.groups() if g), "") if by_rate is not None else ""
+        principal = [normalize(w) for w in kb.vocabulary.figures.principal]
+        if any(_cue_in(w, named) for w in principal):
+            return YesNo("no", "basis_differs", (("claimed_base", named.strip()),))
         return None
     named = m.group(1)
     base = kb.facts.get(rule.of)
@@ -106,6 +116,8 @@ def quota_verdict(cues: Cues, b: Benefit, text: str, counts: tuple[int, ...]) ->
     params = (("claimed_min", low), ("claimed_max", high))
     if (low, high) == (q.min, q.max):
         return YesNo("yes", "quota_same", params)
+    if low == high == q.max and cues.ceiling_any.search(text):
+        return YesNo("yes", "quota_same", params)  # "每年最多支持10个" of 6—10: its most
     if low == high and q.min <= low <= q.max:
         return YesNo("maybe", "quota_range", params)  # "每年选6个吗" of 6—10: within it, not the rule
     return YesNo("no", "quota_differs", params)
@@ -176,5 +188,7 @@ def amount_verdict(cues: Cues, b: Benefit, answer: AmountAnswer, text: str,
     if actual.min != 0 and actual.min < actual.max and actual.min <= claimed <= actual.max and not ceiling:
         # "专利导航一个项目20万是吗" of 10—20万: not necessarily; "每个都是30万吗", "固定给20万吗": no, a range is paid
         return YesNo("no" if cues.uniform.search(text) else "maybe", "amount_in_range", params)
+    if actual.min == 0 and claimed == actual.max and cues.uniform.search(text):
+        return YesNo("no", "amount_in_range", params)  # "贯标补贴是不是固定5万" of 不超过5万: a ceiling, not fixed
     same = actual.min <= claimed <= actual.max if actual.min != 0 else claimed == actual.max
     return YesNo("yes" if same else "no", "amount_same" if same else "amount_differs", params)

@@ -10,6 +10,7 @@ from eligibility.ask.claims_time import duration_verdict, event_too_old
 from eligibility.ask.conditions import describes_case, required
 from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.figures import failed_condition, year_outside
+from eligibility.ask.kinds import yes_no_clauses
 from eligibility.ask.model import (
     DOUBLE_ENTRY,
     PERSON,
@@ -32,7 +33,7 @@ from eligibility.ask.rule_verdicts import (
 )
 from eligibility.ask.unstated import beyond_text, names_beyond_text, said
 from eligibility.matcher import english_words
-from eligibility.parsing import normalize
+from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Facts, Validity
 from knowledge.models import (
     Benefit,
@@ -65,10 +66,12 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
     if quota is not None and (quota.verdict == "no" or not figures):
         return quota  # "每年支持10个吗": the quota asked about; a wrong quota is a no whatever the amount
     rate = rate_verdict(b, percents)
+    basis = basis_verdict(kb, b, text)
+    if basis is not None and basis.verdict == "no":
+        return basis  # "是不是按贷款金额的50%补": the rate is right, what it is taken of is not
     if rate is not None and (rate.verdict == "no" or not figures):
         return rate  # "按3%算吗": the rate asked about against the rule's
-    basis = basis_verdict(kb, b, text)
-    if basis is not None and (basis.verdict == "no" or not figures):
+    if basis is not None and not figures:
         return basis  # "是按贷款本金算的吗": what the percentage is taken of
     v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity, years, included)
     guaranteed = bool(cues.guarantee.search(text))
@@ -126,6 +129,15 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
             return YesNo("maybe", "if_conditions", (*v.params, ("labels_zh", "、".join(x.zh for x in open_)),
                                                     ("labels_en", "; ".join(x.en for x in open_))))
     return v
+
+
+def asked_first(cues: Cues, text: str, claimed: list[int]) -> list[int]:
+    """The figures claimed, those of the clause asked first ("每期最高200万，…是不是能拿1000万": 1000万 is asked,
+    200万 restates the rule)."""
+    if len(claimed) < 2:
+        return claimed
+    asked = {a for c in yes_no_clauses(cues, text) for a in find_amounts(c)}
+    return sorted(claimed, key=lambda c: c not in asked)
 
 
 def _frequency_verdict(cues: Cues, b: Benefit, text: str) -> YesNo | None:
@@ -196,6 +208,10 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return YesNo("yes" if live != lapsed else "no", "in_force" if live else "out_of_force")
     if b.id == SUPERVISION_ENTRY:
         return YesNo("yes", "supervised")  # "弄虚作假会被处理吗", "会有人来查吗": the text says so
+    if not b.is_info and cues.post_funded.search(text) and not cues.prepaid.search(text):
+        # "是后补助吗": the text's own 后补助, or it does not say when it pays
+        return YesNo("yes", "post_funded") if cues.post_funded.search(normalize(b.source)) \
+            else YesNo("maybe", "prepaid_unsaid")
     if not b.is_info and cues.prepaid.search(text):
         # "是先给钱再干活吗": a 后补助 in the text is a no; elsewhere the text does not say when it pays
         return YesNo("no", "post_funded") if cues.post_funded.search(normalize(b.source)) \
@@ -281,6 +297,11 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
                 unasked = unasked.replace(phrase, " " * len(phrase))
             return YesNo("no" if cues.no_ceiling.search(unasked) else "yes", "cap_scope",
                          (("actual_max", rule.cap), ("scope", rule.cap_scope)))
+    if rule.kind == "percentage" and rule.cap is not None and rule.cap_scope == "per_enterprise" \
+            and rule.cap in figures \
+            and (cues.yearly.search(text) or cues.scopes["per_enterprise_per_year"].search(text)):
+        # "证券化融资补助能不能每年都拿300万": the cap is per enterprise, set for no year
+        return YesNo("no", "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
     exceed = exceed_verdict(cues, b, text)
     if exceed is not None:
         return exceed
@@ -299,7 +320,7 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         # "马德里按件数算吗": the text is silent on several items; the knowledge base's count reading is said
         return YesNo("maybe", "count_unsaid")
     if figures and answer.from_figures and answer.amount is not None:
-        claimed = claims(figures, {**facts, **answer.facts})
+        claimed = asked_first(cues, text, claims(figures, {**facts, **answer.facts}))
         if claimed:  # "利息180万，贴息是不是90万": the figure asked about against what the user's figures give
             a, c = answer.amount, claimed[0]
             same = a.min <= c <= a.max

@@ -231,3 +231,21 @@ def test_a_claim_beside_the_rule_is_read_against_it(kb: KnowledgeBase, question:
                                                    starts: str) -> None:
     got, line = first_line(kb, question)
     assert got == verdict and line.startswith(starts), line
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # a figure asked above the cap is a no even while the user's own figures are asked back (it said 是的 / nothing)
+    ("听说贴息是50%，我们贷款3000万，是不是能拿1500万", "no", "不是。"),
+    ("我们发起了一期3亿的证券化产品，能奖600万吗", "no", "不是。"),
+    # ... but not where several issues are said (three issues may reach 600万)
+    ("我们发起了三期，每期1亿，能拿600万吗", "maybe", "不一定。"),
+    # a condition's own English word asked as required (it said Not necessarily)
+    ("Must the IP alliance be filed with CNIPA?", "yes", "Yes."),
+    ("Is the patent industrialisation support only for strategic emerging industries?", "yes", "Yes."),
+    # the text is silent on several registrations: 100k "per registration" is the knowledge base's reading
+    ("Is the Madrid reward 100k per registration?", "maybe", "The text does not settle"),
+])
+def test_a_claim_against_the_most_or_a_condition_in_english(kb: KnowledgeBase, question: str, verdict: str,
+                                                            starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line

@@ -99,6 +99,13 @@ def required(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> YesNo | No
                     asked = True
                     negated = i > 0 and words[i - 1] in cues.words.negations_en
                     break
+            else:
+                # "Must the IP alliance be filed?": a word of the condition that is not the entry's own name and
+                # few conditions hold (fil of "filed and meets the national guidelines"), asked as a requirement
+                at = _distinct_word_at(kb, b, en, words)
+                if at is not None and (cues.require.search(text) or cues.need.search(text)):
+                    asked = True
+                    negated = any(w in cues.words.negations_en for w in words[max(0, at - 3):at])
         if not negated and _negated_run(cues, zh, unasked):  # "不出口的企业", "联盟没备案": negated right before
             asked = negated = True
         if not asked:
@@ -145,6 +152,25 @@ def _own_run(kb: KnowledgeBase, b: Benefit, core: str, text: str) -> str | None:
             if run in text and run not in own and _condition_spread(kb, run) <= 3:
                 return run
     return None
+
+
+def _distinct_word_at(kb: KnowledgeBase, b: Benefit, core: tuple[str, ...], words: list[str]) -> int | None:
+    """Where the question holds a word of a condition's English words that the entry's own title lacks and the
+    labels of at most two entries hold, or None."""
+    title = english_words(normalize(b.title.en)) + english_words(normalize(b.short_title.en if b.short_title else ""))
+    for w in core:
+        if len(w) < 3 or any(_same_word(w, t) for t in title) or _english_spread(kb, w) > 2:
+            continue
+        at = next((i for i, q in enumerate(words) if _same_word(q, w) or (len(w) == 3 and q.startswith(w))), None)
+        if at is not None:
+            return at
+    return None
+
+
+def _english_spread(kb: KnowledgeBase, word: str) -> int:
+    """How many benefits have a condition whose English label holds ``word``."""
+    return sum(1 for x in kb.benefits if any(any(_same_word(word, t) for t in english_words(normalize(label.en)))
+                                             for label in condition_labels(kb, x)))
 
 
 def _same_word(a: str, b: str) -> bool:

@@ -133,6 +133,27 @@ def ceiling_claimed(cues: Cues, text: str) -> tuple[int, ...]:
     return (amounts[0],) if len(amounts) == 1 else ()
 
 
+# Several issues or years said ("三期", "两年", "2023年"): the cap is paid more than once, no claim is beyond it.
+_SEVERAL_PERIODS = re.compile(r"(?:[两二三四五六七八九十几多]|\d+)\s*(?:个)?\s*(?:期|年(?!度))|(?:19|20)\d\d"
+                              r"|\b(?:years|issues)\b")
+_ONE_ISSUE = re.compile(r"一期|\b(?:one|an|a single) issue\b")
+
+
+def beyond_cap(b: Benefit, text: str, asked: list[str]) -> YesNo | None:
+    """"我们贷款3000万，是不是能拿1500万", "发起了一期3亿的证券化产品，能奖600万吗": a figure asked that is above the
+    most the entry pays one enterprise (a year, or one issue said), whatever the user's own figures (even unread)."""
+    rule = b.amount
+    if not isinstance(rule, PercentageAmount) or rule.cap is None:
+        return None
+    several = _SEVERAL_PERIODS.search(_ONE_ISSUE.sub(" ", text))
+    if several is not None or (rule.cap_scope == "per_issue" and not _ONE_ISSUE.search(text)):
+        return None
+    claimed = [a for c in asked for a in find_amounts(c) if a > rule.cap]
+    if len(claimed) != 1:
+        return None
+    return YesNo("no", "amount_differs", (("claimed", claimed[0]), ("actual_max", rule.cap)))
+
+
 def items_stated(b: Benefit, text: str, counts: tuple[int, ...] = ()) -> int | None:
     """How many items of a per-item entry the question states ("两个项目", "3个指导站"): a count figure, or a
     number right before the unit of the entry's quota."""

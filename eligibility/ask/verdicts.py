@@ -24,6 +24,7 @@ from eligibility.ask.reading import A_NOT_A
 from eligibility.ask.rule_verdicts import (
     amount_verdict,
     basis_verdict,
+    beyond_cap,
     ceiling_claimed,
     claims,
     exceed_verdict,
@@ -57,6 +58,11 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
     timed = duration_verdict(kb, b, text) or (None if again else event_too_old(kb, b, text))
     if timed is not None:  # "有效期是3年吧", "前年拿的金奖，今年还能申请吗": a time the entry contradicts or confirms
         return timed
+    if not figures:
+        # the user's figures unread (asked back): a figure asked above the cap is a no all the same
+        beyond = beyond_cap(b, text, yes_no_clauses(cues, text))
+        if beyond is not None:
+            return beyond
     if not figures:
         figures = ceiling_claimed(cues, text)
     quota = quota_verdict(cues, b, text, counts)
@@ -315,9 +321,11 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if cues.twice.search(text) and b.award.frequency == "once" and once_said:
         return YesNo("no", "once")  # "去年拿了驰名商标，今年还能再奖吗": a one-off is paid once
     per_item = item_count(rule)
-    if per_item is not None and not figures and cues.each.search(text) and "未写明" in per_item.reading.zh \
-            and not cues.yearly.search(text):  # "paid every year?" asks how often, not how many items
-        # "马德里按件数算吗": the text is silent on several items; the knowledge base's count reading is said
+    own_value = rule.kind == "fixed" and set(figures) == {rule.value}
+    if per_item is not None and (not figures or own_value) and cues.each.search(text) \
+            and "未写明" in per_item.reading.zh and not cues.yearly.search(text):  # "every year?" asks how often
+        # "马德里按件数算吗", "100k per registration?": the text is silent on several items; the knowledge base's
+        # count reading is said
         return YesNo("maybe", "count_unsaid")
     if figures and answer.from_figures and answer.amount is not None:
         claimed = asked_first(cues, text, claims(figures, {**facts, **answer.facts}))

@@ -249,3 +249,14 @@ def test_a_claim_against_the_most_or_a_condition_in_english(kb: KnowledgeBase, q
                                                             starts: str) -> None:
     got, line = first_line(kb, question)
     assert got == verdict and line.startswith(starts), line
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # 有 … confirmed with a tag instead of 吗 (it gave no verdict)
+    ("企业做专利密集型产品备案有奖补对吧", "yes", "有。"),
+    # the case asked to be included is the clause's own wording (创建或者续延), chosen on merit or not (was 不一定)
+    ("国家级知识产权规范化市场续延的也能申请吗", "yes", "是的。"),
+])
+def test_what_the_clause_holds_is_confirmed(kb: KnowledgeBase, question: str, verdict: str, starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line

@@ -8,7 +8,7 @@ from datetime import date
 
 from eligibility.ask.claims_time import duration_verdict, event_too_old
 from eligibility.ask.conditions import describes_case, required
-from eligibility.ask.cues import Cues, cues_of
+from eligibility.ask.cues import Cues, alternation, cues_of
 from eligibility.ask.figures import failed_condition, year_outside
 from eligibility.ask.kinds import yes_no_clauses
 from eligibility.ask.model import (
@@ -135,6 +135,33 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
             return YesNo("maybe", "if_conditions", (*v.params, ("labels_zh", "、".join(x.zh for x in open_)),
                                                     ("labels_en", "; ".join(x.en for x in open_))))
     return v
+
+
+# "…也能申请吗", "…也可以拿吗": a case asked to be included too.
+_ALSO = re.compile(r"也(?:能|可以|可)")
+
+
+def _case_in_source(b: Benefit, text: str) -> bool:
+    """"国家级知识产权规范化市场续延的也能申请吗": the case named before 也能 beside the entry's name (续延) is the
+    clause's own wording ("创建或者续延"), so it is included."""
+    m = _ALSO.search(text)
+    if m is None or b.is_info:
+        return False
+    before = re.split(r"[，,。？?\s]", text[:m.start()])[-1].removesuffix("的")
+    title = normalize(b.title.zh)
+    cut = next((i for i in range(len(before), 0, -1) if before[:i] in title), 0)
+    case = before[cut:]
+    return len(case) >= 2 and all(_is_han(c) for c in case) and case in normalize(b.source) and case not in title
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _exists_claimed(cues: Cues, text: str) -> bool:
+    """"专利密集型产品备案有奖补对吧": 有 and what is had, confirmed with a tag (对吧, 是吧) instead of 吗."""
+    tags = alternation([*cues.words.yes_no_phrases, *cues.words.confirm_tails])
+    return re.search(r"有[^，,。？?]{0,8}?" + tags + r"[\s？?。!！]*$", text) is not None
 
 
 def asked_first(cues: Cues, text: str, claimed: list[int]) -> list[int]:
@@ -347,7 +374,7 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     review = _review_verdict(cues, b, text)
     if review is not None:
         return review
-    if included:
+    if included or _case_in_source(b, text):
         return YesNo("yes", "included")
     if isinstance(facts.get("entity_type"), str) and b.applicants == "any" and cues.can.search(text):
         return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))  # open to any unit
@@ -357,7 +384,7 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         unasked = unasked.replace(phrase, " " * len(phrase))
     if cues.not_done.search(unasked):
         return None
-    if (cues.exists.search(text) or A_NOT_A.search(text)) \
+    if (cues.exists.search(text) or A_NOT_A.search(text) or _exists_claimed(cues, text)) \
             and cues.support.search(text):
         return YesNo("yes", "exists")  # "贯标有补贴吗": the clause exists; never "有" for what we do not hold
     if not figures and cues.rewarded.search(text):

@@ -147,6 +147,17 @@ def cases(kb: KnowledgeBase, shapes: dict[str, object] | None = None) -> list[Ca
                 add(b, "applicant_amount_out", "applicant_amount", "no", who=who, n=max(own))
         if b.applicants == "any" or "enterprise" in b.applicants:
             add(b, "elsewhere", "elsewhere", "no")
+        if rule.kind == "percentage":
+            add(b, "basis_principal", "basis", "no", base=data["principal"], r=round(rule.rate * 100))
+            if rule.cap is not None and rule.cap_scope == "per_enterprise_per_year":
+                add(b, "above_cap", "above_cap", "no", base=data["principal"], n=rule.cap * 5)
+        if rule.kind == "up_to":
+            add(b, "fixed_of_ceiling", "fixed", "no", n=rule.max)
+        if q is not None and q.max > q.min:
+            add(b, "quota_most", "quota_most", "yes", q=str(int(q.max)), u={"zh": q.unit.zh, "en": q.unit.en})
+        if any(kb.facts[c.fact].window is not None and kb.facts[c.fact].type in ("bool", "choice")
+               for c in b.conditions if c.fact in kb.facts) and b.award.frequency != "yearly":
+            add(b, "event_old", "event_old", "no")
     for group in kb.policy.no_double_subsidy.exclusions:
         if group.resolve == "flag" and len(group.benefits) == 2:
             first, second = (kb.benefit(i) for i in group.benefits)
@@ -154,6 +165,13 @@ def cases(kb: KnowledgeBase, shapes: dict[str, object] | None = None) -> list[Ca
                 for shape in data["stacking"][lang]:
                     out.append(Case(first.id, "stacking_flagged", lang,
                                     shape.format(x=_name(first, lang), y=_name(second, lang)), "maybe"))
+    validity = kb.policy.validity.years
+    for lang in ("zh", "en"):
+        for shape, n in (("政策有效期是{n}年吧", 3), ("政策有效期是{n}年吗", validity),
+                         ("Is the policy valid for {n} years?", 3)):
+            if (lang == "zh") == (not shape.isascii()):
+                out.append(Case("validity_and_implementation", "duration", lang, shape.format(n=n),
+                                "yes" if n == validity else "no"))
     return out
 
 

@@ -260,3 +260,14 @@ def test_a_claim_against_the_most_or_a_condition_in_english(kb: KnowledgeBase, q
 def test_what_the_clause_holds_is_confirmed(kb: KnowledgeBase, question: str, verdict: str, starts: str) -> None:
     got, line = first_line(kb, question)
     assert got == verdict and line.startswith(starts), line
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    # the requirement confirmed in the clause's own words, not the first condition matched (finding G19)
+    ("专利导航必须按照《专利导航指南》吗", "要求：按照《专利导航指南》系列国家标准"),
+    ("创客空间必须有固定办公场所吗", "要求：有固定办公场所及配套设施"),
+    ("马德里商标必须是出口企业吗", "要求：须为出口企业"),
+])
+def test_a_requirement_confirmed_is_the_one_asked(kb: KnowledgeBase, question: str, said: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == "yes" and line.startswith("是的。") and said in line, line

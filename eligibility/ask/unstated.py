@@ -54,7 +54,7 @@ def fallback_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: 
 def beyond_text(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> bool:
     """Whether what a yes/no question asks to be required shares no three characters with the clause's text and no
     two with its conditions (their facts' labels too: "必须是石家庄的企业吗" asks the place condition)."""
-    asked = _asked_requirement(cues, text)
+    asked = asked_requirement(cues, text)
     source = normalize(b.source)
     facts = [kb.facts.get(c.fact) for c in kb.conditions_of(b)]
     labels = "".join(normalize(x.zh) for x in condition_labels(kb, b)) \
@@ -67,7 +67,7 @@ def names_beyond_text(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> b
     """Whether a requirement asked ("贴息必须是本市银行的贷款吗", "专利奖必须是第一专利权人吗") names a word of two
     characters that neither the clause's text, its conditions nor its title hold (the city itself set aside):
     the condition matched elsewhere in the question is not what is asked, so it is no yes."""
-    asked = _asked_requirement(cues, text)
+    asked = asked_requirement(cues, text)
     for word in sorted(cues.words.city_words, key=len, reverse=True):
         asked = asked.replace(normalize(word), " ")
     held = normalize(b.source) + normalize(b.title.zh) + "".join(normalize(x.zh) for x in condition_labels(kb, b)) \
@@ -80,7 +80,7 @@ def names_beyond_text(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> b
                and (p[0] not in held or p[1] not in held) for p in pairs)
 
 
-def _asked_requirement(cues: Cues, text: str) -> str:
+def asked_requirement(cues: Cues, text: str) -> str:
     """The Chinese words a yes/no question asks to be required ("要先还完贷款才能…" -> 还完贷款), or ""."""
     m = cues.require.search(text) or cues.need.search(text)
     if m is None:
@@ -90,6 +90,22 @@ def _asked_requirement(cues: Cues, text: str) -> str:
                key=len, default="")
     rest = re.split(r"才|吗|[？?，,。]", rest[len(lead):], maxsplit=1)[0]  # "只有拿到认证证书才": 拿到认证证书
     return "".join(c for c in rest if _is_han(c)) if len(rest) >= 3 else ""
+
+
+def requirement_quoted(cues: Cues, b: Benefit, text: str, needed: YesNo) -> YesNo:
+    """"专利导航必须按照《专利导航指南》吗": a requirement confirmed is said in the clause's own words where what is
+    asked is a phrase of the clause's text the matched condition lacks (not "要求：开展专利导航项目")."""
+    asked = asked_requirement(cues, text)
+    label = normalize(str(needed.param("label_zh") or ""))
+    title = normalize(b.title.zh)
+    runs = [asked[i:i + 3] for i in range(len(asked) - 2)]
+    fresh = [r for r in runs if r not in label and r not in title]
+    for fragment in re.split(r"[，,。；;]", normalize(b.source)):
+        if any(r in fragment for r in fresh):
+            said = fragment.strip().removeprefix("对")
+            return YesNo(needed.verdict, needed.reason,
+                         (("label_zh", said), *((k, v) for k, v in needed.params if k != "label_zh")))
+    return needed
 
 
 def _is_han(ch: str) -> bool:

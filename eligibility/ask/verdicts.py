@@ -32,7 +32,7 @@ from eligibility.ask.rule_verdicts import (
     quota_verdict,
     rate_verdict,
 )
-from eligibility.ask.unstated import beyond_text, names_beyond_text, said
+from eligibility.ask.unstated import beyond_text, names_beyond_text, requirement_quoted, said
 from eligibility.matcher import english_words
 from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Facts, Validity
@@ -310,7 +310,7 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         # "贴息必须是本市银行的贷款吗": the condition matched on 贷款; what is asked (the bank) the text lacks
         return YesNo("no", "condition_unrequired", needed.params)
     if needed is not None:
-        return needed
+        return requirement_quoted(cues, b, text, needed) if needed.verdict == "yes" else needed
     if isinstance(facts.get("entity_type"), str) and cues.only.search(text) and b.applicants != "any":
         # "是不是只有企业能申请质押贴息" (after a condition: "只有出口企业才能"): that type alone, or not
         alone = tuple(b.applicants) == (facts["entity_type"],)

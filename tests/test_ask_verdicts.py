@@ -271,3 +271,15 @@ def test_what_the_clause_holds_is_confirmed(kb: KnowledgeBase, question: str, ve
 def test_a_requirement_confirmed_is_the_one_asked(kb: KnowledgeBase, question: str, said: str) -> None:
     got, line = first_line(kb, question)
     assert got == "yes" and line.startswith("是的。") and said in line, line
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # who pays, asked: the clause's own "市政府一次性给予" (it gave a card only, or 有。)
+    ("驰名商标奖励是市政府给的吗", "yes", "是的。"),
+    ("马德里奖励是不是市政府发的", "yes", "是的。"),
+    # the end of the validity falls in that year by the assumed date (it said No)
+    ("Does the policy expire in 2027?", "yes", "Yes."),
+])
+def test_who_pays_and_when_it_ends(kb: KnowledgeBase, question: str, verdict: str, starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line

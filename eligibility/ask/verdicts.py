@@ -154,6 +154,16 @@ def _case_in_source(b: Benefit, text: str) -> bool:
     return len(case) >= 2 and all(_is_han(c) for c in case) and case in normalize(b.source) and case not in title
 
 
+# "是市政府给的吗", "是不是市政府发的": who pays, asked.
+_PAYER = re.compile(r"是(?:不是)?(?:由)?([\u4e00-\u9fff]{2,6}?)(?:给|发|出|奖励|支付|拨付)的?(?:吗|么|嘛|$)")
+
+
+def _payer_in_source(b: Benefit, text: str) -> bool:
+    """"驰名商标奖励是市政府给的吗": the payer asked is the one the clause names ("市政府一次性给予")."""
+    m = _PAYER.search(text)
+    return m is not None and not b.is_info and m.group(1) in normalize(b.source)
+
+
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
@@ -225,6 +235,9 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if b.id in (VALIDITY_ENTRY, PROCEDURE_ENTRY) and len(years) == 1 and validity is not None \
             and (cues.still.search(text) or lapsed) and ahead:
         inside = years[0] <= validity.valid_until.year
+        if lapsed and years[0] == validity.valid_until.year:
+            # "Does the policy expire in 2027?", "2027年到期吗": the end falls in that year (by the assumed date)
+            return YesNo("yes", "year_end", (("year", years[0]),))
         return YesNo("yes" if inside != lapsed else "no", "year_in" if inside else "year_out", (("year", years[0]),))
     if b.id == PROCEDURE_ENTRY and today is not None and validity is not None and cues.now.search(text) \
             and cues.still.search(text):
@@ -374,7 +387,7 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     review = _review_verdict(cues, b, text)
     if review is not None:
         return review
-    if included or _case_in_source(b, text):
+    if included or _case_in_source(b, text) or _payer_in_source(b, text):
         return YesNo("yes", "included")
     if isinstance(facts.get("entity_type"), str) and b.applicants == "any" and cues.can.search(text):
         return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))  # open to any unit

@@ -283,3 +283,9 @@ def test_a_requirement_confirmed_is_the_one_asked(kb: KnowledgeBase, question: s
 def test_who_pays_and_when_it_ends(kb: KnowledgeBase, question: str, verdict: str, starts: str) -> None:
     got, line = first_line(kb, question)
     assert got == verdict and line.startswith(starts), line
+
+
+def test_the_applicant_type_asked_as_required_is_the_type_not_a_condition(kb: KnowledgeBase) -> None:
+    # "贯标" matched the platform condition; what is asked to be required is 企业 (finding G18: it said 是的)
+    got, line = first_line(kb, "贯标奖补必须是企业吗")
+    assert got == "no" and line.startswith("不是。"), line

@@ -32,7 +32,7 @@ from eligibility.ask.rule_verdicts import (
     quota_verdict,
     rate_verdict,
 )
-from eligibility.ask.unstated import beyond_text, names_beyond_text, requirement_quoted, said
+from eligibility.ask.unstated import asked_requirement, beyond_text, names_beyond_text, requirement_quoted, said
 from eligibility.matcher import english_words
 from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Facts, Validity
@@ -199,6 +199,14 @@ def _frequency_verdict(cues: Cues, b: Benefit, text: str) -> YesNo | None:
     return None
 
 
+def _type_required(kb: KnowledgeBase, cues: Cues, kind: str, text: str) -> bool:
+    """Whether what is asked to be required is the applicant type itself ("贯标奖补必须是企业吗": 企业), not a
+    condition a word of the question matched elsewhere (贯标 of the platform condition)."""
+    asked = asked_requirement(cues, text).removeprefix("是").removeprefix("为")
+    return bool(asked) and any(normalize(w) == asked for t in kb.vocabulary.applicants.types
+                               if t.entity_type == kind for w in t.words)
+
+
 def _type_in_conditions(kb: KnowledgeBase, b: Benefit, kind: str, text: str) -> bool:
     """Whether a word of the applicant type the question names is a word of the entry's conditions too
     ("必须是出口企业吗": 企业 of 须为出口企业 asks the condition, not the type)."""
@@ -311,7 +319,8 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     # the condition matched is the entry's own name ("知识产权培训教育基地" of the training-base entry)
     own_name = needed is not None and str(needed.param("label_zh") or "") in normalize(b.title.zh)
     if isinstance(kind, str) and cues.require.search(text) and b.applicants != "any" \
-            and (needed is None or own_name) and not _type_in_conditions(kb, b, kind, text):
+            and (needed is None or own_name or _type_required(kb, cues, kind, text)) \
+            and not _type_in_conditions(kb, b, kind, text):
         # "培训基地必须是高校吗": whether that type alone may apply (not a condition beyond the entry's own name)
         alone = tuple(b.applicants) == (kind,)
         return YesNo("yes" if alone else "no", "only_type" if alone else "not_only_type", (("type", kind),))

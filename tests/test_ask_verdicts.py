@@ -200,6 +200,9 @@ def test_a_claim_is_read_against_the_entry(kb: KnowledgeBase, question: str, ver
     # an event two or more years back is not the 上一年度 the entry pays for (it said 有。)
     ("三年前拿的中国专利金奖现在还能申请奖励吗", "no", "不可以。"),
     ("前年获得的国家知识产权示范企业，今年能申请奖励吗", "no", "不可以。"),
+    # the 几 of a time before now asks no number: still a yes/no question (it gave a card, no verdict)
+    ("前几年就评上的示范企业还能领10万吗", "no", "不可以。"),
+    ("几年前评上的国家知识产权示范企业，现在能领奖励吗", "no", "不可以。"),
     # ... but money paid then is no event's time: asked again, how often decides
     ("优势企业前年奖过5万了，今年还能拿吗", "maybe", "原文没有明确规定。"),
     # every condition of a conditional entry stated and holding: a yes (it gave no verdict)

@@ -1038,6 +1038,10 @@ class QuestionCues(Model):
     years_ago: dict[CueWord, int] = {}
     # What a duration is asked of ("有效期是3年吧"): the policy's validity in years (ask9).
     duration: list[CueWord] = []
+    # Characters of a consequence asked ("补贴会不会被收回") that name nothing: never the act the clause lacks (ask9).
+    consequence_filler_chars: CueChars = ""
+    # Words before the act asked ("会被收回", "要退吗"): the act is what the last of them is followed by (ask9).
+    consequence_leads: list[CueWord] = []
 
 
 class Vocabulary(Model):

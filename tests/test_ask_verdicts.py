@@ -40,6 +40,7 @@ def first_line(kb: KnowledgeBase, question: str) -> tuple[str | None, str]:
     # the city's funds pay no applicant; supervision is what the text says
     ("那个1000万的风险补偿资金能直接发给企业吗", "no", "不是。"),
     ("申报的时候弄虚作假会被处理吗", "yes", "是的。"),
+    ("拿了补贴会被审计吗", "yes", "是的。"),
     # the year against the (assumed) end of the validity
     ("2028年还能按这个政策申请吗", "no", "不是。"),
     ("Is the interest subsidy capped?", "yes", "Yes."),
@@ -292,3 +293,15 @@ def test_the_applicant_type_asked_as_required_is_the_type_not_a_condition(kb: Kn
     # "贯标" matched the platform condition; what is asked to be required is 企业 (finding G18: it said 是的)
     got, line = first_line(kb, "贯标奖补必须是企业吗")
     assert got == "no" and line.startswith("不是。"), line
+
+
+@pytest.mark.parametrize(("question", "act"), [
+    # G42a: the supervision clause says fraud is dealt with under the regulations, never that money is taken back
+    # (it said 是的 and invented a clawback)
+    ("补贴会不会被收回", "收回"),
+    ("骗取资助会被罚款吗", "罚款"),
+])
+def test_an_act_the_supervision_clause_does_not_name_is_not_a_yes(kb: KnowledgeBase, question: str, act: str) -> None:
+    result = ask(Matcher(kb), question, today=TODAY, validity=policy_validity(kb))
+    assert result.verdict is not None and result.verdict.verdict == "maybe", result.verdict
+    assert result.verdict.reason == "consequence_unsaid" and result.verdict.param("asked_zh") == act

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from eligibility.ask.conditions import condition_labels
-from eligibility.ask.cues import Cues, cues_of
+from eligibility.ask.cues import Cues, alternation, cues_of
+from eligibility.ask.kinds import yes_no_clauses
 from eligibility.ask.model import PROCEDURE_ENTRY, AmountAnswer, YesNo
 from eligibility.parsing import normalize
 from eligibility.results import Facts
@@ -78,6 +79,28 @@ def names_beyond_text(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> b
     # "按照…国家标准" is held: 按 and 国 each are)
     return any(_is_han(p[0]) and _is_han(p[1]) and p[0] not in fillers and p[1] not in fillers and p not in held
                and (p[0] not in held or p[1] not in held) for p in pairs)
+
+
+def unsaid_consequence(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> str:
+    """The act a yes/no question asks to follow ("补贴会不会被收回" -> 收回) where the clause's text, its summary and
+    its title name it nowhere (a word of two characters, one of them absent), or "" when the text names what is asked
+    ("弄虚作假会被处理吗", "会有人来查吗"). Money words (补贴, 资金) and question forms name no act."""
+    clause = normalize(" ".join(yes_no_clauses(cues, text)) or text)
+    leads = cues.words.consequence_leads
+    if leads:  # the act follows the last modal ("弄虚作假会被处理吗": 处理; "申报的时候" is no act)
+        clause = re.split(alternation(sorted(leads, key=len, reverse=True)), clause)[-1]
+    asked = "".join(c for c in clause if _is_han(c))
+    for word in sorted((*cues.words.support, *cues.words.yes_no_phrases, *cues.words.money, *cues.words.city_words),
+                       key=len, reverse=True):
+        if _is_han(word[:1]):
+            asked = asked.replace(normalize(word), " ")
+    held = normalize(b.source) + normalize(b.summary.zh) + normalize(b.title.zh)
+    fillers = cues.words.requirement_filler_chars + cues.words.consequence_filler_chars
+    for i in range(len(asked) - 1):
+        p = asked[i:i + 2]
+        if all(_is_han(c) and c not in fillers for c in p) and p not in held and (p[0] not in held or p[1] not in held):
+            return p
+    return ""
 
 
 def asked_requirement(cues: Cues, text: str) -> str:

@@ -32,7 +32,14 @@ from eligibility.ask.rule_verdicts import (
     quota_verdict,
     rate_verdict,
 )
-from eligibility.ask.unstated import asked_requirement, beyond_text, names_beyond_text, requirement_quoted, said
+from eligibility.ask.unstated import (
+    asked_requirement,
+    beyond_text,
+    names_beyond_text,
+    requirement_quoted,
+    said,
+    unsaid_consequence,
+)
 from eligibility.matcher import english_words
 from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Facts, Validity
@@ -261,6 +268,9 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         live = validity.in_force(today)
         return YesNo("yes" if live != lapsed else "no", "in_force" if live else "out_of_force")
     if b.id == SUPERVISION_ENTRY:
+        unsaid = unsaid_consequence(kb, cues, b, text)
+        if unsaid:  # "补贴会不会被收回": the text says how fraud is dealt with, never that money is taken back
+            return YesNo("maybe", "consequence_unsaid", (("asked_zh", unsaid),))
         return YesNo("yes", "supervised")  # "弄虚作假会被处理吗", "会有人来查吗": the text says so
     if not b.is_info and cues.post_funded.search(text) and not cues.prepaid.search(text):
         # "是后补助吗": the text's own 后补助, or it does not say when it pays

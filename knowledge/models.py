@@ -1042,6 +1042,8 @@ class QuestionCues(Model):
     consequence_filler_chars: CueChars = ""
     # Words before the act asked ("会被收回", "要退吗"): the act is what the last of them is followed by (ask9).
     consequence_leads: list[CueWord] = []
+    # Several enterprises each asking ("5家子公司…每家都能拿吗"): 同一企业同一事项 is said of one enterprise (ask9).
+    several_enterprises: list[CueWord] = []
 
 
 class Vocabulary(Model):

@@ -305,3 +305,18 @@ def test_an_act_the_supervision_clause_does_not_name_is_not_a_yes(kb: KnowledgeB
     result = ask(Matcher(kb), question, today=TODAY, validity=policy_validity(kb))
     assert result.verdict is not None and result.verdict.verdict == "maybe", result.verdict
     assert result.verdict.reason == "consequence_unsaid" and result.verdict.param("asked_zh") == act
+
+
+@pytest.mark.parametrize("question", [
+    # G24: five subsidiaries are five enterprises; 同一企业同一事项 does not join them (it said 不可以)
+    "我们集团有5家子公司都在石家庄，每家都付了利息，每家都能拿100万吗",
+    "集团下面三家子公司都申请，算不算重复奖补",
+])
+def test_several_enterprises_are_not_one_enterprise_twice(kb: KnowledgeBase, question: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == "maybe" and line.startswith("不一定。"), line
+
+
+def test_one_enterprise_twice_is_still_the_same_matter(kb: KnowledgeBase) -> None:
+    got, line = first_line(kb, "同一件事能重复拿两次奖补吗")
+    assert got == "no", line

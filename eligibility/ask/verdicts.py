@@ -237,11 +237,22 @@ def _tier_claimed(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, v: YesNo)
     return f"获得{option.label.zh}", f"the award is {option.label.en.lower()}"
 
 
+def _several_enterprises(kb: KnowledgeBase, text: str) -> bool:
+    """Whether the question is asked for several enterprises, each ("每家", "5家子公司", "each subsidiary")."""
+    q = kb.vocabulary.questions
+    words = q.several_enterprises if q is not None else []
+    counted = r"(?:\d+|[两二三四五六七八九十几多])\s*家\s*(?:子公司|分公司|公司|企业|单位)"  # "5家子公司"
+    return bool(re.search(alternation(words) + "|" + counted, text))
+
+
 def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
                    facts: Facts, today: date | None, validity: Validity | None,
                    years: tuple[int, ...] = (), included: bool = False) -> YesNo | None:
     cues = cues_of(kb)
     if b.id == DOUBLE_ENTRY or (b.id == VALIDITY_ENTRY and cues.twice.search(text)):
+        if _several_enterprises(kb, text):
+            # "5家子公司…每家都能拿100万吗": 同一企业同一事项 is one enterprise's; each applies on its own figures
+            return YesNo("maybe", "several_applicants")
         return None if cues.other_levels.search(text) else YesNo("no", "same_matter")
     # "2028年还能申请吗": a year to come against the end day (assumed when the text gives no date); with the
     # procedure entry a past year is the policy's own ("2022年出的，现在还能申请吗": now is asked)

@@ -1035,6 +1035,17 @@ class QuestionCues(Model):
     now: list[CueWord]
     foreign_applicants: list[CueWord]
     highest_asked: list[CueWord]
+    # A time before now said in words, with how many years back at least ("前年": 2): an event that long ago is
+    # no entry's 上一年度 (ask9).
+    years_ago: dict[CueWord, int] = {}
+    # What a duration is asked of ("有效期是3年吧"): the policy's validity in years (ask9).
+    duration: list[CueWord] = []
+    # Characters of a consequence asked ("补贴会不会被收回") that name nothing: never the act the clause lacks (ask9).
+    consequence_filler_chars: CueChars = ""
+    # Words before the act asked ("会被收回", "要退吗"): the act is what the last of them is followed by (ask9).
+    consequence_leads: list[CueWord] = []
+    # Several enterprises each asking ("5家子公司…每家都能拿吗"): 同一企业同一事项 is said of one enterprise (ask9).
+    several_enterprises: list[CueWord] = []
 
 
 class Vocabulary(Model):

@@ -40,6 +40,7 @@ def first_line(kb: KnowledgeBase, question: str) -> tuple[str | None, str]:
     # the city's funds pay no applicant; supervision is what the text says
     ("那个1000万的风险补偿资金能直接发给企业吗", "no", "不是。"),
     ("申报的时候弄虚作假会被处理吗", "yes", "是的。"),
+    ("拿了补贴会被审计吗", "yes", "是的。"),
     # the year against the (assumed) end of the validity
     ("2028年还能按这个政策申请吗", "no", "不是。"),
     ("Is the interest subsidy capped?", "yes", "Yes."),
@@ -169,3 +170,153 @@ def test_a_nomination_is_no_award(kb: KnowledgeBase) -> None:
     got, line = first_line(kb, "中国专利奖只拿到提名、没获奖，有奖励吗")
     assert got == "no" and line.startswith("不可以。")
 
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # a figure the rule does not pay is a no, however the place is decided (it was 不一定 for a competitive entry)
+    ("高价值专利组合培育给100万对吧", "no", "不是。"),
+    ("商标品牌指导站奖5万没错吧", "no", "不是。"),
+    # the entry named as the subject of a claim ("X给N"): the rule asked, not the asker's case
+    ("专业化服务平台给30万对吧", "yes", "是的。"),
+    ("听说海外风险预警奖20万，是真的吗", "yes", "是的。"),
+    # whether it can pay: its conditions beyond its name are open
+    ("马德里商标注册能奖10万吗", "maybe", "不一定。"),
+    # a figure after a ceiling word is the ceiling claimed (the layer reads "at most N" as a bound)
+    ("Is it true IP certification pays at most 50,000 yuan?", "yes", "Yes."),
+    ("Is it true IP certification pays at most 100,000 yuan?", "no", "No."),
+    ("Is it true the securitisation originator reward pays at most 3,000,000 yuan per issue?", "no", "No."),
+    # the 只 of 只给一次 asks how often, not a requirement
+    ("新核准地理标志只给一次对吧", "yes", "是的。"),
+])
+def test_a_claim_is_read_against_the_entry(kb: KnowledgeBase, question: str, verdict: str, starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # a duration asked of the policy against its validity (it said 是的 to any number of years)
+    ("政策有效期是3年吧", "no", "不是。"),
+    ("有效期是不是五年", "yes", "是的。"),
+    ("Is the policy valid for 3 years?", "no", "No."),
+    # an event two or more years back is not the 上一年度 the entry pays for (it said 有。)
+    ("三年前拿的中国专利金奖现在还能申请奖励吗", "no", "不可以。"),
+    ("前年获得的国家知识产权示范企业，今年能申请奖励吗", "no", "不可以。"),
+    # the 几 of a time before now asks no number: still a yes/no question (it gave a card, no verdict)
+    ("前几年就评上的示范企业还能领10万吗", "no", "不可以。"),
+    ("几年前评上的国家知识产权示范企业，现在能领奖励吗", "no", "不可以。"),
+    # ... but money paid then is no event's time: asked again, how often decides
+    ("优势企业前年奖过5万了，今年还能拿吗", "maybe", "原文没有明确规定。"),
+    # every condition of a conditional entry stated and holding: a yes (it gave no verdict)
+    ("去年拿的中国专利金奖，今年能申请吗", "yes", "是的。"),
+])
+def test_a_time_or_the_conditions_stated_are_read_against_the_entry(kb: KnowledgeBase, question: str, verdict: str,
+                                                                    starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # the base named beside the rate: the loan's principal is not what the 50% is taken of (it said 是的)
+    ("质押贷款利息是不是按贷款金额的50%补", "no", "不是。"),
+    ("Is the interest subsidy 50% of the loan amount?", "no", "No."),
+    ("Is the securitisation originator reward 2% of the financing?", "yes", "Yes."),
+    # a ceiling is not a fixed amount (it said 是的)
+    ("贯标补贴是不是固定5万", "no", "不是。"),
+    # the most of a quota asked as its most (it said 不一定)
+    ("专利导航项目是不是每年最多支持10个", "yes", "是的。"),
+    # a cap per enterprise claimed for every year
+    ("证券化融资补助能不能每年都拿300万", "no", "不是。"),
+    # the text's own 后补助 asked (it said 有。)
+    ("地理标志运用促进工程是后补助吗", "yes", "是的。"),
+    # the figure of the clause asked, not the rule restated before it (it said 是的 to 1000万)
+    ("发起单位奖励按融资额的2%，每期最高200万，我们发了一期5亿的，是不是能拿1000万", "no", "不是。"),
+])
+def test_a_claim_beside_the_rule_is_read_against_it(kb: KnowledgeBase, question: str, verdict: str,
+                                                   starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # a figure asked above the cap is a no even while the user's own figures are asked back (it said 是的 / nothing)
+    ("听说贴息是50%，我们贷款3000万，是不是能拿1500万", "no", "不是。"),
+    ("我们发起了一期3亿的证券化产品，能奖600万吗", "no", "不是。"),
+    # ... but not where several issues are said (three issues may reach 600万)
+    ("我们发起了三期，每期1亿，能拿600万吗", "maybe", "不一定。"),
+    # a condition's own English word asked as required (it said Not necessarily)
+    ("Must the IP alliance be filed with CNIPA?", "yes", "Yes."),
+    ("Is the patent industrialisation support only for strategic emerging industries?", "yes", "Yes."),
+    # the text is silent on several registrations: 100k "per registration" is the knowledge base's reading
+    ("Is the Madrid reward 100k per registration?", "maybe", "The text does not settle"),
+])
+def test_a_claim_against_the_most_or_a_condition_in_english(kb: KnowledgeBase, question: str, verdict: str,
+                                                            starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # 有 … confirmed with a tag instead of 吗 (it gave no verdict)
+    ("企业做专利密集型产品备案有奖补对吧", "yes", "有。"),
+    # the case asked to be included is the clause's own wording (创建或者续延), chosen on merit or not (was 不一定)
+    ("国家级知识产权规范化市场续延的也能申请吗", "yes", "是的。"),
+])
+def test_what_the_clause_holds_is_confirmed(kb: KnowledgeBase, question: str, verdict: str, starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    # the requirement confirmed in the clause's own words, not the first condition matched (finding G19)
+    ("专利导航必须按照《专利导航指南》吗", "要求：按照《专利导航指南》系列国家标准"),
+    ("创客空间必须有固定办公场所吗", "要求：有固定办公场所及配套设施"),
+    ("马德里商标必须是出口企业吗", "要求：须为出口企业"),
+])
+def test_a_requirement_confirmed_is_the_one_asked(kb: KnowledgeBase, question: str, said: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == "yes" and line.startswith("是的。") and said in line, line
+
+
+@pytest.mark.parametrize(("question", "verdict", "starts"), [
+    # who pays, asked: the clause's own "市政府一次性给予" (it gave a card only, or 有。)
+    ("驰名商标奖励是市政府给的吗", "yes", "是的。"),
+    ("马德里奖励是不是市政府发的", "yes", "是的。"),
+    # the end of the validity falls in that year by the assumed date (it said No)
+    ("Does the policy expire in 2027?", "yes", "Yes."),
+])
+def test_who_pays_and_when_it_ends(kb: KnowledgeBase, question: str, verdict: str, starts: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == verdict and line.startswith(starts), line
+
+
+def test_the_applicant_type_asked_as_required_is_the_type_not_a_condition(kb: KnowledgeBase) -> None:
+    # "贯标" matched the platform condition; what is asked to be required is 企业 (finding G18: it said 是的)
+    got, line = first_line(kb, "贯标奖补必须是企业吗")
+    assert got == "no" and line.startswith("不是。"), line
+
+
+@pytest.mark.parametrize(("question", "act"), [
+    # G42a: the supervision clause says fraud is dealt with under the regulations, never that money is taken back
+    # (it said 是的 and invented a clawback)
+    ("补贴会不会被收回", "收回"),
+    ("骗取资助会被罚款吗", "罚款"),
+])
+def test_an_act_the_supervision_clause_does_not_name_is_not_a_yes(kb: KnowledgeBase, question: str, act: str) -> None:
+    result = ask(Matcher(kb), question, today=TODAY, validity=policy_validity(kb))
+    assert result.verdict is not None and result.verdict.verdict == "maybe", result.verdict
+    assert result.verdict.reason == "consequence_unsaid" and result.verdict.param("asked_zh") == act
+
+
+@pytest.mark.parametrize("question", [
+    # G24: five subsidiaries are five enterprises; 同一企业同一事项 does not join them (it said 不可以)
+    "我们集团有5家子公司都在石家庄，每家都付了利息，每家都能拿100万吗",
+    "集团下面三家子公司都申请，算不算重复奖补",
+])
+def test_several_enterprises_are_not_one_enterprise_twice(kb: KnowledgeBase, question: str) -> None:
+    got, line = first_line(kb, question)
+    assert got == "maybe" and line.startswith("不一定。"), line
+
+
+def test_one_enterprise_twice_is_still_the_same_matter(kb: KnowledgeBase) -> None:
+    got, line = first_line(kb, "同一件事能重复拿两次奖补吗")
+    assert got == "no", line

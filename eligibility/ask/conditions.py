@@ -9,6 +9,7 @@ from eligibility.ask.cues import Cues
 from eligibility.ask.model import YesNo
 from eligibility.matcher import MatchResult, english_words
 from eligibility.parsing import normalize
+from eligibility.results import Facts
 from knowledge.models import Benefit, KnowledgeBase, Text
 
 
@@ -98,6 +99,13 @@ def required(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> YesNo | No
                     asked = True
                     negated = i > 0 and words[i - 1] in cues.words.negations_en
                     break
+            else:
+                # "Must the IP alliance be filed?": a word of the condition that is not the entry's own name and
+                # few conditions hold (fil of "filed and meets the national guidelines"), asked as a requirement
+                at = _distinct_word_at(kb, b, en, words)
+                if at is not None and (cues.require.search(text) or cues.need.search(text)):
+                    asked = True
+                    negated = any(w in cues.words.negations_en for w in words[max(0, at - 3):at])
         if not negated and _negated_run(cues, zh, unasked):  # "不出口的企业", "联盟没备案": negated right before
             asked = negated = True
         if not asked:
@@ -146,8 +154,63 @@ def _own_run(kb: KnowledgeBase, b: Benefit, core: str, text: str) -> str | None:
     return None
 
 
+def _distinct_word_at(kb: KnowledgeBase, b: Benefit, core: tuple[str, ...], words: list[str]) -> int | None:
+    """Where the question holds a word of a condition's English words that the entry's own title lacks and the
+    labels of at most two entries hold, or None."""
+    title = english_words(normalize(b.title.en)) + english_words(normalize(b.short_title.en if b.short_title else ""))
+    for w in core:
+        if len(w) < 3 or any(_same_word(w, t) for t in title) or _english_spread(kb, w) > 2:
+            continue
+        at = next((i for i, q in enumerate(words) if _same_word(q, w) or (len(w) == 3 and q.startswith(w))), None)
+        if at is not None:
+            return at
+    return None
+
+
+def _english_spread(kb: KnowledgeBase, word: str) -> int:
+    """How many benefits have a condition whose English label holds ``word``."""
+    return sum(1 for x in kb.benefits if any(any(_same_word(word, t) for t in english_words(normalize(label.en)))
+                                             for label in condition_labels(kb, x)))
+
+
 def _same_word(a: str, b: str) -> bool:
     """Stems of one word family: equal, or one the other's head of five letters or more (export, exporter)."""
     return a == b or (min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
 
 
+def describes_case(kb: KnowledgeBase, cues: Cues, b: Benefit, facts: Facts, text: str) -> bool:
+    """Whether the question states a fact of the asker's own case beyond the applicant type. The entry's own
+    condition read from its name as the subject of a claim ("高价值专利组合培育给50万对吧", "听说马德里商标注册奖10万")
+    describes no case: the words before each of its mentions are only a hearsay lead or punctuation."""
+    conditions = {c.fact for c in b.conditions}
+    names = [normalize(n) for n in (b.title.zh, b.short_title.zh if b.short_title else "",
+                                    *kb.vocabulary.benefits.get(b.id, ())) if n and not n.isascii()]
+    for k, value in facts.items():
+        if k == "entity_type":
+            continue
+        words = kb.vocabulary.facts.get(k)
+        if k not in conditions or value is not True or words is None:
+            return True
+        at = [m.start() for w in words.mentions if w and not w.isascii()
+              for m in re.finditer(re.escape(normalize(w)), text)]
+        if not at or not all(names_subject(cues, names, text, i) for i in at):
+            return True
+    return False
+
+
+# Between an entry's name and the figure claimed of it: a claim word or two ("给", "奖", "是不是"), no clause break.
+_CLAIM_GAP = re.compile(r"[^\d，,。；;！!？?\s]{0,4}\d")
+
+
+def names_subject(cues: Cues, names: list[str], text: str, at: int) -> bool:
+    """Whether a mention at ``at`` stands in the entry's name as the subject of a claim: before it only a hearsay
+    lead ("听说") and words of the name (专业化 of 专业化服务平台), after the name a claim word and the figure
+    ("高价值专利组合培育给50万对吧"); "贯标证书拿了，给5万是吧" says what the asker did."""
+    lead = cues.hearsay.sub("", text[:at]).strip(" ，,。:：")
+    if lead and not any(lead in n for n in names):
+        return False
+    start = at - len(lead)
+    end = start
+    while end < len(text) and any(text[start:end + 1] in n for n in names):
+        end += 1
+    return end > at and _CLAIM_GAP.match(text, end) is not None

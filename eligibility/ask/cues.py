@@ -60,6 +60,8 @@ class Cues:
     again_received: re.Pattern[str]
     not_obtained: re.Pattern[str]
     open_question: re.Pattern[str]
+    # a time said with 几 ("前几年", "几年前", "好几年前"): a time before now, no "how many" asked
+    time_ago: re.Pattern[str]
     confirm: re.Pattern[str]
     trailing_not: re.Pattern[str]
     exists: re.Pattern[str]
@@ -177,6 +179,7 @@ def _build(kb: KnowledgeBase) -> Cues:
         not_obtained=rx("@not_obtained"),
         lender_after=rx(r"^\s*(?:的|的一家|那边的|当地的|本地的)?\s*@lenders"),
         open_question=rx("@open_question"),
+        time_ago=re.compile(alternation(sorted(q.years_ago, key=len, reverse=True))),
         confirm=rx(r"@confirm|是.{0,12}吗"),
         trailing_not=rx(r"(@trailing_negations)(\s*[？?。~～]*\s*)$"),
         exists=rx(r"@exists|有.{0,8}吗"),

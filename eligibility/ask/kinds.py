@@ -22,7 +22,7 @@ def yes_no_clauses(cues: Cues, text: str) -> list[str]:
     if not asked and cues.hearsay.search(text):
         # "听说贴息能给70%", "网上说驰名商标奖100万": a rumour with a figure or a claim word is a claim to confirm
         asked = [c for c in clauses if (cues.claim_word.search(c) or cues.ceiling_any.search(c))
-                 and not cues.open_question.search(c)]
+                 and not asks_open(cues, c)]
     return asked
 
 
@@ -32,8 +32,14 @@ def asks_procedure_yes_no(cues: Cues, text: str) -> bool:
     return any(cues.procedure.search(c) for c in yes_no_clauses(cues, text))
 
 
+def asks_open(cues: Cues, text: str) -> bool:
+    """Whether a clause asks an open question ("多少", "几个", "what"): the 几 of a time before now ("前几年就评上的…
+    还能领10万吗", "几年前") asks no number."""
+    return bool(cues.open_question.search(cues.time_ago.sub(" ", text)))
+
+
 def _yes_no_clause(cues: Cues, text: str) -> bool:
-    if cues.open_question.search(text) and not cues.confirm.search(text):
+    if asks_open(cues, text) and not cues.confirm.search(text):
         return False
     # "Total for interest of 400k …?", "一共多少？": a sum asked with a rising tone is no yes/no question
     return bool(cues.yes_no_zh.search(text) or cues.yes_no_en.search(text) or cues.yes_no_tag.search(text)

@@ -53,6 +53,11 @@ _BASIS_ZH = re.compile(r"按(?:照)?(.{1,14}?)(?:来|的)?(?:算|计算|计|核�
 
 _BASIS_EN = re.compile(r"\b(?:based on|calculated on|calculated from|computed on|worked out on|percentage of|"
                        r"share of|paid on)\s+(?:the\s+|our\s+)?([a-z][a-z ]{2,40})")
+# The base right before or after the rate ("按贷款金额的50%", "是融资额的3%", "50% of the loan"): only a loan's
+# principal named there is read as another base (the words of the entry's own base vary: 融资额, financing).
+_BASIS_BY_RATE = re.compile(r"按(?:照)?(.{1,14}?)的?\s*\d+(?:\.\d+)?\s*%"
+                            r"|(?:是|为)([^\W\d按是]{2,10})的\s*\d+(?:\.\d+)?\s*%"
+                            r"|\d+(?:\.\d+)?\s*%\s*of\s+(?:the\s+|our\s+)?([a-z][a-z ]{2,40})")
 
 
 def basis_verdict(kb: KnowledgeBase, b: Benefit, text: str) -> YesNo | None:
@@ -63,6 +68,11 @@ def basis_verdict(kb: KnowledgeBase, b: Benefit, text: str) -> YesNo | None:
         return None
     m = _BASIS_ZH.search(text) or _BASIS_EN.search(text)
     if m is None:
+        by_rate = _BASIS_BY_RATE.search(text)
+        named = next((g for g in by_rate.groups() if g), "") if by_rate is not None else ""
+        principal = [normalize(w) for w in kb.vocabulary.figures.principal]
+        if any(_cue_in(w, named) for w in principal):
+            return YesNo("no", "basis_differs", (("claimed_base", named.strip()),))
         return None
     named = m.group(1)
     base = kb.facts.get(rule.of)
@@ -106,9 +116,56 @@ def quota_verdict(cues: Cues, b: Benefit, text: str, counts: tuple[int, ...]) ->
     params = (("claimed_min", low), ("claimed_max", high))
     if (low, high) == (q.min, q.max):
         return YesNo("yes", "quota_same", params)
+    if low == high == q.max and cues.ceiling_any.search(text):
+        return YesNo("yes", "quota_same", params)  # "每年最多支持10个" of 6—10: its most
     if low == high and q.min <= low <= q.max:
         return YesNo("maybe", "quota_range", params)  # "每年选6个吗" of 6—10: within it, not the rule
     return YesNo("no", "quota_differs", params)
+
+
+def ceiling_claimed(cues: Cues, text: str) -> tuple[int, ...]:
+    """The figure right after a ceiling word ("pays at most 50,000 yuan", "最多5万"): a ceiling claimed, which the
+    language layer reads as a bound of the user's own figure (approximate) and gives no claim."""
+    m = cues.ceiling_any.search(text)
+    if m is None:
+        return ()
+    amounts = find_amounts(text[m.end():m.end() + 16])
+    return (amounts[0],) if len(amounts) == 1 else ()
+
+
+# Several issues or years said ("三期", "两年", "2023年"): the cap is paid more than once, no claim is beyond it.
+_SEVERAL_PERIODS = re.compile(r"(?:[两二三四五六七八九十几多]|\d+)\s*(?:个)?\s*(?:期|年(?!度))|(?:19|20)\d\d"
+                              r"|\b(?:years|issues)\b")
+_ONE_ISSUE = re.compile(r"一期|\b(?:one|an|a single) issue\b")
+
+
+def beyond_cap(b: Benefit, text: str, asked: list[str]) -> YesNo | None:
+    """"我们贷款3000万，是不是能拿1500万", "发起了一期3亿的证券化产品，能奖600万吗": a figure asked that is above the
+    most the entry pays one enterprise (a year, or one issue said), whatever the user's own figures (even unread)."""
+    rule = b.amount
+    if not isinstance(rule, PercentageAmount) or rule.cap is None:
+        return None
+    several = _SEVERAL_PERIODS.search(_ONE_ISSUE.sub(" ", text))
+    if several is not None or (rule.cap_scope == "per_issue" and not _ONE_ISSUE.search(text)):
+        return None
+    claimed = [a for c in asked for a in find_amounts(c) if a > rule.cap]
+    if len(claimed) != 1:
+        return None
+    return YesNo("no", "amount_differs", (("claimed", claimed[0]), ("actual_max", rule.cap)))
+
+
+def items_stated(b: Benefit, text: str, counts: tuple[int, ...] = ()) -> int | None:
+    """How many items of a per-item entry the question states ("两个项目", "3个指导站"): a count figure, or a
+    number right before the unit of the entry's quota."""
+    if len(counts) == 1 and counts[0] > 1:
+        return counts[0]
+    q = b.award.quota
+    if q is None:
+        return None
+    text = _COUNT_NUMERAL.sub(lambda m: f"{_NUMERALS[m.group(1)]}{m.group(2)}", text)
+    unit = normalize(q.unit.zh)
+    m = re.search(rf"(\d+)\s*{re.escape(unit)}", text) or re.search(rf"(\d+)\s*{re.escape(unit[-1:])}", text)
+    return int(m.group(1)) if m is not None and int(m.group(1)) > 1 else None
 
 
 def rate_verdict(b: Benefit, percents: tuple[int, ...]) -> YesNo | None:
@@ -152,5 +209,7 @@ def amount_verdict(cues: Cues, b: Benefit, answer: AmountAnswer, text: str,
     if actual.min != 0 and actual.min < actual.max and actual.min <= claimed <= actual.max and not ceiling:
         # "专利导航一个项目20万是吗" of 10—20万: not necessarily; "每个都是30万吗", "固定给20万吗": no, a range is paid
         return YesNo("no" if cues.uniform.search(text) else "maybe", "amount_in_range", params)
+    if actual.min == 0 and claimed == actual.max and cues.uniform.search(text):
+        return YesNo("no", "amount_in_range", params)  # "贯标补贴是不是固定5万" of 不超过5万: a ceiling, not fixed
     same = actual.min <= claimed <= actual.max if actual.min != 0 else claimed == actual.max
     return YesNo("yes" if same else "no", "amount_same" if same else "amount_differs", params)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from eligibility.ask.conditions import condition_labels
-from eligibility.ask.cues import Cues, cues_of
+from eligibility.ask.cues import Cues, alternation, cues_of
+from eligibility.ask.kinds import yes_no_clauses
 from eligibility.ask.model import PROCEDURE_ENTRY, AmountAnswer, YesNo
 from eligibility.parsing import normalize
 from eligibility.results import Facts
@@ -39,13 +40,22 @@ def fallback_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: 
     if open_ and (cues.can.search(text) or cues.getting.search(text) or cues.support.search(text)):
         return YesNo("maybe", "if_conditions", (("claimed", None), ("labels_zh", "、".join(x.zh for x in open_)),
                                                 ("labels_en", "; ".join(x.en for x in open_))))
+    known = {**facts, **answer.facts}
+    held = [c for c in b.conditions if c.fact != "entity_type"]  # the entry's own (the place is the policy's)
+    if b.award.mode == "conditional" and held and all(c.fact in known or c.when_said for c in held) \
+            and (cues.can.search(text) or cues.getting.search(text)) \
+            and not (cues.twice.search(text) or cues.again_received.search(text)):  # twice: how often, stacking
+        # "去年拿的中国专利金奖，今年能申请吗": every condition stated and none fails (a failed one is a no before)
+        first = held[0]
+        label = first.label or kb.facts[first.fact].label
+        return YesNo("yes", "condition_required", (("label_zh", label.zh), ("label_en", label.en)))
     return None
 
 
 def beyond_text(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> bool:
     """Whether what a yes/no question asks to be required shares no three characters with the clause's text and no
     two with its conditions (their facts' labels too: "必须是石家庄的企业吗" asks the place condition)."""
-    asked = _asked_requirement(cues, text)
+    asked = asked_requirement(cues, text)
     source = normalize(b.source)
     facts = [kb.facts.get(c.fact) for c in kb.conditions_of(b)]
     labels = "".join(normalize(x.zh) for x in condition_labels(kb, b)) \
@@ -58,7 +68,7 @@ def names_beyond_text(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> b
     """Whether a requirement asked ("贴息必须是本市银行的贷款吗", "专利奖必须是第一专利权人吗") names a word of two
     characters that neither the clause's text, its conditions nor its title hold (the city itself set aside):
     the condition matched elsewhere in the question is not what is asked, so it is no yes."""
-    asked = _asked_requirement(cues, text)
+    asked = asked_requirement(cues, text)
     for word in sorted(cues.words.city_words, key=len, reverse=True):
         asked = asked.replace(normalize(word), " ")
     held = normalize(b.source) + normalize(b.title.zh) + "".join(normalize(x.zh) for x in condition_labels(kb, b)) \
@@ -71,7 +81,29 @@ def names_beyond_text(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> b
                and (p[0] not in held or p[1] not in held) for p in pairs)
 
 
-def _asked_requirement(cues: Cues, text: str) -> str:
+def unsaid_consequence(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> str:
+    """The act a yes/no question asks to follow ("补贴会不会被收回" -> 收回) where the clause's text, its summary and
+    its title name it nowhere (a word of two characters, one of them absent), or "" when the text names what is asked
+    ("弄虚作假会被处理吗", "会有人来查吗"). Money words (补贴, 资金) and question forms name no act."""
+    clause = normalize(" ".join(yes_no_clauses(cues, text)) or text)
+    leads = cues.words.consequence_leads
+    if leads:  # the act follows the last modal ("弄虚作假会被处理吗": 处理; "申报的时候" is no act)
+        clause = re.split(alternation(sorted(leads, key=len, reverse=True)), clause)[-1]
+    asked = "".join(c for c in clause if _is_han(c))
+    for word in sorted((*cues.words.support, *cues.words.yes_no_phrases, *cues.words.money, *cues.words.city_words),
+                       key=len, reverse=True):
+        if _is_han(word[:1]):
+            asked = asked.replace(normalize(word), " ")
+    held = normalize(b.source) + normalize(b.summary.zh) + normalize(b.title.zh)
+    fillers = cues.words.requirement_filler_chars + cues.words.consequence_filler_chars
+    for i in range(len(asked) - 1):
+        p = asked[i:i + 2]
+        if all(_is_han(c) and c not in fillers for c in p) and p not in held and (p[0] not in held or p[1] not in held):
+            return p
+    return ""
+
+
+def asked_requirement(cues: Cues, text: str) -> str:
     """The Chinese words a yes/no question asks to be required ("要先还完贷款才能…" -> 还完贷款), or ""."""
     m = cues.require.search(text) or cues.need.search(text)
     if m is None:
@@ -81,6 +113,22 @@ def _asked_requirement(cues: Cues, text: str) -> str:
                key=len, default="")
     rest = re.split(r"才|吗|[？?，,。]", rest[len(lead):], maxsplit=1)[0]  # "只有拿到认证证书才": 拿到认证证书
     return "".join(c for c in rest if _is_han(c)) if len(rest) >= 3 else ""
+
+
+def requirement_quoted(cues: Cues, b: Benefit, text: str, needed: YesNo) -> YesNo:
+    """"专利导航必须按照《专利导航指南》吗": a requirement confirmed is said in the clause's own words where what is
+    asked is a phrase of the clause's text the matched condition lacks (not "要求：开展专利导航项目")."""
+    asked = asked_requirement(cues, text)
+    label = normalize(str(needed.param("label_zh") or ""))
+    title = normalize(b.title.zh)
+    runs = [asked[i:i + 3] for i in range(len(asked) - 2)]
+    fresh = [r for r in runs if r not in label and r not in title]
+    for fragment in re.split(r"[，,。；;]", normalize(b.source)):
+        if any(r in fragment for r in fresh):
+            said = fragment.strip().removeprefix("对")
+            return YesNo(needed.verdict, needed.reason,
+                         (("label_zh", said), *((k, v) for k, v in needed.params if k != "label_zh")))
+    return needed
 
 
 def _is_han(ch: str) -> bool:

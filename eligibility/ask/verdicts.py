@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from eligibility.ask.conditions import required
-from eligibility.ask.cues import Cues, cues_of
+from eligibility.ask.claims_time import duration_verdict, event_too_old
+from eligibility.ask.conditions import describes_case, required
+from eligibility.ask.cues import Cues, alternation, cues_of
 from eligibility.ask.figures import failed_condition, year_outside
+from eligibility.ask.kinds import yes_no_clauses
 from eligibility.ask.model import (
     DOUBLE_ENTRY,
     PERSON,
@@ -22,14 +24,24 @@ from eligibility.ask.reading import A_NOT_A
 from eligibility.ask.rule_verdicts import (
     amount_verdict,
     basis_verdict,
+    beyond_cap,
+    ceiling_claimed,
     claims,
     exceed_verdict,
+    items_stated,
     quota_verdict,
     rate_verdict,
 )
-from eligibility.ask.unstated import beyond_text, names_beyond_text, said
+from eligibility.ask.unstated import (
+    asked_requirement,
+    beyond_text,
+    names_beyond_text,
+    requirement_quoted,
+    said,
+    unsaid_consequence,
+)
 from eligibility.matcher import english_words
-from eligibility.parsing import normalize
+from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Facts, Validity
 from knowledge.models import (
     Benefit,
@@ -48,6 +60,18 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
     quota) or several awards (a range) is a "maybe" with the reason; so is an amount whose conditions
     the question leaves open ("前提是须为出口企业")."""
     cues = cues_of(kb)
+    # (asked again, "今年还能再奖一次吗": how often is the claim, read below)
+    again = bool(cues.twice.search(text))
+    timed = duration_verdict(kb, b, text) or (None if again else event_too_old(kb, b, text))
+    if timed is not None:  # "有效期是3年吧", "前年拿的金奖，今年还能申请吗": a time the entry contradicts or confirms
+        return timed
+    if not figures:
+        # the user's figures unread (asked back): a figure asked above the cap is a no all the same
+        beyond = beyond_cap(b, text, yes_no_clauses(cues, text))
+        if beyond is not None:
+            return beyond
+    if not figures:
+        figures = ceiling_claimed(cues, text)
     quota = quota_verdict(cues, b, text, counts)
     if quota is not None:  # the numbers of the quota ("每年选1到2个") are not amounts claimed
         quota_numbers = {int(str(quota.param("claimed_min"))), int(str(quota.param("claimed_max")))}
@@ -55,10 +79,12 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
     if quota is not None and (quota.verdict == "no" or not figures):
         return quota  # "每年支持10个吗": the quota asked about; a wrong quota is a no whatever the amount
     rate = rate_verdict(b, percents)
+    basis = basis_verdict(kb, b, text)
+    if basis is not None and basis.verdict == "no":
+        return basis  # "是不是按贷款金额的50%补": the rate is right, what it is taken of is not
     if rate is not None and (rate.verdict == "no" or not figures):
         return rate  # "按3%算吗": the rate asked about against the rule's
-    basis = basis_verdict(kb, b, text)
-    if basis is not None and (basis.verdict == "no" or not figures):
+    if basis is not None and not figures:
         return basis  # "是按贷款本金算的吗": what the percentage is taken of
     v = _plain_verdict(kb, b, answer, text, figures, facts, today, validity, years, included)
     guaranteed = bool(cues.guarantee.search(text))
@@ -78,20 +104,29 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
             and not cues.selected.search(text):  # "入选了，能拿50万吗": chosen already, the amount is the rule's
         count = counts[0] if len(counts) == 1 and counts[0] > 1 and quota is None else None
         # "每个企业给20万吗" asks the rule for each item, even where the words also read as the asker's case
-        described = any(k != "entity_type" for k in facts) and not cues.each.search(text)
+        described = describes_case(kb, cues, b, facts, text) and not cues.each.search(text)
         getting = bool(cues.getting.search(text)) or described or count is not None
-        # "能拿20万吧": whether the asker gets it is decided on merit; "每个是50万吗" asks the rule itself
-        return YesNo("maybe" if getting else v.verdict, "competitive", (*v.params, ("count", count)))
+        # "能拿20万吧": whether the asker gets it is decided on merit; "每个是50万吗" asks the rule itself; a figure
+        # the rule does not pay is a no however the place is decided ("高价值专利组合给100万对吧")
+        # ("两个项目能拿100万吗": within what the items stated can be paid, not contradicted)
+        claimed, most = v.param("claimed"), v.param("actual_max")
+        items = count if count is not None else items_stated(b, text, counts) if quota is None else None
+        contradicted = v.verdict == "no" and not (items is not None and isinstance(claimed, int)
+                                                  and isinstance(most, int) and claimed <= most * items)
+        return YesNo("maybe" if getting and not contradicted else v.verdict, "competitive" if not contradicted
+                     else v.reason, (*v.params, ("count", count)))
     if v.reason != "applicant_ok" and answer.amount is not None and answer.amount.min != answer.amount.max \
             and b.amount.kind == "tiered":
         return YesNo("maybe", "several", v.params)
     if v.verdict == "yes":
+        # a condition the question names (获批…示范区 said in the zone's name) is not open
         open_ = [c.label for c in b.conditions if c.label is not None and c.fact not in facts
-                 and c.fact != "entity_type" and c.fact not in answer.facts]
-        stated = any(k != "entity_type" for k in facts)  # the asker describes their own case
+                 and c.fact != "entity_type" and c.fact not in answer.facts
+                 and not said(c.label.zh, text)]
+        stated = describes_case(kb, cues, b, facts, text)  # the asker describes their own case
         # "我们能拿…吗", "我们公司能申请…吗": the asker's own case, not the rule
-        own_case = stated or guaranteed or bool(cues.getting.search(text)) \
-            or bool(cues.self_ref.search(text) and cues.can.search(text))
+        # "马德里注册能奖10万吗": whether it can be paid, so whether its conditions hold
+        own_case = stated or guaranteed or bool(cues.getting.search(text)) or bool(cues.can.search(text))
         tier = _tier_claimed(kb, b, answer, v) if own_case else None
         if tier is not None:  # "我们拿了中国专利奖，能拿50万吗": 50万 is the gold award's, the tier is not said
             return YesNo("maybe", "if_conditions", (*v.params, ("labels_zh", tier[0]), ("labels_en", tier[1])))
@@ -107,6 +142,76 @@ def verdict_of(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, f
             return YesNo("maybe", "if_conditions", (*v.params, ("labels_zh", "、".join(x.zh for x in open_)),
                                                     ("labels_en", "; ".join(x.en for x in open_))))
     return v
+
+
+# "…也能申请吗", "…也可以拿吗": a case asked to be included too.
+_ALSO = re.compile(r"也(?:能|可以|可)")
+
+
+def _case_in_source(b: Benefit, text: str) -> bool:
+    """"国家级知识产权规范化市场续延的也能申请吗": the case named before 也能 beside the entry's name (续延) is the
+    clause's own wording ("创建或者续延"), so it is included."""
+    m = _ALSO.search(text)
+    if m is None or b.is_info:
+        return False
+    before = re.split(r"[，,。？?\s]", text[:m.start()])[-1].removesuffix("的")
+    title = normalize(b.title.zh)
+    cut = next((i for i in range(len(before), 0, -1) if before[:i] in title), 0)
+    case = before[cut:]
+    return len(case) >= 2 and all(_is_han(c) for c in case) and case in normalize(b.source) and case not in title
+
+
+# "是市政府给的吗", "是不是市政府发的": who pays, asked.
+_PAYER = re.compile(r"是(?:不是)?(?:由)?([\u4e00-\u9fff]{2,6}?)(?:给|发|出|奖励|支付|拨付)的?(?:吗|么|嘛|$)")
+
+
+def _payer_in_source(b: Benefit, text: str) -> bool:
+    """"驰名商标奖励是市政府给的吗": the payer asked is the one the clause names ("市政府一次性给予")."""
+    m = _PAYER.search(text)
+    return m is not None and not b.is_info and m.group(1) in normalize(b.source)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _exists_claimed(cues: Cues, text: str) -> bool:
+    """"专利密集型产品备案有奖补对吧": 有 and what is had, confirmed with a tag (对吧, 是吧) instead of 吗."""
+    tags = alternation([*cues.words.yes_no_phrases, *cues.words.confirm_tails])
+    return re.search(r"有[^，,。？?]{0,8}?" + tags + r"[\s？?。!！]*$", text) is not None
+
+
+def asked_first(cues: Cues, text: str, claimed: list[int]) -> list[int]:
+    """The figures claimed, those of the clause asked first ("每期最高200万，…是不是能拿1000万": 1000万 is asked,
+    200万 restates the rule)."""
+    if len(claimed) < 2:
+        return claimed
+    asked = {a for c in yes_no_clauses(cues, text) for a in find_amounts(c)}
+    return sorted(claimed, key=lambda c: c not in asked)
+
+
+def _frequency_verdict(cues: Cues, b: Benefit, text: str) -> YesNo | None:
+    """"是一次性的吗", "每年都能拿吗": how often the entry pays, against its frequency."""
+    once_unsaid = b.award.frequency == "once" and "一次性" not in b.source.replace(" ", "")
+    if (cues.once.search(text) or cues.yearly.search(text)) and once_unsaid:
+        return YesNo("maybe", "once_unsaid")  # the once-only is the knowledge base's reading of 新增/取得
+    if cues.once.search(text):
+        once = b.award.frequency == "once"
+        return YesNo("yes" if once else "no", "once" if once else "not_once")
+    if cues.yearly.search(text) and b.award.frequency is not None:
+        # "每年都能拿吗": yearly entries yes; a one-off no; paid per event: each new one, not every year as such
+        f = b.award.frequency
+        return YesNo("yes" if f == "yearly" else "no" if f == "once" else "maybe",
+                     {"yearly": "yearly", "once": "once", "per_event": "per_event"}[f])
+    return None
+
+
+def _type_required(kb: KnowledgeBase, cues: Cues, kind: str, text: str) -> bool:
+    """Whether what is asked to be required is the applicant type itself ("贯标奖补必须是企业吗": 企业), not a
+    condition a word of the question matched elsewhere (贯标 of the platform condition)."""
+    asked = asked_requirement(cues, text).removeprefix("是").removeprefix("为")
+    return bool(asked) and any(normalize(w) == asked for t in kb.vocabulary.applicants.types
+                               if t.entity_type == kind for w in t.words)
 
 
 def _type_in_conditions(kb: KnowledgeBase, b: Benefit, kind: str, text: str) -> bool:
@@ -132,11 +237,22 @@ def _tier_claimed(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, v: YesNo)
     return f"获得{option.label.zh}", f"the award is {option.label.en.lower()}"
 
 
+def _several_enterprises(kb: KnowledgeBase, text: str) -> bool:
+    """Whether the question is asked for several enterprises, each ("每家", "5家子公司", "each subsidiary")."""
+    q = kb.vocabulary.questions
+    words = q.several_enterprises if q is not None else []
+    counted = r"(?:\d+|[两二三四五六七八九十几多])\s*家\s*(?:子公司|分公司|公司|企业|单位)"  # "5家子公司"
+    return bool(re.search(alternation(words) + "|" + counted, text))
+
+
 def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: str, figures: tuple[int, ...],
                    facts: Facts, today: date | None, validity: Validity | None,
                    years: tuple[int, ...] = (), included: bool = False) -> YesNo | None:
     cues = cues_of(kb)
     if b.id == DOUBLE_ENTRY or (b.id == VALIDITY_ENTRY and cues.twice.search(text)):
+        if _several_enterprises(kb, text):
+            # "5家子公司…每家都能拿100万吗": 同一企业同一事项 is one enterprise's; each applies on its own figures
+            return YesNo("maybe", "several_applicants")
         return None if cues.other_levels.search(text) else YesNo("no", "same_matter")
     # "2028年还能申请吗": a year to come against the end day (assumed when the text gives no date); with the
     # procedure entry a past year is the policy's own ("2022年出的，现在还能申请吗": now is asked)
@@ -145,6 +261,9 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if b.id in (VALIDITY_ENTRY, PROCEDURE_ENTRY) and len(years) == 1 and validity is not None \
             and (cues.still.search(text) or lapsed) and ahead:
         inside = years[0] <= validity.valid_until.year
+        if lapsed and years[0] == validity.valid_until.year:
+            # "Does the policy expire in 2027?", "2027年到期吗": the end falls in that year (by the assumed date)
+            return YesNo("yes", "year_end", (("year", years[0]),))
         return YesNo("yes" if inside != lapsed else "no", "year_in" if inside else "year_out", (("year", years[0]),))
     if b.id == PROCEDURE_ENTRY and today is not None and validity is not None and cues.now.search(text) \
             and cues.still.search(text):
@@ -160,7 +279,14 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         live = validity.in_force(today)
         return YesNo("yes" if live != lapsed else "no", "in_force" if live else "out_of_force")
     if b.id == SUPERVISION_ENTRY:
+        unsaid = unsaid_consequence(kb, cues, b, text)
+        if unsaid:  # "补贴会不会被收回": the text says how fraud is dealt with, never that money is taken back
+            return YesNo("maybe", "consequence_unsaid", (("asked_zh", unsaid),))
         return YesNo("yes", "supervised")  # "弄虚作假会被处理吗", "会有人来查吗": the text says so
+    if not b.is_info and cues.post_funded.search(text) and not cues.prepaid.search(text):
+        # "是后补助吗": the text's own 后补助, or it does not say when it pays
+        return YesNo("yes", "post_funded") if cues.post_funded.search(normalize(b.source)) \
+            else YesNo("maybe", "prepaid_unsaid")
     if not b.is_info and cues.prepaid.search(text):
         # "是先给钱再干活吗": a 后补助 in the text is a no; elsewhere the text does not say when it pays
         return YesNo("no", "post_funded") if cues.post_funded.search(normalize(b.source)) \
@@ -192,6 +318,12 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     failed = failed_condition(kb, b, facts)
     if failed is not None:
         return YesNo("no", failed[0], failed[1])
+    once, require = cues.once.search(text), cues.require.search(text)
+    if once is not None and require is not None and once.start() <= require.start() < once.end() and not figures:
+        # "只给一次对吧": the 只 of how often, no requirement asked
+        frequency = _frequency_verdict(cues, b, text)
+        if frequency is not None:
+            return frequency
     if (cues.require.search(text) or cues.need.search(text)) and cues.recency.search(text) \
             and not cues.recency_in_text.search(normalize(b.source)) and b.conditions:
         # "必须是去年新拿的才行吗" of "对取得…的企业": the text asks no time nor newness, only its own condition
@@ -208,7 +340,8 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     # the condition matched is the entry's own name ("知识产权培训教育基地" of the training-base entry)
     own_name = needed is not None and str(needed.param("label_zh") or "") in normalize(b.title.zh)
     if isinstance(kind, str) and cues.require.search(text) and b.applicants != "any" \
-            and (needed is None or own_name) and not _type_in_conditions(kb, b, kind, text):
+            and (needed is None or own_name or _type_required(kb, cues, kind, text)) \
+            and not _type_in_conditions(kb, b, kind, text):
         # "培训基地必须是高校吗": whether that type alone may apply (not a condition beyond the entry's own name)
         alone = tuple(b.applicants) == (kind,)
         return YesNo("yes" if alone else "no", "only_type" if alone else "not_only_type", (("type", kind),))
@@ -220,7 +353,7 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         # "贴息必须是本市银行的贷款吗": the condition matched on 贷款; what is asked (the bank) the text lacks
         return YesNo("no", "condition_unrequired", needed.params)
     if needed is not None:
-        return needed
+        return requirement_quoted(cues, b, text, needed) if needed.verdict == "yes" else needed
     if isinstance(facts.get("entity_type"), str) and cues.only.search(text) and b.applicants != "any":
         # "是不是只有企业能申请质押贴息" (after a condition: "只有出口企业才能"): that type alone, or not
         alone = tuple(b.applicants) == (facts["entity_type"],)
@@ -240,6 +373,11 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
                 unasked = unasked.replace(phrase, " " * len(phrase))
             return YesNo("no" if cues.no_ceiling.search(unasked) else "yes", "cap_scope",
                          (("actual_max", rule.cap), ("scope", rule.cap_scope)))
+    if rule.kind == "percentage" and rule.cap is not None and rule.cap_scope == "per_enterprise" \
+            and rule.cap in figures \
+            and (cues.yearly.search(text) or cues.scopes["per_enterprise_per_year"].search(text)):
+        # "证券化融资补助能不能每年都拿300万": the cap is per enterprise, set for no year
+        return YesNo("no", "cap_scope", (("actual_max", rule.cap), ("scope", rule.cap_scope)))
     exceed = exceed_verdict(cues, b, text)
     if exceed is not None:
         return exceed
@@ -253,12 +391,14 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if cues.twice.search(text) and b.award.frequency == "once" and once_said:
         return YesNo("no", "once")  # "去年拿了驰名商标，今年还能再奖吗": a one-off is paid once
     per_item = item_count(rule)
-    if per_item is not None and not figures and cues.each.search(text) and "未写明" in per_item.reading.zh \
-            and not cues.yearly.search(text):  # "paid every year?" asks how often, not how many items
-        # "马德里按件数算吗": the text is silent on several items; the knowledge base's count reading is said
+    own_value = rule.kind == "fixed" and set(figures) == {rule.value}
+    if per_item is not None and (not figures or own_value) and cues.each.search(text) \
+            and "未写明" in per_item.reading.zh and not cues.yearly.search(text):  # "every year?" asks how often
+        # "马德里按件数算吗", "100k per registration?": the text is silent on several items; the knowledge base's
+        # count reading is said
         return YesNo("maybe", "count_unsaid")
     if figures and answer.from_figures and answer.amount is not None:
-        claimed = claims(figures, {**facts, **answer.facts})
+        claimed = asked_first(cues, text, claims(figures, {**facts, **answer.facts}))
         if claimed:  # "利息180万，贴息是不是90万": the figure asked about against what the user's figures give
             a, c = answer.amount, claimed[0]
             same = a.min <= c <= a.max
@@ -271,21 +411,13 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         return amount_verdict(cues, b, answer, text, tuple(claimed))
     if "entity_type" in facts and b.applicants != "any":
         return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))
-    once_unsaid = b.award.frequency == "once" and "一次性" not in b.source.replace(" ", "")
-    if (cues.once.search(text) or cues.yearly.search(text)) and once_unsaid:
-        return YesNo("maybe", "once_unsaid")  # the once-only is the knowledge base's reading of 新增/取得
-    if cues.once.search(text):
-        once = b.award.frequency == "once"
-        return YesNo("yes" if once else "no", "once" if once else "not_once")
-    if cues.yearly.search(text) and b.award.frequency is not None:
-        # "每年都能拿吗": yearly entries yes; a one-off no; paid per event: each new one, not every year as such
-        f = b.award.frequency
-        return YesNo("yes" if f == "yearly" else "no" if f == "once" else "maybe",
-                     {"yearly": "yearly", "once": "once", "per_event": "per_event"}[f])
+    frequency = _frequency_verdict(cues, b, text)
+    if frequency is not None:
+        return frequency
     review = _review_verdict(cues, b, text)
     if review is not None:
         return review
-    if included:
+    if included or _case_in_source(b, text) or _payer_in_source(b, text):
         return YesNo("yes", "included")
     if isinstance(facts.get("entity_type"), str) and b.applicants == "any" and cues.can.search(text):
         return YesNo("yes", "applicant_ok", (("type", str(facts["entity_type"])),))  # open to any unit
@@ -295,7 +427,7 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
         unasked = unasked.replace(phrase, " " * len(phrase))
     if cues.not_done.search(unasked):
         return None
-    if (cues.exists.search(text) or A_NOT_A.search(text)) \
+    if (cues.exists.search(text) or A_NOT_A.search(text) or _exists_claimed(cues, text)) \
             and cues.support.search(text):
         return YesNo("yes", "exists")  # "贯标有补贴吗": the clause exists; never "有" for what we do not hold
     if not figures and cues.rewarded.search(text):

@@ -397,6 +397,9 @@ class OutOfScope(Model):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     near_miss: bool = False  # about IP, but not in this policy
+    # About who the asker is (a company not registered, an individual business): never a side note beside a
+    # figure ("我们没注册公司，利息付了20万" is refused, not paid as an enterprise's interest).
+    about_applicant: bool = False
     terms: list[str] = Field(min_length=1)
     reply: Text
 

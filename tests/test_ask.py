@@ -1181,6 +1181,7 @@ def test_a_side_matter_beside_the_users_own_base_figure_does_not_refuse_it(match
     assert result.subject is not None and result.subject.id == beside
 
 
-@pytest.mark.parametrize("question", ["普通银行贷款利息80万能贴息吗", "保定的企业质押贷款利息60万能补多少"])
+@pytest.mark.parametrize("question", ["普通银行贷款利息80万能贴息吗", "保定的企业质押贷款利息60万能补多少",
+                                      "我们没注册公司，利息付了20万"])
 def test_a_loan_or_place_the_policy_does_not_cover_still_refuses_the_figure(matcher: Matcher, question: str) -> None:
     assert ask(matcher, question).refused

@@ -312,9 +312,10 @@ def _beside_subject(result: MatchResult, reading: QuestionReading, use_figures: 
     """"去年专利质押贷款利息32万，另外担保费8万，问能补多少", "利息45万，有发票，能补多少": a subject the policy does
     not cover is named beside the user's own figure for the base of the best entry (the interest paid); the
     figure is what is asked, so the entry is answered and the subject kept as a side note (``AskResult.subject``
-    of an answer). A place or a level refuses the entry itself and is never a side matter."""
+    of an answer). A place, a level or who the asker is (``about_applicant``: "我们没注册公司") refuses the entry
+    itself and is never a side matter."""
     if not (use_figures and result.refused and result.subject is not None and result.ranked) \
-            or result.subject.id in (PLACES_SUBJECT, LEVELS_SUBJECT):
+            or result.subject.id in (PLACES_SUBJECT, LEVELS_SUBJECT) or result.subject.about_applicant:
         return None
     best = result.ranked[0].benefit
     base = getattr(best.amount, "of", None)

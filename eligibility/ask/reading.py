@@ -26,7 +26,8 @@ def read_question(kb: KnowledgeBase, question: str) -> QuestionReading:
         value = facts.get(fact.id)
         layer_counts = [f.value for f in r.figures if f.role == "count" and f.value is not None]
         if isinstance(value, list) and set(value) == {lv for lv, _ in counted}:
-            facts[fact.id] = [lv for lv, n in counted for _ in range(n)]  # the layer's levels, each counted
+            # the layer's levels, each counted: the count before the level here, or the layer's ("优秀奖2项")
+            facts[fact.id] = [lv for lv, n in counted for _ in range(max(n, sum(x == lv for x in value)))]
         elif any(n > 1 for _, n in counted):
             if isinstance(value, str) and len(counted) == 1 and counted[0][0] == value \
                     and counted[0][1] in layer_counts:

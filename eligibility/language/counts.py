@@ -19,15 +19,28 @@ _CENTURY = 2000  # "21年付的利息": a two-digit year is this century's
 
 
 def read_counts(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> dict[str, int]:
-    """Every count fact stated once in the message; a fact counted twice with different counts is left out."""
+    """Every count fact stated once in the message; a fact counted twice with different counts is left out.
+
+    The things counted must be the applicant's own: a count whose words are planned, supposed or the clients'
+    is none ("准备建3个指导站"; "为小微企业免费维权援助项目3个" still counts the agency's projects: the clients are
+    the aid's beneficiaries, not the projects' owners)."""
     found: dict[str, set[int]] = {}
-    for c in clauses:
-        if c.of_clients or negates(lex, c.s) or any(c.pending(h) or c.about_clients(h) for h in c.hits):
+    said = " ".join(c.s for c in clauses)
+    for ci, c in enumerate(clauses):
+        if c.of_clients or negates(lex, c.s):
             continue
-        for fact_id, before, after in lex.item_counts:
-            for pattern in (before, after):
-                for m in pattern.finditer(c.s):
-                    if c.supposed(m.start()):
+        nxt = clauses[ci + 1].s if ci + 1 < len(clauses) and not negates(lex, clauses[ci + 1].s) else ""
+        for fact_id, patterns, all_met in lex.item_counts:
+            if all_met is not None and not all_met.search(said):
+                continue  # "3个联盟": only the ones that meet the condition count, and the message does not say all do
+            before, after, becomes = patterns
+            # "两个商标，同时被认定为驰名商标": the generic thing's clause and the next that says what it became
+            runs = ((before, c.s), (after, c.s), (becomes, c.s + nxt))
+            for pattern, text in runs:
+                for m in pattern.finditer(text):
+                    if m.start() >= len(c.s):
+                        continue
+                    if c.supposed(m.start()) or _not_own(c, m.start(), m.end()):
                         continue
                     word = next(g for g in m.groups() if g)
                     if word in _ARTICLE:
@@ -37,6 +50,13 @@ def read_counts(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> dict[
                     if value is not None and (fact.minimum or 1) <= value <= (fact.maximum or value):
                         found.setdefault(fact_id, set()).add(value)
     return {k: v.pop() for k, v in found.items() if len(v) == 1}
+
+
+def _not_own(c: Clause, start: int, end: int) -> bool:
+    """The words of a count at ``start:end`` are planned or someone else's; with no hit among them, the clause
+    decides (any planned or clients' words in it)."""
+    inside = [h for h in c.hits if start <= h.start < end]
+    return any(c.pending(h) or c.about_clients(h) for h in (inside or c.hits))
 
 
 def read_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> tuple[dict[str, int], set[int]]:

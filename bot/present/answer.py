@@ -175,8 +175,14 @@ class AnswerRenderer:
         return [n for n in result.notes if n.fact in used and n.key in (_PERIOD_NOTE, _APPROX_NOTE)]
 
     def approximate(self, result: AskResult, facts: object) -> bool:
-        """An amount computed from an approximate figure is approximate too ("约20万元")."""
-        return any(n.key == _APPROX_NOTE and n.fact in facts for n in result.notes)  # type: ignore[operator]
+        """An amount computed from an approximate figure is approximate too ("约20万元"), and so is one rounded to
+        whole yuan ("约1元（3元 × 50% = 1.5元）")."""
+        if any(n.key == _APPROX_NOTE and n.fact in facts for n in result.notes):  # type: ignore[operator]
+            return True
+        answers = [p.answer for p in result.parts] + ([result.answer] if result.answer is not None else [])
+        return any(a.from_figures and any(f in facts for f in a.facts)  # type: ignore[operator]
+                   and any(r.code == "amount_percentage" and "exact_fen" in dict(r.params) for r in a.reasons)
+                   for a in answers)
 
     def about(self, amount: str, lang: Lang) -> str:
         return self.cat.t(lang, "ask.about", amount=amount)

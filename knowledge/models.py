@@ -827,6 +827,13 @@ class FigureWords(Model):
     item_links: list[str] = []
     # Per count fact: things counted only with a word saying all of them meet the fact's condition.
     counted_all: dict[str, CountedAll] = {}
+    # Years in words, from the current year ("去年": -1, "今年": 0): an award's or title's year against the
+    # application's ("今年获得…" is for next year's application).
+    year_offsets: dict[str, int] = {}
+    # Before a year in words, the application ("applying this year", "apply next year").
+    apply_leads: list[str] = []
+    # The facts whose clause says "上一年度": one of the application's own year is for next year's application.
+    last_year_facts: list[str] = []
 
 
 class FactWords(Model):

@@ -34,6 +34,7 @@ from eligibility.ask import (
 )
 from eligibility.evaluate import policy_validity
 from eligibility.language import Note
+from eligibility.language.counts import EVENT_NOTES
 from eligibility.matcher import Matcher
 from eligibility.parsing import normalize
 from eligibility.results import Amount, Reason, Validity
@@ -172,7 +173,8 @@ class AnswerRenderer:
         """The layer's notes on the figures an amount was computed from: a period converted to a year
         ("每月3万" -> 36万), an approximation ("40来万"). Said with the amount, never left out of it."""
         used = self.computed_facts(result)
-        return [n for n in result.notes if n.fact in used and n.key in (_PERIOD_NOTE, _APPROX_NOTE)]
+        return [n for n in result.notes if (n.fact in used and n.key in (_PERIOD_NOTE, _APPROX_NOTE))
+                or n.key in EVENT_NOTES]  # "今年获得的…按下一年度申报理解": said with whatever the answer is
 
     def approximate(self, result: AskResult, facts: object) -> bool:
         """An amount computed from an approximate figure is approximate too ("约20万元"), and so is one rounded to

@@ -8,9 +8,19 @@ from dataclasses import replace
 from eligibility.ask.cues import Cues
 from eligibility.ask.model import QuestionReading
 from eligibility.language import Clarify, understand
+from eligibility.language.counts import settle_event_years
 from eligibility.parsing import normalize
 from eligibility.results import Facts
 from knowledge.models import Fact, KnowledgeBase
+
+
+def dated(kb: KnowledgeBase, reading: QuestionReading, this_year: int | None) -> QuestionReading:
+    """The reading with an award's or title's year settled against the current year, when it is given ("2021年拿的
+    银奖，今年还能申请吗" in 2026: not last year's); without it the question about the year stays."""
+    if this_year is None:
+        return reading
+    facts, clarify, notes = settle_event_years(kb, reading.facts, reading.clarify, reading.notes, this_year)
+    return replace(reading, facts=facts, clarify=clarify, notes=notes)
 
 
 def read_question(kb: KnowledgeBase, question: str) -> QuestionReading:

@@ -8,10 +8,14 @@ negated, supposed, planned or someone else's is no count; a year is never an amo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 from eligibility.language.clauses import Clause
-from eligibility.language.lexicon import Lexicon
+from eligibility.language.lexicon import Lexicon, lexicon
+from eligibility.language.model import Clarify, FactValue, Note
 from eligibility.language.polarity import negates
-from eligibility.parsing import scan_numbers
+from eligibility.parsing import normalize, scan_numbers
 from knowledge.models import KnowledgeBase
 
 _ARTICLE = frozenset({"一", "one"})
@@ -88,3 +92,219 @@ def _count(lex: Lexicon, word: str) -> int | None:
         return lex.count_words[word]
     numbers = scan_numbers(word, lex.numbers)
     return int(numbers[0].value) if len(numbers) == 1 and numbers[0].value >= 1 else None
+
+
+# -- the year of an award or title -------------------------------------------------------------------------------
+# The policy pays titles and awards of "上一年度" (the year before the application): "今年获得的" is for next year's
+# application, "2025年获得…2026年申请" is last year's, "2021年拿的" is not (applying now). A year said as a number
+# and one said in words ("2021年拿的…今年还能申请吗") are compared only with the current year, which the engine is
+# given as a parameter (``settle_event_years``); the layer knows no clock.
+
+_EVENT_NOTE = "lang.note.event_year"  # _this: for next year's application; _before: for an earlier one
+EVENT_NOTES = (f"{_EVENT_NOTE}_this", f"{_EVENT_NOTE}_before")
+_EVENT_ASK = "lang.ask.event_year"
+
+
+@dataclass(frozen=True)
+class _Signal:
+    start: int
+    shown: str
+    absolute: int | None  # 2021
+    offset: int | None  # from the current year: 去年 -1, 今年 0
+
+
+@dataclass(frozen=True)
+class _Event:
+    value: FactValue  # True for a yes/no fact, the level for a choice
+    signal: _Signal | None
+
+
+def read_event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], facts: dict[str, FactValue],
+                     said: set[int]) -> tuple[dict[str, FactValue], list[Note], list[Clarify], set[str]]:
+    """The windowed facts ("上一年度…", "新认定…") whose events the message dates: the facts so settled (a level of
+    another year left out, a title of this year false), a note for each event that is not last year's, and for a
+    year the layer cannot place without the current year ("2021年拿的银奖" applying now) the question, with what
+    ``settle_event_years`` needs to settle it. ``said``: the years read as year facts ("2026年申请")."""
+    app_abs = facts.get("application_year")
+    app_year = app_abs if isinstance(app_abs, int) and not isinstance(app_abs, bool) else None
+    app_offset, app_spots = _application_offset(kb, lex, clauses)
+    signals = [[s for s in _signals(lex, c, said) if s.start not in app_spots.get(ci, set())]
+               for ci, c in enumerate(clauses)]
+    updates: dict[str, FactValue] = {}
+    notes: list[Note] = []
+    asks: list[Clarify] = []
+    settled: set[str] = set()
+    for fact_id, value in list(facts.items()):
+        fact = kb.facts.get(fact_id)
+        if fact is None or fact.window is None or fact.type not in ("bool", "choice") or value is False \
+                or value == "none" or value == []:
+            continue
+        events = _events(fact_id, fact.type, clauses, signals)
+        if not events or all(e.signal is None for e in events):
+            continue
+        relations = [_kept(lex, fact_id, _relation(e.signal, app_year, app_offset, None)) for e in events]
+        if any(r == "unknown" for r in relations):
+            if all(r != "after" for r in relations):
+                asks.append(Clarify(fact_id, _EVENT_ASK, {
+                    "year": next(e.signal.shown for e, r in zip(events, relations, strict=True)
+                                 if r == "unknown" and e.signal is not None),
+                    "events": tuple((e.value, e.signal.absolute if e.signal else None,
+                                     e.signal.offset if e.signal else None, e.signal.shown if e.signal else "")
+                                    for e in events),
+                    "application": (app_year, app_offset)}))
+                settled.add(fact_id)
+            continue
+        if "after" in relations:
+            continue  # a year after the application: asked, as before
+        new, said_notes = _settle(kb, fact_id, value, list(zip(events, relations, strict=True)))
+        updates[fact_id] = new
+        notes += said_notes
+        settled.add(fact_id)
+    return updates, notes, asks, settled
+
+
+def _kept(lex: Lexicon, fact_id: str, relation: str) -> str:
+    """A fact whose clause does not say 上一年度 ("新取得马德里注册") keeps an event of the application's own year."""
+    return "last" if relation == "this" and fact_id not in lex.last_year_facts else relation
+
+
+def settle_event_years(kb: KnowledgeBase, facts: Mapping[str, FactValue], clarify: tuple[Clarify, ...],
+                       notes: tuple[Note, ...], this_year: int) -> tuple[dict[str, FactValue], tuple[Clarify, ...],
+                                                                        tuple[Note, ...]]:
+    """The questions ``read_event_years`` left about an event's year, settled with the current year: "2021年拿的银奖，
+    今年还能申请吗" in 2026 is not last year's; "2025年获得金奖" applying this year (2026) is."""
+    lex = lexicon(kb)
+    out = dict(facts)
+    kept: list[Clarify] = []
+    said = list(notes)
+    for c in clarify:
+        events = c.params.get("events") if c.key == _EVENT_ASK else None
+        application = c.params.get("application")
+        if not isinstance(events, tuple) or not isinstance(application, tuple):
+            kept.append(c)
+            continue
+        app_year, app_offset = application
+        pairs = []
+        for told, absolute, offset, shown in events:
+            signal = _Signal(0, shown, absolute, offset) if shown else None
+            relation = _relation(signal, app_year, app_offset, this_year)
+            pairs.append((_Event(told, signal), _kept(lex, c.fact, relation)))
+        if any(r in ("unknown", "after") for _, r in pairs):
+            kept.append(c)
+            continue
+        levels = [str(e.value) for e, _ in pairs]
+        stated: FactValue = True if kb.facts[c.fact].type != "choice" else levels if len(levels) > 1 else levels[0]
+        new, more = _settle(kb, c.fact, stated, pairs)
+        out[c.fact] = new
+        said += more
+    return out, tuple(kept), tuple(said)
+
+
+def _application_offset(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> tuple[int, dict[int, set[int]]]:
+    """The application year in words ("今年申报", "明年申请", "applying next year"), from the current year (0 when
+    unsaid), and where those words stand (clause index -> starts), so they are no event's year."""
+    cues = kb.vocabulary.facts.get("application_year")
+    words = [normalize(w) for w in (cues.year_cues if cues else [])]
+    spots: dict[int, set[int]] = {}
+    offsets: set[int] = set()
+    for ci, c in enumerate(clauses):
+        for word, offset in lex.year_offsets:
+            at = c.s.find(word)
+            while at >= 0:
+                rest = c.s[at + len(word):].lstrip()
+                lead = c.s[max(0, at - 12):at].rstrip()
+                if any(rest.startswith(w) for w in words if w) or lead.endswith(lex.apply_leads):
+                    spots.setdefault(ci, set()).add(at)
+                    offsets.add(offset)
+                at = c.s.find(word, at + len(word))
+    return (offsets.pop() if len(offsets) == 1 else 0), spots
+
+
+def _signals(lex: Lexicon, c: Clause, said: set[int]) -> list[_Signal]:
+    out = [_Signal(n.start, c.s[n.start : n.end], full_year(int(n.value)), None)
+           for n in scan_numbers(c.s, lex.numbers) if n.kind == "year" and full_year(int(n.value)) not in said]
+    taken: list[tuple[int, int]] = []
+    for word, offset in lex.year_offsets:  # longest first: "大前年" is not "前年"
+        at = c.s.find(word)
+        while at >= 0:
+            if not any(a <= at < b for a, b in taken) and not (word.isascii() and _inside_word(c.s, at, word)):
+                taken.append((at, at + len(word)))
+                out.append(_Signal(at, word, None, offset))
+            at = c.s.find(word, at + len(word))
+    return sorted(out, key=lambda s: s.start)
+
+
+def _inside_word(s: str, at: int, word: str) -> bool:
+    end = at + len(word)
+    return (at > 0 and s[at - 1].isalnum()) or (end < len(s) and s[end].isalnum())
+
+
+def _events(fact_id: str, kind: str, clauses: list[Clause], signals: list[list[_Signal]]) -> list[_Event]:
+    """Each event of the fact the message names, with the year said in its stretch of the clause (before it in
+    Chinese, after it in English; else the other side), or in a next clause that names no fact ("…，前年入选的")."""
+    out: list[_Event] = []
+    for ci, c in enumerate(clauses):
+        tag = "option" if kind == "choice" else "mention"
+        hits = [(h, t) for h in c.hits for t in h.of(tag) if t.key == fact_id and not c.negated(h)]
+        if kind == "choice" and not hits:
+            continue
+        for k, (h, t) in enumerate(hits):
+            lo = hits[k - 1][0].end if k else 0
+            hi = hits[k + 1][0].start if k + 1 < len(hits) else len(c.s)
+            before = [s for s in signals[ci] if lo <= s.start < h.start]
+            after = [s for s in signals[ci] if h.end <= s.start < hi]
+            english = c.s.isascii()
+            signal = (after[0] if after else before[-1] if before else None) if english \
+                else (before[-1] if before else after[0] if after else None)
+            if signal is None and ci + 1 < len(clauses) and signals[ci + 1] and not any(
+                    t2.kind in ("mention", "option") for h2 in clauses[ci + 1].hits for t2 in h2.tags):
+                signal = signals[ci + 1][0]
+            out.append(_Event(t.value if kind == "choice" else True, signal))
+    return out
+
+
+def _relation(signal: _Signal | None, app_year: int | None, app_offset: int, this_year: int | None) -> str:
+    """"last" (the year before the application), "this" (the application's year), "before", "after", or "unknown"
+    (a number against words, or words against a number, with no current year given)."""
+    if signal is None:
+        return "last"  # no year said: read as the window says
+    if signal.absolute is not None and app_year is not None:
+        diff = signal.absolute - app_year
+    elif signal.offset is not None and app_year is None:
+        diff = signal.offset - app_offset
+    elif signal.offset == -1 and app_year is not None and this_year is None:
+        diff = -1  # "去年拿了金奖，2027年申请": 去年 is the year before the application, as the window reads it
+    elif this_year is None:
+        return "unknown"
+    elif signal.absolute is not None:
+        diff = signal.absolute - (this_year + app_offset)
+    else:
+        diff = this_year + (signal.offset or 0) - (app_year or this_year)
+    return "last" if diff == -1 else "this" if diff == 0 else "before" if diff < -1 else "after"
+
+
+def _settle(kb: KnowledgeBase, fact_id: str, value: FactValue,
+            pairs: list[tuple[_Event, str]]) -> tuple[FactValue, list[Note]]:
+    """The fact for this application: only last year's events; a note for each of another year."""
+    fact = kb.facts[fact_id]
+    notes = []
+    dropped = [(e, r) for e, r in pairs if r != "last"]
+    for e, r in dropped:
+        option = next((o for o in fact.options if o.id == e.value), None) if fact.type == "choice" else None
+        thing = option.label if option is not None else (fact.short or fact.label)
+        assert e.signal is not None
+        shown = e.signal.shown
+        shown_en = f"in {shown.rstrip('年')}" if e.signal.absolute is not None else shown
+        shown_zh = shown if e.signal.offset is not None or shown.endswith("年") else f"{shown}年"
+        notes.append(Note(f"{_EVENT_NOTE}_{r}", {"thing_zh": thing.zh, "thing_en": thing.en,
+                                        "year_zh": shown_zh, "year_en": shown_en}, fact_id))
+    if fact.type == "bool":
+        return any(r == "last" for _, r in pairs), notes
+    levels: list[FactValue] = list(value) if isinstance(value, list) else [value]
+    for e, _ in dropped:
+        if e.value in levels and (levels.count(e.value) > 1 or not any(
+                r == "last" and x.value == e.value for x, r in pairs)):
+            levels.remove(e.value)
+    if not levels:
+        return ("none" if "none" in fact.option_ids() else []), notes
+    return ([str(x) for x in levels] if len(levels) > 1 else levels[0]), notes

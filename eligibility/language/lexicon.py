@@ -134,6 +134,9 @@ class Lexicon:
     # A count fact and its patterns: the count before the thing ("2个指导站"), after it ("指导站建了2个");
     # group 1 or 2 is the count.
     item_counts: tuple[tuple[str, tuple[re.Pattern[str], ...], re.Pattern[str] | None], ...]
+    year_offsets: tuple[tuple[str, int], ...]  # "去年": -1, longest first
+    apply_leads: tuple[str, ...]  # "applying": before a year in words that is the application's
+    last_year_facts: frozenset[str]  # the facts whose clause says 上一年度 (this year's is next year's)
     # A year fact and its pattern: the year (group 1) right before one of its cues ("2028年申请").
     year_cues: tuple[tuple[str, re.Pattern[str]], ...]
     alternative_leads: tuple[str, ...]  # "也可能是": a clause giving another figure as an alternative
@@ -466,6 +469,10 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                                 rf"(?:{_alternatives(pl.unknown.party_bodies)})?\s*(?:{_alternatives(pl.unknown.party_some)})?"
                                 rf"\s*(?:{_alternatives(pl.unknown.party_verbs)})?\s*$"),
         item_counts=_item_counts(kb),
+        year_offsets=tuple(sorted(((normalize(w), n) for w, n in f.year_offsets.items() if normalize(w)),
+                                  key=lambda wn: -len(wn[0]))),
+        apply_leads=_longest_first(_norm(f.apply_leads)),
+        last_year_facts=frozenset(f.last_year_facts),
         year_cues=_year_cues(kb),
         alternative_leads=_longest_first(_norm(f.alternative_leads)),
         of_which=re.compile(rf"(?:{_words(f.of_which)})\s*"),

@@ -12,7 +12,7 @@ from itertools import pairwise
 
 from eligibility.language.applicants import read_applicant
 from eligibility.language.clauses import CONCEPTS, Clause, prepared, split
-from eligibility.language.counts import full_year, read_counts, read_years
+from eligibility.language.counts import full_year, read_counts, read_event_years, read_years
 from eligibility.language.figures import read_figures, self_corrected
 from eligibility.language.intents import exact_intent, intent_of
 from eligibility.language.lexicon import PARTIAL, VAGUE_OPTIONS, Lexicon, lexicon
@@ -122,7 +122,12 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             answered = True
             facts.update(answer)
             notes += extra_notes
-    clarify += _event_years(kb, lex, clauses, facts, mentions.mentioned,
+    dated, dated_notes, dated_asks, settled = read_event_years(kb, lex, clauses, facts, said_years)
+    facts.update(dated)
+    notes += dated_notes
+    clarify += dated_asks
+    clarify += _event_years(kb, lex, clauses, {k: v for k, v in facts.items() if k not in settled},
+                            mentions.mentioned - settled,
                             asked_fact if expecting is not None and expecting.kind != "multi" else None, said_years)
     clarify += _alternative_options(lex, clauses)
     clarified = {c.fact for c in clarify}

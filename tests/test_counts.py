@@ -73,3 +73,20 @@ def test_a_count_is_never_money(matcher: Matcher) -> None:
     assert not result.figures
     assert result.answer is not None and result.answer.amount is not None
     assert (result.answer.amount.min, result.answer.amount.max) == (20_000, 60_000)
+
+
+@pytest.mark.parametrize(("question", "count"), [
+    ("我们有3个联盟，1个备案了", "industry_ip_alliance_count"),  # (六) pays filed alliances: how many are is asked
+    ("我们有3个规范化市场", "national_standardized_market_count")])  # national or municipal: asked
+def test_a_count_whose_fact_is_unclear_is_asked_never_paid_as_one(matcher: Matcher, kb: KnowledgeBase,
+                                                                 question: str, count: str) -> None:
+    assert any(c.fact == count for c in read(kb, question).clarify)
+    result = ask(matcher, question)
+    assert result.answer is not None and result.answer.amount is None
+    assert count in result.answer.depends_on
+
+
+def test_a_count_said_of_the_other_level_is_that_levels(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们有3个规范化市场，都是市级的")
+    assert r.facts.get("municipal_standardized_market_count") == 3
+    assert not any(c.fact.endswith("standardized_market_count") for c in r.clarify)

@@ -146,7 +146,11 @@ def amount_for(kb: KnowledgeBase, benefit: Benefit, question: str,
         amount, reasons = compute_amount(rule, facts)
         return AmountAnswer(amount, tuple(reasons), facts, from_figures=True)
     count = item_count(rule)
-    stated = read_question(kb, question).facts if count is not None else {}
+    read = read_question(kb, question) if count is not None else None
+    stated = read.facts if read is not None else {}
+    if count is not None and read is not None and any(c.fact == count.fact for c in read.clarify):
+        # "3个联盟，1个备案了", "3个规范化市场": how many count is asked, never one item's amount stated for all
+        return AmountAnswer(None, depends_on=(count.fact,))
     if items_said(rule, stated) is not None:  # "注册了3件马德里": one item to each paid, never one as all
         facts = {count.fact: stated[count.fact]} if count is not None else {}
         amount, reasons = compute_amount(rule, facts)

@@ -22,21 +22,22 @@ _ARTICLE = frozenset({"一", "one"})
 _CENTURY = 2000  # "21年付的利息": a two-digit year is this century's
 
 
-def read_counts(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> dict[str, int]:
+def read_counts(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> tuple[dict[str, int], list[Clarify]]:
     """Every count fact stated once in the message; a fact counted twice with different counts is left out.
 
     The things counted must be the applicant's own: a count whose words are planned, supposed or the clients'
     is none ("准备建3个指导站"; "为小微企业免费维权援助项目3个" still counts the agency's projects: the clients are
-    the aid's beneficiaries, not the projects' owners)."""
+    the aid's beneficiaries, not the projects' owners). A count of things that count only when they meet the
+    fact's condition ("3个联盟", "3个规范化市场"), not said to, is asked about: how many do is unclear."""
     found: dict[str, set[int]] = {}
+    unclear: dict[str, int] = {}
     said = " ".join(c.s for c in clauses)
+    met = {fact_id for fact_id, _, all_met in lex.item_counts if all_met is not None and all_met.search(said)}
     for ci, c in enumerate(clauses):
         if c.of_clients or negates(lex, c.s):
             continue
         nxt = clauses[ci + 1].s if ci + 1 < len(clauses) and not negates(lex, clauses[ci + 1].s) else ""
         for fact_id, patterns, all_met in lex.item_counts:
-            if all_met is not None and not all_met.search(said):
-                continue  # "3个联盟": only the ones that meet the condition count, and the message does not say all do
             before, after, becomes = patterns
             # "两个商标，同时被认定为驰名商标": the generic thing's clause and the next that says what it became
             runs = ((before, c.s), (after, c.s), (becomes, c.s + nxt))
@@ -51,9 +52,21 @@ def read_counts(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> dict[
                         continue  # "有一个地理标志": an article more often than a count; one is the default
                     value = _count(lex, word)
                     fact = kb.facts[fact_id]
-                    if value is not None and (fact.minimum or 1) <= value <= (fact.maximum or value):
-                        found.setdefault(fact_id, set()).add(value)
-    return {k: v.pop() for k, v in found.items() if len(v) == 1}
+                    if value is None or not (fact.minimum or 1) <= value <= (fact.maximum or value):
+                        continue
+                    if all_met is not None and fact_id not in met:
+                        # "3个联盟，1个备案了": how many are filed is unclear (one fact of those sharing the words)
+                        if not met & lex.count_siblings.get(fact_id, frozenset()):
+                            unclear.setdefault(fact_id, value)
+                        continue
+                    found.setdefault(fact_id, set()).add(value)
+    counts = {k: v.pop() for k, v in found.items() if len(v) == 1}
+    asked: list[Clarify] = []
+    for fact_id in unclear:
+        if fact_id not in counts and not any(s in counts or s in {c.fact for c in asked}
+                                             for s in lex.count_siblings.get(fact_id, ())):
+            asked.append(Clarify(fact_id, "lang.ask.count", {"n": unclear[fact_id]}))
+    return counts, asked
 
 
 def _not_own(c: Clause, start: int, end: int) -> bool:

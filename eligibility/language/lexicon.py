@@ -137,6 +137,7 @@ class Lexicon:
     year_offsets: tuple[tuple[str, int], ...]  # "去年": -1, longest first
     apply_leads: tuple[str, ...]  # "applying": before a year in words that is the application's
     last_year_facts: frozenset[str]  # the facts whose clause says 上一年度 (this year's is next year's)
+    count_siblings: dict[str, frozenset[str]]  # counted_all facts counting the same things (national/municipal markets)
     # A year fact and its pattern: the year (group 1) right before one of its cues ("2028年申请").
     year_cues: tuple[tuple[str, re.Pattern[str]], ...]
     alternative_leads: tuple[str, ...]  # "也可能是": a clause giving another figure as an alternative
@@ -473,6 +474,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                                   key=lambda wn: -len(wn[0]))),
         apply_leads=_longest_first(_norm(f.apply_leads)),
         last_year_facts=frozenset(f.last_year_facts),
+        count_siblings={k: frozenset(o for o, w in f.counted_all.items() if set(w.things) == set(q.things))
+                        for k, q in f.counted_all.items()},
         year_cues=_year_cues(kb),
         alternative_leads=_longest_first(_norm(f.alternative_leads)),
         of_which=re.compile(rf"(?:{_words(f.of_which)})\s*"),

@@ -44,7 +44,9 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
     mentions = read_mentions(kb, lex, clauses)
     facts: dict[str, FactValue] = dict(mentions.facts)
     clarify += mentions.clarify
-    facts.update(read_counts(kb, lex, clauses))
+    counted, unclear_counts = read_counts(kb, lex, clauses)
+    facts.update(counted)
+    clarify += unclear_counts
     years, said_years = read_years(kb, lex, clauses)
     facts.update(years)
 

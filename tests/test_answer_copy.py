@@ -84,3 +84,29 @@ def test_a_verdict_the_catalogue_words_for_no_reason_of_its_kind_still_opens_the
     v = replace(result.verdict, verdict=verdict)
     assert answers.verdict_line(result, v, "zh").startswith(zh)
     assert answers.verdict_line(result, v, "en").startswith(en.split(",")[0])
+
+
+def test_an_english_verdict_names_the_applicants_and_the_entry_in_lower_case_mid_sentence(
+        matcher: Matcher, answers: AnswerRenderer) -> None:
+    """"…is for Enterprise, university" and "From what you say, Reward for a Madrid … does not apply": the card's
+    list capital and the title's capital mid-sentence."""
+    unsaid = ask(matcher, "Can an individual inventor apply for the China Patent Award reward?", today=TODAY)
+    assert "is for enterprise, university, research institute;" in answers.paste(unsaid, "en"), answers.paste(unsaid)
+    paste = answers.paste(ask(matcher, "We are a university, can we apply for the Madrid reward?", today=TODAY), "en")
+    assert "From what you say, reward for a Madrid" in paste, paste
+    assert "it is for enterprise, not a university" in paste, paste
+
+
+def test_a_count_in_a_several_part_card_gets_its_reading(matcher: Matcher, answers: AnswerRenderer) -> None:
+    """"• 中国驰名商标奖励：50万元—150万元" with no word of why it is a range."""
+    card = render(matcher, answers, "我们有2件马德里，3件驰名商标")
+    assert "50万元—150万元" in card and "您说有3件商标新认定为中国驰名商标" in card, card
+
+
+def test_a_cards_total_says_apart_what_competitive_items_add_if_chosen(matcher: Matcher,
+                                                                       answers: AnswerRenderer) -> None:
+    """G30 in `ipbot ask`: "合计：80万元—90万元" with a patent-navigation project counted as won."""
+    card = render(matcher, answers, "我们去年拿了银奖，利息付了80万，还申报了专利导航，一共能拿多少")
+    assert "合计：80万元—90万元" not in card, card
+    said = "其中不经择优评审的项目合计70万元；专利导航项目为择优评审项目，如入选最多再得20万元（合计最多90万元）"
+    assert said in card, card

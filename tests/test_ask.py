@@ -625,7 +625,7 @@ def test_an_originators_issue_is_never_the_financed_enterprises_base(kb: Knowled
     ("Does the Madrid reward go to non-exporters too?", "no", "No.", "exporter"),   # a negated condition
     ("银奖奖励真的有30万？", "yes", "是的。", "30万元"),                               # an intonation question
     ("The securitisation financing subsidy cap is 3 million per company, right?", "yes", "Yes.", "3,000,000"),
-    ("Can service agencies apply for the pledge loan interest subsidy?", "no", "No", "Enterprise"),  # plural
+    ("Can service agencies apply for the pledge loan interest subsidy?", "no", "No", "for enterprise"),  # plural
     ("Is the policy still valid in 2029?", "no", "No.", "2029"),
 ])
 def test_every_kind_of_claim_gets_its_verdict_first(kb: KnowledgeBase, matcher: Matcher, question: str,

@@ -733,3 +733,118 @@ def test_last_years_and_this_years_interest_are_both_named_never_one_used(desk: 
     assert_pasteable(f.paste)
     assert "您提到了几个年度的金额（去年70万、今年30万）。" in f.paste, f.paste
     assert not re.search(r"(35|15)万元", f.paste), f.paste
+
+
+@pytest.mark.parametrize("message", ["客户问：2022年贷款利息60万，2023年70万，每年能补多少",
+                                     "质押贷款利息2023年80万，2024年120万，分别能补多少",
+                                     "我们去年利息付了60万，今年预计80万，能补多少",
+                                     "客户：去年利息80万，前年利息60万，大前年40万"])
+def test_several_years_interest_is_asked_by_the_per_year_question_alone(desk: HelpDesk, message: str) -> None:
+    """The per-year question names each year's figure; the layer's own question about one of them ("您说的60万
+    是几年的合计还是一年的？", "您说的120万是…吗？") is not asked beside it, in the paste or the notes."""
+    f = desk.forward(message, "zh", TODAY)
+    assert_pasteable(f.paste)
+    assert "补贴按年度分别计算" in f.paste, f.paste
+    assert "几年的合计" not in f.paste and "吗？" not in f.paste, f.paste
+    assert len(f.ask_customer) == 1 and f.ask_customer[0].startswith("您提到了几个年度的金额"), f.ask_customer
+    assert not any(isinstance(v, int) and v >= 10_000 for v in f.facts.values()), f.facts
+
+
+@pytest.mark.parametrize(("message", "why"), [
+    ("我们是个人发明人，能申请贯标奖补吗", "不包括个人"),
+    ("我们不是出口企业，马德里注册了1件，能拿10万吗", "须为出口企业"),
+    ("2028年申请质押贴息还可以吗", "已过政策有效期"),
+])
+def test_a_ruled_out_case_is_said_once_with_no_amount_and_no_quota(desk: HelpDesk, message: str, why: str) -> None:
+    """"不可以。" and then why, once, in the line that says no amount is computed (the verdict and that line
+    said the same twice); no "名额有限" for a quota the customer cannot compete for; no self-reference, and no
+    bracket or quote left open by a clause cut as said before."""
+    paste = desk.forward(message, "zh", TODAY).paste
+    assert_pasteable(paste)
+    assert paste.startswith("您好！不可以。") and paste.count(why) == 1 and "不计算金额" in paste, paste
+    assert "名额有限" not in paste, paste
+    for opens, closes in ("（）", "“”"):
+        assert paste.count(opens) == paste.count(closes), paste
+
+
+def test_a_case_the_text_does_not_settle_is_not_ruled_out_in_the_notes(desk: HelpDesk) -> None:
+    """An individual business asking about patent navigation: "不一定" in the paste, said once; the notes do not
+    call it "已排除" (ruled out by the customer's facts)."""
+    f = desk.forward("我们是个体工商户，可以申请专利导航项目吗", "zh", TODAY)
+    notes = "\n".join(desk.notes(f, "zh", copyable=True))
+    assert f.paste.startswith("您好！不一定。") and "因此不按它计算金额" not in f.paste, f.paste
+    assert "已排除" not in notes and "原文未作规定" in notes, notes
+
+
+def test_the_notes_say_the_customers_amounts_were_computed_only_when_there_are_some(desk: HelpDesk) -> None:
+    """An unsure place and no amount given: the notes do not claim "客户给出的金额已照算"."""
+    f = desk.forward("帮客户查下：河北的一所大学，去年新入选TISC，另外对外许可了几件专利", "zh", TODAY)
+    notes = "\n".join(desk.notes(f, "zh", copyable=True))
+    assert "需向客户确认" in notes and "金额已照算" not in notes, notes
+    g = desk.forward("客户：我们是河北的企业，质押贷款利息付了60万", "zh", TODAY)
+    assert "金额已照算" in "\n".join(desk.notes(g, "zh", copyable=True)), g  # the interest is computed
+
+
+@pytest.mark.parametrize(("message", "staff"), [("客户问：能推荐个代理机构帮我们申报吗", "zh"),
+                                                ("Can you recommend an agency to help us apply?", "en")])
+def test_a_reply_of_the_knowledge_base_is_pasted_in_the_help_desks_words(desk: HelpDesk, message: str,
+                                                                         staff: Lang) -> None:
+    """"本助手不推荐具体的代理机构" is the bot speaking of itself; the staff send "我们不推荐…"."""
+    paste = desk.forward(message, staff, TODAY).paste
+    assert_pasteable(paste)
+    assert ("我们不推荐" if staff == "zh" else "We do not recommend") in paste, paste
+
+
+def test_a_no_on_the_applicant_is_not_followed_by_a_quota_or_an_offer_to_estimate(desk: HelpDesk) -> None:
+    """"不可以。…不包括企业" and then "名额有限，不保证入选。如方便，请告诉我们…进一步测算" told a company it could
+    still compete and be estimated for an item it cannot apply for."""
+    paste = desk.forward("客户问：我们开展维权援助，是公司不是律所，能申请吗", "zh", TODAY).paste
+    assert_pasteable(paste)
+    assert paste.startswith("您好！不可以。") and "不包括企业" in paste, paste
+    assert "名额有限" not in paste and "进一步测算" not in paste, paste
+
+
+@pytest.mark.parametrize(("message", "staff"), [("我们去年获得了金奖和外观设计银奖，一共能拿多少", "zh"),
+                                                ("我们拿了金奖和银奖，另外利息60万，一共多少", "zh"),
+                                                ("We won a gold and a silver China Patent Award last year. How much?",
+                                                 "en")])
+def test_several_awards_are_pasted_without_the_cards_amount_label(desk: HelpDesk, message: str, staff: Lang) -> None:
+    """"金额：50万元—80万元（这是一个范围…）" is the card's label; the paste says "金额为…"."""
+    paste = desk.forward(message, staff, TODAY).paste
+    assert_pasteable(paste)
+    assert ("金额为50万元—80万元" if staff == "zh" else "The amount is 500,000 yuan–800,000 yuan") in paste, paste
+
+
+def test_an_items_own_closing_bracket_is_kept_in_the_paste(desk: HelpDesk) -> None:
+    """The part line without its ref stripped every trailing bracket: "…per enterprise (read as in total." """
+    paste = desk.forward("securitisation: how much does the originator get and how much does the financed company get?",
+                         "en", TODAY).paste
+    assert_pasteable(paste)
+    assert "per enterprise (read as in total)" in paste and paste.count("(") == paste.count(")"), paste
+
+
+def test_a_count_in_a_several_item_paste_gets_its_reading(desk: HelpDesk) -> None:
+    """"中国驰名商标奖励：50万元—150万元" alone reads as a sure upper bound: the count's reading says why it is a
+    range (the text pays once and is silent on several), as a one-item paste does."""
+    paste = desk.forward("客户：我们有2件马德里，3件驰名商标", "zh", TODAY).paste
+    assert_pasteable(paste)
+    assert "50万元—150万元" in paste and "您说有3件商标新认定为中国驰名商标" in paste, paste
+    assert "您说有2件马德里注册" in paste, paste
+
+
+def test_a_total_never_counts_competitive_items_as_won(desk: HelpDesk) -> None:
+    """G30: "合计：140万元—150万元" counted two expert-reviewed projects as won. What is paid without selection
+    (金奖 50万 + 贴息 30万) is said apart from what the competitive projects add at most if chosen (70万), in
+    the paste and in the notes' word on the paste's total."""
+    message = "我们是企业，在长安区，去年拿了金奖，申报了高价值专利组合项目，还做了专利导航，利息付了60万，一共能拿多少"
+    f = desk.forward(message, "zh", TODAY)
+    assert_pasteable(f.paste)
+    assert "140万元" not in f.paste and "合计：" not in f.paste, f.paste
+    assert "不经择优评审的项目合计80万元" in f.paste and "如入选最多再得70万元（合计最多150万元）" in f.paste, f.paste
+    notes = html.unescape("\n".join(desk.notes(f, "zh", copyable=True)))
+    assert "140万元" not in notes and "回复中不经择优评审的项目合计80万元" in notes, notes
+
+
+def test_what_two_competitive_items_pay_together_is_their_sum_if_both_are_chosen(desk: HelpDesk) -> None:
+    paste = desk.forward("培训基地和创客空间 加一块能给多少", "zh", TODAY).paste
+    assert "合计：30万元。其中择优评审的项目按入选计算，入选不保证。" in paste, paste

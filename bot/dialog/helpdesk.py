@@ -31,13 +31,13 @@ from eligibility.evaluate import assess
 from eligibility.language import Clarify, Note, understand
 from eligibility.matcher import Matcher, detect_lang
 from eligibility.questionnaire import plan
-from eligibility.results import Assessment, Facts, Validity
+from eligibility.results import Amount, Assessment, Facts, Validity
 from knowledge.models import KnowledgeBase, Lang
 
 MAX_INPUT = 2000
 COPY_TEXT_LIMIT = 256  # the Bot API's limit on CopyTextButton.text
 MAX_QUESTIONS = 3
-_YEAR = r"((?:19|20)\d{2}\s*年|去年|今年|前年|上年)"  # a year a figure stands under ("2023年利息80万", "去年90万")
+_YEAR = r"((?:19|20)\d{2}\s*年|去年|今年|大前年|前年|上年)"  # a year a figure stands under ("去年90万")
 _COMMANDS = re.compile(r"(?<!\S)/[A-Za-z_]+(@\w+)?")
 # The language layer's intents that ask the bot to do something (a greeting, a menu label typed): forwarded,
 # they ask the help desk nothing, as a forwarded "/assess" does not. "人工客服" too: the staff who forward it
@@ -141,10 +141,14 @@ class HelpDesk:
         complaint = self.answers.is_complaint(question)
         facts, unsure, notes = read_facts(self.kb, question, today.year) if question else ({}, (), ())
         apart = self._years_apart(question, facts, lang) if question and not complaint else None
+        dropped: list[Clarify] = []
         if apart is not None:  # "2023年利息80万，2024年90万": no one year's figure silently used
             years = set(re.findall(r"(?:19|20)\d{2}(?=\s*年)", question))  # nor one of the years picked
             facts = {k: v for k, v in facts.items() if k != apart.fact and str(v) not in years}
-            unsure = (*(u for u in unsure if not (u.fact == apart.fact and u.key == _ONE_YEAR)), apart)
+            # the layer's own question about one of those figures ("您说的60万是几年的合计还是一年的？", "您说的
+            # 120万是…吗？") is asked by the per-year question already: not a second time beside it
+            dropped = [u for u in unsure if u.fact == apart.fact]
+            unsure = (*(u for u in unsure if u.fact != apart.fact), apart)
         if complaint:  # "12345也投诉过了": a complaint's digits are not asked about as the customer's interest
             unsure = ()
         asked = [self.answers.clarify_question(c.fact, c.key, dict(c.params), lang) for c in unsure]
@@ -174,6 +178,10 @@ class HelpDesk:
             assessment = assess(self.kb, {**facts, **assumed}, today, self.validity)
         to_ask = self._questions(result, facts, clarify, assessment, today, lang)
         paste = self._paste(result, complaint, lang)
+        for c in dropped:
+            layer_asked = self.answers.clarify_question(c.fact, c.key, dict(c.params), lang)
+            if layer_asked:
+                paste = re.sub(r"\s*" + re.escape(layer_asked), "", paste)
         for c, q, y in zip(unsure, asked, by_year, strict=True):  # several years' figures: each named, and asked
             if y is not None and q in paste:
                 paste = paste.replace(q, y)
@@ -199,7 +207,8 @@ class HelpDesk:
         a year of their own, the figures are asked about (each named with its year), never one used silently."""
         reading = read_question(self.kb, message)
         # the layer may already have withheld the figure ("几年的合计还是一年的？"): its figures count as used
-        withheld = {c.fact for c in reading.clarify if c.key == _ONE_YEAR}
+        # ("几年的合计还是一年的？", or "您说的120万是…吗？" when each year's figure went to the fact)
+        withheld = {c.fact for c in reading.clarify}
         used = [f for f in reading.figures if f.value is not None and f.fact is not None
                 and ((f.role == "amount" and f.fact in facts) or (f.role == "other" and f.fact in withheld))]
         left = [f for f in reading.figures if f.role == "other" and f.fact is None and f.value is not None]
@@ -290,8 +299,9 @@ class HelpDesk:
             answered = [(p.benefit, p.answer) for p in result.parts] or (
                 [(result.best, result.answer)] if result.best is not None and result.answer is not None else [])
             for b, a in answered:
-                if a.ruled_out is not None:
-                    lines.append(escape(t(lang, "dlg.hd.ruled_out", why=self.answers.ruled_out(b, a.ruled_out, lang))))
+                if a.ruled_out is not None:  # "已排除" only when it is; a case the text does not settle is said as such
+                    key = "dlg.hd.ruled_out" if a.ruled_out.verdict == "no" else "dlg.hd.unsettled"
+                    lines.append(escape(t(lang, key, why=self.answers.ruled_out(b, a.ruled_out, lang))))
         elif result is not None and result.introduced:
             lines.append(escape(t(lang, "dlg.hd.introduced")))
         elif result is not None and (result.place is not None or result.open_to):
@@ -310,8 +320,11 @@ class HelpDesk:
         if f.clarify:
             money = any(self.kb.facts[c.fact].type in ("money", "money_list") for c in f.clarify
                         if c.fact in self.kb.facts)
-            lines.append(escape(t(lang, "dlg.hd.clarify" if money or result is None else "dlg.hd.clarify_other",
-                                  items=self.views.sep(lang).join(c.question for c in f.clarify))))
+            # "客户给出的金额已照算" only where the customer gave an amount ("河北的一所大学，去年新入选TISC" gave none)
+            computed = any(self.kb.facts[k].type in ("money", "money_list") for k in f.facts if k in self.kb.facts)
+            key = "dlg.hd.clarify" if money or result is None else \
+                "dlg.hd.clarify_other" if computed else "dlg.hd.clarify_items"
+            lines.append(escape(t(lang, key, items=self.views.sep(lang).join(c.question for c in f.clarify))))
         if f.facts:
             lines += ["", t(lang, "dlg.hd.facts", items=self.views.fact_values(dict(f.facts), lang))]
             # what the language layer read into the customer's figures (a month's interest made a year's, an
@@ -379,6 +392,12 @@ class HelpDesk:
         if not open_:
             return []
         items = self.t(lang, "list_sep").join(self.answers.part_title(k, result, lang) for k in open_)
+        split = self.answers.total_split(result)
+        if split is not None:  # the paste parts the sum: the notes say its two figures, not one range
+            sure, extra, _competitive = split
+            return [escape(self.t(lang, "dlg.hd.paste_total_split", items=items,
+                                  sure=self.answers.amount_said(result, sure, lang),
+                                  extra=self.answers.amount_said(result, Amount(extra.max, extra.max), lang)))]
         return [escape(self.t(lang, "dlg.hd.paste_total", amount=self.answers.total_amount(result, lang),
                               items=items))]
 

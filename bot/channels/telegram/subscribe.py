@@ -43,8 +43,8 @@ from bot.channels.telegram.render import tg_text
 from bot.channels.telegram.runtime import Services
 from bot.channels.telegram.sending import Context
 from bot.dialog.core import SideAnswer
+from bot.dialog.labels import typed_label
 from bot.dialog.model import CommandInput, Input, SessionState, TextInput
-from bot.dialog.reading import typed_label
 from bot.present.i18n import LANGS
 from bot.redact import Redactor
 from bot.services import PolicyRuntime, Turn

@@ -12,7 +12,7 @@ import pytest
 
 from eligibility.language import Reading
 from fakes.reading import Asker, read
-from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base
+from knowledge.loader import DATA_DIR, KnowledgeBaseError, load_knowledge_base, safe_load
 from knowledge.models import KnowledgeBase
 
 
@@ -1288,3 +1288,221 @@ def test_a_corrected_period_is_asked_about_never_the_first_one_kept(kb: Knowledg
 def test_a_supplier_or_clients_interest_is_not_ours(kb: KnowledgeBase, text: str) -> None:
     """Someone else's loan in English: its interest is never recorded as the applicant's (asked, or nothing)."""
     assert "pledge_loan_interest_paid_yuan" not in read(kb, text).facts
+
+
+# -- commands as people type them (bench/understand/dev6_intents.yaml) ----------------------------------
+
+_INTENTS_SET = Path(__file__).parent.parent / "bench" / "understand" / "dev6_intents.yaml"
+
+
+def _intent_items() -> list[dict[str, object]]:
+    items = safe_load(_INTENTS_SET.read_text(encoding="utf-8"))
+    assert isinstance(items, list) and len(items) >= 150
+    return items
+
+
+@pytest.mark.parametrize("item", _intent_items(), ids=lambda i: str(i["id"]))
+def test_commands_typed_as_people_type_them(kb: KnowledgeBase, ask: Asker, item: dict[str, object]) -> None:
+    """Each button label and command typed with fillers and slips is that command; a greeting, thanks or start
+    beside facts keeps the facts ("开始吧，我们是企业"); answers and questions sharing a command's words command
+    nothing ("金奖能拿多少钱？", "开始了，我们去年开始出口"). The clause browser is labelled menu, as the bench does."""
+    q = item["question"]
+    r = read(kb, str(item["text"]), ask(str(q)) if q else None)
+    assert {"clauses": "menu"}.get(r.intent or "", r.intent) == item["intent"]
+    assert dict(r.facts) == item["facts"]
+
+
+@pytest.mark.parametrize("text", ["没听懂", "没看懂这个问题", "I don't understand the question"])
+def test_not_understanding_the_question_is_no_answer(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    """"没听懂" opens with 没 but denies nothing: it was read as "not an SME"."""
+    r = read(kb, text, ask("is_sme"))
+    assert not r.facts and r.unknown
+
+
+@pytest.mark.parametrize("text", ["答错了", "刚刚选错了", "刚才答错了"])
+def test_a_mistake_owned_up_to_is_no_yes(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    """"答错了" is short and ends in 了 like "备案了", but it says the last answer was wrong: it was read as yes."""
+    r = read(kb, text, ask("is_sme"))
+    assert "is_sme" not in r.facts and r.intent == "back"
+
+
+@pytest.mark.parametrize(("text", "question"), [("发起证券化产品融资5亿", None),
+                                                ("发起证券化产品融资5亿", "securitization_originator_issues_yuan"),
+                                                ("证券化融资5亿", "securitization_originator_issues_yuan")])
+def test_originating_and_financing_named_together_asks_which_side(kb: KnowledgeBase, ask: Asker, text: str,
+                                                                  question: str | None) -> None:
+    """The originator is paid 2% of its issue (200万 cap), the financed enterprise 3% (300万 cap): "发起…融资5亿"
+    was read as the enterprise's financing, a wrong amount if the applicant originated the issue."""
+    r = read(kb, text, ask(question) if question else None)
+    assert "securitization_financing_yuan" not in r.facts and "securitization_originator_issues_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.which_role"]
+
+
+@pytest.mark.parametrize("text", ["我们作为发起人发行了一期，融资1亿，另外通过证券化融资2000万",
+                                  "我们作为发起人发行了一期，融资1亿，另外我们自己也通过别人的产品融了2000万"])
+def test_the_financed_sides_figure_after_the_issues_own_is_not_another_issue(kb: KnowledgeBase, text: str) -> None:
+    """Both figures were read as two issues of the originator ([1亿, 2000万]); the second is named as financing
+    through a product (3% of it, or the originator's 2%?): the issue's figure is kept, the other asked about."""
+    r = read(kb, text)
+    assert r.facts["securitization_originator_issues_yuan"] == [100_000_000]
+    assert "securitization_financing_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.which_role"]
+
+
+@pytest.mark.parametrize("text", ["既不出口也不是中小企业", "不出口也不是中小企业", "没有马德里也不是中小企业"])
+def test_words_that_deny_are_not_denied_again_by_the_fact_before(kb: KnowledgeBase, text: str) -> None:
+    """"不出口也不是中小企业": the 不 before 出口 reached over it to "不是中小企业" and made it an SME."""
+    assert read(kb, text).facts["is_sme"] is False
+
+
+@pytest.mark.parametrize(("text", "fact"), [("we won the silver award in 2021", "china_patent_award_last_year"),
+                                            ("the madrid registration was in 2019", "new_madrid_registration")])
+def test_an_english_year_of_an_event_is_asked_about_as_a_chinese_one(kb: KnowledgeBase, text: str, fact: str) -> None:
+    """English writes no 年: "in 2021" was no year at all, and the silver award counted as last year's."""
+    r = read(kb, text)
+    assert fact not in r.facts and [(c.fact, c.key) for c in r.clarify] == [(fact, "lang.ask.event_year")]
+
+
+def test_a_count_after_an_english_year_is_no_year(kb: KnowledgeBase) -> None:
+    r = read(kb, "we won the gold award last year, we have 2000 employees")
+    assert r.facts["china_patent_award_last_year"] == "gold" and not r.clarify
+
+
+def test_an_individual_business_in_english_is_not_an_individual(kb: KnowledgeBase) -> None:
+    """"an individual business" was read as "an individual" (a person), not 个体工商户."""
+    assert read(kb, "we're an individual business").facts == {"entity_type": "individual_business"}
+
+
+@pytest.mark.parametrize("text", ["我们有马德里注册吗？不知道", "有马德里注册吗？", "我们拿了金奖吗"])
+def test_a_yes_no_question_ending_on_a_fact_does_not_state_it(kb: KnowledgeBase, text: str) -> None:
+    """"我们有马德里注册吗？" asks whether; it was recorded as a Madrid registration held."""
+    assert read(kb, text).facts == {}
+
+
+def test_a_fact_stated_before_its_question_is_kept(kb: KnowledgeBase) -> None:
+    assert read(kb, "我们有马德里注册，能补吗").facts == {"new_madrid_registration": True}
+
+
+# -- the prober's findings (G35, G38, G20, G27) -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("按季付息，去年合计付息40万", 400_000), ("We pay interest quarterly; the total for last year was 400k", 400_000),
+    ("Monthly interest payments, 600k in total last year", 600_000), ("按月付息，去年利息总额60万", 600_000),
+    ("利息按季度支付，去年共计付息80万", 800_000), ("We pay monthly, 300k interest in total for the year", 300_000),
+    ("按季付息，去年付息40万", 400_000)])
+def test_a_years_total_is_not_multiplied_by_the_payments_rhythm(kb: KnowledgeBase, text: str, value: int) -> None:
+    """G35: "按季付息，去年合计付息40万" was 160万 (×4) and its subsidy 80万 instead of 20万."""
+    assert read(kb, text).facts == {"pledge_loan_interest_paid_yuan": value}
+
+
+@pytest.mark.parametrize("text", ["按季付息，一共付了72万利息", "我们贷款期限3年，总利息300万，能补多少"])
+def test_a_total_of_no_said_year_is_asked_about(kb: KnowledgeBase, text: str) -> None:
+    """G34/G20: "一共72万" with quarterly payments was 288万; a 3-year total was taken as one year's interest."""
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and r.clarify
+
+
+@pytest.mark.parametrize("text", ["我们有两笔贷款，利息各40万", "去年两笔质押贷款利息各150万",
+                                  "Two loans, each with 400k interest last year"])
+def test_one_loans_interest_of_several_is_asked_about(kb: KnowledgeBase, text: str) -> None:
+    """G38: "利息各40万" of two loans was taken as the year's 40万 (the subsidy of one loan only)."""
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.whose_amount"]
+
+
+@pytest.mark.parametrize(("text", "question", "issues"), [
+    ("As originator we issued two tranches of 100 million each", None, [100_000_000, 100_000_000]),
+    ("两期各8000万", "securitization_originator_issues_yuan", [80_000_000, 80_000_000])])
+def test_each_issues_figure_counts_once_per_issue(kb: KnowledgeBase, ask: Asker, text: str, question: str | None,
+                                                  issues: list[int]) -> None:
+    """G38: "two tranches of 100 million each" was one issue of 1亿 (200万 instead of 400万)."""
+    r = read(kb, text, ask(question) if question else None)
+    assert r.facts["securitization_originator_issues_yuan"] == issues
+
+
+@pytest.mark.parametrize(("text", "year"), [
+    ("客户2021年付了质押贷款利息30万，能补多少", 2021), ("客户说利息30万是2021年付的", 2021),
+    ("We paid 300k interest in 2021.", 2021), ("Our 2020 interest was 400k", 2020)])
+def test_the_year_the_interest_was_paid_is_read_in_every_form(kb: KnowledgeBase, text: str, year: int) -> None:
+    """G32: interest paid before the policy took effect was computed: its year was read only as "2020年的利息"."""
+    assert read(kb, text).facts["pledge_loan_interest_year"] == year
+
+
+def test_an_english_client_applying_in_a_year_is_the_application_year(kb: KnowledgeBase) -> None:
+    r = read(kb, "The client will apply in 2028 for interest paid in 2027")
+    assert r.facts == {"application_year": 2028, "pledge_loan_interest_year": 2027}
+
+
+@pytest.mark.parametrize("text", ["我们付了利息80万的一半", "we paid half of the 800k interest"])
+def test_a_share_of_the_figure_told_with_it_is_asked_about(kb: KnowledgeBase, text: str) -> None:
+    """G37: "利息80万的一半" was 80万 (its subsidy 40万 instead of 20万)."""
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.whose_amount"]
+
+
+def test_the_groups_interest_is_not_the_companys_own(kb: KnowledgeBase) -> None:
+    """G34: "集团统一付的利息300万，分到我们公司100万" was 300万."""
+    r = read(kb, "客户：集团统一付的利息300万，分到我们公司100万")
+    assert r.facts.get("pledge_loan_interest_paid_yuan") != 3_000_000
+
+
+def test_one_issues_financing_of_several_is_asked_about(kb: KnowledgeBase) -> None:
+    """G20: "证券化融资每期2000万，共3期" was 2000万 of financing (60万 instead of 180万)."""
+    r = read(kb, "证券化融资每期2000万，共3期，我们是融资企业")
+    assert "securitization_financing_yuan" not in r.facts
+    assert [c.fact for c in r.clarify] == ["securitization_financing_yuan"]
+
+
+# -- someone else's facts and figures (dev5) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("听同行说他们证券化融了一个亿，我们没搞过这个", "securitization_financing_yuan"),
+    ("听同行说他们证券化融了一个亿，我们没搞过这个", None),
+    ("Our supplier exports, we don't", "is_exporter"),
+    ("合作的高校拿了银奖，专利是他们的，我们自己没拿", "china_patent_award_last_year"),
+    ("我们老板另外开的一家公司拿过金奖，我们这家没拿过", "china_patent_award_last_year"),
+    ("客户那边拿了驰名商标，跟我们没关系", None)])
+def test_what_someone_else_has_is_not_the_applicants(kb: KnowledgeBase, ask: Asker, text: str,
+                                                    question: str | None) -> None:
+    """A peer's 1亿 of financing was recorded as the applicant's (a wrong amount); a partner's silver award, the
+    boss's other company's gold, a supplier's exports and a client's trademark were the applicant's."""
+    r = read(kb, text, ask(question) if question else None)
+    assert not any(v not in (False, "none", 0, []) for v in r.facts.values()), r.facts
+
+
+@pytest.mark.parametrize("text", ["不测了，算了", "算了 不弄了"])
+def test_two_commands_state_no_answer(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    """"不测了，算了" on the award question was a cancel and also the answer "no award"."""
+    r = read(kb, text, ask("china_patent_award_last_year"))
+    assert r.intent == "cancel" and not r.facts
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("国家级没有，市级有", "standardized_market", "municipal"),
+    ("国家级规范化市场没有，市级的去年续延了", "standardized_market", "municipal"),
+    ("国家级示范区没有，省级的有", "gi_demo_zone", "provincial")])
+def test_a_level_denied_then_another_named_is_the_other(kb: KnowledgeBase, ask: Asker, text: str, question: str,
+                                                         value: str) -> None:
+    """"国家级没有，市级有" was the national market (the level denied), "…没有，市级的去年续延了" none."""
+    assert read(kb, text, ask(question)).facts == {question: value}
+
+
+def test_one_level_denied_alone_is_asked_not_none(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "没有国家级规范化市场", ask("standardized_market"))
+    assert not r.facts and [c.key for c in r.clarify] == ["lang.ask.choice"]
+
+
+def test_a_slip_of_the_tongue_is_a_correction(kb: KnowledgeBase, ask: Asker) -> None:
+    """"刚才说金奖是口误，是银奖" was a gold and a silver award."""
+    r = read(kb, "刚才说金奖是口误，是银奖", ask("china_patent_award_last_year"))
+    assert r.facts == {"china_patent_award_last_year": "silver"}
+
+
+def test_a_member_denied_does_not_deny_the_summary(kb: KnowledgeBase) -> None:
+    """"没有对外输出专利" denies the licensing out, not all transfer work (ip_transfer_activity was false)."""
+    r = read(kb, "客户：大学，没有TISC，也没有对外输出专利")
+    assert r.facts["licensed_out_patents"] is False and "ip_transfer_activity" not in r.facts

@@ -21,6 +21,7 @@ _NEG_BEFORE_ASCII, _NEG_WORDS = 24, 3
 _NEG_LIST_ASCII, _NEG_LIST_WORDS = 48, 8
 _DONE_REACH = 2  # "驰名商标也批了": a done word this near after a mention
 _SENTENCE_END = re.compile(r"[。.!?\n]")
+_ASKED_LAST = re.compile(r"[\s的]*[吗么嘛][\s?。.!~]*")  # the mention is what a yes/no question ends on
 # A clause longer than this is read in pieces (no one writes such a clause; it keeps reading linear).
 MAX_CLAUSE = 160
 
@@ -97,6 +98,10 @@ class Clause:
         """A negation just before the hit ("没有马德里"), or after it at the clause's end ("马德里还没有").
 
         A negation reaches along a list: "没有马德里和驰名商标", "马德里和驰名商标都没有" negate both."""
+        if hit.has("mention_false") and not any(t.kind in CONCEPTS for t in hit.tags):
+            # "不出口也不是中小企业": words that deny ("不是中小企业") are denied again only by a negation right
+            # before them, never by the nearer fact's ("不出口")
+            return any(h.has("neg") and h.end == hit.start for h in self.before(hit, 1))
         if self._negated_here(hit):
             return True
         concepts = [h for h in self.hits if any(t.kind in CONCEPTS for t in h.tags)]
@@ -141,6 +146,8 @@ class Clause:
         applicant says it has done it ("问一下我们去年马德里注册了三个国家…能拿多少")."""
         if self._said_done(hit) and not self.supposed(hit.start):
             return False
+        if self.question and _ASKED_LAST.fullmatch(self.s[hit.end :]) and not self.s.isascii():
+            return True  # "我们有马德里注册吗？": the clause asks whether, it does not say so
         return self.asked_about(hit) or (self.question and self._achieved_end > hit.start)
 
     def _said_done(self, hit: Hit) -> bool:
@@ -256,6 +263,8 @@ def _not_ours(lex: Lexicon, s: str) -> bool:
     if said is None:
         return False
     rest = rest[len(said):].lstrip()
+    if not rest and any(w in said for w in lex.first_person):
+        return True  # "跟我们没关系", "nothing to do with us": the whole denial names the applicant
     return any(rest.startswith(w) and rest[len(w):].strip() in lex.ours_tails
                for w in (*lex.first_person, *lex.ours_words))
 
@@ -273,6 +282,12 @@ def _our_clients_subject(lex: Lexicon, c: Clause) -> bool:
 
 def _opens_with_clients(lex: Lexicon, c: Clause) -> bool:
     return any(0 <= c.s.find(w) <= _CLIENT_OPENS + (8 if w.isascii() else 0) for w in lex.client_words)
+
+
+def led_by_others(c: Clause) -> bool:
+    """Someone else opens the clause as its subject ("合作的高校拿了银奖", "our supplier exports"): what it names is
+    theirs, though a party may be named in the applicant's own deeds further on ("我们和合作单位一起做了导航")."""
+    return bool(c.hits) and c.hits[0].has("party") and c.hits[0].start == 0 and _about_others(c)
 
 
 def _about_others(c: Clause) -> bool:

@@ -87,7 +87,7 @@ def read_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> tuple[
             for m in pattern.finditer(c.s):
                 if c.supposed(m.start()) or c.of_clients:
                     continue
-                year = full_year(int(m.group(1) or m.group(2)))
+                year = full_year(int(next(g for g in m.groups() if g)))
                 fact = kb.facts[fact_id]
                 if (fact.minimum or 0) <= year <= (fact.maximum or year):
                     found.setdefault(fact_id, set()).add(year)

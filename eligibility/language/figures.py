@@ -321,10 +321,16 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 fact = expecting or _loan_fact(kb, lex, mentioned)
                 out.figures.append(Figure(text, n.value, "principal", fact, approx))
                 continue
-            if kind == "fact" and len(owners) == 1 and owners[0] in roles and (ci, n.start) < roles[owners[0]][1] \
-                    and (_owner(c, n, cue_ok)[1] == [roles[owners[0]][0]] or _names_financed(c, roles[owners[0]][0])):
+            role_said = roles.get(owners[0]) if kind == "fact" and len(owners) == 1 else None
+            before_role = role_said is not None and (ci, n.start) < role_said[1] and (
+                _owner(c, n, cue_ok)[1] == [role_said[0]] or _names_financed(c, role_said[0]))
+            after_issue = role_said is not None and ci > role_said[1][0] and owners[0] in out.amounts \
+                and _names_financed(c, role_said[0])
+            if before_role or after_issue:
                 # "证券化融资8000万，发起单位是我们": named as the financed enterprise's, the role said only after
                 # the figure; whose financing it is, is asked ("我们发了一期…融资1.5亿，作为发起单位" is the issue's).
+                # So is a figure named as the financed side's after the issue's own ("作为发起人发行了一期，融资1亿，
+                # 另外通过证券化融资2000万": 3% of its own financing, or 2% of another issue?).
                 out.figures.append(Figure(text, n.value, "other", None, approx))
                 financed = roles[owners[0]][0]
                 originator = next(o for o, f in lex.originators if f == financed)
@@ -333,10 +339,11 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     "figure": text, "a_zh": la.zh, "a_en": la.en, "b_zh": lb.zh, "b_en": lb.en}, None))
                 continue
             if kind == "fact" and len(owners) == 1 and owners[0] in financed_sides and owners[0] not in roles \
-                    and expecting not in _pair_of(lex, owners[0]) \
-                    and any(_issued_here(x, lex, owners[0]) for x in clauses):
-                # "发行知识产权证券化产品融资5000万": issued (the originator's word) and financed (the enterprise's):
-                # which side the applicant is decides the item; asked, never picked.
+                    and _either_side(lex, clauses, owners[0], expecting):
+                # "发行知识产权证券化产品融资5000万", "发起证券化产品融资5亿": issued or originated (the originator's
+                # words) and financed (the enterprise's): which side the applicant is decides the item; asked, never
+                # picked. So is the financed side's figure given to the originator's question ("证券化融资5亿"),
+                # unless the message denies originating ("我们没发起，但通过证券化融了5000万").
                 financed = owners[0]
                 originator = next(o for o, f in lex.originators if f == financed)
                 la, lb = kb.facts[originator].label, kb.facts[financed].label
@@ -366,7 +373,11 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.clarify.append(Clarify(named[0], "lang.ask.confirm_amount",
                                                {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
                 continue
-            _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words)
+            if fact not in lex.yearly_facts and _theirs_before(c, n):
+                # "听同行说他们证券化融了一个亿": someone else's figure (a yearly one is asked whose, in _settle)
+                out.figures.append(Figure(text, n.value, "other", None, approx))
+                continue
+            _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words, own=bool(here))
             if _doubted(lex, c, n, clauses[ci + 1] if ci + 1 < len(clauses) else None):
                 doubted.add(fact)  # "利息80万不对吧，我记得是70万": the user takes 80万 back
     for at, fact, asked, role in received:
@@ -398,6 +409,32 @@ def _names_financed(c: Clause, financed: str) -> bool:
 def _pair_of(lex: Lexicon, financed: str) -> set[str]:
     """The originator's fact and the financed one of a pair."""
     return {x for o, f in lex.originators if f == financed for x in (o, f)}
+
+
+def _either_side(lex: Lexicon, clauses: list[Clause], financed: str, expecting: str | None) -> bool:
+    """The financed side's figure may be the originator's: the message names originating too (on no question of
+    the pair), or it answers the originator's question and does not deny originating."""
+    if expecting == _originator_of(lex, financed):
+        return not any(_originator_denied(x, lex, financed) for x in clauses)
+    return expecting not in _pair_of(lex, financed) and any(
+        _issued_here(x, lex, financed) or _originator_named(x, lex, financed) for x in clauses)
+
+
+def _originator_of(lex: Lexicon, financed: str) -> str:
+    return next(o for o, f in lex.originators if f == financed)
+
+
+def _originator_named(c: Clause, lex: Lexicon, financed: str) -> bool:
+    """The clause names the originator's side ("发起证券化产品…"), not negated and not someone else's."""
+    origin = _originator_of(lex, financed)
+    return any(any(t.key == origin for t in h.of("mention")) and not c.negated(h) and not c.topic(h)
+               and not c.about_clients(h) for h in c.hits)
+
+
+def _originator_denied(c: Clause, lex: Lexicon, financed: str) -> bool:
+    """The clause denies originating ("我们没发起"): the financed side's figure is then the applicant's own."""
+    origin = _originator_of(lex, financed)
+    return any(any(t.key == origin for t in h.of("mention")) and c.negated(h) for h in c.hits)
 
 
 def _issued_here(c: Clause, lex: Lexicon, financed: str) -> bool:
@@ -714,7 +751,8 @@ def _loan_fact(kb: KnowledgeBase, lex: Lexicon, mentioned: Collection[str]) -> s
 
 
 def _amount(kb: KnowledgeBase, lex: Lexicon, c: Clause, out: FigureReading, fact: str, text: str, n: Number,
-            approx: bool, periods: set[str], periods_text: dict[str, str]) -> None:
+            approx: bool, periods: set[str], periods_text: dict[str, str], *, own: bool = True) -> None:
+    """``own``: the period is said in the figure's own clause, not carried from the clause before."""
     period = next(iter(periods)) if len(periods) == 1 else None
     stated = f"{periods_text.get(period, '')}{text}" if period else text
     if len(periods) > 1:
@@ -722,6 +760,16 @@ def _amount(kb: KnowledgeBase, lex: Lexicon, c: Clause, out: FigureReading, fact
         out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
         return
     factor = lex.period_factor.get(period, 1) if period else 1
+    totalled = any(h.has("total") for h in c.hits)
+    if factor > 1 and (totalled or not own) and any(w in c.s for w in lex.last_year):
+        # "按季付息，去年合计付息40万", "we pay quarterly; the total for last year was 400k": the year's total, whatever
+        # the payments' rhythm; never multiplied by it
+        period, factor, stated = None, 1, text
+    elif factor > 1 and totalled:
+        # "按季付息，一共付了72万利息": a total of how long? Asked, never multiplied by the payments' rhythm.
+        out.figures.append(Figure(text, n.value, "other", fact, approx))
+        out.clarify.append(Clarify(fact, "lang.ask.period", {"figure": text}, None))
+        return
     if (period == PARTIAL or (not periods and any(h.has("per_payment") for h in c.hits))) \
             and fact in lex.yearly_facts:
         # "利息付了两次，每次25万": a payment's figure with no period, or part of a year: asked, never the year's
@@ -790,11 +838,15 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     # "2023年利息80万，2024年90万", "去年利息80万，今年又付了60万": figures of several years, each in its clause
     dated = [c for c in clauses if _money_numbers(lex, c) and _year_said(lex, c)]
     years_apart = len(dated) > 1 and len({_year_said(lex, c) for c in dated}) > 1
+    # "两笔贷款，利息各40万", "two loans, each with 400k interest": one item's figure of several, not the year's
+    each_item = any(h.has("each_issue") for c in clauses if _money_numbers(lex, c) for h in c.hits)
+    # "我们付了利息80万的一半", "half of the 800k": a share of the figure told right with it
+    part_of = any(_share_of_figure(lex, c) for c in clauses)
     for fact in list(out.amounts):
         figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
         annualised = any(f.fact == fact and f.role == "amount" and f.period and lex.period_factor.get(f.period, 1) > 1
                          for f in out.figures)
-        if fact in lex.yearly_facts and split_up:
+        if fact in lex.yearly_facts and (split_up or each_item or part_of):
             _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}))
         elif fact in lex.yearly_facts and annualised and partial:
             # "利息每月2万，付了8个月了": paid for part of the year only; ×12 would be a wrong amount
@@ -822,6 +874,15 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             at = next(i for i, f in enumerate(out.figures) if f.fact == fact and f.role == "amount")
             out.figures[at + 1 : at + 1] = [out.figures[at]] * (issues - 1)  # one figure per issue, as if each said
             continue
+        if kb.facts[fact].type == "money" and fact not in lex.yearly_facts and len(values) == 1 < issues and any(
+                h.has("each_issue") for c in clauses for h in c.hits):
+            # "证券化融资每期2000万，共3期": the one figure is each issue's; the financing is what they raised together.
+            # Asked, never one issue's figure taken for all of it.
+            figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
+            label = kb.facts[fact].label
+            _withdraw(out, fact, Clarify(fact, "lang.ask.confirm_amount", {
+                "figure": figure, "label_zh": label.zh, "label_en": label.en}, None))
+            continue
         if kb.facts[fact].type == "money_list" and 0 < issues < len(values):
             # "发行2期，融资额分别为1.5亿、8000万；…融资2.3亿": more figures than the issues said; which are the
             # issues' is asked, never paid over all of them
@@ -843,6 +904,22 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
         if f.role == "principal" and f.fact is not None and f.fact not in out.amounts and not any(
                 c.fact == f.fact for c in out.clarify):
             out.clarify.append(Clarify(f.fact, "lang.ask.interest_or_principal", {"figure": f.text}, None))
+
+
+def _theirs_before(c: Clause, n: Number) -> bool:
+    """Someone else (``others``: a party that is also a topic, "同行", "别人") is the subject of the figure: named
+    before it in the clause with no self-reference between ("听同行说他们证券化融了一个亿")."""
+    return any(h.has("party") and h.has("topic") and h.end <= n.start
+               and not any(x.has("self") and not x.has("their") and h.end <= x.start < n.start for x in c.hits)
+               for h in c.hits)
+
+
+def _share_of_figure(lex: Lexicon, c: Clause) -> bool:
+    """A fraction right after a money figure ("80万的一半") or right before one through "of" ("half of the 800k")."""
+    numbers = [n for n in scan_numbers(c.s, lex.numbers) if n.kind == "money"]
+    return any(h.has("fraction") and (c.s[n.end : h.start].strip() in ("", "的")
+                                      or re.fullmatch(r"\s*of( the)?\s*", c.s[h.end : n.start]) is not None)
+               for h in c.hits for n in numbers)
 
 
 def _told_apart(lex: Lexicon, c: Clause) -> bool:
@@ -876,5 +953,6 @@ def _about_a_loan(lex: Lexicon, c: Clause) -> bool:
 
 def _issue_count(lex: Lexicon, s: str) -> int:
     """How many issues a clause says there were ("两期", "3期"); 0 when it says none."""
-    counts = [scan_numbers(m.group(1), lex.numbers) for m in lex.issue_count.finditer(s)]
-    return max((int(n[0].value) for n in counts if n), default=0)
+    counts = [lex.count_words.get(m.group(1)) or next((int(n.value) for n in scan_numbers(m.group(1), lex.numbers)), 0)
+              for m in lex.issue_count.finditer(s)]  # "两期", "3期", "two tranches"
+    return max(counts, default=0)

@@ -235,9 +235,15 @@ def _year_corrected(years: list[str]) -> re.Pattern[str]:
 def _year_cues(kb: KnowledgeBase) -> tuple[tuple[str, re.Pattern[str]], ...]:
     # "2023年申请的专利", "2022年申请了马德里": a past application of something else, not the year applied in.
     # "apply in 2028", "申请年度是2028年": a lead right before a four-digit year (group 2).
+    # "our 2020 interest": English writes the year bare, right before the cue (group 3).
     return tuple((fact_id, re.compile(rf"{_YEAR_BEFORE}\s*(?:{_alternatives(w.year_cues)})(?![的了过])"
-                                      rf"|(?:{_words(w.year_leads)})\s*((?:19|20)[0-9]{{2}})(?![0-9])"))
+                                      rf"|(?:{_words(w.year_leads)})\s*((?:19|20)[0-9]{{2}})(?![0-9])"
+                                      rf"|(?<![0-9.])((?:19|20)[0-9]{{2}})\s+(?:{_words(_ascii(w.year_cues))})"))
                  for fact_id, w in kb.vocabulary.facts.items() if w.year_cues or w.year_leads)
+
+
+def _ascii(words: list[str]) -> list[str]:
+    return [w for w in words if w.isascii()]
 
 
 # A month by its number ("6月", "十二月"): the syntax of dates, not words people choose.
@@ -438,7 +444,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         count_words={normalize(k): v for k, v in f.count_words.items()},
         award_count_after=re.compile(rf"\s*({_COUNT})\s*(?:{_alternatives(f.award_counters)})"),
         year_sets={k: frozenset(yp.part for yp in f.year_parts if yp.of == k) for k in {yp.of for yp in f.year_parts}},
-        issue_count=re.compile(rf"([0-9]{{1,2}}|[一两二三四五六七八九十]{{1,3}})\s*(?:{_alternatives(f.issue_counters)})"),
+        issue_count=re.compile(rf"([0-9]{{1,2}}|[一两二三四五六七八九十]{{1,3}}|\b(?:{_words(list(f.count_words))}))\s*"
+                               rf"(?:{_alternatives(f.issue_counters)})"),
         originators=tuple((o.originator, o.financed) for o in f.originators),
         list_gap=re.compile(rf"\s*(?:{_words(p.list_joiners)})?\s*"),
         list_split=re.compile(rf"[\s;]+|{_words(p.list_joiners)}"),

@@ -11,12 +11,13 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from eligibility.language.clauses import Clause
+from eligibility.language.clauses import Clause, led_by_others
 from eligibility.language.lexicon import VAGUE_OPTIONS, Lexicon
 from eligibility.language.model import Clarify, FactValue
 from eligibility.language.polarity import core
 from eligibility.language.terms import Hit
 from eligibility.parsing import scan_numbers
+from eligibility.questionnaire import NONE_OPTION
 from knowledge.models import KnowledgeBase
 
 # Facts read by their own modules (places, applicants, figures).
@@ -44,8 +45,9 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     for ci, c in enumerate(clauses):
         named_here = {t.key for h in c.hits for t in h.of("mention")}
         for h in c.hits:
-            if c.about_clients(h) or c.s[h.end :].lstrip().startswith(lex.theirs_after):
-                continue  # "金奖是人家的": someone else's
+            if c.about_clients(h) or c.s[h.end :].lstrip().startswith(lex.theirs_after) or (
+                    led_by_others(c) and h.start > 0):
+                continue  # "金奖是人家的", "合作的高校拿了银奖": someone else's
             if (c.pending(h) and not any(t.key in lex.planned_ok for t in h.of("mention"))) or (
                     c.s[max(0, h.start - _ONGOING_REACH) : h.start].endswith(lex.ongoing)
                     and not c.s[h.end :].startswith(lex.ongoing_where)  # "在贯标学习平台注册了": 在 says where
@@ -73,8 +75,8 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                     continue  # "是示范企业不是优势企业": what the user meant instead of it; nothing said of it
                 if fact.type == "bool":
                     bools.setdefault(fact.id, set()).add(not c.negated(h) and not denied_after[ci])
-                elif fact.type == "choice" and c.negated(h):
-                    negated_choice.add(fact.id)
+                elif fact.type == "choice" and c.negated(h) and not _levelled(c, h, fact.id):
+                    negated_choice.add(fact.id)  # "没有规范化市场" (none); "国家级规范化市场没有" denies one level only
                 elif fact.type in ("money", "money_list") and not c.kinds("cue") and any(
                         b.has("neg") for b in c.before(h, 2)):
                     out.facts[fact.id] = 0 if fact.type == "money" else []  # "没有质押贷款": none
@@ -87,6 +89,10 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                 context = lex.context.get(fact.id)
                 if c.negated(h) or (context and not any(w in c.s for w in context)) or _names_association(c, h):
                     continue
+                if t.value == NONE_OPTION and h.has("neg") and any(
+                        x is not h and any(o.key == fact.id and o.value != NONE_OPTION for o in x.of("option"))
+                        for x in c.hits):
+                    continue  # "国家级规范化市场没有", "没有金奖": the 没有 denies the level named, not "none"
                 if fact.id in LIST_CHOICES and quoted_amount(lex, c, h):
                     out.mentioned.add(fact.id)  # "金奖50万": the policy's figure quoted, a topic
                     continue
@@ -123,6 +129,13 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     return out
 
 
+
+
+def _levelled(c: Clause, h: Hit, fact_id: str) -> bool:
+    """The choice named in ``h`` comes with one of its options ("国家级规范化市场", "国家级示范区"): a level of it."""
+    def level(x: Hit) -> bool:
+        return any(o.key == fact_id and o.value != NONE_OPTION for o in x.of("option"))
+    return level(h) or any(level(x) and x.end == h.start for x in c.hits)
 
 
 def only_denies(lex: Lexicon, c: Clause) -> bool:

@@ -76,8 +76,8 @@ def yes_no(lex: Lexicon, s: str, head: str) -> bool | None:
         return False
     if bare.startswith(lex.yes_prefixes) and not negates(lex, bare):
         return True
-    if _done(bare) and not negates(lex, bare):
-        return True  # "设了", "备案了", "批下来了": a short "done" is a yes
+    if _done(bare) and not negates(lex, bare) and not any(w in bare for w in lex.correction_words):
+        return True  # "设了", "备案了", "批下来了": a short "done" is a yes; "答错了", "选错了" are no yes
     return None
 
 

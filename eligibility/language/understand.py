@@ -11,7 +11,7 @@ import re
 from itertools import pairwise
 
 from eligibility.language.applicants import read_applicant
-from eligibility.language.clauses import CONCEPTS, Clause, prepared, split
+from eligibility.language.clauses import CONCEPTS, Clause, led_by_others, prepared, split
 from eligibility.language.counts import full_year, read_counts, read_event_years, read_years
 from eligibility.language.figures import read_figures, self_corrected
 from eligibility.language.intents import exact_intent, intent_of
@@ -20,7 +20,7 @@ from eligibility.language.mentions import LIST_CHOICES, counted_levels, only_den
 from eligibility.language.model import Clarify, FactValue, Note, Reading
 from eligibility.language.places import read_place
 from eligibility.language.polarity import core, hedged, is_none, is_unknown, negates, yes_no
-from eligibility.parsing import looks_like_question, parse_choice, scan_numbers
+from eligibility.parsing import Number, looks_like_question, parse_choice, scan_numbers
 from eligibility.questionnaire import NONE_OPTION, Question, group_answer
 from knowledge.models import KnowledgeBase
 
@@ -102,9 +102,11 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             facts[fact_id] = 0 if kb.facts[fact_id].type == "money" else []
 
     is_question = looks_like_question(text[:MAX_CHARS])
-    plain = not facts and not clarify and not figures.figures and not is_question
-    intent = intent_of(lex, s, plain=plain, quiet=not facts and not clarify and not figures.figures,
-                       untopical=not mentions.mentioned and not figures.figures and not clarify)
+    told = [f for f in figures.figures if f.role != "phone"]  # "我电话138…，让人联系我吧" states no figure of a fact
+    plain = not facts and not clarify and not told and not is_question
+    intent = intent_of(lex, s, plain=plain, quiet=not facts and not clarify and not told,
+                       untopical=not mentions.mentioned and not told and not clarify,
+                       stated=bool(facts) and not is_question)
     if intent is not None and exact_intent(lex, s):
         # A command typed ("上一题", "菜单") states nothing, whatever digits its words hold.
         return Reading(intent=intent, is_question=False)
@@ -165,7 +167,7 @@ def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], facts: 
     years read as a year fact ("2028年申请"): no event's year."""
     def signals(c: Clause) -> list[str]:
         found = [c.s[n.start : n.end] for n in scan_numbers(c.s, lex.numbers)
-                 if n.kind == "year" and full_year(int(n.value)) not in said]
+                 if (n.kind == "year" or _english_year(c.s, n)) and full_year(int(n.value)) not in said]
         return found + [h.term for h in c.hits
                         if h.has("pending") and any(t.key == PARTIAL for t in h.of("period"))]
 
@@ -190,6 +192,16 @@ def _event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], facts: 
     return out
 
 
+_EN_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _english_year(s: str, n: Number) -> bool:
+    """"we won the silver award in 2021": English writes a year with no 年; a bare four-digit figure of these
+    centuries not followed by what it counts ("2000 employees")."""
+    return s.isascii() and n.bare and _EN_YEAR.fullmatch(s[n.start : n.end]) is not None \
+        and re.match(r" ?[a-z]", s[n.end :]) is None
+
+
 def _alternative_options(lex: Lexicon, clauses: list[Clause]) -> list[Clarify]:
     """Two options of one fact given as alternatives ("金奖还是银奖来着", "gold or silver"): which one is asked."""
     out = []
@@ -204,8 +216,12 @@ def _alternative_options(lex: Lexicon, clauses: list[Clause]) -> list[Clarify]:
 def _summed_up(kb: KnowledgeBase, fact_id: str, facts: dict[str, FactValue]) -> bool:
     """A fact that sums up others (``summary_of``) read true while one of its members is read true:
     the member says it more precisely ("获取专利技术" is the SME's own transfer work), so only the
-    member is recorded; a summary read false still makes its members false (``with_summaries``)."""
+    member is recorded; a summary read false still makes its members false (``with_summaries``), unless a member
+    is read false with it: then the member is what was denied, and only it is recorded."""
     members = kb.facts[fact_id].summary_of
+    if facts.get(fact_id) is False and any(facts.get(m) is False for m in members):
+        # "没有对外输出专利" denies the universities' licensing out, not every kind of transfer work the summary holds
+        return True
     return facts.get(fact_id) is True and any(facts.get(m) is True for m in members)
 
 
@@ -289,8 +305,8 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
     if q.kind == "choice":
         fact = kb.facts[fact_id]
         options = {o.id: [o.label.zh, o.label.en, *_usable(o.aliases, cased)] for o in fact.options}
-        theirs = [c for c in clauses if any((c.topic(h) or c.about_clients(h)) and any(t.key == fact_id for t in h.of(
-            "option")) for h in c.hits)]
+        theirs = [c for c in clauses if any((c.topic(h) or c.about_clients(h) or (led_by_others(c) and h.start > 0))
+                                            and any(t.key == fact_id for t in h.of("option")) for h in c.hits)]
         if theirs:
             # "我同行拿了金奖 我们啥也没拿": someone else's option is no answer; the applicant's own clauses are read.
             own = [c for c in clauses if c not in theirs]
@@ -310,12 +326,22 @@ def _answer(kb: KnowledgeBase, lex: Lexicon, q: Question, s: str, cased: str, cl
             return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
         said_no = yes is False and (core(lex, s) in lex.no or s in lex.no)
         value = None if said_no else parse_choice(s, options, negation=lex.negation, fuzzy=False)
-        if value is None and NONE_OPTION in options and (yes is False or is_none(lex, head)):
+        named = _named_options(fact_id, clauses)
+        if value in _denied_options(fact_id, clauses) - {NONE_OPTION, *named} or (
+                value is None and not said_no and len(named) == 1 and yes is False):
+            # "国家级没有，市级有", "国家级规范化市场没有，市级的去年续延了": the option denied first is not the answer;
+            # the one named and not denied is (the 没有 of the first clause is no "none")
+            value = named[0] if len(named) == 1 else None
+        denied = _denied_options(fact_id, clauses) - {NONE_OPTION}
+        if value in (None, NONE_OPTION) and NONE_OPTION in options and (yes is False or is_none(lex, head)) \
+                and not named:
+            if denied and not is_none(lex, head):
+                # "没有国家级规范化市场", "金奖没有": one level denied says nothing of the others; asked
+                return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
             value = NONE_OPTION
         if value is None and yes is None and parse_choice(s, options, negation=lex.negation) is not None:
             # Only like an option ("事业单位" is not "企业单位"): a guess by similarity is asked, never recorded.
             return None, [], [Clarify(fact_id, "lang.ask.choice", {})]
-        named = _named_options(fact_id, clauses)
         if len(named) > 1 and fact_id not in LIST_CHOICES:
             # "生物医药和新材料都有": two options of a one-option question; which one is asked.
             return None, [], [Clarify(fact_id, "lang.ask.choice", {"options": named})]
@@ -348,6 +374,12 @@ def _named_options(fact_id: str, clauses: list[Clause]) -> list[str]:
                         and not c.about_clients(h):
                     found.append(t.value)
     return list(dict.fromkeys(found))
+
+
+def _denied_options(fact_id: str, clauses: list[Clause]) -> set[str]:
+    """Options of ``fact_id`` named and negated ("国家级没有")."""
+    return {t.value for c in clauses for h in c.hits for t in h.of("option") if t.key == fact_id and c.negated(h)
+            and t.value not in VAGUE_OPTIONS}
 
 
 def _usable(aliases: list[str], cased: str) -> list[str]:

@@ -834,6 +834,8 @@ class FigureWords(Model):
     apply_leads: list[str] = []
     # The facts whose clause says "上一年度": one of the application's own year is for next year's application.
     last_year_facts: list[str] = []
+    # Beside a count, the policy's yearly quota ("每年只选5个", "only 5 are chosen a year"): not the applicant's.
+    quota_marks: list[str] = []
 
 
 class FactWords(Model):

@@ -90,3 +90,9 @@ def test_a_count_said_of_the_other_level_is_that_levels(kb: KnowledgeBase) -> No
     r = read(kb, "我们有3个规范化市场，都是市级的")
     assert r.facts.get("municipal_standardized_market_count") == 3
     assert not any(c.fact.endswith("standardized_market_count") for c in r.clarify)
+
+
+@pytest.mark.parametrize("text", ["Is it true that only 5 legal-aid projects are chosen a year?",
+                                  "每年只选5个维权援助项目，对吗"])
+def test_the_policys_quota_in_a_question_is_no_count_of_the_applicants(kb: KnowledgeBase, text: str) -> None:
+    assert "ip_legal_aid_project_count" not in read(kb, text).facts  # (十) "每年择优选取 5 个项目": the city's quota

@@ -34,8 +34,8 @@ def read_counts(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> tuple
     said = " ".join(c.s for c in clauses)
     met = {fact_id for fact_id, _, all_met in lex.item_counts if all_met is not None and all_met.search(said)}
     for ci, c in enumerate(clauses):
-        if c.of_clients or negates(lex, c.s):
-            continue
+        if c.of_clients or negates(lex, c.s) or lex.quota_marks.search(c.s):
+            continue  # "每年只选5个维权援助项目，对吗": the policy's quota, not the applicant's count
         nxt = clauses[ci + 1].s if ci + 1 < len(clauses) and not negates(lex, clauses[ci + 1].s) else ""
         for fact_id, patterns, all_met in lex.item_counts:
             before, after, becomes = patterns

@@ -138,6 +138,7 @@ class Lexicon:
     apply_leads: tuple[str, ...]  # "applying": before a year in words that is the application's
     last_year_facts: frozenset[str]  # the facts whose clause says 上一年度 (this year's is next year's)
     count_siblings: dict[str, frozenset[str]]  # counted_all facts counting the same things (national/municipal markets)
+    quota_marks: re.Pattern[str]  # "择优", "are chosen": a count beside them is the policy's quota
     # A year fact and its pattern: the year (group 1) right before one of its cues ("2028年申请").
     year_cues: tuple[tuple[str, re.Pattern[str]], ...]
     alternative_leads: tuple[str, ...]  # "也可能是": a clause giving another figure as an alternative
@@ -481,6 +482,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                                   key=lambda wn: -len(wn[0]))),
         apply_leads=_longest_first(_norm(f.apply_leads)),
         last_year_facts=frozenset(f.last_year_facts),
+        quota_marks=re.compile(_words(f.quota_marks)),
         count_siblings={k: frozenset(o for o, w in f.counted_all.items() if set(w.things) == set(q.things))
                         for k, q in f.counted_all.items()},
         year_cues=_year_cues(kb),

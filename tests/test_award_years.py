@@ -20,12 +20,12 @@ TODAY = date(2026, 12, 1)
 
 
 @pytest.mark.parametrize(("text", "facts"), [
-    # this year's title: not the last-year fact (for next year's application)
+    # this year's title: not recorded as the last-year fact (for next year's application)
     ("我们是裕华区的高新技术企业，今年获得国家知识产权优势企业，去年获得示范企业，请问能拿多少奖励",
-     {"new_national_ip_advantage_enterprise": False, "new_national_ip_demo_enterprise": True}),
-    ("我们今年刚被评为国家知识产权示范企业，现在能申请吗", {"new_national_ip_demo_enterprise": False}),
+     {"new_national_ip_advantage_enterprise": None, "new_national_ip_demo_enterprise": True}),
+    ("我们今年刚被评为国家知识产权示范企业，现在能申请吗", {"new_national_ip_demo_enterprise": None}),
     ("We got a national IP demonstration enterprise title this year. Can we apply now?",
-     {"new_national_ip_demo_enterprise": False}),
+     {"new_national_ip_demo_enterprise": None}),
     # 2025 = 2026 - 1: last year's, no question
     ("企业2025年获得中国专利奖金奖，2026年申请，能拿多少", {"china_patent_award_last_year": "gold"}),
     # two years' awards: only last year's counts
@@ -45,6 +45,9 @@ def test_the_award_year_is_read_against_the_application(kb: KnowledgeBase, text:
 def test_a_title_of_this_year_is_said_to_be_for_next_years_application(kb: KnowledgeBase) -> None:
     r = read(kb, "我们今年刚被评为国家知识产权示范企业，现在能申请吗")
     assert [n.key for n in r.notes if n.fact == "new_national_ip_demo_enterprise"] == ["lang.note.event_year_this"]
+    # applying now (ask, the help desk), the title is no title of last year: a no, with the note
+    facts, _, _ = settle_event_years(kb, r.facts, r.clarify, r.notes, None)
+    assert facts["new_national_ip_demo_enterprise"] is False
 
 
 def test_a_numbered_year_against_now_needs_the_current_year(kb: KnowledgeBase) -> None:

@@ -16,9 +16,8 @@ from knowledge.models import Fact, KnowledgeBase
 
 def dated(kb: KnowledgeBase, reading: QuestionReading, this_year: int | None) -> QuestionReading:
     """The reading with an award's or title's year settled against the current year, when it is given ("2021年拿的
-    银奖，今年还能申请吗" in 2026: not last year's); without it the question about the year stays."""
-    if this_year is None:
-        return reading
+    银奖，今年还能申请吗" in 2026: not last year's); without it the question about the year stays. A title or award
+    of another year only is no for this application ("今年刚评上示范企业，现在能申请吗")."""
     facts, clarify, notes = settle_event_years(kb, reading.facts, reading.clarify, reading.notes, this_year)
     return replace(reading, facts=facts, clarify=clarify, notes=notes)
 

@@ -133,7 +133,7 @@ class _Event:
 
 
 def read_event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], facts: dict[str, FactValue],
-                     said: set[int]) -> tuple[dict[str, FactValue], list[Note], list[Clarify], set[str]]:
+                     said: set[int]) -> tuple[dict[str, FactValue | None], list[Note], list[Clarify], set[str]]:
     """The windowed facts ("上一年度…", "新认定…") whose events the message dates: the facts so settled (a level of
     another year left out, a title of this year false), a note for each event that is not last year's, and for a
     year the layer cannot place without the current year ("2021年拿的银奖" applying now) the question, with what
@@ -143,7 +143,7 @@ def read_event_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], fac
     app_offset, app_spots = _application_offset(kb, lex, clauses)
     signals = [[s for s in _signals(lex, c, said) if s.start not in app_spots.get(ci, set())]
                for ci, c in enumerate(clauses)]
-    updates: dict[str, FactValue] = {}
+    updates: dict[str, FactValue | None] = {}  # None: the fact is not recorded (no event of last year)
     notes: list[Note] = []
     asks: list[Clarify] = []
     settled: set[str] = set()
@@ -182,16 +182,17 @@ def _kept(lex: Lexicon, fact_id: str, relation: str) -> str:
 
 
 def settle_event_years(kb: KnowledgeBase, facts: Mapping[str, FactValue], clarify: tuple[Clarify, ...],
-                       notes: tuple[Note, ...], this_year: int) -> tuple[dict[str, FactValue], tuple[Clarify, ...],
-                                                                        tuple[Note, ...]]:
+                       notes: tuple[Note, ...],
+                       this_year: int | None) -> tuple[dict[str, FactValue], tuple[Clarify, ...], tuple[Note, ...]]:
     """The questions ``read_event_years`` left about an event's year, settled with the current year: "2021年拿的银奖，
-    今年还能申请吗" in 2026 is not last year's; "2025年获得金奖" applying this year (2026) is."""
+    今年还能申请吗" in 2026 is not last year's; "2025年获得金奖" applying this year (2026) is. A fact with events of
+    other years only is no for this application (without the current year too: "今年刚评上示范企业")."""
     lex = lexicon(kb)
     out = dict(facts)
     kept: list[Clarify] = []
     said = list(notes)
     for c in clarify:
-        events = c.params.get("events") if c.key == _EVENT_ASK else None
+        events = c.params.get("events") if c.key == _EVENT_ASK and this_year is not None else None
         application = c.params.get("application")
         if not isinstance(events, tuple) or not isinstance(application, tuple):
             kept.append(c)
@@ -208,8 +209,12 @@ def settle_event_years(kb: KnowledgeBase, facts: Mapping[str, FactValue], clarif
         levels = [str(e.value) for e, _ in pairs]
         stated: FactValue = True if kb.facts[c.fact].type != "choice" else levels if len(levels) > 1 else levels[0]
         new, more = _settle(kb, c.fact, stated, pairs)
-        out[c.fact] = new
+        if new is not None:
+            out[c.fact] = new
         said += more
+    for n in said:  # applying now, a fact with events of other years only is no for this application
+        if n.key in EVENT_NOTES and n.fact is not None and n.fact not in out:
+            out[n.fact] = _not_this_application(kb, n.fact)
     return out, tuple(kept), tuple(said)
 
 
@@ -297,8 +302,9 @@ def _relation(signal: _Signal | None, app_year: int | None, app_offset: int, thi
 
 
 def _settle(kb: KnowledgeBase, fact_id: str, value: FactValue,
-            pairs: list[tuple[_Event, str]]) -> tuple[FactValue, list[Note]]:
-    """The fact for this application: only last year's events; a note for each of another year."""
+            pairs: list[tuple[_Event, str]]) -> tuple[FactValue | None, list[Note]]:
+    """The fact for this application: only last year's events; a note for each of another year. None: no event
+    is last year's, so nothing is recorded (the note says why; the question of the fact stays open)."""
     fact = kb.facts[fact_id]
     notes = []
     dropped = [(e, r) for e, r in pairs if r != "last"]
@@ -312,12 +318,20 @@ def _settle(kb: KnowledgeBase, fact_id: str, value: FactValue,
         notes.append(Note(f"{_EVENT_NOTE}_{r}", {"thing_zh": thing.zh, "thing_en": thing.en,
                                         "year_zh": shown_zh, "year_en": shown_en}, fact_id))
     if fact.type == "bool":
-        return any(r == "last" for _, r in pairs), notes
+        return (True if any(r == "last" for _, r in pairs) else None), notes
     levels: list[FactValue] = list(value) if isinstance(value, list) else [value]
     for e, _ in dropped:
         if e.value in levels and (levels.count(e.value) > 1 or not any(
                 r == "last" and x.value == e.value for x, r in pairs)):
             levels.remove(e.value)
     if not levels:
-        return ("none" if "none" in fact.option_ids() else []), notes
+        return None, notes
     return ([str(x) for x in levels] if len(levels) > 1 else levels[0]), notes
+
+
+def _not_this_application(kb: KnowledgeBase, fact_id: str) -> FactValue:
+    """The value of a fact whose only events are of another year, for this application: no (or no award)."""
+    fact = kb.facts[fact_id]
+    if fact.type == "bool":
+        return False
+    return "none" if "none" in fact.option_ids() else []

@@ -1506,3 +1506,40 @@ def test_a_member_denied_does_not_deny_the_summary(kb: KnowledgeBase) -> None:
     """"没有对外输出专利" denies the licensing out, not all transfer work (ip_transfer_activity was false)."""
     r = read(kb, "客户：大学，没有TISC，也没有对外输出专利")
     assert r.facts["licensed_out_patents"] is False and "ip_transfer_activity" not in r.facts
+
+
+@pytest.mark.parametrize(("text", "value"), [("除了利息还交了担保费3万、评估费2万，利息本身是21万", 210_000),
+                                             ("利息一年20来万，手续费另算大概1万", 200_000)])
+def test_fees_beside_the_interest_told_do_not_hide_it(kb: KnowledgeBase, ask: Asker, text: str, value: int) -> None:
+    """The fee was asked about as if it were the interest, though the interest was told too."""
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert r.facts == {"pledge_loan_interest_paid_yuan": value} and not r.clarify
+
+
+@pytest.mark.parametrize(("text", "value"), [("月付两万，不对，是每月一万八", 216_000),
+                                             ("季度付息5万，错了，是每季度6万", 240_000)])
+def test_a_figure_corrected_with_the_same_period_named_again_is_corrected(kb: KnowledgeBase, ask: Asker, text: str,
+                                                                          value: int) -> None:
+    """"月付…每月…" names one period in two words: it was taken for a corrected period and asked."""
+    assert read(kb, text, ask("pledge_loan_interest_paid_yuan")).facts == {"pledge_loan_interest_paid_yuan": value}
+
+
+def test_a_period_added_in_a_correction_is_still_asked(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "利息5万，不对，每季度5万", ask("pledge_loan_interest_paid_yuan"))
+    assert not r.facts and r.clarify
+
+
+@pytest.mark.parametrize(("text", "value"), [("We paid interest of one million yuan", 1_000_000),
+                                             ("We paid interest of half a million", 500_000),
+                                             ("we paid two hundred thousand in interest", 200_000)])
+def test_english_numerals_before_a_scale_are_figures(kb: KnowledgeBase, text: str, value: int) -> None:
+    """G29: "one million", "half a million" were no figure at all."""
+    assert read(kb, text).facts == {"pledge_loan_interest_paid_yuan": value}
+
+
+@pytest.mark.parametrize("text", ["Our 20-year-old company paid 500k interest on an IP pledge loan",
+                                  "Our 10-year partner bank charged 300k interest"])
+def test_an_english_span_of_years_is_no_amount(kb: KnowledgeBase, text: str) -> None:
+    """G27/G29: "20-year-old" was asked "20 yuan or 20万?" instead of reading the 500k told."""
+    r = read(kb, text)
+    assert r.facts["pledge_loan_interest_paid_yuan"] in (500_000, 300_000) and not r.clarify

@@ -29,6 +29,7 @@ _REPEAT_REACH = 4
 _SAID_AFTER = 14  # "800k interest, oh sorry, 680k": words said after the corrected figure, before the correction
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")
 _CHAT_LABEL = re.compile(r"\s*\[?\s*\d{1,2}:\d{2}(?::\d{2})?\s*\]?\s*(?:[\u4e00-\u9fffa-z]{1,6}\s*:)?\s*")
+_EN_SPAN = re.compile(r"(?:-| |- )(?:years?|yrs?|months?|days?|weeks?)\b")  # a span of time after an English count
 _YEARS = (1949, 2100)  # a bare four-digit figure in these years, in English, is a year
 _CURRENCY_REACH = 2  # "10万美元", "10万 港币", "10 万元美金" is not written; "$10万" before the digits
 
@@ -174,6 +175,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     doubted: set[str] = set()
     # (figure's index, fact, the question if no amount is told, its role if one is)
     received: list[tuple[int, str, Clarify, str]] = []
+    others: list[Clarify] = []  # other money given on a money question: asked about if no amount is told
     later = _later_periods(lex, clauses)
     for ci, c in enumerate(clauses):
         # A digit inside a vocabulary word ("一年", "是一家") is part of the word, not a figure.
@@ -204,6 +206,9 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 continue
             if c.supposed(n.start):
                 out.figures.append(Figure(text, n.value, "supposed"))  # "万一利息付了100万": not the user's figure
+                continue
+            if c.s.isascii() and n.bare and _EN_SPAN.match(c.s, n.end):
+                out.figures.append(Figure(text, n.value, "count"))  # "our 20-year-old company", "a 3-year loan"
                 continue
             if c.s.isascii() and n.bare and text.isdigit() and not (expecting and sole):
                 if len(text) == 4 and _YEARS[0] <= n.value <= _YEARS[1]:
@@ -300,12 +305,13 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                     out.figures.append(Figure(text, n.value, "other", fact, approx))
                     continue
             if kind == "quantity":
-                # "营收8000万", "注册资本1000万": other money, never an amount; as an answer, asked about.
+                # "营收8000万", "注册资本1000万": other money, never an amount; as an answer, asked about, unless the
+                # message tells the amount asked for too ("除了利息还交了担保费3万…利息本身是21万").
                 out.figures.append(Figure(text, n.value, "other", expecting, approx))
                 if expecting is not None:
                     label = kb.facts[expecting].label
-                    out.clarify.append(Clarify(expecting, "lang.ask.confirm_amount",
-                                               {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
+                    others.append(Clarify(expecting, "lang.ask.confirm_amount",
+                                          {"figure": text, "label_zh": label.zh, "label_en": label.en}, n.value))
                 continue
             if kind == "policy":
                 out.figures.append(Figure(text, n.value, "policy", approximate=approx))
@@ -380,6 +386,8 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             _amount(kb, lex, c, out, fact, text, n, approx, periods, period_words, own=bool(here))
             if _doubted(lex, c, n, clauses[ci + 1] if ci + 1 < len(clauses) else None):
                 doubted.add(fact)  # "利息80万不对吧，我记得是70万": the user takes 80万 back
+    if expecting not in out.amounts:
+        out.clarify += others[:1]
     for at, fact, asked, role in received:
         if fact in out.amounts:
             out.figures[at] = replace(out.figures[at], role=role, fact=None)  # the payment hoped for, or a claim
@@ -676,9 +684,12 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
         rest = gap[m.end() :] if m else ""
         # What the corrected figure repeats before it ("每月3万，不对，每月4万") may stay.
         if m and len(rest) <= _REPEAT_REACH and not any(ch.isdigit() or ch in ";,.!?" for ch in rest):
-            if rest.strip() and not said.endswith(rest.strip()) and any(
-                    h.has("period") for h in lex.index.scan(rest, rest)):
-                continue  # "每月一万，不是，每季度一万": the period is corrected too; both figures stay, so it is asked
+            again = {t.key for h in lex.index.scan(rest, rest) for t in h.of("period")}
+            before = {t.key for h in lex.index.scan(said, said) for t in h.of("period")}
+            if rest.strip() and not said.endswith(rest.strip()) and again and again != before:
+                # "每月一万，不是，每季度一万": the period is corrected too; both figures stay, so it is asked
+                # ("月付两万，不对，是每月一万八" names the same period again: the figure alone is corrected)
+                continue
             if len(_CHAT_LABEL.sub(" ", s[a.end : b.start])) != len(s[a.end : b.start]):
                 pre = ""  # a chat log's label between them: nothing said after the first figure is kept
             if not pre.strip(lex.particles):

@@ -33,7 +33,7 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
     """Read one message; ``expecting`` is the question the bot just asked (None for free text)."""
     lex = lexicon(kb)
     typed = prepared(text[:MAX_CHARS])
-    s, cased = self_corrected(lex, *_respelled(lex, *_zeros_respelled(*typed)))
+    s, cased = self_corrected(lex, *_respelled(lex, *_zeros_respelled(*_english_numerals(*typed))))
     slipped = _LETTER_O.search(typed[0]) is not None
     clauses = split(lex, s, cased)
     notes: list[Note] = []
@@ -252,6 +252,30 @@ _Answered = tuple[dict[str, FactValue] | None, list[Note], list[Clarify]]
 # The letter O typed for a zero inside a figure ("6O万", "6O0k", "1O0000"): after a digit, before digits, a unit
 # or the figure's end. The syntax of a figure, not words people choose.
 _LETTER_O = re.compile(r"(?<=[0-9])o(?=[0-9o]*(?:[0-9]|万|千|百|亿|元|块|k\b|w\b))")
+
+
+# English numerals before a scale ("one million", "half a million", "two hundred thousand"): the syntax of
+# English figures, written in digits so the number readers see them ("1 million").
+_EN_DIGITS = {"a": "1", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+              "eight": "8", "nine": "9", "ten": "10", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50",
+              "half a": "0.5", "a half": "0.5", "one and a half": "1.5"}
+_EN_NUMERAL = re.compile(rf"\b({'|'.join(sorted(map(re.escape, _EN_DIGITS), key=len, reverse=True))})"
+                         r" (million|billion|hundred thousand|thousand)\b")
+
+
+def _english_numerals(s: str, cased: str) -> tuple[str, str]:
+    """"we paid interest of one million yuan" is read as 1 million; padded with spaces, so positions keep."""
+    for m in reversed(list(_EN_NUMERAL.finditer(s))):
+        digits = _EN_DIGITS[m.group(1)]
+        scale = m.group(2)
+        if scale == "hundred thousand":
+            digits, scale = digits + "00", "thousand"
+        said = f"{digits} {scale}"
+        if len(said) > m.end() - m.start():
+            continue
+        said = said.ljust(m.end() - m.start())
+        s, cased = s[: m.start()] + said + s[m.end() :], cased[: m.start()] + said + cased[m.end() :]
+    return s, cased
 
 
 def _zeros_respelled(s: str, cased: str) -> tuple[str, str]:

@@ -848,3 +848,29 @@ def test_a_total_never_counts_competitive_items_as_won(desk: HelpDesk) -> None:
 def test_what_two_competitive_items_pay_together_is_their_sum_if_both_are_chosen(desk: HelpDesk) -> None:
     paste = desk.forward("培训基地和创客空间 加一块能给多少", "zh", TODAY).paste
     assert "合计：30万元。其中择优评审的项目按入选计算，入选不保证。" in paste, paste
+
+
+@pytest.mark.parametrize(("message", "said", "never"), [
+    ("客户：我们拿的是中国专利奖优秀奖，不是银奖，刚才说错了", "优秀奖的金额为10万元", "30万元"),
+    ("客户：不是金奖，是银奖", "银奖的金额为30万元", "（金奖）"),
+    ("金奖没有，拿了个优秀奖", "优秀奖的金额为10万元", "（金奖）"),
+])
+def test_a_denied_or_corrected_award_is_not_pasted_beside_the_customers_own(desk: HelpDesk, message: str, said: str,
+                                                                            never: str) -> None:
+    """G23: "不是银奖，是优秀奖" pasted "（优秀奖）：10万元；（银奖）：30万元" as if both were won."""
+    paste = desk.forward(message, "zh", TODAY).paste
+    assert_pasteable(paste)
+    assert said in paste and never not in paste.split("分别奖励50万、30万、10万元")[-1], paste
+
+
+@pytest.mark.parametrize("message", ["客户公司在北京，石家庄有分公司，分公司付了利息40万，能不能申请贴息",
+                                     "我们是外地企业，利息60万能补吗"])
+def test_a_customer_outside_the_city_is_told_why_and_asked_for_no_figure(desk: HelpDesk, message: str) -> None:
+    """G4: "不可以。…不涉及其他地区的政策" (nobody asked about another region's policy) while the staff were told
+    to ask whether the 40万 was the customer's own: the reply says whom the policy covers and why the customer is
+    out, and nothing is asked about a figure that cannot count."""
+    f = desk.forward(message, "zh", TODAY)
+    assert_pasteable(f.paste)
+    assert f.paste.startswith("您好！不可以。") and "不涉及其他地区的政策" not in f.paste, f.paste
+    assert "石家庄市行政区域内的单位" in f.paste and f.paste.count("石家庄市行政区域内的单位") == 1, f.paste
+    assert f.ask_customer == () and not f.clarify, f.ask_customer

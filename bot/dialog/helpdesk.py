@@ -25,7 +25,7 @@ from bot.dialog.model import Button, Reply
 from bot.dialog.views import Views, split_message
 from bot.present.answer import AnswerRenderer
 from bot.present.report import Renderer
-from eligibility.ask import AskResult, ask, read_question
+from eligibility.ask import PLACES_SUBJECT, AskResult, ask, read_question
 from eligibility.ask.reading import dated
 from eligibility.evaluate import assess
 from eligibility.language import Clarify, Note, understand
@@ -107,6 +107,12 @@ def _computed_from(result: AskResult) -> Facts:
     return out
 
 
+def _elsewhere(result: AskResult) -> bool:
+    """The reply says the customer is not in the city: the places subject, or a verdict for that reason."""
+    return (result.subject is not None and result.subject.id == PLACES_SUBJECT) or \
+        (result.verdict is not None and result.verdict.reason == "elsewhere")
+
+
 def customer_lang(message: str, staff: Lang) -> Lang:
     """The customer's language, from their words (commands aside); the staff's when there are none."""
     words = _COMMANDS.sub(" ", message)
@@ -176,7 +182,10 @@ class HelpDesk:
             assumed = {c.fact: c.equals for c in self.kb.policy.common_conditions
                        if c.fact not in facts and isinstance(c.equals, bool)}
             assessment = assess(self.kb, {**facts, **assumed}, today, self.validity)
-        to_ask = self._questions(result, facts, clarify, assessment, today, lang)
+        if result is not None and _elsewhere(result):  # not in the city: no figure of theirs is asked about (G4)
+            clarify = ()
+        to_ask = self._questions(result, facts, clarify, assessment, today, lang) \
+            if result is None or not _elsewhere(result) else ()
         paste = self._paste(result, complaint, lang)
         for c in dropped:
             layer_asked = self.answers.clarify_question(c.fact, c.key, dict(c.params), lang)
@@ -309,6 +318,8 @@ class HelpDesk:
             lines += [escape(x) for x in self.answers.place_lines(result, lang) if x not in asked]
         elif result is not None and f.complaint and self.answers.unmatched_complaint(result):
             lines.append(escape(t(lang, "dlg.hd.complaint_unmatched")))
+        elif result is not None and result.subject is not None and result.subject.id == PLACES_SUBJECT:
+            lines.append(escape(t(lang, "dlg.hd.elsewhere_note", why=self.answers.elsewhere(lang))))
         elif result is not None and result.subject is not None:  # its reply says "not in the policy" itself
             lines.append(escape(t(lang, "dlg.hd.out_of_scope_subject", reply=result.subject.reply.get(lang))))
         elif result is not None:

@@ -7,7 +7,7 @@ from bot.present.i18n import text
 from bot.present.prose import after_comma, once, sentence, tidy, without_title
 from bot.present.verdict import VerdictWording
 from eligibility.amounts import items_reading
-from eligibility.ask import VALIDITY_ENTRY, AskResult, YesNo
+from eligibility.ask import PLACES_SUBJECT, VALIDITY_ENTRY, AskResult, YesNo
 from knowledge.models import Lang
 
 _RULINGS = ("applicant_not", "condition_fails", "year_outside")  # verdict reasons that rule an entry out
@@ -21,6 +21,11 @@ class PasteProse(VerdictWording):
         """The answer as polite prose for a customer: no commands, no "本助手", no card labels."""
         lang = lang or result.lang
         return self.in_our_words(self._prose(result, lang, complaint=complaint), lang)
+
+    def elsewhere(self, lang: Lang) -> str:
+        """Not in the city (G4): who the policy is for, and that the registration place decides where the text is
+        silent (a branch, a plant in the city); never "不涉及其他地区的政策", which nobody asked."""
+        return self.cat.t(lang, "dlg.hd.elsewhere")
 
     @staticmethod
     def _rules_out(v: YesNo | None) -> bool:
@@ -48,8 +53,14 @@ class PasteProse(VerdictWording):
         v = result.verdict
         said_by_verdict = v is not None and ruled is not None and v.reason == ruled.reason and ruled.verdict != "no"
         if v is not None:
-            ruling = ruled is not None and v.reason == ruled.reason and ruled.verdict == "no"
-            out.append(self.verdict_head(v, lang) if ruling else self.verdict_line(result, v, lang))
+            # "elsewhere": the place rules every entry out; the entry's own line says so
+            ruling = ruled is not None and ruled.verdict == "no" and v.reason in (ruled.reason, "elsewhere")
+            if ruling:
+                out.append(self.verdict_head(v, lang))
+            elif v.reason == "elsewhere":
+                out += [self.verdict_head(v, lang), self.elsewhere(lang)]
+            else:
+                out.append(self.verdict_line(result, v, lang))
         if result.refused or result.best is None:
             said = self.place_lines(result, lang)
             if complaint and self.unmatched_complaint(result):
@@ -60,6 +71,9 @@ class PasteProse(VerdictWording):
                 out.append(t(lang, "dlg.hd.empty"))
             elif said:
                 out += [sentence(x, lang) for x in said]
+            elif result.subject is not None and result.subject.id == PLACES_SUBJECT:
+                if self.elsewhere(lang) not in out:  # the verdict said it
+                    out.append(self.elsewhere(lang))
             elif result.subject is not None:
                 out.append(text(result.subject.reply, lang))
             else:

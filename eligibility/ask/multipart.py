@@ -127,6 +127,11 @@ def parts_asked(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ..
             continue
         if b.amount.kind == "tiered":
             tiers = tiers_named(kb.facts[b.amount.by], text)
+            # G23: a tier the asker says is theirs ("不是银奖，是优秀奖", "金奖没有，拿了个优秀奖"): the other tiers
+            # named are denied or corrected, never parts paid beside it
+            stated = levels.facts.get(b.amount.by) if levels is not None else None
+            own = [t for t in tiers if t == stated or (isinstance(stated, list) and t in stated)]
+            tiers = own or tiers
             if len(tiers) == 1:
                 facts1: Facts = {b.amount.by: tiers[0]}
                 amount1, reasons1 = compute_amount(b.amount, facts1)

@@ -1543,3 +1543,43 @@ def test_an_english_span_of_years_is_no_amount(kb: KnowledgeBase, text: str) -> 
     """G27/G29: "20-year-old" was asked "20 yuan or 20万?" instead of reading the 500k told."""
     r = read(kb, text)
     assert r.facts["pledge_loan_interest_paid_yuan"] in (500_000, 300_000) and not r.clarify
+
+
+@pytest.mark.parametrize("text", ["我们打算搬到石家庄", "如果搬到高新区能申请吗"])
+def test_a_place_planned_or_supposed_is_not_the_registration(kb: KnowledgeBase, text: str) -> None:
+    """"我们打算搬到石家庄" was read as registered in the city."""
+    assert "in_city" not in read(kb, text).facts
+
+
+@pytest.mark.parametrize(("text", "value"), [("我们在石家庄市行政区域外", False), ("我们在石家庄市区以外的县里", True)])
+def test_outside_the_city_is_not_in_it_but_outside_its_districts_is(kb: KnowledgeBase, text: str, value: bool) -> None:
+    """"石家庄市行政区域外" was in the city; the city's counties (outside its urban districts) are in it."""
+    assert read(kb, text).facts["in_city"] is value
+
+
+@pytest.mark.parametrize("text", ["本金加利息一共还了100万", "we repaid 1 million this year"])
+def test_principal_and_interest_together_is_asked_about(kb: KnowledgeBase, ask: Asker, text: str) -> None:
+    """"本金加利息一共还了100万" on the interest question was 100万 of interest (a wrong amount)."""
+    r = read(kb, text, ask("pledge_loan_interest_paid_yuan"))
+    assert not r.facts and [c.key for c in r.clarify] == ["lang.ask.interest_or_principal"]
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    ("金奖是我们合作方的，我们是银奖", "gold"), ("我们是商标品牌指导站的合作单位", "runs_trademark_guidance_station"),
+    ("我们是产业知识产权联盟的成员单位", "entity_type")])
+def test_a_partners_or_a_body_we_belong_to_is_not_ours(kb: KnowledgeBase, text: str, absent: str) -> None:
+    """"金奖是我们合作方的" was our gold; "指导站的合作单位" ran a station; "联盟的成员单位" was an association."""
+    r = read(kb, text)
+    assert absent not in r.facts and absent not in str(r.facts.get("china_patent_award_last_year", ""))
+
+
+@pytest.mark.parametrize(("text", "fact"), [("指导站去年撤销了", "runs_trademark_guidance_station"),
+                                            ("我们的马德里注册被撤销了", "new_madrid_registration")])
+def test_a_revoked_thing_is_not_had(kb: KnowledgeBase, text: str, fact: str) -> None:
+    assert read(kb, text).facts[fact] is False
+
+
+def test_a_title_said_not_to_be_last_years_is_not_last_years(kb: KnowledgeBase) -> None:
+    """"…示范企业，但不是去年新增的" was recorded as newly added last year (10万)."""
+    r = read(kb, "我们去年拿了金奖，我们是国家知识产权示范企业，但不是去年新增的")
+    assert r.facts["new_national_ip_demo_enterprise"] is False and r.facts["china_patent_award_last_year"] == "gold"

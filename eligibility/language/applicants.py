@@ -101,7 +101,7 @@ def read_applicant(lex: Lexicon, clauses: list[Clause], *, asked: bool, midway: 
         for h in c.hits:
             types = _types(h, asked)
             if not types or c.about_clients(h) or c.negated(h) or c.asked_about(h) or c.pending(h) \
-                    or _acts_on_us(c, h) or c.s[h.end :].lstrip().startswith(lex.benefit_after) \
+                    or _acts_on_us(c, h) or c.s[h.end :].lstrip().startswith((*lex.benefit_after, *lex.theirs_after)) \
                     or _owner_of_next(lex, c, h, asked) or dealt_with(lex, c, h):
                 continue  # "产业知识产权联盟奖补能拿多少": the benefit's name, not who is asking
             lead = c.s[: h.start].strip()

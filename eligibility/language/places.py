@@ -78,6 +78,8 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
                     b.has("reg") and not b.has("mention") and b.term not in ("注册", "注册了")
                     for b in c.before(h, 4)):
                 continue  # "马德里注册了美国和日本": a country named for something else
+            if any(x.has("pending") and x.end <= h.start for x in c.hits) or c.supposed(h.start):
+                continue  # "我们打算搬到石家庄", "如果搬到高新区": where it may be, not where it is registered
             if _of_another(lex, c.s, h.start, h.end) or _in_a_partners_name(lex, c, h):
                 continue  # "在北京的银行贷的", "客户在北京": another party's place, not the applicant's
             if not reg and lex.place_topic.match(c.s, h.end) is not None:

@@ -138,6 +138,9 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
                             mentions.mentioned - settled,
                             asked_fact if expecting is not None and expecting.kind != "multi" else None, said_years)
     clarify += _alternative_options(lex, clauses)
+    for fact_id in _not_last_years(kb, lex, clauses, facts) if moved is None else ():
+        # "我们是国家知识产权示范企业，但不是去年新增的": a fact of last year's window said not to be last year's
+        facts[fact_id] = False if kb.facts[fact_id].type == "bool" else NONE_OPTION
     clarified = {c.fact for c in clarify}
     facts = {k: v for k, v in facts.items() if k not in clarified and not _summed_up(kb, k, facts)}
     # nothing stated back for a fact asked about; an award of another year is said (it is why none is recorded)
@@ -205,6 +208,21 @@ def _english_year(s: str, n: Number) -> bool:
     centuries not followed by what it counts ("2000 employees")."""
     return s.isascii() and n.bare and _EN_YEAR.fullmatch(s[n.start : n.end]) is not None \
         and re.match(r" ?[a-z]", s[n.end :]) is None
+
+
+def _not_last_years(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], facts: dict[str, FactValue]) -> list[str]:
+    """Windowed facts read as had, named in a clause that says "不是去年" (or in the clause before one that names
+    nothing else): not last year's, so not the fact."""
+    def named(c: Clause) -> set[str]:
+        return {t.key for h in c.hits for t in (*h.of("mention"), *h.of("option"))}
+    out: list[str] = []
+    for i, c in enumerate(clauses):
+        if not any(w + y in c.s for w in lex.not_it for y in lex.last_year):
+            continue
+        said = named(c) or (named(clauses[i - 1]) if i > 0 else set())
+        out += [f for f in said if f in facts and kb.facts[f].window is not None
+                and kb.facts[f].type in ("bool", "choice") and facts[f] not in (False, NONE_OPTION, [])]
+    return out
 
 
 def _alternative_options(lex: Lexicon, clauses: list[Clause]) -> list[Clarify]:

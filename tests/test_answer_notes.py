@@ -85,3 +85,10 @@ def test_the_chat_answerer_leaves_the_note_to_the_dialog(kb: KnowledgeBase) -> N
 def test_the_json_answer_holds_the_note(matcher: Matcher, answers: AnswerRenderer) -> None:
     result = ask(matcher, "我们每个月付利息2万，贴息能拿多少", today=TODAY)
     assert "按每个月2万、一年约24万元计算" in answers.to_json(result)["answer"]
+
+
+def test_a_period_said_with_its_own_an_is_not_said_twice(matcher: Matcher, answers: AnswerRenderer) -> None:
+    """G39: "按按月60万、一年约…计算": the note's "按" and the customer's "按月" said as one."""
+    result = ask(matcher, "按月付息，去年利息总额60万", today=date(2026, 6, 1))
+    said = answers.render(result) + answers.paste(result)
+    assert "按按" not in said, said

@@ -15,6 +15,7 @@ import yaml
 
 from bot.dialog.core import Dialog, SideAnswer
 from bot.dialog.model import ButtonInput, SessionState
+from bot.dialog.views import Views
 from bot.present.report import Renderer
 from dialog_helpers import TODAY, Chat
 from eligibility.evaluate import assess
@@ -412,3 +413,12 @@ def test_an_english_clause_card_adds_the_unofficial_translation_below_the_chines
     assert rendering and rendering in english and "Unofficial translation" in english
     assert english.index("对上一年度获得中国专利奖") < english.index(rendering)
     assert rendering not in chinese and "Unofficial" not in chinese
+
+
+def test_a_folded_list_of_titles_with_the_lists_own_separator_keeps_the_count(kb: KnowledgeBase, renderer: Renderer,
+                                                                              validity: Validity) -> None:
+    """G39: "…、全国知识产权服务品牌机构、分析评议示范机构、TISC奖励、…" read eight items as ten."""
+    facts = {"entity_type": "enterprise", "in_city": True}
+    replies = Views(renderer).result(assess(kb, facts, TODAY, validity), "zh")
+    folded = next((line for r in replies for line in r.text.split("\n") if "原文未写明申请主体" in line), "")
+    assert "TISC奖励" in folded and "TISC奖励、" not in folded and "、全国知识产权" not in folded, folded

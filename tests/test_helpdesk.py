@@ -874,3 +874,47 @@ def test_a_customer_outside_the_city_is_told_why_and_asked_for_no_figure(desk: H
     assert f.paste.startswith("您好！不可以。") and "不涉及其他地区的政策" not in f.paste, f.paste
     assert "石家庄市行政区域内的单位" in f.paste and f.paste.count("石家庄市行政区域内的单位") == 1, f.paste
     assert f.ask_customer == () and not f.clarify, f.ask_customer
+
+
+@pytest.mark.parametrize(("message", "said", "fact"), [
+    ("好像拿了银奖，不太确定", "好像拿了银奖", "china_patent_award_last_year"),
+    ("我们可能是出口企业吧，有少量外贸，拿了马德里", "我们可能是出口企业吧", "is_exporter"),
+])
+def test_a_hedged_fact_is_worked_out_as_said_and_said_to_be_so(desk: HelpDesk, kb: KnowledgeBase, message: str,
+                                                               said: str, fact: str) -> None:
+    """G36: "好像拿了银奖" was pasted as a sure "银奖的金额为30万元": the paste says what it takes the hedge as,
+    the notes say the customer hedged, and the fact's own question is the first to ask."""
+    f = desk.forward(message, "zh", TODAY)
+    assert_pasteable(f.paste)
+    assert f"您说“{said}”，以上按" in f.paste and f.paste.count(said) == 1, f.paste
+    notes = html.unescape("\n".join(desk.notes(f, "zh", copyable=True)))
+    assert "客户的说法有保留" in notes, notes
+    assert f.ask_customer[0] == kb.facts[fact].question.get("zh"), f.ask_customer
+
+
+def test_a_plain_statement_is_not_called_hedged(desk: HelpDesk) -> None:
+    f = desk.forward("我们去年拿了银奖", "zh", TODAY)
+    assert "您说“" not in f.paste and not f.hedged, f.paste
+
+
+@pytest.mark.parametrize(("message", "staff", "said"), [("客户：谢谢，明白了", "zh", "不客气"),
+                                                        ("Customer says thanks, that's all", "en", "You are welcome")])
+def test_a_forwarded_thank_you_is_answered_as_one(desk: HelpDesk, message: str, staff: Lang, said: str) -> None:
+    """G33d: "谢谢，明白了" got "请问您想了解哪一项支持政策？" as if the customer had only just started."""
+    f = desk.forward(message, staff, TODAY)
+    assert_pasteable(f.paste)
+    assert said in f.paste and "哪一项" not in f.paste and "Which of" not in f.paste, f.paste
+
+
+@pytest.mark.parametrize("message", ["客户问：专利导航项目和高价值专利组合能同时申报吗",
+                                     "Customer: 1) well-known trademark reward 2) Madrid 3) GI reward, how much each?"])
+def test_what_only_a_question_names_is_no_fact_of_the_customers(desk: HelpDesk, message: str) -> None:
+    """G26: a question about two clauses recorded both projects as the customer's, and an English list of rewards
+    asked about made the notes estimate a well-known trademark the customer never said they had."""
+    f = desk.forward(message, "en", TODAY)
+    assert not f.facts and f.assessment is None, f.facts
+
+
+def test_a_statement_beside_the_question_is_still_the_customers(desk: HelpDesk) -> None:
+    f = desk.forward("我们是科研院所，能申请贯标奖补吗", "zh", TODAY)
+    assert f.facts.get("entity_type") == "research_institute", f.facts

@@ -11,6 +11,7 @@ from datetime import date
 from bot.dialog.clarify import ClarifyReader
 from bot.dialog.model import Reply, SessionState
 from bot.dialog.recording import MONEY
+from bot.present.i18n import text
 from eligibility.language import Reading
 from eligibility.language.lexicon import lexicon
 from eligibility.parsing import normalize
@@ -125,4 +126,14 @@ class FigureReader(ClarifyReader):
         # the figure the answer asked for replaces one told before ("利息80万" then "那如果是120万呢" - "120万"),
         # said back with the old one
         ack = self._take(s, None, replace(again, answered=False, correction=True))
-        return [*([Reply(ack)] if ack else []), *self.d._start(s, today, topic=None)]
+        return [*self._worked_out(s, fact_id, message), *([Reply(ack)] if ack else []),
+                *self.d._start(s, today, topic=None)]
+
+    def _worked_out(self, s: SessionState, fact_id: str, message: str) -> list[Reply]:
+        """The answer that asked for the figure, now with it ("质押贷款贴息怎么算" - "我们利息付了70万": 35万元),
+        read with the figure's own label so that it is that figure (G6: recorded, the amount was never said)."""
+        fact = self.d.kb.facts.get(fact_id)
+        if fact is None or self.d.answerer is None:
+            return []
+        side = self.d.answerer(f"{text(fact.label, s.lang)}{'：' if s.lang == 'zh' else ': '}{message}", s.lang)
+        return [Reply(side.text)] if side.in_scope else []

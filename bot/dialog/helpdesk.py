@@ -14,6 +14,7 @@ become money; the paste then asks the customer instead of computing.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,11 +26,13 @@ from bot.dialog.model import Button, Reply
 from bot.dialog.views import Views, split_message
 from bot.present.answer import AnswerRenderer
 from bot.present.report import Renderer
-from eligibility.ask import PLACES_SUBJECT, AskResult, ask, read_question
+from eligibility.ask import OWN_ROLES, PLACES_SUBJECT, AskResult, ask, read_question
 from eligibility.ask.reading import dated
 from eligibility.evaluate import assess
-from eligibility.language import Clarify, Note, understand
+from eligibility.language import Clarify, Figure, Note, understand
+from eligibility.language.lexicon import lexicon
 from eligibility.matcher import Matcher, detect_lang
+from eligibility.parsing import looks_like_question, normalize
 from eligibility.questionnaire import plan
 from eligibility.results import Amount, Assessment, Facts, Validity
 from knowledge.models import KnowledgeBase, Lang
@@ -38,12 +41,15 @@ MAX_INPUT = 2000
 COPY_TEXT_LIMIT = 256  # the Bot API's limit on CopyTextButton.text
 MAX_QUESTIONS = 3
 _YEAR = r"((?:19|20)\d{2}\s*年|去年|今年|大前年|前年|上年)"  # a year a figure stands under ("去年90万")
+_CLAUSES = re.compile(r"[，,。；;！!？?\n]")
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n")
 _COMMANDS = re.compile(r"(?<!\S)/[A-Za-z_]+(@\w+)?")
 # The language layer's intents that ask the bot to do something (a greeting, a menu label typed): forwarded,
 # they ask the help desk nothing, as a forwarded "/assess" does not. "人工客服" too: the staff who forward it
 # are the person asked for, so the paste asks what the customer wants to know.
 # The layer's question for a figure that may be several years' sum: named per year when each has its own year.
 _ONE_YEAR = "lang.ask.one_year"
+_CLOSING = frozenset({"thanks", "cancel"})  # a thank-you or a goodbye forwarded: answered as one
 _ASKS_NOTHING = frozenset({"greeting", "thanks", "assess", "ask", "menu", "clauses", "help", "lang", "lang_en",
                            "lang_zh", "cancel", "restart", "back", "human"})
 
@@ -73,6 +79,7 @@ class Forward:
     refs: tuple[str, ...] = field(default=())
     confidence: float = 0.0
     notes: tuple[Note, ...] = ()      # what the language layer read into the customer's figures
+    hedged: tuple[tuple[str, str], ...] = ()  # (what the customer said, the fact) said with a hedge ("好像拿了银奖")
 
 
 def _distinct(clarify: tuple[Clarification, ...]) -> tuple[Clarification, ...]:
@@ -93,7 +100,25 @@ def read_facts(kb: KnowledgeBase, message: str,
     figures (a period, an approximation): the one place the help desk reads facts (several award levels
     in one message stay out of the preliminary assessment). ``this_year`` settles an award's year ("2021年拿的")."""
     reading = dated(kb, read_question(kb, message), this_year)
-    return reading.facts, reading.clarify, tuple(reading.notes)
+    return _claimed(kb, message, reading.facts, reading.figures), reading.clarify, tuple(reading.notes)
+
+
+def _claimed(kb: KnowledgeBase, message: str, facts: Facts, figures: tuple[Figure, ...]) -> Facts:
+    """The facts the customer states as theirs (G26): what a clause that is no question says on its own ("我们是
+    科研院所，能申请贯标吗"), and the customer's own figures. What only a question names is its topic ("创客空间
+    要求多大面积", "专利导航项目和高价值专利组合能同时申报吗"), never a fact of the customer's."""
+    # an English sentence's commas join a list ("1) the trademark reward 2) Madrid, how much each?"), not clauses
+    split = _CLAUSES if re.search(r"[\u4e00-\u9fff]", message) else _SENTENCES
+    clauses = [c for c in split.split(message) if c.strip()]
+    asking = [looks_like_question(c) or understand(kb, c).is_question for c in clauses]
+    if not any(asking):
+        return dict(facts)
+    figured = {f.fact for f in figures if f.fact and f.role in OWN_ROLES}
+    stated: Facts = {}
+    for clause, question in zip(clauses, asking, strict=True):
+        if not question:
+            stated.update({k: v for k, v in read_question(kb, clause).facts.items() if facts.get(k) == v})
+    return {k: v for k, v in facts.items() if k in stated or k in figured}
 
 
 def _computed_from(result: AskResult) -> Facts:
@@ -163,6 +188,8 @@ class HelpDesk:
                                   for c, q, y in zip(unsure, asked, by_year, strict=True)))
         result = None
         said = understand(self.kb, question) if question else None
+        # "谢谢，明白了", "Customer says thanks, that's all": a thank-you or goodbye is answered as one (G33d)
+        closing = said is not None and said.intent in _CLOSING and not (said.facts or said.is_question)
         if said is not None and said.intent in _ASKS_NOTHING and not (said.facts or said.is_question):
             # a bare greeting or thanks, or a menu label typed ("自助测评", "浏览政策条款") as a command forwarded
             # is: it asks nothing, and the paste asks what the customer wants
@@ -186,7 +213,7 @@ class HelpDesk:
             clarify = ()
         to_ask = self._questions(result, facts, clarify, assessment, today, lang) \
             if result is None or not _elsewhere(result) else ()
-        paste = self._paste(result, complaint, lang)
+        paste = self.t(lang, "dlg.hd.thanks") if closing and result is None else self._paste(result, complaint, lang)
         for c in dropped:
             layer_asked = self.answers.clarify_question(c.fact, c.key, dict(c.params), lang)
             if layer_asked:
@@ -206,8 +233,33 @@ class HelpDesk:
             paste = self.views.name_the_options(paste, c.fact, lang)
         refs = tuple(result.refs) if result is not None and not result.refused else ()
         confidence = result.confidence if result is not None else 0.0
+        hedged = self._hedged(question, facts) if result is not None and not result.refused else ()
+        if hedged:  # G36: said with a hedge, worked out as said, and said to be so; its question asked first
+            shown: dict[str, object] = {fact: facts[fact] for _said, fact in hedged}
+            quoted = self.t(lang, "list_sep").join(dict.fromkeys(x for x, _fact in hedged))
+            line = self.t(lang, "dlg.hd.hedged", said=quoted, facts=html.unescape(self.views.fact_values(shown, lang)))
+            close = self.t(lang, "dlg.hd.close")  # before the closing offer, not after it
+            space = "" if lang == "zh" else " "
+            paste = paste.replace(close, line + space + close) if close in paste else paste + space + line
+            first = [q for _said, fact in hedged if (q := self.kb.facts[fact].question.get(lang))]
+            to_ask = tuple(dict.fromkeys([*first, *to_ask]))[:MAX_QUESTIONS]
         return Forward(message, lang, result, complaint, facts, assumed, assessment, paste, to_ask, clarify,
-                       refs, confidence, notes)
+                       refs, confidence, notes, hedged)
+
+    def _hedged(self, question: str, facts: Facts) -> tuple[tuple[str, str], ...]:
+        """The facts a clause states with a hedge of the lexicon ("好像拿了银奖，不太确定", "我们可能是出口企业吧"),
+        as the whole message reads them; a money figure's approximation is the layer's own note."""
+        hedge = lexicon(self.kb).hedge_re
+        out: list[tuple[str, str]] = []
+        for clause in (c.strip() for c in _CLAUSES.split(question)):
+            if not clause or not hedge.search(normalize(clause)):
+                continue
+            for fact, value in read_question(self.kb, clause).facts.items():
+                known = self.kb.facts.get(fact)
+                if known is not None and known.type not in ("money", "money_list") and facts.get(fact) == value \
+                        and all(f != fact for _c, f in out):
+                    out.append((clause, fact))
+        return tuple(out)
 
     def _years_apart(self, message: str, facts: Facts, lang: Lang) -> Clarify | None:
         """F44: "2023年利息80万，2024年90万": the layer takes the figure its cue word names (80万) and leaves the
@@ -338,6 +390,9 @@ class HelpDesk:
             lines.append(escape(t(lang, key, items=self.views.sep(lang).join(c.question for c in f.clarify))))
         if f.facts:
             lines += ["", t(lang, "dlg.hd.facts", items=self.views.fact_values(dict(f.facts), lang))]
+            if f.hedged:
+                said = self.views.sep(lang).join(dict.fromkeys(x for x, _fact in f.hedged))
+                lines.append(escape(t(lang, "dlg.hd.hedged_note", said=said)))
             # what the language layer read into the customer's figures (a month's interest made a year's, an
             # approximation): the staff see the amounts rest on it
             read_into = [n for n in f.notes if n.fact in f.facts]

@@ -106,9 +106,13 @@ class TypedReader(FigureReader):
                 head = [Reply(ack)] if ack else []
                 return [*head, self._clarify_reply(s, c.fact, c.key, dict(c.params), c.value, "")]
             if reading.facts and not reading.is_question and s.mode == "idle":
-                # Facts told before any assessment ("我们是正定的制药企业"): kept, and the assessment starts.
+                # Facts told before any assessment ("我们是正定的制药企业"): kept, and the assessment starts; the
+                # figure the answer before asked for ("质押贷款贴息怎么算" - "我们利息付了70万") is worked out first.
+                asked_for = [f for f in s.wants if f in reading.facts]
+                s.wants = []
+                worked = self._worked_out(s, asked_for[0], message) if asked_for else []
                 ack = self._take(s, None, reading)
-                return [Reply(ack), *self.d._start(s, today, topic=None)] if ack else self.d._start(s, today, None)
+                return [*worked, *([Reply(ack)] if ack else []), *self.d._start(s, today, topic=None)]
             if reading.facts and not reading.is_question and s.mode == "done":
                 ack = self._take(s, None, reading)
                 return [Reply(ack), *self._next(s, today)] if ack else self._free_question(s, message, today)
@@ -330,11 +334,19 @@ class TypedReader(FigureReader):
         main = [b for b in side.benefits if b in self._benefit_ids]
         specific = [b for b in main if not self.d.kb.benefit(b).is_info] if main and not \
             self.d.kb.benefit(main[0]).is_info else []
-        if s.said and (not side.in_scope or not specific) and (self._joins(message) or self._figure_follow_up(message)):
+        applicant = self._applicant_follow_up(message)
+        unplaced = not side.in_scope or not specific
+        joined = unplaced and (self._joins(message) or self._figure_follow_up(message))
+        # a yes/no question that names nothing ("是按年算吗" after the interest card): about those items when,
+        # read about them, it is a yes/no question of theirs ("今天天气怎么样" is none)
+        bare = unplaced and not joined and not applicant and looks_like_question(message) \
+            and not understand(self.d.kb, message).facts
+        if s.said and (applicant or joined or bare):
             sep, colon = ("、", "：") if lang == "zh" else (", ", ": ")
             named = sep.join(self.d.views.short_title(self.d.kb.benefit(b), lang) for b in s.said)
             again = self.d.answerer(f"{named}{colon}{message}", lang)
-            if again.in_scope and again.benefits and set(again.benefits) <= set(s.said):
+            if again.in_scope and again.benefits and set(again.benefits) <= set(s.said) \
+                    and (not bare or again.verdict is not None):
                 s.wants = [f for f in again.depends_on if f in self.d.kb.facts and self.d.kb.facts[f].type in MONEY]
                 return again
         if side.in_scope and specific:  # the latest items first; "两个" after two questions is both
@@ -348,6 +360,18 @@ class TypedReader(FigureReader):
         if not looks_like_question(message):
             return False
         return any(f.value and f.role in _FOLLOW_UP_ROLES for f in understand(self.d.kb, message).figures)
+
+    def _applicant_follow_up(self, message: str) -> bool:
+        """A question that names an applicant and nothing else ("我们是高校可以吗", "那科研院所呢", "What about an
+        individual?"): about the items just answered (G6), not a search of its own for what that applicant may get."""
+        if not looks_like_question(message) or not set(understand(self.d.kb, message).facts) <= {"entity_type"}:
+            return False
+        norm = normalize(message)
+        kinds = self.d.kb.facts.get("entity_type")
+        names = [normalize(w) for o in (kinds.options if kinds is not None else ()) if o.id != "other"
+                 for w in (o.label.zh, o.label.en, *o.aliases)]
+        return any(len(w) >= 2 and (re.search(rf"\b{re.escape(w)}\b", norm) if w.isascii() else w in norm)
+                   for w in names)
 
     def _joins(self, message: str) -> bool:
         """The message joins or sums things ("都", "一共", "both", "total"): the question cues' own words."""

@@ -15,6 +15,7 @@ from typing import Any
 from bot.dialog.labels import TypedLabels
 from bot.dialog.model import Reply, SessionState, Step
 from bot.present.i18n import text
+from bot.present.prose import no_doubled_lead
 from eligibility.errors import ProfileError
 from eligibility.language import Reading, understand
 from eligibility.parsing import looks_like_question
@@ -103,7 +104,7 @@ class Recorder(TypedLabels):
                 if isinstance(amount, int) and not isinstance(amount, bool):
                     params[key] = self.d.r.yuan(amount, lang).removesuffix("元").removesuffix(" yuan")
             try:
-                out.append(self.d.t(lang, note.key, **params))
+                out.append(no_doubled_lead(self.d.t(lang, note.key, **params)))
             except (KeyError, IndexError, ValueError):
                 continue  # a note without wording yet is left out rather than breaking the reply
         return out

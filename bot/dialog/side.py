@@ -31,6 +31,7 @@ class SideAnswer:
     depends_on: tuple[str, ...] = ()  # facts the answer depends on that the question did not give
     title: str = ""  # a short plain-text headline (inline cards)
     summary: str = ""  # one plain-text line (inline cards)
+    verdict: str | None = None  # the answer's yes / no / maybe, when the question was one
 
 
 Answerer = Callable[[str, Lang], SideAnswer]

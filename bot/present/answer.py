@@ -64,6 +64,7 @@ def side_answerer(kb: KnowledgeBase, renderer: Renderer, validity: Validity | No
             depends_on=result.depends_on,
             title=text(best.title, lang) if best else "",
             summary=text(best.summary, lang) if best else "",
+            verdict=result.verdict.verdict if result.verdict is not None else None,
         )
 
     return answer

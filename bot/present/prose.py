@@ -115,3 +115,7 @@ def tidy(s: str) -> str:
     """One sentence end, not two ("。。"), and no space before Chinese punctuation."""
     return re.sub(r"([。.])\1+", r"\1", s).replace(" 。", "。")
 
+
+def no_doubled_lead(s: str) -> str:
+    """"按按月60万…": a template's own "按" before a figure said with its "按" ("按月60万") is said once."""
+    return re.sub(r"按(?=按)", "", s)

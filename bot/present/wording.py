@@ -9,7 +9,7 @@ from datetime import date
 from html import escape
 
 from bot.present.i18n import Catalog, text
-from bot.present.prose import mid_sentence, place_name, shown
+from bot.present.prose import mid_sentence, no_doubled_lead, place_name, shown
 from bot.present.report import Renderer
 from eligibility.amounts import items_reading, nominal_amount
 from eligibility.ask import PROCEDURE_ENTRY, AskResult, Part, YesNo
@@ -125,7 +125,7 @@ class AnswerWording:
             if key not in self.cat.messages[lang] and key not in self.cat.messages["zh"]:
                 continue
             try:
-                out.append(self.cat.t(lang, key, **self._note_params(n, lang)))
+                out.append(no_doubled_lead(self.cat.t(lang, key, **self._note_params(n, lang))))
             except (KeyError, IndexError, ValueError):
                 continue
         return list(dict.fromkeys(out))

@@ -349,6 +349,9 @@ class TypedReader(FigureReader):
                     and (not bare or again.verdict is not None):
                 s.wants = [f for f in again.depends_on if f in self.d.kb.facts and self.d.kb.facts[f].type in MONEY]
                 return again
+            # not about them ("明天会下雨吗"): the answer shown is the message's own, and usage statistics count the
+            # answerer's last answer as the one shown, so it is given last
+            side = self.d.answerer(message, lang)
         if side.in_scope and specific:  # the latest items first; "两个" after two questions is both
             s.said = list(dict.fromkeys([*specific, *s.said]))[:max(2, len(specific))]
         s.wants = [f for f in side.depends_on if f in self.d.kb.facts and self.d.kb.facts[f].type in MONEY]

@@ -2,7 +2,9 @@
 
 Percentages use exact fractions; whole yuan are made by the one rounding rule of the knowledge base
 (``policy.rounding``: payments rounded down, so 50% of 1,999,999 is 999,999 and never 1,000,000 by
-float error). A rule with dated values is resolved first (``Benefit.amount_at``).
+float error). A result so rounded carries its exact value (``exact_fen``): it is shown as it is, the
+whole yuan as approximate ("约1元（3元 × 50% = 1.5元）"). A rule with dated values is resolved first
+(``Benefit.amount_at``).
 """
 
 from __future__ import annotations
@@ -117,6 +119,10 @@ def _percentage(rule: PercentageAmount, facts: Facts, payments: RoundingMode) ->
         total += value
         params: tuple[tuple[str, int | str], ...] = (
             ("base", b), ("rate", rate_pct), ("amount", value), ("issue", i + 1), ("count", len(bases)))
+        exact = Fraction(str(rule.rate)) * b
+        if not capped and exact != value:
+            # "3元 × 50%" is 1.5元: the exact result (in fen) goes with the whole yuan, never "= 1元" as if exact
+            params = (*params, ("exact_fen", int(exact * 100 // 1)), ("exact_whole", int(exact * 100 % 1 == 0)))
         if capped:
             reasons.append(Reason("amount_capped", fact=rule.of,
                                   params=(*params, ("cap", rule.cap or 0), ("scope", rule.cap_scope or ""))))

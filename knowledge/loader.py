@@ -353,7 +353,8 @@ def _read_vocabulary(r: _FileReader, folder: Path, facts: dict[str, Fact],
                  f"unknown applicant type {entity_type!r} (known: {', '.join(types)})")
     figures = vocabulary.figures
     node = _node_of(folder / "figures.yaml") if (figures.yearly_facts or figures.originators
-                                                 or figures.misspellings) else None
+                                                 or figures.misspellings or figures.counted_all
+                                                 or figures.last_year_facts) else None
     for i, fact_id in enumerate(figures.yearly_facts):
         if fact_id not in facts:
             r.at(folder / "figures.yaml", node, ("yearly_facts", i), f"unknown fact {fact_id!r}")
@@ -363,6 +364,13 @@ def _read_vocabulary(r: _FileReader, folder: Path, facts: dict[str, Fact],
             if fact_id not in facts or facts[fact_id].type not in ("money", "money_list"):
                 r.at(folder / "figures.yaml", node, ("originators", i, role),
                      f"{fact_id!r} is not a money fact of facts.yaml")
+    for i, fact_id in enumerate(figures.last_year_facts):
+        if fact_id not in facts or facts[fact_id].window is None:
+            r.at(folder / "figures.yaml", node, ("last_year_facts", i), f"{fact_id!r} is not a fact with a window")
+    for fact_id in figures.counted_all:
+        if fact_id not in facts or facts[fact_id].type != "number":
+            r.at(folder / "figures.yaml", node, ("counted_all", fact_id),
+                 f"{fact_id!r} is not a count fact of facts.yaml")
     for typed, meant in figures.misspellings.items():
         if not typed or len(typed) != len(meant) or typed == meant:
             r.at(folder / "figures.yaml", node, ("misspellings", typed),

@@ -712,6 +712,14 @@ class OriginatorPair(Model):
     financed: str
 
 
+class CountedAll(Model):
+    """Things a count fact counts only when the message says all of them meet its condition ("3个产业知识产权
+    联盟都备案了": the alliances counted are the filed ones; "3个联盟，1个备案了" counts no filed alliances)."""
+
+    things: list[str]
+    all: list[str]
+
+
 class FractionWords(Model):
     """Words for a share of a figure ("一半", "half"): a percentage, never an amount."""
 
@@ -813,6 +821,24 @@ class FigureWords(Model):
     # about. ``of_which`` stands before the part's figure, ``of_which_after`` right after it.
     of_which: list[str] = []
     of_which_after: list[str] = []
+    # After the counter of a count said after the thing, the generic noun counted ("维权援助申报了8个项目").
+    item_nouns: list[str] = []
+    # A count of a generic thing that becomes the counted one ("两个商标同时被认定为驰名商标"): the generic nouns,
+    # the adverbs that may follow them and the links to the thing counted.
+    item_kinds: list[str] = []
+    item_adverbs: list[str] = []
+    item_links: list[str] = []
+    # Per count fact: things counted only with a word saying all of them meet the fact's condition.
+    counted_all: dict[str, CountedAll] = {}
+    # Years in words, from the current year ("去年": -1, "今年": 0): an award's or title's year against the
+    # application's ("今年获得…" is for next year's application).
+    year_offsets: dict[str, int] = {}
+    # Before a year in words, the application ("applying this year", "apply next year").
+    apply_leads: list[str] = []
+    # The facts whose clause says "上一年度": one of the application's own year is for next year's application.
+    last_year_facts: list[str] = []
+    # Beside a count, the policy's yearly quota ("每年只选5个", "only 5 are chosen a year"): not the applicant's.
+    quota_marks: list[str] = []
 
 
 class FactWords(Model):

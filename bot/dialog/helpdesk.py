@@ -27,6 +27,7 @@ from bot.dialog.views import Views, split_message
 from bot.present.answer import AnswerRenderer
 from bot.present.report import Renderer
 from eligibility.ask import OWN_ROLES, PLACES_SUBJECT, AskResult, ask, read_question
+from eligibility.ask.reading import dated
 from eligibility.evaluate import assess
 from eligibility.language import Clarify, Figure, Note, understand
 from eligibility.language.lexicon import lexicon
@@ -93,11 +94,12 @@ def _distinct(clarify: tuple[Clarification, ...]) -> tuple[Clarification, ...]:
     return tuple(out)
 
 
-def read_facts(kb: KnowledgeBase, message: str) -> tuple[Facts, tuple[Clarify, ...], tuple[Note, ...]]:
+def read_facts(kb: KnowledgeBase, message: str,
+               this_year: int | None = None) -> tuple[Facts, tuple[Clarify, ...], tuple[Note, ...]]:
     """The facts the customer states, what the language layer is unsure of, and what it reads into the
     figures (a period, an approximation): the one place the help desk reads facts (several award levels
-    in one message stay out of the preliminary assessment)."""
-    reading = read_question(kb, message)
+    in one message stay out of the preliminary assessment). ``this_year`` settles an award's year ("2021年拿的")."""
+    reading = dated(kb, read_question(kb, message), this_year)
     return _claimed(kb, message, reading.facts, reading.figures), reading.clarify, tuple(reading.notes)
 
 
@@ -168,7 +170,7 @@ class HelpDesk:
         lang = customer_lang(message, staff_lang)
         question = _COMMANDS.sub(" ", message).strip()
         complaint = self.answers.is_complaint(question)
-        facts, unsure, notes = read_facts(self.kb, question) if question else ({}, (), ())
+        facts, unsure, notes = read_facts(self.kb, question, today.year) if question else ({}, (), ())
         apart = self._years_apart(question, facts, lang) if question and not complaint else None
         dropped: list[Clarify] = []
         if apart is not None:  # "2023年利息80万，2024年90万": no one year's figure silently used

@@ -125,8 +125,12 @@ class Renderer:
             many = int(p.get("count", 1)) > 1
             key = f"reason.{r.code}" + ("_issue" if many else "")
             scope = str(p.get("scope") or "")
+            amount = self.yuan(int(p["amount"]), lang) if "exact_fen" not in p else self.cat.t(
+                lang, "yuan", amount=f"{int(p['exact_fen']) / 100:,.2f}".rstrip("0").rstrip("."))
+            if "exact_fen" in p and not p.get("exact_whole"):
+                amount = self.cat.t(lang, "ask.about", amount=amount)  # beyond the fen: said approximate too
             return self.cat.t(lang, key, base=self.yuan(int(p["base"]), lang), rate=p["rate"],
-                              amount=self.yuan(int(p["amount"]), lang), issue=p.get("issue", 1),
+                              amount=amount, issue=p.get("issue", 1),
                               cap=self.yuan(int(p.get("cap", 0)), lang),
                               scope=self.cat.t(lang, f"scope.{scope}") if scope else "")
         if r.code in ("no_double_subsidy", "no_double_subsidy_if_chosen", "same_matter_flag"):

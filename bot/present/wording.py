@@ -15,6 +15,7 @@ from eligibility.amounts import items_reading, nominal_amount
 from eligibility.ask import PROCEDURE_ENTRY, AskResult, Part, YesNo
 from eligibility.evaluate import policy_validity
 from eligibility.language import Note
+from eligibility.language.counts import EVENT_NOTES
 from eligibility.parsing import normalize
 from eligibility.results import Amount, Reason, Validity
 from knowledge.models import Benefit, KnowledgeBase, Lang
@@ -94,11 +95,18 @@ class AnswerWording:
         """The layer's notes on the figures an amount was computed from: a period converted to a year
         ("每月3万" -> 36万), an approximation ("40来万"). Said with the amount, never left out of it."""
         used = self.computed_facts(result)
-        return [n for n in result.notes if n.fact in used and n.key in (_PERIOD_NOTE, _APPROX_NOTE)]
+        return [n for n in result.notes if (n.fact in used and n.key in (_PERIOD_NOTE, _APPROX_NOTE))
+                or n.key in EVENT_NOTES]  # "今年获得的…按下一年度申报理解": said with whatever the answer is
 
     def approximate(self, result: AskResult, facts: object) -> bool:
-        """An amount computed from an approximate figure is approximate too ("约20万元")."""
-        return any(n.key == _APPROX_NOTE and n.fact in facts for n in result.notes)  # type: ignore[operator]
+        """An amount computed from an approximate figure is approximate too ("约20万元"), and so is one rounded to
+        whole yuan ("约1元（3元 × 50% = 1.5元）")."""
+        if any(n.key == _APPROX_NOTE and n.fact in facts for n in result.notes):  # type: ignore[operator]
+            return True
+        answers = [p.answer for p in result.parts] + ([result.answer] if result.answer is not None else [])
+        return any(a.from_figures and any(f in facts for f in a.facts)  # type: ignore[operator]
+                   and any(r.code == "amount_percentage" and "exact_fen" in dict(r.params) for r in a.reasons)
+                   for a in answers)
 
     def about(self, amount: str, lang: Lang) -> str:
         return self.cat.t(lang, "ask.about", amount=amount)

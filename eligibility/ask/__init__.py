@@ -79,7 +79,7 @@ from eligibility.ask.model import (
 )
 from eligibility.ask.multipart import compared, one_role_asked, parts_asked, same_matter, total_of, unsure_roles
 from eligibility.ask.procedure import procedure_asked, promote_named, subject_first
-from eligibility.ask.reading import level_counts, plain_question, read_question, supposed_facts
+from eligibility.ask.reading import dated, level_counts, plain_question, read_question, supposed_facts
 from eligibility.ask.rule_verdicts import claims
 from eligibility.ask.unstated import fallback_verdict
 from eligibility.ask.verdicts import verdict_of
@@ -106,7 +106,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     """
     kb = matcher.kb
     cues = cues_of(kb)
-    reading = _unitless(_periodic(kb, read_question(kb, plain_question(cues, question)), normalize(question)))
+    reading = _unitless(_periodic(kb, dated(kb, read_question(kb, plain_question(cues, question)),
+                                            today.year if today is not None else None), normalize(question)))
     text = normalize(question)
     yes_no = is_yes_no(cues, text)
     # "正定县的公司能申请吗": whether a unit of a place of the city may apply (the layer reads no fact of a place

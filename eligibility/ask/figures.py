@@ -10,6 +10,7 @@ from eligibility.ask.cues import Cues, cues_of
 from eligibility.ask.model import AmountAnswer, QuestionReading, YesNo
 from eligibility.ask.reading import read_question
 from eligibility.evaluate import assess, policy_validity, year_cover
+from eligibility.language.counts import EVENT_NOTES
 from eligibility.matcher import english_words
 from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Facts, FactValue
@@ -31,6 +32,13 @@ def several(b: Benefit, reading: QuestionReading) -> AmountAnswer | None:
     if rule.by in reading.several_unsure:
         return AmountAnswer(None, depends_on=(rule.by,))
     levels = reading.facts.get(rule.by)
+    if isinstance(levels, str) and any(n.key in EVENT_NOTES and n.fact == rule.by for n in reading.notes):
+        # "去年金奖、今年银奖": the award of another year is no award for this application; only the level of the
+        # year before it is paid ("none" left: the entry is ruled out by the stated facts)
+        if levels not in rule.tiers:
+            return AmountAnswer(None, (), {rule.by: levels})
+        amount, reasons = compute_amount(rule, {rule.by: levels})
+        return AmountAnswer(amount, tuple(reasons), {rule.by: levels})
     if not isinstance(levels, list) or len(levels) < 2:
         return None
     facts: Facts = {rule.by: [str(x) for x in levels]}
@@ -141,7 +149,11 @@ def amount_for(kb: KnowledgeBase, benefit: Benefit, question: str,
         amount, reasons = compute_amount(rule, facts)
         return AmountAnswer(amount, tuple(reasons), facts, from_figures=True)
     count = item_count(rule)
-    stated = read_question(kb, question).facts if count is not None else {}
+    read = read_question(kb, question) if count is not None else None
+    stated = read.facts if read is not None else {}
+    if count is not None and read is not None and any(c.fact == count.fact for c in read.clarify):
+        # "3个联盟，1个备案了", "3个规范化市场": how many count is asked, never one item's amount stated for all
+        return AmountAnswer(None, depends_on=(count.fact,))
     if items_said(rule, stated) is not None:  # "注册了3件马德里": one item to each paid, never one as all
         facts = {count.fact: stated[count.fact]} if count is not None else {}
         amount, reasons = compute_amount(rule, facts)

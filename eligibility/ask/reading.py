@@ -8,9 +8,18 @@ from dataclasses import replace
 from eligibility.ask.cues import Cues
 from eligibility.ask.model import QuestionReading
 from eligibility.language import Clarify, understand
+from eligibility.language.counts import settle_event_years
 from eligibility.parsing import normalize
 from eligibility.results import Facts
 from knowledge.models import Fact, KnowledgeBase
+
+
+def dated(kb: KnowledgeBase, reading: QuestionReading, this_year: int | None) -> QuestionReading:
+    """The reading with an award's or title's year settled against the current year, when it is given ("2021年拿的
+    银奖，今年还能申请吗" in 2026: not last year's); without it the question about the year stays. A title or award
+    of another year only is no for this application ("今年刚评上示范企业，现在能申请吗")."""
+    facts, clarify, notes = settle_event_years(kb, reading.facts, reading.clarify, reading.notes, this_year)
+    return replace(reading, facts=facts, clarify=clarify, notes=notes)
 
 
 def read_question(kb: KnowledgeBase, question: str) -> QuestionReading:
@@ -26,7 +35,8 @@ def read_question(kb: KnowledgeBase, question: str) -> QuestionReading:
         value = facts.get(fact.id)
         layer_counts = [f.value for f in r.figures if f.role == "count" and f.value is not None]
         if isinstance(value, list) and set(value) == {lv for lv, _ in counted}:
-            facts[fact.id] = [lv for lv, n in counted for _ in range(n)]  # the layer's levels, each counted
+            # the layer's levels, each counted: the count before the level here, or the layer's ("优秀奖2项")
+            facts[fact.id] = [lv for lv, n in counted for _ in range(max(n, sum(x == lv for x in value)))]
         elif any(n > 1 for _, n in counted):
             if isinstance(value, str) and len(counted) == 1 and counted[0][0] == value \
                     and counted[0][1] in layer_counts:

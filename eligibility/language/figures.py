@@ -894,6 +894,12 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             _withdraw(out, fact, Clarify(fact, "lang.ask.confirm_amount", {
                 "figure": figure, "label_zh": label.zh, "label_en": label.en}, None))
             continue
+        if kb.facts[fact].type == "money_list" and 0 < issues < len(values):
+            # "发行2期，融资额分别为1.5亿、8000万；…融资2.3亿": more figures than the issues said; which are the
+            # issues' is asked, never paid over all of them
+            _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure",
+                                         {"figures": [f.text for f in out.figures if f.fact == fact]}, None))
+            continue
         if kb.facts[fact].type == "money_list" and issues > len(values):
             # "发了两期，融资2亿": fewer figures than issues; each issue's own figure is asked for.
             figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")

@@ -133,7 +133,12 @@ class Lexicon:
     place_topic: re.Pattern[str]  # right after a place: its policy or body ("河北省的X政策")
     # A count fact and its patterns: the count before the thing ("2个指导站"), after it ("指导站建了2个");
     # group 1 or 2 is the count.
-    item_counts: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]
+    item_counts: tuple[tuple[str, tuple[re.Pattern[str], ...], re.Pattern[str] | None], ...]
+    year_offsets: tuple[tuple[str, int], ...]  # "去年": -1, longest first
+    apply_leads: tuple[str, ...]  # "applying": before a year in words that is the application's
+    last_year_facts: frozenset[str]  # the facts whose clause says 上一年度 (this year's is next year's)
+    count_siblings: dict[str, frozenset[str]]  # counted_all facts counting the same things (national/municipal markets)
+    quota_marks: re.Pattern[str]  # "择优", "are chosen": a count beside them is the policy's quota
     # A year fact and its pattern: the year (group 1) right before one of its cues ("2028年申请").
     year_cues: tuple[tuple[str, re.Pattern[str]], ...]
     alternative_leads: tuple[str, ...]  # "也可能是": a clause giving another figure as an alternative
@@ -193,19 +198,32 @@ _ITEMS = r"(?<![0-9.第])(?:[0-9]{1,3}(?![0-9.])|[一两二俩三四五六七八
 _YEAR_BEFORE = r"(?<![0-9.])((?:19|20)[0-9]{2}|[0-9]{2})\s*年"
 
 
-def _item_counts(kb: KnowledgeBase) -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+def _item_counts(kb: KnowledgeBase) -> tuple[tuple[str, tuple[re.Pattern[str], ...], re.Pattern[str] | None], ...]:
+    """Per count fact: the patterns of a count of its things (group: the count), and for things counted only
+    when all of them meet the fact's condition (``counted_all``), the pattern of the words saying so."""
     f = kb.vocabulary.figures
     counters, mods, verbs = _alternatives(f.item_counters), _alternatives(f.item_modifiers), _alternatives(f.item_verbs)
+    nouns = _alternatives(f.item_nouns)
+    kinds, adverbs, links = _alternatives(f.item_kinds), _alternatives(f.item_adverbs), _words(f.item_links)
     words = _words(list(f.count_words))
-    out = []
-    for fact_id, w in kb.vocabulary.facts.items():
-        if not w.counted:
-            continue
-        things = _words(w.counted)
+
+    def patterns(counted: list[str]) -> tuple[re.Pattern[str], ...]:
+        things = _words(counted)
         before = re.compile(rf"(?:({_ITEMS})\s*(?:{counters})|(?<![0-9.])([0-9]{{1,3}}|{words})\s+)\s*(?:{mods})?\s*"
                             rf"(?:{things})(?:s\b)?")
-        after = re.compile(rf"(?:{things})\s*(?:{verbs})?\s*({_ITEMS})\s*(?:{counters})(?![\u4e00-\u9fffa-z0-9])")
-        out.append((fact_id, before, after))
+        after = re.compile(rf"(?:{things})\s*(?:{verbs})?\s*({_ITEMS})\s*(?:{counters})\s*(?:{nouns})?"
+                           rf"(?![\u4e00-\u9fffa-z0-9])")
+        # "两个商标同时被认定为驰名商标", "2 trademarks were recognised as well-known trademarks"
+        becomes = re.compile(rf"(?:({_ITEMS})\s*(?:{counters})|(?<![0-9.])([0-9]{{1,3}}|{words})\s+)\s*(?:{kinds})\s*"
+                             rf"(?:(?:{adverbs})\s*){{0,2}}(?:{links})\s*(?:{mods})?\s*(?:{things})")
+        return before, after, becomes
+
+    out: list[tuple[str, tuple[re.Pattern[str], ...], re.Pattern[str] | None]] = []
+    for fact_id, w in kb.vocabulary.facts.items():
+        if w.counted:
+            out.append((fact_id, patterns(w.counted), None))
+    for fact_id, qualified in f.counted_all.items():
+        out.append((fact_id, patterns(qualified.things), re.compile(_words(qualified.all))))
     return tuple(out)
 
 
@@ -460,6 +478,13 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                                 rf"(?:{_alternatives(pl.unknown.party_bodies)})?\s*(?:{_alternatives(pl.unknown.party_some)})?"
                                 rf"\s*(?:{_alternatives(pl.unknown.party_verbs)})?\s*$"),
         item_counts=_item_counts(kb),
+        year_offsets=tuple(sorted(((normalize(w), n) for w, n in f.year_offsets.items() if normalize(w)),
+                                  key=lambda wn: -len(wn[0]))),
+        apply_leads=_longest_first(_norm(f.apply_leads)),
+        last_year_facts=frozenset(f.last_year_facts),
+        quota_marks=re.compile(_words(f.quota_marks)),
+        count_siblings={k: frozenset(o for o, w in f.counted_all.items() if set(w.things) == set(q.things))
+                        for k, q in f.counted_all.items()},
         year_cues=_year_cues(kb),
         alternative_leads=_longest_first(_norm(f.alternative_leads)),
         of_which=re.compile(rf"(?:{_words(f.of_which)})\s*"),

@@ -12,7 +12,7 @@ from itertools import pairwise
 
 from eligibility.language.applicants import read_applicant
 from eligibility.language.clauses import CONCEPTS, Clause, led_by_others, prepared, split
-from eligibility.language.counts import full_year, read_counts, read_years
+from eligibility.language.counts import EVENT_NOTES, full_year, read_counts, read_event_years, read_years
 from eligibility.language.figures import read_figures, self_corrected
 from eligibility.language.intents import exact_intent, intent_of
 from eligibility.language.lexicon import PARTIAL, VAGUE_OPTIONS, Lexicon, lexicon
@@ -44,7 +44,9 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
     mentions = read_mentions(kb, lex, clauses)
     facts: dict[str, FactValue] = dict(mentions.facts)
     clarify += mentions.clarify
-    facts.update(read_counts(kb, lex, clauses))
+    counted, unclear_counts = read_counts(kb, lex, clauses)
+    facts.update(counted)
+    clarify += unclear_counts
     years, said_years = read_years(kb, lex, clauses)
     facts.update(years)
 
@@ -124,7 +126,16 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
             answered = True
             facts.update(answer)
             notes += extra_notes
-    clarify += _event_years(kb, lex, clauses, facts, mentions.mentioned,
+    dated, dated_notes, dated_asks, settled = read_event_years(kb, lex, clauses, facts, said_years)
+    for fact_id, value in dated.items():  # an award or title of another year only: not recorded as last year's
+        if value is None:
+            facts.pop(fact_id, None)
+        else:
+            facts[fact_id] = value
+    notes += dated_notes
+    clarify += dated_asks
+    clarify += _event_years(kb, lex, clauses, {k: v for k, v in facts.items() if k not in settled},
+                            mentions.mentioned - settled,
                             asked_fact if expecting is not None and expecting.kind != "multi" else None, said_years)
     clarify += _alternative_options(lex, clauses)
     for fact_id in _not_last_years(kb, lex, clauses, facts) if moved is None else ():
@@ -132,7 +143,8 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
         facts[fact_id] = False if kb.facts[fact_id].type == "bool" else NONE_OPTION
     clarified = {c.fact for c in clarify}
     facts = {k: v for k, v in facts.items() if k not in clarified and not _summed_up(kb, k, facts)}
-    notes = [n for n in notes if n.fact is None or n.fact in facts]  # nothing stated back for a fact asked about
+    # nothing stated back for a fact asked about; an award of another year is said (it is why none is recorded)
+    notes = [n for n in notes if n.fact is None or n.fact in facts or n.key in EVENT_NOTES]
     if answered and expecting is not None and all(f in clarified for f in expecting.facts):
         answered = False
 

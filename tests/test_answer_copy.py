@@ -110,3 +110,16 @@ def test_a_cards_total_says_apart_what_competitive_items_add_if_chosen(matcher: 
     assert "合计：80万元—90万元" not in card, card
     said = "其中不经择优评审的项目合计70万元；专利导航项目为择优评审项目，如入选最多再得20万元（合计最多90万元）"
     assert said in card, card
+
+
+@pytest.mark.parametrize(("question", "first_line"), [
+    ("政策有效期是3年吧", "不是。原文写的是有效期 5 年，不是 3 年。"),
+    ("政策有效期5年对吗", "是的。原文：有效期 5 年。"),
+    ("Is the policy valid for 3 years?", "No. The text says it is valid for 5 years, not 3."),
+    ("补贴会不会被收回", "不一定。原文没有写收回；只写了："),
+    ("集团有5家子公司都在石家庄，每家都能拿100万吗", "不一定。“同一企业同一事项不享受重复奖补”说的是同一家企业"),
+])
+def test_a_verdict_of_this_sessions_reasons_says_why(matcher: Matcher, answers: AnswerRenderer, question: str,
+                                                     first_line: str) -> None:
+    """A verdict never stands alone ("不一定。" and the card): each reason the engine gives has its words."""
+    assert render(matcher, answers, question).splitlines()[0].startswith(first_line)

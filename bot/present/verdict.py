@@ -177,6 +177,16 @@ class VerdictWording(AnswerWording):
         if v.reason in ("in_force", "out_of_force"):
             assumed = t(lang, "ask.why.assumed") if self.validity.assumed else ""
             return t(lang, f"ask.why.{v.reason}", until=self.date(self.validity.valid_until, lang), assumed=assumed)
+        if v.reason in ("duration_same", "duration_differs"):
+            return t(lang, f"ask.why.{v.reason}", claimed=p.get("claimed"), years=p.get("years"))
+        if v.reason == "year_end":
+            assumed = t(lang, "ask.why.assumed") if self.validity.assumed else ""
+            return t(lang, "ask.why.year_end", year=p.get("year"), until=self.date(self.validity.valid_until, lang),
+                     assumed=assumed)
+        if v.reason == "consequence_unsaid":
+            return t(lang, "ask.why.consequence_unsaid", asked=p.get("asked_zh"), summary=text(b.summary, lang))
+        if v.reason == "several_applicants":
+            return t(lang, "ask.why.several_applicants")
         if v.reason == "same_matter":
             return t(lang, "ask.why.same_matter")
         if v.reason == "matter_unsettled":

@@ -96,7 +96,7 @@ def run(ctx: AskContext, args: argparse.Namespace, out: TextIO) -> int:
             out.write(json.dumps(answers.to_json(result, lang, complaint=complaint), ensure_ascii=False, indent=2)
                       + "\n")
         else:
-            out.write(answers.render(result, lang, complaint=complaint) + "\n")
+            out.write(answers.reply(result, lang, complaint=complaint) + "\n")
         return 0
     bad = False
     for number, line, error in numbered_lines():
@@ -112,5 +112,5 @@ def run(ctx: AskContext, args: argparse.Namespace, out: TextIO) -> int:
         if args.json:
             out.write(json.dumps(answers.to_json(result, lang, complaint=complaint), ensure_ascii=False) + "\n")
         else:
-            out.write(answers.render(result, lang, complaint=complaint).replace("\n", " | ") + "\n")
+            out.write(answers.reply(result, lang, complaint=complaint).replace("\n", " | ") + "\n")
     return 2 if bad else 0

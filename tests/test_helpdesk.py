@@ -484,7 +484,7 @@ def test_an_english_branch_is_named_neutrally_and_the_place_capitalised(desk: He
 
 
 @pytest.mark.parametrize(("label", "lang"), [
-    ("自助测评", "zh"), ("浏览政策条款", "zh"), ("问个问题", "zh"), ("帮助", "zh"), ("转人工", "zh"),
+    ("自助测评", "zh"), ("浏览政策条款", "zh"), ("问个问题", "zh"), ("帮助", "zh"),
     ("Self-assessment", "en"), ("Browse the clauses", "en"),
 ])
 def test_a_forwarded_menu_label_is_treated_like_the_forwarded_command(desk: HelpDesk, label: str,
@@ -918,3 +918,29 @@ def test_what_only_a_question_names_is_no_fact_of_the_customers(desk: HelpDesk, 
 def test_a_statement_beside_the_question_is_still_the_customers(desk: HelpDesk) -> None:
     f = desk.forward("我们是科研院所，能申请贯标奖补吗", "zh", TODAY)
     assert f.facts.get("entity_type") == "research_institute", f.facts
+
+
+@pytest.mark.parametrize(("message", "said"), [
+    ("客户想找人工", "市市场监督管理局会同市财政局"), ("客户要电话", "市市场监督管理局会同市财政局"),
+    ("转人工", "市市场监督管理局会同市财政局"),
+    ("Customer wants to talk to a person", "Administration for Market Regulation"),
+])
+def test_a_forwarded_request_for_a_person_gets_the_contacts_rule(kb: KnowledgeBase, desk: HelpDesk, message: str,
+                                                                  said: str) -> None:
+    """G11: "客户想找人工/要电话" got "请问您想了解哪一项支持政策？", as if the customer asked nothing. The chat's
+    contacts rule: the knowledge base's contacts, else the agencies the text names; never a number made up."""
+    f = desk.forward(message, "zh", TODAY)
+    assert_pasteable(f.paste)
+    assert f.result is None and said in f.paste and "哪一项" not in f.paste and "Which of" not in f.paste, f.paste
+    assert not kb.contacts and not any(c.isdigit() for c in f.paste)
+    notes = "\n".join(desk.notes(f, "zh", copyable=True))
+    assert "人工" in notes and "没有可回答的问题" not in notes
+
+
+def test_a_forwarded_question_about_an_unnamed_applicant_is_not_noted_out_of_scope(kb: KnowledgeBase,
+                                                                                   desk: HelpDesk) -> None:
+    f = desk.forward("个人发明人能申请吗", "zh", TODAY)
+    reading = kb.policy.unnamed_applicants["individual"].reading.zh
+    assert reading in f.paste and "本助手" not in f.paste
+    notes = "\n".join(desk.notes(f, "zh", copyable=True))
+    assert reading in notes and "不在本政策范围" not in notes

@@ -25,6 +25,7 @@ from typing import Any
 from bot.dialog.model import Button, Reply
 from bot.dialog.views import Views, split_message
 from bot.present.answer import AnswerRenderer
+from bot.present.i18n import text
 from bot.present.report import Renderer
 from eligibility.ask import OWN_ROLES, PLACES_SUBJECT, AskResult, ask, read_question
 from eligibility.ask.reading import dated
@@ -45,8 +46,8 @@ _CLAUSES = re.compile(r"[，,。；;！!？?\n]")
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n")
 _COMMANDS = re.compile(r"(?<!\S)/[A-Za-z_]+(@\w+)?")
 # The language layer's intents that ask the bot to do something (a greeting, a menu label typed): forwarded,
-# they ask the help desk nothing, as a forwarded "/assess" does not. "人工客服" too: the staff who forward it
-# are the person asked for, so the paste asks what the customer wants to know.
+# they ask the help desk nothing, as a forwarded "/assess" does not. "人工客服", "客户要电话" alone: the paste
+# names the implementing agencies and the contacts the knowledge base holds (the chat's contacts rule).
 # The layer's question for a figure that may be several years' sum: named per year when each has its own year.
 _ONE_YEAR = "lang.ask.one_year"
 _CLOSING = frozenset({"thanks", "cancel"})  # a thank-you or a goodbye forwarded: answered as one
@@ -80,6 +81,7 @@ class Forward:
     confidence: float = 0.0
     notes: tuple[Note, ...] = ()      # what the language layer read into the customer's figures
     hedged: tuple[tuple[str, str], ...] = ()  # (what the customer said, the fact) said with a hedge ("好像拿了银奖")
+    human: bool = False               # the customer asks for a person or a phone number, and nothing else
 
 
 def _distinct(clarify: tuple[Clarification, ...]) -> tuple[Clarification, ...]:
@@ -190,6 +192,8 @@ class HelpDesk:
         said = understand(self.kb, question) if question else None
         # "谢谢，明白了", "Customer says thanks, that's all": a thank-you or goodbye is answered as one (G33d)
         closing = said is not None and said.intent in _CLOSING and not (said.facts or said.is_question)
+        # "客户想找人工", "客户要电话": who implements the policy and what contact the knowledge base holds
+        human = said is not None and said.intent == "human" and not (said.facts or said.is_question)
         if said is not None and said.intent in _ASKS_NOTHING and not (said.facts or said.is_question):
             # a bare greeting or thanks, or a menu label typed ("自助测评", "浏览政策条款") as a command forwarded
             # is: it asks nothing, and the paste asks what the customer wants
@@ -213,7 +217,8 @@ class HelpDesk:
             clarify = ()
         to_ask = self._questions(result, facts, clarify, assessment, today, lang) \
             if result is None or not _elsewhere(result) else ()
-        paste = self.t(lang, "dlg.hd.thanks") if closing and result is None else self._paste(result, complaint, lang)
+        paste = self.t(lang, "dlg.hd.thanks") if closing and result is None else \
+            self._human(lang) if human and result is None else self._paste(result, complaint, lang)
         for c in dropped:
             layer_asked = self.answers.clarify_question(c.fact, c.key, dict(c.params), lang)
             if layer_asked:
@@ -244,7 +249,7 @@ class HelpDesk:
             first = [q for _said, fact in hedged if (q := self.kb.facts[fact].question.get(lang))]
             to_ask = tuple(dict.fromkeys([*first, *to_ask]))[:MAX_QUESTIONS]
         return Forward(message, lang, result, complaint, facts, assumed, assessment, paste, to_ask, clarify,
-                       refs, confidence, notes, hedged)
+                       refs, confidence, notes, hedged, human and result is None)
 
     def _hedged(self, question: str, facts: Facts) -> tuple[tuple[str, str], ...]:
         """The facts a clause states with a hedge of the lexicon ("好像拿了银奖，不太确定", "我们可能是出口企业吧"),
@@ -330,6 +335,15 @@ class HelpDesk:
                 out.append(fact.question.get(lang))
         return tuple(dict.fromkeys(out))[:MAX_QUESTIONS]  # one question asked once
 
+    def _human(self, lang: Lang) -> str:
+        """A person or a phone number asked for: the agencies the text names and the contacts the knowledge base
+        holds (the chat's contacts rule), in the help desk's words; never a number of our own."""
+        space = "" if lang == "zh" else " "
+        contact = self.answers.contact(lang)
+        held = self.t(lang, "ask.contact", contact=contact) if contact else self.t(lang, "dlg.hd.no_contact")
+        agencies = text(self.kb.policy.implementing_agencies, lang)
+        return space.join([self.t(lang, "dlg.hd.hello"), self.t(lang, "dlg.hd.human", agencies=agencies), held])
+
     def _paste(self, result: AskResult | None, complaint: bool, lang: Lang) -> str:
         """The customer's reply; an unsure figure is asked about inside it (AnswerRenderer.paste)."""
         if result is None:
@@ -365,7 +379,7 @@ class HelpDesk:
                     lines.append(escape(t(lang, key, why=self.answers.ruled_out(b, a.ruled_out, lang))))
         elif result is not None and result.introduced:
             lines.append(escape(t(lang, "dlg.hd.introduced")))
-        elif result is not None and (result.place is not None or result.open_to):
+        elif result is not None and (result.place is not None or result.open_to or result.entity_type is not None):
             asked = {c.question for c in f.clarify}  # the place as read, not the out-of-scope refusal
             lines += [escape(x) for x in self.answers.place_lines(result, lang) if x not in asked]
         elif result is not None and f.complaint and self.answers.unmatched_complaint(result):
@@ -399,7 +413,7 @@ class HelpDesk:
             lines += [escape(x) for x in self.answers.note_lines(read_into, lang, staff=True)]
         lines += self._assessment_lines(f, lang)
         if result is None:
-            lines.append(escape(t(lang, "dlg.hd.nothing")))
+            lines.append(escape(t(lang, "dlg.hd.human_note" if f.human else "dlg.hd.nothing")))
         if f.ask_customer:
             lines += ["", t(lang, "dlg.hd.ask")]
             lines += [f"{i}. {escape(q)}" for i, q in enumerate(f.ask_customer, start=1)]

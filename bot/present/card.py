@@ -65,7 +65,7 @@ class ChatCard(VerdictWording):
                 lines.append(t(lang, "reason.info_only"))
         else:
             amount_lines = self._amount_lines(result, b, lang)
-            lines += amount_lines[:1] + (said or []) + amount_lines[1:]
+            lines += amount_lines[:1] + (said or []) + self._beside(result, lang) + amount_lines[1:]
             lines += self._who_lines(b, lang)
             lines.append(self._mode(b, lang))
         if b.id == VALIDITY_ENTRY:
@@ -89,6 +89,7 @@ class ChatCard(VerdictWording):
         lines = [t(lang, "ask.parts.head")]
         for p in result.parts:
             lines.append(self.part_line(p, lang, result=result))
+        lines += self._beside(result, lang)
         lines += self.open_conditions(result, lang)
         lines += self.count_readings(result, lang)
         lines += said or []
@@ -134,6 +135,12 @@ class ChatCard(VerdictWording):
         items = items_reading(b.amount, answer.facts)  # "有3个指导站": one to each paid, the reading said
         return [t(lang, "ask.amount", amount=amount), *([text(items, lang)] if items is not None else []), summary]
 
+
+    @staticmethod
+    def _beside(result: AskResult, lang: Lang) -> list[str]:
+        """A side subject the policy has no clause for, asked beside the figure answered ("利息32万，另外担保费8万"):
+        its reply on one line after the amount, never a refusal of the question."""
+        return [text(result.subject.reply, lang)] if not result.refused and result.subject is not None else []
 
     def _who_lines(self, b: Benefit, lang: Lang) -> list[str]:
         t = self.cat.t

@@ -149,6 +149,8 @@ class PasteProse(VerdictWording):
             dated = result.verdict is not None and result.verdict.reason in ("in_force", "out_of_force")
             if b.id == VALIDITY_ENTRY and not dated:  # the verdict gave the end date and its assumption already
                 out.append(sentence(self.validity_line(lang), lang))
+        if result.subject is not None:  # "另外担保费8万": the side subject's reply, after what was answered
+            out.append(t(lang, "dlg.hd.beside", reply=after_comma(text(result.subject.reply, lang), self.proper)))
         if result.depends_on and not result.asks_ceiling and not complaint:  # a complaint is not asked for figures
             facts = t(lang, "list_sep").join(after_comma(self.r.fact_label(f, lang), self.proper)
                                              for f in result.depends_on)

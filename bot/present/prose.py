@@ -112,8 +112,9 @@ def once(pieces: list[str], lang: Lang) -> list[str]:
 
 
 def tidy(s: str) -> str:
-    """One sentence end, not two ("。。"), and no space before Chinese punctuation."""
-    return re.sub(r"([。.])\1+", r"\1", s).replace(" 。", "。")
+    """One sentence end, not two ("。。", ".."), and no space before Chinese punctuation; an ellipsis ("agencies
+    ...") is the text's own and stays."""
+    return re.sub(r"(?<!\.)\.\.(?!\.)", ".", re.sub(r"。{2,}", "。", s)).replace(" 。", "。")
 
 
 def no_doubled_lead(s: str) -> str:

@@ -395,6 +395,8 @@ class AnswerWording:
             if anyone:
                 lines.append(t(lang, "ask.open_to_any", titles=sep.join(
                     t(lang, "ask.also_item", title=text(b.title, lang), ref=self.r.ref(b.ref, lang)) for b in anyone)))
+        elif result.entity_type in self.kb.policy.unnamed_applicants:  # "个人发明人能申请吗": the text names none
+            lines.append(text(self.kb.policy.unnamed_applicants[result.entity_type].reading, lang))
         return lines
 
     def _branch(self, question: str, lang: Lang) -> str:

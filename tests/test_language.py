@@ -1404,9 +1404,11 @@ def test_a_total_of_no_said_year_is_asked_about(kb: KnowledgeBase, text: str) ->
 
 
 @pytest.mark.parametrize("text", ["我们有两笔贷款，利息各40万", "去年两笔质押贷款利息各150万",
-                                  "Two loans, each with 400k interest last year"])
+                                  "Two loans, each with 400k interest last year",
+                                  "两笔贷款，每笔每年利息50万", "我们3笔质押贷款，利息都是20万"])
 def test_one_loans_interest_of_several_is_asked_about(kb: KnowledgeBase, text: str) -> None:
-    """G38: "利息各40万" of two loans was taken as the year's 40万 (the subsidy of one loan only)."""
+    """G38/H2: "利息各40万" / "每笔每年利息50万" / "利息都是20万" of several loans was taken as the year's interest (the
+    subsidy of one loan only)."""
     r = read(kb, text)
     assert "pledge_loan_interest_paid_yuan" not in r.facts
     assert [c.key for c in r.clarify] == ["lang.ask.whose_amount"]

@@ -514,6 +514,15 @@ def test_fewer_figures_than_issues_asks_for_each_issue(kb: KnowledgeBase) -> Non
         "securitization_originator_issues_yuan": [200_000_000, 100_000_000]}
 
 
+@pytest.mark.parametrize("text", ["去年利息每月付5万，付了半年，能补多少", "贷款是去年10月放的，每月利息10万",
+                                  "去年每月付5万利息，付了半年"])
+def test_a_monthly_figure_paid_for_part_of_the_year_is_not_annualised(kb: KnowledgeBase, text: str) -> None:
+    """H1: "每月付5万，付了半年" was 60万 (×12) and "去年10月放的，每月利息10万" 120万: only months paid count."""
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.one_year"]
+
+
 # -- several years, other currencies, typed commands (vocabulary/figures.yaml, intents.yaml) ---------------
 
 

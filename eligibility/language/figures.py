@@ -935,12 +935,15 @@ def _share_of_figure(lex: Lexicon, c: Clause) -> bool:
 
 def _told_apart(lex: Lexicon, c: Clause) -> bool:
     """A part of a figure told apart in the clause: a money figure after an of-which word with no cue between them
-    ("其中20万是今年付的", "其中手续费5万", "including a 50k handling fee"; "其中利息25万" names its own fact), or
+    ("其中20万是今年付的", "其中手续费5万", "including a 50k handling fee"; "其中利息25万" names its own fact) or a
+    share after one ("其中一半由风险补偿资金代偿了": what the applicant itself paid is not the figure), or
     right before an of-which-after word ("200k of it was paid this January")."""
     numbers = [n for n in scan_numbers(c.s, lex.numbers) if n.kind == "money"]
     for m in lex.of_which.finditer(c.s):
         after = next((n for n in numbers if n.start >= m.end()), None)
         if after is not None and not any(h.has("cue") and m.end() <= h.start < after.start for h in c.hits):
+            return True
+        if any(h.has("fraction") and h.start >= m.end() for h in c.hits):  # "其中一半由风险补偿资金代偿了"
             return True
     return any(c.s[n.end :].lstrip().startswith(lex.of_which_after) for n in numbers)
 

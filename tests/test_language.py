@@ -530,6 +530,14 @@ def test_a_share_of_the_interest_told_apart_is_asked_about(kb: KnowledgeBase) ->
     assert [c.key for c in r.clarify] == ["lang.ask.whose_amount"]
 
 
+@pytest.mark.parametrize("text", ["我们今年利息比去年少10万，去年是50万", "今年利息比去年多20万"])
+def test_a_figure_beside_two_years_is_asked_which_year(kb: KnowledgeBase, text: str) -> None:
+    """H5: "今年利息比去年少10万" took the difference 10万 as the interest (5万 stated)."""
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.one_year"]
+
+
 # -- several years, other currencies, typed commands (vocabulary/figures.yaml, intents.yaml) ---------------
 
 

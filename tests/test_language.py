@@ -524,7 +524,7 @@ def test_a_monthly_figure_paid_for_part_of_the_year_is_not_annualised(kb: Knowle
 
 
 def test_a_share_of_the_interest_told_apart_is_asked_about(kb: KnowledgeBase) -> None:
-    """H10: "利息60万，其中一半由政府风险补偿资金代偿了" was paid on 60万 (30万): the enterprise itself paid only part."""
+    """H10: "利息60万，其中一半由政府风险补偿资金代偿了" was paid on 60万 (30万): the firm paid only part."""
     r = read(kb, "我们利息60万，其中一半由政府风险补偿资金代偿了")
     assert "pledge_loan_interest_paid_yuan" not in r.facts
     assert [c.key for c in r.clarify] == ["lang.ask.whose_amount"]

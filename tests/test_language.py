@@ -514,6 +514,30 @@ def test_fewer_figures_than_issues_asks_for_each_issue(kb: KnowledgeBase) -> Non
         "securitization_originator_issues_yuan": [200_000_000, 100_000_000]}
 
 
+@pytest.mark.parametrize("text", ["去年利息每月付5万，付了半年，能补多少", "贷款是去年10月放的，每月利息10万",
+                                  "去年每月付5万利息，付了半年"])
+def test_a_monthly_figure_paid_for_part_of_the_year_is_not_annualised(kb: KnowledgeBase, text: str) -> None:
+    """H1: "每月付5万，付了半年" was 60万 (×12) and "去年10月放的，每月利息10万" 120万: only months paid count."""
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.one_year"]
+
+
+def test_a_share_of_the_interest_told_apart_is_asked_about(kb: KnowledgeBase) -> None:
+    """H10: "利息60万，其中一半由政府风险补偿资金代偿了" was paid on 60万 (30万): the firm paid only part."""
+    r = read(kb, "我们利息60万，其中一半由政府风险补偿资金代偿了")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.whose_amount"]
+
+
+@pytest.mark.parametrize("text", ["我们今年利息比去年少10万，去年是50万", "今年利息比去年多20万"])
+def test_a_figure_beside_two_years_is_asked_which_year(kb: KnowledgeBase, text: str) -> None:
+    """H5: "今年利息比去年少10万" took the difference 10万 as the interest (5万 stated)."""
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert [c.key for c in r.clarify] == ["lang.ask.one_year"]
+
+
 # -- several years, other currencies, typed commands (vocabulary/figures.yaml, intents.yaml) ---------------
 
 
@@ -1404,9 +1428,11 @@ def test_a_total_of_no_said_year_is_asked_about(kb: KnowledgeBase, text: str) ->
 
 
 @pytest.mark.parametrize("text", ["我们有两笔贷款，利息各40万", "去年两笔质押贷款利息各150万",
-                                  "Two loans, each with 400k interest last year"])
+                                  "Two loans, each with 400k interest last year",
+                                  "两笔贷款，每笔每年利息50万", "我们3笔质押贷款，利息都是20万"])
 def test_one_loans_interest_of_several_is_asked_about(kb: KnowledgeBase, text: str) -> None:
-    """G38: "利息各40万" of two loans was taken as the year's 40万 (the subsidy of one loan only)."""
+    """G38/H2: "利息各40万" / "每笔每年利息50万" / "利息都是20万" of several loans was taken as the year's interest (the
+    subsidy of one loan only)."""
     r = read(kb, text)
     assert "pledge_loan_interest_paid_yuan" not in r.facts
     assert [c.key for c in r.clarify] == ["lang.ask.whose_amount"]

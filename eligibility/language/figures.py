@@ -848,7 +848,9 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
     split_up = any(_told_apart(lex, c) for c in clauses)
     # "2023年利息80万，2024年90万", "去年利息80万，今年又付了60万": figures of several years, each in its clause
     dated = [c for c in clauses if _money_numbers(lex, c) and _year_said(lex, c)]
-    years_apart = len(dated) > 1 and len({_year_said(lex, c) for c in dated}) > 1
+    # "今年利息比去年少10万": one figure beside two years is a difference or either year's; which year's is asked
+    years_apart = (len(dated) > 1 and len({_year_said(lex, c) for c in dated}) > 1) or any(
+        len(_years_said(lex, c)) > 1 for c in dated)
     # "两笔贷款，利息各40万", "two loans, each with 400k interest": one item's figure of several, not the year's
     each_item = any(h.has("each_issue") for c in clauses if _money_numbers(lex, c) for h in c.hits)
     # "我们付了利息80万的一半", "half of the 800k": a share of the figure told right with it
@@ -935,12 +937,15 @@ def _share_of_figure(lex: Lexicon, c: Clause) -> bool:
 
 def _told_apart(lex: Lexicon, c: Clause) -> bool:
     """A part of a figure told apart in the clause: a money figure after an of-which word with no cue between them
-    ("其中20万是今年付的", "其中手续费5万", "including a 50k handling fee"; "其中利息25万" names its own fact), or
+    ("其中20万是今年付的", "其中手续费5万", "including a 50k handling fee"; "其中利息25万" names its own fact) or a
+    share after one ("其中一半由风险补偿资金代偿了": what the applicant itself paid is not the figure), or
     right before an of-which-after word ("200k of it was paid this January")."""
     numbers = [n for n in scan_numbers(c.s, lex.numbers) if n.kind == "money"]
     for m in lex.of_which.finditer(c.s):
         after = next((n for n in numbers if n.start >= m.end()), None)
         if after is not None and not any(h.has("cue") and m.end() <= h.start < after.start for h in c.hits):
+            return True
+        if any(h.has("fraction") and h.start >= m.end() for h in c.hits):  # "其中一半由风险补偿资金代偿了"
             return True
     return any(c.s[n.end :].lstrip().startswith(lex.of_which_after) for n in numbers)
 
@@ -951,6 +956,18 @@ def _year_said(lex: Lexicon, c: Clause) -> str:
         if n.kind == "year":
             return str(n.value)
     return next((w for w in (*lex.last_year, *lex.other_years) if w in c.s), "")
+
+
+def _years_said(lex: Lexicon, c: Clause) -> set[str]:
+    """Every year a clause names ("今年利息比去年少10万" names two); a word inside a longer one ("前年" of "大前年") is
+    not a year of its own."""
+    years = {str(n.value) for n in scan_numbers(c.s, lex.numbers) if n.kind == "year"}
+    rest = c.s
+    for w in sorted((*lex.last_year, *lex.other_years), key=len, reverse=True):
+        if w in rest:
+            years.add("last_year" if w in lex.last_year else w)
+            rest = rest.replace(w, " ")
+    return years
 
 
 def _about_a_loan(lex: Lexicon, c: Clause) -> bool:

@@ -576,3 +576,36 @@ def test_a_figure_right_after_its_cue_is_the_fact_though_the_subsidy_is_asked_af
 def test_a_subsidy_figure_named_before_is_still_not_the_interest(kb: KnowledgeBase) -> None:
     r = read(kb, "贴息80w能拿多少")
     assert "pledge_loan_interest_paid_yuan" not in r.facts
+
+
+# -- corrections and award years in English (G20g, G23) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("interest 800k — no wait, 600k", 600000),
+    ("利息80万……不对，60万", 600000),
+    ("pledge loan interest 500k - sorry - 450k", 450000),
+])
+def test_a_correction_after_a_dash_replaces_the_figure(kb: KnowledgeBase, text: str, value: int) -> None:
+    assert read(kb, text).facts.get("pledge_loan_interest_paid_yuan") == value
+
+
+@pytest.mark.parametrize("text", ["we won gold — no wait, silver", "China Patent Award: not gold, silver",
+                                  "we won the China Patent gold, no wait, silver"])
+def test_a_corrected_award_level_in_english_keeps_only_the_second(kb: KnowledgeBase, text: str) -> None:
+    """"no" inside "no wait" is no award ("none"): the level named after the correction replaces the first."""
+    assert read(kb, text).facts.get("china_patent_award_last_year") == "silver"
+
+
+def test_a_silver_won_this_year_is_for_next_years_application(kb: KnowledgeBase) -> None:
+    """G20g: "we won a silver this year" is read as 今年获得了银奖 is: not last year's award, and said back."""
+    r = read(kb, "we won a silver this year")
+    assert "china_patent_award_last_year" not in r.facts
+    assert any(n.key == "lang.note.event_year_this" for n in r.notes)
+    assert read(kb, "we won a silver last year").facts.get("china_patent_award_last_year") == "silver"
+
+
+def test_a_fact_said_not_to_be_it_is_denied_not_recorded(kb: KnowledgeBase) -> None:
+    r = read(kb, "不是优势企业，是示范企业")
+    assert r.facts == {"new_national_ip_demo_enterprise": True}
+    assert r.denied == {"new_national_ip_advantage_enterprise"}

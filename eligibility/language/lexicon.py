@@ -43,8 +43,10 @@ def _correction_gap(words: tuple[str, ...], alone: tuple[str, ...], leads: tuple
     only with a break after it ("80万？不，是60万")."""
     def either(ws: tuple[str, ...] | list[str]) -> str:
         return "|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in ws) or r"(?!)"
-    return re.compile(rf"[\s;,.!?、。]*(?:(?:{either(leads)})[\s;,]*)*(?:{either(fillers)})?[\s;,]*"
-                      rf"(?:{either(words)}|(?:{either(alone)})(?=[\s;,.!?]))(?:[\s;,!.]*(?:{either(words)}))*[\s;,!.]*"
+    # A dash or an ellipsis breaks like a comma ("interest 800k — no wait, 600k", "80万……不对，60万").
+    return re.compile(rf"[\s;,.!?、。—–…-]*(?:(?:{either(leads)})[\s;,—–…-]*)*(?:{either(fillers)})?[\s;,—–…-]*"
+                      rf"(?:{either(words)}|(?:{either(alone)})(?=[\s;,.!?—–…-]))(?:[\s;,!.—–…-]*(?:{either(words)}))*"
+                      rf"[\s;,!.—–…-]*"
                       rf"(?:{'|'.join(re.escape(w) for w in is_words)}"
                       r"|[\u4e00-\u9fff]{1,4}?是)?[\s]*")
 

@@ -31,6 +31,7 @@ class MentionReading:
     facts: dict[str, FactValue] = field(default_factory=dict)
     mentioned: set[str] = field(default_factory=set)
     clarify: list[Clarify] = field(default_factory=list)
+    denied: set[str] = field(default_factory=set)  # "不是优势企业，是示范企业": the one said not to be it
 
 
 def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> MentionReading:
@@ -72,6 +73,7 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                     continue
                 out.mentioned.add(fact.id)
                 if fact.type == "bool" and contrast:
+                    out.denied.add(fact.id)
                     continue  # "是示范企业不是优势企业": what the user meant instead of it; nothing said of it
                 if fact.type == "bool":
                     bools.setdefault(fact.id, set()).add(not c.negated(h) and not denied_after[ci])

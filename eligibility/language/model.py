@@ -52,3 +52,6 @@ class Reading:
     notes: tuple[Note, ...] = ()
     clarify: tuple[Clarify, ...] = ()
     figures: tuple[Figure, ...] = ()
+    # Facts named only to say they are not the case, against another said instead ("不是优势企业，是示范企业"):
+    # nothing is recorded for them, and what answers the message leaves them out.
+    denied: frozenset[str] = frozenset()

@@ -158,6 +158,7 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
         notes=tuple(notes),
         clarify=tuple(_dedupe(clarify)),
         figures=tuple(figures.figures),
+        denied=frozenset(mentions.denied - set(facts)),
     )
 
 

@@ -718,8 +718,8 @@ def _words_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
             continue
         # A word inside the correction itself ("gold, no wait, silver": "no" is also the award's "none") is
         # no replacement: the first one named after the correction is.
-        said = lex.correction_gap.match(s, a.end)
-        after = said.end() if said and said.end() > a.end else a.end
+        lead = lex.correction_gap.match(s, a.end)
+        after = lead.end() if lead and lead.end() > a.end else a.end
         b = next((h for h in hits[i + 1 :] if kinds & _replaceable(h) and h.start >= after), None)
         if b is None or b.term == a.term:
             continue

@@ -38,3 +38,20 @@ def test_interest_shared_with_a_guarantor_is_asked_about_never_refused(matcher: 
 
 def test_the_guarantee_fee_is_still_refused(matcher: Matcher) -> None:
     assert ask(matcher, "担保公司收的费用能补吗").refused
+
+
+@pytest.mark.parametrize(("question", "total"), [
+    ("证券化分三期发行，每期5000万，发起单位能拿多少", 3_000_000),  # 2% of each issue, 100万 three times
+    ("证券化发了两期，每期3亿，发起单位能拿多少", 4_000_000),  # each issue capped at 200万
+])
+def test_each_issues_figure_with_the_issues_counted_pays_every_issue(matcher: Matcher, question: str,
+                                                                     total: int) -> None:
+    """G20a: "分三期发行，每期5000万" paid one issue (100万): the text pays each issue ("每期产品奖励资金最高不超过200万元")."""
+    result = ask(matcher, question)
+    assert result.best is not None and result.best.id == "securitization_originator"
+    assert result.amount is not None and result.amount.min == result.amount.max == total
+
+
+def test_each_issues_figure_with_no_side_named_is_asked_about(matcher: Matcher) -> None:
+    result = ask(matcher, "证券化分三期发行，每期5000万，能拿多少")
+    assert result.clarify and (result.amount is None or not result.amount.max)

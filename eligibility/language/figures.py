@@ -914,6 +914,12 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
         if kb.facts[fact].type == "money" and len(set(values)) > 1:
             _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure",
                                          {"figures": [f.text for f in out.figures if f.fact == fact]}, None))
+    untied = [i for i, f in enumerate(out.figures) if f.role == "other" and f.value and not f.approximate]
+    if len(untied) == 1 and issues > 1 and not out.amounts and any(
+            h.has("each_issue") for c in clauses for h in c.hits):
+        # "证券化分三期发行，每期5000万" with no side named: the one figure is each issue's, whoever's it is; it stays
+        # untied (the side is asked), and is told once per issue, so no reader takes one issue for all of them
+        out.figures[untied[0] + 1 : untied[0] + 1] = [out.figures[untied[0]]] * (issues - 1)
     if expecting is not None and expecting not in out.amounts and not out.clarify and any(
             f.role == "percent" for f in out.figures):
         out.clarify.append(Clarify(expecting, "lang.ask.rate_not_amount", {}))

@@ -609,3 +609,47 @@ def test_a_fact_said_not_to_be_it_is_denied_not_recorded(kb: KnowledgeBase) -> N
     r = read(kb, "不是优势企业，是示范企业")
     assert r.facts == {"new_national_ip_demo_enterprise": True}
     assert r.denied == {"new_national_ip_advantage_enterprise"}
+
+
+# -- someone else's figure or award beside ours (G37, H3, H4) -------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("我们付了120万利息，别人才付了20万", 1_200_000),  # G37: never 20万, the other party's
+    ("我们利息付了120万，同行才20万", 1_200_000),
+    ("集团付了200万利息，我们付了60万", 600_000),  # the group's figure is not the company's
+    ("the group paid 2 million interest, we paid 600k", 600_000),
+    ("my friend's company paid 2 million interest, we paid 600k", 600_000),
+])
+def test_our_figure_beside_someone_elses_is_ours(kb: KnowledgeBase, text: str, value: int) -> None:
+    r = read(kb, text)
+    assert r.facts.get("pledge_loan_interest_paid_yuan") == value
+    assert "entity_type" not in r.facts
+
+
+def test_two_own_figures_beside_someone_elses_are_asked(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们付了120万利息，别人家付了20万，我们付了30万")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
+
+
+@pytest.mark.parametrize("text", ["we won a silver last year and our partner won a gold",
+                                  "我们去年拿了银奖和合作方拿的金奖", "去年我们拿了银奖，合作方拿了金奖"])
+def test_a_partners_award_is_not_added_to_ours(kb: KnowledgeBase, text: str) -> None:
+    """H4: the partner's gold beside our silver was read as both ours (a range up to 80万)."""
+    assert read(kb, text).facts.get("china_patent_award_last_year") == "silver"
+
+
+# -- a part of a count told apart (H10) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["有3个驰名商标，一个是子公司的", "去年新认定了3件驰名商标，有1件是母公司的",
+                                  "we got 3 well-known trademarks last year, one of them is our subsidiary's"])
+def test_a_count_with_a_part_not_ours_is_asked(kb: KnowledgeBase, text: str) -> None:
+    """H10: "有3个驰名商标，一个是子公司的" paid 3 marks (50万–150万); how many are the applicant's is asked."""
+    r = read(kb, text)
+    assert "new_well_known_trademark_count" not in r.facts
+    assert "new_well_known_trademark_count" in asked(r)
+
+
+def test_a_count_all_of_last_year_is_counted(kb: KnowledgeBase) -> None:
+    assert read(kb, "我们有3个驰名商标，都是去年认定的").facts.get("new_well_known_trademark_count") == 3

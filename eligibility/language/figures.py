@@ -541,6 +541,28 @@ def _ours_after_theirs(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], o
         handled |= {(i, n.start) for n in numbers} | {(j, own[0].start)}
         _amount(kb, lex, d, out, fact, d.s[own[0].start : own[0].end], own[0], _approximate(lex, d, own[0]),
                 set(), {})
+    for i, c in enumerate(clauses[:-1]):
+        # "我们付了120万利息，别人才付了20万": the applicant's own figure, then someone else's in the next clause
+        own = [n for n in _money_numbers(lex, c) if (i, n.start) not in handled]
+        opens = next((h for h in c.hits if h.has("self")), None)
+        d = clauses[i + 1]
+        party = next((h for h in d.hits if h.has("party")), None)
+        numbers = [n for n in _money_numbers(lex, d) if (i + 1, n.start) not in handled]
+        if (opens is None or opens.start > _SELF_LEAD or len(own) != 1 or party is None or not numbers
+                or numbers[0].start < party.start or any(h.has("party") for h in c.hits)
+                or any(h.has("self") and not h.has("their") for h in d.hits) or c.supposed(own[0].start)
+                or c.kinds("period") or d.kinds("period")):
+            continue
+        cued = {t.key for x in (c, d) for h in x.hits for t in h.of("cue") if t.key in cue_ok}
+        fact = cued.pop() if len(cued) == 1 else expecting if not cued else None
+        if fact is None or fact not in lex.yearly_facts or sum(len(_money_numbers(lex, x)) for x in clauses) != len(
+                own) + len(numbers):
+            continue  # (another figure elsewhere: which is the applicant's is asked as before)
+        out.figures += [Figure(d.s[n.start : n.end], n.value, "other", None) for n in numbers]  # someone else's
+        theirs.add(i + 1)
+        handled |= {(i + 1, n.start) for n in numbers} | {(i, own[0].start)}
+        _amount(kb, lex, c, out, fact, c.s[own[0].start : own[0].end], own[0], _approximate(lex, c, own[0]),
+                set(), {})
     return theirs
 
 

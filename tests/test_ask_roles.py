@@ -46,7 +46,8 @@ def test_the_guarantee_fee_is_still_refused(matcher: Matcher) -> None:
 ])
 def test_each_issues_figure_with_the_issues_counted_pays_every_issue(matcher: Matcher, question: str,
                                                                      total: int) -> None:
-    """G20a: "分三期发行，每期5000万" paid one issue (100万): the text pays each issue ("每期产品奖励资金最高不超过200万元")."""
+    """G20a: "分三期发行，每期5000万" paid one issue (100万); the text pays each issue
+    ("每期产品奖励资金最高不超过200万元")."""
     result = ask(matcher, question)
     assert result.best is not None and result.best.id == "securitization_originator"
     assert result.amount is not None and result.amount.min == result.amount.max == total

@@ -76,15 +76,16 @@ def read_counts(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> tuple
 
 
 # "一个是子公司的", "其中2个是去年认定的", "one of them is our parent's": a part of a count just given, then what it is
-_PART_LEAD = re.compile(r"^(?:其中|这里面|里面|当中|这中间)?\s*(?:有)?\s*(?:[一二两三四五六七八九十几\d]+)\s*(?:个|件|项|家|所|只)?\s*"
-                        r"(?:是|为|属于|归)|^(?:one|two|three|four|five|\d+) of (?:them|these|those|which)\b")
+_PART_LEAD = re.compile(r"^(?:其中|这里面|里面|当中|这中间)?\s*(?:有)?\s*(?:[一二两三四五六七八九十几\d]+)\s*"
+                        r"(?:个|件|项|家|所|只)?\s*(?:是|为|属于|归)|^(?:one|two|three|four|five|\d+) of (?:them|these|those|which)\b")
 _APART = re.compile(r"年|以前|之前|早就|before|last year|years? ago|\d{4}")
 
 
 def _part_apart(c: Clause) -> bool:
     """The clause tells a part of a count apart: someone else's ("一个是子公司的") or of another year ("其中2个是去年
     认定的"); then the count is not the applicant's new ones, and how many are is asked."""
-    return _PART_LEAD.search(c.s) is not None and (any(h.has("party") for h in c.hits) or _APART.search(c.s) is not None)
+    return _PART_LEAD.search(c.s) is not None and (any(h.has("party") for h in c.hits)
+                                                   or _APART.search(c.s) is not None)
 
 
 def _not_own(c: Clause, start: int, end: int) -> bool:

@@ -77,7 +77,8 @@ def read_counts(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> tuple
 
 # "一个是子公司的", "其中2个是去年认定的", "one of them is our parent's": a part of a count just given, then what it is
 _PART_LEAD = re.compile(r"^(?:其中|这里面|里面|当中|这中间)?\s*(?:有)?\s*(?:[一二两三四五六七八九十几\d]+)\s*"
-                        r"(?:个|件|项|家|所|只)?\s*(?:是|为|属于|归)|^(?:one|two|three|four|five|\d+) of (?:them|these|those|which)\b")
+                        r"(?:个|件|项|家|所|只)?\s*(?:是|为|属于|归)"
+                        r"|^(?:one|two|three|four|five|\d+) of (?:them|these|those|which)\b")
 _APART = re.compile(r"年|以前|之前|早就|before|last year|years? ago|\d{4}")
 
 

@@ -653,3 +653,21 @@ def test_a_count_with_a_part_not_ours_is_asked(kb: KnowledgeBase, text: str) -> 
 
 def test_a_count_all_of_last_year_is_counted(kb: KnowledgeBase) -> None:
     assert read(kb, "我们有3个驰名商标，都是去年认定的").facts.get("new_well_known_trademark_count") == 3
+
+
+# -- the dev7 categories: another fact corrected, double negation, "not ours", English parties, suppositions --
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("示范企业，说错了，是优势企业", {"new_national_ip_advantage_enterprise": True}),
+    ("马德里注册不是没有，去年刚办下来", {"new_madrid_registration": True}),
+    ("驰名商标不是我们的，马德里注册是我们自己的", {"new_madrid_registration": True}),
+    ("Say a company wins a gold award, what is the reward?", {}),
+])
+def test_what_the_message_says_of_the_applicant_only(kb: KnowledgeBase, text: str, facts: dict[str, object]) -> None:
+    assert dict(read(kb, text).facts) == facts
+
+
+def test_the_partners_award_on_the_award_question_is_not_ours(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "the partner won a gold award, we won nothing", ask("china_patent_award_last_year"))
+    assert r.facts.get("china_patent_award_last_year") == "none"

@@ -724,7 +724,11 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
 def _replaceable(h: Hit) -> set[tuple[str, str]]:
     """What a word names that a later word may replace: an option of a fact, an applicant's type, a place."""
     return ({("option", t.key) for t in h.of("option")} | {("applicant", "") for _ in h.of("applicant")[:1]}
-            | {("place", "") for _ in (h.of("inside") or h.of("outside") or h.of("city"))[:1]})
+            | {("place", "") for _ in (h.of("inside") or h.of("outside") or h.of("city"))[:1]}
+            | {("mention", "") for _ in h.of("mention")[:1]})  # "示范企业，说错了，是优势企业": another fact named
+
+
+_HAS = "有了的吧"  # what may follow the word corrected before the correction ("马德里有，哦不对，是驰名商标")
 
 
 def _words_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
@@ -746,7 +750,8 @@ def _words_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
         if b is None or b.term == a.term:
             continue
         gap = s[a.end : b.start]
-        if lex.correction_gap.fullmatch(gap):
+        # (the "有" said after the first word stays with it: "马德里有，哦不对，是驰名商标有")
+        if lex.correction_gap.fullmatch(gap) or lex.correction_gap.fullmatch(gap.lstrip(_HAS)):
             s, cased = s[: a.start] + s[b.start :], cased[: a.start] + cased[b.start :]
             continue
         # "省级示范区，不对，是国家级的": the subject named after the first option goes with the second.

@@ -56,3 +56,12 @@ def test_each_issues_figure_with_the_issues_counted_pays_every_issue(matcher: Ma
 def test_each_issues_figure_with_no_side_named_is_asked_about(matcher: Matcher) -> None:
     result = ask(matcher, "证券化分三期发行，每期5000万，能拿多少")
     assert result.clarify and (result.amount is None or not result.amount.max)
+
+
+@pytest.mark.parametrize("question", ["我们付的利息是同行的两倍，同行付了30万",
+                                      "我们付的利息和合作方差不多，合作方付了70万",
+                                      "我们利息比去年少了一半，去年是100万"])
+def test_someone_elses_or_another_years_figure_is_no_base(matcher: Matcher, question: str) -> None:
+    """J6/J17: 15万, 35万 and 50万 were computed from a figure that is not the applicant's interest of the year."""
+    result = ask(matcher, question)
+    assert result.amount is None or not result.amount.max or result.amount.max == 1_000_000  # the cap, no figure

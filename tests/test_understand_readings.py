@@ -671,3 +671,31 @@ def test_what_the_message_says_of_the_applicant_only(kb: KnowledgeBase, text: st
 def test_the_partners_award_on_the_award_question_is_not_ours(kb: KnowledgeBase, ask: Asker) -> None:
     r = read(kb, "the partner won a gold award, we won nothing", ask("china_patent_award_last_year"))
     assert r.facts.get("china_patent_award_last_year") == "none"
+
+
+# -- findings3: "actually no", alternatives across clauses, a party's figure, another year's (J1, J3, J6, J17) ----
+
+
+def test_actually_no_corrects_the_figure(kb: KnowledgeBase) -> None:
+    assert read(kb, "interest was 800k, actually no, 600k").facts.get("pledge_loan_interest_paid_yuan") == 600000
+
+
+@pytest.mark.parametrize("text", ["我们去年中国专利奖好像是银奖，也可能是优秀奖", "it was gold, or maybe silver"])
+def test_an_award_level_given_as_an_alternative_is_asked(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "china_patent_award_last_year" not in r.facts and "china_patent_award_last_year" in asked(r)
+
+
+@pytest.mark.parametrize("text", ["我们付的利息是同行的两倍，同行付了30万",
+                                  "我们付的利息和合作方差不多，合作方付了70万"])
+def test_a_partys_figure_beside_a_relation_is_theirs(kb: KnowledgeBase, text: str) -> None:
+    """J6: the other party's figure was the base of the subsidy (15万, 35万): it is theirs, never a base."""
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert all(f.role == "theirs" for f in r.figures if f.value)
+
+
+def test_a_figure_told_against_another_years_is_asked(kb: KnowledgeBase) -> None:
+    """J17: "比去年少了一半，去年是100万" was paid on last year's 100万."""
+    r = read(kb, "我们利息比去年少了一半，去年是100万")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and "pledge_loan_interest_paid_yuan" in asked(r)

@@ -369,6 +369,11 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 fact = expecting
             else:
                 named = sorted(set(mentioned) & money_facts(kb))
+                if _theirs_before(c, n, any_party=True):
+                    # "我们付的利息是同行的两倍，同行付了30万": someone else's figure, tied to no fact of the
+                    # applicant's; never a base to compute from (J6)
+                    out.figures.append(Figure(text, n.value, "theirs", None, approx))
+                    continue
                 if c.question and len(named) == 1 and named[0] in out.amounts:
                     # "证券化融资1亿，补3%是300万吗": the amount is told; this is the payment asked about
                     out.figures.append(Figure(text, n.value, "policy", approximate=approx))
@@ -947,6 +952,16 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
         # "证券化分三期发行，每期5000万" with no side named: the one figure is each issue's, whoever's it is; it stays
         # untied (the side is asked), and is told once per issue, so no reader takes one issue for all of them
         out.figures[untied[0] + 1 : untied[0] + 1] = [out.figures[untied[0]]] * (issues - 1)
+    if any(w in c.s for c in clauses for w in lex.compared_years):
+        # "我们利息比去年少了一半，去年是100万": a yearly figure against another year's; which year's is asked (J17)
+        cued = {t.key for c in clauses for h in c.hits for t in h.of("cue") if t.key in lex.yearly_facts}
+        for fact in sorted(cued | (set(out.amounts) & set(lex.yearly_facts))):
+            loose = [f.text for f in out.figures
+                     if f.role in ("amount", "other") and f.fact in (fact, None) and f.value]
+            if fact in out.amounts:
+                _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": loose[0] if loose else ""}))
+            elif loose and not any(c.fact == fact for c in out.clarify):
+                out.clarify.append(Clarify(fact, "lang.ask.one_year", {"figure": loose[0]}))
     if expecting is not None and expecting not in out.amounts and not out.clarify and any(
             f.role == "percent" for f in out.figures):
         out.clarify.append(Clarify(expecting, "lang.ask.rate_not_amount", {}))
@@ -956,10 +971,11 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             out.clarify.append(Clarify(f.fact, "lang.ask.interest_or_principal", {"figure": f.text}, None))
 
 
-def _theirs_before(c: Clause, n: Number) -> bool:
-    """Someone else (``others``: a party that is also a topic, "同行", "别人") is the subject of the figure: named
-    before it in the clause with no self-reference between ("听同行说他们证券化融了一个亿")."""
-    return any(h.has("party") and h.has("topic") and h.end <= n.start
+def _theirs_before(c: Clause, n: Number, *, any_party: bool = False) -> bool:
+    """Someone else (``others``: a party that is also a topic, "同行", "别人"; with ``any_party`` any party, "合作方")
+    is the subject of the figure: named before it in the clause with no self-reference between ("听同行说他们证券化融了
+    一个亿")."""
+    return any(h.has("party") and (any_party or h.has("topic")) and h.end <= n.start
                and not any(x.has("self") and not x.has("their") and h.end <= x.start < n.start for x in c.hits)
                for h in c.hits)
 

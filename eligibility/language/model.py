@@ -35,7 +35,7 @@ class Figure:
 
     text: str
     value: int | None
-    role: str  # amount principal policy phone year date count percent supposed other
+    role: str  # amount principal policy phone year date count percent supposed theirs (someone else's) other
     fact: str | None = None
     approximate: bool = False
     period: str | None = None  # month quarter half_year year, as stated; value already annualised

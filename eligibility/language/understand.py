@@ -234,6 +234,14 @@ def _alternative_options(lex: Lexicon, clauses: list[Clause]) -> list[Clarify]:
         for (a, ta), (b, tb) in pairwise(options):
             if ta.key == tb.key and ta.value != tb.value and lex.alternatives.fullmatch(c.s[a.end : b.start]):
                 out.append(Clarify(ta.key, "lang.ask.choice", {"options": [ta.value, tb.value]}))
+    for c, d in pairwise(clauses):
+        # "好像是银奖，也可能是优秀奖": the next clause gives another option as an alternative (J3)
+        if not d.s.startswith(lex.alternative_leads):
+            continue
+        before = {t.key: t.value for h in c.hits for t in h.of("option")}
+        for t in (t for h in d.hits for t in h.of("option")):
+            if t.key in before and before[t.key] != t.value:
+                out.append(Clarify(t.key, "lang.ask.choice", {"options": [before[t.key], t.value]}))
     return out
 
 

@@ -65,3 +65,17 @@ def test_someone_elses_or_another_years_figure_is_no_base(matcher: Matcher, ques
     """J6/J17: 15万, 35万 and 50万 were computed from a figure that is not the applicant's interest of the year."""
     result = ask(matcher, question)
     assert result.amount is None or not result.amount.max or result.amount.max == 1_000_000  # the cap, no figure
+
+
+@pytest.mark.parametrize("question", ["our partner won a silver award last year, how much can we get",
+                                      "合作单位去年得了中国专利奖金奖，我们是第二完成单位，能拿多少"])
+def test_a_partners_award_level_is_not_the_askers_amount(matcher: Matcher, question: str) -> None:
+    """J10: the partner's silver was answered "Amount: Silver: 300,000 yuan" as if the asker had won it."""
+    result = ask(matcher, question)
+    assert result.best is not None and result.best.id == "china_patent_award"
+    assert result.answer is None or result.answer.amount is None
+
+
+def test_our_award_beside_someone_elses_is_ours(matcher: Matcher) -> None:
+    result = ask(matcher, "金奖是人家的，我们拿了银奖，奖多少")
+    assert result.amount is not None and result.amount.min == result.amount.max == 300_000

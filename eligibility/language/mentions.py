@@ -48,7 +48,9 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
         for h in c.hits:
             if c.about_clients(h) or c.s[h.end :].lstrip().startswith(lex.theirs_after) or (
                     led_by_others(c) and h.start > 0) or _anothers_after_ours(c, h):
-                continue  # "金奖是人家的", "合作的高校拿了银奖": someone else's
+                # "金奖是人家的", "合作的高校拿了银奖": someone else's, so not the applicant's (unless said elsewhere)
+                out.denied.update(t.key for t in (*h.of("mention"), *h.of("option")) if t.key in kb.facts)
+                continue
             if (c.pending(h) and not any(t.key in lex.planned_ok for t in h.of("mention"))) or (
                     c.s[max(0, h.start - _ONGOING_REACH) : h.start].endswith(lex.ongoing)
                     and not c.s[h.end :].startswith(lex.ongoing_where)  # "在贯标学习平台注册了": 在 says where

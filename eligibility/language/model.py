@@ -52,6 +52,7 @@ class Reading:
     notes: tuple[Note, ...] = ()
     clarify: tuple[Clarify, ...] = ()
     figures: tuple[Figure, ...] = ()
-    # Facts named only to say they are not the case, against another said instead ("不是优势企业，是示范企业"):
-    # nothing is recorded for them, and what answers the message leaves them out.
+    # Facts named only to say they are not the applicant's: against another said instead ("不是优势企业，是示范
+    #企业") or someone else's ("合作方拿了银奖"); nothing is recorded for them, and what answers the message
+    # neither pays them nor lists them beside another.
     denied: frozenset[str] = frozenset()

@@ -699,3 +699,8 @@ def test_a_figure_told_against_another_years_is_asked(kb: KnowledgeBase) -> None
     """J17: "比去年少了一半，去年是100万" was paid on last year's 100万."""
     r = read(kb, "我们利息比去年少了一半，去年是100万")
     assert "pledge_loan_interest_paid_yuan" not in r.facts and "pledge_loan_interest_paid_yuan" in asked(r)
+
+
+def test_an_article_before_the_corrected_level_is_part_of_the_correction(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "it was a silver — actually no, an excellence award", ask("china_patent_award_last_year"))
+    assert r.facts.get("china_patent_award_last_year") == "excellent"

@@ -733,6 +733,7 @@ def _replaceable(h: Hit) -> set[tuple[str, str]]:
             | {("mention", "") for _ in h.of("mention")[:1]})  # "示范企业，说错了，是优势企业": another fact named
 
 
+_ARTICLE_AFTER = re.compile(r"(?<=[\s,;])(?:a|an|the)\s+$")
 _HAS = "有了的吧"  # what may follow the word corrected before the correction ("马德里有，哦不对，是驰名商标")
 
 
@@ -755,7 +756,9 @@ def _words_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
         if b is None or b.term == a.term:
             continue
         gap = s[a.end : b.start]
-        # (the "有" said after the first word stays with it: "马德里有，哦不对，是驰名商标有")
+        # (the "有" said after the first word stays with it: "马德里有，哦不对，是驰名商标有"; an article before the
+        # second is part of the correction: "a silver — actually no, an excellence award")
+        gap = _ARTICLE_AFTER.sub("", gap)
         if lex.correction_gap.fullmatch(gap) or lex.correction_gap.fullmatch(gap.lstrip(_HAS)):
             s, cased = s[: a.start] + s[b.start :], cased[: a.start] + cased[b.start :]
             continue

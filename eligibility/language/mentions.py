@@ -46,7 +46,9 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     for ci, c in enumerate(clauses):
         named_here = {t.key for h in c.hits for t in h.of("mention")}
         for h in c.hits:
-            if c.about_clients(h) or c.s[h.end :].lstrip().startswith(lex.theirs_after) or (
+            if c.about_clients(h):
+                continue  # "给客户做贯标": the clients' (or what the applicant does for them)
+            if c.s[h.end :].lstrip().startswith(lex.theirs_after) or (
                     led_by_others(c) and h.start > 0) or _anothers_after_ours(c, h):
                 # "金奖是人家的", "合作的高校拿了银奖": someone else's, so not the applicant's (unless said elsewhere)
                 out.denied.update(t.key for t in (*h.of("mention"), *h.of("option")) if t.key in kb.facts)

@@ -183,4 +183,4 @@ class QuestionReading:
 OWN_ROLES = ("amount", "other")  # a principal is never the base: the interest actually paid is asked
 
 
-CLAIM_ROLES = ("amount", "principal", "other", "policy")
+CLAIM_ROLES = ("amount", "principal", "other", "policy", "theirs")  # "同行说…奖5万": what another said, checked

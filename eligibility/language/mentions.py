@@ -32,6 +32,7 @@ class MentionReading:
     mentioned: set[str] = field(default_factory=set)
     clarify: list[Clarify] = field(default_factory=list)
     denied: set[str] = field(default_factory=set)  # "不是优势企业，是示范企业": the one said not to be it
+    theirs: set[str] = field(default_factory=set)  # "合作方拿了金奖": named as someone else's
 
 
 def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> MentionReading:
@@ -51,7 +52,7 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
             if c.s[h.end :].lstrip().startswith(lex.theirs_after) or (
                     led_by_others(c) and h.start > 0) or _anothers_after_ours(c, h):
                 # "金奖是人家的", "合作的高校拿了银奖": someone else's, so not the applicant's (unless said elsewhere)
-                out.denied.update(t.key for t in (*h.of("mention"), *h.of("option")) if t.key in kb.facts)
+                out.theirs.update(t.key for t in (*h.of("mention"), *h.of("option")) if t.key in kb.facts)
                 continue
             if (c.pending(h) and not any(t.key in lex.planned_ok for t in h.of("mention"))) or (
                     c.s[max(0, h.start - _ONGOING_REACH) : h.start].endswith(lex.ongoing)

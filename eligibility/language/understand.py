@@ -158,7 +158,10 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
         notes=tuple(notes),
         clarify=tuple(_dedupe(clarify)),
         figures=tuple(figures.figures),
-        denied=frozenset(mentions.denied - set(facts)),
+        # someone else's is denied only beside the applicant's own words ("合作方拿了金奖，我们能拿多少"); a rumour
+        # ("同行说优势企业奖5万") is about the policy
+        denied=frozenset((mentions.denied | (mentions.theirs if any(h.has("self") for c in clauses for h in c.hits)
+                                             else set())) - set(facts)),
     )
 
 

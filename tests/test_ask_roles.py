@@ -38,3 +38,44 @@ def test_interest_shared_with_a_guarantor_is_asked_about_never_refused(matcher: 
 
 def test_the_guarantee_fee_is_still_refused(matcher: Matcher) -> None:
     assert ask(matcher, "担保公司收的费用能补吗").refused
+
+
+@pytest.mark.parametrize(("question", "total"), [
+    ("证券化分三期发行，每期5000万，发起单位能拿多少", 3_000_000),  # 2% of each issue, 100万 three times
+    ("证券化发了两期，每期3亿，发起单位能拿多少", 4_000_000),  # each issue capped at 200万
+])
+def test_each_issues_figure_with_the_issues_counted_pays_every_issue(matcher: Matcher, question: str,
+                                                                     total: int) -> None:
+    """G20a: "分三期发行，每期5000万" paid one issue (100万); the text pays each issue
+    ("每期产品奖励资金最高不超过200万元")."""
+    result = ask(matcher, question)
+    assert result.best is not None and result.best.id == "securitization_originator"
+    assert result.amount is not None and result.amount.min == result.amount.max == total
+
+
+def test_each_issues_figure_with_no_side_named_is_asked_about(matcher: Matcher) -> None:
+    result = ask(matcher, "证券化分三期发行，每期5000万，能拿多少")
+    assert result.clarify and (result.amount is None or not result.amount.max)
+
+
+@pytest.mark.parametrize("question", ["我们付的利息是同行的两倍，同行付了30万",
+                                      "我们付的利息和合作方差不多，合作方付了70万",
+                                      "我们利息比去年少了一半，去年是100万"])
+def test_someone_elses_or_another_years_figure_is_no_base(matcher: Matcher, question: str) -> None:
+    """J6/J17: 15万, 35万 and 50万 were computed from a figure that is not the applicant's interest of the year."""
+    result = ask(matcher, question)
+    assert result.amount is None or not result.amount.max or result.amount.max == 1_000_000  # the cap, no figure
+
+
+@pytest.mark.parametrize("question", ["our partner won a silver award last year, how much can we get",
+                                      "合作单位去年得了中国专利奖金奖，我们是第二完成单位，能拿多少"])
+def test_a_partners_award_level_is_not_the_askers_amount(matcher: Matcher, question: str) -> None:
+    """J10: the partner's silver was answered "Amount: Silver: 300,000 yuan" as if the asker had won it."""
+    result = ask(matcher, question)
+    assert result.best is not None and result.best.id == "china_patent_award"
+    assert result.answer is None or result.answer.amount is None
+
+
+def test_our_award_beside_someone_elses_is_ours(matcher: Matcher) -> None:
+    result = ask(matcher, "金奖是人家的，我们拿了银奖，奖多少")
+    assert result.amount is not None and result.amount.min == result.amount.max == 300_000

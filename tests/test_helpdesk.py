@@ -944,3 +944,28 @@ def test_a_forwarded_question_about_an_unnamed_applicant_is_not_noted_out_of_sco
     assert reading in f.paste and "本助手" not in f.paste
     notes = "\n".join(desk.notes(f, "zh", copyable=True))
     assert reading in notes and "不在本政策范围" not in notes
+
+
+@pytest.mark.parametrize(("message", "kept", "denied"), [
+    ("不是优势企业，是示范企业", "国家知识产权示范企业奖励", "优势企业奖励"),
+    ("客户说：我们是示范企业不是优势企业，能拿多少", "国家知识产权示范企业奖励", "优势企业奖励"),
+])
+def test_an_entry_the_customer_says_is_not_theirs_is_neither_pasted_nor_noted(desk: HelpDesk, message: str,
+                                                                              kept: str, denied: str) -> None:
+    """G23: "不是优势企业，是示范企业" pasted and noted the advantage enterprise's 5万 beside the 10万."""
+    f = desk.forward(message, "zh", TODAY)
+    notes = "\n".join(desk.notes(f, "zh", copyable=True))
+    assert_pasteable(f.paste)
+    assert kept in f.paste and denied not in f.paste, f.paste
+    assert kept in notes and denied not in notes, notes
+
+
+@pytest.mark.parametrize(("message", "said", "never"), [
+    ("interest 800k — no wait, 600k", "300,000 yuan", "400,000"),
+    ("We won a China Patent Award, gold — no wait, silver. How much?", "300,000", "500,000 yuan."),
+])
+def test_an_english_correction_keeps_only_the_corrected_value(desk: HelpDesk, message: str, said: str,
+                                                              never: str) -> None:
+    """G23: "interest 800k — no wait, 600k" was paid on 800k (a dash before the correction hid it)."""
+    paste = desk.forward(message, "en", TODAY).paste
+    assert said in paste and never not in paste, paste

@@ -576,3 +576,131 @@ def test_a_figure_right_after_its_cue_is_the_fact_though_the_subsidy_is_asked_af
 def test_a_subsidy_figure_named_before_is_still_not_the_interest(kb: KnowledgeBase) -> None:
     r = read(kb, "贴息80w能拿多少")
     assert "pledge_loan_interest_paid_yuan" not in r.facts
+
+
+# -- corrections and award years in English (G20g, G23) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("interest 800k — no wait, 600k", 600000),
+    ("利息80万……不对，60万", 600000),
+    ("pledge loan interest 500k - sorry - 450k", 450000),
+])
+def test_a_correction_after_a_dash_replaces_the_figure(kb: KnowledgeBase, text: str, value: int) -> None:
+    assert read(kb, text).facts.get("pledge_loan_interest_paid_yuan") == value
+
+
+@pytest.mark.parametrize("text", ["we won gold — no wait, silver", "China Patent Award: not gold, silver",
+                                  "we won the China Patent gold, no wait, silver"])
+def test_a_corrected_award_level_in_english_keeps_only_the_second(kb: KnowledgeBase, text: str) -> None:
+    """"no" inside "no wait" is no award ("none"): the level named after the correction replaces the first."""
+    assert read(kb, text).facts.get("china_patent_award_last_year") == "silver"
+
+
+def test_a_silver_won_this_year_is_for_next_years_application(kb: KnowledgeBase) -> None:
+    """G20g: "we won a silver this year" is read as 今年获得了银奖 is: not last year's award, and said back."""
+    r = read(kb, "we won a silver this year")
+    assert "china_patent_award_last_year" not in r.facts
+    assert any(n.key == "lang.note.event_year_this" for n in r.notes)
+    assert read(kb, "we won a silver last year").facts.get("china_patent_award_last_year") == "silver"
+
+
+def test_a_fact_said_not_to_be_it_is_denied_not_recorded(kb: KnowledgeBase) -> None:
+    r = read(kb, "不是优势企业，是示范企业")
+    assert r.facts == {"new_national_ip_demo_enterprise": True}
+    assert r.denied == {"new_national_ip_advantage_enterprise"}
+
+
+# -- someone else's figure or award beside ours (G37, H3, H4) -------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("我们付了120万利息，别人才付了20万", 1_200_000),  # G37: never 20万, the other party's
+    ("我们利息付了120万，同行才20万", 1_200_000),
+    ("集团付了200万利息，我们付了60万", 600_000),  # the group's figure is not the company's
+    ("the group paid 2 million interest, we paid 600k", 600_000),
+    ("my friend's company paid 2 million interest, we paid 600k", 600_000),
+])
+def test_our_figure_beside_someone_elses_is_ours(kb: KnowledgeBase, text: str, value: int) -> None:
+    r = read(kb, text)
+    assert r.facts.get("pledge_loan_interest_paid_yuan") == value
+    assert "entity_type" not in r.facts
+
+
+def test_two_own_figures_beside_someone_elses_are_asked(kb: KnowledgeBase) -> None:
+    r = read(kb, "我们付了120万利息，别人家付了20万，我们付了30万")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and asked(r)
+
+
+@pytest.mark.parametrize("text", ["we won a silver last year and our partner won a gold",
+                                  "我们去年拿了银奖和合作方拿的金奖", "去年我们拿了银奖，合作方拿了金奖"])
+def test_a_partners_award_is_not_added_to_ours(kb: KnowledgeBase, text: str) -> None:
+    """H4: the partner's gold beside our silver was read as both ours (a range up to 80万)."""
+    assert read(kb, text).facts.get("china_patent_award_last_year") == "silver"
+
+
+# -- a part of a count told apart (H10) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["有3个驰名商标，一个是子公司的", "去年新认定了3件驰名商标，有1件是母公司的",
+                                  "we got 3 well-known trademarks last year, one of them is our subsidiary's"])
+def test_a_count_with_a_part_not_ours_is_asked(kb: KnowledgeBase, text: str) -> None:
+    """H10: "有3个驰名商标，一个是子公司的" paid 3 marks (50万–150万); how many are the applicant's is asked."""
+    r = read(kb, text)
+    assert "new_well_known_trademark_count" not in r.facts
+    assert "new_well_known_trademark_count" in asked(r)
+
+
+def test_a_count_all_of_last_year_is_counted(kb: KnowledgeBase) -> None:
+    assert read(kb, "我们有3个驰名商标，都是去年认定的").facts.get("new_well_known_trademark_count") == 3
+
+
+# -- the dev7 categories: another fact corrected, double negation, "not ours", English parties, suppositions --
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("示范企业，说错了，是优势企业", {"new_national_ip_advantage_enterprise": True}),
+    ("马德里注册不是没有，去年刚办下来", {"new_madrid_registration": True}),
+    ("驰名商标不是我们的，马德里注册是我们自己的", {"new_madrid_registration": True}),
+    ("Say a company wins a gold award, what is the reward?", {}),
+])
+def test_what_the_message_says_of_the_applicant_only(kb: KnowledgeBase, text: str, facts: dict[str, object]) -> None:
+    assert dict(read(kb, text).facts) == facts
+
+
+def test_the_partners_award_on_the_award_question_is_not_ours(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "the partner won a gold award, we won nothing", ask("china_patent_award_last_year"))
+    assert r.facts.get("china_patent_award_last_year") == "none"
+
+
+# -- findings3: "actually no", alternatives across clauses, a party's figure, another year's (J1, J3, J6, J17) ----
+
+
+def test_actually_no_corrects_the_figure(kb: KnowledgeBase) -> None:
+    assert read(kb, "interest was 800k, actually no, 600k").facts.get("pledge_loan_interest_paid_yuan") == 600000
+
+
+@pytest.mark.parametrize("text", ["我们去年中国专利奖好像是银奖，也可能是优秀奖", "it was gold, or maybe silver"])
+def test_an_award_level_given_as_an_alternative_is_asked(kb: KnowledgeBase, text: str) -> None:
+    r = read(kb, text)
+    assert "china_patent_award_last_year" not in r.facts and "china_patent_award_last_year" in asked(r)
+
+
+@pytest.mark.parametrize("text", ["我们付的利息是同行的两倍，同行付了30万",
+                                  "我们付的利息和合作方差不多，合作方付了70万"])
+def test_a_partys_figure_beside_a_relation_is_theirs(kb: KnowledgeBase, text: str) -> None:
+    """J6: the other party's figure was the base of the subsidy (15万, 35万): it is theirs, never a base."""
+    r = read(kb, text)
+    assert "pledge_loan_interest_paid_yuan" not in r.facts
+    assert all(f.role == "theirs" for f in r.figures if f.value)
+
+
+def test_a_figure_told_against_another_years_is_asked(kb: KnowledgeBase) -> None:
+    """J17: "比去年少了一半，去年是100万" was paid on last year's 100万."""
+    r = read(kb, "我们利息比去年少了一半，去年是100万")
+    assert "pledge_loan_interest_paid_yuan" not in r.facts and "pledge_loan_interest_paid_yuan" in asked(r)
+
+
+def test_an_article_before_the_corrected_level_is_part_of_the_correction(kb: KnowledgeBase, ask: Asker) -> None:
+    r = read(kb, "it was a silver — actually no, an excellence award", ask("china_patent_award_last_year"))
+    assert r.facts.get("china_patent_award_last_year") == "excellent"

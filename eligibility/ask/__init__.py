@@ -77,7 +77,15 @@ from eligibility.ask.model import (
     Verdict,
     YesNo,
 )
-from eligibility.ask.multipart import compared, one_role_asked, parts_asked, same_matter, total_of, unsure_roles
+from eligibility.ask.multipart import (
+    compared,
+    denied_entry,
+    one_role_asked,
+    parts_asked,
+    same_matter,
+    total_of,
+    unsure_roles,
+)
 from eligibility.ask.procedure import procedure_asked, promote_named, subject_first
 from eligibility.ask.reading import dated, level_counts, plain_question, read_question, supposed_facts
 from eligibility.ask.rule_verdicts import claims
@@ -190,6 +198,9 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         # "补贴什么时候到账" is not "什么时候到期": a procedure question the policy sets nothing for
         proc = Scored(kb.benefit(PROCEDURE_ENTRY), max(ranked[0].score, matcher.params.min_score))
         ranked = (proc, *(s for s in ranked if s.benefit.id != PROCEDURE_ENTRY))
+    if reading.denied:  # "不是优势企业，是示范企业": the entry denied is left out while another is there (G23)
+        kept = tuple(s for s in ranked if not denied_entry(kb, s.benefit, reading))
+        ranked = kept or ranked
     # "我们是发起单位…": the entry the asker names as their own role comes first
     own = [s for s in ranked[:MAX_OFFERED] if asker_is(cues, result, s.benefit.id, text)]
     if len(own) == 1 and own[0] is not ranked[0]:
@@ -209,6 +220,9 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     answer = several(best.benefit, reading) or amount_for(
         kb, best.benefit, question, own_for(best.benefit, reading) if use and not ceiling_guess else ())
     parts = parts_asked(kb, result, ranked, question, reading if use else None, reading)
+    if reading.denied and parts:
+        parts = tuple(p for p in parts if not denied_entry(kb, p.benefit, reading))
+        parts = parts if len(parts) > 1 else ()
     alone = one_role_asked(kb, result, parts, text, question)
     if alone is not None:  # "证券化融资2亿，发起单位能拿多少": the role asked about is the answer
         parts = ()

@@ -133,6 +133,8 @@ def amount_for(kb: KnowledgeBase, benefit: Benefit, question: str,
         figures = own_for(benefit, read_question(kb, question))
     if rule.kind == "tiered":
         tier = _tier(kb.facts[rule.by], text)
+        if tier is not None and rule.by in read_question(kb, question).denied:
+            return AmountAnswer(None, depends_on=(rule.by,))  # "our partner won a silver": theirs, not the asker's
         if tier is None:  # several named: the one the asker says is theirs ("不是银奖，是优秀奖"), if one is (G23)
             own = read_question(kb, question).facts.get(rule.by)
             tier = own if isinstance(own, str) and own in tiers_named(kb.facts[rule.by], text) else None

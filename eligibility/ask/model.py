@@ -160,6 +160,7 @@ class QuestionReading:
     clarify: tuple[Clarify, ...]
     notes: tuple[Note, ...]
     several_unsure: tuple[str, ...] = ()  # a level fact whose count ("两个银奖") the layer did not settle
+    denied: frozenset[str] = frozenset()  # facts said not to be the asker's ("不是优势企业，是示范企业")
 
     def money(self, *roles: str) -> tuple[int, ...]:
         """Figures of these roles. A figure the layer could not tie to a fact and marked approximate
@@ -182,4 +183,4 @@ class QuestionReading:
 OWN_ROLES = ("amount", "other")  # a principal is never the base: the interest actually paid is asked
 
 
-CLAIM_ROLES = ("amount", "principal", "other", "policy")
+CLAIM_ROLES = ("amount", "principal", "other", "policy", "theirs")  # "同行说…奖5万": what another said, checked

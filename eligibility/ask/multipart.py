@@ -155,6 +155,12 @@ def parts_asked(kb: KnowledgeBase, result: MatchResult, ranked: tuple[Scored, ..
     return tuple(parts) if len(parts) > 1 else ()
 
 
+def denied_entry(kb: KnowledgeBase, b: Benefit, reading: QuestionReading) -> bool:
+    """An entry whose condition the asker says is not theirs, against another said instead ("不是优势企业，是示范
+    企业": the advantage enterprise's reward is no part of the answer, G23)."""
+    return any(c.fact in reading.denied and c.equals is True for c in kb.conditions_of(b))
+
+
 def _joined_apart(cues: Cues, text: str, shared: Hit, own: list[Hit]) -> bool:
     """Whether a term shared by several entries stands apart from every term naming one of them, a joining
     word between ("地理标志和专用标志使用核准": 和 joins two things, so the shared 地理标志 is not the other's)."""

@@ -44,7 +44,8 @@ def read_question(kb: KnowledgeBase, question: str) -> QuestionReading:
             else:
                 facts.pop(fact.id, None)  # a count the layer did not read: asked, never paid as one award
                 unsure.append(fact.id)
-    return QuestionReading(facts, r.figures, tuple(_as_typed(c, text) for c in r.clarify), r.notes, tuple(unsure))
+    return QuestionReading(facts, r.figures, tuple(_as_typed(c, text) for c in r.clarify), r.notes, tuple(unsure),
+                           r.denied)
 
 
 # The characters a figure as typed runs over: digits, numerals, units and range words ("三四十万", "30到40万").

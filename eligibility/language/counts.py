@@ -8,6 +8,7 @@ negated, supposed, planned or someone else's is no count; a year is never an amo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -33,6 +34,8 @@ def read_counts(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> tuple
     unclear: dict[str, int] = {}
     said = " ".join(c.s for c in clauses)
     met = {fact_id for fact_id, _, all_met in lex.item_counts if all_met is not None and all_met.search(said)}
+    # "有3个驰名商标，一个是子公司的", "5个示范企业，其中2个是去年认定的": a part of the count told apart
+    apart = {ci for ci in range(len(clauses) - 1) if _part_apart(clauses[ci + 1])}
     for ci, c in enumerate(clauses):
         if c.of_clients or negates(lex, c.s) or lex.quota_marks.search(c.s):
             continue  # "每年只选5个维权援助项目，对吗": the policy's quota, not the applicant's count
@@ -54,6 +57,9 @@ def read_counts(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> tuple
                     fact = kb.facts[fact_id]
                     if value is None or not (fact.minimum or 1) <= value <= (fact.maximum or value):
                         continue
+                    if ci in apart:
+                        unclear.setdefault(fact_id, value)  # how many are the applicant's own, and new, is asked
+                        continue
                     if all_met is not None and fact_id not in met:
                         # "3个联盟，1个备案了": how many are filed is unclear (one fact of those sharing the words)
                         if not met & lex.count_siblings.get(fact_id, frozenset()):
@@ -67,6 +73,20 @@ def read_counts(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> tuple
                                              for s in lex.count_siblings.get(fact_id, ())):
             asked.append(Clarify(fact_id, "lang.ask.count", {"n": unclear[fact_id]}))
     return counts, asked
+
+
+# "一个是子公司的", "其中2个是去年认定的", "one of them is our parent's": a part of a count just given, then what it is
+_PART_LEAD = re.compile(r"^(?:其中|这里面|里面|当中|这中间)?\s*(?:有)?\s*(?:[一二两三四五六七八九十几\d]+)\s*"
+                        r"(?:个|件|项|家|所|只)?\s*(?:是|为|属于|归)"
+                        r"|^(?:one|two|three|four|five|\d+) of (?:them|these|those|which)\b")
+_APART = re.compile(r"年|以前|之前|早就|before|last year|years? ago|\d{4}")
+
+
+def _part_apart(c: Clause) -> bool:
+    """The clause tells a part of a count apart: someone else's ("一个是子公司的") or of another year ("其中2个是去年
+    认定的"); then the count is not the applicant's new ones, and how many are is asked."""
+    return _PART_LEAD.search(c.s) is not None and (any(h.has("party") for h in c.hits)
+                                                   or _APART.search(c.s) is not None)
 
 
 def _not_own(c: Clause, start: int, end: int) -> bool:

@@ -369,6 +369,11 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
                 fact = expecting
             else:
                 named = sorted(set(mentioned) & money_facts(kb))
+                if _theirs_before(c, n, any_party=True):
+                    # "我们付的利息是同行的两倍，同行付了30万": someone else's figure, tied to no fact of the
+                    # applicant's; never a base to compute from (J6)
+                    out.figures.append(Figure(text, n.value, "theirs", None, approx))
+                    continue
                 if c.question and len(named) == 1 and named[0] in out.amounts:
                     # "证券化融资1亿，补3%是300万吗": the amount is told; this is the payment asked about
                     out.figures.append(Figure(text, n.value, "policy", approximate=approx))
@@ -541,6 +546,28 @@ def _ours_after_theirs(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], o
         handled |= {(i, n.start) for n in numbers} | {(j, own[0].start)}
         _amount(kb, lex, d, out, fact, d.s[own[0].start : own[0].end], own[0], _approximate(lex, d, own[0]),
                 set(), {})
+    for i, c in enumerate(clauses[:-1]):
+        # "我们付了120万利息，别人才付了20万": the applicant's own figure, then someone else's in the next clause
+        own = [n for n in _money_numbers(lex, c) if (i, n.start) not in handled]
+        opens = next((h for h in c.hits if h.has("self")), None)
+        d = clauses[i + 1]
+        party = next((h for h in d.hits if h.has("party")), None)
+        numbers = [n for n in _money_numbers(lex, d) if (i + 1, n.start) not in handled]
+        if (opens is None or opens.start > _SELF_LEAD or len(own) != 1 or party is None or not numbers
+                or numbers[0].start < party.start or any(h.has("party") for h in c.hits)
+                or any(h.has("self") and not h.has("their") for h in d.hits) or c.supposed(own[0].start)
+                or c.kinds("period") or d.kinds("period")):
+            continue
+        cued = {t.key for x in (c, d) for h in x.hits for t in h.of("cue") if t.key in cue_ok}
+        fact = cued.pop() if len(cued) == 1 else expecting if not cued else None
+        if fact is None or fact not in lex.yearly_facts or sum(len(_money_numbers(lex, x)) for x in clauses) != len(
+                own) + len(numbers):
+            continue  # (another figure elsewhere: which is the applicant's is asked as before)
+        out.figures += [Figure(d.s[n.start : n.end], n.value, "other", None) for n in numbers]  # someone else's
+        theirs.add(i + 1)
+        handled |= {(i + 1, n.start) for n in numbers} | {(i, own[0].start)}
+        _amount(kb, lex, c, out, fact, c.s[own[0].start : own[0].end], own[0], _approximate(lex, c, own[0]),
+                set(), {})
     return theirs
 
 
@@ -702,7 +729,12 @@ def self_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
 def _replaceable(h: Hit) -> set[tuple[str, str]]:
     """What a word names that a later word may replace: an option of a fact, an applicant's type, a place."""
     return ({("option", t.key) for t in h.of("option")} | {("applicant", "") for _ in h.of("applicant")[:1]}
-            | {("place", "") for _ in (h.of("inside") or h.of("outside") or h.of("city"))[:1]})
+            | {("place", "") for _ in (h.of("inside") or h.of("outside") or h.of("city"))[:1]}
+            | {("mention", "") for _ in h.of("mention")[:1]})  # "示范企业，说错了，是优势企业": another fact named
+
+
+_ARTICLE_AFTER = re.compile(r"(?<=[\s,;])(?:a|an|the)\s+$")
+_HAS = "有了的吧"  # what may follow the word corrected before the correction ("马德里有，哦不对，是驰名商标")
 
 
 def _words_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
@@ -716,11 +748,18 @@ def _words_corrected(lex: Lexicon, s: str, cased: str) -> tuple[str, str]:
         kinds = _replaceable(a)
         if not kinds:
             continue
-        b = next((h for h in hits[i + 1 :] if kinds & _replaceable(h)), None)
+        # A word inside the correction itself ("gold, no wait, silver": "no" is also the award's "none") is
+        # no replacement: the first one named after the correction is.
+        lead = lex.correction_gap.match(s, a.end)
+        after = lead.end() if lead and lead.end() > a.end else a.end
+        b = next((h for h in hits[i + 1 :] if kinds & _replaceable(h) and h.start >= after), None)
         if b is None or b.term == a.term:
             continue
         gap = s[a.end : b.start]
-        if lex.correction_gap.fullmatch(gap):
+        # (the "有" said after the first word stays with it: "马德里有，哦不对，是驰名商标有"; an article before the
+        # second is part of the correction: "a silver — actually no, an excellence award")
+        gap = _ARTICLE_AFTER.sub("", gap)
+        if lex.correction_gap.fullmatch(gap) or lex.correction_gap.fullmatch(gap.lstrip(_HAS)):
             s, cased = s[: a.start] + s[b.start :], cased[: a.start] + cased[b.start :]
             continue
         # "省级示范区，不对，是国家级的": the subject named after the first option goes with the second.
@@ -910,6 +949,22 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
         if kb.facts[fact].type == "money" and len(set(values)) > 1:
             _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure",
                                          {"figures": [f.text for f in out.figures if f.fact == fact]}, None))
+    untied = [i for i, f in enumerate(out.figures) if f.role == "other" and f.value and not f.approximate]
+    if len(untied) == 1 and issues > 1 and not out.amounts and any(
+            h.has("each_issue") for c in clauses for h in c.hits):
+        # "证券化分三期发行，每期5000万" with no side named: the one figure is each issue's, whoever's it is; it stays
+        # untied (the side is asked), and is told once per issue, so no reader takes one issue for all of them
+        out.figures[untied[0] + 1 : untied[0] + 1] = [out.figures[untied[0]]] * (issues - 1)
+    if any(w in c.s for c in clauses for w in lex.compared_years):
+        # "我们利息比去年少了一半，去年是100万": a yearly figure against another year's; which year's is asked (J17)
+        cued = {t.key for c in clauses for h in c.hits for t in h.of("cue") if t.key in lex.yearly_facts}
+        for fact in sorted(cued | (set(out.amounts) & set(lex.yearly_facts))):
+            loose = [f.text for f in out.figures
+                     if f.role in ("amount", "other") and f.fact in (fact, None) and f.value]
+            if fact in out.amounts:
+                _withdraw(out, fact, Clarify(fact, "lang.ask.one_year", {"figure": loose[0] if loose else ""}))
+            elif loose and not any(c.fact == fact for c in out.clarify):
+                out.clarify.append(Clarify(fact, "lang.ask.one_year", {"figure": loose[0]}))
     if expecting is not None and expecting not in out.amounts and not out.clarify and any(
             f.role == "percent" for f in out.figures):
         out.clarify.append(Clarify(expecting, "lang.ask.rate_not_amount", {}))
@@ -919,10 +974,11 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
             out.clarify.append(Clarify(f.fact, "lang.ask.interest_or_principal", {"figure": f.text}, None))
 
 
-def _theirs_before(c: Clause, n: Number) -> bool:
-    """Someone else (``others``: a party that is also a topic, "同行", "别人") is the subject of the figure: named
-    before it in the clause with no self-reference between ("听同行说他们证券化融了一个亿")."""
-    return any(h.has("party") and h.has("topic") and h.end <= n.start
+def _theirs_before(c: Clause, n: Number, *, any_party: bool = False) -> bool:
+    """Someone else (``others``: a party that is also a topic, "同行", "别人"; with ``any_party`` any party, "合作方")
+    is the subject of the figure: named before it in the clause with no self-reference between ("听同行说他们证券化融了
+    一个亿")."""
+    return any(h.has("party") and (any_party or h.has("topic")) and h.end <= n.start
                and not any(x.has("self") and not x.has("their") and h.end <= x.start < n.start for x in c.hits)
                for h in c.hits)
 

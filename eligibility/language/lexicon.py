@@ -43,8 +43,10 @@ def _correction_gap(words: tuple[str, ...], alone: tuple[str, ...], leads: tuple
     only with a break after it ("80万？不，是60万")."""
     def either(ws: tuple[str, ...] | list[str]) -> str:
         return "|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w) for w in ws) or r"(?!)"
-    return re.compile(rf"[\s;,.!?、。]*(?:(?:{either(leads)})[\s;,]*)*(?:{either(fillers)})?[\s;,]*"
-                      rf"(?:{either(words)}|(?:{either(alone)})(?=[\s;,.!?]))(?:[\s;,!.]*(?:{either(words)}))*[\s;,!.]*"
+    # A dash or an ellipsis breaks like a comma ("interest 800k — no wait, 600k", "80万……不对，60万").
+    return re.compile(rf"[\s;,.!?、。—–…-]*(?:(?:{either(leads)})[\s;,—–…-]*)*(?:{either(fillers)})?[\s;,—–…-]*"
+                      rf"(?:{either(words)}|(?:{either(alone)})(?=[\s;,.!?—–…-]))(?:[\s;,!.—–…-]*(?:{either(words)}))*"
+                      rf"[\s;,!.—–…-]*"
                       rf"(?:{'|'.join(re.escape(w) for w in is_words)}"
                       r"|[\u4e00-\u9fff]{1,4}?是)?[\s]*")
 
@@ -142,6 +144,7 @@ class Lexicon:
     # A year fact and its pattern: the year (group 1) right before one of its cues ("2028年申请").
     year_cues: tuple[tuple[str, re.Pattern[str]], ...]
     alternative_leads: tuple[str, ...]  # "也可能是": a clause giving another figure as an alternative
+    compared_years: tuple[str, ...]  # "比去年": this year's figure told against another year's
     of_which: re.Pattern[str]  # "其中", "including": a part of a figure told apart follows
     of_which_after: tuple[str, ...]  # "of it": right after the part's figure
     particles: str  # trailing particles and punctuation ("是的呀~" -> "是的"), one character each
@@ -487,6 +490,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                         for k, q in f.counted_all.items()},
         year_cues=_year_cues(kb),
         alternative_leads=_longest_first(_norm(f.alternative_leads)),
+        compared_years=_longest_first(_norm(f.compared_years)),
         of_which=re.compile(rf"(?:{_words(f.of_which)})\s*"),
         of_which_after=_longest_first(_norm(f.of_which_after)),
         particles=particles,

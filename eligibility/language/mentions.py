@@ -31,6 +31,8 @@ class MentionReading:
     facts: dict[str, FactValue] = field(default_factory=dict)
     mentioned: set[str] = field(default_factory=set)
     clarify: list[Clarify] = field(default_factory=list)
+    denied: set[str] = field(default_factory=set)  # "不是优势企业，是示范企业": the one said not to be it
+    theirs: set[str] = field(default_factory=set)  # "合作方拿了金奖": named as someone else's
 
 
 def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> MentionReading:
@@ -45,9 +47,13 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
     for ci, c in enumerate(clauses):
         named_here = {t.key for h in c.hits for t in h.of("mention")}
         for h in c.hits:
-            if c.about_clients(h) or c.s[h.end :].lstrip().startswith(lex.theirs_after) or (
-                    led_by_others(c) and h.start > 0):
-                continue  # "金奖是人家的", "合作的高校拿了银奖": someone else's
+            if c.about_clients(h):
+                continue  # "给客户做贯标": the clients' (or what the applicant does for them)
+            if c.s[h.end :].lstrip().startswith(lex.theirs_after) or (
+                    led_by_others(c) and h.start > 0) or _anothers_after_ours(c, h):
+                # "金奖是人家的", "合作的高校拿了银奖": someone else's, so not the applicant's (unless said elsewhere)
+                out.theirs.update(t.key for t in (*h.of("mention"), *h.of("option")) if t.key in kb.facts)
+                continue
             if (c.pending(h) and not any(t.key in lex.planned_ok for t in h.of("mention"))) or (
                     c.s[max(0, h.start - _ONGOING_REACH) : h.start].endswith(lex.ongoing)
                     and not c.s[h.end :].startswith(lex.ongoing_where)  # "在贯标学习平台注册了": 在 says where
@@ -72,6 +78,7 @@ def read_mentions(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause]) -> Men
                     continue
                 out.mentioned.add(fact.id)
                 if fact.type == "bool" and contrast:
+                    out.denied.add(fact.id)
                     continue  # "是示范企业不是优势企业": what the user meant instead of it; nothing said of it
                 if fact.type == "bool":
                     bools.setdefault(fact.id, set()).add(not c.negated(h) and not denied_after[ci])
@@ -153,6 +160,20 @@ def only_denies(lex: Lexicon, c: Clause) -> bool:
 
 
 _INSTEAD_AFTER = re.compile(r"[\s;,.]*(?:而|其实|应该|实际)?是")
+
+
+def _anothers_after_ours(c: Clause, h: Hit) -> bool:
+    """"we won a silver and our partner won a gold", "我们拿了银奖和合作方拿的金奖": after the applicant's own deed,
+    someone else named as the subject of another (a party, then 拿/won, or 的, before ``h``) is theirs."""
+    before = [x for x in c.hits if x.end <= h.start]
+    party = next((x for x in reversed(before) if x.has("party")), None)
+    if party is None or any(x.has("self") and x.start > party.start for x in before):
+        return False
+    ours = [x for x in before if x.end <= party.start]
+    if not any(x.has("self") for x in ours) or not any(x.has("mention") or x.has("option") for x in ours):
+        return False
+    between = c.s[party.end : h.start].strip()
+    return any(x.has("achieved") and x.start >= party.end for x in before) or between in ("的", "拿的", "获得的")
 
 
 def _contrasted(lex: Lexicon, clauses: list[Clause], ci: int, h: Hit) -> bool:

@@ -35,7 +35,7 @@ class Figure:
 
     text: str
     value: int | None
-    role: str  # amount principal policy phone year date count percent supposed other
+    role: str  # amount principal policy phone year date count percent supposed theirs (someone else's) other
     fact: str | None = None
     approximate: bool = False
     period: str | None = None  # month quarter half_year year, as stated; value already annualised
@@ -52,3 +52,7 @@ class Reading:
     notes: tuple[Note, ...] = ()
     clarify: tuple[Clarify, ...] = ()
     figures: tuple[Figure, ...] = ()
+    # Facts named only to say they are not the applicant's: against another said instead ("不是优势企业，是示范
+    #企业") or someone else's ("合作方拿了银奖"); nothing is recorded for them, and what answers the message
+    # neither pays them nor lists them beside another.
+    denied: frozenset[str] = frozenset()

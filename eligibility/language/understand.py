@@ -158,6 +158,10 @@ def understand(kb: KnowledgeBase, text: str, *, expecting: Question | None = Non
         notes=tuple(notes),
         clarify=tuple(_dedupe(clarify)),
         figures=tuple(figures.figures),
+        # someone else's is denied only beside the applicant's own words ("合作方拿了金奖，我们能拿多少"); a rumour
+        # ("同行说优势企业奖5万") is about the policy
+        denied=frozenset((mentions.denied | (mentions.theirs if any(h.has("self") for c in clauses for h in c.hits)
+                                             else set())) - set(facts)),
     )
 
 
@@ -233,6 +237,14 @@ def _alternative_options(lex: Lexicon, clauses: list[Clause]) -> list[Clarify]:
         for (a, ta), (b, tb) in pairwise(options):
             if ta.key == tb.key and ta.value != tb.value and lex.alternatives.fullmatch(c.s[a.end : b.start]):
                 out.append(Clarify(ta.key, "lang.ask.choice", {"options": [ta.value, tb.value]}))
+    for c, d in pairwise(clauses):
+        # "好像是银奖，也可能是优秀奖": the next clause gives another option as an alternative (J3)
+        if not d.s.startswith(lex.alternative_leads):
+            continue
+        before = {t.key: t.value for h in c.hits for t in h.of("option")}
+        for t in (t for h in d.hits for t in h.of("option")):
+            if t.key in before and before[t.key] != t.value:
+                out.append(Clarify(t.key, "lang.ask.choice", {"options": [before[t.key], t.value]}))
     return out
 
 

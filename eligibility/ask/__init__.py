@@ -354,7 +354,10 @@ def _not_obtained(kb: KnowledgeBase, cues: Cues, result: MatchResult, b: Benefit
     (a subsidy pending, "奖励正在申请中", is another matter: the word before it is a support word)."""
     if b.is_info or b.amount.kind == "percentage" or not b.conditions:
         return False
-    return any(not _support_before(cues, result, text, m.start()) for m in cues.not_obtained.finditer(text))
+    # "高校能申请中国专利奖吗": the 中 of 申请中 begins a term the question names (中国专利奖), no pending title
+    return any(not _support_before(cues, result, text, m.start())
+               and not any(not h.english and m.start() < h.start < m.end() for h in result.hits)
+               for m in cues.not_obtained.finditer(text))
 
 
 def _lender_asks(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> bool:

@@ -934,6 +934,7 @@ class QuestionCues(Model):
     asked_may_apply: list[CueWord]
     asked_get_apply: list[CueWord]
     asked_en: list[CueWord]
+    asked_claim: list[CueWord] = []
     getting: list[CueWord]
     each: list[CueWord]
     procedure: list[CueWord]

@@ -38,3 +38,17 @@ def test_interest_shared_with_a_guarantor_is_asked_about_never_refused(matcher: 
 
 def test_the_guarantee_fee_is_still_refused(matcher: Matcher) -> None:
     assert ask(matcher, "担保公司收的费用能补吗").refused
+
+
+@pytest.mark.parametrize(("question", "verdict"), [
+    ("证券化融资1亿，发起单位奖励是不是200万", "yes"),   # 1亿 × 2% = 200万, the cap of an issue
+    ("证券化融资1亿，发起单位能拿200万吗", "yes"),
+    ("证券化融资3亿，发起单位奖励是不是600万", "no"),    # 2% of 3亿 is capped at 200万 an issue
+])
+def test_a_figure_claimed_of_the_originator_is_checked_against_the_originators_reward(
+        matcher: Matcher, question: str, verdict: str) -> None:
+    # the role named before the claim is the one asked: never the financed enterprise's 300万
+    result = ask(matcher, question)
+    assert result.best is not None and result.best.id == "securitization_originator"
+    assert result.amount is not None and result.amount.min == result.amount.max == 2_000_000
+    assert result.verdict is not None and result.verdict.verdict == verdict

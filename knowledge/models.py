@@ -935,6 +935,7 @@ class QuestionCues(Model):
     asked_get_apply: list[CueWord]
     asked_en: list[CueWord]
     asked_claim: list[CueWord] = []
+    examples_closers: list[CueWord] = []
     getting: list[CueWord]
     each: list[CueWord]
     procedure: list[CueWord]

@@ -45,6 +45,14 @@ def first_line(kb: KnowledgeBase, question: str) -> tuple[str | None, str]:
     ("2028年还能按这个政策申请吗", "no", "不是。"),
     ("Is the interest subsidy capped?", "yes", "Yes."),
     ("Can a university get the patent navigation subsidy?", "yes", "Yes."),
+    # the applicant list names 高校: 申请中国专利奖 asks the applicant, no pending title (申请中)
+    ("高校能申请中国专利奖奖励吗", "yes", "可以。"),
+    ("科研院所能申请中国专利奖吗", "yes", "可以。"),
+    # the industries listed with 等产业 are priorities of the review, no limit of who may apply
+    ("高价值专利组合必须是新一代信息技术产业吗", "no", "不是。"),
+    ("专利导航只支持生物医药健康产业吗", "no", "不是。"),
+    # a condition the clause sets is still required
+    ("专利实施产业化必须是战略性新兴产业吗", "yes", "是的。"),
 ])
 def test_a_yes_no_question_starts_with_the_verdict_the_text_makes(kb: KnowledgeBase, question: str, verdict: str,
                                                                   starts: str) -> None:

@@ -87,6 +87,10 @@ def ruled_out(kb: KnowledgeBase, b: Benefit, facts: Facts) -> YesNo | None:
         return YesNo("maybe", "applicant_unsaid", (("type", str(facts["entity_type"])),))
     if r.fact == "entity_type":
         return YesNo("no", "applicant_not", (("type", str(facts["entity_type"])),))
+    if r.code == "reading_outside" and r.label is not None:
+        # "县政府能拿地理标志的奖励吗（协会注册的）": outside the knowledge base's reading of a text that is silent
+        # there (whose GI is rewarded): the reading is said, neither a yes nor a refusal
+        return YesNo("maybe", "condition_reading", (("reading_zh", r.label.zh), ("reading_en", r.label.en)))
     if r.label is not None:
         return YesNo("no", "condition_fails", (("label_zh", r.label.zh), ("label_en", r.label.en)))
     return YesNo("no", "condition_fails", (("fact", r.fact or ""),))

@@ -936,6 +936,7 @@ class QuestionCues(Model):
     asked_en: list[CueWord]
     asked_claim: list[CueWord] = []
     examples_closers: list[CueWord] = []
+    chosen_after_count: list[CueWord] = []
     getting: list[CueWord]
     each: list[CueWord]
     procedure: list[CueWord]

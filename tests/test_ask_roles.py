@@ -44,6 +44,7 @@ def test_the_guarantee_fee_is_still_refused(matcher: Matcher) -> None:
     ("证券化融资1亿，发起单位奖励是不是200万", "yes"),   # 1亿 × 2% = 200万, the cap of an issue
     ("证券化融资1亿，发起单位能拿200万吗", "yes"),
     ("证券化融资3亿，发起单位奖励是不是600万", "no"),    # 2% of 3亿 is capped at 200万 an issue
+    ("证券化融资2亿，发起单位奖励最高200万吗", "yes"),
 ])
 def test_a_figure_claimed_of_the_originator_is_checked_against_the_originators_reward(
         matcher: Matcher, question: str, verdict: str) -> None:
@@ -52,3 +53,13 @@ def test_a_figure_claimed_of_the_originator_is_checked_against_the_originators_r
     assert result.best is not None and result.best.id == "securitization_originator"
     assert result.amount is not None and result.amount.min == result.amount.max == 2_000_000
     assert result.verdict is not None and result.verdict.verdict == verdict
+
+
+@pytest.mark.parametrize("question", [
+    "Is the originator reward capped at 2 million per issue?",
+    "Is the pledge interest subsidy capped at 1 million a year?",
+])
+def test_a_figure_claimed_as_the_cap_is_not_asked_back_as_the_users_base(matcher: Matcher, question: str) -> None:
+    result = ask(matcher, question)
+    assert not result.clarify
+    assert result.verdict is not None and result.verdict.verdict == "yes"

@@ -110,6 +110,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                                             today.year if today is not None else None), normalize(question)))
     text = normalize(question)
     yes_no = is_yes_no(cues, text)
+    if yes_no:
+        reading = _cap_claimed(cues, reading, text)
     # "正定县的公司能申请吗": whether a unit of a place of the city may apply (the layer reads no fact of a place
     # asked about); answered by the place, on each clause's terms
     # "辛集市算石家庄吗", "Is Xinji part of Shijiazhuang?": whether a place belongs to the city, the same reading
@@ -388,6 +390,16 @@ def _lenders_place(cues: Cues, result: MatchResult, question: str) -> bool:
     words = english_words(text)
     return bool(places) and all(cues.lender_after.search(" ".join(words[h.end:]) if h.english else text[h.end:])
                                 for h in places)
+
+
+def _cap_claimed(cues: Cues, reading: QuestionReading, text: str) -> QuestionReading:
+    """"Is the originator reward capped at 2 million per issue?": a figure claimed right after a cap word is the cap
+    asked about, never the user's own base; whose base it is is not asked back."""
+    kept = tuple(c for c in reading.clarify if not (
+        c.key == "lang.ask.confirm_amount" and isinstance(c.params.get("figure"), str)
+        and any(m.start() <= text.find(normalize(str(c.params["figure"]))) < m.end() + 1
+                for m in cues.cap_figure.finditer(text))))
+    return reading if len(kept) == len(reading.clarify) else replace(reading, clarify=kept)
 
 
 _PER_PERIOD = "per_period"  # the role of an untied figure in a message that names a period of payment

@@ -63,3 +63,15 @@ def test_a_figure_claimed_as_the_cap_is_not_asked_back_as_the_users_base(matcher
     result = ask(matcher, question)
     assert not result.clarify
     assert result.verdict is not None and result.verdict.verdict == "yes"
+
+
+@pytest.mark.parametrize(("question", "benefit"), [
+    ("Is the securitisation subsidy capped at 3 million per company?", "securitization_financing"),
+    ("Is the securitization subsidy 3% of the financing?", "securitization_financing"),
+    ("Is the securitisation reward for originators 2%?", "securitization_originator"),
+])
+def test_the_securitisation_subsidy_is_the_financed_enterprises(matcher: Matcher, question: str, benefit: str) -> None:
+    # "subsidy" is the financed enterprise's (补助), "reward" the originator's (奖励): G28
+    result = ask(matcher, question)
+    assert result.best is not None and result.best.id == benefit
+    assert result.verdict is not None and result.verdict.verdict == "yes"

@@ -121,8 +121,8 @@ def cases(kb: KnowledgeBase, shapes: dict[str, object] | None = None) -> list[Ca
                 add(b, "applicant_in" if kind in b.applicants else "applicant_out", "applicant",
                     "yes" if kind in b.applicants else "no", who=who)
         if b.applicants != "any":
-            # "高校能申请中国专利奖吗": a type of the list may apply (the 申请中 of 申请中国… is no pending title); a type
-            # outside a list the text names is a no, outside the knowledge base's reading of 创新主体 not settled
+            # "高校能申请中国专利奖吗": a type of the list may apply (the 申请中 of 申请中国… is no pending
+            # title); a type outside a list the text names is a no, outside the reading of 创新主体 not settled
             for kind, who in words.items():
                 unnamed = kb.policy.unnamed_applicants.get(kind)
                 if unnamed is not None and set(unnamed.near) & set(b.applicants):

@@ -53,6 +53,8 @@ def first_line(kb: KnowledgeBase, question: str) -> tuple[str | None, str]:
     ("专利导航只支持生物医药健康产业吗", "no", "不是。"),
     # a condition the clause sets is still required
     ("专利实施产业化必须是战略性新兴产业吗", "yes", "是的。"),
+    # 需要有 asks a requirement: the clause's own words (有固定办公场所及配套设施)
+    ("知识产权创客空间需要有固定办公场所吗", "yes", "是的。"),
     # whose GI is rewarded the text does not say: outside the knowledge base's reading is its silence, no refusal
     ("本县地理标志是协会注册的，县政府能拿50万吗", "maybe", "原文没有明确规定。原文未写明申请主体"),
     ("Our county's GI was registered by an association; can the county government get the 500,000?", "maybe",

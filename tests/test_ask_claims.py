@@ -149,3 +149,15 @@ def test_a_lender_has_no_award_for_the_borrowers_interest(kb: KnowledgeBase, que
 ])
 def test_a_borrower_or_a_banker_asking_for_a_client_is_not_the_lender(kb: KnowledgeBase, question: str) -> None:
     assert first_line(kb, question)[0] != "no"
+
+
+@pytest.mark.parametrize("question", [
+    "我们新取得马德里注册，但我们是内销企业",
+    "我们不做外贸，新取得马德里注册能拿多少",
+])
+def test_a_self_declared_non_exporter_gets_no_madrid_amount(matcher: Matcher, question: str) -> None:
+    # (三) "对新取得马德里国际商标注册的出口企业": 内销 says the asker does not export (finding J13)
+    result = ask(matcher, question)
+    assert result.best is not None and result.best.id == "madrid_trademark"
+    assert result.facts.get("is_exporter") is False
+    assert result.answer is not None and result.answer.amount is None

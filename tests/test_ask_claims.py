@@ -161,3 +161,16 @@ def test_a_self_declared_non_exporter_gets_no_madrid_amount(matcher: Matcher, qu
     assert result.best is not None and result.best.id == "madrid_trademark"
     assert result.facts.get("is_exporter") is False
     assert result.answer is not None and result.answer.amount is None
+
+
+@pytest.mark.parametrize(("question", "benefit", "verdict"), [
+    ("示范企业奖励10万，优势企业也是10万吗", "national_ip_advantage_enterprise", "no"),   # (五)4: 优势企业 5万
+    ("示范企业奖励10万，优势企业是5万吗", "national_ip_advantage_enterprise", "yes"),
+    ("优势企业5万，示范企业也是5万吗", "national_ip_demo_enterprise", "no"),
+])
+def test_the_figure_asked_is_claimed_of_the_entry_its_clause_names(matcher: Matcher, question: str, benefit: str,
+                                                                   verdict: str) -> None:
+    # the first clause restates one entry's amount; the clause asked names the other (finding V3)
+    result = ask(matcher, question)
+    assert result.best is not None and result.best.id == benefit
+    assert result.verdict is not None and result.verdict.verdict == verdict

@@ -58,7 +58,7 @@ from eligibility.ask.figures import (
     several,
     tiers_named,
 )
-from eligibility.ask.kinds import asks_procedure_yes_no, is_procedure, is_yes_no, only_introduces
+from eligibility.ask.kinds import asks_procedure_yes_no, is_procedure, is_yes_no, only_introduces, yes_no_clauses
 from eligibility.ask.levels import LEVELS_SUBJECT, other_level
 from eligibility.ask.model import (
     CLAIM_ROLES,
@@ -85,7 +85,7 @@ from eligibility.ask.unstated import fallback_verdict
 from eligibility.ask.verdicts import verdict_of
 from eligibility.language import Clarify
 from eligibility.matcher import Matcher, MatchResult, Scored, english_words
-from eligibility.parsing import normalize
+from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Validity
 from knowledge.models import Benefit, KnowledgeBase, OutOfScope
 
@@ -292,7 +292,24 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         # "驰名商标和地理标志能同时拿吗": two entries asked about together are a question of the same matter,
         # not of who may apply ("示范企业和优势企业能同时拿吗" names no asker in 企业)
         verdict = same_matter(kb, parts) or YesNo("no", "same_matter")
-    if verdict is not None and verdict.reason in ("amount_same", "amount_differs") and len(parts) >= 2:
+    # (a role asked alone, "示范企业奖励10万，优势企业是5万吗": that part, the figure of its clause)
+    among = parts if len(parts) >= 2 else (replace(alone, answer=answer),) if alone is not None else ()
+    asked_part = _clause_part(cues, result, among, text) \
+        if verdict is not None and verdict.reason in ("amount_same", "amount_differs") and among \
+        and not cues.total.search(text) else None
+    if verdict is not None and asked_part is not None and asked_part[0].answer.amount is not None:
+        # "示范企业奖励10万，优势企业也是10万吗": the figure of the clause asked is claimed of the part that clause
+        # names (优势企业 5万), never of the part the first words restate
+        part, claimed_here = asked_part
+        a = part.answer.amount
+        same = a.min <= claimed_here <= a.max
+        verdict = YesNo("yes" if same else "no", "amount_same" if same else "amount_differs",
+                        (("claimed", claimed_here), ("actual_min", a.min), ("actual_max", a.max)))
+        chosen = next((s for s in ranked if s.benefit.id == part.benefit.id), None)
+        if chosen is not None and chosen is not offered[0]:
+            ranked = (chosen, *(s for s in ranked if s is not chosen))
+            offered = [chosen, *(s for s in offered if s is not chosen)]
+    elif verdict is not None and verdict.reason in ("amount_same", "amount_differs") and len(parts) >= 2:
         verdict, total = _against_total(kb, cues, parts, verdict, total, text,
                                         tuple(claims(figures, {**facts, **answer.facts})))
     if verdict is not None and verdict.reason in _AMOUNT_REASONS:
@@ -308,6 +325,25 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(cues.ceiling_any.search(text)) and not answer.from_figures,
                      clarify=clarify, notes=reading.notes, policy_meta=bool(cues.policy_meta.search(text)))
+
+
+def _clause_part(cues: Cues, result: MatchResult, parts: tuple[Part, ...], text: str) -> tuple[Part, int] | None:
+    """The one part named in the last yes/no clause, with the one figure that clause claims ("优势企业也是10万吗"
+    after "示范企业奖励10万"); None when the clause names no part, several, or no single figure."""
+    clauses = yes_no_clauses(cues, text)
+    if not clauses:
+        return None
+    last = clauses[-1]
+    at = text.rfind(last)
+    claimed = find_amounts(last)
+    if at < 0 or len(claimed) != 1:
+        return None
+    inside = {h.benefits[0] for h in result.hits if not h.english and len(h.benefits) == 1
+              and at <= h.start and h.end <= at + len(last)}
+    named = [p for p in parts if p.benefit.id in inside]
+    if len({p.benefit.id for p in named}) != 1:
+        return None
+    return named[0], claimed[0]
 
 
 def _beside_subject(result: MatchResult, reading: QuestionReading, use_figures: bool,

@@ -297,18 +297,19 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
     asked_part = _clause_part(cues, result, among, text) \
         if verdict is not None and verdict.reason in ("amount_same", "amount_differs") and among \
         and not cues.total.search(text) else None
-    if verdict is not None and asked_part is not None and asked_part[0].answer.amount is not None:
+    part_amount = asked_part[0].answer.amount if asked_part is not None else None
+    if verdict is not None and asked_part is not None and part_amount is not None:
         # "示范企业奖励10万，优势企业也是10万吗": the figure of the clause asked is claimed of the part that clause
         # names (优势企业 5万), never of the part the first words restate
         part, claimed_here = asked_part
-        a = part.answer.amount
-        same = a.min <= claimed_here <= a.max
+        same = part_amount.min <= claimed_here <= part_amount.max
         verdict = YesNo("yes" if same else "no", "amount_same" if same else "amount_differs",
-                        (("claimed", claimed_here), ("actual_min", a.min), ("actual_max", a.max)))
-        chosen = next((s for s in ranked if s.benefit.id == part.benefit.id), None)
-        if chosen is not None and chosen is not offered[0]:
-            ranked = (chosen, *(s for s in ranked if s is not chosen))
-            offered = [chosen, *(s for s in offered if s is not chosen)]
+                        (("claimed", claimed_here), ("actual_min", part_amount.min),
+                         ("actual_max", part_amount.max)))
+        picked = next((s for s in ranked if s.benefit.id == part.benefit.id), None)
+        if picked is not None and picked is not offered[0]:
+            ranked = (picked, *(s for s in ranked if s is not picked))
+            offered = [picked, *(s for s in offered if s is not picked)]
     elif verdict is not None and verdict.reason in ("amount_same", "amount_differs") and len(parts) >= 2:
         verdict, total = _against_total(kb, cues, parts, verdict, total, text,
                                         tuple(claims(figures, {**facts, **answer.facts})))

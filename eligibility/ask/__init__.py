@@ -310,6 +310,7 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         if picked is not None and picked is not offered[0]:
             ranked = (picked, *(s for s in ranked if s is not picked))
             offered = [picked, *(s for s in offered if s is not picked)]
+            answer = part.answer
     elif verdict is not None and verdict.reason in ("amount_same", "amount_differs") and len(parts) >= 2:
         verdict, total = _against_total(kb, cues, parts, verdict, total, text,
                                         tuple(claims(figures, {**facts, **answer.facts})))

@@ -62,7 +62,7 @@ FRESH2_POLICY_QUESTIONS = Path(__file__).parent / "ask_fresh2_policy.yaml"
 # blind pair (fresh3) is among it: measured blind once, then read and tuned on.
 MORE_TUNE_QUESTIONS = tuple(Path(__file__).parent / name for name in (
     "ask_questions_t2.yaml", "ask_questions_t3.yaml", "ask_questions_t4.yaml", "ask_questions_t5.yaml",
-    "ask_questions_t6_scope.yaml",
+    "ask_questions_t6_scope.yaml", "ask_questions_t7_ask11.yaml",
     "ask_fresh3_questions.yaml", "ask_fresh3_policy.yaml"))
 # The fourth blind pair, never seen by whoever tunes: scored as split fresh4 when the files are there.
 FRESH4_QUESTIONS = Path(__file__).parent / "ask_fresh4_questions.yaml"

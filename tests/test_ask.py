@@ -568,7 +568,7 @@ def test_a_count_of_awards_never_becomes_one_firm_figure(kb: KnowledgeBase, ques
     ("贯标证书拿了，给5万是吧", "不一定。", ("择优", "40家", "不超过5万元")),
     ("高价值专利组合两个项目能拿100万吗", "不一定。", ("每个50万元", "择优")),
     ("深泽县政府，设立商标品牌指导站6个，能拿12万吗", "不一定。", ("每个2万元", "6—10个指导站", "12万元")),
-    ("我们是内销企业，新注册了马德里商标，能拿10万吗", "不一定。", ("须为出口企业",)),
+    ("我们是内销企业，新注册了马德里商标，能拿10万吗", "不可以。", ("须为出口企业",)),  # 内销: no exporter (J13)
 ])
 def test_a_competitive_item_or_an_open_condition_is_not_a_plain_yes(kb: KnowledgeBase, question: str,
                                                                    head: str, said: tuple[str, ...]) -> None:

@@ -149,3 +149,28 @@ def test_a_lender_has_no_award_for_the_borrowers_interest(kb: KnowledgeBase, que
 ])
 def test_a_borrower_or_a_banker_asking_for_a_client_is_not_the_lender(kb: KnowledgeBase, question: str) -> None:
     assert first_line(kb, question)[0] != "no"
+
+
+@pytest.mark.parametrize("question", [
+    "我们新取得马德里注册，但我们是内销企业",
+    "我们不做外贸，新取得马德里注册能拿多少",
+])
+def test_a_self_declared_non_exporter_gets_no_madrid_amount(matcher: Matcher, question: str) -> None:
+    # (三) "对新取得马德里国际商标注册的出口企业": 内销 says the asker does not export (finding J13)
+    result = ask(matcher, question)
+    assert result.best is not None and result.best.id == "madrid_trademark"
+    assert result.facts.get("is_exporter") is False
+    assert result.answer is not None and result.answer.amount is None
+
+
+@pytest.mark.parametrize(("question", "benefit", "verdict"), [
+    ("示范企业奖励10万，优势企业也是10万吗", "national_ip_advantage_enterprise", "no"),   # (五)4: 优势企业 5万
+    ("示范企业奖励10万，优势企业是5万吗", "national_ip_advantage_enterprise", "yes"),
+    ("优势企业5万，示范企业也是5万吗", "national_ip_demo_enterprise", "no"),
+])
+def test_the_figure_asked_is_claimed_of_the_entry_its_clause_names(matcher: Matcher, question: str, benefit: str,
+                                                                   verdict: str) -> None:
+    # the first clause restates one entry's amount; the clause asked names the other (finding V3)
+    result = ask(matcher, question)
+    assert result.best is not None and result.best.id == benefit
+    assert result.verdict is not None and result.verdict.verdict == verdict

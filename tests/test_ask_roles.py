@@ -79,3 +79,40 @@ def test_a_partners_award_level_is_not_the_askers_amount(matcher: Matcher, quest
 def test_our_award_beside_someone_elses_is_ours(matcher: Matcher) -> None:
     result = ask(matcher, "金奖是人家的，我们拿了银奖，奖多少")
     assert result.amount is not None and result.amount.min == result.amount.max == 300_000
+
+
+@pytest.mark.parametrize(("question", "verdict"), [
+    ("证券化融资1亿，发起单位奖励是不是200万", "yes"),   # 1亿 × 2% = 200万, the cap of an issue
+    ("证券化融资1亿，发起单位能拿200万吗", "yes"),
+    ("证券化融资3亿，发起单位奖励是不是600万", "no"),    # 2% of 3亿 is capped at 200万 an issue
+    ("证券化融资2亿，发起单位奖励最高200万吗", "yes"),
+])
+def test_a_figure_claimed_of_the_originator_is_checked_against_the_originators_reward(
+        matcher: Matcher, question: str, verdict: str) -> None:
+    # the role named before the claim is the one asked: never the financed enterprise's 300万
+    result = ask(matcher, question)
+    assert result.best is not None and result.best.id == "securitization_originator"
+    assert result.amount is not None and result.amount.min == result.amount.max == 2_000_000
+    assert result.verdict is not None and result.verdict.verdict == verdict
+
+
+@pytest.mark.parametrize("question", [
+    "Is the originator reward capped at 2 million per issue?",
+    "Is the pledge interest subsidy capped at 1 million a year?",
+])
+def test_a_figure_claimed_as_the_cap_is_not_asked_back_as_the_users_base(matcher: Matcher, question: str) -> None:
+    result = ask(matcher, question)
+    assert not result.clarify
+    assert result.verdict is not None and result.verdict.verdict == "yes"
+
+
+@pytest.mark.parametrize(("question", "benefit"), [
+    ("Is the securitisation subsidy capped at 3 million per company?", "securitization_financing"),
+    ("Is the securitization subsidy 3% of the financing?", "securitization_financing"),
+    ("Is the securitisation reward for originators 2%?", "securitization_originator"),
+])
+def test_the_securitisation_subsidy_is_the_financed_enterprises(matcher: Matcher, question: str, benefit: str) -> None:
+    # "subsidy" is the financed enterprise's (补助), "reward" the originator's (奖励): G28
+    result = ask(matcher, question)
+    assert result.best is not None and result.best.id == benefit
+    assert result.verdict is not None and result.verdict.verdict == "yes"

@@ -45,6 +45,20 @@ def first_line(kb: KnowledgeBase, question: str) -> tuple[str | None, str]:
     ("2028年还能按这个政策申请吗", "no", "不是。"),
     ("Is the interest subsidy capped?", "yes", "Yes."),
     ("Can a university get the patent navigation subsidy?", "yes", "Yes."),
+    # the applicant list names 高校: 申请中国专利奖 asks the applicant, no pending title (申请中)
+    ("高校能申请中国专利奖奖励吗", "yes", "可以。"),
+    ("科研院所能申请中国专利奖吗", "yes", "可以。"),
+    # the industries listed with 等产业 are priorities of the review, no limit of who may apply
+    ("高价值专利组合必须是新一代信息技术产业吗", "no", "不是。"),
+    ("专利导航只支持生物医药健康产业吗", "no", "不是。"),
+    # a condition the clause sets is still required
+    ("专利实施产业化必须是战略性新兴产业吗", "yes", "是的。"),
+    # 需要有 asks a requirement: the clause's own words (有固定办公场所及配套设施)
+    ("知识产权创客空间需要有固定办公场所吗", "yes", "是的。"),
+    # whose GI is rewarded the text does not say: outside the knowledge base's reading is its silence, no refusal
+    ("本县地理标志是协会注册的，县政府能拿50万吗", "maybe", "原文没有明确规定。原文未写明申请主体"),
+    ("Our county's GI was registered by an association; can the county government get the 500,000?", "maybe",
+     "Not necessarily."),
 ])
 def test_a_yes_no_question_starts_with_the_verdict_the_text_makes(kb: KnowledgeBase, question: str, verdict: str,
                                                                   starts: str) -> None:

@@ -96,3 +96,21 @@ def test_a_count_said_of_the_other_level_is_that_levels(kb: KnowledgeBase) -> No
                                   "每年只选5个维权援助项目，对吗"])
 def test_the_policys_quota_in_a_question_is_no_count_of_the_applicants(kb: KnowledgeBase, text: str) -> None:
     assert "ip_legal_aid_project_count" not in read(kb, text).facts  # (十) "每年择优选取 5 个项目": the city's quota
+
+
+@pytest.mark.parametrize(("question", "benefit", "low", "high"), [
+    # chosen already: each is paid ("每个项目给予 50 万元奖补"), never one item's amount as the lot's
+    ("我们有3个项目入选高价值专利组合，能拿多少", "high_value_patent_portfolio", 1_500_000, 1_500_000),
+    ("我们2个平台都入选了专业化服务平台，一共多少钱", "ip_service_platform", 600_000, 600_000),
+    ("我们有两个地理标志运用促进工程项目入选，能拿多少", "gi_promotion_project", 200_000, 200_000),
+    ("我们有3个专利导航项目入选了，最多能拿多少", "patent_navigation", 300_000, 600_000),
+    # more than the city chooses in a year: at most the yearly quota (8)
+    ("我们有10个项目入选高价值专利组合，能拿多少", "high_value_patent_portfolio", 4_000_000, 4_000_000),
+    # not chosen yet: from one chosen to all of them
+    ("我们建了2个专业化服务平台，能拿多少", "ip_service_platform", 300_000, 600_000)])
+def test_items_chosen_already_are_each_paid(matcher: Matcher, question: str, benefit: str, low: int,
+                                            high: int) -> None:
+    result = ask(matcher, question)
+    assert result.benefits[0].benefit.id == benefit
+    assert result.answer is not None and result.answer.amount is not None
+    assert (result.answer.amount.min, result.answer.amount.max) == (low, high)

@@ -48,7 +48,8 @@ def test_the_grid_verdicts_where_the_entry_is_answered(answered: list[tuple[Case
     ("amount_own", "yes"), ("tier_own", "yes"), ("range_own", "yes"), ("yearly_of_once", "no"),
     ("guarantee_competitive", "no"), ("own_competitive", "maybe"), ("stacking_flagged", "maybe"),
     ("basis_principal", "no"), ("fixed_of_ceiling", "no"), ("quota_most", "yes"), ("event_old", "no"),
-    ("above_cap", "no"), ("duration", "no"),
+    ("above_cap", "no"), ("duration", "no"), ("applicant_title_in", "yes"), ("applicant_title_out", "no"),
+    ("applicant_title_out", "maybe"),
 ])
 def test_each_claim_kind_is_read_the_same_for_every_entry(
         answered: list[tuple[Case, str | None, str | None]], claim: str, want: str) -> None:

@@ -118,6 +118,12 @@ class Renderer:
             lo, hi = p.get("quota_min"), p.get("quota_max")
             on_date = (int(lo), int(hi)) if lo and hi else None
             return self.cat.t(lang, "reason.competitive", quota=self.quota_count(benefit, lang, on_date))
+        if r.code == "amount_items_chosen":  # "3个项目都入选了": each paid, at most the yearly quota
+            each = Amount(int(p["each_min"]), int(p["each_max"]))
+            paid = int(p["paid"])
+            key = "reason.amount_items_chosen" + ("_quota" if paid < int(p["count"]) else "")
+            return self.cat.t(lang, key, count=p["count"], paid=paid, each=self.amount(each, lang),
+                              amount=self.amount(Amount(each.min * paid, each.max * paid), lang))
         if r.code == "amount_tier":
             return self.cat.t(lang, "reason.amount_tier", tier=self.value(r.fact or "", r.value, lang),
                               amount=self.yuan(int(p["amount"]), lang))

@@ -17,7 +17,7 @@ _VERDICT_WORD = {"applicant_ok": "can", "applicant_not": "can", "condition_fails
                  "exists": "have",
                  "no_clause": "have", "elsewhere": "can", "matter_unsettled": "open", "once_unsaid": "open",
                  "in_city": "can", "count_unsaid": "open",
-                 "beside_amount": "open", "year_outside": "can", "year_reading": "open",
+                 "beside_amount": "open", "year_outside": "can", "year_reading": "open", "condition_reading": "open",
                  "procedure_unsaid": "open", "prepaid_unsaid": "open", "other_levels": "open"}
 
 
@@ -74,6 +74,8 @@ class VerdictWording(AnswerWording):
             return t(lang, f"ask.why.{v.reason}", actual=actual, claimed=claimed)
         if v.reason in ("year_outside", "year_reading"):
             return self._year("ask.why", b, v, lang)
+        if v.reason == "condition_reading":  # a case the text is silent about: the knowledge base's reading said
+            return t(lang, "ask.why.condition_reading", reading=str(p.get(f"reading_{lang}", "")))
         if v.reason in ("supervised", "info_only"):  # what the provision does, in its own summary
             return text(b.summary, lang)
         if v.reason == "not_guaranteed":  # "一定能拿吗" of a competitive entry: the quota, chosen on merit

@@ -312,6 +312,8 @@ class AnswerWording:
                                     type=self.type_named(str(p.get("type", "")), lang))
         if v.reason in ("year_outside", "year_reading"):  # a year outside the validity: its reading, no amount
             return self._year(key, b, v, lang)
+        if v.reason == "condition_reading":  # the text silent there: the knowledge base's reading, no amount
+            return self.about_entry(f"{key}.condition_reading", b, lang, reading=str(p.get(f"reading_{lang}", "")))
         if v.reason == "applicant_not":
             types = self.types_named(b, lang) \
                 if b.applicants != "any" else t(lang, "dlg.clause.any_applicant")

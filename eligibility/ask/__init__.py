@@ -58,7 +58,7 @@ from eligibility.ask.figures import (
     several,
     tiers_named,
 )
-from eligibility.ask.kinds import asks_procedure_yes_no, is_procedure, is_yes_no, only_introduces
+from eligibility.ask.kinds import asks_procedure_yes_no, is_procedure, is_yes_no, only_introduces, yes_no_clauses
 from eligibility.ask.levels import LEVELS_SUBJECT, other_level
 from eligibility.ask.model import (
     CLAIM_ROLES,
@@ -93,7 +93,7 @@ from eligibility.ask.unstated import fallback_verdict
 from eligibility.ask.verdicts import verdict_of
 from eligibility.language import Clarify
 from eligibility.matcher import Matcher, MatchResult, Scored, english_words
-from eligibility.parsing import normalize
+from eligibility.parsing import find_amounts, normalize
 from eligibility.results import Validity
 from knowledge.models import Benefit, KnowledgeBase, OutOfScope
 
@@ -118,6 +118,8 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                                             today.year if today is not None else None), normalize(question)))
     text = normalize(question)
     yes_no = is_yes_no(cues, text)
+    if yes_no:
+        reading = _cap_claimed(cues, reading, text)
     # "正定县的公司能申请吗": whether a unit of a place of the city may apply (the layer reads no fact of a place
     # asked about); answered by the place, on each clause's terms
     # "辛集市算石家庄吗", "Is Xinji part of Shijiazhuang?": whether a place belongs to the city, the same reading
@@ -304,7 +306,26 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         # "驰名商标和地理标志能同时拿吗": two entries asked about together are a question of the same matter,
         # not of who may apply ("示范企业和优势企业能同时拿吗" names no asker in 企业)
         verdict = same_matter(kb, parts) or YesNo("no", "same_matter")
-    if verdict is not None and verdict.reason in ("amount_same", "amount_differs") and len(parts) >= 2:
+    # (a role asked alone, "示范企业奖励10万，优势企业是5万吗": that part, the figure of its clause)
+    among = parts if len(parts) >= 2 else (replace(alone, answer=answer),) if alone is not None else ()
+    asked_part = _clause_part(cues, result, among, text) \
+        if verdict is not None and verdict.reason in ("amount_same", "amount_differs") and among \
+        and not cues.total.search(text) else None
+    part_amount = asked_part[0].answer.amount if asked_part is not None else None
+    if verdict is not None and asked_part is not None and part_amount is not None:
+        # "示范企业奖励10万，优势企业也是10万吗": the figure of the clause asked is claimed of the part that clause
+        # names (优势企业 5万), never of the part the first words restate
+        part, claimed_here = asked_part
+        same = part_amount.min <= claimed_here <= part_amount.max
+        verdict = YesNo("yes" if same else "no", "amount_same" if same else "amount_differs",
+                        (("claimed", claimed_here), ("actual_min", part_amount.min),
+                         ("actual_max", part_amount.max)))
+        picked = next((s for s in ranked if s.benefit.id == part.benefit.id), None)
+        if picked is not None and picked is not offered[0]:
+            ranked = (picked, *(s for s in ranked if s is not picked))
+            offered = [picked, *(s for s in offered if s is not picked)]
+            answer = part.answer
+    elif verdict is not None and verdict.reason in ("amount_same", "amount_differs") and len(parts) >= 2:
         verdict, total = _against_total(kb, cues, parts, verdict, total, text,
                                         tuple(claims(figures, {**facts, **answer.facts})))
     if verdict is not None and verdict.reason in _AMOUNT_REASONS:
@@ -320,6 +341,25 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,
                      asks_ceiling=bool(cues.ceiling_any.search(text)) and not answer.from_figures,
                      clarify=clarify, notes=reading.notes, policy_meta=bool(cues.policy_meta.search(text)))
+
+
+def _clause_part(cues: Cues, result: MatchResult, parts: tuple[Part, ...], text: str) -> tuple[Part, int] | None:
+    """The one part named in the last yes/no clause, with the one figure that clause claims ("优势企业也是10万吗"
+    after "示范企业奖励10万"); None when the clause names no part, several, or no single figure."""
+    clauses = yes_no_clauses(cues, text)
+    if not clauses:
+        return None
+    last = clauses[-1]
+    at = text.rfind(last)
+    claimed = find_amounts(last)
+    if at < 0 or len(claimed) != 1:
+        return None
+    inside = {h.benefits[0] for h in result.hits if not h.english and len(h.benefits) == 1
+              and at <= h.start and h.end <= at + len(last)}
+    named = [p for p in parts if p.benefit.id in inside]
+    if len({p.benefit.id for p in named}) != 1:
+        return None
+    return named[0], claimed[0]
 
 
 def _beside_subject(result: MatchResult, reading: QuestionReading, use_figures: bool,
@@ -368,7 +408,10 @@ def _not_obtained(kb: KnowledgeBase, cues: Cues, result: MatchResult, b: Benefit
     (a subsidy pending, "奖励正在申请中", is another matter: the word before it is a support word)."""
     if b.is_info or b.amount.kind == "percentage" or not b.conditions:
         return False
-    return any(not _support_before(cues, result, text, m.start()) for m in cues.not_obtained.finditer(text))
+    # "高校能申请中国专利奖吗": the 中 of 申请中 begins a term the question names (中国专利奖), no pending title
+    return any(not _support_before(cues, result, text, m.start())
+               and not any(not h.english and m.start() < h.start < m.end() for h in result.hits)
+               for m in cues.not_obtained.finditer(text))
 
 
 def _lender_asks(kb: KnowledgeBase, cues: Cues, b: Benefit, text: str) -> bool:
@@ -399,6 +442,16 @@ def _lenders_place(cues: Cues, result: MatchResult, question: str) -> bool:
     words = english_words(text)
     return bool(places) and all(cues.lender_after.search(" ".join(words[h.end:]) if h.english else text[h.end:])
                                 for h in places)
+
+
+def _cap_claimed(cues: Cues, reading: QuestionReading, text: str) -> QuestionReading:
+    """"Is the originator reward capped at 2 million per issue?": a figure claimed right after a cap word is the cap
+    asked about, never the user's own base; whose base it is is not asked back."""
+    kept = tuple(c for c in reading.clarify if not (
+        c.key == "lang.ask.confirm_amount" and isinstance(c.params.get("figure"), str)
+        and any(m.start() <= text.find(normalize(str(c.params["figure"]))) < m.end() + 1
+                for m in cues.cap_figure.finditer(text))))
+    return reading if len(kept) == len(reading.clarify) else replace(reading, clarify=kept)
 
 
 _PER_PERIOD = "per_period"  # the role of an untied figure in a message that names a period of payment

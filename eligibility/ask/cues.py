@@ -14,6 +14,7 @@ from knowledge.models import KnowledgeBase, QuestionCues
 
 _SLOT = re.compile(r"@([a-z_]+)")
 _NEVER = "(?!)"  # an empty list matches nothing (never the empty string)
+_FIGURE_START = r"[\d一二两三四五六七八九十百千]"  # where a figure begins ("200万", "两百万")
 
 
 def word_pattern(word: str) -> str:
@@ -242,7 +243,8 @@ def _build(kb: KnowledgeBase) -> Cues:
         role_before=rx(r"@role_before\s*$"),
         role_after=rx(r"^\s*@role_after"),
         asked_after=rx(r"^\s*@asked_may?@asked_get?[^\s，,。？?]{0,2}多少|^\s*@asked_may_apply@asked_get_apply"
-                       r"|^\s*@asked_en"),
+                       r"|^\s*@asked_en|^\s*@asked_get?的?@asked_claim\s*" + _FIGURE_START
+                       + r"|^\s*@asked_may@asked_get[^\s，,。？?\d]{0,2}" + _FIGURE_START),
         can=rx("@can"),
         offer=rx("@offer"),
         getting=rx("@getting"),

@@ -13,7 +13,7 @@ from eligibility.evaluate import assess, policy_validity, year_cover
 from eligibility.language.counts import EVENT_NOTES
 from eligibility.matcher import english_words
 from eligibility.parsing import find_amounts, normalize
-from eligibility.results import Facts, FactValue
+from eligibility.results import Amount, Facts, FactValue, Reason
 from knowledge.models import Benefit, Fact, KnowledgeBase, PercentageAmount, item_count
 
 
@@ -87,6 +87,10 @@ def ruled_out(kb: KnowledgeBase, b: Benefit, facts: Facts) -> YesNo | None:
         return YesNo("maybe", "applicant_unsaid", (("type", str(facts["entity_type"])),))
     if r.fact == "entity_type":
         return YesNo("no", "applicant_not", (("type", str(facts["entity_type"])),))
+    if r.code == "reading_outside" and r.label is not None:
+        # "县政府能拿地理标志的奖励吗（协会注册的）": outside the knowledge base's reading of a text that is silent
+        # there (whose GI is rewarded): the reading is said, neither a yes nor a refusal
+        return YesNo("maybe", "condition_reading", (("reading_zh", r.label.zh), ("reading_en", r.label.en)))
     if r.label is not None:
         return YesNo("no", "condition_fails", (("label_zh", r.label.zh), ("label_en", r.label.en)))
     return YesNo("no", "condition_fails", (("fact", r.fact or ""),))
@@ -156,11 +160,35 @@ def amount_for(kb: KnowledgeBase, benefit: Benefit, question: str,
     if count is not None and read is not None and any(c.fact == count.fact for c in read.clarify):
         # "3个联盟，1个备案了", "3个规范化市场": how many count is asked, never one item's amount stated for all
         return AmountAnswer(None, depends_on=(count.fact,))
-    if items_said(rule, stated) is not None:  # "注册了3件马德里": one item to each paid, never one as all
+    if count is not None and read is not None and items_said(rule, stated) is None \
+            and cues_of(kb).self_ref.search(text):
+        # "我们有3个项目入选高价值专利组合": the one count the asker gives of their own is the entry's items
+        loose = [f.value for f in read.figures if f.role == "count" and f.fact is None and f.value is not None]
+        if len(loose) == 1 and isinstance(loose[0], int) and loose[0] >= 2:
+            stated = {**stated, count.fact: loose[0]}
+    n = items_said(rule, stated)
+    one = nominal_amount(rule)
+    if count is not None and n is not None and n >= 2 and one is not None and _all_chosen(kb, text):
+        # "我们2个平台都入选了": chosen already, each is paid ("每个平台给予30万元"), at most the yearly quota
+        paid = min(n, count.most) if count.most is not None else n
+        reason = Reason("amount_items_chosen", params=(("count", n), ("paid", paid), ("each_min", one.min),
+                                                       ("each_max", one.max)))
+        return AmountAnswer(Amount(one.min * paid, one.max * paid), (reason,))
+    if n is not None:  # "注册了3件马德里": one item to each paid, never one as all
         facts = {count.fact: stated[count.fact]} if count is not None else {}
         amount, reasons = compute_amount(rule, facts)
         return AmountAnswer(amount, tuple(reasons), facts)
     return AmountAnswer(nominal_amount(rule))
+
+
+def _all_chosen(kb: KnowledgeBase, text: str) -> bool:
+    """Whether the asker says the items counted are chosen already ("都入选了", "3个项目入选"): a word of being
+    chosen, and nothing of only some of them ("其中1个入选")."""
+    q = kb.vocabulary.questions
+    after = [normalize(w) for w in (q.chosen_after_count if q is not None else []) if w]
+    chosen = bool(cues_of(kb).selected.search(text)) or any(
+        re.search(r"[\d两二三四五六七八九十]+\s*个[^，,。？?]{0,16}?" + re.escape(w), text) for w in after)
+    return chosen and "其中" not in text
 
 
 def _tier(fact: Fact, text: str) -> str | None:

@@ -352,6 +352,14 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
             and names_beyond_text(kb, cues, b, text):
         # "贴息必须是本市银行的贷款吗": the condition matched on 贷款; what is asked (the bank) the text lacks
         return YesNo("no", "condition_unrequired", needed.params)
+    if (needed is None or needed.verdict == "yes") and (cues.require.search(text) or cues.only.search(text)) \
+            and _examples_asked(kb, b, text) and b.conditions:
+        # "高价值专利组合必须是新一代信息技术产业吗": the industries the clause lists with 等 are examples, no limit
+        if needed is not None:
+            return YesNo("no", "condition_unrequired", needed.params)
+        first = next((c for c in b.conditions if c.fact != "entity_type"), b.conditions[0])
+        return YesNo("no", "condition_unrequired", (("label_zh", first.label.zh), ("label_en", first.label.en))
+                     if first.label is not None else (("fact", first.fact),))
     if needed is not None:
         return requirement_quoted(cues, b, text, needed) if needed.verdict == "yes" else needed
     if isinstance(facts.get("entity_type"), str) and cues.only.search(text) and b.applicants != "any":
@@ -433,6 +441,21 @@ def _plain_verdict(kb: KnowledgeBase, b: Benefit, answer: AmountAnswer, text: st
     if not figures and cues.rewarded.search(text):
         return YesNo("yes", "exists")  # "驰名商标奖励吗", "Does the city reward GIs?": the clause rewards it
     return None
+
+
+def _examples_asked(kb: KnowledgeBase, b: Benefit, text: str) -> bool:
+    """Whether the question names an item of a list the clause closes with 等产业 (examples, not a limit): a run of
+    four characters of the question, none of the entry's title, inside the list."""
+    q = kb.vocabulary.questions
+    closers = [normalize(w) for w in (q.examples_closers if q is not None else []) if w]
+    title = normalize(b.title.zh)
+    runs = {text[i:i + 4] for i in range(len(text) - 3)} - {title[i:i + 4] for i in range(len(title) - 3)}
+    for fragment in re.split(r"[，,。；;]", normalize(b.source).replace(" ", "")):
+        for closer in closers:
+            at = fragment.find(closer)
+            if at > 0 and any(r in fragment[:at] for r in runs if all(_is_han(c) for c in r)):
+                return True
+    return False
 
 
 def unsaid_applicant(kb: KnowledgeBase, b: Benefit, kind: str) -> bool:

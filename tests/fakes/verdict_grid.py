@@ -120,6 +120,17 @@ def cases(kb: KnowledgeBase, shapes: dict[str, object] | None = None) -> list[Ca
                     continue
                 add(b, "applicant_in" if kind in b.applicants else "applicant_out", "applicant",
                     "yes" if kind in b.applicants else "no", who=who)
+        if b.applicants != "any":
+            # "高校能申请中国专利奖吗": a type of the list may apply (the 申请中 of 申请中国… is no pending
+            # title); a type outside a list the text names is a no, outside the reading of 创新主体 not settled
+            for kind, who in words.items():
+                unnamed = kb.policy.unnamed_applicants.get(kind)
+                if unnamed is not None and set(unnamed.near) & set(b.applicants):
+                    continue
+                inside = kind in b.applicants
+                add(b, "applicant_title_in" if inside else "applicant_title_out", "applicant_title",
+                    "yes" if inside else "no" if b.applicant_reading is None else "maybe", who=who,
+                    title={"zh": b.title.zh, "en": b.title.en})
         if b.award.mode == "competitive" and own:
             add(b, "own_competitive", "own", "maybe", n=max(own))
             add(b, "guarantee_competitive", "guarantee", "no", n=max(own))

@@ -190,6 +190,11 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         # "补贴什么时候到账" is not "什么时候到期": a procedure question the policy sets nothing for
         proc = Scored(kb.benefit(PROCEDURE_ENTRY), max(ranked[0].score, matcher.params.min_score))
         ranked = (proc, *(s for s in ranked if s.benefit.id != PROCEDURE_ENTRY))
+    elif procedure and lead.id != PROCEDURE_ENTRY and not any(lead.id in h.benefits for h in result.hits):
+        # "申请补助有没有模板": no term names the entry found by the clause text alone ("补助"), so the question
+        # names no entry: it is about applying under this policy, answered by the procedure entry
+        proc = Scored(kb.benefit(PROCEDURE_ENTRY), max(ranked[0].score, matcher.params.min_score))
+        ranked = (proc,)
     # "我们是发起单位…": the entry the asker names as their own role comes first
     own = [s for s in ranked[:MAX_OFFERED] if asker_is(cues, result, s.benefit.id, text)]
     if len(own) == 1 and own[0] is not ranked[0]:

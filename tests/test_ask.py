@@ -1228,3 +1228,11 @@ def test_a_side_matter_beside_the_users_own_base_figure_does_not_refuse_it(match
                                       "我们没注册公司，利息付了20万"])
 def test_a_loan_or_place_the_policy_does_not_cover_still_refuses_the_figure(matcher: Matcher, question: str) -> None:
     assert ask(matcher, question).refused
+
+
+def test_where_the_company_is_registered_is_no_company_registration_question(kb: KnowledgeBase,
+                                                                             matcher: Matcher) -> None:
+    """Finding V5: "我们公司注册在赞皇县" was refused as a company-registration question; 赞皇县 is in the city."""
+    result = ask(matcher, "我们公司注册在赞皇县，驰名商标能奖吗")
+    assert not result.refused and result.best is not None and result.best.id == "well_known_trademark"
+    assert ask(matcher, "公司注册需要什么材料").refused

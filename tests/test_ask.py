@@ -403,6 +403,41 @@ def test_the_named_benefit_is_answered_with_the_procedure(kb: KnowledgeBase, mat
     assert result.best is not None and result.best.id == "well_known_trademark" and result.procedure
 
 
+@pytest.mark.parametrize(("question", "subject", "said"), [
+    ("贴息怎么申请，要带什么", "pledge_loan_interest", "单个企业每年最高100万元"),
+    ("驰名商标奖励要交哪些证明", "well_known_trademark", "50万元"),
+    ("What papers do we need for the pledge loan interest subsidy?", "pledge_loan_interest", "1,000,000 yuan"),
+])
+def test_a_named_procedure_question_says_the_procedure_first_then_the_entry(kb: KnowledgeBase, matcher: Matcher,
+                                                                           question: str, subject: str,
+                                                                           said: str) -> None:
+    """The convention: topic application_procedure, the entry named as its subject; the text sets no step, so
+    that is said first, then the entry, its amount in one line and its clause (never an invented step)."""
+    result = ask(matcher, question)
+    assert result.topic == "application_procedure" and result.procedure_subject is not None
+    assert result.procedure_subject.id == subject
+    lines = render(kb, result).split("\n")
+    assert lines[0].startswith(("政策原文没有规定申报", "The policy text does not set")), lines
+    assert said in lines[2] and any(x.startswith(("原文", "Text (")) for x in lines)
+    assert not any(x.startswith(("申请主体", "Who may apply")) for x in lines)
+
+
+def test_a_named_competitive_entry_asked_how_to_apply_keeps_its_quota(kb: KnowledgeBase, matcher: Matcher) -> None:
+    text = render(kb, ask(matcher, "专利导航项目申报书怎么写"))
+    assert text.startswith("政策原文没有规定申报") and "名额有限，不保证入选" in text
+
+
+@pytest.mark.parametrize("question", [
+    "线上还是线下", "要不要本人去现场", "材料要复印几份", "贯标奖补去哪里递材料", "申请补助有没有模板",
+])
+def test_procedure_asked_in_few_words_is_answered_not_refused(kb: KnowledgeBase, matcher: Matcher,
+                                                              question: str) -> None:
+    result = ask(matcher, question)
+    assert not result.refused and result.procedure and result.topic == "application_procedure", result.ranked
+    if question == "申请补助有没有模板":  # "补助" names no entry: no entry's card, only the procedure
+        assert result.procedure_subject is None
+
+
 def test_the_policy_as_a_whole_is_in_scope(kb: KnowledgeBase, matcher: Matcher) -> None:
     window = policy_validity(kb)
     validity = render(kb, ask(matcher, "这个政策现在还有效吗？到什么时候截止", today=TODAY, validity=window))
@@ -423,6 +458,9 @@ def test_the_policy_as_a_whole_is_in_scope(kb: KnowledgeBase, matcher: Matcher) 
     ("Are there rewards for provincial patent awards?", "other_awards"),
     ("知识产权融资租赁有补贴吗", "other_financial_products"),
     ("Is there a subsidy for registering software copyright?", "software_copyright"),
+    ("专利质押贷款的本金能帮还一部分吗", "loan_principal"),
+    ("企业内部建知识产权部门能给补助吗", "internal_ip_setup"),
+    ("买了一套专利检索数据库，软件费能补吗", "other_fees"),
 ])
 def test_near_misses_are_refused_with_the_reason(kb: KnowledgeBase, matcher: Matcher, question: str,
                                                  subject: str) -> None:
@@ -492,6 +530,11 @@ def test_per_registration_is_answered_with_the_count_reading(kb: KnowledgeBase, 
     ("专利侵权赔偿多少", "ip_litigation"),
     ("招聘专利工程师", "other_subsidies"),
     ("write me a poem about spring", "chit_chat"),
+    ("How do I renew my driving licence?", "chit_chat"),
+    ("What's the interest rate on a business loan?", "other_loans"),
+    ("national holidays in China", "chit_chat"),
+    ("我想做个网站，有补贴吗", "other_subsidies"),
+    ("Can the government help me collect a debt?", "chit_chat"),
 ])
 def test_other_government_business_is_refused_with_its_reason(matcher: Matcher, question: str, subject: str) -> None:
     result = ask(matcher, question)
@@ -1185,3 +1228,11 @@ def test_a_side_matter_beside_the_users_own_base_figure_does_not_refuse_it(match
                                       "我们没注册公司，利息付了20万"])
 def test_a_loan_or_place_the_policy_does_not_cover_still_refuses_the_figure(matcher: Matcher, question: str) -> None:
     assert ask(matcher, question).refused
+
+
+def test_where_the_company_is_registered_is_no_company_registration_question(kb: KnowledgeBase,
+                                                                             matcher: Matcher) -> None:
+    """Finding V5: "我们公司注册在赞皇县" was refused as a company-registration question; 赞皇县 is in the city."""
+    result = ask(matcher, "我们公司注册在赞皇县，驰名商标能奖吗")
+    assert not result.refused and result.best is not None and result.best.id == "well_known_trademark"
+    assert ask(matcher, "公司注册需要什么材料").refused

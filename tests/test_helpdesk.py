@@ -483,18 +483,32 @@ def test_an_english_branch_is_named_neutrally_and_the_place_capitalised(desk: He
     assert "registered in Tianjin with a branch or office in Shijiazhuang" in paste
 
 
-@pytest.mark.parametrize(("label", "lang"), [
-    ("自助测评", "zh"), ("浏览政策条款", "zh"), ("问个问题", "zh"), ("帮助", "zh"),
-    ("Self-assessment", "en"), ("Browse the clauses", "en"),
+@pytest.mark.parametrize(("label", "command", "lang"), [
+    ("自助测评", "/assess", "zh"), ("浏览政策条款", "/assess", "zh"), ("问个问题", "/assess", "zh"),
+    ("帮助", "/assess", "zh"), ("Self-assessment", "/assess", "en"), ("Browse the clauses", "/assess", "en"),
+    ("转人工", "/human", "zh"), ("talk to a human", "/human", "en"),
 ])
-def test_a_forwarded_menu_label_is_treated_like_the_forwarded_command(desk: HelpDesk, label: str,
+def test_a_forwarded_menu_label_is_treated_like_the_forwarded_command(desk: HelpDesk, label: str, command: str,
                                                                       lang: Lang) -> None:
-    assert desk.forward("/assess", "zh", TODAY).result is None
+    assert desk.forward(command, "zh", TODAY).result is None
     f = desk.forward(label, "zh", TODAY)
     assert f.result is None and f.customer_lang == lang
-    assert f.paste == desk.forward("/assess", lang, TODAY).paste  # what the command gets, in the customer's words
+    assert f.paste == desk.forward(command, lang, TODAY).paste  # what the command gets, in the customer's words
     assert "不在" not in f.paste and "outside" not in f.paste
-    assert "没有可回答的问题" in "\n".join(desk.notes(f, "zh", copyable=True))
+    notes = "\n".join(desk.notes(f, "zh", copyable=True))
+    if command == "/human":  # a person asked for: the contacts rule, never "which subsidy"
+        assert "市市场监督管理局会同市财政局" in f.paste or "Administration for Market Regulation" in f.paste
+        assert "哪一项" not in f.paste and "Which of" not in f.paste and "人工" in notes
+    else:
+        assert "没有可回答的问题" in notes
+
+
+@pytest.mark.parametrize("command", ["/human", "/human@ipbot_bot", "/contact"])
+def test_a_forwarded_request_command_for_a_person_gets_the_contacts_rule(desk: HelpDesk, command: str) -> None:
+    """A forwarded "/human" got "请问您想了解哪一项支持政策？": the command's name is read as the typed word is."""
+    f = desk.forward(command, "zh", TODAY)
+    assert f.human and f.result is None and "市市场监督管理局会同市财政局" in f.paste and "哪一项" not in f.paste
+    assert not any(c.isdigit() for c in f.paste)
 
 
 def test_a_complaint_that_names_no_clause_is_not_refused(desk: HelpDesk) -> None:

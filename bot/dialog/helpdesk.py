@@ -194,6 +194,9 @@ class HelpDesk:
         closing = said is not None and said.intent in _CLOSING and not (said.facts or said.is_question)
         # "客户想找人工", "客户要电话": who implements the policy and what contact the knowledge base holds
         human = said is not None and said.intent == "human" and not (said.facts or said.is_question)
+        # a forwarded "/human" (or "/contact"): the command's name read with the same intents as typed words,
+        # so it gets what "转人工" gets, the contacts rule, never "which subsidy"
+        human = human or (not question and self._commanded(message) == "human")
         if said is not None and said.intent in _ASKS_NOTHING and not (said.facts or said.is_question):
             # a bare greeting or thanks, or a menu label typed ("自助测评", "浏览政策条款") as a command forwarded
             # is: it asks nothing, and the paste asks what the customer wants
@@ -250,6 +253,15 @@ class HelpDesk:
             to_ask = tuple(dict.fromkeys([*first, *to_ask]))[:MAX_QUESTIONS]
         return Forward(message, lang, result, complaint, facts, assumed, assessment, paste, to_ask, clarify,
                        refs, confidence, notes, hedged, human and result is None)
+
+    def _commanded(self, message: str) -> str | None:
+        """The intent of the first bot command forwarded ("/human" → human, "/assess" → assess), read by the
+        language layer's intents as a typed word would be; None when no command is there."""
+        m = _COMMANDS.search(message)
+        if m is None:
+            return None
+        name = m.group(0).split("@", 1)[0].lstrip("/").replace("_", " ")
+        return understand(self.kb, name).intent
 
     def _hedged(self, question: str, facts: Facts) -> tuple[tuple[str, str], ...]:
         """The facts a clause states with a hedge of the lexicon ("好像拿了银奖，不太确定", "我们可能是出口企业吧"),

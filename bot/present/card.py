@@ -5,7 +5,8 @@ one line per part asked about (with the sum and the no-double-subsidy rule when 
 the benefit, its amount (the user's figures, or the rule), who may apply, how it is awarded, the verbatim
 clause (and below it, in English, the unofficial rendering kept in the knowledge base); what the amount
 still depends on; what the policy does not set (procedure, contacts) said as such — never a step of our
-own; the runner-up.
+own; the runner-up. A procedure question that names an entry ("贴息怎么申请") is about applying: the procedure
+statement first, then the entry, its amount in one line and its clause.
 """
 
 from __future__ import annotations
@@ -40,6 +41,17 @@ class ChatCard(VerdictWording):
         if result.policy_meta:
             lines.append(self.policy_meta(lang))
         said = self.note_lines(self.stated_back(result), lang) if notes else []
+        if result.procedure_subject is not None and not complaint:
+            # "贴息怎么申请，要带什么": the honest procedure statement first (the text sets no step), then the
+            # entry named, its amount in one line and its clause
+            b = result.procedure_subject
+            lines += [self._procedure(lang),
+                      self.cat.t(lang, "ask.head", title=text(b.title, lang), ref=self.r.ref(b.ref, lang)),
+                      *self._amount_lines(result, b, lang)[:1], *said, *self._beside(result, lang),
+                      # a place to compete for is no entitlement: the quota is said with the amount
+                      *([self._mode(b, lang)] if b.award.mode == "competitive" else []),
+                      *self.clause_lines(b, lang), self._contact(lang, paste=False)]
+            return "\n".join(lines)
         if result.parts:
             lines += self._part_lines(result, lang, said)
         else:

@@ -200,6 +200,11 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         # "补贴什么时候到账" is not "什么时候到期": a procedure question the policy sets nothing for
         proc = Scored(kb.benefit(PROCEDURE_ENTRY), max(ranked[0].score, matcher.params.min_score))
         ranked = (proc, *(s for s in ranked if s.benefit.id != PROCEDURE_ENTRY))
+    elif procedure and lead.id != PROCEDURE_ENTRY and not any(lead.id in h.benefits for h in result.hits):
+        # "申请补助有没有模板": no term names the entry found by the clause text alone ("补助"), so the question
+        # names no entry: it is about applying under this policy, answered by the procedure entry
+        proc = Scored(kb.benefit(PROCEDURE_ENTRY), max(ranked[0].score, matcher.params.min_score))
+        ranked = (proc,)
     if reading.denied:  # "不是优势企业，是示范企业": the entry denied is left out while another is there (G23)
         kept = tuple(s for s in ranked if not denied_entry(kb, s.benefit, reading))
         ranked = kept or ranked

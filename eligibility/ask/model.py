@@ -121,6 +121,23 @@ class AskResult:
         return self.benefits[0].benefit if self.benefits else None
 
     @property
+    def procedure_subject(self) -> Benefit | None:
+        """"贴息怎么申请，要带什么": a procedure question that names one entry is about applying (the policy sets
+        no step), with the entry named as its subject; None for any other question (parts, info entries)."""
+        b = self.best
+        if not self.procedure or self.refused or self.parts or b is None or b.is_info:
+            return None
+        return b
+
+    @property
+    def topic(self) -> str | None:
+        """What the answer is about first: the procedure entry for a procedure question that names an entry
+        (:attr:`procedure_subject`), else the best entry; None when refused."""
+        if self.procedure_subject is not None:
+            return PROCEDURE_ENTRY
+        return self.best.id if self.best is not None else None
+
+    @property
     def also(self) -> tuple[Benefit, ...]:
         """Other benefits that fit, offered after the best one (none when they are answered as parts)."""
         if self.parts:

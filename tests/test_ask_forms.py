@@ -207,6 +207,17 @@ def test_what_an_enterprise_may_apply_for_lists_its_clauses(kb: KnowledgeBase, q
     assert not ask_plain(kb, "公司附近有什么好吃的").open_to
 
 
+@pytest.mark.parametrize("question", ["我们是国有企业，可以申请吗", "我们是民营企业能申请吗"])
+def test_whether_a_kind_of_enterprise_may_apply_lists_the_clauses_open_to_enterprises(kb: KnowledgeBase,
+                                                                                     question: str) -> None:
+    """Finding V10: a kind of enterprise the text does not exclude, asked whether it may apply with no clause
+    named: the clauses whose applicants include enterprises, never a refusal as off-topic."""
+    result, text = answered(kb, question)
+    assert result.entity_type == "enterprise" and any(b.id == "pledge_loan_interest" for b in result.open_to), text
+    assert "只解答" not in text
+    assert not ask_plain(kb, "我们公司有什么").open_to
+
+
 def ask_plain(kb: KnowledgeBase, question: str) -> AskResult:
     return answered(kb, question)[0]
 

@@ -119,6 +119,20 @@ def test_procedure_is_said_honestly(desk: HelpDesk) -> None:
     assert "下一步" not in f.paste
 
 
+@pytest.mark.parametrize("message", ["贴息怎么申请，要带什么", "专利导航项目怎么申报",
+                                     "去年利息付了20万，贴息怎么申请"])
+def test_a_procedure_question_naming_an_entry_is_pasted_procedure_first(desk: HelpDesk, message: str) -> None:
+    """The card's convention (topic application_procedure, the entry as subject): the text sets no step, said
+    first; then the entry named and its amount; no step of our own, no command, no figures asked for."""
+    paste = desk.forward(message, "zh", TODAY).paste
+    assert_pasteable(paste)
+    procedure, entry = paste.find("政策原文没有规定申报时间"), paste.find("根据《")
+    assert 0 <= procedure < entry, paste
+    assert paste.count("政策原文没有规定申报时间") == 1 and "下一步" not in paste
+    assert "方便的话请告诉我们" not in paste
+    assert not re.search(r"(第[一二三]步|首先|然后|登录|提交至|前往)", paste), paste
+
+
 def test_languages_customer_for_the_paste_staff_for_the_notes(desk: HelpDesk) -> None:
     first, notes = two_messages(desk, "Can a university get the China Patent Award reward?", staff="zh")
     assert first.text.startswith("Hello") and notes.startswith("<b>客户咨询")

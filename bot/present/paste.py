@@ -80,6 +80,8 @@ class PasteProse(VerdictWording):
                 out.append(t(lang, "dlg.hd.refused", title=title))
             return tidy(sep.join(out))
         policy = t(lang, "dlg.hd.policy", title=title, number=self.kb.policy.document_number)
+        # a procedure question naming an entry is about applying (the card's convention): no figures asked for
+        named = result.procedure_subject if not complaint else None
         if not complaint:  # a complaint's digits (a hotline, a date) are neither money nor asked about as money
             out += self.clarify_lines(result, lang)
         if result.policy_meta:
@@ -107,6 +109,8 @@ class PasteProse(VerdictWording):
                     out += self._same_matter(result, lang)
         else:
             b = result.best
+            if named is not None:  # "贴息怎么申请": the honest procedure statement first, then the entry named
+                out.append(self._procedure(lang))
             out.append(policy + after_comma(sentence(f"{text(b.title, lang)}{'：' if lang == 'zh' else ': '}"
                                           f"{without_title(text(b.summary, lang), text(b.title, lang))}", lang),
                                              self.proper))
@@ -151,12 +155,13 @@ class PasteProse(VerdictWording):
                 out.append(sentence(self.validity_line(lang), lang))
         if result.subject is not None:  # "另外担保费8万": the side subject's reply, after what was answered
             out.append(t(lang, "dlg.hd.beside", reply=after_comma(text(result.subject.reply, lang), self.proper)))
-        if result.depends_on and not result.asks_ceiling and not complaint:  # a complaint is not asked for figures
+        # a complaint is not asked for figures, nor a procedure question
+        if result.depends_on and not result.asks_ceiling and not complaint and named is None:
             facts = t(lang, "list_sep").join(after_comma(self.r.fact_label(f, lang), self.proper)
                                              for f in result.depends_on)
             out.append(t(lang, "dlg.hd.depends", facts=facts))
         if result.procedure or complaint or self._procedure_said(result):
-            if (result.procedure or complaint) and not self._procedure_said(result):
+            if (result.procedure or complaint) and not self._procedure_said(result) and named is None:
                 out.append(self._procedure(lang))
             out.append(self._contact(lang, paste=True))
         elif (not result.parts and not result.depends_on and not result.asks_ceiling

@@ -564,8 +564,10 @@ def _refused(kb: KnowledgeBase, cues: Cues, question: str, result: MatchResult, 
         entity = asked_applicant(kb, text, cues.offer) or (asked_applicant(kb, text, cues.can)
                                                            if whole or yes_no else None)
     # an enterprise, named in most clauses, gets the list only when what it may apply for is asked
-    # ("企业能申请哪些项目", "What can an enterprise apply for?"), not for any 有什么 beside 公司
-    listed = entity != "enterprise" or bool(cues.apply_what.search(text)) or whole
+    # ("企业能申请哪些项目", "What can an enterprise apply for?"), or whether it may apply at all with no clause
+    # named ("我们是国有企业，可以申请吗": a kind of enterprise the text does not exclude), not for any 有什么
+    listed = entity != "enterprise" or bool(cues.apply_what.search(text)) or whole \
+        or (yes_no and result.subject is None and bool(cues.can.search(text)))
     open_to = tuple(b for b in kb.benefits if not b.is_info and entity is not None
                     and b.applicants != "any" and entity in b.applicants) if listed else ()
     # "个体工商户能申请什么", "个人发明人能申请吗": a type the text never names has no clause of its own; the type is

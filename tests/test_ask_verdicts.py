@@ -37,6 +37,8 @@ def first_line(kb: KnowledgeBase, question: str) -> tuple[str | None, str]:
     ("马德里商标那个奖励 不出口的企业能拿吗", "no", "不可以。"),
     ("产业知识产权联盟没备案能拿那10万吗", "no", "不可以。"),
     ("有没有贯标补贴", "yes", "有。"),
+    # an amount computed from an approximate figure is approximate in the verdict as in the body
+    ("利息大概一百万左右，能补50万吗", "yes", "是的。知识产权质押贷款贴息为约50万元。"),
     # the city's funds pay no applicant; supervision is what the text says
     ("那个1000万的风险补偿资金能直接发给企业吗", "no", "不是。"),
     ("申报的时候弄虚作假会被处理吗", "yes", "是的。"),

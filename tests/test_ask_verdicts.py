@@ -37,6 +37,12 @@ def first_line(kb: KnowledgeBase, question: str) -> tuple[str | None, str]:
     ("马德里商标那个奖励 不出口的企业能拿吗", "no", "不可以。"),
     ("产业知识产权联盟没备案能拿那10万吗", "no", "不可以。"),
     ("有没有贯标补贴", "yes", "有。"),
+    # a question asked back on the entry's own fact (is the loan an IP pledge?) leaves the verdict open, never "有"
+    ("我们用房产抵押贷款，利息40万，能补吗", "maybe", "不一定。"),
+    # the asker one of the people （十） helps: its applicants are the service agencies that help them
+    ("我们是弱势群体，能申请维权援助补贴吗", "no", "不可以。知识产权维权援助奖补的申请主体是"),
+    # an amount computed from an approximate figure is approximate in the verdict as in the body
+    ("利息大概一百万左右，能补50万吗", "yes", "是的。知识产权质押贷款贴息为约50万元。"),
     # the city's funds pay no applicant; supervision is what the text says
     ("那个1000万的风险补偿资金能直接发给企业吗", "no", "不是。"),
     ("申报的时候弄虚作假会被处理吗", "yes", "是的。"),

@@ -60,6 +60,9 @@ class VerdictWording(AnswerWording):
                 actual = self.r.amount(Amount(low, high), lang)
                 if b.amount.kind == "percentage" and not (result.answer is not None and result.answer.from_figures):
                     actual = self.cat.t(lang, "up_to", max=self.r.yuan(high, lang))  # the cap, not a computed sum
+                elif result.answer is not None and result.answer.from_figures \
+                        and self.approximate(result, result.answer.facts):  # 大概一百万: the verdict says 约 too
+                    actual = self.about(actual, lang)
             else:
                 actual = self._rule_amount(b, lang)
             return t(lang, f"ask.why.{v.reason}", title=title, tier=tier, actual=actual,

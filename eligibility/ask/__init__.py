@@ -338,9 +338,11 @@ def ask(matcher: Matcher, question: str, *, use_figures: bool = True, today: dat
         end = re.sub(r"[\s?？!！。.，,]+$", "", text)
         asks_it = procedure and end.endswith("吗") and bool(cues.procedure.search(end[-6:]))
         verdict = _beside_the_amount(kb, result, asks_it, verdict)
-    if verdict is not None and verdict.verdict == "yes" and verdict.reason in _AMOUNT_REASONS \
+    if verdict is not None and verdict.verdict == "yes" and (verdict.reason in _AMOUNT_REASONS
+                                                             or verdict.reason == "exists") \
             and _asked_back(kb, best.benefit, clarify):
-        # "2019年获得的专利奖金奖，能拿50万吗": a question asked back on the entry's own fact may turn the yes to a no
+        # "2019年获得的专利奖金奖，能拿50万吗": a question asked back on the entry's own fact may turn the yes to a no;
+        # "房产抵押贷款，利息40万，能补吗": the clause exists, whether it is the asker's the question asked back decides
         verdict = replace(verdict, verdict="maybe")
     return AskResult(question, result.lang, tuple(offered), ranked, result.confidence, False, beside,
                      figures, answer, parts, total, procedure, yes_no, verdict, facts,

@@ -1023,16 +1023,31 @@ def _listed_beside(lex: Lexicon, out: FigureReading, clauses: list[Clause]) -> N
         if len(mine) != 1 or not loose:
             continue
         for ci, c in enumerate(clauses):
-            said = [c.s[n.start : n.end] for n in _money_numbers(lex, c)]
+            said = _listed(c.s, _money_numbers(lex, c))
             if mine[0].text not in said:
                 continue
             following = clauses[ci + 1] if ci + 1 < len(clauses) else None
-            listed = [n for n in _money_numbers(lex, following)] if following is not None else []
-            if listed and following is not None and not following.s[: listed[0].start].strip():
-                said += [following.s[n.start : n.end] for n in listed]  # "500k, 300k and 400k": the list goes on
-            if any(t in loose for t in said if t != mine[0].text):
+            listed = _money_numbers(lex, following) if following is not None else []
+            if listed and following is not None and not following.s[: listed[0].start].strip() \
+                    and said[-1] == mine[0].text:
+                said += _listed(following.s, listed)  # "500k, 300k and 400k": the list goes on
+            if len(said) > 1 and any(t in loose for t in said if t != mine[0].text):
                 _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure", {"figures": said}, None))
                 break
+
+
+_LIST_GAP = re.compile(r"\s*(?:[,，、;；]|and|和|及|以及|跟)?\s*(?:and\s*)?")
+
+
+def _listed(s: str, numbers: list[Number]) -> list[str]:
+    """The last run of figures told one after another as a list ("500k, 300k and 400k", "40万、90万"): only list
+    separators between them ("90k not 900k" is no list)."""
+    run: list[str] = []
+    for i, n in enumerate(numbers):
+        if i and _LIST_GAP.fullmatch(s[numbers[i - 1].end : n.start]) is None:
+            run = []
+        run.append(s[n.start : n.end])
+    return run
 
 
 def _theirs_before(c: Clause, n: Number, *, any_party: bool = False) -> bool:

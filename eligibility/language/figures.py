@@ -1000,6 +1000,8 @@ def _actually_paid(lex: Lexicon, out: FigureReading, clauses: list[Clause]) -> N
     fact = next(iter(facts))
     if fact not in out.amounts and not any(c.fact == fact for c in out.clarify):
         return
+    if any(c.fact == fact and c.key != "lang.ask.which_figure" for c in out.clarify):
+        return  # asked for another reason (its unit, its period): still asked
     at = next((i for i, f in enumerate(out.figures) if f.text == paid[0] and f.role in ("amount", "other")
                and f.fact in (fact, None) and f.period is None and f.value), None)
     if at is None:

@@ -818,6 +818,8 @@ class FigureWords(Model):
     # A clause opening with one of these gives another figure as an alternative ("30万吧，也可能是40万"): asked.
     alternative_leads: list[str] = []
     compared_years: list[str] = []  # "比去年少了一半": a yearly figure told against another year's
+    compared_others: list[str] = []  # "比他们多付20万": a figure told against someone else's, a difference
+    actually_paid: list[str] = []  # "实际只付了60万": the interest actually paid, after a nominal one
     # A part of a figure told apart ("其中手续费5万", "including a 50k fee", "200k of it"): the whole is asked
     # about. ``of_which`` stands before the part's figure, ``of_which_after`` right after it.
     of_which: list[str] = []

@@ -704,3 +704,60 @@ def test_a_figure_told_against_another_years_is_asked(kb: KnowledgeBase) -> None
 def test_an_article_before_the_corrected_level_is_part_of_the_correction(kb: KnowledgeBase, ask: Asker) -> None:
     r = read(kb, "it was a silver — actually no, an excellence award", ask("china_patent_award_last_year"))
     assert r.facts.get("china_patent_award_last_year") == "excellent"
+
+
+# -- lang13: the language layer's last wrong amounts (findings3 J4, J5, J7, J8, J16) ------------------------
+
+INTEREST = "pledge_loan_interest_paid_yuan"
+
+
+@pytest.mark.parametrize("q", [None, INTEREST])
+@pytest.mark.parametrize("text", ["集团付了300万利息，我们公司承担了40%", "总公司一年利息200万，我们分摊30%"])
+def test_a_share_of_a_groups_figure_is_asked(kb: KnowledgeBase, ask: Asker, text: str, q: str | None) -> None:
+    """J7: a share of the group's interest is asked, never the group's figure taken as the applicant's."""
+    r = read(kb, text, ask(q) if q else None)
+    assert INTEREST not in r.facts and INTEREST in asked(r)
+
+
+@pytest.mark.parametrize("q", [None, INTEREST])
+@pytest.mark.parametrize(("text", "paid"), [
+    ("我们应付利息80万，实际只付了60万", 600_000),
+    ("合同约定利息50万，实际支付了35万", 350_000),
+    ("interest is 800k but the bank gave us a 200k discount, so actually 600k", 600_000),
+    ("the contract interest was 300k; we actually paid 240k", 240_000),
+])
+def test_the_interest_actually_paid_is_the_base(kb: KnowledgeBase, ask: Asker, text: str, paid: int,
+                                                q: str | None) -> None:
+    """J5: (四)1 "按照实际支付的利息": the figure actually paid is the interest, never the nominal one."""
+    r = read(kb, text, ask(q) if q else None)
+    assert r.facts.get(INTEREST) == paid
+    assert [f.value for f in r.figures if f.role == "amount"] == [paid]
+
+
+@pytest.mark.parametrize(("text", "yearly"), [("我们每月还款10万，其中利息2万", 240_000),
+                                              ("每个月还贷8万，其中利息1万", 120_000)])
+def test_the_interest_part_of_a_monthly_repayment_is_monthly(kb: KnowledgeBase, text: str, yearly: int) -> None:
+    """J4: the interest told apart in a monthly repayment is the month's interest (×12, said back), never the
+    repayment and never the month's figure taken for the year."""
+    r = read(kb, text)
+    assert r.facts.get(INTEREST) == yearly
+    assert any(n.key == "lang.note.period" for n in r.notes)
+
+
+@pytest.mark.parametrize("q", [None, INTEREST])
+@pytest.mark.parametrize("text", ["同行付了50万，我们比他们多付20万", "别人家利息40万，我们比别人少10万",
+                                  "they paid 500k and we paid 200k more than them"])
+def test_a_difference_from_someone_elses_figure_is_never_the_users(kb: KnowledgeBase, ask: Asker, text: str,
+                                                                   q: str | None) -> None:
+    """J8: "比他们多付20万" is a difference; the applicant's interest is asked, never the difference."""
+    r = read(kb, text, ask(q) if q else None)
+    assert INTEREST not in r.facts
+
+
+@pytest.mark.parametrize("q", [None, INTEREST])
+@pytest.mark.parametrize("text", ["our interest: 500k, 300k and 400k on three loans",
+                                  "interest paid: 200k, 150k on two loans"])
+def test_several_loans_figures_listed_are_asked(kb: KnowledgeBase, ask: Asker, text: str, q: str | None) -> None:
+    """J16: several loans' interest listed: whether they are the year's total is not said; asked, never the first."""
+    r = read(kb, text, ask(q) if q else None)
+    assert INTEREST not in r.facts and INTEREST in asked(r)

@@ -171,6 +171,7 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
     handled = _year_told_in_parts(kb, lex, clauses, out, expecting, cue_ok)
     theirs = _ours_after_theirs(kb, lex, clauses, out, expecting, cue_ok, handled)
     carried: set[str] = set()
+    paid_per: set[str] = set()  # the period of the clause before, said with a figure of its own
     period_words: dict[str, str] = {}
     doubted: set[str] = set()
     # (figure's index, fact, the question if no amount is told, its role if one is)
@@ -188,9 +189,12 @@ def read_figures(kb: KnowledgeBase, lex: Lexicon, clauses: list[Clause], *, expe
             # "1-6月付利息30万", "6月份付了30万": a month's or some months' payment, part of the year: asked
             here = {PARTIAL: months.group(0)}
         period_words.update(here)
-        periods = set(here) or carried
+        # "每月还款10万，其中利息2万": the part of a period's payment, told apart in the next clause, is of that period
+        part = lex.of_which.match(c.s.lstrip()) is not None and any(h.has("cue") for h in c.hits)
+        periods = set(here) or carried or (paid_per if part else set())
         # "半年付一次，一次15万": a period stated without a figure reaches the next clause.
         carried = periods if not _has_figure(lex, c) else set()
+        paid_per = set(here) if _has_figure(lex, c) else set()
         # On a money question, "刚才利息说错了，是30万" is the interest's, and so is a payment's figure ("利息付了两次，
         # 每次25万", then asked); other free text keeps to each clause's own cue
         named_before = _named_before(lex, clauses, ci, cue_ok, remap) \
@@ -863,6 +867,7 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
 
     Amounts that are not surely the applicant's own yearly figure are withdrawn and asked about: another
     kind of loan (a fact's ``mentions_false``), a total over several years, a group's or a share."""
+    _actually_paid(lex, out, clauses)
     other_loans = {t.key for c in clauses for h in c.hits for t in h.of("mention_false") if t.key in out.amounts}
     kinds = [{n.kind for n in scan_numbers(c.s, lex.numbers)} for c in clauses]
     shares = {t.key for c, k in zip(clauses, kinds, strict=True) if "percent" in k and "money" not in k
@@ -955,6 +960,12 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
         # "证券化分三期发行，每期5000万" with no side named: the one figure is each issue's, whoever's it is; it stays
         # untied (the side is asked), and is told once per issue, so no reader takes one issue for all of them
         out.figures[untied[0] + 1 : untied[0] + 1] = [out.figures[untied[0]]] * (issues - 1)
+    if any(w in c.s for c in clauses for w in lex.compared_others):
+        # "同行付了50万，我们比他们多付20万": a difference from someone else's figure, never the applicant's own (J8)
+        for fact in sorted(set(out.amounts) & set(lex.yearly_facts)):
+            figure = next((f.text for f in out.figures if f.fact == fact and f.role == "amount"), "")
+            _withdraw(out, fact, Clarify(fact, "lang.ask.whose_amount", {"figure": figure}))
+    _listed_beside(lex, out, clauses)
     if any(w in c.s for c in clauses for w in lex.compared_years):
         # "我们利息比去年少了一半，去年是100万": a yearly figure against another year's; which year's is asked (J17)
         cued = {t.key for c in clauses for h in c.hits for t in h.of("cue") if t.key in lex.yearly_facts}
@@ -972,6 +983,73 @@ def _settle(kb: KnowledgeBase, lex: Lexicon, out: FigureReading, expecting: str 
         if f.role == "principal" and f.fact is not None and f.fact not in out.amounts and not any(
                 c.fact == f.fact for c in out.clarify):
             out.clarify.append(Clarify(f.fact, "lang.ask.interest_or_principal", {"figure": f.text}, None))
+
+
+def _actually_paid(lex: Lexicon, out: FigureReading, clauses: list[Clause]) -> None:
+    """"应付利息80万，实际只付了60万", "800k but a 200k discount, so actually 600k": the one figure right after an
+    actually-paid word is the yearly fact's amount ((四)1 "按照实际支付的利息"); the nominal figure is not recorded."""
+    paid: list[str] = []  # the figures said right after an actually-paid word, one per clause
+    for c in clauses:
+        ats = [c.s.find(w) + len(w) for w in lex.actually_paid if w in c.s]
+        after = next((n for n in _money_numbers(lex, c) if ats and n.start >= min(ats)), None)
+        if after is not None:
+            paid.append(c.s[after.start : after.end])
+    facts = {f.fact for f in out.figures if f.fact in lex.yearly_facts and f.role in ("amount", "other")}
+    if len(paid) != 1 or len(facts) != 1:
+        return
+    fact = next(iter(facts))
+    if fact not in out.amounts and not any(c.fact == fact for c in out.clarify):
+        return
+    if any(c.fact == fact and c.key != "lang.ask.which_figure" for c in out.clarify):
+        return  # asked for another reason (its unit, its period): still asked
+    at = next((i for i, f in enumerate(out.figures) if f.text == paid[0] and f.role in ("amount", "other")
+               and f.fact in (fact, None) and f.period is None and f.value), None)
+    if at is None:
+        return
+    value = out.figures[at].value
+    assert value is not None
+    out.figures = [replace(f, role="other") if f.fact == fact and f.role == "amount" else f for f in out.figures]
+    out.figures[at] = replace(out.figures[at], role="amount", fact=fact)
+    out.amounts[fact] = [value]
+    out.notes = [x for x in out.notes if x.fact != fact]
+    out.clarify = [x for x in out.clarify if x.fact != fact]
+
+
+def _listed_beside(lex: Lexicon, out: FigureReading, clauses: list[Clause]) -> None:
+    """"our interest: 500k, 300k and 400k on three loans": a yearly fact's figure listed beside other money figures
+    of no fact in its clause; whether they add up to the year's total is not said, so which is asked (J16), never
+    the first alone."""
+    for fact in sorted(set(out.amounts) & set(lex.yearly_facts)):
+        mine = [f for f in out.figures if f.fact == fact and f.role == "amount"]
+        loose = {f.text for f in out.figures if f.fact is None and f.role == "other" and f.value}
+        if len(mine) != 1 or not loose:
+            continue
+        for ci, c in enumerate(clauses):
+            said = _listed(c.s, _money_numbers(lex, c))
+            if mine[0].text not in said:
+                continue
+            following = clauses[ci + 1] if ci + 1 < len(clauses) else None
+            listed = _money_numbers(lex, following) if following is not None else []
+            if listed and following is not None and not following.s[: listed[0].start].strip() \
+                    and said[-1] == mine[0].text:
+                said += _listed(following.s, listed)  # "500k, 300k and 400k": the list goes on
+            if len(said) > 1 and any(t in loose for t in said if t != mine[0].text):
+                _withdraw(out, fact, Clarify(fact, "lang.ask.which_figure", {"figures": said}, None))
+                break
+
+
+_LIST_GAP = re.compile(r"\s*(?:[,，、;；]|and|和|及|以及|跟)?\s*(?:and\s*)?")
+
+
+def _listed(s: str, numbers: list[Number]) -> list[str]:
+    """The last run of figures told one after another as a list ("500k, 300k and 400k", "40万、90万"): only list
+    separators between them ("90k not 900k" is no list)."""
+    run: list[str] = []
+    for i, n in enumerate(numbers):
+        if i and _LIST_GAP.fullmatch(s[numbers[i - 1].end : n.start]) is None:
+            run = []
+        run.append(s[n.start : n.end])
+    return run
 
 
 def _theirs_before(c: Clause, n: Number, *, any_party: bool = False) -> bool:

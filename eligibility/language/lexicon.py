@@ -145,6 +145,8 @@ class Lexicon:
     year_cues: tuple[tuple[str, re.Pattern[str]], ...]
     alternative_leads: tuple[str, ...]  # "也可能是": a clause giving another figure as an alternative
     compared_years: tuple[str, ...]  # "比去年": this year's figure told against another year's
+    compared_others: tuple[str, ...]  # "比他们": a figure told against someone else's (a difference)
+    actually_paid: tuple[str, ...]  # "实际只付了": the figure after is the one actually paid
     of_which: re.Pattern[str]  # "其中", "including": a part of a figure told apart follows
     of_which_after: tuple[str, ...]  # "of it": right after the part's figure
     particles: str  # trailing particles and punctuation ("是的呀~" -> "是的"), one character each
@@ -491,6 +493,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         year_cues=_year_cues(kb),
         alternative_leads=_longest_first(_norm(f.alternative_leads)),
         compared_years=_longest_first(_norm(f.compared_years)),
+        compared_others=_longest_first(_norm(f.compared_others)),
+        actually_paid=_longest_first(_norm(f.actually_paid)),
         of_which=re.compile(rf"(?:{_words(f.of_which)})\s*"),
         of_which_after=_longest_first(_norm(f.of_which_after)),
         particles=particles,

@@ -58,9 +58,10 @@ FRESH4 = HERE / "fresh4.yaml"
 # The fifth blind set (writerF5, this session): split fresh5, never tuned on, never read by whoever tunes.
 FRESH5 = HERE / "fresh5.yaml"
 # More tuning material by blind writers (dev2: writerT, dev3: writerT2, dev4: writerT4, dev5: writerT5): tune;
-# dev6_intents: the commands as people type them, written by the language layer's own engineer (not blind).
+# dev6_intents and dev7_lang12 (someone else's facts, self-corrections, tick-all, shared words, negation scope):
+# written by the language layer's own engineers, scored before they tuned on them (not blind).
 EXTRA_TUNE = (HERE / "dev2.yaml", HERE / "dev3.yaml", FRESH3, HERE / "dev4.yaml", HERE / "dev5.yaml",
-              HERE / "dev6_intents.yaml")
+              HERE / "dev6_intents.yaml", HERE / "dev7_lang12.yaml")
 SPLITS = ("tune", "holdout", "fresh", "fresh2", "fresh4", "fresh5")
 KEYS = ("id", "text", "lang", "question", "kind", "facts", "ask", "intent", "split")
 # The corpora's intents are the menu's: "看看政策条款" is labelled ``menu`` (the writers had no separate id), and the

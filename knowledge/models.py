@@ -1120,6 +1120,9 @@ class UnknownPlaces(Model):
     beyond_not: list[str] = []
     # Another party whose place a place may be ("北京的银行", "客户在北京"): not the applicant's registration.
     other_parties: list[str] = []
+    # A unit of the applicant's own group placed somewhere ("子公司在邢台", "our subsidiary is in Xingtai"): a legal
+    # person of its own, so where it is leaves open which unit applies when the applicant's place differs: asked.
+    subsidiaries: list[str] = []
     # Where the applicant sells ("出口到美国", "销往北京"): a place right after one of these is a market.
     markets: list[str] = []
     # A count of others right after a place ("石家庄几所高校"): those others' place, not the applicant's.

@@ -1236,3 +1236,18 @@ def test_where_the_company_is_registered_is_no_company_registration_question(kb:
     result = ask(matcher, "我们公司注册在赞皇县，驰名商标能奖吗")
     assert not result.refused and result.best is not None and result.best.id == "well_known_trademark"
     assert ask(matcher, "公司注册需要什么材料").refused
+
+
+@pytest.mark.parametrize(("question", "said", "never"), [
+    ("高价值专利组合我们申报了2个，能拿100万吗", ("每个50万元", "最多为100万元"), ("每个50万元—100万元",)),
+    ("我们有3个项目入选高价值专利组合，能拿150万吗", ("每个50万元", "最多为150万元"), ("每个150万元", "450万元")),
+])
+def test_a_count_of_competitive_items_keeps_the_rules_amount_per_item(kb: KnowledgeBase, question: str,
+                                                                      said: tuple[str, ...],
+                                                                      never: tuple[str, ...]) -> None:
+    """"每个" is the rule's amount for one item; the count's range or total is never said per item (regress4 R2:
+    "每个50万元—100万元", and "每个150万元 … 最多为450万元" for three projects)."""
+    _result, text = answer_text(kb, question)
+    first = text.splitlines()[0]
+    assert all(s in first for s in said), first
+    assert not any(s in first for s in never), first

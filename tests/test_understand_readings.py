@@ -761,3 +761,28 @@ def test_several_loans_figures_listed_are_asked(kb: KnowledgeBase, ask: Asker, t
     """J16: several loans' interest listed: whether they are the year's total is not said; asked, never the first."""
     r = read(kb, text, ask(q) if q else None)
     assert INTEREST not in r.facts and INTEREST in asked(r)
+
+
+# -- a subsidiary's own place ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "我们总部在石家庄，子公司在邢台，子公司能申请吗",
+    "our HQ is in Shijiazhuang and our subsidiary is in Xingtai, can the subsidiary apply?",
+    "我们注册在长安区，全资子公司注册在保定，能申请吗",
+])
+def test_a_subsidiary_placed_elsewhere_leaves_which_unit_applies_asked(kb: KnowledgeBase, text: str) -> None:
+    """A subsidiary is a legal person of its own: where it is registered may be the applicant's place (regress4 R1:
+    the HQ's Shijiazhuang was taken for the Xingtai subsidiary, "Yes")."""
+    r = read(kb, text)
+    assert "in_city" not in r.facts
+    assert "in_city" in asked(r)
+
+
+@pytest.mark.parametrize(("text", "in_city"), [
+    ("我们是一家子公司，注册在鹿泉区", True),  # the applicant describes itself: its own place decides
+    ("我们注册在长安区，子公司也在石家庄", True),  # both places in the city: nothing left open
+    ("注册在衡水，石家庄这边只有个分公司", False),  # a branch is no legal person: the registration decides
+])
+def test_the_applicants_own_place_still_decides(kb: KnowledgeBase, text: str, in_city: bool) -> None:
+    assert read(kb, text).facts.get("in_city") is in_city

@@ -216,6 +216,10 @@ class VerdictWording(AnswerWording):
             return t(lang, "ask.why.if_conditions", title=title, tier=tier, actual=actual,
                      conditions=str(p.get(f"label_{lang}s", p.get(f"labels_{lang}", ""))))
         unit = text(b.award.quota.unit, lang) if b.award.quota is not None else ""
+        each = nominal_amount(b.amount)
+        if isinstance(p.get("count"), int) and each is not None:
+            # "申报了2个": "每个" is the rule's amount per item, never the count's 50万—100万 (regress4 R2)
+            amount, actual = each, self.r.amount(each, lang)
         line = t(lang, "ask.why.competitive", title=title, tier=tier, actual=actual,
                  quota=self.r.quota_count(b, lang), pick=self.pick(b, lang))
         count = p.get("count")

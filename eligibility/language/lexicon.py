@@ -129,6 +129,7 @@ class Lexicon:
     beyond_not: tuple[str, ...]
     party_after: re.Pattern[str]  # right after a place: another party's ("北京的银行")
     party_before: re.Pattern[str]  # right before a place: another party's ("客户在北京")
+    subsidiary_before: re.Pattern[str]  # right before a place: a unit of the applicant's group ("子公司在邢台")
     headcount: re.Pattern[str]  # "300人", "200 employees": a head count
     benefit_after: tuple[str, ...]  # "奖补", "补贴", "政策" right after a description: a benefit's name
     street_after: tuple[str, ...]  # "路", "大街": the place before names a street ("中山东路")
@@ -482,6 +483,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                                 rf"|(?:{_words(pl.unknown.other_parties)})\s*(?:的)?\s*"
                                 rf"(?:{_alternatives(pl.unknown.party_bodies)})?\s*(?:{_alternatives(pl.unknown.party_some)})?"
                                 rf"\s*(?:{_alternatives(pl.unknown.party_verbs)})?\s*$"),
+        subsidiary_before=re.compile(rf"(?:{_words(pl.unknown.subsidiaries)})\s*(?:is|are)?\s*"
+                                     rf"(?:in|在|位于|注册在|落在|registered in|based in|located in)\s*$"),
         item_counts=_item_counts(kb),
         year_offsets=tuple(sorted(((normalize(w), n) for w, n in f.year_offsets.items() if normalize(w)),
                                   key=lambda wn: -len(wn[0]))),

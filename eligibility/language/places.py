@@ -48,6 +48,7 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
     registered = False
     inside_names: set[str] = set()  # "我们不在石家庄": not in the city, but not registered "in 石家庄" either
     near: list[str] = []
+    related: list[tuple[bool, str]] = []  # places of units of the applicant's group ("子公司在邢台")
     for c in clauses:
         branch = bool(c.kinds("branch"))
         registered = registered or bool(c.kinds("reg"))
@@ -63,6 +64,9 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
             name = (tags[0].value if tags else "") or h.term  # elsewhere: the place as written ("衡水")
             if c.s[h.end :].lstrip().startswith(lex.street_after):
                 continue  # "中山东路100号", "裕华路": a street's name, not a city or province
+            if lex.subsidiary_before.search(c.s[: h.start]) is not None and not c.negated(h):
+                related.append((inside, name))  # "子公司在邢台": the subsidiary's place, a legal person of its own
+                continue
             if branch and not any(p is h for p in regs.values()):
                 # "外地企业（天津的）在石家庄设了个办事处": the branch is here, the applicant is from elsewhere;
                 # "registered in Shijiazhuang with an office in Beijing": the registration is said outright.
@@ -110,6 +114,11 @@ def read_place(lex: Lexicon, clauses: list[Clause], *, asked: bool) -> PlaceRead
         out.clarify.append(Clarify("in_city", "lang.ask.place", {"place": vague[0]}))
         return out
     values = {v for v, _ in deciding}
+    if related and (not values or {v for v, _ in related} != values):
+        # "总部在石家庄，子公司在邢台，子公司能申请吗": which unit applies decides, so it is asked, never guessed
+        out.named = True
+        out.clarify.append(Clarify("in_city", "lang.ask.place", {"places": [n for _, n in (*deciding, *related)]}))
+        return out
     if len(values) == 1:
         out.value = values.pop()
         elsewhere = [name for v, name in deciding if not v and name not in inside_names]
